@@ -1,0 +1,339 @@
+//! Exact money: ISO 4217 currencies with their minor units, rounding, and formatting.
+//!
+//! Everything that reaches payroll is a [`Decimal`]; binary floating point never touches an amount
+//! that is paid. Amounts are rounded once, per payout line, by [`Rounding::apply`].
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// How a payout line is rounded to the currency's minor unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// 1.275 → 1.28, −1.275 → −1.28 (the payroll convention, and the default).
+    #[default]
+    HalfAwayFromZero,
+    /// Banker's rounding: 1.275 → 1.28, 1.265 → 1.26.
+    HalfEven,
+    /// Truncate towards zero: 1.279 → 1.27.
+    Down,
+}
+
+impl Rounding {
+    /// All modes, for pickers.
+    pub const ALL: [Self; 3] = [Self::HalfAwayFromZero, Self::HalfEven, Self::Down];
+
+    /// Rounds `amount` to `minor_units` decimal places.
+    pub fn apply(self, amount: Decimal, minor_units: u32) -> Decimal {
+        let strategy = match self {
+            Self::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            Self::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Self::Down => RoundingStrategy::ToZero,
+        };
+        let mut rounded = amount.round_dp_with_strategy(minor_units, strategy);
+        rounded.rescale(minor_units);
+        rounded
+    }
+
+    /// The name used in plan files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HalfAwayFromZero => "half_away_from_zero",
+            Self::HalfEven => "half_even",
+            Self::Down => "down",
+        }
+    }
+
+    /// Whether this is the default (so plan files can leave it out).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// ISO 4217 active codes and their minor units (number of decimal places).
+const CURRENCIES: &[(&str, u32)] = &[
+    ("AED", 2),
+    ("AFN", 2),
+    ("ALL", 2),
+    ("AMD", 2),
+    ("ANG", 2),
+    ("AOA", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("AWG", 2),
+    ("AZN", 2),
+    ("BAM", 2),
+    ("BBD", 2),
+    ("BDT", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BIF", 0),
+    ("BMD", 2),
+    ("BND", 2),
+    ("BOB", 2),
+    ("BRL", 2),
+    ("BSD", 2),
+    ("BTN", 2),
+    ("BWP", 2),
+    ("BYN", 2),
+    ("BZD", 2),
+    ("CAD", 2),
+    ("CDF", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("CRC", 2),
+    ("CUP", 2),
+    ("CVE", 2),
+    ("CZK", 2),
+    ("DJF", 0),
+    ("DKK", 2),
+    ("DOP", 2),
+    ("DZD", 2),
+    ("EGP", 2),
+    ("ERN", 2),
+    ("ETB", 2),
+    ("EUR", 2),
+    ("FJD", 2),
+    ("FKP", 2),
+    ("GBP", 2),
+    ("GEL", 2),
+    ("GHS", 2),
+    ("GIP", 2),
+    ("GMD", 2),
+    ("GNF", 0),
+    ("GTQ", 2),
+    ("GYD", 2),
+    ("HKD", 2),
+    ("HNL", 2),
+    ("HTG", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("IQD", 3),
+    ("IRR", 2),
+    ("ISK", 0),
+    ("JMD", 2),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KGS", 2),
+    ("KHR", 2),
+    ("KMF", 0),
+    ("KPW", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("KYD", 2),
+    ("KZT", 2),
+    ("LAK", 2),
+    ("LBP", 2),
+    ("LKR", 2),
+    ("LRD", 2),
+    ("LSL", 2),
+    ("LYD", 3),
+    ("MAD", 2),
+    ("MDL", 2),
+    ("MGA", 2),
+    ("MKD", 2),
+    ("MMK", 2),
+    ("MNT", 2),
+    ("MOP", 2),
+    ("MRU", 2),
+    ("MUR", 2),
+    ("MVR", 2),
+    ("MWK", 2),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("MZN", 2),
+    ("NAD", 2),
+    ("NGN", 2),
+    ("NIO", 2),
+    ("NOK", 2),
+    ("NPR", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PAB", 2),
+    ("PEN", 2),
+    ("PGK", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("PYG", 0),
+    ("QAR", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("RUB", 2),
+    ("RWF", 0),
+    ("SAR", 2),
+    ("SBD", 2),
+    ("SCR", 2),
+    ("SDG", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("SHP", 2),
+    ("SLE", 2),
+    ("SOS", 2),
+    ("SRD", 2),
+    ("SSP", 2),
+    ("STN", 2),
+    ("SVC", 2),
+    ("SYP", 2),
+    ("SZL", 2),
+    ("THB", 2),
+    ("TJS", 2),
+    ("TMT", 2),
+    ("TND", 3),
+    ("TOP", 2),
+    ("TRY", 2),
+    ("TTD", 2),
+    ("TWD", 2),
+    ("TZS", 2),
+    ("UAH", 2),
+    ("UGX", 0),
+    ("USD", 2),
+    ("UYU", 2),
+    ("UZS", 2),
+    ("VES", 2),
+    ("VND", 0),
+    ("VUV", 0),
+    ("WST", 2),
+    ("XAF", 0),
+    ("XCD", 2),
+    ("XOF", 0),
+    ("XPF", 0),
+    ("YER", 2),
+    ("ZAR", 2),
+    ("ZMW", 2),
+    ("ZWG", 2),
+];
+
+/// The number of decimal places of an ISO 4217 currency, or `None` for an unknown code.
+pub fn minor_units(code: &str) -> Option<u32> {
+    CURRENCIES
+        .binary_search_by(|(c, _)| (*c).cmp(code))
+        .ok()
+        .and_then(|i| CURRENCIES.get(i))
+        .map(|(_, units)| *units)
+}
+
+/// Every known currency code, sorted.
+pub fn currency_codes() -> impl Iterator<Item = &'static str> {
+    CURRENCIES.iter().map(|(c, _)| *c)
+}
+
+/// `amount` with exactly `minor_units` decimals and no grouping: `58000.00`, `-15000.00`.
+/// This is the form every machine-readable output uses.
+pub fn fixed(amount: Decimal, minor_units: u32) -> String {
+    let mut rounded =
+        amount.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(minor_units);
+    if rounded.is_zero() {
+        // Never print "-0.00".
+        rounded.set_sign_positive(true);
+    }
+    rounded.to_string()
+}
+
+/// `amount` for people: thousands separators and exactly `minor_units` decimals, with a real
+/// minus sign: `58,000.00`, `−15,000.00`.
+pub fn grouped(amount: Decimal, minor_units: u32) -> String {
+    let plain = fixed(amount, minor_units);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("\u{2212}", rest),
+        None => ("", plain.as_str()),
+    };
+    let (int_part, frac_part) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(plain.len() + plain.len() / 3 + 3);
+    out.push_str(sign);
+    let len = int_part.len();
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac_part {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A fraction as a percentage with the given decimals: `1.3` → `130.0%` (for attainment).
+pub fn percent(fraction: Decimal, decimals: u32) -> String {
+    let pct = fraction * Decimal::ONE_HUNDRED;
+    let mut rounded = pct.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(decimals);
+    if rounded.is_zero() {
+        rounded.set_sign_positive(true);
+    }
+    format!("{rounded}%")
+}
+
+/// A rate as a percentage with only the digits it needs: `0.08` → `8%`, `0.075` → `7.5%`.
+pub fn rate(fraction: Decimal) -> String {
+    format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
+}
+
+/// A plain number with only the digits it needs and thousands separators for the integer part:
+/// `1.15` → `1.15`, `25` → `25`, `12000` → `12,000`.
+pub fn number(value: Decimal) -> String {
+    let normal = value.normalize();
+    let scale = normal.scale();
+    grouped(normal, scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr as _;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn currency_table_is_sorted_for_binary_search() {
+        assert!(
+            CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0),
+            "CURRENCIES must be sorted"
+        );
+        assert_eq!(minor_units("EUR"), Some(2));
+        assert_eq!(minor_units("JPY"), Some(0));
+        assert_eq!(minor_units("KWD"), Some(3));
+        assert_eq!(minor_units("XYZ"), None);
+    }
+
+    #[test]
+    fn half_away_from_zero_is_the_payroll_rounding() {
+        // DOMAIN.md: revenue 17.00 at 7.5% pays 1.28; f64 gives 1.27.
+        let amount = d("17.00") * d("0.075");
+        assert_eq!(Rounding::HalfAwayFromZero.apply(amount, 2), d("1.28"));
+        assert_eq!(Rounding::HalfAwayFromZero.apply(-amount, 2), d("-1.28"));
+        assert_eq!(Rounding::HalfEven.apply(d("1.265"), 2), d("1.26"));
+        assert_eq!(Rounding::Down.apply(d("1.279"), 2), d("1.27"));
+        assert_eq!(Rounding::HalfAwayFromZero.apply(d("2.5"), 0), d("3"));
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(fixed(d("58000"), 2), "58000.00");
+        assert_eq!(fixed(d("-15000"), 2), "-15000.00");
+        assert_eq!(fixed(d("-0.001"), 2), "0.00");
+        assert_eq!(fixed(d("1234"), 0), "1234");
+        assert_eq!(grouped(d("58000"), 2), "58,000.00");
+        assert_eq!(grouped(d("-15000"), 2), "\u{2212}15,000.00");
+        assert_eq!(grouped(d("999.5"), 2), "999.50");
+        assert_eq!(grouped(d("1234567.891"), 3), "1,234,567.891");
+        assert_eq!(percent(d("1.3"), 1), "130.0%");
+        assert_eq!(rate(d("0.075")), "7.5%");
+        assert_eq!(rate(d("0.08")), "8%");
+        assert_eq!(number(d("1.150")), "1.15");
+        assert_eq!(number(d("12000")), "12,000");
+    }
+}

@@ -1,0 +1,508 @@
+//! The rules a plan must follow, checked all at once. Each [`Problem`] names its path and says
+//! how to fix it; the app shows the same messages next to the fields.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::model::{Basis, BonusBase, Component, Limit, Plan, Target};
+use super::{Problem, did_you_mean, is_identifier};
+use crate::expr::Expr;
+use crate::{export, money, roster};
+
+/// Every problem with `plan`, errors and warnings, in file order.
+pub fn validate(plan: &Plan) -> Vec<Problem> {
+    let mut v = Validator {
+        problems: Vec::new(),
+    };
+    v.plan(plan);
+    v.problems
+}
+
+/// Whether `plan` has no errors (warnings allowed).
+pub fn is_valid(plan: &Plan) -> bool {
+    validate(plan).iter().all(|p| !p.is_error())
+}
+
+struct Validator {
+    problems: Vec<Problem>,
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap_or_default()
+}
+
+impl Validator {
+    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::error(path, message));
+    }
+
+    fn warning(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::warning(path, message));
+    }
+
+    fn plan(&mut self, plan: &Plan) {
+        if plan.name.trim().is_empty() {
+            self.error("name", "must not be empty: give the plan a name");
+        }
+        if money::minor_units(&plan.currency).is_none() {
+            self.error(
+                "currency",
+                format!(
+                    "`{}` is not an ISO 4217 currency code; use e.g. EUR, USD or GBP",
+                    plan.currency
+                ),
+            );
+        }
+        if plan.period.end < plan.period.start {
+            self.error(
+                "period.end",
+                format!("must not be before period.start ({})", plan.period.start),
+            );
+        }
+        for (code, rate) in &plan.fx {
+            let path = format!("fx.{code}");
+            if money::minor_units(code).is_none() {
+                self.error(&path, format!("`{code}` is not an ISO 4217 currency code"));
+            } else if *code == plan.currency {
+                self.error(&path, "is the plan's own currency; remove this rate");
+            }
+            if rate.0 <= Decimal::ZERO {
+                self.error(
+                    &path,
+                    format!(
+                        "must be greater than 0 (units of {} per {code})",
+                        plan.currency
+                    ),
+                );
+            }
+        }
+        self.metrics(plan);
+        if plan.tracks.is_empty() {
+            self.error("tracks", "a plan needs at least one track, e.g. \"sales\"");
+        }
+        self.limits(plan.cap.as_ref(), plan.guarantee.as_ref(), "");
+        for (role, track) in &plan.tracks {
+            let path = format!("tracks.{role}");
+            if role.trim().is_empty() {
+                self.error(
+                    &path,
+                    "a track needs a role name (the roster's `role` value)",
+                );
+            }
+            if track.components.is_empty() {
+                self.warning(
+                    format!("{path}.components"),
+                    "this track pays nothing; add a component",
+                );
+            }
+            self.limits(track.cap.as_ref(), track.guarantee.as_ref(), &path);
+            self.components(&track.components, &path);
+        }
+    }
+
+    fn metrics(&mut self, plan: &Plan) {
+        let mut parsed: Vec<(&str, Expr)> = Vec::new();
+        for (name, source) in &plan.metrics {
+            let path = format!("metrics.{name}");
+            if !is_identifier(name) {
+                self.error(
+                    &path,
+                    format!(
+                        "`{name}` is not a usable metric name: use lowercase letters, digits and _"
+                    ),
+                );
+            } else if roster::CANONICAL_COLUMNS.contains(&name.as_str()) {
+                self.error(
+                    &path,
+                    format!("`{name}` is a roster column; give the derived metric another name"),
+                );
+            }
+            match Expr::parse(source) {
+                Ok(expr) => parsed.push((name, expr)),
+                Err(e) => self.error(&path, format!("{e} in `{source}`")),
+            }
+        }
+        // Cycles among derived metrics: name each one once, as a → b → a.
+        let deps: HashMap<&str, Vec<&str>> = parsed
+            .iter()
+            .map(|(n, e)| {
+                (
+                    *n,
+                    e.variables()
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|v| plan.metrics.contains_key(*v))
+                        .collect(),
+                )
+            })
+            .collect();
+        let mut reported: HashSet<&str> = HashSet::new();
+        for (name, _) in &parsed {
+            if reported.contains(name) {
+                continue;
+            }
+            if let Some(cycle) = find_cycle(name, &deps) {
+                for n in &cycle {
+                    reported.insert(n);
+                }
+                let mut shown = cycle.clone();
+                shown.push(cycle[0]);
+                self.error(
+                    format!("metrics.{name}"),
+                    format!("refers to itself through {}", shown.join(" → ")),
+                );
+            }
+        }
+    }
+
+    fn limits(&mut self, cap: Option<&Limit>, guarantee: Option<&Limit>, base: &str) {
+        let prefix = |k: &str| {
+            if base.is_empty() {
+                k.to_owned()
+            } else {
+                format!("{base}.{k}")
+            }
+        };
+        for (limit, key) in [(cap, "cap"), (guarantee, "guarantee")] {
+            let Some(limit) = limit else { continue };
+            let path = prefix(key);
+            match (limit.multiple_of_ti, limit.amount) {
+                (Some(_), Some(_)) | (None, None) => {
+                    self.error(&path, "set exactly one of multiple_of_ti (e.g. 2 for 2 × target incentive) or amount");
+                }
+                (Some(m), None) if m < Decimal::ZERO => {
+                    self.error(format!("{path}.multiple_of_ti"), "must not be negative")
+                }
+                (None, Some(a)) if a < Decimal::ZERO => {
+                    self.error(format!("{path}.amount"), "must not be negative")
+                }
+                _ => {}
+            }
+            if key == "cap"
+                && (limit.multiple_of_ti == Some(Decimal::ZERO)
+                    || limit.amount == Some(Decimal::ZERO))
+            {
+                self.warning(&path, "a cap of 0 pays nothing to anyone on this track");
+            }
+            self.codes(limit.codes(), &path, "its adjustment line");
+        }
+        if let (Some(c), Some(g)) = (cap, guarantee) {
+            let conflict = match (c.multiple_of_ti, g.multiple_of_ti, c.amount, g.amount) {
+                (Some(cm), Some(gm), _, _) => gm > cm,
+                (_, _, Some(ca), Some(ga)) => ga > ca,
+                _ => false,
+            };
+            if conflict {
+                self.error(
+                    prefix("guarantee"),
+                    "is larger than the cap; a guarantee must not exceed the cap",
+                );
+            }
+        }
+    }
+
+    fn codes(&mut self, codes: super::model::EarningCodes<'_>, path: &str, what: &str) {
+        if codes.default.is_none() && codes.per_template.is_empty() {
+            self.warning(
+                format!("{path}.earning_code"),
+                format!("missing: payroll export needs an earning code for {what} (e.g. \"COMM\")"),
+            );
+        }
+        if codes.default.is_some_and(|c| c.trim().is_empty()) {
+            self.error(format!("{path}.earning_code"), "must not be empty");
+        }
+        for (template, code) in codes.per_template {
+            let p = format!("{path}.earning_codes.{template}");
+            if !export::TEMPLATE_NAMES.contains(&template.as_str()) {
+                let hint = did_you_mean(template, export::TEMPLATE_NAMES.iter().copied())
+                    .map(|t| format!("did you mean `{t}`? "))
+                    .unwrap_or_default();
+                self.error(
+                    &p,
+                    format!(
+                        "unknown payroll template; {hint}the templates are {}",
+                        export::TEMPLATE_NAMES.join(", ")
+                    ),
+                );
+            }
+            if code.trim().is_empty() {
+                self.error(&p, "must not be empty");
+            }
+        }
+    }
+
+    fn metric_name(&mut self, name: &str, path: String) {
+        if !is_identifier(name) {
+            self.error(path, format!("`{name}` is not a metric name: use the roster column's snake_case name, e.g. revenue"));
+        }
+    }
+
+    fn components(&mut self, components: &[Component], track: &str) {
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for (i, c) in components.iter().enumerate() {
+            let path = format!("{track}.components[{i}]");
+            let id = c.id();
+            if id.is_empty() {
+                self.error(
+                    format!("{path}.id"),
+                    "must not be empty: every component needs an id, e.g. revenue_commission",
+                );
+            } else if !is_identifier(id) {
+                self.error(
+                    format!("{path}.id"),
+                    format!("`{id}` is not a usable id: use lowercase letters, digits and _"),
+                );
+            } else if let Some(first) = ids.get(id) {
+                self.error(
+                    format!("{path}.id"),
+                    format!("duplicate id `{id}`: components[{first}] already uses it"),
+                );
+            } else {
+                ids.insert(id, i);
+            }
+            self.metric_name(c.metric(), format!("{path}.metric"));
+            if let Some(codes) = c.codes() {
+                self.codes(codes, &path, "this line");
+            }
+            match c {
+                Component::Commission(com) => {
+                    self.ascending(
+                        com.tiers.iter().map(|t| t.from),
+                        &format!("{path}.tiers"),
+                        "from",
+                        "tier",
+                        true,
+                    );
+                    for (t, tier) in com.tiers.iter().enumerate() {
+                        self.rate(tier.rate, format!("{path}.tiers[{t}].rate"));
+                    }
+                    if com.basis == Basis::Amount && com.tiers.len() > 1 {
+                        // Amount tiers are money; nothing further to check.
+                    }
+                    if let Some(th) = com.threshold
+                        && th < Decimal::ZERO
+                    {
+                        self.error(format!("{path}.threshold"), "must not be negative");
+                    }
+                    self.cap(com.cap, &path);
+                }
+                Component::Bonus(b) => {
+                    self.ascending(
+                        b.curve.iter().map(|p| p.x),
+                        &format!("{path}.curve"),
+                        "x",
+                        "point",
+                        false,
+                    );
+                    for (k, p) in b.curve.iter().enumerate() {
+                        if p.x < Decimal::ZERO {
+                            self.error(format!("{path}.curve[{k}].x"), "must not be negative");
+                        }
+                        if p.y < Decimal::ZERO {
+                            self.error(format!("{path}.curve[{k}].y"), "must not be negative");
+                        }
+                    }
+                    match &b.target {
+                        Target::Quota => {}
+                        Target::Value(v) if *v <= Decimal::ZERO => {
+                            self.error(format!("{path}.target"), "must be greater than 0");
+                        }
+                        Target::Value(_) => {}
+                        Target::Column(col) => self.metric_name(col, format!("{path}.target")),
+                    }
+                    match b.base {
+                        BonusBase::TiShare(s) if s < Decimal::ZERO => {
+                            self.error(format!("{path}.base.ti_share"), "must not be negative");
+                        }
+                        BonusBase::Amount(a) if a < Decimal::ZERO => {
+                            self.error(format!("{path}.base.amount"), "must not be negative")
+                        }
+                        BonusBase::TiShare(s) if s > dec("10") => self.warning(
+                            format!("{path}.base.ti_share"),
+                            format!(
+                                "{s} means {} of target incentive; write 0.25 for 25%",
+                                money::rate(s)
+                            ),
+                        ),
+                        _ => {}
+                    }
+                    self.cap(b.cap, &path);
+                }
+                Component::PerUnit(u) => {
+                    if u.amount < Decimal::ZERO {
+                        self.error(format!("{path}.amount"), "must not be negative");
+                    }
+                    if let Some(min) = u.min_units
+                        && min < Decimal::ZERO
+                    {
+                        self.error(format!("{path}.min_units"), "must not be negative");
+                    }
+                    match (u.min_units, u.max_units) {
+                        (_, Some(max)) if max < Decimal::ZERO => {
+                            self.error(format!("{path}.max_units"), "must not be negative")
+                        }
+                        (Some(min), Some(max)) if max < min => {
+                            self.error(
+                                format!("{path}.max_units"),
+                                format!("must not be less than min_units ({min})"),
+                            );
+                        }
+                        _ => {}
+                    }
+                    self.cap(u.cap, &path);
+                }
+                Component::Multiplier(m) => {
+                    self.ascending(
+                        m.steps.iter().map(|s| s.from),
+                        &format!("{path}.steps"),
+                        "from",
+                        "step",
+                        false,
+                    );
+                    for (k, s) in m.steps.iter().enumerate() {
+                        if s.factor < Decimal::ZERO {
+                            self.error(
+                                format!("{path}.steps[{k}].factor"),
+                                "must not be negative (0 is a gate)",
+                            );
+                        }
+                    }
+                    if m.applies_to.is_empty() {
+                        self.error(
+                            format!("{path}.applies_to"),
+                            "name at least one component id of this track to multiply",
+                        );
+                    }
+                    let mut seen = HashSet::new();
+                    for (k, target) in m.applies_to.iter().enumerate() {
+                        let p = format!("{path}.applies_to[{k}]");
+                        if !seen.insert(target) {
+                            self.error(&p, format!("`{target}` is listed twice"));
+                        } else if *target == m.id {
+                            self.error(&p, "a multiplier cannot multiply itself");
+                        } else {
+                            match components.iter().find(|c| c.id() == target) {
+                                None => {
+                                    let ids: Vec<&str> = components
+                                        .iter()
+                                        .filter(|c| c.codes().is_some())
+                                        .map(Component::id)
+                                        .collect();
+                                    let hint = did_you_mean(target, ids.iter().copied())
+                                        .map(|s| format!("did you mean `{s}`? "))
+                                        .unwrap_or_default();
+                                    self.error(&p, format!("no component `{target}` in this track; {hint}the lines are {}", ids.join(", ")));
+                                }
+                                Some(Component::Multiplier(_)) => {
+                                    self.error(&p, format!("`{target}` is a multiplier; multipliers scale payout lines only"));
+                                }
+                                Some(_) => {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn rate(&mut self, rate: Decimal, path: String) {
+        if rate < Decimal::ZERO {
+            self.error(path, "must not be negative");
+        } else if rate > Decimal::ONE {
+            self.warning(
+                path,
+                format!(
+                    "{} means {} of the metric; write 0.12 for 12%",
+                    rate.normalize(),
+                    money::rate(rate)
+                ),
+            );
+        }
+    }
+
+    fn cap(&mut self, cap: Option<Decimal>, path: &str) {
+        if let Some(cap) = cap
+            && cap < Decimal::ZERO
+        {
+            self.error(
+                format!("{path}.cap"),
+                "must not be negative (remove it for no cap)",
+            );
+        }
+    }
+
+    /// Checks a list is non-empty and strictly ascending; with `starts_at_zero`, its first entry is 0.
+    fn ascending(
+        &mut self,
+        values: impl Iterator<Item = Decimal>,
+        path: &str,
+        field: &str,
+        what: &str,
+        starts_at_zero: bool,
+    ) {
+        let values: Vec<Decimal> = values.collect();
+        if values.is_empty() {
+            let example = match what {
+                "tier" => "{\"from\": 0, \"rate\": 0.08}",
+                "point" => "{\"x\": 1.0, \"y\": 1.0}",
+                _ => "{\"from\": 0, \"factor\": 1.0}",
+            };
+            self.error(path, format!("add at least one {what}, e.g. {example}"));
+            return;
+        }
+        if starts_at_zero && !values[0].is_zero() {
+            self.error(
+                format!("{path}[0].{field}"),
+                format!(
+                    "the first {what} must start at 0, not {}",
+                    values[0].normalize()
+                ),
+            );
+        }
+        for (i, w) in values.windows(2).enumerate() {
+            if w[1] <= w[0] {
+                let message = if w[1] == w[0] {
+                    format!(
+                        "must be greater than the previous {what}'s {} (two {what}s cannot start at the same point)",
+                        w[0].normalize()
+                    )
+                } else {
+                    format!(
+                        "must be greater than the previous {what}'s {}",
+                        w[0].normalize()
+                    )
+                };
+                self.error(format!("{path}[{}].{field}", i + 1), message);
+            }
+        }
+    }
+}
+
+fn find_cycle<'a>(start: &'a str, deps: &HashMap<&'a str, Vec<&'a str>>) -> Option<Vec<&'a str>> {
+    // Depth-first search from `start`, looking for a path back to `start`.
+    fn dfs<'a>(
+        node: &'a str,
+        start: &'a str,
+        deps: &HashMap<&'a str, Vec<&'a str>>,
+        stack: &mut Vec<&'a str>,
+        seen: &mut HashSet<&'a str>,
+    ) -> bool {
+        for &next in deps.get(node).map(Vec::as_slice).unwrap_or_default() {
+            if next == start {
+                return true;
+            }
+            if seen.insert(next) {
+                stack.push(next);
+                if dfs(next, start, deps, stack, seen) {
+                    return true;
+                }
+                stack.pop();
+            }
+        }
+        false
+    }
+    let mut stack = vec![start];
+    let mut seen = HashSet::from([start]);
+    dfs(start, start, deps, &mut stack, &mut seen).then_some(stack)
+}

@@ -1,0 +1,131 @@
+//! Rosters: the people a plan pays, imported from CSV exports of an HRIS or CRM.
+//!
+//! [`import`] turns messy files (BOMs, `;` or tab delimiters, decimal commas, currency symbols,
+//! Windows-1252, renamed headers) into a trusted [`Roster`], or reports every bad cell with its
+//! file, line, column, value and reason.
+
+pub mod import;
+pub mod values;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use import::{
+    DecimalSeparator, HeaderMapping, ImportError, ImportOptions, ImportReport, Preview, RowIssue,
+    import_files, import_reader, preview,
+};
+
+/// The canonical column names (DOMAIN.md). Every other numeric column is a metric.
+pub const CANONICAL_COLUMNS: &[&str] = &[
+    "employee_id",
+    "name",
+    "role",
+    "team",
+    "manager",
+    "currency",
+    "base_salary",
+    "target_incentive",
+    "quota",
+    "start_date",
+    "end_date",
+];
+
+/// Columns a roster file must have.
+pub const REQUIRED_COLUMNS: &[&str] = &["employee_id", "name", "role"];
+
+/// Canonical columns that hold money (converted with the plan's fx table).
+pub const MONEY_COLUMNS: &[&str] = &["base_salary", "target_incentive", "quota"];
+
+/// Where a row came from, for messages that point back at the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceRef {
+    /// Index into [`Roster::sources`].
+    pub file: u32,
+    /// 1-based line number where the row starts.
+    pub line: u64,
+}
+
+/// One person, parsed and trusted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Employee {
+    /// Unique across the roster; kept as text (leading zeros survive).
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Role; selects the plan's track (`sales`, `consultant`, ...).
+    pub role: String,
+    /// Team (may be empty).
+    pub team: String,
+    /// Manager (may be empty).
+    pub manager: String,
+    /// ISO 4217 code of the row's money; `None` means the plan's currency.
+    pub currency: Option<String>,
+    /// Annual base salary (informational; not prorated by the engine).
+    pub base_salary: Option<Decimal>,
+    /// Target incentive for the plan period (before proration).
+    pub target_incentive: Option<Decimal>,
+    /// Quota for the plan period (before proration).
+    pub quota: Option<Decimal>,
+    /// First day employed; `None` means employed since before any period.
+    pub start_date: Option<NaiveDate>,
+    /// Last day employed; `None` means still employed.
+    pub end_date: Option<NaiveDate>,
+    /// Metric values, indexed like [`Roster::metrics`]. `None`: this person's file has no such
+    /// column. A blank cell in a metric column reads as 0.
+    pub metrics: Vec<Option<Decimal>>,
+    /// Where the row came from.
+    pub source: SourceRef,
+}
+
+impl Employee {
+    /// A metric value by roster index.
+    pub fn metric(&self, index: usize) -> Option<Decimal> {
+        self.metrics.get(index).copied().flatten()
+    }
+}
+
+/// Everyone imported, from one or more files.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Roster {
+    /// Names of the metric columns (snake_case), across all files, in first-seen order.
+    pub metrics: Vec<String>,
+    /// The people, in file order.
+    pub employees: Vec<Employee>,
+    /// The files the roster came from (display names), indexed by [`SourceRef::file`].
+    pub sources: Vec<String>,
+}
+
+impl Roster {
+    /// The index of a metric column.
+    pub fn metric_index(&self, name: &str) -> Option<usize> {
+        self.metrics.iter().position(|m| m == name)
+    }
+
+    /// `file:line` of a row, for messages.
+    pub fn location(&self, source: SourceRef) -> String {
+        let file = self
+            .sources
+            .get(source.file as usize)
+            .map_or("?", String::as_str);
+        format!("{file}:{}", source.line)
+    }
+
+    /// The distinct roles, in first-seen order.
+    pub fn roles(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = Vec::new();
+        for e in &self.employees {
+            if !roles.contains(&e.role.as_str()) {
+                roles.push(&e.role);
+            }
+        }
+        roles
+    }
+
+    /// The distinct teams, sorted.
+    pub fn teams(&self) -> Vec<&str> {
+        let mut teams: Vec<&str> = self.employees.iter().map(|e| e.team.as_str()).collect();
+        teams.sort_unstable();
+        teams.dedup();
+        teams
+    }
+}

@@ -1,0 +1,1 @@
+//! Parsing cells: money and numbers in the forms real exports use, and dates.
