@@ -6,6 +6,7 @@
 //! (payroll files), `cli` (the headless subcommands). The `ui` module, behind the `gui` feature,
 //! is a thin layer over the same functions.
 
+pub mod engine;
 pub mod export;
 pub mod expr;
 pub mod fsx;

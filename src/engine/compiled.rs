@@ -1,0 +1,882 @@
+//! A plan compiled against a roster: metric names resolved to slots, tiers pre-summed, derived
+//! metrics ordered. Evaluation is generic over [`Num`] (exact decimals for payroll, `f64` for the
+//! behaviour simulation) and over a [`Tracer`] that writes the explanation only when asked.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::expr::{EvalError, Expr};
+use crate::money;
+use crate::num::{ArithError, Num};
+use crate::plan::{Basis, BonusBase, Component, Limit, Method, Plan, Problem, Target};
+use crate::roster::{Employee, Roster};
+
+/// Where a metric's value comes from, for one employee.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// `values[i]`: roster metric columns first, then derived metrics.
+    Value(usize),
+    /// The prorated quota.
+    Quota,
+    /// The prorated target incentive.
+    TargetIncentive,
+    /// The base salary (converted, not prorated).
+    BaseSalary,
+    /// A name that is neither a roster column nor a derived metric.
+    Unknown(String),
+}
+
+/// The line kinds in payouts and exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// A commission component.
+    Commission,
+    /// A bonus component.
+    Bonus,
+    /// A per-unit component.
+    PerUnit,
+    /// The plan-level cap, as a (negative) adjustment.
+    CapAdjustment,
+    /// The plan-level guarantee, as a (positive) adjustment.
+    GuaranteeAdjustment,
+}
+
+impl LineKind {
+    /// The name used in JSON and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Commission => "commission",
+            Self::Bonus => "bonus",
+            Self::PerUnit => "per_unit",
+            Self::CapAdjustment => "cap_adjustment",
+            Self::GuaranteeAdjustment => "guarantee_adjustment",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CommissionLine {
+    pub metric: Slot,
+    pub basis: Basis,
+    pub method: Method,
+    /// `(from, rate, cumulative)`: cumulative = Σ rate × width of every earlier tier, in the
+    /// tiers' own unit, so a graduated amount needs one lookup whatever the number of tiers.
+    pub tiers: Vec<(Decimal, Decimal, Decimal)>,
+    pub threshold: Option<Decimal>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum TargetSlot {
+    Quota,
+    Value(Decimal),
+    Slot(Slot, String),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct BonusLine {
+    pub metric: Slot,
+    pub target: TargetSlot,
+    pub base: BonusBase,
+    pub curve: Vec<(Decimal, Decimal)>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PerUnitLine {
+    pub metric: Slot,
+    pub amount: Decimal,
+    pub min_units: Option<Decimal>,
+    pub max_units: Option<Decimal>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum LineRule {
+    Commission(CommissionLine),
+    Bonus(BonusLine),
+    PerUnit(PerUnitLine),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledLine {
+    pub id: String,
+    pub label: String,
+    pub metric_name: String,
+    pub kind: LineKind,
+    pub rule: LineRule,
+    pub cap: Option<Decimal>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledMultiplier {
+    pub id: String,
+    pub metric: Slot,
+    pub metric_name: String,
+    pub steps: Vec<(Decimal, Decimal)>,
+    pub targets: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledTrack {
+    pub lines: Vec<CompiledLine>,
+    pub multipliers: Vec<CompiledMultiplier>,
+    pub cap: Option<Limit>,
+    pub guarantee: Option<Limit>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DerivedMetric {
+    pub name: String,
+    pub expr: Expr,
+    pub source: String,
+    pub vars: Vec<Slot>,
+    /// Index in the value table.
+    pub slot: usize,
+}
+
+/// A plan bound to a roster's columns, ready to evaluate many employees.
+#[derive(Clone, Debug)]
+pub struct CompiledPlan {
+    pub(crate) currency: String,
+    pub(crate) minor_units: u32,
+    pub(crate) rounding: money::Rounding,
+    pub(crate) period: crate::plan::Period,
+    pub(crate) fx: HashMap<String, Decimal>,
+    /// Roster metric columns that hold money and are converted with fx.
+    pub(crate) money_metrics: Vec<usize>,
+    pub(crate) roster_metrics: usize,
+    pub(crate) derived: Vec<DerivedMetric>,
+    pub(crate) tracks: HashMap<String, CompiledTrack>,
+    /// Index of the `revenue` column, for cost as a share of revenue.
+    pub(crate) revenue: Option<usize>,
+}
+
+/// Per-person amounts that every line may need, already converted and prorated.
+#[derive(Clone, Copy, Debug)]
+pub struct PersonContext<N> {
+    /// Share of the period employed, 0..=1.
+    pub proration: N,
+    /// Prorated quota in plan currency (`None` when the roster has none).
+    pub quota: Option<N>,
+    /// Prorated target incentive in plan currency.
+    pub target_incentive: Option<N>,
+    /// Base salary in plan currency.
+    pub base_salary: Option<N>,
+}
+
+/// One failure while computing an employee, naming the component where there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineError {
+    /// The component id (or `cap`/`guarantee`, or `None` for the employee as a whole).
+    pub component: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Writes explanation fragments; the no-op tracer costs nothing in the simulation's hot loop.
+pub(crate) trait Tracer {
+    fn on(&self) -> bool;
+    fn push(&mut self, text: String);
+}
+
+/// A tracer that records nothing.
+pub(crate) struct NoTrace;
+
+impl Tracer for NoTrace {
+    #[inline]
+    fn on(&self) -> bool {
+        false
+    }
+    #[inline]
+    fn push(&mut self, _text: String) {}
+}
+
+/// A tracer that collects fragments, later joined with `; `.
+#[derive(Default)]
+pub(crate) struct Explain(pub Vec<String>);
+
+impl Tracer for Explain {
+    fn on(&self) -> bool {
+        true
+    }
+    fn push(&mut self, text: String) {
+        self.0.push(text);
+    }
+}
+
+/// The raw result of one line before rounding.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawLine<N> {
+    pub value: N,
+    /// `x` of the line when it measures attainment against quota or a target.
+    pub attainment: Option<N>,
+    /// The metric was negative, so the line pays 0 (DOMAIN.md: with a warning).
+    pub negative_metric: bool,
+}
+
+impl<N: Num> RawLine<N> {
+    fn new(value: N, attainment: Option<N>) -> Self {
+        Self { value, attainment, negative_metric: false }
+    }
+}
+
+fn arith(component: &str) -> impl Fn(ArithError) -> LineError + '_ {
+    move |e| LineError { component: Some(component.to_owned()), message: format!("{e} while computing this line") }
+}
+
+impl CompiledPlan {
+    /// Binds `plan` (which must have no validation errors) to `roster`'s columns.
+    pub fn new(plan: &Plan, roster: &Roster) -> Result<Self, Vec<Problem>> {
+        let problems: Vec<Problem> = crate::plan::validate(plan).into_iter().filter(Problem::is_error).collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Self::bind(plan, &roster.metrics)
+    }
+
+    /// Binds a valid plan to metric column names.
+    pub(crate) fn bind(plan: &Plan, roster_metrics: &[String]) -> Result<Self, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let minor_units = money::minor_units(&plan.currency).unwrap_or(2);
+        let n_roster = roster_metrics.len();
+        let roster_index: HashMap<&str, usize> = roster_metrics.iter().enumerate().map(|(i, m)| (m.as_str(), i)).collect();
+
+        // Derived metrics in dependency order (validation has ruled out cycles).
+        let mut parsed: Vec<(String, Expr, &str)> = Vec::new();
+        for (name, source) in &plan.metrics {
+            match Expr::parse(source) {
+                Ok(e) => parsed.push((name.clone(), e, source.as_str())),
+                Err(e) => problems.push(Problem::error(format!("metrics.{name}"), e.to_string())),
+            }
+        }
+        let mut order: Vec<usize> = Vec::new();
+        let mut placed = vec![false; parsed.len()];
+        while order.len() < parsed.len() {
+            let before = order.len();
+            for (i, (_, expr, _)) in parsed.iter().enumerate() {
+                if placed[i] {
+                    continue;
+                }
+                let ready = expr.variables().iter().all(|v| {
+                    parsed.iter().position(|(n, _, _)| n == v).is_none_or(|j| placed[j])
+                });
+                if ready {
+                    placed[i] = true;
+                    order.push(i);
+                }
+            }
+            if order.len() == before {
+                problems.push(Problem::error("metrics", "derived metrics refer to each other in a cycle"));
+                break;
+            }
+        }
+        let derived_slot = |name: &str| parsed.iter().position(|(n, _, _)| n == name).map(|j| n_roster + j);
+        let resolve = |name: &str| -> Slot {
+            if let Some(s) = derived_slot(name) {
+                return Slot::Value(s);
+            }
+            if let Some(&i) = roster_index.get(name) {
+                return Slot::Value(i);
+            }
+            match name {
+                "quota" => Slot::Quota,
+                "target_incentive" => Slot::TargetIncentive,
+                "base_salary" => Slot::BaseSalary,
+                _ => Slot::Unknown(name.to_owned()),
+            }
+        };
+        let derived: Vec<DerivedMetric> = order
+            .iter()
+            .filter_map(|&i| parsed.get(i).map(|p| (i, p)))
+            .map(|(i, (name, expr, source))| DerivedMetric {
+                name: name.clone(),
+                source: (*source).to_owned(),
+                vars: expr.variables().iter().map(|v| resolve(v)).collect(),
+                expr: expr.clone(),
+                slot: n_roster + i,
+            })
+            .collect();
+
+        let mut money_metrics: Vec<usize> = Vec::new();
+        if let Some(&i) = roster_index.get("revenue") {
+            money_metrics.push(i);
+        }
+        let mut tracks = HashMap::new();
+        for (role, track) in &plan.tracks {
+            let mut lines = Vec::new();
+            for c in &track.components {
+                let (rule, kind, cap) = match c {
+                    Component::Commission(com) => {
+                        if let Some(&i) = roster_index.get(com.metric.as_str())
+                            && !money_metrics.contains(&i)
+                        {
+                            money_metrics.push(i);
+                        }
+                        let mut tiers = Vec::with_capacity(com.tiers.len());
+                        let mut cumulative = Decimal::ZERO;
+                        for (k, t) in com.tiers.iter().enumerate() {
+                            tiers.push((t.from, t.rate, cumulative));
+                            if let Some(next) = com.tiers.get(k + 1) {
+                                let width = next.from - t.from;
+                                cumulative = width
+                                    .checked_mul(t.rate)
+                                    .and_then(|w| cumulative.checked_add(w))
+                                    .unwrap_or(Decimal::MAX);
+                            }
+                        }
+                        let rule = LineRule::Commission(CommissionLine {
+                            metric: resolve(&com.metric),
+                            basis: com.basis,
+                            method: com.method,
+                            tiers,
+                            threshold: com.threshold,
+                        });
+                        (rule, LineKind::Commission, com.cap)
+                    }
+                    Component::Bonus(b) => {
+                        let target = match &b.target {
+                            Target::Quota => TargetSlot::Quota,
+                            Target::Value(v) => TargetSlot::Value(*v),
+                            Target::Column(col) => TargetSlot::Slot(resolve(col), col.clone()),
+                        };
+                        let rule = LineRule::Bonus(BonusLine {
+                            metric: resolve(&b.metric),
+                            target,
+                            base: b.base,
+                            curve: b.curve.iter().map(|p| (p.x, p.y)).collect(),
+                        });
+                        (rule, LineKind::Bonus, b.cap)
+                    }
+                    Component::PerUnit(u) => {
+                        let rule = LineRule::PerUnit(PerUnitLine {
+                            metric: resolve(&u.metric),
+                            amount: u.amount,
+                            min_units: u.min_units,
+                            max_units: u.max_units,
+                        });
+                        (rule, LineKind::PerUnit, u.cap)
+                    }
+                    Component::Multiplier(_) => continue,
+                };
+                lines.push(CompiledLine {
+                    id: c.id().to_owned(),
+                    label: c.label().to_owned(),
+                    metric_name: c.metric().to_owned(),
+                    kind,
+                    rule,
+                    cap,
+                });
+            }
+            let multipliers = track
+                .components
+                .iter()
+                .filter_map(|c| match c {
+                    Component::Multiplier(m) => Some(CompiledMultiplier {
+                        id: m.id.clone(),
+                        metric: resolve(&m.metric),
+                        metric_name: m.metric.clone(),
+                        steps: m.steps.iter().map(|s| (s.from, s.factor)).collect(),
+                        targets: m.applies_to.iter().filter_map(|t| lines.iter().position(|l| l.id == *t)).collect(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            tracks.insert(
+                role.clone(),
+                CompiledTrack { lines, multipliers, cap: track.cap.clone().or_else(|| plan.cap.clone()), guarantee: track.guarantee.clone().or_else(|| plan.guarantee.clone()) },
+            );
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self {
+            currency: plan.currency.clone(),
+            minor_units,
+            rounding: plan.rounding,
+            period: plan.period,
+            fx: plan.fx.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
+            money_metrics,
+            roster_metrics: n_roster,
+            derived,
+            tracks,
+            revenue: roster_index.get("revenue").copied(),
+        })
+    }
+
+    /// The number of entries in a value table: roster metrics, then derived metrics.
+    pub fn value_count(&self) -> usize {
+        self.roster_metrics + self.derived.len()
+    }
+
+    /// Share of the period `e` was employed (exact).
+    pub fn proration(&self, e: &Employee) -> Decimal {
+        let days = self.period.days();
+        if days <= 0 {
+            return Decimal::ZERO;
+        }
+        let start = e.start_date.map_or(self.period.start, |s| s.max(self.period.start));
+        let end = e.end_date.map_or(self.period.end, |x| x.min(self.period.end));
+        let employed = ((end - start).num_days() + 1).max(0);
+        if employed >= days {
+            return Decimal::ONE;
+        }
+        Decimal::from(employed) / Decimal::from(days)
+    }
+
+    /// The fx rate for an employee's currency (1 for the plan currency).
+    pub(crate) fn fx_rate(&self, e: &Employee) -> Result<Decimal, LineError> {
+        match &e.currency {
+            None => Ok(Decimal::ONE),
+            Some(c) if *c == self.currency => Ok(Decimal::ONE),
+            Some(c) => self.fx.get(c).copied().ok_or_else(|| LineError {
+                component: None,
+                message: format!(
+                    "the roster row is in {c} but the plan has no fx rate for {c}; add \"fx\": {{\"{c}\": <{} per {c}>}}",
+                    self.currency
+                ),
+            }),
+        }
+    }
+
+    /// Builds the person context and the value table (converted roster metrics, then derived
+    /// metrics) for `e`, in `N`.
+    pub(crate) fn prepare<N: Num>(&self, e: &Employee, values: &mut Vec<Option<N>>) -> Result<PersonContext<N>, Vec<LineError>> {
+        let rate = self.fx_rate(e).map_err(|err| vec![err])?;
+        let p = self.proration(e);
+        let whole = |msg: String| vec![LineError { component: None, message: msg }];
+        let conv = |v: Decimal, what: &str| -> Result<Decimal, Vec<LineError>> {
+            v.checked_mul(rate).ok_or_else(|| whole(format!("{what} is too large to convert to {}", self.currency)))
+        };
+        let prorate = |v: Decimal, what: &str| -> Result<Decimal, Vec<LineError>> {
+            conv(v, what)?.checked_mul(p).ok_or_else(|| whole(format!("{what} is too large")))
+        };
+        let ctx = PersonContext {
+            proration: N::from_dec(p),
+            quota: e.quota.map(|q| prorate(q, "quota")).transpose()?.map(N::from_dec),
+            target_incentive: e.target_incentive.map(|t| prorate(t, "target_incentive")).transpose()?.map(N::from_dec),
+            base_salary: e.base_salary.map(|b| conv(b, "base_salary")).transpose()?.map(N::from_dec),
+        };
+        values.clear();
+        values.resize(self.value_count(), None);
+        for (i, slot) in values.iter_mut().enumerate().take(self.roster_metrics) {
+            let Some(v) = e.metric(i) else { continue };
+            let v = if self.money_metrics.contains(&i) && rate != Decimal::ONE { conv(v, "a money metric")? } else { v };
+            *slot = Some(N::from_dec(v));
+        }
+        self.fill_derived(&ctx, values).map_err(|e| vec![e])?;
+        Ok(ctx)
+    }
+
+    /// (Re)computes the derived metrics in `values` from the roster metrics in it.
+    pub(crate) fn fill_derived<N: Num>(&self, ctx: &PersonContext<N>, values: &mut [Option<N>]) -> Result<(), LineError> {
+        for d in &self.derived {
+            let result = {
+                let vals: &[Option<N>] = values;
+                d.expr.eval(&mut |i| {
+                    let slot = d.vars.get(i).ok_or_else(|| EvalError::Unknown(format!("#{i}")))?;
+                    lookup(slot, ctx, vals).map_err(EvalError::Unknown)
+                })
+            };
+            let v = result.map_err(|err| LineError {
+                component: None,
+                message: format!("derived metric `{}` = `{}`: {err}", d.name, d.source),
+            })?;
+            if let Some(cell) = values.get_mut(d.slot) {
+                *cell = Some(v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates every line of `track` for one person: raw values with thresholds, multipliers,
+    /// line caps, in that order (DOMAIN.md steps 1–3). Limits and rounding are the caller's.
+    pub(crate) fn lines<N: Num, T: Tracer>(
+        &self,
+        track: &CompiledTrack,
+        ctx: &PersonContext<N>,
+        values: &[Option<N>],
+        out: &mut Vec<RawLine<N>>,
+        traces: &mut [T],
+        errors: &mut Vec<LineError>,
+    ) {
+        out.clear();
+        for (i, line) in track.lines.iter().enumerate() {
+            let mut none = NoTrace;
+            let tracer: &mut dyn TracerDyn = match traces.get_mut(i) {
+                Some(t) => t,
+                None => &mut none,
+            };
+            match self.raw_line(line, ctx, values, tracer) {
+                Ok(raw) => out.push(raw),
+                Err(e) => {
+                    errors.push(e);
+                    out.push(RawLine::new(N::ZERO, None));
+                }
+            }
+        }
+        for m in &track.multipliers {
+            let value = match lookup(&m.metric, ctx, values) {
+                Ok(v) => v,
+                Err(msg) => {
+                    errors.push(LineError { component: Some(m.id.clone()), message: msg });
+                    continue;
+                }
+            };
+            let (factor, step_from) = m
+                .steps
+                .iter()
+                .rev()
+                .find(|(from, _)| N::from_dec(*from) <= value)
+                .map_or((Decimal::ONE, None), |(from, f)| (*f, Some(*from)));
+            for &t in &m.targets {
+                let Some(raw) = out.get_mut(t) else { continue };
+                match raw.value.mul(N::from_dec(factor)) {
+                    Ok(v) => raw.value = v,
+                    Err(e) => errors.push(arith(&m.id)(e)),
+                }
+                if let Some(tr) = traces.get_mut(t)
+                    && tr.on()
+                {
+                    let step = step_from.map_or_else(|| "below the first step".to_owned(), |f| format!("step from {}", money::number(f)));
+                    tr.push(format!(
+                        "× {} by {} ({} {}, {step}) = {}",
+                        money::number(factor),
+                        m.id,
+                        m.metric_name,
+                        money::number(value.to_dec()),
+                        money::grouped(raw.value.to_dec(), self.minor_units)
+                    ));
+                }
+            }
+        }
+        for (i, line) in track.lines.iter().enumerate() {
+            let (Some(cap), Some(raw)) = (line.cap, out.get_mut(i)) else { continue };
+            let cap_n = N::from_dec(cap);
+            if raw.value > cap_n {
+                raw.value = cap_n;
+                if let Some(tr) = traces.get_mut(i)
+                    && tr.on()
+                {
+                    tr.push(format!("capped at the line's maximum {}", money::grouped(cap, self.minor_units)));
+                }
+            }
+        }
+    }
+
+    fn raw_line<N: Num>(
+        &self,
+        line: &CompiledLine,
+        ctx: &PersonContext<N>,
+        values: &[Option<N>],
+        t: &mut dyn TracerDyn,
+    ) -> Result<RawLine<N>, LineError> {
+        let id = line.id.as_str();
+        let err = |message: String| LineError { component: Some(id.to_owned()), message };
+        let dp = self.minor_units;
+        let metric_slot = match &line.rule {
+            LineRule::Commission(c) => &c.metric,
+            LineRule::Bonus(b) => &b.metric,
+            LineRule::PerUnit(u) => &u.metric,
+        };
+        let m = lookup(metric_slot, ctx, values).map_err(err)?;
+        let name = &line.metric_name;
+        if m.is_negative() {
+            if t.on() {
+                t.push(format!("{name} is negative ({}): pays 0 — check the roster", money::grouped(m.to_dec(), dp)));
+            }
+            return Ok(RawLine { value: N::ZERO, attainment: None, negative_metric: true });
+        }
+        match &line.rule {
+            LineRule::Commission(c) => {
+                let ar = arith(id);
+                let (measure, quota) = match c.basis {
+                    Basis::Attainment => {
+                        let q = quota_of(ctx).map_err(err)?;
+                        (m.div(q).map_err(&ar)?, Some(q))
+                    }
+                    Basis::Amount => (m, None),
+                };
+                let scale = |x: Decimal| -> Result<N, LineError> {
+                    match quota {
+                        Some(q) => N::from_dec(x).mul(q).map_err(&ar),
+                        None => Ok(N::from_dec(x)),
+                    }
+                };
+                if t.on() {
+                    match quota {
+                        Some(q) => t.push(format!(
+                            "attainment {} of prorated quota {}",
+                            money::percent(measure.to_dec(), 1),
+                            money::grouped(q.to_dec(), dp)
+                        )),
+                        None => t.push(format!("{name} {}", money::grouped(m.to_dec(), dp))),
+                    }
+                }
+                let attainment = quota.map(|_| measure);
+                if let Some(th) = c.threshold
+                    && measure < N::from_dec(th)
+                {
+                    if t.on() {
+                        let shown = if quota.is_some() { money::percent(th, 1) } else { money::grouped(th, dp) };
+                        t.push(format!("below the {shown} threshold: pays 0"));
+                    }
+                    return Ok(RawLine::new(N::ZERO, attainment));
+                }
+                // The highest tier whose lower edge (in money) is at or below the metric.
+                let mut lo = 0usize;
+                let mut hi = c.tiers.len();
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    let edge = scale(c.tiers.get(mid).map_or(Decimal::ZERO, |t| t.0))?;
+                    if edge <= m { lo = mid + 1 } else { hi = mid }
+                }
+                let Some(k) = lo.checked_sub(1) else {
+                    return Ok(RawLine::new(N::ZERO, attainment));
+                };
+                let Some(&(from_k, rate_k, cum_k)) = c.tiers.get(k) else {
+                    return Ok(RawLine::new(N::ZERO, attainment));
+                };
+                let value = match c.method {
+                    Method::Retroactive => {
+                        let v = m.mul(N::from_dec(rate_k)).map_err(&ar)?;
+                        if t.on() {
+                            let edge = if quota.is_some() { money::percent(from_k, 0) } else { money::grouped(from_k, dp) };
+                            t.push(format!(
+                                "tier from {edge} reached: {} × {} = {}",
+                                money::rate(rate_k),
+                                money::grouped(m.to_dec(), dp),
+                                money::grouped(v.to_dec(), dp)
+                            ));
+                        }
+                        v
+                    }
+                    Method::Graduated => {
+                        let base = scale(cum_k)?;
+                        let above = m.sub(scale(from_k)?).map_err(&ar)?.mul(N::from_dec(rate_k)).map_err(&ar)?;
+                        let v = base.add(above).map_err(&ar)?;
+                        if t.on() {
+                            self.explain_graduated(c, k, m, quota, t)?;
+                        }
+                        v
+                    }
+                };
+                Ok(RawLine::new(value, attainment))
+            }
+            LineRule::Bonus(b) => {
+                let ar = arith(id);
+                let (target, target_text) = match &b.target {
+                    TargetSlot::Quota => {
+                        let q = quota_of(ctx).map_err(err)?;
+                        (q, "prorated quota".to_owned())
+                    }
+                    TargetSlot::Value(v) => (N::from_dec(*v), "target".to_owned()),
+                    TargetSlot::Slot(slot, col) => (lookup(slot, ctx, values).map_err(err)?, col.clone()),
+                };
+                if target <= N::ZERO {
+                    return Err(err(format!(
+                        "{target_text} is {} ; a bonus needs a target above 0",
+                        money::number(target.to_dec())
+                    )));
+                }
+                let x = m.div(target).map_err(&ar)?;
+                if t.on() {
+                    if matches!(b.target, TargetSlot::Quota) {
+                        t.push(format!("attainment {} of prorated quota {}", money::percent(x.to_dec(), 1), money::grouped(target.to_dec(), dp)));
+                    } else {
+                        t.push(format!(
+                            "{name} {} ÷ {target_text} {} = {}",
+                            money::number(m.to_dec()),
+                            money::number(target.to_dec()),
+                            money::number(x.to_dec().round_dp(4))
+                        ));
+                    }
+                }
+                let y = curve_value(&b.curve, x, t).map_err(&ar)?;
+                let base = match b.base {
+                    BonusBase::TiShare(share) => {
+                        let ti = ctx.target_incentive.ok_or_else(|| {
+                            err("the roster row has no target_incentive, which this bonus is a share of".to_owned())
+                        })?;
+                        let base = ti.mul(N::from_dec(share)).map_err(&ar)?;
+                        if t.on() {
+                            t.push(format!(
+                                "{} of prorated target incentive {} = {}",
+                                money::rate(share),
+                                money::grouped(ti.to_dec(), dp),
+                                money::grouped(base.to_dec(), dp)
+                            ));
+                        }
+                        base
+                    }
+                    BonusBase::Amount(a) => {
+                        if t.on() {
+                            t.push(format!("base {}", money::grouped(a, dp)));
+                        }
+                        N::from_dec(a)
+                    }
+                };
+                let value = base.mul(y).map_err(&ar)?;
+                if t.on() {
+                    t.push(format!("× {} = {}", money::number(y.to_dec().round_dp(6)), money::grouped(value.to_dec(), dp)));
+                }
+                Ok(RawLine::new(value, Some(x)))
+            }
+            LineRule::PerUnit(u) => {
+                let ar = arith(id);
+                if let Some(min) = u.min_units
+                    && m < N::from_dec(min)
+                {
+                    if t.on() {
+                        t.push(format!("{} {name} is below the minimum of {}: pays 0", money::number(m.to_dec()), money::number(min)));
+                    }
+                    return Ok(RawLine::new(N::ZERO, None));
+                }
+                let paid = match u.max_units {
+                    Some(max) if m > N::from_dec(max) => N::from_dec(max),
+                    _ => m,
+                };
+                let value = paid.mul(N::from_dec(u.amount)).map_err(&ar)?;
+                if t.on() {
+                    if paid == m {
+                        t.push(format!(
+                            "{} {name} × {} = {}",
+                            money::number(m.to_dec()),
+                            money::grouped(u.amount, dp),
+                            money::grouped(value.to_dec(), dp)
+                        ));
+                    } else {
+                        t.push(format!(
+                            "{} {name}, paid up to {} × {} = {}",
+                            money::number(m.to_dec()),
+                            money::number(paid.to_dec()),
+                            money::grouped(u.amount, dp),
+                            money::grouped(value.to_dec(), dp)
+                        ));
+                    }
+                }
+                Ok(RawLine::new(value, None))
+            }
+        }
+    }
+
+    fn explain_graduated<N: Num>(
+        &self,
+        c: &CommissionLine,
+        k: usize,
+        m: N,
+        quota: Option<N>,
+        t: &mut dyn TracerDyn,
+    ) -> Result<(), LineError> {
+        // Explanations are only built for exact decimals.
+        let dp = self.minor_units;
+        let m = m.to_dec();
+        let q = quota.map(Num::to_dec);
+        let edge = |x: Decimal| -> String {
+            match q {
+                Some(_) => money::percent(x, 1).trim_end_matches('%').trim_end_matches(".0").to_owned(),
+                None => money::grouped(x, dp),
+            }
+        };
+        let unit = if q.is_some() { "%" } else { "" };
+        let measure = match q {
+            Some(q) if !q.is_zero() => m / q,
+            _ => m,
+        };
+        const SHOWN: usize = 12;
+        let skipped = (k + 1).saturating_sub(SHOWN);
+        if skipped > 0 {
+            t.push(format!("{skipped} lower tiers not listed"));
+        }
+        let money_at = |x: Decimal| q.map_or(x, |q| x * q);
+        for (j, &(from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
+            let next = c.tiers.get(j + 1).map(|n| n.0);
+            let (upper, upper_money) = match next {
+                Some(n) if j < k => (n, money_at(n)),
+                _ => (measure, m),
+            };
+            let amount = (upper_money - money_at(from)) * rate;
+            t.push(format!("{}–{}{unit} at {} = {}", edge(from), edge(upper), money::rate(rate), money::grouped(amount, dp)));
+        }
+        Ok(())
+    }
+}
+
+/// A tracer behind a `&mut dyn`, so line evaluation is compiled once per number type.
+pub(crate) trait TracerDyn {
+    fn on(&self) -> bool;
+    fn push(&mut self, text: String);
+}
+
+impl<T: Tracer> TracerDyn for T {
+    fn on(&self) -> bool {
+        Tracer::on(self)
+    }
+    fn push(&mut self, text: String) {
+        Tracer::push(self, text);
+    }
+}
+
+fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
+    match ctx.quota {
+        None => Err("the roster row has no quota, which this component measures attainment against".to_owned()),
+        Some(q) if q <= N::ZERO => Err(format!(
+            "prorated quota is {}; attainment needs a quota above 0",
+            money::number(q.to_dec().round_dp(2))
+        )),
+        Some(q) => Ok(q),
+    }
+}
+
+fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> Result<N, String> {
+    match slot {
+        Slot::Value(i) => values.get(*i).copied().flatten().ok_or_else(|| "a metric this line needs is missing from this person's roster file".to_owned()),
+        Slot::Quota => ctx.quota.ok_or_else(|| "the roster row has no quota".to_owned()),
+        Slot::TargetIncentive => ctx.target_incentive.ok_or_else(|| "the roster row has no target_incentive".to_owned()),
+        Slot::BaseSalary => ctx.base_salary.ok_or_else(|| "the roster row has no base_salary".to_owned()),
+        Slot::Unknown(name) => Err(format!("unknown metric `{name}`: the roster has no such column and the plan defines no such derived metric")),
+    }
+}
+
+/// Interpolates a bonus curve at `x`: 0 below the first point, linear between points, flat
+/// after the last.
+pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dyn TracerDyn) -> Result<N, ArithError> {
+    let Some(&(x0, _)) = curve.first() else { return Ok(N::ZERO) };
+    if x < N::from_dec(x0) {
+        if t.on() {
+            t.push(format!("below the curve's first point {}: pays 0", money::number(x0)));
+        }
+        return Ok(N::ZERO);
+    }
+    for w in curve.windows(2) {
+        let (xa, ya) = w[0];
+        let (xb, yb) = w[1];
+        if x < N::from_dec(xb) {
+            // ya + (x − xa) × (yb − ya) ÷ (xb − xa): multiply before dividing to stay exact.
+            let y = x
+                .sub(N::from_dec(xa))?
+                .mul(N::from_dec(yb - ya))?
+                .div(N::from_dec(xb - xa))?
+                .add(N::from_dec(ya))?;
+            if t.on() {
+                t.push(format!(
+                    "curve {} (between {}→{} and {}→{})",
+                    money::number(y.to_dec().round_dp(6)),
+                    money::number(xa),
+                    money::number(ya),
+                    money::number(xb),
+                    money::number(yb)
+                ));
+            }
+            return Ok(y);
+        }
+    }
+    let (xl, yl) = curve.last().copied().unwrap_or_default();
+    if t.on() {
+        if curve.len() == 1 {
+            t.push(format!("goal of {} reached: curve {}", money::number(xl), money::number(yl)));
+        } else {
+            t.push(format!("at or above the curve's last point {}: curve {}", money::number(xl), money::number(yl)));
+        }
+    }
+    Ok(N::from_dec(yl))
+}

@@ -1,0 +1,436 @@
+//! The payout engine: every person's payout, line by line, exact to the minor unit and explained.
+//!
+//! Order of evaluation (DOMAIN.md): (1) each line's raw value with its own threshold,
+//! (2) multipliers, (3) each line's own cap, (4) the plan-level cap and guarantee as adjustment
+//! lines, (5) each line rounded to the currency's minor unit; the total is the sum of the rounded
+//! lines, so an export always sums exactly.
+
+pub mod compare;
+pub mod compiled;
+pub mod json;
+
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext};
+use compiled::{CompiledTrack, Explain, NoTrace, RawLine, Tracer};
+
+use crate::money;
+use crate::num::Num;
+use crate::plan::{Limit, Period, Plan, Problem};
+use crate::roster::{Employee, Roster};
+
+/// Whether to write the plain-language explanation of every line (slower; the app asks for it
+/// only for the person on screen).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Amounts and explanations.
+    Explained,
+    /// Amounts only.
+    AmountsOnly,
+}
+
+/// One payout line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Component id, or `cap_adjustment` / `guarantee_adjustment`.
+    pub component: String,
+    /// The component's label.
+    pub label: String,
+    /// What kind of line this is.
+    pub kind: LineKind,
+    /// The amount, rounded to the currency's minor unit.
+    pub amount: Decimal,
+    /// How the amount was reached, checkable by hand (empty with [`Detail::AmountsOnly`]).
+    pub explanation: String,
+}
+
+/// A person's payout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmployeePayout {
+    /// Index in the roster.
+    pub index: usize,
+    /// Employee id (text).
+    pub employee_id: String,
+    /// Name.
+    pub name: String,
+    /// Role (the track used).
+    pub role: String,
+    /// Team.
+    pub team: String,
+    /// Share of the period employed.
+    pub proration: Decimal,
+    /// Attainment of the first line that measures one (metric ÷ prorated quota or target).
+    pub attainment: Option<Decimal>,
+    /// The lines, in plan order, then adjustments.
+    pub lines: Vec<Line>,
+    /// Sum of the lines.
+    pub total: Decimal,
+    /// The person's revenue in plan currency, when the roster has a revenue column.
+    pub revenue: Option<Decimal>,
+    /// Things a reviewer should look at (negative metrics, not employed in the period).
+    pub warnings: Vec<String>,
+}
+
+/// A person who could not be computed, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmployeeError {
+    /// Index in the roster.
+    pub index: usize,
+    /// Employee id.
+    pub employee_id: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// The component at fault, if any.
+    pub component: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A person whose role has no track in the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotCovered {
+    /// Index in the roster.
+    pub index: usize,
+    /// Employee id.
+    pub employee_id: String,
+    /// Name.
+    pub name: String,
+    /// Role (no track).
+    pub role: String,
+}
+
+/// Sums over everyone paid.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Total payout cost.
+    pub total: Decimal,
+    /// By component id (plan order), then adjustments.
+    pub by_component: IndexMap<String, Decimal>,
+    /// By role (plan order).
+    pub by_role: IndexMap<String, Decimal>,
+    /// Number of people computed (including those with a zero payout).
+    pub people: usize,
+    /// Revenue of the people computed, in plan currency (0 without a revenue column).
+    pub revenue: Decimal,
+}
+
+impl Totals {
+    /// Payout cost as a percentage of revenue (`None` without revenue).
+    pub fn cost_pct_of_revenue(&self) -> Option<Decimal> {
+        if self.revenue.is_zero() {
+            return None;
+        }
+        self.total.checked_div(self.revenue).and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+    }
+}
+
+/// Everything a plan pays on a roster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayoutReport {
+    /// Plan name.
+    pub plan: String,
+    /// Plan currency.
+    pub currency: String,
+    /// Decimals of the currency.
+    pub minor_units: u32,
+    /// The plan period.
+    pub period: Period,
+    /// Everyone computed, in roster order.
+    pub employees: Vec<EmployeePayout>,
+    /// People whose role has no track.
+    pub not_covered: Vec<NotCovered>,
+    /// People who could not be computed (one entry per problem).
+    pub errors: Vec<EmployeeError>,
+    /// Sums.
+    pub totals: Totals,
+}
+
+/// The result for one person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Computed.
+    Paid(EmployeePayout),
+    /// The role has no track.
+    NotCovered(NotCovered),
+    /// Could not be computed; every problem found.
+    Failed(Vec<EmployeeError>),
+}
+
+/// Computes `plan` on `roster`. `Err` when the plan has validation errors.
+pub fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> Result<PayoutReport, Vec<Problem>> {
+    let compiled = CompiledPlan::new(plan, roster)?;
+    Ok(compiled.report(plan, roster, detail))
+}
+
+struct Scratch {
+    values: Vec<Option<Decimal>>,
+    raw: Vec<RawLine<Decimal>>,
+}
+
+impl CompiledPlan {
+    /// Computes everyone in `roster` (in parallel) and sums the results.
+    pub fn report(&self, plan: &Plan, roster: &Roster, detail: Detail) -> PayoutReport {
+        let outcomes: Vec<Outcome> = roster
+            .employees
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || Scratch { values: Vec::new(), raw: Vec::new() },
+                |scratch, (i, e)| self.evaluate(i, e, detail, scratch),
+            )
+            .collect();
+        self.assemble(plan, outcomes)
+    }
+
+    /// Computes one person, with the explanation of every line.
+    pub fn explain(&self, index: usize, e: &Employee) -> Outcome {
+        self.evaluate(index, e, Detail::Explained, &mut Scratch { values: Vec::new(), raw: Vec::new() })
+    }
+
+    fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
+        let Some(track) = self.tracks.get(&e.role) else {
+            return Outcome::NotCovered(NotCovered {
+                index,
+                employee_id: e.id.clone(),
+                name: e.name.clone(),
+                role: e.role.clone(),
+            });
+        };
+        let fail = |errors: Vec<LineError>| {
+            Outcome::Failed(
+                errors
+                    .into_iter()
+                    .map(|err| EmployeeError {
+                        index,
+                        employee_id: e.id.clone(),
+                        name: e.name.clone(),
+                        role: e.role.clone(),
+                        component: err.component,
+                        message: err.message,
+                    })
+                    .collect(),
+            )
+        };
+        let mut payout = EmployeePayout {
+            index,
+            employee_id: e.id.clone(),
+            name: e.name.clone(),
+            role: e.role.clone(),
+            team: e.team.clone(),
+            proration: Decimal::ZERO,
+            attainment: None,
+            lines: Vec::new(),
+            total: Decimal::ZERO,
+            revenue: None,
+            warnings: Vec::new(),
+        };
+        let ctx = match self.prepare::<Decimal>(e, &mut scratch.values) {
+            Ok(ctx) => ctx,
+            Err(errors) => return fail(errors),
+        };
+        payout.proration = ctx.proration;
+        payout.revenue = self.revenue.and_then(|i| scratch.values.get(i).copied().flatten());
+        if ctx.proration.is_zero() {
+            payout.warnings.push(format!(
+                "not employed during the period {} to {}: payout 0",
+                self.period.start, self.period.end
+            ));
+            return Outcome::Paid(payout);
+        }
+        let mut errors = Vec::new();
+        let mut traces: Vec<Explain> = match detail {
+            Detail::Explained => (0..track.lines.len()).map(|_| Explain::default()).collect(),
+            Detail::AmountsOnly => Vec::new(),
+        };
+        if traces.is_empty() {
+            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut [] as &mut [NoTrace], &mut errors);
+        } else {
+            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut traces, &mut errors);
+        }
+        if !errors.is_empty() {
+            return fail(errors);
+        }
+        payout.attainment = scratch.raw.iter().find_map(|r| r.attainment);
+        for (i, (line, raw)) in track.lines.iter().zip(&scratch.raw).enumerate() {
+            let amount = self.rounding.apply(raw.value, self.minor_units);
+            let explanation = match traces.get_mut(i) {
+                Some(t) => {
+                    if amount != raw.value && raw.value.normalize().scale() > self.minor_units {
+                        t.push(format!(
+                            "exact {} rounded {} to {}",
+                            raw.value.normalize(),
+                            self.rounding.as_str().replace('_', " "),
+                            money::grouped(amount, self.minor_units)
+                        ));
+                    }
+                    std::mem::take(&mut t.0).join("; ")
+                }
+                None => String::new(),
+            };
+            payout.lines.push(Line {
+                component: line.id.clone(),
+                label: line.label.clone(),
+                kind: line.kind,
+                amount,
+                explanation,
+            });
+        }
+        for (line, raw) in track.lines.iter().zip(&scratch.raw) {
+            if raw.negative_metric {
+                payout.warnings.push(format!("{} is negative in the roster; the {} line pays 0", line.metric_name, line.id));
+            }
+        }
+        if let Err(err) = self.apply_limits(track, &ctx, &mut payout.lines, detail) {
+            return fail(vec![err]);
+        }
+        payout.total = payout.lines.iter().map(|l| l.amount).sum();
+        Outcome::Paid(payout)
+    }
+
+    /// The amount of a cap or guarantee for this person (unrounded), with how it was reached.
+    fn limit_amount<N: Num>(&self, limit: &Limit, ctx: &PersonContext<N>, which: &str) -> Result<(N, String), LineError> {
+        let err = |message: String| LineError { component: Some(which.to_owned()), message };
+        let dp = self.minor_units;
+        if let Some(m) = limit.multiple_of_ti {
+            let ti = ctx.target_incentive.ok_or_else(|| {
+                err(format!("the {which} is a multiple of target incentive, but the roster row has no target_incentive"))
+            })?;
+            let v = ti.mul(N::from_dec(m)).map_err(|e| err(e.to_string()))?;
+            return Ok((
+                v,
+                format!("{} × prorated target incentive {} = {}", money::number(m), money::grouped(ti.to_dec(), dp), money::grouped(v.to_dec(), dp)),
+            ));
+        }
+        let amount = limit.amount.unwrap_or_default();
+        let v = N::from_dec(amount).mul(ctx.proration).map_err(|e| err(e.to_string()))?;
+        let text = if ctx.proration == N::ONE {
+            money::grouped(amount, dp)
+        } else {
+            format!("{} × {} employed = {}", money::grouped(amount, dp), money::percent(ctx.proration.to_dec(), 1), money::grouped(v.to_dec(), dp))
+        };
+        Ok((v, text))
+    }
+
+    /// Step (4): the plan-level cap and guarantee, as adjustment lines computed on the rounded
+    /// lines so the total lands exactly on the limit.
+    fn apply_limits(&self, track: &CompiledTrack, ctx: &PersonContext<Decimal>, lines: &mut Vec<Line>, detail: Detail) -> Result<(), LineError> {
+        let dp = self.minor_units;
+        let mut total: Decimal = lines.iter().map(|l| l.amount).sum();
+        if let Some(cap) = &track.cap {
+            let (limit, how) = self.limit_amount(cap, ctx, "cap")?;
+            let limit = self.rounding.apply(limit, dp);
+            if total > limit {
+                let adjustment = limit - total;
+                let explanation = match detail {
+                    Detail::Explained => format!(
+                        "total variable pay {} is above the cap of {how}: {}",
+                        money::grouped(total, dp),
+                        money::grouped(adjustment, dp)
+                    ),
+                    Detail::AmountsOnly => String::new(),
+                };
+                lines.push(Line {
+                    component: LineKind::CapAdjustment.as_str().to_owned(),
+                    label: "Cap adjustment".to_owned(),
+                    kind: LineKind::CapAdjustment,
+                    amount: adjustment,
+                    explanation,
+                });
+                total = limit;
+            }
+        }
+        if let Some(guarantee) = &track.guarantee {
+            let (floor, how) = self.limit_amount(guarantee, ctx, "guarantee")?;
+            let floor = self.rounding.apply(floor, dp);
+            if total < floor {
+                let adjustment = floor - total;
+                let explanation = match detail {
+                    Detail::Explained => format!(
+                        "total variable pay {} is below the guarantee of {how}: +{}",
+                        money::grouped(total, dp),
+                        money::grouped(adjustment, dp)
+                    ),
+                    Detail::AmountsOnly => String::new(),
+                };
+                lines.push(Line {
+                    component: LineKind::GuaranteeAdjustment.as_str().to_owned(),
+                    label: "Guarantee adjustment".to_owned(),
+                    kind: LineKind::GuaranteeAdjustment,
+                    amount: adjustment,
+                    explanation,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A person's total pay in `N` without rounding: lines, multipliers, caps, then the plan cap
+    /// and guarantee. This is what the behaviour simulation maximises; `values` must hold the
+    /// person's metrics (see [`CompiledPlan::prepare`]).
+    pub(crate) fn pay<N: Num>(&self, role: &str, ctx: &PersonContext<N>, values: &[Option<N>], raw: &mut Vec<RawLine<N>>) -> Result<N, LineError> {
+        let Some(track) = self.tracks.get(role) else { return Ok(N::ZERO) };
+        let mut errors = Vec::new();
+        self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors);
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e);
+        }
+        let mut total = N::ZERO;
+        for r in raw.iter() {
+            total = total.add(r.value).map_err(|e| LineError { component: None, message: e.to_string() })?;
+        }
+        if let Some(cap) = &track.cap {
+            total = total.min_of(self.limit_amount(cap, ctx, "cap")?.0);
+        }
+        if let Some(g) = &track.guarantee {
+            total = total.max_of(self.limit_amount(g, ctx, "guarantee")?.0);
+        }
+        Ok(total)
+    }
+
+    fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
+        let mut totals = Totals::default();
+        for (role, track) in &plan.tracks {
+            for c in &track.components {
+                if c.codes().is_some() {
+                    totals.by_component.entry(c.id().to_owned()).or_insert(Decimal::ZERO);
+                }
+            }
+            totals.by_role.entry(role.clone()).or_insert(Decimal::ZERO);
+        }
+        let mut report = PayoutReport {
+            plan: plan.name.clone(),
+            currency: self.currency.clone(),
+            minor_units: self.minor_units,
+            period: self.period,
+            employees: Vec::new(),
+            not_covered: Vec::new(),
+            errors: Vec::new(),
+            totals,
+        };
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Paid(p) => {
+                    let totals = &mut report.totals;
+                    totals.total += p.total;
+                    totals.people += 1;
+                    totals.revenue += p.revenue.unwrap_or_default();
+                    *totals.by_role.entry(p.role.clone()).or_insert(Decimal::ZERO) += p.total;
+                    for l in &p.lines {
+                        *totals.by_component.entry(l.component.clone()).or_insert(Decimal::ZERO) += l.amount;
+                    }
+                    report.employees.push(p);
+                }
+                Outcome::NotCovered(n) => report.not_covered.push(n),
+                Outcome::Failed(errs) => report.errors.extend(errs),
+            }
+        }
+        report
+    }
+}
+
+#[cfg(test)]
+mod tests;

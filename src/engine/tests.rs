@@ -1,0 +1,384 @@
+//! The DOMAIN.md worked examples and the engine's error handling.
+
+use std::str::FromStr as _;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::plan;
+use crate::roster::{Employee, Roster, SourceRef};
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::from_str(s).unwrap()
+}
+
+/// A plan from the JSON of its tracks (and optional extra top-level fields).
+fn plan_with(tracks: &str, extra: &str) -> Plan {
+    let text = format!(
+        r#"{{"schema": 1, "name": "Test", "currency": "EUR",
+            "period": {{"start": "2026-01-01", "end": "2026-03-31"}}{extra},
+            "tracks": {tracks}}}"#
+    );
+    plan::parse(&text).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn sales(components: &str) -> Plan {
+    plan_with(&format!(r#"{{"sales": {{"components": [{components}]}}}}"#), "")
+}
+
+/// One employee per entry of `rows`: (id, metric values in `metrics` order), with quota and TI.
+struct People {
+    metrics: Vec<&'static str>,
+    quota: Option<&'static str>,
+    ti: Option<&'static str>,
+}
+
+impl People {
+    fn roster(&self, rows: &[&[&str]]) -> Roster {
+        let employees = rows
+            .iter()
+            .enumerate()
+            .map(|(i, values)| Employee {
+                id: format!("E{i}"),
+                name: format!("Person {i}"),
+                role: "sales".to_owned(),
+                team: "A".to_owned(),
+                manager: String::new(),
+                currency: None,
+                base_salary: None,
+                target_incentive: self.ti.map(d),
+                quota: self.quota.map(d),
+                start_date: None,
+                end_date: None,
+                metrics: values.iter().map(|v| Some(d(v))).collect(),
+                source: SourceRef { file: 0, line: i as u64 + 2 },
+            })
+            .collect();
+        Roster { metrics: self.metrics.iter().map(|m| (*m).to_owned()).collect(), employees, sources: vec!["test.csv".to_owned()] }
+    }
+}
+
+fn totals(plan: &Plan, roster: &Roster) -> Vec<Decimal> {
+    let report = compute(plan, roster, Detail::Explained).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report.employees.iter().map(|e| e.total).collect()
+}
+
+const TIERS: &str = r#"[{"from": 0, "rate": 0.08}, {"from": 1.0, "rate": 0.12}, {"from": 1.5, "rate": 0.15}]"#;
+
+fn commission(method: &str, extra: &str) -> String {
+    format!(r#"{{"kind": "commission", "id": "rev", "earning_code": "C", "method": "{method}", "tiers": {TIERS}{extra}}}"#)
+}
+
+fn revenue_people() -> People {
+    People { metrics: vec!["revenue", "early_access_signups"], quota: Some("500000"), ti: Some("40000") }
+}
+
+#[test]
+fn example_1_graduated_tiers_pay_58000_and_explain_each_tier() {
+    let plan = sales(&commission("graduated", ""));
+    let roster = revenue_people().roster(&[&["650000", "0"]]);
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    let e = &report.employees[0];
+    assert_eq!(e.total, d("58000.00"));
+    assert_eq!(money::fixed(e.total, 2), "58000.00");
+    assert_eq!(
+        e.lines[0].explanation,
+        "attainment 130.0% of prorated quota 500,000.00; 0–100% at 8% = 40,000.00; 100–130% at 12% = 18,000.00"
+    );
+    assert_eq!(e.attainment, Some(d("1.3")));
+}
+
+#[test]
+fn example_2_retroactive_pays_78000() {
+    let plan = sales(&commission("retroactive", ""));
+    assert_eq!(totals(&plan, &revenue_people().roster(&[&["650000", "0"]])), [d("78000")]);
+}
+
+#[test]
+fn example_3_below_threshold_pays_nothing() {
+    let plan = sales(&commission("graduated", r#", "threshold": 0.5"#));
+    let roster = revenue_people().roster(&[&["200000", "0"], &["250000", "0"]]);
+    assert_eq!(totals(&plan, &roster), [d("0"), d("20000")], "exactly at the threshold pays");
+}
+
+#[test]
+fn example_4_bonus_curve() {
+    let plan = sales(
+        r#"{"kind": "bonus", "id": "b", "earning_code": "B", "metric": "revenue", "target": "quota",
+            "base": {"ti_share": 0.25},
+            "curve": [{"x": 0.5, "y": 0.25}, {"x": 1.0, "y": 1.0}, {"x": 2.0, "y": 2.5}]}"#,
+    );
+    let people = People { metrics: vec!["revenue"], quota: Some("100000"), ti: Some("40000") };
+    let roster = people.roster(&[&["120000"], &["45000"], &["50000"], &["240000"]]);
+    assert_eq!(totals(&plan, &roster), [d("13000"), d("0"), d("2500"), d("25000")]);
+}
+
+#[test]
+fn example_5_per_unit_with_min_and_max() {
+    let plan = sales(
+        r#"{"kind": "per_unit", "id": "interviews", "earning_code": "D", "metric": "discovery_interviews",
+            "amount": 150, "min_units": 3, "max_units": 20}"#,
+    );
+    let people = People { metrics: vec!["discovery_interviews"], quota: None, ti: None };
+    let roster = people.roster(&[&["25"], &["2"], &["7"]]);
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    let amounts: Vec<Decimal> = report.employees.iter().map(|e| e.total).collect();
+    assert_eq!(amounts, [d("3000"), d("0"), d("1050")]);
+    assert_eq!(report.employees[0].lines[0].explanation, "25 discovery_interviews, paid up to 20 × 150.00 = 3,000.00");
+    assert_eq!(report.employees[1].lines[0].explanation, "2 discovery_interviews is below the minimum of 3: pays 0");
+}
+
+#[test]
+fn example_6_multiplier_on_early_access_signups() {
+    let components = format!(
+        r#"{}, {{"kind": "multiplier", "id": "ea", "metric": "early_access_signups", "applies_to": ["rev"],
+            "steps": [{{"from": 0, "factor": 0.9}}, {{"from": 3, "factor": 1.0}}, {{"from": 8, "factor": 1.15}}]}}"#,
+        commission("graduated", "")
+    );
+    let plan = sales(&components);
+    let roster = revenue_people().roster(&[&["650000", "9"], &["650000", "2"]]);
+    assert_eq!(totals(&plan, &roster), [d("66700"), d("52200")]);
+}
+
+#[test]
+fn example_7_proration_is_days_employed_over_days_in_period() {
+    let plan = sales(&commission("graduated", ""));
+    let mut roster = revenue_people().roster(&[&["650000", "0"]]);
+    roster.employees[0].start_date = Some(date("2026-02-15"));
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert_eq!(report.employees[0].proration, d("0.5"));
+    // Quota is prorated to 250,000; attainment 260%.
+    assert_eq!(report.employees[0].attainment, Some(d("2.6")));
+    // 0–100% of 250,000 at 8%, 100–150% at 12%, 150–260% (275,000) at 15%.
+    assert_eq!(report.employees[0].total, d("20000") + d("15000") + d("41250"));
+}
+
+#[test]
+fn example_8_plan_cap_is_its_own_adjustment_line() {
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1}]}}"#,
+        r#", "cap": {"multiple_of_ti": 2, "earning_code": "ADJ"}"#,
+    );
+    let people = People { metrics: vec!["units"], quota: None, ti: Some("20000") };
+    let report = compute(&plan, &people.roster(&[&["55000"]]), Detail::Explained).unwrap();
+    let e = &report.employees[0];
+    assert_eq!(e.lines.len(), 2);
+    assert_eq!(e.lines[1].kind, LineKind::CapAdjustment);
+    assert_eq!(e.lines[1].amount, d("-15000"));
+    assert_eq!(e.total, d("40000"));
+    assert_eq!(
+        e.lines[1].explanation,
+        "total variable pay 55,000.00 is above the cap of 2 × prorated target incentive 20,000.00 = 40,000.00: \u{2212}15,000.00"
+    );
+}
+
+#[test]
+fn money_is_exact_17_at_7_5_percent_pays_1_28() {
+    let plan = sales(
+        r#"{"kind": "commission", "id": "c", "earning_code": "C", "basis": "amount", "tiers": [{"from": 0, "rate": 0.075}]}"#,
+    );
+    let people = People { metrics: vec!["revenue"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["17.00"]]), Detail::Explained).unwrap();
+    assert_eq!(report.employees[0].total, d("1.28"));
+    assert!(report.employees[0].lines[0].explanation.ends_with("exact 1.275 rounded half away from zero to 1.28"));
+    // The naive float computation rounds the other way, which is why amounts are decimal.
+    assert_eq!(((17.00_f64 * 0.075) * 100.0).round() / 100.0, 1.27);
+}
+
+#[test]
+fn a_value_on_a_tier_boundary_belongs_to_the_upper_tier() {
+    let plan = sales(&commission("retroactive", ""));
+    assert_eq!(totals(&plan, &revenue_people().roster(&[&["500000", "0"]])), [d("60000")]);
+}
+
+#[test]
+fn amount_basis_tiers_are_money() {
+    let plan = sales(
+        r#"{"kind": "commission", "id": "c", "earning_code": "C", "basis": "amount",
+            "tiers": [{"from": 0, "rate": 0.05}, {"from": 100000, "rate": 0.1}]}"#,
+    );
+    let people = People { metrics: vec!["revenue"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["150000"]]), Detail::Explained).unwrap();
+    assert_eq!(report.employees[0].total, d("10000"));
+    assert_eq!(
+        report.employees[0].lines[0].explanation,
+        "revenue 150,000.00; 0.00–100,000.00 at 5% = 5,000.00; 100,000.00–150,000.00 at 10% = 5,000.00"
+    );
+}
+
+#[test]
+fn line_cap_applies_after_multipliers() {
+    let components = format!(
+        r#"{}, {{"kind": "multiplier", "id": "m", "metric": "early_access_signups", "applies_to": ["rev"],
+            "steps": [{{"from": 0, "factor": 2}}]}}"#,
+        commission("graduated", r#", "cap": 100000"#)
+    );
+    let plan = sales(&components);
+    // 58,000 × 2 = 116,000, capped at 100,000.
+    assert_eq!(totals(&plan, &revenue_people().roster(&[&["650000", "1"]])), [d("100000")]);
+}
+
+#[test]
+fn guarantee_tops_up_to_the_minimum() {
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1}],
+            "guarantee": {"amount": 10000, "earning_code": "G"}}}"#,
+        "",
+    );
+    let people = People { metrics: vec!["units"], quota: None, ti: None };
+    let mut roster = people.roster(&[&["3000"], &["3000"]]);
+    roster.employees[1].start_date = Some(date("2026-02-15"));
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert_eq!(report.employees[0].total, d("10000"));
+    assert_eq!(report.employees[0].lines[1].kind, LineKind::GuaranteeAdjustment);
+    assert_eq!(report.employees[0].lines[1].amount, d("7000"));
+    assert_eq!(report.employees[1].total, d("5000"), "an amount guarantee is prorated like target incentive");
+}
+
+#[test]
+fn quota_of_zero_is_an_error_for_that_employee_only() {
+    let plan = sales(&commission("graduated", ""));
+    let mut roster = revenue_people().roster(&[&["650000", "0"], &["100", "0"]]);
+    roster.employees[1].quota = Some(Decimal::ZERO);
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert_eq!(report.employees.len(), 1);
+    assert_eq!(report.employees[0].total, d("58000"));
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].employee_id, "E1");
+    assert_eq!(report.errors[0].component.as_deref(), Some("rev"));
+    assert!(report.errors[0].message.contains("quota above 0"), "{}", report.errors[0].message);
+    assert_eq!(report.totals.total, d("58000"));
+}
+
+#[test]
+fn unknown_metric_is_an_error_naming_it() {
+    let plan = sales(r#"{"kind": "per_unit", "id": "s", "earning_code": "S", "metric": "survey_responses", "amount": 10}"#);
+    let report = compute(&plan, &revenue_people().roster(&[&["1", "0"]]), Detail::Explained).unwrap();
+    assert_eq!(report.errors.len(), 1);
+    assert!(report.errors[0].message.contains("unknown metric `survey_responses`"), "{}", report.errors[0].message);
+}
+
+#[test]
+fn division_by_zero_in_a_derived_metric_names_the_expression_and_employee() {
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "per_unit", "id": "s", "earning_code": "S", "metric": "share", "amount": 100}]}}"#,
+        r#", "metrics": {"share": "internal_hours / (billable_hours + internal_hours)"}"#,
+    );
+    let people = People { metrics: vec!["internal_hours", "billable_hours"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["0", "0"], &["50", "150"]]), Detail::Explained).unwrap();
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].employee_id, "E0");
+    assert_eq!(
+        report.errors[0].message,
+        "derived metric `share` = `internal_hours / (billable_hours + internal_hours)`: division by zero"
+    );
+    assert_eq!(report.employees[0].total, d("25"));
+}
+
+#[test]
+fn a_currency_without_fx_is_an_error_and_fx_converts_money() {
+    let plan = plan_with(
+        &format!(r#"{{"sales": {{"components": [{}]}}}}"#, commission("graduated", "")),
+        r#", "fx": {"GBP": 1.2}"#,
+    );
+    let mut roster = revenue_people().roster(&[&["650000", "0"], &["650000", "0"], &["650000", "0"]]);
+    roster.employees[1].currency = Some("USD".to_owned());
+    roster.employees[2].currency = Some("GBP".to_owned());
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert_eq!(report.errors.len(), 1);
+    assert!(report.errors[0].message.contains("no fx rate for USD"), "{}", report.errors[0].message);
+    // GBP: quota 600,000 EUR, revenue 780,000 EUR → attainment 130% again, 1.2 × 58,000.
+    assert_eq!(report.employees[1].total, d("69600"));
+}
+
+#[test]
+fn roles_without_a_track_are_not_covered_and_not_dropped() {
+    let plan = sales(&commission("graduated", ""));
+    let mut roster = revenue_people().roster(&[&["650000", "0"], &["1", "0"]]);
+    roster.employees[1].role = "support".to_owned();
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert_eq!(report.not_covered.len(), 1);
+    assert_eq!(report.not_covered[0].role, "support");
+}
+
+#[test]
+fn not_employed_in_the_period_pays_zero_with_a_note() {
+    let plan = sales(&commission("graduated", ""));
+    let mut roster = revenue_people().roster(&[&["650000", "0"]]);
+    roster.employees[0].end_date = Some(date("2025-12-31"));
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    let e = &report.employees[0];
+    assert_eq!((e.proration, e.total), (Decimal::ZERO, Decimal::ZERO));
+    assert!(e.warnings[0].contains("not employed"), "{:?}", e.warnings);
+}
+
+#[test]
+fn negative_metric_pays_zero_with_a_warning() {
+    let plan = sales(&commission("graduated", ""));
+    let report = compute(&plan, &revenue_people().roster(&[&["-5000", "0"]]), Detail::Explained).unwrap();
+    let e = &report.employees[0];
+    assert_eq!(e.total, Decimal::ZERO);
+    assert_eq!(e.warnings, ["revenue is negative in the roster; the rev line pays 0"]);
+}
+
+#[test]
+fn overflow_is_an_error_not_a_panic() {
+    let plan = sales(r#"{"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1000000000000000}"#);
+    let people = People { metrics: vec!["units"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["79228162514264337593543950"]]), Detail::Explained).unwrap();
+    assert_eq!(report.errors.len(), 1);
+    assert!(report.errors[0].message.contains("too large"), "{}", report.errors[0].message);
+}
+
+#[test]
+fn thousands_of_tiers_compute_quickly() {
+    let tiers: Vec<String> = (0..5000).map(|i| format!(r#"{{"from": {i}, "rate": 0.0{}}}"#, 1 + i % 9)).collect();
+    let plan = sales(&format!(
+        r#"{{"kind": "commission", "id": "c", "earning_code": "C", "basis": "amount", "tiers": [{}]}}"#,
+        tiers.join(",")
+    ));
+    let people = People { metrics: vec!["revenue"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["4999.5"], &["2.5"]]), Detail::AmountsOnly).unwrap();
+    // 2.5 falls in tiers 0 (rate 1%), 1 (2%) and half of 2 (3%): 0.01 + 0.02 + 0.015.
+    assert_eq!(report.employees[1].total, d("0.05"), "rounded from 0.045");
+}
+
+#[test]
+fn f64_pay_matches_the_exact_engine() {
+    let components = format!(
+        r#"{}, {{"kind": "multiplier", "id": "ea", "metric": "early_access_signups", "applies_to": ["rev"],
+            "steps": [{{"from": 0, "factor": 0.9}}, {{"from": 3, "factor": 1.0}}, {{"from": 8, "factor": 1.15}}]}}"#,
+        commission("graduated", r#", "threshold": 0.5"#)
+    );
+    let plan = sales(&components);
+    let roster = revenue_people().roster(&[&["650000", "9"], &["120000", "2"], &["480000", "4"]]);
+    let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+    let report = compiled.report(&plan, &roster, Detail::AmountsOnly);
+    for (e, paid) in roster.employees.iter().zip(&report.employees) {
+        let mut values: Vec<Option<f64>> = Vec::new();
+        let ctx = compiled.prepare::<f64>(e, &mut values).unwrap();
+        let pay = compiled.pay("sales", &ctx, &values, &mut Vec::new()).unwrap();
+        let exact: f64 = paid.total.to_string().parse().unwrap();
+        assert!((pay - exact).abs() < 0.01, "{pay} vs {exact}");
+    }
+}
+
+#[test]
+fn totals_sum_lines_by_component_and_role() {
+    let plan = sales(&commission("graduated", ""));
+    let report = compute(&plan, &revenue_people().roster(&[&["650000", "0"], &["500000", "0"]]), Detail::AmountsOnly).unwrap();
+    assert_eq!(report.totals.total, d("98000"));
+    assert_eq!(report.totals.by_component["rev"], d("98000"));
+    assert_eq!(report.totals.by_role["sales"], d("98000"));
+    assert_eq!(report.totals.revenue, d("1150000"));
+    assert_eq!(report.totals.cost_pct_of_revenue().map(|p| p.round_dp(2)), Some(d("8.52")));
+}
