@@ -6,6 +6,7 @@
 //! (payroll files), `cli` (the headless subcommands). The `ui` module, behind the `gui` feature,
 //! is a thin layer over the same functions.
 
+pub mod cli;
 pub mod engine;
 pub mod export;
 pub mod expr;
@@ -14,3 +15,4 @@ pub mod money;
 pub mod num;
 pub mod plan;
 pub mod roster;
+pub mod synth;

@@ -124,7 +124,9 @@ impl Totals {
         if self.revenue.is_zero() {
             return None;
         }
-        self.total.checked_div(self.revenue).and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+        self.total
+            .checked_div(self.revenue)
+            .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
     }
 }
 
@@ -179,7 +181,10 @@ impl CompiledPlan {
             .par_iter()
             .enumerate()
             .map_init(
-                || Scratch { values: Vec::new(), raw: Vec::new() },
+                || Scratch {
+                    values: Vec::new(),
+                    raw: Vec::new(),
+                },
                 |scratch, (i, e)| self.evaluate(i, e, detail, scratch),
             )
             .collect();
@@ -188,10 +193,24 @@ impl CompiledPlan {
 
     /// Computes one person, with the explanation of every line.
     pub fn explain(&self, index: usize, e: &Employee) -> Outcome {
-        self.evaluate(index, e, Detail::Explained, &mut Scratch { values: Vec::new(), raw: Vec::new() })
+        self.evaluate(
+            index,
+            e,
+            Detail::Explained,
+            &mut Scratch {
+                values: Vec::new(),
+                raw: Vec::new(),
+            },
+        )
     }
 
-    fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
+    fn evaluate(
+        &self,
+        index: usize,
+        e: &Employee,
+        detail: Detail,
+        scratch: &mut Scratch,
+    ) -> Outcome {
         let Some(track) = self.tracks.get(&e.role) else {
             return Outcome::NotCovered(NotCovered {
                 index,
@@ -233,7 +252,9 @@ impl CompiledPlan {
             Err(errors) => return fail(errors),
         };
         payout.proration = ctx.proration;
-        payout.revenue = self.revenue.and_then(|i| scratch.values.get(i).copied().flatten());
+        payout.revenue = self
+            .revenue
+            .and_then(|i| scratch.values.get(i).copied().flatten());
         if ctx.proration.is_zero() {
             payout.warnings.push(format!(
                 "not employed during the period {} to {}: payout 0",
@@ -247,9 +268,23 @@ impl CompiledPlan {
             Detail::AmountsOnly => Vec::new(),
         };
         if traces.is_empty() {
-            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut [] as &mut [NoTrace], &mut errors);
+            self.lines(
+                track,
+                &ctx,
+                &scratch.values,
+                &mut scratch.raw,
+                &mut [] as &mut [NoTrace],
+                &mut errors,
+            );
         } else {
-            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut traces, &mut errors);
+            self.lines(
+                track,
+                &ctx,
+                &scratch.values,
+                &mut scratch.raw,
+                &mut traces,
+                &mut errors,
+            );
         }
         if !errors.is_empty() {
             return fail(errors);
@@ -281,7 +316,10 @@ impl CompiledPlan {
         }
         for (line, raw) in track.lines.iter().zip(&scratch.raw) {
             if raw.negative_metric {
-                payout.warnings.push(format!("{} is negative in the roster; the {} line pays 0", line.metric_name, line.id));
+                payout.warnings.push(format!(
+                    "{} is negative in the roster; the {} line pays 0",
+                    line.metric_name, line.id
+                ));
             }
         }
         if let Err(err) = self.apply_limits(track, &ctx, &mut payout.lines, detail) {
@@ -292,8 +330,16 @@ impl CompiledPlan {
     }
 
     /// The amount of a cap or guarantee for this person (unrounded), with how it was reached.
-    fn limit_amount<N: Num>(&self, limit: &Limit, ctx: &PersonContext<N>, which: &str) -> Result<(N, String), LineError> {
-        let err = |message: String| LineError { component: Some(which.to_owned()), message };
+    fn limit_amount<N: Num>(
+        &self,
+        limit: &Limit,
+        ctx: &PersonContext<N>,
+        which: &str,
+    ) -> Result<(N, String), LineError> {
+        let err = |message: String| LineError {
+            component: Some(which.to_owned()),
+            message,
+        };
         let dp = self.minor_units;
         if let Some(m) = limit.multiple_of_ti {
             let ti = ctx.target_incentive.ok_or_else(|| {
@@ -302,22 +348,40 @@ impl CompiledPlan {
             let v = ti.mul(N::from_dec(m)).map_err(|e| err(e.to_string()))?;
             return Ok((
                 v,
-                format!("{} × prorated target incentive {} = {}", money::number(m), money::grouped(ti.to_dec(), dp), money::grouped(v.to_dec(), dp)),
+                format!(
+                    "{} × prorated target incentive {} = {}",
+                    money::number(m),
+                    money::grouped(ti.to_dec(), dp),
+                    money::grouped(v.to_dec(), dp)
+                ),
             ));
         }
         let amount = limit.amount.unwrap_or_default();
-        let v = N::from_dec(amount).mul(ctx.proration).map_err(|e| err(e.to_string()))?;
+        let v = N::from_dec(amount)
+            .mul(ctx.proration)
+            .map_err(|e| err(e.to_string()))?;
         let text = if ctx.proration == N::ONE {
             money::grouped(amount, dp)
         } else {
-            format!("{} × {} employed = {}", money::grouped(amount, dp), money::percent(ctx.proration.to_dec(), 1), money::grouped(v.to_dec(), dp))
+            format!(
+                "{} × {} employed = {}",
+                money::grouped(amount, dp),
+                money::percent(ctx.proration.to_dec(), 1),
+                money::grouped(v.to_dec(), dp)
+            )
         };
         Ok((v, text))
     }
 
     /// Step (4): the plan-level cap and guarantee, as adjustment lines computed on the rounded
     /// lines so the total lands exactly on the limit.
-    fn apply_limits(&self, track: &CompiledTrack, ctx: &PersonContext<Decimal>, lines: &mut Vec<Line>, detail: Detail) -> Result<(), LineError> {
+    fn apply_limits(
+        &self,
+        track: &CompiledTrack,
+        ctx: &PersonContext<Decimal>,
+        lines: &mut Vec<Line>,
+        detail: Detail,
+    ) -> Result<(), LineError> {
         let dp = self.minor_units;
         let mut total: Decimal = lines.iter().map(|l| l.amount).sum();
         if let Some(cap) = &track.cap {
@@ -371,16 +435,34 @@ impl CompiledPlan {
     /// A person's total pay in `N` without rounding: lines, multipliers, caps, then the plan cap
     /// and guarantee. This is what the behaviour simulation maximises; `values` must hold the
     /// person's metrics (see [`CompiledPlan::prepare`]).
-    pub(crate) fn pay<N: Num>(&self, role: &str, ctx: &PersonContext<N>, values: &[Option<N>], raw: &mut Vec<RawLine<N>>) -> Result<N, LineError> {
-        let Some(track) = self.tracks.get(role) else { return Ok(N::ZERO) };
+    pub(crate) fn pay<N: Num>(
+        &self,
+        role: &str,
+        ctx: &PersonContext<N>,
+        values: &[Option<N>],
+        raw: &mut Vec<RawLine<N>>,
+    ) -> Result<N, LineError> {
+        let Some(track) = self.tracks.get(role) else {
+            return Ok(N::ZERO);
+        };
         let mut errors = Vec::new();
-        self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors);
+        self.lines(
+            track,
+            ctx,
+            values,
+            raw,
+            &mut [] as &mut [NoTrace],
+            &mut errors,
+        );
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
         }
         let mut total = N::ZERO;
         for r in raw.iter() {
-            total = total.add(r.value).map_err(|e| LineError { component: None, message: e.to_string() })?;
+            total = total.add(r.value).map_err(|e| LineError {
+                component: None,
+                message: e.to_string(),
+            })?;
         }
         if let Some(cap) = &track.cap {
             total = total.min_of(self.limit_amount(cap, ctx, "cap")?.0);
@@ -396,7 +478,10 @@ impl CompiledPlan {
         for (role, track) in &plan.tracks {
             for c in &track.components {
                 if c.codes().is_some() {
-                    totals.by_component.entry(c.id().to_owned()).or_insert(Decimal::ZERO);
+                    totals
+                        .by_component
+                        .entry(c.id().to_owned())
+                        .or_insert(Decimal::ZERO);
                 }
             }
             totals.by_role.entry(role.clone()).or_insert(Decimal::ZERO);
@@ -418,9 +503,15 @@ impl CompiledPlan {
                     totals.total += p.total;
                     totals.people += 1;
                     totals.revenue += p.revenue.unwrap_or_default();
-                    *totals.by_role.entry(p.role.clone()).or_insert(Decimal::ZERO) += p.total;
+                    *totals
+                        .by_role
+                        .entry(p.role.clone())
+                        .or_insert(Decimal::ZERO) += p.total;
                     for l in &p.lines {
-                        *totals.by_component.entry(l.component.clone()).or_insert(Decimal::ZERO) += l.amount;
+                        *totals
+                            .by_component
+                            .entry(l.component.clone())
+                            .or_insert(Decimal::ZERO) += l.amount;
                     }
                     report.employees.push(p);
                 }

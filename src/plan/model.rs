@@ -255,9 +255,9 @@ pub struct EarningCodes<'a> {
     pub per_template: &'a IndexMap<String, String>,
 }
 
-impl EarningCodes<'_> {
+impl<'a> EarningCodes<'a> {
     /// The code for a payroll template: its own entry, else the default.
-    pub fn for_template(&self, template: &str) -> Option<&str> {
+    pub fn for_template(self, template: &str) -> Option<&'a str> {
         self.per_template
             .get(template)
             .map(String::as_str)

@@ -1,0 +1,317 @@
+//! Text renderings for the terminal: tables that line up, and CSV.
+
+use std::io::{self, Write};
+
+use rust_decimal::Decimal;
+
+use crate::engine::PayoutReport;
+use crate::engine::compare::{Comparison, MOVERS};
+use crate::export::{Reconciliation, safe_text};
+use crate::money;
+
+/// A simple left/right aligned text table.
+struct Table {
+    header: Vec<String>,
+    right: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn new(columns: &[(&str, bool)]) -> Self {
+        Self {
+            header: columns.iter().map(|(c, _)| (*c).to_owned()).collect(),
+            right: columns.iter().map(|(_, r)| *r).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn write(&self, w: &mut dyn Write) -> io::Result<()> {
+        let width = |s: &str| s.chars().count();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(width(cell));
+                }
+            }
+        }
+        let line = |w: &mut dyn Write, cells: &[String]| -> io::Result<()> {
+            let mut out = String::new();
+            for (i, cell) in cells.iter().enumerate() {
+                let pad = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(width(cell));
+                if i > 0 {
+                    out.push_str("  ");
+                }
+                if self.right.get(i).copied().unwrap_or(false) {
+                    out.push_str(&" ".repeat(pad));
+                    out.push_str(cell);
+                } else {
+                    out.push_str(cell);
+                    if i + 1 < cells.len() {
+                        out.push_str(&" ".repeat(pad));
+                    }
+                }
+            }
+            writeln!(w, "{}", out.trim_end())
+        };
+        line(w, &self.header)?;
+        let rule: Vec<String> = widths.iter().map(|n| "-".repeat(*n)).collect();
+        line(w, &rule)?;
+        for row in &self.rows {
+            line(w, row)?;
+        }
+        Ok(())
+    }
+}
+
+fn pct(v: Option<Decimal>) -> String {
+    v.map(|a| money::percent(a, 1))
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+/// `payouts --format table`.
+pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
+    let dp = r.minor_units;
+    writeln!(
+        w,
+        "{} · {} · {} to {}",
+        r.plan, r.currency, r.period.start, r.period.end
+    )?;
+    writeln!(w)?;
+    let mut t = Table::new(&[
+        ("ID", false),
+        ("Name", false),
+        ("Role", false),
+        ("Team", false),
+        ("Employed", true),
+        ("Attainment", true),
+        ("Total", true),
+    ]);
+    for e in &r.employees {
+        t.rows.push(vec![
+            e.employee_id.clone(),
+            e.name.clone(),
+            e.role.clone(),
+            e.team.clone(),
+            money::percent(e.proration, 0),
+            pct(e.attainment),
+            money::grouped(e.total, dp),
+        ]);
+    }
+    t.write(w)?;
+    writeln!(w)?;
+    let tot = &r.totals;
+    let share = tot
+        .cost_pct_of_revenue()
+        .map(|p| {
+            format!(
+                " = {} of revenue {}",
+                money::percent(p / Decimal::ONE_HUNDRED, 2),
+                money::grouped(tot.revenue, dp)
+            )
+        })
+        .unwrap_or_default();
+    writeln!(
+        w,
+        "Total payout cost: {} {}{share}",
+        money::grouped(tot.total, dp),
+        r.currency
+    )?;
+    writeln!(
+        w,
+        "People: {} computed, {} not covered, {} in error",
+        tot.people,
+        r.not_covered.len(),
+        error_people(r)
+    )?;
+    let by = |m: &indexmap::IndexMap<String, Decimal>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} {}", money::grouped(*v, dp)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    writeln!(w, "By role: {}", by(&tot.by_role))?;
+    writeln!(w, "By component: {}", by(&tot.by_component))?;
+    if !r.not_covered.is_empty() {
+        writeln!(w, "\nNot covered (no track for their role):")?;
+        for n in &r.not_covered {
+            writeln!(w, "  {} {} ({})", n.employee_id, n.name, n.role)?;
+        }
+    }
+    if !r.errors.is_empty() {
+        writeln!(w, "\nCould not be computed:")?;
+        for e in &r.errors {
+            let component = e
+                .component
+                .as_deref()
+                .map(|c| format!(" [{c}]"))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "  {} {}{component}: {}",
+                e.employee_id, e.name, e.message
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn error_people(r: &PayoutReport) -> usize {
+    let mut ids: Vec<&str> = r.errors.iter().map(|e| e.employee_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+/// `payouts --format csv`: one row per person and line.
+pub fn payouts_csv(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    out.write_record([
+        "employee_id",
+        "name",
+        "role",
+        "team",
+        "proration",
+        "component",
+        "kind",
+        "amount",
+        "explanation",
+    ])?;
+    for e in &r.employees {
+        let proration = crate::engine::json::ratio_text(e.proration);
+        for l in &e.lines {
+            out.write_record([
+                safe_text(&e.employee_id).as_ref(),
+                safe_text(&e.name).as_ref(),
+                safe_text(&e.role).as_ref(),
+                safe_text(&e.team).as_ref(),
+                &proration,
+                safe_text(&l.component).as_ref(),
+                l.kind.as_str(),
+                &money::fixed(l.amount, r.minor_units),
+                safe_text(&l.explanation).as_ref(),
+            ])?;
+        }
+    }
+    out.flush()
+}
+
+/// `compare --format table`.
+pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
+    let dp = cmp.minor_units();
+    let mut columns: Vec<(String, bool)> = vec![("".to_owned(), false)];
+    for (i, r) in cmp.reports.iter().enumerate() {
+        columns.push((format!("{}. {}", i + 1, r.plan), true));
+    }
+    let cols: Vec<(&str, bool)> = columns.iter().map(|(c, r)| (c.as_str(), *r)).collect();
+    let mut t = Table::new(&cols);
+    let row = |label: &str, f: &dyn Fn(&PayoutReport) -> String| -> Vec<String> {
+        std::iter::once(label.to_owned())
+            .chain(cmp.reports.iter().map(f))
+            .collect()
+    };
+    t.rows.push(row("Total payout cost", &|r| {
+        money::grouped(r.totals.total, dp)
+    }));
+    t.rows.push(row("Cost % of revenue", &|r| {
+        r.totals
+            .cost_pct_of_revenue()
+            .map(|p| money::percent(p / Decimal::ONE_HUNDRED, 2))
+            .unwrap_or_else(|| "-".to_owned())
+    }));
+    t.rows
+        .push(row("People computed", &|r| r.totals.people.to_string()));
+    let mut roles: Vec<&String> = Vec::new();
+    let mut components: Vec<&String> = Vec::new();
+    for r in &cmp.reports {
+        for k in r.totals.by_role.keys() {
+            if !roles.contains(&k) {
+                roles.push(k);
+            }
+        }
+        for k in r.totals.by_component.keys() {
+            if !components.contains(&k) {
+                components.push(k);
+            }
+        }
+    }
+    for role in roles {
+        t.rows.push(row(&format!("Role: {role}"), &|r| {
+            money::grouped(r.totals.by_role.get(role).copied().unwrap_or_default(), dp)
+        }));
+    }
+    for c in components {
+        t.rows.push(row(&format!("Component: {c}"), &|r| {
+            r.totals
+                .by_component
+                .get(c)
+                .map_or_else(|| "-".to_owned(), |v| money::grouped(*v, dp))
+        }));
+    }
+    t.write(w)?;
+    for to in 1..cmp.reports.len() {
+        let (gainers, losers) = cmp.movers(0, to, MOVERS);
+        let from_name = cmp.reports.first().map_or("", |r| r.plan.as_str());
+        let to_name = cmp.reports.get(to).map_or("", |r| r.plan.as_str());
+        writeln!(w, "\nMoving from 1. {from_name} to {}. {to_name}:", to + 1)?;
+        for (title, rows) in [("Biggest gainers", gainers), ("Biggest losers", losers)] {
+            writeln!(w, "{title}:")?;
+            if rows.is_empty() {
+                writeln!(w, "  (none)")?;
+                continue;
+            }
+            let mut t = Table::new(&[
+                ("  ID", false),
+                ("Name", false),
+                ("Role", false),
+                ("From", true),
+                ("To", true),
+                ("Change", true),
+            ]);
+            for p in rows {
+                t.rows.push(vec![
+                    format!("  {}", p.employee_id),
+                    p.name.clone(),
+                    p.role.clone(),
+                    money::grouped(p.totals.first().copied().flatten().unwrap_or_default(), dp),
+                    money::grouped(p.totals.get(to).copied().flatten().unwrap_or_default(), dp),
+                    signed(p.change(0, to), dp),
+                ]);
+            }
+            t.write(w)?;
+        }
+    }
+    Ok(())
+}
+
+fn signed(v: Decimal, dp: u32) -> String {
+    if v > Decimal::ZERO {
+        format!("+{}", money::grouped(v, dp))
+    } else {
+        money::grouped(v, dp)
+    }
+}
+
+/// The reconciliation summary printed by `export`.
+pub fn reconciliation_text(rec: &Reconciliation) -> String {
+    let dp = rec.minor_units;
+    let mut s = format!("{} people, {} lines\n", rec.people, rec.lines);
+    for (code, total) in &rec.by_code {
+        s.push_str(&format!(
+            "  {code:<12} {:>16}\n",
+            money::grouped(*total, dp)
+        ));
+    }
+    s.push_str(&format!(
+        "Grand total: {} {}\n",
+        money::grouped(rec.total, dp),
+        rec.currency
+    ));
+    s
+}

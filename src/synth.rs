@@ -1,0 +1,584 @@
+//! Synthetic rosters for demos and benchmarks (`carrot gen-roster`): sales people and
+//! consultants across teams, with part-period hires and leavers, skewed performance, and the
+//! history columns the behaviour model calibrates from. The same seed gives the same file.
+
+use std::io::{self, Write};
+
+use chrono::{Days, NaiveDate};
+
+/// The period the generated metrics describe (a quarter), and the sample plans' period.
+pub const PERIOD_START: (i32, u32, u32) = (2026, 7, 1);
+/// Last day of that quarter.
+pub const PERIOD_END: (i32, u32, u32) = (2026, 9, 30);
+
+/// Which roles to generate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Roles {
+    /// About 70% sales, 30% consultants, in one file.
+    Mixed,
+    /// Sales people only (with the sales columns only).
+    Sales,
+    /// Consultants only (with the consultant columns only).
+    Consultants,
+}
+
+/// xoshiro256** seeded by SplitMix64: small, fast, and stable across platforms and crate versions.
+struct Rng([u64; 4]);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        let mut z = seed;
+        let mut next = || {
+            z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut x = z;
+            x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            x ^ (x >> 31)
+        };
+        Self([next(), next(), next(), next()])
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let s = &mut self.0;
+        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        ((self.unit() * n as f64) as usize).min(n.saturating_sub(1))
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// Standard normal (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let u1 = self.unit().max(1e-12);
+        let u2 = self.unit();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+
+    /// Log-normal with median 1 and the given spread.
+    fn lognormal(&mut self, sigma: f64) -> f64 {
+        (sigma * self.normal()).exp()
+    }
+
+    fn poisson(&mut self, mean: f64) -> u64 {
+        if mean <= 0.0 {
+            return 0;
+        }
+        if mean > 30.0 {
+            return (mean + mean.sqrt() * self.normal()).round().max(0.0) as u64;
+        }
+        let limit = (-mean).exp();
+        let mut k = 0;
+        let mut p = self.unit();
+        while p > limit {
+            k += 1;
+            p *= self.unit();
+        }
+        k
+    }
+}
+
+const FIRST: &[&str] = &[
+    "Anna",
+    "Ben",
+    "Chloé",
+    "Dario",
+    "Elif",
+    "Farah",
+    "Gustav",
+    "Hana",
+    "Ibrahim",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Noor",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tomás",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoë",
+    "Aiko",
+    "Björn",
+    "Camille",
+    "Dmitri",
+    "Esther",
+    "Finn",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kateřina",
+    "Lucas",
+    "Maya",
+    "Nikolai",
+    "Olivia",
+    "Pablo",
+    "Rania",
+    "Samuel",
+    "Thea",
+    "Valentina",
+    "William",
+    "Yara",
+    "Zeynep",
+    "Amara",
+];
+const LAST: &[&str] = &[
+    "Müller",
+    "García",
+    "Rossi",
+    "Nowak",
+    "Dubois",
+    "Jensen",
+    "Yilmaz",
+    "Okafor",
+    "Svensson",
+    "Novák",
+    "Fischer",
+    "Martin",
+    "Kowalski",
+    "O'Brien",
+    "Schmidt",
+    "Costa",
+    "Haddad",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Petrov",
+    "Weber",
+    "Ferreira",
+    "Larsen",
+    "Bianchi",
+    "Keller",
+    "Nguyen",
+    "Ahmed",
+    "de Vries",
+    "Horvat",
+    "Meier",
+    "Santos",
+    "Kaya",
+    "Brunner",
+    "Lopez",
+    "Becker",
+    "Hofmann",
+    "Silva",
+    "Andersen",
+    "Zimmermann",
+    "Kovač",
+    "Richter",
+    "Ortiz",
+    "Wagner",
+];
+
+struct SalesTeam {
+    name: &'static str,
+    manager: &'static str,
+    currency: &'static str,
+    /// Quarterly quota and target incentive in the team's currency, and annual base salary.
+    quota: f64,
+    ti: f64,
+    base: f64,
+    deal_size: f64,
+    weight: f64,
+}
+
+const SALES_TEAMS: &[SalesTeam] = &[
+    SalesTeam {
+        name: "Enterprise DACH",
+        manager: "Katrin Vogel",
+        currency: "EUR",
+        quota: 600_000.0,
+        ti: 20_000.0,
+        base: 115_000.0,
+        deal_size: 120_000.0,
+        weight: 0.22,
+    },
+    SalesTeam {
+        name: "Enterprise UK",
+        manager: "James Whitfield",
+        currency: "GBP",
+        quota: 510_000.0,
+        ti: 17_000.0,
+        base: 98_000.0,
+        deal_size: 100_000.0,
+        weight: 0.14,
+    },
+    SalesTeam {
+        name: "Mid-Market",
+        manager: "Sofia Lindgren",
+        currency: "EUR",
+        quota: 375_000.0,
+        ti: 12_500.0,
+        base: 82_000.0,
+        deal_size: 42_000.0,
+        weight: 0.28,
+    },
+    SalesTeam {
+        name: "SMB",
+        manager: "Marco Bellini",
+        currency: "EUR",
+        quota: 225_000.0,
+        ti: 7_500.0,
+        base: 62_000.0,
+        deal_size: 12_000.0,
+        weight: 0.24,
+    },
+    SalesTeam {
+        name: "Partnerships",
+        manager: "Léa Fontaine",
+        currency: "CHF",
+        quota: 320_000.0,
+        ti: 10_500.0,
+        base: 105_000.0,
+        deal_size: 65_000.0,
+        weight: 0.12,
+    },
+];
+
+struct ConsultingTeam {
+    name: &'static str,
+    manager: &'static str,
+    currency: &'static str,
+    bill_rate: f64,
+    ti: f64,
+    base: f64,
+    weight: f64,
+}
+
+const CONSULTING_TEAMS: &[ConsultingTeam] = &[
+    ConsultingTeam {
+        name: "Carbon Accounting",
+        manager: "Henrik Dahl",
+        currency: "EUR",
+        bill_rate: 165.0,
+        ti: 6_000.0,
+        base: 78_000.0,
+        weight: 0.4,
+    },
+    ConsultingTeam {
+        name: "Climate Strategy",
+        manager: "Amélie Laurent",
+        currency: "EUR",
+        bill_rate: 230.0,
+        ti: 8_000.0,
+        base: 96_000.0,
+        weight: 0.35,
+    },
+    ConsultingTeam {
+        name: "Implementation",
+        manager: "Raj Patel",
+        currency: "GBP",
+        bill_rate: 150.0,
+        ti: 5_000.0,
+        base: 70_000.0,
+        weight: 0.25,
+    },
+];
+
+/// Columns of a sales roster.
+pub const SALES_COLUMNS: &[&str] = &[
+    "employee_id",
+    "name",
+    "role",
+    "team",
+    "manager",
+    "currency",
+    "base_salary",
+    "target_incentive",
+    "quota",
+    "start_date",
+    "end_date",
+    "revenue",
+    "deals_closed",
+    "discovery_interviews",
+    "early_access_signups",
+    "roadmap_insights",
+    "survey_responses",
+    "core_user_relationships",
+    "capacity_hours",
+    "selling_hours",
+    "discovery_hours",
+    "early_access_hours",
+    "insight_hours",
+    "revenue_prev_1",
+    "revenue_prev_2",
+    "revenue_prev_3",
+];
+
+/// Columns of a consultant roster.
+pub const CONSULTANT_COLUMNS: &[&str] = &[
+    "employee_id",
+    "name",
+    "role",
+    "team",
+    "manager",
+    "currency",
+    "base_salary",
+    "target_incentive",
+    "quota",
+    "start_date",
+    "end_date",
+    "revenue",
+    "billable_hours",
+    "billable_target_hours",
+    "internal_hours",
+    "internal_contributions",
+    "discovery_interviews",
+    "roadmap_insights",
+    "capacity_hours",
+    "discovery_hours",
+    "insight_hours",
+    "billable_hours_prev_1",
+    "billable_hours_prev_2",
+    "billable_hours_prev_3",
+];
+
+fn period_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(PERIOD_START.0, PERIOD_START.1, PERIOD_START.2).unwrap_or_default()
+}
+
+fn weighted<'a, T>(rng: &mut Rng, items: &'a [T], weight: impl Fn(&T) -> f64) -> &'a T {
+    let total: f64 = items.iter().map(&weight).sum();
+    let mut x = rng.unit() * total;
+    for item in items {
+        x -= weight(item);
+        if x < 0.0 {
+            return item;
+        }
+    }
+    &items[items.len() - 1]
+}
+
+/// Start and end dates: most people joined years ago; a few join or leave during the period.
+fn employment(rng: &mut Rng) -> (NaiveDate, Option<NaiveDate>) {
+    let start = period_start();
+    let r = rng.unit();
+    if r < 0.06 {
+        // Hired during the quarter.
+        (start + Days::new(7 + rng.below(70) as u64), None)
+    } else if r < 0.10 {
+        // Left during the quarter.
+        let hired = start - Days::new(200 + rng.below(2000) as u64);
+        (hired, Some(start + Days::new(10 + rng.below(75) as u64)))
+    } else {
+        (start - Days::new(60 + rng.below(2900) as u64), None)
+    }
+}
+
+fn money(x: f64) -> String {
+    format!("{:.2}", (x * 100.0).round() / 100.0)
+}
+
+fn hours(x: f64) -> String {
+    format!("{:.1}", x.max(0.0))
+}
+
+fn sales_row(rng: &mut Rng, id: usize, names: &mut Names) -> Vec<String> {
+    let team = weighted(rng, SALES_TEAMS, |t| t.weight);
+    let (start, end) = employment(rng);
+    let fte = if rng.unit() < 0.08 { 0.8 } else { 1.0 };
+    let capacity = 480.0 * fte * (0.95 + 0.1 * rng.unit());
+    // Today's sales-led allocation: mostly selling, a little discovery and outreach.
+    let selling = capacity * (0.56 + 0.1 * rng.unit());
+    let discovery = capacity * (0.015 + 0.03 * rng.unit());
+    let early_access = capacity * (0.005 + 0.02 * rng.unit());
+    let insight = capacity * (0.003 + 0.012 * rng.unit());
+    // Skewed performance: a long right tail of stars and a tail of strugglers.
+    let skill = rng.lognormal(0.38) * 0.97;
+    let quota = team.quota * fte;
+    let revenue = quota * skill * (selling / (capacity * 0.61));
+    let spread = 0.1 + 0.25 * rng.unit();
+    let prev = |rng: &mut Rng| money(revenue * rng.lognormal(spread));
+    let deals = rng.poisson(revenue / team.deal_size);
+    vec![
+        format!("{:06}", 1000 + id),
+        names.next(rng),
+        "sales".to_owned(),
+        team.name.to_owned(),
+        team.manager.to_owned(),
+        team.currency.to_owned(),
+        money((team.base * (0.9 + 0.2 * rng.unit()) / 500.0).round() * 500.0),
+        money(team.ti * fte),
+        money(quota),
+        start.to_string(),
+        end.map(|d| d.to_string()).unwrap_or_default(),
+        money(revenue),
+        deals.to_string(),
+        rng.poisson(discovery / 1.6).to_string(),
+        rng.poisson(early_access * 0.3).to_string(),
+        rng.poisson(insight * 0.18).to_string(),
+        rng.poisson(discovery * 1.8).to_string(),
+        rng.poisson(early_access * 0.12).to_string(),
+        hours(capacity),
+        hours(selling),
+        hours(discovery),
+        hours(early_access),
+        hours(insight),
+        prev(rng),
+        prev(rng),
+        prev(rng),
+    ]
+}
+
+fn consultant_row(rng: &mut Rng, id: usize, names: &mut Names) -> Vec<String> {
+    let team = weighted(rng, CONSULTING_TEAMS, |t| t.weight);
+    let (start, end) = employment(rng);
+    let fte = if rng.unit() < 0.1 { 0.8 } else { 1.0 };
+    let capacity = 480.0 * fte * (0.95 + 0.1 * rng.unit());
+    let utilisation = (0.72 * rng.lognormal(0.1)).min(0.95);
+    let billable = capacity * utilisation;
+    let internal = capacity * (0.03 + 0.07 * rng.unit());
+    let discovery = capacity * (0.005 + 0.02 * rng.unit());
+    let insight = capacity * (0.002 + 0.01 * rng.unit());
+    let rate = team.bill_rate * (0.85 + 0.3 * rng.unit());
+    let prev = |rng: &mut Rng| hours(billable * rng.lognormal(0.08));
+    vec![
+        format!("{:06}", 5000 + id),
+        names.next(rng),
+        "consultant".to_owned(),
+        team.name.to_owned(),
+        team.manager.to_owned(),
+        team.currency.to_owned(),
+        money((team.base * (0.9 + 0.2 * rng.unit()) / 500.0).round() * 500.0),
+        money(team.ti * fte),
+        String::new(),
+        start.to_string(),
+        end.map(|d| d.to_string()).unwrap_or_default(),
+        money(billable * rate),
+        hours(billable),
+        hours((capacity * 0.75 / 8.0).round() * 8.0),
+        hours(internal),
+        rng.poisson(internal / 9.0).to_string(),
+        rng.poisson(discovery / 2.0).to_string(),
+        rng.poisson(insight * 0.15).to_string(),
+        hours(capacity),
+        hours(discovery),
+        hours(insight),
+        prev(rng),
+        prev(rng),
+        prev(rng),
+    ]
+}
+
+/// Distinct names: first/last combinations without repeats until they run out.
+struct Names {
+    used: std::collections::HashSet<String>,
+}
+
+impl Names {
+    fn next(&mut self, rng: &mut Rng) -> String {
+        for _ in 0..50 {
+            let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+            if self.used.insert(name.clone()) {
+                return name;
+            }
+        }
+        // Past FIRST × LAST people, names repeat with an initial (real rosters have namesakes).
+        let initial = (b'A' + rng.below(26) as u8) as char;
+        format!("{} {initial}. {}", rng.pick(FIRST), rng.pick(LAST))
+    }
+}
+
+/// Writes a roster of `people` rows as CSV.
+pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles) -> io::Result<()> {
+    let mut rng = Rng::new(seed);
+    let mut names = Names {
+        used: std::collections::HashSet::new(),
+    };
+    let columns: Vec<&str> = match roles {
+        Roles::Sales => SALES_COLUMNS.to_vec(),
+        Roles::Consultants => CONSULTANT_COLUMNS.to_vec(),
+        Roles::Mixed => {
+            let mut cols = SALES_COLUMNS.to_vec();
+            for c in CONSULTANT_COLUMNS {
+                if !cols.contains(c) {
+                    cols.push(c);
+                }
+            }
+            cols
+        }
+    };
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record(&columns).map_err(io::Error::other)?;
+    let (mut sales_id, mut consultant_id) = (0, 0);
+    for _ in 0..people {
+        let is_sales = match roles {
+            Roles::Sales => true,
+            Roles::Consultants => false,
+            Roles::Mixed => rng.unit() < 0.7,
+        };
+        let (own_columns, row) = if is_sales {
+            sales_id += 1;
+            (SALES_COLUMNS, sales_row(&mut rng, sales_id, &mut names))
+        } else {
+            consultant_id += 1;
+            (
+                CONSULTANT_COLUMNS,
+                consultant_row(&mut rng, consultant_id, &mut names),
+            )
+        };
+        let record = columns.iter().map(|c| {
+            own_columns
+                .iter()
+                .position(|o| o == c)
+                .and_then(|i| row.get(i))
+                .map_or("", String::as_str)
+        });
+        w.write_record(record).map_err(io::Error::other)?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_file_different_seed_different_file() {
+        let generate = |seed| {
+            let mut out = Vec::new();
+            write_roster(&mut out, 200, seed, Roles::Mixed).unwrap();
+            out
+        };
+        assert_eq!(generate(7), generate(7));
+        assert_ne!(generate(7), generate(8));
+    }
+
+    #[test]
+    fn mixed_roster_has_both_roles_hires_and_leavers() {
+        let mut out = Vec::new();
+        write_roster(&mut out, 500, 1, Roles::Mixed).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 501);
+        assert!(lines.iter().any(|l| l.contains(",consultant,")));
+        assert!(lines.iter().any(|l| l.contains(",sales,")));
+        assert!(
+            lines.iter().filter(|l| l.contains(",2026-0")).count() > 10,
+            "part-period hires or leavers"
+        );
+    }
+}
