@@ -410,8 +410,9 @@ impl CompiledPlan {
                     _ => None,
                 })
                 .collect();
+            // Roles are matched ignoring case (the importer lowercases them).
             tracks.insert(
-                role.clone(),
+                role.to_lowercase(),
                 CompiledTrack {
                     lines,
                     multipliers,
