@@ -44,12 +44,7 @@ pub enum WriteError {
 }
 
 /// Writes `bytes` to `path` atomically.
-pub fn write_atomic(
-    path: &Path,
-    bytes: &[u8],
-    overwrite: Overwrite,
-    access: Access,
-) -> Result<(), WriteError> {
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite, access: Access) -> Result<(), WriteError> {
     write_atomic_with(path, overwrite, access, |w| w.write_all(bytes))
 }
 
@@ -60,28 +55,17 @@ pub fn write_atomic_with(
     access: Access,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), WriteError> {
-    let io_err = |source| WriteError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io_err = |source| WriteError::Io { path: path.to_path_buf(), source };
     if overwrite == Overwrite::Refuse && path.exists() {
-        return Err(WriteError::Exists {
-            path: path.to_path_buf(),
-        });
+        return Err(WriteError::Exists { path: path.to_path_buf() });
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io_err)?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp =
+        tempfile::Builder::new().prefix(&format!(".{file_name}.")).suffix(".tmp").tempfile_in(&dir).map_err(io_err)?;
     {
         let mut writer = BufWriter::new(temp.as_file());
         fill(&mut writer).map_err(io_err)?;
@@ -96,9 +80,7 @@ pub fn write_atomic_with(
     match result {
         Ok(()) => {}
         Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-            return Err(WriteError::Exists {
-                path: path.to_path_buf(),
-            });
+            return Err(WriteError::Exists { path: path.to_path_buf() });
         }
         Err(e) => return Err(io_err(e.error)),
     }
@@ -135,22 +117,12 @@ mod tests {
         std::fs::write(&path, "previous contents\n").unwrap();
         let result = write_atomic_with(&path, Overwrite::Allow, Access::Private, |w| {
             w.write_all(b"half of the new ")?;
-            Err(io::Error::new(
-                io::ErrorKind::StorageFull,
-                "disk full (simulated)",
-            ))
+            Err(io::Error::new(io::ErrorKind::StorageFull, "disk full (simulated)"))
         });
         assert!(matches!(result, Err(WriteError::Io { .. })), "{result:?}");
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "previous contents\n"
-        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "previous contents\n");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(
-            leftovers.len(),
-            1,
-            "the temporary file is removed: {leftovers:?}"
-        );
+        assert_eq!(leftovers.len(), 1, "the temporary file is removed: {leftovers:?}");
     }
 
     #[test]

@@ -211,11 +211,7 @@ const CURRENCIES: &[(&str, u32)] = &[
 
 /// The number of decimal places of an ISO 4217 currency, or `None` for an unknown code.
 pub fn minor_units(code: &str) -> Option<u32> {
-    CURRENCIES
-        .binary_search_by(|(c, _)| (*c).cmp(code))
-        .ok()
-        .and_then(|i| CURRENCIES.get(i))
-        .map(|(_, units)| *units)
+    CURRENCIES.binary_search_by(|(c, _)| (*c).cmp(code)).ok().and_then(|i| CURRENCIES.get(i)).map(|(_, units)| *units)
 }
 
 /// Every known currency code, sorted.
@@ -226,8 +222,7 @@ pub fn currency_codes() -> impl Iterator<Item = &'static str> {
 /// `amount` with exactly `minor_units` decimals and no grouping: `58000.00`, `-15000.00`.
 /// This is the form every machine-readable output uses.
 pub fn fixed(amount: Decimal, minor_units: u32) -> String {
-    let mut rounded =
-        amount.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero);
+    let mut rounded = amount.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(minor_units);
     if rounded.is_zero() {
         // Never print "-0.00".
@@ -299,10 +294,7 @@ mod tests {
 
     #[test]
     fn currency_table_is_sorted_for_binary_search() {
-        assert!(
-            CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0),
-            "CURRENCIES must be sorted"
-        );
+        assert!(CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0), "CURRENCIES must be sorted");
         assert_eq!(minor_units("EUR"), Some(2));
         assert_eq!(minor_units("JPY"), Some(0));
         assert_eq!(minor_units("KWD"), Some(3));

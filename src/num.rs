@@ -82,11 +82,7 @@ impl Num for Decimal {
 }
 
 fn finite(x: f64) -> Result<f64, ArithError> {
-    if x.is_finite() {
-        Ok(x)
-    } else {
-        Err(ArithError::NotFinite)
-    }
+    if x.is_finite() { Ok(x) } else { Err(ArithError::NotFinite) }
 }
 
 impl Num for f64 {

@@ -505,9 +505,7 @@ impl Names {
 /// Writes a roster of `people` rows as CSV.
 pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles) -> io::Result<()> {
     let mut rng = Rng::new(seed);
-    let mut names = Names {
-        used: std::collections::HashSet::new(),
-    };
+    let mut names = Names { used: std::collections::HashSet::new() };
     let columns: Vec<&str> = match roles {
         Roles::Sales => SALES_COLUMNS.to_vec(),
         Roles::Consultants => CONSULTANT_COLUMNS.to_vec(),
@@ -535,18 +533,11 @@ pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles)
             (SALES_COLUMNS, sales_row(&mut rng, sales_id, &mut names))
         } else {
             consultant_id += 1;
-            (
-                CONSULTANT_COLUMNS,
-                consultant_row(&mut rng, consultant_id, &mut names),
-            )
+            (CONSULTANT_COLUMNS, consultant_row(&mut rng, consultant_id, &mut names))
         };
-        let record = columns.iter().map(|c| {
-            own_columns
-                .iter()
-                .position(|o| o == c)
-                .and_then(|i| row.get(i))
-                .map_or("", String::as_str)
-        });
+        let record = columns
+            .iter()
+            .map(|c| own_columns.iter().position(|o| o == c).and_then(|i| row.get(i)).map_or("", String::as_str));
         w.write_record(record).map_err(io::Error::other)?;
     }
     w.flush()
@@ -576,9 +567,6 @@ mod tests {
         assert_eq!(lines.len(), 501);
         assert!(lines.iter().any(|l| l.contains(",consultant,")));
         assert!(lines.iter().any(|l| l.contains(",sales,")));
-        assert!(
-            lines.iter().filter(|l| l.contains(",2026-0")).count() > 10,
-            "part-period hires or leavers"
-        );
+        assert!(lines.iter().filter(|l| l.contains(",2026-0")).count() > 10, "part-period hires or leavers");
     }
 }

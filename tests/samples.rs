@@ -5,27 +5,21 @@ use std::path::PathBuf;
 use carrot::plan::{self, Component, ComponentKind};
 
 fn sample_plans() -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_plans"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_plans"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     paths.sort();
     paths
 }
 
 #[test]
 fn the_three_required_sample_plans_exist() {
-    let names: Vec<String> = sample_plans()
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let names: Vec<String> =
+        sample_plans().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     for required in ["sales_led.json", "product_led.json", "transition.json"] {
-        assert!(
-            names.contains(&required.to_owned()),
-            "{required} missing from {names:?}"
-        );
+        assert!(names.contains(&required.to_owned()), "{required} missing from {names:?}");
     }
 }
 
@@ -44,12 +38,7 @@ fn load_then_save_gives_an_identical_file() {
     for path in sample_plans() {
         let text = std::fs::read_to_string(&path).unwrap();
         let plan = plan::load(&path).unwrap();
-        assert_eq!(
-            plan::to_json(&plan),
-            text,
-            "{} does not round-trip",
-            path.display()
-        );
+        assert_eq!(plan::to_json(&plan), text, "{} does not round-trip", path.display());
     }
 }
 
@@ -68,9 +57,6 @@ fn together_the_samples_show_every_component_kind() {
             }
         }
     }
-    assert_eq!(
-        kinds.into_iter().collect::<Vec<_>>(),
-        ComponentKind::ALL.to_vec()
-    );
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ComponentKind::ALL.to_vec());
     assert!(retroactive, "one sample shows a retroactive commission");
 }

@@ -183,39 +183,16 @@ pub fn run(command: Command) -> ExitCode {
 fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Validate { plans } => validate(&plans),
-        Command::Payouts {
-            plan,
-            roster,
-            format,
-            out,
-        } => payouts(&plan, &roster, format, &out),
-        Command::Export {
-            plan,
-            roster,
-            pay_date,
-            out,
-            template,
-            force,
-        } => export_cmd(&plan, &roster, pay_date, &out, &template, force),
-        Command::Compare {
-            plans,
-            roster,
-            format,
-        } => compare(&plans, &roster, format),
-        Command::GenRoster {
-            people,
-            seed,
-            role,
-            out,
-        } => gen_roster(people, seed, role, &out),
+        Command::Payouts { plan, roster, format, out } => payouts(&plan, &roster, format, &out),
+        Command::Export { plan, roster, pay_date, out, template, force } => {
+            export_cmd(&plan, &roster, pay_date, &out, &template, force)
+        }
+        Command::Compare { plans, roster, format } => compare(&plans, &roster, format),
+        Command::GenRoster { people, seed, role, out } => gen_roster(people, seed, role, &out),
     }
 }
 
-#[expect(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "validate reports on the terminal"
-)]
+#[expect(clippy::print_stdout, clippy::print_stderr, reason = "validate reports on the terminal")]
 fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut ok = true;
     for path in paths {
@@ -234,50 +211,30 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             println!(
                 "{}: valid{}",
                 path.display(),
-                if warnings > 0 {
-                    format!(" ({warnings} warning(s))")
-                } else {
-                    String::new()
-                }
+                if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() }
             );
         } else {
             ok = false;
             println!(
                 "{}: {errors} error(s){}",
                 path.display(),
-                if warnings > 0 {
-                    format!(", {warnings} warning(s)")
-                } else {
-                    String::new()
-                }
+                if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() }
             );
         }
         for p in &problems {
             println!("  {p}");
         }
     }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// Loads a plan and refuses it (listing every problem) when it has validation errors.
 pub fn load_valid_plan(path: &Path) -> anyhow::Result<Plan> {
     let plan = plan::load(path)?;
-    let errors: Vec<String> = plan::validate(&plan)
-        .iter()
-        .filter(|p| p.is_error())
-        .map(|p| format!("\n  {p}"))
-        .collect();
+    let errors: Vec<String> =
+        plan::validate(&plan).iter().filter(|p| p.is_error()).map(|p| format!("\n  {p}")).collect();
     if !errors.is_empty() {
-        return Err(anyhow!(
-            "{}: {} problem(s):{}",
-            path.display(),
-            errors.len(),
-            errors.concat()
-        ));
+        return Err(anyhow!("{}: {} problem(s):{}", path.display(), errors.len(), errors.concat()));
     }
     Ok(plan)
 }
@@ -291,10 +248,7 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("could not read mapping file {}", path.display()))?;
             serde_json::from_str(&text).with_context(|| {
-                format!(
-                    "{}: a mapping file is a JSON object of \"their column\": \"canonical_column\"",
-                    path.display()
-                )
+                format!("{}: a mapping file is a JSON object of \"their column\": \"canonical_column\"", path.display())
             })?
         }
     };
@@ -314,10 +268,7 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
         eprintln!("warning: {w}");
     }
     if !report.skipped.is_empty() {
-        eprintln!(
-            "skipped {} bad cell(s) (--skip-bad-rows):",
-            report.skipped.len()
-        );
+        eprintln!("skipped {} bad cell(s) (--skip-bad-rows):", report.skipped.len());
         for issue in &report.skipped {
             eprintln!("  {issue}");
         }
@@ -325,19 +276,13 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
     Ok(report.roster)
 }
 
-#[expect(
-    clippy::print_stderr,
-    reason = "notes about people in error go to stderr"
-)]
+#[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
 fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<PayoutReport> {
     let report = engine::compute(plan, roster, detail).map_err(|problems| {
         anyhow!(
             "the plan has {} problem(s):{}",
             problems.len(),
-            problems
-                .iter()
-                .map(|p| format!("\n  {p}"))
-                .collect::<String>()
+            problems.iter().map(|p| format!("\n  {p}")).collect::<String>()
         )
     })?;
     if !report.errors.is_empty() {
@@ -350,18 +295,10 @@ fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<Payou
 }
 
 /// Writes `fill`'s output to `out.out` atomically, or to stdout.
-fn emit(
-    out: &OutArgs,
-    access: Access,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
+fn emit(out: &OutArgs, access: Access, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
     match &out.out {
         Some(path) => {
-            let overwrite = if out.force {
-                Overwrite::Allow
-            } else {
-                Overwrite::Refuse
-            };
+            let overwrite = if out.force { Overwrite::Allow } else { Overwrite::Refuse };
             fsx::write_atomic_with(path, overwrite, access, fill)?;
         }
         None => {
@@ -378,19 +315,10 @@ fn emit(
     Ok(())
 }
 
-fn payouts(
-    plan_path: &Path,
-    roster_args: &RosterArgs,
-    format: Format,
-    out: &OutArgs,
-) -> anyhow::Result<ExitCode> {
+fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &OutArgs) -> anyhow::Result<ExitCode> {
     let plan = load_valid_plan(plan_path)?;
     let roster = load_rosters(roster_args)?;
-    let detail = if format == Format::Table {
-        Detail::AmountsOnly
-    } else {
-        Detail::Explained
-    };
+    let detail = if format == Format::Table { Detail::AmountsOnly } else { Detail::Explained };
     let report = compute(&plan, &roster, detail)?;
     emit(out, Access::Private, |w| match format {
         Format::Table => output::payouts_table(&report, w),
@@ -410,76 +338,41 @@ fn export_cmd(
     force: bool,
 ) -> anyhow::Result<ExitCode> {
     let template = Template::parse(template).ok_or_else(|| {
-        anyhow!(
-            "unknown template `{template}`; the templates are {}",
-            export::TEMPLATE_NAMES.join(", ")
-        )
+        anyhow!("unknown template `{template}`; the templates are {}", export::TEMPLATE_NAMES.join(", "))
     })?;
     let plan = load_valid_plan(plan_path)?;
     let roster = load_rosters(roster_args)?;
     let report = compute(&plan, &roster, Detail::AmountsOnly)?;
-    let request = ExportRequest {
-        plan: &plan,
-        report: &report,
-        pay_date,
-        template,
-    };
-    let overwrite = if force {
-        Overwrite::Allow
-    } else {
-        Overwrite::Refuse
-    };
+    let request = ExportRequest { plan: &plan, report: &report, pay_date, template };
+    let overwrite = if force { Overwrite::Allow } else { Overwrite::Refuse };
     let rec = export::write(&request, out, overwrite)?;
     println!("wrote {} ({} template)", out.display(), template.name());
     print!("{}", output::reconciliation_text(&rec));
     Ok(ExitCode::SUCCESS)
 }
 
-fn compare(
-    paths: &[PathBuf],
-    roster_args: &RosterArgs,
-    format: CompareFormat,
-) -> anyhow::Result<ExitCode> {
+fn compare(paths: &[PathBuf], roster_args: &RosterArgs, format: CompareFormat) -> anyhow::Result<ExitCode> {
     if paths.len() < 2 {
         return Err(anyhow!("compare needs at least two --plan files"));
     }
-    let plans: Vec<Plan> = paths
-        .iter()
-        .map(|p| load_valid_plan(p))
-        .collect::<anyhow::Result<_>>()?;
+    let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     let roster = load_rosters(roster_args)?;
-    let reports: Vec<PayoutReport> = plans
-        .iter()
-        .map(|p| compute(p, &roster, Detail::AmountsOnly))
-        .collect::<anyhow::Result<_>>()?;
+    let reports: Vec<PayoutReport> =
+        plans.iter().map(|p| compute(p, &roster, Detail::AmountsOnly)).collect::<anyhow::Result<_>>()?;
     let cmp = Comparison::new(reports);
-    emit(
-        &OutArgs {
-            out: None,
-            force: false,
-        },
-        Access::Private,
-        |w| match format {
-            CompareFormat::Table => output::compare_table(&cmp, w),
-            CompareFormat::Json => engine::compare::write_json(&cmp, w),
-        },
-    )?;
+    emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
+        CompareFormat::Table => output::compare_table(&cmp, w),
+        CompareFormat::Json => engine::compare::write_json(&cmp, w),
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn gen_roster(
-    people: usize,
-    seed: u64,
-    role: Option<GenRole>,
-    out: &OutArgs,
-) -> anyhow::Result<ExitCode> {
+fn gen_roster(people: usize, seed: u64, role: Option<GenRole>, out: &OutArgs) -> anyhow::Result<ExitCode> {
     let roles = match role {
         None => synth::Roles::Mixed,
         Some(GenRole::Sales) => synth::Roles::Sales,
         Some(GenRole::Consultant) => synth::Roles::Consultants,
     };
-    emit(out, Access::Shared, |w| {
-        synth::write_roster(w, people, seed, roles)
-    })?;
+    emit(out, Access::Shared, |w| synth::write_roster(w, people, seed, roles))?;
     Ok(ExitCode::SUCCESS)
 }

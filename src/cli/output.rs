@@ -38,11 +38,7 @@ impl Table {
         let line = |w: &mut dyn Write, cells: &[String]| -> io::Result<()> {
             let mut out = String::new();
             for (i, cell) in cells.iter().enumerate() {
-                let pad = widths
-                    .get(i)
-                    .copied()
-                    .unwrap_or(0)
-                    .saturating_sub(width(cell));
+                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(width(cell));
                 if i > 0 {
                     out.push_str("  ");
                 }
@@ -69,18 +65,13 @@ impl Table {
 }
 
 fn pct(v: Option<Decimal>) -> String {
-    v.map(|a| money::percent(a, 1))
-        .unwrap_or_else(|| "-".to_owned())
+    v.map(|a| money::percent(a, 1)).unwrap_or_else(|| "-".to_owned())
 }
 
 /// `payouts --format table`.
 pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     let dp = r.minor_units;
-    writeln!(
-        w,
-        "{} · {} · {} to {}",
-        r.plan, r.currency, r.period.start, r.period.end
-    )?;
+    writeln!(w, "{} · {} · {} to {}", r.plan, r.currency, r.period.start, r.period.end)?;
     writeln!(w)?;
     let mut t = Table::new(&[
         ("ID", false),
@@ -108,31 +99,13 @@ pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     let share = tot
         .cost_pct_of_revenue()
         .map(|p| {
-            format!(
-                " = {} of revenue {}",
-                money::percent(p / Decimal::ONE_HUNDRED, 2),
-                money::grouped(tot.revenue, dp)
-            )
+            format!(" = {} of revenue {}", money::percent(p / Decimal::ONE_HUNDRED, 2), money::grouped(tot.revenue, dp))
         })
         .unwrap_or_default();
-    writeln!(
-        w,
-        "Total payout cost: {} {}{share}",
-        money::grouped(tot.total, dp),
-        r.currency
-    )?;
-    writeln!(
-        w,
-        "People: {} computed, {} not covered, {} in error",
-        tot.people,
-        r.not_covered.len(),
-        error_people(r)
-    )?;
+    writeln!(w, "Total payout cost: {} {}{share}", money::grouped(tot.total, dp), r.currency)?;
+    writeln!(w, "People: {} computed, {} not covered, {} in error", tot.people, r.not_covered.len(), error_people(r))?;
     let by = |m: &indexmap::IndexMap<String, Decimal>| {
-        m.iter()
-            .map(|(k, v)| format!("{k} {}", money::grouped(*v, dp)))
-            .collect::<Vec<_>>()
-            .join(" · ")
+        m.iter().map(|(k, v)| format!("{k} {}", money::grouped(*v, dp))).collect::<Vec<_>>().join(" · ")
     };
     writeln!(w, "By role: {}", by(&tot.by_role))?;
     writeln!(w, "By component: {}", by(&tot.by_component))?;
@@ -145,16 +118,8 @@ pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     if !r.errors.is_empty() {
         writeln!(w, "\nCould not be computed:")?;
         for e in &r.errors {
-            let component = e
-                .component
-                .as_deref()
-                .map(|c| format!(" [{c}]"))
-                .unwrap_or_default();
-            writeln!(
-                w,
-                "  {} {}{component}: {}",
-                e.employee_id, e.name, e.message
-            )?;
+            let component = e.component.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+            writeln!(w, "  {} {}{component}: {}", e.employee_id, e.name, e.message)?;
         }
     }
     Ok(())
@@ -169,9 +134,7 @@ fn error_people(r: &PayoutReport) -> usize {
 
 /// `payouts --format csv`: one row per person and line.
 pub fn payouts_csv(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(w);
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w);
     out.write_record([
         "employee_id",
         "name",
@@ -212,21 +175,16 @@ pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
     let cols: Vec<(&str, bool)> = columns.iter().map(|(c, r)| (c.as_str(), *r)).collect();
     let mut t = Table::new(&cols);
     let row = |label: &str, f: &dyn Fn(&PayoutReport) -> String| -> Vec<String> {
-        std::iter::once(label.to_owned())
-            .chain(cmp.reports.iter().map(f))
-            .collect()
+        std::iter::once(label.to_owned()).chain(cmp.reports.iter().map(f)).collect()
     };
-    t.rows.push(row("Total payout cost", &|r| {
-        money::grouped(r.totals.total, dp)
-    }));
+    t.rows.push(row("Total payout cost", &|r| money::grouped(r.totals.total, dp)));
     t.rows.push(row("Cost % of revenue", &|r| {
         r.totals
             .cost_pct_of_revenue()
             .map(|p| money::percent(p / Decimal::ONE_HUNDRED, 2))
             .unwrap_or_else(|| "-".to_owned())
     }));
-    t.rows
-        .push(row("People computed", &|r| r.totals.people.to_string()));
+    t.rows.push(row("People computed", &|r| r.totals.people.to_string()));
     let mut roles: Vec<&String> = Vec::new();
     let mut components: Vec<&String> = Vec::new();
     for r in &cmp.reports {
@@ -248,10 +206,7 @@ pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
     }
     for c in components {
         t.rows.push(row(&format!("Component: {c}"), &|r| {
-            r.totals
-                .by_component
-                .get(c)
-                .map_or_else(|| "-".to_owned(), |v| money::grouped(*v, dp))
+            r.totals.by_component.get(c).map_or_else(|| "-".to_owned(), |v| money::grouped(*v, dp))
         }));
     }
     t.write(w)?;
@@ -291,11 +246,7 @@ pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
 }
 
 fn signed(v: Decimal, dp: u32) -> String {
-    if v > Decimal::ZERO {
-        format!("+{}", money::grouped(v, dp))
-    } else {
-        money::grouped(v, dp)
-    }
+    if v > Decimal::ZERO { format!("+{}", money::grouped(v, dp)) } else { money::grouped(v, dp) }
 }
 
 /// The reconciliation summary printed by `export`.
@@ -303,15 +254,8 @@ pub fn reconciliation_text(rec: &Reconciliation) -> String {
     let dp = rec.minor_units;
     let mut s = format!("{} people, {} lines\n", rec.people, rec.lines);
     for (code, total) in &rec.by_code {
-        s.push_str(&format!(
-            "  {code:<12} {:>16}\n",
-            money::grouped(*total, dp)
-        ));
+        s.push_str(&format!("  {code:<12} {:>16}\n", money::grouped(*total, dp)));
     }
-    s.push_str(&format!(
-        "Grand total: {} {}\n",
-        money::grouped(rec.total, dp),
-        rec.currency
-    ));
+    s.push_str(&format!("Grand total: {} {}\n", money::grouped(rec.total, dp), rec.currency));
     s
 }

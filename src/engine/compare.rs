@@ -43,8 +43,7 @@ pub struct Comparison {
 impl Comparison {
     /// Lines up the reports by employee.
     pub fn new(reports: Vec<PayoutReport>) -> Self {
-        let mut index: std::collections::BTreeMap<usize, PersonRow> =
-            std::collections::BTreeMap::new();
+        let mut index: std::collections::BTreeMap<usize, PersonRow> = std::collections::BTreeMap::new();
         let n = reports.len();
         for (p, report) in reports.iter().enumerate() {
             for e in &report.employees {
@@ -60,10 +59,7 @@ impl Comparison {
                 }
             }
         }
-        Self {
-            reports,
-            people: index.into_values().collect(),
-        }
+        Self { reports, people: index.into_values().collect() }
     }
 
     /// The `n` people who gain most and the `n` who lose most moving from plan `from` to `to`
@@ -71,23 +67,12 @@ impl Comparison {
     pub fn movers(&self, from: usize, to: usize, n: usize) -> (Vec<&PersonRow>, Vec<&PersonRow>) {
         let mut rows: Vec<&PersonRow> = self.people.iter().collect();
         rows.sort_by(|a, b| {
-            b.change(from, to)
-                .cmp(&a.change(from, to))
-                .then_with(|| a.employee_id.cmp(&b.employee_id))
+            b.change(from, to).cmp(&a.change(from, to)).then_with(|| a.employee_id.cmp(&b.employee_id))
         });
-        let gainers: Vec<&PersonRow> = rows
-            .iter()
-            .copied()
-            .filter(|r| r.change(from, to) > Decimal::ZERO)
-            .take(n)
-            .collect();
-        let losers: Vec<&PersonRow> = rows
-            .iter()
-            .rev()
-            .copied()
-            .filter(|r| r.change(from, to) < Decimal::ZERO)
-            .take(n)
-            .collect();
+        let gainers: Vec<&PersonRow> =
+            rows.iter().copied().filter(|r| r.change(from, to) > Decimal::ZERO).take(n).collect();
+        let losers: Vec<&PersonRow> =
+            rows.iter().rev().copied().filter(|r| r.change(from, to) < Decimal::ZERO).take(n).collect();
         (gainers, losers)
     }
 
@@ -175,26 +160,11 @@ pub fn write_json(cmp: &Comparison, out: &mut dyn std::io::Write) -> std::io::Re
                 from_plan: cmp.reports.first().map_or("", |r| r.plan.as_str()),
                 to_plan: cmp.reports.get(to).map_or("", |r| r.plan.as_str()),
                 total_change: amount(
-                    cmp.reports
-                        .get(to)
-                        .map(|r| r.totals.total)
-                        .unwrap_or_default()
-                        - cmp
-                            .reports
-                            .first()
-                            .map(|r| r.totals.total)
-                            .unwrap_or_default(),
+                    cmp.reports.get(to).map(|r| r.totals.total).unwrap_or_default()
+                        - cmp.reports.first().map(|r| r.totals.total).unwrap_or_default(),
                 ),
-                people_gaining: cmp
-                    .people
-                    .iter()
-                    .filter(|r| r.change(0, to) > Decimal::ZERO)
-                    .count(),
-                people_losing: cmp
-                    .people
-                    .iter()
-                    .filter(|r| r.change(0, to) < Decimal::ZERO)
-                    .count(),
+                people_gaining: cmp.people.iter().filter(|r| r.change(0, to) > Decimal::ZERO).count(),
+                people_losing: cmp.people.iter().filter(|r| r.change(0, to) < Decimal::ZERO).count(),
                 gainers: gainers.into_iter().map(|r| mover(r, to, dp)).collect(),
                 losers: losers.into_iter().map(|r| mover(r, to, dp)).collect(),
             }
@@ -223,9 +193,7 @@ pub fn write_json(cmp: &Comparison, out: &mut dyn std::io::Write) -> std::io::Re
                 role: &p.role,
                 team: &p.team,
                 totals: p.totals.iter().map(|t| t.map(amount)).collect(),
-                change: (1..cmp.reports.len())
-                    .map(|to| amount(p.change(0, to)))
-                    .collect(),
+                change: (1..cmp.reports.len()).map(|to| amount(p.change(0, to))).collect(),
             })
             .collect(),
     };

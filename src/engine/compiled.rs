@@ -216,28 +216,18 @@ pub(crate) struct RawLine<N> {
 
 impl<N: Num> RawLine<N> {
     fn new(value: N, attainment: Option<N>) -> Self {
-        Self {
-            value,
-            attainment,
-            negative_metric: false,
-        }
+        Self { value, attainment, negative_metric: false }
     }
 }
 
 fn arith(component: &str) -> impl Fn(ArithError) -> LineError + '_ {
-    move |e| LineError {
-        component: Some(component.to_owned()),
-        message: format!("{e} while computing this line"),
-    }
+    move |e| LineError { component: Some(component.to_owned()), message: format!("{e} while computing this line") }
 }
 
 impl CompiledPlan {
     /// Binds `plan` (which must have no validation errors) to `roster`'s columns.
     pub fn new(plan: &Plan, roster: &Roster) -> Result<Self, Vec<Problem>> {
-        let problems: Vec<Problem> = crate::plan::validate(plan)
-            .into_iter()
-            .filter(Problem::is_error)
-            .collect();
+        let problems: Vec<Problem> = crate::plan::validate(plan).into_iter().filter(Problem::is_error).collect();
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -249,11 +239,8 @@ impl CompiledPlan {
         let mut problems = Vec::new();
         let minor_units = money::minor_units(&plan.currency).unwrap_or(2);
         let n_roster = roster_metrics.len();
-        let roster_index: HashMap<&str, usize> = roster_metrics
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.as_str(), i))
-            .collect();
+        let roster_index: HashMap<&str, usize> =
+            roster_metrics.iter().enumerate().map(|(i, m)| (m.as_str(), i)).collect();
 
         // Derived metrics in dependency order (validation has ruled out cycles).
         let mut parsed: Vec<(String, Expr, &str)> = Vec::new();
@@ -271,31 +258,21 @@ impl CompiledPlan {
                 if placed[i] {
                     continue;
                 }
-                let ready = expr.variables().iter().all(|v| {
-                    parsed
-                        .iter()
-                        .position(|(n, _, _)| n == v)
-                        .is_none_or(|j| placed[j])
-                });
+                let ready = expr
+                    .variables()
+                    .iter()
+                    .all(|v| parsed.iter().position(|(n, _, _)| n == v).is_none_or(|j| placed[j]));
                 if ready {
                     placed[i] = true;
                     order.push(i);
                 }
             }
             if order.len() == before {
-                problems.push(Problem::error(
-                    "metrics",
-                    "derived metrics refer to each other in a cycle",
-                ));
+                problems.push(Problem::error("metrics", "derived metrics refer to each other in a cycle"));
                 break;
             }
         }
-        let derived_slot = |name: &str| {
-            parsed
-                .iter()
-                .position(|(n, _, _)| n == name)
-                .map(|j| n_roster + j)
-        };
+        let derived_slot = |name: &str| parsed.iter().position(|(n, _, _)| n == name).map(|j| n_roster + j);
         let resolve = |name: &str| -> Slot {
             if let Some(s) = derived_slot(name) {
                 return Slot::Value(s);
@@ -401,11 +378,7 @@ impl CompiledPlan {
                         metric: resolve(&m.metric),
                         metric_name: m.metric.clone(),
                         steps: m.steps.iter().map(|s| (s.from, s.factor)).collect(),
-                        targets: m
-                            .applies_to
-                            .iter()
-                            .filter_map(|t| lines.iter().position(|l| l.id == *t))
-                            .collect(),
+                        targets: m.applies_to.iter().filter_map(|t| lines.iter().position(|l| l.id == *t)).collect(),
                     }),
                     _ => None,
                 })
@@ -449,12 +422,8 @@ impl CompiledPlan {
         if days <= 0 {
             return Decimal::ZERO;
         }
-        let start = e
-            .start_date
-            .map_or(self.period.start, |s| s.max(self.period.start));
-        let end = e
-            .end_date
-            .map_or(self.period.end, |x| x.min(self.period.end));
+        let start = e.start_date.map_or(self.period.start, |s| s.max(self.period.start));
+        let end = e.end_date.map_or(self.period.end, |x| x.min(self.period.end));
         let employed = ((end - start).num_days() + 1).max(0);
         if employed >= days {
             return Decimal::ONE;
@@ -486,52 +455,25 @@ impl CompiledPlan {
     ) -> Result<PersonContext<N>, Vec<LineError>> {
         let rate = self.fx_rate(e).map_err(|err| vec![err])?;
         let p = self.proration(e);
-        let whole = |msg: String| {
-            vec![LineError {
-                component: None,
-                message: msg,
-            }]
-        };
+        let whole = |msg: String| vec![LineError { component: None, message: msg }];
         let conv = |v: Decimal, what: &str| -> Result<Decimal, Vec<LineError>> {
-            v.checked_mul(rate).ok_or_else(|| {
-                whole(format!(
-                    "{what} is too large to convert to {}",
-                    self.currency
-                ))
-            })
+            v.checked_mul(rate).ok_or_else(|| whole(format!("{what} is too large to convert to {}", self.currency)))
         };
         let prorate = |v: Decimal, what: &str| -> Result<Decimal, Vec<LineError>> {
-            conv(v, what)?
-                .checked_mul(p)
-                .ok_or_else(|| whole(format!("{what} is too large")))
+            conv(v, what)?.checked_mul(p).ok_or_else(|| whole(format!("{what} is too large")))
         };
         let ctx = PersonContext {
             proration: N::from_dec(p),
-            quota: e
-                .quota
-                .map(|q| prorate(q, "quota"))
-                .transpose()?
-                .map(N::from_dec),
-            target_incentive: e
-                .target_incentive
-                .map(|t| prorate(t, "target_incentive"))
-                .transpose()?
-                .map(N::from_dec),
-            base_salary: e
-                .base_salary
-                .map(|b| conv(b, "base_salary"))
-                .transpose()?
-                .map(N::from_dec),
+            quota: e.quota.map(|q| prorate(q, "quota")).transpose()?.map(N::from_dec),
+            target_incentive: e.target_incentive.map(|t| prorate(t, "target_incentive")).transpose()?.map(N::from_dec),
+            base_salary: e.base_salary.map(|b| conv(b, "base_salary")).transpose()?.map(N::from_dec),
         };
         values.clear();
         values.resize(self.value_count(), None);
         for (i, slot) in values.iter_mut().enumerate().take(self.roster_metrics) {
             let Some(v) = e.metric(i) else { continue };
-            let v = if self.money_metrics.contains(&i) && rate != Decimal::ONE {
-                conv(v, "a money metric")?
-            } else {
-                v
-            };
+            let v =
+                if self.money_metrics.contains(&i) && rate != Decimal::ONE { conv(v, "a money metric")? } else { v };
             *slot = Some(N::from_dec(v));
         }
         self.fill_derived(&ctx, values).map_err(|e| vec![e])?;
@@ -548,10 +490,7 @@ impl CompiledPlan {
             let result = {
                 let vals: &[Option<N>] = values;
                 d.expr.eval(&mut |i| {
-                    let slot = d
-                        .vars
-                        .get(i)
-                        .ok_or_else(|| EvalError::Unknown(format!("#{i}")))?;
+                    let slot = d.vars.get(i).ok_or_else(|| EvalError::Unknown(format!("#{i}")))?;
                     lookup(slot, ctx, vals).map_err(EvalError::Unknown)
                 })
             };
@@ -596,10 +535,7 @@ impl CompiledPlan {
             let value = match lookup(&m.metric, ctx, values) {
                 Ok(v) => v,
                 Err(msg) => {
-                    errors.push(LineError {
-                        component: Some(m.id.clone()),
-                        message: msg,
-                    });
+                    errors.push(LineError { component: Some(m.id.clone()), message: msg });
                     continue;
                 }
             };
@@ -643,10 +579,7 @@ impl CompiledPlan {
                 if let Some(tr) = traces.get_mut(i)
                     && tr.on()
                 {
-                    tr.push(format!(
-                        "capped at the line's maximum {}",
-                        money::grouped(cap, self.minor_units)
-                    ));
+                    tr.push(format!("capped at the line's maximum {}", money::grouped(cap, self.minor_units)));
                 }
             }
         }
@@ -660,10 +593,7 @@ impl CompiledPlan {
         t: &mut dyn TracerDyn,
     ) -> Result<RawLine<N>, LineError> {
         let id = line.id.as_str();
-        let err = |message: String| LineError {
-            component: Some(id.to_owned()),
-            message,
-        };
+        let err = |message: String| LineError { component: Some(id.to_owned()), message };
         let dp = self.minor_units;
         let metric_slot = match &line.rule {
             LineRule::Commission(c) => &c.metric,
@@ -674,16 +604,9 @@ impl CompiledPlan {
         let name = &line.metric_name;
         if m.is_negative() {
             if t.on() {
-                t.push(format!(
-                    "{name} is negative ({}): pays 0 — check the roster",
-                    money::grouped(m.to_dec(), dp)
-                ));
+                t.push(format!("{name} is negative ({}): pays 0 — check the roster", money::grouped(m.to_dec(), dp)));
             }
-            return Ok(RawLine {
-                value: N::ZERO,
-                attainment: None,
-                negative_metric: true,
-            });
+            return Ok(RawLine { value: N::ZERO, attainment: None, negative_metric: true });
         }
         match &line.rule {
             LineRule::Commission(c) => {
@@ -716,11 +639,7 @@ impl CompiledPlan {
                     && measure < N::from_dec(th)
                 {
                     if t.on() {
-                        let shown = if quota.is_some() {
-                            money::percent(th, 1)
-                        } else {
-                            money::grouped(th, dp)
-                        };
+                        let shown = if quota.is_some() { money::percent(th, 1) } else { money::grouped(th, dp) };
                         t.push(format!("below the {shown} threshold: pays 0"));
                     }
                     return Ok(RawLine::new(N::ZERO, attainment));
@@ -743,11 +662,8 @@ impl CompiledPlan {
                     Method::Retroactive => {
                         let v = m.mul(N::from_dec(rate_k)).map_err(&ar)?;
                         if t.on() {
-                            let edge = if quota.is_some() {
-                                money::percent(from_k, 0)
-                            } else {
-                                money::grouped(from_k, dp)
-                            };
+                            let edge =
+                                if quota.is_some() { money::percent(from_k, 0) } else { money::grouped(from_k, dp) };
                             t.push(format!(
                                 "tier from {edge} reached: {} × {} = {}",
                                 money::rate(rate_k),
@@ -759,11 +675,7 @@ impl CompiledPlan {
                     }
                     Method::Graduated => {
                         let base = scale(cum_k)?;
-                        let above = m
-                            .sub(scale(from_k)?)
-                            .map_err(&ar)?
-                            .mul(N::from_dec(rate_k))
-                            .map_err(&ar)?;
+                        let above = m.sub(scale(from_k)?).map_err(&ar)?.mul(N::from_dec(rate_k)).map_err(&ar)?;
                         let v = base.add(above).map_err(&ar)?;
                         if t.on() {
                             self.explain_graduated(c, k, m, quota, t)?;
@@ -781,9 +693,7 @@ impl CompiledPlan {
                         (q, "prorated quota".to_owned())
                     }
                     TargetSlot::Value(v) => (N::from_dec(*v), "target".to_owned()),
-                    TargetSlot::Slot(slot, col) => {
-                        (lookup(slot, ctx, values).map_err(err)?, col.clone())
-                    }
+                    TargetSlot::Slot(slot, col) => (lookup(slot, ctx, values).map_err(err)?, col.clone()),
                 };
                 if target <= N::ZERO {
                     return Err(err(format!(
@@ -898,10 +808,7 @@ impl CompiledPlan {
         let q = quota.map(Num::to_dec);
         let edge = |x: Decimal| -> String {
             match q {
-                Some(_) => money::percent(x, 1)
-                    .trim_end_matches('%')
-                    .trim_end_matches(".0")
-                    .to_owned(),
+                Some(_) => money::percent(x, 1).trim_end_matches('%').trim_end_matches(".0").to_owned(),
                 None => money::grouped(x, dp),
             }
         };
@@ -952,10 +859,7 @@ impl<T: Tracer> TracerDyn for T {
 
 fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
     match ctx.quota {
-        None => Err(
-            "the roster row has no quota, which this component measures attainment against"
-                .to_owned(),
-        ),
+        None => Err("the roster row has no quota, which this component measures attainment against".to_owned()),
         Some(q) if q <= N::ZERO => Err(format!(
             "prorated quota is {}; attainment needs a quota above 0",
             money::number(q.to_dec().round_dp(2))
@@ -966,18 +870,16 @@ fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
 
 fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> Result<N, String> {
     match slot {
-        Slot::Value(i) => values.get(*i).copied().flatten().ok_or_else(|| {
-            "a metric this line needs is missing from this person's roster file".to_owned()
-        }),
-        Slot::Quota => ctx
-            .quota
-            .ok_or_else(|| "the roster row has no quota".to_owned()),
-        Slot::TargetIncentive => ctx
-            .target_incentive
-            .ok_or_else(|| "the roster row has no target_incentive".to_owned()),
-        Slot::BaseSalary => ctx
-            .base_salary
-            .ok_or_else(|| "the roster row has no base_salary".to_owned()),
+        Slot::Value(i) => values
+            .get(*i)
+            .copied()
+            .flatten()
+            .ok_or_else(|| "a metric this line needs is missing from this person's roster file".to_owned()),
+        Slot::Quota => ctx.quota.ok_or_else(|| "the roster row has no quota".to_owned()),
+        Slot::TargetIncentive => {
+            ctx.target_incentive.ok_or_else(|| "the roster row has no target_incentive".to_owned())
+        }
+        Slot::BaseSalary => ctx.base_salary.ok_or_else(|| "the roster row has no base_salary".to_owned()),
         Slot::Unknown(name) => Err(format!(
             "unknown metric `{name}`: the roster has no such column and the plan defines no such derived metric"
         )),
@@ -986,20 +888,13 @@ fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> 
 
 /// Interpolates a bonus curve at `x`: 0 below the first point, linear between points, flat
 /// after the last.
-pub(crate) fn curve_value<N: Num>(
-    curve: &[(Decimal, Decimal)],
-    x: N,
-    t: &mut dyn TracerDyn,
-) -> Result<N, ArithError> {
+pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dyn TracerDyn) -> Result<N, ArithError> {
     let Some(&(x0, _)) = curve.first() else {
         return Ok(N::ZERO);
     };
     if x < N::from_dec(x0) {
         if t.on() {
-            t.push(format!(
-                "below the curve's first point {}: pays 0",
-                money::number(x0)
-            ));
+            t.push(format!("below the curve's first point {}: pays 0", money::number(x0)));
         }
         return Ok(N::ZERO);
     }
@@ -1008,11 +903,8 @@ pub(crate) fn curve_value<N: Num>(
         let (xb, yb) = w[1];
         if x < N::from_dec(xb) {
             // ya + (x − xa) × (yb − ya) ÷ (xb − xa): multiply before dividing to stay exact.
-            let y = x
-                .sub(N::from_dec(xa))?
-                .mul(N::from_dec(yb - ya))?
-                .div(N::from_dec(xb - xa))?
-                .add(N::from_dec(ya))?;
+            let y =
+                x.sub(N::from_dec(xa))?.mul(N::from_dec(yb - ya))?.div(N::from_dec(xb - xa))?.add(N::from_dec(ya))?;
             if t.on() {
                 t.push(format!(
                     "curve {} (between {}→{} and {}→{})",
@@ -1029,17 +921,9 @@ pub(crate) fn curve_value<N: Num>(
     let (xl, yl) = curve.last().copied().unwrap_or_default();
     if t.on() {
         if curve.len() == 1 {
-            t.push(format!(
-                "goal of {} reached: curve {}",
-                money::number(xl),
-                money::number(yl)
-            ));
+            t.push(format!("goal of {} reached: curve {}", money::number(xl), money::number(yl)));
         } else {
-            t.push(format!(
-                "at or above the curve's last point {}: curve {}",
-                money::number(xl),
-                money::number(yl)
-            ));
+            t.push(format!("at or above the curve's last point {}: curve {}", money::number(xl), money::number(yl)));
         }
     }
     Ok(N::from_dec(yl))

@@ -43,11 +43,7 @@ impl Serialize for Ratio {
 /// `0.5`, `1`, `0.333333`: a ratio for machines.
 pub fn ratio_text(v: Decimal) -> String {
     let r = v.round_dp(6).normalize();
-    if r.is_zero() {
-        "0".to_owned()
-    } else {
-        r.to_string()
-    }
+    if r.is_zero() { "0".to_owned() } else { r.to_string() }
 }
 
 /// A map of name → amount, in insertion order.
@@ -173,16 +169,9 @@ pub fn write_report(report: &PayoutReport, out: &mut dyn std::io::Write) -> std:
     let dp = report.minor_units;
     let json = ReportJson {
         plan: &report.plan,
-        period: PeriodJson {
-            start: report.period.start.to_string(),
-            end: report.period.end.to_string(),
-        },
+        period: PeriodJson { start: report.period.start.to_string(), end: report.period.end.to_string() },
         currency: &report.currency,
-        employees: report
-            .employees
-            .iter()
-            .map(|e| employee_json(e, dp))
-            .collect(),
+        employees: report.employees.iter().map(|e| employee_json(e, dp)).collect(),
         not_covered: report
             .not_covered
             .iter()

@@ -124,9 +124,7 @@ impl Totals {
         if self.revenue.is_zero() {
             return None;
         }
-        self.total
-            .checked_div(self.revenue)
-            .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+        self.total.checked_div(self.revenue).and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
     }
 }
 
@@ -181,10 +179,7 @@ impl CompiledPlan {
             .par_iter()
             .enumerate()
             .map_init(
-                || Scratch {
-                    values: Vec::new(),
-                    raw: Vec::new(),
-                },
+                || Scratch { values: Vec::new(), raw: Vec::new() },
                 |scratch, (i, e)| self.evaluate(i, e, detail, scratch),
             )
             .collect();
@@ -193,24 +188,10 @@ impl CompiledPlan {
 
     /// Computes one person, with the explanation of every line.
     pub fn explain(&self, index: usize, e: &Employee) -> Outcome {
-        self.evaluate(
-            index,
-            e,
-            Detail::Explained,
-            &mut Scratch {
-                values: Vec::new(),
-                raw: Vec::new(),
-            },
-        )
+        self.evaluate(index, e, Detail::Explained, &mut Scratch { values: Vec::new(), raw: Vec::new() })
     }
 
-    fn evaluate(
-        &self,
-        index: usize,
-        e: &Employee,
-        detail: Detail,
-        scratch: &mut Scratch,
-    ) -> Outcome {
+    fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
         let Some(track) = self.tracks.get(&e.role) else {
             return Outcome::NotCovered(NotCovered {
                 index,
@@ -252,14 +233,11 @@ impl CompiledPlan {
             Err(errors) => return fail(errors),
         };
         payout.proration = ctx.proration;
-        payout.revenue = self
-            .revenue
-            .and_then(|i| scratch.values.get(i).copied().flatten());
+        payout.revenue = self.revenue.and_then(|i| scratch.values.get(i).copied().flatten());
         if ctx.proration.is_zero() {
-            payout.warnings.push(format!(
-                "not employed during the period {} to {}: payout 0",
-                self.period.start, self.period.end
-            ));
+            payout
+                .warnings
+                .push(format!("not employed during the period {} to {}: payout 0", self.period.start, self.period.end));
             return Outcome::Paid(payout);
         }
         let mut errors = Vec::new();
@@ -268,23 +246,9 @@ impl CompiledPlan {
             Detail::AmountsOnly => Vec::new(),
         };
         if traces.is_empty() {
-            self.lines(
-                track,
-                &ctx,
-                &scratch.values,
-                &mut scratch.raw,
-                &mut [] as &mut [NoTrace],
-                &mut errors,
-            );
+            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut [] as &mut [NoTrace], &mut errors);
         } else {
-            self.lines(
-                track,
-                &ctx,
-                &scratch.values,
-                &mut scratch.raw,
-                &mut traces,
-                &mut errors,
-            );
+            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut traces, &mut errors);
         }
         if !errors.is_empty() {
             return fail(errors);
@@ -316,10 +280,9 @@ impl CompiledPlan {
         }
         for (line, raw) in track.lines.iter().zip(&scratch.raw) {
             if raw.negative_metric {
-                payout.warnings.push(format!(
-                    "{} is negative in the roster; the {} line pays 0",
-                    line.metric_name, line.id
-                ));
+                payout
+                    .warnings
+                    .push(format!("{} is negative in the roster; the {} line pays 0", line.metric_name, line.id));
             }
         }
         if let Err(err) = self.apply_limits(track, &ctx, &mut payout.lines, detail) {
@@ -336,14 +299,13 @@ impl CompiledPlan {
         ctx: &PersonContext<N>,
         which: &str,
     ) -> Result<(N, String), LineError> {
-        let err = |message: String| LineError {
-            component: Some(which.to_owned()),
-            message,
-        };
+        let err = |message: String| LineError { component: Some(which.to_owned()), message };
         let dp = self.minor_units;
         if let Some(m) = limit.multiple_of_ti {
             let ti = ctx.target_incentive.ok_or_else(|| {
-                err(format!("the {which} is a multiple of target incentive, but the roster row has no target_incentive"))
+                err(format!(
+                    "the {which} is a multiple of target incentive, but the roster row has no target_incentive"
+                ))
             })?;
             let v = ti.mul(N::from_dec(m)).map_err(|e| err(e.to_string()))?;
             return Ok((
@@ -357,9 +319,7 @@ impl CompiledPlan {
             ));
         }
         let amount = limit.amount.unwrap_or_default();
-        let v = N::from_dec(amount)
-            .mul(ctx.proration)
-            .map_err(|e| err(e.to_string()))?;
+        let v = N::from_dec(amount).mul(ctx.proration).map_err(|e| err(e.to_string()))?;
         let text = if ctx.proration == N::ONE {
             money::grouped(amount, dp)
         } else {
@@ -446,23 +406,13 @@ impl CompiledPlan {
             return Ok(N::ZERO);
         };
         let mut errors = Vec::new();
-        self.lines(
-            track,
-            ctx,
-            values,
-            raw,
-            &mut [] as &mut [NoTrace],
-            &mut errors,
-        );
+        self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors);
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
         }
         let mut total = N::ZERO;
         for r in raw.iter() {
-            total = total.add(r.value).map_err(|e| LineError {
-                component: None,
-                message: e.to_string(),
-            })?;
+            total = total.add(r.value).map_err(|e| LineError { component: None, message: e.to_string() })?;
         }
         if let Some(cap) = &track.cap {
             total = total.min_of(self.limit_amount(cap, ctx, "cap")?.0);
@@ -478,10 +428,7 @@ impl CompiledPlan {
         for (role, track) in &plan.tracks {
             for c in &track.components {
                 if c.codes().is_some() {
-                    totals
-                        .by_component
-                        .entry(c.id().to_owned())
-                        .or_insert(Decimal::ZERO);
+                    totals.by_component.entry(c.id().to_owned()).or_insert(Decimal::ZERO);
                 }
             }
             totals.by_role.entry(role.clone()).or_insert(Decimal::ZERO);
@@ -503,15 +450,9 @@ impl CompiledPlan {
                     totals.total += p.total;
                     totals.people += 1;
                     totals.revenue += p.revenue.unwrap_or_default();
-                    *totals
-                        .by_role
-                        .entry(p.role.clone())
-                        .or_insert(Decimal::ZERO) += p.total;
+                    *totals.by_role.entry(p.role.clone()).or_insert(Decimal::ZERO) += p.total;
                     for l in &p.lines {
-                        *totals
-                            .by_component
-                            .entry(l.component.clone())
-                            .or_insert(Decimal::ZERO) += l.amount;
+                        *totals.by_component.entry(l.component.clone()).or_insert(Decimal::ZERO) += l.amount;
                     }
                     report.employees.push(p);
                 }

@@ -28,10 +28,7 @@ fn plan_with(tracks: &str, extra: &str) -> Plan {
 }
 
 fn sales(components: &str) -> Plan {
-    plan_with(
-        &format!(r#"{{"sales": {{"components": [{components}]}}}}"#),
-        "",
-    )
+    plan_with(&format!(r#"{{"sales": {{"components": [{components}]}}}}"#), "")
 }
 
 /// One employee per entry of `rows`: (id, metric values in `metrics` order), with quota and TI.
@@ -59,10 +56,7 @@ impl People {
                 start_date: None,
                 end_date: None,
                 metrics: values.iter().map(|v| Some(d(v))).collect(),
-                source: SourceRef {
-                    file: 0,
-                    line: i as u64 + 2,
-                },
+                source: SourceRef { file: 0, line: i as u64 + 2 },
             })
             .collect();
         Roster {
@@ -79,8 +73,7 @@ fn totals(plan: &Plan, roster: &Roster) -> Vec<Decimal> {
     report.employees.iter().map(|e| e.total).collect()
 }
 
-const TIERS: &str =
-    r#"[{"from": 0, "rate": 0.08}, {"from": 1.0, "rate": 0.12}, {"from": 1.5, "rate": 0.15}]"#;
+const TIERS: &str = r#"[{"from": 0, "rate": 0.08}, {"from": 1.0, "rate": 0.12}, {"from": 1.5, "rate": 0.15}]"#;
 
 fn commission(method: &str, extra: &str) -> String {
     format!(
@@ -89,11 +82,7 @@ fn commission(method: &str, extra: &str) -> String {
 }
 
 fn revenue_people() -> People {
-    People {
-        metrics: vec!["revenue", "early_access_signups"],
-        quota: Some("500000"),
-        ti: Some("40000"),
-    }
+    People { metrics: vec!["revenue", "early_access_signups"], quota: Some("500000"), ti: Some("40000") }
 }
 
 #[test]
@@ -114,21 +103,14 @@ fn example_1_graduated_tiers_pay_58000_and_explain_each_tier() {
 #[test]
 fn example_2_retroactive_pays_78000() {
     let plan = sales(&commission("retroactive", ""));
-    assert_eq!(
-        totals(&plan, &revenue_people().roster(&[&["650000", "0"]])),
-        [d("78000")]
-    );
+    assert_eq!(totals(&plan, &revenue_people().roster(&[&["650000", "0"]])), [d("78000")]);
 }
 
 #[test]
 fn example_3_below_threshold_pays_nothing() {
     let plan = sales(&commission("graduated", r#", "threshold": 0.5"#));
     let roster = revenue_people().roster(&[&["200000", "0"], &["250000", "0"]]);
-    assert_eq!(
-        totals(&plan, &roster),
-        [d("0"), d("20000")],
-        "exactly at the threshold pays"
-    );
+    assert_eq!(totals(&plan, &roster), [d("0"), d("20000")], "exactly at the threshold pays");
 }
 
 #[test]
@@ -138,16 +120,9 @@ fn example_4_bonus_curve() {
             "base": {"ti_share": 0.25},
             "curve": [{"x": 0.5, "y": 0.25}, {"x": 1.0, "y": 1.0}, {"x": 2.0, "y": 2.5}]}"#,
     );
-    let people = People {
-        metrics: vec!["revenue"],
-        quota: Some("100000"),
-        ti: Some("40000"),
-    };
+    let people = People { metrics: vec!["revenue"], quota: Some("100000"), ti: Some("40000") };
     let roster = people.roster(&[&["120000"], &["45000"], &["50000"], &["240000"]]);
-    assert_eq!(
-        totals(&plan, &roster),
-        [d("13000"), d("0"), d("2500"), d("25000")]
-    );
+    assert_eq!(totals(&plan, &roster), [d("13000"), d("0"), d("2500"), d("25000")]);
 }
 
 #[test]
@@ -156,23 +131,13 @@ fn example_5_per_unit_with_min_and_max() {
         r#"{"kind": "per_unit", "id": "interviews", "earning_code": "D", "metric": "discovery_interviews",
             "amount": 150, "min_units": 3, "max_units": 20}"#,
     );
-    let people = People {
-        metrics: vec!["discovery_interviews"],
-        quota: None,
-        ti: None,
-    };
+    let people = People { metrics: vec!["discovery_interviews"], quota: None, ti: None };
     let roster = people.roster(&[&["25"], &["2"], &["7"]]);
     let report = compute(&plan, &roster, Detail::Explained).unwrap();
     let amounts: Vec<Decimal> = report.employees.iter().map(|e| e.total).collect();
     assert_eq!(amounts, [d("3000"), d("0"), d("1050")]);
-    assert_eq!(
-        report.employees[0].lines[0].explanation,
-        "25 discovery_interviews, paid up to 20 × 150.00 = 3,000.00"
-    );
-    assert_eq!(
-        report.employees[1].lines[0].explanation,
-        "2 discovery_interviews is below the minimum of 3: pays 0"
-    );
+    assert_eq!(report.employees[0].lines[0].explanation, "25 discovery_interviews, paid up to 20 × 150.00 = 3,000.00");
+    assert_eq!(report.employees[1].lines[0].explanation, "2 discovery_interviews is below the minimum of 3: pays 0");
 }
 
 #[test]
@@ -197,10 +162,7 @@ fn example_7_proration_is_days_employed_over_days_in_period() {
     // Quota is prorated to 250,000; attainment 260%.
     assert_eq!(report.employees[0].attainment, Some(d("2.6")));
     // 0–100% of 250,000 at 8%, 100–150% at 12%, 150–260% (275,000) at 15%.
-    assert_eq!(
-        report.employees[0].total,
-        d("20000") + d("15000") + d("41250")
-    );
+    assert_eq!(report.employees[0].total, d("20000") + d("15000") + d("41250"));
 }
 
 #[test]
@@ -210,11 +172,7 @@ fn example_8_plan_cap_is_its_own_adjustment_line() {
             {"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1}]}}"#,
         r#", "cap": {"multiple_of_ti": 2, "earning_code": "ADJ"}"#,
     );
-    let people = People {
-        metrics: vec!["units"],
-        quota: None,
-        ti: Some("20000"),
-    };
+    let people = People { metrics: vec!["units"], quota: None, ti: Some("20000") };
     let report = compute(&plan, &people.roster(&[&["55000"]]), Detail::Explained).unwrap();
     let e = &report.employees[0];
     assert_eq!(e.lines.len(), 2);
@@ -232,18 +190,10 @@ fn money_is_exact_17_at_7_5_percent_pays_1_28() {
     let plan = sales(
         r#"{"kind": "commission", "id": "c", "earning_code": "C", "basis": "amount", "tiers": [{"from": 0, "rate": 0.075}]}"#,
     );
-    let people = People {
-        metrics: vec!["revenue"],
-        quota: None,
-        ti: None,
-    };
+    let people = People { metrics: vec!["revenue"], quota: None, ti: None };
     let report = compute(&plan, &people.roster(&[&["17.00"]]), Detail::Explained).unwrap();
     assert_eq!(report.employees[0].total, d("1.28"));
-    assert!(
-        report.employees[0].lines[0]
-            .explanation
-            .ends_with("exact 1.275 rounded half away from zero to 1.28")
-    );
+    assert!(report.employees[0].lines[0].explanation.ends_with("exact 1.275 rounded half away from zero to 1.28"));
     // The naive float computation rounds the other way, which is why amounts are decimal.
     assert_eq!(((17.00_f64 * 0.075) * 100.0).round() / 100.0, 1.27);
 }
@@ -251,10 +201,7 @@ fn money_is_exact_17_at_7_5_percent_pays_1_28() {
 #[test]
 fn a_value_on_a_tier_boundary_belongs_to_the_upper_tier() {
     let plan = sales(&commission("retroactive", ""));
-    assert_eq!(
-        totals(&plan, &revenue_people().roster(&[&["500000", "0"]])),
-        [d("60000")]
-    );
+    assert_eq!(totals(&plan, &revenue_people().roster(&[&["500000", "0"]])), [d("60000")]);
 }
 
 #[test]
@@ -263,11 +210,7 @@ fn amount_basis_tiers_are_money() {
         r#"{"kind": "commission", "id": "c", "earning_code": "C", "basis": "amount",
             "tiers": [{"from": 0, "rate": 0.05}, {"from": 100000, "rate": 0.1}]}"#,
     );
-    let people = People {
-        metrics: vec!["revenue"],
-        quota: None,
-        ti: None,
-    };
+    let people = People { metrics: vec!["revenue"], quota: None, ti: None };
     let report = compute(&plan, &people.roster(&[&["150000"]]), Detail::Explained).unwrap();
     assert_eq!(report.employees[0].total, d("10000"));
     assert_eq!(
@@ -285,10 +228,7 @@ fn line_cap_applies_after_multipliers() {
     );
     let plan = sales(&components);
     // 58,000 × 2 = 116,000, capped at 100,000.
-    assert_eq!(
-        totals(&plan, &revenue_people().roster(&[&["650000", "1"]])),
-        [d("100000")]
-    );
+    assert_eq!(totals(&plan, &revenue_people().roster(&[&["650000", "1"]])), [d("100000")]);
 }
 
 #[test]
@@ -299,25 +239,14 @@ fn guarantee_tops_up_to_the_minimum() {
             "guarantee": {"amount": 10000, "earning_code": "G"}}}"#,
         "",
     );
-    let people = People {
-        metrics: vec!["units"],
-        quota: None,
-        ti: None,
-    };
+    let people = People { metrics: vec!["units"], quota: None, ti: None };
     let mut roster = people.roster(&[&["3000"], &["3000"]]);
     roster.employees[1].start_date = Some(date("2026-02-15"));
     let report = compute(&plan, &roster, Detail::Explained).unwrap();
     assert_eq!(report.employees[0].total, d("10000"));
-    assert_eq!(
-        report.employees[0].lines[1].kind,
-        LineKind::GuaranteeAdjustment
-    );
+    assert_eq!(report.employees[0].lines[1].kind, LineKind::GuaranteeAdjustment);
     assert_eq!(report.employees[0].lines[1].amount, d("7000"));
-    assert_eq!(
-        report.employees[1].total,
-        d("5000"),
-        "an amount guarantee is prorated like target incentive"
-    );
+    assert_eq!(report.employees[1].total, d("5000"), "an amount guarantee is prorated like target incentive");
 }
 
 #[test]
@@ -331,33 +260,17 @@ fn quota_of_zero_is_an_error_for_that_employee_only() {
     assert_eq!(report.errors.len(), 1);
     assert_eq!(report.errors[0].employee_id, "E1");
     assert_eq!(report.errors[0].component.as_deref(), Some("rev"));
-    assert!(
-        report.errors[0].message.contains("quota above 0"),
-        "{}",
-        report.errors[0].message
-    );
+    assert!(report.errors[0].message.contains("quota above 0"), "{}", report.errors[0].message);
     assert_eq!(report.totals.total, d("58000"));
 }
 
 #[test]
 fn unknown_metric_is_an_error_naming_it() {
-    let plan = sales(
-        r#"{"kind": "per_unit", "id": "s", "earning_code": "S", "metric": "survey_responses", "amount": 10}"#,
-    );
-    let report = compute(
-        &plan,
-        &revenue_people().roster(&[&["1", "0"]]),
-        Detail::Explained,
-    )
-    .unwrap();
+    let plan =
+        sales(r#"{"kind": "per_unit", "id": "s", "earning_code": "S", "metric": "survey_responses", "amount": 10}"#);
+    let report = compute(&plan, &revenue_people().roster(&[&["1", "0"]]), Detail::Explained).unwrap();
     assert_eq!(report.errors.len(), 1);
-    assert!(
-        report.errors[0]
-            .message
-            .contains("unknown metric `survey_responses`"),
-        "{}",
-        report.errors[0].message
-    );
+    assert!(report.errors[0].message.contains("unknown metric `survey_responses`"), "{}", report.errors[0].message);
 }
 
 #[test]
@@ -367,17 +280,8 @@ fn division_by_zero_in_a_derived_metric_names_the_expression_and_employee() {
             {"kind": "per_unit", "id": "s", "earning_code": "S", "metric": "share", "amount": 100}]}}"#,
         r#", "metrics": {"share": "internal_hours / (billable_hours + internal_hours)"}"#,
     );
-    let people = People {
-        metrics: vec!["internal_hours", "billable_hours"],
-        quota: None,
-        ti: None,
-    };
-    let report = compute(
-        &plan,
-        &people.roster(&[&["0", "0"], &["50", "150"]]),
-        Detail::Explained,
-    )
-    .unwrap();
+    let people = People { metrics: vec!["internal_hours", "billable_hours"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["0", "0"], &["50", "150"]]), Detail::Explained).unwrap();
     assert_eq!(report.errors.len(), 1);
     assert_eq!(report.errors[0].employee_id, "E0");
     assert_eq!(
@@ -390,23 +294,15 @@ fn division_by_zero_in_a_derived_metric_names_the_expression_and_employee() {
 #[test]
 fn a_currency_without_fx_is_an_error_and_fx_converts_money() {
     let plan = plan_with(
-        &format!(
-            r#"{{"sales": {{"components": [{}]}}}}"#,
-            commission("graduated", "")
-        ),
+        &format!(r#"{{"sales": {{"components": [{}]}}}}"#, commission("graduated", "")),
         r#", "fx": {"GBP": 1.2}"#,
     );
-    let mut roster =
-        revenue_people().roster(&[&["650000", "0"], &["650000", "0"], &["650000", "0"]]);
+    let mut roster = revenue_people().roster(&[&["650000", "0"], &["650000", "0"], &["650000", "0"]]);
     roster.employees[1].currency = Some("USD".to_owned());
     roster.employees[2].currency = Some("GBP".to_owned());
     let report = compute(&plan, &roster, Detail::Explained).unwrap();
     assert_eq!(report.errors.len(), 1);
-    assert!(
-        report.errors[0].message.contains("no fx rate for USD"),
-        "{}",
-        report.errors[0].message
-    );
+    assert!(report.errors[0].message.contains("no fx rate for USD"), "{}", report.errors[0].message);
     // GBP: quota 600,000 EUR, revenue 780,000 EUR → attainment 130% again, 1.2 × 58,000.
     assert_eq!(report.employees[1].total, d("69600"));
 }
@@ -435,64 +331,31 @@ fn not_employed_in_the_period_pays_zero_with_a_note() {
 #[test]
 fn negative_metric_pays_zero_with_a_warning() {
     let plan = sales(&commission("graduated", ""));
-    let report = compute(
-        &plan,
-        &revenue_people().roster(&[&["-5000", "0"]]),
-        Detail::Explained,
-    )
-    .unwrap();
+    let report = compute(&plan, &revenue_people().roster(&[&["-5000", "0"]]), Detail::Explained).unwrap();
     let e = &report.employees[0];
     assert_eq!(e.total, Decimal::ZERO);
-    assert_eq!(
-        e.warnings,
-        ["revenue is negative in the roster; the rev line pays 0"]
-    );
+    assert_eq!(e.warnings, ["revenue is negative in the roster; the rev line pays 0"]);
 }
 
 #[test]
 fn overflow_is_an_error_not_a_panic() {
-    let plan = sales(
-        r#"{"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1000000000000000}"#,
-    );
-    let people = People {
-        metrics: vec!["units"],
-        quota: None,
-        ti: None,
-    };
-    let report = compute(
-        &plan,
-        &people.roster(&[&["79228162514264337593543950"]]),
-        Detail::Explained,
-    )
-    .unwrap();
+    let plan =
+        sales(r#"{"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1000000000000000}"#);
+    let people = People { metrics: vec!["units"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["79228162514264337593543950"]]), Detail::Explained).unwrap();
     assert_eq!(report.errors.len(), 1);
-    assert!(
-        report.errors[0].message.contains("too large"),
-        "{}",
-        report.errors[0].message
-    );
+    assert!(report.errors[0].message.contains("too large"), "{}", report.errors[0].message);
 }
 
 #[test]
 fn thousands_of_tiers_compute_quickly() {
-    let tiers: Vec<String> = (0..5000)
-        .map(|i| format!(r#"{{"from": {i}, "rate": 0.0{}}}"#, 1 + i % 9))
-        .collect();
+    let tiers: Vec<String> = (0..5000).map(|i| format!(r#"{{"from": {i}, "rate": 0.0{}}}"#, 1 + i % 9)).collect();
     let plan = sales(&format!(
         r#"{{"kind": "commission", "id": "c", "earning_code": "C", "basis": "amount", "tiers": [{}]}}"#,
         tiers.join(",")
     ));
-    let people = People {
-        metrics: vec!["revenue"],
-        quota: None,
-        ti: None,
-    };
-    let report = compute(
-        &plan,
-        &people.roster(&[&["4999.5"], &["2.5"]]),
-        Detail::AmountsOnly,
-    )
-    .unwrap();
+    let people = People { metrics: vec!["revenue"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["4999.5"], &["2.5"]]), Detail::AmountsOnly).unwrap();
     // 2.5 falls in tiers 0 (rate 1%), 1 (2%) and half of 2 (3%): 0.01 + 0.02 + 0.015.
     assert_eq!(report.employees[1].total, d("0.05"), "rounded from 0.045");
 }
@@ -511,9 +374,7 @@ fn f64_pay_matches_the_exact_engine() {
     for (e, paid) in roster.employees.iter().zip(&report.employees) {
         let mut values: Vec<Option<f64>> = Vec::new();
         let ctx = compiled.prepare::<f64>(e, &mut values).unwrap();
-        let pay = compiled
-            .pay("sales", &ctx, &values, &mut Vec::new())
-            .unwrap();
+        let pay = compiled.pay("sales", &ctx, &values, &mut Vec::new()).unwrap();
         let exact: f64 = paid.total.to_string().parse().unwrap();
         assert!((pay - exact).abs() < 0.01, "{pay} vs {exact}");
     }
@@ -522,18 +383,11 @@ fn f64_pay_matches_the_exact_engine() {
 #[test]
 fn totals_sum_lines_by_component_and_role() {
     let plan = sales(&commission("graduated", ""));
-    let report = compute(
-        &plan,
-        &revenue_people().roster(&[&["650000", "0"], &["500000", "0"]]),
-        Detail::AmountsOnly,
-    )
-    .unwrap();
+    let report =
+        compute(&plan, &revenue_people().roster(&[&["650000", "0"], &["500000", "0"]]), Detail::AmountsOnly).unwrap();
     assert_eq!(report.totals.total, d("98000"));
     assert_eq!(report.totals.by_component["rev"], d("98000"));
     assert_eq!(report.totals.by_role["sales"], d("98000"));
     assert_eq!(report.totals.revenue, d("1150000"));
-    assert_eq!(
-        report.totals.cost_pct_of_revenue().map(|p| p.round_dp(2)),
-        Some(d("8.52"))
-    );
+    assert_eq!(report.totals.cost_pct_of_revenue().map(|p| p.round_dp(2)), Some(d("8.52")));
 }

@@ -48,17 +48,8 @@ impl Template {
 
     /// The file name suggested when the user has not chosen one.
     pub fn default_file_name(self, plan: &Plan, pay_date: NaiveDate) -> String {
-        let slug: String = plan
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let slug: String =
+            plan.name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
         match self {
             Self::Generic => format!("payroll_{}_{pay_date}.csv", slug.trim_matches('_')),
         }
@@ -136,32 +127,17 @@ pub fn payroll_lines<'a>(
     template: Template,
 ) -> Result<Vec<PayrollLine<'a>>, ExportError> {
     if !report.errors.is_empty() {
-        let examples: Vec<String> = report
-            .errors
-            .iter()
-            .take(3)
-            .map(|e| format!("{} ({}): {}", e.employee_id, e.name, e.message))
-            .collect();
-        return Err(ExportError::PeopleInError {
-            count: report.errors.len(),
-            examples: examples.join("; "),
-        });
+        let examples: Vec<String> =
+            report.errors.iter().take(3).map(|e| format!("{} ({}): {}", e.employee_id, e.name, e.message)).collect();
+        return Err(ExportError::PeopleInError { count: report.errors.len(), examples: examples.join("; ") });
     }
     let name = template.name();
     let code_of = |role: &str, component: &str, kind: LineKind| -> Option<&'a str> {
         let track = plan.tracks.get(role)?;
         let codes: EarningCodes<'a> = match kind {
             LineKind::CapAdjustment => track.cap.as_ref().or(plan.cap.as_ref())?.codes(),
-            LineKind::GuaranteeAdjustment => track
-                .guarantee
-                .as_ref()
-                .or(plan.guarantee.as_ref())?
-                .codes(),
-            _ => track
-                .components
-                .iter()
-                .find(|c| c.id() == component)?
-                .codes()?,
+            LineKind::GuaranteeAdjustment => track.guarantee.as_ref().or(plan.guarantee.as_ref())?.codes(),
+            _ => track.components.iter().find(|c| c.id() == component)?.codes()?,
         };
         codes.for_template(name)
     };
@@ -192,10 +168,7 @@ pub fn payroll_lines<'a>(
         }
     }
     if !missing.is_empty() {
-        return Err(ExportError::MissingEarningCodes {
-            template: name.to_owned(),
-            missing,
-        });
+        return Err(ExportError::MissingEarningCodes { template: name.to_owned(), missing });
     }
     Ok(lines)
 }
@@ -212,9 +185,7 @@ pub fn reconcile(lines: &[PayrollLine<'_>], report: &PayoutReport) -> Reconcilia
         people.insert(l.employee_id);
         rec.lines += 1;
         rec.total += l.amount;
-        *rec.by_code
-            .entry(l.code.to_owned())
-            .or_insert(Decimal::ZERO) += l.amount;
+        *rec.by_code.entry(l.code.to_owned()).or_insert(Decimal::ZERO) += l.amount;
     }
     rec.people = people.len();
     rec
@@ -245,11 +216,7 @@ pub fn render(req: &ExportRequest<'_>) -> Result<(Vec<u8>, Reconciliation), Expo
 
 /// Renders and writes the file atomically, readable by the owner only. With
 /// [`Overwrite::Refuse`] an existing file is never replaced.
-pub fn write(
-    req: &ExportRequest<'_>,
-    path: &Path,
-    overwrite: Overwrite,
-) -> Result<Reconciliation, ExportError> {
+pub fn write(req: &ExportRequest<'_>, path: &Path, overwrite: Overwrite) -> Result<Reconciliation, ExportError> {
     let (bytes, rec) = render(req)?;
     fsx::write_atomic(path, &bytes, overwrite, Access::Private)?;
     Ok(rec)
@@ -266,9 +233,7 @@ pub fn safe_text(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// A CSV writer with CRLF line ends (RFC 4180) and quoting only where needed.
 pub(crate) fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
+    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out)
 }
 
 #[cfg(test)]

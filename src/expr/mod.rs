@@ -79,37 +79,19 @@ impl Expr {
         if source.len() > MAX_LEN {
             return Err(ParseError {
                 column: 1,
-                message: format!(
-                    "expression is {} bytes long; the limit is {MAX_LEN}",
-                    source.len()
-                ),
+                message: format!("expression is {} bytes long; the limit is {MAX_LEN}", source.len()),
             });
         }
         let tokens = tokenize(source)?;
-        let mut parser = Parser {
-            tokens,
-            pos: 0,
-            names: Vec::new(),
-            depth: 0,
-            end_column: source.chars().count() + 1,
-        };
+        let mut parser = Parser { tokens, pos: 0, names: Vec::new(), depth: 0, end_column: source.chars().count() + 1 };
         if parser.tokens.is_empty() {
-            return Err(ParseError {
-                column: 1,
-                message: "expression is empty".to_owned(),
-            });
+            return Err(ParseError { column: 1, message: "expression is empty".to_owned() });
         }
         let root = parser.expr()?;
         if let Some(tok) = parser.tokens.get(parser.pos) {
-            return Err(ParseError {
-                column: tok.column,
-                message: format!("unexpected {}", tok.kind),
-            });
+            return Err(ParseError { column: tok.column, message: format!("unexpected {}", tok.kind) });
         }
-        Ok(Self {
-            root,
-            names: parser.names,
-        })
+        Ok(Self { root, names: parser.names })
     }
 
     /// The names the expression reads, in order of first appearance (index = variable number).
@@ -118,10 +100,7 @@ impl Expr {
     }
 
     /// Evaluates with `value(i)` giving variable `i`'s value.
-    pub fn eval<N: Num>(
-        &self,
-        value: &mut impl FnMut(usize) -> Result<N, EvalError>,
-    ) -> Result<N, EvalError> {
+    pub fn eval<N: Num>(&self, value: &mut impl FnMut(usize) -> Result<N, EvalError>) -> Result<N, EvalError> {
         eval_node(&self.root, value)
     }
 }
@@ -130,10 +109,7 @@ fn truth<N: Num>(b: bool) -> N {
     if b { N::ONE } else { N::ZERO }
 }
 
-fn eval_node<N: Num>(
-    node: &Node,
-    value: &mut impl FnMut(usize) -> Result<N, EvalError>,
-) -> Result<N, EvalError> {
+fn eval_node<N: Num>(node: &Node, value: &mut impl FnMut(usize) -> Result<N, EvalError>) -> Result<N, EvalError> {
     Ok(match node {
         Node::Num(d) => N::from_dec(*d),
         Node::Var(i) => value(*i)?,
@@ -222,37 +198,23 @@ fn tokenize(source: &str) -> Result<Vec<Token>, ParseError> {
         }
         if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
             let start = i;
-            while chars
-                .get(i)
-                .is_some_and(|c| c.is_ascii_digit() || *c == '.' || *c == '_')
-            {
+            while chars.get(i).is_some_and(|c| c.is_ascii_digit() || *c == '.' || *c == '_') {
                 i += 1;
             }
             let text: String = chars[start..i].iter().filter(|c| **c != '_').collect();
             let num = Decimal::from_str(&text).map_err(|_| ParseError {
                 column,
-                message: format!(
-                    "`{text}` is not a number (too many digits, or two decimal points)"
-                ),
+                message: format!("`{text}` is not a number (too many digits, or two decimal points)"),
             })?;
-            tokens.push(Token {
-                kind: TokKind::Num(num),
-                column,
-            });
+            tokens.push(Token { kind: TokKind::Num(num), column });
             continue;
         }
         if c.is_alphabetic() || c == '_' {
             let start = i;
-            while chars
-                .get(i)
-                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-            {
+            while chars.get(i).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
                 i += 1;
             }
-            tokens.push(Token {
-                kind: TokKind::Ident(chars[start..i].iter().collect()),
-                column,
-            });
+            tokens.push(Token { kind: TokKind::Ident(chars[start..i].iter().collect()), column });
             continue;
         }
         let next = chars.get(i + 1).copied();
@@ -271,16 +233,10 @@ fn tokenize(source: &str) -> Result<Vec<Token>, ParseError> {
             (')', _) => (TokKind::RParen, 1),
             (',', _) => (TokKind::Comma, 1),
             ('=', _) => {
-                return Err(ParseError {
-                    column,
-                    message: "use `==` to compare".to_owned(),
-                });
+                return Err(ParseError { column, message: "use `==` to compare".to_owned() });
             }
             _ => {
-                return Err(ParseError {
-                    column,
-                    message: format!("unexpected character `{c}`"),
-                });
+                return Err(ParseError { column, message: format!("unexpected character `{c}`") });
             }
         };
         tokens.push(Token { kind, column });
@@ -303,24 +259,17 @@ impl Parser {
     }
 
     fn column(&self) -> usize {
-        self.tokens
-            .get(self.pos)
-            .map_or(self.end_column, |t| t.column)
+        self.tokens.get(self.pos).map_or(self.end_column, |t| t.column)
     }
 
     fn error<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
-        Err(ParseError {
-            column: self.column(),
-            message: message.into(),
-        })
+        Err(ParseError { column: self.column(), message: message.into() })
     }
 
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return self.error(format!(
-                "expression is nested more than {MAX_DEPTH} levels deep"
-            ));
+            return self.error(format!("expression is nested more than {MAX_DEPTH} levels deep"));
         }
         Ok(())
     }
@@ -341,11 +290,8 @@ impl Parser {
             Some(op) => {
                 self.pos += 1;
                 let rhs = self.additive()?;
-                if let Some(TokKind::Op(o @ ("<" | "<=" | ">" | ">=" | "==" | "!="))) = self.peek()
-                {
-                    return self.error(format!(
-                        "comparisons cannot be chained; use if() or parentheses before `{o}`"
-                    ));
+                if let Some(TokKind::Op(o @ ("<" | "<=" | ">" | ">=" | "==" | "!="))) = self.peek() {
+                    return self.error(format!("comparisons cannot be chained; use if() or parentheses before `{o}`"));
                 }
                 Node::Bin(op, Box::new(lhs), Box::new(rhs))
             }
@@ -425,9 +371,7 @@ impl Parser {
             }
             other => {
                 self.pos -= 1;
-                self.error(format!(
-                    "unexpected {other}; a number, name or `(` was expected"
-                ))
+                self.error(format!("unexpected {other}; a number, name or `(` was expected"))
             }
         }
     }
@@ -455,10 +399,7 @@ impl Parser {
         }
         self.expect_rparen(column)?;
         let arity_error = |expected: &str| {
-            Err(ParseError {
-                column,
-                message: format!("{name}() takes {expected}, not {}", args.len()),
-            })
+            Err(ParseError { column, message: format!("{name}() takes {expected}, not {}", args.len()) })
         };
         match name {
             "min" | "max" if args.is_empty() => arity_error("at least one argument"),
@@ -466,26 +407,20 @@ impl Parser {
             "max" => Ok(Node::Max(args)),
             "abs" => match <[Node; 1]>::try_from(args) {
                 Ok([a]) => Ok(Node::Abs(Box::new(a))),
-                Err(args) => Err(ParseError {
-                    column,
-                    message: format!("abs() takes one argument, not {}", args.len()),
-                }),
+                Err(args) => {
+                    Err(ParseError { column, message: format!("abs() takes one argument, not {}", args.len()) })
+                }
             },
             "if" => match <[Node; 3]>::try_from(args) {
                 Ok([c, t, e]) => Ok(Node::If(Box::new(c), Box::new(t), Box::new(e))),
                 Err(args) => Err(ParseError {
                     column,
-                    message: format!(
-                        "if() takes three arguments (condition, then, else), not {}",
-                        args.len()
-                    ),
+                    message: format!("if() takes three arguments (condition, then, else), not {}", args.len()),
                 }),
             },
             _ => Err(ParseError {
                 column,
-                message: format!(
-                    "unknown function `{name}`; the functions are min, max, abs and if"
-                ),
+                message: format!("unknown function `{name}`; the functions are min, max, abs and if"),
             }),
         }
     }
@@ -520,16 +455,8 @@ mod tests {
         assert_eq!(eval_with("1 + 2 * 3", &[]).unwrap(), Decimal::from(7));
         assert_eq!(eval_with("(1 + 2) * 3", &[]).unwrap(), Decimal::from(9));
         assert_eq!(eval_with("-2 * -3", &[]).unwrap(), Decimal::from(6));
-        assert_eq!(
-            eval_with("10 - 4 - 3", &[]).unwrap(),
-            Decimal::from(3),
-            "subtraction is left-associative"
-        );
-        assert_eq!(
-            eval_with("8 / 4 / 2", &[]).unwrap(),
-            Decimal::from(1),
-            "division is left-associative"
-        );
+        assert_eq!(eval_with("10 - 4 - 3", &[]).unwrap(), Decimal::from(3), "subtraction is left-associative");
+        assert_eq!(eval_with("8 / 4 / 2", &[]).unwrap(), Decimal::from(1), "division is left-associative");
     }
 
     #[test]
@@ -544,55 +471,31 @@ mod tests {
 
     #[test]
     fn functions_and_comparisons() {
-        assert_eq!(
-            eval_with("min(3, 1, 2) + max(4, 5)", &[]).unwrap(),
-            Decimal::from(6)
-        );
-        assert_eq!(
-            eval_with("abs(-2.5)", &[]).unwrap(),
-            Decimal::from_str("2.5").unwrap()
-        );
-        assert_eq!(
-            eval_with("if(x >= 3, 10, 20)", &[("x", "3")]).unwrap(),
-            Decimal::from(10)
-        );
-        assert_eq!(
-            eval_with("(x < 3) + (x != 3) + (x == 3)", &[("x", "3")]).unwrap(),
-            Decimal::ONE
-        );
+        assert_eq!(eval_with("min(3, 1, 2) + max(4, 5)", &[]).unwrap(), Decimal::from(6));
+        assert_eq!(eval_with("abs(-2.5)", &[]).unwrap(), Decimal::from_str("2.5").unwrap());
+        assert_eq!(eval_with("if(x >= 3, 10, 20)", &[("x", "3")]).unwrap(), Decimal::from(10));
+        assert_eq!(eval_with("(x < 3) + (x != 3) + (x == 3)", &[("x", "3")]).unwrap(), Decimal::ONE);
     }
 
     #[test]
     fn if_evaluates_only_the_chosen_branch() {
-        assert_eq!(
-            eval_with("if(h > 0, r / h, 0)", &[("h", "0"), ("r", "5")]).unwrap(),
-            Decimal::ZERO
-        );
+        assert_eq!(eval_with("if(h > 0, r / h, 0)", &[("h", "0"), ("r", "5")]).unwrap(), Decimal::ZERO);
     }
 
     #[test]
     fn division_by_zero_is_an_error() {
-        assert_eq!(
-            eval_with("1 / (a - a)", &[("a", "2")]),
-            Err(EvalError::Arith(ArithError::DivisionByZero))
-        );
+        assert_eq!(eval_with("1 / (a - a)", &[("a", "2")]), Err(EvalError::Arith(ArithError::DivisionByZero)));
     }
 
     #[test]
     fn overflow_is_an_error_not_a_panic() {
         let big = "79228162514264337593543950335";
-        assert_eq!(
-            eval_with(&format!("{big} * 10"), &[]),
-            Err(EvalError::Arith(ArithError::Overflow))
-        );
+        assert_eq!(eval_with(&format!("{big} * 10"), &[]), Err(EvalError::Arith(ArithError::Overflow)));
     }
 
     #[test]
     fn unknown_name_is_reported() {
-        assert_eq!(
-            eval_with("revenue * 2", &[]),
-            Err(EvalError::Unknown("revenue".to_owned()))
-        );
+        assert_eq!(eval_with("revenue * 2", &[]), Err(EvalError::Unknown("revenue".to_owned())));
     }
 
     #[test]
@@ -600,32 +503,12 @@ mod tests {
         assert_eq!(Expr::parse("1 +").unwrap_err().column, 4);
         let e = Expr::parse("(1 + 2").unwrap_err();
         assert!(e.message.contains("`)` missing"), "{e}");
-        assert!(
-            Expr::parse("foo(1)")
-                .unwrap_err()
-                .message
-                .contains("unknown function `foo`")
-        );
-        assert!(
-            Expr::parse("if(1, 2)")
-                .unwrap_err()
-                .message
-                .contains("three arguments")
-        );
+        assert!(Expr::parse("foo(1)").unwrap_err().message.contains("unknown function `foo`"));
+        assert!(Expr::parse("if(1, 2)").unwrap_err().message.contains("three arguments"));
         assert!(Expr::parse("a = b").unwrap_err().message.contains("=="));
-        assert!(
-            Expr::parse("1 < 2 < 3")
-                .unwrap_err()
-                .message
-                .contains("chained")
-        );
+        assert!(Expr::parse("1 < 2 < 3").unwrap_err().message.contains("chained"));
         assert!(Expr::parse("").unwrap_err().message.contains("empty"));
-        assert!(
-            Expr::parse("3 $")
-                .unwrap_err()
-                .message
-                .contains("unexpected character")
-        );
+        assert!(Expr::parse("3 $").unwrap_err().message.contains("unexpected character"));
     }
 
     #[test]
@@ -634,15 +517,8 @@ mod tests {
         let e = Expr::parse(&deep).unwrap_err();
         assert!(e.message.contains("nested more than"), "{e}");
         let negs = format!("{}1", "-".repeat(9_000));
-        assert!(
-            Expr::parse(&negs).is_err(),
-            "a chain of unary minus is bounded too"
-        );
-        let ok = format!(
-            "{}1{}",
-            "(".repeat(MAX_DEPTH - 1),
-            ")".repeat(MAX_DEPTH - 1)
-        );
+        assert!(Expr::parse(&negs).is_err(), "a chain of unary minus is bounded too");
+        let ok = format!("{}1{}", "(".repeat(MAX_DEPTH - 1), ")".repeat(MAX_DEPTH - 1));
         assert!(Expr::parse(&ok).is_ok(), "nesting within the limit parses");
     }
 

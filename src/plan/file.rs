@@ -14,9 +14,7 @@ use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::model::{
-    Bonus, Commission, Component, ComponentKind, Multiplier, PerUnit, Plan, SCHEMA_VERSION, Track,
-};
+use super::model::{Bonus, Commission, Component, ComponentKind, Multiplier, PerUnit, Plan, SCHEMA_VERSION, Track};
 use super::{Problem, did_you_mean};
 use crate::fsx::{self, Access, Overwrite};
 
@@ -54,10 +52,7 @@ pub const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads and parses a plan file (structure only; see [`crate::plan::validate`] for the rules).
 pub fn load(path: &Path) -> Result<Plan, PlanError> {
-    let io_err = |source| PlanError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io_err = |source| PlanError::Io { path: path.to_path_buf(), source };
     let size = std::fs::metadata(path).map_err(io_err)?.len();
     if size > MAX_PLAN_BYTES {
         return Err(PlanError::Invalid {
@@ -79,20 +74,13 @@ pub fn load(path: &Path) -> Result<Plan, PlanError> {
             ),
         )],
     })?;
-    parse(&text).map_err(|problems| PlanError::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    parse(&text).map_err(|problems| PlanError::Invalid { path: path.to_path_buf(), problems })
 }
 
 /// Parses plan JSON. `Err` holds every structural problem; warnings are not reported here.
 pub fn parse(text: &str) -> Result<Plan, Vec<Problem>> {
     let decoded = decode(text);
-    let errors: Vec<Problem> = decoded
-        .problems
-        .into_iter()
-        .filter(Problem::is_error)
-        .collect();
+    let errors: Vec<Problem> = decoded.problems.into_iter().filter(Problem::is_error).collect();
     match decoded.plan {
         Some(plan) if errors.is_empty() => Ok(plan),
         _ => Err(errors),
@@ -138,10 +126,7 @@ const MIGRATIONS: &[fn(Value) -> Value] = &[];
 
 fn decode(text: &str) -> Decoded {
     let mut problems = Vec::new();
-    let fail = |problems| Decoded {
-        plan: None,
-        problems,
-    };
+    let fail = |problems| Decoded { plan: None, problems };
     let root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -161,25 +146,16 @@ fn decode(text: &str) -> Decoded {
     // serde_json keeps the last of duplicate keys silently; a duplicated "rate" must not pass.
     if let Ok(DuplicateKeys(dups)) = serde_json::from_str::<DuplicateKeys>(text) {
         for path in dups {
-            problems.push(Problem::error(
-                path,
-                "appears twice in the same object; keep one",
-            ));
+            problems.push(Problem::error(path, "appears twice in the same object; keep one"));
         }
     }
     let Value::Object(mut obj) = root else {
-        return fail(vec![Problem::error(
-            "",
-            "a plan file must be a JSON object ({ ... })",
-        )]);
+        return fail(vec![Problem::error("", "a plan file must be a JSON object ({ ... })")]);
     };
 
     let schema = match obj.get("schema") {
         None => {
-            problems.push(Problem::error(
-                "schema",
-                format!("missing; add \"schema\": {SCHEMA_VERSION} at the top"),
-            ));
+            problems.push(Problem::error("schema", format!("missing; add \"schema\": {SCHEMA_VERSION} at the top")));
             return fail(problems);
         }
         Some(v) => match v.as_u64() {
@@ -205,32 +181,21 @@ fn decode(text: &str) -> Decoded {
     }
     if schema < u64::from(SCHEMA_VERSION) {
         let mut value = Value::Object(obj);
-        for migrate in MIGRATIONS
-            .iter()
-            .skip(usize::try_from(schema - 1).unwrap_or(usize::MAX))
-        {
+        for migrate in MIGRATIONS.iter().skip(usize::try_from(schema - 1).unwrap_or(usize::MAX)) {
             value = migrate(value);
         }
         let Value::Object(migrated) = value else {
-            problems.push(Problem::error(
-                "",
-                "migration produced something that is not a plan",
-            ));
+            problems.push(Problem::error("", "migration produced something that is not a plan"));
             return fail(problems);
         };
         obj = migrated;
         obj.insert("schema".to_owned(), Value::from(SCHEMA_VERSION));
     }
 
-    let mut d = Decoder {
-        problems,
-        complete: true,
-    };
+    let mut d = Decoder { problems, complete: true };
     d.unknown_keys(&obj, "", PLAN_KEYS);
     let name = d.required::<String>(&obj, "", "name");
-    let description = d
-        .optional::<String>(&obj, "", "description")
-        .unwrap_or_default();
+    let description = d.optional::<String>(&obj, "", "description").unwrap_or_default();
     let currency = d.required::<String>(&obj, "", "currency");
     let period = d.required(&obj, "", "period");
     let fx = d.optional(&obj, "", "fx").unwrap_or_default();
@@ -240,10 +205,7 @@ fn decode(text: &str) -> Decoded {
     let guarantee = d.optional(&obj, "", "guarantee");
     let tracks = match obj.get("tracks") {
         None => {
-            d.error(
-                "tracks",
-                "missing; add \"tracks\": { \"sales\": { \"components\": [...] } }",
-            );
+            d.error("tracks", "missing; add \"tracks\": { \"sales\": { \"components\": [...] } }");
             None
         }
         Some(Value::Object(map)) => {
@@ -256,10 +218,7 @@ fn decode(text: &str) -> Decoded {
             Some(tracks)
         }
         Some(other) => {
-            d.error(
-                "tracks",
-                format!("must be an object of role → track, not {}", describe(other)),
-            );
+            d.error("tracks", format!("must be an object of role → track, not {}", describe(other)));
             None
         }
     };
@@ -280,25 +239,11 @@ fn decode(text: &str) -> Decoded {
         }),
         _ => None,
     };
-    Decoded {
-        plan,
-        problems: d.problems,
-    }
+    Decoded { plan, problems: d.problems }
 }
 
-const PLAN_KEYS: &[&str] = &[
-    "schema",
-    "name",
-    "description",
-    "currency",
-    "period",
-    "fx",
-    "rounding",
-    "metrics",
-    "tracks",
-    "cap",
-    "guarantee",
-];
+const PLAN_KEYS: &[&str] =
+    &["schema", "name", "description", "currency", "period", "fx", "rounding", "metrics", "tracks", "cap", "guarantee"];
 const TRACK_KEYS: &[&str] = &["components", "cap", "guarantee"];
 
 struct Decoder {
@@ -323,12 +268,7 @@ impl Decoder {
         }
     }
 
-    fn required<T: DeserializeOwned>(
-        &mut self,
-        obj: &Map<String, Value>,
-        path: &str,
-        key: &str,
-    ) -> Option<T> {
+    fn required<T: DeserializeOwned>(&mut self, obj: &Map<String, Value>, path: &str, key: &str) -> Option<T> {
         match obj.get(key) {
             Some(v) => self.value(v, &join(path, key)),
             None => {
@@ -338,12 +278,7 @@ impl Decoder {
         }
     }
 
-    fn optional<T: DeserializeOwned>(
-        &mut self,
-        obj: &Map<String, Value>,
-        path: &str,
-        key: &str,
-    ) -> Option<T> {
+    fn optional<T: DeserializeOwned>(&mut self, obj: &Map<String, Value>, path: &str, key: &str) -> Option<T> {
         obj.get(key).and_then(|v| self.value(v, &join(path, key)))
     }
 
@@ -365,12 +300,8 @@ impl Decoder {
                     segments.pop();
                 }
                 let at = join_segments(path, &segments);
-                let message = unknown_field_message(
-                    &field,
-                    &expected.iter().map(String::as_str).collect::<Vec<_>>(),
-                );
-                self.problems
-                    .push(Problem::error(join(&at, &field), message));
+                let message = unknown_field_message(&field, &expected.iter().map(String::as_str).collect::<Vec<_>>());
+                self.problems.push(Problem::error(join(&at, &field), message));
                 if remove_field(&mut owned, err.path(), &field) {
                     continue;
                 }
@@ -392,13 +323,7 @@ impl Decoder {
 
     fn track(&mut self, value: &Value, path: &str) -> Option<Track> {
         let Value::Object(obj) = value else {
-            self.error(
-                path,
-                format!(
-                    "must be an object with \"components\", not {}",
-                    describe(value)
-                ),
-            );
+            self.error(path, format!("must be an object with \"components\", not {}", describe(value)));
             return None;
         };
         self.unknown_keys(obj, path, TRACK_KEYS);
@@ -406,10 +331,7 @@ impl Decoder {
         let guarantee = self.optional(obj, path, "guarantee");
         let components = match obj.get("components") {
             None => {
-                self.error(
-                    join(path, "components"),
-                    "missing: list the track's components (it may be empty: [])",
-                );
+                self.error(join(path, "components"), "missing: list the track's components (it may be empty: [])");
                 return None;
             }
             Some(Value::Array(items)) => {
@@ -422,35 +344,22 @@ impl Decoder {
                 out
             }
             Some(other) => {
-                self.error(
-                    join(path, "components"),
-                    format!("must be a list ([...]), not {}", describe(other)),
-                );
+                self.error(join(path, "components"), format!("must be a list ([...]), not {}", describe(other)));
                 return None;
             }
         };
-        Some(Track {
-            components,
-            cap,
-            guarantee,
-        })
+        Some(Track { components, cap, guarantee })
     }
 
     fn component(&mut self, value: &Value, path: &str) -> Option<Component> {
         let Value::Object(obj) = value else {
-            self.error(
-                path,
-                format!("must be an object with a \"kind\", not {}", describe(value)),
-            );
+            self.error(path, format!("must be an object with a \"kind\", not {}", describe(value)));
             return None;
         };
         let kinds: Vec<&str> = ComponentKind::ALL.iter().map(|k| k.as_str()).collect();
         let kind = match obj.get("kind") {
             None => {
-                self.error(
-                    join(path, "kind"),
-                    format!("missing: one of {}", kinds.join(", ")),
-                );
+                self.error(join(path, "kind"), format!("missing: one of {}", kinds.join(", ")));
                 return None;
             }
             Some(Value::String(s)) => match ComponentKind::parse(s) {
@@ -461,22 +370,13 @@ impl Decoder {
                         .unwrap_or_default();
                     self.error(
                         join(path, "kind"),
-                        format!(
-                            "unknown kind `{s}`; {hint}the kinds are {}",
-                            kinds.join(", ")
-                        ),
+                        format!("unknown kind `{s}`; {hint}the kinds are {}", kinds.join(", ")),
                     );
                     return None;
                 }
             },
             Some(other) => {
-                self.error(
-                    join(path, "kind"),
-                    format!(
-                        "must be text such as \"commission\", not {}",
-                        describe(other)
-                    ),
-                );
+                self.error(join(path, "kind"), format!("must be text such as \"commission\", not {}", describe(other)));
                 return None;
             }
         };
@@ -484,24 +384,16 @@ impl Decoder {
         body.shift_remove("kind");
         let body = Value::Object(body);
         Some(match kind {
-            ComponentKind::Commission => {
-                Component::Commission(self.value::<Commission>(&body, path)?)
-            }
+            ComponentKind::Commission => Component::Commission(self.value::<Commission>(&body, path)?),
             ComponentKind::Bonus => Component::Bonus(self.value::<Bonus>(&body, path)?),
             ComponentKind::PerUnit => Component::PerUnit(self.value::<PerUnit>(&body, path)?),
-            ComponentKind::Multiplier => {
-                Component::Multiplier(self.value::<Multiplier>(&body, path)?)
-            }
+            ComponentKind::Multiplier => Component::Multiplier(self.value::<Multiplier>(&body, path)?),
         })
     }
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
 }
 
 fn segment_text(seg: &serde_path_to_error::Segment) -> Option<String> {
@@ -539,12 +431,7 @@ fn unknown_field_message(field: &str, expected: &[&str]) -> String {
 fn parse_unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
     let rest = msg.strip_prefix("unknown field `")?;
     let (field, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect();
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_owned).collect();
     Some((field.to_owned(), expected))
 }
 
@@ -610,11 +497,7 @@ fn describe(v: &Value) -> String {
 }
 
 fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    }
+    if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
 }
 
 fn strip_position(msg: &str) -> String {
@@ -627,9 +510,7 @@ fn strip_position(msg: &str) -> String {
 /// Turns serde's wording into a message for a person editing the file.
 fn friendly(msg: &str, found: Option<&Value>) -> String {
     let msg = strip_position(msg);
-    let found_text = found
-        .map(describe)
-        .unwrap_or_else(|| "something else".to_owned());
+    let found_text = found.map(describe).unwrap_or_else(|| "something else".to_owned());
     if msg.contains("expected a Decimal") || msg.contains("fixed-point number") {
         return format!("expected a number (e.g. 0.08), found {found_text}");
     }
@@ -666,11 +547,7 @@ struct DuplicateKeys(Vec<String>);
 impl<'de> Deserialize<'de> for DuplicateKeys {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut found = Vec::new();
-        deserializer.deserialize_any(DupVisitor {
-            path: String::new(),
-            found: &mut found,
-            depth: 0,
-        })?;
+        deserializer.deserialize_any(DupVisitor { path: String::new(), found: &mut found, depth: 0 })?;
         Ok(Self(found))
     }
 }
@@ -718,11 +595,7 @@ impl<'de> Visitor<'de> for DupVisitor<'_> {
             return Err(serde::de::Error::custom("nested too deeply"));
         }
         while seq
-            .next_element_seed(DupVisitor {
-                path: format!("{}[{i}]", self.path),
-                found: self.found,
-                depth,
-            })?
+            .next_element_seed(DupVisitor { path: format!("{}[{i}]", self.path), found: self.found, depth })?
             .is_some()
         {
             i += 1;
@@ -740,11 +613,7 @@ impl<'de> Visitor<'de> for DupVisitor<'_> {
             if !seen.insert(key) {
                 self.found.push(path.clone());
             }
-            map.next_value_seed(DupVisitor {
-                path,
-                found: self.found,
-                depth,
-            })?;
+            map.next_value_seed(DupVisitor { path, found: self.found, depth })?;
         }
         Ok(())
     }
@@ -806,15 +675,10 @@ mod tests {
             .replace("\"rate\": 0.12", "\"rat\": 0.12")
             .replace("\"name\": \"Test\"", "\"name\": \"Test\", \"nmae\": 1");
         let errs = errors(&text);
+        assert!(errs.iter().any(|e| e == "nmae: unknown field; did you mean `name`?"), "{errs:?}");
         assert!(
             errs.iter()
-                .any(|e| e == "nmae: unknown field; did you mean `name`?"),
-            "{errs:?}"
-        );
-        assert!(
-            errs.iter().any(|e| e.starts_with(
-                "tracks.sales.components[0].tiers[1].rat: unknown field; did you mean `rate`?"
-            )),
+                .any(|e| e.starts_with("tracks.sales.components[0].tiers[1].rat: unknown field; did you mean `rate`?")),
             "{errs:?}"
         );
     }
@@ -825,22 +689,15 @@ mod tests {
             .replace("\"from\": 1.0", "\"from\": \"high\"")
             .replace("\"kind\": \"commission\"", "\"kind\": \"commision\"");
         let errs = errors(&text);
-        assert!(
-            errs.iter().any(|e| e.contains("did you mean `commission`")),
-            "{errs:?}"
-        );
-        let text = MINIMAL
-            .replace("\"from\": 1.0", "\"from\": \"high\"")
-            .replace("\"currency\": \"EUR\"", "\"currency\": 3");
+        assert!(errs.iter().any(|e| e.contains("did you mean `commission`")), "{errs:?}");
+        let text =
+            MINIMAL.replace("\"from\": 1.0", "\"from\": \"high\"").replace("\"currency\": \"EUR\"", "\"currency\": 3");
         let errs = errors(&text);
         assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().any(|e| e.starts_with("currency: expected a string, found the number 3")), "{errs:?}");
         assert!(
-            errs.iter()
-                .any(|e| e.starts_with("currency: expected a string, found the number 3")),
-            "{errs:?}"
-        );
-        assert!(
-            errs.iter().any(|e| e == "tracks.sales.components[0].tiers[1].from: expected a number (e.g. 0.08), found the text \"high\""),
+            errs.iter().any(|e| e
+                == "tracks.sales.components[0].tiers[1].from: expected a number (e.g. 0.08), found the text \"high\""),
             "{errs:?}"
         );
     }
@@ -851,18 +708,18 @@ mod tests {
         assert_eq!(errors(&text), ["currency: missing: this field is required"]);
         let text = MINIMAL.replace(",\n          \"tiers\"", ",\n          \"tierz\"");
         let errs = errors(&text);
-        assert!(
-            errs.iter()
-                .any(|e| e.starts_with("tracks.sales.components[0].tiers: missing")),
-            "{errs:?}"
-        );
+        assert!(errs.iter().any(|e| e.starts_with("tracks.sales.components[0].tiers: missing")), "{errs:?}");
     }
 
     #[test]
     fn duplicate_keys_are_errors() {
         let text = MINIMAL.replace("\"rate\": 0.08", "\"rate\": 0.08, \"rate\": 0.8");
         let errs = errors(&text);
-        assert!(errs.iter().any(|e| e == "tracks.sales.components[0].tiers[0].rate: appears twice in the same object; keep one"), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e == "tracks.sales.components[0].tiers[0].rate: appears twice in the same object; keep one"),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -870,15 +727,10 @@ mod tests {
         let text = MINIMAL.replace("2026-03-31", "31/03/2026");
         assert_eq!(
             errors(&text),
-            [
-                "period.end: expected a date written YYYY-MM-DD (e.g. 2026-07-01), found the text \"31/03/2026\""
-            ]
+            ["period.end: expected a date written YYYY-MM-DD (e.g. 2026-07-01), found the text \"31/03/2026\""]
         );
         let errs = errors("{ \"schema\": 1,, }");
-        assert!(
-            errs[0].starts_with("not valid JSON at line 1, column"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("not valid JSON at line 1, column"), "{errs:?}");
     }
 
     #[test]
@@ -886,29 +738,13 @@ mod tests {
         let text = MINIMAL.replace("\"schema\": 1", "\"schema\": 2");
         let errs = errors(&text);
         assert_eq!(errs.len(), 1);
-        assert!(
-            errs[0].contains("newer version of Carrot (schema 2)"),
-            "{errs:?}"
-        );
-        assert!(
-            errors(&MINIMAL.replace("\"schema\": 1,\n", ""))
-                .iter()
-                .any(|e| e.starts_with("schema: missing"))
-        );
+        assert!(errs[0].contains("newer version of Carrot (schema 2)"), "{errs:?}");
+        assert!(errors(&MINIMAL.replace("\"schema\": 1,\n", "")).iter().any(|e| e.starts_with("schema: missing")));
     }
 
     #[test]
     fn arbitrary_text_never_panics() {
-        for text in [
-            "",
-            "null",
-            "[]",
-            "{}",
-            "\"x\"",
-            "{\"schema\": 1e400}",
-            "{\"schema\": -1}",
-            "{\"tracks\": 5}",
-        ] {
+        for text in ["", "null", "[]", "{}", "\"x\"", "{\"schema\": 1e400}", "{\"schema\": -1}", "{\"tracks\": 5}"] {
             assert!(parse(text).is_err(), "{text}");
         }
     }

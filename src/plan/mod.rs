@@ -34,20 +34,12 @@ pub struct Problem {
 impl Problem {
     /// An error at `path`.
     pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-            severity: Severity::Error,
-        }
+        Self { path: path.into(), message: message.into(), severity: Severity::Error }
     }
 
     /// A warning at `path`.
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-            severity: Severity::Warning,
-        }
+        Self { path: path.into(), message: message.into(), severity: Severity::Warning }
     }
 
     /// Whether this is an error (not a warning).
@@ -74,17 +66,12 @@ impl std::fmt::Display for Problem {
 /// `_`, not starting with a digit.
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (levenshtein(word, c), c))
@@ -109,9 +96,8 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
+            let mut best =
+                (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[(i - 2) * width + j - 2] + 1);
             }
@@ -138,15 +124,8 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(did_you_mean("rat", ["rate", "from"]), Some("rate"));
-        assert_eq!(
-            did_you_mean("treshold", ["threshold", "tiers"]),
-            Some("threshold")
-        );
+        assert_eq!(did_you_mean("treshold", ["threshold", "tiers"]), Some("threshold"));
         assert_eq!(did_you_mean("zzzzzz", ["rate", "from"]), None);
-        assert_eq!(
-            did_you_mean("nmae", ["schema", "name"]),
-            Some("name"),
-            "a transposition is one edit"
-        );
+        assert_eq!(did_you_mean("nmae", ["schema", "name"]), Some("name"), "a transposition is one edit");
     }
 }

@@ -141,12 +141,7 @@ pub enum ComponentKind {
 
 impl ComponentKind {
     /// Every kind.
-    pub const ALL: [Self; 4] = [
-        Self::Commission,
-        Self::Bonus,
-        Self::PerUnit,
-        Self::Multiplier,
-    ];
+    pub const ALL: [Self; 4] = [Self::Commission, Self::Bonus, Self::PerUnit, Self::Multiplier];
 
     /// The `kind` value in plan files.
     pub fn as_str(self) -> &'static str {
@@ -219,18 +214,13 @@ impl Component {
     /// The payroll codes of a component that yields a line (`None` for a multiplier).
     pub fn codes(&self) -> Option<EarningCodes<'_>> {
         match self {
-            Self::Commission(c) => Some(EarningCodes {
-                default: c.earning_code.as_deref(),
-                per_template: &c.earning_codes,
-            }),
-            Self::Bonus(c) => Some(EarningCodes {
-                default: c.earning_code.as_deref(),
-                per_template: &c.earning_codes,
-            }),
-            Self::PerUnit(c) => Some(EarningCodes {
-                default: c.earning_code.as_deref(),
-                per_template: &c.earning_codes,
-            }),
+            Self::Commission(c) => {
+                Some(EarningCodes { default: c.earning_code.as_deref(), per_template: &c.earning_codes })
+            }
+            Self::Bonus(c) => Some(EarningCodes { default: c.earning_code.as_deref(), per_template: &c.earning_codes }),
+            Self::PerUnit(c) => {
+                Some(EarningCodes { default: c.earning_code.as_deref(), per_template: &c.earning_codes })
+            }
             Self::Multiplier(_) => None,
         }
     }
@@ -239,10 +229,7 @@ impl Component {
 impl Limit {
     /// The payroll codes of this limit's adjustment line.
     pub fn codes(&self) -> EarningCodes<'_> {
-        EarningCodes {
-            default: self.earning_code.as_deref(),
-            per_template: &self.earning_codes,
-        }
+        EarningCodes { default: self.earning_code.as_deref(), per_template: &self.earning_codes }
     }
 }
 
@@ -258,10 +245,7 @@ pub struct EarningCodes<'a> {
 impl<'a> EarningCodes<'a> {
     /// The code for a payroll template: its own entry, else the default.
     pub fn for_template(self, template: &str) -> Option<&'a str> {
-        self.per_template
-            .get(template)
-            .map(String::as_str)
-            .or(self.default)
+        self.per_template.get(template).map(String::as_str).or(self.default)
     }
 }
 
@@ -378,11 +362,11 @@ impl<'de> Deserialize<'de> for Target {
         match value {
             serde_json::Value::String(s) if s == "quota" => Ok(Self::Quota),
             serde_json::Value::String(s) => Ok(Self::Column(s)),
-            serde_json::Value::Number(n) => {
-                n.as_str().parse::<Decimal>().map(Self::Value).map_err(|e| {
-                    serde::de::Error::custom(format!("target {n} is not a usable number: {e}"))
-                })
-            }
+            serde_json::Value::Number(n) => n
+                .as_str()
+                .parse::<Decimal>()
+                .map(Self::Value)
+                .map_err(|e| serde::de::Error::custom(format!("target {n} is not a usable number: {e}"))),
             other => Err(serde::de::Error::custom(format!(
                 "target must be \"quota\", a number or a column name, not {other}"
             ))),

@@ -12,9 +12,7 @@ use crate::{export, money, roster};
 
 /// Every problem with `plan`, errors and warnings, in file order.
 pub fn validate(plan: &Plan) -> Vec<Problem> {
-    let mut v = Validator {
-        problems: Vec::new(),
-    };
+    let mut v = Validator { problems: Vec::new() };
     v.plan(plan);
     v.problems
 }
@@ -48,17 +46,11 @@ impl Validator {
         if money::minor_units(&plan.currency).is_none() {
             self.error(
                 "currency",
-                format!(
-                    "`{}` is not an ISO 4217 currency code; use e.g. EUR, USD or GBP",
-                    plan.currency
-                ),
+                format!("`{}` is not an ISO 4217 currency code; use e.g. EUR, USD or GBP", plan.currency),
             );
         }
         if plan.period.end < plan.period.start {
-            self.error(
-                "period.end",
-                format!("must not be before period.start ({})", plan.period.start),
-            );
+            self.error("period.end", format!("must not be before period.start ({})", plan.period.start));
         }
         for (code, rate) in &plan.fx {
             let path = format!("fx.{code}");
@@ -68,13 +60,7 @@ impl Validator {
                 self.error(&path, "is the plan's own currency; remove this rate");
             }
             if rate.0 <= Decimal::ZERO {
-                self.error(
-                    &path,
-                    format!(
-                        "must be greater than 0 (units of {} per {code})",
-                        plan.currency
-                    ),
-                );
+                self.error(&path, format!("must be greater than 0 (units of {} per {code})", plan.currency));
             }
         }
         self.metrics(plan);
@@ -82,19 +68,21 @@ impl Validator {
             self.error("tracks", "a plan needs at least one track, e.g. \"sales\"");
         }
         self.limits(plan.cap.as_ref(), plan.guarantee.as_ref(), "");
+        let mut seen_roles: HashMap<String, &str> = HashMap::new();
         for (role, track) in &plan.tracks {
             let path = format!("tracks.{role}");
             if role.trim().is_empty() {
+                self.error(&path, "a track needs a role name (the roster's `role` value)");
+            } else if let Some(other) = seen_roles.insert(role.to_lowercase(), role) {
                 self.error(
                     &path,
-                    "a track needs a role name (the roster's `role` value)",
+                    format!(
+                        "roles are matched ignoring case, so this is the same role as `{other}`; merge the two tracks"
+                    ),
                 );
             }
             if track.components.is_empty() {
-                self.warning(
-                    format!("{path}.components"),
-                    "this track pays nothing; add a component",
-                );
+                self.warning(format!("{path}.components"), "this track pays nothing; add a component");
             }
             self.limits(track.cap.as_ref(), track.guarantee.as_ref(), &path);
             self.components(&track.components, &path);
@@ -106,17 +94,9 @@ impl Validator {
         for (name, source) in &plan.metrics {
             let path = format!("metrics.{name}");
             if !is_identifier(name) {
-                self.error(
-                    &path,
-                    format!(
-                        "`{name}` is not a usable metric name: use lowercase letters, digits and _"
-                    ),
-                );
+                self.error(&path, format!("`{name}` is not a usable metric name: use lowercase letters, digits and _"));
             } else if roster::CANONICAL_COLUMNS.contains(&name.as_str()) {
-                self.error(
-                    &path,
-                    format!("`{name}` is a roster column; give the derived metric another name"),
-                );
+                self.error(&path, format!("`{name}` is a roster column; give the derived metric another name"));
             }
             match Expr::parse(source) {
                 Ok(expr) => parsed.push((name, expr)),
@@ -127,14 +107,7 @@ impl Validator {
         let deps: HashMap<&str, Vec<&str>> = parsed
             .iter()
             .map(|(n, e)| {
-                (
-                    *n,
-                    e.variables()
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|v| plan.metrics.contains_key(*v))
-                        .collect(),
-                )
+                (*n, e.variables().iter().map(String::as_str).filter(|v| plan.metrics.contains_key(*v)).collect())
             })
             .collect();
         let mut reported: HashSet<&str> = HashSet::new();
@@ -148,21 +121,14 @@ impl Validator {
                 }
                 let mut shown = cycle.clone();
                 shown.push(cycle[0]);
-                self.error(
-                    format!("metrics.{name}"),
-                    format!("refers to itself through {}", shown.join(" → ")),
-                );
+                self.error(format!("metrics.{name}"), format!("refers to itself through {}", shown.join(" → ")));
             }
         }
     }
 
     fn limits(&mut self, cap: Option<&Limit>, guarantee: Option<&Limit>, base: &str) {
         let prefix = |k: &str| {
-            if base.is_empty() {
-                k.to_owned()
-            } else {
-                format!("{base}.{k}")
-            }
+            if base.is_empty() { k.to_owned() } else { format!("{base}.{k}") }
         };
         for (limit, key) in [(cap, "cap"), (guarantee, "guarantee")] {
             let Some(limit) = limit else { continue };
@@ -174,15 +140,10 @@ impl Validator {
                 (Some(m), None) if m < Decimal::ZERO => {
                     self.error(format!("{path}.multiple_of_ti"), "must not be negative")
                 }
-                (None, Some(a)) if a < Decimal::ZERO => {
-                    self.error(format!("{path}.amount"), "must not be negative")
-                }
+                (None, Some(a)) if a < Decimal::ZERO => self.error(format!("{path}.amount"), "must not be negative"),
                 _ => {}
             }
-            if key == "cap"
-                && (limit.multiple_of_ti == Some(Decimal::ZERO)
-                    || limit.amount == Some(Decimal::ZERO))
-            {
+            if key == "cap" && (limit.multiple_of_ti == Some(Decimal::ZERO) || limit.amount == Some(Decimal::ZERO)) {
                 self.warning(&path, "a cap of 0 pays nothing to anyone on this track");
             }
             self.codes(limit.codes(), &path, "its adjustment line");
@@ -194,10 +155,7 @@ impl Validator {
                 _ => false,
             };
             if conflict {
-                self.error(
-                    prefix("guarantee"),
-                    "is larger than the cap; a guarantee must not exceed the cap",
-                );
+                self.error(prefix("guarantee"), "is larger than the cap; a guarantee must not exceed the cap");
             }
         }
     }
@@ -220,10 +178,7 @@ impl Validator {
                     .unwrap_or_default();
                 self.error(
                     &p,
-                    format!(
-                        "unknown payroll template; {hint}the templates are {}",
-                        export::TEMPLATE_NAMES.join(", ")
-                    ),
+                    format!("unknown payroll template; {hint}the templates are {}", export::TEMPLATE_NAMES.join(", ")),
                 );
             }
             if code.trim().is_empty() {
@@ -234,7 +189,10 @@ impl Validator {
 
     fn metric_name(&mut self, name: &str, path: String) {
         if !is_identifier(name) {
-            self.error(path, format!("`{name}` is not a metric name: use the roster column's snake_case name, e.g. revenue"));
+            self.error(
+                path,
+                format!("`{name}` is not a metric name: use the roster column's snake_case name, e.g. revenue"),
+            );
         }
     }
 
@@ -254,10 +212,7 @@ impl Validator {
                     format!("`{id}` is not a usable id: use lowercase letters, digits and _"),
                 );
             } else if let Some(first) = ids.get(id) {
-                self.error(
-                    format!("{path}.id"),
-                    format!("duplicate id `{id}`: components[{first}] already uses it"),
-                );
+                self.error(format!("{path}.id"), format!("duplicate id `{id}`: components[{first}] already uses it"));
             } else {
                 ids.insert(id, i);
             }
@@ -267,13 +222,7 @@ impl Validator {
             }
             match c {
                 Component::Commission(com) => {
-                    self.ascending(
-                        com.tiers.iter().map(|t| t.from),
-                        &format!("{path}.tiers"),
-                        "from",
-                        "tier",
-                        true,
-                    );
+                    self.ascending(com.tiers.iter().map(|t| t.from), &format!("{path}.tiers"), "from", "tier", true);
                     for (t, tier) in com.tiers.iter().enumerate() {
                         self.rate(tier.rate, format!("{path}.tiers[{t}].rate"));
                     }
@@ -288,13 +237,7 @@ impl Validator {
                     self.cap(com.cap, &path);
                 }
                 Component::Bonus(b) => {
-                    self.ascending(
-                        b.curve.iter().map(|p| p.x),
-                        &format!("{path}.curve"),
-                        "x",
-                        "point",
-                        false,
-                    );
+                    self.ascending(b.curve.iter().map(|p| p.x), &format!("{path}.curve"), "x", "point", false);
                     for (k, p) in b.curve.iter().enumerate() {
                         if p.x < Decimal::ZERO {
                             self.error(format!("{path}.curve[{k}].x"), "must not be negative");
@@ -320,10 +263,7 @@ impl Validator {
                         }
                         BonusBase::TiShare(s) if s > dec("10") => self.warning(
                             format!("{path}.base.ti_share"),
-                            format!(
-                                "{s} means {} of target incentive; write 0.25 for 25%",
-                                money::rate(s)
-                            ),
+                            format!("{s} means {} of target incentive; write 0.25 for 25%", money::rate(s)),
                         ),
                         _ => {}
                     }
@@ -343,29 +283,17 @@ impl Validator {
                             self.error(format!("{path}.max_units"), "must not be negative")
                         }
                         (Some(min), Some(max)) if max < min => {
-                            self.error(
-                                format!("{path}.max_units"),
-                                format!("must not be less than min_units ({min})"),
-                            );
+                            self.error(format!("{path}.max_units"), format!("must not be less than min_units ({min})"));
                         }
                         _ => {}
                     }
                     self.cap(u.cap, &path);
                 }
                 Component::Multiplier(m) => {
-                    self.ascending(
-                        m.steps.iter().map(|s| s.from),
-                        &format!("{path}.steps"),
-                        "from",
-                        "step",
-                        false,
-                    );
+                    self.ascending(m.steps.iter().map(|s| s.from), &format!("{path}.steps"), "from", "step", false);
                     for (k, s) in m.steps.iter().enumerate() {
                         if s.factor < Decimal::ZERO {
-                            self.error(
-                                format!("{path}.steps[{k}].factor"),
-                                "must not be negative (0 is a gate)",
-                            );
+                            self.error(format!("{path}.steps[{k}].factor"), "must not be negative (0 is a gate)");
                         }
                     }
                     if m.applies_to.is_empty() {
@@ -384,18 +312,24 @@ impl Validator {
                         } else {
                             match components.iter().find(|c| c.id() == target) {
                                 None => {
-                                    let ids: Vec<&str> = components
-                                        .iter()
-                                        .filter(|c| c.codes().is_some())
-                                        .map(Component::id)
-                                        .collect();
+                                    let ids: Vec<&str> =
+                                        components.iter().filter(|c| c.codes().is_some()).map(Component::id).collect();
                                     let hint = did_you_mean(target, ids.iter().copied())
                                         .map(|s| format!("did you mean `{s}`? "))
                                         .unwrap_or_default();
-                                    self.error(&p, format!("no component `{target}` in this track; {hint}the lines are {}", ids.join(", ")));
+                                    self.error(
+                                        &p,
+                                        format!(
+                                            "no component `{target}` in this track; {hint}the lines are {}",
+                                            ids.join(", ")
+                                        ),
+                                    );
                                 }
                                 Some(Component::Multiplier(_)) => {
-                                    self.error(&p, format!("`{target}` is a multiplier; multipliers scale payout lines only"));
+                                    self.error(
+                                        &p,
+                                        format!("`{target}` is a multiplier; multipliers scale payout lines only"),
+                                    );
                                 }
                                 Some(_) => {}
                             }
@@ -412,11 +346,7 @@ impl Validator {
         } else if rate > Decimal::ONE {
             self.warning(
                 path,
-                format!(
-                    "{} means {} of the metric; write 0.12 for 12%",
-                    rate.normalize(),
-                    money::rate(rate)
-                ),
+                format!("{} means {} of the metric; write 0.12 for 12%", rate.normalize(), money::rate(rate)),
             );
         }
     }
@@ -425,10 +355,7 @@ impl Validator {
         if let Some(cap) = cap
             && cap < Decimal::ZERO
         {
-            self.error(
-                format!("{path}.cap"),
-                "must not be negative (remove it for no cap)",
-            );
+            self.error(format!("{path}.cap"), "must not be negative (remove it for no cap)");
         }
     }
 
@@ -454,10 +381,7 @@ impl Validator {
         if starts_at_zero && !values[0].is_zero() {
             self.error(
                 format!("{path}[0].{field}"),
-                format!(
-                    "the first {what} must start at 0, not {}",
-                    values[0].normalize()
-                ),
+                format!("the first {what} must start at 0, not {}", values[0].normalize()),
             );
         }
         for (i, w) in values.windows(2).enumerate() {
@@ -468,10 +392,7 @@ impl Validator {
                         w[0].normalize()
                     )
                 } else {
-                    format!(
-                        "must be greater than the previous {what}'s {}",
-                        w[0].normalize()
-                    )
+                    format!("must be greater than the previous {what}'s {}", w[0].normalize())
                 };
                 self.error(format!("{path}[{}].{field}", i + 1), message);
             }

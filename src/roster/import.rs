@@ -9,9 +9,7 @@ use indexmap::IndexMap;
 use super::Roster;
 
 /// Which character separates decimals in money and number cells.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecimalSeparator {
     /// Comma in `;`-delimited files (the European export convention), point otherwise.
@@ -60,11 +58,7 @@ pub struct RowIssue {
 
 impl std::fmt::Display for RowIssue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}: column {}: {:?}: {}",
-            self.file, self.line, self.column, self.value, self.reason
-        )
+        write!(f, "{}:{}: column {}: {:?}: {}", self.file, self.line, self.column, self.value, self.reason)
     }
 }
 
@@ -91,9 +85,7 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// The file has no content at all.
-    #[error(
-        "{file}: the file is empty; export the roster with a header row and one row per person"
-    )]
+    #[error("{file}: the file is empty; export the roster with a header row and one row per person")]
     Empty {
         /// The file.
         file: String,
@@ -149,32 +141,19 @@ pub struct Preview {
 
 /// Imports and merges roster files. A duplicate `employee_id` within or across files is an
 /// error naming both places.
-pub fn import_files(
-    paths: &[PathBuf],
-    options: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
+pub fn import_files(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let _ = (paths, options);
-    Err(ImportError::Empty {
-        file: String::from("(import not written yet)"),
-    })
+    Err(ImportError::Empty { file: String::from("(import not written yet)") })
 }
 
 /// Imports one roster from a reader; `name` is used in messages.
-pub fn import_reader(
-    name: &str,
-    reader: impl Read,
-    options: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
+pub fn import_reader(name: &str, reader: impl Read, options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let _ = (name, reader, options);
-    Err(ImportError::Empty {
-        file: String::from("(import not written yet)"),
-    })
+    Err(ImportError::Empty { file: String::from("(import not written yet)") })
 }
 
 /// Reads the header and first `rows` rows of a file without validating them.
 pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Preview, ImportError> {
     let _ = (path, options, rows);
-    Err(ImportError::Empty {
-        file: String::from("(import not written yet)"),
-    })
+    Err(ImportError::Empty { file: String::from("(import not written yet)") })
 }

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 pub use import::{
-    DecimalSeparator, HeaderMapping, ImportError, ImportOptions, ImportReport, Preview, RowIssue,
-    import_files, import_reader, preview,
+    DecimalSeparator, HeaderMapping, ImportError, ImportOptions, ImportReport, Preview, RowIssue, import_files,
+    import_reader, preview,
 };
 
 /// The canonical column names (DOMAIN.md). Every other numeric column is a metric.
@@ -103,10 +103,7 @@ impl Roster {
 
     /// `file:line` of a row, for messages.
     pub fn location(&self, source: SourceRef) -> String {
-        let file = self
-            .sources
-            .get(source.file as usize)
-            .map_or("?", String::as_str);
+        let file = self.sources.get(source.file as usize).map_or("?", String::as_str);
         format!("{file}:{}", source.line)
     }
 
