@@ -5,6 +5,7 @@
 //! file, line, column, value and reason.
 
 pub mod import;
+pub mod merge;
 pub mod values;
 
 use chrono::NaiveDate;
