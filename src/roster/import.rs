@@ -338,7 +338,12 @@ impl Merged {
             }
         }
         self.unlisted += result.unlisted;
-        self.ids.extend(std::mem::take(&mut result.ids));
+        // Hashing every id again is a noticeable share of an import: extend the larger map.
+        let mut ids = std::mem::take(&mut result.ids);
+        if ids.len() > self.ids.len() {
+            std::mem::swap(&mut ids, &mut self.ids);
+        }
+        self.ids.extend(ids);
         self.files.push(result);
         Ok(())
     }
@@ -399,7 +404,21 @@ impl Merged {
         let total: usize = self.files.iter().map(|f| f.employees.len()).sum();
         let mut employees = Vec::with_capacity(total);
         for (file, map) in self.files.into_iter().zip(&maps) {
+            // Usually the roster's metrics are this file's minus its text columns, in order:
+            // then the values are compacted in place instead of copied.
+            let compacts = map
+                .iter()
+                .flatten()
+                .enumerate()
+                .all(|(position, global)| position == *global);
             for mut employee in file.employees {
+                if compacts {
+                    let mut keep = map.iter().map(Option::is_some);
+                    employee.metrics.retain(|_| keep.next().unwrap_or(false));
+                    employee.metrics.resize(metrics.len(), None);
+                    employees.push(employee);
+                    continue;
+                }
                 let mut values = vec![None; metrics.len()];
                 for (local, value) in employee.metrics.iter().enumerate() {
                     if let Some(slot) = map

@@ -413,12 +413,13 @@ impl Parser<'_> {
     }
 
     fn check_duplicate(&mut self, id: &str, field: usize, cell: &str, line: u64) {
-        let earlier = self
-            .ctx
-            .known_ids
-            .get(id)
-            .or_else(|| self.ids.get(id))
-            .copied();
+        let earlier = if self.ctx.known_ids.is_empty() {
+            None
+        } else {
+            self.ctx.known_ids.get(id)
+        }
+        .or_else(|| self.ids.get(id))
+        .copied();
         match earlier {
             Some(at) => {
                 let file = self

@@ -168,18 +168,34 @@ fn is_currency_code(code: &[u8]) -> bool {
         && std::str::from_utf8(code).is_ok_and(|code| crate::money::minor_units(code).is_some())
 }
 
+/// Whether a currency symbol can start with this byte (a quick filter for text cells).
+fn may_start_symbol(b: u8) -> bool {
+    !b.is_ascii_alphanumeric() || b"ACFHKMNRSUkz".contains(&b)
+}
+
+/// Whether a currency symbol can end with this byte.
+fn may_end_symbol(b: u8) -> bool {
+    !b.is_ascii_alphanumeric() || b"rt".contains(&b)
+}
+
 fn strip_currency_prefix(s: &str) -> Option<&str> {
-    CURRENCY_SYMBOLS
-        .iter()
-        .find_map(|sym| s.strip_prefix(sym))
-        .or_else(|| strip_code_prefix(s))
+    let first = *s.as_bytes().first()?;
+    if may_start_symbol(first)
+        && let Some(rest) = CURRENCY_SYMBOLS.iter().find_map(|sym| s.strip_prefix(sym))
+    {
+        return Some(rest);
+    }
+    strip_code_prefix(s)
 }
 
 fn strip_currency_suffix(s: &str) -> Option<&str> {
-    CURRENCY_SYMBOLS
-        .iter()
-        .find_map(|sym| s.strip_suffix(sym))
-        .or_else(|| strip_code_suffix(s))
+    let last = *s.as_bytes().last()?;
+    if may_end_symbol(last)
+        && let Some(rest) = CURRENCY_SYMBOLS.iter().find_map(|sym| s.strip_suffix(sym))
+    {
+        return Some(rest);
+    }
+    strip_code_suffix(s)
 }
 
 /// Accumulates the significant digits of a number exactly (up to 37 digits). Digits beyond
@@ -253,6 +269,12 @@ pub fn parse_number(cell: &str, decimal: DecimalMark) -> Result<Decimal, NumberE
             }
             percent = true;
             s = rest;
+        } else if t.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            && t.as_bytes().last().is_some_and(u8::is_ascii_digit)
+        {
+            // The common case: nothing more to strip.
+            s = t;
+            break;
         } else if let Some(rest) = strip_currency_prefix(t).or_else(|| strip_currency_suffix(t)) {
             if currency {
                 return Err(NumberError::Malformed("more than one currency"));
@@ -694,6 +716,16 @@ mod tests {
         assert_eq!(point("$-1,234"), Ok(d("-1234")));
         assert_eq!(point("1\u{00A0}234.50"), Ok(d("1234.50")));
         assert_eq!(point("1\u{202F}234\u{202F}567"), Ok(d("1234567")));
+    }
+
+    #[test]
+    fn every_currency_symbol_passes_the_quick_filters() {
+        for sym in CURRENCY_SYMBOLS {
+            assert!(may_start_symbol(sym.as_bytes()[0]), "{sym}");
+            assert!(may_end_symbol(*sym.as_bytes().last().unwrap()), "{sym}");
+            assert_eq!(point(&format!("{sym}12")), Ok(d("12")), "{sym}");
+            assert_eq!(point(&format!("12 {sym}")), Ok(d("12")), "{sym}");
+        }
     }
 
     #[test]
