@@ -31,7 +31,11 @@ pub fn merge(parts: Vec<Roster>) -> Result<Roster, Vec<RowIssue>> {
             };
             if let Some(first) = seen.get(&e.id) {
                 issues.push(RowIssue {
-                    file: part.sources.get(e.source.file.saturating_sub(file_offset) as usize).cloned().unwrap_or_default(),
+                    file: part
+                        .sources
+                        .get(e.source.file.saturating_sub(file_offset) as usize)
+                        .cloned()
+                        .unwrap_or_default(),
                     line: e.source.line,
                     column: "employee_id".to_owned(),
                     value: e.id.clone(),
