@@ -118,6 +118,9 @@ pub(crate) struct CompiledMultiplier {
 
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledTrack {
+    /// `needs[slot]`: whether the derived metric in that value slot is used by this track
+    /// (directly or through another derived metric).
+    pub needs: Vec<bool>,
     pub lines: Vec<CompiledLine>,
     pub multipliers: Vec<CompiledMultiplier>,
     pub cap: Option<Limit>,
@@ -382,11 +385,13 @@ impl CompiledPlan {
                     }),
                     _ => None,
                 })
-                .collect();
+                .collect::<Vec<CompiledMultiplier>>();
+            let needs = needed_derived(&lines, &multipliers, &derived, n_roster + parsed.len());
             // Roles are matched ignoring case (the importer lowercases them).
             tracks.insert(
                 role.to_lowercase(),
                 CompiledTrack {
+                    needs,
                     lines,
                     multipliers,
                     cap: track.cap.clone().or_else(|| plan.cap.clone()),
@@ -409,6 +414,11 @@ impl CompiledPlan {
             tracks,
             revenue: roster_index.get("revenue").copied(),
         })
+    }
+
+    /// The track for a role (matched ignoring case).
+    pub(crate) fn track(&self, role: &str) -> Option<&CompiledTrack> {
+        self.tracks.get(role).or_else(|| self.tracks.get(&role.to_lowercase()))
     }
 
     /// The number of entries in a value table: roster metrics, then derived metrics.
@@ -451,6 +461,7 @@ impl CompiledPlan {
     pub(crate) fn prepare<N: Num>(
         &self,
         e: &Employee,
+        track: &CompiledTrack,
         values: &mut Vec<Option<N>>,
     ) -> Result<PersonContext<N>, Vec<LineError>> {
         let rate = self.fx_rate(e).map_err(|err| vec![err])?;
@@ -476,22 +487,29 @@ impl CompiledPlan {
                 if self.money_metrics.contains(&i) && rate != Decimal::ONE { conv(v, "a money metric")? } else { v };
             *slot = Some(N::from_dec(v));
         }
-        self.fill_derived(&ctx, values).map_err(|e| vec![e])?;
+        self.fill_derived(&ctx, track, values).map_err(|e| vec![e])?;
         Ok(ctx)
     }
 
     /// (Re)computes the derived metrics in `values` from the roster metrics in it.
+    /// Only the derived metrics `track` uses are evaluated, so a metric built from consultant
+    /// columns never fails for a sales person.
     pub(crate) fn fill_derived<N: Num>(
         &self,
         ctx: &PersonContext<N>,
+        track: &CompiledTrack,
         values: &mut [Option<N>],
     ) -> Result<(), LineError> {
         for d in &self.derived {
+            if !track.needs.get(d.slot).copied().unwrap_or(false) {
+                continue;
+            }
             let result = {
                 let vals: &[Option<N>] = values;
                 d.expr.eval(&mut |i| {
-                    let slot = d.vars.get(i).ok_or_else(|| EvalError::Unknown(format!("#{i}")))?;
-                    lookup(slot, ctx, vals).map_err(EvalError::Unknown)
+                    let name = d.expr.variables().get(i).map_or("?", String::as_str);
+                    let slot = d.vars.get(i).ok_or_else(|| EvalError::Unknown(name.to_owned()))?;
+                    lookup(slot, ctx, vals).map_err(|missing| EvalError::Missing(missing.describe(name)))
                 })
             };
             let v = result.map_err(|err| LineError {
@@ -534,8 +552,8 @@ impl CompiledPlan {
         for m in &track.multipliers {
             let value = match lookup(&m.metric, ctx, values) {
                 Ok(v) => v,
-                Err(msg) => {
-                    errors.push(LineError { component: Some(m.id.clone()), message: msg });
+                Err(missing) => {
+                    errors.push(LineError { component: Some(m.id.clone()), message: missing.describe(&m.metric_name) });
                     continue;
                 }
             };
@@ -600,8 +618,8 @@ impl CompiledPlan {
             LineRule::Bonus(b) => &b.metric,
             LineRule::PerUnit(u) => &u.metric,
         };
-        let m = lookup(metric_slot, ctx, values).map_err(err)?;
         let name = &line.metric_name;
+        let m = lookup(metric_slot, ctx, values).map_err(|missing| err(missing.describe(name)))?;
         if m.is_negative() {
             if t.on() {
                 t.push(format!("{name} is negative ({}): pays 0 — check the roster", money::grouped(m.to_dec(), dp)));
@@ -693,7 +711,9 @@ impl CompiledPlan {
                         (q, "prorated quota".to_owned())
                     }
                     TargetSlot::Value(v) => (N::from_dec(*v), "target".to_owned()),
-                    TargetSlot::Slot(slot, col) => (lookup(slot, ctx, values).map_err(err)?, col.clone()),
+                    TargetSlot::Slot(slot, col) => {
+                        (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.clone())
+                    }
                 };
                 if target <= N::ZERO {
                     return Err(err(format!(
@@ -868,21 +888,87 @@ fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
     }
 }
 
-fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> Result<N, String> {
-    match slot {
-        Slot::Value(i) => values
-            .get(*i)
-            .copied()
-            .flatten()
-            .ok_or_else(|| "a metric this line needs is missing from this person's roster file".to_owned()),
-        Slot::Quota => ctx.quota.ok_or_else(|| "the roster row has no quota".to_owned()),
-        Slot::TargetIncentive => {
-            ctx.target_incentive.ok_or_else(|| "the roster row has no target_incentive".to_owned())
+/// Which value slots hold derived metrics the track uses, directly or through other derived
+/// metrics.
+fn needed_derived(
+    lines: &[CompiledLine],
+    multipliers: &[CompiledMultiplier],
+    derived: &[DerivedMetric],
+    slots: usize,
+) -> Vec<bool> {
+    let mut needs = vec![false; slots];
+    let mark = |slot: &Slot, needs: &mut Vec<bool>| {
+        if let Slot::Value(i) = slot
+            && let Some(n) = needs.get_mut(*i)
+        {
+            *n = true;
         }
-        Slot::BaseSalary => ctx.base_salary.ok_or_else(|| "the roster row has no base_salary".to_owned()),
-        Slot::Unknown(name) => Err(format!(
-            "unknown metric `{name}`: the roster has no such column and the plan defines no such derived metric"
-        )),
+    };
+    for line in lines {
+        match &line.rule {
+            LineRule::Commission(c) => mark(&c.metric, &mut needs),
+            LineRule::Bonus(b) => {
+                mark(&b.metric, &mut needs);
+                if let TargetSlot::Slot(slot, _) = &b.target {
+                    mark(slot, &mut needs);
+                }
+            }
+            LineRule::PerUnit(u) => mark(&u.metric, &mut needs),
+        }
+    }
+    for m in multipliers {
+        mark(&m.metric, &mut needs);
+    }
+    // `derived` is in dependency order, so walking it backwards reaches every input.
+    for d in derived.iter().rev() {
+        if needs.get(d.slot).copied().unwrap_or(false) {
+            for v in &d.vars {
+                mark(v, &mut needs);
+            }
+        }
+    }
+    needs
+}
+
+/// Why a value is missing for a person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Missing {
+    /// The roster has the column, but not this person's file.
+    NotInFile,
+    /// Neither a roster column nor a derived metric.
+    Unknown,
+    /// No quota in the row.
+    Quota,
+    /// No target incentive in the row.
+    TargetIncentive,
+    /// No base salary in the row.
+    BaseSalary,
+}
+
+impl Missing {
+    /// A message naming the value.
+    pub(crate) fn describe(&self, name: &str) -> String {
+        match self {
+            Self::NotInFile => {
+                format!("`{name}` has no value for this person: their roster file has no `{name}` column")
+            }
+            Self::Unknown => format!(
+                "unknown metric `{name}`: the roster has no such column and the plan defines no such derived metric"
+            ),
+            Self::Quota => "the roster row has no quota".to_owned(),
+            Self::TargetIncentive => "the roster row has no target_incentive".to_owned(),
+            Self::BaseSalary => "the roster row has no base_salary".to_owned(),
+        }
+    }
+}
+
+fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> Result<N, Missing> {
+    match slot {
+        Slot::Value(i) => values.get(*i).copied().flatten().ok_or(Missing::NotInFile),
+        Slot::Quota => ctx.quota.ok_or(Missing::Quota),
+        Slot::TargetIncentive => ctx.target_incentive.ok_or(Missing::TargetIncentive),
+        Slot::BaseSalary => ctx.base_salary.ok_or(Missing::BaseSalary),
+        Slot::Unknown(_) => Err(Missing::Unknown),
     }
 }
 

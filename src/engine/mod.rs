@@ -192,7 +192,7 @@ impl CompiledPlan {
     }
 
     fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
-        let Some(track) = self.tracks.get(&e.role) else {
+        let Some(track) = self.track(&e.role) else {
             return Outcome::NotCovered(NotCovered {
                 index,
                 employee_id: e.id.clone(),
@@ -228,7 +228,7 @@ impl CompiledPlan {
             revenue: None,
             warnings: Vec::new(),
         };
-        let ctx = match self.prepare::<Decimal>(e, &mut scratch.values) {
+        let ctx = match self.prepare::<Decimal>(e, track, &mut scratch.values) {
             Ok(ctx) => ctx,
             Err(errors) => return fail(errors),
         };
@@ -395,6 +395,7 @@ impl CompiledPlan {
     /// A person's total pay in `N` without rounding: lines, multipliers, caps, then the plan cap
     /// and guarantee. This is what the behaviour simulation maximises; `values` must hold the
     /// person's metrics (see [`CompiledPlan::prepare`]).
+    #[allow(dead_code, reason = "the behaviour simulation (src/sim) is its caller; remove when it lands")]
     pub(crate) fn pay<N: Num>(
         &self,
         role: &str,

@@ -373,11 +373,36 @@ fn f64_pay_matches_the_exact_engine() {
     let report = compiled.report(&plan, &roster, Detail::AmountsOnly);
     for (e, paid) in roster.employees.iter().zip(&report.employees) {
         let mut values: Vec<Option<f64>> = Vec::new();
-        let ctx = compiled.prepare::<f64>(e, &mut values).unwrap();
+        let ctx = compiled.prepare::<f64>(e, compiled.track("sales").unwrap(), &mut values).unwrap();
         let pay = compiled.pay("sales", &ctx, &values, &mut Vec::new()).unwrap();
         let exact: f64 = paid.total.to_string().parse().unwrap();
         assert!((pay - exact).abs() < 0.01, "{pay} vs {exact}");
     }
+}
+
+#[test]
+fn derived_metrics_a_track_does_not_use_never_fail_its_people() {
+    // `share` reads consultant columns a sales person's file lacks; the sales track does not use it.
+    let plan = plan_with(
+        r#"{"sales": {"components": [{"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1}]},
+            "consultant": {"components": [{"kind": "per_unit", "id": "s", "earning_code": "S", "metric": "share", "amount": 100}]}}"#,
+        r#", "metrics": {"share": "internal_hours / billable_hours"}"#,
+    );
+    let people = People { metrics: vec!["units", "internal_hours", "billable_hours"], quota: None, ti: None };
+    let mut roster = people.roster(&[&["5", "0", "0"], &["0", "10", "40"]]);
+    roster.employees[0].metrics = vec![Some(d("5")), None, None];
+    roster.employees[1].role = "consultant".to_owned();
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.employees[0].total, d("5"));
+    assert_eq!(report.employees[1].total, d("25"));
+    // A consultant whose file lacks the column gets a message naming it.
+    roster.employees[1].metrics = vec![Some(d("0")), None, Some(d("40"))];
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert_eq!(
+        report.errors[0].message,
+        "derived metric `share` = `internal_hours / billable_hours`: `internal_hours` has no value for this person: their roster file has no `internal_hours` column"
+    );
 }
 
 #[test]

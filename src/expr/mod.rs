@@ -34,9 +34,12 @@ pub enum EvalError {
     /// Arithmetic failed (division by zero, overflow).
     #[error("{0}")]
     Arith(#[from] ArithError),
-    /// A name with no value for this employee.
+    /// A name that is neither a column nor a derived metric.
     #[error("unknown metric `{0}`")]
     Unknown(String),
+    /// A name with no value for this employee (the message says why).
+    #[error("{0}")]
+    Missing(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

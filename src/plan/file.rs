@@ -530,10 +530,10 @@ fn friendly(msg: &str, found: Option<&Value>) -> String {
     {
         return format!("expected a date written YYYY-MM-DD (e.g. 2026-07-01), found {found_text}");
     }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        if let Some((_, expected)) = rest.split_once(", expected ") {
-            return format!("expected {expected}, found {found_text}");
-        }
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((_, expected)) = rest.split_once(", expected ")
+    {
+        return format!("expected {expected}, found {found_text}");
     }
     if msg.starts_with("unknown variant") {
         return msg.replace("unknown variant", "unknown value");

@@ -1,0 +1,1134 @@
+//! `CarrotApp` = persisted state + runtime. Panels are free functions over the narrowest state
+//! they edit; side effects are commands applied at the end of the frame; slow work runs on jobs.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::command::AppCommand;
+use super::compute::{ComputeService, Request};
+use super::doc::{PlanDoc, PlanId, PlanResult, PlanSource};
+use super::jobs::{Job, Poll, spawn_job};
+use super::notify::{Level, Notifications};
+use super::panels;
+use super::state::{PersistedState, PlanRef, RosterOrigin, RosterRef, STATE_VERSION, Tab};
+use crate::engine::Outcome;
+use crate::export::{self, ExportRequest, Reconciliation, Template};
+use crate::fsx::Overwrite;
+use crate::plan::{self, Plan};
+use crate::roster::{self, ImportError, ImportOptions, ImportReport, Preview, Roster, RowIssue};
+use crate::samples;
+
+/// Answers to file dialogs, so tests and scripted screenshots never open a real one.
+#[derive(Default)]
+pub enum FileChooser {
+    /// Real dialogs (rfd), awaited off the UI thread.
+    #[default]
+    Dialog,
+    /// Pre-set answers, used in order (`None` = the user cancelled).
+    Scripted(VecDeque<Option<Vec<PathBuf>>>),
+}
+
+/// What a file dialog is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// Plan files to open.
+    OpenPlans,
+    /// Roster files to import.
+    Rosters,
+    /// Where to save a plan.
+    SavePlan(PlanId),
+    /// Where to write the payroll export.
+    ExportFile,
+    /// Where to save a PNG of the view.
+    ViewPng,
+    /// Where to save a header mapping.
+    SaveMapping,
+}
+
+/// Results of background jobs.
+pub enum JobOutput {
+    /// The user picked files (or cancelled: empty).
+    Picked(Pick, Vec<PathBuf>),
+    /// Plan files were read.
+    PlansLoaded(Vec<(PathBuf, Result<Plan, String>)>),
+    /// A plan was saved (or not).
+    PlanSaved { id: PlanId, path: PathBuf, plan: Box<Plan>, result: Result<(), String> },
+    /// A roster file's header and first rows.
+    RosterPreviewed { path: PathBuf, result: Result<Preview, String> },
+    /// A roster file was imported (or refused).
+    RosterImported { reference: RosterRef, name: String, result: Result<ImportReport, ImportError> },
+    /// The workspace of the last session (or the samples) was read.
+    Opened(Box<Opened>),
+    /// The payroll file was written.
+    Exported { path: PathBuf, result: Result<Reconciliation, String> },
+    /// A file was written (PNG, mapping).
+    Wrote { what: &'static str, path: PathBuf, result: Result<(), String> },
+}
+
+/// A workspace read at start-up.
+pub struct Opened {
+    /// Plans that opened.
+    pub plans: Vec<(PlanSource, Plan)>,
+    /// Rosters that imported.
+    pub rosters: Vec<(RosterRef, String, ImportReport)>,
+    /// What could not be restored (then the samples open instead).
+    pub failures: Vec<String>,
+    /// Whether this is the bundled samples.
+    pub samples: bool,
+}
+
+/// One imported roster file.
+pub struct RosterSource {
+    /// Display name.
+    pub name: String,
+    /// How to find and re-read it.
+    pub reference: RosterRef,
+    /// The people in it.
+    pub roster: Roster,
+    /// Import notes.
+    pub warnings: Vec<String>,
+    /// Rows left out (when the user chose to import the good rows).
+    pub skipped: Vec<RowIssue>,
+}
+
+/// The rosters in the workspace, merged.
+pub struct RosterSet {
+    /// One entry per imported file.
+    pub sources: Vec<RosterSource>,
+    /// Everyone, merged.
+    pub merged: Arc<Roster>,
+    /// Bumped on every change.
+    pub revision: u64,
+}
+
+impl Default for RosterSet {
+    fn default() -> Self {
+        Self { sources: Vec::new(), merged: Arc::new(Roster::default()), revision: 1 }
+    }
+}
+
+/// A modal dialog.
+pub enum Modal {
+    /// Unsaved changes before closing a plan.
+    ConfirmClose(PlanId),
+    /// Unsaved changes before quitting.
+    ConfirmQuit,
+    /// Rename a plan.
+    Rename { id: PlanId, name: String },
+    /// Map a roster's headers.
+    Mapping(panels::dialogs::MappingDialog),
+    /// A roster has bad rows.
+    BadRows(panels::dialogs::BadRowsDialog),
+    /// Export payroll.
+    Export(panels::dialogs::ExportDialog),
+    /// Confirm replacing a file.
+    ConfirmOverwrite { path: PathBuf, then: Box<PendingWrite> },
+    /// Show a message that needs reading (several lines).
+    Message { title: String, lines: Vec<String> },
+}
+
+/// A write that waits for the user to confirm overwriting.
+pub enum PendingWrite {
+    /// Save a plan to a new path.
+    SavePlan(PlanId),
+    /// Write the export.
+    Export(panels::dialogs::ExportDialog),
+}
+
+/// Sorting and filtering of the payouts table, and the selected person.
+#[derive(Default)]
+pub struct PayoutsView {
+    /// Text filter (id, name, team).
+    pub filter: String,
+    /// Role filter.
+    pub role: Option<String>,
+    /// Team filter.
+    pub team: Option<String>,
+    /// Sort column and direction.
+    pub sort: panels::payouts::Sort,
+    /// The selected person (roster index).
+    pub selected: Option<usize>,
+    /// Rows shown (indices into the report's employees), with the key they were built for.
+    pub rows: Vec<u32>,
+    /// What `rows` was built from.
+    pub rows_key: Option<panels::payouts::RowsKey>,
+}
+
+/// Everything that is not persisted.
+pub struct Runtime {
+    /// Open plans.
+    pub docs: Vec<PlanDoc>,
+    /// The selected plan.
+    pub selected: Option<PlanId>,
+    next_id: u64,
+    /// Rosters.
+    pub rosters: RosterSet,
+    compute: Option<ComputeService>,
+    /// What each plan was last sent to compute for: (plan revision, roster revision).
+    requested: std::collections::HashMap<PlanId, (u64, u64)>,
+    /// Running jobs.
+    pub jobs: Vec<Job<JobOutput>>,
+    /// Messages for the user.
+    pub notifications: Notifications,
+    /// The open dialog.
+    pub modal: Option<Modal>,
+    /// Roster files waiting to be previewed and imported, one at a time.
+    roster_queue: VecDeque<PathBuf>,
+    /// File dialogs (or scripted answers).
+    pub chooser: FileChooser,
+    /// The payouts table's view state.
+    pub payouts: PayoutsView,
+    /// Whether the workspace has finished opening.
+    pub opened: bool,
+    /// Quit once the plans are saved or discarded.
+    quit_confirmed: bool,
+    /// How long the last computation took.
+    pub last_compute: Option<std::time::Duration>,
+    /// Meeting mode (enlarged, high contrast, no editing panels).
+    pub meeting_mode: bool,
+    /// Plans to close once their save succeeds.
+    close_after_save: Vec<PlanId>,
+}
+
+/// The app.
+pub struct CarrotApp {
+    /// Persisted between runs.
+    pub state: PersistedState,
+    /// Everything else.
+    pub rt: Runtime,
+}
+
+/// How the app starts.
+pub enum Startup {
+    /// Restore the last workspace if there is one, else the samples.
+    Restore,
+    /// The bundled samples.
+    Samples,
+    /// Nothing open (tests build their own workspace).
+    Empty,
+}
+
+impl CarrotApp {
+    /// Creates the app (from eframe's creation context).
+    pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup, chooser: FileChooser) -> Self {
+        super::theme::install(&cc.egui_ctx);
+        let mut notifications = Notifications::default();
+        let stored: Option<PersistedState> = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+        let state = match stored {
+            Some(s) if s.version == STATE_VERSION => s,
+            Some(_) => {
+                notifications.push(Level::Info, "The saved workspace is from another version of Carrot; opened the samples");
+                PersistedState::default()
+            }
+            None => PersistedState::default(),
+        };
+        let compute = match ComputeService::start(&cc.egui_ctx) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                notifications.push(Level::Error, format!("Could not start the computation thread: {e}"));
+                None
+            }
+        };
+        let mut app = Self {
+            state,
+            rt: Runtime {
+                docs: Vec::new(),
+                selected: None,
+                next_id: 1,
+                rosters: RosterSet::default(),
+                compute,
+                requested: std::collections::HashMap::new(),
+                jobs: Vec::new(),
+                notifications,
+                modal: None,
+                roster_queue: VecDeque::new(),
+                chooser,
+                payouts: PayoutsView::default(),
+                opened: false,
+                quit_confirmed: false,
+                last_compute: None,
+                meeting_mode: false,
+                close_after_save: Vec::new(),
+            },
+        };
+        match startup {
+            Startup::Empty => app.rt.opened = true,
+            Startup::Samples => app.open_workspace(&cc.egui_ctx, true),
+            Startup::Restore => {
+                let samples = app.state.plans.is_empty() && app.state.rosters.is_empty();
+                app.open_workspace(&cc.egui_ctx, samples);
+            }
+        }
+        app
+    }
+
+    /// Reads the last workspace (or the samples) in the background.
+    fn open_workspace(&mut self, ctx: &egui::Context, samples: bool) {
+        let plans = if samples {
+            samples::PLANS.iter().map(|s| PlanRef::Sample(s.key.to_owned())).collect()
+        } else {
+            self.state.plans.clone()
+        };
+        let rosters = if samples {
+            samples::ROSTERS
+                .iter()
+                .map(|s| RosterRef {
+                    origin: RosterOrigin::Sample(s.key.to_owned()),
+                    mapping: Default::default(),
+                    date_format: None,
+                    decimal: Default::default(),
+                    skip_bad_rows: false,
+                })
+                .collect()
+        } else {
+            self.state.rosters.clone()
+        };
+        let label = if samples { "Opening the samples" } else { "Opening the last workspace" };
+        self.spawn(ctx, label, move || JobOutput::Opened(Box::new(read_workspace(&plans, &rosters, samples))));
+    }
+
+    fn spawn(&mut self, ctx: &egui::Context, label: &str, work: impl FnOnce() -> JobOutput + Send + 'static) {
+        match spawn_job(ctx, label, work) {
+            Ok(job) => self.rt.jobs.push(job),
+            Err(e) => self.rt.notifications.push(Level::Error, format!("Could not start {label}: {e}")),
+        }
+    }
+
+    /// Adds an open plan and selects it.
+    pub fn add_plan(&mut self, plan: Plan, source: PlanSource) -> PlanId {
+        let id = PlanId(self.rt.next_id);
+        self.rt.next_id += 1;
+        let color = self.rt.docs.iter().map(|d| d.color + 1).max().unwrap_or(0);
+        self.rt.docs.push(PlanDoc::new(id, plan, source, color));
+        self.rt.selected = Some(id);
+        id
+    }
+
+    fn doc(&self, id: PlanId) -> Option<&PlanDoc> {
+        self.rt.docs.iter().find(|d| d.id == id)
+    }
+
+    fn doc_mut(&mut self, id: PlanId) -> Option<&mut PlanDoc> {
+        self.rt.docs.iter_mut().find(|d| d.id == id)
+    }
+
+    /// The selected plan.
+    pub fn selected_doc(&self) -> Option<&PlanDoc> {
+        self.rt.selected.and_then(|id| self.doc(id))
+    }
+
+    /// Replaces the rosters with `sources` (merging them) and recomputes every plan.
+    fn set_rosters(&mut self, sources: Vec<RosterSource>) -> Result<(), Vec<RowIssue>> {
+        let merged = roster::merge::merge(sources.iter().map(|s| s.roster.clone()).collect())?;
+        self.rt.rosters.sources = sources;
+        self.rt.rosters.merged = Arc::new(merged);
+        self.rt.rosters.revision += 1;
+        self.rt.payouts.selected = None;
+        Ok(())
+    }
+
+    /// Adds an imported roster file to the workspace.
+    pub fn add_roster(&mut self, source: RosterSource) {
+        let mut sources: Vec<RosterSource> = std::mem::take(&mut self.rt.rosters.sources);
+        let name = source.name.clone();
+        let people = source.roster.employees.len();
+        sources.push(source);
+        match roster::merge::merge(sources.iter().map(|s| s.roster.clone()).collect()) {
+            Ok(merged) => {
+                self.rt.rosters.sources = sources;
+                self.rt.rosters.merged = Arc::new(merged);
+                self.rt.rosters.revision += 1;
+                self.rt.notifications.push(Level::Info, format!("Imported {people} people from {name}"));
+            }
+            Err(issues) => {
+                sources.pop();
+                self.rt.rosters.sources = sources;
+                self.rt.modal = Some(Modal::Message {
+                    title: format!("{name} was not imported"),
+                    lines: std::iter::once("People in this file are already in the workspace:".to_owned())
+                        .chain(issues.iter().map(ToString::to_string))
+                        .collect(),
+                });
+            }
+        }
+    }
+
+    /// Removes a roster file from the workspace.
+    pub fn remove_roster(&mut self, index: usize) {
+        let mut sources = std::mem::take(&mut self.rt.rosters.sources);
+        if index < sources.len() {
+            let removed = sources.remove(index);
+            self.rt.notifications.push(Level::Info, format!("Removed {} from the workspace", removed.name));
+        }
+        if let Err(issues) = self.set_rosters(sources) {
+            // Removing a file cannot create duplicates; report it if it ever does.
+            self.rt.notifications.push(Level::Error, format!("Could not merge the remaining rosters: {}", issues.len()));
+        }
+    }
+
+    /// Starts importing roster files (one after another, each with its mapping step if needed).
+    pub fn import_roster_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        self.rt.roster_queue.extend(paths);
+        self.next_roster(ctx);
+    }
+
+    fn next_roster(&mut self, ctx: &egui::Context) {
+        let busy = self.rt.modal.as_ref().is_some_and(|m| matches!(m, Modal::Mapping(_) | Modal::BadRows(_)))
+            || self.rt.jobs.iter().any(|j| j.label.starts_with("Reading ") || j.label.starts_with("Importing "));
+        if busy {
+            return;
+        }
+        let Some(path) = self.rt.roster_queue.pop_front() else { return };
+        let label = format!("Reading {}", display_name(&path));
+        self.spawn(ctx, &label, move || {
+            let result = roster::preview(&path, &ImportOptions::default(), 8).map_err(|e| e.to_string());
+            JobOutput::RosterPreviewed { path, result }
+        });
+    }
+
+    /// Imports one roster file with the given options.
+    pub fn import_roster(&mut self, ctx: &egui::Context, reference: RosterRef) {
+        let RosterOrigin::File(path) = &reference.origin else { return };
+        let name = display_name(path);
+        let label = format!("Importing {name}");
+        self.spawn(ctx, &label, move || {
+            let result = read_roster(&reference);
+            JobOutput::RosterImported { reference, name, result }
+        });
+    }
+
+    /// Runs a command (end of frame, on the UI thread; slow parts go to jobs).
+    pub fn run_command(&mut self, ctx: &egui::Context, command: AppCommand) {
+        match command {
+            AppCommand::NewPlan => {
+                let plan = new_plan(&self.rt.rosters.merged);
+                self.add_plan(plan, PlanSource::New);
+            }
+            AppCommand::OpenPlan => self.pick(ctx, Pick::OpenPlans),
+            AppCommand::SavePlan => {
+                if let Some(id) = self.rt.selected {
+                    self.save_plan(ctx, id, false);
+                }
+            }
+            AppCommand::SavePlanAs => {
+                if let Some(id) = self.rt.selected {
+                    self.save_plan(ctx, id, true);
+                }
+            }
+            AppCommand::DuplicatePlan => {
+                if let Some(doc) = self.selected_doc() {
+                    let mut plan = doc.plan.clone();
+                    plan.name = format!("{} (copy)", plan.name);
+                    self.add_plan(plan, PlanSource::New);
+                }
+            }
+            AppCommand::RenamePlan => {
+                if let Some(doc) = self.selected_doc() {
+                    self.rt.modal = Some(Modal::Rename { id: doc.id, name: doc.plan.name.clone() });
+                }
+            }
+            AppCommand::ClosePlan => {
+                if let Some(id) = self.rt.selected {
+                    self.request_close(id);
+                }
+            }
+            AppCommand::ImportRoster => self.pick(ctx, Pick::Rosters),
+            AppCommand::ExportPayroll => self.open_export_dialog(),
+            AppCommand::Undo => {
+                if let Some(doc) = self.rt.selected.and_then(|id| self.rt.docs.iter_mut().find(|d| d.id == id))
+                    && let Some(prev) = doc.undoer.undo(&doc.plan)
+                {
+                    doc.plan = prev.clone();
+                }
+            }
+            AppCommand::Redo => {
+                if let Some(doc) = self.rt.selected.and_then(|id| self.rt.docs.iter_mut().find(|d| d.id == id))
+                    && let Some(next) = doc.undoer.redo(&doc.plan)
+                {
+                    doc.plan = next.clone();
+                }
+            }
+            AppCommand::ToggleMeetingMode => {
+                self.rt.meeting_mode = !self.rt.meeting_mode;
+                super::theme::set_meeting_mode(ctx, self.rt.meeting_mode);
+            }
+            AppCommand::SaveViewPng => self.pick(ctx, Pick::ViewPng),
+            AppCommand::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    fn open_export_dialog(&mut self) {
+        let Some(doc) = self.selected_doc() else {
+            self.rt.notifications.push(Level::Warning, "Open a plan first");
+            return;
+        };
+        let template = Template::parse(&self.state.export.template).unwrap_or(Template::Generic);
+        let dialog = panels::dialogs::ExportDialog::new(doc.id, doc.plan.period.end, template, self.state.export.folder.clone());
+        self.rt.modal = Some(Modal::Export(dialog));
+    }
+
+    /// Asks for files (a real dialog off the UI thread, or the scripted answer).
+    pub fn pick(&mut self, ctx: &egui::Context, pick: Pick) {
+        if let FileChooser::Scripted(answers) = &mut self.rt.chooser {
+            let answer = answers.pop_front().flatten().unwrap_or_default();
+            self.on_picked(ctx, pick, answer);
+            return;
+        }
+        let dialog = rfd::AsyncFileDialog::new();
+        let suggested = self.suggested_file_name(pick);
+        let folder = self.state.export.folder.clone();
+        let (dialog, many, save) = match pick {
+            Pick::OpenPlans => (dialog.add_filter("Plans", &["json"]).set_title("Open plans"), true, false),
+            Pick::Rosters => (dialog.add_filter("CSV", &["csv", "tsv", "txt"]).set_title("Import rosters"), true, false),
+            Pick::SavePlan(_) => (dialog.add_filter("Plans", &["json"]).set_title("Save plan as").set_file_name(suggested), false, true),
+            Pick::ExportFile => {
+                let d = dialog.set_title("Export payroll to").set_file_name(suggested);
+                let d = match folder {
+                    Some(f) => d.set_directory(f),
+                    None => d,
+                };
+                (d, false, true)
+            }
+            Pick::ViewPng => (dialog.add_filter("PNG", &["png"]).set_title("Save view as PNG").set_file_name(suggested), false, true),
+            Pick::SaveMapping => (dialog.add_filter("JSON", &["json"]).set_title("Save mapping").set_file_name(suggested), false, true),
+        };
+        // rfd: create the dialog here, await it on a worker thread.
+        let work = move || {
+            let paths: Vec<PathBuf> = if save {
+                pollster::block_on(dialog.save_file()).map(|f| vec![f.path().to_path_buf()]).unwrap_or_default()
+            } else if many {
+                pollster::block_on(dialog.pick_files()).map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()).unwrap_or_default()
+            } else {
+                pollster::block_on(dialog.pick_file()).map(|f| vec![f.path().to_path_buf()]).unwrap_or_default()
+            };
+            JobOutput::Picked(pick, paths)
+        };
+        self.spawn(ctx, "Waiting for the file dialog", work);
+    }
+
+    fn suggested_file_name(&self, pick: Pick) -> String {
+        let slug = |s: &str| -> String {
+            s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>()
+        };
+        match pick {
+            Pick::SavePlan(id) => self.doc(id).map(|d| format!("{}.json", slug(&d.plan.name))).unwrap_or_default(),
+            Pick::ExportFile => match &self.rt.modal {
+                Some(Modal::Export(d)) => self
+                    .doc(d.plan)
+                    .map(|doc| d.template.default_file_name(&doc.plan, d.pay_date().unwrap_or(doc.plan.period.end)))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            },
+            Pick::ViewPng => "carrot_view.png".to_owned(),
+            Pick::SaveMapping => "roster_mapping.json".to_owned(),
+            Pick::OpenPlans | Pick::Rosters => String::new(),
+        }
+    }
+
+    fn on_picked(&mut self, ctx: &egui::Context, pick: Pick, paths: Vec<PathBuf>) {
+        if paths.is_empty() {
+            return; // cancelled
+        }
+        match pick {
+            Pick::OpenPlans => self.open_plan_paths(ctx, paths),
+            Pick::Rosters => self.import_roster_paths(ctx, paths),
+            Pick::SavePlan(id) => {
+                let Some(path) = paths.into_iter().next() else { return };
+                let own = self.doc(id).is_some_and(|d| d.source == PlanSource::File(path.clone()));
+                if path.exists() && !own {
+                    self.rt.modal = Some(Modal::ConfirmOverwrite { path, then: Box::new(PendingWrite::SavePlan(id)) });
+                } else {
+                    self.write_plan(ctx, id, path);
+                }
+            }
+            Pick::ExportFile => {
+                if let Some(Modal::Export(dialog)) = &mut self.rt.modal
+                    && let Some(path) = paths.into_iter().next()
+                {
+                    dialog.path = Some(path);
+                }
+            }
+            Pick::ViewPng => {
+                if let Some(path) = paths.into_iter().next() {
+                    self.save_view_png(ctx, path);
+                }
+            }
+            Pick::SaveMapping => {
+                if let (Some(Modal::Mapping(dialog)), Some(path)) = (&self.rt.modal, paths.into_iter().next()) {
+                    let mapping = dialog.mapping();
+                    self.spawn(ctx, "Saving the mapping", move || {
+                        let text = serde_json::to_string_pretty(&mapping).map_err(|e| e.to_string());
+                        let result = text.and_then(|t| {
+                            crate::fsx::write_atomic(&path, format!("{t}\n").as_bytes(), Overwrite::Allow, crate::fsx::Access::Shared)
+                                .map_err(|e| e.to_string())
+                        });
+                        JobOutput::Wrote { what: "mapping", path, result }
+                    });
+                }
+            }
+        }
+    }
+
+    /// Opens plan files (read off the UI thread).
+    pub fn open_plan_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        self.spawn(ctx, "Opening plans", move || {
+            JobOutput::PlansLoaded(paths.into_iter().map(|p| {
+                let r = plan::load(&p).map_err(|e| format!("{e}"));
+                (p, r)
+            }).collect())
+        });
+    }
+
+    fn save_plan(&mut self, ctx: &egui::Context, id: PlanId, save_as: bool) {
+        let Some(doc) = self.doc(id) else { return };
+        match (&doc.source, save_as) {
+            (PlanSource::File(path), false) => {
+                let path = path.clone();
+                self.write_plan(ctx, id, path);
+            }
+            _ => self.pick(ctx, Pick::SavePlan(id)),
+        }
+    }
+
+    fn write_plan(&mut self, ctx: &egui::Context, id: PlanId, path: PathBuf) {
+        let Some(doc) = self.doc(id) else { return };
+        let plan = doc.plan.clone();
+        self.spawn(ctx, "Saving the plan", move || {
+            let result = plan::save(&path, &plan, Overwrite::Allow).map_err(|e| e.to_string());
+            JobOutput::PlanSaved { id, path, plan: Box::new(plan), result }
+        });
+    }
+
+    fn request_close(&mut self, id: PlanId) {
+        match self.doc(id) {
+            Some(doc) if doc.is_dirty() => self.rt.modal = Some(Modal::ConfirmClose(id)),
+            Some(_) => self.close_plan(id),
+            None => {}
+        }
+    }
+
+    /// Closes a plan without asking.
+    pub fn close_plan(&mut self, id: PlanId) {
+        let index = self.rt.docs.iter().position(|d| d.id == id);
+        self.rt.docs.retain(|d| d.id != id);
+        self.rt.requested.remove(&id);
+        if self.rt.selected == Some(id) {
+            let next = index.map(|i| i.min(self.rt.docs.len().saturating_sub(1)));
+            self.rt.selected = next.and_then(|i| self.rt.docs.get(i)).map(|d| d.id);
+        }
+    }
+
+    fn save_view_png(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let (tx, rx) = std::sync::mpsc::channel::<JobOutput>();
+        let repaint = ctx.clone();
+        let callback = egui::ScreenshotCallback::new(move |image: Arc<egui::ColorImage>| {
+            let result = super::png::write_png(&path, &image).map_err(|e| e.to_string());
+            tx.send(JobOutput::Wrote { what: "image", path, result }).ok();
+            repaint.request_repaint();
+        });
+        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+        self.rt.jobs.push(Job::new("Saving the view", rx));
+    }
+
+    /// Applies finished jobs and computations (in `logic`, before drawing).
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let jobs = std::mem::take(&mut self.rt.jobs);
+        let mut outputs = Vec::new();
+        for job in jobs {
+            match job.poll() {
+                Poll::Pending => self.rt.jobs.push(job),
+                Poll::Ready(out) => outputs.push(out),
+                Poll::Lost => self.rt.notifications.push(Level::Error, format!("{} stopped unexpectedly", job.label)),
+            }
+        }
+        for out in outputs {
+            self.on_job(ctx, out);
+        }
+        if let Some(compute) = &self.rt.compute {
+            for resp in compute.drain() {
+                let roster_revision = self.rt.rosters.revision;
+                let Some(doc) = self.rt.docs.iter_mut().find(|d| d.id == resp.plan_id) else { continue };
+                // Latest change wins: results for older revisions are dropped.
+                if resp.plan_revision != doc.revision || resp.roster_revision != roster_revision {
+                    continue;
+                }
+                match resp.outcome {
+                    Ok((compiled, report)) => {
+                        doc.result = Some(PlanResult { plan_revision: resp.plan_revision, roster_revision, compiled, report });
+                        self.rt.last_compute = Some(resp.elapsed);
+                    }
+                    Err(problems) => doc.problems = problems,
+                }
+            }
+        }
+        self.request_computations();
+        if self.rt.modal.is_none() {
+            self.next_roster(ctx);
+        }
+    }
+
+    /// Sends every plan whose plan or roster changed to the compute worker.
+    fn request_computations(&mut self) {
+        let Some(compute) = &self.rt.compute else { return };
+        if !self.rt.opened {
+            return;
+        }
+        let roster_revision = self.rt.rosters.revision;
+        for doc in &mut self.rt.docs {
+            doc.sync();
+            let key = (doc.revision, roster_revision);
+            if self.rt.requested.get(&doc.id) == Some(&key) || doc.has_errors() {
+                continue;
+            }
+            self.rt.requested.insert(doc.id, key);
+            compute.request(Request {
+                plan_id: doc.id,
+                plan_revision: doc.revision,
+                roster_revision,
+                plan: doc.plan.clone(),
+                roster: Arc::clone(&self.rt.rosters.merged),
+            });
+        }
+    }
+
+    fn on_job(&mut self, ctx: &egui::Context, out: JobOutput) {
+        match out {
+            JobOutput::Picked(pick, paths) => self.on_picked(ctx, pick, paths),
+            JobOutput::PlansLoaded(results) => {
+                for (path, result) in results {
+                    match result {
+                        Ok(plan) => {
+                            if let Some(existing) = self.rt.docs.iter().find(|d| d.source == PlanSource::File(path.clone())) {
+                                self.rt.selected = Some(existing.id);
+                                self.rt.notifications.push(Level::Info, format!("{} is already open", path.display()));
+                            } else {
+                                self.add_plan(plan, PlanSource::File(path));
+                            }
+                        }
+                        Err(e) => self.rt.modal = Some(Modal::Message {
+                            title: format!("Could not open {}", display_name(&path)),
+                            lines: e.lines().map(str::to_owned).collect(),
+                        }),
+                    }
+                }
+            }
+            JobOutput::PlanSaved { id, path, plan, result } => match result {
+                Ok(()) => {
+                    if let Some(doc) = self.doc_mut(id) {
+                        doc.saved = Some(*plan);
+                        doc.source = PlanSource::File(path.clone());
+                    }
+                    self.rt.notifications.push(Level::Info, format!("Saved {}", path.display()));
+                    if let Some(i) = self.rt.close_after_save.iter().position(|c| *c == id) {
+                        self.rt.close_after_save.remove(i);
+                        self.close_plan(id);
+                    }
+                    if self.quit_confirmed && !self.rt.docs.iter().any(PlanDoc::is_dirty) {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                }
+                Err(e) => {
+                    self.quit_confirmed = false;
+                    self.rt.close_after_save.retain(|c| *c != id);
+                    self.rt.notifications.push(Level::Error, format!("Could not save the plan: {e}"));
+                }
+            },
+            JobOutput::RosterPreviewed { path, result } => match result {
+                Err(e) => {
+                    self.rt.modal = Some(Modal::Message { title: format!("Could not read {}", display_name(&path)), lines: vec![e] });
+                }
+                Ok(preview) => {
+                    let remembered = self.state.mapping_for(&preview.headers).cloned();
+                    let reference = |mapping| RosterRef {
+                        origin: RosterOrigin::File(path.clone()),
+                        mapping,
+                        date_format: None,
+                        decimal: Default::default(),
+                        skip_bad_rows: false,
+                    };
+                    if preview.missing.is_empty() && remembered.is_none() {
+                        self.import_roster(ctx, reference(Default::default()));
+                    } else if let (Some(mapping), true) = (remembered.clone(), preview.missing.is_empty()) {
+                        self.import_roster(ctx, reference(mapping));
+                    } else {
+                        self.rt.modal = Some(Modal::Mapping(panels::dialogs::MappingDialog::new(path, preview, remembered)));
+                    }
+                }
+            },
+            JobOutput::RosterImported { reference, name, result } => match result {
+                Ok(report) => {
+                    let warnings = report.warnings.clone();
+                    for w in &warnings {
+                        self.rt.notifications.push(Level::Warning, w.clone());
+                    }
+                    self.add_roster(RosterSource { name, reference, roster: report.roster, warnings, skipped: report.skipped });
+                }
+                Err(ImportError::BadRows { issues }) => {
+                    self.rt.modal = Some(Modal::BadRows(panels::dialogs::BadRowsDialog { name, reference, issues }));
+                }
+                Err(e) => {
+                    self.rt.modal = Some(Modal::Message {
+                        title: format!("{name} was not imported"),
+                        lines: e.to_string().lines().map(str::to_owned).collect(),
+                    });
+                }
+            },
+            JobOutput::Opened(opened) => self.on_opened(ctx, *opened),
+            JobOutput::Exported { path, result } => match result {
+                Ok(rec) => {
+                    let text = format!(
+                        "Wrote {}: {} people, {} lines, total {} {}",
+                        path.display(),
+                        rec.people,
+                        rec.lines,
+                        crate::money::grouped(rec.total, rec.minor_units),
+                        rec.currency
+                    );
+                    self.rt.notifications.push(Level::Success, text);
+                }
+                Err(e) => self.rt.notifications.push(Level::Error, format!("Export failed, nothing was written: {e}")),
+            },
+            JobOutput::Wrote { what, path, result } => match result {
+                Ok(()) => self.rt.notifications.push(Level::Success, format!("Saved the {what} to {}", path.display())),
+                Err(e) => self.rt.notifications.push(Level::Error, format!("Could not save the {what}: {e}")),
+            },
+        }
+    }
+
+    fn on_opened(&mut self, ctx: &egui::Context, opened: Opened) {
+        if !opened.failures.is_empty() && !opened.samples {
+            let mut lines = vec!["Some of the last workspace could not be restored, so the samples are open instead:".to_owned()];
+            lines.extend(opened.failures);
+            self.rt.modal = Some(Modal::Message { title: "Workspace not restored".to_owned(), lines });
+            self.open_workspace(ctx, true);
+            return;
+        }
+        for f in &opened.failures {
+            self.rt.notifications.push(Level::Error, f.clone());
+        }
+        for (source, plan) in opened.plans {
+            self.add_plan(plan, source);
+        }
+        let sources = opened
+            .rosters
+            .into_iter()
+            .map(|(reference, name, report)| RosterSource {
+                name,
+                reference,
+                roster: report.roster,
+                warnings: report.warnings,
+                skipped: report.skipped,
+            })
+            .collect();
+        if let Err(issues) = self.set_rosters(sources) {
+            self.rt.notifications.push(Level::Error, format!("The rosters overlap: {}", issues.first().map(ToString::to_string).unwrap_or_default()));
+        }
+        if !self.rt.opened {
+            let selected = self.state.selected.min(self.rt.docs.len().saturating_sub(1));
+            self.rt.selected = self.rt.docs.get(selected).map(|d| d.id);
+        }
+        self.rt.opened = true;
+    }
+
+    /// The persisted description of the open workspace.
+    fn snapshot_state(&mut self) {
+        self.state.plans = self
+            .rt
+            .docs
+            .iter()
+            .filter_map(|d| match &d.source {
+                PlanSource::File(p) => Some(PlanRef::File(p.clone())),
+                PlanSource::Sample(k) => Some(PlanRef::Sample((*k).to_owned())),
+                PlanSource::New => None,
+            })
+            .collect();
+        self.state.selected = self.rt.selected.and_then(|id| self.rt.docs.iter().position(|d| d.id == id)).unwrap_or(0);
+        self.state.rosters = self.rt.rosters.sources.iter().map(|s| s.reference.clone()).collect();
+    }
+
+    /// The explanation of one person under the selected plan, computed on demand.
+    pub fn explain_selected(&self) -> Option<Outcome> {
+        let doc = self.selected_doc()?;
+        let result = doc.result.as_ref()?;
+        let index = self.rt.payouts.selected?;
+        let employee = self.rt.rosters.merged.employees.get(index)?;
+        Some(result.compiled.explain(index, employee))
+    }
+
+    /// Writes the export described by `dialog` (off the UI thread).
+    pub fn run_export(&mut self, ctx: &egui::Context, dialog: panels::dialogs::ExportDialog, overwrite: Overwrite) {
+        let (Some(doc), Some(path), Some(pay_date)) = (self.doc(dialog.plan), dialog.path.clone(), dialog.pay_date()) else {
+            return;
+        };
+        let Some(result) = &doc.result else {
+            self.rt.notifications.push(Level::Warning, "The payouts are still being computed; try again in a moment");
+            return;
+        };
+        if doc.has_errors() || doc.is_stale(self.rt.rosters.revision) {
+            self.rt.notifications.push(Level::Error, "The plan has errors or is being recomputed; fix it before exporting");
+            return;
+        }
+        let plan = doc.plan.clone();
+        let report = Arc::clone(&result.report);
+        let template = dialog.template;
+        self.state.export.template = template.name().to_owned();
+        self.state.export.folder = path.parent().map(Path::to_path_buf);
+        self.spawn(ctx, "Exporting payroll", move || {
+            let request = ExportRequest { plan: &plan, report: &report, pay_date, template };
+            let result = export::write(&request, &path, overwrite).map_err(|e| e.to_string());
+            JobOutput::Exported { path, result }
+        });
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A new plan: one sales track with a revenue commission, for the roster's period style.
+fn new_plan(roster: &Roster) -> Plan {
+    let text = samples::PLANS[0].text;
+    let mut plan = plan::parse(text).unwrap_or_else(|_| unreachable_plan());
+    plan.name = "New plan".to_owned();
+    plan.description = String::new();
+    let roles = roster.roles();
+    plan.tracks.retain(|role, _| roles.is_empty() || roles.contains(&role.as_str()));
+    plan
+}
+
+fn unreachable_plan() -> Plan {
+    // The bundled samples are tested to parse; this is only a safe fallback.
+    Plan {
+        schema: plan::SCHEMA_VERSION,
+        name: "New plan".to_owned(),
+        description: String::new(),
+        currency: "EUR".to_owned(),
+        period: plan::Period { start: chrono::NaiveDate::MIN, end: chrono::NaiveDate::MIN },
+        fx: Default::default(),
+        rounding: Default::default(),
+        metrics: Default::default(),
+        tracks: Default::default(),
+        cap: None,
+        guarantee: None,
+    }
+}
+
+/// Reads a roster as described by `reference`.
+pub fn read_roster(reference: &RosterRef) -> Result<ImportReport, ImportError> {
+    let options = ImportOptions {
+        mapping: reference.mapping.clone(),
+        date_format: reference.date_format.clone(),
+        decimal: reference.decimal,
+        delimiter: None,
+        skip_bad_rows: reference.skip_bad_rows,
+    };
+    match &reference.origin {
+        RosterOrigin::File(path) => roster::import_files(std::slice::from_ref(path), &options),
+        RosterOrigin::Sample(key) => match samples::roster(key) {
+            Some(s) => roster::import_reader(s.file_name, s.text.as_bytes(), &options),
+            None => Err(ImportError::Empty { file: format!("sample {key}") }),
+        },
+    }
+}
+
+fn read_workspace(plans: &[PlanRef], rosters: &[RosterRef], samples: bool) -> Opened {
+    let mut opened = Opened { plans: Vec::new(), rosters: Vec::new(), failures: Vec::new(), samples };
+    for r in plans {
+        match r {
+            PlanRef::File(path) => match plan::load(path) {
+                Ok(p) => opened.plans.push((PlanSource::File(path.clone()), p)),
+                Err(e) => opened.failures.push(format!("plan {}: {e}", path.display())),
+            },
+            PlanRef::Sample(key) => match samples::plan(key).map(|s| (s.key, plan::parse(s.text))) {
+                Some((key, Ok(p))) => opened.plans.push((PlanSource::Sample(key), p)),
+                _ => opened.failures.push(format!("sample plan {key} is not available")),
+            },
+        }
+    }
+    for r in rosters {
+        let name = match &r.origin {
+            RosterOrigin::File(p) => display_name(p),
+            RosterOrigin::Sample(k) => samples::roster(k).map_or_else(|| k.clone(), |s| s.file_name.to_owned()),
+        };
+        match read_roster(r) {
+            Ok(report) => opened.rosters.push((r.clone(), name, report)),
+            Err(e) => opened.failures.push(format!("roster {name}: {}", e.to_string().lines().next().unwrap_or_default())),
+        }
+    }
+    opened
+}
+
+impl eframe::App for CarrotApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let mut commands = Vec::new();
+        if self.rt.modal.is_none() {
+            AppCommand::consume_shortcuts(&ctx, &mut commands);
+        }
+        // Files dropped on the window: plans open, everything else imports as a roster.
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().filter_map(|f| f.path.clone()).collect());
+        if !dropped.is_empty() {
+            let (plans, rosters): (Vec<PathBuf>, Vec<PathBuf>) =
+                dropped.into_iter().partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
+            if !plans.is_empty() {
+                self.open_plan_paths(&ctx, plans);
+            }
+            if !rosters.is_empty() {
+                self.import_roster_paths(&ctx, rosters);
+            }
+        }
+        // Closing with unsaved changes asks first.
+        if ctx.input(|i| i.viewport().close_requested()) && !self.quit_confirmed && self.rt.docs.iter().any(PlanDoc::is_dirty) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.rt.modal = Some(Modal::ConfirmQuit);
+        }
+
+        panels::frame_ui(ui, &mut self.state, &mut self.rt, &mut commands);
+
+        let mut actions = Vec::new();
+        panels::dialogs::modal_ui(&ctx, &mut self.rt, &self.state, &mut actions);
+        for command in commands {
+            self.run_command(&ctx, command);
+        }
+        for action in actions {
+            self.apply(&ctx, action);
+        }
+        // Feed the undo history after the edits of this frame.
+        let time = ctx.input(|i| i.time);
+        for doc in &mut self.rt.docs {
+            doc.undoer.feed_state(time, &doc.plan);
+        }
+        self.rt.notifications.expire(ctx.input(|i| i.time));
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.snapshot_state();
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+/// Answers from dialogs and panels that need the whole app.
+pub enum Action {
+    /// Save and close a plan.
+    SaveAndClose(PlanId),
+    /// Close a plan, discarding changes.
+    Discard(PlanId),
+    /// Save every plan with changes, then quit.
+    SaveAllAndQuit,
+    /// Quit, discarding changes.
+    DiscardAndQuit,
+    /// Rename a plan.
+    Rename(PlanId, String),
+    /// Import a roster with a mapping (optionally remembering it).
+    ImportMapped { reference: RosterRef, remember: Option<Vec<String>> },
+    /// Save the mapping in the dialog to a file.
+    SaveMapping,
+    /// Import the good rows of a roster with bad rows.
+    ImportGoodRows(RosterRef),
+    /// Cancel the roster import in progress.
+    CancelImport,
+    /// Ask where to write the export.
+    ChooseExportFile,
+    /// Write the export (asks before replacing a file).
+    Export(panels::dialogs::ExportDialog),
+    /// Replace the file and carry on.
+    ConfirmOverwrite(PathBuf, Box<PendingWrite>),
+    /// Select a plan.
+    Select(PlanId),
+    /// Close a plan (asks first if it has unsaved changes).
+    Close(PlanId),
+    /// Remove a roster file.
+    RemoveRoster(usize),
+    /// Replace the rosters with the bundled samples.
+    UseSampleRosters,
+}
+
+impl CarrotApp {
+    /// Carries out an action.
+    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::SaveAndClose(id) => {
+                // The plan closes when its save succeeds (saving runs in the background).
+                self.rt.close_after_save.push(id);
+                self.save_plan(ctx, id, false);
+            }
+            Action::Discard(id) => self.close_plan(id),
+            Action::SaveAllAndQuit => {
+                self.quit_confirmed = true;
+                let dirty: Vec<PlanId> = self.rt.docs.iter().filter(|d| d.is_dirty()).map(|d| d.id).collect();
+                for id in dirty {
+                    self.save_plan(ctx, id, false);
+                }
+            }
+            Action::DiscardAndQuit => {
+                self.quit_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Action::Rename(id, name) => {
+                if let Some(doc) = self.doc_mut(id) {
+                    doc.plan.name = name;
+                }
+            }
+            Action::ImportMapped { reference, remember } => {
+                if let Some(headers) = remember {
+                    self.state.remember_mapping(headers, reference.mapping.clone());
+                }
+                self.import_roster(ctx, reference);
+            }
+            Action::SaveMapping => self.pick(ctx, Pick::SaveMapping),
+            Action::ImportGoodRows(mut reference) => {
+                reference.skip_bad_rows = true;
+                self.import_roster(ctx, reference);
+            }
+            Action::CancelImport => {
+                self.rt.notifications.push(Level::Info, "Import cancelled; nothing was imported");
+            }
+            Action::ChooseExportFile => self.pick(ctx, Pick::ExportFile),
+            Action::Export(dialog) => {
+                let Some(path) = dialog.path.clone() else { return };
+                if path.exists() {
+                    self.rt.modal = Some(Modal::ConfirmOverwrite { path, then: Box::new(PendingWrite::Export(dialog)) });
+                } else {
+                    self.run_export(ctx, dialog, Overwrite::Refuse);
+                }
+            }
+            Action::ConfirmOverwrite(path, then) => match *then {
+                PendingWrite::SavePlan(id) => self.write_plan(ctx, id, path),
+                PendingWrite::Export(dialog) => self.run_export(ctx, dialog, Overwrite::Allow),
+            },
+            Action::Select(id) => {
+                self.rt.selected = Some(id);
+                self.rt.payouts.rows_key = None;
+            }
+            Action::Close(id) => self.request_close(id),
+            Action::RemoveRoster(i) => self.remove_roster(i),
+            Action::UseSampleRosters => {
+                let rosters: Vec<RosterRef> = samples::ROSTERS
+                    .iter()
+                    .map(|s| RosterRef {
+                        origin: RosterOrigin::Sample(s.key.to_owned()),
+                        mapping: Default::default(),
+                        date_format: None,
+                        decimal: Default::default(),
+                        skip_bad_rows: false,
+                    })
+                    .collect();
+                self.spawn(ctx, "Reading the sample rosters", move || {
+                    let mut opened = read_workspace(&[], &rosters, true);
+                    opened.plans.clear();
+                    JobOutput::Opened(Box::new(opened))
+                });
+            }
+        }
+    }
+
+    /// The tab shown in the central area.
+    pub fn tab(&self) -> Tab {
+        self.state.tab
+    }
+}

@@ -1,0 +1,95 @@
+//! Recomputing payouts off the UI thread. Each request carries the plan revision; the worker
+//! skips every request that a newer one for the same plan has replaced (latest change wins), and
+//! the UI ignores results for revisions it has moved past.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use super::doc::PlanId;
+use crate::engine::{CompiledPlan, Detail, PayoutReport};
+use crate::plan::{Plan, Problem};
+use crate::roster::Roster;
+
+/// What to compute.
+pub struct Request {
+    /// Which plan.
+    pub plan_id: PlanId,
+    /// Its revision.
+    pub plan_revision: u64,
+    /// The roster revision.
+    pub roster_revision: u64,
+    /// The plan (a copy: the editor keeps changing its own).
+    pub plan: Plan,
+    /// The roster.
+    pub roster: Arc<Roster>,
+}
+
+/// A finished computation.
+pub struct Response {
+    /// Which plan.
+    pub plan_id: PlanId,
+    /// The plan revision computed.
+    pub plan_revision: u64,
+    /// The roster revision computed.
+    pub roster_revision: u64,
+    /// The result, or the plan's problems.
+    pub outcome: Result<(Arc<CompiledPlan>, Arc<PayoutReport>), Vec<Problem>>,
+    /// How long the computation took.
+    pub elapsed: std::time::Duration,
+}
+
+/// The compute worker and its channels.
+pub struct ComputeService {
+    tx: Sender<Request>,
+    rx: Receiver<Response>,
+}
+
+impl ComputeService {
+    /// Starts the worker thread.
+    pub fn start(ctx: &egui::Context) -> std::io::Result<Self> {
+        let (req_tx, req_rx) = mpsc::channel::<Request>();
+        let (resp_tx, resp_rx) = mpsc::channel::<Response>();
+        let ctx = ctx.clone();
+        std::thread::Builder::new().name("carrot-compute".to_owned()).spawn(move || {
+            while let Ok(first) = req_rx.recv() {
+                // Coalesce: keep only the newest request per plan.
+                let mut latest: BTreeMap<PlanId, Request> = BTreeMap::new();
+                latest.insert(first.plan_id, first);
+                while let Ok(next) = req_rx.try_recv() {
+                    latest.insert(next.plan_id, next);
+                }
+                for (_, req) in latest {
+                    let started = std::time::Instant::now();
+                    let outcome = CompiledPlan::new(&req.plan, &req.roster).map(|compiled| {
+                        let report = compiled.report(&req.plan, &req.roster, Detail::AmountsOnly);
+                        (Arc::new(compiled), Arc::new(report))
+                    });
+                    let response = Response {
+                        plan_id: req.plan_id,
+                        plan_revision: req.plan_revision,
+                        roster_revision: req.roster_revision,
+                        outcome,
+                        elapsed: started.elapsed(),
+                    };
+                    if resp_tx.send(response).is_err() {
+                        return;
+                    }
+                    ctx.request_repaint();
+                }
+            }
+        })?;
+        Ok(Self { tx: req_tx, rx: resp_rx })
+    }
+
+    /// Queues a computation.
+    pub fn request(&self, req: Request) {
+        // The worker only stops when the app does.
+        self.tx.send(req).ok();
+    }
+
+    /// Results that have arrived.
+    pub fn drain(&self) -> Vec<Response> {
+        self.rx.try_iter().collect()
+    }
+}

@@ -1,0 +1,155 @@
+//! What survives a restart: which plans and rosters were open, the layout and the user's
+//! choices. Small, tolerant (`#[serde(default)]`) and versioned. Plan contents are never stored
+//! here: they live in plan files (and in the recovery folder while unsaved).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::roster::{DecimalSeparator, HeaderMapping};
+
+/// The version of this state; a different version is ignored (with a notice) rather than misread.
+pub const STATE_VERSION: u32 = 1;
+
+/// An open plan, by where it lives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanRef {
+    /// A plan file.
+    File(PathBuf),
+    /// A bundled sample, by key.
+    Sample(String),
+}
+
+/// An imported roster, by where it lives and how it was read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterRef {
+    /// A roster file, or a bundled sample key.
+    pub origin: RosterOrigin,
+    /// Header renames used.
+    #[serde(default)]
+    pub mapping: HeaderMapping,
+    /// Non-ISO date format used, if any.
+    #[serde(default)]
+    pub date_format: Option<String>,
+    /// Decimal separator used.
+    #[serde(default)]
+    pub decimal: DecimalSeparator,
+    /// Whether bad rows were skipped (the user chose to import the good rows).
+    #[serde(default)]
+    pub skip_bad_rows: bool,
+}
+
+/// Where a roster came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RosterOrigin {
+    /// A CSV file.
+    File(PathBuf),
+    /// A bundled sample, by key.
+    Sample(String),
+}
+
+/// The central area's views.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    /// Everyone's payouts.
+    #[default]
+    Payouts,
+    /// Charts for the selected plan.
+    Charts,
+    /// Plans side by side.
+    Compare,
+    /// Behaviour shifts.
+    Behaviour,
+}
+
+/// A mapping remembered for rosters with the same headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RememberedMapping {
+    /// The file's headers, as written, in order.
+    pub headers: Vec<String>,
+    /// Their column → canonical column.
+    pub mapping: HeaderMapping,
+}
+
+/// Everything persisted between runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersistedState {
+    /// See [`STATE_VERSION`].
+    pub version: u32,
+    /// Open plans, in order.
+    pub plans: Vec<PlanRef>,
+    /// Index of the selected plan.
+    pub selected: usize,
+    /// Imported rosters, in order.
+    pub rosters: Vec<RosterRef>,
+    /// The central view.
+    pub tab: Tab,
+    /// Whether the plan editor panel is shown.
+    pub show_editor: bool,
+    /// Header mappings remembered for files with the same headers.
+    pub mappings: Vec<RememberedMapping>,
+    /// The last export choices.
+    pub export: ExportChoices,
+}
+
+impl Default for PersistedState {
+    fn default() -> Self {
+        Self {
+            version: STATE_VERSION,
+            plans: Vec::new(),
+            selected: 0,
+            rosters: Vec::new(),
+            tab: Tab::default(),
+            show_editor: true,
+            mappings: Vec::new(),
+            export: ExportChoices::default(),
+        }
+    }
+}
+
+/// Remembered choices of the export dialog.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportChoices {
+    /// Template name.
+    pub template: String,
+    /// Folder of the last export.
+    pub folder: Option<PathBuf>,
+}
+
+impl PersistedState {
+    /// The remembered mapping for a file with these headers.
+    pub fn mapping_for(&self, headers: &[String]) -> Option<&HeaderMapping> {
+        self.mappings.iter().find(|m| m.headers == headers).map(|m| &m.mapping)
+    }
+
+    /// Remembers a mapping for files with these headers (replacing an older one).
+    pub fn remember_mapping(&mut self, headers: Vec<String>, mapping: HeaderMapping) {
+        self.mappings.retain(|m| m.headers != headers);
+        self.mappings.push(RememberedMapping { headers, mapping });
+        // Keep the list bounded.
+        if self.mappings.len() > 50 {
+            self.mappings.remove(0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_and_old_state_gets_defaults() {
+        let mut s = PersistedState::default();
+        s.plans.push(PlanRef::File("/tmp/p.json".into()));
+        s.remember_mapping(vec!["Worker".into()], HeaderMapping::default());
+        let text = serde_json::to_string(&s).unwrap();
+        let back: PersistedState = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, s);
+        // A state written before a field existed still loads, with the default.
+        let old: PersistedState = serde_json::from_str(r#"{"version": 1, "plans": [{"Sample": "sales_led"}]}"#).unwrap();
+        assert_eq!(old.plans, [PlanRef::Sample("sales_led".into())]);
+        assert!(old.show_editor);
+    }
+}
