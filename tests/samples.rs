@@ -1,4 +1,5 @@
 //! The bundled sample plans: every one validates cleanly and round-trips byte for byte.
+#![allow(clippy::unwrap_used, reason = "test helpers")]
 
 use std::path::PathBuf;
 
