@@ -17,3 +17,5 @@ pub mod plan;
 pub mod roster;
 pub mod samples;
 pub mod synth;
+#[cfg(feature = "gui")]
+pub mod ui;

@@ -161,12 +161,12 @@ pub struct Runtime {
     pub docs: Vec<PlanDoc>,
     /// The selected plan.
     pub selected: Option<PlanId>,
-    next_id: u64,
+    pub next_id: u64,
     /// Rosters.
     pub rosters: RosterSet,
-    compute: Option<ComputeService>,
+    pub compute: Option<ComputeService>,
     /// What each plan was last sent to compute for: (plan revision, roster revision).
-    requested: std::collections::HashMap<PlanId, (u64, u64)>,
+    pub requested: std::collections::HashMap<PlanId, (u64, u64)>,
     /// Running jobs.
     pub jobs: Vec<Job<JobOutput>>,
     /// Messages for the user.
@@ -174,7 +174,7 @@ pub struct Runtime {
     /// The open dialog.
     pub modal: Option<Modal>,
     /// Roster files waiting to be previewed and imported, one at a time.
-    roster_queue: VecDeque<PathBuf>,
+    pub roster_queue: VecDeque<PathBuf>,
     /// File dialogs (or scripted answers).
     pub chooser: FileChooser,
     /// The payouts table's view state.
@@ -182,13 +182,19 @@ pub struct Runtime {
     /// Whether the workspace has finished opening.
     pub opened: bool,
     /// Quit once the plans are saved or discarded.
-    quit_confirmed: bool,
+    pub quit_confirmed: bool,
     /// How long the last computation took.
     pub last_compute: Option<std::time::Duration>,
     /// Meeting mode (enlarged, high contrast, no editing panels).
     pub meeting_mode: bool,
     /// Plans to close once their save succeeds.
-    close_after_save: Vec<PlanId>,
+    pub close_after_save: Vec<PlanId>,
+    /// A scripted screenshot to take once the workspace is open (then the app exits).
+    pub screenshot: Option<super::ScreenshotScript>,
+    /// A screenshot being taken (its result arrives from the renderer).
+    pub screenshot_job: Option<Job<JobOutput>>,
+    /// Frames drawn since the workspace opened (for the screenshot script).
+    pub frames_since_open: u32,
 }
 
 /// The app.
@@ -218,7 +224,8 @@ impl CarrotApp {
         let state = match stored {
             Some(s) if s.version == STATE_VERSION => s,
             Some(_) => {
-                notifications.push(Level::Info, "The saved workspace is from another version of Carrot; opened the samples");
+                notifications
+                    .push(Level::Info, "The saved workspace is from another version of Carrot; opened the samples");
                 PersistedState::default()
             }
             None => PersistedState::default(),
@@ -250,6 +257,9 @@ impl CarrotApp {
                 last_compute: None,
                 meeting_mode: false,
                 close_after_save: Vec::new(),
+                screenshot: None,
+                screenshot_job: None,
+                frames_since_open: 0,
             },
         };
         match startup {
@@ -363,7 +373,9 @@ impl CarrotApp {
         }
         if let Err(issues) = self.set_rosters(sources) {
             // Removing a file cannot create duplicates; report it if it ever does.
-            self.rt.notifications.push(Level::Error, format!("Could not merge the remaining rosters: {}", issues.len()));
+            self.rt
+                .notifications
+                .push(Level::Error, format!("Could not merge the remaining rosters: {}", issues.len()));
         }
     }
 
@@ -464,7 +476,7 @@ impl CarrotApp {
             return;
         };
         let template = Template::parse(&self.state.export.template).unwrap_or(Template::Generic);
-        let dialog = panels::dialogs::ExportDialog::new(doc.id, doc.plan.period.end, template, self.state.export.folder.clone());
+        let dialog = panels::dialogs::ExportDialog::new(doc.id, doc.plan.period.end, template);
         self.rt.modal = Some(Modal::Export(dialog));
     }
 
@@ -480,8 +492,12 @@ impl CarrotApp {
         let folder = self.state.export.folder.clone();
         let (dialog, many, save) = match pick {
             Pick::OpenPlans => (dialog.add_filter("Plans", &["json"]).set_title("Open plans"), true, false),
-            Pick::Rosters => (dialog.add_filter("CSV", &["csv", "tsv", "txt"]).set_title("Import rosters"), true, false),
-            Pick::SavePlan(_) => (dialog.add_filter("Plans", &["json"]).set_title("Save plan as").set_file_name(suggested), false, true),
+            Pick::Rosters => {
+                (dialog.add_filter("CSV", &["csv", "tsv", "txt"]).set_title("Import rosters"), true, false)
+            }
+            Pick::SavePlan(_) => {
+                (dialog.add_filter("Plans", &["json"]).set_title("Save plan as").set_file_name(suggested), false, true)
+            }
             Pick::ExportFile => {
                 let d = dialog.set_title("Export payroll to").set_file_name(suggested);
                 let d = match folder {
@@ -490,15 +506,21 @@ impl CarrotApp {
                 };
                 (d, false, true)
             }
-            Pick::ViewPng => (dialog.add_filter("PNG", &["png"]).set_title("Save view as PNG").set_file_name(suggested), false, true),
-            Pick::SaveMapping => (dialog.add_filter("JSON", &["json"]).set_title("Save mapping").set_file_name(suggested), false, true),
+            Pick::ViewPng => {
+                (dialog.add_filter("PNG", &["png"]).set_title("Save view as PNG").set_file_name(suggested), false, true)
+            }
+            Pick::SaveMapping => {
+                (dialog.add_filter("JSON", &["json"]).set_title("Save mapping").set_file_name(suggested), false, true)
+            }
         };
         // rfd: create the dialog here, await it on a worker thread.
         let work = move || {
             let paths: Vec<PathBuf> = if save {
                 pollster::block_on(dialog.save_file()).map(|f| vec![f.path().to_path_buf()]).unwrap_or_default()
             } else if many {
-                pollster::block_on(dialog.pick_files()).map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()).unwrap_or_default()
+                pollster::block_on(dialog.pick_files())
+                    .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect())
+                    .unwrap_or_default()
             } else {
                 pollster::block_on(dialog.pick_file()).map(|f| vec![f.path().to_path_buf()]).unwrap_or_default()
             };
@@ -560,8 +582,13 @@ impl CarrotApp {
                     self.spawn(ctx, "Saving the mapping", move || {
                         let text = serde_json::to_string_pretty(&mapping).map_err(|e| e.to_string());
                         let result = text.and_then(|t| {
-                            crate::fsx::write_atomic(&path, format!("{t}\n").as_bytes(), Overwrite::Allow, crate::fsx::Access::Shared)
-                                .map_err(|e| e.to_string())
+                            crate::fsx::write_atomic(
+                                &path,
+                                format!("{t}\n").as_bytes(),
+                                Overwrite::Allow,
+                                crate::fsx::Access::Shared,
+                            )
+                            .map_err(|e| e.to_string())
                         });
                         JobOutput::Wrote { what: "mapping", path, result }
                     });
@@ -573,10 +600,15 @@ impl CarrotApp {
     /// Opens plan files (read off the UI thread).
     pub fn open_plan_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
         self.spawn(ctx, "Opening plans", move || {
-            JobOutput::PlansLoaded(paths.into_iter().map(|p| {
-                let r = plan::load(&p).map_err(|e| format!("{e}"));
-                (p, r)
-            }).collect())
+            JobOutput::PlansLoaded(
+                paths
+                    .into_iter()
+                    .map(|p| {
+                        let r = plan::load(&p).map_err(|e| format!("{e}"));
+                        (p, r)
+                    })
+                    .collect(),
+            )
         });
     }
 
@@ -628,7 +660,8 @@ impl CarrotApp {
             repaint.request_repaint();
         });
         ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
-        self.rt.jobs.push(Job::new("Saving the view", rx));
+        // Kept out of `jobs` so the status bar in the picture doesn't say "saving".
+        self.rt.screenshot_job = Some(Job::new("Saving the view", rx));
     }
 
     /// Applies finished jobs and computations (in `logic`, before drawing).
@@ -640,6 +673,13 @@ impl CarrotApp {
                 Poll::Pending => self.rt.jobs.push(job),
                 Poll::Ready(out) => outputs.push(out),
                 Poll::Lost => self.rt.notifications.push(Level::Error, format!("{} stopped unexpectedly", job.label)),
+            }
+        }
+        if let Some(job) = self.rt.screenshot_job.take() {
+            match job.poll() {
+                Poll::Pending => self.rt.screenshot_job = Some(job),
+                Poll::Ready(out) => outputs.push(out),
+                Poll::Lost => self.rt.notifications.push(Level::Error, "The screenshot could not be taken"),
             }
         }
         for out in outputs {
@@ -655,7 +695,8 @@ impl CarrotApp {
                 }
                 match resp.outcome {
                     Ok((compiled, report)) => {
-                        doc.result = Some(PlanResult { plan_revision: resp.plan_revision, roster_revision, compiled, report });
+                        doc.result =
+                            Some(PlanResult { plan_revision: resp.plan_revision, roster_revision, compiled, report });
                         self.rt.last_compute = Some(resp.elapsed);
                     }
                     Err(problems) => doc.problems = problems,
@@ -699,17 +740,21 @@ impl CarrotApp {
                 for (path, result) in results {
                     match result {
                         Ok(plan) => {
-                            if let Some(existing) = self.rt.docs.iter().find(|d| d.source == PlanSource::File(path.clone())) {
+                            if let Some(existing) =
+                                self.rt.docs.iter().find(|d| d.source == PlanSource::File(path.clone()))
+                            {
                                 self.rt.selected = Some(existing.id);
                                 self.rt.notifications.push(Level::Info, format!("{} is already open", path.display()));
                             } else {
                                 self.add_plan(plan, PlanSource::File(path));
                             }
                         }
-                        Err(e) => self.rt.modal = Some(Modal::Message {
-                            title: format!("Could not open {}", display_name(&path)),
-                            lines: e.lines().map(str::to_owned).collect(),
-                        }),
+                        Err(e) => {
+                            self.rt.modal = Some(Modal::Message {
+                                title: format!("Could not open {}", display_name(&path)),
+                                lines: e.lines().map(str::to_owned).collect(),
+                            })
+                        }
                     }
                 }
             }
@@ -724,19 +769,22 @@ impl CarrotApp {
                         self.rt.close_after_save.remove(i);
                         self.close_plan(id);
                     }
-                    if self.quit_confirmed && !self.rt.docs.iter().any(PlanDoc::is_dirty) {
+                    if self.rt.quit_confirmed && !self.rt.docs.iter().any(PlanDoc::is_dirty) {
                         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                     }
                 }
                 Err(e) => {
-                    self.quit_confirmed = false;
+                    self.rt.quit_confirmed = false;
                     self.rt.close_after_save.retain(|c| *c != id);
                     self.rt.notifications.push(Level::Error, format!("Could not save the plan: {e}"));
                 }
             },
             JobOutput::RosterPreviewed { path, result } => match result {
                 Err(e) => {
-                    self.rt.modal = Some(Modal::Message { title: format!("Could not read {}", display_name(&path)), lines: vec![e] });
+                    self.rt.modal = Some(Modal::Message {
+                        title: format!("Could not read {}", display_name(&path)),
+                        lines: vec![e],
+                    });
                 }
                 Ok(preview) => {
                     let remembered = self.state.mapping_for(&preview.headers).cloned();
@@ -752,7 +800,8 @@ impl CarrotApp {
                     } else if let (Some(mapping), true) = (remembered.clone(), preview.missing.is_empty()) {
                         self.import_roster(ctx, reference(mapping));
                     } else {
-                        self.rt.modal = Some(Modal::Mapping(panels::dialogs::MappingDialog::new(path, preview, remembered)));
+                        self.rt.modal =
+                            Some(Modal::Mapping(panels::dialogs::MappingDialog::new(path, preview, remembered)));
                     }
                 }
             },
@@ -762,7 +811,13 @@ impl CarrotApp {
                     for w in &warnings {
                         self.rt.notifications.push(Level::Warning, w.clone());
                     }
-                    self.add_roster(RosterSource { name, reference, roster: report.roster, warnings, skipped: report.skipped });
+                    self.add_roster(RosterSource {
+                        name,
+                        reference,
+                        roster: report.roster,
+                        warnings,
+                        skipped: report.skipped,
+                    });
                 }
                 Err(ImportError::BadRows { issues }) => {
                     self.rt.modal = Some(Modal::BadRows(panels::dialogs::BadRowsDialog { name, reference, issues }));
@@ -798,7 +853,8 @@ impl CarrotApp {
 
     fn on_opened(&mut self, ctx: &egui::Context, opened: Opened) {
         if !opened.failures.is_empty() && !opened.samples {
-            let mut lines = vec!["Some of the last workspace could not be restored, so the samples are open instead:".to_owned()];
+            let mut lines =
+                vec!["Some of the last workspace could not be restored, so the samples are open instead:".to_owned()];
             lines.extend(opened.failures);
             self.rt.modal = Some(Modal::Message { title: "Workspace not restored".to_owned(), lines });
             self.open_workspace(ctx, true);
@@ -822,7 +878,10 @@ impl CarrotApp {
             })
             .collect();
         if let Err(issues) = self.set_rosters(sources) {
-            self.rt.notifications.push(Level::Error, format!("The rosters overlap: {}", issues.first().map(ToString::to_string).unwrap_or_default()));
+            self.rt.notifications.push(
+                Level::Error,
+                format!("The rosters overlap: {}", issues.first().map(ToString::to_string).unwrap_or_default()),
+            );
         }
         if !self.rt.opened {
             let selected = self.state.selected.min(self.rt.docs.len().saturating_sub(1));
@@ -858,7 +917,8 @@ impl CarrotApp {
 
     /// Writes the export described by `dialog` (off the UI thread).
     pub fn run_export(&mut self, ctx: &egui::Context, dialog: panels::dialogs::ExportDialog, overwrite: Overwrite) {
-        let (Some(doc), Some(path), Some(pay_date)) = (self.doc(dialog.plan), dialog.path.clone(), dialog.pay_date()) else {
+        let (Some(doc), Some(path), Some(pay_date)) = (self.doc(dialog.plan), dialog.path.clone(), dialog.pay_date())
+        else {
             return;
         };
         let Some(result) = &doc.result else {
@@ -866,7 +926,9 @@ impl CarrotApp {
             return;
         };
         if doc.has_errors() || doc.is_stale(self.rt.rosters.revision) {
-            self.rt.notifications.push(Level::Error, "The plan has errors or is being recomputed; fix it before exporting");
+            self.rt
+                .notifications
+                .push(Level::Error, "The plan has errors or is being recomputed; fix it before exporting");
             return;
         }
         let plan = doc.plan.clone();
@@ -953,7 +1015,9 @@ fn read_workspace(plans: &[PlanRef], rosters: &[RosterRef], samples: bool) -> Op
         };
         match read_roster(r) {
             Ok(report) => opened.rosters.push((r.clone(), name, report)),
-            Err(e) => opened.failures.push(format!("roster {name}: {}", e.to_string().lines().next().unwrap_or_default())),
+            Err(e) => {
+                opened.failures.push(format!("roster {name}: {}", e.to_string().lines().next().unwrap_or_default()))
+            }
         }
     }
     opened
@@ -971,7 +1035,7 @@ impl eframe::App for CarrotApp {
             AppCommand::consume_shortcuts(&ctx, &mut commands);
         }
         // Files dropped on the window: plans open, everything else imports as a roster.
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().filter_map(|f| f.path.clone()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
         if !dropped.is_empty() {
             let (plans, rosters): (Vec<PathBuf>, Vec<PathBuf>) =
                 dropped.into_iter().partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
@@ -983,14 +1047,17 @@ impl eframe::App for CarrotApp {
             }
         }
         // Closing with unsaved changes asks first.
-        if ctx.input(|i| i.viewport().close_requested()) && !self.quit_confirmed && self.rt.docs.iter().any(PlanDoc::is_dirty) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.rt.quit_confirmed
+            && self.rt.docs.iter().any(PlanDoc::is_dirty)
+        {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.rt.modal = Some(Modal::ConfirmQuit);
         }
 
-        panels::frame_ui(ui, &mut self.state, &mut self.rt, &mut commands);
-
         let mut actions = Vec::new();
+        panels::frame_ui(ui, &mut self.state, &mut self.rt, &mut commands, &mut actions);
+
         panels::dialogs::modal_ui(&ctx, &mut self.rt, &self.state, &mut actions);
         for command in commands {
             self.run_command(&ctx, command);
@@ -1004,11 +1071,44 @@ impl eframe::App for CarrotApp {
             doc.undoer.feed_state(time, &doc.plan);
         }
         self.rt.notifications.expire(ctx.input(|i| i.time));
+        self.drive_screenshot_script(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.snapshot_state();
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+impl CarrotApp {
+    /// For `scripts/screenshot.sh`: once the samples are open and computed, set up the view,
+    /// save a PNG of the window and close.
+    fn drive_screenshot_script(&mut self, ctx: &egui::Context) {
+        let Some(script) = self.rt.screenshot.clone() else { return };
+        let computed = self.rt.opened && !self.rt.docs.is_empty() && self.rt.docs.iter().all(|d| d.result.is_some());
+        if !computed {
+            ctx.request_repaint();
+            return;
+        }
+        self.rt.frames_since_open += 1;
+        match self.rt.frames_since_open {
+            1 => {
+                self.state.tab = script.tab;
+                if script.meeting && !self.rt.meeting_mode {
+                    self.run_command(ctx, AppCommand::ToggleMeetingMode);
+                }
+                if let Some(id) = &script.person {
+                    self.rt.payouts.selected = self.rt.rosters.merged.employees.iter().position(|e| &e.id == id);
+                }
+            }
+            // Let layout and any animation settle before the picture.
+            30 => self.save_view_png(ctx, script.path.clone()),
+            n if n > 30 && self.rt.jobs.is_empty() && self.rt.screenshot_job.is_none() => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            _ => {}
+        }
+        ctx.request_repaint();
     }
 }
 
@@ -1059,14 +1159,14 @@ impl CarrotApp {
             }
             Action::Discard(id) => self.close_plan(id),
             Action::SaveAllAndQuit => {
-                self.quit_confirmed = true;
+                self.rt.quit_confirmed = true;
                 let dirty: Vec<PlanId> = self.rt.docs.iter().filter(|d| d.is_dirty()).map(|d| d.id).collect();
                 for id in dirty {
                     self.save_plan(ctx, id, false);
                 }
             }
             Action::DiscardAndQuit => {
-                self.quit_confirmed = true;
+                self.rt.quit_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Action::Rename(id, name) => {
@@ -1092,7 +1192,8 @@ impl CarrotApp {
             Action::Export(dialog) => {
                 let Some(path) = dialog.path.clone() else { return };
                 if path.exists() {
-                    self.rt.modal = Some(Modal::ConfirmOverwrite { path, then: Box::new(PendingWrite::Export(dialog)) });
+                    self.rt.modal =
+                        Some(Modal::ConfirmOverwrite { path, then: Box::new(PendingWrite::Export(dialog)) });
                 } else {
                     self.run_export(ctx, dialog, Overwrite::Refuse);
                 }

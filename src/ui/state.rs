@@ -148,7 +148,8 @@ mod tests {
         let back: PersistedState = serde_json::from_str(&text).unwrap();
         assert_eq!(back, s);
         // A state written before a field existed still loads, with the default.
-        let old: PersistedState = serde_json::from_str(r#"{"version": 1, "plans": [{"Sample": "sales_led"}]}"#).unwrap();
+        let old: PersistedState =
+            serde_json::from_str(r#"{"version": 1, "plans": [{"Sample": "sales_led"}]}"#).unwrap();
         assert_eq!(old.plans, [PlanRef::Sample("sales_led".into())]);
         assert!(old.show_editor);
     }

@@ -32,16 +32,6 @@ impl Unit {
     }
 }
 
-/// A labelled drag-or-type field for an exact decimal. Returns whether it changed.
-///
-/// The value is edited in display units (8 for 8 %) and stored back rounded to the unit's
-/// precision, so dragging never leaves binary-float digits in a plan.
-pub fn decimal_field(ui: &mut egui::Ui, label: &str, value: &mut Decimal, unit: Unit, tooltip: &str) -> bool {
-    let label_response = ui.label(label);
-    let changed = decimal_value(ui, value, unit).labelled_by(label_response.id).on_hover_text(tooltip).changed();
-    changed
-}
-
 /// The drag-or-type widget alone (label it with `labelled_by`).
 pub fn decimal_value(ui: &mut egui::Ui, value: &mut Decimal, unit: Unit) -> egui::Response {
     let scale = unit.scale();
@@ -68,15 +58,6 @@ pub fn decimal_value(ui: &mut egui::Ui, value: &mut Decimal, unit: Unit) -> egui
     response
 }
 
-/// A labelled single-line text field. Returns whether it changed.
-pub fn text_field(ui: &mut egui::Ui, label: &str, value: &mut String, width: f32, tooltip: &str) -> bool {
-    let label_response = ui.label(label);
-    ui.add(egui::TextEdit::singleline(value).desired_width(width))
-        .labelled_by(label_response.id)
-        .on_hover_text(tooltip)
-        .changed()
-}
-
 /// Shows the problems at a path under the field (errors red, warnings amber).
 pub fn problems_ui<'a>(ui: &mut egui::Ui, problems: impl Iterator<Item = &'a Problem>) {
     let t = theme::tokens(ui);
@@ -93,4 +74,27 @@ pub fn problems_ui<'a>(ui: &mut egui::Ui, problems: impl Iterator<Item = &'a Pro
 pub fn muted(ui: &mut egui::Ui, text: impl Into<String>) -> egui::Response {
     let color = theme::tokens(ui).muted;
     ui.label(egui::RichText::new(text.into()).color(color))
+}
+
+/// A filled dot in a plan's colour (painted, so it never depends on a font's glyphs).
+pub fn color_dot(ui: &mut egui::Ui, color: egui::Color32) -> egui::Response {
+    let size = ui.text_style_height(&egui::TextStyle::Body);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(size * 0.8, size), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), size * 0.3, color);
+    response
+}
+
+/// A small painted triangle pointing up (ascending) or down.
+pub fn sort_arrow(ui: &mut egui::Ui, descending: bool) {
+    let size = ui.text_style_height(&egui::TextStyle::Body) * 0.5;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size * 1.4, size * 2.0), egui::Sense::hover());
+    let c = rect.center();
+    let color = ui.visuals().text_color();
+    let (tip, base) = if descending { (size * 0.5, -size * 0.5) } else { (-size * 0.5, size * 0.5) };
+    let points = vec![
+        egui::pos2(c.x, c.y + tip),
+        egui::pos2(c.x - size * 0.6, c.y + base),
+        egui::pos2(c.x + size * 0.6, c.y + base),
+    ];
+    ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
 }

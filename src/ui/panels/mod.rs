@@ -1,0 +1,85 @@
+//! The window's panels. Each is a free `*_ui` function over the narrowest state it needs.
+
+pub mod dialogs;
+pub mod editor;
+pub mod payouts;
+pub mod status;
+pub mod summary;
+pub mod top_bar;
+pub mod workspace;
+
+use super::app::{Action, Runtime};
+use super::command::AppCommand;
+use super::state::{PersistedState, Tab};
+
+/// Lays out the whole window for one frame.
+pub fn frame_ui(
+    ui: &mut egui::Ui,
+    state: &mut PersistedState,
+    rt: &mut Runtime,
+    commands: &mut Vec<AppCommand>,
+    actions: &mut Vec<Action>,
+) {
+    let selected_doc = rt.selected.and_then(|id| rt.docs.iter().position(|d| d.id == id));
+    let top = top_bar::TopBar {
+        has_plan: selected_doc.is_some(),
+        can_undo: selected_doc.and_then(|i| rt.docs.get(i)).is_some_and(|d| d.undoer.has_undo(&d.plan)),
+        can_redo: selected_doc.and_then(|i| rt.docs.get(i)).is_some_and(|d| d.undoer.has_redo(&d.plan)),
+        has_roster: !rt.rosters.merged.employees.is_empty(),
+        meeting_mode: rt.meeting_mode,
+    };
+    egui::Panel::top("menu_bar").show(ui, |ui| top_bar::top_bar_ui(ui, &top, &mut state.show_editor, commands));
+    egui::Panel::bottom("status_bar").show(ui, |ui| {
+        status::status_ui(ui, &rt.jobs, &mut rt.notifications, rt.last_compute, &rt.rosters);
+    });
+    if !rt.meeting_mode {
+        egui::Panel::left("workspace").resizable(true).default_size(215.0).show(ui, |ui| {
+            workspace::workspace_ui(ui, &rt.docs, rt.selected, &rt.rosters, commands, actions);
+        });
+        if state.show_editor {
+            egui::Panel::right("editor").resizable(true).default_size(420.0).show(ui, |ui| {
+                let roster = std::sync::Arc::clone(&rt.rosters.merged);
+                match selected_doc.and_then(|i| rt.docs.get_mut(i)) {
+                    Some(doc) => editor::plan_editor_ui(ui, doc, &roster),
+                    None => {
+                        ui.label("Open or create a plan to edit it.");
+                    }
+                }
+            });
+        }
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        let roster_revision = rt.rosters.revision;
+        let doc = selected_doc.and_then(|i| rt.docs.get(i));
+        if !rt.opened {
+            ui.centered_and_justified(|ui| {
+                ui.spinner();
+                ui.label("Opening the workspace…");
+            });
+            return;
+        }
+        summary::summary_strip_ui(ui, doc, roster_revision, rt.meeting_mode);
+        ui.separator();
+        tabs_ui(ui, &mut state.tab);
+        ui.separator();
+        match state.tab {
+            Tab::Payouts => payouts::payouts_ui(ui, doc, &rt.rosters.merged, &mut rt.payouts),
+            Tab::Charts | Tab::Compare | Tab::Behaviour => {
+                ui.label("This view is being built.");
+            }
+        }
+    });
+}
+
+fn tabs_ui(ui: &mut egui::Ui, tab: &mut Tab) {
+    ui.horizontal(|ui| {
+        for (t, name, help) in [
+            (Tab::Payouts, "Payouts", "Everyone's payout, line by line, with the explanation"),
+            (Tab::Charts, "Charts", "Distribution, cost by component and role, payout curves"),
+            (Tab::Compare, "Compare", "Two to four plans side by side: cost, winners and losers"),
+            (Tab::Behaviour, "Behaviour", "How people would shift their time under each plan"),
+        ] {
+            ui.selectable_value(tab, t, name).on_hover_text(help);
+        }
+    });
+}

@@ -1,0 +1,70 @@
+//! The status bar (jobs in progress, roster size, compute time) and the toasts.
+
+use super::super::app::JobOutput;
+use super::super::app::RosterSet;
+use super::super::jobs::Job;
+use super::super::notify::{Level, Notifications};
+use super::super::theme;
+
+/// The bottom bar.
+pub fn status_ui(
+    ui: &mut egui::Ui,
+    jobs: &[Job<JobOutput>],
+    notifications: &mut Notifications,
+    last_compute: Option<std::time::Duration>,
+    rosters: &RosterSet,
+) {
+    ui.horizontal(|ui| {
+        if let Some(job) = jobs.first() {
+            ui.spinner();
+            ui.label(format!("{}…", job.label));
+            if jobs.len() > 1 {
+                ui.label(format!("(+{} more)", jobs.len() - 1));
+            }
+        } else {
+            ui.label("Ready");
+        }
+        ui.separator();
+        ui.label(format!("{} people in the roster", rosters.merged.employees.len()));
+        if let Some(d) = last_compute {
+            ui.separator();
+            ui.label(format!("last computed in {:.1} ms", d.as_secs_f64() * 1000.0))
+                .on_hover_text("Time to recompute every payout");
+        }
+        ui.separator();
+        ui.label("Works offline: Carrot never uses the network");
+    });
+    toasts_ui(ui.ctx(), notifications);
+}
+
+/// Messages in the bottom-right corner; errors stay until dismissed.
+fn toasts_ui(ctx: &egui::Context, notifications: &mut Notifications) {
+    let t = theme::tokens_for(ctx);
+    egui::Area::new(egui::Id::unique("toasts"))
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -40.0))
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            ui.set_max_width(420.0);
+            for (i, n) in notifications.visible().enumerate().collect::<Vec<_>>().into_iter().rev().take(5) {
+                let color = match n.level {
+                    Level::Info => ui.visuals().text_color(),
+                    Level::Success => t.positive,
+                    Level::Warning => t.warning,
+                    Level::Error => t.error,
+                };
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.colored_label(color, &n.text);
+                        if ui
+                            .push_id(i, |ui| ui.small_button("Dismiss"))
+                            .inner
+                            .on_hover_text("Hide this message")
+                            .clicked()
+                        {
+                            n.visible = false;
+                        }
+                    });
+                });
+            }
+        });
+}

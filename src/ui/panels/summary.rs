@@ -1,0 +1,127 @@
+//! The summary strip, always visible for the selected plan: cost, cost as a share of revenue,
+//! cost by role, and who is covered, not covered or in error (click for who and why).
+
+use rust_decimal::Decimal;
+
+use super::super::doc::PlanDoc;
+use super::super::theme;
+use super::super::widgets;
+use crate::money;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    NotCovered,
+    Errors,
+}
+
+/// The strip.
+pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revision: u64, meeting: bool) {
+    let Some(doc) = doc else {
+        ui.label("No plan selected: open or create one.");
+        return;
+    };
+    let t = theme::tokens(ui);
+    let Some(result) = &doc.result else {
+        ui.horizontal(|ui| {
+            if doc.has_errors() {
+                ui.colored_label(t.error, "The plan has problems; fix them in the editor to see payouts.");
+            } else {
+                ui.spinner();
+                ui.label("Computing payouts…");
+            }
+        });
+        return;
+    };
+    let r = &result.report;
+    let dp = r.minor_units;
+    let stale = doc.is_stale(roster_revision);
+    let detail_id = ui.make_persistent_id("summary_detail");
+    let mut detail: Option<Detail> = ui.data_mut(|d| d.get_temp(detail_id)).flatten();
+    ui.horizontal(|ui| {
+        widgets::color_dot(ui, theme::plan_color(ui, doc.color));
+        let size = if meeting { 30.0 } else { 22.0 };
+        let total_text =
+            egui::RichText::new(format!("{} {}", money::grouped(r.totals.total, dp), r.currency)).size(size).strong();
+        let total_text = if stale { total_text.color(t.stale) } else { total_text };
+        ui.label(total_text).on_hover_text("Total payout cost of the selected plan");
+        ui.label("total payout cost");
+        if let Some(pct) = r.totals.cost_pct_of_revenue() {
+            ui.separator();
+            ui.label(egui::RichText::new(money::percent(pct / Decimal::ONE_HUNDRED, 2)).size(size * 0.8).strong())
+                .on_hover_text(format!(
+                    "Cost ÷ revenue of the people computed ({} {})",
+                    money::grouped(r.totals.revenue, dp),
+                    r.currency
+                ));
+            ui.label("of revenue");
+        }
+        if stale {
+            ui.separator();
+            if doc.has_errors() {
+                ui.colored_label(t.warning, "Stale: showing the last valid results; the plan has problems")
+                    .on_hover_text("Fix the problems shown in the editor to update the numbers");
+            } else {
+                ui.spinner();
+                ui.colored_label(t.stale, "Updating…");
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for (role, amount) in &r.totals.by_role {
+            ui.label(egui::RichText::new(role).strong());
+            ui.label(money::grouped(*amount, dp));
+            ui.add_space(8.0);
+        }
+        ui.separator();
+        ui.label(format!("{} covered", r.totals.people)).on_hover_text("People computed by this plan");
+        let not_covered = r.not_covered.len();
+        let nc = egui::Button::new(format!("{not_covered} not covered")).small();
+        if ui.add_enabled(not_covered > 0, nc).on_hover_text("People whose role has no track: click for who").clicked()
+        {
+            detail = Some(Detail::NotCovered);
+        }
+        let mut ids: Vec<&str> = r.errors.iter().map(|e| e.employee_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let errors =
+            egui::Button::new(egui::RichText::new(format!("{} in error", ids.len())).color(if ids.is_empty() {
+                t.muted
+            } else {
+                t.error
+            }))
+            .small();
+        if ui
+            .add_enabled(!ids.is_empty(), errors)
+            .on_hover_text("People who could not be computed: click for who and why")
+            .clicked()
+        {
+            detail = Some(Detail::Errors);
+        }
+    });
+    if let Some(which) = detail {
+        let mut open = true;
+        let title = match which {
+            Detail::NotCovered => "People not covered",
+            Detail::Errors => "People in error",
+        };
+        egui::Window::new(title).open(&mut open).default_width(520.0).collapsible(false).show(ui.ctx(), |ui| {
+            egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| match which {
+                Detail::NotCovered => {
+                    for n in &r.not_covered {
+                        ui.label(format!("{} {} — role `{}` has no track in this plan", n.employee_id, n.name, n.role));
+                    }
+                }
+                Detail::Errors => {
+                    for e in &r.errors {
+                        let component = e.component.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+                        ui.label(format!("{} {}{component}: {}", e.employee_id, e.name, e.message));
+                    }
+                }
+            });
+        });
+        if !open {
+            detail = None;
+        }
+    }
+    ui.data_mut(|d| d.insert_temp(detail_id, detail));
+}

@@ -1,0 +1,89 @@
+//! The left panel: open plans and imported rosters.
+
+use super::super::app::{Action, RosterSet};
+use super::super::command::AppCommand;
+use super::super::doc::{PlanDoc, PlanId};
+use super::super::theme;
+use super::super::widgets;
+
+/// Plans and rosters.
+pub fn workspace_ui(
+    ui: &mut egui::Ui,
+    docs: &[PlanDoc],
+    selected: Option<PlanId>,
+    rosters: &RosterSet,
+    commands: &mut Vec<AppCommand>,
+    actions: &mut Vec<Action>,
+) {
+    ui.heading("Plans");
+    for doc in docs {
+        ui.horizontal(|ui| {
+            widgets::color_dot(ui, theme::plan_color(ui, doc.color));
+            let dirty = if doc.is_dirty() { " •" } else { "" };
+            let text = format!("{}{dirty}", doc.plan.name);
+            let r = ui.selectable_label(selected == Some(doc.id), text).on_hover_text(format!(
+                "{}{}",
+                doc.location(),
+                if doc.is_dirty() { "\nUnsaved changes" } else { "" }
+            ));
+            if r.clicked() {
+                actions.push(Action::Select(doc.id));
+            }
+            if doc.has_errors() {
+                ui.colored_label(theme::tokens(ui).error, "!").on_hover_text("This plan has problems; see the editor");
+            }
+        });
+    }
+    if docs.is_empty() {
+        widgets::muted(ui, "No plans open");
+    }
+    ui.horizontal_wrapped(|ui| {
+        AppCommand::NewPlan.button_ui(ui, Ok(()), commands);
+        AppCommand::OpenPlan.button_ui(ui, Ok(()), commands);
+        let plan = if selected.is_some() { Ok(()) } else { Err("Select a plan first") };
+        AppCommand::DuplicatePlan.button_ui(ui, plan, commands);
+        AppCommand::RenamePlan.button_ui(ui, plan, commands);
+        AppCommand::ClosePlan.button_ui(ui, plan, commands);
+    });
+    ui.separator();
+    ui.heading("Rosters");
+    let mut remove = None;
+    for (i, s) in rosters.sources.iter().enumerate() {
+        ui.label(egui::RichText::new(&s.name).strong()).on_hover_text(match &s.reference.origin {
+            super::super::state::RosterOrigin::File(p) => p.display().to_string(),
+            super::super::state::RosterOrigin::Sample(_) => "Bundled sample roster".to_owned(),
+        });
+        ui.horizontal(|ui| {
+            widgets::muted(ui, format!("{} people", s.roster.employees.len()));
+            if ui.small_button("Remove").on_hover_text(format!("Remove {} from the workspace", s.name)).clicked() {
+                remove = Some(i);
+            }
+        });
+        if !s.skipped.is_empty() {
+            ui.colored_label(theme::tokens(ui).warning, format!("{} bad cell(s) skipped", s.skipped.len()));
+        }
+    }
+    if let Some(i) = remove {
+        actions.push(Action::RemoveRoster(i));
+    }
+    if rosters.sources.is_empty() {
+        widgets::muted(ui, "No roster: import a CSV, or drop files on the window");
+        if ui.button("Use the sample rosters").on_hover_text("Load the bundled sales and consultant rosters").clicked()
+        {
+            actions.push(Action::UseSampleRosters);
+        }
+    }
+    ui.horizontal(|ui| {
+        AppCommand::ImportRoster.button_ui(ui, Ok(()), commands);
+    });
+    let roles = rosters.merged.roles();
+    if !roles.is_empty() {
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!("{} people · roles: {}", rosters.merged.employees.len(), roles.join(", ")))
+                    .color(super::super::theme::tokens(ui).muted),
+            )
+            .wrap(),
+        );
+    }
+}
