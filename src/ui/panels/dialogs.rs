@@ -244,9 +244,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
                                 }
                             })
                             .response
-                            .widget_info(|| {
-                                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Column for {h}"))
-                            });
+                            .accessible_name(format!("Column for {h}"));
                     }
                     ui.end_row();
                     for row in &dialog.preview.rows {

@@ -157,8 +157,7 @@ fn date_field(ui: &mut egui::Ui, label: &str, date: &mut chrono::NaiveDate) {
     if valid.is_err() {
         edit = edit.text_color(theme::tokens(ui).error);
     }
-    let response = ui.add(edit).on_hover_text(format!("{label}, written YYYY-MM-DD"));
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label));
+    let response = ui.add(edit).on_hover_text(format!("{label}, written YYYY-MM-DD")).accessible_name(label);
     if let Ok(d) = text.parse::<chrono::NaiveDate>() {
         *date = d;
     } else if !response.has_focus() {
@@ -648,8 +647,7 @@ fn commission_ui(ui: &mut egui::Ui, com: &mut Commission, path: &str, name: &str
 
 /// Gives a widget in a table its accessible name.
 fn labelled(response: egui::Response, name: &str) -> egui::Response {
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SpinButton, true, name));
-    response.on_hover_text(name)
+    response.accessible_name(name).on_hover_text(name)
 }
 
 fn row_buttons(ui: &mut egui::Ui, k: usize, n: usize, op: &mut Option<(usize, ListOp)>, what: &str) {

@@ -1,0 +1,242 @@
+//! The desktop app driven headless by its accessibility labels (egui_kittest), as a user would:
+//! the samples open with totals, editing a rate changes the total, undo, validation messages next
+//! to fields, roster import with bad rows and with a mapping step, export, unsaved-changes prompt.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use carrot::engine::{self, Detail};
+use carrot::export::{self, ExportRequest, Template};
+use carrot::money;
+use carrot::plan::{self, Component};
+use carrot::roster::{self, ImportOptions};
+use carrot::samples;
+use carrot::ui::app::Modal;
+use carrot::ui::{CarrotApp, FileChooser, Startup};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// The app on the bundled samples; file dialogs answer with `answers`, in order.
+fn app(answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
+    let chooser = FileChooser::Scripted(answers.into());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Samples, chooser));
+    wait(&mut harness, "the samples to open and compute", |app| {
+        app.rt.opened && !app.rt.docs.is_empty() && app.rt.docs.iter().all(|d| d.result.is_some())
+    });
+    harness
+}
+
+/// Steps the app until `done` holds (background jobs finish on their own threads).
+fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Let the UI draw the new state.
+    harness.run_steps(3);
+}
+
+/// Whether the plan on screen has results for its current revision.
+fn fresh(app: &CarrotApp) -> bool {
+    let roster = app.rt.rosters.revision;
+    app.selected_doc().is_some_and(|d| !d.is_stale(roster))
+}
+
+fn sample_roster() -> roster::Roster {
+    let parts = samples::ROSTERS
+        .iter()
+        .map(|s| roster::import_reader(s.file_name, s.text.as_bytes(), &ImportOptions::default()).unwrap().roster)
+        .collect();
+    roster::merge::merge(parts).unwrap()
+}
+
+fn total_text(plan: &plan::Plan) -> String {
+    let report = engine::compute(plan, &sample_roster(), Detail::AmountsOnly).unwrap();
+    format!("{} {}", money::grouped(report.totals.total, report.minor_units), report.currency)
+}
+
+fn sales_led() -> plan::Plan {
+    plan::parse(samples::PLANS[0].text).unwrap()
+}
+
+fn first_rate(app: &CarrotApp) -> rust_decimal::Decimal {
+    let doc = app.selected_doc().unwrap();
+    match &doc.plan.tracks["sales"].components[0] {
+        Component::Commission(c) => c.tiers[0].rate,
+        other => panic!("expected a commission, found {other:?}"),
+    }
+}
+
+#[test]
+fn sample_workspace_opens_with_totals_shown() {
+    let harness = app(Vec::new());
+    assert_eq!(harness.state().rt.docs.len(), 3, "the three sample plans are open");
+    assert_eq!(harness.state().rt.rosters.merged.employees.len(), 72);
+    // The selected plan's total, as the engine computes it, is on screen.
+    harness.get_by_label(&total_text(&sales_led()));
+    harness.get_by_label("total payout cost");
+}
+
+#[test]
+fn changing_a_commission_rate_changes_the_total_shown() {
+    let mut harness = app(Vec::new());
+    let before = total_text(&sales_led());
+    harness.get_by_label(&before);
+    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(10.0);
+    harness.run_steps(2);
+    wait(&mut harness, "the recomputed total", fresh);
+    assert_eq!(first_rate(harness.state()), "0.1".parse().unwrap(), "10 % is stored exactly as 0.1");
+    let mut changed = sales_led();
+    if let Component::Commission(c) = &mut changed.tracks["sales"].components[0] {
+        c.tiers[0].rate = "0.1".parse().unwrap();
+    }
+    let after = total_text(&changed);
+    assert_ne!(before, after);
+    harness.get_by_label(&after);
+    assert!(harness.query_by_label(&before).is_none(), "the old total is gone");
+    assert!(harness.state().selected_doc().unwrap().is_dirty(), "the plan is marked as changed");
+}
+
+#[test]
+fn undo_restores_the_previous_value() {
+    let mut harness = app(Vec::new());
+    let original = first_rate(harness.state());
+    // Let the undo history record the starting state.
+    harness.run_steps(10);
+    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(11.0);
+    harness.run_steps(10);
+    assert_eq!(first_rate(harness.state()), "0.11".parse().unwrap());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(first_rate(harness.state()), original);
+    wait(&mut harness, "the recomputed total", fresh);
+    harness.get_by_label(&total_text(&sales_led()));
+    assert!(!harness.state().selected_doc().unwrap().is_dirty(), "undoing the only edit leaves the plan as saved");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(first_rate(harness.state()), "0.11".parse().unwrap(), "redo brings the edit back");
+}
+
+#[test]
+fn a_plan_with_an_error_shows_the_message_next_to_the_field() {
+    let mut harness = app(Vec::new());
+    let total = total_text(&sales_led());
+    // Tier 2 starts at 100 %; moving it to 0 % makes it start where tier 1 does.
+    harness.get_by_label("Revenue commission tier 2 from").set_value_accesskit(0.0);
+    harness.run_steps(5);
+    harness.get_by_label("must be greater than the previous tier's 0 (two tiers cannot start at the same point)");
+    // The last good results stay on screen, marked stale.
+    harness.get_by_label(&total);
+    harness.get_by_label("Stale: showing the last valid results; the plan has problems");
+}
+
+#[test]
+fn importing_a_roster_with_bad_rows_lists_them_and_can_import_the_good_rows() {
+    let mut harness = app(vec![Some(vec![fixture("roster/bad_cells.csv")])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the bad-rows dialog", |app| matches!(app.rt.modal, Some(Modal::BadRows(_))));
+    harness.get_by_label_contains("bad cell(s)");
+    // Every bad cell the importer finds is listed, with its value and reason.
+    let issues = match roster::import_files(&[fixture("roster/bad_cells.csv")], &ImportOptions::default()) {
+        Err(roster::ImportError::BadRows { issues }) => issues,
+        other => panic!("the fixture must have bad rows: {other:?}"),
+    };
+    assert!(issues.len() >= 5, "{issues:?}");
+    for issue in &issues {
+        assert!(harness.query_all_by_label(&issue.reason).next().is_some(), "reason not shown: {issue}");
+        assert!(harness.query_all_by_label(&issue.line.to_string()).next().is_some(), "line not shown: {issue}");
+    }
+    assert_eq!(harness.state().rt.rosters.sources.len(), 2, "nothing is imported before the user chooses");
+    harness.get_by_label("Import the good rows").click();
+    wait(&mut harness, "the good rows", |app| app.rt.rosters.sources.len() == 3);
+    let source = &harness.state().rt.rosters.sources[2];
+    assert_eq!(source.roster.employees.len(), 1);
+    assert_eq!(source.roster.employees[0].id, "G1");
+    assert!(!source.skipped.is_empty(), "the skipped rows are kept for review");
+}
+
+#[test]
+fn the_mapping_step_maps_a_renamed_column() {
+    let mut harness = app(vec![Some(vec![fixture("ui/renamed_column.csv")])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| matches!(app.rt.modal, Some(Modal::Mapping(_))));
+    harness.get_by_label_contains("Still needed: employee_id");
+    harness.get_by_label("Column for Worker ID").click();
+    harness.run_steps(2);
+    harness.get_by_label("employee_id").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Still needed").is_none(), "nothing is missing any more");
+    harness.get_by_label("Import").click();
+    wait(&mut harness, "the mapped import", |app| app.rt.rosters.sources.len() == 3);
+    let people = &harness.state().rt.rosters.sources[2].roster.employees;
+    assert_eq!(people.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["W1", "W2"]);
+    // The mapping is remembered for files with the same headers.
+    assert!(
+        harness
+            .state()
+            .state
+            .mapping_for(&[
+                "Worker ID".to_owned(),
+                "name".to_owned(),
+                "role".to_owned(),
+                "team".to_owned(),
+                "currency".to_owned(),
+                "target_incentive".to_owned(),
+                "quota".to_owned(),
+                "revenue".to_owned()
+            ])
+            .is_some()
+    );
+}
+
+#[test]
+fn export_writes_the_expected_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("payroll.csv");
+    let mut harness = app(vec![Some(vec![out.clone()])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export dialog", |app| matches!(app.rt.modal, Some(Modal::Export(_))));
+    harness.get_by_label("Grand total");
+    harness.get_by_label("Choose file…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    wait(&mut harness, "the export", |_| out.exists());
+    wait(&mut harness, "the export job", |app| app.rt.jobs.is_empty());
+    // The file is exactly what the core writes for the same plan, roster and pay date.
+    let plan = sales_led();
+    let report = engine::compute(&plan, &sample_roster(), Detail::AmountsOnly).unwrap();
+    let request =
+        ExportRequest { plan: &plan, report: &report, pay_date: plan.period.end, template: Template::Generic };
+    let (expected, _) = export::render(&request).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), expected);
+    harness.get_by_label_contains("Wrote");
+}
+
+#[test]
+fn closing_a_plan_with_unsaved_changes_asks_first() {
+    let mut harness = app(Vec::new());
+    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(9.0);
+    harness.run_steps(3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::W);
+    harness.run_steps(2);
+    harness.get_by_label_contains("has changes that are not saved");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().rt.docs.len(), 3, "cancel keeps the plan open");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::W);
+    harness.run_steps(2);
+    harness.get_by_label("Don't save").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().rt.docs.len(), 2, "don't save closes it");
+}
