@@ -79,6 +79,6 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
     }
     let count = rows.len();
     let mut bytes = format!("{MARKER}\r\n").into_bytes();
-    bytes.extend(csv_bytes(std::iter::once(HEADER.map(str::to_owned).to_vec()).chain(rows)));
+    bytes.extend(csv_bytes(Template::AdpRun, std::iter::once(HEADER.map(str::to_owned).to_vec()).chain(rows))?);
     Ok(Rendered { bytes, rows: count, people })
 }

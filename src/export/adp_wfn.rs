@@ -69,6 +69,6 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
         r.resize(width, String::new());
     }
     let count = rows.len();
-    let bytes = csv_bytes(std::iter::once(header(pairs)).chain(rows));
+    let bytes = csv_bytes(Template::AdpWfn, std::iter::once(header(pairs)).chain(rows))?;
     Ok(Rendered { bytes, rows: count, people: count })
 }

@@ -90,5 +90,5 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
     }
     header.extend(columns.iter().map(|c| (*c).to_owned()));
     let count = rows.len();
-    Ok(Rendered { bytes: csv_bytes(std::iter::once(header).chain(rows)), rows: count, people: count })
+    Ok(Rendered { bytes: csv_bytes(Template::Gusto, std::iter::once(header).chain(rows))?, rows: count, people: count })
 }

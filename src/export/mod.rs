@@ -606,9 +606,10 @@ pub(crate) fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
     csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out)
 }
 
-/// Writes records into a buffer. Writing into a `Vec` cannot fail; errors could only come from
-/// the sink, so they are ignored here.
-pub(crate) fn csv_bytes<R, I, F>(rows: R) -> Vec<u8>
+/// Writes records into a buffer with [`csv_writer`]. Writing into a `Vec` cannot fail for I/O
+/// reasons; any other CSV error (rows of different lengths) is a bug and is reported rather than
+/// dropping a row.
+pub(crate) fn csv_bytes<R, I, F>(template: Template, rows: R) -> Result<Vec<u8>, ExportError>
 where
     R: IntoIterator<Item = I>,
     I: IntoIterator<Item = F>,
@@ -617,12 +618,15 @@ where
     let mut out = Vec::new();
     {
         let mut w = csv_writer(&mut out);
+        let fail = |e: &dyn std::fmt::Display| {
+            ExportError::Unsupported(format!("internal error writing the {} file: {e}", template.name()))
+        };
         for row in rows {
-            w.write_record(row).ok();
+            w.write_record(row).map_err(|e| fail(&e))?;
         }
-        w.flush().ok();
+        w.flush().map_err(|e| fail(&e))?;
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

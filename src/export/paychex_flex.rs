@@ -105,5 +105,5 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
     }
     let count = rows.len();
     let header = HEADER.map(str::to_owned).to_vec();
-    Ok(Rendered { bytes: csv_bytes(std::iter::once(header).chain(rows)), rows: count, people })
+    Ok(Rendered { bytes: csv_bytes(Template::PaychexFlex, std::iter::once(header).chain(rows))?, rows: count, people })
 }

@@ -555,3 +555,11 @@ fn formula_cells_are_neutralised_and_others_untouched() {
         assert_eq!(safe_text(ok), ok);
     }
 }
+
+#[test]
+fn a_row_of_the_wrong_length_is_an_error_not_a_dropped_row() {
+    let rows = vec![vec!["a", "b"], vec!["c"]];
+    let err = csv_bytes(Template::Gusto, rows).unwrap_err();
+    assert!(err.to_string().contains("internal error writing the gusto file"), "{err}");
+    assert_eq!(csv_bytes(Template::Gusto, vec![vec!["a", "=b"]]).unwrap(), b"a,=b\r\n");
+}

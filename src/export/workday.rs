@@ -59,5 +59,9 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
     }
     let count = rows.len();
     let header = HEADER.map(str::to_owned).to_vec();
-    Ok(Rendered { bytes: csv_bytes(std::iter::once(header).chain(rows)), rows: count, people: in_file })
+    Ok(Rendered {
+        bytes: csv_bytes(Template::Workday, std::iter::once(header).chain(rows))?,
+        rows: count,
+        people: in_file,
+    })
 }
