@@ -53,7 +53,7 @@ pub enum Command {
     /// Write the payroll file for a plan's payouts, and its reconciliation next to it.
     ///
     /// --out may be a folder: the file then gets the template's default name (PRcccEPI.csv for
-    /// adp-wfn). The reconciliation goes to <file>.reconciliation.txt. See docs/payroll.md.
+    /// adp-wfn). The reconciliation goes to F.reconciliation.txt. See docs/payroll.md.
     Export {
         /// The plan file.
         #[arg(long, value_name = "P")]
