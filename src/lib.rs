@@ -15,4 +15,5 @@ pub mod money;
 pub mod num;
 pub mod plan;
 pub mod roster;
+pub mod samples;
 pub mod synth;

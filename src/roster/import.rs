@@ -1,12 +1,19 @@
 //! Reading roster CSV files: detection of encoding and delimiter, header normalisation and
 //! mapping, cell parsing, and a report of every bad cell.
 
-use std::io::Read;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-use super::Roster;
+use super::columns::{Mapping, map_header};
+use super::decode::{DecodedInput, Found, SourceError, Start};
+use super::records::{Record, RecordReader};
+use super::rows::{self, FileContext, FileError, FileResult, ISSUE_CAP, MAX_COLUMNS};
+use super::values::check_date_format;
+use super::{REQUIRED_COLUMNS, Roster, SourceRef};
 
 /// Which character separates decimals in money and number cells.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -117,11 +124,47 @@ pub enum ImportError {
         reason: String,
     },
     /// Some rows are bad; nothing was imported.
-    #[error("{} bad cell(s); nothing was imported (use --skip-bad-rows to import the rest):{}", issues.len(), issues.iter().map(|i| format!("\n  {i}")).collect::<String>())]
+    #[error("{} bad cell(s); nothing was imported (use --skip-bad-rows to import the rest):{}", count_issues(issues), issues.iter().map(|i| format!("\n  {i}")).collect::<String>())]
     BadRows {
-        /// Every bad cell.
+        /// Every bad cell, in file and line order. At most [`ISSUE_LIST_CAP`] are listed; when
+        /// there are more, a last summary issue has the column [`MORE_ISSUES`], the position of
+        /// the first one not listed, and how many were not listed as its value.
         issues: Vec<RowIssue>,
     },
+    /// Two headers of one file name the same column.
+    #[error(
+        "{file}: headers `{first}` and `{second}` both mean column `{column}`; rename or remove one of them (or pass --mapping)"
+    )]
+    DuplicateColumn {
+        /// The file.
+        file: String,
+        /// The canonical or metric name both map to.
+        column: String,
+        /// The first header, as written.
+        first: String,
+        /// The second header, as written.
+        second: String,
+    },
+    /// The import options are unusable (a column mapping target or a date format).
+    #[error("{reason}")]
+    BadOptions {
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+}
+
+/// Issues listed in [`ImportError::BadRows`] before the rest are summarised.
+pub const ISSUE_LIST_CAP: usize = ISSUE_CAP;
+
+/// The column of the summary issue that ends a capped [`ImportError::BadRows`] list.
+pub const MORE_ISSUES: &str = "(more)";
+
+/// The number of bad cells an issue list stands for (a summary issue counts for its value).
+fn count_issues(issues: &[RowIssue]) -> usize {
+    match issues.last() {
+        Some(last) if last.column == MORE_ISSUES => issues.len() - 1 + last.value.parse::<usize>().unwrap_or(0),
+        _ => issues.len(),
+    }
 }
 
 /// The first rows of a file as text, for the app's column-mapping step.
@@ -137,23 +180,304 @@ pub struct Preview {
     pub delimiter: u8,
     /// Required columns that no header maps to.
     pub missing: Vec<String>,
+    /// Things worth knowing, such as the file not being UTF-8.
+    pub warnings: Vec<String>,
+}
+
+/// Options checked once for all files.
+struct Checked {
+    mapping: Mapping,
+}
+
+fn check_options(options: &ImportOptions) -> Result<Checked, ImportError> {
+    let mapping = Mapping::new(&options.mapping).map_err(|reason| ImportError::BadOptions { reason })?;
+    if let Some(format) = &options.date_format {
+        check_date_format(format).map_err(|reason| ImportError::BadOptions { reason })?;
+    }
+    if let Some(d) = options.delimiter
+        && matches!(d, b'"' | b'\r' | b'\n')
+    {
+        return Err(ImportError::BadOptions {
+            reason: format!("{:?} cannot be the delimiter; use `,`, `;` or a tab", char::from(d)),
+        });
+    }
+    Ok(Checked { mapping })
+}
+
+/// A warning about how a file was decoded, if it was not plain UTF-8.
+fn encoding_warning(file: &str, found: Found, replaced: bool) -> Option<String> {
+    let replaced = if replaced { "; some bytes were not valid UTF-16 and were replaced with �" } else { "" };
+    match found {
+        Found::Utf8 => None,
+        Found::Windows1252 => Some(format!(
+            "{file} was not UTF-8; decoded as Windows-1252 (check accented names; export as \
+             UTF-8 to be sure)"
+        )),
+        Found::Utf16Le => Some(format!("{file} is UTF-16 (little-endian); decoded it{replaced}")),
+        Found::Utf16Be => Some(format!("{file} is UTF-16 (big-endian); decoded it{replaced}")),
+    }
+}
+
+/// Runs `read` over decoded input, reading the file a second time as Windows-1252 when it turns
+/// out to mix UTF-8 with other bytes.
+fn with_decoded<R: Read, T>(
+    file: &str,
+    path: &Path,
+    open: &mut dyn FnMut() -> io::Result<R>,
+    read: &mut dyn FnMut(DecodedInput<R>) -> Result<T, FileError>,
+) -> Result<T, ImportError> {
+    let io_error = |source| ImportError::Io { path: path.to_path_buf(), source };
+    let mut start = Start::Detect;
+    loop {
+        let reader = open().map_err(io_error)?;
+        let outcome = match DecodedInput::new(reader, start) {
+            Ok(input) => read(input),
+            Err(e) => Err(FileError::Source(e)),
+        };
+        match outcome {
+            Ok(value) => return Ok(value),
+            Err(FileError::Import(e)) => return Err(e),
+            Err(FileError::Source(SourceError::Restart)) if start == Start::Detect => {
+                start = Start::Windows1252;
+            }
+            Err(FileError::Source(SourceError::Restart)) => {
+                return Err(ImportError::Malformed {
+                    file: file.to_string(),
+                    line: 1,
+                    reason: "the file could not be decoded; save it as UTF-8".to_string(),
+                });
+            }
+            Err(FileError::Source(SourceError::Io(e))) => return Err(io_error(e)),
+            Err(FileError::Source(SourceError::Binary(what))) => {
+                return Err(ImportError::Malformed {
+                    file: file.to_string(),
+                    line: 1,
+                    reason: format!("this looks like {what}"),
+                });
+            }
+        }
+    }
+}
+
+/// Everything read so far, across files.
+#[derive(Default)]
+struct Merged {
+    sources: Vec<String>,
+    ids: HashMap<String, SourceRef>,
+    files: Vec<FileResult>,
+    issues: Vec<RowIssue>,
+    first_unlisted: Option<RowIssue>,
+    unlisted: usize,
+    warnings: Vec<String>,
+    used_mapping: Vec<bool>,
+}
+
+impl Merged {
+    fn read<R: Read>(
+        &mut self,
+        name: &str,
+        path: &Path,
+        options: &ImportOptions,
+        checked: &Checked,
+        open: &mut dyn FnMut() -> io::Result<R>,
+    ) -> Result<(), ImportError> {
+        self.sources.push(name.to_string());
+        let index = u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX);
+        let ctx = FileContext {
+            name,
+            index,
+            options,
+            mapping: &checked.mapping,
+            known_ids: &self.ids,
+            sources: &self.sources,
+        };
+        let mut result = with_decoded(name, path, open, &mut |input| rows::parse_file(&ctx, input))?;
+        self.warnings.extend(encoding_warning(name, result.found, result.replaced));
+        self.warnings.append(&mut result.warnings);
+        if self.used_mapping.len() < result.used_mapping.len() {
+            self.used_mapping.resize(result.used_mapping.len(), false);
+        }
+        for (used, now) in self.used_mapping.iter_mut().zip(&result.used_mapping) {
+            *used |= *now;
+        }
+        for issue in std::mem::take(&mut result.issues) {
+            if options.skip_bad_rows || self.issues.len() < ISSUE_CAP {
+                self.issues.push(issue);
+            } else {
+                if self.first_unlisted.is_none() {
+                    self.first_unlisted = Some(issue);
+                }
+                self.unlisted += 1;
+            }
+        }
+        self.unlisted += result.unlisted;
+        // Hashing every id again is a noticeable share of an import: extend the larger map.
+        let mut ids = std::mem::take(&mut result.ids);
+        if ids.len() > self.ids.len() {
+            std::mem::swap(&mut ids, &mut self.ids);
+        }
+        self.ids.extend(ids);
+        self.files.push(result);
+        Ok(())
+    }
+
+    fn finish(mut self, options: &ImportOptions, checked: &Checked) -> Result<ImportReport, ImportError> {
+        if !options.skip_bad_rows && !self.issues.is_empty() {
+            if let Some(first) = self.first_unlisted.take() {
+                self.issues.push(RowIssue {
+                    file: first.file,
+                    line: first.line,
+                    column: MORE_ISSUES.to_string(),
+                    value: self.unlisted.to_string(),
+                    reason: format!(
+                        "{} more bad cell(s) not listed, from here on; fix the ones above and \
+                         import again",
+                        self.unlisted
+                    ),
+                });
+            }
+            return Err(ImportError::BadRows { issues: self.issues });
+        }
+        for (key, used) in checked.mapping.keys().zip(&self.used_mapping) {
+            if !used {
+                self.warnings.push(format!("column mapping: no file has a header `{key}`; that entry was not used"));
+            }
+        }
+        // Metric columns across files, in first-seen order, text columns left out.
+        let mut metrics: Vec<String> = Vec::new();
+        let mut maps: Vec<Vec<Option<usize>>> = Vec::with_capacity(self.files.len());
+        for file in &self.files {
+            let map = file
+                .metrics
+                .iter()
+                .zip(&file.text)
+                .map(|(name, text)| {
+                    if *text {
+                        return None;
+                    }
+                    Some(match metrics.iter().position(|m| m == name) {
+                        Some(i) => i,
+                        None => {
+                            metrics.push(name.clone());
+                            metrics.len() - 1
+                        }
+                    })
+                })
+                .collect();
+            maps.push(map);
+        }
+        let total: usize = self.files.iter().map(|f| f.employees.len()).sum();
+        let mut employees = Vec::with_capacity(total);
+        for (file, map) in self.files.into_iter().zip(&maps) {
+            // Usually the roster's metrics are this file's minus its text columns, in order:
+            // then the values are compacted in place instead of copied.
+            let compacts = map.iter().flatten().enumerate().all(|(position, global)| position == *global);
+            for mut employee in file.employees {
+                if compacts {
+                    let mut keep = map.iter().map(Option::is_some);
+                    employee.metrics.retain(|_| keep.next().unwrap_or(false));
+                    employee.metrics.resize(metrics.len(), None);
+                    employees.push(employee);
+                    continue;
+                }
+                let mut values = vec![None; metrics.len()];
+                for (local, value) in employee.metrics.iter().enumerate() {
+                    if let Some(slot) = map.get(local).copied().flatten().and_then(|g| values.get_mut(g)) {
+                        *slot = *value;
+                    }
+                }
+                employee.metrics = values;
+                employees.push(employee);
+            }
+        }
+        Ok(ImportReport {
+            roster: Roster { metrics, employees, sources: self.sources },
+            skipped: if options.skip_bad_rows { self.issues } else { Vec::new() },
+            warnings: self.warnings,
+        })
+    }
 }
 
 /// Imports and merges roster files. A duplicate `employee_id` within or across files is an
 /// error naming both places.
+///
+/// Files are streamed: memory holds the roster, not the file. Metric columns of all files are
+/// merged in first-seen order; a person from a file without a metric column has `None` for it.
+/// Unless `skip_bad_rows` is set, any bad cell in any file means [`ImportError::BadRows`] listing
+/// them all (up to [`ISSUE_LIST_CAP`]).
 pub fn import_files(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let _ = (paths, options);
-    Err(ImportError::Empty { file: String::from("(import not written yet)") })
+    let checked = check_options(options)?;
+    let mut merged = Merged::default();
+    for path in paths {
+        let name = path.display().to_string();
+        merged.read(&name, path, options, &checked, &mut || File::open(path))?;
+    }
+    merged.finish(options, &checked)
 }
 
 /// Imports one roster from a reader; `name` is used in messages.
-pub fn import_reader(name: &str, reader: impl Read, options: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let _ = (name, reader, options);
-    Err(ImportError::Empty { file: String::from("(import not written yet)") })
+///
+/// The reader is read to its end first (a file that turns out not to be UTF-8 part-way through
+/// is decoded again from the start); for files on disk, [`import_files`] streams instead.
+pub fn import_reader(name: &str, mut reader: impl Read, options: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let checked = check_options(options)?;
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|source| ImportError::Io { path: PathBuf::from(name), source })?;
+    let mut merged = Merged::default();
+    merged.read(name, Path::new(name), options, &checked, &mut || Ok(bytes.as_slice()))?;
+    merged.finish(options, &checked)
 }
 
 /// Reads the header and first `rows` rows of a file without validating them.
+///
+/// `mapped` holds, per header, the name it maps to (by the mapping, else normalised to
+/// snake_case: a canonical column or a metric name), or `None` for a header with no letters or
+/// digits. Blank rows are left out.
 pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Preview, ImportError> {
-    let _ = (path, options, rows);
-    Err(ImportError::Empty { file: String::from("(import not written yet)") })
+    let checked = check_options(options)?;
+    let name = path.display().to_string();
+    with_decoded(&name, path, &mut || File::open(path), &mut |mut input| {
+        let delimiter = match options.delimiter {
+            Some(d) => d,
+            None => RecordReader::detect_delimiter(&mut input)?,
+        };
+        let mut reader = RecordReader::new(input, delimiter, MAX_COLUMNS + 1);
+        let mut rec = Record::default();
+        let Some(headers) = rows::read_header(&mut reader, &mut rec, &name)? else {
+            return Err(FileError::Import(ImportError::Empty { file: name.clone() }));
+        };
+        let mapped: Vec<Option<String>> =
+            headers.iter().map(|h| Some(map_header(h, &checked.mapping).0).filter(|n| !n.is_empty())).collect();
+        let missing = REQUIRED_COLUMNS
+            .iter()
+            .filter(|req| !mapped.iter().flatten().any(|m| m == *req))
+            .map(|req| (*req).to_string())
+            .collect();
+        let mut out_rows = Vec::new();
+        while out_rows.len() < rows && reader.read(&mut rec)? {
+            let text = String::from_utf8_lossy(rec.bytes());
+            if rec.oversized.is_empty() && text.trim().is_empty() {
+                continue;
+            }
+            let fields = (0..rec.stored())
+                .map(|i| {
+                    let mut field = rec.range(i).and_then(|r| text.get(r)).unwrap_or("").to_string();
+                    if rec.oversized.iter().any(|(f, _)| *f == i) {
+                        field.push('…');
+                    }
+                    field
+                })
+                .collect();
+            out_rows.push(fields);
+        }
+        let input = reader.input();
+        Ok(Preview {
+            headers,
+            mapped,
+            rows: out_rows,
+            delimiter,
+            missing,
+            warnings: encoding_warning(&name, input.found(), input.replaced()).into_iter().collect(),
+        })
+    })
 }

@@ -4,15 +4,20 @@
 //! Windows-1252, renamed headers) into a trusted [`Roster`], or reports every bad cell with its
 //! file, line, column, value and reason.
 
+mod columns;
+mod decode;
 pub mod import;
+pub mod merge;
+mod records;
+mod rows;
 pub mod values;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 pub use import::{
-    DecimalSeparator, HeaderMapping, ImportError, ImportOptions, ImportReport, Preview, RowIssue, import_files,
-    import_reader, preview,
+    DecimalSeparator, HeaderMapping, ISSUE_LIST_CAP, ImportError, ImportOptions, ImportReport, MORE_ISSUES, Preview,
+    RowIssue, import_files, import_reader, preview,
 };
 
 /// The canonical column names (DOMAIN.md). Every other numeric column is a metric.

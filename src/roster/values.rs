@@ -1,1 +1,873 @@
 //! Parsing cells: money and numbers in the forms real exports use, and dates.
+//!
+//! Every function here is pure and allocation-free on the success path of the hot cases
+//! (numbers and ISO dates), so the importer can call them once per cell.
+
+use std::fmt;
+
+use chrono::format::{Item, StrftimeItems};
+use chrono::{NaiveDate, NaiveTime};
+use rust_decimal::Decimal;
+
+/// Which character separates the integer part from the decimals in a number cell, once the
+/// file's convention is known (see [`super::DecimalSeparator`] for the option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecimalMark {
+    /// `1,234.50`: `.` is the decimal mark; `,` groups thousands.
+    Point,
+    /// `1.234,50`: `,` is the decimal mark; `.` groups thousands.
+    Comma,
+}
+
+impl DecimalMark {
+    fn decimal_char(self) -> char {
+        match self {
+            DecimalMark::Point => '.',
+            DecimalMark::Comma => ',',
+        }
+    }
+
+    /// The other convention, for hints.
+    fn other_name(self) -> &'static str {
+        match self {
+            DecimalMark::Point => "comma",
+            DecimalMark::Comma => "point",
+        }
+    }
+}
+
+/// Why a cell is not a number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NumberError {
+    /// The cell is blank.
+    Empty,
+    /// The cell holds something other than a number (text, a date, ...).
+    NotANumber,
+    /// A thousands separator does not sit between groups of three digits, or separators are mixed.
+    Grouping {
+        /// The separator that is out of place.
+        separator: char,
+        /// The decimal convention the cell was read with.
+        decimal: DecimalMark,
+    },
+    /// The value does not fit a decimal of 28-29 significant digits.
+    TooLarge,
+    /// Number-shaped but malformed (two signs, two decimal marks, a bad exponent...).
+    Malformed(&'static str),
+}
+
+impl NumberError {
+    /// Whether the cell looked like a number at all: a badly grouped or oversized number is still
+    /// a number to the eye, while `N/A` or an email address is text. Used to tell text columns
+    /// from numeric columns with a few bad cells.
+    pub fn looks_numeric(&self) -> bool {
+        matches!(self, NumberError::Grouping { .. } | NumberError::TooLarge | NumberError::Malformed(_))
+    }
+}
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumberError::Empty => f.write_str("the cell is empty"),
+            NumberError::NotANumber => f.write_str("not a number"),
+            NumberError::Grouping { separator, decimal } => write!(
+                f,
+                "not a number: the thousands separator `{separator}` must sit between groups of 3 \
+                 digits (decimal {} is in use; if this file uses a decimal {}, set the decimal \
+                 separator option)",
+                match decimal {
+                    DecimalMark::Point => "point",
+                    DecimalMark::Comma => "comma",
+                },
+                decimal.other_name()
+            ),
+            NumberError::TooLarge => f.write_str(
+                "number too large: at most 28 significant digits fit (check the cell for a \
+                 misplaced exponent or pasted digits)",
+            ),
+            NumberError::Malformed(why) => write!(f, "not a number: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for NumberError {}
+
+/// The largest mantissa a [`Decimal`] holds (2^96 - 1).
+const MAX_MANTISSA: u128 = (1u128 << 96) - 1;
+/// Digits are accumulated exactly while the mantissa stays below this (fits u128 with room).
+const ACCUMULATE_LIMIT: u128 = 10u128.pow(37);
+/// Largest scale a [`Decimal`] holds.
+const MAX_SCALE: i64 = 28;
+
+/// Currency symbols accepted before or after an amount.
+const CURRENCY_SYMBOLS: &[&str] = &[
+    "US$", "CA$", "AU$", "NZ$", "HK$", "SG$", "NT$", "MX$", "R$", "A$", "C$", "S$", "$", "€", "£", "¥", "₹", "₩", "₽",
+    "₺", "₪", "₫", "₱", "฿", "₴", "₦", "₡", "₲", "₵", "₸", "₼", "₾", "￥", "kr.", "kr", "zł", "Kč", "Ft", "Fr.",
+];
+
+/// Whether `c` is a blank used to group thousands (space, no-break space, narrow no-break space,
+/// thin space, figure space).
+fn is_space_group(c: char) -> bool {
+    matches!(c, ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}')
+}
+
+/// The separator class of a grouping character (all blanks are one class), or `None`.
+fn group_class(c: char, decimal: DecimalMark) -> Option<u8> {
+    match c {
+        ',' if decimal == DecimalMark::Point => Some(1),
+        '.' if decimal == DecimalMark::Comma => Some(2),
+        '\'' | '\u{2019}' => Some(3),
+        c if is_space_group(c) => Some(4),
+        _ => None,
+    }
+}
+
+fn strip_sign(s: &str) -> Option<(bool, &str)> {
+    if let Some(rest) = s.strip_prefix('-') {
+        Some((true, rest))
+    } else if let Some(rest) = s.strip_prefix('\u{2212}') {
+        Some((true, rest))
+    } else {
+        s.strip_prefix('+').map(|rest| (false, rest))
+    }
+}
+
+/// A 3-letter ISO 4217 code at the start of `s`, followed by a non-letter.
+fn strip_code_prefix(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    let code = b.get(..3)?;
+    if b.get(3).is_some_and(u8::is_ascii_alphabetic) || !is_currency_code(code) {
+        return None;
+    }
+    s.get(3..)
+}
+
+/// A 3-letter ISO 4217 code at the end of `s`, preceded by a non-letter.
+fn strip_code_suffix(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    let start = b.len().checked_sub(3)?;
+    let code = b.get(start..)?;
+    if start > 0 && b.get(start - 1).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    if !is_currency_code(code) {
+        return None;
+    }
+    s.get(..start)
+}
+
+/// An uppercase ISO 4217 code (`EUR`). Lowercase is not accepted next to an amount, where it
+/// could be a word (`5 all`, `3 top`).
+fn is_currency_code(code: &[u8]) -> bool {
+    code.len() == 3
+        && code.iter().all(u8::is_ascii_uppercase)
+        && std::str::from_utf8(code).is_ok_and(|code| crate::money::minor_units(code).is_some())
+}
+
+/// Whether a currency symbol can start with this byte (a quick filter for text cells).
+fn may_start_symbol(b: u8) -> bool {
+    !b.is_ascii_alphanumeric() || b"ACFHKMNRSUkz".contains(&b)
+}
+
+/// Whether a currency symbol can end with this byte.
+fn may_end_symbol(b: u8) -> bool {
+    !b.is_ascii_alphanumeric() || b"rt".contains(&b)
+}
+
+fn strip_currency_prefix(s: &str) -> Option<&str> {
+    let first = *s.as_bytes().first()?;
+    if may_start_symbol(first)
+        && let Some(rest) = CURRENCY_SYMBOLS.iter().find_map(|sym| s.strip_prefix(sym))
+    {
+        return Some(rest);
+    }
+    strip_code_prefix(s)
+}
+
+fn strip_currency_suffix(s: &str) -> Option<&str> {
+    let last = *s.as_bytes().last()?;
+    if may_end_symbol(last)
+        && let Some(rest) = CURRENCY_SYMBOLS.iter().find_map(|sym| s.strip_suffix(sym))
+    {
+        return Some(rest);
+    }
+    strip_code_suffix(s)
+}
+
+/// Accumulates the significant digits of a number exactly (up to 37 digits). Digits beyond
+/// that never matter: a mantissa that large exceeds what a Decimal holds, so rounding drops
+/// at least one accumulated digit, and that digit decides the rounding (half away from zero
+/// looks only at the first dropped digit).
+struct Digits {
+    mantissa: u128,
+    /// Decimal digits after the point that are part of `mantissa` (or were leading zeros).
+    fraction: i64,
+    /// Integer digits that did not fit the accumulator (each multiplies by 10).
+    overflow: i64,
+    any: bool,
+}
+
+impl Digits {
+    fn push(&mut self, digit: u8, in_fraction: bool) {
+        self.any = true;
+        if self.mantissa == 0 && digit == 0 {
+            if in_fraction {
+                self.fraction += 1;
+            }
+            return;
+        }
+        if self.mantissa < ACCUMULATE_LIMIT {
+            self.mantissa = self.mantissa * 10 + u128::from(digit);
+            if in_fraction {
+                self.fraction += 1;
+            }
+        } else if !in_fraction {
+            self.overflow += 1;
+        }
+    }
+}
+
+/// Parses a money or number cell: `$1,234.50`, `1234.5`, `-15000.00`, `(1,234.50)` (negative),
+/// `1.234,50 €` and `1 234,50` (with [`DecimalMark::Comma`]), `EUR 1,234.50`, `1,234.50 USD`,
+/// `+5`, `12.5%` (= 0.125), `1.5E+06`. No-break and narrow no-break spaces and apostrophes group
+/// thousands in either convention. The value must fit a [`Decimal`]; digits beyond 28 decimal
+/// places are rounded half away from zero.
+pub fn parse_number(cell: &str, decimal: DecimalMark) -> Result<Decimal, NumberError> {
+    let mut s = cell.trim();
+    if s.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let mut negative = false;
+    let mut signed = false;
+    let mut currency = false;
+    let mut percent = false;
+    // Decorations at the front and back, in any order: sign, currency, parentheses, percent.
+    // Each may appear once, so this loop runs a bounded number of times.
+    loop {
+        let t = s.trim();
+        if let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            if signed {
+                return Err(NumberError::Malformed("a sign and parentheses together"));
+            }
+            signed = true;
+            negative = true;
+            s = inner;
+        } else if let Some((neg, rest)) = strip_sign(t) {
+            if signed {
+                return Err(NumberError::Malformed("more than one sign"));
+            }
+            signed = true;
+            negative = neg;
+            s = rest;
+        } else if let Some(rest) = t.strip_suffix('%') {
+            if percent {
+                return Err(NumberError::Malformed("more than one %"));
+            }
+            percent = true;
+            s = rest;
+        } else if t.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            && t.as_bytes().last().is_some_and(u8::is_ascii_digit)
+        {
+            // The common case: nothing more to strip.
+            s = t;
+            break;
+        } else if let Some(rest) = strip_currency_prefix(t).or_else(|| strip_currency_suffix(t)) {
+            if currency {
+                return Err(NumberError::Malformed("more than one currency"));
+            }
+            currency = true;
+            s = rest;
+        } else {
+            s = t;
+            break;
+        }
+    }
+    let (body, exponent) = match s.find(['e', 'E']) {
+        Some(at) => (s.get(..at).unwrap_or(""), Some(s.get(at + 1..).unwrap_or(""))),
+        None => (s, None),
+    };
+
+    let decimal_char = decimal.decimal_char();
+    let mut digits = Digits { mantissa: 0, fraction: 0, overflow: 0, any: false };
+    let mut in_fraction = false;
+    let mut group_len: usize = 0;
+    let mut class: Option<u8> = None;
+    let mut class_char = ' ';
+    for c in body.chars() {
+        if let Some(d) = c.to_digit(10) {
+            // `to_digit` is at most 9, so the cast is exact.
+            digits.push(d as u8, in_fraction);
+            if !in_fraction {
+                group_len += 1;
+            }
+        } else if c == decimal_char {
+            if in_fraction {
+                return Err(NumberError::Malformed("more than one decimal separator"));
+            }
+            if class.is_some() && group_len != 3 {
+                return Err(NumberError::Grouping { separator: class_char, decimal });
+            }
+            in_fraction = true;
+        } else if let Some(cls) = group_class(c, decimal) {
+            let first = class.is_none();
+            if in_fraction
+                || class.is_some_and(|k| k != cls)
+                || (first && !(1..=3).contains(&group_len))
+                || (!first && group_len != 3)
+            {
+                return Err(NumberError::Grouping { separator: c, decimal });
+            }
+            class = Some(cls);
+            class_char = c;
+            group_len = 0;
+        } else if c == '.' || c == ',' {
+            // The decimal mark of the other convention, after the decimal point.
+            return Err(NumberError::Grouping { separator: c, decimal });
+        } else {
+            return Err(NumberError::NotANumber);
+        }
+    }
+    if !digits.any {
+        // `EUR`, `-`, `%` alone: nothing that reads as a number.
+        return Err(NumberError::NotANumber);
+    }
+    if class.is_some() && !in_fraction && group_len != 3 {
+        return Err(NumberError::Grouping { separator: class_char, decimal });
+    }
+    let exp = match exponent {
+        None => 0,
+        Some(e) => parse_exponent(e)?,
+    };
+    let mut power = digits.overflow + exp - digits.fraction;
+    if percent {
+        power -= 2;
+    }
+    let (mantissa, scale) = scale_mantissa(digits.mantissa, power)?;
+    let signed_mantissa = i128::try_from(mantissa).map_err(|_| NumberError::TooLarge)?;
+    let value = Decimal::try_from_i128_with_scale(if negative { -signed_mantissa } else { signed_mantissa }, scale)
+        .map_err(|_| NumberError::TooLarge)?;
+    Ok(value)
+}
+
+/// Parses the exponent after `e`/`E`: optional sign, then digits. Clamped, so absurd exponents
+/// become "too large" (or zero) instead of overflowing.
+fn parse_exponent(e: &str) -> Result<i64, NumberError> {
+    let (negative, digits) = match strip_sign(e) {
+        Some((neg, rest)) => (neg, rest),
+        None => (false, e),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(NumberError::Malformed("a bad exponent"));
+    }
+    let mut value: i64 = 0;
+    for b in digits.bytes() {
+        value = (value * 10 + i64::from(b - b'0')).min(1_000_000);
+    }
+    Ok(if negative { -value } else { value })
+}
+
+/// `mantissa × 10^power` as a Decimal mantissa and scale, rounding half away from zero when
+/// there are more than 28 decimals or more digits than a Decimal holds.
+fn scale_mantissa(mut mantissa: u128, power: i64) -> Result<(u128, u32), NumberError> {
+    if mantissa == 0 {
+        return Ok((0, 0));
+    }
+    if power >= 0 {
+        for _ in 0..power {
+            mantissa = mantissa.checked_mul(10).filter(|m| *m <= MAX_MANTISSA).ok_or(NumberError::TooLarge)?;
+        }
+        if mantissa > MAX_MANTISSA {
+            return Err(NumberError::TooLarge);
+        }
+        return Ok((mantissa, 0));
+    }
+    let mut scale = -power;
+    // Far below the smallest decimal: rounds to zero.
+    if scale > MAX_SCALE + 40 {
+        return Ok((0, 0));
+    }
+    let mut round_digit = 0u8;
+    while mantissa > MAX_MANTISSA || scale > MAX_SCALE {
+        if scale == 0 {
+            return Err(NumberError::TooLarge);
+        }
+        // The digit dropped now is more significant than any dropped before it.
+        round_digit = (mantissa % 10) as u8;
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if round_digit >= 5 {
+        mantissa += 1;
+        if mantissa > MAX_MANTISSA {
+            if scale == 0 {
+                return Err(NumberError::TooLarge);
+            }
+            mantissa = mantissa.div_ceil(10);
+            scale -= 1;
+        }
+    }
+    let scale = u32::try_from(scale).map_err(|_| NumberError::TooLarge)?;
+    Ok((mantissa, scale))
+}
+
+/// Why a cell is not a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// The cell does not match ISO `YYYY-MM-DD` (nor the configured format).
+    NotADate {
+        /// The configured chrono format, if any.
+        format: Option<String>,
+        /// The cell looks like an Excel serial day number (e.g. `45292`).
+        excel_serial: bool,
+    },
+    /// The cell has the shape of a date but no such day exists (`2026-02-30`).
+    NoSuchDay,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateError::NotADate { format, excel_serial } => {
+                f.write_str("not a date; expected YYYY-MM-DD (like 2026-01-31)")?;
+                if let Some(format) = format {
+                    write!(f, " or the date format {format}")?;
+                    if let Some(example) = format_example(format) {
+                        write!(f, " (like {example})")?;
+                    }
+                } else {
+                    f.write_str(", or set the date format (e.g. %d/%m/%Y)")?;
+                }
+                if *excel_serial {
+                    f.write_str(
+                        "; this looks like an Excel day number: format the column as a date \
+                         before exporting",
+                    )?;
+                }
+                Ok(())
+            }
+            DateError::NoSuchDay => f.write_str("no such day in the calendar"),
+        }
+    }
+}
+
+impl std::error::Error for DateError {}
+
+/// 2026-01-31 written in `format`, or `None` if the format cannot be written.
+fn format_example(format: &str) -> Option<String> {
+    use std::fmt::Write as _;
+    if check_date_format(format).is_err() {
+        return None;
+    }
+    let day = NaiveDate::from_ymd_opt(2026, 1, 31)?;
+    let mut out = String::new();
+    write!(out, "{}", day.format(format)).ok()?;
+    Some(out)
+}
+
+/// Checks that `format` is a chrono strftime format chrono understands (`%d/%m/%Y`).
+pub fn check_date_format(format: &str) -> Result<(), String> {
+    if format.trim().is_empty() {
+        return Err("the date format is empty; use e.g. %d/%m/%Y".to_string());
+    }
+    if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+        return Err(format!("`{format}` is not a valid date format; use strftime fields such as %d/%m/%Y or %m/%d/%Y"));
+    }
+    Ok(())
+}
+
+fn two_digits(b: &[u8]) -> Option<u32> {
+    match b {
+        [a, c] if a.is_ascii_digit() && c.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
+        _ => None,
+    }
+}
+
+/// `YYYY-MM-DD` (strictly), or `None` when the shape is different. `Some(Err)` for a shape that
+/// fits but a day that does not exist.
+fn parse_iso(b: &[u8]) -> Option<Result<NaiveDate, DateError>> {
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = b else {
+        return None;
+    };
+    let year_digits = [*y0, *y1, *y2, *y3];
+    if !year_digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year = year_digits.iter().fold(0i32, |acc, d| acc * 10 + i32::from(d - b'0'));
+    let month = two_digits(&[*m0, *m1])?;
+    let day = two_digits(&[*d0, *d1])?;
+    Some(NaiveDate::from_ymd_opt(year, month, day).ok_or(DateError::NoSuchDay))
+}
+
+/// Whether `rest` is a time of day after an ISO date: `HH:MM`, `HH:MM:SS`, optional fraction,
+/// optional `Z`.
+fn is_time_of_day(rest: &str) -> bool {
+    let rest = rest.strip_suffix('Z').unwrap_or(rest);
+    ["%H:%M:%S%.f", "%H:%M"].iter().any(|f| NaiveTime::parse_from_str(rest, f).is_ok())
+}
+
+/// Parses a date cell: ISO `YYYY-MM-DD` always (also `YYYY-MM-DDTHH:MM:SS` and
+/// `YYYY-MM-DD HH:MM:SS`, keeping the date), otherwise the chrono `format` if one is given.
+pub fn parse_date(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateError> {
+    let s = cell.trim();
+    let bytes = s.as_bytes();
+    if let Some(iso) = bytes.get(..10).and_then(parse_iso) {
+        let rest = s.get(10..).unwrap_or("");
+        if rest.is_empty()
+            || ((rest.starts_with('T') || rest.starts_with(' ')) && is_time_of_day(rest.get(1..).unwrap_or("")))
+        {
+            return iso;
+        }
+    }
+    if let Some(format) = format
+        && let Ok(date) = NaiveDate::parse_from_str(s, format)
+    {
+        return Ok(date);
+    }
+    let excel_serial = (4..=5).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit);
+    Err(DateError::NotADate { format: format.map(str::to_string), excel_serial })
+}
+
+/// Why a currency cell is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrencyError;
+
+impl fmt::Display for CurrencyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a known ISO 4217 currency code; use a 3-letter code like EUR or USD")
+    }
+}
+
+impl std::error::Error for CurrencyError {}
+
+/// Parses a currency cell: a 3-letter ISO 4217 code in any case, returned uppercase; a blank
+/// cell is `None`.
+pub fn parse_currency(cell: &str) -> Result<Option<String>, CurrencyError> {
+    let s = cell.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.len() != 3 || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(CurrencyError);
+    }
+    let code = s.to_ascii_uppercase();
+    if crate::money::minor_units(&code).is_none() {
+        return Err(CurrencyError);
+    }
+    Ok(Some(code))
+}
+
+/// The ASCII letter(s) a common accented Latin letter is written with in a column name.
+fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
+        'æ' => "ae",
+        'ç' => "c",
+        'è' | 'é' | 'ê' | 'ë' => "e",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => "o",
+        'œ' => "oe",
+        'ù' | 'ú' | 'û' | 'ü' => "u",
+        'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        _ => return None,
+    })
+}
+
+/// Normalises a header to snake_case: trimmed (also of a BOM), lowercased, common accented
+/// letters written plainly (`é` → `e`), every run of other characters turned into one `_`, and
+/// `_` stripped at both ends. `Employee ID`, `EMPLOYEE-ID` and ` employee id ` all give
+/// `employee_id`; a header with no letters or digits gives an empty string.
+pub fn normalize_header(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    let mut pending_sep = false;
+    let trimmed = header.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+    for c in trimmed.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            if pending_sep && !out.is_empty() {
+                out.push('_');
+            }
+            pending_sep = false;
+            out.push(c);
+        } else if let Some(plain) = fold_latin(c) {
+            if pending_sep && !out.is_empty() {
+                out.push('_');
+            }
+            pending_sep = false;
+            out.push_str(plain);
+        } else {
+            pending_sep = true;
+        }
+    }
+    out
+}
+
+/// Whether `name` is a snake_case column name: a lowercase ASCII letter, then lowercase
+/// letters, digits and `_`.
+pub fn is_snake_case(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `value` cut to at most `max_chars` characters, with `…` when it was cut.
+pub fn shorten(value: &str, max_chars: usize) -> String {
+    match value.char_indices().nth(max_chars) {
+        None => value.to_string(),
+        Some((at, _)) => {
+            let mut out = value.get(..at).unwrap_or("").to_string();
+            out.push('…');
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn point(s: &str) -> Result<Decimal, NumberError> {
+        parse_number(s, DecimalMark::Point)
+    }
+
+    fn comma(s: &str) -> Result<Decimal, NumberError> {
+        parse_number(s, DecimalMark::Comma)
+    }
+
+    #[test]
+    fn plain_numbers_parse_exactly() {
+        assert_eq!(point("1234.5"), Ok(d("1234.5")));
+        assert_eq!(point("-15000.00"), Ok(d("-15000.00")));
+        assert_eq!(point("0"), Ok(Decimal::ZERO));
+        assert_eq!(point("  42  "), Ok(d("42")));
+        assert_eq!(point("+5"), Ok(d("5")));
+        assert_eq!(point(".5"), Ok(d("0.5")));
+        assert_eq!(point("5."), Ok(d("5")));
+        assert_eq!(point("0.005"), Ok(d("0.005")));
+        assert_eq!(point("007"), Ok(d("7")));
+    }
+
+    #[test]
+    fn currency_symbols_and_grouping_with_point_decimals() {
+        assert_eq!(point("$1,234.50"), Ok(d("1234.50")));
+        assert_eq!(point("£1,000"), Ok(d("1000")));
+        assert_eq!(point("¥1,234,567"), Ok(d("1234567")));
+        assert_eq!(point("EUR 1,234.50"), Ok(d("1234.50")));
+        assert_eq!(point("1,234.50 USD"), Ok(d("1234.50")));
+        assert_eq!(point("CHF 1'234.50"), Ok(d("1234.50")));
+        assert_eq!(point("usd 12"), Err(NumberError::NotANumber));
+        assert_eq!(point("5 all"), Err(NumberError::NotANumber));
+        assert_eq!(point("US$ 99.99"), Ok(d("99.99")));
+        assert_eq!(point("-$1,234"), Ok(d("-1234")));
+        assert_eq!(point("$-1,234"), Ok(d("-1234")));
+        assert_eq!(point("1\u{00A0}234.50"), Ok(d("1234.50")));
+        assert_eq!(point("1\u{202F}234\u{202F}567"), Ok(d("1234567")));
+    }
+
+    #[test]
+    fn every_currency_symbol_passes_the_quick_filters() {
+        for sym in CURRENCY_SYMBOLS {
+            assert!(may_start_symbol(sym.as_bytes()[0]), "{sym}");
+            assert!(may_end_symbol(*sym.as_bytes().last().unwrap()), "{sym}");
+            assert_eq!(point(&format!("{sym}12")), Ok(d("12")), "{sym}");
+            assert_eq!(point(&format!("12 {sym}")), Ok(d("12")), "{sym}");
+        }
+    }
+
+    #[test]
+    fn parentheses_mean_negative() {
+        assert_eq!(point("(1,234.50)"), Ok(d("-1234.50")));
+        assert_eq!(point("($1,234.50)"), Ok(d("-1234.50")));
+        assert_eq!(point("$(12)"), Ok(d("-12")));
+        assert_eq!(point("-(12)"), Err(NumberError::Malformed("a sign and parentheses together")));
+    }
+
+    #[test]
+    fn decimal_comma_forms() {
+        assert_eq!(comma("1.234,50 €"), Ok(d("1234.50")));
+        assert_eq!(comma("1 234,50"), Ok(d("1234.50")));
+        assert_eq!(comma("1\u{00A0}234,50"), Ok(d("1234.50")));
+        assert_eq!(comma("1\u{202F}234,50"), Ok(d("1234.50")));
+        assert_eq!(comma("-0,5"), Ok(d("-0.5")));
+        assert_eq!(comma("€ 12"), Ok(d("12")));
+        assert_eq!(comma("12,5 %"), Ok(d("0.125")));
+        assert_eq!(comma("1,5E+06"), Ok(d("1500000")));
+    }
+
+    #[test]
+    fn percent_divides_by_100() {
+        assert_eq!(point("12.5%"), Ok(d("0.125")));
+        assert_eq!(point("100%"), Ok(d("1")));
+        assert_eq!(point("-3 %"), Ok(d("-0.03")));
+        assert_eq!(point("5%%"), Err(NumberError::Malformed("more than one %")));
+    }
+
+    #[test]
+    fn scientific_notation_parses() {
+        assert_eq!(point("1.5E+06"), Ok(d("1500000")));
+        assert_eq!(point("1.5e6"), Ok(d("1500000")));
+        assert_eq!(point("2.5E-03"), Ok(d("0.0025")));
+        assert_eq!(point("1.2346789012346E+15"), Ok(d("1234678901234600")));
+        assert_eq!(point("0E+999999999"), Ok(Decimal::ZERO));
+        assert_eq!(point("1E"), Err(NumberError::Malformed("a bad exponent")));
+        assert_eq!(point("1E+x"), Err(NumberError::Malformed("a bad exponent")));
+        assert_eq!(point("Excellent"), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn huge_numbers_are_an_error_not_a_panic() {
+        assert_eq!(point("1e30"), Err(NumberError::TooLarge));
+        assert_eq!(point("1E+999999999999999999999"), Err(NumberError::TooLarge));
+        assert_eq!(point(&"9".repeat(40)), Err(NumberError::TooLarge));
+        assert_eq!(point(&"9".repeat(30)), Err(NumberError::TooLarge));
+        assert!(NumberError::TooLarge.to_string().starts_with("number too large"));
+        // The largest decimal still fits.
+        assert_eq!(point("79228162514264337593543950335"), Ok(Decimal::MAX));
+        assert_eq!(point("-79228162514264337593543950335"), Ok(Decimal::MIN));
+        assert_eq!(point("79228162514264337593543950336"), Err(NumberError::TooLarge));
+    }
+
+    #[test]
+    fn too_many_decimals_round_half_away_from_zero() {
+        // 30 decimal places: rounded to 28.
+        assert_eq!(point("0.123456789012345678901234567850"), Ok(d("0.1234567890123456789012345679")));
+        assert_eq!(point("1E-40"), Ok(Decimal::ZERO));
+        assert_eq!(point("-1E-999999"), Ok(Decimal::ZERO));
+        // 40 significant digits with 20 of them decimals: rounded to fit 96 bits.
+        let v = point("12345678901234567890.12345678901234567890").unwrap();
+        assert_eq!(v, d("12345678901234567890.123456789"));
+    }
+
+    #[test]
+    fn misplaced_grouping_is_an_error() {
+        let grouping = |separator| NumberError::Grouping { separator, decimal: DecimalMark::Point };
+        assert_eq!(point("1,23.5"), Err(grouping(',')));
+        assert_eq!(point("1,2345"), Err(grouping(',')));
+        assert_eq!(point("1234,567"), Err(grouping(',')));
+        assert_eq!(point(",123"), Err(grouping(',')));
+        assert_eq!(point("1,5"), Err(grouping(',')));
+        // Mixed separators.
+        assert_eq!(point("1 234,567"), Err(grouping(',')));
+        assert_eq!(point("1.234,50"), Err(grouping(',')));
+        assert_eq!(comma("1234.56"), Err(NumberError::Grouping { separator: '.', decimal: DecimalMark::Comma }));
+        assert!(point("1,23.5").unwrap_err().to_string().contains("groups of 3"));
+    }
+
+    #[test]
+    fn text_is_not_a_number() {
+        assert_eq!(point("N/A"), Err(NumberError::NotANumber));
+        assert_eq!(point("ann@example.com"), Err(NumberError::NotANumber));
+        assert_eq!(point("2026-01-05"), Err(NumberError::NotANumber));
+        assert_eq!(point("12abc"), Err(NumberError::NotANumber));
+        assert_eq!(point(""), Err(NumberError::Empty));
+        assert_eq!(point("   "), Err(NumberError::Empty));
+        assert_eq!(point("$"), Err(NumberError::NotANumber));
+        assert_eq!(point("EUR"), Err(NumberError::NotANumber));
+        assert_eq!(point("-"), Err(NumberError::NotANumber));
+        assert_eq!(point("--5"), Err(NumberError::Malformed("more than one sign")));
+        assert_eq!(point("1.2.3"), Err(NumberError::Malformed("more than one decimal separator")));
+        assert!(!NumberError::NotANumber.looks_numeric());
+        assert!(point("1,23.5").unwrap_err().looks_numeric());
+        assert!(point("1e30").unwrap_err().looks_numeric());
+    }
+
+    #[test]
+    fn iso_dates_and_date_times() {
+        let jan31 = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        assert_eq!(parse_date("2026-01-31", None), Ok(jan31));
+        assert_eq!(parse_date(" 2026-01-31 ", None), Ok(jan31));
+        assert_eq!(parse_date("2026-01-31T08:30:00", None), Ok(jan31));
+        assert_eq!(parse_date("2026-01-31 08:30:00", None), Ok(jan31));
+        assert_eq!(parse_date("2026-01-31T08:30:00.250Z", None), Ok(jan31));
+        assert_eq!(parse_date("2026-01-31 08:30", None), Ok(jan31));
+        // ISO is accepted even when another format is configured.
+        assert_eq!(parse_date("2026-01-31", Some("%d/%m/%Y")), Ok(jan31));
+    }
+
+    #[test]
+    fn bad_dates_say_which_format_was_expected() {
+        assert_eq!(parse_date("2026-02-30", None), Err(DateError::NoSuchDay));
+        let err = parse_date("31/01/2026", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (e.g. %d/%m/%Y)"
+        );
+        let err = parse_date("2026/01/31", Some("%d/%m/%Y")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a date; expected YYYY-MM-DD (like 2026-01-31) or the date format %d/%m/%Y (like 31/01/2026)"
+        );
+        assert!(parse_date("2026-01-31T25:00:00", None).is_err());
+        assert!(parse_date("2026-01-31 junk", None).is_err());
+        let err = parse_date("45292", None).unwrap_err();
+        assert!(err.to_string().contains("Excel day number"), "{err}");
+    }
+
+    #[test]
+    fn configured_date_format_is_used() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(parse_date("01/03/2026", Some("%d/%m/%Y")), Ok(date));
+        assert_eq!(parse_date("03/01/2026", Some("%m/%d/%Y")), Ok(date));
+        assert_eq!(parse_date("1.3.2026", Some("%d.%m.%Y")), Ok(date));
+        assert!(parse_date("31/02/2026", Some("%d/%m/%Y")).is_err());
+    }
+
+    #[test]
+    fn date_formats_are_checked() {
+        assert!(check_date_format("%d/%m/%Y").is_ok());
+        assert!(check_date_format("%Q").is_err());
+        assert!(check_date_format("%").is_err());
+        assert!(check_date_format(" ").is_err());
+        // An invalid format never panics when describing an error.
+        let err = parse_date("x", Some("%Q")).unwrap_err();
+        assert!(err.to_string().contains("%Q"));
+    }
+
+    #[test]
+    fn currency_codes_are_uppercased_and_checked() {
+        assert_eq!(parse_currency("eur"), Ok(Some("EUR".to_string())));
+        assert_eq!(parse_currency(" Usd "), Ok(Some("USD".to_string())));
+        assert_eq!(parse_currency(""), Ok(None));
+        assert_eq!(parse_currency("  "), Ok(None));
+        assert_eq!(parse_currency("XYZ"), Err(CurrencyError));
+        assert_eq!(parse_currency("€"), Err(CurrencyError));
+        assert_eq!(parse_currency("EURO"), Err(CurrencyError));
+    }
+
+    #[test]
+    fn headers_normalise_to_snake_case() {
+        assert_eq!(normalize_header("Employee ID"), "employee_id");
+        assert_eq!(normalize_header("EMPLOYEE-ID"), "employee_id");
+        assert_eq!(normalize_header(" employee id "), "employee_id");
+        assert_eq!(normalize_header("\u{FEFF}employee_id"), "employee_id");
+        assert_eq!(normalize_header("Base Salary ($)"), "base_salary");
+        assert_eq!(normalize_header("__Deals -- Closed__"), "deals_closed");
+        assert_eq!(normalize_header("Revenue (prev. 1)"), "revenue_prev_1");
+        assert_eq!(normalize_header("Prénom"), "prenom");
+        assert_eq!(normalize_header("Straße"), "strasse");
+        assert_eq!(normalize_header("€"), "");
+        assert_eq!(normalize_header(""), "");
+    }
+
+    #[test]
+    fn snake_case_names_are_recognised() {
+        assert!(is_snake_case("employee_id"));
+        assert!(is_snake_case("revenue_prev_1"));
+        assert!(!is_snake_case("Employee ID"));
+        assert!(!is_snake_case("1revenue"));
+        assert!(!is_snake_case("_x"));
+        assert!(!is_snake_case(""));
+    }
+
+    #[test]
+    fn long_values_are_shortened() {
+        assert_eq!(shorten("abc", 5), "abc");
+        assert_eq!(shorten("abcdef", 3), "abc…");
+        assert_eq!(shorten("éééé", 2), "éé…");
+    }
+}

@@ -1,0 +1,301 @@
+//! Splitting decoded text into records with `csv_core`, with bounded memory.
+//!
+//! Unlike `csv::Reader`, which grows its record buffer to hold any field, this reader keeps at
+//! most [`FIELD_LIMIT`] bytes of any one field (a missing closing quote can make one "field" of
+//! the rest of the file) and at most `max_fields` fields of a record, while still counting the
+//! true lengths. It skips blank lines itself so that each record knows the physical line it
+//! starts on.
+
+use std::io::Read;
+use std::ops::Range;
+
+use csv_core::ReadFieldResult;
+
+use super::decode::{DecodedInput, SourceError};
+
+/// The longest field accepted, in bytes.
+pub(super) const FIELD_LIMIT: u64 = 64 * 1024;
+
+/// Bytes kept of a field longer than [`FIELD_LIMIT`], to show in the message.
+const PREVIEW_BYTES: usize = 120;
+
+/// How far to look for the end of the header line when detecting the delimiter.
+const HEADER_SCAN_LIMIT: usize = 1024 * 1024;
+
+/// One record: its fields' bytes back to back, their end offsets, and where it started.
+#[derive(Debug, Default)]
+pub(super) struct Record {
+    /// Line the record starts on (1-based, physical).
+    pub line: u64,
+    buf: Vec<u8>,
+    len: usize,
+    ends: Vec<usize>,
+    /// The number of fields in the record (may exceed the number stored).
+    pub count: usize,
+    /// Fields longer than [`FIELD_LIMIT`]: (field index, length in bytes). Only a short prefix of
+    /// such a field is stored.
+    pub oversized: Vec<(usize, u64)>,
+}
+
+impl Record {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.ends.clear();
+        self.count = 0;
+        self.oversized.clear();
+    }
+
+    /// The stored bytes of all fields, back to back.
+    pub fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+
+    /// The byte range of field `i` within [`Self::bytes`], if it was stored.
+    pub fn range(&self, i: usize) -> Option<Range<usize>> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(prev) => *self.ends.get(prev)?,
+            None => 0,
+        };
+        Some(start..end)
+    }
+
+    /// The number of fields stored (at most the reader's `max_fields`).
+    pub fn stored(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// Reads records from decoded input.
+pub(super) struct RecordReader<R> {
+    input: DecodedInput<R>,
+    core: csv_core::Reader,
+    scratch: Vec<u8>,
+    /// Fields stored per record; further fields are only counted.
+    pub max_fields: usize,
+}
+
+fn is_char_boundary(b: u8) -> bool {
+    // Not a UTF-8 continuation byte (0b10xx_xxxx).
+    (b as i8) >= -0x40
+}
+
+impl<R: Read> RecordReader<R> {
+    /// A reader splitting on `delimiter`, with `"` quotes doubled inside quoted fields.
+    pub(super) fn new(input: DecodedInput<R>, delimiter: u8, max_fields: usize) -> Self {
+        let core = csv_core::ReaderBuilder::new().delimiter(delimiter).quote(b'"').double_quote(true).build();
+        RecordReader { input, core, scratch: vec![0; 8 * 1024], max_fields }
+    }
+
+    /// The decoder, to ask what encoding it found.
+    pub(super) fn input(&self) -> &DecodedInput<R> {
+        &self.input
+    }
+
+    /// Reads the next record into `rec`; false at the end of the input. Blank lines (empty, CR
+    /// or LF only) before the record are skipped.
+    pub(super) fn read(&mut self, rec: &mut Record) -> Result<bool, SourceError> {
+        rec.clear();
+        loop {
+            let input = self.input.fill()?;
+            if input.is_empty() {
+                return Ok(false);
+            }
+            let skip = input.iter().take_while(|b| **b == b'\n' || **b == b'\r').count();
+            if skip == 0 {
+                break;
+            }
+            let newlines = input.get(..skip).unwrap_or(&[]).iter().filter(|b| **b == b'\n').count();
+            self.input.consume(skip);
+            self.core.set_line(self.core.line() + newlines as u64);
+        }
+        rec.line = self.core.line();
+        let mut field_start = 0usize;
+        let mut field_len = 0u64;
+        let mut storing = self.max_fields > 0;
+        let mut oversized = false;
+        loop {
+            let input = self.input.fill()?;
+            let (result, nin, nout) = if storing {
+                if rec.len >= rec.buf.len() {
+                    let grown = (rec.buf.len() * 2).max(1024);
+                    rec.buf.resize(grown, 0);
+                }
+                let out = rec.buf.get_mut(rec.len..).unwrap_or(&mut []);
+                self.core.read_field(input, out)
+            } else {
+                self.core.read_field(input, &mut self.scratch)
+            };
+            self.input.consume(nin);
+            field_len += nout as u64;
+            if storing {
+                rec.len += nout;
+                if field_len > FIELD_LIMIT {
+                    // Keep a short prefix, cut on a character boundary, and count the rest.
+                    let mut keep = field_start + PREVIEW_BYTES;
+                    while keep > field_start && !rec.buf.get(keep).copied().is_some_and(is_char_boundary) {
+                        keep -= 1;
+                    }
+                    rec.len = keep;
+                    storing = false;
+                    oversized = true;
+                }
+            }
+            match result {
+                ReadFieldResult::InputEmpty | ReadFieldResult::OutputFull => {}
+                ReadFieldResult::Field { record_end } => {
+                    if rec.ends.len() < self.max_fields {
+                        rec.ends.push(rec.len);
+                    }
+                    if oversized {
+                        rec.oversized.push((rec.count, field_len));
+                    }
+                    rec.count += 1;
+                    field_start = rec.len;
+                    field_len = 0;
+                    oversized = false;
+                    storing = rec.ends.len() < self.max_fields;
+                    if record_end {
+                        return Ok(true);
+                    }
+                }
+                ReadFieldResult::End => return Ok(rec.count > 0),
+            }
+        }
+    }
+
+    /// Detects the delimiter: the most frequent of `,` `;` and tab outside quotes on the header
+    /// line (the first line with content). Ties go to tab, then `;`, then `,`, since a comma is
+    /// the likeliest to appear unquoted inside header text; no candidate at all means `,`.
+    pub(super) fn detect_delimiter(input: &mut DecodedInput<R>) -> Result<u8, SourceError> {
+        loop {
+            let buf = input.fill()?;
+            let len = buf.len();
+            if let Some(found) = scan_header_line(buf, false) {
+                return Ok(found);
+            }
+            if len >= HEADER_SCAN_LIMIT || !input.fill_more()? {
+                let buf = input.fill()?;
+                return Ok(scan_header_line(buf, true).unwrap_or(b','));
+            }
+        }
+    }
+}
+
+/// Counts candidate delimiters on the first line with content; `None` when that line does not
+/// end within `buf` and more input may follow (`complete` false).
+fn scan_header_line(buf: &[u8], complete: bool) -> Option<u8> {
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    let mut content = false;
+    for &b in buf {
+        match b {
+            b'"' => {
+                in_quotes = !in_quotes;
+                content = true;
+            }
+            b'\n' | b'\r' if !in_quotes => {
+                if content {
+                    return Some(pick(counts));
+                }
+                counts = [0; 3];
+            }
+            b',' if !in_quotes => counts[0] += 1,
+            b';' if !in_quotes => counts[1] += 1,
+            b'\t' if !in_quotes => counts[2] += 1,
+            b' ' => {}
+            _ => content = true,
+        }
+    }
+    if complete { Some(pick(counts)) } else { None }
+}
+
+fn pick(counts: [usize; 3]) -> u8 {
+    let [comma, semicolon, tab] = counts;
+    if tab > 0 && tab >= semicolon && tab >= comma {
+        b'\t'
+    } else if semicolon > 0 && semicolon >= comma {
+        b';'
+    } else {
+        b','
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::decode::Start;
+    use super::*;
+
+    fn records(text: &[u8], delimiter: u8, max_fields: usize) -> Vec<(u64, Vec<String>, usize)> {
+        let input = DecodedInput::new(text, Start::Detect).unwrap();
+        let mut reader = RecordReader::new(input, delimiter, max_fields);
+        let mut rec = Record::default();
+        let mut out = Vec::new();
+        while reader.read(&mut rec).unwrap() {
+            let text = std::str::from_utf8(rec.bytes()).unwrap();
+            let fields = (0..rec.stored()).map(|i| text[rec.range(i).unwrap()].to_string()).collect();
+            out.push((rec.line, fields, rec.count));
+        }
+        out
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn records_know_their_physical_line_across_blank_lines_and_crlf() {
+        let got = records(b"\r\n\na,b\r\n\r\n1,2\r\n\n\n3,\"x\ny\"\n4,5", b',', 10);
+        assert_eq!(
+            got,
+            vec![
+                (3, strings(&["a", "b"]), 2),
+                (5, strings(&["1", "2"]), 2),
+                (8, strings(&["3", "x\ny"]), 2),
+                (10, strings(&["4", "5"]), 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_fields_keep_delimiters_and_doubled_quotes() {
+        let got = records(b"a;\"b;c\";\"say \"\"hi\"\"\"\n", b';', 10);
+        assert_eq!(got, vec![(1, strings(&["a", "b;c", "say \"hi\""]), 3)]);
+    }
+
+    #[test]
+    fn oversized_fields_are_counted_not_stored() {
+        let mut text = b"a,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 200_000));
+        text.extend(b"\",b\nc,d,e\n");
+        let got = records(&text, b',', 10);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].1[1].len(), PREVIEW_BYTES);
+        assert_eq!(got[0].1[2], "b");
+        assert_eq!(got[1], (2, strings(&["c", "d", "e"]), 3));
+        let input = DecodedInput::new(&text[..], Start::Detect).unwrap();
+        let mut reader = RecordReader::new(input, b',', 10);
+        let mut rec = Record::default();
+        assert!(reader.read(&mut rec).unwrap());
+        assert_eq!(rec.oversized, vec![(1, 200_000)]);
+    }
+
+    #[test]
+    fn fields_beyond_max_fields_are_counted_only() {
+        let got = records(b"1,2,3,4,5\n", b',', 2);
+        assert_eq!(got, vec![(1, strings(&["1", "2"]), 5)]);
+    }
+
+    #[test]
+    fn delimiter_is_the_most_frequent_outside_quotes() {
+        assert_eq!(scan_header_line(b"a,b,c\n", false), Some(b','));
+        assert_eq!(scan_header_line(b"a;b;c\n1,5;2,5;3\n", false), Some(b';'));
+        assert_eq!(scan_header_line(b"a\tb\tc\n", false), Some(b'\t'));
+        assert_eq!(scan_header_line(b"\"a;b;c\",d,e\n", false), Some(b','));
+        assert_eq!(scan_header_line(b"\n\n  \na;b\n", false), Some(b';'));
+        assert_eq!(scan_header_line(b"name;salary (eur, gross)\n", false), Some(b';'));
+        assert_eq!(scan_header_line(b"single\n", false), Some(b','));
+        assert_eq!(scan_header_line(b"a;b", false), None);
+        assert_eq!(scan_header_line(b"a;b", true), Some(b';'));
+    }
+}

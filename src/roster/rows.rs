@@ -1,0 +1,607 @@
+//! Reading one file: header, then every row into an [`Employee`] or into issues.
+//!
+//! Metric columns are classified while streaming: a cell that is not a number is only *pending*
+//! until the end of the file, when the column's counts say whether it is a numeric column (the
+//! pending cells become issues) or a text column (ignored, with a warning). Pending cells are kept
+//! compactly, and at most [`ISSUE_CAP`] + 1 per column unless bad rows are being skipped.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use rust_decimal::Decimal;
+
+use super::columns::{self, Column, HeaderProblem, Kind, Mapping};
+use super::decode::{DecodedInput, Found, SourceError};
+use super::import::{DecimalSeparator, ImportError, ImportOptions, RowIssue};
+use super::records::{FIELD_LIMIT, Record, RecordReader};
+use super::values::{DecimalMark, NumberError, parse_currency, parse_date, parse_number, shorten};
+use super::{Employee, SourceRef};
+
+/// Issues listed in an error before the rest are summarised.
+pub(super) const ISSUE_CAP: usize = 1000;
+
+/// Columns a header may have.
+pub(super) const MAX_COLUMNS: usize = 4096;
+
+/// Fields kept beyond the header's count, to show a ragged row.
+const RAGGED_EXTRA_FIELDS: usize = 16;
+
+/// Characters of a cell shown in an issue.
+const VALUE_CHARS: usize = 200;
+
+/// What a file is read with, and what is known from the files before it.
+pub(super) struct FileContext<'a> {
+    /// The file's display name.
+    pub name: &'a str,
+    /// Its index in the roster's sources.
+    pub index: u32,
+    pub options: &'a ImportOptions,
+    pub mapping: &'a Mapping,
+    /// Ids of the files read before, for duplicates across files.
+    pub known_ids: &'a HashMap<String, SourceRef>,
+    /// Names of the files read before (and this one), for messages.
+    pub sources: &'a [String],
+}
+
+/// An issue and where it sorts.
+pub(super) struct Ordered {
+    line: u64,
+    field: usize,
+    pub issue: RowIssue,
+}
+
+/// What reading a file produced.
+pub(super) struct FileResult {
+    /// The people, with metrics indexed like `metrics` (text columns still included).
+    pub employees: Vec<Employee>,
+    /// The file's metric columns in header order.
+    pub metrics: Vec<String>,
+    /// Which of those turned out to be text columns.
+    pub text: Vec<bool>,
+    /// The ids first seen in this file.
+    pub ids: HashMap<String, SourceRef>,
+    /// Issues in line order (at most [`ISSUE_CAP`] + 1 kept per kind unless skipping bad rows).
+    pub issues: Vec<RowIssue>,
+    /// Issues counted but not kept.
+    pub unlisted: usize,
+    pub warnings: Vec<String>,
+    /// Which mapping entries matched a header.
+    pub used_mapping: Vec<bool>,
+    /// The encoding the file turned out to have.
+    pub found: Found,
+    /// Whether malformed UTF-16 was replaced.
+    pub replaced: bool,
+}
+
+/// Why a file could not be read.
+pub(super) enum FileError {
+    Source(SourceError),
+    Import(ImportError),
+}
+
+impl From<SourceError> for FileError {
+    fn from(e: SourceError) -> Self {
+        FileError::Source(e)
+    }
+}
+
+/// A metric cell that is not a number, pending the column's classification.
+struct Pending {
+    line: u64,
+    field: usize,
+    metric: usize,
+    employee: Option<usize>,
+    value: String,
+    error: NumberError,
+}
+
+#[derive(Default, Clone)]
+struct MetricStats {
+    numeric: u64,
+    text: u64,
+    example: Option<String>,
+    /// Pending cells counted but not kept (beyond the cap).
+    unlisted: usize,
+    kept: usize,
+}
+
+/// The decimal mark a file's numbers use.
+pub(super) fn decimal_mark(option: DecimalSeparator, delimiter: u8) -> DecimalMark {
+    match option {
+        DecimalSeparator::Point => DecimalMark::Point,
+        DecimalSeparator::Comma => DecimalMark::Comma,
+        DecimalSeparator::Auto if delimiter == b';' => DecimalMark::Comma,
+        DecimalSeparator::Auto => DecimalMark::Point,
+    }
+}
+
+/// Reads the header row: the first record with content. `None` when the file has none.
+pub(super) fn read_header<R: Read>(
+    reader: &mut RecordReader<R>,
+    rec: &mut Record,
+    file: &str,
+) -> Result<Option<Vec<String>>, FileError> {
+    while reader.read(rec)? {
+        let text = std::str::from_utf8(rec.bytes()).unwrap_or("");
+        if rec.oversized.is_empty() && text.trim_matches(is_blank).is_empty() {
+            continue;
+        }
+        if rec.count > MAX_COLUMNS {
+            return Err(FileError::Import(ImportError::Malformed {
+                file: file.to_string(),
+                line: rec.line,
+                reason: format!(
+                    "the header row has {} columns; at most {MAX_COLUMNS} are supported. Is this \
+                     a roster CSV file?",
+                    rec.count
+                ),
+            }));
+        }
+        if let Some((field, len)) = rec.oversized.first() {
+            return Err(FileError::Import(ImportError::Malformed {
+                file: file.to_string(),
+                line: rec.line,
+                reason: format!(
+                    "header {} is {len} bytes long (limit {FIELD_LIMIT}); is a closing quote \
+                     missing?",
+                    field + 1
+                ),
+            }));
+        }
+        let headers = (0..rec.stored())
+            .map(|i| {
+                let h = rec.range(i).and_then(|r| text.get(r)).unwrap_or("");
+                let h = if i == 0 { h.trim_start_matches('\u{FEFF}') } else { h };
+                h.to_string()
+            })
+            .collect();
+        return Ok(Some(headers));
+    }
+    Ok(None)
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}'
+}
+
+/// Reads a whole file from decoded input.
+pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput<R>) -> Result<FileResult, FileError> {
+    let delimiter = match ctx.options.delimiter {
+        Some(d) => d,
+        None => RecordReader::detect_delimiter(&mut input)?,
+    };
+    let mut reader = RecordReader::new(input, delimiter, MAX_COLUMNS + 1);
+    let mut rec = Record::default();
+    let Some(headers) = read_header(&mut reader, &mut rec, ctx.name)? else {
+        return Err(FileError::Import(ImportError::Empty { file: ctx.name.to_string() }));
+    };
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let layout = columns::resolve(&header_refs, ctx.mapping).map_err(|problem| {
+        FileError::Import(match problem {
+            HeaderProblem::Duplicate { column, first, second } => {
+                ImportError::DuplicateColumn { file: ctx.name.to_string(), column, first, second }
+            }
+            HeaderProblem::Missing { missing, found } => {
+                ImportError::MissingColumns { file: ctx.name.to_string(), missing, found }
+            }
+        })
+    })?;
+    // A few fields beyond the header are kept, to show ragged rows as written.
+    reader.max_fields = layout.columns.len() + RAGGED_EXTRA_FIELDS;
+    let mut parser = Parser {
+        ctx,
+        columns: &layout.columns,
+        delimiter,
+        mark: decimal_mark(ctx.options.decimal, delimiter),
+        date_format: ctx.options.date_format.as_deref(),
+        employees: Vec::new(),
+        ids: HashMap::new(),
+        definite: Vec::new(),
+        definite_unlisted: 0,
+        any_definite: false,
+        pending: Vec::new(),
+        stats: vec![MetricStats::default(); layout.metrics.len()],
+        unnamed_values: vec![0; layout.columns.len()],
+        row_issues: Vec::new(),
+        values: Vec::with_capacity(layout.metrics.len()),
+        data_rows: 0,
+    };
+    while reader.read(&mut rec)? {
+        parser.row(&rec);
+    }
+    if parser.data_rows == 0 {
+        return Err(FileError::Import(ImportError::HeaderOnly { file: ctx.name.to_string() }));
+    }
+    let mut result = parser.finish(layout.metrics, layout.used_mapping);
+    result.found = reader.input().found();
+    result.replaced = reader.input().replaced();
+    Ok(result)
+}
+
+struct Parser<'a> {
+    ctx: &'a FileContext<'a>,
+    columns: &'a [Column],
+    delimiter: u8,
+    mark: DecimalMark,
+    date_format: Option<&'a str>,
+    employees: Vec<Employee>,
+    ids: HashMap<String, SourceRef>,
+    definite: Vec<Ordered>,
+    definite_unlisted: usize,
+    any_definite: bool,
+    pending: Vec<Pending>,
+    stats: Vec<MetricStats>,
+    unnamed_values: Vec<u64>,
+    row_issues: Vec<Ordered>,
+    values: Vec<Option<Decimal>>,
+    data_rows: u64,
+}
+
+/// The typed values of one row's canonical columns.
+#[derive(Default)]
+struct Cells<'t> {
+    id: Option<(&'t str, usize, &'t str)>,
+    name: &'t str,
+    role: &'t str,
+    team: &'t str,
+    manager: &'t str,
+    currency: Option<String>,
+    base_salary: Option<Decimal>,
+    target_incentive: Option<Decimal>,
+    quota: Option<Decimal>,
+    start_date: Option<chrono::NaiveDate>,
+    end_date: Option<(chrono::NaiveDate, usize, &'t str)>,
+}
+
+impl Parser<'_> {
+    fn issue(&mut self, line: u64, field: usize, value: &str, reason: String) {
+        let column = self.columns.get(field).map_or_else(|| format!("column {}", field + 1), |c| c.label(field));
+        self.row_issues.push(Ordered {
+            line,
+            field,
+            issue: RowIssue {
+                file: self.ctx.name.to_string(),
+                line,
+                column,
+                value: shorten(value, VALUE_CHARS),
+                reason,
+            },
+        });
+    }
+
+    /// Moves the row's issues to the file's, in field order.
+    fn flush_row_issues(&mut self) {
+        if self.row_issues.is_empty() {
+            return;
+        }
+        self.any_definite = true;
+        self.row_issues.sort_by_key(|o| o.field);
+        for issue in self.row_issues.drain(..) {
+            if self.ctx.options.skip_bad_rows || self.definite.len() <= ISSUE_CAP {
+                self.definite.push(issue);
+            } else {
+                self.definite_unlisted += 1;
+            }
+        }
+    }
+
+    fn row(&mut self, rec: &Record) {
+        let line = rec.line;
+        let Ok(text) = std::str::from_utf8(rec.bytes()) else {
+            self.data_rows += 1;
+            self.issue(line, 0, "", "the row is not valid text".to_string());
+            self.flush_row_issues();
+            return;
+        };
+        if rec.oversized.is_empty() && text.trim_matches(is_blank).is_empty() {
+            return;
+        }
+        self.data_rows += 1;
+        if !rec.oversized.is_empty() {
+            for &(field, len) in &rec.oversized {
+                let prefix = rec.range(field).and_then(|r| text.get(r)).unwrap_or("");
+                self.issue(
+                    line,
+                    field,
+                    &format!("{prefix}…"),
+                    format!(
+                        "field is {len} bytes long (limit {FIELD_LIMIT}); is a closing quote \
+                         missing?"
+                    ),
+                );
+            }
+            self.flush_row_issues();
+            return;
+        }
+        if rec.count != self.columns.len() {
+            self.ragged(rec, text);
+            self.flush_row_issues();
+            return;
+        }
+        let first_pending = self.pending.len();
+        let cells = self.cells(rec, text, line);
+        if let Some((id, field, cell)) = cells.id {
+            self.check_duplicate(id, field, cell, line);
+        }
+        let has_issues = !self.row_issues.is_empty();
+        self.flush_row_issues();
+        let build = !has_issues && (self.ctx.options.skip_bad_rows || !self.any_definite);
+        if !build {
+            return;
+        }
+        let index = self.employees.len();
+        for p in self.pending.get_mut(first_pending..).unwrap_or(&mut []) {
+            p.employee = Some(index);
+        }
+        self.employees.push(Employee {
+            id: cells.id.map(|(id, _, _)| id).unwrap_or("").to_string(),
+            name: cells.name.to_string(),
+            role: cells.role.to_lowercase(),
+            team: cells.team.to_string(),
+            manager: cells.manager.to_string(),
+            currency: cells.currency,
+            base_salary: cells.base_salary,
+            target_incentive: cells.target_incentive,
+            quota: cells.quota,
+            start_date: cells.start_date,
+            end_date: cells.end_date.map(|(d, _, _)| d),
+            metrics: self.values.clone(),
+            source: SourceRef { file: self.ctx.index, line },
+        });
+    }
+
+    fn ragged(&mut self, rec: &Record, text: &str) {
+        let fields: Vec<&str> =
+            (0..rec.stored()).map(|i| rec.range(i).and_then(|r| text.get(r)).unwrap_or("")).collect();
+        let quote_hint = if fields.iter().any(|f| f.contains('\n')) { "; is a closing quote missing?" } else { "" };
+        let delimiter = match self.delimiter {
+            b'\t' => "tab".to_string(),
+            d => format!("`{}`", char::from(d)),
+        };
+        let mut joined = fields.join(&char::from(self.delimiter).to_string());
+        if rec.count > fields.len() {
+            joined.push('…');
+        }
+        let reason = format!(
+            "the row has {} fields but the header has {}; quote values that contain the \
+             delimiter ({delimiter}){quote_hint}",
+            rec.count,
+            self.columns.len()
+        );
+        self.row_issues.push(Ordered {
+            line: rec.line,
+            field: 0,
+            issue: RowIssue {
+                file: self.ctx.name.to_string(),
+                line: rec.line,
+                column: "(row)".to_string(),
+                value: shorten(&joined, VALUE_CHARS),
+                reason,
+            },
+        });
+    }
+
+    fn check_duplicate(&mut self, id: &str, field: usize, cell: &str, line: u64) {
+        let earlier = if self.ctx.known_ids.is_empty() { None } else { self.ctx.known_ids.get(id) }
+            .or_else(|| self.ids.get(id))
+            .copied();
+        match earlier {
+            Some(at) => {
+                let file = self.ctx.sources.get(at.file as usize).map_or(self.ctx.name, String::as_str);
+                let reason = format!("duplicate employee_id: also at {file}:{}", at.line);
+                self.issue(line, field, cell, reason);
+            }
+            None => {
+                self.ids.insert(id.to_string(), SourceRef { file: self.ctx.index, line });
+            }
+        }
+    }
+
+    fn required<'t>(&mut self, cell: &'t str, field: usize, line: u64) -> &'t str {
+        let v = cell.trim();
+        if v.is_empty() {
+            self.issue(line, field, cell, "must not be blank".to_string());
+        }
+        v
+    }
+
+    fn money(&mut self, cell: &str, field: usize, line: u64) -> Option<Decimal> {
+        match parse_number(cell, self.mark) {
+            Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+                self.issue(line, field, cell, "must not be negative".to_string());
+                None
+            }
+            Ok(v) => Some(v),
+            Err(NumberError::Empty) => None,
+            Err(e) => {
+                self.issue(line, field, cell, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, cell: &str, field: usize, line: u64) -> Option<chrono::NaiveDate> {
+        if cell.trim().is_empty() {
+            return None;
+        }
+        match parse_date(cell, self.date_format) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.issue(line, field, cell, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn metric(&mut self, cell: &str, metric: usize, field: usize, line: u64) -> Option<Decimal> {
+        let skip = self.ctx.options.skip_bad_rows;
+        let stats = self.stats.get_mut(metric)?;
+        match parse_number(cell, self.mark) {
+            Ok(v) => {
+                stats.numeric += 1;
+                Some(v)
+            }
+            Err(NumberError::Empty) => Some(Decimal::ZERO),
+            Err(error) => {
+                if error.looks_numeric() {
+                    stats.numeric += 1;
+                } else {
+                    stats.text += 1;
+                    if stats.example.is_none() {
+                        stats.example = Some(shorten(cell.trim(), 40));
+                    }
+                }
+                if skip || stats.kept <= ISSUE_CAP {
+                    stats.kept += 1;
+                    self.pending.push(Pending {
+                        line,
+                        field,
+                        metric,
+                        employee: None,
+                        value: shorten(cell, VALUE_CHARS),
+                        error,
+                    });
+                } else {
+                    stats.unlisted += 1;
+                }
+                None
+            }
+        }
+    }
+
+    fn cells<'t>(&mut self, rec: &Record, text: &'t str, line: u64) -> Cells<'t> {
+        let mut cells = Cells::default();
+        self.values.clear();
+        self.values.resize(self.stats.len(), None);
+        for (field, column) in self.columns.iter().enumerate() {
+            let Some(cell) = rec.range(field).and_then(|r| text.get(r)) else {
+                continue;
+            };
+            match column.kind {
+                Kind::Id => {
+                    let id = self.required(cell, field, line);
+                    if !id.is_empty() {
+                        cells.id = Some((id, field, cell));
+                    }
+                }
+                Kind::Name => cells.name = self.required(cell, field, line),
+                Kind::Role => cells.role = self.required(cell, field, line),
+                Kind::Team => cells.team = cell.trim(),
+                Kind::Manager => cells.manager = cell.trim(),
+                Kind::Currency => match parse_currency(cell) {
+                    Ok(code) => cells.currency = code,
+                    Err(e) => self.issue(line, field, cell, e.to_string()),
+                },
+                Kind::BaseSalary => cells.base_salary = self.money(cell, field, line),
+                Kind::TargetIncentive => cells.target_incentive = self.money(cell, field, line),
+                Kind::Quota => cells.quota = self.money(cell, field, line),
+                Kind::StartDate => cells.start_date = self.date(cell, field, line),
+                Kind::EndDate => {
+                    cells.end_date = self.date(cell, field, line).map(|d| (d, field, cell));
+                }
+                Kind::Metric(m) => {
+                    let value = self.metric(cell, m, field, line);
+                    if let Some(slot) = self.values.get_mut(m) {
+                        *slot = value;
+                    }
+                }
+                Kind::Unnamed => {
+                    if !cell.trim().is_empty()
+                        && let Some(n) = self.unnamed_values.get_mut(field)
+                    {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+        if let (Some(start), Some((end, field, cell))) = (cells.start_date, cells.end_date)
+            && end < start
+        {
+            self.issue(line, field, cell, format!("end_date {end} is before start_date {start}"));
+        }
+        cells
+    }
+
+    fn finish(self, metrics: Vec<String>, used_mapping: Vec<bool>) -> FileResult {
+        let name = self.ctx.name;
+        let skip = self.ctx.options.skip_bad_rows;
+        let text: Vec<bool> = self.stats.iter().map(|s| s.text > s.numeric).collect();
+        let mut warnings = Vec::new();
+        for (m, stats) in self.stats.iter().enumerate() {
+            if text.get(m).copied().unwrap_or(false) {
+                let metric = metrics.get(m).map_or("?", String::as_str);
+                warnings.push(format!(
+                    "{name}: column `{metric}` is text; ignored ({} of {} values are not \
+                     numbers, e.g. {:?})",
+                    stats.text,
+                    stats.text + stats.numeric,
+                    stats.example.as_deref().unwrap_or("")
+                ));
+            }
+        }
+        for (field, count) in self.unnamed_values.iter().enumerate() {
+            if *count > 0 {
+                let header = self.columns.get(field).map_or("", |c| c.header.as_str());
+                warnings.push(format!(
+                    "{name}: column {} (header {header:?}) has no usable name, so its {count} \
+                     value(s) were ignored; rename the header or map it with a column mapping",
+                    field + 1
+                ));
+            }
+        }
+        let mut issues = self.definite;
+        let mut unlisted = self.definite_unlisted;
+        let mut remove = vec![false; if skip { self.employees.len() } else { 0 }];
+        for p in self.pending {
+            if text.get(p.metric).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(slot) = p.employee.and_then(|e| remove.get_mut(e)) {
+                *slot = true;
+            }
+            let column = metrics.get(p.metric).cloned().unwrap_or_default();
+            issues.push(Ordered {
+                line: p.line,
+                field: p.field,
+                issue: RowIssue {
+                    file: name.to_string(),
+                    line: p.line,
+                    column,
+                    value: p.value,
+                    reason: metric_reason(&p.error),
+                },
+            });
+        }
+        for (m, stats) in self.stats.iter().enumerate() {
+            if !text.get(m).copied().unwrap_or(true) {
+                unlisted += stats.unlisted;
+            }
+        }
+        issues.sort_by_key(|o| (o.line, o.field));
+        let mut employees = self.employees;
+        if remove.iter().any(|r| *r) {
+            let mut flags = remove.into_iter();
+            employees.retain(|_| !flags.next().unwrap_or(false));
+        }
+        FileResult {
+            employees,
+            metrics,
+            text,
+            ids: self.ids,
+            issues: issues.into_iter().map(|o| o.issue).collect(),
+            unlisted,
+            warnings,
+            used_mapping,
+            found: Found::Utf8,
+            replaced: false,
+        }
+    }
+}
+
+/// The reason for a bad metric cell, with how to fix it.
+fn metric_reason(error: &NumberError) -> String {
+    match error {
+        NumberError::NotANumber => "not a number (metric columns hold numbers; leave the cell empty for 0)".to_string(),
+        other => other.to_string(),
+    }
+}
