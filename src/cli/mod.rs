@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{self, Detail, PayoutReport, compare::Comparison};
-use crate::export::{self, ExportRequest, Template};
+use crate::export::{self, ExportRequest, GustoMatch, PayFrequency, PayrollSettings, Template};
 use crate::fsx::{self, Access, Overwrite};
 use crate::plan::{self, Plan};
 use crate::roster::{self, DecimalSeparator, HeaderMapping, ImportOptions, Roster};
@@ -50,7 +50,10 @@ pub enum Command {
         #[command(flatten)]
         out: OutArgs,
     },
-    /// Write the payroll file for a plan's payouts.
+    /// Write the payroll file for a plan's payouts, and its reconciliation next to it.
+    ///
+    /// --out may be a folder: the file then gets the template's default name (PRcccEPI.csv for
+    /// adp-wfn). The reconciliation goes to F.reconciliation.txt. See docs/payroll.md.
     Export {
         /// The plan file.
         #[arg(long, value_name = "P")]
@@ -63,12 +66,17 @@ pub enum Command {
         /// The payroll file to write.
         #[arg(long, value_name = "F")]
         out: PathBuf,
-        /// The payroll system's layout.
+        /// The payroll system's layout: generic, adp-wfn, adp-run, gusto, workday or paychex-flex.
         #[arg(long, default_value = "generic", value_name = "NAME")]
         template: String,
-        /// Replace the file if it exists.
+        /// Replace the file (and its reconciliation) if it exists.
         #[arg(long)]
         force: bool,
+        /// Check everything and print the reconciliation without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        payroll: PayrollArgs,
     },
     /// Compare plans on the same roster: totals, and who gains or loses.
     Compare {
@@ -95,6 +103,77 @@ pub enum Command {
         #[command(flatten)]
         out: OutArgs,
     },
+}
+
+/// The payroll system's settings (`carrot export`); each template reads only its own.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Payroll settings (docs/payroll.md)")]
+pub struct PayrollArgs {
+    /// adp-wfn: Co Code (2-3 letters or digits); adp-run: IID (1-15 letters or digits).
+    #[arg(long, value_name = "CODE")]
+    pub company_code: Option<String>,
+    /// adp-wfn: Batch ID (1-8 letters or digits).
+    #[arg(long, value_name = "ID")]
+    pub batch_id: Option<String>,
+    /// adp-wfn: file name used when --out is a folder; {co} company code, {batch}, {date} [default: PR{co}EPI.csv].
+    #[arg(long, value_name = "PATTERN")]
+    pub adp_file_name: Option<String>,
+    /// adp-run: pay frequency of the RUN payroll: W, B, S or M (or weekly, biweekly, ...).
+    #[arg(long, value_name = "W|B|S|M", value_parser = parse_pay_frequency)]
+    pub pay_frequency: Option<PayFrequency>,
+    /// adp-run: first day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub pay_period_start: Option<NaiveDate>,
+    /// adp-run: last day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub pay_period_end: Option<NaiveDate>,
+    /// adp-run: Separate Check number 0-9 (default: empty, RUN's default).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=9))]
+    pub separate_check: Option<u8>,
+    /// gusto: id writes gusto_employee_id from the roster's employee_id; name writes names only [default: id].
+    #[arg(long, value_name = "id|name", value_parser = parse_gusto_match)]
+    pub gusto_match: Option<GustoMatch>,
+    /// workday: one-time payment Reason, as configured in the tenant.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// workday: Effective Date (YYYY-MM-DD) [default: the pay date].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub effective_date: Option<NaiveDate>,
+    /// workday: write Send to Payroll = N instead of Y.
+    #[arg(long)]
+    pub no_send_to_payroll: bool,
+    /// paychex-flex: Client ID (1-8 letters or digits).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+}
+
+impl PayrollArgs {
+    /// The settings these flags give (defaults for the flags not given).
+    pub fn settings(&self) -> PayrollSettings {
+        let d = PayrollSettings::default();
+        PayrollSettings {
+            company_code: self.company_code.clone().unwrap_or(d.company_code),
+            batch_id: self.batch_id.clone().unwrap_or(d.batch_id),
+            adp_file_name: self.adp_file_name.clone().unwrap_or(d.adp_file_name),
+            pay_frequency: self.pay_frequency,
+            pay_period_start: self.pay_period_start,
+            pay_period_end: self.pay_period_end,
+            separate_check: self.separate_check,
+            gusto_match: self.gusto_match.unwrap_or(d.gusto_match),
+            reason: self.reason.clone().unwrap_or(d.reason),
+            effective_date: self.effective_date,
+            send_to_payroll: !self.no_send_to_payroll,
+            client_id: self.client_id.clone().unwrap_or(d.client_id),
+        }
+    }
+}
+
+fn parse_pay_frequency(s: &str) -> Result<PayFrequency, String> {
+    PayFrequency::parse(s).ok_or_else(|| format!("`{s}` is not a pay frequency: use W, B, S or M"))
+}
+
+fn parse_gusto_match(s: &str) -> Result<GustoMatch, String> {
+    GustoMatch::parse(s).ok_or_else(|| format!("`{s}` is not a way to match people: use id or name"))
 }
 
 /// Roles `gen-roster` can restrict itself to.
@@ -184,9 +263,16 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Validate { plans } => validate(&plans),
         Command::Payouts { plan, roster, format, out } => payouts(&plan, &roster, format, &out),
-        Command::Export { plan, roster, pay_date, out, template, force } => {
-            export_cmd(&plan, &roster, pay_date, &out, &template, force)
-        }
+        Command::Export { plan, roster, pay_date, out, template, force, dry_run, payroll } => export_cmd(&ExportArgs {
+            plan: &plan,
+            roster: &roster,
+            pay_date,
+            out: &out,
+            template: &template,
+            force,
+            dry_run,
+            settings: payroll.settings(),
+        }),
         Command::Compare { plans, roster, format } => compare(&plans, &roster, format),
         Command::GenRoster { people, seed, role, out } => gen_roster(people, seed, role, &out),
     }
@@ -231,12 +317,37 @@ fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
 /// Loads a plan and refuses it (listing every problem) when it has validation errors.
 pub fn load_valid_plan(path: &Path) -> anyhow::Result<Plan> {
     let plan = plan::load(path)?;
+    refuse_invalid(plan, path)
+}
+
+fn refuse_invalid(plan: Plan, path: &Path) -> anyhow::Result<Plan> {
     let errors: Vec<String> =
         plan::validate(&plan).iter().filter(|p| p.is_error()).map(|p| format!("\n  {p}")).collect();
     if !errors.is_empty() {
         return Err(anyhow!("{}: {} problem(s):{}", path.display(), errors.len(), errors.concat()));
     }
     Ok(plan)
+}
+
+/// Like [`load_valid_plan`], also returning the file's bytes exactly as parsed (their SHA-256 goes
+/// into the export's reconciliation).
+pub fn load_valid_plan_with_bytes(path: &Path) -> anyhow::Result<(Plan, Vec<u8>)> {
+    let invalid = |message: String| plan::PlanError::Invalid {
+        path: path.to_path_buf(),
+        problems: vec![plan::Problem::error("", message)],
+    };
+    let io_err = |source| plan::PlanError::Io { path: path.to_path_buf(), source };
+    let size = std::fs::metadata(path).map_err(io_err)?.len();
+    if size > plan::file::MAX_PLAN_BYTES {
+        let max = plan::file::MAX_PLAN_BYTES;
+        return Err(invalid(format!("the file is {size} bytes; a plan file is at most {max}")).into());
+    }
+    let bytes = std::fs::read(path).map_err(io_err)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        invalid(format!("the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8", e.valid_up_to()))
+    })?;
+    let plan = plan::parse(text).map_err(|problems| plan::PlanError::Invalid { path: path.to_path_buf(), problems })?;
+    Ok((refuse_invalid(plan, path)?, bytes))
 }
 
 /// Reads the rosters named on the command line, reporting skipped rows and warnings on stderr.
@@ -328,25 +439,57 @@ fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &Out
     Ok(ExitCode::SUCCESS)
 }
 
-#[expect(clippy::print_stdout, reason = "export prints its reconciliation")]
-fn export_cmd(
-    plan_path: &Path,
-    roster_args: &RosterArgs,
+/// What `carrot export` was asked to do.
+struct ExportArgs<'a> {
+    plan: &'a Path,
+    roster: &'a RosterArgs,
     pay_date: NaiveDate,
-    out: &Path,
-    template: &str,
+    out: &'a Path,
+    template: &'a str,
     force: bool,
-) -> anyhow::Result<ExitCode> {
-    let template = Template::parse(template).ok_or_else(|| {
-        anyhow!("unknown template `{template}`; the templates are {}", export::TEMPLATE_NAMES.join(", "))
+    dry_run: bool,
+    settings: PayrollSettings,
+}
+
+#[expect(clippy::print_stdout, clippy::print_stderr, reason = "export prints its reconciliation and warnings")]
+fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
+    let template = Template::parse(args.template).ok_or_else(|| {
+        anyhow!("unknown template `{}`; the templates are {}", args.template, export::TEMPLATE_NAMES.join(", "))
     })?;
-    let plan = load_valid_plan(plan_path)?;
-    let roster = load_rosters(roster_args)?;
+    for setting in args.settings.unused_for(template) {
+        eprintln!("warning: {} is not used by the {} template; ignored", setting.flag(), template.name());
+    }
+    let (plan, plan_bytes) = load_valid_plan_with_bytes(args.plan)?;
+    let roster = load_rosters(args.roster)?;
     let report = compute(&plan, &roster, Detail::AmountsOnly)?;
-    let request = ExportRequest { plan: &plan, report: &report, pay_date, template };
-    let overwrite = if force { Overwrite::Allow } else { Overwrite::Refuse };
-    let rec = export::write(&request, out, overwrite)?;
-    println!("wrote {} ({} template)", out.display(), template.name());
+    let path = if args.out.is_dir() {
+        args.out.join(template.default_file_name(&plan, args.pay_date, &args.settings))
+    } else {
+        args.out.to_path_buf()
+    };
+    let request = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: args.pay_date,
+        template,
+        settings: &args.settings,
+        plan_bytes: &plan_bytes,
+    };
+    let rec_path = export::reconciliation_path(&path);
+    let rec = if args.dry_run {
+        let (_, rec) = export::render(&request)?;
+        let exists = |p: &Path| if p.exists() { " (exists: needs --force)" } else { "" };
+        println!("dry run: nothing written ({} template)", template.name());
+        println!("would write {}{}", path.display(), exists(&path));
+        println!("would write {}{}", rec_path.display(), exists(&rec_path));
+        rec
+    } else {
+        let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
+        let rec = export::write_with_reconciliation(&request, &path, overwrite)?;
+        println!("wrote {} ({} template)", path.display(), template.name());
+        println!("wrote {}", rec_path.display());
+        rec
+    };
     print!("{}", output::reconciliation_text(&rec));
     Ok(ExitCode::SUCCESS)
 }

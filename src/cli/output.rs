@@ -249,13 +249,7 @@ fn signed(v: Decimal, dp: u32) -> String {
     if v > Decimal::ZERO { format!("+{}", money::grouped(v, dp)) } else { money::grouped(v, dp) }
 }
 
-/// The reconciliation summary printed by `export`.
+/// The reconciliation summary printed by `export` (the same text is written next to the file).
 pub fn reconciliation_text(rec: &Reconciliation) -> String {
-    let dp = rec.minor_units;
-    let mut s = format!("{} people, {} lines\n", rec.people, rec.lines);
-    for (code, total) in &rec.by_code {
-        s.push_str(&format!("  {code:<12} {:>16}\n", money::grouped(*total, dp)));
-    }
-    s.push_str(&format!("Grand total: {} {}\n", money::grouped(rec.total, dp), rec.currency));
-    s
+    rec.text()
 }

@@ -1,6 +1,6 @@
 //! The generic template: one row per employee and payout line (adjustments included).
 
-use super::{ExportRequest, PayrollLine, csv_writer, safe_text};
+use super::{ExportRequest, PayrollLine, Rendered, csv_writer, safe_text};
 use crate::money;
 
 /// The generic template's header.
@@ -17,7 +17,7 @@ pub const HEADER: [&str; 9] = [
 ];
 
 /// Renders the generic CSV.
-pub fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Vec<u8> {
+pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Rendered {
     let mut out = Vec::with_capacity(64 + lines.len() * 96);
     {
         let mut w = csv_writer(&mut out);
@@ -43,5 +43,8 @@ pub fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Vec<u8> {
         }
         w.flush().ok();
     }
-    out
+    let mut people: Vec<&str> = lines.iter().map(|l| l.employee_id).collect();
+    people.sort_unstable();
+    people.dedup();
+    Rendered { bytes: out, rows: lines.len(), people: people.len() }
 }

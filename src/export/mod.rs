@@ -1,26 +1,42 @@
 //! Payroll exports: the chosen plan's payouts as the file a payroll system imports.
 //!
 //! Rules for every template: money as plain numbers with `.` and exactly the currency's
-//! minor-unit digits, negatives with a leading `-`; ids as text (leading zeros survive); text
-//! cells that start with `=`, `+`, `-`, `@`, tab or carriage return are neutralised (a leading
-//! `'`) so a spreadsheet never runs them, while amount cells are never touched; each line's
-//! earning code comes from the plan, and a missing code is an error before anything is written.
-//! The same inputs give byte-identical files.
+//! minor-unit digits, negatives with a leading `-`; ids as text (leading zeros survive); no
+//! byte-order mark; CRLF line ends; text cells that start with `=`, `+`, `-`, `@`, tab or carriage
+//! return are neutralised (a leading `'`) so a spreadsheet never runs them, while amount cells are
+//! never touched; each line's earning code comes from the plan (`earning_codes[template]`, else
+//! `earning_code`), and a missing or malformed code, a missing setting or data the payroll system
+//! cannot take is an error before anything is written. The same inputs give byte-identical files.
+//!
+//! Every export comes with a [`Reconciliation`]: people, lines, total per earning code, grand
+//! total (equal to the payouts total to the cent) and the SHA-256 of the plan file.
+//! `docs/payroll.md` documents each layout.
 
+pub mod adp_run;
+pub mod adp_wfn;
 pub mod generic;
+pub mod gusto;
+pub mod paychex_flex;
+pub mod settings;
+pub mod workday;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use sha2::{Digest as _, Sha256};
+
+pub use settings::{DEFAULT_ADP_FILE_NAME, GustoMatch, PayFrequency, PayrollSettings, Setting, SettingProblem};
 
 use crate::engine::{LineKind, PayoutReport};
 use crate::fsx::{self, Access, Overwrite};
-use crate::plan::{EarningCodes, Plan};
+use crate::money;
+use crate::plan::{EarningCodes, Period, Plan, Track};
 
 /// The payroll templates, by the name used on the command line and in plan `earning_codes`.
-pub const TEMPLATE_NAMES: &[&str] = &["generic"];
+pub const TEMPLATE_NAMES: &[&str] = &["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"];
 
 /// A payroll file layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,16 +44,48 @@ pub enum Template {
     /// One row per employee and line: `employee_id, name, period_start, period_end, pay_date,
     /// earning_code, component, amount, currency`.
     Generic,
+    /// ADP Workforce Now paydata import (EPI): `Co Code, Batch ID, File #`, then `Earnings N
+    /// Code` / `Earnings N Amount` pairs; one row per employee.
+    AdpWfn,
+    /// ADP RUN time sheet import: `##GENERIC## V1.0`, a header, then one row per employee and
+    /// earnings code.
+    AdpRun,
+    /// Gusto payroll CSV upload: `first_name, last_name, gusto_employee_id` and one column per
+    /// Gusto earning type; one row per employee.
+    Gusto,
+    /// Workday one-time payment requests: one row per employee and one-time payment plan.
+    Workday,
+    /// Paychex Flex Standard Payroll Import: all 39 columns in their fixed order, one row per
+    /// worker and pay component.
+    PaychexFlex,
 }
 
 impl Template {
-    /// Every template.
-    pub const ALL: [Self; 1] = [Self::Generic];
+    /// Every template, in the order the app lists them.
+    pub const ALL: [Self; 6] =
+        [Self::Generic, Self::AdpWfn, Self::AdpRun, Self::Gusto, Self::Workday, Self::PaychexFlex];
 
-    /// The template's name.
+    /// The template's name (a stable contract: plan files and scripts use it).
     pub fn name(self) -> &'static str {
         match self {
             Self::Generic => "generic",
+            Self::AdpWfn => "adp-wfn",
+            Self::AdpRun => "adp-run",
+            Self::Gusto => "gusto",
+            Self::Workday => "workday",
+            Self::PaychexFlex => "paychex-flex",
+        }
+    }
+
+    /// A title for people: the payroll system and its import.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Generic => "Generic CSV (one row per payout line)",
+            Self::AdpWfn => "ADP Workforce Now: paydata import (EPI)",
+            Self::AdpRun => "ADP RUN: time sheet import",
+            Self::Gusto => "Gusto: payroll CSV upload (bonus / commission)",
+            Self::Workday => "Workday: one-time payment requests",
+            Self::PaychexFlex => "Paychex Flex: Standard Payroll Import (SPI)",
         }
     }
 
@@ -46,14 +94,42 @@ impl Template {
         Self::ALL.into_iter().find(|t| t.name() == name)
     }
 
-    /// The file name suggested when the user has not chosen one.
-    pub fn default_file_name(self, plan: &Plan, pay_date: NaiveDate) -> String {
+    /// The file name suggested when the user has not chosen one (and used when `--out` is a
+    /// folder). ADP Workforce Now uses [`PayrollSettings::adp_file_name`] (`PRcccEPI.csv` by
+    /// default); the others name the plan and the pay date.
+    pub fn default_file_name(self, plan: &Plan, pay_date: NaiveDate, settings: &PayrollSettings) -> String {
         let slug: String =
             plan.name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+        let slug = slug.trim_matches('_');
         match self {
-            Self::Generic => format!("payroll_{}_{pay_date}.csv", slug.trim_matches('_')),
+            Self::Generic => format!("payroll_{slug}_{pay_date}.csv"),
+            Self::AdpWfn => settings.adp_wfn_file_name(pay_date).unwrap_or_else(|_| {
+                // A bad pattern is reported by `PayrollSettings::check` before anything is written.
+                format!("adp_wfn_{slug}_{pay_date}.csv")
+            }),
+            Self::AdpRun => format!("adp_run_{slug}_{pay_date}.csv"),
+            Self::Gusto => format!("gusto_{slug}_{pay_date}.csv"),
+            Self::Workday => format!("workday_one_time_payments_{slug}_{pay_date}.csv"),
+            Self::PaychexFlex => format!("paychex_spi_{slug}_{pay_date}.csv"),
         }
     }
+
+    /// Whether the layout can carry a negative amount per earning code. Where it cannot, a
+    /// person whose lines net to a negative amount for a code is refused before writing.
+    pub fn allows_negative(self) -> bool {
+        !matches!(self, Self::Gusto | Self::Workday)
+    }
+}
+
+/// How many problems an error message lists before saying how many more there are.
+const LISTED: usize = 12;
+
+fn problem_list(problems: &[String]) -> String {
+    let mut s: String = problems.iter().take(LISTED).map(|p| format!("\n  {p}")).collect();
+    if problems.len() > LISTED {
+        let _ = write!(s, "\n  ... and {} more", problems.len() - LISTED);
+    }
+    s
 }
 
 /// Why an export was refused. Nothing is written in any of these cases.
@@ -66,6 +142,31 @@ pub enum ExportError {
         template: String,
         /// `track.component` of each line without a code.
         missing: Vec<String>,
+    },
+    /// Earning codes the payroll system would refuse (e.g. an ADP code longer than 2
+    /// characters, a Gusto column Gusto does not have).
+    #[error("earning codes the {template} template cannot use:{}", problem_list(problems))]
+    InvalidEarningCodes {
+        /// The template.
+        template: String,
+        /// One message per code: the component, the code, what is allowed.
+        problems: Vec<String>,
+    },
+    /// Missing or malformed template settings.
+    #[error("the {template} template needs settings:{}", problem_list(&problems.iter().map(ToString::to_string).collect::<Vec<_>>()))]
+    Settings {
+        /// The template.
+        template: String,
+        /// Every problem, each naming the setting and its flag.
+        problems: Vec<SettingProblem>,
+    },
+    /// Payout data the payroll system cannot take (ids, names, negative amounts).
+    #[error("the {template} file cannot be written:{}", problem_list(problems))]
+    Data {
+        /// The template.
+        template: String,
+        /// One message per person or value at fault.
+        problems: Vec<String>,
     },
     /// Some people could not be computed; exporting would silently pay them nothing.
     #[error(
@@ -88,10 +189,25 @@ pub enum ExportError {
 /// What an export writes, for reconciliation with `carrot payouts`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reconciliation {
-    /// People with at least one row.
+    /// The template's name.
+    pub template: String,
+    /// The plan's name.
+    pub plan: String,
+    /// The plan period (`None` only for a default value).
+    pub period: Option<Period>,
+    /// The pay date of the export.
+    pub pay_date: Option<NaiveDate>,
+    /// SHA-256 of the plan file's bytes, lowercase hex.
+    pub plan_sha256: String,
+    /// People with at least one payout line (zero amounts included).
     pub people: usize,
-    /// Payout lines written.
+    /// People with at least one row in the file (templates that leave zero amounts blank have
+    /// no row for someone with nothing to pay).
+    pub people_in_file: usize,
+    /// Payout lines exported.
     pub lines: usize,
+    /// Data rows in the file (header rows not counted).
+    pub rows: usize,
     /// Total per earning code.
     pub by_code: BTreeMap<String, Decimal>,
     /// Sum of every line written; equals the payouts total to the cent.
@@ -102,6 +218,31 @@ pub struct Reconciliation {
     pub minor_units: u32,
 }
 
+impl Reconciliation {
+    /// The summary shown by `carrot export` and written next to the file.
+    pub fn text(&self) -> String {
+        let dp = self.minor_units;
+        let mut s = String::new();
+        let _ = writeln!(s, "Payroll export reconciliation ({} template)", self.template);
+        let period = self.period.map(|p| format!(", {} to {}", p.start, p.end)).unwrap_or_default();
+        let _ = writeln!(s, "Plan: {}{period}", self.plan);
+        let _ = writeln!(s, "Plan file SHA-256: {}", self.plan_sha256);
+        if let Some(d) = self.pay_date {
+            let _ = writeln!(s, "Pay date: {d}");
+        }
+        let _ = writeln!(s, "People: {} with payout lines, {} in the file", self.people, self.people_in_file);
+        let _ = writeln!(s, "Lines: {} payout lines in {} file rows", self.lines, self.rows);
+        let _ = writeln!(s, "Total per earning code:");
+        let width = self.by_code.values().map(|v| money::grouped(*v, dp).chars().count()).max().unwrap_or(0).max(12);
+        let code_width = self.by_code.keys().map(|k| k.chars().count()).max().unwrap_or(0).max(8);
+        for (code, total) in &self.by_code {
+            let _ = writeln!(s, "  {code:<code_width$}  {:>width$}", money::grouped(*total, dp));
+        }
+        let _ = writeln!(s, "Grand total: {} {}", money::grouped(self.total, dp), self.currency);
+        s
+    }
+}
+
 /// A payout line ready for a payroll file: who, what code, how much.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayrollLine<'a> {
@@ -109,6 +250,8 @@ pub struct PayrollLine<'a> {
     pub employee_id: &'a str,
     /// Name.
     pub name: &'a str,
+    /// Role (the track that paid the line).
+    pub role: &'a str,
     /// Component id or adjustment.
     pub component: &'a str,
     /// Line kind.
@@ -117,6 +260,23 @@ pub struct PayrollLine<'a> {
     pub code: &'a str,
     /// Amount (rounded).
     pub amount: Decimal,
+}
+
+impl PayrollLine<'_> {
+    /// `role.component` (or `role.cap` / `role.guarantee`), as messages name lines.
+    pub fn what(&self) -> String {
+        match self.kind {
+            LineKind::CapAdjustment => format!("{}.cap", self.role),
+            LineKind::GuaranteeAdjustment => format!("{}.guarantee", self.role),
+            _ => format!("{}.{}", self.role, self.component),
+        }
+    }
+}
+
+/// The plan's track for a role: the exact key, else the one equal ignoring case (the engine
+/// matches roles to tracks ignoring case).
+fn track_for<'a>(plan: &'a Plan, role: &str) -> Option<&'a Track> {
+    plan.tracks.get(role).or_else(|| plan.tracks.iter().find(|(k, _)| k.eq_ignore_ascii_case(role)).map(|(_, t)| t))
 }
 
 /// Resolves every line's earning code for `template`; refuses (listing all) when any is missing,
@@ -133,7 +293,7 @@ pub fn payroll_lines<'a>(
     }
     let name = template.name();
     let code_of = |role: &str, component: &str, kind: LineKind| -> Option<&'a str> {
-        let track = plan.tracks.get(role)?;
+        let track = track_for(plan, role)?;
         let codes: EarningCodes<'a> = match kind {
             LineKind::CapAdjustment => track.cap.as_ref().or(plan.cap.as_ref())?.codes(),
             LineKind::GuaranteeAdjustment => track.guarantee.as_ref().or(plan.guarantee.as_ref())?.codes(),
@@ -145,21 +305,19 @@ pub fn payroll_lines<'a>(
     let mut lines = Vec::new();
     for e in &report.employees {
         for l in &e.lines {
+            let line = PayrollLine {
+                employee_id: &e.employee_id,
+                name: &e.name,
+                role: &e.role,
+                component: &l.component,
+                kind: l.kind,
+                code: "",
+                amount: l.amount,
+            };
             match code_of(&e.role, &l.component, l.kind) {
-                Some(code) => lines.push(PayrollLine {
-                    employee_id: &e.employee_id,
-                    name: &e.name,
-                    component: &l.component,
-                    kind: l.kind,
-                    code,
-                    amount: l.amount,
-                }),
+                Some(code) => lines.push(PayrollLine { code, ..line }),
                 None => {
-                    let what = match l.kind {
-                        LineKind::CapAdjustment => format!("{}.cap", e.role),
-                        LineKind::GuaranteeAdjustment => format!("{}.guarantee", e.role),
-                        _ => format!("{}.{}", e.role, l.component),
-                    };
+                    let what = line.what();
                     if !missing.contains(&what) {
                         missing.push(what);
                     }
@@ -173,9 +331,144 @@ pub fn payroll_lines<'a>(
     Ok(lines)
 }
 
+/// Gusto's own earning columns that an incentive payout may go to (custom earning types cannot
+/// be uploaded by CSV; hours, reimbursements and owner's draws are not incentive pay).
+pub const GUSTO_EARNINGS: &[&str] = &["bonus", "commission", "paycheck_tips", "cash_tips", "correction_payment"];
+
+/// Why `code` cannot be used as an earning code in `template` (`None`: it can).
+pub fn code_problem(template: Template, code: &str) -> Option<String> {
+    match template {
+        Template::Generic => None,
+        Template::AdpWfn => {
+            let ok_chars = (1..=2).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            let numeric_ok = match code.parse::<u32>() {
+                Ok(n) => n <= 79 && ![40, 50, 60, 61].contains(&n),
+                Err(_) => true,
+            };
+            (!(ok_chars && numeric_ok)).then(|| {
+                format!("`{code}` is not an ADP Workforce Now earnings code: use 1–2 capital letters or digits (numbers 0–79 except 40, 50, 60, 61), e.g. \"C\"")
+            })
+        }
+        Template::AdpRun => (!((1..=10).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric())))
+            .then(|| format!("`{code}` is not an ADP RUN earnings code: use the code set up in RUN, 1–10 letters or digits, e.g. \"BONUS\"")),
+        Template::Gusto => (!GUSTO_EARNINGS.contains(&code)).then(|| {
+            format!(
+                "`{code}` is not one of Gusto's earning columns ({}); Gusto's CSV upload takes no custom earning types",
+                GUSTO_EARNINGS.join(", ")
+            )
+        }),
+        Template::Workday => (code.trim().is_empty() || code.chars().any(char::is_control))
+            .then(|| format!("`{code}` is not a Workday one-time payment plan: use the plan's name as set up in Workday")),
+        Template::PaychexFlex => {
+            let ok = (1..=20).contains(&code.chars().count())
+                && code.trim() == code
+                && !code.chars().any(|c| c.is_control() || c == ',' || c == '"');
+            (!ok).then(|| {
+                format!("`{code}` is not a Paychex pay component: use the earning's name as set up in Paychex Flex, at most 20 characters, without commas or quotes, e.g. \"Bonus\"")
+            })
+        }
+    }
+}
+
+/// Every earning code in `plan` that `template` cannot use, as `track.component: why` (codes
+/// missing altogether are reported by [`payroll_lines`] for the lines that need them).
+pub fn code_problems(plan: &Plan, template: Template) -> Vec<String> {
+    let name = template.name();
+    let mut problems = Vec::new();
+    let mut check = |what: String, codes: EarningCodes<'_>| {
+        if let Some(code) = codes.for_template(name)
+            && let Some(why) = code_problem(template, code)
+        {
+            let source = if codes.per_template.contains_key(name) {
+                format!("earning_codes.{name}")
+            } else {
+                "earning_code".to_owned()
+            };
+            problems.push(format!("{what}: {why} (from {source}; set \"earning_codes\": {{\"{name}\": ...}})"));
+        }
+    };
+    for (role, track) in &plan.tracks {
+        for c in &track.components {
+            if let Some(codes) = c.codes() {
+                check(format!("{role}.{}", c.id()), codes);
+            }
+        }
+        if let Some(cap) = &track.cap {
+            check(format!("{role}.cap"), cap.codes());
+        }
+        if let Some(g) = &track.guarantee {
+            check(format!("{role}.guarantee"), g.codes());
+        }
+    }
+    if let Some(cap) = &plan.cap {
+        check("cap".to_owned(), cap.codes());
+    }
+    if let Some(g) = &plan.guarantee {
+        check("guarantee".to_owned(), g.codes());
+    }
+    problems
+}
+
+/// One person's amounts per earning code, codes in the order their first line appears.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonTotals<'a> {
+    /// Employee id.
+    pub employee_id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// `(code, sum of the person's lines with that code)`.
+    pub codes: Vec<(&'a str, Decimal)>,
+}
+
+/// Combines each person's lines by earning code (sum per code), people in report order.
+pub fn per_person<'a>(lines: &[PayrollLine<'a>]) -> Vec<PersonTotals<'a>> {
+    let mut people: Vec<PersonTotals<'a>> = Vec::new();
+    for l in lines {
+        let person = match people.last_mut() {
+            Some(p) if p.employee_id == l.employee_id => p,
+            _ => {
+                people.push(PersonTotals { employee_id: l.employee_id, name: l.name, codes: Vec::new() });
+                match people.last_mut() {
+                    Some(p) => p,
+                    None => continue,
+                }
+            }
+        };
+        match person.codes.iter_mut().find(|(c, _)| *c == l.code) {
+            Some((_, sum)) => *sum += l.amount,
+            None => person.codes.push((l.code, l.amount)),
+        }
+    }
+    people
+}
+
+/// For templates that cannot carry negative amounts: every person and code whose lines net to
+/// less than zero.
+pub(crate) fn negative_problems(people: &[PersonTotals<'_>], template: Template, minor_units: u32) -> Vec<String> {
+    let name = template.name();
+    let mut problems = Vec::new();
+    for p in people {
+        for (code, amount) in &p.codes {
+            if amount.is_sign_negative() && !amount.is_zero() {
+                problems.push(format!(
+                    "{} ({}): `{code}` nets to {}; {name} cannot take a negative amount. Map the adjustment that \
+                     reduces it to the same code as the lines it reduces (\"earning_codes\": {{\"{name}\": ...}}), \
+                     or settle it outside this file",
+                    p.employee_id,
+                    p.name,
+                    money::fixed(*amount, minor_units)
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// Sums what a set of payroll lines pays.
 pub fn reconcile(lines: &[PayrollLine<'_>], report: &PayoutReport) -> Reconciliation {
     let mut rec = Reconciliation {
+        plan: report.plan.clone(),
+        period: Some(report.period),
         currency: report.currency.clone(),
         minor_units: report.minor_units,
         ..Reconciliation::default()
@@ -191,6 +484,16 @@ pub fn reconcile(lines: &[PayrollLine<'_>], report: &PayoutReport) -> Reconcilia
     rec
 }
 
+/// SHA-256 of a plan file's bytes, lowercase hex.
+pub fn plan_sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
 /// What to export.
 #[derive(Clone, Copy, Debug)]
 pub struct ExportRequest<'a> {
@@ -202,16 +505,54 @@ pub struct ExportRequest<'a> {
     pub pay_date: NaiveDate,
     /// The layout.
     pub template: Template,
+    /// The payroll system's settings (company code, batch id, ...); see
+    /// [`PayrollSettings::used_by`].
+    pub settings: &'a PayrollSettings,
+    /// The plan file's bytes as loaded, hashed into the reconciliation. For a plan that was
+    /// never saved, pass `plan::to_json(plan).as_bytes()`.
+    pub plan_bytes: &'a [u8],
 }
 
-/// Renders the file in memory, with its reconciliation. Nothing is written.
+/// A template's output: the bytes and what they hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Rendered {
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Data rows (header rows not counted).
+    pub rows: usize,
+    /// Distinct people with a row.
+    pub people: usize,
+}
+
+/// Checks everything that can stop an export (settings, people in error, earning codes, data
+/// the payroll system cannot take), then renders the file in memory with its reconciliation.
+/// Nothing is written.
 pub fn render(req: &ExportRequest<'_>) -> Result<(Vec<u8>, Reconciliation), ExportError> {
-    let lines = payroll_lines(req.plan, req.report, req.template)?;
-    let rec = reconcile(&lines, req.report);
-    let bytes = match req.template {
+    let template = req.template;
+    let setting_problems = req.settings.check(template);
+    if !setting_problems.is_empty() {
+        return Err(ExportError::Settings { template: template.name().to_owned(), problems: setting_problems });
+    }
+    let lines = payroll_lines(req.plan, req.report, template)?;
+    let code_problems = code_problems(req.plan, template);
+    if !code_problems.is_empty() {
+        return Err(ExportError::InvalidEarningCodes { template: template.name().to_owned(), problems: code_problems });
+    }
+    let rendered = match template {
         Template::Generic => generic::render(req, &lines),
+        Template::AdpWfn => adp_wfn::render(req, &lines)?,
+        Template::AdpRun => adp_run::render(req, &lines)?,
+        Template::Gusto => gusto::render(req, &lines)?,
+        Template::Workday => workday::render(req, &lines)?,
+        Template::PaychexFlex => paychex_flex::render(req, &lines)?,
     };
-    Ok((bytes, rec))
+    let mut rec = reconcile(&lines, req.report);
+    rec.template = template.name().to_owned();
+    rec.pay_date = Some(req.pay_date);
+    rec.plan_sha256 = plan_sha256(req.plan_bytes);
+    rec.rows = rendered.rows;
+    rec.people_in_file = rendered.people;
+    Ok((rendered.bytes, rec))
 }
 
 /// Renders and writes the file atomically, readable by the owner only. With
@@ -219,6 +560,35 @@ pub fn render(req: &ExportRequest<'_>) -> Result<(Vec<u8>, Reconciliation), Expo
 pub fn write(req: &ExportRequest<'_>, path: &Path, overwrite: Overwrite) -> Result<Reconciliation, ExportError> {
     let (bytes, rec) = render(req)?;
     fsx::write_atomic(path, &bytes, overwrite, Access::Private)?;
+    Ok(rec)
+}
+
+/// Where the reconciliation of the export at `path` is written: `<file>.reconciliation.txt`.
+pub fn reconciliation_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".reconciliation.txt");
+    path.with_file_name(name)
+}
+
+/// Renders and writes the file and its reconciliation summary
+/// ([`reconciliation_path`]), both atomically and readable by the owner only. With
+/// [`Overwrite::Refuse`], if either file exists nothing is written.
+pub fn write_with_reconciliation(
+    req: &ExportRequest<'_>,
+    path: &Path,
+    overwrite: Overwrite,
+) -> Result<Reconciliation, ExportError> {
+    let (bytes, rec) = render(req)?;
+    let rec_path = reconciliation_path(path);
+    if overwrite == Overwrite::Refuse {
+        for p in [path, rec_path.as_path()] {
+            if p.exists() {
+                return Err(fsx::WriteError::Exists { path: p.to_path_buf() }.into());
+            }
+        }
+    }
+    fsx::write_atomic(path, &bytes, overwrite, Access::Private)?;
+    fsx::write_atomic(&rec_path, rec.text().as_bytes(), overwrite, Access::Private)?;
     Ok(rec)
 }
 
@@ -236,17 +606,28 @@ pub(crate) fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
     csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_neutralised_and_others_untouched() {
-        for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(safe_text(bad).starts_with('\''), "{bad:?}");
+/// Writes records into a buffer with [`csv_writer`]. Writing into a `Vec` cannot fail for I/O
+/// reasons; any other CSV error (rows of different lengths) is a bug and is reported rather than
+/// dropping a row.
+pub(crate) fn csv_bytes<R, I, F>(template: Template, rows: R) -> Result<Vec<u8>, ExportError>
+where
+    R: IntoIterator<Item = I>,
+    I: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
+    let mut out = Vec::new();
+    {
+        let mut w = csv_writer(&mut out);
+        let fail = |e: &dyn std::fmt::Display| {
+            ExportError::Unsupported(format!("internal error writing the {} file: {e}", template.name()))
+        };
+        for row in rows {
+            w.write_record(row).map_err(|e| fail(&e))?;
         }
-        for ok in ["Zoë Müller", "000417", "O'Brien", ""] {
-            assert_eq!(safe_text(ok), ok);
-        }
+        w.flush().map_err(|e| fail(&e))?;
     }
+    Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

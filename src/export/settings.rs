@@ -1,0 +1,600 @@
+//! The settings a payroll template needs besides the plan and its payouts: company code, batch
+//! id, pay frequency and so on. They belong to the payroll system, not to the plan, so they are
+//! never stored in a plan file; the CLI fills them from `carrot export` flags and the app from its
+//! export dialog.
+//!
+//! Every setting is a [`Setting`] with its field name, its CLI flag, a label and a help text, and
+//! [`PayrollSettings::required_for`] / [`PayrollSettings::used_by`] say which ones a template
+//! needs. [`PayrollSettings::check`] reports every missing or malformed setting (naming the
+//! setting and the flag that sets it) before anything is written.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::Template;
+
+/// The default ADP Workforce Now file name pattern: `PR` + company code + `EPI.csv`.
+pub const DEFAULT_ADP_FILE_NAME: &str = "PR{co}EPI.csv";
+
+/// The payroll-system settings of an export. Which ones a template reads is given by
+/// [`PayrollSettings::used_by`]; the others are ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PayrollSettings {
+    /// ADP company code. `adp-wfn`: the `Co Code` column, 2–3 letters or digits (e.g. `ABC`),
+    /// also used in the default file name. `adp-run`: the `IID` column, 1–15 letters or digits.
+    /// Flag `--company-code`.
+    pub company_code: String,
+    /// ADP Workforce Now `Batch ID`: 1–8 letters or digits naming the batch in ADP's paydata
+    /// screen (e.g. `INC0926`). Flag `--batch-id`.
+    pub batch_id: String,
+    /// ADP Workforce Now default file name, used when `--out` is a folder. `{co}` is replaced by
+    /// the company code (a 2-character code is padded with `_` to 3), `{batch}` by the batch id
+    /// and `{date}` by the pay date as `YYYYMMDD`. Default `PR{co}EPI.csv`. Flag
+    /// `--adp-file-name`.
+    pub adp_file_name: String,
+    /// ADP RUN pay frequency of the payroll the file goes into (one per file). Flag
+    /// `--pay-frequency` (`W`, `B`, `S` or `M`).
+    pub pay_frequency: Option<PayFrequency>,
+    /// ADP RUN pay period start: must match the first day of RUN's next payroll. Written as
+    /// `MM/DD/YYYY`. Flag `--pay-period-start`.
+    pub pay_period_start: Option<NaiveDate>,
+    /// ADP RUN pay period end: must match the last day of RUN's next payroll. Written as
+    /// `MM/DD/YYYY`. Flag `--pay-period-end`.
+    pub pay_period_end: Option<NaiveDate>,
+    /// ADP RUN `Separate Check` number, 0–9 (e.g. `1` pays the incentives on a check of their
+    /// own). Empty leaves RUN's default. Flag `--separate-check`.
+    pub separate_check: Option<u8>,
+    /// Gusto: how people are matched. `EmployeeId` writes the roster's `employee_id` as
+    /// `gusto_employee_id` (the roster must carry Gusto's ids); `Name` writes names only (two
+    /// people with the same name are then refused). Flag `--gusto-match` (`id` or `name`).
+    pub gusto_match: GustoMatch,
+    /// Workday one-time payment `Reason`, exactly as configured in the tenant (e.g.
+    /// `Request One-Time Payment > Commission`). Flag `--reason`.
+    pub reason: String,
+    /// Workday `Effective Date`; empty means the pay date. Flag `--effective-date`.
+    pub effective_date: Option<NaiveDate>,
+    /// Workday `Send to Payroll`: `Y` when true (default), `N` when false. Flag
+    /// `--no-send-to-payroll` sets it to false.
+    pub send_to_payroll: bool,
+    /// Paychex Flex `Client ID` (column A): the company's 1–8 letters or digits. Flag
+    /// `--client-id`.
+    pub client_id: String,
+}
+
+impl Default for PayrollSettings {
+    fn default() -> Self {
+        Self {
+            company_code: String::new(),
+            batch_id: String::new(),
+            adp_file_name: DEFAULT_ADP_FILE_NAME.to_owned(),
+            pay_frequency: None,
+            pay_period_start: None,
+            pay_period_end: None,
+            separate_check: None,
+            gusto_match: GustoMatch::default(),
+            reason: String::new(),
+            effective_date: None,
+            send_to_payroll: true,
+            client_id: String::new(),
+        }
+    }
+}
+
+/// ADP RUN pay frequencies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayFrequency {
+    /// Every week (`W`).
+    Weekly,
+    /// Every two weeks (`B`).
+    Biweekly,
+    /// Twice a month (`S`).
+    Semimonthly,
+    /// Once a month (`M`).
+    Monthly,
+}
+
+impl PayFrequency {
+    /// Every frequency.
+    pub const ALL: [Self; 4] = [Self::Weekly, Self::Biweekly, Self::Semimonthly, Self::Monthly];
+
+    /// The one-letter code written in the file.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Weekly => "W",
+            Self::Biweekly => "B",
+            Self::Semimonthly => "S",
+            Self::Monthly => "M",
+        }
+    }
+
+    /// The name in words (also accepted by [`PayFrequency::parse`]).
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Weekly => "weekly",
+            Self::Biweekly => "biweekly",
+            Self::Semimonthly => "semimonthly",
+            Self::Monthly => "monthly",
+        }
+    }
+
+    /// Parses a code (`B`) or a word (`biweekly`), ignoring case.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|f| f.code().eq_ignore_ascii_case(s) || f.word().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for PayFrequency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// How a Gusto file identifies people.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GustoMatch {
+    /// Names plus `gusto_employee_id` = the roster's `employee_id`.
+    #[default]
+    EmployeeId,
+    /// Names only (`first_name`, `last_name`).
+    Name,
+}
+
+impl GustoMatch {
+    /// Parses `id` / `employee-id` or `name`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "id" | "employee-id" | "employee_id" | "gusto_employee_id" => Some(Self::EmployeeId),
+            "name" | "names" => Some(Self::Name),
+            _ => None,
+        }
+    }
+}
+
+/// One payroll setting: what the app's dialog shows and what the CLI flag is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Setting {
+    /// [`PayrollSettings::company_code`].
+    CompanyCode,
+    /// [`PayrollSettings::batch_id`].
+    BatchId,
+    /// [`PayrollSettings::adp_file_name`].
+    AdpFileName,
+    /// [`PayrollSettings::pay_frequency`].
+    PayFrequency,
+    /// [`PayrollSettings::pay_period_start`].
+    PayPeriodStart,
+    /// [`PayrollSettings::pay_period_end`].
+    PayPeriodEnd,
+    /// [`PayrollSettings::separate_check`].
+    SeparateCheck,
+    /// [`PayrollSettings::gusto_match`].
+    GustoMatch,
+    /// [`PayrollSettings::reason`].
+    Reason,
+    /// [`PayrollSettings::effective_date`].
+    EffectiveDate,
+    /// [`PayrollSettings::send_to_payroll`].
+    SendToPayroll,
+    /// [`PayrollSettings::client_id`].
+    ClientId,
+}
+
+impl Setting {
+    /// Every setting, in the order a dialog shows them.
+    pub const ALL: [Self; 12] = [
+        Self::CompanyCode,
+        Self::BatchId,
+        Self::AdpFileName,
+        Self::PayFrequency,
+        Self::PayPeriodStart,
+        Self::PayPeriodEnd,
+        Self::SeparateCheck,
+        Self::GustoMatch,
+        Self::Reason,
+        Self::EffectiveDate,
+        Self::SendToPayroll,
+        Self::ClientId,
+    ];
+
+    /// The field name in [`PayrollSettings`] (and in its JSON form).
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::CompanyCode => "company_code",
+            Self::BatchId => "batch_id",
+            Self::AdpFileName => "adp_file_name",
+            Self::PayFrequency => "pay_frequency",
+            Self::PayPeriodStart => "pay_period_start",
+            Self::PayPeriodEnd => "pay_period_end",
+            Self::SeparateCheck => "separate_check",
+            Self::GustoMatch => "gusto_match",
+            Self::Reason => "reason",
+            Self::EffectiveDate => "effective_date",
+            Self::SendToPayroll => "send_to_payroll",
+            Self::ClientId => "client_id",
+        }
+    }
+
+    /// The `carrot export` flag that sets it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Self::CompanyCode => "--company-code",
+            Self::BatchId => "--batch-id",
+            Self::AdpFileName => "--adp-file-name",
+            Self::PayFrequency => "--pay-frequency",
+            Self::PayPeriodStart => "--pay-period-start",
+            Self::PayPeriodEnd => "--pay-period-end",
+            Self::SeparateCheck => "--separate-check",
+            Self::GustoMatch => "--gusto-match",
+            Self::Reason => "--reason",
+            Self::EffectiveDate => "--effective-date",
+            Self::SendToPayroll => "--no-send-to-payroll",
+            Self::ClientId => "--client-id",
+        }
+    }
+
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CompanyCode => "Company code",
+            Self::BatchId => "Batch ID",
+            Self::AdpFileName => "File name",
+            Self::PayFrequency => "Pay frequency",
+            Self::PayPeriodStart => "Pay period start",
+            Self::PayPeriodEnd => "Pay period end",
+            Self::SeparateCheck => "Separate check",
+            Self::GustoMatch => "Match people by",
+            Self::Reason => "Reason",
+            Self::EffectiveDate => "Effective date",
+            Self::SendToPayroll => "Send to payroll",
+            Self::ClientId => "Client ID",
+        }
+    }
+
+    /// What to enter, in a sentence.
+    pub fn help(self) -> &'static str {
+        match self {
+            Self::CompanyCode => {
+                "ADP company code: Co Code for Workforce Now (2–3 letters or digits), IID for RUN (1–15)"
+            }
+            Self::BatchId => "ADP Workforce Now batch id, 1–8 letters or digits",
+            Self::AdpFileName => {
+                "file name when exporting to a folder; {co} company code, {batch} batch id, {date} pay date"
+            }
+            Self::PayFrequency => "ADP RUN pay frequency: W weekly, B biweekly, S semimonthly, M monthly",
+            Self::PayPeriodStart => "first day of RUN's next payroll period (YYYY-MM-DD)",
+            Self::PayPeriodEnd => "last day of RUN's next payroll period (YYYY-MM-DD)",
+            Self::SeparateCheck => "ADP RUN separate check number 0–9; empty for RUN's default",
+            Self::GustoMatch => "id: write gusto_employee_id from the roster's employee_id; name: names only",
+            Self::Reason => "Workday one-time payment reason, as configured in the tenant",
+            Self::EffectiveDate => "Workday effective date (YYYY-MM-DD); empty for the pay date",
+            Self::SendToPayroll => "Workday Send to Payroll (Y/N)",
+            Self::ClientId => "Paychex Flex client id, 1–8 letters or digits",
+        }
+    }
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.label().to_lowercase(), self.flag())
+    }
+}
+
+/// A missing or malformed setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingProblem {
+    /// Which setting.
+    pub setting: Setting,
+    /// What is wrong and what to enter.
+    pub message: String,
+}
+
+impl fmt::Display for SettingProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.setting, self.message)
+    }
+}
+
+fn is_code(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+impl PayrollSettings {
+    /// The settings a template cannot do without.
+    pub fn required_for(template: Template) -> &'static [Setting] {
+        match template {
+            Template::Generic | Template::Gusto => &[],
+            Template::AdpWfn => &[Setting::CompanyCode, Setting::BatchId],
+            Template::AdpRun => {
+                &[Setting::CompanyCode, Setting::PayFrequency, Setting::PayPeriodStart, Setting::PayPeriodEnd]
+            }
+            Template::Workday => &[Setting::Reason],
+            Template::PaychexFlex => &[Setting::ClientId],
+        }
+    }
+
+    /// Every setting a template reads, required first, then optional ones.
+    pub fn used_by(template: Template) -> &'static [Setting] {
+        match template {
+            Template::Generic => &[],
+            Template::AdpWfn => &[Setting::CompanyCode, Setting::BatchId, Setting::AdpFileName],
+            Template::AdpRun => &[
+                Setting::CompanyCode,
+                Setting::PayFrequency,
+                Setting::PayPeriodStart,
+                Setting::PayPeriodEnd,
+                Setting::SeparateCheck,
+            ],
+            Template::Gusto => &[Setting::GustoMatch],
+            Template::Workday => &[Setting::Reason, Setting::EffectiveDate, Setting::SendToPayroll],
+            Template::PaychexFlex => &[Setting::ClientId],
+        }
+    }
+
+    /// Whether a setting differs from its default (i.e. someone set it).
+    pub fn is_set(&self, setting: Setting) -> bool {
+        let d = Self::default();
+        match setting {
+            Setting::CompanyCode => self.company_code != d.company_code,
+            Setting::BatchId => self.batch_id != d.batch_id,
+            Setting::AdpFileName => self.adp_file_name != d.adp_file_name,
+            Setting::PayFrequency => self.pay_frequency.is_some(),
+            Setting::PayPeriodStart => self.pay_period_start.is_some(),
+            Setting::PayPeriodEnd => self.pay_period_end.is_some(),
+            Setting::SeparateCheck => self.separate_check.is_some(),
+            Setting::GustoMatch => self.gusto_match != d.gusto_match,
+            Setting::Reason => self.reason != d.reason,
+            Setting::EffectiveDate => self.effective_date.is_some(),
+            Setting::SendToPayroll => self.send_to_payroll != d.send_to_payroll,
+            Setting::ClientId => self.client_id != d.client_id,
+        }
+    }
+
+    /// Settings that were set but that `template` does not read (worth a warning: perhaps the
+    /// wrong template was chosen).
+    pub fn unused_for(&self, template: Template) -> Vec<Setting> {
+        Setting::ALL.into_iter().filter(|s| self.is_set(*s) && !Self::used_by(template).contains(s)).collect()
+    }
+
+    /// Every problem with the settings `template` reads: missing required ones and malformed
+    /// values. Empty when the export can go ahead.
+    pub fn check(&self, template: Template) -> Vec<SettingProblem> {
+        let mut problems = Vec::new();
+        let mut problem = |setting: Setting, message: String| problems.push(SettingProblem { setting, message });
+        let name = template.name();
+        let missing = |what: &str| format!("missing; the {name} file needs it ({what})");
+        for setting in Self::used_by(template) {
+            match setting {
+                Setting::CompanyCode => {
+                    let code = self.company_code.trim();
+                    let (min, max, example) =
+                        if template == Template::AdpWfn { (2, 3, "e.g. ABC") } else { (1, 15, "e.g. ABC123") };
+                    if code.is_empty() {
+                        problem(*setting, missing(&format!("{min}–{max} letters or digits, {example}")));
+                    } else if !is_code(code, min, max) {
+                        problem(
+                            *setting,
+                            format!(
+                                "`{code}` is not an ADP company code: use {min}–{max} letters or digits, {example}"
+                            ),
+                        );
+                    }
+                }
+                Setting::BatchId => {
+                    let id = self.batch_id.trim();
+                    if id.is_empty() {
+                        problem(*setting, missing("1–8 letters or digits, e.g. INC0926"));
+                    } else if !is_code(id, 1, 8) {
+                        problem(*setting, format!("`{id}` is not a batch id: use 1–8 letters or digits, e.g. INC0926"));
+                    }
+                }
+                Setting::AdpFileName => {
+                    if let Err(message) = self.check_adp_file_name() {
+                        problem(*setting, message);
+                    }
+                }
+                Setting::PayFrequency => {
+                    if self.pay_frequency.is_none() {
+                        problem(*setting, missing("W, B, S or M, the frequency of the RUN payroll it goes into"));
+                    }
+                }
+                Setting::PayPeriodStart => {
+                    if self.pay_period_start.is_none() {
+                        problem(*setting, missing("the first day of RUN's next pay period, YYYY-MM-DD"));
+                    }
+                }
+                Setting::PayPeriodEnd => match (self.pay_period_start, self.pay_period_end) {
+                    (_, None) => problem(*setting, missing("the last day of RUN's next pay period, YYYY-MM-DD")),
+                    (Some(start), Some(end)) if end < start => problem(
+                        *setting,
+                        format!(
+                            "{end} is before the pay period start {start}; the period must not end before it starts"
+                        ),
+                    ),
+                    _ => {}
+                },
+                Setting::SeparateCheck => {
+                    if let Some(n) = self.separate_check.filter(|n| *n > 9) {
+                        problem(*setting, format!("{n} is not a separate check number: use 0–9"));
+                    }
+                }
+                Setting::Reason => {
+                    let reason = self.reason.trim();
+                    if reason.is_empty() {
+                        problem(*setting, missing("the one-time payment reason as configured in Workday"));
+                    } else if reason.chars().any(char::is_control) {
+                        problem(*setting, "must be one line of text without tabs or control characters".to_owned());
+                    }
+                }
+                Setting::ClientId => {
+                    let id = self.client_id.trim();
+                    if id.is_empty() {
+                        problem(*setting, missing("the Paychex client id, 1–8 letters or digits"));
+                    } else if !is_code(id, 1, 8) {
+                        problem(*setting, format!("`{id}` is not a Paychex client id: use 1–8 letters or digits"));
+                    }
+                }
+                Setting::GustoMatch | Setting::EffectiveDate | Setting::SendToPayroll => {}
+            }
+        }
+        problems
+    }
+
+    /// The ADP Workforce Now file name from [`PayrollSettings::adp_file_name`], for a pay date.
+    /// `Err` says what is wrong with the pattern.
+    pub fn adp_wfn_file_name(&self, pay_date: NaiveDate) -> Result<String, String> {
+        let pattern = if self.adp_file_name.trim().is_empty() { DEFAULT_ADP_FILE_NAME } else { &self.adp_file_name };
+        let mut co = self.company_code.trim().to_owned();
+        while co.len() < 3 {
+            co.push('_');
+        }
+        let mut out = String::with_capacity(pattern.len() + 8);
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            out.push_str(rest.get(..open).unwrap_or_default());
+            let after = rest.get(open..).unwrap_or_default();
+            let Some(close) = after.find('}') else {
+                return Err(format!(
+                    "`{pattern}` has a `{{` without `}}`; the placeholders are {{co}}, {{batch}}, {{date}}"
+                ));
+            };
+            match after.get(1..close).unwrap_or_default() {
+                "co" => out.push_str(&co),
+                "batch" => out.push_str(self.batch_id.trim()),
+                "date" => out.push_str(&pay_date.format("%Y%m%d").to_string()),
+                other => {
+                    return Err(format!(
+                        "`{pattern}` has an unknown placeholder {{{other}}}; the placeholders are {{co}}, {{batch}}, {{date}}"
+                    ));
+                }
+            }
+            rest = after.get(close + 1..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        if out.contains('}') {
+            return Err(format!("`{pattern}` has a `}}` without `{{`"));
+        }
+        if out.is_empty() || out == "." || out == ".." {
+            return Err(format!("`{pattern}` does not give a usable file name"));
+        }
+        if !out.bytes().all(|b| b.is_ascii_graphic() || b == b' ') || out.contains(['/', '\\', ':']) {
+            return Err(format!(
+                "`{pattern}` gives `{out}`: a file name (not a path) of plain ASCII, without / \\ or :"
+            ));
+        }
+        Ok(out)
+    }
+
+    fn check_adp_file_name(&self) -> Result<(), String> {
+        // Any date gives the same verdict: the pattern's validity does not depend on it.
+        self.adp_wfn_file_name(NaiveDate::MIN).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn every_template_lists_its_required_settings_among_those_it_uses() {
+        for t in Template::ALL {
+            for s in PayrollSettings::required_for(t) {
+                assert!(PayrollSettings::used_by(t).contains(s), "{t:?} {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn missing_required_settings_name_the_setting_and_its_flag() {
+        let s = PayrollSettings::default();
+        let problems = s.check(Template::AdpWfn);
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(text[0].starts_with("company code (--company-code): missing; the adp-wfn file needs it"), "{text:?}");
+        assert!(text[1].starts_with("batch id (--batch-id): missing"), "{text:?}");
+        let run: Vec<Setting> = s.check(Template::AdpRun).iter().map(|p| p.setting).collect();
+        assert_eq!(
+            run,
+            vec![Setting::CompanyCode, Setting::PayFrequency, Setting::PayPeriodStart, Setting::PayPeriodEnd]
+        );
+        assert_eq!(s.check(Template::Workday)[0].setting, Setting::Reason);
+        assert_eq!(s.check(Template::PaychexFlex)[0].setting, Setting::ClientId);
+        assert!(s.check(Template::Generic).is_empty());
+        assert!(s.check(Template::Gusto).is_empty());
+    }
+
+    #[test]
+    fn malformed_settings_are_refused() {
+        let s = PayrollSettings {
+            company_code: "ABCD".into(),
+            batch_id: "too-long-batch".into(),
+            adp_file_name: "../{co}.csv".into(),
+            ..PayrollSettings::default()
+        };
+        let problems: Vec<Setting> = s.check(Template::AdpWfn).iter().map(|p| p.setting).collect();
+        assert_eq!(problems, vec![Setting::CompanyCode, Setting::BatchId, Setting::AdpFileName]);
+        let s = PayrollSettings {
+            company_code: "R1ABC".into(),
+            pay_frequency: Some(PayFrequency::Biweekly),
+            pay_period_start: Some(d("2026-10-12")),
+            pay_period_end: Some(d("2026-10-01")),
+            separate_check: Some(12),
+            ..PayrollSettings::default()
+        };
+        let problems: Vec<Setting> = s.check(Template::AdpRun).iter().map(|p| p.setting).collect();
+        assert_eq!(problems, vec![Setting::PayPeriodEnd, Setting::SeparateCheck]);
+        let s = PayrollSettings { reason: "Bonus\tx".into(), client_id: "12 34".into(), ..PayrollSettings::default() };
+        assert_eq!(s.check(Template::Workday).len(), 1);
+        assert_eq!(s.check(Template::PaychexFlex).len(), 1);
+    }
+
+    #[test]
+    fn adp_file_name_pads_two_character_company_codes_and_fills_placeholders() {
+        let mut s = PayrollSettings { company_code: "AB".into(), batch_id: "7".into(), ..PayrollSettings::default() };
+        assert_eq!(s.adp_wfn_file_name(d("2026-10-15")).unwrap(), "PRAB_EPI.csv");
+        s.company_code = "XYZ".into();
+        assert_eq!(s.adp_wfn_file_name(d("2026-10-15")).unwrap(), "PRXYZEPI.csv");
+        s.adp_file_name = "EPI{co}{batch}_{date}.csv".into();
+        assert_eq!(s.adp_wfn_file_name(d("2026-10-15")).unwrap(), "EPIXYZ7_20261015.csv");
+        for bad in ["{cc}.csv", "PR{co.csv", "a/b.csv", "..", "PR}x.csv"] {
+            s.adp_file_name = bad.into();
+            assert!(s.adp_wfn_file_name(d("2026-10-15")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unused_settings_are_reported_per_template() {
+        let s = PayrollSettings { batch_id: "1".into(), reason: "x".into(), ..PayrollSettings::default() };
+        assert_eq!(s.unused_for(Template::Gusto), vec![Setting::BatchId, Setting::Reason]);
+        assert_eq!(s.unused_for(Template::Workday), vec![Setting::BatchId]);
+    }
+
+    #[test]
+    fn settings_read_from_partial_json_keep_their_defaults() {
+        let s: PayrollSettings = serde_json::from_str(r#"{"company_code": "ABC"}"#).unwrap();
+        assert_eq!(s.company_code, "ABC");
+        assert!(s.send_to_payroll);
+        assert_eq!(s.adp_file_name, DEFAULT_ADP_FILE_NAME);
+        let back: PayrollSettings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn pay_frequency_and_gusto_match_parse_codes_and_words() {
+        assert_eq!(PayFrequency::parse("b"), Some(PayFrequency::Biweekly));
+        assert_eq!(PayFrequency::parse("Monthly"), Some(PayFrequency::Monthly));
+        assert_eq!(PayFrequency::parse("fortnightly"), None);
+        assert_eq!(GustoMatch::parse("id"), Some(GustoMatch::EmployeeId));
+        assert_eq!(GustoMatch::parse("name"), Some(GustoMatch::Name));
+        assert_eq!(GustoMatch::parse("ssn"), None);
+    }
+}

@@ -1,0 +1,565 @@
+//! Every template on a small hand-computed roster: exact bytes, refusals before writing, and
+//! reconciliation.
+//!
+//! The roster (plan `Test`, EUR, 10% commission on revenue, 100 per interview, cap 5,000):
+//! - 001007 Anna de Vries: revenue 100,000 → `rev` 10,000.00; 3 interviews → 300.00; total
+//!   10,300.00 is capped at 5,000 → `cap_adjustment` −5,300.00.
+//! - 000042 `@SUM(A1) Smith` (a formula-looking name): `rev` 100.00, interviews 0.00.
+//! - 000100 Mary Ann Smith: nothing to pay (two 0.00 lines).
+
+use std::str::FromStr as _;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::engine::{self, Detail};
+use crate::plan;
+use crate::roster::{Employee, Roster, SourceRef};
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::from_str(s).unwrap()
+}
+
+const REV_CODES: &str = r#""earning_code": "COMM", "earning_codes": {"adp-wfn": "C", "gusto": "commission"}"#;
+const SPIFF_CODES: &str = r#""earning_code": "SPIFF", "earning_codes": {"adp-wfn": "S", "gusto": "bonus"}"#;
+const CAP_CODES: &str =
+    r#""earning_code": "CAPADJ", "earning_codes": {"adp-wfn": "CA", "gusto": "commission", "workday": "COMM"}"#;
+
+fn plan_with_codes(rev: &str, spiff: &str, cap: &str) -> Plan {
+    let text = format!(
+        r#"{{"schema": 1, "name": "Test", "currency": "EUR",
+            "period": {{"start": "2026-07-01", "end": "2026-09-30"}},
+            "tracks": {{"sales": {{
+                "components": [
+                    {{"kind": "commission", "id": "rev", {rev}, "basis": "amount", "tiers": [{{"from": 0, "rate": 0.1}}]}},
+                    {{"kind": "per_unit", "id": "interviews", {spiff}, "metric": "discovery_interviews", "amount": 100}}
+                ],
+                "cap": {{"amount": 5000, {cap}}}
+            }}}}}}"#
+    );
+    let plan = plan::parse(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    let errors: Vec<_> = plan::validate(&plan).into_iter().filter(|p| p.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    plan
+}
+
+fn test_plan() -> Plan {
+    plan_with_codes(REV_CODES, SPIFF_CODES, CAP_CODES)
+}
+
+fn person(i: usize, id: &str, name: &str, role: &str, revenue: &str, interviews: &str) -> Employee {
+    Employee {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        role: role.to_owned(),
+        team: "A".to_owned(),
+        manager: String::new(),
+        currency: None,
+        base_salary: None,
+        target_incentive: None,
+        quota: None,
+        start_date: None,
+        end_date: None,
+        metrics: vec![Some(d(revenue)), Some(d(interviews))],
+        source: SourceRef { file: 0, line: i as u64 + 2 },
+    }
+}
+
+fn roster_of(people: Vec<Employee>) -> Roster {
+    Roster {
+        metrics: vec!["revenue".to_owned(), "discovery_interviews".to_owned()],
+        employees: people,
+        sources: vec!["test.csv".to_owned()],
+    }
+}
+
+fn test_roster() -> Roster {
+    roster_of(vec![
+        person(0, "001007", "Anna de Vries", "sales", "100000", "3"),
+        person(1, "000042", "@SUM(A1) Smith", "sales", "1000", "0"),
+        person(2, "000100", "Mary Ann Smith", "sales", "0", "0"),
+    ])
+}
+
+fn settings() -> PayrollSettings {
+    PayrollSettings {
+        company_code: "ABC".into(),
+        batch_id: "INC01".into(),
+        pay_frequency: Some(PayFrequency::Biweekly),
+        pay_period_start: Some(date("2026-10-05")),
+        pay_period_end: Some(date("2026-10-18")),
+        reason: "Commission".into(),
+        client_id: "70012345".into(),
+        ..PayrollSettings::default()
+    }
+}
+
+const PLAN_BYTES: &[u8] = b"the plan file";
+
+fn render_with(plan: &Plan, roster: &Roster, template: Template, s: &PayrollSettings) -> Result<String, ExportError> {
+    let report = engine::compute(plan, roster, Detail::AmountsOnly).unwrap();
+    let req = ExportRequest {
+        plan,
+        report: &report,
+        pay_date: date("2026-10-15"),
+        template,
+        settings: s,
+        plan_bytes: PLAN_BYTES,
+    };
+    render(&req).map(|(bytes, _)| String::from_utf8(bytes).unwrap())
+}
+
+fn render_test(template: Template) -> String {
+    render_with(&test_plan(), &test_roster(), template, &settings()).unwrap_or_else(|e| panic!("{template:?}: {e}"))
+}
+
+/// The Paychex row for a worker: columns A, B, E and K filled, the other 35 empty.
+fn paychex_row(worker: &str, component: &str, amount: &str) -> String {
+    format!("70012345,{worker},,,{component},,,,,,{amount}{}\r\n", ",".repeat(28))
+}
+
+#[test]
+fn template_names_are_the_contract_and_parse_back() {
+    let names: Vec<&str> = Template::ALL.iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"]);
+    assert_eq!(names, TEMPLATE_NAMES);
+    for t in Template::ALL {
+        assert_eq!(Template::parse(t.name()), Some(t));
+        assert!(!t.title().is_empty());
+    }
+    assert_eq!(Template::parse("ADP-WFN"), None);
+}
+
+#[test]
+fn generic_writes_every_line_with_negative_adjustments_and_neutralised_names() {
+    let pd = "2026-07-01,2026-09-30,2026-10-15";
+    let expected = format!(
+        "employee_id,name,period_start,period_end,pay_date,earning_code,component,amount,currency\r\n\
+         001007,Anna de Vries,{pd},COMM,rev,10000.00,EUR\r\n\
+         001007,Anna de Vries,{pd},SPIFF,interviews,300.00,EUR\r\n\
+         001007,Anna de Vries,{pd},CAPADJ,cap_adjustment,-5300.00,EUR\r\n\
+         000042,'@SUM(A1) Smith,{pd},COMM,rev,100.00,EUR\r\n\
+         000042,'@SUM(A1) Smith,{pd},SPIFF,interviews,0.00,EUR\r\n\
+         000100,Mary Ann Smith,{pd},COMM,rev,0.00,EUR\r\n\
+         000100,Mary Ann Smith,{pd},SPIFF,interviews,0.00,EUR\r\n"
+    );
+    assert_eq!(render_test(Template::Generic), expected);
+}
+
+#[test]
+fn adp_wfn_writes_one_row_per_employee_with_code_amount_pairs_and_blank_for_no_data() {
+    let expected = "Co Code,Batch ID,File #,Earnings 3 Code,Earnings 3 Amount,Earnings 4 Code,Earnings 4 Amount,Earnings 5 Code,Earnings 5 Amount\r\n\
+                    ABC,INC01,001007,C,10000.00,S,300.00,CA,-5300.00\r\n\
+                    ABC,INC01,000042,C,100.00,,,,\r\n";
+    assert_eq!(render_test(Template::AdpWfn), expected);
+}
+
+#[test]
+fn adp_wfn_sums_lines_that_share_a_code() {
+    // The cap adjustment mapped to the commission's code nets into it.
+    let cap = r#""earning_code": "CAPADJ", "earning_codes": {"adp-wfn": "C"}"#;
+    let out = render_with(&plan_with_codes(REV_CODES, SPIFF_CODES, cap), &test_roster(), Template::AdpWfn, &settings())
+        .unwrap();
+    assert_eq!(
+        out,
+        "Co Code,Batch ID,File #,Earnings 3 Code,Earnings 3 Amount,Earnings 4 Code,Earnings 4 Amount\r\n\
+         ABC,INC01,001007,C,4700.00,S,300.00\r\n\
+         ABC,INC01,000042,C,100.00,,\r\n"
+    );
+}
+
+#[test]
+fn adp_run_starts_with_the_generic_marker_and_writes_a_row_per_employee_and_code() {
+    let p = "R1ABC,B,10/05/2026,10/18/2026";
+    let expected = format!(
+        "##GENERIC## V1.0\r\n\
+         IID,Pay Frequency,Pay Period Start,Pay Period End,Employee Id,Earnings Code,Pay Hours,Dollars,Separate Check,Worked In Dept,Rate Code\r\n\
+         {p},001007,COMM,,10000.00,1,,\r\n\
+         {p},001007,SPIFF,,300.00,1,,\r\n\
+         {p},001007,CAPADJ,,-5300.00,1,,\r\n\
+         {p},000042,COMM,,100.00,1,,\r\n"
+    );
+    let s = PayrollSettings { company_code: "R1ABC".into(), separate_check: Some(1), ..settings() };
+    assert_eq!(render_with(&test_plan(), &test_roster(), Template::AdpRun, &s).unwrap(), expected);
+}
+
+#[test]
+fn gusto_splits_names_nets_the_cap_into_commission_and_leaves_zero_blank() {
+    let expected = "first_name,last_name,gusto_employee_id,bonus,commission\r\n\
+                    Anna,de Vries,001007,300.00,4700.00\r\n\
+                    '@SUM(A1),Smith,000042,,100.00\r\n";
+    assert_eq!(render_test(Template::Gusto), expected);
+    let by_name = PayrollSettings { gusto_match: GustoMatch::Name, ..settings() };
+    let out = render_with(&test_plan(), &test_roster(), Template::Gusto, &by_name).unwrap();
+    assert_eq!(
+        out,
+        "first_name,last_name,bonus,commission\r\nAnna,de Vries,300.00,4700.00\r\n'@SUM(A1),Smith,,100.00\r\n"
+    );
+}
+
+#[test]
+fn workday_writes_one_time_payments_per_plan_without_zero_rows() {
+    let row = |plan: &str, amount: &str| format!("001007,2026-10-15,Commission,{plan},2026-10-15,{amount},EUR,Y\r\n");
+    let expected = format!(
+        "Employee ID,Effective Date,Reason,One-Time Payment Plan,Scheduled Payment Date,Amount,Currency,Send to Payroll\r\n{}{}000042,2026-10-15,Commission,COMM,2026-10-15,100.00,EUR,Y\r\n",
+        row("COMM", "4700.00"),
+        row("SPIFF", "300.00"),
+    );
+    assert_eq!(render_test(Template::Workday), expected);
+    let s = PayrollSettings {
+        effective_date: Some(date("2026-09-30")),
+        send_to_payroll: false,
+        reason: "=Bonus".into(),
+        ..settings()
+    };
+    let out = render_with(&test_plan(), &test_roster(), Template::Workday, &s).unwrap();
+    assert!(out.contains("\r\n000042,2026-09-30,'=Bonus,COMM,2026-10-15,100.00,EUR,N\r\n"), "{out}");
+}
+
+#[test]
+fn paychex_writes_all_39_columns_in_order() {
+    let out = render_test(Template::PaychexFlex);
+    let expected = format!(
+        "{}\r\n{}{}{}{}",
+        paychex_flex::HEADER.join(","),
+        paychex_row("001007", "COMM", "10000.00"),
+        paychex_row("001007", "SPIFF", "300.00"),
+        paychex_row("001007", "CAPADJ", "-5300.00"),
+        paychex_row("000042", "COMM", "100.00"),
+    );
+    assert_eq!(out, expected);
+    for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+        assert_eq!(line.split(',').count(), 39, "{line}");
+    }
+    assert!(out.starts_with(
+        "Client ID,Worker ID,Org,Job Number,Pay Component,Rate,Rate Number,Hours,Units,Line Date,Amount,"
+    ));
+    assert!(out.contains(",Local Tax Jurisdiction,Local Tax Name,Local Amt,Local Allocation %\r\n"));
+}
+
+#[test]
+fn no_template_writes_a_byte_order_mark_and_the_same_inputs_give_the_same_bytes() {
+    for t in Template::ALL {
+        let a = render_test(t);
+        assert!(!a.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]), "{t:?}");
+        assert!(a.ends_with("\r\n"), "{t:?}");
+        assert!(!a.replace("\r\n", "").contains('\n'), "{t:?}: bare LF");
+        assert_eq!(a, render_test(t), "{t:?}");
+    }
+}
+
+#[test]
+fn leading_zero_ids_survive_in_every_template_that_writes_ids() {
+    for t in [
+        Template::Generic,
+        Template::AdpWfn,
+        Template::AdpRun,
+        Template::Gusto,
+        Template::Workday,
+        Template::PaychexFlex,
+    ] {
+        let out = render_test(t);
+        assert!(out.contains("000042"), "{t:?}: {out}");
+    }
+}
+
+#[test]
+fn reconciliation_total_equals_the_payouts_total_for_every_template() {
+    let plan = test_plan();
+    let roster = test_roster();
+    let report = engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap();
+    let s = settings();
+    for t in Template::ALL {
+        let req = ExportRequest {
+            plan: &plan,
+            report: &report,
+            pay_date: date("2026-10-15"),
+            template: t,
+            settings: &s,
+            plan_bytes: PLAN_BYTES,
+        };
+        let (_, rec) = render(&req).unwrap();
+        assert_eq!(rec.total, report.totals.total, "{t:?}");
+        assert_eq!(rec.total, d("5100.00"));
+        assert_eq!(rec.by_code.values().copied().sum::<Decimal>(), rec.total, "{t:?}");
+        assert_eq!((rec.people, rec.lines), (3, 7), "{t:?}");
+        assert_eq!(rec.plan_sha256, plan_sha256(PLAN_BYTES));
+        assert_eq!(rec.template, t.name());
+    }
+}
+
+#[test]
+fn reconciliation_counts_rows_and_people_in_the_file_and_totals_per_code() {
+    let plan = test_plan();
+    let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
+    let s = settings();
+    let req = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: date("2026-10-15"),
+        template: Template::Gusto,
+        settings: &s,
+        plan_bytes: PLAN_BYTES,
+    };
+    let (_, rec) = render(&req).unwrap();
+    assert_eq!((rec.people, rec.people_in_file, rec.lines, rec.rows), (3, 2, 7, 2));
+    assert_eq!(rec.by_code.get("commission"), Some(&d("4800.00")));
+    assert_eq!(rec.by_code.get("bonus"), Some(&d("300.00")));
+    let expected = format!(
+        "Payroll export reconciliation (gusto template)\n\
+         Plan: Test, 2026-07-01 to 2026-09-30\n\
+         Plan file SHA-256: {}\n\
+         Pay date: 2026-10-15\n\
+         People: 3 with payout lines, 2 in the file\n\
+         Lines: 7 payout lines in 2 file rows\n\
+         Total per earning code:\n  \
+         bonus             300.00\n  \
+         commission      4,800.00\n\
+         Grand total: 5,100.00 EUR\n",
+        plan_sha256(PLAN_BYTES)
+    );
+    assert_eq!(rec.text(), expected);
+}
+
+#[test]
+fn plan_hash_is_sha256_hex() {
+    assert_eq!(plan_sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+#[test]
+fn a_missing_earning_code_refuses_before_anything_is_written() {
+    let plan = plan_with_codes(r#""earning_codes": {"gusto": "commission"}"#, SPIFF_CODES, CAP_CODES);
+    let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    let s = settings();
+    let req = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: date("2026-10-15"),
+        template: Template::AdpWfn,
+        settings: &s,
+        plan_bytes: PLAN_BYTES,
+    };
+    let err = write_with_reconciliation(&req, &path, Overwrite::Refuse).unwrap_err();
+    assert!(matches!(&err, ExportError::MissingEarningCodes { missing, .. } if missing == &["sales.rev"]), "{err}");
+    assert!(err.to_string().contains("\"earning_codes\": {\"adp-wfn\": ...}"), "{err}");
+    assert!(!path.exists());
+    assert!(!reconciliation_path(&path).exists());
+    // Gusto has its own code, so the same plan exports there.
+    assert!(render_with(&plan, &test_roster(), Template::Gusto, &s).is_ok());
+}
+
+#[test]
+fn gusto_refuses_a_code_that_is_not_a_gusto_earning_column_naming_component_and_allowed_values() {
+    let plan = plan_with_codes(REV_CODES, r#""earning_code": "SPIFF""#, CAP_CODES);
+    let err = render_with(&plan, &test_roster(), Template::Gusto, &settings()).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, ExportError::InvalidEarningCodes { .. }), "{msg}");
+    assert!(msg.contains("sales.interviews: `SPIFF` is not one of Gusto's earning columns"), "{msg}");
+    assert!(msg.contains("bonus, commission, paycheck_tips, cash_tips, correction_payment"), "{msg}");
+    assert!(msg.contains("(from earning_code; set \"earning_codes\": {\"gusto\": ...})"), "{msg}");
+}
+
+#[test]
+fn adp_earning_codes_are_checked_for_format() {
+    for ok in ["C", "B", "SP", "7", "79", "00", "39"] {
+        assert_eq!(code_problem(Template::AdpWfn, ok), None, "{ok}");
+    }
+    for bad in ["COMM", "c", "40", "50", "60", "61", "80", "", "C-", "É"] {
+        assert!(code_problem(Template::AdpWfn, bad).is_some(), "{bad}");
+    }
+    assert_eq!(code_problem(Template::AdpRun, "CAPADJ"), None);
+    assert!(code_problem(Template::AdpRun, "CAP ADJ").is_some());
+    assert!(code_problem(Template::PaychexFlex, "Bonus, Spot").is_some());
+    assert_eq!(code_problem(Template::PaychexFlex, "Spot Bonus"), None);
+    let err = render_with(
+        &plan_with_codes(r#""earning_code": "COMM""#, SPIFF_CODES, CAP_CODES),
+        &test_roster(),
+        Template::AdpWfn,
+        &settings(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("sales.rev: `COMM` is not an ADP Workforce Now earnings code"), "{err}");
+}
+
+#[test]
+fn templates_without_negative_amounts_refuse_a_code_that_nets_below_zero() {
+    // The cap adjustment has its own code, so nothing nets it.
+    let cap = r#""earning_code": "CAPADJ", "earning_codes": {"adp-wfn": "CA", "gusto": "correction_payment"}"#;
+    let plan = plan_with_codes(REV_CODES, SPIFF_CODES, cap);
+    for t in [Template::Gusto, Template::Workday] {
+        let err = render_with(&plan, &test_roster(), t, &settings()).unwrap_err().to_string();
+        assert!(err.contains("001007 (Anna de Vries): `"), "{t:?}: {err}");
+        assert!(err.contains("nets to -5300.00"), "{t:?}: {err}");
+    }
+    // ADP, Paychex and generic carry the negative line.
+    for t in [Template::Generic, Template::AdpWfn, Template::AdpRun, Template::PaychexFlex] {
+        let out = render_with(&plan, &test_roster(), t, &settings()).unwrap();
+        assert!(out.contains("-5300.00"), "{t:?}: {out}");
+    }
+}
+
+#[test]
+fn missing_settings_refuse_before_anything_is_written_naming_the_flag() {
+    let plan = test_plan();
+    let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    let s = PayrollSettings::default();
+    for (t, flag) in [
+        (Template::AdpWfn, "--company-code"),
+        (Template::AdpRun, "--pay-frequency"),
+        (Template::Workday, "--reason"),
+        (Template::PaychexFlex, "--client-id"),
+    ] {
+        let req = ExportRequest {
+            plan: &plan,
+            report: &report,
+            pay_date: date("2026-10-15"),
+            template: t,
+            settings: &s,
+            plan_bytes: PLAN_BYTES,
+        };
+        let err = write_with_reconciliation(&req, &path, Overwrite::Allow).unwrap_err();
+        assert!(matches!(err, ExportError::Settings { .. }), "{t:?}");
+        assert!(err.to_string().contains(flag), "{t:?}: {err}");
+        assert!(!path.exists(), "{t:?}");
+    }
+}
+
+#[test]
+fn ids_the_payroll_system_cannot_match_are_refused() {
+    let roster = roster_of(vec![person(0, "E-17", "Anna de Vries", "sales", "1000", "0")]);
+    for t in [Template::AdpWfn, Template::AdpRun, Template::PaychexFlex] {
+        let err = render_with(&test_plan(), &roster, t, &settings()).unwrap_err();
+        assert!(matches!(err, ExportError::Data { .. }), "{t:?}");
+        assert!(err.to_string().contains("E-17 (Anna de Vries): employee id `E-17`"), "{t:?}: {err}");
+    }
+    let long = roster_of(vec![person(0, "1234567", "Anna de Vries", "sales", "1000", "0")]);
+    assert!(render_with(&test_plan(), &long, Template::AdpWfn, &settings()).is_err(), "File # has at most 6 digits");
+    assert!(render_with(&test_plan(), &long, Template::PaychexFlex, &settings()).is_ok());
+}
+
+#[test]
+fn gusto_refuses_one_word_names_and_same_names_when_matching_by_name() {
+    let roster = roster_of(vec![person(0, "1", "Madonna", "sales", "1000", "0")]);
+    let err = render_with(&test_plan(), &roster, Template::Gusto, &settings()).unwrap_err().to_string();
+    assert!(err.contains("1 (Madonna): Gusto needs a first and a last name"), "{err}");
+    let twins = roster_of(vec![
+        person(0, "001044", "Farah Andersen", "sales", "1000", "0"),
+        person(1, "005006", "Farah  Andersen", "sales", "2000", "0"),
+    ]);
+    assert!(render_with(&test_plan(), &twins, Template::Gusto, &settings()).is_ok(), "ids tell them apart");
+    let by_name = PayrollSettings { gusto_match: GustoMatch::Name, ..settings() };
+    let err = render_with(&test_plan(), &twins, Template::Gusto, &by_name).unwrap_err().to_string();
+    assert!(err.contains("005006 and 001044 are both named"), "{err}");
+    assert!(err.contains("--gusto-match id"), "{err}");
+}
+
+#[test]
+fn names_split_on_the_last_word_keeping_surname_particles() {
+    let split = gusto::split_name;
+    let pair = |f: &str, l: &str| Some((f.to_owned(), l.to_owned()));
+    assert_eq!(split("Anna de Vries"), pair("Anna", "de Vries"));
+    assert_eq!(split("Jan De Vries"), pair("Jan", "De Vries"));
+    assert_eq!(split("Ludwig van der Berg"), pair("Ludwig", "van der Berg"));
+    assert_eq!(split("Maria de la Cruz"), pair("Maria", "de la Cruz"));
+    assert_eq!(split("Mary Ann Smith"), pair("Mary Ann", "Smith"));
+    assert_eq!(split("  Elif   O'Brien "), pair("Elif", "O'Brien"));
+    assert_eq!(split("Van Morrison"), pair("Van", "Morrison"), "the first word is never a particle");
+    assert_eq!(split("Van de Berg"), pair("Van", "de Berg"));
+    assert_eq!(split("Chloé Zimmermann"), pair("Chloé", "Zimmermann"));
+    assert_eq!(split("Madonna"), None);
+    assert_eq!(split(""), None);
+}
+
+#[test]
+fn people_in_error_refuse_the_export() {
+    let plan = test_plan();
+    let mut roster = test_roster();
+    roster.employees[1].metrics[0] = None;
+    let err = render_with(&plan, &roster, Template::Generic, &settings()).unwrap_err();
+    assert!(matches!(err, ExportError::PeopleInError { count: 1, .. }), "{err}");
+}
+
+#[test]
+fn roles_find_their_track_ignoring_case() {
+    let text = plan::to_json(&test_plan()).replace("\"sales\": {", "\"Sales\": {");
+    let plan = plan::parse(&text).unwrap();
+    assert!(plan.tracks.contains_key("Sales"));
+    let out = render_with(&plan, &test_roster(), Template::AdpWfn, &settings()).unwrap();
+    assert!(out.contains("ABC,INC01,001007,C,10000.00,S,300.00,CA,-5300.00\r\n"), "{out}");
+}
+
+#[test]
+fn write_with_reconciliation_writes_both_files_privately_and_refuses_to_overwrite_either() {
+    let plan = test_plan();
+    let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
+    let s = settings();
+    let req = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: date("2026-10-15"),
+        template: Template::AdpWfn,
+        settings: &s,
+        plan_bytes: PLAN_BYTES,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("PRABCEPI.csv");
+    let rec_path = reconciliation_path(&path);
+    assert_eq!(rec_path, dir.path().join("PRABCEPI.csv.reconciliation.txt"));
+    let rec = write_with_reconciliation(&req, &path, Overwrite::Refuse).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), render_test(Template::AdpWfn));
+    assert_eq!(std::fs::read_to_string(&rec_path).unwrap(), rec.text());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        for p in [&path, &rec_path] {
+            assert_eq!(std::fs::metadata(p).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+    // Only the reconciliation exists: still nothing is written.
+    std::fs::remove_file(&path).unwrap();
+    let err = write_with_reconciliation(&req, &path, Overwrite::Refuse).unwrap_err();
+    assert!(err.to_string().contains("reconciliation.txt already exists"), "{err}");
+    assert!(!path.exists());
+    write_with_reconciliation(&req, &path, Overwrite::Allow).unwrap();
+    assert!(path.exists());
+}
+
+#[test]
+fn default_file_names() {
+    let plan = test_plan();
+    let pay = date("2026-10-15");
+    let s = PayrollSettings { company_code: "AB".into(), ..settings() };
+    assert_eq!(Template::AdpWfn.default_file_name(&plan, pay, &s), "PRAB_EPI.csv");
+    assert_eq!(Template::Generic.default_file_name(&plan, pay, &s), "payroll_test_2026-10-15.csv");
+    let names: std::collections::HashSet<String> =
+        Template::ALL.iter().map(|t| t.default_file_name(&plan, pay, &s)).collect();
+    assert_eq!(names.len(), Template::ALL.len(), "each template has its own default name");
+}
+
+#[test]
+fn formula_cells_are_neutralised_and_others_untouched() {
+    for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+        assert!(safe_text(bad).starts_with('\''), "{bad:?}");
+    }
+    for ok in ["Zoë Müller", "000417", "O'Brien", ""] {
+        assert_eq!(safe_text(ok), ok);
+    }
+}
+
+#[test]
+fn a_row_of_the_wrong_length_is_an_error_not_a_dropped_row() {
+    let rows = vec![vec!["a", "b"], vec!["c"]];
+    let err = csv_bytes(Template::Gusto, rows).unwrap_err();
+    assert!(err.to_string().contains("internal error writing the gusto file"), "{err}");
+    assert_eq!(csv_bytes(Template::Gusto, vec![vec!["a", "=b"]]).unwrap(), b"a,=b\r\n");
+}

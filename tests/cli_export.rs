@@ -1,0 +1,341 @@
+//! `carrot export`, the real binary, on the bundled samples: every documented command writes its
+//! hand-checked file and reconciliation, the grand total equals `carrot payouts`, and every
+//! refusal leaves nothing behind.
+
+#![allow(clippy::unwrap_used, reason = "helpers of tests: an unexpected error should fail the test loudly")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const PLAN: &str = "sample_plans/transition.json";
+const TEMPLATES: [&str; 6] = ["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"];
+
+fn carrot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_carrot")).current_dir(ROOT).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new(ROOT).join("tests/fixtures/payroll").join(name)).unwrap()
+}
+
+/// `carrot export` on the samples with `extra` arguments.
+fn export(out: &Path, extra: &[&str]) -> Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec![
+        "export",
+        "--plan",
+        PLAN,
+        "--roster",
+        "assets/sales_roster.csv",
+        "--roster",
+        "assets/consultants_roster.csv",
+        "--pay-date",
+        "2026-10-15",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    carrot(&args)
+}
+
+/// The arguments of the `carrot export` command documented for `template` in docs/payroll.md.
+fn documented_command(template: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(Path::new(ROOT).join("docs/payroll.md")).unwrap();
+    let heading = format!("\n### `{template}`\n");
+    let start = doc.find(&heading).unwrap_or_else(|| panic!("no section for {template}"));
+    let section = &doc[start..];
+    let block_start = section.find("```sh\n").unwrap() + "```sh\n".len();
+    let block = &section[block_start..block_start + section[block_start..].find("```").unwrap()];
+    let joined = block.replace("\\\n", " ");
+    // Split on spaces, keeping "double-quoted words" together.
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in joined.trim().chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !current.is_empty() {
+                    args.push(std::mem::take(&mut current));
+                }
+            }
+            _ => current.push(c),
+        }
+    }
+    args.push(current);
+    assert_eq!(args.first().map(String::as_str), Some("carrot"), "{args:?}");
+    args.remove(0);
+    args
+}
+
+/// Runs the documented command with `--out` moved into `dir`; returns the file written.
+fn run_documented(template: &str, dir: &Path) -> (Output, PathBuf) {
+    let mut args = documented_command(template);
+    assert!(args.iter().any(|a| a == "--template"), "{template}: the command names its template");
+    let i = args.iter().position(|a| a == "--out").unwrap();
+    let out = args[i + 1].clone();
+    let (target, written) = if out.ends_with('/') {
+        std::fs::create_dir_all(dir.join(&out)).unwrap();
+        (dir.join(&out), None)
+    } else {
+        (dir.join(&out), Some(dir.join(&out)))
+    };
+    args[i + 1] = target.to_str().unwrap().to_owned();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = carrot(&refs);
+    let written = written.unwrap_or_else(|| {
+        let files: Vec<PathBuf> = std::fs::read_dir(&target)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.to_string_lossy().ends_with(".reconciliation.txt"))
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files[0].clone()
+    });
+    (o, written)
+}
+
+/// Equal, or a panic naming the first line that differs.
+fn assert_same(actual: &str, expected: &str, what: &str) {
+    if actual == expected {
+        return;
+    }
+    let (a, e): (Vec<&str>, Vec<&str>) = (actual.split('\n').collect(), expected.split('\n').collect());
+    let line = a.iter().zip(&e).position(|(x, y)| x != y).unwrap_or(a.len().min(e.len()));
+    panic!("{what} differs at line {}:\n  got:      {:?}\n  expected: {:?}", line + 1, a.get(line), e.get(line));
+}
+
+fn grand_total(text: &str) -> String {
+    let line = text.lines().find(|l| l.starts_with("Grand total: ")).unwrap_or_else(|| panic!("{text}"));
+    line.trim_start_matches("Grand total: ").trim_end_matches(" EUR").replace(',', "")
+}
+
+#[test]
+fn every_documented_command_writes_the_hand_checked_file_and_its_reconciliation() {
+    let dir = tempfile::tempdir().unwrap();
+    for template in TEMPLATES {
+        let (o, file) = run_documented(template, dir.path());
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        let bytes = std::fs::read(&file).unwrap();
+        assert_same(&String::from_utf8(bytes).unwrap(), &fixture(&format!("{template}.csv")), template);
+        let rec_path = PathBuf::from(format!("{}.reconciliation.txt", file.display()));
+        let rec = std::fs::read_to_string(&rec_path).unwrap();
+        let out = stdout(&o);
+        assert!(out.contains(&rec), "{template}: stdout shows the reconciliation written:\n{out}");
+        assert!(out.contains(&format!("wrote {} ({template} template)", file.display())), "{out}");
+        assert!(rec.contains(&format!("Payroll export reconciliation ({template} template)")), "{rec}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            for p in [&file, &rec_path] {
+                assert_eq!(std::fs::metadata(p).unwrap().permissions().mode() & 0o777, 0o600, "{}", p.display());
+            }
+        }
+        assert!(stderr(&o).is_empty(), "{template}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn adp_wfn_to_a_folder_gets_the_pr_ccc_epi_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, file) = run_documented("adp-wfn", dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(file.file_name().unwrap(), "PRABCEPI.csv");
+    assert!(file.with_file_name("PRABCEPI.csv.reconciliation.txt").exists());
+    // A 2-character company code is padded with `_`; the pattern is configurable.
+    let o = export(dir.path(), &["--template", "adp-wfn", "--company-code", "AB", "--batch-id", "7"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("PRAB_EPI.csv").exists());
+    let o = export(
+        dir.path(),
+        &["--template", "adp-wfn", "--company-code", "AB", "--batch-id", "7", "--adp-file-name", "EPI{co}{batch}.csv"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("EPIAB_7.csv").exists());
+    // Other templates name the plan and the pay date.
+    let o = export(dir.path(), &["--template", "gusto"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("gusto_transition_2026-10-15.csv").exists());
+}
+
+#[test]
+fn the_grand_total_equals_the_payouts_total_to_the_cent() {
+    let o = carrot(&[
+        "payouts",
+        "--plan",
+        PLAN,
+        "--roster",
+        "assets/sales_roster.csv",
+        "--roster",
+        "assets/consultants_roster.csv",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let payouts_total = json["totals"]["total"].as_str().unwrap().to_owned();
+    assert_eq!(payouts_total, "898688.47");
+    let dir = tempfile::tempdir().unwrap();
+    for template in TEMPLATES {
+        let (o, _) = run_documented(template, dir.path());
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        assert_eq!(grand_total(&stdout(&o)), payouts_total, "{template}");
+    }
+}
+
+#[test]
+fn dry_run_prints_the_reconciliation_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gusto.csv");
+    let o = export(&out, &["--template", "gusto", "--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("dry run: nothing written (gusto template)\n"), "{text}");
+    assert!(text.contains(&format!("would write {}\n", out.display())), "{text}");
+    assert!(text.contains("Payroll export reconciliation (gusto template)"), "{text}");
+    assert_eq!(grand_total(&text), "898688.47");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+    // A dry run still refuses what a real export would.
+    let o = export(&out, &["--template", "adp-wfn", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--company-code"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_existing_file_is_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("payroll.csv");
+    std::fs::write(&out, "previous\n").unwrap();
+    let o = export(&out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
+    assert!(!dir.path().join("payroll.csv.reconciliation.txt").exists());
+    let o = export(&out, &["--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same(&std::fs::read_to_string(&out).unwrap(), &fixture("generic.csv"), "--template defaults to generic");
+}
+
+#[test]
+fn a_missing_setting_is_refused_naming_its_flag_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for (template, flag) in [
+        ("adp-wfn", "--batch-id"),
+        ("adp-run", "--pay-period-start"),
+        ("workday", "--reason"),
+        ("paychex-flex", "--client-id"),
+    ] {
+        let out = dir.path().join("out.csv");
+        let o = export(&out, &["--template", template, "--company-code", "ABC"]);
+        assert_eq!(o.status.code(), Some(1), "{template}");
+        let err = stderr(&o);
+        assert!(err.contains(&format!("the {template} template needs settings")), "{err}");
+        assert!(err.contains(flag), "{template}: {err}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn settings_the_template_does_not_read_give_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = export(&dir.path().join("g.csv"), &["--template", "gusto", "--batch-id", "7"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: --batch-id is not used by the gusto template"), "{}", stderr(&o));
+}
+
+/// The transition sample with `from` replaced by `to`, written into `dir`.
+fn edited_plan(dir: &Path, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(PLAN)).unwrap();
+    assert!(text.contains(from), "{from}");
+    let path = dir.join("plan.json");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+fn export_plan(plan: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "export",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--roster",
+        "assets/sales_roster.csv",
+        "--roster",
+        "assets/consultants_roster.csv",
+        "--pay-date",
+        "2026-10-15",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    carrot(&args)
+}
+
+#[test]
+fn a_missing_earning_code_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = edited_plan(dir.path(), "\"earning_code\": \"COMM\",\n", "");
+    let out = dir.path().join("out.csv");
+    let o = export_plan(&plan, &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no earning code for template `generic`: sales.revenue_commission"), "{}", stderr(&o));
+    assert!(!out.exists());
+    // The component still has its own adp-wfn code, so that template exports.
+    let o = export_plan(&plan, &out, &["--template", "adp-wfn", "--company-code", "ABC", "--batch-id", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn gusto_refuses_a_code_that_is_not_a_gusto_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = edited_plan(dir.path(), "\"gusto\": \"bonus\"", "\"gusto\": \"spiff\"");
+    let out = dir.path().join("out.csv");
+    let o = export_plan(&plan, &out, &["--template", "gusto"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("sales.discovery_bonus: `spiff` is not one of Gusto's earning columns"), "{err}");
+    assert!(err.contains("bonus, commission, paycheck_tips, cash_tips, correction_payment"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn gusto_and_workday_refuse_a_cap_adjustment_left_negative() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sales cap gets a code of its own, so nothing nets it.
+    let plan = edited_plan(
+        dir.path(),
+        "\"gusto\": \"commission\",\n          \"workday\": \"COMM\"",
+        "\"gusto\": \"correction_payment\",\n          \"workday\": \"CAPADJ\"",
+    );
+    for template in ["gusto", "workday"] {
+        let out = dir.path().join("out.csv");
+        let o = export_plan(&plan, &out, &["--template", template, "--reason", "R"]);
+        assert_eq!(o.status.code(), Some(1), "{template}");
+        let err = stderr(&o);
+        assert!(err.contains("001017 (Olivia Novák): `"), "{template}: {err}");
+        assert!(err.contains("nets to -9314.79"), "{template}: {err}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn an_unknown_template_lists_the_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = export(&dir.path().join("x.csv"), &["--template", "adp"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "unknown template `adp`; the templates are generic, adp-wfn, adp-run, gusto, workday, paychex-flex"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
