@@ -216,8 +216,15 @@ fn export_writes_the_expected_file() {
     // The file is exactly what the core writes for the same plan, roster and pay date.
     let plan = sales_led();
     let report = engine::compute(&plan, &sample_roster(), Detail::AmountsOnly).unwrap();
-    let request =
-        ExportRequest { plan: &plan, report: &report, pay_date: plan.period.end, template: Template::Generic };
+    let settings = export::PayrollSettings::default();
+    let request = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: plan.period.end,
+        template: Template::Generic,
+        settings: &settings,
+        plan_bytes: samples::PLANS[0].text.as_bytes(),
+    };
     let (expected, _) = export::render(&request).unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), expected);
     harness.get_by_label_contains("Wrote");

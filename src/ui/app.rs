@@ -476,7 +476,12 @@ impl CarrotApp {
             return;
         };
         let template = Template::parse(&self.state.export.template).unwrap_or(Template::Generic);
-        let dialog = panels::dialogs::ExportDialog::new(doc.id, doc.plan.period.end, template);
+        let dialog = panels::dialogs::ExportDialog::new(
+            doc.id,
+            doc.plan.period.end,
+            template,
+            self.state.export.settings.clone(),
+        );
         self.rt.modal = Some(Modal::Export(dialog));
     }
 
@@ -538,7 +543,13 @@ impl CarrotApp {
             Pick::ExportFile => match &self.rt.modal {
                 Some(Modal::Export(d)) => self
                     .doc(d.plan)
-                    .map(|doc| d.template.default_file_name(&doc.plan, d.pay_date().unwrap_or(doc.plan.period.end)))
+                    .map(|doc| {
+                        d.template.default_file_name(
+                            &doc.plan,
+                            d.pay_date().unwrap_or(doc.plan.period.end),
+                            &d.settings,
+                        )
+                    })
                     .unwrap_or_default(),
                 _ => String::new(),
             },
@@ -932,12 +943,27 @@ impl CarrotApp {
             return;
         }
         let plan = doc.plan.clone();
+        // The reconciliation hashes the plan as exported: the file's bytes when it is saved and
+        // unchanged, else the canonical text of the plan on screen.
+        let plan_bytes = match (&doc.source, doc.is_dirty()) {
+            (PlanSource::File(p), false) => std::fs::read(p).unwrap_or_else(|_| plan::to_json(&plan).into_bytes()),
+            _ => plan::to_json(&plan).into_bytes(),
+        };
         let report = Arc::clone(&result.report);
         let template = dialog.template;
+        let settings = dialog.settings.clone();
         self.state.export.template = template.name().to_owned();
         self.state.export.folder = path.parent().map(Path::to_path_buf);
+        self.state.export.settings = settings.clone();
         self.spawn(ctx, "Exporting payroll", move || {
-            let request = ExportRequest { plan: &plan, report: &report, pay_date, template };
+            let request = ExportRequest {
+                plan: &plan,
+                report: &report,
+                pay_date,
+                template,
+                settings: &settings,
+                plan_bytes: &plan_bytes,
+            };
             let result = export::write(&request, &path, overwrite).map_err(|e| e.to_string());
             JobOutput::Exported { path, result }
         });

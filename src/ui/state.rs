@@ -116,6 +116,8 @@ pub struct ExportChoices {
     pub template: String,
     /// Folder of the last export.
     pub folder: Option<PathBuf>,
+    /// Payroll settings (company code, batch id, ...), remembered between exports.
+    pub settings: crate::export::PayrollSettings,
 }
 
 impl PersistedState {

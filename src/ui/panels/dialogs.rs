@@ -9,7 +9,7 @@ use super::super::doc::PlanId;
 use super::super::state::{PersistedState, RosterOrigin, RosterRef};
 use super::super::theme;
 use super::super::widgets;
-use crate::export::{self, Reconciliation, Template};
+use crate::export::{self, PayrollSettings, Reconciliation, Setting, Template};
 use crate::money;
 use crate::roster::{CANONICAL_COLUMNS, HeaderMapping, Preview, RowIssue};
 
@@ -97,12 +97,14 @@ pub struct ExportDialog {
     pub template: Template,
     /// Where to write.
     pub path: Option<PathBuf>,
+    /// The payroll system's settings.
+    pub settings: PayrollSettings,
 }
 
 impl ExportDialog {
     /// A dialog for `plan`, paid on `pay_date` by default.
-    pub fn new(plan: PlanId, pay_date: NaiveDate, template: Template) -> Self {
-        Self { plan, pay_date_text: pay_date.to_string(), template, path: None }
+    pub fn new(plan: PlanId, pay_date: NaiveDate, template: Template, settings: PayrollSettings) -> Self {
+        Self { plan, pay_date_text: pay_date.to_string(), template, path: None, settings }
     }
 
     /// The pay date, if the text is a valid date.
@@ -393,6 +395,12 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                 .labelled_by(l.id)
                 .on_hover_text("The layout your payroll system imports");
             ui.end_row();
+            for setting in PayrollSettings::used_by(dialog.template) {
+                let required = PayrollSettings::required_for(dialog.template).contains(setting);
+                let l = ui.label(if required { format!("{} *", setting.label()) } else { setting.label().to_owned() });
+                setting_ui(ui, &mut dialog.settings, *setting, l.id);
+                ui.end_row();
+            }
             ui.label("File");
             ui.horizontal(|ui| {
                 let shown = dialog.path.as_ref().map_or_else(|| "not chosen".to_owned(), |p| p.display().to_string());
@@ -405,8 +413,12 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         });
         ui.separator();
         let doc = rt.docs.iter().find(|d| d.id == dialog.plan);
+        let setting_problems = dialog.settings.check(dialog.template);
         let summary: Result<Reconciliation, String> = match doc {
             None => Err("the plan is no longer open".to_owned()),
+            Some(_) if !setting_problems.is_empty() => {
+                Err(setting_problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+            }
             Some(d) if d.has_errors() => Err("the plan has problems; fix them in the editor first".to_owned()),
             Some(d) if d.is_stale(rt.rosters.revision) => Err("the payouts are being recomputed…".to_owned()),
             Some(d) => match &d.result {
@@ -414,6 +426,7 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                 Some(r) => export::payroll_lines(&d.plan, &r.report, dialog.template)
                     .map(|lines| export::reconcile(&lines, &r.report))
                     .map_err(|e| e.to_string()),
+                // (the template-specific checks run again, in full, when the file is written)
             },
         };
         match &summary {
@@ -457,6 +470,87 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         widgets::muted(ui, "The file is written completely or not at all, readable only by you.");
     });
     keep && !modal.should_close()
+}
+
+/// One payroll setting, edited with the widget its type needs.
+fn setting_ui(ui: &mut egui::Ui, s: &mut PayrollSettings, setting: Setting, label: egui::Id) {
+    let help = setting.help();
+    match setting {
+        Setting::CompanyCode => text(ui, &mut s.company_code, label, help),
+        Setting::BatchId => text(ui, &mut s.batch_id, label, help),
+        Setting::AdpFileName => text(ui, &mut s.adp_file_name, label, help),
+        Setting::Reason => text(ui, &mut s.reason, label, help),
+        Setting::ClientId => text(ui, &mut s.client_id, label, help),
+        Setting::PayFrequency => {
+            egui::ComboBox::from_id_salt("pay_frequency")
+                .selected_text(s.pay_frequency.map_or("choose…", |f| f.word()))
+                .show_ui(ui, |ui| {
+                    for f in export::PayFrequency::ALL {
+                        ui.selectable_value(&mut s.pay_frequency, Some(f), f.word());
+                    }
+                })
+                .response
+                .labelled_by(label)
+                .on_hover_text(help);
+        }
+        Setting::PayPeriodStart => optional_date(ui, &mut s.pay_period_start, label, help, "pay_period_start"),
+        Setting::PayPeriodEnd => optional_date(ui, &mut s.pay_period_end, label, help, "pay_period_end"),
+        Setting::EffectiveDate => optional_date(ui, &mut s.effective_date, label, help, "effective_date"),
+        Setting::SeparateCheck => {
+            let mut on = s.separate_check.is_some();
+            ui.horizontal(|ui| {
+                if ui.checkbox(&mut on, "on a separate check").on_hover_text(help).changed() {
+                    s.separate_check = on.then_some(1);
+                }
+                if let Some(n) = &mut s.separate_check {
+                    ui.add(egui::DragValue::new(n).range(0..=9)).labelled_by(label);
+                }
+            });
+        }
+        Setting::GustoMatch => {
+            egui::ComboBox::from_id_salt("gusto_match")
+                .selected_text(match s.gusto_match {
+                    export::GustoMatch::EmployeeId => "by employee id",
+                    export::GustoMatch::Name => "by name",
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut s.gusto_match, export::GustoMatch::EmployeeId, "by employee id");
+                    ui.selectable_value(&mut s.gusto_match, export::GustoMatch::Name, "by name");
+                })
+                .response
+                .labelled_by(label)
+                .on_hover_text(help);
+        }
+        Setting::SendToPayroll => {
+            ui.checkbox(&mut s.send_to_payroll, "send to payroll").on_hover_text(help);
+        }
+    }
+}
+
+fn text(ui: &mut egui::Ui, value: &mut String, label: egui::Id, help: &str) {
+    ui.add(egui::TextEdit::singleline(value).desired_width(200.0)).labelled_by(label).on_hover_text(help);
+}
+
+/// An optional date typed as YYYY-MM-DD (empty = not set).
+fn optional_date(ui: &mut egui::Ui, value: &mut Option<NaiveDate>, label: egui::Id, help: &str, salt: &str) {
+    let id = ui.make_persistent_id(("setting_date", salt));
+    let mut text: String =
+        ui.data_mut(|d| d.get_temp(id)).unwrap_or_else(|| value.map(|d| d.to_string()).unwrap_or_default());
+    ui.vertical(|ui| {
+        ui.add(egui::TextEdit::singleline(&mut text).desired_width(110.0).hint_text("YYYY-MM-DD"))
+            .labelled_by(label)
+            .on_hover_text(help);
+        match text.trim() {
+            "" => *value = None,
+            t => match t.parse::<NaiveDate>() {
+                Ok(d) => *value = Some(d),
+                Err(_) => {
+                    ui.colored_label(theme::tokens(ui).error, "write the date as YYYY-MM-DD");
+                }
+            },
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, text));
 }
 
 fn confirm_overwrite_ui(
