@@ -213,13 +213,15 @@ pub(crate) struct RawLine<N> {
     pub value: N,
     /// `x` of the line when it measures attainment against quota or a target.
     pub attainment: Option<N>,
+    /// What the line was paid on: attainment, metric ÷ target, the money metric, or units.
+    pub measure: Option<N>,
     /// The metric was negative, so the line pays 0 (DOMAIN.md: with a warning).
     pub negative_metric: bool,
 }
 
 impl<N: Num> RawLine<N> {
-    fn new(value: N, attainment: Option<N>) -> Self {
-        Self { value, attainment, negative_metric: false }
+    fn new(value: N, attainment: Option<N>, measure: Option<N>) -> Self {
+        Self { value, attainment, measure, negative_metric: false }
     }
 }
 
@@ -416,6 +418,18 @@ impl CompiledPlan {
         })
     }
 
+    /// The metric a payout line (by component id) reads, from the first track that has it.
+    pub fn line_metric(&self, component: &str) -> Option<&str> {
+        let mut roles: Vec<&String> = self.tracks.keys().collect();
+        roles.sort();
+        roles
+            .into_iter()
+            .filter_map(|r| self.tracks.get(r))
+            .flat_map(|t| &t.lines)
+            .find(|l| l.id == component)
+            .map(|l| l.metric_name.as_str())
+    }
+
     /// The track for a role (matched ignoring case).
     pub(crate) fn track(&self, role: &str) -> Option<&CompiledTrack> {
         self.tracks.get(role).or_else(|| self.tracks.get(&role.to_lowercase()))
@@ -545,7 +559,7 @@ impl CompiledPlan {
                 Ok(raw) => out.push(raw),
                 Err(e) => {
                     errors.push(e);
-                    out.push(RawLine::new(N::ZERO, None));
+                    out.push(RawLine::new(N::ZERO, None, None));
                 }
             }
         }
@@ -624,7 +638,7 @@ impl CompiledPlan {
             if t.on() {
                 t.push(format!("{name} is negative ({}): pays 0 — check the roster", money::grouped(m.to_dec(), dp)));
             }
-            return Ok(RawLine { value: N::ZERO, attainment: None, negative_metric: true });
+            return Ok(RawLine { value: N::ZERO, attainment: None, measure: None, negative_metric: true });
         }
         match &line.rule {
             LineRule::Commission(c) => {
@@ -660,7 +674,7 @@ impl CompiledPlan {
                         let shown = if quota.is_some() { money::percent(th, 1) } else { money::grouped(th, dp) };
                         t.push(format!("below the {shown} threshold: pays 0"));
                     }
-                    return Ok(RawLine::new(N::ZERO, attainment));
+                    return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
                 }
                 // The highest tier whose lower edge (in money) is at or below the metric.
                 let mut lo = 0usize;
@@ -671,10 +685,10 @@ impl CompiledPlan {
                     if edge <= m { lo = mid + 1 } else { hi = mid }
                 }
                 let Some(k) = lo.checked_sub(1) else {
-                    return Ok(RawLine::new(N::ZERO, attainment));
+                    return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
                 };
                 let Some(&(from_k, rate_k, cum_k)) = c.tiers.get(k) else {
-                    return Ok(RawLine::new(N::ZERO, attainment));
+                    return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
                 };
                 let value = match c.method {
                     Method::Retroactive => {
@@ -701,7 +715,7 @@ impl CompiledPlan {
                         v
                     }
                 };
-                Ok(RawLine::new(value, attainment))
+                Ok(RawLine::new(value, attainment, Some(measure)))
             }
             LineRule::Bonus(b) => {
                 let ar = arith(id);
@@ -770,7 +784,7 @@ impl CompiledPlan {
                         money::grouped(value.to_dec(), dp)
                     ));
                 }
-                Ok(RawLine::new(value, Some(x)))
+                Ok(RawLine::new(value, Some(x), Some(x)))
             }
             LineRule::PerUnit(u) => {
                 let ar = arith(id);
@@ -784,7 +798,7 @@ impl CompiledPlan {
                             money::number(min)
                         ));
                     }
-                    return Ok(RawLine::new(N::ZERO, None));
+                    return Ok(RawLine::new(N::ZERO, None, Some(m)));
                 }
                 let paid = match u.max_units {
                     Some(max) if m > N::from_dec(max) => N::from_dec(max),
@@ -809,7 +823,7 @@ impl CompiledPlan {
                         ));
                     }
                 }
-                Ok(RawLine::new(value, None))
+                Ok(RawLine::new(value, None, Some(m)))
             }
         }
     }

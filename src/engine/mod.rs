@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod compiled;
 pub mod json;
+pub mod stats;
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -44,6 +45,9 @@ pub struct Line {
     pub amount: Decimal,
     /// How the amount was reached, checkable by hand (empty with [`Detail::AmountsOnly`]).
     pub explanation: String,
+    /// What the line was paid on: attainment, metric ÷ target, the money metric, or units
+    /// (`None` for adjustment lines).
+    pub measure: Option<Decimal>,
 }
 
 /// A person's payout.
@@ -276,6 +280,7 @@ impl CompiledPlan {
                 kind: line.kind,
                 amount,
                 explanation,
+                measure: raw.measure,
             });
         }
         for (line, raw) in track.lines.iter().zip(&scratch.raw) {
@@ -363,6 +368,7 @@ impl CompiledPlan {
                     kind: LineKind::CapAdjustment,
                     amount: adjustment,
                     explanation,
+                    measure: None,
                 });
                 total = limit;
             }
@@ -386,6 +392,7 @@ impl CompiledPlan {
                     kind: LineKind::GuaranteeAdjustment,
                     amount: adjustment,
                     explanation,
+                    measure: None,
                 });
             }
         }

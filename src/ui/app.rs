@@ -179,6 +179,10 @@ pub struct Runtime {
     pub chooser: FileChooser,
     /// The payouts table's view state.
     pub payouts: PayoutsView,
+    /// The Charts view's cached plot data.
+    pub charts: panels::charts::ChartCache,
+    /// The Compare view's selection and cached aggregates.
+    pub compare: panels::compare::CompareView,
     /// Whether the workspace has finished opening.
     pub opened: bool,
     /// Quit once the plans are saved or discarded.
@@ -252,6 +256,8 @@ impl CarrotApp {
                 roster_queue: VecDeque::new(),
                 chooser,
                 payouts: PayoutsView::default(),
+                charts: Default::default(),
+                compare: Default::default(),
                 opened: false,
                 quit_confirmed: false,
                 last_compute: None,
@@ -705,9 +711,14 @@ impl CarrotApp {
                     continue;
                 }
                 match resp.outcome {
-                    Ok((compiled, report)) => {
-                        doc.result =
-                            Some(PlanResult { plan_revision: resp.plan_revision, roster_revision, compiled, report });
+                    Ok(c) => {
+                        doc.result = Some(PlanResult {
+                            plan_revision: resp.plan_revision,
+                            roster_revision,
+                            compiled: c.compiled,
+                            report: c.report,
+                            stats: c.stats,
+                        });
                         self.rt.last_compute = Some(resp.elapsed);
                     }
                     Err(problems) => doc.problems = problems,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::doc::PlanId;
+use crate::engine::stats::PlanStats;
 use crate::engine::{CompiledPlan, Detail, PayoutReport};
 use crate::plan::{Plan, Problem};
 use crate::roster::Roster;
@@ -34,9 +35,19 @@ pub struct Response {
     /// The roster revision computed.
     pub roster_revision: u64,
     /// The result, or the plan's problems.
-    pub outcome: Result<(Arc<CompiledPlan>, Arc<PayoutReport>), Vec<Problem>>,
+    pub outcome: Result<Computed, Vec<Problem>>,
     /// How long the computation took.
     pub elapsed: std::time::Duration,
+}
+
+/// A plan's results: the compiled plan, everyone's payouts, and their aggregates.
+pub struct Computed {
+    /// The plan bound to the roster (for explanations).
+    pub compiled: Arc<CompiledPlan>,
+    /// Everyone's payouts.
+    pub report: Arc<PayoutReport>,
+    /// Aggregates for charts and comparisons.
+    pub stats: Arc<PlanStats>,
 }
 
 /// The compute worker and its channels.
@@ -63,7 +74,8 @@ impl ComputeService {
                     let started = std::time::Instant::now();
                     let outcome = CompiledPlan::new(&req.plan, &req.roster).map(|compiled| {
                         let report = compiled.report(&req.plan, &req.roster, Detail::AmountsOnly);
-                        (Arc::new(compiled), Arc::new(report))
+                        let stats = PlanStats::new(&report, req.roster.employees.len());
+                        Computed { compiled: Arc::new(compiled), report: Arc::new(report), stats: Arc::new(stats) }
                     });
                     let response = Response {
                         plan_id: req.plan_id,

@@ -35,6 +35,8 @@ pub struct PlanResult {
     pub compiled: Arc<CompiledPlan>,
     /// Everyone's payouts.
     pub report: Arc<PayoutReport>,
+    /// Aggregates for charts and comparisons.
+    pub stats: Arc<crate::engine::stats::PlanStats>,
 }
 
 /// An open plan.

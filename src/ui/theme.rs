@@ -102,3 +102,9 @@ pub fn set_meeting_mode(ctx: &egui::Context, on: bool) {
         ctx.set_theme(egui::ThemePreference::System);
     }
 }
+
+/// The colour of plan number `index`, from a context (inside plots).
+pub fn plan_color_for(ctx: &egui::Context, index: usize) -> Color32 {
+    let palette = tokens_for(ctx).plan_palette;
+    palette[index % palette.len()]
+}

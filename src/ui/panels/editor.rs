@@ -773,7 +773,7 @@ fn bonus_ui(ui: &mut egui::Ui, b: &mut Bonus, path: &str, name: &str, metrics: &
     ui.label(egui::RichText::new("Curve").strong())
         .on_hover_text("0 below the first point, straight lines between, flat after the last");
     problems_ui(ui, at.at(&format!("{path}.curve")).into_iter());
-    ui.horizontal_top(|ui| {
+    ui.vertical(|ui| {
         let n = b.curve.len();
         let mut op = None;
         egui::Grid::new((path, "curve")).num_columns(3).striped(true).show(ui, |ui| {

@@ -1,5 +1,7 @@
 //! The window's panels. Each is a free `*_ui` function over the narrowest state it needs.
 
+pub mod charts;
+pub mod compare;
 pub mod dialogs;
 pub mod editor;
 pub mod payouts;
@@ -37,7 +39,7 @@ pub fn frame_ui(
             workspace::workspace_ui(ui, &rt.docs, rt.selected, &rt.rosters, commands, actions);
         });
         if state.show_editor {
-            egui::Panel::right("editor").resizable(true).default_size(420.0).show(ui, |ui| {
+            egui::Panel::right("editor").resizable(true).default_size(400.0).show(ui, |ui| {
                 let roster = std::sync::Arc::clone(&rt.rosters.merged);
                 match selected_doc.and_then(|i| rt.docs.get_mut(i)) {
                     Some(doc) => editor::plan_editor_ui(ui, doc, &roster),
@@ -64,7 +66,9 @@ pub fn frame_ui(
         ui.separator();
         match state.tab {
             Tab::Payouts => payouts::payouts_ui(ui, doc, &rt.rosters.merged, &mut rt.payouts),
-            Tab::Charts | Tab::Compare | Tab::Behaviour => {
+            Tab::Charts => charts::charts_ui(ui, doc, &rt.rosters.merged, &mut rt.charts, rt.meeting_mode),
+            Tab::Compare => compare::compare_ui(ui, &rt.docs, &rt.rosters.merged, &mut rt.compare, rt.meeting_mode),
+            Tab::Behaviour => {
                 ui.label("This view is being built.");
             }
         }

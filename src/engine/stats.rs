@@ -1,0 +1,170 @@
+//! Aggregates for charts and comparisons, computed once per result (never per frame): sorted
+//! totals for histograms, each person's total by roster index for winners and losers, and cost
+//! by role and component.
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive as _;
+
+use super::PayoutReport;
+
+/// Aggregates of one plan's payouts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanStats {
+    /// Everyone's total, ascending (for histograms and percentiles).
+    pub totals_sorted: Vec<f64>,
+    /// Total by roster index; `None` when this plan did not pay the person (not covered, error).
+    pub by_index: Vec<Option<Decimal>>,
+    /// Cost by role, then by component (plan order).
+    pub by_role_component: IndexMap<String, IndexMap<String, Decimal>>,
+    /// Revenue by role (plan currency).
+    pub revenue_by_role: IndexMap<String, Decimal>,
+}
+
+impl PlanStats {
+    /// Aggregates `report` for a roster of `roster_len` people.
+    pub fn new(report: &PayoutReport, roster_len: usize) -> Self {
+        let mut stats = Self { by_index: vec![None; roster_len], ..Self::default() };
+        stats.totals_sorted = report.employees.iter().map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
+        stats.totals_sorted.sort_by(f64::total_cmp);
+        for role in report.totals.by_role.keys() {
+            stats.by_role_component.insert(role.clone(), IndexMap::new());
+        }
+        for e in &report.employees {
+            if let Some(slot) = stats.by_index.get_mut(e.index) {
+                *slot = Some(e.total);
+            }
+            let role = stats.by_role_component.entry(e.role.clone()).or_default();
+            for l in &e.lines {
+                *role.entry(l.component.clone()).or_insert(Decimal::ZERO) += l.amount;
+            }
+            *stats.revenue_by_role.entry(e.role.clone()).or_insert(Decimal::ZERO) += e.revenue.unwrap_or_default();
+        }
+        stats
+    }
+
+    /// The value below which a share `q` (0..=1) of totals fall (nearest rank).
+    pub fn percentile(&self, q: f64) -> Option<f64> {
+        let n = self.totals_sorted.len();
+        if n == 0 {
+            return None;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * (n - 1) as f64).round() as usize).min(n - 1);
+        self.totals_sorted.get(rank).copied()
+    }
+}
+
+/// `count` equal-width bins covering `[min, max]` with round edges (1, 2 or 5 × 10ⁿ wide).
+pub fn nice_edges(min: f64, max: f64, count: usize) -> Vec<f64> {
+    let count = count.max(1);
+    if !(min.is_finite() && max.is_finite()) {
+        return vec![0.0, 1.0];
+    }
+    let span = (max - min).max(1.0);
+    let raw = span / count as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let width = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|w| *w >= raw).unwrap_or(raw);
+    let start = (min / width).floor() * width;
+    let mut edges = vec![start];
+    while edges.last().is_some_and(|e| *e < max) || edges.len() < 2 {
+        let next = start + width * edges.len() as f64;
+        edges.push(next);
+        if edges.len() > 10_000 {
+            break;
+        }
+    }
+    edges
+}
+
+/// How many sorted values fall in each bin `[edges[i], edges[i + 1])` (the last bin includes its
+/// upper edge). O(bins × log n).
+pub fn histogram(sorted: &[f64], edges: &[f64]) -> Vec<usize> {
+    let position = |x: f64| sorted.partition_point(|v| *v < x);
+    edges
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            let lo = position(w[0]);
+            let hi = if i + 2 == edges.len() { sorted.partition_point(|v| *v <= w[1]) } else { position(w[1]) };
+            hi.saturating_sub(lo)
+        })
+        .collect()
+}
+
+/// The people whose totals change most from plan `a` to plan `b` (by roster index), with how
+/// many gain and lose. People paid by neither plan are left out; not paid counts as 0.
+pub struct Movers {
+    /// Largest gains first: (roster index, change).
+    pub gainers: Vec<(usize, Decimal)>,
+    /// Largest losses first.
+    pub losers: Vec<(usize, Decimal)>,
+    /// People who gain.
+    pub gaining: usize,
+    /// People who lose.
+    pub losing: usize,
+}
+
+/// Winners and losers moving from `a` to `b`, the `n` largest each way. O(people).
+pub fn movers(a: &PlanStats, b: &PlanStats, n: usize) -> Movers {
+    let mut changes: Vec<(usize, Decimal)> = a
+        .by_index
+        .iter()
+        .zip(&b.by_index)
+        .enumerate()
+        .filter(|(_, (x, y))| x.is_some() || y.is_some())
+        .map(|(i, (x, y))| (i, y.unwrap_or_default() - x.unwrap_or_default()))
+        .collect();
+    let gaining = changes.iter().filter(|(_, c)| *c > Decimal::ZERO).count();
+    let losing = changes.iter().filter(|(_, c)| *c < Decimal::ZERO).count();
+    let top = |changes: &mut Vec<(usize, Decimal)>, descending: bool| -> Vec<(usize, Decimal)> {
+        let key = |c: &(usize, Decimal)| if descending { -c.1 } else { c.1 };
+        let k = n.min(changes.len());
+        if k == 0 {
+            return Vec::new();
+        }
+        changes.select_nth_unstable_by(k - 1, |x, y| key(x).cmp(&key(y)).then(x.0.cmp(&y.0)));
+        let mut head: Vec<(usize, Decimal)> = changes.iter().take(k).copied().collect();
+        head.sort_by(|x, y| key(x).cmp(&key(y)).then(x.0.cmp(&y.0)));
+        head
+    };
+    let gainers = top(&mut changes, true).into_iter().filter(|(_, c)| *c > Decimal::ZERO).collect();
+    let losers = top(&mut changes, false).into_iter().filter(|(_, c)| *c < Decimal::ZERO).collect();
+    Movers { gainers, losers, gaining, losing }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_counts_every_value_once() {
+        let sorted = vec![0.0, 1.0, 1.0, 2.5, 9.9, 10.0];
+        let edges = nice_edges(0.0, 10.0, 5);
+        assert_eq!(edges, vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        let h = histogram(&sorted, &edges);
+        assert_eq!(h, vec![3, 1, 0, 0, 2]);
+        assert_eq!(h.iter().sum::<usize>(), sorted.len());
+    }
+
+    #[test]
+    fn nice_edges_cover_the_range_with_round_widths() {
+        let e = nice_edges(1234.0, 98765.0, 20);
+        assert!(e[0] <= 1234.0 && *e.last().unwrap() >= 98765.0);
+        let w = e[1] - e[0];
+        assert_eq!(w, 5000.0);
+    }
+
+    #[test]
+    fn movers_rank_changes_both_ways() {
+        let d = |v: i64| Some(Decimal::from(v));
+        let a = PlanStats { by_index: vec![d(10), d(10), d(10), None, d(5)], ..Default::default() };
+        let b = PlanStats { by_index: vec![d(30), d(5), d(10), None, None], ..Default::default() };
+        let m = movers(&a, &b, 10);
+        assert_eq!(m.gainers, vec![(0, Decimal::from(20))]);
+        assert_eq!(
+            m.losers,
+            vec![(4, Decimal::from(-5)), (1, Decimal::from(-5))].into_iter().rev().collect::<Vec<_>>()
+        );
+        assert_eq!((m.gaining, m.losing), (1, 2));
+    }
+}

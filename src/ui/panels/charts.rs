@@ -1,0 +1,367 @@
+//! Charts for the selected plan: the payout distribution, cost by role and component, the payout
+//! curve of a component with every person as a dot, and cost as a share of revenue. Plot data is
+//! rebuilt only when the plan's results change, and borrowed by the plots.
+
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints, Points};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive as _;
+
+use super::super::doc::{PlanDoc, PlanId};
+use super::super::theme;
+use super::super::widgets;
+use crate::engine::stats;
+use crate::money;
+use crate::roster::{Employee, Roster};
+
+/// The most dots drawn in the payout-curve chart; larger rosters are sampled evenly.
+pub const MAX_DOTS: usize = 5_000;
+
+/// Cached plot data for one plan's charts.
+#[derive(Default)]
+pub struct ChartCache {
+    key: Option<(PlanId, u64, u64, String)>,
+    histogram: Vec<(f64, f64, usize)>,
+    roles: Vec<String>,
+    components: Vec<(String, Vec<f64>)>,
+    dots: Vec<PlotPoint>,
+    dots_total: usize,
+    curve: Vec<PlotPoint>,
+    curve_note: String,
+    x_is_share: bool,
+    x_view: f64,
+    cost_share: Vec<(String, f64)>,
+    /// The component whose curve is shown.
+    pub component: String,
+}
+
+/// A money amount with thousands separators and the plan currency, for hover labels.
+pub fn money_axis(value: f64, currency: &str) -> String {
+    format!("{} {currency}", money_tick(value))
+}
+
+/// A money tick label: thousands separators, no decimals (the axis title names the currency).
+pub fn money_tick(value: f64) -> String {
+    let d = Decimal::from_f64_retain(value).unwrap_or_default();
+    money::grouped(d, 0)
+}
+
+fn to_f64(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+impl ChartCache {
+    fn rebuild(&mut self, doc: &PlanDoc, roster: &Roster) {
+        let Some(result) = &doc.result else { return };
+        let report = &result.report;
+        let key = (doc.id, result.plan_revision, result.roster_revision, self.component.clone());
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        let st = &result.stats;
+        // Distribution.
+        let lo = st.totals_sorted.first().copied().unwrap_or(0.0).min(0.0);
+        let hi = st.totals_sorted.last().copied().unwrap_or(1.0);
+        let edges = stats::nice_edges(lo, hi, 24);
+        let counts = stats::histogram(&st.totals_sorted, &edges);
+        self.histogram = edges.windows(2).zip(counts).map(|(w, c)| (w[0], w[1], c)).collect();
+        // Cost by role and component.
+        self.roles = st.by_role_component.keys().cloned().collect();
+        let mut components: Vec<String> = Vec::new();
+        for per in st.by_role_component.values() {
+            for c in per.keys() {
+                if !components.contains(c) {
+                    components.push(c.clone());
+                }
+            }
+        }
+        self.components = components
+            .iter()
+            .map(|c| {
+                let values = self
+                    .roles
+                    .iter()
+                    .map(|r| st.by_role_component.get(r).and_then(|m| m.get(c)).map_or(0.0, |d| to_f64(*d)))
+                    .collect();
+                (c.clone(), values)
+            })
+            .collect();
+        // Cost as a share of revenue, per role and overall.
+        self.cost_share = st
+            .by_role_component
+            .iter()
+            .map(|(role, per)| {
+                let cost: Decimal = per.values().copied().sum();
+                let revenue = st.revenue_by_role.get(role).copied().unwrap_or_default();
+                let share = if revenue.is_zero() { 0.0 } else { to_f64(cost / revenue) * 100.0 };
+                (role.clone(), share)
+            })
+            .collect();
+        if let Some(p) = report.totals.cost_pct_of_revenue() {
+            self.cost_share.push(("all".to_owned(), to_f64(p)));
+        }
+        // The component curve and every person as a dot.
+        let line_components: Vec<&String> =
+            report.totals.by_component.keys().filter(|k| !k.ends_with("_adjustment")).collect();
+        if !line_components.iter().any(|c| **c == self.component) {
+            self.component = line_components.first().map(|c| (*c).clone()).unwrap_or_default();
+        }
+        let paid: Vec<(f64, f64)> = report
+            .employees
+            .iter()
+            .filter_map(|e| e.lines.iter().find(|l| l.component == self.component))
+            .filter_map(|l| Some((to_f64(l.measure?), to_f64(l.amount))))
+            .collect();
+        self.dots_total = paid.len();
+        let step = paid.len().div_ceil(MAX_DOTS).max(1);
+        self.dots = paid.iter().step_by(step).map(|(x, y)| PlotPoint::new(*x, *y)).collect();
+        self.x_is_share = report
+            .employees
+            .iter()
+            .find_map(|e| e.lines.iter().find(|l| l.component == self.component).map(|l| l.kind))
+            .is_some_and(|k| matches!(k, crate::engine::LineKind::Bonus | crate::engine::LineKind::Commission))
+            && paid.iter().all(|(x, _)| *x < 50.0);
+        // A default view that a few outliers (e.g. a new hire on a tiny prorated quota) don't
+        // stretch: up to 1.2 × the 95th percentile; pan to see the rest.
+        let mut xs: Vec<f64> = paid.iter().map(|(x, _)| *x).collect();
+        xs.sort_by(f64::total_cmp);
+        let p95 = xs.get(xs.len().saturating_sub(1) * 95 / 100).copied().unwrap_or(1.0);
+        self.x_view = (p95 * 1.2).max(if self.x_is_share { 1.5 } else { 1.0 });
+        (self.curve, self.curve_note) = typical_curve(result, roster, &self.component, self.x_view * 1.5);
+        self.key = Some(key);
+    }
+}
+
+/// The component's payout for a typical person (the median of every roster value among the
+/// people on that component's track) as its measure sweeps from 0 to `x_max`.
+fn typical_curve(
+    result: &super::super::doc::PlanResult,
+    roster: &Roster,
+    component: &str,
+    x_max: f64,
+) -> (Vec<PlotPoint>, String) {
+    let report = &result.report;
+    let people: Vec<&Employee> = report
+        .employees
+        .iter()
+        .filter(|e| e.lines.iter().any(|l| l.component == component))
+        .filter_map(|e| roster.employees.get(e.index))
+        .collect();
+    let Some(first) = people.first() else { return (Vec::new(), String::new()) };
+    let median = |mut v: Vec<Decimal>| -> Option<Decimal> {
+        if v.is_empty() {
+            return None;
+        }
+        v.sort();
+        v.get(v.len() / 2).copied()
+    };
+    let mut typical: Employee = (*first).clone();
+    typical.start_date = None;
+    typical.end_date = None;
+    typical.currency = None;
+    typical.quota = median(people.iter().filter_map(|e| e.quota).collect());
+    typical.target_incentive = median(people.iter().filter_map(|e| e.target_incentive).collect());
+    for (i, slot) in typical.metrics.iter_mut().enumerate() {
+        *slot = median(people.iter().filter_map(|e| e.metric(i)).collect());
+    }
+    // Sweep the component's metric so that its measure covers 0..x_max.
+    let probe = result.compiled.explain(0, &typical);
+    let crate::engine::Outcome::Paid(base) = probe else { return (Vec::new(), String::new()) };
+    let Some(line) = base.lines.iter().find(|l| l.component == component) else { return (Vec::new(), String::new()) };
+    let Some(m0) = line.measure.filter(|m| !m.is_zero()) else { return (Vec::new(), String::new()) };
+    let Some(metric_index) = metric_of(result, component, roster) else { return (Vec::new(), String::new()) };
+    let Some(v0) = typical.metric(metric_index).filter(|v| !v.is_zero()) else { return (Vec::new(), String::new()) };
+    // measure is proportional to the metric (metric ÷ quota, ÷ target, or the metric itself).
+    let per_unit = to_f64(v0) / to_f64(m0);
+    let mut points = Vec::with_capacity(121);
+    for k in 0..=120 {
+        let x = x_max * f64::from(k) / 120.0;
+        let mut p = typical.clone();
+        if let Some(slot) = p.metrics.get_mut(metric_index) {
+            *slot = Decimal::from_f64_retain(x * per_unit).map(|d| d.round_dp(4));
+        }
+        if let crate::engine::Outcome::Paid(out) = result.compiled.explain(0, &p)
+            && let Some(l) = out.lines.iter().find(|l| l.component == component)
+        {
+            points.push(PlotPoint::new(x, to_f64(l.amount)));
+        }
+    }
+    let dp = report.minor_units;
+    let note = format!(
+        "Line: a typical person (median quota {}, target incentive {}, other metrics at their median)",
+        typical.quota.map_or("–".to_owned(), |q| money::grouped(q, dp)),
+        typical.target_incentive.map_or("–".to_owned(), |t| money::grouped(t, dp)),
+    );
+    (points, note)
+}
+
+/// The roster column a component reads.
+fn metric_of(result: &super::super::doc::PlanResult, component: &str, roster: &Roster) -> Option<usize> {
+    let name = result.compiled.line_metric(component)?;
+    roster.metric_index(name)
+}
+
+/// The Charts view.
+pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cache: &mut ChartCache, meeting: bool) {
+    let Some(doc) = doc else { return };
+    let Some(result) = &doc.result else { return };
+    cache.rebuild(doc, roster);
+    let currency = result.report.currency.clone();
+    let color = theme::plan_color(ui, doc.color);
+    let height = if meeting { 330.0 } else { 250.0 };
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.columns(2, |cols| {
+            let [left, right] = cols else { return };
+            left.label(egui::RichText::new("How payouts are distributed").strong());
+            let bars: Vec<Bar> = cache
+                .histogram
+                .iter()
+                .map(|(lo, hi, n)| {
+                    Bar::new((lo + hi) / 2.0, *n as f64).width(hi - lo).name(format!(
+                        "{} to {}: {n} people",
+                        money_axis(*lo, &currency),
+                        money_axis(*hi, &currency)
+                    ))
+                })
+                .collect();
+            Plot::new(("histogram", doc.id))
+                .height(height)
+                .x_axis_label(format!("Payout per person ({currency})"))
+                .y_axis_label("People")
+                .x_axis_formatter(|m, _| money_tick(m.value))
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .show(left, |plot| plot.bar_chart(BarChart::new("people", bars).color(color).id(("hist", doc.id))))
+                .response
+                .on_hover_text("Hover a bar for the range and the number of people");
+
+            right.label(egui::RichText::new("Cost by role and component").strong());
+            let palette = theme::tokens(right).plan_palette;
+            // Positive lines stack upwards from 0; adjustments (negative) stack downwards.
+            let mut up: Vec<BarChart> = Vec::new();
+            let mut down: Vec<BarChart> = Vec::new();
+            for (k, (component, values)) in cache.components.iter().enumerate() {
+                let negative = values.iter().any(|v| *v < 0.0);
+                let bars: Vec<Bar> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        Bar::new(i as f64, *v).width(0.6).name(format!("{component}: {}", money_axis(*v, &currency)))
+                    })
+                    .collect();
+                let chart = BarChart::new(component.clone(), bars).color(palette[(k + 1) % palette.len()]);
+                let stack = if negative { &mut down } else { &mut up };
+                let chart = chart.stack_on(&stack.iter().collect::<Vec<_>>());
+                stack.push(chart);
+            }
+            let charts: Vec<BarChart> = up.into_iter().chain(down).collect();
+            let roles = cache.roles.clone();
+            Plot::new(("by_role", doc.id))
+                .height(height)
+                .legend(Legend::default())
+                .x_axis_label("Role")
+                .y_axis_label(format!("Cost ({currency})"))
+                .x_axis_formatter(move |m, _| {
+                    let i = m.value.round();
+                    if (m.value - i).abs() < 1e-6 && i >= 0.0 {
+                        roles.get(i as usize).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                })
+                .y_axis_formatter(|m, _| money_tick(m.value))
+                .y_axis_min_width(58.0)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .show(right, |plot| {
+                    for c in charts {
+                        plot.bar_chart(c);
+                    }
+                });
+        });
+        ui.add_space(8.0);
+        ui.columns(2, |cols| {
+            let [left, right] = cols else { return };
+            left.horizontal(|ui| {
+                ui.label(egui::RichText::new("Payout curve").strong());
+                let l = ui.label("for");
+                let components: Vec<String> =
+                    result.report.totals.by_component.keys().filter(|k| !k.ends_with("_adjustment")).cloned().collect();
+                egui::ComboBox::from_id_salt("curve_component")
+                    .selected_text(cache.component.clone())
+                    .show_ui(ui, |ui| {
+                        for c in components {
+                            ui.selectable_value(&mut cache.component, c.clone(), c);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id)
+                    .on_hover_text("The component whose payout curve is shown");
+            });
+            let x_label =
+                if cache.x_is_share { "Attainment (metric ÷ target)" } else { "Units or amount of the metric" };
+            let share = cache.x_is_share;
+            Plot::new(("curve", doc.id, cache.component.as_str()))
+                .height(height)
+                .default_x_bounds(0.0, cache.x_view)
+                .legend(Legend::default())
+                .x_axis_label(x_label)
+                .y_axis_label(format!("Line payout ({currency})"))
+                .x_axis_formatter(
+                    move |m, _| if share { format!("{:.0}%", m.value * 100.0) } else { format!("{:.0}", m.value) },
+                )
+                .y_axis_formatter(|m, _| money_tick(m.value))
+                .y_axis_min_width(58.0)
+                .show(left, |plot| {
+                    plot.line(Line::new("typical person", PlotPoints::Borrowed(&cache.curve)).color(color).width(2.0));
+                    plot.points(
+                        Points::new("people", PlotPoints::Borrowed(&cache.dots))
+                            .color(color.gamma_multiply(0.6))
+                            .radius(2.5),
+                    );
+                });
+            let shown = if cache.dots.len() < cache.dots_total {
+                format!(
+                    "{} of {} people shown (evenly sampled). {}",
+                    cache.dots.len(),
+                    cache.dots_total,
+                    cache.curve_note
+                )
+            } else {
+                format!("Every dot is a person. {}", cache.curve_note)
+            };
+            left.add(egui::Label::new(egui::RichText::new(shown).small().color(theme::tokens(left).muted)).wrap());
+
+            right.label(egui::RichText::new("Cost as a share of revenue").strong());
+            let bars: Vec<Bar> = cache
+                .cost_share
+                .iter()
+                .enumerate()
+                .map(|(i, (role, pct))| {
+                    Bar::new(i as f64, *pct).width(0.6).name(format!("{role}: {pct:.2}% of revenue"))
+                })
+                .collect();
+            let labels: Vec<String> = cache.cost_share.iter().map(|(r, _)| r.clone()).collect();
+            Plot::new(("cost_share", doc.id))
+                .height(height)
+                .x_axis_label("Role")
+                .y_axis_label("Payout cost ÷ revenue (%)")
+                .x_axis_formatter(move |m, _| {
+                    let i = m.value.round();
+                    if (m.value - i).abs() < 1e-6 && i >= 0.0 {
+                        labels.get(i as usize).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                })
+                .y_axis_formatter(|m, _| format!("{:.1}%", m.value))
+                .include_y(0.0)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .show(right, |plot| plot.bar_chart(BarChart::new("cost share", bars).color(color)));
+        });
+        widgets::muted(ui, "Hover bars and dots for values. Charts update when the plan or roster changes.");
+    });
+}

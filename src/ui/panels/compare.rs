@@ -1,0 +1,446 @@
+//! Plans side by side on the same roster: totals, cost by role and component, distributions
+//! overlaid on linked axes, and who gains or loses moving from the reference plan. Built for the
+//! projector; aggregates are rebuilt only when a compared plan's results change.
+
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoint, PlotPoints};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive as _;
+
+use super::super::doc::{PlanDoc, PlanId};
+use super::super::theme;
+use super::super::widgets;
+use super::charts::{money_axis, money_tick};
+use crate::engine::stats;
+use crate::money;
+use crate::roster::Roster;
+
+/// The most plans compared at once.
+pub const MAX_PLANS: usize = 4;
+/// Gainers and losers listed.
+pub const MOVERS: usize = 10;
+
+/// What the Compare view shows.
+#[derive(Default)]
+pub struct CompareView {
+    /// The plans compared, in order; the first is the reference.
+    pub plans: Vec<PlanId>,
+    /// Which compared plan the winners and losers move to (index into `plans`, ≥ 1).
+    pub to: usize,
+    cache: CompareCache,
+}
+
+#[derive(Default)]
+struct CompareCache {
+    key: Vec<(PlanId, u64, u64)>,
+    /// Per plan: the histogram line (bin centre, people).
+    distributions: Vec<Vec<PlotPoint>>,
+    roles: Vec<String>,
+    components: Vec<String>,
+    movers: Vec<Option<stats::Movers>>,
+}
+
+impl CompareView {
+    /// Keeps the selection valid: drops closed plans, and starts with the first plans open.
+    pub fn sync(&mut self, docs: &[PlanDoc]) {
+        self.plans.retain(|id| docs.iter().any(|d| d.id == *id));
+        if self.plans.is_empty() {
+            self.plans = docs.iter().take(3).map(|d| d.id).collect();
+        }
+        self.to = self.to.clamp(1, self.plans.len().saturating_sub(1).max(1));
+    }
+}
+
+fn to_f64(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// The Compare view.
+pub fn compare_ui(ui: &mut egui::Ui, docs: &[PlanDoc], roster: &Roster, view: &mut CompareView, meeting: bool) {
+    view.sync(docs);
+    selection_ui(ui, docs, view);
+    let compared: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
+    if compared.len() < 2 {
+        widgets::muted(ui, "Pick two to four plans to compare.");
+        return;
+    }
+    if compared.iter().any(|d| d.result.is_none()) {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Computing…");
+        });
+        return;
+    }
+    rebuild(&mut view.cache, &compared);
+    let height = if meeting { 300.0 } else { 220.0 };
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        totals_ui(ui, &compared);
+        ui.add_space(10.0);
+        charts_ui(ui, &compared, &view.cache, height);
+        ui.add_space(10.0);
+        movers_ui(ui, &compared, roster, view);
+    });
+}
+
+fn plan_title(index: usize, doc: &PlanDoc) -> String {
+    format!("{}. {}", index + 1, doc.plan.name)
+}
+
+fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut CompareView) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Compare");
+        for d in docs {
+            let mut on = view.plans.contains(&d.id);
+            widgets::color_dot(ui, theme::plan_color(ui, d.color));
+            let full = !on && view.plans.len() >= MAX_PLANS;
+            let r = ui
+                .add_enabled(!full, egui::Checkbox::new(&mut on, &d.plan.name))
+                .on_disabled_hover_text("At most four plans at once");
+            if r.changed() {
+                if on {
+                    view.plans.push(d.id);
+                } else {
+                    view.plans.retain(|id| *id != d.id);
+                }
+            }
+        }
+        if let Some(first) = view.plans.first().and_then(|id| docs.iter().find(|d| d.id == *id)) {
+            ui.separator();
+            widgets::muted(ui, format!("Changes are measured from 1. {}", first.plan.name));
+        }
+    });
+}
+
+fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc]) {
+    let Some(first) = compared.first().and_then(|d| d.result.as_ref()) else { return };
+    let dp = first.report.minor_units;
+    let t = theme::tokens(ui);
+    let mut roles: Vec<String> = Vec::new();
+    let mut components: Vec<String> = Vec::new();
+    for d in compared {
+        if let Some(r) = &d.result {
+            for k in r.report.totals.by_role.keys() {
+                if !roles.contains(k) {
+                    roles.push(k.clone());
+                }
+            }
+            for k in r.report.totals.by_component.keys() {
+                if !components.contains(k) {
+                    components.push(k.clone());
+                }
+            }
+        }
+    }
+    egui::Grid::new("compare_totals").striped(true).num_columns(compared.len() + 1).spacing([18.0, 4.0]).show(
+        ui,
+        |ui| {
+            ui.label("");
+            for (i, d) in compared.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    widgets::color_dot(ui, theme::plan_color(ui, d.color));
+                    ui.label(egui::RichText::new(plan_title(i, d)).strong());
+                });
+            }
+            ui.end_row();
+            let row = |ui: &mut egui::Ui,
+                       label: &str,
+                       strong: bool,
+                       value: &dyn Fn(&crate::engine::PayoutReport) -> Option<Decimal>,
+                       fmt: &dyn Fn(Decimal) -> String| {
+                ui.label(if strong { egui::RichText::new(label).strong() } else { egui::RichText::new(label) });
+                let base = compared.first().and_then(|d| d.result.as_ref()).and_then(|r| value(&r.report));
+                for (i, d) in compared.iter().enumerate() {
+                    let v = d.result.as_ref().and_then(|r| value(&r.report));
+                    ui.horizontal(|ui| {
+                        let text = v.map_or_else(|| "–".to_owned(), fmt);
+                        ui.label(if strong { egui::RichText::new(text).strong() } else { egui::RichText::new(text) });
+                        if i > 0
+                            && let (Some(v), Some(b)) = (v, base)
+                            && v != b
+                        {
+                            let diff = v - b;
+                            let color = if diff > Decimal::ZERO { t.negative } else { t.positive };
+                            let sign = if diff > Decimal::ZERO { "+" } else { "" };
+                            ui.colored_label(color, format!("{sign}{}", fmt(diff))).on_hover_text("Change from plan 1");
+                        }
+                    });
+                }
+                ui.end_row();
+            };
+            let amount = move |d: Decimal| money::grouped(d, dp);
+            row(ui, "Total payout cost", true, &|r| Some(r.totals.total), &amount);
+            row(ui, "Cost % of revenue", false, &|r| r.totals.cost_pct_of_revenue(), &|d| {
+                format!("{}%", d.round_dp(2))
+            });
+            row(ui, "People computed", false, &|r| Some(Decimal::from(r.totals.people)), &|d| d.to_string());
+            for role in &roles {
+                row(ui, &format!("Role: {role}"), false, &|r| r.totals.by_role.get(role).copied(), &amount);
+            }
+            for c in &components {
+                row(ui, &format!("Component: {c}"), false, &|r| r.totals.by_component.get(c).copied(), &amount);
+            }
+        },
+    );
+}
+
+fn rebuild(cache: &mut CompareCache, compared: &[&PlanDoc]) {
+    let key: Vec<(PlanId, u64, u64)> =
+        compared.iter().filter_map(|d| d.result.as_ref().map(|r| (d.id, r.plan_revision, r.roster_revision))).collect();
+    if cache.key == key {
+        return;
+    }
+    let stats: Vec<&stats::PlanStats> =
+        compared.iter().filter_map(|d| d.result.as_ref().map(|r| r.stats.as_ref())).collect();
+    let lo = stats.iter().filter_map(|s| s.totals_sorted.first()).fold(0.0_f64, |a, b| a.min(*b));
+    let hi = stats.iter().filter_map(|s| s.totals_sorted.last()).fold(1.0_f64, |a, b| a.max(*b));
+    let edges = stats::nice_edges(lo, hi, 30);
+    cache.distributions = stats
+        .iter()
+        .map(|s| {
+            let counts = stats::histogram(&s.totals_sorted, &edges);
+            edges.windows(2).zip(counts).map(|(w, c)| PlotPoint::new((w[0] + w[1]) / 2.0, c as f64)).collect()
+        })
+        .collect();
+    cache.roles.clear();
+    cache.components.clear();
+    for d in compared {
+        if let Some(r) = &d.result {
+            for k in r.report.totals.by_role.keys() {
+                if !cache.roles.contains(k) {
+                    cache.roles.push(k.clone());
+                }
+            }
+            for k in r.report.totals.by_component.keys() {
+                if !cache.components.contains(k) {
+                    cache.components.push(k.clone());
+                }
+            }
+        }
+    }
+    cache.movers = stats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| if i == 0 { None } else { stats.first().map(|base| stats::movers(base, s, MOVERS)) })
+        .collect();
+    cache.key = key;
+}
+
+fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, height: f32) {
+    let Some(currency) = compared.first().and_then(|d| d.result.as_ref()).map(|r| r.report.currency.clone()) else {
+        return;
+    };
+    let n = compared.len() as f64;
+    let width = 0.8 / n;
+    let link = ui.scope_id().with("compare_link");
+    let titles: Vec<String> =
+        compared.iter().enumerate().map(|(i, d)| crate::roster::values::shorten(&plan_title(i, d), 18)).collect();
+    let plan_axis = move |m: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
+        let i = m.value.round();
+        if (m.value - i).abs() < 1e-6 && i >= 0.0 {
+            titles.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    ui.columns(2, |cols| {
+        let [a, b] = cols else { return };
+        // Total cost per plan, one colour per plan.
+        a.label(egui::RichText::new("Total payout cost per plan").strong());
+        Plot::new("compare_total")
+            .height(height)
+            .x_axis_label("Plan")
+            .y_axis_label(format!("Cost ({currency})"))
+            .x_axis_formatter(plan_axis.clone())
+            .y_axis_formatter(|m, _| money_tick(m.value))
+            .y_axis_min_width(58.0)
+            .include_y(0.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show(a, |plot| {
+                for (i, d) in compared.iter().enumerate() {
+                    let total = d.result.as_ref().map_or(0.0, |r| to_f64(r.report.totals.total));
+                    let name = plan_title(i, d);
+                    let bar =
+                        Bar::new(i as f64, total).width(0.7).name(format!("{name}: {}", money_axis(total, &currency)));
+                    plot.bar_chart(
+                        BarChart::new(name, vec![bar])
+                            .color(theme::plan_color_for(plot.ctx(), d.color))
+                            .id(("total", d.id)),
+                    );
+                }
+            });
+        // Cost by role, grouped by plan.
+        b.label(egui::RichText::new("Cost by role").strong());
+        let roles = cache.roles.clone();
+        Plot::new("compare_roles")
+            .height(height)
+            .x_axis_label("Role (one bar per plan, in plan colours)")
+            .y_axis_label(format!("Cost ({currency})"))
+            .x_axis_formatter(move |m, _| {
+                let i = m.value.round();
+                if (m.value - i).abs() < 1e-6 && i >= 0.0 {
+                    roles.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_axis_formatter(|m, _| money_tick(m.value))
+            .y_axis_min_width(58.0)
+            .include_y(0.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show(b, |plot| {
+                for (i, d) in compared.iter().enumerate() {
+                    let Some(r) = &d.result else { continue };
+                    let offset = (i as f64 - (n - 1.0) / 2.0) * width;
+                    let bars: Vec<Bar> = cache
+                        .roles
+                        .iter()
+                        .enumerate()
+                        .map(|(k, role)| {
+                            let v = r.report.totals.by_role.get(role).map_or(0.0, |d| to_f64(*d));
+                            Bar::new(k as f64 + offset, v).width(width * 0.95).name(format!(
+                                "{}: {role} {}",
+                                plan_title(i, d),
+                                money_axis(v, &currency)
+                            ))
+                        })
+                        .collect();
+                    plot.bar_chart(
+                        BarChart::new(plan_title(i, d), bars)
+                            .color(theme::plan_color_for(plot.ctx(), d.color))
+                            .id(("roles", d.id)),
+                    );
+                }
+            });
+    });
+    ui.add_space(6.0);
+    ui.columns(2, |cols| {
+        let [a, b] = cols else { return };
+        // Cost by component: one bar per plan, stacked by component (adjustments below zero).
+        a.label(egui::RichText::new("Cost by component").strong());
+        let palette = theme::tokens(a).plan_palette;
+        Plot::new("compare_components")
+            .height(height)
+            .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightTop))
+            .x_axis_label("Plan")
+            .y_axis_label(format!("Cost ({currency})"))
+            .x_axis_formatter(plan_axis.clone())
+            .y_axis_formatter(|m, _| money_tick(m.value))
+            .y_axis_min_width(58.0)
+            .include_x(-0.6)
+            .include_x(n - 0.4 + n * 0.9)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show(a, |plot| {
+                let mut up: Vec<BarChart> = Vec::new();
+                let mut down: Vec<BarChart> = Vec::new();
+                for (k, comp) in cache.components.iter().enumerate() {
+                    let values: Vec<f64> = compared
+                        .iter()
+                        .map(|d| {
+                            d.result
+                                .as_ref()
+                                .and_then(|r| r.report.totals.by_component.get(comp))
+                                .map_or(0.0, |v| to_f64(*v))
+                        })
+                        .collect();
+                    let negative = values.iter().any(|v| *v < 0.0);
+                    let bars: Vec<Bar> = values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            Bar::new(i as f64, *v).width(0.6).name(format!(
+                                "{}. {comp}: {}",
+                                i + 1,
+                                money_axis(*v, &currency)
+                            ))
+                        })
+                        .collect();
+                    let chart =
+                        BarChart::new(comp.clone(), bars).color(palette[(k + 2) % palette.len()].gamma_multiply(0.9));
+                    let stack = if negative { &mut down } else { &mut up };
+                    let chart = chart.stack_on(&stack.iter().collect::<Vec<_>>());
+                    stack.push(chart);
+                }
+                for c in up.into_iter().chain(down) {
+                    plot.bar_chart(c);
+                }
+            });
+        // Distributions overlaid, same bins.
+        b.label(egui::RichText::new("How payouts are distributed").strong());
+        Plot::new("compare_distribution")
+            .height(height)
+            .legend(egui_plot::Legend::default())
+            .x_axis_label(format!("Payout per person ({currency})"))
+            .y_axis_label("People")
+            .x_axis_formatter(|m, _| money_tick(m.value))
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .show(b, |plot| {
+                for (i, d) in compared.iter().enumerate() {
+                    if let Some(points) = cache.distributions.get(i) {
+                        plot.line(
+                            Line::new(plan_title(i, d), PlotPoints::Borrowed(points))
+                                .color(theme::plan_color_for(plot.ctx(), d.color))
+                                .width(2.5)
+                                .id(("dist", d.id)),
+                        );
+                    }
+                }
+            });
+    });
+}
+
+fn movers_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], roster: &Roster, view: &mut CompareView) {
+    let Some(first) = compared.first() else { return };
+    let t = theme::tokens(ui);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("Winners and losers").strong());
+        ui.label(format!("moving from 1. {} to", first.plan.name));
+        let l = ui.label("");
+        egui::ComboBox::from_id_salt("movers_to")
+            .selected_text(compared.get(view.to).map_or(String::new(), |d| plan_title(view.to, d)))
+            .show_ui(ui, |ui| {
+                for (i, d) in compared.iter().enumerate().skip(1) {
+                    ui.selectable_value(&mut view.to, i, plan_title(i, d));
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text("The plan people move to");
+    });
+    let (Some(Some(m)), Some(to)) = (view.cache.movers.get(view.to), compared.get(view.to)) else { return };
+    let (Some(from_r), Some(to_r)) = (first.result.as_ref(), to.result.as_ref()) else { return };
+    let dp = from_r.report.minor_units;
+    ui.label(format!("{} people gain and {} lose.", m.gaining, m.losing));
+    ui.columns(2, |cols| {
+        let [left, right] = cols else { return };
+        for (ui, title, rows, id) in
+            [(left, "Biggest gainers", &m.gainers, "gainers"), (right, "Biggest losers", &m.losers, "losers")]
+        {
+            ui.label(egui::RichText::new(title).strong());
+            egui::Grid::new(("movers", id)).striped(true).num_columns(5).show(ui, |ui| {
+                for h in ["Name", "Role", "From", "To", "Change"] {
+                    ui.label(egui::RichText::new(h).strong());
+                }
+                ui.end_row();
+                for (index, change) in rows {
+                    let Some(e) = roster.employees.get(*index) else { continue };
+                    let from = from_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
+                    let to_v = to_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
+                    ui.label(&e.name).on_hover_text(format!("{} · {}", e.id, e.team));
+                    ui.label(&e.role);
+                    ui.label(money::grouped(from, dp));
+                    ui.label(money::grouped(to_v, dp));
+                    let color = if *change > Decimal::ZERO { t.positive } else { t.negative };
+                    let sign = if *change > Decimal::ZERO { "+" } else { "" };
+                    ui.colored_label(color, format!("{sign}{}", money::grouped(*change, dp)));
+                    ui.end_row();
+                }
+            });
+        }
+    });
+}
