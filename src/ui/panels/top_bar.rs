@@ -50,7 +50,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: 
             AppCommand::SaveViewPng.button_ui(ui, Ok(()), out);
             ui.separator();
             ui.label("Theme");
-            egui::widgets::global_theme_preference_buttons(ui);
+            theme_choice_ui(ui);
         });
         ui.separator();
         // The most used actions, one click away.
@@ -62,4 +62,19 @@ pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: 
             out.push(AppCommand::ToggleMeetingMode);
         }
     });
+}
+
+/// System, light or dark (egui's own switch uses emoji that the bundled fonts cannot draw).
+fn theme_choice_ui(ui: &mut egui::Ui) {
+    let mut pref = ui.ctx().options(|o| o.theme_preference);
+    let before = pref;
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut pref, egui::ThemePreference::System, "System")
+            .on_hover_text("Follow the system's theme");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light").on_hover_text("Light theme");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark").on_hover_text("Dark theme");
+    });
+    if pref != before {
+        ui.ctx().set_theme(pref);
+    }
 }

@@ -1,0 +1,93 @@
+//! The Compare view and meeting mode, driven headless by their labels (egui_kittest): two sample
+//! plans side by side with both totals and the winners and losers; meeting mode hides the editor;
+//! the view saved as PNG exists and is not blank.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, reason = "test helpers")]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use carrot::engine::stats;
+use carrot::money;
+use carrot::ui::{CarrotApp, FileChooser, Startup};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn app(answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
+    let chooser = FileChooser::Scripted(answers.into());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Samples, chooser));
+    wait(&mut harness, "the samples", |app| {
+        app.rt.opened && !app.rt.docs.is_empty() && app.rt.docs.iter().all(|d| d.result.is_some())
+    });
+    harness
+}
+
+fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(3);
+}
+
+#[test]
+fn compare_with_two_sample_plans_shows_both_totals_and_the_winners_and_losers() {
+    let mut harness = app(Vec::new());
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    // Three plans are compared by default; untick the third.
+    harness.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Product-led").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.rt.compare.plans.len(), 2);
+    let docs = &app.rt.docs;
+    let (a, b) = (docs[0].result.as_ref().unwrap(), docs[1].result.as_ref().unwrap());
+    let total = |r: &carrot::ui::doc::PlanResult| money::grouped(r.report.totals.total, r.report.minor_units);
+    let (ta, tb) = (total(a), total(b));
+    // Both totals are in the table (the first also in the summary strip).
+    assert!(harness.query_all_by_label(&ta).count() >= 1, "{ta}");
+    assert!(harness.query_all_by_label(&tb).count() >= 1, "{tb}");
+    harness.get_by_label("Winners and losers");
+    harness.get_by_label("Biggest gainers");
+    harness.get_by_label("Biggest losers");
+    // The counts and the top gainer are the ones the core computes.
+    let m = stats::movers(&a.stats, &b.stats, 10);
+    harness.get_by_label(&format!("{} people gain and {} lose.", m.gaining, m.losing));
+    let (top, change) = m.gainers[0];
+    let name = &harness.state().rt.rosters.merged.employees[top].name;
+    assert!(harness.query_all_by_label(name).count() >= 1, "top gainer {name} listed");
+    harness.get_by_label(&format!("+{}", money::grouped(change, 2)));
+}
+
+#[test]
+fn meeting_mode_hides_the_editor_and_the_saved_png_is_not_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("view.png");
+    let mut harness = app(vec![Some(vec![png.clone()])]);
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Plan name").is_some(), "the editor is shown outside meeting mode");
+    harness.get_by_label("Meeting mode").click();
+    harness.run_steps(5);
+    assert!(harness.state().rt.meeting_mode);
+    assert!(harness.query_by_label("Plan name").is_none(), "meeting mode hides the editor");
+    assert!(harness.query_by_label("Plans").is_none(), "and the workspace panel");
+    harness.get_by_label("Leave meeting mode");
+    // Save the view as PNG (the file dialog is answered by the test).
+    harness.get_by_label("View").click();
+    harness.run_steps(2);
+    harness.get_by_label("Save view as PNG…").click();
+    wait(&mut harness, "the PNG", |_| png.exists());
+    let image = image::open(&png).unwrap().to_rgba8();
+    assert!(image.width() > 100 && image.height() > 100, "{}x{}", image.width(), image.height());
+    let first = *image.get_pixel(0, 0);
+    let different = image.pixels().filter(|p| **p != first).count();
+    assert!(
+        different > (image.width() * image.height() / 20) as usize,
+        "the picture is not blank: {different} pixels differ"
+    );
+}
