@@ -396,7 +396,7 @@ fn hours(x: f64) -> String {
     format!("{:.1}", x.max(0.0))
 }
 
-fn sales_row(rng: &mut Rng, id: usize, names: &mut Names) -> Vec<String> {
+fn sales_row(rng: &mut Rng, id: u64, names: &mut Names) -> Vec<String> {
     let team = weighted(rng, SALES_TEAMS, |t| t.weight);
     let (start, end) = employment(rng);
     let fte = if rng.unit() < 0.08 { 0.8 } else { 1.0 };
@@ -414,7 +414,7 @@ fn sales_row(rng: &mut Rng, id: usize, names: &mut Names) -> Vec<String> {
     let prev = |rng: &mut Rng| money(revenue * rng.lognormal(spread));
     let deals = rng.poisson(revenue / team.deal_size);
     vec![
-        format!("{:06}", 1000 + id),
+        format!("{id:06}"),
         names.next(rng),
         "sales".to_owned(),
         team.name.to_owned(),
@@ -443,7 +443,7 @@ fn sales_row(rng: &mut Rng, id: usize, names: &mut Names) -> Vec<String> {
     ]
 }
 
-fn consultant_row(rng: &mut Rng, id: usize, names: &mut Names) -> Vec<String> {
+fn consultant_row(rng: &mut Rng, id: u64, names: &mut Names) -> Vec<String> {
     let team = weighted(rng, CONSULTING_TEAMS, |t| t.weight);
     let (start, end) = employment(rng);
     let fte = if rng.unit() < 0.1 { 0.8 } else { 1.0 };
@@ -456,7 +456,7 @@ fn consultant_row(rng: &mut Rng, id: usize, names: &mut Names) -> Vec<String> {
     let rate = team.bill_rate * (0.85 + 0.3 * rng.unit());
     let prev = |rng: &mut Rng| hours(billable * rng.lognormal(0.08));
     vec![
-        format!("{:06}", 5000 + id),
+        format!("{id:06}"),
         names.next(rng),
         "consultant".to_owned(),
         team.name.to_owned(),
@@ -502,8 +502,9 @@ impl Names {
     }
 }
 
-/// Writes a roster of `people` rows as CSV.
-pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles) -> io::Result<()> {
+/// Writes a roster of `people` rows as CSV. Employee ids are six-digit text numbered from
+/// `first_id` in row order (so files meant to be merged can use separate ranges).
+pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles, first_id: u64) -> io::Result<()> {
     let mut rng = Rng::new(seed);
     let mut names = Names { used: std::collections::HashSet::new() };
     let columns: Vec<&str> = match roles {
@@ -521,23 +522,21 @@ pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles)
     };
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record(&columns).map_err(io::Error::other)?;
-    let (mut sales_id, mut consultant_id) = (0, 0);
-    for _ in 0..people {
+    for row in 0..people {
+        let id = first_id.saturating_add(row as u64);
         let is_sales = match roles {
             Roles::Sales => true,
             Roles::Consultants => false,
             Roles::Mixed => rng.unit() < 0.7,
         };
-        let (own_columns, row) = if is_sales {
-            sales_id += 1;
-            (SALES_COLUMNS, sales_row(&mut rng, sales_id, &mut names))
+        let (own_columns, cells) = if is_sales {
+            (SALES_COLUMNS, sales_row(&mut rng, id, &mut names))
         } else {
-            consultant_id += 1;
-            (CONSULTANT_COLUMNS, consultant_row(&mut rng, consultant_id, &mut names))
+            (CONSULTANT_COLUMNS, consultant_row(&mut rng, id, &mut names))
         };
         let record = columns
             .iter()
-            .map(|c| own_columns.iter().position(|o| o == c).and_then(|i| row.get(i)).map_or("", String::as_str));
+            .map(|c| own_columns.iter().position(|o| o == c).and_then(|i| cells.get(i)).map_or("", String::as_str));
         w.write_record(record).map_err(io::Error::other)?;
     }
     w.flush()
@@ -551,7 +550,7 @@ mod tests {
     fn same_seed_same_file_different_seed_different_file() {
         let generate = |seed| {
             let mut out = Vec::new();
-            write_roster(&mut out, 200, seed, Roles::Mixed).unwrap();
+            write_roster(&mut out, 200, seed, Roles::Mixed, 1).unwrap();
             out
         };
         assert_eq!(generate(7), generate(7));
@@ -559,9 +558,18 @@ mod tests {
     }
 
     #[test]
+    fn large_rosters_have_unique_ids() {
+        let mut out = Vec::new();
+        write_roster(&mut out, 20_000, 3, Roles::Mixed, 1).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let ids: std::collections::HashSet<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+        assert_eq!(ids.len(), 20_000);
+    }
+
+    #[test]
     fn mixed_roster_has_both_roles_hires_and_leavers() {
         let mut out = Vec::new();
-        write_roster(&mut out, 500, 1, Roles::Mixed).unwrap();
+        write_roster(&mut out, 500, 1, Roles::Mixed, 1).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 501);

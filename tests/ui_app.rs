@@ -247,3 +247,121 @@ fn closing_a_plan_with_unsaved_changes_asks_first() {
     harness.run_steps(2);
     assert_eq!(harness.state().rt.docs.len(), 2, "don't save closes it");
 }
+
+#[test]
+fn the_last_workspace_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("mine.json");
+    let mut plan = sales_led();
+    plan.name = "My restored plan".to_owned();
+    plan::save(&plan_path, &plan, carrot::fsx::Overwrite::Refuse).unwrap();
+    let roster_path = fixture("ui/renamed_column.csv");
+    let mut state = carrot::ui::state::PersistedState::default();
+    state.plans = vec![carrot::ui::state::PlanRef::File(plan_path.clone())];
+    let mut mapping = indexmap::IndexMap::new();
+    mapping.insert("Worker ID".to_owned(), "employee_id".to_owned());
+    state.rosters = vec![carrot::ui::state::RosterRef {
+        origin: carrot::ui::state::RosterOrigin::File(roster_path),
+        mapping: carrot::roster::HeaderMapping(mapping),
+        date_format: None,
+        decimal: Default::default(),
+        skip_bad_rows: false,
+    }];
+    state.tab = carrot::ui::state::Tab::Charts;
+    let mut harness = Harness::builder().with_size(egui::vec2(1440.0, 900.0)).build_eframe(move |cc| {
+        CarrotApp::new(cc, Startup::RestoreFrom(Box::new(state)), FileChooser::Scripted(Default::default()))
+    });
+    wait(&mut harness, "the restored workspace", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
+    let app = harness.state();
+    assert_eq!(app.rt.docs.len(), 1);
+    assert_eq!(app.rt.docs[0].plan.name, "My restored plan");
+    assert_eq!(app.rt.rosters.merged.employees.len(), 2, "the roster is re-read with its mapping");
+    assert_eq!(app.state.tab, carrot::ui::state::Tab::Charts, "the layout is restored");
+    assert!(app.rt.modal.is_none());
+}
+
+#[test]
+fn a_workspace_that_cannot_be_restored_falls_back_to_the_samples_with_a_notice() {
+    let mut state = carrot::ui::state::PersistedState::default();
+    state.plans = vec![carrot::ui::state::PlanRef::File(PathBuf::from("/nonexistent/plan.json"))];
+    let mut harness = Harness::builder().with_size(egui::vec2(1440.0, 900.0)).build_eframe(move |cc| {
+        CarrotApp::new(cc, Startup::RestoreFrom(Box::new(state)), FileChooser::Scripted(Default::default()))
+    });
+    wait(&mut harness, "the samples", |app| {
+        app.rt.opened && app.rt.docs.len() == 3 && app.rt.docs.iter().all(|d| d.result.is_some())
+    });
+    harness.get_by_label("Workspace not restored");
+    harness.get_by_label_contains("/nonexistent/plan.json");
+    harness.get_by_label(&total_text(&sales_led()));
+}
+
+/// The app on the samples with its recovery folder in `dir`.
+fn app_with_recovery(dir: &Path, answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
+    let chooser = FileChooser::Scripted(answers.into());
+    let dir = dir.to_path_buf();
+    let mut harness = Harness::builder().with_size(egui::vec2(1440.0, 900.0)).build_eframe(move |cc| {
+        let mut app = CarrotApp::new(cc, Startup::Samples, chooser);
+        app.rt.recovery_dir = Some(dir);
+        app
+    });
+    wait(&mut harness, "the samples", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
+    harness
+}
+
+fn recovery_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir).map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn killing_the_app_mid_edit_loses_nothing_typed_before_the_autosave() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery");
+    {
+        let mut harness = app_with_recovery(&recovery, Vec::new());
+        harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(9.5);
+        // A few seconds of UI time pass; the unsaved plan is written to the recovery folder.
+        wait(&mut harness, "the autosave", |app| !app.rt.autosaved.is_empty() && app.rt.jobs.is_empty());
+        assert_eq!(recovery_files(&recovery).len(), 1);
+        // The harness is dropped here without saving or quitting: a crash.
+    }
+    // The files name the process that wrote them; this test process is still running, so give
+    // the file a dead process's id, as after a real crash.
+    for f in recovery_files(&recovery) {
+        let name =
+            f.file_name().unwrap().to_string_lossy().replace(&format!("plan-{}-", std::process::id()), "plan-4294967-");
+        std::fs::rename(&f, recovery.join(name)).unwrap();
+    }
+    let mut harness = app_with_recovery(&recovery, Vec::new());
+    harness.get_by_label("Restore unsaved plans?");
+    harness.get_by_label_contains("Sales-led (today)");
+    harness.get_by_label("Restore").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.rt.docs.len(), 4, "the restored plan opens beside the samples");
+    let restored = app.rt.docs.last().unwrap();
+    assert!(restored.is_dirty(), "restored edits are unsaved");
+    match &restored.plan.tracks["sales"].components[0] {
+        Component::Commission(c) => assert_eq!(c.tiers[0].rate, "0.095".parse().unwrap()),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        !recovery_files(&recovery).iter().any(|p| p.to_string_lossy().contains("4294967")),
+        "the old files are gone"
+    );
+}
+
+#[test]
+fn the_recovery_file_is_removed_once_the_plan_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery");
+    let saved = dir.path().join("saved.json");
+    let mut harness = app_with_recovery(&recovery, vec![Some(vec![saved.clone()])]);
+    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(9.5);
+    wait(&mut harness, "the autosave", |app| !app.rt.autosaved.is_empty() && app.rt.jobs.is_empty());
+    assert_eq!(recovery_files(&recovery).len(), 1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    wait(&mut harness, "the save", |app| !app.selected_doc().unwrap().is_dirty());
+    assert!(saved.exists());
+    assert!(recovery_files(&recovery).is_empty(), "saving clears the plan's recovery file");
+    assert_eq!(plan::load(&saved).unwrap(), harness.state().selected_doc().unwrap().plan);
+}

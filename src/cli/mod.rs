@@ -100,6 +100,9 @@ pub enum Command {
         /// Only this role, with only its columns (default: both, about 70% sales).
         #[arg(long, value_enum)]
         role: Option<GenRole>,
+        /// The first employee id; ids count up from it, six digits with leading zeros.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        first_id: u64,
         #[command(flatten)]
         out: OutArgs,
     },
@@ -274,7 +277,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             settings: payroll.settings(),
         }),
         Command::Compare { plans, roster, format } => compare(&plans, &roster, format),
-        Command::GenRoster { people, seed, role, out } => gen_roster(people, seed, role, &out),
+        Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
     }
 }
 
@@ -510,12 +513,18 @@ fn compare(paths: &[PathBuf], roster_args: &RosterArgs, format: CompareFormat) -
     Ok(ExitCode::SUCCESS)
 }
 
-fn gen_roster(people: usize, seed: u64, role: Option<GenRole>, out: &OutArgs) -> anyhow::Result<ExitCode> {
+fn gen_roster(
+    people: usize,
+    seed: u64,
+    role: Option<GenRole>,
+    first_id: u64,
+    out: &OutArgs,
+) -> anyhow::Result<ExitCode> {
     let roles = match role {
         None => synth::Roles::Mixed,
         Some(GenRole::Sales) => synth::Roles::Sales,
         Some(GenRole::Consultant) => synth::Roles::Consultants,
     };
-    emit(out, Access::Shared, |w| synth::write_roster(w, people, seed, roles))?;
+    emit(out, Access::Shared, |w| synth::write_roster(w, people, seed, roles, first_id))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -64,6 +64,8 @@ pub enum JobOutput {
     Exported { path: PathBuf, result: Result<Reconciliation, String> },
     /// A file was written (PNG, mapping).
     Wrote { what: &'static str, path: PathBuf, result: Result<(), String> },
+    /// An unsaved plan was written to the recovery folder.
+    Autosaved { id: PlanId, revision: u64, result: Result<PathBuf, String> },
 }
 
 /// A workspace read at start-up.
@@ -126,6 +128,8 @@ pub enum Modal {
     ConfirmOverwrite { path: PathBuf, then: Box<PendingWrite> },
     /// Show a message that needs reading (several lines).
     Message { title: String, lines: Vec<String> },
+    /// Plans left unsaved by a session that ended without saving them.
+    Recover(Vec<(PathBuf, super::recovery::Recovered)>),
 }
 
 /// A write that waits for the user to confirm overwriting.
@@ -193,6 +197,12 @@ pub struct Runtime {
     pub meeting_mode: bool,
     /// Plans to close once their save succeeds.
     pub close_after_save: Vec<PlanId>,
+    /// Where unsaved plans are autosaved (`None`: autosave off, e.g. scripted screenshots).
+    pub recovery_dir: Option<PathBuf>,
+    /// Per plan: (revision, UI time it was first seen), to autosave after a pause in editing.
+    pub changed_at: std::collections::HashMap<PlanId, (u64, f64)>,
+    /// Per plan: the revision last written to the recovery folder.
+    pub autosaved: std::collections::HashMap<PlanId, u64>,
     /// A scripted screenshot to take once the workspace is open (then the app exits).
     pub screenshot: Option<super::ScreenshotScript>,
     /// A screenshot being taken (its result arrives from the renderer).
@@ -213,6 +223,8 @@ pub struct CarrotApp {
 pub enum Startup {
     /// Restore the last workspace if there is one, else the samples.
     Restore,
+    /// Restore this workspace (tests: as if it had been saved by eframe).
+    RestoreFrom(Box<PersistedState>),
     /// The bundled samples.
     Samples,
     /// Nothing open (tests build their own workspace).
@@ -224,7 +236,10 @@ impl CarrotApp {
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup, chooser: FileChooser) -> Self {
         super::theme::install(&cc.egui_ctx);
         let mut notifications = Notifications::default();
-        let stored: Option<PersistedState> = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+        let stored: Option<PersistedState> = match &startup {
+            Startup::RestoreFrom(state) => Some((**state).clone()),
+            _ => cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)),
+        };
         let state = match stored {
             Some(s) if s.version == STATE_VERSION => s,
             Some(_) => {
@@ -263,6 +278,9 @@ impl CarrotApp {
                 last_compute: None,
                 meeting_mode: false,
                 close_after_save: Vec::new(),
+                recovery_dir: super::recovery::default_dir(),
+                changed_at: std::collections::HashMap::new(),
+                autosaved: std::collections::HashMap::new(),
                 screenshot: None,
                 screenshot_job: None,
                 frames_since_open: 0,
@@ -271,7 +289,7 @@ impl CarrotApp {
         match startup {
             Startup::Empty => app.rt.opened = true,
             Startup::Samples => app.open_workspace(&cc.egui_ctx, true),
-            Startup::Restore => {
+            Startup::Restore | Startup::RestoreFrom(_) => {
                 let samples = app.state.plans.is_empty() && app.state.rosters.is_empty();
                 app.open_workspace(&cc.egui_ctx, samples);
             }
@@ -368,6 +386,24 @@ impl CarrotApp {
                 });
             }
         }
+    }
+
+    /// Replaces the workspace's rosters with one already-imported roster (benchmarks and tests).
+    pub fn load_roster(&mut self, name: &str, roster: Roster) -> Result<(), Vec<RowIssue>> {
+        let source = RosterSource {
+            name: name.to_owned(),
+            reference: RosterRef {
+                origin: RosterOrigin::File(PathBuf::from(name)),
+                mapping: Default::default(),
+                date_format: None,
+                decimal: Default::default(),
+                skip_bad_rows: false,
+            },
+            roster,
+            warnings: Vec::new(),
+            skipped: Vec::new(),
+        };
+        self.set_rosters(vec![source])
     }
 
     /// Removes a roster file from the workspace.
@@ -659,6 +695,7 @@ impl CarrotApp {
 
     /// Closes a plan without asking.
     pub fn close_plan(&mut self, id: PlanId) {
+        self.forget_recovery(id);
         let index = self.rt.docs.iter().position(|d| d.id == id);
         self.rt.docs.retain(|d| d.id != id);
         self.rt.requested.remove(&id);
@@ -786,6 +823,7 @@ impl CarrotApp {
                         doc.saved = Some(*plan);
                         doc.source = PlanSource::File(path.clone());
                     }
+                    self.forget_recovery(id);
                     self.rt.notifications.push(Level::Info, format!("Saved {}", path.display()));
                     if let Some(i) = self.rt.close_after_save.iter().position(|c| *c == id) {
                         self.rt.close_after_save.remove(i);
@@ -866,6 +904,12 @@ impl CarrotApp {
                 }
                 Err(e) => self.rt.notifications.push(Level::Error, format!("Export failed, nothing was written: {e}")),
             },
+            JobOutput::Autosaved { id, revision, result } => match result {
+                Ok(_) => {
+                    self.rt.autosaved.insert(id, revision);
+                }
+                Err(e) => self.rt.notifications.push(Level::Error, format!("Could not autosave an unsaved plan: {e}")),
+            },
             JobOutput::Wrote { what, path, result } => match result {
                 Ok(()) => self.rt.notifications.push(Level::Success, format!("Saved the {what} to {}", path.display())),
                 Err(e) => self.rt.notifications.push(Level::Error, format!("Could not save the {what}: {e}")),
@@ -908,6 +952,7 @@ impl CarrotApp {
         if !self.rt.opened {
             let selected = self.state.selected.min(self.rt.docs.len().saturating_sub(1));
             self.rt.selected = self.rt.docs.get(selected).map(|d| d.id);
+            self.offer_recovery();
         }
         self.rt.opened = true;
     }
@@ -1108,6 +1153,7 @@ impl eframe::App for CarrotApp {
             doc.undoer.feed_state(time, &doc.plan);
         }
         self.rt.notifications.expire(ctx.input(|i| i.time));
+        self.autosave(&ctx);
         self.drive_screenshot_script(&ctx);
     }
 
@@ -1149,6 +1195,111 @@ impl CarrotApp {
     }
 }
 
+impl CarrotApp {
+    /// Writes plans with unsaved changes to the recovery folder once editing pauses.
+    fn autosave(&mut self, ctx: &egui::Context) {
+        let Some(dir) = self.rt.recovery_dir.clone() else { return };
+        let now = ctx.input(|i| i.time);
+        let mut writes = Vec::new();
+        let mut clean = Vec::new();
+        for doc in &self.rt.docs {
+            if !doc.is_dirty() {
+                if self.rt.autosaved.contains_key(&doc.id) {
+                    clean.push(doc.id);
+                }
+                continue;
+            }
+            let seen = self.rt.changed_at.entry(doc.id).or_insert((doc.revision, now));
+            if seen.0 != doc.revision {
+                *seen = (doc.revision, now);
+            }
+            let due = now - seen.1 >= super::recovery::AUTOSAVE_DELAY_SECONDS;
+            if due && self.rt.autosaved.get(&doc.id) != Some(&doc.revision) {
+                let recovered = super::recovery::Recovered {
+                    file: match &doc.source {
+                        PlanSource::File(p) => Some(p.clone()),
+                        _ => None,
+                    },
+                    sample: match &doc.source {
+                        PlanSource::Sample(k) => Some((*k).to_owned()),
+                        _ => None,
+                    },
+                    plan_json: plan::to_json(&doc.plan),
+                };
+                writes.push((doc.id, doc.revision, recovered));
+            }
+        }
+        for id in clean {
+            // Back to the saved state (e.g. undone): nothing to recover any more.
+            self.forget_recovery(id);
+        }
+        for (id, revision, recovered) in writes {
+            // Mark it now so the same revision is not queued twice while the write runs.
+            self.rt.autosaved.insert(id, revision);
+            let dir = dir.clone();
+            self.spawn(ctx, "Autosaving", move || JobOutput::Autosaved {
+                id,
+                revision,
+                result: super::recovery::write(&dir, id.0, &recovered),
+            });
+        }
+    }
+
+    /// Removes a plan's recovery file: it was saved, closed, or is back to its saved state.
+    fn forget_recovery(&mut self, id: PlanId) {
+        self.rt.autosaved.remove(&id);
+        self.rt.changed_at.remove(&id);
+        if let Some(dir) = &self.rt.recovery_dir {
+            super::recovery::remove(dir, id.0);
+        }
+    }
+
+    /// After a crash: offer the plans the last session left unsaved.
+    fn offer_recovery(&mut self) {
+        let Some(dir) = &self.rt.recovery_dir else { return };
+        let found: Vec<(PathBuf, super::recovery::Recovered)> = super::recovery::left_behind(dir)
+            .into_iter()
+            .filter_map(|(path, r)| match r {
+                Ok(r) => Some((path, r)),
+                Err(e) => {
+                    self.rt.notifications.push(
+                        Level::Warning,
+                        format!("An unreadable recovery file was ignored ({}): {e}", path.display()),
+                    );
+                    None
+                }
+            })
+            .collect();
+        if !found.is_empty() && self.rt.modal.is_none() {
+            self.rt.modal = Some(Modal::Recover(found));
+        }
+    }
+
+    /// Opens the recovered plans as unsaved documents, then removes their old recovery files.
+    pub fn restore_recovered(&mut self, found: Vec<(PathBuf, super::recovery::Recovered)>) {
+        for (path, r) in found {
+            match r.plan() {
+                Ok(plan) => {
+                    let source = match (&r.file, &r.sample) {
+                        (Some(f), _) => PlanSource::File(f.clone()),
+                        (None, Some(k)) => samples::plan(k).map_or(PlanSource::New, |s| PlanSource::Sample(s.key)),
+                        (None, None) => PlanSource::New,
+                    };
+                    let id = self.add_plan(plan, source);
+                    // Restored edits are unsaved by definition.
+                    if let Some(doc) = self.doc_mut(id) {
+                        doc.saved = None;
+                    }
+                    std::fs::remove_file(&path).ok();
+                }
+                Err(e) => {
+                    self.rt.notifications.push(Level::Error, format!("Could not restore {}: {e}", path.display()))
+                }
+            }
+        }
+    }
+}
+
 /// Answers from dialogs and panels that need the whole app.
 pub enum Action {
     /// Save and close a plan.
@@ -1183,6 +1334,10 @@ pub enum Action {
     RemoveRoster(usize),
     /// Replace the rosters with the bundled samples.
     UseSampleRosters,
+    /// Open the plans a crashed session left unsaved.
+    Restore(Vec<(PathBuf, super::recovery::Recovered)>),
+    /// Delete the recovery files of a crashed session.
+    DiscardRecovered(Vec<PathBuf>),
 }
 
 impl CarrotApp {
@@ -1245,6 +1400,12 @@ impl CarrotApp {
             }
             Action::Close(id) => self.request_close(id),
             Action::RemoveRoster(i) => self.remove_roster(i),
+            Action::Restore(found) => self.restore_recovered(found),
+            Action::DiscardRecovered(paths) => {
+                for p in paths {
+                    std::fs::remove_file(&p).ok();
+                }
+            }
             Action::UseSampleRosters => {
                 let rosters: Vec<RosterRef> = samples::ROSTERS
                     .iter()

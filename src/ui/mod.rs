@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod notify;
 pub mod panels;
 pub mod png;
+pub mod recovery;
 pub mod state;
 pub mod theme;
 pub mod widgets;
@@ -67,8 +68,13 @@ pub fn run() -> ExitCode {
         options,
         Box::new(move |cc| {
             let startup = if script.is_some() { Startup::Samples } else { Startup::Restore };
+            let scripted = script.is_some();
             let mut app = CarrotApp::new(cc, startup, FileChooser::Dialog);
             app.rt.screenshot = script;
+            if scripted {
+                // A scripted screenshot never touches the user's recovery folder.
+                app.rt.recovery_dir = None;
+            }
             Ok(Box::new(app))
         }),
     );

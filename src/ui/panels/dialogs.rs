@@ -128,6 +128,7 @@ pub fn modal_ui(ctx: &egui::Context, rt: &mut Runtime, state: &PersistedState, a
         Modal::Export(mut dialog) => export_ui(ctx, rt, &mut dialog, actions).then_some(Modal::Export(dialog)),
         Modal::ConfirmOverwrite { path, then } => confirm_overwrite_ui(ctx, path, then, actions),
         Modal::Message { title, lines } => message_ui(ctx, &title, &lines).then_some(Modal::Message { title, lines }),
+        Modal::Recover(found) => recover_ui(ctx, found, actions),
     };
     let _ = state;
     // A dialog may have opened another (e.g. export → confirm overwrite); keep the newer one.
@@ -582,6 +583,42 @@ fn confirm_overwrite_ui(
         }
         Some(false) => None,
         None => Some(Modal::ConfirmOverwrite { path, then }),
+    }
+}
+
+fn recover_ui(
+    ctx: &egui::Context,
+    found: Vec<(PathBuf, super::super::recovery::Recovered)>,
+    actions: &mut Vec<Action>,
+) -> Option<Modal> {
+    let mut decision = None;
+    egui::Modal::new(egui::Id::unique("recover")).show(ctx, |ui| {
+        ui.heading("Restore unsaved plans?");
+        ui.label("Carrot closed without saving these plans. Their last changes were kept:");
+        for (_, r) in &found {
+            let name = r.plan().map(|p| p.name).unwrap_or_else(|e| format!("(unreadable: {e})"));
+            let from = r.file.as_ref().map(|f| format!(" — {}", f.display())).unwrap_or_default();
+            ui.label(format!("  • {name}{from}"));
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Restore").on_hover_text("Open them with their unsaved changes").clicked() {
+                decision = Some(true);
+            }
+            if ui.button("Discard").on_hover_text("Delete the kept changes").clicked() {
+                decision = Some(false);
+            }
+        });
+    });
+    match decision {
+        Some(true) => {
+            actions.push(Action::Restore(found));
+            None
+        }
+        Some(false) => {
+            actions.push(Action::DiscardRecovered(found.into_iter().map(|(p, _)| p).collect()));
+            None
+        }
+        None => Some(Modal::Recover(found)),
     }
 }
 

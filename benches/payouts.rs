@@ -1,0 +1,64 @@
+//! Core speed on a generated 100,000-person roster with `sample_plans/product_led.json`:
+//! roster import (throughput in MB/s), computing every payout with explanations, and the whole
+//! `carrot payouts --format json` path (import + compute + write JSON). Criterion prints the
+//! median (middle of the three figures on each `time:` line).
+//!
+//! Run: `cargo bench --no-default-features --bench payouts`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use carrot::engine::{self, Detail};
+use carrot::plan;
+use carrot::roster::{self, ImportOptions};
+use carrot::synth;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+const PEOPLE: usize = 100_000;
+
+fn roster_csv() -> Vec<u8> {
+    let mut csv = Vec::new();
+    synth::write_roster(&mut csv, PEOPLE, 42, synth::Roles::Mixed, 1).expect("generate roster");
+    csv
+}
+
+fn product_led() -> plan::Plan {
+    plan::parse(include_str!("../sample_plans/product_led.json")).expect("sample plan")
+}
+
+fn benches(c: &mut Criterion) {
+    let csv = roster_csv();
+    let plan = product_led();
+    let options = ImportOptions::default();
+    let roster = roster::import_reader("bench.csv", csv.as_slice(), &options).expect("import").roster;
+
+    let mut group = c.benchmark_group("payouts_100k");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+
+    group.throughput(Throughput::Bytes(csv.len() as u64));
+    group.bench_function("import_roster", |b| {
+        b.iter(|| roster::import_reader("bench.csv", black_box(csv.as_slice()), &options).expect("import"));
+    });
+
+    group.throughput(Throughput::Elements(PEOPLE as u64));
+    group.bench_function("compute_explained", |b| {
+        b.iter(|| engine::compute(black_box(&plan), black_box(&roster), Detail::Explained).expect("compute"));
+    });
+    group.bench_function("compute_amounts_only", |b| {
+        b.iter(|| engine::compute(black_box(&plan), black_box(&roster), Detail::AmountsOnly).expect("compute"));
+    });
+
+    group.bench_function("import_compute_write_json", |b| {
+        b.iter(|| {
+            let roster = roster::import_reader("bench.csv", csv.as_slice(), &options).expect("import").roster;
+            let report = engine::compute(&plan, &roster, Detail::Explained).expect("compute");
+            let mut out = Vec::with_capacity(64 << 20);
+            engine::json::write_report(&report, &mut out).expect("json");
+            black_box(out.len())
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(payouts, benches);
+criterion_main!(payouts);

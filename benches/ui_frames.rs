@@ -1,0 +1,137 @@
+//! Frame times of the real app, driven headless with egui_kittest, with a generated roster of
+//! 100,000 people (override with CARROT_BENCH_PEOPLE). Prints, as medians and maxima:
+//! - idle frame time;
+//! - after editing a commission rate: the time until the new total is on screen, and the frame
+//!   times while the computation runs in the background;
+//! - Compare view frame times with three plans;
+//! - payouts table frame times while sorted by total.
+//!
+//! Frame time is the UI thread's work for one frame (input, layout, painting commands), which is
+//! what must stay under 16 ms; GPU rendering is not included.
+//!
+//! Run: `cargo bench --bench ui_frames`
+
+use std::time::{Duration, Instant};
+
+use carrot::plan;
+use carrot::roster::{self, ImportOptions};
+use carrot::samples;
+use carrot::synth;
+use carrot::ui::doc::PlanSource;
+use carrot::ui::state::Tab;
+use carrot::ui::{CarrotApp, FileChooser, Startup};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn percentile(v: &mut [f64], q: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(((v.len().saturating_sub(1)) as f64 * q).round() as usize).copied().unwrap_or(f64::NAN)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn fresh(app: &CarrotApp) -> bool {
+    let roster = app.rt.rosters.revision;
+    app.rt.docs.iter().all(|d| !d.is_stale(roster))
+}
+
+fn step_timed(h: &mut Harness<'static, CarrotApp>) -> f64 {
+    let t = Instant::now();
+    h.step();
+    ms(t.elapsed())
+}
+
+fn report(label: &str, frames: &mut [f64]) {
+    let n = frames.len();
+    let median = percentile(frames, 0.5);
+    let p95 = percentile(frames, 0.95);
+    let max = percentile(frames, 1.0);
+    println!("{label:<48} frames={n:>4}  median={median:>6.2} ms  p95={p95:>6.2} ms  max={max:>6.2} ms");
+}
+
+#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
+fn main() {
+    let people: usize = std::env::var("CARROT_BENCH_PEOPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let mut csv = Vec::new();
+    synth::write_roster(&mut csv, people, 42, synth::Roles::Mixed, 1).expect("generate roster");
+    let t = Instant::now();
+    let roster = roster::import_reader("bench.csv", csv.as_slice(), &ImportOptions::default()).expect("import").roster;
+    println!("roster: {people} people, {} MB, imported in {:.0} ms", csv.len() / 1_000_000, ms(t.elapsed()));
+
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .with_max_steps(u64::MAX)
+        .build_eframe(|cc| CarrotApp::new(cc, Startup::Empty, FileChooser::Scripted(Default::default())));
+    {
+        let app = h.state_mut();
+        for s in samples::PLANS {
+            let p = plan::parse(s.text).expect("sample plan");
+            app.add_plan(p, PlanSource::Sample(s.key));
+        }
+        let first = app.rt.docs[0].id;
+        app.rt.selected = Some(first);
+        app.load_roster("bench.csv", roster).expect("roster");
+    }
+    let t = Instant::now();
+    while !fresh(h.state()) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    println!("first computation of 3 plans: {:.0} ms", ms(t.elapsed()));
+
+    let mut idle: Vec<f64> = (0..60).map(|_| step_timed(&mut h)).collect();
+    report("idle (payouts view, 100k rows)", &mut idle);
+
+    // Edit a rate repeatedly; each time measure latency to the new total and frame times meanwhile.
+    let mut latencies = Vec::new();
+    let mut during = Vec::new();
+    for k in 0..10 {
+        let rate = 8.0 + f64::from(k) * 0.25 + 0.25;
+        h.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(rate);
+        let t = Instant::now();
+        loop {
+            during.push(step_timed(&mut h));
+            if fresh(h.state()) {
+                break;
+            }
+            assert!(t.elapsed() < Duration::from_secs(30), "recomputation did not finish");
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        latencies.push(ms(t.elapsed()));
+        for _ in 0..5 {
+            h.step();
+        }
+    }
+    let median = percentile(&mut latencies, 0.5);
+    let max = percentile(&mut latencies, 1.0);
+    println!(
+        "{:<48} edits={:>4}  median={median:>6.1} ms  max={max:>6.1} ms",
+        "edit a rate → new total on screen",
+        latencies.len()
+    );
+    report("frames while recomputing", &mut during);
+
+    h.state_mut().state.tab = Tab::Compare;
+    for _ in 0..5 {
+        h.step();
+    }
+    let mut compare: Vec<f64> = (0..60).map(|_| step_timed(&mut h)).collect();
+    report("compare view, 3 plans", &mut compare);
+
+    h.state_mut().state.tab = Tab::Charts;
+    for _ in 0..5 {
+        h.step();
+    }
+    let mut charts: Vec<f64> = (0..60).map(|_| step_timed(&mut h)).collect();
+    report("charts view", &mut charts);
+
+    h.state_mut().state.tab = Tab::Payouts;
+    h.state_mut().rt.payouts.sort =
+        carrot::ui::panels::payouts::Sort { key: carrot::ui::panels::payouts::SortKey::Total, descending: true };
+    let first_sorted = step_timed(&mut h);
+    let mut sorted: Vec<f64> = (0..60).map(|_| step_timed(&mut h)).collect();
+    println!("{:<48} {first_sorted:.2} ms (sorting 100k rows, once)", "first frame after sorting by total");
+    report("payouts sorted by total", &mut sorted);
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): formatting, lints with warnings as errors, and
+# every test, with the desktop app (default features) and without it (the pure core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Mesa's software Vulkan (used by the UI tests that render) wants a runtime folder.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/carrot-runtime-$(id -u)}"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+step "clippy (app and core), warnings are errors"
+cargo clippy --all-targets -- -D warnings
+step "tests (app and core)"
+cargo test
+step "clippy (core only: --no-default-features)"
+cargo clippy --no-default-features --all-targets -- -D warnings
+step "tests (core only: --no-default-features)"
+cargo test --no-default-features
+step "the core build pulls in no GUI crate"
+if cargo tree --no-default-features -e normal --prefix none | grep -E '^(egui|eframe|egui_plot|winit|rfd) '; then
+  echo "error: the core depends on a GUI crate" >&2
+  exit 1
+fi
+echo "all checks passed"
