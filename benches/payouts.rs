@@ -4,6 +4,7 @@
 //! median (middle of the three figures on each `time:` line).
 //!
 //! Run: `cargo bench --no-default-features --bench payouts`
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "a benchmark fails loudly if its setup fails")]
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -10,6 +10,12 @@
 //! what must stay under 16 ms; GPU rendering is not included.
 //!
 //! Run: `cargo bench --bench ui_frames`
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    reason = "a benchmark prints its figures and fails loudly if its setup fails"
+)]
 
 use std::time::{Duration, Instant};
 
@@ -51,7 +57,6 @@ fn report(label: &str, frames: &mut [f64]) {
     println!("{label:<48} frames={n:>4}  median={median:>6.2} ms  p95={p95:>6.2} ms  max={max:>6.2} ms");
 }
 
-#[expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 fn main() {
     let people: usize = std::env::var("CARROT_BENCH_PEOPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let mut csv = Vec::new();

@@ -1,15 +1,32 @@
-//! Profiling aid: computes a generated roster once (`cargo run --release --example profile_compute -- N`).
+//! Profiling aid: generates N people (default 10,000), then computes product_led on them, timing
+//! each phase. `cargo run --release --no-default-features --example profile_compute -- N [explained] [repeat]`
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    reason = "a benchmark prints its figures and fails loudly if its setup fails"
+)]
+use std::time::Instant;
+
 use carrot::engine::{self, Detail};
 use carrot::roster::{self, ImportOptions};
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
-    let explained = std::env::args().nth(2).is_some_and(|a| a == "explained");
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let explained = args.next().is_some_and(|a| a == "explained");
+    let repeat: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let mut csv = Vec::new();
     carrot::synth::write_roster(&mut csv, n, 42, carrot::synth::Roles::Mixed, 1).expect("roster");
+    let t = Instant::now();
     let roster = roster::import_reader("p.csv", csv.as_slice(), &ImportOptions::default()).expect("import").roster;
+    println!("import: {:.1} ms ({:.1} MB)", t.elapsed().as_secs_f64() * 1e3, csv.len() as f64 / 1e6);
     let plan = carrot::plan::parse(include_str!("../sample_plans/product_led.json")).expect("plan");
     let detail = if explained { Detail::Explained } else { Detail::AmountsOnly };
-    let report = engine::compute(&plan, &roster, detail).expect("compute");
-    std::hint::black_box(report.totals.total);
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let report = engine::compute(&plan, &roster, detail).expect("compute");
+        println!("compute ({detail:?}): {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(report.totals.total);
+    }
 }

@@ -3,6 +3,8 @@
 //! Everything that reaches payroll is a [`Decimal`]; binary floating point never touches an amount
 //! that is paid. Amounts are rounded once, per payout line, by [`Rounding::apply`].
 
+use std::fmt::{self, Write as _};
+
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -219,68 +221,136 @@ pub fn currency_codes() -> impl Iterator<Item = &'static str> {
     CURRENCIES.iter().map(|(c, _)| *c)
 }
 
-/// `amount` with exactly `minor_units` decimals and no grouping: `58000.00`, `-15000.00`.
-/// This is the form every machine-readable output uses.
-pub fn fixed(amount: Decimal, minor_units: u32) -> String {
-    let mut rounded = amount.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero);
-    rounded.rescale(minor_units);
-    if rounded.is_zero() {
-        // Never print "-0.00".
-        rounded.set_sign_positive(true);
+/// Writes `amount` rounded half away from zero to exactly `decimals` decimals, with `minus` for
+/// negatives and, if `group`, a `,` between thousands. No heap allocation.
+fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: &str, group: bool) -> fmt::Result {
+    let mut rounded = amount.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(decimals);
+    // Rescaling a huge value can fail to add decimals; pad with zeros then.
+    let scale = rounded.scale() as usize;
+    let mantissa = rounded.mantissa();
+    let mut digits = [0u8; 48];
+    let mut n = 0;
+    let mut v = mantissa.unsigned_abs();
+    loop {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        n += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
     }
-    rounded.to_string()
+    while n < scale + 1 && n < digits.len() {
+        digits[n] = b'0';
+        n += 1;
+    }
+    let digits = &mut digits[..n.min(48)];
+    digits.reverse();
+    let int_len = digits.len() - scale;
+    if mantissa < 0 {
+        f.write_str(minus)?;
+    }
+    for (i, d) in digits[..int_len].iter().enumerate() {
+        if group && i > 0 && (int_len - i).is_multiple_of(3) {
+            f.write_char(',')?;
+        }
+        f.write_char(char::from(*d))?;
+    }
+    if decimals > 0 {
+        f.write_char('.')?;
+        for d in &digits[int_len..] {
+            f.write_char(char::from(*d))?;
+        }
+        for _ in scale..decimals as usize {
+            f.write_char('0')?;
+        }
+    }
+    Ok(())
+}
+
+/// Displays an amount with exactly the given decimals and no grouping: `58000.00`, `-15000.00`
+/// (the form every machine-readable output uses).
+#[derive(Clone, Copy, Debug)]
+pub struct Fixed(pub Decimal, pub u32);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_decimal(f, self.0, self.1, "-", false)
+    }
+}
+
+/// Displays an amount for people: thousands separators, exactly the given decimals, a real minus
+/// sign: `58,000.00`, `−15,000.00`.
+#[derive(Clone, Copy, Debug)]
+pub struct Grouped(pub Decimal, pub u32);
+
+impl fmt::Display for Grouped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_decimal(f, self.0, self.1, "\u{2212}", true)
+    }
+}
+
+/// Displays a fraction as a percentage with the given decimals: `1.3` → `130.0%`.
+#[derive(Clone, Copy, Debug)]
+pub struct Percent(pub Decimal, pub u32);
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = self.0.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(Decimal::MAX);
+        write_decimal(f, pct, self.1, "-", false)?;
+        f.write_char('%')
+    }
+}
+
+/// Displays a rate with only the digits it needs: `0.08` → `8%`, `0.075` → `7.5%`.
+#[derive(Clone, Copy, Debug)]
+pub struct Rate(pub Decimal);
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = self.0.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(Decimal::MAX).normalize();
+        write!(f, "{pct}%")
+    }
+}
+
+/// Displays a number with only the digits it needs and thousands separators: `1.15`, `12,000`.
+#[derive(Clone, Copy, Debug)]
+pub struct Number(pub Decimal);
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let normal = self.0.normalize();
+        write_decimal(f, normal, normal.scale(), "\u{2212}", true)
+    }
+}
+
+/// `amount` with exactly `minor_units` decimals and no grouping: `58000.00`, `-15000.00`.
+pub fn fixed(amount: Decimal, minor_units: u32) -> String {
+    Fixed(amount, minor_units).to_string()
 }
 
 /// `amount` for people: thousands separators and exactly `minor_units` decimals, with a real
 /// minus sign: `58,000.00`, `−15,000.00`.
 pub fn grouped(amount: Decimal, minor_units: u32) -> String {
-    let plain = fixed(amount, minor_units);
-    let (sign, digits) = match plain.strip_prefix('-') {
-        Some(rest) => ("\u{2212}", rest),
-        None => ("", plain.as_str()),
-    };
-    let (int_part, frac_part) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let mut out = String::with_capacity(plain.len() + plain.len() / 3 + 3);
-    out.push_str(sign);
-    let len = int_part.len();
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac_part {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    Grouped(amount, minor_units).to_string()
 }
 
 /// A fraction as a percentage with the given decimals: `1.3` → `130.0%` (for attainment).
 pub fn percent(fraction: Decimal, decimals: u32) -> String {
-    let pct = fraction * Decimal::ONE_HUNDRED;
-    let mut rounded = pct.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
-    rounded.rescale(decimals);
-    if rounded.is_zero() {
-        rounded.set_sign_positive(true);
-    }
-    format!("{rounded}%")
+    Percent(fraction, decimals).to_string()
 }
 
 /// A rate as a percentage with only the digits it needs: `0.08` → `8%`, `0.075` → `7.5%`.
 pub fn rate(fraction: Decimal) -> String {
-    format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
+    Rate(fraction).to_string()
 }
 
 /// A plain number with only the digits it needs and thousands separators for the integer part:
 /// `1.15` → `1.15`, `25` → `25`, `12000` → `12,000`.
 pub fn number(value: Decimal) -> String {
-    let normal = value.normalize();
-    let scale = normal.scale();
-    grouped(normal, scale)
+    Number(value).to_string()
 }
 
 #[cfg(test)]
@@ -327,5 +397,15 @@ mod tests {
         assert_eq!(rate(d("0.08")), "8%");
         assert_eq!(number(d("1.150")), "1.15");
         assert_eq!(number(d("12000")), "12,000");
+        assert_eq!(percent(d("-0.0004"), 1), "0.0%", "never -0.0%");
+        assert_eq!(fixed(d("0.005"), 2), "0.01");
+        assert_eq!(fixed(d("-0.005"), 2), "-0.01");
+        assert_eq!(grouped(d("-1234567"), 0), "\u{2212}1,234,567");
+        assert_eq!(
+            fixed(d("79228162514264337593543950335"), 2),
+            "79228162514264337593543950335.00",
+            "too big to rescale: zeros are padded"
+        );
+        assert_eq!(number(d("-0.5")), "\u{2212}0.5");
     }
 }

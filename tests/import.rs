@@ -66,7 +66,7 @@ fn bad_rows(result: Result<ImportReport, ImportError>) -> Vec<RowIssue> {
 }
 
 fn ids(report: &ImportReport) -> Vec<&str> {
-    report.roster.employees.iter().map(|e| e.id.as_str()).collect()
+    report.roster.employees.iter().map(|e| &*e.id).collect()
 }
 
 fn metric(report: &ImportReport, employee: &Employee, name: &str) -> Option<Decimal> {
@@ -86,10 +86,10 @@ fn utf8_bom_does_not_break_the_first_header_and_accents_survive() {
     let report = import("utf8_bom.csv");
     let people = &report.roster.employees;
     assert_eq!(ids(&report), vec!["E001", "E002"]);
-    assert_eq!(people[0].name, "Zoé Dupont");
-    assert_eq!(people[1].name, "Jürgen Müller");
-    assert_eq!(people[0].role, "sales", "role is lowercased");
-    assert_eq!(people[0].team, "Paris");
+    assert_eq!(&*people[0].name, "Zoé Dupont");
+    assert_eq!(&*people[1].name, "Jürgen Müller");
+    assert_eq!(&*people[0].role, "sales", "role is lowercased");
+    assert_eq!(&*people[0].team, "Paris");
     assert_eq!(people[0].base_salary, Some(dec("58000.00")));
     assert_eq!(report.roster.metrics, vec!["revenue"]);
     assert_eq!(metric(&report, &people[0], "revenue"), Some(dec("125000.50")));
@@ -133,8 +133,8 @@ fn tab_delimited_files_are_detected() {
     let report = import("tab_delimited.tsv");
     let p = &report.roster.employees;
     assert_eq!(ids(&report), vec!["T1", "T2"]);
-    assert_eq!(p[0].team, "North, East");
-    assert_eq!(p[1].team, "");
+    assert_eq!(&*p[0].team, "North, East");
+    assert_eq!(&*p[1].team, "");
     assert_eq!(metric(&report, &p[0], "deals_closed"), Some(dec("12")));
     assert_eq!(metric(&report, &p[1], "deals_closed"), Some(dec("3")));
 }
@@ -144,7 +144,7 @@ fn crlf_line_endings_leave_no_carriage_returns_and_keep_line_numbers() {
     let report = import("crlf.csv");
     let p = &report.roster.employees;
     assert_eq!(ids(&report), vec!["C1", "C2"]);
-    assert_eq!(p[0].name, "Ann");
+    assert_eq!(&*p[0].name, "Ann");
     assert_eq!(p[1].quota, Some(dec("200")));
     assert_eq!(p[0].source.line, 2);
     assert_eq!(p[1].source.line, 4);
@@ -155,11 +155,11 @@ fn crlf_line_endings_leave_no_carriage_returns_and_keep_line_numbers() {
 fn quoted_fields_keep_delimiters_quotes_and_newlines() {
     let report = import("quoted_fields.csv");
     let p = &report.roster.employees;
-    assert_eq!(p[0].name, "Smith, John");
-    assert_eq!(p[0].team, "Team \"A\"");
-    assert_eq!(p[0].manager, "Line one\nline two");
-    assert_eq!(p[1].name, "O'Brien, Mary");
-    assert_eq!(p[1].role, "consultant");
+    assert_eq!(&*p[0].name, "Smith, John");
+    assert_eq!(&*p[0].team, "Team \"A\"");
+    assert_eq!(&*p[0].manager, "Line one\nline two");
+    assert_eq!(&*p[1].name, "O'Brien, Mary");
+    assert_eq!(&*p[1].role, "consultant");
     assert_eq!(p[1].source.line, 4, "the row after a two-line field starts on line 4");
 }
 
@@ -167,9 +167,9 @@ fn quoted_fields_keep_delimiters_quotes_and_newlines() {
 fn headers_in_other_case_spacing_and_punctuation_are_recognised() {
     let report = import("header_case.csv");
     let p = &report.roster.employees[0];
-    assert_eq!(p.id, "H1");
-    assert_eq!(p.name, "Ann Lee");
-    assert_eq!(p.role, "sales");
+    assert_eq!(&*p.id, "H1");
+    assert_eq!(&*p.name, "Ann Lee");
+    assert_eq!(&*p.role, "sales");
     assert_eq!(p.base_salary, Some(dec("50000")));
     assert_eq!(p.target_incentive, Some(dec("10000")));
     assert_eq!(p.start_date, Some(date(2026, 1, 15)));
@@ -212,11 +212,11 @@ fn money_cells_in_every_export_form_parse_exactly() {
 fn windows_1252_files_are_decoded_with_a_warning() {
     let report = import("windows1252.csv");
     let p = &report.roster.employees;
-    assert_eq!(p[0].name, "Zoé François");
+    assert_eq!(&*p[0].name, "Zoé François");
     assert_eq!(p[0].base_salary, Some(dec("1000.00")), "€ is byte 0x80");
-    assert_eq!(p[0].team, "Café");
-    assert_eq!(p[1].name, "Renée Müller");
-    assert_eq!(p[1].team, "“Quoted”");
+    assert_eq!(&*p[0].team, "Café");
+    assert_eq!(&*p[1].name, "Renée Müller");
+    assert_eq!(&*p[1].team, "“Quoted”");
     assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
     assert!(
         report.warnings[0].starts_with(&format!("{} was not UTF-8; decoded as Windows-1252", shown("windows1252.csv"))),
@@ -234,7 +234,7 @@ fn a_file_mixing_utf8_and_windows_1252_is_read_again_as_windows_1252() {
     let from_file = import_files(&[path], &ImportOptions::default()).unwrap();
     let from_reader = import_reader("mixed.csv", &bytes[..], &ImportOptions::default()).unwrap();
     for report in [&from_file, &from_reader] {
-        let names: Vec<&str> = report.roster.employees.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<&str> = report.roster.employees.iter().map(|e| &*e.name).collect();
         assert_eq!(names, vec!["ZoÃ©", "René"]);
         assert!(report.warnings[0].contains("was not UTF-8; decoded as Windows-1252"));
     }
@@ -245,8 +245,8 @@ fn utf16_files_with_a_bom_are_decoded_with_a_warning() {
     let report = import("utf16.csv");
     let p = &report.roster.employees;
     assert_eq!(ids(&report), vec!["U1", "U2"]);
-    assert_eq!(p[0].name, "Łukasz Nowak");
-    assert_eq!(p[1].name, "山田 太郎");
+    assert_eq!(&*p[0].name, "Łukasz Nowak");
+    assert_eq!(&*p[1].name, "山田 太郎");
     assert_eq!(metric(&report, &p[1], "revenue"), Some(dec("2.5")));
     assert_eq!(report.warnings, vec![format!("{} is UTF-16 (little-endian); decoded it", shown("utf16.csv"))]);
 }
@@ -300,11 +300,11 @@ fn a_header_mapping_renames_entirely_different_headers() {
     let options = ImportOptions { mapping: mapping_from_json(), ..ImportOptions::default() };
     let report = import_with("mapping.csv", &options).unwrap();
     let p = &report.roster.employees[0];
-    assert_eq!(p.id, "W-17");
-    assert_eq!(p.name, "Grace Hopper");
-    assert_eq!(p.role, "sales");
-    assert_eq!(p.team, "Navy");
-    assert_eq!(p.manager, "Nimitz", "`line manager` matched `Line Manager` after normalising");
+    assert_eq!(&*p.id, "W-17");
+    assert_eq!(&*p.name, "Grace Hopper");
+    assert_eq!(&*p.role, "sales");
+    assert_eq!(&*p.team, "Navy");
+    assert_eq!(&*p.manager, "Nimitz", "`line manager` matched `Line Manager` after normalising");
     assert_eq!(p.base_salary, Some(dec("90000")));
     assert_eq!(p.target_incentive, Some(dec("20000")));
     assert_eq!(p.quota, Some(dec("400000")));
@@ -381,7 +381,7 @@ fn a_duplicate_id_across_files_names_both_places() {
     );
     let report = import_files(&paths, &skipping()).unwrap();
     assert_eq!(ids(&report), vec!["A1", "000417", "B2"]);
-    assert_eq!(report.roster.employees[1].name, "Bob", "the first one is kept");
+    assert_eq!(&*report.roster.employees[1].name, "Bob", "the first one is kept");
     assert_eq!(report.skipped.len(), 1);
 }
 
@@ -612,10 +612,10 @@ fn negative_quota_is_refused_but_negative_metrics_are_kept() {
 fn formula_looking_names_import_unchanged() {
     let report = import("formula_names.csv");
     let p = &report.roster.employees;
-    assert_eq!(p[0].name, "=HYPERLINK(\"http://x\",\"click\")");
-    assert_eq!(p[0].team, "+team");
-    assert_eq!(p[1].name, "@SUM(A1)");
-    assert_eq!(p[1].team, "-ops");
+    assert_eq!(&*p[0].name, "=HYPERLINK(\"http://x\",\"click\")");
+    assert_eq!(&*p[0].team, "+team");
+    assert_eq!(&*p[1].name, "@SUM(A1)");
+    assert_eq!(&*p[1].team, "-ops");
 }
 
 #[test]
@@ -832,7 +832,7 @@ fn a_generated_roster_imports_every_row_exactly() {
     assert_eq!(report.roster.employees.len(), 2000);
     assert_eq!(report.roster.metrics.len(), 13, "email is a text column");
     let p = &report.roster.employees[1234];
-    assert_eq!(p.id, "001234");
+    assert_eq!(&*p.id, "001234");
     assert_eq!(p.base_salary, Some(dec("114234.00")));
     assert_eq!(p.source.line, 1236);
 }

@@ -162,7 +162,7 @@ fn importing_a_roster_with_bad_rows_lists_them_and_can_import_the_good_rows() {
     wait(&mut harness, "the good rows", |app| app.rt.rosters.sources.len() == 3);
     let source = &harness.state().rt.rosters.sources[2];
     assert_eq!(source.roster.employees.len(), 1);
-    assert_eq!(source.roster.employees[0].id, "G1");
+    assert_eq!(&*source.roster.employees[0].id, "G1");
     assert!(!source.skipped.is_empty(), "the skipped rows are kept for review");
 }
 
@@ -180,7 +180,7 @@ fn the_mapping_step_maps_a_renamed_column() {
     harness.get_by_label("Import").click();
     wait(&mut harness, "the mapped import", |app| app.rt.rosters.sources.len() == 3);
     let people = &harness.state().rt.rosters.sources[2].roster.employees;
-    assert_eq!(people.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["W1", "W2"]);
+    assert_eq!(people.iter().map(|e| &*e.id).collect::<Vec<_>>(), ["W1", "W2"]);
     // The mapping is remembered for files with the same headers.
     assert!(
         harness
@@ -333,7 +333,7 @@ fn killing_the_app_mid_edit_loses_nothing_typed_before_the_autosave() {
     }
     let mut harness = app_with_recovery(&recovery, Vec::new());
     harness.get_by_label("Restore unsaved plans?");
-    harness.get_by_label_contains("Sales-led (today)");
+    harness.get_by_label_contains("• Sales-led (today)");
     harness.get_by_label("Restore").click();
     harness.run_steps(3);
     let app = harness.state();

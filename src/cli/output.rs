@@ -84,10 +84,10 @@ pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     ]);
     for e in &r.employees {
         t.rows.push(vec![
-            e.employee_id.clone(),
-            e.name.clone(),
-            e.role.clone(),
-            e.team.clone(),
+            e.employee_id.to_string(),
+            e.name.to_string(),
+            e.role.to_string(),
+            e.team.to_string(),
             money::percent(e.proration, 0),
             pct(e.attainment),
             money::grouped(e.total, dp),
@@ -126,7 +126,7 @@ pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
 }
 
 fn error_people(r: &PayoutReport) -> usize {
-    let mut ids: Vec<&str> = r.errors.iter().map(|e| e.employee_id.as_str()).collect();
+    let mut ids: Vec<&str> = r.errors.iter().map(|e| &*e.employee_id).collect();
     ids.sort_unstable();
     ids.dedup();
     ids.len()
@@ -232,8 +232,8 @@ pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
             for p in rows {
                 t.rows.push(vec![
                     format!("  {}", p.employee_id),
-                    p.name.clone(),
-                    p.role.clone(),
+                    p.name.to_string(),
+                    p.role.to_string(),
                     money::grouped(p.totals.first().copied().flatten().unwrap_or_default(), dp),
                     money::grouped(p.totals.get(to).copied().flatten().unwrap_or_default(), dp),
                     signed(p.change(0, to), dp),

@@ -11,13 +11,13 @@ use super::json::{Amount, TotalsJson};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonRow {
     /// Employee id.
-    pub employee_id: String,
+    pub employee_id: crate::roster::Text,
     /// Name.
-    pub name: String,
+    pub name: crate::roster::Text,
     /// Role.
-    pub role: String,
+    pub role: crate::roster::Text,
     /// Team.
-    pub team: String,
+    pub team: crate::roster::Text,
     /// Total under each plan (same order as the plans); `None` when not paid by that plan
     /// (not covered or in error).
     pub totals: Vec<Option<Decimal>>,

@@ -3,6 +3,7 @@
 //! behaviour simulation) and over a [`Tracer`] that writes the explanation only when asked.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -99,8 +100,11 @@ pub(crate) enum LineRule {
 
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledLine {
-    pub id: String,
-    pub label: String,
+    /// Shared with every payout line, so building a report copies no strings.
+    pub id: Arc<str>,
+    pub label: Arc<str>,
+    /// Index into [`CompiledPlan::components`], for summing totals without hashing.
+    pub slot: usize,
     pub metric_name: String,
     pub kind: LineKind,
     pub rule: LineRule,
@@ -118,6 +122,8 @@ pub(crate) struct CompiledMultiplier {
 
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledTrack {
+    /// Index into [`CompiledPlan::track_roles`].
+    pub slot: usize,
     /// `needs[slot]`: whether the derived metric in that value slot is used by this track
     /// (directly or through another derived metric).
     pub needs: Vec<bool>,
@@ -150,6 +156,10 @@ pub struct CompiledPlan {
     pub(crate) roster_metrics: usize,
     pub(crate) derived: Vec<DerivedMetric>,
     pub(crate) tracks: HashMap<String, CompiledTrack>,
+    /// Every payout line's id across tracks (plan order, each once), then the two adjustments.
+    pub(crate) components: Vec<Arc<str>>,
+    /// The plan's track keys, in plan order (for totals by role).
+    pub(crate) track_roles: Vec<String>,
     /// Index of the `revenue` column, for cost as a share of revenue.
     pub(crate) revenue: Option<usize>,
 }
@@ -176,10 +186,13 @@ pub struct LineError {
     pub message: String,
 }
 
-/// Writes explanation fragments; the no-op tracer costs nothing in the simulation's hot loop.
+/// Writes explanation fragments; with [`NoTrace`] nothing is formatted at all, which keeps the
+/// payroll amounts and the simulation's hot loop free of text work.
 pub(crate) trait Tracer {
+    /// Whether fragments are being recorded (check before computing anything only for them).
     fn on(&self) -> bool;
-    fn push(&mut self, text: String);
+    /// Appends a fragment (joined with `; `).
+    fn push(&mut self, fragment: std::fmt::Arguments<'_>);
 }
 
 /// A tracer that records nothing.
@@ -191,19 +204,26 @@ impl Tracer for NoTrace {
         false
     }
     #[inline]
-    fn push(&mut self, _text: String) {}
+    fn push(&mut self, _fragment: std::fmt::Arguments<'_>) {}
 }
 
-/// A tracer that collects fragments, later joined with `; `.
+/// A tracer that writes fragments into one string, separated by `; `.
 #[derive(Default)]
-pub(crate) struct Explain(pub Vec<String>);
+pub(crate) struct Explain {
+    /// The explanation so far.
+    pub text: String,
+}
 
 impl Tracer for Explain {
     fn on(&self) -> bool {
         true
     }
-    fn push(&mut self, text: String) {
-        self.0.push(text);
+    fn push(&mut self, fragment: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        if !self.text.is_empty() {
+            self.text.push_str("; ");
+        }
+        self.text.write_fmt(fragment).ok();
     }
 }
 
@@ -309,7 +329,11 @@ impl CompiledPlan {
             money_metrics.push(i);
         }
         let mut tracks = HashMap::new();
+        let mut components: Vec<Arc<str>> = Vec::new();
+        let mut track_roles: Vec<String> = Vec::new();
         for (role, track) in &plan.tracks {
+            let track_slot = track_roles.len();
+            track_roles.push(role.clone());
             let mut lines = Vec::new();
             for c in &track.components {
                 let (rule, kind, cap) = match c {
@@ -365,9 +389,14 @@ impl CompiledPlan {
                     }
                     Component::Multiplier(_) => continue,
                 };
+                let slot = components.iter().position(|x| &**x == c.id()).unwrap_or_else(|| {
+                    components.push(Arc::from(c.id()));
+                    components.len() - 1
+                });
                 lines.push(CompiledLine {
-                    id: c.id().to_owned(),
-                    label: c.label().to_owned(),
+                    id: components.get(slot).cloned().unwrap_or_else(|| Arc::from(c.id())),
+                    label: Arc::from(c.label()),
+                    slot,
                     metric_name: c.metric().to_owned(),
                     kind,
                     rule,
@@ -383,7 +412,7 @@ impl CompiledPlan {
                         metric: resolve(&m.metric),
                         metric_name: m.metric.clone(),
                         steps: m.steps.iter().map(|s| (s.from, s.factor)).collect(),
-                        targets: m.applies_to.iter().filter_map(|t| lines.iter().position(|l| l.id == *t)).collect(),
+                        targets: m.applies_to.iter().filter_map(|t| lines.iter().position(|l| *l.id == **t)).collect(),
                     }),
                     _ => None,
                 })
@@ -393,6 +422,7 @@ impl CompiledPlan {
             tracks.insert(
                 role.to_lowercase(),
                 CompiledTrack {
+                    slot: track_slot,
                     needs,
                     lines,
                     multipliers,
@@ -415,6 +445,11 @@ impl CompiledPlan {
             derived,
             tracks,
             revenue: roster_index.get("revenue").copied(),
+            components: components
+                .into_iter()
+                .chain([LineKind::CapAdjustment, LineKind::GuaranteeAdjustment].map(|k| Arc::from(k.as_str())))
+                .collect(),
+            track_roles,
         })
     }
 
@@ -426,7 +461,7 @@ impl CompiledPlan {
             .into_iter()
             .filter_map(|r| self.tracks.get(r))
             .flat_map(|t| &t.lines)
-            .find(|l| l.id == component)
+            .find(|l| &*l.id == component)
             .map(|l| l.metric_name.as_str())
     }
 
@@ -551,7 +586,7 @@ impl CompiledPlan {
         out.clear();
         for (i, line) in track.lines.iter().enumerate() {
             let mut none = NoTrace;
-            let tracer: &mut dyn TracerDyn = match traces.get_mut(i) {
+            let tracer: &mut dyn Tracer = match traces.get_mut(i) {
                 Some(t) => t,
                 None => &mut none,
             };
@@ -588,15 +623,15 @@ impl CompiledPlan {
                 {
                     let step = step_from.map_or_else(
                         || "below the first step".to_owned(),
-                        |f| format!("step from {}", money::number(f)),
+                        |f| format!("step from {}", money::Number(f)),
                     );
-                    tr.push(format!(
+                    tr.push(format_args!(
                         "× {} by {} ({} {}, {step}) = {}",
-                        money::number(factor),
+                        money::Number(factor),
                         m.id,
                         m.metric_name,
-                        money::number(value.to_dec()),
-                        money::grouped(raw.value.to_dec(), self.minor_units)
+                        money::Number(value.to_dec()),
+                        money::Grouped(raw.value.to_dec(), self.minor_units)
                     ));
                 }
             }
@@ -611,7 +646,7 @@ impl CompiledPlan {
                 if let Some(tr) = traces.get_mut(i)
                     && tr.on()
                 {
-                    tr.push(format!("capped at the line's maximum {}", money::grouped(cap, self.minor_units)));
+                    tr.push(format_args!("capped at the line's maximum {}", money::Grouped(cap, self.minor_units)));
                 }
             }
         }
@@ -622,9 +657,9 @@ impl CompiledPlan {
         line: &CompiledLine,
         ctx: &PersonContext<N>,
         values: &[Option<N>],
-        t: &mut dyn TracerDyn,
+        t: &mut dyn Tracer,
     ) -> Result<RawLine<N>, LineError> {
-        let id = line.id.as_str();
+        let id: &str = &line.id;
         let err = |message: String| LineError { component: Some(id.to_owned()), message };
         let dp = self.minor_units;
         let metric_slot = match &line.rule {
@@ -636,7 +671,10 @@ impl CompiledPlan {
         let m = lookup(metric_slot, ctx, values).map_err(|missing| err(missing.describe(name)))?;
         if m.is_negative() {
             if t.on() {
-                t.push(format!("{name} is negative ({}): pays 0 — check the roster", money::grouped(m.to_dec(), dp)));
+                t.push(format_args!(
+                    "{name} is negative ({}): pays 0 — check the roster",
+                    money::Grouped(m.to_dec(), dp)
+                ));
             }
             return Ok(RawLine { value: N::ZERO, attainment: None, measure: None, negative_metric: true });
         }
@@ -658,12 +696,12 @@ impl CompiledPlan {
                 };
                 if t.on() {
                     match quota {
-                        Some(q) => t.push(format!(
+                        Some(q) => t.push(format_args!(
                             "attainment {} of prorated quota {}",
-                            money::percent(measure.to_dec(), 1),
-                            money::grouped(q.to_dec(), dp)
+                            money::Percent(measure.to_dec(), 1),
+                            money::Grouped(q.to_dec(), dp)
                         )),
-                        None => t.push(format!("{name} {}", money::grouped(m.to_dec(), dp))),
+                        None => t.push(format_args!("{name} {}", money::Grouped(m.to_dec(), dp))),
                     }
                 }
                 let attainment = quota.map(|_| measure);
@@ -672,7 +710,7 @@ impl CompiledPlan {
                 {
                     if t.on() {
                         let shown = if quota.is_some() { money::percent(th, 1) } else { money::grouped(th, dp) };
-                        t.push(format!("below the {shown} threshold: pays 0"));
+                        t.push(format_args!("below the {shown} threshold: pays 0"));
                     }
                     return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
                 }
@@ -696,11 +734,11 @@ impl CompiledPlan {
                         if t.on() {
                             let edge =
                                 if quota.is_some() { money::percent(from_k, 0) } else { money::grouped(from_k, dp) };
-                            t.push(format!(
+                            t.push(format_args!(
                                 "tier from {edge} reached: {} × {} = {}",
-                                money::rate(rate_k),
-                                money::grouped(m.to_dec(), dp),
-                                money::grouped(v.to_dec(), dp)
+                                money::Rate(rate_k),
+                                money::Grouped(m.to_dec(), dp),
+                                money::Grouped(v.to_dec(), dp)
                             ));
                         }
                         v
@@ -732,23 +770,23 @@ impl CompiledPlan {
                 if target <= N::ZERO {
                     return Err(err(format!(
                         "{target_text} is {} ; a bonus needs a target above 0",
-                        money::number(target.to_dec())
+                        money::Number(target.to_dec())
                     )));
                 }
                 let x = m.div(target).map_err(&ar)?;
                 if t.on() {
                     if matches!(b.target, TargetSlot::Quota) {
-                        t.push(format!(
+                        t.push(format_args!(
                             "attainment {} of prorated quota {}",
-                            money::percent(x.to_dec(), 1),
-                            money::grouped(target.to_dec(), dp)
+                            money::Percent(x.to_dec(), 1),
+                            money::Grouped(target.to_dec(), dp)
                         ));
                     } else {
-                        t.push(format!(
+                        t.push(format_args!(
                             "{name} {} ÷ {target_text} {} = {}",
-                            money::number(m.to_dec()),
-                            money::number(target.to_dec()),
-                            money::number(x.to_dec().round_dp(4))
+                            money::Number(m.to_dec()),
+                            money::Number(target.to_dec()),
+                            money::Number(x.to_dec().round_dp(4))
                         ));
                     }
                 }
@@ -760,28 +798,28 @@ impl CompiledPlan {
                         })?;
                         let base = ti.mul(N::from_dec(share)).map_err(&ar)?;
                         if t.on() {
-                            t.push(format!(
+                            t.push(format_args!(
                                 "{} of prorated target incentive {} = {}",
-                                money::rate(share),
-                                money::grouped(ti.to_dec(), dp),
-                                money::grouped(base.to_dec(), dp)
+                                money::Rate(share),
+                                money::Grouped(ti.to_dec(), dp),
+                                money::Grouped(base.to_dec(), dp)
                             ));
                         }
                         base
                     }
                     BonusBase::Amount(a) => {
                         if t.on() {
-                            t.push(format!("base {}", money::grouped(a, dp)));
+                            t.push(format_args!("base {}", money::Grouped(a, dp)));
                         }
                         N::from_dec(a)
                     }
                 };
                 let value = base.mul(y).map_err(&ar)?;
                 if t.on() {
-                    t.push(format!(
+                    t.push(format_args!(
                         "× {} = {}",
-                        money::number(y.to_dec().round_dp(6)),
-                        money::grouped(value.to_dec(), dp)
+                        money::Number(y.to_dec().round_dp(6)),
+                        money::Grouped(value.to_dec(), dp)
                     ));
                 }
                 Ok(RawLine::new(value, Some(x), Some(x)))
@@ -792,10 +830,10 @@ impl CompiledPlan {
                     && m < N::from_dec(min)
                 {
                     if t.on() {
-                        t.push(format!(
+                        t.push(format_args!(
                             "{} {name} is below the minimum of {}: pays 0",
-                            money::number(m.to_dec()),
-                            money::number(min)
+                            money::Number(m.to_dec()),
+                            money::Number(min)
                         ));
                     }
                     return Ok(RawLine::new(N::ZERO, None, Some(m)));
@@ -807,19 +845,19 @@ impl CompiledPlan {
                 let value = paid.mul(N::from_dec(u.amount)).map_err(&ar)?;
                 if t.on() {
                     if paid == m {
-                        t.push(format!(
+                        t.push(format_args!(
                             "{} {name} × {} = {}",
-                            money::number(m.to_dec()),
-                            money::grouped(u.amount, dp),
-                            money::grouped(value.to_dec(), dp)
+                            money::Number(m.to_dec()),
+                            money::Grouped(u.amount, dp),
+                            money::Grouped(value.to_dec(), dp)
                         ));
                     } else {
-                        t.push(format!(
+                        t.push(format_args!(
                             "{} {name}, paid up to {} × {} = {}",
-                            money::number(m.to_dec()),
-                            money::number(paid.to_dec()),
-                            money::grouped(u.amount, dp),
-                            money::grouped(value.to_dec(), dp)
+                            money::Number(m.to_dec()),
+                            money::Number(paid.to_dec()),
+                            money::Grouped(u.amount, dp),
+                            money::Grouped(value.to_dec(), dp)
                         ));
                     }
                 }
@@ -834,7 +872,7 @@ impl CompiledPlan {
         k: usize,
         m: N,
         quota: Option<N>,
-        t: &mut dyn TracerDyn,
+        t: &mut dyn Tracer,
     ) -> Result<(), LineError> {
         // Explanations are only built for exact decimals.
         let dp = self.minor_units;
@@ -854,7 +892,7 @@ impl CompiledPlan {
         const SHOWN: usize = 12;
         let skipped = (k + 1).saturating_sub(SHOWN);
         if skipped > 0 {
-            t.push(format!("{skipped} lower tiers not listed"));
+            t.push(format_args!("{skipped} lower tiers not listed"));
         }
         let money_at = |x: Decimal| q.map_or(x, |q| x * q);
         for (j, &(from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
@@ -864,30 +902,15 @@ impl CompiledPlan {
                 _ => (measure, m),
             };
             let amount = (upper_money - money_at(from)) * rate;
-            t.push(format!(
+            t.push(format_args!(
                 "{}–{}{unit} at {} = {}",
                 edge(from),
                 edge(upper),
-                money::rate(rate),
-                money::grouped(amount, dp)
+                money::Rate(rate),
+                money::Grouped(amount, dp)
             ));
         }
         Ok(())
-    }
-}
-
-/// A tracer behind a `&mut dyn`, so line evaluation is compiled once per number type.
-pub(crate) trait TracerDyn {
-    fn on(&self) -> bool;
-    fn push(&mut self, text: String);
-}
-
-impl<T: Tracer> TracerDyn for T {
-    fn on(&self) -> bool {
-        Tracer::on(self)
-    }
-    fn push(&mut self, text: String) {
-        Tracer::push(self, text);
     }
 }
 
@@ -896,7 +919,7 @@ fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
         None => Err("the roster row has no quota, which this component measures attainment against".to_owned()),
         Some(q) if q <= N::ZERO => Err(format!(
             "prorated quota is {}; attainment needs a quota above 0",
-            money::number(q.to_dec().round_dp(2))
+            money::Number(q.to_dec().round_dp(2))
         )),
         Some(q) => Ok(q),
     }
@@ -988,13 +1011,13 @@ fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> 
 
 /// Interpolates a bonus curve at `x`: 0 below the first point, linear between points, flat
 /// after the last.
-pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dyn TracerDyn) -> Result<N, ArithError> {
+pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dyn Tracer) -> Result<N, ArithError> {
     let Some(&(x0, _)) = curve.first() else {
         return Ok(N::ZERO);
     };
     if x < N::from_dec(x0) {
         if t.on() {
-            t.push(format!("below the curve's first point {}: pays 0", money::number(x0)));
+            t.push(format_args!("below the curve's first point {}: pays 0", money::Number(x0)));
         }
         return Ok(N::ZERO);
     }
@@ -1006,13 +1029,13 @@ pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dy
             let y =
                 x.sub(N::from_dec(xa))?.mul(N::from_dec(yb - ya))?.div(N::from_dec(xb - xa))?.add(N::from_dec(ya))?;
             if t.on() {
-                t.push(format!(
+                t.push(format_args!(
                     "curve {} (between {}→{} and {}→{})",
-                    money::number(y.to_dec().round_dp(6)),
-                    money::number(xa),
-                    money::number(ya),
-                    money::number(xb),
-                    money::number(yb)
+                    money::Number(y.to_dec().round_dp(6)),
+                    money::Number(xa),
+                    money::Number(ya),
+                    money::Number(xb),
+                    money::Number(yb)
                 ));
             }
             return Ok(y);
@@ -1021,9 +1044,13 @@ pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dy
     let (xl, yl) = curve.last().copied().unwrap_or_default();
     if t.on() {
         if curve.len() == 1 {
-            t.push(format!("goal of {} reached: curve {}", money::number(xl), money::number(yl)));
+            t.push(format_args!("goal of {} reached: curve {}", money::Number(xl), money::Number(yl)));
         } else {
-            t.push(format!("at or above the curve's last point {}: curve {}", money::number(xl), money::number(yl)));
+            t.push(format_args!(
+                "at or above the curve's last point {}: curve {}",
+                money::Number(xl),
+                money::Number(yl)
+            ));
         }
     }
     Ok(N::from_dec(yl))

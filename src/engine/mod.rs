@@ -10,6 +10,8 @@ pub mod compiled;
 pub mod json;
 pub mod stats;
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -20,7 +22,7 @@ use compiled::{CompiledTrack, Explain, NoTrace, RawLine, Tracer};
 use crate::money;
 use crate::num::Num;
 use crate::plan::{Limit, Period, Plan, Problem};
-use crate::roster::{Employee, Roster};
+use crate::roster::{Employee, Roster, Text};
 
 /// Whether to write the plain-language explanation of every line (slower; the app asks for it
 /// only for the person on screen).
@@ -35,10 +37,10 @@ pub enum Detail {
 /// One payout line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    /// Component id, or `cap_adjustment` / `guarantee_adjustment`.
-    pub component: String,
+    /// Component id, or `cap_adjustment` / `guarantee_adjustment` (shared, not copied, per line).
+    pub component: Arc<str>,
     /// The component's label.
-    pub label: String,
+    pub label: Arc<str>,
     /// What kind of line this is.
     pub kind: LineKind,
     /// The amount, rounded to the currency's minor unit.
@@ -48,6 +50,8 @@ pub struct Line {
     /// What the line was paid on: attainment, metric ÷ target, the money metric, or units
     /// (`None` for adjustment lines).
     pub measure: Option<Decimal>,
+    /// Index into the compiled plan's components (for totals).
+    pub(crate) slot: usize,
 }
 
 /// A person's payout.
@@ -56,13 +60,13 @@ pub struct EmployeePayout {
     /// Index in the roster.
     pub index: usize,
     /// Employee id (text).
-    pub employee_id: String,
+    pub employee_id: Text,
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// Role (the track used).
-    pub role: String,
+    pub role: Text,
     /// Team.
-    pub team: String,
+    pub team: Text,
     /// Share of the period employed.
     pub proration: Decimal,
     /// Attainment of the first line that measures one (metric ÷ prorated quota or target).
@@ -75,6 +79,8 @@ pub struct EmployeePayout {
     pub revenue: Option<Decimal>,
     /// Things a reviewer should look at (negative metrics, not employed in the period).
     pub warnings: Vec<String>,
+    /// Index of the plan track that paid this person (for totals by role).
+    pub(crate) track: usize,
 }
 
 /// A person who could not be computed, with the reason.
@@ -83,11 +89,11 @@ pub struct EmployeeError {
     /// Index in the roster.
     pub index: usize,
     /// Employee id.
-    pub employee_id: String,
+    pub employee_id: Text,
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// Role.
-    pub role: String,
+    pub role: Text,
     /// The component at fault, if any.
     pub component: Option<String>,
     /// What went wrong.
@@ -100,11 +106,11 @@ pub struct NotCovered {
     /// Index in the roster.
     pub index: usize,
     /// Employee id.
-    pub employee_id: String,
+    pub employee_id: Text,
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// Role (no track).
-    pub role: String,
+    pub role: Text,
 }
 
 /// Sums over everyone paid.
@@ -231,6 +237,7 @@ impl CompiledPlan {
             total: Decimal::ZERO,
             revenue: None,
             warnings: Vec::new(),
+            track: track.slot,
         };
         let ctx = match self.prepare::<Decimal>(e, track, &mut scratch.values) {
             Ok(ctx) => ctx,
@@ -263,20 +270,21 @@ impl CompiledPlan {
             let explanation = match traces.get_mut(i) {
                 Some(t) => {
                     if amount != raw.value && raw.value.normalize().scale() > self.minor_units {
-                        t.push(format!(
+                        t.push(format_args!(
                             "exact {} rounded {} to {}",
                             raw.value.normalize(),
                             self.rounding.as_str().replace('_', " "),
-                            money::grouped(amount, self.minor_units)
+                            money::Grouped(amount, self.minor_units)
                         ));
                     }
-                    std::mem::take(&mut t.0).join("; ")
+                    std::mem::take(&mut t.text)
                 }
                 None => String::new(),
             };
             payout.lines.push(Line {
-                component: line.id.clone(),
-                label: line.label.clone(),
+                component: Arc::clone(&line.id),
+                label: Arc::clone(&line.label),
+                slot: line.slot,
                 kind: line.kind,
                 amount,
                 explanation,
@@ -297,45 +305,45 @@ impl CompiledPlan {
         Outcome::Paid(payout)
     }
 
-    /// The amount of a cap or guarantee for this person (unrounded), with how it was reached.
-    fn limit_amount<N: Num>(
-        &self,
-        limit: &Limit,
-        ctx: &PersonContext<N>,
-        which: &str,
-    ) -> Result<(N, String), LineError> {
+    /// The amount of a cap or guarantee for this person (unrounded).
+    fn limit_amount<N: Num>(&self, limit: &Limit, ctx: &PersonContext<N>, which: &str) -> Result<N, LineError> {
         let err = |message: String| LineError { component: Some(which.to_owned()), message };
-        let dp = self.minor_units;
         if let Some(m) = limit.multiple_of_ti {
             let ti = ctx.target_incentive.ok_or_else(|| {
                 err(format!(
                     "the {which} is a multiple of target incentive, but the roster row has no target_incentive"
                 ))
             })?;
-            let v = ti.mul(N::from_dec(m)).map_err(|e| err(e.to_string()))?;
-            return Ok((
-                v,
-                format!(
-                    "{} × prorated target incentive {} = {}",
-                    money::number(m),
-                    money::grouped(ti.to_dec(), dp),
-                    money::grouped(v.to_dec(), dp)
-                ),
-            ));
+            return ti.mul(N::from_dec(m)).map_err(|e| err(e.to_string()));
         }
         let amount = limit.amount.unwrap_or_default();
-        let v = N::from_dec(amount).mul(ctx.proration).map_err(|e| err(e.to_string()))?;
-        let text = if ctx.proration == N::ONE {
-            money::grouped(amount, dp)
-        } else {
-            format!(
-                "{} × {} employed = {}",
-                money::grouped(amount, dp),
-                money::percent(ctx.proration.to_dec(), 1),
-                money::grouped(v.to_dec(), dp)
-            )
-        };
-        Ok((v, text))
+        N::from_dec(amount).mul(ctx.proration).map_err(|e| err(e.to_string()))
+    }
+
+    /// How a limit's amount `value` was reached, for its adjustment line's explanation.
+    fn limit_text(&self, limit: &Limit, ctx: &PersonContext<Decimal>, value: Decimal) -> String {
+        let dp = self.minor_units;
+        match (limit.multiple_of_ti, ctx.target_incentive) {
+            (Some(m), Some(ti)) => format!(
+                "{} × prorated target incentive {} = {}",
+                money::Number(m),
+                money::Grouped(ti, dp),
+                money::Grouped(value, dp)
+            ),
+            _ => {
+                let amount = limit.amount.unwrap_or_default();
+                if ctx.proration == Decimal::ONE {
+                    money::grouped(amount, dp)
+                } else {
+                    format!(
+                        "{} × {} employed = {}",
+                        money::Grouped(amount, dp),
+                        money::Percent(ctx.proration, 1),
+                        money::Grouped(value, dp)
+                    )
+                }
+            }
+        }
     }
 
     /// Step (4): the plan-level cap and guarantee, as adjustment lines computed on the rounded
@@ -350,21 +358,23 @@ impl CompiledPlan {
         let dp = self.minor_units;
         let mut total: Decimal = lines.iter().map(|l| l.amount).sum();
         if let Some(cap) = &track.cap {
-            let (limit, how) = self.limit_amount(cap, ctx, "cap")?;
-            let limit = self.rounding.apply(limit, dp);
+            let unrounded = self.limit_amount(cap, ctx, "cap")?;
+            let limit = self.rounding.apply(unrounded, dp);
             if total > limit {
                 let adjustment = limit - total;
                 let explanation = match detail {
                     Detail::Explained => format!(
-                        "total variable pay {} is above the cap of {how}: {}",
-                        money::grouped(total, dp),
-                        money::grouped(adjustment, dp)
+                        "total variable pay {} is above the cap of {}: {}",
+                        money::Grouped(total, dp),
+                        self.limit_text(cap, ctx, unrounded),
+                        money::Grouped(adjustment, dp)
                     ),
                     Detail::AmountsOnly => String::new(),
                 };
                 lines.push(Line {
-                    component: LineKind::CapAdjustment.as_str().to_owned(),
-                    label: "Cap adjustment".to_owned(),
+                    component: Arc::from(LineKind::CapAdjustment.as_str()),
+                    label: Arc::from("Cap adjustment"),
+                    slot: self.components.len().saturating_sub(2),
                     kind: LineKind::CapAdjustment,
                     amount: adjustment,
                     explanation,
@@ -374,21 +384,23 @@ impl CompiledPlan {
             }
         }
         if let Some(guarantee) = &track.guarantee {
-            let (floor, how) = self.limit_amount(guarantee, ctx, "guarantee")?;
-            let floor = self.rounding.apply(floor, dp);
+            let unrounded = self.limit_amount(guarantee, ctx, "guarantee")?;
+            let floor = self.rounding.apply(unrounded, dp);
             if total < floor {
                 let adjustment = floor - total;
                 let explanation = match detail {
                     Detail::Explained => format!(
-                        "total variable pay {} is below the guarantee of {how}: +{}",
-                        money::grouped(total, dp),
-                        money::grouped(adjustment, dp)
+                        "total variable pay {} is below the guarantee of {}: +{}",
+                        money::Grouped(total, dp),
+                        self.limit_text(guarantee, ctx, unrounded),
+                        money::Grouped(adjustment, dp)
                     ),
                     Detail::AmountsOnly => String::new(),
                 };
                 lines.push(Line {
-                    component: LineKind::GuaranteeAdjustment.as_str().to_owned(),
-                    label: "Guarantee adjustment".to_owned(),
+                    component: Arc::from(LineKind::GuaranteeAdjustment.as_str()),
+                    label: Arc::from("Guarantee adjustment"),
+                    slot: self.components.len().saturating_sub(1),
                     kind: LineKind::GuaranteeAdjustment,
                     amount: adjustment,
                     explanation,
@@ -423,33 +435,28 @@ impl CompiledPlan {
             total = total.add(r.value).map_err(|e| LineError { component: None, message: e.to_string() })?;
         }
         if let Some(cap) = &track.cap {
-            total = total.min_of(self.limit_amount(cap, ctx, "cap")?.0);
+            total = total.min_of(self.limit_amount(cap, ctx, "cap")?);
         }
         if let Some(g) = &track.guarantee {
-            total = total.max_of(self.limit_amount(g, ctx, "guarantee")?.0);
+            total = total.max_of(self.limit_amount(g, ctx, "guarantee")?);
         }
         Ok(total)
     }
 
     fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
-        let mut totals = Totals::default();
-        for (role, track) in &plan.tracks {
-            for c in &track.components {
-                if c.codes().is_some() {
-                    totals.by_component.entry(c.id().to_owned()).or_insert(Decimal::ZERO);
-                }
-            }
-            totals.by_role.entry(role.clone()).or_insert(Decimal::ZERO);
-        }
+        // Sum by slot (no hashing per line), then name the sums.
+        let mut by_slot = vec![Decimal::ZERO; self.components.len()];
+        let mut used = vec![false; self.components.len()];
+        let mut by_track = vec![Decimal::ZERO; self.track_roles.len()];
         let mut report = PayoutReport {
             plan: plan.name.clone(),
             currency: self.currency.clone(),
             minor_units: self.minor_units,
             period: self.period,
-            employees: Vec::new(),
+            employees: Vec::with_capacity(outcomes.len()),
             not_covered: Vec::new(),
             errors: Vec::new(),
-            totals,
+            totals: Totals::default(),
         };
         for outcome in outcomes {
             match outcome {
@@ -458,15 +465,30 @@ impl CompiledPlan {
                     totals.total += p.total;
                     totals.people += 1;
                     totals.revenue += p.revenue.unwrap_or_default();
-                    *totals.by_role.entry(p.role.clone()).or_insert(Decimal::ZERO) += p.total;
+                    if let Some(t) = by_track.get_mut(p.track) {
+                        *t += p.total;
+                    }
                     for l in &p.lines {
-                        *totals.by_component.entry(l.component.clone()).or_insert(Decimal::ZERO) += l.amount;
+                        if let (Some(sum), Some(u)) = (by_slot.get_mut(l.slot), used.get_mut(l.slot)) {
+                            *sum += l.amount;
+                            *u = true;
+                        }
                     }
                     report.employees.push(p);
                 }
                 Outcome::NotCovered(n) => report.not_covered.push(n),
                 Outcome::Failed(errs) => report.errors.extend(errs),
             }
+        }
+        // Every line component appears (even at 0); adjustments only when someone has one.
+        let lines = self.components.len().saturating_sub(2);
+        for (i, (id, sum)) in self.components.iter().zip(by_slot).enumerate() {
+            if i < lines || used.get(i).copied().unwrap_or(false) {
+                report.totals.by_component.insert(id.to_string(), sum);
+            }
+        }
+        for (role, sum) in self.track_roles.iter().zip(by_track) {
+            report.totals.by_role.insert(role.clone(), sum);
         }
         report
     }

@@ -34,11 +34,26 @@ impl PlanStats {
             if let Some(slot) = stats.by_index.get_mut(e.index) {
                 *slot = Some(e.total);
             }
-            let role = stats.by_role_component.entry(e.role.clone()).or_default();
-            for l in &e.lines {
-                *role.entry(l.component.clone()).or_insert(Decimal::ZERO) += l.amount;
+            // Look up before inserting, so the common case copies no strings.
+            if !stats.by_role_component.contains_key(&*e.role) {
+                stats.by_role_component.insert(e.role.to_string(), IndexMap::new());
             }
-            *stats.revenue_by_role.entry(e.role.clone()).or_insert(Decimal::ZERO) += e.revenue.unwrap_or_default();
+            if let Some(role) = stats.by_role_component.get_mut(&*e.role) {
+                for l in &e.lines {
+                    match role.get_mut(&*l.component) {
+                        Some(sum) => *sum += l.amount,
+                        None => {
+                            role.insert(l.component.to_string(), l.amount);
+                        }
+                    }
+                }
+            }
+            match stats.revenue_by_role.get_mut(&*e.role) {
+                Some(sum) => *sum += e.revenue.unwrap_or_default(),
+                None => {
+                    stats.revenue_by_role.insert(e.role.to_string(), e.revenue.unwrap_or_default());
+                }
+            }
         }
         stats
     }

@@ -44,11 +44,11 @@ impl People {
             .iter()
             .enumerate()
             .map(|(i, values)| Employee {
-                id: format!("E{i}"),
-                name: format!("Person {i}"),
-                role: "sales".to_owned(),
-                team: "A".to_owned(),
-                manager: String::new(),
+                id: format!("E{i}").into(),
+                name: format!("Person {i}").into(),
+                role: "sales".to_owned().into(),
+                team: "A".to_owned().into(),
+                manager: Default::default(),
                 currency: None,
                 base_salary: None,
                 target_incentive: self.ti.map(d),
@@ -258,7 +258,7 @@ fn quota_of_zero_is_an_error_for_that_employee_only() {
     assert_eq!(report.employees.len(), 1);
     assert_eq!(report.employees[0].total, d("58000"));
     assert_eq!(report.errors.len(), 1);
-    assert_eq!(report.errors[0].employee_id, "E1");
+    assert_eq!(report.errors[0].employee_id, "E1".into());
     assert_eq!(report.errors[0].component.as_deref(), Some("rev"));
     assert!(report.errors[0].message.contains("quota above 0"), "{}", report.errors[0].message);
     assert_eq!(report.totals.total, d("58000"));
@@ -283,7 +283,7 @@ fn division_by_zero_in_a_derived_metric_names_the_expression_and_employee() {
     let people = People { metrics: vec!["internal_hours", "billable_hours"], quota: None, ti: None };
     let report = compute(&plan, &people.roster(&[&["0", "0"], &["50", "150"]]), Detail::Explained).unwrap();
     assert_eq!(report.errors.len(), 1);
-    assert_eq!(report.errors[0].employee_id, "E0");
+    assert_eq!(report.errors[0].employee_id, "E0".into());
     assert_eq!(
         report.errors[0].message,
         "derived metric `share` = `internal_hours / (billable_hours + internal_hours)`: division by zero"
@@ -311,10 +311,10 @@ fn a_currency_without_fx_is_an_error_and_fx_converts_money() {
 fn roles_without_a_track_are_not_covered_and_not_dropped() {
     let plan = sales(&commission("graduated", ""));
     let mut roster = revenue_people().roster(&[&["650000", "0"], &["1", "0"]]);
-    roster.employees[1].role = "support".to_owned();
+    roster.employees[1].role = "support".into();
     let report = compute(&plan, &roster, Detail::Explained).unwrap();
     assert_eq!(report.not_covered.len(), 1);
-    assert_eq!(report.not_covered[0].role, "support");
+    assert_eq!(&*report.not_covered[0].role, "support");
 }
 
 #[test]
@@ -391,7 +391,7 @@ fn derived_metrics_a_track_does_not_use_never_fail_its_people() {
     let people = People { metrics: vec!["units", "internal_hours", "billable_hours"], quota: None, ti: None };
     let mut roster = people.roster(&[&["5", "0", "0"], &["0", "10", "40"]]);
     roster.employees[0].metrics = vec![Some(d("5")), None, None];
-    roster.employees[1].role = "consultant".to_owned();
+    roster.employees[1].role = "consultant".into();
     let report = compute(&plan, &roster, Detail::Explained).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.employees[0].total, d("5"));

@@ -54,11 +54,11 @@ fn test_plan() -> Plan {
 
 fn person(i: usize, id: &str, name: &str, role: &str, revenue: &str, interviews: &str) -> Employee {
     Employee {
-        id: id.to_owned(),
-        name: name.to_owned(),
-        role: role.to_owned(),
-        team: "A".to_owned(),
-        manager: String::new(),
+        id: id.to_owned().into(),
+        name: name.to_owned().into(),
+        role: role.to_owned().into(),
+        team: "A".to_owned().into(),
+        manager: Default::default(),
         currency: None,
         base_salary: None,
         target_incentive: None,

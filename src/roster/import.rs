@@ -263,7 +263,7 @@ fn with_decoded<R: Read, T>(
 #[derive(Default)]
 struct Merged {
     sources: Vec<String>,
-    ids: HashMap<String, SourceRef>,
+    ids: HashMap<super::Text, SourceRef>,
     files: Vec<FileResult>,
     issues: Vec<RowIssue>,
     first_unlisted: Option<RowIssue>,

@@ -16,7 +16,7 @@ pub fn merge(parts: Vec<Roster>) -> Result<Roster, Vec<RowIssue>> {
             }
         }
     }
-    let mut seen: HashMap<String, SourceRef> = HashMap::new();
+    let mut seen: HashMap<super::Text, SourceRef> = HashMap::new();
     let mut issues = Vec::new();
     for part in parts {
         let file_offset = u32::try_from(out.sources.len()).unwrap_or(u32::MAX);
@@ -38,7 +38,7 @@ pub fn merge(parts: Vec<Roster>) -> Result<Roster, Vec<RowIssue>> {
                         .unwrap_or_default(),
                     line: e.source.line,
                     column: "employee_id".to_owned(),
-                    value: e.id.clone(),
+                    value: e.id.to_string(),
                     reason: format!("duplicate employee_id: also at {}", location(*first, &out.sources, &part.sources)),
                 });
                 continue;
@@ -58,11 +58,11 @@ mod tests {
 
     fn person(id: &str, line: u64, metrics: Vec<Option<rust_decimal::Decimal>>) -> Employee {
         Employee {
-            id: id.to_owned(),
-            name: id.to_owned(),
-            role: "sales".to_owned(),
-            team: String::new(),
-            manager: String::new(),
+            id: id.to_owned().into(),
+            name: id.to_owned().into(),
+            role: "sales".to_owned().into(),
+            team: Default::default(),
+            manager: Default::default(),
             currency: None,
             base_salary: None,
             target_incentive: None,

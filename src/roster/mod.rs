@@ -12,6 +12,8 @@ mod records;
 mod rows;
 pub mod values;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -41,6 +43,10 @@ pub const REQUIRED_COLUMNS: &[&str] = &["employee_id", "name", "role"];
 /// Canonical columns that hold money (converted with the plan's fx table).
 pub const MONEY_COLUMNS: &[&str] = &["base_salary", "target_incentive", "quota"];
 
+/// Shared, immutable text: copying it into reports and payouts is a reference-count increment,
+/// not an allocation (and a roster's many repeated roles and teams share one copy).
+pub type Text = Arc<str>;
+
 /// Where a row came from, for messages that point back at the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceRef {
@@ -54,15 +60,15 @@ pub struct SourceRef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Employee {
     /// Unique across the roster; kept as text (leading zeros survive).
-    pub id: String,
+    pub id: Text,
     /// Full name.
-    pub name: String,
+    pub name: Text,
     /// Role; selects the plan's track (`sales`, `consultant`, ...).
-    pub role: String,
+    pub role: Text,
     /// Team (may be empty).
-    pub team: String,
+    pub team: Text,
     /// Manager (may be empty).
-    pub manager: String,
+    pub manager: Text,
     /// ISO 4217 code of the row's money; `None` means the plan's currency.
     pub currency: Option<String>,
     /// Annual base salary (informational; not prorated by the engine).
@@ -116,7 +122,7 @@ impl Roster {
     pub fn roles(&self) -> Vec<&str> {
         let mut roles: Vec<&str> = Vec::new();
         for e in &self.employees {
-            if !roles.contains(&e.role.as_str()) {
+            if !roles.contains(&&*e.role) {
                 roles.push(&e.role);
             }
         }
@@ -125,7 +131,7 @@ impl Roster {
 
     /// The distinct teams, sorted.
     pub fn teams(&self) -> Vec<&str> {
-        let mut teams: Vec<&str> = self.employees.iter().map(|e| e.team.as_str()).collect();
+        let mut teams: Vec<&str> = self.employees.iter().map(|e| &*e.team).collect();
         teams.sort_unstable();
         teams.dedup();
         teams

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -15,7 +16,7 @@ use super::decode::{DecodedInput, Found, SourceError};
 use super::import::{DecimalSeparator, ImportError, ImportOptions, RowIssue};
 use super::records::{FIELD_LIMIT, Record, RecordReader};
 use super::values::{DecimalMark, NumberError, parse_currency, parse_date, parse_number, shorten};
-use super::{Employee, SourceRef};
+use super::{Employee, SourceRef, Text};
 
 /// Issues listed in an error before the rest are summarised.
 pub(super) const ISSUE_CAP: usize = 1000;
@@ -38,7 +39,7 @@ pub(super) struct FileContext<'a> {
     pub options: &'a ImportOptions,
     pub mapping: &'a Mapping,
     /// Ids of the files read before, for duplicates across files.
-    pub known_ids: &'a HashMap<String, SourceRef>,
+    pub known_ids: &'a HashMap<Text, SourceRef>,
     /// Names of the files read before (and this one), for messages.
     pub sources: &'a [String],
 }
@@ -59,7 +60,7 @@ pub(super) struct FileResult {
     /// Which of those turned out to be text columns.
     pub text: Vec<bool>,
     /// The ids first seen in this file.
-    pub ids: HashMap<String, SourceRef>,
+    pub ids: HashMap<Text, SourceRef>,
     /// Issues in line order (at most [`ISSUE_CAP`] + 1 kept per kind unless skipping bad rows).
     pub issues: Vec<RowIssue>,
     /// Issues counted but not kept.
@@ -196,6 +197,7 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         date_format: ctx.options.date_format.as_deref(),
         employees: Vec::new(),
         ids: HashMap::new(),
+        interned: HashMap::new(),
         definite: Vec::new(),
         definite_unlisted: 0,
         any_definite: false,
@@ -225,7 +227,9 @@ struct Parser<'a> {
     mark: DecimalMark,
     date_format: Option<&'a str>,
     employees: Vec<Employee>,
-    ids: HashMap<String, SourceRef>,
+    ids: HashMap<Text, SourceRef>,
+    /// One shared copy of each distinct role, team and manager.
+    interned: HashMap<Box<str>, Text>,
     definite: Vec<Ordered>,
     definite_unlisted: usize,
     any_definite: bool,
@@ -320,8 +324,9 @@ impl Parser<'_> {
         }
         let first_pending = self.pending.len();
         let cells = self.cells(rec, text, line);
-        if let Some((id, field, cell)) = cells.id {
-            self.check_duplicate(id, field, cell, line);
+        let id: Text = Arc::from(cells.id.map_or("", |(id, _, _)| id));
+        if let Some((_, field, cell)) = cells.id {
+            self.check_duplicate(&id, field, cell, line);
         }
         let has_issues = !self.row_issues.is_empty();
         self.flush_row_issues();
@@ -333,12 +338,15 @@ impl Parser<'_> {
         for p in self.pending.get_mut(first_pending..).unwrap_or(&mut []) {
             p.employee = Some(index);
         }
+        let role = self.intern(cells.role, true);
+        let team = self.intern(cells.team, false);
+        let manager = self.intern(cells.manager, false);
         self.employees.push(Employee {
-            id: cells.id.map(|(id, _, _)| id).unwrap_or("").to_string(),
-            name: cells.name.to_string(),
-            role: cells.role.to_lowercase(),
-            team: cells.team.to_string(),
-            manager: cells.manager.to_string(),
+            id,
+            name: Arc::from(cells.name),
+            role,
+            team,
+            manager,
             currency: cells.currency,
             base_salary: cells.base_salary,
             target_incentive: cells.target_incentive,
@@ -381,9 +389,21 @@ impl Parser<'_> {
         });
     }
 
-    fn check_duplicate(&mut self, id: &str, field: usize, cell: &str, line: u64) {
-        let earlier = if self.ctx.known_ids.is_empty() { None } else { self.ctx.known_ids.get(id) }
-            .or_else(|| self.ids.get(id))
+    /// The shared copy of a repeated value (roles are lowercased, so `Sales` matches `sales`).
+    fn intern(&mut self, value: &str, lowercase: bool) -> Text {
+        if let Some(t) = self.interned.get(value) {
+            return Arc::clone(t);
+        }
+        let text: Text = if lowercase { Arc::from(value.to_lowercase()) } else { Arc::from(value) };
+        if self.interned.len() < 100_000 {
+            self.interned.insert(Box::from(value), Arc::clone(&text));
+        }
+        text
+    }
+
+    fn check_duplicate(&mut self, id: &Text, field: usize, cell: &str, line: u64) {
+        let earlier = if self.ctx.known_ids.is_empty() { None } else { self.ctx.known_ids.get(&**id) }
+            .or_else(|| self.ids.get(&**id))
             .copied();
         match earlier {
             Some(at) => {
@@ -392,7 +412,7 @@ impl Parser<'_> {
                 self.issue(line, field, cell, reason);
             }
             None => {
-                self.ids.insert(id.to_string(), SourceRef { file: self.ctx.index, line });
+                self.ids.insert(Arc::clone(id), SourceRef { file: self.ctx.index, line });
             }
         }
     }

@@ -157,6 +157,19 @@ pub struct PayoutsView {
     pub rows: Vec<u32>,
     /// What `rows` was built from.
     pub rows_key: Option<panels::payouts::RowsKey>,
+    /// The roles and teams offered as filters.
+    pub choices: FilterChoices,
+}
+
+/// The roles and teams offered as filters, collected once per result.
+#[derive(Default)]
+pub struct FilterChoices {
+    /// The result they were collected from: (plan, plan revision, roster revision).
+    pub key: Option<(PlanId, u64, u64)>,
+    /// Distinct roles, sorted.
+    pub roles: Vec<String>,
+    /// Distinct teams, sorted.
+    pub teams: Vec<String>,
 }
 
 /// Everything that is not persisted.
@@ -278,7 +291,12 @@ impl CarrotApp {
                 last_compute: None,
                 meeting_mode: false,
                 close_after_save: Vec::new(),
-                recovery_dir: super::recovery::default_dir(),
+                // Only the real app's normal start uses the user's recovery folder; tests and
+                // scripted runs set their own (or none).
+                recovery_dir: match startup {
+                    Startup::Restore => super::recovery::default_dir(),
+                    _ => None,
+                },
                 changed_at: std::collections::HashMap::new(),
                 autosaved: std::collections::HashMap::new(),
                 screenshot: None,
@@ -1181,7 +1199,7 @@ impl CarrotApp {
                     self.run_command(ctx, AppCommand::ToggleMeetingMode);
                 }
                 if let Some(id) = &script.person {
-                    self.rt.payouts.selected = self.rt.rosters.merged.employees.iter().position(|e| &e.id == id);
+                    self.rt.payouts.selected = self.rt.rosters.merged.employees.iter().position(|e| *e.id == **id);
                 }
             }
             // Let layout and any animation settle before the picture.

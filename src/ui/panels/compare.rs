@@ -431,8 +431,8 @@ fn movers_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], roster: &Roster, view: &m
                     let Some(e) = roster.employees.get(*index) else { continue };
                     let from = from_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
                     let to_v = to_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
-                    ui.label(&e.name).on_hover_text(format!("{} · {}", e.id, e.team));
-                    ui.label(&e.role);
+                    ui.label(&*e.name).on_hover_text(format!("{} · {}", e.id, e.team));
+                    ui.label(&*e.role);
                     ui.label(money::grouped(from, dp));
                     ui.label(money::grouped(to_v, dp));
                     let color = if *change > Decimal::ZERO { t.positive } else { t.negative };

@@ -60,7 +60,7 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, vie
     let Some(doc) = doc else { return };
     let Some(result) = &doc.result else { return };
     let report = &result.report;
-    filters_ui(ui, report, view);
+    filters_ui(ui, (doc.id, result.plan_revision, result.roster_revision), report, view);
     rebuild_rows(doc.id, (result.plan_revision, result.roster_revision), report, view);
     // The explanation of the selected person sits under the table.
     let explanation = view.selected.and_then(|index| {
@@ -75,36 +75,44 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, vie
     egui::CentralPanel::default().show(ui, |ui| table_ui(ui, report, view));
 }
 
-fn filters_ui(ui: &mut egui::Ui, report: &PayoutReport, view: &mut PayoutsView) {
+fn filters_ui(ui: &mut egui::Ui, key: (PlanId, u64, u64), report: &PayoutReport, view: &mut PayoutsView) {
+    // The role and team lists change only with the results: collect them then, not every frame.
+    if view.choices.key != Some(key) {
+        let mut roles: Vec<&str> = report.employees.iter().map(|e| &*e.role).collect();
+        roles.sort_unstable();
+        roles.dedup();
+        let mut teams: Vec<&str> = report.employees.iter().map(|e| &*e.team).collect();
+        teams.sort_unstable();
+        teams.dedup();
+        view.choices = super::super::app::FilterChoices {
+            key: Some(key),
+            roles: roles.into_iter().map(str::to_owned).collect(),
+            teams: teams.into_iter().map(str::to_owned).collect(),
+        };
+    }
     ui.horizontal(|ui| {
         let l = ui.label("Search");
         ui.add(egui::TextEdit::singleline(&mut view.filter).desired_width(150.0).hint_text("name, id or team"))
             .labelled_by(l.id)
             .on_hover_text("Show only people whose name, id or team contains this text");
-        let mut roles: Vec<&str> = report.employees.iter().map(|e| e.role.as_str()).collect();
-        roles.sort_unstable();
-        roles.dedup();
         let l = ui.label("Role");
         egui::ComboBox::from_id_salt("role_filter")
             .selected_text(view.role.clone().unwrap_or_else(|| "all".to_owned()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.role, None, "all");
-                for r in roles {
-                    ui.selectable_value(&mut view.role, Some(r.to_owned()), r);
+                for r in &view.choices.roles {
+                    ui.selectable_value(&mut view.role, Some(r.clone()), r);
                 }
             })
             .response
             .labelled_by(l.id);
-        let mut teams: Vec<&str> = report.employees.iter().map(|e| e.team.as_str()).collect();
-        teams.sort_unstable();
-        teams.dedup();
         let l = ui.label("Team");
         egui::ComboBox::from_id_salt("team_filter")
             .selected_text(view.team.clone().unwrap_or_else(|| "all".to_owned()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.team, None, "all");
-                for t in teams {
-                    ui.selectable_value(&mut view.team, Some(t.to_owned()), t);
+                for t in &view.choices.teams {
+                    ui.selectable_value(&mut view.team, Some(t.clone()), t);
                 }
             })
             .response
@@ -121,7 +129,7 @@ fn filters_ui(ui: &mut egui::Ui, report: &PayoutReport, view: &mut PayoutsView) 
 }
 
 fn line_amount(e: &EmployeePayout, component: &str) -> Option<Decimal> {
-    e.lines.iter().find(|l| l.component == component).map(|l| l.amount)
+    e.lines.iter().find(|l| &*l.component == component).map(|l| l.amount)
 }
 
 /// Rebuilds the filtered, sorted row list when the report, filters or sort changed.
@@ -142,8 +150,8 @@ fn rebuild_rows(plan: PlanId, result: (u64, u64), report: &PayoutReport, view: &
         .employees
         .iter()
         .enumerate()
-        .filter(|(_, e)| view.role.as_ref().is_none_or(|r| *r == e.role))
-        .filter(|(_, e)| view.team.as_ref().is_none_or(|t| *t == e.team))
+        .filter(|(_, e)| view.role.as_ref().is_none_or(|r| **r == *e.role))
+        .filter(|(_, e)| view.team.as_ref().is_none_or(|t| **t == *e.team))
         .filter(|(_, e)| {
             needle.is_empty()
                 || e.name.to_lowercase().contains(&needle)
@@ -223,16 +231,16 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, view: &mut PayoutsView) {
                     };
                     row.set_selected(view.selected == Some(e.index));
                     row.col(|ui| {
-                        ui.label(&e.employee_id);
+                        ui.label(&*e.employee_id);
                     });
                     row.col(|ui| {
-                        ui.label(&e.name);
+                        ui.label(&*e.name);
                     });
                     row.col(|ui| {
-                        ui.label(&e.role);
+                        ui.label(&*e.role);
                     });
                     row.col(|ui| {
-                        ui.label(&e.team);
+                        ui.label(&*e.team);
                     });
                     row.col(|ui| {
                         ui.label(e.attainment.map(|a| money::percent(a, 1)).unwrap_or_default());
@@ -292,7 +300,7 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match outcome {
         Outcome::Paid(p) => {
             ui.horizontal(|ui| {
-                ui.heading(&p.name);
+                ui.heading(&*p.name);
                 widgets::muted(
                     ui,
                     format!(
@@ -306,7 +314,7 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
             });
             for l in &p.lines {
                 ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(&l.label).strong());
+                    ui.label(egui::RichText::new(&*l.label).strong());
                     let color = if l.amount < Decimal::ZERO { t.negative } else { ui.visuals().strong_text_color() };
                     ui.label(egui::RichText::new(money::grouped(l.amount, dp)).color(color).strong());
                 });

@@ -80,7 +80,7 @@ pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revisio
         {
             detail = Some(Detail::NotCovered);
         }
-        let mut ids: Vec<&str> = r.errors.iter().map(|e| e.employee_id.as_str()).collect();
+        let mut ids: Vec<&str> = r.errors.iter().map(|e| &*e.employee_id).collect();
         ids.sort_unstable();
         ids.dedup();
         let errors =
