@@ -1,9 +1,13 @@
-//! Meeting hand-outs for a plan comparison: an Excel workbook ([`workbook`]).
+//! Meeting hand-outs for a plan comparison: an Excel workbook ([`workbook`]) and a self-contained
+//! HTML report with inline SVG charts ([`html`]).
 //!
-//! It is built from a [`Comparison`] alone, so the app's Compare screen and
-//! `carrot compare` write the same file. Plans are always numbered ("1. …", "2. …") wherever
-//! they are named, so two plans with the same name stay apart.
+//! Both are built from a [`Comparison`] alone, so the app's Compare screen and
+//! `carrot compare --xlsx F --html F` write the same files. Plans are always numbered ("1. …",
+//! "2. …") wherever they are named, so two plans with the same name stay apart; the HTML report
+//! also gives each plan its own colour.
 
+pub mod html;
+mod svg;
 pub mod workbook;
 
 use std::collections::BTreeSet;
@@ -13,6 +17,7 @@ use rust_decimal::Decimal;
 use crate::engine::compare::{Comparison, PersonRow};
 use crate::engine::{LineKind, PayoutReport};
 
+pub use html::{render_html, write_html};
 pub use workbook::{plan_sheet_names, workbook_bytes, write_workbook};
 
 /// Why a hand-out could not be produced or written.

@@ -180,6 +180,44 @@ fn mixed_currencies_are_named() {
     assert!(!mixed_currencies(&tricky()));
 }
 
+#[test]
+fn html_escapes_hostile_names_and_needs_nothing_from_outside() {
+    let cmp = tricky();
+    let html = render_html(&cmp, "Q3 <review>");
+    assert!(!html.contains("<script"), "a name must not become a script");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("Q3 &lt;review&gt;"));
+    assert!(html.contains("Ana O&#39;Neil &amp; Co"));
+    for outside in ["src=", "href=", "url(", "@import", "<link", "<img", "<iframe"] {
+        assert!(!html.contains(outside), "{outside}");
+    }
+    // Same-named plans: numbered, with their own colours and the note.
+    assert!(html.contains("1. Product-led") && html.contains("2. Product-led"));
+    assert!(html.contains(svg::plan_colour(0)) && html.contains(svg::plan_colour(1)));
+    assert!(html.contains("both named"));
+    assert_eq!(html, render_html(&cmp, "Q3 <review>"), "deterministic");
+}
+
+#[test]
+fn html_shows_each_total_and_the_change() {
+    let cmp = tricky();
+    let html = render_html(&cmp, "");
+    assert!(html.contains("<title>Plan comparison</title>"));
+    // Plan 1: 1,234.50 + 500 + 2,000 − 250; plan 2: 1,500 + 400.
+    assert!(html.contains(">3,484.50<"), "plan 1 total");
+    assert!(html.contains(">1,900.00<"), "plan 2 total");
+    assert!(html.contains("\u{2212}1,584.50"), "change of the total");
+    assert!(html.contains("Cost by component per plan") && html.contains("Cap adjustment"));
+}
+
+#[test]
+fn html_of_nothing_is_still_a_page() {
+    let html = render_html(&Comparison::new(Vec::new()), "Empty");
+    assert!(html.contains("No plans were compared.") && html.ends_with("</html>\n"));
+    let one = render_html(&Comparison::new(vec![report("Solo", vec![])]), "One");
+    assert!(one.contains("1. Solo") && !one.contains("Who gains, who loses</h2>"));
+}
+
 fn read_back(bytes: Vec<u8>) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
     use calamine::Reader as _;
     calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap()
@@ -229,4 +267,16 @@ fn workbook_of_one_plan_or_none_still_opens() {
     assert!(strings(&movers).iter().any(|s| s.contains("nothing to compare")));
     let none = read_back(workbook_bytes(&Comparison::new(Vec::new())).unwrap());
     assert_eq!(none.sheet_names(), ["Summary", "Winners and losers"]);
+}
+
+#[test]
+fn huge_amounts_do_not_break_the_report() {
+    let big = Decimal::MAX / Decimal::TEN;
+    let cmp = Comparison::new(vec![
+        report("A", vec![paid(0, "1", "X", "sales", vec![line("rev", "Revenue", &big.to_string())])]),
+        report("B", vec![paid(0, "1", "X", "sales", vec![line("rev", "Revenue", &(-big).to_string())])]),
+    ]);
+    let html = render_html(&cmp, "Big");
+    assert!(html.contains("<svg") && !html.contains("NaN"));
+    assert!(workbook_bytes(&cmp).is_ok());
 }
