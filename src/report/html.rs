@@ -371,6 +371,7 @@ fn charts(h: &mut String, cmp: &Comparison) {
             title: plan_label(cmp, i),
             colour: svg::plan_colour(i),
             values: r.employees.iter().map(|e| e.total).collect(),
+            titles: Vec::new(),
         })
         .collect();
     figure(
@@ -391,10 +392,23 @@ fn charts(h: &mut String, cmp: &Comparison) {
         let panels: Vec<Panel> = (1..cmp.reports.len())
             .map(|to| {
                 let (gain, lose) = gain_lose(cmp, to);
+                let ranked = ranked(cmp, 0, to);
                 Panel {
                     title: format!("{} vs {}: {gain} gain, {lose} lose", plan_label(cmp, to), plan_label(cmp, 0)),
                     colour: svg::plan_colour(to),
-                    values: ranked(cmp, 0, to).iter().map(|p| p.change(0, to)).collect(),
+                    values: ranked.iter().map(|p| p.change(0, to)).collect(),
+                    titles: ranked
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{} {} ({}): {} {u}",
+                                p.employee_id,
+                                p.name,
+                                p.role,
+                                signed(p.change(0, to), cmp.minor_units())
+                            )
+                        })
+                        .collect(),
                 }
             })
             .collect();

@@ -428,6 +428,8 @@ pub(crate) struct Panel {
     pub colour: &'static str,
     /// The values (amounts per person).
     pub values: Vec<Decimal>,
+    /// A tooltip per value (who it is), or none.
+    pub titles: Vec<String>,
 }
 
 /// Histograms of `panels` on shared bins and a shared count axis, one above the other.
@@ -540,7 +542,8 @@ pub(crate) fn sorted_bars(aria: &str, panels: &[Panel], y_label: &str, x_label: 
             let x = x0 + i as f64 * w;
             let yy = axis.at(to_f64(*v), bottom, top);
             let gap = if w > 3.0 { 1.0 } else { 0.0 };
-            svg.rect(x + gap / 2.0, yy.min(zero), (w - gap).max(0.5), (zero - yy).abs(), p.colour, "");
+            let title = p.titles.get(i).map_or("", String::as_str);
+            svg.rect(x + gap / 2.0, yy.min(zero), (w - gap).max(0.5), (zero - yy).abs(), p.colour, title);
         }
         svg.vtext(14.0, (top + bottom) / 2.0, y_label, "axis");
         y = bottom + 14.0;
@@ -631,7 +634,7 @@ mod tests {
         assert!(!neg.contains("NaN") && !neg.contains("inf"), "{neg}");
         let h = histograms(
             "x",
-            &[Panel { title: "1. A".into(), colour: "#000", values: vec![] }],
+            &[Panel { title: "1. A".into(), colour: "#000", values: vec![], titles: vec![] }],
             "Payout (EUR)",
             "EUR",
             2,

@@ -188,6 +188,8 @@ fn html_escapes_hostile_names_and_needs_nothing_from_outside() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("Q3 &lt;review&gt;"));
     assert!(html.contains("Ana O&#39;Neil &amp; Co"));
+    // The change chart names each bar's person on hover, escaped too.
+    assert!(html.contains("<title>000123 &lt;script&gt;alert(1)&lt;/script&gt; (sales): +265.50 EUR</title>"));
     for outside in ["src=", "href=", "url(", "@import", "<link", "<img", "<iframe"] {
         assert!(!html.contains(outside), "{outside}");
     }
