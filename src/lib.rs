@@ -14,6 +14,7 @@ pub mod fsx;
 pub mod money;
 pub mod num;
 pub mod plan;
+pub mod report;
 pub mod roster;
 pub mod samples;
 pub mod synth;

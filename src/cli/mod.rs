@@ -16,6 +16,7 @@ use crate::engine::{self, Detail, PayoutReport, compare::Comparison};
 use crate::export::{self, ExportRequest, GustoMatch, PayFrequency, PayrollSettings, Template};
 use crate::fsx::{self, Access, Overwrite};
 use crate::plan::{self, Plan};
+use crate::report;
 use crate::roster::{self, DecimalSeparator, HeaderMapping, ImportOptions, Roster};
 use crate::synth;
 
@@ -79,6 +80,9 @@ pub enum Command {
         payroll: PayrollArgs,
     },
     /// Compare plans on the same roster: totals, and who gains or loses.
+    ///
+    /// --xlsx and --html also write the meeting hand-outs: a workbook and a self-contained report
+    /// (docs/handouts.md).
     Compare {
         /// Plan files, two or more (the first is the reference).
         #[arg(long = "plan", value_name = "P", required = true, num_args = 1)]
@@ -88,6 +92,8 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
+        #[command(flatten)]
+        handouts: HandoutArgs,
     },
     /// Write a realistic synthetic roster for demos and benchmarks.
     GenRoster {
@@ -106,6 +112,24 @@ pub enum Command {
         #[command(flatten)]
         out: OutArgs,
     },
+}
+
+/// The meeting hand-outs `compare` can write besides its output (docs/handouts.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Hand-outs (docs/handouts.md)")]
+pub struct HandoutArgs {
+    /// Also write the comparison as an Excel workbook (summary, one sheet per plan, winners and losers).
+    #[arg(long, value_name = "F")]
+    pub xlsx: Option<PathBuf>,
+    /// Also write the comparison as one self-contained HTML report with charts.
+    #[arg(long, value_name = "F")]
+    pub html: Option<PathBuf>,
+    /// Title of the HTML report.
+    #[arg(long, value_name = "TEXT", default_value = "Plan comparison")]
+    pub title: String,
+    /// Replace the --xlsx and --html files if they exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The payroll system's settings (`carrot export`); each template reads only its own.
@@ -276,7 +300,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             dry_run,
             settings: payroll.settings(),
         }),
-        Command::Compare { plans, roster, format } => compare(&plans, &roster, format),
+        Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
         Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
     }
 }
@@ -497,15 +521,46 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn compare(paths: &[PathBuf], roster_args: &RosterArgs, format: CompareFormat) -> anyhow::Result<ExitCode> {
+#[expect(
+    clippy::print_stderr,
+    reason = "compare notes the hand-outs it wrote on stderr, keeping stdout for its output"
+)]
+fn compare(
+    paths: &[PathBuf],
+    roster_args: &RosterArgs,
+    format: CompareFormat,
+    handouts: &HandoutArgs,
+) -> anyhow::Result<ExitCode> {
     if paths.len() < 2 {
         return Err(anyhow!("compare needs at least two --plan files"));
+    }
+    if let (Some(x), Some(h)) = (&handouts.xlsx, &handouts.html)
+        && x == h
+    {
+        return Err(anyhow!("--xlsx and --html name the same file {}; give each its own", x.display()));
+    }
+    let overwrite = if handouts.force { Overwrite::Allow } else { Overwrite::Refuse };
+    // Refuse before computing anything (the write itself checks again, atomically).
+    if overwrite == Overwrite::Refuse {
+        for path in [&handouts.xlsx, &handouts.html].into_iter().flatten() {
+            if path.exists() {
+                return Err(fsx::WriteError::Exists { path: path.clone() }.into());
+            }
+        }
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     let roster = load_rosters(roster_args)?;
     let reports: Vec<PayoutReport> =
         plans.iter().map(|p| compute(p, &roster, Detail::AmountsOnly)).collect::<anyhow::Result<_>>()?;
     let cmp = Comparison::new(reports);
+    if let Some(path) = &handouts.xlsx {
+        report::write_workbook(&cmp, path, overwrite)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &handouts.html {
+        report::write_html(&cmp, &handouts.title, path, overwrite)?;
+        eprintln!("wrote {}", path.display());
+    }
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
         CompareFormat::Table => output::compare_table(&cmp, w),
         CompareFormat::Json => engine::compare::write_json(&cmp, w),
