@@ -91,3 +91,33 @@ fn meeting_mode_hides_the_editor_and_the_saved_png_is_not_blank() {
         "the picture is not blank: {different} pixels differ"
     );
 }
+
+#[test]
+fn the_compare_screen_saves_the_workbook_and_the_report() {
+    use calamine::Reader as _;
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("handout.xlsx");
+    let html = dir.path().join("report.html");
+    let mut harness = app(vec![Some(vec![xlsx.clone()]), Some(vec![html.clone()])]);
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    harness.get_by_label("Save workbook…").click();
+    wait(&mut harness, "the workbook", |app| xlsx.exists() && app.rt.jobs.is_empty());
+    harness.get_by_label("Save report…").click();
+    wait(&mut harness, "the report", |app| html.exists() && app.rt.jobs.is_empty());
+    let app = harness.state();
+    let totals: Vec<String> =
+        app.rt.docs.iter().map(|d| money::grouped(d.result.as_ref().unwrap().report.totals.total, 2)).collect();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheets = book.sheet_names();
+    assert_eq!(sheets.len(), 5, "summary, three plans, winners and losers: {sheets:?}");
+    let text = std::fs::read_to_string(&html).unwrap();
+    for t in &totals {
+        assert!(text.contains(t.as_str()), "the report shows the total {t}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&xlsx).unwrap().permissions().mode() & 0o777, 0o600, "hand-outs hold salary data");
+    }
+}

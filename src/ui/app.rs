@@ -44,6 +44,10 @@ pub enum Pick {
     ViewPng,
     /// Where to save a header mapping.
     SaveMapping,
+    /// Where to save the comparison workbook.
+    Workbook,
+    /// Where to save the comparison report (HTML).
+    Report,
 }
 
 /// Results of background jobs.
@@ -132,8 +136,19 @@ pub enum Modal {
     Recover(Vec<(PathBuf, super::recovery::Recovered)>),
 }
 
+/// A meeting hand-out of the Compare view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handout {
+    /// The Excel workbook.
+    Workbook,
+    /// The HTML report.
+    Report,
+}
+
 /// A write that waits for the user to confirm overwriting.
 pub enum PendingWrite {
+    /// Save a hand-out of the comparison.
+    Handout(Handout),
     /// Save a plan to a new path.
     SavePlan(PlanId),
     /// Write the export.
@@ -577,6 +592,12 @@ impl CarrotApp {
             Pick::SaveMapping => {
                 (dialog.add_filter("JSON", &["json"]).set_title("Save mapping").set_file_name(suggested), false, true)
             }
+            Pick::Workbook => {
+                (dialog.add_filter("Excel", &["xlsx"]).set_title("Save workbook").set_file_name(suggested), false, true)
+            }
+            Pick::Report => {
+                (dialog.add_filter("HTML", &["html"]).set_title("Save report").set_file_name(suggested), false, true)
+            }
         };
         // rfd: create the dialog here, await it on a worker thread.
         let work = move || {
@@ -614,6 +635,8 @@ impl CarrotApp {
                 _ => String::new(),
             },
             Pick::ViewPng => "carrot_view.png".to_owned(),
+            Pick::Workbook => "plan_comparison.xlsx".to_owned(),
+            Pick::Report => "plan_comparison.html".to_owned(),
             Pick::SaveMapping => "roster_mapping.json".to_owned(),
             Pick::OpenPlans | Pick::Rosters => String::new(),
         }
@@ -645,6 +668,15 @@ impl CarrotApp {
             Pick::ViewPng => {
                 if let Some(path) = paths.into_iter().next() {
                     self.save_view_png(ctx, path);
+                }
+            }
+            Pick::Workbook | Pick::Report => {
+                let Some(path) = paths.into_iter().next() else { return };
+                let what = if pick == Pick::Workbook { Handout::Workbook } else { Handout::Report };
+                if path.exists() {
+                    self.rt.modal = Some(Modal::ConfirmOverwrite { path, then: Box::new(PendingWrite::Handout(what)) });
+                } else {
+                    self.write_handout(ctx, what, path, Overwrite::Refuse);
                 }
             }
             Pick::SaveMapping => {
@@ -1000,6 +1032,30 @@ impl CarrotApp {
         Some(result.compiled.explain(index, employee))
     }
 
+    /// Writes the Compare view's workbook or report (off the UI thread).
+    pub fn write_handout(&mut self, ctx: &egui::Context, what: Handout, path: PathBuf, overwrite: Overwrite) {
+        let compared: Vec<&PlanDoc> = self.rt.compare.plans.iter().filter_map(|id| self.doc(*id)).collect();
+        let reports: Option<Vec<Arc<crate::engine::PayoutReport>>> =
+            compared.iter().map(|d| d.result.as_ref().map(|r| Arc::clone(&r.report))).collect();
+        let Some(reports) = reports.filter(|r| r.len() >= 2) else {
+            self.rt.notifications.push(Level::Warning, "Pick two to four computed plans to compare first");
+            return;
+        };
+        let title = format!(
+            "Plan comparison: {}",
+            compared.iter().map(|d| d.plan.name.as_str()).collect::<Vec<_>>().join(" · ")
+        );
+        self.spawn(ctx, "Saving the hand-out", move || {
+            // Copying the reports is the slow part with big rosters: it happens here, off the UI thread.
+            let cmp = crate::engine::compare::Comparison::new(reports.iter().map(|r| (**r).clone()).collect());
+            let (what_name, result) = match what {
+                Handout::Workbook => ("workbook", crate::report::write_workbook(&cmp, &path, overwrite)),
+                Handout::Report => ("report", crate::report::write_html(&cmp, &title, &path, overwrite)),
+            };
+            JobOutput::Wrote { what: what_name, path, result: result.map_err(|e| e.to_string()) }
+        });
+    }
+
     /// Writes the export described by `dialog` (off the UI thread).
     pub fn run_export(&mut self, ctx: &egui::Context, dialog: panels::dialogs::ExportDialog, overwrite: Overwrite) {
         let (Some(doc), Some(path), Some(pay_date)) = (self.doc(dialog.plan), dialog.path.clone(), dialog.pay_date())
@@ -1352,6 +1408,8 @@ pub enum Action {
     RemoveRoster(usize),
     /// Replace the rosters with the bundled samples.
     UseSampleRosters,
+    /// Save the comparison as a workbook or report (asks where).
+    SaveHandout(Handout),
     /// Open the plans a crashed session left unsaved.
     Restore(Vec<(PathBuf, super::recovery::Recovered)>),
     /// Delete the recovery files of a crashed session.
@@ -1411,6 +1469,7 @@ impl CarrotApp {
             Action::ConfirmOverwrite(path, then) => match *then {
                 PendingWrite::SavePlan(id) => self.write_plan(ctx, id, path),
                 PendingWrite::Export(dialog) => self.run_export(ctx, dialog, Overwrite::Allow),
+                PendingWrite::Handout(what) => self.write_handout(ctx, what, path, Overwrite::Allow),
             },
             Action::Select(id) => {
                 self.rt.selected = Some(id);
@@ -1419,6 +1478,9 @@ impl CarrotApp {
             Action::Close(id) => self.request_close(id),
             Action::RemoveRoster(i) => self.remove_roster(i),
             Action::Restore(found) => self.restore_recovered(found),
+            Action::SaveHandout(what) => {
+                self.pick(ctx, if what == Handout::Workbook { Pick::Workbook } else { Pick::Report })
+            }
             Action::DiscardRecovered(paths) => {
                 for p in paths {
                     std::fs::remove_file(&p).ok();

@@ -55,9 +55,36 @@ fn to_f64(d: Decimal) -> f64 {
 }
 
 /// The Compare view.
-pub fn compare_ui(ui: &mut egui::Ui, docs: &[PlanDoc], roster: &Roster, view: &mut CompareView, meeting: bool) {
+pub fn compare_ui(
+    ui: &mut egui::Ui,
+    docs: &[PlanDoc],
+    roster: &Roster,
+    view: &mut CompareView,
+    meeting: bool,
+    actions: &mut Vec<super::super::app::Action>,
+) {
     view.sync(docs);
     selection_ui(ui, docs, view);
+    ui.horizontal(|ui| {
+        use super::super::app::{Action, Handout};
+        let ready = view.plans.len() >= 2;
+        if ui
+            .add_enabled(ready, egui::Button::new("Save workbook…"))
+            .on_hover_text("An Excel workbook to hand out: summary, one sheet per plan, winners and losers")
+            .on_disabled_hover_text("Pick two to four plans first")
+            .clicked()
+        {
+            actions.push(Action::SaveHandout(Handout::Workbook));
+        }
+        if ui
+            .add_enabled(ready, egui::Button::new("Save report…"))
+            .on_hover_text("One HTML file with the charts and tables, readable and printable in any browser")
+            .on_disabled_hover_text("Pick two to four plans first")
+            .clicked()
+        {
+            actions.push(Action::SaveHandout(Handout::Report));
+        }
+    });
     let compared: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
     if compared.len() < 2 {
         widgets::muted(ui, "Pick two to four plans to compare.");

@@ -67,7 +67,9 @@ pub fn frame_ui(
         match state.tab {
             Tab::Payouts => payouts::payouts_ui(ui, doc, &rt.rosters.merged, &mut rt.payouts),
             Tab::Charts => charts::charts_ui(ui, doc, &rt.rosters.merged, &mut rt.charts, rt.meeting_mode),
-            Tab::Compare => compare::compare_ui(ui, &rt.docs, &rt.rosters.merged, &mut rt.compare, rt.meeting_mode),
+            Tab::Compare => {
+                compare::compare_ui(ui, &rt.docs, &rt.rosters.merged, &mut rt.compare, rt.meeting_mode, actions)
+            }
             Tab::Behaviour => {
                 ui.label("This view is being built.");
             }
