@@ -108,7 +108,7 @@ fn the_compare_screen_saves_the_workbook_and_the_report() {
     let app = harness.state();
     let totals: Vec<String> =
         app.rt.docs.iter().map(|d| money::grouped(d.result.as_ref().unwrap().report.totals.total, 2)).collect();
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let sheets = book.sheet_names();
     assert_eq!(sheets.len(), 5, "summary, three plans, winners and losers: {sheets:?}");
     let text = std::fs::read_to_string(&html).unwrap();
