@@ -16,6 +16,7 @@ pub mod num;
 pub mod plan;
 pub mod roster;
 pub mod samples;
+pub mod sim;
 pub mod synth;
 #[cfg(feature = "gui")]
 pub mod ui;

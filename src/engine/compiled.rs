@@ -56,6 +56,62 @@ impl LineKind {
     }
 }
 
+/// A plan constant, exact, with its nearest `f64` worked out once when the plan is compiled:
+/// the behaviour simulation evaluates plans millions of times in `f64`, and converting each
+/// decimal on every evaluation cost far more than the arithmetic itself.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Konst {
+    /// The exact value (payroll, explanations).
+    pub dec: Decimal,
+    /// `f64::from_dec(dec)`.
+    pub float: f64,
+}
+
+impl Konst {
+    /// Zero.
+    pub(crate) const ZERO: Self = Self { dec: Decimal::ZERO, float: 0.0 };
+
+    /// Both forms of `dec`.
+    pub(crate) fn new(dec: Decimal) -> Self {
+        Self { dec, float: <f64 as Num>::from_dec(dec) }
+    }
+
+    /// The constant in `N`: `N::from_dec(dec)`, which for `f64` is the precomputed `float`.
+    #[inline]
+    pub(crate) fn get<N: Num>(self) -> N {
+        match (&self.float as &dyn std::any::Any).downcast_ref::<N>() {
+            Some(v) => *v,
+            None => N::from_dec(self.dec),
+        }
+    }
+}
+
+/// A cap or guarantee on total variable pay, compiled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LimitConst {
+    /// Multiple of prorated target incentive.
+    pub multiple_of_ti: Option<Konst>,
+    /// Amount, prorated.
+    pub amount: Option<Konst>,
+}
+
+impl LimitConst {
+    fn new(limit: &Limit) -> Self {
+        Self { multiple_of_ti: limit.multiple_of_ti.map(Konst::new), amount: limit.amount.map(Konst::new) }
+    }
+}
+
+/// A bonus curve point, with the step to the next point (zero for the last).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct CurvePoint {
+    pub x: Konst,
+    pub y: Konst,
+    /// Next x − x.
+    pub dx: Konst,
+    /// Next y − y.
+    pub dy: Konst,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct CommissionLine {
     pub metric: Slot,
@@ -63,14 +119,14 @@ pub(crate) struct CommissionLine {
     pub method: Method,
     /// `(from, rate, cumulative)`: cumulative = Σ rate × width of every earlier tier, in the
     /// tiers' own unit, so a graduated amount needs one lookup whatever the number of tiers.
-    pub tiers: Vec<(Decimal, Decimal, Decimal)>,
-    pub threshold: Option<Decimal>,
+    pub tiers: Vec<(Konst, Konst, Konst)>,
+    pub threshold: Option<Konst>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) enum TargetSlot {
     Quota,
-    Value(Decimal),
+    Value(Konst),
     Slot(Slot, String),
 }
 
@@ -79,15 +135,17 @@ pub(crate) struct BonusLine {
     pub metric: Slot,
     pub target: TargetSlot,
     pub base: BonusBase,
-    pub curve: Vec<(Decimal, Decimal)>,
+    /// The share of target incentive or the amount in `base`.
+    pub base_value: Konst,
+    pub curve: Vec<CurvePoint>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct PerUnitLine {
     pub metric: Slot,
-    pub amount: Decimal,
-    pub min_units: Option<Decimal>,
-    pub max_units: Option<Decimal>,
+    pub amount: Konst,
+    pub min_units: Option<Konst>,
+    pub max_units: Option<Konst>,
 }
 
 #[derive(Clone, Debug)]
@@ -104,7 +162,7 @@ pub(crate) struct CompiledLine {
     pub metric_name: String,
     pub kind: LineKind,
     pub rule: LineRule,
-    pub cap: Option<Decimal>,
+    pub cap: Option<Konst>,
 }
 
 #[derive(Clone, Debug)]
@@ -112,7 +170,7 @@ pub(crate) struct CompiledMultiplier {
     pub id: String,
     pub metric: Slot,
     pub metric_name: String,
-    pub steps: Vec<(Decimal, Decimal)>,
+    pub steps: Vec<(Konst, Konst)>,
     pub targets: Vec<usize>,
 }
 
@@ -123,8 +181,8 @@ pub(crate) struct CompiledTrack {
     pub needs: Vec<bool>,
     pub lines: Vec<CompiledLine>,
     pub multipliers: Vec<CompiledMultiplier>,
-    pub cap: Option<Limit>,
-    pub guarantee: Option<Limit>,
+    pub cap: Option<LimitConst>,
+    pub guarantee: Option<LimitConst>,
 }
 
 #[derive(Clone, Debug)]
@@ -320,7 +378,7 @@ impl CompiledPlan {
                         let mut tiers = Vec::with_capacity(com.tiers.len());
                         let mut cumulative = Decimal::ZERO;
                         for (k, t) in com.tiers.iter().enumerate() {
-                            tiers.push((t.from, t.rate, cumulative));
+                            tiers.push((Konst::new(t.from), Konst::new(t.rate), Konst::new(cumulative)));
                             if let Some(next) = com.tiers.get(k + 1) {
                                 let width = next.from - t.from;
                                 cumulative = width
@@ -334,30 +392,51 @@ impl CompiledPlan {
                             basis: com.basis,
                             method: com.method,
                             tiers,
-                            threshold: com.threshold,
+                            threshold: com.threshold.map(Konst::new),
                         });
                         (rule, LineKind::Commission, com.cap)
                     }
                     Component::Bonus(b) => {
                         let target = match &b.target {
                             Target::Quota => TargetSlot::Quota,
-                            Target::Value(v) => TargetSlot::Value(*v),
+                            Target::Value(v) => TargetSlot::Value(Konst::new(*v)),
                             Target::Column(col) => TargetSlot::Slot(resolve(col), col.clone()),
                         };
                         let rule = LineRule::Bonus(BonusLine {
                             metric: resolve(&b.metric),
                             target,
                             base: b.base,
-                            curve: b.curve.iter().map(|p| (p.x, p.y)).collect(),
+                            base_value: Konst::new(match b.base {
+                                BonusBase::TiShare(v) | BonusBase::Amount(v) => v,
+                            }),
+                            curve: b
+                                .curve
+                                .iter()
+                                .enumerate()
+                                .map(|(k, p)| {
+                                    let (dx, dy) = b.curve.get(k + 1).map_or((Decimal::ZERO, Decimal::ZERO), |n| {
+                                        (
+                                            n.x.checked_sub(p.x).unwrap_or(Decimal::MAX),
+                                            n.y.checked_sub(p.y).unwrap_or(Decimal::MAX),
+                                        )
+                                    });
+                                    CurvePoint {
+                                        x: Konst::new(p.x),
+                                        y: Konst::new(p.y),
+                                        dx: Konst::new(dx),
+                                        dy: Konst::new(dy),
+                                    }
+                                })
+                                .collect(),
                         });
                         (rule, LineKind::Bonus, b.cap)
                     }
                     Component::PerUnit(u) => {
                         let rule = LineRule::PerUnit(PerUnitLine {
                             metric: resolve(&u.metric),
-                            amount: u.amount,
-                            min_units: u.min_units,
-                            max_units: u.max_units,
+                            amount: Konst::new(u.amount),
+                            min_units: u.min_units.map(Konst::new),
+                            max_units: u.max_units.map(Konst::new),
                         });
                         (rule, LineKind::PerUnit, u.cap)
                     }
@@ -369,7 +448,7 @@ impl CompiledPlan {
                     metric_name: c.metric().to_owned(),
                     kind,
                     rule,
-                    cap,
+                    cap: cap.map(Konst::new),
                 });
             }
             let multipliers = track
@@ -380,7 +459,7 @@ impl CompiledPlan {
                         id: m.id.clone(),
                         metric: resolve(&m.metric),
                         metric_name: m.metric.clone(),
-                        steps: m.steps.iter().map(|s| (s.from, s.factor)).collect(),
+                        steps: m.steps.iter().map(|s| (Konst::new(s.from), Konst::new(s.factor))).collect(),
                         targets: m.applies_to.iter().filter_map(|t| lines.iter().position(|l| l.id == *t)).collect(),
                     }),
                     _ => None,
@@ -394,8 +473,8 @@ impl CompiledPlan {
                     needs,
                     lines,
                     multipliers,
-                    cap: track.cap.clone().or_else(|| plan.cap.clone()),
-                    guarantee: track.guarantee.clone().or_else(|| plan.guarantee.clone()),
+                    cap: track.cap.as_ref().or(plan.cap.as_ref()).map(LimitConst::new),
+                    guarantee: track.guarantee.as_ref().or(plan.guarantee.as_ref()).map(LimitConst::new),
                 },
             );
         }
@@ -419,6 +498,24 @@ impl CompiledPlan {
     /// The track for a role (matched ignoring case).
     pub(crate) fn track(&self, role: &str) -> Option<&CompiledTrack> {
         self.tracks.get(role).or_else(|| self.tracks.get(&role.to_lowercase()))
+    }
+
+    /// Whether roster metric `slot` holds money that this plan converts with its `fx` table
+    /// (the behaviour simulation writes its predicted outputs in the same units).
+    pub(crate) fn is_money_metric(&self, slot: usize) -> bool {
+        self.money_metrics.contains(&slot)
+    }
+
+    /// For each value slot, whether the pay of `role`'s track depends on it, directly or through
+    /// derived metrics (`None` when the role has no track). The behaviour simulation skips the
+    /// activities a plan does not pay for.
+    pub(crate) fn reads(&self, role: &str) -> Option<&[bool]> {
+        self.track(role).map(|t| t.needs.as_slice())
+    }
+
+    /// The value slot of the roster's `revenue` column, if it has one.
+    pub(crate) fn revenue_slot(&self) -> Option<usize> {
+        self.revenue
     }
 
     /// The number of entries in a value table: roster metrics, then derived metrics.
@@ -561,11 +658,11 @@ impl CompiledPlan {
                 .steps
                 .iter()
                 .rev()
-                .find(|(from, _)| N::from_dec(*from) <= value)
-                .map_or((Decimal::ONE, None), |(from, f)| (*f, Some(*from)));
+                .find(|(from, _)| from.get::<N>() <= value)
+                .map_or((Konst::new(Decimal::ONE), None), |(from, f)| (*f, Some(from.dec)));
             for &t in &m.targets {
                 let Some(raw) = out.get_mut(t) else { continue };
-                match raw.value.mul(N::from_dec(factor)) {
+                match raw.value.mul(factor.get()) {
                     Ok(v) => raw.value = v,
                     Err(e) => errors.push(arith(&m.id)(e)),
                 }
@@ -578,7 +675,7 @@ impl CompiledPlan {
                     );
                     tr.push(format!(
                         "× {} by {} ({} {}, {step}) = {}",
-                        money::number(factor),
+                        money::number(factor.dec),
                         m.id,
                         m.metric_name,
                         money::number(value.to_dec()),
@@ -591,13 +688,13 @@ impl CompiledPlan {
             let (Some(cap), Some(raw)) = (line.cap, out.get_mut(i)) else {
                 continue;
             };
-            let cap_n = N::from_dec(cap);
+            let cap_n = cap.get::<N>();
             if raw.value > cap_n {
                 raw.value = cap_n;
                 if let Some(tr) = traces.get_mut(i)
                     && tr.on()
                 {
-                    tr.push(format!("capped at the line's maximum {}", money::grouped(cap, self.minor_units)));
+                    tr.push(format!("capped at the line's maximum {}", money::grouped(cap.dec, self.minor_units)));
                 }
             }
         }
@@ -636,10 +733,10 @@ impl CompiledPlan {
                     }
                     Basis::Amount => (m, None),
                 };
-                let scale = |x: Decimal| -> Result<N, LineError> {
+                let scale = |x: Konst| -> Result<N, LineError> {
                     match quota {
-                        Some(q) => N::from_dec(x).mul(q).map_err(&ar),
-                        None => Ok(N::from_dec(x)),
+                        Some(q) => x.get::<N>().mul(q).map_err(&ar),
+                        None => Ok(x.get()),
                     }
                 };
                 if t.on() {
@@ -654,10 +751,11 @@ impl CompiledPlan {
                 }
                 let attainment = quota.map(|_| measure);
                 if let Some(th) = c.threshold
-                    && measure < N::from_dec(th)
+                    && measure < th.get()
                 {
                     if t.on() {
-                        let shown = if quota.is_some() { money::percent(th, 1) } else { money::grouped(th, dp) };
+                        let shown =
+                            if quota.is_some() { money::percent(th.dec, 1) } else { money::grouped(th.dec, dp) };
                         t.push(format!("below the {shown} threshold: pays 0"));
                     }
                     return Ok(RawLine::new(N::ZERO, attainment));
@@ -667,7 +765,7 @@ impl CompiledPlan {
                 let mut hi = c.tiers.len();
                 while lo < hi {
                     let mid = (lo + hi) / 2;
-                    let edge = scale(c.tiers.get(mid).map_or(Decimal::ZERO, |t| t.0))?;
+                    let edge = scale(c.tiers.get(mid).map_or(Konst::ZERO, |t| t.0))?;
                     if edge <= m { lo = mid + 1 } else { hi = mid }
                 }
                 let Some(k) = lo.checked_sub(1) else {
@@ -678,13 +776,16 @@ impl CompiledPlan {
                 };
                 let value = match c.method {
                     Method::Retroactive => {
-                        let v = m.mul(N::from_dec(rate_k)).map_err(&ar)?;
+                        let v = m.mul(rate_k.get()).map_err(&ar)?;
                         if t.on() {
-                            let edge =
-                                if quota.is_some() { money::percent(from_k, 0) } else { money::grouped(from_k, dp) };
+                            let edge = if quota.is_some() {
+                                money::percent(from_k.dec, 0)
+                            } else {
+                                money::grouped(from_k.dec, dp)
+                            };
                             t.push(format!(
                                 "tier from {edge} reached: {} × {} = {}",
-                                money::rate(rate_k),
+                                money::rate(rate_k.dec),
                                 money::grouped(m.to_dec(), dp),
                                 money::grouped(v.to_dec(), dp)
                             ));
@@ -693,7 +794,7 @@ impl CompiledPlan {
                     }
                     Method::Graduated => {
                         let base = scale(cum_k)?;
-                        let above = m.sub(scale(from_k)?).map_err(&ar)?.mul(N::from_dec(rate_k)).map_err(&ar)?;
+                        let above = m.sub(scale(from_k)?).map_err(&ar)?.mul(rate_k.get()).map_err(&ar)?;
                         let v = base.add(above).map_err(&ar)?;
                         if t.on() {
                             self.explain_graduated(c, k, m, quota, t)?;
@@ -705,19 +806,23 @@ impl CompiledPlan {
             }
             LineRule::Bonus(b) => {
                 let ar = arith(id);
-                let (target, target_text) = match &b.target {
-                    TargetSlot::Quota => {
-                        let q = quota_of(ctx).map_err(err)?;
-                        (q, "prorated quota".to_owned())
-                    }
-                    TargetSlot::Value(v) => (N::from_dec(*v), "target".to_owned()),
+                let target = match &b.target {
+                    TargetSlot::Quota => quota_of(ctx).map_err(err)?,
+                    TargetSlot::Value(v) => v.get(),
                     TargetSlot::Slot(slot, col) => {
-                        (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.clone())
+                        lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?
                     }
+                };
+                // Built only for messages: evaluation allocates nothing.
+                let target_text = || match &b.target {
+                    TargetSlot::Quota => "prorated quota",
+                    TargetSlot::Value(_) => "target",
+                    TargetSlot::Slot(_, col) => col.as_str(),
                 };
                 if target <= N::ZERO {
                     return Err(err(format!(
-                        "{target_text} is {} ; a bonus needs a target above 0",
+                        "{} is {} ; a bonus needs a target above 0",
+                        target_text(),
                         money::number(target.to_dec())
                     )));
                 }
@@ -731,8 +836,9 @@ impl CompiledPlan {
                         ));
                     } else {
                         t.push(format!(
-                            "{name} {} ÷ {target_text} {} = {}",
+                            "{name} {} ÷ {} {} = {}",
                             money::number(m.to_dec()),
+                            target_text(),
                             money::number(target.to_dec()),
                             money::number(x.to_dec().round_dp(4))
                         ));
@@ -744,7 +850,7 @@ impl CompiledPlan {
                         let ti = ctx.target_incentive.ok_or_else(|| {
                             err("the roster row has no target_incentive, which this bonus is a share of".to_owned())
                         })?;
-                        let base = ti.mul(N::from_dec(share)).map_err(&ar)?;
+                        let base = ti.mul(b.base_value.get()).map_err(&ar)?;
                         if t.on() {
                             t.push(format!(
                                 "{} of prorated target incentive {} = {}",
@@ -759,7 +865,7 @@ impl CompiledPlan {
                         if t.on() {
                             t.push(format!("base {}", money::grouped(a, dp)));
                         }
-                        N::from_dec(a)
+                        b.base_value.get()
                     }
                 };
                 let value = base.mul(y).map_err(&ar)?;
@@ -775,28 +881,28 @@ impl CompiledPlan {
             LineRule::PerUnit(u) => {
                 let ar = arith(id);
                 if let Some(min) = u.min_units
-                    && m < N::from_dec(min)
+                    && m < min.get()
                 {
                     if t.on() {
                         t.push(format!(
                             "{} {name} is below the minimum of {}: pays 0",
                             money::number(m.to_dec()),
-                            money::number(min)
+                            money::number(min.dec)
                         ));
                     }
                     return Ok(RawLine::new(N::ZERO, None));
                 }
                 let paid = match u.max_units {
-                    Some(max) if m > N::from_dec(max) => N::from_dec(max),
+                    Some(max) if m > max.get() => max.get(),
                     _ => m,
                 };
-                let value = paid.mul(N::from_dec(u.amount)).map_err(&ar)?;
+                let value = paid.mul(u.amount.get()).map_err(&ar)?;
                 if t.on() {
                     if paid == m {
                         t.push(format!(
                             "{} {name} × {} = {}",
                             money::number(m.to_dec()),
-                            money::grouped(u.amount, dp),
+                            money::grouped(u.amount.dec, dp),
                             money::grouped(value.to_dec(), dp)
                         ));
                     } else {
@@ -804,7 +910,7 @@ impl CompiledPlan {
                             "{} {name}, paid up to {} × {} = {}",
                             money::number(m.to_dec()),
                             money::number(paid.to_dec()),
-                            money::grouped(u.amount, dp),
+                            money::grouped(u.amount.dec, dp),
                             money::grouped(value.to_dec(), dp)
                         ));
                     }
@@ -844,7 +950,8 @@ impl CompiledPlan {
         }
         let money_at = |x: Decimal| q.map_or(x, |q| x * q);
         for (j, &(from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
-            let next = c.tiers.get(j + 1).map(|n| n.0);
+            let (from, rate) = (from.dec, rate.dec);
+            let next = c.tiers.get(j + 1).map(|n| n.0.dec);
             let (upper, upper_money) = match next {
                 Some(n) if j < k => (n, money_at(n)),
                 _ => (measure, m),
@@ -974,37 +1081,36 @@ fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> 
 
 /// Interpolates a bonus curve at `x`: 0 below the first point, linear between points, flat
 /// after the last.
-pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dyn TracerDyn) -> Result<N, ArithError> {
-    let Some(&(x0, _)) = curve.first() else {
+pub(crate) fn curve_value<N: Num>(curve: &[CurvePoint], x: N, t: &mut dyn TracerDyn) -> Result<N, ArithError> {
+    let Some(first) = curve.first() else {
         return Ok(N::ZERO);
     };
-    if x < N::from_dec(x0) {
+    if x < first.x.get() {
         if t.on() {
-            t.push(format!("below the curve's first point {}: pays 0", money::number(x0)));
+            t.push(format!("below the curve's first point {}: pays 0", money::number(first.x.dec)));
         }
         return Ok(N::ZERO);
     }
     for w in curve.windows(2) {
-        let (xa, ya) = w[0];
-        let (xb, yb) = w[1];
-        if x < N::from_dec(xb) {
+        let (a, b) = (w[0], w[1]);
+        if x < b.x.get() {
             // ya + (x − xa) × (yb − ya) ÷ (xb − xa): multiply before dividing to stay exact.
-            let y =
-                x.sub(N::from_dec(xa))?.mul(N::from_dec(yb - ya))?.div(N::from_dec(xb - xa))?.add(N::from_dec(ya))?;
+            let y = x.sub(a.x.get())?.mul(a.dy.get())?.div(a.dx.get())?.add(a.y.get())?;
             if t.on() {
                 t.push(format!(
                     "curve {} (between {}→{} and {}→{})",
                     money::number(y.to_dec().round_dp(6)),
-                    money::number(xa),
-                    money::number(ya),
-                    money::number(xb),
-                    money::number(yb)
+                    money::number(a.x.dec),
+                    money::number(a.y.dec),
+                    money::number(b.x.dec),
+                    money::number(b.y.dec)
                 ));
             }
             return Ok(y);
         }
     }
-    let (xl, yl) = curve.last().copied().unwrap_or_default();
+    let last = curve.last().copied().unwrap_or(*first);
+    let (xl, yl) = (last.x.dec, last.y.dec);
     if t.on() {
         if curve.len() == 1 {
             t.push(format!("goal of {} reached: curve {}", money::number(xl), money::number(yl)));
@@ -1012,5 +1118,5 @@ pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dy
             t.push(format!("at or above the curve's last point {}: curve {}", money::number(xl), money::number(yl)));
         }
     }
-    Ok(N::from_dec(yl))
+    Ok(last.y.get())
 }

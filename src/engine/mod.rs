@@ -14,11 +14,11 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext};
-use compiled::{CompiledTrack, Explain, NoTrace, RawLine, Tracer};
+use compiled::{CompiledTrack, Explain, Konst, LimitConst, NoTrace, RawLine, Tracer};
 
 use crate::money;
 use crate::num::Num;
-use crate::plan::{Limit, Period, Plan, Problem};
+use crate::plan::{Period, Plan, Problem};
 use crate::roster::{Employee, Roster};
 
 /// Whether to write the plain-language explanation of every line (slower; the app asks for it
@@ -292,34 +292,43 @@ impl CompiledPlan {
         Outcome::Paid(payout)
     }
 
-    /// The amount of a cap or guarantee for this person (unrounded), with how it was reached.
-    fn limit_amount<N: Num>(
-        &self,
-        limit: &Limit,
-        ctx: &PersonContext<N>,
-        which: &str,
-    ) -> Result<(N, String), LineError> {
+    /// The amount of a cap or guarantee for this person (unrounded). Builds no text, so the
+    /// behaviour simulation can call it millions of times.
+    fn limit_value<N: Num>(&self, limit: &LimitConst, ctx: &PersonContext<N>, which: &str) -> Result<N, LineError> {
         let err = |message: String| LineError { component: Some(which.to_owned()), message };
-        let dp = self.minor_units;
         if let Some(m) = limit.multiple_of_ti {
             let ti = ctx.target_incentive.ok_or_else(|| {
                 err(format!(
                     "the {which} is a multiple of target incentive, but the roster row has no target_incentive"
                 ))
             })?;
-            let v = ti.mul(N::from_dec(m)).map_err(|e| err(e.to_string()))?;
+            return ti.mul(m.get()).map_err(|e| err(e.to_string()));
+        }
+        let amount = limit.amount.unwrap_or(Konst::ZERO);
+        amount.get::<N>().mul(ctx.proration).map_err(|e| err(e.to_string()))
+    }
+
+    /// The amount of a cap or guarantee for this person (unrounded), with how it was reached.
+    fn limit_amount<N: Num>(
+        &self,
+        limit: &LimitConst,
+        ctx: &PersonContext<N>,
+        which: &str,
+    ) -> Result<(N, String), LineError> {
+        let dp = self.minor_units;
+        let v = self.limit_value(limit, ctx, which)?;
+        if let (Some(m), Some(ti)) = (limit.multiple_of_ti, ctx.target_incentive) {
             return Ok((
                 v,
                 format!(
                     "{} × prorated target incentive {} = {}",
-                    money::number(m),
+                    money::number(m.dec),
                     money::grouped(ti.to_dec(), dp),
                     money::grouped(v.to_dec(), dp)
                 ),
             ));
         }
-        let amount = limit.amount.unwrap_or_default();
-        let v = N::from_dec(amount).mul(ctx.proration).map_err(|e| err(e.to_string()))?;
+        let amount = limit.amount.map_or(Decimal::ZERO, |a| a.dec);
         let text = if ctx.proration == N::ONE {
             money::grouped(amount, dp)
         } else {
@@ -395,7 +404,6 @@ impl CompiledPlan {
     /// A person's total pay in `N` without rounding: lines, multipliers, caps, then the plan cap
     /// and guarantee. This is what the behaviour simulation maximises; `values` must hold the
     /// person's metrics (see [`CompiledPlan::prepare`]).
-    #[allow(dead_code, reason = "the behaviour simulation (src/sim) is its caller; remove when it lands")]
     pub(crate) fn pay<N: Num>(
         &self,
         role: &str,
@@ -406,6 +414,18 @@ impl CompiledPlan {
         let Some(track) = self.tracks.get(role) else {
             return Ok(N::ZERO);
         };
+        self.pay_track(track, ctx, values, raw)
+    }
+
+    /// [`CompiledPlan::pay`] for a track already looked up (see [`CompiledPlan::track`]), so
+    /// the behaviour simulation's hot loop does not hash the role on every evaluation.
+    pub(crate) fn pay_track<N: Num>(
+        &self,
+        track: &CompiledTrack,
+        ctx: &PersonContext<N>,
+        values: &[Option<N>],
+        raw: &mut Vec<RawLine<N>>,
+    ) -> Result<N, LineError> {
         let mut errors = Vec::new();
         self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors);
         if let Some(e) = errors.into_iter().next() {
@@ -416,10 +436,10 @@ impl CompiledPlan {
             total = total.add(r.value).map_err(|e| LineError { component: None, message: e.to_string() })?;
         }
         if let Some(cap) = &track.cap {
-            total = total.min_of(self.limit_amount(cap, ctx, "cap")?.0);
+            total = total.min_of(self.limit_value(cap, ctx, "cap")?);
         }
         if let Some(g) = &track.guarantee {
-            total = total.max_of(self.limit_amount(g, ctx, "guarantee")?.0);
+            total = total.max_of(self.limit_value(g, ctx, "guarantee")?);
         }
         Ok(total)
     }
