@@ -17,6 +17,7 @@ pub mod plan;
 pub mod report;
 pub mod roster;
 pub mod samples;
+pub mod sim;
 pub mod synth;
 #[cfg(feature = "gui")]
 pub mod ui;

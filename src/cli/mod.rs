@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 bad input (plan or roster), 2 wrong usage (clap's own).
 
 mod output;
+mod simulate;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use crate::fsx::{self, Access, Overwrite};
 use crate::plan::{self, Plan};
 use crate::report;
 use crate::roster::{self, DecimalSeparator, HeaderMapping, ImportOptions, Roster};
+use crate::sim::{self, SimOptions};
 use crate::synth;
 
 /// Carrot: design incentive plans, see what they pay, compare them, export payroll.
@@ -94,6 +96,33 @@ pub enum Command {
         format: CompareFormat,
         #[command(flatten)]
         handouts: HandoutArgs,
+    },
+    /// Predict how people re-allocate their time under plans: hours per activity, activity
+    /// volumes, revenue, payout cost with P10/P50/P90 bands, and the runway over later quarters.
+    ///
+    /// History is calibrated against the --baseline plan (what people are paid on today), so
+    /// under it predicted hours equal history. See docs/behaviour.md.
+    Simulate {
+        /// Plan files to simulate; repeat for several.
+        #[arg(long = "plan", value_name = "P", required = true, num_args = 1)]
+        plans: Vec<PathBuf>,
+        /// The plan people are paid on today.
+        #[arg(long, value_name = "B")]
+        baseline: PathBuf,
+        #[command(flatten)]
+        roster: RosterArgs,
+        /// Monte Carlo trials.
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        trials: usize,
+        /// Random seed: the same seed gives the same output on any machine.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Quarters in the runway projection.
+        #[arg(long, value_name = "Q", default_value_t = 8)]
+        quarters: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
     },
     /// Write a realistic synthetic roster for demos and benchmarks.
     GenRoster {
@@ -265,7 +294,7 @@ pub enum Format {
     Json,
 }
 
-/// Output formats of `compare`.
+/// Output formats of `compare` and `simulate`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CompareFormat {
     /// A table for people.
@@ -302,6 +331,9 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }),
         Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
         Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
+        Command::Simulate { plans, baseline, roster, trials, seed, quarters, format } => {
+            simulate_cmd(&plans, &baseline, &roster, SimOptions { trials, seed, quarters, ..SimOptions::default() }, format)
+        }
     }
 }
 
@@ -564,6 +596,26 @@ fn compare(
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
         CompareFormat::Table => output::compare_table(&cmp, w),
         CompareFormat::Json => engine::compare::write_json(&cmp, w),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulate_cmd(
+    paths: &[PathBuf],
+    baseline_path: &Path,
+    roster_args: &RosterArgs,
+    options: SimOptions,
+    format: CompareFormat,
+) -> anyhow::Result<ExitCode> {
+    let baseline = load_valid_plan(baseline_path)?;
+    let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
+    let roster = load_rosters(roster_args)?;
+    let calibration = sim::prepare(&baseline, &roster)?;
+    let refs: Vec<&Plan> = plans.iter().collect();
+    let report = sim::run(&calibration, &refs, &options)?;
+    emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
+        CompareFormat::Table => simulate::simulate_table(&report, w),
+        CompareFormat::Json => sim::json::write_report(&report, w),
     })?;
     Ok(ExitCode::SUCCESS)
 }

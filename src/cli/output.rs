@@ -10,14 +10,14 @@ use crate::export::{Reconciliation, safe_text};
 use crate::money;
 
 /// A simple left/right aligned text table.
-struct Table {
+pub(super) struct Table {
     header: Vec<String>,
     right: Vec<bool>,
-    rows: Vec<Vec<String>>,
+    pub(super) rows: Vec<Vec<String>>,
 }
 
 impl Table {
-    fn new(columns: &[(&str, bool)]) -> Self {
+    pub(super) fn new(columns: &[(&str, bool)]) -> Self {
         Self {
             header: columns.iter().map(|(c, _)| (*c).to_owned()).collect(),
             right: columns.iter().map(|(_, r)| *r).collect(),
@@ -25,7 +25,7 @@ impl Table {
         }
     }
 
-    fn write(&self, w: &mut dyn Write) -> io::Result<()> {
+    pub(super) fn write(&self, w: &mut dyn Write) -> io::Result<()> {
         let width = |s: &str| s.chars().count();
         let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
         for row in &self.rows {

@@ -470,6 +470,24 @@ impl CompiledPlan {
         self.tracks.get(role).or_else(|| self.tracks.get(&role.to_lowercase()))
     }
 
+    /// Whether roster metric `slot` holds money that this plan converts with its `fx` table
+    /// (the behaviour simulation writes its predicted outputs in the same units).
+    pub(crate) fn is_money_metric(&self, slot: usize) -> bool {
+        self.money_metrics.contains(&slot)
+    }
+
+    /// For each value slot, whether the pay of `role`'s track depends on it, directly or through
+    /// derived metrics (`None` when the role has no track). The behaviour simulation skips the
+    /// activities a plan does not pay for.
+    pub(crate) fn reads(&self, role: &str) -> Option<&[bool]> {
+        self.track(role).map(|t| t.needs.as_slice())
+    }
+
+    /// The value slot of the roster's `revenue` column, if it has one.
+    pub(crate) fn revenue_slot(&self) -> Option<usize> {
+        self.revenue
+    }
+
     /// The number of entries in a value table: roster metrics, then derived metrics.
     pub fn value_count(&self) -> usize {
         self.roster_metrics + self.derived.len()

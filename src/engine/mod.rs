@@ -414,7 +414,6 @@ impl CompiledPlan {
     /// A person's total pay in `N` without rounding: lines, multipliers, caps, then the plan cap
     /// and guarantee. This is what the behaviour simulation maximises; `values` must hold the
     /// person's metrics (see [`CompiledPlan::prepare`]).
-    #[allow(dead_code, reason = "the behaviour simulation (src/sim) is its caller; remove when it lands")]
     pub(crate) fn pay<N: Num>(
         &self,
         role: &str,
@@ -425,6 +424,18 @@ impl CompiledPlan {
         let Some(track) = self.tracks.get(role) else {
             return Ok(N::ZERO);
         };
+        self.pay_track(track, ctx, values, raw)
+    }
+
+    /// [`CompiledPlan::pay`] for a track already looked up (see [`CompiledPlan::track`]), so
+    /// the behaviour simulation's hot loop does not hash the role on every evaluation.
+    pub(crate) fn pay_track<N: Num>(
+        &self,
+        track: &CompiledTrack,
+        ctx: &PersonContext<N>,
+        values: &[Option<N>],
+        raw: &mut Vec<RawLine<N>>,
+    ) -> Result<N, LineError> {
         let mut errors = Vec::new();
         self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors);
         if let Some(e) = errors.into_iter().next() {

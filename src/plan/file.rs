@@ -203,6 +203,7 @@ fn decode(text: &str) -> Decoded {
     let metrics = d.optional(&obj, "", "metrics").unwrap_or_default();
     let cap = d.optional(&obj, "", "cap");
     let guarantee = d.optional(&obj, "", "guarantee");
+    let assumptions = d.optional(&obj, "", "assumptions").unwrap_or_default();
     let tracks = match obj.get("tracks") {
         None => {
             d.error("tracks", "missing; add \"tracks\": { \"sales\": { \"components\": [...] } }");
@@ -236,14 +237,27 @@ fn decode(text: &str) -> Decoded {
             tracks,
             cap,
             guarantee,
+            assumptions,
         }),
         _ => None,
     };
     Decoded { plan, problems: d.problems }
 }
 
-const PLAN_KEYS: &[&str] =
-    &["schema", "name", "description", "currency", "period", "fx", "rounding", "metrics", "tracks", "cap", "guarantee"];
+const PLAN_KEYS: &[&str] = &[
+    "schema",
+    "name",
+    "description",
+    "currency",
+    "period",
+    "fx",
+    "rounding",
+    "metrics",
+    "tracks",
+    "cap",
+    "guarantee",
+    "assumptions",
+];
 const TRACK_KEYS: &[&str] = &["components", "cap", "guarantee"];
 
 struct Decoder {

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Rounding;
+use crate::sim::Assumptions;
 
 /// The plan file schema this build writes. Older schemas are migrated on load; newer ones are refused.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -56,6 +57,10 @@ pub struct Plan {
     /// Plan-level guarantee: each person's minimum total variable pay (a track may set its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guarantee: Option<Limit>,
+    /// The behaviour model's assumptions (responsiveness, activities, runway); every field has a
+    /// documented default. See [`crate::sim::Assumptions`] and `docs/behaviour.md`.
+    #[serde(default, skip_serializing_if = "Assumptions::is_default")]
+    pub assumptions: Assumptions,
 }
 
 /// An exchange rate: units of plan currency per unit of the other currency.

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use super::model::{Basis, BonusBase, Component, Limit, Plan, Target};
 use super::{Problem, did_you_mean, is_identifier};
 use crate::expr::Expr;
+use crate::sim::{Assumptions, Runway};
 use crate::{export, money, roster};
 
 /// Every problem with `plan`, errors and warnings, in file order.
@@ -86,6 +87,105 @@ impl Validator {
             }
             self.limits(track.cap.as_ref(), track.guarantee.as_ref(), &path);
             self.components(&track.components, &path);
+        }
+        self.assumptions(&plan.assumptions);
+    }
+
+    /// `assumptions`: the behaviour model's dials, each within its meaningful range.
+    fn assumptions(&mut self, a: &Assumptions) {
+        for (role, eps) in &a.responsiveness {
+            let path = format!("assumptions.responsiveness.{role}");
+            if role.trim().is_empty() {
+                self.error(&path, "needs a role name (the roster's `role` value), e.g. \"sales\"");
+            }
+            if eps.0 < Decimal::ZERO {
+                self.error(&path, "must not be negative (0 means nobody changes what they do; the default is 0.3)");
+            } else if eps.0 > dec("100") {
+                self.error(&path, "must be at most 100 (the default is 0.3)");
+            } else if eps.0 > dec("3") {
+                self.warning(
+                    &path,
+                    format!("{} is very responsive: small pay differences would move most hours (the default is 0.3)", eps.0),
+                );
+            }
+        }
+        if let Some(h) = a.min_flexible_hours
+            && h < Decimal::ZERO
+        {
+            self.error("assumptions.min_flexible_hours", "must not be negative (the default is 2 hours)");
+        }
+        for (role, model) in &a.roles {
+            let path = format!("assumptions.roles.{role}");
+            if role.trim().is_empty() {
+                self.error(&path, "needs a role name (the roster's `role` value)");
+            }
+            if let Some(column) = &model.capacity_column {
+                self.metric_name(column, format!("{path}.capacity_column"));
+            }
+            if let Some(c) = model.default_capacity
+                && c <= Decimal::ZERO
+            {
+                self.error(format!("{path}.default_capacity"), "must be greater than 0 hours (the default is 480)");
+            }
+            if model.activities.is_empty() {
+                self.error(format!("{path}.activities"), "list at least one activity, e.g. {\"name\": \"selling\"}");
+            }
+            let mut names: HashMap<&str, usize> = HashMap::new();
+            let mut shares = Decimal::ZERO;
+            for (i, activity) in model.activities.iter().enumerate() {
+                let at = format!("{path}.activities[{i}]");
+                if !is_identifier(&activity.name) {
+                    self.error(
+                        format!("{at}.name"),
+                        format!("`{}` is not a usable name: use lowercase letters, digits and _", activity.name),
+                    );
+                } else if activity.name == crate::sim::assumptions::OTHER_ACTIVITY {
+                    self.error(format!("{at}.name"), "`other` is reserved for the time not spent on any activity");
+                } else if let Some(first) = names.insert(&activity.name, i) {
+                    self.error(
+                        format!("{at}.name"),
+                        format!("duplicate activity `{}`: activities[{first}] already uses it", activity.name),
+                    );
+                }
+                if let Some(hours) = &activity.hours {
+                    self.metric_name(hours, format!("{at}.hours"));
+                }
+                if let Some(share) = activity.default_share {
+                    if share < Decimal::ZERO || share > Decimal::ONE {
+                        self.error(format!("{at}.default_share"), "must be between 0 and 1 (a share of capacity)");
+                    } else {
+                        shares += share;
+                    }
+                }
+                for (k, output) in activity.outputs.iter().enumerate() {
+                    self.metric_name(&output.metric, format!("{at}.outputs[{k}].metric"));
+                    if output.default_per_hour < Decimal::ZERO {
+                        self.error(format!("{at}.outputs[{k}].default_per_hour"), "must not be negative");
+                    }
+                }
+                for (k, column) in activity.noise_history.iter().enumerate() {
+                    self.metric_name(column, format!("{at}.noise_history[{k}]"));
+                }
+                if let Some(noise) = activity.default_noise {
+                    if noise < Decimal::ZERO {
+                        self.error(format!("{at}.default_noise"), "must not be negative (0.25 is a 25% spread)");
+                    } else if noise > dec("1.5") {
+                        self.warning(
+                            format!("{at}.default_noise"),
+                            "spreads above 1.5 are treated as 1.5 (0.25 is a 25% spread)",
+                        );
+                    }
+                }
+            }
+            if shares > Decimal::ONE {
+                self.error(
+                    format!("{path}.activities"),
+                    format!("the default shares add up to {}; together they must be at most 1", shares.normalize()),
+                );
+            }
+        }
+        if let Some(runway) = &a.runway {
+            self.problems.extend(runway_problems(runway, "assumptions.runway"));
         }
     }
 
@@ -398,6 +498,42 @@ impl Validator {
             }
         }
     }
+}
+
+/// Every problem with runway assumptions, at paths under `base` (also used to check the runway
+/// a simulation is given directly).
+pub fn runway_problems(runway: &Runway, base: &str) -> Vec<Problem> {
+    let mut v = Validator { problems: Vec::new() };
+    for (i, c) in runway.conversions.iter().enumerate() {
+        let at = format!("{base}.conversions[{i}]");
+        v.metric_name(&c.metric, format!("{at}.metric"));
+        if c.rate < Decimal::ZERO || c.rate > Decimal::ONE {
+            v.error(format!("{at}.rate"), "must be between 0 and 1 (the share of units that convert)");
+        }
+        if c.lag_quarters < 0 {
+            v.error(format!("{at}.lag_quarters"), "must not be negative (0 = revenue in the same quarter)");
+        }
+        if c.revenue_per_quarter < Decimal::ZERO {
+            v.error(format!("{at}.revenue_per_quarter"), "must not be negative");
+        }
+    }
+    for (i, p) in runway.productivity.iter().enumerate() {
+        let at = format!("{base}.productivity[{i}]");
+        v.metric_name(&p.metric, format!("{at}.metric"));
+        if p.role.trim().is_empty() {
+            v.error(format!("{at}.role"), "name the role that becomes more productive, e.g. \"sales\"");
+        }
+        if let Some(target) = &p.applies_to {
+            v.metric_name(target, format!("{at}.applies_to"));
+        }
+        if p.uplift < Decimal::ZERO || p.uplift > Decimal::ONE {
+            v.error(format!("{at}.uplift"), "must be between 0 and 1 (0.01 = 1% per extra unit per person)");
+        }
+        if p.lag_quarters < 0 {
+            v.error(format!("{at}.lag_quarters"), "must not be negative (0 = the same quarter)");
+        }
+    }
+    v.problems
 }
 
 fn find_cycle<'a>(start: &'a str, deps: &HashMap<&'a str, Vec<&'a str>>) -> Option<Vec<&'a str>> {

@@ -1,0 +1,106 @@
+//! Behaviour simulation benchmarks (`cargo bench --no-default-features --bench simulate`):
+//!
+//! * `simulate_10k`: 10,000 generated people × 1,000 trials × the 3 sample plans against the
+//!   sales-led baseline, from the roster to the report (`prepare` + `run`); target ≤ 2 s.
+//! * `slider_72`: one slider move in the app: `run` on the bundled rosters (72 people) with
+//!   200 trials and the 3 sample plans, reusing the calibration; target well under 100 ms.
+//!
+//! Besides criterion's own estimates, each benchmark prints the median of the runs it timed.
+#![expect(clippy::print_stdout, clippy::unwrap_used, reason = "a benchmark reports on the terminal")]
+
+use std::cell::RefCell;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use carrot::plan::{self, Plan};
+use carrot::roster::{self, ImportOptions, Roster};
+use carrot::samples;
+use carrot::sim::{self, SimOptions};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+
+fn sample_plans() -> Vec<Plan> {
+    ["sales_led", "transition", "product_led"]
+        .iter()
+        .map(|k| plan::parse(samples::plan(k).unwrap().text).unwrap())
+        .collect()
+}
+
+fn generated_roster(people: usize) -> Roster {
+    let mut csv = Vec::new();
+    carrot::synth::write_roster(&mut csv, people, 7, carrot::synth::Roles::Mixed).unwrap();
+    // `write_roster` numbers sales people from 001001 and consultants from 005001, so past about
+    // 4,000 sales people the ids collide; give every row its own id (the first column).
+    let text = String::from_utf8(csv).unwrap();
+    let mut unique = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        match (i, line.split_once(',')) {
+            (0, _) | (_, None) => unique.push_str(line),
+            (_, Some((_, rest))) => unique.push_str(&format!("G{i:06},{rest}")),
+        }
+        unique.push('\n');
+    }
+    let report = roster::import_reader("generated.csv", unique.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.roster.employees.len(), people);
+    report.roster
+}
+
+fn bundled_roster() -> Roster {
+    let parts = samples::ROSTERS
+        .iter()
+        .map(|s| roster::import_reader(s.file_name, s.text.as_bytes(), &ImportOptions::default()).unwrap().roster)
+        .collect();
+    roster::merge::merge(parts).unwrap()
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// Times `f` once per criterion iteration, keeping every run for the median.
+fn timed(c: &mut Criterion, name: &str, samples: usize, mut f: impl FnMut()) {
+    let runs = RefCell::new(Vec::new());
+    let mut group = c.benchmark_group(name);
+    group.sample_size(samples).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_millis(1));
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let start = Instant::now();
+                f();
+                let elapsed = start.elapsed();
+                runs.borrow_mut().push(elapsed);
+                total += elapsed;
+            }
+            total
+        })
+    });
+    group.finish();
+    let mut runs = runs.into_inner();
+    let n = runs.len();
+    println!("{name}: median {:.1} ms over {n} runs", median(&mut runs).as_secs_f64() * 1e3);
+}
+
+fn benches(c: &mut Criterion) {
+    let plans = sample_plans();
+    let refs: Vec<&Plan> = plans.iter().collect();
+    let baseline = &plans[0];
+
+    let roster = generated_roster(10_000);
+    let options = SimOptions { trials: 1000, ..SimOptions::default() };
+    timed(c, "simulate_10k", 10, || {
+        let report = sim::simulate(baseline, &roster, &refs, &options).unwrap();
+        black_box(report);
+    });
+
+    let bundled = bundled_roster();
+    let calibration = sim::prepare(baseline, &bundled).unwrap();
+    let options = SimOptions { trials: 200, ..SimOptions::default() };
+    timed(c, "slider_72", 30, || {
+        let report = sim::run(&calibration, &refs, &options).unwrap();
+        black_box(report);
+    });
+}
+
+criterion_group!(simulate, benches);
+criterion_main!(simulate);

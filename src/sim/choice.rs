@@ -1,0 +1,914 @@
+//! How one person splits their time: maximise
+//! `E[pay(y)] + Σ m_j h_j − Σ h_j² / (2 s_j)` subject to `Σ h_j = T`, `h_j ≥ 0`.
+//!
+//! **Expected pay.** Activity `j`'s results scale with `u_j = h_j · ξ_j`, where `ξ_j` is
+//! log-normal with mean 1 and log spread `σ_j`. Around an *anchor* allocation `h^A`, expected
+//! pay is taken one activity at a time (the others at their expected level):
+//! `P(h) ≈ pay(h^A) + Σ_j (Φ_j(h_j) − pay(h^A))`, with `Φ_j(h) = E[pay(h^A_{−j}, u_j = h ξ_j)]`.
+//! This is exact when the plan's lines depend on separate activities; the anchor moves to the
+//! answer and the answer is recomputed until the two agree, so interactions (multipliers, caps,
+//! shares of two activities) are taken at the final allocation.
+//!
+//! `Φ_j` is an integral over the log of `u_j`. Pay is evaluated (by the plan itself, through
+//! [`PayFn`]) on a fixed grid of `ln u` spaced `σ_j / 3`, and weighted with the normal density
+//! centred on `ln h − σ_j²/2`. The grid does not move with `h`, only the weights do, so `Φ_j` is
+//! smooth in `h` even when pay jumps (thresholds, minimum units, multiplier steps), each pay value
+//! is computed once, and the first and second derivatives come in closed form. Under a linear
+//! plan `Φ_j` is exactly linear, so the allocation cannot depend on the noise.
+//!
+//! **Maximisation.** Because the approximation is separable, the best allocation is found
+//! globally: every paid activity is scanned on a grid of hours, and the time budget is shared
+//! by a Lagrange multiplier (the price of an hour), picking for each activity its best grid
+//! point at that price — this finds "push over the threshold" and "give up" corners. Each
+//! candidate (and the starting allocation) is then polished by Newton steps on the exact
+//! objective, with the time budget met by water-filling; linear plans land on the closed-form
+//! water-filling answer in one step.
+
+use super::mathx::{exp, ln};
+
+/// Evaluates the plan's pay for one person when activity `j` delivers `u[j]` effective hours
+/// (its hours times its noise draw).
+pub(crate) trait PayFn {
+    /// The person's total pay, or why it cannot be computed.
+    fn pay(&mut self, u: &[f64]) -> Result<f64, String>;
+}
+
+impl<F: FnMut(&[f64]) -> Result<f64, String>> PayFn for F {
+    fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+        self(u)
+    }
+}
+
+/// The person's preferences and constraint.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Params<'a> {
+    /// Hours available, `T`.
+    pub capacity: f64,
+    /// Flexibility `s_j > 0` per activity.
+    pub s: &'a [f64],
+    /// Non-pay value `m_j` of an hour per activity.
+    pub m: &'a [f64],
+    /// Noise spread per activity.
+    pub sigma: &'a [f64],
+    /// Whether the plan's pay depends on the activity at all.
+    pub paid: &'a [bool],
+}
+
+/// Fine kernel: nodes spaced σ/3, out to ±11 nodes (3⅔ σ; the weight beyond is 0.02%).
+const FINE_HALF: i64 = 11;
+/// Coarse kernel (for the scan): 9 nodes spaced one (coarse) spread apart.
+const COARSE_HALF: i64 = 4;
+/// At most this many scan points per activity between the smallest modelled level and `T`.
+const SCAN_POINTS: f64 = 24.0;
+/// Newton iterations per polish.
+const MAX_NEWTON: usize = 60;
+/// A polish stops when its step is below this share of capacity (0.0005 hours of 480).
+const STEP_TOLERANCE: f64 = 1e-6;
+/// Re-anchorings after the first solve.
+const MAX_ANCHORS: usize = 6;
+/// The anchor follows the answer until they are this close (a share of capacity: about half
+/// an hour of 480); the interactions between activities are then taken at the answer.
+const ANCHOR_TOLERANCE: f64 = 1e-3;
+
+/// Normal weights on a symmetric grid of `z` values.
+#[derive(Clone, Debug)]
+struct Kernel {
+    /// `(z, weight)` for `j = −half..=half`.
+    nodes: Vec<(f64, f64)>,
+    /// Σ weight.
+    s0: f64,
+}
+
+/// The scan's node stride for a table: at most about `SCAN_POINTS` scan points between the
+/// smallest modelled level and `T`, and never finer than the spread.
+fn stride_of(span: f64, sigma: f64) -> i64 {
+    ((span / SCAN_POINTS) / (sigma / 3.0)).ceil().max(3.0) as i64
+}
+
+impl Kernel {
+    /// `E[e^{spread · z}]` under the kernel's weights (≈ e^{spread²/2}).
+    fn mean_factor(&self, spread: f64) -> f64 {
+        self.nodes.iter().map(|(z, w)| w * exp(spread * z)).sum::<f64>() / self.s0
+    }
+
+    fn new(half: i64, z_step: f64) -> Self {
+        let nodes: Vec<(f64, f64)> = (-half..=half)
+            .map(|j| {
+                let z = j as f64 * z_step;
+                (z, exp(-0.5 * z * z))
+            })
+            .collect();
+        let s0: f64 = nodes.iter().map(|(_, w)| w).sum();
+        Self { nodes, s0 }
+    }
+}
+
+/// Pay on a fixed grid of one activity's `ln u`, and `Φ` at the grid points, computed on demand.
+#[derive(Clone, Debug)]
+struct Table {
+    /// The activity's noise spread.
+    sigma: f64,
+    /// `μ = ln h − σ²/2` of node 0 (the anchor).
+    l0: f64,
+    /// Node spacing, σ/3.
+    delta: f64,
+    /// Node index of entry 0.
+    lo: i64,
+    /// Pay at each node; NaN until computed.
+    pay: Vec<f64>,
+    /// `(ψ, dψ/dμ, d²ψ/dμ²)` at each node (see [`Surrogate::psi`]); NaN until computed.
+    grid: Vec<[f64; 3]>,
+    /// Pay with this activity's `u = 0`; NaN until computed.
+    zero: f64,
+    /// Node stride of the scan (its kernel spread is `stride × delta`).
+    stride: i64,
+    /// `ln E[ξ]` under the fine kernel: `μ = ln h − log_mean`.
+    log_mean: f64,
+    /// The same under the scan's kernel.
+    coarse_log_mean: f64,
+    /// Node range in which `Φ` may be asked for.
+    k_min: i64,
+    k_max: i64,
+}
+
+/// The answer for one person and plan.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Choice {
+    /// Hours per activity, summing to the capacity.
+    pub hours: Vec<f64>,
+    /// The objective at `hours`.
+    pub objective: f64,
+}
+
+/// The separable approximation of expected pay around an anchor, with its pay cache.
+#[derive(Clone, Debug)]
+pub(crate) struct Surrogate {
+    anchor: Vec<f64>,
+    base: f64,
+    tables: Vec<Option<Table>>,
+    h_eps: f64,
+    capacity: f64,
+    u: Vec<f64>,
+    /// Buffers for the Newton steps.
+    scratch: Vec<f64>,
+    fine: &'static Kernel,
+    coarse: &'static Kernel,
+    /// Pay evaluations made (for tests and benchmarks).
+    pub evals: usize,
+}
+
+/// The fine and coarse kernels, computed once.
+fn kernels() -> (&'static Kernel, &'static Kernel) {
+    static KERNELS: std::sync::OnceLock<(Kernel, Kernel)> = std::sync::OnceLock::new();
+    let (fine, coarse) = KERNELS.get_or_init(|| (Kernel::new(FINE_HALF, 1.0 / 3.0), Kernel::new(COARSE_HALF, 1.0)));
+    (fine, coarse)
+}
+
+impl Default for Surrogate {
+    fn default() -> Self {
+        let (fine, coarse) = kernels();
+        Self {
+            anchor: Vec::new(),
+            base: 0.0,
+            tables: Vec::new(),
+            h_eps: 1e-9,
+            capacity: 1.0,
+            u: Vec::new(),
+            scratch: Vec::new(),
+            fine,
+            coarse,
+            evals: 0,
+        }
+    }
+}
+
+/// `(Φ, dΦ/dh, d²Φ/dh²)`.
+type Phi = (f64, f64, f64);
+
+fn finite(x: f64, what: &str) -> Result<f64, String> {
+    if x.is_finite() { Ok(x) } else { Err(format!("{what} is not a finite number")) }
+}
+
+/// Quintic Hermite interpolation on `[0, 1]` from values, first and second derivatives at
+/// both ends (derivatives already scaled to the unit interval): value, first and second
+/// derivative at `t`. Continuous up to the second derivative.
+fn hermite5(t: f64, a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    let (t2, t3) = (t * t, t * t * t);
+    let (t4, t5) = (t3 * t, t3 * t2);
+    let h = [
+        1.0 - 10.0 * t3 + 15.0 * t4 - 6.0 * t5,
+        t - 6.0 * t3 + 8.0 * t4 - 3.0 * t5,
+        0.5 * t2 - 1.5 * t3 + 1.5 * t4 - 0.5 * t5,
+        0.5 * t3 - t4 + 0.5 * t5,
+        -4.0 * t3 + 7.0 * t4 - 3.0 * t5,
+        10.0 * t3 - 15.0 * t4 + 6.0 * t5,
+    ];
+    let d = [
+        -30.0 * t2 + 60.0 * t3 - 30.0 * t4,
+        1.0 - 18.0 * t2 + 32.0 * t3 - 15.0 * t4,
+        t - 4.5 * t2 + 6.0 * t3 - 2.5 * t4,
+        1.5 * t2 - 4.0 * t3 + 2.5 * t4,
+        -12.0 * t2 + 28.0 * t3 - 15.0 * t4,
+        30.0 * t2 - 60.0 * t3 + 30.0 * t4,
+    ];
+    let dd = [
+        -60.0 * t + 180.0 * t2 - 120.0 * t3,
+        -36.0 * t + 96.0 * t2 - 60.0 * t3,
+        1.0 - 9.0 * t + 18.0 * t2 - 10.0 * t3,
+        3.0 * t - 12.0 * t2 + 10.0 * t3,
+        -24.0 * t + 84.0 * t2 - 60.0 * t3,
+        60.0 * t - 180.0 * t2 + 120.0 * t3,
+    ];
+    let coef = [a[0], a[1], a[2], b[2], b[1], b[0]];
+    let dot = |basis: &[f64; 6]| basis.iter().zip(&coef).map(|(x, y)| x * y).sum::<f64>();
+    [dot(&h), dot(&d), dot(&dd)]
+}
+
+impl Surrogate {
+    /// Centres the approximation on `anchor` (hours per activity), discarding cached pay.
+    pub(crate) fn anchor(&mut self, p: &Params<'_>, anchor: &[f64], pay: &mut dyn PayFn) -> Result<(), String> {
+        self.anchor.clear();
+        self.anchor.extend(anchor.iter().map(|h| if h.is_finite() { h.max(0.0) } else { 0.0 }));
+        self.capacity = if p.capacity.is_finite() { p.capacity.max(1e-9) } else { 1e-9 };
+        self.h_eps = (self.capacity * 1e-3).max(1e-9);
+        self.u.clear();
+        self.u.extend_from_slice(&self.anchor);
+        self.evals += 1;
+        super::EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.base = finite(pay.pay(&self.u)?, "pay")?;
+        let n = self.anchor.len();
+        self.tables.resize(n, None);
+        let span = ln(self.capacity / self.h_eps);
+        for d in 0..n {
+            if !p.paid.get(d).copied().unwrap_or(false) {
+                self.tables[d] = None;
+                continue;
+            }
+            let sigma = p.sigma.get(d).copied().filter(|s| s.is_finite()).unwrap_or(0.0).clamp(1e-3, 3.0);
+            let delta = sigma / 3.0;
+            let a = self.anchor[d].max(self.h_eps);
+            // The kernel's own mean of ξ (the discrete, truncated normal's, not e^{σ²/2}), so
+            // that under linear pay Φ is exactly linear in hours whatever the spread.
+            let stride = stride_of(span, sigma);
+            // The kernels' own means of ξ depend only on the spread: reuse them on re-anchoring.
+            let (log_mean, coarse_log_mean) = match &self.tables[d] {
+                Some(t) if t.sigma == sigma && t.stride == stride => (t.log_mean, t.coarse_log_mean),
+                _ => (
+                    ln(self.fine.mean_factor(sigma)),
+                    ln(self.coarse.mean_factor(sigma * stride as f64 / 3.0)),
+                ),
+            };
+            let l0 = ln(a) - log_mean;
+            let mu_min = ln(self.h_eps) - log_mean;
+            let mu_max = ln(self.capacity) - log_mean;
+            let k_min = ((mu_min - l0) / delta).floor() as i64 - 1;
+            let k_max = ((mu_max - l0) / delta).ceil() as i64 + 1;
+            let reach = (FINE_HALF + 3).max(COARSE_HALF * stride) + stride + 1;
+            let lo = k_min - reach;
+            let len = (k_max + reach - lo + 1).clamp(1, 1 << 22) as usize;
+            let table = self.tables[d].get_or_insert_with(|| Table {
+                sigma,
+                l0,
+                delta,
+                lo,
+                pay: Vec::new(),
+                grid: Vec::new(),
+                zero: f64::NAN,
+                stride,
+                log_mean,
+                coarse_log_mean,
+                k_min,
+                k_max,
+            });
+            *table = Table {
+                sigma,
+                l0,
+                delta,
+                lo,
+                pay: std::mem::take(&mut table.pay),
+                grid: std::mem::take(&mut table.grid),
+                zero: f64::NAN,
+                stride,
+                log_mean,
+                coarse_log_mean,
+                k_min,
+                k_max,
+            };
+            table.pay.clear();
+            table.pay.resize(len, f64::NAN);
+            table.grid.clear();
+            table.grid.resize(len, [f64::NAN; 3]);
+        }
+        Ok(())
+    }
+
+    /// How many activities the plan pays for.
+    pub(crate) fn paid_count(&self) -> usize {
+        self.tables.iter().filter(|t| t.is_some()).count()
+    }
+
+    /// Pay at the anchor with activity `d` delivering `u`.
+    fn pay_at(&mut self, d: usize, u: f64, pay: &mut dyn PayFn) -> Result<f64, String> {
+        self.u.clear();
+        self.u.extend_from_slice(&self.anchor);
+        if let Some(x) = self.u.get_mut(d) {
+            *x = u;
+        }
+        self.evals += 1;
+        super::EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        finite(pay.pay(&self.u)?, "pay")
+    }
+
+    /// Pay at node `n` of activity `d`'s grid.
+    fn node(&mut self, d: usize, n: i64, pay: &mut dyn PayFn) -> Result<f64, String> {
+        let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
+        let Ok(i) = usize::try_from(n - t.lo) else {
+            return Err("the expected-pay grid does not reach these hours".to_owned());
+        };
+        match t.pay.get(i) {
+            Some(v) if !v.is_nan() => Ok(*v),
+            Some(_) => {
+                // Node n sits at ln u = μ_anchor + n Δ.
+                let u = exp(t.l0 + n as f64 * t.delta);
+                let v = self.pay_at(d, u, pay)?;
+                if let Some(Some(t)) = self.tables.get_mut(d)
+                    && let Some(slot) = t.pay.get_mut(i)
+                {
+                    *slot = v;
+                }
+                Ok(v)
+            }
+            None => Err("the expected-pay grid does not reach these hours".to_owned()),
+        }
+    }
+
+    /// `ψ_k = (Φ(μ_k) − pay at zero output) · e^{−μ_k}`: expected pay per unit of expected
+    /// output, with the fine kernel centred on node `k`. Constant under linear pay, smooth
+    /// otherwise, so it is what gets interpolated.
+    fn psi(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, String> {
+        let Some(Some(t)) = self.tables.get(d) else { return Ok(0.0) };
+        let Ok(i) = usize::try_from(k - t.lo) else {
+            return Err("the expected-pay grid does not reach these hours".to_owned());
+        };
+        if let Some(g) = t.grid.get(i)
+            && !g[0].is_nan()
+        {
+            return Ok(g[0]);
+        }
+        let (l0, delta) = (t.l0, t.delta);
+        let mut a0 = 0.0;
+        let fine = self.fine;
+        for (j, &(_, w)) in fine.nodes.iter().enumerate() {
+            a0 += w * self.node(d, k + j as i64 - FINE_HALF, pay)?;
+        }
+        let zero = self.zero(d, pay)?;
+        let psi = (a0 / fine.s0 - zero) * exp(-(l0 + k as f64 * delta));
+        if let Some(Some(t)) = self.tables.get_mut(d)
+            && let Some(slot) = t.grid.get_mut(i)
+        {
+            slot[0] = psi;
+        }
+        Ok(psi)
+    }
+
+    /// `(ψ, dψ/dμ, d²ψ/dμ²)` at node `k`, the derivatives by fourth-order differences.
+    fn grid(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<[f64; 3], String> {
+        let Some(Some(t)) = self.tables.get(d) else { return Ok([0.0; 3]) };
+        let delta = t.delta;
+        let i = usize::try_from(k - t.lo).ok();
+        if let Some(g) = i.and_then(|i| t.grid.get(i))
+            && !g[1].is_nan()
+        {
+            return Ok(*g);
+        }
+        let p = [
+            self.psi(d, k - 2, pay)?,
+            self.psi(d, k - 1, pay)?,
+            self.psi(d, k, pay)?,
+            self.psi(d, k + 1, pay)?,
+            self.psi(d, k + 2, pay)?,
+        ];
+        let d1 = ((p[0] - p[4]) + 8.0 * (p[3] - p[1])) / (12.0 * delta);
+        let d2 = ((-p[0] - p[4]) + 16.0 * (p[1] + p[3]) - 30.0 * p[2]) / (12.0 * delta * delta);
+        let g = [p[2], d1, d2];
+        if let (Some(Some(t)), Some(i)) = (self.tables.get_mut(d), i)
+            && let Some(slot) = t.grid.get_mut(i)
+        {
+            *slot = g;
+        }
+        Ok(g)
+    }
+
+    /// Pay with activity `d` delivering nothing.
+    fn zero(&mut self, d: usize, pay: &mut dyn PayFn) -> Result<f64, String> {
+        let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
+        if !t.zero.is_nan() {
+            return Ok(t.zero);
+        }
+        let z = self.pay_at(d, 0.0, pay)?;
+        if let Some(Some(t)) = self.tables.get_mut(d) {
+            t.zero = z;
+        }
+        Ok(z)
+    }
+
+    /// `Φ_d(h)` and its derivatives in `h`.
+    fn phi(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, String> {
+        super::PHIS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(Some(t)) = self.tables.get(d) else { return Ok((self.base, 0.0, 0.0)) };
+        let (l0, delta, k_min, k_max, log_mean) = (t.l0, t.delta, t.k_min, t.k_max, t.log_mean);
+        if h < self.h_eps {
+            // Between no output and the smallest modelled level, pay is interpolated linearly.
+            let zero = self.zero(d, pay)?;
+            let (at_eps, _, _) = self.phi(d, self.h_eps, pay)?;
+            let slope = (at_eps - zero) / self.h_eps;
+            return Ok((zero + slope * h.max(0.0), slope, 0.0));
+        }
+        let x = ((ln(h) - log_mean - l0) / delta).clamp(k_min as f64, k_max as f64 - 1.0);
+        let k = x.floor() as i64;
+        let t = x - k as f64;
+        let a = self.grid(d, k, pay)?;
+        let b = self.grid(d, k + 1, pay)?;
+        let zero = self.zero(d, pay)?;
+        let scale = |g: [f64; 3]| [g[0], g[1] * delta, g[2] * delta * delta];
+        let [psi, d1, d2] = hermite5(t, scale(a), scale(b));
+        let (psi_mu, psi_mumu) = (d1 / delta, d2 / (delta * delta));
+        // Φ = zero + e^μ ψ, e^μ = h / E[ξ] (x is clamped only far outside the hours used).
+        let e_mu = exp(l0 + x * delta);
+        let phi = zero + e_mu * psi;
+        let phi_mu = e_mu * (psi + psi_mu);
+        let phi_mumu = e_mu * (psi + 2.0 * psi_mu + psi_mumu);
+        Ok((phi, phi_mu / h, (phi_mumu - phi_mu) / (h * h)))
+    }
+
+    /// `Φ_d` at scan node `k` (a multiple of the table's stride) with the coarse kernel.
+    fn coarse(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, String> {
+        let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
+        let stride = t.stride;
+        let mut a0 = 0.0;
+        let coarse = self.coarse;
+        for (j, &(_, w)) in coarse.nodes.iter().enumerate() {
+            a0 += w * self.node(d, k + (j as i64 - COARSE_HALF) * stride, pay)?;
+        }
+        Ok(a0 / self.coarse.s0)
+    }
+
+    /// Expected pay at `h` under the approximation.
+    pub(crate) fn expected_pay(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<f64, String> {
+        let mut total = self.base;
+        for (d, &hd) in h.iter().enumerate() {
+            if matches!(self.tables.get(d), Some(Some(_))) {
+                total += self.phi(d, hd, pay)?.0 - self.base;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Expected pay at `h` and its gradient (per activity; 0 for unpaid activities).
+    pub(crate) fn pay_and_gradient(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<(f64, Vec<f64>), String> {
+        let mut total = self.base;
+        let mut grad = vec![0.0; h.len()];
+        for (d, &hd) in h.iter().enumerate() {
+            if matches!(self.tables.get(d), Some(Some(_))) {
+                let (phi, d1, _) = self.phi(d, hd, pay)?;
+                total += phi - self.base;
+                if let Some(g) = grad.get_mut(d) {
+                    *g = d1;
+                }
+            }
+        }
+        Ok((total, grad))
+    }
+
+    fn objective(&mut self, p: &Params<'_>, h: &[f64], pay: &mut dyn PayFn) -> Result<f64, String> {
+        let mut f = self.expected_pay(h, pay)?;
+        for (d, &hd) in h.iter().enumerate() {
+            let s = p.s.get(d).copied().unwrap_or(1.0);
+            let m = p.m.get(d).copied().unwrap_or(0.0);
+            f += m * hd - hd * hd / (2.0 * s);
+        }
+        Ok(f)
+    }
+
+    /// Newton steps from `h` (feasible) to a local maximum; returns the objective there.
+    fn polish(&mut self, p: &Params<'_>, h: &mut [f64], pay: &mut dyn PayFn) -> Result<f64, String> {
+        let n = h.len();
+        let mut f = self.objective(p, h, pay)?;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.resize(4 * n, 0.0);
+        let (g, rest) = scratch.split_at_mut(n);
+        let (k, rest) = rest.split_at_mut(n);
+        let (step, trial) = rest.split_at_mut(n);
+        let result = self.newton(p, h, pay, &mut f, g, k, step, trial);
+        self.scratch = scratch;
+        result.map(|()| f)
+    }
+
+    /// The Newton iterations of [`Surrogate::polish`], on caller-provided buffers.
+    #[expect(clippy::too_many_arguments, reason = "buffers reused across calls")]
+    fn newton(
+        &mut self,
+        p: &Params<'_>,
+        h: &mut [f64],
+        pay: &mut dyn PayFn,
+        f: &mut f64,
+        g: &mut [f64],
+        k: &mut [f64],
+        step: &mut [f64],
+        trial: &mut [f64],
+    ) -> Result<(), String> {
+        let n = h.len();
+        for _ in 0..MAX_NEWTON {
+            super::NEWTONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            for d in 0..n {
+                let s = p.s.get(d).copied().unwrap_or(1.0);
+                let m = p.m.get(d).copied().unwrap_or(0.0);
+                let (_, d1, d2) = self.phi(d, h[d], pay)?;
+                g[d] = d1 + m - h[d] / s;
+                // Curvature of the objective; where pay is locally convex, a bounded step.
+                k[d] = (1.0 / s - d2).max(0.25 / s);
+            }
+            newton_step(h, g, k, step);
+            let slope: f64 = g.iter().zip(step.iter()).map(|(a, b)| a * b).sum();
+            let longest = step.iter().fold(0.0f64, |a, b| a.max(b.abs()));
+            if longest <= STEP_TOLERANCE * self.capacity || slope <= 1e-14 * (f.abs() + 1.0) {
+                break;
+            }
+            let mut t = 1.0;
+            let mut accepted = false;
+            for _ in 0..50 {
+                for d in 0..n {
+                    trial[d] = (h[d] + t * step[d]).max(0.0);
+                }
+                rebalance(trial, self.capacity);
+                let ft = self.objective(p, trial, pay)?;
+                if ft >= *f + 1e-4 * t * slope {
+                    h.copy_from_slice(trial);
+                    *f = ft;
+                    accepted = true;
+                    break;
+                }
+                t *= 0.5;
+            }
+            if !accepted || t * longest <= STEP_TOLERANCE * self.capacity {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Starting points from the global scan (see the module docs).
+    fn scan(&mut self, p: &Params<'_>, pay: &mut dyn PayFn) -> Result<Vec<Vec<f64>>, String> {
+        super::SCANS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self.anchor.len();
+        let cap = self.capacity;
+        // Per paid activity, the upper concave hull of (hours, objective part) over the scan.
+        let mut hulls: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
+        for d in 0..n {
+            let Some(Some(t)) = self.tables.get(d) else { continue };
+            let (l0, delta, stride, k_min, k_max, log_mean) =
+                (t.l0, t.delta, t.stride, t.k_min, t.k_max, t.coarse_log_mean);
+            let s = p.s.get(d).copied().unwrap_or(1.0);
+            let m = p.m.get(d).copied().unwrap_or(0.0);
+            let part = |x: f64, phi: f64| phi + m * x - x * x / (2.0 * s);
+            let mut points = vec![(0.0, part(0.0, self.zero(d, pay)?))];
+            let first = k_min.div_euclid(stride) + 1;
+            let last = k_max.div_euclid(stride);
+            for q in first..=last {
+                let k = q * stride;
+                let x = exp(l0 + k as f64 * delta + log_mean);
+                if x > cap || x < self.h_eps {
+                    continue;
+                }
+                let phi = self.coarse(d, k, pay)?;
+                points.push((x, part(x, phi)));
+            }
+            let mut hull: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+            for pt in points {
+                while hull.len() >= 2 {
+                    let (a, b) = (hull[hull.len() - 2], hull[hull.len() - 1]);
+                    // Drop b when it lies on or below the chord from a to pt.
+                    if (b.1 - a.1) * (pt.0 - a.0) <= (pt.1 - a.1) * (b.0 - a.0) {
+                        hull.pop();
+                    } else {
+                        break;
+                    }
+                }
+                hull.push(pt);
+            }
+            hulls[d] = hull;
+        }
+        // For a price of time λ, every activity's best hours.
+        let choose = |lambda: f64, out: &mut Vec<f64>| -> f64 {
+            out.clear();
+            let mut total = 0.0;
+            for d in 0..n {
+                let x = if hulls[d].is_empty() {
+                    let s = p.s.get(d).copied().unwrap_or(1.0);
+                    let m = p.m.get(d).copied().unwrap_or(0.0);
+                    (s * (m - lambda)).clamp(0.0, cap)
+                } else {
+                    let hull = &hulls[d];
+                    // Slopes along the hull decrease; stop where the next slope falls below λ.
+                    let mut i = 0;
+                    while i + 1 < hull.len() {
+                        let (a, b) = (hull[i], hull[i + 1]);
+                        if (b.1 - a.1) / (b.0 - a.0) >= lambda {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    hull[i].0
+                };
+                out.push(x);
+                total += x;
+            }
+            total
+        };
+        let mut alloc = Vec::with_capacity(n);
+        let (mut lo, mut hi) = (-1.0f64, 1.0f64);
+        for _ in 0..1100 {
+            if choose(lo, &mut alloc) >= cap {
+                break;
+            }
+            lo *= 2.0;
+        }
+        for _ in 0..1100 {
+            if choose(hi, &mut alloc) <= cap {
+                break;
+            }
+            hi *= 2.0;
+        }
+        if !(lo.is_finite() && hi.is_finite()) {
+            return Ok(Vec::new());
+        }
+        for _ in 0..60 {
+            let mid = 0.5 * (lo + hi);
+            if choose(mid, &mut alloc) >= cap { lo = mid } else { hi = mid }
+        }
+        let mut out: Vec<Vec<f64>> = Vec::new();
+        for lambda in [lo, hi] {
+            choose(lambda, &mut alloc);
+            let paid_total: f64 = (0..n).filter(|&d| !hulls[d].is_empty()).map(|d| alloc[d]).sum();
+            let unpaid: Vec<usize> = (0..n).filter(|&d| hulls[d].is_empty()).collect();
+            let mut h = alloc.clone();
+            if paid_total > cap || unpaid.is_empty() {
+                let total: f64 = h.iter().sum();
+                let scale = if total > 0.0 { cap / total } else { 0.0 };
+                h.iter_mut().for_each(|x| *x *= scale);
+            } else {
+                let s: Vec<f64> = unpaid.iter().map(|&d| p.s.get(d).copied().unwrap_or(1.0)).collect();
+                let m: Vec<f64> = unpaid.iter().map(|&d| p.m.get(d).copied().unwrap_or(0.0)).collect();
+                let fill = waterfill(&s, &m, cap - paid_total);
+                for (&d, x) in unpaid.iter().zip(fill) {
+                    h[d] = x;
+                }
+            }
+            rebalance(&mut h, cap);
+            if !out.iter().any(|o| o.iter().zip(&h).all(|(a, b)| (a - b).abs() <= 1e-9 * cap)) {
+                out.push(h);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The best allocation from `start` (feasible). With `global`, the scan's candidates are
+    /// tried too. The surrogate must be anchored; it is re-anchored at the answer until the two
+    /// agree (not needed when pay depends on one activity only: the approximation is then exact).
+    pub(crate) fn solve(
+        &mut self,
+        p: &Params<'_>,
+        start: &[f64],
+        global: bool,
+        pay: &mut dyn PayFn,
+    ) -> Result<Choice, String> {
+        let mut best = start.to_vec();
+        rebalance(&mut best, self.capacity);
+        let mut f_best = self.polish(p, &mut best, pay)?;
+        if global {
+            for mut candidate in self.scan(p, pay)? {
+                let f = self.polish(p, &mut candidate, pay)?;
+                if f > f_best + improvement_tolerance(f_best) {
+                    best = candidate;
+                    f_best = f;
+                }
+            }
+        }
+        if self.paid_count() > 1 {
+            for _ in 0..MAX_ANCHORS {
+                let moved = best.iter().zip(&self.anchor).fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
+                if moved <= ANCHOR_TOLERANCE * self.capacity {
+                    break;
+                }
+                let anchor = best.clone();
+                self.anchor(p, &anchor, pay)?;
+                f_best = self.polish(p, &mut best, pay)?;
+            }
+        }
+        Ok(Choice { hours: best, objective: f_best })
+    }
+}
+
+/// How much better an alternative must be to count as better (rounding noise below this).
+pub(crate) fn improvement_tolerance(f: f64) -> f64 {
+    1e-9 * (f.abs() + 1.0)
+}
+
+/// Direction `step` maximising `Σ g_d x_d − ½ Σ k_d x_d²` with `Σ x = 0` and `h + x ≥ 0`:
+/// `x_d = max(−h_d, (g_d − λ)/k_d)`, with λ found exactly on the sorted breakpoints.
+fn newton_step(h: &[f64], g: &[f64], k: &[f64], step: &mut [f64]) {
+    let n = h.len();
+    // Past its breakpoint g_d + k_d h_d, an activity is at zero hours.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| (g[a] + k[a] * h[a]).total_cmp(&(g[b] + k[b] * h[b])));
+    // Active set: the activities whose breakpoint is above λ. Start with all active.
+    let mut a_sum: f64 = (0..n).map(|d| g[d] / k[d]).sum();
+    let mut b_sum: f64 = (0..n).map(|d| 1.0 / k[d]).sum();
+    let mut c_sum = 0.0;
+    let mut lambda = f64::NAN;
+    let mut below = f64::NEG_INFINITY;
+    for &d in &order {
+        let bp = g[d] + k[d] * h[d];
+        if b_sum > 0.0 {
+            let l = (a_sum + c_sum) / b_sum;
+            if l > below && l <= bp {
+                lambda = l;
+                break;
+            }
+        }
+        a_sum -= g[d] / k[d];
+        b_sum -= 1.0 / k[d];
+        c_sum -= h[d];
+        below = bp;
+    }
+    if lambda.is_nan() {
+        lambda = if b_sum > 0.0 { (a_sum + c_sum) / b_sum } else { below };
+    }
+    for d in 0..n {
+        step[d] = if lambda.is_finite() { ((g[d] - lambda) / k[d]).max(-h[d]) } else { 0.0 };
+    }
+}
+
+/// Moves rounding drift in `Σ h` onto the largest entry, keeping `h ≥ 0`.
+fn rebalance(h: &mut [f64], capacity: f64) {
+    for x in h.iter_mut() {
+        if !x.is_finite() || *x < 0.0 {
+            *x = 0.0;
+        }
+    }
+    let total: f64 = h.iter().sum();
+    let gap = capacity - total;
+    if gap == 0.0 || h.is_empty() {
+        return;
+    }
+    if total <= 0.0 {
+        if let Some(x) = h.last_mut() {
+            *x = capacity;
+        }
+        return;
+    }
+    if gap < 0.0 && -gap > 1e-9 * capacity {
+        let scale = capacity / total;
+        h.iter_mut().for_each(|x| *x *= scale);
+        return;
+    }
+    let largest = h.iter().enumerate().fold(0, |best, (i, x)| if *x > h[best] { i } else { best });
+    h[largest] = (h[largest] + gap).max(0.0);
+}
+
+/// Closed-form water-filling: maximise `Σ m_d x_d − Σ x_d² / (2 s_d)` with `Σ x = budget`,
+/// `x ≥ 0`: `x_d = s_d (m_d − λ)_+`.
+pub(crate) fn waterfill(s: &[f64], m: &[f64], budget: f64) -> Vec<f64> {
+    let n = s.len();
+    let mut x = vec![0.0; n];
+    if n == 0 {
+        return x;
+    }
+    let budget = budget.max(0.0);
+    // Activities enter in decreasing order of m; λ solves Σ_active s (m − λ) = budget.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| m[b].total_cmp(&m[a]));
+    let (mut sm, mut ss) = (0.0, 0.0);
+    let mut lambda = f64::NAN;
+    for (i, &d) in order.iter().enumerate() {
+        sm += s[d] * m[d];
+        ss += s[d];
+        let l = (sm - budget) / ss;
+        let next = order.get(i + 1).map_or(f64::NEG_INFINITY, |&e| m[e]);
+        if l >= next {
+            lambda = l;
+            break;
+        }
+    }
+    for d in 0..n {
+        x[d] = if lambda.is_finite() { (s[d] * (m[d] - lambda)).max(0.0) } else { 0.0 };
+    }
+    if !lambda.is_finite()
+        && let Some(first) = x.first_mut()
+    {
+        *first = budget;
+    }
+    rebalance(&mut x, budget);
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params<'a>(capacity: f64, s: &'a [f64], m: &'a [f64], sigma: &'a [f64], paid: &'a [bool]) -> Params<'a> {
+        Params { capacity, s, m, sigma, paid }
+    }
+
+    #[test]
+    fn waterfilling_meets_the_budget_and_drops_unattractive_activities() {
+        let x = waterfill(&[1.0, 2.0, 1.0], &[10.0, 8.0, -50.0], 12.0);
+        assert!((x.iter().sum::<f64>() - 12.0).abs() < 1e-9);
+        assert_eq!(x[2], 0.0);
+        // λ solves 1·(10 − λ) + 2·(8 − λ) = 12 → λ = 14/3.
+        assert!((x[0] - (10.0 - 14.0 / 3.0)).abs() < 1e-9, "{x:?}");
+    }
+
+    #[test]
+    fn linear_pay_gives_the_closed_form_allocation() {
+        // Pay 30 per effective hour of activity 0 and 5 per hour of activity 1; activity 2 unpaid.
+        let rates = [30.0, 5.0, 0.0];
+        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(u.iter().zip(&rates).map(|(a, b)| a * b).sum()) };
+        let s = [4.0, 1.0, 2.0];
+        let m = [1.0, 3.0, 20.0];
+        for sigma in [[0.1, 0.3, 0.0], [0.6, 0.05, 0.0]] {
+            let p = params(100.0, &s, &m, &sigma, &[true, true, false]);
+            let mut sur = Surrogate::default();
+            let start = [30.0, 30.0, 40.0];
+            sur.anchor(&p, &start, &mut pay).unwrap();
+            let choice = sur.solve(&p, &start, true, &mut pay).unwrap();
+            let v: Vec<f64> = (0..3).map(|d| rates[d] + m[d]).collect();
+            let expected = waterfill(&s, &v, 100.0);
+            for (a, b) in choice.hours.iter().zip(&expected) {
+                assert!((a - b).abs() < 1e-6, "{:?} vs {expected:?}", choice.hours);
+            }
+        }
+    }
+
+    #[test]
+    fn a_lump_bonus_within_reach_is_reached() {
+        // A bonus of 2,000 when activity 0 delivers at least 60 effective hours.
+        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 60.0 { 2000.0 } else { 0.0 }) };
+        let s = [1.0, 1.0];
+        let m = [50.0, 50.0];
+        let p = params(100.0, &s, &m, &[0.05, 0.0], &[true, false]);
+        let mut sur = Surrogate::default();
+        sur.anchor(&p, &[50.0, 50.0], &mut pay).unwrap();
+        let choice = sur.solve(&p, &[50.0, 50.0], true, &mut pay).unwrap();
+        assert!(choice.hours[0] > 60.0 && choice.hours[0] < 75.0, "{:?}", choice.hours);
+        // Out of reach (the quadratic cost of 60 more hours exceeds the bonus): no push.
+        let s = [0.2, 0.2];
+        let m = [250.0, 250.0];
+        let p = params(100.0, &s, &m, &[0.05, 0.0], &[true, false]);
+        let mut pay_far = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 90.0 { 2000.0 } else { 0.0 }) };
+        let mut sur = Surrogate::default();
+        sur.anchor(&p, &[50.0, 50.0], &mut pay_far).unwrap();
+        let choice = sur.solve(&p, &[50.0, 50.0], true, &mut pay_far).unwrap();
+        assert!((choice.hours[0] - 50.0).abs() < 0.5, "{:?}", choice.hours);
+    }
+
+    #[test]
+    fn expected_pay_is_smooth_and_close_to_the_exact_expectation() {
+        // E[1{hξ ≥ 60}] with ln ξ ~ N(−σ²/2, σ²) = Φ((ln(h/60) − σ²/2)/σ).
+        let sigma = 0.2;
+        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 60.0 { 1.0 } else { 0.0 }) };
+        let sigmas = [sigma, 0.0];
+        let p = params(100.0, &[1.0, 1.0], &[0.0, 0.0], &sigmas, &[true, false]);
+        let mut sur = Surrogate::default();
+        sur.anchor(&p, &[50.0, 50.0], &mut pay).unwrap();
+        let mut last = 0.0;
+        for i in 0..200 {
+            let h = 30.0 + 0.3 * i as f64;
+            let got = sur.expected_pay(&[h, 100.0 - h], &mut pay).unwrap();
+            let z = (ln(h / 60.0) - 0.5 * sigma * sigma) / sigma;
+            let exact = 0.5 * erfc(-z / std::f64::consts::SQRT_2);
+            // A jump between two grid nodes (σ/3 apart) is placed at a node: the expectation
+            // is exact to within the density times a node step (≈ 0.4 × 1/3 here).
+            assert!((got - exact).abs() < 0.07, "h {h}: {got} vs {exact}");
+            assert!(got >= last - 1e-12, "monotone");
+            assert!(got - last < 0.02, "no jumps: {h}");
+            last = got;
+        }
+    }
+
+    fn erfc(x: f64) -> f64 {
+        // Numerical Recipes' erfc (|error| < 1.2e-7).
+        let z = x.abs();
+        let t = 1.0 / (1.0 + 0.5 * z);
+        let r = t * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
+        if x >= 0.0 { r } else { 2.0 - r }
+    }
+}

@@ -1,0 +1,634 @@
+//! Monte Carlo around the predicted hours, and the assembly of the report.
+//!
+//! Each person's noise comes from their own seeded stream (the seed and their roster index), so
+//! results do not depend on how work is split between threads; the same draws are used under
+//! every plan, so differences between plans are not blurred by luck. People are processed in
+//! chunks whose size depends only on the number of people, and chunk totals are added in order,
+//! so the sums are the same on any machine.
+
+use rayon::prelude::*;
+
+use super::calibrate::Calibration;
+use super::mathx::{Rng, exp};
+use super::person::PersonPay;
+use super::runway::{Effects, paying_quarters};
+use super::{
+    Band, PersonInfo, PersonIssue, PersonOutcome, PlanOutcome, Quarter, RoleInfo, RoleOutcome, Runway, SimOptions,
+    SimReport, Skipped, Solved, Totals, Volume,
+};
+use crate::engine::CompiledPlan;
+
+/// Trial columns: total cost, total revenue, then per role cost, revenue and each volume.
+pub(crate) struct Layout {
+    /// Columns per trial.
+    pub width: usize,
+    /// Per role.
+    pub roles: Vec<RoleColumns>,
+}
+
+/// A role's trial columns.
+pub(crate) struct RoleColumns {
+    pub cost: usize,
+    pub revenue: usize,
+    /// (metric slot, metric name, column) per output metric of the role.
+    pub volumes: Vec<(usize, String, usize)>,
+}
+
+const COST: usize = 0;
+const REVENUE: usize = 1;
+
+impl Layout {
+    pub(crate) fn new(cal: &Calibration) -> Self {
+        let mut width = 2;
+        let mut roles = Vec::with_capacity(cal.roles.len());
+        for r in &cal.roles {
+            let cost = width;
+            let revenue = width + 1;
+            width += 2;
+            let mut volumes: Vec<(usize, String, usize)> = Vec::new();
+            for o in &r.outputs {
+                if let Some(slot) = o.slot
+                    && !volumes.iter().any(|(s, _, _)| *s == slot)
+                {
+                    volumes.push((slot, o.metric.clone(), width));
+                    width += 1;
+                }
+            }
+            roles.push(RoleColumns { cost, revenue, volumes });
+        }
+        Self { width, roles }
+    }
+}
+
+/// One person's Monte Carlo result under one plan unit.
+#[derive(Clone, Debug)]
+pub(crate) struct PersonDraws {
+    pay: Band,
+    revenue: Option<Band>,
+}
+
+/// The Monte Carlo's sums.
+pub(crate) struct McResult {
+    /// Per unit: trials × width.
+    pub columns: Vec<Vec<f64>>,
+    /// Per unit: change in expected cost per quarter from productivity effects.
+    pub shift: Vec<Vec<f64>>,
+    /// Per kept person (in `kept` order), per unit.
+    pub people: Vec<Vec<Result<PersonDraws, String>>>,
+    /// Per unit: (cost, revenue, people) of the people paid on history.
+    pub history: Vec<(f64, f64, usize)>,
+    /// Per unit: problems with people paid on history.
+    pub history_errors: Vec<Vec<String>>,
+}
+
+struct Chunk {
+    columns: Vec<Vec<f64>>,
+    shift: Vec<Vec<f64>>,
+    people: Vec<Vec<Result<PersonDraws, String>>>,
+}
+
+/// Gauss–Hermite nodes and weights for a standard normal (9 points): exact for polynomials of
+/// degree ≤ 17.
+const GH_NODES: [f64; 9] = [
+    -4.512_745_863_399_783,
+    -3.205_429_002_856_470_3,
+    -2.076_847_978_677_83,
+    -1.023_255_663_789_132_6,
+    0.0,
+    1.023_255_663_789_132_6,
+    2.076_847_978_677_83,
+    3.205_429_002_856_470_3,
+    4.512_745_863_399_783,
+];
+const GH_WEIGHTS: [f64; 9] = [
+    2.234_584_400_774_657e-5,
+    0.002_789_141_321_231_764_5,
+    0.049_916_406_765_217_85,
+    0.244_097_502_894_939_37,
+    0.406_349_206_349_206_35,
+    0.244_097_502_894_939_37,
+    0.049_916_406_765_217_85,
+    0.002_789_141_321_231_764_5,
+    2.234_584_400_774_657e-5,
+];
+
+/// Effective hours at each Gauss–Hermite node of one common noise factor.
+fn gh_points(h: &[f64], sigma: &[f64]) -> Vec<Vec<f64>> {
+    GH_NODES
+        .iter()
+        .map(|z| {
+            h.iter()
+                .enumerate()
+                .map(|(d, x)| {
+                    let s = sigma.get(d).copied().unwrap_or(0.0);
+                    x * exp(s * z - 0.5 * s * s)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Expected pay over the Gauss–Hermite `points`, with the given output multipliers.
+fn expected_pay(pay: &mut PersonPay<'_>, points: &[Vec<f64>], scales: &[(usize, f64)]) -> Result<f64, String> {
+    for w in &mut pay.writes {
+        w.scale = scales.iter().find(|(s, _)| *s == w.slot).map_or(1.0, |(_, m)| *m);
+    }
+    let mut total = 0.0;
+    let mut result = Ok(());
+    for (u, w) in points.iter().zip(GH_WEIGHTS) {
+        pay.set(u);
+        match pay.pay_current() {
+            Ok(p) => total += w * p,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    for w in &mut pay.writes {
+        w.scale = 1.0;
+    }
+    result.map(|()| total)
+}
+
+pub(crate) fn run(
+    cal: &Calibration,
+    compiled: &[&CompiledPlan],
+    solved: &[Solved],
+    kept: &[usize],
+    layout: &Layout,
+    effects: &Effects,
+    options: &SimOptions,
+) -> McResult {
+    let units = compiled.len();
+    let trials = options.trials;
+    let width = layout.width;
+    let quarters = effects.quarters;
+    let chunk_size = (kept.len() / 16).clamp(8, 512);
+    let chunks: Vec<Chunk> = kept
+        .par_chunks(chunk_size)
+        .map(|chunk| {
+            let mut out = Chunk {
+                columns: vec![vec![0.0; trials * width]; units],
+                shift: vec![vec![0.0; quarters]; units],
+                people: Vec::with_capacity(chunk.len()),
+            };
+            let mut xi = Vec::new();
+            let mut u = Vec::new();
+            let mut pays = vec![0.0; trials];
+            let mut revenues = vec![0.0; trials];
+            let mut volumes = Vec::new();
+            for &i in chunk {
+                let mut results = Vec::with_capacity(units);
+                let (Some(person), Some(s)) = (cal.people.get(i), solved.get(i)) else {
+                    out.people.push((0..units).map(|_| Err("not simulated".to_owned())).collect());
+                    continue;
+                };
+                let (Some(e), Some(role), Some(cols)) =
+                    (cal.roster.employees.get(person.index), cal.roles.get(person.role), layout.roles.get(person.role))
+                else {
+                    out.people.push((0..units).map(|_| Err("not simulated".to_owned())).collect());
+                    continue;
+                };
+                let n = role.activities.len();
+                let sigma: Vec<f64> = person.noise.iter().map(|x| x * options.noise_scale).collect();
+                // The person's draws, shared by every plan.
+                let mut rng = Rng::new(options.seed, person.index as u64);
+                // `other` (last) produces nothing: no draw.
+                xi.clear();
+                for _ in 0..trials {
+                    for (d, &sd) in sigma.iter().enumerate().take(n) {
+                        if d + 1 == n {
+                            xi.push(1.0);
+                        } else {
+                            let z = rng.normal();
+                            xi.push(if sd > 0.0 { exp(sd * z - 0.5 * sd * sd) } else { 1.0 });
+                        }
+                    }
+                }
+                for (unit, c) in compiled.iter().enumerate() {
+                    let hours = match s.hours.get(unit) {
+                        Some(Ok(h)) => h,
+                        Some(Err(msg)) => {
+                            results.push(Err(msg.clone()));
+                            continue;
+                        }
+                        None => {
+                            results.push(Err("not simulated".to_owned()));
+                            continue;
+                        }
+                    };
+                    let mut pay = match PersonPay::new(c, e, person, role) {
+                        Ok(p) => p,
+                        Err(msg) => {
+                            results.push(Err(msg));
+                            continue;
+                        }
+                    };
+                    let revenue_slot = c.revenue_slot();
+                    volumes.clear();
+                    volumes.resize(trials * cols.volumes.len(), 0.0);
+                    let mut failed = None;
+                    for t in 0..trials {
+                        u.clear();
+                        u.extend((0..n).map(|d| hours.get(d).copied().unwrap_or(0.0) * xi.get(t * n + d).copied().unwrap_or(1.0)));
+                        pay.set(&u);
+                        match pay.pay_current() {
+                            Ok(p) => pays[t] = p,
+                            Err(msg) => {
+                                failed = Some(msg);
+                                break;
+                            }
+                        }
+                        revenues[t] = revenue_slot.and_then(|slot| pay.value(slot)).unwrap_or(0.0);
+                        for (k, (slot, _, _)) in cols.volumes.iter().enumerate() {
+                            volumes[t * cols.volumes.len() + k] = pay.value(*slot).unwrap_or(0.0);
+                        }
+                    }
+                    if let Some(msg) = failed {
+                        results.push(Err(msg));
+                        continue;
+                    }
+                    // Runway: the change in expected pay from productivity effects.
+                    let targets = effects.for_role(unit, person.role);
+                    let mut shifts = vec![0.0; quarters];
+                    if !targets.is_empty() {
+                        let points = gh_points(hours, &sigma);
+                        let base = expected_pay(&mut pay, &points, &[]);
+                        let mut err = None;
+                        match base {
+                            Ok(base) => {
+                                for (q, shift) in shifts.iter_mut().enumerate() {
+                                    let scales: Vec<(usize, f64)> = targets
+                                        .iter()
+                                        .map(|(slot, series)| (*slot, series.get(q).copied().unwrap_or(1.0)))
+                                        .collect();
+                                    if scales.iter().all(|(_, m)| *m == 1.0) {
+                                        continue;
+                                    }
+                                    match expected_pay(&mut pay, &points, &scales) {
+                                        Ok(p) => *shift = p - base,
+                                        Err(msg) => {
+                                            err = Some(msg);
+                                            break;
+                                        }
+                                    }
+                                }
+                            }
+                            Err(msg) => err = Some(msg),
+                        }
+                        if let Some(msg) = err {
+                            results.push(Err(msg));
+                            continue;
+                        }
+                    }
+                    let (Some(columns), Some(shift)) = (out.columns.get_mut(unit), out.shift.get_mut(unit)) else {
+                        continue;
+                    };
+                    for t in 0..trials {
+                        let row = &mut columns[t * width..(t + 1) * width];
+                        row[COST] += pays[t];
+                        row[REVENUE] += revenues[t];
+                        row[cols.cost] += pays[t];
+                        row[cols.revenue] += revenues[t];
+                        for (k, (_, _, col)) in cols.volumes.iter().enumerate() {
+                            row[*col] += volumes[t * cols.volumes.len() + k];
+                        }
+                    }
+                    for (a, b) in shift.iter_mut().zip(&shifts) {
+                        *a += b;
+                    }
+                    // The buffers are reordered here; they were summed above.
+                    let pay_band = Band::of(&mut pays);
+                    let revenue_band = revenue_slot.map(|_| Band::of(&mut revenues));
+                    results.push(Ok(PersonDraws { pay: pay_band, revenue: revenue_band }));
+                }
+                out.people.push(results);
+            }
+            out
+        })
+        .collect();
+
+    let mut columns = vec![vec![0.0; trials * width]; units];
+    let mut shift = vec![vec![0.0; quarters]; units];
+    let mut people = Vec::with_capacity(kept.len());
+    for chunk in chunks {
+        for (total, part) in columns.iter_mut().zip(&chunk.columns) {
+            for (a, b) in total.iter_mut().zip(part) {
+                *a += b;
+            }
+        }
+        for (total, part) in shift.iter_mut().zip(&chunk.shift) {
+            for (a, b) in total.iter_mut().zip(part) {
+                *a += b;
+            }
+        }
+        people.extend(chunk.people);
+    }
+
+    // People whose role has no activity model are paid on their history under every plan.
+    let mut history = vec![(0.0, 0.0, 0usize); units];
+    let mut history_errors = vec![Vec::new(); units];
+    for &index in &cal.static_people {
+        let Some(e) = cal.roster.employees.get(index) else { continue };
+        for (unit, c) in compiled.iter().enumerate() {
+            match PersonPay::pay_on_history(c, e) {
+                Ok((pay, revenue)) => {
+                    if let Some(h) = history.get_mut(unit) {
+                        h.0 += pay;
+                        h.1 += revenue.unwrap_or(0.0);
+                        h.2 += 1;
+                    }
+                }
+                Err(msg) => {
+                    if let Some(list) = history_errors.get_mut(unit) {
+                        list.push(format!("{} ({}): {msg}", e.name, e.id));
+                    }
+                }
+            }
+        }
+    }
+    McResult { columns, shift, people, history, history_errors }
+}
+
+/// Everything [`assemble`] needs.
+pub(crate) struct Assembly<'a> {
+    pub cal: &'a Calibration,
+    pub units: &'a [&'a crate::plan::Plan],
+    pub unit_of: &'a [usize],
+    pub solved: &'a [Solved],
+    pub kept: &'a [usize],
+    pub layout: &'a Layout,
+    pub effects: &'a Effects,
+    pub mc: McResult,
+    pub runways: Vec<Runway>,
+    pub epsilon: &'a [f64],
+    pub options: &'a SimOptions,
+    pub skipped: Vec<Skipped>,
+    pub notes: Vec<String>,
+}
+
+fn column(columns: &[f64], width: usize, col: usize, add: f64) -> Vec<f64> {
+    columns.chunks(width).map(|row| row.get(col).copied().unwrap_or(0.0) + add).collect()
+}
+
+fn pct_band(cost: &[f64], revenue: &[f64]) -> Option<Band> {
+    let mut pct: Vec<f64> =
+        cost.iter().zip(revenue).filter(|(_, r)| **r > 0.0).map(|(c, r)| 100.0 * c / r).collect();
+    if pct.is_empty() { None } else { Some(Band::of(&mut pct)) }
+}
+
+fn hours_moved(a: &[f64], b: &[f64]) -> f64 {
+    0.5 * a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>()
+}
+
+pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
+    let Assembly { cal, units, unit_of, solved, kept, layout, effects, mc, runways, epsilon, options, skipped, mut notes } =
+        a;
+    let trials = options.trials;
+    let width = layout.width;
+    let people: Vec<PersonInfo> = kept
+        .iter()
+        .filter_map(|&i| {
+            let p = cal.people.get(i)?;
+            let e = cal.roster.employees.get(p.index)?;
+            Some(PersonInfo {
+                index: p.index,
+                employee_id: e.id.to_string(),
+                name: e.name.to_string(),
+                role: e.role.to_string(),
+                team: e.team.to_string(),
+                capacity: p.capacity,
+                baseline_hours: p.hours.clone(),
+                responsiveness_scale: solved.get(i).map_or(1.0, |s| s.stiffness),
+            })
+        })
+        .collect();
+    let roles: Vec<RoleInfo> = cal
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(r, setup)| RoleInfo {
+            role: setup.name.clone(),
+            activities: setup.activities.clone(),
+            metrics: layout.roles.get(r).map(|c| c.volumes.iter().map(|(_, m, _)| m.clone()).collect()).unwrap_or_default(),
+            people: kept.iter().filter(|&&i| cal.people.get(i).is_some_and(|p| p.role == r)).count(),
+            responsiveness: epsilon.get(r).copied().unwrap_or(0.0),
+        })
+        .collect();
+    for (unit, errors) in mc.history_errors.iter().enumerate() {
+        if let (Some(first), Some(plan)) = (errors.first(), units.get(unit)) {
+            notes.push(format!(
+                "plan `{}`: {} people paid on history could not be computed (first: {first})",
+                plan.name,
+                errors.len()
+            ));
+        }
+    }
+
+    let outcome = |unit: usize| -> PlanOutcome {
+        let plan = units.get(unit).map_or(String::new(), |p| p.name.clone());
+        let columns = mc.columns.get(unit).map_or(&[][..], Vec::as_slice);
+        let (hist_cost, hist_revenue, hist_people) = mc.history.get(unit).copied().unwrap_or((0.0, 0.0, 0));
+        let result_of = |k: usize| -> Option<&PersonDraws> { mc.people.get(k)?.get(unit)?.as_ref().ok() };
+        let hours_of = |k: usize| -> Option<&Vec<f64>> {
+            let i = *kept.get(k)?;
+            solved.get(i)?.hours.get(unit)?.as_ref().ok()
+        };
+        let mut person_outcomes = Vec::with_capacity(kept.len());
+        let mut errors = Vec::new();
+        for (k, &i) in kept.iter().enumerate() {
+            let baseline_pay = mc.people.get(k).and_then(|r| r.first()).and_then(|r| r.as_ref().ok()).map(|d| d.pay.mean);
+            match (result_of(k), hours_of(k), cal.people.get(i)) {
+                (Some(draws), Some(hours), Some(p)) => person_outcomes.push(Some(PersonOutcome {
+                    hours: hours.clone(),
+                    pay: draws.pay,
+                    revenue: draws.revenue,
+                    pay_change: baseline_pay.map_or(0.0, |b| draws.pay.mean - b),
+                    hours_moved: hours_moved(hours, &p.hours),
+                })),
+                _ => {
+                    let message = mc
+                        .people
+                        .get(k)
+                        .and_then(|r| r.get(unit))
+                        .and_then(|r| r.as_ref().err())
+                        .cloned()
+                        .unwrap_or_else(|| "could not be computed".to_owned());
+                    errors.push(PersonIssue { person: k, message });
+                    person_outcomes.push(None);
+                }
+            }
+        }
+        let mut role_outcomes = Vec::with_capacity(cal.roles.len());
+        let mut totals_volumes: Vec<(String, f64, Vec<f64>)> = Vec::new();
+        for (r, setup) in cal.roles.iter().enumerate() {
+            let Some(cols) = layout.roles.get(r) else { continue };
+            let members: Vec<usize> = (0..kept.len())
+                .filter(|&k| {
+                    person_outcomes.get(k).is_some_and(Option::is_some)
+                        && kept.get(k).and_then(|&i| cal.people.get(i)).is_some_and(|p| p.role == r)
+                })
+                .collect();
+            let count = members.len();
+            let n = setup.activities.len();
+            let mut baseline_hours = vec![0.0; n];
+            let mut hours = vec![0.0; n];
+            let mut expected: std::collections::BTreeMap<usize, f64> = std::collections::BTreeMap::new();
+            for &k in &members {
+                let Some(&i) = kept.get(k) else { continue };
+                if let Some(p) = cal.people.get(i) {
+                    for (a, b) in baseline_hours.iter_mut().zip(&p.hours) {
+                        *a += b;
+                    }
+                }
+                if let Some(h) = hours_of(k) {
+                    for (a, b) in hours.iter_mut().zip(h) {
+                        *a += b;
+                    }
+                }
+                if let Some(x) = solved.get(i).and_then(|s| s.expected.get(unit)) {
+                    for &(slot, v) in x {
+                        *expected.entry(slot).or_insert(0.0) += v;
+                    }
+                }
+            }
+            if count > 0 {
+                for x in baseline_hours.iter_mut().chain(hours.iter_mut()) {
+                    *x /= count as f64;
+                }
+            }
+            let mut volumes = Vec::with_capacity(cols.volumes.len());
+            for (slot, metric, col) in &cols.volumes {
+                let mut values = column(columns, width, *col, 0.0);
+                let expected_total = expected.get(slot).copied().unwrap_or(0.0);
+                match totals_volumes.iter_mut().find(|(m, _, _)| m == metric) {
+                    Some((_, e, v)) => {
+                        *e += expected_total;
+                        for (a, b) in v.iter_mut().zip(&values) {
+                            *a += b;
+                        }
+                    }
+                    None => totals_volumes.push((metric.clone(), expected_total, values.clone())),
+                }
+                volumes.push(Volume { metric: metric.clone(), expected: expected_total, band: Band::of(&mut values) });
+            }
+            let mut cost = column(columns, width, cols.cost, 0.0);
+            let mut revenue = column(columns, width, cols.revenue, 0.0);
+            let cost_pct = pct_band(&cost, &revenue);
+            role_outcomes.push(RoleOutcome {
+                role: setup.name.clone(),
+                people: count,
+                baseline_hours,
+                hours,
+                volumes,
+                revenue: Band::of(&mut revenue),
+                cost: Band::of(&mut cost),
+                cost_pct,
+            });
+        }
+        let cost = column(columns, width, COST, hist_cost);
+        let revenue = column(columns, width, REVENUE, hist_revenue);
+        let totals = Totals {
+            people: person_outcomes.iter().filter(|p| p.is_some()).count() + hist_people,
+            revenue: Band::of(&mut revenue.clone()),
+            cost: Band::of(&mut cost.clone()),
+            cost_pct: pct_band(&cost, &revenue),
+            volumes: totals_volumes
+                .iter()
+                .map(|(m, e, v)| Volume { metric: m.clone(), expected: *e, band: Band::of(&mut v.clone()) })
+                .collect(),
+        };
+
+        // The runway, trial by trial.
+        let shifts = mc.shift.get(unit).map_or(&[][..], Vec::as_slice);
+        let conversions = effects.conversions.get(unit).map_or(&[][..], Vec::as_slice);
+        let mut runway = Vec::with_capacity(effects.quarters);
+        for q in 1..=effects.quarters {
+            let mut q_revenue = Vec::with_capacity(trials);
+            let mut q_cost = Vec::with_capacity(trials);
+            let mut q_volumes: Vec<(String, f64, Vec<f64>)> = Vec::new();
+            for t in 0..trials {
+                let Some(row) = columns.get(t * width..(t + 1) * width) else { break };
+                let mut rev = hist_revenue;
+                for (r, cols) in layout.roles.iter().enumerate() {
+                    let m = |slot: Option<usize>| slot.map_or(1.0, |s| effects.multiplier(unit, r, s, q));
+                    rev += row.get(cols.revenue).copied().unwrap_or(0.0) * m(cal.compiled.revenue_slot());
+                    for (slot, metric, col) in &cols.volumes {
+                        let v = row.get(*col).copied().unwrap_or(0.0) * m(Some(*slot));
+                        match q_volumes.iter_mut().find(|(name, _, _)| name == metric) {
+                            Some((_, _, values)) => {
+                                if let Some(x) = values.get_mut(t) {
+                                    *x += v;
+                                } else {
+                                    values.push(v);
+                                }
+                            }
+                            None => q_volumes.push((metric.clone(), 0.0, vec![v])),
+                        }
+                    }
+                }
+                for c in conversions {
+                    rev += c.value * paying_quarters(q, c.lag) * c.delta;
+                }
+                q_revenue.push(rev);
+                q_cost.push(row.get(COST).copied().unwrap_or(0.0) + hist_cost + shifts.get(q - 1).copied().unwrap_or(0.0));
+            }
+            let cost_pct = pct_band(&q_cost, &q_revenue);
+            let volumes = q_volumes
+                .into_iter()
+                .map(|(metric, _, mut values)| {
+                    let band = Band::of(&mut values);
+                    Volume { metric, expected: band.mean, band }
+                })
+                .collect();
+            runway.push(Quarter {
+                quarter: q,
+                revenue: Band::of(&mut q_revenue),
+                cost: Band::of(&mut q_cost),
+                cost_pct,
+                volumes,
+            });
+        }
+
+        // People who move at least a hundredth of an hour, the most first.
+        let mut movers: Vec<usize> = (0..person_outcomes.len())
+            .filter(|&k| person_outcomes[k].as_ref().is_some_and(|p| p.hours_moved >= 0.01))
+            .collect();
+        movers.sort_by(|&x, &y| {
+            let hx = person_outcomes[x].as_ref().map_or(0.0, |p| p.hours_moved);
+            let hy = person_outcomes[y].as_ref().map_or(0.0, |p| p.hours_moved);
+            hy.total_cmp(&hx).then(x.cmp(&y))
+        });
+        movers.truncate(options.movers);
+        PlanOutcome {
+            plan,
+            roles: role_outcomes,
+            totals,
+            runway,
+            people: person_outcomes,
+            movers,
+            errors,
+            runway_assumptions: runways.get(unit).cloned().unwrap_or_default(),
+        }
+    };
+    let computed: Vec<PlanOutcome> = (0..units.len()).map(outcome).collect();
+    let baseline = computed.first().cloned().unwrap_or_else(|| outcome(0));
+    let plans = unit_of.iter().filter_map(|&u| computed.get(u).cloned()).collect();
+    SimReport {
+        currency: cal.baseline.currency.clone(),
+        baseline_plan: cal.baseline.name.clone(),
+        trials,
+        seed: options.seed,
+        quarters: effects.quarters,
+        noise_scale: options.noise_scale,
+        roles,
+        people,
+        baseline,
+        plans,
+        defaults: cal.defaults.clone(),
+        skipped,
+        paid_on_history: cal.static_people.len(),
+        notes,
+    }
+}

@@ -1,0 +1,165 @@
+//! One person under one plan: the plan's own pay function ([`CompiledPlan::pay`]) with the
+//! person's activity results written into their metric values. The simulation never computes
+//! pay any other way.
+
+use crate::engine::CompiledPlan;
+use crate::engine::compiled::{CompiledTrack, RawLine};
+use crate::engine::PersonContext;
+use crate::roster::Employee;
+
+use super::calibrate::{Person, RoleSetup, unit_factor};
+use super::choice::PayFn;
+
+/// A metric value the simulation sets: `Σ coef × u[activity]` (× a runway multiplier).
+#[derive(Clone, Debug)]
+pub(crate) struct Write {
+    /// Value slot (a roster metric index).
+    pub slot: usize,
+    /// `(activity, coefficient)`: output per effective hour, in plan currency for money.
+    pub parts: Vec<(usize, f64)>,
+    /// Multiplier applied to the value (runway productivity; 1 otherwise).
+    pub scale: f64,
+}
+
+/// A person's pay under one plan as a function of effective hours per activity.
+pub(crate) struct PersonPay<'a> {
+    compiled: &'a CompiledPlan,
+    track: Option<&'a CompiledTrack>,
+    role_key: String,
+    ctx: PersonContext<f64>,
+    values: Vec<Option<f64>>,
+    /// The metric values the activities set.
+    pub writes: Vec<Write>,
+    raw: Vec<RawLine<f64>>,
+    /// Not employed in this plan's period: pays 0 (as the payout engine does).
+    idle: bool,
+}
+
+impl<'a> PersonPay<'a> {
+    /// Prepares `e` (modelled as `person` of `role`) under `compiled`.
+    pub(crate) fn new(
+        compiled: &'a CompiledPlan,
+        e: &Employee,
+        person: &Person,
+        role: &RoleSetup,
+    ) -> Result<Self, String> {
+        let role_key = e.role.to_lowercase();
+        let track = compiled.track(&role_key);
+        let mut values = Vec::new();
+        let (ctx, idle) = match track {
+            Some(t) => {
+                let ctx = compiled.prepare::<f64>(e, t, &mut values).map_err(|errs| {
+                    errs.into_iter().map(|e| describe(e.component.as_deref(), &e.message)).collect::<Vec<_>>().join("; ")
+                })?;
+                let idle = ctx.proration <= 0.0;
+                (ctx, idle)
+            }
+            None => (PersonContext { proration: 1.0, quota: None, target_incentive: None, base_salary: None }, true),
+        };
+        let mut writes: Vec<Write> = Vec::new();
+        let mut add = |slot: usize, activity: usize, coef: f64| match writes.iter_mut().find(|w| w.slot == slot) {
+            Some(w) => w.parts.push((activity, coef)),
+            None => writes.push(Write { slot, parts: vec![(activity, coef)], scale: 1.0 }),
+        };
+        for (d, slot) in role.hours_slot.iter().enumerate() {
+            if let Some(slot) = slot {
+                add(*slot, d, 1.0);
+            }
+        }
+        for (k, o) in role.outputs.iter().enumerate() {
+            let Some(slot) = o.slot else { continue };
+            let factor = unit_factor(compiled, e, slot).ok_or_else(|| {
+                format!("the plan has no fx rate for {}", e.currency.as_deref().unwrap_or("the row's currency"))
+            })?;
+            add(slot, o.activity, person.per_hour.get(k).copied().unwrap_or(0.0) * factor);
+        }
+        Ok(Self { compiled, track, role_key, ctx, values, writes, raw: Vec::new(), idle })
+    }
+
+    /// Whether pay depends on each activity (an activity the plan never reads is unpaid).
+    pub(crate) fn paid(&self, activities: usize) -> Vec<bool> {
+        let mut paid = vec![false; activities];
+        if self.idle {
+            return paid;
+        }
+        let Some(reads) = self.compiled.reads(&self.role_key) else { return paid };
+        for w in &self.writes {
+            if reads.get(w.slot).copied().unwrap_or(false) {
+                for &(d, _) in &w.parts {
+                    if let Some(p) = paid.get_mut(d) {
+                        *p = true;
+                    }
+                }
+            }
+        }
+        paid
+    }
+
+    /// The prorated target incentive, if the row has one.
+    pub(crate) fn target_incentive(&self) -> Option<f64> {
+        self.ctx.target_incentive
+    }
+
+    /// Sets the activity-driven metric values for effective hours `u`.
+    pub(crate) fn set(&mut self, u: &[f64]) {
+        for w in &self.writes {
+            let v: f64 = w.parts.iter().map(|&(d, c)| c * u.get(d).copied().unwrap_or(0.0)).sum::<f64>() * w.scale;
+            if let Some(cell) = self.values.get_mut(w.slot) {
+                *cell = Some(v);
+            }
+        }
+    }
+
+    /// A metric value as last set (or from the roster).
+    pub(crate) fn value(&self, slot: usize) -> Option<f64> {
+        self.values.get(slot).copied().flatten()
+    }
+
+    /// Pay with the values as last set by [`PersonPay::set`].
+    pub(crate) fn pay_current(&mut self) -> Result<f64, String> {
+        let Some(track) = self.track else { return Ok(0.0) };
+        if self.idle {
+            return Ok(0.0);
+        }
+        self.compiled
+            .fill_derived(&self.ctx, track, &mut self.values)
+            .map_err(|e| describe(e.component.as_deref(), &e.message))?;
+        self.compiled
+            .pay_track(track, &self.ctx, &self.values, &mut self.raw)
+            .map_err(|e| describe(e.component.as_deref(), &e.message))
+    }
+
+    /// The roster's own values, unchanged by any activity (for people paid on history).
+    pub(crate) fn pay_on_history(
+        compiled: &CompiledPlan,
+        e: &Employee,
+    ) -> Result<(f64, Option<f64>), String> {
+        let role_key = e.role.to_lowercase();
+        let Some(track) = compiled.track(&role_key) else { return Ok((0.0, None)) };
+        let mut values = Vec::new();
+        let ctx = compiled.prepare::<f64>(e, track, &mut values).map_err(|errs| {
+            errs.into_iter().map(|e| describe(e.component.as_deref(), &e.message)).collect::<Vec<_>>().join("; ")
+        })?;
+        let revenue = compiled.revenue_slot().and_then(|i| values.get(i).copied().flatten());
+        if ctx.proration <= 0.0 {
+            return Ok((0.0, revenue));
+        }
+        let mut raw = Vec::new();
+        let pay = compiled.pay(&role_key, &ctx, &values, &mut raw).map_err(|e| describe(e.component.as_deref(), &e.message))?;
+        Ok((pay, revenue))
+    }
+}
+
+impl PayFn for PersonPay<'_> {
+    fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+        self.set(u);
+        self.pay_current()
+    }
+}
+
+fn describe(component: Option<&str>, message: &str) -> String {
+    match component {
+        Some(c) => format!("{c}: {message}"),
+        None => message.to_owned(),
+    }
+}
