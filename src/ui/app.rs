@@ -1129,6 +1129,7 @@ fn unreachable_plan() -> Plan {
         tracks: Default::default(),
         cap: None,
         guarantee: None,
+        assumptions: Default::default(),
     }
 }
 
