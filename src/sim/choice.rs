@@ -253,10 +253,7 @@ impl Surrogate {
             // The kernels' own means of ξ depend only on the spread: reuse them on re-anchoring.
             let (log_mean, coarse_log_mean) = match &self.tables[d] {
                 Some(t) if t.sigma == sigma && t.stride == stride => (t.log_mean, t.coarse_log_mean),
-                _ => (
-                    ln(self.fine.mean_factor(sigma)),
-                    ln(self.coarse.mean_factor(sigma * stride as f64 / 3.0)),
-                ),
+                _ => (ln(self.fine.mean_factor(sigma)), ln(self.coarse.mean_factor(sigma * stride as f64 / 3.0))),
             };
             let l0 = ln(a) - log_mean;
             let mu_min = ln(self.h_eps) - log_mean;
@@ -901,14 +898,16 @@ mod tests {
         // Numerical Recipes' erfc (|error| < 1.2e-7).
         let z = x.abs();
         let t = 1.0 / (1.0 + 0.5 * z);
-        let r = t * (-z * z - 1.265_512_23
-            + t * (1.000_023_68
-                + t * (0.374_091_96
-                    + t * (0.096_784_18
-                        + t * (-0.186_288_06
-                            + t * (0.278_868_07
-                                + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-            .exp();
+        let r = t
+            * (-z * z - 1.265_512_23
+                + t * (1.000_023_68
+                    + t * (0.374_091_96
+                        + t * (0.096_784_18
+                            + t * (-0.186_288_06
+                                + t * (0.278_868_07
+                                    + t * (-1.135_203_98
+                                        + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+                .exp();
         if x >= 0.0 { r } else { 2.0 - r }
     }
 }

@@ -418,7 +418,12 @@ pub fn prepare(baseline: &Plan, roster: &Roster) -> Result<Calibration, SimError
 }
 
 /// [`prepare`] then [`run`].
-pub fn simulate(baseline: &Plan, roster: &Roster, plans: &[&Plan], options: &SimOptions) -> Result<SimReport, SimError> {
+pub fn simulate(
+    baseline: &Plan,
+    roster: &Roster,
+    plans: &[&Plan],
+    options: &SimOptions,
+) -> Result<SimReport, SimError> {
     run(&prepare(baseline, roster)?, plans, options)
 }
 
@@ -472,11 +477,7 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
         .roles
         .iter()
         .map(|r| {
-            options
-                .responsiveness
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(&r.name))
-                .map_or(r.epsilon, |(_, v)| *v)
+            options.responsiveness.iter().find(|(k, _)| k.eq_ignore_ascii_case(&r.name)).map_or(r.epsilon, |(_, v)| *v)
         })
         .collect();
 
@@ -517,7 +518,15 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     if std::env::var_os("CARROT_SIM_TIMING").is_some() {
         #[expect(clippy::print_stderr, reason = "temporary")]
         {
-            eprintln!("phase1 {:?} mc {:?} evals {} phis {} newtons {} scans {}", t1, t2.elapsed(), EVALS.load(std::sync::atomic::Ordering::Relaxed), PHIS.load(std::sync::atomic::Ordering::Relaxed), NEWTONS.load(std::sync::atomic::Ordering::Relaxed), SCANS.load(std::sync::atomic::Ordering::Relaxed));
+            eprintln!(
+                "phase1 {:?} mc {:?} evals {} phis {} newtons {} scans {}",
+                t1,
+                t2.elapsed(),
+                EVALS.load(std::sync::atomic::Ordering::Relaxed),
+                PHIS.load(std::sync::atomic::Ordering::Relaxed),
+                NEWTONS.load(std::sync::atomic::Ordering::Relaxed),
+                SCANS.load(std::sync::atomic::Ordering::Relaxed)
+            );
         }
     }
 
@@ -614,7 +623,10 @@ fn solve_person(
     let (vbar, floored) = if p0 / t >= floor { (p0 / t, false) } else { (floor, true) };
     let flex: Vec<f64> = h0.iter().map(|h| h.max(cal.min_flexible_hours).max(1e-6)).collect();
     let expected_of = |pay: &PersonPay<'_>, h: &[f64]| -> Vec<(usize, f64)> {
-        pay.writes.iter().map(|w| (w.slot, w.parts.iter().map(|&(d, c)| c * h.get(d).copied().unwrap_or(0.0)).sum())).collect()
+        pay.writes
+            .iter()
+            .map(|w| (w.slot, w.parts.iter().map(|&(d, c)| c * h.get(d).copied().unwrap_or(0.0)).sum()))
+            .collect()
     };
     let mut out = Solved {
         hours: Vec::with_capacity(units),
@@ -675,7 +687,16 @@ fn solve_person(
     }
     if std::env::var_os("CARROT_SIM_TRACE").is_some() {
         #[expect(clippy::print_stderr, reason = "temporary")]
-        { eprintln!("person {} role {} base: evals {} newtons {} stiff {}", person.index, role.name, EVALS.load(std::sync::atomic::Ordering::Relaxed), NEWTONS.load(std::sync::atomic::Ordering::Relaxed), out.stiffness); }
+        {
+            eprintln!(
+                "person {} role {} base: evals {} newtons {} stiff {}",
+                person.index,
+                role.name,
+                EVALS.load(std::sync::atomic::Ordering::Relaxed),
+                NEWTONS.load(std::sync::atomic::Ordering::Relaxed),
+                out.stiffness
+            );
+        }
     }
     out.expected.push(expected_of(&base_pay, &baseline_hours));
     out.hours.push(Ok(baseline_hours));
@@ -691,7 +712,13 @@ fn solve_person(
         });
         if std::env::var_os("CARROT_SIM_TRACE").is_some() {
             #[expect(clippy::print_stderr, reason = "temporary")]
-            { eprintln!("   unit: evals {} newtons {}", EVALS.load(std::sync::atomic::Ordering::Relaxed), NEWTONS.load(std::sync::atomic::Ordering::Relaxed)); }
+            {
+                eprintln!(
+                    "   unit: evals {} newtons {}",
+                    EVALS.load(std::sync::atomic::Ordering::Relaxed),
+                    NEWTONS.load(std::sync::atomic::Ordering::Relaxed)
+                );
+            }
         }
         match result {
             Ok((h, x)) => {

@@ -101,7 +101,10 @@ impl Effects {
             let mut per_role: Vec<Vec<(usize, Vec<f64>)>> = vec![Vec::new(); cal.roles.len()];
             for p in &runway.productivity {
                 let Some(role) = cal.roles.iter().position(|r| r.name.eq_ignore_ascii_case(&p.role)) else {
-                    note(format!("runway: no simulated `{}` people; the `{}` productivity effect is left out", p.role, p.metric));
+                    note(format!(
+                        "runway: no simulated `{}` people; the `{}` productivity effect is left out",
+                        p.role, p.metric
+                    ));
                     continue;
                 };
                 let (Some(source), Some(target)) =

@@ -215,6 +215,10 @@ pub struct Runtime {
     pub charts: panels::charts::ChartCache,
     /// The Compare view's selection and cached aggregates.
     pub compare: panels::compare::CompareView,
+    /// The Behaviour view's selection, assumptions and last simulation.
+    pub behaviour: panels::behaviour::BehaviourView,
+    /// The behaviour simulation worker.
+    pub sim: Option<super::simulate::SimService>,
     /// Whether the workspace has finished opening.
     pub opened: bool,
     /// Quit once the plans are saved or discarded.
@@ -284,6 +288,13 @@ impl CarrotApp {
                 None
             }
         };
+        let sim = match super::simulate::SimService::start(&cc.egui_ctx) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                notifications.push(Level::Error, format!("Could not start the simulation thread: {e}"));
+                None
+            }
+        };
         let mut app = Self {
             state,
             rt: Runtime {
@@ -301,6 +312,8 @@ impl CarrotApp {
                 payouts: PayoutsView::default(),
                 charts: Default::default(),
                 compare: Default::default(),
+                behaviour: Default::default(),
+                sim,
                 opened: false,
                 quit_confirmed: false,
                 last_compute: None,
@@ -813,8 +826,24 @@ impl CarrotApp {
             }
         }
         self.request_computations();
+        self.simulate();
         if self.rt.modal.is_none() {
             self.next_roster(ctx);
+        }
+    }
+
+    /// Runs the behaviour simulation the Behaviour view needs (only while it is on screen).
+    fn simulate(&mut self) {
+        let Some(sim) = &self.rt.sim else { return };
+        for resp in sim.drain() {
+            self.rt.behaviour.receive(resp.key, resp.result, resp.elapsed);
+        }
+        if !self.rt.opened || self.state.tab != Tab::Behaviour {
+            return;
+        }
+        let roster = Arc::clone(&self.rt.rosters.merged);
+        if let Some(req) = self.rt.behaviour.wanted(&self.rt.docs, &roster, self.rt.rosters.revision) {
+            sim.request(req);
         }
     }
 
@@ -1248,6 +1277,13 @@ impl CarrotApp {
             ctx.request_repaint();
             return;
         }
+        // The Behaviour view waits for its simulation too.
+        let simulating =
+            self.state.tab == Tab::Behaviour && (self.rt.behaviour.result.is_none() || self.rt.behaviour.is_running());
+        if simulating && self.rt.frames_since_open >= 20 {
+            ctx.request_repaint();
+            return;
+        }
         self.rt.frames_since_open += 1;
         match self.rt.frames_since_open {
             1 => {
@@ -1411,6 +1447,8 @@ pub enum Action {
     UseSampleRosters,
     /// Save the comparison as a workbook or report (asks where).
     SaveHandout(Handout),
+    /// Write the Behaviour view's slider values into the plans.
+    KeepAssumptions,
     /// Open the plans a crashed session left unsaved.
     Restore(Vec<(PathBuf, super::recovery::Recovered)>),
     /// Delete the recovery files of a crashed session.
@@ -1481,6 +1519,16 @@ impl CarrotApp {
             Action::Restore(found) => self.restore_recovered(found),
             Action::SaveHandout(what) => {
                 self.pick(ctx, if what == Handout::Workbook { Pick::Workbook } else { Pick::Report })
+            }
+            Action::KeepAssumptions => {
+                let changed = panels::behaviour::write_assumptions(&self.rt.behaviour, &mut self.rt.docs);
+                // The plans now say what the sliders said.
+                self.rt.behaviour.responsiveness.clear();
+                self.rt.behaviour.runway = None;
+                self.rt.notifications.push(
+                    Level::Info,
+                    format!("Wrote the assumptions into {changed} plan(s); save them to keep the change"),
+                );
             }
             Action::DiscardRecovered(paths) => {
                 for p in paths {

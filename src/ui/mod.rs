@@ -9,6 +9,7 @@ pub mod notify;
 pub mod panels;
 pub mod png;
 pub mod recovery;
+pub mod simulate;
 pub mod state;
 pub mod theme;
 pub mod widgets;

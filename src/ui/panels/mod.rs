@@ -1,5 +1,6 @@
 //! The window's panels. Each is a free `*_ui` function over the narrowest state it needs.
 
+pub mod behaviour;
 pub mod charts;
 pub mod compare;
 pub mod dialogs;
@@ -70,9 +71,7 @@ pub fn frame_ui(
             Tab::Compare => {
                 compare::compare_ui(ui, &rt.docs, &rt.rosters.merged, &mut rt.compare, rt.meeting_mode, actions)
             }
-            Tab::Behaviour => {
-                ui.label("This view is being built.");
-            }
+            Tab::Behaviour => behaviour::behaviour_ui(ui, &rt.docs, &mut rt.behaviour, rt.meeting_mode, actions),
         }
     });
 }

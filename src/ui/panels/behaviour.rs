@@ -1,0 +1,838 @@
+//! The Behaviour view: how people would shift their time under each plan, what that does to
+//! activity volumes, revenue and payout cost, with P10–P90 bands and the runway over later
+//! quarters. The assumptions are sliders; every move runs the simulation again off the UI thread
+//! (see `ui::simulate`), and the plot data is rebuilt only when a new result arrives.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui_plot::{Bar, BarChart, FilledArea, Line, LineStyle, Plot, PlotPoints};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive as _, ToPrimitive as _};
+
+use super::super::doc::{PlanDoc, PlanId, PlanSource};
+use super::super::simulate::{SimKey, SimRequest};
+use super::super::theme;
+use super::super::widgets;
+use super::charts::money_tick;
+use crate::roster::Roster;
+use crate::sim::{Band, PlanOutcome, Runway, SimOptions, SimReport};
+
+/// The most plans simulated beside the baseline.
+pub const MAX_PLANS: usize = 3;
+/// People listed as changing most.
+pub const MOVERS: usize = 10;
+/// Trials offered: few for sliders that answer at once, more for the numbers you quote.
+pub const TRIALS: [usize; 3] = [200, 1000, 5000];
+
+/// A finished simulation on screen.
+pub struct SimResult {
+    /// What it was run for.
+    pub key: SimKey,
+    /// The report.
+    pub report: Arc<SimReport>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// What the Behaviour view shows and the assumptions being tried.
+pub struct BehaviourView {
+    /// The plan people are paid on today (history is calibrated against it).
+    pub baseline: Option<PlanId>,
+    /// The plans simulated, in order.
+    pub plans: Vec<PlanId>,
+    /// Which simulated plan the "changes most" list is for (index into `plans`).
+    pub focus: usize,
+    /// Monte Carlo trials.
+    pub trials: usize,
+    /// Quarters in the runway.
+    pub quarters: usize,
+    /// Responsiveness ε per role, where the user moved a slider (else the plan's own).
+    pub responsiveness: BTreeMap<String, f64>,
+    /// Multiplies every noise spread.
+    pub noise_scale: f64,
+    /// The runway as edited (`None`: each plan's own).
+    pub runway: Option<Runway>,
+    /// The last simulation asked for.
+    pub requested: Option<SimKey>,
+    /// The last result (kept on screen while a newer one runs).
+    pub result: Option<SimResult>,
+    /// Why the last simulation failed.
+    pub error: Option<String>,
+    cache: Cache,
+}
+
+impl Default for BehaviourView {
+    fn default() -> Self {
+        Self {
+            baseline: None,
+            plans: Vec::new(),
+            focus: 0,
+            trials: TRIALS[0],
+            quarters: 8,
+            responsiveness: BTreeMap::new(),
+            noise_scale: 1.0,
+            runway: None,
+            requested: None,
+            result: None,
+            error: None,
+            cache: Cache::default(),
+        }
+    }
+}
+
+impl BehaviourView {
+    /// Keeps the selection valid: drops closed plans; starts from the sales-led sample (or the
+    /// first plan) as the baseline and the next plans as the alternatives.
+    pub fn sync(&mut self, docs: &[PlanDoc]) {
+        self.plans.retain(|id| docs.iter().any(|d| d.id == *id));
+        if self.baseline.is_some_and(|b| !docs.iter().any(|d| d.id == b)) {
+            self.baseline = None;
+        }
+        if self.baseline.is_none() {
+            self.baseline = docs
+                .iter()
+                .find(|d| d.source == PlanSource::Sample("sales_led"))
+                .or_else(|| docs.first())
+                .map(|d| d.id);
+            self.plans.clear();
+        }
+        self.plans.retain(|id| Some(*id) != self.baseline);
+        if self.plans.is_empty() {
+            self.plans = docs.iter().filter(|d| Some(d.id) != self.baseline).take(MAX_PLANS).map(|d| d.id).collect();
+        }
+        self.focus = self.focus.min(self.plans.len().saturating_sub(1));
+    }
+
+    /// The options the sliders describe.
+    pub fn options(&self) -> SimOptions {
+        SimOptions {
+            trials: self.trials,
+            quarters: self.quarters,
+            responsiveness: self.responsiveness.clone(),
+            noise_scale: self.noise_scale,
+            runway: self.runway.clone(),
+            movers: MOVERS,
+            ..SimOptions::default()
+        }
+    }
+
+    /// The simulation the view needs now, if it differs from the last one asked for; `Err`
+    /// says why none can run (shown in the view).
+    pub fn wanted(&mut self, docs: &[PlanDoc], roster: &Arc<Roster>, roster_revision: u64) -> Option<SimRequest> {
+        self.sync(docs);
+        let find = |id: PlanId| docs.iter().find(|d| d.id == id);
+        let baseline = self.baseline.and_then(find)?;
+        if roster.employees.is_empty() || baseline.has_errors() {
+            return None;
+        }
+        let plans: Vec<&PlanDoc> = self.plans.iter().filter_map(|id| find(*id)).filter(|d| !d.has_errors()).collect();
+        let key = SimKey {
+            baseline: (baseline.id, baseline.revision),
+            plans: plans.iter().map(|d| (d.id, d.revision)).collect(),
+            roster: roster_revision,
+            options: self.options(),
+        };
+        if self.requested.as_ref() == Some(&key) {
+            return None;
+        }
+        self.requested = Some(key.clone());
+        Some(SimRequest {
+            key,
+            baseline: baseline.plan.clone(),
+            plans: plans.iter().map(|d| d.plan.clone()).collect(),
+            roster: Arc::clone(roster),
+        })
+    }
+
+    /// Takes a finished simulation (ignored unless it is the one asked for last).
+    pub fn receive(&mut self, key: SimKey, result: Result<Arc<SimReport>, String>, elapsed: Duration) {
+        if self.requested.as_ref() != Some(&key) {
+            return;
+        }
+        match result {
+            Ok(report) => {
+                self.result = Some(SimResult { key, report, elapsed });
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Whether a simulation is running for what the view shows.
+    pub fn is_running(&self) -> bool {
+        self.requested.is_some()
+            && self.requested.as_ref() != self.result.as_ref().map(|r| &r.key)
+            && self.error.is_none()
+    }
+}
+
+/// Plot data, rebuilt when a new result arrives.
+#[derive(Default)]
+struct Cache {
+    key: Option<SimKey>,
+    /// Per role: activities, then per column (baseline first) the hours per activity.
+    roles: Vec<RoleBars>,
+    /// Output metrics, and per plan the % change of each from the baseline.
+    metrics: Vec<String>,
+    volume_change: Vec<Vec<f64>>,
+    /// Per plan (baseline first): quarters, then revenue and cost bands.
+    fans: Vec<Fan>,
+}
+
+struct RoleBars {
+    role: String,
+    people: usize,
+    activities: Vec<String>,
+    /// Per column (baseline, then each plan): hours per person per activity.
+    columns: Vec<Vec<f64>>,
+}
+
+struct Fan {
+    xs: Vec<f64>,
+    revenue: [Vec<f64>; 3],
+    cost: [Vec<f64>; 3],
+}
+
+fn band_series(bands: impl Iterator<Item = Band>) -> [Vec<f64>; 3] {
+    let mut out: [Vec<f64>; 3] = Default::default();
+    for b in bands {
+        let [lo, mid, hi] = &mut out;
+        lo.push(b.p10);
+        mid.push(b.p50);
+        hi.push(b.p90);
+    }
+    out
+}
+
+fn outcomes(report: &SimReport) -> impl Iterator<Item = &PlanOutcome> {
+    std::iter::once(&report.baseline).chain(report.plans.iter())
+}
+
+fn rebuild(cache: &mut Cache, result: &SimResult) {
+    if cache.key.as_ref() == Some(&result.key) {
+        return;
+    }
+    let r = &result.report;
+    cache.roles = r
+        .roles
+        .iter()
+        .map(|info| RoleBars {
+            role: info.role.clone(),
+            people: info.people,
+            activities: info.activities.clone(),
+            columns: outcomes(r)
+                .map(|p| p.roles.iter().find(|x| x.role == info.role).map(|x| x.hours.clone()).unwrap_or_default())
+                .collect(),
+        })
+        .collect();
+    cache.metrics = r.baseline.totals.volumes.iter().map(|v| v.metric.clone()).collect();
+    if r.baseline.totals.revenue.mean != 0.0 && !cache.metrics.iter().any(|m| m == "revenue") {
+        cache.metrics.insert(0, "revenue".to_owned());
+    }
+    let value = |p: &PlanOutcome, metric: &str| -> f64 {
+        match p.totals.volumes.iter().find(|v| v.metric == metric) {
+            Some(v) => v.expected,
+            None if metric == "revenue" => p.totals.revenue.mean,
+            None => 0.0,
+        }
+    };
+    cache.volume_change = r
+        .plans
+        .iter()
+        .map(|p| {
+            cache
+                .metrics
+                .iter()
+                .map(|m| {
+                    let base = value(&r.baseline, m);
+                    if base.abs() < 1e-9 { 0.0 } else { (value(p, m) / base - 1.0) * 100.0 }
+                })
+                .collect()
+        })
+        .collect();
+    cache.fans = outcomes(r)
+        .map(|p| Fan {
+            xs: p.runway.iter().map(|q| q.quarter as f64).collect(),
+            revenue: band_series(p.runway.iter().map(|q| q.revenue)),
+            cost: band_series(p.runway.iter().map(|q| q.cost)),
+        })
+        .collect();
+    cache.key = Some(result.key.clone());
+}
+
+/// The Behaviour view.
+pub fn behaviour_ui(
+    ui: &mut egui::Ui,
+    docs: &[PlanDoc],
+    view: &mut BehaviourView,
+    meeting: bool,
+    actions: &mut Vec<super::super::app::Action>,
+) {
+    view.sync(docs);
+    if docs.len() < 2 {
+        widgets::muted(ui, "Open at least two plans: the one people are paid on today, and one to try.");
+        return;
+    }
+    selection_ui(ui, docs, view);
+    let invalid: Vec<&str> = std::iter::once(view.baseline)
+        .flatten()
+        .chain(view.plans.iter().copied())
+        .filter_map(|id| docs.iter().find(|d| d.id == id))
+        .filter(|d| d.has_errors())
+        .map(|d| d.plan.name.as_str())
+        .collect();
+    if !invalid.is_empty() {
+        ui.colored_label(
+            theme::tokens(ui).negative,
+            format!("Fix the problems in {} first; it is left out until then.", invalid.join(", ")),
+        );
+    }
+    if let Some(e) = &view.error {
+        ui.colored_label(theme::tokens(ui).negative, format!("The simulation could not run: {e}"));
+    }
+    let Some(result) = view.result.as_ref() else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Simulating…");
+        });
+        return;
+    };
+    rebuild(&mut view.cache, result);
+    let report = Arc::clone(&result.report);
+    let colors: Vec<usize> = std::iter::once(result.key.baseline.0)
+        .chain(result.key.plans.iter().map(|(id, _)| *id))
+        .map(|id| docs.iter().find(|d| d.id == id).map_or(0, |d| d.color))
+        .collect();
+    let height = if meeting { 280.0 } else { 210.0 };
+    let results = |ui: &mut egui::Ui, view: &mut BehaviourView| {
+        egui::ScrollArea::vertical().id_salt("behaviour_scroll").auto_shrink([false, false]).show(ui, |ui| {
+            egui::ScrollArea::horizontal().id_salt("behaviour_summary_scroll").show(ui, |ui| {
+                summary_ui(ui, &report, &colors);
+            });
+            ui.add_space(8.0);
+            allocation_ui(ui, &report, &view.cache, height);
+            ui.add_space(8.0);
+            volumes_ui(ui, &report, &view.cache, &colors, height);
+            ui.add_space(8.0);
+            runway_ui(ui, &report, &view.cache, &colors, height);
+            ui.add_space(8.0);
+            movers_ui(ui, &report, view);
+            ui.add_space(8.0);
+            notes_ui(ui, &report);
+        });
+    };
+    if meeting {
+        results(ui, view);
+        return;
+    }
+    // Assumptions on the left, results on the right (a strip, not a nested panel: panels inside
+    // the central area would take their space from the window's own panels).
+    egui_extras::StripBuilder::new(ui)
+        .size(egui_extras::Size::exact(250.0))
+        .size(egui_extras::Size::remainder())
+        .horizontal(|mut strip| {
+            strip.cell(|ui| {
+                egui::ScrollArea::vertical().id_salt("assumptions_scroll").show(ui, |ui| {
+                    assumptions_ui(ui, view, &report, actions);
+                });
+            });
+            strip.cell(|ui| results(ui, view));
+        });
+}
+
+fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
+    ui.horizontal_wrapped(|ui| {
+        let l = ui.label("Paid today on");
+        let current = view.baseline.and_then(|id| docs.iter().find(|d| d.id == id));
+        egui::ComboBox::from_id_salt("behaviour_baseline")
+            .selected_text(current.map_or("–", |d| d.plan.name.as_str()))
+            .show_ui(ui, |ui| {
+                for d in docs {
+                    if ui.selectable_label(view.baseline == Some(d.id), &d.plan.name).clicked() {
+                        view.baseline = Some(d.id);
+                        view.plans.retain(|id| *id != d.id);
+                    }
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text("The baseline: people's history is what they do under this plan");
+        ui.separator();
+        ui.label("Try");
+        for d in docs.iter().filter(|d| Some(d.id) != view.baseline) {
+            let mut on = view.plans.contains(&d.id);
+            widgets::color_dot(ui, theme::plan_color(ui, d.color));
+            let full = !on && view.plans.len() >= MAX_PLANS;
+            let r = ui
+                .add_enabled(!full, egui::Checkbox::new(&mut on, &d.plan.name))
+                .on_disabled_hover_text("At most three plans beside the baseline");
+            if r.changed() {
+                if on {
+                    view.plans.push(d.id);
+                } else {
+                    view.plans.retain(|id| *id != d.id);
+                }
+            }
+        }
+        ui.separator();
+        let l = ui.label("Trials");
+        egui::ComboBox::from_id_salt("behaviour_trials")
+            .selected_text(view.trials.to_string())
+            .show_ui(ui, |ui| {
+                for t in TRIALS {
+                    ui.selectable_value(&mut view.trials, t, t.to_string());
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text("Monte Carlo trials per plan: more gives steadier bands and takes longer");
+        ui.add(egui::Slider::new(&mut view.quarters, 2..=16).text("quarters"))
+            .on_hover_text("How far the runway projection looks ahead");
+        if view.is_running() {
+            ui.spinner();
+        } else if let Some(r) = &view.result {
+            widgets::muted(ui, format!("{} ms", r.elapsed.as_millis()));
+        }
+    });
+}
+
+fn dec_slider(ui: &mut egui::Ui, value: &mut Decimal, range: std::ops::RangeInclusive<f64>, text: &str) -> bool {
+    let mut v = value.to_f64().unwrap_or(0.0);
+    let changed = ui.add(egui::Slider::new(&mut v, range).text(text)).changed();
+    if changed && let Some(d) = Decimal::from_f64(v) {
+        *value = d.round_dp(4).normalize();
+    }
+    changed
+}
+
+fn assumptions_ui(
+    ui: &mut egui::Ui,
+    view: &mut BehaviourView,
+    report: &SimReport,
+    actions: &mut Vec<super::super::app::Action>,
+) {
+    ui.label(egui::RichText::new("Assumptions").strong());
+    widgets::muted(ui, "Try values here; docs/behaviour.md explains each.");
+    ui.add_space(4.0);
+    ui.label("Responsiveness ε per role");
+    for role in &report.roles {
+        let mut eps = view.responsiveness.get(&role.role).copied().unwrap_or(role.responsiveness);
+        let r = ui
+            .add(egui::Slider::new(&mut eps, 0.0..=2.0).text(&role.role).fixed_decimals(2))
+            .on_hover_text("How far people move their hours when pay changes: 0 = nobody changes, 0.3 = default");
+        if r.changed() {
+            view.responsiveness.insert(role.role.clone(), eps);
+        }
+    }
+    ui.add(egui::Slider::new(&mut view.noise_scale, 0.0..=3.0).text("noise ×").fixed_decimals(2))
+        .on_hover_text("Scales how uncertain each person's results are (0 = no uncertainty)");
+    ui.add_space(6.0);
+    ui.label("Runway");
+    let mut runway =
+        view.runway.clone().or_else(|| report.plans.first().map(|p| p.runway_assumptions.clone())).unwrap_or_default();
+    let mut changed = false;
+    for c in &mut runway.conversions {
+        ui.label(format!("{} that convert", c.metric.replace('_', " ")));
+        changed |= dec_slider(ui, &mut c.rate, 0.0..=1.0, "share");
+        let mut lag = c.lag_quarters;
+        if ui.add(egui::Slider::new(&mut lag, 0..=8).text("quarters later")).changed() {
+            c.lag_quarters = lag;
+            changed = true;
+        }
+        changed |= dec_slider(ui, &mut c.revenue_per_quarter, 0.0..=20_000.0, "revenue / quarter");
+    }
+    for p in &mut runway.productivity {
+        ui.label(format!("{} raise {} {} per hour", p.metric.replace('_', " "), p.role, p.applies_to()));
+        changed |= dec_slider(ui, &mut p.uplift, 0.0..=0.05, "uplift per unit");
+        let mut lag = p.lag_quarters;
+        if ui.add(egui::Slider::new(&mut lag, 0..=8).text("quarters later")).changed() {
+            p.lag_quarters = lag;
+            changed = true;
+        }
+    }
+    if changed {
+        view.runway = Some(runway);
+    }
+    if view.runway.is_some() {
+        widgets::muted(ui, "The edited runway applies to every plan.");
+    }
+    ui.add_space(6.0);
+    let edited = !view.responsiveness.is_empty() || view.runway.is_some() || view.noise_scale != 1.0;
+    if ui
+        .add_enabled(edited, egui::Button::new("Reset to the plans' assumptions"))
+        .on_hover_text("Forget the slider values and use each plan file's own assumptions")
+        .clicked()
+    {
+        view.responsiveness.clear();
+        view.runway = None;
+        view.noise_scale = 1.0;
+    }
+    let writable = !view.responsiveness.is_empty() || view.runway.is_some();
+    if ui
+        .add_enabled(writable, egui::Button::new("Keep these in the plans"))
+        .on_hover_text(
+            "Write ε into the baseline plan and the runway into the plans simulated (as unsaved, undoable edits)",
+        )
+        .clicked()
+    {
+        actions.push(super::super::app::Action::KeepAssumptions);
+    }
+}
+
+fn pct_change(v: f64, base: f64) -> String {
+    if base.abs() < 1e-9 {
+        return "–".to_owned();
+    }
+    let p = (v / base - 1.0) * 100.0;
+    if p.abs() < 0.05 { "0.0%".to_owned() } else { format!("{p:+.1}%").replace('-', "−") }
+}
+
+/// A compact amount: 10.4M, 852k, 950.
+fn compact(v: f64) -> String {
+    let a = v.abs();
+    let s = if a >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    };
+    s.replace('-', "−")
+}
+
+fn range(b: &Band) -> String {
+    format!("{} – {}", compact(b.p10), compact(b.p90))
+}
+
+fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
+    let base = &report.baseline;
+    ui.label(
+        egui::RichText::new("What each plan does in its first quarter, and by the last quarter of the runway").strong(),
+    );
+    egui::Grid::new("behaviour_summary").striped(true).num_columns(8).spacing([16.0, 4.0]).show(ui, |ui| {
+        let cur = &report.currency;
+        for h in
+            ["Plan", &format!("Revenue ({cur})"), "P10 – P90", "vs today", "Payout cost", "vs today", "Cost % of rev."]
+        {
+            ui.label(egui::RichText::new(h).strong());
+        }
+        ui.label(egui::RichText::new(format!("Revenue Q{}", report.quarters)).strong());
+        ui.end_row();
+        let last = |p: &PlanOutcome| p.runway.last().map_or(0.0, |q| q.revenue.p50);
+        for (i, p) in outcomes(report).enumerate() {
+            ui.horizontal(|ui| {
+                widgets::color_dot(ui, theme::plan_color(ui, colors.get(i).copied().unwrap_or(0)));
+                ui.label(&p.plan);
+            });
+            ui.label(money::grouped_f64(p.totals.revenue.p50));
+            ui.label(range(&p.totals.revenue));
+            ui.label(pct_change(p.totals.revenue.p50, base.totals.revenue.p50));
+            ui.label(money::grouped_f64(p.totals.cost.p50));
+            ui.label(pct_change(p.totals.cost.p50, base.totals.cost.p50));
+            ui.label(p.totals.cost_pct.map_or_else(|| "–".to_owned(), |b| format!("{:.1}%", b.p50)));
+            ui.label(format!("{} ({})", money::grouped_f64(last(p)), pct_change(last(p), last(base))));
+            ui.end_row();
+        }
+    });
+}
+
+mod money {
+    /// A whole amount with thousands separators.
+    pub fn grouped_f64(v: f64) -> String {
+        match rust_decimal::Decimal::from_f64_retain(v.round()) {
+            Some(d) => crate::money::grouped(d, 0),
+            None => "–".to_owned(),
+        }
+    }
+}
+
+fn column_names(report: &SimReport) -> Vec<String> {
+    outcomes(report)
+        .enumerate()
+        .map(|(i, p)| if i == 0 { "Today".to_owned() } else { crate::roster::values::shorten(&p.plan, 14) })
+        .collect()
+}
+
+fn index_axis(names: Vec<String>) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String + Clone {
+    move |m, _| {
+        let i = m.value.round();
+        if (m.value - i).abs() < 1e-6 && i >= 0.0 {
+            names.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
+fn static_plot(id: &str, height: f32) -> Plot<'static> {
+    Plot::new(id.to_owned())
+        .height(height)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+}
+
+fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f32) {
+    let names = column_names(report);
+    let palette = theme::tokens(ui).plan_palette;
+    let mut all_activities: Vec<&str> = Vec::new();
+    for r in &cache.roles {
+        for a in &r.activities {
+            if !all_activities.contains(&a.as_str()) {
+                all_activities.push(a);
+            }
+        }
+    }
+    let activity_color = |a: &str| -> egui::Color32 {
+        if a == crate::sim::assumptions::OTHER_ACTIVITY {
+            return egui::Color32::from_gray(150);
+        }
+        let k = all_activities.iter().position(|x| *x == a).unwrap_or(0);
+        palette[(k + 3) % palette.len()]
+    };
+    ui.columns(cache.roles.len().max(1), |cols| {
+        for (role, ui) in cache.roles.iter().zip(cols.iter_mut()) {
+            ui.label(egui::RichText::new(format!("Hours per {} ({} people)", role.role, role.people)).strong());
+            ui.horizontal_wrapped(|ui| {
+                for a in role.activities.iter().rev() {
+                    widgets::color_dot(ui, activity_color(a));
+                    ui.label(egui::RichText::new(a.replace('_', " ")).small());
+                }
+            });
+            static_plot(&format!("alloc_{}", role.role), height)
+                .x_axis_formatter(index_axis(names.clone()))
+                .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+                .y_axis_label("Hours in the period")
+                .include_y(0.0)
+                .include_x(-0.5)
+                .include_x(names.len() as f64 - 0.5)
+                .show(ui, |plot| {
+                    let mut charts: Vec<BarChart> = Vec::new();
+                    for (k, activity) in role.activities.iter().enumerate() {
+                        let bars: Vec<Bar> = role
+                            .columns
+                            .iter()
+                            .enumerate()
+                            .map(|(c, hours)| {
+                                let h = hours.get(k).copied().unwrap_or(0.0);
+                                let column = names.get(c).map_or("", String::as_str);
+                                Bar::new(c as f64, h).width(0.6).name(format!("{column}: {activity} {h:.0} h"))
+                            })
+                            .collect();
+                        let chart = BarChart::new(activity.replace('_', " "), bars)
+                            .color(activity_color(activity))
+                            .stack_on(&charts.iter().collect::<Vec<_>>());
+                        charts.push(chart);
+                    }
+                    for c in charts {
+                        plot.bar_chart(c);
+                    }
+                });
+        }
+    });
+}
+
+fn volumes_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, colors: &[usize], height: f32) {
+    ui.label(egui::RichText::new("Change in activity volumes vs today").strong());
+    let metrics: Vec<String> = cache.metrics.iter().map(|m| m.replace('_', " ")).collect();
+    let n = report.plans.len().max(1) as f64;
+    let width = 0.8 / n;
+    static_plot("behaviour_volumes", height)
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightBottom))
+        .y_axis_formatter(index_axis(metrics.clone()))
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        .y_axis_min_width(130.0)
+        .x_axis_formatter(|m, _| format!("{:+.0}%", m.value))
+        .x_axis_label("Change from today")
+        .include_x(0.0)
+        .show(ui, |plot| {
+            for (i, p) in report.plans.iter().enumerate() {
+                let Some(changes) = cache.volume_change.get(i) else { continue };
+                let offset = (i as f64 - (n - 1.0) / 2.0) * width;
+                let bars: Vec<Bar> = changes
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| {
+                        let metric = metrics.get(k).map_or("", String::as_str);
+                        Bar::new(k as f64 + offset, *v)
+                            .width(width * 0.9)
+                            .name(format!("{}: {metric} {v:+.1}%", p.plan))
+                    })
+                    .collect();
+                let color = theme::plan_color_for(plot.ctx(), colors.get(i + 1).copied().unwrap_or(0));
+                plot.bar_chart(BarChart::new(p.plan.clone(), bars).horizontal().color(color).id(("volumes", i)));
+            }
+        });
+}
+
+fn runway_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, colors: &[usize], height: f32) {
+    let cur = report.currency.clone();
+    let link = ui.scope_id().with("runway_link");
+    ui.horizontal_wrapped(|ui| {
+        for (i, p) in outcomes(report).enumerate() {
+            widgets::color_dot(ui, theme::plan_color(ui, colors.get(i).copied().unwrap_or(0)));
+            ui.label(if i == 0 { format!("{} (baseline, dashed)", p.plan) } else { p.plan.clone() });
+        }
+    });
+    ui.columns(2, |cols| {
+        for (k, (ui, title)) in cols.iter_mut().zip(["Revenue per quarter", "Payout cost per quarter"]).enumerate() {
+            ui.label(egui::RichText::new(format!("{title} (P50, band P10–P90)")).strong());
+            let cur = cur.clone();
+            static_plot(&format!("runway_{k}"), height)
+                .x_axis_label("Quarter")
+                .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+                .y_axis_label(format!("{} ({cur})", if k == 0 { "Revenue" } else { "Cost" }))
+                .x_axis_formatter(|m, _| {
+                    if m.value.fract() == 0.0 && m.value >= 1.0 { format!("Q{}", m.value) } else { String::new() }
+                })
+                .y_axis_formatter(|m, _| money_tick(m.value))
+                .y_axis_min_width(58.0)
+                .link_cursor(link, [true, false])
+                .show(ui, |plot| {
+                    for (i, (p, fan)) in outcomes(report).zip(&cache.fans).enumerate() {
+                        let [lo, mid, hi] = if k == 0 { &fan.revenue } else { &fan.cost };
+                        let color = theme::plan_color_for(plot.ctx(), colors.get(i).copied().unwrap_or(0));
+                        let name = if i == 0 { format!("{} (today)", p.plan) } else { p.plan.clone() };
+                        if i > 0 {
+                            plot.add(
+                                FilledArea::new(name.clone(), &fan.xs, lo, hi)
+                                    .fill_color(color.gamma_multiply(0.18))
+                                    .id(("band", k, i)),
+                            );
+                        }
+                        let points: Vec<[f64; 2]> = fan.xs.iter().zip(mid).map(|(x, y)| [*x, *y]).collect();
+                        let mut line =
+                            Line::new(name, PlotPoints::from(points)).color(color).width(2.5).id(("p50", k, i));
+                        if i == 0 {
+                            line = line.style(LineStyle::dashed_loose());
+                        }
+                        plot.line(line);
+                    }
+                });
+        }
+    });
+}
+
+fn movers_ui(ui: &mut egui::Ui, report: &SimReport, view: &mut BehaviourView) {
+    if report.plans.is_empty() {
+        return;
+    }
+    view.focus = view.focus.min(report.plans.len() - 1);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("Whose time changes most").strong());
+        let l = ui.label("under");
+        egui::ComboBox::from_id_salt("behaviour_focus")
+            .selected_text(report.plans.get(view.focus).map_or("", |p| p.plan.as_str()))
+            .show_ui(ui, |ui| {
+                for (i, p) in report.plans.iter().enumerate() {
+                    ui.selectable_value(&mut view.focus, i, &p.plan);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+    });
+    let Some(plan) = report.plans.get(view.focus) else { return };
+    let t = theme::tokens(ui);
+    egui::Grid::new("behaviour_movers").striped(true).num_columns(6).spacing([16.0, 4.0]).show(ui, |ui| {
+        for h in ["Name", "Role", "Hours moved", "More", "Less", "Expected pay change"] {
+            ui.label(egui::RichText::new(h).strong());
+        }
+        ui.end_row();
+        for &k in plan.movers.iter().take(MOVERS) {
+            let (Some(info), Some(Some(o))) = (report.people.get(k), plan.people.get(k)) else { continue };
+            if o.hours_moved < 0.5 {
+                continue;
+            }
+            let activities =
+                report.roles.iter().find(|r| r.role == info.role).map_or(&[][..], |r| r.activities.as_slice());
+            let diffs: Vec<(usize, f64)> =
+                o.hours.iter().zip(&info.baseline_hours).map(|(a, b)| a - b).enumerate().collect();
+            let more = diffs.iter().copied().filter(|(_, d)| *d > 0.5).max_by(|a, b| a.1.total_cmp(&b.1));
+            let less = diffs.iter().copied().filter(|(_, d)| *d < -0.5).min_by(|a, b| a.1.total_cmp(&b.1));
+            let describe = |x: Option<(usize, f64)>| {
+                x.and_then(|(i, d)| activities.get(i).map(|a| format!("{} {d:+.0} h", a.replace('_', " "))))
+                    .unwrap_or_default()
+                    .replace('-', "−")
+            };
+            ui.label(&info.name).on_hover_text(format!("{} · {}", info.employee_id, info.team));
+            ui.label(&info.role);
+            ui.label(format!("{:.0}", o.hours_moved));
+            ui.label(describe(more));
+            ui.label(describe(less));
+            let color = if o.pay_change >= 0.0 { t.positive } else { t.negative };
+            ui.colored_label(
+                color,
+                format!("{}{}", if o.pay_change >= 0.0 { "+" } else { "−" }, money::grouped_f64(o.pay_change.abs())),
+            );
+            ui.end_row();
+        }
+    });
+}
+
+fn notes_ui(ui: &mut egui::Ui, report: &SimReport) {
+    egui::CollapsingHeader::new("Assumptions used and values not from people's history")
+        .id_salt("behaviour_notes")
+        .show(ui, |ui| {
+            let eps: Vec<String> = report.roles.iter().map(|x| format!("{} {}", x.role, x.responsiveness)).collect();
+            ui.label(format!(
+                "Responsiveness ε: {}; noise ×{}; {} trials, seed {}.",
+                eps.join(", "),
+                report.noise_scale,
+                report.trials,
+                report.seed
+            ));
+            for d in &report.defaults {
+                ui.label(format!(
+                    "{}: {} = {:.3} ({}, {} people)",
+                    d.role,
+                    d.item,
+                    d.value,
+                    d.source.as_str(),
+                    d.people
+                ));
+            }
+            if report.paid_on_history > 0 {
+                ui.label(format!(
+                    "{} people have no activity model for their role and are paid on their history.",
+                    report.paid_on_history
+                ));
+            }
+            for s in &report.skipped {
+                ui.label(format!("Left out: {} ({}): {}", s.name, s.employee_id, s.reason));
+            }
+            for n in &report.notes {
+                ui.label(n);
+            }
+        });
+}
+
+/// Writes the slider values into the plan files: ε into the baseline plan, the edited runway
+/// into every simulated plan (one undoable edit per plan).
+pub fn write_assumptions(view: &BehaviourView, docs: &mut [PlanDoc]) -> usize {
+    let mut changed = 0;
+    for doc in docs.iter_mut() {
+        let before = doc.plan.assumptions.clone();
+        if Some(doc.id) == view.baseline {
+            for (role, eps) in &view.responsiveness {
+                if let Some(d) = Decimal::from_f64(*eps) {
+                    doc.plan
+                        .assumptions
+                        .responsiveness
+                        .insert(role.clone(), crate::sim::Number(d.round_dp(3).normalize()));
+                }
+            }
+        }
+        if (Some(doc.id) == view.baseline || view.plans.contains(&doc.id))
+            && let Some(runway) = &view.runway
+        {
+            doc.plan.assumptions.runway = Some(runway.clone());
+        }
+        if doc.plan.assumptions != before {
+            changed += 1;
+        }
+    }
+    changed
+}

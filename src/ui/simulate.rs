@@ -1,0 +1,116 @@
+//! Running the behaviour simulation off the UI thread. Like the payout worker: requests are
+//! coalesced (a slider dragged across ten values runs once or twice, not ten times), the
+//! calibration is reused while the baseline plan and the roster stay the same, and the UI
+//! ignores any result that is not for what it asked last.
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use super::doc::PlanId;
+use crate::plan::Plan;
+use crate::roster::Roster;
+use crate::sim::{self, Calibration, SimOptions, SimReport};
+
+/// What a simulation was run for: the plans (by identity and revision), the roster revision and
+/// every option. Equal keys give equal reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimKey {
+    /// The baseline plan and its revision.
+    pub baseline: (PlanId, u64),
+    /// The plans simulated, with their revisions, in order.
+    pub plans: Vec<(PlanId, u64)>,
+    /// The roster revision.
+    pub roster: u64,
+    /// Trials, seed, quarters, responsiveness, noise, runway.
+    pub options: SimOptions,
+}
+
+/// A simulation to run.
+pub struct SimRequest {
+    /// What it is for.
+    pub key: SimKey,
+    /// The baseline plan (a copy).
+    pub baseline: Plan,
+    /// The plans (copies), in the key's order.
+    pub plans: Vec<Plan>,
+    /// The roster.
+    pub roster: Arc<Roster>,
+}
+
+/// A finished simulation.
+pub struct SimResponse {
+    /// What it was for.
+    pub key: SimKey,
+    /// The report, or why there is none.
+    pub result: Result<Arc<SimReport>, String>,
+    /// How long it took (calibration included when it was redone).
+    pub elapsed: Duration,
+}
+
+/// The simulation worker and its channels.
+pub struct SimService {
+    tx: Sender<SimRequest>,
+    rx: Receiver<SimResponse>,
+}
+
+impl SimService {
+    /// Starts the worker thread.
+    pub fn start(ctx: &egui::Context) -> std::io::Result<Self> {
+        let (req_tx, req_rx) = mpsc::channel::<SimRequest>();
+        let (resp_tx, resp_rx) = mpsc::channel::<SimResponse>();
+        let ctx = ctx.clone();
+        std::thread::Builder::new().name("carrot-simulate".to_owned()).spawn(move || {
+            // The calibration of the last baseline plan and roster.
+            let mut calibrated: Option<((PlanId, u64), u64, Calibration)> = None;
+            while let Ok(mut req) = req_rx.recv() {
+                // Only the newest request matters.
+                while let Ok(next) = req_rx.try_recv() {
+                    req = next;
+                }
+                let started = Instant::now();
+                let reuse = calibrated
+                    .as_ref()
+                    .is_some_and(|(baseline, roster, _)| *baseline == req.key.baseline && *roster == req.key.roster);
+                if !reuse {
+                    calibrated = match sim::prepare(&req.baseline, &req.roster) {
+                        Ok(cal) => Some((req.key.baseline, req.key.roster, cal)),
+                        Err(e) => {
+                            let response =
+                                SimResponse { key: req.key, result: Err(e.to_string()), elapsed: started.elapsed() };
+                            if resp_tx.send(response).is_err() {
+                                return;
+                            }
+                            ctx.request_repaint();
+                            continue;
+                        }
+                    };
+                }
+                let result = match &calibrated {
+                    Some((_, _, cal)) => {
+                        let plans: Vec<&Plan> = req.plans.iter().collect();
+                        sim::run(cal, &plans, &req.key.options).map(Arc::new).map_err(|e| e.to_string())
+                    }
+                    None => Err("the baseline could not be calibrated".to_owned()),
+                };
+                let response = SimResponse { key: req.key, result, elapsed: started.elapsed() };
+                if resp_tx.send(response).is_err() {
+                    return;
+                }
+                ctx.request_repaint();
+            }
+        })?;
+        Ok(Self { tx: req_tx, rx: resp_rx })
+    }
+
+    /// Queues a simulation.
+    pub fn request(&self, req: SimRequest) {
+        // The worker only stops when the app does.
+        self.tx.send(req).ok();
+    }
+
+    /// Results that have arrived.
+    pub fn drain(&self) -> Vec<SimResponse> {
+        self.rx.try_iter().collect()
+    }
+}

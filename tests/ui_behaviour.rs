@@ -1,0 +1,106 @@
+//! The Behaviour view, driven headless (egui_kittest): on the samples it simulates the other
+//! plans against the sales-led baseline and shows the same numbers as the core; moving a
+//! responsiveness slider runs the simulation again off the UI thread; "Keep these in the plans"
+//! writes the values into the plan (unsaved, so the user decides).
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
+use std::time::{Duration, Instant};
+
+use carrot::sim::{self, SimOptions};
+use carrot::ui::{CarrotApp, FileChooser, Startup};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn app() -> Harness<'static, CarrotApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(|cc| CarrotApp::new(cc, Startup::Samples, FileChooser::Scripted(Default::default())));
+    wait(&mut harness, "the samples", |app| {
+        app.rt.opened && !app.rt.docs.is_empty() && app.rt.docs.iter().all(|d| d.result.is_some())
+    });
+    harness
+}
+
+fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(3);
+}
+
+fn simulated(app: &CarrotApp) -> bool {
+    app.rt.behaviour.result.is_some() && !app.rt.behaviour.is_running()
+}
+
+#[test]
+fn the_behaviour_tab_simulates_the_plans_against_the_baseline_and_shows_the_core_numbers() {
+    let mut harness = app();
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the simulation", simulated);
+    let app = harness.state();
+    let view = &app.rt.behaviour;
+    let baseline = app.rt.docs.iter().find(|d| Some(d.id) == view.baseline).unwrap();
+    assert_eq!(baseline.plan.name, "Sales-led (today)", "the sales-led sample is the baseline");
+    let report = view.result.as_ref().unwrap().report.clone();
+    assert_eq!(report.plans.len(), 2, "both other samples are simulated");
+    // The same simulation run by the core directly gives the same report.
+    let others: Vec<&carrot::plan::Plan> =
+        view.plans.iter().map(|id| &app.rt.docs.iter().find(|d| d.id == *id).unwrap().plan).collect();
+    let direct = sim::simulate(
+        &baseline.plan,
+        &app.rt.rosters.merged,
+        &others,
+        &SimOptions { trials: view.trials, movers: 10, ..SimOptions::default() },
+    )
+    .unwrap();
+    assert_eq!(direct.plans[0].totals, report.plans[0].totals);
+    // The charts and tables are on screen.
+    harness.get_by_label("Hours per sales (48 people)");
+    harness.get_by_label("Hours per consultant (24 people)");
+    harness.get_by_label("Change in activity volumes vs today");
+    harness.get_by_label("Revenue per quarter (P50, band P10–P90)");
+    harness.get_by_label("Whose time changes most");
+    let top = &report.people[report.plans[0].movers[0]].name;
+    assert!(harness.query_all_by_label(top).count() >= 1, "the person who changes most ({top}) is listed");
+}
+
+#[test]
+fn moving_a_responsiveness_slider_simulates_again_and_keep_writes_it_into_the_baseline_plan() {
+    let mut harness = app();
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the simulation", simulated);
+    let before = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
+    // No one responds: predicted hours stay at history under every plan.
+    harness.state_mut().rt.behaviour.responsiveness.insert("sales".to_owned(), 0.0);
+    harness.state_mut().rt.behaviour.responsiveness.insert("consultant".to_owned(), 0.0);
+    harness.run_steps(2);
+    wait(&mut harness, "the new simulation", |app| {
+        simulated(app) && app.rt.behaviour.result.as_ref().is_some_and(|r| r.key.options.responsiveness.len() == 2)
+    });
+    let after = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
+    assert_ne!(before.plans[0].roles, after.plans[0].roles);
+    for role in &after.plans[0].roles {
+        for (h, h0) in role.hours.iter().zip(&role.baseline_hours) {
+            assert!((h - h0).abs() < 1e-6, "{}: with ε = 0 nobody moves ({h} vs {h0})", role.role);
+        }
+    }
+    harness.get_by_label("Keep these in the plans").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let baseline = app.rt.docs.iter().find(|d| Some(d.id) == app.rt.behaviour.baseline).unwrap();
+    assert_eq!(
+        baseline.plan.assumptions.responsiveness.get("sales").map(|n| n.0),
+        Some(rust_decimal::Decimal::ZERO),
+        "ε is written into the baseline plan"
+    );
+    assert!(baseline.is_dirty(), "as an unsaved change");
+    assert!(app.rt.behaviour.responsiveness.is_empty(), "the sliders now follow the plan");
+    // The plan's own ε now gives the same result as the slider did.
+    wait(&mut harness, "the simulation of the edited plan", simulated);
+    let kept = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
+    assert_eq!(kept.plans[0].roles, after.plans[0].roles);
+}
