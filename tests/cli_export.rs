@@ -84,12 +84,13 @@ fn run_documented(template: &str, dir: &Path) -> (Output, PathBuf) {
     let i = args.iter().position(|a| a == "--out").unwrap();
     let out = args[i + 1].clone();
     let (target, written) = if out.ends_with('/') {
-        std::fs::create_dir_all(dir.join(&out)).unwrap();
+        // As on a fresh checkout, the folder does not exist yet: export creates it.
+        assert!(!dir.join(&out).exists());
         (dir.join(&out), None)
     } else {
         (dir.join(&out), Some(dir.join(&out)))
     };
-    args[i + 1] = target.to_str().unwrap().to_owned();
+    args[i + 1] = format!("{}{}", target.to_str().unwrap(), if written.is_none() { "/" } else { "" });
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = carrot(&refs);
     let written = written.unwrap_or_else(|| {

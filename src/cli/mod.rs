@@ -525,7 +525,13 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     let (plan, plan_bytes) = load_valid_plan_with_bytes(args.plan)?;
     let roster = load_rosters(args.roster)?;
     let report = compute(&plan, &roster, Detail::AmountsOnly)?;
-    let path = if args.out.is_dir() {
+    // `--out exports/` names a folder, which is created when it does not exist yet.
+    let names_folder = args.out.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]);
+    if names_folder && !args.out.exists() && !args.dry_run {
+        std::fs::create_dir_all(args.out)
+            .with_context(|| format!("could not create the folder {}", args.out.display()))?;
+    }
+    let path = if args.out.is_dir() || names_folder {
         args.out.join(template.default_file_name(&plan, args.pay_date, &args.settings))
     } else {
         args.out.to_path_buf()

@@ -327,19 +327,24 @@ pub fn behaviour_ui(
         results(ui, view);
         return;
     }
-    // Assumptions on the left, results on the right (a strip, not a nested panel: panels inside
-    // the central area would take their space from the window's own panels).
-    egui_extras::StripBuilder::new(ui)
-        .size(egui_extras::Size::exact(250.0))
-        .size(egui_extras::Size::remainder())
-        .horizontal(|mut strip| {
-            strip.cell(|ui| {
-                egui::ScrollArea::vertical().id_salt("assumptions_scroll").show(ui, |ui| {
-                    assumptions_ui(ui, view, &report, actions);
-                });
+    // Assumptions on the left, results on the right, each in a box of its own width (panels
+    // inside the central area would take their space from the window's own panels).
+    let height_left = ui.available_height();
+    ui.horizontal_top(|ui| {
+        let layout = egui::Layout::top_down(egui::Align::Min);
+        ui.allocate_ui_with_layout(egui::vec2(250.0, height_left), layout, |ui| {
+            ui.set_width(250.0);
+            egui::ScrollArea::vertical().id_salt("assumptions_scroll").show(ui, |ui| {
+                assumptions_ui(ui, view, &report, actions);
             });
-            strip.cell(|ui| results(ui, view));
         });
+        ui.separator();
+        let rest = ui.available_width();
+        ui.allocate_ui_with_layout(egui::vec2(rest, height_left), layout, |ui| {
+            ui.set_max_width(rest);
+            results(ui, view);
+        });
+    });
 }
 
 fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
@@ -376,7 +381,9 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
                 }
             }
         }
-        ui.separator();
+    });
+    // The run's settings on a row of their own: a row wider than the view widens everything below.
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Trials");
         egui::ComboBox::from_id_salt("behaviour_trials")
             .selected_text(view.trials.to_string())
@@ -607,8 +614,8 @@ fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f
                 .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
                 .y_axis_label("Hours in the period")
                 .include_y(0.0)
-                .include_x(-0.5)
-                .include_x(names.len() as f64 - 0.5)
+                .include_x(-0.7)
+                .include_x(names.len() as f64 - 0.3)
                 .show(ui, |plot| {
                     let mut charts: Vec<BarChart> = Vec::new();
                     for (k, activity) in role.activities.iter().enumerate() {
