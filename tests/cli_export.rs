@@ -90,7 +90,11 @@ fn run_documented(template: &str, dir: &Path) -> (Output, PathBuf) {
     } else {
         (dir.join(&out), Some(dir.join(&out)))
     };
-    args[i + 1] = format!("{}{}", target.to_str().unwrap(), if written.is_none() { "/" } else { "" });
+    let mut out_arg = target.to_str().unwrap().to_owned();
+    if written.is_none() && !out_arg.ends_with('/') {
+        out_arg.push('/');
+    }
+    args[i + 1] = out_arg;
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = carrot(&refs);
     let written = written.unwrap_or_else(|| {
