@@ -4,7 +4,9 @@
 //! - after editing a commission rate: the time until the new total is on screen, and the frame
 //!   times while the computation runs in the background;
 //! - Compare view frame times with three plans;
-//! - payouts table frame times while sorted by total.
+//! - payouts table frame times while sorted by total;
+//! - Behaviour view on the bundled rosters: the time from moving a responsiveness slider until
+//!   the new simulation is on screen, and the frame times meanwhile.
 //!
 //! Frame time is the UI thread's work for one frame (input, layout, painting commands), which is
 //! what must stay under 16 ms; GPU rendering is not included.
@@ -139,4 +141,46 @@ fn main() {
     let mut sorted: Vec<f64> = (0..60).map(|_| step_timed(&mut h)).collect();
     println!("{:<48} {first_sorted:.2} ms (sorting 100k rows, once)", "first frame after sorting by total");
     report("payouts sorted by total", &mut sorted);
+    behaviour();
+}
+
+/// The Behaviour view on the bundled samples (72 people): slider moves until the charts update.
+fn behaviour() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .with_max_steps(u64::MAX)
+        .build_eframe(|cc| CarrotApp::new(cc, Startup::Samples, FileChooser::Scripted(Default::default())));
+    let done = |app: &CarrotApp| app.rt.behaviour.result.is_some() && !app.rt.behaviour.is_running();
+    h.state_mut().state.tab = Tab::Behaviour;
+    let t = Instant::now();
+    while !(h.state().rt.opened && done(h.state())) {
+        h.step();
+        assert!(t.elapsed() < Duration::from_secs(60), "the first simulation did not finish");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let mut latencies = Vec::new();
+    let mut during = Vec::new();
+    for k in 0..20 {
+        // As a slider drag does: a new value for one role's responsiveness.
+        let eps = 0.1 + f64::from(k) * 0.05;
+        h.state_mut().rt.behaviour.responsiveness.insert("sales".to_owned(), eps);
+        let t = Instant::now();
+        loop {
+            during.push(step_timed(&mut h));
+            if done(h.state()) {
+                break;
+            }
+            assert!(t.elapsed() < Duration::from_secs(30), "the simulation did not finish");
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        latencies.push(ms(t.elapsed()));
+    }
+    let median = percentile(&mut latencies, 0.5);
+    let max = percentile(&mut latencies, 1.0);
+    println!(
+        "{:<48} moves={:>4}  median={median:>6.1} ms  max={max:>6.1} ms",
+        "behaviour: move a slider → new charts (72 people)",
+        latencies.len()
+    );
+    report("frames while simulating", &mut during);
 }
