@@ -331,9 +331,13 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }),
         Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
         Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
-        Command::Simulate { plans, baseline, roster, trials, seed, quarters, format } => {
-            simulate_cmd(&plans, &baseline, &roster, SimOptions { trials, seed, quarters, ..SimOptions::default() }, format)
-        }
+        Command::Simulate { plans, baseline, roster, trials, seed, quarters, format } => simulate_cmd(
+            &plans,
+            &baseline,
+            &roster,
+            SimOptions { trials, seed, quarters, ..SimOptions::default() },
+            format,
+        ),
     }
 }
 

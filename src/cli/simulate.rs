@@ -165,13 +165,8 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
     t.write(w)?;
 
     writeln!(w, "\nActivity volumes (all people)")?;
-    let mut t = Table::new(&[
-        ("Output", false),
-        ("Baseline", true),
-        ("Predicted", true),
-        ("P10–P90", true),
-        ("Change", true),
-    ]);
+    let mut t =
+        Table::new(&[("Output", false), ("Baseline", true), ("Predicted", true), ("P10–P90", true), ("Change", true)]);
     for v in &p.totals.volumes {
         let b = volume(&base.totals.volumes, &v.metric).map_or(0.0, |x| x.band.p50);
         let fmt = |x: f64| if v.metric == "revenue" { grouped(x) } else { format!("{x:.1}") };
@@ -235,14 +230,19 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
             ("Less", false),
             ("Expected pay change", true),
         ]);
-        for &k in p.movers.iter().filter(|&&k| p.people.get(k).is_some_and(|o| o.as_ref().is_some_and(|o| o.hours_moved >= 0.5))).take(5) {
+        for &k in p
+            .movers
+            .iter()
+            .filter(|&&k| p.people.get(k).is_some_and(|o| o.as_ref().is_some_and(|o| o.hours_moved >= 0.5)))
+            .take(5)
+        {
             let (Some(info), Some(Some(o))) = (r.people.get(k), p.people.get(k)) else { continue };
-            let activities = r.roles.iter().find(|x| x.role == info.role).map(|x| x.activities.as_slice()).unwrap_or(&[]);
+            let activities =
+                r.roles.iter().find(|x| x.role == info.role).map(|x| x.activities.as_slice()).unwrap_or(&[]);
             let diffs: Vec<(usize, f64)> =
                 o.hours.iter().zip(&info.baseline_hours).map(|(a, b)| a - b).enumerate().collect();
-            let name_of = |i: usize, d: f64| {
-                activities.get(i).map_or_else(String::new, |a| format!("{a} {}", signed(d, 0)))
-            };
+            let name_of =
+                |i: usize, d: f64| activities.get(i).map_or_else(String::new, |a| format!("{a} {}", signed(d, 0)));
             let more = diffs.iter().copied().filter(|(_, d)| *d > 0.5).max_by(|a, b| a.1.total_cmp(&b.1));
             let less = diffs.iter().copied().filter(|(_, d)| *d < -0.5).min_by(|a, b| a.1.total_cmp(&b.1));
             t.rows.push(vec![
@@ -308,11 +308,23 @@ fn assumptions(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {
     if !r.defaults.is_empty() {
         writeln!(w, "  Values not from people's own history:")?;
         for d in &r.defaults {
-            writeln!(w, "    {}: {} = {} ({}, {} people)", d.role, d.item, plain(d.value), d.source.as_str(), d.people)?;
+            writeln!(
+                w,
+                "    {}: {} = {} ({}, {} people)",
+                d.role,
+                d.item,
+                plain(d.value),
+                d.source.as_str(),
+                d.people
+            )?;
         }
     }
     if r.paid_on_history > 0 {
-        writeln!(w, "  {} people have no activity model for their role and are paid on their history", r.paid_on_history)?;
+        writeln!(
+            w,
+            "  {} people have no activity model for their role and are paid on their history",
+            r.paid_on_history
+        )?;
     }
     for s in &r.skipped {
         writeln!(w, "  Left out: {} ({}, {}): {}", s.name, s.employee_id, s.role, s.reason)?;

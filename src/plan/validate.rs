@@ -105,7 +105,10 @@ impl Validator {
             } else if eps.0 > dec("3") {
                 self.warning(
                     &path,
-                    format!("{} is very responsive: small pay differences would move most hours (the default is 0.3)", eps.0),
+                    format!(
+                        "{} is very responsive: small pay differences would move most hours (the default is 0.3)",
+                        eps.0
+                    ),
                 );
             }
         }

@@ -365,7 +365,9 @@ mod tests {
 
     #[test]
     fn builtin_models_match_the_bundled_roster_columns() {
-        for (role, columns) in [("sales", crate::synth::SALES_COLUMNS), ("consultant", crate::synth::CONSULTANT_COLUMNS)] {
+        for (role, columns) in
+            [("sales", crate::synth::SALES_COLUMNS), ("consultant", crate::synth::CONSULTANT_COLUMNS)]
+        {
             let model = RoleModel::builtin(role).unwrap();
             assert!(columns.contains(&model.capacity_column()), "{role}");
             let share: f64 = model.activities.iter().map(Activity::default_share).sum();

@@ -235,7 +235,12 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
             let h = match metric(e, slot) {
                 Some(h) if h >= 0.0 => h,
                 Some(_) => {
-                    tally.add(role, format!("{} hours (negative, read as 0)", activity.name), ValueSource::Clamped, 0.0);
+                    tally.add(
+                        role,
+                        format!("{} hours (negative, read as 0)", activity.name),
+                        ValueSource::Clamped,
+                        0.0,
+                    );
                     0.0
                 }
                 None => {
@@ -267,7 +272,8 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
     // The role's average output per hour, in baseline currency, from everyone with history.
     let mut pooled: Vec<Vec<(f64, f64)>> = roles.iter().map(|r| vec![(0.0, 0.0); r.outputs.len()]).collect();
     for d in &drafts {
-        let (Some(setup), Some(e), Some(sums)) = (roles.get(d.role), roster.employees.get(d.index), pooled.get_mut(d.role))
+        let (Some(setup), Some(e), Some(sums)) =
+            (roles.get(d.role), roster.employees.get(d.index), pooled.get_mut(d.role))
         else {
             continue;
         };
@@ -287,7 +293,8 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
 
     let mut people = Vec::with_capacity(drafts.len());
     for d in drafts {
-        let (Some(setup), Some(model), Some(e)) = (roles.get(d.role), models.get(d.role), roster.employees.get(d.index))
+        let (Some(setup), Some(model), Some(e)) =
+            (roles.get(d.role), models.get(d.role), roster.employees.get(d.index))
         else {
             continue;
         };

@@ -229,8 +229,7 @@ fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
                 let info = person(k)?;
                 let outcome = p.people.get(k)?.as_ref()?;
                 let activities = activities_of(&r.roles, &info.role);
-                let change: Vec<f64> =
-                    outcome.hours.iter().zip(&info.baseline_hours).map(|(a, b)| a - b).collect();
+                let change: Vec<f64> = outcome.hours.iter().zip(&info.baseline_hours).map(|(a, b)| a - b).collect();
                 let arg = |better: fn(f64, f64) -> bool| {
                     change
                         .iter()

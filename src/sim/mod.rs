@@ -18,7 +18,7 @@ mod choice;
 pub mod json;
 mod mathx;
 mod montecarlo;
-mod person;
+pub mod person;
 mod runway;
 
 use std::collections::BTreeMap;
@@ -418,15 +418,14 @@ pub fn prepare(baseline: &Plan, roster: &Roster) -> Result<Calibration, SimError
 }
 
 /// [`prepare`] then [`run`].
-pub fn simulate(baseline: &Plan, roster: &Roster, plans: &[&Plan], options: &SimOptions) -> Result<SimReport, SimError> {
+pub fn simulate(
+    baseline: &Plan,
+    roster: &Roster,
+    plans: &[&Plan],
+    options: &SimOptions,
+) -> Result<SimReport, SimError> {
     run(&prepare(baseline, roster)?, plans, options)
 }
-
-pub(crate) static EVALS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub(crate) static PHIS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub(crate) static NEWTONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub(crate) static SCANS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-thread_local! { static TIMING_EVALS: () = (); }
 
 /// Per person, the result of the choice phase.
 struct Solved {
@@ -472,20 +471,13 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
         .roles
         .iter()
         .map(|r| {
-            options
-                .responsiveness
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(&r.name))
-                .map_or(r.epsilon, |(_, v)| *v)
+            options.responsiveness.iter().find(|(k, _)| k.eq_ignore_ascii_case(&r.name)).map_or(r.epsilon, |(_, v)| *v)
         })
         .collect();
 
     // Phase 1: every person's choice under every plan.
-    let t0 = std::time::Instant::now();
     let solved: Vec<Solved> =
         cal.people.par_iter().map(|p| solve_person(cal, &compiled, p, &epsilon, options)).collect();
-    let t1 = t0.elapsed();
-    TIMING_EVALS.with(|_| ());
 
     // People whose baseline could not be computed are left out everywhere.
     let mut skipped = cal.skipped.clone();
@@ -512,14 +504,7 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
 
     // Phase 3: Monte Carlo.
     let layout = montecarlo::Layout::new(cal);
-    let t2 = std::time::Instant::now();
     let mc = montecarlo::run(cal, &compiled, &solved, &kept, &layout, &effects, options);
-    if std::env::var_os("CARROT_SIM_TIMING").is_some() {
-        #[expect(clippy::print_stderr, reason = "temporary")]
-        {
-            eprintln!("phase1 {:?} mc {:?} evals {} phis {} newtons {} scans {}", t1, t2.elapsed(), EVALS.load(std::sync::atomic::Ordering::Relaxed), PHIS.load(std::sync::atomic::Ordering::Relaxed), NEWTONS.load(std::sync::atomic::Ordering::Relaxed), SCANS.load(std::sync::atomic::Ordering::Relaxed));
-        }
-    }
 
     let mut notes = cal.notes.clone();
     let stiffened = kept.iter().filter(|&&i| solved.get(i).is_some_and(|s| s.stiffness < 1.0)).count();
@@ -614,7 +599,10 @@ fn solve_person(
     let (vbar, floored) = if p0 / t >= floor { (p0 / t, false) } else { (floor, true) };
     let flex: Vec<f64> = h0.iter().map(|h| h.max(cal.min_flexible_hours).max(1e-6)).collect();
     let expected_of = |pay: &PersonPay<'_>, h: &[f64]| -> Vec<(usize, f64)> {
-        pay.writes.iter().map(|w| (w.slot, w.parts.iter().map(|&(d, c)| c * h.get(d).copied().unwrap_or(0.0)).sum())).collect()
+        pay.writes
+            .iter()
+            .map(|w| (w.slot, w.parts.iter().map(|&(d, c)| c * h.get(d).copied().unwrap_or(0.0)).sum()))
+            .collect()
     };
     let mut out = Solved {
         hours: Vec::with_capacity(units),
@@ -673,10 +661,6 @@ fn solve_person(
             Err(msg) => return fail(msg),
         }
     }
-    if std::env::var_os("CARROT_SIM_TRACE").is_some() {
-        #[expect(clippy::print_stderr, reason = "temporary")]
-        { eprintln!("person {} role {} base: evals {} newtons {} stiff {}", person.index, role.name, EVALS.load(std::sync::atomic::Ordering::Relaxed), NEWTONS.load(std::sync::atomic::Ordering::Relaxed), out.stiffness); }
-    }
     out.expected.push(expected_of(&base_pay, &baseline_hours));
     out.hours.push(Ok(baseline_hours));
     for c in compiled.iter().skip(1) {
@@ -689,10 +673,6 @@ fn solve_person(
             let expected = expected_of(&pay, &choice.hours);
             Ok((choice.hours, expected))
         });
-        if std::env::var_os("CARROT_SIM_TRACE").is_some() {
-            #[expect(clippy::print_stderr, reason = "temporary")]
-            { eprintln!("   unit: evals {} newtons {}", EVALS.load(std::sync::atomic::Ordering::Relaxed), NEWTONS.load(std::sync::atomic::Ordering::Relaxed)); }
-        }
         match result {
             Ok((h, x)) => {
                 out.hours.push(Ok(h));

@@ -231,7 +231,11 @@ pub(crate) fn run(
                     let mut failed = None;
                     for t in 0..trials {
                         u.clear();
-                        u.extend((0..n).map(|d| hours.get(d).copied().unwrap_or(0.0) * xi.get(t * n + d).copied().unwrap_or(1.0)));
+                        u.extend(
+                            (0..n).map(|d| {
+                                hours.get(d).copied().unwrap_or(0.0) * xi.get(t * n + d).copied().unwrap_or(1.0)
+                            }),
+                        );
                         pay.set(&u);
                         match pay.pay_current() {
                             Ok(p) => pays[t] = p,
@@ -373,8 +377,7 @@ fn column(columns: &[f64], width: usize, col: usize, add: f64) -> Vec<f64> {
 }
 
 fn pct_band(cost: &[f64], revenue: &[f64]) -> Option<Band> {
-    let mut pct: Vec<f64> =
-        cost.iter().zip(revenue).filter(|(_, r)| **r > 0.0).map(|(c, r)| 100.0 * c / r).collect();
+    let mut pct: Vec<f64> = cost.iter().zip(revenue).filter(|(_, r)| **r > 0.0).map(|(c, r)| 100.0 * c / r).collect();
     if pct.is_empty() { None } else { Some(Band::of(&mut pct)) }
 }
 
@@ -383,8 +386,21 @@ fn hours_moved(a: &[f64], b: &[f64]) -> f64 {
 }
 
 pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
-    let Assembly { cal, units, unit_of, solved, kept, layout, effects, mc, runways, epsilon, options, skipped, mut notes } =
-        a;
+    let Assembly {
+        cal,
+        units,
+        unit_of,
+        solved,
+        kept,
+        layout,
+        effects,
+        mc,
+        runways,
+        epsilon,
+        options,
+        skipped,
+        mut notes,
+    } = a;
     let trials = options.trials;
     let width = layout.width;
     let people: Vec<PersonInfo> = kept
@@ -411,7 +427,11 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         .map(|(r, setup)| RoleInfo {
             role: setup.name.clone(),
             activities: setup.activities.clone(),
-            metrics: layout.roles.get(r).map(|c| c.volumes.iter().map(|(_, m, _)| m.clone()).collect()).unwrap_or_default(),
+            metrics: layout
+                .roles
+                .get(r)
+                .map(|c| c.volumes.iter().map(|(_, m, _)| m.clone()).collect())
+                .unwrap_or_default(),
             people: kept.iter().filter(|&&i| cal.people.get(i).is_some_and(|p| p.role == r)).count(),
             responsiveness: epsilon.get(r).copied().unwrap_or(0.0),
         })
@@ -438,7 +458,8 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         let mut person_outcomes = Vec::with_capacity(kept.len());
         let mut errors = Vec::new();
         for (k, &i) in kept.iter().enumerate() {
-            let baseline_pay = mc.people.get(k).and_then(|r| r.first()).and_then(|r| r.as_ref().ok()).map(|d| d.pay.mean);
+            let baseline_pay =
+                mc.people.get(k).and_then(|r| r.first()).and_then(|r| r.as_ref().ok()).map(|d| d.pay.mean);
             match (result_of(k), hours_of(k), cal.people.get(i)) {
                 (Some(draws), Some(hours), Some(p)) => person_outcomes.push(Some(PersonOutcome {
                     hours: hours.clone(),
@@ -572,7 +593,9 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                     rev += c.value * paying_quarters(q, c.lag) * c.delta;
                 }
                 q_revenue.push(rev);
-                q_cost.push(row.get(COST).copied().unwrap_or(0.0) + hist_cost + shifts.get(q - 1).copied().unwrap_or(0.0));
+                q_cost.push(
+                    row.get(COST).copied().unwrap_or(0.0) + hist_cost + shifts.get(q - 1).copied().unwrap_or(0.0),
+                );
             }
             let cost_pct = pct_band(&q_cost, &q_revenue);
             let volumes = q_volumes

@@ -3,8 +3,8 @@
 //! pay any other way.
 
 use crate::engine::CompiledPlan;
-use crate::engine::compiled::{CompiledTrack, RawLine};
 use crate::engine::PersonContext;
+use crate::engine::compiled::{CompiledTrack, RawLine};
 use crate::roster::Employee;
 
 use super::calibrate::{Person, RoleSetup, unit_factor};
@@ -49,7 +49,10 @@ impl<'a> PersonPay<'a> {
         let (ctx, idle) = match track {
             Some(t) => {
                 let ctx = compiled.prepare::<f64>(e, t, &mut values).map_err(|errs| {
-                    errs.into_iter().map(|e| describe(e.component.as_deref(), &e.message)).collect::<Vec<_>>().join("; ")
+                    errs.into_iter()
+                        .map(|e| describe(e.component.as_deref(), &e.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 })?;
                 let idle = ctx.proration <= 0.0;
                 (ctx, idle)
@@ -130,10 +133,7 @@ impl<'a> PersonPay<'a> {
     }
 
     /// The roster's own values, unchanged by any activity (for people paid on history).
-    pub(crate) fn pay_on_history(
-        compiled: &CompiledPlan,
-        e: &Employee,
-    ) -> Result<(f64, Option<f64>), String> {
+    pub(crate) fn pay_on_history(compiled: &CompiledPlan, e: &Employee) -> Result<(f64, Option<f64>), String> {
         let role_key = e.role.to_lowercase();
         let Some(track) = compiled.track(&role_key) else { return Ok((0.0, None)) };
         let mut values = Vec::new();
@@ -145,7 +145,9 @@ impl<'a> PersonPay<'a> {
             return Ok((0.0, revenue));
         }
         let mut raw = Vec::new();
-        let pay = compiled.pay(&role_key, &ctx, &values, &mut raw).map_err(|e| describe(e.component.as_deref(), &e.message))?;
+        let pay = compiled
+            .pay(&role_key, &ctx, &values, &mut raw)
+            .map_err(|e| describe(e.component.as_deref(), &e.message))?;
         Ok((pay, revenue))
     }
 }

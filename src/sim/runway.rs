@@ -16,6 +16,9 @@ use super::assumptions::Runway;
 use super::calibrate::Calibration;
 use super::{Solved, assumptions::dec_f64};
 
+/// A metric slot and its multiplier in each quarter.
+pub(crate) type SlotSeries = (usize, Vec<f64>);
+
 /// A conversion, resolved for one plan.
 #[derive(Clone, Debug)]
 pub(crate) struct Conv {
@@ -34,7 +37,7 @@ pub(crate) struct Effects {
     pub quarters: usize,
     /// Per unit, per role: (metric slot, multiplier per quarter) for slots whose productivity
     /// changes.
-    pub multipliers: Vec<Vec<Vec<(usize, Vec<f64>)>>>,
+    pub multipliers: Vec<Vec<Vec<SlotSeries>>>,
     /// Per unit: conversions.
     pub conversions: Vec<Vec<Conv>>,
     /// Assumptions that could not be applied.
@@ -101,7 +104,10 @@ impl Effects {
             let mut per_role: Vec<Vec<(usize, Vec<f64>)>> = vec![Vec::new(); cal.roles.len()];
             for p in &runway.productivity {
                 let Some(role) = cal.roles.iter().position(|r| r.name.eq_ignore_ascii_case(&p.role)) else {
-                    note(format!("runway: no simulated `{}` people; the `{}` productivity effect is left out", p.role, p.metric));
+                    note(format!(
+                        "runway: no simulated `{}` people; the `{}` productivity effect is left out",
+                        p.role, p.metric
+                    ));
                     continue;
                 };
                 let (Some(source), Some(target)) =
