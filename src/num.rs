@@ -81,6 +81,38 @@ impl Num for Decimal {
     }
 }
 
+/// `10^-k` for `k = 0..=28` (every scale a decimal can have), each the `f64` nearest to it.
+const INV_POW10: [f64; 29] = [
+    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17,
+    1e-18, 1e-19, 1e-20, 1e-21, 1e-22, 1e-23, 1e-24, 1e-25, 1e-26, 1e-27, 1e-28,
+];
+
+/// `d` as `f64`, within one unit in the last place. Plan constants (rates, tiers, amounts) have
+/// mantissas below 2^53, so this is one exact integer conversion and one multiplication (no
+/// division, no 128-bit arithmetic): the behaviour simulation converts them millions of times.
+/// Larger mantissas go through `rust_decimal`'s own conversion. Only IEEE `×` is used, so the
+/// result is the same on every machine.
+#[inline]
+fn dec_to_f64(d: Decimal) -> f64 {
+    // The documented layout: flags (scale in bits 16..24, sign in bit 31), then the 96-bit
+    // mantissa as lo, mid, hi, all little-endian.
+    let b = d.serialize();
+    let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let (flags, lo, mid, hi) = (word(0), word(4), word(8), word(12));
+    if hi == 0 && mid < (1 << 21) {
+        let m = ((u64::from(mid) << 32) | u64::from(lo)) as f64;
+        let m = if flags & 0x8000_0000 != 0 { -m } else { m };
+        let scale = ((flags >> 16) & 0xff) as usize;
+        if scale == 0 {
+            return m;
+        }
+        if let Some(&inv) = INV_POW10.get(scale) {
+            return m * inv;
+        }
+    }
+    d.to_f64().unwrap_or(0.0)
+}
+
 fn finite(x: f64) -> Result<f64, ArithError> {
     if x.is_finite() { Ok(x) } else { Err(ArithError::NotFinite) }
 }
@@ -88,8 +120,9 @@ fn finite(x: f64) -> Result<f64, ArithError> {
 impl Num for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    #[inline]
     fn from_dec(d: Decimal) -> Self {
-        d.to_f64().unwrap_or(0.0)
+        dec_to_f64(d)
     }
     fn to_dec(self) -> Decimal {
         Decimal::from_f64(self).unwrap_or_default()
@@ -111,5 +144,38 @@ impl Num for f64 {
     }
     fn neg(self) -> Self {
         -self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_convert_to_within_an_ulp_of_the_nearest_f64() {
+        let samples = [
+            "0",
+            "0.08",
+            "-0.075",
+            "1.275",
+            "150",
+            "123456.789",
+            "0.1",
+            "0.5",
+            "1.0",
+            "-2.5e-20",
+            "79228162514264337593543950335",
+        ];
+        for text in samples {
+            let d: Decimal = text.parse().unwrap_or_else(|_| Decimal::from_scientific(text).unwrap_or_default());
+            let nearest: f64 = d.to_string().parse().unwrap_or(f64::NAN);
+            let got = f64::from_dec(d);
+            let ulp = f64::from_bits(nearest.abs().to_bits() + 1) - nearest.abs();
+            assert!((got - nearest).abs() <= ulp, "{text}: {got} vs {nearest}");
+        }
+        // Values with few decimals that f64 holds exactly come out exact.
+        for (text, exact) in [("0.5", 0.5), ("1.0", 1.0), ("0.25", 0.25), ("150", 150.0), ("-3", -3.0)] {
+            assert_eq!(f64::from_dec(text.parse().unwrap_or_default()), exact, "{text}");
+        }
     }
 }

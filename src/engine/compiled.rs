@@ -775,14 +775,15 @@ impl CompiledPlan {
             }
             LineRule::Bonus(b) => {
                 let ar = arith(id);
-                let (target, target_text) = match &b.target {
+                // Borrowed: the behaviour simulation evaluates this line millions of times.
+                let (target, target_text): (N, &str) = match &b.target {
                     TargetSlot::Quota => {
                         let q = quota_of(ctx).map_err(err)?;
-                        (q, "prorated quota".to_owned())
+                        (q, "prorated quota")
                     }
-                    TargetSlot::Value(v) => (N::from_dec(*v), "target".to_owned()),
+                    TargetSlot::Value(v) => (N::from_dec(*v), "target"),
                     TargetSlot::Slot(slot, col) => {
-                        (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.clone())
+                        (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.as_str())
                     }
                 };
                 if target <= N::ZERO {

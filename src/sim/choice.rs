@@ -234,7 +234,6 @@ impl Surrogate {
         self.u.clear();
         self.u.extend_from_slice(&self.anchor);
         self.evals += 1;
-        super::EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.base = finite(pay.pay(&self.u)?, "pay")?;
         let n = self.anchor.len();
         self.tables.resize(n, None);
@@ -312,7 +311,6 @@ impl Surrogate {
             *x = u;
         }
         self.evals += 1;
-        super::EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         finite(pay.pay(&self.u)?, "pay")
     }
 
@@ -411,7 +409,6 @@ impl Surrogate {
 
     /// `Φ_d(h)` and its derivatives in `h`.
     fn phi(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, String> {
-        super::PHIS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Some(Some(t)) = self.tables.get(d) else { return Ok((self.base, 0.0, 0.0)) };
         let (l0, delta, k_min, k_max, log_mean) = (t.l0, t.delta, t.k_min, t.k_max, t.log_mean);
         if h < self.h_eps {
@@ -516,7 +513,6 @@ impl Surrogate {
     ) -> Result<(), String> {
         let n = h.len();
         for _ in 0..MAX_NEWTON {
-            super::NEWTONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             for d in 0..n {
                 let s = p.s.get(d).copied().unwrap_or(1.0);
                 let m = p.m.get(d).copied().unwrap_or(0.0);
@@ -556,12 +552,11 @@ impl Surrogate {
 
     /// Starting points from the global scan (see the module docs).
     fn scan(&mut self, p: &Params<'_>, pay: &mut dyn PayFn) -> Result<Vec<Vec<f64>>, String> {
-        super::SCANS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let n = self.anchor.len();
         let cap = self.capacity;
         // Per paid activity, the upper concave hull of (hours, objective part) over the scan.
         let mut hulls: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
-        for d in 0..n {
+        for (d, slot) in hulls.iter_mut().enumerate() {
             let Some(Some(t)) = self.tables.get(d) else { continue };
             let (l0, delta, stride, k_min, k_max, log_mean) =
                 (t.l0, t.delta, t.stride, t.k_min, t.k_max, t.coarse_log_mean);
@@ -593,19 +588,18 @@ impl Surrogate {
                 }
                 hull.push(pt);
             }
-            hulls[d] = hull;
+            *slot = hull;
         }
         // For a price of time λ, every activity's best hours.
         let choose = |lambda: f64, out: &mut Vec<f64>| -> f64 {
             out.clear();
             let mut total = 0.0;
-            for d in 0..n {
-                let x = if hulls[d].is_empty() {
+            for (d, hull) in hulls.iter().enumerate() {
+                let x = if hull.is_empty() {
                     let s = p.s.get(d).copied().unwrap_or(1.0);
                     let m = p.m.get(d).copied().unwrap_or(0.0);
                     (s * (m - lambda)).clamp(0.0, cap)
                 } else {
-                    let hull = &hulls[d];
                     // Slopes along the hull decrease; stop where the next slope falls below λ.
                     let mut i = 0;
                     while i + 1 < hull.len() {

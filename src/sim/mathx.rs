@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 
 /// ln 2 split in a part with trailing zero bits (exact in products with small integers) and
 /// the rest (Cody–Waite).
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+/// fdlibm's split: 6.93147180369123816490e-01 and 1.90821492927058770002e-10, as exact bits.
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
 /// `2^k` for an integer `k` in the normal range, built from bits.
 fn pow2(k: i64) -> f64 {

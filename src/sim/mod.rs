@@ -18,7 +18,7 @@ mod choice;
 pub mod json;
 mod mathx;
 mod montecarlo;
-mod person;
+pub mod person;
 mod runway;
 
 use std::collections::BTreeMap;
@@ -427,12 +427,6 @@ pub fn simulate(
     run(&prepare(baseline, roster)?, plans, options)
 }
 
-pub(crate) static EVALS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub(crate) static PHIS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub(crate) static NEWTONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub(crate) static SCANS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-thread_local! { static TIMING_EVALS: () = (); }
-
 /// Per person, the result of the choice phase.
 struct Solved {
     /// Per plan unit: hours, or why not.
@@ -482,11 +476,8 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
         .collect();
 
     // Phase 1: every person's choice under every plan.
-    let t0 = std::time::Instant::now();
     let solved: Vec<Solved> =
         cal.people.par_iter().map(|p| solve_person(cal, &compiled, p, &epsilon, options)).collect();
-    let t1 = t0.elapsed();
-    TIMING_EVALS.with(|_| ());
 
     // People whose baseline could not be computed are left out everywhere.
     let mut skipped = cal.skipped.clone();
@@ -513,22 +504,7 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
 
     // Phase 3: Monte Carlo.
     let layout = montecarlo::Layout::new(cal);
-    let t2 = std::time::Instant::now();
     let mc = montecarlo::run(cal, &compiled, &solved, &kept, &layout, &effects, options);
-    if std::env::var_os("CARROT_SIM_TIMING").is_some() {
-        #[expect(clippy::print_stderr, reason = "temporary")]
-        {
-            eprintln!(
-                "phase1 {:?} mc {:?} evals {} phis {} newtons {} scans {}",
-                t1,
-                t2.elapsed(),
-                EVALS.load(std::sync::atomic::Ordering::Relaxed),
-                PHIS.load(std::sync::atomic::Ordering::Relaxed),
-                NEWTONS.load(std::sync::atomic::Ordering::Relaxed),
-                SCANS.load(std::sync::atomic::Ordering::Relaxed)
-            );
-        }
-    }
 
     let mut notes = cal.notes.clone();
     let stiffened = kept.iter().filter(|&&i| solved.get(i).is_some_and(|s| s.stiffness < 1.0)).count();
@@ -685,19 +661,6 @@ fn solve_person(
             Err(msg) => return fail(msg),
         }
     }
-    if std::env::var_os("CARROT_SIM_TRACE").is_some() {
-        #[expect(clippy::print_stderr, reason = "temporary")]
-        {
-            eprintln!(
-                "person {} role {} base: evals {} newtons {} stiff {}",
-                person.index,
-                role.name,
-                EVALS.load(std::sync::atomic::Ordering::Relaxed),
-                NEWTONS.load(std::sync::atomic::Ordering::Relaxed),
-                out.stiffness
-            );
-        }
-    }
     out.expected.push(expected_of(&base_pay, &baseline_hours));
     out.hours.push(Ok(baseline_hours));
     for c in compiled.iter().skip(1) {
@@ -710,16 +673,6 @@ fn solve_person(
             let expected = expected_of(&pay, &choice.hours);
             Ok((choice.hours, expected))
         });
-        if std::env::var_os("CARROT_SIM_TRACE").is_some() {
-            #[expect(clippy::print_stderr, reason = "temporary")]
-            {
-                eprintln!(
-                    "   unit: evals {} newtons {}",
-                    EVALS.load(std::sync::atomic::Ordering::Relaxed),
-                    NEWTONS.load(std::sync::atomic::Ordering::Relaxed)
-                );
-            }
-        }
         match result {
             Ok((h, x)) => {
                 out.hours.push(Ok(h));

@@ -16,6 +16,9 @@ use super::assumptions::Runway;
 use super::calibrate::Calibration;
 use super::{Solved, assumptions::dec_f64};
 
+/// A metric slot and its multiplier in each quarter.
+pub(crate) type SlotSeries = (usize, Vec<f64>);
+
 /// A conversion, resolved for one plan.
 #[derive(Clone, Debug)]
 pub(crate) struct Conv {
@@ -34,7 +37,7 @@ pub(crate) struct Effects {
     pub quarters: usize,
     /// Per unit, per role: (metric slot, multiplier per quarter) for slots whose productivity
     /// changes.
-    pub multipliers: Vec<Vec<Vec<(usize, Vec<f64>)>>>,
+    pub multipliers: Vec<Vec<Vec<SlotSeries>>>,
     /// Per unit: conversions.
     pub conversions: Vec<Vec<Conv>>,
     /// Assumptions that could not be applied.

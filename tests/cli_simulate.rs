@@ -1,0 +1,131 @@
+//! `carrot simulate`, the real binary, on the bundled samples: the documented JSON, the same
+//! bytes for the same seed, and clear errors (exit code 1) for bad options.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn carrot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_carrot")).current_dir(ROOT).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// `carrot simulate` with the README's plans and rosters, then `extra`.
+fn simulate(baseline: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "simulate",
+        "--plan",
+        "sample_plans/product_led.json",
+        "--plan",
+        "sample_plans/transition.json",
+        "--baseline",
+        baseline,
+        "--roster",
+        "assets/sales_roster.csv",
+        "--roster",
+        "assets/consultants_roster.csv",
+    ];
+    args.extend_from_slice(extra);
+    carrot(&args)
+}
+
+#[test]
+fn json_output_on_the_samples_is_complete_and_the_same_for_the_same_seed() {
+    let args = ["--format", "json", "--trials", "300", "--seed", "11"];
+    let first = simulate("sample_plans/sales_led.json", &args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let again = simulate("sample_plans/sales_led.json", &args);
+    assert_eq!(first.stdout, again.stdout, "same seed, same bytes");
+    let other = simulate("sample_plans/sales_led.json", &["--format", "json", "--trials", "300", "--seed", "12"]);
+    assert_ne!(first.stdout, other.stdout, "another seed, other draws");
+
+    let json: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(json["format"], 1);
+    assert_eq!(json["baseline_plan"], "Sales-led (today)");
+    assert_eq!(json["currency"], "EUR");
+    assert_eq!(json["trials"], 300);
+    assert_eq!(json["seed"], 11);
+    assert_eq!(json["quarters"], 8);
+    let roles: Vec<&str> = json["roles"].as_array().unwrap().iter().map(|r| r["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["sales", "consultant"]);
+    let plans = json["plans"].as_array().unwrap();
+    let names: Vec<&str> = plans.iter().map(|p| p["plan"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Product-led", "Transition"], "in the order given");
+    for plan in std::iter::once(&json["baseline"]).chain(plans) {
+        let name = plan["plan"].as_str().unwrap();
+        assert_eq!(plan["runway"].as_array().unwrap().len(), 8, "{name}");
+        assert_eq!(plan["people"].as_array().unwrap().len(), 72, "{name}: everyone simulated");
+        let revenue = &plan["totals"]["revenue"];
+        let (p10, p50, p90) =
+            (revenue["p10"].as_f64().unwrap(), revenue["p50"].as_f64().unwrap(), revenue["p90"].as_f64().unwrap());
+        assert!(p10 < p50 && p50 < p90, "{name}: a band");
+        for role in plan["roles"].as_array().unwrap() {
+            assert!(role["cost"]["mean"].as_f64().unwrap() > 0.0, "{name}: cost per role");
+        }
+    }
+    // The story the samples tell: more interviews and signups, a revenue dip that the runway
+    // recovers from.
+    let product_led = &plans[0];
+    let volume = |plan: &serde_json::Value, metric: &str| {
+        plan["totals"]["volumes"].as_array().unwrap().iter().find(|v| v["metric"] == metric).unwrap()["expected"]
+            .as_f64()
+            .unwrap()
+    };
+    for metric in ["discovery_interviews", "early_access_signups"] {
+        assert!(volume(product_led, metric) > 1.2 * volume(&json["baseline"], metric), "{metric} rise");
+    }
+    let quarter = |plan: &serde_json::Value, q: usize| plan["runway"][q]["revenue"]["mean"].as_f64().unwrap();
+    assert!(quarter(product_led, 0) < quarter(&json["baseline"], 0), "a first-quarter dip");
+    assert!(quarter(product_led, 7) > quarter(product_led, 0), "recovering over the runway");
+}
+
+#[test]
+fn the_table_names_the_plans_and_the_bands() {
+    let out = simulate("sample_plans/sales_led.json", &["--trials", "100"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in ["Sales-led (today) (baseline)", "== Product-led ==", "== Transition ==", "P10–P90", "Runway"] {
+        assert!(text.contains(needle), "{needle} in\n{text}");
+    }
+}
+
+#[test]
+fn bad_options_are_clear_errors_with_exit_code_1() {
+    for (args, expected) in [
+        (vec!["--trials", "0"], "trials: must be between 1 and 1,000,000, not 0"),
+        (vec!["--quarters", "0"], "quarters: must be between 1 and 400, not 0"),
+    ] {
+        let out = simulate("sample_plans/sales_led.json", &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+        let err = stderr(&out);
+        assert!(err.starts_with("error: ") && err.contains(expected), "{args:?}: {err}");
+    }
+
+    // A baseline that pays in pounds, with rates for every roster currency.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(ROOT).join("sample_plans/sales_led.json")).unwrap();
+    let gbp = text.replace("\"currency\": \"EUR\"", "\"currency\": \"GBP\"").replace("\"GBP\": 1.17", "\"EUR\": 0.85");
+    assert_ne!(text, gbp);
+    let baseline = dir.path().join("gbp_baseline.json");
+    std::fs::write(&baseline, gbp).unwrap();
+    let out = simulate(baseline.to_str().unwrap(), &["--trials", "10"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "plan `Product-led` pays in EUR but the baseline pays in GBP; simulate plans that share a currency"
+        ),
+        "{err}"
+    );
+
+    let out = simulate("sample_plans/missing.json", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
+}
