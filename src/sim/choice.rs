@@ -5,9 +5,10 @@
 //! log-normal with mean 1 and log spread `σ_j`. Around an *anchor* allocation `h^A`, expected
 //! pay is taken one activity at a time (the others at their expected level):
 //! `P(h) ≈ pay(h^A) + Σ_j (Φ_j(h_j) − pay(h^A))`, with `Φ_j(h) = E[pay(h^A_{−j}, u_j = h ξ_j)]`.
-//! This is exact when the plan's lines depend on separate activities; the anchor moves to the
-//! answer and the answer is recomputed until the two agree, so interactions (multipliers, caps,
-//! shares of two activities) are taken at the final allocation.
+//! This is exact when the plan's lines depend on separate activities (checked at the answer:
+//! pay there must equal the anchor's pay plus each activity's own change); otherwise the anchor
+//! moves to the answer and the answer is recomputed until the two agree, so interactions
+//! (multipliers, caps, shares of two activities) are taken at the final allocation.
 //!
 //! `Φ_j` is an integral over the log of `u_j`. Pay is evaluated (by the plan itself, through
 //! [`PayFn`]) on a fixed grid of `ln u` spaced `σ_j / 3`, and weighted with the normal density
@@ -664,6 +665,35 @@ impl Surrogate {
         Ok(out)
     }
 
+    /// Whether pay adds up activity by activity between the anchor and `h` (at expected
+    /// results): then every anchor gives the same approximation and re-anchoring at `h` would
+    /// change nothing. Lines on separate activities add up; multipliers, shares of two
+    /// activities and binding caps or guarantees do not.
+    fn separable_to(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<bool, String> {
+        let mut sum = self.base;
+        let mut scale = self.base.abs();
+        for d in 0..h.len() {
+            let (Some(Some(_)), Some(&x), Some(&a)) = (self.tables.get(d), h.get(d), self.anchor.get(d)) else {
+                continue;
+            };
+            if x != a {
+                let part = self.pay_at(d, x, pay)?;
+                sum += part - self.base;
+                scale += part.abs();
+            }
+        }
+        self.u.clear();
+        self.u.extend(
+            h.iter()
+                .zip(&self.anchor)
+                .enumerate()
+                .map(|(d, (x, a))| if matches!(self.tables.get(d), Some(Some(_))) { *x } else { *a }),
+        );
+        self.evals += 1;
+        let whole = finite(pay.pay(&self.u)?, "pay")?;
+        Ok((whole - sum).abs() <= 1e-9 * (scale + whole.abs() + 1.0))
+    }
+
     /// The best allocation from `start` (feasible). With `global`, the scan's candidates are
     /// tried too. The surrogate must be anchored; it is re-anchored at the answer until the two
     /// agree (not needed when pay depends on one activity only: the approximation is then exact).
@@ -686,7 +716,7 @@ impl Surrogate {
                 }
             }
         }
-        if self.paid_count() > 1 {
+        if self.paid_count() > 1 && !self.separable_to(&best, pay)? {
             for _ in 0..MAX_ANCHORS {
                 let moved = best.iter().zip(&self.anchor).fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
                 if moved <= ANCHOR_TOLERANCE * self.capacity {
@@ -840,6 +870,36 @@ mod tests {
                 assert!((a - b).abs() < 1e-6, "{:?} vs {expected:?}", choice.hours);
             }
         }
+    }
+
+    #[test]
+    fn interactions_are_taken_at_the_answer() {
+        // Activity 1 multiplies the pay on activity 0 (a multiplier step at 20 units): not
+        // separable, so the answer must be a fixed point of re-anchoring.
+        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(20.0 * u[0] * if u[1] >= 20.0 { 2.0 } else { 1.0 }) };
+        let s = [2.0, 1.0, 2.0];
+        let m = [0.0, 10.0, 40.0];
+        let sigma = [0.2, 0.2, 0.0];
+        let p = params(100.0, &s, &m, &sigma, &[true, true, false]);
+        let mut sur = Surrogate::default();
+        let start = [30.0, 10.0, 60.0];
+        sur.anchor(&p, &start, &mut pay).unwrap();
+        let choice = sur.solve(&p, &start, true, &mut pay).unwrap();
+        let mut again = Surrogate::default();
+        again.anchor(&p, &choice.hours, &mut pay).unwrap();
+        let check = again.solve(&p, &choice.hours, true, &mut pay).unwrap();
+        for (a, b) in choice.hours.iter().zip(&check.hours) {
+            assert!((a - b).abs() < 1.0, "{:?} vs {:?}", choice.hours, check.hours);
+        }
+        assert!(choice.hours[1] > 15.0, "the multiplier draws time to activity 1: {:?}", choice.hours);
+        // Separable pay needs no re-anchoring: the same answer from any anchor.
+        let mut separable =
+            |u: &[f64]| -> Result<f64, String> { Ok(20.0 * u[0] + if u[1] >= 20.0 { 300.0 } else { 0.0 }) };
+        let mut one = Surrogate::default();
+        one.anchor(&p, &start, &mut separable).unwrap();
+        let first = one.solve(&p, &start, true, &mut separable).unwrap();
+        assert!(one.separable_to(&first.hours, &mut separable).unwrap());
+        assert!(!sur.separable_to(&start, &mut pay).unwrap(), "the multiplier is seen");
     }
 
     #[test]
