@@ -757,6 +757,31 @@ mod tests {
     }
 
     #[test]
+    fn numbers_beyond_64_bits_load_exactly_and_round_trip() {
+        // Integers above 2^64 used to be refused ("expected a number, found the number ..."),
+        // so a plan holding one, e.g. written as 5e19, saved but did not load again.
+        for (written, saved) in [
+            ("50000000000000000000", "50000000000000000000"),
+            ("5e19", "50000000000000000000"),
+            ("79228162514264337593543950335", "79228162514264337593543950335"),
+            ("\"0.12\"", "0.12"),
+        ] {
+            let text = MINIMAL.replace("\"rate\": 0.12", &format!("\"rate\": {written}"));
+            let plan = parse(&text).unwrap_or_else(|e| panic!("{written}: {e:?}"));
+            let json = to_json(&plan);
+            assert!(json.contains(&format!("\"rate\": {saved}\n")), "{json}");
+            assert_eq!(parse(&json).unwrap(), plan, "{written} round-trips");
+        }
+        let errs = errors(&MINIMAL.replace("\"rate\": 0.12", "\"rate\": 1e400"));
+        assert_eq!(
+            errs,
+            [
+                "tracks.sales.components[0].tiers[1].rate: the number 1e+400 has too many digits; use at most 28 significant digits"
+            ]
+        );
+    }
+
+    #[test]
     fn arbitrary_text_never_panics() {
         for text in ["", "null", "[]", "{}", "\"x\"", "{\"schema\": 1e400}", "{\"schema\": -1}", "{\"tracks\": 5}"] {
             assert!(parse(text).is_err(), "{text}");
