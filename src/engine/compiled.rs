@@ -903,8 +903,9 @@ impl CompiledPlan {
             }
         };
         let unit = if q.is_some() { "%" } else { "" };
+        let overflow = |_| LineError { component: None, message: ArithError::Overflow.to_string() };
         let measure = match q {
-            Some(q) if !q.is_zero() => m / q,
+            Some(q) if !q.is_zero() => m.checked_div(q).ok_or(()).map_err(overflow)?,
             _ => m,
         };
         const SHOWN: usize = 12;
@@ -912,14 +913,18 @@ impl CompiledPlan {
         if skipped > 0 {
             t.push(format_args!("{skipped} lower tiers not listed"));
         }
-        let money_at = |x: Decimal| q.map_or(x, |q| x * q);
+        let money_at = |x: Decimal| q.map_or(Some(x), |q| x.checked_mul(q)).ok_or(()).map_err(overflow);
         for (j, &(from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
             let next = c.tiers.get(j + 1).map(|n| n.0);
             let (upper, upper_money) = match next {
-                Some(n) if j < k => (n, money_at(n)),
+                Some(n) if j < k => (n, money_at(n)?),
                 _ => (measure, m),
             };
-            let amount = (upper_money - money_at(from)) * rate;
+            let amount = upper_money
+                .checked_sub(money_at(from)?)
+                .and_then(|width| width.checked_mul(rate))
+                .ok_or(())
+                .map_err(overflow)?;
             t.push(format_args!(
                 "{}–{}{unit} at {} = {}",
                 edge(from),
