@@ -331,9 +331,13 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }),
         Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
         Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
-        Command::Simulate { plans, baseline, roster, trials, seed, quarters, format } => {
-            simulate_cmd(&plans, &baseline, &roster, SimOptions { trials, seed, quarters, ..SimOptions::default() }, format)
-        }
+        Command::Simulate { plans, baseline, roster, trials, seed, quarters, format } => simulate_cmd(
+            &plans,
+            &baseline,
+            &roster,
+            SimOptions { trials, seed, quarters, ..SimOptions::default() },
+            format,
+        ),
     }
 }
 
@@ -341,15 +345,16 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
 fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut ok = true;
     for path in paths {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let text = plan::file::read_bytes(path).and_then(|bytes| Ok(plan::file::as_text(path, &bytes)?.to_owned()));
+        let problems = match text {
+            Ok(text) => plan::file::check(&text).1,
+            Err(plan::PlanError::Invalid { problems, .. }) => problems,
             Err(e) => {
-                eprintln!("{}: could not read: {e}", path.display());
+                eprintln!("{e}");
                 ok = false;
                 continue;
             }
         };
-        let (_, problems) = plan::file::check(&text);
         let errors = problems.iter().filter(|p| p.is_error()).count();
         let warnings = problems.len() - errors;
         if errors == 0 {
@@ -391,20 +396,8 @@ fn refuse_invalid(plan: Plan, path: &Path) -> anyhow::Result<Plan> {
 /// Like [`load_valid_plan`], also returning the file's bytes exactly as parsed (their SHA-256 goes
 /// into the export's reconciliation).
 pub fn load_valid_plan_with_bytes(path: &Path) -> anyhow::Result<(Plan, Vec<u8>)> {
-    let invalid = |message: String| plan::PlanError::Invalid {
-        path: path.to_path_buf(),
-        problems: vec![plan::Problem::error("", message)],
-    };
-    let io_err = |source| plan::PlanError::Io { path: path.to_path_buf(), source };
-    let size = std::fs::metadata(path).map_err(io_err)?.len();
-    if size > plan::file::MAX_PLAN_BYTES {
-        let max = plan::file::MAX_PLAN_BYTES;
-        return Err(invalid(format!("the file is {size} bytes; a plan file is at most {max}")).into());
-    }
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        invalid(format!("the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8", e.valid_up_to()))
-    })?;
+    let bytes = plan::file::read_bytes(path)?;
+    let text = plan::file::as_text(path, &bytes)?;
     let plan = plan::parse(text).map_err(|problems| plan::PlanError::Invalid { path: path.to_path_buf(), problems })?;
     Ok((refuse_invalid(plan, path)?, bytes))
 }

@@ -52,6 +52,13 @@ pub const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads and parses a plan file (structure only; see [`crate::plan::validate`] for the rules).
 pub fn load(path: &Path) -> Result<Plan, PlanError> {
+    let bytes = read_bytes(path)?;
+    let text = as_text(path, &bytes)?;
+    parse(text).map_err(|problems| PlanError::Invalid { path: path.to_path_buf(), problems })
+}
+
+/// Reads a plan file's bytes, refusing a file larger than [`MAX_PLAN_BYTES`] before reading it.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, PlanError> {
     let io_err = |source| PlanError::Io { path: path.to_path_buf(), source };
     let size = std::fs::metadata(path).map_err(io_err)?.len();
     if size > MAX_PLAN_BYTES {
@@ -63,18 +70,18 @@ pub fn load(path: &Path) -> Result<Plan, PlanError> {
             )],
         });
     }
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    let text = String::from_utf8(bytes).map_err(|e| PlanError::Invalid {
+    std::fs::read(path).map_err(io_err)
+}
+
+/// A plan file's bytes as text, or the problem naming the first byte that is not UTF-8.
+pub fn as_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, PlanError> {
+    std::str::from_utf8(bytes).map_err(|e| PlanError::Invalid {
         path: path.to_path_buf(),
         problems: vec![Problem::error(
             "",
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
+            format!("the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8", e.valid_up_to()),
         )],
-    })?;
-    parse(&text).map_err(|problems| PlanError::Invalid { path: path.to_path_buf(), problems })
+    })
 }
 
 /// Parses plan JSON. `Err` holds every structural problem; warnings are not reported here.
