@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 bad input (plan or roster), 2 wrong usage (clap's own).
 
 mod output;
+mod progress;
 mod simulate;
 
 use std::io::Write;
@@ -426,7 +427,11 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
         delimiter: None,
         skip_bad_rows: args.skip_bad_rows,
     };
-    let report = roster::import_files(&args.rosters, &options)?;
+    let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let report = {
+        let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
+        roster::import_files_with_progress(&args.rosters, &options, &|read| bar.set(read))?
+    };
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -441,7 +446,10 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
 
 #[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
 fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<PayoutReport> {
-    let report = engine::compute(plan, roster, detail).map_err(|problems| {
+    let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
+    let report = engine::compute_with_progress(plan, roster, detail, &|n| bar.inc(n));
+    drop(bar);
+    let report = report.map_err(|problems| {
         anyhow!(
             "the plan has {} problem(s):{}",
             problems.len(),

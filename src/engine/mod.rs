@@ -176,6 +176,18 @@ pub fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> Result<PayoutRep
     Ok(compiled.report(plan, roster, detail))
 }
 
+/// [`compute`], calling `progress(1)` as each person is computed (from several threads at once;
+/// for a progress bar).
+pub fn compute_with_progress(
+    plan: &Plan,
+    roster: &Roster,
+    detail: Detail,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PayoutReport, Vec<Problem>> {
+    let compiled = CompiledPlan::new(plan, roster)?;
+    Ok(compiled.report_with_progress(plan, roster, detail, progress))
+}
+
 struct Scratch {
     values: Vec<Option<Decimal>>,
     raw: Vec<RawLine<Decimal>>,
@@ -184,13 +196,28 @@ struct Scratch {
 impl CompiledPlan {
     /// Computes everyone in `roster` (in parallel) and sums the results.
     pub fn report(&self, plan: &Plan, roster: &Roster, detail: Detail) -> PayoutReport {
+        self.report_with_progress(plan, roster, detail, &|_| {})
+    }
+
+    /// [`CompiledPlan::report`], calling `progress(1)` as each person is computed.
+    pub fn report_with_progress(
+        &self,
+        plan: &Plan,
+        roster: &Roster,
+        detail: Detail,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> PayoutReport {
         let outcomes: Vec<Outcome> = roster
             .employees
             .par_iter()
             .enumerate()
             .map_init(
                 || Scratch { values: Vec::new(), raw: Vec::new() },
-                |scratch, (i, e)| self.evaluate(i, e, detail, scratch),
+                |scratch, (i, e)| {
+                    let outcome = self.evaluate(i, e, detail, scratch);
+                    progress(1);
+                    outcome
+                },
             )
             .collect();
         self.assemble(plan, outcomes)
