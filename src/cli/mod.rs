@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 bad input (plan or roster), 2 wrong usage (clap's own).
 
 mod output;
+mod progress;
 mod simulate;
 
 use std::io::Write;
@@ -345,15 +346,16 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
 fn validate(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut ok = true;
     for path in paths {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let text = plan::file::read_bytes(path).and_then(|bytes| Ok(plan::file::as_text(path, &bytes)?.to_owned()));
+        let problems = match text {
+            Ok(text) => plan::file::check(&text).1,
+            Err(plan::PlanError::Invalid { problems, .. }) => problems,
             Err(e) => {
-                eprintln!("{}: could not read: {e}", path.display());
+                eprintln!("{e}");
                 ok = false;
                 continue;
             }
         };
-        let (_, problems) = plan::file::check(&text);
         let errors = problems.iter().filter(|p| p.is_error()).count();
         let warnings = problems.len() - errors;
         if errors == 0 {
@@ -395,20 +397,8 @@ fn refuse_invalid(plan: Plan, path: &Path) -> anyhow::Result<Plan> {
 /// Like [`load_valid_plan`], also returning the file's bytes exactly as parsed (their SHA-256 goes
 /// into the export's reconciliation).
 pub fn load_valid_plan_with_bytes(path: &Path) -> anyhow::Result<(Plan, Vec<u8>)> {
-    let invalid = |message: String| plan::PlanError::Invalid {
-        path: path.to_path_buf(),
-        problems: vec![plan::Problem::error("", message)],
-    };
-    let io_err = |source| plan::PlanError::Io { path: path.to_path_buf(), source };
-    let size = std::fs::metadata(path).map_err(io_err)?.len();
-    if size > plan::file::MAX_PLAN_BYTES {
-        let max = plan::file::MAX_PLAN_BYTES;
-        return Err(invalid(format!("the file is {size} bytes; a plan file is at most {max}")).into());
-    }
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        invalid(format!("the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8", e.valid_up_to()))
-    })?;
+    let bytes = plan::file::read_bytes(path)?;
+    let text = plan::file::as_text(path, &bytes)?;
     let plan = plan::parse(text).map_err(|problems| plan::PlanError::Invalid { path: path.to_path_buf(), problems })?;
     Ok((refuse_invalid(plan, path)?, bytes))
 }
@@ -437,7 +427,11 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
         delimiter: None,
         skip_bad_rows: args.skip_bad_rows,
     };
-    let report = roster::import_files(&args.rosters, &options)?;
+    let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let report = {
+        let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
+        roster::import_files_with_progress(&args.rosters, &options, &|read| bar.set(read))?
+    };
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -452,7 +446,10 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
 
 #[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
 fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<PayoutReport> {
-    let report = engine::compute(plan, roster, detail).map_err(|problems| {
+    let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
+    let report = engine::compute_with_progress(plan, roster, detail, &|n| bar.inc(n));
+    drop(bar);
+    let report = report.map_err(|problems| {
         anyhow!(
             "the plan has {} problem(s):{}",
             problems.len(),

@@ -275,29 +275,16 @@ impl CompiledPlan {
                 Err(e) => problems.push(Problem::error(format!("metrics.{name}"), e.to_string())),
             }
         }
-        let mut order: Vec<usize> = Vec::new();
-        let mut placed = vec![false; parsed.len()];
-        while order.len() < parsed.len() {
-            let before = order.len();
-            for (i, (_, expr, _)) in parsed.iter().enumerate() {
-                if placed[i] {
-                    continue;
-                }
-                let ready = expr
-                    .variables()
-                    .iter()
-                    .all(|v| parsed.iter().position(|(n, _, _)| n == v).is_none_or(|j| placed[j]));
-                if ready {
-                    placed[i] = true;
-                    order.push(i);
-                }
-            }
-            if order.len() == before {
+        let order = match derived_order(&parsed) {
+            Some(order) => order,
+            None => {
                 problems.push(Problem::error("metrics", "derived metrics refer to each other in a cycle"));
-                break;
+                Vec::new()
             }
-        }
-        let derived_slot = |name: &str| parsed.iter().position(|(n, _, _)| n == name).map(|j| n_roster + j);
+        };
+        let derived_index: HashMap<&str, usize> =
+            parsed.iter().enumerate().map(|(j, (n, _, _))| (n.as_str(), n_roster + j)).collect();
+        let derived_slot = |name: &str| derived_index.get(name).copied();
         let resolve = |name: &str| -> Slot {
             if let Some(s) = derived_slot(name) {
                 return Slot::Value(s);
@@ -904,8 +891,9 @@ impl CompiledPlan {
             }
         };
         let unit = if q.is_some() { "%" } else { "" };
+        let overflow = |_| LineError { component: None, message: ArithError::Overflow.to_string() };
         let measure = match q {
-            Some(q) if !q.is_zero() => m / q,
+            Some(q) if !q.is_zero() => m.checked_div(q).ok_or(()).map_err(overflow)?,
             _ => m,
         };
         const SHOWN: usize = 12;
@@ -913,14 +901,18 @@ impl CompiledPlan {
         if skipped > 0 {
             t.push(format_args!("{skipped} lower tiers not listed"));
         }
-        let money_at = |x: Decimal| q.map_or(x, |q| x * q);
+        let money_at = |x: Decimal| q.map_or(Some(x), |q| x.checked_mul(q)).ok_or(()).map_err(overflow);
         for (j, &(from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
             let next = c.tiers.get(j + 1).map(|n| n.0);
             let (upper, upper_money) = match next {
-                Some(n) if j < k => (n, money_at(n)),
+                Some(n) if j < k => (n, money_at(n)?),
                 _ => (measure, m),
             };
-            let amount = (upper_money - money_at(from)) * rate;
+            let amount = upper_money
+                .checked_sub(money_at(from)?)
+                .and_then(|width| width.checked_mul(rate))
+                .ok_or(())
+                .map_err(overflow)?;
             t.push(format_args!(
                 "{}–{}{unit} at {} = {}",
                 edge(from),
@@ -931,6 +923,54 @@ impl CompiledPlan {
         }
         Ok(())
     }
+}
+
+/// The order to evaluate derived metrics in (indices into `parsed`), every metric after the ones
+/// it reads; `None` when they refer to each other in a cycle.
+///
+/// The order is that of passes over the file: each pass takes, in file order, every metric whose
+/// inputs are already placed (earlier in the same pass included). Computed directly (linear in
+/// the number of references, plus a sort), rather than pass by pass, which takes quadratic time
+/// on a long chain written last-first.
+fn derived_order(parsed: &[(String, Expr, &str)]) -> Option<Vec<usize>> {
+    let n = parsed.len();
+    let index: HashMap<&str, usize> = parsed.iter().enumerate().map(|(i, (name, _, _))| (name.as_str(), i)).collect();
+    let deps: Vec<Vec<usize>> = parsed
+        .iter()
+        .map(|(_, e, _)| e.variables().iter().filter_map(|v| index.get(v.as_str()).copied()).collect())
+        .collect();
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, ds) in deps.iter().enumerate() {
+        for &j in ds {
+            readers.get_mut(j)?.push(i);
+        }
+    }
+    // Kahn's algorithm: a topological order, or a cycle when some metric is never ready.
+    let mut inputs: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut ready: Vec<usize> = (0..n).filter(|&i| inputs.get(i) == Some(&0)).collect();
+    let mut topological = Vec::with_capacity(n);
+    while let Some(j) = ready.pop() {
+        topological.push(j);
+        for &i in readers.get(j)? {
+            let c = inputs.get_mut(i)?;
+            *c -= 1;
+            if *c == 0 {
+                ready.push(i);
+            }
+        }
+    }
+    if topological.len() < n {
+        return None;
+    }
+    // The pass a metric is placed in: after each input's pass, or the one after it when the
+    // input comes later in the file (a pass visits the file in order).
+    let mut pass = vec![0usize; n];
+    for &i in &topological {
+        let p = deps.get(i)?.iter().map(|&j| pass.get(j).map_or(0, |p| p + usize::from(j > i))).max().unwrap_or(0);
+        *pass.get_mut(i)? = p;
+    }
+    topological.sort_by_key(|&i| (pass.get(i).copied().unwrap_or(0), i));
+    Some(topological)
 }
 
 fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {

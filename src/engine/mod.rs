@@ -176,6 +176,18 @@ pub fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> Result<PayoutRep
     Ok(compiled.report(plan, roster, detail))
 }
 
+/// [`compute`], calling `progress(1)` as each person is computed (from several threads at once;
+/// for a progress bar).
+pub fn compute_with_progress(
+    plan: &Plan,
+    roster: &Roster,
+    detail: Detail,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PayoutReport, Vec<Problem>> {
+    let compiled = CompiledPlan::new(plan, roster)?;
+    Ok(compiled.report_with_progress(plan, roster, detail, progress))
+}
+
 struct Scratch {
     values: Vec<Option<Decimal>>,
     raw: Vec<RawLine<Decimal>>,
@@ -184,13 +196,28 @@ struct Scratch {
 impl CompiledPlan {
     /// Computes everyone in `roster` (in parallel) and sums the results.
     pub fn report(&self, plan: &Plan, roster: &Roster, detail: Detail) -> PayoutReport {
+        self.report_with_progress(plan, roster, detail, &|_| {})
+    }
+
+    /// [`CompiledPlan::report`], calling `progress(1)` as each person is computed.
+    pub fn report_with_progress(
+        &self,
+        plan: &Plan,
+        roster: &Roster,
+        detail: Detail,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> PayoutReport {
         let outcomes: Vec<Outcome> = roster
             .employees
             .par_iter()
             .enumerate()
             .map_init(
                 || Scratch { values: Vec::new(), raw: Vec::new() },
-                |scratch, (i, e)| self.evaluate(i, e, detail, scratch),
+                |scratch, (i, e)| {
+                    let outcome = self.evaluate(i, e, detail, scratch);
+                    progress(1);
+                    outcome
+                },
             )
             .collect();
         self.assemble(plan, outcomes)
@@ -301,7 +328,12 @@ impl CompiledPlan {
         if let Err(err) = self.apply_limits(track, &ctx, &mut payout.lines, detail) {
             return fail(vec![err]);
         }
-        payout.total = payout.lines.iter().map(|l| l.amount).sum();
+        // Every later sum (totals, exports, charts) adds a subset of these lines; bounding the
+        // sum of their sizes here (and across people in `assemble`) keeps all of them exact.
+        match magnitude(&payout.lines) {
+            Some(_) => payout.total = payout.lines.iter().map(|l| l.amount).sum(),
+            None => return fail(vec![LineError { component: None, message: too_large("this person's payout lines") }]),
+        }
         Outcome::Paid(payout)
     }
 
@@ -356,12 +388,14 @@ impl CompiledPlan {
         detail: Detail,
     ) -> Result<(), LineError> {
         let dp = self.minor_units;
+        let overflow = || LineError { component: None, message: too_large("this person's payout lines") };
+        magnitude(lines).ok_or_else(overflow)?;
         let mut total: Decimal = lines.iter().map(|l| l.amount).sum();
         if let Some(cap) = &track.cap {
             let unrounded = self.limit_amount(cap, ctx, "cap")?;
             let limit = self.rounding.apply(unrounded, dp);
             if total > limit {
-                let adjustment = limit - total;
+                let adjustment = limit.checked_sub(total).ok_or_else(overflow)?;
                 let explanation = match detail {
                     Detail::Explained => format!(
                         "total variable pay {} is above the cap of {}: {}",
@@ -387,7 +421,7 @@ impl CompiledPlan {
             let unrounded = self.limit_amount(guarantee, ctx, "guarantee")?;
             let floor = self.rounding.apply(unrounded, dp);
             if total < floor {
-                let adjustment = floor - total;
+                let adjustment = floor.checked_sub(total).ok_or_else(overflow)?;
                 let explanation = match detail {
                     Detail::Explained => format!(
                         "total variable pay {} is below the guarantee of {}: +{}",
@@ -469,9 +503,28 @@ impl CompiledPlan {
             errors: Vec::new(),
             totals: Totals::default(),
         };
+        // Σ |line| and Σ |revenue| over everyone so far: while they fit, every sum of any subset
+        // of lines or revenues (totals here, by code in exports, by person in charts) fits too.
+        let mut paid_size = Decimal::ZERO;
+        let mut revenue_size = Decimal::ZERO;
         for outcome in outcomes {
             match outcome {
                 Outcome::Paid(p) => {
+                    let sizes = magnitude(&p.lines)
+                        .and_then(|s| paid_size.checked_add(s))
+                        .zip(revenue_size.checked_add(p.revenue.unwrap_or_default().abs()));
+                    let Some((paid, revenue)) = sizes else {
+                        report.errors.push(EmployeeError {
+                            index: p.index,
+                            employee_id: p.employee_id,
+                            name: p.name,
+                            role: p.role,
+                            component: None,
+                            message: too_large("the plan's totals with this person's payout and revenue added"),
+                        });
+                        continue;
+                    };
+                    (paid_size, revenue_size) = (paid, revenue);
                     let totals = &mut report.totals;
                     totals.total += p.total;
                     totals.people += 1;
@@ -503,6 +556,20 @@ impl CompiledPlan {
         }
         report
     }
+}
+
+/// Σ |amount| over `lines`, or `None` when it does not fit a decimal.
+fn magnitude(lines: &[Line]) -> Option<Decimal> {
+    lines.iter().try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.amount.abs()))
+}
+
+/// The message for amounts too large to add up exactly.
+fn too_large(what: &str) -> String {
+    format!(
+        "{what} add up to more than {} (the largest exact amount); check the roster for misplaced digits or \
+         exponents",
+        money::grouped(Decimal::MAX, 0)
+    )
 }
 
 #[cfg(test)]

@@ -52,6 +52,13 @@ pub const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads and parses a plan file (structure only; see [`crate::plan::validate`] for the rules).
 pub fn load(path: &Path) -> Result<Plan, PlanError> {
+    let bytes = read_bytes(path)?;
+    let text = as_text(path, &bytes)?;
+    parse(text).map_err(|problems| PlanError::Invalid { path: path.to_path_buf(), problems })
+}
+
+/// Reads a plan file's bytes, refusing a file larger than [`MAX_PLAN_BYTES`] before reading it.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, PlanError> {
     let io_err = |source| PlanError::Io { path: path.to_path_buf(), source };
     let size = std::fs::metadata(path).map_err(io_err)?.len();
     if size > MAX_PLAN_BYTES {
@@ -63,18 +70,18 @@ pub fn load(path: &Path) -> Result<Plan, PlanError> {
             )],
         });
     }
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    let text = String::from_utf8(bytes).map_err(|e| PlanError::Invalid {
+    std::fs::read(path).map_err(io_err)
+}
+
+/// A plan file's bytes as text, or the problem naming the first byte that is not UTF-8.
+pub fn as_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, PlanError> {
+    std::str::from_utf8(bytes).map_err(|e| PlanError::Invalid {
         path: path.to_path_buf(),
         problems: vec![Problem::error(
             "",
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
+            format!("the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8", e.valid_up_to()),
         )],
-    })?;
-    parse(&text).map_err(|problems| PlanError::Invalid { path: path.to_path_buf(), problems })
+    })
 }
 
 /// Parses plan JSON. `Err` holds every structural problem; warnings are not reported here.
@@ -754,6 +761,31 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert!(errs[0].contains("newer version of Carrot (schema 2)"), "{errs:?}");
         assert!(errors(&MINIMAL.replace("\"schema\": 1,\n", "")).iter().any(|e| e.starts_with("schema: missing")));
+    }
+
+    #[test]
+    fn numbers_beyond_64_bits_load_exactly_and_round_trip() {
+        // Integers above 2^64 used to be refused ("expected a number, found the number ..."),
+        // so a plan holding one, e.g. written as 5e19, saved but did not load again.
+        for (written, saved) in [
+            ("50000000000000000000", "50000000000000000000"),
+            ("5e19", "50000000000000000000"),
+            ("79228162514264337593543950335", "79228162514264337593543950335"),
+            ("\"0.12\"", "0.12"),
+        ] {
+            let text = MINIMAL.replace("\"rate\": 0.12", &format!("\"rate\": {written}"));
+            let plan = parse(&text).unwrap_or_else(|e| panic!("{written}: {e:?}"));
+            let json = to_json(&plan);
+            assert!(json.contains(&format!("\"rate\": {saved}\n")), "{json}");
+            assert_eq!(parse(&json).unwrap(), plan, "{written} round-trips");
+        }
+        let errs = errors(&MINIMAL.replace("\"rate\": 0.12", "\"rate\": 1e400"));
+        assert_eq!(
+            errs,
+            [
+                "tracks.sales.components[0].tiers[1].rate: the number 1e+400 has too many digits; use at most 28 significant digits"
+            ]
+        );
     }
 
     #[test]

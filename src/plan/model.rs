@@ -17,11 +17,51 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Exact decimals written as JSON numbers (`0.075`, `1.0`), never as floats.
 pub(crate) mod num {
-    pub use rust_decimal::serde::arbitrary_precision::{deserialize, serialize};
+    use rust_decimal::Decimal;
+    pub use rust_decimal::serde::arbitrary_precision::serialize;
+
+    /// Reads a number exactly as written, whatever its size. (rust_decimal's own reader refuses
+    /// integers above 2^64 when they come from a parsed JSON tree, so a plan holding one could
+    /// be saved but not loaded again.)
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        super::exact_decimal(&serde::Deserialize::deserialize(deserializer)?)
+    }
 }
 /// Optional exact decimals written as JSON numbers.
 pub(crate) mod num_opt {
-    pub use rust_decimal::serde::arbitrary_precision_option::{deserialize, serialize};
+    use rust_decimal::Decimal;
+    pub use rust_decimal::serde::arbitrary_precision_option::serialize;
+
+    /// Like [`super::num::deserialize`]; `null` is `None`.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+        let value: Option<serde_json::Value> = serde::Deserialize::deserialize(deserializer)?;
+        value.as_ref().map(super::exact_decimal).transpose()
+    }
+}
+
+/// The exact decimal a JSON number (or a string holding one, as older files may have) stands
+/// for. The error wording is turned into a message for people by `plan::file`.
+pub(crate) fn exact_decimal<E: serde::de::Error>(value: &serde_json::Value) -> Result<Decimal, E> {
+    use serde::de::Unexpected;
+    use serde_json::Value;
+    const EXPECTED: &str = "a number (e.g. 0.08)";
+    let text = match value {
+        Value::Number(n) => n.as_str(),
+        Value::String(s) => s.as_str(),
+        Value::Null => return Err(E::invalid_type(Unexpected::Unit, &EXPECTED)),
+        Value::Bool(b) => return Err(E::invalid_type(Unexpected::Bool(*b), &EXPECTED)),
+        Value::Array(_) => return Err(E::invalid_type(Unexpected::Seq, &EXPECTED)),
+        Value::Object(_) => return Err(E::invalid_type(Unexpected::Map, &EXPECTED)),
+    };
+    match Decimal::from_str_exact(text).or_else(|_| Decimal::from_scientific(text)) {
+        Ok(d) => Ok(d),
+        Err(_) if value.is_string() && !looks_numeric(text) => Err(E::invalid_type(Unexpected::Str(text), &EXPECTED)),
+        Err(_) => Err(E::custom(format!("{text} is too large, or has too many digits, for an exact decimal"))),
+    }
+}
+
+fn looks_numeric(text: &str) -> bool {
+    text.trim_start_matches(['-', '+']).starts_with(|c: char| c.is_ascii_digit() || c == '.')
 }
 
 /// An incentive plan for one period: tracks per role, each with payout components.
@@ -367,11 +407,7 @@ impl<'de> Deserialize<'de> for Target {
         match value {
             serde_json::Value::String(s) if s == "quota" => Ok(Self::Quota),
             serde_json::Value::String(s) => Ok(Self::Column(s)),
-            serde_json::Value::Number(n) => n
-                .as_str()
-                .parse::<Decimal>()
-                .map(Self::Value)
-                .map_err(|e| serde::de::Error::custom(format!("target {n} is not a usable number: {e}"))),
+            serde_json::Value::Number(_) => exact_decimal(&value).map(Self::Value),
             other => Err(serde::de::Error::custom(format!(
                 "target must be \"quota\", a number or a column name, not {other}"
             ))),

@@ -207,23 +207,25 @@ impl Validator {
             }
         }
         // Cycles among derived metrics: name each one once, as a → b → a.
-        let deps: HashMap<&str, Vec<&str>> = parsed
+        let index: HashMap<&str, usize> = parsed.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+        let deps: Vec<Vec<usize>> = parsed
             .iter()
-            .map(|(n, e)| {
-                (*n, e.variables().iter().map(String::as_str).filter(|v| plan.metrics.contains_key(*v)).collect())
-            })
+            .map(|(_, e)| e.variables().iter().filter_map(|v| index.get(v.as_str()).copied()).collect())
             .collect();
-        let mut reported: HashSet<&str> = HashSet::new();
-        for (name, _) in &parsed {
-            if reported.contains(name) {
+        let cyclic = on_or_between_cycles(&deps);
+        let mut reported = vec![false; parsed.len()];
+        for (i, (name, _)) in parsed.iter().enumerate() {
+            if !cyclic.get(i).copied().unwrap_or(false) || reported.get(i).copied().unwrap_or(true) {
                 continue;
             }
-            if let Some(cycle) = find_cycle(name, &deps) {
-                for n in &cycle {
-                    reported.insert(n);
+            if let Some(cycle) = find_cycle(i, &deps, &cyclic) {
+                for &n in &cycle {
+                    if let Some(r) = reported.get_mut(n) {
+                        *r = true;
+                    }
                 }
-                let mut shown = cycle.clone();
-                shown.push(cycle[0]);
+                let mut shown: Vec<&str> = cycle.iter().filter_map(|&n| parsed.get(n).map(|p| p.0)).collect();
+                shown.push(name);
                 self.error(format!("metrics.{name}"), format!("refers to itself through {}", shown.join(" → ")));
             }
         }
@@ -539,30 +541,83 @@ pub fn runway_problems(runway: &Runway, base: &str) -> Vec<Problem> {
     v.problems
 }
 
-fn find_cycle<'a>(start: &'a str, deps: &HashMap<&'a str, Vec<&'a str>>) -> Option<Vec<&'a str>> {
-    // Depth-first search from `start`, looking for a path back to `start`.
-    fn dfs<'a>(
-        node: &'a str,
-        start: &'a str,
-        deps: &HashMap<&'a str, Vec<&'a str>>,
-        stack: &mut Vec<&'a str>,
-        seen: &mut HashSet<&'a str>,
-    ) -> bool {
-        for &next in deps.get(node).map(Vec::as_slice).unwrap_or_default() {
-            if next == start {
-                return true;
-            }
-            if seen.insert(next) {
-                stack.push(next);
-                if dfs(next, start, deps, stack, seen) {
-                    return true;
-                }
-                stack.pop();
+/// Which nodes of a dependency graph (`deps[i]`: the nodes `i` reads) can lie on a cycle: those
+/// left after repeatedly removing nodes that read nothing left, then nodes that nothing left
+/// reads. Every node on a cycle is kept (and a few between cycles); linear in the graph's size.
+fn on_or_between_cycles(deps: &[Vec<usize>]) -> Vec<bool> {
+    let n = deps.len();
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, ds) in deps.iter().enumerate() {
+        for &j in ds {
+            if let Some(r) = readers.get_mut(j) {
+                r.push(i);
             }
         }
-        false
     }
-    let mut stack = vec![start];
-    let mut seen = HashSet::from([start]);
-    dfs(start, start, deps, &mut stack, &mut seen).then_some(stack)
+    let mut kept = vec![true; n];
+    // Forward: a node whose inputs are all removed cannot be on a cycle.
+    let mut inputs: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut stack: Vec<usize> = (0..n).filter(|&i| inputs.get(i) == Some(&0)).collect();
+    while let Some(j) = stack.pop() {
+        if let Some(k) = kept.get_mut(j) {
+            *k = false;
+        }
+        for &i in readers.get(j).map(Vec::as_slice).unwrap_or_default() {
+            if let Some(c) = inputs.get_mut(i) {
+                *c -= 1;
+                if *c == 0 {
+                    stack.push(i);
+                }
+            }
+        }
+    }
+    // Backward: among the rest, a node that no remaining node reads cannot be on a cycle.
+    let mut read_by: Vec<usize> = (0..n)
+        .map(|j| readers.get(j).map_or(0, |r| r.iter().filter(|&&i| kept.get(i) == Some(&true)).count()))
+        .collect();
+    let mut stack: Vec<usize> = (0..n).filter(|&j| kept.get(j) == Some(&true) && read_by.get(j) == Some(&0)).collect();
+    while let Some(i) = stack.pop() {
+        if let Some(k) = kept.get_mut(i) {
+            *k = false;
+        }
+        for &j in deps.get(i).map(Vec::as_slice).unwrap_or_default() {
+            if kept.get(j) == Some(&true)
+                && let Some(c) = read_by.get_mut(j)
+            {
+                *c -= 1;
+                if *c == 0 {
+                    stack.push(j);
+                }
+            }
+        }
+    }
+    kept
+}
+
+/// A path from `start` back to itself through `allowed` nodes (depth-first, following each
+/// node's inputs in order; iterative, so a long cycle cannot exhaust the stack).
+fn find_cycle(start: usize, deps: &[Vec<usize>], allowed: &[bool]) -> Option<Vec<usize>> {
+    let mut seen = vec![false; deps.len()];
+    if let Some(s) = seen.get_mut(start) {
+        *s = true;
+    }
+    // The path so far, each node with the index of its next input to try.
+    let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+    while let Some((node, next)) = path.last_mut() {
+        let Some(&dep) = deps.get(*node).and_then(|d| d.get(*next)) else {
+            path.pop();
+            continue;
+        };
+        *next += 1;
+        if dep == start {
+            return Some(path.iter().map(|(n, _)| *n).collect());
+        }
+        if allowed.get(dep) == Some(&true) && seen.get(dep) == Some(&false) {
+            if let Some(s) = seen.get_mut(dep) {
+                *s = true;
+            }
+            path.push((dep, 0));
+        }
+    }
+    None
 }

@@ -406,13 +406,49 @@ impl Merged {
 /// Unless `skip_bad_rows` is set, any bad cell in any file means [`ImportError::BadRows`] listing
 /// them all (up to [`ISSUE_LIST_CAP`]).
 pub fn import_files(paths: &[PathBuf], options: &ImportOptions) -> Result<ImportReport, ImportError> {
+    import_files_with_progress(paths, options, &|_| {})
+}
+
+/// [`import_files`], calling `progress` with the number of bytes read so far across all files
+/// as reading goes on (for a progress bar; it may go back once if a file is read a second time
+/// as Windows-1252).
+pub fn import_files_with_progress(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &dyn Fn(u64),
+) -> Result<ImportReport, ImportError> {
     let checked = check_options(options)?;
     let mut merged = Merged::default();
+    let done = std::cell::Cell::new(0u64);
     for path in paths {
         let name = path.display().to_string();
-        merged.read(&name, path, options, &checked, &mut || File::open(path))?;
+        let base = done.get();
+        merged.read(&name, path, options, &checked, &mut || {
+            File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress })
+        })?;
     }
     merged.finish(options, &checked)
+}
+
+/// A reader that reports how far it has read.
+struct Counting<'a, R> {
+    inner: R,
+    read: u64,
+    /// Bytes of the files before this one.
+    base: u64,
+    done: &'a std::cell::Cell<u64>,
+    progress: &'a dyn Fn(u64),
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        let total = self.base + self.read;
+        self.done.set(total);
+        (self.progress)(total);
+        Ok(n)
+    }
 }
 
 /// Imports one roster from a reader; `name` is used in messages.
