@@ -365,3 +365,26 @@ fn the_recovery_file_is_removed_once_the_plan_is_saved() {
     assert!(recovery_files(&recovery).is_empty(), "saving clears the plan's recovery file");
     assert_eq!(plan::load(&saved).unwrap(), harness.state().selected_doc().unwrap().plan);
 }
+
+#[test]
+fn a_long_import_shows_its_progress_and_cancel_stops_it_with_nothing_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    let mut csv = Vec::new();
+    carrot::synth::write_roster(&mut csv, 200_000, 7, carrot::synth::Roles::Mixed, 900_001).unwrap();
+    std::fs::write(&big, &csv).unwrap();
+    let mut harness = app(vec![Some(vec![big])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the import to start", |app| app.rt.import_progress.is_some());
+    // The status bar shows the file and a progress bar with a Cancel button.
+    harness.get_by_label("Importing big.csv");
+    harness.get_by_label("Cancel").click();
+    wait(&mut harness, "the import to stop", |app| app.rt.import_progress.is_none() && app.rt.jobs.is_empty());
+    let app = harness.state_mut();
+    assert_eq!(app.rt.rosters.sources.len(), 2, "nothing is imported");
+    assert_eq!(app.rt.rosters.merged.employees.len(), 72);
+    assert!(
+        app.rt.notifications.visible().any(|n| n.text == "Import of big.csv cancelled: nothing was imported"),
+        "the user is told"
+    );
+}

@@ -417,6 +417,21 @@ pub fn import_files_with_progress(
     options: &ImportOptions,
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport, ImportError> {
+    import_files_cancellable(paths, options, progress, &std::sync::atomic::AtomicBool::new(false))
+}
+
+/// The message of the read error that stops an import when `cancel` is set.
+pub const CANCELLED: &str = "the import was cancelled";
+
+/// [`import_files_with_progress`] that stops, with nothing imported, soon after `cancel` is set
+/// (from another thread: the app's Cancel button). The error is then [`ImportError::Io`] whose
+/// source says [`CANCELLED`].
+pub fn import_files_cancellable(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &dyn Fn(u64),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<ImportReport, ImportError> {
     let checked = check_options(options)?;
     let mut merged = Merged::default();
     let done = std::cell::Cell::new(0u64);
@@ -424,7 +439,7 @@ pub fn import_files_with_progress(
         let name = path.display().to_string();
         let base = done.get();
         merged.read(&name, path, options, &checked, &mut || {
-            File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress })
+            File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress, cancel })
         })?;
     }
     merged.finish(options, &checked)
@@ -438,10 +453,14 @@ struct Counting<'a, R> {
     base: u64,
     done: &'a std::cell::Cell<u64>,
     progress: &'a dyn Fn(u64),
+    cancel: &'a std::sync::atomic::AtomicBool,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(io::Error::other(CANCELLED));
+        }
         let n = self.inner.read(buf)?;
         self.read += n as u64;
         let total = self.base + self.read;

@@ -18,8 +18,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 pub use import::{
-    DecimalSeparator, HeaderMapping, ISSUE_LIST_CAP, ImportError, ImportOptions, ImportReport, MORE_ISSUES, Preview,
-    RowIssue, import_files, import_files_with_progress, import_reader, preview,
+    CANCELLED, DecimalSeparator, HeaderMapping, ISSUE_LIST_CAP, ImportError, ImportOptions, ImportReport, MORE_ISSUES,
+    Preview, RowIssue, import_files, import_files_cancellable, import_files_with_progress, import_reader, preview,
 };
 
 /// The canonical column names (DOMAIN.md). Every other numeric column is a metric.

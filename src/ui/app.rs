@@ -155,6 +155,28 @@ pub enum PendingWrite {
     Export(panels::dialogs::ExportDialog),
 }
 
+/// A roster file being imported: bytes read so far (of `total`) and a switch that cancels it.
+pub struct ImportProgress {
+    /// The file's name.
+    pub name: String,
+    /// Its size in bytes.
+    pub total: u64,
+    /// Bytes read so far (written by the import job).
+    pub read: Arc<std::sync::atomic::AtomicU64>,
+    /// Set to stop the import (nothing is imported).
+    pub cancel: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ImportProgress {
+    /// The share read, 0..=1.
+    pub fn fraction(&self) -> f32 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        (self.read.load(std::sync::atomic::Ordering::Relaxed) as f64 / self.total as f64).clamp(0.0, 1.0) as f32
+    }
+}
+
 /// Sorting and filtering of the payouts table, and the selected person.
 #[derive(Default)]
 pub struct PayoutsView {
@@ -201,6 +223,8 @@ pub struct Runtime {
     pub requested: std::collections::HashMap<PlanId, (u64, u64)>,
     /// Running jobs.
     pub jobs: Vec<Job<JobOutput>>,
+    /// The roster import in progress: how far it has read, and its Cancel switch.
+    pub import_progress: Option<ImportProgress>,
     /// Messages for the user.
     pub notifications: Notifications,
     /// The open dialog.
@@ -305,6 +329,7 @@ impl CarrotApp {
                 compute,
                 requested: std::collections::HashMap::new(),
                 jobs: Vec::new(),
+                import_progress: None,
                 notifications,
                 modal: None,
                 roster_queue: VecDeque::new(),
@@ -492,8 +517,17 @@ impl CarrotApp {
         let RosterOrigin::File(path) = &reference.origin else { return };
         let name = display_name(path);
         let label = format!("Importing {name}");
+        let progress = ImportProgress {
+            name: name.clone(),
+            total: std::fs::metadata(path).map_or(0, |m| m.len()),
+            read: Arc::default(),
+            cancel: Arc::default(),
+        };
+        let (read, cancel) = (Arc::clone(&progress.read), Arc::clone(&progress.cancel));
+        self.rt.import_progress = Some(progress);
         self.spawn(ctx, &label, move || {
-            let result = read_roster(&reference);
+            let result =
+                read_roster_with(&reference, &|n| read.store(n, std::sync::atomic::Ordering::Relaxed), &cancel);
             JobOutput::RosterImported { reference, name, result }
         });
     }
@@ -789,7 +823,12 @@ impl CarrotApp {
             match job.poll() {
                 Poll::Pending => self.rt.jobs.push(job),
                 Poll::Ready(out) => outputs.push(out),
-                Poll::Lost => self.rt.notifications.push(Level::Error, format!("{} stopped unexpectedly", job.label)),
+                Poll::Lost => {
+                    if job.label.starts_with("Importing ") {
+                        self.rt.import_progress = None;
+                    }
+                    self.rt.notifications.push(Level::Error, format!("{} stopped unexpectedly", job.label));
+                }
             }
         }
         if let Some(job) = self.rt.screenshot_job.take() {
@@ -945,6 +984,17 @@ impl CarrotApp {
                 }
             },
             JobOutput::RosterImported { reference, name, result } => match result {
+                _ if self
+                    .rt
+                    .import_progress
+                    .take()
+                    .is_some_and(|p| p.cancel.load(std::sync::atomic::Ordering::Relaxed)) =>
+                {
+                    self.rt.roster_queue.clear();
+                    self.rt
+                        .notifications
+                        .push(Level::Info, format!("Import of {name} cancelled: nothing was imported"));
+                }
                 Ok(report) => {
                     let warnings = report.warnings.clone();
                     for w in &warnings {
@@ -1164,6 +1214,15 @@ fn unreachable_plan() -> Plan {
 
 /// Reads a roster as described by `reference`.
 pub fn read_roster(reference: &RosterRef) -> Result<ImportReport, ImportError> {
+    read_roster_with(reference, &|_| {}, &std::sync::atomic::AtomicBool::new(false))
+}
+
+/// [`read_roster`], reporting the bytes read and stopping when `cancel` is set.
+fn read_roster_with(
+    reference: &RosterRef,
+    progress: &dyn Fn(u64),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<ImportReport, ImportError> {
     let options = ImportOptions {
         mapping: reference.mapping.clone(),
         date_format: reference.date_format.clone(),
@@ -1172,7 +1231,9 @@ pub fn read_roster(reference: &RosterRef) -> Result<ImportReport, ImportError> {
         skip_bad_rows: reference.skip_bad_rows,
     };
     match &reference.origin {
-        RosterOrigin::File(path) => roster::import_files(std::slice::from_ref(path), &options),
+        RosterOrigin::File(path) => {
+            roster::import_files_cancellable(std::slice::from_ref(path), &options, progress, cancel)
+        }
         RosterOrigin::Sample(key) => match samples::roster(key) {
             Some(s) => roster::import_reader(s.file_name, s.text.as_bytes(), &options),
             None => Err(ImportError::Empty { file: format!("sample {key}") }),

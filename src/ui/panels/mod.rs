@@ -33,7 +33,14 @@ pub fn frame_ui(
     };
     egui::Panel::top("menu_bar").show(ui, |ui| top_bar::top_bar_ui(ui, &top, &mut state.show_editor, commands));
     egui::Panel::bottom("status_bar").show(ui, |ui| {
-        status::status_ui(ui, &rt.jobs, &mut rt.notifications, rt.last_compute, &rt.rosters);
+        status::status_ui(
+            ui,
+            &rt.jobs,
+            &mut rt.notifications,
+            rt.last_compute,
+            &rt.rosters,
+            rt.import_progress.as_ref(),
+        );
     });
     if !rt.meeting_mode {
         egui::Panel::left("workspace").resizable(true).default_size(215.0).show(ui, |ui| {

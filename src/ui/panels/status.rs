@@ -13,9 +13,18 @@ pub fn status_ui(
     notifications: &mut Notifications,
     last_compute: Option<std::time::Duration>,
     rosters: &RosterSet,
+    import: Option<&super::super::app::ImportProgress>,
 ) {
     ui.horizontal(|ui| {
-        if let Some(job) = jobs.first() {
+        if let Some(p) = import {
+            ui.label(format!("Importing {}", p.name));
+            ui.add(egui::ProgressBar::new(p.fraction()).desired_width(160.0).show_percentage());
+            if ui.button("Cancel").on_hover_text("Stop the import; nothing is imported").clicked() {
+                p.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            // Keep the bar moving while the file is read.
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        } else if let Some(job) = jobs.first() {
             ui.spinner();
             ui.label(format!("{}…", job.label));
             if jobs.len() > 1 {
