@@ -351,12 +351,25 @@ impl Surrogate {
         {
             return Ok(g[0]);
         }
-        let (l0, delta) = (t.l0, t.delta);
-        let mut a0 = 0.0;
+        let (l0, delta, lo) = (t.l0, t.delta, t.lo);
         let fine = self.fine;
-        for (j, &(_, w)) in fine.nodes.iter().enumerate() {
-            a0 += w * self.node(d, k + j as i64 - FINE_HALF, pay)?;
+        // Pay at every node of the kernel, then the weighted sum (in the same order).
+        let first = k - FINE_HALF;
+        let missing = t
+            .pay
+            .get(usize::try_from(first - lo).unwrap_or(usize::MAX)..)
+            .and_then(|rest| rest.get(..fine.nodes.len()))
+            .is_none_or(|window| window.iter().any(|v| v.is_nan()));
+        if missing {
+            for j in 0..fine.nodes.len() {
+                self.node(d, first + j as i64, pay)?;
+            }
         }
+        let Some(Some(t)) = self.tables.get(d) else { return Ok(0.0) };
+        let Some(window) = usize::try_from(first - lo).ok().and_then(|a| t.pay.get(a..a + fine.nodes.len())) else {
+            return Err("the expected-pay grid does not reach these hours".to_owned());
+        };
+        let a0 = fine.nodes.iter().zip(window).fold(0.0, |a0, (&(_, w), v)| a0 + w * v);
         let zero = self.zero(d, pay)?;
         let psi = (a0 / fine.s0 - zero) * exp(-(l0 + k as f64 * delta));
         if let Some(Some(t)) = self.tables.get_mut(d)
@@ -602,16 +615,16 @@ impl Surrogate {
                     (s * (m - lambda)).clamp(0.0, cap)
                 } else {
                     // Slopes along the hull decrease; stop where the next slope falls below λ.
-                    let mut i = 0;
-                    while i + 1 < hull.len() {
-                        let (a, b) = (hull[i], hull[i + 1]);
-                        if (b.1 - a.1) / (b.0 - a.0) >= lambda {
-                            i += 1;
-                        } else {
-                            break;
-                        }
+                    let slope = |i: usize| match (hull.get(i), hull.get(i + 1)) {
+                        (Some(a), Some(b)) => (b.1 - a.1) / (b.0 - a.0),
+                        _ => f64::NEG_INFINITY,
+                    };
+                    let (mut lo, mut hi) = (0, hull.len().saturating_sub(1));
+                    while lo < hi {
+                        let mid = (lo + hi) / 2;
+                        if slope(mid) >= lambda { lo = mid + 1 } else { hi = mid }
                     }
-                    hull[i].0
+                    hull.get(lo).map_or(0.0, |v| v.0)
                 };
                 out.push(x);
                 total += x;

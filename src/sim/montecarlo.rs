@@ -195,14 +195,15 @@ pub(crate) fn run(
                 // The person's draws, shared by every plan.
                 let mut rng = Rng::new(options.seed, person.index as u64);
                 // `other` (last) produces nothing: no draw.
+                let shifts_log: Vec<f64> = sigma.iter().map(|sd| -0.5 * sd * sd).collect();
                 xi.clear();
                 for _ in 0..trials {
-                    for (d, &sd) in sigma.iter().enumerate().take(n) {
+                    for (d, (&sd, &mu)) in sigma.iter().zip(&shifts_log).enumerate().take(n) {
                         if d + 1 == n {
                             xi.push(1.0);
                         } else {
                             let z = rng.normal();
-                            xi.push(if sd > 0.0 { exp(sd * z - 0.5 * sd * sd) } else { 1.0 });
+                            xi.push(if sd > 0.0 { exp(sd * z + mu) } else { 1.0 });
                         }
                     }
                 }
@@ -226,27 +227,31 @@ pub(crate) fn run(
                         }
                     };
                     let revenue_slot = c.revenue_slot();
+                    // One row of volumes per trial (at least one cell, so every trial has a row).
+                    let nv = cols.volumes.len().max(1);
                     volumes.clear();
-                    volumes.resize(trials * cols.volumes.len(), 0.0);
+                    volumes.resize(trials * nv, 0.0);
                     let mut failed = None;
-                    for t in 0..trials {
-                        u.clear();
-                        u.extend(
-                            (0..n).map(|d| {
-                                hours.get(d).copied().unwrap_or(0.0) * xi.get(t * n + d).copied().unwrap_or(1.0)
-                            }),
-                        );
+                    u.clear();
+                    u.resize(n, 0.0);
+                    let draws = xi.chunks_exact(n.max(1));
+                    let outputs = volumes.chunks_exact_mut(nv);
+                    for (((xs, paid), revenue), row) in draws.zip(pays.iter_mut()).zip(revenues.iter_mut()).zip(outputs)
+                    {
+                        for ((x, h), f) in u.iter_mut().zip(hours).zip(xs) {
+                            *x = h * f;
+                        }
                         pay.set(&u);
                         match pay.pay_current() {
-                            Ok(p) => pays[t] = p,
+                            Ok(p) => *paid = p,
                             Err(msg) => {
                                 failed = Some(msg);
                                 break;
                             }
                         }
-                        revenues[t] = revenue_slot.and_then(|slot| pay.value(slot)).unwrap_or(0.0);
-                        for (k, (slot, _, _)) in cols.volumes.iter().enumerate() {
-                            volumes[t * cols.volumes.len() + k] = pay.value(*slot).unwrap_or(0.0);
+                        *revenue = revenue_slot.and_then(|slot| pay.value(slot)).unwrap_or(0.0);
+                        for (v, (slot, _, _)) in row.iter_mut().zip(&cols.volumes) {
+                            *v = pay.value(*slot).unwrap_or(0.0);
                         }
                     }
                     if let Some(msg) = failed {
@@ -289,14 +294,16 @@ pub(crate) fn run(
                     let (Some(columns), Some(shift)) = (out.columns.get_mut(unit), out.shift.get_mut(unit)) else {
                         continue;
                     };
-                    for t in 0..trials {
-                        let row = &mut columns[t * width..(t + 1) * width];
-                        row[COST] += pays[t];
-                        row[REVENUE] += revenues[t];
-                        row[cols.cost] += pays[t];
-                        row[cols.revenue] += revenues[t];
-                        for (k, (_, _, col)) in cols.volumes.iter().enumerate() {
-                            row[*col] += volumes[t * cols.volumes.len() + k];
+                    let outputs = volumes.chunks_exact(nv);
+                    for (((row, paid), revenue), values) in
+                        columns.chunks_exact_mut(width).zip(&pays).zip(&revenues).zip(outputs)
+                    {
+                        row[COST] += paid;
+                        row[REVENUE] += revenue;
+                        row[cols.cost] += paid;
+                        row[cols.revenue] += revenue;
+                        for (v, (_, _, col)) in values.iter().zip(&cols.volumes) {
+                            row[*col] += v;
                         }
                     }
                     for (a, b) in shift.iter_mut().zip(&shifts) {

@@ -19,13 +19,16 @@ pub(crate) struct Write {
     pub parts: Vec<(usize, f64)>,
     /// Multiplier applied to the value (runway productivity; 1 otherwise).
     pub scale: f64,
+    /// Whether the plan's pay reads the slot (directly or through a derived metric).
+    pub read: bool,
+    /// Whether the slot holds an activity's output (reported as a volume), not only hours.
+    pub output: bool,
 }
 
 /// A person's pay under one plan as a function of effective hours per activity.
 pub(crate) struct PersonPay<'a> {
     compiled: &'a CompiledPlan,
     track: Option<&'a CompiledTrack>,
-    role_key: String,
     ctx: PersonContext<f64>,
     values: Vec<Option<f64>>,
     /// The metric values the activities set.
@@ -59,14 +62,25 @@ impl<'a> PersonPay<'a> {
             }
             None => (PersonContext { proration: 1.0, quota: None, target_incentive: None, base_salary: None }, true),
         };
+        let reads = if idle { None } else { compiled.reads(&role_key) };
         let mut writes: Vec<Write> = Vec::new();
-        let mut add = |slot: usize, activity: usize, coef: f64| match writes.iter_mut().find(|w| w.slot == slot) {
-            Some(w) => w.parts.push((activity, coef)),
-            None => writes.push(Write { slot, parts: vec![(activity, coef)], scale: 1.0 }),
-        };
+        let mut add =
+            |slot: usize, activity: usize, coef: f64, output: bool| match writes.iter_mut().find(|w| w.slot == slot) {
+                Some(w) => {
+                    w.parts.push((activity, coef));
+                    w.output |= output;
+                }
+                None => writes.push(Write {
+                    slot,
+                    parts: vec![(activity, coef)],
+                    scale: 1.0,
+                    read: reads.and_then(|r| r.get(slot)).copied().unwrap_or(false),
+                    output,
+                }),
+            };
         for (d, slot) in role.hours_slot.iter().enumerate() {
             if let Some(slot) = slot {
-                add(*slot, d, 1.0);
+                add(*slot, d, 1.0, false);
             }
         }
         for (k, o) in role.outputs.iter().enumerate() {
@@ -74,24 +88,18 @@ impl<'a> PersonPay<'a> {
             let factor = unit_factor(compiled, e, slot).ok_or_else(|| {
                 format!("the plan has no fx rate for {}", e.currency.as_deref().unwrap_or("the row's currency"))
             })?;
-            add(slot, o.activity, person.per_hour.get(k).copied().unwrap_or(0.0) * factor);
+            add(slot, o.activity, person.per_hour.get(k).copied().unwrap_or(0.0) * factor, true);
         }
-        Ok(Self { compiled, track, role_key, ctx, values, writes, raw: Vec::new(), idle })
+        Ok(Self { compiled, track, ctx, values, writes, raw: Vec::new(), idle })
     }
 
     /// Whether pay depends on each activity (an activity the plan never reads is unpaid).
     pub(crate) fn paid(&self, activities: usize) -> Vec<bool> {
         let mut paid = vec![false; activities];
-        if self.idle {
-            return paid;
-        }
-        let Some(reads) = self.compiled.reads(&self.role_key) else { return paid };
-        for w in &self.writes {
-            if reads.get(w.slot).copied().unwrap_or(false) {
-                for &(d, _) in &w.parts {
-                    if let Some(p) = paid.get_mut(d) {
-                        *p = true;
-                    }
+        for w in self.writes.iter().filter(|w| w.read) {
+            for &(d, _) in &w.parts {
+                if let Some(p) = paid.get_mut(d) {
+                    *p = true;
                 }
             }
         }
@@ -103,9 +111,19 @@ impl<'a> PersonPay<'a> {
         self.ctx.target_incentive
     }
 
-    /// Sets the activity-driven metric values for effective hours `u`.
+    /// Sets the activity-driven metric values for effective hours `u`: the ones the plan reads
+    /// and every output (hours the plan does not read are left alone).
     pub(crate) fn set(&mut self, u: &[f64]) {
-        for w in &self.writes {
+        self.set_where(u, |w| w.read || w.output);
+    }
+
+    /// Sets only the values the plan's pay reads.
+    fn set_read(&mut self, u: &[f64]) {
+        self.set_where(u, |w| w.read);
+    }
+
+    fn set_where(&mut self, u: &[f64], which: impl Fn(&Write) -> bool) {
+        for w in self.writes.iter().filter(|w| which(w)) {
             let v: f64 = w.parts.iter().map(|&(d, c)| c * u.get(d).copied().unwrap_or(0.0)).sum::<f64>() * w.scale;
             if let Some(cell) = self.values.get_mut(w.slot) {
                 *cell = Some(v);
@@ -154,7 +172,7 @@ impl<'a> PersonPay<'a> {
 
 impl PayFn for PersonPay<'_> {
     fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
-        self.set(u);
+        self.set_read(u);
         self.pay_current()
     }
 }
