@@ -533,26 +533,16 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
                 widgets::color_dot(ui, theme::plan_color(ui, colors.get(i).copied().unwrap_or(0)));
                 ui.label(&p.plan);
             });
-            ui.label(money::grouped_f64(p.totals.revenue.p50));
+            ui.label(money_tick(p.totals.revenue.p50));
             ui.label(range(&p.totals.revenue));
             ui.label(pct_change(p.totals.revenue.p50, base.totals.revenue.p50));
-            ui.label(money::grouped_f64(p.totals.cost.p50));
+            ui.label(money_tick(p.totals.cost.p50));
             ui.label(pct_change(p.totals.cost.p50, base.totals.cost.p50));
             ui.label(p.totals.cost_pct.map_or_else(|| "–".to_owned(), |b| format!("{:.1}%", b.p50)));
-            ui.label(format!("{} ({})", money::grouped_f64(last(p)), pct_change(last(p), last(base))));
+            ui.label(format!("{} ({})", money_tick(last(p)), pct_change(last(p), last(base))));
             ui.end_row();
         }
     });
-}
-
-mod money {
-    /// A whole amount with thousands separators.
-    pub fn grouped_f64(v: f64) -> String {
-        match rust_decimal::Decimal::from_f64_retain(v.round()) {
-            Some(d) => crate::money::grouped(d, 0),
-            None => "–".to_owned(),
-        }
-    }
 }
 
 fn column_names(report: &SimReport) -> Vec<String> {
@@ -772,7 +762,7 @@ fn movers_ui(ui: &mut egui::Ui, report: &SimReport, view: &mut BehaviourView) {
             let color = if o.pay_change >= 0.0 { t.positive } else { t.negative };
             ui.colored_label(
                 color,
-                format!("{}{}", if o.pay_change >= 0.0 { "+" } else { "−" }, money::grouped_f64(o.pay_change.abs())),
+                format!("{}{}", if o.pay_change >= 0.0 { "+" } else { "−" }, money_tick(o.pay_change.abs())),
             );
             ui.end_row();
         }
