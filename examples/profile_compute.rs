@@ -28,5 +28,15 @@ fn main() {
         let report = engine::compute(&plan, &roster, detail).expect("compute");
         println!("compute ({detail:?}): {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(report.totals.total);
+        if explained {
+            let t = Instant::now();
+            let mut out = std::io::BufWriter::new(std::fs::File::create("/tmp/profile_compute.json").expect("create"));
+            engine::json::write_report(&report, &mut out).expect("write");
+            drop(out);
+            println!("write JSON: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            let t = Instant::now();
+            drop(report);
+            println!("drop report: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
     }
 }

@@ -222,52 +222,83 @@ pub fn currency_codes() -> impl Iterator<Item = &'static str> {
 }
 
 /// Writes `amount` rounded half away from zero to exactly `decimals` decimals, with `minus` for
-/// negatives and, if `group`, a `,` between thousands. No heap allocation.
+/// negatives and, if `group`, a `,` between thousands. No heap allocation: the text is assembled
+/// on the stack and written with one `write_str` (this runs for every amount of every export).
 fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: &str, group: bool) -> fmt::Result {
-    let mut rounded = amount.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
-    rounded.rescale(decimals);
+    let rounded = if amount.scale() == decimals {
+        amount
+    } else {
+        let mut r = amount.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+        r.rescale(decimals);
+        r
+    };
     // Rescaling a huge value can fail to add decimals; pad with zeros then.
     let scale = rounded.scale() as usize;
     let mantissa = rounded.mantissa();
-    let mut digits = [0u8; 48];
+    // The mantissa's digits, least significant first (a Decimal has at most 29).
+    let mut digits = [0u8; 40];
     let mut n = 0;
-    let mut v = mantissa.unsigned_abs();
-    loop {
-        if let Some(d) = digits.get_mut(n) {
-            *d = b'0' + (v % 10) as u8;
+    let mut push = |d: u8| {
+        if let Some(slot) = digits.get_mut(n) {
+            *slot = b'0' + d;
+            n += 1;
         }
-        n += 1;
-        v /= 10;
-        if v == 0 {
-            break;
+    };
+    let v = mantissa.unsigned_abs();
+    if let Ok(mut small) = u64::try_from(v) {
+        // 64-bit division is many times cheaper than 128-bit, and nearly every amount fits.
+        loop {
+            push((small % 10) as u8);
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        }
+    } else {
+        let mut big = v;
+        loop {
+            push((big % 10) as u8);
+            big /= 10;
+            if big == 0 {
+                break;
+            }
         }
     }
     while n < scale + 1 && n < digits.len() {
         digits[n] = b'0';
         n += 1;
     }
-    let digits = &mut digits[..n.min(48)];
-    digits.reverse();
-    let int_len = digits.len() - scale;
-    if mantissa < 0 {
-        f.write_str(minus)?;
-    }
-    for (i, d) in digits[..int_len].iter().enumerate() {
-        if group && i > 0 && (int_len - i).is_multiple_of(3) {
-            f.write_char(',')?;
+    let digits = &digits[..n];
+    let int_len = n - scale.min(n);
+    // Sign (at most 3 bytes), 29 digits, 9 separators, the point and the decimals.
+    let mut text = [0u8; 96];
+    let mut len = 0;
+    let mut put = |b: &[u8]| {
+        if let Some(dst) = text.get_mut(len..len + b.len()) {
+            dst.copy_from_slice(b);
+            len += b.len();
         }
-        f.write_char(char::from(*d))?;
+    };
+    if mantissa < 0 {
+        put(minus.as_bytes());
+    }
+    for i in 0..int_len {
+        if group && i > 0 && (int_len - i).is_multiple_of(3) {
+            put(b",");
+        }
+        put(&[digits[n - 1 - i]]);
     }
     if decimals > 0 {
-        f.write_char('.')?;
-        for d in &digits[int_len..] {
-            f.write_char(char::from(*d))?;
+        put(b".");
+        for i in int_len..n {
+            put(&[digits[n - 1 - i]]);
         }
         for _ in scale..decimals as usize {
-            f.write_char('0')?;
+            put(b"0");
         }
     }
-    Ok(())
+    // Only ASCII digits, `,`, `.` and the (UTF-8) minus were written.
+    f.write_str(std::str::from_utf8(&text[..len]).map_err(|_| fmt::Error)?)
 }
 
 /// Displays an amount with exactly the given decimals and no grouping: `58000.00`, `-15000.00`

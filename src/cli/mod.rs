@@ -14,7 +14,7 @@ use anyhow::{Context as _, anyhow};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::engine::{self, Detail, PayoutReport, compare::Comparison};
+use crate::engine::{self, CompiledPlan, Detail, PayoutReport, compare::Comparison};
 use crate::export::{self, ExportRequest, GustoMatch, PayFrequency, PayrollSettings, Template};
 use crate::fsx::{self, Access, Overwrite};
 use crate::plan::{self, Plan};
@@ -445,24 +445,24 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
 }
 
 #[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
-fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<PayoutReport> {
-    let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
-    let report = engine::compute_with_progress(plan, roster, detail, &|n| bar.inc(n));
-    drop(bar);
-    let report = report.map_err(|problems| {
+fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(CompiledPlan, PayoutReport)> {
+    let compiled = CompiledPlan::new(plan, roster).map_err(|problems| {
         anyhow!(
             "the plan has {} problem(s):{}",
             problems.len(),
             problems.iter().map(|p| format!("\n  {p}")).collect::<String>()
         )
     })?;
+    let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
+    let report = compiled.report_with_progress(plan, roster, detail, &|n| bar.inc(n));
+    drop(bar);
     if !report.errors.is_empty() {
         eprintln!(
             "warning: {} problem(s) stopped people from being computed (listed in the output)",
             report.errors.len()
         );
     }
-    Ok(report)
+    Ok((compiled, report))
 }
 
 /// Writes `fill`'s output to `out.out` atomically, or to stdout.
@@ -489,12 +489,13 @@ fn emit(out: &OutArgs, access: Access, fill: impl FnOnce(&mut dyn Write) -> std:
 fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &OutArgs) -> anyhow::Result<ExitCode> {
     let plan = load_valid_plan(plan_path)?;
     let roster = load_rosters(roster_args)?;
-    let detail = if format == Format::Table { Detail::AmountsOnly } else { Detail::Explained };
-    let report = compute(&plan, &roster, detail)?;
+    // JSON explains every line too, but computes the explanations as it writes them.
+    let detail = if format == Format::Csv { Detail::Explained } else { Detail::AmountsOnly };
+    let (compiled, report) = compute(&plan, &roster, detail)?;
     emit(out, Access::Private, |w| match format {
         Format::Table => output::payouts_table(&report, w),
         Format::Csv => output::payouts_csv(&report, w),
-        Format::Json => engine::json::write_report(&report, w),
+        Format::Json => engine::json::write_report_explained(&report, &compiled, &roster, w),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -521,7 +522,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     }
     let (plan, plan_bytes) = load_valid_plan_with_bytes(args.plan)?;
     let roster = load_rosters(args.roster)?;
-    let report = compute(&plan, &roster, Detail::AmountsOnly)?;
+    let (_, report) = compute(&plan, &roster, Detail::AmountsOnly)?;
     // `--out exports/` names a folder, which is created when it does not exist yet.
     let names_folder = args.out.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]);
     if names_folder && !args.out.exists() && !args.dry_run {
@@ -589,8 +590,10 @@ fn compare(
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     let roster = load_rosters(roster_args)?;
-    let reports: Vec<PayoutReport> =
-        plans.iter().map(|p| compute(p, &roster, Detail::AmountsOnly)).collect::<anyhow::Result<_>>()?;
+    let reports: Vec<PayoutReport> = plans
+        .iter()
+        .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
+        .collect::<anyhow::Result<_>>()?;
     let cmp = Comparison::new(reports);
     if let Some(path) = &handouts.xlsx {
         report::write_workbook(&cmp, path, overwrite)?;

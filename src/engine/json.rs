@@ -17,8 +17,11 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::ser::{SerializeMap as _, Serializer};
 
-use super::{EmployeePayout, PayoutReport, Totals};
+use std::borrow::Cow;
+
+use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch, Totals};
 use crate::money;
+use crate::roster::Roster;
 
 /// An amount written with exactly `dp` decimals, as a string.
 #[derive(Clone, Copy, Debug)]
@@ -164,14 +167,194 @@ fn employee_json(e: &EmployeePayout, dp: u32) -> EmployeeJson<'_> {
     }
 }
 
-/// Writes `report` as pretty JSON (with a final newline) to `out`.
+/// How many people are rendered per parallel piece of work while writing JSON.
+const RENDER_CHUNK: usize = 512;
+/// How many people are rendered before the writer takes them (bounds the memory held as text).
+const RENDER_BLOCK: usize = 16 * RENDER_CHUNK;
+
+/// Writes `report` as pretty JSON (with a final newline) to `out`, each line's explanation as
+/// the report holds it.
+///
+/// The people, nearly all of the text, are rendered in parallel in blocks while this thread
+/// writes the previous block, so writing 100,000 explained payouts is not single-threaded; the
+/// bytes are exactly those of `serde_json::to_writer_pretty` on the whole report.
 pub fn write_report(report: &PayoutReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_with(report, out, |_scratch, e| Ok(Cow::Borrowed(e)))
+}
+
+/// [`write_report`] for a report computed by `compiled` on `roster` with or without explanations:
+/// each person is computed again with explanations just before being written, so the text of
+/// 100,000 explanations is never all held in memory at once (`carrot payouts --format json`).
+/// The output is the same as [`write_report`] on the report computed with explanations.
+pub fn write_report_explained(
+    report: &PayoutReport,
+    compiled: &CompiledPlan,
+    roster: &Roster,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_with(report, out, |scratch, p| {
+        let employee = roster.employees.get(p.index).ok_or_else(|| mismatch(p))?;
+        match compiled.evaluate(p.index, employee, Detail::Explained, scratch) {
+            Outcome::Paid(explained) if same_amounts(&explained, p) => Ok(Cow::Owned(explained)),
+            _ => Err(mismatch(p)),
+        }
+    })
+}
+
+/// Whether `a` and `b` pay the same lines and total (explanations aside).
+fn same_amounts(a: &EmployeePayout, b: &EmployeePayout) -> bool {
+    a.total == b.total
+        && a.lines.len() == b.lines.len()
+        && a.lines.iter().zip(&b.lines).all(|(x, y)| x.component == y.component && x.amount == y.amount)
+}
+
+fn mismatch(p: &EmployeePayout) -> std::io::Error {
+    std::io::Error::other(format!(
+        "internal error: employee {} computed differently with explanations; nothing was written",
+        p.employee_id
+    ))
+}
+
+/// Writes the report's JSON, each person as `person` gives them (the report's own, or recomputed).
+fn write_with<'r>(
+    report: &'r PayoutReport,
+    out: &mut dyn std::io::Write,
+    person: impl Fn(&mut Scratch, &'r EmployeePayout) -> std::io::Result<Cow<'r, EmployeePayout>> + Sync,
+) -> std::io::Result<()> {
     let dp = report.minor_units;
-    let json = ReportJson {
+    let skeleton = serde_json::to_vec_pretty(&report_json(report, Vec::new())).map_err(std::io::Error::other)?;
+    // `"employees": []` cannot occur earlier: a `"` inside a JSON string is always escaped.
+    const EMPTY: &[u8] = b"\n  \"employees\": []";
+    let at = skeleton
+        .windows(EMPTY.len())
+        .position(|w| w == EMPTY)
+        .map(|p| p + EMPTY.len() - 1)
+        .ok_or_else(|| std::io::Error::other("the report skeleton has no employees array"))?;
+    let (head, tail) = skeleton.split_at(at);
+    out.write_all(head)?;
+    if !report.employees.is_empty() {
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<Vec<u8>>>>(1);
+            let employees = &report.employees;
+            let person = &person;
+            scope.spawn(move || {
+                for (b, block) in employees.chunks(RENDER_BLOCK).enumerate() {
+                    let rendered = render_block(block, b == 0, dp, person);
+                    let failed = rendered.is_err();
+                    if tx.send(rendered).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            for rendered in rx {
+                for piece in rendered? {
+                    out.write_all(&piece)?;
+                }
+            }
+            Ok(())
+        })?;
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(tail)?;
+    out.write_all(b"\n")
+}
+
+/// Renders `block` (people, `first` when it starts the array) as the employees array's items.
+fn render_block<'r>(
+    block: &'r [EmployeePayout],
+    first: bool,
+    dp: u32,
+    person: &(impl Fn(&mut Scratch, &'r EmployeePayout) -> std::io::Result<Cow<'r, EmployeePayout>> + Sync),
+) -> std::io::Result<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    block
+        .par_chunks(RENDER_CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut scratch = Scratch::default();
+            let mut buf = Vec::with_capacity(chunk.len() * 2048);
+            for (i, p) in chunk.iter().enumerate() {
+                let e = person(&mut scratch, p)?;
+                buf.extend_from_slice(if first && c == 0 && i == 0 { b"\n    " } else { b",\n    " });
+                let mut ser = serde_json::Serializer::with_formatter(&mut buf, Pretty { level: 2, has_value: false });
+                employee_json(&e, dp).serialize(&mut ser).map_err(std::io::Error::other)?;
+            }
+            Ok(buf)
+        })
+        .collect()
+}
+
+/// serde_json's pretty layout (two spaces a level), starting `level` levels deep, so a piece of
+/// a document can be rendered on its own and spliced in.
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// The whole report's JSON view, with `employees` as given.
+fn report_json<'a>(report: &'a PayoutReport, employees: Vec<EmployeeJson<'a>>) -> ReportJson<'a> {
+    ReportJson {
         plan: &report.plan,
         period: PeriodJson { start: report.period.start.to_string(), end: report.period.end.to_string() },
         currency: &report.currency,
-        employees: report.employees.iter().map(|e| employee_json(e, dp)).collect(),
+        employees,
         not_covered: report
             .not_covered
             .iter()
@@ -193,8 +376,77 @@ pub fn write_report(report: &PayoutReport, out: &mut dyn std::io::Write) -> std:
                 message: &e.message,
             })
             .collect(),
-        totals: TotalsJson::new(&report.totals, dp),
-    };
-    serde_json::to_writer_pretty(&mut *out, &json).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
+        totals: TotalsJson::new(&report.totals, report.minor_units),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report as one `serde_json::to_writer_pretty` call writes it: what the spliced,
+    /// parallel writer must reproduce byte for byte.
+    fn reference(report: &PayoutReport) -> Vec<u8> {
+        let employees = report.employees.iter().map(|e| employee_json(e, report.minor_units)).collect();
+        let mut out = serde_json::to_vec_pretty(&report_json(report, employees)).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    fn report_for(people: usize, plan_name: &str) -> PayoutReport {
+        let mut csv = Vec::new();
+        crate::synth::write_roster(&mut csv, people.max(1), 3, crate::synth::Roles::Mixed, 1).unwrap();
+        let roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;
+        let mut plan = crate::plan::parse(include_str!("../../sample_plans/product_led.json")).unwrap();
+        plan.name = plan_name.to_owned();
+        let mut report = super::super::compute(&plan, &roster, super::super::Detail::Explained).unwrap();
+        report.employees.truncate(people);
+        if let Some(e) = report.employees.first_mut() {
+            e.name = "Zoë \"Q\" O'Brien\n\t\\ \u{1}".into();
+            e.warnings.push("a \"quoted\" warning".to_owned());
+        }
+        report
+    }
+
+    #[test]
+    fn the_parallel_json_writer_writes_exactly_what_serde_json_pretty_writes() {
+        // More people than one render block, a nasty name, and a plan name that looks like the splice point.
+        for (people, plan_name) in [(0, "Empty"), (1, "One"), (RENDER_BLOCK + 7, "x\n  \"employees\": []")] {
+            let report = report_for(people, plan_name);
+            let mut out = Vec::new();
+            write_report(&report, &mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(reference(&report)).unwrap(),
+                "{people} people"
+            );
+        }
+    }
+
+    #[test]
+    fn explaining_while_writing_gives_the_json_of_the_explained_report() {
+        let mut csv = Vec::new();
+        crate::synth::write_roster(&mut csv, RENDER_BLOCK + 300, 5, crate::synth::Roles::Mixed, 1).unwrap();
+        let roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;
+        let plan = crate::plan::parse(include_str!("../../sample_plans/product_led.json")).unwrap();
+        let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+        let amounts = compiled.report(&plan, &roster, Detail::AmountsOnly);
+        assert!(amounts.employees.iter().all(|e| e.lines.iter().all(|l| l.explanation.is_empty())));
+        let mut streamed = Vec::new();
+        write_report_explained(&amounts, &compiled, &roster, &mut streamed).unwrap();
+        let explained = compiled.report(&plan, &roster, Detail::Explained);
+        assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(reference(&explained)).unwrap());
+    }
+
+    #[test]
+    fn a_report_that_does_not_match_its_roster_is_refused_not_written_wrongly() {
+        let report = report_for(3, "P");
+        let mut csv = Vec::new();
+        crate::synth::write_roster(&mut csv, 3, 99, crate::synth::Roles::Mixed, 1).unwrap();
+        let other = crate::roster::import_reader("o.csv", csv.as_slice(), &Default::default()).unwrap().roster;
+        let plan = crate::plan::parse(include_str!("../../sample_plans/product_led.json")).unwrap();
+        let compiled = CompiledPlan::new(&plan, &other).unwrap();
+        let err = write_report_explained(&report, &compiled, &other, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("computed differently"), "{err}");
+    }
 }

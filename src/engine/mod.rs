@@ -188,6 +188,8 @@ pub fn compute_with_progress(
     Ok(compiled.report_with_progress(plan, roster, detail, progress))
 }
 
+/// Buffers one thread reuses from person to person.
+#[derive(Default)]
 struct Scratch {
     values: Vec<Option<Decimal>>,
     raw: Vec<RawLine<Decimal>>,
@@ -211,21 +213,18 @@ impl CompiledPlan {
             .employees
             .par_iter()
             .enumerate()
-            .map_init(
-                || Scratch { values: Vec::new(), raw: Vec::new() },
-                |scratch, (i, e)| {
-                    let outcome = self.evaluate(i, e, detail, scratch);
-                    progress(1);
-                    outcome
-                },
-            )
+            .map_init(Scratch::default, |scratch, (i, e)| {
+                let outcome = self.evaluate(i, e, detail, scratch);
+                progress(1);
+                outcome
+            })
             .collect();
         self.assemble(plan, outcomes)
     }
 
     /// Computes one person, with the explanation of every line.
     pub fn explain(&self, index: usize, e: &Employee) -> Outcome {
-        self.evaluate(index, e, Detail::Explained, &mut Scratch { values: Vec::new(), raw: Vec::new() })
+        self.evaluate(index, e, Detail::Explained, &mut Scratch::default())
     }
 
     fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
@@ -260,7 +259,8 @@ impl CompiledPlan {
             team: e.team.clone(),
             proration: Decimal::ZERO,
             attainment: None,
-            lines: Vec::new(),
+            // The plan's lines and room for a cap or guarantee adjustment.
+            lines: Vec::with_capacity(track.lines.len() + 1),
             total: Decimal::ZERO,
             revenue: None,
             warnings: Vec::new(),

@@ -1,7 +1,7 @@
 //! Reading roster CSV files: detection of encoding and delimiter, header normalisation and
 //! mapping, cell parsing, and a report of every bad cell.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Merging rosters imported separately (one per file) into one.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{Roster, RowIssue, SourceRef};
 
@@ -16,7 +16,7 @@ pub fn merge(parts: Vec<Roster>) -> Result<Roster, Vec<RowIssue>> {
             }
         }
     }
-    let mut seen: HashMap<super::Text, SourceRef> = HashMap::new();
+    let mut seen: HashMap<super::Text, SourceRef> = HashMap::default();
     let mut issues = Vec::new();
     for part in parts {
         let file_offset = u32::try_from(out.sources.len()).unwrap_or(u32::MAX);

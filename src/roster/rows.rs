@@ -5,7 +5,7 @@
 //! pending cells become issues) or a text column (ignored, with a warning). Pending cells are kept
 //! compactly, and at most [`ISSUE_CAP`] + 1 per column unless bad rows are being skipped.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -189,15 +189,15 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
     })?;
     // A few fields beyond the header are kept, to show ragged rows as written.
     reader.max_fields = layout.columns.len() + RAGGED_EXTRA_FIELDS;
-    let mut parser = Parser {
+    let parser = Parser {
         ctx,
         columns: &layout.columns,
         delimiter,
         mark: decimal_mark(ctx.options.decimal, delimiter),
         date_format: ctx.options.date_format.as_deref(),
         employees: Vec::new(),
-        ids: HashMap::new(),
-        interned: HashMap::new(),
+        ids: HashMap::default(),
+        interned: HashMap::default(),
         definite: Vec::new(),
         definite_unlisted: 0,
         any_definite: false,
@@ -208,9 +208,7 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         values: Vec::with_capacity(layout.metrics.len()),
         data_rows: 0,
     };
-    while reader.read(&mut rec)? {
-        parser.row(&rec);
-    }
+    let parser = read_rows(&mut reader, rec, parser)?;
     if parser.data_rows == 0 {
         return Err(FileError::Import(ImportError::HeaderOnly { file: ctx.name.to_string() }));
     }
@@ -218,6 +216,59 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
     result.found = reader.input().found();
     result.replaced = reader.input().replaced();
     Ok(result)
+}
+
+/// Records handed from the reading thread to the parsing thread at a time.
+const BATCH: usize = 512;
+
+/// Feeds every record to `parser`: this thread splits the text into records while another
+/// parses the previous batch's cells, so an import uses two cores (splitting is about a quarter
+/// of the work). Batches travel back to be refilled, so records' buffers are reused.
+fn read_rows<'a, R: Read>(
+    reader: &mut RecordReader<R>,
+    first: Record,
+    mut parser: Parser<'a>,
+) -> Result<Parser<'a>, FileError> {
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<(Vec<Record>, usize)>(2);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<Record>>();
+        let parsing = scope.spawn(move || {
+            for (batch, len) in full_rx {
+                for rec in batch.iter().take(len) {
+                    parser.row(rec);
+                }
+                // The reader may have finished already; the batch is then simply dropped.
+                empty_tx.send(batch).ok();
+            }
+            parser
+        });
+        let mut batch = vec![first];
+        let read = loop {
+            if batch.len() < BATCH {
+                batch.resize_with(BATCH, Record::default);
+            }
+            let mut len = 0;
+            let mut outcome = Ok(true);
+            for rec in &mut batch {
+                outcome = reader.read(rec);
+                if !matches!(outcome, Ok(true)) {
+                    break;
+                }
+                len += 1;
+            }
+            if len > 0 && full_tx.send((batch, len)).is_err() {
+                break Ok(());
+            }
+            match outcome {
+                Ok(true) => batch = empty_rx.try_recv().unwrap_or_default(),
+                Ok(false) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        drop(full_tx);
+        let parser = parsing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        read.map(|()| parser).map_err(FileError::from)
+    })
 }
 
 struct Parser<'a> {
