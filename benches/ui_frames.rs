@@ -93,6 +93,7 @@ fn main() {
 
     // Edit a rate repeatedly; each time measure latency to the new total and frame times meanwhile.
     let mut latencies = Vec::new();
+    let mut worker = Vec::new();
     let mut during = Vec::new();
     for k in 0..10 {
         let rate = 8.0 + f64::from(k) * 0.25 + 0.25;
@@ -107,6 +108,7 @@ fn main() {
             std::thread::sleep(Duration::from_micros(500));
         }
         latencies.push(ms(t.elapsed()));
+        worker.extend(h.state().rt.last_compute.map(ms));
         for _ in 0..5 {
             h.step();
         }
@@ -117,6 +119,11 @@ fn main() {
         "{:<48} edits={:>4}  median={median:>6.1} ms  max={max:>6.1} ms",
         "edit a rate → new total on screen",
         latencies.len()
+    );
+    println!(
+        "{:<48} median={:>6.1} ms",
+        "  of which computing on the worker",
+        percentile(&mut worker, 0.5)
     );
     report("frames while recomputing", &mut during);
 

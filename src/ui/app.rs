@@ -291,6 +291,7 @@ impl CarrotApp {
     /// Creates the app (from eframe's creation context).
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup, chooser: FileChooser) -> Self {
         super::theme::install(&cc.egui_ctx);
+        super::background::init_worker_pool();
         let mut notifications = Notifications::default();
         let stored: Option<PersistedState> = match &startup {
             Startup::RestoreFrom(state) => Some((**state).clone()),
@@ -851,13 +852,14 @@ impl CarrotApp {
                 }
                 match resp.outcome {
                     Ok(c) => {
-                        doc.result = Some(PlanResult {
+                        let old = doc.result.replace(PlanResult {
                             plan_revision: resp.plan_revision,
                             roster_revision,
                             compiled: c.compiled,
                             report: c.report,
                             stats: c.stats,
                         });
+                        drop_off_thread(old);
                         self.rt.last_compute = Some(resp.elapsed);
                     }
                     Err(problems) => doc.problems = problems,
@@ -1620,4 +1622,16 @@ impl CarrotApp {
     pub fn tab(&self) -> Tab {
         self.state.tab
     }
+}
+
+/// Drops `value` on a short-lived thread: freeing the previous payouts of 100,000 people takes
+/// longer than a frame. (If no thread can be started it is dropped here.)
+fn drop_off_thread<T: Send + 'static>(value: T) {
+    std::thread::Builder::new()
+        .name("carrot-drop".to_owned())
+        .spawn(move || {
+            super::background::give_way();
+            drop(value);
+        })
+        .ok();
 }

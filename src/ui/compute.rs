@@ -63,6 +63,7 @@ impl ComputeService {
         let (resp_tx, resp_rx) = mpsc::channel::<Response>();
         let ctx = ctx.clone();
         std::thread::Builder::new().name("carrot-compute".to_owned()).spawn(move || {
+            super::background::give_way();
             while let Ok(first) = req_rx.recv() {
                 // Coalesce: keep only the newest request per plan.
                 let mut latest: BTreeMap<PlanId, Request> = BTreeMap::new();

@@ -46,6 +46,7 @@ pub fn spawn_job<T: Send + 'static>(
     let (tx, rx) = mpsc::channel();
     let ctx = ctx.clone();
     std::thread::Builder::new().name(format!("carrot-job: {label}")).spawn(move || {
+        super::background::give_way();
         // A closed receiver means the app went away; nothing to do.
         tx.send(work()).ok();
         ctx.request_repaint();

@@ -1,6 +1,7 @@
 //! The desktop app (feature `gui`): a thin layer over the core. See `app` for the structure.
 
 pub mod app;
+pub mod background;
 pub mod command;
 pub mod compute;
 pub mod doc;

@@ -61,6 +61,7 @@ impl SimService {
         let (resp_tx, resp_rx) = mpsc::channel::<SimResponse>();
         let ctx = ctx.clone();
         std::thread::Builder::new().name("carrot-simulate".to_owned()).spawn(move || {
+            super::background::give_way();
             // The calibration of the last baseline plan and roster.
             let mut calibrated: Option<((PlanId, u64), u64, Calibration)> = None;
             while let Ok(mut req) = req_rx.recv() {
