@@ -26,6 +26,9 @@ pub trait Num: Copy + PartialOrd + PartialEq + std::fmt::Debug + Send + Sync + '
     const ONE: Self;
     /// From an exact decimal (rounding to the nearest `f64` for floats).
     fn from_dec(d: Decimal) -> Self;
+    /// A plan constant, already converted: the same value as `from_dec(k.dec)`, without the
+    /// conversion's work on every use.
+    fn konst(k: &Konst) -> Self;
     /// To a decimal (lossy for floats; used for display only).
     fn to_dec(self) -> Decimal;
     /// `self + rhs`.
@@ -52,11 +55,40 @@ pub trait Num: Copy + PartialOrd + PartialEq + std::fmt::Debug + Send + Sync + '
     }
 }
 
+/// A plan constant (rate, tier edge, amount, curve point, ...) held both ways: exact for payroll
+/// and as the `f64` that [`Num::from_dec`] gives, converted once when the plan is compiled. The
+/// behaviour simulation reads plan constants tens of millions of times; [`Num::konst`] makes
+/// each read a load for either number kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Konst {
+    /// The exact value.
+    pub dec: Decimal,
+    /// `f64::from_dec(dec)`.
+    pub f: f64,
+}
+
+impl Konst {
+    /// Holds `d` with its `f64` conversion.
+    pub fn new(d: Decimal) -> Self {
+        Self { dec: d, f: dec_to_f64(d) }
+    }
+}
+
+impl From<Decimal> for Konst {
+    fn from(d: Decimal) -> Self {
+        Self::new(d)
+    }
+}
+
 impl Num for Decimal {
     const ZERO: Self = Decimal::ZERO;
     const ONE: Self = Decimal::ONE;
     fn from_dec(d: Decimal) -> Self {
         d
+    }
+    #[inline]
+    fn konst(k: &Konst) -> Self {
+        k.dec
     }
     fn to_dec(self) -> Decimal {
         self
@@ -123,6 +155,10 @@ impl Num for f64 {
     #[inline]
     fn from_dec(d: Decimal) -> Self {
         dec_to_f64(d)
+    }
+    #[inline]
+    fn konst(k: &Konst) -> Self {
+        k.f
     }
     fn to_dec(self) -> Decimal {
         Decimal::from_f64(self).unwrap_or_default()

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::expr::{EvalError, Expr};
 use crate::money;
-use crate::num::{ArithError, Num};
-use crate::plan::{Basis, BonusBase, Component, Limit, Method, Plan, Problem, Target};
+use crate::num::{ArithError, Konst, Num};
+use crate::plan::{Basis, BonusBase, Component, CurvePoint, Limit, Method, Plan, Problem, Target};
 use crate::roster::{Employee, Roster};
 
 /// Where a metric's value comes from, for one employee.
@@ -64,31 +64,65 @@ pub(crate) struct CommissionLine {
     pub method: Method,
     /// `(from, rate, cumulative)`: cumulative = Σ rate × width of every earlier tier, in the
     /// tiers' own unit, so a graduated amount needs one lookup whatever the number of tiers.
-    pub tiers: Vec<(Decimal, Decimal, Decimal)>,
-    pub threshold: Option<Decimal>,
+    pub tiers: Vec<(Konst, Konst, Konst)>,
+    pub threshold: Option<Konst>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) enum TargetSlot {
     Quota,
-    Value(Decimal),
+    Value(Konst),
     Slot(Slot, String),
+}
+
+/// A bonus's base ([`BonusBase`]) with its constant in both number kinds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BaseKonst {
+    /// A share of the prorated target incentive.
+    TiShare(Konst),
+    /// A fixed amount in plan currency.
+    Amount(Konst),
+}
+
+/// One point of a bonus curve, with the differences to the next point (0 at the last), which
+/// interpolation between the two needs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CompiledPoint {
+    pub x: Konst,
+    pub y: Konst,
+    /// `y` of the next point − `y`.
+    pub rise: Konst,
+    /// `x` of the next point − `x`.
+    pub run: Konst,
+}
+
+/// A bonus curve's points, each with its differences to the next.
+pub(crate) fn curve_points(points: &[CurvePoint]) -> Vec<CompiledPoint> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let next = points.get(k + 1).unwrap_or(p);
+            // Validation keeps every point at or above 0, so the differences cannot overflow.
+            CompiledPoint { x: p.x.into(), y: p.y.into(), rise: (next.y - p.y).into(), run: (next.x - p.x).into() }
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct BonusLine {
     pub metric: Slot,
     pub target: TargetSlot,
-    pub base: BonusBase,
-    pub curve: Vec<(Decimal, Decimal)>,
+    pub base: BaseKonst,
+    pub curve: Vec<CompiledPoint>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct PerUnitLine {
     pub metric: Slot,
-    pub amount: Decimal,
-    pub min_units: Option<Decimal>,
-    pub max_units: Option<Decimal>,
+    pub amount: Konst,
+    pub min_units: Option<Konst>,
+    pub max_units: Option<Konst>,
 }
 
 #[derive(Clone, Debug)]
@@ -108,7 +142,7 @@ pub(crate) struct CompiledLine {
     pub metric_name: String,
     pub kind: LineKind,
     pub rule: LineRule,
-    pub cap: Option<Decimal>,
+    pub cap: Option<Konst>,
 }
 
 #[derive(Clone, Debug)]
@@ -116,8 +150,24 @@ pub(crate) struct CompiledMultiplier {
     pub id: String,
     pub metric: Slot,
     pub metric_name: String,
-    pub steps: Vec<(Decimal, Decimal)>,
+    /// `(from, factor)`, ascending.
+    pub steps: Vec<(Konst, Konst)>,
     pub targets: Vec<usize>,
+}
+
+/// A cap or guarantee ([`Limit`]) with its constants in both number kinds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LimitKonst {
+    /// A multiple of the prorated target incentive, when the limit is one.
+    pub multiple_of_ti: Option<Konst>,
+    /// Otherwise an amount (0 when the plan gives neither), prorated by the share employed.
+    pub amount: Konst,
+}
+
+impl From<&Limit> for LimitKonst {
+    fn from(limit: &Limit) -> Self {
+        Self { multiple_of_ti: limit.multiple_of_ti.map(Konst::new), amount: limit.amount.unwrap_or_default().into() }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -129,8 +179,8 @@ pub(crate) struct CompiledTrack {
     pub needs: Vec<bool>,
     pub lines: Vec<CompiledLine>,
     pub multipliers: Vec<CompiledMultiplier>,
-    pub cap: Option<Limit>,
-    pub guarantee: Option<Limit>,
+    pub cap: Option<LimitKonst>,
+    pub guarantee: Option<LimitKonst>,
 }
 
 #[derive(Clone, Debug)]
@@ -333,7 +383,7 @@ impl CompiledPlan {
                         let mut tiers = Vec::with_capacity(com.tiers.len());
                         let mut cumulative = Decimal::ZERO;
                         for (k, t) in com.tiers.iter().enumerate() {
-                            tiers.push((t.from, t.rate, cumulative));
+                            tiers.push((t.from.into(), t.rate.into(), cumulative.into()));
                             if let Some(next) = com.tiers.get(k + 1) {
                                 let width = next.from - t.from;
                                 cumulative = width
@@ -347,30 +397,33 @@ impl CompiledPlan {
                             basis: com.basis,
                             method: com.method,
                             tiers,
-                            threshold: com.threshold,
+                            threshold: com.threshold.map(Konst::new),
                         });
                         (rule, LineKind::Commission, com.cap)
                     }
                     Component::Bonus(b) => {
                         let target = match &b.target {
                             Target::Quota => TargetSlot::Quota,
-                            Target::Value(v) => TargetSlot::Value(*v),
+                            Target::Value(v) => TargetSlot::Value((*v).into()),
                             Target::Column(col) => TargetSlot::Slot(resolve(col), col.clone()),
                         };
                         let rule = LineRule::Bonus(BonusLine {
                             metric: resolve(&b.metric),
                             target,
-                            base: b.base,
-                            curve: b.curve.iter().map(|p| (p.x, p.y)).collect(),
+                            base: match b.base {
+                                BonusBase::TiShare(share) => BaseKonst::TiShare(share.into()),
+                                BonusBase::Amount(a) => BaseKonst::Amount(a.into()),
+                            },
+                            curve: curve_points(&b.curve),
                         });
                         (rule, LineKind::Bonus, b.cap)
                     }
                     Component::PerUnit(u) => {
                         let rule = LineRule::PerUnit(PerUnitLine {
                             metric: resolve(&u.metric),
-                            amount: u.amount,
-                            min_units: u.min_units,
-                            max_units: u.max_units,
+                            amount: u.amount.into(),
+                            min_units: u.min_units.map(Konst::new),
+                            max_units: u.max_units.map(Konst::new),
                         });
                         (rule, LineKind::PerUnit, u.cap)
                     }
@@ -387,7 +440,7 @@ impl CompiledPlan {
                     metric_name: c.metric().to_owned(),
                     kind,
                     rule,
-                    cap,
+                    cap: cap.map(Konst::new),
                 });
             }
             let multipliers = track
@@ -398,7 +451,7 @@ impl CompiledPlan {
                         id: m.id.clone(),
                         metric: resolve(&m.metric),
                         metric_name: m.metric.clone(),
-                        steps: m.steps.iter().map(|s| (s.from, s.factor)).collect(),
+                        steps: m.steps.iter().map(|s| (s.from.into(), s.factor.into())).collect(),
                         targets: m.applies_to.iter().filter_map(|t| lines.iter().position(|l| *l.id == **t)).collect(),
                     }),
                     _ => None,
@@ -413,8 +466,8 @@ impl CompiledPlan {
                     needs,
                     lines,
                     multipliers,
-                    cap: track.cap.clone().or_else(|| plan.cap.clone()),
-                    guarantee: track.guarantee.clone().or_else(|| plan.guarantee.clone()),
+                    cap: track.cap.as_ref().or(plan.cap.as_ref()).map(LimitKonst::from),
+                    guarantee: track.guarantee.as_ref().or(plan.guarantee.as_ref()).map(LimitKonst::from),
                 },
             );
         }
@@ -590,12 +643,13 @@ impl CompiledPlan {
     ) {
         out.clear();
         for (i, line) in track.lines.iter().enumerate() {
-            let mut none = NoTrace;
-            let tracer: &mut dyn Tracer = match traces.get_mut(i) {
-                Some(t) => t,
-                None => &mut none,
+            // Each tracer kind gets its own copy of `raw_line`: with `NoTrace` every explanation
+            // branch compiles away.
+            let raw = match traces.get_mut(i) {
+                Some(t) => self.raw_line(line, ctx, values, t),
+                None => self.raw_line(line, ctx, values, &mut NoTrace),
             };
-            match self.raw_line(line, ctx, values, tracer) {
+            match raw {
                 Ok(raw) => out.push(raw),
                 Err(e) => {
                     errors.push(e);
@@ -615,11 +669,11 @@ impl CompiledPlan {
                 .steps
                 .iter()
                 .rev()
-                .find(|(from, _)| N::from_dec(*from) <= value)
-                .map_or((Decimal::ONE, None), |(from, f)| (*f, Some(*from)));
+                .find(|(from, _)| N::konst(from) <= value)
+                .map_or((Konst::new(Decimal::ONE), None), |(from, f)| (*f, Some(from.dec)));
             for &t in &m.targets {
                 let Some(raw) = out.get_mut(t) else { continue };
-                match raw.value.mul(N::from_dec(factor)) {
+                match raw.value.mul(N::konst(&factor)) {
                     Ok(v) => raw.value = v,
                     Err(e) => errors.push(arith(&m.id)(e)),
                 }
@@ -632,7 +686,7 @@ impl CompiledPlan {
                     );
                     tr.push(format_args!(
                         "× {} by {} ({} {}, {step}) = {}",
-                        money::Number(factor),
+                        money::Number(factor.dec),
                         m.id,
                         m.metric_name,
                         money::Number(value.to_dec()),
@@ -645,24 +699,24 @@ impl CompiledPlan {
             let (Some(cap), Some(raw)) = (line.cap, out.get_mut(i)) else {
                 continue;
             };
-            let cap_n = N::from_dec(cap);
+            let cap_n = N::konst(&cap);
             if raw.value > cap_n {
                 raw.value = cap_n;
                 if let Some(tr) = traces.get_mut(i)
                     && tr.on()
                 {
-                    tr.push(format_args!("capped at the line's maximum {}", money::Grouped(cap, self.minor_units)));
+                    tr.push(format_args!("capped at the line's maximum {}", money::Grouped(cap.dec, self.minor_units)));
                 }
             }
         }
     }
 
-    fn raw_line<N: Num>(
+    fn raw_line<N: Num, T: Tracer>(
         &self,
         line: &CompiledLine,
         ctx: &PersonContext<N>,
         values: &[Option<N>],
-        t: &mut dyn Tracer,
+        t: &mut T,
     ) -> Result<RawLine<N>, LineError> {
         let id: &str = &line.id;
         let err = |message: String| LineError { component: Some(id.to_owned()), message };
@@ -693,10 +747,10 @@ impl CompiledPlan {
                     }
                     Basis::Amount => (m, None),
                 };
-                let scale = |x: Decimal| -> Result<N, LineError> {
+                let scale = |x: &Konst| -> Result<N, LineError> {
                     match quota {
-                        Some(q) => N::from_dec(x).mul(q).map_err(&ar),
-                        None => Ok(N::from_dec(x)),
+                        Some(q) => N::konst(x).mul(q).map_err(&ar),
+                        None => Ok(N::konst(x)),
                     }
                 };
                 if t.on() {
@@ -710,10 +764,11 @@ impl CompiledPlan {
                     }
                 }
                 let attainment = quota.map(|_| measure);
-                if let Some(th) = c.threshold
-                    && measure < N::from_dec(th)
+                if let Some(th) = &c.threshold
+                    && measure < N::konst(th)
                 {
                     if t.on() {
+                        let th = th.dec;
                         let shown = if quota.is_some() { money::percent(th, 1) } else { money::grouped(th, dp) };
                         t.push(format_args!("below the {shown} threshold: pays 0"));
                     }
@@ -724,24 +779,28 @@ impl CompiledPlan {
                 let mut hi = c.tiers.len();
                 while lo < hi {
                     let mid = (lo + hi) / 2;
-                    let edge = scale(c.tiers.get(mid).map_or(Decimal::ZERO, |t| t.0))?;
+                    let edge = match c.tiers.get(mid) {
+                        Some(tier) => scale(&tier.0)?,
+                        None => N::ZERO,
+                    };
                     if edge <= m { lo = mid + 1 } else { hi = mid }
                 }
                 let Some(k) = lo.checked_sub(1) else {
                     return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
                 };
-                let Some(&(from_k, rate_k, cum_k)) = c.tiers.get(k) else {
+                let Some((from_k, rate_k, cum_k)) = c.tiers.get(k) else {
                     return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
                 };
                 let value = match c.method {
                     Method::Retroactive => {
-                        let v = m.mul(N::from_dec(rate_k)).map_err(&ar)?;
+                        let v = m.mul(N::konst(rate_k)).map_err(&ar)?;
                         if t.on() {
+                            let from_k = from_k.dec;
                             let edge =
                                 if quota.is_some() { money::percent(from_k, 0) } else { money::grouped(from_k, dp) };
                             t.push(format_args!(
                                 "tier from {edge} reached: {} × {} = {}",
-                                money::Rate(rate_k),
+                                money::Rate(rate_k.dec),
                                 money::Grouped(m.to_dec(), dp),
                                 money::Grouped(v.to_dec(), dp)
                             ));
@@ -750,7 +809,7 @@ impl CompiledPlan {
                     }
                     Method::Graduated => {
                         let base = scale(cum_k)?;
-                        let above = m.sub(scale(from_k)?).map_err(&ar)?.mul(N::from_dec(rate_k)).map_err(&ar)?;
+                        let above = m.sub(scale(from_k)?).map_err(&ar)?.mul(N::konst(rate_k)).map_err(&ar)?;
                         let v = base.add(above).map_err(&ar)?;
                         if t.on() {
                             self.explain_graduated(c, k, m, quota, t)?;
@@ -768,7 +827,7 @@ impl CompiledPlan {
                         let q = quota_of(ctx).map_err(err)?;
                         (q, "prorated quota")
                     }
-                    TargetSlot::Value(v) => (N::from_dec(*v), "target"),
+                    TargetSlot::Value(v) => (N::konst(v), "target"),
                     TargetSlot::Slot(slot, col) => {
                         (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.as_str())
                     }
@@ -797,27 +856,27 @@ impl CompiledPlan {
                     }
                 }
                 let y = curve_value(&b.curve, x, t).map_err(&ar)?;
-                let base = match b.base {
-                    BonusBase::TiShare(share) => {
+                let base = match &b.base {
+                    BaseKonst::TiShare(share) => {
                         let ti = ctx.target_incentive.ok_or_else(|| {
                             err("the roster row has no target_incentive, which this bonus is a share of".to_owned())
                         })?;
-                        let base = ti.mul(N::from_dec(share)).map_err(&ar)?;
+                        let base = ti.mul(N::konst(share)).map_err(&ar)?;
                         if t.on() {
                             t.push(format_args!(
                                 "{} of prorated target incentive {} = {}",
-                                money::Rate(share),
+                                money::Rate(share.dec),
                                 money::Grouped(ti.to_dec(), dp),
                                 money::Grouped(base.to_dec(), dp)
                             ));
                         }
                         base
                     }
-                    BonusBase::Amount(a) => {
+                    BaseKonst::Amount(a) => {
                         if t.on() {
-                            t.push(format_args!("base {}", money::Grouped(a, dp)));
+                            t.push(format_args!("base {}", money::Grouped(a.dec, dp)));
                         }
-                        N::from_dec(a)
+                        N::konst(a)
                     }
                 };
                 let value = base.mul(y).map_err(&ar)?;
@@ -832,29 +891,29 @@ impl CompiledPlan {
             }
             LineRule::PerUnit(u) => {
                 let ar = arith(id);
-                if let Some(min) = u.min_units
-                    && m < N::from_dec(min)
+                if let Some(min) = &u.min_units
+                    && m < N::konst(min)
                 {
                     if t.on() {
                         t.push(format_args!(
                             "{} {name} is below the minimum of {}: pays 0",
                             money::Number(m.to_dec()),
-                            money::Number(min)
+                            money::Number(min.dec)
                         ));
                     }
                     return Ok(RawLine::new(N::ZERO, None, Some(m)));
                 }
-                let paid = match u.max_units {
-                    Some(max) if m > N::from_dec(max) => N::from_dec(max),
+                let paid = match &u.max_units {
+                    Some(max) if m > N::konst(max) => N::konst(max),
                     _ => m,
                 };
-                let value = paid.mul(N::from_dec(u.amount)).map_err(&ar)?;
+                let value = paid.mul(N::konst(&u.amount)).map_err(&ar)?;
                 if t.on() {
                     if paid == m {
                         t.push(format_args!(
                             "{} {name} × {} = {}",
                             money::Number(m.to_dec()),
-                            money::Grouped(u.amount, dp),
+                            money::Grouped(u.amount.dec, dp),
                             money::Grouped(value.to_dec(), dp)
                         ));
                     } else {
@@ -862,7 +921,7 @@ impl CompiledPlan {
                             "{} {name}, paid up to {} × {} = {}",
                             money::Number(m.to_dec()),
                             money::Number(paid.to_dec()),
-                            money::Grouped(u.amount, dp),
+                            money::Grouped(u.amount.dec, dp),
                             money::Grouped(value.to_dec(), dp)
                         ));
                     }
@@ -878,7 +937,7 @@ impl CompiledPlan {
         k: usize,
         m: N,
         quota: Option<N>,
-        t: &mut dyn Tracer,
+        t: &mut impl Tracer,
     ) -> Result<(), LineError> {
         // Explanations are only built for exact decimals.
         let dp = self.minor_units;
@@ -902,8 +961,9 @@ impl CompiledPlan {
             t.push(format_args!("{skipped} lower tiers not listed"));
         }
         let money_at = |x: Decimal| q.map_or(Some(x), |q| x.checked_mul(q)).ok_or(()).map_err(overflow);
-        for (j, &(from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
-            let next = c.tiers.get(j + 1).map(|n| n.0);
+        for (j, (from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
+            let (from, rate) = (from.dec, rate.dec);
+            let next = c.tiers.get(j + 1).map(|n| n.0.dec);
             let (upper, upper_money) = match next {
                 Some(n) if j < k => (n, money_at(n)?),
                 _ => (measure, m),
@@ -1070,37 +1130,36 @@ fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> 
 
 /// Interpolates a bonus curve at `x`: 0 below the first point, linear between points, flat
 /// after the last.
-pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dyn Tracer) -> Result<N, ArithError> {
-    let Some(&(x0, _)) = curve.first() else {
+pub(crate) fn curve_value<N: Num>(curve: &[CompiledPoint], x: N, t: &mut impl Tracer) -> Result<N, ArithError> {
+    let Some(first) = curve.first() else {
         return Ok(N::ZERO);
     };
-    if x < N::from_dec(x0) {
+    if x < N::konst(&first.x) {
         if t.on() {
-            t.push(format_args!("below the curve's first point {}: pays 0", money::Number(x0)));
+            t.push(format_args!("below the curve's first point {}: pays 0", money::Number(first.x.dec)));
         }
         return Ok(N::ZERO);
     }
     for w in curve.windows(2) {
-        let (xa, ya) = w[0];
-        let (xb, yb) = w[1];
-        if x < N::from_dec(xb) {
+        let (a, b) = (&w[0], &w[1]);
+        if x < N::konst(&b.x) {
             // ya + (x − xa) × (yb − ya) ÷ (xb − xa): multiply before dividing to stay exact.
-            let y =
-                x.sub(N::from_dec(xa))?.mul(N::from_dec(yb - ya))?.div(N::from_dec(xb - xa))?.add(N::from_dec(ya))?;
+            let y = x.sub(N::konst(&a.x))?.mul(N::konst(&a.rise))?.div(N::konst(&a.run))?.add(N::konst(&a.y))?;
             if t.on() {
                 t.push(format_args!(
                     "curve {} (between {}→{} and {}→{})",
                     money::Number(y.to_dec().round_dp(6)),
-                    money::Number(xa),
-                    money::Number(ya),
-                    money::Number(xb),
-                    money::Number(yb)
+                    money::Number(a.x.dec),
+                    money::Number(a.y.dec),
+                    money::Number(b.x.dec),
+                    money::Number(b.y.dec)
                 ));
             }
             return Ok(y);
         }
     }
-    let (xl, yl) = curve.last().copied().unwrap_or_default();
+    let last = curve.last().copied().unwrap_or(*first);
+    let (xl, yl) = (last.x.dec, last.y.dec);
     if t.on() {
         if curve.len() == 1 {
             t.push(format_args!("goal of {} reached: curve {}", money::Number(xl), money::Number(yl)));
@@ -1112,5 +1171,5 @@ pub(crate) fn curve_value<N: Num>(curve: &[(Decimal, Decimal)], x: N, t: &mut dy
             ));
         }
     }
-    Ok(N::from_dec(yl))
+    Ok(N::konst(&last.y))
 }

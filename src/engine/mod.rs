@@ -17,11 +17,11 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext};
-use compiled::{CompiledTrack, Explain, NoTrace, RawLine, Tracer};
+use compiled::{CompiledTrack, Explain, LimitKonst, NoTrace, RawLine, Tracer};
 
 use crate::money;
 use crate::num::Num;
-use crate::plan::{Limit, Period, Plan, Problem};
+use crate::plan::{Period, Plan, Problem};
 use crate::roster::{Employee, Roster, Text};
 
 /// Whether to write the plain-language explanation of every line (slower; the app asks for it
@@ -338,32 +338,31 @@ impl CompiledPlan {
     }
 
     /// The amount of a cap or guarantee for this person (unrounded).
-    fn limit_amount<N: Num>(&self, limit: &Limit, ctx: &PersonContext<N>, which: &str) -> Result<N, LineError> {
+    fn limit_amount<N: Num>(&self, limit: &LimitKonst, ctx: &PersonContext<N>, which: &str) -> Result<N, LineError> {
         let err = |message: String| LineError { component: Some(which.to_owned()), message };
-        if let Some(m) = limit.multiple_of_ti {
+        if let Some(m) = &limit.multiple_of_ti {
             let ti = ctx.target_incentive.ok_or_else(|| {
                 err(format!(
                     "the {which} is a multiple of target incentive, but the roster row has no target_incentive"
                 ))
             })?;
-            return ti.mul(N::from_dec(m)).map_err(|e| err(e.to_string()));
+            return ti.mul(N::konst(m)).map_err(|e| err(e.to_string()));
         }
-        let amount = limit.amount.unwrap_or_default();
-        N::from_dec(amount).mul(ctx.proration).map_err(|e| err(e.to_string()))
+        N::konst(&limit.amount).mul(ctx.proration).map_err(|e| err(e.to_string()))
     }
 
     /// How a limit's amount `value` was reached, for its adjustment line's explanation.
-    fn limit_text(&self, limit: &Limit, ctx: &PersonContext<Decimal>, value: Decimal) -> String {
+    fn limit_text(&self, limit: &LimitKonst, ctx: &PersonContext<Decimal>, value: Decimal) -> String {
         let dp = self.minor_units;
         match (limit.multiple_of_ti, ctx.target_incentive) {
             (Some(m), Some(ti)) => format!(
                 "{} × prorated target incentive {} = {}",
-                money::Number(m),
+                money::Number(m.dec),
                 money::Grouped(ti, dp),
                 money::Grouped(value, dp)
             ),
             _ => {
-                let amount = limit.amount.unwrap_or_default();
+                let amount = limit.amount.dec;
                 if ctx.proration == Decimal::ONE {
                     money::grouped(amount, dp)
                 } else {

@@ -10,7 +10,7 @@ use std::str::FromStr as _;
 
 use rust_decimal::Decimal;
 
-use crate::num::{ArithError, Num};
+use crate::num::{ArithError, Konst, Num};
 
 /// The deepest nesting an expression may have; deeper ones are refused with a clear error
 /// instead of exhausting the stack.
@@ -58,7 +58,8 @@ enum BinOp {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Node {
-    Num(Decimal),
+    /// A number, converted once for the simulation's `f64` evaluations.
+    Num(Konst),
     Var(usize),
     Neg(Box<Node>),
     Bin(BinOp, Box<Node>, Box<Node>),
@@ -114,7 +115,7 @@ fn truth<N: Num>(b: bool) -> N {
 
 fn eval_node<N: Num>(node: &Node, value: &mut impl FnMut(usize) -> Result<N, EvalError>) -> Result<N, EvalError> {
     Ok(match node {
-        Node::Num(d) => N::from_dec(*d),
+        Node::Num(k) => N::konst(k),
         Node::Var(i) => value(*i)?,
         Node::Neg(inner) => eval_node(inner, value)?.neg(),
         Node::Abs(inner) => {
@@ -358,7 +359,7 @@ impl Parser {
         };
         self.pos += 1;
         match tok.kind {
-            TokKind::Num(d) => Ok(Node::Num(d)),
+            TokKind::Num(d) => Ok(Node::Num(d.into())),
             TokKind::LParen => {
                 let inner = self.expr()?;
                 self.expect_rparen(tok.column)?;
