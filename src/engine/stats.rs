@@ -8,6 +8,13 @@ use rust_decimal::prelude::ToPrimitive as _;
 
 use super::PayoutReport;
 
+/// One role's sums while aggregating: revenue, and per component slot (first seen, name, sum).
+struct RoleSums<'a> {
+    role: &'a str,
+    revenue: Decimal,
+    components: Vec<Option<(usize, &'a std::sync::Arc<str>, Decimal)>>,
+}
+
 /// Aggregates of one plan's payouts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlanStats {
@@ -24,36 +31,65 @@ pub struct PlanStats {
 impl PlanStats {
     /// Aggregates `report` for a roster of `roster_len` people.
     pub fn new(report: &PayoutReport, roster_len: usize) -> Self {
+        // Sorting the totals runs beside the sums (this is on the way to every edit's new total).
+        let (totals_sorted, mut stats) = rayon::join(
+            || {
+                let mut totals: Vec<f64> = report.employees.iter().map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
+                totals.sort_unstable_by(f64::total_cmp);
+                totals
+            },
+            || Self::sums(report, roster_len),
+        );
+        stats.totals_sorted = totals_sorted;
+        stats
+    }
+
+    /// Everything but the sorted totals.
+    fn sums(report: &PayoutReport, roster_len: usize) -> Self {
         let mut stats = Self { by_index: vec![None; roster_len], ..Self::default() };
-        stats.totals_sorted = report.employees.iter().map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
-        stats.totals_sorted.sort_by(f64::total_cmp);
-        for role in report.totals.by_role.keys() {
-            stats.by_role_component.insert(role.clone(), IndexMap::new());
-        }
+        // Sums by role and component slot, found without hashing (roles are few, component
+        // slots are indexes), in the order each first appears; named once at the end.
+        let mut roles: Vec<RoleSums<'_>> = Vec::new();
+        let mut order = 0usize;
         for e in &report.employees {
             if let Some(slot) = stats.by_index.get_mut(e.index) {
                 *slot = Some(e.total);
             }
-            // Look up before inserting, so the common case copies no strings.
-            if !stats.by_role_component.contains_key(&*e.role) {
-                stats.by_role_component.insert(e.role.to_string(), IndexMap::new());
-            }
-            if let Some(role) = stats.by_role_component.get_mut(&*e.role) {
-                for l in &e.lines {
-                    match role.get_mut(&*l.component) {
-                        Some(sum) => *sum += l.amount,
-                        None => {
-                            role.insert(l.component.to_string(), l.amount);
-                        }
-                    }
-                }
-            }
-            match stats.revenue_by_role.get_mut(&*e.role) {
-                Some(sum) => *sum += e.revenue.unwrap_or_default(),
+            let at = match roles.iter().position(|r| r.role == &*e.role) {
+                Some(at) => at,
                 None => {
-                    stats.revenue_by_role.insert(e.role.to_string(), e.revenue.unwrap_or_default());
+                    roles.push(RoleSums { role: &e.role, revenue: Decimal::ZERO, components: Vec::new() });
+                    roles.len() - 1
+                }
+            };
+            let Some(sums) = roles.get_mut(at) else { continue };
+            for l in &e.lines {
+                if sums.components.len() <= l.slot {
+                    sums.components.resize(l.slot + 1, None);
+                }
+                match sums.components.get_mut(l.slot) {
+                    Some(Some((_, _, sum))) => *sum += l.amount,
+                    Some(cell) => {
+                        *cell = Some((order, &l.component, l.amount));
+                        order += 1;
+                    }
+                    None => {}
                 }
             }
+            sums.revenue += e.revenue.unwrap_or_default();
+        }
+        // The plan's roles first (even with nobody in them), then any other in order of appearance.
+        for role in report.totals.by_role.keys() {
+            stats.by_role_component.insert(role.clone(), IndexMap::new());
+        }
+        for sums in roles {
+            let mut components: Vec<_> = sums.components.into_iter().flatten().collect();
+            components.sort_unstable_by_key(|(first_seen, _, _)| *first_seen);
+            let by_component = stats.by_role_component.entry(sums.role.to_owned()).or_default();
+            for (_, name, sum) in components {
+                by_component.insert(name.to_string(), sum);
+            }
+            stats.revenue_by_role.insert(sums.role.to_owned(), sums.revenue);
         }
         stats
     }
@@ -150,6 +186,46 @@ pub fn movers(a: &PlanStats, b: &PlanStats, n: usize) -> Movers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The aggregation as first written (string-keyed maps): what the slot-based one must equal.
+    fn reference(report: &PayoutReport, roster_len: usize) -> PlanStats {
+        let mut stats = PlanStats { by_index: vec![None; roster_len], ..PlanStats::default() };
+        stats.totals_sorted = report.employees.iter().map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
+        stats.totals_sorted.sort_by(f64::total_cmp);
+        for role in report.totals.by_role.keys() {
+            stats.by_role_component.insert(role.clone(), IndexMap::new());
+        }
+        for e in &report.employees {
+            if let Some(slot) = stats.by_index.get_mut(e.index) {
+                *slot = Some(e.total);
+            }
+            let role = stats.by_role_component.entry(e.role.to_string()).or_default();
+            for l in &e.lines {
+                *role.entry(l.component.to_string()).or_default() += l.amount;
+            }
+            *stats.revenue_by_role.entry(e.role.to_string()).or_default() += e.revenue.unwrap_or_default();
+        }
+        stats
+    }
+
+    #[test]
+    fn aggregates_equal_the_string_keyed_reference_with_adjustments_and_unplanned_roles() {
+        let mut csv = Vec::new();
+        crate::synth::write_roster(&mut csv, 3000, 11, crate::synth::Roles::Mixed, 1).unwrap();
+        let roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;
+        for key in ["sales_led", "transition", "product_led"] {
+            let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+            let mut report = super::super::compute(&plan, &roster, super::super::Detail::AmountsOnly).unwrap();
+            assert!(report.employees.iter().any(|e| e.lines.iter().any(|l| l.kind.as_str().ends_with("adjustment"))));
+            // A role the plan does not name, appearing after the others.
+            for e in report.employees.iter_mut().rev().take(3) {
+                e.role = "advisor".into();
+            }
+            let stats = PlanStats::new(&report, roster.employees.len());
+            assert_eq!(stats, reference(&report, roster.employees.len()), "{key}");
+            assert!(stats.by_role_component.contains_key("advisor"));
+        }
+    }
 
     #[test]
     fn histogram_counts_every_value_once() {

@@ -1319,6 +1319,8 @@ impl eframe::App for CarrotApp {
         for doc in &mut self.rt.docs {
             doc.undoer.feed_state(time, &doc.plan);
         }
+        // This frame's edits go to the compute worker now rather than at the next frame.
+        self.request_computations();
         self.rt.notifications.expire(ctx.input(|i| i.time));
         self.autosave(&ctx);
         self.drive_screenshot_script(&ctx);
