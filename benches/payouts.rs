@@ -1,7 +1,8 @@
 //! Core speed on a generated 100,000-person roster with `sample_plans/product_led.json`:
 //! roster import (throughput in MB/s), computing every payout with explanations, and the whole
-//! `carrot payouts --format json` path (import + compute + write JSON). Criterion prints the
-//! median (middle of the three figures on each `time:` line).
+//! `carrot payouts --format json` path (import + compute + write JSON), in-process and as the
+//! real binary end to end. Criterion prints the median (middle of the three figures on each
+//! `time:` line).
 //!
 //! Run: `cargo bench --no-default-features --bench payouts`
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "a benchmark fails loudly if its setup fails")]
@@ -49,13 +50,35 @@ fn benches(c: &mut Criterion) {
         b.iter(|| engine::compute(black_box(&plan), black_box(&roster), Detail::AmountsOnly).expect("compute"));
     });
 
+    // What `carrot payouts --format json` does in-process: amounts first, then every person's
+    // explanation computed as the JSON is written.
     group.bench_function("import_compute_write_json", |b| {
         b.iter(|| {
             let roster = roster::import_reader("bench.csv", csv.as_slice(), &options).expect("import").roster;
-            let report = engine::compute(&plan, &roster, Detail::Explained).expect("compute");
-            let mut out = Vec::with_capacity(64 << 20);
-            engine::json::write_report(&report, &mut out).expect("json");
+            let compiled = engine::CompiledPlan::new(&plan, &roster).expect("plan");
+            let report = compiled.report(&plan, &roster, Detail::AmountsOnly);
+            let mut out = Vec::with_capacity(192 << 20);
+            engine::json::write_report_explained(&report, &compiled, &roster, &mut out).expect("json");
             black_box(out.len())
+        });
+    });
+
+    // The real binary end to end: read the roster file, compute, write the JSON file (synced).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let roster_path = dir.path().join("r100k.csv");
+    std::fs::write(&roster_path, &csv).expect("write roster");
+    let out_path = dir.path().join("payouts.json");
+    let plan_path = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_plans/product_led.json");
+    group.bench_function("carrot_payouts_json_end_to_end", |b| {
+        b.iter(|| {
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_carrot"))
+                .args(["payouts", "--plan", plan_path, "--format", "json", "--force", "--roster"])
+                .arg(&roster_path)
+                .arg("--out")
+                .arg(&out_path)
+                .status()
+                .expect("run carrot");
+            assert!(status.success());
         });
     });
     group.finish();
