@@ -10,9 +10,10 @@ pub(super) const MIN_BYTES: u64 = 1024 * 1024;
 /// Rosters with fewer people than this compute without a bar.
 pub(super) const MIN_PEOPLE: u64 = 5_000;
 
-/// A bar that may be hidden; every method is a no-op when it is.
+/// A bar that may be hidden; every method is a no-op when it is (without even a clock read,
+/// since `inc` runs once per person).
 pub(super) struct Progress {
-    bar: ProgressBar,
+    bar: Option<ProgressBar>,
 }
 
 /// Whether to draw bars: stderr is a terminal and the user did not ask for none.
@@ -43,36 +44,42 @@ impl Progress {
 
     fn new(message: &'static str, total: u64, show: bool, template: &str) -> Self {
         if !show {
-            return Self { bar: ProgressBar::hidden() };
+            return Self { bar: None };
         }
         let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
             .with_style(style.progress_chars("=> "))
             .with_message(message);
-        Self { bar }
+        Self { bar: Some(bar) }
     }
 
     /// Sets how far the work is.
     pub(super) fn set(&self, position: u64) {
-        self.bar.set_position(position);
+        if let Some(bar) = &self.bar {
+            bar.set_position(position);
+        }
     }
 
     /// Adds `n` to how far the work is.
     pub(super) fn inc(&self, n: u64) {
-        self.bar.inc(n);
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
     }
 
     /// Whether nothing is drawn.
     #[cfg(test)]
     fn is_hidden(&self) -> bool {
-        self.bar.is_hidden()
+        self.bar.as_ref().is_none_or(ProgressBar::is_hidden)
     }
 }
 
 impl Drop for Progress {
     /// The bar disappears when the work is done (or fails), leaving the terminal as it was.
     fn drop(&mut self) {
-        self.bar.finish_and_clear();
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }
 

@@ -280,7 +280,8 @@ impl CompiledPlan {
         }
         let mut errors = Vec::new();
         let mut traces: Vec<Explain> = match detail {
-            Detail::Explained => (0..track.lines.len()).map(|_| Explain::default()).collect(),
+            // Room for a typical explanation, so the text is not reallocated as it grows.
+            Detail::Explained => (0..track.lines.len()).map(|_| Explain { text: String::with_capacity(192) }).collect(),
             Detail::AmountsOnly => Vec::new(),
         };
         if traces.is_empty() {
