@@ -34,11 +34,7 @@ fn generated_roster(people: usize) -> Roster {
 }
 
 fn bundled_roster() -> Roster {
-    let parts = samples::ROSTERS
-        .iter()
-        .map(|s| roster::import_reader(s.file_name, s.text.as_bytes(), &ImportOptions::default()).unwrap().roster)
-        .collect();
-    roster::merge::merge(parts).unwrap()
+    samples::bundled_roster().unwrap()
 }
 
 fn median(times: &mut [Duration]) -> Duration {

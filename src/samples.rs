@@ -43,8 +43,25 @@ pub fn roster(key: &str) -> Option<Sample> {
     ROSTERS.iter().copied().find(|s| s.key == key)
 }
 
+/// The bundled sales and consultant rosters imported and merged (72 people), as the app opens
+/// them. `None` only if the bundled files were broken, which the tests below rule out.
+pub fn bundled_roster() -> Option<crate::roster::Roster> {
+    use crate::roster;
+    let parts = ROSTERS
+        .iter()
+        .map(|s| roster::import_reader(s.file_name, s.text.as_bytes(), &roster::ImportOptions::default()).ok())
+        .map(|r| r.map(|r| r.roster))
+        .collect::<Option<Vec<_>>>()?;
+    roster::merge::merge(parts).ok()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_bundled_rosters_import_and_merge_to_72_people() {
+        assert_eq!(super::bundled_roster().map(|r| r.employees.len()), Some(72));
+    }
+
     #[test]
     fn embedded_sample_plans_parse() {
         for s in super::PLANS {

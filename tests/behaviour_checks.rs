@@ -66,11 +66,7 @@ fn sales_roster(reps: &[Rep]) -> Roster {
 
 /// The bundled sales and consultant rosters (72 people).
 fn bundled_roster() -> Roster {
-    let parts = samples::ROSTERS
-        .iter()
-        .map(|s| roster::import_reader(s.file_name, s.text.as_bytes(), &ImportOptions::default()).unwrap().roster)
-        .collect();
-    roster::merge::merge(parts).unwrap()
+    samples::bundled_roster().unwrap()
 }
 
 fn sample_plan(key: &str) -> Plan {

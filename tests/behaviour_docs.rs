@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use carrot::plan::{self, Plan};
-use carrot::roster::{self, ImportOptions, Roster};
+use carrot::roster::Roster;
 use carrot::samples;
 use carrot::sim::assumptions::{
     DEFAULT_CAPACITY_COLUMN, DEFAULT_CAPACITY_HOURS, DEFAULT_MIN_FLEXIBLE_HOURS, DEFAULT_NOISE, DEFAULT_RESPONSIVENESS,
@@ -45,11 +45,7 @@ fn documented_example() -> serde_json::Value {
 }
 
 fn bundled_roster() -> Roster {
-    let parts = samples::ROSTERS
-        .iter()
-        .map(|s| roster::import_reader(s.file_name, s.text.as_bytes(), &ImportOptions::default()).unwrap().roster)
-        .collect();
-    roster::merge::merge(parts).unwrap()
+    samples::bundled_roster().unwrap()
 }
 
 #[test]
