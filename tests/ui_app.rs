@@ -388,3 +388,67 @@ fn a_long_import_shows_its_progress_and_cancel_stops_it_with_nothing_imported() 
         "the user is told"
     );
 }
+
+#[test]
+fn the_workspace_lists_the_roster_roles_and_a_new_role_appears_on_import() {
+    let mut harness = app(vec![Some(vec![fixture("ui/advisor.csv")])]);
+    let people = harness.state().rt.rosters.merged.employees.len();
+    harness.get_by_label(&format!("{people} people · roles: sales, consultant"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the advisor roster", |app| app.rt.rosters.sources.len() == 3);
+    harness.get_by_label(&format!("{} people · roles: sales, consultant, advisor", people + 1));
+    assert_eq!(harness.state().rt.rosters.roles, ["sales", "consultant", "advisor"]);
+}
+
+/// The shown totals, top to bottom.
+fn shown_totals(app: &CarrotApp) -> Vec<rust_decimal::Decimal> {
+    let Some(result) = app.selected_doc().and_then(|d| d.result.as_ref()) else { return Vec::new() };
+    app.rt.payouts.rows.iter().filter_map(|i| result.report.employees.get(*i as usize)).map(|e| e.total).collect()
+}
+
+#[test]
+fn clicking_a_column_sorts_by_it_and_clicking_again_reverses() {
+    use carrot::ui::panels::payouts::SortKey;
+    let mut harness = app(vec![]);
+    let unsorted = shown_totals(harness.state());
+    assert!(!unsorted.is_sorted(), "the samples are not in total order to begin with");
+    let sorted = |app: &CarrotApp| app.rt.payouts.sort.key == SortKey::Total && app.rt.payouts.pending_rows.is_none();
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "Total").click();
+    wait(&mut harness, "the rows sorted by total", sorted);
+    let up = shown_totals(harness.state());
+    assert_eq!(up.len(), unsorted.len());
+    assert!(up.is_sorted(), "{up:?}");
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "Total").click();
+    harness.run_steps(2);
+    wait(&mut harness, "the rows sorted by total, descending", |app| sorted(app) && app.rt.payouts.sort.descending);
+    let down = shown_totals(harness.state());
+    assert!(down.iter().rev().copied().collect::<Vec<_>>().is_sorted(), "{down:?}");
+}
+
+#[test]
+fn searching_shows_only_the_people_that_match() {
+    let mut harness = app(vec![]);
+    let everyone = harness.state().rt.payouts.rows.len();
+    let name = {
+        let app = harness.state();
+        let report = &app.selected_doc().unwrap().result.as_ref().unwrap().report;
+        report.employees[4].name.to_string()
+    };
+    harness.get_by_label("Search").click();
+    harness.run_steps(1);
+    harness.get_by_label("Search").type_text(&name.to_lowercase());
+    wait(&mut harness, "the search results", |app| {
+        app.rt.payouts.pending_rows.is_none() && app.rt.payouts.rows.len() < everyone
+    });
+    let app = harness.state();
+    let report = &app.selected_doc().unwrap().result.as_ref().unwrap().report;
+    assert!(!app.rt.payouts.rows.is_empty());
+    for i in &app.rt.payouts.rows {
+        let e = &report.employees[*i as usize];
+        assert!(
+            e.name.to_lowercase().contains(&name.to_lowercase())
+                || e.team.to_lowercase().contains(&name.to_lowercase())
+        );
+    }
+    harness.get_by_label_contains(&format!("{} of {everyone} people", app.rt.payouts.rows.len()));
+}

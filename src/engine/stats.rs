@@ -26,6 +26,10 @@ pub struct PlanStats {
     pub by_role_component: IndexMap<String, IndexMap<String, Decimal>>,
     /// Revenue by role (plan currency).
     pub revenue_by_role: IndexMap<String, Decimal>,
+    /// The distinct roles of the people paid, sorted (the payouts view's role filter).
+    pub roles: Vec<String>,
+    /// The distinct teams of the people paid, sorted (the payouts view's team filter).
+    pub teams: Vec<String>,
 }
 
 impl PlanStats {
@@ -51,7 +55,14 @@ impl PlanStats {
         // slots are indexes), in the order each first appears; named once at the end.
         let mut roles: Vec<RoleSums<'_>> = Vec::new();
         let mut order = 0usize;
+        // Teams are interned by the roster import, so most repeats are the same allocation:
+        // one pointer lookup each, and the strings are compared only among the distinct ones.
+        let mut team_seen: foldhash::HashSet<*const u8> = foldhash::HashSet::default();
+        let mut teams: Vec<&str> = Vec::new();
         for e in &report.employees {
+            if team_seen.insert(e.team.as_ptr()) {
+                teams.push(&e.team);
+            }
             if let Some(slot) = stats.by_index.get_mut(e.index) {
                 *slot = Some(e.total);
             }
@@ -90,7 +101,12 @@ impl PlanStats {
                 by_component.insert(name.to_string(), sum);
             }
             stats.revenue_by_role.insert(sums.role.to_owned(), sums.revenue);
+            stats.roles.push(sums.role.to_owned());
         }
+        stats.roles.sort_unstable();
+        teams.sort_unstable();
+        teams.dedup();
+        stats.teams = teams.into_iter().map(str::to_owned).collect();
         stats
     }
 
@@ -205,6 +221,10 @@ mod tests {
             }
             *stats.revenue_by_role.entry(e.role.to_string()).or_default() += e.revenue.unwrap_or_default();
         }
+        let roles: std::collections::BTreeSet<&str> = report.employees.iter().map(|e| &*e.role).collect();
+        stats.roles = roles.into_iter().map(str::to_owned).collect();
+        let teams: std::collections::BTreeSet<&str> = report.employees.iter().map(|e| &*e.team).collect();
+        stats.teams = teams.into_iter().map(str::to_owned).collect();
         stats
     }
 
@@ -221,9 +241,16 @@ mod tests {
             for e in report.employees.iter_mut().rev().take(3) {
                 e.role = "advisor".into();
             }
+            // Team names that are equal but not the same allocation (as from two files).
+            let copied = report.employees.first().map(|e| e.team.to_string()).unwrap();
+            for e in report.employees.iter_mut().skip(5).take(4) {
+                e.team = copied.as_str().into();
+            }
             let stats = PlanStats::new(&report, roster.employees.len());
             assert_eq!(stats, reference(&report, roster.employees.len()), "{key}");
             assert!(stats.by_role_component.contains_key("advisor"));
+            assert!(stats.teams.len() > 3 && stats.teams.windows(2).all(|w| w[0] < w[1]), "{:?}", stats.teams);
+            assert_eq!(stats.roles, ["advisor", "consultant", "sales"]);
         }
     }
 

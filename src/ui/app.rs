@@ -104,13 +104,26 @@ pub struct RosterSet {
     pub sources: Vec<RosterSource>,
     /// Everyone, merged.
     pub merged: Arc<Roster>,
+    /// The merged roster's distinct roles, in first-seen order (found once per roster, not in
+    /// every frame that lists them).
+    pub roles: Vec<String>,
     /// Bumped on every change.
     pub revision: u64,
 }
 
 impl Default for RosterSet {
     fn default() -> Self {
-        Self { sources: Vec::new(), merged: Arc::new(Roster::default()), revision: 1 }
+        Self { sources: Vec::new(), merged: Arc::new(Roster::default()), roles: Vec::new(), revision: 1 }
+    }
+}
+
+impl RosterSet {
+    /// Replaces the files and their merged roster, and bumps the revision.
+    fn replace(&mut self, sources: Vec<RosterSource>, merged: Roster) {
+        self.roles = merged.roles().into_iter().map(str::to_owned).collect();
+        self.sources = sources;
+        self.merged = Arc::new(merged);
+        self.revision += 1;
     }
 }
 
@@ -194,19 +207,8 @@ pub struct PayoutsView {
     pub rows: Vec<u32>,
     /// What `rows` was built from.
     pub rows_key: Option<panels::payouts::RowsKey>,
-    /// The roles and teams offered as filters.
-    pub choices: FilterChoices,
-}
-
-/// The roles and teams offered as filters, collected once per result.
-#[derive(Default)]
-pub struct FilterChoices {
-    /// The result they were collected from: (plan, plan revision, roster revision).
-    pub key: Option<(PlanId, u64, u64)>,
-    /// Distinct roles, sorted.
-    pub roles: Vec<String>,
-    /// Distinct teams, sorted.
-    pub teams: Vec<String>,
+    /// Rows being built off the UI thread.
+    pub pending_rows: Option<panels::payouts::PendingRows>,
 }
 
 /// Everything that is not persisted.
@@ -427,9 +429,7 @@ impl CarrotApp {
     /// Replaces the rosters with `sources` (merging them) and recomputes every plan.
     fn set_rosters(&mut self, sources: Vec<RosterSource>) -> Result<(), Vec<RowIssue>> {
         let merged = roster::merge::merge(sources.iter().map(|s| s.roster.clone()).collect())?;
-        self.rt.rosters.sources = sources;
-        self.rt.rosters.merged = Arc::new(merged);
-        self.rt.rosters.revision += 1;
+        self.rt.rosters.replace(sources, merged);
         self.rt.payouts.selected = None;
         Ok(())
     }
@@ -442,9 +442,7 @@ impl CarrotApp {
         sources.push(source);
         match roster::merge::merge(sources.iter().map(|s| s.roster.clone()).collect()) {
             Ok(merged) => {
-                self.rt.rosters.sources = sources;
-                self.rt.rosters.merged = Arc::new(merged);
-                self.rt.rosters.revision += 1;
+                self.rt.rosters.replace(sources, merged);
                 self.rt.notifications.push(Level::Info, format!("Imported {people} people from {name}"));
             }
             Err(issues) => {

@@ -11,10 +11,10 @@ use crate::plan::{
     Basis, Bonus, BonusBase, Commission, Component, ComponentKind, CurvePoint, Limit, Method, Multiplier, PerUnit,
     Plan, Step, Target, Tier, Track,
 };
-use crate::roster::Roster;
 
-/// The editor for the selected plan. `roster` supplies metric names to pick from.
-pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster: &Roster) {
+/// The editor for the selected plan. The roster's metric columns and roles are offered as
+/// picks.
+pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[String], roster_roles: &[String]) {
     let problems = doc.problems.clone();
     let at = Found(&problems);
     let color = theme::plan_color(ui, doc.color);
@@ -29,7 +29,7 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster: &Roster) {
         ui.colored_label(t.error, format!("{errors} problem(s): the payouts shown are from the last valid version"));
     }
     ui.separator();
-    let metrics = metric_names(&doc.plan, roster);
+    let metrics = metric_names(&doc.plan, roster_metrics);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let plan = &mut doc.plan;
         egui::CollapsingHeader::new("Plan").default_open(true).show(ui, |ui| {
@@ -63,13 +63,13 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster: &Roster) {
         if let Some(role) = remove_track {
             plan.tracks.shift_remove(&role);
         }
-        add_track_ui(ui, plan, roster);
+        add_track_ui(ui, plan, roster_roles);
     });
 }
 
 /// Metric names to offer: roster columns, derived metrics, and the canonical numbers.
-fn metric_names(plan: &Plan, roster: &Roster) -> Vec<String> {
-    let mut names: Vec<String> = roster.metrics.clone();
+fn metric_names(plan: &Plan, roster_metrics: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = roster_metrics.to_vec();
     names.extend(plan.metrics.keys().cloned());
     names.extend(["quota", "target_incentive", "base_salary"].map(str::to_owned));
     names.sort();
@@ -943,7 +943,7 @@ fn multiplier_ui(
     }
 }
 
-fn add_track_ui(ui: &mut egui::Ui, plan: &mut Plan, roster: &Roster) {
+fn add_track_ui(ui: &mut egui::Ui, plan: &mut Plan, roster_roles: &[String]) {
     ui.separator();
     ui.horizontal(|ui| {
         let id = ui.make_persistent_id("new_track");
@@ -951,7 +951,8 @@ fn add_track_ui(ui: &mut egui::Ui, plan: &mut Plan, roster: &Roster) {
         let l = ui.label("Add a track for role");
         ui.add(egui::TextEdit::singleline(&mut role).desired_width(120.0).hint_text("e.g. consultant"))
             .labelled_by(l.id);
-        let uncovered: Vec<&str> = roster.roles().into_iter().filter(|r| !plan.tracks.contains_key(*r)).collect();
+        let uncovered: Vec<&str> =
+            roster_roles.iter().map(String::as_str).filter(|r| !plan.tracks.contains_key(*r)).collect();
         if !uncovered.is_empty() {
             ui.menu_button("Pick", |ui| {
                 for r in &uncovered {

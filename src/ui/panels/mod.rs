@@ -48,9 +48,9 @@ pub fn frame_ui(
         });
         if state.show_editor {
             egui::Panel::right("editor").resizable(true).default_size(400.0).show(ui, |ui| {
-                let roster = std::sync::Arc::clone(&rt.rosters.merged);
+                let rosters = &rt.rosters;
                 match selected_doc.and_then(|i| rt.docs.get_mut(i)) {
-                    Some(doc) => editor::plan_editor_ui(ui, doc, &roster),
+                    Some(doc) => editor::plan_editor_ui(ui, doc, &rosters.merged.metrics, &rosters.roles),
                     None => {
                         ui.label("Open or create a plan to edit it.");
                     }

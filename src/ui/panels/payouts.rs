@@ -1,6 +1,8 @@
 //! Every person's payout: a virtualised table (smooth with 100,000 rows) with sorting and
 //! filters, and the line-by-line explanation of the selected person.
 
+use std::sync::{Arc, mpsc};
+
 use egui_extras::{Column, TableBuilder};
 use rust_decimal::Decimal;
 
@@ -8,6 +10,7 @@ use super::super::app::PayoutsView;
 use super::super::doc::{PlanDoc, PlanId};
 use super::super::theme;
 use super::super::widgets;
+use crate::engine::stats::PlanStats;
 use crate::engine::{EmployeePayout, Outcome, PayoutReport};
 use crate::money;
 use crate::roster::Roster;
@@ -43,16 +46,40 @@ pub struct Sort {
     pub descending: bool,
 }
 
+/// The filters and sort the rows are built for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowsQuery {
+    /// Text filter (id, name, team; any case).
+    pub filter: String,
+    /// Role filter.
+    pub role: Option<String>,
+    /// Team filter.
+    pub team: Option<String>,
+    /// Sort column and direction.
+    pub sort: Sort,
+}
+
+impl RowsQuery {
+    /// Everyone in roster order (or its reverse): built in the frame, with no search or sort.
+    fn is_plain(&self) -> bool {
+        self.filter.trim().is_empty() && self.role.is_none() && self.team.is_none() && self.sort.key == SortKey::Roster
+    }
+}
+
 /// What the shown rows were built from; they are rebuilt only when this changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowsKey {
     plan: PlanId,
     /// (plan revision, roster revision) of the result shown.
     result: (u64, u64),
-    filter: String,
-    role: Option<String>,
-    team: Option<String>,
-    sort: Sort,
+    query: RowsQuery,
+}
+
+/// Rows being filtered and sorted off the UI thread (sorting 100,000 people takes longer than a
+/// frame); the rows shown so far stay until they arrive.
+pub struct PendingRows {
+    key: RowsKey,
+    rx: mpsc::Receiver<Vec<u32>>,
 }
 
 /// The payouts view.
@@ -60,8 +87,8 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, vie
     let Some(doc) = doc else { return };
     let Some(result) = &doc.result else { return };
     let report = &result.report;
-    filters_ui(ui, (doc.id, result.plan_revision, result.roster_revision), report, view);
-    rebuild_rows(doc.id, (result.plan_revision, result.roster_revision), report, view);
+    filters_ui(ui, &result.stats, report, view);
+    rebuild_rows(ui.ctx(), doc.id, (result.plan_revision, result.roster_revision), report, view);
     // The explanation of the selected person sits under the table.
     let explanation = view.selected.and_then(|index| {
         let employee = roster.employees.get(index)?;
@@ -75,21 +102,9 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, vie
     egui::CentralPanel::default().show(ui, |ui| table_ui(ui, report, view));
 }
 
-fn filters_ui(ui: &mut egui::Ui, key: (PlanId, u64, u64), report: &PayoutReport, view: &mut PayoutsView) {
-    // The role and team lists change only with the results: collect them then, not every frame.
-    if view.choices.key != Some(key) {
-        let mut roles: Vec<&str> = report.employees.iter().map(|e| &*e.role).collect();
-        roles.sort_unstable();
-        roles.dedup();
-        let mut teams: Vec<&str> = report.employees.iter().map(|e| &*e.team).collect();
-        teams.sort_unstable();
-        teams.dedup();
-        view.choices = super::super::app::FilterChoices {
-            key: Some(key),
-            roles: roles.into_iter().map(str::to_owned).collect(),
-            teams: teams.into_iter().map(str::to_owned).collect(),
-        };
-    }
+/// The search box and the role and team filters. The role and team lists come with the results
+/// (collected on the compute worker, not in a frame).
+fn filters_ui(ui: &mut egui::Ui, stats: &PlanStats, report: &PayoutReport, view: &mut PayoutsView) {
     ui.horizontal(|ui| {
         let l = ui.label("Search");
         ui.add(egui::TextEdit::singleline(&mut view.filter).desired_width(150.0).hint_text("name, id or team"))
@@ -100,7 +115,7 @@ fn filters_ui(ui: &mut egui::Ui, key: (PlanId, u64, u64), report: &PayoutReport,
             .selected_text(view.role.clone().unwrap_or_else(|| "all".to_owned()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.role, None, "all");
-                for r in &view.choices.roles {
+                for r in &stats.roles {
                     ui.selectable_value(&mut view.role, Some(r.clone()), r);
                 }
             })
@@ -111,7 +126,7 @@ fn filters_ui(ui: &mut egui::Ui, key: (PlanId, u64, u64), report: &PayoutReport,
             .selected_text(view.team.clone().unwrap_or_else(|| "all".to_owned()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.team, None, "all");
-                for t in &view.choices.teams {
+                for t in &stats.teams {
                     ui.selectable_value(&mut view.team, Some(t.clone()), t);
                 }
             })
@@ -121,9 +136,10 @@ fn filters_ui(ui: &mut egui::Ui, key: (PlanId, u64, u64), report: &PayoutReport,
     widgets::muted(
         ui,
         format!(
-            "{} of {} people · click a column to sort, a row to see the explanation",
+            "{} of {} people{} · click a column to sort, a row to see the explanation",
             view.rows.len(),
-            report.employees.len()
+            report.employees.len(),
+            if view.pending_rows.is_some() { " (sorting…)" } else { "" }
         ),
     );
 }
@@ -132,26 +148,79 @@ fn line_amount(e: &EmployeePayout, component: &str) -> Option<Decimal> {
     e.lines.iter().find(|l| &*l.component == component).map(|l| l.amount)
 }
 
-/// Rebuilds the filtered, sorted row list when the report, filters or sort changed.
-fn rebuild_rows(plan: PlanId, result: (u64, u64), report: &PayoutReport, view: &mut PayoutsView) {
-    let key = RowsKey {
-        plan,
-        result,
+/// Rebuilds the filtered, sorted row list when the report, filters or sort changed: on a
+/// background thread (latest query wins), except for the plain roster order, which is built here.
+fn rebuild_rows(
+    ctx: &egui::Context,
+    plan: PlanId,
+    result: (u64, u64),
+    report: &Arc<PayoutReport>,
+    view: &mut PayoutsView,
+) {
+    let query = RowsQuery {
         filter: view.filter.clone(),
         role: view.role.clone(),
         team: view.team.clone(),
         sort: view.sort.clone(),
     };
+    let key = RowsKey { plan, result, query };
     if view.rows_key.as_ref() == Some(&key) {
+        view.pending_rows = None;
         return;
     }
-    let needle = view.filter.trim().to_lowercase();
+    if let Some(pending) = &view.pending_rows
+        && pending.key == key
+    {
+        match pending.rx.try_recv() {
+            Ok(rows) => {
+                view.rows = rows;
+                view.rows_key = Some(key);
+                view.pending_rows = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            // The thread is gone without an answer: build the rows here rather than never.
+            Err(mpsc::TryRecvError::Disconnected) => {
+                view.rows = build_rows(report, &key.query);
+                view.rows_key = Some(key);
+                view.pending_rows = None;
+            }
+        }
+        return;
+    }
+    if key.query.is_plain() {
+        view.rows = build_rows(report, &key.query);
+        view.rows_key = Some(key);
+        view.pending_rows = None;
+        return;
+    }
+    let (tx, rx) = mpsc::channel();
+    let (shared, query, ctx) = (Arc::clone(report), key.query.clone(), ctx.clone());
+    let spawned = std::thread::Builder::new().name("carrot-rows".to_owned()).spawn(move || {
+        super::super::background::give_way();
+        // The UI may have moved on to another query: then nobody receives these.
+        if tx.send(build_rows(&shared, &query)).is_ok() {
+            ctx.request_repaint();
+        }
+    });
+    if spawned.is_ok() {
+        view.pending_rows = Some(PendingRows { key, rx });
+    } else {
+        view.rows = build_rows(report, &key.query);
+        view.rows_key = Some(key);
+        view.pending_rows = None;
+    }
+}
+
+/// The indices (into `report.employees`) of the people `query` selects, in its order. Ties keep
+/// roster order (ascending and descending alike).
+pub fn build_rows(report: &PayoutReport, query: &RowsQuery) -> Vec<u32> {
+    let needle = query.filter.trim().to_lowercase();
     let mut rows: Vec<u32> = report
         .employees
         .iter()
         .enumerate()
-        .filter(|(_, e)| view.role.as_ref().is_none_or(|r| **r == *e.role))
-        .filter(|(_, e)| view.team.as_ref().is_none_or(|t| **t == *e.team))
+        .filter(|(_, e)| query.role.as_ref().is_none_or(|r| **r == *e.role))
+        .filter(|(_, e)| query.team.as_ref().is_none_or(|t| **t == *e.team))
         .filter(|(_, e)| {
             needle.is_empty()
                 || e.name.to_lowercase().contains(&needle)
@@ -161,21 +230,43 @@ fn rebuild_rows(plan: PlanId, result: (u64, u64), report: &PayoutReport, view: &
         .filter_map(|(i, _)| u32::try_from(i).ok())
         .collect();
     let get = |i: &u32| report.employees.get(*i as usize);
-    match &view.sort.key {
-        SortKey::Roster => {}
-        SortKey::Id => rows.sort_by(|a, b| get(a).map(|e| &e.employee_id).cmp(&get(b).map(|e| &e.employee_id))),
-        SortKey::Name => rows.sort_by(|a, b| get(a).map(|e| &e.name).cmp(&get(b).map(|e| &e.name))),
-        SortKey::Role => rows.sort_by(|a, b| get(a).map(|e| &e.role).cmp(&get(b).map(|e| &e.role))),
-        SortKey::Team => rows.sort_by(|a, b| get(a).map(|e| &e.team).cmp(&get(b).map(|e| &e.team))),
-        SortKey::Attainment => rows.sort_by_key(|i| get(i).and_then(|e| e.attainment)),
-        SortKey::Total => rows.sort_by_key(|i| get(i).map(|e| e.total)),
-        SortKey::Line(c) => rows.sort_by_key(|i| get(i).and_then(|e| line_amount(e, c))),
+    let descending = query.sort.descending;
+    // Stable sorts with the direction applied to the comparison, so equal keys stay in roster
+    // order either way.
+    fn order(o: std::cmp::Ordering, descending: bool) -> std::cmp::Ordering {
+        if descending { o.reverse() } else { o }
     }
-    if view.sort.descending {
-        rows.reverse();
+    match &query.sort.key {
+        SortKey::Roster => {
+            if descending {
+                rows.reverse();
+            }
+        }
+        SortKey::Id => {
+            rows.sort_by(|a, b| order(get(a).map(|e| &e.employee_id).cmp(&get(b).map(|e| &e.employee_id)), descending))
+        }
+        SortKey::Name => rows.sort_by(|a, b| order(get(a).map(|e| &e.name).cmp(&get(b).map(|e| &e.name)), descending)),
+        SortKey::Role => rows.sort_by(|a, b| order(get(a).map(|e| &e.role).cmp(&get(b).map(|e| &e.role)), descending)),
+        SortKey::Team => rows.sort_by(|a, b| order(get(a).map(|e| &e.team).cmp(&get(b).map(|e| &e.team)), descending)),
+        SortKey::Attainment => {
+            let mut keyed: Vec<(Option<Decimal>, u32)> =
+                rows.iter().map(|i| (get(i).and_then(|e| e.attainment), *i)).collect();
+            keyed.sort_by(|a, b| order(a.0.cmp(&b.0), descending));
+            rows = keyed.into_iter().map(|(_, i)| i).collect();
+        }
+        SortKey::Total => {
+            let mut keyed: Vec<(Option<Decimal>, u32)> = rows.iter().map(|i| (get(i).map(|e| e.total), *i)).collect();
+            keyed.sort_by(|a, b| order(a.0.cmp(&b.0), descending));
+            rows = keyed.into_iter().map(|(_, i)| i).collect();
+        }
+        SortKey::Line(c) => {
+            let mut keyed: Vec<(Option<Decimal>, u32)> =
+                rows.iter().map(|i| (get(i).and_then(|e| line_amount(e, c)), *i)).collect();
+            keyed.sort_by(|a, b| order(a.0.cmp(&b.0), descending));
+            rows = keyed.into_iter().map(|(_, i)| i).collect();
+        }
     }
-    view.rows = rows;
-    view.rows_key = Some(key);
+    rows
 }
 
 fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, view: &mut PayoutsView) {
@@ -346,4 +437,64 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Detail;
+
+    fn report() -> PayoutReport {
+        let roster = crate::samples::bundled_roster().unwrap();
+        let plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
+        crate::engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap()
+    }
+
+    fn query(key: SortKey, descending: bool) -> RowsQuery {
+        RowsQuery { sort: Sort { key, descending }, ..RowsQuery::default() }
+    }
+
+    #[test]
+    fn rows_sort_by_total_both_ways_with_ties_in_roster_order() {
+        let report = report();
+        let totals = |rows: &[u32]| rows.iter().map(|i| report.employees[*i as usize].total).collect::<Vec<_>>();
+        let up = build_rows(&report, &query(SortKey::Total, false));
+        let down = build_rows(&report, &query(SortKey::Total, true));
+        assert_eq!(up.len(), report.employees.len());
+        assert!(totals(&up).windows(2).all(|w| w[0] <= w[1]));
+        assert!(totals(&down).windows(2).all(|w| w[0] >= w[1]));
+        // Equal totals (several people earn 0) keep roster order in both directions.
+        for rows in [&up, &down] {
+            for w in rows.windows(2) {
+                let (a, b) = (&report.employees[w[0] as usize], &report.employees[w[1] as usize]);
+                if a.total == b.total {
+                    assert!(w[0] < w[1], "ties out of roster order");
+                }
+            }
+        }
+        assert!(totals(&up).windows(2).any(|w| w[0] == w[1]), "the samples have ties");
+    }
+
+    #[test]
+    fn rows_filter_by_text_in_any_case_role_and_team() {
+        let report = report();
+        let someone = &report.employees[3];
+        let needle = someone.name.to_uppercase();
+        let rows = build_rows(&report, &RowsQuery { filter: format!("  {needle} "), ..RowsQuery::default() });
+        assert!(rows.contains(&3));
+        assert!(rows.iter().all(|i| report.employees[*i as usize].name.to_uppercase().contains(&needle)
+            || report.employees[*i as usize].team.to_uppercase().contains(&needle)));
+        let consultants = build_rows(&report, &RowsQuery { role: Some("consultant".into()), ..RowsQuery::default() });
+        assert!(!consultants.is_empty());
+        assert!(consultants.iter().all(|i| &*report.employees[*i as usize].role == "consultant"));
+        let team = someone.team.to_string();
+        let by_name = Sort { key: SortKey::Name, descending: false };
+        let in_team =
+            build_rows(&report, &RowsQuery { team: Some(team.clone()), sort: by_name, ..RowsQuery::default() });
+        assert!(in_team.iter().all(|i| *report.employees[*i as usize].team == *team));
+        let names: Vec<_> = in_team.iter().map(|i| &report.employees[*i as usize].name).collect();
+        assert!(names.windows(2).all(|w| w[0] <= w[1]));
+        let reversed = build_rows(&report, &query(SortKey::Roster, true));
+        assert_eq!(reversed.first().copied(), u32::try_from(report.employees.len() - 1).ok());
+    }
 }

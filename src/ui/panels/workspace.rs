@@ -76,7 +76,7 @@ pub fn workspace_ui(
     ui.horizontal(|ui| {
         AppCommand::ImportRoster.button_ui(ui, Ok(()), commands);
     });
-    let roles = rosters.merged.roles();
+    let roles = &rosters.roles;
     if !roles.is_empty() {
         ui.add(
             egui::Label::new(
