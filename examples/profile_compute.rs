@@ -1,4 +1,4 @@
-//! Profiling aid: generates N people (default 10,000), then computes product_led on them, timing
+//! Profiling aid: generates N people (default 10,000), then computes product_led (or the sample plan named by CARROT_PLAN) on them, timing
 //! each phase. `cargo run --release --no-default-features --example profile_compute -- N [explained] [repeat]`
 #![allow(
     clippy::expect_used,
@@ -21,7 +21,9 @@ fn main() {
     let t = Instant::now();
     let roster = roster::import_reader("p.csv", csv.as_slice(), &ImportOptions::default()).expect("import").roster;
     println!("import: {:.1} ms ({:.1} MB)", t.elapsed().as_secs_f64() * 1e3, csv.len() as f64 / 1e6);
-    let plan = carrot::plan::parse(include_str!("../sample_plans/product_led.json")).expect("plan");
+    // CARROT_PLAN picks another sample plan (e.g. sales_led, the one the app benchmark edits).
+    let key = std::env::var("CARROT_PLAN").unwrap_or_else(|_| "product_led".to_owned());
+    let plan = carrot::plan::parse(carrot::samples::plan(&key).expect("a sample plan key").text).expect("plan");
     let detail = if explained { Detail::Explained } else { Detail::AmountsOnly };
     for _ in 0..repeat {
         let t = Instant::now();

@@ -2,7 +2,7 @@
 //! metrics ordered. Evaluation is generic over [`Num`] (exact decimals for payroll, `f64` for the
 //! behaviour simulation) and over a [`Tracer`] that writes the explanation only when asked.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -365,7 +365,7 @@ impl CompiledPlan {
         if let Some(&i) = roster_index.get("revenue") {
             money_metrics.push(i);
         }
-        let mut tracks = HashMap::new();
+        let mut tracks = HashMap::default();
         let mut components: Vec<Arc<str>> = Vec::new();
         let mut track_roles: Vec<String> = Vec::new();
         for (role, track) in &plan.tracks {
