@@ -57,6 +57,12 @@ fn compute(plan: &plan::Plan, csv: &str) -> PayoutReport {
     let totals = |r: &PayoutReport| r.employees.iter().map(|e| e.total).collect::<Vec<_>>();
     assert_eq!(totals(&amounts), totals(&explained), "explaining changes no amount");
     assert_eq!(amounts.errors.len(), explained.errors.len());
+    // The app's path (aggregates taken beside the sums) gives the same report and aggregates,
+    // including when someone is too large to add up.
+    let compiled = engine::CompiledPlan::new(plan, &roster).unwrap();
+    let (report, stats) = compiled.report_with_stats(plan, &roster);
+    assert_eq!(report, amounts);
+    assert_eq!(stats, engine::stats::PlanStats::new(&amounts, roster.employees.len()));
     explained
 }
 

@@ -209,16 +209,7 @@ impl CompiledPlan {
         detail: Detail,
         progress: &(dyn Fn(u64) + Sync),
     ) -> PayoutReport {
-        let outcomes: Vec<Outcome> = roster
-            .employees
-            .par_iter()
-            .enumerate()
-            .map_init(Scratch::default, |scratch, (i, e)| {
-                let outcome = self.evaluate(i, e, detail, scratch);
-                progress(1);
-                outcome
-            })
-            .collect();
+        let outcomes = self.outcomes(roster, detail, progress);
         self.assemble(plan, outcomes)
     }
 
@@ -333,7 +324,12 @@ impl CompiledPlan {
         // sum of their sizes here (and across people in `assemble`) keeps all of them exact.
         match magnitude(&payout.lines) {
             Some(_) => payout.total = payout.lines.iter().map(|l| l.amount).sum(),
-            None => return fail(vec![LineError { component: None, message: too_large("this person's payout lines") }]),
+            None => {
+                return fail(vec![LineError {
+                    component: None,
+                    message: too_large_message("this person's payout lines"),
+                }]);
+            }
         }
         Outcome::Paid(payout)
     }
@@ -388,7 +384,7 @@ impl CompiledPlan {
         detail: Detail,
     ) -> Result<(), LineError> {
         let dp = self.minor_units;
-        let overflow = || LineError { component: None, message: too_large("this person's payout lines") };
+        let overflow = || LineError { component: None, message: too_large_message("this person's payout lines") };
         magnitude(lines).ok_or_else(overflow)?;
         let mut total: Decimal = lines.iter().map(|l| l.amount).sum();
         if let Some(cap) = &track.cap {
@@ -489,54 +485,115 @@ impl CompiledPlan {
     }
 
     fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
-        // Sum by slot (no hashing per line), then name the sums.
-        let mut by_slot = vec![Decimal::ZERO; self.components.len()];
-        let mut used = vec![false; self.components.len()];
-        let mut by_track = vec![Decimal::ZERO; self.track_roles.len()];
-        let mut report = PayoutReport {
-            plan: plan.name.clone(),
-            currency: self.currency.clone(),
-            minor_units: self.minor_units,
-            period: self.period,
-            employees: Vec::with_capacity(outcomes.len()),
-            not_covered: Vec::new(),
-            errors: Vec::new(),
-            totals: Totals::default(),
+        let tally = self.tally(&outcomes);
+        self.build(plan, outcomes, tally)
+    }
+
+    /// Computes everyone (amounts only) and aggregates the report for charts at the same time:
+    /// the aggregates are taken from the computed people while their sums are checked and added
+    /// up, on the other core. The same as [`CompiledPlan::report`] then [`PlanStats::new`].
+    pub fn report_with_stats(&self, plan: &Plan, roster: &Roster) -> (PayoutReport, stats::PlanStats) {
+        let outcomes = self.outcomes(roster, Detail::AmountsOnly, &|_| {});
+        let roster_len = roster.employees.len();
+        let (tally, early) = rayon::join(
+            || self.tally(&outcomes),
+            || {
+                let paid = outcomes.iter().filter_map(|o| match o {
+                    Outcome::Paid(p) => Some(p),
+                    _ => None,
+                });
+                stats::PlanStats::of(paid, &self.track_roles, roster_len)
+            },
+        );
+        // The aggregates counted everyone paid; if anyone was too large to add up, they are
+        // not in the report, so aggregate the report itself.
+        let everyone_added = tally.too_large.is_empty();
+        let report = self.build(plan, outcomes, tally);
+        let stats = if everyone_added { early } else { stats::PlanStats::new(&report, roster_len) };
+        (report, stats)
+    }
+
+    /// Everyone's outcome, in roster order (in parallel).
+    fn outcomes(&self, roster: &Roster, detail: Detail, progress: &(dyn Fn(u64) + Sync)) -> Vec<Outcome> {
+        roster
+            .employees
+            .par_iter()
+            .enumerate()
+            .map_init(Scratch::default, |scratch, (i, e)| {
+                let outcome = self.evaluate(i, e, detail, scratch);
+                progress(1);
+                outcome
+            })
+            .collect()
+    }
+
+    /// The report's sums, and who cannot be added to them (in order, as the report lists them).
+    fn tally(&self, outcomes: &[Outcome]) -> Tally {
+        let mut tally = Tally {
+            by_slot: vec![Decimal::ZERO; self.components.len()],
+            used: vec![false; self.components.len()],
+            by_track: vec![Decimal::ZERO; self.track_roles.len()],
+            total: Decimal::ZERO,
+            people: 0,
+            revenue: Decimal::ZERO,
+            too_large: Vec::new(),
         };
         // Σ |line| and Σ |revenue| over everyone so far: while they fit, every sum of any subset
         // of lines or revenues (totals here, by code in exports, by person in charts) fits too.
         let mut paid_size = Decimal::ZERO;
         let mut revenue_size = Decimal::ZERO;
-        for outcome in outcomes {
+        for (i, outcome) in outcomes.iter().enumerate() {
+            let Outcome::Paid(p) = outcome else { continue };
+            let sizes = magnitude(&p.lines)
+                .and_then(|s| paid_size.checked_add(s))
+                .zip(revenue_size.checked_add(p.revenue.unwrap_or_default().abs()));
+            let Some((paid, revenue)) = sizes else {
+                tally.too_large.push(i);
+                continue;
+            };
+            (paid_size, revenue_size) = (paid, revenue);
+            tally.total += p.total;
+            tally.people += 1;
+            tally.revenue += p.revenue.unwrap_or_default();
+            if let Some(t) = tally.by_track.get_mut(p.track) {
+                *t += p.total;
+            }
+            for l in &p.lines {
+                if let (Some(sum), Some(u)) = (tally.by_slot.get_mut(l.slot), tally.used.get_mut(l.slot)) {
+                    *sum += l.amount;
+                    *u = true;
+                }
+            }
+        }
+        tally
+    }
+
+    /// The report: everyone moved into it, with the sums of `tally`.
+    fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, tally: Tally) -> PayoutReport {
+        let mut report = PayoutReport {
+            plan: plan.name.clone(),
+            currency: self.currency.clone(),
+            minor_units: self.minor_units,
+            period: self.period,
+            employees: Vec::with_capacity(tally.people),
+            not_covered: Vec::new(),
+            errors: Vec::new(),
+            totals: Totals { total: tally.total, people: tally.people, revenue: tally.revenue, ..Totals::default() },
+        };
+        let mut too_large = tally.too_large.iter().copied().peekable();
+        for (i, outcome) in outcomes.into_iter().enumerate() {
             match outcome {
                 Outcome::Paid(p) => {
-                    let sizes = magnitude(&p.lines)
-                        .and_then(|s| paid_size.checked_add(s))
-                        .zip(revenue_size.checked_add(p.revenue.unwrap_or_default().abs()));
-                    let Some((paid, revenue)) = sizes else {
+                    if too_large.next_if_eq(&i).is_some() {
                         report.errors.push(EmployeeError {
                             index: p.index,
                             employee_id: p.employee_id,
                             name: p.name,
                             role: p.role,
                             component: None,
-                            message: too_large("the plan's totals with this person's payout and revenue added"),
+                            message: too_large_message("the plan's totals with this person's payout and revenue added"),
                         });
                         continue;
-                    };
-                    (paid_size, revenue_size) = (paid, revenue);
-                    let totals = &mut report.totals;
-                    totals.total += p.total;
-                    totals.people += 1;
-                    totals.revenue += p.revenue.unwrap_or_default();
-                    if let Some(t) = by_track.get_mut(p.track) {
-                        *t += p.total;
-                    }
-                    for l in &p.lines {
-                        if let (Some(sum), Some(u)) = (by_slot.get_mut(l.slot), used.get_mut(l.slot)) {
-                            *sum += l.amount;
-                            *u = true;
-                        }
                     }
                     report.employees.push(p);
                 }
@@ -546,16 +603,30 @@ impl CompiledPlan {
         }
         // Every line component appears (even at 0); adjustments only when someone has one.
         let lines = self.components.len().saturating_sub(2);
-        for (i, (id, sum)) in self.components.iter().zip(by_slot).enumerate() {
-            if i < lines || used.get(i).copied().unwrap_or(false) {
+        for (i, (id, sum)) in self.components.iter().zip(tally.by_slot).enumerate() {
+            if i < lines || tally.used.get(i).copied().unwrap_or(false) {
                 report.totals.by_component.insert(id.to_string(), sum);
             }
         }
-        for (role, sum) in self.track_roles.iter().zip(by_track) {
+        for (role, sum) in self.track_roles.iter().zip(tally.by_track) {
             report.totals.by_role.insert(role.clone(), sum);
         }
         report
     }
+}
+
+/// A report's sums, added up before its people are moved into it.
+struct Tally {
+    /// By component slot, and whether anyone has a line in it.
+    by_slot: Vec<Decimal>,
+    used: Vec<bool>,
+    /// By track.
+    by_track: Vec<Decimal>,
+    total: Decimal,
+    people: usize,
+    revenue: Decimal,
+    /// Indices (into the outcomes) of people whose amounts would not fit the sums.
+    too_large: Vec<usize>,
 }
 
 /// Σ |amount| over `lines`, or `None` when it does not fit a decimal.
@@ -564,7 +635,7 @@ fn magnitude(lines: &[Line]) -> Option<Decimal> {
 }
 
 /// The message for amounts too large to add up exactly.
-fn too_large(what: &str) -> String {
+fn too_large_message(what: &str) -> String {
     format!(
         "{what} add up to more than {} (the largest exact amount); check the roster for misplaced digits or \
          exponents",

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 
-use super::PayoutReport;
+use super::{EmployeePayout, PayoutReport};
 
 /// One role's sums while aggregating: revenue, and per component slot (first seen, name, sum).
 struct RoleSums<'a> {
@@ -35,21 +35,37 @@ pub struct PlanStats {
 impl PlanStats {
     /// Aggregates `report` for a roster of `roster_len` people.
     pub fn new(report: &PayoutReport, roster_len: usize) -> Self {
+        let roles: Vec<&str> = report.totals.by_role.keys().map(String::as_str).collect();
+        Self::of(report.employees.iter(), &roles, roster_len)
+    }
+
+    /// Aggregates the people `paid` (a report's employees, in order) of a plan whose tracks are
+    /// `plan_roles` (listed first, even with nobody in them), for a roster of `roster_len`.
+    pub fn of<'a, I, R>(paid: I, plan_roles: &[R], roster_len: usize) -> Self
+    where
+        I: Iterator<Item = &'a EmployeePayout> + Clone + Send,
+        R: AsRef<str> + Sync,
+    {
         // Sorting the totals runs beside the sums (this is on the way to every edit's new total).
+        let totals = paid.clone();
         let (totals_sorted, mut stats) = rayon::join(
             || {
-                let mut totals: Vec<f64> = report.employees.iter().map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
+                let mut totals: Vec<f64> = totals.map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
                 totals.sort_unstable_by(f64::total_cmp);
                 totals
             },
-            || Self::sums(report, roster_len),
+            || Self::sums(paid, plan_roles, roster_len),
         );
         stats.totals_sorted = totals_sorted;
         stats
     }
 
     /// Everything but the sorted totals.
-    fn sums(report: &PayoutReport, roster_len: usize) -> Self {
+    fn sums<'a, R: AsRef<str>>(
+        paid: impl Iterator<Item = &'a EmployeePayout>,
+        plan_roles: &[R],
+        roster_len: usize,
+    ) -> Self {
         let mut stats = Self { by_index: vec![None; roster_len], ..Self::default() };
         // Sums by role and component slot, found without hashing (roles are few, component
         // slots are indexes), in the order each first appears; named once at the end.
@@ -59,7 +75,7 @@ impl PlanStats {
         // one pointer lookup each, and the strings are compared only among the distinct ones.
         let mut team_seen: foldhash::HashSet<*const u8> = foldhash::HashSet::default();
         let mut teams: Vec<&str> = Vec::new();
-        for e in &report.employees {
+        for e in paid {
             if team_seen.insert(e.team.as_ptr()) {
                 teams.push(&e.team);
             }
@@ -90,8 +106,8 @@ impl PlanStats {
             sums.revenue += e.revenue.unwrap_or_default();
         }
         // The plan's roles first (even with nobody in them), then any other in order of appearance.
-        for role in report.totals.by_role.keys() {
-            stats.by_role_component.insert(role.clone(), IndexMap::new());
+        for role in plan_roles {
+            stats.by_role_component.insert(role.as_ref().to_owned(), IndexMap::new());
         }
         for sums in roles {
             let mut components: Vec<_> = sums.components.into_iter().flatten().collect();
@@ -236,6 +252,11 @@ mod tests {
         for key in ["sales_led", "transition", "product_led"] {
             let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
             let mut report = super::super::compute(&plan, &roster, super::super::Detail::AmountsOnly).unwrap();
+            // The app's path: the same report, with the aggregates taken beside the sums.
+            let compiled = super::super::CompiledPlan::new(&plan, &roster).unwrap();
+            let (beside, beside_stats) = compiled.report_with_stats(&plan, &roster);
+            assert_eq!(beside, report, "{key}");
+            assert_eq!(beside_stats, PlanStats::new(&report, roster.employees.len()), "{key}");
             assert!(report.employees.iter().any(|e| e.lines.iter().any(|l| l.kind.as_str().ends_with("adjustment"))));
             // A role the plan does not name, appearing after the others.
             for e in report.employees.iter_mut().rev().take(3) {

@@ -8,7 +8,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::doc::PlanId;
 use crate::engine::stats::PlanStats;
-use crate::engine::{CompiledPlan, Detail, PayoutReport};
+use crate::engine::{CompiledPlan, PayoutReport};
 use crate::plan::{Plan, Problem};
 use crate::roster::Roster;
 
@@ -74,8 +74,7 @@ impl ComputeService {
                 for (_, req) in latest {
                     let started = std::time::Instant::now();
                     let outcome = CompiledPlan::new(&req.plan, &req.roster).map(|compiled| {
-                        let report = compiled.report(&req.plan, &req.roster, Detail::AmountsOnly);
-                        let stats = PlanStats::new(&report, req.roster.employees.len());
+                        let (report, stats) = compiled.report_with_stats(&req.plan, &req.roster);
                         Computed { compiled: Arc::new(compiled), report: Arc::new(report), stats: Arc::new(stats) }
                     });
                     let response = Response {
