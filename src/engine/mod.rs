@@ -506,10 +506,13 @@ impl CompiledPlan {
             },
         );
         // The aggregates counted everyone paid; if anyone was too large to add up, they are
-        // not in the report, so aggregate the report itself.
+        // not in the report (and the aggregates may not have fitted): aggregate the report.
         let everyone_added = tally.too_large.is_empty();
         let report = self.build(plan, outcomes, tally);
-        let stats = if everyone_added { early } else { stats::PlanStats::new(&report, roster_len) };
+        let stats = match early {
+            Some(stats) if everyone_added => stats,
+            _ => stats::PlanStats::new(&report, roster_len),
+        };
         (report, stats)
     }
 

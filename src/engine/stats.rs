@@ -36,12 +36,16 @@ impl PlanStats {
     /// Aggregates `report` for a roster of `roster_len` people.
     pub fn new(report: &PayoutReport, roster_len: usize) -> Self {
         let roles: Vec<&str> = report.totals.by_role.keys().map(String::as_str).collect();
+        // A report's people were added up only while every sum fits (see the engine), and these
+        // are sums of some of the same amounts, so they fit too: the fallback is never used.
         Self::of(report.employees.iter(), &roles, roster_len)
+            .unwrap_or_else(|| Self { by_index: vec![None; roster_len], ..Self::default() })
     }
 
     /// Aggregates the people `paid` (a report's employees, in order) of a plan whose tracks are
     /// `plan_roles` (listed first, even with nobody in them), for a roster of `roster_len`.
-    pub fn of<'a, I, R>(paid: I, plan_roles: &[R], roster_len: usize) -> Self
+    /// `None` when a sum does not fit a decimal (people a report would leave out for that).
+    pub fn of<'a, I, R>(paid: I, plan_roles: &[R], roster_len: usize) -> Option<Self>
     where
         I: Iterator<Item = &'a EmployeePayout> + Clone + Send,
         R: AsRef<str> + Sync,
@@ -56,7 +60,7 @@ impl PlanStats {
             },
             || Self::sums(paid, plan_roles, roster_len),
         );
-        stats.totals_sorted = totals_sorted;
+        stats.as_mut()?.totals_sorted = totals_sorted;
         stats
     }
 
@@ -65,7 +69,7 @@ impl PlanStats {
         paid: impl Iterator<Item = &'a EmployeePayout>,
         plan_roles: &[R],
         roster_len: usize,
-    ) -> Self {
+    ) -> Option<Self> {
         let mut stats = Self { by_index: vec![None; roster_len], ..Self::default() };
         // Sums by role and component slot, found without hashing (roles are few, component
         // slots are indexes), in the order each first appears; named once at the end.
@@ -95,7 +99,7 @@ impl PlanStats {
                     sums.components.resize(l.slot + 1, None);
                 }
                 match sums.components.get_mut(l.slot) {
-                    Some(Some((_, _, sum))) => *sum += l.amount,
+                    Some(Some((_, _, sum))) => *sum = sum.checked_add(l.amount)?,
                     Some(cell) => {
                         *cell = Some((order, &l.component, l.amount));
                         order += 1;
@@ -103,7 +107,7 @@ impl PlanStats {
                     None => {}
                 }
             }
-            sums.revenue += e.revenue.unwrap_or_default();
+            sums.revenue = sums.revenue.checked_add(e.revenue.unwrap_or_default())?;
         }
         // The plan's roles first (even with nobody in them), then any other in order of appearance.
         for role in plan_roles {
@@ -123,7 +127,7 @@ impl PlanStats {
         teams.sort_unstable();
         teams.dedup();
         stats.teams = teams.into_iter().map(str::to_owned).collect();
-        stats
+        Some(stats)
     }
 
     /// The value below which a share `q` (0..=1) of totals fall (nearest rank).
