@@ -34,6 +34,10 @@ pub(crate) struct PersonPay<'a> {
     /// The metric values the activities set.
     pub writes: Vec<Write>,
     raw: Vec<RawLine<f64>>,
+    /// Indices of the writes [`PersonPay::set`] makes (read or output), in `writes` order.
+    set_all: Vec<usize>,
+    /// Indices of the writes the plan reads, in `writes` order.
+    set_read: Vec<usize>,
     /// Not employed in this plan's period: pays 0 (as the payout engine does).
     idle: bool,
 }
@@ -90,7 +94,10 @@ impl<'a> PersonPay<'a> {
             })?;
             add(slot, o.activity, person.per_hour.get(k).copied().unwrap_or(0.0) * factor, true);
         }
-        Ok(Self { compiled, track, ctx, values, writes, raw: Vec::new(), idle })
+        // Which writes each kind of `set` makes never changes: listed once, not filtered per call.
+        let set_all = (0..writes.len()).filter(|&i| writes[i].read || writes[i].output).collect();
+        let set_read = (0..writes.len()).filter(|&i| writes[i].read).collect();
+        Ok(Self { compiled, track, ctx, values, writes, raw: Vec::new(), set_all, set_read, idle })
     }
 
     /// Whether pay depends on each activity (an activity the plan never reads is unpaid).
@@ -114,18 +121,19 @@ impl<'a> PersonPay<'a> {
     /// Sets the activity-driven metric values for effective hours `u`: the ones the plan reads
     /// and every output (hours the plan does not read are left alone).
     pub(crate) fn set(&mut self, u: &[f64]) {
-        self.set_where(u, |w| w.read || w.output);
+        Self::set_these(&self.set_all, &self.writes, &mut self.values, u);
     }
 
     /// Sets only the values the plan's pay reads.
     fn set_read(&mut self, u: &[f64]) {
-        self.set_where(u, |w| w.read);
+        Self::set_these(&self.set_read, &self.writes, &mut self.values, u);
     }
 
-    fn set_where(&mut self, u: &[f64], which: impl Fn(&Write) -> bool) {
-        for w in self.writes.iter().filter(|w| which(w)) {
+    #[inline]
+    fn set_these(which: &[usize], writes: &[Write], values: &mut [Option<f64>], u: &[f64]) {
+        for w in which.iter().filter_map(|&i| writes.get(i)) {
             let v: f64 = w.parts.iter().map(|&(d, c)| c * u.get(d).copied().unwrap_or(0.0)).sum::<f64>() * w.scale;
-            if let Some(cell) = self.values.get_mut(w.slot) {
+            if let Some(cell) = values.get_mut(w.slot) {
                 *cell = Some(v);
             }
         }
