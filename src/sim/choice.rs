@@ -299,6 +299,19 @@ impl Surrogate {
         Ok(())
     }
 
+    /// Whether `other` is anchored at exactly the same hours with the same capacity and
+    /// spreads, so that every pay value either caches is the same.
+    pub(crate) fn same_anchor(&self, other: &Surrogate) -> bool {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let tables = |s: &Surrogate| {
+            s.tables.iter().map(|t| t.as_ref().map(|t| (t.sigma.to_bits(), t.l0.to_bits(), t.lo))).collect::<Vec<_>>()
+        };
+        bits(&self.anchor) == bits(&other.anchor)
+            && self.capacity.to_bits() == other.capacity.to_bits()
+            && self.base.to_bits() == other.base.to_bits()
+            && tables(self) == tables(other)
+    }
+
     /// How many activities the plan pays for.
     pub(crate) fn paid_count(&self) -> usize {
         self.tables.iter().filter(|t| t.is_some()).count()
