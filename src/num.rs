@@ -145,6 +145,7 @@ fn dec_to_f64(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+#[inline]
 fn finite(x: f64) -> Result<f64, ArithError> {
     if x.is_finite() { Ok(x) } else { Err(ArithError::NotFinite) }
 }
@@ -163,15 +164,19 @@ impl Num for f64 {
     fn to_dec(self) -> Decimal {
         Decimal::from_f64(self).unwrap_or_default()
     }
+    #[inline]
     fn add(self, rhs: Self) -> Result<Self, ArithError> {
         finite(self + rhs)
     }
+    #[inline]
     fn sub(self, rhs: Self) -> Result<Self, ArithError> {
         finite(self - rhs)
     }
+    #[inline]
     fn mul(self, rhs: Self) -> Result<Self, ArithError> {
         finite(self * rhs)
     }
+    #[inline]
     fn div(self, rhs: Self) -> Result<Self, ArithError> {
         if rhs == 0.0 {
             return Err(ArithError::DivisionByZero);

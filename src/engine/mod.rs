@@ -335,6 +335,7 @@ impl CompiledPlan {
     }
 
     /// The amount of a cap or guarantee for this person (unrounded).
+    #[inline]
     fn limit_amount<N: Num>(&self, limit: &LimitKonst, ctx: &PersonContext<N>, which: &str) -> Result<N, LineError> {
         let err = |message: String| LineError { component: Some(which.to_owned()), message };
         if let Some(m) = &limit.multiple_of_ti {

@@ -130,6 +130,9 @@ struct Table {
     /// Node range in which `Φ` may be asked for.
     k_min: i64,
     k_max: i64,
+    /// The last `Φ` computed, with the hours' bits: a Newton step asks again for the
+    /// point its line search just accepted.
+    last: Option<(u64, Phi)>,
 }
 
 /// The answer for one person and plan.
@@ -276,6 +279,7 @@ impl Surrogate {
                 coarse_log_mean,
                 k_min,
                 k_max,
+                last: None,
             });
             *table = Table {
                 sigma,
@@ -290,6 +294,7 @@ impl Surrogate {
                 coarse_log_mean,
                 k_min,
                 k_max,
+                last: None,
             };
             table.pay.clear();
             table.pay.resize(len, f64::NAN);
@@ -297,6 +302,19 @@ impl Surrogate {
             table.grid.resize(len, [f64::NAN; 3]);
         }
         Ok(())
+    }
+
+    /// Whether `other` is anchored at exactly the same hours with the same capacity and
+    /// spreads, so that every pay value either caches is the same.
+    pub(crate) fn same_anchor(&self, other: &Surrogate) -> bool {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let tables = |s: &Surrogate| {
+            s.tables.iter().map(|t| t.as_ref().map(|t| (t.sigma.to_bits(), t.l0.to_bits(), t.lo))).collect::<Vec<_>>()
+        };
+        bits(&self.anchor) == bits(&other.anchor)
+            && self.capacity.to_bits() == other.capacity.to_bits()
+            && self.base.to_bits() == other.base.to_bits()
+            && tables(self) == tables(other)
     }
 
     /// How many activities the plan pays for.
@@ -423,6 +441,21 @@ impl Surrogate {
 
     /// `Φ_d(h)` and its derivatives in `h`.
     fn phi(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, String> {
+        let Some(Some(t)) = self.tables.get(d) else { return Ok((self.base, 0.0, 0.0)) };
+        if let Some((bits, phi)) = t.last
+            && bits == h.to_bits()
+        {
+            return Ok(phi);
+        }
+        let phi = self.phi_uncached(d, h, pay)?;
+        if let Some(Some(t)) = self.tables.get_mut(d) {
+            t.last = Some((h.to_bits(), phi));
+        }
+        Ok(phi)
+    }
+
+    /// [`Surrogate::phi`] computed afresh.
+    fn phi_uncached(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, String> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok((self.base, 0.0, 0.0)) };
         let (l0, delta, k_min, k_max, log_mean) = (t.l0, t.delta, t.k_min, t.k_max, t.log_mean);
         if h < self.h_eps {
@@ -853,6 +886,38 @@ mod tests {
 
     fn params<'a>(capacity: f64, s: &'a [f64], m: &'a [f64], sigma: &'a [f64], paid: &'a [bool]) -> Params<'a> {
         Params { capacity, s, m, sigma, paid }
+    }
+
+    #[test]
+    fn phi_is_computed_once_per_hours_until_the_next_anchor() {
+        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 60.0 { 2000.0 } else { 10.0 * u[0] }) };
+        let p = params(100.0, &[1.0, 1.0], &[0.0, 0.0], &[0.2, 0.0], &[true, false]);
+        let mut sur = Surrogate::default();
+        sur.anchor(&p, &[50.0, 50.0], &mut pay).unwrap();
+        let first = sur.phi(0, 55.0, &mut pay).unwrap();
+        // Asked again at the same hours, Φ comes from the cache: pay is not evaluated again.
+        let mut failing = |_: &[f64]| -> Result<f64, String> { Err("pay evaluated again".to_owned()) };
+        let evals = sur.evals;
+        assert_eq!(sur.phi(0, 55.0, &mut failing).unwrap(), first);
+        assert_eq!(sur.evals, evals);
+        // The cached value is the one computed afresh.
+        assert_eq!(sur.phi_uncached(0, 55.0, &mut pay).unwrap(), first);
+        // Re-anchoring forgets it.
+        sur.anchor(&p, &[40.0, 60.0], &mut pay).unwrap();
+        assert!(sur.phi(0, 55.0, &mut failing).is_err());
+    }
+
+    #[test]
+    fn a_surrogate_is_on_the_same_anchor_until_it_moves() {
+        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(20.0 * u[0] * if u[1] >= 20.0 { 2.0 } else { 1.0 }) };
+        let p = params(100.0, &[2.0, 1.0, 2.0], &[0.0, 10.0, 40.0], &[0.2, 0.2, 0.0], &[true, true, false]);
+        let mut sur = Surrogate::default();
+        sur.anchor(&p, &[30.0, 10.0, 60.0], &mut pay).unwrap();
+        let mut copy = sur.clone();
+        copy.phi(0, 31.0, &mut pay).unwrap();
+        assert!(copy.same_anchor(&sur), "more cached pay, same anchor");
+        copy.anchor(&p, &[31.0, 10.0, 59.0], &mut pay).unwrap();
+        assert!(!copy.same_anchor(&sur));
     }
 
     #[test]

@@ -633,6 +633,10 @@ fn solve_person(
         return out;
     }
     let anchored = sur;
+    // A previous attempt's surrogate, when its solve left the anchor where it was: its pay cache
+    // depends only on the anchor (not on s or m), so it holds exactly what a fresh clone of
+    // `anchored` would compute, and more of it.
+    let mut reuse: Option<Surrogate> = None;
     let mut s = vec![0.0; n];
     let mut m = vec![0.0; n];
     let mut baseline_hours = h0.clone();
@@ -642,7 +646,7 @@ fn solve_person(
             m[d] = h0[d] / s[d] - g0.get(d).copied().unwrap_or(0.0);
         }
         let params = Params { capacity: t, s: &s, m: &m, sigma: &sigma, paid: &paid0 };
-        let mut trial = anchored.clone();
+        let mut trial = reuse.take().unwrap_or_else(|| anchored.clone());
         match trial.solve(&params, h0, true, &mut base_pay) {
             Ok(choice) => {
                 let moved = choice.hours.iter().zip(h0).fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
@@ -657,6 +661,9 @@ fn solve_person(
                 // History is not this person's best choice under the baseline at this
                 // responsiveness: they must be less responsive than ε says (revealed preference).
                 out.stiffness *= 0.5;
+                if trial.same_anchor(&anchored) {
+                    reuse = Some(trial);
+                }
             }
             Err(msg) => return fail(msg),
         }

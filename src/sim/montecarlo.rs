@@ -178,6 +178,7 @@ pub(crate) fn run(
             let mut pays = vec![0.0; trials];
             let mut revenues = vec![0.0; trials];
             let mut volumes = Vec::new();
+            let mut sources = Vec::new();
             for &i in chunk {
                 let mut results = Vec::with_capacity(units);
                 let (Some(person), Some(s)) = (cal.people.get(i), solved.get(i)) else {
@@ -227,6 +228,10 @@ pub(crate) fn run(
                         }
                     };
                     let revenue_slot = c.revenue_slot();
+                    // Revenue and volumes as `set` writes them (or fixed): no lookups per trial.
+                    let revenue_source = revenue_slot.map(|slot| pay.source(slot));
+                    sources.clear();
+                    sources.extend(cols.volumes.iter().map(|(slot, _, _)| pay.source(*slot)));
                     // One row of volumes per trial (at least one cell, so every trial has a row).
                     let nv = cols.volumes.len().max(1);
                     volumes.clear();
@@ -249,9 +254,9 @@ pub(crate) fn run(
                                 break;
                             }
                         }
-                        *revenue = revenue_slot.and_then(|slot| pay.value(slot)).unwrap_or(0.0);
-                        for (v, (slot, _, _)) in row.iter_mut().zip(&cols.volumes) {
-                            *v = pay.value(*slot).unwrap_or(0.0);
+                        *revenue = revenue_source.map_or(0.0, |s| pay.read(s));
+                        for (v, s) in row.iter_mut().zip(&sources) {
+                            *v = pay.read(*s);
                         }
                     }
                     if let Some(msg) = failed {

@@ -25,6 +25,17 @@ pub(crate) struct Write {
     pub output: bool,
 }
 
+/// Where a metric value is read from between [`PersonPay::set`] calls.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Source {
+    /// The value the `k`-th write of `set` made.
+    Set(usize),
+    /// A value no activity changes.
+    Fixed(f64),
+    /// A derived metric's slot, read as last computed.
+    Live(usize),
+}
+
 /// A person's pay under one plan as a function of effective hours per activity.
 pub(crate) struct PersonPay<'a> {
     compiled: &'a CompiledPlan,
@@ -34,6 +45,12 @@ pub(crate) struct PersonPay<'a> {
     /// The metric values the activities set.
     pub writes: Vec<Write>,
     raw: Vec<RawLine<f64>>,
+    /// Indices of the writes [`PersonPay::set`] makes (read or output), in `writes` order.
+    set_all: Vec<usize>,
+    /// Indices of the writes the plan reads, in `writes` order.
+    set_read: Vec<usize>,
+    /// The values the last [`PersonPay::set`] wrote, in `set_all` order.
+    written: Vec<f64>,
     /// Not employed in this plan's period: pays 0 (as the payout engine does).
     idle: bool,
 }
@@ -90,7 +107,10 @@ impl<'a> PersonPay<'a> {
             })?;
             add(slot, o.activity, person.per_hour.get(k).copied().unwrap_or(0.0) * factor, true);
         }
-        Ok(Self { compiled, track, ctx, values, writes, raw: Vec::new(), idle })
+        // Which writes each kind of `set` makes never changes: listed once, not filtered per call.
+        let set_all = (0..writes.len()).filter(|&i| writes[i].read || writes[i].output).collect();
+        let set_read = (0..writes.len()).filter(|&i| writes[i].read).collect();
+        Ok(Self { compiled, track, ctx, values, writes, raw: Vec::new(), set_all, set_read, written: Vec::new(), idle })
     }
 
     /// Whether pay depends on each activity (an activity the plan never reads is unpaid).
@@ -114,21 +134,61 @@ impl<'a> PersonPay<'a> {
     /// Sets the activity-driven metric values for effective hours `u`: the ones the plan reads
     /// and every output (hours the plan does not read are left alone).
     pub(crate) fn set(&mut self, u: &[f64]) {
-        self.set_where(u, |w| w.read || w.output);
+        self.written.resize(self.set_all.len(), 0.0);
+        for (&i, slot) in self.set_all.iter().zip(self.written.iter_mut()) {
+            let Some(w) = self.writes.get(i) else { continue };
+            let v = Self::value_of(w, u);
+            if let Some(cell) = self.values.get_mut(w.slot) {
+                *cell = Some(v);
+            }
+            *slot = v;
+        }
+    }
+
+    /// Where [`PersonPay::value`]`(slot).unwrap_or(0.0)` can be read after each
+    /// [`PersonPay::set`]: the value `set` wrote there, or the one fixed value the slot keeps
+    /// (activities never change it). The Monte Carlo reads its volumes this way.
+    pub(crate) fn source(&self, slot: usize) -> Source {
+        if self.values.get(slot).is_some()
+            && let Some(k) = self.set_all.iter().position(|&i| self.writes.get(i).is_some_and(|w| w.slot == slot))
+        {
+            return Source::Set(k);
+        }
+        if slot >= self.compiled.roster_metrics {
+            // A derived metric: recomputed from the values on every evaluation.
+            return Source::Live(slot);
+        }
+        Source::Fixed(self.value(slot).unwrap_or(0.0))
+    }
+
+    /// The value at `source` (see [`PersonPay::source`]).
+    #[inline]
+    pub(crate) fn read(&self, source: Source) -> f64 {
+        match source {
+            Source::Set(k) => self.written.get(k).copied().unwrap_or(0.0),
+            Source::Fixed(v) => v,
+            Source::Live(slot) => self.value(slot).unwrap_or(0.0),
+        }
     }
 
     /// Sets only the values the plan's pay reads.
     fn set_read(&mut self, u: &[f64]) {
-        self.set_where(u, |w| w.read);
+        Self::set_these(&self.set_read, &self.writes, &mut self.values, u);
     }
 
-    fn set_where(&mut self, u: &[f64], which: impl Fn(&Write) -> bool) {
-        for w in self.writes.iter().filter(|w| which(w)) {
-            let v: f64 = w.parts.iter().map(|&(d, c)| c * u.get(d).copied().unwrap_or(0.0)).sum::<f64>() * w.scale;
-            if let Some(cell) = self.values.get_mut(w.slot) {
-                *cell = Some(v);
+    #[inline]
+    fn set_these(which: &[usize], writes: &[Write], values: &mut [Option<f64>], u: &[f64]) {
+        for w in which.iter().filter_map(|&i| writes.get(i)) {
+            if let Some(cell) = values.get_mut(w.slot) {
+                *cell = Some(Self::value_of(w, u));
             }
         }
+    }
+
+    /// The value `w` writes for effective hours `u`.
+    #[inline]
+    fn value_of(w: &Write, u: &[f64]) -> f64 {
+        w.parts.iter().map(|&(d, c)| c * u.get(d).copied().unwrap_or(0.0)).sum::<f64>() * w.scale
     }
 
     /// A metric value as last set (or from the roster).
@@ -181,5 +241,44 @@ fn describe(component: Option<&str>, message: &str) -> String {
     match component {
         Some(c) => format!("{c}: {message}"),
         None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_read_what_set_wrote_and_fixed_values_elsewhere() {
+        let plan = crate::plan::parse(crate::samples::plan("product_led").unwrap().text).unwrap();
+        let roster = crate::samples::bundled_roster().unwrap();
+        let cal = super::super::calibrate::calibrate(&plan, &roster).unwrap();
+        let mut kinds = [false; 3];
+        for person in &cal.people {
+            let e = &cal.roster.employees[person.index];
+            let role = &cal.roles[person.role];
+            let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
+            let sources: Vec<Source> = (0..cal.compiled.value_count()).map(|s| pay.source(s)).collect();
+            for (k, s) in sources.iter().enumerate() {
+                let i = match s {
+                    Source::Set(_) => 0,
+                    Source::Fixed(_) => 1,
+                    Source::Live(slot) => {
+                        assert_eq!(*slot, k);
+                        2
+                    }
+                };
+                kinds[i] = true;
+            }
+            for step in 0..3 {
+                let u: Vec<f64> = person.hours.iter().map(|h| h * (0.5 + f64::from(step) * 0.4)).collect();
+                pay.set(&u);
+                pay.pay_current().ok();
+                for (slot, s) in sources.iter().enumerate() {
+                    assert_eq!(pay.read(*s).to_bits(), pay.value(slot).unwrap_or(0.0).to_bits(), "slot {slot}");
+                }
+            }
+        }
+        assert_eq!(kinds, [true; 3], "every kind of source is seen");
     }
 }
