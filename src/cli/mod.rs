@@ -620,6 +620,13 @@ fn simulate_cmd(
     options: SimOptions,
     format: CompareFormat,
 ) -> anyhow::Result<ExitCode> {
+    // Options first, named as they are typed, before any file is read.
+    options.validate().map_err(|e| match e {
+        sim::SimError::InvalidOption { option, message } => {
+            anyhow::anyhow!("--{}: {message}", option.replace('_', "-"))
+        }
+        other => other.into(),
+    })?;
     let baseline = load_valid_plan(baseline_path)?;
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     let roster = load_rosters(roster_args)?;

@@ -103,7 +103,8 @@ impl Default for SimOptions {
 }
 
 impl SimOptions {
-    fn check(&self) -> Result<(), SimError> {
+    /// Checks every option is in range (before any work is done).
+    pub fn validate(&self) -> Result<(), SimError> {
         let bad = |option, message: String| Err(SimError::InvalidOption { option, message });
         if !(1..=1_000_000).contains(&self.trials) {
             return bad("trials", format!("must be between 1 and 1,000,000, not {}", self.trials));
@@ -440,7 +441,7 @@ struct Solved {
 
 /// Predicts behaviour under each of `plans` against the calibration's baseline.
 pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<SimReport, SimError> {
-    options.check()?;
+    options.validate()?;
     let mut units: Vec<&Plan> = vec![&cal.baseline];
     let mut unit_of = Vec::with_capacity(plans.len());
     for plan in plans {
