@@ -298,7 +298,6 @@ fn render_block<'r>(
 /// every byte of the explanations one at a time, a tenth of `carrot payouts --format json`.
 fn write_employee(buf: &mut Vec<u8>, e: &EmployeePayout, dp: u32) {
     use std::io::Write as _;
-    const ITEM: &[u8] = b"\n        ";
     buf.push(b'{');
     key(buf, 3, "employee_id", true);
     json_str(buf, &e.employee_id);
@@ -316,45 +315,46 @@ fn write_employee(buf: &mut Vec<u8>, e: &EmployeePayout, dp: u32) {
         None => buf.extend_from_slice(b"null"),
     }
     key(buf, 3, "lines", false);
-    if e.lines.is_empty() {
-        buf.extend_from_slice(b"[]");
-    } else {
-        buf.push(b'[');
-        for (i, l) in e.lines.iter().enumerate() {
-            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            buf.extend_from_slice(&ITEM[1..]);
-            buf.push(b'{');
-            key(buf, 5, "component", true);
-            json_str(buf, &l.component);
-            key(buf, 5, "label", false);
-            json_str(buf, &l.label);
-            key(buf, 5, "kind", false);
-            json_str(buf, l.kind.as_str());
-            key(buf, 5, "amount", false);
-            // Digits, `-` and `.` only: nothing to escape.
-            write!(buf, "\"{}\"", money::Fixed(l.amount, dp)).ok();
-            key(buf, 5, "explanation", false);
-            json_str(buf, &l.explanation);
-            buf.extend_from_slice(ITEM);
-            buf.push(b'}');
-        }
-        buf.extend_from_slice(b"\n      ]");
-    }
+    array(buf, &e.lines, |buf, l| {
+        buf.push(b'{');
+        key(buf, 5, "component", true);
+        json_str(buf, &l.component);
+        key(buf, 5, "label", false);
+        json_str(buf, &l.label);
+        key(buf, 5, "kind", false);
+        json_str(buf, l.kind.as_str());
+        key(buf, 5, "amount", false);
+        // Digits, `-` and `.` only: nothing to escape.
+        write!(buf, "\"{}\"", money::Fixed(l.amount, dp)).ok();
+        key(buf, 5, "explanation", false);
+        json_str(buf, &l.explanation);
+        buf.extend_from_slice(ITEM);
+        buf.push(b'}');
+    });
     key(buf, 3, "total", false);
     write!(buf, "\"{}\"", money::Fixed(e.total, dp)).ok();
     key(buf, 3, "warnings", false);
-    if e.warnings.is_empty() {
-        buf.extend_from_slice(b"[]");
-    } else {
-        buf.push(b'[');
-        for (i, w) in e.warnings.iter().enumerate() {
-            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            buf.extend_from_slice(&ITEM[1..]);
-            json_str(buf, w);
-        }
-        buf.extend_from_slice(b"\n      ]");
-    }
+    array(buf, &e.warnings, |buf, w| json_str(buf, w));
     buf.extend_from_slice(b"\n    }");
+}
+
+/// An array item's indent (four levels), after its line break.
+const ITEM: &[u8] = b"\n        ";
+
+/// Appends a person's array field as serde_json's pretty printer does: `[]` when empty, else one
+/// item per line at the item indent, each written by `item`.
+fn array<T>(buf: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    if items.is_empty() {
+        buf.extend_from_slice(b"[]");
+        return;
+    }
+    buf.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        buf.extend_from_slice(&ITEM[1..]);
+        item(buf, x);
+    }
+    buf.extend_from_slice(b"\n      ]");
 }
 
 /// Appends an object key on its own line, `level` levels (two spaces each) deep.
