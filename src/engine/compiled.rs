@@ -718,7 +718,7 @@ impl CompiledPlan {
         }
     }
 
-    fn raw_line<N: Num, T: Tracer>(
+    pub(crate) fn raw_line<N: Num, T: Tracer>(
         &self,
         line: &CompiledLine,
         ctx: &PersonContext<N>,
@@ -1040,7 +1040,7 @@ fn derived_order(parsed: &[(String, Expr, &str)]) -> Option<Vec<usize>> {
     Some(topological)
 }
 
-fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
+pub(crate) fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
     match ctx.quota {
         None => Err("the roster row has no quota, which this component measures attainment against".to_owned()),
         Some(q) if q <= N::ZERO => Err(format!(
@@ -1126,7 +1126,7 @@ impl Missing {
 }
 
 #[inline]
-fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> Result<N, Missing> {
+pub(crate) fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> Result<N, Missing> {
     // Almost every slot is a value: one compare instead of a jump through the variant table.
     if let Slot::Value(i) = slot {
         return values.get(*i).copied().flatten().ok_or(Missing::NotInFile);

@@ -5,6 +5,7 @@
 //! lines, (5) each line rounded to the currency's minor unit; the total is the sum of the rounded
 //! lines, so an export always sums exactly.
 
+mod batch;
 pub mod compare;
 pub mod compiled;
 pub mod json;
@@ -16,6 +17,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
+pub(crate) use batch::BatchScratch;
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext};
 use compiled::{CompiledTrack, Explain, LimitKonst, NoTrace, RawLine, Tracer};
 

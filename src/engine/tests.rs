@@ -416,3 +416,184 @@ fn totals_sum_lines_by_component_and_role() {
     assert_eq!(report.totals.revenue, d("1150000"));
     assert_eq!(report.totals.cost_pct_of_revenue().map(|p| p.round_dp(2)), Some(d("8.52")));
 }
+
+/// Small deterministic generator for the batch tests.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// How [`batch_against_scalar`] went: batches computed as batches, batches given back.
+#[derive(Debug, Default)]
+struct BatchCount {
+    batched: usize,
+    given_back: usize,
+    /// Given back although every table computes.
+    given_back_computable: usize,
+}
+
+/// For every person of `roster` with a track, `tables` value tables with each `(metric, grid)`
+/// set to values picked from `grid` (or between two of its values): `pay_batch` must give, bit
+/// for bit, what `fill_derived` + `pay_track` give table by table, and give back (return
+/// `false`) whenever a table fails.
+fn batch_against_scalar(plan: &Plan, roster: &Roster, varied: &[(&str, &[f64])], tables: usize) -> BatchCount {
+    let compiled = CompiledPlan::new(plan, roster).unwrap();
+    let mut count = BatchCount::default();
+    let mut scratch = BatchScratch::default();
+    for (p, e) in roster.employees.iter().enumerate() {
+        let Some(track) = compiled.track(&e.role.to_lowercase()) else { continue };
+        let mut values: Vec<Option<f64>> = Vec::new();
+        let Ok(ctx) = compiled.prepare::<f64>(e, track, &mut values) else { continue };
+        let columns: Vec<(usize, Vec<f64>)> = varied
+            .iter()
+            .enumerate()
+            .map(|(j, (metric, grid))| {
+                let slot = roster.metrics.iter().position(|m| m == metric).unwrap();
+                let column = (0..tables)
+                    .map(|t| {
+                        let r = mix((p as u64) << 32 ^ (j as u64) << 20 ^ t as u64);
+                        let a = grid[(r % grid.len() as u64) as usize];
+                        let b = grid[((r >> 16) % grid.len() as u64) as usize];
+                        // Half exactly on a grid value (edges, thresholds), half in between.
+                        if r >> 63 == 0 { a } else { a + (b - a) * ((r >> 24) % 1000) as f64 / 1000.0 }
+                    })
+                    .collect();
+                (slot, column)
+            })
+            .collect();
+        let varying: Vec<(usize, &[f64])> = columns.iter().map(|(s, c)| (*s, c.as_slice())).collect();
+        let mut batch = vec![f64::NAN; tables];
+        let batched = compiled.pay_batch(track, &ctx, &values, &varying, &mut batch, &mut scratch);
+        let mut all_computable = true;
+        for (t, got) in batch.iter().enumerate() {
+            let mut row = values.clone();
+            for (slot, column) in &varying {
+                row[*slot] = Some(column[t]);
+            }
+            let scalar = compiled
+                .fill_derived(&ctx, track, &mut row)
+                .and_then(|()| compiled.pay_track(track, &ctx, &row, &mut Vec::new()));
+            match scalar {
+                Ok(want) if batched => {
+                    assert_eq!(got.to_bits(), want.to_bits(), "{} table {t}: batch {got} vs scalar {want}", e.id)
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    all_computable = false;
+                    assert!(!batched, "{} table {t} fails ({err:?}) but the batch computed it", e.id);
+                }
+            }
+        }
+        if batched {
+            count.batched += 1;
+        } else {
+            count.given_back += 1;
+            count.given_back_computable += usize::from(all_computable);
+        }
+    }
+    count
+}
+
+#[test]
+fn batch_pay_equals_scalar_pay_bit_for_bit_on_every_rule() {
+    // Graduated tiers with a threshold and a line cap, retroactive amount tiers, a bonus on
+    // quota with a target-incentive base, one on a fixed target and one on a column, per-unit
+    // pay with a minimum and maximum, a multiplier on two lines, and the plan cap.
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "commission", "id": "rev", "earning_code": "C", "method": "graduated", "tiers": [{"from": 0, "rate": 0.08}, {"from": 1.0, "rate": 0.12}, {"from": 1.5, "rate": 0.15}], "threshold": 0.5, "cap": 30000},
+            {"kind": "commission", "id": "svc", "earning_code": "C", "basis": "amount", "method": "retroactive", "tiers": [{"from": 0, "rate": 0.02}, {"from": 50000, "rate": 0.04}]},
+            {"kind": "bonus", "id": "att", "earning_code": "B", "metric": "revenue", "target": "quota", "base": {"ti_share": 0.25}, "curve": [{"x": 0.5, "y": 0.25}, {"x": 1.0, "y": 1.0}, {"x": 2.0, "y": 2.5}]},
+            {"kind": "bonus", "id": "ins", "earning_code": "B", "metric": "insights", "target": 2, "base": {"amount": 2000}, "curve": [{"x": 0.5, "y": 0.5}, {"x": 1.0, "y": 1.0}, {"x": 2.0, "y": 1.5}]},
+            {"kind": "bonus", "id": "col", "earning_code": "B", "metric": "insights", "target": "insight_goal", "base": {"amount": 500}, "curve": [{"x": 1.0, "y": 1.0}]},
+            {"kind": "per_unit", "id": "int", "earning_code": "D", "metric": "interviews", "amount": 150, "min_units": 3, "max_units": 20},
+            {"kind": "multiplier", "id": "ea", "metric": "signups", "applies_to": ["rev", "int"], "steps": [{"from": 0, "factor": 0.9}, {"from": 3, "factor": 1.0}, {"from": 8, "factor": 1.15}]}
+        ]}}"#,
+        r#", "cap": {"multiple_of_ti": 2.5, "earning_code": "ADJ"}"#,
+    );
+    let people = People {
+        metrics: vec!["revenue", "services", "insights", "insight_goal", "interviews", "signups"],
+        quota: Some("500000"),
+        ti: Some("40000"),
+    };
+    let mut roster = people.roster(&[
+        &["650000", "60000", "3", "2", "7", "9"],
+        &["120000", "0", "0", "4", "0", "2"],
+        &["480000", "49999", "1", "0", "25", "3"],
+    ]);
+    roster.employees[1].start_date = Some(date("2026-02-15"));
+    let revenue: &[f64] = &[-1.0, 0.0, 100_000.0, 250_000.0, 500_000.0, 750_000.0, 2_000_000.0];
+    let services: &[f64] = &[0.0, 49_999.0, 50_000.0, 200_000.0];
+    let insights: &[f64] = &[-0.5, 0.0, 1.0, 2.0, 4.0, 9.0];
+    let units: &[f64] = &[0.0, 2.0, 3.0, 8.0, 20.0, 31.0];
+    let varied = [("revenue", revenue), ("services", services), ("insights", insights), ("interviews", units)];
+    let count = batch_against_scalar(&plan, &roster, &varied, 400);
+    // The third person's goal column is 0, which the `col` bonus reports; the others batch.
+    assert_eq!((count.batched, count.given_back, count.given_back_computable), (2, 1, 0), "{count:?}");
+    // The multiplier's metric varying too.
+    let varied = [("revenue", revenue), ("signups", units)];
+    let count = batch_against_scalar(&plan, &roster, &varied, 400);
+    assert_eq!((count.batched, count.given_back), (2, 1), "{count:?}");
+}
+
+#[test]
+fn batch_pay_gives_back_what_fails_and_computes_derived_metrics_and_guarantees() {
+    // A derived metric over two varied columns (0 / 0 fails), per unit on it, and a guarantee.
+    let plan = plan_with(
+        r#"{"consultant": {"components": [
+            {"kind": "bonus", "id": "util", "earning_code": "B", "metric": "billable_hours", "target": 400, "base": {"amount": 3000}, "curve": [{"x": 0.8, "y": 0.5}, {"x": 1.0, "y": 1.0}]},
+            {"kind": "per_unit", "id": "share", "earning_code": "S", "metric": "internal_share", "amount": 1000}],
+            "guarantee": {"amount": 1500, "earning_code": "G"}}}"#,
+        r#", "metrics": {"internal_share": "internal_hours / (billable_hours + internal_hours)"}"#,
+    );
+    let people = People { metrics: vec!["billable_hours", "internal_hours"], quota: None, ti: None };
+    let mut roster = people.roster(&[&["380", "40"], &["300", "120"]]);
+    for e in &mut roster.employees {
+        e.role = "consultant".into();
+    }
+    let hours: &[f64] = &[0.0, 10.0, 320.0, 400.0, 520.0];
+    let count = batch_against_scalar(&plan, &roster, &[("billable_hours", hours), ("internal_hours", hours)], 300);
+    // Both hours at 0 in some table: 0 / 0, so both batches are given back.
+    assert_eq!((count.batched, count.given_back, count.given_back_computable), (0, 2, 0), "{count:?}");
+    let positive: &[f64] = &[10.0, 320.0, 400.0, 520.0];
+    let count = batch_against_scalar(&plan, &roster, &[("billable_hours", hours), ("internal_hours", positive)], 300);
+    assert_eq!((count.batched, count.given_back), (2, 0), "{count:?}");
+    // A result too large for f64 is an error table by table, so the batch is given back.
+    let huge: &[f64] = &[1e307, 1.7e308];
+    let count = batch_against_scalar(&plan, &roster, &[("billable_hours", huge), ("internal_hours", positive)], 50);
+    assert_eq!((count.batched, count.given_back, count.given_back_computable), (0, 2, 0), "{count:?}");
+    // Without the derived metric: a bonus whose attainment is too large for f64.
+    let plan = plan_with(
+        r#"{"consultant": {"components": [
+            {"kind": "bonus", "id": "util", "earning_code": "B", "metric": "billable_hours", "target": 0.5, "base": {"amount": 3000}, "curve": [{"x": 0.8, "y": 0.5}, {"x": 1.0, "y": 1.0}]}]}}"#,
+        "",
+    );
+    let count = batch_against_scalar(&plan, &roster, &[("billable_hours", huge)], 50);
+    assert_eq!((count.batched, count.given_back, count.given_back_computable), (0, 2, 0), "{count:?}");
+    let count = batch_against_scalar(&plan, &roster, &[("billable_hours", hours)], 50);
+    assert_eq!((count.batched, count.given_back), (2, 0), "{count:?}");
+}
+
+#[test]
+fn batch_pay_equals_scalar_pay_for_the_sample_plans_on_the_bundled_rosters() {
+    let roster = crate::samples::bundled_roster().unwrap();
+    let grid: &[f64] = &[0.0, 0.5, 1.0, 2.0, 3.0, 6.0, 10.0, 20.0, 40.0, 120.0, 400.0, 520.0];
+    let money: &[f64] = &[0.0, 50_000.0, 150_000.0, 300_000.0, 600_000.0, 1_200_000.0];
+    for key in ["sales_led", "transition", "product_led"] {
+        let plan = plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+        let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+        let varied: Vec<(&str, &[f64])> = roster
+            .metrics
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| compiled.tracks.values().any(|t| t.needs.get(*i).copied().unwrap_or(false)))
+            .map(|(_, m)| (m.as_str(), if m == "revenue" { money } else { grid }))
+            .collect();
+        assert!(varied.len() >= 3, "{key}: {varied:?}");
+        let count = batch_against_scalar(&plan, &roster, &varied, 200);
+        assert!(count.batched > 0, "{key}: {count:?}");
+        assert_eq!(count.given_back_computable, 0, "{key}: {count:?}");
+    }
+}

@@ -10,13 +10,13 @@ use rayon::prelude::*;
 
 use super::calibrate::Calibration;
 use super::mathx::{Rng, exp};
-use super::person::PersonPay;
+use super::person::{PersonPay, Source};
 use super::runway::{Effects, paying_quarters};
 use super::{
     Band, PersonInfo, PersonIssue, PersonOutcome, PlanOutcome, Quarter, RoleInfo, RoleOutcome, Runway, SimOptions,
     SimReport, Skipped, Solved, Totals, Volume,
 };
-use crate::engine::CompiledPlan;
+use crate::engine::{BatchScratch, CompiledPlan};
 
 /// Trial columns: total cost, total revenue, then per role cost, revenue and each volume.
 pub(crate) struct Layout {
@@ -69,7 +69,7 @@ pub(crate) struct PersonDraws {
 
 /// The Monte Carlo's sums.
 pub(crate) struct McResult {
-    /// Per unit: trials × width.
+    /// Per unit: `width` columns of `trials` values, one after the other.
     pub columns: Vec<Vec<f64>>,
     /// Per unit: change in expected cost per quarter from productivity effects.
     pub shift: Vec<Vec<f64>>,
@@ -179,6 +179,9 @@ pub(crate) fn run(
             let mut revenues = vec![0.0; trials];
             let mut volumes = Vec::new();
             let mut sources = Vec::new();
+            let mut written = Vec::new();
+            let mut rows = Vec::new();
+            let mut scratch = BatchScratch::default();
             for &i in chunk {
                 let mut results = Vec::with_capacity(units);
                 let (Some(person), Some(s)) = (cal.people.get(i), solved.get(i)) else {
@@ -232,34 +235,56 @@ pub(crate) fn run(
                     let revenue_source = revenue_slot.map(|slot| pay.source(slot));
                     sources.clear();
                     sources.extend(cols.volumes.iter().map(|(slot, _, _)| pay.source(*slot)));
-                    // One row of volumes per trial (at least one cell, so every trial has a row).
-                    let nv = cols.volumes.len().max(1);
+                    // One column of trials per volume.
                     volumes.clear();
-                    volumes.resize(trials * nv, 0.0);
-                    let mut failed = None;
+                    volumes.resize(trials * cols.volumes.len(), 0.0);
                     u.clear();
                     u.resize(n, 0.0);
                     let draws = xi.chunks_exact(n.max(1));
-                    let outputs = volumes.chunks_exact_mut(nv);
-                    for (((xs, paid), revenue), row) in draws.zip(pays.iter_mut()).zip(revenues.iter_mut()).zip(outputs)
-                    {
-                        for ((x, h), f) in u.iter_mut().zip(hours).zip(xs) {
-                            *x = h * f;
-                        }
-                        pay.set(&u);
-                        match pay.pay_current() {
-                            Ok(p) => *paid = p,
-                            Err(msg) => {
-                                failed = Some(msg);
-                                break;
+                    let live = revenue_source.iter().chain(&sources).any(|s| matches!(s, Source::Live(_)));
+                    let priced = if live {
+                        // A derived metric is reported: read after each trial's pay computes it.
+                        let mut priced = Ok(());
+                        for (t, ((xs, paid), revenue)) in
+                            draws.zip(pays.iter_mut()).zip(revenues.iter_mut()).enumerate()
+                        {
+                            for ((x, h), f) in u.iter_mut().zip(hours).zip(xs) {
+                                *x = h * f;
+                            }
+                            pay.set(&u);
+                            match pay.pay_current() {
+                                Ok(p) => *paid = p,
+                                Err(msg) => {
+                                    priced = Err(msg);
+                                    break;
+                                }
+                            }
+                            *revenue = revenue_source.map_or(0.0, |s| pay.read(s));
+                            for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
+                                if let Some(v) = column.get_mut(t) {
+                                    *v = pay.read(*s);
+                                }
                             }
                         }
-                        *revenue = revenue_source.map_or(0.0, |s| pay.read(s));
-                        for (v, s) in row.iter_mut().zip(&sources) {
-                            *v = pay.read(*s);
+                        priced
+                    } else {
+                        // Every trial's effective hours, the values they write (one column per
+                        // value), then pay for all trials at once.
+                        rows.clear();
+                        for xs in draws {
+                            rows.extend((0..n).map(|d| match (hours.get(d), xs.get(d)) {
+                                (Some(h), Some(f)) => h * f,
+                                _ => 0.0,
+                            }));
                         }
-                    }
-                    if let Some(msg) = failed {
+                        pay.write_columns(&rows, n, &mut written);
+                        PersonPay::read_column(revenue_source, &written, &mut revenues);
+                        for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
+                            PersonPay::read_column(Some(*s), &written, column);
+                        }
+                        pay.pay_each(&written, &mut pays, &mut scratch)
+                    };
+                    if let Err(msg) = priced {
                         results.push(Err(msg));
                         continue;
                     }
@@ -299,17 +324,12 @@ pub(crate) fn run(
                     let (Some(columns), Some(shift)) = (out.columns.get_mut(unit), out.shift.get_mut(unit)) else {
                         continue;
                     };
-                    let outputs = volumes.chunks_exact(nv);
-                    for (((row, paid), revenue), values) in
-                        columns.chunks_exact_mut(width).zip(&pays).zip(&revenues).zip(outputs)
-                    {
-                        row[COST] += paid;
-                        row[REVENUE] += revenue;
-                        row[cols.cost] += paid;
-                        row[cols.revenue] += revenue;
-                        for (v, (_, _, col)) in values.iter().zip(&cols.volumes) {
-                            row[*col] += v;
-                        }
+                    add_column(columns, trials, COST, &pays);
+                    add_column(columns, trials, REVENUE, &revenues);
+                    add_column(columns, trials, cols.cost, &pays);
+                    add_column(columns, trials, cols.revenue, &revenues);
+                    for (values, (_, _, col)) in volumes.chunks_exact(trials.max(1)).zip(&cols.volumes) {
+                        add_column(columns, trials, *col, values);
                     }
                     for (a, b) in shift.iter_mut().zip(&shifts) {
                         *a += b;
@@ -384,8 +404,21 @@ pub(crate) struct Assembly<'a> {
     pub notes: Vec<String>,
 }
 
-fn column(columns: &[f64], width: usize, col: usize, add: f64) -> Vec<f64> {
-    columns.chunks(width).map(|row| row.get(col).copied().unwrap_or(0.0) + add).collect()
+/// Adds `values` to column `col` of `columns` (columns of `trials` values).
+fn add_column(columns: &mut [f64], trials: usize, col: usize, values: &[f64]) {
+    if let Some(column) = columns.get_mut(col * trials..(col + 1) * trials) {
+        for (a, b) in column.iter_mut().zip(values) {
+            *a += b;
+        }
+    }
+}
+
+/// Column `col` of `columns` (columns of `trials` values), each value plus `add`.
+fn column(columns: &[f64], trials: usize, col: usize, add: f64) -> Vec<f64> {
+    match columns.get(col * trials..(col + 1) * trials) {
+        Some(column) => column.iter().map(|v| v + add).collect(),
+        None => vec![add; trials],
+    }
 }
 
 fn pct_band(cost: &[f64], revenue: &[f64]) -> Option<Band> {
@@ -414,7 +447,6 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         mut notes,
     } = a;
     let trials = options.trials;
-    let width = layout.width;
     let people: Vec<PersonInfo> = kept
         .iter()
         .filter_map(|&i| {
@@ -533,7 +565,7 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
             }
             let mut volumes = Vec::with_capacity(cols.volumes.len());
             for (slot, metric, col) in &cols.volumes {
-                let mut values = column(columns, width, *col, 0.0);
+                let mut values = column(columns, trials, *col, 0.0);
                 let expected_total = expected.get(slot).copied().unwrap_or(0.0);
                 match totals_volumes.iter_mut().find(|(m, _, _)| m == metric) {
                     Some((_, e, v)) => {
@@ -546,8 +578,8 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                 }
                 volumes.push(Volume { metric: metric.clone(), expected: expected_total, band: Band::of(&mut values) });
             }
-            let mut cost = column(columns, width, cols.cost, 0.0);
-            let mut revenue = column(columns, width, cols.revenue, 0.0);
+            let mut cost = column(columns, trials, cols.cost, 0.0);
+            let mut revenue = column(columns, trials, cols.revenue, 0.0);
             let cost_pct = pct_band(&cost, &revenue);
             role_outcomes.push(RoleOutcome {
                 role: setup.name.clone(),
@@ -560,8 +592,8 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                 cost_pct,
             });
         }
-        let cost = column(columns, width, COST, hist_cost);
-        let revenue = column(columns, width, REVENUE, hist_revenue);
+        let cost = column(columns, trials, COST, hist_cost);
+        let revenue = column(columns, trials, REVENUE, hist_revenue);
         let totals = Totals {
             people: person_outcomes.iter().filter(|p| p.is_some()).count() + hist_people,
             revenue: Band::of(&mut revenue.clone()),
@@ -582,13 +614,13 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
             let mut q_cost = Vec::with_capacity(trials);
             let mut q_volumes: Vec<(String, f64, Vec<f64>)> = Vec::new();
             for t in 0..trials {
-                let Some(row) = columns.get(t * width..(t + 1) * width) else { break };
+                let at = |col: usize| columns.get(col * trials + t).copied();
                 let mut rev = hist_revenue;
                 for (r, cols) in layout.roles.iter().enumerate() {
                     let m = |slot: Option<usize>| slot.map_or(1.0, |s| effects.multiplier(unit, r, s, q));
-                    rev += row.get(cols.revenue).copied().unwrap_or(0.0) * m(cal.compiled.revenue_slot());
+                    rev += at(cols.revenue).unwrap_or(0.0) * m(cal.compiled.revenue_slot());
                     for (slot, metric, col) in &cols.volumes {
-                        let v = row.get(*col).copied().unwrap_or(0.0) * m(Some(*slot));
+                        let v = at(*col).unwrap_or(0.0) * m(Some(*slot));
                         match q_volumes.iter_mut().find(|(name, _, _)| name == metric) {
                             Some((_, _, values)) => {
                                 if let Some(x) = values.get_mut(t) {
@@ -605,9 +637,7 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                     rev += c.value * paying_quarters(q, c.lag) * c.delta;
                 }
                 q_revenue.push(rev);
-                q_cost.push(
-                    row.get(COST).copied().unwrap_or(0.0) + hist_cost + shifts.get(q - 1).copied().unwrap_or(0.0),
-                );
+                q_cost.push(at(COST).unwrap_or(0.0) + hist_cost + shifts.get(q - 1).copied().unwrap_or(0.0));
             }
             let cost_pct = pct_band(&q_cost, &q_revenue);
             let volumes = q_volumes

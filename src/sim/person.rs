@@ -2,9 +2,9 @@
 //! person's activity results written into their metric values. The simulation never computes
 //! pay any other way.
 
-use crate::engine::CompiledPlan;
 use crate::engine::PersonContext;
 use crate::engine::compiled::{CompiledTrack, RawLine};
+use crate::engine::{BatchScratch, CompiledPlan};
 use crate::roster::Employee;
 
 use super::calibrate::{Person, RoleSetup, unit_factor};
@@ -171,6 +171,75 @@ impl<'a> PersonPay<'a> {
         }
     }
 
+    /// What [`PersonPay::set`] writes for each row of effective hours in `u` (rows of
+    /// `activities` values), into `out`: one column of `rows` values per written value, column
+    /// `k` for [`Source::Set`]`(k)`, as [`PersonPay::pay_each`] takes them.
+    pub(crate) fn write_columns(&self, u: &[f64], activities: usize, out: &mut Vec<f64>) {
+        out.clear();
+        let rows = u.chunks_exact(activities.max(1));
+        out.reserve(self.set_all.len() * rows.len());
+        for w in self.set_all.iter().filter_map(|&i| self.writes.get(i)) {
+            out.extend(rows.clone().map(|row| Self::value_of(w, row)));
+        }
+    }
+
+    /// Fills `out` with `source`'s value in each row of columns from
+    /// [`PersonPay::write_columns`] with `out.len()` rows (0 without a source). Not for
+    /// [`Source::Live`], which pay computes rather than `set` writes (0 here).
+    pub(crate) fn read_column(source: Option<Source>, columns: &[f64], out: &mut [f64]) {
+        let rows = out.len();
+        match source {
+            Some(Source::Set(k)) => match columns.get(k * rows..(k + 1) * rows) {
+                Some(column) => out.copy_from_slice(column),
+                None => out.fill(0.0),
+            },
+            Some(Source::Fixed(v)) => out.fill(v),
+            Some(Source::Live(_)) | None => out.fill(0.0),
+        }
+    }
+
+    /// Pay for many sets of written values at once: `written` holds one column of `out.len()`
+    /// values per write (column `k` for [`Source::Set`]`(k)`, as [`PersonPay::write_columns`]
+    /// writes them), and `out[t]` becomes the pay after a [`PersonPay::set`] that wrote the
+    /// `t`-th value of each column. The same amounts as [`PersonPay::pay_current`] table by
+    /// table ([`CompiledPlan::pay_batch`]); on the first table that fails, its error.
+    /// Afterwards the values as last set are unspecified: call [`PersonPay::set`] again.
+    pub(crate) fn pay_each(
+        &mut self,
+        written: &[f64],
+        out: &mut [f64],
+        scratch: &mut BatchScratch,
+    ) -> Result<(), String> {
+        let n = out.len();
+        let Some(track) = self.track.filter(|_| !self.idle) else {
+            out.fill(0.0);
+            return Ok(());
+        };
+        // Only the values the plan reads vary its pay.
+        let mut varying: Vec<(usize, &[f64])> = Vec::with_capacity(self.set_read.len());
+        for (k, &i) in self.set_all.iter().enumerate() {
+            let (Some(w), Some(column)) = (self.writes.get(i), written.get(k * n..(k + 1) * n)) else {
+                return Err("the simulation's values do not match the plan's".to_owned());
+            };
+            if w.read {
+                varying.push((w.slot, column));
+            }
+        }
+        if self.compiled.pay_batch(track, &self.ctx, &self.values, &varying, out, scratch) {
+            return Ok(());
+        }
+        // Table by table: the scalar code's own result, or its error.
+        for (t, paid) in out.iter_mut().enumerate() {
+            for (slot, column) in &varying {
+                if let Some(cell) = self.values.get_mut(*slot) {
+                    *cell = column.get(t).copied();
+                }
+            }
+            *paid = self.pay_current()?;
+        }
+        Ok(())
+    }
+
     /// Sets only the values the plan's pay reads.
     fn set_read(&mut self, u: &[f64]) {
         Self::set_these(&self.set_read, &self.writes, &mut self.values, u);
@@ -280,5 +349,62 @@ mod tests {
             }
         }
         assert_eq!(kinds, [true; 3], "every kind of source is seen");
+    }
+
+    #[test]
+    fn pay_each_equals_set_then_pay_current_row_by_row_and_gives_the_first_error() {
+        let roster = crate::samples::bundled_roster().unwrap();
+        let mut scratch = BatchScratch::default();
+        let mut errors = 0;
+        for key in ["sales_led", "transition", "product_led"] {
+            let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+            let cal = super::super::calibrate::calibrate(&plan, &roster).unwrap();
+            for person in &cal.people {
+                let e = &cal.roster.employees[person.index];
+                let role = &cal.roles[person.role];
+                let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
+                let n = person.hours.len();
+                // 40 rows of hours around history; the last one with every hour at 0.
+                let mut rows: Vec<f64> = (0..40)
+                    .flat_map(|r| {
+                        person
+                            .hours
+                            .iter()
+                            .enumerate()
+                            .map(move |(d, h)| h * (0.2 + 0.05 * f64::from(r) + 0.1 * d as f64))
+                    })
+                    .collect();
+                rows.extend(std::iter::repeat_n(0.0, n));
+                let mut columns = Vec::new();
+                pay.write_columns(&rows, n, &mut columns);
+                let mut batch = vec![f64::NAN; rows.len() / n];
+                let got = pay.pay_each(&columns, &mut batch, &mut scratch);
+                let sources: Vec<Source> = (0..cal.compiled.roster_metrics).map(|s| pay.source(s)).collect();
+                let mut want = Ok(());
+                for (t, u) in rows.chunks_exact(n).enumerate() {
+                    pay.set(u);
+                    for s in &sources {
+                        let mut column = vec![0.0; batch.len()];
+                        PersonPay::read_column(Some(*s), &columns, &mut column);
+                        assert_eq!(column[t].to_bits(), pay.read(*s).to_bits());
+                    }
+                    match pay.pay_current() {
+                        Ok(p) => {
+                            if got.is_ok() {
+                                assert_eq!(batch[t].to_bits(), p.to_bits(), "{key} {} row {t}", e.id);
+                            }
+                        }
+                        Err(msg) => {
+                            want = Err(msg);
+                            break;
+                        }
+                    }
+                }
+                errors += usize::from(want.is_err());
+                assert_eq!(got, want, "{key} {}", e.id);
+            }
+        }
+        // Consultants with no hours at all divide 0 by 0 in product_led's `internal_share`.
+        assert!(errors > 0);
     }
 }
