@@ -32,6 +32,19 @@ use super::mathx::{exp, ln};
 pub(crate) trait PayFn {
     /// The person's total pay, or why it cannot be computed.
     fn pay(&mut self, u: &[f64]) -> Result<f64, String>;
+
+    /// `out[i]` = pay at `u` with activity `d` delivering `values[i]` instead, for every `i`;
+    /// on failure, the error of the first `i` that fails.
+    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+        let mut at = u.to_vec();
+        for (v, paid) in values.iter().zip(out.iter_mut()) {
+            if let Some(x) = at.get_mut(d) {
+                *x = *v;
+            }
+            *paid = self.pay(&at)?;
+        }
+        Ok(())
+    }
 }
 
 impl<F: FnMut(&[f64]) -> Result<f64, String>> PayFn for F {
@@ -155,6 +168,10 @@ pub(crate) struct Surrogate {
     u: Vec<f64>,
     /// Buffers for the Newton steps.
     scratch: Vec<f64>,
+    /// Buffers for [`Surrogate::fill_nodes`]: grid entries, their `u`, and their pay.
+    missing: Vec<usize>,
+    missing_u: Vec<f64>,
+    missing_pay: Vec<f64>,
     fine: &'static Kernel,
     coarse: &'static Kernel,
     /// Pay evaluations made (for tests and benchmarks).
@@ -179,6 +196,9 @@ impl Default for Surrogate {
             capacity: 1.0,
             u: Vec::new(),
             scratch: Vec::new(),
+            missing: Vec::new(),
+            missing_u: Vec::new(),
+            missing_pay: Vec::new(),
             fine,
             coarse,
             evals: 0,
@@ -333,6 +353,42 @@ impl Surrogate {
         finite(pay.pay(&self.u)?, "pay")
     }
 
+    /// Computes the pay at the nodes `first + j × step` (`j < count`) of activity `d`'s grid
+    /// that are not cached yet, all at once ([`PayFn::pay_many`]), for [`Surrogate::node`] to
+    /// read. It stops at the first node outside the grid and leaves every node to `node` if any
+    /// fails, so errors are found and reported exactly as node by node.
+    fn fill_nodes(&mut self, d: usize, first: i64, step: i64, count: usize, pay: &mut dyn PayFn) {
+        let Some(Some(t)) = self.tables.get(d) else { return };
+        self.missing.clear();
+        self.missing_u.clear();
+        for j in 0..count {
+            let n = first + j as i64 * step;
+            let Some(v) = usize::try_from(n - t.lo).ok().and_then(|i| Some((i, t.pay.get(i)?))) else { break };
+            if v.1.is_nan() {
+                self.missing.push(v.0);
+                // As in `node`: node n sits at ln u = μ_anchor + n Δ.
+                self.missing_u.push(exp(t.l0 + n as f64 * t.delta));
+            }
+        }
+        if self.missing.len() < 2 {
+            return;
+        }
+        self.missing_pay.clear();
+        self.missing_pay.resize(self.missing.len(), f64::NAN);
+        let priced = pay.pay_many(&self.anchor, d, &self.missing_u, &mut self.missing_pay);
+        if priced.is_err() || self.missing_pay.iter().any(|v| !v.is_finite()) {
+            return;
+        }
+        self.evals += self.missing.len();
+        if let Some(Some(t)) = self.tables.get_mut(d) {
+            for (&i, &v) in self.missing.iter().zip(&self.missing_pay) {
+                if let Some(slot) = t.pay.get_mut(i) {
+                    *slot = v;
+                }
+            }
+        }
+    }
+
     /// Pay at node `n` of activity `d`'s grid.
     fn node(&mut self, d: usize, n: i64, pay: &mut dyn PayFn) -> Result<f64, String> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
@@ -379,6 +435,7 @@ impl Surrogate {
             .and_then(|rest| rest.get(..fine.nodes.len()))
             .is_none_or(|window| window.iter().any(|v| v.is_nan()));
         if missing {
+            self.fill_nodes(d, first, 1, fine.nodes.len(), pay);
             for j in 0..fine.nodes.len() {
                 self.node(d, first + j as i64, pay)?;
             }
@@ -408,6 +465,9 @@ impl Surrogate {
         {
             return Ok(*g);
         }
+        // Every node the five ψ below read, at once (each is needed: a ψ already known had
+        // its nodes computed with it).
+        self.fill_nodes(d, k - 2 - FINE_HALF, 1, 2 * FINE_HALF as usize + 5, pay);
         let p = [
             self.psi(d, k - 2, pay)?,
             self.psi(d, k - 1, pay)?,
@@ -488,6 +548,7 @@ impl Surrogate {
         let stride = t.stride;
         let mut a0 = 0.0;
         let coarse = self.coarse;
+        self.fill_nodes(d, k - COARSE_HALF * stride, stride, coarse.nodes.len(), pay);
         for (j, &(_, w)) in coarse.nodes.iter().enumerate() {
             a0 += w * self.node(d, k + (j as i64 - COARSE_HALF) * stride, pay)?;
         }

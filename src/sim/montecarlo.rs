@@ -16,7 +16,7 @@ use super::{
     Band, PersonInfo, PersonIssue, PersonOutcome, PlanOutcome, Quarter, RoleInfo, RoleOutcome, Runway, SimOptions,
     SimReport, Skipped, Solved, Totals, Volume,
 };
-use crate::engine::{BatchScratch, CompiledPlan};
+use crate::engine::CompiledPlan;
 
 /// Trial columns: total cost, total revenue, then per role cost, revenue and each volume.
 pub(crate) struct Layout {
@@ -112,43 +112,38 @@ const GH_WEIGHTS: [f64; 9] = [
     2.234_584_400_774_657e-5,
 ];
 
-/// Effective hours at each Gauss–Hermite node of one common noise factor.
-fn gh_points(h: &[f64], sigma: &[f64]) -> Vec<Vec<f64>> {
+/// Effective hours at each Gauss–Hermite node of one common noise factor: one row of
+/// `h.len()` values per node.
+fn gh_points(h: &[f64], sigma: &[f64]) -> Vec<f64> {
     GH_NODES
         .iter()
-        .map(|z| {
-            h.iter()
-                .enumerate()
-                .map(|(d, x)| {
-                    let s = sigma.get(d).copied().unwrap_or(0.0);
-                    x * exp(s * z - 0.5 * s * s)
-                })
-                .collect()
+        .flat_map(|z| {
+            h.iter().enumerate().map(move |(d, x)| {
+                let s = sigma.get(d).copied().unwrap_or(0.0);
+                x * exp(s * z - 0.5 * s * s)
+            })
         })
         .collect()
 }
 
-/// Expected pay over the Gauss–Hermite `points`, with the given output multipliers.
-fn expected_pay(pay: &mut PersonPay<'_>, points: &[Vec<f64>], scales: &[(usize, f64)]) -> Result<f64, String> {
+/// Expected pay over the Gauss–Hermite `points` (rows of `activities` effective hours), with
+/// the given output multipliers.
+fn expected_pay(
+    pay: &mut PersonPay<'_>,
+    points: &[f64],
+    activities: usize,
+    scales: &[(usize, f64)],
+) -> Result<f64, String> {
     for w in &mut pay.writes {
         w.scale = scales.iter().find(|(s, _)| *s == w.slot).map_or(1.0, |(_, m)| *m);
     }
-    let mut total = 0.0;
-    let mut result = Ok(());
-    for (u, w) in points.iter().zip(GH_WEIGHTS) {
-        pay.set(u);
-        match pay.pay_current() {
-            Ok(p) => total += w * p,
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
-        }
-    }
+    let mut paid = [0.0; GH_NODES.len()];
+    let priced = pay.pay_rows(points, activities, &mut paid);
     for w in &mut pay.writes {
         w.scale = 1.0;
     }
-    result.map(|()| total)
+    priced?;
+    Ok(paid.iter().zip(GH_WEIGHTS).fold(0.0, |total, (p, w)| total + w * p))
 }
 
 pub(crate) fn run(
@@ -181,7 +176,6 @@ pub(crate) fn run(
             let mut sources = Vec::new();
             let mut written = Vec::new();
             let mut rows = Vec::new();
-            let mut scratch = BatchScratch::default();
             for &i in chunk {
                 let mut results = Vec::with_capacity(units);
                 let (Some(person), Some(s)) = (cal.people.get(i), solved.get(i)) else {
@@ -282,7 +276,7 @@ pub(crate) fn run(
                         for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
                             PersonPay::read_column(Some(*s), &written, column);
                         }
-                        pay.pay_each(&written, &mut pays, &mut scratch)
+                        pay.pay_each(&written, &mut pays)
                     };
                     if let Err(msg) = priced {
                         results.push(Err(msg));
@@ -293,7 +287,7 @@ pub(crate) fn run(
                     let mut shifts = vec![0.0; quarters];
                     if !targets.is_empty() {
                         let points = gh_points(hours, &sigma);
-                        let base = expected_pay(&mut pay, &points, &[]);
+                        let base = expected_pay(&mut pay, &points, hours.len(), &[]);
                         let mut err = None;
                         match base {
                             Ok(base) => {
@@ -305,7 +299,7 @@ pub(crate) fn run(
                                     if scales.iter().all(|(_, m)| *m == 1.0) {
                                         continue;
                                     }
-                                    match expected_pay(&mut pay, &points, &scales) {
+                                    match expected_pay(&mut pay, &points, hours.len(), &scales) {
                                         Ok(p) => *shift = p - base,
                                         Err(msg) => {
                                             err = Some(msg);

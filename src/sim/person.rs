@@ -53,6 +53,10 @@ pub(crate) struct PersonPay<'a> {
     written: Vec<f64>,
     /// Not employed in this plan's period: pays 0 (as the payout engine does).
     idle: bool,
+    /// Buffers for [`PersonPay::pay_each`] and [`PayFn::pay_many`].
+    batch: BatchScratch,
+    rows: Vec<f64>,
+    columns: Vec<f64>,
 }
 
 impl<'a> PersonPay<'a> {
@@ -110,7 +114,21 @@ impl<'a> PersonPay<'a> {
         // Which writes each kind of `set` makes never changes: listed once, not filtered per call.
         let set_all = (0..writes.len()).filter(|&i| writes[i].read || writes[i].output).collect();
         let set_read = (0..writes.len()).filter(|&i| writes[i].read).collect();
-        Ok(Self { compiled, track, ctx, values, writes, raw: Vec::new(), set_all, set_read, written: Vec::new(), idle })
+        Ok(Self {
+            compiled,
+            track,
+            ctx,
+            values,
+            writes,
+            raw: Vec::new(),
+            set_all,
+            set_read,
+            written: Vec::new(),
+            idle,
+            batch: BatchScratch::default(),
+            rows: Vec::new(),
+            columns: Vec::new(),
+        })
     }
 
     /// Whether pay depends on each activity (an activity the plan never reads is unpaid).
@@ -204,12 +222,7 @@ impl<'a> PersonPay<'a> {
     /// `t`-th value of each column. The same amounts as [`PersonPay::pay_current`] table by
     /// table ([`CompiledPlan::pay_batch`]); on the first table that fails, its error.
     /// Afterwards the values as last set are unspecified: call [`PersonPay::set`] again.
-    pub(crate) fn pay_each(
-        &mut self,
-        written: &[f64],
-        out: &mut [f64],
-        scratch: &mut BatchScratch,
-    ) -> Result<(), String> {
+    pub(crate) fn pay_each(&mut self, written: &[f64], out: &mut [f64]) -> Result<(), String> {
         let n = out.len();
         let Some(track) = self.track.filter(|_| !self.idle) else {
             out.fill(0.0);
@@ -225,7 +238,7 @@ impl<'a> PersonPay<'a> {
                 varying.push((w.slot, column));
             }
         }
-        if self.compiled.pay_batch(track, &self.ctx, &self.values, &varying, out, scratch) {
+        if self.compiled.pay_batch(track, &self.ctx, &self.values, &varying, out, &mut self.batch) {
             return Ok(());
         }
         // Table by table: the scalar code's own result, or its error.
@@ -238,6 +251,17 @@ impl<'a> PersonPay<'a> {
             *paid = self.pay_current()?;
         }
         Ok(())
+    }
+
+    /// `out[t]` = pay after [`PersonPay::set`] with the `t`-th row of effective hours in `u`
+    /// (rows of `activities` values), all at once ([`PersonPay::pay_each`]); on failure, the
+    /// error of the first row that fails.
+    pub(crate) fn pay_rows(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), String> {
+        let mut columns = std::mem::take(&mut self.columns);
+        self.write_columns(u, activities, &mut columns);
+        let priced = self.pay_each(&columns, out);
+        self.columns = columns;
+        priced
     }
 
     /// Sets only the values the plan's pay reads.
@@ -304,6 +328,22 @@ impl PayFn for PersonPay<'_> {
         self.set_read(u);
         self.pay_current()
     }
+
+    /// All at once with [`PersonPay::pay_rows`].
+    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+        let mut rows = std::mem::take(&mut self.rows);
+        rows.clear();
+        for &v in values {
+            let start = rows.len();
+            rows.extend_from_slice(u);
+            if let Some(x) = rows.get_mut(start + d) {
+                *x = v;
+            }
+        }
+        let priced = self.pay_rows(&rows, u.len(), out);
+        self.rows = rows;
+        priced
+    }
 }
 
 fn describe(component: Option<&str>, message: &str) -> String {
@@ -354,7 +394,6 @@ mod tests {
     #[test]
     fn pay_each_equals_set_then_pay_current_row_by_row_and_gives_the_first_error() {
         let roster = crate::samples::bundled_roster().unwrap();
-        let mut scratch = BatchScratch::default();
         let mut errors = 0;
         for key in ["sales_led", "transition", "product_led"] {
             let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
@@ -378,7 +417,7 @@ mod tests {
                 let mut columns = Vec::new();
                 pay.write_columns(&rows, n, &mut columns);
                 let mut batch = vec![f64::NAN; rows.len() / n];
-                let got = pay.pay_each(&columns, &mut batch, &mut scratch);
+                let got = pay.pay_each(&columns, &mut batch);
                 let sources: Vec<Source> = (0..cal.compiled.roster_metrics).map(|s| pay.source(s)).collect();
                 let mut want = Ok(());
                 for (t, u) in rows.chunks_exact(n).enumerate() {
@@ -406,5 +445,72 @@ mod tests {
         }
         // Consultants with no hours at all divide 0 by 0 in product_led's `internal_share`.
         assert!(errors > 0);
+    }
+
+    /// Refuses batches, so the surrogate computes every node one by one, as it did before it
+    /// asked for batches.
+    struct OneByOne<'p, 'a>(&'p mut PersonPay<'a>);
+
+    impl PayFn for OneByOne<'_, '_> {
+        fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+            self.0.pay(u)
+        }
+        fn pay_many(&mut self, _: &[f64], _: usize, _: &[f64], _: &mut [f64]) -> Result<(), String> {
+            Err("one by one".to_owned())
+        }
+    }
+
+    /// Counts the batches [`PayFn::pay_many`] is asked for.
+    struct Batches<'p, 'a>(&'p mut PersonPay<'a>, usize);
+
+    impl PayFn for Batches<'_, '_> {
+        fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+            self.0.pay(u)
+        }
+        fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+            self.1 += 1;
+            self.0.pay_many(u, d, values, out)
+        }
+    }
+
+    #[test]
+    fn choices_priced_in_batches_equal_choices_priced_node_by_node() {
+        use super::super::choice::{Params, Surrogate};
+        let roster = crate::samples::bundled_roster().unwrap();
+        let (mut solved, mut batches) = (0, 0);
+        for key in ["transition", "product_led"] {
+            let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+            let cal = super::super::calibrate::calibrate(&plan, &roster).unwrap();
+            for person in &cal.people {
+                let e = &cal.roster.employees[person.index];
+                let role = &cal.roles[person.role];
+                let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
+                let h0 = &person.hours;
+                let paid = pay.paid(h0.len());
+                let s: Vec<f64> = h0.iter().map(|h| h.max(1.0) / 40.0).collect();
+                let m: Vec<f64> = h0.iter().zip(&s).map(|(h, s)| h / s - 2.0).collect();
+                let p = Params { capacity: person.capacity, s: &s, m: &m, sigma: &person.noise, paid: &paid };
+                let mut batched = Surrogate::default();
+                let mut single = Surrogate::default();
+                let mut counted = Batches(&mut pay, 0);
+                let a = batched.anchor(&p, h0, &mut counted).and_then(|()| batched.solve(&p, h0, true, &mut counted));
+                batches += counted.1;
+                let b = single
+                    .anchor(&p, h0, &mut OneByOne(&mut pay))
+                    .and_then(|()| single.solve(&p, h0, true, &mut OneByOne(&mut pay)));
+                match (a, b) {
+                    (Ok(a), Ok(b)) => {
+                        let bits = |c: &super::super::choice::Choice| {
+                            (c.objective.to_bits(), c.hours.iter().map(|h| h.to_bits()).collect::<Vec<_>>())
+                        };
+                        assert_eq!(bits(&a), bits(&b), "{key} {}", e.id);
+                        solved += 1;
+                    }
+                    (a, b) => assert_eq!(a.err(), b.err(), "{key} {}", e.id),
+                }
+                assert_eq!(batched.evals, single.evals, "{key} {}", e.id);
+            }
+        }
+        assert!(solved > 50 && batches > 10 * solved, "{solved} solved, {batches} batches");
     }
 }
