@@ -84,10 +84,9 @@ impl CompiledPlan {
 
         // Derived metrics the track reads, table by table with the scalar code.
         derived.clear();
-        let needed: Vec<usize> =
-            self.derived.iter().filter(|d| track.needs.get(d.slot).copied().unwrap_or(false)).map(|d| d.slot).collect();
-        if !needed.is_empty() {
-            let mut cols: Vec<(usize, Vec<f64>)> = needed.iter().map(|&s| (s, Vec::with_capacity(n))).collect();
+        let needed = || self.derived.iter().filter(|d| track.needs.get(d.slot).copied().unwrap_or(false));
+        if needed().next().is_some() {
+            let mut cols: Vec<(usize, Vec<f64>)> = needed().map(|d| (d.slot, Vec::with_capacity(n))).collect();
             row.clear();
             row.extend_from_slice(values);
             for t in 0..n {

@@ -1,6 +1,8 @@
 //! One person under one plan: the plan's own pay function ([`CompiledPlan::pay`]) with the
 //! person's activity results written into their metric values. The simulation never computes
-//! pay any other way.
+//! pay any other way: many sets of results at once go through [`CompiledPlan::pay_batch`],
+//! which gives the same amounts bit for bit (tested against it rule by rule) and hands back
+//! to it whatever fails.
 
 use crate::engine::PersonContext;
 use crate::engine::compiled::{CompiledTrack, RawLine};
