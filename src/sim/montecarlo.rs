@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::calibrate::Calibration;
 use super::mathx::{Rng, exp};
-use super::person::{PersonPay, Source};
+use super::person::PersonPay;
 use super::runway::{Effects, paying_quarters};
 use super::{
     Band, PersonInfo, PersonIssue, PersonOutcome, PlanOutcome, Quarter, RoleInfo, RoleOutcome, Runway, SimOptions,
@@ -169,7 +169,6 @@ pub(crate) fn run(
                 people: Vec::with_capacity(chunk.len()),
             };
             let mut xi = Vec::new();
-            let mut u = Vec::new();
             let mut pays = vec![0.0; trials];
             let mut revenues = vec![0.0; trials];
             let mut volumes = Vec::new();
@@ -225,60 +224,28 @@ pub(crate) fn run(
                         }
                     };
                     let revenue_slot = c.revenue_slot();
-                    // Revenue and volumes as `set` writes them (or fixed): no lookups per trial.
-                    let revenue_source = revenue_slot.map(|slot| pay.source(slot));
+                    // Revenue and volumes are roster columns: written by the activities, or fixed.
+                    let revenue_source = revenue_slot.and_then(|slot| pay.source(slot));
                     sources.clear();
                     sources.extend(cols.volumes.iter().map(|(slot, _, _)| pay.source(*slot)));
                     // One column of trials per volume.
                     volumes.clear();
                     volumes.resize(trials * cols.volumes.len(), 0.0);
-                    u.clear();
-                    u.resize(n, 0.0);
-                    let draws = xi.chunks_exact(n.max(1));
-                    let live = revenue_source.iter().chain(&sources).any(|s| matches!(s, Source::Live(_)));
-                    let priced = if live {
-                        // A derived metric is reported: read after each trial's pay computes it.
-                        let mut priced = Ok(());
-                        for (t, ((xs, paid), revenue)) in
-                            draws.zip(pays.iter_mut()).zip(revenues.iter_mut()).enumerate()
-                        {
-                            for ((x, h), f) in u.iter_mut().zip(hours).zip(xs) {
-                                *x = h * f;
-                            }
-                            pay.set(&u);
-                            match pay.pay_current() {
-                                Ok(p) => *paid = p,
-                                Err(msg) => {
-                                    priced = Err(msg);
-                                    break;
-                                }
-                            }
-                            *revenue = revenue_source.map_or(0.0, |s| pay.read(s));
-                            for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
-                                if let Some(v) = column.get_mut(t) {
-                                    *v = pay.read(*s);
-                                }
-                            }
-                        }
-                        priced
-                    } else {
-                        // Every trial's effective hours, the values they write (one column per
-                        // value), then pay for all trials at once.
-                        rows.clear();
-                        for xs in draws {
-                            rows.extend((0..n).map(|d| match (hours.get(d), xs.get(d)) {
-                                (Some(h), Some(f)) => h * f,
-                                _ => 0.0,
-                            }));
-                        }
-                        pay.write_columns(&rows, n, &mut written);
-                        PersonPay::read_column(revenue_source, &written, &mut revenues);
-                        for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
-                            PersonPay::read_column(Some(*s), &written, column);
-                        }
-                        pay.pay_each(&written, &mut pays)
-                    };
-                    if let Err(msg) = priced {
+                    // Every trial's effective hours, the values they write (one column per
+                    // value), then pay for all trials at once.
+                    rows.clear();
+                    for xs in xi.chunks_exact(n.max(1)) {
+                        rows.extend((0..n).map(|d| match (hours.get(d), xs.get(d)) {
+                            (Some(h), Some(f)) => h * f,
+                            _ => 0.0,
+                        }));
+                    }
+                    pay.write_columns(&rows, n, &mut written);
+                    PersonPay::read_column(revenue_source, &written, &mut revenues);
+                    for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
+                        PersonPay::read_column(*s, &written, column);
+                    }
+                    if let Err(msg) = pay.pay_each(&written, &mut pays) {
                         results.push(Err(msg));
                         continue;
                     }

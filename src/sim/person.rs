@@ -27,15 +27,13 @@ pub(crate) struct Write {
     pub output: bool,
 }
 
-/// Where a metric value is read from between [`PersonPay::set`] calls.
+/// Where a roster column's value is read from in columns from [`PersonPay::write_columns`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Source {
-    /// The value the `k`-th write of `set` made.
+    /// Column `k`: the activities write it.
     Set(usize),
     /// A value no activity changes.
     Fixed(f64),
-    /// A derived metric's slot, read as last computed.
-    Live(usize),
 }
 
 /// A person's pay under one plan as a function of effective hours per activity.
@@ -51,8 +49,6 @@ pub(crate) struct PersonPay<'a> {
     set_all: Vec<usize>,
     /// Indices of the writes the plan reads, in `writes` order.
     set_read: Vec<usize>,
-    /// The values the last [`PersonPay::set`] wrote, in `set_all` order.
-    written: Vec<f64>,
     /// Not employed in this plan's period: pays 0 (as the payout engine does).
     idle: bool,
     /// Buffers for [`PersonPay::pay_each`] and [`PayFn::pay_many`].
@@ -125,7 +121,6 @@ impl<'a> PersonPay<'a> {
             raw: Vec::new(),
             set_all,
             set_read,
-            written: Vec::new(),
             idle,
             batch: BatchScratch::default(),
             rows: Vec::new(),
@@ -152,43 +147,32 @@ impl<'a> PersonPay<'a> {
     }
 
     /// Sets the activity-driven metric values for effective hours `u`: the ones the plan reads
-    /// and every output (hours the plan does not read are left alone).
+    /// and every output (hours the plan does not read are left alone). The one-row-at-a-time
+    /// reference that [`PersonPay::write_columns`] and [`PersonPay::pay_each`] are tested
+    /// against.
+    #[cfg(test)]
     pub(crate) fn set(&mut self, u: &[f64]) {
-        self.written.resize(self.set_all.len(), 0.0);
-        for (&i, slot) in self.set_all.iter().zip(self.written.iter_mut()) {
-            let Some(w) = self.writes.get(i) else { continue };
-            let v = Self::value_of(w, u);
+        for w in self.set_all.iter().filter_map(|&i| self.writes.get(i)) {
             if let Some(cell) = self.values.get_mut(w.slot) {
-                *cell = Some(v);
+                *cell = Some(Self::value_of(w, u));
             }
-            *slot = v;
         }
     }
 
-    /// Where [`PersonPay::value`]`(slot).unwrap_or(0.0)` can be read after each
-    /// [`PersonPay::set`]: the value `set` wrote there, or the one fixed value the slot keeps
-    /// (activities never change it). The Monte Carlo reads its volumes this way.
-    pub(crate) fn source(&self, slot: usize) -> Source {
+    /// Where roster column `slot`'s value (0 when empty) is after a [`PersonPay::set`]: the
+    /// value `set` writes there, or the one value the column keeps (activities never change
+    /// it). `None` for a derived metric, which pay computes from the others. The Monte Carlo
+    /// reads revenue and volumes, which are roster columns, this way.
+    pub(crate) fn source(&self, slot: usize) -> Option<Source> {
+        if slot >= self.compiled.roster_metrics {
+            return None;
+        }
         if self.values.get(slot).is_some()
             && let Some(k) = self.set_all.iter().position(|&i| self.writes.get(i).is_some_and(|w| w.slot == slot))
         {
-            return Source::Set(k);
+            return Some(Source::Set(k));
         }
-        if slot >= self.compiled.roster_metrics {
-            // A derived metric: recomputed from the values on every evaluation.
-            return Source::Live(slot);
-        }
-        Source::Fixed(self.value(slot).unwrap_or(0.0))
-    }
-
-    /// The value at `source` (see [`PersonPay::source`]).
-    #[inline]
-    pub(crate) fn read(&self, source: Source) -> f64 {
-        match source {
-            Source::Set(k) => self.written.get(k).copied().unwrap_or(0.0),
-            Source::Fixed(v) => v,
-            Source::Live(slot) => self.value(slot).unwrap_or(0.0),
-        }
+        Some(Source::Fixed(self.value(slot).unwrap_or(0.0)))
     }
 
     /// What [`PersonPay::set`] writes for each row of effective hours in `u` (rows of
@@ -204,8 +188,7 @@ impl<'a> PersonPay<'a> {
     }
 
     /// Fills `out` with `source`'s value in each row of columns from
-    /// [`PersonPay::write_columns`] with `out.len()` rows (0 without a source). Not for
-    /// [`Source::Live`], which pay computes rather than `set` writes (0 here).
+    /// [`PersonPay::write_columns`] with `out.len()` rows (0 without a source).
     pub(crate) fn read_column(source: Option<Source>, columns: &[f64], out: &mut [f64]) {
         let rows = out.len();
         match source {
@@ -214,7 +197,7 @@ impl<'a> PersonPay<'a> {
                 None => out.fill(0.0),
             },
             Some(Source::Fixed(v)) => out.fill(v),
-            Some(Source::Live(_)) | None => out.fill(0.0),
+            None => out.fill(0.0),
         }
     }
 
@@ -360,7 +343,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sources_read_what_set_wrote_and_fixed_values_elsewhere() {
+    fn roster_columns_read_what_set_writes_or_keep_their_value() {
         let plan = crate::plan::parse(crate::samples::plan("product_led").unwrap().text).unwrap();
         let roster = crate::samples::bundled_roster().unwrap();
         let cal = super::super::calibrate::calibrate(&plan, &roster).unwrap();
@@ -369,28 +352,33 @@ mod tests {
             let e = &cal.roster.employees[person.index];
             let role = &cal.roles[person.role];
             let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
-            let sources: Vec<Source> = (0..cal.compiled.value_count()).map(|s| pay.source(s)).collect();
-            for (k, s) in sources.iter().enumerate() {
-                let i = match s {
-                    Source::Set(_) => 0,
-                    Source::Fixed(_) => 1,
-                    Source::Live(slot) => {
-                        assert_eq!(*slot, k);
+            let sources: Vec<Option<Source>> = (0..cal.compiled.value_count()).map(|s| pay.source(s)).collect();
+            for (slot, s) in sources.iter().enumerate() {
+                let kind = match s {
+                    Some(Source::Set(_)) => 0,
+                    Some(Source::Fixed(_)) => 1,
+                    None => {
+                        assert!(slot >= cal.compiled.roster_metrics, "slot {slot}");
                         2
                     }
                 };
-                kinds[i] = true;
+                kinds[kind] = true;
             }
-            for step in 0..3 {
-                let u: Vec<f64> = person.hours.iter().map(|h| h * (0.5 + f64::from(step) * 0.4)).collect();
-                pay.set(&u);
-                pay.pay_current().ok();
-                for (slot, s) in sources.iter().enumerate() {
-                    assert_eq!(pay.read(*s).to_bits(), pay.value(slot).unwrap_or(0.0).to_bits(), "slot {slot}");
+            let n = person.hours.len();
+            let rows: Vec<f64> =
+                (0..3).flat_map(|step| person.hours.iter().map(move |h| h * (0.5 + f64::from(step) * 0.4))).collect();
+            let mut columns = Vec::new();
+            pay.write_columns(&rows, n, &mut columns);
+            for (t, u) in rows.chunks_exact(n).enumerate() {
+                pay.set(u);
+                for (slot, s) in sources.iter().enumerate().filter(|(_, s)| s.is_some()) {
+                    let mut column = [f64::NAN; 3];
+                    PersonPay::read_column(*s, &columns, &mut column);
+                    assert_eq!(column[t].to_bits(), pay.value(slot).unwrap_or(0.0).to_bits(), "slot {slot}");
                 }
             }
         }
-        assert_eq!(kinds, [true; 3], "every kind of source is seen");
+        assert_eq!(kinds, [true; 3], "written columns, fixed columns and derived metrics are all seen");
     }
 
     #[test]
@@ -420,14 +408,14 @@ mod tests {
                 pay.write_columns(&rows, n, &mut columns);
                 let mut batch = vec![f64::NAN; rows.len() / n];
                 let got = pay.pay_each(&columns, &mut batch);
-                let sources: Vec<Source> = (0..cal.compiled.roster_metrics).map(|s| pay.source(s)).collect();
+                let sources: Vec<Option<Source>> = (0..cal.compiled.roster_metrics).map(|s| pay.source(s)).collect();
                 let mut want = Ok(());
                 for (t, u) in rows.chunks_exact(n).enumerate() {
                     pay.set(u);
-                    for s in &sources {
+                    for (slot, s) in sources.iter().enumerate() {
                         let mut column = vec![0.0; batch.len()];
-                        PersonPay::read_column(Some(*s), &columns, &mut column);
-                        assert_eq!(column[t].to_bits(), pay.read(*s).to_bits());
+                        PersonPay::read_column(*s, &columns, &mut column);
+                        assert_eq!(column[t].to_bits(), pay.value(slot).unwrap_or(0.0).to_bits());
                     }
                     match pay.pay_current() {
                         Ok(p) => {
