@@ -26,6 +26,9 @@ use crate::num::Num;
 use crate::plan::{Period, Plan, Problem};
 use crate::roster::{Employee, Roster, Text};
 
+/// Decimals beyond the currency's with which an explanation shows an amount before rounding.
+const UNROUNDED_DECIMALS: u32 = 6;
+
 /// Whether to write the plain-language explanation of every line (slower; the app asks for it
 /// only for the person on screen).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -290,10 +293,15 @@ impl CompiledPlan {
             let amount = self.rounding.apply(raw.value, self.minor_units);
             let explanation = match traces.get_mut(i) {
                 Some(t) => {
-                    if amount != raw.value && raw.value.normalize().scale() > self.minor_units {
+                    // The amount before rounding, when rounding changed it: in full when it has
+                    // a few more decimals than the currency (17 × 0.075 = 1.275), else to six
+                    // more (a curve's division leaves 28 digits that say nothing).
+                    let shown = raw.value.round_dp(self.minor_units + UNROUNDED_DECIMALS).normalize();
+                    if shown != amount {
                         t.push(format_args!(
-                            "exact {} rounded {} to {}",
-                            raw.value.normalize(),
+                            "{} {} rounded {} to {}",
+                            if shown == raw.value { "exact" } else { "about" },
+                            shown,
                             self.rounding.as_str().replace('_', " "),
                             money::Grouped(amount, self.minor_units)
                         ));

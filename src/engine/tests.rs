@@ -597,3 +597,29 @@ fn batch_pay_equals_scalar_pay_for_the_sample_plans_on_the_bundled_rosters() {
         assert_eq!(count.given_back_computable, 0, "{key}: {count:?}");
     }
 }
+
+#[test]
+fn explanations_show_the_amount_before_rounding_without_division_residue() {
+    // 1 ÷ 3 on a curve rising 3 per unit: 0.999…9 (28 digits) × 1,000 rounds to 1,000.00, which
+    // the residue does not change visibly: no note. With a rise of 1, 333.333…: "about".
+    let bonus = |rise: &str| {
+        sales(&format!(
+            r#"{{"kind": "bonus", "id": "b", "earning_code": "B", "metric": "insights", "target": 3,
+                "base": {{"amount": 1000}}, "curve": [{{"x": 0, "y": 0}}, {{"x": 1, "y": {rise}}}]}}"#
+        ))
+    };
+    let people = People { metrics: vec!["insights"], quota: None, ti: None };
+    let roster = people.roster(&[&["1"]]);
+    let report = compute(&bonus("3"), &roster, Detail::Explained).unwrap();
+    let line = &report.employees[0].lines[0];
+    assert_eq!(line.amount, d("1000.00"));
+    assert!(!line.explanation.contains("rounded"), "{}", line.explanation);
+    let report = compute(&bonus("1"), &roster, Detail::Explained).unwrap();
+    let line = &report.employees[0].lines[0];
+    assert_eq!(line.amount, d("333.33"));
+    assert!(
+        line.explanation.ends_with("; about 333.33333333 rounded half away from zero to 333.33"),
+        "{}",
+        line.explanation
+    );
+}
