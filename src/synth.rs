@@ -22,38 +22,18 @@ pub enum Roles {
     Consultants,
 }
 
-/// xoshiro256** seeded by SplitMix64: small, fast, and stable across platforms and crate versions.
-struct Rng([u64; 4]);
+/// The simulation's generator (xoshiro256**, stable across platforms and crate versions) with
+/// the draws a roster needs.
+struct Rng(crate::sim::mathx::Rng);
 
 impl Rng {
     fn new(seed: u64) -> Self {
-        let mut z = seed;
-        let mut next = || {
-            z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut x = z;
-            x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            x ^ (x >> 31)
-        };
-        Self([next(), next(), next(), next()])
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let s = &mut self.0;
-        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
+        Self(crate::sim::mathx::Rng::from_seed(seed))
     }
 
     /// Uniform in [0, 1).
     fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
 
     fn below(&mut self, n: usize) -> usize {

@@ -151,6 +151,22 @@ impl Rng {
         Self { s }
     }
 
+    /// A generator for one seed alone: its state is the first four SplitMix64 outputs from
+    /// `seed` (how synthetic rosters are seeded).
+    pub fn from_seed(seed: u64) -> Self {
+        let mut z = seed;
+        let mut next = || {
+            let x = splitmix(z);
+            z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            x
+        };
+        let mut s = [next(), next(), next(), next()];
+        if s == [0; 4] {
+            s[0] = 1;
+        }
+        Self { s }
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         let s = &mut self.s;

@@ -16,7 +16,7 @@ pub mod assumptions;
 mod calibrate;
 mod choice;
 pub mod json;
-mod mathx;
+pub(crate) mod mathx;
 mod montecarlo;
 pub mod person;
 mod runway;
