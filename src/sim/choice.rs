@@ -363,9 +363,11 @@ impl Surrogate {
         self.missing_u.clear();
         for j in 0..count {
             let n = first + j as i64 * step;
-            let Some(v) = usize::try_from(n - t.lo).ok().and_then(|i| Some((i, t.pay.get(i)?))) else { break };
-            if v.1.is_nan() {
-                self.missing.push(v.0);
+            let Some((i, cached)) = usize::try_from(n - t.lo).ok().and_then(|i| Some((i, *t.pay.get(i)?))) else {
+                break;
+            };
+            if cached.is_nan() {
+                self.missing.push(i);
                 // As in `node`: node n sits at ln u = μ_anchor + n Δ.
                 self.missing_u.push(exp(t.l0 + n as f64 * t.delta));
             }
@@ -465,8 +467,8 @@ impl Surrogate {
         {
             return Ok(*g);
         }
-        // Every node the five ψ below read, at once (each is needed: a ψ already known had
-        // its nodes computed with it).
+        // Every node the five ψ below read, at once: each is read unless one of them fails
+        // first (a ψ already known had its nodes computed with it).
         self.fill_nodes(d, k - 2 - FINE_HALF, 1, 2 * FINE_HALF as usize + 5, pay);
         let p = [
             self.psi(d, k - 2, pay)?,
