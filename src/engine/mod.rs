@@ -502,7 +502,7 @@ impl CompiledPlan {
 
     /// Computes everyone (amounts only) and aggregates the report for charts at the same time:
     /// the aggregates are taken from the computed people while their sums are checked and added
-    /// up, on the other core. The same as [`CompiledPlan::report`] then [`PlanStats::new`].
+    /// up, on the other core. The same as [`CompiledPlan::report`] then [`stats::PlanStats::new`].
     pub fn report_with_stats(&self, plan: &Plan, roster: &Roster) -> (PayoutReport, stats::PlanStats) {
         let outcomes = self.outcomes(roster, Detail::AmountsOnly, &|_| {});
         let roster_len = roster.employees.len();

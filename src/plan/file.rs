@@ -50,7 +50,7 @@ fn problems_summary(problems: &[Problem]) -> String {
 /// The largest plan file accepted (plans are small; this bounds memory on hostile input).
 pub const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads and parses a plan file (structure only; see [`crate::plan::validate`] for the rules).
+/// Reads and parses a plan file (structure only; see [`crate::plan::validate()`] for the rules).
 pub fn load(path: &Path) -> Result<Plan, PlanError> {
     let bytes = read_bytes(path)?;
     let text = as_text(path, &bytes)?;

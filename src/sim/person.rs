@@ -45,7 +45,8 @@ pub(crate) struct PersonPay<'a> {
     /// The metric values the activities set.
     pub writes: Vec<Write>,
     raw: Vec<RawLine<f64>>,
-    /// Indices of the writes [`PersonPay::set`] makes (read or output), in `writes` order.
+    /// Indices of the writes [`PersonPay::write_columns`] makes (read or output), in `writes`
+    /// order.
     set_all: Vec<usize>,
     /// Indices of the writes the plan reads, in `writes` order.
     set_read: Vec<usize>,
@@ -159,10 +160,10 @@ impl<'a> PersonPay<'a> {
         }
     }
 
-    /// Where roster column `slot`'s value (0 when empty) is after a [`PersonPay::set`]: the
-    /// value `set` writes there, or the one value the column keeps (activities never change
-    /// it). `None` for a derived metric, which pay computes from the others. The Monte Carlo
-    /// reads revenue and volumes, which are roster columns, this way.
+    /// Where roster column `slot`'s value (0 when empty) is for a row of effective hours: the
+    /// column [`PersonPay::write_columns`] writes for it, or the one value the column keeps
+    /// (activities never change it). `None` for a derived metric, which pay computes from the
+    /// others. The Monte Carlo reads revenue and volumes, which are roster columns, this way.
     pub(crate) fn source(&self, slot: usize) -> Option<Source> {
         if slot >= self.compiled.roster_metrics {
             return None;
@@ -175,9 +176,10 @@ impl<'a> PersonPay<'a> {
         Some(Source::Fixed(self.value(slot).unwrap_or(0.0)))
     }
 
-    /// What [`PersonPay::set`] writes for each row of effective hours in `u` (rows of
-    /// `activities` values), into `out`: one column of `rows` values per written value, column
-    /// `k` for [`Source::Set`]`(k)`, as [`PersonPay::pay_each`] takes them.
+    /// The activity-driven metric values (the ones the plan reads, and every output) for each
+    /// row of effective hours in `u` (rows of `activities` values), into `out`: one column of
+    /// `rows` values per metric, column `k` for [`Source::Set`]`(k)`, as
+    /// [`PersonPay::pay_each`] takes them.
     pub(crate) fn write_columns(&self, u: &[f64], activities: usize, out: &mut Vec<f64>) {
         out.clear();
         let rows = u.chunks_exact(activities.max(1));
@@ -202,11 +204,11 @@ impl<'a> PersonPay<'a> {
     }
 
     /// Pay for many sets of written values at once: `written` holds one column of `out.len()`
-    /// values per write (column `k` for [`Source::Set`]`(k)`, as [`PersonPay::write_columns`]
-    /// writes them), and `out[t]` becomes the pay after a [`PersonPay::set`] that wrote the
-    /// `t`-th value of each column. The same amounts as [`PersonPay::pay_current`] table by
-    /// table ([`CompiledPlan::pay_batch`]); on the first table that fails, its error.
-    /// Afterwards the values as last set are unspecified: call [`PersonPay::set`] again.
+    /// values per metric (as [`PersonPay::write_columns`] writes them), and `out[t]` becomes
+    /// the pay with the `t`-th value of each column. The same amounts as
+    /// [`PersonPay::pay_current`] table by table ([`CompiledPlan::pay_batch`]); on the first
+    /// table that fails, its error. It leaves the activity values it holds unspecified; every
+    /// way to pay writes them first.
     pub(crate) fn pay_each(&mut self, written: &[f64], out: &mut [f64]) -> Result<(), String> {
         let n = out.len();
         let Some(track) = self.track.filter(|_| !self.idle) else {
@@ -238,9 +240,9 @@ impl<'a> PersonPay<'a> {
         Ok(())
     }
 
-    /// `out[t]` = pay after [`PersonPay::set`] with the `t`-th row of effective hours in `u`
-    /// (rows of `activities` values), all at once ([`PersonPay::pay_each`]); on failure, the
-    /// error of the first row that fails.
+    /// `out[t]` = pay with the `t`-th row of effective hours in `u` (rows of `activities`
+    /// values), all at once ([`PersonPay::pay_each`]); on failure, the error of the first row
+    /// that fails.
     pub(crate) fn pay_rows(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), String> {
         let mut columns = std::mem::take(&mut self.columns);
         self.write_columns(u, activities, &mut columns);
@@ -274,7 +276,8 @@ impl<'a> PersonPay<'a> {
         self.values.get(slot).copied().flatten()
     }
 
-    /// Pay with the values as last set by [`PersonPay::set`].
+    /// Pay with the activity values as last written (by [`PayFn::pay`], or table by table in
+    /// [`PersonPay::pay_each`]).
     pub(crate) fn pay_current(&mut self) -> Result<f64, String> {
         let Some(track) = self.track else { return Ok(0.0) };
         if self.idle {
