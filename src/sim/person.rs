@@ -225,12 +225,23 @@ impl<'a> PersonPay<'a> {
                 varying.push((w.slot, column));
             }
         }
-        if self.compiled.pay_batch(track, &self.ctx, &self.values, &varying, out, &mut self.batch) {
+        self.pay_varying(track, &varying, out)
+    }
+
+    /// `out[t]` = pay with each `(slot, column)` of `varying` set to the column's `t`-th value
+    /// and the other values as they are: in one batch, or table by table (the scalar code's
+    /// own result, or its error) when the batch hands back.
+    fn pay_varying(
+        &mut self,
+        track: &CompiledTrack,
+        varying: &[(usize, &[f64])],
+        out: &mut [f64],
+    ) -> Result<(), String> {
+        if self.compiled.pay_batch(track, &self.ctx, &self.values, varying, out, &mut self.batch) {
             return Ok(());
         }
-        // Table by table: the scalar code's own result, or its error.
         for (t, paid) in out.iter_mut().enumerate() {
-            for (slot, column) in &varying {
+            for (slot, column) in varying {
                 if let Some(cell) = self.values.get_mut(*slot) {
                     *cell = column.get(t).copied();
                 }
@@ -317,19 +328,42 @@ impl PayFn for PersonPay<'_> {
         self.pay_current()
     }
 
-    /// All at once with [`PersonPay::pay_rows`].
+    /// All at once: the values no activity but `d` changes are written once, and only the
+    /// ones `d` changes vary in the batch ([`CompiledPlan::pay_batch`]), so the plan's lines
+    /// that do not depend on `d` are computed once.
     fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
-        let mut rows = std::mem::take(&mut self.rows);
-        rows.clear();
-        for &v in values {
-            let start = rows.len();
-            rows.extend_from_slice(u);
-            if let Some(x) = rows.get_mut(start + d) {
-                *x = v;
+        let n = values.len();
+        let Some(track) = self.track.filter(|_| !self.idle) else {
+            out.fill(0.0);
+            return Ok(());
+        };
+        let mut row = std::mem::take(&mut self.rows);
+        let mut columns = std::mem::take(&mut self.columns);
+        row.clear();
+        row.extend_from_slice(u);
+        columns.clear();
+        // (slot, column) of each value `d` changes.
+        let mut slots: Vec<usize> = Vec::new();
+        for w in self.set_read.iter().filter_map(|&i| self.writes.get(i)) {
+            if w.parts.iter().any(|&(a, _)| a == d) {
+                slots.push(w.slot);
+                for &v in values {
+                    if let Some(x) = row.get_mut(d) {
+                        *x = v;
+                    }
+                    columns.push(Self::value_of(w, &row));
+                }
+            } else if let Some(cell) = self.values.get_mut(w.slot) {
+                // The same for every value of `d`: what `value_of` gives at `u`.
+                *cell = Some(Self::value_of(w, u));
             }
         }
-        let priced = self.pay_rows(&rows, u.len(), out);
-        self.rows = rows;
+        let varying: Vec<(usize, &[f64])> =
+            slots.iter().zip(columns.chunks_exact(n.max(1))).map(|(&slot, column)| (slot, column)).collect();
+        let priced = self.pay_varying(track, &varying, out);
+        drop(varying);
+        self.rows = row;
+        self.columns = columns;
         priced
     }
 }
