@@ -377,18 +377,28 @@ fn describe(component: Option<&str>, message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::calibrate::{Calibration, calibrate};
     use super::*;
+
+    /// Calls `f` for every modelled person of the bundled rosters, calibrated under each sample
+    /// plan in `keys`, with the plan's key, the calibration and a fresh [`PersonPay`].
+    fn each_person(keys: &[&str], mut f: impl FnMut(&str, &Calibration, &Person, PersonPay<'_>)) {
+        let roster = crate::samples::bundled_roster().unwrap();
+        for &key in keys {
+            let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+            let cal = calibrate(&plan, &roster).unwrap();
+            for person in &cal.people {
+                let e = &cal.roster.employees[person.index];
+                let pay = PersonPay::new(&cal.compiled, e, person, &cal.roles[person.role]).unwrap();
+                f(key, &cal, person, pay);
+            }
+        }
+    }
 
     #[test]
     fn roster_columns_read_what_set_writes_or_keep_their_value() {
-        let plan = crate::plan::parse(crate::samples::plan("product_led").unwrap().text).unwrap();
-        let roster = crate::samples::bundled_roster().unwrap();
-        let cal = super::super::calibrate::calibrate(&plan, &roster).unwrap();
         let mut kinds = [false; 3];
-        for person in &cal.people {
-            let e = &cal.roster.employees[person.index];
-            let role = &cal.roles[person.role];
-            let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
+        each_person(&["product_led"], |_, cal, person, mut pay| {
             let sources: Vec<Option<Source>> = (0..cal.compiled.value_count()).map(|s| pay.source(s)).collect();
             for (slot, s) in sources.iter().enumerate() {
                 let kind = match s {
@@ -414,62 +424,51 @@ mod tests {
                     assert_eq!(column[t].to_bits(), pay.value(slot).unwrap_or(0.0).to_bits(), "slot {slot}");
                 }
             }
-        }
+        });
         assert_eq!(kinds, [true; 3], "written columns, fixed columns and derived metrics are all seen");
     }
 
     #[test]
     fn pay_each_equals_set_then_pay_current_row_by_row_and_gives_the_first_error() {
-        let roster = crate::samples::bundled_roster().unwrap();
         let mut errors = 0;
-        for key in ["sales_led", "transition", "product_led"] {
-            let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
-            let cal = super::super::calibrate::calibrate(&plan, &roster).unwrap();
-            for person in &cal.people {
-                let e = &cal.roster.employees[person.index];
-                let role = &cal.roles[person.role];
-                let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
-                let n = person.hours.len();
-                // 40 rows of hours around history; the last one with every hour at 0.
-                let mut rows: Vec<f64> = (0..40)
-                    .flat_map(|r| {
-                        person
-                            .hours
-                            .iter()
-                            .enumerate()
-                            .map(move |(d, h)| h * (0.2 + 0.05 * f64::from(r) + 0.1 * d as f64))
-                    })
-                    .collect();
-                rows.extend(std::iter::repeat_n(0.0, n));
-                let mut columns = Vec::new();
-                pay.write_columns(&rows, n, &mut columns);
-                let mut batch = vec![f64::NAN; rows.len() / n];
-                let got = pay.pay_each(&columns, &mut batch);
-                let sources: Vec<Option<Source>> = (0..cal.compiled.roster_metrics).map(|s| pay.source(s)).collect();
-                let mut want = Ok(());
-                for (t, u) in rows.chunks_exact(n).enumerate() {
-                    pay.set(u);
-                    for (slot, s) in sources.iter().enumerate() {
-                        let mut column = vec![0.0; batch.len()];
-                        PersonPay::read_column(*s, &columns, &mut column);
-                        assert_eq!(column[t].to_bits(), pay.value(slot).unwrap_or(0.0).to_bits());
+        each_person(&["sales_led", "transition", "product_led"], |key, cal, person, mut pay| {
+            let e = &cal.roster.employees[person.index];
+            let n = person.hours.len();
+            // 40 rows of hours around history; the last one with every hour at 0.
+            let mut rows: Vec<f64> = (0..40)
+                .flat_map(|r| {
+                    person.hours.iter().enumerate().map(move |(d, h)| h * (0.2 + 0.05 * f64::from(r) + 0.1 * d as f64))
+                })
+                .collect();
+            rows.extend(std::iter::repeat_n(0.0, n));
+            let mut columns = Vec::new();
+            pay.write_columns(&rows, n, &mut columns);
+            let mut batch = vec![f64::NAN; rows.len() / n];
+            let got = pay.pay_each(&columns, &mut batch);
+            let sources: Vec<Option<Source>> = (0..cal.compiled.roster_metrics).map(|s| pay.source(s)).collect();
+            let mut want = Ok(());
+            for (t, u) in rows.chunks_exact(n).enumerate() {
+                pay.set(u);
+                for (slot, s) in sources.iter().enumerate() {
+                    let mut column = vec![0.0; batch.len()];
+                    PersonPay::read_column(*s, &columns, &mut column);
+                    assert_eq!(column[t].to_bits(), pay.value(slot).unwrap_or(0.0).to_bits());
+                }
+                match pay.pay_current() {
+                    Ok(p) => {
+                        if got.is_ok() {
+                            assert_eq!(batch[t].to_bits(), p.to_bits(), "{key} {} row {t}", e.id);
+                        }
                     }
-                    match pay.pay_current() {
-                        Ok(p) => {
-                            if got.is_ok() {
-                                assert_eq!(batch[t].to_bits(), p.to_bits(), "{key} {} row {t}", e.id);
-                            }
-                        }
-                        Err(msg) => {
-                            want = Err(msg);
-                            break;
-                        }
+                    Err(msg) => {
+                        want = Err(msg);
+                        break;
                     }
                 }
-                errors += usize::from(want.is_err());
-                assert_eq!(got, want, "{key} {}", e.id);
             }
-        }
+            errors += usize::from(want.is_err());
+            assert_eq!(got, want, "{key} {}", e.id);
+        });
         // Consultants with no hours at all divide 0 by 0 in product_led's `internal_share`.
         assert!(errors > 0);
     }
@@ -503,41 +502,34 @@ mod tests {
     #[test]
     fn choices_priced_in_batches_equal_choices_priced_node_by_node() {
         use super::super::choice::{Params, Surrogate};
-        let roster = crate::samples::bundled_roster().unwrap();
         let (mut solved, mut batches) = (0, 0);
-        for key in ["transition", "product_led"] {
-            let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
-            let cal = super::super::calibrate::calibrate(&plan, &roster).unwrap();
-            for person in &cal.people {
-                let e = &cal.roster.employees[person.index];
-                let role = &cal.roles[person.role];
-                let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
-                let h0 = &person.hours;
-                let paid = pay.paid(h0.len());
-                let s: Vec<f64> = h0.iter().map(|h| h.max(1.0) / 40.0).collect();
-                let m: Vec<f64> = h0.iter().zip(&s).map(|(h, s)| h / s - 2.0).collect();
-                let p = Params { capacity: person.capacity, s: &s, m: &m, sigma: &person.noise, paid: &paid };
-                let mut batched = Surrogate::default();
-                let mut single = Surrogate::default();
-                let mut counted = Batches(&mut pay, 0);
-                let a = batched.anchor(&p, h0, &mut counted).and_then(|()| batched.solve(&p, h0, true, &mut counted));
-                batches += counted.1;
-                let b = single
-                    .anchor(&p, h0, &mut OneByOne(&mut pay))
-                    .and_then(|()| single.solve(&p, h0, true, &mut OneByOne(&mut pay)));
-                match (a, b) {
-                    (Ok(a), Ok(b)) => {
-                        let bits = |c: &super::super::choice::Choice| {
-                            (c.objective.to_bits(), c.hours.iter().map(|h| h.to_bits()).collect::<Vec<_>>())
-                        };
-                        assert_eq!(bits(&a), bits(&b), "{key} {}", e.id);
-                        solved += 1;
-                    }
-                    (a, b) => assert_eq!(a.err(), b.err(), "{key} {}", e.id),
+        each_person(&["transition", "product_led"], |key, cal, person, mut pay| {
+            let e = &cal.roster.employees[person.index];
+            let h0 = &person.hours;
+            let paid = pay.paid(h0.len());
+            let s: Vec<f64> = h0.iter().map(|h| h.max(1.0) / 40.0).collect();
+            let m: Vec<f64> = h0.iter().zip(&s).map(|(h, s)| h / s - 2.0).collect();
+            let p = Params { capacity: person.capacity, s: &s, m: &m, sigma: &person.noise, paid: &paid };
+            let mut batched = Surrogate::default();
+            let mut single = Surrogate::default();
+            let mut counted = Batches(&mut pay, 0);
+            let a = batched.anchor(&p, h0, &mut counted).and_then(|()| batched.solve(&p, h0, true, &mut counted));
+            batches += counted.1;
+            let b = single
+                .anchor(&p, h0, &mut OneByOne(&mut pay))
+                .and_then(|()| single.solve(&p, h0, true, &mut OneByOne(&mut pay)));
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    let bits = |c: &super::super::choice::Choice| {
+                        (c.objective.to_bits(), c.hours.iter().map(|h| h.to_bits()).collect::<Vec<_>>())
+                    };
+                    assert_eq!(bits(&a), bits(&b), "{key} {}", e.id);
+                    solved += 1;
                 }
-                assert_eq!(batched.evals, single.evals, "{key} {}", e.id);
+                (a, b) => assert_eq!(a.err(), b.err(), "{key} {}", e.id),
             }
-        }
+            assert_eq!(batched.evals, single.evals, "{key} {}", e.id);
+        });
         assert!(solved > 50 && batches > 10 * solved, "{solved} solved, {batches} batches");
     }
 }
