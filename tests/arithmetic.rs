@@ -1,6 +1,7 @@
-//! Arithmetic never panics: amounts too large for an exact decimal, division by zero in derived
-//! metrics, negative values and zero quotas each give a clear error (per person where the roster
-//! is fine and the plan is valid), in the engine and in the real `carrot` binary.
+//! Arithmetic is exact and never panics: intermediate values of any size stay exact; amounts too
+//! large for a payroll file, division by zero in derived metrics, negative values and zero quotas
+//! each give a clear error (per person where the roster is fine and the plan is valid), in the
+//! engine and in the real `carrot` binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use std::path::Path;
@@ -66,6 +67,14 @@ fn compute(plan: &plan::Plan, csv: &str) -> PayoutReport {
     explained
 }
 
+/// The message for one amount too large for a payroll file.
+fn too_large(what: &str) -> String {
+    format!(
+        "{what} is too large: more than 79,228,162,514,264,337,593,543,950,335 (the largest amount a payroll file can \
+         hold); check the roster for misplaced digits or exponents"
+    )
+}
+
 /// (employee id, component, message) of every error.
 fn errors(report: &PayoutReport) -> Vec<(String, Option<String>, String)> {
     report.errors.iter().map(|e| (e.employee_id.to_string(), e.component.clone(), e.message.clone())).collect()
@@ -94,10 +103,7 @@ fn revenue_times_a_rate_past_the_largest_decimal_is_that_persons_error() {
     let plan = plan(&commission("rev", "revenue", "2.0", false), "");
     let csv = format!("{HEADER}1,Ann,sales,EUR,1000,1000,{MAX},1,1\n2,Bob,sales,EUR,1000,1000,100,1,1\n");
     let report = compute(&plan, &csv);
-    assert_eq!(
-        errors(&report),
-        [("1".to_owned(), Some("rev".to_owned()), "number too large (overflow) while computing this line".to_owned())]
-    );
+    assert_eq!(errors(&report), [("1".to_owned(), Some("rev".to_owned()), too_large("this line's amount"))]);
     assert_eq!(paid(&report), [("2".to_owned(), d("200.00"))], "the others still compute");
 }
 
@@ -162,13 +168,13 @@ fn a_plan_cap_on_a_huge_total_adjusts_exactly() {
 }
 
 #[test]
-fn a_huge_quota_in_another_currency_is_that_persons_error() {
+fn a_huge_quota_in_another_currency_converts_exactly() {
+    // MAX × 1.17 is past the largest decimal; as an exact rational it is just a tiny attainment.
     let plan = plan(&commission("rev", "revenue", "0.1", true), "");
     let csv = format!("{HEADER}1,Ann,sales,GBP,1000,{MAX},100,1,1\n2,Bob,sales,EUR,1000,{MAX},100,1,1\n");
     let report = compute(&plan, &csv);
-    assert_eq!(errors(&report), [("1".to_owned(), None, "quota is too large to convert to EUR".to_owned())]);
-    // In the plan's currency a huge quota is just a tiny attainment.
-    assert_eq!(paid(&report), [("2".to_owned(), d("10.00"))]);
+    assert_eq!(errors(&report), []);
+    assert_eq!(paid(&report), [("1".to_owned(), d("11.70")), ("2".to_owned(), d("10.00"))]);
 }
 
 #[test]
@@ -184,19 +190,18 @@ fn division_by_zero_in_a_derived_metric_names_the_metric_the_expression_and_the_
 }
 
 #[test]
-fn overflow_in_a_derived_metric_is_that_persons_error() {
-    let plan = plan(&per_unit("sq", "squared", "1"), r#""squared": "revenue * revenue""#);
+fn derived_metrics_past_the_largest_decimal_stay_exact_and_only_a_paid_amount_past_it_is_an_error() {
+    // 10^40 does not fit a decimal; as an exact rational it is an ordinary intermediate value.
+    let components = [per_unit("sq", "squared", "1"), per_unit("back", "back", "1")].join(",");
+    let both = plan(&components, r#""squared": "revenue * revenue", "back": "revenue * revenue / revenue / 3""#);
     let csv = format!("{HEADER}1,Ann,sales,EUR,1000,1000,100000000000000000000,0,1\n2,Bob,sales,EUR,1000,1000,3,4,1\n");
-    let report = compute(&plan, &csv);
-    assert_eq!(
-        errors(&report),
-        [(
-            "1".to_owned(),
-            None,
-            "derived metric `squared` = `revenue * revenue`: number too large (overflow)".to_owned()
-        )]
-    );
-    assert_eq!(paid(&report), [("2".to_owned(), d("9.00"))]);
+    let report = compute(&both, &csv);
+    assert_eq!(errors(&report), [("1".to_owned(), Some("sq".to_owned()), too_large("this line's amount"))]);
+    assert_eq!(paid(&report), [("2".to_owned(), d("10.00"))], "9 + 3 × 3 ÷ 3 ÷ 3");
+    // Through 10^40 and back, exactly: 10^20 ÷ 3 rounds once.
+    let back = plan(&per_unit("back", "back", "1"), r#""back": "revenue * revenue / revenue / 3""#);
+    let report = compute(&back, &csv);
+    assert_eq!(paid(&report), [("1".to_owned(), d("33333333333333333333.33")), ("2".to_owned(), d("1.00"))]);
 }
 
 #[test]
@@ -264,19 +269,20 @@ fn the_cli_lists_each_person_in_error_and_computes_the_rest() {
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert!(out.status.success(), "{format}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(stderr.contains("warning: 6 problem(s) stopped people from being computed"), "{format}: {stderr}");
+        assert!(stderr.contains("warning: 5 problem(s) stopped people from being computed"), "{format}: {stderr}");
         if format == "table" {
             for expected in [
                 "1 Zero quota [rev]: prorated quota is 0; attainment needs a quota above 0",
                 "2 No hours: derived metric `per_hour` = `revenue / hours`: division by zero",
-                "3 Overflow [rev]: number too large (overflow) while computing this line",
-                "4 Too many units [big]: number too large (overflow) while computing this line",
-                "5 Huge quota in pounds: quota is too large to convert to EUR",
+                "3 Overflow [rev]: this line's amount is too large: more than",
+                "4 Too many units [big]: this line's amount is too large: more than",
                 "7 Also big: the plan's totals with this person's payout and revenue added add up to more than",
             ] {
                 assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
             }
-            assert!(stdout.contains("People: 1 computed, 0 not covered, 6 in error"), "{stdout}");
+            // A quota past the largest decimal in another currency converts exactly.
+            assert!(stdout.contains("Huge quota in pounds"), "{stdout}");
+            assert!(stdout.contains("People: 2 computed, 0 not covered, 5 in error"), "{stdout}");
         }
     }
     // Payroll is never written while anyone is in error.

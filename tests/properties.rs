@@ -9,6 +9,7 @@ use std::str::FromStr as _;
 
 use carrot::engine::{self, Detail};
 use carrot::expr::{EvalError, Expr};
+use carrot::num::Rational;
 use carrot::plan;
 use carrot::roster::{self, ImportOptions};
 use proptest::prelude::*;
@@ -342,7 +343,7 @@ proptest! {
             let name = names.get(i).map_or("?", String::as_str);
             values[usize::from(name.as_bytes()[0] - b'a')]
         };
-        match expr.eval(&mut |i| Ok(lookup(i))) {
+        match expr.eval(&mut |i| Ok(Rational::from_decimal(lookup(i)))) {
             Ok(_) | Err(EvalError::Arith(_)) => {}
             Err(other) => prop_assert!(false, "{other} in {source}"),
         }
@@ -356,7 +357,7 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics_the_expression_parser(source in "[a-z0-9_ .,()+*/<>=!-]{0,200}|\\PC{0,100}") {
         if let Ok(expr) = Expr::parse(&source) {
-            let _ = expr.eval(&mut |_| Ok(Decimal::MAX));
+            let _ = expr.eval(&mut |_| Ok(Rational::from_decimal(Decimal::MAX)));
             let _ = expr.eval(&mut |_| Ok(0.0_f64));
         }
     }

@@ -1,15 +1,17 @@
 //! A plan compiled against a roster: metric names resolved to slots, tiers pre-summed, derived
-//! metrics ordered. Evaluation is generic over [`Num`] (exact decimals for payroll, `f64` for the
-//! behaviour simulation) and over a [`Tracer`] that writes the explanation only when asked.
+//! metrics ordered; and a person bound to it (their converted, prorated amounts and metric
+//! values, in any [`Num`]). The rules that turn those into pay are in [`super::rules`].
 
 use foldhash::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+pub(crate) use super::rules::RawLine;
+use super::rules::lookup;
 use crate::expr::{EvalError, Expr};
 use crate::money;
-use crate::num::{ArithError, Konst, Num};
+use crate::num::{Konst, Num};
 use crate::plan::{Basis, BonusBase, Component, CurvePoint, Limit, Method, Plan, Problem, Target};
 use crate::roster::{Employee, Roster};
 
@@ -145,6 +147,17 @@ pub(crate) struct CompiledLine {
     pub cap: Option<Konst>,
 }
 
+impl CompiledLine {
+    /// The slot of the metric the line is paid on.
+    pub(crate) fn metric(&self) -> &Slot {
+        match &self.rule {
+            LineRule::Commission(c) => &c.metric,
+            LineRule::Bonus(b) => &b.metric,
+            LineRule::PerUnit(u) => &u.metric,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledMultiplier {
     pub id: String,
@@ -215,7 +228,7 @@ pub struct CompiledPlan {
 }
 
 /// Per-person amounts that every line may need, already converted and prorated.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PersonContext<N> {
     /// Share of the period employed, 0..=1.
     pub proration: N,
@@ -234,76 +247,6 @@ pub struct LineError {
     pub component: Option<String>,
     /// What went wrong.
     pub message: String,
-}
-
-/// Writes explanation fragments; with [`NoTrace`] nothing is formatted at all, which keeps the
-/// payroll amounts and the simulation's hot loop free of text work.
-pub(crate) trait Tracer {
-    /// Whether fragments are being recorded (check before computing anything only for them).
-    fn on(&self) -> bool;
-    /// Appends a fragment (joined with `; `).
-    fn push(&mut self, fragment: std::fmt::Arguments<'_>);
-}
-
-/// A tracer that records nothing.
-pub(crate) struct NoTrace;
-
-impl Tracer for NoTrace {
-    #[inline]
-    fn on(&self) -> bool {
-        false
-    }
-    #[inline]
-    fn push(&mut self, _fragment: std::fmt::Arguments<'_>) {}
-}
-
-/// A tracer that writes fragments into one string, separated by `; `.
-#[derive(Default)]
-pub(crate) struct Explain {
-    /// The explanation so far.
-    pub text: String,
-}
-
-impl Tracer for Explain {
-    fn on(&self) -> bool {
-        true
-    }
-    fn push(&mut self, fragment: std::fmt::Arguments<'_>) {
-        use std::fmt::Write as _;
-        if !self.text.is_empty() {
-            self.text.push_str("; ");
-        }
-        self.text.write_fmt(fragment).ok();
-    }
-}
-
-/// The raw result of one line before rounding.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct RawLine<N> {
-    pub value: N,
-    /// `x` of the line when it measures attainment against quota or a target.
-    pub attainment: Option<N>,
-    /// What the line was paid on: attainment, metric ÷ target, the money metric, or units.
-    pub measure: Option<N>,
-    /// The metric was negative, so the line pays 0 (DOMAIN.md: with a warning).
-    pub negative_metric: bool,
-}
-
-impl<N: Num> RawLine<N> {
-    fn new(value: N, attainment: Option<N>, measure: Option<N>) -> Self {
-        Self { value, attainment, measure, negative_metric: false }
-    }
-}
-
-fn arith(component: &str) -> impl Fn(ArithError) -> LineError + '_ {
-    move |e| arith_error(component, e)
-}
-
-/// Kept out of line: the hot loops only branch to it.
-#[cold]
-#[inline(never)]
-fn arith_error(component: &str, e: ArithError) -> LineError {
-    LineError { component: Some(component.to_owned()), message: format!("{e} while computing this line") }
 }
 
 impl CompiledPlan {
@@ -540,15 +483,22 @@ impl CompiledPlan {
         self.roster_metrics + self.derived.len()
     }
 
-    /// Share of the period `e` was employed (exact).
-    pub fn proration(&self, e: &Employee) -> Decimal {
+    /// Days `e` was employed inside the period, and the period's days (both ends inclusive).
+    pub fn employed_days(&self, e: &Employee) -> (i64, i64) {
         let days = self.period.days();
-        if days <= 0 {
-            return Decimal::ZERO;
-        }
         let start = e.start_date.map_or(self.period.start, |s| s.max(self.period.start));
         let end = e.end_date.map_or(self.period.end, |x| x.min(self.period.end));
-        let employed = ((end - start).num_days() + 1).max(0);
+        let employed = ((end - start).num_days() + 1).clamp(0, days.max(0));
+        (employed, days)
+    }
+
+    /// Share of the period `e` was employed, as a decimal for display and the simulation (cut
+    /// at 28 digits when it repeats; the payout engine uses the exact [`Rational`] share).
+    pub fn proration(&self, e: &Employee) -> Decimal {
+        let (employed, days) = self.employed_days(e);
+        if days <= 0 || employed <= 0 {
+            return Decimal::ZERO;
+        }
         if employed >= days {
             return Decimal::ONE;
         }
@@ -579,27 +529,28 @@ impl CompiledPlan {
         values: &mut Vec<Option<N>>,
     ) -> Result<PersonContext<N>, Vec<LineError>> {
         let rate = self.fx_rate(e).map_err(|err| vec![err])?;
-        let p = self.proration(e);
+        let (employed, days) = self.employed_days(e);
         let whole = |msg: String| vec![LineError { component: None, message: msg }];
-        let conv = |v: Decimal, what: &str| -> Result<Decimal, Vec<LineError>> {
-            v.checked_mul(rate).ok_or_else(|| whole(format!("{what} is too large to convert to {}", self.currency)))
-        };
-        let prorate = |v: Decimal, what: &str| -> Result<Decimal, Vec<LineError>> {
-            conv(v, what)?.checked_mul(p).ok_or_else(|| whole(format!("{what} is too large")))
-        };
+        let too_large = |what: &str| whole(format!("{what} is too large to convert to {}", self.currency));
+        let prorate = |v: Decimal, what: &str| N::convert(v, rate, Some((employed, days))).map_err(|_| too_large(what));
         let ctx = PersonContext {
-            proration: N::from_dec(p),
-            quota: e.quota.map(|q| prorate(q, "quota")).transpose()?.map(N::from_dec),
-            target_incentive: e.target_incentive.map(|t| prorate(t, "target_incentive")).transpose()?.map(N::from_dec),
-            base_salary: e.base_salary.map(|b| conv(b, "base_salary")).transpose()?.map(N::from_dec),
+            proration: N::days_share(employed, days),
+            quota: e.quota.map(|q| prorate(q, "quota")).transpose()?,
+            target_incentive: e.target_incentive.map(|t| prorate(t, "target_incentive")).transpose()?,
+            base_salary: e
+                .base_salary
+                .map(|b| N::convert(b, rate, None).map_err(|_| too_large("base_salary")))
+                .transpose()?,
         };
         values.clear();
         values.resize(self.value_count(), None);
         for (i, slot) in values.iter_mut().enumerate().take(self.roster_metrics) {
             let Some(v) = e.metric(i) else { continue };
-            let v =
-                if self.money_metrics.contains(&i) && rate != Decimal::ONE { conv(v, "a money metric")? } else { v };
-            *slot = Some(N::from_dec(v));
+            *slot = Some(if self.money_metrics.contains(&i) && rate != Decimal::ONE {
+                N::convert(v, rate, None).map_err(|_| too_large("a money metric"))?
+            } else {
+                N::from_dec(v)
+            });
         }
         self.fill_derived(&ctx, track, values).map_err(|e| vec![e])?;
         Ok(ctx)
@@ -633,360 +584,6 @@ impl CompiledPlan {
             if let Some(cell) = values.get_mut(d.slot) {
                 *cell = Some(v);
             }
-        }
-        Ok(())
-    }
-
-    /// Evaluates every line of `track` for one person: raw values with thresholds, multipliers,
-    /// line caps, in that order (DOMAIN.md steps 1–3). Limits and rounding are the caller's.
-    pub(crate) fn lines<N: Num, T: Tracer>(
-        &self,
-        track: &CompiledTrack,
-        ctx: &PersonContext<N>,
-        values: &[Option<N>],
-        out: &mut Vec<RawLine<N>>,
-        traces: &mut [T],
-        errors: &mut Vec<LineError>,
-    ) {
-        out.clear();
-        for (i, line) in track.lines.iter().enumerate() {
-            // Each tracer kind gets its own copy of `raw_line`: with `NoTrace` every explanation
-            // branch compiles away.
-            let raw = match traces.get_mut(i) {
-                Some(t) => self.raw_line(line, ctx, values, t),
-                None => self.raw_line(line, ctx, values, &mut NoTrace),
-            };
-            match raw {
-                Ok(raw) => out.push(raw),
-                Err(e) => {
-                    errors.push(e);
-                    out.push(RawLine::new(N::ZERO, None, None));
-                }
-            }
-        }
-        for m in &track.multipliers {
-            let value = match lookup(&m.metric, ctx, values) {
-                Ok(v) => v,
-                Err(missing) => {
-                    errors.push(LineError { component: Some(m.id.clone()), message: missing.describe(&m.metric_name) });
-                    continue;
-                }
-            };
-            let (factor, step_from) = m
-                .steps
-                .iter()
-                .rev()
-                .find(|(from, _)| N::konst(from) <= value)
-                .map_or((Konst::new(Decimal::ONE), None), |(from, f)| (*f, Some(from.dec)));
-            for &t in &m.targets {
-                let Some(raw) = out.get_mut(t) else { continue };
-                match raw.value.mul(N::konst(&factor)) {
-                    Ok(v) => raw.value = v,
-                    Err(e) => errors.push(arith(&m.id)(e)),
-                }
-                if let Some(tr) = traces.get_mut(t)
-                    && tr.on()
-                {
-                    let step = step_from.map_or_else(
-                        || "below the first step".to_owned(),
-                        |f| format!("step from {}", money::Number(f)),
-                    );
-                    tr.push(format_args!(
-                        "× {} by {} ({} {}, {step}) = {}",
-                        money::Number(factor.dec),
-                        m.id,
-                        m.metric_name,
-                        money::Number(value.to_dec()),
-                        money::Grouped(raw.value.to_dec(), self.minor_units)
-                    ));
-                }
-            }
-        }
-        for (i, line) in track.lines.iter().enumerate() {
-            let (Some(cap), Some(raw)) = (line.cap, out.get_mut(i)) else {
-                continue;
-            };
-            let cap_n = N::konst(&cap);
-            if raw.value > cap_n {
-                raw.value = cap_n;
-                if let Some(tr) = traces.get_mut(i)
-                    && tr.on()
-                {
-                    tr.push(format_args!("capped at the line's maximum {}", money::Grouped(cap.dec, self.minor_units)));
-                }
-            }
-        }
-    }
-
-    pub(crate) fn raw_line<N: Num, T: Tracer>(
-        &self,
-        line: &CompiledLine,
-        ctx: &PersonContext<N>,
-        values: &[Option<N>],
-        t: &mut T,
-    ) -> Result<RawLine<N>, LineError> {
-        let id: &str = &line.id;
-        let err = |message: String| LineError { component: Some(id.to_owned()), message };
-        let dp = self.minor_units;
-        let metric_slot = match &line.rule {
-            LineRule::Commission(c) => &c.metric,
-            LineRule::Bonus(b) => &b.metric,
-            LineRule::PerUnit(u) => &u.metric,
-        };
-        let name = &line.metric_name;
-        let m = lookup(metric_slot, ctx, values).map_err(|missing| err(missing.describe(name)))?;
-        if m.is_negative() {
-            if t.on() {
-                t.push(format_args!(
-                    "{name} is negative ({}): pays 0 — check the roster",
-                    money::Grouped(m.to_dec(), dp)
-                ));
-            }
-            return Ok(RawLine { value: N::ZERO, attainment: None, measure: None, negative_metric: true });
-        }
-        match &line.rule {
-            LineRule::Commission(c) => {
-                let ar = arith(id);
-                let (measure, quota) = match c.basis {
-                    Basis::Attainment => {
-                        let q = quota_of(ctx).map_err(err)?;
-                        (m.div(q).map_err(&ar)?, Some(q))
-                    }
-                    Basis::Amount => (m, None),
-                };
-                let scale = |x: &Konst| -> Result<N, LineError> {
-                    match quota {
-                        Some(q) => N::konst(x).mul(q).map_err(&ar),
-                        None => Ok(N::konst(x)),
-                    }
-                };
-                if t.on() {
-                    match quota {
-                        Some(q) => t.push(format_args!(
-                            "attainment {} of prorated quota {}",
-                            money::Percent(measure.to_dec(), 1),
-                            money::Grouped(q.to_dec(), dp)
-                        )),
-                        None => t.push(format_args!("{name} {}", money::Grouped(m.to_dec(), dp))),
-                    }
-                }
-                let attainment = quota.map(|_| measure);
-                if let Some(th) = &c.threshold
-                    && measure < N::konst(th)
-                {
-                    if t.on() {
-                        let th = th.dec;
-                        let shown = if quota.is_some() { money::percent(th, 1) } else { money::grouped(th, dp) };
-                        t.push(format_args!("below the {shown} threshold: pays 0"));
-                    }
-                    return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
-                }
-                // The highest tier whose lower edge (in money) is at or below the metric.
-                let mut lo = 0usize;
-                let mut hi = c.tiers.len();
-                while lo < hi {
-                    let mid = (lo + hi) / 2;
-                    let edge = match c.tiers.get(mid) {
-                        Some(tier) => scale(&tier.0)?,
-                        None => N::ZERO,
-                    };
-                    if edge <= m { lo = mid + 1 } else { hi = mid }
-                }
-                let Some(k) = lo.checked_sub(1) else {
-                    return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
-                };
-                let Some((from_k, rate_k, cum_k)) = c.tiers.get(k) else {
-                    return Ok(RawLine::new(N::ZERO, attainment, Some(measure)));
-                };
-                let value = match c.method {
-                    Method::Retroactive => {
-                        let v = m.mul(N::konst(rate_k)).map_err(&ar)?;
-                        if t.on() {
-                            let from_k = from_k.dec;
-                            let edge =
-                                if quota.is_some() { money::percent(from_k, 0) } else { money::grouped(from_k, dp) };
-                            t.push(format_args!(
-                                "tier from {edge} reached: {} × {} = {}",
-                                money::Rate(rate_k.dec),
-                                money::Grouped(m.to_dec(), dp),
-                                money::Grouped(v.to_dec(), dp)
-                            ));
-                        }
-                        v
-                    }
-                    Method::Graduated => {
-                        let base = scale(cum_k)?;
-                        let above = m.sub(scale(from_k)?).map_err(&ar)?.mul(N::konst(rate_k)).map_err(&ar)?;
-                        let v = base.add(above).map_err(&ar)?;
-                        if t.on() {
-                            self.explain_graduated(c, k, m, quota, t)?;
-                        }
-                        v
-                    }
-                };
-                Ok(RawLine::new(value, attainment, Some(measure)))
-            }
-            LineRule::Bonus(b) => {
-                let ar = arith(id);
-                // Borrowed: the behaviour simulation evaluates this line millions of times.
-                let (target, target_text): (N, &str) = match &b.target {
-                    TargetSlot::Quota => {
-                        let q = quota_of(ctx).map_err(err)?;
-                        (q, "prorated quota")
-                    }
-                    TargetSlot::Value(v) => (N::konst(v), "target"),
-                    TargetSlot::Slot(slot, col) => {
-                        (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.as_str())
-                    }
-                };
-                if target <= N::ZERO {
-                    return Err(err(format!(
-                        "{target_text} is {} ; a bonus needs a target above 0",
-                        money::Number(target.to_dec())
-                    )));
-                }
-                let x = m.div(target).map_err(&ar)?;
-                if t.on() {
-                    if matches!(b.target, TargetSlot::Quota) {
-                        t.push(format_args!(
-                            "attainment {} of prorated quota {}",
-                            money::Percent(x.to_dec(), 1),
-                            money::Grouped(target.to_dec(), dp)
-                        ));
-                    } else {
-                        t.push(format_args!(
-                            "{name} {} ÷ {target_text} {} = {}",
-                            money::Number(m.to_dec()),
-                            money::Number(target.to_dec()),
-                            money::Number(x.to_dec().round_dp(4))
-                        ));
-                    }
-                }
-                let y = curve_value(&b.curve, x, t).map_err(&ar)?;
-                let base = match &b.base {
-                    BaseKonst::TiShare(share) => {
-                        let ti = ctx.target_incentive.ok_or_else(|| {
-                            err("the roster row has no target_incentive, which this bonus is a share of".to_owned())
-                        })?;
-                        let base = ti.mul(N::konst(share)).map_err(&ar)?;
-                        if t.on() {
-                            t.push(format_args!(
-                                "{} of prorated target incentive {} = {}",
-                                money::Rate(share.dec),
-                                money::Grouped(ti.to_dec(), dp),
-                                money::Grouped(base.to_dec(), dp)
-                            ));
-                        }
-                        base
-                    }
-                    BaseKonst::Amount(a) => {
-                        if t.on() {
-                            t.push(format_args!("base {}", money::Grouped(a.dec, dp)));
-                        }
-                        N::konst(a)
-                    }
-                };
-                let value = base.mul(y).map_err(&ar)?;
-                if t.on() {
-                    t.push(format_args!(
-                        "× {} = {}",
-                        money::Number(y.to_dec().round_dp(6)),
-                        money::Grouped(value.to_dec(), dp)
-                    ));
-                }
-                Ok(RawLine::new(value, Some(x), Some(x)))
-            }
-            LineRule::PerUnit(u) => {
-                let ar = arith(id);
-                if let Some(min) = &u.min_units
-                    && m < N::konst(min)
-                {
-                    if t.on() {
-                        t.push(format_args!(
-                            "{} {name} is below the minimum of {}: pays 0",
-                            money::Number(m.to_dec()),
-                            money::Number(min.dec)
-                        ));
-                    }
-                    return Ok(RawLine::new(N::ZERO, None, Some(m)));
-                }
-                let paid = match &u.max_units {
-                    Some(max) if m > N::konst(max) => N::konst(max),
-                    _ => m,
-                };
-                let value = paid.mul(N::konst(&u.amount)).map_err(&ar)?;
-                if t.on() {
-                    if paid == m {
-                        t.push(format_args!(
-                            "{} {name} × {} = {}",
-                            money::Number(m.to_dec()),
-                            money::Grouped(u.amount.dec, dp),
-                            money::Grouped(value.to_dec(), dp)
-                        ));
-                    } else {
-                        t.push(format_args!(
-                            "{} {name}, paid up to {} × {} = {}",
-                            money::Number(m.to_dec()),
-                            money::Number(paid.to_dec()),
-                            money::Grouped(u.amount.dec, dp),
-                            money::Grouped(value.to_dec(), dp)
-                        ));
-                    }
-                }
-                Ok(RawLine::new(value, None, Some(m)))
-            }
-        }
-    }
-
-    fn explain_graduated<N: Num>(
-        &self,
-        c: &CommissionLine,
-        k: usize,
-        m: N,
-        quota: Option<N>,
-        t: &mut impl Tracer,
-    ) -> Result<(), LineError> {
-        // Explanations are only built for exact decimals.
-        let dp = self.minor_units;
-        let m = m.to_dec();
-        let q = quota.map(Num::to_dec);
-        let edge = |x: Decimal| -> String {
-            match q {
-                Some(_) => money::percent(x, 1).trim_end_matches('%').trim_end_matches(".0").to_owned(),
-                None => money::grouped(x, dp),
-            }
-        };
-        let unit = if q.is_some() { "%" } else { "" };
-        let overflow = |_| LineError { component: None, message: ArithError::Overflow.to_string() };
-        let measure = match q {
-            Some(q) if !q.is_zero() => m.checked_div(q).ok_or(()).map_err(overflow)?,
-            _ => m,
-        };
-        const SHOWN: usize = 12;
-        let skipped = (k + 1).saturating_sub(SHOWN);
-        if skipped > 0 {
-            t.push(format_args!("{skipped} lower tiers not listed"));
-        }
-        let money_at = |x: Decimal| q.map_or(Some(x), |q| x.checked_mul(q)).ok_or(()).map_err(overflow);
-        for (j, (from, rate, _)) in c.tiers.iter().enumerate().take(k + 1).skip(skipped) {
-            let (from, rate) = (from.dec, rate.dec);
-            let next = c.tiers.get(j + 1).map(|n| n.0.dec);
-            let (upper, upper_money) = match next {
-                Some(n) if j < k => (n, money_at(n)?),
-                _ => (measure, m),
-            };
-            let amount = upper_money
-                .checked_sub(money_at(from)?)
-                .and_then(|width| width.checked_mul(rate))
-                .ok_or(())
-                .map_err(overflow)?;
-            t.push(format_args!(
-                "{}–{}{unit} at {} = {}",
-                edge(from),
-                edge(upper),
-                money::Rate(rate),
-                money::Grouped(amount, dp)
-            ));
         }
         Ok(())
     }
@@ -1040,17 +637,6 @@ fn derived_order(parsed: &[(String, Expr, &str)]) -> Option<Vec<usize>> {
     Some(topological)
 }
 
-pub(crate) fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
-    match ctx.quota {
-        None => Err("the roster row has no quota, which this component measures attainment against".to_owned()),
-        Some(q) if q <= N::ZERO => Err(format!(
-            "prorated quota is {}; attainment needs a quota above 0",
-            money::Number(q.to_dec().round_dp(2))
-        )),
-        Some(q) => Ok(q),
-    }
-}
-
 /// Which value slots hold derived metrics the track uses, directly or through other derived
 /// metrics.
 fn needed_derived(
@@ -1091,97 +677,4 @@ fn needed_derived(
         }
     }
     needs
-}
-
-/// Why a value is missing for a person.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Missing {
-    /// The roster has the column, but not this person's file.
-    NotInFile,
-    /// Neither a roster column nor a derived metric.
-    Unknown,
-    /// No quota in the row.
-    Quota,
-    /// No target incentive in the row.
-    TargetIncentive,
-    /// No base salary in the row.
-    BaseSalary,
-}
-
-impl Missing {
-    /// A message naming the value.
-    pub(crate) fn describe(&self, name: &str) -> String {
-        match self {
-            Self::NotInFile => {
-                format!("`{name}` has no value for this person: their roster file has no `{name}` column")
-            }
-            Self::Unknown => format!(
-                "unknown metric `{name}`: the roster has no such column and the plan defines no such derived metric"
-            ),
-            Self::Quota => "the roster row has no quota".to_owned(),
-            Self::TargetIncentive => "the roster row has no target_incentive".to_owned(),
-            Self::BaseSalary => "the roster row has no base_salary".to_owned(),
-        }
-    }
-}
-
-#[inline]
-pub(crate) fn lookup<N: Num>(slot: &Slot, ctx: &PersonContext<N>, values: &[Option<N>]) -> Result<N, Missing> {
-    // Almost every slot is a value: one compare instead of a jump through the variant table.
-    if let Slot::Value(i) = slot {
-        return values.get(*i).copied().flatten().ok_or(Missing::NotInFile);
-    }
-    match slot {
-        Slot::Value(i) => values.get(*i).copied().flatten().ok_or(Missing::NotInFile),
-        Slot::Quota => ctx.quota.ok_or(Missing::Quota),
-        Slot::TargetIncentive => ctx.target_incentive.ok_or(Missing::TargetIncentive),
-        Slot::BaseSalary => ctx.base_salary.ok_or(Missing::BaseSalary),
-        Slot::Unknown(_) => Err(Missing::Unknown),
-    }
-}
-
-/// Interpolates a bonus curve at `x`: 0 below the first point, linear between points, flat
-/// after the last.
-pub(crate) fn curve_value<N: Num>(curve: &[CompiledPoint], x: N, t: &mut impl Tracer) -> Result<N, ArithError> {
-    let Some(first) = curve.first() else {
-        return Ok(N::ZERO);
-    };
-    if x < N::konst(&first.x) {
-        if t.on() {
-            t.push(format_args!("below the curve's first point {}: pays 0", money::Number(first.x.dec)));
-        }
-        return Ok(N::ZERO);
-    }
-    for w in curve.windows(2) {
-        let (a, b) = (&w[0], &w[1]);
-        if x < N::konst(&b.x) {
-            // ya + (x − xa) × (yb − ya) ÷ (xb − xa): multiply before dividing to stay exact.
-            let y = x.sub(N::konst(&a.x))?.mul(N::konst(&a.rise))?.div(N::konst(&a.run))?.add(N::konst(&a.y))?;
-            if t.on() {
-                t.push(format_args!(
-                    "curve {} (between {}→{} and {}→{})",
-                    money::Number(y.to_dec().round_dp(6)),
-                    money::Number(a.x.dec),
-                    money::Number(a.y.dec),
-                    money::Number(b.x.dec),
-                    money::Number(b.y.dec)
-                ));
-            }
-            return Ok(y);
-        }
-    }
-    let last = curve.last().copied().unwrap_or(*first);
-    let (xl, yl) = (last.x.dec, last.y.dec);
-    if t.on() {
-        if curve.len() == 1 {
-            t.push(format_args!("goal of {} reached: curve {}", money::Number(xl), money::Number(yl)));
-        } else {
-            t.push(format_args!(
-                "at or above the curve's last point {}: curve {}",
-                money::Number(xl),
-                money::Number(yl)
-            ));
-        }
-    }
-    Ok(N::konst(&last.y))
 }

@@ -9,6 +9,8 @@ mod batch;
 pub mod compare;
 pub mod compiled;
 pub mod json;
+mod rules;
+mod show;
 pub mod stats;
 
 use std::sync::Arc;
@@ -19,15 +21,13 @@ use rust_decimal::Decimal;
 
 pub(crate) use batch::BatchScratch;
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext};
-use compiled::{CompiledTrack, Explain, LimitKonst, NoTrace, RawLine, Tracer};
+use compiled::{CompiledTrack, LimitKonst};
+use rules::{Explain, NoTrace, PersonNotes, RawLine, Tracer as _};
 
 use crate::money;
-use crate::num::Num;
+use crate::num::Rational;
 use crate::plan::{Period, Plan, Problem};
 use crate::roster::{Employee, Roster, Text};
-
-/// Decimals beyond the currency's with which an explanation shows an amount before rounding.
-const UNROUNDED_DECIMALS: u32 = 6;
 
 /// Whether to write the plain-language explanation of every line (slower; the app asks for it
 /// only for the person on screen).
@@ -193,11 +193,15 @@ pub fn compute_with_progress(
     Ok(compiled.report_with_progress(plan, roster, detail, progress))
 }
 
+/// Decimals with which proration, attainment and measures are kept for display (the amounts
+/// are computed from the exact values).
+const DISPLAY_DECIMALS: u32 = 12;
+
 /// Buffers one thread reuses from person to person.
 #[derive(Default)]
 struct Scratch {
-    values: Vec<Option<Decimal>>,
-    raw: Vec<RawLine<Decimal>>,
+    values: Vec<Option<Rational>>,
+    raw: Vec<RawLine<Rational>>,
 }
 
 impl CompiledPlan {
@@ -262,12 +266,16 @@ impl CompiledPlan {
             warnings: Vec::new(),
             track: track.slot,
         };
-        let ctx = match self.prepare::<Decimal>(e, track, &mut scratch.values) {
+        let ctx = match self.prepare::<Rational>(e, track, &mut scratch.values) {
             Ok(ctx) => ctx,
             Err(errors) => return fail(errors),
         };
-        payout.proration = ctx.proration;
-        payout.revenue = self.revenue.and_then(|i| scratch.values.get(i).copied().flatten());
+        let dp = self.minor_units;
+        payout.proration = ctx.proration.to_decimal_display(DISPLAY_DECIMALS);
+        // A decimal times an fx rate is a decimal: exact unless it has more digits than a
+        // decimal holds (it is only summed for cost as a share of revenue).
+        payout.revenue =
+            self.revenue.and_then(|i| scratch.values.get(i).cloned().flatten()).map(|r| r.to_decimal_display(28));
         if ctx.proration.is_zero() {
             payout
                 .warnings
@@ -275,9 +283,15 @@ impl CompiledPlan {
             return Outcome::Paid(payout);
         }
         let mut errors = Vec::new();
-        let mut traces: Vec<Explain> = match detail {
+        let notes = match detail {
+            Detail::Explained => self.person_notes(e, &ctx),
+            Detail::AmountsOnly => PersonNotes::default(),
+        };
+        let mut traces: Vec<Explain<'_>> = match detail {
             // Room for a typical explanation, so the text is not reallocated as it grows.
-            Detail::Explained => (0..track.lines.len()).map(|_| Explain { text: String::with_capacity(192) }).collect(),
+            Detail::Explained => {
+                (0..track.lines.len()).map(|_| Explain { text: String::with_capacity(192), notes: &notes }).collect()
+            }
             Detail::AmountsOnly => Vec::new(),
         };
         if traces.is_empty() {
@@ -288,23 +302,23 @@ impl CompiledPlan {
         if !errors.is_empty() {
             return fail(errors);
         }
-        payout.attainment = scratch.raw.iter().find_map(|r| r.attainment);
+        payout.attainment =
+            scratch.raw.iter().find_map(|r| r.attainment.as_ref()).map(|a| a.to_decimal_display(DISPLAY_DECIMALS));
         for (i, (line, raw)) in track.lines.iter().zip(&scratch.raw).enumerate() {
-            let amount = self.rounding.apply(raw.value, self.minor_units);
+            // DOMAIN.md step 5: the exact value, rounded once.
+            let amount = match raw.value.round(dp, self.rounding) {
+                Ok(a) => a,
+                Err(_) => {
+                    return fail(vec![LineError {
+                        component: Some(line.id.to_string()),
+                        message: too_large_amount("this line's amount"),
+                    }]);
+                }
+            };
             let explanation = match traces.get_mut(i) {
                 Some(t) => {
-                    // The amount before rounding, when rounding changed it: in full when it has
-                    // a few more decimals than the currency (17 × 0.075 = 1.275), else to six
-                    // more (a curve's division leaves 28 digits that say nothing).
-                    let shown = raw.value.round_dp(self.minor_units + UNROUNDED_DECIMALS).normalize();
-                    if shown != amount {
-                        t.push(format_args!(
-                            "{} {} rounded {} to {}",
-                            if shown == raw.value { "exact" } else { "about" },
-                            shown,
-                            self.rounding.as_str().replace('_', " "),
-                            money::Grouped(amount, self.minor_units)
-                        ));
+                    if let Some(note) = show::rounding(&raw.value, dp, self.rounding, amount, &t.text) {
+                        t.push(format_args!("{note}"));
                     }
                     std::mem::take(&mut t.text)
                 }
@@ -317,7 +331,7 @@ impl CompiledPlan {
                 kind: line.kind,
                 amount,
                 explanation,
-                measure: raw.measure,
+                measure: raw.measure.as_ref().map(|m| m.to_decimal_display(DISPLAY_DECIMALS)),
             });
         }
         for (line, raw) in track.lines.iter().zip(&scratch.raw) {
@@ -327,7 +341,7 @@ impl CompiledPlan {
                     .push(format!("{} is negative in the roster; the {} line pays 0", line.metric_name, line.id));
             }
         }
-        if let Err(err) = self.apply_limits(track, &ctx, &mut payout.lines, detail) {
+        if let Err(err) = self.apply_limits(track, &ctx, &mut payout, detail) {
             return fail(vec![err]);
         }
         // Every later sum (totals, exports, charts) adds a subset of these lines; bounding the
@@ -344,41 +358,51 @@ impl CompiledPlan {
         Outcome::Paid(payout)
     }
 
-    /// The amount of a cap or guarantee for this person (unrounded).
-    #[inline]
-    fn limit_amount<N: Num>(&self, limit: &LimitKonst, ctx: &PersonContext<N>, which: &str) -> Result<N, LineError> {
-        let err = |message: String| LineError { component: Some(which.to_owned()), message };
-        if let Some(m) = &limit.multiple_of_ti {
-            let ti = ctx.target_incentive.ok_or_else(|| {
-                err(format!(
-                    "the {which} is a multiple of target incentive, but the roster row has no target_incentive"
-                ))
-            })?;
-            return ti.mul(N::konst(m)).map_err(|e| err(e.to_string()));
-        }
-        N::konst(&limit.amount).mul(ctx.proration).map_err(|e| err(e.to_string()))
+    /// How the person's quota and target incentive were converted and prorated, for the lines
+    /// that use them (nothing when neither happened).
+    fn person_notes(&self, e: &Employee, ctx: &compiled::PersonContext<Rational>) -> PersonNotes {
+        let dp = self.minor_units;
+        let (employed, days) = self.employed_days(e);
+        let prorated = employed < days;
+        let currency = e.currency.as_deref().filter(|c| **c != *self.currency);
+        let rate = self.fx_rate(e).unwrap_or(Decimal::ONE);
+        let note = |full: Option<Decimal>| -> Option<String> {
+            let full = full?;
+            let mut parts = Vec::new();
+            if let Some(c) = currency {
+                parts.push(format!("{} {c} × {} {}/{c}", money::Grouped(full, dp), money::Number(rate), self.currency));
+            } else if prorated {
+                parts.push(money::grouped(full, dp));
+            }
+            if prorated {
+                parts.push(show::days_share(employed, days));
+            }
+            (!parts.is_empty()).then(|| parts.join(" × "))
+        };
+        let _ = ctx;
+        PersonNotes { quota: note(e.quota), ti: note(e.target_incentive) }
     }
 
     /// How a limit's amount `value` was reached, for its adjustment line's explanation.
-    fn limit_text(&self, limit: &LimitKonst, ctx: &PersonContext<Decimal>, value: Decimal) -> String {
+    fn limit_text(&self, limit: &LimitKonst, ctx: &PersonContext<Rational>, value: &Rational) -> String {
         let dp = self.minor_units;
-        match (limit.multiple_of_ti, ctx.target_incentive) {
+        match (limit.multiple_of_ti, &ctx.target_incentive) {
             (Some(m), Some(ti)) => format!(
                 "{} × prorated target incentive {} = {}",
                 money::Number(m.dec),
-                money::Grouped(ti, dp),
-                money::Grouped(value, dp)
+                show::amount(ti, dp),
+                show::amount(value, dp)
             ),
             _ => {
                 let amount = limit.amount.dec;
-                if ctx.proration == Decimal::ONE {
+                if ctx.proration == Rational::ONE {
                     money::grouped(amount, dp)
                 } else {
                     format!(
                         "{} × {} employed = {}",
                         money::Grouped(amount, dp),
-                        money::Percent(ctx.proration, 1),
-                        money::Grouped(value, dp)
+                        show::percent(&ctx.proration),
+                        show::amount(value, dp)
                     )
                 }
             }
@@ -390,109 +414,84 @@ impl CompiledPlan {
     fn apply_limits(
         &self,
         track: &CompiledTrack,
-        ctx: &PersonContext<Decimal>,
-        lines: &mut Vec<Line>,
+        ctx: &PersonContext<Rational>,
+        payout: &mut EmployeePayout,
         detail: Detail,
     ) -> Result<(), LineError> {
         let dp = self.minor_units;
         let overflow = || LineError { component: None, message: too_large_message("this person's payout lines") };
-        magnitude(lines).ok_or_else(overflow)?;
-        let mut total: Decimal = lines.iter().map(|l| l.amount).sum();
-        if let Some(cap) = &track.cap {
-            let unrounded = self.limit_amount(cap, ctx, "cap")?;
-            let limit = self.rounding.apply(unrounded, dp);
-            if total > limit {
-                let adjustment = limit.checked_sub(total).ok_or_else(overflow)?;
-                let explanation = match detail {
-                    Detail::Explained => format!(
-                        "total variable pay {} is above the cap of {}: {}",
-                        money::Grouped(total, dp),
-                        self.limit_text(cap, ctx, unrounded),
-                        money::Grouped(adjustment, dp)
-                    ),
-                    Detail::AmountsOnly => String::new(),
-                };
-                lines.push(Line {
-                    component: Arc::from(LineKind::CapAdjustment.as_str()),
-                    label: Arc::from("Cap adjustment"),
-                    slot: self.components.len().saturating_sub(2),
-                    kind: LineKind::CapAdjustment,
-                    amount: adjustment,
-                    explanation,
-                    measure: None,
-                });
-                total = limit;
-            }
+        magnitude(&payout.lines).ok_or_else(overflow)?;
+        let total: Decimal = payout.lines.iter().map(|l| l.amount).sum();
+        // Each limit rounded like a line, so the total lands exactly on it.
+        let limit = |l: Option<&LimitKonst>, which: &str| -> Result<Option<(Rational, Decimal)>, LineError> {
+            let Some(l) = l else { return Ok(None) };
+            let unrounded = self.limit_amount(l, ctx, which)?;
+            let rounded = unrounded.round(dp, self.rounding).map_err(|_| overflow())?;
+            Ok(Some((unrounded, rounded)))
+        };
+        let cap = limit(track.cap.as_ref(), "cap")?;
+        let floor = limit(track.guarantee.as_ref(), "guarantee")?;
+        if let (Some((_, cap)), Some((_, floor))) = (&cap, &floor)
+            && floor > cap
+        {
+            payout.warnings.push(format!(
+                "the guarantee {} is above the cap {}: the guarantee wins (the cap applies first, then the guarantee)",
+                money::Grouped(*floor, dp),
+                money::Grouped(*cap, dp)
+            ));
         }
-        if let Some(guarantee) = &track.guarantee {
-            let unrounded = self.limit_amount(guarantee, ctx, "guarantee")?;
-            let floor = self.rounding.apply(unrounded, dp);
-            if total < floor {
-                let adjustment = floor.checked_sub(total).ok_or_else(overflow)?;
-                let explanation = match detail {
-                    Detail::Explained => format!(
-                        "total variable pay {} is below the guarantee of {}: +{}",
-                        money::Grouped(total, dp),
-                        self.limit_text(guarantee, ctx, unrounded),
-                        money::Grouped(adjustment, dp)
-                    ),
-                    Detail::AmountsOnly => String::new(),
-                };
-                lines.push(Line {
-                    component: Arc::from(LineKind::GuaranteeAdjustment.as_str()),
-                    label: Arc::from("Guarantee adjustment"),
-                    slot: self.components.len().saturating_sub(1),
-                    kind: LineKind::GuaranteeAdjustment,
-                    amount: adjustment,
-                    explanation,
-                    measure: None,
-                });
-            }
+        // The same rule as every other path (cap, then guarantee), on the rounded lines.
+        let after_cap = rules::limit_total(total, cap.as_ref().map(|c| c.1), None);
+        let after_floor = rules::limit_total(after_cap, None, floor.as_ref().map(|f| f.1));
+        if let (Some((unrounded, limit)), true) = (&cap, after_cap != total) {
+            let adjustment = after_cap.checked_sub(total).ok_or_else(overflow)?;
+            let explanation = match detail {
+                Detail::Explained => format!(
+                    "total variable pay {} is above the cap of {}: {}",
+                    money::Grouped(total, dp),
+                    track
+                        .cap
+                        .as_ref()
+                        .map_or_else(|| money::grouped(*limit, dp), |c| self.limit_text(c, ctx, unrounded)),
+                    money::Grouped(adjustment, dp)
+                ),
+                Detail::AmountsOnly => String::new(),
+            };
+            payout.lines.push(Line {
+                component: Arc::from(LineKind::CapAdjustment.as_str()),
+                label: Arc::from("Cap adjustment"),
+                slot: self.components.len().saturating_sub(2),
+                kind: LineKind::CapAdjustment,
+                amount: adjustment,
+                explanation,
+                measure: None,
+            });
+        }
+        if let (Some((unrounded, floor)), true) = (&floor, after_floor != after_cap) {
+            let adjustment = after_floor.checked_sub(after_cap).ok_or_else(overflow)?;
+            let explanation = match detail {
+                Detail::Explained => format!(
+                    "total variable pay {} is below the guarantee of {}: +{}",
+                    money::Grouped(after_cap, dp),
+                    track
+                        .guarantee
+                        .as_ref()
+                        .map_or_else(|| money::grouped(*floor, dp), |g| self.limit_text(g, ctx, unrounded)),
+                    money::Grouped(adjustment, dp)
+                ),
+                Detail::AmountsOnly => String::new(),
+            };
+            payout.lines.push(Line {
+                component: Arc::from(LineKind::GuaranteeAdjustment.as_str()),
+                label: Arc::from("Guarantee adjustment"),
+                slot: self.components.len().saturating_sub(1),
+                kind: LineKind::GuaranteeAdjustment,
+                amount: adjustment,
+                explanation,
+                measure: None,
+            });
         }
         Ok(())
-    }
-
-    /// A person's total pay in `N` without rounding: lines, multipliers, caps, then the plan cap
-    /// and guarantee. This is what the behaviour simulation maximises; `values` must hold the
-    /// person's metrics (see [`CompiledPlan::prepare`]).
-    pub(crate) fn pay<N: Num>(
-        &self,
-        role: &str,
-        ctx: &PersonContext<N>,
-        values: &[Option<N>],
-        raw: &mut Vec<RawLine<N>>,
-    ) -> Result<N, LineError> {
-        let Some(track) = self.tracks.get(role) else {
-            return Ok(N::ZERO);
-        };
-        self.pay_track(track, ctx, values, raw)
-    }
-
-    /// [`CompiledPlan::pay`] for a track already looked up (see [`CompiledPlan::track`]), so
-    /// the behaviour simulation's hot loop does not hash the role on every evaluation.
-    pub(crate) fn pay_track<N: Num>(
-        &self,
-        track: &CompiledTrack,
-        ctx: &PersonContext<N>,
-        values: &[Option<N>],
-        raw: &mut Vec<RawLine<N>>,
-    ) -> Result<N, LineError> {
-        let mut errors = Vec::new();
-        self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors);
-        if let Some(e) = errors.into_iter().next() {
-            return Err(e);
-        }
-        let mut total = N::ZERO;
-        for r in raw.iter() {
-            total = total.add(r.value).map_err(|e| LineError { component: None, message: e.to_string() })?;
-        }
-        if let Some(cap) = &track.cap {
-            total = total.min_of(self.limit_amount(cap, ctx, "cap")?);
-        }
-        if let Some(g) = &track.guarantee {
-            total = total.max_of(self.limit_amount(g, ctx, "guarantee")?);
-        }
-        Ok(total)
     }
 
     fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
@@ -646,6 +645,15 @@ struct Tally {
 /// Σ |amount| over `lines`, or `None` when it does not fit a decimal.
 fn magnitude(lines: &[Line]) -> Option<Decimal> {
     lines.iter().try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.amount.abs()))
+}
+
+/// The message for one amount too large to pay or export.
+fn too_large_amount(what: &str) -> String {
+    format!(
+        "{what} is too large: more than {} (the largest amount a payroll file can hold); check the roster for \
+         misplaced digits or exponents",
+        money::grouped(Decimal::MAX, 0)
+    )
 }
 
 /// The message for amounts too large to add up exactly.

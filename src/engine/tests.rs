@@ -95,7 +95,8 @@ fn example_1_graduated_tiers_pay_58000_and_explain_each_tier() {
     assert_eq!(money::fixed(e.total, 2), "58000.00");
     assert_eq!(
         e.lines[0].explanation,
-        "attainment 130.0% of prorated quota 500,000.00; 0–100% at 8% = 40,000.00; 100–130% at 12% = 18,000.00"
+        "attainment 130% = revenue 650,000.00 ÷ prorated quota 500,000.00; 0–100% at 8% = 40,000.00; 100–130% at 12% \
+         = 18,000.00"
     );
     assert_eq!(e.attainment, Some(d("1.3")));
 }
@@ -193,7 +194,10 @@ fn money_is_exact_17_at_7_5_percent_pays_1_28() {
     let people = People { metrics: vec!["revenue"], quota: None, ti: None };
     let report = compute(&plan, &people.roster(&[&["17.00"]]), Detail::Explained).unwrap();
     assert_eq!(report.employees[0].total, d("1.28"));
-    assert!(report.employees[0].lines[0].explanation.ends_with("exact 1.275 rounded half away from zero to 1.28"));
+    assert_eq!(
+        report.employees[0].lines[0].explanation,
+        "revenue 17.00; 0.00–17.00 at 7.5% = 1.275; rounded half away from zero to 1.28"
+    );
     // The naive float computation rounds the other way, which is why amounts are decimal.
     assert_eq!(((17.00_f64 * 0.075) * 100.0).round() / 100.0, 1.27);
 }
@@ -599,9 +603,9 @@ fn batch_pay_equals_scalar_pay_for_the_sample_plans_on_the_bundled_rosters() {
 }
 
 #[test]
-fn explanations_show_the_amount_before_rounding_without_division_residue() {
-    // 1 ÷ 3 on a curve rising 3 per unit: 0.999…9 (28 digits) × 1,000 rounds to 1,000.00, which
-    // the residue does not change visibly: no note. With a rise of 1, 333.333…: "about".
+fn explanations_show_exact_values_and_repeating_ones_with_approx() {
+    // 1 ÷ 3 on a curve rising 3 per unit is exactly 1: × 1,000 = 1,000.00, nothing to round.
+    // With a rise of 1, 1,000 ÷ 3 repeats: shown with ≈, then rounded.
     let bonus = |rise: &str| {
         sales(&format!(
             r#"{{"kind": "bonus", "id": "b", "earning_code": "B", "metric": "insights", "target": 3,
@@ -613,13 +617,17 @@ fn explanations_show_the_amount_before_rounding_without_division_residue() {
     let report = compute(&bonus("3"), &roster, Detail::Explained).unwrap();
     let line = &report.employees[0].lines[0];
     assert_eq!(line.amount, d("1000.00"));
-    assert!(!line.explanation.contains("rounded"), "{}", line.explanation);
+    assert_eq!(
+        line.explanation,
+        "insights 1 ÷ target 3 = 33.33% of target; curve 1 (between points (0, 0) and (1, 3)); base 1,000.00; × 1 = \
+         1,000.00"
+    );
     let report = compute(&bonus("1"), &roster, Detail::Explained).unwrap();
     let line = &report.employees[0].lines[0];
     assert_eq!(line.amount, d("333.33"));
-    assert!(
-        line.explanation.ends_with("; about 333.33333333 rounded half away from zero to 333.33"),
-        "{}",
-        line.explanation
+    assert_eq!(
+        line.explanation,
+        "insights 1 ÷ target 3 = 33.33% of target; curve ≈ 0.3333 (between points (0, 0) and (1, 1)); base \
+         1,000.00; × ≈ 0.3333 = ≈ 333.333333; rounded half away from zero to 333.33"
     );
 }

@@ -126,10 +126,10 @@ fn eval_node<N: Num>(node: &Node, value: &mut impl FnMut(usize) -> Result<N, Eva
             let a = eval_node(lhs, value)?;
             let b = eval_node(rhs, value)?;
             match op {
-                BinOp::Add => a.add(b)?,
-                BinOp::Sub => a.sub(b)?,
-                BinOp::Mul => a.mul(b)?,
-                BinOp::Div => a.div(b)?,
+                BinOp::Add => a.add(&b)?,
+                BinOp::Sub => a.sub(&b)?,
+                BinOp::Mul => a.mul(&b)?,
+                BinOp::Div => a.div(&b)?,
                 BinOp::Lt => truth(a < b),
                 BinOp::Le => truth(a <= b),
                 BinOp::Gt => truth(a > b),
@@ -442,25 +442,35 @@ impl Parser {
 mod tests {
     use super::*;
 
-    fn eval_with(src: &str, vars: &[(&str, &str)]) -> Result<Decimal, EvalError> {
+    use crate::num::Rational;
+
+    fn eval_with(src: &str, vars: &[(&str, &str)]) -> Result<Rational, EvalError> {
         let expr = Expr::parse(src).unwrap();
         let names = expr.variables().to_vec();
         expr.eval(&mut |i| {
             let name = &names[i];
             vars.iter()
                 .find(|(n, _)| n == name)
-                .map(|(_, v)| Decimal::from_str(v).unwrap())
+                .map(|(_, v)| Rational::from_decimal(Decimal::from_str(v).unwrap()))
                 .ok_or_else(|| EvalError::Unknown(name.clone()))
         })
     }
 
+    fn int(n: i128) -> Rational {
+        Rational::from_int(n)
+    }
+
+    fn dec(s: &str) -> Rational {
+        Rational::from_decimal(Decimal::from_str(s).unwrap())
+    }
+
     #[test]
     fn precedence_and_parentheses() {
-        assert_eq!(eval_with("1 + 2 * 3", &[]).unwrap(), Decimal::from(7));
-        assert_eq!(eval_with("(1 + 2) * 3", &[]).unwrap(), Decimal::from(9));
-        assert_eq!(eval_with("-2 * -3", &[]).unwrap(), Decimal::from(6));
-        assert_eq!(eval_with("10 - 4 - 3", &[]).unwrap(), Decimal::from(3), "subtraction is left-associative");
-        assert_eq!(eval_with("8 / 4 / 2", &[]).unwrap(), Decimal::from(1), "division is left-associative");
+        assert_eq!(eval_with("1 + 2 * 3", &[]).unwrap(), int(7));
+        assert_eq!(eval_with("(1 + 2) * 3", &[]).unwrap(), int(9));
+        assert_eq!(eval_with("-2 * -3", &[]).unwrap(), int(6));
+        assert_eq!(eval_with("10 - 4 - 3", &[]).unwrap(), int(3), "subtraction is left-associative");
+        assert_eq!(eval_with("8 / 4 / 2", &[]).unwrap(), int(1), "division is left-associative");
     }
 
     #[test]
@@ -470,20 +480,20 @@ mod tests {
             &[("internal_hours", "60"), ("billable_hours", "240")],
         )
         .unwrap();
-        assert_eq!(v, Decimal::from_str("0.2").unwrap());
+        assert_eq!(v, dec("0.2"));
     }
 
     #[test]
     fn functions_and_comparisons() {
-        assert_eq!(eval_with("min(3, 1, 2) + max(4, 5)", &[]).unwrap(), Decimal::from(6));
-        assert_eq!(eval_with("abs(-2.5)", &[]).unwrap(), Decimal::from_str("2.5").unwrap());
-        assert_eq!(eval_with("if(x >= 3, 10, 20)", &[("x", "3")]).unwrap(), Decimal::from(10));
-        assert_eq!(eval_with("(x < 3) + (x != 3) + (x == 3)", &[("x", "3")]).unwrap(), Decimal::ONE);
+        assert_eq!(eval_with("min(3, 1, 2) + max(4, 5)", &[]).unwrap(), int(6));
+        assert_eq!(eval_with("abs(-2.5)", &[]).unwrap(), dec("2.5"));
+        assert_eq!(eval_with("if(x >= 3, 10, 20)", &[("x", "3")]).unwrap(), int(10));
+        assert_eq!(eval_with("(x < 3) + (x != 3) + (x == 3)", &[("x", "3")]).unwrap(), Rational::ONE);
     }
 
     #[test]
     fn if_evaluates_only_the_chosen_branch() {
-        assert_eq!(eval_with("if(h > 0, r / h, 0)", &[("h", "0"), ("r", "5")]).unwrap(), Decimal::ZERO);
+        assert_eq!(eval_with("if(h > 0, r / h, 0)", &[("h", "0"), ("r", "5")]).unwrap(), Rational::ZERO);
     }
 
     #[test]
@@ -492,9 +502,12 @@ mod tests {
     }
 
     #[test]
-    fn overflow_is_an_error_not_a_panic() {
+    fn results_are_exact_however_large_or_repeating() {
         let big = "79228162514264337593543950335";
-        assert_eq!(eval_with(&format!("{big} * 10"), &[]), Err(EvalError::Arith(ArithError::Overflow)));
+        let product = eval_with(&format!("{big} * 10 * 10 / 100"), &[]).unwrap();
+        assert_eq!(product, dec(big), "past the largest decimal and back, exactly");
+        assert_eq!(eval_with("1 / 3 * 3", &[]).unwrap(), int(1), "no digits are cut");
+        assert_eq!(eval_with("62 / 576", &[]).unwrap(), Rational::new(31, 288).unwrap());
     }
 
     #[test]

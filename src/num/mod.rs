@@ -1,8 +1,13 @@
-//! A small numeric trait so the payout maths runs on exact [`Decimal`] (payroll) and on `f64`
-//! (the behaviour simulation, which evaluates plans millions of times) with one implementation.
+//! The numbers payout maths runs on, behind one trait so every pay rule has one implementation:
+//! exact [`Rational`]s for everything that is paid or exported, and `f64` for the behaviour
+//! simulation, which evaluates plans millions of times.
+
+mod rational;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive as _, ToPrimitive as _};
+use rust_decimal::prelude::ToPrimitive as _;
+
+pub use rational::Rational;
 
 /// Why an arithmetic step failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -10,7 +15,7 @@ pub enum ArithError {
     /// Division by zero.
     #[error("division by zero")]
     DivisionByZero,
-    /// A result too large to represent exactly (about 7.9 × 10²⁸ for decimals).
+    /// A result too large to pay or represent (about 7.9 × 10²⁸ for a rounded amount).
     #[error("number too large (overflow)")]
     Overflow,
     /// A value that is not a finite number (simulation inputs only).
@@ -18,8 +23,9 @@ pub enum ArithError {
     NotFinite,
 }
 
-/// The operations payout maths needs, with overflow and division by zero as errors, never panics.
-pub trait Num: Copy + PartialOrd + PartialEq + std::fmt::Debug + Send + Sync + 'static {
+/// The operations payout maths needs, with division by zero (and, for floats, results that are
+/// not finite) as errors, never panics.
+pub trait Num: Clone + PartialOrd + PartialEq + std::fmt::Debug + Send + Sync + 'static {
     /// 0.
     const ZERO: Self;
     /// 1.
@@ -29,21 +35,31 @@ pub trait Num: Copy + PartialOrd + PartialEq + std::fmt::Debug + Send + Sync + '
     /// A plan constant, already converted: the same value as `from_dec(k.dec)`, without the
     /// conversion's work on every use.
     fn konst(k: &Konst) -> Self;
-    /// To a decimal (lossy for floats; used for display only).
-    fn to_dec(self) -> Decimal;
+    /// The share of a period employed: `employed / days` (1 when employed the whole period, 0
+    /// when not at all or when the period is empty).
+    fn days_share(employed: i64, days: i64) -> Self;
+    /// A roster amount in plan currency, `value × rate`, prorated by `employed / days` when
+    /// given (quota and target incentive).
+    fn convert(value: Decimal, rate: Decimal, proration: Option<(i64, i64)>) -> Result<Self, ArithError>;
+    /// The exact value (for explanations; a float's exact binary value).
+    fn to_rational(&self) -> Rational;
     /// `self + rhs`.
-    fn add(self, rhs: Self) -> Result<Self, ArithError>;
+    fn add(&self, rhs: &Self) -> Result<Self, ArithError>;
     /// `self - rhs`.
-    fn sub(self, rhs: Self) -> Result<Self, ArithError>;
+    fn sub(&self, rhs: &Self) -> Result<Self, ArithError>;
     /// `self * rhs`.
-    fn mul(self, rhs: Self) -> Result<Self, ArithError>;
+    fn mul(&self, rhs: &Self) -> Result<Self, ArithError>;
     /// `self / rhs`.
-    fn div(self, rhs: Self) -> Result<Self, ArithError>;
+    fn div(&self, rhs: &Self) -> Result<Self, ArithError>;
     /// `-self`.
-    fn neg(self) -> Self;
+    fn neg(&self) -> Self;
     /// `self < 0`.
-    fn is_negative(self) -> bool {
-        self < Self::ZERO
+    fn is_negative(&self) -> bool {
+        *self < Self::ZERO
+    }
+    /// `self == 0`.
+    fn is_zero(&self) -> bool {
+        *self == Self::ZERO
     }
     /// The smaller of two values.
     fn min_of(self, other: Self) -> Self {
@@ -80,36 +96,63 @@ impl From<Decimal> for Konst {
     }
 }
 
-impl Num for Decimal {
-    const ZERO: Self = Decimal::ZERO;
-    const ONE: Self = Decimal::ONE;
+impl Num for Rational {
+    const ZERO: Self = Rational::ZERO;
+    const ONE: Self = Rational::ONE;
+    #[inline]
     fn from_dec(d: Decimal) -> Self {
-        d
+        Rational::from_decimal(d)
     }
     #[inline]
     fn konst(k: &Konst) -> Self {
-        k.dec
+        Rational::from_decimal(k.dec)
     }
-    fn to_dec(self) -> Decimal {
-        self
-    }
-    fn add(self, rhs: Self) -> Result<Self, ArithError> {
-        self.checked_add(rhs).ok_or(ArithError::Overflow)
-    }
-    fn sub(self, rhs: Self) -> Result<Self, ArithError> {
-        self.checked_sub(rhs).ok_or(ArithError::Overflow)
-    }
-    fn mul(self, rhs: Self) -> Result<Self, ArithError> {
-        self.checked_mul(rhs).ok_or(ArithError::Overflow)
-    }
-    fn div(self, rhs: Self) -> Result<Self, ArithError> {
-        if rhs.is_zero() {
-            return Err(ArithError::DivisionByZero);
+    fn days_share(employed: i64, days: i64) -> Self {
+        if days <= 0 || employed <= 0 {
+            return Rational::ZERO;
         }
-        self.checked_div(rhs).ok_or(ArithError::Overflow)
+        if employed >= days {
+            return Rational::ONE;
+        }
+        Rational::new(i128::from(employed), i128::from(days)).unwrap_or(Rational::ZERO)
     }
-    fn neg(self) -> Self {
-        -self
+    fn convert(value: Decimal, rate: Decimal, proration: Option<(i64, i64)>) -> Result<Self, ArithError> {
+        let mut v = Rational::from_decimal(value);
+        if rate != Decimal::ONE {
+            v = v.mul(&Rational::from_decimal(rate));
+        }
+        if let Some((employed, days)) = proration {
+            v = v.mul(&Self::days_share(employed, days));
+        }
+        Ok(v)
+    }
+    fn to_rational(&self) -> Rational {
+        self.clone()
+    }
+    #[inline]
+    fn add(&self, rhs: &Self) -> Result<Self, ArithError> {
+        Ok(Rational::add(self, rhs))
+    }
+    #[inline]
+    fn sub(&self, rhs: &Self) -> Result<Self, ArithError> {
+        Ok(Rational::sub(self, rhs))
+    }
+    #[inline]
+    fn mul(&self, rhs: &Self) -> Result<Self, ArithError> {
+        Ok(Rational::mul(self, rhs))
+    }
+    #[inline]
+    fn div(&self, rhs: &Self) -> Result<Self, ArithError> {
+        Rational::div(self, rhs)
+    }
+    fn neg(&self) -> Self {
+        Rational::neg(self)
+    }
+    fn is_negative(&self) -> bool {
+        Rational::is_negative(self)
+    }
+    fn is_zero(&self) -> bool {
+        Rational::is_zero(self)
     }
 }
 
@@ -161,31 +204,55 @@ impl Num for f64 {
     fn konst(k: &Konst) -> Self {
         k.f
     }
-    fn to_dec(self) -> Decimal {
-        Decimal::from_f64(self).unwrap_or_default()
+    /// The share as a decimal quotient converted to `f64`, as the simulation has always had it.
+    fn days_share(employed: i64, days: i64) -> Self {
+        dec_to_f64(decimal_share(employed, days))
+    }
+    /// Computed in decimals, then converted (the simulation's inputs, as they always were).
+    fn convert(value: Decimal, rate: Decimal, proration: Option<(i64, i64)>) -> Result<Self, ArithError> {
+        let mut v = if rate == Decimal::ONE { value } else { value.checked_mul(rate).ok_or(ArithError::Overflow)? };
+        if let Some((employed, days)) = proration {
+            v = v.checked_mul(decimal_share(employed, days)).ok_or(ArithError::Overflow)?;
+        }
+        Ok(dec_to_f64(v))
+    }
+    fn to_rational(&self) -> Rational {
+        Rational::from_f64(*self).unwrap_or(Rational::ZERO)
     }
     #[inline]
-    fn add(self, rhs: Self) -> Result<Self, ArithError> {
+    fn add(&self, rhs: &Self) -> Result<Self, ArithError> {
         finite(self + rhs)
     }
     #[inline]
-    fn sub(self, rhs: Self) -> Result<Self, ArithError> {
+    fn sub(&self, rhs: &Self) -> Result<Self, ArithError> {
         finite(self - rhs)
     }
     #[inline]
-    fn mul(self, rhs: Self) -> Result<Self, ArithError> {
+    fn mul(&self, rhs: &Self) -> Result<Self, ArithError> {
         finite(self * rhs)
     }
     #[inline]
-    fn div(self, rhs: Self) -> Result<Self, ArithError> {
-        if rhs == 0.0 {
+    fn div(&self, rhs: &Self) -> Result<Self, ArithError> {
+        if *rhs == 0.0 {
             return Err(ArithError::DivisionByZero);
         }
         finite(self / rhs)
     }
-    fn neg(self) -> Self {
+    #[inline]
+    fn neg(&self) -> Self {
         -self
     }
+}
+
+/// `employed / days` as a decimal quotient (cut at 28 digits): the simulation's proration.
+fn decimal_share(employed: i64, days: i64) -> Decimal {
+    if days <= 0 || employed <= 0 {
+        return Decimal::ZERO;
+    }
+    if employed >= days {
+        return Decimal::ONE;
+    }
+    Decimal::from(employed) / Decimal::from(days)
 }
 
 #[cfg(test)]

@@ -1,0 +1,159 @@
+//! How explanations show exact values, as a payroll reviewer's worksheet would: amounts to the
+//! cent when that is all of them, with the extra digits when they are few (`755.855`), and
+//! rounded with `≈` when the value repeats; ratios as short decimals or percentages, never a
+//! 28-digit residue.
+
+use rust_decimal::Decimal;
+
+use crate::money::{self, Rounding};
+use crate::num::Rational;
+
+/// Extra decimals an amount is shown with, past the currency's, when it has them.
+const EXTRA: u32 = 4;
+
+/// An amount: exact when it has at most `dp + 4` decimals (`1,453.125`), else `≈` and enough
+/// decimals to show on which side of a half it lies (`≈ 333.3333`).
+pub(crate) fn amount(v: &Rational, dp: u32) -> String {
+    match v.decimal_places() {
+        Some(places) if places <= dp + EXTRA => grouped_at(v, places.max(dp)),
+        _ => format!("≈ {}", grouped_at(v, unambiguous_places(v, dp, dp + EXTRA))),
+    }
+}
+
+/// A number that is not money (units, a metric, a curve's value): exact when it has at most four
+/// decimals, else `≈` with four significant decimals.
+pub(crate) fn number(v: &Rational) -> String {
+    if let Some(places) = v.decimal_places().filter(|&p| p <= 4) {
+        return money::number(v.to_decimal_display(places));
+    }
+    // Enough decimals for four significant digits of a small value, at most 12.
+    let magnitude = v.to_f64().abs();
+    let mut places = 4;
+    while places < 12 && magnitude > 0.0 && magnitude < 10f64.powi(-(places as i32 - 3)) {
+        places += 1;
+    }
+    format!("≈ {}", money::number(v.to_decimal_display(places)))
+}
+
+/// A fraction as a percentage with at most two decimals and no trailing zeros: `1.019107…` →
+/// `101.91%`, `1.2` → `120%`.
+pub(crate) fn percent(v: &Rational) -> String {
+    format!("{}%", pct_number(v))
+}
+
+/// [`percent`] without the sign.
+pub(crate) fn pct_number(v: &Rational) -> String {
+    let pct = v.mul(&Rational::from_int(100)).to_decimal_display(2);
+    money::number(pct).replace('\u{2212}', "-")
+}
+
+/// A plan constant that is a fraction, as a percentage number: `1.5` → `150`.
+pub(crate) fn pct_of(fraction: Decimal) -> String {
+    pct_number(&Rational::from_decimal(fraction))
+}
+
+/// A share of days: `69/90` (as counted, not reduced), with `≈` and four decimals when it is
+/// not a short decimal.
+pub(crate) fn days_share(employed: i64, days: i64) -> String {
+    let share = Rational::new(i128::from(employed), i128::from(days)).unwrap_or(Rational::ZERO);
+    let decimal = if share.is_exact_at(4) {
+        format!("= {}", money::number(share.to_decimal_display(4)))
+    } else {
+        format!("≈ {}", money::number(share.to_decimal_display(4)))
+    };
+    format!("{employed}/{days} days employed {decimal}")
+}
+
+/// The line's value before rounding and what rounding made of it, when rounding changed it:
+/// `1,453.125 rounded half away from zero to 1,453.13`; without the value when the explanation
+/// so far (`before`) already ends with it.
+pub(crate) fn rounding(v: &Rational, dp: u32, mode: Rounding, rounded: Decimal, before: &str) -> Option<String> {
+    if v.is_exact_at(dp) {
+        return None;
+    }
+    let shown = match v.decimal_places() {
+        Some(places) if places <= dp + EXTRA + 2 => grouped_at(v, places.max(dp)),
+        _ => format!("≈ {}", grouped_at(v, unambiguous_places_for(v, dp, dp + EXTRA, mode))),
+    };
+    let how = format!("rounded {} to {}", mode.as_str().replace('_', " "), money::Grouped(rounded, dp));
+    if before.ends_with(&format!("= {shown}")) { Some(how) } else { Some(format!("{shown} {how}")) }
+}
+
+fn grouped_at(v: &Rational, places: u32) -> String {
+    match v.round(places, Rounding::HalfAwayFromZero) {
+        Ok(d) => money::grouped(d, places),
+        Err(_) => v.to_string(),
+    }
+}
+
+/// The fewest decimals, from `from`, at which `v` shown rounded still rounds to `dp` places as
+/// `v` itself does (half away from zero), so a reader rounding what is shown gets the same cent.
+fn unambiguous_places(v: &Rational, dp: u32, from: u32) -> u32 {
+    unambiguous_places_for(v, dp, from, Rounding::HalfAwayFromZero)
+}
+
+fn unambiguous_places_for(v: &Rational, dp: u32, from: u32, mode: Rounding) -> u32 {
+    let Ok(target) = v.round(dp, mode) else { return from };
+    let mut places = from;
+    while places < 28 {
+        let shown = v.round(places, Rounding::HalfAwayFromZero).map(Rational::from_decimal);
+        if shown.is_ok_and(|s| s.round(dp, mode).is_ok_and(|r| r == target)) {
+            break;
+        }
+        places += 1;
+    }
+    places
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: i128, d: i128) -> Rational {
+        Rational::new(n, d).unwrap()
+    }
+
+    #[test]
+    fn amounts_are_exact_when_short_and_approximate_when_repeating() {
+        assert_eq!(amount(&q(1_453_125, 1000), 2), "1,453.125");
+        assert_eq!(amount(&q(270_000, 100), 2), "2,700.00");
+        assert_eq!(amount(&q(1000, 3), 2), "≈ 333.333333");
+        // 0.004999999… shown at 6 places would read 0.005000 and round up: more places.
+        let just_below = q(4_999_999_999, 1_000_000_000_000);
+        assert_eq!(amount(&just_below, 2), "≈ 0.004999999999");
+        assert_eq!(amount(&q(-1, 8), 0), "\u{2212}0.125");
+    }
+
+    #[test]
+    fn numbers_percentages_and_shares() {
+        assert_eq!(number(&q(62, 576)), "≈ 0.1076");
+        assert_eq!(number(&q(1, 5)), "0.2");
+        assert_eq!(number(&q(25, 1)), "25");
+        assert_eq!(number(&q(1, 30_000)), "≈ 0.00003333");
+        assert_eq!(percent(&q(62, 576)), "10.76%");
+        assert_eq!(percent(&q(6, 5)), "120%");
+        assert_eq!(pct_of(Decimal::new(15, 1)), "150");
+        assert_eq!(days_share(69, 90), "69/90 days employed ≈ 0.7667");
+        assert_eq!(days_share(45, 90), "45/90 days employed = 0.5");
+    }
+
+    #[test]
+    fn rounding_notes_show_the_exact_value_or_enough_digits() {
+        let r = |v: &Rational| v.round(2, Rounding::HalfAwayFromZero).unwrap();
+        let v = q(1_453_125, 1000);
+        assert_eq!(
+            rounding(&v, 2, Rounding::HalfAwayFromZero, r(&v), "0–100% at 6% = 1,000.00").unwrap(),
+            "1,453.125 rounded half away from zero to 1,453.13"
+        );
+        assert_eq!(
+            rounding(&v, 2, Rounding::HalfAwayFromZero, r(&v), "× 0.5 = 1,453.125").unwrap(),
+            "rounded half away from zero to 1,453.13"
+        );
+        let third = q(1000, 3);
+        assert_eq!(
+            rounding(&third, 2, Rounding::HalfAwayFromZero, r(&third), "").unwrap(),
+            "≈ 333.333333 rounded half away from zero to 333.33"
+        );
+        assert_eq!(rounding(&q(100, 1), 2, Rounding::HalfAwayFromZero, r(&q(100, 1)), ""), None);
+    }
+}
