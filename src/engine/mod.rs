@@ -197,6 +197,12 @@ pub fn compute_with_progress(
 /// are computed from the exact values).
 const DISPLAY_DECIMALS: u32 = 12;
 
+/// A ratio kept for display (proration, attainment, a line's measure): to twelve decimals.
+fn display(v: &Rational) -> Decimal {
+    v.round(DISPLAY_DECIMALS, money::Rounding::HalfAwayFromZero)
+        .unwrap_or_else(|_| v.to_decimal_display(DISPLAY_DECIMALS))
+}
+
 /// Buffers one thread reuses from person to person.
 #[derive(Default)]
 struct Scratch {
@@ -271,11 +277,16 @@ impl CompiledPlan {
             Err(errors) => return fail(errors),
         };
         let dp = self.minor_units;
-        payout.proration = ctx.proration.to_decimal_display(DISPLAY_DECIMALS);
+        payout.proration = display(&ctx.proration);
         // A decimal times an fx rate is a decimal: exact unless it has more digits than a
         // decimal holds (it is only summed for cost as a share of revenue).
-        payout.revenue =
-            self.revenue.and_then(|i| scratch.values.get(i).cloned().flatten()).map(|r| r.to_decimal_display(28));
+        payout.revenue = self.revenue.and_then(|i| scratch.values.get(i).and_then(Option::as_ref)).map(|r| {
+            match r.decimal_places() {
+                Some(places) if places <= 28 => r.round(places, money::Rounding::HalfAwayFromZero).ok(),
+                _ => None,
+            }
+            .unwrap_or_else(|| r.to_decimal_display(28))
+        });
         if ctx.proration.is_zero() {
             payout
                 .warnings
@@ -331,7 +342,7 @@ impl CompiledPlan {
                 kind: line.kind,
                 amount,
                 explanation,
-                measure: raw.measure.as_ref().map(|m| m.to_decimal_display(DISPLAY_DECIMALS)),
+                measure: raw.measure.as_ref().map(display),
             });
         }
         for (line, raw) in track.lines.iter().zip(&scratch.raw) {

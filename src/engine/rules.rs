@@ -294,7 +294,8 @@ impl CompiledPlan {
                 let ar = arith(id);
                 let x = m.div(target).map_err(&ar)?;
                 if t.on() {
-                    let x_shown = show::percent(&x.to_rational());
+                    let x_exact = x.to_rational();
+                    let x_shown = show::percent(&x_exact);
                     match &b.target {
                         TargetSlot::Quota => t.push(format_args!(
                             "attainment {x_shown} = {name} {} ÷ prorated quota {}",
@@ -321,7 +322,7 @@ impl CompiledPlan {
                             let ti = ti.to_rational();
                             let ti_text = match t.ti_note() {
                                 Some(note) => format!("{} ({note})", show::amount(&ti, dp)),
-                                None => show::amount(&ti, dp),
+                                None => show::amount(&ti, dp).to_string(),
                             };
                             t.push(format_args!(
                                 "{} of prorated target incentive {ti_text} = {}",
@@ -484,8 +485,8 @@ impl CompiledPlan {
         let q = quota.map(Num::to_rational);
         let edge = |x: &Rational| -> String {
             match &q {
-                Some(_) => show::pct_number(x),
-                None => show::amount(x, dp),
+                Some(_) => show::pct_number(x).to_string(),
+                None => show::amount(x, dp).to_string(),
             }
         };
         let unit = if q.is_some() { "%" } else { "" };
@@ -630,7 +631,7 @@ pub(crate) fn multiplier_factor<N: Num>(m: &CompiledMultiplier, value: &N) -> (K
 fn quota_text<N: Num>(q: &N, dp: u32, note: Option<&str>) -> String {
     match note {
         Some(note) => format!("{} ({note})", show::amount(&q.to_rational(), dp)),
-        None => show::amount(&q.to_rational(), dp),
+        None => show::amount(&q.to_rational(), dp).to_string(),
     }
 }
 

@@ -3,6 +3,8 @@
 //! rounded with `≈` when the value repeats; ratios as short decimals or percentages, never a
 //! 28-digit residue.
 
+use std::fmt;
+
 use rust_decimal::Decimal;
 
 use crate::money::{self, Rounding};
@@ -12,44 +14,80 @@ use crate::num::Rational;
 const EXTRA: u32 = 4;
 
 /// An amount: exact when it has at most `dp + 4` decimals (`1,453.125`), else `≈` and enough
-/// decimals to show on which side of a half it lies (`≈ 333.3333`).
-pub(crate) fn amount(v: &Rational, dp: u32) -> String {
-    match v.decimal_places() {
-        Some(places) if places <= dp + EXTRA => grouped_at(v, places.max(dp)),
-        _ => format!("≈ {}", grouped_at(v, unambiguous_places(v, dp, dp + EXTRA))),
+/// decimals to show on which side of a half it lies (`≈ 333.3333`). Written without allocating:
+/// explanations are built for every line of every person.
+pub(crate) fn amount(v: &Rational, dp: u32) -> impl fmt::Display + '_ {
+    Amount(v, dp)
+}
+
+struct Amount<'a>(&'a Rational, u32);
+
+impl fmt::Display for Amount<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self(v, dp) = *self;
+        match v.decimal_places() {
+            Some(places) if places <= dp + EXTRA => write_grouped(f, v, places.max(dp)),
+            _ => {
+                f.write_str("≈ ")?;
+                write_grouped(f, v, unambiguous_places(v, dp, dp + EXTRA))
+            }
+        }
     }
 }
 
 /// A number that is not money (units, a metric, a curve's value): exact when it has at most four
 /// decimals, else `≈` with four significant decimals.
-pub(crate) fn number(v: &Rational) -> String {
-    if let Some(places) = v.decimal_places().filter(|&p| p <= 4) {
-        return money::number(v.to_decimal_display(places));
+pub(crate) fn number(v: &Rational) -> impl fmt::Display + '_ {
+    Number(v)
+}
+
+struct Number<'a>(&'a Rational);
+
+impl fmt::Display for Number<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        if let Some(places) = v.decimal_places().filter(|&p| p <= 4) {
+            return write!(f, "{}", money::Number(v.to_decimal_display(places)));
+        }
+        // Enough decimals for four significant digits of a small value, at most 12.
+        let magnitude = v.to_f64().abs();
+        let mut places = 4;
+        while places < 12 && magnitude > 0.0 && magnitude < 10f64.powi(-(places as i32 - 3)) {
+            places += 1;
+        }
+        write!(f, "≈ {}", money::Number(v.to_decimal_display(places)))
     }
-    // Enough decimals for four significant digits of a small value, at most 12.
-    let magnitude = v.to_f64().abs();
-    let mut places = 4;
-    while places < 12 && magnitude > 0.0 && magnitude < 10f64.powi(-(places as i32 - 3)) {
-        places += 1;
-    }
-    format!("≈ {}", money::number(v.to_decimal_display(places)))
 }
 
 /// A fraction as a percentage with at most two decimals and no trailing zeros: `1.019107…` →
 /// `101.91%`, `1.2` → `120%`.
-pub(crate) fn percent(v: &Rational) -> String {
-    format!("{}%", pct_number(v))
+pub(crate) fn percent(v: &Rational) -> impl fmt::Display + '_ {
+    Pct(v, true)
 }
 
 /// [`percent`] without the sign.
-pub(crate) fn pct_number(v: &Rational) -> String {
-    let pct = v.mul(&Rational::from_int(100)).to_decimal_display(2);
-    money::number(pct).replace('\u{2212}', "-")
+pub(crate) fn pct_number(v: &Rational) -> impl fmt::Display + '_ {
+    Pct(v, false)
+}
+
+struct Pct<'a>(&'a Rational, bool);
+
+impl fmt::Display for Pct<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The fraction to four decimals is the percentage to two.
+        let pct = match self.0.round(4, Rounding::HalfAwayFromZero) {
+            Ok(d) => Decimal::from_i128_with_scale(d.mantissa(), 2).normalize(),
+            Err(_) => self.0.mul(&Rational::from_int(100)).to_decimal_display(2),
+        };
+        let pct = if pct.is_zero() { Decimal::ZERO } else { pct };
+        write!(f, "{pct}")?;
+        if self.1 { f.write_str("%") } else { Ok(()) }
+    }
 }
 
 /// A plan constant that is a fraction, as a percentage number: `1.5` → `150`.
 pub(crate) fn pct_of(fraction: Decimal) -> String {
-    pct_number(&Rational::from_decimal(fraction))
+    pct_number(&Rational::from_decimal(fraction)).to_string()
 }
 
 /// A share of days: `69/90` (as counted, not reduced), with `≈` and four decimals when it is
@@ -80,9 +118,21 @@ pub(crate) fn rounding(v: &Rational, dp: u32, mode: Rounding, rounded: Decimal, 
 }
 
 fn grouped_at(v: &Rational, places: u32) -> String {
+    struct At<'a>(&'a Rational, u32);
+    impl fmt::Display for At<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_grouped(f, self.0, self.1)
+        }
+    }
+    At(v, places).to_string()
+}
+
+/// `v` rounded to `places`, with thousands separators (the fraction itself when it does not fit
+/// a decimal).
+fn write_grouped(f: &mut fmt::Formatter<'_>, v: &Rational, places: u32) -> fmt::Result {
     match v.round(places, Rounding::HalfAwayFromZero) {
-        Ok(d) => money::grouped(d, places),
-        Err(_) => v.to_string(),
+        Ok(d) => write!(f, "{}", money::Grouped(d, places)),
+        Err(_) => write!(f, "{v}"),
     }
 }
 
@@ -113,25 +163,37 @@ mod tests {
         Rational::new(n, d).unwrap()
     }
 
+    fn amount_s(v: &Rational, dp: u32) -> String {
+        amount(v, dp).to_string()
+    }
+
+    fn number_s(v: &Rational) -> String {
+        number(v).to_string()
+    }
+
+    fn percent_s(v: &Rational) -> String {
+        percent(v).to_string()
+    }
+
     #[test]
     fn amounts_are_exact_when_short_and_approximate_when_repeating() {
-        assert_eq!(amount(&q(1_453_125, 1000), 2), "1,453.125");
-        assert_eq!(amount(&q(270_000, 100), 2), "2,700.00");
-        assert_eq!(amount(&q(1000, 3), 2), "≈ 333.333333");
+        assert_eq!(amount_s(&q(1_453_125, 1000), 2), "1,453.125");
+        assert_eq!(amount_s(&q(270_000, 100), 2), "2,700.00");
+        assert_eq!(amount_s(&q(1000, 3), 2), "≈ 333.333333");
         // 0.004999999… shown at 6 places would read 0.005000 and round up: more places.
         let just_below = q(4_999_999_999, 1_000_000_000_000);
-        assert_eq!(amount(&just_below, 2), "≈ 0.004999999999");
-        assert_eq!(amount(&q(-1, 8), 0), "\u{2212}0.125");
+        assert_eq!(amount_s(&just_below, 2), "≈ 0.004999999999");
+        assert_eq!(amount_s(&q(-1, 8), 0), "\u{2212}0.125");
     }
 
     #[test]
     fn numbers_percentages_and_shares() {
-        assert_eq!(number(&q(62, 576)), "≈ 0.1076");
-        assert_eq!(number(&q(1, 5)), "0.2");
-        assert_eq!(number(&q(25, 1)), "25");
-        assert_eq!(number(&q(1, 30_000)), "≈ 0.00003333");
-        assert_eq!(percent(&q(62, 576)), "10.76%");
-        assert_eq!(percent(&q(6, 5)), "120%");
+        assert_eq!(number_s(&q(62, 576)), "≈ 0.1076");
+        assert_eq!(number_s(&q(1, 5)), "0.2");
+        assert_eq!(number_s(&q(25, 1)), "25");
+        assert_eq!(number_s(&q(1, 30_000)), "≈ 0.00003333");
+        assert_eq!(percent_s(&q(62, 576)), "10.76%");
+        assert_eq!(percent_s(&q(6, 5)), "120%");
         assert_eq!(pct_of(Decimal::new(15, 1)), "150");
         assert_eq!(days_share(69, 90), "69/90 days employed ≈ 0.7667");
         assert_eq!(days_share(45, 90), "45/90 days employed = 0.5");

@@ -81,12 +81,16 @@ pub struct Konst {
     pub dec: Decimal,
     /// `f64::from_dec(dec)`.
     pub f: f64,
+    /// The exact value as a fraction (`Rational::from_decimal(dec)`, which always fits).
+    num: i128,
+    den: i128,
 }
 
 impl Konst {
     /// Holds `d` with its `f64` conversion.
     pub fn new(d: Decimal) -> Self {
-        Self { dec: d, f: dec_to_f64(d) }
+        let (num, den) = Rational::from_decimal(d).raw_parts().unwrap_or((0, 1));
+        Self { dec: d, f: dec_to_f64(d), num, den }
     }
 }
 
@@ -105,7 +109,7 @@ impl Num for Rational {
     }
     #[inline]
     fn konst(k: &Konst) -> Self {
-        Rational::from_decimal(k.dec)
+        Rational::from_raw_parts(k.num, k.den)
     }
     fn days_share(employed: i64, days: i64) -> Self {
         if days <= 0 || employed <= 0 {

@@ -137,6 +137,21 @@ impl Rational {
         }
     }
 
+    /// `num / den` as stored, for plan constants converted once (`den > 0`; 1 is used
+    /// otherwise).
+    #[inline]
+    pub(crate) fn from_raw_parts(num: i128, den: i128) -> Self {
+        if den > 0 { Self(Repr::Small(num, den)) } else { Self(Repr::Small(num, 1)) }
+    }
+
+    /// The stored numerator and denominator, when on the fast path.
+    pub(crate) fn raw_parts(&self) -> Option<(i128, i128)> {
+        match &self.0 {
+            Repr::Small(n, d) => Some((*n, *d)),
+            Repr::Big(_) => None,
+        }
+    }
+
     /// An integer.
     pub fn from_int(n: i128) -> Self {
         Self(Repr::Small(n, 1))
