@@ -3,6 +3,9 @@
 # every test, with the desktop app (default features) and without it (the pure core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads standard input: cargo's rustc probes inherit it, and a CI runner whose
+# stdin carries other output made one of them fail. Read nothing, always.
+exec </dev/null
 # Mesa's software Vulkan (used by the UI tests that render) wants a runtime folder.
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/carrot-runtime-$(id -u)}"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"

@@ -254,6 +254,34 @@ fn guarantee_tops_up_to_the_minimum() {
 }
 
 #[test]
+fn a_guarantee_above_the_cap_wins_with_a_warning() {
+    // Cap 0.2 × TI (2,000 on TI 10,000), guarantee 3,000: validation cannot compare a multiple of
+    // TI with an amount, so the engine meets it. The cap applies first, then the guarantee
+    // (DOMAIN.md step 4), and the person's warning says so.
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "per_unit", "id": "u", "earning_code": "U", "metric": "units", "amount": 1}],
+            "cap": {"multiple_of_ti": 0.2, "earning_code": "C"},
+            "guarantee": {"amount": 3000, "earning_code": "G"}}}"#,
+        "",
+    );
+    let people = People { metrics: vec!["units"], quota: None, ti: Some("10000") };
+    let report = compute(&plan, &people.roster(&[&["5000"], &["100"]]), Detail::Explained).unwrap();
+    for e in &report.employees {
+        assert_eq!(e.total, d("3000"), "{e:?}");
+        assert_eq!(
+            e.warnings,
+            ["the guarantee 3,000.00 is above the cap 2,000.00: the guarantee wins (the cap applies first, then the \
+              guarantee)"]
+        );
+    }
+    let kinds: Vec<LineKind> = report.employees[0].lines.iter().map(|l| l.kind).collect();
+    assert_eq!(kinds, [LineKind::PerUnit, LineKind::CapAdjustment, LineKind::GuaranteeAdjustment]);
+    assert_eq!(report.employees[0].lines[1].amount, d("-3000"));
+    assert_eq!(report.employees[0].lines[2].amount, d("1000"));
+}
+
+#[test]
 fn quota_of_zero_is_an_error_for_that_employee_only() {
     let plan = sales(&commission("graduated", ""));
     let mut roster = revenue_people().roster(&[&["650000", "0"], &["100", "0"]]);
