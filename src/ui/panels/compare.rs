@@ -27,6 +27,8 @@ pub struct CompareView {
     pub plans: Vec<PlanId>,
     /// Which compared plan the winners and losers move to (index into `plans`, ≥ 1).
     pub to: usize,
+    /// Whether the totals table lists every component (the chart below shows them anyway).
+    pub show_components: bool,
     cache: CompareCache,
 }
 
@@ -101,7 +103,7 @@ pub fn compare_ui(
     rebuild(&mut view.cache, &compared);
     let height = if meeting { 300.0 } else { 220.0 };
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        totals_ui(ui, &compared);
+        totals_ui(ui, &compared, &mut view.show_components);
         ui.add_space(10.0);
         charts_ui(ui, &compared, &view.cache, height);
         ui.add_space(10.0);
@@ -138,7 +140,7 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut CompareView) {
     });
 }
 
-fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc]) {
+fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], show_components: &mut bool) {
     let Some(first) = compared.first().and_then(|d| d.result.as_ref()) else { return };
     let dp = first.report.minor_units;
     let t = theme::tokens(ui);
@@ -204,12 +206,17 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc]) {
                 row(ui, &format!("Role: {role}"), false, &|r| r.totals.by_role.get(role).copied(), &amount);
             }
             if !components.is_empty() {
-                ui.label(egui::RichText::new("By component").strong());
+                let n = components.len();
+                let text = if *show_components { "Hide the components" } else { "By component" };
+                ui.toggle_value(show_components, format!("{text} ({n})"))
+                    .on_hover_text("List each component's cost (the chart below shows them too)");
                 ui.end_row();
             }
-            for c in &components {
-                let label = component_label(compared, c);
-                row(ui, &label, false, &|r| r.totals.by_component.get(c).copied(), &amount);
+            if *show_components {
+                for c in &components {
+                    let label = component_label(compared, c);
+                    row(ui, &label, false, &|r| r.totals.by_component.get(c).copied(), &amount);
+                }
             }
         },
     );

@@ -448,16 +448,20 @@ fn earning_codes_ui(
             let Some(value) = per_template.get_mut(&template) else { continue };
             let known = Template::parse(&template);
             let system: String = known.map_or_else(|| template.clone(), |t| system_name(t).to_owned());
-            ui.horizontal_wrapped(|ui| {
-                ui.label(format!("for {system}"));
+            ui.horizontal(|ui| {
+                ui.add_space(12.0);
                 let r = ui
                     .add(egui::TextEdit::singleline(value).desired_width(90.0).hint_text("code"))
                     .on_hover_text(format!("The earning code in {system} exports (earning_codes.{template})"));
                 labelled(r, &format!("{name} earning code for {template}"));
-                if ui.small_button("Remove").on_hover_text(format!("Use the earning code above for {system}")).clicked()
-                {
+                let r = ui
+                    .add(egui::Button::new("×").small())
+                    .on_hover_text(format!("Use the earning code above for {system}"))
+                    .accessible_name(format!("Remove the {system} earning code of {name}"));
+                if r.clicked() {
                     remove = Some(template.clone());
                 }
+                ui.add(egui::Label::new(format!("for {system}")).truncate());
             });
             problems_ui(ui, at.at(&format!("{path}.earning_codes.{template}")).into_iter());
             if let Some(why) =
@@ -802,21 +806,17 @@ fn labelled(response: egui::Response, name: &str) -> egui::Response {
     response.accessible_name(name)
 }
 
-/// Up, Down and Remove for a row of a list.
+/// Up, down and remove for a row of a list: small, so a row fits a narrow editor.
 fn row_buttons(ui: &mut egui::Ui, k: usize, n: usize, op: &mut Option<(usize, ListOp)>, what: &str) {
-    if ui.add_enabled(k > 0, egui::Button::new("Up").small()).on_hover_text(format!("Move this {what} up")).clicked() {
-        *op = Some((k, ListOp::Up));
-    }
-    if ui
-        .add_enabled(k + 1 < n, egui::Button::new("Down").small())
-        .on_hover_text(format!("Move this {what} down"))
-        .clicked()
-    {
-        *op = Some((k, ListOp::Down));
-    }
-    if ui.small_button("Remove").on_hover_text(format!("Remove this {what}")).clicked() {
-        *op = Some((k, ListOp::Remove));
-    }
+    let mut button = |ui: &mut egui::Ui, enabled: bool, text: &str, name: String, action: ListOp| {
+        let r = ui.add_enabled(enabled, egui::Button::new(text).small()).on_hover_text(&name).accessible_name(name);
+        if r.clicked() {
+            *op = Some((k, action));
+        }
+    };
+    button(ui, k > 0, "↑", format!("Move {what} {} up", k + 1), ListOp::Up);
+    button(ui, k + 1 < n, "↓", format!("Move {what} {} down", k + 1), ListOp::Down);
+    button(ui, true, "×", format!("Remove {what} {}", k + 1), ListOp::Remove);
 }
 
 fn optional_decimal(

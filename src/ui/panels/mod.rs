@@ -46,8 +46,11 @@ pub fn frame_ui(ui: &mut egui::Ui, state: &mut PersistedState, rt: &mut Runtime,
         });
         if state.show_editor {
             // A third of the window, within limits, so the central view keeps room at 1280 × 800.
-            let width = (window * 0.3).clamp(340.0, 520.0);
-            egui::Panel::right("editor").resizable(true).default_size(width).max_size(window * 0.45).show(ui, |ui| {
+            let width = (window * 0.3).clamp(340.0, 540.0);
+            // The minimum follows the window, so a big screen gives the editor room to breathe.
+            let min = (window * 0.22).clamp(300.0, 460.0);
+            let editor = egui::Panel::right("editor").resizable(true).default_size(width).min_size(min);
+            editor.max_size(window * 0.45).show(ui, |ui| {
                 let rosters = &rt.rosters;
                 match selected_doc.and_then(|i| rt.docs.get_mut(i)) {
                     Some(doc) => editor::plan_editor_ui(ui, doc, &rosters.merged.metrics, &rosters.roles),
