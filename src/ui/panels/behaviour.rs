@@ -524,6 +524,8 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
         .wrap(),
     );
     // Five columns, each value over its spread or change, so the table fits a narrow view.
+    // Numbers never wrap inside a cell.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     let muted = theme::tokens(ui).muted;
     let cell = |ui: &mut egui::Ui, top: String, below: String| {
         ui.vertical(|ui| {
@@ -531,13 +533,13 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
             ui.label(egui::RichText::new(below).small().color(muted));
         });
     };
-    egui::Grid::new("behaviour_summary").striped(true).num_columns(5).spacing([14.0, 4.0]).show(ui, |ui| {
+    egui::Grid::new("behaviour_summary").striped(true).num_columns(5).spacing([10.0, 4.0]).show(ui, |ui| {
         let cur = &report.currency;
         let heads = [
             ("Plan".to_owned(), String::new()),
-            (format!("Revenue ({cur})"), "P10 – P90, vs today".to_owned()),
+            ("Revenue".to_owned(), format!("{cur}, P10–P90, vs today")),
             ("Payout cost".to_owned(), "vs today".to_owned()),
-            ("Cost % of rev.".to_owned(), String::new()),
+            ("Cost %".to_owned(), "of revenue".to_owned()),
             (format!("Revenue Q{}", report.quarters), "vs today".to_owned()),
         ];
         for (h, sub) in heads {
@@ -558,7 +560,8 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
             cell(
                 ui,
                 money_tick(p.totals.revenue.p50),
-                format!("{}, {}", range(&p.totals.revenue), pct_change(p.totals.revenue.p50, base.totals.revenue.p50)),
+                format!("{}, {}", range(&p.totals.revenue), pct_change(p.totals.revenue.p50, base.totals.revenue.p50))
+                    .replace(" – ", "–"),
             );
             cell(ui, money_tick(p.totals.cost.p50), pct_change(p.totals.cost.p50, base.totals.cost.p50));
             ui.label(p.totals.cost_pct.map_or_else(|| "–".to_owned(), |b| format!("{:.1}%", b.p50)));
