@@ -333,8 +333,10 @@ pub fn behaviour_ui(
     let height_left = ui.available_height();
     ui.horizontal_top(|ui| {
         let layout = egui::Layout::top_down(egui::Align::Min);
-        ui.allocate_ui_with_layout(egui::vec2(250.0, height_left), layout, |ui| {
-            ui.set_width(250.0);
+        ui.allocate_ui_with_layout(egui::vec2(225.0, height_left), layout, |ui| {
+            ui.set_width(225.0);
+            // Narrow sliders keep the column to its width, leaving the results room at 1280 × 800.
+            ui.spacing_mut().slider_width = 80.0;
             egui::ScrollArea::vertical().id_salt("assumptions_scroll").show(ui, |ui| {
                 assumptions_ui(ui, view, &report, actions);
             });
