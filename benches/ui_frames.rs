@@ -84,7 +84,7 @@ fn main() {
         }
         let first = app.rt.docs[0].id;
         app.rt.selected = Some(first);
-        app.load_roster("bench.csv", roster).expect("roster");
+        app.load_roster("bench.csv", roster);
     }
     let t = Instant::now();
     while !fresh(h.state()) {
@@ -103,7 +103,8 @@ fn main() {
     for k in 0..10 {
         let rate = 8.0 + f64::from(k) * 0.25 + 0.25;
         let revision_before = h.state().rt.docs[0].revision;
-        h.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(rate);
+        // The rate field takes exact decimals as text, as typed.
+        h.get_by_label("Revenue commission tier 1 rate").set_text_value_accesskit(&format!("{rate}"));
         let t = Instant::now();
         let mut next_frame = t;
         loop {

@@ -4,79 +4,21 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::path::PathBuf;
 
 use carrot::engine::{self, Detail};
 use carrot::export::{self, ExportRequest, Template};
-use carrot::money;
 use carrot::plan::{self, Component};
 use carrot::roster::{self, ImportOptions};
 use carrot::samples;
 use carrot::ui::app::Modal;
 use carrot::ui::{CarrotApp, FileChooser, Startup};
+use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-/// The app on the bundled samples; file dialogs answer with `answers`, in order.
-fn app(answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
-    let chooser = FileChooser::Scripted(answers.into());
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Samples, chooser));
-    wait(&mut harness, "the samples to open and compute", |app| {
-        app.rt.opened && !app.rt.docs.is_empty() && app.rt.docs.iter().all(|d| d.result.is_some())
-    });
-    harness
-}
-
-/// Steps the app until `done` holds (background jobs finish on their own threads).
-fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    // Let the UI draw the new state.
-    harness.run_steps(3);
-}
-
-/// Whether the plan on screen has results for its current revision.
-fn fresh(app: &CarrotApp) -> bool {
-    let roster = app.rt.rosters.revision;
-    app.selected_doc().is_some_and(|d| !d.is_stale(roster))
-}
-
-fn sample_roster() -> roster::Roster {
-    let parts = samples::ROSTERS
-        .iter()
-        .map(|s| roster::import_reader(s.file_name, s.text.as_bytes(), &ImportOptions::default()).unwrap().roster)
-        .collect();
-    roster::merge::merge(parts).unwrap()
-}
-
-fn total_text(plan: &plan::Plan) -> String {
-    let report = engine::compute(plan, &sample_roster(), Detail::AmountsOnly).unwrap();
-    format!("{} {}", money::grouped(report.totals.total, report.minor_units), report.currency)
-}
-
-fn sales_led() -> plan::Plan {
-    plan::parse(samples::PLANS[0].text).unwrap()
-}
-
-fn first_rate(app: &CarrotApp) -> rust_decimal::Decimal {
-    let doc = app.selected_doc().unwrap();
-    match &doc.plan.tracks["sales"].components[0] {
-        Component::Commission(c) => c.tiers[0].rate,
-        other => panic!("expected a commission, found {other:?}"),
-    }
-}
 
 #[test]
 fn sample_workspace_opens_with_totals_shown() {
@@ -93,8 +35,7 @@ fn changing_a_commission_rate_changes_the_total_shown() {
     let mut harness = app(Vec::new());
     let before = total_text(&sales_led());
     harness.get_by_label(&before);
-    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(10.0);
-    harness.run_steps(2);
+    set_text(&mut harness, "Revenue commission tier 1 rate", "10");
     wait(&mut harness, "the recomputed total", fresh);
     assert_eq!(first_rate(harness.state()), "0.1".parse().unwrap(), "10 % is stored exactly as 0.1");
     let mut changed = sales_led();
@@ -114,7 +55,7 @@ fn undo_restores_the_previous_value() {
     let original = first_rate(harness.state());
     // Let the undo history record the starting state.
     harness.run_steps(10);
-    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(11.0);
+    set_text(&mut harness, "Revenue commission tier 1 rate", "11");
     harness.run_steps(10);
     assert_eq!(first_rate(harness.state()), "0.11".parse().unwrap());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
@@ -133,7 +74,7 @@ fn a_plan_with_an_error_shows_the_message_next_to_the_field() {
     let mut harness = app(Vec::new());
     let total = total_text(&sales_led());
     // Tier 2 starts at 100 %; moving it to 0 % makes it start where tier 1 does.
-    harness.get_by_label("Revenue commission tier 2 from").set_value_accesskit(0.0);
+    set_text(&mut harness, "Revenue commission tier 2 from", "0");
     harness.run_steps(5);
     harness.get_by_label("must be greater than the previous tier's 0 (two tiers cannot start at the same point)");
     // The last good results stay on screen, marked stale.
@@ -172,10 +113,7 @@ fn the_mapping_step_maps_a_renamed_column() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     wait(&mut harness, "the mapping step", |app| matches!(app.rt.modal, Some(Modal::Mapping(_))));
     harness.get_by_label_contains("Still needed: employee_id");
-    harness.get_by_label("Column for Worker ID").click();
-    harness.run_steps(2);
-    harness.get_by_label("employee_id").click();
-    harness.run_steps(2);
+    choose(&mut harness, "Column for Worker ID", "employee_id");
     assert!(harness.query_by_label_contains("Still needed").is_none(), "nothing is missing any more");
     harness.get_by_label("Import").click();
     wait(&mut harness, "the mapped import", |app| app.rt.rosters.sources.len() == 3);
@@ -200,20 +138,25 @@ fn the_mapping_step_maps_a_renamed_column() {
     );
 }
 
+/// Whether the export dialog's check has passed for what it shows.
+pub fn export_checked(app: &CarrotApp) -> bool {
+    matches!(&app.rt.modal, Some(Modal::Export(d)) if d.check.as_ref().is_some_and(|(_, r)| r.is_ok())) && idle(app)
+}
+
 #[test]
-fn export_writes_the_expected_file() {
+fn export_writes_the_expected_file_and_its_reconciliation_as_the_cli_does() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("payroll.csv");
     let mut harness = app(vec![Some(vec![out.clone()])]);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     wait(&mut harness, "the export dialog", |app| matches!(app.rt.modal, Some(Modal::Export(_))));
-    harness.get_by_label("Grand total");
     harness.get_by_label("Choose file…").click();
-    harness.run_steps(2);
+    wait(&mut harness, "the export check", export_checked);
+    harness.get_by_label("Grand total");
     harness.get_by_label("Export").click();
-    wait(&mut harness, "the export", |_| out.exists());
-    wait(&mut harness, "the export job", |app| app.rt.jobs.is_empty());
-    // The file is exactly what the core writes for the same plan, roster and pay date.
+    wait(&mut harness, "the export", |app| out.exists() && idle(app));
+    // The file and its reconciliation are exactly what the core writes for the same plan, roster
+    // and pay date (the CLI writes both through the same function).
     let plan = sales_led();
     let report = engine::compute(&plan, &sample_roster(), Detail::AmountsOnly).unwrap();
     let settings = export::PayrollSettings::default();
@@ -225,16 +168,17 @@ fn export_writes_the_expected_file() {
         settings: &settings,
         plan_bytes: samples::PLANS[0].text.as_bytes(),
     };
-    let (expected, _) = export::render(&request).unwrap();
+    let (expected, rec) = export::render(&request).unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), expected);
-    harness.get_by_label_contains("Wrote");
+    let reconciliation = export::reconciliation_path(&out);
+    assert_eq!(std::fs::read_to_string(&reconciliation).unwrap(), rec.text(), "the reconciliation is written too");
+    harness.get_by_label_contains("and its reconciliation");
 }
 
 #[test]
 fn closing_a_plan_with_unsaved_changes_asks_first() {
     let mut harness = app(Vec::new());
-    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(9.0);
-    harness.run_steps(3);
+    set_text(&mut harness, "Revenue commission tier 1 rate", "9");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::W);
     harness.run_steps(2);
     harness.get_by_label_contains("has changes that are not saved");
@@ -268,7 +212,7 @@ fn the_last_workspace_is_restored() {
         skip_bad_rows: false,
     }];
     state.tab = carrot::ui::state::Tab::Charts;
-    let mut harness = Harness::builder().with_size(egui::vec2(1440.0, 900.0)).build_eframe(move |cc| {
+    let mut harness = Harness::builder().with_size(DESKTOP).build_eframe(move |cc| {
         CarrotApp::new(cc, Startup::RestoreFrom(Box::new(state)), FileChooser::Scripted(Default::default()))
     });
     wait(&mut harness, "the restored workspace", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
@@ -284,7 +228,7 @@ fn the_last_workspace_is_restored() {
 fn a_workspace_that_cannot_be_restored_falls_back_to_the_samples_with_a_notice() {
     let mut state = carrot::ui::state::PersistedState::default();
     state.plans = vec![carrot::ui::state::PlanRef::File(PathBuf::from("/nonexistent/plan.json"))];
-    let mut harness = Harness::builder().with_size(egui::vec2(1440.0, 900.0)).build_eframe(move |cc| {
+    let mut harness = Harness::builder().with_size(DESKTOP).build_eframe(move |cc| {
         CarrotApp::new(cc, Startup::RestoreFrom(Box::new(state)), FileChooser::Scripted(Default::default()))
     });
     wait(&mut harness, "the samples", |app| {
@@ -295,59 +239,36 @@ fn a_workspace_that_cannot_be_restored_falls_back_to_the_samples_with_a_notice()
     harness.get_by_label(&total_text(&sales_led()));
 }
 
-/// The app on the samples with its recovery folder in `dir`.
-fn app_with_recovery(dir: &Path, answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
-    let chooser = FileChooser::Scripted(answers.into());
-    let dir = dir.to_path_buf();
-    let mut harness = Harness::builder().with_size(egui::vec2(1440.0, 900.0)).build_eframe(move |cc| {
-        let mut app = CarrotApp::new(cc, Startup::Samples, chooser);
-        app.rt.recovery_dir = Some(dir);
-        app
-    });
-    wait(&mut harness, "the samples", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
-    harness
-}
-
-fn recovery_files(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir).map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default()
-}
-
 #[test]
 fn killing_the_app_mid_edit_loses_nothing_typed_before_the_autosave() {
     let dir = tempfile::tempdir().unwrap();
     let recovery = dir.path().join("recovery");
     {
         let mut harness = app_with_recovery(&recovery, Vec::new());
-        harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(9.5);
+        set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
         // A few seconds of UI time pass; the unsaved plan is written to the recovery folder.
-        wait(&mut harness, "the autosave", |app| !app.rt.autosaved.is_empty() && app.rt.jobs.is_empty());
-        assert_eq!(recovery_files(&recovery).len(), 1);
+        wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
+        assert_eq!(files_in(&recovery).len(), 1);
         // The harness is dropped here without saving or quitting: a crash.
     }
     // The files name the process that wrote them; this test process is still running, so give
     // the file a dead process's id, as after a real crash.
-    for f in recovery_files(&recovery) {
-        let name =
-            f.file_name().unwrap().to_string_lossy().replace(&format!("plan-{}-", std::process::id()), "plan-4294967-");
-        std::fs::rename(&f, recovery.join(name)).unwrap();
-    }
+    as_if_crashed(&recovery);
     let mut harness = app_with_recovery(&recovery, Vec::new());
     harness.get_by_label("Restore unsaved plans?");
     harness.get_by_label_contains("• Sales-led (today)");
     harness.get_by_label("Restore").click();
-    harness.run_steps(3);
+    // The old recovery files are deleted on a job.
+    wait(&mut harness, "the restore", |app| app.rt.modal.is_none() && idle(app));
     let app = harness.state();
-    assert_eq!(app.rt.docs.len(), 4, "the restored plan opens beside the samples");
-    let restored = app.rt.docs.last().unwrap();
+    assert_eq!(app.rt.docs.len(), 3, "the restored plan takes the place of the sample it came from");
+    let restored = app.rt.docs.iter().find(|d| d.plan.name == "Sales-led (today)").unwrap();
     assert!(restored.is_dirty(), "restored edits are unsaved");
     match &restored.plan.tracks["sales"].components[0] {
         Component::Commission(c) => assert_eq!(c.tiers[0].rate, "0.095".parse().unwrap()),
         other => panic!("{other:?}"),
     }
-    assert!(
-        !recovery_files(&recovery).iter().any(|p| p.to_string_lossy().contains("4294967")),
-        "the old files are gone"
-    );
+    assert!(!files_in(&recovery).iter().any(|p| p.to_string_lossy().contains("4294967")), "the old files are gone");
 }
 
 #[test]
@@ -356,13 +277,13 @@ fn the_recovery_file_is_removed_once_the_plan_is_saved() {
     let recovery = dir.path().join("recovery");
     let saved = dir.path().join("saved.json");
     let mut harness = app_with_recovery(&recovery, vec![Some(vec![saved.clone()])]);
-    harness.get_by_label("Revenue commission tier 1 rate").set_value_accesskit(9.5);
-    wait(&mut harness, "the autosave", |app| !app.rt.autosaved.is_empty() && app.rt.jobs.is_empty());
-    assert_eq!(recovery_files(&recovery).len(), 1);
+    set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
+    wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
+    assert_eq!(files_in(&recovery).len(), 1);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     wait(&mut harness, "the save", |app| !app.selected_doc().unwrap().is_dirty());
     assert!(saved.exists());
-    assert!(recovery_files(&recovery).is_empty(), "saving clears the plan's recovery file");
+    assert!(files_in(&recovery).is_empty(), "saving clears the plan's recovery file");
     assert_eq!(plan::load(&saved).unwrap(), harness.state().selected_doc().unwrap().plan);
 }
 
@@ -412,7 +333,11 @@ fn clicking_a_column_sorts_by_it_and_clicking_again_reverses() {
     let mut harness = app(vec![]);
     let unsorted = shown_totals(harness.state());
     assert!(!unsorted.is_sorted(), "the samples are not in total order to begin with");
-    let sorted = |app: &CarrotApp| app.rt.payouts.sort.key == SortKey::Total && app.rt.payouts.pending_rows.is_none();
+    // Sorted when the rows shown were built for the sort chosen (they are sorted on a job).
+    let sorted = |app: &CarrotApp| {
+        app.rt.payouts.sort.key == SortKey::Total
+            && app.rt.payouts.rows_key.as_ref().is_some_and(|k| k.query.sort == app.rt.payouts.sort)
+    };
     harness.get_by_role_and_label(egui::accesskit::Role::Button, "Total").click();
     wait(&mut harness, "the rows sorted by total", sorted);
     let up = shown_totals(harness.state());

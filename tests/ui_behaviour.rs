@@ -5,31 +5,17 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
-use std::time::{Duration, Instant};
+mod common;
 
 use carrot::sim::{self, SimOptions};
-use carrot::ui::{CarrotApp, FileChooser, Startup};
+use carrot::ui::{CarrotApp, Startup};
+use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
+/// The app on the samples, on a big screen.
 fn app() -> Harness<'static, CarrotApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_eframe(|cc| CarrotApp::new(cc, Startup::Samples, FileChooser::Scripted(Default::default())));
-    wait(&mut harness, "the samples", |app| {
-        app.rt.opened && !app.rt.docs.is_empty() && app.rt.docs.iter().all(|d| d.result.is_some())
-    });
-    harness
-}
-
-fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    harness.run_steps(3);
+    start(egui::vec2(1600.0, 1000.0), Startup::Samples, Vec::new())
 }
 
 fn simulated(app: &CarrotApp) -> bool {

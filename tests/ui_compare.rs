@@ -4,35 +4,12 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used, reason = "test helpers")]
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+mod common;
 
 use carrot::engine::stats;
 use carrot::money;
-use carrot::ui::{CarrotApp, FileChooser, Startup};
-use egui_kittest::Harness;
+use common::*;
 use egui_kittest::kittest::Queryable as _;
-
-fn app(answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
-    let chooser = FileChooser::Scripted(answers.into());
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Samples, chooser));
-    wait(&mut harness, "the samples", |app| {
-        app.rt.opened && !app.rt.docs.is_empty() && app.rt.docs.iter().all(|d| d.result.is_some())
-    });
-    harness
-}
-
-fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    harness.run_steps(3);
-}
 
 #[test]
 fn compare_with_two_sample_plans_shows_both_totals_and_the_winners_and_losers() {

@@ -3,6 +3,8 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::app::Action;
+
 /// Actions from menus, buttons and shortcuts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[must_use]
@@ -100,21 +102,21 @@ impl AppCommand {
 
     /// Collects the commands whose shortcuts were pressed this frame. Longer shortcuts first, so
     /// Ctrl+Shift+S is not also taken as Ctrl+S.
-    pub fn consume_shortcuts(ctx: &egui::Context, out: &mut Vec<Self>) {
+    pub fn consume_shortcuts(ctx: &egui::Context, out: &mut Vec<Action>) {
         let mut with_shortcuts: Vec<(Self, KeyboardShortcut)> =
             Self::ALL.iter().filter_map(|c| c.shortcut().map(|s| (*c, s))).collect();
         with_shortcuts.sort_by_key(|(_, s)| std::cmp::Reverse(s.modifiers.shift as u8 + s.modifiers.alt as u8));
         ctx.input_mut(|i| {
             for (command, shortcut) in with_shortcuts {
                 if i.consume_shortcut(&shortcut) {
-                    out.push(command);
+                    out.push(Action::Command(command));
                 }
             }
         });
     }
 
     /// A button (or menu item) for this command, disabled with the reason when `enabled` is Err.
-    pub fn button_ui(self, ui: &mut egui::Ui, enabled: Result<(), &str>, out: &mut Vec<Self>) {
+    pub fn button_ui(self, ui: &mut egui::Ui, enabled: Result<(), &str>, out: &mut Vec<Action>) {
         let (text, tooltip) = self.text_and_tooltip();
         let mut button = egui::Button::new(text);
         if let Some(s) = self.shortcut() {
@@ -126,7 +128,7 @@ impl AppCommand {
             Ok(()) => response,
         };
         if response.clicked() {
-            out.push(self);
+            out.push(Action::Command(self));
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Computed {
     pub report: Arc<PayoutReport>,
     /// Aggregates for charts and comparisons.
     pub stats: Arc<PlanStats>,
+    /// What each line is called.
+    pub labels: Arc<super::doc::Labels>,
 }
 
 /// The compute worker and its channels.
@@ -75,7 +77,13 @@ impl ComputeService {
                     let started = std::time::Instant::now();
                     let outcome = CompiledPlan::new(&req.plan, &req.roster).map(|compiled| {
                         let (report, stats) = compiled.report_with_stats(&req.plan, &req.roster);
-                        Computed { compiled: Arc::new(compiled), report: Arc::new(report), stats: Arc::new(stats) }
+                        let labels = Arc::new(super::doc::Labels::new(&req.plan, &report));
+                        Computed {
+                            compiled: Arc::new(compiled),
+                            report: Arc::new(report),
+                            stats: Arc::new(stats),
+                            labels,
+                        }
                     });
                     let response = Response {
                         plan_id: req.plan_id,

@@ -1,5 +1,6 @@
-//! Open plans: the plan being edited, what was last saved, its undo history, its problems, and
-//! its last good results.
+//! Open plans: the plan being edited, what was last saved, its undo history, its problems, its
+//! last good results, and the runtime state that belongs to it (what was sent to the compute
+//! worker, when it was last autosaved). Closing a plan drops all of it with the document.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +38,86 @@ pub struct PlanResult {
     pub report: Arc<PayoutReport>,
     /// Aggregates for charts and comparisons.
     pub stats: Arc<crate::engine::stats::PlanStats>,
+    /// What each payout line is called (component id → the plan's label), for tables, legends
+    /// and explanations.
+    pub labels: Arc<Labels>,
+}
+
+/// Component ids and their labels (adjustment lines included), found once per result.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Labels(pub std::collections::BTreeMap<String, String>);
+
+impl Labels {
+    /// The labels of a plan's components, and of the adjustment lines a report pays.
+    pub fn new(plan: &Plan, report: &PayoutReport) -> Self {
+        let mut map = std::collections::BTreeMap::new();
+        for track in plan.tracks.values() {
+            for c in &track.components {
+                map.entry(c.id().to_owned()).or_insert_with(|| c.label().to_owned());
+            }
+        }
+        for (id, label) in [
+            (crate::engine::LineKind::CapAdjustment.as_str(), "Cap adjustment"),
+            (crate::engine::LineKind::GuaranteeAdjustment.as_str(), "Guarantee adjustment"),
+        ] {
+            if report.totals.by_component.contains_key(id) {
+                map.insert(id.to_owned(), label.to_owned());
+            }
+        }
+        Self(map)
+    }
+
+    /// The label of a component id (the id itself when the plan has no label for it).
+    pub fn get<'a>(&'a self, id: &'a str) -> &'a str {
+        self.0.get(id).map_or(id, String::as_str)
+    }
+
+    /// `text` with every component id replaced by its label (explanations name other lines).
+    /// Only whole words are replaced, in one pass, so a label is never relabelled.
+    pub fn relabel(&self, text: &str) -> String {
+        let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            match self.0.get(word.as_str()) {
+                Some(label) => out.push_str(label),
+                None => out.push_str(word),
+            }
+            word.clear();
+        };
+        for c in text.chars() {
+            if is_ident(c) {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+}
+
+/// When an unsaved plan was last changed and written to the recovery folder.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Autosave {
+    /// The revision last seen, and the UI time it was first seen (autosave waits for a pause).
+    pub changed: Option<(u64, f64)>,
+    /// The revision last written to (or being written to) the recovery folder.
+    pub written: Option<u64>,
+}
+
+/// The roster a plan's names are checked against.
+#[derive(Clone, Copy, Debug)]
+pub struct RosterNames<'a> {
+    /// The roster's revision (problems are re-checked when it changes).
+    pub revision: u64,
+    /// Its metric columns.
+    pub metrics: &'a [String],
+    /// Its roles.
+    pub roles: &'a [String],
+    /// Whether it has anyone in it (an empty roster makes every name unknown).
+    pub has_people: bool,
 }
 
 /// An open plan.
@@ -61,6 +142,12 @@ pub struct PlanDoc {
     pub result: Option<PlanResult>,
     /// Colour index (stable for the plan's life).
     pub color: usize,
+    /// What was last sent to the compute worker: (plan revision, roster revision).
+    pub requested: Option<(u64, u64)>,
+    /// Autosave bookkeeping.
+    pub autosave: Autosave,
+    /// The roster revision `problems` were checked against.
+    checked_roster: Option<u64>,
 }
 
 impl PlanDoc {
@@ -73,7 +160,21 @@ impl PlanDoc {
         let problems = crate::plan::validate(&plan);
         // Edits within a second coalesce into one undo step (one slider drag = one step).
         let undoer = Undoer::with_settings(UndoSettings { max_undos: 200, stable_time: 0.6, auto_save_interval: 30.0 });
-        Self { id, last_seen: plan.clone(), plan, saved, source, revision: 1, problems, undoer, result: None, color }
+        Self {
+            id,
+            last_seen: plan.clone(),
+            plan,
+            saved,
+            source,
+            revision: 1,
+            problems,
+            undoer,
+            result: None,
+            color,
+            requested: None,
+            autosave: Autosave::default(),
+            checked_roster: None,
+        }
     }
 
     /// The file name or sample name, for titles.
@@ -95,16 +196,21 @@ impl PlanDoc {
         self.problems.iter().any(Problem::is_error)
     }
 
-    /// Picks up edits made to `plan` since the last call: bumps the revision and revalidates.
-    /// Returns whether anything changed.
-    pub fn sync(&mut self) -> bool {
-        if self.plan == self.last_seen {
-            return false;
+    /// Picks up edits made to `plan` since the last call (bumps the revision) and checks the
+    /// plan again when it or the roster changed: [`crate::plan::validate`], then the names it
+    /// reads against the roster ([`roster_problems`]). Returns whether the plan changed.
+    pub fn sync(&mut self, roster: RosterNames<'_>) -> bool {
+        let changed = self.plan != self.last_seen;
+        if changed {
+            self.revision += 1;
+            self.last_seen = self.plan.clone();
         }
-        self.revision += 1;
-        self.last_seen = self.plan.clone();
-        self.problems = crate::plan::validate(&self.plan);
-        true
+        if changed || self.checked_roster != Some(roster.revision) {
+            self.problems = crate::plan::validate(&self.plan);
+            self.problems.extend(roster_problems(&self.plan, roster));
+            self.checked_roster = Some(roster.revision);
+        }
+        changed
     }
 
     /// Whether the result on screen is for an older plan or roster.
@@ -115,5 +221,166 @@ impl PlanDoc {
     /// The problems at exactly `path`.
     pub fn problems_at<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Problem> + 'a {
         self.problems.iter().filter(move |p| p.path == path)
+    }
+}
+
+/// Names the plan reads that the roster does not have: a metric typed `interviewz` is an error
+/// at its field ("did you mean `discovery_interviews`?") rather than the same error for every
+/// person on the track. Only tracks whose role has people in the roster are checked (a
+/// consultant track does not need consultant columns while only the sales roster is loaded),
+/// and derived metrics only as far as those tracks use them.
+pub fn roster_problems(plan: &Plan, roster: RosterNames<'_>) -> Vec<Problem> {
+    use crate::plan::{Component, Target};
+    if !roster.has_people {
+        return Vec::new();
+    }
+    let builtin = ["quota", "target_incentive", "base_salary"];
+    let known = |name: &str| {
+        plan.metrics.contains_key(name) || roster.metrics.iter().any(|m| m == name) || builtin.contains(&name)
+    };
+    let candidates: Vec<&str> = roster
+        .metrics
+        .iter()
+        .map(String::as_str)
+        .chain(plan.metrics.keys().map(String::as_str))
+        .chain(builtin)
+        .collect();
+    let mut problems = Vec::new();
+    let mut unknown = |name: &str, path: String| {
+        if name.is_empty() || !crate::plan::is_identifier(name) || known(name) {
+            return;
+        }
+        let hint = suggest(name, &candidates).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+        problems.push(Problem::error(
+            path,
+            format!("`{name}` is not a roster column or a derived metric of this plan{hint}"),
+        ));
+    };
+    // Derived metrics the covered tracks use, directly or through other derived metrics.
+    let mut used_derived: Vec<&str> = Vec::new();
+    for (role, track) in &plan.tracks {
+        if !roster.roles.iter().any(|r| r.eq_ignore_ascii_case(role)) {
+            continue;
+        }
+        for (i, c) in track.components.iter().enumerate() {
+            let path = format!("tracks.{role}.components[{i}]");
+            let mut names = vec![(c.metric(), format!("{path}.metric"))];
+            if let Component::Bonus(b) = c
+                && let Target::Column(col) = &b.target
+            {
+                names.push((col.as_str(), format!("{path}.target")));
+            }
+            for (name, at) in names {
+                if let Some((derived, _)) = plan.metrics.get_key_value(name) {
+                    used_derived.push(derived);
+                } else {
+                    unknown(name, at);
+                }
+            }
+        }
+    }
+    let mut k = 0;
+    while let Some(name) = used_derived.get(k).copied() {
+        k += 1;
+        let Some(source) = plan.metrics.get(name) else { continue };
+        // A derived metric that does not parse is reported by `validate`.
+        let Ok(expr) = crate::expr::Expr::parse(source) else { continue };
+        for var in expr.variables() {
+            if let Some((derived, _)) = plan.metrics.get_key_value(var.as_str()) {
+                if !used_derived.contains(&derived.as_str()) {
+                    used_derived.push(derived);
+                }
+            } else {
+                unknown(var, format!("metrics.{name}"));
+            }
+        }
+    }
+    problems
+}
+
+/// The likeliest name meant by a mistyped `name`: the closest candidate by edit distance, or one
+/// whose `_`-separated part is close (`interviewz` → `discovery_interviews`).
+pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if let Some(s) = crate::plan::did_you_mean(name, candidates.iter().copied()) {
+        return Some(s);
+    }
+    let mut parts: Vec<(String, &'a str)> = Vec::new();
+    for c in candidates {
+        let words: Vec<&str> = c.split('_').collect();
+        for start in 0..words.len() {
+            for end in start + 1..=words.len() {
+                if let Some(run) = words.get(start..end) {
+                    parts.push((run.join("_"), c));
+                }
+            }
+        }
+    }
+    let best = crate::plan::did_you_mean(name, parts.iter().map(|(p, _)| p.as_str()))?;
+    parts.iter().find(|(p, _)| p == best).map(|(_, c)| *c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(key: &str) -> Plan {
+        crate::plan::parse(crate::samples::plan(key).map(|s| s.text).unwrap_or_default()).unwrap_or_else(|e| {
+            panic!("{e:?}");
+        })
+    }
+
+    #[test]
+    fn a_mistyped_metric_is_an_error_at_its_field_with_a_suggestion() {
+        let mut plan = sample("product_led");
+        let roster = crate::samples::bundled_roster().unwrap();
+        let roles: Vec<String> = roster.roles().into_iter().map(str::to_owned).collect();
+        let names = RosterNames { revision: 1, metrics: &roster.metrics, roles: &roles, has_people: true };
+        assert_eq!(roster_problems(&plan, names), Vec::new(), "the sample reads only known names");
+        let (i, c) = plan.tracks["sales"]
+            .components
+            .iter_mut()
+            .enumerate()
+            .find(|(_, c)| c.metric() == "discovery_interviews")
+            .unwrap();
+        match c {
+            crate::plan::Component::PerUnit(u) => u.metric = "interviewz".to_owned(),
+            crate::plan::Component::Bonus(b) => b.metric = "interviewz".to_owned(),
+            other => panic!("{other:?}"),
+        }
+        let problems = roster_problems(&plan, names);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, format!("tracks.sales.components[{i}].metric"));
+        assert!(problems[0].is_error());
+        assert!(problems[0].message.contains("did you mean `discovery_interviews`?"), "{}", problems[0].message);
+        // A track whose role nobody in the roster has is not checked.
+        let sales_only = vec!["sales".to_owned()];
+        let mut consultant_typo = sample("product_led");
+        if let Some(t) = consultant_typo.tracks.get_mut("consultant") {
+            for c in &mut t.components {
+                if let crate::plan::Component::PerUnit(u) = c {
+                    u.metric = "nothing_like_it".to_owned();
+                }
+            }
+        }
+        let no_consultants = RosterNames { roles: &sales_only, ..names };
+        assert!(roster_problems(&consultant_typo, no_consultants).is_empty());
+    }
+
+    #[test]
+    fn suggestions_find_a_word_inside_a_longer_name() {
+        let names = ["revenue", "discovery_interviews", "early_access_signups"];
+        assert_eq!(suggest("interviewz", &names), Some("discovery_interviews"));
+        assert_eq!(suggest("revenu", &names), Some("revenue"));
+        assert_eq!(suggest("zzzz", &names), None);
+    }
+
+    #[test]
+    fn relabel_replaces_whole_ids_only() {
+        let labels = Labels(
+            [("bonus".to_owned(), "Bonus".to_owned()), ("bonus_2".to_owned(), "Second bonus".to_owned())]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(labels.relabel("bonus_2 × bonus, not bonuses"), "Second bonus × Bonus, not bonuses");
     }
 }

@@ -8,6 +8,7 @@ pub mod doc;
 pub mod jobs;
 pub mod notify;
 pub mod panels;
+pub mod plots;
 pub mod png;
 pub mod recovery;
 pub mod simulate;
@@ -30,10 +31,15 @@ pub struct ScreenshotScript {
     pub meeting: bool,
     /// Select the person with this employee id (to show an explanation).
     pub person: Option<String>,
+    /// The window's inner size in points (default 1440 × 900).
+    pub size: Option<[f32; 2]>,
+    /// Light or dark (default: the system's).
+    pub theme: Option<egui::ThemePreference>,
 }
 
 impl ScreenshotScript {
-    /// Reads `CARROT_SCREENSHOT` (the PNG path), `CARROT_TAB` and `CARROT_MEETING`.
+    /// Reads `CARROT_SCREENSHOT` (the PNG path), `CARROT_TAB`, `CARROT_MEETING`, `CARROT_PERSON`,
+    /// `CARROT_SIZE` (`1280x800`) and `CARROT_THEME` (`light` or `dark`).
     pub fn from_env() -> Option<Self> {
         let path = std::env::var_os("CARROT_SCREENSHOT")?;
         let tab = match std::env::var("CARROT_TAB").unwrap_or_default().as_str() {
@@ -47,6 +53,15 @@ impl ScreenshotScript {
             tab,
             meeting: std::env::var("CARROT_MEETING").is_ok_and(|v| v == "1"),
             person: std::env::var("CARROT_PERSON").ok(),
+            size: std::env::var("CARROT_SIZE").ok().and_then(|s| {
+                let (w, h) = s.split_once('x')?;
+                Some([w.trim().parse().ok()?, h.trim().parse().ok()?])
+            }),
+            theme: match std::env::var("CARROT_THEME").unwrap_or_default().as_str() {
+                "light" => Some(egui::ThemePreference::Light),
+                "dark" => Some(egui::ThemePreference::Dark),
+                _ => None,
+            },
         })
     }
 }
@@ -55,9 +70,10 @@ impl ScreenshotScript {
 #[expect(clippy::print_stderr, reason = "the window could not open, so the terminal is the only place to say so")]
 pub fn run() -> ExitCode {
     let script = ScreenshotScript::from_env();
+    let size = script.as_ref().and_then(|s| s.size).unwrap_or([1440.0, 900.0]);
     let viewport = egui::ViewportBuilder::default()
         .with_title("Carrot — incentive plan design")
-        .with_inner_size([1440.0, 900.0])
+        .with_inner_size(size)
         .with_min_inner_size([960.0, 600.0])
         .with_drag_and_drop(true);
     // A scripted screenshot must neither read nor change the user's saved workspace.

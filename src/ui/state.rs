@@ -91,7 +91,21 @@ pub struct PersistedState {
     pub mappings: Vec<RememberedMapping>,
     /// The last export choices.
     pub export: ExportChoices,
+    /// Height of the explanation pane under the payouts table, in points.
+    pub explanation_height: f32,
+    /// The folder of the last file saved or opened through a dialog (the next dialog opens there).
+    pub folder: Option<PathBuf>,
 }
+
+/// The explanation pane's height when nothing was saved, and its limits: the table above it
+/// always keeps room for [`MIN_TABLE_ROWS`] rows.
+pub const EXPLANATION_HEIGHT: f32 = 220.0;
+/// The smallest explanation pane.
+pub const MIN_EXPLANATION_HEIGHT: f32 = 80.0;
+/// The largest explanation pane a restored workspace may have (a larger one is reset).
+pub const MAX_EXPLANATION_HEIGHT: f32 = 600.0;
+/// Rows the payouts table always has room for.
+pub const MIN_TABLE_ROWS: usize = 10;
 
 impl Default for PersistedState {
     fn default() -> Self {
@@ -104,6 +118,8 @@ impl Default for PersistedState {
             show_editor: true,
             mappings: Vec::new(),
             export: ExportChoices::default(),
+            explanation_height: EXPLANATION_HEIGHT,
+            folder: None,
         }
     }
 }
@@ -121,6 +137,15 @@ pub struct ExportChoices {
 }
 
 impl PersistedState {
+    /// Resets layout values a restored workspace should not have (a pane that leaves no room
+    /// for the table, a size that is not a number).
+    pub fn repair_layout(&mut self) {
+        let h = self.explanation_height;
+        if !h.is_finite() || !(MIN_EXPLANATION_HEIGHT..=MAX_EXPLANATION_HEIGHT).contains(&h) {
+            self.explanation_height = EXPLANATION_HEIGHT;
+        }
+    }
+
     /// The remembered mapping for a file with these headers.
     pub fn mapping_for(&self, headers: &[String]) -> Option<&HeaderMapping> {
         self.mappings.iter().find(|m| m.headers == headers).map(|m| &m.mapping)
@@ -154,5 +179,18 @@ mod tests {
             serde_json::from_str(r#"{"version": 1, "plans": [{"Sample": "sales_led"}]}"#).unwrap();
         assert_eq!(old.plans, [PlanRef::Sample("sales_led".into())]);
         assert!(old.show_editor);
+        assert_eq!(old.explanation_height, EXPLANATION_HEIGHT);
+    }
+
+    #[test]
+    fn a_restored_pane_that_leaves_no_room_for_the_table_is_reset() {
+        for bad in [5000.0, -3.0, f32::NAN, 10.0] {
+            let mut s = PersistedState { explanation_height: bad, ..PersistedState::default() };
+            s.repair_layout();
+            assert_eq!(s.explanation_height, EXPLANATION_HEIGHT, "{bad}");
+        }
+        let mut fine = PersistedState { explanation_height: 300.0, ..PersistedState::default() };
+        fine.repair_layout();
+        assert_eq!(fine.explanation_height, 300.0);
     }
 }

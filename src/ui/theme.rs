@@ -19,6 +19,8 @@ pub struct Tokens {
     pub negative: Color32,
     /// Secondary text.
     pub muted: Color32,
+    /// One colour per payout component or activity in a chart (distinct from each other).
+    pub series: [Color32; 12],
 }
 
 const DARK: Tokens = Tokens {
@@ -37,7 +39,21 @@ const DARK: Tokens = Tokens {
     stale: Color32::from_rgb(160, 160, 160),
     positive: Color32::from_rgb(90, 200, 120),
     negative: Color32::from_rgb(255, 120, 110),
-    muted: Color32::from_rgb(150, 150, 150),
+    muted: Color32::from_rgb(165, 165, 165),
+    series: [
+        Color32::from_rgb(78, 141, 207),
+        Color32::from_rgb(242, 142, 43),
+        Color32::from_rgb(89, 181, 99),
+        Color32::from_rgb(225, 87, 89),
+        Color32::from_rgb(176, 122, 201),
+        Color32::from_rgb(237, 201, 72),
+        Color32::from_rgb(118, 203, 198),
+        Color32::from_rgb(255, 157, 167),
+        Color32::from_rgb(176, 137, 105),
+        Color32::from_rgb(160, 200, 60),
+        Color32::from_rgb(120, 130, 230),
+        Color32::from_rgb(200, 200, 200),
+    ],
 };
 
 const LIGHT: Tokens = Tokens {
@@ -56,7 +72,21 @@ const LIGHT: Tokens = Tokens {
     stale: Color32::from_rgb(120, 120, 120),
     positive: Color32::from_rgb(20, 130, 60),
     negative: Color32::from_rgb(190, 30, 30),
-    muted: Color32::from_rgb(110, 110, 110),
+    muted: Color32::from_rgb(100, 100, 100),
+    series: [
+        Color32::from_rgb(31, 105, 180),
+        Color32::from_rgb(230, 115, 0),
+        Color32::from_rgb(44, 150, 60),
+        Color32::from_rgb(205, 45, 50),
+        Color32::from_rgb(140, 86, 175),
+        Color32::from_rgb(170, 140, 0),
+        Color32::from_rgb(0, 150, 150),
+        Color32::from_rgb(220, 100, 160),
+        Color32::from_rgb(130, 90, 60),
+        Color32::from_rgb(110, 150, 20),
+        Color32::from_rgb(80, 90, 200),
+        Color32::from_rgb(110, 110, 110),
+    ],
 };
 
 /// The tokens for the current theme.
@@ -75,8 +105,24 @@ pub fn plan_color(ui: &egui::Ui, index: usize) -> Color32 {
     palette[index % palette.len()]
 }
 
-/// Applies Carrot's look at start-up.
+/// The colour of series number `index` in a chart (components, activities).
+pub fn series_color(ctx: &egui::Context, index: usize) -> Color32 {
+    let series = tokens_for(ctx).series;
+    series[index % series.len()]
+}
+
+/// Applies Carrot's look at start-up. The monospace font (Hack) backs up the proportional one,
+/// so arrows, minus signs and the like that Ubuntu Light lacks still draw ("1→1", not "1▯1").
 pub fn install(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if fonts.font_data.contains_key("Hack")
+        && let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+        && !family.iter().any(|f| f == "Hack")
+    {
+        let at = family.iter().position(|f| f == "Ubuntu-Light").map_or(0, |i| i + 1);
+        family.insert(at, "Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
     ctx.global_style_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 5.0);
         style.spacing.button_padding = egui::vec2(8.0, 3.0);

@@ -1,7 +1,7 @@
-//! Small reusable widgets: labelled fields that validate as you type and show their problems.
+//! Small reusable widgets: exact decimal fields, problems shown next to their field, dots and
+//! arrows painted rather than drawn from a font.
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive as _, ToPrimitive as _};
 
 use super::theme;
 use crate::plan::{Problem, Severity};
@@ -9,71 +9,141 @@ use crate::plan::{Problem, Severity};
 /// How a decimal is shown and edited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
-    /// A fraction shown as a percentage (0.08 ↔ 8 %), editable to 0.01 %.
+    /// A fraction shown as a percentage (0.07125 ↔ 7.125 %), with as many decimals as typed.
     Percent,
-    /// Money with two decimals.
-    Money,
-    /// A plain number with up to four decimals.
+    /// Money in a currency with this many decimals (2 for EUR, 3 for KWD, 0 for JPY).
+    Money(u32),
+    /// A plain number, with as many decimals as typed.
     Number,
-    /// A multiple (×1.15), up to four decimals.
+    /// A multiple (×1.15), with as many decimals as typed.
     Factor,
 }
 
-impl Unit {
-    fn scale(self) -> f64 {
-        if self == Self::Percent { 100.0 } else { 1.0 }
-    }
-
-    fn decimals(self) -> u32 {
-        match self {
-            Self::Percent | Self::Money => 2,
-            Self::Number | Self::Factor => 4,
+/// The text a value is edited as.
+pub fn edit_text(value: Decimal, unit: Unit) -> String {
+    match unit {
+        Unit::Percent => (value * Decimal::ONE_HUNDRED).normalize().to_string(),
+        Unit::Money(dp) => {
+            let v = value.normalize();
+            if v.scale() <= dp {
+                let mut padded = v;
+                padded.rescale(dp);
+                padded.to_string()
+            } else {
+                v.to_string()
+            }
         }
+        Unit::Number | Unit::Factor => value.normalize().to_string(),
     }
 }
 
-/// The drag-or-type widget alone (label it with `labelled_by`).
+/// Reads what was typed, exactly: no rounding and no float on the way. Money may have at most
+/// the currency's decimals; rates and numbers any number of them.
+pub fn parse_exact(text: &str, unit: Unit) -> Result<Decimal, String> {
+    let mut t = text.trim();
+    match unit {
+        Unit::Percent => t = t.trim_end_matches('%').trim_end(),
+        Unit::Factor => t = t.trim_start_matches(['×', 'x']).trim_start(),
+        Unit::Money(_) | Unit::Number => {}
+    }
+    if t.is_empty() {
+        return Err("type a number".to_owned());
+    }
+    if t.contains(',') {
+        return Err("use a point for decimals and no thousands separators".to_owned());
+    }
+    let d = Decimal::from_str_exact(t).map_err(|_| format!("`{t}` is not a number"))?;
+    let value = match unit {
+        Unit::Percent => {
+            let v = d.checked_div(Decimal::ONE_HUNDRED).ok_or("too large")?;
+            if v * Decimal::ONE_HUNDRED != d {
+                return Err("too many decimals".to_owned());
+            }
+            v
+        }
+        Unit::Money(dp) => {
+            let n = d.normalize();
+            if n.scale() > dp {
+                return Err(match dp {
+                    0 => "this currency has no decimals".to_owned(),
+                    1 => "this currency has 1 decimal".to_owned(),
+                    _ => format!("this currency has {dp} decimals"),
+                });
+            }
+            d
+        }
+        Unit::Number | Unit::Factor => d,
+    };
+    Ok(value.normalize())
+}
+
+/// An exact decimal field (label it with `labelled_by` or `accessible_name`). The plan changes
+/// only when the text is a valid value; until then the text stays as typed, marked, with the
+/// reason beside it.
 pub fn decimal_value(ui: &mut egui::Ui, value: &mut Decimal, unit: Unit) -> egui::Response {
-    let scale = unit.scale();
-    let mut shown = value.to_f64().unwrap_or(0.0) * scale;
-    let speed = match unit {
-        Unit::Percent => 0.05,
-        Unit::Money => (shown.abs() / 200.0).max(1.0),
-        Unit::Number | Unit::Factor => 0.01,
-    };
-    let mut drag = egui::DragValue::new(&mut shown).speed(speed).max_decimals(unit.decimals() as usize);
-    drag = match unit {
-        Unit::Percent => drag.suffix(" %"),
-        Unit::Factor => drag.prefix("×"),
-        Unit::Money | Unit::Number => drag,
-    };
-    let response = ui.add(drag);
-    if response.changed() {
-        let stored = Decimal::from_f64(shown / scale)
-            .map(|d| d.round_dp(unit.decimals() + if unit == Unit::Percent { 2 } else { 0 }).normalize());
-        if let Some(d) = stored {
-            *value = d;
+    let inner = ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        if unit == Unit::Factor {
+            ui.label("×");
         }
-    }
-    response
+        let id = ui.next_auto_id();
+        let (mut text, shown_for): (String, Decimal) =
+            ui.data_mut(|d| d.get_temp(id)).unwrap_or_else(|| (edit_text(*value, unit), *value));
+        let focused = ui.memory(|m| m.has_focus(id));
+        if shown_for != *value && !focused {
+            // Changed elsewhere (undo, another field): show the new value.
+            text = edit_text(*value, unit);
+        }
+        let parsed = parse_exact(&text, unit);
+        let width = match unit {
+            Unit::Money(_) => 96.0,
+            _ => 64.0,
+        };
+        let mut edit = egui::TextEdit::singleline(&mut text).id(id).desired_width(width);
+        if parsed.is_err() {
+            edit = edit.text_color(theme::tokens(ui).error);
+        }
+        let response = ui.add(edit);
+        let mut stored = *value;
+        // The same number written differently (7.10 for 7.1) leaves the plan as it is.
+        if response.changed()
+            && let Ok(v) = parse_exact(&text, unit)
+            && v != *value
+        {
+            *value = v;
+            stored = v;
+        }
+        match unit {
+            Unit::Percent => {
+                ui.label("%");
+            }
+            Unit::Money(_) | Unit::Number | Unit::Factor => {}
+        }
+        if let Err(why) = parse_exact(&text, unit) {
+            ui.colored_label(theme::tokens(ui).error, why);
+        }
+        ui.data_mut(|d| d.insert_temp(id, (text, stored)));
+        response
+    });
+    inner.inner
 }
 
-/// Shows the problems at a path under the field (errors red, warnings amber).
+/// Shows the problems at a field, in readable text under it (errors red, warnings amber).
 pub fn problems_ui<'a>(ui: &mut egui::Ui, problems: impl Iterator<Item = &'a Problem>) {
     let t = theme::tokens(ui);
     for p in problems {
-        let color = match p.severity {
-            Severity::Error => t.error,
-            Severity::Warning => t.warning,
+        let (color, tag) = match p.severity {
+            Severity::Error => (t.error, ""),
+            Severity::Warning => (t.warning, "Warning: "),
         };
-        ui.label(egui::RichText::new(&p.message).color(color).small());
+        ui.add(egui::Label::new(egui::RichText::new(format!("{tag}{}", p.message)).color(color)).wrap());
     }
 }
 
 /// A tiny heading with muted text.
 pub fn muted(ui: &mut egui::Ui, text: impl Into<String>) -> egui::Response {
     let color = theme::tokens(ui).muted;
-    ui.label(egui::RichText::new(text.into()).color(color))
+    ui.add(egui::Label::new(egui::RichText::new(text.into()).color(color)).wrap())
 }
 
 /// A filled dot in a plan's colour (painted, so it never depends on a font's glyphs).
@@ -97,4 +167,34 @@ pub fn sort_arrow(ui: &mut egui::Ui, descending: bool) {
         egui::pos2(c.x + size * 0.6, c.y + base),
     ];
     ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn rates_are_read_exactly_with_any_number_of_decimals() {
+        assert_eq!(parse_exact("7.125", Unit::Percent), Ok(d("0.07125")));
+        assert_eq!(parse_exact(" 7.125 % ", Unit::Percent), Ok(d("0.07125")));
+        assert_eq!(parse_exact("0.0001", Unit::Percent), Ok(d("0.000001")));
+        assert_eq!(edit_text(d("0.07125"), Unit::Percent), "7.125");
+        assert_eq!(parse_exact("×1.125", Unit::Factor), Ok(d("1.125")));
+    }
+
+    #[test]
+    fn money_keeps_the_currency_decimals_and_refuses_more() {
+        assert_eq!(parse_exact("1.234", Unit::Money(3)), Ok(d("1.234")));
+        assert_eq!(edit_text(d("1.234"), Unit::Money(3)), "1.234");
+        assert_eq!(edit_text(d("50000"), Unit::Money(2)), "50000.00");
+        assert!(parse_exact("1.234", Unit::Money(2)).is_err(), "EUR has two decimals");
+        assert_eq!(parse_exact("1.230", Unit::Money(2)), Ok(d("1.23")), "trailing zeros are not decimals");
+        assert!(parse_exact("1,5", Unit::Money(2)).is_err(), "a comma is refused, not misread");
+        assert!(parse_exact("abc", Unit::Number).is_err());
+        assert!(parse_exact("", Unit::Number).is_err());
+    }
 }

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive as _, ToPrimitive as _};
 
 use super::super::doc::{PlanDoc, PlanId, PlanSource};
+use super::super::plots;
 use super::super::simulate::{SimKey, SimRequest};
 use super::super::theme;
 use super::super::widgets;
@@ -332,8 +333,10 @@ pub fn behaviour_ui(
     let height_left = ui.available_height();
     ui.horizontal_top(|ui| {
         let layout = egui::Layout::top_down(egui::Align::Min);
-        ui.allocate_ui_with_layout(egui::vec2(250.0, height_left), layout, |ui| {
-            ui.set_width(250.0);
+        ui.allocate_ui_with_layout(egui::vec2(225.0, height_left), layout, |ui| {
+            ui.set_width(225.0);
+            // Narrow sliders keep the column to its width, leaving the results room at 1280 × 800.
+            ui.spacing_mut().slider_width = 80.0;
             egui::ScrollArea::vertical().id_salt("assumptions_scroll").show(ui, |ui| {
                 assumptions_ui(ui, view, &report, actions);
             });
@@ -515,17 +518,40 @@ fn range(b: &Band) -> String {
 
 fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
     let base = &report.baseline;
-    ui.label(
-        egui::RichText::new("What each plan does in its first quarter, and by the last quarter of the runway").strong(),
+    ui.add(
+        egui::Label::new(
+            egui::RichText::new("What each plan does in its first quarter, and by the last quarter of the runway")
+                .strong(),
+        )
+        .wrap(),
     );
-    egui::Grid::new("behaviour_summary").striped(true).num_columns(8).spacing([16.0, 4.0]).show(ui, |ui| {
+    // Five columns, each value over its spread or change, so the table fits a narrow view.
+    // Numbers never wrap inside a cell.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+    let muted = theme::tokens(ui).muted;
+    let cell = |ui: &mut egui::Ui, top: String, below: String| {
+        ui.vertical(|ui| {
+            ui.label(top);
+            ui.label(egui::RichText::new(below).small().color(muted));
+        });
+    };
+    egui::Grid::new("behaviour_summary").striped(true).num_columns(5).spacing([10.0, 4.0]).show(ui, |ui| {
         let cur = &report.currency;
-        for h in
-            ["Plan", &format!("Revenue ({cur})"), "P10 – P90", "vs today", "Payout cost", "vs today", "Cost % of rev."]
-        {
-            ui.label(egui::RichText::new(h).strong());
+        let heads = [
+            ("Plan".to_owned(), String::new()),
+            ("Revenue".to_owned(), format!("{cur}, P10–P90, vs today")),
+            ("Payout cost".to_owned(), "vs today".to_owned()),
+            ("Cost %".to_owned(), "of revenue".to_owned()),
+            (format!("Revenue Q{}", report.quarters), "vs today".to_owned()),
+        ];
+        for (h, sub) in heads {
+            ui.vertical(|ui| {
+                ui.label(egui::RichText::new(h).strong());
+                if !sub.is_empty() {
+                    ui.label(egui::RichText::new(sub).small().color(muted));
+                }
+            });
         }
-        ui.label(egui::RichText::new(format!("Revenue Q{}", report.quarters)).strong());
         ui.end_row();
         let last = |p: &PlanOutcome| p.runway.last().map_or(0.0, |q| q.revenue.p50);
         for (i, p) in outcomes(report).enumerate() {
@@ -533,13 +559,15 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
                 widgets::color_dot(ui, theme::plan_color(ui, colors.get(i).copied().unwrap_or(0)));
                 ui.label(&p.plan);
             });
-            ui.label(money_tick(p.totals.revenue.p50));
-            ui.label(range(&p.totals.revenue));
-            ui.label(pct_change(p.totals.revenue.p50, base.totals.revenue.p50));
-            ui.label(money_tick(p.totals.cost.p50));
-            ui.label(pct_change(p.totals.cost.p50, base.totals.cost.p50));
+            cell(
+                ui,
+                money_tick(p.totals.revenue.p50),
+                format!("{}, {}", range(&p.totals.revenue), pct_change(p.totals.revenue.p50, base.totals.revenue.p50))
+                    .replace(" – ", "–"),
+            );
+            cell(ui, money_tick(p.totals.cost.p50), pct_change(p.totals.cost.p50, base.totals.cost.p50));
             ui.label(p.totals.cost_pct.map_or_else(|| "–".to_owned(), |b| format!("{:.1}%", b.p50)));
-            ui.label(format!("{} ({})", money_tick(last(p)), pct_change(last(p), last(base))));
+            cell(ui, money_tick(last(p)), pct_change(last(p), last(base)));
             ui.end_row();
         }
     });
@@ -550,17 +578,6 @@ fn column_names(report: &SimReport) -> Vec<String> {
         .enumerate()
         .map(|(i, p)| if i == 0 { "Today".to_owned() } else { crate::roster::values::shorten(&p.plan, 14) })
         .collect()
-}
-
-fn index_axis(names: Vec<String>) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String + Clone {
-    move |m, _| {
-        let i = m.value.round();
-        if (m.value - i).abs() < 1e-6 && i >= 0.0 {
-            names.get(i as usize).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    }
 }
 
 fn static_plot(id: &str, height: f32) -> Plot<'static> {
@@ -574,7 +591,7 @@ fn static_plot(id: &str, height: f32) -> Plot<'static> {
 
 fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f32) {
     let names = column_names(report);
-    let palette = theme::tokens(ui).plan_palette;
+    let series = theme::tokens(ui).series;
     let mut all_activities: Vec<&str> = Vec::new();
     for r in &cache.roles {
         for a in &r.activities {
@@ -588,20 +605,24 @@ fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f
             return egui::Color32::from_gray(150);
         }
         let k = all_activities.iter().position(|x| *x == a).unwrap_or(0);
-        palette[(k + 3) % palette.len()]
+        series[k % series.len()]
     };
-    ui.columns(cache.roles.len().max(1), |cols| {
-        for (role, ui) in cache.roles.iter().zip(cols.iter_mut()) {
+    // Side by side when each chart has room for its column labels, else one above the other.
+    let roles = cache.roles.len().max(1);
+    let side_by_side = ui.available_width() / roles as f32 >= 300.0;
+    let columns = if side_by_side { roles } else { 1 };
+    let role_ui = |ui: &mut egui::Ui, role: &RoleBars| {
+        {
             ui.label(egui::RichText::new(format!("Hours per {} ({} people)", role.role, role.people)).strong());
-            ui.horizontal_wrapped(|ui| {
-                for a in role.activities.iter().rev() {
-                    widgets::color_dot(ui, activity_color(a));
-                    ui.label(egui::RichText::new(a.replace('_', " ")).small());
-                }
-            });
+            let legend: Vec<(String, egui::Color32)> =
+                role.activities.iter().rev().map(|a| (a.replace('_', " "), activity_color(a))).collect();
+            plots::legend_ui(ui, &legend);
+            // The y axis takes about 60 points of the width.
+            let per_column = (ui.available_width() - 60.0) / (names.len().max(1) as f32 + 0.4);
             static_plot(&format!("alloc_{}", role.role), height)
-                .x_axis_formatter(index_axis(names.clone()))
-                .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+                .custom_x_axes(vec![plots::category_axis_x(names.clone(), per_column, "")])
+                .x_grid_spacer(plots::category_spacer())
+                .y_grid_spacer(plots::y_spacer())
                 .y_axis_label("Hours in the period")
                 .include_y(0.0)
                 .include_x(-0.7)
@@ -629,6 +650,13 @@ fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f
                     }
                 });
         }
+    };
+    ui.columns(columns, |cols| {
+        for (k, role) in cache.roles.iter().enumerate() {
+            if let Some(ui) = cols.get_mut(if side_by_side { k } else { 0 }) {
+                role_ui(ui, role);
+            }
+        }
     });
 }
 
@@ -637,13 +665,23 @@ fn volumes_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, colors: &[us
     let metrics: Vec<String> = cache.metrics.iter().map(|m| m.replace('_', " ")).collect();
     let n = report.plans.len().max(1) as f64;
     let width = 0.8 / n;
-    static_plot("behaviour_volumes", height)
-        .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightBottom))
-        .y_axis_formatter(index_axis(metrics.clone()))
-        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
-        .y_axis_min_width(130.0)
-        .x_axis_formatter(|m, _| format!("{:+.0}%", m.value))
+    let legend: Vec<(String, egui::Color32)> = report
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.plan.clone(), theme::plan_color(ui, colors.get(i + 1).copied().unwrap_or(0))))
+        .collect();
+    plots::legend_ui(ui, &legend);
+    // Each metric gets a row of its own height, so its name is readable.
+    let rows = (metrics.len() as f32 * (18.0 + 8.0 * n as f32)).max(height);
+    static_plot("behaviour_volumes", rows)
+        .custom_y_axes(vec![plots::category_axis_y(metrics.clone(), "").min_thickness(150.0)])
+        .y_grid_spacer(plots::category_spacer())
+        .x_grid_spacer(plots::x_spacer())
+        .x_axis_formatter(|m, _| format!("{:+}%", m.value).replace('-', "−"))
         .x_axis_label("Change from today")
+        .include_y(-0.6)
+        .include_y(metrics.len() as f64 - 0.4)
         .include_x(0.0)
         .show(ui, |plot| {
             for (i, p) in report.plans.iter().enumerate() {
@@ -679,14 +717,18 @@ fn runway_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, colors: &[usi
             ui.label(egui::RichText::new(format!("{title} (P50, band P10–P90)")).strong());
             let cur = cur.clone();
             static_plot(&format!("runway_{k}"), height)
-                .x_axis_label("Quarter")
-                .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
-                .y_axis_label(format!("{} ({cur})", if k == 0 { "Revenue" } else { "Cost" }))
-                .x_axis_formatter(|m, _| {
-                    if m.value.fract() == 0.0 && m.value >= 1.0 { format!("Q{}", m.value) } else { String::new() }
-                })
-                .y_axis_formatter(|m, _| money_tick(m.value))
-                .y_axis_min_width(58.0)
+                .custom_x_axes(vec![egui_plot::AxisHints::new_x().label("Quarter").label_spacing(4.0..=6.0).formatter(
+                    |m, _| {
+                        let q = m.value.round();
+                        if (m.value - q).abs() < 1e-6 && q >= 1.0 { format!("Q{q}") } else { String::new() }
+                    },
+                )])
+                .x_grid_spacer(plots::category_spacer())
+                .y_grid_spacer(plots::y_spacer())
+                .custom_y_axes(vec![plots::money_axis_y(format!(
+                    "{} ({cur})",
+                    if k == 0 { "Revenue" } else { "Cost" }
+                ))])
                 .link_cursor(link, [true, false])
                 .show(ui, |plot| {
                     for (i, (p, fan)) in outcomes(report).zip(&cache.fans).enumerate() {

@@ -2,11 +2,12 @@
 //! curve of a component with every person as a dot, and cost as a share of revenue. Plot data is
 //! rebuilt only when the plan's results change, and borrowed by the plots.
 
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoint, PlotPoints, Points};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 
 use super::super::doc::{PlanDoc, PlanId};
+use super::super::plots;
 use super::super::theme;
 use super::super::widgets;
 use crate::engine::stats;
@@ -205,9 +206,12 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
     let Some(doc) = doc else { return };
     let Some(result) = &doc.result else { return };
     cache.rebuild(doc, roster);
+    let labels = &result.labels;
     let currency = result.report.currency.clone();
     let color = theme::plan_color(ui, doc.color);
-    let height = if meeting { 330.0 } else { 250.0 };
+    // Two rows of charts fill the view (within limits), so nothing needs scrolling at 1280 × 800.
+    let row = ((ui.available_height() - 120.0) / 2.0).clamp(170.0, if meeting { 420.0 } else { 360.0 });
+    let height = row - 40.0;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.columns(2, |cols| {
             let [left, right] = cols else { return };
@@ -223,54 +227,62 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
                     ))
                 })
                 .collect();
+            left.add_space(left.text_style_height(&egui::TextStyle::Small) + 4.0);
             Plot::new(("histogram", doc.id))
                 .height(height)
-                .x_axis_label(format!("Payout per person ({currency})"))
+                .custom_x_axes(vec![
+                    egui_plot::AxisHints::new_x()
+                        .label(format!("Payout per person ({currency})"))
+                        .formatter(|m, _| plots::compact_money(m.value)),
+                ])
+                .x_grid_spacer(plots::x_spacer())
+                .y_grid_spacer(plots::y_spacer())
                 .y_axis_label("People")
-                .x_axis_formatter(|m, _| money_tick(m.value))
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false)
-                .show(left, |plot| plot.bar_chart(BarChart::new("people", bars).color(color).id(("hist", doc.id))))
-                .response
-                .on_hover_text("Hover a bar for the range and the number of people");
+                .show(left, |plot| plot.bar_chart(BarChart::new("people", bars).color(color).id(("hist", doc.id))));
 
             right.label(egui::RichText::new("Cost by role and component").strong());
-            let palette = theme::tokens(right).plan_palette;
+            let legend: Vec<(String, egui::Color32)> = cache
+                .components
+                .iter()
+                .enumerate()
+                .map(|(k, (c, _))| (labels.get(c).to_owned(), theme::series_color(right.ctx(), k)))
+                .collect();
+            plots::legend_ui(right, &legend);
             // Positive lines stack upwards from 0; adjustments (negative) stack downwards.
             let mut up: Vec<BarChart> = Vec::new();
             let mut down: Vec<BarChart> = Vec::new();
             for (k, (component, values)) in cache.components.iter().enumerate() {
+                let label = labels.get(component);
                 let negative = values.iter().any(|v| *v < 0.0);
                 let bars: Vec<Bar> = values
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        Bar::new(i as f64, *v).width(0.6).name(format!("{component}: {}", money_axis(*v, &currency)))
+                        let role = cache.roles.get(i).map_or("", String::as_str);
+                        Bar::new(i as f64, *v)
+                            .width(0.6)
+                            .name(format!("{role}, {label}: {}", money_axis(*v, &currency)))
                     })
                     .collect();
-                let chart = BarChart::new(component.clone(), bars).color(palette[(k + 1) % palette.len()]);
+                let chart = BarChart::new(label.to_owned(), bars).color(theme::series_color(right.ctx(), k));
                 let stack = if negative { &mut down } else { &mut up };
                 let chart = chart.stack_on(&stack.iter().collect::<Vec<_>>());
                 stack.push(chart);
             }
             let charts: Vec<BarChart> = up.into_iter().chain(down).collect();
-            let roles = cache.roles.clone();
+            let per_role = (right.available_width() - 60.0) / (cache.roles.len().max(1) as f32 + 0.4);
             Plot::new(("by_role", doc.id))
-                .height(height)
-                .legend(Legend::default())
-                .x_axis_label("Role")
-                .y_axis_label(format!("Cost ({currency})"))
-                .x_axis_formatter(move |m, _| {
-                    let i = m.value.round();
-                    if (m.value - i).abs() < 1e-6 && i >= 0.0 {
-                        roles.get(i as usize).cloned().unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                })
-                .y_axis_formatter(|m, _| money_tick(m.value))
-                .y_axis_min_width(58.0)
+                .height(height - 24.0)
+                .custom_x_axes(vec![plots::category_axis_x(cache.roles.clone(), per_role, "Role")])
+                .custom_y_axes(vec![plots::money_axis_y(format!("Cost ({currency})"))])
+                .x_grid_spacer(plots::category_spacer())
+                .y_grid_spacer(plots::y_spacer())
+                .include_x(-0.6)
+                .include_x(cache.roles.len() as f64 - 0.4)
+                .include_y(0.0)
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false)
@@ -283,16 +295,17 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
         ui.add_space(8.0);
         ui.columns(2, |cols| {
             let [left, right] = cols else { return };
-            left.horizontal(|ui| {
+            left.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new("Payout curve").strong());
                 let l = ui.label("for");
                 let components: Vec<String> =
                     result.report.totals.by_component.keys().filter(|k| !k.ends_with("_adjustment")).cloned().collect();
                 egui::ComboBox::from_id_salt("curve_component")
-                    .selected_text(cache.component.clone())
+                    .selected_text(labels.get(&cache.component).to_owned())
                     .show_ui(ui, |ui| {
                         for c in components {
-                            ui.selectable_value(&mut cache.component, c.clone(), c);
+                            let label = labels.get(&c).to_owned();
+                            ui.selectable_value(&mut cache.component, c, label);
                         }
                     })
                     .response
@@ -302,17 +315,19 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
             let x_label =
                 if cache.x_is_share { "Attainment (metric ÷ target)" } else { "Units or amount of the metric" };
             let share = cache.x_is_share;
+            plots::legend_ui(
+                left,
+                &[("a typical person".to_owned(), color), ("each person".to_owned(), color.gamma_multiply(0.6))],
+            );
             Plot::new(("curve", doc.id, cache.component.as_str()))
-                .height(height)
+                .height(height - 24.0)
                 .default_x_bounds(0.0, cache.x_view)
-                .legend(Legend::default())
-                .x_axis_label(x_label)
-                .y_axis_label(format!("Line payout ({currency})"))
-                .x_axis_formatter(
-                    move |m, _| if share { format!("{:.0}%", m.value * 100.0) } else { format!("{:.0}", m.value) },
-                )
-                .y_axis_formatter(|m, _| money_tick(m.value))
-                .y_axis_min_width(58.0)
+                .custom_x_axes(vec![egui_plot::AxisHints::new_x().label(x_label).formatter(move |m, _| {
+                    if share { format!("{:.0}%", m.value * 100.0) } else { plots::compact_money(m.value) }
+                })])
+                .custom_y_axes(vec![plots::money_axis_y(format!("Line payout ({currency})"))])
+                .x_grid_spacer(plots::x_spacer())
+                .y_grid_spacer(plots::y_spacer())
                 .show(left, |plot| {
                     plot.line(Line::new("typical person", PlotPoints::Borrowed(&cache.curve)).color(color).width(2.0));
                     plot.points(
@@ -334,6 +349,7 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
             left.add(egui::Label::new(egui::RichText::new(shown).small().color(theme::tokens(left).muted)).wrap());
 
             right.label(egui::RichText::new("Cost as a share of revenue").strong());
+            right.add_space(right.text_style_height(&egui::TextStyle::Small) + 4.0);
             let bars: Vec<Bar> = cache
                 .cost_share
                 .iter()
@@ -342,20 +358,17 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
                     Bar::new(i as f64, *pct).width(0.6).name(format!("{role}: {pct:.2}% of revenue"))
                 })
                 .collect();
-            let labels: Vec<String> = cache.cost_share.iter().map(|(r, _)| r.clone()).collect();
+            let names: Vec<String> = cache.cost_share.iter().map(|(r, _)| r.clone()).collect();
+            let per_role = (right.available_width() - 60.0) / (names.len().max(1) as f32 + 0.4);
             Plot::new(("cost_share", doc.id))
-                .height(height)
-                .x_axis_label("Role")
+                .height(height - 24.0)
+                .custom_x_axes(vec![plots::category_axis_x(names.clone(), per_role, "Role")])
+                .x_grid_spacer(plots::category_spacer())
+                .y_grid_spacer(plots::y_spacer())
                 .y_axis_label("Payout cost ÷ revenue (%)")
-                .x_axis_formatter(move |m, _| {
-                    let i = m.value.round();
-                    if (m.value - i).abs() < 1e-6 && i >= 0.0 {
-                        labels.get(i as usize).cloned().unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                })
-                .y_axis_formatter(|m, _| format!("{:.1}%", m.value))
+                .y_axis_formatter(|m, _| format!("{}%", m.value))
+                .include_x(-0.6)
+                .include_x(names.len() as f64 - 0.4)
                 .include_y(0.0)
                 .allow_drag(false)
                 .allow_zoom(false)

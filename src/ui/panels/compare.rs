@@ -7,9 +7,10 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 
 use super::super::doc::{PlanDoc, PlanId};
+use super::super::plots;
 use super::super::theme;
 use super::super::widgets;
-use super::charts::{money_axis, money_tick};
+use super::charts::money_axis;
 use crate::engine::stats;
 use crate::money;
 use crate::roster::Roster;
@@ -26,6 +27,8 @@ pub struct CompareView {
     pub plans: Vec<PlanId>,
     /// Which compared plan the winners and losers move to (index into `plans`, ≥ 1).
     pub to: usize,
+    /// Whether the totals table lists every component (the chart below shows them anyway).
+    pub show_components: bool,
     cache: CompareCache,
 }
 
@@ -100,7 +103,7 @@ pub fn compare_ui(
     rebuild(&mut view.cache, &compared);
     let height = if meeting { 300.0 } else { 220.0 };
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        totals_ui(ui, &compared);
+        totals_ui(ui, &compared, &mut view.show_components);
         ui.add_space(10.0);
         charts_ui(ui, &compared, &view.cache, height);
         ui.add_space(10.0);
@@ -137,7 +140,7 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut CompareView) {
     });
 }
 
-fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc]) {
+fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], show_components: &mut bool) {
     let Some(first) = compared.first().and_then(|d| d.result.as_ref()) else { return };
     let dp = first.report.minor_units;
     let t = theme::tokens(ui);
@@ -202,11 +205,32 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc]) {
             for role in &roles {
                 row(ui, &format!("Role: {role}"), false, &|r| r.totals.by_role.get(role).copied(), &amount);
             }
-            for c in &components {
-                row(ui, &format!("Component: {c}"), false, &|r| r.totals.by_component.get(c).copied(), &amount);
+            if !components.is_empty() {
+                let n = components.len();
+                let text = if *show_components { "Hide the components" } else { "By component" };
+                ui.toggle_value(show_components, format!("{text} ({n})"))
+                    .on_hover_text("List each component's cost (the chart below shows them too)");
+                ui.end_row();
+            }
+            if *show_components {
+                for c in &components {
+                    let label = component_label(compared, c);
+                    row(ui, &label, false, &|r| r.totals.by_component.get(c).copied(), &amount);
+                }
             }
         },
     );
+}
+
+/// A component's label in the first compared plan that has one (its id otherwise).
+fn component_label(compared: &[&PlanDoc], id: &str) -> String {
+    compared
+        .iter()
+        .filter_map(|d| d.result.as_ref())
+        .map(|r| r.labels.get(id))
+        .find(|l| *l != id)
+        .unwrap_or(id)
+        .to_owned()
 }
 
 fn rebuild(cache: &mut CompareCache, compared: &[&PlanDoc]) {
@@ -258,31 +282,31 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
     let n = compared.len() as f64;
     let width = 0.8 / n;
     let link = ui.scope_id().with("compare_link");
-    let titles: Vec<String> =
-        compared.iter().enumerate().map(|(i, d)| crate::roster::values::shorten(&plan_title(i, d), 18)).collect();
-    let plan_axis = move |m: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
-        let i = m.value.round();
-        if (m.value - i).abs() < 1e-6 && i >= 0.0 {
-            titles.get(i as usize).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
+    let titles: Vec<String> = compared.iter().enumerate().map(|(i, d)| plan_title(i, d)).collect();
+    let plan_legend: Vec<(String, egui::Color32)> =
+        compared.iter().enumerate().map(|(i, d)| (plan_title(i, d), theme::plan_color(ui, d.color))).collect();
+    let static_plot = |id: &'static str| {
+        Plot::new(id)
+            .height(height)
+            .y_grid_spacer(plots::y_spacer())
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
     };
     ui.columns(2, |cols| {
         let [a, b] = cols else { return };
         // Total cost per plan, one colour per plan.
         a.label(egui::RichText::new("Total payout cost per plan").strong());
-        Plot::new("compare_total")
-            .height(height)
-            .x_axis_label("Plan")
-            .y_axis_label(format!("Cost ({currency})"))
-            .x_axis_formatter(plan_axis.clone())
-            .y_axis_formatter(|m, _| money_tick(m.value))
-            .y_axis_min_width(58.0)
+        plots::legend_ui(a, &plan_legend);
+        let per_plan = (a.available_width() - 60.0) / (n as f32 + 0.4);
+        static_plot("compare_total")
+            .custom_x_axes(vec![plots::category_axis_x(titles.clone(), per_plan, "Plan")])
+            .custom_y_axes(vec![plots::money_axis_y(format!("Cost ({currency})"))])
+            .x_grid_spacer(plots::category_spacer())
+            .include_x(-0.6)
+            .include_x(n - 0.4)
             .include_y(0.0)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
             .show(a, |plot| {
                 for (i, d) in compared.iter().enumerate() {
                     let total = d.result.as_ref().map_or(0.0, |r| to_f64(r.report.totals.total));
@@ -298,25 +322,15 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
             });
         // Cost by role, grouped by plan.
         b.label(egui::RichText::new("Cost by role").strong());
-        let roles = cache.roles.clone();
-        Plot::new("compare_roles")
-            .height(height)
-            .x_axis_label("Role (one bar per plan, in plan colours)")
-            .y_axis_label(format!("Cost ({currency})"))
-            .x_axis_formatter(move |m, _| {
-                let i = m.value.round();
-                if (m.value - i).abs() < 1e-6 && i >= 0.0 {
-                    roles.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_axis_formatter(|m, _| money_tick(m.value))
-            .y_axis_min_width(58.0)
+        plots::legend_ui(b, &plan_legend);
+        let per_role = (b.available_width() - 60.0) / (cache.roles.len().max(1) as f32 + 0.4);
+        static_plot("compare_roles")
+            .custom_x_axes(vec![plots::category_axis_x(cache.roles.clone(), per_role, "Role (one bar per plan)")])
+            .custom_y_axes(vec![plots::money_axis_y(format!("Cost ({currency})"))])
+            .x_grid_spacer(plots::category_spacer())
+            .include_x(-0.6)
+            .include_x(cache.roles.len() as f64 - 0.4)
             .include_y(0.0)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
             .show(b, |plot| {
                 for (i, d) in compared.iter().enumerate() {
                     let Some(r) = &d.result else { continue };
@@ -347,24 +361,25 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
         let [a, b] = cols else { return };
         // Cost by component: one bar per plan, stacked by component (adjustments below zero).
         a.label(egui::RichText::new("Cost by component").strong());
-        let palette = theme::tokens(a).plan_palette;
-        Plot::new("compare_components")
-            .height(height)
-            .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightTop))
-            .x_axis_label("Plan")
-            .y_axis_label(format!("Cost ({currency})"))
-            .x_axis_formatter(plan_axis.clone())
-            .y_axis_formatter(|m, _| money_tick(m.value))
-            .y_axis_min_width(58.0)
+        let component_names: Vec<String> = cache.components.iter().map(|c| component_label(compared, c)).collect();
+        let legend: Vec<(String, egui::Color32)> = component_names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| (name.clone(), theme::series_color(a.ctx(), k)))
+            .collect();
+        plots::legend_ui(a, &legend);
+        let per_plan = (a.available_width() - 60.0) / (n as f32 + 0.4);
+        static_plot("compare_components")
+            .custom_x_axes(vec![plots::category_axis_x(titles.clone(), per_plan, "Plan")])
+            .custom_y_axes(vec![plots::money_axis_y(format!("Cost ({currency})"))])
+            .x_grid_spacer(plots::category_spacer())
             .include_x(-0.6)
-            .include_x(n - 0.4 + n * 0.9)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
+            .include_x(n - 0.4)
             .show(a, |plot| {
                 let mut up: Vec<BarChart> = Vec::new();
                 let mut down: Vec<BarChart> = Vec::new();
                 for (k, comp) in cache.components.iter().enumerate() {
+                    let name = component_names.get(k).map_or(comp.as_str(), String::as_str);
                     let values: Vec<f64> = compared
                         .iter()
                         .map(|d| {
@@ -380,14 +395,13 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
                         .enumerate()
                         .map(|(i, v)| {
                             Bar::new(i as f64, *v).width(0.6).name(format!(
-                                "{}. {comp}: {}",
+                                "{}. {name}: {}",
                                 i + 1,
                                 money_axis(*v, &currency)
                             ))
                         })
                         .collect();
-                    let chart =
-                        BarChart::new(comp.clone(), bars).color(palette[(k + 2) % palette.len()].gamma_multiply(0.9));
+                    let chart = BarChart::new(name.to_owned(), bars).color(theme::series_color(plot.ctx(), k));
                     let stack = if negative { &mut down } else { &mut up };
                     let chart = chart.stack_on(&stack.iter().collect::<Vec<_>>());
                     stack.push(chart);
@@ -398,12 +412,17 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
             });
         // Distributions overlaid, same bins.
         b.label(egui::RichText::new("How payouts are distributed").strong());
+        plots::legend_ui(b, &plan_legend);
         Plot::new("compare_distribution")
             .height(height)
-            .legend(egui_plot::Legend::default())
-            .x_axis_label(format!("Payout per person ({currency})"))
+            .custom_x_axes(vec![
+                egui_plot::AxisHints::new_x()
+                    .label(format!("Payout per person ({currency})"))
+                    .formatter(|m, _| plots::compact_money(m.value)),
+            ])
+            .x_grid_spacer(plots::x_spacer())
+            .y_grid_spacer(plots::y_spacer())
             .y_axis_label("People")
-            .x_axis_formatter(|m, _| money_tick(m.value))
             .link_axis(link, [true, false])
             .link_cursor(link, [true, false])
             .show(b, |plot| {

@@ -12,6 +12,7 @@ use super::super::widgets;
 use crate::export::{self, PayrollSettings, Reconciliation, Setting, Template};
 use crate::money;
 use crate::roster::{CANONICAL_COLUMNS, HeaderMapping, Preview, RowIssue};
+use crate::ui::doc::PlanDoc;
 
 /// The column-mapping step for a roster whose headers don't match.
 pub struct MappingDialog {
@@ -19,36 +20,44 @@ pub struct MappingDialog {
     pub path: PathBuf,
     /// Its header and first rows.
     pub preview: Preview,
-    /// For each header: the canonical column chosen, or `None` to keep it as its own column.
-    pub choices: Vec<Option<&'static str>>,
+    /// For each header: the column chosen (a canonical column, a metric the open plans use, or a
+    /// name typed), or `None` to keep it as its own column.
+    pub choices: Vec<Option<String>>,
+    /// Metric names the open plans read, offered beside the canonical columns.
+    pub metrics: Vec<String>,
+    /// What is being typed as a new column name, per header.
+    pub typed: Vec<String>,
+    /// Metrics the open plans read for the people in this file that it has no column for.
+    pub wanted: Vec<String>,
     /// Remember this mapping for files with the same headers.
     pub remember: bool,
 }
 
 impl MappingDialog {
-    /// Starts the step, pre-filled from a remembered mapping or from the header names.
-    pub fn new(path: PathBuf, preview: Preview, remembered: Option<HeaderMapping>) -> Self {
-        let choices = preview
+    /// Starts the step, pre-filled from a remembered mapping or from the header names. `metrics`
+    /// are the metric names the open plans read.
+    pub fn new(path: PathBuf, preview: Preview, remembered: Option<HeaderMapping>, metrics: Vec<String>) -> Self {
+        let choices: Vec<Option<String>> = preview
             .headers
             .iter()
             .zip(&preview.mapped)
             .map(|(header, mapped)| {
-                let from_memory = remembered.as_ref().and_then(|m| m.0.get(header)).map(String::as_str);
-                let name = from_memory.or(mapped.as_deref());
-                name.and_then(|n| CANONICAL_COLUMNS.iter().copied().find(|c| *c == n))
+                let from_memory = remembered.as_ref().and_then(|m| m.0.get(header)).cloned();
+                from_memory.or_else(|| mapped.clone().filter(|n| CANONICAL_COLUMNS.contains(&n.as_str())))
             })
             .collect();
-        Self { path, preview, choices, remember: true }
+        let typed = vec![String::new(); choices.len()];
+        Self { path, preview, choices, metrics, typed, wanted: Vec::new(), remember: true }
     }
 
-    /// The mapping chosen: every header sent to a canonical column other than its own name.
+    /// The mapping chosen: every header sent to a column other than its own name.
     pub fn mapping(&self) -> HeaderMapping {
         let mut map = indexmap::IndexMap::new();
         for (header, choice) in self.preview.headers.iter().zip(&self.choices) {
             if let Some(c) = choice
                 && crate::roster::values::normalize_header(header) != *c
             {
-                map.insert(header.clone(), (*c).to_owned());
+                map.insert(header.clone(), c.clone());
             }
         }
         HeaderMapping(map)
@@ -56,20 +65,25 @@ impl MappingDialog {
 
     /// Required columns no header is mapped to.
     pub fn missing(&self) -> Vec<&'static str> {
-        crate::roster::REQUIRED_COLUMNS.iter().copied().filter(|r| !self.choices.contains(&Some(*r))).collect()
+        crate::roster::REQUIRED_COLUMNS
+            .iter()
+            .copied()
+            .filter(|r| !self.choices.iter().any(|c| c.as_deref() == Some(*r)))
+            .collect()
     }
 
-    /// Canonical columns chosen for more than one header.
-    pub fn duplicates(&self) -> Vec<&'static str> {
-        let mut seen = Vec::new();
+    /// Columns chosen for more than one header (a header kept as its own name counts too).
+    pub fn duplicates(&self) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
         let mut dup = Vec::new();
-        for c in self.choices.iter().flatten() {
-            if seen.contains(c) {
-                if !dup.contains(c) {
-                    dup.push(*c);
+        for (header, choice) in self.preview.headers.iter().zip(&self.choices) {
+            let name = choice.clone().unwrap_or_else(|| crate::roster::values::normalize_header(header));
+            if seen.contains(&name) {
+                if !dup.contains(&name) {
+                    dup.push(name);
                 }
             } else {
-                seen.push(*c);
+                seen.push(name);
             }
         }
         dup
@@ -86,7 +100,7 @@ pub struct BadRowsDialog {
     pub issues: Vec<RowIssue>,
 }
 
-/// The export dialog's choices.
+/// The export dialog's choices, and the check of what they would write.
 #[derive(Clone)]
 pub struct ExportDialog {
     /// Which plan.
@@ -95,21 +109,52 @@ pub struct ExportDialog {
     pub pay_date_text: String,
     /// Layout.
     pub template: Template,
-    /// Where to write.
+    /// Where to write (chosen in a save dialog, which asked before replacing a file).
     pub path: Option<PathBuf>,
     /// The payroll system's settings.
     pub settings: PayrollSettings,
+    /// The last check (run in the background, the way the export itself runs): what the file
+    /// would hold, or every reason it cannot be written.
+    pub check: Option<(ExportKey, Result<Reconciliation, String>)>,
+}
+
+/// What an export check was run for: the plan and its results, the template, the settings and
+/// the pay date. The Export button is enabled only by a passed check for the current key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportKey {
+    /// The plan.
+    pub plan: PlanId,
+    /// (plan revision, roster revision) of the results.
+    pub result: (u64, u64),
+    /// The layout.
+    pub template: Template,
+    /// The settings.
+    pub settings: PayrollSettings,
+    /// The pay date.
+    pub pay_date: NaiveDate,
 }
 
 impl ExportDialog {
     /// A dialog for `plan`, paid on `pay_date` by default.
     pub fn new(plan: PlanId, pay_date: NaiveDate, template: Template, settings: PayrollSettings) -> Self {
-        Self { plan, pay_date_text: pay_date.to_string(), template, path: None, settings }
+        Self { plan, pay_date_text: pay_date.to_string(), template, path: None, settings, check: None }
     }
 
     /// The pay date, if the text is a valid date.
     pub fn pay_date(&self) -> Option<NaiveDate> {
         self.pay_date_text.trim().parse().ok()
+    }
+
+    /// What a check of the current choices is keyed by (`None` without results or a pay date).
+    pub fn key(&self, doc: &PlanDoc) -> Option<ExportKey> {
+        let r = doc.result.as_ref()?;
+        Some(ExportKey {
+            plan: doc.id,
+            result: (r.plan_revision, r.roster_revision),
+            template: self.template,
+            settings: self.settings.clone(),
+            pay_date: self.pay_date()?,
+        })
     }
 }
 
@@ -125,8 +170,16 @@ pub fn modal_ui(ctx: &egui::Context, rt: &mut Runtime, state: &PersistedState, a
         }
         Modal::Mapping(mut dialog) => mapping_ui(ctx, &mut dialog, actions).then_some(Modal::Mapping(dialog)),
         Modal::BadRows(dialog) => bad_rows_ui(ctx, &dialog, actions).then_some(Modal::BadRows(dialog)),
-        Modal::Export(mut dialog) => export_ui(ctx, rt, &mut dialog, actions).then_some(Modal::Export(dialog)),
+        Modal::Export(mut dialog) => {
+            let keep = export_ui(ctx, rt, &mut dialog, actions);
+            if !keep {
+                // The choices are remembered however the dialog closes.
+                actions.push(Action::RememberExport(dialog.template, Box::new(dialog.settings.clone())));
+            }
+            keep.then_some(Modal::Export(dialog))
+        }
         Modal::ConfirmOverwrite { path, then } => confirm_overwrite_ui(ctx, path, then, actions),
+        Modal::ConfirmRemoveRoster(i) => confirm_remove_roster_ui(ctx, rt, i, actions),
         Modal::Message { title, lines } => message_ui(ctx, &title, &lines).then_some(Modal::Message { title, lines }),
         Modal::Recover(found) => recover_ui(ctx, found, actions),
     };
@@ -235,16 +288,62 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
                     ui.end_row();
                     ui.label(egui::RichText::new("Carrot column").strong());
                     for (i, h) in dialog.preview.headers.iter().enumerate() {
-                        let Some(choice) = dialog.choices.get_mut(i) else { continue };
+                        let (Some(choice), Some(typed)) = (dialog.choices.get_mut(i), dialog.typed.get_mut(i)) else {
+                            continue;
+                        };
                         let own = crate::roster::values::normalize_header(h);
-                        let shown = choice.map_or_else(|| format!("(keep as {own})"), str::to_owned);
+                        let shown = choice.clone().unwrap_or_else(|| format!("(keep as {own})"));
+                        // The popup holds a text field, so only a click outside (or a choice) closes it.
+                        let pick = |ui: &mut egui::Ui, choice: &mut Option<String>, value: Option<String>, text: String| {
+                            if ui.selectable_label(*choice == value, text).clicked() {
+                                *choice = value;
+                                ui.close();
+                            }
+                        };
                         egui::ComboBox::from_id_salt(("map", i))
                             .selected_text(shown)
+                            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
                             .show_ui(ui, |ui| {
-                                ui.selectable_value(choice, None, format!("(keep as {own})"));
-                                for c in CANONICAL_COLUMNS {
-                                    ui.selectable_value(choice, Some(*c), *c);
-                                }
+                                pick(ui, choice, None, format!("(keep as {own})"));
+                                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                                    // What the plans need and the file lacks comes first.
+                                    if !dialog.wanted.is_empty() {
+                                        ui.label(egui::RichText::new("Needed by the open plans").small().strong());
+                                        for m in &dialog.wanted {
+                                            pick(ui, choice, Some(m.clone()), m.clone());
+                                        }
+                                        ui.separator();
+                                    }
+                                    ui.label(egui::RichText::new("Carrot's columns").small().strong());
+                                    for c in CANONICAL_COLUMNS {
+                                        pick(ui, choice, Some((*c).to_owned()), (*c).to_owned());
+                                    }
+                                    let others: Vec<&String> =
+                                        dialog.metrics.iter().filter(|m| !dialog.wanted.contains(m)).collect();
+                                    if !others.is_empty() {
+                                        ui.separator();
+                                        ui.label(egui::RichText::new("Metrics the open plans use").small().strong());
+                                        for m in others {
+                                            pick(ui, choice, Some(m.clone()), m.clone());
+                                        }
+                                    }
+                                });
+                                ui.separator();
+                                ui.horizontal(|ui| {
+                                    let l = ui.label("Other");
+                                    let r = ui
+                                        .add(egui::TextEdit::singleline(typed).desired_width(130.0).hint_text("snake_case name"))
+                                        .labelled_by(l.id)
+                                        .accessible_name(format!("Other column for {h}"));
+                                    let name = typed.trim().to_owned();
+                                    let ok = crate::plan::is_identifier(&name);
+                                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                                    if ok && (ui.add_enabled(ok, egui::Button::new("Use")).clicked() || enter) {
+                                        *choice = Some(name);
+                                        typed.clear();
+                                        ui.close();
+                                    }
+                                });
                             })
                             .response
                             .accessible_name(format!("Column for {h}"));
@@ -262,6 +361,25 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         });
         let missing = dialog.missing();
         let duplicates = dialog.duplicates();
+        widgets::muted(ui, "Map a column to a metric a plan reads (e.g. “Bookings” to revenue), or type any name under Other.");
+        let unmapped: Vec<&str> = dialog
+            .wanted
+            .iter()
+            .filter(|w| !dialog.choices.iter().any(|c| c.as_deref() == Some(w.as_str())))
+            .map(String::as_str)
+            .collect();
+        if !unmapped.is_empty() {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!(
+                        "The open plans pay the people in this file on {}, which it has no column for. Pick the file's column for each, or import it as it is.",
+                        unmapped.join(", ")
+                    ))
+                    .color(t.warning),
+                )
+                .wrap(),
+            );
+        }
         if !missing.is_empty() {
             ui.colored_label(t.error, format!("Still needed: {}", missing.join(", ")));
         }
@@ -415,23 +533,29 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         ui.separator();
         let doc = rt.docs.iter().find(|d| d.id == dialog.plan);
         let setting_problems = dialog.settings.check(dialog.template);
-        let summary: Result<Reconciliation, String> = match doc {
-            None => Err("the plan is no longer open".to_owned()),
-            Some(_) if !setting_problems.is_empty() => {
-                Err(setting_problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        let key = doc.and_then(|d| dialog.key(d));
+        let check = dialog.check.as_ref().filter(|(k, _)| Some(k) == key.as_ref()).map(|(_, r)| r);
+        let dirty = doc.is_some_and(PlanDoc::is_dirty);
+        // Why the file cannot be written yet, most basic first; the check lists everything the
+        // export itself would refuse (settings, earning codes, people in error, data).
+        let blocker: Option<String> = match doc {
+            None => Some("the plan is no longer open".to_owned()),
+            Some(d) if d.has_errors() => Some("the plan has problems; fix them in the editor first".to_owned()),
+            Some(d) if d.result.is_none() || d.is_stale(rt.rosters.revision) => {
+                Some("the payouts are being computed…".to_owned())
             }
-            Some(d) if d.has_errors() => Err("the plan has problems; fix them in the editor first".to_owned()),
-            Some(d) if d.is_stale(rt.rosters.revision) => Err("the payouts are being recomputed…".to_owned()),
-            Some(d) => match &d.result {
-                None => Err("the payouts are being computed…".to_owned()),
-                Some(r) => export::payroll_lines(&d.plan, &r.report, dialog.template)
-                    .map(|lines| export::reconcile(&lines, &r.report))
-                    .map_err(|e| e.to_string()),
-                // (the template-specific checks run again, in full, when the file is written)
+            Some(_) if dialog.pay_date().is_none() => Some("write the pay date as YYYY-MM-DD".to_owned()),
+            Some(_) if !setting_problems.is_empty() => {
+                Some(setting_problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+            }
+            Some(_) => match check {
+                None => Some("checking…".to_owned()),
+                Some(Err(e)) => Some(e.clone()),
+                Some(Ok(_)) => None,
             },
         };
-        match &summary {
-            Ok(rec) => {
+        match (&blocker, check) {
+            (None, Some(Ok(rec))) => {
                 ui.label(egui::RichText::new("The file will contain").strong());
                 ui.label(format!("{} people, {} lines", rec.people, rec.lines));
                 egui::Grid::new("export_codes").num_columns(2).show(ui, |ui| {
@@ -447,21 +571,50 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                     );
                     ui.end_row();
                 });
+                ui.label(format!(
+                    "A reconciliation is written next to it: {}",
+                    dialog
+                        .path
+                        .as_ref()
+                        .map(|p| super::super::app::display_name(&export::reconciliation_path(p)))
+                        .unwrap_or_else(|| "<file>.reconciliation.txt".to_owned())
+                ));
             }
-            Err(e) => {
-                ui.colored_label(t.error, e);
+            (Some(why), _) => {
+                egui::ScrollArea::vertical().id_salt("export_problems").max_height(220.0).show(ui, |ui| {
+                    let color = if why.ends_with('…') { t.muted } else { t.error };
+                    ui.add(egui::Label::new(egui::RichText::new(why).color(color)).wrap());
+                });
+                if why.contains("earning code") {
+                    widgets::muted(
+                        ui,
+                        "Set each line's code for this system in the editor: Earning code, then “Add a code for…”.",
+                    );
+                }
             }
+            (None, _) => {}
+        }
+        if dirty {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(
+                    t.warning,
+                    "The plan has unsaved changes. The reconciliation names the plan file by its SHA-256, so save the plan first.",
+                );
+                if ui.button("Save plan").on_hover_text("Save the plan (asks for a file if it has none)").clicked() {
+                    actions.push(Action::SavePlan(dialog.plan));
+                }
+            });
         }
         ui.separator();
         ui.horizontal(|ui| {
-            let ready = summary.is_ok() && dialog.pay_date().is_some() && dialog.path.is_some();
+            let ready = blocker.is_none() && !dirty && dialog.path.is_some();
             if ui
                 .add_enabled(ready, egui::Button::new("Export"))
-                .on_hover_text("Write the file (asks before replacing an existing one)")
-                .on_disabled_hover_text("Choose a valid pay date and a file, and fix any problem shown")
+                .on_hover_text("Write the payroll file and its reconciliation")
+                .on_disabled_hover_text("Choose a file, save the plan, and fix any problem shown")
                 .clicked()
             {
-                actions.push(Action::Export(dialog.clone()));
+                actions.push(Action::Export(Box::new(dialog.clone())));
                 keep = false;
             }
             if ui.button("Cancel").clicked() {
@@ -562,13 +715,14 @@ fn confirm_overwrite_ui(
 ) -> Option<Modal> {
     let mut decision = None;
     let modal = egui::Modal::new(egui::Id::unique("overwrite")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
         ui.heading("Replace the file?");
-        ui.label(format!("{} already exists. Replace it?", path.display()));
+        ui.add(egui::Label::new(format!("{} already exists. Replace it?", path.display())).wrap());
         ui.horizontal(|ui| {
             if ui.button("Replace").on_hover_text("Overwrite the existing file").clicked() {
                 decision = Some(true);
             }
-            if ui.button("Cancel").on_hover_text("Keep the existing file").clicked() {
+            if ui.button("Cancel").on_hover_text("Keep the existing file and go back").clicked() {
                 decision = Some(false);
             }
         });
@@ -581,9 +735,43 @@ fn confirm_overwrite_ui(
             actions.push(Action::ConfirmOverwrite(path, then));
             None
         }
-        Some(false) => None,
+        Some(false) => {
+            actions.push(Action::CancelOverwrite(then));
+            None
+        }
         None => Some(Modal::ConfirmOverwrite { path, then }),
     }
+}
+
+fn confirm_remove_roster_ui(
+    ctx: &egui::Context,
+    rt: &Runtime,
+    index: usize,
+    actions: &mut Vec<Action>,
+) -> Option<Modal> {
+    let source = rt.rosters.sources.get(index)?;
+    let mut keep = true;
+    let modal = egui::Modal::new(egui::Id::unique("remove_roster")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        ui.heading(format!("Remove {}?", source.name));
+        ui.add(
+            egui::Label::new(format!(
+                "Its {} people leave every plan's payouts. The file itself is not touched; import it again to bring them back.",
+                source.roster.employees.len()
+            ))
+            .wrap(),
+        );
+        ui.horizontal(|ui| {
+            if ui.button("Remove").on_hover_text("Remove the roster from the workspace").clicked() {
+                actions.push(Action::ConfirmRemoveRoster(index));
+                keep = false;
+            }
+            if ui.button("Cancel").on_hover_text("Keep the roster").clicked() {
+                keep = false;
+            }
+        });
+    });
+    (keep && !modal.should_close()).then_some(Modal::ConfirmRemoveRoster(index))
 }
 
 fn recover_ui(
@@ -601,7 +789,11 @@ fn recover_ui(
             ui.label(format!("  • {name}{from}"));
         }
         ui.horizontal(|ui| {
-            if ui.button("Restore").on_hover_text("Open them with their unsaved changes").clicked() {
+            if ui
+                .button("Restore")
+                .on_hover_text("Bring the changes back, in place of the plan they were made to (unsaved)")
+                .clicked()
+            {
                 decision = Some(true);
             }
             if ui.button("Discard").on_hover_text("Delete the kept changes").clicked() {

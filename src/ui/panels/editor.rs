@@ -1,36 +1,39 @@
 //! The plan editor: a form per track and component, validating as you type. Every field shows
-//! the same messages as `carrot validate`, found by the field's path in the plan.
+//! the same messages as `carrot validate` next to it (found by the field's path in the plan),
+//! and the list at the top names every problem and warning, so none is out of sight in a
+//! closed section. Numbers are edited as exact decimals.
 
 use rust_decimal::Decimal;
 
 use super::super::doc::PlanDoc;
 use super::super::theme;
 use super::super::widgets::{self, Unit, decimal_value, problems_ui};
+use crate::export::Template;
 use crate::money;
 use crate::plan::{
     Basis, Bonus, BonusBase, Commission, Component, ComponentKind, CurvePoint, Limit, Method, Multiplier, PerUnit,
-    Plan, Step, Target, Tier, Track,
+    Plan, Problem, Severity, Step, Target, Tier, Track,
 };
+
+/// Widest a text field grows in the editor (the panel may be narrow at 1280 × 800).
+const FIELD: f32 = 220.0;
 
 /// The editor for the selected plan. The roster's metric columns and roles are offered as
 /// picks.
 pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[String], roster_roles: &[String]) {
     let problems = doc.problems.clone();
-    let at = Found(&problems);
+    let money_dp = money::minor_units(&doc.plan.currency).unwrap_or(2);
+    let at = Found { problems: &problems, money: Unit::Money(money_dp) };
     let color = theme::plan_color(ui, doc.color);
     ui.horizontal(|ui| {
         widgets::color_dot(ui, color);
-        ui.heading(&doc.plan.name);
+        ui.add(egui::Label::new(egui::RichText::new(&doc.plan.name).heading()).truncate());
     });
     widgets::muted(ui, doc.location());
-    let errors = problems.iter().filter(|p| p.is_error()).count();
-    if errors > 0 {
-        let t = theme::tokens(ui);
-        ui.colored_label(t.error, format!("{errors} problem(s): the payouts shown are from the last valid version"));
-    }
+    problem_list_ui(ui, &doc.plan, &problems);
     ui.separator();
     let metrics = metric_names(&doc.plan, roster_metrics);
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::vertical().id_salt("editor_scroll").auto_shrink([false, false]).show(ui, |ui| {
         let plan = &mut doc.plan;
         egui::CollapsingHeader::new("Plan").default_open(true).show(ui, |ui| {
             plan_fields_ui(ui, plan, &at);
@@ -44,8 +47,15 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[St
         egui::CollapsingHeader::new("Plan-wide cap and guarantee")
             .default_open(plan.cap.is_some() || plan.guarantee.is_some())
             .show(ui, |ui| {
-                limit_ui(ui, "Cap on total variable pay", "cap", &mut plan.cap, &at);
-                limit_ui(ui, "Guarantee (minimum variable pay)", "guarantee", &mut plan.guarantee, &at);
+                limit_ui(ui, "Cap on total variable pay", "Plan cap", "cap", &mut plan.cap, &at);
+                limit_ui(
+                    ui,
+                    "Guarantee (minimum variable pay)",
+                    "Plan guarantee",
+                    "guarantee",
+                    &mut plan.guarantee,
+                    &at,
+                );
             });
         problems_ui(ui, at.at("tracks").into_iter());
         let roles: Vec<String> = plan.tracks.keys().cloned().collect();
@@ -53,8 +63,14 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[St
         for role in roles {
             let path = format!("tracks.{role}");
             let Some(track) = plan.tracks.get_mut(&role) else { continue };
-            let header = format!("Track: {role} ({} components)", track.components.len());
-            egui::CollapsingHeader::new(header).id_salt(("track", &role)).default_open(true).show(ui, |ui| {
+            let n = track.components.len();
+            let header = format!("Track: {role} ({n} component{})", if n == 1 { "" } else { "s" });
+            let header = egui::CollapsingHeader::new(header).id_salt(("track", &role)).default_open(true);
+            let header = match at.worst_under(&path) {
+                Some(severity) => header.icon(move |ui, openness, r| problem_icon(ui, openness, r, severity)),
+                None => header,
+            };
+            header.show(ui, |ui| {
                 if track_ui(ui, &role, track, &path, &metrics, &at) {
                     remove_track = Some(role.clone());
                 }
@@ -67,6 +83,56 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[St
     });
 }
 
+/// Every problem of the plan, at the top: how many, and each with where it is.
+fn problem_list_ui(ui: &mut egui::Ui, plan: &Plan, problems: &[Problem]) {
+    if problems.is_empty() {
+        return;
+    }
+    let t = theme::tokens(ui);
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    let warnings = problems.len() - errors;
+    let mut parts = Vec::new();
+    if errors > 0 {
+        parts.push(format!("{errors} problem{}", if errors == 1 { "" } else { "s" }));
+    }
+    if warnings > 0 {
+        parts.push(format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" }));
+    }
+    let title = egui::RichText::new(parts.join(", ")).color(if errors > 0 { t.error } else { t.warning }).strong();
+    egui::CollapsingHeader::new(title).id_salt("problem_list").default_open(problems.len() <= 6).show(ui, |ui| {
+        if errors > 0 {
+            widgets::muted(ui, "The payouts shown are from the last valid version of the plan.");
+        }
+        for p in problems {
+            let color = if p.is_error() { t.error } else { t.warning };
+            let place = place_name(plan, &p.path);
+            let tag = if p.severity == Severity::Warning { "warning: " } else { "" };
+            ui.add(egui::Label::new(egui::RichText::new(format!("{place}: {tag}{}", p.message)).color(color)).wrap());
+        }
+    });
+}
+
+/// A problem's path as a person reads it: `tracks.sales.components[0].tiers[1].rate` is
+/// "sales › Revenue commission › tiers[1].rate".
+fn place_name(plan: &Plan, path: &str) -> String {
+    if path.is_empty() {
+        return "plan".to_owned();
+    }
+    let Some(rest) = path.strip_prefix("tracks.") else { return path.to_owned() };
+    let (role, rest) = rest.split_once('.').unwrap_or((rest, ""));
+    let Some(rest) = rest.strip_prefix("components[") else {
+        return if rest.is_empty() { role.to_owned() } else { format!("{role} › {rest}") };
+    };
+    let (index, rest) = rest.split_once(']').unwrap_or((rest, ""));
+    let label = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| plan.tracks.get(role)?.components.get(i))
+        .map_or_else(|| format!("component {index}"), |c| c.label().to_owned());
+    let rest = rest.trim_start_matches('.');
+    if rest.is_empty() { format!("{role} › {label}") } else { format!("{role} › {label} › {rest}") }
+}
+
 /// Metric names to offer: roster columns, derived metrics, and the canonical numbers.
 fn metric_names(plan: &Plan, roster_metrics: &[String]) -> Vec<String> {
     let mut names: Vec<String> = roster_metrics.to_vec();
@@ -77,36 +143,56 @@ fn metric_names(plan: &Plan, roster_metrics: &[String]) -> Vec<String> {
     names
 }
 
-/// The plan's problems, looked up by path.
-struct Found<'a>(&'a [crate::plan::Problem]);
+/// The plan's problems, looked up by path, and the unit money is edited in.
+struct Found<'a> {
+    problems: &'a [Problem],
+    money: Unit,
+}
 
 impl<'a> Found<'a> {
     /// The problems at exactly `path`.
-    fn at(&self, path: &str) -> Vec<&'a crate::plan::Problem> {
-        self.0.iter().filter(|p| p.path == path).collect()
+    fn at(&self, path: &str) -> Vec<&'a Problem> {
+        self.problems.iter().filter(|p| p.path == path).collect()
     }
 
-    /// Whether any error is at `prefix` or inside it.
-    fn any_error_under(&self, prefix: &str) -> bool {
-        self.0.iter().any(|p| {
-            p.is_error()
-                && p.path
+    /// The problems at any of `paths`.
+    fn at_any(&self, paths: &[String]) -> Vec<&'a Problem> {
+        self.problems.iter().filter(|p| paths.contains(&p.path)).collect()
+    }
+
+    /// The most serious problem at `prefix` or inside it.
+    fn worst_under(&self, prefix: &str) -> Option<Severity> {
+        self.problems
+            .iter()
+            .filter(|p| {
+                p.path
                     .strip_prefix(prefix)
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
-        })
+            })
+            .map(|p| p.severity)
+            .min()
     }
 }
 
+/// A collapsing header's marker for a section with problems inside (red for errors, amber for
+/// warnings), so a closed section still shows it.
+fn problem_icon(ui: &mut egui::Ui, openness: f32, response: &egui::Response, severity: Severity) {
+    let t = theme::tokens(ui);
+    let color = if severity == Severity::Error { t.error } else { t.warning };
+    ui.painter().circle_filled(response.rect.center(), 3.0 + openness, color);
+}
+
 fn plan_fields_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
+    let width = ui.available_width().min(FIELD + 60.0) - 90.0;
     egui::Grid::new("plan_fields").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
         let label = ui.label("Plan name");
         ui.vertical(|ui| {
-            ui.add(egui::TextEdit::singleline(&mut plan.name).desired_width(230.0)).labelled_by(label.id);
+            ui.add(egui::TextEdit::singleline(&mut plan.name).desired_width(width)).labelled_by(label.id);
             problems_ui(ui, at.at("name").into_iter());
         });
         ui.end_row();
         let label = ui.label("Description");
-        ui.add(egui::TextEdit::multiline(&mut plan.description).desired_rows(2).desired_width(230.0))
+        ui.add(egui::TextEdit::multiline(&mut plan.description).desired_rows(2).desired_width(width))
             .labelled_by(label.id)
             .on_hover_text("What the plan is for, in a sentence or two");
         ui.end_row();
@@ -120,7 +206,7 @@ fn plan_fields_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
         ui.end_row();
         ui.label("Period");
         ui.vertical(|ui| {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 date_field(ui, "Period start", &mut plan.period.start);
                 ui.label("to");
                 date_field(ui, "Period end", &mut plan.period.end);
@@ -141,6 +227,7 @@ fn plan_fields_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
             .on_hover_text("How each payout line is rounded to the currency's minor unit");
         ui.end_row();
     });
+    problems_ui(ui, at.at("").into_iter().chain(at.at("schema")).chain(at.at("rounding")));
 }
 
 /// A date typed as YYYY-MM-DD; the plan changes only when the text is a valid date.
@@ -172,9 +259,9 @@ fn fx_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
     let mut remove = None;
     for code in codes {
         let Some(rate) = plan.fx.get_mut(&code) else { continue };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label(format!("1 {code} ="));
-            decimal_value(ui, &mut rate.0, Unit::Factor).labelled_by(label.id);
+            decimal_value(ui, &mut rate.0, Unit::Number).labelled_by(label.id);
             ui.label(plan.currency.as_str());
             if ui.small_button("Remove").on_hover_text(format!("Remove the {code} rate")).clicked() {
                 remove = Some(code.clone());
@@ -185,7 +272,7 @@ fn fx_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
     if let Some(code) = remove {
         plan.fx.shift_remove(&code);
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let id = ui.make_persistent_id("new_fx");
         let mut code: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
         let label = ui.label("Add currency");
@@ -204,17 +291,19 @@ fn fx_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
         }
         ui.data_mut(|d| d.insert_temp(id, code));
     });
+    problems_ui(ui, at.at("fx").into_iter());
 }
 
 fn metrics_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
     widgets::muted(ui, "Expressions over roster columns: + - * / ( ), min, max, abs, if(condition, then, else)");
     let names: Vec<String> = plan.metrics.keys().cloned().collect();
     let mut remove = None;
+    let width = (ui.available_width() - 150.0).clamp(120.0, 320.0);
     for name in names {
         let Some(source) = plan.metrics.get_mut(&name) else { continue };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label(format!("{name} ="));
-            ui.add(egui::TextEdit::singleline(source).desired_width(250.0).code_editor()).labelled_by(label.id);
+            ui.add(egui::TextEdit::singleline(source).desired_width(width).code_editor()).labelled_by(label.id);
             if ui.small_button("Remove").on_hover_text(format!("Remove the derived metric {name}")).clicked() {
                 remove = Some(name.clone());
             }
@@ -224,7 +313,7 @@ fn metrics_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
     if let Some(name) = remove {
         plan.metrics.shift_remove(&name);
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let id = ui.make_persistent_id("new_metric");
         let mut name: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
         let label = ui.label("New metric");
@@ -241,10 +330,12 @@ fn metrics_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
         }
         ui.data_mut(|d| d.insert_temp(id, name));
     });
+    problems_ui(ui, at.at("metrics").into_iter());
 }
 
-/// Edits an optional cap or guarantee.
-fn limit_ui(ui: &mut egui::Ui, title: &str, path: &str, limit: &mut Option<Limit>, at: &Found<'_>) {
+/// Edits an optional cap or guarantee. `name` names its fields for assistive technology
+/// ("Plan cap amount").
+fn limit_ui(ui: &mut egui::Ui, title: &str, name: &str, path: &str, limit: &mut Option<Limit>, at: &Found<'_>) {
     let mut on = limit.is_some();
     if ui
         .checkbox(&mut on, title)
@@ -259,7 +350,7 @@ fn limit_ui(ui: &mut egui::Ui, title: &str, path: &str, limit: &mut Option<Limit
     }
     let Some(l) = limit else { return };
     ui.indent(path, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let mut by_ti = l.multiple_of_ti.is_some();
             let label = ui.label("Measured as");
             let before = by_ti;
@@ -281,62 +372,171 @@ fn limit_ui(ui: &mut egui::Ui, title: &str, path: &str, limit: &mut Option<Limit
                 }
             }
             if let Some(m) = &mut l.multiple_of_ti {
-                decimal_value(ui, m, Unit::Factor)
-                    .labelled_by(label.id)
+                labelled(decimal_value(ui, m, Unit::Factor), &format!("{name} multiple of target incentive"))
                     .on_hover_text("Multiple of prorated target incentive");
             }
             if let Some(a) = &mut l.amount {
-                decimal_value(ui, a, Unit::Money)
-                    .labelled_by(label.id)
+                labelled(decimal_value(ui, a, at.money), &format!("{name} amount"))
                     .on_hover_text("Amount, prorated by the share of the period employed");
             }
         });
-        earning_code_ui(ui, &mut l.earning_code, (path, "code"));
         problems_ui(
             ui,
-            at.at(path)
-                .into_iter()
-                .chain(at.at(&format!("{path}.multiple_of_ti")))
-                .chain(at.at(&format!("{path}.amount"))),
+            at.at_any(&[path.to_owned(), format!("{path}.multiple_of_ti"), format!("{path}.amount")]).into_iter(),
         );
-        problems_ui(ui, at.at(&format!("{path}.earning_code")).into_iter());
+        earning_codes_ui(ui, &mut l.earning_code, &mut l.earning_codes, path, name, at);
     });
 }
 
-fn earning_code_ui(ui: &mut egui::Ui, code: &mut Option<String>, salt: impl std::hash::Hash + std::fmt::Debug) {
-    ui.horizontal(|ui| {
-        let mut text = code.clone().unwrap_or_default();
-        let label = ui.label("Earning code");
-        let r = ui
-            .push_id(salt, |ui| ui.add(egui::TextEdit::singleline(&mut text).desired_width(90.0)))
-            .inner
-            .labelled_by(label.id)
-            .on_hover_text("The payroll earning code this line is exported under");
-        if r.changed() {
-            *code = if text.is_empty() { None } else { Some(text) };
+/// A short name for a payroll template's system ("ADP Workforce Now").
+fn system_name(template: Template) -> &'static str {
+    match template {
+        Template::Generic => "Generic CSV",
+        other => other.title().split(':').next().unwrap_or(other.name()),
+    }
+}
+
+/// The earning code of a payout line, and its own code for each payroll template that needs
+/// another one. Each code is checked against what the template's system accepts, here.
+fn earning_codes_ui(
+    ui: &mut egui::Ui,
+    code: &mut Option<String>,
+    per_template: &mut indexmap::IndexMap<String, String>,
+    path: &str,
+    name: &str,
+    at: &Found<'_>,
+) {
+    let t = theme::tokens(ui);
+    ui.push_id((path, "codes"), |ui| {
+        ui.horizontal_wrapped(|ui| {
+            let mut text = code.clone().unwrap_or_default();
+            ui.label("Earning code");
+            let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(90.0)).on_hover_text(
+                "The payroll earning code this line is exported under (any template without its own code)",
+            );
+            let r = labelled(r, &format!("{name} earning code"));
+            if r.changed() {
+                *code = if text.is_empty() { None } else { Some(text) };
+            }
+        });
+        problems_ui(ui, at.at(&format!("{path}.earning_code")).into_iter());
+        // Which systems would refuse the default code (and have no code of their own).
+        if let Some(c) = code.as_deref() {
+            let refused: Vec<&str> = Template::ALL
+                .into_iter()
+                .filter(|tmpl| !per_template.contains_key(tmpl.name()))
+                .filter(|tmpl| crate::export::code_problem(*tmpl, c).is_some())
+                .map(system_name)
+                .collect();
+            if !refused.is_empty() {
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(format!(
+                            "{} would not accept `{c}`: add a code for {} below",
+                            refused.join(" and "),
+                            if refused.len() == 1 { "it" } else { "each" }
+                        ))
+                        .color(t.muted),
+                    )
+                    .wrap(),
+                );
+            }
+        }
+        let templates: Vec<String> = per_template.keys().cloned().collect();
+        let mut remove = None;
+        for template in templates {
+            let Some(value) = per_template.get_mut(&template) else { continue };
+            let known = Template::parse(&template);
+            let system: String = known.map_or_else(|| template.clone(), |t| system_name(t).to_owned());
+            ui.horizontal(|ui| {
+                ui.add_space(12.0);
+                let r = ui
+                    .add(egui::TextEdit::singleline(value).desired_width(90.0).hint_text("code"))
+                    .on_hover_text(format!("The earning code in {system} exports (earning_codes.{template})"));
+                labelled(r, &format!("{name} earning code for {template}"));
+                let r = ui
+                    .add(egui::Button::new("×").small())
+                    .on_hover_text(format!("Use the earning code above for {system}"))
+                    .accessible_name(format!("Remove the {system} earning code of {name}"));
+                if r.clicked() {
+                    remove = Some(template.clone());
+                }
+                ui.add(egui::Label::new(format!("for {system}")).truncate());
+            });
+            problems_ui(ui, at.at(&format!("{path}.earning_codes.{template}")).into_iter());
+            if let Some(why) =
+                known.and_then(|tmpl| crate::export::code_problem(tmpl, value)).filter(|_| !value.is_empty())
+            {
+                ui.add(egui::Label::new(egui::RichText::new(why).color(t.warning)).wrap());
+            }
+        }
+        if let Some(template) = remove {
+            per_template.shift_remove(&template);
+        }
+        let missing: Vec<Template> =
+            Template::ALL.into_iter().filter(|tmpl| !per_template.contains_key(tmpl.name())).collect();
+        if !missing.is_empty() {
+            let mut add = None;
+            egui::ComboBox::from_id_salt("add_code")
+                .selected_text("Add a code for…")
+                .show_ui(ui, |ui| {
+                    for tmpl in missing {
+                        if ui.selectable_label(false, system_name(tmpl)).on_hover_text(tmpl.title()).clicked() {
+                            add = Some(tmpl);
+                        }
+                    }
+                })
+                .response
+                .accessible_name(format!("{name}: add an earning code for a payroll system"))
+                .on_hover_text("Give one payroll system its own earning code for this line");
+            if let Some(tmpl) = add {
+                per_template.insert(tmpl.name().to_owned(), String::new());
+            }
         }
     });
 }
+
+/// Where a new component was added (opened, and scrolled to, in the next frame).
+#[derive(Clone, Copy, Default)]
+struct JustAdded(usize);
 
 /// One track. Returns true when the user asked to remove it.
 fn track_ui(ui: &mut egui::Ui, role: &str, track: &mut Track, path: &str, metrics: &[String], at: &Found<'_>) -> bool {
     problems_ui(ui, at.at(path).into_iter().chain(at.at(&format!("{path}.components"))));
     let mut remove_track = false;
-    limit_ui(ui, "Track cap", &format!("{path}.cap"), &mut track.cap, at);
-    limit_ui(ui, "Track guarantee", &format!("{path}.guarantee"), &mut track.guarantee, at);
-    let line_ids: Vec<String> =
-        track.components.iter().filter(|c| c.codes().is_some()).map(|c| c.id().to_owned()).collect();
+    limit_ui(ui, "Track cap", &format!("{role} track cap"), &format!("{path}.cap"), &mut track.cap, at);
+    limit_ui(
+        ui,
+        "Track guarantee",
+        &format!("{role} track guarantee"),
+        &format!("{path}.guarantee"),
+        &mut track.guarantee,
+        at,
+    );
+    let line_ids: Vec<(String, String)> = track
+        .components
+        .iter()
+        .filter(|c| c.codes().is_some())
+        .map(|c| (c.id().to_owned(), c.label().to_owned()))
+        .collect();
     let n = track.components.len();
+    let added_id = ui.make_persistent_id(("just_added", role));
+    let just_added: Option<JustAdded> = ui.data_mut(|d| d.remove_temp(added_id));
     let mut op: Option<(usize, ListOp)> = None;
     for i in 0..n {
         let cpath = format!("{path}.components[{i}]");
         let Some(c) = track.components.get_mut(i) else { continue };
-        let has_errors = at.any_error_under(&cpath);
         let title = format!("{}  ·  {}", c.label(), kind_text(c.kind()));
-        let header = egui::CollapsingHeader::new(title).id_salt((role, i, "component")).default_open(i == 0);
-        let header = if has_errors { header.icon(error_icon) } else { header };
-        header.show(ui, |ui| {
-            ui.horizontal(|ui| {
+        let mut header = egui::CollapsingHeader::new(title).id_salt((role, i, "component")).default_open(i == 0);
+        if just_added.is_some_and(|a| a.0 == i) {
+            header = header.open(Some(true));
+        }
+        let header = match at.worst_under(&cpath) {
+            Some(severity) => header.icon(move |ui, openness, r| problem_icon(ui, openness, r, severity)),
+            None => header,
+        };
+        let shown = header.show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui
                     .add_enabled(i > 0, egui::Button::new("Move up").small())
                     .on_hover_text("Move this component up")
@@ -360,20 +560,33 @@ fn track_ui(ui: &mut egui::Ui, role: &str, track: &mut Track, path: &str, metric
             });
             component_ui(ui, c, &cpath, metrics, &line_ids, at);
         });
+        if just_added.is_some_and(|a| a.0 == i) {
+            shown.header_response.scroll_to_me(Some(egui::Align::TOP));
+        }
     }
     if let Some((i, o)) = op {
-        apply_list_op(&mut track.components, i, o, |c| {
-            let mut copy = c.clone();
-            *copy.id_mut() = format!("{}_copy", c.id());
-            copy
-        });
+        match o {
+            ListOp::Duplicate => {
+                if let Some(c) = track.components.get(i) {
+                    let mut copy = c.clone();
+                    *copy.id_mut() = unique_id(&format!("{}_copy", c.id()), &track.components);
+                    let label = unique_label(&format!("{} (copy)", c.label()), &track.components);
+                    set_label(&mut copy, label);
+                    track.components.insert(i + 1, copy);
+                    ui.data_mut(|d| d.insert_temp(added_id, JustAdded(i + 1)));
+                }
+            }
+            _ => apply_list_op(&mut track.components, i, o, Clone::clone),
+        }
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.menu_button("Add component", |ui| {
             for kind in ComponentKind::ALL {
                 if ui.button(kind_text(kind)).on_hover_text(kind_help(kind)).clicked() {
-                    let c = new_component(kind, &track.components, &line_ids);
+                    let ids: Vec<String> = line_ids.iter().map(|(id, _)| id.clone()).collect();
+                    let c = new_component(kind, &track.components, &ids);
                     track.components.push(c);
+                    ui.data_mut(|d| d.insert_temp(added_id, JustAdded(track.components.len() - 1)));
                     ui.close();
                 }
             }
@@ -387,12 +600,6 @@ fn track_ui(ui: &mut egui::Ui, role: &str, track: &mut Track, path: &str, metric
         }
     });
     remove_track
-}
-
-fn error_icon(ui: &mut egui::Ui, openness: f32, response: &egui::Response) {
-    let color = theme::tokens(ui).error;
-    let rect = response.rect;
-    ui.painter().circle_filled(rect.center(), 3.0 + openness, color);
 }
 
 #[derive(Clone, Copy)]
@@ -445,12 +652,28 @@ fn unique_id(base: &str, components: &[Component]) -> String {
     (2..).map(|n| format!("{base}_{n}")).find(|id| !components.iter().any(|c| c.id() == id)).unwrap_or_default()
 }
 
+fn set_label(c: &mut Component, label: String) {
+    match c {
+        Component::Commission(x) => x.label = label,
+        Component::Bonus(x) => x.label = label,
+        Component::PerUnit(x) => x.label = label,
+        Component::Multiplier(x) => x.label = label,
+    }
+}
+
+fn unique_label(base: &str, components: &[Component]) -> String {
+    if !components.iter().any(|c| c.label() == base) {
+        return base.to_owned();
+    }
+    (2..).map(|n| format!("{base} {n}")).find(|l| !components.iter().any(|c| c.label() == l)).unwrap_or_default()
+}
+
 fn new_component(kind: ComponentKind, components: &[Component], line_ids: &[String]) -> Component {
     let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
     match kind {
         ComponentKind::Commission => Component::Commission(Commission {
             id: unique_id("commission", components),
-            label: "Commission".to_owned(),
+            label: unique_label("Commission", components),
             earning_code: Some("COMM".to_owned()),
             earning_codes: Default::default(),
             metric: "revenue".to_owned(),
@@ -462,7 +685,7 @@ fn new_component(kind: ComponentKind, components: &[Component], line_ids: &[Stri
         }),
         ComponentKind::Bonus => Component::Bonus(Bonus {
             id: unique_id("bonus", components),
-            label: "Bonus".to_owned(),
+            label: unique_label("Bonus", components),
             earning_code: Some("BONUS".to_owned()),
             earning_codes: Default::default(),
             metric: "revenue".to_owned(),
@@ -473,7 +696,7 @@ fn new_component(kind: ComponentKind, components: &[Component], line_ids: &[Stri
         }),
         ComponentKind::PerUnit => Component::PerUnit(PerUnit {
             id: unique_id("per_unit", components),
-            label: "Per unit".to_owned(),
+            label: unique_label("Per unit", components),
             earning_code: Some("SPIFF".to_owned()),
             earning_codes: Default::default(),
             metric: "discovery_interviews".to_owned(),
@@ -484,7 +707,7 @@ fn new_component(kind: ComponentKind, components: &[Component], line_ids: &[Stri
         }),
         ComponentKind::Multiplier => Component::Multiplier(Multiplier {
             id: unique_id("multiplier", components),
-            label: "Multiplier".to_owned(),
+            label: unique_label("Multiplier", components),
             metric: "early_access_signups".to_owned(),
             applies_to: line_ids.first().cloned().into_iter().collect(),
             steps: vec![Step { from: Decimal::ZERO, factor: Decimal::ONE }],
@@ -498,10 +721,11 @@ fn component_ui(
     c: &mut Component,
     path: &str,
     metrics: &[String],
-    line_ids: &[String],
+    line_ids: &[(String, String)],
     at: &Found<'_>,
 ) {
     let label_text = c.label().to_owned();
+    let width = (ui.available_width() - 70.0).clamp(120.0, FIELD);
     egui::Grid::new((path, "common")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
         let (id, label) = match c {
             Component::Commission(x) => (&mut x.id, &mut x.label),
@@ -510,45 +734,56 @@ fn component_ui(
             Component::Multiplier(x) => (&mut x.id, &mut x.label),
         };
         let l = ui.label("Label");
-        ui.add(egui::TextEdit::singleline(label).desired_width(200.0))
+        ui.add(egui::TextEdit::singleline(label).desired_width(width))
             .labelled_by(l.id)
-            .on_hover_text("Shown to people");
+            .on_hover_text("Shown to people: in tables, charts, explanations and hand-outs");
         ui.end_row();
         let l = ui.label("Id");
         ui.vertical(|ui| {
-            ui.add(egui::TextEdit::singleline(id).desired_width(200.0))
+            ui.add(egui::TextEdit::singleline(id).desired_width(width))
                 .labelled_by(l.id)
                 .on_hover_text("Unique in the track; names the payout line in exports");
             problems_ui(ui, at.at(&format!("{path}.id")).into_iter());
         });
         ui.end_row();
     });
+    problems_ui(ui, at.at(path).into_iter().chain(at.at(&format!("{path}.label"))));
     match c {
         Component::Commission(com) => commission_ui(ui, com, path, &label_text, metrics, at),
         Component::Bonus(b) => bonus_ui(ui, b, path, &label_text, metrics, at),
         Component::PerUnit(u) => per_unit_ui(ui, u, path, &label_text, metrics, at),
         Component::Multiplier(m) => multiplier_ui(ui, m, path, &label_text, metrics, line_ids, at),
     }
-    let code = match c {
-        Component::Commission(x) => Some(&mut x.earning_code),
-        Component::Bonus(x) => Some(&mut x.earning_code),
-        Component::PerUnit(x) => Some(&mut x.earning_code),
+    let codes = match c {
+        Component::Commission(x) => Some((&mut x.earning_code, &mut x.earning_codes)),
+        Component::Bonus(x) => Some((&mut x.earning_code, &mut x.earning_codes)),
+        Component::PerUnit(x) => Some((&mut x.earning_code, &mut x.earning_codes)),
         Component::Multiplier(_) => None,
     };
-    if let Some(code) = code {
-        earning_code_ui(ui, code, (path, "earning_code"));
-        problems_ui(ui, at.at(&format!("{path}.earning_code")).into_iter());
+    if let Some((code, per_template)) = codes {
+        ui.add_space(2.0);
+        earning_codes_ui(ui, code, per_template, path, &label_text, at);
     }
 }
 
-/// A metric name: typed, or picked from the roster's columns.
-fn metric_field(ui: &mut egui::Ui, label: &str, value: &mut String, metrics: &[String], salt: &str) {
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        ui.push_id((salt, label), |ui| {
-            ui.add(egui::TextEdit::singleline(value).desired_width(170.0))
-                .labelled_by(l.id)
+/// A metric name: typed, or picked from the roster's columns. Its problems (an unknown name, with
+/// the likeliest one meant) show right under it.
+fn metric_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    metrics: &[String],
+    path: &str,
+    name: &str,
+    at: &Found<'_>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(label);
+        ui.push_id((path, label), |ui| {
+            let r = ui
+                .add(egui::TextEdit::singleline(value).desired_width(170.0))
                 .on_hover_text("A roster column or derived metric (snake_case)");
+            labelled(r, &format!("{name} metric"));
             ui.menu_button("Pick", |ui| {
                 egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
                     for m in metrics {
@@ -563,12 +798,56 @@ fn metric_field(ui: &mut egui::Ui, label: &str, value: &mut String, metrics: &[S
             .on_hover_text("Pick a roster column");
         });
     });
+    problems_ui(ui, at.at(&format!("{path}.metric")).into_iter());
+}
+
+/// Gives a widget its accessible name (and the same hover text).
+fn labelled(response: egui::Response, name: &str) -> egui::Response {
+    response.accessible_name(name)
+}
+
+/// Up, down and remove for a row of a list: small, so a row fits a narrow editor.
+fn row_buttons(ui: &mut egui::Ui, k: usize, n: usize, op: &mut Option<(usize, ListOp)>, what: &str) {
+    let mut button = |ui: &mut egui::Ui, enabled: bool, text: &str, name: String, action: ListOp| {
+        let r = ui.add_enabled(enabled, egui::Button::new(text).small()).on_hover_text(&name).accessible_name(name);
+        if r.clicked() {
+            *op = Some((k, action));
+        }
+    };
+    button(ui, k > 0, "↑", format!("Move {what} {} up", k + 1), ListOp::Up);
+    button(ui, k + 1 < n, "↓", format!("Move {what} {} down", k + 1), ListOp::Down);
+    button(ui, true, "×", format!("Remove {what} {}", k + 1), ListOp::Remove);
+}
+
+fn optional_decimal(
+    ui: &mut egui::Ui,
+    label: &str,
+    name: &str,
+    value: &mut Option<Decimal>,
+    unit: Unit,
+    help: &str,
+    path: &str,
+) {
+    ui.push_id((path, label), |ui| {
+        ui.horizontal_wrapped(|ui| {
+            let mut on = value.is_some();
+            if ui.checkbox(&mut on, label).on_hover_text(help).changed() {
+                *value = on.then(|| match unit {
+                    Unit::Percent => Decimal::new(5, 1),
+                    Unit::Money(_) => Decimal::from(50_000),
+                    Unit::Number | Unit::Factor => Decimal::ONE,
+                });
+            }
+            if let Some(v) = value {
+                labelled(decimal_value(ui, v, unit), &format!("{name} {}", label.to_lowercase()));
+            }
+        });
+    });
 }
 
 fn commission_ui(ui: &mut egui::Ui, com: &mut Commission, path: &str, name: &str, metrics: &[String], at: &Found<'_>) {
-    metric_field(ui, "Metric", &mut com.metric, metrics, path);
-    problems_ui(ui, at.at(&format!("{path}.metric")).into_iter());
-    ui.horizontal(|ui| {
+    metric_field(ui, "Metric", &mut com.metric, metrics, path, name, at);
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Tiers measured in");
         egui::ComboBox::from_id_salt((path, "basis"))
             .selected_text(match com.basis {
@@ -582,8 +861,6 @@ fn commission_ui(ui: &mut egui::Ui, com: &mut Commission, path: &str, name: &str
             .response
             .labelled_by(l.id)
             .on_hover_text("Attainment: metric ÷ prorated quota. Money: the metric itself");
-    });
-    ui.horizontal(|ui| {
         let l = ui.label("Method");
         egui::ComboBox::from_id_salt((path, "method"))
             .selected_text(match com.method {
@@ -599,37 +876,25 @@ fn commission_ui(ui: &mut egui::Ui, com: &mut Commission, path: &str, name: &str
             .response
             .labelled_by(l.id);
     });
-    let from_unit = if com.basis == Basis::Attainment { Unit::Percent } else { Unit::Money };
-    ui.label(egui::RichText::new("Tiers").strong());
+    problems_ui(ui, at.at_any(&[format!("{path}.basis"), format!("{path}.method")]).into_iter());
+    let from_unit = if com.basis == Basis::Attainment { Unit::Percent } else { at.money };
+    ui.label(egui::RichText::new("Tiers").strong())
+        .on_hover_text("From: where the tier starts (attainment or money). Rate: what it pays on its part");
     problems_ui(ui, at.at(&format!("{path}.tiers")).into_iter());
     let n = com.tiers.len();
     let mut op = None;
-    egui::Grid::new((path, "tiers")).num_columns(4).striped(true).show(ui, |ui| {
-        ui.label("From");
-        ui.label("Rate");
-        ui.label("");
-        ui.end_row();
-        for (k, tier) in com.tiers.iter_mut().enumerate() {
-            let tpath = format!("{path}.tiers[{k}]");
-            {
-                let r = decimal_value(ui, &mut tier.from, from_unit);
-                labelled(r, &format!("{name} tier {} from", k + 1));
-            }
-            {
-                let r = decimal_value(ui, &mut tier.rate, Unit::Percent);
-                labelled(r, &format!("{name} tier {} rate", k + 1));
-            }
+    for (k, tier) in com.tiers.iter_mut().enumerate() {
+        let tpath = format!("{path}.tiers[{k}]");
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{}.", k + 1));
+            ui.label("from");
+            labelled(decimal_value(ui, &mut tier.from, from_unit), &format!("{name} tier {} from", k + 1));
+            ui.label("rate");
+            labelled(decimal_value(ui, &mut tier.rate, Unit::Percent), &format!("{name} tier {} rate", k + 1));
             row_buttons(ui, k, n, &mut op, "tier");
-            ui.end_row();
-            let row_problems: Vec<_> =
-                at.at(&format!("{tpath}.from")).into_iter().chain(at.at(&format!("{tpath}.rate"))).collect();
-            if !row_problems.is_empty() {
-                ui.label("");
-                ui.vertical(|ui| problems_ui(ui, row_problems.into_iter()));
-                ui.end_row();
-            }
-        }
-    });
+        });
+        problems_ui(ui, at.at_any(&[tpath.clone(), format!("{tpath}.from"), format!("{tpath}.rate")]).into_iter());
+    }
     if let Some((k, o)) = op {
         apply_list_op(&mut com.tiers, k, o, |t| *t);
     }
@@ -639,71 +904,15 @@ fn commission_ui(ui: &mut egui::Ui, com: &mut Commission, path: &str, name: &str
         com.tiers
             .push(Tier { from: if com.tiers.is_empty() { Decimal::ZERO } else { last.from + step }, rate: last.rate });
     }
-    optional_decimal(ui, "Threshold", &mut com.threshold, from_unit, "Below this the line pays 0", (path, "threshold"));
+    optional_decimal(ui, "Threshold", name, &mut com.threshold, from_unit, "Below this the line pays 0", path);
     problems_ui(ui, at.at(&format!("{path}.threshold")).into_iter());
-    optional_decimal(ui, "Line cap", &mut com.cap, Unit::Money, "The line's maximum, after multipliers", (path, "cap"));
+    optional_decimal(ui, "Line cap", name, &mut com.cap, at.money, "The line's maximum, after multipliers", path);
     problems_ui(ui, at.at(&format!("{path}.cap")).into_iter());
 }
 
-/// Gives a widget in a table its accessible name.
-fn labelled(response: egui::Response, name: &str) -> egui::Response {
-    response.accessible_name(name).on_hover_text(name)
-}
-
-fn row_buttons(ui: &mut egui::Ui, k: usize, n: usize, op: &mut Option<(usize, ListOp)>, what: &str) {
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(k > 0, egui::Button::new("Up").small())
-            .on_hover_text(format!("Move this {what} up"))
-            .clicked()
-        {
-            *op = Some((k, ListOp::Up));
-        }
-        if ui
-            .add_enabled(k + 1 < n, egui::Button::new("Down").small())
-            .on_hover_text(format!("Move this {what} down"))
-            .clicked()
-        {
-            *op = Some((k, ListOp::Down));
-        }
-        if ui.small_button("Remove").on_hover_text(format!("Remove this {what}")).clicked() {
-            *op = Some((k, ListOp::Remove));
-        }
-    });
-}
-
-fn optional_decimal(
-    ui: &mut egui::Ui,
-    label: &str,
-    value: &mut Option<Decimal>,
-    unit: Unit,
-    help: &str,
-    salt: impl std::hash::Hash + std::fmt::Debug,
-) {
-    ui.horizontal(|ui| {
-        let mut on = value.is_some();
-        ui.push_id(salt, |ui| {
-            if ui.checkbox(&mut on, label).on_hover_text(help).changed() {
-                *value = on.then(|| match unit {
-                    Unit::Percent => Decimal::new(5, 1),
-                    Unit::Money => Decimal::from(50_000),
-                    Unit::Number | Unit::Factor => Decimal::ONE,
-                });
-            }
-            if let Some(v) = value {
-                {
-                    let r = decimal_value(ui, v, unit);
-                    labelled(r, label);
-                }
-            }
-        });
-    });
-}
-
 fn bonus_ui(ui: &mut egui::Ui, b: &mut Bonus, path: &str, name: &str, metrics: &[String], at: &Found<'_>) {
-    metric_field(ui, "Metric", &mut b.metric, metrics, path);
-    problems_ui(ui, at.at(&format!("{path}.metric")).into_iter());
-    ui.horizontal(|ui| {
+    metric_field(ui, "Metric", &mut b.metric, metrics, path, name, at);
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Target");
         let kind = match &b.target {
             Target::Quota => 0,
@@ -731,16 +940,16 @@ fn bonus_ui(ui: &mut egui::Ui, b: &mut Bonus, path: &str, name: &str, metrics: &
         match &mut b.target {
             Target::Quota => {}
             Target::Value(v) => {
-                let r = decimal_value(ui, v, Unit::Number);
-                labelled(r, &format!("{name} target"));
+                labelled(decimal_value(ui, v, Unit::Number), &format!("{name} target"));
             }
             Target::Column(c) => {
-                ui.add(egui::TextEdit::singleline(c).desired_width(160.0)).labelled_by(l.id);
+                let r = ui.add(egui::TextEdit::singleline(c).desired_width(160.0));
+                labelled(r, &format!("{name} target column"));
             }
         }
     });
     problems_ui(ui, at.at(&format!("{path}.target")).into_iter());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Base");
         let is_share = matches!(b.base, BonusBase::TiShare(_));
         let mut share = is_share;
@@ -759,58 +968,45 @@ fn bonus_ui(ui: &mut egui::Ui, b: &mut Bonus, path: &str, name: &str, metrics: &
         }
         match &mut b.base {
             BonusBase::TiShare(s) => {
-                let r = decimal_value(ui, s, Unit::Percent);
-                labelled(r, &format!("{name} share of target incentive"));
+                labelled(decimal_value(ui, s, Unit::Percent), &format!("{name} share of target incentive"));
             }
             BonusBase::Amount(a) => {
-                let r = decimal_value(ui, a, Unit::Money);
-                labelled(r, &format!("{name} base amount"));
+                labelled(decimal_value(ui, a, at.money), &format!("{name} base amount"));
             }
         }
     });
-    problems_ui(ui, at.at(&format!("{path}.base.ti_share")).into_iter().chain(at.at(&format!("{path}.base.amount"))));
-    let x_unit = if matches!(b.target, Target::Quota) { Unit::Percent } else { Unit::Factor };
+    problems_ui(
+        ui,
+        at.at_any(&[format!("{path}.base"), format!("{path}.base.ti_share"), format!("{path}.base.amount")])
+            .into_iter(),
+    );
+    let x_unit = if matches!(b.target, Target::Quota) { Unit::Percent } else { Unit::Number };
     ui.label(egui::RichText::new("Curve").strong())
         .on_hover_text("0 below the first point, straight lines between, flat after the last");
     problems_ui(ui, at.at(&format!("{path}.curve")).into_iter());
-    ui.vertical(|ui| {
-        let n = b.curve.len();
-        let mut op = None;
-        egui::Grid::new((path, "curve")).num_columns(3).striped(true).show(ui, |ui| {
-            ui.label("Attainment");
-            ui.label("Pays × base");
-            ui.label("");
-            ui.end_row();
-            for (k, p) in b.curve.iter_mut().enumerate() {
-                {
-                    let r = decimal_value(ui, &mut p.x, x_unit);
-                    labelled(r, &format!("{name} point {} x", k + 1));
-                }
-                {
-                    let r = decimal_value(ui, &mut p.y, Unit::Factor);
-                    labelled(r, &format!("{name} point {} pays", k + 1));
-                }
-                row_buttons(ui, k, n, &mut op, "point");
-                ui.end_row();
-                let ppath = format!("{path}.curve[{k}]");
-                let row: Vec<_> =
-                    at.at(&format!("{ppath}.x")).into_iter().chain(at.at(&format!("{ppath}.y"))).collect();
-                if !row.is_empty() {
-                    ui.vertical(|ui| problems_ui(ui, row.into_iter()));
-                    ui.end_row();
-                }
-            }
+    let n = b.curve.len();
+    let mut op = None;
+    for (k, p) in b.curve.iter_mut().enumerate() {
+        let ppath = format!("{path}.curve[{k}]");
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{}.", k + 1));
+            ui.label("at");
+            labelled(decimal_value(ui, &mut p.x, x_unit), &format!("{name} point {} x", k + 1));
+            ui.label("pays");
+            labelled(decimal_value(ui, &mut p.y, Unit::Factor), &format!("{name} point {} pays", k + 1));
+            row_buttons(ui, k, n, &mut op, "point");
         });
-        if let Some((k, o)) = op {
-            apply_list_op(&mut b.curve, k, o, |p| *p);
-        }
-        curve_preview_ui(ui, &b.curve, path);
-    });
+        problems_ui(ui, at.at_any(&[ppath.clone(), format!("{ppath}.x"), format!("{ppath}.y")]).into_iter());
+    }
+    if let Some((k, o)) = op {
+        apply_list_op(&mut b.curve, k, o, |p| *p);
+    }
     if ui.small_button("Add point").on_hover_text("Add a point after the last one").clicked() {
         let last = b.curve.last().copied().unwrap_or(CurvePoint { x: Decimal::ZERO, y: Decimal::ZERO });
         b.curve.push(CurvePoint { x: last.x + Decimal::new(5, 1), y: last.y + Decimal::new(5, 1) });
     }
-    optional_decimal(ui, "Line cap", &mut b.cap, Unit::Money, "The line's maximum, after multipliers", (path, "cap"));
+    curve_preview_ui(ui, &b.curve, path);
+    optional_decimal(ui, "Line cap", name, &mut b.cap, at.money, "The line's maximum, after multipliers", path);
     problems_ui(ui, at.at(&format!("{path}.cap")).into_iter());
 }
 
@@ -830,7 +1026,7 @@ fn curve_preview_ui(ui: &mut egui::Ui, curve: &[CurvePoint], path: &str) {
     }
     let color = ui.visuals().hyperlink_color;
     egui_plot::Plot::new((path, "curve_preview"))
-        .width(170.0)
+        .width(ui.available_width().min(240.0))
         .height(110.0)
         .allow_drag(false)
         .allow_zoom(false)
@@ -838,41 +1034,32 @@ fn curve_preview_ui(ui: &mut egui::Ui, curve: &[CurvePoint], path: &str) {
         .allow_boxed_zoom(false)
         .show_axes([true, true])
         .x_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
+        .y_axis_formatter(|m, _| format!("×{}", m.value))
         .show(ui, |plot| {
-            plot.line(egui_plot::Line::new("curve", egui_plot::PlotPoints::from(line)).color(color).width(2.0));
-        })
-        .response
-        .on_hover_text("Preview: what the bonus pays (× base) at each value of metric ÷ target");
+            plot.line(egui_plot::Line::new("pays × base", egui_plot::PlotPoints::from(line)).color(color).width(2.0));
+        });
 }
 
 fn per_unit_ui(ui: &mut egui::Ui, u: &mut PerUnit, path: &str, name: &str, metrics: &[String], at: &Found<'_>) {
-    metric_field(ui, "Metric", &mut u.metric, metrics, path);
-    problems_ui(ui, at.at(&format!("{path}.metric")).into_iter());
-    ui.horizontal(|ui| {
-        let l = ui.label("Amount per unit");
-        decimal_value(ui, &mut u.amount, Unit::Money).labelled_by(l.id);
+    metric_field(ui, "Metric", &mut u.metric, metrics, path, name, at);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Amount per unit");
+        labelled(decimal_value(ui, &mut u.amount, at.money), &format!("{name} amount per unit"));
     });
     problems_ui(ui, at.at(&format!("{path}.amount")).into_iter());
-    let _ = name;
     optional_decimal(
         ui,
         "Minimum units",
+        name,
         &mut u.min_units,
         Unit::Number,
         "Below this many units the line pays 0",
-        (path, "min"),
+        path,
     );
     problems_ui(ui, at.at(&format!("{path}.min_units")).into_iter());
-    optional_decimal(
-        ui,
-        "Maximum units",
-        &mut u.max_units,
-        Unit::Number,
-        "Units above this are not paid",
-        (path, "max"),
-    );
+    optional_decimal(ui, "Maximum units", name, &mut u.max_units, Unit::Number, "Units above this are not paid", path);
     problems_ui(ui, at.at(&format!("{path}.max_units")).into_iter());
-    optional_decimal(ui, "Line cap", &mut u.cap, Unit::Money, "The line's maximum, after multipliers", (path, "cap"));
+    optional_decimal(ui, "Line cap", name, &mut u.cap, at.money, "The line's maximum, after multipliers", path);
     problems_ui(ui, at.at(&format!("{path}.cap")).into_iter());
 }
 
@@ -882,16 +1069,15 @@ fn multiplier_ui(
     path: &str,
     name: &str,
     metrics: &[String],
-    line_ids: &[String],
+    line_ids: &[(String, String)],
     at: &Found<'_>,
 ) {
-    metric_field(ui, "Metric", &mut m.metric, metrics, path);
-    problems_ui(ui, at.at(&format!("{path}.metric")).into_iter());
+    metric_field(ui, "Metric", &mut m.metric, metrics, path, name, at);
     ui.label(egui::RichText::new("Multiplies").strong());
     ui.horizontal_wrapped(|ui| {
-        for id in line_ids {
+        for (id, label) in line_ids {
             let mut on = m.applies_to.contains(id);
-            if ui.checkbox(&mut on, id).on_hover_text(format!("Multiply the {id} line")).changed() {
+            if ui.checkbox(&mut on, label).on_hover_text(format!("Multiply the {label} line ({id})")).changed() {
                 if on {
                     m.applies_to.push(id.clone());
                 } else {
@@ -909,31 +1095,18 @@ fn multiplier_ui(
     problems_ui(ui, at.at(&format!("{path}.steps")).into_iter());
     let n = m.steps.len();
     let mut op = None;
-    egui::Grid::new((path, "steps")).num_columns(3).striped(true).show(ui, |ui| {
-        ui.label("From");
-        ui.label("Factor");
-        ui.label("");
-        ui.end_row();
-        for (k, s) in m.steps.iter_mut().enumerate() {
-            {
-                let r = decimal_value(ui, &mut s.from, Unit::Number);
-                labelled(r, &format!("{name} step {} from", k + 1));
-            }
-            {
-                let r = decimal_value(ui, &mut s.factor, Unit::Factor);
-                labelled(r, &format!("{name} step {} factor", k + 1));
-            }
+    for (k, s) in m.steps.iter_mut().enumerate() {
+        let spath = format!("{path}.steps[{k}]");
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{}.", k + 1));
+            ui.label("from");
+            labelled(decimal_value(ui, &mut s.from, Unit::Number), &format!("{name} step {} from", k + 1));
+            ui.label("factor");
+            labelled(decimal_value(ui, &mut s.factor, Unit::Factor), &format!("{name} step {} factor", k + 1));
             row_buttons(ui, k, n, &mut op, "step");
-            ui.end_row();
-            let spath = format!("{path}.steps[{k}]");
-            let row: Vec<_> =
-                at.at(&format!("{spath}.from")).into_iter().chain(at.at(&format!("{spath}.factor"))).collect();
-            if !row.is_empty() {
-                ui.vertical(|ui| problems_ui(ui, row.into_iter()));
-                ui.end_row();
-            }
-        }
-    });
+        });
+        problems_ui(ui, at.at_any(&[spath.clone(), format!("{spath}.from"), format!("{spath}.factor")]).into_iter());
+    }
     if let Some((k, o)) = op {
         apply_list_op(&mut m.steps, k, o, |s| *s);
     }
@@ -945,7 +1118,7 @@ fn multiplier_ui(
 
 fn add_track_ui(ui: &mut egui::Ui, plan: &mut Plan, roster_roles: &[String]) {
     ui.separator();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let id = ui.make_persistent_id("new_track");
         let mut role: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
         let l = ui.label("Add a track for role");

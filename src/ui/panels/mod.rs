@@ -12,17 +12,11 @@ pub mod top_bar;
 pub mod workspace;
 
 use super::app::{Action, Runtime};
-use super::command::AppCommand;
+use super::jobs::JobKind;
 use super::state::{PersistedState, Tab};
 
 /// Lays out the whole window for one frame.
-pub fn frame_ui(
-    ui: &mut egui::Ui,
-    state: &mut PersistedState,
-    rt: &mut Runtime,
-    commands: &mut Vec<AppCommand>,
-    actions: &mut Vec<Action>,
-) {
+pub fn frame_ui(ui: &mut egui::Ui, state: &mut PersistedState, rt: &mut Runtime, actions: &mut Vec<Action>) {
     let selected_doc = rt.selected.and_then(|id| rt.docs.iter().position(|d| d.id == id));
     let top = top_bar::TopBar {
         has_plan: selected_doc.is_some(),
@@ -31,7 +25,7 @@ pub fn frame_ui(
         has_roster: !rt.rosters.merged.employees.is_empty(),
         meeting_mode: rt.meeting_mode,
     };
-    egui::Panel::top("menu_bar").show(ui, |ui| top_bar::top_bar_ui(ui, &top, &mut state.show_editor, commands));
+    egui::Panel::top("menu_bar").show(ui, |ui| top_bar::top_bar_ui(ui, &top, &mut state.show_editor, actions));
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         status::status_ui(
             ui,
@@ -42,12 +36,21 @@ pub fn frame_ui(
             rt.import_progress.as_ref(),
         );
     });
+    let window = ui.ctx().content_rect().width();
     if !rt.meeting_mode {
-        egui::Panel::left("workspace").resizable(true).default_size(215.0).show(ui, |ui| {
-            workspace::workspace_ui(ui, &rt.docs, rt.selected, &rt.rosters, commands, actions);
+        let rosters_busy = rt.jobs.iter().any(|j| matches!(j.kind, JobKind::MergeRosters | JobKind::OpenWorkspace));
+        egui::Panel::left("workspace").resizable(true).default_size(200.0).max_size(window * 0.25).show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("workspace_scroll").show(ui, |ui| {
+                workspace::workspace_ui(ui, &rt.docs, rt.selected, &rt.rosters, rosters_busy, actions);
+            });
         });
         if state.show_editor {
-            egui::Panel::right("editor").resizable(true).default_size(400.0).show(ui, |ui| {
+            // A third of the window, within limits, so the central view keeps room at 1280 × 800.
+            let width = (window * 0.3).clamp(340.0, 540.0);
+            // The minimum follows the window, so a big screen gives the editor room to breathe.
+            let min = (window * 0.22).clamp(300.0, 460.0);
+            let editor = egui::Panel::right("editor").resizable(true).default_size(width).min_size(min);
+            editor.max_size(window * 0.45).show(ui, |ui| {
                 let rosters = &rt.rosters;
                 match selected_doc.and_then(|i| rt.docs.get_mut(i)) {
                     Some(doc) => editor::plan_editor_ui(ui, doc, &rosters.merged.metrics, &rosters.roles),
@@ -58,7 +61,8 @@ pub fn frame_ui(
             });
         }
     }
-    egui::CentralPanel::default().show(ui, |ui| {
+    let keyboard = rt.modal.is_none() && !ui.ctx().egui_wants_keyboard_input();
+    let central = egui::CentralPanel::default().show(ui, |ui| {
         let roster_revision = rt.rosters.revision;
         let doc = selected_doc.and_then(|i| rt.docs.get(i));
         if !rt.opened {
@@ -73,7 +77,16 @@ pub fn frame_ui(
         tabs_ui(ui, &mut state.tab);
         ui.separator();
         match state.tab {
-            Tab::Payouts => payouts::payouts_ui(ui, doc, &rt.rosters.merged, &mut rt.payouts),
+            Tab::Payouts => payouts::payouts_ui(
+                ui,
+                doc,
+                &mut rt.payouts,
+                payouts::PayoutsContext {
+                    roster: &rt.rosters.merged,
+                    explanation_height: &mut state.explanation_height,
+                    keyboard,
+                },
+            ),
             Tab::Charts => charts::charts_ui(ui, doc, &rt.rosters.merged, &mut rt.charts, rt.meeting_mode),
             Tab::Compare => {
                 compare::compare_ui(ui, &rt.docs, &rt.rosters.merged, &mut rt.compare, rt.meeting_mode, actions)
@@ -81,6 +94,7 @@ pub fn frame_ui(
             Tab::Behaviour => behaviour::behaviour_ui(ui, &rt.docs, &mut rt.behaviour, rt.meeting_mode, actions),
         }
     });
+    rt.view_rect = Some(central.response.rect);
 }
 
 fn tabs_ui(ui: &mut egui::Ui, tab: &mut Tab) {

@@ -1,13 +1,14 @@
 //! Every person's payout: a virtualised table (smooth with 100,000 rows) with sorting and
 //! filters, and the line-by-line explanation of the selected person.
 
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 use rust_decimal::Decimal;
 
 use super::super::app::PayoutsView;
-use super::super::doc::{PlanDoc, PlanId};
+use super::super::doc::{Labels, PlanDoc, PlanId};
+use super::super::state::{MIN_EXPLANATION_HEIGHT, MIN_TABLE_ROWS};
 use super::super::theme;
 use super::super::widgets;
 use crate::engine::stats::PlanStats;
@@ -69,43 +70,112 @@ impl RowsQuery {
 /// What the shown rows were built from; they are rebuilt only when this changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowsKey {
-    plan: PlanId,
+    /// The plan.
+    pub plan: PlanId,
     /// (plan revision, roster revision) of the result shown.
-    result: (u64, u64),
-    query: RowsQuery,
+    pub result: (u64, u64),
+    /// The filters and sort.
+    pub query: RowsQuery,
 }
 
-/// Rows being filtered and sorted off the UI thread (sorting 100,000 people takes longer than a
-/// frame); the rows shown so far stay until they arrive.
-pub struct PendingRows {
-    key: RowsKey,
-    rx: mpsc::Receiver<Vec<u32>>,
+/// What the payouts view needs besides its own state.
+pub struct PayoutsContext<'a> {
+    /// The roster (for explanations).
+    pub roster: &'a Roster,
+    /// Height of the explanation pane (persisted; the table always keeps room for
+    /// [`MIN_TABLE_ROWS`] rows).
+    pub explanation_height: &'a mut f32,
+    /// Whether ↑/↓ may move the selection (no dialog open, no text field focused).
+    pub keyboard: bool,
 }
 
-/// The payouts view.
-pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, view: &mut PayoutsView) {
+/// The payouts view: filters, the table, a handle to resize, and the explanation of the
+/// selected person under it. The table always keeps room for [`MIN_TABLE_ROWS`] rows, however
+/// tall the explanation is or was saved to be.
+pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, view: &mut PayoutsView, cx: PayoutsContext<'_>) {
     let Some(doc) = doc else { return };
     let Some(result) = &doc.result else { return };
     let report = &result.report;
     filters_ui(ui, &result.stats, report, view);
-    rebuild_rows(ui.ctx(), doc.id, (result.plan_revision, result.roster_revision), report, view);
-    // The explanation of the selected person sits under the table.
+    rebuild_rows(doc.id, (result.plan_revision, result.roster_revision), report, view);
+    if cx.keyboard {
+        move_selection_with_keys(ui, report, view);
+    }
+    let row_height = row_height(ui);
+    let spacing = ui.spacing().item_spacing.y;
+    let handle = 9.0;
+    // The header, ten rows and a horizontal scroll bar.
+    let min_table = (row_height + 4.0) + MIN_TABLE_ROWS as f32 * row_height + 16.0;
+    let available = ui.available_height();
+    let room = (available - min_table - handle - 2.0 * spacing).max(MIN_EXPLANATION_HEIGHT);
+    let explanation_h = cx.explanation_height.clamp(MIN_EXPLANATION_HEIGHT, room);
+    let table_h = (available - explanation_h - handle - 2.0 * spacing).max(row_height * 3.0);
+    let width = ui.available_width();
+    let layout = egui::Layout::top_down(egui::Align::Min);
+    ui.allocate_ui_with_layout(egui::vec2(width, table_h), layout, |ui| {
+        ui.set_min_size(egui::vec2(width, table_h));
+        ui.set_max_height(table_h);
+        table_ui(ui, report, &result.labels, view, table_h);
+    });
+    // The handle between the table and the explanation.
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, handle), egui::Sense::drag());
+    let response = response.on_hover_cursor(egui::CursorIcon::ResizeVertical);
+    let stroke = if response.hovered() || response.dragged() {
+        ui.visuals().widgets.hovered.fg_stroke
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    ui.painter().hline(rect.x_range(), rect.center().y, stroke);
+    if response.dragged() {
+        *cx.explanation_height = (explanation_h - response.drag_delta().y).clamp(MIN_EXPLANATION_HEIGHT, room);
+    }
     let explanation = view.selected.and_then(|index| {
-        let employee = roster.employees.get(index)?;
+        let employee = cx.roster.employees.get(index)?;
         Some(result.compiled.explain(index, employee))
     });
-    egui::Panel::bottom("explanation").resizable(true).default_size(230.0).min_size(60.0).show(ui, |ui| {
-        explanation_ui(ui, explanation.as_ref(), report);
-        // Keep the panel's size when its content is short (a panel otherwise shrinks to fit).
-        ui.allocate_space(ui.available_size());
+    ui.allocate_ui_with_layout(egui::vec2(width, explanation_h), layout, |ui| {
+        ui.set_max_height(explanation_h);
+        egui::ScrollArea::vertical()
+            .id_salt("explanation_scroll")
+            .max_height(explanation_h)
+            .auto_shrink([false, false])
+            .show(ui, |ui| explanation_ui(ui, explanation.as_ref(), report, &result.labels));
     });
-    egui::CentralPanel::default().show(ui, |ui| table_ui(ui, report, view));
+}
+
+fn row_height(ui: &egui::Ui) -> f32 {
+    ui.text_style_height(&egui::TextStyle::Body) + 8.0
+}
+
+/// ↑ and ↓ select the row above or below (the first row when nobody is selected), and the
+/// table scrolls to it.
+fn move_selection_with_keys(ui: &mut egui::Ui, report: &PayoutReport, view: &mut PayoutsView) {
+    let (up, down) = ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+        )
+    });
+    if !(up || down) || view.rows.is_empty() {
+        return;
+    }
+    let index_of = |row: &u32| report.employees.get(*row as usize).map(|e| e.index);
+    let at = view.selected.and_then(|sel| view.rows.iter().position(|r| index_of(r) == Some(sel)));
+    let next = match (at, down) {
+        (None, _) => 0,
+        (Some(k), true) => (k + 1).min(view.rows.len() - 1),
+        (Some(k), false) => k.saturating_sub(1),
+    };
+    if let Some(index) = view.rows.get(next).and_then(index_of) {
+        view.selected = Some(index);
+        view.scroll_to = Some(next);
+    }
 }
 
 /// The search box and the role and team filters. The role and team lists come with the results
 /// (collected on the compute worker, not in a frame).
 fn filters_ui(ui: &mut egui::Ui, stats: &PlanStats, report: &PayoutReport, view: &mut PayoutsView) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Search");
         ui.add(egui::TextEdit::singleline(&mut view.filter).desired_width(150.0).hint_text("name, id or team"))
             .labelled_by(l.id)
@@ -136,7 +206,7 @@ fn filters_ui(ui: &mut egui::Ui, stats: &PlanStats, report: &PayoutReport, view:
     widgets::muted(
         ui,
         format!(
-            "{} of {} people{} · click a column to sort, a row to see the explanation",
+            "{} of {} people{} · click a column to sort, a row (or ↑ ↓) for the explanation",
             view.rows.len(),
             report.employees.len(),
             if view.pending_rows.is_some() { " (sorting…)" } else { "" }
@@ -148,15 +218,10 @@ fn line_amount(e: &EmployeePayout, component: &str) -> Option<Decimal> {
     e.lines.iter().find(|l| &*l.component == component).map(|l| l.amount)
 }
 
-/// Rebuilds the filtered, sorted row list when the report, filters or sort changed: on a
-/// background thread (latest query wins), except for the plain roster order, which is built here.
-fn rebuild_rows(
-    ctx: &egui::Context,
-    plan: PlanId,
-    result: (u64, u64),
-    report: &Arc<PayoutReport>,
-    view: &mut PayoutsView,
-) {
+/// Keeps the rows up to date with the report, filters and sort: the plain roster order is built
+/// here; anything else is asked of the app, which sorts on a job (the rows shown stay until the
+/// new ones arrive).
+fn rebuild_rows(plan: PlanId, result: (u64, u64), report: &Arc<PayoutReport>, view: &mut PayoutsView) {
     let query = RowsQuery {
         filter: view.filter.clone(),
         role: view.role.clone(),
@@ -168,46 +233,14 @@ fn rebuild_rows(
         view.pending_rows = None;
         return;
     }
-    if let Some(pending) = &view.pending_rows
-        && pending.key == key
-    {
-        match pending.rx.try_recv() {
-            Ok(rows) => {
-                view.rows = rows;
-                view.rows_key = Some(key);
-                view.pending_rows = None;
-            }
-            Err(mpsc::TryRecvError::Empty) => {}
-            // The thread is gone without an answer: build the rows here rather than never.
-            Err(mpsc::TryRecvError::Disconnected) => {
-                view.rows = build_rows(report, &key.query);
-                view.rows_key = Some(key);
-                view.pending_rows = None;
-            }
-        }
-        return;
-    }
     if key.query.is_plain() {
         view.rows = build_rows(report, &key.query);
         view.rows_key = Some(key);
         view.pending_rows = None;
         return;
     }
-    let (tx, rx) = mpsc::channel();
-    let (shared, query, ctx) = (Arc::clone(report), key.query.clone(), ctx.clone());
-    let spawned = std::thread::Builder::new().name("carrot-rows".to_owned()).spawn(move || {
-        super::super::background::give_way();
-        // The UI may have moved on to another query: then nobody receives these.
-        if tx.send(build_rows(&shared, &query)).is_ok() {
-            ctx.request_repaint();
-        }
-    });
-    if spawned.is_ok() {
-        view.pending_rows = Some(PendingRows { key, rx });
-    } else {
-        view.rows = build_rows(report, &key.query);
-        view.rows_key = Some(key);
-        view.pending_rows = None;
+    if view.pending_rows.as_ref().is_none_or(|(k, _)| *k != key) {
+        view.wanted_rows = Some(key);
     }
 }
 
@@ -269,27 +302,36 @@ pub fn build_rows(report: &PayoutReport, query: &RowsQuery) -> Vec<u32> {
     rows
 }
 
-fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, view: &mut PayoutsView) {
+fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mut PayoutsView, height: f32) {
     let dp = report.minor_units;
     let components: Vec<&String> = report.totals.by_component.keys().collect();
     let t = theme::tokens(ui);
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let row_height = row_height(ui);
     let mut header_click: Option<SortKey> = None;
     let mut clicked_row: Option<usize> = None;
+    // Text in cells is not selectable, so a click anywhere on a row (its text too) selects it.
+    ui.style_mut().interaction.selectable_labels = false;
+    let scroll_to = view.scroll_to.take();
     egui::ScrollArea::horizontal().id_salt("payouts_hscroll").show(ui, |ui| {
-        TableBuilder::new(ui)
+        let mut table = TableBuilder::new(ui)
             .id_salt("payouts_table")
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
+            .auto_shrink([false, false])
+            .max_scroll_height((height - row_height - 4.0 - 16.0).max(row_height))
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(60.0).at_least(40.0))
+            .column(Column::initial(64.0).at_least(40.0))
             .column(Column::initial(140.0).at_least(60.0))
-            .column(Column::initial(76.0))
+            .column(Column::initial(80.0))
             .column(Column::initial(112.0))
-            .column(Column::initial(84.0))
-            .column(Column::initial(96.0).at_least(80.0))
-            .columns(Column::initial(112.0).at_least(60.0), components.len())
+            .column(Column::initial(88.0))
+            .column(Column::initial(100.0).at_least(80.0))
+            .columns(Column::initial(130.0).at_least(60.0), components.len());
+        if let Some(row) = scroll_to {
+            table = table.scroll_to_row(row, None);
+        }
+        table
             .header(row_height + 4.0, |mut header| {
                 let mut head = |header: &mut egui_extras::TableRow<'_, '_>, title: &str, key: SortKey| {
                     header.col(|ui| {
@@ -312,7 +354,7 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, view: &mut PayoutsView) {
                 head(&mut header, "Attainment", SortKey::Attainment);
                 head(&mut header, "Total", SortKey::Total);
                 for c in &components {
-                    head(&mut header, c, SortKey::Line((*c).clone()));
+                    head(&mut header, labels.get(c), SortKey::Line((*c).clone()));
                 }
             })
             .body(|body| {
@@ -381,16 +423,16 @@ fn right(ui: &mut egui::Ui, text: &str, color: Option<egui::Color32>) {
     });
 }
 
-fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutReport) {
+fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutReport, labels: &Labels) {
     let dp = report.minor_units;
     let t = theme::tokens(ui);
     let Some(outcome) = outcome else {
         widgets::muted(ui, "Select a person to see how their payout is worked out, line by line.");
         return;
     };
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match outcome {
+    match outcome {
         Outcome::Paid(p) => {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.heading(&*p.name);
                 widgets::muted(
                     ui,
@@ -410,7 +452,7 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
                     ui.label(egui::RichText::new(money::grouped(l.amount, dp)).color(color).strong());
                 });
                 ui.indent(("why", &l.component), |ui| {
-                    ui.add(egui::Label::new(&l.explanation).wrap());
+                    ui.add(egui::Label::new(labels.relabel(&l.explanation)).wrap());
                 });
             }
             ui.separator();
@@ -418,7 +460,7 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
                 egui::RichText::new(format!("Total {} {}", money::grouped(p.total, dp), report.currency)).strong(),
             );
             for w in &p.warnings {
-                ui.colored_label(t.warning, w);
+                ui.colored_label(t.warning, labels.relabel(w));
             }
         }
         Outcome::NotCovered(n) => {
@@ -429,14 +471,14 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
         }
         Outcome::Failed(errors) => {
             for e in errors {
-                let component = e.component.as_deref().map(|c| format!("{c}: ")).unwrap_or_default();
+                let component = e.component.as_deref().map(|c| format!("{}: ", labels.get(c))).unwrap_or_default();
                 ui.colored_label(
                     t.error,
                     format!("{} ({}) could not be computed: {component}{}", e.name, e.employee_id, e.message),
                 );
             }
         }
-    });
+    }
 }
 
 #[cfg(test)]

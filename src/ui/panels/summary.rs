@@ -112,9 +112,25 @@ pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revisio
                     }
                 }
                 Detail::Errors => {
-                    for e in &r.errors {
-                        let component = e.component.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
-                        ui.label(format!("{} {}{component}: {}", e.employee_id, e.name, e.message));
+                    // The same problem for many people is listed once, with how many and who.
+                    for (i, group) in group_errors(&r.errors).iter().enumerate() {
+                        let component = group
+                            .component
+                            .as_deref()
+                            .map(|c| format!("{}: ", result.labels.get(c)))
+                            .unwrap_or_default();
+                        let who = if group.people.len() == 1 {
+                            "1 person".to_owned()
+                        } else {
+                            format!("{} people", group.people.len())
+                        };
+                        ui.label(egui::RichText::new(format!("{who} · {component}{}", group.message)).color(t.error));
+                        egui::CollapsingHeader::new("Who")
+                            .id_salt(("error_people", i))
+                            .default_open(group.people.len() <= 3)
+                            .show(ui, |ui| {
+                                ui.add(egui::Label::new(group.people.join(", ")).wrap());
+                            });
                     }
                 }
             });
@@ -124,4 +140,29 @@ pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revisio
         }
     }
     ui.data_mut(|d| d.insert_temp(detail_id, detail));
+}
+
+/// Errors that say the same thing about the same component, and who they are about.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ErrorGroup {
+    /// The component, if the error is about one.
+    pub component: Option<String>,
+    /// The message.
+    pub message: String,
+    /// `id name` of each person, in report order.
+    pub people: Vec<String>,
+}
+
+/// Groups a report's errors by component and message, in order of first appearance.
+pub fn group_errors(errors: &[crate::engine::EmployeeError]) -> Vec<ErrorGroup> {
+    let mut groups: Vec<ErrorGroup> = Vec::new();
+    for e in errors {
+        let component = e.component.as_deref().map(str::to_owned);
+        let person = format!("{} {}", e.employee_id, e.name);
+        match groups.iter_mut().find(|g| g.component == component && g.message == e.message) {
+            Some(g) => g.people.push(person),
+            None => groups.push(ErrorGroup { component, message: e.message.clone(), people: vec![person] }),
+        }
+    }
+    groups
 }

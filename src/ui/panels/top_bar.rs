@@ -1,5 +1,6 @@
 //! The menu bar.
 
+use super::super::app::Action;
 use super::super::command::AppCommand;
 
 /// What the menus need to know to enable items.
@@ -17,7 +18,7 @@ pub struct TopBar {
 }
 
 /// The menu bar.
-pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: &mut Vec<AppCommand>) {
+pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: &mut Vec<Action>) {
     let plan = if bar.has_plan { Ok(()) } else { Err("Open or create a plan first") };
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
@@ -46,7 +47,13 @@ pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: 
         });
         ui.menu_button("View", |ui| {
             ui.checkbox(show_editor, "Plan editor").on_hover_text("Show the plan editor on the right");
-            AppCommand::ToggleMeetingMode.button_ui(ui, Ok(()), out);
+            let (text, tooltip) = AppCommand::ToggleMeetingMode.text_and_tooltip();
+            let mut on = bar.meeting_mode;
+            let shortcut = AppCommand::ToggleMeetingMode.shortcut().map(|s| ui.ctx().format_shortcut(&s));
+            let text = shortcut.map_or_else(|| text.to_owned(), |s| format!("{text} ({s})"));
+            if ui.checkbox(&mut on, text).on_hover_text(tooltip).changed() {
+                out.push(Action::Command(AppCommand::ToggleMeetingMode));
+            }
             AppCommand::SaveViewPng.button_ui(ui, Ok(()), out);
             ui.separator();
             ui.label("Theme");
@@ -58,8 +65,12 @@ pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: 
         let export = if bar.has_plan && bar.has_roster { Ok(()) } else { Err("Open a plan and import a roster first") };
         AppCommand::ExportPayroll.button_ui(ui, export, out);
         let meeting = if bar.meeting_mode { "Leave meeting mode" } else { "Meeting mode" };
-        if ui.button(meeting).on_hover_text(AppCommand::ToggleMeetingMode.text_and_tooltip().1).clicked() {
-            out.push(AppCommand::ToggleMeetingMode);
+        if ui
+            .add(egui::Button::selectable(bar.meeting_mode, meeting))
+            .on_hover_text(AppCommand::ToggleMeetingMode.text_and_tooltip().1)
+            .clicked()
+        {
+            out.push(Action::Command(AppCommand::ToggleMeetingMode));
         }
     });
 }

@@ -2,21 +2,24 @@
 
 use super::super::app::{Action, RosterSet};
 use super::super::command::AppCommand;
-use super::super::doc::{PlanDoc, PlanId};
+use super::super::doc::{PlanDoc, PlanId, PlanSource};
 use super::super::theme;
 use super::super::widgets;
 
-/// Plans and rosters.
+/// Plans and rosters. `rosters_busy` disables removing a roster while the rosters are being
+/// merged.
 pub fn workspace_ui(
     ui: &mut egui::Ui,
     docs: &[PlanDoc],
     selected: Option<PlanId>,
     rosters: &RosterSet,
-    commands: &mut Vec<AppCommand>,
+    rosters_busy: bool,
     actions: &mut Vec<Action>,
 ) {
     ui.heading("Plans");
     for doc in docs {
+        // Two open plans with the same name are told apart by where they come from.
+        let same_name = docs.iter().filter(|d| d.plan.name == doc.plan.name).count() > 1;
         ui.horizontal(|ui| {
             widgets::color_dot(ui, theme::plan_color(ui, doc.color));
             let dirty = if doc.is_dirty() { " •" } else { "" };
@@ -33,38 +36,48 @@ pub fn workspace_ui(
                 ui.colored_label(theme::tokens(ui).error, "!").on_hover_text("This plan has problems; see the editor");
             }
         });
+        if same_name {
+            let whence = match &doc.source {
+                PlanSource::File(p) => super::super::app::display_name(p),
+                PlanSource::Sample(k) => format!("sample {k}"),
+                PlanSource::New => "not saved yet".to_owned(),
+            };
+            ui.indent(("whence", doc.id), |ui| widgets::muted(ui, whence));
+        }
     }
     if docs.is_empty() {
         widgets::muted(ui, "No plans open");
     }
     ui.horizontal_wrapped(|ui| {
-        AppCommand::NewPlan.button_ui(ui, Ok(()), commands);
-        AppCommand::OpenPlan.button_ui(ui, Ok(()), commands);
+        AppCommand::NewPlan.button_ui(ui, Ok(()), actions);
+        AppCommand::OpenPlan.button_ui(ui, Ok(()), actions);
         let plan = if selected.is_some() { Ok(()) } else { Err("Select a plan first") };
-        AppCommand::DuplicatePlan.button_ui(ui, plan, commands);
-        AppCommand::RenamePlan.button_ui(ui, plan, commands);
-        AppCommand::ClosePlan.button_ui(ui, plan, commands);
+        AppCommand::DuplicatePlan.button_ui(ui, plan, actions);
+        AppCommand::RenamePlan.button_ui(ui, plan, actions);
+        AppCommand::ClosePlan.button_ui(ui, plan, actions);
     });
     ui.separator();
     ui.heading("Rosters");
-    let mut remove = None;
     for (i, s) in rosters.sources.iter().enumerate() {
-        ui.label(egui::RichText::new(&s.name).strong()).on_hover_text(match &s.reference.origin {
-            super::super::state::RosterOrigin::File(p) => p.display().to_string(),
-            super::super::state::RosterOrigin::Sample(_) => "Bundled sample roster".to_owned(),
-        });
+        ui.add(egui::Label::new(egui::RichText::new(&s.name).strong()).truncate()).on_hover_text(
+            match &s.reference.origin {
+                super::super::state::RosterOrigin::File(p) => p.display().to_string(),
+                super::super::state::RosterOrigin::Sample(_) => "Bundled sample roster".to_owned(),
+            },
+        );
         ui.horizontal(|ui| {
             widgets::muted(ui, format!("{} people", s.roster.employees.len()));
-            if ui.small_button("Remove").on_hover_text(format!("Remove {} from the workspace", s.name)).clicked() {
-                remove = Some(i);
+            let remove = ui
+                .add_enabled(!rosters_busy, egui::Button::new("Remove").small())
+                .on_hover_text(format!("Remove {} from the workspace (asks first)", s.name))
+                .on_disabled_hover_text("Wait for the rosters to finish updating");
+            if remove.clicked() {
+                actions.push(Action::RemoveRoster(i));
             }
         });
         if !s.skipped.is_empty() {
             ui.colored_label(theme::tokens(ui).warning, format!("{} bad cell(s) skipped", s.skipped.len()));
         }
-    }
-    if let Some(i) = remove {
-        actions.push(Action::RemoveRoster(i));
     }
     if rosters.sources.is_empty() {
         widgets::muted(ui, "No roster: import a CSV, or drop files on the window");
@@ -74,14 +87,14 @@ pub fn workspace_ui(
         }
     }
     ui.horizontal(|ui| {
-        AppCommand::ImportRoster.button_ui(ui, Ok(()), commands);
+        AppCommand::ImportRoster.button_ui(ui, Ok(()), actions);
     });
     let roles = &rosters.roles;
     if !roles.is_empty() {
         ui.add(
             egui::Label::new(
                 egui::RichText::new(format!("{} people · roles: {}", rosters.merged.employees.len(), roles.join(", ")))
-                    .color(super::super::theme::tokens(ui).muted),
+                    .color(theme::tokens(ui).muted),
             )
             .wrap(),
         );

@@ -1,0 +1,374 @@
+//! What runs around the frame: finished jobs and computations are taken in before drawing
+//! ([`CarrotApp::poll`], from `App::logic`); after drawing, this frame's edits go to the workers,
+//! and the background work the panels asked for is started ([`CarrotApp::after_frame`]).
+
+use std::sync::Arc;
+
+use super::commands::plain_reference;
+use super::{CarrotApp, JobOutput, Modal, display_name};
+use crate::ui::command::AppCommand;
+use crate::ui::compute::Request;
+use crate::ui::doc::{PlanDoc, PlanResult, PlanSource};
+use crate::ui::jobs::{JobKind, Poll, spawn_job};
+use crate::ui::notify::Level;
+use crate::ui::panels;
+use crate::ui::state::Tab;
+
+impl CarrotApp {
+    /// Applies finished jobs and computations (in `logic`, before drawing).
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let jobs = std::mem::take(&mut self.rt.jobs);
+        let mut outputs = Vec::new();
+        for job in jobs {
+            match job.poll() {
+                Poll::Pending => self.rt.jobs.push(job),
+                Poll::Ready(out) => outputs.push(out),
+                Poll::Lost => {
+                    if job.kind == JobKind::ImportRoster {
+                        self.rt.import_progress = None;
+                    }
+                    self.rt.notifications.push(Level::Error, format!("{} stopped unexpectedly", job.label));
+                }
+            }
+        }
+        if let Some(job) = self.rt.screenshot_job.take() {
+            match job.poll() {
+                Poll::Pending => self.rt.screenshot_job = Some(job),
+                Poll::Ready(out) => outputs.push(out),
+                Poll::Lost => self.rt.notifications.push(Level::Error, "The screenshot could not be taken"),
+            }
+        }
+        for out in outputs {
+            self.on_job(ctx, out);
+        }
+        self.poll_rows();
+        if let Some(compute) = &self.rt.compute {
+            for resp in compute.drain() {
+                let roster_revision = self.rt.rosters.revision;
+                let Some(doc) = self.rt.docs.iter_mut().find(|d| d.id == resp.plan_id) else { continue };
+                // Latest change wins: results for older revisions are dropped.
+                if resp.plan_revision != doc.revision || resp.roster_revision != roster_revision {
+                    continue;
+                }
+                match resp.outcome {
+                    Ok(c) => {
+                        let old = doc.result.replace(PlanResult {
+                            plan_revision: resp.plan_revision,
+                            roster_revision,
+                            compiled: c.compiled,
+                            report: c.report,
+                            stats: c.stats,
+                            labels: c.labels,
+                        });
+                        super::drop_off_thread(old);
+                        self.rt.last_compute = Some(resp.elapsed);
+                    }
+                    Err(problems) => doc.problems = problems,
+                }
+            }
+        }
+        self.request_computations();
+        self.simulate();
+        if self.rt.modal.is_none() {
+            self.next_roster(ctx);
+        }
+    }
+
+    /// After the frame: feeds the undo history, sends this frame's edits to the compute worker,
+    /// starts the work the panels asked for, and autosaves.
+    pub(super) fn after_frame(&mut self, ctx: &egui::Context) {
+        let time = ctx.input(|i| i.time);
+        for doc in &mut self.rt.docs {
+            doc.undoer.feed_state(time, &doc.plan);
+        }
+        // This frame's edits go to the compute worker now rather than at the next frame.
+        self.request_computations();
+        self.start_rows(ctx);
+        self.check_export(ctx);
+        self.rt.notifications.expire(time);
+        self.autosave(ctx);
+        self.drive_screenshot_script(ctx);
+    }
+
+    fn on_job(&mut self, ctx: &egui::Context, out: JobOutput) {
+        match out {
+            JobOutput::Picked(pick, paths) => self.on_picked(ctx, pick, paths),
+            JobOutput::PlansLoaded(results) => self.on_plans_loaded(results),
+            JobOutput::PlanSaved { id, path, plan, result } => self.on_plan_saved(ctx, id, path, *plan, result),
+            JobOutput::RosterPreviewed { path, result } => match result {
+                Err(e) => {
+                    self.rt.modal = Some(Modal::Message {
+                        title: format!("Could not read {}", display_name(&path)),
+                        lines: vec![e],
+                    });
+                }
+                Ok(preview) => {
+                    let remembered = self.state.mapping_for(&preview.headers).cloned();
+                    // The file's columns as they would be read, and the roles of its first rows.
+                    let columns: Vec<String> = preview
+                        .headers
+                        .iter()
+                        .zip(&preview.mapped)
+                        .map(|(h, m)| {
+                            remembered
+                                .as_ref()
+                                .and_then(|r| r.0.get(h).cloned())
+                                .or_else(|| m.clone())
+                                .unwrap_or_else(|| crate::roster::values::normalize_header(h))
+                        })
+                        .collect();
+                    let roles: Vec<String> = columns
+                        .iter()
+                        .position(|c| c == "role")
+                        .map(|i| preview.rows.iter().filter_map(|r| r.get(i).map(|v| v.trim().to_owned())).collect())
+                        .unwrap_or_default();
+                    let wanted = self.metrics_missing_for(&roles, &columns);
+                    // Columns that could be what the plans need: neither Carrot's own nor a name
+                    // the plans read. Without one there is nothing to map, so nothing to ask.
+                    let known = self.plan_metric_names();
+                    let free = columns
+                        .iter()
+                        .any(|c| !crate::roster::CANONICAL_COLUMNS.contains(&c.as_str()) && !known.contains(c));
+                    let ask = !preview.missing.is_empty() || (!wanted.is_empty() && free && remembered.is_none());
+                    if !ask {
+                        self.import_roster(ctx, plain_reference(path, remembered.unwrap_or_default()));
+                    } else {
+                        let metrics = self.plan_metric_names();
+                        let mut dialog = panels::dialogs::MappingDialog::new(path, preview, remembered, metrics);
+                        dialog.wanted = wanted;
+                        self.rt.modal = Some(Modal::Mapping(Box::new(dialog)));
+                    }
+                }
+            },
+            JobOutput::RosterImported { reference, name, result } => {
+                self.on_roster_imported(ctx, reference, name, result);
+            }
+            JobOutput::Merged(merged) => self.on_merged(*merged),
+            JobOutput::Opened(opened) => self.on_opened(ctx, *opened),
+            JobOutput::ExportChecked { key, result } => {
+                if let Some(Modal::Export(dialog)) = &mut self.rt.modal {
+                    dialog.check = Some((key, result));
+                }
+            }
+            JobOutput::Exported(outcome) => self.on_exported(*outcome),
+            JobOutput::Autosaved { id, revision, result } => match result {
+                Ok(_) => {
+                    if let Some(doc) = self.doc_mut(id) {
+                        doc.autosave.written = Some(revision);
+                    }
+                }
+                Err(e) => self.rt.notifications.push(Level::Error, format!("Could not autosave an unsaved plan: {e}")),
+            },
+            JobOutput::Wrote { what, path, result } => match result {
+                Ok(()) => self.rt.notifications.push(Level::Success, format!("Saved the {what} to {}", path.display())),
+                Err(e) => self.rt.notifications.push(Level::Error, format!("Could not save the {what}: {e}")),
+            },
+            JobOutput::RecoveryFound { found, unreadable } => self.on_recovery_found(found, unreadable),
+            JobOutput::Deleted => {}
+            JobOutput::Screenshot { image, path, crop } => self.write_screenshot(ctx, image, path, crop),
+        }
+    }
+
+    /// Runs the behaviour simulation the Behaviour view needs (only while it is on screen).
+    fn simulate(&mut self) {
+        let Some(sim) = &self.rt.sim else { return };
+        for resp in sim.drain() {
+            self.rt.behaviour.receive(resp.key, resp.result, resp.elapsed);
+        }
+        if !self.rt.opened || self.state.tab != Tab::Behaviour {
+            return;
+        }
+        let roster = Arc::clone(&self.rt.rosters.merged);
+        if let Some(req) = self.rt.behaviour.wanted(&self.rt.docs, &roster, self.rt.rosters.revision) {
+            sim.request(req);
+        }
+    }
+
+    /// Checks every plan that changed (or whose roster did), and sends the valid ones to the
+    /// compute worker.
+    fn request_computations(&mut self) {
+        let Some(compute) = &self.rt.compute else { return };
+        if !self.rt.opened {
+            return;
+        }
+        let names = self.rt.rosters.names();
+        let roster_revision = self.rt.rosters.revision;
+        for doc in &mut self.rt.docs {
+            doc.sync(names);
+            let key = (doc.revision, roster_revision);
+            if doc.requested == Some(key) || doc.has_errors() {
+                continue;
+            }
+            doc.requested = Some(key);
+            compute.request(Request {
+                plan_id: doc.id,
+                plan_revision: doc.revision,
+                roster_revision,
+                plan: doc.plan.clone(),
+                roster: Arc::clone(&self.rt.rosters.merged),
+            });
+        }
+    }
+
+    /// Starts filtering and sorting the payouts rows the table asked for (one job at a time;
+    /// the newest query wins).
+    fn start_rows(&mut self, ctx: &egui::Context) {
+        let Some(key) = self.rt.payouts.wanted_rows.take() else { return };
+        if self.rt.payouts.pending_rows.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let Some(report) = self
+            .rt
+            .docs
+            .iter()
+            .find(|d| d.id == key.plan)
+            .and_then(|d| d.result.as_ref())
+            .filter(|r| (r.plan_revision, r.roster_revision) == key.result)
+            .map(|r| Arc::clone(&r.report))
+        else {
+            return;
+        };
+        let query = key.query.clone();
+        match spawn_job(ctx, JobKind::SortRows, "Sorting", move || panels::payouts::build_rows(&report, &query)) {
+            Ok(job) => self.rt.payouts.pending_rows = Some((key, job)),
+            Err(e) => self.rt.notifications.push(Level::Error, format!("Could not sort the table: {e}")),
+        }
+    }
+
+    /// Takes in sorted rows.
+    fn poll_rows(&mut self) {
+        let view = &mut self.rt.payouts;
+        let Some((key, job)) = view.pending_rows.take() else { return };
+        match job.poll() {
+            Poll::Pending => view.pending_rows = Some((key, job)),
+            Poll::Ready(rows) => {
+                view.rows = rows;
+                view.rows_key = Some(key);
+            }
+            // The thread is gone without an answer: the view asks again.
+            Poll::Lost => {}
+        }
+    }
+
+    /// Starts the export dialog's check when what it would export changed (one at a time).
+    fn check_export(&mut self, ctx: &egui::Context) {
+        let Some(Modal::Export(dialog)) = &self.rt.modal else { return };
+        if self.is_running(JobKind::ExportPreview) {
+            return;
+        }
+        let Some(doc) = self.doc(dialog.plan) else { return };
+        let Some(result) = doc.result.as_ref().filter(|_| !doc.has_errors()) else { return };
+        let Some(key) = dialog.key(doc) else { return };
+        if dialog.check.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let (plan, report) = (doc.plan.clone(), Arc::clone(&result.report));
+        let (template, settings, pay_date) = (dialog.template, dialog.settings.clone(), key.pay_date);
+        self.spawn(ctx, JobKind::ExportPreview, "Checking the export", move || {
+            let bytes = crate::plan::to_json(&plan).into_bytes();
+            let request = crate::export::ExportRequest {
+                plan: &plan,
+                report: &report,
+                pay_date,
+                template,
+                settings: &settings,
+                plan_bytes: &bytes,
+            };
+            let result = crate::export::render(&request).map(|(_, rec)| rec).map_err(|e| e.to_string());
+            JobOutput::ExportChecked { key, result }
+        });
+    }
+
+    /// Writes plans with unsaved changes to the recovery folder once editing pauses.
+    fn autosave(&mut self, ctx: &egui::Context) {
+        let Some(dir) = self.rt.recovery_dir.clone() else { return };
+        let now = ctx.input(|i| i.time);
+        let mut writes = Vec::new();
+        let mut clean = Vec::new();
+        for doc in &mut self.rt.docs {
+            if !doc.is_dirty() {
+                if doc.autosave.written.is_some() {
+                    clean.push(doc.id);
+                }
+                continue;
+            }
+            let seen = doc.autosave.changed.get_or_insert((doc.revision, now));
+            if seen.0 != doc.revision {
+                *seen = (doc.revision, now);
+            }
+            let due = now - seen.1 >= crate::ui::recovery::AUTOSAVE_DELAY_SECONDS;
+            if due && doc.autosave.written != Some(doc.revision) {
+                // Marked now so the same revision is not queued twice while the write runs.
+                doc.autosave.written = Some(doc.revision);
+                writes.push((doc.id, doc.revision, recovered(doc)));
+            }
+        }
+        for id in clean {
+            // Back to the saved state (e.g. undone): nothing to recover any more.
+            self.forget_recovery(ctx, id);
+        }
+        for (id, revision, recovered) in writes {
+            let dir = dir.clone();
+            self.spawn(ctx, JobKind::Autosave(id), "Autosaving", move || JobOutput::Autosaved {
+                id,
+                revision,
+                result: crate::ui::recovery::write(&dir, id.0, &recovered),
+            });
+        }
+    }
+
+    /// For `scripts/screenshot.sh`: once the samples are open and computed, set up the view,
+    /// save a PNG of the window and close.
+    fn drive_screenshot_script(&mut self, ctx: &egui::Context) {
+        let Some(script) = self.rt.screenshot.clone() else { return };
+        let computed = self.rt.opened && !self.rt.docs.is_empty() && self.rt.docs.iter().all(|d| d.result.is_some());
+        if !computed {
+            ctx.request_repaint();
+            return;
+        }
+        // The Behaviour view waits for its simulation too.
+        let simulating =
+            self.state.tab == Tab::Behaviour && (self.rt.behaviour.result.is_none() || self.rt.behaviour.is_running());
+        if simulating && self.rt.frames_since_open >= 20 {
+            ctx.request_repaint();
+            return;
+        }
+        self.rt.frames_since_open += 1;
+        match self.rt.frames_since_open {
+            1 => {
+                self.state.tab = script.tab;
+                if let Some(theme) = script.theme {
+                    ctx.set_theme(theme);
+                }
+                if script.meeting && !self.rt.meeting_mode {
+                    self.run_command(ctx, AppCommand::ToggleMeetingMode);
+                }
+                if let Some(id) = &script.person {
+                    self.rt.payouts.selected = self.rt.rosters.merged.employees.iter().position(|e| *e.id == **id);
+                }
+            }
+            // Let layout and any animation settle before the picture.
+            30 => self.save_view_png(ctx, script.path.clone(), None),
+            n if n > 30 && self.rt.jobs.is_empty() && self.rt.screenshot_job.is_none() => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            _ => {}
+        }
+        ctx.request_repaint();
+    }
+}
+
+/// What the recovery file of an unsaved plan holds.
+fn recovered(doc: &PlanDoc) -> crate::ui::recovery::Recovered {
+    crate::ui::recovery::Recovered {
+        file: match &doc.source {
+            PlanSource::File(p) => Some(p.clone()),
+            _ => None,
+        },
+        sample: match &doc.source {
+            PlanSource::Sample(k) => Some((*k).to_owned()),
+            _ => None,
+        },
+        plan_json: crate::plan::to_json(&doc.plan),
+    }
+}

@@ -1,0 +1,184 @@
+//! Chart helpers shared by the views: readable axes (ticks at 1-2-5 steps a label apart, never
+//! faded, money in compact form), category axes whose labels fit, and legends drawn beside the
+//! plot instead of over the bars.
+
+use egui_plot::{AxisHints, GridInput, GridMark};
+
+/// A grid spacer for `Plot::x_grid_spacer` / `y_grid_spacer`.
+pub type GridSpacer = Box<dyn Fn(GridInput) -> Vec<GridMark>>;
+
+/// Space between two value labels on an axis, in points.
+const Y_LABEL_GAP: f64 = 34.0;
+/// Space between two value labels along the x axis, in points (labels are wide).
+const X_LABEL_GAP: f64 = 84.0;
+
+/// The smallest 1, 2 or 5 × 10ⁿ at least `at_least`.
+pub fn nice_step(at_least: f64) -> f64 {
+    if !at_least.is_finite() || at_least <= 0.0 {
+        return 1.0;
+    }
+    let power = 10f64.powf(at_least.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= at_least * (1.0 - 1e-9)).unwrap_or(10.0 * power)
+}
+
+/// Grid lines at 1-2-5 steps that leave `gap` points between labels (and thin lines between).
+fn spacer(gap: f64) -> GridSpacer {
+    Box::new(move |input: GridInput| {
+        // `base_step_size` is the value of egui_plot's minimum grid spacing (8 points).
+        let per_point = input.base_step_size / 8.0;
+        let step = nice_step(per_point * gap);
+        let minor = step / 5.0;
+        let (lo, hi) = input.bounds;
+        let mut marks = Vec::new();
+        if !(lo.is_finite() && hi.is_finite()) || hi <= lo || minor <= 0.0 {
+            return marks;
+        }
+        let first = (lo / minor).ceil() as i64;
+        let last = (hi / minor).floor() as i64;
+        if last - first > 2_000 {
+            return marks;
+        }
+        for k in first..=last {
+            let value = k as f64 * minor;
+            let major = k % 5 == 0;
+            marks.push(GridMark { value, step_size: if major { step } else { minor } });
+        }
+        marks
+    })
+}
+
+/// Grid lines for a value axis along y.
+pub fn y_spacer() -> GridSpacer {
+    spacer(Y_LABEL_GAP)
+}
+
+/// Grid lines for a value axis along x.
+pub fn x_spacer() -> GridSpacer {
+    spacer(X_LABEL_GAP)
+}
+
+/// Grid lines at every whole number (categories, quarters).
+pub fn category_spacer() -> GridSpacer {
+    Box::new(|input: GridInput| {
+        let (lo, hi) = input.bounds;
+        if !(lo.is_finite() && hi.is_finite()) || hi - lo > 500.0 {
+            return Vec::new();
+        }
+        (lo.ceil() as i64..=hi.floor() as i64).map(|k| GridMark { value: k as f64, step_size: 1.0 }).collect()
+    })
+}
+
+/// A compact amount for axis ticks: 950, 12.5k, 1.2M (the axis title names the currency).
+pub fn compact_money(value: f64) -> String {
+    let a = value.abs();
+    let sign = if value < 0.0 { "−" } else { "" };
+    let trim = |s: String| {
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+    };
+    if a >= 1e9 {
+        format!("{sign}{}B", trim(format!("{:.2}", a / 1e9)))
+    } else if a >= 1e6 {
+        format!("{sign}{}M", trim(format!("{:.2}", a / 1e6)))
+    } else if a >= 1e3 {
+        format!("{sign}{}k", trim(format!("{:.1}", a / 1e3)))
+    } else if a == 0.0 {
+        "0".to_owned()
+    } else {
+        format!("{sign}{}", trim(format!("{a:.2}")))
+    }
+}
+
+/// `text` fitted to about `width` points: split over two lines at a space, then shortened with an
+/// ellipsis (egui_plot leaves out a tick label wider than the space between ticks).
+pub fn fit_label(text: &str, width: f32) -> String {
+    // Body text averages about 7 points a character.
+    let max_chars = ((width / 7.5).floor() as usize).max(4);
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    if words.len() > 1 {
+        // The split that keeps the longer line shortest.
+        let best = (1..words.len())
+            .map(|k| (words[..k].join(" "), words[k..].join(" ")))
+            .min_by_key(|(a, b)| a.chars().count().max(b.chars().count()));
+        if let Some((a, b)) = best
+            && a.chars().count().max(b.chars().count()) <= max_chars
+        {
+            return format!("{a}\n{b}");
+        }
+    }
+    crate::roster::values::shorten(text, max_chars - 1)
+}
+
+/// An axis of named categories at 0, 1, 2, …, labels fitted to `px_per_category` points and
+/// painted at full strength.
+pub fn category_axis_x<'a>(names: Vec<String>, px_per_category: f32, title: &str) -> AxisHints<'a> {
+    let names: Vec<String> = names.iter().map(|n| fit_label(n, px_per_category - 6.0)).collect();
+    AxisHints::new_x().label(title).label_spacing(4.0..=6.0).formatter(move |m, _| category_name(&names, m.value))
+}
+
+/// The same along y (names one above another, read from the left).
+pub fn category_axis_y<'a>(names: Vec<String>, title: &str) -> AxisHints<'a> {
+    AxisHints::new_y().label(title).label_spacing(4.0..=6.0).formatter(move |m, _| category_name(&names, m.value))
+}
+
+fn category_name(names: &[String], value: f64) -> String {
+    let i = value.round();
+    if (value - i).abs() < 1e-6 && i >= 0.0 {
+        names.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// A money axis along y: compact ticks at readable steps.
+pub fn money_axis_y<'a>(title: String) -> AxisHints<'a> {
+    AxisHints::new_y().label(title).min_thickness(44.0).formatter(|m, _| compact_money(m.value))
+}
+
+/// A legend above a plot: a dot in each colour and its name, wrapped to the width.
+pub fn legend_ui(ui: &mut egui::Ui, items: &[(String, egui::Color32)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for (name, color) in items {
+            // A dot and its name wrap together.
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 2.0;
+                super::widgets::color_dot(ui, *color);
+                ui.label(egui::RichText::new(name).small());
+            });
+            ui.add_space(6.0);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(0.7), 1.0);
+        assert_eq!(nice_step(1.5), 2.0);
+        assert_eq!(nice_step(3.0), 5.0);
+        assert_eq!(nice_step(120_000.0), 200_000.0);
+        assert_eq!(nice_step(0.0), 1.0);
+    }
+
+    #[test]
+    fn money_ticks_are_compact() {
+        assert_eq!(compact_money(0.0), "0");
+        assert_eq!(compact_money(200_000.0), "200k");
+        assert_eq!(compact_money(1_250_000.0), "1.25M");
+        assert_eq!(compact_money(-15_000.0), "−15k");
+        assert_eq!(compact_money(950.0), "950");
+    }
+
+    #[test]
+    fn long_category_names_fit_on_two_lines_or_are_shortened() {
+        assert_eq!(fit_label("Sales-led (today)", 200.0), "Sales-led (today)");
+        assert_eq!(fit_label("Sales-led (today)", 80.0), "Sales-led\n(today)");
+        assert!(fit_label("Supercalifragilistic", 60.0).chars().count() <= 8);
+    }
+}
