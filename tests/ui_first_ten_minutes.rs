@@ -25,14 +25,34 @@ fn export_checked(app: &CarrotApp) -> bool {
     match &app.rt.modal {
         Some(Modal::Export(d)) => {
             let doc = app.doc(d.plan).unwrap();
-            d.check.as_ref().is_some_and(|(k, _)| Some(k) == d.key(doc).as_ref()) && idle(app)
+            let computed = doc.result.is_some() && !doc.is_stale(app.rt.rosters.revision);
+            d.check.as_ref().is_some_and(|(k, _)| Some(k) == d.key(doc).as_ref()) && computed && idle(app)
         }
         _ => false,
     }
 }
 
+/// Whether the file picked in the (scripted) file dialog has reached the export dialog, and the
+/// check has run for it: the pick comes back from a background job a few frames later.
+fn export_file_checked(app: &CarrotApp) -> bool {
+    matches!(&app.rt.modal, Some(Modal::Export(d)) if d.path.is_some()) && export_checked(app)
+}
+
 fn export_button_enabled(harness: &Harness<'static, CarrotApp>) -> bool {
     !harness.get_by_label("Export").accesskit_node().is_disabled()
+}
+
+/// Asserts the dialog's Export button can be clicked, saying what the check found if not.
+///
+/// Buttons in dialogs are clicked through accesskit, not with the pointer: a dialog re-centres
+/// when a background check fills it in, so a pointer click aimed from the last frame's layout can
+/// land beside the button on a loaded machine (the same click a user makes a moment later).
+fn assert_export_ready(harness: &Harness<'static, CarrotApp>) {
+    let check = match &harness.state().rt.modal {
+        Some(Modal::Export(d)) => format!("{:?} (pay date {:?})", d.check.as_ref().map(|(_, r)| r), d.pay_date_text),
+        _ => "no export dialog".to_owned(),
+    };
+    assert!(export_button_enabled(harness), "Export is disabled; the export's check: {check}");
 }
 
 // 1. The table stays put.
@@ -123,7 +143,7 @@ fn a_roster_of_ones_own_maps_bookings_to_revenue() {
     click_role(&mut harness, egui::accesskit::Role::ComboBox, "Column for Demo Calls");
     type_into(&mut harness, "Other column for Demo Calls", "discovery_calls");
     click(&mut harness, "Use");
-    harness.get_by_label("Import").click();
+    harness.get_by_label("Import").click_accesskit();
     wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
     let app = harness.state();
     let roster = &app.rt.rosters.merged;
@@ -164,7 +184,7 @@ fn an_earning_code_adp_refuses_is_shown_before_export_and_fixed_in_the_editor() 
         _ => panic!("the export dialog is open"),
     }
     assert!(!export_button_enabled(&harness), "Export stays disabled while a code is refused");
-    harness.get_by_label("Cancel").click();
+    harness.get_by_label("Cancel").click_accesskit();
     harness.run_steps(2);
     // Fixed in the editor, saved, and the export goes through with its reconciliation.
     set_text(&mut harness, "Revenue commission earning code for adp-wfn", "C");
@@ -179,10 +199,10 @@ fn an_earning_code_adp_refuses_is_shown_before_export_and_fixed_in_the_editor() 
         }
         _ => panic!("the export dialog is open"),
     }
-    harness.get_by_label("Choose file…").click();
-    wait(&mut harness, "the export check", export_checked);
-    assert!(export_button_enabled(&harness));
-    harness.get_by_label("Export").click();
+    harness.get_by_label("Choose file…").click_accesskit();
+    wait(&mut harness, "the chosen file and its check", export_file_checked);
+    assert_export_ready(&harness);
+    harness.get_by_label("Export").click_accesskit();
     wait(&mut harness, "the export", |app| out.exists() && idle(app));
     assert!(export::reconciliation_path(&out).exists());
     let text = std::fs::read_to_string(&out).unwrap();
@@ -265,15 +285,15 @@ fn exporting_a_plan_with_unsaved_edits_asks_to_save_it_first_and_hashes_the_save
     wait(&mut harness, "the new total", fresh);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     wait(&mut harness, "the export dialog", export_open);
-    harness.get_by_label("Choose file…").click();
-    wait(&mut harness, "the export check", export_checked);
+    harness.get_by_label("Choose file…").click_accesskit();
+    wait(&mut harness, "the chosen file and its check", export_file_checked);
     harness.get_by_label_contains("The plan has unsaved changes");
     assert!(!export_button_enabled(&harness), "no export of edits that are not in the plan file");
-    harness.get_by_label("Save plan").click();
+    harness.get_by_label("Save plan").click_accesskit();
     wait(&mut harness, "the save", |app| saved.exists() && !app.selected_doc().unwrap().is_dirty() && idle(app));
     assert!(export_open(harness.state()), "the dialog stays open, with its choices");
-    assert!(export_button_enabled(&harness));
-    harness.get_by_label("Export").click();
+    assert_export_ready(&harness);
+    harness.get_by_label("Export").click_accesskit();
     wait(&mut harness, "the export", |app| out.exists() && idle(app));
     let rec = std::fs::read_to_string(export::reconciliation_path(&out)).unwrap();
     let sha = export::plan_sha256(&std::fs::read(&saved).unwrap());
@@ -340,9 +360,10 @@ fn an_existing_file_picked_in_the_dialog_is_replaced_without_asking_again() {
     let mut harness = app(vec![Some(vec![out.clone()])]);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     wait(&mut harness, "the export dialog", export_open);
-    harness.get_by_label("Choose file…").click();
-    wait(&mut harness, "the export check", export_checked);
-    harness.get_by_label("Export").click();
+    harness.get_by_label("Choose file…").click_accesskit();
+    wait(&mut harness, "the chosen file and its check", export_file_checked);
+    assert_export_ready(&harness);
+    harness.get_by_label("Export").click_accesskit();
     wait(&mut harness, "the export", |app| idle(app) && app.rt.modal.is_none());
     assert!(harness.query_by_label("Replace the file?").is_none(), "the file dialog already asked");
     assert_ne!(std::fs::read_to_string(&out).unwrap(), "old");
@@ -359,11 +380,20 @@ fn cancelling_replace_goes_back_to_the_export_dialog_with_its_settings() {
     wait(&mut harness, "the export dialog", export_open);
     choose(&mut harness, "Template", "gusto");
     set_text(&mut harness, "Pay date", "2026-10-15");
-    harness.get_by_label("Choose file…").click();
-    wait(&mut harness, "the export check", export_checked);
-    harness.get_by_label("Export").click();
-    wait(&mut harness, "the question", |app| matches!(app.rt.modal, Some(Modal::ConfirmOverwrite { .. })));
-    harness.get_by_label("Cancel").click();
+    harness.get_by_label("Choose file…").click_accesskit();
+    wait(&mut harness, "the chosen file and its check", export_file_checked);
+    assert_export_ready(&harness);
+    harness.get_by_label("Export").click_accesskit();
+    let before = harness.state().rt.notifications.log.len();
+    wait(&mut harness, "the export to end", |app| {
+        idle(app) && (!export_open(app) || app.rt.notifications.log.len() > before)
+    });
+    let log: Vec<&str> = harness.state().rt.notifications.log.iter().map(|n| n.text.as_str()).collect();
+    assert!(
+        matches!(harness.state().rt.modal, Some(Modal::ConfirmOverwrite { .. })),
+        "the question is asked; messages: {log:?}"
+    );
+    harness.get_by_label("Cancel").click_accesskit();
     harness.run_steps(3);
     match &harness.state().rt.modal {
         Some(Modal::Export(d)) => {
@@ -384,24 +414,34 @@ fn tables_and_explanations_use_labels_and_draw_every_glyph() {
     let mut harness = app(Vec::new());
     harness.get_by_role_and_label(egui::accesskit::Role::Button, "Revenue commission");
     assert!(harness.query_by_label("revenue_commission").is_none(), "no raw id as a column");
-    // A bonus curve's explanation has arrows ("between 0.5→0.5 and 1→1"); a glyph missing from
-    // the fonts would panic here.
+    // Explanations use ≈, ×, ÷ and − ("p = 69/90 days employed ≈ 0.7667"): every character of every
+    // explanation of the plan must be in the fonts the app installs, or it draws as "▯".
     harness.get_by_label("Transition").click();
     wait(&mut harness, "the transition plan", fresh);
     let result = harness.state().selected_doc().unwrap().result.clone().unwrap();
     let roster = harness.state().rt.rosters.merged.clone();
-    let someone = result
-        .report
-        .employees
-        .iter()
-        .find(|e| {
-            matches!(result.compiled.explain(e.index, &roster.employees[e.index]), engine::Outcome::Paid(p)
-                if p.lines.iter().any(|l| l.explanation.contains('→')))
-        })
-        .expect("someone with a curve explanation");
-    harness.get_by_label(&someone.name).click();
+    let mut text = String::new();
+    let mut someone = None;
+    for e in &result.report.employees {
+        if let engine::Outcome::Paid(p) = result.compiled.explain(e.index, &roster.employees[e.index]) {
+            for l in &p.lines {
+                text.push_str(&l.explanation);
+                if someone.is_none() && l.explanation.contains('≈') {
+                    someone = Some(e.name.clone());
+                }
+            }
+        }
+    }
+    for c in ['≈', '×', '−'] {
+        assert!(text.contains(c), "the explanations use {c}");
+    }
+    let font = egui::FontId::proportional(14.0);
+    let missing: String = text.chars().filter(|c| !harness.ctx.fonts_mut(|f| f.has_glyph(&font, *c))).collect();
+    assert!(missing.is_empty(), "glyphs the fonts lack: {missing:?}");
+    let someone = someone.expect("someone with a ≈ in their explanation");
+    harness.get_by_label(&someone).click();
     harness.run_steps(3);
-    assert!(harness.query_all_by_label_contains("→").count() >= 1, "the arrow is drawn");
+    assert!(harness.query_all_by_label_contains("≈").count() >= 1, "the explanation is drawn");
 }
 
 #[test]
@@ -438,7 +478,7 @@ fn removing_a_roster_asks_first() {
     harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
     harness.run_steps(4);
     harness.get_by_label_contains("Its 48 people leave every plan's payouts");
-    harness.get_by_label("Cancel").click();
+    harness.get_by_label("Cancel").click_accesskit();
     harness.run_steps(2);
     assert_eq!(harness.state().rt.rosters.sources.len(), 2, "cancel keeps it");
 }

@@ -60,7 +60,8 @@ pub fn app_with_recovery(dir: &Path, answers: Vec<Option<Vec<PathBuf>>>) -> Harn
 
 /// Steps the app until `done` holds (background jobs finish on their own threads).
 pub fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // Generous: a debug build on a loaded 2-core machine runs these tests side by side.
+    let deadline = Instant::now() + Duration::from_secs(300);
     while !done(harness.state()) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         harness.step();
@@ -117,6 +118,7 @@ pub fn first_rate(app: &CarrotApp) -> rust_decimal::Decimal {
 
 /// Scrolls the widget with this role and label into view and clicks it, as a user does.
 pub fn click_role(harness: &mut Harness<'static, CarrotApp>, role: Role, label: &str) {
+    appear(harness, label, |h| h.query_by_role_and_label(role, label).is_some());
     harness.get_by_role_and_label(role, label).scroll_to_me();
     harness.run_steps(3);
     harness.get_by_role_and_label(role, label).click();
@@ -126,10 +128,22 @@ pub fn click_role(harness: &mut Harness<'static, CarrotApp>, role: Role, label: 
 
 /// Scrolls the only widget labelled `label` into view and clicks it.
 pub fn click(harness: &mut Harness<'static, CarrotApp>, label: &str) {
+    appear(harness, label, |h| h.query_by_label(label).is_some());
     harness.get_by_label(label).scroll_to_me();
     harness.run_steps(3);
     harness.get_by_label(label).click();
     harness.run_steps(4);
+}
+
+/// Runs frames until `shown` holds: a popup, or a widget that shows once a background job ends,
+/// can take a few more frames on a loaded machine.
+fn appear(harness: &mut Harness<'static, CarrotApp>, what: &str, shown: impl Fn(&Harness<'static, CarrotApp>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !shown(harness) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what:?} to show");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// Types `text` into the text field labelled `label` as a user does: click, select all, type.
