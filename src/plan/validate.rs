@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
+use super::assumptions::{Assumptions, OTHER_ACTIVITY, Runway};
 use super::model::{Basis, BonusBase, Component, Limit, Plan, Target};
 use super::{Problem, did_you_mean, is_identifier};
 use crate::expr::Expr;
-use crate::sim::{Assumptions, Runway};
 use crate::{export, money, roster};
 
 /// Every problem with `plan`, errors and warnings, in file order.
@@ -142,7 +142,7 @@ impl Validator {
                         format!("{at}.name"),
                         format!("`{}` is not a usable name: use lowercase letters, digits and _", activity.name),
                     );
-                } else if activity.name == crate::sim::assumptions::OTHER_ACTIVITY {
+                } else if activity.name == OTHER_ACTIVITY {
                     self.error(format!("{at}.name"), "`other` is reserved for the time not spent on any activity");
                 } else if let Some(first) = names.insert(&activity.name, i) {
                     self.error(

@@ -11,8 +11,8 @@ use crate::engine::CompiledPlan;
 use crate::plan::Plan;
 use crate::roster::{Employee, Roster};
 
-use super::assumptions::{OTHER_ACTIVITY, RoleModel, dec_f64};
 use super::{DefaultUse, SimError, Skipped, ValueSource};
+use crate::plan::assumptions::{OTHER_ACTIVITY, RoleModel, dec_f64};
 
 /// Noise spreads are kept within this range (log standard deviation).
 pub(crate) const NOISE_MIN: f64 = 0.05;

@@ -12,9 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use super::assumptions::Runway;
+use super::Solved;
 use super::calibrate::Calibration;
-use super::{Solved, assumptions::dec_f64};
+use crate::plan::assumptions::{Runway, dec_f64};
 
 /// A metric slot and its multiplier in each quarter.
 pub(crate) type SlotSeries = (usize, Vec<f64>);
