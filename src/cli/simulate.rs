@@ -260,7 +260,7 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
         writeln!(w, "\nCould not be computed under this plan ({}):", p.errors.len())?;
         for e in p.errors.iter().take(10) {
             let name = r.people.get(e.person).map_or("?", |x| x.name.as_str());
-            writeln!(w, "  {name}: {}", e.message)?;
+            writeln!(w, "  {name}: {}", e.error)?;
         }
     }
     Ok(())

@@ -25,17 +25,18 @@
 //! objective, with the time budget met by water-filling; linear plans land on the closed-form
 //! water-filling answer in one step.
 
+use super::error::PayError;
 use super::mathx::{exp, ln};
 
 /// Evaluates the plan's pay for one person when activity `j` delivers `u[j]` effective hours
 /// (its hours times its noise draw).
 pub(crate) trait PayFn {
     /// The person's total pay, or why it cannot be computed.
-    fn pay(&mut self, u: &[f64]) -> Result<f64, String>;
+    fn pay(&mut self, u: &[f64]) -> Result<f64, PayError>;
 
     /// `out[i]` = pay at `u` with activity `d` delivering `values[i]` instead, for every `i`;
     /// on failure, the error of the first `i` that fails.
-    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), PayError> {
         let mut at = u.to_vec();
         for (v, paid) in values.iter().zip(out.iter_mut()) {
             if let Some(x) = at.get_mut(d) {
@@ -47,8 +48,8 @@ pub(crate) trait PayFn {
     }
 }
 
-impl<F: FnMut(&[f64]) -> Result<f64, String>> PayFn for F {
-    fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+impl<F: FnMut(&[f64]) -> Result<f64, PayError>> PayFn for F {
+    fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
         self(u)
     }
 }
@@ -209,8 +210,8 @@ impl Default for Surrogate {
 /// `(Φ, dΦ/dh, d²Φ/dh²)`.
 type Phi = (f64, f64, f64);
 
-fn finite(x: f64, what: &str) -> Result<f64, String> {
-    if x.is_finite() { Ok(x) } else { Err(format!("{what} is not a finite number")) }
+fn finite(x: f64, what: &'static str) -> Result<f64, PayError> {
+    if x.is_finite() { Ok(x) } else { Err(PayError::NotFinite { what }) }
 }
 
 /// Quintic Hermite interpolation on `[0, 1]` from values, first and second derivatives at
@@ -250,7 +251,7 @@ fn hermite5(t: f64, a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 
 impl Surrogate {
     /// Centres the approximation on `anchor` (hours per activity), discarding cached pay.
-    pub(crate) fn anchor(&mut self, p: &Params<'_>, anchor: &[f64], pay: &mut dyn PayFn) -> Result<(), String> {
+    pub(crate) fn anchor(&mut self, p: &Params<'_>, anchor: &[f64], pay: &mut dyn PayFn) -> Result<(), PayError> {
         self.anchor.clear();
         self.anchor.extend(anchor.iter().map(|h| if h.is_finite() { h.max(0.0) } else { 0.0 }));
         self.capacity = if p.capacity.is_finite() { p.capacity.max(1e-9) } else { 1e-9 };
@@ -343,7 +344,7 @@ impl Surrogate {
     }
 
     /// Pay at the anchor with activity `d` delivering `u`.
-    fn pay_at(&mut self, d: usize, u: f64, pay: &mut dyn PayFn) -> Result<f64, String> {
+    fn pay_at(&mut self, d: usize, u: f64, pay: &mut dyn PayFn) -> Result<f64, PayError> {
         self.u.clear();
         self.u.extend_from_slice(&self.anchor);
         if let Some(x) = self.u.get_mut(d) {
@@ -392,10 +393,10 @@ impl Surrogate {
     }
 
     /// Pay at node `n` of activity `d`'s grid.
-    fn node(&mut self, d: usize, n: i64, pay: &mut dyn PayFn) -> Result<f64, String> {
+    fn node(&mut self, d: usize, n: i64, pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
         let Ok(i) = usize::try_from(n - t.lo) else {
-            return Err("the expected-pay grid does not reach these hours".to_owned());
+            return Err(PayError::OutOfGrid);
         };
         match t.pay.get(i) {
             Some(v) if !v.is_nan() => Ok(*v),
@@ -410,17 +411,17 @@ impl Surrogate {
                 }
                 Ok(v)
             }
-            None => Err("the expected-pay grid does not reach these hours".to_owned()),
+            None => Err(PayError::OutOfGrid),
         }
     }
 
     /// `ψ_k = (Φ(μ_k) − pay at zero output) · e^{−μ_k}`: expected pay per unit of expected
     /// output, with the fine kernel centred on node `k`. Constant under linear pay, smooth
     /// otherwise, so it is what gets interpolated.
-    fn psi(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, String> {
+    fn psi(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok(0.0) };
         let Ok(i) = usize::try_from(k - t.lo) else {
-            return Err("the expected-pay grid does not reach these hours".to_owned());
+            return Err(PayError::OutOfGrid);
         };
         if let Some(g) = t.grid.get(i)
             && !g[0].is_nan()
@@ -444,7 +445,7 @@ impl Surrogate {
         }
         let Some(Some(t)) = self.tables.get(d) else { return Ok(0.0) };
         let Some(window) = usize::try_from(first - lo).ok().and_then(|a| t.pay.get(a..a + fine.nodes.len())) else {
-            return Err("the expected-pay grid does not reach these hours".to_owned());
+            return Err(PayError::OutOfGrid);
         };
         let a0 = fine.nodes.iter().zip(window).fold(0.0, |a0, (&(_, w), v)| a0 + w * v);
         let zero = self.zero(d, pay)?;
@@ -458,7 +459,7 @@ impl Surrogate {
     }
 
     /// `(ψ, dψ/dμ, d²ψ/dμ²)` at node `k`, the derivatives by fourth-order differences.
-    fn grid(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<[f64; 3], String> {
+    fn grid(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<[f64; 3], PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok([0.0; 3]) };
         let delta = t.delta;
         let i = usize::try_from(k - t.lo).ok();
@@ -489,7 +490,7 @@ impl Surrogate {
     }
 
     /// Pay with activity `d` delivering nothing.
-    fn zero(&mut self, d: usize, pay: &mut dyn PayFn) -> Result<f64, String> {
+    fn zero(&mut self, d: usize, pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
         if !t.zero.is_nan() {
             return Ok(t.zero);
@@ -502,7 +503,7 @@ impl Surrogate {
     }
 
     /// `Φ_d(h)` and its derivatives in `h`.
-    fn phi(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, String> {
+    fn phi(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok((self.base, 0.0, 0.0)) };
         if let Some((bits, phi)) = t.last
             && bits == h.to_bits()
@@ -517,7 +518,7 @@ impl Surrogate {
     }
 
     /// [`Surrogate::phi`] computed afresh.
-    fn phi_uncached(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, String> {
+    fn phi_uncached(&mut self, d: usize, h: f64, pay: &mut dyn PayFn) -> Result<Phi, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok((self.base, 0.0, 0.0)) };
         let (l0, delta, k_min, k_max, log_mean) = (t.l0, t.delta, t.k_min, t.k_max, t.log_mean);
         if h < self.h_eps {
@@ -545,7 +546,7 @@ impl Surrogate {
     }
 
     /// `Φ_d` at scan node `k` (a multiple of the table's stride) with the coarse kernel.
-    fn coarse(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, String> {
+    fn coarse(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
         let stride = t.stride;
         let mut a0 = 0.0;
@@ -558,7 +559,7 @@ impl Surrogate {
     }
 
     /// Expected pay at `h` under the approximation.
-    pub(crate) fn expected_pay(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<f64, String> {
+    pub(crate) fn expected_pay(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let mut total = self.base;
         for (d, &hd) in h.iter().enumerate() {
             if matches!(self.tables.get(d), Some(Some(_))) {
@@ -569,7 +570,7 @@ impl Surrogate {
     }
 
     /// Expected pay at `h` and its gradient (per activity; 0 for unpaid activities).
-    pub(crate) fn pay_and_gradient(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<(f64, Vec<f64>), String> {
+    pub(crate) fn pay_and_gradient(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<(f64, Vec<f64>), PayError> {
         let mut total = self.base;
         let mut grad = vec![0.0; h.len()];
         for (d, &hd) in h.iter().enumerate() {
@@ -584,7 +585,7 @@ impl Surrogate {
         Ok((total, grad))
     }
 
-    fn objective(&mut self, p: &Params<'_>, h: &[f64], pay: &mut dyn PayFn) -> Result<f64, String> {
+    fn objective(&mut self, p: &Params<'_>, h: &[f64], pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let mut f = self.expected_pay(h, pay)?;
         for (d, &hd) in h.iter().enumerate() {
             let s = p.s.get(d).copied().unwrap_or(1.0);
@@ -595,7 +596,7 @@ impl Surrogate {
     }
 
     /// Newton steps from `h` (feasible) to a local maximum; returns the objective there.
-    fn polish(&mut self, p: &Params<'_>, h: &mut [f64], pay: &mut dyn PayFn) -> Result<f64, String> {
+    fn polish(&mut self, p: &Params<'_>, h: &mut [f64], pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let n = h.len();
         let mut f = self.objective(p, h, pay)?;
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -620,7 +621,7 @@ impl Surrogate {
         k: &mut [f64],
         step: &mut [f64],
         trial: &mut [f64],
-    ) -> Result<(), String> {
+    ) -> Result<(), PayError> {
         let n = h.len();
         for _ in 0..MAX_NEWTON {
             for d in 0..n {
@@ -661,7 +662,7 @@ impl Surrogate {
     }
 
     /// Starting points from the global scan (see the module docs).
-    fn scan(&mut self, p: &Params<'_>, pay: &mut dyn PayFn) -> Result<Vec<Vec<f64>>, String> {
+    fn scan(&mut self, p: &Params<'_>, pay: &mut dyn PayFn) -> Result<Vec<Vec<f64>>, PayError> {
         let n = self.anchor.len();
         let cap = self.capacity;
         // Per paid activity, the upper concave hull of (hours, objective part) over the scan.
@@ -778,7 +779,7 @@ impl Surrogate {
     /// results): then every anchor gives the same approximation and re-anchoring at `h` would
     /// change nothing. Lines on separate activities add up; multipliers, shares of two
     /// activities and binding caps or guarantees do not.
-    fn separable_to(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<bool, String> {
+    fn separable_to(&mut self, h: &[f64], pay: &mut dyn PayFn) -> Result<bool, PayError> {
         let mut sum = self.base;
         let mut scale = self.base.abs();
         for d in 0..h.len() {
@@ -812,7 +813,7 @@ impl Surrogate {
         start: &[f64],
         global: bool,
         pay: &mut dyn PayFn,
-    ) -> Result<Choice, String> {
+    ) -> Result<Choice, PayError> {
         let mut best = start.to_vec();
         rebalance(&mut best, self.capacity);
         let mut f_best = self.polish(p, &mut best, pay)?;
@@ -953,13 +954,15 @@ mod tests {
 
     #[test]
     fn phi_is_computed_once_per_hours_until_the_next_anchor() {
-        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 60.0 { 2000.0 } else { 10.0 * u[0] }) };
+        let mut pay = |u: &[f64]| -> Result<f64, PayError> { Ok(if u[0] >= 60.0 { 2000.0 } else { 10.0 * u[0] }) };
         let p = params(100.0, &[1.0, 1.0], &[0.0, 0.0], &[0.2, 0.0], &[true, false]);
         let mut sur = Surrogate::default();
         sur.anchor(&p, &[50.0, 50.0], &mut pay).unwrap();
         let first = sur.phi(0, 55.0, &mut pay).unwrap();
         // Asked again at the same hours, Φ comes from the cache: pay is not evaluated again.
-        let mut failing = |_: &[f64]| -> Result<f64, String> { Err("pay evaluated again".to_owned()) };
+        let mut failing = |_: &[f64]| -> Result<f64, PayError> {
+            Err(PayError::Plan { line: None, cause: "pay evaluated again".to_owned() })
+        };
         let evals = sur.evals;
         assert_eq!(sur.phi(0, 55.0, &mut failing).unwrap(), first);
         assert_eq!(sur.evals, evals);
@@ -972,7 +975,7 @@ mod tests {
 
     #[test]
     fn a_surrogate_is_on_the_same_anchor_until_it_moves() {
-        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(20.0 * u[0] * if u[1] >= 20.0 { 2.0 } else { 1.0 }) };
+        let mut pay = |u: &[f64]| -> Result<f64, PayError> { Ok(20.0 * u[0] * if u[1] >= 20.0 { 2.0 } else { 1.0 }) };
         let p = params(100.0, &[2.0, 1.0, 2.0], &[0.0, 10.0, 40.0], &[0.2, 0.2, 0.0], &[true, true, false]);
         let mut sur = Surrogate::default();
         sur.anchor(&p, &[30.0, 10.0, 60.0], &mut pay).unwrap();
@@ -996,7 +999,7 @@ mod tests {
     fn linear_pay_gives_the_closed_form_allocation() {
         // Pay 30 per effective hour of activity 0 and 5 per hour of activity 1; activity 2 unpaid.
         let rates = [30.0, 5.0, 0.0];
-        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(u.iter().zip(&rates).map(|(a, b)| a * b).sum()) };
+        let mut pay = |u: &[f64]| -> Result<f64, PayError> { Ok(u.iter().zip(&rates).map(|(a, b)| a * b).sum()) };
         let s = [4.0, 1.0, 2.0];
         let m = [1.0, 3.0, 20.0];
         for sigma in [[0.1, 0.3, 0.0], [0.6, 0.05, 0.0]] {
@@ -1017,7 +1020,7 @@ mod tests {
     fn interactions_are_taken_at_the_answer() {
         // Activity 1 multiplies the pay on activity 0 (a multiplier step at 20 units): not
         // separable, so the answer must be a fixed point of re-anchoring.
-        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(20.0 * u[0] * if u[1] >= 20.0 { 2.0 } else { 1.0 }) };
+        let mut pay = |u: &[f64]| -> Result<f64, PayError> { Ok(20.0 * u[0] * if u[1] >= 20.0 { 2.0 } else { 1.0 }) };
         let s = [2.0, 1.0, 2.0];
         let m = [0.0, 10.0, 40.0];
         let sigma = [0.2, 0.2, 0.0];
@@ -1035,7 +1038,7 @@ mod tests {
         assert!(choice.hours[1] > 15.0, "the multiplier draws time to activity 1: {:?}", choice.hours);
         // Separable pay needs no re-anchoring: the same answer from any anchor.
         let mut separable =
-            |u: &[f64]| -> Result<f64, String> { Ok(20.0 * u[0] + if u[1] >= 20.0 { 300.0 } else { 0.0 }) };
+            |u: &[f64]| -> Result<f64, PayError> { Ok(20.0 * u[0] + if u[1] >= 20.0 { 300.0 } else { 0.0 }) };
         let mut one = Surrogate::default();
         one.anchor(&p, &start, &mut separable).unwrap();
         let first = one.solve(&p, &start, true, &mut separable).unwrap();
@@ -1046,7 +1049,7 @@ mod tests {
     #[test]
     fn a_lump_bonus_within_reach_is_reached() {
         // A bonus of 2,000 when activity 0 delivers at least 60 effective hours.
-        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 60.0 { 2000.0 } else { 0.0 }) };
+        let mut pay = |u: &[f64]| -> Result<f64, PayError> { Ok(if u[0] >= 60.0 { 2000.0 } else { 0.0 }) };
         let s = [1.0, 1.0];
         let m = [50.0, 50.0];
         let p = params(100.0, &s, &m, &[0.05, 0.0], &[true, false]);
@@ -1058,7 +1061,7 @@ mod tests {
         let s = [0.2, 0.2];
         let m = [250.0, 250.0];
         let p = params(100.0, &s, &m, &[0.05, 0.0], &[true, false]);
-        let mut pay_far = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 90.0 { 2000.0 } else { 0.0 }) };
+        let mut pay_far = |u: &[f64]| -> Result<f64, PayError> { Ok(if u[0] >= 90.0 { 2000.0 } else { 0.0 }) };
         let mut sur = Surrogate::default();
         sur.anchor(&p, &[50.0, 50.0], &mut pay_far).unwrap();
         let choice = sur.solve(&p, &[50.0, 50.0], true, &mut pay_far).unwrap();
@@ -1069,7 +1072,7 @@ mod tests {
     fn expected_pay_is_smooth_and_close_to_the_exact_expectation() {
         // E[1{hξ ≥ 60}] with ln ξ ~ N(−σ²/2, σ²) = Φ((ln(h/60) − σ²/2)/σ).
         let sigma = 0.2;
-        let mut pay = |u: &[f64]| -> Result<f64, String> { Ok(if u[0] >= 60.0 { 1.0 } else { 0.0 }) };
+        let mut pay = |u: &[f64]| -> Result<f64, PayError> { Ok(if u[0] >= 60.0 { 1.0 } else { 0.0 }) };
         let sigmas = [sigma, 0.0];
         let p = params(100.0, &[1.0, 1.0], &[0.0, 0.0], &sigmas, &[true, false]);
         let mut sur = Surrogate::default();

@@ -124,7 +124,9 @@ struct MoverJson<'a> {
 struct ErrorJson<'a> {
     employee_id: &'a str,
     name: &'a str,
-    message: &'a str,
+    /// The plan line the failure is on (`null` when it concerns the person as a whole).
+    line: Option<&'a str>,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -277,7 +279,12 @@ fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
             .iter()
             .filter_map(|e| {
                 let info = person(e.person)?;
-                Some(ErrorJson { employee_id: &info.employee_id, name: &info.name, message: &e.message })
+                Some(ErrorJson {
+                    employee_id: &info.employee_id,
+                    name: &info.name,
+                    line: e.error.line(),
+                    message: e.error.to_string(),
+                })
             })
             .collect(),
     }

@@ -15,6 +15,7 @@
 pub mod assumptions;
 mod calibrate;
 mod choice;
+mod error;
 pub mod json;
 pub(crate) mod mathx;
 mod montecarlo;
@@ -27,6 +28,7 @@ use rayon::prelude::*;
 
 pub use assumptions::{Activity, Assumptions, Conversion, Number, Output, Productivity, RoleModel, Runway};
 pub use calibrate::Calibration;
+pub use error::PayError;
 
 use crate::engine::CompiledPlan;
 use crate::plan::{Plan, Problem};
@@ -354,8 +356,8 @@ pub struct PersonOutcome {
 pub struct PersonIssue {
     /// Index in [`SimReport::people`].
     pub person: usize,
-    /// What went wrong.
-    pub message: String,
+    /// What went wrong, naming the plan line where there is one.
+    pub error: PayError,
 }
 
 /// Everything predicted for one plan.
@@ -431,7 +433,7 @@ pub fn simulate(
 /// Per person, the result of the choice phase.
 struct Solved {
     /// Per plan unit: hours, or why not.
-    hours: Vec<Result<Vec<f64>, String>>,
+    hours: Vec<Result<Vec<f64>, PayError>>,
     /// Per plan unit: expected value of each written metric slot at the predicted hours.
     expected: Vec<Vec<(usize, f64)>>,
     stiffness: f64,
@@ -486,11 +488,11 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     for (i, s) in solved.iter().enumerate() {
         match s.hours.first() {
             Some(Ok(_)) => kept.push(i),
-            Some(Err(msg)) => {
+            Some(Err(err)) => {
                 if let Some(p) = cal.people.get(i)
                     && let Some(e) = cal.roster.employees.get(p.index)
                 {
-                    skipped.push(Skipped::new(e, p.index, &format!("under the baseline plan: {msg}")));
+                    skipped.push(Skipped::new(e, p.index, &format!("under the baseline plan: {err}")));
                 }
             }
             None => {}
@@ -563,22 +565,22 @@ fn solve_person(
     options: &SimOptions,
 ) -> Solved {
     let units = compiled.len();
-    let fail = |msg: String| Solved {
-        hours: (0..units).map(|_| Err(msg.clone())).collect(),
+    let fail = |err: PayError| Solved {
+        hours: (0..units).map(|_| Err(err.clone())).collect(),
         expected: vec![Vec::new(); units],
         stiffness: 1.0,
         floored: false,
         reproduced: true,
     };
     let (Some(e), Some(role)) = (cal.roster.employees.get(person.index), cal.roles.get(person.role)) else {
-        return fail("not in the roster".to_owned());
+        return fail(PayError::NotInRoster);
     };
     let n = role.activities.len();
     let t = person.capacity;
     let h0 = &person.hours;
     let sigma: Vec<f64> = person.noise.iter().map(|s| s * options.noise_scale).collect();
     let eps = epsilon.get(person.role).copied().unwrap_or(assumptions::DEFAULT_RESPONSIVENESS);
-    let Some(base_compiled) = compiled.first() else { return fail("no baseline".to_owned()) };
+    let Some(base_compiled) = compiled.first() else { return fail(PayError::Layout) };
     let mut base_pay = match PersonPay::new(base_compiled, e, person, role) {
         Ok(p) => p,
         Err(msg) => return fail(msg),

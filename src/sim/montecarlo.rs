@@ -9,6 +9,7 @@
 use rayon::prelude::*;
 
 use super::calibrate::Calibration;
+use super::error::PayError;
 use super::mathx::{Rng, exp};
 use super::person::PersonPay;
 use super::runway::{Effects, paying_quarters};
@@ -74,17 +75,17 @@ pub(crate) struct McResult {
     /// Per unit: change in expected cost per quarter from productivity effects.
     pub shift: Vec<Vec<f64>>,
     /// Per kept person (in `kept` order), per unit.
-    pub people: Vec<Vec<Result<PersonDraws, String>>>,
+    pub people: Vec<Vec<Result<PersonDraws, PayError>>>,
     /// Per unit: (cost, revenue, people) of the people paid on history.
     pub history: Vec<(f64, f64, usize)>,
-    /// Per unit: problems with people paid on history.
-    pub history_errors: Vec<Vec<String>>,
+    /// Per unit: people paid on history who could not be computed (roster index, why).
+    pub history_errors: Vec<Vec<(usize, PayError)>>,
 }
 
 struct Chunk {
     columns: Vec<Vec<f64>>,
     shift: Vec<Vec<f64>>,
-    people: Vec<Vec<Result<PersonDraws, String>>>,
+    people: Vec<Vec<Result<PersonDraws, PayError>>>,
 }
 
 /// Gauss–Hermite nodes and weights for a standard normal (9 points): exact for polynomials of
@@ -133,7 +134,7 @@ fn expected_pay(
     points: &[f64],
     activities: usize,
     scales: &[(usize, f64)],
-) -> Result<f64, String> {
+) -> Result<f64, PayError> {
     for w in &mut pay.writes {
         w.scale = scales.iter().find(|(s, _)| *s == w.slot).map_or(1.0, |(_, m)| *m);
     }
@@ -178,13 +179,13 @@ pub(crate) fn run(
             for &i in chunk {
                 let mut results = Vec::with_capacity(units);
                 let (Some(person), Some(s)) = (cal.people.get(i), solved.get(i)) else {
-                    out.people.push((0..units).map(|_| Err("not simulated".to_owned())).collect());
+                    out.people.push((0..units).map(|_| Err(PayError::NotInRoster)).collect());
                     continue;
                 };
                 let (Some(e), Some(role), Some(cols)) =
                     (cal.roster.employees.get(person.index), cal.roles.get(person.role), layout.roles.get(person.role))
                 else {
-                    out.people.push((0..units).map(|_| Err("not simulated".to_owned())).collect());
+                    out.people.push((0..units).map(|_| Err(PayError::NotInRoster)).collect());
                     continue;
                 };
                 let n = role.activities.len();
@@ -212,7 +213,7 @@ pub(crate) fn run(
                             continue;
                         }
                         None => {
-                            results.push(Err("not simulated".to_owned()));
+                            results.push(Err(PayError::NotInRoster));
                             continue;
                         }
                     };
@@ -337,9 +338,9 @@ pub(crate) fn run(
                         h.2 += 1;
                     }
                 }
-                Err(msg) => {
+                Err(err) => {
                     if let Some(list) = history_errors.get_mut(unit) {
-                        list.push(format!("{} ({}): {msg}", e.name, e.id));
+                        list.push((index, err));
                     }
                 }
             }
@@ -442,9 +443,10 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         })
         .collect();
     for (unit, errors) in mc.history_errors.iter().enumerate() {
-        if let (Some(first), Some(plan)) = (errors.first(), units.get(unit)) {
+        if let (Some((index, err)), Some(plan)) = (errors.first(), units.get(unit)) {
+            let who = cal.roster.employees.get(*index).map_or_else(String::new, |e| format!("{} ({}): ", e.name, e.id));
             notes.push(format!(
-                "plan `{}`: {} people paid on history could not be computed (first: {first})",
+                "plan `{}`: {} people paid on history could not be computed (first: {who}{err})",
                 plan.name,
                 errors.len()
             ));
@@ -474,14 +476,14 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                     hours_moved: hours_moved(hours, &p.hours),
                 })),
                 _ => {
-                    let message = mc
+                    let error = mc
                         .people
                         .get(k)
                         .and_then(|r| r.get(unit))
                         .and_then(|r| r.as_ref().err())
                         .cloned()
-                        .unwrap_or_else(|| "could not be computed".to_owned());
-                    errors.push(PersonIssue { person: k, message });
+                        .unwrap_or(PayError::NotInRoster);
+                    errors.push(PersonIssue { person: k, error });
                     person_outcomes.push(None);
                 }
             }

@@ -11,6 +11,7 @@ use crate::roster::Employee;
 
 use super::calibrate::{Person, RoleSetup, unit_factor};
 use super::choice::PayFn;
+use super::error::PayError;
 
 /// A metric value the simulation sets: `Σ coef × u[activity]` (× a runway multiplier).
 #[derive(Clone, Debug)]
@@ -65,18 +66,13 @@ impl<'a> PersonPay<'a> {
         e: &Employee,
         person: &Person,
         role: &RoleSetup,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PayError> {
         let role_key = e.role.to_lowercase();
         let track = compiled.track(&role_key);
         let mut values = Vec::new();
         let (ctx, idle) = match track {
             Some(t) => {
-                let ctx = compiled.prepare::<f64>(e, t, &mut values).map_err(|errs| {
-                    errs.into_iter()
-                        .map(|e| describe(e.component.as_deref(), &e.message))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })?;
+                let ctx = compiled.prepare::<f64>(e, t, &mut values).map_err(PayError::from)?;
                 let idle = ctx.proration <= 0.0;
                 (ctx, idle)
             }
@@ -105,8 +101,8 @@ impl<'a> PersonPay<'a> {
         }
         for (k, o) in role.outputs.iter().enumerate() {
             let Some(slot) = o.slot else { continue };
-            let factor = unit_factor(compiled, e, slot).ok_or_else(|| {
-                format!("the plan has no fx rate for {}", e.currency.as_deref().unwrap_or("the row's currency"))
+            let factor = unit_factor(compiled, e, slot).ok_or_else(|| PayError::NoFxRate {
+                currency: e.currency.as_deref().unwrap_or("the row's currency").to_owned(),
             })?;
             add(slot, o.activity, person.per_hour.get(k).copied().unwrap_or(0.0) * factor, true);
         }
@@ -209,7 +205,7 @@ impl<'a> PersonPay<'a> {
     /// [`PersonPay::pay_current`] table by table ([`CompiledPlan::pay_batch`]); on the first
     /// table that fails, its error. It leaves the activity values it holds unspecified; every
     /// way to pay writes them first.
-    pub(crate) fn pay_each(&mut self, written: &[f64], out: &mut [f64]) -> Result<(), String> {
+    pub(crate) fn pay_each(&mut self, written: &[f64], out: &mut [f64]) -> Result<(), PayError> {
         let n = out.len();
         let Some(track) = self.track.filter(|_| !self.idle) else {
             out.fill(0.0);
@@ -219,7 +215,7 @@ impl<'a> PersonPay<'a> {
         let mut varying: Vec<(usize, &[f64])> = Vec::with_capacity(self.set_read.len());
         for (k, &i) in self.set_all.iter().enumerate() {
             let (Some(w), Some(column)) = (self.writes.get(i), written.get(k * n..(k + 1) * n)) else {
-                return Err("the simulation's values do not match the plan's".to_owned());
+                return Err(PayError::Layout);
             };
             if w.read {
                 varying.push((w.slot, column));
@@ -236,7 +232,7 @@ impl<'a> PersonPay<'a> {
         track: &CompiledTrack,
         varying: &[(usize, &[f64])],
         out: &mut [f64],
-    ) -> Result<(), String> {
+    ) -> Result<(), PayError> {
         if self.compiled.pay_batch(track, &self.ctx, &self.values, varying, out, &mut self.batch) {
             return Ok(());
         }
@@ -254,7 +250,7 @@ impl<'a> PersonPay<'a> {
     /// `out[t]` = pay with the `t`-th row of effective hours in `u` (rows of `activities`
     /// values), all at once ([`PersonPay::pay_each`]); on failure, the error of the first row
     /// that fails.
-    pub(crate) fn pay_rows(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), String> {
+    pub(crate) fn pay_rows(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), PayError> {
         let mut columns = std::mem::take(&mut self.columns);
         self.write_columns(u, activities, &mut columns);
         let priced = self.pay_each(&columns, out);
@@ -289,41 +285,33 @@ impl<'a> PersonPay<'a> {
 
     /// Pay with the activity values as last written (by [`PayFn::pay`], or table by table in
     /// [`PersonPay::pay_each`]).
-    pub(crate) fn pay_current(&mut self) -> Result<f64, String> {
+    pub(crate) fn pay_current(&mut self) -> Result<f64, PayError> {
         let Some(track) = self.track else { return Ok(0.0) };
         if self.idle {
             return Ok(0.0);
         }
-        self.compiled
-            .fill_derived(&self.ctx, track, &mut self.values)
-            .map_err(|e| describe(e.component.as_deref(), &e.message))?;
-        self.compiled
-            .pay_track(track, &self.ctx, &self.values, &mut self.raw)
-            .map_err(|e| describe(e.component.as_deref(), &e.message))
+        self.compiled.fill_derived(&self.ctx, track, &mut self.values)?;
+        Ok(self.compiled.pay_track(track, &self.ctx, &self.values, &mut self.raw)?)
     }
 
     /// The roster's own values, unchanged by any activity (for people paid on history).
-    pub(crate) fn pay_on_history(compiled: &CompiledPlan, e: &Employee) -> Result<(f64, Option<f64>), String> {
+    pub(crate) fn pay_on_history(compiled: &CompiledPlan, e: &Employee) -> Result<(f64, Option<f64>), PayError> {
         let role_key = e.role.to_lowercase();
         let Some(track) = compiled.track(&role_key) else { return Ok((0.0, None)) };
         let mut values = Vec::new();
-        let ctx = compiled.prepare::<f64>(e, track, &mut values).map_err(|errs| {
-            errs.into_iter().map(|e| describe(e.component.as_deref(), &e.message)).collect::<Vec<_>>().join("; ")
-        })?;
+        let ctx = compiled.prepare::<f64>(e, track, &mut values).map_err(PayError::from)?;
         let revenue = compiled.revenue_slot().and_then(|i| values.get(i).copied().flatten());
         if ctx.proration <= 0.0 {
             return Ok((0.0, revenue));
         }
         let mut raw = Vec::new();
-        let pay = compiled
-            .pay(&role_key, &ctx, &values, &mut raw)
-            .map_err(|e| describe(e.component.as_deref(), &e.message))?;
+        let pay = compiled.pay(&role_key, &ctx, &values, &mut raw)?;
         Ok((pay, revenue))
     }
 }
 
 impl PayFn for PersonPay<'_> {
-    fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+    fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
         self.set_read(u);
         self.pay_current()
     }
@@ -331,7 +319,7 @@ impl PayFn for PersonPay<'_> {
     /// All at once: the values no activity but `d` changes are written once, and only the
     /// ones `d` changes vary in the batch ([`CompiledPlan::pay_batch`]), so the plan's lines
     /// that do not depend on `d` are computed once.
-    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), PayError> {
         let n = values.len();
         let Some(track) = self.track.filter(|_| !self.idle) else {
             out.fill(0.0);
@@ -365,13 +353,6 @@ impl PayFn for PersonPay<'_> {
         self.rows = row;
         self.columns = columns;
         priced
-    }
-}
-
-fn describe(component: Option<&str>, message: &str) -> String {
-    match component {
-        Some(c) => format!("{c}: {message}"),
-        None => message.to_owned(),
     }
 }
 
@@ -478,11 +459,11 @@ mod tests {
     struct OneByOne<'p, 'a>(&'p mut PersonPay<'a>);
 
     impl PayFn for OneByOne<'_, '_> {
-        fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+        fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
             self.0.pay(u)
         }
-        fn pay_many(&mut self, _: &[f64], _: usize, _: &[f64], _: &mut [f64]) -> Result<(), String> {
-            Err("one by one".to_owned())
+        fn pay_many(&mut self, _: &[f64], _: usize, _: &[f64], _: &mut [f64]) -> Result<(), PayError> {
+            Err(PayError::Layout)
         }
     }
 
@@ -490,10 +471,10 @@ mod tests {
     struct Batches<'p, 'a>(&'p mut PersonPay<'a>, usize);
 
     impl PayFn for Batches<'_, '_> {
-        fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+        fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
             self.0.pay(u)
         }
-        fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+        fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), PayError> {
             self.1 += 1;
             self.0.pay_many(u, d, values, out)
         }
