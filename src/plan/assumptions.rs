@@ -21,12 +21,27 @@ use super::model::{num, num_opt};
 pub const DEFAULT_RESPONSIVENESS: f64 = 0.3;
 /// Default of [`Assumptions::min_flexible_hours`].
 pub const DEFAULT_MIN_FLEXIBLE_HOURS: f64 = 2.0;
+/// Default of [`Assumptions::other_flexibility`]: time outside the recorded activities gives up
+/// hours a quarter as easily as it takes them.
+pub const DEFAULT_OTHER_FLEXIBILITY: f64 = 0.25;
 /// Default of [`RoleModel::capacity_column`].
 pub const DEFAULT_CAPACITY_COLUMN: &str = "capacity_hours";
 /// Default of [`RoleModel::default_capacity`]: a quarter of full-time work (12 weeks × 40 hours).
 pub const DEFAULT_CAPACITY_HOURS: f64 = 480.0;
 /// Default of [`Activity::default_noise`].
 pub const DEFAULT_NOISE: f64 = 0.25;
+/// Default of [`Conversion::churn`]: a converted customer's revenue is lost at 4% a quarter
+/// (about 15% a year; business software commonly loses 10–20% of its revenue a year).
+pub const DEFAULT_CHURN: f64 = 0.04;
+/// Default of [`Conversion::pool_quarters`]: the prospects a conversion draws on would all be
+/// converted in 20 quarters (five years) at the baseline plan's pace.
+pub const DEFAULT_POOL_QUARTERS: f64 = 20.0;
+/// Default of [`Productivity::max_uplift`]: extra activity can make a role at most 10% more
+/// productive.
+pub const DEFAULT_MAX_UPLIFT: f64 = 0.1;
+/// Default of [`Productivity::decay`]: a tenth of a productivity effect fades each quarter (the
+/// product and the practices move on).
+pub const DEFAULT_DECAY: f64 = 0.1;
 /// The name of the activity that holds the rest of each person's time.
 pub const OTHER_ACTIVITY: &str = "other";
 
@@ -64,6 +79,12 @@ pub struct Assumptions {
     /// Default 2 hours. Read from the baseline plan.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
     pub min_flexible_hours: Option<Decimal>,
+    /// How easily the time outside the recorded activities (`other`: meetings, admin,
+    /// training, slack) gives up hours, as a share of the flexibility it has when it grows:
+    /// slack grows as easily as any activity, but most of the rest is not the person's to cut.
+    /// 0 = never below history; 1 = symmetric. Default 0.25. Read from the baseline plan.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
+    pub other_flexibility: Option<Decimal>,
     /// Activity models per role, replacing the built-in model of that role (see
     /// [`RoleModel::builtin`]: `sales` and `consultant`, matching the bundled rosters' columns).
     /// Read from the baseline plan.
@@ -92,6 +113,11 @@ impl Assumptions {
     /// [`Assumptions::min_flexible_hours`] or its default.
     pub fn min_flexible_hours(&self) -> f64 {
         self.min_flexible_hours.map_or(DEFAULT_MIN_FLEXIBLE_HOURS, dec_f64)
+    }
+
+    /// [`Assumptions::other_flexibility`] or its default.
+    pub fn other_flexibility(&self) -> f64 {
+        self.other_flexibility.map_or(DEFAULT_OTHER_FLEXIBILITY, dec_f64)
     }
 
     /// The activity model of a role: the plan's own, else the built-in one, else `None` (the
@@ -268,9 +294,11 @@ pub struct Output {
     pub default_per_hour: Decimal,
 }
 
-/// How extra activity pays back in later quarters ("it requires a runway"). Effects are
-/// counted on the *change* from the baseline plan's predicted volumes: today's flow of signups
-/// and insights is already in today's revenue.
+/// How activity pays back in later quarters ("it requires a runway"). Conversions count every
+/// unit made under the plan (the baseline's own flow included): each converts after a lag,
+/// from a limited pool of prospects, and converted revenue churns. Productivity effects count
+/// the *change* from the baseline plan's volumes (today's flow of insights keeps today's
+/// productivity), build up, fade and level off.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Runway {
@@ -280,16 +308,24 @@ pub struct Runway {
     /// Outputs that raise a role's productivity after a lag (roadmap insights, internal work).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub productivity: Vec<Productivity>,
+    /// Discount rate per quarter for the runway's present values (0.025 ≈ 10% a year). Default
+    /// 0: the totals over the runway are plain sums. Read from the baseline plan, so every
+    /// plan is discounted alike.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
+    pub discount_rate: Option<Decimal>,
 }
 
 impl Runway {
     /// The defaults when a plan has no `runway`:
     /// * `early_access_signups` convert at rate 0.2, 2 quarters later, each conversion then
-    ///   bringing 2,500 of revenue per quarter (plan currency);
+    ///   bringing 2,500 of revenue per quarter (plan currency), losing 4% of it a quarter, from
+    ///   a pool of prospects that today's pace would use up in 20 quarters;
     /// * each extra `roadmap_insights` per sales person per quarter raises sales revenue per
-    ///   selling hour by 1%, from 3 quarters later on;
+    ///   selling hour by 1%, from 3 quarters later on, fading by 10% a quarter, at most 10%;
     /// * each extra `internal_hours` per consultant per quarter raises consultants' revenue per
-    ///   billable hour by 0.05% (20 hours: 1%), from 1 quarter later on.
+    ///   billable hour by 0.05% (20 hours: 1%), from 1 quarter later on, fading by 5% a
+    ///   quarter, at most 10%;
+    /// * no discounting.
     pub fn builtin() -> Self {
         Self {
             conversions: vec![Conversion {
@@ -297,6 +333,8 @@ impl Runway {
                 rate: dec("0.2"),
                 lag_quarters: 2,
                 revenue_per_quarter: dec("2500"),
+                churn: Some(dec("0.04")),
+                pool_quarters: Some(dec("20")),
             }],
             productivity: vec![
                 Productivity {
@@ -305,6 +343,8 @@ impl Runway {
                     applies_to: None,
                     uplift: dec("0.01"),
                     lag_quarters: 3,
+                    max_uplift: Some(dec("0.1")),
+                    decay: Some(dec("0.1")),
                 },
                 Productivity {
                     metric: "internal_hours".to_owned(),
@@ -312,13 +352,22 @@ impl Runway {
                     applies_to: None,
                     uplift: dec("0.0005"),
                     lag_quarters: 1,
+                    max_uplift: Some(dec("0.1")),
+                    decay: Some(dec("0.05")),
                 },
             ],
+            discount_rate: None,
         }
+    }
+
+    /// [`Runway::discount_rate`] or 0.
+    pub fn discount_rate(&self) -> f64 {
+        self.discount_rate.map_or(0.0, dec_f64)
     }
 }
 
-/// Extra units of an output that become customers, each bringing revenue every quarter.
+/// Units of an output that become customers, each bringing revenue every quarter until it
+/// churns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Conversion {
@@ -332,6 +381,26 @@ pub struct Conversion {
     /// Revenue per converted unit per quarter, recurring, in plan currency.
     #[serde(with = "num")]
     pub revenue_per_quarter: Decimal,
+    /// Share of converted revenue lost each quarter (0..1). Default 0.04.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
+    pub churn: Option<Decimal>,
+    /// The pool of prospects, in quarters of the baseline plan's conversions: conversions slow
+    /// down as it empties (each quarter converts `rate` × units × the share of the pool left).
+    /// Default 20.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
+    pub pool_quarters: Option<Decimal>,
+}
+
+impl Conversion {
+    /// [`Conversion::churn`] or its default.
+    pub fn churn(&self) -> f64 {
+        self.churn.map_or(DEFAULT_CHURN, dec_f64)
+    }
+
+    /// [`Conversion::pool_quarters`] or its default.
+    pub fn pool_quarters(&self) -> f64 {
+        self.pool_quarters.map_or(DEFAULT_POOL_QUARTERS, dec_f64)
+    }
 }
 
 /// Extra units of an output that make a role more productive.
@@ -351,12 +420,28 @@ pub struct Productivity {
     pub uplift: Decimal,
     /// Quarters from the unit to its effect (0 = the same quarter).
     pub lag_quarters: i64,
+    /// The largest rise (or fall) in productivity the effect can reach (0..1). Default 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
+    pub max_uplift: Option<Decimal>,
+    /// Share of the accumulated effect that fades each quarter (0..1). Default 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
+    pub decay: Option<Decimal>,
 }
 
 impl Productivity {
     /// [`Productivity::applies_to`] or `revenue`.
     pub fn applies_to(&self) -> &str {
         self.applies_to.as_deref().unwrap_or("revenue")
+    }
+
+    /// [`Productivity::max_uplift`] or its default.
+    pub fn max_uplift(&self) -> f64 {
+        self.max_uplift.map_or(DEFAULT_MAX_UPLIFT, dec_f64)
+    }
+
+    /// [`Productivity::decay`] or its default.
+    pub fn decay(&self) -> f64 {
+        self.decay.map_or(DEFAULT_DECAY, dec_f64)
     }
 }
 

@@ -13,6 +13,15 @@ use super::calibrate::{Person, RoleSetup, unit_factor};
 use super::choice::PayFn;
 use super::error::PayError;
 
+/// When the plan cannot compute pay at an allocation the simulation considers, every activity
+/// is taken at no less than this share of the person's capacity (a thousandth: about half an
+/// hour of a quarter) and pay is computed again there. This is the documented rule for a
+/// derived metric that divides by zero when its hours are all zero (`internal_hours /
+/// (billable_hours + internal_hours)` at no billable and no internal work): the pay of almost
+/// nothing, rather than dropping the person. History itself is never changed: a person the
+/// plan cannot compute at history is reported, as `carrot payouts` reports them.
+pub(crate) const FLOOR_SHARE: f64 = 1e-3;
+
 /// A metric value the simulation sets: `Σ coef × u[activity]` (× a runway multiplier).
 #[derive(Clone, Debug)]
 pub(crate) struct Write {
@@ -53,6 +62,10 @@ pub(crate) struct PersonPay<'a> {
     set_read: Vec<usize>,
     /// Not employed in this plan's period: pays 0 (as the payout engine does).
     idle: bool,
+    /// The rule for allocations the plan cannot compute (a share of hours that are all zero):
+    /// each activity's effective hours are taken as at least this much (see
+    /// [`PersonPay::pay_at`]).
+    floor: f64,
     /// Buffers for [`PersonPay::pay_each`] and [`PayFn::pay_many`].
     batch: BatchScratch,
     rows: Vec<f64>,
@@ -119,6 +132,7 @@ impl<'a> PersonPay<'a> {
             set_all,
             set_read,
             idle,
+            floor: FLOOR_SHARE * person.capacity,
             batch: BatchScratch::default(),
             rows: Vec::new(),
             columns: Vec::new(),
@@ -255,7 +269,10 @@ impl<'a> PersonPay<'a> {
         self.write_columns(u, activities, &mut columns);
         let priced = self.pay_each(&columns, out);
         self.columns = columns;
-        priced
+        match priced {
+            Ok(()) => Ok(()),
+            Err(_) => self.pay_rows_one_by_one(u, activities, out),
+        }
     }
 
     /// Sets only the values the plan's pay reads.
@@ -294,6 +311,39 @@ impl<'a> PersonPay<'a> {
         Ok(self.compiled.pay_track(track, &self.ctx, &self.values, &mut self.raw)?)
     }
 
+    /// Each line's pay (plan order, then the cap or guarantee adjustment) at effective hours
+    /// `u`, into `out`, and the total.
+    pub(crate) fn line_pays(&mut self, u: &[f64], out: &mut Vec<f64>) -> Result<f64, PayError> {
+        let total = self.pay_at(u)?;
+        out.clear();
+        if self.idle {
+            return Ok(total);
+        }
+        out.extend(self.raw.iter().map(|r| r.value));
+        let sum: f64 = out.iter().sum();
+        out.push(total - sum);
+        Ok(total)
+    }
+
+    /// What each line measures at effective hours `u` (attainment, metric ÷ target or units;
+    /// `None` where it has none), in plan order.
+    pub(crate) fn line_measures(&mut self, u: &[f64]) -> Result<Vec<Option<f64>>, PayError> {
+        self.pay_at(u)?;
+        if self.idle {
+            return Ok(Vec::new());
+        }
+        Ok(self.raw.iter().map(|r| r.measure.or(r.attainment)).collect())
+    }
+
+    /// Roster column `slot`'s value at effective hours `u`: what the activities write, or the
+    /// value it keeps (`None` when the person has none).
+    pub(crate) fn written_value(&self, slot: usize, u: &[f64]) -> Option<f64> {
+        match self.writes.iter().find(|w| w.slot == slot) {
+            Some(w) => Some(Self::value_of(w, u)),
+            None => self.value(slot),
+        }
+    }
+
     /// The roster's own values, unchanged by any activity (for people paid on history).
     pub(crate) fn pay_on_history(compiled: &CompiledPlan, e: &Employee) -> Result<(f64, Option<f64>), PayError> {
         let role_key = e.role.to_lowercase();
@@ -310,10 +360,35 @@ impl<'a> PersonPay<'a> {
     }
 }
 
+impl PersonPay<'_> {
+    /// Pay at effective hours `u`; where the plan cannot compute it and some activity is
+    /// below the floor, pay with every activity at least at the floor ([`FLOOR_SHARE`]).
+    pub(crate) fn pay_at(&mut self, u: &[f64]) -> Result<f64, PayError> {
+        self.set_read(u);
+        match self.pay_current() {
+            Ok(p) => Ok(p),
+            Err(err) if u.iter().any(|&x| x < self.floor) => {
+                let raised: Vec<f64> = u.iter().map(|&x| x.max(self.floor)).collect();
+                self.set_read(&raised);
+                self.pay_current().map_err(|_| err)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `out[t]` = [`PersonPay::pay_at`] the `t`-th row of `u` (rows of `activities` values),
+    /// one row at a time: what a batch falls back to when it fails.
+    fn pay_rows_one_by_one(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), PayError> {
+        for (row, paid) in u.chunks_exact(activities.max(1)).zip(out.iter_mut()) {
+            *paid = self.pay_at(row)?;
+        }
+        Ok(())
+    }
+}
+
 impl PayFn for PersonPay<'_> {
     fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
-        self.set_read(u);
-        self.pay_current()
+        self.pay_at(u)
     }
 
     /// All at once: the values no activity but `d` changes are written once, and only the
@@ -350,9 +425,31 @@ impl PayFn for PersonPay<'_> {
             slots.iter().zip(columns.chunks_exact(n.max(1))).map(|(&slot, column)| (slot, column)).collect();
         let priced = self.pay_varying(track, &varying, out);
         drop(varying);
-        self.rows = row;
         self.columns = columns;
-        priced
+        let result = match priced {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                // One value at a time, with the rule for allocations the plan cannot compute.
+                row.clear();
+                row.extend_from_slice(u);
+                let mut result = Ok(());
+                for (&v, paid) in values.iter().zip(out.iter_mut()) {
+                    if let Some(x) = row.get_mut(d) {
+                        *x = v;
+                    }
+                    match self.pay_at(&row) {
+                        Ok(p) => *paid = p,
+                        Err(err) => {
+                            result = Err(err);
+                            break;
+                        }
+                    }
+                }
+                result
+            }
+        };
+        self.rows = row;
+        result
     }
 }
 
@@ -490,15 +587,15 @@ mod tests {
             let paid = pay.paid(h0.len());
             let s: Vec<f64> = h0.iter().map(|h| h.max(1.0) / 40.0).collect();
             let m: Vec<f64> = h0.iter().zip(&s).map(|(h, s)| h / s - 2.0).collect();
-            let p = Params { capacity: person.capacity, s: &s, m: &m, sigma: &person.noise, paid: &paid };
+            let p = Params { capacity: person.capacity, s: &s, m: &m, sigma: &person.noise, paid: &paid, slack: None };
             let mut batched = Surrogate::default();
             let mut single = Surrogate::default();
             let mut counted = Batches(&mut pay, 0);
-            let a = batched.anchor(&p, h0, &mut counted).and_then(|()| batched.solve(&p, h0, true, &mut counted));
+            let a = batched.anchor(&p, h0, &mut counted).and_then(|()| batched.solve(&p, h0, true, &mut counted, None));
             batches += counted.1;
             let b = single
                 .anchor(&p, h0, &mut OneByOne(&mut pay))
-                .and_then(|()| single.solve(&p, h0, true, &mut OneByOne(&mut pay)));
+                .and_then(|()| single.solve(&p, h0, true, &mut OneByOne(&mut pay), None));
             match (a, b) {
                 (Ok(a), Ok(b)) => {
                     let bits = |c: &super::super::choice::Choice| {
