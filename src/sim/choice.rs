@@ -160,6 +160,9 @@ const SCAN_POINTS: f64 = 24.0;
 const MAX_NEWTON: usize = 60;
 /// A polish stops when its step is below this share of capacity (0.0005 hours of 480).
 const STEP_TOLERANCE: f64 = 1e-6;
+/// A scan candidate this close to a starting point already polished (a share of capacity:
+/// about a tenth of an hour of 480) would polish to the same local maximum: it is skipped.
+const SAME_START: f64 = 2e-4;
 /// Re-anchorings after the first solve.
 const MAX_ANCHORS: usize = 6;
 /// The anchor follows the answer until they are this close (a share of capacity: about half
@@ -769,14 +772,16 @@ impl Surrogate {
             let Some(grid) = grid else { continue };
             let paid = matches!(self.tables.get(d), Some(Some(_)));
             let part = |x: f64, phi: f64| phi + p.part(d, x).0;
-            let offset_at = |off: &mut Option<&mut Offset<'_>>, x: f64| -> Result<f64, PayError> {
+            // The offset at scan node `k` (hours `x`): from the baseline's coarse expected pay when
+            // its grid is this one (both anchored alike), else its fine one.
+            let offset_at = |off: &mut Option<&mut Offset<'_>>, x: f64, k: Option<i64>| -> Result<f64, PayError> {
                 match off.as_deref_mut() {
-                    Some(off) => Ok(off.at(d, x)?.0),
+                    Some(off) => off.scan_at(d, x, k.filter(|_| off.grid(d).is_some_and(|g| g.same_as(&grid)))),
                     None => Ok(0.0),
                 }
             };
             let zero = if paid { self.zero(d, pay)? } else { self.base };
-            let mut points = vec![(0.0, part(0.0, zero) - offset_at(&mut off, 0.0)?)];
+            let mut points = vec![(0.0, part(0.0, zero) - offset_at(&mut off, 0.0, None)?)];
             let first = grid.k_min.div_euclid(grid.stride) + 1;
             let last = grid.k_max.div_euclid(grid.stride);
             for q in first..=last {
@@ -786,7 +791,7 @@ impl Surrogate {
                     continue;
                 }
                 let phi = if paid { self.coarse(d, k, pay)? } else { self.base };
-                points.push((x, part(x, phi) - offset_at(&mut off, x)?));
+                points.push((x, part(x, phi) - offset_at(&mut off, x, Some(k))?));
             }
             let mut hull: Vec<(f64, f64)> = Vec::with_capacity(points.len());
             for pt in points {
@@ -918,7 +923,16 @@ impl Surrogate {
         rebalance(&mut best, self.capacity);
         let mut f_best = self.polish(p, &mut best, pay, off.as_deref_mut())?;
         if global {
+            // Candidates already within reach of an allocation polished are not polished again.
+            let mut polished: Vec<Vec<f64>> = vec![start.to_vec(), best.clone()];
             for mut candidate in self.scan(p, pay, off.as_deref_mut())? {
+                let near = |other: &Vec<f64>| {
+                    other.iter().zip(&candidate).all(|(a, b)| (a - b).abs() <= SAME_START * self.capacity)
+                };
+                if polished.iter().any(near) {
+                    continue;
+                }
+                polished.push(candidate.clone());
                 let f = self.polish(p, &mut candidate, pay, off.as_deref_mut())?;
                 if f > f_best + improvement_tolerance(f_best) {
                     best = candidate;
@@ -956,6 +970,15 @@ struct ScanGrid {
 }
 
 impl ScanGrid {
+    /// Whether two grids have the same nodes.
+    fn same_as(&self, other: &Self) -> bool {
+        self.l0.to_bits() == other.l0.to_bits()
+            && self.delta.to_bits() == other.delta.to_bits()
+            && self.stride == other.stride
+            && self.k_min == other.k_min
+            && self.k_max == other.k_max
+    }
+
     fn of(t: &Table) -> Self {
         Self { l0: t.l0, delta: t.delta, stride: t.stride, k_min: t.k_min, k_max: t.k_max, log_mean: t.coarse_log_mean }
     }
@@ -973,10 +996,11 @@ impl ScanGrid {
 /// making anyone less responsive; a new plan's own thresholds and the losses below history (a
 /// bonus given up) still count in full.
 pub(crate) struct Offset<'a> {
-    /// The baseline's surrogate anchored at history (its pay cache kept for every plan).
-    at_history: Surrogate,
-    /// The same, anchored where the plan being solved is.
+    /// The baseline's surrogate, anchored where the plan being solved is (at history unless a
+    /// plan whose lines interact moved it).
     sur: Surrogate,
+    /// The surrogate anchored at history, kept while `sur` is anchored elsewhere.
+    saved: Option<Surrogate>,
     pay: &'a mut dyn PayFn,
     capacity: f64,
     sigma: Vec<f64>,
@@ -1005,8 +1029,8 @@ impl<'a> Offset<'a> {
         }
         let tolerance = 1e-9 * (sur.base.abs() + 1.0);
         Ok(Self {
-            at_history: sur.clone(),
             sur,
+            saved: None,
             pay,
             capacity: p.capacity,
             sigma: p.sigma.to_vec(),
@@ -1020,17 +1044,25 @@ impl<'a> Offset<'a> {
     }
 
     /// Back to the anchor at history (before solving another plan).
-    pub(crate) fn reset(&mut self) {
-        if self.sur.anchor != self.at_history.anchor {
-            self.sur = self.at_history.clone();
+    pub(crate) fn reset(&mut self) -> Result<(), PayError> {
+        if let Some(sur) = self.saved.take() {
+            self.sur = sur;
             self.phi0.clone_from(&self.phi0_at_history);
             self.tolerance = 1e-9 * (self.sur.base.abs() + 1.0);
         }
+        Ok(())
     }
 
-    /// Anchors the baseline's surrogate where the plan being solved is anchored.
+    /// Anchors the baseline's surrogate where the plan being solved is anchored (nothing to do
+    /// when the baseline pays for one activity only: its slice is then the same at any anchor).
     fn anchor(&mut self, anchor: &[f64]) -> Result<(), PayError> {
+        if self.sur.paid_count() <= 1 {
+            return Ok(());
+        }
         let p = Params { capacity: self.capacity, s: &[], m: &[], sigma: &self.sigma, paid: &self.paid, slack: None };
+        if self.saved.is_none() {
+            self.saved = Some(self.sur.clone());
+        }
         self.sur.anchor(&p, anchor, self.pay)?;
         self.refresh_phi0()
     }
@@ -1060,6 +1092,23 @@ impl<'a> Offset<'a> {
         );
         let gain = phi - phi0 - g0 * (h - h0);
         Ok(if gain > self.tolerance { (gain, d1 - g0, d2) } else { (0.0, 0.0, 0.0) })
+    }
+
+    /// `O_d` for the scan at `h` hours: with the coarse kernel at scan node `k` when given (the
+    /// scan's own approximation of expected pay), else as [`Offset::at`].
+    fn scan_at(&mut self, d: usize, h: f64, k: Option<i64>) -> Result<f64, PayError> {
+        let Some(k) = k else { return Ok(self.at(d, h)?.0) };
+        if !matches!(self.sur.tables.get(d), Some(Some(_))) {
+            return Ok(0.0);
+        }
+        let phi = self.sur.coarse(d, k, self.pay)?;
+        let (h0, phi0, g0) = (
+            self.h0.get(d).copied().unwrap_or(0.0),
+            self.phi0.get(d).copied().unwrap_or(0.0),
+            self.g0.get(d).copied().unwrap_or(0.0),
+        );
+        let gain = phi - phi0 - g0 * (h - h0);
+        Ok(if gain > self.tolerance { gain } else { 0.0 })
     }
 
     /// The scan grid of an activity the baseline pays for.

@@ -648,6 +648,31 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     }))
 }
 
+/// Five-point Gauss–Hermite nodes for a standard normal (exact for polynomials of degree ≤ 9):
+/// enough for the expected pay of each line.
+const GH5_NODES: [f64; 5] =
+    [-2.856_970_013_872_806, -1.355_626_179_974_266, 0.0, 1.355_626_179_974_266, 2.856_970_013_872_806];
+/// Their weights.
+const GH5_WEIGHTS: [f64; 5] = [
+    0.011_257_411_327_720_69,
+    0.222_075_922_005_612_6,
+    0.533_333_333_333_333_3,
+    0.222_075_922_005_612_6,
+    0.011_257_411_327_720_69,
+];
+
+/// Effective hours at each five-point node of one common noise factor (rows of `h.len()`).
+fn gh5_points(h: &[f64], sigma: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(GH5_NODES.len() * h.len());
+    for z in GH5_NODES {
+        for (d, x) in h.iter().enumerate() {
+            let s = sigma.get(d).copied().unwrap_or(0.0);
+            out.push(x * mathx::exp(s * z - 0.5 * s * s));
+        }
+    }
+    out
+}
+
 /// A plan's lines for `e` (see [`LineOutcome`]): expected pay over the person's luck (a common
 /// factor on every activity, at the Gauss–Hermite points) at history `h0` and at `hours`, and
 /// what each line measures at expected results.
@@ -669,10 +694,10 @@ fn lines_of(
     };
     let n = h0.len();
     let mut expected = |h: &[f64]| -> Result<Vec<f64>, PayError> {
-        let points = montecarlo::gh_points(h, sigma);
+        let points = gh5_points(h, sigma);
         let mut sum: Vec<f64> = Vec::new();
         let mut row = Vec::new();
-        for (u, w) in points.chunks_exact(n.max(1)).zip(montecarlo::GH_WEIGHTS) {
+        for (u, w) in points.chunks_exact(n.max(1)).zip(GH5_WEIGHTS) {
             pay.line_pays(u, &mut row)?;
             if sum.len() < row.len() {
                 sum.resize(row.len(), 0.0);
@@ -888,7 +913,7 @@ fn solve_person(
             let params = Params { capacity: t, s: &s, m: &m, sigma: &sigma, paid: &paid, slack };
             let mut sur = Surrogate::default();
             sur.anchor(&params, h0, &mut pay)?;
-            offset.reset();
+            offset.reset()?;
             let choice = sur.solve(&params, h0, true, &mut pay, Some(&mut offset))?;
             let expected = expected_of(&pay, &choice.hours);
             let lines = lines_of(plans.get(u).copied(), &cal.roster, e, &mut pay, h0, &choice.hours, &sigma)?;
