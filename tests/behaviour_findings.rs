@@ -247,7 +247,26 @@ fn finding_3_paid_internal_hours_come_out_of_billable_hours_about_hour_for_hour(
 /// Everyone `carrot payouts` computes is simulated, under every plan.
 #[test]
 fn finding_4_a_baseline_payouts_computes_simulates_everyone_it_computes() {
-    let roster = read_roster(&generated_csv(600, 4));
+    // Every fifth consultant bills nothing this quarter (on the bench): with no internal hours
+    // either, `internal_share`'s hours ÷ (billable + internal) is 0/0 at some allocations.
+    let csv = generated_csv(600, 4);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let (role, billable) = (col("role"), col("billable_hours"));
+    let mut edited = header.join(",") + "\n";
+    let mut benched = 0;
+    for (n, line) in lines.enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+        if cells[role] == "consultant" && n % 5 == 0 {
+            cells[billable] = "0".to_owned();
+            benched += 1;
+        }
+        edited.push_str(&cells.join(","));
+        edited.push('\n');
+    }
+    assert!(benched >= 20, "{benched} consultants on the bench");
+    let roster = read_roster(&edited);
     let baseline = sample_plan("product_led");
     let payouts = engine::compute(&baseline, &roster, Detail::AmountsOnly).unwrap();
     let computed: BTreeSet<usize> = payouts.employees.iter().map(|e| e.index).collect();

@@ -1,6 +1,6 @@
 //! Monte Carlo around the predicted hours, and the assembly of the report.
 //!
-//! Each person's noise comes from their own seeded stream (the seed and their roster index), so
+//! Each person's noise comes from their own seeded stream (the seed and their employee id), so
 //! results do not depend on how work is split between threads; the same draws are used under
 //! every plan, so differences between plans are not blurred by luck. People are processed in
 //! chunks whose size depends only on the number of people, and chunk totals are added in order,
