@@ -129,3 +129,44 @@ fn bad_options_are_clear_errors_with_exit_code_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
 }
+
+#[test]
+fn responsiveness_per_role_from_the_command_line() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--trials", "20", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = simulate("sample_plans/sales_led.json", &all);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let eps = |v: &serde_json::Value, role: &str| {
+        v["roles"].as_array().unwrap().iter().find(|r| r["role"] == role).unwrap()["responsiveness"].as_f64().unwrap()
+    };
+    let moved = |v: &serde_json::Value, role: &str| -> f64 {
+        v["plans"][0]["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["role"] == role)
+            .map(|p| p["hours_moved"].as_f64().unwrap())
+            .sum()
+    };
+    let default = json(&[]);
+    let keen = json(&["--responsiveness", "sales=0.6", "--responsiveness", "Consultant=0"]);
+    assert_eq!((eps(&default, "sales"), eps(&keen, "sales")), (0.3, 0.6));
+    assert_eq!(eps(&keen, "consultant"), 0.0);
+    assert!(moved(&keen, "sales") > 1.5 * moved(&default, "sales"), "twice the ε moves more hours");
+    assert_eq!(moved(&keen, "consultant"), 0.0, "ε 0: nobody changes");
+
+    for (arg, expected) in [
+        ("sales", "error: invalid value 'sales' for '--responsiveness <ROLE=E>': `sales` is not ROLE=E"),
+        ("sales=fast", "`fast` is not a number"),
+        ("sales=-1", "error: --responsiveness: sales: must be between 0 and 100, not -1"),
+        ("pilots=0.5", "error: --responsiveness: no modelled role `pilots` in the roster (roles: sales, consultant)"),
+    ] {
+        let out = simulate("sample_plans/sales_led.json", &["--responsiveness", arg]);
+        assert_ne!(out.status.code(), Some(0), "{arg}");
+        assert!(out.stdout.is_empty(), "{arg}: nothing on stdout");
+        assert!(stderr(&out).contains(expected), "{arg}: {}", stderr(&out));
+    }
+}

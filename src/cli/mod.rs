@@ -121,6 +121,10 @@ pub enum Command {
         /// Quarters in the runway projection.
         #[arg(long, value_name = "Q", default_value_t = 8)]
         quarters: usize,
+        /// Responsiveness ε of a role, as ROLE=E (e.g. sales=0.6), overriding the baseline
+        /// plan's assumptions; repeat for several roles.
+        #[arg(long, value_name = "ROLE=E", value_parser = parse_responsiveness)]
+        responsiveness: Vec<(String, f64)>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
@@ -332,11 +336,17 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }),
         Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
         Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
-        Command::Simulate { plans, baseline, roster, trials, seed, quarters, format } => simulate_cmd(
+        Command::Simulate { plans, baseline, roster, trials, seed, quarters, responsiveness, format } => simulate_cmd(
             &plans,
             &baseline,
             &roster,
-            SimOptions { trials, seed, quarters, ..SimOptions::default() },
+            SimOptions {
+                trials,
+                seed,
+                quarters,
+                responsiveness: responsiveness.into_iter().collect(),
+                ..SimOptions::default()
+            },
             format,
         ),
     }
@@ -613,6 +623,18 @@ fn compare(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `ROLE=E` of `--responsiveness`.
+fn parse_responsiveness(text: &str) -> Result<(String, f64), String> {
+    let (role, eps) = text.split_once('=').ok_or_else(|| format!("`{text}` is not ROLE=E (e.g. sales=0.6)"))?;
+    let role = role.trim();
+    if role.is_empty() {
+        return Err(format!("`{text}` names no role (ROLE=E, e.g. sales=0.6)"));
+    }
+    let eps: f64 =
+        eps.trim().parse().map_err(|_| format!("`{}` is not a number (ROLE=E, e.g. sales=0.6)", eps.trim()))?;
+    Ok((role.to_owned(), eps))
+}
+
 fn simulate_cmd(
     paths: &[PathBuf],
     baseline_path: &Path,
@@ -631,6 +653,10 @@ fn simulate_cmd(
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     let roster = load_rosters(roster_args)?;
     let calibration = sim::prepare(&baseline, &roster)?;
+    let modelled: Vec<String> = calibration.roles().into_iter().map(|(role, _)| role).collect();
+    if let Some(role) = options.responsiveness.keys().find(|r| !modelled.iter().any(|m| m.eq_ignore_ascii_case(r))) {
+        anyhow::bail!("--responsiveness: no modelled role `{role}` in the roster (roles: {})", modelled.join(", "));
+    }
     let refs: Vec<&Plan> = plans.iter().collect();
     let report = sim::run(&calibration, &refs, &options)?;
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {

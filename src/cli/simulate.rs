@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use rust_decimal::prelude::ToPrimitive as _;
+
 use super::output::Table;
 use crate::sim::{Band, PlanOutcome, SimReport, Volume};
 
@@ -21,6 +23,20 @@ fn grouped(x: f64) -> String {
         out.push(c);
     }
     if r < 0.0 { format!("−{out}") } else { out }
+}
+
+/// `1,234,567.89` from an exact amount written with two decimals.
+fn grouped_exact(text: &str) -> String {
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("−", d));
+    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}.{cents}")
 }
 
 /// `12.3M`, `456k`, `78.9`: a short form for ranges.
@@ -124,6 +140,37 @@ pub fn simulate_table(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {
         ]);
     }
     t.write(w)?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "At history: each plan on people's recorded results (no change in behaviour, no luck), as `carrot payouts` computes it"
+    )?;
+    let mut t = Table::new(&[
+        ("Plan", false),
+        ("People", true),
+        ("Revenue", true),
+        ("Payout cost", true),
+        ("vs baseline", true),
+        ("Cost % of revenue", true),
+        ("Simulated cost (P50)", true),
+    ]);
+    let money = |d: rust_decimal::Decimal| format!("{:.2}", d.round_dp(2));
+    let base_cost = base.at_history.cost.to_f64().unwrap_or(0.0);
+    for p in std::iter::once(base).chain(r.plans.iter().filter(|p| p.plan != base.plan)) {
+        let h = &p.at_history;
+        let cost = h.cost.to_f64().unwrap_or(0.0);
+        let revenue = h.revenue.to_f64().unwrap_or(0.0);
+        t.rows.push(vec![
+            if std::ptr::eq(p, base) { format!("{} (baseline)", p.plan) } else { p.plan.clone() },
+            h.people.to_string(),
+            grouped_exact(&money(h.revenue)),
+            grouped_exact(&money(h.cost)),
+            change(cost, base_cost),
+            if revenue > 0.0 { format!("{:.1}%", 100.0 * cost / revenue) } else { "-".to_owned() },
+            grouped(p.totals.cost.p50),
+        ]);
+    }
+    t.write(w)?;
     for p in &r.plans {
         writeln!(w)?;
         writeln!(w, "== {} ==", p.plan)?;
@@ -199,6 +246,20 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
     t.write(w)?;
 
     writeln!(w, "\nRunway: revenue and payout cost per quarter")?;
+    let total = &p.runway_total;
+    let discounted = if total.discount_rate > 0.0 {
+        format!(", discounted at {}% a quarter", plain(100.0 * total.discount_rate))
+    } else {
+        String::new()
+    };
+    writeln!(
+        w,
+        "Over the {} quarters{discounted}: revenue {} ({} vs baseline), payout cost {}",
+        p.runway.len(),
+        grouped(total.revenue.p50),
+        change(total.revenue.p50, base.runway_total.revenue.p50),
+        grouped(total.cost.p50)
+    )?;
     let mut t = Table::new(&[
         ("Quarter", true),
         ("Revenue", true),
@@ -229,6 +290,7 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
             ("More", false),
             ("Less", false),
             ("Expected pay change", true),
+            ("Why (expected pay by line, baseline → this plan)", false),
         ]);
         for &k in p
             .movers
@@ -252,6 +314,7 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
                 more.map_or_else(String::new, |(i, d)| name_of(i, d)),
                 less.map_or_else(String::new, |(i, d)| name_of(i, d)),
                 signed(o.pay_change, 0),
+                why(r, k, o),
             ]);
         }
         t.write(w)?;
@@ -260,10 +323,27 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
         writeln!(w, "\nCould not be computed under this plan ({}):", p.errors.len())?;
         for e in p.errors.iter().take(10) {
             let name = r.people.get(e.person).map_or("?", |x| x.name.as_str());
-            writeln!(w, "  {name}: {}", e.message)?;
+            writeln!(w, "  {name}: {}", e.error)?;
         }
     }
     Ok(())
+}
+
+/// The lines whose expected pay moves most for person `k` (falls first when pay falls, rises
+/// first when it rises), and the bonuses they give up.
+fn why(r: &SimReport, k: usize, o: &crate::sim::PersonOutcome) -> String {
+    let base = r.baseline.people.get(k).and_then(Option::as_ref).map_or(&[][..], |b| &b.lines[..]);
+    let mut changes = crate::sim::line_changes(base, &o.lines);
+    changes.retain(|(_, _, a, b)| (b - a).abs() >= 0.5);
+    if o.pay_change > 0.0 {
+        changes.reverse();
+    }
+    let mut parts: Vec<String> =
+        changes.iter().take(2).map(|(_, label, a, b)| format!("{label} {}", signed(b - a, 0))).collect();
+    for line in &o.gives_up {
+        parts.push(format!("gives up {line}"));
+    }
+    parts.join("; ")
 }
 
 fn assumptions(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {
@@ -282,22 +362,26 @@ fn assumptions(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|c| {
                 format!(
-                    "{} convert at {} after {} quarter(s), {} per quarter each",
+                    "{} convert at {} after {} quarter(s), {} per quarter each, {} churn a quarter, from a pool of {} quarters",
                     c.metric,
                     c.rate.normalize(),
                     c.lag_quarters,
-                    c.revenue_per_quarter.normalize()
+                    c.revenue_per_quarter.normalize(),
+                    plain(c.churn()),
+                    plain(c.pool_quarters())
                 )
             })
             .collect();
         parts.extend(ra.productivity.iter().map(|x| {
             format!(
-                "{} raise {} {} per hour by {} each after {} quarter(s)",
+                "{} raise {} {} per hour by {} each after {} quarter(s), at most {}, fading {} a quarter",
                 x.metric,
                 x.role,
                 x.applies_to(),
                 x.uplift.normalize(),
-                x.lag_quarters
+                x.lag_quarters,
+                plain(x.max_uplift()),
+                plain(x.decay())
             )
         }));
         if parts.is_empty() {

@@ -1,5 +1,6 @@
 //! Plans: the model, the file format, and validation.
 
+pub mod assumptions;
 pub mod file;
 pub mod model;
 pub mod validate;

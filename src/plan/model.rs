@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::assumptions::Assumptions;
 use crate::money::Rounding;
-use crate::sim::Assumptions;
 
 /// The plan file schema this build writes. Older schemas are migrated on load; newer ones are refused.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -98,7 +98,7 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guarantee: Option<Limit>,
     /// The behaviour model's assumptions (responsiveness, activities, runway); every field has a
-    /// documented default. See [`crate::sim::Assumptions`] and `docs/behaviour.md`.
+    /// documented default. See [`Assumptions`] and `docs/behaviour.md`.
     #[serde(default, skip_serializing_if = "Assumptions::is_default")]
     pub assumptions: Assumptions,
 }

@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
+use super::assumptions::{Assumptions, OTHER_ACTIVITY, Runway};
 use super::model::{Basis, BonusBase, Component, Limit, Plan, Target};
 use super::{Problem, did_you_mean, is_identifier};
 use crate::expr::Expr;
-use crate::sim::{Assumptions, Runway};
 use crate::{export, money, roster};
 
 /// Every problem with `plan`, errors and warnings, in file order.
@@ -117,6 +117,11 @@ impl Validator {
         {
             self.error("assumptions.min_flexible_hours", "must not be negative (the default is 2 hours)");
         }
+        if let Some(f) = a.other_flexibility
+            && !(Decimal::ZERO..=Decimal::ONE).contains(&f)
+        {
+            self.error("assumptions.other_flexibility", "must be between 0 and 1 (the default is 0.25)");
+        }
         for (role, model) in &a.roles {
             let path = format!("assumptions.roles.{role}");
             if role.trim().is_empty() {
@@ -142,7 +147,7 @@ impl Validator {
                         format!("{at}.name"),
                         format!("`{}` is not a usable name: use lowercase letters, digits and _", activity.name),
                     );
-                } else if activity.name == crate::sim::assumptions::OTHER_ACTIVITY {
+                } else if activity.name == OTHER_ACTIVITY {
                     self.error(format!("{at}.name"), "`other` is reserved for the time not spent on any activity");
                 } else if let Some(first) = names.insert(&activity.name, i) {
                     self.error(
@@ -521,6 +526,16 @@ pub fn runway_problems(runway: &Runway, base: &str) -> Vec<Problem> {
         if c.revenue_per_quarter < Decimal::ZERO {
             v.error(format!("{at}.revenue_per_quarter"), "must not be negative");
         }
+        if let Some(x) = c.churn
+            && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
+        {
+            v.error(format!("{at}.churn"), "must be between 0 and 1 (0.04 = 4% of converted revenue lost a quarter)");
+        }
+        if let Some(x) = c.pool_quarters
+            && x <= Decimal::ZERO
+        {
+            v.error(format!("{at}.pool_quarters"), "must be above 0 (quarters of the baseline's conversions)");
+        }
     }
     for (i, p) in runway.productivity.iter().enumerate() {
         let at = format!("{base}.productivity[{i}]");
@@ -537,6 +552,21 @@ pub fn runway_problems(runway: &Runway, base: &str) -> Vec<Problem> {
         if p.lag_quarters < 0 {
             v.error(format!("{at}.lag_quarters"), "must not be negative (0 = the same quarter)");
         }
+        if let Some(x) = p.max_uplift
+            && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
+        {
+            v.error(format!("{at}.max_uplift"), "must be between 0 and 1 (0.1 = at most 10% more productive)");
+        }
+        if let Some(x) = p.decay
+            && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
+        {
+            v.error(format!("{at}.decay"), "must be between 0 and 1 (0.1 = a tenth of the effect fades a quarter)");
+        }
+    }
+    if let Some(x) = runway.discount_rate
+        && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
+    {
+        v.error(format!("{base}.discount_rate"), "must be between 0 and 1 per quarter (0.025 ≈ 10% a year)");
     }
     v.problems
 }

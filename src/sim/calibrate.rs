@@ -11,8 +11,8 @@ use crate::engine::CompiledPlan;
 use crate::plan::Plan;
 use crate::roster::{Employee, Roster};
 
-use super::assumptions::{OTHER_ACTIVITY, RoleModel, dec_f64};
 use super::{DefaultUse, SimError, Skipped, ValueSource};
+use crate::plan::assumptions::{OTHER_ACTIVITY, RoleModel, dec_f64};
 
 /// Noise spreads are kept within this range (log standard deviation).
 pub(crate) const NOISE_MIN: f64 = 0.05;
@@ -35,6 +35,9 @@ pub(crate) struct RoleSetup {
     pub outputs: Vec<OutputSetup>,
     /// Responsiveness ε from the baseline plan.
     pub epsilon: f64,
+    /// The median target incentive per hour of the role's people (baseline currency): the pay
+    /// an hour is judged against for someone with no target incentive and no expected pay.
+    pub pay_per_hour: f64,
 }
 
 /// One output of a role's activity.
@@ -74,12 +77,14 @@ pub struct Calibration {
     pub(crate) compiled: CompiledPlan,
     pub(crate) roles: Vec<RoleSetup>,
     pub(crate) people: Vec<Person>,
-    /// Roster indices of people whose role has no activity model: paid on their history.
+    /// Roster indices of people whose role has no activity model, or who are not employed in the
+    /// baseline plan's period: paid on their history.
     pub(crate) static_people: Vec<usize>,
     pub(crate) skipped: Vec<Skipped>,
     pub(crate) defaults: Vec<DefaultUse>,
     pub(crate) notes: Vec<String>,
     pub(crate) min_flexible_hours: f64,
+    pub(crate) other_flexibility: f64,
 }
 
 impl Calibration {
@@ -133,8 +138,11 @@ struct Tally {
 impl Tally {
     fn add(&mut self, role: usize, item: String, source: ValueSource, value: f64) {
         let key = (role, item, source as u8);
+        // The largest value used (the same for everyone but for clamped values), so that the
+        // tally does not depend on the roster's row order.
         let entry = self.uses.entry(key).or_insert((0, value));
         entry.0 += 1;
+        entry.1 = entry.1.max(value);
     }
 }
 
@@ -144,6 +152,7 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
         .map_err(|problems| SimError::InvalidPlan { plan: baseline.name.clone(), problems })?;
     let assumptions = &baseline.assumptions;
     let min_flexible_hours = assumptions.min_flexible_hours();
+    let other_flexibility = assumptions.other_flexibility();
     let mut notes = Vec::new();
     let mut roles: Vec<RoleSetup> = Vec::new();
     let mut models: Vec<RoleModel> = Vec::new();
@@ -176,6 +185,7 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
             hours_slot,
             outputs,
             epsilon: assumptions.responsiveness_for(role),
+            pay_per_hour: 0.0,
         });
         models.push(model);
     }
@@ -202,7 +212,9 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
         };
         let (Some(setup), Some(model)) = (roles.get(role), models.get(role)) else { continue };
         if compiled.proration(e).is_zero() {
-            skipped.push(Skipped::new(e, index, "not employed during the baseline plan's period"));
+            // Nothing to choose in a period they do not work: paid on history (0 under the
+            // baseline), and counted, as `carrot payouts` counts them.
+            static_people.push(index);
             continue;
         }
         // Units of baseline currency per roster unit, per output.
@@ -269,9 +281,34 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
         drafts.push(Draft { index, role, capacity, hours, base_factor });
     }
 
+    // The role's median target incentive per hour (prorated, in baseline currency).
+    let mut ti_per_hour: Vec<Vec<f64>> = vec![Vec::new(); roles.len()];
+    for d in &drafts {
+        let (Some(e), Some(list)) = (roster.employees.get(d.index), ti_per_hour.get_mut(d.role)) else { continue };
+        let (Some(ti), Ok(rate)) = (e.target_incentive, compiled.fx_rate(e)) else { continue };
+        let v = dec_f64(ti) * dec_f64(rate) * dec_f64(compiled.proration(e)) / d.capacity;
+        if v.is_finite() && v > 0.0 {
+            list.push(v);
+        }
+    }
+    for (setup, mut list) in roles.iter_mut().zip(ti_per_hour) {
+        list.sort_by(f64::total_cmp);
+        setup.pay_per_hour = match list.len() {
+            0 => 1.0,
+            n if n % 2 == 1 => list[n / 2],
+            n => 0.5 * (list[n / 2 - 1] + list[n / 2]),
+        };
+    }
+
     // The role's average output per hour, in baseline currency, from everyone with history.
     let mut pooled: Vec<Vec<(f64, f64)>> = roles.iter().map(|r| vec![(0.0, 0.0); r.outputs.len()]).collect();
-    for d in &drafts {
+    // Added up in employee-id order, so that row order does not change a bit of the result.
+    let mut by_id: Vec<&Draft> = drafts.iter().collect();
+    by_id.sort_by(|a, b| {
+        let id = |d: &Draft| roster.employees.get(d.index).map(|e| &*e.id);
+        (id(a), a.index).cmp(&(id(b), b.index))
+    });
+    for d in by_id {
         let (Some(setup), Some(e), Some(sums)) =
             (roles.get(d.role), roster.employees.get(d.index), pooled.get_mut(d.role))
         else {
@@ -366,6 +403,9 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
         .collect();
     defaults.sort_by(|a, b| (&a.role, &a.item).cmp(&(&b.role, &b.item)));
     for index in &static_people {
+        if role_of.get(*index).copied().flatten().is_some() {
+            continue;
+        }
         if let Some(e) = roster.employees.get(*index) {
             let role = &*e.role;
             let note = format!(
@@ -387,5 +427,6 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
         defaults,
         notes,
         min_flexible_hours,
+        other_flexibility,
     })
 }

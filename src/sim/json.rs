@@ -6,6 +6,8 @@
 
 use std::io::{self, Write};
 
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive as _;
 use serde::Serialize;
 
 use super::{Band, PersonInfo, PlanOutcome, RoleInfo, Runway, SimReport, Volume};
@@ -106,6 +108,7 @@ struct PersonJson<'a> {
     pay: BandJson,
     pay_change: f64,
     revenue: Option<BandJson>,
+    gives_up: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -118,21 +121,58 @@ struct MoverJson<'a> {
     /// The activity gaining the most hours and the one losing the most.
     gains: Option<&'a str>,
     loses: Option<&'a str>,
+    /// Why pay changes: each line's expected pay under the baseline at history and under this
+    /// plan at the predicted hours, the largest fall first.
+    why: Vec<LineChangeJson>,
+    /// Lines the plan would pay at history that the predicted hours give up.
+    gives_up: &'a [String],
+}
+
+#[derive(Serialize)]
+struct LineChangeJson {
+    line: String,
+    baseline: f64,
+    predicted: f64,
+    change: f64,
 }
 
 #[derive(Serialize)]
 struct ErrorJson<'a> {
     employee_id: &'a str,
     name: &'a str,
-    message: &'a str,
+    /// The plan line the failure is on (`null` when it concerns the person as a whole).
+    line: Option<&'a str>,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct RunwayTotalJson {
+    discount_rate: f64,
+    revenue: BandJson,
+    cost: BandJson,
+}
+
+#[derive(Serialize)]
+struct AtHistoryJson {
+    people: usize,
+    revenue: f64,
+    cost: f64,
+    cost_pct: Option<f64>,
+}
+
+/// An exact amount as a JSON number, rounded to `dp` decimals.
+fn exact(x: Decimal, dp: u32) -> f64 {
+    x.round_dp(dp).to_f64().unwrap_or(f64::NAN)
 }
 
 #[derive(Serialize)]
 struct PlanJson<'a> {
     plan: &'a str,
+    at_history: AtHistoryJson,
     totals: TotalsJson<'a>,
     roles: Vec<RoleJson<'a>>,
     runway: Vec<QuarterJson<'a>>,
+    runway_total: RunwayTotalJson,
     runway_assumptions: &'a Runway,
     movers: Vec<MoverJson<'a>>,
     people: Vec<PersonJson<'a>>,
@@ -189,8 +229,18 @@ fn activities_of<'a>(roles: &'a [RoleInfo], role: &str) -> &'a [String] {
 
 fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
     let person = |k: usize| -> Option<&'a PersonInfo> { r.people.get(k) };
+    let h = &p.at_history;
     PlanJson {
         plan: &p.plan,
+        at_history: AtHistoryJson {
+            people: h.people,
+            revenue: exact(h.revenue, 2),
+            cost: exact(h.cost, 2),
+            cost_pct: (!h.revenue.is_zero())
+                .then(|| h.cost.checked_div(h.revenue))
+                .flatten()
+                .map(|r| exact(r * Decimal::ONE_HUNDRED, 3)),
+        },
         totals: TotalsJson {
             people: p.totals.people,
             revenue: band(&p.totals.revenue, 2),
@@ -222,6 +272,11 @@ fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
                 volumes: volumes(&q.volumes),
             })
             .collect(),
+        runway_total: RunwayTotalJson {
+            discount_rate: round(p.runway_total.discount_rate, 6),
+            revenue: band(&p.runway_total.revenue, 2),
+            cost: band(&p.runway_total.cost, 2),
+        },
         runway_assumptions: &p.runway_assumptions,
         movers: p
             .movers
@@ -241,6 +296,7 @@ fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
                         })
                         .and_then(|(i, _)| activities.get(i).map(String::as_str))
                 };
+                let base_lines = r.baseline.people.get(k).and_then(Option::as_ref).map_or(&[][..], |o| &o.lines[..]);
                 Some(MoverJson {
                     employee_id: &info.employee_id,
                     name: &info.name,
@@ -249,6 +305,17 @@ fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
                     pay_change: round(outcome.pay_change, 2),
                     gains: arg(|c, b| c > b),
                     loses: arg(|c, b| c < b),
+                    why: super::line_changes(base_lines, &outcome.lines)
+                        .into_iter()
+                        .filter(|(_, _, a, b)| (b - a).abs() >= 0.005)
+                        .map(|(line, _, a, b)| LineChangeJson {
+                            line,
+                            baseline: round(a, 2),
+                            predicted: round(b, 2),
+                            change: round(b - a, 2),
+                        })
+                        .collect(),
+                    gives_up: &outcome.gives_up,
                 })
             })
             .collect(),
@@ -269,6 +336,7 @@ fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
                     pay: band(&o.pay, 2),
                     pay_change: round(o.pay_change, 2),
                     revenue: o.revenue.as_ref().map(|b| band(b, 2)),
+                    gives_up: &o.gives_up,
                 })
             })
             .collect(),
@@ -277,7 +345,12 @@ fn plan<'a>(r: &'a SimReport, p: &'a PlanOutcome) -> PlanJson<'a> {
             .iter()
             .filter_map(|e| {
                 let info = person(e.person)?;
-                Some(ErrorJson { employee_id: &info.employee_id, name: &info.name, message: &e.message })
+                Some(ErrorJson {
+                    employee_id: &info.employee_id,
+                    name: &info.name,
+                    line: e.error.line(),
+                    message: e.error.to_string(),
+                })
             })
             .collect(),
     }

@@ -15,6 +15,7 @@
 pub mod assumptions;
 mod calibrate;
 mod choice;
+mod error;
 pub mod json;
 pub(crate) mod mathx;
 mod montecarlo;
@@ -24,16 +25,18 @@ mod runway;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rust_decimal::Decimal;
 
 pub use assumptions::{Activity, Assumptions, Conversion, Number, Output, Productivity, RoleModel, Runway};
 pub use calibrate::Calibration;
+pub use error::PayError;
 
 use crate::engine::CompiledPlan;
 use crate::plan::{Plan, Problem};
 use crate::roster::{Employee, Roster};
 
 use calibrate::Person;
-use choice::{Params, Surrogate};
+use choice::{Offset, Params, Slack, Surrogate};
 use person::PersonPay;
 
 /// Why a simulation could not run.
@@ -267,8 +270,8 @@ pub struct PersonInfo {
     pub capacity: f64,
     /// History hours per activity of the role (`other` last).
     pub baseline_hours: Vec<f64>,
-    /// 1, or less when the person was made less responsive so that their history is their best
-    /// choice under the baseline plan (see `docs/behaviour.md`, calibration).
+    /// Always 1: calibration gives everyone their role's responsiveness (kept for the JSON
+    /// layout, where it once reported people made less responsive).
     pub responsiveness_scale: f64,
 }
 
@@ -334,6 +337,37 @@ pub struct Quarter {
     pub volumes: Vec<Volume>,
 }
 
+/// One of a plan's lines for one person: what it pays at their history and at the predicted
+/// hours, each the expected pay over the person's luck.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineOutcome {
+    /// The component id, or `cap_adjustment` / `guarantee_adjustment` for the change the
+    /// plan's cap or guarantee makes to the person's total. Multipliers are listed too, with
+    /// no pay of their own.
+    pub line: String,
+    /// The component's label (the id for adjustments).
+    pub label: String,
+    /// Expected pay on the line under this plan at the person's history hours.
+    pub at_history: f64,
+    /// Expected pay on the line at the predicted hours.
+    pub predicted: f64,
+    /// What the line measures at expected results (attainment, metric ÷ target, units; a
+    /// multiplier's metric), at history and at the predicted hours; `None` for adjustments.
+    pub measure: (Option<f64>, Option<f64>),
+}
+
+/// Revenue and cost summed over the runway's quarters, each quarter `q` discounted by
+/// `(1 + rate)^−(q − 1)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunwayTotal {
+    /// The discount rate per quarter (0: plain sums).
+    pub discount_rate: f64,
+    /// Revenue.
+    pub revenue: Band,
+    /// Payout cost.
+    pub cost: Band,
+}
+
 /// One person under one plan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersonOutcome {
@@ -347,6 +381,11 @@ pub struct PersonOutcome {
     pub pay_change: f64,
     /// Hours moved between activities: half the sum of |predicted − history|.
     pub hours_moved: f64,
+    /// The plan's lines (plan order, adjustments last).
+    pub lines: Vec<LineOutcome>,
+    /// Lines this plan would pay at the person's history that the predicted hours give up
+    /// (they pay less than a fifth of it): a bonus or threshold the person stops going for.
+    pub gives_up: Vec<String>,
 }
 
 /// A person who could not be computed under a plan.
@@ -354,8 +393,35 @@ pub struct PersonOutcome {
 pub struct PersonIssue {
     /// Index in [`SimReport::people`].
     pub person: usize,
-    /// What went wrong.
-    pub message: String,
+    /// What went wrong, naming the plan line where there is one.
+    pub error: PayError,
+}
+
+/// A plan's cost and revenue at people's recorded results: no change in behaviour, no noise,
+/// exact money. For the same people it is what `carrot payouts` computes, to the cent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AtHistory {
+    /// People computed (the people the simulation counts, less anyone the plan cannot compute).
+    pub people: usize,
+    /// Their revenue in plan currency (0 without a revenue column).
+    pub revenue: Decimal,
+    /// Their payout cost.
+    pub cost: Decimal,
+}
+
+impl AtHistory {
+    /// `plan`'s payouts for the roster people at `indices` (roster indices), exactly.
+    fn of(plan: &Plan, roster: &Roster, indices: &std::collections::BTreeSet<usize>) -> Result<Self, SimError> {
+        let report = crate::engine::compute(plan, roster, crate::engine::Detail::AmountsOnly)
+            .map_err(|problems| SimError::InvalidPlan { plan: plan.name.clone(), problems })?;
+        let mut out = Self::default();
+        for e in report.employees.iter().filter(|e| indices.contains(&e.index)) {
+            out.people += 1;
+            out.cost += e.total;
+            out.revenue += e.revenue.unwrap_or_default();
+        }
+        Ok(out)
+    }
 }
 
 /// Everything predicted for one plan.
@@ -363,12 +429,17 @@ pub struct PersonIssue {
 pub struct PlanOutcome {
     /// The plan's name.
     pub plan: String,
+    /// Cost and revenue at people's recorded results, exactly (beside the Monte Carlo's bands).
+    pub at_history: AtHistory,
     /// Per modelled role, in roster order.
     pub roles: Vec<RoleOutcome>,
     /// Totals (the plan's own period, before runway effects).
     pub totals: Totals,
     /// Quarters 1..=Q.
     pub runway: Vec<Quarter>,
+    /// Revenue and cost over the whole runway, discounted at the baseline runway's
+    /// `discount_rate` (plain sums without one).
+    pub runway_total: RunwayTotal,
     /// Per person, aligned with [`SimReport::people`] (`None`: could not be computed).
     pub people: Vec<Option<PersonOutcome>>,
     /// Indices into [`SimReport::people`], the largest behaviour change first.
@@ -431,13 +502,18 @@ pub fn simulate(
 /// Per person, the result of the choice phase.
 struct Solved {
     /// Per plan unit: hours, or why not.
-    hours: Vec<Result<Vec<f64>, String>>,
+    hours: Vec<Result<Vec<f64>, PayError>>,
     /// Per plan unit: expected value of each written metric slot at the predicted hours.
     expected: Vec<Vec<(usize, f64)>>,
-    stiffness: f64,
+    /// Per plan unit: the plan's lines at history and at the predicted hours (empty when the
+    /// person could not be computed).
+    lines: Vec<Vec<LineOutcome>>,
     floored: bool,
-    reproduced: bool,
 }
+
+/// The pay per hour a change in pay is judged against is at least this share of the person's
+/// target incentive per hour.
+pub(crate) const TARGET_SHARE_FLOOR: f64 = 0.25;
 
 /// Predicts behaviour under each of `plans` against the calibration's baseline.
 pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<SimReport, SimError> {
@@ -478,7 +554,7 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
 
     // Phase 1: every person's choice under every plan.
     let solved: Vec<Solved> =
-        cal.people.par_iter().map(|p| solve_person(cal, &compiled, p, &epsilon, options)).collect();
+        cal.people.par_iter().map(|p| solve_person(cal, &units, &compiled, p, &epsilon, options)).collect();
 
     // People whose baseline could not be computed are left out everywhere.
     let mut skipped = cal.skipped.clone();
@@ -486,17 +562,32 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     for (i, s) in solved.iter().enumerate() {
         match s.hours.first() {
             Some(Ok(_)) => kept.push(i),
-            Some(Err(msg)) => {
+            Some(Err(err)) => {
                 if let Some(p) = cal.people.get(i)
                     && let Some(e) = cal.roster.employees.get(p.index)
                 {
-                    skipped.push(Skipped::new(e, p.index, &format!("under the baseline plan: {msg}")));
+                    skipped.push(Skipped::new(e, p.index, &format!("under the baseline plan: {err}")));
                 }
             }
             None => {}
         }
     }
     skipped.sort_by_key(|s| s.index);
+    // Everything that adds people up does it in one order that does not depend on the roster's
+    // row order (employee id, then row), so the same people give the same totals to the bit.
+    kept.sort_by(|&a, &b| {
+        let key = |i: usize| cal.people.get(i).map(|p| (cal.roster.employees.get(p.index).map(|e| &*e.id), p.index));
+        key(a).cmp(&key(b))
+    });
+
+    // Every plan at people's recorded results, over the people the simulation counts.
+    let counted: std::collections::BTreeSet<usize> = kept
+        .iter()
+        .filter_map(|&i| cal.people.get(i).map(|p| p.index))
+        .chain(cal.static_people.iter().copied())
+        .collect();
+    let at_history: Vec<AtHistory> =
+        units.iter().map(|plan| AtHistory::of(plan, &cal.roster, &counted)).collect::<Result<_, _>>()?;
 
     // Phase 2: the runway's multipliers from expected volumes.
     let runways: Vec<Runway> =
@@ -508,31 +599,33 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     let mc = montecarlo::run(cal, &compiled, &solved, &kept, &layout, &effects, options);
 
     let mut notes = cal.notes.clone();
-    let stiffened = kept.iter().filter(|&&i| solved.get(i).is_some_and(|s| s.stiffness < 1.0)).count();
-    if stiffened > 0 {
-        notes.push(format!(
-            "{stiffened} people were made less responsive so that their history is their best choice under the baseline plan (see docs/behaviour.md)"
-        ));
-    }
     let floored = kept.iter().filter(|&&i| solved.get(i).is_some_and(|s| s.floored)).count();
     if floored > 0 {
         notes.push(format!(
-            "{floored} people expect almost no variable pay under the baseline; their pay per hour was taken as 10% of target incentive per hour"
+            "{floored} people have no target incentive and expect no variable pay under the baseline; their pay per hour was taken as their role's typical target incentive per hour"
         ));
-    }
-    let unreproduced = kept.iter().filter(|&&i| solved.get(i).is_some_and(|s| !s.reproduced)).count();
-    if unreproduced > 0 {
-        notes.push(format!("{unreproduced} people's history could not be reproduced under the baseline plan"));
     }
     for plan in plans {
         if plan.assumptions.roles != cal.baseline.assumptions.roles
             || plan.assumptions.responsiveness != cal.baseline.assumptions.responsiveness
             || plan.assumptions.min_flexible_hours != cal.baseline.assumptions.min_flexible_hours
+            || plan.assumptions.other_flexibility != cal.baseline.assumptions.other_flexibility
         {
             notes.push(format!(
                 "plan `{}` has its own people assumptions (responsiveness, roles); the baseline plan's are used for everyone",
                 plan.name
             ));
+        }
+    }
+    if options.runway.is_none() {
+        let rate = cal.baseline.assumptions.runway().discount_rate;
+        for plan in plans {
+            if plan.assumptions.runway().discount_rate != rate {
+                notes.push(format!(
+                    "plan `{}` has its own runway discount_rate; the baseline plan's is used for every plan",
+                    plan.name
+                ));
+            }
         }
     }
     notes.extend(effects.notes.iter().cloned());
@@ -547,6 +640,7 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
         effects: &effects,
         mc,
         runways,
+        at_history,
         epsilon: &epsilon,
         options,
         skipped,
@@ -554,31 +648,170 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     }))
 }
 
+/// Five-point Gauss–Hermite nodes for a standard normal (exact for polynomials of degree ≤ 9):
+/// enough for the expected pay of each line.
+const GH5_NODES: [f64; 5] =
+    [-2.856_970_013_872_806, -1.355_626_179_974_266, 0.0, 1.355_626_179_974_266, 2.856_970_013_872_806];
+/// Their weights.
+const GH5_WEIGHTS: [f64; 5] = [
+    0.011_257_411_327_720_69,
+    0.222_075_922_005_612_6,
+    0.533_333_333_333_333_3,
+    0.222_075_922_005_612_6,
+    0.011_257_411_327_720_69,
+];
+
+/// Effective hours at each five-point node of one common noise factor (rows of `h.len()`).
+fn gh5_points(h: &[f64], sigma: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(GH5_NODES.len() * h.len());
+    for z in GH5_NODES {
+        for (d, x) in h.iter().enumerate() {
+            let s = sigma.get(d).copied().unwrap_or(0.0);
+            out.push(x * mathx::exp(s * z - 0.5 * s * s));
+        }
+    }
+    out
+}
+
+/// A plan's lines for `e` (see [`LineOutcome`]): expected pay over the person's luck (a common
+/// factor on every activity, at the Gauss–Hermite points) at history `h0` and at `hours`, and
+/// what each line measures at expected results.
+fn lines_of(
+    plan: Option<&Plan>,
+    roster: &Roster,
+    e: &Employee,
+    pay: &mut PersonPay<'_>,
+    h0: &[f64],
+    hours: &[f64],
+    sigma: &[f64],
+) -> Result<Vec<LineOutcome>, PayError> {
+    let Some(track) = plan.and_then(|p| {
+        p.tracks
+            .get(&*e.role)
+            .or_else(|| p.tracks.iter().find(|(k, _)| k.eq_ignore_ascii_case(&e.role)).map(|(_, t)| t))
+    }) else {
+        return Ok(Vec::new());
+    };
+    let n = h0.len();
+    let mut expected = |h: &[f64]| -> Result<Vec<f64>, PayError> {
+        let points = gh5_points(h, sigma);
+        let mut sum: Vec<f64> = Vec::new();
+        let mut row = Vec::new();
+        for (u, w) in points.chunks_exact(n.max(1)).zip(GH5_WEIGHTS) {
+            pay.line_pays(u, &mut row)?;
+            if sum.len() < row.len() {
+                sum.resize(row.len(), 0.0);
+            }
+            for (a, b) in sum.iter_mut().zip(&row) {
+                *a += w * b;
+            }
+        }
+        Ok(sum)
+    };
+    let before = expected(h0)?;
+    let after = if hours == h0 { before.clone() } else { expected(hours)? };
+    let measure_before = pay.line_measures(h0)?;
+    let measure_after = if hours == h0 { measure_before.clone() } else { pay.line_measures(hours)? };
+    // A multiplier pays nothing itself; its measure is the value of its metric (when the
+    // roster has it).
+    let multiplier_measure = |pay: &mut PersonPay<'_>, metric: &str, h: &[f64]| -> Result<Option<f64>, PayError> {
+        let Some(slot) = roster.metric_index(metric) else { return Ok(None) };
+        pay.pay_at(h)?;
+        Ok(pay.written_value(slot, h))
+    };
+    let mut lines = Vec::with_capacity(track.components.len() + 1);
+    let mut i = 0;
+    for c in &track.components {
+        if let crate::plan::Component::Multiplier(m) = c {
+            lines.push(LineOutcome {
+                line: c.id().to_owned(),
+                label: c.label().to_owned(),
+                at_history: 0.0,
+                predicted: 0.0,
+                measure: (multiplier_measure(pay, &m.metric, h0)?, multiplier_measure(pay, &m.metric, hours)?),
+            });
+            continue;
+        }
+        lines.push(LineOutcome {
+            line: c.id().to_owned(),
+            label: c.label().to_owned(),
+            at_history: before.get(i).copied().unwrap_or(0.0),
+            predicted: after.get(i).copied().unwrap_or(0.0),
+            measure: (measure_before.get(i).copied().flatten(), measure_after.get(i).copied().flatten()),
+        });
+        i += 1;
+    }
+    let k = i;
+    let (a, b) = (before.get(k).copied().unwrap_or(0.0), after.get(k).copied().unwrap_or(0.0));
+    if a.abs() >= 0.005 || b.abs() >= 0.005 {
+        let id = if a + b < 0.0 { "cap_adjustment" } else { "guarantee_adjustment" };
+        lines.push(LineOutcome {
+            line: id.to_owned(),
+            label: id.to_owned(),
+            at_history: a,
+            predicted: b,
+            measure: (None, None),
+        });
+    }
+    Ok(lines)
+}
+
+/// How each line's expected pay changes from the baseline at history to this plan at the
+/// predicted hours (`baseline` lines matched by id; a line only one plan has counts in full),
+/// the largest fall first: why a person's pay changes.
+pub fn line_changes(baseline: &[LineOutcome], plan: &[LineOutcome]) -> Vec<(String, String, f64, f64)> {
+    let mut out: Vec<(String, String, f64, f64)> = plan
+        .iter()
+        .map(|l| {
+            let before = baseline.iter().find(|b| b.line == l.line).map_or(0.0, |b| b.at_history);
+            (l.line.clone(), l.label.clone(), before, l.predicted)
+        })
+        .collect();
+    for b in baseline.iter().filter(|b| !plan.iter().any(|l| l.line == b.line)) {
+        out.push((b.line.clone(), b.label.clone(), b.at_history, 0.0));
+    }
+    out.sort_by(|x, y| (x.3 - x.2).total_cmp(&(y.3 - y.2)).then_with(|| x.0.cmp(&y.0)));
+    out
+}
+
+/// The lines given up: paying at history at least a twentieth of the person's expected pay
+/// there, and at the predicted hours less than a fifth of that.
+fn given_up(lines: &[LineOutcome]) -> Vec<String> {
+    let total: f64 = lines.iter().map(|l| l.at_history).sum();
+    lines
+        .iter()
+        .filter(|l| {
+            !l.line.ends_with("_adjustment") && l.at_history > 0.05 * total.max(0.0) && l.predicted < 0.2 * l.at_history
+        })
+        .map(|l| l.line.clone())
+        .collect()
+}
+
 /// A person's choices under every plan unit (0 = baseline).
 fn solve_person(
     cal: &Calibration,
+    plans: &[&Plan],
     compiled: &[&CompiledPlan],
     person: &Person,
     epsilon: &[f64],
     options: &SimOptions,
 ) -> Solved {
     let units = compiled.len();
-    let fail = |msg: String| Solved {
-        hours: (0..units).map(|_| Err(msg.clone())).collect(),
+    let fail = |err: PayError| Solved {
+        hours: (0..units).map(|_| Err(err.clone())).collect(),
         expected: vec![Vec::new(); units],
-        stiffness: 1.0,
+        lines: vec![Vec::new(); units],
         floored: false,
-        reproduced: true,
     };
     let (Some(e), Some(role)) = (cal.roster.employees.get(person.index), cal.roles.get(person.role)) else {
-        return fail("not in the roster".to_owned());
+        return fail(PayError::NotInRoster);
     };
     let n = role.activities.len();
     let t = person.capacity;
     let h0 = &person.hours;
     let sigma: Vec<f64> = person.noise.iter().map(|s| s * options.noise_scale).collect();
     let eps = epsilon.get(person.role).copied().unwrap_or(assumptions::DEFAULT_RESPONSIVENESS);
-    let Some(base_compiled) = compiled.first() else { return fail("no baseline".to_owned()) };
+    let Some(base_compiled) = compiled.first() else { return fail(PayError::Layout) };
     let mut base_pay = match PersonPay::new(base_compiled, e, person, role) {
         Ok(p) => p,
         Err(msg) => return fail(msg),
@@ -586,7 +819,7 @@ fn solve_person(
     let paid0 = base_pay.paid(n);
     let zeros = vec![0.0; n];
     let ones = vec![1.0; n];
-    let anchor_params = Params { capacity: t, s: &ones, m: &zeros, sigma: &sigma, paid: &paid0 };
+    let anchor_params = Params { capacity: t, s: &ones, m: &zeros, sigma: &sigma, paid: &paid0, slack: None };
     let mut sur = Surrogate::default();
     if let Err(msg) = sur.anchor(&anchor_params, h0, &mut base_pay) {
         return fail(msg);
@@ -595,9 +828,16 @@ fn solve_person(
         Ok(x) => x,
         Err(msg) => return fail(msg),
     };
-    // Baseline variable pay per hour, floored at 10% of target incentive per hour.
-    let floor = (0.1 * base_pay.target_incentive().unwrap_or(0.0) / t).max(1e-6);
-    let (vbar, floored) = if p0 / t >= floor { (p0 / t, false) } else { (floor, true) };
+    // The pay an hour is judged against: expected variable pay under the baseline per hour, but
+    // at least a quarter of the target incentive per hour (someone who expects almost nothing
+    // still weighs a pay change against part of what they are meant to earn); the role's
+    // reference without either.
+    let own = p0.max(TARGET_SHARE_FLOOR * base_pay.target_incentive().unwrap_or(0.0)) / t;
+    let reference = cal.roles.get(person.role).map_or(0.0, |r| r.pay_per_hour);
+    let (vbar, floored) =
+        if own > 1e-9 * reference.max(1e-9) && own > 1e-9 { (own, false) } else { (reference.max(1e-6), true) };
+    // How many hours an activity's history counts as when setting its flexibility: at least
+    // `min_flexible_hours`.
     let flex: Vec<f64> = h0.iter().map(|h| h.max(cal.min_flexible_hours).max(1e-6)).collect();
     let expected_of = |pay: &PersonPay<'_>, h: &[f64]| -> Vec<(usize, f64)> {
         pay.writes
@@ -608,87 +848,87 @@ fn solve_person(
     let mut out = Solved {
         hours: Vec::with_capacity(units),
         expected: Vec::with_capacity(units),
-        stiffness: 1.0,
+        lines: Vec::with_capacity(units),
         floored,
-        reproduced: true,
     };
     if eps <= 0.0 {
         // Nobody responds: history under every plan.
         for (u, c) in compiled.iter().enumerate() {
-            let expected = if u == 0 {
-                Ok(expected_of(&base_pay, h0))
-            } else {
-                PersonPay::new(c, e, person, role).map(|p| expected_of(&p, h0))
-            };
-            match expected {
-                Ok(x) => {
+            let result = PersonPay::new(c, e, person, role).and_then(|mut pay| {
+                let lines = lines_of(plans.get(u).copied(), &cal.roster, e, &mut pay, h0, h0, &sigma)?;
+                Ok((expected_of(&pay, h0), lines))
+            });
+            match result {
+                Ok((x, lines)) => {
                     out.hours.push(Ok(h0.clone()));
                     out.expected.push(x);
+                    out.lines.push(lines);
                 }
                 Err(msg) => {
                     out.hours.push(Err(msg));
                     out.expected.push(Vec::new());
+                    out.lines.push(Vec::new());
                 }
             }
         }
         return out;
     }
-    let anchored = sur;
-    // A previous attempt's surrogate, when its solve left the anchor where it was: its pay cache
-    // depends only on the anchor (not on s or m), so it holds exactly what a fresh clone of
-    // `anchored` would compute, and more of it.
-    let mut reuse: Option<Surrogate> = None;
+    // The value of an hour at history, in pay per hour: at least the baseline variable pay per
+    // hour, and at least what any activity pays for its next hour there (so no activity is left
+    // undone although it pays more than the person's time is worth). Activities done today are
+    // valued so that each hour's marginal value is exactly this; activities not done today
+    // have no value apart from their pay.
+    let lambda0 = g0.iter().fold(vbar, |a, &g| a.max(g));
     let mut s = vec![0.0; n];
     let mut m = vec![0.0; n];
-    let mut baseline_hours = h0.clone();
-    for attempt in 0..16 {
-        for d in 0..n {
-            s[d] = eps * flex[d] / vbar * out.stiffness;
-            m[d] = h0[d] / s[d] - g0.get(d).copied().unwrap_or(0.0);
-        }
-        let params = Params { capacity: t, s: &s, m: &m, sigma: &sigma, paid: &paid0 };
-        let mut trial = reuse.take().unwrap_or_else(|| anchored.clone());
-        match trial.solve(&params, h0, true, &mut base_pay) {
-            Ok(choice) => {
-                let moved = choice.hours.iter().zip(h0).fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
-                baseline_hours = choice.hours;
-                if moved <= 1e-5 * t {
-                    break;
-                }
-                if attempt == 15 {
-                    out.reproduced = false;
-                    break;
-                }
-                // History is not this person's best choice under the baseline at this
-                // responsiveness: they must be less responsive than ε says (revealed preference).
-                out.stiffness *= 0.5;
-                if trial.same_anchor(&anchored) {
-                    reuse = Some(trial);
-                }
-            }
-            Err(msg) => return fail(msg),
-        }
+    for d in 0..n {
+        s[d] = eps * flex[d] / vbar;
+        let g = g0.get(d).copied().unwrap_or(0.0);
+        m[d] = if h0[d] > 0.0 { lambda0 + h0[d] / s[d] - g } else { 0.0 };
     }
-    out.expected.push(expected_of(&base_pay, &baseline_hours));
-    out.hours.push(Ok(baseline_hours));
-    for c in compiled.iter().skip(1) {
+    // `other` (last) grows as easily as any activity (slack) but gives up time only
+    // `other_flexibility` as easily (meetings, admin and training are hard to cut).
+    let slack = match (s.last(), h0.last()) {
+        (Some(&s_other), Some(&h_other)) => {
+            Some(Slack { activity: n - 1, h0: h_other, s_down: (s_other * cal.other_flexibility).max(1e-9 * s_other) })
+        }
+        _ => None,
+    };
+    let base_expected = expected_of(&base_pay, h0);
+    let base_lines = match lines_of(plans.first().copied(), &cal.roster, e, &mut base_pay, h0, h0, &sigma) {
+        Ok(l) => l,
+        Err(err) => return fail(err),
+    };
+    let mut offset = match Offset::new(sur, &anchor_params, &mut base_pay, h0, &g0) {
+        Ok(o) => o,
+        Err(err) => return fail(err),
+    };
+    // Under the baseline, history is the best choice by construction (see `Offset`).
+    out.expected.push(base_expected);
+    out.hours.push(Ok(h0.clone()));
+    out.lines.push(base_lines);
+    for (u, c) in compiled.iter().enumerate().skip(1) {
         let result = PersonPay::new(c, e, person, role).and_then(|mut pay| {
             let paid = pay.paid(n);
-            let params = Params { capacity: t, s: &s, m: &m, sigma: &sigma, paid: &paid };
+            let params = Params { capacity: t, s: &s, m: &m, sigma: &sigma, paid: &paid, slack };
             let mut sur = Surrogate::default();
             sur.anchor(&params, h0, &mut pay)?;
-            let choice = sur.solve(&params, h0, true, &mut pay)?;
+            offset.reset()?;
+            let choice = sur.solve(&params, h0, true, &mut pay, Some(&mut offset))?;
             let expected = expected_of(&pay, &choice.hours);
-            Ok((choice.hours, expected))
+            let lines = lines_of(plans.get(u).copied(), &cal.roster, e, &mut pay, h0, &choice.hours, &sigma)?;
+            Ok((choice.hours, expected, lines))
         });
         match result {
-            Ok((h, x)) => {
+            Ok((h, x, lines)) => {
                 out.hours.push(Ok(h));
                 out.expected.push(x);
+                out.lines.push(lines);
             }
             Err(msg) => {
                 out.hours.push(Err(msg));
                 out.expected.push(Vec::new());
+                out.lines.push(Vec::new());
             }
         }
     }

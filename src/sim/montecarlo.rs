@@ -1,6 +1,6 @@
 //! Monte Carlo around the predicted hours, and the assembly of the report.
 //!
-//! Each person's noise comes from their own seeded stream (the seed and their roster index), so
+//! Each person's noise comes from their own seeded stream (the seed and their employee id), so
 //! results do not depend on how work is split between threads; the same draws are used under
 //! every plan, so differences between plans are not blurred by luck. People are processed in
 //! chunks whose size depends only on the number of people, and chunk totals are added in order,
@@ -9,9 +9,10 @@
 use rayon::prelude::*;
 
 use super::calibrate::Calibration;
+use super::error::PayError;
 use super::mathx::{Rng, exp};
 use super::person::PersonPay;
-use super::runway::{Effects, paying_quarters};
+use super::runway::Effects;
 use super::{
     Band, PersonInfo, PersonIssue, PersonOutcome, PlanOutcome, Quarter, RoleInfo, RoleOutcome, Runway, SimOptions,
     SimReport, Skipped, Solved, Totals, Volume,
@@ -74,17 +75,23 @@ pub(crate) struct McResult {
     /// Per unit: change in expected cost per quarter from productivity effects.
     pub shift: Vec<Vec<f64>>,
     /// Per kept person (in `kept` order), per unit.
-    pub people: Vec<Vec<Result<PersonDraws, String>>>,
+    pub people: Vec<Vec<Result<PersonDraws, PayError>>>,
     /// Per unit: (cost, revenue, people) of the people paid on history.
     pub history: Vec<(f64, f64, usize)>,
-    /// Per unit: problems with people paid on history.
-    pub history_errors: Vec<Vec<String>>,
+    /// Per unit: people paid on history who could not be computed (roster index, why).
+    pub history_errors: Vec<Vec<(usize, PayError)>>,
 }
 
 struct Chunk {
     columns: Vec<Vec<f64>>,
     shift: Vec<Vec<f64>>,
-    people: Vec<Vec<Result<PersonDraws, String>>>,
+    people: Vec<Vec<Result<PersonDraws, PayError>>>,
+}
+
+/// The random stream of an employee: FNV-1a of their id, so the same person gets the same
+/// draws wherever they are in the roster.
+pub(crate) fn stream_of(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Gauss–Hermite nodes and weights for a standard normal (9 points): exact for polynomials of
@@ -100,7 +107,7 @@ const GH_NODES: [f64; 9] = [
     3.205_429_002_856_470_3,
     4.512_745_863_399_783,
 ];
-const GH_WEIGHTS: [f64; 9] = [
+pub(crate) const GH_WEIGHTS: [f64; 9] = [
     2.234_584_400_774_657e-5,
     0.002_789_141_321_231_764_5,
     0.049_916_406_765_217_85,
@@ -114,7 +121,7 @@ const GH_WEIGHTS: [f64; 9] = [
 
 /// Effective hours at each Gauss–Hermite node of one common noise factor: one row of
 /// `h.len()` values per node.
-fn gh_points(h: &[f64], sigma: &[f64]) -> Vec<f64> {
+pub(crate) fn gh_points(h: &[f64], sigma: &[f64]) -> Vec<f64> {
     GH_NODES
         .iter()
         .flat_map(|z| {
@@ -133,7 +140,7 @@ fn expected_pay(
     points: &[f64],
     activities: usize,
     scales: &[(usize, f64)],
-) -> Result<f64, String> {
+) -> Result<f64, PayError> {
     for w in &mut pay.writes {
         w.scale = scales.iter().find(|(s, _)| *s == w.slot).map_or(1.0, |(_, m)| *m);
     }
@@ -178,19 +185,20 @@ pub(crate) fn run(
             for &i in chunk {
                 let mut results = Vec::with_capacity(units);
                 let (Some(person), Some(s)) = (cal.people.get(i), solved.get(i)) else {
-                    out.people.push((0..units).map(|_| Err("not simulated".to_owned())).collect());
+                    out.people.push((0..units).map(|_| Err(PayError::NotInRoster)).collect());
                     continue;
                 };
                 let (Some(e), Some(role), Some(cols)) =
                     (cal.roster.employees.get(person.index), cal.roles.get(person.role), layout.roles.get(person.role))
                 else {
-                    out.people.push((0..units).map(|_| Err("not simulated".to_owned())).collect());
+                    out.people.push((0..units).map(|_| Err(PayError::NotInRoster)).collect());
                     continue;
                 };
                 let n = role.activities.len();
                 let sigma: Vec<f64> = person.noise.iter().map(|x| x * options.noise_scale).collect();
-                // The person's draws, shared by every plan.
-                let mut rng = Rng::new(options.seed, person.index as u64);
+                // The person's draws, shared by every plan and keyed to who they are (not to
+                // where they are in the roster).
+                let mut rng = Rng::new(options.seed, stream_of(&e.id));
                 // `other` (last) produces nothing: no draw.
                 let shifts_log: Vec<f64> = sigma.iter().map(|sd| -0.5 * sd * sd).collect();
                 xi.clear();
@@ -212,7 +220,7 @@ pub(crate) fn run(
                             continue;
                         }
                         None => {
-                            results.push(Err("not simulated".to_owned()));
+                            results.push(Err(PayError::NotInRoster));
                             continue;
                         }
                     };
@@ -245,8 +253,10 @@ pub(crate) fn run(
                     for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
                         PersonPay::read_column(*s, &written, column);
                     }
-                    if let Err(msg) = pay.pay_each(&written, &mut pays) {
-                        results.push(Err(msg));
+                    if pay.pay_each(&written, &mut pays).is_err()
+                        && let Err(err) = pay.pay_rows(&rows, n, &mut pays)
+                    {
+                        results.push(Err(err));
                         continue;
                     }
                     // Runway: the change in expected pay from productivity effects.
@@ -337,9 +347,9 @@ pub(crate) fn run(
                         h.2 += 1;
                     }
                 }
-                Err(msg) => {
+                Err(err) => {
                     if let Some(list) = history_errors.get_mut(unit) {
-                        list.push(format!("{} ({}): {msg}", e.name, e.id));
+                        list.push((index, err));
                     }
                 }
             }
@@ -359,6 +369,7 @@ pub(crate) struct Assembly<'a> {
     pub effects: &'a Effects,
     pub mc: McResult,
     pub runways: Vec<Runway>,
+    pub at_history: Vec<super::AtHistory>,
     pub epsilon: &'a [f64],
     pub options: &'a SimOptions,
     pub skipped: Vec<Skipped>,
@@ -402,6 +413,7 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         effects,
         mc,
         runways,
+        at_history,
         epsilon,
         options,
         skipped,
@@ -421,7 +433,7 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                 team: e.team.to_string(),
                 capacity: p.capacity,
                 baseline_hours: p.hours.clone(),
-                responsiveness_scale: solved.get(i).map_or(1.0, |s| s.stiffness),
+                responsiveness_scale: 1.0,
             })
         })
         .collect();
@@ -442,9 +454,10 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         })
         .collect();
     for (unit, errors) in mc.history_errors.iter().enumerate() {
-        if let (Some(first), Some(plan)) = (errors.first(), units.get(unit)) {
+        if let (Some((index, err)), Some(plan)) = (errors.first(), units.get(unit)) {
+            let who = cal.roster.employees.get(*index).map_or_else(String::new, |e| format!("{} ({}): ", e.name, e.id));
             notes.push(format!(
-                "plan `{}`: {} people paid on history could not be computed (first: {first})",
+                "plan `{}`: {} people paid on history could not be computed (first: {who}{err})",
                 plan.name,
                 errors.len()
             ));
@@ -466,22 +479,27 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
             let baseline_pay =
                 mc.people.get(k).and_then(|r| r.first()).and_then(|r| r.as_ref().ok()).map(|d| d.pay.mean);
             match (result_of(k), hours_of(k), cal.people.get(i)) {
-                (Some(draws), Some(hours), Some(p)) => person_outcomes.push(Some(PersonOutcome {
-                    hours: hours.clone(),
-                    pay: draws.pay,
-                    revenue: draws.revenue,
-                    pay_change: baseline_pay.map_or(0.0, |b| draws.pay.mean - b),
-                    hours_moved: hours_moved(hours, &p.hours),
-                })),
+                (Some(draws), Some(hours), Some(p)) => {
+                    let lines = solved.get(i).and_then(|s| s.lines.get(unit)).cloned().unwrap_or_default();
+                    person_outcomes.push(Some(PersonOutcome {
+                        hours: hours.clone(),
+                        pay: draws.pay,
+                        revenue: draws.revenue,
+                        pay_change: baseline_pay.map_or(0.0, |b| draws.pay.mean - b),
+                        hours_moved: hours_moved(hours, &p.hours),
+                        gives_up: super::given_up(&lines),
+                        lines,
+                    }));
+                }
                 _ => {
-                    let message = mc
+                    let error = mc
                         .people
                         .get(k)
                         .and_then(|r| r.get(unit))
                         .and_then(|r| r.as_ref().err())
                         .cloned()
-                        .unwrap_or_else(|| "could not be computed".to_owned());
-                    errors.push(PersonIssue { person: k, message });
+                        .unwrap_or(PayError::NotInRoster);
+                    errors.push(PersonIssue { person: k, error });
                     person_outcomes.push(None);
                 }
             }
@@ -570,6 +588,10 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         let shifts = mc.shift.get(unit).map_or(&[][..], Vec::as_slice);
         let conversions = effects.conversions.get(unit).map_or(&[][..], Vec::as_slice);
         let mut runway = Vec::with_capacity(effects.quarters);
+        let rate = runways.first().map_or(0.0, Runway::discount_rate).clamp(0.0, 1.0);
+        let mut total_revenue = vec![0.0; trials];
+        let mut total_cost = vec![0.0; trials];
+        let mut discount = 1.0;
         for q in 1..=effects.quarters {
             let mut q_revenue = Vec::with_capacity(trials);
             let mut q_cost = Vec::with_capacity(trials);
@@ -594,12 +616,17 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                         }
                     }
                 }
-                for c in conversions {
-                    rev += c.value * paying_quarters(q, c.lag) * c.delta;
-                }
+                rev += conversions.get(q - 1).copied().unwrap_or(0.0);
                 q_revenue.push(rev);
                 q_cost.push(at(COST).unwrap_or(0.0) + hist_cost + shifts.get(q - 1).copied().unwrap_or(0.0));
             }
+            for (t, (r, c)) in q_revenue.iter().zip(&q_cost).enumerate() {
+                if let (Some(a), Some(b)) = (total_revenue.get_mut(t), total_cost.get_mut(t)) {
+                    *a += discount * r;
+                    *b += discount * c;
+                }
+            }
+            discount /= 1.0 + rate;
             let cost_pct = pct_band(&q_cost, &q_revenue);
             let volumes = q_volumes
                 .into_iter()
@@ -629,9 +656,15 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         movers.truncate(options.movers);
         PlanOutcome {
             plan,
+            at_history: at_history.get(unit).cloned().unwrap_or_default(),
             roles: role_outcomes,
             totals,
             runway,
+            runway_total: super::RunwayTotal {
+                discount_rate: rate,
+                revenue: Band::of(&mut total_revenue),
+                cost: Band::of(&mut total_cost),
+            },
             people: person_outcomes,
             movers,
             errors,
@@ -641,7 +674,7 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
     let computed: Vec<PlanOutcome> = (0..units.len()).map(outcome).collect();
     let baseline = computed.first().cloned().unwrap_or_else(|| outcome(0));
     let plans = unit_of.iter().filter_map(|&u| computed.get(u).cloned()).collect();
-    SimReport {
+    let mut report = SimReport {
         currency: cal.baseline.currency.clone(),
         baseline_plan: cal.baseline.name.clone(),
         trials,
@@ -656,5 +689,40 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         skipped,
         paid_on_history: cal.static_people.len(),
         notes,
+    };
+    into_roster_order(&mut report);
+    report
+}
+
+/// Puts the report's people (computed in employee-id order) into roster order, with every
+/// index that points at them.
+fn into_roster_order(report: &mut SimReport) {
+    let n = report.people.len();
+    let mut perm: Vec<usize> = (0..n).collect();
+    perm.sort_by_key(|&k| report.people.get(k).map_or(usize::MAX, |p| p.index));
+    if perm.iter().enumerate().all(|(a, &b)| a == b) {
+        return;
+    }
+    let mut position = vec![0; n];
+    for (new, &old) in perm.iter().enumerate() {
+        if let Some(p) = position.get_mut(old) {
+            *p = new;
+        }
+    }
+    let reorder = |list: &mut Vec<Option<PersonOutcome>>| {
+        let old = std::mem::take(list);
+        *list = perm.iter().map(|&k| old.get(k).cloned().flatten()).collect();
+    };
+    let old = std::mem::take(&mut report.people);
+    report.people = perm.iter().filter_map(|&k| old.get(k).cloned()).collect();
+    for plan in std::iter::once(&mut report.baseline).chain(report.plans.iter_mut()) {
+        reorder(&mut plan.people);
+        for e in &mut plan.errors {
+            e.person = position.get(e.person).copied().unwrap_or(e.person);
+        }
+        plan.errors.sort_by_key(|e| e.person);
+        for m in &mut plan.movers {
+            *m = position.get(*m).copied().unwrap_or(*m);
+        }
     }
 }

@@ -11,6 +11,16 @@ use crate::roster::Employee;
 
 use super::calibrate::{Person, RoleSetup, unit_factor};
 use super::choice::PayFn;
+use super::error::PayError;
+
+/// When the plan cannot compute pay at an allocation the simulation considers, every activity
+/// is taken at no less than this share of the person's capacity (a thousandth: about half an
+/// hour of a quarter) and pay is computed again there. This is the documented rule for a
+/// derived metric that divides by zero when its hours are all zero (`internal_hours /
+/// (billable_hours + internal_hours)` at no billable and no internal work): the pay of almost
+/// nothing, rather than dropping the person. History itself is never changed: a person the
+/// plan cannot compute at history is reported, as `carrot payouts` reports them.
+pub(crate) const FLOOR_SHARE: f64 = 1e-3;
 
 /// A metric value the simulation sets: `Σ coef × u[activity]` (× a runway multiplier).
 #[derive(Clone, Debug)]
@@ -52,6 +62,10 @@ pub(crate) struct PersonPay<'a> {
     set_read: Vec<usize>,
     /// Not employed in this plan's period: pays 0 (as the payout engine does).
     idle: bool,
+    /// The rule for allocations the plan cannot compute (a share of hours that are all zero):
+    /// each activity's effective hours are taken as at least this much (see
+    /// [`PersonPay::pay_at`]).
+    floor: f64,
     /// Buffers for [`PersonPay::pay_each`] and [`PayFn::pay_many`].
     batch: BatchScratch,
     rows: Vec<f64>,
@@ -65,18 +79,13 @@ impl<'a> PersonPay<'a> {
         e: &Employee,
         person: &Person,
         role: &RoleSetup,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PayError> {
         let role_key = e.role.to_lowercase();
         let track = compiled.track(&role_key);
         let mut values = Vec::new();
         let (ctx, idle) = match track {
             Some(t) => {
-                let ctx = compiled.prepare::<f64>(e, t, &mut values).map_err(|errs| {
-                    errs.into_iter()
-                        .map(|e| describe(e.component.as_deref(), &e.message))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })?;
+                let ctx = compiled.prepare::<f64>(e, t, &mut values).map_err(PayError::from)?;
                 let idle = ctx.proration <= 0.0;
                 (ctx, idle)
             }
@@ -105,8 +114,8 @@ impl<'a> PersonPay<'a> {
         }
         for (k, o) in role.outputs.iter().enumerate() {
             let Some(slot) = o.slot else { continue };
-            let factor = unit_factor(compiled, e, slot).ok_or_else(|| {
-                format!("the plan has no fx rate for {}", e.currency.as_deref().unwrap_or("the row's currency"))
+            let factor = unit_factor(compiled, e, slot).ok_or_else(|| PayError::NoFxRate {
+                currency: e.currency.as_deref().unwrap_or("the row's currency").to_owned(),
             })?;
             add(slot, o.activity, person.per_hour.get(k).copied().unwrap_or(0.0) * factor, true);
         }
@@ -123,6 +132,7 @@ impl<'a> PersonPay<'a> {
             set_all,
             set_read,
             idle,
+            floor: FLOOR_SHARE * person.capacity,
             batch: BatchScratch::default(),
             rows: Vec::new(),
             columns: Vec::new(),
@@ -209,7 +219,7 @@ impl<'a> PersonPay<'a> {
     /// [`PersonPay::pay_current`] table by table ([`CompiledPlan::pay_batch`]); on the first
     /// table that fails, its error. It leaves the activity values it holds unspecified; every
     /// way to pay writes them first.
-    pub(crate) fn pay_each(&mut self, written: &[f64], out: &mut [f64]) -> Result<(), String> {
+    pub(crate) fn pay_each(&mut self, written: &[f64], out: &mut [f64]) -> Result<(), PayError> {
         let n = out.len();
         let Some(track) = self.track.filter(|_| !self.idle) else {
             out.fill(0.0);
@@ -219,7 +229,7 @@ impl<'a> PersonPay<'a> {
         let mut varying: Vec<(usize, &[f64])> = Vec::with_capacity(self.set_read.len());
         for (k, &i) in self.set_all.iter().enumerate() {
             let (Some(w), Some(column)) = (self.writes.get(i), written.get(k * n..(k + 1) * n)) else {
-                return Err("the simulation's values do not match the plan's".to_owned());
+                return Err(PayError::Layout);
             };
             if w.read {
                 varying.push((w.slot, column));
@@ -236,7 +246,7 @@ impl<'a> PersonPay<'a> {
         track: &CompiledTrack,
         varying: &[(usize, &[f64])],
         out: &mut [f64],
-    ) -> Result<(), String> {
+    ) -> Result<(), PayError> {
         if self.compiled.pay_batch(track, &self.ctx, &self.values, varying, out, &mut self.batch) {
             return Ok(());
         }
@@ -254,12 +264,15 @@ impl<'a> PersonPay<'a> {
     /// `out[t]` = pay with the `t`-th row of effective hours in `u` (rows of `activities`
     /// values), all at once ([`PersonPay::pay_each`]); on failure, the error of the first row
     /// that fails.
-    pub(crate) fn pay_rows(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), String> {
+    pub(crate) fn pay_rows(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), PayError> {
         let mut columns = std::mem::take(&mut self.columns);
         self.write_columns(u, activities, &mut columns);
         let priced = self.pay_each(&columns, out);
         self.columns = columns;
-        priced
+        match priced {
+            Ok(()) => Ok(()),
+            Err(_) => self.pay_rows_one_by_one(u, activities, out),
+        }
     }
 
     /// Sets only the values the plan's pay reads.
@@ -289,49 +302,99 @@ impl<'a> PersonPay<'a> {
 
     /// Pay with the activity values as last written (by [`PayFn::pay`], or table by table in
     /// [`PersonPay::pay_each`]).
-    pub(crate) fn pay_current(&mut self) -> Result<f64, String> {
+    pub(crate) fn pay_current(&mut self) -> Result<f64, PayError> {
         let Some(track) = self.track else { return Ok(0.0) };
         if self.idle {
             return Ok(0.0);
         }
-        self.compiled
-            .fill_derived(&self.ctx, track, &mut self.values)
-            .map_err(|e| describe(e.component.as_deref(), &e.message))?;
-        self.compiled
-            .pay_track(track, &self.ctx, &self.values, &mut self.raw)
-            .map_err(|e| describe(e.component.as_deref(), &e.message))
+        self.compiled.fill_derived(&self.ctx, track, &mut self.values)?;
+        Ok(self.compiled.pay_track(track, &self.ctx, &self.values, &mut self.raw)?)
+    }
+
+    /// Each line's pay (plan order, then the cap or guarantee adjustment) at effective hours
+    /// `u`, into `out`, and the total.
+    pub(crate) fn line_pays(&mut self, u: &[f64], out: &mut Vec<f64>) -> Result<f64, PayError> {
+        let total = self.pay_at(u)?;
+        out.clear();
+        if self.idle {
+            return Ok(total);
+        }
+        out.extend(self.raw.iter().map(|r| r.value));
+        let sum: f64 = out.iter().sum();
+        out.push(total - sum);
+        Ok(total)
+    }
+
+    /// What each line measures at effective hours `u` (attainment, metric ÷ target or units;
+    /// `None` where it has none), in plan order.
+    pub(crate) fn line_measures(&mut self, u: &[f64]) -> Result<Vec<Option<f64>>, PayError> {
+        self.pay_at(u)?;
+        if self.idle {
+            return Ok(Vec::new());
+        }
+        Ok(self.raw.iter().map(|r| r.measure.or(r.attainment)).collect())
+    }
+
+    /// Roster column `slot`'s value at effective hours `u`: what the activities write, or the
+    /// value it keeps (`None` when the person has none).
+    pub(crate) fn written_value(&self, slot: usize, u: &[f64]) -> Option<f64> {
+        match self.writes.iter().find(|w| w.slot == slot) {
+            Some(w) => Some(Self::value_of(w, u)),
+            None => self.value(slot),
+        }
     }
 
     /// The roster's own values, unchanged by any activity (for people paid on history).
-    pub(crate) fn pay_on_history(compiled: &CompiledPlan, e: &Employee) -> Result<(f64, Option<f64>), String> {
+    pub(crate) fn pay_on_history(compiled: &CompiledPlan, e: &Employee) -> Result<(f64, Option<f64>), PayError> {
         let role_key = e.role.to_lowercase();
         let Some(track) = compiled.track(&role_key) else { return Ok((0.0, None)) };
         let mut values = Vec::new();
-        let ctx = compiled.prepare::<f64>(e, track, &mut values).map_err(|errs| {
-            errs.into_iter().map(|e| describe(e.component.as_deref(), &e.message)).collect::<Vec<_>>().join("; ")
-        })?;
+        let ctx = compiled.prepare::<f64>(e, track, &mut values).map_err(PayError::from)?;
         let revenue = compiled.revenue_slot().and_then(|i| values.get(i).copied().flatten());
         if ctx.proration <= 0.0 {
             return Ok((0.0, revenue));
         }
         let mut raw = Vec::new();
-        let pay = compiled
-            .pay(&role_key, &ctx, &values, &mut raw)
-            .map_err(|e| describe(e.component.as_deref(), &e.message))?;
+        let pay = compiled.pay(&role_key, &ctx, &values, &mut raw)?;
         Ok((pay, revenue))
     }
 }
 
-impl PayFn for PersonPay<'_> {
-    fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+impl PersonPay<'_> {
+    /// Pay at effective hours `u`; where the plan cannot compute it and some activity is
+    /// below the floor, pay with every activity at least at the floor ([`FLOOR_SHARE`]).
+    pub(crate) fn pay_at(&mut self, u: &[f64]) -> Result<f64, PayError> {
         self.set_read(u);
-        self.pay_current()
+        match self.pay_current() {
+            Ok(p) => Ok(p),
+            Err(err) if u.iter().any(|&x| x < self.floor) => {
+                let raised: Vec<f64> = u.iter().map(|&x| x.max(self.floor)).collect();
+                self.set_read(&raised);
+                self.pay_current().map_err(|_| err)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `out[t]` = [`PersonPay::pay_at`] the `t`-th row of `u` (rows of `activities` values),
+    /// one row at a time: what a batch falls back to when it fails.
+    fn pay_rows_one_by_one(&mut self, u: &[f64], activities: usize, out: &mut [f64]) -> Result<(), PayError> {
+        for (row, paid) in u.chunks_exact(activities.max(1)).zip(out.iter_mut()) {
+            *paid = self.pay_at(row)?;
+        }
+        Ok(())
+    }
+}
+
+impl PayFn for PersonPay<'_> {
+    fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
+        self.pay_at(u)
     }
 
     /// All at once: the values no activity but `d` changes are written once, and only the
     /// ones `d` changes vary in the batch ([`CompiledPlan::pay_batch`]), so the plan's lines
     /// that do not depend on `d` are computed once.
-    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), PayError> {
         let n = values.len();
         let Some(track) = self.track.filter(|_| !self.idle) else {
             out.fill(0.0);
@@ -362,16 +425,31 @@ impl PayFn for PersonPay<'_> {
             slots.iter().zip(columns.chunks_exact(n.max(1))).map(|(&slot, column)| (slot, column)).collect();
         let priced = self.pay_varying(track, &varying, out);
         drop(varying);
-        self.rows = row;
         self.columns = columns;
-        priced
-    }
-}
-
-fn describe(component: Option<&str>, message: &str) -> String {
-    match component {
-        Some(c) => format!("{c}: {message}"),
-        None => message.to_owned(),
+        let result = match priced {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                // One value at a time, with the rule for allocations the plan cannot compute.
+                row.clear();
+                row.extend_from_slice(u);
+                let mut result = Ok(());
+                for (&v, paid) in values.iter().zip(out.iter_mut()) {
+                    if let Some(x) = row.get_mut(d) {
+                        *x = v;
+                    }
+                    match self.pay_at(&row) {
+                        Ok(p) => *paid = p,
+                        Err(err) => {
+                            result = Err(err);
+                            break;
+                        }
+                    }
+                }
+                result
+            }
+        };
+        self.rows = row;
+        result
     }
 }
 
@@ -478,11 +556,11 @@ mod tests {
     struct OneByOne<'p, 'a>(&'p mut PersonPay<'a>);
 
     impl PayFn for OneByOne<'_, '_> {
-        fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+        fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
             self.0.pay(u)
         }
-        fn pay_many(&mut self, _: &[f64], _: usize, _: &[f64], _: &mut [f64]) -> Result<(), String> {
-            Err("one by one".to_owned())
+        fn pay_many(&mut self, _: &[f64], _: usize, _: &[f64], _: &mut [f64]) -> Result<(), PayError> {
+            Err(PayError::Layout)
         }
     }
 
@@ -490,10 +568,10 @@ mod tests {
     struct Batches<'p, 'a>(&'p mut PersonPay<'a>, usize);
 
     impl PayFn for Batches<'_, '_> {
-        fn pay(&mut self, u: &[f64]) -> Result<f64, String> {
+        fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
             self.0.pay(u)
         }
-        fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), String> {
+        fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), PayError> {
             self.1 += 1;
             self.0.pay_many(u, d, values, out)
         }
@@ -509,15 +587,15 @@ mod tests {
             let paid = pay.paid(h0.len());
             let s: Vec<f64> = h0.iter().map(|h| h.max(1.0) / 40.0).collect();
             let m: Vec<f64> = h0.iter().zip(&s).map(|(h, s)| h / s - 2.0).collect();
-            let p = Params { capacity: person.capacity, s: &s, m: &m, sigma: &person.noise, paid: &paid };
+            let p = Params { capacity: person.capacity, s: &s, m: &m, sigma: &person.noise, paid: &paid, slack: None };
             let mut batched = Surrogate::default();
             let mut single = Surrogate::default();
             let mut counted = Batches(&mut pay, 0);
-            let a = batched.anchor(&p, h0, &mut counted).and_then(|()| batched.solve(&p, h0, true, &mut counted));
+            let a = batched.anchor(&p, h0, &mut counted).and_then(|()| batched.solve(&p, h0, true, &mut counted, None));
             batches += counted.1;
             let b = single
                 .anchor(&p, h0, &mut OneByOne(&mut pay))
-                .and_then(|()| single.solve(&p, h0, true, &mut OneByOne(&mut pay)));
+                .and_then(|()| single.solve(&p, h0, true, &mut OneByOne(&mut pay), None));
             match (a, b) {
                 (Ok(a), Ok(b)) => {
                     let bits = |c: &super::super::choice::Choice| {

@@ -1,34 +1,26 @@
-//! The runway: how extra activity pays back in later quarters.
+//! The runway: how activity pays back in later quarters.
 //!
-//! Hours are taken as steady from the plan's first quarter on. Effects are counted on the
-//! *change* from the baseline plan's expected volumes (today's flow of signups and insights is
-//! already in today's revenue), summed over everyone:
-//! * a conversion turns each extra unit into `rate × revenue_per_quarter` of revenue in every
-//!   quarter from `lag` quarters later on: in quarter `q`, `max(0, q − lag)` quarters of extra
-//!   units are paying (expected units, so the baseline plan's own runway is flat);
-//! * a productivity effect raises the target role's output per hour (revenue by default) by
-//!   `uplift` per extra unit per person of that role, for each quarter of extra units at least
-//!   `lag` quarters old: multiplier `1 + uplift × Δ per head × max(0, q − lag)` (never below 0).
-
+//! Hours are taken as steady from the plan's first quarter on; volumes are the expected totals
+//! over everyone simulated.
+//! * A conversion turns the units made in quarter `q − lag` into customers in quarter `q`:
+//!   `rate × units × (prospects left ÷ pool)`, from a pool of `pool_quarters` quarters of the
+//!   baseline plan's conversions, so conversions slow down as the pool empties. Customers
+//!   churn: each quarter keeps `1 − churn` of them. Revenue is customers × revenue per
+//!   quarter. Every unit counts, the baseline's own flow included, so the baseline's runway
+//!   rises too, and levels off.
+//! * A productivity effect counts the *change* from the baseline's volumes per person of the
+//!   role (today's flow keeps today's productivity): a stock that grows by that change each
+//!   quarter from `lag` quarters on and fades by `decay`; the role's output per hour is
+//!   multiplied by `1 + max × (1 − e^{−uplift × stock / max})` (with the sign of the stock),
+//!   which is `1 + uplift × stock` while small and never passes `1 ± max`.
 use std::collections::BTreeMap;
 
-use super::assumptions::Runway;
+use super::Solved;
 use super::calibrate::Calibration;
-use super::{Solved, assumptions::dec_f64};
+use crate::plan::assumptions::{Runway, dec_f64};
 
 /// A metric slot and its multiplier in each quarter.
 pub(crate) type SlotSeries = (usize, Vec<f64>);
-
-/// A conversion, resolved for one plan.
-#[derive(Clone, Debug)]
-pub(crate) struct Conv {
-    /// Revenue per extra unit per quarter once converted: rate × revenue per quarter.
-    pub value: f64,
-    /// Quarters from the unit to its first revenue.
-    pub lag: usize,
-    /// Expected extra units per quarter over the baseline plan's.
-    pub delta: f64,
-}
 
 /// Every plan unit's runway effects.
 #[derive(Clone, Debug)]
@@ -38,19 +30,22 @@ pub(crate) struct Effects {
     /// Per unit, per role: (metric slot, multiplier per quarter) for slots whose productivity
     /// changes.
     pub multipliers: Vec<Vec<Vec<SlotSeries>>>,
-    /// Per unit: conversions.
-    pub conversions: Vec<Vec<Conv>>,
+    /// Per unit: expected revenue from conversions in each quarter.
+    pub conversions: Vec<Vec<f64>>,
     /// Assumptions that could not be applied.
     pub notes: Vec<String>,
 }
 
-/// Quarters in which `lag`-old extra units are paying in quarter `q` (1-based).
-pub(crate) fn paying_quarters(q: usize, lag: usize) -> f64 {
-    q.saturating_sub(lag) as f64
-}
-
 fn lag_of(lag: i64) -> usize {
     usize::try_from(lag).unwrap_or(0)
+}
+
+/// `1 + max × (1 − e^{−uplift × stock / max})`, with the sign of the stock (about
+/// `1 + uplift × stock` while that is small); 1 when `max` is 0; never below 0.
+fn saturating(uplift: f64, stock: f64, max: f64) -> f64 {
+    let x = uplift * stock;
+    let m = if max > 0.0 { 1.0 + max * (1.0 - super::mathx::exp(-x.abs() / max)).copysign(x) } else { 1.0 };
+    if m.is_finite() { m.max(0.0) } else { 1.0 }
 }
 
 impl Effects {
@@ -88,19 +83,33 @@ impl Effects {
         let mut multipliers = Vec::with_capacity(units);
         let mut conversions = Vec::with_capacity(units);
         for (u, runway) in runways.iter().enumerate() {
-            let mut convs = Vec::new();
+            let mut revenue = vec![0.0; quarters];
             for c in &runway.conversions {
                 let Some(slot) = cal.roster.metric_index(&c.metric) else {
                     note(format!("runway: the roster has no `{}` column; that conversion is left out", c.metric));
                     continue;
                 };
-                convs.push(Conv {
-                    value: dec_f64(c.rate) * dec_f64(c.revenue_per_quarter),
-                    lag: lag_of(c.lag_quarters),
-                    delta: total(u, slot) - total(0, slot),
-                });
+                let rate = dec_f64(c.rate);
+                let per_quarter = dec_f64(c.revenue_per_quarter);
+                let churn = c.churn().clamp(0.0, 1.0);
+                let units = total(u, slot).max(0.0);
+                // The pool, in customers: quarters of the baseline's conversions (of this
+                // plan's when the baseline makes none).
+                let pace = rate * if total(0, slot) > 0.0 { total(0, slot) } else { units };
+                let pool = c.pool_quarters() * pace;
+                let lag = lag_of(c.lag_quarters);
+                let (mut left, mut customers) = (pool, 0.0);
+                for (q, r) in revenue.iter_mut().enumerate() {
+                    customers *= 1.0 - churn;
+                    if q + 1 > lag && pool > 0.0 {
+                        let new = (rate * units * left / pool).min(left);
+                        left -= new;
+                        customers += new;
+                    }
+                    *r += customers * per_quarter;
+                }
             }
-            conversions.push(convs);
+            conversions.push(revenue);
             let mut per_role: Vec<Vec<(usize, Vec<f64>)>> = vec![Vec::new(); cal.roles.len()];
             for p in &runway.productivity {
                 let Some(role) = cal.roles.iter().position(|r| r.name.eq_ignore_ascii_case(&p.role)) else {
@@ -126,6 +135,7 @@ impl Effects {
                 }
                 let per_head = (total(u, source) - total(0, source)) / count as f64;
                 let uplift = dec_f64(p.uplift);
+                let (max, decay) = (p.max_uplift().clamp(0.0, 1.0), p.decay().clamp(0.0, 1.0));
                 let lag = lag_of(p.lag_quarters);
                 let Some(list) = per_role.get_mut(role) else { continue };
                 let index = match list.iter().position(|(s, _)| *s == target) {
@@ -136,8 +146,13 @@ impl Effects {
                     }
                 };
                 if let Some((_, series)) = list.get_mut(index) {
+                    let mut stock = 0.0;
                     for (q, m) in series.iter_mut().enumerate() {
-                        *m += uplift * per_head * paying_quarters(q + 1, lag);
+                        stock *= 1.0 - decay;
+                        if q + 1 > lag {
+                            stock += per_head;
+                        }
+                        *m += saturating(uplift, stock, max) - 1.0;
                     }
                 }
             }
