@@ -35,8 +35,9 @@ use crate::fsx::{self, Access, Overwrite};
 use crate::money;
 use crate::plan::{EarningCodes, Period, Plan, Track};
 
-/// The payroll templates, by the name used on the command line and in plan `earning_codes`.
-pub const TEMPLATE_NAMES: &[&str] = &["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"];
+/// The payroll templates, by the name used on the command line and in plan `earning_codes` (the
+/// plan layer owns the list: [`crate::plan::PAYROLL_TEMPLATES`]).
+pub const TEMPLATE_NAMES: &[&str] = crate::plan::PAYROLL_TEMPLATES;
 
 /// A payroll file layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -128,6 +128,7 @@ fn template_names_are_the_contract_and_parse_back() {
     let names: Vec<&str> = Template::ALL.iter().map(|t| t.name()).collect();
     assert_eq!(names, ["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"]);
     assert_eq!(names, TEMPLATE_NAMES);
+    assert_eq!(names, crate::plan::PAYROLL_TEMPLATES, "plans validate earning_codes against this list");
     for t in Template::ALL {
         assert_eq!(Template::parse(t.name()), Some(t));
         assert!(!t.title().is_empty());

@@ -6,10 +6,10 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use super::model::{Basis, BonusBase, Component, Limit, Plan, Target};
-use super::{Problem, did_you_mean, is_identifier};
+use super::{PAYROLL_TEMPLATES, Problem, did_you_mean, is_identifier};
 use crate::expr::Expr;
 use crate::sim::{Assumptions, Runway};
-use crate::{export, money, roster};
+use crate::{money, roster};
 
 /// Every problem with `plan`, errors and warnings, in file order.
 pub fn validate(plan: &Plan) -> Vec<Problem> {
@@ -277,13 +277,13 @@ impl Validator {
         }
         for (template, code) in codes.per_template {
             let p = format!("{path}.earning_codes.{template}");
-            if !export::TEMPLATE_NAMES.contains(&template.as_str()) {
-                let hint = did_you_mean(template, export::TEMPLATE_NAMES.iter().copied())
+            if !PAYROLL_TEMPLATES.contains(&template.as_str()) {
+                let hint = did_you_mean(template, PAYROLL_TEMPLATES.iter().copied())
                     .map(|t| format!("did you mean `{t}`? "))
                     .unwrap_or_default();
                 self.error(
                     &p,
-                    format!("unknown payroll template; {hint}the templates are {}", export::TEMPLATE_NAMES.join(", ")),
+                    format!("unknown payroll template; {hint}the templates are {}", PAYROLL_TEMPLATES.join(", ")),
                 );
             }
             if code.trim().is_empty() {
