@@ -30,6 +30,15 @@ pub(super) enum SourceError {
     Restart,
     /// The file is not text (a workbook, a PDF, binary data); the text says what it looks like.
     Binary(&'static str),
+    /// A field opens a quote that is never closed, so it would run to the end of the file.
+    Unterminated {
+        /// The line of the opening quote.
+        line: u64,
+        /// The field's index in its record (0-based).
+        field: usize,
+        /// The start of the field's text after the quote, shortened.
+        start: String,
+    },
 }
 
 impl From<io::Error> for SourceError {

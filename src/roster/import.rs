@@ -123,6 +123,22 @@ pub enum ImportError {
         /// What is wrong.
         reason: String,
     },
+    /// A quoted cell is never closed: the rest of the file would be read as that one cell.
+    #[error(
+        "{file}:{line}: {column}: the quote that opens this cell (\"{start}) is never closed, so \
+         the rest of the file would be read as this one cell; add the closing quote (a quote inside a \
+         quoted cell is written twice: \"\")"
+    )]
+    UnterminatedQuote {
+        /// The file.
+        file: String,
+        /// The line of the opening quote.
+        line: u64,
+        /// Which cell: `column name`, `column N` or `header N`.
+        column: String,
+        /// The start of the cell after the quote: its first line, shortened.
+        start: String,
+    },
     /// Some rows are bad; nothing was imported.
     #[error("{} bad cell(s); nothing was imported (use --skip-bad-rows to import the rest):{}", count_issues(issues), issues.iter().map(|i| format!("\n  {i}")).collect::<String>())]
     BadRows {
@@ -248,6 +264,15 @@ fn with_decoded<R: Read, T>(
                 });
             }
             Err(FileError::Source(SourceError::Io(e))) => return Err(io_error(e)),
+            Err(FileError::Source(SourceError::Unterminated { line, field, start: text, .. })) => {
+                // Rows of a preview: the column by position (rows::parse_file names it).
+                return Err(ImportError::UnterminatedQuote {
+                    file: file.to_string(),
+                    line,
+                    column: format!("column {}", field + 1),
+                    start: text,
+                });
+            }
             Err(FileError::Source(SourceError::Binary(what))) => {
                 return Err(ImportError::Malformed {
                     file: file.to_string(),

@@ -122,7 +122,20 @@ pub(super) fn read_header<R: Read>(
     rec: &mut Record,
     file: &str,
 ) -> Result<Option<Vec<String>>, FileError> {
-    while reader.read(rec)? {
+    loop {
+        match reader.read(rec) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(SourceError::Unterminated { line, field, start, .. }) => {
+                return Err(FileError::Import(ImportError::UnterminatedQuote {
+                    file: file.to_string(),
+                    line,
+                    column: format!("header {}", field + 1),
+                    start,
+                }));
+            }
+            Err(e) => return Err(e.into()),
+        }
         let text = std::str::from_utf8(rec.bytes()).unwrap_or("");
         if rec.oversized.is_empty() && text.trim_matches(is_blank).is_empty() {
             continue;
@@ -158,7 +171,6 @@ pub(super) fn read_header<R: Read>(
             .collect();
         return Ok(Some(headers));
     }
-    Ok(None)
 }
 
 fn is_blank(c: char) -> bool {
@@ -208,7 +220,16 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         values: Vec::with_capacity(layout.metrics.len()),
         data_rows: 0,
     };
-    let parser = read_rows(&mut reader, rec, parser)?;
+    let parser = read_rows(&mut reader, rec, parser).map_err(|e| match e {
+        FileError::Source(SourceError::Unterminated { line, field, start, .. }) => {
+            let column = format!(
+                "column {}",
+                layout.columns.get(field).map_or_else(|| (field + 1).to_string(), |c| c.label(field))
+            );
+            FileError::Import(ImportError::UnterminatedQuote { file: ctx.name.to_string(), line, column, start })
+        }
+        other => other,
+    })?;
     if parser.data_rows == 0 {
         return Err(FileError::Import(ImportError::HeaderOnly { file: ctx.name.to_string() }));
     }
