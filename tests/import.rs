@@ -226,17 +226,38 @@ fn windows_1252_files_are_decoded_with_a_warning() {
 }
 
 #[test]
-fn a_file_mixing_utf8_and_windows_1252_is_read_again_as_windows_1252() {
-    // Valid UTF-8 "é" first, then a lone Windows-1252 "é": the whole file is Windows-1252.
-    let bytes = b"employee_id,name,role\n1,Zo\xc3\xa9,sales\n2,Ren\xe9,sales\n";
+fn a_file_mixing_utf8_and_windows_1252_rows_reads_each_row_as_written() {
+    // Valid UTF-8 "é" first, then a lone Windows-1252 "é": each row is decoded as what it is
+    // (this used to read the whole file as Windows-1252, turning "Zoé" into "ZoÃ©").
+    let bytes = b"employee_id,name,role\n1,Zo\xc3\xa9,sales\n2,Ren\xe9,sales\n3,\xc5se,sales\n";
     let dir = tempfile::tempdir().unwrap();
     let path = temp_file(&dir, "mixed.csv", bytes);
     let from_file = import_files(&[path], &ImportOptions::default()).unwrap();
     let from_reader = import_reader("mixed.csv", &bytes[..], &ImportOptions::default()).unwrap();
     for report in [&from_file, &from_reader] {
         let names: Vec<&str> = report.roster.employees.iter().map(|e| &*e.name).collect();
-        assert_eq!(names, vec!["ZoÃ©", "René"]);
-        assert!(report.warnings[0].contains("was not UTF-8; decoded as Windows-1252"));
+        assert_eq!(names, vec!["Zoé", "René", "Åse"]);
+        assert!(
+            report.warnings[0].ends_with(
+                "mixes encodings: 2 line(s) are not UTF-8 (the first is line 3) and were decoded as \
+                 Windows-1252, while the other lines are UTF-8 (e.g. line 2); check the accented names on \
+                 those lines, or export the file as UTF-8"
+            ),
+            "{}",
+            report.warnings[0]
+        );
+    }
+}
+
+#[test]
+fn a_row_mixing_utf8_and_windows_1252_is_refused_by_line() {
+    let bytes = b"employee_id,name,role\n1,Zo\xc3\xa9,sales\n2,Ren\xe9 Zo\xc3\xa9,sales\n";
+    match import_reader("mixed.csv", &bytes[..], &ImportOptions::default()) {
+        Err(ImportError::Malformed { line, reason, .. }) => {
+            assert_eq!(line, 3);
+            assert!(reason.starts_with("this line mixes UTF-8 characters with bytes that are not UTF-8"), "{reason}");
+        }
+        other => panic!("expected the line to be refused, got {other:?}"),
     }
 }
 

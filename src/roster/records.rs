@@ -284,11 +284,10 @@ fn pick(counts: [usize; 3]) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::decode::Start;
     use super::*;
 
     fn records(text: &[u8], delimiter: u8, max_fields: usize) -> Vec<(u64, Vec<String>, usize)> {
-        let input = DecodedInput::new(text, Start::Detect).unwrap();
+        let input = DecodedInput::new(text).unwrap();
         let mut reader = RecordReader::new(input, delimiter, max_fields);
         let mut rec = Record::default();
         let mut out = Vec::new();
@@ -334,7 +333,7 @@ mod tests {
         assert_eq!(got[0].1[1].len(), PREVIEW_BYTES);
         assert_eq!(got[0].1[2], "b");
         assert_eq!(got[1], (2, strings(&["c", "d", "e"]), 3));
-        let input = DecodedInput::new(&text[..], Start::Detect).unwrap();
+        let input = DecodedInput::new(&text[..]).unwrap();
         let mut reader = RecordReader::new(input, b',', 10);
         let mut rec = Record::default();
         assert!(reader.read(&mut rec).unwrap());
@@ -343,7 +342,7 @@ mod tests {
 
     /// The error reading `text` gives, if any.
     fn unterminated(text: &[u8]) -> Option<(u64, usize, String)> {
-        let input = DecodedInput::new(text, Start::Detect).unwrap();
+        let input = DecodedInput::new(text).unwrap();
         let mut reader = RecordReader::new(input, b',', 10);
         let mut rec = Record::default();
         loop {
