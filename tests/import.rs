@@ -182,13 +182,15 @@ fn headers_in_other_case_spacing_and_punctuation_are_recognised() {
 fn money_cells_in_every_export_form_parse_exactly() {
     let report = import("money_formats.csv");
     let p = &report.roster.employees;
-    // M1: $ with grouping, plain, code prefix, negative, percent.
+    // M1: $ with grouping, plain, code prefix (naming the row's currency), negative, percent.
+    assert_eq!(p[0].currency.as_deref(), Some("USD"));
     assert_eq!(p[0].base_salary, Some(dec("1234.50")));
     assert_eq!(p[0].target_incentive, Some(dec("1234.5")));
     assert_eq!(p[0].quota, Some(dec("1234.50")));
     assert_eq!(metric(&report, &p[0], "revenue"), Some(dec("-15000.00")));
     assert_eq!(metric(&report, &p[0], "commission_rate"), Some(dec("0.125")));
-    // M2: £, code suffix, CHF with apostrophes, parentheses, leading +.
+    // M2: £, code suffix, apostrophes, parentheses, leading +.
+    assert_eq!(p[1].currency.as_deref(), Some("GBP"));
     assert_eq!(p[1].base_salary, Some(dec("1000")));
     assert_eq!(p[1].target_incentive, Some(dec("1234.50")));
     assert_eq!(p[1].quota, Some(dec("2500")));
@@ -206,6 +208,14 @@ fn money_cells_in_every_export_form_parse_exactly() {
     assert_eq!(p[3].quota, Some(dec("1234.50")));
     assert_eq!(metric(&report, &p[3], "revenue"), Some(dec("100")));
     assert_eq!(metric(&report, &p[3], "commission_rate"), Some(dec("0.005")));
+    // M5: CHF by code and by its symbol Fr.
+    assert_eq!(p[4].currency.as_deref(), Some("CHF"));
+    assert_eq!((p[4].base_salary, p[4].quota), (Some(dec("1000")), Some(dec("2500"))));
+    // Symbols several currencies use name none: the plan's currency is checked against them.
+    let symbol = |i: usize| p[i].currency_symbol.as_ref().map(|s| (s.symbol.symbol, &*s.column));
+    assert_eq!((p[2].currency.as_deref(), symbol(2)), (None, Some(("¥", "base_salary"))));
+    assert_eq!((p[3].currency.as_deref(), symbol(3)), (None, Some(("$", "base_salary"))));
+    assert_eq!(symbol(0), None, "`$` beside USD is USD");
 }
 
 #[test]
@@ -879,5 +889,136 @@ fn importing_100k_rows_takes_well_under_a_second_in_release() {
     eprintln!("imported {mb:.1} MB, 100000 rows in {elapsed:?}: {rate:.0} MB/s");
     if !cfg!(debug_assertions) {
         assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
+    }
+}
+
+/// A plan in `currency` paying 10% of revenue to sales, with `fx` rates.
+fn revenue_plan(currency: &str, fx: &str) -> carrot::plan::Plan {
+    let text = format!(
+        r#"{{"schema": 1, "name": "P", "currency": "{currency}", "fx": {{{fx}}},
+            "period": {{"start": "2026-01-01", "end": "2026-03-31"}},
+            "tracks": {{"sales": {{"components": [{{"kind": "commission", "id": "c", "earning_code": "C",
+              "basis": "amount", "tiers": [{{"from": 0, "rate": 0.1}}]}}]}}}}}}"#
+    );
+    carrot::plan::parse(&text).unwrap()
+}
+
+#[test]
+fn a_cell_in_another_currency_than_its_row_is_refused_with_the_cell_named() {
+    let csv = "employee_id,name,role,currency,quota,revenue\n\
+               1,Ann,sales,GBP,100000,100000 USD\n\
+               2,Bob,sales,EUR,100000,\"¥5,000,000\"\n\
+               3,Cy,sales,EUR,100000,12%\n\
+               4,Di,sales,,100000 GBP,50000 USD\n\
+               5,Ed,sales,,\"$100,000\",90000 kr\n\
+               6,Fay,sales,,\"$100,000\",\"€ 5\"\n\
+               7,Gus,sales,USD,\"$100,000\",\"US$ 5\"\n";
+    let issues = bad_rows(import_reader("c.csv", csv.as_bytes(), &ImportOptions::default()));
+    let got: Vec<(u64, &str, &str, &str)> =
+        issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str(), i.reason.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                2,
+                "revenue",
+                "100000 USD",
+                "the amount is in USD but the row's currency column says GBP; write it in GBP or correct the \
+                 currency column"
+            ),
+            (
+                3,
+                "revenue",
+                "¥5,000,000",
+                "`¥` stands for JPY or CNY, but the row's currency column says EUR; write the amount in EUR with \
+                 its code (e.g. `100 EUR`)"
+            ),
+            (
+                4,
+                "revenue",
+                "12%",
+                "a percentage is not an amount of money; write the amount itself (e.g. 12000), without %"
+            ),
+            (
+                5,
+                "revenue",
+                "50000 USD",
+                "the amount is in USD but column quota of this row is in GBP; a row's amounts must all be in one \
+                 currency"
+            ),
+            (
+                6,
+                "revenue",
+                "90000 kr",
+                "`kr` and the `$` of column quota cannot be one currency; write the currency code in the cells \
+                 (e.g. `100 SEK`) or add a currency column"
+            ),
+            (
+                7,
+                "quota",
+                "$100,000",
+                "`$` stands for USD, CAD, AUD, NZD or 23 other currencies, but column revenue of this row is in \
+                 EUR; write the amount in EUR with its code (e.g. `100 EUR`)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_percent_is_refused_in_money_columns_and_read_as_a_share_in_other_metrics() {
+    for column in ["base_salary", "target_incentive", "quota", "revenue"] {
+        let csv = format!("employee_id,name,role,{column}\n1,Ann,sales,12%\n");
+        let issues = bad_rows(import_reader("p.csv", csv.as_bytes(), &ImportOptions::default()));
+        assert_eq!(issues.len(), 1, "{column}");
+        assert!(issues[0].reason.starts_with("a percentage is not an amount of money"), "{column}: {issues:?}");
+    }
+    let report =
+        import_reader("p.csv", &b"employee_id,name,role,win_rate\n1,Ann,sales,12%\n"[..], &ImportOptions::default())
+            .unwrap();
+    assert_eq!(metric(&report, &report.roster.employees[0], "win_rate"), Some(dec("0.12")));
+}
+
+#[test]
+fn codes_in_cells_name_the_row_currency_and_convert_with_the_plan_fx() {
+    // No currency column: `100000 USD` makes the row USD, converted at 0.5 EUR per USD like a
+    // currency column would be (it used to be read as 100,000 EUR).
+    let csv = "employee_id,name,role,revenue\n1,Ann,sales,100000 USD\n2,Bob,sales,\"€ 1,000\"\n3,Cy,sales,1000\n";
+    let report = import_reader("c.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    let currencies: Vec<Option<&str>> = report.roster.employees.iter().map(|e| e.currency.as_deref()).collect();
+    assert_eq!(currencies, [Some("USD"), Some("EUR"), None]);
+    let plan = revenue_plan("EUR", r#""USD": 0.5"#);
+    let payouts = carrot::engine::compute(&plan, &report.roster, carrot::engine::Detail::AmountsOnly).unwrap();
+    let totals: Vec<Decimal> = payouts.employees.iter().map(|e| e.total).collect();
+    assert_eq!(totals, [dec("5000"), dec("100"), dec("100")]);
+    // Without a rate for USD, Ann is in error, never paid 100,000 EUR.
+    let payouts =
+        carrot::engine::compute(&revenue_plan("EUR", ""), &report.roster, carrot::engine::Detail::AmountsOnly).unwrap();
+    assert_eq!(payouts.errors.len(), 1);
+    assert!(payouts.errors[0].message.contains("the plan has no fx rate for USD"), "{}", payouts.errors[0].message);
+}
+
+#[test]
+fn a_symbol_of_several_currencies_is_checked_against_the_plan_currency() {
+    let csv = "employee_id,name,role,revenue\n1,Ann,sales,\"$100,000\"\n";
+    let report = import_reader("d.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    let ann = &report.roster.employees[0];
+    assert_eq!(ann.currency_for("USD"), Ok(None));
+    assert_eq!(ann.currency_for("CAD"), Ok(None));
+    let err = ann.currency_for("EUR").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the roster row writes its money with `$` (column revenue), which stands for USD, CAD, AUD, NZD or 23 \
+         other currencies but not for the plan's currency EUR; write the currency code in the cells (e.g. \
+         `100000 USD`) or add a `currency` column, so the amounts can be converted with the plan's fx rates"
+    );
+    for (currency, paid) in [("USD", true), ("CAD", true), ("EUR", false)] {
+        let payouts =
+            carrot::engine::compute(&revenue_plan(currency, ""), &report.roster, carrot::engine::Detail::AmountsOnly)
+                .unwrap();
+        assert_eq!(payouts.employees.len(), usize::from(paid), "{currency}");
+        assert_eq!(payouts.errors.len(), usize::from(!paid), "{currency}");
+        if !paid {
+            assert_eq!(payouts.errors[0].message, err.to_string());
+        }
     }
 }

@@ -60,6 +60,7 @@ fn person(i: usize, id: &str, name: &str, role: &str, revenue: &str, interviews:
         team: "A".to_owned().into(),
         manager: Default::default(),
         currency: None,
+        currency_symbol: None,
         base_salary: None,
         target_incentive: None,
         quota: None,
