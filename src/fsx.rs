@@ -43,6 +43,52 @@ pub enum WriteError {
     },
 }
 
+/// Why a bounded read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("{source}")]
+    Io {
+        /// The cause.
+        source: io::Error,
+    },
+    /// The path names a folder.
+    #[error("this is a folder, not a file")]
+    Folder,
+    /// The file holds more than the limit.
+    #[error("{}", match size {
+        Some(size) => format!("the file is {size} bytes; at most {limit} are read"),
+        None => format!("more than {limit} bytes were read and it goes on (it is not a regular file); at most {limit} are read"),
+    })]
+    TooLarge {
+        /// The size of a regular file (`None` for a device or pipe, whose size is only known by reading).
+        size: Option<u64>,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// Reads a whole file of at most `limit` bytes: a larger regular file is refused before it is
+/// read, anything else (a device such as `/dev/zero`, a pipe) as soon as it has given more.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let io = |source| ReadError::Io { source };
+    let file = File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Folder);
+    }
+    if meta.is_file() && meta.len() > limit {
+        return Err(ReadError::TooLarge { size: Some(meta.len()), limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { size: None, limit });
+    }
+    Ok(bytes)
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: Overwrite, access: Access) -> Result<(), WriteError> {
     write_atomic_with(path, overwrite, access, |w| w.write_all(bytes))
@@ -135,6 +181,19 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         write_atomic(&path, b"two", Overwrite::Allow, Access::Private).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
+    }
+
+    #[test]
+    fn reads_are_bounded_for_files_devices_and_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("small.json");
+        std::fs::write(&path, b"0123456789").unwrap();
+        assert_eq!(read_limited(&path, 10).unwrap(), b"0123456789");
+        assert!(matches!(read_limited(&path, 9), Err(ReadError::TooLarge { size: Some(10), limit: 9 })));
+        assert!(matches!(read_limited(dir.path(), 9), Err(ReadError::Folder)));
+        assert!(matches!(read_limited(&dir.path().join("none"), 9), Err(ReadError::Io { .. })));
+        #[cfg(unix)]
+        assert!(matches!(read_limited(Path::new("/dev/zero"), 1000), Err(ReadError::TooLarge { size: None, .. })));
     }
 
     #[cfg(unix)]

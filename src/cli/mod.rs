@@ -310,10 +310,28 @@ pub fn run(command: Command) -> ExitCode {
     match dispatch(command) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_text(&err));
             ExitCode::from(1)
         }
     }
+}
+
+/// An error and its causes, joined with `: `, leaving out a cause whose text the message already
+/// holds (core errors name their cause in their own message, as the app shows them; anyhow's
+/// `{:#}` would repeat it, e.g. the operating system's "No such file or directory" twice).
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
@@ -403,15 +421,19 @@ pub fn load_valid_plan_with_bytes(path: &Path) -> anyhow::Result<(Plan, Vec<u8>)
     Ok((refuse_invalid(plan, path)?, bytes))
 }
 
+/// The largest column-mapping file read (a mapping names a few dozen columns).
+const MAX_MAPPING_BYTES: u64 = 1024 * 1024;
+
 /// Reads the rosters named on the command line, reporting skipped rows and warnings on stderr.
 #[expect(clippy::print_stderr, reason = "import notes go to stderr")]
 pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
     let mapping = match &args.mapping {
         None => HeaderMapping::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
+            let bytes = fsx::read_limited(path, MAX_MAPPING_BYTES)
                 .with_context(|| format!("could not read mapping file {}", path.display()))?;
-            serde_json::from_str(&text).with_context(|| {
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            serde_json::from_slice(bytes).with_context(|| {
                 format!("{}: a mapping file is a JSON object of \"their column\": \"canonical_column\"", path.display())
             })?
         }
