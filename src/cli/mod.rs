@@ -403,11 +403,21 @@ pub fn load_valid_plan(path: &Path) -> anyhow::Result<Plan> {
     refuse_invalid(plan, path)
 }
 
+/// Refuses a plan with validation errors; prints its warnings on stderr (every command that
+/// computes shows them, as `validate` does; they do not change the exit code).
+#[expect(clippy::print_stderr, reason = "plan warnings go to stderr")]
 fn refuse_invalid(plan: Plan, path: &Path) -> anyhow::Result<Plan> {
-    let errors: Vec<String> =
-        plan::validate(&plan).iter().filter(|p| p.is_error()).map(|p| format!("\n  {p}")).collect();
+    let problems = plan::validate(&plan);
+    let errors: Vec<String> = problems.iter().filter(|p| p.is_error()).map(|p| format!("\n  {p}")).collect();
     if !errors.is_empty() {
         return Err(anyhow!("{}: {} problem(s):{}", path.display(), errors.len(), errors.concat()));
+    }
+    for w in problems.iter().filter(|p| !p.is_error()) {
+        if w.path.is_empty() {
+            eprintln!("warning: {}: {}", path.display(), w.message);
+        } else {
+            eprintln!("warning: {}: {}: {}", path.display(), w.path, w.message);
+        }
     }
     Ok(plan)
 }

@@ -6,7 +6,7 @@ pub mod validate;
 
 pub use file::{PlanError, load, parse, save, to_json};
 pub use model::*;
-pub use validate::validate;
+pub use validate::{validate, warnings};
 
 use serde::Serialize;
 
