@@ -344,3 +344,73 @@ fn an_unknown_template_lists_the_templates() {
         stderr(&o)
     );
 }
+
+#[test]
+fn people_left_unpaid_and_an_odd_pay_date_are_listed_and_warned() {
+    // One person no track covers, one row skipped as bad, and a pay date before the period ends:
+    // the file pays neither person, and both the reconciliation and stderr say so (exit 0).
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,quota,revenue\n001,Ann Lee,sales,100000,50000\n002,Bob Diaz,support,1,1\n\
+         003,Cy Park,sales,-5,10\n",
+    )
+    .unwrap();
+    let out = dir.path().join("payroll.csv");
+    let o = carrot(&[
+        "export",
+        "--plan",
+        "tests/fixtures/bad/support/plan.json",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--skip-bad-rows",
+        "--pay-date",
+        "2026-09-15",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(dir.path().join("payroll.csv.reconciliation.txt")).unwrap();
+    let tail = format!(
+        "Not covered (no track for their role, not paid): 1\n  002 Bob Diaz (support)\n\
+         Rows skipped as bad (--skip-bad-rows, not paid): 1 (1 bad cell(s))\n  \
+         {}:4: column quota: \"-5\": must not be negative\n\
+         Warnings:\n  the pay date 2026-09-15 is before the period ends (2026-09-30): the amounts are for the \
+         whole period; check the pay date\n",
+        roster.display()
+    );
+    assert!(rec.ends_with(&tail), "{rec}");
+    assert!(stdout(&o).ends_with(&tail), "the printed reconciliation is the written one");
+    let err = stderr(&o);
+    for warning in [
+        "warning: tests/fixtures/bad/support/plan.json: 1 person has a role no track of the plan covers (`support` 1)",
+        "warning: tests/fixtures/bad/support/plan.json: 1 roster row(s) were skipped as bad (--skip-bad-rows), so \
+         the people on them are not paid: ",
+        "warning: the pay date 2026-09-15 is before the period ends (2026-09-30)",
+    ] {
+        assert!(err.contains(warning), "{warning}\n---\n{err}");
+    }
+    // A year typed wrong: more than 365 days after the period.
+    let o = carrot(&[
+        "export",
+        "--plan",
+        "tests/fixtures/bad/support/plan.json",
+        "--roster",
+        "tests/fixtures/bad/support/roster.csv",
+        "--pay-date",
+        "2027-10-15",
+        "--dry-run",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "warning: the pay date 2027-10-15 is 380 days after the period ends (2026-09-30); check the year of the \
+             pay date"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1022,3 +1022,17 @@ fn a_symbol_of_several_currencies_is_checked_against_the_plan_currency() {
         }
     }
 }
+
+#[test]
+fn a_metric_column_blank_in_every_row_is_warned_about() {
+    let csv = "employee_id,name,role,revenue,deals_closed\n1,Ann,sales,,3\n2,Bob,sales, ,\n";
+    let report = import_reader("b.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(
+        report.warnings,
+        ["b.csv: column `revenue` is blank in all 2 row(s); a blank cell reads as 0, so a plan paying on it pays 0: \
+          fill it in, or remove the column"]
+    );
+    // Blank in some rows only: nothing to say.
+    let csv = "employee_id,name,role,revenue\n1,Ann,sales,\n2,Bob,sales,5\n";
+    assert!(import_reader("b.csv", csv.as_bytes(), &ImportOptions::default()).unwrap().warnings.is_empty());
+}

@@ -434,9 +434,17 @@ pub fn load_valid_plan_with_bytes(path: &Path) -> anyhow::Result<(Plan, Vec<u8>)
 /// The largest column-mapping file read (a mapping names a few dozen columns).
 const MAX_MAPPING_BYTES: u64 = 1024 * 1024;
 
+/// A roster as read from the command line's files, and the bad cells whose rows were skipped.
+pub struct LoadedRoster {
+    /// The people imported.
+    pub roster: Roster,
+    /// Bad cells left out with `--skip-bad-rows` (already reported on stderr).
+    pub skipped: Vec<roster::RowIssue>,
+}
+
 /// Reads the rosters named on the command line, reporting skipped rows and warnings on stderr.
 #[expect(clippy::print_stderr, reason = "import notes go to stderr")]
-pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
+pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
     let mapping = match &args.mapping {
         None => HeaderMapping::default(),
         Some(path) => {
@@ -473,7 +481,16 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
             eprintln!("  {issue}");
         }
     }
-    Ok(report.roster)
+    Ok(LoadedRoster { roster: report.roster, skipped: report.skipped })
+}
+
+/// Prints the warnings about computing the plan at `path` on the roster (people no track
+/// covers, skipped rows, columns the plan reads that people lack) on stderr.
+#[expect(clippy::print_stderr, reason = "warnings go to stderr")]
+fn roster_warnings(path: &Path, plan: &Plan, loaded: &LoadedRoster) {
+    for w in engine::warnings::roster_warnings(plan, &loaded.roster, &loaded.skipped) {
+        eprintln!("warning: {}: {w}", path.display());
+    }
 }
 
 #[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
@@ -520,7 +537,9 @@ fn emit(out: &OutArgs, access: Access, fill: impl FnOnce(&mut dyn Write) -> std:
 
 fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &OutArgs) -> anyhow::Result<ExitCode> {
     let plan = load_valid_plan(plan_path)?;
-    let roster = load_rosters(roster_args)?;
+    let loaded = load_rosters(roster_args)?;
+    roster_warnings(plan_path, &plan, &loaded);
+    let roster = loaded.roster;
     // JSON explains every line too, but computes the explanations as it writes them.
     let detail = if format == Format::Csv { Detail::Explained } else { Detail::AmountsOnly };
     let (compiled, report) = compute(&plan, &roster, detail)?;
@@ -556,8 +575,12 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {} is not used by the {} template; ignored", setting.flag(), template.name());
     }
     let (plan, plan_bytes) = load_valid_plan_with_bytes(args.plan)?;
-    let roster = load_rosters(args.roster)?;
-    let (_, report) = compute(&plan, &roster, Detail::AmountsOnly)?;
+    let loaded = load_rosters(args.roster)?;
+    roster_warnings(args.plan, &plan, &loaded);
+    let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
+    if let Some(w) = export::pay_date_warning(plan.period, args.pay_date) {
+        eprintln!("warning: {w}");
+    }
     // `--out exports/` names a folder, which is created when it does not exist yet.
     let names_folder = args.out.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]);
     if names_folder && !args.out.exists() && !args.dry_run {
@@ -579,7 +602,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     };
     let rec_path = export::reconciliation_path(&path);
     let rec = if args.dry_run {
-        let (_, rec) = export::render(&request)?;
+        let (_, rec) = export::render_with_skipped(&request, &loaded.skipped)?;
         let exists = |p: &Path| if p.exists() { " (exists: needs --force)" } else { "" };
         println!("dry run: nothing written ({} template)", template.name());
         println!("would write {}{}", path.display(), exists(&path));
@@ -587,7 +610,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         rec
     } else {
         let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
-        let rec = export::write_with_reconciliation(&request, &path, overwrite)?;
+        let rec = export::write_with_reconciliation_and_skipped(&request, &loaded.skipped, &path, overwrite)?;
         println!("wrote {} ({} template)", path.display(), template.name());
         println!("wrote {}", rec_path.display());
         rec
@@ -624,7 +647,11 @@ fn compare(
         }
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let roster = load_rosters(roster_args)?;
+    let loaded = load_rosters(roster_args)?;
+    for (path, plan) in paths.iter().zip(&plans) {
+        roster_warnings(path, plan, &loaded);
+    }
+    let roster = loaded.roster;
     let reports: Vec<PayoutReport> = plans
         .iter()
         .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
@@ -661,7 +688,14 @@ fn simulate_cmd(
     })?;
     let baseline = load_valid_plan(baseline_path)?;
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let roster = load_rosters(roster_args)?;
+    let loaded = load_rosters(roster_args)?;
+    for (path, plan) in std::iter::once(baseline_path)
+        .chain(paths.iter().map(PathBuf::as_path))
+        .zip(std::iter::once(&baseline).chain(&plans))
+    {
+        roster_warnings(path, plan, &loaded);
+    }
+    let roster = loaded.roster;
     let calibration = sim::prepare(&baseline, &roster)?;
     let refs: Vec<&Plan> = plans.iter().collect();
     let report = sim::run(&calibration, &refs, &options)?;

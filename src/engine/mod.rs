@@ -10,6 +10,7 @@ pub mod compare;
 pub mod compiled;
 pub mod json;
 pub mod stats;
+pub mod warnings;
 
 use std::sync::Arc;
 

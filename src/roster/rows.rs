@@ -736,6 +736,16 @@ impl Parser<'_> {
                 ));
             }
         }
+        for (m, stats) in self.stats.iter().enumerate() {
+            if stats.numeric + stats.text == 0 {
+                let metric = metrics.get(m).map_or("?", String::as_str);
+                warnings.push(format!(
+                    "{name}: column `{metric}` is blank in all {} row(s); a blank cell reads as 0, so a plan \
+                     paying on it pays 0: fill it in, or remove the column",
+                    self.data_rows
+                ));
+            }
+        }
         for (field, count) in self.unnamed_values.iter().enumerate() {
             if *count > 0 {
                 let header = self.columns.get(field).map_or("", |c| c.header.as_str());
