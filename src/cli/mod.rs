@@ -67,12 +67,12 @@ pub enum Command {
         /// The pay date written in the file (YYYY-MM-DD).
         #[arg(long, value_name = "YYYY-MM-DD")]
         pay_date: NaiveDate,
-        /// The payroll file to write.
+        /// The payroll file to write (`-`: standard output; the reconciliation then goes to stderr).
         #[arg(long, value_name = "F")]
         out: PathBuf,
         /// The payroll system's layout: generic, adp-wfn, adp-run, gusto, workday or paychex-flex.
-        #[arg(long, default_value = "generic", value_name = "NAME")]
-        template: String,
+        #[arg(long, default_value = "generic", value_name = "NAME", value_parser = parse_template)]
+        template: Template,
         /// Replace the file (and its reconciliation) if it exists.
         #[arg(long)]
         force: bool,
@@ -148,10 +148,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Hand-outs (docs/handouts.md)")]
 pub struct HandoutArgs {
-    /// Also write the comparison as an Excel workbook (summary, one sheet per plan, winners and losers).
+    /// Also write the comparison as an Excel workbook (summary, one sheet per plan, winners and
+    /// losers); `-`: to standard output, instead of the table.
     #[arg(long, value_name = "F")]
     pub xlsx: Option<PathBuf>,
-    /// Also write the comparison as one self-contained HTML report with charts.
+    /// Also write the comparison as one self-contained HTML report with charts; `-`: to standard
+    /// output, instead of the table.
     #[arg(long, value_name = "F")]
     pub html: Option<PathBuf>,
     /// Title of the HTML report.
@@ -225,6 +227,11 @@ impl PayrollArgs {
     }
 }
 
+fn parse_template(s: &str) -> Result<Template, String> {
+    Template::parse(s)
+        .ok_or_else(|| format!("unknown template `{s}`; the templates are {}", export::TEMPLATE_NAMES.join(", ")))
+}
+
 fn parse_pay_frequency(s: &str) -> Result<PayFrequency, String> {
     PayFrequency::parse(s).ok_or_else(|| format!("`{s}` is not a pay frequency: use W, B, S or M"))
 }
@@ -245,7 +252,7 @@ pub enum GenRole {
 /// Where output goes.
 #[derive(Debug, Args)]
 pub struct OutArgs {
-    /// Write to this file instead of standard output (atomically).
+    /// Write to this file instead of standard output (atomically; `-` is standard output).
     #[arg(long, value_name = "F")]
     pub out: Option<PathBuf>,
     /// Replace the --out file if it exists.
@@ -311,10 +318,19 @@ pub fn run(command: Command) -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {}", error_text(&err));
-            ExitCode::from(1)
+            // Wrong usage exits 2, like the errors clap finds itself.
+            let usage = err.downcast_ref::<Usage>().is_some()
+                || matches!(err.downcast_ref::<export::ExportError>(), Some(export::ExportError::Settings { .. }));
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }
+
+/// Wrong usage of the command line that clap cannot see by itself (flags that contradict each
+/// other, an option's value out of range): exits 2, as clap's own usage errors do.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Usage(String);
 
 /// An error and its causes, joined with `: `, leaving out a cause whose text the message already
 /// holds (core errors name their cause in their own message, as the app shows them; anyhow's
@@ -343,7 +359,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             roster: &roster,
             pay_date,
             out: &out,
-            template: &template,
+            template,
             force,
             dry_run,
             settings: payroll.settings(),
@@ -514,9 +530,19 @@ fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(Comp
     Ok((compiled, report))
 }
 
-/// Writes `fill`'s output to `out.out` atomically, or to stdout.
+/// Whether an output path is `-`: standard output.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes `bytes` to standard output (a closed pipe is not an error).
+fn to_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    emit(&OutArgs { out: None, force: false }, Access::Private, |w| w.write_all(bytes))
+}
+
+/// Writes `fill`'s output to `out.out` atomically, or to stdout (no `--out`, or `--out -`).
 fn emit(out: &OutArgs, access: Access, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
-    match &out.out {
+    match out.out.as_deref().filter(|p| !is_stdout(p)) {
         Some(path) => {
             let overwrite = if out.force { Overwrite::Allow } else { Overwrite::Refuse };
             fsx::write_atomic_with(path, overwrite, access, fill)?;
@@ -560,7 +586,7 @@ struct ExportArgs<'a> {
     roster: &'a RosterArgs,
     pay_date: NaiveDate,
     out: &'a Path,
-    template: &'a str,
+    template: Template,
     force: bool,
     dry_run: bool,
     settings: PayrollSettings,
@@ -568,9 +594,7 @@ struct ExportArgs<'a> {
 
 #[expect(clippy::print_stdout, clippy::print_stderr, reason = "export prints its reconciliation and warnings")]
 fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
-    let template = Template::parse(args.template).ok_or_else(|| {
-        anyhow!("unknown template `{}`; the templates are {}", args.template, export::TEMPLATE_NAMES.join(", "))
-    })?;
+    let template = args.template;
     for setting in args.settings.unused_for(template) {
         eprintln!("warning: {} is not used by the {} template; ignored", setting.flag(), template.name());
     }
@@ -580,6 +604,26 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
     if let Some(w) = export::pay_date_warning(plan.period, args.pay_date) {
         eprintln!("warning: {w}");
+    }
+    let request = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: args.pay_date,
+        template,
+        settings: &args.settings,
+        plan_bytes: &plan_bytes,
+    };
+    // `--out -`: the payroll file goes to standard output, its reconciliation to stderr.
+    if is_stdout(args.out) {
+        let (bytes, rec) = export::render_with_skipped(&request, &loaded.skipped)?;
+        if args.dry_run {
+            eprintln!("dry run: nothing written ({} template)", template.name());
+            eprintln!("would write standard output");
+        } else {
+            to_stdout(&bytes)?;
+        }
+        eprint!("{}", output::reconciliation_text(&rec));
+        return Ok(ExitCode::SUCCESS);
     }
     // `--out exports/` names a folder, which is created when it does not exist yet.
     let names_folder = args.out.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]);
@@ -592,14 +636,6 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     } else {
         args.out.to_path_buf()
     };
-    let request = ExportRequest {
-        plan: &plan,
-        report: &report,
-        pay_date: args.pay_date,
-        template,
-        settings: &args.settings,
-        plan_bytes: &plan_bytes,
-    };
     let rec_path = export::reconciliation_path(&path);
     let rec = if args.dry_run {
         let (_, rec) = export::render_with_skipped(&request, &loaded.skipped)?;
@@ -611,6 +647,9 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     } else {
         let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
         let rec = export::write_with_reconciliation_and_skipped(&request, &loaded.skipped, &path, overwrite)?;
+        for note in &rec.notes {
+            eprintln!("note: {note}");
+        }
         println!("wrote {} ({} template)", path.display(), template.name());
         println!("wrote {}", rec_path.display());
         rec
@@ -630,17 +669,17 @@ fn compare(
     handouts: &HandoutArgs,
 ) -> anyhow::Result<ExitCode> {
     if paths.len() < 2 {
-        return Err(anyhow!("compare needs at least two --plan files"));
+        return Err(Usage("compare needs at least two --plan files".to_owned()).into());
     }
     if let (Some(x), Some(h)) = (&handouts.xlsx, &handouts.html)
         && x == h
     {
-        return Err(anyhow!("--xlsx and --html name the same file {}; give each its own", x.display()));
+        return Err(Usage(format!("--xlsx and --html name the same file {}; give each its own", x.display())).into());
     }
     let overwrite = if handouts.force { Overwrite::Allow } else { Overwrite::Refuse };
     // Refuse before computing anything (the write itself checks again, atomically).
     if overwrite == Overwrite::Refuse {
-        for path in [&handouts.xlsx, &handouts.html].into_iter().flatten() {
+        for path in [&handouts.xlsx, &handouts.html].into_iter().flatten().filter(|p| !is_stdout(p)) {
             if path.exists() {
                 return Err(fsx::WriteError::Exists { path: path.clone() }.into());
             }
@@ -657,13 +696,28 @@ fn compare(
         .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
         .collect::<anyhow::Result<_>>()?;
     let cmp = Comparison::new(reports);
+    // `--xlsx -` or `--html -`: the hand-out is the standard output, instead of the table.
+    let mut stdout_taken = false;
     if let Some(path) = &handouts.xlsx {
-        report::write_workbook(&cmp, path, overwrite)?;
-        eprintln!("wrote {}", path.display());
+        if is_stdout(path) {
+            to_stdout(&report::workbook_bytes(&cmp)?)?;
+            stdout_taken = true;
+        } else {
+            report::write_workbook(&cmp, path, overwrite)?;
+            eprintln!("wrote {}", path.display());
+        }
     }
     if let Some(path) = &handouts.html {
-        report::write_html(&cmp, &handouts.title, path, overwrite)?;
-        eprintln!("wrote {}", path.display());
+        if is_stdout(path) {
+            to_stdout(report::render_html(&cmp, &handouts.title).as_bytes())?;
+            stdout_taken = true;
+        } else {
+            report::write_html(&cmp, &handouts.title, path, overwrite)?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if stdout_taken {
+        return Ok(ExitCode::SUCCESS);
     }
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
         CompareFormat::Table => output::compare_table(&cmp, w),
@@ -682,7 +736,7 @@ fn simulate_cmd(
     // Options first, named as they are typed, before any file is read.
     options.validate().map_err(|e| match e {
         sim::SimError::InvalidOption { option, message } => {
-            anyhow::anyhow!("--{}: {message}", option.replace('_', "-"))
+            anyhow::Error::from(Usage(format!("--{}: {message}", option.replace('_', "-"))))
         }
         other => other.into(),
     })?;
@@ -713,6 +767,15 @@ fn gen_roster(
     first_id: u64,
     out: &OutArgs,
 ) -> anyhow::Result<ExitCode> {
+    if synth::last_id(people, first_id).is_none() {
+        return Err(Usage(format!(
+            "--first-id {first_id} with --people {people} would pass the largest id ({}) and repeat ids; \
+             use a --first-id of at most {}",
+            u64::MAX,
+            u64::MAX - (people as u64).saturating_sub(1)
+        ))
+        .into());
+    }
     let roles = match role {
         None => synth::Roles::Mixed,
         Some(GenRole::Sales) => synth::Roles::Sales,

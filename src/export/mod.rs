@@ -655,8 +655,10 @@ pub fn reconciliation_path(path: &Path) -> PathBuf {
 }
 
 /// Renders and writes the file and its reconciliation summary
-/// ([`reconciliation_path`]), both atomically and readable by the owner only. With
-/// [`Overwrite::Refuse`], if either file exists nothing is written.
+/// ([`reconciliation_path`]) as one unit ([`fsx::write_unit`]): after an error, a full disk or
+/// a kill at any moment, both new files are in place or both previous ones (none where there
+/// were none). Both are readable by the owner only. With [`Overwrite::Refuse`], if either file
+/// exists nothing is written; a symbolic link, FIFO or device is never replaced.
 pub fn write_with_reconciliation(
     req: &ExportRequest<'_>,
     path: &Path,
@@ -673,17 +675,13 @@ pub fn write_with_reconciliation_and_skipped(
     path: &Path,
     overwrite: Overwrite,
 ) -> Result<Reconciliation, ExportError> {
-    let (bytes, rec) = render_with_skipped(req, skipped)?;
+    let (bytes, mut rec) = render_with_skipped(req, skipped)?;
     let rec_path = reconciliation_path(path);
-    if overwrite == Overwrite::Refuse {
-        for p in [path, rec_path.as_path()] {
-            if p.exists() {
-                return Err(fsx::WriteError::Exists { path: p.to_path_buf() }.into());
-            }
-        }
-    }
-    fsx::write_atomic(path, &bytes, overwrite, Access::Private)?;
-    fsx::write_atomic(&rec_path, rec.text().as_bytes(), overwrite, Access::Private)?;
+    let text = rec.text();
+    // One unit, the export's rename last: after a kill or a full disk at any moment, both new
+    // files are there or both old ones (see `fsx::write_unit`).
+    let files = [fsx::UnitFile { path: &rec_path, bytes: text.as_bytes() }, fsx::UnitFile { path, bytes: &bytes }];
+    rec.notes = fsx::write_unit(&files, overwrite, Access::Private)?;
     Ok(rec)
 }
 
