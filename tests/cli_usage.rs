@@ -43,6 +43,10 @@ fn wrong_usage_exits_2_with_a_message_and_writes_nothing() {
             with_roster(&["simulate", "--plan", other, "--baseline", plan], &["--trials", "0"]),
             "--trials: must be between 1 and 1,000,000, not 0",
         ),
+        (
+            with_roster(&["payouts", "--plan", plan, "--out", "p.csv"], &["--date-format", "%Q"]),
+            "`%Q` is not a valid date format",
+        ),
         (vec!["gen-roster", "--people", "ten"], "invalid value 'ten' for '--people <N>'"),
         (
             vec!["gen-roster", "--people", "2", "--first-id", "18446744073709551615", "--out", "r.csv"],

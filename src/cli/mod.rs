@@ -227,6 +227,10 @@ impl PayrollArgs {
     }
 }
 
+fn parse_date_format(s: &str) -> Result<String, String> {
+    roster::values::check_date_format(s).map(|()| s.to_owned())
+}
+
 fn parse_template(s: &str) -> Result<Template, String> {
     Template::parse(s)
         .ok_or_else(|| format!("unknown template `{s}`; the templates are {}", export::TEMPLATE_NAMES.join(", ")))
@@ -273,7 +277,7 @@ pub struct RosterArgs {
     #[arg(long)]
     pub skip_bad_rows: bool,
     /// Date format for non-ISO dates, chrono style (e.g. %d/%m/%Y).
-    #[arg(long, value_name = "FMT")]
+    #[arg(long, value_name = "FMT", value_parser = parse_date_format)]
     pub date_format: Option<String>,
     /// Decimal separator in numbers (auto: comma in ;-separated files).
     #[arg(long, value_enum, default_value_t = DecimalArg::Auto)]
