@@ -412,7 +412,7 @@ fn cli_rejects_the_same_file_for_both() {
     let same = dir.path().join("out");
     let s = same.to_str().unwrap();
     let out = carrot(&compare_args(&["--xlsx", s, "--html", s]));
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "wrong usage");
     assert!(!same.exists());
 }
 
