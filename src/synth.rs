@@ -482,9 +482,22 @@ impl Names {
     }
 }
 
+/// The id of the last of `people` rows numbered from `first_id` (`first_id` itself for no
+/// one), or `None` when it would pass `u64::MAX`: ids would repeat.
+pub fn last_id(people: usize, first_id: u64) -> Option<u64> {
+    first_id.checked_add((people as u64).saturating_sub(1))
+}
+
 /// Writes a roster of `people` rows as CSV. Employee ids are six-digit text numbered from
-/// `first_id` in row order (so files meant to be merged can use separate ranges).
+/// `first_id` in row order (so files meant to be merged can use separate ranges). Ids that
+/// would pass `u64::MAX` (and repeat) are refused before anything is written.
 pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles, first_id: u64) -> io::Result<()> {
+    if last_id(people, first_id).is_none() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{people} ids from {first_id} would pass {} and repeat", u64::MAX),
+        ));
+    }
     let mut rng = Rng::new(seed);
     let mut names = Names { used: std::collections::HashSet::new() };
     let columns: Vec<&str> = match roles {
@@ -503,7 +516,7 @@ pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles,
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record(&columns).map_err(io::Error::other)?;
     for row in 0..people {
-        let id = first_id.saturating_add(row as u64);
+        let id = first_id + row as u64;
         let is_sales = match roles {
             Roles::Sales => true,
             Roles::Consultants => false,

@@ -211,7 +211,7 @@ fn dry_run_prints_the_reconciliation_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
     // A dry run still refuses what a real export would.
     let o = export(&out, &["--template", "adp-wfn", "--dry-run"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a missing setting is wrong usage");
     assert!(stderr(&o).contains("--company-code"), "{}", stderr(&o));
 }
 
@@ -241,7 +241,7 @@ fn a_missing_setting_is_refused_naming_its_flag_and_nothing_is_written() {
     ] {
         let out = dir.path().join("out.csv");
         let o = export(&out, &["--template", template, "--company-code", "ABC"]);
-        assert_eq!(o.status.code(), Some(1), "{template}");
+        assert_eq!(o.status.code(), Some(2), "wrong usage: {template}");
         let err = stderr(&o);
         assert!(err.contains(&format!("the {template} template needs settings")), "{err}");
         assert!(err.contains(flag), "{template}: {err}");
@@ -335,7 +335,7 @@ fn gusto_and_workday_refuse_a_cap_adjustment_left_negative() {
 fn an_unknown_template_lists_the_templates() {
     let dir = tempfile::tempdir().unwrap();
     let o = export(&dir.path().join("x.csv"), &["--template", "adp"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "wrong usage");
     assert!(
         stderr(&o).contains(
             "unknown template `adp`; the templates are generic, adp-wfn, adp-run, gusto, workday, paychex-flex"
@@ -343,4 +343,164 @@ fn an_unknown_template_lists_the_templates() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn people_left_unpaid_and_an_odd_pay_date_are_listed_and_warned() {
+    // One person no track covers, one row skipped as bad, and a pay date before the period ends:
+    // the file pays neither person, and both the reconciliation and stderr say so (exit 0).
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,quota,revenue\n001,Ann Lee,sales,100000,50000\n002,Bob Diaz,support,1,1\n\
+         003,Cy Park,sales,-5,10\n",
+    )
+    .unwrap();
+    let out = dir.path().join("payroll.csv");
+    let o = carrot(&[
+        "export",
+        "--plan",
+        "tests/fixtures/bad/support/plan.json",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--skip-bad-rows",
+        "--pay-date",
+        "2026-09-15",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(dir.path().join("payroll.csv.reconciliation.txt")).unwrap();
+    let tail = format!(
+        "Not covered (no track for their role, not paid): 1\n  002 Bob Diaz (support)\n\
+         Rows skipped as bad (--skip-bad-rows, not paid): 1 (1 bad cell(s))\n  \
+         {}:4: column quota: \"-5\": must not be negative\n\
+         Warnings:\n  the pay date 2026-09-15 is before the period ends (2026-09-30): the amounts are for the \
+         whole period; check the pay date\n",
+        roster.display()
+    );
+    assert!(rec.ends_with(&tail), "{rec}");
+    assert!(stdout(&o).ends_with(&tail), "the printed reconciliation is the written one");
+    let err = stderr(&o);
+    for warning in [
+        "warning: tests/fixtures/bad/support/plan.json: 1 person has a role no track of the plan covers (`support` 1)",
+        "warning: tests/fixtures/bad/support/plan.json: 1 roster row(s) were skipped as bad (--skip-bad-rows), so \
+         the people on them are not paid: ",
+        "warning: the pay date 2026-09-15 is before the period ends (2026-09-30)",
+    ] {
+        assert!(err.contains(warning), "{warning}\n---\n{err}");
+    }
+    // A year typed wrong: more than 365 days after the period.
+    let o = carrot(&[
+        "export",
+        "--plan",
+        "tests/fixtures/bad/support/plan.json",
+        "--roster",
+        "tests/fixtures/bad/support/roster.csv",
+        "--pay-date",
+        "2027-10-15",
+        "--dry-run",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "warning: the pay date 2027-10-15 is 380 days after the period ends (2026-09-30); check the year of the \
+             pay date"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn force_never_replaces_a_symlink_or_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("precious.txt");
+    std::fs::write(&precious, "keep me\n").unwrap();
+    let link = dir.path().join("payroll.csv");
+    std::os::unix::fs::symlink(&precious, &link).unwrap();
+    let o = export(&link, &["--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("payroll.csv is a symbolic link, not a regular file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me\n");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    // The reconciliation's name is checked too.
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&precious, dir.path().join("payroll.csv.reconciliation.txt")).unwrap();
+    let o = export(&link, &["--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("reconciliation.txt is a symbolic link"), "{}", stderr(&o));
+    assert_eq!(listing(dir.path()), ["payroll.csv.reconciliation.txt", "precious.txt"]);
+    // A FIFO is refused without being opened (opening it would wait for a reader forever).
+    let fifo = dir.path().join("fifo.csv");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let o = export(&fifo, &["--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("fifo.csv is a FIFO (named pipe), not a regular file"), "{}", stderr(&o));
+    let o = carrot(&["gen-roster", "--people", "3", "--out", fifo.to_str().unwrap(), "--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a FIFO (named pipe)"), "{}", stderr(&o));
+}
+
+#[test]
+fn out_dash_writes_the_payroll_file_to_stdout_and_the_reconciliation_to_stderr() {
+    let o = export(Path::new("-"), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same(&stdout(&o), &fixture("generic.csv"), "--out - is standard output");
+    assert!(stderr(&o).contains("Grand total"), "{}", stderr(&o));
+    assert!(!Path::new(ROOT).join("-").exists(), "no file named -");
+}
+
+/// The state a run killed between its two renames leaves (see `fsx::write_unit`): the new
+/// reconciliation in place beside the old export, the old reconciliation's backup, the new
+/// export's temporary file and the journal naming them. The process id is above Linux's largest.
+fn killed_between_the_renames(dir: &Path) {
+    let pid = u32::MAX - 1;
+    let put = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    put("payroll.csv", "old export\n");
+    put("payroll.csv.reconciliation.txt", "NEW reconciliation\n");
+    put(&format!(".payroll.csv.reconciliation.txt.carrot-{pid}-1.old"), "old reconciliation\n");
+    put(&format!(".payroll.csv.carrot-{pid}-2.tmp"), "NEW export\n");
+    put(
+        ".payroll.csv.carrot-journal",
+        &format!(
+            ".payroll.csv.reconciliation.txt.carrot-{pid}-0.tmp\tpayroll.csv.reconciliation.txt\t\
+             .payroll.csv.reconciliation.txt.carrot-{pid}-1.old\n.payroll.csv.carrot-{pid}-2.tmp\tpayroll.csv\t-\nend\n"
+        ),
+    );
+}
+
+#[test]
+fn an_export_killed_between_its_renames_is_rolled_back_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("payroll.csv");
+    let rec = dir.path().join("payroll.csv.reconciliation.txt");
+    // Without --force the next run puts the old pair back, then refuses to replace it.
+    killed_between_the_renames(dir.path());
+    let o = export(&out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old export\n");
+    assert_eq!(std::fs::read_to_string(&rec).unwrap(), "old reconciliation\n");
+    assert_eq!(listing(dir.path()), ["payroll.csv", "payroll.csv.reconciliation.txt"], "nothing hidden is left");
+    // With --force it says what it repaired and writes the new pair.
+    killed_between_the_renames(dir.path());
+    let o = export(&out, &["--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("was interrupted; put the previous files back"), "{}", stderr(&o));
+    assert_same(&std::fs::read_to_string(&out).unwrap(), &fixture("generic.csv"), "the new export");
+    assert!(std::fs::read_to_string(&rec).unwrap().contains("Grand total"));
+    assert_eq!(listing(dir.path()), ["payroll.csv", "payroll.csv.reconciliation.txt"], "nothing hidden is left");
 }

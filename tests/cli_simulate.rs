@@ -96,13 +96,13 @@ fn the_table_names_the_plans_and_the_bands() {
 }
 
 #[test]
-fn bad_options_are_clear_errors_with_exit_code_1() {
+fn bad_options_exit_2_and_bad_plans_exit_1_with_clear_errors() {
     for (args, expected) in [
         (vec!["--trials", "0"], "error: --trials: must be between 1 and 1,000,000, not 0"),
         (vec!["--quarters", "0"], "error: --quarters: must be between 1 and 400, not 0"),
     ] {
         let out = simulate("sample_plans/sales_led.json", &args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: wrong usage");
         assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
         let err = stderr(&out);
         assert!(err.starts_with("error: ") && err.contains(expected), "{args:?}: {err}");

@@ -182,13 +182,15 @@ fn headers_in_other_case_spacing_and_punctuation_are_recognised() {
 fn money_cells_in_every_export_form_parse_exactly() {
     let report = import("money_formats.csv");
     let p = &report.roster.employees;
-    // M1: $ with grouping, plain, code prefix, negative, percent.
+    // M1: $ with grouping, plain, code prefix (naming the row's currency), negative, percent.
+    assert_eq!(p[0].currency.as_deref(), Some("USD"));
     assert_eq!(p[0].base_salary, Some(dec("1234.50")));
     assert_eq!(p[0].target_incentive, Some(dec("1234.5")));
     assert_eq!(p[0].quota, Some(dec("1234.50")));
     assert_eq!(metric(&report, &p[0], "revenue"), Some(dec("-15000.00")));
     assert_eq!(metric(&report, &p[0], "commission_rate"), Some(dec("0.125")));
-    // M2: £, code suffix, CHF with apostrophes, parentheses, leading +.
+    // M2: £, code suffix, apostrophes, parentheses, leading +.
+    assert_eq!(p[1].currency.as_deref(), Some("GBP"));
     assert_eq!(p[1].base_salary, Some(dec("1000")));
     assert_eq!(p[1].target_incentive, Some(dec("1234.50")));
     assert_eq!(p[1].quota, Some(dec("2500")));
@@ -206,6 +208,14 @@ fn money_cells_in_every_export_form_parse_exactly() {
     assert_eq!(p[3].quota, Some(dec("1234.50")));
     assert_eq!(metric(&report, &p[3], "revenue"), Some(dec("100")));
     assert_eq!(metric(&report, &p[3], "commission_rate"), Some(dec("0.005")));
+    // M5: CHF by code and by its symbol Fr.
+    assert_eq!(p[4].currency.as_deref(), Some("CHF"));
+    assert_eq!((p[4].base_salary, p[4].quota), (Some(dec("1000")), Some(dec("2500"))));
+    // Symbols several currencies use name none: the plan's currency is checked against them.
+    let symbol = |i: usize| p[i].currency_symbol.as_ref().map(|s| (s.symbol.symbol, &*s.column));
+    assert_eq!((p[2].currency.as_deref(), symbol(2)), (None, Some(("¥", "base_salary"))));
+    assert_eq!((p[3].currency.as_deref(), symbol(3)), (None, Some(("$", "base_salary"))));
+    assert_eq!(symbol(0), None, "`$` beside USD is USD");
 }
 
 #[test]
@@ -226,17 +236,38 @@ fn windows_1252_files_are_decoded_with_a_warning() {
 }
 
 #[test]
-fn a_file_mixing_utf8_and_windows_1252_is_read_again_as_windows_1252() {
-    // Valid UTF-8 "é" first, then a lone Windows-1252 "é": the whole file is Windows-1252.
-    let bytes = b"employee_id,name,role\n1,Zo\xc3\xa9,sales\n2,Ren\xe9,sales\n";
+fn a_file_mixing_utf8_and_windows_1252_rows_reads_each_row_as_written() {
+    // Valid UTF-8 "é" first, then a lone Windows-1252 "é": each row is decoded as what it is
+    // (this used to read the whole file as Windows-1252, turning "Zoé" into "ZoÃ©").
+    let bytes = b"employee_id,name,role\n1,Zo\xc3\xa9,sales\n2,Ren\xe9,sales\n3,\xc5se,sales\n";
     let dir = tempfile::tempdir().unwrap();
     let path = temp_file(&dir, "mixed.csv", bytes);
     let from_file = import_files(&[path], &ImportOptions::default()).unwrap();
     let from_reader = import_reader("mixed.csv", &bytes[..], &ImportOptions::default()).unwrap();
     for report in [&from_file, &from_reader] {
         let names: Vec<&str> = report.roster.employees.iter().map(|e| &*e.name).collect();
-        assert_eq!(names, vec!["ZoÃ©", "René"]);
-        assert!(report.warnings[0].contains("was not UTF-8; decoded as Windows-1252"));
+        assert_eq!(names, vec!["Zoé", "René", "Åse"]);
+        assert!(
+            report.warnings[0].ends_with(
+                "mixes encodings: 2 line(s) are not UTF-8 (the first is line 3) and were decoded as \
+                 Windows-1252, while the other lines are UTF-8 (e.g. line 2); check the accented names on \
+                 those lines, or export the file as UTF-8"
+            ),
+            "{}",
+            report.warnings[0]
+        );
+    }
+}
+
+#[test]
+fn a_row_mixing_utf8_and_windows_1252_is_refused_by_line() {
+    let bytes = b"employee_id,name,role\n1,Zo\xc3\xa9,sales\n2,Ren\xe9 Zo\xc3\xa9,sales\n";
+    match import_reader("mixed.csv", &bytes[..], &ImportOptions::default()) {
+        Err(ImportError::Malformed { line, reason, .. }) => {
+            assert_eq!(line, 3);
+            assert!(reason.starts_with("this line mixes UTF-8 characters with bytes that are not UTF-8"), "{reason}");
+        }
+        other => panic!("expected the line to be refused, got {other:?}"),
     }
 }
 
@@ -591,10 +622,16 @@ fn a_huge_field_is_a_row_error_not_a_memory_blowup() {
 fn an_unclosed_quote_swallowing_the_file_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let path = huge_field_file(&dir, false);
-    let issues = bad_rows(import_files(&[path], &ImportOptions::default()));
-    assert_eq!(issues.len(), 1);
-    assert_eq!(issues[0].line, 3);
-    assert!(issues[0].reason.ends_with("is a closing quote missing?"), "{}", issues[0].reason);
+    // Even with --skip-bad-rows: nothing after the quote can be told apart into rows.
+    for options in [ImportOptions::default(), skipping()] {
+        match import_files(std::slice::from_ref(&path), &options) {
+            Err(ImportError::UnterminatedQuote { line, column, start, .. }) => {
+                assert_eq!((line, column.as_str()), (3, "column team"));
+                assert_eq!(start, format!("{}…", "x".repeat(40)));
+            }
+            other => panic!("expected an unterminated quote, got {other:?}"),
+        }
+    }
 }
 
 #[test]
@@ -853,4 +890,149 @@ fn importing_100k_rows_takes_well_under_a_second_in_release() {
     if !cfg!(debug_assertions) {
         assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
     }
+}
+
+/// A plan in `currency` paying 10% of revenue to sales, with `fx` rates.
+fn revenue_plan(currency: &str, fx: &str) -> carrot::plan::Plan {
+    let text = format!(
+        r#"{{"schema": 1, "name": "P", "currency": "{currency}", "fx": {{{fx}}},
+            "period": {{"start": "2026-01-01", "end": "2026-03-31"}},
+            "tracks": {{"sales": {{"components": [{{"kind": "commission", "id": "c", "earning_code": "C",
+              "basis": "amount", "tiers": [{{"from": 0, "rate": 0.1}}]}}]}}}}}}"#
+    );
+    carrot::plan::parse(&text).unwrap()
+}
+
+#[test]
+fn a_cell_in_another_currency_than_its_row_is_refused_with_the_cell_named() {
+    let csv = "employee_id,name,role,currency,quota,revenue\n\
+               1,Ann,sales,GBP,100000,100000 USD\n\
+               2,Bob,sales,EUR,100000,\"¥5,000,000\"\n\
+               3,Cy,sales,EUR,100000,12%\n\
+               4,Di,sales,,100000 GBP,50000 USD\n\
+               5,Ed,sales,,\"$100,000\",90000 kr\n\
+               6,Fay,sales,,\"$100,000\",\"€ 5\"\n\
+               7,Gus,sales,USD,\"$100,000\",\"US$ 5\"\n";
+    let issues = bad_rows(import_reader("c.csv", csv.as_bytes(), &ImportOptions::default()));
+    let got: Vec<(u64, &str, &str, &str)> =
+        issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str(), i.reason.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                2,
+                "revenue",
+                "100000 USD",
+                "the amount is in USD but the row's currency column says GBP; write it in GBP or correct the \
+                 currency column"
+            ),
+            (
+                3,
+                "revenue",
+                "¥5,000,000",
+                "`¥` stands for JPY or CNY, but the row's currency column says EUR; write the amount in EUR with \
+                 its code (e.g. `100 EUR`)"
+            ),
+            (
+                4,
+                "revenue",
+                "12%",
+                "a percentage is not an amount of money; write the amount itself (e.g. 12000), without %"
+            ),
+            (
+                5,
+                "revenue",
+                "50000 USD",
+                "the amount is in USD but column quota of this row is in GBP; a row's amounts must all be in one \
+                 currency"
+            ),
+            (
+                6,
+                "revenue",
+                "90000 kr",
+                "`kr` and the `$` of column quota cannot be one currency; write the currency code in the cells \
+                 (e.g. `100 SEK`) or add a currency column"
+            ),
+            (
+                7,
+                "quota",
+                "$100,000",
+                "`$` stands for USD, CAD, AUD, NZD or 23 other currencies, but column revenue of this row is in \
+                 EUR; write the amount in EUR with its code (e.g. `100 EUR`)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_percent_is_refused_in_money_columns_and_read_as_a_share_in_other_metrics() {
+    for column in ["base_salary", "target_incentive", "quota", "revenue"] {
+        let csv = format!("employee_id,name,role,{column}\n1,Ann,sales,12%\n");
+        let issues = bad_rows(import_reader("p.csv", csv.as_bytes(), &ImportOptions::default()));
+        assert_eq!(issues.len(), 1, "{column}");
+        assert!(issues[0].reason.starts_with("a percentage is not an amount of money"), "{column}: {issues:?}");
+    }
+    let report =
+        import_reader("p.csv", &b"employee_id,name,role,win_rate\n1,Ann,sales,12%\n"[..], &ImportOptions::default())
+            .unwrap();
+    assert_eq!(metric(&report, &report.roster.employees[0], "win_rate"), Some(dec("0.12")));
+}
+
+#[test]
+fn codes_in_cells_name_the_row_currency_and_convert_with_the_plan_fx() {
+    // No currency column: `100000 USD` makes the row USD, converted at 0.5 EUR per USD like a
+    // currency column would be (it used to be read as 100,000 EUR).
+    let csv = "employee_id,name,role,revenue\n1,Ann,sales,100000 USD\n2,Bob,sales,\"€ 1,000\"\n3,Cy,sales,1000\n";
+    let report = import_reader("c.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    let currencies: Vec<Option<&str>> = report.roster.employees.iter().map(|e| e.currency.as_deref()).collect();
+    assert_eq!(currencies, [Some("USD"), Some("EUR"), None]);
+    let plan = revenue_plan("EUR", r#""USD": 0.5"#);
+    let payouts = carrot::engine::compute(&plan, &report.roster, carrot::engine::Detail::AmountsOnly).unwrap();
+    let totals: Vec<Decimal> = payouts.employees.iter().map(|e| e.total).collect();
+    assert_eq!(totals, [dec("5000"), dec("100"), dec("100")]);
+    // Without a rate for USD, Ann is in error, never paid 100,000 EUR.
+    let payouts =
+        carrot::engine::compute(&revenue_plan("EUR", ""), &report.roster, carrot::engine::Detail::AmountsOnly).unwrap();
+    assert_eq!(payouts.errors.len(), 1);
+    assert!(payouts.errors[0].message.contains("the plan has no fx rate for USD"), "{}", payouts.errors[0].message);
+}
+
+#[test]
+fn a_symbol_of_several_currencies_is_checked_against_the_plan_currency() {
+    let csv = "employee_id,name,role,revenue\n1,Ann,sales,\"$100,000\"\n";
+    let report = import_reader("d.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    let ann = &report.roster.employees[0];
+    assert_eq!(ann.currency_for("USD"), Ok(None));
+    assert_eq!(ann.currency_for("CAD"), Ok(None));
+    let err = ann.currency_for("EUR").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the roster row writes its money with `$` (column revenue), which stands for USD, CAD, AUD, NZD or 23 \
+         other currencies but not for the plan's currency EUR; write the currency code in the cells (e.g. \
+         `100000 USD`) or add a `currency` column, so the amounts can be converted with the plan's fx rates"
+    );
+    for (currency, paid) in [("USD", true), ("CAD", true), ("EUR", false)] {
+        let payouts =
+            carrot::engine::compute(&revenue_plan(currency, ""), &report.roster, carrot::engine::Detail::AmountsOnly)
+                .unwrap();
+        assert_eq!(payouts.employees.len(), usize::from(paid), "{currency}");
+        assert_eq!(payouts.errors.len(), usize::from(!paid), "{currency}");
+        if !paid {
+            assert_eq!(payouts.errors[0].message, err.to_string());
+        }
+    }
+}
+
+#[test]
+fn a_metric_column_blank_in_every_row_is_warned_about() {
+    let csv = "employee_id,name,role,revenue,deals_closed\n1,Ann,sales,,3\n2,Bob,sales, ,\n";
+    let report = import_reader("b.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(
+        report.warnings,
+        ["b.csv: column `revenue` is blank in all 2 row(s); a blank cell reads as 0, so a plan paying on it pays 0: \
+          fill it in, or remove the column"]
+    );
+    // Blank in some rows only: nothing to say.
+    let csv = "employee_id,name,role,revenue\n1,Ann,sales,\n2,Bob,sales,5\n";
+    assert!(import_reader("b.csv", csv.as_bytes(), &ImportOptions::default()).unwrap().warnings.is_empty());
 }

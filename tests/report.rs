@@ -412,6 +412,53 @@ fn cli_rejects_the_same_file_for_both() {
     let same = dir.path().join("out");
     let s = same.to_str().unwrap();
     let out = carrot(&compare_args(&["--xlsx", s, "--html", s]));
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "wrong usage");
     assert!(!same.exists());
+}
+
+/// A 60,000-character name in 62,000 bytes (a roster field holds at most 64 KiB).
+fn huge_name() -> String {
+    "Ω".repeat(2_000) + &"a".repeat(58_000)
+}
+
+#[test]
+fn a_60000_character_name_is_cut_with_an_ellipsis_in_the_table_and_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two people, the first with the huge name; a plan with a huge name too.
+    let text = std::fs::read_to_string(root("assets/sales_roster.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().take(3).map(str::to_owned).collect();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    cells[1] = huge_name();
+    lines[1] = cells.join(",");
+    let roster = dir.path().join("huge.csv");
+    std::fs::write(&roster, lines.join("\n") + "\n").unwrap();
+    let plan_text = std::fs::read_to_string(root("sample_plans/transition.json")).unwrap();
+    let plan_text = plan_text.replacen("\"name\": \"", &format!("\"name\": \"{}", huge_name()), 1);
+    let plan = dir.path().join("huge_plan.json");
+    std::fs::write(&plan, plan_text).unwrap();
+    let xlsx = dir.path().join("huge.xlsx");
+    let (roster, plan, xlsx) = (roster.to_str().unwrap(), plan.to_str().unwrap(), xlsx.to_str().unwrap());
+    let o = carrot(&["compare", "--plan", PLANS[0], "--plan", plan, "--roster", roster, "--xlsx", xlsx]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8(o.stdout).unwrap();
+    let longest = table.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 400, "no line is padded to the long name: {longest} characters");
+    assert!(table.contains(&format!("{}…", "Ω".repeat(59 - 3))), "the plan's name is cut: {table}");
+    assert!(table.contains(&format!("{}…", "Ω".repeat(59))), "the person's name is cut: {table}");
+    // Excel's limit is 32,767 characters (UTF-16 units) a cell.
+    let mut book: Xlsx<_> = calamine::open_workbook(xlsx).unwrap();
+    let mut cut = 0;
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).unwrap();
+        for c in range.used_cells() {
+            if let Data::String(s) = c.2
+                && s.contains("ΩΩΩ")
+            {
+                assert!(s.encode_utf16().count() <= 32_767, "{sheet}: {} units", s.encode_utf16().count());
+                assert!(s.ends_with('…'), "{sheet}: cut with an ellipsis");
+                cut += 1;
+            }
+        }
+    }
+    assert!(cut >= 2, "the person's and the plan's names are in the workbook: {cut}");
 }

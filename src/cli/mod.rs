@@ -67,12 +67,12 @@ pub enum Command {
         /// The pay date written in the file (YYYY-MM-DD).
         #[arg(long, value_name = "YYYY-MM-DD")]
         pay_date: NaiveDate,
-        /// The payroll file to write.
+        /// The payroll file to write (`-`: standard output; the reconciliation then goes to stderr).
         #[arg(long, value_name = "F")]
         out: PathBuf,
         /// The payroll system's layout: generic, adp-wfn, adp-run, gusto, workday or paychex-flex.
-        #[arg(long, default_value = "generic", value_name = "NAME")]
-        template: String,
+        #[arg(long, default_value = "generic", value_name = "NAME", value_parser = parse_template)]
+        template: Template,
         /// Replace the file (and its reconciliation) if it exists.
         #[arg(long)]
         force: bool,
@@ -152,10 +152,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Hand-outs (docs/handouts.md)")]
 pub struct HandoutArgs {
-    /// Also write the comparison as an Excel workbook (summary, one sheet per plan, winners and losers).
+    /// Also write the comparison as an Excel workbook (summary, one sheet per plan, winners and
+    /// losers); `-`: to standard output, instead of the table.
     #[arg(long, value_name = "F")]
     pub xlsx: Option<PathBuf>,
-    /// Also write the comparison as one self-contained HTML report with charts.
+    /// Also write the comparison as one self-contained HTML report with charts; `-`: to standard
+    /// output, instead of the table.
     #[arg(long, value_name = "F")]
     pub html: Option<PathBuf>,
     /// Title of the HTML report.
@@ -229,6 +231,15 @@ impl PayrollArgs {
     }
 }
 
+fn parse_date_format(s: &str) -> Result<String, String> {
+    roster::values::check_date_format(s).map(|()| s.to_owned())
+}
+
+fn parse_template(s: &str) -> Result<Template, String> {
+    Template::parse(s)
+        .ok_or_else(|| format!("unknown template `{s}`; the templates are {}", export::TEMPLATE_NAMES.join(", ")))
+}
+
 fn parse_pay_frequency(s: &str) -> Result<PayFrequency, String> {
     PayFrequency::parse(s).ok_or_else(|| format!("`{s}` is not a pay frequency: use W, B, S or M"))
 }
@@ -249,7 +260,7 @@ pub enum GenRole {
 /// Where output goes.
 #[derive(Debug, Args)]
 pub struct OutArgs {
-    /// Write to this file instead of standard output (atomically).
+    /// Write to this file instead of standard output (atomically; `-` is standard output).
     #[arg(long, value_name = "F")]
     pub out: Option<PathBuf>,
     /// Replace the --out file if it exists.
@@ -270,7 +281,7 @@ pub struct RosterArgs {
     #[arg(long)]
     pub skip_bad_rows: bool,
     /// Date format for non-ISO dates, chrono style (e.g. %d/%m/%Y).
-    #[arg(long, value_name = "FMT")]
+    #[arg(long, value_name = "FMT", value_parser = parse_date_format)]
     pub date_format: Option<String>,
     /// Decimal separator in numbers (auto: comma in ;-separated files).
     #[arg(long, value_enum, default_value_t = DecimalArg::Auto)]
@@ -314,10 +325,37 @@ pub fn run(command: Command) -> ExitCode {
     match dispatch(command) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(1)
+            eprintln!("error: {}", error_text(&err));
+            // Wrong usage exits 2, like the errors clap finds itself.
+            let usage = err.downcast_ref::<Usage>().is_some()
+                || matches!(err.downcast_ref::<export::ExportError>(), Some(export::ExportError::Settings { .. }));
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
+}
+
+/// Wrong usage of the command line that clap cannot see by itself (flags that contradict each
+/// other, an option's value out of range): exits 2, as clap's own usage errors do.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Usage(String);
+
+/// An error and its causes, joined with `: `, leaving out a cause whose text the message already
+/// holds (core errors name their cause in their own message, as the app shows them; anyhow's
+/// `{:#}` would repeat it, e.g. the operating system's "No such file or directory" twice).
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
@@ -329,7 +367,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             roster: &roster,
             pay_date,
             out: &out,
-            template: &template,
+            template,
             force,
             dry_run,
             settings: payroll.settings(),
@@ -395,11 +433,21 @@ pub fn load_valid_plan(path: &Path) -> anyhow::Result<Plan> {
     refuse_invalid(plan, path)
 }
 
+/// Refuses a plan with validation errors; prints its warnings on stderr (every command that
+/// computes shows them, as `validate` does; they do not change the exit code).
+#[expect(clippy::print_stderr, reason = "plan warnings go to stderr")]
 fn refuse_invalid(plan: Plan, path: &Path) -> anyhow::Result<Plan> {
-    let errors: Vec<String> =
-        plan::validate(&plan).iter().filter(|p| p.is_error()).map(|p| format!("\n  {p}")).collect();
+    let problems = plan::validate(&plan);
+    let errors: Vec<String> = problems.iter().filter(|p| p.is_error()).map(|p| format!("\n  {p}")).collect();
     if !errors.is_empty() {
         return Err(anyhow!("{}: {} problem(s):{}", path.display(), errors.len(), errors.concat()));
+    }
+    for w in problems.iter().filter(|p| !p.is_error()) {
+        if w.path.is_empty() {
+            eprintln!("warning: {}: {}", path.display(), w.message);
+        } else {
+            eprintln!("warning: {}: {}: {}", path.display(), w.path, w.message);
+        }
     }
     Ok(plan)
 }
@@ -413,15 +461,27 @@ pub fn load_valid_plan_with_bytes(path: &Path) -> anyhow::Result<(Plan, Vec<u8>)
     Ok((refuse_invalid(plan, path)?, bytes))
 }
 
+/// The largest column-mapping file read (a mapping names a few dozen columns).
+const MAX_MAPPING_BYTES: u64 = 1024 * 1024;
+
+/// A roster as read from the command line's files, and the bad cells whose rows were skipped.
+pub struct LoadedRoster {
+    /// The people imported.
+    pub roster: Roster,
+    /// Bad cells left out with `--skip-bad-rows` (already reported on stderr).
+    pub skipped: Vec<roster::RowIssue>,
+}
+
 /// Reads the rosters named on the command line, reporting skipped rows and warnings on stderr.
 #[expect(clippy::print_stderr, reason = "import notes go to stderr")]
-pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
+pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
     let mapping = match &args.mapping {
         None => HeaderMapping::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
+            let bytes = fsx::read_limited(path, MAX_MAPPING_BYTES)
                 .with_context(|| format!("could not read mapping file {}", path.display()))?;
-            serde_json::from_str(&text).with_context(|| {
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            serde_json::from_slice(bytes).with_context(|| {
                 format!("{}: a mapping file is a JSON object of \"their column\": \"canonical_column\"", path.display())
             })?
         }
@@ -451,7 +511,16 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<Roster> {
             eprintln!("  {issue}");
         }
     }
-    Ok(report.roster)
+    Ok(LoadedRoster { roster: report.roster, skipped: report.skipped })
+}
+
+/// Prints the warnings about computing the plan at `path` on the roster (people no track
+/// covers, skipped rows, columns the plan reads that people lack) on stderr.
+#[expect(clippy::print_stderr, reason = "warnings go to stderr")]
+fn roster_warnings(path: &Path, plan: &Plan, loaded: &LoadedRoster) {
+    for w in engine::warnings::roster_warnings(plan, &loaded.roster, &loaded.skipped) {
+        eprintln!("warning: {}: {w}", path.display());
+    }
 }
 
 #[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
@@ -475,9 +544,19 @@ fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(Comp
     Ok((compiled, report))
 }
 
-/// Writes `fill`'s output to `out.out` atomically, or to stdout.
+/// Whether an output path is `-`: standard output.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes `bytes` to standard output (a closed pipe is not an error).
+fn to_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    emit(&OutArgs { out: None, force: false }, Access::Private, |w| w.write_all(bytes))
+}
+
+/// Writes `fill`'s output to `out.out` atomically, or to stdout (no `--out`, or `--out -`).
 fn emit(out: &OutArgs, access: Access, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
-    match &out.out {
+    match out.out.as_deref().filter(|p| !is_stdout(p)) {
         Some(path) => {
             let overwrite = if out.force { Overwrite::Allow } else { Overwrite::Refuse };
             fsx::write_atomic_with(path, overwrite, access, fill)?;
@@ -498,7 +577,9 @@ fn emit(out: &OutArgs, access: Access, fill: impl FnOnce(&mut dyn Write) -> std:
 
 fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &OutArgs) -> anyhow::Result<ExitCode> {
     let plan = load_valid_plan(plan_path)?;
-    let roster = load_rosters(roster_args)?;
+    let loaded = load_rosters(roster_args)?;
+    roster_warnings(plan_path, &plan, &loaded);
+    let roster = loaded.roster;
     // JSON explains every line too, but computes the explanations as it writes them.
     let detail = if format == Format::Csv { Detail::Explained } else { Detail::AmountsOnly };
     let (compiled, report) = compute(&plan, &roster, detail)?;
@@ -519,7 +600,7 @@ struct ExportArgs<'a> {
     roster: &'a RosterArgs,
     pay_date: NaiveDate,
     out: &'a Path,
-    template: &'a str,
+    template: Template,
     force: bool,
     dry_run: bool,
     settings: PayrollSettings,
@@ -527,15 +608,37 @@ struct ExportArgs<'a> {
 
 #[expect(clippy::print_stdout, clippy::print_stderr, reason = "export prints its reconciliation and warnings")]
 fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
-    let template = Template::parse(args.template).ok_or_else(|| {
-        anyhow!("unknown template `{}`; the templates are {}", args.template, export::TEMPLATE_NAMES.join(", "))
-    })?;
+    let template = args.template;
     for setting in args.settings.unused_for(template) {
         eprintln!("warning: {} is not used by the {} template; ignored", setting.flag(), template.name());
     }
     let (plan, plan_bytes) = load_valid_plan_with_bytes(args.plan)?;
-    let roster = load_rosters(args.roster)?;
-    let (_, report) = compute(&plan, &roster, Detail::AmountsOnly)?;
+    let loaded = load_rosters(args.roster)?;
+    roster_warnings(args.plan, &plan, &loaded);
+    let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
+    if let Some(w) = export::pay_date_warning(plan.period, args.pay_date) {
+        eprintln!("warning: {w}");
+    }
+    let request = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: args.pay_date,
+        template,
+        settings: &args.settings,
+        plan_bytes: &plan_bytes,
+    };
+    // `--out -`: the payroll file goes to standard output, its reconciliation to stderr.
+    if is_stdout(args.out) {
+        let (bytes, rec) = export::render_with_skipped(&request, &loaded.skipped)?;
+        if args.dry_run {
+            eprintln!("dry run: nothing written ({} template)", template.name());
+            eprintln!("would write standard output");
+        } else {
+            to_stdout(&bytes)?;
+        }
+        eprint!("{}", output::reconciliation_text(&rec));
+        return Ok(ExitCode::SUCCESS);
+    }
     // `--out exports/` names a folder, which is created when it does not exist yet.
     let names_folder = args.out.to_string_lossy().ends_with(['/', std::path::MAIN_SEPARATOR]);
     if names_folder && !args.out.exists() && !args.dry_run {
@@ -547,17 +650,9 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     } else {
         args.out.to_path_buf()
     };
-    let request = ExportRequest {
-        plan: &plan,
-        report: &report,
-        pay_date: args.pay_date,
-        template,
-        settings: &args.settings,
-        plan_bytes: &plan_bytes,
-    };
     let rec_path = export::reconciliation_path(&path);
     let rec = if args.dry_run {
-        let (_, rec) = export::render(&request)?;
+        let (_, rec) = export::render_with_skipped(&request, &loaded.skipped)?;
         let exists = |p: &Path| if p.exists() { " (exists: needs --force)" } else { "" };
         println!("dry run: nothing written ({} template)", template.name());
         println!("would write {}{}", path.display(), exists(&path));
@@ -565,7 +660,10 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         rec
     } else {
         let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
-        let rec = export::write_with_reconciliation(&request, &path, overwrite)?;
+        let rec = export::write_with_reconciliation_and_skipped(&request, &loaded.skipped, &path, overwrite)?;
+        for note in &rec.notes {
+            eprintln!("note: {note}");
+        }
         println!("wrote {} ({} template)", path.display(), template.name());
         println!("wrote {}", rec_path.display());
         rec
@@ -585,36 +683,55 @@ fn compare(
     handouts: &HandoutArgs,
 ) -> anyhow::Result<ExitCode> {
     if paths.len() < 2 {
-        return Err(anyhow!("compare needs at least two --plan files"));
+        return Err(Usage("compare needs at least two --plan files".to_owned()).into());
     }
     if let (Some(x), Some(h)) = (&handouts.xlsx, &handouts.html)
         && x == h
     {
-        return Err(anyhow!("--xlsx and --html name the same file {}; give each its own", x.display()));
+        return Err(Usage(format!("--xlsx and --html name the same file {}; give each its own", x.display())).into());
     }
     let overwrite = if handouts.force { Overwrite::Allow } else { Overwrite::Refuse };
     // Refuse before computing anything (the write itself checks again, atomically).
     if overwrite == Overwrite::Refuse {
-        for path in [&handouts.xlsx, &handouts.html].into_iter().flatten() {
+        for path in [&handouts.xlsx, &handouts.html].into_iter().flatten().filter(|p| !is_stdout(p)) {
             if path.exists() {
                 return Err(fsx::WriteError::Exists { path: path.clone() }.into());
             }
         }
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let roster = load_rosters(roster_args)?;
+    let loaded = load_rosters(roster_args)?;
+    for (path, plan) in paths.iter().zip(&plans) {
+        roster_warnings(path, plan, &loaded);
+    }
+    let roster = loaded.roster;
     let reports: Vec<PayoutReport> = plans
         .iter()
         .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
         .collect::<anyhow::Result<_>>()?;
     let cmp = Comparison::new(reports);
+    // `--xlsx -` or `--html -`: the hand-out is the standard output, instead of the table.
+    let mut stdout_taken = false;
     if let Some(path) = &handouts.xlsx {
-        report::write_workbook(&cmp, path, overwrite)?;
-        eprintln!("wrote {}", path.display());
+        if is_stdout(path) {
+            to_stdout(&report::workbook_bytes(&cmp)?)?;
+            stdout_taken = true;
+        } else {
+            report::write_workbook(&cmp, path, overwrite)?;
+            eprintln!("wrote {}", path.display());
+        }
     }
     if let Some(path) = &handouts.html {
-        report::write_html(&cmp, &handouts.title, path, overwrite)?;
-        eprintln!("wrote {}", path.display());
+        if is_stdout(path) {
+            to_stdout(report::render_html(&cmp, &handouts.title).as_bytes())?;
+            stdout_taken = true;
+        } else {
+            report::write_html(&cmp, &handouts.title, path, overwrite)?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if stdout_taken {
+        return Ok(ExitCode::SUCCESS);
     }
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
         CompareFormat::Table => output::compare_table(&cmp, w),
@@ -645,13 +762,20 @@ fn simulate_cmd(
     // Options first, named as they are typed, before any file is read.
     options.validate().map_err(|e| match e {
         sim::SimError::InvalidOption { option, message } => {
-            anyhow::anyhow!("--{}: {message}", option.replace('_', "-"))
+            anyhow::Error::from(Usage(format!("--{}: {message}", option.replace('_', "-"))))
         }
         other => other.into(),
     })?;
     let baseline = load_valid_plan(baseline_path)?;
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let roster = load_rosters(roster_args)?;
+    let loaded = load_rosters(roster_args)?;
+    for (path, plan) in std::iter::once(baseline_path)
+        .chain(paths.iter().map(PathBuf::as_path))
+        .zip(std::iter::once(&baseline).chain(&plans))
+    {
+        roster_warnings(path, plan, &loaded);
+    }
+    let roster = loaded.roster;
     let calibration = sim::prepare(&baseline, &roster)?;
     let modelled: Vec<String> = calibration.roles().into_iter().map(|(role, _)| role).collect();
     if let Some(role) = options.responsiveness.keys().find(|r| !modelled.iter().any(|m| m.eq_ignore_ascii_case(r))) {
@@ -673,6 +797,15 @@ fn gen_roster(
     first_id: u64,
     out: &OutArgs,
 ) -> anyhow::Result<ExitCode> {
+    if synth::last_id(people, first_id).is_none() {
+        return Err(Usage(format!(
+            "--first-id {first_id} with --people {people} would pass the largest id ({}) and repeat ids; \
+             use a --first-id of at most {}",
+            u64::MAX,
+            u64::MAX - (people as u64).saturating_sub(1)
+        ))
+        .into());
+    }
     let roles = match role {
         None => synth::Roles::Mixed,
         Some(GenRole::Sales) => synth::Roles::Sales,

@@ -10,6 +10,22 @@ use crate::export::{Reconciliation, safe_text};
 use crate::money;
 
 /// A simple left/right aligned text table.
+/// The most characters a table cell shows on the terminal: longer text (a 60,000-character name)
+/// is cut with `…`, so one cell cannot widen every row. CSV and JSON keep every character.
+pub(super) const MAX_CELL_WIDTH: usize = 60;
+
+/// `s` cut to [`MAX_CELL_WIDTH`] characters, the last being `…` when cut.
+pub(super) fn bounded(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_CELL_WIDTH) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some(_) => {
+            let mut cut: String = s.chars().take(MAX_CELL_WIDTH - 1).collect();
+            cut.push('\u{2026}');
+            std::borrow::Cow::Owned(cut)
+        }
+    }
+}
+
 pub(super) struct Table {
     header: Vec<String>,
     right: Vec<bool>,
@@ -27,8 +43,11 @@ impl Table {
 
     pub(super) fn write(&self, w: &mut dyn Write) -> io::Result<()> {
         let width = |s: &str| s.chars().count();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
-        for row in &self.rows {
+        let header: Vec<String> = self.header.iter().map(|c| bounded(c).into_owned()).collect();
+        let rows: Vec<Vec<String>> =
+            self.rows.iter().map(|row| row.iter().map(|c| bounded(c).into_owned()).collect()).collect();
+        let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+        for row in &rows {
             for (i, cell) in row.iter().enumerate() {
                 if let Some(w) = widths.get_mut(i) {
                     *w = (*w).max(width(cell));
@@ -54,10 +73,10 @@ impl Table {
             }
             writeln!(w, "{}", out.trim_end())
         };
-        line(w, &self.header)?;
+        line(w, &header)?;
         let rule: Vec<String> = widths.iter().map(|n| "-".repeat(*n)).collect();
         line(w, &rule)?;
-        for row in &self.rows {
+        for row in &rows {
             line(w, row)?;
         }
         Ok(())
@@ -214,7 +233,7 @@ pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
         let (gainers, losers) = cmp.movers(0, to, MOVERS);
         let from_name = cmp.reports.first().map_or("", |r| r.plan.as_str());
         let to_name = cmp.reports.get(to).map_or("", |r| r.plan.as_str());
-        writeln!(w, "\nMoving from 1. {from_name} to {}. {to_name}:", to + 1)?;
+        writeln!(w, "\nMoving from 1. {} to {}. {}:", bounded(from_name), to + 1, bounded(to_name))?;
         for (title, rows) in [("Biggest gainers", gainers), ("Biggest losers", losers)] {
             writeln!(w, "{title}:")?;
             if rows.is_empty() {

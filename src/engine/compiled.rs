@@ -507,7 +507,9 @@ impl CompiledPlan {
 
     /// The fx rate for an employee's currency (1 for the plan currency).
     pub(crate) fn fx_rate(&self, e: &Employee) -> Result<Decimal, LineError> {
-        match &e.currency {
+        let currency =
+            e.currency_for(&self.currency).map_err(|c| LineError { component: None, message: c.to_string() });
+        match currency? {
             None => Ok(Decimal::ONE),
             Some(c) if *c == self.currency => Ok(Decimal::ONE),
             Some(c) => self.fx.get(c).copied().ok_or_else(|| LineError {

@@ -12,6 +12,7 @@ pub mod json;
 mod rules;
 mod show;
 pub mod stats;
+pub mod warnings;
 
 use std::sync::Arc;
 

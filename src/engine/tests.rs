@@ -50,6 +50,7 @@ impl People {
                 team: "A".to_owned().into(),
                 manager: Default::default(),
                 currency: None,
+                currency_symbol: None,
                 base_salary: None,
                 target_incentive: self.ti.map(d),
                 quota: self.quota.map(d),

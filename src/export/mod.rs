@@ -34,9 +34,11 @@ use crate::engine::{LineKind, PayoutReport};
 use crate::fsx::{self, Access, Overwrite};
 use crate::money;
 use crate::plan::{EarningCodes, Period, Plan, Track};
+use crate::roster::RowIssue;
 
-/// The payroll templates, by the name used on the command line and in plan `earning_codes`.
-pub const TEMPLATE_NAMES: &[&str] = &["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"];
+/// The payroll templates, by the name used on the command line and in plan `earning_codes` (the
+/// plan layer owns the list: [`crate::plan::PAYROLL_TEMPLATES`]).
+pub const TEMPLATE_NAMES: &[&str] = crate::plan::PAYROLL_TEMPLATES;
 
 /// A payroll file layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,6 +201,9 @@ pub struct Reconciliation {
     pub pay_date: Option<NaiveDate>,
     /// SHA-256 of the plan file's bytes, lowercase hex.
     pub plan_sha256: String,
+    /// SHA-256 of the payroll file this reconciliation describes, lowercase hex: a
+    /// reconciliation and its file belong together when it matches.
+    pub file_sha256: String,
     /// People with at least one payout line (zero amounts included).
     pub people: usize,
     /// People with at least one row in the file (templates that leave zero amounts blank have
@@ -216,6 +221,17 @@ pub struct Reconciliation {
     pub currency: String,
     /// Decimals of the currency.
     pub minor_units: u32,
+    /// People the plan has no track for, as `id name (role)`: the file pays them nothing.
+    pub not_covered: Vec<String>,
+    /// Bad roster cells whose rows were left out (`--skip-bad-rows`), as the import lists them.
+    pub skipped: Vec<String>,
+    /// Rows those cells are on (a row may have several bad cells).
+    pub skipped_rows: usize,
+    /// Things a reviewer should look at: the plan's warnings, a pay date far from the period.
+    pub warnings: Vec<String>,
+    /// What was done about an earlier export to the same file that was interrupted (not part
+    /// of the reconciliation's text).
+    pub notes: Vec<String>,
 }
 
 impl Reconciliation {
@@ -227,6 +243,9 @@ impl Reconciliation {
         let period = self.period.map(|p| format!(", {} to {}", p.start, p.end)).unwrap_or_default();
         let _ = writeln!(s, "Plan: {}{period}", self.plan);
         let _ = writeln!(s, "Plan file SHA-256: {}", self.plan_sha256);
+        if !self.file_sha256.is_empty() {
+            let _ = writeln!(s, "Payroll file SHA-256: {}", self.file_sha256);
+        }
         if let Some(d) = self.pay_date {
             let _ = writeln!(s, "Pay date: {d}");
         }
@@ -239,6 +258,25 @@ impl Reconciliation {
             let _ = writeln!(s, "  {code:<code_width$}  {:>width$}", money::grouped(*total, dp));
         }
         let _ = writeln!(s, "Grand total: {} {}", money::grouped(self.total, dp), self.currency);
+        let _ = writeln!(s, "Not covered (no track for their role, not paid): {}", self.not_covered.len());
+        for person in &self.not_covered {
+            let _ = writeln!(s, "  {person}");
+        }
+        let _ = writeln!(
+            s,
+            "Rows skipped as bad (--skip-bad-rows, not paid): {} ({} bad cell(s))",
+            self.skipped_rows,
+            self.skipped.len()
+        );
+        for issue in &self.skipped {
+            let _ = writeln!(s, "  {issue}");
+        }
+        if !self.warnings.is_empty() {
+            let _ = writeln!(s, "Warnings:");
+            for w in &self.warnings {
+                let _ = writeln!(s, "  {w}");
+            }
+        }
         s
     }
 }
@@ -484,7 +522,7 @@ pub fn reconcile(lines: &[PayrollLine<'_>], report: &PayoutReport) -> Reconcilia
     rec
 }
 
-/// SHA-256 of a plan file's bytes, lowercase hex.
+/// SHA-256 of a file's bytes (the plan's, the payroll file's), lowercase hex.
 pub fn plan_sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
@@ -524,10 +562,43 @@ pub(crate) struct Rendered {
     pub people: usize,
 }
 
+/// How long after the period's end a pay date is still expected (payouts of a period are paid
+/// within months; a later date is more likely a typo in the year).
+pub const PAY_DATE_WITHIN_DAYS: i64 = 365;
+
+/// A warning when `pay_date` is before `period` ends (the amounts are for the whole period), or
+/// more than [`PAY_DATE_WITHIN_DAYS`] after it.
+pub fn pay_date_warning(period: Period, pay_date: NaiveDate) -> Option<String> {
+    let after = (pay_date - period.end).num_days();
+    if after < 0 {
+        Some(format!(
+            "the pay date {pay_date} is before the period ends ({}): the amounts are for the whole period; check \
+             the pay date",
+            period.end
+        ))
+    } else if after > PAY_DATE_WITHIN_DAYS {
+        Some(format!(
+            "the pay date {pay_date} is {after} days after the period ends ({}); check the year of the pay date",
+            period.end
+        ))
+    } else {
+        None
+    }
+}
+
 /// Checks everything that can stop an export (settings, people in error, earning codes, data
 /// the payroll system cannot take), then renders the file in memory with its reconciliation.
 /// Nothing is written.
 pub fn render(req: &ExportRequest<'_>) -> Result<(Vec<u8>, Reconciliation), ExportError> {
+    render_with_skipped(req, &[])
+}
+
+/// [`render`], with the roster cells the import skipped (`--skip-bad-rows`) listed in the
+/// reconciliation.
+pub fn render_with_skipped(
+    req: &ExportRequest<'_>,
+    skipped: &[RowIssue],
+) -> Result<(Vec<u8>, Reconciliation), ExportError> {
     let template = req.template;
     let setting_problems = req.settings.check(template);
     if !setting_problems.is_empty() {
@@ -552,6 +623,19 @@ pub fn render(req: &ExportRequest<'_>) -> Result<(Vec<u8>, Reconciliation), Expo
     rec.plan_sha256 = plan_sha256(req.plan_bytes);
     rec.rows = rendered.rows;
     rec.people_in_file = rendered.people;
+    rec.file_sha256 = plan_sha256(&rendered.bytes);
+    rec.not_covered =
+        req.report.not_covered.iter().map(|n| format!("{} {} ({})", n.employee_id, n.name, n.role)).collect();
+    rec.skipped = skipped.iter().map(ToString::to_string).collect();
+    let mut rows: Vec<(&str, u64)> = skipped.iter().map(|i| (i.file.as_str(), i.line)).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rec.skipped_rows = rows.len();
+    rec.warnings = crate::plan::warnings(req.plan)
+        .into_iter()
+        .map(|p| if p.path.is_empty() { p.message } else { format!("{}: {}", p.path, p.message) })
+        .chain(pay_date_warning(req.report.period, req.pay_date))
+        .collect();
     Ok((rendered.bytes, rec))
 }
 
@@ -571,24 +655,33 @@ pub fn reconciliation_path(path: &Path) -> PathBuf {
 }
 
 /// Renders and writes the file and its reconciliation summary
-/// ([`reconciliation_path`]), both atomically and readable by the owner only. With
-/// [`Overwrite::Refuse`], if either file exists nothing is written.
+/// ([`reconciliation_path`]) as one unit ([`fsx::write_unit`]): after an error, a full disk or
+/// a kill at any moment, both new files are in place or both previous ones (none where there
+/// were none). Both are readable by the owner only. With [`Overwrite::Refuse`], if either file
+/// exists nothing is written; a symbolic link, FIFO or device is never replaced.
 pub fn write_with_reconciliation(
     req: &ExportRequest<'_>,
     path: &Path,
     overwrite: Overwrite,
 ) -> Result<Reconciliation, ExportError> {
-    let (bytes, rec) = render(req)?;
+    write_with_reconciliation_and_skipped(req, &[], path, overwrite)
+}
+
+/// [`write_with_reconciliation`], with the roster cells the import skipped (`--skip-bad-rows`)
+/// listed in the reconciliation.
+pub fn write_with_reconciliation_and_skipped(
+    req: &ExportRequest<'_>,
+    skipped: &[RowIssue],
+    path: &Path,
+    overwrite: Overwrite,
+) -> Result<Reconciliation, ExportError> {
+    let (bytes, mut rec) = render_with_skipped(req, skipped)?;
     let rec_path = reconciliation_path(path);
-    if overwrite == Overwrite::Refuse {
-        for p in [path, rec_path.as_path()] {
-            if p.exists() {
-                return Err(fsx::WriteError::Exists { path: p.to_path_buf() }.into());
-            }
-        }
-    }
-    fsx::write_atomic(path, &bytes, overwrite, Access::Private)?;
-    fsx::write_atomic(&rec_path, rec.text().as_bytes(), overwrite, Access::Private)?;
+    let text = rec.text();
+    // One unit, the export's rename last: after a kill or a full disk at any moment, both new
+    // files are there or both old ones (see `fsx::write_unit`).
+    let files = [fsx::UnitFile { path: &rec_path, bytes: text.as_bytes() }, fsx::UnitFile { path, bytes: &bytes }];
+    rec.notes = fsx::write_unit(&files, overwrite, Access::Private)?;
     Ok(rec)
 }
 

@@ -60,6 +60,7 @@ fn person(i: usize, id: &str, name: &str, role: &str, revenue: &str, interviews:
         team: "A".to_owned().into(),
         manager: Default::default(),
         currency: None,
+        currency_symbol: None,
         base_salary: None,
         target_incentive: None,
         quota: None,
@@ -128,6 +129,7 @@ fn template_names_are_the_contract_and_parse_back() {
     let names: Vec<&str> = Template::ALL.iter().map(|t| t.name()).collect();
     assert_eq!(names, ["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"]);
     assert_eq!(names, TEMPLATE_NAMES);
+    assert_eq!(names, crate::plan::PAYROLL_TEMPLATES, "plans validate earning_codes against this list");
     for t in Template::ALL {
         assert_eq!(Template::parse(t.name()), Some(t));
         assert!(!t.title().is_empty());
@@ -306,7 +308,7 @@ fn reconciliation_counts_rows_and_people_in_the_file_and_totals_per_code() {
         settings: &s,
         plan_bytes: PLAN_BYTES,
     };
-    let (_, rec) = render(&req).unwrap();
+    let (bytes, rec) = render(&req).unwrap();
     assert_eq!((rec.people, rec.people_in_file, rec.lines, rec.rows), (3, 2, 7, 2));
     assert_eq!(rec.by_code.get("commission"), Some(&d("4800.00")));
     assert_eq!(rec.by_code.get("bonus"), Some(&d("300.00")));
@@ -314,14 +316,18 @@ fn reconciliation_counts_rows_and_people_in_the_file_and_totals_per_code() {
         "Payroll export reconciliation (gusto template)\n\
          Plan: Test, 2026-07-01 to 2026-09-30\n\
          Plan file SHA-256: {}\n\
+         Payroll file SHA-256: {}\n\
          Pay date: 2026-10-15\n\
          People: 3 with payout lines, 2 in the file\n\
          Lines: 7 payout lines in 2 file rows\n\
          Total per earning code:\n  \
          bonus             300.00\n  \
          commission      4,800.00\n\
-         Grand total: 5,100.00 EUR\n",
-        plan_sha256(PLAN_BYTES)
+         Grand total: 5,100.00 EUR\n\
+         Not covered (no track for their role, not paid): 0\n\
+         Rows skipped as bad (--skip-bad-rows, not paid): 0 (0 bad cell(s))\n",
+        plan_sha256(PLAN_BYTES),
+        plan_sha256(&bytes)
     );
     assert_eq!(rec.text(), expected);
 }
@@ -562,4 +568,23 @@ fn a_row_of_the_wrong_length_is_an_error_not_a_dropped_row() {
     let err = csv_bytes(Template::Gusto, rows).unwrap_err();
     assert!(err.to_string().contains("internal error writing the gusto file"), "{err}");
     assert_eq!(csv_bytes(Template::Gusto, vec![vec!["a", "=b"]]).unwrap(), b"a,=b\r\n");
+}
+
+#[test]
+fn a_pay_date_before_the_period_ends_or_over_a_year_after_it_is_warned() {
+    let period = Period { start: date("2026-07-01"), end: date("2026-09-30") };
+    for ok in ["2026-09-30", "2026-10-15", "2027-09-30"] {
+        assert_eq!(pay_date_warning(period, date(ok)), None, "{ok}");
+    }
+    assert_eq!(
+        pay_date_warning(period, date("2026-09-29")).as_deref(),
+        Some(
+            "the pay date 2026-09-29 is before the period ends (2026-09-30): the amounts are for the whole period; \
+             check the pay date"
+        )
+    );
+    assert_eq!(
+        pay_date_warning(period, date("2027-10-01")).as_deref(),
+        Some("the pay date 2027-10-01 is 366 days after the period ends (2026-09-30); check the year of the pay date")
+    );
 }

@@ -57,24 +57,29 @@ pub fn load(path: &Path) -> Result<Plan, PlanError> {
     parse(text).map_err(|problems| PlanError::Invalid { path: path.to_path_buf(), problems })
 }
 
-/// Reads a plan file's bytes, refusing a file larger than [`MAX_PLAN_BYTES`] before reading it.
+/// Reads a plan file's bytes, refusing a file larger than [`MAX_PLAN_BYTES`]: a regular file
+/// before reading it, anything else (a device such as `/dev/zero`, a pipe) as soon as it has
+/// given more than that. A folder is refused by name.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, PlanError> {
-    let io_err = |source| PlanError::Io { path: path.to_path_buf(), source };
-    let size = std::fs::metadata(path).map_err(io_err)?.len();
-    if size > MAX_PLAN_BYTES {
-        return Err(PlanError::Invalid {
-            path: path.to_path_buf(),
-            problems: vec![Problem::error(
-                "",
-                format!("the file is {size} bytes; a plan file is at most {MAX_PLAN_BYTES}"),
-            )],
-        });
-    }
-    std::fs::read(path).map_err(io_err)
+    let invalid =
+        |message: String| PlanError::Invalid { path: path.to_path_buf(), problems: vec![Problem::error("", message)] };
+    fsx::read_limited(path, MAX_PLAN_BYTES).map_err(|e| match e {
+        fsx::ReadError::Io { source } => PlanError::Io { path: path.to_path_buf(), source },
+        fsx::ReadError::Folder => invalid("this is a folder, not a plan file; name a plan's .json file".to_owned()),
+        fsx::ReadError::TooLarge { size: Some(size), .. } => {
+            invalid(format!("the file is {size} bytes; a plan file is at most {MAX_PLAN_BYTES}"))
+        }
+        fsx::ReadError::TooLarge { size: None, .. } => invalid(format!(
+            "more than {MAX_PLAN_BYTES} bytes were read and it goes on (it is not a regular file); a plan file is \
+             at most {MAX_PLAN_BYTES} bytes"
+        )),
+    })
 }
 
-/// A plan file's bytes as text, or the problem naming the first byte that is not UTF-8.
+/// A plan file's bytes as text (without a UTF-8 byte-order mark, which some editors write), or
+/// the problem naming the first byte that is not UTF-8.
 pub fn as_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, PlanError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| PlanError::Invalid {
         path: path.to_path_buf(),
         problems: vec![Problem::error(
@@ -536,7 +541,7 @@ fn friendly(msg: &str, found: Option<&Value>) -> String {
         return format!("expected a number (e.g. 0.08), found {found_text}");
     }
     if msg.contains("Scale exceeds") || msg.contains("too large") || msg.contains("overflow") {
-        return format!("{found_text} has too many digits; use at most 28 significant digits");
+        return not_exact(found, &found_text);
     }
     // chrono's date errors.
     if [
@@ -560,6 +565,48 @@ fn friendly(msg: &str, found: Option<&Value>) -> String {
         return msg.replace("unknown variant", "unknown value");
     }
     msg
+}
+
+/// Why a number (or text meant as one) is not an exact plan number, and how to write it.
+fn not_exact(found: Option<&Value>, found_text: &str) -> String {
+    let text = match found {
+        Some(Value::String(s)) => s.trim(),
+        Some(Value::Number(n)) => n.as_str(),
+        _ => "",
+    };
+    if let Some(share) = text.strip_suffix('%').map(str::trim_end)
+        && let Ok(share) = share.parse::<rust_decimal::Decimal>()
+    {
+        let fraction = share / rust_decimal::Decimal::ONE_HUNDRED;
+        return format!(
+            "{found_text} is a percentage; plan numbers are plain numbers, and rates and shares are \
+             fractions: write {} for {}%",
+            fraction.normalize(),
+            share.normalize()
+        );
+    }
+    if text.contains(',') {
+        let pointed = text.replace(',', ".");
+        if pointed.matches('.').count() == 1 && pointed.parse::<rust_decimal::Decimal>().is_ok() {
+            return format!(
+                "{found_text} uses a comma as the decimal mark; plan files write numbers with a point: {pointed}"
+            );
+        }
+        return format!(
+            "{found_text} is not a plain number; write digits with a point for decimals and no thousands \
+             separators (e.g. 1234.5)"
+        );
+    }
+    if let Ok(x) = text.parse::<f64>()
+        && x != 0.0
+        && x.abs() < 1.0
+    {
+        return format!(
+            "{found_text} has more decimal places than a plan number can hold exactly (28); round it, or write 0 \
+             if it means nothing"
+        );
+    }
+    format!("{found_text} has too many digits; use at most 28 significant digits")
 }
 
 /// Finds keys that appear twice in one JSON object, with their paths.
@@ -786,6 +833,47 @@ mod tests {
                 "tracks.sales.components[0].tiers[1].rate: the number 1e+400 has too many digits; use at most 28 significant digits"
             ]
         );
+    }
+
+    #[test]
+    fn numbers_that_are_not_exact_say_what_is_wrong_and_how_to_write_them() {
+        let rate = |written: &str| errors(&MINIMAL.replace("\"rate\": 0.12", &format!("\"rate\": {written}")));
+        let at = "tracks.sales.components[0].tiers[1].rate: ";
+        assert_eq!(
+            rate("\"8%\""),
+            [format!(
+                "{at}the text \"8%\" is a percentage; plan numbers are plain numbers, and rates and shares are \
+                 fractions: write 0.08 for 8%"
+            )]
+        );
+        assert_eq!(
+            rate("\"0,08\""),
+            [format!(
+                "{at}the text \"0,08\" uses a comma as the decimal mark; plan files write numbers with a point: 0.08"
+            )]
+        );
+        assert_eq!(
+            rate("\"1.000,5\""),
+            [format!(
+                "{at}the text \"1.000,5\" is not a plain number; write digits with a point for decimals and no \
+                 thousands separators (e.g. 1234.5)"
+            )]
+        );
+        for tiny in ["1e-30", "\"1e-30\"", "0.00000000000000000000000000000001"] {
+            let errs = rate(tiny);
+            assert_eq!(errs.len(), 1);
+            assert!(
+                errs[0].ends_with("has more decimal places than a plan number can hold exactly (28); round it, or write 0 if it means nothing"),
+                "{errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let with_bom = format!("\u{FEFF}{MINIMAL}");
+        let text = as_text(Path::new("p.json"), with_bom.as_bytes()).unwrap();
+        assert_eq!(parse(text).unwrap(), parse(MINIMAL).unwrap());
     }
 
     #[test]

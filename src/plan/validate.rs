@@ -7,15 +7,22 @@ use rust_decimal::Decimal;
 
 use super::assumptions::{Assumptions, OTHER_ACTIVITY, Runway};
 use super::model::{Basis, BonusBase, Component, Limit, Plan, Target};
-use super::{Problem, did_you_mean, is_identifier};
+use super::{PAYROLL_TEMPLATES, Problem, did_you_mean, is_identifier};
 use crate::expr::Expr;
-use crate::{export, money, roster};
+use crate::{money, roster};
 
 /// Every problem with `plan`, errors and warnings, in file order.
 pub fn validate(plan: &Plan) -> Vec<Problem> {
     let mut v = Validator { problems: Vec::new() };
     v.plan(plan);
     v.problems
+}
+
+/// The warnings about `plan`: things it computes with that are probably not what was meant (a
+/// rate of 8 meaning 8%, a tier from 100 meaning 100%). Every command that computes shows them,
+/// as `validate` does; they never stop a computation.
+pub fn warnings(plan: &Plan) -> Vec<Problem> {
+    validate(plan).into_iter().filter(|p| !p.is_error()).collect()
 }
 
 /// Whether `plan` has no errors (warnings allowed).
@@ -86,6 +93,7 @@ impl Validator {
                 self.warning(format!("{path}.components"), "this track pays nothing; add a component");
             }
             self.limits(track.cap.as_ref(), track.guarantee.as_ref(), &path);
+            self.inherited_limits(plan, track, &path);
             self.components(&track.components, &path);
         }
         self.assumptions(&plan.assumptions);
@@ -258,14 +266,43 @@ impl Validator {
             }
             self.codes(limit.codes(), &path, "its adjustment line");
         }
-        if let (Some(c), Some(g)) = (cap, guarantee) {
-            let conflict = match (c.multiple_of_ti, g.multiple_of_ti, c.amount, g.amount) {
-                (Some(cm), Some(gm), _, _) => gm > cm,
-                (_, _, Some(ca), Some(ga)) => ga > ca,
-                _ => false,
-            };
-            if conflict {
-                self.error(prefix("guarantee"), "is larger than the cap; a guarantee must not exceed the cap");
+        if let (Some(c), Some(g)) = (cap, guarantee)
+            && exceeds(g, c)
+        {
+            self.error(prefix("guarantee"), "is larger than the cap; a guarantee must not exceed the cap");
+        }
+    }
+
+    /// A track's guarantee against the plan's cap, or the plan's guarantee against the track's
+    /// cap, when the track inherits one of the two (pairs on one level are checked by `limits`).
+    fn inherited_limits(&mut self, plan: &Plan, track: &super::model::Track, path: &str) {
+        let pairs = [
+            (
+                track.guarantee.as_ref(),
+                plan.cap.as_ref(),
+                track.cap.is_none(),
+                format!("{path}.guarantee"),
+                "the plan's cap",
+            ),
+            (
+                plan.guarantee.as_ref(),
+                track.cap.as_ref(),
+                track.guarantee.is_none(),
+                format!("{path}.cap"),
+                "the plan's guarantee",
+            ),
+        ];
+        for (guarantee, cap, inherited, at, other) in pairs {
+            if let (Some(g), Some(c)) = (guarantee, cap)
+                && inherited
+                && exceeds(g, c)
+            {
+                let message = if at.ends_with(".cap") {
+                    format!("is smaller than {other}, which this track inherits; a guarantee must not exceed the cap")
+                } else {
+                    format!("is larger than {other}, which this track inherits; a guarantee must not exceed the cap")
+                };
+                self.error(at, message);
             }
         }
     }
@@ -282,13 +319,13 @@ impl Validator {
         }
         for (template, code) in codes.per_template {
             let p = format!("{path}.earning_codes.{template}");
-            if !export::TEMPLATE_NAMES.contains(&template.as_str()) {
-                let hint = did_you_mean(template, export::TEMPLATE_NAMES.iter().copied())
+            if !PAYROLL_TEMPLATES.contains(&template.as_str()) {
+                let hint = did_you_mean(template, PAYROLL_TEMPLATES.iter().copied())
                     .map(|t| format!("did you mean `{t}`? "))
                     .unwrap_or_default();
                 self.error(
                     &p,
-                    format!("unknown payroll template; {hint}the templates are {}", export::TEMPLATE_NAMES.join(", ")),
+                    format!("unknown payroll template; {hint}the templates are {}", PAYROLL_TEMPLATES.join(", ")),
                 );
             }
             if code.trim().is_empty() {
@@ -344,6 +381,14 @@ impl Validator {
                     {
                         self.error(format!("{path}.threshold"), "must not be negative");
                     }
+                    if com.basis == Basis::Attainment {
+                        for (t, tier) in com.tiers.iter().enumerate() {
+                            self.attainment(tier.from, format!("{path}.tiers[{t}].from"), AMOUNT_HINT);
+                        }
+                        if let Some(th) = com.threshold {
+                            self.attainment(th, format!("{path}.threshold"), AMOUNT_HINT);
+                        }
+                    }
                     self.cap(com.cap, &path);
                 }
                 Component::Bonus(b) => {
@@ -351,6 +396,9 @@ impl Validator {
                     for (k, p) in b.curve.iter().enumerate() {
                         if p.x < Decimal::ZERO {
                             self.error(format!("{path}.curve[{k}].x"), "must not be negative");
+                        }
+                        if b.target == Target::Quota {
+                            self.attainment(p.x, format!("{path}.curve[{k}].x"), "");
                         }
                         if p.y < Decimal::ZERO {
                             self.error(format!("{path}.curve[{k}].y"), "must not be negative");
@@ -461,6 +509,20 @@ impl Validator {
         }
     }
 
+    /// Warns about an attainment that reads like a percentage (`from: 100` for 100%).
+    fn attainment(&mut self, value: Decimal, path: String, hint: &str) {
+        if value > Decimal::from(ATTAINMENT_WARNING) {
+            self.warning(
+                path,
+                format!(
+                    "{} means an attainment of {} of quota; attainment is a fraction, so write 1.0 for 100%{hint}",
+                    value.normalize(),
+                    money::rate(value)
+                ),
+            );
+        }
+    }
+
     fn cap(&mut self, cap: Option<Decimal>, path: &str) {
         if let Some(cap) = cap
             && cap < Decimal::ZERO
@@ -509,6 +571,24 @@ impl Validator {
         }
     }
 }
+
+/// Whether guarantee `g` is larger than cap `c` for everyone they apply to: both multiples of
+/// TI', or both amounts (both are prorated alike). A multiple and an amount are compared per
+/// person by the engine.
+fn exceeds(g: &Limit, c: &Limit) -> bool {
+    match (c.multiple_of_ti, g.multiple_of_ti, c.amount, g.amount) {
+        (Some(cm), Some(gm), _, _) => gm > cm,
+        (_, _, Some(ca), Some(ga)) => ga > ca,
+        _ => false,
+    }
+}
+
+/// The hint for commission tiers and thresholds, which may be amounts instead.
+const AMOUNT_HINT: &str = " (or set \"basis\": \"amount\" if these are amounts of money)";
+
+/// Attainment above this (500%) in a tier, threshold or curve point is warned about: `50` was
+/// probably meant as 50%.
+const ATTAINMENT_WARNING: i64 = 5;
 
 /// Every problem with runway assumptions, at paths under `base` (also used to check the runway
 /// a simulation is given directly).

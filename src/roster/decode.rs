@@ -1,18 +1,17 @@
 //! Turning the bytes of a roster file into UTF-8 as they are read.
 //!
-//! A file is UTF-8 (with or without BOM) unless it is not valid UTF-8, in which case it is
-//! Windows-1252 (what Excel writes on Western European Windows); UTF-16 files are recognised by
-//! their byte-order mark. The decision is made while streaming:
+//! A file is UTF-8 (with or without BOM) unless it is not valid UTF-8; UTF-16 files are
+//! recognised by their byte-order mark and transcoded. Otherwise the decision is made line by
+//! line, so a file pasted together from UTF-8 and Windows-1252 exports (what Excel writes on
+//! Western European Windows) reads correctly on every line:
 //!
-//! * UTF-16 BOM: transcoded to UTF-8 from the start.
-//! * Otherwise bytes pass through while they are valid UTF-8. At the first invalid byte, if
-//!   everything before it was ASCII (the usual case for a Windows-1252 file: the first accented
-//!   letter is the first invalid byte), the rest is transcoded from Windows-1252; ASCII reads the
-//!   same in both, so this equals decoding the whole file as Windows-1252.
-//! * If valid non-ASCII UTF-8 came before the invalid byte, decoding the file as Windows-1252
-//!   would read those earlier bytes differently, so the reader reports
-//!   [`SourceError::Restart`] and the caller reads the file again with
-//!   [`Start::Windows1252`].
+//! * a line that is valid UTF-8 is UTF-8;
+//! * a line that is not, and holds no valid multi-byte UTF-8 sequence, is Windows-1252 (ASCII
+//!   reads the same in both, so a file that is Windows-1252 throughout decodes as a whole);
+//! * a line that mixes both (valid UTF-8 characters beside bytes that are not UTF-8) cannot be
+//!   read as either without garbling one part: [`SourceError::MixedLine`] names it.
+//!
+//! [`DecodedInput::found`] says what was seen, for the import's warning.
 
 use std::io::{self, Read};
 
@@ -26,10 +25,19 @@ const CHUNK: usize = 64 * 1024;
 pub(super) enum SourceError {
     /// Reading failed.
     Io(io::Error),
-    /// The file mixes UTF-8 and other bytes; read it again as Windows-1252 from the start.
-    Restart,
+    /// The line (1-based) mixes valid UTF-8 characters with bytes that are not UTF-8.
+    MixedLine(u64),
     /// The file is not text (a workbook, a PDF, binary data); the text says what it looks like.
     Binary(&'static str),
+    /// A field opens a quote that is never closed, so it would run to the end of the file.
+    Unterminated {
+        /// The line of the opening quote.
+        line: u64,
+        /// The field's index in its record (0-based).
+        field: usize,
+        /// The start of the field's text after the quote, shortened.
+        start: String,
+    },
 }
 
 impl From<io::Error> for SourceError {
@@ -38,22 +46,22 @@ impl From<io::Error> for SourceError {
     }
 }
 
-/// How to start decoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Start {
-    /// Detect: BOMs, then UTF-8 with a Windows-1252 fallback.
-    Detect,
-    /// Decode as Windows-1252 (after a UTF-8 BOM, if any), after a [`SourceError::Restart`].
-    Windows1252,
-}
-
 /// What the decoder found the file to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Found {
     /// UTF-8, with or without BOM (or plain ASCII).
     Utf8,
-    /// Not UTF-8; decoded as Windows-1252.
+    /// Not UTF-8; decoded as Windows-1252 (no line held UTF-8 beyond ASCII).
     Windows1252,
+    /// Some lines UTF-8 beyond ASCII, others Windows-1252; each decoded as what it is.
+    Mixed {
+        /// The first line decoded as Windows-1252.
+        first_1252: u64,
+        /// How many lines were decoded as Windows-1252.
+        lines_1252: u64,
+        /// The first line with UTF-8 beyond ASCII.
+        first_utf8: u64,
+    },
     /// UTF-16 little-endian (by BOM).
     Utf16Le,
     /// UTF-16 big-endian (by BOM).
@@ -61,7 +69,9 @@ pub(super) enum Found {
 }
 
 enum Mode {
-    Utf8Check,
+    /// UTF-8 or Windows-1252, decided per line.
+    PerLine,
+    /// UTF-16, transcoded.
     Transcode(Box<Decoder>),
 }
 
@@ -76,10 +86,16 @@ pub(super) struct DecodedInput<R> {
     out: Vec<u8>,
     pos: usize,
     mode: Mode,
-    seen_non_ascii: bool,
     found: Found,
     /// UTF-16 input had malformed sequences (replaced with U+FFFD).
     replaced: bool,
+    /// Lines decided so far (per-line mode).
+    lines: u64,
+    /// The first line with UTF-8 beyond ASCII.
+    first_utf8: Option<u64>,
+    /// The first line decoded as Windows-1252, and how many were.
+    first_1252: Option<u64>,
+    lines_1252: u64,
 }
 
 /// File signatures of things people export instead of CSV.
@@ -91,7 +107,7 @@ const SIGNATURES: &[(&[u8], &str)] = &[
 
 impl<R: Read> DecodedInput<R> {
     /// Starts decoding `inner`, reading its first chunk to look at the byte-order mark.
-    pub(super) fn new(inner: R, start: Start) -> Result<Self, SourceError> {
+    pub(super) fn new(inner: R) -> Result<Self, SourceError> {
         let mut this = DecodedInput {
             inner,
             raw: vec![0; CHUNK],
@@ -101,10 +117,13 @@ impl<R: Read> DecodedInput<R> {
             finished: false,
             out: Vec::with_capacity(CHUNK + CHUNK / 2),
             pos: 0,
-            mode: Mode::Utf8Check,
-            seen_non_ascii: false,
+            mode: Mode::PerLine,
             found: Found::Utf8,
             replaced: false,
+            lines: 0,
+            first_utf8: None,
+            first_1252: None,
+            lines_1252: 0,
         };
         // Fill the first chunk completely (or to the end of the file) so the checks below see it.
         while !this.eof && this.raw_end < this.raw.len() {
@@ -127,33 +146,30 @@ impl<R: Read> DecodedInput<R> {
             this.found = Found::Utf16Be;
             this.mode = Mode::Transcode(Box::new(UTF_16BE.new_decoder_without_bom_handling()));
         }
-        if matches!(this.mode, Mode::Utf8Check) {
-            if head.contains(&0) {
-                return Err(SourceError::Binary(
-                    "binary data, not a CSV text file (it contains NUL bytes; a UTF-16 file needs \
-                     a byte-order mark)",
-                ));
-            }
-            if start == Start::Windows1252 {
-                this.switch_to_1252();
-            }
+        if matches!(this.mode, Mode::PerLine) && head.contains(&0) {
+            return Err(SourceError::Binary(
+                "binary data, not a CSV text file (it contains NUL bytes; a UTF-16 file needs a \
+                 byte-order mark)",
+            ));
         }
         Ok(this)
     }
 
-    /// What the file turned out to be (so far: a UTF-8 file may still switch to Windows-1252).
+    /// What the file turned out to be, from the lines decoded so far.
     pub(super) fn found(&self) -> Found {
-        self.found
+        match (self.first_1252, self.first_utf8) {
+            _ if !matches!(self.mode, Mode::PerLine) => self.found,
+            (None, _) => Found::Utf8,
+            (Some(_), None) => Found::Windows1252,
+            (Some(first_1252), Some(first_utf8)) => {
+                Found::Mixed { first_1252, lines_1252: self.lines_1252, first_utf8 }
+            }
+        }
     }
 
     /// Whether malformed UTF-16 was replaced with U+FFFD.
     pub(super) fn replaced(&self) -> bool {
         self.replaced
-    }
-
-    fn switch_to_1252(&mut self) {
-        self.found = Found::Windows1252;
-        self.mode = Mode::Transcode(Box::new(WINDOWS_1252.new_decoder_without_bom_handling()));
     }
 
     /// Reads more raw bytes after the undecoded ones, moving those to the front first.
@@ -191,38 +207,8 @@ impl<R: Read> DecodedInput<R> {
         if !self.eof {
             self.read_raw()?;
         }
-        let chunk = self.raw.get(self.raw_start..self.raw_end).unwrap_or(&[]);
-        if let Mode::Utf8Check = self.mode {
-            match std::str::from_utf8(chunk) {
-                Ok(_) => {
-                    if !self.seen_non_ascii && !chunk.is_ascii() {
-                        self.seen_non_ascii = true;
-                    }
-                    self.out.extend_from_slice(chunk);
-                    self.raw_start = self.raw_end;
-                    if self.eof {
-                        self.finished = true;
-                    }
-                    return Ok(());
-                }
-                Err(e) => {
-                    let valid = chunk.get(..e.valid_up_to()).unwrap_or(&[]);
-                    let incomplete_tail = e.error_len().is_none() && !self.eof;
-                    if !self.seen_non_ascii && !valid.is_ascii() {
-                        self.seen_non_ascii = true;
-                    }
-                    self.out.extend_from_slice(valid);
-                    self.raw_start += valid.len();
-                    if incomplete_tail {
-                        // The rest of a character is in the next read.
-                        return Ok(());
-                    }
-                    if self.seen_non_ascii {
-                        return Err(SourceError::Restart);
-                    }
-                    self.switch_to_1252();
-                }
-            }
+        if let Mode::PerLine = self.mode {
+            return self.decode_lines();
         }
         if let Mode::Transcode(decoder) = &mut self.mode {
             let src = self.raw.get(self.raw_start..self.raw_end).unwrap_or(&[]);
@@ -249,6 +235,59 @@ impl<R: Read> DecodedInput<R> {
             if last {
                 self.finished = true;
             }
+        }
+        Ok(())
+    }
+
+    /// Per-line mode: decodes the complete lines read so far (everything, at the end of the
+    /// input), each as UTF-8 if it is, else as Windows-1252.
+    fn decode_lines(&mut self) -> Result<(), SourceError> {
+        let full = self.raw_start == 0 && self.raw_end == self.raw.len();
+        let chunk = self.raw.get(self.raw_start..self.raw_end).unwrap_or(&[]);
+        let end = if self.eof {
+            chunk.len()
+        } else {
+            match chunk.iter().rposition(|b| *b == b'\n') {
+                Some(i) => i + 1,
+                // A line longer than the buffer: decided in pieces, never inside a character.
+                None if full => utf8_boundary(chunk),
+                // Read on until the line is complete.
+                None => return Ok(()),
+            }
+        };
+        let part = chunk.get(..end).unwrap_or(&[]);
+        if std::str::from_utf8(part).is_ok() {
+            if self.first_utf8.is_none()
+                && let Some(at) = part.iter().position(|b| !b.is_ascii())
+            {
+                self.first_utf8 = Some(self.lines + 1 + newlines(part.get(..at).unwrap_or(&[])));
+            }
+            self.out.extend_from_slice(part);
+            self.lines += newlines(part);
+        } else {
+            for line in part.split_inclusive(|b| *b == b'\n') {
+                let number = self.lines + 1;
+                match std::str::from_utf8(line) {
+                    Ok(text) => {
+                        if self.first_utf8.is_none() && !text.is_ascii() {
+                            self.first_utf8 = Some(number);
+                        }
+                        self.out.extend_from_slice(line);
+                    }
+                    Err(_) if has_utf8_beyond_ascii(line) => return Err(SourceError::MixedLine(number)),
+                    Err(_) => {
+                        self.first_1252.get_or_insert(number);
+                        self.lines_1252 += 1;
+                        let (text, _) = WINDOWS_1252.decode_without_bom_handling(line);
+                        self.out.extend_from_slice(text.as_bytes());
+                    }
+                }
+                self.lines += u64::from(line.last() == Some(&b'\n'));
+            }
+        }
+        self.raw_start += end;
+        if self.eof && self.raw_start >= self.raw_end {
+            self.finished = true;
         }
         Ok(())
     }
@@ -283,12 +322,53 @@ impl<R: Read> DecodedInput<R> {
     }
 }
 
+/// How many line feeds `bytes` holds.
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
+}
+
+/// The length of `bytes` without a UTF-8 sequence cut off at its end.
+fn utf8_boundary(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    // A sequence is at most 4 bytes: look back over at most 3 continuation bytes for its lead.
+    for back in 1..=len.min(4) {
+        let at = len - back;
+        let b = bytes.get(at).copied().unwrap_or(0);
+        if b & 0xC0 != 0x80 {
+            let needed = match b {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
+            return if needed > back { at } else { len };
+        }
+    }
+    len
+}
+
+/// Whether a line that is not valid UTF-8 still holds valid UTF-8 beyond ASCII somewhere.
+fn has_utf8_beyond_ascii(mut bytes: &[u8]) -> bool {
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => return !text.is_ascii(),
+            Err(e) => {
+                if !bytes.get(..e.valid_up_to()).unwrap_or(&[]).is_ascii() {
+                    return true;
+                }
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(1);
+                bytes = bytes.get(skip..).unwrap_or(&[]);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Decodes everything, reading through a reader that returns `step` bytes at a time.
-    fn decode(bytes: &[u8], step: usize, start: Start) -> Result<(String, Found), SourceError> {
+    fn decode(bytes: &[u8], step: usize) -> Result<(String, Found), SourceError> {
         struct Trickle<'a>(&'a [u8], usize);
         impl Read for Trickle<'_> {
             fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -298,7 +378,7 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut input = DecodedInput::new(Trickle(bytes, step), start)?;
+        let mut input = DecodedInput::new(Trickle(bytes, step))?;
         let mut out = Vec::new();
         loop {
             let chunk = input.fill()?;
@@ -316,7 +396,7 @@ mod tests {
     fn utf8_passes_through_and_loses_its_bom() {
         let text = "\u{FEFF}id,name\n1,Zoé Ærø\n";
         for step in [1, 2, 3, 7, 1 << 20] {
-            let (out, found) = decode(text.as_bytes(), step, Start::Detect).unwrap();
+            let (out, found) = decode(text.as_bytes(), step).unwrap();
             assert_eq!(out, "id,name\n1,Zoé Ærø\n");
             assert_eq!(found, Found::Utf8);
         }
@@ -326,24 +406,47 @@ mod tests {
     fn windows_1252_is_decoded_when_not_utf8() {
         let bytes = b"id,name,amount\n1,Zo\xE9,\x80 5\n";
         for step in [1, 5, 1 << 20] {
-            let (out, found) = decode(bytes, step, Start::Detect).unwrap();
+            let (out, found) = decode(bytes, step).unwrap();
             assert_eq!(out, "id,name,amount\n1,Zoé,€ 5\n");
             assert_eq!(found, Found::Windows1252);
         }
     }
 
     #[test]
-    fn mixed_utf8_then_invalid_asks_for_a_restart_as_1252() {
-        let bytes = "1,Zoé\n2,".bytes().chain(*b"Ren\xE9\n").collect::<Vec<u8>>();
-        assert!(matches!(decode(&bytes, 3, Start::Detect), Err(SourceError::Restart)));
-        let (out, found) = decode(&bytes, 3, Start::Windows1252).unwrap();
-        assert_eq!(out, "1,ZoÃ©\n2,René\n");
-        assert_eq!(found, Found::Windows1252);
+    fn mixed_files_decode_each_line_as_what_it_is() {
+        // UTF-8 lines before, between and after Windows-1252 ones: no line is garbled.
+        let bytes: Vec<u8> =
+            "id,name\n1,Zoé\n2,".bytes().chain(*b"Ren\xE9\n3,Ma\xEFa\n4,").chain("Øyvind\n5,Ann\n".bytes()).collect();
+        for step in [1, 2, 3, 7, 1 << 20] {
+            let (out, found) = decode(&bytes, step).unwrap();
+            assert_eq!(out, "id,name\n1,Zoé\n2,René\n3,Maïa\n4,Øyvind\n5,Ann\n", "step {step}");
+            assert_eq!(found, Found::Mixed { first_1252: 3, lines_1252: 2, first_utf8: 2 }, "step {step}");
+        }
+    }
+
+    #[test]
+    fn a_line_mixing_utf8_and_other_bytes_is_refused_by_number() {
+        let bytes: Vec<u8> = "id,name\n1,Zoé\n".bytes().chain(*b"2,Ren\xE9 ").chain("Zoé\n".bytes()).collect();
+        for step in [1, 5, 1 << 20] {
+            assert!(matches!(decode(&bytes, step), Err(SourceError::MixedLine(3))), "step {step}");
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_buffer_is_never_cut_inside_a_character() {
+        // 'é' straddles the end of the first buffer of raw bytes.
+        let mut text = "a".repeat(CHUNK - 1);
+        text.push_str("é and more é\n");
+        for step in [7, 1 << 20] {
+            let (out, found) = decode(text.as_bytes(), step).unwrap();
+            assert_eq!(out, text);
+            assert_eq!(found, Found::Utf8);
+        }
     }
 
     #[test]
     fn truncated_utf8_at_the_end_is_windows_1252() {
-        let (out, found) = decode(b"ab\xC3", 1, Start::Detect).unwrap();
+        let (out, found) = decode(b"ab\xC3", 1).unwrap();
         assert_eq!(out, "abÃ");
         assert_eq!(found, Found::Windows1252);
     }
@@ -353,19 +456,19 @@ mod tests {
         let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("id,é\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("id,é\n".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         for step in [1, 3, 1 << 20] {
-            assert_eq!(decode(&le, step, Start::Detect).unwrap(), ("id,é\n".to_string(), Found::Utf16Le));
-            assert_eq!(decode(&be, step, Start::Detect).unwrap(), ("id,é\n".to_string(), Found::Utf16Be));
+            assert_eq!(decode(&le, step).unwrap(), ("id,é\n".to_string(), Found::Utf16Le));
+            assert_eq!(decode(&be, step).unwrap(), ("id,é\n".to_string(), Found::Utf16Be));
         }
     }
 
     #[test]
     fn workbooks_and_binary_data_are_recognised() {
         assert!(matches!(
-            decode(b"PK\x03\x04rest", 100, Start::Detect),
+            decode(b"PK\x03\x04rest", 100),
             Err(SourceError::Binary(what)) if what.contains(".xlsx")
         ));
         assert!(matches!(
-            decode(b"id\0name", 100, Start::Detect),
+            decode(b"id\0name", 100),
             Err(SourceError::Binary(what)) if what.contains("NUL")
         ));
     }
@@ -373,7 +476,7 @@ mod tests {
     #[test]
     fn fill_more_keeps_unconsumed_bytes() {
         let text = "a".repeat(3 * CHUNK);
-        let mut input = DecodedInput::new(text.as_bytes(), Start::Detect).unwrap();
+        let mut input = DecodedInput::new(text.as_bytes()).unwrap();
         let first = input.fill().unwrap().len();
         input.consume(10);
         assert!(input.fill_more().unwrap());

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 
 use super::columns::{Mapping, map_header};
-use super::decode::{DecodedInput, Found, SourceError, Start};
+use super::decode::{DecodedInput, Found, SourceError};
 use super::records::{Record, RecordReader};
 use super::rows::{self, FileContext, FileError, FileResult, ISSUE_CAP, MAX_COLUMNS};
 use super::values::check_date_format;
@@ -123,6 +123,22 @@ pub enum ImportError {
         /// What is wrong.
         reason: String,
     },
+    /// A quoted cell is never closed: the rest of the file would be read as that one cell.
+    #[error(
+        "{file}:{line}: {column}: the quote that opens this cell (\"{start}) is never closed, so \
+         the rest of the file would be read as this one cell; add the closing quote (a quote inside a \
+         quoted cell is written twice: \"\")"
+    )]
+    UnterminatedQuote {
+        /// The file.
+        file: String,
+        /// The line of the opening quote.
+        line: u64,
+        /// Which cell: `column name`, `column N` or `header N`.
+        column: String,
+        /// The start of the cell after the quote: its first line, shortened.
+        start: String,
+    },
     /// Some rows are bad; nothing was imported.
     #[error("{} bad cell(s); nothing was imported (use --skip-bad-rows to import the rest):{}", count_issues(issues), issues.iter().map(|i| format!("\n  {i}")).collect::<String>())]
     BadRows {
@@ -213,13 +229,17 @@ fn encoding_warning(file: &str, found: Found, replaced: bool) -> Option<String> 
             "{file} was not UTF-8; decoded as Windows-1252 (check accented names; export as \
              UTF-8 to be sure)"
         )),
+        Found::Mixed { first_1252, lines_1252, first_utf8 } => Some(format!(
+            "{file} mixes encodings: {lines_1252} line(s) are not UTF-8 (the first is line {first_1252}) and \
+             were decoded as Windows-1252, while the other lines are UTF-8 (e.g. line {first_utf8}); check \
+             the accented names on those lines, or export the file as UTF-8"
+        )),
         Found::Utf16Le => Some(format!("{file} is UTF-16 (little-endian); decoded it{replaced}")),
         Found::Utf16Be => Some(format!("{file} is UTF-16 (big-endian); decoded it{replaced}")),
     }
 }
 
-/// Runs `read` over decoded input, reading the file a second time as Windows-1252 when it turns
-/// out to mix UTF-8 with other bytes.
+/// Runs `read` over the decoded input of a file, turning decoding problems into errors.
 fn with_decoded<R: Read, T>(
     file: &str,
     path: &Path,
@@ -227,34 +247,34 @@ fn with_decoded<R: Read, T>(
     read: &mut dyn FnMut(DecodedInput<R>) -> Result<T, FileError>,
 ) -> Result<T, ImportError> {
     let io_error = |source| ImportError::Io { path: path.to_path_buf(), source };
-    let mut start = Start::Detect;
-    loop {
-        let reader = open().map_err(io_error)?;
-        let outcome = match DecodedInput::new(reader, start) {
-            Ok(input) => read(input),
-            Err(e) => Err(FileError::Source(e)),
-        };
-        match outcome {
-            Ok(value) => return Ok(value),
-            Err(FileError::Import(e)) => return Err(e),
-            Err(FileError::Source(SourceError::Restart)) if start == Start::Detect => {
-                start = Start::Windows1252;
-            }
-            Err(FileError::Source(SourceError::Restart)) => {
-                return Err(ImportError::Malformed {
-                    file: file.to_string(),
-                    line: 1,
-                    reason: "the file could not be decoded; save it as UTF-8".to_string(),
-                });
-            }
-            Err(FileError::Source(SourceError::Io(e))) => return Err(io_error(e)),
-            Err(FileError::Source(SourceError::Binary(what))) => {
-                return Err(ImportError::Malformed {
-                    file: file.to_string(),
-                    line: 1,
-                    reason: format!("this looks like {what}"),
-                });
-            }
+    let reader = open().map_err(io_error)?;
+    let outcome = match DecodedInput::new(reader) {
+        Ok(input) => read(input),
+        Err(e) => Err(FileError::Source(e)),
+    };
+    match outcome {
+        Ok(value) => Ok(value),
+        Err(FileError::Import(e)) => Err(e),
+        Err(FileError::Source(SourceError::Io(e))) => Err(io_error(e)),
+        Err(FileError::Source(SourceError::MixedLine(line))) => Err(ImportError::Malformed {
+            file: file.to_string(),
+            line,
+            reason: "this line mixes UTF-8 characters with bytes that are not UTF-8 (another encoding, \
+                     such as Windows-1252), so it cannot be read as either without garbling part of it; \
+                     fix the line or export the file as UTF-8"
+                .to_string(),
+        }),
+        Err(FileError::Source(SourceError::Unterminated { line, field, start: text })) => {
+            // Rows of a preview: the column by position (rows::parse_file names it).
+            Err(ImportError::UnterminatedQuote {
+                file: file.to_string(),
+                line,
+                column: format!("column {}", field + 1),
+                start: text,
+            })
+        }
+        Err(FileError::Source(SourceError::Binary(what))) => {
+            Err(ImportError::Malformed { file: file.to_string(), line: 1, reason: format!("this looks like {what}") })
         }
     }
 }
@@ -410,8 +430,7 @@ pub fn import_files(paths: &[PathBuf], options: &ImportOptions) -> Result<Import
 }
 
 /// [`import_files`], calling `progress` with the number of bytes read so far across all files
-/// as reading goes on (for a progress bar; it may go back once if a file is read a second time
-/// as Windows-1252).
+/// as reading goes on (for a progress bar).
 pub fn import_files_with_progress(
     paths: &[PathBuf],
     options: &ImportOptions,
@@ -472,8 +491,7 @@ impl<R: Read> Read for Counting<'_, R> {
 
 /// Imports one roster from a reader; `name` is used in messages.
 ///
-/// The reader is read to its end first (a file that turns out not to be UTF-8 part-way through
-/// is decoded again from the start); for files on disk, [`import_files`] streams instead.
+/// The reader is read to its end first; for files on disk, [`import_files`] streams instead.
 pub fn import_reader(name: &str, mut reader: impl Read, options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let checked = check_options(options)?;
     let mut bytes = Vec::new();

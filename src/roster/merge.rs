@@ -64,6 +64,7 @@ mod tests {
             team: Default::default(),
             manager: Default::default(),
             currency: None,
+            currency_symbol: None,
             base_salary: None,
             target_incentive: None,
             quota: None,

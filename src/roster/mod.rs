@@ -43,6 +43,10 @@ pub const REQUIRED_COLUMNS: &[&str] = &["employee_id", "name", "role"];
 /// Canonical columns that hold money (converted with the plan's fx table).
 pub const MONEY_COLUMNS: &[&str] = &["base_salary", "target_incentive", "quota"];
 
+/// Metric columns that always hold money (a `%` in them is refused). A plan may treat other
+/// metrics as money too (the metric of a commission).
+pub const MONEY_METRICS: &[&str] = &["revenue"];
+
 /// Shared, immutable text: copying it into reports and payouts is a reference-count increment,
 /// not an allocation (and a roster's many repeated roles and teams share one copy).
 pub type Text = Arc<str>;
@@ -69,8 +73,13 @@ pub struct Employee {
     pub team: Text,
     /// Manager (may be empty).
     pub manager: Text,
-    /// ISO 4217 code of the row's money; `None` means the plan's currency.
+    /// ISO 4217 code of the row's money: the `currency` column, else the code its money cells
+    /// are written with (`100000 USD`, `€12`); `None` means the plan's currency.
     pub currency: Option<String>,
+    /// With no currency named, the symbol the row's money cells are written with when it stands
+    /// for several currencies (`$`): the plan's currency must be one of them
+    /// ([`Employee::currency_for`]).
+    pub currency_symbol: Option<CurrencySymbol>,
     /// Annual base salary (informational; not prorated by the engine).
     pub base_salary: Option<Decimal>,
     /// Target incentive for the plan period (before proration).
@@ -88,7 +97,55 @@ pub struct Employee {
     pub source: SourceRef,
 }
 
+/// A currency symbol that stands for several currencies, and the column it was written in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrencySymbol {
+    /// The symbol and the currencies it may stand for.
+    pub symbol: values::AmbiguousSymbol,
+    /// The column of the first cell written with it.
+    pub column: Text,
+}
+
+/// A row whose money is written with a symbol that cannot stand for the plan's currency.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the roster row writes its money with `{symbol}` (column {column}), which stands for {} but not for \
+     the plan's currency {plan_currency}; write the currency code in the cells (e.g. `100000 {}`) or add a \
+     `currency` column, so the amounts can be converted with the plan's fx rates",
+    currencies.describe(),
+    currencies.currencies.first().copied().unwrap_or("USD")
+)]
+pub struct CurrencyConflict {
+    /// The symbol as written.
+    pub symbol: &'static str,
+    /// What it may stand for.
+    pub currencies: values::AmbiguousSymbol,
+    /// The column it was written in.
+    pub column: Text,
+    /// The plan's currency.
+    pub plan_currency: String,
+}
+
 impl Employee {
+    /// The currency of the row's money under a plan in `plan_currency`: `Some(code)` when the
+    /// row names one (convert with the plan's fx), `None` when its money is in the plan's
+    /// currency. An error when the row's money is written with a symbol (`$`) that cannot stand
+    /// for the plan's currency and no column or cell names the currency.
+    pub fn currency_for(&self, plan_currency: &str) -> Result<Option<&str>, CurrencyConflict> {
+        if let Some(code) = &self.currency {
+            return Ok(Some(code));
+        }
+        match &self.currency_symbol {
+            Some(s) if !s.symbol.allows(plan_currency) => Err(CurrencyConflict {
+                symbol: s.symbol.symbol,
+                currencies: s.symbol,
+                column: s.column.clone(),
+                plan_currency: plan_currency.to_owned(),
+            }),
+            _ => Ok(None),
+        }
+    }
+
     /// A metric value by roster index.
     pub fn metric(&self, index: usize) -> Option<Decimal> {
         self.metrics.get(index).copied().flatten()

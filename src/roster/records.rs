@@ -4,7 +4,8 @@
 //! most [`FIELD_LIMIT`] bytes of any one field (a missing closing quote can make one "field" of
 //! the rest of the file) and at most `max_fields` fields of a record, while still counting the
 //! true lengths. It skips blank lines itself so that each record knows the physical line it
-//! starts on.
+//! starts on. A quote that is never closed is an error naming the line where it opened, never
+//! a last "field" that runs to the end of the file.
 
 use std::io::Read;
 use std::ops::Range;
@@ -114,8 +115,19 @@ impl<R: Read> RecordReader<R> {
         let mut field_len = 0u64;
         let mut storing = self.max_fields > 0;
         let mut oversized = false;
+        // Whether the next byte read starts a field, and the quoting state of the current one.
+        let mut at_field_start = true;
+        let mut quote = Quote::None;
+        let mut quote_line = rec.line;
         loop {
             let input = self.input.fill()?;
+            if at_field_start && let Some(&first) = input.first() {
+                at_field_start = false;
+                if first == b'"' {
+                    quote = Quote::Open { skip_opening: true };
+                    quote_line = self.core.line();
+                }
+            }
             let (result, nin, nout) = if storing {
                 if rec.len >= rec.buf.len() {
                     let grown = (rec.buf.len() * 2).max(1024);
@@ -126,6 +138,9 @@ impl<R: Read> RecordReader<R> {
             } else {
                 self.core.read_field(input, &mut self.scratch)
             };
+            if let Quote::Open { .. } | Quote::Closing = quote {
+                quote = quote.advance(input.get(..nin).unwrap_or(&[]));
+            }
             self.input.consume(nin);
             field_len += nout as u64;
             if storing {
@@ -144,6 +159,23 @@ impl<R: Read> RecordReader<R> {
             match result {
                 ReadFieldResult::InputEmpty | ReadFieldResult::OutputFull => {}
                 ReadFieldResult::Field { record_end } => {
+                    if let Quote::Open { .. } = quote {
+                        // csv_core ends a quoted field only at the end of the input: the quote
+                        // was never closed, and the "field" is the rest of the file.
+                        let start = field_start.min(rec.len);
+                        let text = String::from_utf8_lossy(rec.buf.get(start..rec.len).unwrap_or(&[]));
+                        let text = text.trim_end_matches(['\r', '\n']);
+                        let first_line = text.lines().next().unwrap_or("");
+                        let shown = super::values::shorten(first_line, 40);
+                        let cut = first_line.len() < text.len() && !shown.ends_with('…');
+                        return Err(SourceError::Unterminated {
+                            line: quote_line,
+                            field: rec.count,
+                            start: if cut { format!("{shown}…") } else { shown },
+                        });
+                    }
+                    at_field_start = true;
+                    quote = Quote::None;
                     if rec.ends.len() < self.max_fields {
                         rec.ends.push(rec.len);
                     }
@@ -179,6 +211,35 @@ impl<R: Read> RecordReader<R> {
                 return Ok(scan_header_line(buf, true).unwrap_or(b','));
             }
         }
+    }
+}
+
+/// Where the field being read stands with quotes (mirrors csv_core's states for a field that
+/// starts with `"`: inside the quotes, a `"` either doubles as an escaped quote or closes them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quote {
+    /// The field does not start with a quote, or its quotes are closed.
+    None,
+    /// Inside the quotes; `skip_opening` until the opening quote itself has been passed.
+    Open { skip_opening: bool },
+    /// A `"` inside the quotes: the next byte says whether it was doubled or closed them.
+    Closing,
+}
+
+impl Quote {
+    /// The state after the field's raw bytes `consumed`.
+    fn advance(mut self, consumed: &[u8]) -> Quote {
+        for &b in consumed {
+            self = match (self, b) {
+                (Quote::Open { skip_opening: true }, _) => Quote::Open { skip_opening: false },
+                (Quote::Open { .. }, b'"') => Quote::Closing,
+                (Quote::Open { .. }, _) => self,
+                (Quote::Closing, b'"') => Quote::Open { skip_opening: false },
+                // Closed: csv_core reads anything after the closing quote literally.
+                (Quote::Closing, _) | (Quote::None, _) => return Quote::None,
+            };
+        }
+        self
     }
 }
 
@@ -223,11 +284,10 @@ fn pick(counts: [usize; 3]) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::decode::Start;
     use super::*;
 
     fn records(text: &[u8], delimiter: u8, max_fields: usize) -> Vec<(u64, Vec<String>, usize)> {
-        let input = DecodedInput::new(text, Start::Detect).unwrap();
+        let input = DecodedInput::new(text).unwrap();
         let mut reader = RecordReader::new(input, delimiter, max_fields);
         let mut rec = Record::default();
         let mut out = Vec::new();
@@ -273,11 +333,61 @@ mod tests {
         assert_eq!(got[0].1[1].len(), PREVIEW_BYTES);
         assert_eq!(got[0].1[2], "b");
         assert_eq!(got[1], (2, strings(&["c", "d", "e"]), 3));
-        let input = DecodedInput::new(&text[..], Start::Detect).unwrap();
+        let input = DecodedInput::new(&text[..]).unwrap();
         let mut reader = RecordReader::new(input, b',', 10);
         let mut rec = Record::default();
         assert!(reader.read(&mut rec).unwrap());
         assert_eq!(rec.oversized, vec![(1, 200_000)]);
+    }
+
+    /// The error reading `text` gives, if any.
+    fn unterminated(text: &[u8]) -> Option<(u64, usize, String)> {
+        let input = DecodedInput::new(text).unwrap();
+        let mut reader = RecordReader::new(input, b',', 10);
+        let mut rec = Record::default();
+        loop {
+            match reader.read(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(SourceError::Unterminated { line, field, start }) => return Some((line, field, start)),
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_an_error_at_the_line_it_opened() {
+        assert_eq!(unterminated(b"a,b,c\n1,2,3\n4,5,\"x\n6,7,8\n"), Some((3, 2, "x…".to_string())));
+        assert_eq!(unterminated(b"a,b\n\"one\ntwo,3\nfour"), Some((2, 0, "one…".to_string())));
+        // Doubled quotes inside quotes do not close them.
+        assert_eq!(unterminated(b"a,b\n1,\"say \"\"hi\"\"\n"), Some((2, 1, "say \"hi\"".to_string())));
+        assert_eq!(unterminated(b"a,b\n1,\"x\"\""), Some((2, 1, "x\"".to_string())));
+        // Blank lines before the row still count.
+        assert_eq!(unterminated(b"a,b\n\n\n1,\"x,y\n"), Some((4, 1, "x,y".to_string())));
+    }
+
+    #[test]
+    fn closed_and_literal_quotes_are_not_errors() {
+        for text in [
+            &b"a,b\n1,\"x\ny\"\n2,3\n"[..],
+            b"a,b\n1,\"x\"",
+            b"a,b\n1,\"x\"\"\"",
+            b"a,b\n1,\"\"\n",
+            // A quote inside an unquoted cell is a character like any other.
+            b"a,b\n1,5\" screen\n2,3\n",
+            // After the closing quote csv_core reads on literally; a later quote opens nothing.
+            b"a,b\n1,\"x\"y\"z\n2,3\n",
+        ] {
+            assert_eq!(unterminated(text), None, "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_whatever_the_read_sizes() {
+        let mut text = b"a,b\n1,2\n3,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 300_000));
+        text.extend(b"\n4,5\n");
+        assert_eq!(unterminated(&text).map(|(line, field, _)| (line, field)), Some((3, 1)));
     }
 
     #[test]

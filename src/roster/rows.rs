@@ -15,8 +15,8 @@ use super::columns::{self, Column, HeaderProblem, Kind, Mapping};
 use super::decode::{DecodedInput, Found, SourceError};
 use super::import::{DecimalSeparator, ImportError, ImportOptions, RowIssue};
 use super::records::{FIELD_LIMIT, Record, RecordReader};
-use super::values::{DecimalMark, NumberError, parse_currency, parse_date, parse_number, shorten};
-use super::{Employee, SourceRef, Text};
+use super::values::{CurrencyMark, DecimalMark, NumberError, parse_amount, parse_currency, parse_date, shorten};
+use super::{CurrencySymbol, Employee, SourceRef, Text};
 
 /// Issues listed in an error before the rest are summarised.
 pub(super) const ISSUE_CAP: usize = 1000;
@@ -122,7 +122,20 @@ pub(super) fn read_header<R: Read>(
     rec: &mut Record,
     file: &str,
 ) -> Result<Option<Vec<String>>, FileError> {
-    while reader.read(rec)? {
+    loop {
+        match reader.read(rec) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(SourceError::Unterminated { line, field, start, .. }) => {
+                return Err(FileError::Import(ImportError::UnterminatedQuote {
+                    file: file.to_string(),
+                    line,
+                    column: format!("header {}", field + 1),
+                    start,
+                }));
+            }
+            Err(e) => return Err(e.into()),
+        }
         let text = std::str::from_utf8(rec.bytes()).unwrap_or("");
         if rec.oversized.is_empty() && text.trim_matches(is_blank).is_empty() {
             continue;
@@ -158,7 +171,6 @@ pub(super) fn read_header<R: Read>(
             .collect();
         return Ok(Some(headers));
     }
-    Ok(None)
 }
 
 fn is_blank(c: char) -> bool {
@@ -206,9 +218,20 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         unnamed_values: vec![0; layout.columns.len()],
         row_issues: Vec::new(),
         values: Vec::with_capacity(layout.metrics.len()),
+        marks: Vec::new(),
+        money_metrics: layout.metrics.iter().map(|m| super::MONEY_METRICS.contains(&m.as_str())).collect(),
         data_rows: 0,
     };
-    let parser = read_rows(&mut reader, rec, parser)?;
+    let parser = read_rows(&mut reader, rec, parser).map_err(|e| match e {
+        FileError::Source(SourceError::Unterminated { line, field, start, .. }) => {
+            let column = format!(
+                "column {}",
+                layout.columns.get(field).map_or_else(|| (field + 1).to_string(), |c| c.label(field))
+            );
+            FileError::Import(ImportError::UnterminatedQuote { file: ctx.name.to_string(), line, column, start })
+        }
+        other => other,
+    })?;
     if parser.data_rows == 0 {
         return Err(FileError::Import(ImportError::HeaderOnly { file: ctx.name.to_string() }));
     }
@@ -289,6 +312,10 @@ struct Parser<'a> {
     unnamed_values: Vec<u64>,
     row_issues: Vec<Ordered>,
     values: Vec<Option<Decimal>>,
+    /// The currency codes and symbols of the row's cells: (field, what it says).
+    marks: Vec<(usize, CurrencyMark)>,
+    /// Per metric column, whether it holds money (where a `%` is refused).
+    money_metrics: Vec<bool>,
     data_rows: u64,
 }
 
@@ -301,6 +328,7 @@ struct Cells<'t> {
     team: &'t str,
     manager: &'t str,
     currency: Option<String>,
+    currency_symbol: Option<CurrencySymbol>,
     base_salary: Option<Decimal>,
     target_incentive: Option<Decimal>,
     quota: Option<Decimal>,
@@ -399,6 +427,7 @@ impl Parser<'_> {
             team,
             manager,
             currency: cells.currency,
+            currency_symbol: cells.currency_symbol,
             base_salary: cells.base_salary,
             target_incentive: cells.target_incentive,
             quota: cells.quota,
@@ -477,12 +506,21 @@ impl Parser<'_> {
     }
 
     fn money(&mut self, cell: &str, field: usize, line: u64) -> Option<Decimal> {
-        match parse_number(cell, self.mark) {
-            Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+        match parse_amount(cell, self.mark) {
+            Ok(a) if a.percent => {
+                self.issue(line, field, cell, PERCENT_IS_NOT_MONEY.to_string());
+                None
+            }
+            Ok(a) if a.value.is_sign_negative() && !a.value.is_zero() => {
                 self.issue(line, field, cell, "must not be negative".to_string());
                 None
             }
-            Ok(v) => Some(v),
+            Ok(a) => {
+                if let Some(mark) = a.currency {
+                    self.marks.push((field, mark));
+                }
+                Some(a.value)
+            }
             Err(NumberError::Empty) => None,
             Err(e) => {
                 self.issue(line, field, cell, e.to_string());
@@ -506,11 +544,19 @@ impl Parser<'_> {
 
     fn metric(&mut self, cell: &str, metric: usize, field: usize, line: u64) -> Option<Decimal> {
         let skip = self.ctx.options.skip_bad_rows;
+        let is_money = self.money_metrics.get(metric).copied().unwrap_or(false);
         let stats = self.stats.get_mut(metric)?;
-        match parse_number(cell, self.mark) {
-            Ok(v) => {
+        match parse_amount(cell, self.mark) {
+            Ok(a) => {
                 stats.numeric += 1;
-                Some(v)
+                if a.percent && is_money {
+                    self.issue(line, field, cell, PERCENT_IS_NOT_MONEY.to_string());
+                    return None;
+                }
+                if let Some(mark) = a.currency {
+                    self.marks.push((field, mark));
+                }
+                Some(a.value)
             }
             Err(NumberError::Empty) => Some(Decimal::ZERO),
             Err(error) => {
@@ -542,6 +588,7 @@ impl Parser<'_> {
 
     fn cells<'t>(&mut self, rec: &Record, text: &'t str, line: u64) -> Cells<'t> {
         let mut cells = Cells::default();
+        self.marks.clear();
         self.values.clear();
         self.values.resize(self.stats.len(), None);
         for (field, column) in self.columns.iter().enumerate() {
@@ -590,7 +637,86 @@ impl Parser<'_> {
         {
             self.issue(line, field, cell, format!("end_date {end} is before start_date {start}"));
         }
+        if !self.marks.is_empty() {
+            self.row_currency(&mut cells, rec, text, line);
+        }
         cells
+    }
+
+    /// Checks the currencies the row's cells are written in against each other and against the
+    /// `currency` column: a code or an unambiguous symbol names the row's currency (when the
+    /// column does not); a cell that names another one, or whose symbol cannot stand for it, is
+    /// refused. A symbol that stands for several currencies, with none named, is kept for the
+    /// engine to check against the plan's currency.
+    fn row_currency(&mut self, cells: &mut Cells<'_>, rec: &Record, text: &str, line: u64) {
+        let marks = std::mem::take(&mut self.marks);
+        let cell_at = |field: usize| rec.range(field).and_then(|r| text.get(r)).unwrap_or("");
+        let label = |field: usize| self.columns.get(field).map_or_else(|| format!("{}", field + 1), |c| c.label(field));
+        let from_column = cells.currency.clone();
+        // The currency named first: the column's, else the first cell's code.
+        let mut named: Option<(String, Option<usize>)> = from_column.map(|c| (c, None));
+        for &(field, mark) in &marks {
+            let CurrencyMark::Code(code) = mark else { continue };
+            match &named {
+                None => named = Some((code.to_string(), Some(field))),
+                Some((row, source)) if row != code => {
+                    let reason = match source {
+                        None => format!(
+                            "the amount is in {code} but the row's currency column says {row}; write it in {row} \
+                             or correct the currency column"
+                        ),
+                        Some(other) => format!(
+                            "the amount is in {code} but column {} of this row is in {row}; a row's amounts must \
+                             all be in one currency",
+                            label(*other)
+                        ),
+                    };
+                    self.issue(line, field, cell_at(field), reason);
+                }
+                Some(_) => {}
+            }
+        }
+        let mut symbol: Option<(super::values::AmbiguousSymbol, usize)> = None;
+        for &(field, mark) in &marks {
+            let CurrencyMark::Ambiguous(sym) = mark else { continue };
+            let reason = match (&named, symbol) {
+                (Some((row, source)), _) if !sym.allows(row) => {
+                    let whose = match source {
+                        None => "the row's currency column says".to_string(),
+                        Some(other) => format!("column {} of this row is in", label(*other)),
+                    };
+                    format!(
+                        "`{}` stands for {}, but {whose} {row}; write the amount in {row} with its code \
+                         (e.g. `100 {row}`)",
+                        sym.symbol,
+                        sym.describe()
+                    )
+                }
+                (None, Some((first, other))) if first.currencies != sym.currencies => format!(
+                    "`{}` and the `{}` of column {} cannot be one currency; write the currency code in the \
+                     cells (e.g. `100 {}`) or add a currency column",
+                    sym.symbol,
+                    first.symbol,
+                    label(other),
+                    sym.currencies.first().copied().unwrap_or("USD")
+                ),
+                (None, None) => {
+                    symbol = Some((sym, field));
+                    continue;
+                }
+                _ => continue,
+            };
+            self.issue(line, field, cell_at(field), reason);
+        }
+        match named {
+            Some((code, Some(_))) => cells.currency = Some(code),
+            Some(_) => {}
+            None => {
+                cells.currency_symbol =
+                    symbol.map(|(symbol, field)| CurrencySymbol { symbol, column: Arc::from(label(field).as_str()) });
+            }
+        }
+        self.marks = marks;
     }
 
     fn finish(self, metrics: Vec<String>, used_mapping: Vec<bool>) -> FileResult {
@@ -607,6 +733,16 @@ impl Parser<'_> {
                     stats.text,
                     stats.text + stats.numeric,
                     stats.example.as_deref().unwrap_or("")
+                ));
+            }
+        }
+        for (m, stats) in self.stats.iter().enumerate() {
+            if stats.numeric + stats.text == 0 {
+                let metric = metrics.get(m).map_or("?", String::as_str);
+                warnings.push(format!(
+                    "{name}: column `{metric}` is blank in all {} row(s); a blank cell reads as 0, so a plan \
+                     paying on it pays 0: fill it in, or remove the column",
+                    self.data_rows
                 ));
             }
         }
@@ -668,6 +804,10 @@ impl Parser<'_> {
         }
     }
 }
+
+/// Why a money cell written as a percentage is refused.
+const PERCENT_IS_NOT_MONEY: &str =
+    "a percentage is not an amount of money; write the amount itself (e.g. 12000), without %";
 
 /// The reason for a bad metric cell, with how to fix it.
 fn metric_reason(error: &NumberError) -> String {

@@ -99,10 +99,99 @@ const ACCUMULATE_LIMIT: u128 = 10u128.pow(37);
 /// Largest scale a [`Decimal`] holds.
 const MAX_SCALE: i64 = 28;
 
-/// Currency symbols accepted before or after an amount.
-const CURRENCY_SYMBOLS: &[&str] = &[
-    "US$", "CA$", "AU$", "NZ$", "HK$", "SG$", "NT$", "MX$", "R$", "A$", "C$", "S$", "$", "€", "£", "¥", "₹", "₩", "₽",
-    "₺", "₪", "₫", "₱", "฿", "₴", "₦", "₡", "₲", "₵", "₸", "₼", "₾", "￥", "kr.", "kr", "zł", "Kč", "Ft", "Fr.",
+/// A symbol that several currencies write their amounts with (`$`, `¥`, `kr`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AmbiguousSymbol {
+    /// The symbol as written.
+    pub symbol: &'static str,
+    /// The ISO 4217 codes it may stand for, the most common first.
+    pub currencies: &'static [&'static str],
+}
+
+impl AmbiguousSymbol {
+    /// Whether the symbol can stand for `code`.
+    pub fn allows(&self, code: &str) -> bool {
+        self.currencies.contains(&code)
+    }
+
+    /// `USD, CAD, AUD, NZD or another dollar`: the currencies for a message.
+    pub fn describe(&self) -> String {
+        const SHOWN: usize = 4;
+        match self.currencies.split_last() {
+            Some((last, rest)) if rest.len() < SHOWN => format!("{} or {last}", rest.join(", ")),
+            Some(_) => {
+                let shown: Vec<&str> = self.currencies.iter().take(SHOWN).copied().collect();
+                format!("{} or {} other currencies", shown.join(", "), self.currencies.len() - SHOWN)
+            }
+            None => String::new(),
+        }
+    }
+}
+
+/// What a currency code or symbol next to an amount says about its currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurrencyMark {
+    /// One currency: an ISO 4217 code (`USD 12`) or a symbol only it uses (`€`, `US$`).
+    Code(&'static str),
+    /// A symbol several currencies use.
+    Ambiguous(AmbiguousSymbol),
+}
+
+/// The currencies written with `$`.
+const DOLLARS: AmbiguousSymbol = AmbiguousSymbol {
+    symbol: "$",
+    currencies: &[
+        "USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "TWD", "ARS", "CLP", "COP", "UYU", "BSD", "BBD", "BZD", "BMD",
+        "BND", "KYD", "XCD", "FJD", "GYD", "JMD", "LRD", "NAD", "SBD", "SRD", "TTD",
+    ],
+};
+/// The currencies written with `¥` (and its full-width form `￥`).
+const YEN: &[&str] = &["JPY", "CNY"];
+/// The currencies written with `kr` or `kr.`.
+const KRONA: &[&str] = &["SEK", "NOK", "DKK", "ISK"];
+
+/// Currency symbols accepted before or after an amount, and what they say. Longer symbols come
+/// before their endings and beginnings (`US$` before `$`, `kr.` before `kr`).
+const CURRENCY_SYMBOLS: &[(&str, CurrencyMark)] = &[
+    ("US$", CurrencyMark::Code("USD")),
+    ("CA$", CurrencyMark::Code("CAD")),
+    ("AU$", CurrencyMark::Code("AUD")),
+    ("NZ$", CurrencyMark::Code("NZD")),
+    ("HK$", CurrencyMark::Code("HKD")),
+    ("SG$", CurrencyMark::Code("SGD")),
+    ("NT$", CurrencyMark::Code("TWD")),
+    ("MX$", CurrencyMark::Code("MXN")),
+    ("R$", CurrencyMark::Code("BRL")),
+    ("A$", CurrencyMark::Code("AUD")),
+    ("C$", CurrencyMark::Code("CAD")),
+    ("S$", CurrencyMark::Code("SGD")),
+    ("$", CurrencyMark::Ambiguous(DOLLARS)),
+    ("€", CurrencyMark::Code("EUR")),
+    ("£", CurrencyMark::Code("GBP")),
+    ("¥", CurrencyMark::Ambiguous(AmbiguousSymbol { symbol: "¥", currencies: YEN })),
+    ("₹", CurrencyMark::Code("INR")),
+    ("₩", CurrencyMark::Code("KRW")),
+    ("₽", CurrencyMark::Code("RUB")),
+    ("₺", CurrencyMark::Code("TRY")),
+    ("₪", CurrencyMark::Code("ILS")),
+    ("₫", CurrencyMark::Code("VND")),
+    ("₱", CurrencyMark::Code("PHP")),
+    ("฿", CurrencyMark::Code("THB")),
+    ("₴", CurrencyMark::Code("UAH")),
+    ("₦", CurrencyMark::Code("NGN")),
+    ("₡", CurrencyMark::Code("CRC")),
+    ("₲", CurrencyMark::Code("PYG")),
+    ("₵", CurrencyMark::Code("GHS")),
+    ("₸", CurrencyMark::Code("KZT")),
+    ("₼", CurrencyMark::Code("AZN")),
+    ("₾", CurrencyMark::Code("GEL")),
+    ("￥", CurrencyMark::Ambiguous(AmbiguousSymbol { symbol: "￥", currencies: YEN })),
+    ("kr.", CurrencyMark::Ambiguous(AmbiguousSymbol { symbol: "kr.", currencies: KRONA })),
+    ("kr", CurrencyMark::Ambiguous(AmbiguousSymbol { symbol: "kr", currencies: KRONA })),
+    ("zł", CurrencyMark::Code("PLN")),
+    ("Kč", CurrencyMark::Code("CZK")),
+    ("Ft", CurrencyMark::Code("HUF")),
+    ("Fr.", CurrencyMark::Code("CHF")),
 ];
 
 /// Whether `c` is a blank used to group thousands (space, no-break space, narrow no-break space,
@@ -133,35 +222,34 @@ fn strip_sign(s: &str) -> Option<(bool, &str)> {
 }
 
 /// A 3-letter ISO 4217 code at the start of `s`, followed by a non-letter.
-fn strip_code_prefix(s: &str) -> Option<&str> {
+fn strip_code_prefix(s: &str) -> Option<(&'static str, &str)> {
     let b = s.as_bytes();
     let code = b.get(..3)?;
-    if b.get(3).is_some_and(u8::is_ascii_alphabetic) || !is_currency_code(code) {
+    if b.get(3).is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    s.get(3..)
+    Some((currency_code(code)?, s.get(3..)?))
 }
 
 /// A 3-letter ISO 4217 code at the end of `s`, preceded by a non-letter.
-fn strip_code_suffix(s: &str) -> Option<&str> {
+fn strip_code_suffix(s: &str) -> Option<(&'static str, &str)> {
     let b = s.as_bytes();
     let start = b.len().checked_sub(3)?;
     let code = b.get(start..)?;
     if start > 0 && b.get(start - 1).is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    if !is_currency_code(code) {
-        return None;
-    }
-    s.get(..start)
+    Some((currency_code(code)?, s.get(..start)?))
 }
 
-/// An uppercase ISO 4217 code (`EUR`). Lowercase is not accepted next to an amount, where it
-/// could be a word (`5 all`, `3 top`).
-fn is_currency_code(code: &[u8]) -> bool {
-    code.len() == 3
-        && code.iter().all(u8::is_ascii_uppercase)
-        && std::str::from_utf8(code).is_ok_and(|code| crate::money::minor_units(code).is_some())
+/// An uppercase ISO 4217 code (`EUR`), as the known code. Lowercase is not accepted next to an
+/// amount, where it could be a word (`5 all`, `3 top`).
+fn currency_code(code: &[u8]) -> Option<&'static str> {
+    if code.len() != 3 || !code.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let code = std::str::from_utf8(code).ok()?;
+    crate::money::currency_codes().find(|known| *known == code)
 }
 
 /// Whether a currency symbol can start with this byte (a quick filter for text cells).
@@ -174,24 +262,24 @@ fn may_end_symbol(b: u8) -> bool {
     !b.is_ascii_alphanumeric() || b"rt".contains(&b)
 }
 
-fn strip_currency_prefix(s: &str) -> Option<&str> {
+fn strip_currency_prefix(s: &str) -> Option<(CurrencyMark, &str)> {
     let first = *s.as_bytes().first()?;
     if may_start_symbol(first)
-        && let Some(rest) = CURRENCY_SYMBOLS.iter().find_map(|sym| s.strip_prefix(sym))
+        && let Some(found) = CURRENCY_SYMBOLS.iter().find_map(|(sym, mark)| Some((*mark, s.strip_prefix(sym)?)))
     {
-        return Some(rest);
+        return Some(found);
     }
-    strip_code_prefix(s)
+    strip_code_prefix(s).map(|(code, rest)| (CurrencyMark::Code(code), rest))
 }
 
-fn strip_currency_suffix(s: &str) -> Option<&str> {
+fn strip_currency_suffix(s: &str) -> Option<(CurrencyMark, &str)> {
     let last = *s.as_bytes().last()?;
     if may_end_symbol(last)
-        && let Some(rest) = CURRENCY_SYMBOLS.iter().find_map(|sym| s.strip_suffix(sym))
+        && let Some(found) = CURRENCY_SYMBOLS.iter().find_map(|(sym, mark)| Some((*mark, s.strip_suffix(sym)?)))
     {
-        return Some(rest);
+        return Some(found);
     }
-    strip_code_suffix(s)
+    strip_code_suffix(s).map(|(code, rest)| (CurrencyMark::Code(code), rest))
 }
 
 /// Accumulates the significant digits of a number exactly (up to 37 digits). Digits beyond
@@ -227,19 +315,36 @@ impl Digits {
     }
 }
 
+/// A number cell as written: its value, and the currency and percent sign around it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Amount {
+    /// The value (a percentage already divided by 100).
+    pub value: Decimal,
+    /// The currency code or symbol written next to it, if any.
+    pub currency: Option<CurrencyMark>,
+    /// Whether it was written with `%`.
+    pub percent: bool,
+}
+
+/// Parses a number cell, as [`parse_amount`], and returns its value only.
+pub fn parse_number(cell: &str, decimal: DecimalMark) -> Result<Decimal, NumberError> {
+    parse_amount(cell, decimal).map(|a| a.value)
+}
+
 /// Parses a money or number cell: `$1,234.50`, `1234.5`, `-15000.00`, `(1,234.50)` (negative),
 /// `1.234,50 €` and `1 234,50` (with [`DecimalMark::Comma`]), `EUR 1,234.50`, `1,234.50 USD`,
 /// `+5`, `12.5%` (= 0.125), `1.5E+06`. No-break and narrow no-break spaces and apostrophes group
 /// thousands in either convention. The value must fit a [`Decimal`]; digits beyond 28 decimal
-/// places are rounded half away from zero.
-pub fn parse_number(cell: &str, decimal: DecimalMark) -> Result<Decimal, NumberError> {
+/// places are rounded half away from zero. The currency code or symbol and the percent sign are
+/// returned beside the value, for the caller to check against the column and the row.
+pub fn parse_amount(cell: &str, decimal: DecimalMark) -> Result<Amount, NumberError> {
     let mut s = cell.trim();
     if s.is_empty() {
         return Err(NumberError::Empty);
     }
     let mut negative = false;
     let mut signed = false;
-    let mut currency = false;
+    let mut currency: Option<CurrencyMark> = None;
     let mut percent = false;
     // Decorations at the front and back, in any order: sign, currency, parentheses, percent.
     // Each may appear once, so this loop runs a bounded number of times.
@@ -271,11 +376,11 @@ pub fn parse_number(cell: &str, decimal: DecimalMark) -> Result<Decimal, NumberE
             // The common case: nothing more to strip.
             s = t;
             break;
-        } else if let Some(rest) = strip_currency_prefix(t).or_else(|| strip_currency_suffix(t)) {
-            if currency {
+        } else if let Some((mark, rest)) = strip_currency_prefix(t).or_else(|| strip_currency_suffix(t)) {
+            if currency.is_some() {
                 return Err(NumberError::Malformed("more than one currency"));
             }
-            currency = true;
+            currency = Some(mark);
             s = rest;
         } else {
             s = t;
@@ -346,7 +451,7 @@ pub fn parse_number(cell: &str, decimal: DecimalMark) -> Result<Decimal, NumberE
     let signed_mantissa = i128::try_from(mantissa).map_err(|_| NumberError::TooLarge)?;
     let value = Decimal::try_from_i128_with_scale(if negative { -signed_mantissa } else { signed_mantissa }, scale)
         .map_err(|_| NumberError::TooLarge)?;
-    Ok(value)
+    Ok(Amount { value, currency, percent })
 }
 
 /// Parses the exponent after `e`/`E`: optional sign, then digits. Clamped, so absurd exponents
@@ -671,12 +776,55 @@ mod tests {
 
     #[test]
     fn every_currency_symbol_passes_the_quick_filters() {
-        for sym in CURRENCY_SYMBOLS {
+        for (sym, _) in CURRENCY_SYMBOLS {
             assert!(may_start_symbol(sym.as_bytes()[0]), "{sym}");
             assert!(may_end_symbol(*sym.as_bytes().last().unwrap()), "{sym}");
             assert_eq!(point(&format!("{sym}12")), Ok(d("12")), "{sym}");
             assert_eq!(point(&format!("12 {sym}")), Ok(d("12")), "{sym}");
         }
+    }
+
+    #[test]
+    fn currency_codes_and_symbols_are_returned_with_the_value() {
+        let mark = |s: &str| parse_amount(s, DecimalMark::Point).unwrap().currency;
+        let code = |c: &'static str| Some(CurrencyMark::Code(c));
+        assert_eq!(mark("100000 USD"), code("USD"));
+        assert_eq!(mark("USD 100,000"), code("USD"));
+        assert_eq!(mark("€ 12"), code("EUR"));
+        assert_eq!(mark("£1,000"), code("GBP"));
+        assert_eq!(mark("US$ 99.99"), code("USD"));
+        assert_eq!(mark("C$12"), code("CAD"));
+        assert_eq!(mark("R$ 12"), code("BRL"));
+        assert_eq!(mark("12 zł"), code("PLN"));
+        assert_eq!(mark("1234.5"), None);
+        for (cell, symbol) in [("$1,234.50", "$"), ("¥5,000,000", "¥"), ("12 kr", "kr"), ("12 kr.", "kr.")] {
+            match mark(cell) {
+                Some(CurrencyMark::Ambiguous(s)) => assert_eq!(s.symbol, symbol, "{cell}"),
+                other => panic!("{cell}: {other:?}"),
+            }
+        }
+        let amount = parse_amount("12%", DecimalMark::Point).unwrap();
+        assert_eq!((amount.value, amount.percent, amount.currency), (d("0.12"), true, None));
+        assert!(!parse_amount("12", DecimalMark::Point).unwrap().percent);
+    }
+
+    #[test]
+    fn every_currency_a_symbol_names_is_a_known_code() {
+        for (sym, mark) in CURRENCY_SYMBOLS {
+            let codes: &[&str] = match mark {
+                CurrencyMark::Code(c) => std::slice::from_ref(c),
+                CurrencyMark::Ambiguous(a) => {
+                    assert_eq!(a.symbol, *sym);
+                    assert!(a.currencies.len() > 1, "{sym} stands for one currency: make it a Code");
+                    a.currencies
+                }
+            };
+            for c in codes {
+                assert!(crate::money::minor_units(c).is_some(), "{sym}: {c}");
+            }
+        }
+        assert_eq!(DOLLARS.describe(), "USD, CAD, AUD, NZD or 23 other currencies");
+        assert_eq!(AmbiguousSymbol { symbol: "¥", currencies: YEN }.describe(), "JPY or CNY");
     }
 
     #[test]

@@ -1,0 +1,225 @@
+//! Warnings about a plan computed on a roster: the people and values a plan would silently leave
+//! out. Every command that computes prints them (the app shows them too); they never stop a
+//! computation and never change an exit code.
+//!
+//! Built on the public plan and roster API only, so it reads the same as the engine without
+//! depending on how the engine evaluates.
+
+use std::collections::BTreeMap;
+
+use crate::expr::Expr;
+use crate::plan::{Component, Plan, Target};
+use crate::roster::{Roster, RowIssue};
+
+/// How many people, roles or rows a warning names before saying how many more there are.
+const NAMED: usize = 5;
+
+/// The warnings about computing `plan` on `roster`, in a stable order:
+///
+/// * people whose role no track covers (a count per role; they are not paid by this plan);
+/// * rows the import skipped as bad (`--skip-bad-rows`; the people on them are not paid);
+/// * per track, each roster column its lines read (directly or through derived metrics) that
+///   some or all of the track's people have no value for (their file has no such column, or the
+///   roster has none at all).
+///
+/// A metric column that is blank in every row of a file is warned about by the import itself
+/// ([`crate::roster::ImportReport::warnings`]).
+pub fn roster_warnings(plan: &Plan, roster: &Roster, skipped: &[RowIssue]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let tracks: Vec<String> = plan.tracks.keys().map(|role| role.to_lowercase()).collect();
+    let mut uncovered: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &roster.employees {
+        if !tracks.iter().any(|t| t.as_str() == e.role.to_lowercase()) {
+            *uncovered.entry(&e.role).or_default() += 1;
+        }
+    }
+    if !uncovered.is_empty() {
+        let people: usize = uncovered.values().sum();
+        let roles: Vec<String> = uncovered.iter().map(|(role, n)| format!("`{role}` {n}")).collect();
+        let who = if people == 1 { "1 person has".to_owned() } else { format!("{people} people have") };
+        warnings.push(format!(
+            "{who} a role no track of the plan covers ({}), so this plan pays them nothing; add a track for the \
+             role or correct the roster's role column",
+            named(&roles)
+        ));
+    }
+    if !skipped.is_empty() {
+        let mut rows: Vec<String> = skipped.iter().map(|i| format!("{}:{}", i.file, i.line)).collect();
+        rows.dedup();
+        warnings.push(format!(
+            "{} roster row(s) were skipped as bad (--skip-bad-rows), so the people on them are not paid: {}",
+            rows.len(),
+            named(&rows)
+        ));
+    }
+    let derived: BTreeMap<&str, Vec<String>> = plan
+        .metrics
+        .iter()
+        .map(|(name, source)| (name.as_str(), Expr::parse(source).map(|e| e.variables().to_vec()).unwrap_or_default()))
+        .collect();
+    for (role, track) in &plan.tracks {
+        let people: Vec<&crate::roster::Employee> =
+            roster.employees.iter().filter(|e| e.role.eq_ignore_ascii_case(role)).collect();
+        if people.is_empty() {
+            continue;
+        }
+        for column in columns_read(&track.components, &derived) {
+            let missing = match roster.metric_index(&column) {
+                None => people.len(),
+                Some(i) => people.iter().filter(|e| e.metric(i).is_none()).count(),
+            };
+            if missing == 0 {
+                continue;
+            }
+            let why = if missing == people.len() && roster.metric_index(&column).is_none() {
+                "the roster has no such column".to_owned()
+            } else {
+                "their roster file has no such column".to_owned()
+            };
+            warnings.push(format!(
+                "track `{role}` reads `{column}`, which {missing} of its {} people have no value for ({why}); they \
+                 cannot be computed on the lines that read it",
+                people.len()
+            ));
+        }
+    }
+    warnings
+}
+
+/// The roster columns the components read: their metrics, bonus target columns and
+/// multiplier metrics, with derived metrics replaced by the columns they read (each name once,
+/// in first-read order). `quota`, `target_incentive` and `base_salary` are not metric columns.
+fn columns_read(components: &[Component], derived: &BTreeMap<&str, Vec<String>>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for c in components {
+        names.push(c.metric().to_owned());
+        if let Component::Bonus(b) = c
+            && let Target::Column(col) = &b.target
+        {
+            names.push(col.clone());
+        }
+    }
+    let mut columns: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    // Expands derived metrics breadth-first; `seen` stops cycles (validation refuses them anyway).
+    while let Some(name) = (!names.is_empty()).then(|| names.remove(0)) {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        match derived.get(name.as_str()) {
+            Some(vars) => names.extend(vars.iter().cloned()),
+            None if crate::roster::CANONICAL_COLUMNS.contains(&name.as_str()) => {}
+            None => columns.push(name),
+        }
+    }
+    columns
+}
+
+/// `a, b, c, d, e and 3 more`.
+fn named(items: &[String]) -> String {
+    let shown: Vec<&str> = items.iter().take(NAMED).map(String::as_str).collect();
+    match items.len().checked_sub(NAMED) {
+        Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
+        _ => shown.join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::{ImportOptions, import_reader};
+
+    fn plan(tracks: &str, metrics: &str) -> Plan {
+        let text = format!(
+            r#"{{"schema": 1, "name": "P", "currency": "EUR", "metrics": {{{metrics}}},
+                "period": {{"start": "2026-01-01", "end": "2026-03-31"}}, "tracks": {{{tracks}}}}}"#
+        );
+        crate::plan::parse(&text).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    const SALES: &str = r#""sales": {"components": [
+        {"kind": "commission", "id": "rev", "earning_code": "C", "tiers": [{"from": 0, "rate": 0.1}], "basis": "amount"},
+        {"kind": "per_unit", "id": "eas", "earning_code": "S", "metric": "early_access_signups", "amount": 100}]}"#;
+    const CONSULTANTS: &str = r#""consultant": {"components": [
+        {"kind": "bonus", "id": "int", "earning_code": "B", "metric": "internal_share", "target": 0.2,
+         "base": {"amount": 1000}, "curve": [{"x": 1, "y": 1}]}]}"#;
+
+    fn roster(files: &[&str]) -> Roster {
+        let parts = files
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                import_reader(&format!("f{i}.csv"), text.as_bytes(), &ImportOptions::default()).unwrap().roster
+            })
+            .collect();
+        crate::roster::merge::merge(parts).unwrap()
+    }
+
+    #[test]
+    fn people_no_track_covers_are_counted_by_role() {
+        let r = roster(&["employee_id,name,role,revenue,early_access_signups\n1,A,sales,5,1\n2,B,Support,0,0\n\
+                          3,C,support,0,0\n4,D,intern,0,0\n"]);
+        let w = roster_warnings(&plan(SALES, ""), &r, &[]);
+        assert_eq!(
+            w,
+            ["3 people have a role no track of the plan covers (`intern` 1, `support` 2), so this plan pays them \
+              nothing; add a track for the role or correct the roster's role column"]
+        );
+    }
+
+    #[test]
+    fn skipped_rows_are_counted_once_each() {
+        let r = roster(&["employee_id,name,role,revenue,early_access_signups\n1,A,sales,5,1\n"]);
+        let issue = |line: u64, column: &str| RowIssue {
+            file: "r.csv".into(),
+            line,
+            column: column.into(),
+            value: "x".into(),
+            reason: "bad".into(),
+        };
+        let w = roster_warnings(&plan(SALES, ""), &r, &[issue(3, "quota"), issue(3, "revenue"), issue(7, "quota")]);
+        assert_eq!(
+            w,
+            ["2 roster row(s) were skipped as bad (--skip-bad-rows), so the people on them are not paid: r.csv:3, \
+              r.csv:7"]
+        );
+    }
+
+    #[test]
+    fn columns_a_track_reads_that_its_people_lack_are_named_with_counts() {
+        // Sales have no early_access_signups column at all; of the consultants, the second file has
+        // no internal_hours column (read through the derived internal_share).
+        let r = roster(&[
+            "employee_id,name,role,revenue\n1,A,sales,5\n2,B,sales,6\n",
+            "employee_id,name,role,billable_hours,internal_hours\n3,C,consultant,100,10\n",
+            "employee_id,name,role,billable_hours\n4,D,consultant,100\n",
+        ]);
+        let p = plan(
+            &format!("{SALES}, {CONSULTANTS}"),
+            r#""internal_share": "internal_hours / (billable_hours + internal_hours)""#,
+        );
+        assert_eq!(
+            roster_warnings(&p, &r, &[]),
+            [
+                "track `sales` reads `early_access_signups`, which 2 of its 2 people have no value for (the roster \
+                 has no such column); they cannot be computed on the lines that read it",
+                "track `consultant` reads `internal_hours`, which 1 of its 2 people have no value for (their roster \
+                 file has no such column); they cannot be computed on the lines that read it",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_roster_that_fits_the_plan_has_no_warnings() {
+        let r = roster(&["employee_id,name,role,revenue,early_access_signups\n1,A,Sales,5,1\n"]);
+        assert_eq!(roster_warnings(&plan(SALES, ""), &r, &[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn long_lists_are_cut() {
+        let items: Vec<String> = (1..=8).map(|i| i.to_string()).collect();
+        assert_eq!(named(&items), "1, 2, 3, 4, 5 and 3 more");
+        assert_eq!(named(&items[..2]), "1, 2");
+    }
+}
