@@ -370,6 +370,48 @@ fn an_existing_file_picked_in_the_dialog_is_replaced_without_asking_again() {
 }
 
 #[test]
+fn an_export_over_one_that_was_killed_says_what_it_repaired() {
+    // What a run killed between its two renames leaves (see `fsx::write_unit`): the new
+    // reconciliation beside the old export, the old one's backup, the new export's temporary file
+    // and the journal naming them. The process id is above Linux's largest.
+    let dir = tempfile::tempdir().unwrap();
+    let pid = u32::MAX - 1;
+    let put = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    put("payroll.csv", "old export\n");
+    put("payroll.csv.reconciliation.txt", "NEW reconciliation\n");
+    put(&format!(".payroll.csv.reconciliation.txt.carrot-{pid}-1.old"), "old reconciliation\n");
+    put(&format!(".payroll.csv.carrot-{pid}-2.tmp"), "NEW export\n");
+    put(
+        ".payroll.csv.carrot-journal",
+        &format!(
+            ".payroll.csv.reconciliation.txt.carrot-{pid}-0.tmp\tpayroll.csv.reconciliation.txt\t\
+             .payroll.csv.reconciliation.txt.carrot-{pid}-1.old\n.payroll.csv.carrot-{pid}-2.tmp\tpayroll.csv\t-\nend\n"
+        ),
+    );
+    let out = dir.path().join("payroll.csv");
+    let mut harness = app(vec![Some(vec![out.clone()])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export dialog", export_open);
+    harness.get_by_label("Choose file…").click_accesskit();
+    wait(&mut harness, "the chosen file and its check", export_file_checked);
+    assert_export_ready(&harness);
+    harness.get_by_label("Export").click_accesskit();
+    wait(&mut harness, "the export", |app| idle(app) && !export_open(app));
+    match &harness.state().rt.modal {
+        Some(Modal::Message { lines, .. }) => {
+            assert!(lines.iter().any(|l| l.contains("was interrupted")), "{lines:?}")
+        }
+        _ => panic!("a message says what was repaired"),
+    }
+    harness.get_by_label_contains("was interrupted");
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("employee_id"), "the new export is written");
+    let mut names: Vec<String> =
+        files_in(dir.path()).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["payroll.csv", "payroll.csv.reconciliation.txt"], "nothing hidden is left");
+}
+
+#[test]
 fn cancelling_replace_goes_back_to_the_export_dialog_with_its_settings() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("gusto.csv");

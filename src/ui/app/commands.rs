@@ -552,6 +552,15 @@ impl CarrotApp {
                     rec.currency
                 );
                 self.rt.notifications.push(Level::Success, text);
+                for warning in &rec.warnings {
+                    self.rt.notifications.push(Level::Warning, format!("{}: {warning}", display_name(&path)));
+                }
+                // An earlier export to this file was interrupted and has just been repaired: that
+                // needs reading, not a passing toast.
+                if !rec.notes.is_empty() {
+                    let title = "An earlier export to this file had been interrupted".to_owned();
+                    self.rt.modal = Some(Modal::Message { title, lines: rec.notes.clone() });
+                }
             }
             Err(ExportFailure::Exists(path)) => {
                 self.rt.modal =

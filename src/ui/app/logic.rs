@@ -147,7 +147,7 @@ impl CarrotApp {
             JobOutput::Opened(opened) => self.on_opened(ctx, *opened),
             JobOutput::ExportChecked { key, result } => {
                 if let Some(Modal::Export(dialog)) = &mut self.rt.modal {
-                    dialog.check = Some((key, result));
+                    dialog.check = Some((key, *result));
                 }
             }
             JobOutput::Exported(outcome) => self.on_exported(*outcome),
@@ -275,7 +275,7 @@ impl CarrotApp {
                 plan_bytes: &bytes,
             };
             let result = crate::export::render(&request).map(|(_, rec)| rec).map_err(|e| e.to_string());
-            JobOutput::ExportChecked { key, result }
+            JobOutput::ExportChecked { key, result: Box::new(result) }
         });
     }
 

@@ -88,7 +88,7 @@ pub enum JobOutput {
     /// The workspace of the last session (or the samples) was read.
     Opened(Box<workspace::Opened>),
     /// The export dialog's check: what the file would hold, or why it cannot be written.
-    ExportChecked { key: panels::dialogs::ExportKey, result: Result<Reconciliation, String> },
+    ExportChecked { key: panels::dialogs::ExportKey, result: Box<Result<Reconciliation, String>> },
     /// The payroll file was written (or not).
     Exported(Box<commands::ExportOutcome>),
     /// A file was written (PNG, mapping, hand-out).
