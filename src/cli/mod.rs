@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 bad input (plan or roster), 2 wrong usage (clap's own).
 
+mod install;
 mod output;
 mod progress;
 mod simulate;
@@ -22,6 +23,8 @@ use crate::report;
 use crate::roster::{self, DecimalSeparator, HeaderMapping, ImportOptions, Roster};
 use crate::sim::{self, SimOptions};
 use crate::synth;
+
+pub use install::CompletionShell;
 
 /// Carrot: design incentive plans, see what they pay, compare them, export payroll.
 #[derive(Debug, Parser)]
@@ -142,6 +145,16 @@ pub enum Command {
         #[command(flatten)]
         out: OutArgs,
     },
+    /// Print a shell completion script: bash, zsh, fish or powershell.
+    ///
+    /// bash: carrot completions bash > ~/.local/share/bash-completion/completions/carrot
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff): carrot man > carrot.1; man ./carrot.1
+    Man,
 }
 
 /// The meeting hand-outs `compare` can write besides its output (docs/handouts.md).
@@ -339,6 +352,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             SimOptions { trials, seed, quarters, ..SimOptions::default() },
             format,
         ),
+        Command::Completions { shell } => {
+            install::completions(shell, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            install::man(&mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
