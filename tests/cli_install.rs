@@ -1,4 +1,5 @@
-//! The installed command as a user meets it: `--version`, `completions`, `man`.
+//! The installed command as a user meets it: `--version`, `completions`, `man`, and the mode of
+//! files it writes.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use std::process::{Command, Output};
@@ -26,4 +27,15 @@ fn completions_for_each_shell_and_a_man_page_on_stdout() {
     assert!(page.contains(".TH carrot 1"), "{page}");
     let bad = Command::new(env!("CARGO_BIN_EXE_carrot")).args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2), "an unknown shell is wrong usage");
+}
+
+#[cfg(unix)]
+#[test]
+fn gen_roster_writes_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roster.csv");
+    carrot(&["gen-roster", "--people", "5", "--out", path.to_str().unwrap()]);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "gen-roster wrote {mode:o}");
 }

@@ -673,6 +673,8 @@ fn gen_roster(
         Some(GenRole::Sales) => synth::Roles::Sales,
         Some(GenRole::Consultant) => synth::Roles::Consultants,
     };
-    emit(out, Access::Shared, |w| synth::write_roster(w, people, seed, roles, first_id))?;
+    // Private like every other output: a generated roster looks like salary data, and a real
+    // one saved over it would keep the mode.
+    emit(out, Access::Private, |w| synth::write_roster(w, people, seed, roles, first_id))?;
     Ok(ExitCode::SUCCESS)
 }
