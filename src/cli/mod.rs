@@ -197,7 +197,7 @@ pub struct PayrollArgs {
     /// adp-run: last day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub pay_period_end: Option<NaiveDate>,
-    /// adp-run: Separate Check number 0-9 (default: empty, RUN's default).
+    /// A check of its own: adp-run Separate Check 0-9, adp-wfn Pay # 1-9, paychex-flex Check Seq Number 1-9 [default: the regular check].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=9))]
     pub separate_check: Option<u8>,
     /// gusto: id writes gusto_employee_id from the roster's employee_id; name writes names only [default: id].
