@@ -84,6 +84,11 @@ fn assert_same(actual: &str, expected: &str, what: &str) {
     if actual == expected {
         return;
     }
+    if let Some(dir) = std::env::var_os("CARROT_WRITE_FIXTURES") {
+        // Writes the output for review (then check it by hand and copy it over the fixture).
+        let path = Path::new(&dir).join(what.replace(' ', "_"));
+        std::fs::write(&path, actual).unwrap();
+    }
     let (a, e): (Vec<&str>, Vec<&str>) = (actual.split('\n').collect(), expected.split('\n').collect());
     let line = a.iter().zip(&e).position(|(x, y)| x != y).unwrap_or(a.len().min(e.len()));
     panic!(
@@ -134,8 +139,15 @@ fn the_examples_in_the_docs_are_lines_of_the_exported_files() {
         let start = doc.find(&heading).unwrap_or_else(|| panic!("docs/payroll.md has no section {heading:?}"));
         let section = &doc[start + heading.len()..];
         let section = &section[..section.find("\n### ").unwrap_or(section.len())];
-        let file = fixture(&format!("{}.csv", t.name()));
-        let lines: Vec<&str> = file.split("\r\n").collect();
+        // The template's file, and the files of its options (`adp-wfn-pay-number.csv`, ...).
+        let mut files = vec![fixture(&format!("{}.csv", t.name()))];
+        for entry in std::fs::read_dir(repo("tests/fixtures/payroll")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.starts_with(&format!("{}-", t.name())) && name.ends_with(".csv") {
+                files.push(fixture(&name));
+            }
+        }
+        let lines: Vec<&str> = files.iter().flat_map(|f| f.split("\r\n")).collect();
         let mut in_block = false;
         let mut examples = 0;
         for line in section.lines() {
@@ -153,4 +165,106 @@ fn the_examples_in_the_docs_are_lines_of_the_exported_files() {
         checked += examples;
     }
     assert!(checked > 20);
+}
+
+/// The sample plan with a code of its own for every adp-wfn line, so sales people have up to
+/// five codes: more than ADP's Earnings 3–5.
+fn samples_with_own_adp_codes() -> Samples {
+    let mut s = samples();
+    let mut json: serde_json::Value = serde_json::from_slice(&s.bytes).unwrap();
+    let codes = [
+        ("/tracks/sales/components/0", "C"),
+        ("/tracks/sales/components/1", "B"),
+        ("/tracks/sales/components/2", "S"),
+        ("/tracks/sales/components/3", "E"),
+        ("/tracks/sales/cap", "CA"),
+        ("/tracks/consultant/components/0", "U"),
+        ("/tracks/consultant/components/1", "I"),
+        ("/tracks/consultant/cap", "CB"),
+    ];
+    for (at, code) in codes {
+        let line = json.pointer_mut(at).unwrap_or_else(|| panic!("{at}"));
+        line["earning_codes"]["adp-wfn"] = serde_json::Value::from(code);
+    }
+    s.bytes = serde_json::to_vec_pretty(&json).unwrap();
+    s.plan = plan::parse(std::str::from_utf8(&s.bytes).unwrap()).unwrap();
+    s
+}
+
+fn export_with(s: &Samples, template: Template, settings: &PayrollSettings) -> (String, export::Reconciliation) {
+    let req = ExportRequest {
+        plan: &s.plan,
+        report: &s.report,
+        pay_date: pay_date(),
+        template,
+        settings,
+        plan_bytes: &s.bytes,
+    };
+    let (bytes, rec) = export::render(&req).unwrap_or_else(|e| panic!("{}: {e}", template.name()));
+    (String::from_utf8(bytes).unwrap(), rec)
+}
+
+#[test]
+fn adp_wfn_writes_codes_past_earnings_5_on_further_rows_of_the_same_file_number() {
+    let s = samples_with_own_adp_codes();
+    let (out, rec) = export(&s, Template::AdpWfn);
+    assert_same(&out, &fixture("adp-wfn-more-codes.csv"), "adp-wfn-more-codes.csv");
+    // ADP's field list ends at Earnings 5.
+    assert!(out.starts_with("Co Code,Batch ID,File #,Earnings 3 Code,Earnings 3 Amount,Earnings 4 Code,Earnings 4 Amount,Earnings 5 Code,Earnings 5 Amount\r\n"));
+    assert!(!out.contains("Earnings 6"));
+    // Kateřina Wagner (001046) has five codes: C, B, S, E on the first row... and CA on a second.
+    assert!(
+        out.contains(
+            "\r\nABC,INC0926,001046,C,25631.20,B,924.46,S,195.00\r\nABC,INC0926,001046,E,1000.00,CA,-12343.05,,\r\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(rec.total, s.report.totals.total);
+    assert_eq!(rec.people, s.report.employees.len());
+    assert!(rec.rows > rec.people, "further rows are counted as rows, not people");
+}
+
+#[test]
+fn adp_wfn_separate_check_writes_the_pay_number_column() {
+    let s = samples();
+    let settings = PayrollSettings { separate_check: Some(2), ..settings(Template::AdpWfn) };
+    let (out, rec) = export_with(&s, Template::AdpWfn, &settings);
+    assert_same(&out, &fixture("adp-wfn-pay-number.csv"), "adp-wfn-pay-number.csv");
+    assert!(out.starts_with("Co Code,Batch ID,File #,Pay #,Earnings 3 Code,"), "{out}");
+    assert!(out.contains("\r\nABC,INC0926,001046,2,C,13288.15,B,924.46,S,1195.00\r\n"), "{out}");
+    assert_eq!(rec.total, s.report.totals.total);
+}
+
+#[test]
+fn paychex_separate_check_fills_check_seq_number() {
+    let s = samples();
+    let settings = PayrollSettings { separate_check: Some(2), ..settings(Template::PaychexFlex) };
+    let (out, _) = export_with(&s, Template::PaychexFlex, &settings);
+    assert_same(&out, &fixture("paychex-flex-separate-check.csv"), "paychex-flex-separate-check.csv");
+    for line in out.split("\r\n").skip(1).filter(|l| !l.is_empty()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), 39);
+        assert_eq!(cells[11], "2", "Check Seq Number is column L: {line}");
+    }
+}
+
+#[test]
+fn gusto_refuses_ids_that_are_not_gusto_ids_and_names_them() {
+    let s = samples();
+    let mut report = s.report.clone();
+    report.employees[0].employee_id = "1042".to_owned().into();
+    let broken = Samples { plan: s.plan.clone(), bytes: s.bytes.clone(), report };
+    let req = ExportRequest {
+        plan: &broken.plan,
+        report: &broken.report,
+        pay_date: pay_date(),
+        template: Template::Gusto,
+        settings: &settings(Template::Gusto),
+        plan_bytes: &broken.bytes,
+    };
+    let err = export::render(&req).unwrap_err().to_string();
+    assert!(err.contains("employee id `1042` is not a Gusto employee id (6 letters or digits"), "{err}");
+    assert!(err.contains("--gusto-match name"), "{err}");
+    let by_name = PayrollSettings { gusto_match: export::GustoMatch::Name, ..settings(Template::Gusto) };
+    assert!(export::render(&ExportRequest { settings: &by_name, ..req }).is_ok(), "names need no Gusto id");
 }

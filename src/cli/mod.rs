@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 bad input (plan or roster), 2 wrong usage (clap's own).
 
+mod install;
 mod output;
 mod progress;
 mod simulate;
@@ -22,6 +23,8 @@ use crate::report;
 use crate::roster::{self, DecimalSeparator, HeaderMapping, ImportOptions, Roster};
 use crate::sim::{self, SimOptions};
 use crate::synth;
+
+pub use install::CompletionShell;
 
 /// Carrot: design incentive plans, see what they pay, compare them, export payroll.
 #[derive(Debug, Parser)]
@@ -146,6 +149,16 @@ pub enum Command {
         #[command(flatten)]
         out: OutArgs,
     },
+    /// Print a shell completion script: bash, zsh, fish or powershell.
+    ///
+    /// bash: carrot completions bash > ~/.local/share/bash-completion/completions/carrot
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff): carrot man > carrot.1; man ./carrot.1
+    Man,
 }
 
 /// The meeting hand-outs `compare` can write besides its output (docs/handouts.md).
@@ -190,7 +203,7 @@ pub struct PayrollArgs {
     /// adp-run: last day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub pay_period_end: Option<NaiveDate>,
-    /// adp-run: Separate Check number 0-9 (default: empty, RUN's default).
+    /// A check of its own: adp-run Separate Check 0-9, adp-wfn Pay # 1-9, paychex-flex Check Seq Number 1-9 [default: the regular check].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=9))]
     pub separate_check: Option<u8>,
     /// gusto: id writes gusto_employee_id from the roster's employee_id; name writes names only [default: id].
@@ -387,6 +400,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             },
             format,
         ),
+        Command::Completions { shell } => {
+            install::completions(shell, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            install::man(&mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -811,6 +832,8 @@ fn gen_roster(
         Some(GenRole::Sales) => synth::Roles::Sales,
         Some(GenRole::Consultant) => synth::Roles::Consultants,
     };
-    emit(out, Access::Shared, |w| synth::write_roster(w, people, seed, roles, first_id))?;
+    // Private like every other output: a generated roster looks like salary data, and a real
+    // one saved over it would keep the mode.
+    emit(out, Access::Private, |w| synth::write_roster(w, people, seed, roles, first_id))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,12 @@ use crate::engine::compare::{Comparison, MOVERS};
 use crate::export::{Reconciliation, safe_text};
 use crate::money;
 
-/// A simple left/right aligned text table.
+/// How many terminal columns `s` takes: two for CJK ideographs, Hangul, full-width forms and
+/// most emoji, none for combining marks, so columns after a name like 山田太郎 still line up.
+pub(super) fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
 /// The most characters a table cell shows on the terminal: longer text (a 60,000-character name)
 /// is cut with `…`, so one cell cannot widen every row. CSV and JSON keep every character.
 pub(super) const MAX_CELL_WIDTH: usize = 60;
@@ -26,6 +31,7 @@ pub(super) fn bounded(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A simple left/right aligned text table.
 pub(super) struct Table {
     header: Vec<String>,
     right: Vec<bool>,
@@ -42,7 +48,7 @@ impl Table {
     }
 
     pub(super) fn write(&self, w: &mut dyn Write) -> io::Result<()> {
-        let width = |s: &str| s.chars().count();
+        let width = display_width;
         let header: Vec<String> = self.header.iter().map(|c| bounded(c).into_owned()).collect();
         let rows: Vec<Vec<String>> =
             self.rows.iter().map(|row| row.iter().map(|c| bounded(c).into_owned()).collect()).collect();
@@ -271,4 +277,28 @@ fn signed(v: Decimal, dp: u32) -> String {
 /// The reconciliation summary printed by `export` (the same text is written next to the file).
 pub fn reconciliation_text(rec: &Reconciliation) -> String {
     rec.text()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_names_keep_the_columns_aligned() {
+        let mut t = Table::new(&[("Name", false), ("Role", false), ("Total", true)]);
+        for name in ["Ann Lee", "山田太郎", "김민준", "Zoë 🚀 Park", "José Müller"] {
+            t.rows.push(vec![name.to_owned(), "sales".to_owned(), "1,000.00".to_owned()]);
+        }
+        let mut out = Vec::new();
+        t.write(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // Where "sales" starts and where each line ends, in terminal columns.
+        let starts: Vec<usize> = lines[2..].iter().map(|l| display_width(&l[..l.find("sales").unwrap()])).collect();
+        let ends: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
+        assert!(starts.iter().all(|s| *s == starts[0]), "{starts:?}\n{text}");
+        assert!(ends.iter().all(|e| *e == ends[0]), "{ends:?}\n{text}");
+        // 山田太郎 is 8 columns wide (4 characters): the column is as wide as the widest name.
+        assert_eq!(starts[0], display_width("Zoë 🚀 Park") + 2);
+    }
 }

@@ -41,6 +41,12 @@ pub fn split_name(full: &str) -> Option<(String, String)> {
     Some((words.get(..start)?.join(" "), words.get(start..)?.join(" ")))
 }
 
+/// Whether an id has the shape of a `gusto_employee_id`: 6 ASCII letters or digits (Gusto
+/// assigns them; see docs/payroll.md).
+pub fn is_gusto_id(id: &str) -> bool {
+    id.len() == 6 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// Renders the Gusto CSV; refuses names that cannot be split, duplicate names when matching by
 /// name, and negative amounts.
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
@@ -70,6 +76,13 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
                     p.employee_id, p.name
                 ));
             }
+        }
+        if with_id && !is_gusto_id(p.employee_id) {
+            problems.push(format!(
+                "{} ({}): employee id `{}` is not a Gusto employee id (6 letters or digits, assigned by Gusto); put Gusto's ids in the roster's employee_id or match by name (--gusto-match name)",
+                p.employee_id, p.name, p.employee_id
+            ));
+            continue;
         }
         let mut row = vec![safe_text(&first).into_owned(), safe_text(&last).into_owned()];
         if with_id {

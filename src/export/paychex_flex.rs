@@ -4,7 +4,8 @@
 //!
 //! Each person's lines are combined by pay component (sum per code); a zero sum has no row.
 //! Negative sums are written with a leading `-` (an earnings correction). Paychex refuses commas
-//! in data, so ids and pay components are checked before writing.
+//! in data, so ids and pay components are checked before writing. `--separate-check N` fills
+//! `Check Seq Number`, so the incentives go on a check of their own.
 
 use super::{ExportError, ExportRequest, PayrollLine, Rendered, Template, csv_bytes, per_person, safe_text};
 use crate::money;
@@ -58,6 +59,9 @@ const WORKER_ID: usize = 1;
 const PAY_COMPONENT: usize = 4;
 /// Column index of `Amount`.
 const AMOUNT: usize = 10;
+/// Column index of `Check Seq Number` (column L): `--separate-check N` puts the incentives on
+/// check N of the pay period instead of the worker's regular check.
+const CHECK_SEQ: usize = 11;
 
 /// Whether an employee id can be a Paychex `Worker ID`: 1–10 ASCII letters or digits.
 pub fn is_worker_id(id: &str) -> bool {
@@ -92,6 +96,7 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
                 (WORKER_ID, safe_text(p.employee_id).into_owned()),
                 (PAY_COMPONENT, safe_text(code).into_owned()),
                 (AMOUNT, money::fixed(*amount, req.report.minor_units)),
+                (CHECK_SEQ, req.settings.separate_check.map(|n| n.to_string()).unwrap_or_default()),
             ] {
                 if let Some(cell) = row.get_mut(i) {
                     *cell = value;

@@ -44,8 +44,10 @@ pub struct PayrollSettings {
     /// ADP RUN pay period end: must match the last day of RUN's next payroll. Written as
     /// `MM/DD/YYYY`. Flag `--pay-period-end`.
     pub pay_period_end: Option<NaiveDate>,
-    /// ADP RUN `Separate Check` number, 0–9 (e.g. `1` pays the incentives on a check of their
-    /// own). Empty leaves RUN's default. Flag `--separate-check`.
+    /// A check of their own for the incentives. ADP RUN: `Separate Check`, 0–9 (e.g. `1`).
+    /// ADP Workforce Now: `Pay #`, 1–9 (1 is the regular check; the column is written only when
+    /// set). Paychex Flex: `Check Seq Number`, 1–9. Empty leaves the system's default (the
+    /// regular check). Flag `--separate-check`.
     pub separate_check: Option<u8>,
     /// Gusto: how people are matched. `EmployeeId` writes the roster's `employee_id` as
     /// `gusto_employee_id` (the roster must carry Gusto's ids); `Name` writes names only (two
@@ -269,7 +271,9 @@ impl Setting {
             Self::PayFrequency => "ADP RUN pay frequency: W weekly, B biweekly, S semimonthly, M monthly",
             Self::PayPeriodStart => "first day of RUN's next payroll period (YYYY-MM-DD)",
             Self::PayPeriodEnd => "last day of RUN's next payroll period (YYYY-MM-DD)",
-            Self::SeparateCheck => "ADP RUN separate check number 0–9; empty for RUN's default",
+            Self::SeparateCheck => {
+                "a check of its own: ADP RUN Separate Check 0–9, ADP WFN Pay # 1–9, Paychex Check Seq Number 1–9; empty for the regular check"
+            }
             Self::GustoMatch => "id: write gusto_employee_id from the roster's employee_id; name: names only",
             Self::Reason => "Workday one-time payment reason, as configured in the tenant",
             Self::EffectiveDate => "Workday effective date (YYYY-MM-DD); empty for the pay date",
@@ -322,7 +326,7 @@ impl PayrollSettings {
     pub fn used_by(template: Template) -> &'static [Setting] {
         match template {
             Template::Generic => &[],
-            Template::AdpWfn => &[Setting::CompanyCode, Setting::BatchId, Setting::AdpFileName],
+            Template::AdpWfn => &[Setting::CompanyCode, Setting::BatchId, Setting::AdpFileName, Setting::SeparateCheck],
             Template::AdpRun => &[
                 Setting::CompanyCode,
                 Setting::PayFrequency,
@@ -332,7 +336,7 @@ impl PayrollSettings {
             ],
             Template::Gusto => &[Setting::GustoMatch],
             Template::Workday => &[Setting::Reason, Setting::EffectiveDate, Setting::SendToPayroll],
-            Template::PaychexFlex => &[Setting::ClientId],
+            Template::PaychexFlex => &[Setting::ClientId, Setting::SeparateCheck],
         }
     }
 
@@ -419,8 +423,15 @@ impl PayrollSettings {
                     _ => {}
                 },
                 Setting::SeparateCheck => {
-                    if let Some(n) = self.separate_check.filter(|n| *n > 9) {
-                        problem(*setting, format!("{n} is not a separate check number: use 0–9"));
+                    // RUN numbers checks from 0; Workforce Now's Pay # and Paychex's Check Seq
+                    // Number from 1 (1 is the regular check).
+                    let (min, what) = match template {
+                        Template::AdpWfn => (1, "a Pay #"),
+                        Template::PaychexFlex => (1, "a Paychex Check Seq Number"),
+                        _ => (0, "a separate check number"),
+                    };
+                    if let Some(n) = self.separate_check.filter(|n| !(min..=9).contains(n)) {
+                        problem(*setting, format!("{n} is not {what}: use {min}–9"));
                     }
                 }
                 Setting::Reason => {
@@ -555,6 +566,18 @@ mod tests {
         let s = PayrollSettings { reason: "Bonus\tx".into(), client_id: "12 34".into(), ..PayrollSettings::default() };
         assert_eq!(s.check(Template::Workday).len(), 1);
         assert_eq!(s.check(Template::PaychexFlex).len(), 1);
+    }
+
+    #[test]
+    fn separate_check_ranges_follow_each_system() {
+        let s = PayrollSettings { separate_check: Some(0), ..PayrollSettings::default() };
+        let sep = |t: Template| s.check(t).into_iter().filter(|p| p.setting == Setting::SeparateCheck).count();
+        assert_eq!(sep(Template::AdpRun), 0, "RUN takes 0");
+        assert_eq!(sep(Template::AdpWfn), 1, "Pay # starts at 1");
+        assert_eq!(sep(Template::PaychexFlex), 1, "Check Seq Number starts at 1");
+        assert!(PayrollSettings::used_by(Template::AdpWfn).contains(&Setting::SeparateCheck));
+        assert!(PayrollSettings::used_by(Template::PaychexFlex).contains(&Setting::SeparateCheck));
+        assert!(!PayrollSettings::used_by(Template::Gusto).contains(&Setting::SeparateCheck));
     }
 
     #[test]

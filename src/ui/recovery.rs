@@ -34,7 +34,7 @@ impl Recovered {
 
 /// The recovery folder in the user's data folder (next to eframe's saved state).
 pub fn default_dir() -> Option<PathBuf> {
-    eframe::storage_dir("Carrot").map(|d| d.join("recovery"))
+    super::data_dir().map(|d| d.join("recovery"))
 }
 
 /// The recovery file of one open plan in this process.
