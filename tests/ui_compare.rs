@@ -98,3 +98,31 @@ fn the_compare_screen_saves_the_workbook_and_the_report() {
         assert_eq!(std::fs::metadata(&xlsx).unwrap().permissions().mode() & 0o777, 0o600, "hand-outs hold salary data");
     }
 }
+
+#[test]
+fn chart_legends_stay_in_their_column_at_1280_by_800() {
+    // Cost by component has eleven components: its legend wraps inside its half of the view
+    // instead of running on over the next chart's legend.
+    let mut harness = start(egui::vec2(1280.0, 800.0), carrot::ui::Startup::Samples, Vec::new());
+    wait(&mut harness, "the samples", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
+    harness.get_by_label("Compare").click();
+    harness.run_steps(4);
+    let heading = harness.get_by_label("Cost by component").rect();
+    let next = harness.get_by_label("How payouts are distributed").rect();
+    let mut checked = 0;
+    for node in harness.query_all_by_role(egui::accesskit::Role::Label) {
+        let r = node.rect();
+        let in_legend_rows = r.top() > heading.bottom() && r.bottom() < heading.bottom() + 120.0;
+        if in_legend_rows && r.left() >= heading.left() && r.left() < next.left() {
+            assert!(
+                r.right() <= next.left(),
+                "{:?} runs past its column ({} > {})",
+                node.value(),
+                r.right(),
+                next.left()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 11, "the legend's eleven labels were found ({checked})");
+}

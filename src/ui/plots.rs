@@ -141,8 +141,16 @@ pub fn money_axis_y<'a>(title: String) -> AxisHints<'a> {
 pub fn legend_ui(ui: &mut egui::Ui, items: &[(String, egui::Color32)]) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
-        for (name, color) in items {
-            // A dot and its name wrap together.
+        let dot = ui.text_style_height(&egui::TextStyle::Body) * 0.8;
+        for (i, (name, color)) in items.iter().enumerate() {
+            // A dot and its name wrap together. A wrapping layout cannot wrap a nested one it
+            // has not measured yet (it would run on past the column, over the next chart's
+            // legend), so the item is measured first and starts a new row when it does not fit.
+            let text = egui::WidgetText::from(egui::RichText::new(name).small());
+            let width = text.into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Small);
+            if i > 0 && ui.available_size_before_wrap().x < dot + 2.0 + width.size().x {
+                ui.end_row();
+            }
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = 2.0;
                 super::widgets::color_dot(ui, *color);
