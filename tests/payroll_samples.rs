@@ -41,6 +41,8 @@ fn settings(template: Template) -> PayrollSettings {
         Template::Workday => s.reason = "One-Time Payment > Incentive Payout".into(),
         Template::PaychexFlex => s.client_id = "70012345".into(),
     }
+    // The sample plans are in EUR; the US payroll templates need it confirmed (--currency-ok).
+    s.currency_ok = template.payroll_currency().is_some();
     s
 }
 

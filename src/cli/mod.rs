@@ -221,6 +221,9 @@ pub struct PayrollArgs {
     /// paychex-flex: Client ID (1-8 letters or digits).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
+    /// adp-wfn, adp-run, gusto, paychex-flex: export a plan whose currency is not USD as it is (these files carry no currency; the payroll pays in USD).
+    #[arg(long)]
+    pub currency_ok: bool,
 }
 
 impl PayrollArgs {
@@ -240,6 +243,7 @@ impl PayrollArgs {
             effective_date: self.effective_date,
             send_to_payroll: !self.no_send_to_payroll,
             client_id: self.client_id.clone().unwrap_or(d.client_id),
+            currency_ok: self.currency_ok,
         }
     }
 }

@@ -96,11 +96,41 @@ fn settings() -> PayrollSettings {
         pay_period_end: Some(date("2026-10-18")),
         reason: "Commission".into(),
         client_id: "70012345".into(),
+        // The test plan is in EUR; US payroll templates need the currency confirmed.
+        currency_ok: true,
         ..PayrollSettings::default()
     }
 }
 
 const PLAN_BYTES: &[u8] = b"the plan file";
+
+#[test]
+fn us_payroll_templates_refuse_a_plan_in_another_currency_unless_confirmed() {
+    let plan = test_plan();
+    let roster = test_roster();
+    let unconfirmed = PayrollSettings { currency_ok: false, ..settings() };
+    for t in Template::ALL {
+        let result = render_with(&plan, &roster, t, &unconfirmed);
+        if t.payroll_currency().is_some() {
+            let Err(ExportError::Settings { problems, .. }) = result else { panic!("{t:?}: {result:?}") };
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].setting, Setting::CurrencyOk);
+            let text = problems[0].to_string();
+            assert!(text.starts_with("currency confirmed (--currency-ok): the plan pays in EUR, but the "), "{text}");
+            assert!(text.contains("the payroll pays every amount in USD"), "{text}");
+            // Confirmed, the same file is written as before.
+            assert!(render_with(&plan, &roster, t, &settings()).is_ok(), "{t:?}");
+        } else {
+            assert!(result.is_ok(), "{t:?} names its currency: {result:?}");
+        }
+    }
+    // A plan in US dollars needs no confirmation.
+    let mut usd = test_plan();
+    usd.currency = "USD".into();
+    for t in Template::ALL {
+        assert!(render_with(&usd, &roster, t, &unconfirmed).is_ok(), "{t:?}");
+    }
+}
 
 fn render_with(plan: &Plan, roster: &Roster, template: Template, s: &PayrollSettings) -> Result<String, ExportError> {
     let report = engine::compute(plan, roster, Detail::AmountsOnly).unwrap();

@@ -532,7 +532,8 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         });
         ui.separator();
         let doc = rt.docs.iter().find(|d| d.id == dialog.plan);
-        let setting_problems = dialog.settings.check(dialog.template);
+        let currency = doc.map(|d| d.plan.currency.as_str()).unwrap_or_default();
+        let setting_problems = dialog.settings.check_for_currency(dialog.template, currency);
         let key = doc.and_then(|d| dialog.key(d));
         let check = dialog.check.as_ref().filter(|(k, _)| Some(k) == key.as_ref()).map(|(_, r)| r);
         let dirty = doc.is_some_and(PlanDoc::is_dirty);
@@ -677,6 +678,9 @@ fn setting_ui(ui: &mut egui::Ui, s: &mut PayrollSettings, setting: Setting, labe
         }
         Setting::SendToPayroll => {
             ui.checkbox(&mut s.send_to_payroll, "send to payroll").on_hover_text(help);
+        }
+        Setting::CurrencyOk => {
+            ui.checkbox(&mut s.currency_ok, "the amounts are meant for a payroll paying in USD").on_hover_text(help);
         }
     }
 }
