@@ -284,6 +284,21 @@ fn us_payroll_templates_refuse_a_eur_plan_unless_the_currency_is_confirmed() {
 }
 
 #[test]
+fn gusto_ids_from_a_file_and_a_missing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gusto.csv");
+    let ids = Path::new(ROOT).join("tests/fixtures/payroll/gusto_ids.csv");
+    let o = export(&out, &["--template", "gusto", "--currency-ok", "--gusto-ids", ids.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same(&std::fs::read_to_string(&out).unwrap(), &fixture("gusto-ids-mapped.csv"), "--gusto-ids");
+    let other = dir.path().join("other.csv");
+    let o = export(&other, &["--template", "gusto", "--currency-ok", "--gusto-ids", "no_such_ids.csv"]);
+    assert_eq!(o.status.code(), Some(1), "refused input");
+    assert!(stderr(&o).contains("no_such_ids.csv (--gusto-ids): cannot be read:"), "{}", stderr(&o));
+    assert!(!other.exists());
+}
+
+#[test]
 fn settings_the_template_does_not_read_give_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let o = export(&dir.path().join("g.csv"), &["--template", "gusto", "--currency-ok", "--batch-id", "7"]);

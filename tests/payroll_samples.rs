@@ -251,6 +251,17 @@ fn paychex_separate_check_fills_check_seq_number() {
 }
 
 #[test]
+fn gusto_ids_from_a_mapping_file_replace_the_roster_ids() {
+    let s = samples();
+    let ids = repo("tests/fixtures/payroll/gusto_ids.csv");
+    let settings = PayrollSettings { gusto_ids: ids.display().to_string(), ..settings(Template::Gusto) };
+    let (out, rec) = export_with(&s, Template::Gusto, &settings);
+    assert_same(&out, &fixture("gusto-ids-mapped.csv"), "gusto-ids-mapped.csv");
+    assert!(out.contains("\r\nKateřina,Wagner,GU1046,2119.46,13288.15\r\n"), "{out}");
+    assert_eq!(rec.total, s.report.totals.total);
+}
+
+#[test]
 fn gusto_refuses_ids_that_are_not_gusto_ids_and_names_them() {
     let s = samples();
     let mut report = s.report.clone();

@@ -53,6 +53,10 @@ pub struct PayrollSettings {
     /// `gusto_employee_id` (the roster must carry Gusto's ids); `Name` writes names only (two
     /// people with the same name are then refused). Flag `--gusto-match` (`id` or `name`).
     pub gusto_match: GustoMatch,
+    /// Gusto: a CSV file mapping the roster's `employee_id` to Gusto's `gusto_employee_id`
+    /// (columns `employee_id` and `gusto_employee_id`), for rosters that carry the company's own
+    /// ids. Empty: the roster's `employee_id` is the Gusto id. Flag `--gusto-ids`.
+    pub gusto_ids: String,
     /// Workday one-time payment `Reason`, exactly as configured in the tenant (e.g.
     /// `Request One-Time Payment > Commission`). Flag `--reason`.
     pub reason: String,
@@ -82,6 +86,7 @@ impl Default for PayrollSettings {
             pay_period_end: None,
             separate_check: None,
             gusto_match: GustoMatch::default(),
+            gusto_ids: String::new(),
             reason: String::new(),
             effective_date: None,
             send_to_payroll: true,
@@ -183,6 +188,8 @@ pub enum Setting {
     SeparateCheck,
     /// [`PayrollSettings::gusto_match`].
     GustoMatch,
+    /// [`PayrollSettings::gusto_ids`].
+    GustoIds,
     /// [`PayrollSettings::reason`].
     Reason,
     /// [`PayrollSettings::effective_date`].
@@ -197,7 +204,7 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order a dialog shows them.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::CompanyCode,
         Self::BatchId,
         Self::AdpFileName,
@@ -206,6 +213,7 @@ impl Setting {
         Self::PayPeriodEnd,
         Self::SeparateCheck,
         Self::GustoMatch,
+        Self::GustoIds,
         Self::Reason,
         Self::EffectiveDate,
         Self::SendToPayroll,
@@ -224,6 +232,7 @@ impl Setting {
             Self::PayPeriodEnd => "pay_period_end",
             Self::SeparateCheck => "separate_check",
             Self::GustoMatch => "gusto_match",
+            Self::GustoIds => "gusto_ids",
             Self::Reason => "reason",
             Self::EffectiveDate => "effective_date",
             Self::SendToPayroll => "send_to_payroll",
@@ -243,6 +252,7 @@ impl Setting {
             Self::PayPeriodEnd => "--pay-period-end",
             Self::SeparateCheck => "--separate-check",
             Self::GustoMatch => "--gusto-match",
+            Self::GustoIds => "--gusto-ids",
             Self::Reason => "--reason",
             Self::EffectiveDate => "--effective-date",
             Self::SendToPayroll => "--no-send-to-payroll",
@@ -262,6 +272,7 @@ impl Setting {
             Self::PayPeriodEnd => "Pay period end",
             Self::SeparateCheck => "Separate check",
             Self::GustoMatch => "Match people by",
+            Self::GustoIds => "Gusto id file",
             Self::Reason => "Reason",
             Self::EffectiveDate => "Effective date",
             Self::SendToPayroll => "Send to payroll",
@@ -287,6 +298,9 @@ impl Setting {
                 "a check of its own: ADP RUN Separate Check 0–9, ADP WFN Pay # 1–9, Paychex Check Seq Number 1–9; empty for the regular check"
             }
             Self::GustoMatch => "id: write gusto_employee_id from the roster's employee_id; name: names only",
+            Self::GustoIds => {
+                "CSV file with columns employee_id and gusto_employee_id: the Gusto id of each roster id; empty when the roster's ids are Gusto's"
+            }
             Self::Reason => "Workday one-time payment reason, as configured in the tenant",
             Self::EffectiveDate => "Workday effective date (YYYY-MM-DD); empty for the pay date",
             Self::SendToPayroll => "Workday Send to Payroll (Y/N)",
@@ -356,7 +370,7 @@ impl PayrollSettings {
                 Setting::SeparateCheck,
                 Setting::CurrencyOk,
             ],
-            Template::Gusto => &[Setting::GustoMatch, Setting::CurrencyOk],
+            Template::Gusto => &[Setting::GustoMatch, Setting::GustoIds, Setting::CurrencyOk],
             Template::Workday => &[Setting::Reason, Setting::EffectiveDate, Setting::SendToPayroll],
             Template::PaychexFlex => &[Setting::ClientId, Setting::SeparateCheck, Setting::CurrencyOk],
         }
@@ -374,6 +388,7 @@ impl PayrollSettings {
             Setting::PayPeriodEnd => self.pay_period_end.is_some(),
             Setting::SeparateCheck => self.separate_check.is_some(),
             Setting::GustoMatch => self.gusto_match != d.gusto_match,
+            Setting::GustoIds => self.gusto_ids != d.gusto_ids,
             Setting::Reason => self.reason != d.reason,
             Setting::EffectiveDate => self.effective_date.is_some(),
             Setting::SendToPayroll => self.send_to_payroll != d.send_to_payroll,
@@ -471,6 +486,16 @@ impl PayrollSettings {
                         problem(*setting, missing("the Paychex client id, 1–8 letters or digits"));
                     } else if !is_code(id, 1, 8) {
                         problem(*setting, format!("`{id}` is not a Paychex client id: use 1–8 letters or digits"));
+                    }
+                }
+                Setting::GustoIds => {
+                    if !self.gusto_ids.trim().is_empty() && self.gusto_match == GustoMatch::Name {
+                        problem(
+                            *setting,
+                            "matching by name (--gusto-match name) writes no gusto_employee_id; match by id to use \
+                             the id file"
+                                .to_owned(),
+                        );
                     }
                 }
                 // Needs the plan's currency: see `check_for_currency`.

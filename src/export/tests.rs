@@ -500,6 +500,57 @@ fn gusto_refuses_one_word_names_and_same_names_when_matching_by_name() {
 }
 
 #[test]
+fn a_gusto_id_file_is_read_with_every_problem_named_by_file_line_and_column() {
+    let ok =
+        gusto::parse_ids(b"\xEF\xBB\xBFName,Employee_ID,gusto_employee_id\r\nAnna,001007,AB12cd\r\n,,\r\n", "ids.csv")
+            .unwrap();
+    assert_eq!(ok.ids.get("001007").map(String::as_str), Some("AB12cd"), "a BOM, other columns, any case");
+    assert_eq!(ok.ids.len(), 1, "blank lines are skipped");
+    let err = gusto::parse_ids(b"employee_id,gusto_id\n1,ABC123\n", "ids.csv").unwrap_err();
+    assert_eq!(err.len(), 1);
+    assert!(err[0].starts_with("ids.csv: line 1: no column gusto_employee_id;"), "{err:?}");
+    let text = "employee_id,gusto_employee_id\n001007,ABC123\n,XYZ789\n000042,12345\n001007,DEF456\n000100,ABC123\n";
+    let err = gusto::parse_ids(text.as_bytes(), "ids.csv").unwrap_err();
+    assert_eq!(
+        err,
+        [
+            "ids.csv: line 3, column employee_id: empty; give the roster's employee id",
+            "ids.csv: line 4, column gusto_employee_id: `12345` is not a Gusto employee id (6 letters or digits, \
+             assigned by Gusto) for 000042",
+            "ids.csv: line 5, column employee_id: 001007 is listed twice (also on line 2)",
+            "ids.csv: line 6, column gusto_employee_id: ABC123 is given to 000100 and to 001007 (line 2); each \
+             person has their own Gusto id",
+        ]
+    );
+    let missing = gusto::read_ids(std::path::Path::new("/nonexistent/ids.csv")).unwrap_err();
+    assert!(missing[0].starts_with("/nonexistent/ids.csv (--gusto-ids): cannot be read:"), "{missing:?}");
+}
+
+#[test]
+fn gusto_ids_come_from_the_id_file_and_a_person_missing_from_it_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ids.csv");
+    // The roster's ids are not Gusto's shape: the file maps them.
+    let roster = roster_of(vec![
+        person(0, "7", "Anna de Vries", "sales", "100000", "3"),
+        person(1, "42", "Mary Ann Smith", "sales", "1000", "0"),
+    ]);
+    let s = PayrollSettings { gusto_ids: file.display().to_string(), ..settings() };
+    std::fs::write(&file, "employee_id,gusto_employee_id\n7,GA0007\n42,GA0042\n").unwrap();
+    let out = render_with(&test_plan(), &roster, Template::Gusto, &s).unwrap();
+    assert!(out.contains("\r\nAnna,de Vries,GA0007,"), "{out}");
+    assert!(out.contains("\r\nMary Ann,Smith,GA0042,"), "{out}");
+    assert!(render_with(&test_plan(), &roster, Template::Gusto, &settings()).is_err(), "`7` is no Gusto id");
+    std::fs::write(&file, "employee_id,gusto_employee_id\n7,GA0007\n").unwrap();
+    let err = render_with(&test_plan(), &roster, Template::Gusto, &s).unwrap_err().to_string();
+    assert!(err.contains(&format!("42 (Mary Ann Smith): not in the Gusto id file {} (--gusto-ids)", file.display())));
+    // Names only writes no Gusto id: the file does not go with it.
+    let by_name = PayrollSettings { gusto_match: GustoMatch::Name, ..s };
+    let problems = by_name.check(Template::Gusto);
+    assert_eq!(problems.iter().map(|p| p.setting).collect::<Vec<_>>(), [Setting::GustoIds]);
+}
+
+#[test]
 fn names_split_on_the_last_word_keeping_surname_particles() {
     let split = gusto::split_name;
     let pair = |f: &str, l: &str| Some((f.to_owned(), l.to_owned()));
