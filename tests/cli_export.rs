@@ -157,17 +157,27 @@ fn adp_wfn_to_a_folder_gets_the_pr_ccc_epi_name() {
     assert_eq!(file.file_name().unwrap(), "PRABCEPI.csv");
     assert!(file.with_file_name("PRABCEPI.csv.reconciliation.txt").exists());
     // A 2-character company code is padded with `_`; the pattern is configurable.
-    let o = export(dir.path(), &["--template", "adp-wfn", "--company-code", "AB", "--batch-id", "7"]);
+    let o = export(dir.path(), &["--template", "adp-wfn", "--currency-ok", "--company-code", "AB", "--batch-id", "7"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.path().join("PRAB_EPI.csv").exists());
     let o = export(
         dir.path(),
-        &["--template", "adp-wfn", "--company-code", "AB", "--batch-id", "7", "--adp-file-name", "EPI{co}{batch}.csv"],
+        &[
+            "--template",
+            "adp-wfn",
+            "--currency-ok",
+            "--company-code",
+            "AB",
+            "--batch-id",
+            "7",
+            "--adp-file-name",
+            "EPI{co}{batch}.csv",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.path().join("EPIAB_7.csv").exists());
     // Other templates name the plan and the pay date.
-    let o = export(dir.path(), &["--template", "gusto"]);
+    let o = export(dir.path(), &["--template", "gusto", "--currency-ok"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.path().join("gusto_transition_2026-10-15.csv").exists());
 }
@@ -201,7 +211,7 @@ fn the_grand_total_equals_the_payouts_total_to_the_cent() {
 fn dry_run_prints_the_reconciliation_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("gusto.csv");
-    let o = export(&out, &["--template", "gusto", "--dry-run"]);
+    let o = export(&out, &["--template", "gusto", "--currency-ok", "--dry-run"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.starts_with("dry run: nothing written (gusto template)\n"), "{text}");
@@ -210,7 +220,7 @@ fn dry_run_prints_the_reconciliation_and_writes_nothing() {
     assert_eq!(grand_total(&text), "908753.87");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
     // A dry run still refuses what a real export would.
-    let o = export(&out, &["--template", "adp-wfn", "--dry-run"]);
+    let o = export(&out, &["--template", "adp-wfn", "--currency-ok", "--dry-run"]);
     assert_eq!(o.status.code(), Some(2), "a missing setting is wrong usage");
     assert!(stderr(&o).contains("--company-code"), "{}", stderr(&o));
 }
@@ -250,9 +260,48 @@ fn a_missing_setting_is_refused_naming_its_flag_and_nothing_is_written() {
 }
 
 #[test]
+fn us_payroll_templates_refuse_a_eur_plan_unless_the_currency_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    for template in ["adp-wfn", "adp-run", "gusto", "paychex-flex"] {
+        // The documented command without --currency-ok: every other setting is given.
+        let mut args = documented_command(template);
+        args.retain(|a| a != "--currency-ok");
+        let at = args.iter().position(|a| a == "--out").unwrap();
+        args[at + 1] = out.to_str().unwrap().to_owned();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = carrot(&args);
+        assert_eq!(o.status.code(), Some(2), "{template}: a missing confirmation is wrong usage");
+        let err = stderr(&o);
+        assert!(err.contains(&format!("the {template} template needs settings")), "{err}");
+        assert!(err.contains("currency confirmed (--currency-ok): the plan pays in EUR"), "{err}");
+        assert!(err.contains("the payroll pays every amount in USD"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{template}: nothing written");
+    }
+    // workday and generic name the currency in the file: no confirmation needed.
+    let o = export(&out, &["--template", "workday", "--reason", "R"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn gusto_ids_from_a_file_and_a_missing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gusto.csv");
+    let ids = Path::new(ROOT).join("tests/fixtures/payroll/gusto_ids.csv");
+    let o = export(&out, &["--template", "gusto", "--currency-ok", "--gusto-ids", ids.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same(&std::fs::read_to_string(&out).unwrap(), &fixture("gusto-ids-mapped.csv"), "--gusto-ids");
+    let other = dir.path().join("other.csv");
+    let o = export(&other, &["--template", "gusto", "--currency-ok", "--gusto-ids", "no_such_ids.csv"]);
+    assert_eq!(o.status.code(), Some(1), "refused input");
+    assert!(stderr(&o).contains("no_such_ids.csv (--gusto-ids): cannot be read:"), "{}", stderr(&o));
+    assert!(!other.exists());
+}
+
+#[test]
 fn settings_the_template_does_not_read_give_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let o = export(&dir.path().join("g.csv"), &["--template", "gusto", "--batch-id", "7"]);
+    let o = export(&dir.path().join("g.csv"), &["--template", "gusto", "--currency-ok", "--batch-id", "7"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("warning: --batch-id is not used by the gusto template"), "{}", stderr(&o));
 }
@@ -294,7 +343,11 @@ fn a_missing_earning_code_is_refused_and_nothing_is_written() {
     assert!(stderr(&o).contains("no earning code for template `generic`: sales.revenue_commission"), "{}", stderr(&o));
     assert!(!out.exists());
     // The component still has its own adp-wfn code, so that template exports.
-    let o = export_plan(&plan, &out, &["--template", "adp-wfn", "--company-code", "ABC", "--batch-id", "1"]);
+    let o = export_plan(
+        &plan,
+        &out,
+        &["--template", "adp-wfn", "--currency-ok", "--company-code", "ABC", "--batch-id", "1"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -303,7 +356,7 @@ fn gusto_refuses_a_code_that_is_not_a_gusto_column() {
     let dir = tempfile::tempdir().unwrap();
     let plan = edited_plan(dir.path(), "\"gusto\": \"bonus\"", "\"gusto\": \"spiff\"");
     let out = dir.path().join("out.csv");
-    let o = export_plan(&plan, &out, &["--template", "gusto"]);
+    let o = export_plan(&plan, &out, &["--template", "gusto", "--currency-ok"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("sales.discovery_bonus: `spiff` is not one of Gusto's earning columns"), "{err}");
@@ -322,7 +375,11 @@ fn gusto_and_workday_refuse_a_cap_adjustment_left_negative() {
     );
     for template in ["gusto", "workday"] {
         let out = dir.path().join("out.csv");
-        let o = export_plan(&plan, &out, &["--template", template, "--reason", "R"]);
+        let mut args = vec!["--template", template, "--reason", "R"];
+        if template == "gusto" {
+            args.push("--currency-ok");
+        }
+        let o = export_plan(&plan, &out, &args);
         assert_eq!(o.status.code(), Some(1), "{template}");
         let err = stderr(&o);
         assert!(err.contains("001046 (Kateřina Wagner): `"), "{template}: {err}");

@@ -41,6 +41,8 @@ fn settings(template: Template) -> PayrollSettings {
         Template::Workday => s.reason = "One-Time Payment > Incentive Payout".into(),
         Template::PaychexFlex => s.client_id = "70012345".into(),
     }
+    // The sample plans are in EUR; the US payroll templates need it confirmed (--currency-ok).
+    s.currency_ok = template.payroll_currency().is_some();
     s
 }
 
@@ -246,6 +248,17 @@ fn paychex_separate_check_fills_check_seq_number() {
         assert_eq!(cells.len(), 39);
         assert_eq!(cells[11], "2", "Check Seq Number is column L: {line}");
     }
+}
+
+#[test]
+fn gusto_ids_from_a_mapping_file_replace_the_roster_ids() {
+    let s = samples();
+    let ids = repo("tests/fixtures/payroll/gusto_ids.csv");
+    let settings = PayrollSettings { gusto_ids: ids.display().to_string(), ..settings(Template::Gusto) };
+    let (out, rec) = export_with(&s, Template::Gusto, &settings);
+    assert_same(&out, &fixture("gusto-ids-mapped.csv"), "gusto-ids-mapped.csv");
+    assert!(out.contains("\r\nKateřina,Wagner,GU1046,2119.46,13288.15\r\n"), "{out}");
+    assert_eq!(rec.total, s.report.totals.total);
 }
 
 #[test]

@@ -55,6 +55,20 @@ fn assert_export_ready(harness: &Harness<'static, CarrotApp>) {
     assert!(export_button_enabled(harness), "Export is disabled; the export's check: {check}");
 }
 
+/// The export dialog's checkbox confirming a plan's currency for a US payroll template.
+const CURRENCY_OK: &str = "the amounts are meant for a payroll paying in USD";
+
+/// Ticks the currency confirmation (the sample plans are in EUR; US payroll templates refuse
+/// them without it).
+fn confirm_currency(harness: &mut Harness<'static, CarrotApp>) {
+    harness.get_by_label(CURRENCY_OK).click_accesskit();
+    harness.run_steps(2);
+    match &harness.state().rt.modal {
+        Some(Modal::Export(d)) => assert!(d.settings.currency_ok, "the box is ticked"),
+        _ => panic!("the export dialog is open"),
+    }
+}
+
 // 1. The table stays put.
 
 #[test]
@@ -173,6 +187,7 @@ fn an_earning_code_adp_refuses_is_shown_before_export_and_fixed_in_the_editor() 
     choose(&mut harness, "Template", "adp-wfn");
     set_text(&mut harness, "Company code *", "ABC");
     set_text(&mut harness, "Batch ID *", "INC0926");
+    confirm_currency(&mut harness);
     wait(&mut harness, "the export check", export_checked);
     // In the dialog (the editor, behind it, says so at the field too).
     assert!(harness.query_all_by_label_contains("`COMM` is not an ADP Workforce Now earnings code").count() >= 2);
@@ -196,9 +211,11 @@ fn an_earning_code_adp_refuses_is_shown_before_export_and_fixed_in_the_editor() 
         Some(Modal::Export(d)) => {
             assert_eq!(d.template, Template::AdpWfn, "the template is remembered");
             assert_eq!(d.settings.company_code, "ABC", "and its settings");
+            assert!(!d.settings.currency_ok, "but not the currency's confirmation: it is per export");
         }
         _ => panic!("the export dialog is open"),
     }
+    confirm_currency(&mut harness);
     harness.get_by_label("Choose file…").click_accesskit();
     wait(&mut harness, "the chosen file and its check", export_file_checked);
     assert_export_ready(&harness);
@@ -207,6 +224,43 @@ fn an_earning_code_adp_refuses_is_shown_before_export_and_fixed_in_the_editor() 
     assert!(export::reconciliation_path(&out).exists());
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.lines().skip(1).all(|l| !l.contains("COMM")), "{text}");
+}
+
+#[test]
+fn a_us_payroll_template_refuses_a_eur_plan_until_the_currency_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gusto.csv");
+    let mut harness = app(vec![Some(vec![out.clone()])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export dialog", export_open);
+    // Templates whose file names its currency have no such box.
+    for template in ["generic", "workday"] {
+        choose(&mut harness, "Template", template);
+        assert!(harness.query_by_label(CURRENCY_OK).is_none(), "{template} shows no currency box");
+    }
+    choose(&mut harness, "Template", "gusto");
+    set_text(&mut harness, "Pay date", "2026-10-15");
+    harness.get_by_label("Choose file…").click_accesskit();
+    wait(&mut harness, "the chosen file and its check", export_file_checked);
+    // The refusal is shown and Export stays disabled.
+    harness.get_by_label_contains("currency confirmed (--currency-ok): the plan pays in EUR");
+    harness.get_by_label_contains("the payroll pays every amount in USD");
+    assert!(!export_button_enabled(&harness), "Export is disabled until the currency is confirmed");
+    match &harness.state().rt.modal {
+        Some(Modal::Export(d)) => assert!(
+            d.check.as_ref().is_some_and(|(_, r)| r.as_ref().is_err_and(|e| e.contains("--currency-ok"))),
+            "the export's own check refuses the currency"
+        ),
+        _ => panic!("the export dialog is open"),
+    }
+    confirm_currency(&mut harness);
+    wait(&mut harness, "the export check", export_checked);
+    assert!(harness.query_by_label_contains("the plan pays in EUR").is_none(), "the refusal is gone");
+    assert_export_ready(&harness);
+    harness.get_by_label("Export").click_accesskit();
+    wait(&mut harness, "the export", |app| out.exists() && idle(app));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("first_name,last_name,gusto_employee_id,"), "{text}");
 }
 
 // 6. A mistyped metric is an error at its field, and the numbers shown go stale.
@@ -422,6 +476,7 @@ fn cancelling_replace_goes_back_to_the_export_dialog_with_its_settings() {
     wait(&mut harness, "the export dialog", export_open);
     choose(&mut harness, "Template", "gusto");
     set_text(&mut harness, "Pay date", "2026-10-15");
+    confirm_currency(&mut harness);
     harness.get_by_label("Choose file…").click_accesskit();
     wait(&mut harness, "the chosen file and its check", export_file_checked);
     assert_export_ready(&harness);

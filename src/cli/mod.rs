@@ -209,6 +209,9 @@ pub struct PayrollArgs {
     /// gusto: id writes gusto_employee_id from the roster's employee_id; name writes names only [default: id].
     #[arg(long, value_name = "id|name", value_parser = parse_gusto_match)]
     pub gusto_match: Option<GustoMatch>,
+    /// gusto: CSV file with columns employee_id and gusto_employee_id, when the roster's ids are not Gusto's.
+    #[arg(long, value_name = "FILE")]
+    pub gusto_ids: Option<PathBuf>,
     /// workday: one-time payment Reason, as configured in the tenant.
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
@@ -221,6 +224,9 @@ pub struct PayrollArgs {
     /// paychex-flex: Client ID (1-8 letters or digits).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
+    /// adp-wfn, adp-run, gusto, paychex-flex: export a plan whose currency is not USD as it is (these files carry no currency; the payroll pays in USD).
+    #[arg(long)]
+    pub currency_ok: bool,
 }
 
 impl PayrollArgs {
@@ -236,10 +242,12 @@ impl PayrollArgs {
             pay_period_end: self.pay_period_end,
             separate_check: self.separate_check,
             gusto_match: self.gusto_match.unwrap_or(d.gusto_match),
+            gusto_ids: self.gusto_ids.as_ref().map_or(d.gusto_ids, |p| p.display().to_string()),
             reason: self.reason.clone().unwrap_or(d.reason),
             effective_date: self.effective_date,
             send_to_payroll: !self.no_send_to_payroll,
             client_id: self.client_id.clone().unwrap_or(d.client_id),
+            currency_ok: self.currency_ok,
         }
     }
 }

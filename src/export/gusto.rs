@@ -10,6 +10,7 @@
 //! blank), and a person with nothing to pay has no row.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use super::{
     ExportError, ExportRequest, GUSTO_EARNINGS, GustoMatch, PayrollLine, Rendered, Template, csv_bytes,
@@ -47,11 +48,105 @@ pub fn is_gusto_id(id: &str) -> bool {
     id.len() == 6 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// The Gusto id of each roster id, read from a `--gusto-ids` file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GustoIds {
+    /// Roster `employee_id` → `gusto_employee_id`.
+    pub ids: HashMap<String, String>,
+}
+
+/// The columns of a `--gusto-ids` file.
+const ID_COLUMNS: [&str; 2] = ["employee_id", "gusto_employee_id"];
+
+/// Reads a `--gusto-ids` file: a CSV with the columns `employee_id` (the roster's id) and
+/// `gusto_employee_id` (Gusto's id for that person; other columns are ignored). `Err` lists
+/// every problem, each naming the file, and the line and column where there is one: an
+/// unreadable file, a missing column, an empty id, a Gusto id of the wrong shape, a roster id
+/// listed twice, a Gusto id given to two roster ids.
+pub fn read_ids(path: &Path) -> Result<GustoIds, Vec<String>> {
+    let file = path.display();
+    let bytes = std::fs::read(path).map_err(|e| vec![format!("{file} (--gusto-ids): cannot be read: {e}")])?;
+    parse_ids(&bytes, &file.to_string())
+}
+
+/// [`read_ids`] on the file's bytes; `file` names it in messages.
+pub fn parse_ids(bytes: &[u8], file: &str) -> Result<GustoIds, Vec<String>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers = reader.headers().map_err(|e| vec![format!("{file}: not a CSV file: {e}")])?.clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let (Some(roster_col), Some(gusto_col)) = (column(ID_COLUMNS[0]), column(ID_COLUMNS[1])) else {
+        let missing: Vec<&str> = ID_COLUMNS.into_iter().filter(|c| column(c).is_none()).collect();
+        return Err(vec![format!(
+            "{file}: line 1: no column {}; the file needs the columns employee_id (the roster's id) and \
+             gusto_employee_id (Gusto's id)",
+            missing.join(" or ")
+        )]);
+    };
+    let mut problems = Vec::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut line_of: HashMap<String, u64> = HashMap::new();
+    let mut gusto_line: HashMap<String, (u64, String)> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{file}: {e}"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let roster_id = record.get(roster_col).unwrap_or_default().trim();
+        let gusto_id = record.get(gusto_col).unwrap_or_default().trim();
+        if roster_id.is_empty() {
+            problems.push(format!("{file}: line {line}, column employee_id: empty; give the roster's employee id"));
+            continue;
+        }
+        if !is_gusto_id(gusto_id) {
+            let what = if gusto_id.is_empty() { "empty".to_owned() } else { format!("`{gusto_id}`") };
+            problems.push(format!(
+                "{file}: line {line}, column gusto_employee_id: {what} is not a Gusto employee id (6 letters or \
+                 digits, assigned by Gusto) for {roster_id}"
+            ));
+            continue;
+        }
+        if let Some(first) = line_of.get(roster_id) {
+            problems.push(format!(
+                "{file}: line {line}, column employee_id: {roster_id} is listed twice (also on line {first})"
+            ));
+            continue;
+        }
+        if let Some((first, other)) = gusto_line.get(gusto_id) {
+            problems.push(format!(
+                "{file}: line {line}, column gusto_employee_id: {gusto_id} is given to {roster_id} and to {other} \
+                 (line {first}); each person has their own Gusto id"
+            ));
+            continue;
+        }
+        line_of.insert(roster_id.to_owned(), line);
+        gusto_line.insert(gusto_id.to_owned(), (line, roster_id.to_owned()));
+        ids.insert(roster_id.to_owned(), gusto_id.to_owned());
+    }
+    if problems.is_empty() { Ok(GustoIds { ids }) } else { Err(problems) }
+}
+
 /// Renders the Gusto CSV; refuses names that cannot be split, duplicate names when matching by
 /// name, and negative amounts.
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
     let dp = req.report.minor_units;
     let with_id = req.settings.gusto_match == GustoMatch::EmployeeId;
+    let id_file = req.settings.gusto_ids.trim();
+    let mapped = if with_id && !id_file.is_empty() {
+        Some(
+            read_ids(Path::new(id_file))
+                .map_err(|problems| ExportError::Data { template: Template::Gusto.name().to_owned(), problems })?,
+        )
+    } else {
+        None
+    };
     let columns: Vec<&str> = GUSTO_EARNINGS.iter().copied().filter(|c| lines.iter().any(|l| l.code == *c)).collect();
     let people = per_person(lines);
     let mut problems = negative_problems(&people, Template::Gusto, dp);
@@ -77,16 +172,29 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
                 ));
             }
         }
-        if with_id && !is_gusto_id(p.employee_id) {
+        let gusto_id = match &mapped {
+            Some(map) => match map.ids.get(p.employee_id) {
+                Some(id) => id.as_str(),
+                None => {
+                    problems.push(format!(
+                        "{} ({}): not in the Gusto id file {id_file} (--gusto-ids); add a row {},<Gusto id>",
+                        p.employee_id, p.name, p.employee_id
+                    ));
+                    continue;
+                }
+            },
+            None => p.employee_id,
+        };
+        if with_id && mapped.is_none() && !is_gusto_id(gusto_id) {
             problems.push(format!(
-                "{} ({}): employee id `{}` is not a Gusto employee id (6 letters or digits, assigned by Gusto); put Gusto's ids in the roster's employee_id or match by name (--gusto-match name)",
+                "{} ({}): employee id `{}` is not a Gusto employee id (6 letters or digits, assigned by Gusto); put Gusto's ids in the roster's employee_id, map them with --gusto-ids FILE, or match by name (--gusto-match name)",
                 p.employee_id, p.name, p.employee_id
             ));
             continue;
         }
         let mut row = vec![safe_text(&first).into_owned(), safe_text(&last).into_owned()];
         if with_id {
-            row.push(safe_text(p.employee_id).into_owned());
+            row.push(safe_text(gusto_id).into_owned());
         }
         for column in &columns {
             let amount = p.codes.iter().find(|(c, _)| c == column).map(|(_, a)| *a).filter(|a| !a.is_zero());

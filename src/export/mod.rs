@@ -116,6 +116,16 @@ impl Template {
         }
     }
 
+    /// The currency the payroll system pays a file of this layout in, for layouts without a
+    /// currency column: the US payroll products (ADP Workforce Now and RUN, Gusto, Paychex
+    /// Flex) pay in US dollars. `None`: the file names its currency (`generic`, `workday`).
+    pub fn payroll_currency(self) -> Option<&'static str> {
+        match self {
+            Self::AdpWfn | Self::AdpRun | Self::Gusto | Self::PaychexFlex => Some("USD"),
+            Self::Generic | Self::Workday => None,
+        }
+    }
+
     /// Whether the layout can carry a negative amount per earning code. Where it cannot, a
     /// person whose lines net to a negative amount for a code is refused before writing.
     pub fn allows_negative(self) -> bool {
@@ -600,7 +610,7 @@ pub fn render_with_skipped(
     skipped: &[RowIssue],
 ) -> Result<(Vec<u8>, Reconciliation), ExportError> {
     let template = req.template;
-    let setting_problems = req.settings.check(template);
+    let setting_problems = req.settings.check_for_currency(template, &req.plan.currency);
     if !setting_problems.is_empty() {
         return Err(ExportError::Settings { template: template.name().to_owned(), problems: setting_problems });
     }

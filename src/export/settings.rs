@@ -53,6 +53,10 @@ pub struct PayrollSettings {
     /// `gusto_employee_id` (the roster must carry Gusto's ids); `Name` writes names only (two
     /// people with the same name are then refused). Flag `--gusto-match` (`id` or `name`).
     pub gusto_match: GustoMatch,
+    /// Gusto: a CSV file mapping the roster's `employee_id` to Gusto's `gusto_employee_id`
+    /// (columns `employee_id` and `gusto_employee_id`), for rosters that carry the company's own
+    /// ids. Empty: the roster's `employee_id` is the Gusto id. Flag `--gusto-ids`.
+    pub gusto_ids: String,
     /// Workday one-time payment `Reason`, exactly as configured in the tenant (e.g.
     /// `Request One-Time Payment > Commission`). Flag `--reason`.
     pub reason: String,
@@ -64,6 +68,11 @@ pub struct PayrollSettings {
     /// Paychex Flex `Client ID` (column A): the company's 1–8 letters or digits. Flag
     /// `--client-id`.
     pub client_id: String,
+    /// US payroll templates (`adp-wfn`, `adp-run`, `gusto`, `paychex-flex`) carry no currency:
+    /// the payroll pays every amount in its own currency (US dollars). For a plan in another
+    /// currency the export is refused unless this confirms the amounts are meant as they are
+    /// (e.g. the plan's figures are already in the payroll's currency). Flag `--currency-ok`.
+    pub currency_ok: bool,
 }
 
 impl Default for PayrollSettings {
@@ -77,10 +86,12 @@ impl Default for PayrollSettings {
             pay_period_end: None,
             separate_check: None,
             gusto_match: GustoMatch::default(),
+            gusto_ids: String::new(),
             reason: String::new(),
             effective_date: None,
             send_to_payroll: true,
             client_id: String::new(),
+            currency_ok: false,
         }
     }
 }
@@ -177,6 +188,8 @@ pub enum Setting {
     SeparateCheck,
     /// [`PayrollSettings::gusto_match`].
     GustoMatch,
+    /// [`PayrollSettings::gusto_ids`].
+    GustoIds,
     /// [`PayrollSettings::reason`].
     Reason,
     /// [`PayrollSettings::effective_date`].
@@ -185,11 +198,13 @@ pub enum Setting {
     SendToPayroll,
     /// [`PayrollSettings::client_id`].
     ClientId,
+    /// [`PayrollSettings::currency_ok`].
+    CurrencyOk,
 }
 
 impl Setting {
     /// Every setting, in the order a dialog shows them.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::CompanyCode,
         Self::BatchId,
         Self::AdpFileName,
@@ -198,10 +213,12 @@ impl Setting {
         Self::PayPeriodEnd,
         Self::SeparateCheck,
         Self::GustoMatch,
+        Self::GustoIds,
         Self::Reason,
         Self::EffectiveDate,
         Self::SendToPayroll,
         Self::ClientId,
+        Self::CurrencyOk,
     ];
 
     /// The field name in [`PayrollSettings`] (and in its JSON form).
@@ -215,10 +232,12 @@ impl Setting {
             Self::PayPeriodEnd => "pay_period_end",
             Self::SeparateCheck => "separate_check",
             Self::GustoMatch => "gusto_match",
+            Self::GustoIds => "gusto_ids",
             Self::Reason => "reason",
             Self::EffectiveDate => "effective_date",
             Self::SendToPayroll => "send_to_payroll",
             Self::ClientId => "client_id",
+            Self::CurrencyOk => "currency_ok",
         }
     }
 
@@ -233,10 +252,12 @@ impl Setting {
             Self::PayPeriodEnd => "--pay-period-end",
             Self::SeparateCheck => "--separate-check",
             Self::GustoMatch => "--gusto-match",
+            Self::GustoIds => "--gusto-ids",
             Self::Reason => "--reason",
             Self::EffectiveDate => "--effective-date",
             Self::SendToPayroll => "--no-send-to-payroll",
             Self::ClientId => "--client-id",
+            Self::CurrencyOk => "--currency-ok",
         }
     }
 
@@ -251,10 +272,12 @@ impl Setting {
             Self::PayPeriodEnd => "Pay period end",
             Self::SeparateCheck => "Separate check",
             Self::GustoMatch => "Match people by",
+            Self::GustoIds => "Gusto id file",
             Self::Reason => "Reason",
             Self::EffectiveDate => "Effective date",
             Self::SendToPayroll => "Send to payroll",
             Self::ClientId => "Client ID",
+            Self::CurrencyOk => "Currency confirmed",
         }
     }
 
@@ -275,10 +298,16 @@ impl Setting {
                 "a check of its own: ADP RUN Separate Check 0–9, ADP WFN Pay # 1–9, Paychex Check Seq Number 1–9; empty for the regular check"
             }
             Self::GustoMatch => "id: write gusto_employee_id from the roster's employee_id; name: names only",
+            Self::GustoIds => {
+                "CSV file with columns employee_id and gusto_employee_id: the Gusto id of each roster id; empty when the roster's ids are Gusto's"
+            }
             Self::Reason => "Workday one-time payment reason, as configured in the tenant",
             Self::EffectiveDate => "Workday effective date (YYYY-MM-DD); empty for the pay date",
             Self::SendToPayroll => "Workday Send to Payroll (Y/N)",
             Self::ClientId => "Paychex Flex client id, 1–8 letters or digits",
+            Self::CurrencyOk => {
+                "the file carries no currency and the payroll pays in US dollars: tick to export a plan in another currency as it is"
+            }
         }
     }
 }
@@ -326,17 +355,24 @@ impl PayrollSettings {
     pub fn used_by(template: Template) -> &'static [Setting] {
         match template {
             Template::Generic => &[],
-            Template::AdpWfn => &[Setting::CompanyCode, Setting::BatchId, Setting::AdpFileName, Setting::SeparateCheck],
+            Template::AdpWfn => &[
+                Setting::CompanyCode,
+                Setting::BatchId,
+                Setting::AdpFileName,
+                Setting::SeparateCheck,
+                Setting::CurrencyOk,
+            ],
             Template::AdpRun => &[
                 Setting::CompanyCode,
                 Setting::PayFrequency,
                 Setting::PayPeriodStart,
                 Setting::PayPeriodEnd,
                 Setting::SeparateCheck,
+                Setting::CurrencyOk,
             ],
-            Template::Gusto => &[Setting::GustoMatch],
+            Template::Gusto => &[Setting::GustoMatch, Setting::GustoIds, Setting::CurrencyOk],
             Template::Workday => &[Setting::Reason, Setting::EffectiveDate, Setting::SendToPayroll],
-            Template::PaychexFlex => &[Setting::ClientId, Setting::SeparateCheck],
+            Template::PaychexFlex => &[Setting::ClientId, Setting::SeparateCheck, Setting::CurrencyOk],
         }
     }
 
@@ -352,10 +388,12 @@ impl PayrollSettings {
             Setting::PayPeriodEnd => self.pay_period_end.is_some(),
             Setting::SeparateCheck => self.separate_check.is_some(),
             Setting::GustoMatch => self.gusto_match != d.gusto_match,
+            Setting::GustoIds => self.gusto_ids != d.gusto_ids,
             Setting::Reason => self.reason != d.reason,
             Setting::EffectiveDate => self.effective_date.is_some(),
             Setting::SendToPayroll => self.send_to_payroll != d.send_to_payroll,
             Setting::ClientId => self.client_id != d.client_id,
+            Setting::CurrencyOk => self.currency_ok != d.currency_ok,
         }
     }
 
@@ -450,8 +488,41 @@ impl PayrollSettings {
                         problem(*setting, format!("`{id}` is not a Paychex client id: use 1–8 letters or digits"));
                     }
                 }
-                Setting::GustoMatch | Setting::EffectiveDate | Setting::SendToPayroll => {}
+                Setting::GustoIds => {
+                    if !self.gusto_ids.trim().is_empty() && self.gusto_match == GustoMatch::Name {
+                        problem(
+                            *setting,
+                            "matching by name (--gusto-match name) writes no gusto_employee_id; match by id to use \
+                             the id file"
+                                .to_owned(),
+                        );
+                    }
+                }
+                // Needs the plan's currency: see `check_for_currency`.
+                Setting::GustoMatch | Setting::EffectiveDate | Setting::SendToPayroll | Setting::CurrencyOk => {}
             }
+        }
+        problems
+    }
+
+    /// [`PayrollSettings::check`], plus the currency: a template whose file carries no currency
+    /// ([`Template::payroll_currency`]) refuses a plan in another currency unless
+    /// [`PayrollSettings::currency_ok`] confirms it. This is the check an export runs.
+    pub fn check_for_currency(&self, template: Template, currency: &str) -> Vec<SettingProblem> {
+        let mut problems = self.check(template);
+        if let Some(paid_in) = template.payroll_currency()
+            && !currency.trim().eq_ignore_ascii_case(paid_in)
+            && !self.currency_ok
+        {
+            problems.push(SettingProblem {
+                setting: Setting::CurrencyOk,
+                message: format!(
+                    "the plan pays in {currency}, but the {} file has no currency column and the payroll pays \
+                     every amount in {paid_in}: {currency} amounts would be paid as {paid_in}. Export a plan in \
+                     {paid_in}, or confirm the amounts are meant as they are",
+                    template.name()
+                ),
+            });
         }
         problems
     }
@@ -592,6 +663,27 @@ mod tests {
             s.adp_file_name = bad.into();
             assert!(s.adp_wfn_file_name(d("2026-10-15")).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_currency_is_confirmed_only_for_us_payroll_templates() {
+        let s = PayrollSettings::default();
+        let currency = |t: Template, c: &str| {
+            s.check_for_currency(t, c).into_iter().filter(|p| p.setting == Setting::CurrencyOk).count()
+        };
+        for t in [Template::AdpWfn, Template::AdpRun, Template::Gusto, Template::PaychexFlex] {
+            assert_eq!(currency(t, "EUR"), 1, "{t:?}");
+            assert_eq!(currency(t, "USD"), 0, "{t:?}");
+            assert!(PayrollSettings::used_by(t).contains(&Setting::CurrencyOk), "{t:?}");
+            assert!(s.check(t).iter().all(|p| p.setting != Setting::CurrencyOk), "check alone has no currency");
+        }
+        for t in [Template::Generic, Template::Workday] {
+            assert_eq!(currency(t, "EUR"), 0, "{t:?} names its currency");
+            assert!(!PayrollSettings::used_by(t).contains(&Setting::CurrencyOk), "{t:?}");
+        }
+        let ok = PayrollSettings { currency_ok: true, ..PayrollSettings::default() };
+        assert!(ok.check_for_currency(Template::Gusto, "EUR").is_empty());
+        assert_eq!(ok.unused_for(Template::Workday), vec![Setting::CurrencyOk]);
     }
 
     #[test]

@@ -96,11 +96,41 @@ fn settings() -> PayrollSettings {
         pay_period_end: Some(date("2026-10-18")),
         reason: "Commission".into(),
         client_id: "70012345".into(),
+        // The test plan is in EUR; US payroll templates need the currency confirmed.
+        currency_ok: true,
         ..PayrollSettings::default()
     }
 }
 
 const PLAN_BYTES: &[u8] = b"the plan file";
+
+#[test]
+fn us_payroll_templates_refuse_a_plan_in_another_currency_unless_confirmed() {
+    let plan = test_plan();
+    let roster = test_roster();
+    let unconfirmed = PayrollSettings { currency_ok: false, ..settings() };
+    for t in Template::ALL {
+        let result = render_with(&plan, &roster, t, &unconfirmed);
+        if t.payroll_currency().is_some() {
+            let Err(ExportError::Settings { problems, .. }) = result else { panic!("{t:?}: {result:?}") };
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].setting, Setting::CurrencyOk);
+            let text = problems[0].to_string();
+            assert!(text.starts_with("currency confirmed (--currency-ok): the plan pays in EUR, but the "), "{text}");
+            assert!(text.contains("the payroll pays every amount in USD"), "{text}");
+            // Confirmed, the same file is written as before.
+            assert!(render_with(&plan, &roster, t, &settings()).is_ok(), "{t:?}");
+        } else {
+            assert!(result.is_ok(), "{t:?} names its currency: {result:?}");
+        }
+    }
+    // A plan in US dollars needs no confirmation.
+    let mut usd = test_plan();
+    usd.currency = "USD".into();
+    for t in Template::ALL {
+        assert!(render_with(&usd, &roster, t, &unconfirmed).is_ok(), "{t:?}");
+    }
+}
 
 fn render_with(plan: &Plan, roster: &Roster, template: Template, s: &PayrollSettings) -> Result<String, ExportError> {
     let report = engine::compute(plan, roster, Detail::AmountsOnly).unwrap();
@@ -467,6 +497,57 @@ fn gusto_refuses_one_word_names_and_same_names_when_matching_by_name() {
     let err = render_with(&test_plan(), &twins, Template::Gusto, &by_name).unwrap_err().to_string();
     assert!(err.contains("005006 and 001044 are both named"), "{err}");
     assert!(err.contains("--gusto-match id"), "{err}");
+}
+
+#[test]
+fn a_gusto_id_file_is_read_with_every_problem_named_by_file_line_and_column() {
+    let ok =
+        gusto::parse_ids(b"\xEF\xBB\xBFName,Employee_ID,gusto_employee_id\r\nAnna,001007,AB12cd\r\n,,\r\n", "ids.csv")
+            .unwrap();
+    assert_eq!(ok.ids.get("001007").map(String::as_str), Some("AB12cd"), "a BOM, other columns, any case");
+    assert_eq!(ok.ids.len(), 1, "blank lines are skipped");
+    let err = gusto::parse_ids(b"employee_id,gusto_id\n1,ABC123\n", "ids.csv").unwrap_err();
+    assert_eq!(err.len(), 1);
+    assert!(err[0].starts_with("ids.csv: line 1: no column gusto_employee_id;"), "{err:?}");
+    let text = "employee_id,gusto_employee_id\n001007,ABC123\n,XYZ789\n000042,12345\n001007,DEF456\n000100,ABC123\n";
+    let err = gusto::parse_ids(text.as_bytes(), "ids.csv").unwrap_err();
+    assert_eq!(
+        err,
+        [
+            "ids.csv: line 3, column employee_id: empty; give the roster's employee id",
+            "ids.csv: line 4, column gusto_employee_id: `12345` is not a Gusto employee id (6 letters or digits, \
+             assigned by Gusto) for 000042",
+            "ids.csv: line 5, column employee_id: 001007 is listed twice (also on line 2)",
+            "ids.csv: line 6, column gusto_employee_id: ABC123 is given to 000100 and to 001007 (line 2); each \
+             person has their own Gusto id",
+        ]
+    );
+    let missing = gusto::read_ids(std::path::Path::new("/nonexistent/ids.csv")).unwrap_err();
+    assert!(missing[0].starts_with("/nonexistent/ids.csv (--gusto-ids): cannot be read:"), "{missing:?}");
+}
+
+#[test]
+fn gusto_ids_come_from_the_id_file_and_a_person_missing_from_it_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ids.csv");
+    // The roster's ids are not Gusto's shape: the file maps them.
+    let roster = roster_of(vec![
+        person(0, "7", "Anna de Vries", "sales", "100000", "3"),
+        person(1, "42", "Mary Ann Smith", "sales", "1000", "0"),
+    ]);
+    let s = PayrollSettings { gusto_ids: file.display().to_string(), ..settings() };
+    std::fs::write(&file, "employee_id,gusto_employee_id\n7,GA0007\n42,GA0042\n").unwrap();
+    let out = render_with(&test_plan(), &roster, Template::Gusto, &s).unwrap();
+    assert!(out.contains("\r\nAnna,de Vries,GA0007,"), "{out}");
+    assert!(out.contains("\r\nMary Ann,Smith,GA0042,"), "{out}");
+    assert!(render_with(&test_plan(), &roster, Template::Gusto, &settings()).is_err(), "`7` is no Gusto id");
+    std::fs::write(&file, "employee_id,gusto_employee_id\n7,GA0007\n").unwrap();
+    let err = render_with(&test_plan(), &roster, Template::Gusto, &s).unwrap_err().to_string();
+    assert!(err.contains(&format!("42 (Mary Ann Smith): not in the Gusto id file {} (--gusto-ids)", file.display())));
+    // Names only writes no Gusto id: the file does not go with it.
+    let by_name = PayrollSettings { gusto_match: GustoMatch::Name, ..s };
+    let problems = by_name.check(Template::Gusto);
+    assert_eq!(problems.iter().map(|p| p.setting).collect::<Vec<_>>(), [Setting::GustoIds]);
 }
 
 #[test]

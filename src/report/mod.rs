@@ -18,7 +18,7 @@ use crate::engine::compare::{Comparison, PersonRow};
 use crate::engine::{LineKind, PayoutReport};
 
 pub use html::{render_html, write_html};
-pub use workbook::{plan_sheet_names, workbook_bytes, write_workbook};
+pub use workbook::{MIN_PRINT_SCALE, Paper, plan_sheet_names, workbook_bytes, write_workbook};
 
 /// Why a hand-out could not be produced or written.
 #[derive(Debug, thiserror::Error)]

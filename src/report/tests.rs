@@ -263,6 +263,56 @@ fn workbook_lists_people_not_covered_and_in_error_with_the_reason() {
     assert_eq!(row("Cap adjustment")[1..3], [Data::Float(-250.0), Data::Empty]);
 }
 
+/// The `<pageSetup .../>` element of every worksheet, in sheet order.
+fn page_setups(bytes: Vec<u8>) -> Vec<String> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut setups = Vec::new();
+    for i in 1.. {
+        let Ok(mut sheet) = zip.by_name(&format!("xl/worksheets/sheet{i}.xml")) else { break };
+        let mut xml = String::new();
+        sheet.read_to_string(&mut xml).unwrap();
+        let start = xml.find("<pageSetup ").unwrap_or_else(|| panic!("sheet {i} has no page setup"));
+        let end = start + xml[start..].find("/>").unwrap() + 2;
+        setups.push(xml[start..end].to_owned());
+    }
+    setups
+}
+
+#[test]
+fn workbook_prints_on_the_paper_of_the_plans_currency_at_a_readable_scale() {
+    let mut cmp = tricky();
+    assert_eq!(cmp.reports[0].currency, "EUR");
+    let setups = page_setups(workbook_bytes(&cmp).unwrap());
+    assert_eq!(setups.len(), 4, "summary, two plans, winners and losers");
+    for s in &setups {
+        assert!(s.contains(r#"paperSize="9""#), "A4 for a EUR plan: {s}");
+        assert!(s.contains(r#"orientation="landscape""#), "{s}");
+        assert!(s.contains(r#"fitToHeight="0""#), "one page wide, as many long as needed: {s}");
+    }
+    for r in &mut cmp.reports {
+        r.currency = "USD".to_owned();
+    }
+    for s in page_setups(workbook_bytes(&cmp).unwrap()) {
+        assert!(s.contains(r#"paperSize="1""#), "Letter for a USD plan: {s}");
+    }
+    assert_eq!(super::workbook::Paper::for_currency("cad"), super::workbook::Paper::Letter);
+    assert_eq!(super::workbook::Paper::for_currency("GBP"), super::workbook::Paper::A4);
+}
+
+#[test]
+fn a_sheet_too_wide_for_one_page_prints_at_the_smallest_readable_scale_across_pages() {
+    // Twelve plans: the winners-and-losers sheet has a block of columns for each.
+    let plans: Vec<_> = (0..12)
+        .map(|i| report(&format!("Plan {i}"), vec![paid(0, "1", "X", "sales", vec![line("rev", "Revenue", "10")])]))
+        .collect();
+    let setups = page_setups(workbook_bytes(&Comparison::new(plans)).unwrap());
+    let movers = setups.last().unwrap();
+    assert!(movers.contains(r#"scale="60""#), "{movers}");
+    assert!(!movers.contains("fitToHeight"), "not shrunk to one page wide: {movers}");
+    assert!(setups[1].contains(r#"fitToHeight="0""#), "a plan sheet still fits one page wide: {}", setups[1]);
+}
+
 #[test]
 fn workbook_of_one_plan_or_none_still_opens() {
     use calamine::Reader as _;

@@ -29,6 +29,48 @@ pub const SUMMARY_SHEET: &str = "Summary";
 /// The last sheet's name.
 pub const MOVERS_SHEET: &str = "Winners and losers";
 
+/// Paper for printing the hand-out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paper {
+    /// ISO A4 (210 × 297 mm): everywhere but North America and a few countries in the Americas.
+    A4,
+    /// US Letter (8.5 × 11 in).
+    Letter,
+}
+
+/// Currencies of the countries that print on US Letter (the United States and its dollar
+/// territories, Canada, Mexico, and the Letter countries of Latin America and Asia).
+const LETTER_CURRENCIES: &[&str] = &["USD", "CAD", "MXN", "CLP", "COP", "PHP", "GTQ", "CRC", "DOP", "VES"];
+
+impl Paper {
+    /// The paper of the country a currency belongs to: Letter for [`LETTER_CURRENCIES`], A4
+    /// otherwise.
+    pub fn for_currency(currency: &str) -> Self {
+        if LETTER_CURRENCIES.iter().any(|c| c.eq_ignore_ascii_case(currency.trim())) { Self::Letter } else { Self::A4 }
+    }
+
+    /// Excel's paper size code (`pageSetup paperSize`).
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Letter => 1,
+            Self::A4 => 9,
+        }
+    }
+
+    /// Printable width in landscape at 100 %, in Excel column-width characters (paper width
+    /// less Excel's default 0.7 in margins, at about 7.3 pixels of 96 per inch a character).
+    fn printable_chars(self) -> usize {
+        match self {
+            Self::Letter => 126,
+            Self::A4 => 135,
+        }
+    }
+}
+
+/// The smallest print scale that stays readable (10 pt text prints at 6 pt): a sheet wider
+/// than its page at this scale prints across several pages at it instead of shrinking further.
+pub const MIN_PRINT_SCALE: u16 = 60;
+
 /// Excel's limits.
 const MAX_SHEET_NAME: usize = 31;
 const MAX_CELL_CHARS: usize = 32_767;
@@ -54,13 +96,16 @@ pub fn workbook_bytes(cmp: &Comparison) -> Result<Vec<u8>, ReportError> {
             .set_comment("Written by Carrot from a plan comparison (docs/handouts.md)"),
     );
     let names = plan_sheet_names(cmp);
-    let mut summary = summary_sheet(cmp, &names)?;
+    // The paper of the first plan's currency (the reference plan; the plans of one comparison
+    // are normally in one currency).
+    let paper = Paper::for_currency(cmp.reports.first().map_or("", |r| r.currency.as_str()));
+    let mut summary = summary_sheet(cmp, &names, paper)?;
     summary.set_active(true);
     workbook.push_worksheet(summary);
     for (i, (report, name)) in cmp.reports.iter().zip(&names).enumerate() {
-        workbook.push_worksheet(plan_sheet(cmp, i, report, name)?);
+        workbook.push_worksheet(plan_sheet(cmp, i, report, name, paper)?);
     }
-    workbook.push_worksheet(movers_sheet(cmp)?);
+    workbook.push_worksheet(movers_sheet(cmp, paper)?);
     Ok(workbook.save_to_buffer()?)
 }
 
@@ -281,14 +326,33 @@ impl Sheet {
         Ok(())
     }
 
-    /// Applies the remembered widths (within `min..=max` characters) and returns the sheet.
-    fn finish(mut self, min: usize, max: usize) -> Result<Worksheet, ReportError> {
+    /// Applies the remembered widths (within `min..=max` characters), sets up printing
+    /// ([`print_setup`]) for `extra` more characters of columns sized later, and returns the
+    /// sheet.
+    fn finish(mut self, min: usize, max: usize, paper: Paper, extra: usize) -> Result<Worksheet, ReportError> {
+        let mut total = extra;
         for (i, w) in self.widths.iter().enumerate() {
             let Ok(col) = ColNum::try_from(i) else { break };
+            let width = (*w + 1).clamp(min, max);
+            total += width;
             // usize → f64 of small numbers is exact.
-            self.ws.set_column_width(col, (*w + 1).clamp(min, max) as f64)?;
+            self.ws.set_column_width(col, width as f64)?;
         }
+        print_setup(&mut self.ws, paper, total);
         Ok(self.ws)
+    }
+}
+
+/// Landscape on `paper`, as wide as one page if that keeps the scale at [`MIN_PRINT_SCALE`] or
+/// more (`width`: the columns' total width in characters); a wider sheet prints at that scale
+/// across pages (header rows repeat where a sheet sets them).
+fn print_setup(ws: &mut Worksheet, paper: Paper, width: usize) {
+    ws.set_paper_size(paper.code());
+    ws.set_landscape();
+    if width * usize::from(MIN_PRINT_SCALE) <= paper.printable_chars() * 100 {
+        ws.set_print_fit_to_pages(1, 0);
+    } else {
+        ws.set_print_scale(MIN_PRINT_SCALE);
     }
 }
 
@@ -300,7 +364,7 @@ fn row(i: usize) -> Result<RowNum, ReportError> {
     RowNum::try_from(i).map_err(|_| ReportError::Workbook(rust_xlsxwriter::XlsxError::RowColumnLimitError))
 }
 
-fn summary_sheet(cmp: &Comparison, sheet_names: &[String]) -> Result<Worksheet, ReportError> {
+fn summary_sheet(cmp: &Comparison, sheet_names: &[String], paper: Paper) -> Result<Worksheet, ReportError> {
     let st = Styles::new();
     let mut s = Sheet::new(SUMMARY_SHEET)?;
     let mixed = mixed_currencies(cmp);
@@ -430,23 +494,30 @@ fn summary_sheet(cmp: &Comparison, sheet_names: &[String]) -> Result<Worksheet, 
         r += 1;
     }
 
-    s.ws.set_landscape();
-    s.ws.set_print_fit_to_pages(1, 1);
-    let mut ws = s.finish(14, 48)?;
     // Plan columns: wide enough for a wrapped plan name and the largest amount.
     let mut widest = 0usize;
     for rep in &cmp.reports {
         widest = widest.max(money::grouped(rep.totals.total, rep.minor_units).chars().count() + 6);
         widest = widest.max(money::grouped(rep.totals.revenue, rep.minor_units).chars().count() + 6);
     }
+    let widest = widest.clamp(18, 28);
+    // The plan columns are set below, over what `finish` gives them.
+    let plan_columns: usize = s.widths.iter().skip(1).take(cmp.reports.len()).map(|w| (w + 1).clamp(14, 48)).sum();
+    let mut ws = s.finish(14, 48, paper, (widest * cmp.reports.len()).saturating_sub(plan_columns))?;
     for i in 0..cmp.reports.len() {
         // usize → f64 of a small number is exact.
-        ws.set_column_width(col(i + 1)?, widest.clamp(18, 28) as f64)?;
+        ws.set_column_width(col(i + 1)?, widest as f64)?;
     }
     Ok(ws)
 }
 
-fn plan_sheet(cmp: &Comparison, index: usize, rep: &PayoutReport, name: &str) -> Result<Worksheet, ReportError> {
+fn plan_sheet(
+    cmp: &Comparison,
+    index: usize,
+    rep: &PayoutReport,
+    name: &str,
+    paper: Paper,
+) -> Result<Worksheet, ReportError> {
     let st = Styles::new();
     let mut s = Sheet::new(name)?;
     let dp = rep.minor_units;
@@ -555,22 +626,20 @@ fn plan_sheet(cmp: &Comparison, index: usize, rep: &PayoutReport, name: &str) ->
             s.text_with(r, 3, &problem, &st.text, false)?;
         }
     }
-    s.ws.set_landscape();
-    s.ws.set_print_fit_to_pages(1, 0);
-    s.finish(8, 60)
+    s.finish(8, 60, paper, 0)
 }
 
-fn movers_sheet(cmp: &Comparison) -> Result<Worksheet, ReportError> {
+fn movers_sheet(cmp: &Comparison, paper: Paper) -> Result<Worksheet, ReportError> {
     let st = Styles::new();
     let mut s = Sheet::new(MOVERS_SHEET)?;
     s.text_with(0, 0, "Winners and losers", &st.title, false)?;
     let Some(first) = cmp.reports.first() else {
         s.text_with(1, 0, "No plans were compared.", &st.note, false)?;
-        return s.finish(8, 40);
+        return s.finish(8, 40, paper, 0);
     };
     if cmp.reports.len() < 2 {
         s.text_with(1, 0, "Only one plan: nothing to compare it with.", &st.note, false)?;
-        return s.finish(8, 40);
+        return s.finish(8, 40, paper, 0);
     }
     let first_label = plan_label(cmp, 0);
     s.text_with(
@@ -647,9 +716,7 @@ fn movers_sheet(cmp: &Comparison) -> Result<Worksheet, ReportError> {
     s.ws.set_row_height(HEADER, 32)?;
     s.ws.set_freeze_panes(HEADER + 1, 0)?;
     s.ws.set_repeat_rows(TITLE, HEADER)?;
-    s.ws.set_landscape();
-    s.ws.set_print_fit_to_pages(1, 0);
-    let mut ws = s.finish(6, 30)?;
+    let mut ws = s.finish(6, 30, paper, 0)?;
     for to in 1..cmp.reports.len() {
         let spacer = to * (BLOCK + 1) - 1;
         ws.set_column_width(col(spacer)?, 3)?;

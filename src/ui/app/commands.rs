@@ -248,7 +248,10 @@ impl CarrotApp {
             return;
         };
         let template = Template::parse(&self.state.export.template).unwrap_or(Template::Generic);
-        let dialog = ExportDialog::new(doc.id, doc.plan.period.end, template, self.state.export.settings.clone());
+        let mut settings = self.state.export.settings.clone();
+        // The currency is confirmed for one export of one plan, not remembered for the next.
+        settings.currency_ok = false;
+        let dialog = ExportDialog::new(doc.id, doc.plan.period.end, template, settings);
         self.rt.modal = Some(Modal::Export(Box::new(dialog)));
     }
 

@@ -532,7 +532,8 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         });
         ui.separator();
         let doc = rt.docs.iter().find(|d| d.id == dialog.plan);
-        let setting_problems = dialog.settings.check(dialog.template);
+        let currency = doc.map(|d| d.plan.currency.as_str()).unwrap_or_default();
+        let setting_problems = dialog.settings.check_for_currency(dialog.template, currency);
         let key = doc.and_then(|d| dialog.key(d));
         let check = dialog.check.as_ref().filter(|(k, _)| Some(k) == key.as_ref()).map(|(_, r)| r);
         let dirty = doc.is_some_and(PlanDoc::is_dirty);
@@ -635,6 +636,7 @@ fn setting_ui(ui: &mut egui::Ui, s: &mut PayrollSettings, setting: Setting, labe
         Setting::AdpFileName => text(ui, &mut s.adp_file_name, label, help),
         Setting::Reason => text(ui, &mut s.reason, label, help),
         Setting::ClientId => text(ui, &mut s.client_id, label, help),
+        Setting::GustoIds => text(ui, &mut s.gusto_ids, label, help),
         Setting::PayFrequency => {
             egui::ComboBox::from_id_salt("pay_frequency")
                 .selected_text(s.pay_frequency.map_or("choose…", |f| f.word()))
@@ -677,6 +679,9 @@ fn setting_ui(ui: &mut egui::Ui, s: &mut PayrollSettings, setting: Setting, labe
         }
         Setting::SendToPayroll => {
             ui.checkbox(&mut s.send_to_payroll, "send to payroll").on_hover_text(help);
+        }
+        Setting::CurrencyOk => {
+            ui.checkbox(&mut s.currency_ok, "the amounts are meant for a payroll paying in USD").on_hover_text(help);
         }
     }
 }
