@@ -472,12 +472,20 @@ impl Journal {
         Ok(notes)
     }
 
-    /// Empties and removes the journal, then unlocks it.
+    /// Empties and removes the journal, then unlocks it (on drop).
     fn finish(self) {
         self.file.set_len(0).ok();
         std::fs::remove_file(&self.path).ok();
         sync_dir(&folder_of(&self.path));
-        drop(self.file);
+    }
+}
+
+impl Drop for Journal {
+    /// Unlocks the journal explicitly: closing the file alone leaves the lock held while a child
+    /// process another thread is starting still has a copy of the descriptor (between its fork
+    /// and its exec), and the next write of the same files would then be refused as busy.
+    fn drop(&mut self) {
+        self.file.unlock().ok();
     }
 }
 
@@ -844,6 +852,20 @@ mod tests {
         held.finish();
         write_unit(&files, Overwrite::Allow, Access::Private).unwrap();
         assert_eq!(listing(dir.path()), ["pay.csv"]);
+    }
+
+    #[test]
+    fn a_journal_dropped_while_a_child_holds_its_descriptor_is_unlocked() {
+        // A process started by another thread holds a copy of every descriptor between its fork
+        // and its exec; the copy shares the lock. Dropping the journal must still release it.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("pay.csv");
+        let journal = Journal::lock(&out).unwrap();
+        let child_copy = journal.file.try_clone().unwrap();
+        drop(journal);
+        let again = Journal::lock(&out);
+        assert!(again.is_ok(), "{:?}", again.err());
+        drop(child_copy);
     }
 
     #[cfg(target_os = "linux")]
