@@ -47,6 +47,10 @@ fn wrong_usage_exits_2_with_a_message_and_writes_nothing() {
             with_roster(&["payouts", "--plan", plan, "--out", "p.csv"], &["--date-format", "%Q"]),
             "`%Q` is not a valid date format",
         ),
+        (
+            with_roster(&["payouts", "--plan", plan, "--out", "p.csv"], &["--date-format", "hello"]),
+            "`hello` does not give a day, a month and a year",
+        ),
         (vec!["gen-roster", "--people", "ten"], "invalid value 'ten' for '--people <N>'"),
         (
             vec!["gen-roster", "--people", "2", "--first-id", "18446744073709551615", "--out", "r.csv"],

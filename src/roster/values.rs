@@ -577,6 +577,17 @@ pub fn check_date_format(format: &str) -> Result<(), String> {
     if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
         return Err(format!("`{format}` is not a valid date format; use strftime fields such as %d/%m/%Y or %m/%d/%Y"));
     }
+    // The format must write and read back a whole date: `hello` or `%m/%Y` names no day, so no
+    // cell could ever be read with it. Time and zone fields (`%Y-%m-%d %H:%M:%S%z`, as CRM
+    // exports write) are fine: the date is read and the time ignored.
+    let Ok(probe) = chrono::DateTime::parse_from_rfc3339("2031-12-28T13:45:56+01:00") else { return Ok(()) };
+    let mut text = String::new();
+    let written = std::fmt::write(&mut text, format_args!("{}", probe.format_with_items(StrftimeItems::new(format))));
+    if written.is_err() || NaiveDate::parse_from_str(&text, format) != Ok(probe.date_naive()) {
+        return Err(format!(
+            "`{format}` does not give a day, a month and a year; use strftime fields such as %d/%m/%Y or %m/%d/%Y"
+        ));
+    }
     Ok(())
 }
 
@@ -971,6 +982,14 @@ mod tests {
         assert!(check_date_format("%Q").is_err());
         assert!(check_date_format("%").is_err());
         assert!(check_date_format(" ").is_err());
+        assert!(check_date_format("%e %b %Y").is_ok());
+        assert!(check_date_format("%d.%m.%y").is_ok());
+        assert!(check_date_format("%Y-%m-%d %H:%M:%S").is_ok());
+        assert!(check_date_format("%Y-%m-%dT%H:%M:%S%z").is_ok());
+        for no_date in ["hello", "%m/%Y", "%d/%m", "%H:%M"] {
+            let err = check_date_format(no_date).unwrap_err();
+            assert!(err.contains("does not give a day, a month and a year"), "{no_date}: {err}");
+        }
         // An invalid format never panics when describing an error.
         let err = parse_date("x", Some("%Q")).unwrap_err();
         assert!(err.to_string().contains("%Q"));
