@@ -421,6 +421,24 @@ impl CompiledPlan {
         }
     }
 
+    /// The line a cap or guarantee adds: after every component, the cap's slot before the
+    /// guarantee's.
+    fn adjustment_line(&self, kind: LineKind, amount: Decimal, explanation: String) -> Line {
+        let (label, from_end) = match kind {
+            LineKind::CapAdjustment => ("Cap adjustment", 2),
+            _ => ("Guarantee adjustment", 1),
+        };
+        Line {
+            component: Arc::from(kind.as_str()),
+            label: Arc::from(label),
+            slot: self.components.len().saturating_sub(from_end),
+            kind,
+            amount,
+            explanation,
+            measure: None,
+        }
+    }
+
     /// Step (4): the plan-level cap and guarantee, as adjustment lines computed on the rounded
     /// lines so the total lands exactly on the limit.
     fn apply_limits(
@@ -469,15 +487,7 @@ impl CompiledPlan {
                 ),
                 Detail::AmountsOnly => String::new(),
             };
-            payout.lines.push(Line {
-                component: Arc::from(LineKind::CapAdjustment.as_str()),
-                label: Arc::from("Cap adjustment"),
-                slot: self.components.len().saturating_sub(2),
-                kind: LineKind::CapAdjustment,
-                amount: adjustment,
-                explanation,
-                measure: None,
-            });
+            payout.lines.push(self.adjustment_line(LineKind::CapAdjustment, adjustment, explanation));
         }
         if let (Some((unrounded, floor)), true) = (&floor, after_floor != after_cap) {
             let adjustment = after_floor.checked_sub(after_cap).ok_or_else(overflow)?;
@@ -493,15 +503,7 @@ impl CompiledPlan {
                 ),
                 Detail::AmountsOnly => String::new(),
             };
-            payout.lines.push(Line {
-                component: Arc::from(LineKind::GuaranteeAdjustment.as_str()),
-                label: Arc::from("Guarantee adjustment"),
-                slot: self.components.len().saturating_sub(1),
-                kind: LineKind::GuaranteeAdjustment,
-                amount: adjustment,
-                explanation,
-                measure: None,
-            });
+            payout.lines.push(self.adjustment_line(LineKind::GuaranteeAdjustment, adjustment, explanation));
         }
         Ok(())
     }

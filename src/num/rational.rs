@@ -65,48 +65,37 @@ fn gcd(a: i128, b: i128) -> u128 {
     if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
         return u128::from(gcd64(x, y));
     }
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    let mut a = a >> a.trailing_zeros();
-    let mut b = b;
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
+    gcd128(a, b)
 }
 
-fn gcd64(a: u64, b: u64) -> u64 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    let mut a = a >> a.trailing_zeros();
-    let mut b = b;
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
+/// Binary (Stein's) gcd for one unsigned width.
+macro_rules! binary_gcd {
+    ($name:ident, $t:ty) => {
+        fn $name(a: $t, b: $t) -> $t {
+            if a == 0 {
+                return b;
+            }
+            if b == 0 {
+                return a;
+            }
+            let shift = (a | b).trailing_zeros();
+            let mut a = a >> a.trailing_zeros();
+            let mut b = b;
+            loop {
+                b >>= b.trailing_zeros();
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                b -= a;
+                if b == 0 {
+                    return a << shift;
+                }
+            }
         }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
+    };
 }
+binary_gcd!(gcd64, u64);
+binary_gcd!(gcd128, u128);
 
 /// `n / d` in lowest terms (`d > 0`).
 fn reduced(n: i128, d: i128) -> (i128, i128) {

@@ -4,6 +4,21 @@
 
 use egui_plot::{AxisHints, GridInput, GridMark};
 
+/// The plot of how payouts are distributed (Charts and Compare): payout per person in
+/// `currency` across, people up, on readable grids.
+pub fn distribution_plot(id: impl egui::AsIdSalt, height: f32, currency: &str) -> egui_plot::Plot<'static> {
+    egui_plot::Plot::new(id)
+        .height(height)
+        .custom_x_axes(vec![
+            AxisHints::new_x()
+                .label(format!("Payout per person ({currency})"))
+                .formatter(|m, _| compact_money(m.value)),
+        ])
+        .x_grid_spacer(x_spacer())
+        .y_grid_spacer(y_spacer())
+        .y_axis_label("People")
+}
+
 /// A grid spacer for `Plot::x_grid_spacer` / `y_grid_spacer`.
 pub type GridSpacer = Box<dyn Fn(GridInput) -> Vec<GridMark>>;
 

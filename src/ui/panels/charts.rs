@@ -228,16 +228,7 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
                 })
                 .collect();
             left.add_space(left.text_style_height(&egui::TextStyle::Small) + 4.0);
-            Plot::new(("histogram", doc.id))
-                .height(height)
-                .custom_x_axes(vec![
-                    egui_plot::AxisHints::new_x()
-                        .label(format!("Payout per person ({currency})"))
-                        .formatter(|m, _| plots::compact_money(m.value)),
-                ])
-                .x_grid_spacer(plots::x_spacer())
-                .y_grid_spacer(plots::y_spacer())
-                .y_axis_label("People")
+            plots::distribution_plot(("histogram", doc.id), height, &currency)
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false)

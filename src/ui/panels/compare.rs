@@ -413,16 +413,7 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
         // Distributions overlaid, same bins.
         b.label(egui::RichText::new("How payouts are distributed").strong());
         plots::legend_ui(b, &plan_legend);
-        Plot::new("compare_distribution")
-            .height(height)
-            .custom_x_axes(vec![
-                egui_plot::AxisHints::new_x()
-                    .label(format!("Payout per person ({currency})"))
-                    .formatter(|m, _| plots::compact_money(m.value)),
-            ])
-            .x_grid_spacer(plots::x_spacer())
-            .y_grid_spacer(plots::y_spacer())
-            .y_axis_label("People")
+        plots::distribution_plot("compare_distribution", height, &currency)
             .link_axis(link, [true, false])
             .link_cursor(link, [true, false])
             .show(b, |plot| {
