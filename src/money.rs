@@ -46,6 +46,15 @@ impl Rounding {
         }
     }
 
+    /// The name in words, for explanations: `half away from zero`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::HalfAwayFromZero => "half away from zero",
+            Self::HalfEven => "half even",
+            Self::Down => "down",
+        }
+    }
+
     /// Whether this is the default (so plan files can leave it out).
     pub fn is_default(&self) -> bool {
         *self == Self::default()
@@ -222,8 +231,7 @@ pub fn currency_codes() -> impl Iterator<Item = &'static str> {
 }
 
 /// Writes `amount` rounded half away from zero to exactly `decimals` decimals, with `minus` for
-/// negatives and, if `group`, a `,` between thousands. No heap allocation: the text is assembled
-/// on the stack and written with one `write_str` (this runs for every amount of every export).
+/// negatives and, if `group`, a `,` between thousands.
 fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: &str, group: bool) -> fmt::Result {
     let rounded = if amount.scale() == decimals {
         amount
@@ -232,11 +240,25 @@ fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: 
         r.rescale(decimals);
         r
     };
-    // Rescaling a huge value can fail to add decimals; pad with zeros then.
-    let scale = rounded.scale() as usize;
-    let mantissa = rounded.mantissa();
-    // The mantissa's digits, least significant first (a Decimal has at most 29).
-    let mut digits = [0u8; 40];
+    // Rescaling a huge value can fail to add decimals; `write_scaled` pads with zeros then.
+    write_scaled(f, rounded.mantissa(), rounded.scale(), decimals, minus, group)
+}
+
+/// Writes `mantissa × 10^−scale` with `shown` decimals (`shown ≥ scale`: zeros are added), `minus`
+/// for negatives and, if `group`, a `,` between thousands. No heap allocation: the text is
+/// assembled on the stack and written with one `write_str` (this runs for every amount of every
+/// export and explanation).
+pub(crate) fn write_scaled(
+    f: &mut dyn fmt::Write,
+    mantissa: i128,
+    scale: u32,
+    shown: u32,
+    minus: &str,
+    group: bool,
+) -> fmt::Result {
+    let scale = scale as usize;
+    // The mantissa's digits, least significant first (an i128 has at most 39).
+    let mut digits = [0u8; 48];
     let mut n = 0;
     let mut push = |d: u8| {
         if let Some(slot) = digits.get_mut(n) {
@@ -270,8 +292,8 @@ fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: 
     }
     let digits = &digits[..n];
     let int_len = n - scale.min(n);
-    // Sign (at most 3 bytes), 29 digits, 9 separators, the point and the decimals.
-    let mut text = [0u8; 96];
+    // Sign (at most 3 bytes), 39 digits, 13 separators, the point and the decimals.
+    let mut text = [0u8; 160];
     let mut len = 0;
     let mut put = |b: &[u8]| {
         if let Some(dst) = text.get_mut(len..len + b.len()) {
@@ -288,17 +310,26 @@ fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: 
         }
         put(&[digits[n - 1 - i]]);
     }
-    if decimals > 0 {
+    if shown > 0 {
         put(b".");
         for i in int_len..n {
             put(&[digits[n - 1 - i]]);
         }
-        for _ in scale..decimals as usize {
+        for _ in scale..shown as usize {
             put(b"0");
         }
     }
     // Only ASCII digits, `,`, `.` and the (UTF-8) minus were written.
     f.write_str(std::str::from_utf8(&text[..len]).map_err(|_| fmt::Error)?)
+}
+
+/// `mantissa × 10^−scale` without trailing zeros: the mantissa and scale that remain.
+pub(crate) fn trimmed(mut mantissa: i128, mut scale: u32) -> (i128, u32) {
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    (mantissa, scale)
 }
 
 /// Displays an amount with exactly the given decimals and no grouping: `58000.00`, `-15000.00`

@@ -552,25 +552,35 @@ fn roster_warnings(path: &Path, plan: &Plan, loaded: &LoadedRoster) {
     }
 }
 
-#[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
-fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(CompiledPlan, PayoutReport)> {
-    let compiled = CompiledPlan::new(plan, roster).map_err(|problems| {
+/// `plan` ready to compute on `roster`, or the plan's problems.
+fn compile(plan: &Plan, roster: &Roster) -> anyhow::Result<CompiledPlan> {
+    CompiledPlan::new(plan, roster).map_err(|problems| {
         anyhow!(
             "the plan has {} problem(s):{}",
             problems.len(),
             problems.iter().map(|p| format!("\n  {p}")).collect::<String>()
         )
-    })?;
+    })
+}
+
+fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(CompiledPlan, PayoutReport)> {
+    let compiled = compile(plan, roster)?;
     let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
     let report = compiled.report_with_progress(plan, roster, detail, &|n| bar.inc(n));
     drop(bar);
+    error_warning(&report);
+    Ok((compiled, report))
+}
+
+/// Says on stderr how many problems stopped people from being computed, if any did.
+#[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
+fn error_warning(report: &PayoutReport) {
     if !report.errors.is_empty() {
         eprintln!(
             "warning: {} problem(s) stopped people from being computed (listed in the output)",
             report.errors.len()
         );
     }
-    Ok((compiled, report))
 }
 
 /// Whether an output path is `-`: standard output.
@@ -609,14 +619,28 @@ fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &Out
     let loaded = load_rosters(roster_args)?;
     roster_warnings(plan_path, &plan, &loaded);
     let roster = loaded.roster;
-    // JSON explains every line too, but computes the explanations as it writes them.
-    let detail = if format == Format::Csv { Detail::Explained } else { Detail::AmountsOnly };
-    let (compiled, report) = compute(&plan, &roster, detail)?;
-    emit(out, Access::Private, |w| match format {
-        Format::Table => output::payouts_table(&report, w),
-        Format::Csv => output::payouts_csv(&report, w),
-        Format::Json => engine::json::write_report_explained(&report, &compiled, &roster, w),
-    })?;
+    let (compiled, report) = if format == Format::Table {
+        let (compiled, report) = compute(&plan, &roster, Detail::AmountsOnly)?;
+        emit(out, Access::Private, |w| output::payouts_table(&report, w))?;
+        (compiled, report)
+    } else {
+        // CSV and JSON explain every line: computed and written in one pass, on all cores.
+        let compiled = compile(&plan, &roster)?;
+        let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
+        let mut report = None;
+        emit(out, Access::Private, |w| {
+            let written = match format {
+                Format::Json => engine::json::compute_and_write_report(&compiled, &plan, &roster, &|n| bar.inc(n), w),
+                _ => output::payouts_csv(&compiled, &plan, &roster, &|n| bar.inc(n), w),
+            };
+            report = Some(written?);
+            Ok(())
+        })?;
+        drop(bar);
+        let report = report.ok_or_else(|| anyhow!("internal error: the payouts were not computed"))?;
+        error_warning(&report);
+        (compiled, report)
+    };
     // The process ends right after this: freeing 100,000 people's rows and payouts one by one
     // would only delay the exit (the operating system takes the memory back at once).
     std::mem::forget((roster, report, compiled));

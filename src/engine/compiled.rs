@@ -250,6 +250,11 @@ pub struct LineError {
 }
 
 impl CompiledPlan {
+    /// The currency's minor-unit digits amounts are rounded to.
+    pub fn minor_units(&self) -> u32 {
+        self.minor_units
+    }
+
     /// Binds `plan` (which must have no validation errors) to `roster`'s columns.
     pub fn new(plan: &Plan, roster: &Roster) -> Result<Self, Vec<Problem>> {
         let problems: Vec<Problem> = crate::plan::validate(plan).into_iter().filter(Problem::is_error).collect();

@@ -17,10 +17,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::ser::{SerializeMap as _, Serializer};
 
-use std::borrow::Cow;
-
-use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch, Totals};
+use super::render;
+use super::{CompiledPlan, EmployeePayout, PayoutReport, Totals};
 use crate::money;
+use crate::plan::Plan;
 use crate::roster::Roster;
 
 /// An amount written with exactly `dp` decimals, as a string.
@@ -168,62 +168,48 @@ fn employee_json(e: &EmployeePayout, dp: u32) -> EmployeeJson<'_> {
     }
 }
 
-/// How many people are rendered per parallel piece of work while writing JSON.
-const RENDER_CHUNK: usize = 512;
-/// How many people are rendered before the writer takes them (bounds the memory held as text).
-const RENDER_BLOCK: usize = 16 * RENDER_CHUNK;
-
 /// Writes `report` as pretty JSON (with a final newline) to `out`, each line's explanation as
 /// the report holds it.
 ///
-/// The people, nearly all of the text, are rendered in parallel in blocks while this thread
-/// writes the previous block, so writing 100,000 explained payouts is not single-threaded; the
-/// bytes are exactly those of `serde_json::to_writer_pretty` on the whole report.
+/// The people, nearly all of the text, are rendered on all cores ([`super::render`]); the bytes
+/// are exactly those of `serde_json::to_writer_pretty` on the whole report.
 pub fn write_report(report: &PayoutReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    write_with(report, out, |_scratch, e| Ok(Cow::Borrowed(e)))
+    write_with(report, out)
 }
 
-/// [`write_report`] for a report computed by `compiled` on `roster` with or without explanations:
-/// each person is computed again with explanations just before being written, so the text of
-/// 100,000 explanations is never all held in memory at once (`carrot payouts --format json`).
-/// The output is the same as [`write_report`] on the report computed with explanations.
-pub fn write_report_explained(
-    report: &PayoutReport,
+/// Computes `plan` on `roster` and writes the report's JSON with every explanation to `out` in
+/// one pass ([`render::compute_and_write`]): the same bytes as [`write_report`] on the report
+/// computed with explanations, without holding 100,000 people's explanations in memory or
+/// computing anyone twice. Returns the report (without explanations).
+pub fn compute_and_write_report(
     compiled: &CompiledPlan,
+    plan: &Plan,
     roster: &Roster,
+    progress: &(dyn Fn(u64) + Sync),
     out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    write_with(report, out, |scratch, p| {
-        let employee = roster.employees.get(p.index).ok_or_else(|| mismatch(p))?;
-        match compiled.evaluate(p.index, employee, Detail::Explained, scratch) {
-            Outcome::Paid(explained) if same_amounts(&explained, p) => Ok(Cow::Owned(explained)),
-            _ => Err(mismatch(p)),
-        }
-    })
+) -> std::io::Result<PayoutReport> {
+    // What comes before the people depends only on the plan: write it from a report of nobody.
+    let nobody = compiled.assemble(plan, Vec::new());
+    let dp = nobody.minor_units;
+    let (head, _) = split_skeleton(&nobody)?;
+    out.write_all(&head)?;
+    let report = render::compute_and_write(compiled, plan, roster, progress, out, |buf, e, first| {
+        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+        write_employee(buf, e, dp);
+    })?;
+    if !report.employees.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    let (_, tail) = split_skeleton(&report)?;
+    out.write_all(&tail)?;
+    out.write_all(b"\n")?;
+    Ok(report)
 }
 
-/// Whether `a` and `b` pay the same lines and total (explanations aside).
-fn same_amounts(a: &EmployeePayout, b: &EmployeePayout) -> bool {
-    a.total == b.total
-        && a.lines.len() == b.lines.len()
-        && a.lines.iter().zip(&b.lines).all(|(x, y)| x.component == y.component && x.amount == y.amount)
-}
-
-fn mismatch(p: &EmployeePayout) -> std::io::Error {
-    std::io::Error::other(format!(
-        "internal error: employee {} computed differently with explanations; nothing was written",
-        p.employee_id
-    ))
-}
-
-/// Writes the report's JSON, each person as `person` gives them (the report's own, or recomputed).
-fn write_with<'r>(
-    report: &'r PayoutReport,
-    out: &mut dyn std::io::Write,
-    person: impl Fn(&mut Scratch, &'r EmployeePayout) -> std::io::Result<Cow<'r, EmployeePayout>> + Sync,
-) -> std::io::Result<()> {
-    let dp = report.minor_units;
-    let skeleton = serde_json::to_vec_pretty(&report_json(report, Vec::new())).map_err(std::io::Error::other)?;
+/// The report's JSON without its people, split where they go: what comes before them (up to the
+/// employees array's `[`) and after (from its `]`).
+fn split_skeleton(report: &PayoutReport) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
+    let mut skeleton = serde_json::to_vec_pretty(&report_json(report, Vec::new())).map_err(std::io::Error::other)?;
     // `"employees": []` cannot occur earlier: a `"` inside a JSON string is always escaped.
     const EMPTY: &[u8] = b"\n  \"employees\": []";
     let at = skeleton
@@ -231,65 +217,24 @@ fn write_with<'r>(
         .position(|w| w == EMPTY)
         .map(|p| p + EMPTY.len() - 1)
         .ok_or_else(|| std::io::Error::other("the report skeleton has no employees array"))?;
-    let (head, tail) = skeleton.split_at(at);
-    out.write_all(head)?;
-    if !report.employees.is_empty() {
-        // Written buffers go back to be filled again: fresh memory for 170 MB of text would
-        // cost a page fault and a page clearing every 4 KiB.
-        let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
-        std::thread::scope(|scope| -> std::io::Result<()> {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<Vec<u8>>>>(1);
-            let employees = &report.employees;
-            let person = &person;
-            let spare = &spare;
-            scope.spawn(move || {
-                for (b, block) in employees.chunks(RENDER_BLOCK).enumerate() {
-                    let rendered = render_block(block, b == 0, dp, person, spare);
-                    let failed = rendered.is_err();
-                    if tx.send(rendered).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            for rendered in rx {
-                for mut piece in rendered? {
-                    out.write_all(&piece)?;
-                    piece.clear();
-                    spare.lock().map_err(|_| std::io::Error::other("a JSON rendering thread failed"))?.push(piece);
-                }
-            }
-            Ok(())
-        })?;
-        out.write_all(b"\n  ")?;
-    }
-    out.write_all(tail)?;
-    out.write_all(b"\n")
+    let tail = skeleton.split_off(at);
+    Ok((skeleton, tail))
 }
 
-/// Renders `block` (people, `first` when it starts the array) as the employees array's items.
-fn render_block<'r>(
-    block: &'r [EmployeePayout],
-    first: bool,
-    dp: u32,
-    person: &(impl Fn(&mut Scratch, &'r EmployeePayout) -> std::io::Result<Cow<'r, EmployeePayout>> + Sync),
-    spare: &std::sync::Mutex<Vec<Vec<u8>>>,
-) -> std::io::Result<Vec<Vec<u8>>> {
-    use rayon::prelude::*;
-    block
-        .par_chunks(RENDER_CHUNK)
-        .enumerate()
-        .map(|(c, chunk)| {
-            let mut scratch = Scratch::default();
-            let mut buf = spare.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
-            buf.reserve(chunk.len() * 2048);
-            for (i, p) in chunk.iter().enumerate() {
-                let e = person(&mut scratch, p)?;
-                buf.extend_from_slice(if first && c == 0 && i == 0 { b"\n    " } else { b",\n    " });
-                write_employee(&mut buf, &e, dp);
-            }
-            Ok(buf)
-        })
-        .collect()
+/// Writes the report's JSON.
+fn write_with(report: &PayoutReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let dp = report.minor_units;
+    let (head, tail) = split_skeleton(report)?;
+    out.write_all(&head)?;
+    render::write_people(report, out, |buf, e, first| {
+        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+        write_employee(buf, e, dp);
+    })?;
+    if !report.employees.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(&tail)?;
+    out.write_all(b"\n")
 }
 
 /// Appends one person as an item of the employees array (two levels deep), byte for byte as
@@ -430,6 +375,8 @@ fn report_json<'a>(report: &'a PayoutReport, employees: Vec<EmployeeJson<'a>>) -
 
 #[cfg(test)]
 mod tests {
+    use super::super::Detail;
+    use super::super::render::RENDER_BLOCK;
     use super::*;
 
     /// The report as one `serde_json::to_writer_pretty` call writes it: what the spliced,
@@ -477,29 +424,34 @@ mod tests {
     }
 
     #[test]
-    fn explaining_while_writing_gives_the_json_of_the_explained_report() {
-        let mut csv = Vec::new();
-        crate::synth::write_roster(&mut csv, RENDER_BLOCK + 300, 5, crate::synth::Roles::Mixed, 1).unwrap();
-        let roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;
-        let plan = crate::plan::parse(include_str!("../../sample_plans/product_led.json")).unwrap();
-        let compiled = CompiledPlan::new(&plan, &roster).unwrap();
-        let amounts = compiled.report(&plan, &roster, Detail::AmountsOnly);
-        assert!(amounts.employees.iter().all(|e| e.lines.iter().all(|l| l.explanation.is_empty())));
-        let mut streamed = Vec::new();
-        write_report_explained(&amounts, &compiled, &roster, &mut streamed).unwrap();
-        let explained = compiled.report(&plan, &roster, Detail::Explained);
-        assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(reference(&explained)).unwrap());
-    }
-
-    #[test]
-    fn a_report_that_does_not_match_its_roster_is_refused_not_written_wrongly() {
-        let report = report_for(3, "P");
-        let mut csv = Vec::new();
-        crate::synth::write_roster(&mut csv, 3, 99, crate::synth::Roles::Mixed, 1).unwrap();
-        let other = crate::roster::import_reader("o.csv", csv.as_slice(), &Default::default()).unwrap().roster;
-        let plan = crate::plan::parse(include_str!("../../sample_plans/product_led.json")).unwrap();
-        let compiled = CompiledPlan::new(&plan, &other).unwrap();
-        let err = write_report_explained(&report, &compiled, &other, &mut Vec::new()).unwrap_err();
-        assert!(err.to_string().contains("computed differently"), "{err}");
+    fn computing_while_writing_gives_the_json_of_the_explained_report_and_the_report() {
+        for people in [0, 1, 700, RENDER_BLOCK + 300] {
+            let mut csv = Vec::new();
+            crate::synth::write_roster(&mut csv, people.max(1), 5, crate::synth::Roles::Mixed, 1).unwrap();
+            let mut roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;
+            roster.employees.truncate(people);
+            let plan = crate::plan::parse(include_str!("../../sample_plans/product_led.json")).unwrap();
+            let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+            let counted = std::sync::atomic::AtomicU64::new(0);
+            let mut streamed = Vec::new();
+            let report = compute_and_write_report(
+                &compiled,
+                &plan,
+                &roster,
+                &|n| {
+                    counted.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                },
+                &mut streamed,
+            )
+            .unwrap();
+            let explained = compiled.report(&plan, &roster, Detail::Explained);
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(reference(&explained)).unwrap(),
+                "{people} people"
+            );
+            assert_eq!(report, compiled.report(&plan, &roster, Detail::AmountsOnly), "{people} people");
+            assert_eq!(counted.into_inner(), people as u64);
+        }
     }
 }

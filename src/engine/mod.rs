@@ -9,6 +9,7 @@ mod batch;
 pub mod compare;
 pub mod compiled;
 pub mod json;
+pub mod render;
 mod rules;
 mod show;
 pub mod stats;
@@ -23,7 +24,7 @@ use rust_decimal::Decimal;
 pub(crate) use batch::BatchScratch;
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext};
 use compiled::{CompiledTrack, LimitKonst};
-use rules::{Explain, NoTrace, PersonNotes, RawLine, Tracer as _};
+use rules::{Explain, NoTrace, PersonNotes, RawLine};
 
 use crate::money;
 use crate::num::Rational;
@@ -204,9 +205,9 @@ fn display(v: &Rational) -> Decimal {
         .unwrap_or_else(|_| v.to_decimal_display(DISPLAY_DECIMALS))
 }
 
-/// Buffers one thread reuses from person to person.
+/// Buffers one thread reuses from person to person (opaque outside the engine).
 #[derive(Default)]
-struct Scratch {
+pub struct Scratch {
     values: Vec<Option<Rational>>,
     raw: Vec<RawLine<Rational>>,
 }
@@ -234,7 +235,7 @@ impl CompiledPlan {
         self.evaluate(index, e, Detail::Explained, &mut Scratch::default())
     }
 
-    fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
+    pub(crate) fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
         let Some(track) = self.track(&e.role) else {
             return Outcome::NotCovered(NotCovered {
                 index,
@@ -329,9 +330,7 @@ impl CompiledPlan {
             };
             let explanation = match traces.get_mut(i) {
                 Some(t) => {
-                    if let Some(note) = show::rounding(&raw.value, dp, self.rounding, amount, &t.text) {
-                        t.push(format_args!("{note}"));
-                    }
+                    show::push_rounding(&mut t.text, &raw.value, dp, self.rounding, amount);
                     std::mem::take(&mut t.text)
                 }
                 None => String::new(),
@@ -508,7 +507,7 @@ impl CompiledPlan {
         Ok(())
     }
 
-    fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
+    pub(crate) fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
         let tally = self.tally(&outcomes);
         self.build(plan, outcomes, tally)
     }
@@ -565,20 +564,13 @@ impl CompiledPlan {
             revenue: Decimal::ZERO,
             too_large: Vec::new(),
         };
-        // Σ |line| and Σ |revenue| over everyone so far: while they fit, every sum of any subset
-        // of lines or revenues (totals here, by code in exports, by person in charts) fits too.
-        let mut paid_size = Decimal::ZERO;
-        let mut revenue_size = Decimal::ZERO;
+        let mut sizes = Sizes::default();
         for (i, outcome) in outcomes.iter().enumerate() {
             let Outcome::Paid(p) = outcome else { continue };
-            let sizes = magnitude(&p.lines)
-                .and_then(|s| paid_size.checked_add(s))
-                .zip(revenue_size.checked_add(p.revenue.unwrap_or_default().abs()));
-            let Some((paid, revenue)) = sizes else {
+            if !sizes.admit(p) {
                 tally.too_large.push(i);
                 continue;
-            };
-            (paid_size, revenue_size) = (paid, revenue);
+            }
             tally.total += p.total;
             tally.people += 1;
             tally.revenue += p.revenue.unwrap_or_default();
@@ -654,6 +646,31 @@ struct Tally {
     revenue: Decimal,
     /// Indices (into the outcomes) of people whose amounts would not fit the sums.
     too_large: Vec<usize>,
+}
+
+/// Σ |line| and Σ |revenue| over everyone admitted so far, in roster order: while they fit, every
+/// sum of any subset of lines or revenues (totals, by code in exports, by person in charts) fits
+/// too. A person whose amounts would not fit is not admitted (the report lists them in error).
+#[derive(Default)]
+pub(crate) struct Sizes {
+    paid: Decimal,
+    revenue: Decimal,
+}
+
+impl Sizes {
+    /// Whether `p` is added to the report (and, if so, counts them).
+    pub(crate) fn admit(&mut self, p: &EmployeePayout) -> bool {
+        let sizes = magnitude(&p.lines)
+            .and_then(|s| self.paid.checked_add(s))
+            .zip(self.revenue.checked_add(p.revenue.unwrap_or_default().abs()));
+        match sizes {
+            Some((paid, revenue)) => {
+                (self.paid, self.revenue) = (paid, revenue);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Σ |amount| over `lines`, or `None` when it does not fit a decimal.

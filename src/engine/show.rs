@@ -47,7 +47,7 @@ impl fmt::Display for Number<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
         if let Some(places) = v.decimal_places().filter(|&p| p <= 4) {
-            return write!(f, "{}", money::Number(v.to_decimal_display(places)));
+            return write_trimmed(f, v, places, "\u{2212}", true);
         }
         // Enough decimals for four significant digits of a small value, at most 12.
         let magnitude = v.to_f64().abs();
@@ -55,7 +55,8 @@ impl fmt::Display for Number<'_> {
         while places < 12 && magnitude > 0.0 && magnitude < 10f64.powi(-(places as i32 - 3)) {
             places += 1;
         }
-        write!(f, "≈ {}", money::Number(v.to_decimal_display(places)))
+        f.write_str("≈ ")?;
+        write_trimmed(f, v, places, "\u{2212}", true)
     }
 }
 
@@ -75,12 +76,7 @@ struct Pct<'a>(&'a Rational, bool);
 impl fmt::Display for Pct<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The fraction to four decimals is the percentage to two.
-        let pct = match self.0.round(4, Rounding::HalfAwayFromZero) {
-            Ok(d) => Decimal::from_i128_with_scale(d.mantissa(), 2).normalize(),
-            Err(_) => self.0.mul(&Rational::from_int(100)).to_decimal_display(2),
-        };
-        let pct = if pct.is_zero() { Decimal::ZERO } else { pct };
-        write!(f, "{pct}")?;
+        write_trimmed(f, &self.0.mul(&Rational::from_int(100)), 2, "-", false)?;
         if self.1 { f.write_str("%") } else { Ok(()) }
     }
 }
@@ -102,37 +98,75 @@ pub(crate) fn days_share(employed: i64, days: i64) -> String {
     format!("{employed}/{days} days employed {decimal}")
 }
 
-/// The line's value before rounding and what rounding made of it, when rounding changed it:
-/// `1,453.125 rounded half away from zero to 1,453.13`; without the value when the explanation
-/// so far (`before`) already ends with it.
-pub(crate) fn rounding(v: &Rational, dp: u32, mode: Rounding, rounded: Decimal, before: &str) -> Option<String> {
+/// Appends to an explanation (`text`, fragments joined by `; `) the line's value before rounding
+/// and what rounding made of it, when rounding changed it: `1,453.125 rounded half away from zero
+/// to 1,453.13`; without the value when the explanation already ends with it. Written in place:
+/// this runs for most lines of every explained payout.
+pub(crate) fn push_rounding(text: &mut String, v: &Rational, dp: u32, mode: Rounding, rounded: Decimal) {
+    use fmt::Write as _;
     if v.is_exact_at(dp) {
-        return None;
+        return;
     }
-    let shown = match v.decimal_places() {
-        Some(places) if places <= dp + EXTRA + 2 => grouped_at(v, places.max(dp)),
-        _ => format!("≈ {}", grouped_at(v, unambiguous_places_for(v, dp, dp + EXTRA, mode))),
-    };
-    let how = format!("rounded {} to {}", mode.as_str().replace('_', " "), money::Grouped(rounded, dp));
-    if before.ends_with(&format!("= {shown}")) { Some(how) } else { Some(format!("{shown} {how}")) }
-}
-
-fn grouped_at(v: &Rational, places: u32) -> String {
-    struct At<'a>(&'a Rational, u32);
-    impl fmt::Display for At<'_> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write_grouped(f, self.0, self.1)
+    let mut shown = String::with_capacity(32);
+    match v.decimal_places() {
+        Some(places) if places <= dp + EXTRA + 2 => {
+            write!(shown, "{}", At(v, places.max(dp))).ok();
+        }
+        _ => {
+            write!(shown, "≈ {}", At(v, unambiguous_places_for(v, dp, dp + EXTRA, mode))).ok();
         }
     }
-    At(v, places).to_string()
+    let repeats = text.strip_suffix(shown.as_str()).is_some_and(|before| before.ends_with("= "));
+    if !text.is_empty() {
+        text.push_str("; ");
+    }
+    if !repeats {
+        text.push_str(&shown);
+        text.push(' ');
+    }
+    write!(text, "rounded {} to {}", mode.words(), money::Grouped(rounded, dp)).ok();
+}
+
+/// The line's rounding note as [`push_rounding`] appends it after `before`, alone.
+#[cfg(test)]
+fn rounding(v: &Rational, dp: u32, mode: Rounding, rounded: Decimal, before: &str) -> Option<String> {
+    let mut text = before.to_owned();
+    push_rounding(&mut text, v, dp, mode, rounded);
+    let note = text.strip_prefix(before)?.trim_start_matches("; ");
+    (!note.is_empty()).then(|| note.to_owned())
+}
+
+/// `v` rounded to a number of places, with thousands separators.
+struct At<'a>(&'a Rational, u32);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_grouped(f, self.0, self.1)
+    }
 }
 
 /// `v` rounded to `places`, with thousands separators (the fraction itself when it does not fit
 /// a decimal).
 fn write_grouped(f: &mut fmt::Formatter<'_>, v: &Rational, places: u32) -> fmt::Result {
-    match v.round(places, Rounding::HalfAwayFromZero) {
-        Ok(d) => write!(f, "{}", money::Grouped(d, places)),
-        Err(_) => write!(f, "{v}"),
+    match v.round_scaled(places, Rounding::HalfAwayFromZero) {
+        Some(q) => money::write_scaled(f, q, places, places, "\u{2212}", true),
+        None => write!(f, "{v}"),
+    }
+}
+
+/// `v` rounded half away from zero to at most `places` decimals, without trailing zeros, with
+/// `minus` for negatives and thousands separators if `group` (the rounded decimal itself when it
+/// is too large for an `i128`).
+fn write_trimmed(f: &mut fmt::Formatter<'_>, v: &Rational, places: u32, minus: &str, group: bool) -> fmt::Result {
+    match v.round_scaled(places, Rounding::HalfAwayFromZero) {
+        Some(q) => {
+            let (q, scale) = money::trimmed(q, places);
+            money::write_scaled(f, q, scale, scale, minus, group)
+        }
+        None => {
+            let d = v.to_decimal_display(places);
+            money::write_scaled(f, d.mantissa(), d.scale(), d.scale(), minus, group)
+        }
     }
 }
 

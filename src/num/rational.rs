@@ -360,11 +360,26 @@ impl Rational {
         }
     }
 
+    /// `round(self × 10^decimals)` as an integer, when that fits an `i128` (for writing a
+    /// value with `decimals` places without going through a [`Decimal`]).
+    pub fn round_scaled(&self, decimals: u32, mode: Rounding) -> Option<i128> {
+        if let Some(q) = self.round_small(decimals, mode) {
+            return Some(q);
+        }
+        if decimals > 38 {
+            return None;
+        }
+        self.round_big(decimals, mode).0.to_i128()
+    }
+
     /// The number of decimal places the value has, or `None` when its decimal expansion does
     /// not end (its denominator has a prime factor other than 2 and 5).
     pub fn decimal_places(&self) -> Option<u32> {
         match &self.0 {
             Repr::Small(n, d) => {
+                if let (Ok(n), Ok(d)) = (u64::try_from(n.unsigned_abs()), u64::try_from(*d)) {
+                    return decimal_places64(n, d);
+                }
                 let (_, d) = reduced(*n, *d);
                 let mut d = d.unsigned_abs();
                 let twos = d.trailing_zeros();
@@ -515,6 +530,34 @@ fn round_up<T: PartialOrd + Default>(mode: Rounding, r: T, rest: T, odd: bool) -
     }
 }
 
+/// [`Rational::decimal_places`] of `n / d` (`d > 0`) without reducing it: with `d = 2^a 5^b r`
+/// (`r` coprime to 10) the expansion ends exactly when `r` divides `n`, and then the reduced
+/// denominator keeps the 2s and 5s that `n` does not cancel. All in 64 bits: this runs for every
+/// amount of every explanation.
+fn decimal_places64(n: u64, d: u64) -> Option<u32> {
+    if n == 0 {
+        return Some(0);
+    }
+    let twos = d.trailing_zeros();
+    let mut r = d >> twos;
+    let mut fives = 0u32;
+    while r.is_multiple_of(5) {
+        r /= 5;
+        fives += 1;
+    }
+    if !n.is_multiple_of(r) {
+        return None;
+    }
+    let mut m = n / r;
+    let twos = twos - twos.min(m.trailing_zeros());
+    let mut cancelled = 0;
+    while cancelled < fives && m.is_multiple_of(5) {
+        m /= 5;
+        cancelled += 1;
+    }
+    Some(twos.max(fives - cancelled))
+}
+
 /// `(a, b)` divided by their gcd.
 fn reduced_pair(a: i128, b: i128) -> (i128, i128) {
     let g = gcd(a, b);
@@ -590,6 +633,38 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    /// The decimal places of `n / d` the slow way: reduce, then count the 2s and 5s left.
+    fn places_by_reducing(n: u64, d: u64) -> Option<u32> {
+        let g = gcd64(n, d).max(1);
+        let mut d = d / g;
+        let twos = d.trailing_zeros();
+        d >>= twos;
+        let mut fives = 0;
+        while d.is_multiple_of(5) {
+            d /= 5;
+            fives += 1;
+        }
+        (d == 1).then_some(twos.max(fives))
+    }
+
+    #[test]
+    fn decimal_places_without_reducing_agree_with_reducing() {
+        let cases = [(0, 7), (1, 8), (1_453_125, 1000), (62, 576), (125, 1000), (3, 3), (250, 4), (7, 35), (1, 3)];
+        for (n, d) in cases {
+            assert_eq!(decimal_places64(n, d), places_by_reducing(n, d), "{n}/{d}");
+        }
+        assert_eq!(decimal_places64(1_453_125, 1000), Some(3));
+        assert_eq!(decimal_places64(62, 576), None);
+        assert_eq!(decimal_places64(7, 35), Some(1));
+        proptest::proptest!(|(n in 0u64..1 << 40, a in 0u32..12, b in 0u32..12, r in 1u64..50, k in 0u64..2000)| {
+            // Denominators made of 2s, 5s and a little else, numerators that often cancel them.
+            let d = (1u64 << a) * 5u64.pow(b) * r;
+            for n in [n, n * r, k * d / r.max(1), k * 10] {
+                proptest::prop_assert_eq!(decimal_places64(n, d), places_by_reducing(n, d), "{}/{}", n, d);
+            }
+        });
     }
 
     #[test]
