@@ -245,9 +245,9 @@ fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: 
 }
 
 /// Writes `mantissa × 10^−scale` with `shown` decimals (`shown ≥ scale`: zeros are added), `minus`
-/// for negatives and, if `group`, a `,` between thousands. No heap allocation: the text is
-/// assembled on the stack and written with one `write_str` (this runs for every amount of every
-/// export and explanation).
+/// for negatives and, if `group`, a `,` between thousands. No heap allocation for any amount a
+/// payroll holds: the text is assembled right to left on the stack and written with one
+/// `write_str` (this runs for every amount of every export and explanation).
 pub(crate) fn write_scaled(
     f: &mut dyn fmt::Write,
     mantissa: i128,
@@ -256,71 +256,88 @@ pub(crate) fn write_scaled(
     minus: &str,
     group: bool,
 ) -> fmt::Result {
-    let scale = scale as usize;
-    // The mantissa's digits, least significant first (an i128 has at most 39).
-    let mut digits = [0u8; 48];
-    let mut n = 0;
-    let mut push = |d: u8| {
-        if let Some(slot) = digits.get_mut(n) {
-            *slot = b'0' + d;
-            n += 1;
-        }
-    };
-    let v = mantissa.unsigned_abs();
-    if let Ok(mut small) = u64::try_from(v) {
-        // 64-bit division is many times cheaper than 128-bit, and nearly every amount fits.
-        loop {
-            push((small % 10) as u8);
-            small /= 10;
-            if small == 0 {
-                break;
-            }
-        }
+    // Sign, 39 digits, 13 separators, the point and the decimals.
+    let needed = minus.len() + 39 + 13 + 1 + shown.max(scale) as usize;
+    let mut stack = [0u8; 128];
+    let mut heap = Vec::new();
+    let buf: &mut [u8] = if needed <= stack.len() {
+        &mut stack
     } else {
-        let mut big = v;
-        loop {
-            push((big % 10) as u8);
-            big /= 10;
-            if big == 0 {
-                break;
-            }
-        }
-    }
-    while n < scale + 1 && n < digits.len() {
-        digits[n] = b'0';
-        n += 1;
-    }
-    let digits = &digits[..n];
-    let int_len = n - scale.min(n);
-    // Sign (at most 3 bytes), 39 digits, 13 separators, the point and the decimals.
-    let mut text = [0u8; 160];
-    let mut len = 0;
-    let mut put = |b: &[u8]| {
-        if let Some(dst) = text.get_mut(len..len + b.len()) {
-            dst.copy_from_slice(b);
-            len += b.len();
-        }
+        heap.resize(needed, 0);
+        &mut heap
     };
-    if mantissa < 0 {
-        put(minus.as_bytes());
+    let mut pos = buf.len();
+    let mut put = |b: u8| {
+        pos -= 1;
+        buf[pos] = b;
+    };
+    for _ in scale..shown {
+        put(b'0');
     }
-    for i in 0..int_len {
-        if group && i > 0 && (int_len - i).is_multiple_of(3) {
-            put(b",");
-        }
-        put(&[digits[n - 1 - i]]);
+    let mut digits = Digits::new(mantissa.unsigned_abs());
+    for _ in 0..scale {
+        put(b'0' + digits.next_digit());
     }
     if shown > 0 {
-        put(b".");
-        for i in int_len..n {
-            put(&[digits[n - 1 - i]]);
+        put(b'.');
+    }
+    let mut count = 0u32;
+    loop {
+        if group && count > 0 && count.is_multiple_of(3) {
+            put(b',');
         }
-        for _ in scale..shown as usize {
-            put(b"0");
+        put(b'0' + digits.next_digit());
+        count += 1;
+        if digits.is_zero() {
+            break;
+        }
+    }
+    if mantissa < 0 {
+        for &b in minus.as_bytes().iter().rev() {
+            put(b);
         }
     }
     // Only ASCII digits, `,`, `.` and the (UTF-8) minus were written.
-    f.write_str(std::str::from_utf8(&text[..len]).map_err(|_| fmt::Error)?)
+    f.write_str(std::str::from_utf8(&buf[pos..]).map_err(|_| fmt::Error)?)
+}
+
+/// The decimal digits of a number, least significant first: in 64 bits once it fits (64-bit
+/// division is many times cheaper than 128-bit, and nearly every amount fits).
+struct Digits {
+    small: u64,
+    big: Option<u128>,
+}
+
+impl Digits {
+    fn new(v: u128) -> Self {
+        match u64::try_from(v) {
+            Ok(small) => Self { small, big: None },
+            Err(_) => Self { small: 0, big: Some(v) },
+        }
+    }
+
+    fn next_digit(&mut self) -> u8 {
+        match self.big {
+            Some(b) => {
+                let d = (b % 10) as u8;
+                let rest = b / 10;
+                match u64::try_from(rest) {
+                    Ok(small) => *self = Self { small, big: None },
+                    Err(_) => self.big = Some(rest),
+                }
+                d
+            }
+            None => {
+                let d = (self.small % 10) as u8;
+                self.small /= 10;
+                d
+            }
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        self.big.is_none() && self.small == 0
+    }
 }
 
 /// `mantissa × 10^−scale` without trailing zeros: the mantissa and scale that remain.
@@ -422,6 +439,27 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    fn scaled(mantissa: i128, scale: u32, shown: u32, group: bool) -> String {
+        let mut s = String::new();
+        write_scaled(&mut s, mantissa, scale, shown, "\u{2212}", group).unwrap();
+        s
+    }
+
+    #[test]
+    fn scaled_integers_are_written_with_their_decimals_sign_and_separators() {
+        assert_eq!(scaled(0, 0, 2, true), "0.00");
+        assert_eq!(scaled(5, 2, 2, true), "0.05");
+        assert_eq!(scaled(-123_456_789, 2, 2, true), "\u{2212}1,234,567.89");
+        assert_eq!(scaled(-123_456_789, 2, 2, false), "\u{2212}1234567.89");
+        assert_eq!(scaled(1, 0, 3, true), "1.000");
+        assert_eq!(scaled(-1, 3, 3, true), "\u{2212}0.001");
+        assert_eq!(scaled(100_000, 0, 0, true), "100,000");
+        assert_eq!(scaled(i128::MAX, 0, 0, true), "170,141,183,460,469,231,731,687,303,715,884,105,727");
+        assert_eq!(scaled(i128::MIN + 1, 30, 30, false), "\u{2212}170141183.460469231731687303715884105727");
+        // More decimals than fit on the stack.
+        assert_eq!(scaled(1, 0, 200, false), format!("1.{}", "0".repeat(200)));
     }
 
     #[test]

@@ -192,7 +192,11 @@ fn payout_rows(buf: &mut Vec<u8>, e: &EmployeePayout, minor_units: u32) {
     let proration = crate::engine::json::ratio_text(e.proration);
     let (id, name, role, team) =
         (safe_text(&e.employee_id), safe_text(&e.name), safe_text(&e.role), safe_text(&e.team));
+    let mut amount = String::with_capacity(32);
     for l in &e.lines {
+        use std::fmt::Write as _;
+        amount.clear();
+        write!(amount, "{}", money::Fixed(l.amount, minor_units)).ok();
         // Writing to a Vec cannot fail.
         out.write_record([
             id.as_ref(),
@@ -202,7 +206,7 @@ fn payout_rows(buf: &mut Vec<u8>, e: &EmployeePayout, minor_units: u32) {
             &proration,
             safe_text(&l.component).as_ref(),
             l.kind.as_str(),
-            &money::fixed(l.amount, minor_units),
+            &amount,
             safe_text(&l.explanation).as_ref(),
         ])
         .ok();
