@@ -270,6 +270,13 @@ fn the_cli_lists_each_person_in_error_and_computes_the_rest() {
         assert!(out.status.success(), "{format}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert!(stderr.contains("warning: 5 problem(s) stopped people from being computed"), "{format}: {stderr}");
+        if format == "csv" {
+            // The CSV has no place for people in error: stderr lists them.
+            assert!(stderr.contains("(not in the CSV):"), "{stderr}");
+            assert!(stderr.contains("1 Zero quota [rev]: prorated quota is 0"), "{stderr}");
+            assert!(stderr.contains("7 Also big: the plan's totals with this person's payout"), "{stderr}");
+            assert!(!stdout.contains("Also big"), "a person left out of the report is not written: {stdout}");
+        }
         if format == "table" {
             for expected in [
                 "1 Zero quota [rev]: prorated quota is 0; attainment needs a quota above 0",

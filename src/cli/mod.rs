@@ -568,18 +568,32 @@ fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(Comp
     let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
     let report = compiled.report_with_progress(plan, roster, detail, &|n| bar.inc(n));
     drop(bar);
-    error_warning(&report);
+    error_warning(&report, true);
     Ok((compiled, report))
 }
 
-/// Says on stderr how many problems stopped people from being computed, if any did.
+/// Says on stderr how many problems stopped people from being computed, if any did; lists them
+/// there too when the output has no place for them (`listed` is false: CSV).
 #[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
-fn error_warning(report: &PayoutReport) {
-    if !report.errors.is_empty() {
+fn error_warning(report: &PayoutReport, listed: bool) {
+    if report.errors.is_empty() {
+        return;
+    }
+    if listed {
         eprintln!(
             "warning: {} problem(s) stopped people from being computed (listed in the output)",
             report.errors.len()
         );
+        return;
+    }
+    eprintln!("warning: {} problem(s) stopped people from being computed (not in the CSV):", report.errors.len());
+    const SHOWN: usize = 20;
+    for e in report.errors.iter().take(SHOWN) {
+        let component = e.component.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+        eprintln!("  {} {}{component}: {}", output::bounded(&e.employee_id), output::bounded(&e.name), e.message);
+    }
+    if report.errors.len() > SHOWN {
+        eprintln!("  … and {} more (`--format json` or `--format table` lists every one)", report.errors.len() - SHOWN);
     }
 }
 
@@ -638,7 +652,7 @@ fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &Out
         })?;
         drop(bar);
         let report = report.ok_or_else(|| anyhow!("internal error: the payouts were not computed"))?;
-        error_warning(&report);
+        error_warning(&report, format == Format::Json);
         (compiled, report)
     };
     // The process ends right after this: freeing 100,000 people's rows and payouts one by one
