@@ -82,7 +82,10 @@ pub enum YearError {
         closed: String,
     },
     /// Closing a period already closed with other figures, without reopening.
-    #[error("period {period} is already closed with other figures; it is never recomputed silently. Reopen it explicitly (carrot close --reopen) to replace them. What would change:{}", difference.iter().map(|d| format!("\n  {d}")).collect::<String>())]
+    #[error(
+        "period {period} is already closed with other figures; it is never recomputed silently. Reopen it explicitly (carrot close --reopen) to replace them. What would change:{}",
+        list(difference)
+    )]
     ClosedDiffers {
         /// The period.
         period: String,
@@ -115,6 +118,15 @@ pub enum YearError {
     /// A person's people or paid-to-date figures could not be recorded.
     #[error("the ledger has no figures for {0}; it is damaged")]
     Damaged(String),
+}
+
+/// Up to twenty lines of a difference, then how many more.
+fn list(lines: &[String]) -> String {
+    let mut out: String = lines.iter().take(20).map(|d| format!("\n  {d}")).collect();
+    if lines.len() > 20 {
+        out.push_str(&format!("\n  … and {} more", lines.len() - 20));
+    }
+    out
 }
 
 /// A plan's year: its pay periods and each one's share of the annual quota and TI.
@@ -483,6 +495,12 @@ fn track_of<'p>(plan: &'p Plan, role: &str) -> Option<(&'p str, &'p Track)> {
         .map(|(k, t)| (k.as_str(), t))
 }
 
+/// `v` written with exactly `dp` decimals (amounts in the ledger read alike: `0.00`, not `0`).
+fn fixed(mut v: Decimal, dp: u32) -> Decimal {
+    v.rescale(dp);
+    v
+}
+
 fn grouped(v: Decimal, dp: u32) -> String {
     money::grouped(v, dp)
 }
@@ -572,6 +590,11 @@ impl Ctx<'_> {
             };
             due_lines.push((line, due));
         }
+        // Plan order, whichever window a line came from.
+        let position = |l: &Line| {
+            track.and_then(|(_, t)| t.components.iter().position(|c| c.id() == &*l.component)).unwrap_or(usize::MAX)
+        };
+        due_lines.sort_by_key(|(l, _)| position(l));
         // 2. Instalments: part now, the rest in later periods.
         for (mut line, due) in due_lines {
             let id = line.component.to_string();
@@ -646,86 +669,8 @@ impl Ctx<'_> {
                 }
             }
         }
-        // 4. Clawbacks: cancelled deals on period lines, then a leaver's recent pay.
         let clawback = schedule.and_then(|s| s.clawback.as_ref());
-        if let (Some(cb), Some(pc)) = (clawback, pc) {
-            for l in &pc.lines {
-                let Some(c) = component(&l.component) else { continue };
-                if c.window() != Window::Period
-                    || !matches!(l.kind, LineKind::Commission | LineKind::Bonus | LineKind::PerUnit)
-                {
-                    continue;
-                }
-                let negative = pp.warnings.iter().any(|w| w.ends_with(&format!("the {} line pays 0", l.component)));
-                if !negative || !cb.cancelled_deals || l.amount <= Decimal::ZERO {
-                    continue;
-                }
-                // What the line paid so far this year, net of earlier clawbacks.
-                let paid: Decimal = hist
-                    .iter()
-                    .flat_map(|(_, r)| &r.lines)
-                    .filter(|x| *x.component == *l.component)
-                    .map(|x| x.amount)
-                    .sum();
-                let take = l.amount.min(paid);
-                if take > Decimal::ZERO {
-                    out.lines.push(Line {
-                        kind: LineKind::Clawback,
-                        label: Arc::from(format!("{} (cancelled deals)", c.label()).as_str()),
-                        amount: -take,
-                        explanation: format!(
-                            "{} is negative this period (cancelled deals): at today's rates they paid {}; clawed back {}, at most what this line paid earlier this year ({})",
-                            c.metric(),
-                            grouped(l.amount, dp),
-                            grouped(take, dp),
-                            grouped(paid, dp)
-                        ),
-                        measure: None,
-                        ..l.clone()
-                    });
-                }
-            }
-        }
-        if let (Some(cb), Some(end), true) = (clawback, e.end_date, leaving)
-            && cb.leaver_window_days > 0
-        {
-            let mut paid = Decimal::ZERO;
-            let mut which = Vec::new();
-            for (j, r) in hist {
-                let Some(p) = self.year.periods.get(*j) else { continue };
-                let after = (end - p.end).num_days();
-                if (0..=i64::from(cb.leaver_window_days)).contains(&after) {
-                    let earnings: Decimal = r
-                        .lines
-                        .iter()
-                        .filter(|l| !matches!(l.kind.as_str(), "draw" | "draw_recovery" | "clawback"))
-                        .map(|l| l.amount)
-                        .sum();
-                    paid += earnings;
-                    which.push(format!("{} {}", p.name, grouped(earnings, dp)));
-                }
-            }
-            let take = self.round(&Rational::from_decimal(paid).mul(&Rational::from_decimal(cb.leaver_share())));
-            if take > Decimal::ZERO {
-                out.lines.push(Line {
-                    component: Arc::from("clawback"),
-                    label: Arc::from("Leaver clawback"),
-                    kind: LineKind::Clawback,
-                    amount: -take,
-                    explanation: format!(
-                        "left on {end}, within {} days of periods that paid {}: {} × {} = {} clawed back",
-                        cb.leaver_window_days,
-                        which.join(", "),
-                        money::Number(cb.leaver_share()),
-                        grouped(paid, dp),
-                        grouped(take, dp)
-                    ),
-                    measure: None,
-                    slot: 0,
-                });
-            }
-        }
-        // 5. The draw: a floor on the period's earnings; a recoverable shortfall is owed.
+        // 4. The draw: a floor on the period's earnings; a recoverable shortfall is owed.
         let mut balance = last.map_or(Decimal::ZERO, |r| r.draw_balance);
         let mut forgiven = Decimal::ZERO;
         let draw = schedule.and_then(|s| track.and_then(|(role, _)| s.draws.get(role)));
@@ -822,6 +767,85 @@ impl Ctx<'_> {
                 }
             }
         }
+        // 5. Clawbacks (after the draw, which floors earnings, not clawbacks): cancelled deals on
+        // period lines, then a leaver's recent pay.
+        if let (Some(cb), Some(pc)) = (clawback, pc) {
+            for l in &pc.lines {
+                let Some(c) = component(&l.component) else { continue };
+                if c.window() != Window::Period
+                    || !matches!(l.kind, LineKind::Commission | LineKind::Bonus | LineKind::PerUnit)
+                {
+                    continue;
+                }
+                let negative = pp.warnings.iter().any(|w| w.ends_with(&format!("the {} line pays 0", l.component)));
+                if !negative || !cb.cancelled_deals || l.amount <= Decimal::ZERO {
+                    continue;
+                }
+                // What the line paid so far this year, net of earlier clawbacks.
+                let paid: Decimal = hist
+                    .iter()
+                    .flat_map(|(_, r)| &r.lines)
+                    .filter(|x| *x.component == *l.component)
+                    .map(|x| x.amount)
+                    .sum();
+                let take = l.amount.min(paid);
+                if take > Decimal::ZERO {
+                    out.lines.push(Line {
+                        kind: LineKind::Clawback,
+                        label: Arc::from(format!("{} (cancelled deals)", c.label()).as_str()),
+                        amount: -take,
+                        explanation: format!(
+                            "{} is negative this period (cancelled deals): at today's rates they paid {}; clawed back {}, at most what this line paid earlier this year ({})",
+                            c.metric(),
+                            grouped(l.amount, dp),
+                            grouped(take, dp),
+                            grouped(paid, dp)
+                        ),
+                        measure: None,
+                        ..l.clone()
+                    });
+                }
+            }
+        }
+        if let (Some(cb), Some(end), true) = (clawback, e.end_date, leaving)
+            && cb.leaver_window_days > 0
+        {
+            let mut paid = Decimal::ZERO;
+            let mut which = Vec::new();
+            for (j, r) in hist {
+                let Some(p) = self.year.periods.get(*j) else { continue };
+                let after = (end - p.end).num_days();
+                if (0..=i64::from(cb.leaver_window_days)).contains(&after) {
+                    let earnings: Decimal = r
+                        .lines
+                        .iter()
+                        .filter(|l| !matches!(l.kind.as_str(), "draw" | "draw_recovery" | "clawback"))
+                        .map(|l| l.amount)
+                        .sum();
+                    paid += earnings;
+                    which.push(format!("{} {}", p.name, grouped(earnings, dp)));
+                }
+            }
+            let take = self.round(&Rational::from_decimal(paid).mul(&Rational::from_decimal(cb.leaver_share())));
+            if take > Decimal::ZERO {
+                out.lines.push(Line {
+                    component: Arc::from("clawback"),
+                    label: Arc::from("Leaver clawback"),
+                    kind: LineKind::Clawback,
+                    amount: -take,
+                    explanation: format!(
+                        "left on {end}, within {} days of periods that paid {}: {} × {} = {} clawed back",
+                        cb.leaver_window_days,
+                        which.join(", "),
+                        money::Number(cb.leaver_share()),
+                        grouped(paid, dp),
+                        grouped(take, dp)
+                    ),
+                    measure: None,
+                    slot: 0,
+                });
+            }
+        }
         out.total = out.lines.iter().map(|l| l.amount).sum();
 
         // Year to date.
@@ -873,15 +897,15 @@ impl Ctx<'_> {
                 .map(|l| LineRecord {
                     component: l.component.to_string(),
                     kind: l.kind.as_str().to_owned(),
-                    amount: l.amount,
+                    amount: fixed(l.amount, dp),
                 })
                 .collect(),
             earned,
             credited,
-            draw_balance: balance,
-            draw_forgiven: forgiven,
+            draw_balance: fixed(balance, dp),
+            draw_forgiven: fixed(forgiven, dp),
             pending,
-            total: out.total,
+            total: fixed(out.total, dp),
         };
         (out, record, ytd)
     }
