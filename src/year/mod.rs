@@ -181,7 +181,7 @@ pub struct Ytd {
     /// Recoverable draw balance still owed.
     pub draw_balance: Decimal,
     /// Instalments earned but not yet paid.
-    pending: Decimal,
+    pub pending: Decimal,
     /// Negative true-ups carried against later true-ups (≤ 0).
     pub carried: Decimal,
     /// Clawed back to date (≤ 0).
@@ -645,7 +645,8 @@ impl Ctx<'_> {
         // 3. Instalments due now from earlier periods (forfeited by a leaver for later periods).
         if let Some(r) = last {
             for inst in &r.pending {
-                if inst.due == period.name || (leaving && !self.later_than(&inst.due, k)) {
+                // Due now, or overdue (the person was not in an earlier period's actuals).
+                if !self.later_than(&inst.due, k) {
                     let label = component(&inst.component).map_or(inst.component.clone(), |c| c.label().to_owned());
                     out.lines.push(Line {
                         component: Arc::from(inst.component.as_str()),

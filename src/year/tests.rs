@@ -195,6 +195,26 @@ fn a_draw_balance_at_year_end_follows_the_plan_setting() {
     assert_eq!(recover[3].ytd[0].draw_balance, Decimal::ZERO);
 }
 
+// A balance when the person leaves, hand-derived: draw 3,000 a month, recoverable. January earns
+// 1,000: draw 2,000, balance 2,000. Leaving on 14 February (14 of 28 days) with no earnings: the
+// draw is 1,500, the balance 3,500. "recover" takes it back at once: 1,500 − 3,500 = −2,000;
+// "forgive" writes it off: 1,500 paid, 3,500 forgiven.
+#[test]
+fn a_draw_balance_on_leaving_follows_the_plan_setting() {
+    let mut periods = months("1", &["10000"]);
+    periods.push(roster(vec![person("1", None, Some("2026-02-14"), "0")]));
+    let recover = run(&draw_plan(r#"{"amount": 3000, "recoverable": true, "on_leaving": "recover"}"#), &periods);
+    assert_eq!(totals(&recover), [d("3000.00"), d("-2000.00")]);
+    assert_eq!(
+        kinds(&recover[1]),
+        [("commission", d("0.00")), ("draw", d("1500.00")), ("draw_recovery", d("-3500.00"))]
+    );
+    let forgive = run(&draw_plan(r#"{"amount": 3000, "recoverable": true, "on_leaving": "forgive"}"#), &periods);
+    assert_eq!(totals(&forgive), [d("3000.00"), d("1500.00")]);
+    assert_eq!(forgive[1].records[0].draw_forgiven, d("3500.00"));
+    assert_eq!(forgive[1].ytd[0].draw_balance, Decimal::ZERO);
+}
+
 // Deferred instalments, hand-derived: a per-unit line of 100 per interview paid 50% in the
 // period earned and 25% in each of the next two. M1: 10 interviews earn 1,000: 500 now, 250 in
 // M2 and M3.
