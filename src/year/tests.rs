@@ -1,7 +1,7 @@
 //! Plan years: each rule with a worked example, and the ledger's guarantees.
 //!
-//! The examples are hand-derived (the arithmetic is in each test's comment). Where vendor
-//! documentation describes the same rule, it is cited.
+//! The examples are hand-derived (the arithmetic is in each test's comment). Where public
+//! documentation describes the same rule, it is cited; none of the figures are copied from it.
 
 use std::str::FromStr as _;
 
@@ -83,8 +83,10 @@ fn months(quota: &str, revenue: &[&str]) -> Vec<Roster> {
     revenue.iter().map(|r| roster(vec![person(quota, None, None, r)])).collect()
 }
 
-// Quota phasing: Xactly and CaptivateIQ document "quota ramps"/seasonal phasing as shares of an
-// annual quota per period; proration of a mid-year hire removes the periods before the start.
+// Quota phasing: a period's quota as a share of the annual quota (e.g. "Quarterly Quota = Annual
+// Quota / 4", adjusted for ramp: https://wiki.himodus.com/docs/metrics/quarterly-quota; per-period
+// quotas with effective dates in Sales Cookie:
+// https://support2.salescookie.com/portal/en/kb/articles/kb-recipe-how-to-configure-ramped-quotas).
 // The issue's example, derived by hand: 20% per quarter for Q1-Q3, 40% for Q4, on a monthly
 // schedule each quarter's share splits equally over its three months (6.666...% each). Hired
 // 1 March: January and February (2 × 6,666.67 of 100,000) are not his, 100,000 − 13,333.33 =
@@ -117,9 +119,10 @@ fn ytd_plan(extra: &str) -> Plan {
     )
 }
 
-// YTD true-ups, hand-derived. (CaptivateIQ and Spiff describe the same "cumulative" or
-// "year-to-date" calculation: payout to date = commission on YTD attainment, this period pays
-// it minus what was paid in earlier periods; a negative difference is held back.)
+// YTD true-ups, hand-derived. Salesforce Spiff's true-up rule is the same calculation, "True-Up =
+// YTD_Earned - YTD_Paid" with YTD earned from YTD attainment
+// (https://help.salesforce.com/apex/HTViewHelpDoc?id=sales.spiff_rules_true_up.htm); holding a
+// negative difference back rather than taking it is this plan's default.
 // Q1 80,000: YTD 80,000 of 100,000 → 4,000.
 // Q2 160,000: YTD 240,000 of 200,000 → 200,000 × 5% + 40,000 × 10% = 14,000; paid 4,000 → 10,000.
 // Q3 20,000: YTD 260,000 of 300,000 → 13,000; credited 14,000 → −1,000 is carried: pays 0.
@@ -150,9 +153,9 @@ fn draw_plan(draw: &str) -> Plan {
     )
 }
 
-// Recoverable draw, hand-derived (QuotaPath's and Xactly's descriptions of a recoverable draw:
-// the rep is paid the draw when commissions fall short, the shortfall is a balance that later
-// commissions above the draw pay back; the rep never takes home less than the draw while owing).
+// Recoverable draw, hand-derived. Xactly's example: a 1,500 draw with 500 earned pays 500 + 1,000
+// of draw; the 1,000 carries over and 3,000 earned next month pays 2,000
+// (https://www.xactlycorp.com/blog/non-recoverable-draw/); a non-recoverable draw carries nothing.
 // Draw 3,000 a month. M1 earns 1,000: draw 2,000, balance 2,000. M2 earns 2,000: draw 1,000,
 // balance 3,000. M3 earns 5,000: 2,000 above the draw recovered, pays 3,000, balance 1,000.
 // M4 earns 6,000: 1,000 recovered, pays 5,000, balance 0.
@@ -195,7 +198,9 @@ fn a_draw_balance_at_year_end_follows_the_plan_setting() {
     assert_eq!(recover[3].ytd[0].draw_balance, Decimal::ZERO);
 }
 
-// A balance when the person leaves, hand-derived: draw 3,000 a month, recoverable. January earns
+// A balance when the person leaves, hand-derived. (A draw agreement that makes the outstanding
+// balance due on termination, i.e. "recover":
+// https://www.shrm.org/topics-tools/tools/forms/commission-sales-draw-agreement.) draw 3,000 a month, recoverable. January earns
 // 1,000: draw 2,000, balance 2,000. Leaving on 14 February (14 of 28 days) with no earnings: the
 // draw is 1,500, the balance 3,500. "recover" takes it back at once: 1,500 − 3,500 = −2,000;
 // "forgive" writes it off: 1,500 paid, 3,500 forgiven.
@@ -215,7 +220,8 @@ fn a_draw_balance_on_leaving_follows_the_plan_setting() {
     assert_eq!(forgive[1].ytd[0].draw_balance, Decimal::ZERO);
 }
 
-// Deferred instalments, hand-derived: a per-unit line of 100 per interview paid 50% in the
+// Deferred instalments, hand-derived (no public worked example found; earned vs paid vs pending
+// tracking as in https://docs.core8.co/commission-plan-patterns/paid-vs-unpaid-payout-tracking): a per-unit line of 100 per interview paid 50% in the
 // period earned and 25% in each of the next two. M1: 10 interviews earn 1,000: 500 now, 250 in
 // M2 and M3.
 #[test]
@@ -231,7 +237,9 @@ fn instalments_pay_part_now_and_the_rest_in_later_periods() {
     assert_eq!(results[2].ytd[0].pending(), Decimal::ZERO);
 }
 
-// Leaver clawback, hand-derived: 90-day window, all of it. January paid 1,000, February 2,000;
+// Leaver clawback, hand-derived: 90-day window, all of it. (Clawbacks have a trigger, a window,
+// typically 90-180 days, and a recovered share of what was paid:
+// https://getgangly.com/blog/sales-clawback.) January paid 1,000, February 2,000;
 // leaving on 15 March is 43 and 15 days after those periods end: 3,000 clawed back in March.
 #[test]
 fn a_leaver_within_the_window_has_recent_pay_clawed_back() {
@@ -252,7 +260,8 @@ fn a_leaver_within_the_window_has_recent_pay_clawed_back() {
     assert_eq!(totals(&results)[2], d("-1000.00"));
 }
 
-// Cancelled deals, hand-derived: 10% commission. M1 10,000 pays 1,000. M2 −4,000 (a cancelled
+// Cancelled deals, hand-derived (a clawback recovers the commission paid on revenue that did not
+// materialise: https://www.commitapp.io/blog/commission-clawback-policy-uk): 10% commission. M1 10,000 pays 1,000. M2 −4,000 (a cancelled
 // deal) claws back 400. M3 −20,000 would claw back 2,000 but only 600 is left of what the line
 // paid: 600.
 #[test]
