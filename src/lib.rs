@@ -21,3 +21,4 @@ pub mod sim;
 pub mod synth;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod year;

@@ -6,6 +6,7 @@ mod install;
 mod output;
 mod progress;
 mod simulate;
+mod year;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use crate::sim::{self, SimOptions};
 use crate::synth;
 
 pub use install::CompletionShell;
+pub use year::YearArgs;
 
 /// Carrot: design incentive plans, see what they pay, compare them, export payroll.
 #[derive(Debug, Parser)]
@@ -56,6 +58,8 @@ pub enum Command {
         format: Format,
         #[command(flatten)]
         out: OutArgs,
+        #[command(flatten)]
+        year: YearArgs,
     },
     /// Write the payroll file for a plan's payouts, and its reconciliation next to it.
     ///
@@ -84,6 +88,29 @@ pub enum Command {
         dry_run: bool,
         #[command(flatten)]
         payroll: PayrollArgs,
+        #[command(flatten)]
+        year: YearArgs,
+    },
+    /// Record a pay period of a plan year as paid in the ledger (atomically; closing again with
+    /// the same figures does nothing; other figures need --reopen, which shows what changes).
+    ///
+    /// The --roster files are the period's actuals. See docs/plan-format.md, "Plan years".
+    Close {
+        /// The plan file.
+        #[arg(long, value_name = "P")]
+        plan: PathBuf,
+        #[command(flatten)]
+        roster: RosterArgs,
+        /// The pay period to close (`2026-03`, `2026-Q1`, or a name the plan's schedule gives).
+        #[arg(long, value_name = "NAME")]
+        period: String,
+        /// The ledger file (created when missing).
+        #[arg(long, value_name = "L.json")]
+        ledger: PathBuf,
+        /// Replace the figures of the last closed period with new ones (the ledger keeps both
+        /// and records the difference).
+        #[arg(long)]
+        reopen: bool,
     },
     /// Compare plans on the same roster: totals, and who gains or loses.
     ///
@@ -382,17 +409,23 @@ fn error_text(err: &anyhow::Error) -> String {
 fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Validate { plans } => validate(&plans),
-        Command::Payouts { plan, roster, format, out } => payouts(&plan, &roster, format, &out),
-        Command::Export { plan, roster, pay_date, out, template, force, dry_run, payroll } => export_cmd(&ExportArgs {
-            plan: &plan,
-            roster: &roster,
-            pay_date,
-            out: &out,
-            template,
-            force,
-            dry_run,
-            settings: payroll.settings(),
-        }),
+        Command::Payouts { plan, roster, format, out, year } => payouts(&plan, &roster, format, &out, &year),
+        Command::Export { plan, roster, pay_date, out, template, force, dry_run, payroll, year } => {
+            export_cmd(&ExportArgs {
+                plan: &plan,
+                roster: &roster,
+                pay_date,
+                out: &out,
+                template,
+                force,
+                dry_run,
+                settings: payroll.settings(),
+                year: &year,
+            })
+        }
+        Command::Close { plan, roster, period, ledger, reopen } => {
+            year::close(&plan, &roster, &period, &ledger, reopen)
+        }
         Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
         Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
         Command::Simulate { plans, baseline, roster, trials, seed, quarters, responsiveness, format } => simulate_cmd(
@@ -628,8 +661,22 @@ fn emit(out: &OutArgs, access: Access, fill: impl FnOnce(&mut dyn Write) -> std:
     Ok(())
 }
 
-fn payouts(plan_path: &Path, roster_args: &RosterArgs, format: Format, out: &OutArgs) -> anyhow::Result<ExitCode> {
+fn payouts(
+    plan_path: &Path,
+    roster_args: &RosterArgs,
+    format: Format,
+    out: &OutArgs,
+    year_args: &YearArgs,
+) -> anyhow::Result<ExitCode> {
     let plan = load_valid_plan(plan_path)?;
+    if let Some((result, _)) = year::compute(plan_path, &plan, roster_args, year_args, Detail::Explained)? {
+        emit(out, Access::Private, |w| match format {
+            Format::Table => year::table(&result, w),
+            Format::Csv => output::report_csv(&result.report, w),
+            Format::Json => crate::year::json::write(&result, w),
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let loaded = load_rosters(roster_args)?;
     roster_warnings(plan_path, &plan, &loaded);
     let roster = loaded.roster;
@@ -671,6 +718,7 @@ struct ExportArgs<'a> {
     force: bool,
     dry_run: bool,
     settings: PayrollSettings,
+    year: &'a YearArgs,
 }
 
 #[expect(clippy::print_stdout, clippy::print_stderr, reason = "export prints its reconciliation and warnings")]
@@ -680,10 +728,20 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {} is not used by the {} template; ignored", setting.flag(), template.name());
     }
     let (plan, plan_bytes) = load_valid_plan_with_bytes(args.plan)?;
-    let loaded = load_rosters(args.roster)?;
-    roster_warnings(args.plan, &plan, &loaded);
-    let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
-    if let Some(w) = export::pay_date_warning(plan.period, args.pay_date) {
+    // A plan year's pay period (`--period`): its payouts, and its dates for the pay-date check.
+    let (loaded, report, period) = match year::compute(args.plan, &plan, args.roster, args.year, Detail::AmountsOnly)? {
+        Some((result, loaded)) => {
+            let period = plan::Period { start: result.period.start, end: result.period.end };
+            (loaded, result.report, period)
+        }
+        None => {
+            let loaded = load_rosters(args.roster)?;
+            roster_warnings(args.plan, &plan, &loaded);
+            let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
+            (loaded, report, plan.period)
+        }
+    };
+    if let Some(w) = export::pay_date_warning(period, args.pay_date) {
         eprintln!("warning: {w}");
     }
     let request = ExportRequest {

@@ -44,6 +44,16 @@ pub enum LineKind {
     CapAdjustment,
     /// The plan-level guarantee, as a (positive) adjustment.
     GuaranteeAdjustment,
+    /// Plan years: a year-to-date line's earnings to date minus what it already paid.
+    TrueUp,
+    /// Plan years: a draw paid because earnings fell short of it.
+    Draw,
+    /// Plan years: a recoverable draw's balance taken back from earnings above the draw.
+    DrawRecovery,
+    /// Plan years: an instalment of a line earned in an earlier period.
+    Deferred,
+    /// Plan years: pay taken back for a leaver or a cancelled deal.
+    Clawback,
 }
 
 impl LineKind {
@@ -55,6 +65,11 @@ impl LineKind {
             Self::PerUnit => "per_unit",
             Self::CapAdjustment => "cap_adjustment",
             Self::GuaranteeAdjustment => "guarantee_adjustment",
+            Self::TrueUp => "true_up",
+            Self::Draw => "draw",
+            Self::DrawRecovery => "draw_recovery",
+            Self::Deferred => "deferred",
+            Self::Clawback => "clawback",
         }
     }
 }
@@ -225,6 +240,10 @@ pub struct CompiledPlan {
     pub(crate) track_roles: Vec<String>,
     /// Index of the `revenue` column, for cost as a share of revenue.
     pub(crate) revenue: Option<usize>,
+    /// Per employee id, the share `(numerator, denominator)` that replaces days employed ÷ days
+    /// in the period (a plan year's phased share of quota and target incentive to date; see
+    /// [`CompiledPlan::with_shares`]). `None`: proration by days, as always.
+    pub(crate) shares: Option<Arc<HashMap<crate::roster::Text, (i64, i64)>>>,
 }
 
 /// Per-person amounts that every line may need, already converted and prorated.
@@ -445,7 +464,16 @@ impl CompiledPlan {
                 .chain([LineKind::CapAdjustment, LineKind::GuaranteeAdjustment].map(|k| Arc::from(k.as_str())))
                 .collect(),
             track_roles,
+            shares: None,
         })
+    }
+
+    /// This plan with each listed person's proration (of quota, target incentive and amount
+    /// limits) replaced by the given share `numerator / denominator` (at most 1): how a plan
+    /// year computes a pay period, or the year to date, with phased quotas (`crate::year`).
+    pub fn with_shares(mut self, shares: HashMap<crate::roster::Text, (i64, i64)>) -> Self {
+        self.shares = Some(Arc::new(shares));
+        self
     }
 
     /// The metric a payout line (by component id) reads, from the first track that has it.
@@ -490,6 +518,9 @@ impl CompiledPlan {
 
     /// Days `e` was employed inside the period, and the period's days (both ends inclusive).
     pub fn employed_days(&self, e: &Employee) -> (i64, i64) {
+        if let Some(share) = self.shares.as_ref().and_then(|s| s.get(&e.id)) {
+            return *share;
+        }
         let days = self.period.days();
         let start = e.start_date.map_or(self.period.start, |s| s.max(self.period.start));
         let end = e.end_date.map_or(self.period.end, |x| x.min(self.period.end));

@@ -385,7 +385,9 @@ impl CompiledPlan {
             } else if prorated {
                 parts.push(money::grouped(full, dp));
             }
-            if prorated {
+            if prorated && self.shares.as_ref().is_some_and(|s| s.contains_key(&e.id)) {
+                parts.push(show::phased_share(employed, days));
+            } else if prorated {
                 parts.push(show::days_share(employed, days));
             }
             (!parts.is_empty()).then(|| parts.join(" × "))

@@ -98,6 +98,13 @@ pub(crate) fn days_share(employed: i64, days: i64) -> String {
     format!("{employed}/{days} days employed {decimal}")
 }
 
+/// A plan year's phased share of the annual amount to date: `13/15 phased share ≈ 0.8667`.
+pub(crate) fn phased_share(num: i64, den: i64) -> String {
+    let share = Rational::new(i128::from(num), i128::from(den)).unwrap_or(Rational::ZERO);
+    let sign = if share.is_exact_at(4) { "=" } else { "≈" };
+    format!("{num}/{den} phased share {sign} {}", money::number(share.to_decimal_display(4)))
+}
+
 /// Appends to an explanation (`text`, fragments joined by `; `) the line's value before rounding
 /// and what rounding made of it, when rounding changed it: `1,453.125 rounded half away from zero
 /// to 1,453.13`; without the value when the explanation already ends with it. Written in place:

@@ -345,6 +345,18 @@ pub fn payroll_lines<'a>(
         let codes: EarningCodes<'a> = match kind {
             LineKind::CapAdjustment => track.cap.as_ref().or(plan.cap.as_ref())?.codes(),
             LineKind::GuaranteeAdjustment => track.guarantee.as_ref().or(plan.guarantee.as_ref())?.codes(),
+            // Plan years: draws use their draw's codes, a leaver's clawback the clawback's.
+            LineKind::Draw | LineKind::DrawRecovery => {
+                let schedule = plan.schedule.as_ref()?;
+                schedule
+                    .draws
+                    .get(role)
+                    .or_else(|| schedule.draws.iter().find(|(k, _)| k.eq_ignore_ascii_case(role)).map(|(_, d)| d))?
+                    .codes()
+            }
+            LineKind::Clawback if !track.components.iter().any(|c| c.id() == component) => {
+                plan.schedule.as_ref()?.clawback.as_ref()?.codes()
+            }
             _ => track.components.iter().find(|c| c.id() == component)?.codes()?,
         };
         codes.for_template(name)

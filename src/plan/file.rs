@@ -216,6 +216,7 @@ fn decode(text: &str) -> Decoded {
     let cap = d.optional(&obj, "", "cap");
     let guarantee = d.optional(&obj, "", "guarantee");
     let assumptions = d.optional(&obj, "", "assumptions").unwrap_or_default();
+    let schedule = d.optional(&obj, "", "schedule");
     let tracks = match obj.get("tracks") {
         None => {
             d.error("tracks", "missing; add \"tracks\": { \"sales\": { \"components\": [...] } }");
@@ -250,6 +251,7 @@ fn decode(text: &str) -> Decoded {
             cap,
             guarantee,
             assumptions,
+            schedule,
         }),
         _ => None,
     };
@@ -269,6 +271,7 @@ const PLAN_KEYS: &[&str] = &[
     "cap",
     "guarantee",
     "assumptions",
+    "schedule",
 ];
 const TRACK_KEYS: &[&str] = &["components", "cap", "guarantee"];
 

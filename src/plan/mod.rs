@@ -3,10 +3,12 @@
 pub mod assumptions;
 pub mod file;
 pub mod model;
+pub mod schedule;
 pub mod validate;
 
 pub use file::{PlanError, load, parse, save, to_json};
 pub use model::*;
+pub use schedule::{PayPeriod, Schedule, Window};
 pub use validate::{validate, warnings};
 
 use serde::Serialize;

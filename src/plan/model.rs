@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::assumptions::Assumptions;
+use super::schedule::{Schedule, Share, Window};
 use crate::money::Rounding;
 
 /// The plan file schema this build writes. Older schemas are migrated on load; newer ones are refused.
@@ -101,6 +102,10 @@ pub struct Plan {
     /// documented default. See [`Assumptions`] and `docs/behaviour.md`.
     #[serde(default, skip_serializing_if = "Assumptions::is_default")]
     pub assumptions: Assumptions,
+    /// The plan year's pay periods and the rules spanning them (`None`: one period, as always).
+    /// See [`Schedule`] and `docs/plan-format.md` ("Plan years").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
 }
 
 /// An exchange rate: units of plan currency per unit of the other currency.
@@ -256,6 +261,26 @@ impl Component {
         }
     }
 
+    /// The accumulation window of a line (a multiplier reads the window of the line it scales).
+    pub fn window(&self) -> Window {
+        match self {
+            Self::Commission(c) => c.window,
+            Self::Bonus(c) => c.window,
+            Self::PerUnit(c) => c.window,
+            Self::Multiplier(_) => Window::Period,
+        }
+    }
+
+    /// The instalment shares of a line (empty: paid at once).
+    pub fn instalments(&self) -> &[Share] {
+        match self {
+            Self::Commission(c) => &c.instalments,
+            Self::Bonus(c) => &c.instalments,
+            Self::PerUnit(c) => &c.instalments,
+            Self::Multiplier(_) => &[],
+        }
+    }
+
     /// The payroll codes of a component that yields a line (`None` for a multiplier).
     pub fn codes(&self) -> Option<EarningCodes<'_>> {
         match self {
@@ -374,6 +399,13 @@ pub struct Commission {
     /// The line's maximum, in plan currency, applied after multipliers.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
     pub cap: Option<Decimal>,
+    /// What the line measures: its pay period (default) or the year to date (plan years only).
+    #[serde(default, skip_serializing_if = "Window::is_default")]
+    pub window: Window,
+    /// Shares of each period's amount paid in that period and the following ones (plan years
+    /// only; empty: all at once).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instalments: Vec<Share>,
 }
 
 fn default_revenue() -> String {
@@ -463,6 +495,13 @@ pub struct Bonus {
     /// The line's maximum, in plan currency, applied after multipliers.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
     pub cap: Option<Decimal>,
+    /// What the line measures: its pay period (default) or the year to date (plan years only).
+    #[serde(default, skip_serializing_if = "Window::is_default")]
+    pub window: Window,
+    /// Shares of each period's amount paid in that period and the following ones (plan years
+    /// only; empty: all at once).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instalments: Vec<Share>,
 }
 
 /// A fixed amount per unit of a count metric.
@@ -494,6 +533,13 @@ pub struct PerUnit {
     /// The line's maximum, in plan currency, applied after multipliers.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "num_opt")]
     pub cap: Option<Decimal>,
+    /// What the line measures: its pay period (default) or the year to date (plan years only).
+    #[serde(default, skip_serializing_if = "Window::is_default")]
+    pub window: Window,
+    /// Shares of each period's amount paid in that period and the following ones (plan years
+    /// only; empty: all at once).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instalments: Vec<Share>,
 }
 
 /// A step of a multiplier: from this metric value upwards, this factor.

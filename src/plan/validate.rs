@@ -15,6 +15,7 @@ use crate::{money, roster};
 pub fn validate(plan: &Plan) -> Vec<Problem> {
     let mut v = Validator { problems: Vec::new() };
     v.plan(plan);
+    v.problems.extend(super::schedule::validate(plan));
     v.problems
 }
 

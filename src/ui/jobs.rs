@@ -38,6 +38,8 @@ pub enum JobKind {
     WriteFile,
     /// Filtering and sorting the payouts table.
     SortRows,
+    /// Computing, closing or exporting a plan-year period.
+    YearPeriod,
 }
 
 /// A running background job whose result arrives once.

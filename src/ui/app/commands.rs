@@ -73,6 +73,8 @@ pub enum Action {
     Restore(Vec<(PathBuf, crate::ui::recovery::Recovered)>),
     /// Delete the recovery files of a crashed session.
     DiscardRecovered(Vec<PathBuf>),
+    /// A Plan year window action.
+    Year(crate::ui::panels::year::YearAction),
 }
 
 /// How an export ended: written, refused, or waiting for the user to confirm replacing the
@@ -97,6 +99,7 @@ impl CarrotApp {
     pub fn dispatch(&mut self, ctx: &egui::Context, action: Action) {
         match action {
             Action::Command(command) => self.run_command(ctx, command),
+            Action::Year(action) => self.year_action(ctx, action),
             Action::OpenFiles(paths) => {
                 let (plans, rosters): (Vec<PathBuf>, Vec<PathBuf>) =
                     paths.into_iter().partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
@@ -289,6 +292,8 @@ impl CarrotApp {
             Pick::SaveMapping => (dialog.add_filter("JSON", &["json"]).set_title("Save mapping"), false),
             Pick::Workbook => (dialog.add_filter("Excel", &["xlsx"]).set_title("Save workbook"), false),
             Pick::Report => (dialog.add_filter("HTML", &["html"]).set_title("Save report"), false),
+            Pick::Ledger => (dialog.add_filter("Ledger", &["json"]).set_title("Plan year ledger"), false),
+            Pick::YearExport => (dialog.set_title("Export the period's payroll to"), false),
         };
         let dialog = if pick.is_save() { dialog.set_file_name(suggested) } else { dialog };
         let save = pick.is_save();
@@ -337,6 +342,11 @@ impl CarrotApp {
             Pick::Workbook => "plan_comparison.xlsx".to_owned(),
             Pick::Report => "plan_comparison.html".to_owned(),
             Pick::SaveMapping => "roster_mapping.json".to_owned(),
+            Pick::Ledger => "ledger.json".to_owned(),
+            Pick::YearExport => {
+                let period = self.rt.year.periods.get(self.rt.year.period).cloned().unwrap_or_default();
+                format!("payroll_{}.csv", file_stem(&period))
+            }
             Pick::OpenPlans | Pick::Rosters => String::new(),
         }
     }
@@ -360,6 +370,11 @@ impl CarrotApp {
             Pick::ViewPng => self.save_view_png(ctx, first, self.rt.view_rect),
             Pick::Workbook => self.write_handout(ctx, Handout::Workbook, first),
             Pick::Report => self.write_handout(ctx, Handout::Report, first),
+            Pick::Ledger => {
+                self.rt.year.ledger = Some(first);
+                self.rt.year.shown = None;
+            }
+            Pick::YearExport => self.year_export(ctx, first),
             Pick::SaveMapping => {
                 if let Some(Modal::Mapping(dialog)) = &self.rt.modal {
                     let mapping = dialog.mapping();

@@ -165,6 +165,8 @@ impl CarrotApp {
             },
             JobOutput::RecoveryFound { found, unreadable } => self.on_recovery_found(found, unreadable),
             JobOutput::Deleted => {}
+            JobOutput::YearComputed(result) => self.on_year_computed(*result),
+            JobOutput::YearClosed(result) => self.on_year_closed(ctx, result),
             JobOutput::Screenshot { image, path, crop } => self.write_screenshot(ctx, image, path, crop),
         }
     }

@@ -12,6 +12,7 @@
 pub mod commands;
 pub mod logic;
 pub mod workspace;
+mod year;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -62,6 +63,10 @@ pub enum Pick {
     Workbook,
     /// Where to save the comparison report (HTML).
     Report,
+    /// The plan year's ledger file (created when missing).
+    Ledger,
+    /// Where to write a plan-year period's payroll file.
+    YearExport,
 }
 
 impl Pick {
@@ -99,6 +104,10 @@ pub enum JobOutput {
     RecoveryFound { found: Vec<(PathBuf, super::recovery::Recovered)>, unreadable: Vec<String> },
     /// Files were deleted (nothing to report).
     Deleted,
+    /// A plan-year period was computed (or not).
+    YearComputed(Box<Result<panels::year::YearShown, String>>),
+    /// A plan-year period was closed (what happened), or why not.
+    YearClosed(Result<String, String>),
     /// A screenshot of the window arrived from the renderer (cropped to `crop` if set).
     Screenshot { image: Arc<egui::ColorImage>, path: PathBuf, crop: Option<egui::Rect> },
 }
@@ -244,6 +253,8 @@ pub struct Runtime {
     pub frames_since_open: u32,
     /// Where the central view was drawn in the last frame ("Save view as PNG" saves this part).
     pub view_rect: Option<egui::Rect>,
+    /// The Plan year window.
+    pub year: panels::year::YearView,
 }
 
 /// The app.
@@ -334,6 +345,7 @@ impl CarrotApp {
                 screenshot_job: None,
                 frames_since_open: 0,
                 view_rect: None,
+                year: Default::default(),
             },
         };
         match startup {

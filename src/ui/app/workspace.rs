@@ -658,6 +658,7 @@ fn empty_plan() -> Plan {
         cap: None,
         guarantee: None,
         assumptions: Default::default(),
+        schedule: None,
     }
 }
 

@@ -682,6 +682,8 @@ fn new_component(kind: ComponentKind, components: &[Component], line_ids: &[Stri
             tiers: vec![Tier { from: Decimal::ZERO, rate: d("0.05") }],
             threshold: None,
             cap: None,
+            window: Default::default(),
+            instalments: Vec::new(),
         }),
         ComponentKind::Bonus => Component::Bonus(Bonus {
             id: unique_id("bonus", components),
@@ -693,6 +695,8 @@ fn new_component(kind: ComponentKind, components: &[Component], line_ids: &[Stri
             base: BonusBase::TiShare(d("0.2")),
             curve: vec![CurvePoint { x: d("0.5"), y: d("0.5") }, CurvePoint { x: Decimal::ONE, y: Decimal::ONE }],
             cap: None,
+            window: Default::default(),
+            instalments: Vec::new(),
         }),
         ComponentKind::PerUnit => Component::PerUnit(PerUnit {
             id: unique_id("per_unit", components),
@@ -704,6 +708,8 @@ fn new_component(kind: ComponentKind, components: &[Component], line_ids: &[Stri
             min_units: None,
             max_units: None,
             cap: None,
+            window: Default::default(),
+            instalments: Vec::new(),
         }),
         ComponentKind::Multiplier => Component::Multiplier(Multiplier {
             id: unique_id("multiplier", components),

@@ -10,6 +10,7 @@ pub mod status;
 pub mod summary;
 pub mod top_bar;
 pub mod workspace;
+pub mod year;
 
 use super::app::{Action, Runtime};
 use super::jobs::JobKind;
@@ -24,8 +25,12 @@ pub fn frame_ui(ui: &mut egui::Ui, state: &mut PersistedState, rt: &mut Runtime,
         can_redo: selected_doc.and_then(|i| rt.docs.get(i)).is_some_and(|d| d.undoer.has_redo(&d.plan)),
         has_roster: !rt.rosters.merged.employees.is_empty(),
         meeting_mode: rt.meeting_mode,
+        plan_year: selected_doc.and_then(|i| rt.docs.get(i)).is_some_and(|d| d.plan.schedule.is_some()),
     };
     egui::Panel::top("menu_bar").show(ui, |ui| top_bar::top_bar_ui(ui, &top, &mut state.show_editor, actions));
+    if rt.year.open {
+        year::year_window_ui(ui.ctx(), &mut rt.year, actions);
+    }
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         status::status_ui(
             ui,

@@ -15,6 +15,8 @@ pub struct TopBar {
     pub has_roster: bool,
     /// Meeting mode is on.
     pub meeting_mode: bool,
+    /// The selected plan is a plan year (has a schedule of pay periods).
+    pub plan_year: bool,
 }
 
 /// The menu bar.
@@ -64,6 +66,14 @@ pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: 
         AppCommand::ImportRoster.button_ui(ui, Ok(()), out);
         let export = if bar.has_plan && bar.has_roster { Ok(()) } else { Err("Open a plan and import a roster first") };
         AppCommand::ExportPayroll.button_ui(ui, export, out);
+        if bar.plan_year
+            && ui
+                .button("Plan year…")
+                .on_hover_text("Pay periods of the selected plan: each person's ledger, close or export a period")
+                .clicked()
+        {
+            out.push(Action::Year(super::year::YearAction::Open));
+        }
         let meeting = if bar.meeting_mode { "Leave meeting mode" } else { "Meeting mode" };
         if ui
             .add(egui::Button::selectable(bar.meeting_mode, meeting))

@@ -1,0 +1,227 @@
+//! Plan years on the command line: `--period NAME --ledger L.json` on `payouts` and `export`,
+//! and `carrot close`. The `--roster` files given with `--period` are that pay period's actuals.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::output::Table;
+use super::{Usage, load_rosters, roster_warnings};
+use crate::engine::Detail;
+use crate::money;
+use crate::plan::Plan;
+use crate::year::{self, Closed, Ledger, PeriodResult, YearError};
+
+/// Which pay period of a plan year, and the ledger of the periods before it.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Plan year (docs/plan-format.md, \"Plan years\")")]
+pub struct YearArgs {
+    /// The pay period to compute (`2026-03`, `2026-Q1`, or a name the plan's schedule gives);
+    /// the --roster files are that period's actuals.
+    #[arg(long, value_name = "NAME")]
+    pub period: Option<String>,
+    /// The ledger of closed periods (JSON) that earlier periods are taken from; a missing file
+    /// is an empty ledger.
+    #[arg(long, value_name = "L.json", requires = "period")]
+    pub ledger: Option<PathBuf>,
+}
+
+/// A year error as the command line reports it: naming a period or plan year that does not
+/// exist is wrong usage (exit 2).
+fn usage_or(err: YearError) -> anyhow::Error {
+    match err {
+        YearError::NoSchedule | YearError::UnknownPeriod { .. } => Usage(err.to_string()).into(),
+        other => other.into(),
+    }
+}
+
+/// Computes the pay period `args` name, or `None` without `--period`. Warnings go to stderr.
+pub(super) fn compute(
+    plan_path: &Path,
+    plan: &Plan,
+    roster_args: &super::RosterArgs,
+    args: &YearArgs,
+    detail: Detail,
+) -> anyhow::Result<Option<(PeriodResult, super::LoadedRoster)>> {
+    compute_checked(plan_path, plan, roster_args, args, detail, true)
+}
+
+/// [`compute`]; `against_ledger`: refuse a closed period whose figures come out different
+/// (`close` leaves that to the ledger, which also knows about `--reopen`).
+#[expect(clippy::print_stderr, reason = "plan-year notes go to stderr")]
+fn compute_checked(
+    plan_path: &Path,
+    plan: &Plan,
+    roster_args: &super::RosterArgs,
+    args: &YearArgs,
+    detail: Detail,
+    against_ledger: bool,
+) -> anyhow::Result<Option<(PeriodResult, super::LoadedRoster)>> {
+    let Some(name) = &args.period else {
+        if plan.schedule.is_some() {
+            eprintln!(
+                "warning: {}: the plan has a schedule of pay periods; without --period this computes the whole plan \
+                 year at once on the roster given (periods: {})",
+                plan_path.display(),
+                year::period_names(plan).join(", ")
+            );
+        }
+        return Ok(None);
+    };
+    year::PlanYear::of(plan).and_then(|y| y.index(name)).map_err(usage_or)?;
+    let ledger = match &args.ledger {
+        Some(path) => Some(Ledger::load_for(path, plan)?),
+        None => None,
+    };
+    let loaded = load_rosters(roster_args)?;
+    roster_warnings(plan_path, plan, &year_view(&loaded));
+    let result = year::compute_period(plan, &loaded.roster, name, ledger.as_ref(), detail).map_err(usage_or)?;
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
+    // A closed period is shown as recorded, never silently recomputed with other figures.
+    if let (Some(l), Some(path), true) = (&ledger, &args.ledger, against_ledger)
+        && let Some(recorded) = l.effective(name)
+    {
+        let diff = year::ledger::difference(recorded, &result.entry());
+        if !diff.is_empty() || recorded.total != result.report.totals.total {
+            return Err(YearError::ClosedDiffers { period: name.clone(), difference: diff }.into());
+        }
+        eprintln!("note: {name} is closed in {}; these are its recorded figures", path.display());
+    }
+    if !result.report.errors.is_empty() {
+        eprintln!(
+            "warning: {} problem(s) stopped people from being computed (listed in the output)",
+            result.report.errors.len()
+        );
+    }
+    Ok(Some((result, loaded)))
+}
+
+/// The roster with the plan year's own metrics (`ytd_<metric>`, `annual_quota`, ...) as
+/// columns, so the warnings about columns the plan reads know them.
+fn year_view(loaded: &super::LoadedRoster) -> super::LoadedRoster {
+    let mut roster = loaded.roster.clone();
+    let extra = year::schedule_metric_names(&roster);
+    for e in &mut roster.employees {
+        e.metrics.extend(std::iter::repeat_n(Some(rust_decimal::Decimal::ZERO), extra.len()));
+    }
+    roster.metrics.extend(extra);
+    super::LoadedRoster { roster, skipped: loaded.skipped.clone() }
+}
+
+/// The period as a table: each person's lines and year-to-date figures.
+pub(super) fn table(r: &PeriodResult, w: &mut dyn Write) -> io::Result<()> {
+    let rep = &r.report;
+    let dp = rep.minor_units;
+    writeln!(
+        w,
+        "{} · {} · pay period {} ({} to {})",
+        rep.plan, rep.currency, r.period.name, r.period.start, r.period.end
+    )?;
+    writeln!(w)?;
+    let mut t = Table::new(&[("ID", false), ("Name", false), ("Line", false), ("Kind", false), ("Amount", true)]);
+    for e in &rep.employees {
+        for l in &e.lines {
+            t.rows.push(vec![
+                e.employee_id.to_string(),
+                e.name.to_string(),
+                l.label.to_string(),
+                l.kind.as_str().to_owned(),
+                money::grouped(l.amount, dp),
+            ]);
+        }
+        t.rows.push(vec![
+            e.employee_id.to_string(),
+            e.name.to_string(),
+            "Total".to_owned(),
+            String::new(),
+            money::grouped(e.total, dp),
+        ]);
+    }
+    t.write(w)?;
+    writeln!(w)?;
+    writeln!(w, "Year to date (after {})", r.period.name)?;
+    let mut y = Table::new(&[
+        ("ID", false),
+        ("Name", false),
+        ("Earned", true),
+        ("Paid", true),
+        ("Draws", true),
+        ("Draw balance", true),
+        ("Pending", true),
+        ("Carried", true),
+        ("Clawed back", true),
+    ]);
+    for (e, ytd) in rep.employees.iter().zip(&r.ytd) {
+        y.rows.push(vec![
+            e.employee_id.to_string(),
+            e.name.to_string(),
+            money::grouped(ytd.earned, dp),
+            money::grouped(ytd.paid, dp),
+            money::grouped(ytd.draws, dp),
+            money::grouped(ytd.draw_balance, dp),
+            money::grouped(ytd.pending(), dp),
+            money::grouped(ytd.carried, dp),
+            money::grouped(ytd.clawed_back, dp),
+        ]);
+    }
+    y.write(w)?;
+    writeln!(w)?;
+    writeln!(w, "Period total: {} {}", money::grouped(rep.totals.total, dp), rep.currency)?;
+    writeln!(
+        w,
+        "People: {} computed, {} not covered, {} in error",
+        rep.totals.people,
+        rep.not_covered.len(),
+        rep.errors.len()
+    )?;
+    for e in &rep.errors {
+        writeln!(w, "  error: {} ({}): {}", e.employee_id, e.name, e.message)?;
+    }
+    Ok(())
+}
+
+/// `carrot close`: computes the period and records it in the ledger.
+#[expect(clippy::print_stdout, reason = "close reports what it recorded")]
+pub(super) fn close(
+    plan_path: &Path,
+    roster_args: &super::RosterArgs,
+    period: &str,
+    ledger_path: &Path,
+    reopen: bool,
+) -> anyhow::Result<std::process::ExitCode> {
+    let plan = super::load_valid_plan(plan_path)?;
+    let args = YearArgs { period: Some(period.to_owned()), ledger: Some(ledger_path.to_path_buf()) };
+    let Some((result, _)) = compute_checked(plan_path, &plan, roster_args, &args, Detail::Explained, false)? else {
+        return Err(Usage("close needs --period".to_owned()).into());
+    };
+    if !result.report.errors.is_empty() {
+        let list: Vec<String> =
+            result.report.errors.iter().map(|e| format!("\n  {} ({}): {}", e.employee_id, e.name, e.message)).collect();
+        anyhow::bail!(
+            "period {period} is not closed: {} problem(s) stopped people from being computed; fix them first:{}",
+            list.len(),
+            list.concat()
+        );
+    }
+    let dp = result.report.minor_units;
+    let total = money::grouped(result.report.totals.total, dp);
+    let people = result.report.employees.len();
+    match year::ledger::close(ledger_path, &plan, result.entry(), reopen)? {
+        Closed::Closed => {
+            println!("closed {period} in {}: {people} people, total {total} {}", ledger_path.display(), plan.currency);
+        }
+        Closed::AlreadyClosed => {
+            println!("{period} was already closed in {} with these figures; nothing written", ledger_path.display());
+        }
+        Closed::Reopened(diff) => {
+            println!("reopened {period} in {}: total {total} {}; what changed:", ledger_path.display(), plan.currency);
+            for d in diff {
+                println!("  {d}");
+            }
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

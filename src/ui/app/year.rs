@@ -1,0 +1,148 @@
+//! The Plan year window's actions: each computation, close and export runs on a job.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{CarrotApp, JobOutput, Pick};
+use crate::engine::Detail;
+use crate::fsx::Overwrite;
+use crate::plan::Plan;
+use crate::roster::Roster;
+use crate::ui::jobs::JobKind;
+use crate::ui::notify::Level;
+use crate::ui::panels::year::{YearAction, YearShown};
+use crate::year::{self, Closed, Ledger};
+
+/// Computes a period from the ledger file (if any), off the UI thread.
+fn compute(plan: &Plan, roster: &Roster, period: &str, ledger: Option<&PathBuf>) -> Result<YearShown, String> {
+    let ledger = ledger.map(|p| Ledger::load_for(p, plan)).transpose().map_err(|e| e.to_string())?;
+    let result =
+        year::compute_period(plan, roster, period, ledger.as_ref(), Detail::Explained).map_err(|e| e.to_string())?;
+    let closed = ledger.as_ref().and_then(|l| l.effective(period)).is_some();
+    if let Some(recorded) = ledger.as_ref().and_then(|l| l.effective(period)) {
+        let diff = year::ledger::difference(recorded, &result.entry());
+        if !diff.is_empty() {
+            return Err(format!(
+                "{period} is closed in the ledger with other figures; it is never recomputed silently ({} people differ). \
+                 Load that period's actuals, or reopen it with carrot close --reopen",
+                diff.len()
+            ));
+        }
+    }
+    Ok(YearShown { result, ledger, closed })
+}
+
+impl CarrotApp {
+    /// Carries out a Plan year window action.
+    pub(super) fn year_action(&mut self, ctx: &egui::Context, action: YearAction) {
+        match action {
+            YearAction::Open => {
+                let Some(doc) = self.selected_doc() else { return };
+                let periods = year::period_names(&doc.plan);
+                let end = doc.plan.period.end;
+                let view = &mut self.rt.year;
+                if view.periods != periods {
+                    view.period = 0;
+                    view.shown = None;
+                }
+                view.periods = periods;
+                if view.pay_date.is_empty() {
+                    view.pay_date = end.to_string();
+                }
+                view.open = true;
+            }
+            YearAction::PickLedger => self.pick(ctx, Pick::Ledger),
+            YearAction::Compute => {
+                let Some((plan, roster, period, ledger)) = self.year_inputs() else { return };
+                self.rt.year.busy = true;
+                self.spawn(ctx, JobKind::YearPeriod, format!("Computing {period}"), move || {
+                    JobOutput::YearComputed(Box::new(compute(&plan, &roster, &period, ledger.as_ref())))
+                });
+            }
+            YearAction::Close => {
+                let Some((plan, roster, period, Some(ledger))) = self.year_inputs() else { return };
+                self.rt.year.busy = true;
+                self.spawn(ctx, JobKind::YearPeriod, format!("Closing {period}"), move || {
+                    let result = compute(&plan, &roster, &period, Some(&ledger)).and_then(|shown| {
+                        match year::ledger::close(&ledger, &plan, shown.result.entry(), false) {
+                            Ok(Closed::Closed) => Ok(format!("Closed {period} in {}", ledger.display())),
+                            Ok(Closed::AlreadyClosed) => Ok(format!("{period} was already closed with these figures")),
+                            Ok(Closed::Reopened(_)) => Ok(format!("Reopened {period}")),
+                            Err(e) => Err(e.to_string()),
+                        }
+                    });
+                    JobOutput::YearClosed(result)
+                });
+            }
+            YearAction::Export => self.pick(ctx, Pick::YearExport),
+        }
+    }
+
+    /// The selected plan, the roster, the chosen period and the ledger path.
+    fn year_inputs(&self) -> Option<(Plan, Arc<Roster>, String, Option<PathBuf>)> {
+        let doc = self.selected_doc()?;
+        let view = &self.rt.year;
+        let period = view.periods.get(view.period)?.clone();
+        Some((doc.plan.clone(), Arc::clone(&self.rt.rosters.merged), period, view.ledger.clone()))
+    }
+
+    /// Writes the chosen period's payroll file (generic template) to `path`.
+    pub(super) fn year_export(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let Some((plan, roster, period, ledger)) = self.year_inputs() else { return };
+        let pay_date = match chrono::NaiveDate::parse_from_str(self.rt.year.pay_date.trim(), "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                self.rt.year.error =
+                    Some(format!("Pay date `{}` is not a date written YYYY-MM-DD", self.rt.year.pay_date));
+                return;
+            }
+        };
+        self.spawn(ctx, JobKind::YearPeriod, format!("Exporting {period}"), move || {
+            let result = compute(&plan, &roster, &period, ledger.as_ref()).and_then(|shown| {
+                let settings = crate::export::PayrollSettings::default();
+                let plan_bytes = crate::plan::to_json(&plan).into_bytes();
+                let request = crate::export::ExportRequest {
+                    plan: &plan,
+                    report: &shown.result.report,
+                    pay_date,
+                    template: crate::export::Template::Generic,
+                    settings: &settings,
+                    plan_bytes: &plan_bytes,
+                };
+                crate::export::write_with_reconciliation_and_skipped(&request, &[], &path, Overwrite::Allow)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            });
+            JobOutput::Wrote { what: "period's payroll file", path, result }
+        });
+    }
+
+    /// A Plan year job finished.
+    pub(super) fn on_year_computed(&mut self, result: Result<YearShown, String>) {
+        let view = &mut self.rt.year;
+        view.busy = false;
+        match result {
+            Ok(shown) => {
+                view.error = None;
+                if view.selected.is_some_and(|i| i >= shown.result.report.employees.len()) {
+                    view.selected = None;
+                }
+                view.shown = Some(Arc::new(shown));
+            }
+            Err(e) => view.error = Some(e),
+        }
+    }
+
+    /// A close finished: say so, and show the period as now recorded.
+    pub(super) fn on_year_closed(&mut self, ctx: &egui::Context, result: Result<String, String>) {
+        self.rt.year.busy = false;
+        match result {
+            Ok(message) => {
+                self.rt.notifications.push(Level::Info, message);
+                self.rt.year.error = None;
+                self.year_action(ctx, YearAction::Compute);
+            }
+            Err(e) => self.rt.year.error = Some(e),
+        }
+    }
+}

@@ -1,0 +1,944 @@
+//! Plan years: one pay period of a scheduled plan, computed from that period's actuals and the
+//! ledger of the periods closed before it.
+//!
+//! Built on the single-period engine: for each person it computes the pay period (quota and
+//! target incentive phased and prorated to the period) and the year to date (actuals summed
+//! over the closed periods and this one, quota phased to date), each once with the exact
+//! engine; then takes each line from its window, pays a year-to-date line's true-up (earned to
+//! date minus already credited), splits instalments, claws back, and tops up to the draw.
+//! Semantics: `docs/plan-format.md`, "Plan years".
+
+pub mod json;
+pub mod ledger;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use foldhash::HashMap;
+use rust_decimal::Decimal;
+
+use crate::engine::{CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, LineKind, PayoutReport, Totals};
+use crate::money;
+use crate::num::Rational;
+use crate::plan::schedule::{ANNUAL_QUOTA, ANNUAL_TARGET_INCENTIVE, BalancePolicy, YTD_PREFIX};
+use crate::plan::{Component, PayPeriod, Period, Plan, Problem, Track, Window};
+use crate::roster::{Employee, Roster};
+pub use ledger::{Closed, Instalment, Ledger, LineRecord, PeriodEntry, PersonRecord};
+
+/// Why a pay period could not be computed or closed.
+#[derive(Debug, thiserror::Error)]
+pub enum YearError {
+    /// The plan has no schedule.
+    #[error(
+        "the plan has no \"schedule\", so it has no pay periods; --period and --ledger need a plan year (see docs/plan-format.md, \"Plan years\")"
+    )]
+    NoSchedule,
+    /// The plan (or its schedule) has errors.
+    #[error("the plan has {} problem(s):{}", .0.len(), .0.iter().map(|p| format!("\n  {p}")).collect::<String>())]
+    Plan(Vec<Problem>),
+    /// No pay period has that name.
+    #[error("no pay period `{name}` in the plan year; the periods are {periods}")]
+    UnknownPeriod {
+        /// The name asked for.
+        name: String,
+        /// The schedule's names.
+        periods: String,
+    },
+    /// A period before the one asked for is not closed in the ledger.
+    #[error(
+        "period {missing} is not closed in the ledger, so {period} cannot be computed from it; close the periods in order ({order})"
+    )]
+    NotClosed {
+        /// The period asked for.
+        period: String,
+        /// The first earlier period not closed.
+        missing: String,
+        /// Every period up to the one asked for.
+        order: String,
+    },
+    /// The ledger file could not be read or is not a ledger.
+    #[error("could not read ledger {}: {message}", path.display())]
+    LedgerRead {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// The ledger belongs to another version of the plan.
+    #[error(
+        "ledger {} was closed with another version of the plan (\"{ledger_plan}\", sha256 {ledger_sha}); this plan file is sha256 {plan_sha}. The periods it records ({closed}) were paid under that version, so Carrot will not compute later periods from them with a changed plan: restore that plan file, or start a new ledger for the new plan version", path.display()
+    )]
+    ForeignLedger {
+        /// The ledger file.
+        path: PathBuf,
+        /// The plan name the ledger records.
+        ledger_plan: String,
+        /// The plan hash the ledger records.
+        ledger_sha: String,
+        /// This plan's hash.
+        plan_sha: String,
+        /// The periods the ledger holds.
+        closed: String,
+    },
+    /// Closing a period already closed with other figures, without reopening.
+    #[error(
+        "period {period} is already closed with other figures; it is never recomputed silently. Reopen it explicitly (carrot close --reopen) to replace them. What would change:{}",
+        list(difference)
+    )]
+    ClosedDiffers {
+        /// The period.
+        period: String,
+        /// What would change, per person.
+        difference: Vec<String>,
+    },
+    /// Reopening a period other than the last closed one.
+    #[error(
+        "period {period} cannot be reopened: {last} was closed after it and was computed from it; only the last closed period ({last}) can be reopened"
+    )]
+    ReopenNotLast {
+        /// The period.
+        period: String,
+        /// The last closed period.
+        last: String,
+    },
+    /// The ledger could not be written (it is unchanged).
+    #[error("could not write ledger {}: {source}", path.display())]
+    LedgerWrite {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: crate::fsx::WriteError,
+    },
+    /// A roster column has a name the plan year reserves.
+    #[error(
+        "the roster has a column `{0}`, a name a plan year gives to its own metrics (ytd_<metric>, annual_quota, annual_target_incentive); rename the column"
+    )]
+    ReservedColumn(String),
+    /// A person's people or paid-to-date figures could not be recorded.
+    #[error("the ledger has no figures for {0}; it is damaged")]
+    Damaged(String),
+}
+
+/// Up to twenty lines of a difference, then how many more.
+fn list(lines: &[String]) -> String {
+    let mut out: String = lines.iter().take(20).map(|d| format!("\n  {d}")).collect();
+    if lines.len() > 20 {
+        out.push_str(&format!("\n  … and {} more", lines.len() - 20));
+    }
+    out
+}
+
+/// A plan's year: its pay periods and each one's share of the annual quota and TI.
+#[derive(Clone, Debug)]
+pub struct PlanYear {
+    /// The pay periods, in order.
+    pub periods: Vec<PayPeriod>,
+    /// Each period's exact share (they add up to 1).
+    pub shares: Vec<Rational>,
+}
+
+impl PlanYear {
+    /// The plan's year; `Err(NoSchedule)` for a single-period plan.
+    pub fn of(plan: &Plan) -> Result<Self, YearError> {
+        let schedule = plan.schedule.as_ref().ok_or(YearError::NoSchedule)?;
+        let periods = schedule.pay_periods(plan.period).map_err(|p| YearError::Plan(vec![p]))?;
+        let shares = schedule.shares(periods.len()).map_err(|p| YearError::Plan(vec![p]))?;
+        Ok(Self { periods, shares })
+    }
+
+    /// The index of a period by name.
+    pub fn index(&self, name: &str) -> Result<usize, YearError> {
+        self.periods.iter().position(|p| p.name == name).ok_or_else(|| YearError::UnknownPeriod {
+            name: name.to_owned(),
+            periods: self.periods.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
+        })
+    }
+
+    /// The share of the annual quota/TI a person employed `start..=end` gets in periods
+    /// `from..=to`: Σ share × days employed ÷ days.
+    pub fn share(&self, from: usize, to: usize, e: &Employee) -> Rational {
+        let mut sum = Rational::ZERO;
+        for (p, s) in self.periods.iter().zip(&self.shares).take(to + 1).skip(from) {
+            let days = p.days();
+            let employed = p.employed_days(e.start_date, e.end_date);
+            if days > 0 && employed > 0 {
+                let f = Rational::new(i128::from(employed), i128::from(days)).unwrap_or(Rational::ZERO);
+                sum = sum.add(&s.mul(&f));
+            }
+        }
+        sum
+    }
+}
+
+/// A person's figures for the year to date, after the period.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ytd {
+    /// What the lines earned to date (year-to-date lines: to date; period lines: summed).
+    pub earned: Decimal,
+    /// What was paid to date, this period included.
+    pub paid: Decimal,
+    /// Recoverable draw balance still owed.
+    pub draw_balance: Decimal,
+    /// Instalments earned but not yet paid.
+    pub pending: Decimal,
+    /// Negative true-ups carried against later true-ups (≤ 0).
+    pub carried: Decimal,
+    /// Clawed back to date (≤ 0).
+    pub clawed_back: Decimal,
+    /// Draws paid to date.
+    pub draws: Decimal,
+}
+
+impl Ytd {
+    /// Instalments earned but not yet paid.
+    pub fn pending(&self) -> Decimal {
+        self.pending
+    }
+}
+
+/// One pay period computed.
+#[derive(Clone, Debug)]
+pub struct PeriodResult {
+    /// The period.
+    pub period: PayPeriod,
+    /// Its index in the year.
+    pub index: usize,
+    /// The payouts, with the year's line kinds, ready for output and export.
+    pub report: PayoutReport,
+    /// Per person in `report.employees` (same order): the figures to record.
+    pub records: Vec<PersonRecord>,
+    /// Per person in `report.employees`: year-to-date figures.
+    pub ytd: Vec<Ytd>,
+    /// Notes for the reader (no ledger, people who left, ...).
+    pub warnings: Vec<String>,
+}
+
+impl PeriodResult {
+    /// The ledger entry closing this period records.
+    pub fn entry(&self) -> PeriodEntry {
+        PeriodEntry {
+            period: self.period.name.clone(),
+            start: self.period.start,
+            end: self.period.end,
+            action: ledger::Action::Close,
+            difference: Vec::new(),
+            total: self.report.totals.total,
+            people: self.records.clone(),
+        }
+    }
+}
+
+/// The first columns of a window's roster, from a person and their year-to-date values.
+type Columns<'a> = dyn Fn(&Employee, &[Option<Decimal>]) -> Vec<Option<Decimal>> + 'a;
+
+/// The earlier periods a person was recorded in, in order, with their index.
+type History<'a> = Vec<(usize, &'a PersonRecord)>;
+
+/// Computes pay period `name` of `plan` on `roster` (that period's actuals), from `ledger`
+/// (the periods closed before it). Without a ledger the period is computed on its own, as if
+/// nothing had been earned or paid before it (a warning says so).
+pub fn compute_period(
+    plan: &Plan,
+    roster: &Roster,
+    name: &str,
+    ledger: Option<&Ledger>,
+    detail: Detail,
+) -> Result<PeriodResult, YearError> {
+    let year = PlanYear::of(plan)?;
+    let k = year.index(name)?;
+    let problems: Vec<Problem> = crate::plan::validate(plan).into_iter().filter(Problem::is_error).collect();
+    if !problems.is_empty() {
+        return Err(YearError::Plan(problems));
+    }
+    let period = year.periods.get(k).cloned().ok_or(YearError::NoSchedule)?;
+    let mut warnings = Vec::new();
+    let mut history: HashMap<&str, History<'_>> = HashMap::default();
+    let standalone = ledger.is_none();
+    match ledger {
+        None => {
+            if k > 0 {
+                warnings.push(format!(
+                    "no --ledger: period {name} is computed on its own actuals, as if nothing had been earned or paid \
+                     earlier in the plan year (year-to-date lines measure this period only)"
+                ));
+            }
+        }
+        Some(l) => {
+            for (j, p) in year.periods.iter().enumerate().take(k) {
+                let Some(entry) = l.effective(&p.name) else {
+                    return Err(YearError::NotClosed {
+                        period: name.to_owned(),
+                        missing: p.name.clone(),
+                        order: year.periods.iter().take(k + 1).map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
+                    });
+                };
+                for r in &entry.people {
+                    history.entry(r.employee_id.as_str()).or_default().push((j, r));
+                }
+            }
+        }
+    }
+    let (from, window_start) = if standalone { (k, period.start) } else { (0, plan.period.start) };
+
+    // The metric columns every run sees: the roster's, then ytd_<metric>, then the annual amounts.
+    let base = roster.metrics.len();
+    let mut names = roster.metrics.clone();
+    for m in &roster.metrics {
+        names.push(format!("{YTD_PREFIX}{m}"));
+    }
+    names.push(ANNUAL_QUOTA.to_owned());
+    names.push(ANNUAL_TARGET_INCENTIVE.to_owned());
+    if let Some(n) = names.iter().skip(base).find(|n| roster.metrics.contains(n)) {
+        return Err(YearError::ReservedColumn(n.clone()));
+    }
+    let empty: History<'_> = Vec::new();
+    let hist_of = |e: &Employee| history.get(&*e.id).unwrap_or(&empty);
+    let ytd_values = |e: &Employee| -> Vec<Option<Decimal>> {
+        roster
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let before: Vec<Decimal> = hist_of(e).iter().filter_map(|(_, r)| r.metrics.get(m).copied()).collect();
+                match (e.metric(i), before.is_empty()) {
+                    (None, true) => None,
+                    (now, _) => Some(before.iter().copied().sum::<Decimal>() + now.unwrap_or_default()),
+                }
+            })
+            .collect()
+    };
+    let build = |first: &Columns<'_>| -> Roster {
+        let employees = roster
+            .employees
+            .iter()
+            .map(|e| {
+                let ytd = ytd_values(e);
+                let mut metrics = first(e, &ytd);
+                metrics.extend(ytd);
+                metrics.push(e.quota);
+                metrics.push(e.target_incentive);
+                Employee { metrics, ..e.clone() }
+            })
+            .collect();
+        Roster { metrics: names.clone(), employees, sources: roster.sources.clone() }
+    };
+    let period_roster = build(&|e, _| e.metrics.clone());
+    let ytd_roster = build(&|_, ytd| ytd.to_vec());
+    let cancel_roster = build(&|e, _| e.metrics.iter().map(|m| m.map(|v| v.abs())).collect());
+
+    let mut share_errors: HashMap<usize, String> = HashMap::default();
+    let mut shares = |from: usize| -> HashMap<crate::roster::Text, (i64, i64)> {
+        let mut out = HashMap::default();
+        for (i, e) in roster.employees.iter().enumerate() {
+            let s = year.share(from, k, e);
+            match s.parts().and_then(|(n, d)| Some((i64::try_from(n).ok()?, i64::try_from(d).ok()?))) {
+                Some(p) => {
+                    out.insert(Arc::clone(&e.id), p);
+                }
+                None => {
+                    share_errors.insert(i, "the phased share of quota is too fine to compute exactly".to_owned());
+                }
+            }
+        }
+        out
+    };
+    let period_shares = shares(k);
+    let ytd_shares = shares(from);
+    // The engine computes each window as a single-period plan: the window's dates, no schedule,
+    // every line measuring the values it is given.
+    let plan_at = |start| {
+        let mut p = plan.clone();
+        p.period = Period { start, end: period.end };
+        p.schedule = None;
+        for t in p.tracks.values_mut() {
+            for c in &mut t.components {
+                match c {
+                    Component::Commission(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
+                    Component::Bonus(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
+                    Component::PerUnit(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
+                    Component::Multiplier(_) => {}
+                }
+            }
+        }
+        p
+    };
+    let (plan_p, plan_y) = (plan_at(period.start), plan_at(window_start));
+    let compiled_p =
+        CompiledPlan::new(&plan_p, &period_roster).map_err(YearError::Plan)?.with_shares(period_shares.clone());
+    let compiled_y = CompiledPlan::new(&plan_y, &ytd_roster).map_err(YearError::Plan)?.with_shares(ytd_shares);
+    let rp = compiled_p.report(&plan_p, &period_roster, detail);
+    let ry = compiled_y.report(&plan_y, &ytd_roster, detail);
+    let clawback = plan.schedule.as_ref().and_then(|s| s.clawback.as_ref());
+    let rc = match clawback {
+        Some(c) if c.cancelled_deals => {
+            let compiled_c =
+                CompiledPlan::new(&plan_p, &cancel_roster).map_err(YearError::Plan)?.with_shares(period_shares);
+            Some(compiled_c.report(&plan_p, &cancel_roster, Detail::AmountsOnly))
+        }
+        _ => None,
+    };
+    let by_index = |r: &PayoutReport| -> HashMap<usize, usize> {
+        r.employees.iter().enumerate().map(|(pos, e)| (e.index, pos)).collect()
+    };
+    let (ip, iy) = (by_index(&rp), by_index(&ry));
+    let ic = rc.as_ref().map(by_index).unwrap_or_default();
+
+    let ctx = Ctx { plan, year: &year, k, standalone, dp: rp.minor_units, metric_names: &roster.metrics };
+    let mut report = PayoutReport {
+        plan: plan.name.clone(),
+        currency: rp.currency.clone(),
+        minor_units: rp.minor_units,
+        period: Period { start: period.start, end: period.end },
+        employees: Vec::new(),
+        not_covered: rp.not_covered.clone(),
+        errors: Vec::new(),
+        totals: Totals::default(),
+    };
+    let mut records = Vec::new();
+    let mut ytds = Vec::new();
+    let errors_of = |r: &PayoutReport, i: usize| -> Vec<EmployeeError> {
+        r.errors.iter().filter(|e| e.index == i).cloned().collect()
+    };
+    for (i, e) in roster.employees.iter().enumerate() {
+        if rp.not_covered.iter().any(|n| n.index == i) {
+            continue;
+        }
+        let mut errs = errors_of(&rp, i);
+        for err in errors_of(&ry, i) {
+            if !errs.iter().any(|x| x.message == err.message && x.component == err.component) {
+                errs.push(err);
+            }
+        }
+        if let Some(msg) = share_errors.get(&i) {
+            errs.push(EmployeeError {
+                index: i,
+                employee_id: e.id.clone(),
+                name: e.name.clone(),
+                role: e.role.clone(),
+                component: None,
+                message: msg.clone(),
+            });
+        }
+        let (Some(pp), Some(py)) =
+            (ip.get(&i).and_then(|&x| rp.employees.get(x)), iy.get(&i).and_then(|&x| ry.employees.get(x)))
+        else {
+            report.errors.extend(errs);
+            continue;
+        };
+        if !errs.is_empty() {
+            report.errors.extend(errs);
+            continue;
+        }
+        let pc = ic.get(&i).and_then(|&x| rc.as_ref().and_then(|r| r.employees.get(x)));
+        let (payout, record, ytd) = ctx.person(e, hist_of(e), pp, py, pc);
+        report.employees.push(payout);
+        records.push(record);
+        ytds.push(ytd);
+    }
+    report.totals = totals(plan, &report, &rp);
+    Ok(PeriodResult { period, index: k, report, records, ytd: ytds, warnings })
+}
+
+/// The sums of a period's report: by component in plan order, then the year's kinds.
+fn totals(plan: &Plan, report: &PayoutReport, period_run: &PayoutReport) -> Totals {
+    let mut t = Totals::default();
+    for track in plan.tracks.values() {
+        for c in &track.components {
+            if !matches!(c, Component::Multiplier(_)) && !t.by_component.contains_key(c.id()) {
+                t.by_component.insert(c.id().to_owned(), Decimal::ZERO);
+            }
+        }
+    }
+    for role in plan.tracks.keys() {
+        t.by_role.insert(role.clone(), Decimal::ZERO);
+    }
+    for p in &report.employees {
+        t.total += p.total;
+        t.people += 1;
+        t.revenue += p.revenue.unwrap_or_default();
+        if let Some(sum) = t.by_role.get_mut(&*p.role) {
+            *sum += p.total;
+        } else if let Some((_, sum)) = t.by_role.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&p.role)) {
+            *sum += p.total;
+        }
+        for l in &p.lines {
+            let key = match l.kind {
+                LineKind::Draw | LineKind::DrawRecovery | LineKind::CapAdjustment | LineKind::GuaranteeAdjustment => {
+                    l.kind.as_str().to_owned()
+                }
+                LineKind::Clawback => "clawback".to_owned(),
+                _ => l.component.to_string(),
+            };
+            *t.by_component.entry(key).or_insert(Decimal::ZERO) += l.amount;
+        }
+    }
+    let _ = period_run;
+    t
+}
+
+/// What every person's computation shares.
+struct Ctx<'a> {
+    plan: &'a Plan,
+    year: &'a PlanYear,
+    k: usize,
+    standalone: bool,
+    dp: u32,
+    /// The roster's metric columns (the actuals recorded per period).
+    metric_names: &'a [String],
+}
+
+fn track_of<'p>(plan: &'p Plan, role: &str) -> Option<(&'p str, &'p Track)> {
+    plan.tracks
+        .get_key_value(role)
+        .or_else(|| plan.tracks.iter().find(|(k, _)| k.eq_ignore_ascii_case(role)))
+        .map(|(k, t)| (k.as_str(), t))
+}
+
+/// `v` written with exactly `dp` decimals (amounts in the ledger read alike: `0.00`, not `0`).
+fn fixed(mut v: Decimal, dp: u32) -> Decimal {
+    v.rescale(dp);
+    v
+}
+
+fn grouped(v: Decimal, dp: u32) -> String {
+    money::grouped(v, dp)
+}
+
+impl Ctx<'_> {
+    fn round(&self, v: &Rational) -> Decimal {
+        v.round(self.dp, self.plan.rounding).unwrap_or_else(|_| v.to_decimal_display(self.dp))
+    }
+
+    fn period_name(&self, j: usize) -> &str {
+        self.year.periods.get(j).map_or("", |p| p.name.as_str())
+    }
+
+    /// One person's period: lines, the record to close, and year-to-date figures.
+    fn person(
+        &self,
+        e: &Employee,
+        hist: &History<'_>,
+        pp: &EmployeePayout,
+        py: &EmployeePayout,
+        pc: Option<&EmployeePayout>,
+    ) -> (EmployeePayout, PersonRecord, Ytd) {
+        let dp = self.dp;
+        let k = self.k;
+        let n = self.year.periods.len();
+        let period = self.year.periods.get(k).cloned().unwrap_or_else(|| PayPeriod {
+            name: String::new(),
+            start: self.plan.period.start,
+            end: self.plan.period.end,
+        });
+        let schedule = self.plan.schedule.as_ref();
+        let track = track_of(self.plan, &e.role);
+        let component = |id: &str| track.and_then(|(_, t)| t.components.iter().find(|c| c.id() == id));
+        let track_window = track
+            .and_then(|(_, t)| t.components.iter().find(|c| !matches!(c, Component::Multiplier(_))))
+            .map_or(Window::Period, Component::window);
+        let window_of = |l: &Line| match l.kind {
+            LineKind::CapAdjustment | LineKind::GuaranteeAdjustment => track_window,
+            _ => component(&l.component).map_or(Window::Period, Component::window),
+        };
+        let last = hist.last().map(|(_, r)| *r);
+        let credited_before =
+            |c: &str| -> Decimal { hist.iter().filter_map(|(_, r)| r.credited.get(c).copied()).sum() };
+        let leaving = e.end_date.is_some_and(|d| period.contains(d));
+        let mut out = EmployeePayout { lines: Vec::new(), warnings: pp.warnings.clone(), ..pp.clone() };
+        let mut earned = BTreeMap::new();
+        let mut credited = BTreeMap::new();
+        let mut pending: Vec<Instalment> = Vec::new();
+        let mut carried = Decimal::ZERO;
+
+        // 1. Each line from its window; year-to-date lines as true-ups.
+        let mut due_lines: Vec<(Line, Decimal)> = Vec::new();
+        for l in &pp.lines {
+            if window_of(l) == Window::Period {
+                earned.insert(l.component.to_string(), l.amount);
+                due_lines.push((l.clone(), l.amount));
+            }
+        }
+        for l in &py.lines {
+            if window_of(l) != Window::Ytd {
+                continue;
+            }
+            let id = l.component.to_string();
+            let before = if self.standalone { Decimal::ZERO } else { credited_before(&id) };
+            let t = l.amount - before;
+            let recover = schedule.is_some_and(|s| s.recover_negative_true_ups);
+            let due = if t.is_sign_negative() && !recover { Decimal::ZERO } else { t };
+            carried += l.amount - (before + due);
+            earned.insert(id, l.amount);
+            let mut text = format!(
+                "earned year to date {} ({}) − already credited {} = {}",
+                grouped(l.amount, dp),
+                if l.explanation.is_empty() { "see the year-to-date line".to_owned() } else { l.explanation.clone() },
+                grouped(before, dp),
+                grouped(t, dp)
+            );
+            if due != t {
+                text.push_str("; a negative true-up is not taken back: it is carried against later true-ups");
+            }
+            let label = format!("{} (YTD true-up)", l.label);
+            let line = Line {
+                kind: LineKind::TrueUp,
+                label: Arc::from(label.as_str()),
+                explanation: text,
+                amount: due,
+                ..l.clone()
+            };
+            due_lines.push((line, due));
+        }
+        // Plan order, whichever window a line came from.
+        let position = |l: &Line| {
+            track.and_then(|(_, t)| t.components.iter().position(|c| c.id() == &*l.component)).unwrap_or(usize::MAX)
+        };
+        due_lines.sort_by_key(|(l, _)| position(l));
+        // 2. Instalments: part now, the rest in later periods.
+        for (mut line, due) in due_lines {
+            let id = line.component.to_string();
+            *credited.entry(id.clone()).or_insert(Decimal::ZERO) += due;
+            let shares = component(&id).map(Component::instalments).unwrap_or(&[]);
+            if shares.len() > 1 && due.is_sign_positive() && !due.is_zero() && !leaving {
+                let mut parts: Vec<(usize, Decimal)> = Vec::new();
+                let mut rest = due;
+                for (i, s) in shares.iter().enumerate() {
+                    let at = (k + i).min(n - 1);
+                    let amount = if i + 1 == shares.len() {
+                        rest
+                    } else {
+                        self.round(&Rational::from_decimal(due).mul(&Rational::from_decimal(s.0)))
+                    };
+                    rest -= amount;
+                    match parts.iter_mut().find(|(p, _)| *p == at) {
+                        Some((_, a)) => *a += amount,
+                        None => parts.push((at, amount)),
+                    }
+                }
+                let now = parts.iter().find(|(p, _)| *p == k).map_or(Decimal::ZERO, |(_, a)| *a);
+                let later: Vec<String> = parts
+                    .iter()
+                    .filter(|(p, _)| *p != k)
+                    .map(|(p, a)| {
+                        pending.push(Instalment {
+                            component: id.clone(),
+                            earned_in: period.name.clone(),
+                            due: self.period_name(*p).to_owned(),
+                            amount: *a,
+                        });
+                        format!("{} in {}", grouped(*a, dp), self.period_name(*p))
+                    })
+                    .collect();
+                if !later.is_empty() {
+                    line.explanation.push_str(&format!(
+                        "; {} paid in instalments: {} now, {}",
+                        grouped(due, dp),
+                        grouped(now, dp),
+                        later.join(", ")
+                    ));
+                }
+                line.amount = now;
+            }
+            out.lines.push(line);
+        }
+        // 3. Instalments due now from earlier periods (forfeited by a leaver for later periods).
+        if let Some(r) = last {
+            for inst in &r.pending {
+                // Due now, or overdue (the person was not in an earlier period's actuals).
+                if !self.later_than(&inst.due, k) {
+                    let label = component(&inst.component).map_or(inst.component.clone(), |c| c.label().to_owned());
+                    out.lines.push(Line {
+                        component: Arc::from(inst.component.as_str()),
+                        label: Arc::from(format!("{label} (instalment)").as_str()),
+                        kind: LineKind::Deferred,
+                        amount: inst.amount,
+                        explanation: format!("instalment of {label} earned in {}, due {}", inst.earned_in, inst.due),
+                        measure: None,
+                        slot: 0,
+                    });
+                } else if leaving {
+                    out.warnings.push(format!(
+                        "left on {}: the instalment of {} due in {} ({}) is forfeited",
+                        e.end_date.map(|d| d.to_string()).unwrap_or_default(),
+                        inst.component,
+                        inst.due,
+                        grouped(inst.amount, dp)
+                    ));
+                } else {
+                    pending.push(inst.clone());
+                }
+            }
+        }
+        let clawback = schedule.and_then(|s| s.clawback.as_ref());
+        // 4. The draw: a floor on the period's earnings; a recoverable shortfall is owed.
+        let mut balance = last.map_or(Decimal::ZERO, |r| r.draw_balance);
+        let mut forgiven = Decimal::ZERO;
+        let draw = schedule.and_then(|s| track.and_then(|(role, _)| s.draws.get(role)));
+        if let Some(d) = draw {
+            let (employed, days) = (period.employed_days(e.start_date, e.end_date), period.days());
+            let floor = if days > 0 && employed > 0 {
+                self.round(
+                    &Rational::from_decimal(d.amount)
+                        .mul(&Rational::new(i128::from(employed), i128::from(days)).unwrap_or(Rational::ZERO)),
+                )
+            } else {
+                Decimal::ZERO
+            };
+            let earnings: Decimal = out.lines.iter().map(|l| l.amount).sum();
+            if earnings < floor {
+                let top = floor - earnings;
+                out.lines.push(Line {
+                    component: Arc::from("draw"),
+                    label: Arc::from("Draw"),
+                    kind: LineKind::Draw,
+                    amount: top,
+                    explanation: format!(
+                        "earnings {} are below the draw of {}{}: draw {}{}",
+                        grouped(earnings, dp),
+                        grouped(floor, dp),
+                        if employed < days { format!(" ({employed}/{days} days employed)") } else { String::new() },
+                        grouped(top, dp),
+                        if d.recoverable {
+                            format!(", recoverable: balance {} → {}", grouped(balance, dp), grouped(balance + top, dp))
+                        } else {
+                            ", not recoverable".to_owned()
+                        }
+                    ),
+                    measure: None,
+                    slot: 0,
+                });
+                if d.recoverable {
+                    balance += top;
+                }
+            } else if d.recoverable && balance > Decimal::ZERO {
+                let take = balance.min(earnings - floor);
+                if take > Decimal::ZERO {
+                    out.lines.push(Line {
+                        component: Arc::from("draw_recovery"),
+                        label: Arc::from("Draw recovery"),
+                        kind: LineKind::DrawRecovery,
+                        amount: -take,
+                        explanation: format!(
+                            "earnings {} are above the draw of {}: {} of the draw balance {} recovered from the part above the draw, balance {} remains",
+                            grouped(earnings, dp),
+                            grouped(floor, dp),
+                            grouped(take, dp),
+                            grouped(balance, dp),
+                            grouped(balance - take, dp)
+                        ),
+                        measure: None,
+                        slot: 0,
+                    });
+                    balance -= take;
+                }
+            }
+            let policy = if leaving {
+                Some((d.on_leaving, "on leaving"))
+            } else if k + 1 == n {
+                Some((d.at_year_end, "at year end"))
+            } else {
+                None
+            };
+            if let (Some((policy, when)), true) = (policy, balance > Decimal::ZERO) {
+                match policy {
+                    BalancePolicy::Forgive => {
+                        out.warnings.push(format!("draw balance {} forgiven {when}", grouped(balance, dp)));
+                        forgiven = balance;
+                        balance = Decimal::ZERO;
+                    }
+                    BalancePolicy::Carry => {
+                        out.warnings.push(format!("draw balance {} carried {when}", grouped(balance, dp)));
+                    }
+                    BalancePolicy::Recover => {
+                        out.lines.push(Line {
+                            component: Arc::from("draw_recovery"),
+                            label: Arc::from("Draw recovery"),
+                            kind: LineKind::DrawRecovery,
+                            amount: -balance,
+                            explanation: format!(
+                                "the draw balance {} is recovered {when} (plan setting)",
+                                grouped(balance, dp)
+                            ),
+                            measure: None,
+                            slot: 0,
+                        });
+                        balance = Decimal::ZERO;
+                    }
+                }
+            }
+        }
+        // 5. Clawbacks (after the draw, which floors earnings, not clawbacks): cancelled deals on
+        // period lines, then a leaver's recent pay.
+        if let (Some(cb), Some(pc)) = (clawback, pc) {
+            for l in &pc.lines {
+                let Some(c) = component(&l.component) else { continue };
+                if c.window() != Window::Period
+                    || !matches!(l.kind, LineKind::Commission | LineKind::Bonus | LineKind::PerUnit)
+                {
+                    continue;
+                }
+                let negative = pp.warnings.iter().any(|w| w.ends_with(&format!("the {} line pays 0", l.component)));
+                if !negative || !cb.cancelled_deals || l.amount <= Decimal::ZERO {
+                    continue;
+                }
+                // What the line paid so far this year, net of earlier clawbacks.
+                let paid: Decimal = hist
+                    .iter()
+                    .flat_map(|(_, r)| &r.lines)
+                    .filter(|x| *x.component == *l.component)
+                    .map(|x| x.amount)
+                    .sum();
+                let take = l.amount.min(paid);
+                if take > Decimal::ZERO {
+                    out.lines.push(Line {
+                        kind: LineKind::Clawback,
+                        label: Arc::from(format!("{} (cancelled deals)", c.label()).as_str()),
+                        amount: -take,
+                        explanation: format!(
+                            "{} is negative this period (cancelled deals): at today's rates they paid {}; clawed back {}, at most what this line paid earlier this year ({})",
+                            c.metric(),
+                            grouped(l.amount, dp),
+                            grouped(take, dp),
+                            grouped(paid, dp)
+                        ),
+                        measure: None,
+                        ..l.clone()
+                    });
+                }
+            }
+        }
+        if let (Some(cb), Some(end), true) = (clawback, e.end_date, leaving)
+            && cb.leaver_window_days > 0
+        {
+            let mut paid = Decimal::ZERO;
+            let mut which = Vec::new();
+            for (j, r) in hist {
+                let Some(p) = self.year.periods.get(*j) else { continue };
+                let after = (end - p.end).num_days();
+                if (0..=i64::from(cb.leaver_window_days)).contains(&after) {
+                    let earnings: Decimal = r
+                        .lines
+                        .iter()
+                        .filter(|l| !matches!(l.kind.as_str(), "draw" | "draw_recovery" | "clawback"))
+                        .map(|l| l.amount)
+                        .sum();
+                    paid += earnings;
+                    which.push(format!("{} {}", p.name, grouped(earnings, dp)));
+                }
+            }
+            let take = self.round(&Rational::from_decimal(paid).mul(&Rational::from_decimal(cb.leaver_share())));
+            if take > Decimal::ZERO {
+                out.lines.push(Line {
+                    component: Arc::from("clawback"),
+                    label: Arc::from("Leaver clawback"),
+                    kind: LineKind::Clawback,
+                    amount: -take,
+                    explanation: format!(
+                        "left on {end}, within {} days of periods that paid {}: {} × {} = {} clawed back",
+                        cb.leaver_window_days,
+                        which.join(", "),
+                        money::Number(cb.leaver_share()),
+                        grouped(paid, dp),
+                        grouped(take, dp)
+                    ),
+                    measure: None,
+                    slot: 0,
+                });
+            }
+        }
+        out.total = out.lines.iter().map(|l| l.amount).sum();
+
+        // Year to date.
+        let mut ytd = Ytd::default();
+        let mut earned_to_date: BTreeMap<String, Decimal> = BTreeMap::new();
+        for (_, r) in hist {
+            for (c, v) in &r.earned {
+                let ytd_line = component(c).is_some_and(|x| x.window() == Window::Ytd);
+                let slot = earned_to_date.entry(c.clone()).or_insert(Decimal::ZERO);
+                *slot = if ytd_line { *v } else { *slot + *v };
+            }
+            ytd.paid += r.total;
+            for l in &r.lines {
+                match l.kind.as_str() {
+                    "clawback" => ytd.clawed_back += l.amount,
+                    "draw" => ytd.draws += l.amount,
+                    _ => {}
+                }
+            }
+        }
+        for (c, v) in &earned {
+            let ytd_line = component(c).is_some_and(|x| x.window() == Window::Ytd);
+            let slot = earned_to_date.entry(c.clone()).or_insert(Decimal::ZERO);
+            *slot = if ytd_line { *v } else { *slot + *v };
+        }
+        ytd.earned = earned_to_date.values().copied().sum();
+        ytd.paid += out.total;
+        for l in &out.lines {
+            match l.kind {
+                LineKind::Clawback => ytd.clawed_back += l.amount,
+                LineKind::Draw => ytd.draws += l.amount,
+                _ => {}
+            }
+        }
+        ytd.draw_balance = balance;
+        ytd.pending = pending.iter().map(|p| p.amount).sum();
+        ytd.carried = carried;
+
+        let metrics = self.plan_metrics(e).into_iter().collect::<BTreeMap<String, Decimal>>();
+        let record = PersonRecord {
+            employee_id: e.id.to_string(),
+            name: e.name.to_string(),
+            role: e.role.to_string(),
+            end_date: e.end_date,
+            metrics,
+            lines: out
+                .lines
+                .iter()
+                .map(|l| LineRecord {
+                    component: l.component.to_string(),
+                    kind: l.kind.as_str().to_owned(),
+                    amount: fixed(l.amount, dp),
+                })
+                .collect(),
+            earned,
+            credited,
+            draw_balance: fixed(balance, dp),
+            draw_forgiven: fixed(forgiven, dp),
+            pending,
+            total: fixed(out.total, dp),
+        };
+        (out, record, ytd)
+    }
+
+    /// Whether period `name` comes after period `k`.
+    fn later_than(&self, name: &str, k: usize) -> bool {
+        self.year.periods.iter().position(|p| p.name == name).is_some_and(|j| j > k)
+    }
+
+    /// The person's actuals this period, by metric name (columns they have).
+    fn plan_metrics(&self, e: &Employee) -> Vec<(String, Decimal)> {
+        self.metric_names.iter().zip(&e.metrics).filter_map(|(name, v)| Some((name.clone(), (*v)?))).collect()
+    }
+}
+
+/// Every pay period's name, for messages and the app.
+pub fn period_names(plan: &Plan) -> Vec<String> {
+    PlanYear::of(plan).map(|y| y.periods.into_iter().map(|p| p.name).collect()).unwrap_or_default()
+}
+
+/// The warnings a scheduled plan adds to a roster's (none for a plan without a schedule).
+pub fn schedule_metric_names(roster: &Roster) -> Vec<String> {
+    let mut out: Vec<String> = roster.metrics.iter().map(|m| format!("{YTD_PREFIX}{m}")).collect();
+    out.push(ANNUAL_QUOTA.to_owned());
+    out.push(ANNUAL_TARGET_INCENTIVE.to_owned());
+    out
+}
+
+/// Whether `plan` has a schedule (a plan year).
+pub fn is_scheduled(plan: &Plan) -> bool {
+    plan.schedule.is_some()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,87 @@
+//! The Plan year window driven headless (egui_kittest) as a user would: open a plan year and a
+//! month's actuals, choose the ledger, compute January, read a person's ledger, close January,
+//! compute February from the ledger, export it.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use carrot::ui::{CarrotApp, FileChooser, Startup};
+use common::*;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn root(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+#[test]
+fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.json");
+    let export = dir.path().join("february.csv");
+    let answers = vec![
+        Some(vec![root("sample_plans/plan_year.json")]),
+        Some(vec![root("assets/actuals/2026-01_sales.csv"), root("assets/actuals/2026-01_consultants.csv")]),
+        Some(vec![ledger.clone()]),
+        Some(vec![export.clone()]),
+    ];
+    let chooser = FileChooser::Scripted(answers.into());
+    let mut harness = Harness::builder()
+        .with_size(DESKTOP)
+        .with_max_steps(100_000)
+        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Empty, chooser));
+    harness.run_steps(3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    wait(&mut harness, "the plan year to open", |app| app.selected_doc().is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "January's actuals", |app| app.rt.rosters.merged.employees.len() > 60 && idle(app));
+
+    click(&mut harness, "Plan year…");
+    assert!(harness.state().rt.year.open);
+    assert_eq!(harness.state().rt.year.periods.len(), 12);
+    click(&mut harness, "Choose ledger…");
+    assert_eq!(harness.state().rt.year.ledger.as_deref(), Some(ledger.as_path()));
+    click(&mut harness, "Compute period");
+    wait(&mut harness, "January", |app| app.rt.year.shown.is_some() && !app.rt.year.busy);
+    let jan = harness.state().rt.year.shown.as_ref().unwrap().result.report.totals.total;
+
+    // One person's ledger, with the true-up explained.
+    let hugo = person_label(&harness, "001001");
+    click(&mut harness, &hugo);
+    harness.get_by_label("Earned to date");
+    let explained = harness.query_all_by_label_contains("earned year to date").count();
+    assert!(explained > 0, "the true-up is explained");
+
+    click(&mut harness, "Close period");
+    wait(&mut harness, "January closed", |app| !app.rt.year.busy && idle(app) && ledger_closed(&ledger, 1));
+
+    choose(&mut harness, "Pay period", "2026-02");
+    click(&mut harness, "Compute period");
+    wait(&mut harness, "February", |app| {
+        app.rt.year.shown.as_ref().is_some_and(|s| s.result.period.name == "2026-02") && !app.rt.year.busy
+    });
+    let shown = harness.state().rt.year.shown.clone().unwrap();
+    let paid: rust_decimal::Decimal = shown.result.ytd.iter().map(|y| y.paid).sum();
+    assert_eq!(paid, jan + shown.result.report.totals.total, "paid to date is January plus February");
+    harness.get_by_label_contains("2026-01: paid");
+
+    click(&mut harness, "Export period…");
+    wait(&mut harness, "the export", |app| idle(app) && export.exists());
+    let csv = std::fs::read_to_string(&export).unwrap();
+    assert!(csv.contains("2026-02-01"), "{csv}");
+}
+
+fn ledger_closed(path: &Path, n: usize) -> bool {
+    carrot::year::Ledger::load(path).is_ok_and(|l| l.entries.len() == n)
+}
+
+/// The people list's label for an employee id.
+fn person_label(harness: &Harness<'static, CarrotApp>, id: &str) -> String {
+    let shown = harness.state().rt.year.shown.clone().unwrap();
+    let e = shown.result.report.employees.iter().find(|e| &*e.employee_id == id).unwrap();
+    format!("{} {} · {}", e.employee_id, e.name, carrot::money::grouped(e.total, shown.result.report.minor_units))
+}
