@@ -49,8 +49,11 @@ fn every_packaged_file_exists_or_is_written_by_package_sh() {
         } else if let Some(generated) = src.strip_prefix("target/package/") {
             // package.sh writes it from the binary (`carrot man`, `carrot completions`).
             assert!(script.contains(&format!("$gen/{generated}")), "package.sh does not write {src}");
-        } else if let Some(dir) = src.strip_suffix("/*.json") {
-            let n = std::fs::read_dir(root().join(dir)).expect("folder").count();
+        } else if let Some((dir, ext)) = src.split_once("/*.") {
+            let n = std::fs::read_dir(root().join(dir))
+                .expect("folder")
+                .filter(|f| f.as_ref().is_ok_and(|f| f.path().extension().is_some_and(|e| e == ext)))
+                .count();
             assert!(n > 0, "{src} matches nothing");
         } else {
             assert!(root().join(src).is_file(), "{src} is listed in the package but missing");
