@@ -292,9 +292,16 @@ pub struct OutArgs {
 /// How to read rosters (shared by every subcommand that reads one).
 #[derive(Debug, Args)]
 pub struct RosterArgs {
-    /// Roster CSV files; repeat to merge several (e.g. sales and consultants).
+    /// Roster files (CSV, or .xlsx/.xls/.ods spreadsheets); repeat to merge several (e.g. sales and consultants).
     #[arg(long = "roster", value_name = "R", required = true, num_args = 1)]
     pub rosters: Vec<PathBuf>,
+    /// The sheet of a spreadsheet roster [default: the first sheet with the required columns].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The line (spreadsheet row) of the header; lines above it are skipped [default: the first
+    /// row with the required columns, report title and filter lines above it skipped].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
     /// JSON file mapping the roster's column names to Carrot's ({"Worker ID": "employee_id", ...}).
     #[arg(long, value_name = "M")]
     pub mapping: Option<PathBuf>,
@@ -525,6 +532,8 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
         },
         delimiter: None,
         skip_bad_rows: args.skip_bad_rows,
+        sheet: args.sheet.clone(),
+        header_row: args.header_row,
     };
     let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let report = {

@@ -9,8 +9,10 @@ mod decode;
 pub mod import;
 pub mod merge;
 mod records;
+pub mod report_shape;
 mod rows;
 pub mod values;
+pub mod xlsx;
 
 use std::sync::Arc;
 

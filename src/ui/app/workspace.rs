@@ -678,6 +678,7 @@ fn read_roster_with(
         decimal: reference.decimal,
         delimiter: None,
         skip_bad_rows: reference.skip_bad_rows,
+        ..ImportOptions::default()
     };
     match &reference.origin {
         RosterOrigin::File(path) => {
