@@ -22,11 +22,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-fn bad_rows(result: Result<ImportReport, ImportError>) -> Vec<RowIssue> {
+fn bad_rows<T: std::fmt::Debug>(result: Result<T, ImportError>) -> Vec<RowIssue> {
     match result {
         Err(ImportError::BadRows { issues }) => issues,
         Err(other) => panic!("expected bad rows, got {other}"),
-        Ok(report) => panic!("expected bad rows, imported {} people", report.roster.employees.len()),
+        Ok(done) => panic!("expected bad rows, got {done:?}"),
     }
 }
 
@@ -251,4 +251,287 @@ fn a_trailer_like_row_that_is_a_person_is_still_a_person_and_unknown_lines_are_r
     let issues = bad_rows(import_files(std::slice::from_ref(&path), &ImportOptions::default()));
     assert_eq!(issues.len(), 2, "an unrecognised line below the table is refused: {issues:?}");
     assert_eq!(issues[0].line, 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics in separate files, deal lists, names and values.
+
+use carrot::roster::deals::{DealsMapping, Period, apply_deals};
+use carrot::roster::join::{JoinKey, join_metrics};
+use carrot::roster::recipe;
+
+const PEOPLE: &str = "employee_id,First Name,Last Name,Job Title,Email,currency\n\
+                      001,Ann,Lee,Account Executive,ann.lee@x.example,EUR\n\
+                      002,Bo,de Vries,Solutions Consultant,bo@x.example,\n\
+                      003,Cy,Ng,Office Manager,cy@x.example,\n";
+
+fn people(dir: &Path, mapping: &str) -> (ImportReport, ImportOptions) {
+    let path = write(dir, "people.csv", PEOPLE);
+    let recipe = recipe::parse(mapping.as_bytes()).unwrap();
+    let options = ImportOptions { mapping: recipe.columns.clone(), ..ImportOptions::default() };
+    let mut report = import_files(&[path], &options).unwrap();
+    report.warnings.extend(recipe::apply_values(&mut report.roster, &recipe.values));
+    (report, options)
+}
+
+const ROLES: &str = r#"{"columns": {"Job Title": "role"},
+    "values": {"role": {"account executive": "Sales", "Solutions Consultant": "consultant"}}}"#;
+
+#[test]
+fn names_are_composed_from_first_and_last_and_job_titles_map_to_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, _) = people(dir.path(), ROLES);
+    let e = &report.roster.employees;
+    assert_eq!(&*e[1].name, "Bo de Vries");
+    assert_eq!(e[1].first_name.as_deref(), Some("Bo"));
+    assert_eq!(e[1].last_name.as_deref(), Some("de Vries"));
+    assert_eq!(e[0].email.as_deref(), Some("ann.lee@x.example"));
+    let roles: Vec<&str> = e.iter().map(|p| &*p.role).collect();
+    assert_eq!(roles, ["sales", "consultant", "office manager"], "unmapped values are kept");
+    assert!(
+        report.warnings.iter().any(|w| w.contains("values.role: 1 value(s)") && w.contains("\"office manager\" (1)"))
+    );
+    // A default maps the rest.
+    let with_default = ROLES.replace(r#""consultant"}"#, r#""consultant", "*": "other"}"#);
+    let (report, _) = people(dir.path(), &with_default);
+    assert_eq!(&*report.roster.employees[2].role, "other");
+    // Both names blank is refused, naming the first-name column.
+    let path = write(dir.path(), "blank.csv", "employee_id,first_name,last_name,role\n1,,,sales\n");
+    let issues = bad_rows(import_files(&[path], &ImportOptions::default()));
+    assert_eq!(issues[0].column, "first_name");
+    assert!(issues[0].reason.contains("first and last name"), "{}", issues[0].reason);
+}
+
+#[test]
+fn metrics_join_by_id_or_email_in_any_order_and_report_missing_and_extra_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut report, options) = people(dir.path(), ROLES);
+    // Another order, an id that lost its leading zeros, an extra id, 003 missing.
+    let metrics = write(dir.path(), "m.csv", "Employee ID,Revenue,Discovery Interviews\n2,,7\n001,€1.000,3\n099,5,5\n");
+    let outcome = join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &options).unwrap();
+    let r = &report.roster;
+    let revenue = r.metric_index("revenue").unwrap();
+    let interviews = r.metric_index("discovery_interviews").unwrap();
+    assert_eq!(r.employees[0].metric(revenue), Some(dec("1.000")), "€ with a point as decimal mark");
+    assert_eq!(r.employees[1].metric(interviews), Some(dec("7")));
+    assert_eq!(r.employees[1].metric(revenue), None, "a blank cell gives no value");
+    assert_eq!(r.employees[2].metric(interviews), None);
+    let w = outcome.warnings.join("\n");
+    assert!(w.contains("1 id(s) matched a roster id with leading zeros"), "{w}");
+    assert!(w.contains("1 employee_id match no one in the roster; their rows were not used: 099"), "{w}");
+    assert!(w.contains("1 person(s) of the roster are not in this file") && w.contains("003 (Cy Ng)"), "{w}");
+
+    // By email, ignoring case.
+    let (mut fresh, options) = people(dir.path(), ROLES);
+    let by_mail = write(dir.path(), "mail.csv", "EMAIL,discovery_interviews,survey_responses\nANN.LEE@X.EXAMPLE,4,9\n");
+    join_metrics(&mut fresh.roster, std::slice::from_ref(&by_mail), JoinKey::Email, &options).unwrap();
+    assert_eq!(
+        fresh.roster.employees[0].metric(fresh.roster.metric_index("survey_responses").unwrap()),
+        Some(dec("9"))
+    );
+    // A metric given twice is an error naming both places.
+    let (mut fresh, options) = people(dir.path(), ROLES);
+    let again = write(dir.path(), "again.csv", "employee_id,discovery_interviews\n001,4\n");
+    let issues = bad_rows(join_metrics(&mut fresh.roster, &[metrics.clone(), again], JoinKey::EmployeeId, &options));
+    assert_eq!(issues.len(), 1);
+    assert_eq!((issues[0].line, issues[0].column.as_str()), (2, "discovery_interviews"));
+    assert!(
+        issues[0].reason.contains("defined twice for 001: also in") && issues[0].reason.contains("m.csv:3"),
+        "{}",
+        issues[0].reason
+    );
+
+    // An amount in another currency than the person's is refused; two rows for one person too.
+    let (mut fresh, options) = people(dir.path(), ROLES);
+    let bad = write(dir.path(), "bad.csv", "employee_id,revenue\n001,100 USD\n002,5\n002,6\n");
+    let issues = bad_rows(join_metrics(&mut fresh.roster, &[bad], JoinKey::EmployeeId, &options));
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    assert!(issues[0].reason.contains("in USD but 001's amounts are in EUR"), "{}", issues[0].reason);
+    assert!(issues[1].reason.contains("also on line 3"), "{}", issues[1].reason);
+
+    // Joining on email needs an email column.
+    let path = write(dir.path(), "plain.csv", "employee_id,name,role\n1,A B,sales\n");
+    let mut plain = import_files(&[path], &ImportOptions::default()).unwrap();
+    let err = join_metrics(&mut plain.roster, &[metrics], JoinKey::Email, &ImportOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("the roster has no email column"), "{err}");
+}
+
+#[test]
+fn a_metrics_spreadsheet_joins_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut report, options) = people(dir.path(), ROLES);
+    let path = dir.path().join("m.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "email").unwrap();
+    sheet.write_string(0, 1, "discovery_interviews").unwrap();
+    sheet.write_string(1, 0, "BO@x.example").unwrap();
+    sheet.write_number(1, 1, 6.0).unwrap();
+    book.save(&path).unwrap();
+    join_metrics(&mut report.roster, &[path], JoinKey::Email, &options).unwrap();
+    let i = report.roster.metric_index("discovery_interviews").unwrap();
+    assert_eq!(report.roster.employees[1].metric(i), Some(dec("6")));
+}
+
+const Q3: Period =
+    Period { start: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(), end: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap() };
+
+#[test]
+fn deal_lists_sum_amounts_and_count_deals_in_the_period_per_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut report, options) = people(dir.path(), ROLES);
+    let deals = write(
+        dir.path(),
+        "deals.csv",
+        "\"Won deals\"\n\"As of 10/01/2026\"\n\n\
+         Opportunity,Owner,Stage,Close Date,Amount\n\
+         A1,ann lee,Closed Won,07/01/2026,\"EUR 1,000.50\"\n\
+         A2,Ann Lee,Closed Won,09/30/2026,\"€2,000.25\"\n\
+         A3,Ann Lee,Closed Lost,08/01/2026,\"5,000\"\n\
+         A4,Ann Lee,Closed Won,06/30/2026,\"7,000\"\n\
+         B1,Bo de Vries,closed won,08/15/2026,300\n\
+         Z1,Zed Unknown,Closed Won,08/15/2026,\"9,999\"\n\
+         \n\"Grand Totals (6 records)\",,,,\"25,300.75\"\n",
+    );
+    let mapping = DealsMapping::parse(
+        br#"{"owner": "Owner", "match": "name", "amount": "Amount", "date": "Close Date",
+             "date_format": "%m/%d/%Y", "filters": {"Stage": ["Closed Won"]}}"#,
+    )
+    .unwrap();
+    let outcome = apply_deals(&mut report.roster, &deals, &mapping, Q3, &options).unwrap();
+    let r = &report.roster;
+    let (revenue, count) = (r.metric_index("revenue").unwrap(), r.metric_index("deals_closed").unwrap());
+    let got: Vec<(Option<Decimal>, Option<Decimal>)> =
+        r.employees.iter().map(|e| (e.metric(revenue), e.metric(count))).collect();
+    assert_eq!(
+        got,
+        [(Some(dec("3000.75")), Some(dec("2"))), (Some(dec("300")), Some(dec("1"))), (Some(dec("0")), Some(dec("0"))),]
+    );
+    assert_eq!(r.employees[1].currency, None, "a plain amount names no currency");
+    let w = outcome.warnings.join("\n");
+    assert!(
+        w.contains("1 owner(s) match no one in the roster by name") && w.contains("\"Zed Unknown\" (1 deal(s), 9999)"),
+        "{w}"
+    );
+    assert!(
+        w.contains("3 deal(s) counted for 2 people; 1 closed outside the plan period 2026-07-01..2026-09-30"),
+        "{w}"
+    );
+    assert!(w.contains("1 left out by the filters"), "{w}");
+    assert!(w.contains("Grand Totals (6 records)"), "{w}");
+
+    // Deals for someone whose revenue is in the roster already: defined twice.
+    let issues = bad_rows(apply_deals(&mut report.roster, &deals, &mapping, Q3, &options));
+    assert!(issues.iter().all(|i| i.reason.contains("defined twice")), "{issues:?}");
+    assert_eq!(issues[0].line, 5);
+
+    // A deal in another currency than its owner's is refused, naming the cell.
+    let (mut fresh, options) = people(dir.path(), ROLES);
+    let usd = write(dir.path(), "usd.csv", "Owner,Stage,Close Date,Amount\n001,Closed Won,2026-08-01,USD 5\n");
+    let by_id = DealsMapping { matches: JoinKey::EmployeeId, date_format: None, ..mapping.clone() };
+    let issues = bad_rows(apply_deals(&mut fresh.roster, &usd, &by_id, Q3, &options));
+    assert_eq!((issues[0].line, issues[0].column.as_str()), (2, "Amount"));
+    // A mapping naming a column the file lacks lists the headers it has.
+    let wrong = DealsMapping { amount: "Amount (converted)".into(), ..by_id };
+    let err = apply_deals(&mut fresh.roster, &usd, &wrong, Q3, &options).unwrap_err().to_string();
+    assert!(err.contains("Amount (converted) (the amount column)") && err.contains("\"Owner\", \"Stage\""), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundled HRIS and CRM samples import into exactly the bundled rosters' payouts.
+
+fn assets(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(name)
+}
+
+fn carrot(args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carrot")).args(args).output().unwrap();
+    assert!(out.status.success(), "carrot {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// The bundled rosters' metric columns other than the deal list's, keyed by employee_id: what
+/// `activity_metrics.csv` holds (by email), derived here so that a column added to a bundled
+/// roster is checked too.
+fn derived_metrics(dir: &Path) -> PathBuf {
+    const HR: &[&str] = &[
+        "employee_id",
+        "name",
+        "role",
+        "team",
+        "manager",
+        "currency",
+        "base_salary",
+        "target_incentive",
+        "quota",
+        "start_date",
+        "end_date",
+    ];
+    let mut columns: Vec<String> = Vec::new();
+    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    for file in ["sales_roster.csv", "consultants_roster.csv"] {
+        let mut reader = csv::Reader::from_path(assets(file)).unwrap();
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        let sales = headers.iter().any(|h| h == "deals_closed");
+        for record in reader.records() {
+            let record = record.unwrap();
+            let mut row = Vec::new();
+            for (h, v) in headers.iter().zip(record.iter()) {
+                if HR.contains(&h.as_str()) && h != "employee_id" || sales && (h == "revenue" || h == "deals_closed") {
+                    continue;
+                }
+                if !columns.contains(h) {
+                    columns.push(h.clone());
+                }
+                row.push((h.clone(), v.to_owned()));
+            }
+            rows.push(row);
+        }
+    }
+    let mut text = columns.join(",") + "\n";
+    for row in rows {
+        let cells: Vec<&str> =
+            columns.iter().map(|c| row.iter().find(|(h, _)| h == c).map_or("", |(_, v)| v.as_str())).collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    write(dir, "derived_metrics.csv", &text)
+}
+
+#[test]
+fn the_hris_and_crm_samples_pay_exactly_what_the_bundled_rosters_pay() {
+    let dir = tempfile::tempdir().unwrap();
+    let derived = derived_metrics(dir.path());
+    let s = |p: &Path| p.display().to_string();
+    for plan in ["sales_led", "transition", "product_led"] {
+        let plan = s(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_plans").join(format!("{plan}.json")));
+        let clean = carrot(&[
+            "payouts",
+            "--plan",
+            &plan,
+            "--roster",
+            &s(&assets("sales_roster.csv")),
+            "--roster",
+            &s(&assets("consultants_roster.csv")),
+            "--format",
+            "csv",
+        ]);
+        let hris = s(&assets("hris_export.xlsx"));
+        let recipe = s(&assets("hris_recipe.json"));
+        let deals = s(&assets("crm_deals.csv"));
+        let deals_mapping = s(&assets("crm_deals_mapping.json"));
+        let common = ["--roster", &hris, "--mapping", &recipe, "--deals", &deals, "--deals-mapping", &deals_mapping];
+        // As committed: activity by work email (the recipe's join_on).
+        let mut args = vec!["payouts", "--plan", &plan, "--format", "csv", "--metrics"];
+        let activity = s(&assets("activity_metrics.csv"));
+        args.push(&activity);
+        args.extend(common);
+        assert_eq!(String::from_utf8(carrot(&args)).unwrap(), String::from_utf8(clean.clone()).unwrap(), "{plan}");
+        // With every non-deal column of the bundled rosters, by employee_id.
+        let derived = s(&derived);
+        let mut args =
+            vec!["payouts", "--plan", &plan, "--format", "csv", "--join-on", "employee_id", "--metrics", &derived];
+        args.extend(common);
+        assert_eq!(String::from_utf8(carrot(&args)).unwrap(), String::from_utf8(clean).unwrap(), "{plan} (derived)");
+    }
 }

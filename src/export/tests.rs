@@ -56,6 +56,9 @@ fn person(i: usize, id: &str, name: &str, role: &str, revenue: &str, interviews:
     Employee {
         id: id.to_owned().into(),
         name: name.to_owned().into(),
+        first_name: None,
+        last_name: None,
+        email: None,
         role: role.to_owned().into(),
         team: "A".to_owned().into(),
         manager: Default::default(),

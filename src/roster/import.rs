@@ -13,7 +13,7 @@ use super::decode::{DecodedInput, Found, SourceError};
 use super::records::{Record, RecordReader};
 use super::rows::{self, FileContext, FileError, FileResult, ISSUE_CAP, MAX_COLUMNS};
 use super::values::check_date_format;
-use super::{REQUIRED_COLUMNS, Roster, SourceRef};
+use super::{Roster, SourceRef};
 use super::{report_shape, xlsx};
 
 /// Which character separates decimals in money and number cells.
@@ -234,7 +234,7 @@ fn check_options(options: &ImportOptions) -> Result<Checked, ImportError> {
 }
 
 /// A warning about how a file was decoded, if it was not plain UTF-8.
-fn encoding_warning(file: &str, found: Found, replaced: bool) -> Option<String> {
+pub(super) fn encoding_warning(file: &str, found: Found, replaced: bool) -> Option<String> {
     let replaced = if replaced { "; some bytes were not valid UTF-16 and were replaced with �" } else { "" };
     match found {
         Found::Utf8 => None,
@@ -599,10 +599,9 @@ fn preview_text<R: Read>(
         let header_line = rec.line;
         let mapped: Vec<Option<String>> =
             headers.iter().map(|h| Some(map_header(h, &checked.mapping).0).filter(|n| !n.is_empty())).collect();
-        let missing = REQUIRED_COLUMNS
-            .iter()
-            .filter(|req| !mapped.iter().flatten().any(|m| m == *req))
-            .map(|req| (*req).to_string())
+        let missing = super::missing_required(|req| mapped.iter().flatten().any(|m| m == req))
+            .into_iter()
+            .map(str::to_string)
             .collect();
         let mut out_rows = Vec::new();
         while out_rows.len() < rows && reader.read(&mut rec)? {

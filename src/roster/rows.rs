@@ -228,6 +228,11 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         money_metrics: layout.metrics.iter().map(|m| super::MONEY_METRICS.contains(&m.as_str())).collect(),
         data_rows: 0,
         skipped,
+        compose_name: if layout.columns.iter().any(|c| c.kind == Kind::Name) {
+            None
+        } else {
+            layout.columns.iter().position(|c| matches!(c.kind, Kind::FirstName | Kind::LastName))
+        },
     };
     let parser = read_rows(&mut reader, rec, parser).map_err(|e| match e {
         FileError::Source(SourceError::Unterminated { line, field, start, .. }) => {
@@ -326,6 +331,9 @@ struct Parser<'a> {
     data_rows: u64,
     /// Report lines skipped: above the header, and trailers (totals, notices) below it.
     skipped: Vec<report_shape::Skipped>,
+    /// With no name column: the field of the first-name (else last-name) column the name is
+    /// composed from.
+    compose_name: Option<usize>,
 }
 
 /// The typed values of one row's canonical columns.
@@ -333,6 +341,9 @@ struct Parser<'a> {
 struct Cells<'t> {
     id: Option<(&'t str, usize, &'t str)>,
     name: &'t str,
+    first_name: &'t str,
+    last_name: &'t str,
+    email: &'t str,
     role: &'t str,
     team: &'t str,
     manager: &'t str,
@@ -443,9 +454,17 @@ impl Parser<'_> {
         let role = self.intern(cells.role, true);
         let team = self.intern(cells.team, false);
         let manager = self.intern(cells.manager, false);
+        let name: Text = match self.compose_name {
+            Some(_) => Arc::from(format!("{} {}", cells.first_name, cells.last_name).trim()),
+            None => Arc::from(cells.name),
+        };
+        let given = |s: &str| (!s.is_empty()).then(|| Arc::from(s));
         self.employees.push(Employee {
             id,
-            name: Arc::from(cells.name),
+            name,
+            first_name: given(cells.first_name),
+            last_name: given(cells.last_name),
+            email: given(cells.email),
             role,
             team,
             manager,
@@ -459,6 +478,20 @@ impl Parser<'_> {
             metrics: self.values.clone(),
             source: SourceRef { file: self.ctx.index, line },
         });
+    }
+
+    /// With no name column, the name is composed of first and last name: both blank is refused.
+    fn composed_name(&mut self, cells: &Cells<'_>, line: u64) {
+        if cells.first_name.is_empty() && cells.last_name.is_empty() {
+            let field = self.compose_name.unwrap_or(0);
+            self.issue(
+                line,
+                field,
+                "",
+                "must not be blank (with no name column, the name is the first and last name, and both are blank)"
+                    .to_string(),
+            );
+        }
     }
 
     /// A row that would be refused is skipped (and listed) instead when it is a report's
@@ -659,6 +692,9 @@ impl Parser<'_> {
                 Kind::Name => cells.name = self.required(cell, field, line),
                 Kind::Role => cells.role = self.required(cell, field, line),
                 Kind::Team => cells.team = cell.trim(),
+                Kind::FirstName => cells.first_name = cell.trim(),
+                Kind::LastName => cells.last_name = cell.trim(),
+                Kind::Email => cells.email = cell.trim(),
                 Kind::Manager => cells.manager = cell.trim(),
                 Kind::Currency => match parse_currency(cell) {
                     Ok(code) => cells.currency = code,
@@ -685,6 +721,9 @@ impl Parser<'_> {
                     }
                 }
             }
+        }
+        if self.compose_name.is_some() {
+            self.composed_name(&cells, line);
         }
         if let (Some(start), Some((end, field, cell))) = (cells.start_date, cells.end_date)
             && end < start
