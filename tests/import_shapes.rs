@@ -308,7 +308,8 @@ fn metrics_join_by_id_or_email_in_any_order_and_report_missing_and_extra_people(
     let (mut report, options) = people(dir.path(), ROLES);
     // Another order, an id that lost its leading zeros, an extra id, 003 missing.
     let metrics = write(dir.path(), "m.csv", "Employee ID,Revenue,Discovery Interviews\n2,,7\n001,€1.000,3\n099,5,5\n");
-    let outcome = join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &options).unwrap();
+    let outcome =
+        join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &options).unwrap();
     let r = &report.roster;
     let revenue = r.metric_index("revenue").unwrap();
     let interviews = r.metric_index("discovery_interviews").unwrap();
