@@ -604,9 +604,18 @@ fn preview_text<R: Read>(
             .map(str::to_string)
             .collect();
         let mut out_rows = Vec::new();
+        let mut trailers = Vec::new();
         while out_rows.len() < rows && reader.read(&mut rec)? {
             let text = String::from_utf8_lossy(rec.bytes());
             if rec.oversized.is_empty() && text.trim().is_empty() {
+                continue;
+            }
+            // A report's totals and notices below the table are not shown as people (an
+            // import skips them when they do not read as a person).
+            let cells = (0..rec.stored()).map(|i| rec.range(i).and_then(|r| text.get(r)).unwrap_or(""));
+            if let Some(what) = report_shape::trailer(cells.clone()) {
+                let text = report_shape::joined(cells);
+                trailers.push(report_shape::Skipped { line: rec.line, text, what });
                 continue;
             }
             let fields = (0..rec.stored())
@@ -626,6 +635,7 @@ fn preview_text<R: Read>(
         let input = reader.input();
         let mut warnings: Vec<String> = encoding_warning(&name, input.found(), input.replaced()).into_iter().collect();
         warnings.extend(report_shape::warnings(&name, &skipped));
+        warnings.extend(report_shape::warnings(&name, &trailers));
         Ok(Preview {
             headers,
             mapped,

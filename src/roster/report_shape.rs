@@ -229,7 +229,8 @@ pub(super) fn find_header<R: Read>(
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         match search.offer(rec.line, &refs, check(&refs)) {
             Step::Header => return Ok(Some((cells, search.skipped))),
-            Step::GiveUp => return Ok(Some((cells, Vec::new()))),
+            // The report lines above it were skipped either way (the preview lists them).
+            Step::GiveUp => return Ok(Some((cells, search.skipped))),
             Step::Missed(next) => {
                 let row = header_row.unwrap_or(next);
                 return Err(FileError::Import(ImportError::BadOptions {
