@@ -575,12 +575,10 @@ fn text_columns_are_ignored_with_a_warning_and_are_not_errors() {
     let file = shown("text_column.csv");
     assert_eq!(
         report.warnings,
-        vec![
-            format!(
-                "{file}: column `region` is text; ignored (2 of 3 values are not numbers, e.g. \
+        vec![format!(
+            "{file}: column `region` is text; ignored (2 of 3 values are not numbers, e.g. \
                  \"North\")"
-            ),
-        ]
+        ),]
     );
 }
 

@@ -536,3 +536,58 @@ fn the_hris_and_crm_samples_pay_exactly_what_the_bundled_rosters_pay() {
         assert_eq!(String::from_utf8(carrot(&args)).unwrap(), String::from_utf8(clean).unwrap(), "{plan} (derived)");
     }
 }
+
+/// A minimal OpenDocument spreadsheet, written by hand (what LibreOffice saves, reduced to what
+/// a reader needs): a text id with leading zeros, a float id, a date and a float.
+fn ods(path: &Path) {
+    use std::io::Write as _;
+    let cell = |value: &str| match value.strip_prefix('#') {
+        Some(n) => format!(
+            r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{n}</text:p></table:table-cell>"#
+        ),
+        None => match value.strip_prefix('@') {
+            Some(d) => format!(
+                r#"<table:table-cell office:value-type="date" office:date-value="{d}"><text:p>{d}</text:p></table:table-cell>"#
+            ),
+            None => {
+                format!(r#"<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>"#)
+            }
+        },
+    };
+    let rows = [
+        vec!["Employee ID", "Name", "Role", "Start Date", "Revenue"],
+        vec!["000123", "Ann Lee", "sales", "@2026-02-15", "#1234.5"],
+        vec!["#124", "Bo Chen", "sales", "@2025-01-01", "#10"],
+    ];
+    let body: String = rows
+        .iter()
+        .map(|r| format!("<table:table-row>{}</table:table-row>", r.iter().map(|c| cell(c)).collect::<String>()))
+        .collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="People">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn an_ods_roster_reads_cells_by_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.ods");
+    ods(&path);
+    let report = import_files(std::slice::from_ref(&path), &ImportOptions::default()).unwrap();
+    let e = &report.roster.employees;
+    assert_eq!(e.iter().map(|p| &*p.id).collect::<Vec<_>>(), ["000123", "124"]);
+    assert_eq!(e[0].start_date, NaiveDate::from_ymd_opt(2026, 2, 15));
+    let revenue = report.roster.metric_index("revenue").unwrap();
+    assert_eq!(e[0].metric(revenue), Some(dec("1234.5")));
+    assert_eq!(report.roster.sources, [format!("{} [sheet People]", path.display())]);
+}
