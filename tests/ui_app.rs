@@ -210,6 +210,8 @@ fn the_last_workspace_is_restored() {
         date_format: None,
         decimal: Default::default(),
         skip_bad_rows: false,
+        sheet: None,
+        header_row: None,
     }];
     state.tab = carrot::ui::state::Tab::Charts;
     let mut harness = Harness::builder().with_size(DESKTOP).build_eframe(move |cc| {

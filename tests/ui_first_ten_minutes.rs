@@ -103,6 +103,8 @@ fn a_restored_explanation_pane_that_leaves_no_room_for_the_table_is_reset() {
                 date_format: None,
                 decimal: Default::default(),
                 skip_bad_rows: false,
+                sheet: None,
+                header_row: None,
             })
             .collect(),
         explanation_height: 5_000.0,

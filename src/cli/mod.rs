@@ -21,7 +21,8 @@ use crate::export::{self, ExportRequest, GustoMatch, PayFrequency, PayrollSettin
 use crate::fsx::{self, Access, Overwrite};
 use crate::plan::{self, Plan};
 use crate::report;
-use crate::roster::{self, DecimalSeparator, HeaderMapping, ImportOptions, Roster};
+use crate::roster::join::JoinKey;
+use crate::roster::{self, DecimalSeparator, ImportOptions, Roster};
 use crate::sim::{self, SimOptions};
 use crate::synth;
 
@@ -279,6 +280,13 @@ impl PayrollArgs {
     }
 }
 
+fn parse_join_key(s: &str) -> Result<JoinKey, String> {
+    match JoinKey::parse(s) {
+        Some(key @ (JoinKey::EmployeeId | JoinKey::Email)) => Ok(key),
+        _ => Err("expected employee_id or email".to_owned()),
+    }
+}
+
 fn parse_date_format(s: &str) -> Result<String, String> {
     roster::values::check_date_format(s).map(|()| s.to_owned())
 }
@@ -319,9 +327,32 @@ pub struct OutArgs {
 /// How to read rosters (shared by every subcommand that reads one).
 #[derive(Debug, Args)]
 pub struct RosterArgs {
-    /// Roster CSV files; repeat to merge several (e.g. sales and consultants).
+    /// Roster files (CSV, or .xlsx/.xls/.ods spreadsheets); repeat to merge several (e.g. sales and consultants).
     #[arg(long = "roster", value_name = "R", required = true, num_args = 1)]
     pub rosters: Vec<PathBuf>,
+    /// The sheet of a spreadsheet roster [default: the first sheet with the required columns].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The line (spreadsheet row) of the header; lines above it are skipped [default: the first
+    /// row with the required columns, report title and filter lines above it skipped].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+    /// A file of metric columns (CSV or spreadsheet) to join onto the roster by employee_id (or
+    /// --join-on email), in any row order; repeat for several.
+    #[arg(long = "metrics", value_name = "F", num_args = 1)]
+    pub metrics: Vec<PathBuf>,
+    /// What --metrics files match people by: employee_id or email (ignoring case) [default: employee_id].
+    #[arg(long, value_name = "KEY", value_parser = parse_join_key)]
+    pub join_on: Option<JoinKey>,
+    /// A CRM deal list, one row per opportunity: each owner's amounts are summed into revenue and
+    /// counted into deals_closed (needs --deals-mapping).
+    #[arg(long, value_name = "F", requires = "deals_mapping")]
+    pub deals: Option<PathBuf>,
+    /// JSON file naming the deal list's owner, amount and date columns, what the owner matches,
+    /// and filters ({"owner": "Opportunity Owner", "match": "name", "amount": "Amount", "date":
+    /// "Close Date", "filters": {"Stage": ["Closed Won"]}}).
+    #[arg(long, value_name = "M", requires = "deals")]
+    pub deals_mapping: Option<PathBuf>,
     /// JSON file mapping the roster's column names to Carrot's ({"Worker ID": "employee_id", ...}).
     #[arg(long, value_name = "M")]
     pub mapping: Option<PathBuf>,
@@ -535,21 +566,31 @@ pub struct LoadedRoster {
 }
 
 /// Reads the rosters named on the command line, reporting skipped rows and warnings on stderr.
-#[expect(clippy::print_stderr, reason = "import notes go to stderr")]
 pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
-    let mapping = match &args.mapping {
-        None => HeaderMapping::default(),
-        Some(path) => {
-            let bytes = fsx::read_limited(path, MAX_MAPPING_BYTES)
-                .with_context(|| format!("could not read mapping file {}", path.display()))?;
-            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-            serde_json::from_slice(bytes).with_context(|| {
-                format!("{}: a mapping file is a JSON object of \"their column\": \"canonical_column\"", path.display())
-            })?
-        }
+    load_rosters_in(args, &[])
+}
+
+/// Reads a small JSON file of the command line (a mapping).
+fn read_json_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    fsx::read_limited(path, MAX_MAPPING_BYTES).with_context(|| format!("could not read {what} {}", path.display()))
+}
+
+/// [`load_rosters`] for plans covering `periods`: a deal list (`--deals`) counts the deals
+/// closed in the period, which must then be one.
+#[expect(clippy::print_stderr, reason = "import notes go to stderr")]
+pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::Result<LoadedRoster> {
+    let recipe = match &args.mapping {
+        None => roster::recipe::Recipe::default(),
+        Some(path) => roster::recipe::parse(&read_json_file(path, "mapping file")?).map_err(|e| {
+            anyhow!(
+                "{}: {e}\n(a mapping file is a JSON object of \"their column\": \"canonical_column\", or a recipe \
+                 with \"columns\", \"values\", \"sheet\", \"header_row\" and \"join_on\")",
+                path.display()
+            )
+        })?,
     };
     let options = ImportOptions {
-        mapping,
+        mapping: recipe.columns.clone(),
         date_format: args.date_format.clone(),
         decimal: match args.decimal {
             DecimalArg::Auto => DecimalSeparator::Auto,
@@ -558,22 +599,60 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
         },
         delimiter: None,
         skip_bad_rows: args.skip_bad_rows,
+        sheet: args.sheet.clone().or_else(|| recipe.sheet.clone()),
+        header_row: args.header_row.or(recipe.header_row),
+    };
+    let deals = match (&args.deals, &args.deals_mapping) {
+        (Some(file), Some(mapping)) => {
+            let parsed = roster::deals::DealsMapping::parse(&read_json_file(mapping, "deals mapping")?)
+                .map_err(|e| anyhow!("{}: {e}", mapping.display()))?;
+            let period = match periods.split_first() {
+                Some((first, rest)) if rest.iter().all(|p| p == first) => *first,
+                Some((first, rest)) => {
+                    let other = rest.iter().find(|p| *p != first).unwrap_or(first);
+                    return Err(Usage(format!(
+                        "--deals counts the deals closed in the plan period, but the plans cover {}..{} and {}..{}; \
+                         compare plans of one period, or give each period's results with --metrics",
+                        first.start, first.end, other.start, other.end
+                    ))
+                    .into());
+                }
+                None => return Err(Usage("--deals needs a plan period; this command has no plan".to_owned()).into()),
+            };
+            Some((file, parsed, roster::deals::Period { start: period.start, end: period.end }))
+        }
+        _ => None,
     };
     let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
-    let report = {
+    let mut report = {
         let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
         roster::import_files_with_progress(&args.rosters, &options, &|read| bar.set(read))?
     };
+    let mut skipped = std::mem::take(&mut report.skipped);
+    // Sheet and header row of a recipe are the roster's; the joined files find their own.
+    let joined = ImportOptions { sheet: args.sheet.clone(), header_row: None, ..options.clone() };
+    report.warnings.extend(roster::recipe::apply_values(&mut report.roster, &recipe.values));
+    if !args.metrics.is_empty() {
+        let key = args.join_on.or(recipe.join_on).unwrap_or_default();
+        let mut outcome = roster::join::join_metrics(&mut report.roster, &args.metrics, key, &joined)?;
+        report.warnings.append(&mut outcome.warnings);
+        skipped.append(&mut outcome.skipped);
+    }
+    if let Some((file, mapping, period)) = deals {
+        let mut outcome = roster::deals::apply_deals(&mut report.roster, file, &mapping, period, &joined)?;
+        report.warnings.append(&mut outcome.warnings);
+        skipped.append(&mut outcome.skipped);
+    }
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
-    if !report.skipped.is_empty() {
-        eprintln!("skipped {} bad cell(s) (--skip-bad-rows):", report.skipped.len());
-        for issue in &report.skipped {
+    if !skipped.is_empty() {
+        eprintln!("skipped {} bad cell(s) (--skip-bad-rows):", skipped.len());
+        for issue in &skipped {
             eprintln!("  {issue}");
         }
     }
-    Ok(LoadedRoster { roster: report.roster, skipped: report.skipped })
+    Ok(LoadedRoster { roster: report.roster, skipped })
 }
 
 /// Prints the warnings about computing the plan at `path` on the roster (people no track
@@ -677,7 +756,7 @@ fn payouts(
         })?;
         return Ok(ExitCode::SUCCESS);
     }
-    let loaded = load_rosters(roster_args)?;
+    let loaded = load_rosters_in(roster_args, &[plan.period])?;
     roster_warnings(plan_path, &plan, &loaded);
     let roster = loaded.roster;
     let (compiled, report) = if format == Format::Table {
@@ -735,7 +814,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
             (loaded, result.report, period)
         }
         None => {
-            let loaded = load_rosters(args.roster)?;
+            let loaded = load_rosters_in(args.roster, &[plan.period])?;
             roster_warnings(args.plan, &plan, &loaded);
             let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
             (loaded, report, plan.period)
@@ -825,7 +904,8 @@ fn compare(
         }
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let loaded = load_rosters(roster_args)?;
+    let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
+    let loaded = load_rosters_in(roster_args, &periods)?;
     for (path, plan) in paths.iter().zip(&plans) {
         roster_warnings(path, plan, &loaded);
     }
@@ -893,7 +973,8 @@ fn simulate_cmd(
     })?;
     let baseline = load_valid_plan(baseline_path)?;
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let loaded = load_rosters(roster_args)?;
+    let periods: Vec<plan::Period> = std::iter::once(&baseline).chain(&plans).map(|p| p.period).collect();
+    let loaded = load_rosters_in(roster_args, &periods)?;
     for (path, plan) in std::iter::once(baseline_path)
         .chain(paths.iter().map(PathBuf::as_path))
         .zip(std::iter::once(&baseline).chain(&plans))

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::output::Table;
-use super::{Usage, load_rosters, roster_warnings};
+use super::{Usage, load_rosters_in, roster_warnings};
 use crate::engine::Detail;
 use crate::money;
 use crate::plan::Plan;
@@ -69,12 +69,16 @@ fn compute_checked(
         }
         return Ok(None);
     };
-    year::PlanYear::of(plan).and_then(|y| y.index(name)).map_err(usage_or)?;
+    let plan_year = year::PlanYear::of(plan).map_err(usage_or)?;
+    let index = plan_year.index(name).map_err(usage_or)?;
     let ledger = match &args.ledger {
         Some(path) => Some(Ledger::load_for(path, plan)?),
         None => None,
     };
-    let loaded = load_rosters(roster_args)?;
+    // The rosters given are this pay period's actuals: a deal list counts the deals closed in it.
+    let pay_period =
+        plan_year.periods.get(index).map(|p| crate::plan::Period { start: p.start, end: p.end }).unwrap_or(plan.period);
+    let loaded = load_rosters_in(roster_args, &[pay_period])?;
     roster_warnings(plan_path, plan, &year_view(&loaded));
     let result = year::compute_period(plan, &loaded.roster, name, ledger.as_ref(), detail).map_err(usage_or)?;
     for w in &result.warnings {

@@ -70,6 +70,9 @@ pub struct EmployeePayout {
     pub employee_id: Text,
     /// Name.
     pub name: Text,
+    /// First and last name, when the roster had both columns (payroll layouts with first and
+    /// last name columns use them instead of splitting `name`).
+    pub first_last: Option<(Text, Text)>,
     /// Role (the track used).
     pub role: Text,
     /// Team.
@@ -263,6 +266,7 @@ impl CompiledPlan {
             index,
             employee_id: e.id.clone(),
             name: e.name.clone(),
+            first_last: e.first_name.clone().zip(e.last_name.clone()),
             role: e.role.clone(),
             team: e.team.clone(),
             proration: Decimal::ZERO,

@@ -156,7 +156,11 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
         if p.codes.iter().all(|(_, a)| a.is_zero()) {
             continue;
         }
-        let Some((first, last)) = split_name(p.name) else {
+        // The roster's own first and last name when it has them; else the name split.
+        let given = p.first_last.filter(|(f, l)| !f.trim().is_empty() && !l.trim().is_empty());
+        let Some((first, last)) =
+            given.map(|(f, l)| (f.trim().to_owned(), l.trim().to_owned())).or_else(|| split_name(p.name))
+        else {
             problems.push(format!(
                 "{} ({}): Gusto needs a first and a last name; the roster's name has fewer than two words",
                 p.employee_id, p.name

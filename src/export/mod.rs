@@ -298,6 +298,8 @@ pub struct PayrollLine<'a> {
     pub employee_id: &'a str,
     /// Name.
     pub name: &'a str,
+    /// First and last name, when the roster had both columns.
+    pub first_last: Option<(&'a str, &'a str)>,
     /// Role (the track that paid the line).
     pub role: &'a str,
     /// Component id or adjustment.
@@ -368,6 +370,7 @@ pub fn payroll_lines<'a>(
             let line = PayrollLine {
                 employee_id: &e.employee_id,
                 name: &e.name,
+                first_last: e.first_last.as_ref().map(|(f, l)| (&**f, &**l)),
                 role: &e.role,
                 component: &l.component,
                 kind: l.kind,
@@ -476,6 +479,8 @@ pub struct PersonTotals<'a> {
     pub employee_id: &'a str,
     /// Name.
     pub name: &'a str,
+    /// First and last name, when the roster had both columns.
+    pub first_last: Option<(&'a str, &'a str)>,
     /// `(code, sum of the person's lines with that code)`.
     pub codes: Vec<(&'a str, Decimal)>,
 }
@@ -487,7 +492,12 @@ pub fn per_person<'a>(lines: &[PayrollLine<'a>]) -> Vec<PersonTotals<'a>> {
         let person = match people.last_mut() {
             Some(p) if p.employee_id == l.employee_id => p,
             _ => {
-                people.push(PersonTotals { employee_id: l.employee_id, name: l.name, codes: Vec::new() });
+                people.push(PersonTotals {
+                    employee_id: l.employee_id,
+                    name: l.name,
+                    first_last: l.first_last,
+                    codes: Vec::new(),
+                });
                 match people.last_mut() {
                     Some(p) => p,
                     None => continue,

@@ -56,6 +56,9 @@ fn person(i: usize, id: &str, name: &str, role: &str, revenue: &str, interviews:
     Employee {
         id: id.to_owned().into(),
         name: name.to_owned().into(),
+        first_name: None,
+        last_name: None,
+        email: None,
         role: role.to_owned().into(),
         team: "A".to_owned().into(),
         manager: Default::default(),
@@ -231,6 +234,23 @@ fn gusto_splits_names_nets_the_cap_into_commission_and_leaves_zero_blank() {
     assert_eq!(
         out,
         "first_name,last_name,bonus,commission\r\nAnna,de Vries,300.00,4700.00\r\n'@SUM(A1),Smith,,100.00\r\n"
+    );
+}
+
+#[test]
+fn gusto_uses_the_rosters_first_and_last_name_when_it_has_them() {
+    let mut roster = test_roster();
+    // Split from `name`, this would be "Anna de" / "Vries"-like guesses; the roster says.
+    if let Some(anna) = roster.employees.first_mut() {
+        anna.first_name = Some("Anna Maria".into());
+        anna.last_name = Some("de Vries Lopez".into());
+    }
+    let out = render_with(&test_plan(), &roster, Template::Gusto, &settings()).unwrap();
+    assert_eq!(
+        out,
+        "first_name,last_name,gusto_employee_id,bonus,commission\r\n\
+         Anna Maria,de Vries Lopez,001007,300.00,4700.00\r\n\
+         '@SUM(A1),Smith,000042,,100.00\r\n"
     );
 }
 

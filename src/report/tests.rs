@@ -33,6 +33,7 @@ fn paid(index: usize, id: &str, name: &str, role: &str, lines: Vec<Line>) -> Emp
         index,
         employee_id: id.into(),
         name: name.into(),
+        first_last: None,
         role: role.into(),
         team: "Team A".into(),
         proration: Decimal::ONE,

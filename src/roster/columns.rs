@@ -1,8 +1,8 @@
 //! From header row to column layout: mapping, normalisation, duplicates, required columns.
 
+use super::CANONICAL_COLUMNS;
 use super::import::HeaderMapping;
 use super::values::{is_snake_case, normalize_header};
-use super::{CANONICAL_COLUMNS, REQUIRED_COLUMNS};
 
 /// What a column holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,9 @@ pub(super) enum Kind {
     Quota,
     StartDate,
     EndDate,
+    FirstName,
+    LastName,
+    Email,
     /// A metric column; the index into the file's metric list.
     Metric(usize),
     /// A header with no letters or digits: not imported.
@@ -38,6 +41,9 @@ impl Kind {
             "quota" => Kind::Quota,
             "start_date" => Kind::StartDate,
             "end_date" => Kind::EndDate,
+            "first_name" => Kind::FirstName,
+            "last_name" => Kind::LastName,
+            "email" => Kind::Email,
             _ => return None,
         })
     }
@@ -168,11 +174,8 @@ pub(super) fn resolve(headers: &[&str], mapping: &Mapping) -> Result<Layout, Hea
         };
         columns.push(Column { header: (*header).to_string(), name, kind });
     }
-    let missing: Vec<String> = REQUIRED_COLUMNS
-        .iter()
-        .filter(|req| !columns.iter().any(|c| c.name == **req))
-        .map(|req| (*req).to_string())
-        .collect();
+    let missing: Vec<String> =
+        super::missing_required(|req| columns.iter().any(|c| c.name == req)).into_iter().map(str::to_string).collect();
     if !missing.is_empty() {
         return Err(HeaderProblem::Missing {
             missing,

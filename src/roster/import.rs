@@ -13,7 +13,8 @@ use super::decode::{DecodedInput, Found, SourceError};
 use super::records::{Record, RecordReader};
 use super::rows::{self, FileContext, FileError, FileResult, ISSUE_CAP, MAX_COLUMNS};
 use super::values::check_date_format;
-use super::{REQUIRED_COLUMNS, Roster, SourceRef};
+use super::{Roster, SourceRef};
+use super::{report_shape, xlsx};
 
 /// Which character separates decimals in money and number cells.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -46,6 +47,11 @@ pub struct ImportOptions {
     pub delimiter: Option<u8>,
     /// Import the good rows and list the bad ones, instead of refusing the whole roster.
     pub skip_bad_rows: bool,
+    /// The sheet of a spreadsheet roster (default: the first with the required columns).
+    pub sheet: Option<String>,
+    /// The line (spreadsheet row) of the header; the lines above it are skipped. Default: the
+    /// first row with the required columns, with the report lines above it skipped.
+    pub header_row: Option<u64>,
 }
 
 /// One bad cell or row.
@@ -196,8 +202,15 @@ pub struct Preview {
     pub delimiter: u8,
     /// Required columns that no header maps to.
     pub missing: Vec<String>,
-    /// Things worth knowing, such as the file not being UTF-8.
+    /// Things worth knowing, such as the file not being UTF-8, or report lines skipped above
+    /// the header.
     pub warnings: Vec<String>,
+    /// The line (spreadsheet row) of the header.
+    pub header_line: u64,
+    /// A spreadsheet's sheets (empty for a CSV file).
+    pub sheets: Vec<String>,
+    /// The sheet shown (`None` for a CSV file).
+    pub sheet: Option<String>,
 }
 
 /// Options checked once for all files.
@@ -221,7 +234,7 @@ fn check_options(options: &ImportOptions) -> Result<Checked, ImportError> {
 }
 
 /// A warning about how a file was decoded, if it was not plain UTF-8.
-fn encoding_warning(file: &str, found: Found, replaced: bool) -> Option<String> {
+pub(super) fn encoding_warning(file: &str, found: Found, replaced: bool) -> Option<String> {
     let replaced = if replaced { "; some bytes were not valid UTF-16 and were replaced with �" } else { "" };
     match found {
         Found::Utf8 => None,
@@ -300,6 +313,7 @@ impl Merged {
         options: &ImportOptions,
         checked: &Checked,
         open: &mut dyn FnMut() -> io::Result<R>,
+        spreadsheet: bool,
     ) -> Result<(), ImportError> {
         self.sources.push(name.to_string());
         let index = u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX);
@@ -310,6 +324,7 @@ impl Merged {
             mapping: &checked.mapping,
             known_ids: &self.ids,
             sources: &self.sources,
+            spreadsheet,
         };
         let mut result = with_decoded(name, path, open, &mut |input| rows::parse_file(&ctx, input))?;
         self.warnings.extend(encoding_warning(name, result.found, result.replaced));
@@ -455,13 +470,49 @@ pub fn import_files_cancellable(
     let mut merged = Merged::default();
     let done = std::cell::Cell::new(0u64);
     for path in paths {
-        let name = path.display().to_string();
         let base = done.get();
-        merged.read(&name, path, options, &checked, &mut || {
-            File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress, cancel })
-        })?;
+        if xlsx::is_spreadsheet(path) {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(ImportError::Io { path: path.clone(), source: io::Error::other(CANCELLED) });
+            }
+            let sheet = spreadsheet_sheet(path, options, &checked)?;
+            let (name, csv, sheet_options) = spreadsheet_input(path, &sheet, options);
+            merged.read(&name, path, &sheet_options, &checked, &mut || Ok(csv.as_slice()), true)?;
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            done.set(base + size);
+            progress(base + size);
+            continue;
+        }
+        let name = path.display().to_string();
+        merged.read(
+            &name,
+            path,
+            options,
+            &checked,
+            &mut || File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress, cancel }),
+            false,
+        )?;
     }
     merged.finish(options, &checked)
+}
+
+/// The sheet of a spreadsheet roster to read.
+fn spreadsheet_sheet(path: &Path, options: &ImportOptions, checked: &Checked) -> Result<xlsx::SheetText, ImportError> {
+    let mut book = xlsx::open(path)?;
+    let check = report_shape::roster_check(&checked.mapping);
+    book.choose(options.sheet.as_deref(), options.header_row, &check)
+}
+
+/// What the CSV reader reads of a sheet: its display name (`people.xlsx [sheet People]`), its
+/// rows as CSV, and the options for them (numbers are written with a decimal point).
+fn spreadsheet_input(
+    path: &Path,
+    sheet: &xlsx::SheetText,
+    options: &ImportOptions,
+) -> (String, Vec<u8>, ImportOptions) {
+    let name = format!("{} [sheet {}]", path.display(), sheet.name);
+    let sheet_options = ImportOptions { decimal: DecimalSeparator::Point, delimiter: Some(b','), ..options.clone() };
+    (name, sheet.to_csv(), sheet_options)
 }
 
 /// A reader that reports how far it has read.
@@ -497,7 +548,7 @@ pub fn import_reader(name: &str, mut reader: impl Read, options: &ImportOptions)
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|source| ImportError::Io { path: PathBuf::from(name), source })?;
     let mut merged = Merged::default();
-    merged.read(name, Path::new(name), options, &checked, &mut || Ok(bytes.as_slice()))?;
+    merged.read(name, Path::new(name), options, &checked, &mut || Ok(bytes.as_slice()), false)?;
     merged.finish(options, &checked)
 }
 
@@ -505,36 +556,74 @@ pub fn import_reader(name: &str, mut reader: impl Read, options: &ImportOptions)
 ///
 /// `mapped` holds, per header, the name it maps to (by the mapping, else normalised to
 /// snake_case: a canonical column or a metric name), or `None` for a header with no letters or
-/// digits. Blank rows are left out.
+/// digits. Blank rows are left out. The header is found as an import finds it (report lines
+/// above it skipped, or `header_row`); for a spreadsheet, in the sheet an import would read.
 pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Preview, ImportError> {
     let checked = check_options(options)?;
+    if xlsx::is_spreadsheet(path) {
+        let mut book = xlsx::open(path)?;
+        let sheets = book.sheet_names();
+        let check = report_shape::roster_check(&checked.mapping);
+        let sheet = book.choose(options.sheet.as_deref(), options.header_row, &check)?;
+        let (name, csv, sheet_options) = spreadsheet_input(path, &sheet, options);
+        let mut preview = preview_text(&name, path, &sheet_options, &checked, rows, &mut || Ok(csv.as_slice()))?;
+        preview.sheets = sheets;
+        preview.sheet = Some(sheet.name);
+        return Ok(preview);
+    }
     let name = path.display().to_string();
-    with_decoded(&name, path, &mut || File::open(path), &mut |mut input| {
+    preview_text(&name, path, options, &checked, rows, &mut || File::open(path))
+}
+
+fn preview_text<R: Read>(
+    name: &str,
+    path: &Path,
+    options: &ImportOptions,
+    checked: &Checked,
+    rows: usize,
+    open: &mut dyn FnMut() -> io::Result<R>,
+) -> Result<Preview, ImportError> {
+    let name = name.to_string();
+    with_decoded(&name, path, open, &mut |mut input| {
         let delimiter = match options.delimiter {
             Some(d) => d,
             None => RecordReader::detect_delimiter(&mut input)?,
         };
         let mut reader = RecordReader::new(input, delimiter, MAX_COLUMNS + 1);
         let mut rec = Record::default();
-        let Some(headers) = rows::read_header(&mut reader, &mut rec, &name)? else {
+        let check = report_shape::roster_check(&checked.mapping);
+        let found = report_shape::find_header(&mut reader, &mut rec, &name, options.header_row, &check)?;
+        let Some((headers, skipped)) = found else {
             return Err(FileError::Import(ImportError::Empty { file: name.clone() }));
         };
+        let header_line = rec.line;
         let mapped: Vec<Option<String>> =
             headers.iter().map(|h| Some(map_header(h, &checked.mapping).0).filter(|n| !n.is_empty())).collect();
-        let missing = REQUIRED_COLUMNS
-            .iter()
-            .filter(|req| !mapped.iter().flatten().any(|m| m == *req))
-            .map(|req| (*req).to_string())
+        let missing = super::missing_required(|req| mapped.iter().flatten().any(|m| m == req))
+            .into_iter()
+            .map(str::to_string)
             .collect();
         let mut out_rows = Vec::new();
+        let mut trailers = Vec::new();
         while out_rows.len() < rows && reader.read(&mut rec)? {
             let text = String::from_utf8_lossy(rec.bytes());
             if rec.oversized.is_empty() && text.trim().is_empty() {
                 continue;
             }
+            // A report's totals and notices below the table are not shown as people (an
+            // import skips them when they do not read as a person).
+            let cells = (0..rec.stored()).map(|i| rec.range(i).and_then(|r| text.get(r)).unwrap_or(""));
+            if let Some(what) = report_shape::trailer(cells.clone()) {
+                let text = report_shape::joined(cells);
+                trailers.push(report_shape::Skipped { line: rec.line, text, what });
+                continue;
+            }
             let fields = (0..rec.stored())
                 .map(|i| {
                     let mut field = rec.range(i).and_then(|r| text.get(r)).unwrap_or("").to_string();
+                    if let Some(error) = field.strip_prefix(xlsx::ERROR_MARK) {
+                        field = error.to_string();
+                    }
                     if rec.oversized.iter().any(|(f, _)| *f == i) {
                         field.push('…');
                     }
@@ -544,13 +633,19 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
             out_rows.push(fields);
         }
         let input = reader.input();
+        let mut warnings: Vec<String> = encoding_warning(&name, input.found(), input.replaced()).into_iter().collect();
+        warnings.extend(report_shape::warnings(&name, &skipped));
+        warnings.extend(report_shape::warnings(&name, &trailers));
         Ok(Preview {
             headers,
             mapped,
             rows: out_rows,
             delimiter,
             missing,
-            warnings: encoding_warning(&name, input.found(), input.replaced()).into_iter().collect(),
+            warnings,
+            header_line,
+            sheets: Vec::new(),
+            sheet: None,
         })
     })
 }

@@ -60,6 +60,9 @@ mod tests {
         Employee {
             id: id.to_owned().into(),
             name: id.to_owned().into(),
+            first_name: None,
+            last_name: None,
+            email: None,
             role: "sales".to_owned().into(),
             team: Default::default(),
             manager: Default::default(),

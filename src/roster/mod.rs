@@ -5,12 +5,18 @@
 //! file, line, column, value and reason.
 
 mod columns;
+pub mod deals;
 mod decode;
 pub mod import;
+pub mod join;
 pub mod merge;
+pub mod recipe;
 mod records;
+pub mod report_shape;
 mod rows;
+pub mod table;
 pub mod values;
+pub mod xlsx;
 
 use std::sync::Arc;
 
@@ -35,10 +41,24 @@ pub const CANONICAL_COLUMNS: &[&str] = &[
     "quota",
     "start_date",
     "end_date",
+    "first_name",
+    "last_name",
+    "email",
 ];
 
-/// Columns a roster file must have.
+/// Columns a roster file must have. `name` may instead be composed from `first_name` and
+/// `last_name` ([`missing_required`]).
 pub const REQUIRED_COLUMNS: &[&str] = &["employee_id", "name", "role"];
+
+/// The required columns that a file with the columns `has` lacks: `name` is there when the file
+/// has `first_name` or `last_name`.
+pub fn missing_required(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    REQUIRED_COLUMNS
+        .iter()
+        .copied()
+        .filter(|req| !(has(req) || (*req == "name" && (has("first_name") || has("last_name")))))
+        .collect()
+}
 
 /// Canonical columns that hold money (converted with the plan's fx table).
 pub const MONEY_COLUMNS: &[&str] = &["base_salary", "target_incentive", "quota"];
@@ -65,8 +85,15 @@ pub struct SourceRef {
 pub struct Employee {
     /// Unique across the roster; kept as text (leading zeros survive).
     pub id: Text,
-    /// Full name.
+    /// Full name (composed as `first last` when the file has first and last name columns).
     pub name: Text,
+    /// First name, when the file has a first-name column (payroll layouts that need it use it
+    /// instead of splitting `name`).
+    pub first_name: Option<Text>,
+    /// Last name, when the file has a last-name column.
+    pub last_name: Option<Text>,
+    /// Work email, when the file has an email column (metrics and deals can join on it).
+    pub email: Option<Text>,
     /// Role; selects the plan's track (`sales`, `consultant`, ...).
     pub role: Text,
     /// Team (may be empty).

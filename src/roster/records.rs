@@ -243,12 +243,18 @@ impl Quote {
     }
 }
 
-/// Counts candidate delimiters on the first line with content; `None` when that line does not
-/// end within `buf` and more input may follow (`complete` false).
+/// Lines with content but no candidate delimiter (a report's title, "As of" line) passed over
+/// before the delimiter is taken from the next line.
+const TITLE_LINES: usize = 30;
+
+/// Counts candidate delimiters on the first line with content that has any (lines without one,
+/// like a report's title above its table, are passed over, up to [`TITLE_LINES`]); `None` when
+/// that line does not end within `buf` and more input may follow (`complete` false).
 fn scan_header_line(buf: &[u8], complete: bool) -> Option<u8> {
     let mut counts = [0usize; 3];
     let mut in_quotes = false;
     let mut content = false;
+    let mut titles = 0;
     for &b in buf {
         match b {
             b'"' => {
@@ -256,8 +262,12 @@ fn scan_header_line(buf: &[u8], complete: bool) -> Option<u8> {
                 content = true;
             }
             b'\n' | b'\r' if !in_quotes => {
-                if content {
+                if content && (counts != [0; 3] || titles >= TITLE_LINES) {
                     return Some(pick(counts));
+                }
+                if content {
+                    titles += 1;
+                    content = false;
                 }
                 counts = [0; 3];
             }
@@ -400,11 +410,15 @@ mod tests {
     fn delimiter_is_the_most_frequent_outside_quotes() {
         assert_eq!(scan_header_line(b"a,b,c\n", false), Some(b','));
         assert_eq!(scan_header_line(b"a;b;c\n1,5;2,5;3\n", false), Some(b';'));
+        // A report's title and "As of" line above the table have no delimiter.
+        assert_eq!(scan_header_line(b"\"Deals\"\nAs of today\n\na;b;c\n1,5;2,5;3\n", false), Some(b';'));
+        assert_eq!(scan_header_line(b"one column\n", false), None);
+        assert_eq!(scan_header_line(b"one column\n", true), Some(b','));
         assert_eq!(scan_header_line(b"a\tb\tc\n", false), Some(b'\t'));
         assert_eq!(scan_header_line(b"\"a;b;c\",d,e\n", false), Some(b','));
         assert_eq!(scan_header_line(b"\n\n  \na;b\n", false), Some(b';'));
         assert_eq!(scan_header_line(b"name;salary (eur, gross)\n", false), Some(b';'));
-        assert_eq!(scan_header_line(b"single\n", false), Some(b','));
+        assert_eq!(scan_header_line(b"single\n", true), Some(b','));
         assert_eq!(scan_header_line(b"a;b", false), None);
         assert_eq!(scan_header_line(b"a;b", true), Some(b';'));
     }

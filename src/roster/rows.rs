@@ -15,6 +15,7 @@ use super::columns::{self, Column, HeaderProblem, Kind, Mapping};
 use super::decode::{DecodedInput, Found, SourceError};
 use super::import::{DecimalSeparator, ImportError, ImportOptions, RowIssue};
 use super::records::{FIELD_LIMIT, Record, RecordReader};
+use super::report_shape;
 use super::values::{CurrencyMark, DecimalMark, NumberError, parse_amount, parse_currency, parse_date, shorten};
 use super::{CurrencySymbol, Employee, SourceRef, Text};
 
@@ -42,6 +43,9 @@ pub(super) struct FileContext<'a> {
     pub known_ids: &'a HashMap<Text, SourceRef>,
     /// Names of the files read before (and this one), for messages.
     pub sources: &'a [String],
+    /// The rows are a spreadsheet's (see `xlsx`): issues name the cell (`D5`), and error cells
+    /// are marked.
+    pub spreadsheet: bool,
 }
 
 /// An issue and where it sorts.
@@ -185,7 +189,9 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
     };
     let mut reader = RecordReader::new(input, delimiter, MAX_COLUMNS + 1);
     let mut rec = Record::default();
-    let Some(headers) = read_header(&mut reader, &mut rec, ctx.name)? else {
+    let check = report_shape::roster_check(ctx.mapping);
+    let found = report_shape::find_header(&mut reader, &mut rec, ctx.name, ctx.options.header_row, &check)?;
+    let Some((headers, skipped)) = found else {
         return Err(FileError::Import(ImportError::Empty { file: ctx.name.to_string() }));
     };
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -221,6 +227,12 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         marks: Vec::new(),
         money_metrics: layout.metrics.iter().map(|m| super::MONEY_METRICS.contains(&m.as_str())).collect(),
         data_rows: 0,
+        skipped,
+        compose_name: if layout.columns.iter().any(|c| c.kind == Kind::Name) {
+            None
+        } else {
+            layout.columns.iter().position(|c| matches!(c.kind, Kind::FirstName | Kind::LastName))
+        },
     };
     let parser = read_rows(&mut reader, rec, parser).map_err(|e| match e {
         FileError::Source(SourceError::Unterminated { line, field, start, .. }) => {
@@ -317,6 +329,11 @@ struct Parser<'a> {
     /// Per metric column, whether it holds money (where a `%` is refused).
     money_metrics: Vec<bool>,
     data_rows: u64,
+    /// Report lines skipped: above the header, and trailers (totals, notices) below it.
+    skipped: Vec<report_shape::Skipped>,
+    /// With no name column: the field of the first-name (else last-name) column the name is
+    /// composed from.
+    compose_name: Option<usize>,
 }
 
 /// The typed values of one row's canonical columns.
@@ -324,6 +341,9 @@ struct Parser<'a> {
 struct Cells<'t> {
     id: Option<(&'t str, usize, &'t str)>,
     name: &'t str,
+    first_name: &'t str,
+    last_name: &'t str,
+    email: &'t str,
     role: &'t str,
     team: &'t str,
     manager: &'t str,
@@ -338,7 +358,10 @@ struct Cells<'t> {
 
 impl Parser<'_> {
     fn issue(&mut self, line: u64, field: usize, value: &str, reason: String) {
-        let column = self.columns.get(field).map_or_else(|| format!("column {}", field + 1), |c| c.label(field));
+        let mut column = self.columns.get(field).map_or_else(|| format!("column {}", field + 1), |c| c.label(field));
+        if self.ctx.spreadsheet {
+            column = super::xlsx::with_cell_ref(column, field, line);
+        }
         self.row_issues.push(Ordered {
             line,
             field,
@@ -398,16 +421,27 @@ impl Parser<'_> {
         }
         if rec.count != self.columns.len() {
             self.ragged(rec, text);
-            self.flush_row_issues();
+            if !self.trailer(rec, text, self.pending.len()) {
+                self.flush_row_issues();
+            }
             return;
         }
         let first_pending = self.pending.len();
+        if self.ctx.spreadsheet && text.contains(super::xlsx::ERROR_MARK) && self.spreadsheet_errors(rec, text) {
+            if !self.trailer(rec, text, first_pending) {
+                self.flush_row_issues();
+            }
+            return;
+        }
         let cells = self.cells(rec, text, line);
         let id: Text = Arc::from(cells.id.map_or("", |(id, _, _)| id));
         if let Some((_, field, cell)) = cells.id {
             self.check_duplicate(&id, field, cell, line);
         }
         let has_issues = !self.row_issues.is_empty();
+        if has_issues && self.trailer(rec, text, first_pending) {
+            return;
+        }
         self.flush_row_issues();
         let build = !has_issues && (self.ctx.options.skip_bad_rows || !self.any_definite);
         if !build {
@@ -420,9 +454,17 @@ impl Parser<'_> {
         let role = self.intern(cells.role, true);
         let team = self.intern(cells.team, false);
         let manager = self.intern(cells.manager, false);
+        let name: Text = match self.compose_name {
+            Some(_) => Arc::from(format!("{} {}", cells.first_name, cells.last_name).trim()),
+            None => Arc::from(cells.name),
+        };
+        let given = |s: &str| (!s.is_empty()).then(|| Arc::from(s));
         self.employees.push(Employee {
             id,
-            name: Arc::from(cells.name),
+            name,
+            first_name: given(cells.first_name),
+            last_name: given(cells.last_name),
+            email: given(cells.email),
             role,
             team,
             manager,
@@ -436,6 +478,51 @@ impl Parser<'_> {
             metrics: self.values.clone(),
             source: SourceRef { file: self.ctx.index, line },
         });
+    }
+
+    /// With no name column, the name is composed of first and last name: both blank is refused.
+    fn composed_name(&mut self, cells: &Cells<'_>, line: u64) {
+        if cells.first_name.is_empty() && cells.last_name.is_empty() {
+            let field = self.compose_name.unwrap_or(0);
+            self.issue(
+                line,
+                field,
+                "",
+                "must not be blank (with no name column, the name is the first and last name, and both are blank)"
+                    .to_string(),
+            );
+        }
+    }
+
+    /// A row that would be refused is skipped (and listed) instead when it is a report's
+    /// trailer: a totals row, a confidentiality notice, a copyright line. Returns whether it was.
+    fn trailer(&mut self, rec: &Record, text: &str, first_pending: usize) -> bool {
+        let cells = (0..rec.stored()).map(|i| rec.range(i).and_then(|r| text.get(r)).unwrap_or(""));
+        let Some(what) = report_shape::trailer(cells.clone()) else {
+            return false;
+        };
+        self.row_issues.clear();
+        self.pending.truncate(first_pending);
+        self.data_rows = self.data_rows.saturating_sub(1);
+        let text = report_shape::joined(cells.map(|c| c.trim_start_matches(super::xlsx::ERROR_MARK)));
+        self.skipped.push(report_shape::Skipped { line: rec.line, text, what });
+        true
+    }
+
+    /// A spreadsheet row with error cells (`#DIV/0!`, `#N/A`, marked by the reader): each one in
+    /// a named column is refused, with the cell named. Returns whether any was (errors in
+    /// columns that are not imported don't matter).
+    fn spreadsheet_errors(&mut self, rec: &Record, text: &str) -> bool {
+        for field in 0..rec.stored() {
+            let cell = rec.range(field).and_then(|r| text.get(r)).unwrap_or("");
+            let Some(error) = cell.strip_prefix(super::xlsx::ERROR_MARK) else { continue };
+            if self.columns.get(field).is_some_and(|c| c.kind == Kind::Unnamed) {
+                continue;
+            }
+            let reason = super::xlsx::error_reason(error);
+            self.issue(rec.line, field, error, reason);
+        }
+        !self.row_issues.is_empty()
     }
 
     fn ragged(&mut self, rec: &Record, text: &str) {
@@ -605,6 +692,9 @@ impl Parser<'_> {
                 Kind::Name => cells.name = self.required(cell, field, line),
                 Kind::Role => cells.role = self.required(cell, field, line),
                 Kind::Team => cells.team = cell.trim(),
+                Kind::FirstName => cells.first_name = cell.trim(),
+                Kind::LastName => cells.last_name = cell.trim(),
+                Kind::Email => cells.email = cell.trim(),
                 Kind::Manager => cells.manager = cell.trim(),
                 Kind::Currency => match parse_currency(cell) {
                     Ok(code) => cells.currency = code,
@@ -631,6 +721,9 @@ impl Parser<'_> {
                     }
                 }
             }
+        }
+        if self.compose_name.is_some() {
+            self.composed_name(&cells, line);
         }
         if let (Some(start), Some((end, field, cell))) = (cells.start_date, cells.end_date)
             && end < start
@@ -756,6 +849,7 @@ impl Parser<'_> {
                 ));
             }
         }
+        warnings.extend(report_shape::warnings(name, &self.skipped));
         let mut issues = self.definite;
         let mut unlisted = self.definite_unlisted;
         let mut remove = vec![false; if skip { self.employees.len() } else { 0 }];

@@ -37,6 +37,12 @@ pub struct RosterRef {
     /// Whether bad rows were skipped (the user chose to import the good rows).
     #[serde(default)]
     pub skip_bad_rows: bool,
+    /// The sheet of a spreadsheet (`None`: the first with the required columns).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// The header's line (`None`: found as the import finds it).
+    #[serde(default)]
+    pub header_row: Option<u64>,
 }
 
 /// Where a roster came from.
@@ -62,13 +68,20 @@ pub enum Tab {
     Behaviour,
 }
 
-/// A mapping remembered for rosters with the same headers.
+/// A recipe remembered for rosters with the same headers: the mapping, and the sheet and header
+/// row it was read with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RememberedMapping {
-    /// The file's headers, as written, in order.
+    /// The file's headers as first read (before a sheet or header row was chosen), in order.
     pub headers: Vec<String>,
     /// Their column → canonical column.
     pub mapping: HeaderMapping,
+    /// The sheet chosen, for a spreadsheet.
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// The header row chosen.
+    #[serde(default)]
+    pub header_row: Option<u64>,
 }
 
 /// Everything persisted between runs.
@@ -148,13 +161,23 @@ impl PersistedState {
 
     /// The remembered mapping for a file with these headers.
     pub fn mapping_for(&self, headers: &[String]) -> Option<&HeaderMapping> {
-        self.mappings.iter().find(|m| m.headers == headers).map(|m| &m.mapping)
+        self.recipe_for(headers).map(|m| &m.mapping)
+    }
+
+    /// The remembered recipe (mapping, sheet, header row) for a file with these headers.
+    pub fn recipe_for(&self, headers: &[String]) -> Option<&RememberedMapping> {
+        self.mappings.iter().find(|m| m.headers == headers)
     }
 
     /// Remembers a mapping for files with these headers (replacing an older one).
     pub fn remember_mapping(&mut self, headers: Vec<String>, mapping: HeaderMapping) {
-        self.mappings.retain(|m| m.headers != headers);
-        self.mappings.push(RememberedMapping { headers, mapping });
+        self.remember_recipe(RememberedMapping { headers, mapping, sheet: None, header_row: None });
+    }
+
+    /// Remembers a recipe for files with its headers (replacing an older one).
+    pub fn remember_recipe(&mut self, recipe: RememberedMapping) {
+        self.mappings.retain(|m| m.headers != recipe.headers);
+        self.mappings.push(recipe);
         // Keep the list bounded.
         if self.mappings.len() > 50 {
             self.mappings.remove(0);

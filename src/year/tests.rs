@@ -37,6 +37,9 @@ fn person(quota: &str, start: Option<&str>, end: Option<&str>, revenue: &str) ->
     Employee {
         id: "E1".into(),
         name: "Ana".into(),
+        first_name: None,
+        last_name: None,
+        email: None,
         role: "sales".into(),
         team: "A".into(),
         manager: Default::default(),

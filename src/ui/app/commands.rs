@@ -41,6 +41,8 @@ pub enum Action {
     ImportMapped { reference: RosterRef, remember: Option<Vec<String>> },
     /// Save the mapping in the dialog to a file.
     SaveMapping,
+    /// Read a roster file's preview again with another sheet or header row.
+    RepreviewRoster { path: PathBuf, choice: super::PreviewChoice },
     /// Import the good rows of a roster with bad rows.
     ImportGoodRows(RosterRef),
     /// Cancel the roster import in progress.
@@ -135,11 +137,17 @@ impl CarrotApp {
             }
             Action::ImportMapped { reference, remember } => {
                 if let Some(headers) = remember {
-                    self.state.remember_mapping(headers, reference.mapping.clone());
+                    self.state.remember_recipe(crate::ui::state::RememberedMapping {
+                        headers,
+                        mapping: reference.mapping.clone(),
+                        sheet: reference.sheet.clone(),
+                        header_row: reference.header_row,
+                    });
                 }
                 self.import_roster(ctx, reference);
             }
             Action::SaveMapping => self.pick(ctx, Pick::SaveMapping),
+            Action::RepreviewRoster { path, choice } => self.preview_roster(ctx, path, Some(choice)),
             Action::ImportGoodRows(mut reference) => {
                 reference.skip_bad_rows = true;
                 self.import_roster(ctx, reference);
@@ -285,7 +293,15 @@ impl CarrotApp {
         };
         let (dialog, many) = match pick {
             Pick::OpenPlans => (dialog.add_filter("Plans", &["json"]).set_title("Open plans"), true),
-            Pick::Rosters => (dialog.add_filter("CSV", &["csv", "tsv", "txt"]).set_title("Import rosters"), true),
+            Pick::Rosters => (
+                dialog
+                    .add_filter(
+                        "Rosters (CSV, Excel, OpenDocument)",
+                        &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"],
+                    )
+                    .set_title("Import rosters"),
+                true,
+            ),
             Pick::SavePlan(_) => (dialog.add_filter("Plans", &["json"]).set_title("Save plan as"), false),
             Pick::ExportFile => (dialog.set_title("Export payroll to"), false),
             Pick::ViewPng => (dialog.add_filter("PNG", &["png"]).set_title("Save view as PNG"), false),
@@ -377,18 +393,15 @@ impl CarrotApp {
             Pick::YearExport => self.year_export(ctx, first),
             Pick::SaveMapping => {
                 if let Some(Modal::Mapping(dialog)) = &self.rt.modal {
-                    let mapping = dialog.mapping();
+                    let recipe = dialog.recipe();
                     self.spawn(ctx, JobKind::WriteFile, "Saving the mapping", move || {
-                        let text = serde_json::to_string_pretty(&mapping).map_err(|e| e.to_string());
-                        let result = text.and_then(|t| {
-                            crate::fsx::write_atomic(
-                                &first,
-                                format!("{t}\n").as_bytes(),
-                                Overwrite::Allow,
-                                crate::fsx::Access::Shared,
-                            )
-                            .map_err(|e| e.to_string())
-                        });
+                        let result = crate::fsx::write_atomic(
+                            &first,
+                            recipe.to_json().as_bytes(),
+                            Overwrite::Allow,
+                            crate::fsx::Access::Shared,
+                        )
+                        .map_err(|e| e.to_string());
                         JobOutput::Wrote { what: "mapping", path: first, result }
                     });
                 }
@@ -647,5 +660,7 @@ pub(super) fn plain_reference(path: PathBuf, mapping: crate::roster::HeaderMappi
         date_format: None,
         decimal: Default::default(),
         skip_bad_rows: false,
+        sheet: None,
+        header_row: None,
     }
 }

@@ -95,7 +95,19 @@ impl CarrotApp {
             JobOutput::Picked(pick, paths) => self.on_picked(ctx, pick, paths),
             JobOutput::PlansLoaded(results) => self.on_plans_loaded(results),
             JobOutput::PlanSaved { id, path, plan, result } => self.on_plan_saved(ctx, id, path, *plan, result),
-            JobOutput::RosterPreviewed { path, result } => match result {
+            JobOutput::RosterPreviewed { path, result, chosen } => match result {
+                Err(e) if chosen.as_ref().is_some_and(|c| c.from_dialog) => {
+                    // A sheet or header row chosen in the mapping step that does not read: say so
+                    // there, keeping the step.
+                    if let Some(Modal::Mapping(dialog)) = &mut self.rt.modal {
+                        dialog.problem = Some(e);
+                    } else {
+                        self.rt.modal = Some(Modal::Message {
+                            title: format!("Could not read {}", display_name(&path)),
+                            lines: vec![e],
+                        });
+                    }
+                }
                 Err(e) => {
                     self.rt.modal = Some(Modal::Message {
                         title: format!("Could not read {}", display_name(&path)),
@@ -103,7 +115,26 @@ impl CarrotApp {
                     });
                 }
                 Ok(preview) => {
-                    let remembered = self.state.mapping_for(&preview.headers).cloned();
+                    let first_headers =
+                        chosen.as_ref().map_or_else(|| preview.headers.clone(), |c| c.first_headers.clone());
+                    let recipe = self.state.recipe_for(&first_headers).cloned();
+                    // A remembered sheet or header row: read the file again with them first.
+                    if let (None, Some(r)) = (&chosen, &recipe)
+                        && (r.header_row.is_some()
+                            || r.sheet.as_ref().is_some_and(|s| Some(s) != preview.sheet.as_ref()))
+                    {
+                        let choice = super::PreviewChoice {
+                            sheet: r.sheet.clone(),
+                            header_row: r.header_row,
+                            first_headers,
+                            from_dialog: false,
+                        };
+                        self.preview_roster(ctx, path, Some(choice));
+                        return;
+                    }
+                    let from_dialog = chosen.as_ref().is_some_and(|c| c.from_dialog);
+                    let (sheet, header_row) = chosen.as_ref().map_or((None, None), |c| (c.sheet.clone(), c.header_row));
+                    let remembered = recipe.map(|r| r.mapping);
                     // The file's columns as they would be read, and the roles of its first rows.
                     let columns: Vec<String> = preview
                         .headers
@@ -129,13 +160,20 @@ impl CarrotApp {
                     let free = columns
                         .iter()
                         .any(|c| !crate::roster::CANONICAL_COLUMNS.contains(&c.as_str()) && !known.contains(c));
-                    let ask = !preview.missing.is_empty() || (!wanted.is_empty() && free && remembered.is_none());
+                    let ask = from_dialog
+                        || !preview.missing.is_empty()
+                        || (!wanted.is_empty() && free && remembered.is_none());
                     if !ask {
-                        self.import_roster(ctx, plain_reference(path, remembered.unwrap_or_default()));
+                        let mut reference = plain_reference(path, remembered.unwrap_or_default());
+                        reference.sheet = sheet;
+                        reference.header_row = header_row;
+                        self.import_roster(ctx, reference);
                     } else {
                         let metrics = self.plan_metric_names();
                         let mut dialog = panels::dialogs::MappingDialog::new(path, preview, remembered, metrics);
                         dialog.wanted = wanted;
+                        dialog.first_headers = first_headers;
+                        dialog.header_row = header_row.map(|r| r.to_string()).unwrap_or_default();
                         self.rt.modal = Some(Modal::Mapping(Box::new(dialog)));
                     }
                 }

@@ -76,6 +76,20 @@ impl Pick {
     }
 }
 
+/// A sheet and header row chosen in the mapping step, with the headers the file first showed
+/// (under which the recipe is remembered).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreviewChoice {
+    /// The sheet (a spreadsheet's).
+    pub sheet: Option<String>,
+    /// The header's line.
+    pub header_row: Option<u64>,
+    /// The headers found with neither chosen.
+    pub first_headers: Vec<String>,
+    /// Chosen in the mapping step (which then shows again), rather than remembered.
+    pub from_dialog: bool,
+}
+
 /// Results of background jobs.
 pub enum JobOutput {
     /// The user picked files (or cancelled: empty).
@@ -85,7 +99,7 @@ pub enum JobOutput {
     /// A plan was saved (or not).
     PlanSaved { id: PlanId, path: PathBuf, plan: Box<Plan>, result: Result<(), String> },
     /// A roster file's header and first rows.
-    RosterPreviewed { path: PathBuf, result: Result<Preview, String> },
+    RosterPreviewed { path: PathBuf, result: Result<Preview, String>, chosen: Option<PreviewChoice> },
     /// A roster file was imported (or refused).
     RosterImported { reference: RosterRef, name: String, result: Result<ImportReport, ImportError> },
     /// The roster files were merged (after an import, a removal or the samples).

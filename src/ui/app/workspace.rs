@@ -126,6 +126,8 @@ fn sample_roster_refs() -> Vec<RosterRef> {
             date_format: None,
             decimal: Default::default(),
             skip_bad_rows: false,
+            sheet: None,
+            header_row: None,
         })
         .collect()
 }
@@ -234,6 +236,8 @@ impl CarrotApp {
                 date_format: None,
                 decimal: Default::default(),
                 skip_bad_rows: false,
+                sheet: None,
+                header_row: None,
             },
             roster: Arc::new(roster),
             warnings: Vec::new(),
@@ -324,10 +328,21 @@ impl CarrotApp {
             return;
         }
         let Some(path) = self.rt.roster_queue.pop_front() else { return };
+        self.preview_roster(ctx, path, None);
+    }
+
+    /// Reads a roster file's header and first rows, as found by default, or with the sheet and
+    /// header row chosen in the mapping step (`chosen`, which then shows the step again).
+    pub(super) fn preview_roster(&mut self, ctx: &egui::Context, path: PathBuf, chosen: Option<super::PreviewChoice>) {
         let label = format!("Reading {}", display_name(&path));
         self.spawn(ctx, JobKind::PreviewRoster, label, move || {
-            let result = roster::preview(&path, &ImportOptions::default(), 8).map_err(|e| e.to_string());
-            JobOutput::RosterPreviewed { path, result }
+            let options = ImportOptions {
+                sheet: chosen.as_ref().and_then(|c| c.sheet.clone()),
+                header_row: chosen.as_ref().and_then(|c| c.header_row),
+                ..ImportOptions::default()
+            };
+            let result = roster::preview(&path, &options, 8).map_err(|e| e.to_string());
+            JobOutput::RosterPreviewed { path, result, chosen }
         });
     }
 
@@ -679,6 +694,8 @@ fn read_roster_with(
         decimal: reference.decimal,
         delimiter: None,
         skip_bad_rows: reference.skip_bad_rows,
+        sheet: reference.sheet.clone(),
+        header_row: reference.header_row,
     };
     match &reference.origin {
         RosterOrigin::File(path) => {

@@ -31,6 +31,13 @@ pub struct MappingDialog {
     pub wanted: Vec<String>,
     /// Remember this mapping for files with the same headers.
     pub remember: bool,
+    /// The headers the file showed before a sheet or header row was chosen (the recipe is
+    /// remembered under them).
+    pub first_headers: Vec<String>,
+    /// The header row as typed (blank: found as the import finds it).
+    pub header_row: String,
+    /// Why the sheet or header row chosen could not be read.
+    pub problem: Option<String>,
 }
 
 impl MappingDialog {
@@ -47,7 +54,54 @@ impl MappingDialog {
             })
             .collect();
         let typed = vec![String::new(); choices.len()];
-        Self { path, preview, choices, metrics, typed, wanted: Vec::new(), remember: true }
+        let first_headers = preview.headers.clone();
+        Self {
+            path,
+            preview,
+            choices,
+            metrics,
+            typed,
+            wanted: Vec::new(),
+            remember: true,
+            first_headers,
+            header_row: String::new(),
+            problem: None,
+        }
+    }
+
+    /// The header row typed: `Ok(None)` when blank, an error when it is not a line number.
+    pub fn header_row(&self) -> Result<Option<u64>, String> {
+        let t = self.header_row.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        match t.parse::<u64>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(format!("“{t}” is not a line number (1 is the first line)")),
+        }
+    }
+
+    /// The recipe chosen: the mapping, and the sheet and header row (for `carrot --mapping`).
+    pub fn recipe(&self) -> crate::roster::recipe::Recipe {
+        crate::roster::recipe::Recipe {
+            columns: self.mapping(),
+            sheet: self.preview.sheet.clone().filter(|_| self.preview.sheets.len() > 1),
+            header_row: self.header_row().ok().flatten(),
+            ..Default::default()
+        }
+    }
+
+    /// The roster reference to import with.
+    pub fn reference(&self) -> RosterRef {
+        RosterRef {
+            origin: RosterOrigin::File(self.path.clone()),
+            mapping: self.mapping(),
+            date_format: None,
+            decimal: Default::default(),
+            skip_bad_rows: false,
+            sheet: self.preview.sheet.clone(),
+            header_row: self.header_row().ok().flatten(),
+        }
     }
 
     /// The mapping chosen: every header sent to a column other than its own name.
@@ -63,13 +117,9 @@ impl MappingDialog {
         HeaderMapping(map)
     }
 
-    /// Required columns no header is mapped to.
+    /// Required columns no header is mapped to (`name` may be first and last name).
     pub fn missing(&self) -> Vec<&'static str> {
-        crate::roster::REQUIRED_COLUMNS
-            .iter()
-            .copied()
-            .filter(|r| !self.choices.iter().any(|c| c.as_deref() == Some(*r)))
-            .collect()
+        crate::roster::missing_required(|r| self.choices.iter().any(|c| c.as_deref() == Some(r)))
     }
 
     /// Columns chosen for more than one header (a header kept as its own name counts too).
@@ -276,6 +326,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         ui.label(
             "Pick Carrot's column for each of the file's headers. Unmatched numeric columns stay available as metrics.",
         );
+        source_ui(ui, dialog, actions);
         let t = theme::tokens(ui);
         egui::ScrollArea::both().max_height(360.0).show(ui, |ui| {
             egui::Grid::new("mapping_grid").striped(true).num_columns(dialog.preview.headers.len() + 1).show(
@@ -389,6 +440,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         ui.checkbox(&mut dialog.remember, "Remember this mapping for files with the same headers");
         ui.horizontal(|ui| {
             let ok = missing.is_empty() && duplicates.is_empty();
+            let ok = ok && dialog.header_row().is_ok();
             if ui
                 .add_enabled(ok, egui::Button::new("Import"))
                 .on_hover_text("Import the file with this mapping")
@@ -396,14 +448,8 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
                 .clicked()
             {
                 actions.push(Action::ImportMapped {
-                    reference: RosterRef {
-                        origin: RosterOrigin::File(dialog.path.clone()),
-                        mapping: dialog.mapping(),
-                        date_format: None,
-                        decimal: Default::default(),
-                        skip_bad_rows: false,
-                    },
-                    remember: dialog.remember.then(|| dialog.preview.headers.clone()),
+                    reference: dialog.reference(),
+                    remember: dialog.remember.then(|| dialog.first_headers.clone()),
                 });
                 keep = false;
             }
@@ -421,6 +467,72 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         keep = false;
     }
     keep
+}
+
+/// Where the table is read from: the sheet of a spreadsheet, the header row, and the report lines
+/// skipped above and below it.
+fn source_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Action>) {
+    let t = theme::tokens(ui);
+    let choice = |dialog: &MappingDialog, sheet: Option<String>, header_row: Option<u64>| Action::RepreviewRoster {
+        path: dialog.path.clone(),
+        choice: crate::ui::app::PreviewChoice {
+            sheet,
+            header_row,
+            first_headers: dialog.first_headers.clone(),
+            from_dialog: true,
+        },
+    };
+    ui.horizontal(|ui| {
+        if dialog.preview.sheets.len() > 1 {
+            let l = ui.label("Sheet");
+            let current = dialog.preview.sheet.clone().unwrap_or_default();
+            let mut picked = None;
+            egui::ComboBox::from_id_salt("roster_sheet")
+                .selected_text(current.clone())
+                .show_ui(ui, |ui| {
+                    for s in &dialog.preview.sheets {
+                        if ui.selectable_label(*s == current, s).clicked() && *s != current {
+                            picked = Some(s.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id)
+                .accessible_name("Sheet");
+            if let Some(sheet) = picked {
+                let header_row = dialog.header_row().ok().flatten();
+                actions.push(choice(dialog, Some(sheet), header_row));
+            }
+        }
+        let l = ui.label("Header row");
+        ui.add(
+            egui::TextEdit::singleline(&mut dialog.header_row)
+                .desired_width(50.0)
+                .hint_text(dialog.preview.header_line.to_string()),
+        )
+        .labelled_by(l.id)
+        .accessible_name("Header row")
+        .on_hover_text("The line (spreadsheet row) of the headers; blank finds it, skipping a report's title lines");
+        let row = dialog.header_row();
+        if ui
+            .add_enabled(row.is_ok(), egui::Button::new("Read again"))
+            .on_hover_text("Read the file again from this header row")
+            .clicked()
+            && let Ok(header_row) = row
+        {
+            actions.push(choice(dialog, dialog.preview.sheet.clone(), header_row));
+        }
+        widgets::muted(ui, format!("Headers on line {}", dialog.preview.header_line));
+    });
+    if let Err(e) = dialog.header_row() {
+        ui.colored_label(t.error, e);
+    }
+    if let Some(problem) = &dialog.problem {
+        ui.colored_label(t.error, problem);
+    }
+    for w in &dialog.preview.warnings {
+        ui.add(egui::Label::new(egui::RichText::new(w).small().color(t.warning)).wrap());
+    }
 }
 
 fn widgets_short(cell: &str) -> String {

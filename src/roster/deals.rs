@@ -1,0 +1,349 @@
+//! Deal lists: `--deals F --deals-mapping M.json` reads one row per opportunity, as a CRM
+//! report lists them, and turns them into each owner's `revenue` (the sum of the amounts) and
+//! `deals_closed` (the count).
+//!
+//! The deals mapping names the columns:
+//!
+//! ```json
+//! {"owner": "Opportunity Owner", "match": "name", "amount": "Amount", "date": "Close Date",
+//!  "filters": {"Stage": ["Closed Won"]}, "date_format": "%m/%d/%Y"}
+//! ```
+//!
+//! `match` is what the owner column holds: `employee_id`, `email` or `name` (ignoring case).
+//! Only deals whose `date` falls inside the plan period count, and only those whose filter
+//! columns hold one of the listed values (ignoring case). Amounts follow the roster's rules: a
+//! currency code or symbol names the owner's currency (and must agree with it), a percentage is
+//! refused. Owners who match no one are listed in a warning with their deals and amounts. A
+//! person with no deal in the period gets 0 for both, unless the roster or a metrics file
+//! already gave them a value; a person with deals who already has one is an error (defined
+//! twice).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use foldhash::HashMap;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use super::columns::{Mapping, map_header};
+use super::import::{ImportError, ImportOptions, RowIssue};
+use super::join::{Found, Index, JoinKey, JoinOutcome, apply_currency, listed};
+use super::report_shape::HeaderCheck;
+use super::table::{Table, read_table};
+use super::values::{NumberError, check_date_format, normalize_header, parse_amount, parse_date};
+use super::{Roster, values};
+
+/// The metric deal amounts are summed into.
+pub const REVENUE: &str = "revenue";
+/// The metric deals are counted into.
+pub const DEALS_CLOSED: &str = "deals_closed";
+
+/// The largest deals mapping file read.
+pub const MAX_DEALS_MAPPING_BYTES: u64 = 1024 * 1024;
+
+/// How to read a deal list (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealsMapping {
+    /// The column naming each deal's owner.
+    pub owner: String,
+    /// What the owner column holds.
+    #[serde(rename = "match", default)]
+    pub matches: JoinKey,
+    /// The column of each deal's amount.
+    pub amount: String,
+    /// The column of each deal's close date.
+    pub date: String,
+    /// Column → the values a deal must have there to count.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub filters: IndexMap<String, Vec<String>>,
+    /// chrono format of the dates when they are not ISO (`%m/%d/%Y`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+}
+
+impl DealsMapping {
+    /// Reads a deals mapping file's JSON.
+    pub fn parse(bytes: &[u8]) -> Result<DealsMapping, String> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mapping: DealsMapping = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            format!(
+                "{} (at `{}`); a deals mapping has \"owner\", \"match\" (employee_id, email or name), \"amount\", \
+                 \"date\", and may have \"filters\" and \"date_format\"",
+                e.inner(),
+                e.path()
+            )
+        })?;
+        if let Some(format) = &mapping.date_format {
+            check_date_format(format).map_err(|e| format!("date_format: {e}"))?;
+        }
+        Ok(mapping)
+    }
+
+    /// The columns the mapping names, as (what, header).
+    fn named(&self) -> Vec<(&'static str, &str)> {
+        let mut named =
+            vec![("owner", self.owner.as_str()), ("amount", self.amount.as_str()), ("date", self.date.as_str())];
+        named.extend(self.filters.keys().map(|k| ("filters", k.as_str())));
+        named
+    }
+}
+
+/// The plan period deals must close in (both days included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+}
+
+/// A header's position: exact, else after normalising both (`Close Date` ~ `close_date`).
+fn find_column(headers: &[String], wanted: &str, mapping: &Mapping) -> Option<usize> {
+    headers.iter().position(|h| h == wanted).or_else(|| {
+        let n = normalize_header(wanted);
+        headers.iter().position(|h| normalize_header(h) == n || map_header(h, mapping).0 == n)
+    })
+}
+
+#[derive(Default)]
+struct OwnerTotal {
+    revenue: Decimal,
+    deals: u64,
+    /// The line of the first deal.
+    line: u64,
+}
+
+/// Reads the deal list at `path` and sets each person's `revenue` and `deals_closed` (see the
+/// module docs).
+pub fn apply_deals(
+    roster: &mut Roster,
+    path: &Path,
+    deals: &DealsMapping,
+    period: Period,
+    options: &ImportOptions,
+) -> Result<JoinOutcome, ImportError> {
+    let mapping = Mapping::default();
+    let index = Index::new(roster, deals.matches).map_err(|reason| ImportError::BadOptions {
+        reason: format!("--deals-mapping: \"match\": \"{}\": {reason}", deals.matches.column()),
+    })?;
+    let named = deals.named();
+    let check = |cells: &[&str]| {
+        let headers: Vec<String> = cells.iter().map(|c| (*c).to_string()).collect();
+        if named.iter().all(|(_, h)| find_column(&headers, h, &mapping).is_some()) {
+            HeaderCheck::Header
+        } else {
+            HeaderCheck::NotHeader
+        }
+    };
+    let mut table = read_table(path, options, "deal list", &check)?;
+    let mut outcome = JoinOutcome { warnings: std::mem::take(&mut table.warnings), skipped: Vec::new() };
+    let missing: Vec<String> = named
+        .iter()
+        .filter(|(_, h)| find_column(&table.headers, h, &mapping).is_none())
+        .map(|(what, h)| format!("{h} (the {what} column)"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::BadOptions {
+            reason: format!(
+                "{}: the deals mapping names column(s) the file does not have: {}; its headers are {}",
+                table.name,
+                missing.join(", "),
+                super::xlsx::quoted(&table.headers)
+            ),
+        });
+    }
+    let column = |h: &str| find_column(&table.headers, h, &mapping).unwrap_or(0);
+    let (owner_field, amount_field, date_field) = (column(&deals.owner), column(&deals.amount), column(&deals.date));
+    let filters: Vec<(usize, Vec<String>)> = deals
+        .filters
+        .iter()
+        .map(|(h, allowed)| (column(h), allowed.iter().map(|v| v.trim().to_lowercase()).collect()))
+        .collect();
+    let date_format = deals.date_format.as_deref().or(options.date_format.as_deref());
+
+    let mut totals: HashMap<usize, OwnerTotal> = HashMap::default();
+    let mut issues: Vec<RowIssue> = Vec::new();
+    let mut unmatched: IndexMap<String, OwnerTotal> = IndexMap::new();
+    let (mut filtered, mut outside) = (0usize, 0usize);
+    let rows = std::mem::take(&mut table.rows);
+    for (line, cells) in &rows {
+        let line = *line;
+        let owner = Table::cell(cells, owner_field).trim();
+        if filters.iter().any(|(field, allowed)| !allowed.contains(&Table::cell(cells, *field).trim().to_lowercase())) {
+            if !table.trailer(line, cells) {
+                filtered += 1;
+            }
+            continue;
+        }
+        if owner.is_empty() {
+            if !table.trailer(line, cells) {
+                issues.push(table.issue(line, owner_field, owner, "the deal has no owner".to_string()));
+            }
+            continue;
+        }
+        let mut row_issues = Vec::new();
+        for field in [owner_field, amount_field, date_field] {
+            row_issues.extend(table.error_cell(line, field, cells));
+        }
+        if !row_issues.is_empty() {
+            issues.append(&mut row_issues);
+            continue;
+        }
+        let date_cell = Table::cell(cells, date_field);
+        let date = match parse_date(date_cell, date_format) {
+            Ok(d) => d,
+            Err(e) => {
+                if table.trailer(line, cells) {
+                    continue;
+                }
+                issues.push(table.issue(line, date_field, date_cell, e.to_string()));
+                continue;
+            }
+        };
+        if date < period.start || date > period.end {
+            outside += 1;
+            continue;
+        }
+        let amount_cell = Table::cell(cells, amount_field);
+        let amount = match parse_amount(amount_cell, table.mark) {
+            Ok(a) if a.percent => {
+                issues.push(
+                    table.issue(
+                        line,
+                        amount_field,
+                        amount_cell,
+                        "a percentage is not an amount of money; write the amount itself (e.g. 12000), without %"
+                            .to_string(),
+                    ),
+                );
+                continue;
+            }
+            Ok(a) => a,
+            Err(NumberError::Empty) => values::Amount { value: Decimal::ZERO, currency: None, percent: false },
+            Err(e) => {
+                issues.push(table.issue(line, amount_field, amount_cell, e.to_string()));
+                continue;
+            }
+        };
+        match index.find(owner) {
+            Found::One(i) => {
+                if let (Some(mark), Some(e)) = (amount.currency, roster.employees.get_mut(i))
+                    && let Err(reason) = apply_currency(e, mark, REVENUE)
+                {
+                    issues.push(table.issue(line, amount_field, amount_cell, reason));
+                    continue;
+                }
+                let total = totals.entry(i).or_insert(OwnerTotal { line, ..OwnerTotal::default() });
+                total.revenue += amount.value;
+                total.deals += 1;
+            }
+            Found::None => {
+                if table.trailer(line, cells) {
+                    continue;
+                }
+                let total = unmatched.entry(owner.to_string()).or_default();
+                total.revenue += amount.value;
+                total.deals += 1;
+            }
+            Found::Several(people) => {
+                let ids: Vec<String> =
+                    people.iter().filter_map(|i| roster.employees.get(*i)).map(|e| e.id.to_string()).collect();
+                issues.push(table.issue(
+                    line,
+                    owner_field,
+                    owner,
+                    format!(
+                        "the owner matches several people ({}); use a column that tells them apart (\"match\": \
+                         \"employee_id\" or \"email\")",
+                        ids.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    let slot = |roster: &mut Roster, name: &str| match roster.metric_index(name) {
+        Some(i) => i,
+        None => {
+            roster.metrics.push(name.to_string());
+            for e in &mut roster.employees {
+                e.metrics.push(None);
+            }
+            roster.metrics.len() - 1
+        }
+    };
+    let revenue = slot(roster, REVENUE);
+    let count = slot(roster, DEALS_CLOSED);
+    for (i, e) in roster.employees.iter_mut().enumerate() {
+        match totals.get(&i) {
+            Some(total) => {
+                let defined: Vec<&str> = [(revenue, REVENUE), (count, DEALS_CLOSED)]
+                    .iter()
+                    .filter(|(s, _)| e.metric(*s).is_some())
+                    .map(|(_, n)| *n)
+                    .collect();
+                if !defined.is_empty() {
+                    issues.push(RowIssue {
+                        file: table.name.clone(),
+                        line: total.line,
+                        column: table.column(owner_field, total.line),
+                        value: e.id.to_string(),
+                        reason: format!(
+                            "{} ({}) has deals in this file and {} already (from the roster or a metrics file): \
+                             defined twice; remove the column from the other file",
+                            e.id,
+                            e.name,
+                            defined.join(" and ")
+                        ),
+                    });
+                    continue;
+                }
+                if let Some(m) = e.metrics.get_mut(revenue) {
+                    *m = Some(total.revenue);
+                }
+                if let Some(m) = e.metrics.get_mut(count) {
+                    *m = Some(Decimal::from(total.deals));
+                }
+            }
+            None => {
+                for s in [revenue, count] {
+                    if let Some(m @ None) = e.metrics.get_mut(s) {
+                        *m = Some(Decimal::ZERO);
+                    }
+                }
+            }
+        }
+    }
+    if !unmatched.is_empty() {
+        let list: Vec<String> =
+            unmatched.iter().map(|(o, t)| format!("{o:?} ({} deal(s), {})", t.deals, t.revenue.normalize())).collect();
+        outcome.warnings.push(format!(
+            "{}: {} owner(s) match no one in the roster by {}; their deals were not counted: {}",
+            table.name,
+            unmatched.len(),
+            deals.matches.column(),
+            listed(&list)
+        ));
+    }
+    let counted: u64 = totals.values().map(|t| t.deals).sum();
+    let mut summary = format!("{}: {counted} deal(s) counted for {} people", table.name, totals.len());
+    if outside > 0 {
+        summary.push_str(&format!(
+            "; {outside} closed outside the plan period {}..{} were left out",
+            period.start, period.end
+        ));
+    }
+    if filtered > 0 {
+        summary.push_str(&format!("; {filtered} left out by the filters"));
+    }
+    outcome.warnings.push(summary);
+    outcome.warnings.extend(table.skipped_warnings());
+    if !issues.is_empty() {
+        if !options.skip_bad_rows {
+            return Err(ImportError::BadRows { issues });
+        }
+        outcome.skipped = issues;
+    }
+    Ok(outcome)
+}
