@@ -73,7 +73,7 @@ pub enum Command {
         /// The payroll file to write (`-`: standard output; the reconciliation then goes to stderr).
         #[arg(long, value_name = "F")]
         out: PathBuf,
-        /// The payroll system's layout: generic, adp-wfn, adp-run, gusto, workday or paychex-flex.
+        /// The payroll system's layout: generic, adp-wfn, adp-run, gusto, workday, workday-eib or paychex-flex.
         #[arg(long, default_value = "generic", value_name = "NAME", value_parser = parse_template)]
         template: Template,
         /// Replace the file (and its reconciliation) if it exists.
@@ -188,7 +188,7 @@ pub struct PayrollArgs {
     /// adp-wfn: Co Code (2-3 letters or digits); adp-run: IID (1-15 letters or digits).
     #[arg(long, value_name = "CODE")]
     pub company_code: Option<String>,
-    /// adp-wfn: Batch ID (1-8 letters or digits).
+    /// adp-wfn: Batch ID (1-8 letters or digits); workday-eib: Batch ID (1-40 letters, digits, - _ or .).
     #[arg(long, value_name = "ID")]
     pub batch_id: Option<String>,
     /// adp-wfn: file name used when --out is a folder; {co} company code, {batch}, {date} [default: PR{co}EPI.csv].
@@ -197,10 +197,10 @@ pub struct PayrollArgs {
     /// adp-run: pay frequency of the RUN payroll: W, B, S or M (or weekly, biweekly, ...).
     #[arg(long, value_name = "W|B|S|M", value_parser = parse_pay_frequency)]
     pub pay_frequency: Option<PayFrequency>,
-    /// adp-run: first day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
+    /// adp-run: first day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY); workday-eib: Start Date.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub pay_period_start: Option<NaiveDate>,
-    /// adp-run: last day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
+    /// adp-run: last day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY); workday-eib: End Date.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub pay_period_end: Option<NaiveDate>,
     /// A check of its own: adp-run Separate Check 0-9, adp-wfn Pay # 1-9, paychex-flex Check Seq Number 1-9 [default: the regular check].
@@ -221,6 +221,9 @@ pub struct PayrollArgs {
     /// workday: write Send to Payroll = N instead of Y.
     #[arg(long)]
     pub no_send_to_payroll: bool,
+    /// workday-eib: CSV file with employee_id and any of worker_id, position_id, cost_center_id (Workday reference ids).
+    #[arg(long, value_name = "FILE")]
+    pub workday_ids: Option<PathBuf>,
     /// paychex-flex: Client ID (1-8 letters or digits).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
@@ -246,6 +249,7 @@ impl PayrollArgs {
             reason: self.reason.clone().unwrap_or(d.reason),
             effective_date: self.effective_date,
             send_to_payroll: !self.no_send_to_payroll,
+            workday_ids: self.workday_ids.as_ref().map_or(d.workday_ids, |p| p.display().to_string()),
             client_id: self.client_id.clone().unwrap_or(d.client_id),
             currency_ok: self.currency_ok,
         }
