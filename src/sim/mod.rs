@@ -16,6 +16,7 @@ pub mod assumptions;
 mod calibrate;
 mod choice;
 mod error;
+pub mod fit;
 pub mod json;
 pub(crate) mod mathx;
 mod montecarlo;
