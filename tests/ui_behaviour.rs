@@ -124,3 +124,27 @@ fn choosing_the_previous_plan_fits_responsiveness_from_history_and_shows_it() {
     harness.get_by_label_contains(&format!("consultant: ε {:.2} fitted on 24 people", consultant.epsilon));
     harness.get_by_label_contains("sales: not fitted, no hours of the previous period");
 }
+
+/// Issue 15 "Risk": the behaviour view has a risk-aversion slider per role; a value runs the
+/// simulation again with it, and "Keep these in the plans" writes it into the baseline plan.
+#[test]
+fn the_risk_aversion_slider_simulates_again_and_is_kept_in_the_baseline_plan() {
+    let mut harness = app();
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the simulation", simulated);
+    harness.get_by_label("Risk aversion γ per role");
+    harness.get_by_role_and_label(egui::accesskit::Role::Slider, "sales γ");
+    harness.state_mut().rt.behaviour.risk_aversion.insert("sales".to_owned(), 1.0);
+    harness.run_steps(2);
+    wait(&mut harness, "the new simulation", |app| {
+        simulated(app) && app.rt.behaviour.result.as_ref().is_some_and(|r| !r.key.options.risk_aversion.is_empty())
+    });
+    let report = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
+    let sales = report.roles.iter().find(|r| r.role == "sales").unwrap();
+    assert_eq!(sales.risk_aversion, 1.0, "the simulation used the slider's γ");
+    harness.get_by_label("Keep these in the plans").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let baseline = app.rt.docs.iter().find(|d| Some(d.id) == app.rt.behaviour.baseline).unwrap();
+    assert_eq!(baseline.plan.assumptions.risk_aversion_for("sales"), 1.0);
+}

@@ -128,6 +128,10 @@ pub enum Command {
         /// plan's assumptions; repeat for several roles.
         #[arg(long, value_name = "ROLE=E", value_parser = parse_responsiveness)]
         responsiveness: Vec<(String, f64)>,
+        /// Risk aversion γ of a role, as ROLE=G (e.g. sales=1), overriding the baseline plan's
+        /// assumptions (0, risk neutral, by default); repeat for several roles.
+        #[arg(long, value_name = "ROLE=G", value_parser = parse_responsiveness)]
+        risk_aversion: Vec<(String, f64)>,
         /// Fit each role's responsiveness from history: PREVIOUS is the plan people were paid on
         /// in the period the roster's `*_prev_1` columns record (the baseline is this period's).
         /// Prints the fit and a back-test; with --plan, the simulation uses the fitted values.
@@ -423,22 +427,32 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             });
             gen_roster(people, seed, role, first_id, history.as_ref(), &out)
         }
-        Command::Simulate { plans, baseline, roster, trials, seed, quarters, responsiveness, fit_history, format } => {
-            simulate_cmd(
-                &plans,
-                &baseline,
-                fit_history.as_deref(),
-                &roster,
-                SimOptions {
-                    trials,
-                    seed,
-                    quarters,
-                    responsiveness: responsiveness.into_iter().collect(),
-                    ..SimOptions::default()
-                },
-                format,
-            )
-        }
+        Command::Simulate {
+            plans,
+            baseline,
+            roster,
+            trials,
+            seed,
+            quarters,
+            responsiveness,
+            risk_aversion,
+            fit_history,
+            format,
+        } => simulate_cmd(
+            &plans,
+            &baseline,
+            fit_history.as_deref(),
+            &roster,
+            SimOptions {
+                trials,
+                seed,
+                quarters,
+                responsiveness: responsiveness.into_iter().collect(),
+                risk_aversion: risk_aversion.into_iter().collect(),
+                ..SimOptions::default()
+            },
+            format,
+        ),
         Command::Completions { shell } => {
             install::completions(shell, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
@@ -841,6 +855,9 @@ fn simulate_cmd(
     let modelled: Vec<String> = calibration.roles().into_iter().map(|(role, _)| role).collect();
     if let Some(role) = options.responsiveness.keys().find(|r| !modelled.iter().any(|m| m.eq_ignore_ascii_case(r))) {
         anyhow::bail!("--responsiveness: no modelled role `{role}` in the roster (roles: {})", modelled.join(", "));
+    }
+    if let Some(role) = options.risk_aversion.keys().find(|r| !modelled.iter().any(|m| m.eq_ignore_ascii_case(r))) {
+        anyhow::bail!("--risk-aversion: no modelled role `{role}` in the roster (roles: {})", modelled.join(", "));
     }
     let fit = match fit_history {
         Some(path) => {

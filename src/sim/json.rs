@@ -186,6 +186,7 @@ struct RoleInfoJson<'a> {
     metrics: &'a [String],
     people: usize,
     responsiveness: f64,
+    risk_aversion: f64,
 }
 
 #[derive(Serialize)]
@@ -375,6 +376,7 @@ pub fn write_report(report: &SimReport, w: &mut dyn Write) -> io::Result<()> {
                 metrics: &r.metrics,
                 people: r.people,
                 responsiveness: round(r.responsiveness, 6),
+                risk_aversion: round(r.risk_aversion, 6),
             })
             .collect(),
         baseline: plan(report, &report.baseline),

@@ -54,6 +54,8 @@ pub struct BehaviourView {
     pub quarters: usize,
     /// Responsiveness ε per role, where the user moved a slider (else the plan's own).
     pub responsiveness: BTreeMap<String, f64>,
+    /// Risk aversion γ per role, where the user moved a slider (else the plan's own).
+    pub risk_aversion: BTreeMap<String, f64>,
     /// Multiplies every noise spread.
     pub noise_scale: f64,
     /// The runway as edited (`None`: each plan's own).
@@ -78,6 +80,7 @@ impl Default for BehaviourView {
             trials: TRIALS[0],
             quarters: 8,
             responsiveness: BTreeMap::new(),
+            risk_aversion: BTreeMap::new(),
             noise_scale: 1.0,
             runway: None,
             requested: None,
@@ -121,6 +124,7 @@ impl BehaviourView {
             trials: self.trials,
             quarters: self.quarters,
             responsiveness: self.responsiveness.clone(),
+            risk_aversion: self.risk_aversion.clone(),
             noise_scale: self.noise_scale,
             runway: self.runway.clone(),
             movers: MOVERS,
@@ -501,6 +505,18 @@ fn assumptions_ui(
         }
     }
     fit_ui(ui, docs, view);
+    ui.label("Risk aversion γ per role");
+    for role in &report.roles {
+        let mut gamma = view.risk_aversion.get(&role.role).copied().unwrap_or(role.risk_aversion);
+        let r = ui
+            .add(egui::Slider::new(&mut gamma, 0.0..=5.0).text(format!("{} γ", role.role)).fixed_decimals(2))
+            .on_hover_text(
+                "How much people dislike uncertain pay: 0 = they choose on expected pay (default); 1 = pay that varies by ±20% is worth 2% less to them",
+            );
+        if r.changed() {
+            view.risk_aversion.insert(role.role.clone(), gamma);
+        }
+    }
     ui.add(egui::Slider::new(&mut view.noise_scale, 0.0..=3.0).text("noise ×").fixed_decimals(2))
         .on_hover_text("Scales how uncertain each person's results are (0 = no uncertainty)");
     ui.add_space(6.0);
@@ -534,17 +550,21 @@ fn assumptions_ui(
         widgets::muted(ui, "The edited runway applies to every plan.");
     }
     ui.add_space(6.0);
-    let edited = !view.responsiveness.is_empty() || view.runway.is_some() || view.noise_scale != 1.0;
+    let edited = !view.responsiveness.is_empty()
+        || !view.risk_aversion.is_empty()
+        || view.runway.is_some()
+        || view.noise_scale != 1.0;
     if ui
         .add_enabled(edited, egui::Button::new("Reset to the plans' assumptions"))
         .on_hover_text("Forget the slider values and use each plan file's own assumptions")
         .clicked()
     {
         view.responsiveness.clear();
+        view.risk_aversion.clear();
         view.runway = None;
         view.noise_scale = 1.0;
     }
-    let writable = !view.responsiveness.is_empty() || view.runway.is_some();
+    let writable = !view.responsiveness.is_empty() || !view.risk_aversion.is_empty() || view.runway.is_some();
     if ui
         .add_enabled(writable, egui::Button::new("Keep these in the plans"))
         .on_hover_text(
@@ -925,6 +945,14 @@ pub fn write_assumptions(view: &BehaviourView, docs: &mut [PlanDoc]) -> usize {
                     doc.plan
                         .assumptions
                         .responsiveness
+                        .insert(role.clone(), crate::sim::Number(d.round_dp(3).normalize()));
+                }
+            }
+            for (role, gamma) in &view.risk_aversion {
+                if let Some(d) = Decimal::from_f64(*gamma) {
+                    doc.plan
+                        .assumptions
+                        .risk_aversion
                         .insert(role.clone(), crate::sim::Number(d.round_dp(3).normalize()));
                 }
             }
