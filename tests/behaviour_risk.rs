@@ -140,3 +140,27 @@ fn risk_aversion_is_validated_in_plans_and_options() {
         plan::to_json(&plan("Base", "")).replacen('{', r#"{"assumptions": {"risk_aversion": {"Sales": 1.5}},"#, 1);
     assert_eq!(plan::parse(&text).unwrap().assumptions.risk_aversion_for("sales"), 1.5);
 }
+
+#[test]
+fn the_table_names_the_risk_aversion_used() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carrot"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "simulate",
+            "--plan",
+            "sample_plans/transition.json",
+            "--baseline",
+            "sample_plans/sales_led.json",
+            "--roster",
+            "assets/sales_roster.csv",
+            "--trials",
+            "20",
+            "--risk-aversion",
+            "sales=1",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  Risk aversion γ: sales 1\n"), "{text}");
+}

@@ -350,6 +350,10 @@ fn assumptions(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "Assumptions (docs/behaviour.md explains each)")?;
     let eps: Vec<String> = r.roles.iter().map(|x| format!("{} {}", x.role, x.responsiveness)).collect();
     writeln!(w, "  Responsiveness ε: {}; noise ×{}", eps.join(", "), r.noise_scale)?;
+    if r.roles.iter().any(|x| x.risk_aversion > 0.0) {
+        let gamma: Vec<String> = r.roles.iter().map(|x| format!("{} {}", x.role, x.risk_aversion)).collect();
+        writeln!(w, "  Risk aversion γ: {}", gamma.join(", "))?;
+    }
     let mut shown: Vec<&str> = Vec::new();
     for p in r.plans.iter().filter(|p| **p != r.baseline) {
         if shown.contains(&p.plan.as_str()) {
