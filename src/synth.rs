@@ -535,9 +535,86 @@ pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles,
     w.flush()
 }
 
+/// A generated roster one period later: for every row index in `changes`, each `(column,
+/// cell)` replaces that column's value, and the value it replaces moves to `column_prev_1`
+/// (existing `column_prev_k` columns shift one period back, the oldest dropping out; a missing
+/// `column_prev_1` column is added at the end, holding every row's value before the change).
+/// Rows not in `changes` keep their values, which also become their `_prev_1` values.
+pub fn with_history(csv_bytes: &[u8], changes: &[(usize, Vec<(String, String)>)]) -> io::Result<Vec<u8>> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv_bytes);
+    let mut header: Vec<String> = reader.headers().map_err(io::Error::other)?.iter().map(str::to_owned).collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for record in reader.records() {
+        rows.push(record.map_err(io::Error::other)?.iter().map(str::to_owned).collect());
+    }
+    let mut columns: Vec<&str> = Vec::new();
+    for (_, values) in changes {
+        for (c, _) in values {
+            if !columns.contains(&c.as_str()) {
+                columns.push(c);
+            }
+        }
+    }
+    for column in columns {
+        let Some(at) = header.iter().position(|h| h == column) else { continue };
+        // The column and its existing `_prev_k` columns, newest first.
+        let mut chain = vec![at];
+        while let Some(p) = header.iter().position(|h| *h == format!("{column}_prev_{}", chain.len())) {
+            chain.push(p);
+        }
+        if chain.len() == 1 {
+            header.push(format!("{column}_prev_1"));
+            for row in &mut rows {
+                let value = row.get(at).cloned().unwrap_or_default();
+                row.push(value);
+            }
+        } else {
+            for row in &mut rows {
+                for k in (1..chain.len()).rev() {
+                    let value = chain.get(k - 1).and_then(|&i| row.get(i)).cloned().unwrap_or_default();
+                    if let Some(cell) = chain.get(k).and_then(|&i| row.get_mut(i)) {
+                        *cell = value;
+                    }
+                }
+            }
+        }
+        for (index, values) in changes {
+            if let Some((_, cell)) = values.iter().find(|(c, _)| c == column)
+                && let Some(target) = rows.get_mut(*index).and_then(|r| r.get_mut(at))
+            {
+                target.clone_from(cell);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new().from_writer(&mut out);
+        w.write_record(&header).map_err(io::Error::other)?;
+        for row in &rows {
+            w.write_record(row).map_err(io::Error::other)?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_moves_replaced_values_one_period_back() {
+        let csv = b"employee_id,selling_hours,revenue,revenue_prev_1,revenue_prev_2\n1,300,1000,900,800\n2,310,2000,1900,1800\n";
+        let changes =
+            vec![(0, vec![("selling_hours".to_owned(), "280".to_owned()), ("revenue".to_owned(), "950".to_owned())])];
+        let out = String::from_utf8(with_history(csv, &changes).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "employee_id,selling_hours,revenue,revenue_prev_1,revenue_prev_2,selling_hours_prev_1\n\
+             1,280,950,1000,900,300\n\
+             2,310,2000,2000,1900,310\n"
+        );
+    }
 
     #[test]
     fn same_seed_same_file_different_seed_different_file() {

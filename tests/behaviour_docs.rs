@@ -14,6 +14,7 @@ use carrot::roster::Roster;
 use carrot::samples;
 use carrot::sim::assumptions::{
     DEFAULT_CAPACITY_COLUMN, DEFAULT_CAPACITY_HOURS, DEFAULT_MIN_FLEXIBLE_HOURS, DEFAULT_NOISE, DEFAULT_RESPONSIVENESS,
+    DEFAULT_RISK_AVERSION,
 };
 use carrot::sim::{self, Assumptions, RoleModel, Runway, SimOptions};
 
@@ -117,6 +118,7 @@ fn the_documented_defaults_are_the_codes() {
     };
     let number = |x: f64| format!("{x}");
     row("responsiveness", &format!("{} for every role", number(DEFAULT_RESPONSIVENESS)));
+    row("risk_aversion", &format!("{} for every role", number(DEFAULT_RISK_AVERSION)));
     row("min_flexible_hours", &number(DEFAULT_MIN_FLEXIBLE_HOURS));
     row("roles.R.capacity_column", &format!("`{DEFAULT_CAPACITY_COLUMN}`"));
     row("roles.R.default_capacity", &number(DEFAULT_CAPACITY_HOURS));

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const PLAN: &str = "sample_plans/transition.json";
-const TEMPLATES: [&str; 6] = ["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"];
+const TEMPLATES: [&str; 7] = ["generic", "adp-wfn", "adp-run", "gusto", "workday", "workday-eib", "paychex-flex"];
 
 fn carrot(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_carrot")).current_dir(ROOT).args(args).output().unwrap()
@@ -247,6 +247,7 @@ fn a_missing_setting_is_refused_naming_its_flag_and_nothing_is_written() {
         ("adp-wfn", "--batch-id"),
         ("adp-run", "--pay-period-start"),
         ("workday", "--reason"),
+        ("workday-eib", "--batch-id"),
         ("paychex-flex", "--client-id"),
     ] {
         let out = dir.path().join("out.csv");
@@ -395,7 +396,7 @@ fn an_unknown_template_lists_the_templates() {
     assert_eq!(o.status.code(), Some(2), "wrong usage");
     assert!(
         stderr(&o).contains(
-            "unknown template `adp`; the templates are generic, adp-wfn, adp-run, gusto, workday, paychex-flex"
+            "unknown template `adp`; the templates are generic, adp-wfn, adp-run, gusto, workday, workday-eib, paychex-flex"
         ),
         "{}",
         stderr(&o)

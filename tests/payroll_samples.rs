@@ -39,6 +39,11 @@ fn settings(template: Template) -> PayrollSettings {
             s.pay_period_end = Some("2026-10-11".parse().unwrap());
         }
         Template::Workday => s.reason = "One-Time Payment > Incentive Payout".into(),
+        Template::WorkdayEib => {
+            s.batch_id = "INC-2026Q3".into();
+            s.pay_period_start = Some("2026-10-01".parse().unwrap());
+            s.pay_period_end = Some("2026-10-15".parse().unwrap());
+        }
         Template::PaychexFlex => s.client_id = "70012345".into(),
     }
     // The sample plans are in EUR; the US payroll templates need it confirmed (--currency-ok).
@@ -280,4 +285,29 @@ fn gusto_refuses_ids_that_are_not_gusto_ids_and_names_them() {
     assert!(err.contains("--gusto-match name"), "{err}");
     let by_name = PayrollSettings { gusto_match: export::GustoMatch::Name, ..settings(Template::Gusto) };
     assert!(export::render(&ExportRequest { settings: &by_name, ..req }).is_ok(), "names need no Gusto id");
+}
+
+#[test]
+fn workday_eib_takes_reference_ids_from_the_id_file() {
+    let s = samples();
+    let ids = repo("tests/fixtures/payroll/workday_ids.csv");
+    let settings = PayrollSettings { workday_ids: ids.display().to_string(), ..settings(Template::WorkdayEib) };
+    let (out, rec) = export_with(&s, Template::WorkdayEib, &settings);
+    assert_same(&out, &fixture("workday-eib-ids.csv"), "workday-eib-ids.csv");
+    // Kateřina Wagner (001046, the 46th person paid) is Employee_ID 21046 in position P-001046,
+    // costed to Enterprise DACH; her cap adjustment is a negative input on its own row.
+    assert!(
+        out.contains("\r\n46,1,INC-2026Q3,2026-10-01,2026-10-15,21046,P-001046,COMM,25631.20,EUR,2026-07-01,2026-09-30,CC_ENTERPRISE_DACH\r\n"),
+        "{out}"
+    );
+    assert_eq!(rec.total, s.report.totals.total);
+    // Without the file, Position and Cost Center are left for Workday to default and Worker is
+    // the roster's id.
+    let (plain, _) = export(&s, Template::WorkdayEib);
+    assert!(
+        plain.contains(
+            "\r\n46,4,INC-2026Q3,2026-10-01,2026-10-15,001046,,CAPADJ,-12343.05,EUR,2026-07-01,2026-09-30,\r\n"
+        ),
+        "{plain}"
+    );
 }

@@ -90,3 +90,61 @@ fn moving_a_responsiveness_slider_simulates_again_and_keep_writes_it_into_the_ba
     let kept = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
     assert_eq!(kept.plans[0].roles, after.plans[0].roles);
 }
+
+/// Issue 15 "Evidence": choosing the previous period's plan fits ε from the roster's history
+/// (the bundled consultants carry `billable_hours_prev_1`) off the UI thread; the view shows the
+/// fit, the simulation uses it, and the fit is the core's.
+#[test]
+fn choosing_the_previous_plan_fits_responsiveness_from_history_and_shows_it() {
+    let mut harness = app();
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the simulation", simulated);
+    harness.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Fit ε from history: before, paid on");
+    let previous = {
+        let app = harness.state();
+        let view = &app.rt.behaviour;
+        app.rt.docs.iter().find(|d| Some(d.id) != view.baseline).unwrap().id
+    };
+    harness.state_mut().rt.behaviour.fit_previous = Some(previous);
+    harness.run_steps(2);
+    wait(&mut harness, "the fit", |app| {
+        simulated(app) && app.rt.behaviour.result.as_ref().is_some_and(|r| r.fit.is_some())
+    });
+    let app = harness.state();
+    let view = &app.rt.behaviour;
+    let result = view.result.as_ref().unwrap();
+    let fit = result.fit.clone().unwrap().unwrap();
+    let doc = |id| &app.rt.docs.iter().find(|d| Some(d.id) == id).unwrap().plan;
+    let direct = sim::fit::fit_history(doc(Some(previous)), doc(view.baseline), &app.rt.rosters.merged).unwrap();
+    assert_eq!(*fit, direct, "the app's fit is the core's");
+    let consultant = fit.roles.iter().find(|r| r.role == "consultant").expect("consultants have billable history");
+    let used = result.report.roles.iter().find(|r| r.role == "consultant").unwrap().responsiveness;
+    assert_eq!(used, consultant.epsilon, "the simulation uses the fitted ε");
+    assert!(fit.unfitted.iter().any(|(role, _)| role == "sales"), "the sales roster has no hours history");
+    harness.get_by_label_contains(&format!("consultant: ε {:.2} fitted on 24 people", consultant.epsilon));
+    harness.get_by_label_contains("sales: not fitted, no hours of the previous period");
+}
+
+/// Issue 15 "Risk": the behaviour view has a risk-aversion slider per role; a value runs the
+/// simulation again with it, and "Keep these in the plans" writes it into the baseline plan.
+#[test]
+fn the_risk_aversion_slider_simulates_again_and_is_kept_in_the_baseline_plan() {
+    let mut harness = app();
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the simulation", simulated);
+    harness.get_by_label("Risk aversion γ per role");
+    harness.get_by_role_and_label(egui::accesskit::Role::Slider, "sales γ");
+    harness.state_mut().rt.behaviour.risk_aversion.insert("sales".to_owned(), 1.0);
+    harness.run_steps(2);
+    wait(&mut harness, "the new simulation", |app| {
+        simulated(app) && app.rt.behaviour.result.as_ref().is_some_and(|r| !r.key.options.risk_aversion.is_empty())
+    });
+    let report = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
+    let sales = report.roles.iter().find(|r| r.role == "sales").unwrap();
+    assert_eq!(sales.risk_aversion, 1.0, "the simulation used the slider's γ");
+    harness.get_by_label("Keep these in the plans").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let baseline = app.rt.docs.iter().find(|d| Some(d.id) == app.rt.behaviour.baseline).unwrap();
+    assert_eq!(baseline.plan.assumptions.risk_aversion_for("sales"), 1.0);
+}

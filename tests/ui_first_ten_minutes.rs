@@ -265,6 +265,45 @@ fn a_us_payroll_template_refuses_a_eur_plan_until_the_currency_is_confirmed() {
     assert!(text.starts_with("first_name,last_name,gusto_employee_id,"), "{text}");
 }
 
+/// Issue 19: the Workday "Submit Payroll Input" EIB is offered in the export dialog with its
+/// own settings, refuses until they are given, and writes reference ids from the id file.
+#[test]
+fn the_workday_eib_template_asks_for_its_settings_and_writes_reference_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("workday_eib.csv");
+    let ids = dir.path().join("workday_ids.csv");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/payroll/workday_ids.csv"),
+        &ids,
+    )
+    .unwrap();
+    let mut harness = app(vec![Some(vec![out.clone()])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export dialog", export_open);
+    choose(&mut harness, "Template", "workday-eib");
+    assert!(harness.query_by_label(CURRENCY_OK).is_none(), "the EIB names its currency");
+    set_text(&mut harness, "Pay date", "2026-10-15");
+    harness.get_by_label("Choose file…").click_accesskit();
+    wait(&mut harness, "the chosen file and its check", export_file_checked);
+    harness.get_by_label_contains("batch id (--batch-id): missing; the workday-eib file needs it");
+    assert!(!export_button_enabled(&harness), "Export is disabled without a batch id and pay period");
+    set_text(&mut harness, "Batch ID *", "INC-2026Q3");
+    set_text(&mut harness, "Pay period start *", "2026-10-01");
+    set_text(&mut harness, "Pay period end *", "2026-10-15");
+    set_text(&mut harness, "Workday id file", &ids.display().to_string());
+    wait(&mut harness, "the export check", export_checked);
+    assert_export_ready(&harness);
+    harness.get_by_label("Export").click_accesskit();
+    wait(&mut harness, "the export", |app| out.exists() && idle(app));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("Spreadsheet Key,Row ID,Batch ID,Start Date,End Date,Worker,Position,Earning,"), "{text}");
+    assert!(
+        // Kateřina Wagner (001046) under the plan the app opens on, with her ids.
+        text.contains("\r\n46,1,INC-2026Q3,2026-10-01,2026-10-15,21046,P-001046,COMM,35619.78,EUR,2026-07-01,2026-09-30,CC_ENTERPRISE_DACH\r\n"),
+        "{text}"
+    );
+}
+
 // 6. A mistyped metric is an error at its field, and the numbers shown go stale.
 
 #[test]

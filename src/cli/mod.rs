@@ -78,7 +78,7 @@ pub enum Command {
         /// The payroll file to write (`-`: standard output; the reconciliation then goes to stderr).
         #[arg(long, value_name = "F")]
         out: PathBuf,
-        /// The payroll system's layout: generic, adp-wfn, adp-run, gusto, workday or paychex-flex.
+        /// The payroll system's layout: generic, adp-wfn, adp-run, gusto, workday, workday-eib or paychex-flex.
         #[arg(long, default_value = "generic", value_name = "NAME", value_parser = parse_template)]
         template: Template,
         /// Replace the file (and its reconciliation) if it exists.
@@ -135,8 +135,8 @@ pub enum Command {
     /// History is calibrated against the --baseline plan (what people are paid on today), so
     /// under it predicted hours equal history. See docs/behaviour.md.
     Simulate {
-        /// Plan files to simulate; repeat for several.
-        #[arg(long = "plan", value_name = "P", required = true, num_args = 1)]
+        /// Plan files to simulate; repeat for several (optional with --fit-history).
+        #[arg(long = "plan", value_name = "P", required_unless_present = "fit_history", num_args = 1)]
         plans: Vec<PathBuf>,
         /// The plan people are paid on today.
         #[arg(long, value_name = "B")]
@@ -156,6 +156,15 @@ pub enum Command {
         /// plan's assumptions; repeat for several roles.
         #[arg(long, value_name = "ROLE=E", value_parser = parse_responsiveness)]
         responsiveness: Vec<(String, f64)>,
+        /// Risk aversion γ of a role, as ROLE=G (e.g. sales=1), overriding the baseline plan's
+        /// assumptions (0, risk neutral, by default); repeat for several roles.
+        #[arg(long, value_name = "ROLE=G", value_parser = parse_responsiveness)]
+        risk_aversion: Vec<(String, f64)>,
+        /// Fit each role's responsiveness from history: PREVIOUS is the plan people were paid on
+        /// in the period the roster's `*_prev_1` columns record (the baseline is this period's).
+        /// Prints the fit and a back-test; with --plan, the simulation uses the fitted values.
+        #[arg(long, value_name = "PREVIOUS")]
+        fit_history: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
@@ -174,6 +183,18 @@ pub enum Command {
         /// The first employee id; ids count up from it, six digits with leading zeros.
         #[arg(long, value_name = "N", default_value_t = 1)]
         first_id: u64,
+        /// Write a plan change into the history: the generated values become the previous
+        /// period (`*_prev_1` columns) under plan FROM, and this period's hours and outputs are
+        /// the model's prediction under --history-to at --history-responsiveness.
+        #[arg(long, value_name = "FROM", requires = "history_to")]
+        history_from: Option<PathBuf>,
+        /// The plan of this period, with --history-from.
+        #[arg(long, value_name = "TO", requires = "history_from")]
+        history_to: Option<PathBuf>,
+        /// ε of a role for --history-from, as ROLE=E (default: FROM's assumptions); repeat for
+        /// several roles.
+        #[arg(long, value_name = "ROLE=E", value_parser = parse_responsiveness, requires = "history_from")]
+        history_responsiveness: Vec<(String, f64)>,
         #[command(flatten)]
         out: OutArgs,
     },
@@ -216,7 +237,7 @@ pub struct PayrollArgs {
     /// adp-wfn: Co Code (2-3 letters or digits); adp-run: IID (1-15 letters or digits).
     #[arg(long, value_name = "CODE")]
     pub company_code: Option<String>,
-    /// adp-wfn: Batch ID (1-8 letters or digits).
+    /// adp-wfn: Batch ID (1-8 letters or digits); workday-eib: Batch ID (1-40 letters, digits, - _ or .).
     #[arg(long, value_name = "ID")]
     pub batch_id: Option<String>,
     /// adp-wfn: file name used when --out is a folder; {co} company code, {batch}, {date} [default: PR{co}EPI.csv].
@@ -225,10 +246,10 @@ pub struct PayrollArgs {
     /// adp-run: pay frequency of the RUN payroll: W, B, S or M (or weekly, biweekly, ...).
     #[arg(long, value_name = "W|B|S|M", value_parser = parse_pay_frequency)]
     pub pay_frequency: Option<PayFrequency>,
-    /// adp-run: first day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
+    /// adp-run: first day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY); workday-eib: Start Date.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub pay_period_start: Option<NaiveDate>,
-    /// adp-run: last day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY).
+    /// adp-run: last day of RUN's pay period (YYYY-MM-DD; written MM/DD/YYYY); workday-eib: End Date.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub pay_period_end: Option<NaiveDate>,
     /// A check of its own: adp-run Separate Check 0-9, adp-wfn Pay # 1-9, paychex-flex Check Seq Number 1-9 [default: the regular check].
@@ -249,6 +270,9 @@ pub struct PayrollArgs {
     /// workday: write Send to Payroll = N instead of Y.
     #[arg(long)]
     pub no_send_to_payroll: bool,
+    /// workday-eib: CSV file with employee_id and any of worker_id, position_id, cost_center_id (Workday reference ids).
+    #[arg(long, value_name = "FILE")]
+    pub workday_ids: Option<PathBuf>,
     /// paychex-flex: Client ID (1-8 letters or digits).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
@@ -274,6 +298,7 @@ impl PayrollArgs {
             reason: self.reason.clone().unwrap_or(d.reason),
             effective_date: self.effective_date,
             send_to_payroll: !self.no_send_to_payroll,
+            workday_ids: self.workday_ids.as_ref().map_or(d.workday_ids, |p| p.display().to_string()),
             client_id: self.client_id.clone().unwrap_or(d.client_id),
             currency_ok: self.currency_ok,
         }
@@ -458,16 +483,36 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             year::close(&plan, &roster, &period, &ledger, reopen)
         }
         Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
-        Command::GenRoster { people, seed, role, first_id, out } => gen_roster(people, seed, role, first_id, &out),
-        Command::Simulate { plans, baseline, roster, trials, seed, quarters, responsiveness, format } => simulate_cmd(
+        Command::GenRoster { people, seed, role, first_id, history_from, history_to, history_responsiveness, out } => {
+            let history = history_from.zip(history_to).map(|(from, to)| GenHistory {
+                from,
+                to,
+                responsiveness: history_responsiveness.into_iter().collect(),
+            });
+            gen_roster(people, seed, role, first_id, history.as_ref(), &out)
+        }
+        Command::Simulate {
+            plans,
+            baseline,
+            roster,
+            trials,
+            seed,
+            quarters,
+            responsiveness,
+            risk_aversion,
+            fit_history,
+            format,
+        } => simulate_cmd(
             &plans,
             &baseline,
+            fit_history.as_deref(),
             &roster,
             SimOptions {
                 trials,
                 seed,
                 quarters,
                 responsiveness: responsiveness.into_iter().collect(),
+                risk_aversion: risk_aversion.into_iter().collect(),
                 ..SimOptions::default()
             },
             format,
@@ -960,8 +1005,9 @@ fn parse_responsiveness(text: &str) -> Result<(String, f64), String> {
 fn simulate_cmd(
     paths: &[PathBuf],
     baseline_path: &Path,
+    fit_history: Option<&Path>,
     roster_args: &RosterArgs,
-    options: SimOptions,
+    mut options: SimOptions,
     format: CompareFormat,
 ) -> anyhow::Result<ExitCode> {
     // Options first, named as they are typed, before any file is read.
@@ -987,13 +1033,63 @@ fn simulate_cmd(
     if let Some(role) = options.responsiveness.keys().find(|r| !modelled.iter().any(|m| m.eq_ignore_ascii_case(r))) {
         anyhow::bail!("--responsiveness: no modelled role `{role}` in the roster (roles: {})", modelled.join(", "));
     }
+    if let Some(role) = options.risk_aversion.keys().find(|r| !modelled.iter().any(|m| m.eq_ignore_ascii_case(r))) {
+        anyhow::bail!("--risk-aversion: no modelled role `{role}` in the roster (roles: {})", modelled.join(", "));
+    }
+    let fit = match fit_history {
+        Some(path) => {
+            let previous = load_valid_plan(path)?;
+            let fit = sim::fit::fit_history(&previous, &baseline, &roster)?;
+            if fit.roles.is_empty() {
+                let why: Vec<String> = fit.unfitted.iter().map(|(role, why)| format!("{role}: {why}")).collect();
+                anyhow::bail!("--fit-history: no role could be fitted: {}", why.join("; "));
+            }
+            // Fitted values for the roles not set with --responsiveness.
+            for (role, eps) in fit.responsiveness() {
+                if !options.responsiveness.keys().any(|r| r.eq_ignore_ascii_case(&role)) {
+                    options.responsiveness.insert(role, eps);
+                }
+            }
+            Some(fit)
+        }
+        None => None,
+    };
     let refs: Vec<&Plan> = plans.iter().collect();
-    let report = sim::run(&calibration, &refs, &options)?;
-    emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
-        CompareFormat::Table => simulate::simulate_table(&report, w),
-        CompareFormat::Json => sim::json::write_report(&report, w),
+    let report = if refs.is_empty() { None } else { Some(sim::run(&calibration, &refs, &options)?) };
+    emit(&OutArgs { out: None, force: false }, Access::Private, |w| match (format, &fit, &report) {
+        (CompareFormat::Table, fit, report) => {
+            if let Some(fit) = fit {
+                simulate::fit_table(fit, w)?;
+            }
+            if let Some(report) = report {
+                if fit.is_some() {
+                    writeln!(w)?;
+                }
+                simulate::simulate_table(report, w)?;
+            }
+            Ok(())
+        }
+        (CompareFormat::Json, Some(fit), Some(report)) => {
+            // One object: the fit and the simulation that used it.
+            let mut buf = Vec::new();
+            sim::json::write_report(report, &mut buf)?;
+            let simulation: serde_json::Value = serde_json::from_slice(&buf).map_err(std::io::Error::other)?;
+            let both = serde_json::json!({"fit_history": sim::json::fit_json(fit), "simulation": simulation});
+            serde_json::to_writer_pretty(&mut *w, &both).map_err(std::io::Error::other)?;
+            writeln!(w)
+        }
+        (CompareFormat::Json, Some(fit), None) => sim::json::write_fit(fit, w),
+        (CompareFormat::Json, None, Some(report)) => sim::json::write_report(report, w),
+        (CompareFormat::Json, None, None) => Ok(()),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `gen-roster --history-from --history-to`: the plan change written into the history.
+struct GenHistory {
+    from: PathBuf,
+    to: PathBuf,
+    responsiveness: std::collections::BTreeMap<String, f64>,
 }
 
 fn gen_roster(
@@ -1001,6 +1097,7 @@ fn gen_roster(
     seed: u64,
     role: Option<GenRole>,
     first_id: u64,
+    history: Option<&GenHistory>,
     out: &OutArgs,
 ) -> anyhow::Result<ExitCode> {
     if synth::last_id(people, first_id).is_none() {
@@ -1019,6 +1116,35 @@ fn gen_roster(
     };
     // Private like every other output: a generated roster looks like salary data, and a real
     // one saved over it would keep the mode.
-    emit(out, Access::Private, |w| synth::write_roster(w, people, seed, roles, first_id))?;
+    let Some(history) = history else {
+        emit(out, Access::Private, |w| synth::write_roster(w, people, seed, roles, first_id))?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    for (role, eps) in &history.responsiveness {
+        if !(eps.is_finite() && (0.0..=100.0).contains(eps)) {
+            return Err(Usage(format!("--history-responsiveness: {role}: must be between 0 and 100, not {eps}")).into());
+        }
+    }
+    let from = load_valid_plan(&history.from)?;
+    let to = load_valid_plan(&history.to)?;
+    let mut generated = Vec::new();
+    synth::write_roster(&mut generated, people, seed, roles, first_id)?;
+    // Per roster row: the cells this period's values replace.
+    type Cells = Vec<(usize, Vec<(String, String)>)>;
+    let next = |roster: &roster::Roster| -> anyhow::Result<Cells> {
+        Ok(sim::fit::next_period(&from, &to, roster, &history.responsiveness)?
+            .into_iter()
+            .map(|c| (c.index, c.values.iter().map(|(col, v)| (col.clone(), sim::fit::cell(col, *v))).collect()))
+            .collect())
+    };
+    let options = roster::ImportOptions::default();
+    let imported = roster::import_reader("generated roster", generated.as_slice(), &options)?;
+    // The previous period exactly as `simulate --fit-history` will read it back (the oldest
+    // noise period drops out of the shifted `_prev_k` columns), then this period from it.
+    let first = synth::with_history(&generated, &next(&imported.roster)?)?;
+    let shifted = roster::import_reader("generated roster", first.as_slice(), &options)?;
+    let (before, _) = sim::fit::previous_period(&shifted.roster);
+    let bytes = synth::with_history(&generated, &next(&before)?)?;
+    emit(out, Access::Private, |w| w.write_all(&bytes))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -350,6 +350,10 @@ fn assumptions(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "Assumptions (docs/behaviour.md explains each)")?;
     let eps: Vec<String> = r.roles.iter().map(|x| format!("{} {}", x.role, x.responsiveness)).collect();
     writeln!(w, "  Responsiveness ε: {}; noise ×{}", eps.join(", "), r.noise_scale)?;
+    if r.roles.iter().any(|x| x.risk_aversion > 0.0) {
+        let gamma: Vec<String> = r.roles.iter().map(|x| format!("{} {}", x.role, x.risk_aversion)).collect();
+        writeln!(w, "  Risk aversion γ: {}", gamma.join(", "))?;
+    }
     let mut shown: Vec<&str> = Vec::new();
     for p in r.plans.iter().filter(|p| **p != r.baseline) {
         if shown.contains(&p.plan.as_str()) {
@@ -416,5 +420,70 @@ fn assumptions(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {
     for n in &r.notes {
         writeln!(w, "  Note: {n}")?;
     }
+    Ok(())
+}
+
+/// `carrot simulate --fit-history`: ε per role fitted from a plan change in the roster's
+/// history, the fit per activity and the back-test.
+pub fn fit_table(fit: &crate::sim::fit::HistoryFit, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        w,
+        "Responsiveness fitted from history: `{}` (previous period) to `{}` (this period, the baseline)",
+        fit.previous_plan, fit.baseline_plan
+    )?;
+    writeln!(
+        w,
+        "Columns read as the previous period (from their _prev_1 columns): {}",
+        fit.previous_columns.join(", ")
+    )?;
+    let mut t = Table::new(&[
+        ("Role", false),
+        ("People", true),
+        ("ε fitted", true),
+        ("Hours error (RMSE)", true),
+        ("If nobody changed", true),
+        ("Back-test error", true),
+        ("ε of each half", true),
+    ]);
+    for r in &fit.roles {
+        t.rows.push(vec![
+            r.role.clone(),
+            r.people.to_string(),
+            format!("{:.3}", r.epsilon),
+            format!("{:.2} h", r.rmse),
+            format!("{:.2} h", r.rmse_no_change),
+            format!("{:.2} h", r.backtest_rmse),
+            format!("{} / {}", plain(r.backtest_epsilon[0]), plain(r.backtest_epsilon[1])),
+        ]);
+    }
+    t.write(w)?;
+    writeln!(w)?;
+    writeln!(w, "Hours per person, previous period, this period as recorded, and as predicted at the fitted ε")?;
+    let mut t = Table::new(&[
+        ("Role", false),
+        ("Activity", false),
+        ("Previous", true),
+        ("Recorded", true),
+        ("Predicted", true),
+    ]);
+    for r in &fit.roles {
+        for a in &r.activities {
+            t.rows.push(vec![
+                r.role.clone(),
+                a.activity.clone(),
+                format!("{:.1}", a.previous),
+                format!("{:.1}", a.actual),
+                format!("{:.1}", a.predicted),
+            ]);
+        }
+    }
+    t.write(w)?;
+    for (role, why) in &fit.unfitted {
+        writeln!(w, "Not fitted: {role}: {why}")?;
+    }
+    writeln!(
+        w,
+        "Back-test: ε fitted on half of each role's people (alternate employee ids), the error measured on the other half, both ways round."
+    )?;
     Ok(())
 }

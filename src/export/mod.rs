@@ -19,6 +19,7 @@ pub mod gusto;
 pub mod paychex_flex;
 pub mod settings;
 pub mod workday;
+pub mod workday_eib;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -57,6 +58,10 @@ pub enum Template {
     Gusto,
     /// Workday one-time payment requests: one row per employee and one-time payment plan.
     Workday,
+    /// Workday "Submit Payroll Input" EIB: `Spreadsheet Key, Row ID, Batch ID, Start Date, End
+    /// Date, Worker, Position, Earning, Amount, Currency, Coverage Start Date, Coverage End Date,
+    /// Cost Center`, with reference ids (not display text); one row per worker and earning.
+    WorkdayEib,
     /// Paychex Flex Standard Payroll Import: all 39 columns in their fixed order, one row per
     /// worker and pay component.
     PaychexFlex,
@@ -64,8 +69,8 @@ pub enum Template {
 
 impl Template {
     /// Every template, in the order the app lists them.
-    pub const ALL: [Self; 6] =
-        [Self::Generic, Self::AdpWfn, Self::AdpRun, Self::Gusto, Self::Workday, Self::PaychexFlex];
+    pub const ALL: [Self; 7] =
+        [Self::Generic, Self::AdpWfn, Self::AdpRun, Self::Gusto, Self::Workday, Self::WorkdayEib, Self::PaychexFlex];
 
     /// The template's name (a stable contract: plan files and scripts use it).
     pub fn name(self) -> &'static str {
@@ -75,6 +80,7 @@ impl Template {
             Self::AdpRun => "adp-run",
             Self::Gusto => "gusto",
             Self::Workday => "workday",
+            Self::WorkdayEib => "workday-eib",
             Self::PaychexFlex => "paychex-flex",
         }
     }
@@ -87,6 +93,7 @@ impl Template {
             Self::AdpRun => "ADP RUN: time sheet import",
             Self::Gusto => "Gusto: payroll CSV upload (bonus / commission)",
             Self::Workday => "Workday: one-time payment requests",
+            Self::WorkdayEib => "Workday: Submit Payroll Input (EIB, reference ids)",
             Self::PaychexFlex => "Paychex Flex: Standard Payroll Import (SPI)",
         }
     }
@@ -112,6 +119,7 @@ impl Template {
             Self::AdpRun => format!("adp_run_{slug}_{pay_date}.csv"),
             Self::Gusto => format!("gusto_{slug}_{pay_date}.csv"),
             Self::Workday => format!("workday_one_time_payments_{slug}_{pay_date}.csv"),
+            Self::WorkdayEib => format!("workday_eib_payroll_input_{slug}_{pay_date}.csv"),
             Self::PaychexFlex => format!("paychex_spi_{slug}_{pay_date}.csv"),
         }
     }
@@ -122,7 +130,7 @@ impl Template {
     pub fn payroll_currency(self) -> Option<&'static str> {
         match self {
             Self::AdpWfn | Self::AdpRun | Self::Gusto | Self::PaychexFlex => Some("USD"),
-            Self::Generic | Self::Workday => None,
+            Self::Generic | Self::Workday | Self::WorkdayEib => None,
         }
     }
 
@@ -422,6 +430,9 @@ pub fn code_problem(template: Template, code: &str) -> Option<String> {
         }),
         Template::Workday => (code.trim().is_empty() || code.chars().any(char::is_control))
             .then(|| format!("`{code}` is not a Workday one-time payment plan: use the plan's name as set up in Workday")),
+        Template::WorkdayEib => (!workday_eib::is_reference_id(code)).then(|| {
+            format!("`{code}` is not a Workday earning reference id: use the earning's code as View Earnings shows it (Earning_Code), 1–50 letters, digits, `_`, `-` or `.`, e.g. \"COMM\"")
+        }),
         Template::PaychexFlex => {
             let ok = (1..=20).contains(&code.chars().count())
                 && code.trim() == code
@@ -647,6 +658,7 @@ pub fn render_with_skipped(
         Template::AdpRun => adp_run::render(req, &lines)?,
         Template::Gusto => gusto::render(req, &lines)?,
         Template::Workday => workday::render(req, &lines)?,
+        Template::WorkdayEib => workday_eib::render(req, &lines)?,
         Template::PaychexFlex => paychex_flex::render(req, &lines)?,
     };
     let mut rec = reconcile(&lines, req.report);

@@ -27,8 +27,9 @@ pub struct PayrollSettings {
     /// also used in the default file name. `adp-run`: the `IID` column, 1–15 letters or digits.
     /// Flag `--company-code`.
     pub company_code: String,
-    /// ADP Workforce Now `Batch ID`: 1–8 letters or digits naming the batch in ADP's paydata
-    /// screen (e.g. `INC0926`). Flag `--batch-id`.
+    /// `Batch ID`. ADP Workforce Now: 1–8 letters or digits naming the batch in ADP's paydata
+    /// screen (e.g. `INC0926`). Workday EIB: the batch the payroll inputs are loaded under (and
+    /// can be deleted by), 1–40 letters, digits, `-`, `_` or `.`. Flag `--batch-id`.
     pub batch_id: String,
     /// ADP Workforce Now default file name, used when `--out` is a folder. `{co}` is replaced by
     /// the company code (a 2-character code is padded with `_` to 3), `{batch}` by the batch id
@@ -38,11 +39,12 @@ pub struct PayrollSettings {
     /// ADP RUN pay frequency of the payroll the file goes into (one per file). Flag
     /// `--pay-frequency` (`W`, `B`, `S` or `M`).
     pub pay_frequency: Option<PayFrequency>,
-    /// ADP RUN pay period start: must match the first day of RUN's next payroll. Written as
-    /// `MM/DD/YYYY`. Flag `--pay-period-start`.
+    /// Pay period start. ADP RUN: must match the first day of RUN's next payroll, written as
+    /// `MM/DD/YYYY`. Workday EIB: the `Start Date` of the payroll inputs (the first day of the
+    /// pay period they go into), `YYYY-MM-DD`. Flag `--pay-period-start`.
     pub pay_period_start: Option<NaiveDate>,
-    /// ADP RUN pay period end: must match the last day of RUN's next payroll. Written as
-    /// `MM/DD/YYYY`. Flag `--pay-period-end`.
+    /// Pay period end. ADP RUN: must match the last day of RUN's next payroll, written as
+    /// `MM/DD/YYYY`. Workday EIB: the `End Date` of the payroll inputs. Flag `--pay-period-end`.
     pub pay_period_end: Option<NaiveDate>,
     /// A check of their own for the incentives. ADP RUN: `Separate Check`, 0–9 (e.g. `1`).
     /// ADP Workforce Now: `Pay #`, 1–9 (1 is the regular check; the column is written only when
@@ -65,6 +67,11 @@ pub struct PayrollSettings {
     /// Workday `Send to Payroll`: `Y` when true (default), `N` when false. Flag
     /// `--no-send-to-payroll` sets it to false.
     pub send_to_payroll: bool,
+    /// Workday EIB: a CSV file giving each roster `employee_id` its Workday reference ids
+    /// (columns `employee_id` and any of `worker_id`, `position_id`, `cost_center_id`). Empty:
+    /// the roster's `employee_id` is the Workday Employee_ID, and Position and Cost Center are
+    /// left for Workday to default. Flag `--workday-ids`.
+    pub workday_ids: String,
     /// Paychex Flex `Client ID` (column A): the company's 1–8 letters or digits. Flag
     /// `--client-id`.
     pub client_id: String,
@@ -90,6 +97,7 @@ impl Default for PayrollSettings {
             reason: String::new(),
             effective_date: None,
             send_to_payroll: true,
+            workday_ids: String::new(),
             client_id: String::new(),
             currency_ok: false,
         }
@@ -196,6 +204,8 @@ pub enum Setting {
     EffectiveDate,
     /// [`PayrollSettings::send_to_payroll`].
     SendToPayroll,
+    /// [`PayrollSettings::workday_ids`].
+    WorkdayIds,
     /// [`PayrollSettings::client_id`].
     ClientId,
     /// [`PayrollSettings::currency_ok`].
@@ -204,7 +214,7 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order a dialog shows them.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::CompanyCode,
         Self::BatchId,
         Self::AdpFileName,
@@ -217,6 +227,7 @@ impl Setting {
         Self::Reason,
         Self::EffectiveDate,
         Self::SendToPayroll,
+        Self::WorkdayIds,
         Self::ClientId,
         Self::CurrencyOk,
     ];
@@ -236,6 +247,7 @@ impl Setting {
             Self::Reason => "reason",
             Self::EffectiveDate => "effective_date",
             Self::SendToPayroll => "send_to_payroll",
+            Self::WorkdayIds => "workday_ids",
             Self::ClientId => "client_id",
             Self::CurrencyOk => "currency_ok",
         }
@@ -256,6 +268,7 @@ impl Setting {
             Self::Reason => "--reason",
             Self::EffectiveDate => "--effective-date",
             Self::SendToPayroll => "--no-send-to-payroll",
+            Self::WorkdayIds => "--workday-ids",
             Self::ClientId => "--client-id",
             Self::CurrencyOk => "--currency-ok",
         }
@@ -276,6 +289,7 @@ impl Setting {
             Self::Reason => "Reason",
             Self::EffectiveDate => "Effective date",
             Self::SendToPayroll => "Send to payroll",
+            Self::WorkdayIds => "Workday id file",
             Self::ClientId => "Client ID",
             Self::CurrencyOk => "Currency confirmed",
         }
@@ -287,13 +301,15 @@ impl Setting {
             Self::CompanyCode => {
                 "ADP company code: Co Code for Workforce Now (2–3 letters or digits), IID for RUN (1–15)"
             }
-            Self::BatchId => "ADP Workforce Now batch id, 1–8 letters or digits",
+            Self::BatchId => {
+                "batch id: ADP Workforce Now 1–8 letters or digits; Workday EIB 1–40 letters, digits, - _ or ."
+            }
             Self::AdpFileName => {
                 "file name when exporting to a folder; {co} company code, {batch} batch id, {date} pay date"
             }
             Self::PayFrequency => "ADP RUN pay frequency: W weekly, B biweekly, S semimonthly, M monthly",
-            Self::PayPeriodStart => "first day of RUN's next payroll period (YYYY-MM-DD)",
-            Self::PayPeriodEnd => "last day of RUN's next payroll period (YYYY-MM-DD)",
+            Self::PayPeriodStart => "first day of the payroll period the file goes into (YYYY-MM-DD)",
+            Self::PayPeriodEnd => "last day of the payroll period the file goes into (YYYY-MM-DD)",
             Self::SeparateCheck => {
                 "a check of its own: ADP RUN Separate Check 0–9, ADP WFN Pay # 1–9, Paychex Check Seq Number 1–9; empty for the regular check"
             }
@@ -304,6 +320,9 @@ impl Setting {
             Self::Reason => "Workday one-time payment reason, as configured in the tenant",
             Self::EffectiveDate => "Workday effective date (YYYY-MM-DD); empty for the pay date",
             Self::SendToPayroll => "Workday Send to Payroll (Y/N)",
+            Self::WorkdayIds => {
+                "CSV file with employee_id and any of worker_id, position_id, cost_center_id: each person's Workday reference ids; empty when the roster's ids are Workday's"
+            }
             Self::ClientId => "Paychex Flex client id, 1–8 letters or digits",
             Self::CurrencyOk => {
                 "the file carries no currency and the payroll pays in US dollars: tick to export a plan in another currency as it is"
@@ -337,6 +356,19 @@ fn is_code(s: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// A Workday batch id: 1–40 ASCII letters, digits, `-`, `_` or `.`.
+fn is_workday_batch_id(s: &str) -> bool {
+    (1..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// The pay period a template's pay period dates describe, in words.
+fn pay_period_of(template: Template) -> &'static str {
+    match template {
+        Template::WorkdayEib => "the Workday pay period the payroll inputs go into",
+        _ => "RUN's next pay period",
+    }
+}
+
 impl PayrollSettings {
     /// The settings a template cannot do without.
     pub fn required_for(template: Template) -> &'static [Setting] {
@@ -347,6 +379,7 @@ impl PayrollSettings {
                 &[Setting::CompanyCode, Setting::PayFrequency, Setting::PayPeriodStart, Setting::PayPeriodEnd]
             }
             Template::Workday => &[Setting::Reason],
+            Template::WorkdayEib => &[Setting::BatchId, Setting::PayPeriodStart, Setting::PayPeriodEnd],
             Template::PaychexFlex => &[Setting::ClientId],
         }
     }
@@ -372,6 +405,9 @@ impl PayrollSettings {
             ],
             Template::Gusto => &[Setting::GustoMatch, Setting::GustoIds, Setting::CurrencyOk],
             Template::Workday => &[Setting::Reason, Setting::EffectiveDate, Setting::SendToPayroll],
+            Template::WorkdayEib => {
+                &[Setting::BatchId, Setting::PayPeriodStart, Setting::PayPeriodEnd, Setting::WorkdayIds]
+            }
             Template::PaychexFlex => &[Setting::ClientId, Setting::SeparateCheck, Setting::CurrencyOk],
         }
     }
@@ -392,6 +428,7 @@ impl PayrollSettings {
             Setting::Reason => self.reason != d.reason,
             Setting::EffectiveDate => self.effective_date.is_some(),
             Setting::SendToPayroll => self.send_to_payroll != d.send_to_payroll,
+            Setting::WorkdayIds => self.workday_ids != d.workday_ids,
             Setting::ClientId => self.client_id != d.client_id,
             Setting::CurrencyOk => self.currency_ok != d.currency_ok,
         }
@@ -427,6 +464,19 @@ impl PayrollSettings {
                         );
                     }
                 }
+                Setting::BatchId if template == Template::WorkdayEib => {
+                    let id = self.batch_id.trim();
+                    if id.is_empty() {
+                        problem(*setting, missing("1–40 letters, digits, - _ or ., e.g. INC-2026Q3"));
+                    } else if !is_workday_batch_id(id) {
+                        problem(
+                            *setting,
+                            format!(
+                                "`{id}` is not a Workday batch id: use 1–40 letters, digits, - _ or ., e.g. INC-2026Q3"
+                            ),
+                        );
+                    }
+                }
                 Setting::BatchId => {
                     let id = self.batch_id.trim();
                     if id.is_empty() {
@@ -447,11 +497,16 @@ impl PayrollSettings {
                 }
                 Setting::PayPeriodStart => {
                     if self.pay_period_start.is_none() {
-                        problem(*setting, missing("the first day of RUN's next pay period, YYYY-MM-DD"));
+                        problem(
+                            *setting,
+                            missing(&format!("the first day of {}, YYYY-MM-DD", pay_period_of(template))),
+                        );
                     }
                 }
                 Setting::PayPeriodEnd => match (self.pay_period_start, self.pay_period_end) {
-                    (_, None) => problem(*setting, missing("the last day of RUN's next pay period, YYYY-MM-DD")),
+                    (_, None) => {
+                        problem(*setting, missing(&format!("the last day of {}, YYYY-MM-DD", pay_period_of(template))));
+                    }
                     (Some(start), Some(end)) if end < start => problem(
                         *setting,
                         format!(
@@ -499,7 +554,12 @@ impl PayrollSettings {
                     }
                 }
                 // Needs the plan's currency: see `check_for_currency`.
-                Setting::GustoMatch | Setting::EffectiveDate | Setting::SendToPayroll | Setting::CurrencyOk => {}
+                // The id file is read (and every problem in it reported) when the file is rendered.
+                Setting::GustoMatch
+                | Setting::EffectiveDate
+                | Setting::SendToPayroll
+                | Setting::CurrencyOk
+                | Setting::WorkdayIds => {}
             }
         }
         problems

@@ -160,7 +160,7 @@ fn paychex_row(worker: &str, component: &str, amount: &str) -> String {
 #[test]
 fn template_names_are_the_contract_and_parse_back() {
     let names: Vec<&str> = Template::ALL.iter().map(|t| t.name()).collect();
-    assert_eq!(names, ["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"]);
+    assert_eq!(names, ["generic", "adp-wfn", "adp-run", "gusto", "workday", "workday-eib", "paychex-flex"]);
     assert_eq!(names, TEMPLATE_NAMES);
     assert_eq!(names, crate::plan::PAYROLL_TEMPLATES, "plans validate earning_codes against this list");
     for t in Template::ALL {
@@ -273,6 +273,108 @@ fn workday_writes_one_time_payments_per_plan_without_zero_rows() {
     assert!(out.contains("\r\n000042,2026-09-30,'=Bonus,COMM,2026-10-15,100.00,EUR,N\r\n"), "{out}");
 }
 
+const EIB_HEADER: &str = "Spreadsheet Key,Row ID,Batch ID,Start Date,End Date,Worker,Position,Earning,Amount,\
+                          Currency,Coverage Start Date,Coverage End Date,Cost Center\r\n";
+
+#[test]
+fn workday_eib_writes_payroll_inputs_with_reference_ids_keyed_per_worker() {
+    // Batch INC01, pay period 2026-10-05..18 (the settings), coverage = the plan period. Anna has
+    // three earnings (the cap adjustment has its own code here and is a negative input), so one
+    // spreadsheet key with rows 1–3; 000042 has one; 000100 has nothing to pay and no row.
+    let row = |key: &str, row: &str, worker: &str, code: &str, amount: &str| {
+        format!("{key},{row},INC01,2026-10-05,2026-10-18,{worker},,{code},{amount},EUR,2026-07-01,2026-09-30,\r\n")
+    };
+    let expected = [
+        EIB_HEADER.to_owned(),
+        row("1", "1", "001007", "COMM", "10000.00"),
+        row("1", "2", "001007", "SPIFF", "300.00"),
+        row("1", "3", "001007", "CAPADJ", "-5300.00"),
+        row("2", "1", "000042", "COMM", "100.00"),
+    ]
+    .concat();
+    assert_eq!(render_test(Template::WorkdayEib), expected);
+    // The earning is a reference id, not display text: a code with spaces is refused, naming
+    // the line.
+    let plan = plan_with_codes(r#""earning_code": "Sales Commission""#, SPIFF_CODES, CAP_CODES);
+    let err = render_with(&plan, &test_roster(), Template::WorkdayEib, &settings()).unwrap_err().to_string();
+    assert!(err.contains("sales.rev: `Sales Commission` is not a Workday earning reference id"), "{err}");
+    // A roster id that cannot be an Employee_ID is refused, naming the person.
+    let roster = roster_of(vec![person(0, "=7 7", "Anna de Vries", "sales", "100000", "3")]);
+    let err = render_with(&test_plan(), &roster, Template::WorkdayEib, &settings()).unwrap_err().to_string();
+    assert!(err.contains("=7 7 (Anna de Vries): employee id `=7 7` is not a Workday Employee_ID"), "{err}");
+}
+
+#[test]
+fn workday_eib_takes_worker_position_and_cost_center_from_the_id_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("workday_ids.csv");
+    let s = PayrollSettings { workday_ids: file.display().to_string(), ..settings() };
+    std::fs::write(
+        &file,
+        "Employee_ID,Position_ID,cost_center_id,worker_id,name\n\
+         001007,P-1007,CC_4100,21007,Anna de Vries\n\
+         000042,P-0042,CC_4200,20042,x\n\
+         000100,P-0100,CC_4200,20100,Mary Ann Smith\n",
+    )
+    .unwrap();
+    let out = render_with(&test_plan(), &test_roster(), Template::WorkdayEib, &s).unwrap();
+    assert!(out.starts_with(EIB_HEADER), "{out}");
+    assert!(
+        out.contains(
+            "\r\n1,2,INC01,2026-10-05,2026-10-18,21007,P-1007,SPIFF,300.00,EUR,2026-07-01,2026-09-30,CC_4100\r\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("\r\n2,1,INC01,2026-10-05,2026-10-18,20042,P-0042,COMM,100.00,EUR,"), "{out}");
+    // A person paid but missing from the file is refused, naming the person and the file.
+    std::fs::write(&file, "employee_id,position_id\n001007,P-1007\n").unwrap();
+    let err = render_with(&test_plan(), &test_roster(), Template::WorkdayEib, &s).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!(
+            "000042 (@SUM(A1) Smith): not in the Workday id file {} (--workday-ids)",
+            file.display()
+        )),
+        "{err}"
+    );
+    // An empty cell in a column the file gives is refused with its line and column, never
+    // written as a blank; so is display text where a reference id belongs, and a repeated id.
+    std::fs::write(
+        &file,
+        "employee_id,position_id,cost_center_id\n001007,,CC_4100\n000042,P-0042,Sales EMEA\n000042,P-1,CC_1\n",
+    )
+    .unwrap();
+    let err = render_with(&test_plan(), &test_roster(), Template::WorkdayEib, &s).unwrap_err().to_string();
+    let f = file.display();
+    assert!(err.contains(&format!("{f}: line 2, column position_id: empty for 001007")), "{err}");
+    assert!(
+        err.contains(&format!("{f}: line 3, column cost_center_id: `Sales EMEA` is not a Workday reference id")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{f}: line 4, column employee_id: 000042 is listed twice")), "{err}");
+    // A file with no id column at all says which columns it needs.
+    std::fs::write(&file, "employee_id,name\n001007,Anna\n").unwrap();
+    let err = render_with(&test_plan(), &test_roster(), Template::WorkdayEib, &s).unwrap_err().to_string();
+    assert!(err.contains("no column worker_id, position_id, cost_center_id"), "{err}");
+    let missing = workday_eib::read_ids(std::path::Path::new("/nonexistent/ids.csv")).unwrap_err();
+    assert!(missing[0].starts_with("/nonexistent/ids.csv (--workday-ids): cannot be read:"), "{missing:?}");
+}
+
+#[test]
+fn workday_eib_needs_a_batch_id_and_the_pay_period() {
+    let only_batch = PayrollSettings { batch_id: "INC-2026Q3".into(), ..PayrollSettings::default() };
+    let problems: Vec<Setting> = only_batch.check(Template::WorkdayEib).iter().map(|p| p.setting).collect();
+    assert_eq!(problems, [Setting::PayPeriodStart, Setting::PayPeriodEnd]);
+    let text = only_batch.check(Template::WorkdayEib)[0].to_string();
+    assert!(text.contains("the Workday pay period the payroll inputs go into"), "{text}");
+    // Workday batch ids may be longer than ADP's and carry - _ .; not spaces.
+    let bad = PayrollSettings { batch_id: "INC 2026".into(), ..settings() };
+    assert_eq!(bad.check(Template::WorkdayEib).iter().map(|p| p.setting).collect::<Vec<_>>(), [Setting::BatchId]);
+    assert!(!settings().check(Template::WorkdayEib).iter().any(|p| p.setting == Setting::BatchId));
+    let long = PayrollSettings { batch_id: "INC-2026Q3".into(), ..settings() };
+    assert!(long.check(Template::WorkdayEib).is_empty());
+    assert_eq!(long.check(Template::AdpWfn).iter().map(|p| p.setting).collect::<Vec<_>>(), [Setting::BatchId]);
+}
+
 #[test]
 fn paychex_writes_all_39_columns_in_order() {
     let out = render_test(Template::PaychexFlex);
@@ -313,6 +415,7 @@ fn leading_zero_ids_survive_in_every_template_that_writes_ids() {
         Template::AdpRun,
         Template::Gusto,
         Template::Workday,
+        Template::WorkdayEib,
         Template::PaychexFlex,
     ] {
         let out = render_test(t);
@@ -473,6 +576,7 @@ fn missing_settings_refuse_before_anything_is_written_naming_the_flag() {
         (Template::AdpWfn, "--company-code"),
         (Template::AdpRun, "--pay-frequency"),
         (Template::Workday, "--reason"),
+        (Template::WorkdayEib, "--batch-id"),
         (Template::PaychexFlex, "--client-id"),
     ] {
         let req = ExportRequest {

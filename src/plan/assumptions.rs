@@ -19,6 +19,8 @@ use super::model::{num, num_opt};
 
 /// Responsiveness ε of a role with no entry in [`Assumptions::responsiveness`].
 pub const DEFAULT_RESPONSIVENESS: f64 = 0.3;
+/// Risk aversion γ of a role not listed in `assumptions.risk_aversion`: risk neutral.
+pub const DEFAULT_RISK_AVERSION: f64 = 0.0;
 /// Default of [`Assumptions::min_flexible_hours`].
 pub const DEFAULT_MIN_FLEXIBLE_HOURS: f64 = 2.0;
 /// Default of [`Assumptions::other_flexibility`]: time outside the recorded activities gives up
@@ -74,6 +76,13 @@ pub struct Assumptions {
     /// not listed use 0.3. Read from the baseline plan.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub responsiveness: IndexMap<String, Number>,
+    /// Risk aversion γ per role (matched ignoring case): people choose hours on the certainty
+    /// equivalent of their pay rather than its mean (CARA utility, so about mean − (γ/2) ×
+    /// variance ÷ their typical variable pay: Holmström–Milgrom's mean–variance agent). γ = 1
+    /// costs someone whose pay varies by ±20% about 2% of their pay. 0 (the default) is risk
+    /// neutral. Read from the baseline plan.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub risk_aversion: IndexMap<String, Number>,
     /// Hours per period below which an activity's history is treated as this many hours when
     /// setting how flexible it is, so an activity nobody does today can still attract time.
     /// Default 2 hours. Read from the baseline plan.
@@ -108,6 +117,14 @@ impl Assumptions {
             .iter()
             .find(|(r, _)| r.eq_ignore_ascii_case(role))
             .map_or(DEFAULT_RESPONSIVENESS, |(_, v)| v.f64())
+    }
+
+    /// γ for a role (matched ignoring case), or [`DEFAULT_RISK_AVERSION`].
+    pub fn risk_aversion_for(&self, role: &str) -> f64 {
+        self.risk_aversion
+            .iter()
+            .find(|(r, _)| r.eq_ignore_ascii_case(role))
+            .map_or(DEFAULT_RISK_AVERSION, |(_, v)| v.f64())
     }
 
     /// [`Assumptions::min_flexible_hours`] or its default.

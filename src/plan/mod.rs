@@ -16,7 +16,8 @@ use serde::Serialize;
 /// The payroll templates a plan's `earning_codes` may name, by the name used on the command line
 /// (`carrot export --template`). Plans own this list: validation checks `earning_codes` against
 /// it, and `export` implements one layout per name (a test keeps the two in step).
-pub const PAYROLL_TEMPLATES: &[&str] = &["generic", "adp-wfn", "adp-run", "gusto", "workday", "paychex-flex"];
+pub const PAYROLL_TEMPLATES: &[&str] =
+    &["generic", "adp-wfn", "adp-run", "gusto", "workday", "workday-eib", "paychex-flex"];
 
 /// How serious a [`Problem`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

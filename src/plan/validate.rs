@@ -121,6 +121,22 @@ impl Validator {
                 );
             }
         }
+        for (role, gamma) in &a.risk_aversion {
+            let path = format!("assumptions.risk_aversion.{role}");
+            if role.trim().is_empty() {
+                self.error(&path, "needs a role name (the roster's `role` value), e.g. \"sales\"");
+            }
+            if gamma.0 < Decimal::ZERO {
+                self.error(&path, "must not be negative (0 is risk neutral, the default)");
+            } else if gamma.0 > dec("20") {
+                self.error(&path, "must be at most 20 (0 is risk neutral, the default)");
+            } else if gamma.0 > dec("5") {
+                self.warning(
+                    &path,
+                    format!("{} is very risk averse: people would give up most uncertain pay", gamma.0),
+                );
+            }
+        }
         if let Some(h) = a.min_flexible_hours
             && h < Decimal::ZERO
         {

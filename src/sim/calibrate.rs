@@ -35,6 +35,8 @@ pub(crate) struct RoleSetup {
     pub outputs: Vec<OutputSetup>,
     /// Responsiveness ε from the baseline plan.
     pub epsilon: f64,
+    /// Risk aversion γ from the baseline plan.
+    pub risk_aversion: f64,
     /// The median target incentive per hour of the role's people (baseline currency): the pay
     /// an hour is judged against for someone with no target incentive and no expected pay.
     pub pay_per_hour: f64,
@@ -185,6 +187,7 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
             hours_slot,
             outputs,
             epsilon: assumptions.responsiveness_for(role),
+            risk_aversion: assumptions.risk_aversion_for(role),
             pay_per_hour: 0.0,
         });
         models.push(model);

@@ -186,6 +186,7 @@ struct RoleInfoJson<'a> {
     metrics: &'a [String],
     people: usize,
     responsiveness: f64,
+    risk_aversion: f64,
 }
 
 #[derive(Serialize)]
@@ -375,6 +376,7 @@ pub fn write_report(report: &SimReport, w: &mut dyn Write) -> io::Result<()> {
                 metrics: &r.metrics,
                 people: r.people,
                 responsiveness: round(r.responsiveness, 6),
+                risk_aversion: round(r.risk_aversion, 6),
             })
             .collect(),
         baseline: plan(report, &report.baseline),
@@ -399,5 +401,82 @@ pub fn write_report(report: &SimReport, w: &mut dyn Write) -> io::Result<()> {
         notes: &report.notes,
     };
     serde_json::to_writer_pretty(&mut *w, &json).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+#[derive(Serialize)]
+struct ActivityFitJson<'a> {
+    activity: &'a str,
+    previous: f64,
+    recorded: f64,
+    predicted: f64,
+}
+
+#[derive(Serialize)]
+struct RoleFitJson<'a> {
+    role: &'a str,
+    people: usize,
+    responsiveness: f64,
+    rmse_hours: f64,
+    rmse_hours_no_change: f64,
+    backtest_rmse_hours: f64,
+    backtest_responsiveness: [f64; 2],
+    activities: Vec<ActivityFitJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnfittedJson<'a> {
+    role: &'a str,
+    reason: &'a str,
+}
+
+/// The JSON form of a history fit (`carrot simulate --fit-history --format json`).
+#[derive(Serialize)]
+pub struct FitJson<'a> {
+    format: u32,
+    previous_plan: &'a str,
+    baseline_plan: &'a str,
+    previous_columns: &'a [String],
+    roles: Vec<RoleFitJson<'a>>,
+    unfitted: Vec<UnfittedJson<'a>>,
+}
+
+/// [`FitJson`] of a fit.
+pub fn fit_json(fit: &super::fit::HistoryFit) -> FitJson<'_> {
+    FitJson {
+        format: FORMAT_VERSION,
+        previous_plan: &fit.previous_plan,
+        baseline_plan: &fit.baseline_plan,
+        previous_columns: &fit.previous_columns,
+        roles: fit
+            .roles
+            .iter()
+            .map(|r| RoleFitJson {
+                role: &r.role,
+                people: r.people,
+                responsiveness: round(r.epsilon, 6),
+                rmse_hours: round(r.rmse, 2),
+                rmse_hours_no_change: round(r.rmse_no_change, 2),
+                backtest_rmse_hours: round(r.backtest_rmse, 2),
+                backtest_responsiveness: [round(r.backtest_epsilon[0], 6), round(r.backtest_epsilon[1], 6)],
+                activities: r
+                    .activities
+                    .iter()
+                    .map(|a| ActivityFitJson {
+                        activity: &a.activity,
+                        previous: round(a.previous, 2),
+                        recorded: round(a.actual, 2),
+                        predicted: round(a.predicted, 2),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        unfitted: fit.unfitted.iter().map(|(role, reason)| UnfittedJson { role, reason }).collect(),
+    }
+}
+
+/// Writes a history fit as pretty JSON ending with a newline.
+pub fn write_fit(fit: &super::fit::HistoryFit, w: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &fit_json(fit)).map_err(io::Error::other)?;
     writeln!(w)
 }

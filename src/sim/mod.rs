@@ -16,6 +16,7 @@ pub mod assumptions;
 mod calibrate;
 mod choice;
 mod error;
+pub mod fit;
 pub mod json;
 pub(crate) mod mathx;
 mod montecarlo;
@@ -83,6 +84,8 @@ pub struct SimOptions {
     pub quarters: usize,
     /// Responsiveness ε per role, overriding the baseline plan's `assumptions.responsiveness`.
     pub responsiveness: BTreeMap<String, f64>,
+    /// Risk aversion γ per role, overriding the baseline plan's `assumptions.risk_aversion`.
+    pub risk_aversion: BTreeMap<String, f64>,
     /// Multiplies every noise spread (0 = no uncertainty; default 1).
     pub noise_scale: f64,
     /// Replaces every plan's `assumptions.runway` (conversions, lags, uplifts) when set.
@@ -98,6 +101,7 @@ impl Default for SimOptions {
             seed: 1,
             quarters: 8,
             responsiveness: BTreeMap::new(),
+            risk_aversion: BTreeMap::new(),
             noise_scale: 1.0,
             runway: None,
             movers: 10,
@@ -121,6 +125,11 @@ impl SimOptions {
         for (role, eps) in &self.responsiveness {
             if !(eps.is_finite() && (0.0..=100.0).contains(eps)) {
                 return bad("responsiveness", format!("{role}: must be between 0 and 100, not {eps}"));
+            }
+        }
+        for (role, gamma) in &self.risk_aversion {
+            if !(gamma.is_finite() && (0.0..=20.0).contains(gamma)) {
+                return bad("risk_aversion", format!("{role}: must be between 0 and 20, not {gamma}"));
             }
         }
         if let Some(runway) = &self.runway {
@@ -251,6 +260,8 @@ pub struct RoleInfo {
     pub people: usize,
     /// Responsiveness ε used.
     pub responsiveness: f64,
+    /// Risk aversion γ used (0: risk neutral).
+    pub risk_aversion: f64,
 }
 
 /// A simulated person.
@@ -552,9 +563,21 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
         })
         .collect();
 
+    let risk: Vec<f64> = cal
+        .roles
+        .iter()
+        .map(|r| {
+            options
+                .risk_aversion
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&r.name))
+                .map_or(r.risk_aversion, |(_, v)| *v)
+        })
+        .collect();
+
     // Phase 1: every person's choice under every plan.
     let solved: Vec<Solved> =
-        cal.people.par_iter().map(|p| solve_person(cal, &units, &compiled, p, &epsilon, options)).collect();
+        cal.people.par_iter().map(|p| solve_person(cal, &units, &compiled, p, &epsilon, &risk, options)).collect();
 
     // People whose baseline could not be computed are left out everywhere.
     let mut skipped = cal.skipped.clone();
@@ -642,10 +665,54 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
         runways,
         at_history,
         epsilon: &epsilon,
+        risk: &risk,
         options,
         skipped,
         notes,
     }))
+}
+
+/// Constant absolute risk aversion: pay `x` is worth `(1 − e^(−a (x − x0))) / a`, equal to pay
+/// (value and slope) at `x0` and about `x − (a/2)(x − x0)²` near it, so a choice on its
+/// expectation is Holmström–Milgrom's mean–variance choice. `a = 0` is pay itself.
+#[derive(Clone, Copy, Debug)]
+struct Cara {
+    /// Absolute risk aversion (1 / plan currency).
+    a: f64,
+    /// The pay at which utility equals pay.
+    x0: f64,
+}
+
+impl Cara {
+    fn wrap<'p, 'a>(self, pay: &'p mut PersonPay<'a>) -> Utility<'p, 'a> {
+        Utility { cara: self, pay }
+    }
+
+    fn of(self, x: f64) -> f64 {
+        if self.a > 0.0 { (1.0 - mathx::exp(-self.a * (x - self.x0))) / self.a + self.x0 } else { x }
+    }
+}
+
+/// A person's pay seen through their utility ([`Cara`]).
+struct Utility<'p, 'a> {
+    cara: Cara,
+    pay: &'p mut PersonPay<'a>,
+}
+
+impl choice::PayFn for Utility<'_, '_> {
+    fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
+        self.pay.pay(u).map(|x| self.cara.of(x))
+    }
+
+    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), PayError> {
+        self.pay.pay_many(u, d, values, out)?;
+        if self.cara.a > 0.0 {
+            for x in out.iter_mut() {
+                *x = self.cara.of(*x);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Five-point Gauss–Hermite nodes for a standard normal (exact for polynomials of degree ≤ 9):
@@ -794,6 +861,7 @@ fn solve_person(
     compiled: &[&CompiledPlan],
     person: &Person,
     epsilon: &[f64],
+    risk: &[f64],
     options: &SimOptions,
 ) -> Solved {
     let units = compiled.len();
@@ -899,7 +967,32 @@ fn solve_person(
         Ok(l) => l,
         Err(err) => return fail(err),
     };
-    let mut offset = match Offset::new(sur, &anchor_params, &mut base_pay, h0, &g0) {
+    // A risk-averse person chooses on the expected utility of pay (CARA, at their own scale of
+    // pay, equal to pay at the baseline's expected pay at history), not on expected pay.
+    let gamma = risk.get(person.role).copied().unwrap_or(0.0);
+    let utility = Cara { a: if gamma > 0.0 { gamma / (vbar * t) } else { 0.0 }, x0: p0 };
+    let (sur, g0, m) = if utility.a > 0.0 {
+        let mut wrapped = utility.wrap(&mut base_pay);
+        let mut sur = Surrogate::default();
+        let rebuilt =
+            sur.anchor(&anchor_params, h0, &mut wrapped).and_then(|()| sur.pay_and_gradient(h0, &mut wrapped));
+        let g0 = match rebuilt {
+            Ok((_, g)) => g,
+            Err(err) => return fail(err),
+        };
+        let lambda0 = g0.iter().fold(vbar, |a, &g| a.max(g));
+        let m: Vec<f64> = (0..n)
+            .map(|d| {
+                let g = g0.get(d).copied().unwrap_or(0.0);
+                if h0[d] > 0.0 { lambda0 + h0[d] / s[d] - g } else { 0.0 }
+            })
+            .collect();
+        (sur, g0, m)
+    } else {
+        (sur, g0, m)
+    };
+    let mut base_fn = utility.wrap(&mut base_pay);
+    let mut offset = match Offset::new(sur, &anchor_params, &mut base_fn, h0, &g0) {
         Ok(o) => o,
         Err(err) => return fail(err),
     };
@@ -912,9 +1005,20 @@ fn solve_person(
             let paid = pay.paid(n);
             let params = Params { capacity: t, s: &s, m: &m, sigma: &sigma, paid: &paid, slack };
             let mut sur = Surrogate::default();
-            sur.anchor(&params, h0, &mut pay)?;
             offset.reset()?;
-            let choice = sur.solve(&params, h0, true, &mut pay, Some(&mut offset))?;
+            let choice = if utility.a > 0.0 {
+                // Utility equals pay at this plan's own expected pay at history, so a plan that
+                // pays everyone more does not make pay matter less (no wealth effect).
+                sur.anchor(&params, h0, &mut pay)?;
+                let x0 = sur.expected_pay(h0, &mut pay)?;
+                let mut wrapped = Cara { x0, ..utility }.wrap(&mut pay);
+                let mut sur = Surrogate::default();
+                sur.anchor(&params, h0, &mut wrapped)?;
+                sur.solve(&params, h0, true, &mut wrapped, Some(&mut offset))?
+            } else {
+                sur.anchor(&params, h0, &mut pay)?;
+                sur.solve(&params, h0, true, &mut pay, Some(&mut offset))?
+            };
             let expected = expected_of(&pay, &choice.hours);
             let lines = lines_of(plans.get(u).copied(), &cal.roster, e, &mut pay, h0, &choice.hours, &sigma)?;
             Ok((choice.hours, expected, lines))

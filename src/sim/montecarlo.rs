@@ -371,6 +371,7 @@ pub(crate) struct Assembly<'a> {
     pub runways: Vec<Runway>,
     pub at_history: Vec<super::AtHistory>,
     pub epsilon: &'a [f64],
+    pub risk: &'a [f64],
     pub options: &'a SimOptions,
     pub skipped: Vec<Skipped>,
     pub notes: Vec<String>,
@@ -415,6 +416,7 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         runways,
         at_history,
         epsilon,
+        risk,
         options,
         skipped,
         mut notes,
@@ -451,6 +453,7 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
                 .unwrap_or_default(),
             people: kept.iter().filter(|&&i| cal.people.get(i).is_some_and(|p| p.role == r)).count(),
             responsiveness: epsilon.get(r).copied().unwrap_or(0.0),
+            risk_aversion: risk.get(r).copied().unwrap_or(0.0),
         })
         .collect();
     for (unit, errors) in mc.history_errors.iter().enumerate() {

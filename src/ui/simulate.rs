@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use super::doc::PlanId;
 use crate::plan::Plan;
 use crate::roster::Roster;
+use crate::sim::fit::HistoryFit;
 use crate::sim::{self, Calibration, SimOptions, SimReport};
 
 /// What a simulation was run for: the plans (by identity and revision), the roster revision and
@@ -24,7 +25,16 @@ pub struct SimKey {
     pub roster: u64,
     /// Trials, seed, quarters, responsiveness, noise, runway.
     pub options: SimOptions,
+    /// The plan of the period the roster's `*_prev_1` columns record, and its revision: ε is
+    /// fitted from that history for the roles the sliders leave alone.
+    pub fit_previous: Option<(PlanId, u64)>,
 }
+
+/// What a history fit was made for: the baseline plan, the previous plan (each with its
+/// revision) and the roster revision.
+type FitFor = ((PlanId, u64), (PlanId, u64), u64);
+/// A history fit, or why there is none.
+type FitResult = Result<Arc<HistoryFit>, String>;
 
 /// A simulation to run.
 pub struct SimRequest {
@@ -36,6 +46,8 @@ pub struct SimRequest {
     pub plans: Vec<Plan>,
     /// The roster.
     pub roster: Arc<Roster>,
+    /// The previous period's plan (a copy), when ε is fitted from history.
+    pub previous: Option<Plan>,
 }
 
 /// A finished simulation.
@@ -46,6 +58,8 @@ pub struct SimResponse {
     pub result: Result<Arc<SimReport>, String>,
     /// How long it took (calibration included when it was redone).
     pub elapsed: Duration,
+    /// The history fit, when one was asked for (or why it failed).
+    pub fit: Option<Result<Arc<HistoryFit>, String>>,
 }
 
 /// The simulation worker and its channels.
@@ -64,6 +78,8 @@ impl SimService {
             super::background::give_way();
             // The calibration of the last baseline plan and roster.
             let mut calibrated: Option<((PlanId, u64), u64, Calibration)> = None;
+            // The last history fit: (baseline, previous plan, roster) it was made for.
+            let mut fitted: Option<(FitFor, FitResult)> = None;
             while let Ok(mut req) = req_rx.recv() {
                 // Only the newest request matters.
                 while let Ok(next) = req_rx.try_recv() {
@@ -77,8 +93,12 @@ impl SimService {
                     calibrated = match sim::prepare(&req.baseline, &req.roster) {
                         Ok(cal) => Some((req.key.baseline, req.key.roster, cal)),
                         Err(e) => {
-                            let response =
-                                SimResponse { key: req.key, result: Err(e.to_string()), elapsed: started.elapsed() };
+                            let response = SimResponse {
+                                key: req.key,
+                                result: Err(e.to_string()),
+                                elapsed: started.elapsed(),
+                                fit: None,
+                            };
                             if resp_tx.send(response).is_err() {
                                 return;
                             }
@@ -87,14 +107,34 @@ impl SimService {
                         }
                     };
                 }
+                let fit = match (req.key.fit_previous, &req.previous) {
+                    (Some(previous_key), Some(previous)) => {
+                        let for_key = (req.key.baseline, previous_key, req.key.roster);
+                        if fitted.as_ref().is_none_or(|(k, _)| *k != for_key) {
+                            let fit = sim::fit::fit_history(previous, &req.baseline, &req.roster)
+                                .map(Arc::new)
+                                .map_err(|e| e.to_string());
+                            fitted = Some((for_key, fit));
+                        }
+                        fitted.as_ref().map(|(_, fit)| fit.clone())
+                    }
+                    _ => None,
+                };
+                // Fitted values for the roles the sliders leave alone.
+                let mut options = req.key.options.clone();
+                if let Some(Ok(fit)) = &fit {
+                    for (role, eps) in fit.responsiveness() {
+                        options.responsiveness.entry(role).or_insert(eps);
+                    }
+                }
                 let result = match &calibrated {
                     Some((_, _, cal)) => {
                         let plans: Vec<&Plan> = req.plans.iter().collect();
-                        sim::run(cal, &plans, &req.key.options).map(Arc::new).map_err(|e| e.to_string())
+                        sim::run(cal, &plans, &options).map(Arc::new).map_err(|e| e.to_string())
                     }
                     None => Err("the baseline could not be calibrated".to_owned()),
                 };
-                let response = SimResponse { key: req.key, result, elapsed: started.elapsed() };
+                let response = SimResponse { key: req.key, result, elapsed: started.elapsed(), fit };
                 if resp_tx.send(response).is_err() {
                     return;
                 }

@@ -213,7 +213,7 @@ impl CarrotApp {
     fn simulate(&mut self) {
         let Some(sim) = &self.rt.sim else { return };
         for resp in sim.drain() {
-            self.rt.behaviour.receive(resp.key, resp.result, resp.elapsed);
+            self.rt.behaviour.receive(resp.key, resp.result, resp.elapsed, resp.fit);
         }
         if !self.rt.opened || self.state.tab != Tab::Behaviour {
             return;

@@ -18,6 +18,7 @@ use super::super::theme;
 use super::super::widgets;
 use super::charts::money_tick;
 use crate::roster::Roster;
+use crate::sim::fit::HistoryFit;
 use crate::sim::{Band, PlanOutcome, Runway, SimOptions, SimReport};
 
 /// The most plans simulated beside the baseline.
@@ -35,6 +36,8 @@ pub struct SimResult {
     pub report: Arc<SimReport>,
     /// How long it took.
     pub elapsed: Duration,
+    /// ε fitted from history (when a previous plan is chosen), or why it could not be.
+    pub fit: Option<Result<Arc<HistoryFit>, String>>,
 }
 
 /// What the Behaviour view shows and the assumptions being tried.
@@ -51,6 +54,8 @@ pub struct BehaviourView {
     pub quarters: usize,
     /// Responsiveness ε per role, where the user moved a slider (else the plan's own).
     pub responsiveness: BTreeMap<String, f64>,
+    /// Risk aversion γ per role, where the user moved a slider (else the plan's own).
+    pub risk_aversion: BTreeMap<String, f64>,
     /// Multiplies every noise spread.
     pub noise_scale: f64,
     /// The runway as edited (`None`: each plan's own).
@@ -61,6 +66,8 @@ pub struct BehaviourView {
     pub result: Option<SimResult>,
     /// Why the last simulation failed.
     pub error: Option<String>,
+    /// The plan of the previous period, to fit ε from the roster's `*_prev_1` history.
+    pub fit_previous: Option<PlanId>,
     cache: Cache,
 }
 
@@ -73,11 +80,13 @@ impl Default for BehaviourView {
             trials: TRIALS[0],
             quarters: 8,
             responsiveness: BTreeMap::new(),
+            risk_aversion: BTreeMap::new(),
             noise_scale: 1.0,
             runway: None,
             requested: None,
             result: None,
             error: None,
+            fit_previous: None,
             cache: Cache::default(),
         }
     }
@@ -90,6 +99,9 @@ impl BehaviourView {
         self.plans.retain(|id| docs.iter().any(|d| d.id == *id));
         if self.baseline.is_some_and(|b| !docs.iter().any(|d| d.id == b)) {
             self.baseline = None;
+        }
+        if self.fit_previous.is_some_and(|p| !docs.iter().any(|d| d.id == p) || Some(p) == self.baseline) {
+            self.fit_previous = None;
         }
         if self.baseline.is_none() {
             self.baseline = docs
@@ -112,6 +124,7 @@ impl BehaviourView {
             trials: self.trials,
             quarters: self.quarters,
             responsiveness: self.responsiveness.clone(),
+            risk_aversion: self.risk_aversion.clone(),
             noise_scale: self.noise_scale,
             runway: self.runway.clone(),
             movers: MOVERS,
@@ -129,11 +142,13 @@ impl BehaviourView {
             return None;
         }
         let plans: Vec<&PlanDoc> = self.plans.iter().filter_map(|id| find(*id)).filter(|d| !d.has_errors()).collect();
+        let previous = self.fit_previous.and_then(find).filter(|d| !d.has_errors());
         let key = SimKey {
             baseline: (baseline.id, baseline.revision),
             plans: plans.iter().map(|d| (d.id, d.revision)).collect(),
             roster: roster_revision,
             options: self.options(),
+            fit_previous: previous.map(|d| (d.id, d.revision)),
         };
         if self.requested.as_ref() == Some(&key) {
             return None;
@@ -144,17 +159,24 @@ impl BehaviourView {
             baseline: baseline.plan.clone(),
             plans: plans.iter().map(|d| d.plan.clone()).collect(),
             roster: Arc::clone(roster),
+            previous: previous.map(|d| d.plan.clone()),
         })
     }
 
     /// Takes a finished simulation (ignored unless it is the one asked for last).
-    pub fn receive(&mut self, key: SimKey, result: Result<Arc<SimReport>, String>, elapsed: Duration) {
+    pub fn receive(
+        &mut self,
+        key: SimKey,
+        result: Result<Arc<SimReport>, String>,
+        elapsed: Duration,
+        fit: Option<Result<Arc<HistoryFit>, String>>,
+    ) {
         if self.requested.as_ref() != Some(&key) {
             return;
         }
         match result {
             Ok(report) => {
-                self.result = Some(SimResult { key, report, elapsed });
+                self.result = Some(SimResult { key, report, elapsed, fit });
                 self.error = None;
             }
             Err(e) => self.error = Some(e),
@@ -338,7 +360,7 @@ pub fn behaviour_ui(
             // Narrow sliders keep the column to its width, leaving the results room at 1280 × 800.
             ui.spacing_mut().slider_width = 80.0;
             egui::ScrollArea::vertical().id_salt("assumptions_scroll").show(ui, |ui| {
-                assumptions_ui(ui, view, &report, actions);
+                assumptions_ui(ui, docs, view, &report, actions);
             });
         });
         ui.separator();
@@ -417,8 +439,54 @@ fn dec_slider(ui: &mut egui::Ui, value: &mut Decimal, range: std::ops::RangeIncl
     changed
 }
 
+/// "Fit ε from history": the previous period's plan, and what the fit found (ε per role, its
+/// error and the back-test), from the last result.
+fn fit_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
+    ui.horizontal_wrapped(|ui| {
+        let l = ui.label("Fit ε from history: before, paid on");
+        let current = view.fit_previous.and_then(|id| docs.iter().find(|d| d.id == id));
+        egui::ComboBox::from_id_salt("behaviour_fit_previous")
+            .selected_text(current.map_or("–", |d| d.plan.name.as_str()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut view.fit_previous, None, "–");
+                for d in docs.iter().filter(|d| Some(d.id) != view.baseline) {
+                    ui.selectable_value(&mut view.fit_previous, Some(d.id), &d.plan.name);
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text(
+                "The plan people were paid on in the period the roster's *_prev_1 columns record: ε is fitted from how their hours moved since (docs/behaviour.md)",
+            );
+    });
+    let Some(fit) = view.result.as_ref().and_then(|r| r.fit.as_ref()) else { return };
+    match fit {
+        Ok(fit) => {
+            for r in &fit.roles {
+                let text = format!(
+                    "{}: ε {:.2} fitted on {} people; hours error {:.1} h (nobody changes: {:.1} h), back-test {:.1} h",
+                    r.role, r.epsilon, r.people, r.rmse, r.rmse_no_change, r.backtest_rmse
+                );
+                let moved = view.responsiveness.contains_key(&r.role);
+                ui.label(text).on_hover_text(if moved {
+                    "Your slider value is used for this role, not the fitted one"
+                } else {
+                    "The simulation uses the fitted ε for this role"
+                });
+            }
+            for (role, why) in &fit.unfitted {
+                widgets::muted(ui, format!("{role}: not fitted, {why}"));
+            }
+        }
+        Err(e) => {
+            ui.colored_label(theme::tokens(ui).negative, format!("ε could not be fitted: {e}"));
+        }
+    }
+}
+
 fn assumptions_ui(
     ui: &mut egui::Ui,
+    docs: &[PlanDoc],
     view: &mut BehaviourView,
     report: &SimReport,
     actions: &mut Vec<super::super::app::Action>,
@@ -434,6 +502,19 @@ fn assumptions_ui(
             .on_hover_text("How far people move their hours when pay changes: 0 = nobody changes, 0.3 = default");
         if r.changed() {
             view.responsiveness.insert(role.role.clone(), eps);
+        }
+    }
+    fit_ui(ui, docs, view);
+    ui.label("Risk aversion γ per role");
+    for role in &report.roles {
+        let mut gamma = view.risk_aversion.get(&role.role).copied().unwrap_or(role.risk_aversion);
+        let r = ui
+            .add(egui::Slider::new(&mut gamma, 0.0..=5.0).text(format!("{} γ", role.role)).fixed_decimals(2))
+            .on_hover_text(
+                "How much people dislike uncertain pay: 0 = they choose on expected pay (default); 1 = pay that varies by ±20% is worth 2% less to them",
+            );
+        if r.changed() {
+            view.risk_aversion.insert(role.role.clone(), gamma);
         }
     }
     ui.add(egui::Slider::new(&mut view.noise_scale, 0.0..=3.0).text("noise ×").fixed_decimals(2))
@@ -469,17 +550,21 @@ fn assumptions_ui(
         widgets::muted(ui, "The edited runway applies to every plan.");
     }
     ui.add_space(6.0);
-    let edited = !view.responsiveness.is_empty() || view.runway.is_some() || view.noise_scale != 1.0;
+    let edited = !view.responsiveness.is_empty()
+        || !view.risk_aversion.is_empty()
+        || view.runway.is_some()
+        || view.noise_scale != 1.0;
     if ui
         .add_enabled(edited, egui::Button::new("Reset to the plans' assumptions"))
         .on_hover_text("Forget the slider values and use each plan file's own assumptions")
         .clicked()
     {
         view.responsiveness.clear();
+        view.risk_aversion.clear();
         view.runway = None;
         view.noise_scale = 1.0;
     }
-    let writable = !view.responsiveness.is_empty() || view.runway.is_some();
+    let writable = !view.responsiveness.is_empty() || !view.risk_aversion.is_empty() || view.runway.is_some();
     if ui
         .add_enabled(writable, egui::Button::new("Keep these in the plans"))
         .on_hover_text(
@@ -860,6 +945,14 @@ pub fn write_assumptions(view: &BehaviourView, docs: &mut [PlanDoc]) -> usize {
                     doc.plan
                         .assumptions
                         .responsiveness
+                        .insert(role.clone(), crate::sim::Number(d.round_dp(3).normalize()));
+                }
+            }
+            for (role, gamma) in &view.risk_aversion {
+                if let Some(d) = Decimal::from_f64(*gamma) {
+                    doc.plan
+                        .assumptions
+                        .risk_aversion
                         .insert(role.clone(), crate::sim::Number(d.round_dp(3).normalize()));
                 }
             }

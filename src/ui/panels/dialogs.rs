@@ -749,6 +749,7 @@ fn setting_ui(ui: &mut egui::Ui, s: &mut PayrollSettings, setting: Setting, labe
         Setting::Reason => text(ui, &mut s.reason, label, help),
         Setting::ClientId => text(ui, &mut s.client_id, label, help),
         Setting::GustoIds => text(ui, &mut s.gusto_ids, label, help),
+        Setting::WorkdayIds => text(ui, &mut s.workday_ids, label, help),
         Setting::PayFrequency => {
             egui::ComboBox::from_id_salt("pay_frequency")
                 .selected_text(s.pay_frequency.map_or("choose…", |f| f.word()))
