@@ -313,7 +313,7 @@ fn parse_join_key(s: &str) -> Result<JoinKey, String> {
 }
 
 fn parse_date_format(s: &str) -> Result<String, String> {
-    roster::values::check_date_format(s).map(|()| s.to_owned())
+    roster::values::check_date_format(s).map(|()| s.to_owned()).map_err(|e| e.to_string())
 }
 
 fn parse_template(s: &str) -> Result<Template, String> {

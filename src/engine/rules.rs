@@ -231,13 +231,13 @@ impl CompiledPlan {
         match &line.rule {
             LineRule::Commission(c) => Ok(LineInputs::Commission {
                 quota: match c.basis {
-                    Basis::Attainment => Some(quota_of(ctx).map_err(err)?),
+                    Basis::Attainment => Some(quota_of(ctx).map_err(|e| err(e.to_string()))?),
                     Basis::Amount => None,
                 },
             }),
             LineRule::Bonus(b) => {
                 let (target, target_text) = match &b.target {
-                    TargetSlot::Quota => (quota_of(ctx).map_err(err)?, "prorated quota"),
+                    TargetSlot::Quota => (quota_of(ctx).map_err(|e| err(e.to_string()))?, "prorated quota"),
                     TargetSlot::Value(v) => (N::konst(v), "target"),
                     TargetSlot::Slot(slot, col) => {
                         (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.as_str())
@@ -635,12 +635,21 @@ fn quota_text<N: Num>(q: &N, dp: u32, note: Option<&str>) -> String {
     }
 }
 
-pub(crate) fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, String> {
+/// Why a person has no quota to measure attainment against.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum QuotaError {
+    /// The roster row has no quota.
+    #[error("the roster row has no quota, which this component measures attainment against")]
+    Missing,
+    /// The prorated quota is zero or negative.
+    #[error("prorated quota is {}; attainment needs a quota above 0", show::number(quota))]
+    NotPositive { quota: Rational },
+}
+
+pub(crate) fn quota_of<N: Num>(ctx: &PersonContext<N>) -> Result<N, QuotaError> {
     match &ctx.quota {
-        None => Err("the roster row has no quota, which this component measures attainment against".to_owned()),
-        Some(q) if *q <= N::ZERO => {
-            Err(format!("prorated quota is {}; attainment needs a quota above 0", show::number(&q.to_rational())))
-        }
+        None => Err(QuotaError::Missing),
+        Some(q) if *q <= N::ZERO => Err(QuotaError::NotPositive { quota: q.to_rational() }),
         Some(q) => Ok(q.clone()),
     }
 }

@@ -296,8 +296,14 @@ fn quota_of_zero_is_an_error_for_that_employee_only() {
     assert_eq!(report.errors.len(), 1);
     assert_eq!(report.errors[0].employee_id, "E1".into());
     assert_eq!(report.errors[0].component.as_deref(), Some("rev"));
-    assert!(report.errors[0].message.contains("quota above 0"), "{}", report.errors[0].message);
+    assert_eq!(report.errors[0].message, "prorated quota is 0; attainment needs a quota above 0");
     assert_eq!(report.totals.total, d("58000"));
+    roster.employees[1].quota = None;
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    assert_eq!(
+        report.errors[0].message,
+        "the roster row has no quota, which this component measures attainment against"
+    );
 }
 
 #[test]

@@ -15,6 +15,29 @@ use serde::{Deserialize, Serialize};
 
 use super::Template;
 
+/// What is wrong with an ADP Workforce Now file name pattern
+/// ([`PayrollSettings::adp_file_name`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AdpFileNameError {
+    /// A `{` with no `}` after it.
+    #[error("`{pattern}` has a `{{` without `}}`; the placeholders are {{co}}, {{batch}}, {{date}}")]
+    Unclosed { pattern: String },
+    /// A placeholder other than `{co}`, `{batch}`, `{date}`.
+    #[error(
+        "`{pattern}` has an unknown placeholder {{{placeholder}}}; the placeholders are {{co}}, {{batch}}, {{date}}"
+    )]
+    UnknownPlaceholder { pattern: String, placeholder: String },
+    /// A `}` with no `{` before it.
+    #[error("`{pattern}` has a `}}` without `{{`")]
+    Unopened { pattern: String },
+    /// The pattern gives an empty name, `.` or `..`.
+    #[error("`{pattern}` does not give a usable file name")]
+    Unusable { pattern: String },
+    /// The name has a path separator, a colon or a character that is not plain ASCII.
+    #[error("`{pattern}` gives `{name}`: a file name (not a path) of plain ASCII, without / \\ or :")]
+    NotPlain { pattern: String, name: String },
+}
+
 /// The default ADP Workforce Now file name pattern: `PR` + company code + `EPI.csv`.
 pub const DEFAULT_ADP_FILE_NAME: &str = "PR{co}EPI.csv";
 
@@ -486,8 +509,8 @@ impl PayrollSettings {
                     }
                 }
                 Setting::AdpFileName => {
-                    if let Err(message) = self.check_adp_file_name() {
-                        problem(*setting, message);
+                    if let Err(e) = self.check_adp_file_name() {
+                        problem(*setting, e.to_string());
                     }
                 }
                 Setting::PayFrequency => {
@@ -589,7 +612,7 @@ impl PayrollSettings {
 
     /// The ADP Workforce Now file name from [`PayrollSettings::adp_file_name`], for a pay date.
     /// `Err` says what is wrong with the pattern.
-    pub fn adp_wfn_file_name(&self, pay_date: NaiveDate) -> Result<String, String> {
+    pub fn adp_wfn_file_name(&self, pay_date: NaiveDate) -> Result<String, AdpFileNameError> {
         let pattern = if self.adp_file_name.trim().is_empty() { DEFAULT_ADP_FILE_NAME } else { &self.adp_file_name };
         let mut co = self.company_code.trim().to_owned();
         while co.len() < 3 {
@@ -601,38 +624,35 @@ impl PayrollSettings {
             out.push_str(rest.get(..open).unwrap_or_default());
             let after = rest.get(open..).unwrap_or_default();
             let Some(close) = after.find('}') else {
-                return Err(format!(
-                    "`{pattern}` has a `{{` without `}}`; the placeholders are {{co}}, {{batch}}, {{date}}"
-                ));
+                return Err(AdpFileNameError::Unclosed { pattern: pattern.to_owned() });
             };
             match after.get(1..close).unwrap_or_default() {
                 "co" => out.push_str(&co),
                 "batch" => out.push_str(self.batch_id.trim()),
                 "date" => out.push_str(&pay_date.format("%Y%m%d").to_string()),
                 other => {
-                    return Err(format!(
-                        "`{pattern}` has an unknown placeholder {{{other}}}; the placeholders are {{co}}, {{batch}}, {{date}}"
-                    ));
+                    return Err(AdpFileNameError::UnknownPlaceholder {
+                        pattern: pattern.to_owned(),
+                        placeholder: other.to_owned(),
+                    });
                 }
             }
             rest = after.get(close + 1..).unwrap_or_default();
         }
         out.push_str(rest);
         if out.contains('}') {
-            return Err(format!("`{pattern}` has a `}}` without `{{`"));
+            return Err(AdpFileNameError::Unopened { pattern: pattern.to_owned() });
         }
         if out.is_empty() || out == "." || out == ".." {
-            return Err(format!("`{pattern}` does not give a usable file name"));
+            return Err(AdpFileNameError::Unusable { pattern: pattern.to_owned() });
         }
         if !out.bytes().all(|b| b.is_ascii_graphic() || b == b' ') || out.contains(['/', '\\', ':']) {
-            return Err(format!(
-                "`{pattern}` gives `{out}`: a file name (not a path) of plain ASCII, without / \\ or :"
-            ));
+            return Err(AdpFileNameError::NotPlain { pattern: pattern.to_owned(), name: out });
         }
         Ok(out)
     }
 
-    fn check_adp_file_name(&self) -> Result<(), String> {
+    fn check_adp_file_name(&self) -> Result<(), AdpFileNameError> {
         // Any date gives the same verdict: the pattern's validity does not depend on it.
         self.adp_wfn_file_name(NaiveDate::MIN).map(drop)
     }
@@ -722,6 +742,24 @@ mod tests {
         for bad in ["{cc}.csv", "PR{co.csv", "a/b.csv", "..", "PR}x.csv"] {
             s.adp_file_name = bad.into();
             assert!(s.adp_wfn_file_name(d("2026-10-15")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn adp_file_name_errors_say_what_is_wrong_with_the_pattern() {
+        let mut s = PayrollSettings { company_code: "XYZ".into(), ..PayrollSettings::default() };
+        for (bad, message) in [
+            ("PR{co.csv", "`PR{co.csv` has a `{` without `}`; the placeholders are {co}, {batch}, {date}"),
+            ("{cc}.csv", "`{cc}.csv` has an unknown placeholder {cc}; the placeholders are {co}, {batch}, {date}"),
+            ("PR}x.csv", "`PR}x.csv` has a `}` without `{`"),
+            ("..", "`..` does not give a usable file name"),
+            (
+                "a/{co}.csv",
+                "`a/{co}.csv` gives `a/XYZ.csv`: a file name (not a path) of plain ASCII, without / \\ or :",
+            ),
+        ] {
+            s.adp_file_name = bad.into();
+            assert_eq!(s.adp_wfn_file_name(d("2026-10-15")).unwrap_err().to_string(), message);
         }
     }
 

@@ -70,6 +70,20 @@ impl Column {
     }
 }
 
+/// Why a column mapping is refused ([`Mapping::new`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(super) enum MappingError {
+    /// A target that is neither a roster column nor a snake_case metric name; `suggestion` is
+    /// the target normalised, when that is snake_case.
+    #[error(
+        "column mapping `{from}` → `{to}`: the target must be a roster column ({}) or a metric name in snake_case \
+         (lowercase letters, digits and _){}",
+        CANONICAL_COLUMNS.join(", "),
+        suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default()
+    )]
+    BadTarget { from: String, to: String, suggestion: Option<String> },
+}
+
 /// A mapping checked and prepared for lookups.
 #[derive(Debug, Default)]
 pub(super) struct Mapping {
@@ -79,18 +93,12 @@ pub(super) struct Mapping {
 
 impl Mapping {
     /// Checks every target: a canonical column or a snake_case metric name.
-    pub fn new(mapping: &HeaderMapping) -> Result<Mapping, String> {
+    pub fn new(mapping: &HeaderMapping) -> Result<Mapping, MappingError> {
         let mut entries = Vec::with_capacity(mapping.0.len());
         for (from, to) in &mapping.0 {
             if !(CANONICAL_COLUMNS.contains(&to.as_str()) || is_snake_case(to)) {
-                let suggestion = normalize_header(to);
-                let hint =
-                    if is_snake_case(&suggestion) { format!("; did you mean `{suggestion}`?") } else { String::new() };
-                return Err(format!(
-                    "column mapping `{from}` → `{to}`: the target must be a roster column ({}) or \
-                     a metric name in snake_case (lowercase letters, digits and _){hint}",
-                    CANONICAL_COLUMNS.join(", ")
-                ));
+                let suggestion = Some(normalize_header(to)).filter(|s| is_snake_case(s));
+                return Err(MappingError::BadTarget { from: from.clone(), to: to.clone(), suggestion });
             }
             entries.push((from.clone(), normalize_header(from), to.clone()));
         }
@@ -215,7 +223,7 @@ mod tests {
     #[test]
     fn bad_mapping_targets_are_refused_with_a_suggestion() {
         let map: IndexMap<String, String> = [("Worker".to_string(), "Employee ID".to_string())].into_iter().collect();
-        let err = Mapping::new(&HeaderMapping(map)).unwrap_err();
+        let err = Mapping::new(&HeaderMapping(map)).unwrap_err().to_string();
         assert!(err.contains("did you mean `employee_id`?"), "{err}");
     }
 

@@ -30,7 +30,7 @@ use super::import::{ImportError, ImportOptions, RowIssue};
 use super::join::{Found, Index, JoinKey, JoinOutcome, apply_currency, listed};
 use super::report_shape::HeaderCheck;
 use super::table::{Table, read_table};
-use super::values::{NumberError, check_date_format, normalize_header, parse_amount, parse_date};
+use super::values::{DateFormatError, NumberError, check_date_format, normalize_header, parse_amount, parse_date};
 use super::{Roster, values};
 
 /// The metric deal amounts are summed into.
@@ -40,6 +40,20 @@ pub const DEALS_CLOSED: &str = "deals_closed";
 
 /// The largest deals mapping file read.
 pub const MAX_DEALS_MAPPING_BYTES: u64 = 1024 * 1024;
+
+/// Why a deals mapping file cannot be read ([`DealsMapping::parse`]).
+#[derive(Debug, thiserror::Error)]
+pub enum DealsMappingError {
+    /// The JSON is not a deals mapping; `path` is where in the JSON.
+    #[error(
+        "{inner} (at `{path}`); a deals mapping has \"owner\", \"match\" (employee_id, email or name), \"amount\", \
+         \"date\", and may have \"filters\" and \"date_format\""
+    )]
+    Shape { inner: serde_json::Error, path: String },
+    /// `date_format` is not a usable date format.
+    #[error("date_format: {0}")]
+    DateFormat(DateFormatError),
+}
 
 /// How to read a deal list (see the module docs).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,19 +78,13 @@ pub struct DealsMapping {
 
 impl DealsMapping {
     /// Reads a deals mapping file's JSON.
-    pub fn parse(bytes: &[u8]) -> Result<DealsMapping, String> {
+    pub fn parse(bytes: &[u8]) -> Result<DealsMapping, DealsMappingError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        let mapping: DealsMapping = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            format!(
-                "{} (at `{}`); a deals mapping has \"owner\", \"match\" (employee_id, email or name), \"amount\", \
-                 \"date\", and may have \"filters\" and \"date_format\"",
-                e.inner(),
-                e.path()
-            )
-        })?;
+        let mapping: DealsMapping = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| DealsMappingError::Shape { path: e.path().to_string(), inner: e.into_inner() })?;
         if let Some(format) = &mapping.date_format {
-            check_date_format(format).map_err(|e| format!("date_format: {e}"))?;
+            check_date_format(format).map_err(DealsMappingError::DateFormat)?;
         }
         Ok(mapping)
     }
@@ -125,8 +133,8 @@ pub fn apply_deals(
     options: &ImportOptions,
 ) -> Result<JoinOutcome, ImportError> {
     let mapping = Mapping::default();
-    let index = Index::new(roster, deals.matches).map_err(|reason| ImportError::BadOptions {
-        reason: format!("--deals-mapping: \"match\": \"{}\": {reason}", deals.matches.column()),
+    let index = Index::new(roster, deals.matches).map_err(|e| ImportError::BadOptions {
+        reason: format!("--deals-mapping: \"match\": \"{}\": {e}", deals.matches.column()),
     })?;
     let named = deals.named();
     let check = |cells: &[&str]| {
@@ -232,7 +240,7 @@ pub fn apply_deals(
                 if let (Some(mark), Some(e)) = (amount.currency, roster.employees.get_mut(i))
                     && let Err(reason) = apply_currency(e, mark, REVENUE)
                 {
-                    issues.push(table.issue(line, amount_field, amount_cell, reason));
+                    issues.push(table.issue(line, amount_field, amount_cell, reason.to_string()));
                     continue;
                 }
                 let total = totals.entry(i).or_insert(OwnerTotal { line, ..OwnerTotal::default() });
@@ -346,4 +354,24 @@ pub fn apply_deals(
         outcome.skipped = issues;
     }
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deals_mapping_errors_name_the_key_and_what_a_mapping_has() {
+        let message = |json: &[u8]| DealsMapping::parse(json).unwrap_err().to_string();
+        assert_eq!(
+            message(br#"{"owner": "O", "amount": "A", "date": 3}"#),
+            "invalid type: integer `3`, expected a string at line 1 column 39 (at `date`); a deals mapping has \
+             \"owner\", \"match\" (employee_id, email or name), \"amount\", \"date\", and may have \"filters\" and \
+             \"date_format\""
+        );
+        assert_eq!(
+            message(br#"{"owner": "O", "amount": "A", "date": "D", "date_format": "%Q"}"#),
+            "date_format: `%Q` is not a valid date format; use strftime fields such as %d/%m/%Y or %m/%d/%Y"
+        );
+    }
 }

@@ -219,9 +219,9 @@ struct Checked {
 }
 
 fn check_options(options: &ImportOptions) -> Result<Checked, ImportError> {
-    let mapping = Mapping::new(&options.mapping).map_err(|reason| ImportError::BadOptions { reason })?;
+    let mapping = Mapping::new(&options.mapping).map_err(|e| ImportError::BadOptions { reason: e.to_string() })?;
     if let Some(format) = &options.date_format {
-        check_date_format(format).map_err(|reason| ImportError::BadOptions { reason })?;
+        check_date_format(format).map_err(|e| ImportError::BadOptions { reason: e.to_string() })?;
     }
     if let Some(d) = options.delimiter
         && matches!(d, b'"' | b'\r' | b'\n')

@@ -23,7 +23,7 @@ use super::columns::{Mapping, map_header};
 use super::import::{ImportError, ImportOptions, RowIssue};
 use super::report_shape::HeaderCheck;
 use super::table::{Table, read_table};
-use super::values::{CurrencyMark, NumberError, parse_amount};
+use super::values::{AmbiguousSymbol, CurrencyMark, NumberError, parse_amount};
 use super::{CurrencySymbol, Employee, MONEY_METRICS, Roster, Text};
 
 /// Which roster column a metrics or deals file matches people by.
@@ -109,9 +109,41 @@ fn strip_zeros(s: &str) -> Option<&str> {
     })
 }
 
+/// Why a roster cannot be matched by a [`JoinKey`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    /// No person of the roster has a value in the key's column.
+    #[error("the roster has no {column} column to match by; add one (or map a header to `{column}` with --mapping)")]
+    NoJoinColumn { column: &'static str },
+}
+
+/// Why a currency written in a joined cell cannot be the person's currency.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CurrencyConflict {
+    /// The cell names a currency other than the one the person's amounts are in.
+    #[error(
+        "the amount is in {code} but {id}'s amounts are in {currency}; write it in {currency} (a person's amounts \
+         must all be in one currency)"
+    )]
+    CodeMismatch { id: Text, code: &'static str, currency: String },
+    /// The cell names a currency that the symbol of the person's amounts cannot stand for.
+    #[error("the amount is in {code} but {id}'s amounts are written with `{symbol}`, which cannot stand for it")]
+    SymbolCannotStandFor { id: Text, code: &'static str, symbol: &'static str },
+    /// The cell's symbol cannot stand for the currency the person's amounts are in.
+    #[error(
+        "`{}` stands for {}, but {id}'s amounts are in {currency}; write the amount with its code (e.g. `100 {currency}`)",
+        symbol.symbol,
+        symbol.describe()
+    )]
+    SymbolMismatch { id: Text, symbol: AmbiguousSymbol, currency: String },
+    /// The cell's symbol and the symbol of the person's other amounts share no currency.
+    #[error("`{symbol}` and the `{other}` of {id}'s other amounts cannot be one currency; write the currency code")]
+    SymbolsDiffer { id: Text, symbol: &'static str, other: &'static str },
+}
+
 impl Index {
     /// An index of the roster by `key`; an error when the roster has no such column.
-    pub fn new(roster: &Roster, key: JoinKey) -> Result<Index, String> {
+    pub fn new(roster: &Roster, key: JoinKey) -> Result<Index, IndexError> {
         let mut exact: HashMap<String, Vec<usize>> = HashMap::default();
         let mut digits: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, e) in roster.employees.iter().enumerate() {
@@ -132,11 +164,7 @@ impl Index {
             exact.entry(folded).or_default().push(i);
         }
         if exact.is_empty() && !roster.employees.is_empty() {
-            return Err(format!(
-                "the roster has no {} column to match by; add one (or map a header to `{}` with --mapping)",
-                key.column(),
-                key.column()
-            ));
+            return Err(IndexError::NoJoinColumn { column: key.column() });
         }
         Ok(Index { key, exact, digits })
     }
@@ -156,26 +184,19 @@ impl Index {
 /// Applies a currency code or symbol written in a cell joined onto `e` (as a cell of the
 /// person's roster row would: a code names the person's currency when nothing else did). An
 /// error says why it cannot be the person's currency.
-pub(super) fn apply_currency(e: &mut Employee, mark: CurrencyMark, column: &str) -> Result<(), String> {
+pub(super) fn apply_currency(e: &mut Employee, mark: CurrencyMark, column: &str) -> Result<(), CurrencyConflict> {
     match mark {
         CurrencyMark::Code(code) => {
             if let Some(c) = &e.currency {
                 if c != code {
-                    return Err(format!(
-                        "the amount is in {code} but {}'s amounts are in {c}; write it in {c} (a person's amounts \
-                         must all be in one currency)",
-                        e.id
-                    ));
+                    return Err(CurrencyConflict::CodeMismatch { id: e.id.clone(), code, currency: c.clone() });
                 }
                 return Ok(());
             }
             if let Some(s) = &e.currency_symbol
                 && !s.symbol.allows(code)
             {
-                return Err(format!(
-                    "the amount is in {code} but {}'s amounts are written with `{}`, which cannot stand for it",
-                    e.id, s.symbol.symbol
-                ));
+                return Err(CurrencyConflict::SymbolCannotStandFor { id: e.id.clone(), code, symbol: s.symbol.symbol });
             }
             e.currency = Some(code.to_string());
             e.currency_symbol = None;
@@ -184,20 +205,20 @@ pub(super) fn apply_currency(e: &mut Employee, mark: CurrencyMark, column: &str)
         CurrencyMark::Ambiguous(sym) => {
             if let Some(c) = &e.currency {
                 if !sym.allows(c) {
-                    return Err(format!(
-                        "`{}` stands for {}, but {}'s amounts are in {c}; write the amount with its code (e.g. `100 {c}`)",
-                        sym.symbol,
-                        sym.describe(),
-                        e.id
-                    ));
+                    return Err(CurrencyConflict::SymbolMismatch {
+                        id: e.id.clone(),
+                        symbol: sym,
+                        currency: c.clone(),
+                    });
                 }
                 return Ok(());
             }
             match &e.currency_symbol {
-                Some(s) if s.symbol.currencies != sym.currencies => Err(format!(
-                    "`{}` and the `{}` of {}'s other amounts cannot be one currency; write the currency code",
-                    sym.symbol, s.symbol.symbol, e.id
-                )),
+                Some(s) if s.symbol.currencies != sym.currencies => Err(CurrencyConflict::SymbolsDiffer {
+                    id: e.id.clone(),
+                    symbol: sym.symbol,
+                    other: s.symbol.symbol,
+                }),
                 Some(_) => Ok(()),
                 None => {
                     e.currency_symbol = Some(CurrencySymbol { symbol: sym, column: Text::from(column) });
@@ -225,9 +246,9 @@ pub fn join_metrics(
     key: JoinKey,
     options: &ImportOptions,
 ) -> Result<JoinOutcome, ImportError> {
-    let mapping = Mapping::new(&options.mapping).map_err(|reason| ImportError::BadOptions { reason })?;
+    let mapping = Mapping::new(&options.mapping).map_err(|e| ImportError::BadOptions { reason: e.to_string() })?;
     let index = Index::new(roster, key)
-        .map_err(|reason| ImportError::BadOptions { reason: format!("--join-on {}: {reason}", key.column()) })?;
+        .map_err(|e| ImportError::BadOptions { reason: format!("--join-on {}: {e}", key.column()) })?;
     let mut outcome = JoinOutcome::default();
     let mut issues: Vec<RowIssue> = Vec::new();
     // Per person and metric: the file that gave it, when a metrics file did.
@@ -374,7 +395,7 @@ pub fn join_metrics(
                     && let Some(e) = roster.employees.get_mut(i)
                     && let Err(reason) = apply_currency(e, mark, name)
                 {
-                    row_issues.push(table.issue(line, *field, cell, reason));
+                    row_issues.push(table.issue(line, *field, cell, reason.to_string()));
                     continue;
                 }
                 values.push((*slot, amount.value));
@@ -454,4 +475,36 @@ pub fn join_metrics(
         outcome.skipped = issues;
     }
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_errors_say_what_is_wrong_with_the_person_and_the_cell() {
+        let id = Text::from("E7");
+        assert_eq!(
+            IndexError::NoJoinColumn { column: "email" }.to_string(),
+            "the roster has no email column to match by; add one (or map a header to `email` with --mapping)"
+        );
+        assert_eq!(
+            CurrencyConflict::CodeMismatch { id: id.clone(), code: "USD", currency: "EUR".into() }.to_string(),
+            "the amount is in USD but E7's amounts are in EUR; write it in EUR (a person's amounts must all be in \
+             one currency)"
+        );
+        assert_eq!(
+            CurrencyConflict::SymbolCannotStandFor { id: id.clone(), code: "EUR", symbol: "$" }.to_string(),
+            "the amount is in EUR but E7's amounts are written with `$`, which cannot stand for it"
+        );
+        let dollar = AmbiguousSymbol { symbol: "$", currencies: &["USD", "CAD"] };
+        assert_eq!(
+            CurrencyConflict::SymbolMismatch { id: id.clone(), symbol: dollar, currency: "EUR".into() }.to_string(),
+            "`$` stands for USD or CAD, but E7's amounts are in EUR; write the amount with its code (e.g. `100 EUR`)"
+        );
+        assert_eq!(
+            CurrencyConflict::SymbolsDiffer { id, symbol: "kr", other: "$" }.to_string(),
+            "`kr` and the `$` of E7's other amounts cannot be one currency; write the currency code"
+        );
+    }
 }

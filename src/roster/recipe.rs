@@ -37,6 +37,31 @@ pub const VALUE_COLUMNS: &[&str] = &["role", "team", "manager"];
 /// Column → (their value → Carrot's).
 pub type ValueMaps = IndexMap<String, IndexMap<String, String>>;
 
+/// Why a mapping file cannot be read ([`parse`], [`Recipe::check`]).
+#[derive(Debug, thiserror::Error)]
+pub enum RecipeError {
+    /// The file is not JSON, or a flat mapping is not an object of text.
+    #[error("{inner}")]
+    Json { inner: serde_json::Error },
+    /// The file's JSON is not an object.
+    #[error("a mapping file is a JSON object")]
+    NotAnObject,
+    /// A recipe that does not have a recipe's shape; `path` is where in the JSON.
+    #[error(
+        "{inner} (at `{path}`); a recipe has `columns`, and may have `values`, `sheet`, `header_row` and `join_on`"
+    )]
+    Shape { inner: serde_json::Error, path: String },
+    /// A value map for a column that cannot be mapped.
+    #[error("values: `{column}` cannot be mapped; value maps are for {}", VALUE_COLUMNS.join(", "))]
+    UnmappableColumn { column: String },
+    /// A value map entry whose value is blank.
+    #[error("values.{column}: `{from}` maps to a blank value; give the {column} it stands for")]
+    BlankValue { column: String, from: String },
+    /// `header_row` is 0.
+    #[error("header_row counts from 1 (the first line)")]
+    HeaderRowZero,
+}
+
 /// How to read one shape of export (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,22 +100,17 @@ impl Recipe {
     }
 
     /// Checks the value maps: known columns, no blank values.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), RecipeError> {
         for (column, map) in &self.values {
             if !VALUE_COLUMNS.contains(&column.as_str()) {
-                return Err(format!(
-                    "values: `{column}` cannot be mapped; value maps are for {}",
-                    VALUE_COLUMNS.join(", ")
-                ));
+                return Err(RecipeError::UnmappableColumn { column: column.clone() });
             }
             if let Some((from, _)) = map.iter().find(|(_, to)| to.trim().is_empty()) {
-                return Err(format!(
-                    "values.{column}: `{from}` maps to a blank value; give the {column} it stands for"
-                ));
+                return Err(RecipeError::BlankValue { column: column.clone(), from: from.clone() });
             }
         }
         if self.header_row == Some(0) {
-            return Err("header_row counts from 1 (the first line)".to_string());
+            return Err(RecipeError::HeaderRowZero);
         }
         Ok(())
     }
@@ -98,25 +118,21 @@ impl Recipe {
 
 /// Reads a mapping file's JSON: a flat object of header renames, or a recipe (an object with a
 /// `columns` object, or any value that is not text).
-pub fn parse(bytes: &[u8]) -> Result<Recipe, String> {
+pub fn parse(bytes: &[u8]) -> Result<Recipe, RecipeError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|inner| RecipeError::Json { inner })?;
     let Some(object) = value.as_object() else {
-        return Err("a mapping file is a JSON object".to_string());
+        return Err(RecipeError::NotAnObject);
     };
     let structured =
         object.get("columns").is_some_and(serde_json::Value::is_object) || object.values().any(|v| !v.is_string());
     let recipe = if structured {
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize::<_, Recipe>(&mut de).map_err(|e| {
-            format!(
-                "{} (at `{}`); a recipe has `columns`, and may have `values`, `sheet`, `header_row` and `join_on`",
-                e.inner(),
-                e.path()
-            )
-        })?
+        serde_path_to_error::deserialize::<_, Recipe>(&mut de)
+            .map_err(|e| RecipeError::Shape { path: e.path().to_string(), inner: e.into_inner() })?
     } else {
-        let columns: IndexMap<String, String> = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        let columns: IndexMap<String, String> =
+            serde_json::from_value(value).map_err(|inner| RecipeError::Json { inner })?;
         Recipe { columns: HeaderMapping(columns), ..Recipe::default() }
     };
     recipe.check()?;
@@ -195,11 +211,27 @@ mod tests {
 
     #[test]
     fn mistakes_in_a_recipe_are_named() {
-        let err = parse(br#"{"columns": {}, "value": {}}"#).unwrap_err();
+        let err = parse(br#"{"columns": {}, "value": {}}"#).unwrap_err().to_string();
         assert!(err.contains("unknown field `value`"), "{err}");
-        let err = parse(br#"{"columns": {}, "values": {"revenue": {"a": "b"}}}"#).unwrap_err();
+        let err = parse(br#"{"columns": {}, "values": {"revenue": {"a": "b"}}}"#).unwrap_err().to_string();
         assert!(err.contains("`revenue` cannot be mapped"), "{err}");
-        let err = parse(br#"{"columns": {}, "join_on": "phone"}"#).unwrap_err();
+        let err = parse(br#"{"columns": {}, "join_on": "phone"}"#).unwrap_err().to_string();
         assert!(err.contains("join_on"), "{err}");
+        let message = |json: &[u8]| parse(json).unwrap_err().to_string();
+        assert_eq!(message(b"[]"), "a mapping file is a JSON object");
+        assert_eq!(
+            message(br#"{"columns": {}, "values": {"revenue": {"a": "b"}}}"#),
+            "values: `revenue` cannot be mapped; value maps are for role, team, manager"
+        );
+        assert_eq!(
+            message(br#"{"columns": {}, "values": {"team": {"East": " "}}}"#),
+            "values.team: `East` maps to a blank value; give the team it stands for"
+        );
+        assert_eq!(message(br#"{"columns": {}, "header_row": 0}"#), "header_row counts from 1 (the first line)");
+        assert_eq!(
+            message(br#"{"columns": {}, "sheet": 3}"#),
+            "invalid type: integer `3`, expected a string at line 1 column 26 (at `sheet`); a recipe has `columns`, \
+             and may have `values`, `sheet`, `header_row` and `join_on`"
+        );
     }
 }

@@ -569,13 +569,27 @@ fn format_example(format: &str) -> Option<String> {
     Some(out)
 }
 
+/// Why a date format is refused ([`check_date_format`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateFormatError {
+    /// The format is blank.
+    #[error("the date format is empty; use e.g. %d/%m/%Y")]
+    Empty,
+    /// chrono does not understand the format.
+    #[error("`{format}` is not a valid date format; use strftime fields such as %d/%m/%Y or %m/%d/%Y")]
+    Invalid { format: String },
+    /// The format does not write and read back a whole date.
+    #[error("`{format}` does not give a day, a month and a year; use strftime fields such as %d/%m/%Y or %m/%d/%Y")]
+    NoWholeDate { format: String },
+}
+
 /// Checks that `format` is a chrono strftime format chrono understands (`%d/%m/%Y`).
-pub fn check_date_format(format: &str) -> Result<(), String> {
+pub fn check_date_format(format: &str) -> Result<(), DateFormatError> {
     if format.trim().is_empty() {
-        return Err("the date format is empty; use e.g. %d/%m/%Y".to_string());
+        return Err(DateFormatError::Empty);
     }
     if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
-        return Err(format!("`{format}` is not a valid date format; use strftime fields such as %d/%m/%Y or %m/%d/%Y"));
+        return Err(DateFormatError::Invalid { format: format.to_owned() });
     }
     // The format must write and read back a whole date: `hello` or `%m/%Y` names no day, so no
     // cell could ever be read with it. Time and zone fields (`%Y-%m-%d %H:%M:%S%z`, as CRM
@@ -584,9 +598,7 @@ pub fn check_date_format(format: &str) -> Result<(), String> {
     let mut text = String::new();
     let written = std::fmt::write(&mut text, format_args!("{}", probe.format_with_items(StrftimeItems::new(format))));
     if written.is_err() || NaiveDate::parse_from_str(&text, format) != Ok(probe.date_naive()) {
-        return Err(format!(
-            "`{format}` does not give a day, a month and a year; use strftime fields such as %d/%m/%Y or %m/%d/%Y"
-        ));
+        return Err(DateFormatError::NoWholeDate { format: format.to_owned() });
     }
     Ok(())
 }
@@ -987,9 +999,18 @@ mod tests {
         assert!(check_date_format("%Y-%m-%d %H:%M:%S").is_ok());
         assert!(check_date_format("%Y-%m-%dT%H:%M:%S%z").is_ok());
         for no_date in ["hello", "%m/%Y", "%d/%m", "%H:%M"] {
-            let err = check_date_format(no_date).unwrap_err();
+            let err = check_date_format(no_date).unwrap_err().to_string();
             assert!(err.contains("does not give a day, a month and a year"), "{no_date}: {err}");
         }
+        assert_eq!(check_date_format(" ").unwrap_err().to_string(), "the date format is empty; use e.g. %d/%m/%Y");
+        assert_eq!(
+            check_date_format("%Q").unwrap_err().to_string(),
+            "`%Q` is not a valid date format; use strftime fields such as %d/%m/%Y or %m/%d/%Y"
+        );
+        assert_eq!(
+            check_date_format("%m/%Y").unwrap_err().to_string(),
+            "`%m/%Y` does not give a day, a month and a year; use strftime fields such as %d/%m/%Y or %m/%d/%Y"
+        );
         // An invalid format never panics when describing an error.
         let err = parse_date("x", Some("%Q")).unwrap_err();
         assert!(err.to_string().contains("%Q"));
