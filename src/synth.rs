@@ -306,6 +306,9 @@ pub const SALES_COLUMNS: &[&str] = &[
     "revenue_prev_1",
     "revenue_prev_2",
     "revenue_prev_3",
+    "value_weighted_conversations",
+    "champions_references",
+    "account_retention",
 ];
 
 /// Columns of a consultant roster.
@@ -376,7 +379,7 @@ fn hours(x: f64) -> String {
     format!("{:.1}", x.max(0.0))
 }
 
-fn sales_row(rng: &mut Rng, id: u64, names: &mut Names) -> Vec<String> {
+fn sales_row(rng: &mut Rng, seed: u64, id: u64, names: &mut Names) -> Vec<String> {
     let team = weighted(rng, SALES_TEAMS, |t| t.weight);
     let (start, end) = employment(rng);
     let fte = if rng.unit() < 0.08 { 0.8 } else { 1.0 };
@@ -393,6 +396,22 @@ fn sales_row(rng: &mut Rng, id: u64, names: &mut Names) -> Vec<String> {
     let spread = 0.1 + 0.25 * rng.unit();
     let prev = |rng: &mut Rng| money(revenue * rng.lognormal(spread));
     let deals = rng.poisson(revenue / team.deal_size);
+    // The product-led outputs come from a stream of their own (seed and id), so adding them left
+    // every earlier column of a seed's roster as it was.
+    let mut own = Rng::new(crate::sim::mathx::splitmix(seed ^ crate::sim::mathx::splitmix(id)));
+    let conversations = own.poisson(discovery * 0.9);
+    // Each conversation with a relevant prospect counts by the value that customer brings:
+    // a poor fit 0.5, a typical account 1, a strategic one 2, a potential anchor customer 4.
+    let weighted: f64 = (0..conversations)
+        .map(|_| match own.unit() {
+            u if u < 0.35 => 0.5,
+            u if u < 0.7 => 1.0,
+            u if u < 0.9 => 2.0,
+            _ => 4.0,
+        })
+        .sum();
+    let champions = own.poisson(early_access * 0.04 + deals as f64 * 0.04);
+    let retention = (0.95 * own.lognormal(0.08)).clamp(0.6, 1.3);
     vec![
         format!("{id:06}"),
         names.next(rng),
@@ -420,6 +439,9 @@ fn sales_row(rng: &mut Rng, id: u64, names: &mut Names) -> Vec<String> {
         prev(rng),
         prev(rng),
         prev(rng),
+        format!("{weighted:.1}"),
+        champions.to_string(),
+        format!("{retention:.2}"),
     ]
 }
 
@@ -523,7 +545,7 @@ pub fn write_roster(out: &mut dyn Write, people: usize, seed: u64, roles: Roles,
             Roles::Mixed => rng.unit() < 0.7,
         };
         let (own_columns, cells) = if is_sales {
-            (SALES_COLUMNS, sales_row(&mut rng, id, &mut names))
+            (SALES_COLUMNS, sales_row(&mut rng, seed, id, &mut names))
         } else {
             (CONSULTANT_COLUMNS, consultant_row(&mut rng, id, &mut names))
         };
@@ -638,8 +660,8 @@ mod tests {
         assert_eq!(
             rows,
             [
-                "000001,William Horvat,consultant,Climate Strategy,Amélie Laurent,EUR,98000.00,3000.00,,2023-03-25,,73629.03,,2,,1,,,462.9,,7.4,,5.2,,,,281.5,344.0,42.0,3,288.8,301.1,299.0",
-                "000002,Finn Meier,sales,Partnerships,Léa Fontaine,CHF,102500.00,16000.00,180000.00,2023-03-14,,387794.08,16,17,1,1,32,1,467.3,273.3,18.8,5.9,4.0,345850.32,360465.61,412408.42,,,,,,,",
+                "000001,William Horvat,consultant,Climate Strategy,Amélie Laurent,EUR,98000.00,3000.00,,2023-03-25,,73629.03,,2,,1,,,462.9,,7.4,,5.2,,,,,,,281.5,344.0,42.0,3,288.8,301.1,299.0",
+                "000002,Finn Meier,sales,Partnerships,Léa Fontaine,CHF,102500.00,16000.00,180000.00,2023-03-14,,387794.08,16,17,1,1,32,1,467.3,273.3,18.8,5.9,4.0,345850.32,360465.61,412408.42,21.0,0,1.02,,,,,,,",
             ]
         );
     }

@@ -186,8 +186,8 @@ impl RoleModel {
     /// | role | activity | hours column | default share | outputs (default per hour) | noise history | default noise |
     /// |---|---|---|---|---|---|---|
     /// | sales | selling | selling_hours | 0.6 | revenue (500), deals_closed (0.03) | revenue, revenue_prev_1..3 | 0.2 |
-    /// | sales | discovery | discovery_hours | 0.03 | discovery_interviews (0.6), survey_responses (1.8) | | 0.3 |
-    /// | sales | early_access | early_access_hours | 0.015 | early_access_signups (0.3), core_user_relationships (0.12) | | 0.4 |
+    /// | sales | discovery | discovery_hours | 0.03 | discovery_interviews (0.6), survey_responses (1.8), value_weighted_conversations (1.2) | | 0.3 |
+    /// | sales | early_access | early_access_hours | 0.015 | early_access_signups (0.3), core_user_relationships (0.12), champions_references (0.05) | | 0.4 |
     /// | sales | insight | insight_hours | 0.008 | roadmap_insights (0.18) | | 0.5 |
     /// | consultant | billable | billable_hours | 0.72 | revenue (180) | billable_hours, billable_hours_prev_1..3 | 0.1 |
     /// | consultant | internal | internal_hours | 0.06 | internal_contributions (0.11) | | 0.3 |
@@ -205,14 +205,22 @@ impl RoleModel {
                     "discovery",
                     "discovery_hours",
                     "0.03",
-                    &[("discovery_interviews", "0.6"), ("survey_responses", "1.8")],
+                    &[
+                        ("discovery_interviews", "0.6"),
+                        ("survey_responses", "1.8"),
+                        ("value_weighted_conversations", "1.2"),
+                    ],
                 )
                 .with_noise(&[], "0.3"),
                 Activity::new(
                     "early_access",
                     "early_access_hours",
                     "0.015",
-                    &[("early_access_signups", "0.3"), ("core_user_relationships", "0.12")],
+                    &[
+                        ("early_access_signups", "0.3"),
+                        ("core_user_relationships", "0.12"),
+                        ("champions_references", "0.05"),
+                    ],
                 )
                 .with_noise(&[], "0.4"),
                 Activity::new("insight", "insight_hours", "0.008", &[("roadmap_insights", "0.18")])
