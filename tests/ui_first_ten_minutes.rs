@@ -299,7 +299,7 @@ fn the_workday_eib_template_asks_for_its_settings_and_writes_reference_ids() {
     assert!(text.starts_with("Spreadsheet Key,Row ID,Batch ID,Start Date,End Date,Worker,Position,Earning,"), "{text}");
     assert!(
         // Kateřina Wagner (001046) under the plan the app opens on, with her ids.
-        text.contains("\r\n46,1,INC-2026Q3,2026-10-01,2026-10-15,21046,P-001046,COMM,35619.78,EUR,2026-07-01,2026-09-30,CC_ENTERPRISE_DACH\r\n"),
+        text.contains("\r\n45,1,INC-2026Q3,2026-10-01,2026-10-15,21046,P-001046,COMM,35619.78,EUR,2026-07-01,2026-09-30,CC_ENTERPRISE_DACH\r\n"),
         "{text}"
     );
 }
