@@ -37,6 +37,9 @@ pub struct SimKey {
 /// What a history fit was made for: the baseline plan, the previous plan (each with its
 /// revision) and the roster revision.
 type FitFor = ((PlanId, u64), (PlanId, u64), u64);
+/// A calibration and what it was made for: the baseline plan (with its revision), the roster
+/// revision and the pay period.
+type Calibrated = ((PlanId, u64), u64, Option<String>, Calibration);
 /// A history fit, or why there is none.
 type FitResult = Result<Arc<HistoryFit>, String>;
 
@@ -112,7 +115,7 @@ impl SimService {
         std::thread::Builder::new().name("carrot-simulate".to_owned()).spawn(move || {
             super::background::give_way();
             // The calibration of the last baseline plan, roster and pay period.
-            let mut calibrated: Option<((PlanId, u64), u64, Option<String>, Calibration)> = None;
+            let mut calibrated: Option<Calibrated> = None;
             // The last history fit: (baseline, previous plan, roster) it was made for.
             let mut fitted: Option<(FitFor, FitResult)> = None;
             while let Ok(mut req) = req_rx.recv() {
