@@ -687,13 +687,15 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
             cell(ui, money_tick(last(p)), pct_change(last(p), last(base)));
             ui.end_row();
         }
-    }); // What each plan pays at people's recorded results, exactly: the figure payroll would pay
+    });
+    // What each plan pays at people's recorded results, exactly: the figure payroll would pay
     // (for a pay period of a plan year, `carrot payouts --period` without a ledger).
     let dp = crate::money::minor_units(&report.currency).unwrap_or(2);
-    let exact: Vec<String> =
-        outcomes(report).map(|p| format!("{} {}", p.plan, crate::money::grouped(p.at_history.cost, dp))).collect();
-    widgets::muted(ui, format!("At today's results, exactly: {}", exact.join(" · ")))
+    widgets::muted(ui, "Paid at today's results, exactly")
         .on_hover_text("Each plan's payouts on the roster as it is, before anyone changes what they do");
+    for p in outcomes(report) {
+        widgets::muted(ui, format!("{} · {}", p.plan, crate::money::grouped(p.at_history.cost, dp)));
+    }
 }
 
 fn column_names(report: &SimReport) -> Vec<String> {
