@@ -197,3 +197,162 @@ fn wrong_period_usage_exits_2() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("no --ledger"), "{}", text(&o.stderr));
 }
+
+const PRODUCT_LED: &str = "sample_plans/plan_year_product_led.json";
+
+/// `carrot payouts --period M` of `plan` on month M's actuals, without a ledger: the total.
+fn period_total(dir: &Path, plan: &str, m: &str) -> String {
+    let (period, sales, cons) = (
+        format!("2026-{m}"),
+        format!("assets/actuals/2026-{m}_sales.csv"),
+        format!("assets/actuals/2026-{m}_consultants.csv"),
+    );
+    let o = carrot(
+        dir,
+        &["payouts", "--plan", plan, "--period", &period, "--roster", &sales, "--roster", &cons, "--format", "json"],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    json["totals"]["total"].as_str().unwrap().to_owned()
+}
+
+/// `carrot compare` of the two sample plan years on month M's actuals, `--period` as given:
+/// each plan's total.
+fn compare_totals(dir: &Path, m: &str, period: &str) -> Vec<String> {
+    let (sales, cons) =
+        (format!("assets/actuals/2026-{m}_sales.csv"), format!("assets/actuals/2026-{m}_consultants.csv"));
+    let o = carrot(
+        dir,
+        &[
+            "compare",
+            "--plan",
+            PLAN,
+            "--plan",
+            PRODUCT_LED,
+            "--period",
+            period,
+            "--roster",
+            &sales,
+            "--roster",
+            &cons,
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    json["plans"].as_array().unwrap().iter().map(|p| p["totals"]["total"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn compare_on_a_pay_period_pays_what_payouts_pays_for_that_period() {
+    let dir = checkout();
+    let march = compare_totals(dir.path(), "03", "2026-03");
+    assert_eq!(
+        march,
+        [period_total(dir.path(), PLAN, "03"), period_total(dir.path(), PRODUCT_LED, "03")],
+        "each plan's March is `payouts --period 2026-03`, to the cent"
+    );
+    assert_ne!(march[0], march[1], "the two plans pay differently");
+    // The same actuals as the whole year (annual quota and TI): other figures.
+    let year = compare_totals(dir.path(), "03", "year");
+    assert_ne!(year, march, "the year is not the month");
+    // The table says which period it compares.
+    let o = carrot(
+        dir.path(),
+        &[
+            "compare",
+            "--plan",
+            PLAN,
+            "--plan",
+            PRODUCT_LED,
+            "--period",
+            "2026-03",
+            "--roster",
+            "assets/actuals/2026-03_sales.csv",
+            "--roster",
+            "assets/actuals/2026-03_consultants.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("pay period 2026-03 (2026-03-01 to 2026-03-31)"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn simulate_on_a_pay_period_costs_the_period_at_history() {
+    let dir = checkout();
+    let run = |period: &str| -> serde_json::Value {
+        let o = carrot(
+            dir.path(),
+            &[
+                "simulate",
+                "--baseline",
+                PLAN,
+                "--plan",
+                PRODUCT_LED,
+                "--period",
+                period,
+                "--roster",
+                "assets/actuals/2026-02_sales.csv",
+                "--roster",
+                "assets/actuals/2026-02_consultants.csv",
+                "--trials",
+                "50",
+                "--quarters",
+                "2",
+                "--format",
+                "json",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let feb = run("2026-02");
+    let cost = |v: &serde_json::Value| v["at_history"]["cost"].as_f64().unwrap();
+    let people = feb["baseline"]["at_history"]["people"].as_u64().unwrap();
+    assert!(people > 60, "everyone is counted: {people}");
+    // At people's recorded results the period costs what `payouts --period` pays, exactly.
+    let paid: f64 = period_total(dir.path(), PLAN, "02").parse().unwrap();
+    assert_eq!(cost(&feb["baseline"]), paid, "baseline at history");
+    let paid: f64 = period_total(dir.path(), PRODUCT_LED, "02").parse().unwrap();
+    assert_eq!(cost(&feb["plans"][0]), paid, "plan at history");
+    let year = run("year");
+    assert_ne!(cost(&year["baseline"]), cost(&feb["baseline"]), "the whole year costs otherwise");
+    assert_ne!(year["plans"][0]["totals"]["cost"], feb["plans"][0]["totals"]["cost"], "and so does the simulated cost");
+}
+
+#[test]
+fn compare_and_simulate_refuse_periods_the_plans_do_not_share() {
+    let dir = checkout();
+    let jan = ["--roster", "assets/actuals/2026-01_sales.csv", "--roster", "assets/actuals/2026-01_consultants.csv"];
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(jan);
+        carrot(dir.path(), &all)
+    };
+    // A plan without a schedule.
+    let o = run(&["compare", "--plan", PLAN, "--plan", "sample_plans/sales_led.json", "--period", "2026-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("sales_led.json has no \"schedule\""), "{}", text(&o.stderr));
+    let o = run(&["simulate", "--baseline", "sample_plans/sales_led.json", "--plan", PLAN, "--period", "year"]);
+    assert_eq!(o.status.code(), Some(2), "the baseline too: {}", text(&o.stderr));
+    // A period the plans do not have.
+    let o = run(&["compare", "--plan", PLAN, "--plan", PRODUCT_LED, "--period", "2026-13"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("no pay period `2026-13`"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("`year`: the whole plan year"), "{}", text(&o.stderr));
+    // Plans whose schedules give other periods (monthly against quarterly).
+    let quarterly = std::fs::read_to_string(Path::new(ROOT).join(PRODUCT_LED))
+        .unwrap()
+        .replace("\"periods\": \"month\"", "\"periods\": \"quarter\"");
+    std::fs::write(dir.path().join("quarterly.json"), quarterly).unwrap();
+    let o = run(&["compare", "--plan", PLAN, "--plan", "quarterly.json", "--period", "2026-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("different pay periods"), "{}", text(&o.stderr));
+    let o = run(&["simulate", "--baseline", PLAN, "--plan", "quarterly.json", "--period", "year"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    // Without --period, plan years are compared over the whole year, and Carrot says so.
+    let o = run(&["compare", "--plan", PLAN, "--plan", PRODUCT_LED]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("without --period this computes the whole plan year"), "{}", text(&o.stderr));
+}

@@ -85,3 +85,91 @@ fn person_label(harness: &Harness<'static, CarrotApp>, id: &str) -> String {
     let e = shown.result.report.employees.iter().find(|e| &*e.employee_id == id).unwrap();
     format!("{} {} · {}", e.employee_id, e.name, carrot::money::grouped(e.total, shown.result.report.minor_units))
 }
+
+/// `carrot payouts --period 2026-03` of `plan` on March's actuals (no ledger): the total, as the
+/// app writes money.
+fn march_total(plan: &str) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_carrot"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["payouts", "--plan", plan, "--period", "2026-03", "--format", "json"])
+        .args(["--roster", "assets/actuals/2026-03_sales.csv", "--roster", "assets/actuals/2026-03_consultants.csv"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let total: rust_decimal::Decimal = json["totals"]["total"].as_str().unwrap().parse().unwrap();
+    carrot::money::grouped(total, 2)
+}
+
+#[test]
+fn compare_and_behaviour_show_the_chosen_pay_period_as_payouts_pays_it() {
+    const PLANS: [&str; 2] = ["sample_plans/plan_year.json", "sample_plans/plan_year_product_led.json"];
+    let answers = vec![
+        Some(PLANS.iter().map(|p| root(p)).collect()),
+        Some(vec![root("assets/actuals/2026-03_sales.csv"), root("assets/actuals/2026-03_consultants.csv")]),
+    ];
+    let chooser = FileChooser::Scripted(answers.into());
+    let mut harness = Harness::builder()
+        .with_size(DESKTOP)
+        .with_max_steps(100_000)
+        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Empty, chooser));
+    harness.run_steps(3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    wait(&mut harness, "the two plan years", |app| app.rt.docs.len() == 2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    let computed = |app: &CarrotApp| app.rt.docs.iter().all(|d| !d.is_stale(app.rt.rosters.revision)) && idle(app);
+    wait(&mut harness, "March's actuals", |app| app.rt.rosters.merged.employees.len() > 60 && computed(app));
+    let expected: Vec<String> = PLANS.iter().map(|p| march_total(p)).collect();
+    let year: Vec<String> = harness
+        .state()
+        .rt
+        .docs
+        .iter()
+        .map(|d| carrot::money::grouped(d.result.as_ref().unwrap().report.totals.total, 2))
+        .collect();
+    assert_ne!(expected, year, "March is not the whole year");
+
+    // Compare: the plans are plan years with the same months, so a period can be chosen.
+    harness.get_by_label("Compare").click();
+    wait(&mut harness, "the pay periods", |app| app.rt.compare.periods.len() == 12);
+    for total in &year {
+        assert!(harness.query_all_by_label(total).count() >= 1, "the whole year's total {total} is shown");
+    }
+    choose(&mut harness, "Period", "2026-03");
+    wait(&mut harness, "March compared", |app| {
+        app.rt.compare.period.as_ref().is_some_and(|p| p.key.period == "2026-03") && idle(app)
+    });
+    for total in &expected {
+        assert!(harness.query_all_by_label(total).count() >= 1, "March's total {total} (payouts --period) is shown");
+    }
+    for total in &year {
+        assert_eq!(harness.query_all_by_label(total).count(), 0, "the year's total {total} is gone");
+    }
+    harness.get_by_label("2026-03: 2026-03-01 to 2026-03-31");
+    // Back to the whole year.
+    choose(&mut harness, "Period", "Whole year");
+    for total in &year {
+        assert!(harness.query_all_by_label(total).count() >= 1, "the whole year's total {total} is back");
+    }
+
+    // Behaviour: the same choice; at people's recorded results each plan costs its March.
+    harness.get_by_label("Behaviour").click();
+    let simulated = |app: &CarrotApp, period: Option<&str>| {
+        app.rt.behaviour.result.as_ref().is_some_and(|r| r.key.period.as_deref() == period)
+            && !app.rt.behaviour.is_running()
+    };
+    wait(&mut harness, "the year simulated", |app| simulated(app, None) && app.rt.behaviour.periods.len() == 12);
+    let year_cost = harness.state().rt.behaviour.result.as_ref().unwrap().report.baseline.at_history.cost;
+    choose(&mut harness, "Period", "2026-03");
+    wait(&mut harness, "March simulated", |app| simulated(app, Some("2026-03")));
+    let report = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
+    let costs: Vec<String> = std::iter::once(&report.baseline)
+        .chain(&report.plans)
+        .map(|p| carrot::money::grouped(p.at_history.cost, 2))
+        .collect();
+    assert_eq!(costs, expected, "each plan's March at recorded results is `payouts --period 2026-03`");
+    assert_ne!(report.baseline.at_history.cost, year_cost, "the year costs otherwise");
+    for total in &expected {
+        harness.get_by_label_contains(total);
+    }
+}

@@ -27,7 +27,7 @@ use crate::sim::{self, SimOptions};
 use crate::synth;
 
 pub use install::CompletionShell;
-pub use year::YearArgs;
+pub use year::{ScopeArgs, YearArgs};
 
 /// Carrot: design incentive plans, see what they pay, compare them, export payroll.
 #[derive(Debug, Parser)]
@@ -128,6 +128,8 @@ pub enum Command {
         format: CompareFormat,
         #[command(flatten)]
         handouts: HandoutArgs,
+        #[command(flatten)]
+        scope: ScopeArgs,
     },
     /// Predict how people re-allocate their time under plans: hours per activity, activity
     /// volumes, revenue, payout cost with P10/P50/P90 bands, and the runway over later quarters.
@@ -168,6 +170,8 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
+        #[command(flatten)]
+        scope: ScopeArgs,
     },
     /// Write a realistic synthetic roster for demos and benchmarks.
     GenRoster {
@@ -482,7 +486,9 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Close { plan, roster, period, ledger, reopen } => {
             year::close(&plan, &roster, &period, &ledger, reopen)
         }
-        Command::Compare { plans, roster, format, handouts } => compare(&plans, &roster, format, &handouts),
+        Command::Compare { plans, roster, format, handouts, scope } => {
+            compare(&plans, &roster, format, &handouts, &scope)
+        }
         Command::GenRoster { people, seed, role, first_id, history_from, history_to, history_responsiveness, out } => {
             let history = history_from.zip(history_to).map(|(from, to)| GenHistory {
                 from,
@@ -502,11 +508,13 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             risk_aversion,
             fit_history,
             format,
+            scope,
         } => simulate_cmd(
             &plans,
             &baseline,
             fit_history.as_deref(),
             &roster,
+            &scope,
             SimOptions {
                 trials,
                 seed,
@@ -930,6 +938,7 @@ fn compare(
     roster_args: &RosterArgs,
     format: CompareFormat,
     handouts: &HandoutArgs,
+    scope: &ScopeArgs,
 ) -> anyhow::Result<ExitCode> {
     if paths.len() < 2 {
         return Err(Usage("compare needs at least two --plan files".to_owned()).into());
@@ -949,16 +958,26 @@ fn compare(
         }
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
-    let loaded = load_rosters_in(roster_args, &periods)?;
-    for (path, plan) in paths.iter().zip(&plans) {
-        roster_warnings(path, plan, &loaded);
-    }
-    let roster = loaded.roster;
-    let reports: Vec<PayoutReport> = plans
-        .iter()
-        .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
-        .collect::<anyhow::Result<_>>()?;
+    let named: Vec<(&Path, &Plan)> = paths.iter().map(PathBuf::as_path).zip(&plans).collect();
+    let reports: Vec<PayoutReport> = match year::scope(scope, &named)? {
+        // A pay period of the plan year: each plan's period, as `payouts --period` computes it.
+        Some(period) => {
+            let (_, results) = year::compute_periods(&named, roster_args, &period)?;
+            results.into_iter().map(|r| r.report).collect()
+        }
+        None => {
+            let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
+            let loaded = load_rosters_in(roster_args, &periods)?;
+            for (path, plan) in paths.iter().zip(&plans) {
+                roster_warnings(path, plan, &loaded);
+            }
+            let roster = loaded.roster;
+            plans
+                .iter()
+                .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
+                .collect::<anyhow::Result<_>>()?
+        }
+    };
     let cmp = Comparison::new(reports);
     // `--xlsx -` or `--html -`: the hand-out is the standard output, instead of the table.
     let mut stdout_taken = false;
@@ -1007,6 +1026,7 @@ fn simulate_cmd(
     baseline_path: &Path,
     fit_history: Option<&Path>,
     roster_args: &RosterArgs,
+    scope: &ScopeArgs,
     mut options: SimOptions,
     format: CompareFormat,
 ) -> anyhow::Result<ExitCode> {
@@ -1019,16 +1039,47 @@ fn simulate_cmd(
     })?;
     let baseline = load_valid_plan(baseline_path)?;
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
-    let periods: Vec<plan::Period> = std::iter::once(&baseline).chain(&plans).map(|p| p.period).collect();
-    let loaded = load_rosters_in(roster_args, &periods)?;
-    for (path, plan) in std::iter::once(baseline_path)
+    let named: Vec<(&Path, &Plan)> = std::iter::once(baseline_path)
         .chain(paths.iter().map(PathBuf::as_path))
         .zip(std::iter::once(&baseline).chain(&plans))
-    {
-        roster_warnings(path, plan, &loaded);
-    }
-    let roster = loaded.roster;
-    let calibration = sim::prepare(&baseline, &roster)?;
+        .collect();
+    let period = year::scope(scope, &named)?;
+    // A pay period: every plan as the period's own plan, with the period's phased quota and TI
+    // and its exact payouts (what `payouts --period` pays) at people's recorded results.
+    let mut views: Vec<crate::year::PeriodView> = Vec::new();
+    let mut exact: Vec<PayoutReport> = Vec::new();
+    let roster = match &period {
+        Some(period) => {
+            let (loaded, results) = year::compute_periods(&named, roster_args, period)?;
+            for (_, plan) in &named {
+                views.push(crate::year::period_view(plan, &loaded.roster, &period.name)?);
+            }
+            exact = results.into_iter().map(|r| r.report).collect();
+            loaded.roster
+        }
+        None => {
+            let periods: Vec<plan::Period> = named.iter().map(|(_, p)| p.period).collect();
+            let loaded = load_rosters_in(roster_args, &periods)?;
+            for (path, plan) in &named {
+                roster_warnings(path, plan, &loaded);
+            }
+            loaded.roster
+        }
+    };
+    let paid: Vec<sim::Paid<'_>> = if views.is_empty() {
+        named.iter().map(|(_, p)| sim::Paid::plan(p)).collect()
+    } else {
+        views
+            .iter()
+            .zip(&exact)
+            .map(|(v, r)| sim::Paid { plan: &v.plan, shares: Some(&v.shares), exact: Some(r) })
+            .collect()
+    };
+    let (base_paid, plans_paid) = paid.split_first().ok_or_else(|| anyhow!("internal error: no baseline plan"))?;
+    let calibration = match views.first() {
+        Some(v) => sim::prepare_paid(*base_paid, &v.roster)?,
+        None => sim::prepare(&baseline, &roster)?,
+    };
     let modelled: Vec<String> = calibration.roles().into_iter().map(|(role, _)| role).collect();
     if let Some(role) = options.responsiveness.keys().find(|r| !modelled.iter().any(|m| m.eq_ignore_ascii_case(r))) {
         anyhow::bail!("--responsiveness: no modelled role `{role}` in the roster (roles: {})", modelled.join(", "));
@@ -1054,8 +1105,7 @@ fn simulate_cmd(
         }
         None => None,
     };
-    let refs: Vec<&Plan> = plans.iter().collect();
-    let report = if refs.is_empty() { None } else { Some(sim::run(&calibration, &refs, &options)?) };
+    let report = if plans_paid.is_empty() { None } else { Some(sim::run_paid(&calibration, plans_paid, &options)?) };
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| match (format, &fit, &report) {
         (CompareFormat::Table, fit, report) => {
             if let Some(fit) = fit {

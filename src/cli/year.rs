@@ -10,8 +10,8 @@ use super::output::Table;
 use super::{Usage, load_rosters_in, roster_warnings};
 use crate::engine::Detail;
 use crate::money;
-use crate::plan::Plan;
-use crate::year::{self, Closed, Ledger, PeriodResult, YearError};
+use crate::plan::{PayPeriod, Plan};
+use crate::year::{self, Closed, Ledger, PeriodResult, Scope, YearError};
 
 /// Which pay period of a plan year, and the ledger of the periods before it.
 #[derive(Debug, Args)]
@@ -27,13 +27,104 @@ pub struct YearArgs {
     pub ledger: Option<PathBuf>,
 }
 
+/// Which part of a plan year `compare` and `simulate` compute (docs/plan-format.md, "Comparing
+/// and simulating a plan year").
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Plan year (docs/plan-format.md, \"Plan years\")")]
+pub struct ScopeArgs {
+    /// A pay period of the plans' year (`2026-03`, `2026-Q1`, or a name the schedule gives),
+    /// computed as `payouts --period` computes it without a ledger, the --roster files being
+    /// that period's actuals; or `year`: the whole plan year at once, the --roster files being
+    /// the year's actuals. Every plan needs the same pay periods.
+    #[arg(long, value_name = "NAME")]
+    pub period: Option<String>,
+}
+
 /// A year error as the command line reports it: naming a period or plan year that does not
-/// exist is wrong usage (exit 2).
+/// exist, or plans that have no pay period in common, is wrong usage (exit 2).
 fn usage_or(err: YearError) -> anyhow::Error {
     match err {
-        YearError::NoSchedule | YearError::UnknownPeriod { .. } => Usage(err.to_string()).into(),
+        YearError::NoSchedule
+        | YearError::UnknownPeriod { .. }
+        | YearError::NotScheduled { .. }
+        | YearError::DifferentSchedules { .. }
+        | YearError::YearNamed { .. } => Usage(err.to_string()).into(),
         other => other.into(),
     }
+}
+
+/// The pay period `--period` names for `plans` (each with its file): `None` for the whole year
+/// (`--period year`, or no `--period`, which says so on stderr for plan years).
+#[expect(clippy::print_stderr, reason = "plan-year notes go to stderr")]
+pub(super) fn scope(args: &ScopeArgs, plans: &[(&Path, &Plan)]) -> anyhow::Result<Option<PayPeriod>> {
+    let Some(name) = &args.period else {
+        if let Some((path, plan)) = plans.iter().find(|(_, p)| p.schedule.is_some()) {
+            eprintln!(
+                "warning: {}: the plan has a schedule of pay periods; without --period this computes the whole plan \
+                 year at once on the roster given (--period year says so; --period NAME computes one of {})",
+                path.display(),
+                year::period_names(plan).join(", ")
+            );
+        }
+        return Ok(None);
+    };
+    let named: Vec<(String, &Plan)> = plans.iter().map(|(path, plan)| (path.display().to_string(), *plan)).collect();
+    let periods = year::common_periods(&named).map_err(usage_or)?;
+    match Scope::parse(name) {
+        Scope::Year => Ok(None),
+        Scope::Period(name) => match periods.iter().find(|p| p.name == name) {
+            Some(p) => Ok(Some(p.clone())),
+            None => Err(usage_or(YearError::UnknownPeriod {
+                periods: format!("{} (or `year`: the whole plan year)", names(&periods)),
+                name,
+            })),
+        },
+    }
+}
+
+fn names(periods: &[PayPeriod]) -> String {
+    periods.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Pay period `period` of each of `plans` (with their files), computed on its own from the
+/// `--roster` files (that period's actuals), as `payouts --period` computes it without a
+/// ledger. Notes and warnings go to stderr.
+#[expect(clippy::print_stderr, reason = "plan-year notes go to stderr")]
+pub(super) fn compute_periods(
+    plans: &[(&Path, &Plan)],
+    roster_args: &super::RosterArgs,
+    period: &PayPeriod,
+) -> anyhow::Result<(super::LoadedRoster, Vec<PeriodResult>)> {
+    let loaded = load_rosters_in(roster_args, &[crate::plan::Period { start: period.start, end: period.end }])?;
+    let view = year_view(&loaded);
+    let mut results = Vec::with_capacity(plans.len());
+    let mut said: Vec<String> = Vec::new();
+    for (path, plan) in plans {
+        roster_warnings(path, plan, &view);
+        let result =
+            year::compute_period(plan, &loaded.roster, &period.name, None, Detail::AmountsOnly).map_err(usage_or)?;
+        for w in &result.warnings {
+            // The no-ledger note is said once, below, for every plan.
+            if !w.starts_with("no --ledger") && !said.contains(w) {
+                eprintln!("warning: {}: {w}", path.display());
+                said.push(w.clone());
+            }
+        }
+        if !result.report.errors.is_empty() {
+            eprintln!(
+                "warning: {}: {} problem(s) stopped people from being computed",
+                path.display(),
+                result.report.errors.len()
+            );
+        }
+        results.push(result);
+    }
+    eprintln!(
+        "note: pay period {} ({} to {}) of each plan, computed on its own from the actuals given, as if nothing \
+         had been earned or paid earlier in the plan year (as `carrot payouts --period {}` without --ledger)",
+        period.name, period.start, period.end, period.name
+    );
+    Ok((loaded, results))
 }
 
 /// Computes the pay period `args` name, or `None` without `--period`. Warnings go to stderr.

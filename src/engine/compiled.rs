@@ -243,8 +243,12 @@ pub struct CompiledPlan {
     /// Per employee id, the share `(numerator, denominator)` that replaces days employed ÷ days
     /// in the period (a plan year's phased share of quota and target incentive to date; see
     /// [`CompiledPlan::with_shares`]). `None`: proration by days, as always.
-    pub(crate) shares: Option<Arc<HashMap<crate::roster::Text, (i64, i64)>>>,
+    pub(crate) shares: Option<Arc<Shares>>,
 }
+
+/// Per employee id, a share `(numerator, denominator)` of the period's quota and target
+/// incentive that replaces days employed ÷ days (see [`CompiledPlan::with_shares`]).
+pub type Shares = HashMap<crate::roster::Text, (i64, i64)>;
 
 /// Per-person amounts that every line may need, already converted and prorated.
 #[derive(Clone, Debug)]
@@ -471,7 +475,7 @@ impl CompiledPlan {
     /// This plan with each listed person's proration (of quota, target incentive and amount
     /// limits) replaced by the given share `numerator / denominator` (at most 1): how a plan
     /// year computes a pay period, or the year to date, with phased quotas (`crate::year`).
-    pub fn with_shares(mut self, shares: HashMap<crate::roster::Text, (i64, i64)>) -> Self {
+    pub fn with_shares(mut self, shares: Shares) -> Self {
         self.shares = Some(Arc::new(shares));
         self
     }

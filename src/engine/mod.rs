@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 pub(crate) use batch::BatchScratch;
-pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext};
+pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext, Shares};
 use compiled::{CompiledTrack, LimitKonst};
 use rules::{Explain, NoTrace, PersonNotes, RawLine};
 

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::CompiledPlan;
+use crate::engine::{CompiledPlan, PayoutReport, Shares};
 use crate::plan::Plan;
 use crate::roster::{Employee, Roster};
 
@@ -77,6 +77,10 @@ pub struct Calibration {
     pub(crate) roster: Roster,
     pub(crate) baseline: Plan,
     pub(crate) compiled: CompiledPlan,
+    /// The baseline's shares of quota and TI (a pay period of a plan year), if any.
+    pub(crate) baseline_shares: Option<Shares>,
+    /// The baseline's exact payouts at history when they are not the plan's own on the roster.
+    pub(crate) baseline_exact: Option<PayoutReport>,
     pub(crate) roles: Vec<RoleSetup>,
     pub(crate) people: Vec<Person>,
     /// Roster indices of people whose role has no activity model, or who are not employed in the
@@ -149,9 +153,14 @@ impl Tally {
 }
 
 /// Reads the roster for a simulation against `baseline` (see [`super::prepare`]).
-pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration, SimError> {
+pub(crate) fn calibrate(paid: super::Paid<'_>, roster: &Roster) -> Result<Calibration, SimError> {
+    let baseline = paid.plan;
     let compiled = CompiledPlan::new(baseline, roster)
         .map_err(|problems| SimError::InvalidPlan { plan: baseline.name.clone(), problems })?;
+    let compiled = match paid.shares {
+        Some(shares) => compiled.with_shares(shares.clone()),
+        None => compiled,
+    };
     let assumptions = &baseline.assumptions;
     let min_flexible_hours = assumptions.min_flexible_hours();
     let other_flexibility = assumptions.other_flexibility();
@@ -423,6 +432,8 @@ pub(crate) fn calibrate(baseline: &Plan, roster: &Roster) -> Result<Calibration,
         roster: roster.clone(),
         baseline: baseline.clone(),
         compiled,
+        baseline_shares: paid.shares.cloned(),
+        baseline_exact: paid.exact.cloned(),
         roles,
         people,
         static_people,

@@ -32,7 +32,7 @@ pub use assumptions::{Activity, Assumptions, Conversion, Number, Output, Product
 pub use calibrate::Calibration;
 pub use error::PayError;
 
-use crate::engine::CompiledPlan;
+use crate::engine::{CompiledPlan, PayoutReport, Shares};
 use crate::plan::{Plan, Problem};
 use crate::roster::{Employee, Roster};
 
@@ -425,13 +425,18 @@ impl AtHistory {
     fn of(plan: &Plan, roster: &Roster, indices: &std::collections::BTreeSet<usize>) -> Result<Self, SimError> {
         let report = crate::engine::compute(plan, roster, crate::engine::Detail::AmountsOnly)
             .map_err(|problems| SimError::InvalidPlan { plan: plan.name.clone(), problems })?;
+        Ok(Self::from_report(&report, indices))
+    }
+
+    /// The payouts in `report` of the roster people at `indices`.
+    fn from_report(report: &PayoutReport, indices: &std::collections::BTreeSet<usize>) -> Self {
         let mut out = Self::default();
         for e in report.employees.iter().filter(|e| indices.contains(&e.index)) {
             out.people += 1;
             out.cost += e.total;
             out.revenue += e.revenue.unwrap_or_default();
         }
-        Ok(out)
+        out
     }
 }
 
@@ -497,6 +502,37 @@ pub struct SimReport {
 /// Reads `roster` for simulations against `baseline` (the plan people are paid on today): each
 /// person's capacity, history hours, productivity and noise. Reuse it for every [`run`].
 pub fn prepare(baseline: &Plan, roster: &Roster) -> Result<Calibration, SimError> {
+    calibrate::calibrate(Paid::plan(baseline), roster)
+}
+
+/// A plan as the simulation pays it: the plan on the roster, or, for a pay period of a plan
+/// year, the period's plan with each person's phased share of quota and target incentive
+/// (`crate::year::period_view`) and the period's exact payouts.
+#[derive(Clone, Copy, Debug)]
+pub struct Paid<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// Per person, the share of quota and TI that replaces proration by days.
+    pub shares: Option<&'a Shares>,
+    /// The exact payouts at people's recorded results, when they are not the plan's own lines on
+    /// the roster (a pay period's draws and instalments); [`AtHistory`] reports them.
+    pub exact: Option<&'a PayoutReport>,
+}
+
+impl<'a> Paid<'a> {
+    /// `plan` paid as it is on the roster.
+    pub fn plan(plan: &'a Plan) -> Self {
+        Self { plan, shares: None, exact: None }
+    }
+
+    /// Whether two are the same plan paid the same way.
+    fn same(&self, other: &Self) -> bool {
+        self.plan == other.plan && self.shares == other.shares && self.exact == other.exact
+    }
+}
+
+/// [`prepare`] for a baseline paid as `baseline` says (a pay period of a plan year).
+pub fn prepare_paid(baseline: Paid<'_>, roster: &Roster) -> Result<Calibration, SimError> {
     calibrate::calibrate(baseline, roster)
 }
 
@@ -528,20 +564,29 @@ pub(crate) const TARGET_SHARE_FLOOR: f64 = 0.25;
 
 /// Predicts behaviour under each of `plans` against the calibration's baseline.
 pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<SimReport, SimError> {
+    let paid: Vec<Paid<'_>> = plans.iter().map(|p| Paid::plan(p)).collect();
+    run_paid(cal, &paid, options)
+}
+
+/// [`run`] for plans paid as each [`Paid`] says (pay periods of plan years).
+pub fn run_paid(cal: &Calibration, plans: &[Paid<'_>], options: &SimOptions) -> Result<SimReport, SimError> {
     options.validate()?;
-    let mut units: Vec<&Plan> = vec![&cal.baseline];
+    let base = Paid { plan: &cal.baseline, shares: cal.baseline_shares.as_ref(), exact: cal.baseline_exact.as_ref() };
+    let mut paid_units: Vec<Paid<'_>> = vec![base];
     let mut unit_of = Vec::with_capacity(plans.len());
     for plan in plans {
-        match units.iter().position(|u| **u == **plan) {
+        match paid_units.iter().position(|u| u.same(plan)) {
             Some(i) => unit_of.push(i),
             None => {
-                units.push(plan);
-                unit_of.push(units.len() - 1);
+                paid_units.push(*plan);
+                unit_of.push(paid_units.len() - 1);
             }
         }
     }
+    let units: Vec<&Plan> = paid_units.iter().map(|u| u.plan).collect();
     let mut owned = Vec::with_capacity(units.len().saturating_sub(1));
-    for plan in units.iter().skip(1) {
+    for unit in paid_units.iter().skip(1) {
+        let plan = unit.plan;
         if plan.currency != cal.baseline.currency {
             return Err(SimError::Currency {
                 plan: plan.name.clone(),
@@ -549,10 +594,12 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
                 baseline_currency: cal.baseline.currency.clone(),
             });
         }
-        owned.push(
-            CompiledPlan::new(plan, &cal.roster)
-                .map_err(|problems| SimError::InvalidPlan { plan: plan.name.clone(), problems })?,
-        );
+        let compiled = CompiledPlan::new(plan, &cal.roster)
+            .map_err(|problems| SimError::InvalidPlan { plan: plan.name.clone(), problems })?;
+        owned.push(match unit.shares {
+            Some(shares) => compiled.with_shares(shares.clone()),
+            None => compiled,
+        });
     }
     let compiled: Vec<&CompiledPlan> = std::iter::once(&cal.compiled).chain(owned.iter()).collect();
     let epsilon: Vec<f64> = cal
@@ -609,8 +656,13 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
         .filter_map(|&i| cal.people.get(i).map(|p| p.index))
         .chain(cal.static_people.iter().copied())
         .collect();
-    let at_history: Vec<AtHistory> =
-        units.iter().map(|plan| AtHistory::of(plan, &cal.roster, &counted)).collect::<Result<_, _>>()?;
+    let at_history: Vec<AtHistory> = paid_units
+        .iter()
+        .map(|u| match u.exact {
+            Some(report) => Ok(AtHistory::from_report(report, &counted)),
+            None => AtHistory::of(u.plan, &cal.roster, &counted),
+        })
+        .collect::<Result<_, _>>()?;
 
     // Phase 2: the runway's multipliers from expected volumes.
     let runways: Vec<Runway> =
@@ -628,7 +680,7 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
             "{floored} people have no target incentive and expect no variable pay under the baseline; their pay per hour was taken as their role's typical target incentive per hour"
         ));
     }
-    for plan in plans {
+    for plan in plans.iter().map(|p| p.plan) {
         if plan.assumptions.roles != cal.baseline.assumptions.roles
             || plan.assumptions.responsiveness != cal.baseline.assumptions.responsiveness
             || plan.assumptions.min_flexible_hours != cal.baseline.assumptions.min_flexible_hours
@@ -642,7 +694,7 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     }
     if options.runway.is_none() {
         let rate = cal.baseline.assumptions.runway().discount_rate;
-        for plan in plans {
+        for plan in plans.iter().map(|p| p.plan) {
             if plan.assumptions.runway().discount_rate != rate {
                 notes.push(format!(
                     "plan `{}` has its own runway discount_rate; the baseline plan's is used for every plan",

@@ -464,7 +464,7 @@ mod tests {
         let roster = crate::samples::bundled_roster().unwrap();
         for &key in keys {
             let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
-            let cal = calibrate(&plan, &roster).unwrap();
+            let cal = calibrate(crate::sim::Paid::plan(&plan), &roster).unwrap();
             for person in &cal.people {
                 let e = &cal.roster.employees[person.index];
                 let pay = PersonPay::new(&cal.compiled, e, person, &cal.roles[person.role]).unwrap();

@@ -40,6 +40,8 @@ pub enum JobKind {
     SortRows,
     /// Computing, closing or exporting a plan-year period.
     YearPeriod,
+    /// Computing the compared plans' pay period (the Compare view's period chooser).
+    ComparePeriod,
 }
 
 /// A running background job whose result arrives once.

@@ -28,11 +28,18 @@ pub struct SimKey {
     /// The plan of the period the roster's `*_prev_1` columns record, and its revision: ε is
     /// fitted from that history for the roles the sliders leave alone.
     pub fit_previous: Option<(PlanId, u64)>,
+    /// The pay period simulated (plan years), `None` for the whole plan or plan year: each plan
+    /// is paid as that period's own plan, with quota and TI phased to it
+    /// ([`crate::year::period_view`]).
+    pub period: Option<String>,
 }
 
 /// What a history fit was made for: the baseline plan, the previous plan (each with its
 /// revision) and the roster revision.
 type FitFor = ((PlanId, u64), (PlanId, u64), u64);
+/// A calibration and what it was made for: the baseline plan (with its revision), the roster
+/// revision and the pay period.
+type Calibrated = ((PlanId, u64), u64, Option<String>, Calibration);
 /// A history fit, or why there is none.
 type FitResult = Result<Arc<HistoryFit>, String>;
 
@@ -62,6 +69,37 @@ pub struct SimResponse {
     pub fit: Option<Result<Arc<HistoryFit>, String>>,
 }
 
+/// The baseline (first) and the plans as one pay period's own plans, with the period's exact
+/// payouts at people's recorded results.
+struct PeriodPlans {
+    views: Vec<crate::year::PeriodView>,
+    exact: Vec<crate::engine::PayoutReport>,
+}
+
+impl PeriodPlans {
+    fn new(baseline: &Plan, plans: &[Plan], roster: &Roster, name: &str) -> Result<Self, String> {
+        let mut views = Vec::new();
+        let mut exact = Vec::new();
+        for plan in std::iter::once(baseline).chain(plans) {
+            let fail = |e: crate::year::YearError| format!("{}: {e}", plan.name);
+            views.push(crate::year::period_view(plan, roster, name).map_err(fail)?);
+            let result = crate::year::compute_period(plan, roster, name, None, crate::engine::Detail::AmountsOnly)
+                .map_err(fail)?;
+            exact.push(result.report);
+        }
+        Ok(Self { views, exact })
+    }
+
+    /// Each plan as the simulation pays it, the baseline first.
+    fn paid(&self) -> Vec<sim::Paid<'_>> {
+        self.views
+            .iter()
+            .zip(&self.exact)
+            .map(|(v, r)| sim::Paid { plan: &v.plan, shares: Some(&v.shares), exact: Some(r) })
+            .collect()
+    }
+}
+
 /// The simulation worker and its channels.
 pub struct SimService {
     tx: Sender<SimRequest>,
@@ -76,8 +114,8 @@ impl SimService {
         let ctx = ctx.clone();
         std::thread::Builder::new().name("carrot-simulate".to_owned()).spawn(move || {
             super::background::give_way();
-            // The calibration of the last baseline plan and roster.
-            let mut calibrated: Option<((PlanId, u64), u64, Calibration)> = None;
+            // The calibration of the last baseline plan, roster and pay period.
+            let mut calibrated: Option<Calibrated> = None;
             // The last history fit: (baseline, previous plan, roster) it was made for.
             let mut fitted: Option<(FitFor, FitResult)> = None;
             while let Ok(mut req) = req_rx.recv() {
@@ -86,12 +124,37 @@ impl SimService {
                     req = next;
                 }
                 let started = Instant::now();
-                let reuse = calibrated
-                    .as_ref()
-                    .is_some_and(|(baseline, roster, _)| *baseline == req.key.baseline && *roster == req.key.roster);
+                // A pay period: every plan as the period's own plan (computed here, off the UI thread).
+                let period = match &req.key.period {
+                    Some(name) => match PeriodPlans::new(&req.baseline, &req.plans, &req.roster, name) {
+                        Ok(p) => Some(p),
+                        Err(e) => {
+                            let response =
+                                SimResponse { key: req.key, result: Err(e), elapsed: started.elapsed(), fit: None };
+                            if resp_tx.send(response).is_err() {
+                                return;
+                            }
+                            ctx.request_repaint();
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
+                let paid: Vec<sim::Paid<'_>> = match &period {
+                    Some(p) => p.paid(),
+                    None => std::iter::once(&req.baseline).chain(&req.plans).map(sim::Paid::plan).collect(),
+                };
+                let reuse = calibrated.as_ref().is_some_and(|(baseline, roster, period, _)| {
+                    *baseline == req.key.baseline && *roster == req.key.roster && *period == req.key.period
+                });
                 if !reuse {
-                    calibrated = match sim::prepare(&req.baseline, &req.roster) {
-                        Ok(cal) => Some((req.key.baseline, req.key.roster, cal)),
+                    // A period's roster has the plan year's own columns; the same for every plan.
+                    let prepared = match (period.as_ref().and_then(|p| p.views.first()), paid.first()) {
+                        (Some(view), Some(base)) => sim::prepare_paid(*base, &view.roster),
+                        _ => sim::prepare(&req.baseline, &req.roster),
+                    };
+                    calibrated = match prepared {
+                        Ok(cal) => Some((req.key.baseline, req.key.roster, req.key.period.clone(), cal)),
                         Err(e) => {
                             let response = SimResponse {
                                 key: req.key,
@@ -128,10 +191,9 @@ impl SimService {
                     }
                 }
                 let result = match &calibrated {
-                    Some((_, _, cal)) => {
-                        let plans: Vec<&Plan> = req.plans.iter().collect();
-                        sim::run(cal, &plans, &options).map(Arc::new).map_err(|e| e.to_string())
-                    }
+                    Some((_, _, _, cal)) => sim::run_paid(cal, paid.get(1..).unwrap_or_default(), &options)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string()),
                     None => Err("the baseline could not be calibrated".to_owned()),
                 };
                 let response = SimResponse { key: req.key, result, elapsed: started.elapsed(), fit };

@@ -169,6 +169,30 @@ pub fn sort_arrow(ui: &mut egui::Ui, descending: bool) {
     ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
 }
 
+/// The "Period" chooser of plan years (Compare and Behaviour): the whole year or one of
+/// `periods`. Returns whether the choice changed.
+pub fn period_chooser_ui(ui: &mut egui::Ui, id: &str, periods: &[String], scope: &mut crate::year::Scope) -> bool {
+    use crate::year::Scope;
+    let before = scope.clone();
+    let label = ui.label("Period");
+    egui::ComboBox::from_id_salt(("period_chooser", id))
+        .selected_text(scope.label())
+        .show_ui(ui, |ui| {
+            ui.selectable_value(scope, Scope::Year, Scope::Year.label());
+            for p in periods {
+                let option = Scope::Period(p.clone());
+                let text = option.label().to_owned();
+                ui.selectable_value(scope, option, text);
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text(
+            "The plans are plan years: show one pay period, on the loaded roster as its actuals, or the whole year",
+        );
+    *scope != before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

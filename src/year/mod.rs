@@ -10,6 +10,7 @@
 
 pub mod json;
 pub mod ledger;
+pub mod scope;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -25,6 +26,7 @@ use crate::plan::schedule::{ANNUAL_QUOTA, ANNUAL_TARGET_INCENTIVE, BalancePolicy
 use crate::plan::{Component, PayPeriod, Period, Plan, Problem, Track, Window};
 use crate::roster::{Employee, Roster};
 pub use ledger::{Closed, Instalment, Ledger, LineRecord, PeriodEntry, PersonRecord};
+pub use scope::{PeriodView, Scope, common_periods, period_view};
 
 /// Why a pay period could not be computed or closed.
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +117,40 @@ pub enum YearError {
         "the roster has a column `{0}`, a name a plan year gives to its own metrics (ytd_<metric>, annual_quota, annual_target_incentive); rename the column"
     )]
     ReservedColumn(String),
+    /// A plan compared or simulated on a pay period has no schedule.
+    #[error(
+        "{plan} has no \"schedule\", so it has no pay periods; --period compares and simulates plan years only (every plan, the baseline too, needs the same schedule of pay periods)"
+    )]
+    NotScheduled {
+        /// The plan (its file, or its name in the app).
+        plan: String,
+    },
+    /// Plans compared or simulated on one pay period whose schedules differ.
+    #[error(
+        "{first} and {other} have different pay periods ({detail}); plans are compared on a pay period only when their schedules give the same periods (quota phasing may differ)"
+    )]
+    DifferentSchedules {
+        /// The first plan.
+        first: String,
+        /// The plan whose periods differ.
+        other: String,
+        /// The first difference.
+        detail: String,
+    },
+    /// A schedule names a pay period `year`, the name of the whole plan year.
+    #[error(
+        "{plan} has a pay period named `year`, which --period reads as the whole plan year; rename that period in the schedule"
+    )]
+    YearNamed {
+        /// The plan.
+        plan: String,
+    },
+    /// A person's phased share of quota cannot be held exactly.
+    #[error("the phased share of quota of {employee} is too fine to compute exactly")]
+    ShareTooFine {
+        /// The person's id.
+        employee: String,
+    },
     /// A person's people or paid-to-date figures could not be recorded.
     #[error("the ledger has no figures for {0}; it is damaged")]
     Damaged(String),
@@ -347,22 +383,7 @@ pub fn compute_period(
     let ytd_shares = shares(from);
     // The engine computes each window as a single-period plan: the window's dates, no schedule,
     // every line measuring the values it is given.
-    let plan_at = |start| {
-        let mut p = plan.clone();
-        p.period = Period { start, end: period.end };
-        p.schedule = None;
-        for t in p.tracks.values_mut() {
-            for c in &mut t.components {
-                match c {
-                    Component::Commission(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
-                    Component::Bonus(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
-                    Component::PerUnit(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
-                    Component::Multiplier(_) => {}
-                }
-            }
-        }
-        p
-    };
+    let plan_at = |start| window_plan(plan, Period { start, end: period.end });
     let (plan_p, plan_y) = (plan_at(period.start), plan_at(window_start));
     let compiled_p =
         CompiledPlan::new(&plan_p, &period_roster).map_err(YearError::Plan)?.with_shares(period_shares.clone());
@@ -920,6 +941,25 @@ impl Ctx<'_> {
     fn plan_metrics(&self, e: &Employee) -> Vec<(String, Decimal)> {
         self.metric_names.iter().zip(&e.metrics).filter_map(|(name, v)| Some((name.clone(), (*v)?))).collect()
     }
+}
+
+/// `plan` as the engine computes one window of its year: the window's dates, no schedule, every
+/// line measuring the values it is given, nothing paid in instalments.
+fn window_plan(plan: &Plan, window: Period) -> Plan {
+    let mut p = plan.clone();
+    p.period = window;
+    p.schedule = None;
+    for t in p.tracks.values_mut() {
+        for c in &mut t.components {
+            match c {
+                Component::Commission(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
+                Component::Bonus(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
+                Component::PerUnit(x) => (x.window, x.instalments) = (Window::Period, Vec::new()),
+                Component::Multiplier(_) => {}
+            }
+        }
+    }
+    p
 }
 
 /// Every pay period's name, for messages and the app.

@@ -508,12 +508,14 @@ impl CarrotApp {
             .plans
             .iter()
             .filter_map(|id| self.doc(*id))
-            .filter_map(|d| d.result.as_ref().map(|r| (Arc::clone(&r.report), d.is_dirty())))
+            // The pay period shown, when one is chosen.
+            .filter_map(|d| self.rt.compare.report_for(d).map(|r| (r, d.is_dirty())))
             .collect();
         if compared.len() < 2 {
             self.rt.notifications.push(Level::Warning, "Pick two to four computed plans to compare first");
             return;
         }
+        let period = self.rt.compare.scope.period().map(|p| format!(" (pay period {p})")).unwrap_or_default();
         self.spawn(ctx, JobKind::WriteFile, "Saving the hand-out", move || {
             // Copying the reports is the slow part with big rosters: it happens here.
             let reports: Vec<crate::engine::PayoutReport> = compared
@@ -526,8 +528,10 @@ impl CarrotApp {
                     r
                 })
                 .collect();
-            let title =
-                format!("Plan comparison: {}", reports.iter().map(|r| r.plan.as_str()).collect::<Vec<_>>().join(" · "));
+            let title = format!(
+                "Plan comparison: {}{period}",
+                reports.iter().map(|r| r.plan.as_str()).collect::<Vec<_>>().join(" · ")
+            );
             let cmp = crate::engine::compare::Comparison::new(reports);
             let (what_name, result) = match what {
                 Handout::Workbook => ("workbook", crate::report::write_workbook(&cmp, &path, Overwrite::Allow)),

@@ -69,6 +69,7 @@ impl CarrotApp {
         }
         self.request_computations();
         self.simulate();
+        self.compare_period(ctx);
         if self.rt.modal.is_none() {
             self.next_roster(ctx);
         }
@@ -205,6 +206,7 @@ impl CarrotApp {
             JobOutput::Deleted => {}
             JobOutput::YearComputed(result) => self.on_year_computed(*result),
             JobOutput::YearClosed(result) => self.on_year_closed(ctx, result),
+            JobOutput::ComparePeriod(figures) => self.rt.compare.receive(*figures),
             JobOutput::Screenshot { image, path, crop } => self.write_screenshot(ctx, image, path, crop),
         }
     }
@@ -222,6 +224,17 @@ impl CarrotApp {
         if let Some(req) = self.rt.behaviour.wanted(&self.rt.docs, &roster, self.rt.rosters.revision) {
             sim.request(req);
         }
+    }
+
+    /// Computes the pay period the Compare view shows, on a job (only while it is on screen).
+    fn compare_period(&mut self, ctx: &egui::Context) {
+        if !self.rt.opened || self.state.tab != Tab::Compare {
+            return;
+        }
+        let roster = Arc::clone(&self.rt.rosters.merged);
+        let Some(request) = self.rt.compare.wanted(&self.rt.docs, &roster, self.rt.rosters.revision) else { return };
+        let label = format!("Computing {}", request.key.period);
+        self.spawn(ctx, JobKind::ComparePeriod, label, move || JobOutput::ComparePeriod(Box::new(request.compute())));
     }
 
     /// Checks every plan that changed (or whose roster did), and sends the valid ones to the

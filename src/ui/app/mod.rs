@@ -122,6 +122,8 @@ pub enum JobOutput {
     YearComputed(Box<Result<panels::year::YearShown, String>>),
     /// A plan-year period was closed (what happened), or why not.
     YearClosed(Result<String, String>),
+    /// The compared plans' pay period was computed (or why not).
+    ComparePeriod(Box<panels::compare::PeriodFigures>),
     /// A screenshot of the window arrived from the renderer (cropped to `crop` if set).
     Screenshot { image: Arc<egui::ColorImage>, path: PathBuf, crop: Option<egui::Rect> },
 }

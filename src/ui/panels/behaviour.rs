@@ -20,6 +20,7 @@ use super::charts::money_tick;
 use crate::roster::Roster;
 use crate::sim::fit::HistoryFit;
 use crate::sim::{Band, PlanOutcome, Runway, SimOptions, SimReport};
+use crate::year::Scope;
 
 /// The most plans simulated beside the baseline.
 pub const MAX_PLANS: usize = 3;
@@ -68,6 +69,12 @@ pub struct BehaviourView {
     pub error: Option<String>,
     /// The plan of the previous period, to fit ε from the roster's `*_prev_1` history.
     pub fit_previous: Option<PlanId>,
+    /// The pay period simulated, when the plans are plan years (else the whole year).
+    pub scope: Scope,
+    /// The pay periods the baseline and the plans share (empty unless they are all plan years
+    /// with the same periods), and the plans (with revisions) they were found for.
+    pub periods: Vec<String>,
+    periods_for: Option<Vec<(PlanId, u64)>>,
     cache: Cache,
 }
 
@@ -87,6 +94,9 @@ impl Default for BehaviourView {
             result: None,
             error: None,
             fit_previous: None,
+            scope: Scope::Year,
+            periods: Vec::new(),
+            periods_for: None,
             cache: Cache::default(),
         }
     }
@@ -143,12 +153,30 @@ impl BehaviourView {
         }
         let plans: Vec<&PlanDoc> = self.plans.iter().filter_map(|id| find(*id)).filter(|d| !d.has_errors()).collect();
         let previous = self.fit_previous.and_then(find).filter(|d| !d.has_errors());
+        // The pay periods baseline and plans share (found again when any of them changes).
+        let revisions: Vec<(PlanId, u64)> =
+            std::iter::once(baseline).chain(plans.iter().copied()).map(|d| (d.id, d.revision)).collect();
+        if self.periods_for.as_ref() != Some(&revisions) {
+            let named: Vec<(String, &crate::plan::Plan)> = std::iter::once(baseline)
+                .chain(plans.iter().copied())
+                .map(|d| (d.plan.name.clone(), &d.plan))
+                .collect();
+            self.periods = match crate::year::common_periods(&named) {
+                Ok(periods) if !plans.is_empty() => periods.into_iter().map(|p| p.name).collect(),
+                _ => Vec::new(),
+            };
+            self.periods_for = Some(revisions);
+        }
+        if self.scope.period().is_some_and(|p| !self.periods.iter().any(|x| x == p)) {
+            self.scope = Scope::Year;
+        }
         let key = SimKey {
             baseline: (baseline.id, baseline.revision),
             plans: plans.iter().map(|d| (d.id, d.revision)).collect(),
             roster: roster_revision,
             options: self.options(),
             fit_previous: previous.map(|d| (d.id, d.revision)),
+            period: self.scope.period().map(str::to_owned),
         };
         if self.requested.as_ref() == Some(&key) {
             return None;
@@ -409,6 +437,10 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
     });
     // The run's settings on a row of their own: a row wider than the view widens everything below.
     ui.horizontal_wrapped(|ui| {
+        if !view.periods.is_empty() {
+            widgets::period_chooser_ui(ui, "behaviour", &view.periods, &mut view.scope);
+            ui.separator();
+        }
         let l = ui.label("Trials");
         egui::ComboBox::from_id_salt("behaviour_trials")
             .selected_text(view.trials.to_string())
@@ -656,6 +688,14 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
             ui.end_row();
         }
     });
+    // What each plan pays at people's recorded results, exactly: the figure payroll would pay
+    // (for a pay period of a plan year, `carrot payouts --period` without a ledger).
+    let dp = crate::money::minor_units(&report.currency).unwrap_or(2);
+    widgets::muted(ui, "Paid at today's results, exactly")
+        .on_hover_text("Each plan's payouts on the roster as it is, before anyone changes what they do");
+    for p in outcomes(report) {
+        widgets::muted(ui, format!("{} · {}", p.plan, crate::money::grouped(p.at_history.cost, dp)));
+    }
 }
 
 fn column_names(report: &SimReport) -> Vec<String> {

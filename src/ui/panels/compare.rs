@@ -6,14 +6,18 @@ use egui_plot::{Bar, BarChart, Line, Plot, PlotPoint, PlotPoints};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 
-use super::super::doc::{PlanDoc, PlanId};
+use std::sync::Arc;
+
+use super::super::doc::{Labels, PlanDoc, PlanId};
 use super::super::plots;
 use super::super::theme;
 use super::super::widgets;
 use super::charts::money_axis;
-use crate::engine::stats;
+use crate::engine::{Detail, PayoutReport, stats};
 use crate::money;
+use crate::plan::Plan;
 use crate::roster::Roster;
+use crate::year::Scope;
 
 /// The most plans compared at once.
 pub const MAX_PLANS: usize = 4;
@@ -29,12 +33,90 @@ pub struct CompareView {
     pub to: usize,
     /// Whether the totals table lists every component (the chart below shows them anyway).
     pub show_components: bool,
+    /// The pay period shown, when the compared plans are plan years (else the whole year).
+    pub scope: Scope,
+    /// The pay periods every compared plan has (empty unless they are all plan years with the
+    /// same periods), and the plans (with revisions) they were found for.
+    pub periods: Vec<String>,
+    periods_for: Option<Vec<(PlanId, u64)>>,
+    /// The last pay-period figures asked for.
+    pub requested: Option<PeriodKey>,
+    /// The last pay-period figures computed (kept on screen while the next ones compute).
+    pub period: Option<Arc<PeriodFigures>>,
     cache: CompareCache,
+}
+
+/// What pay-period figures were computed for: the period, the plans with their revisions, the
+/// roster revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeriodKey {
+    /// The pay period.
+    pub period: String,
+    /// The plans, in order, with their revisions.
+    pub plans: Vec<(PlanId, u64)>,
+    /// The roster revision (the roster is the period's actuals).
+    pub roster: u64,
+}
+
+/// One plan's figures for a pay period.
+pub struct Figures {
+    /// The period's payouts, as `carrot payouts --period` computes them without a ledger.
+    pub report: Arc<PayoutReport>,
+    /// Their aggregates.
+    pub stats: Arc<stats::PlanStats>,
+    /// What each line is called.
+    pub labels: Arc<Labels>,
+}
+
+/// Every compared plan's figures for a pay period, or why they could not be computed.
+pub struct PeriodFigures {
+    /// What they are for.
+    pub key: PeriodKey,
+    /// Per plan in `key.plans`.
+    pub result: Result<Vec<Figures>, String>,
+}
+
+/// A pay period to compute for the compared plans (on a job): what for, and copies of the plans.
+pub struct PeriodRequest {
+    /// What for.
+    pub key: PeriodKey,
+    /// The plans, in the key's order.
+    pub plans: Vec<Plan>,
+    /// The roster (the period's actuals).
+    pub roster: Arc<Roster>,
+}
+
+impl PeriodRequest {
+    /// Computes each plan's pay period (off the UI thread).
+    pub fn compute(self) -> PeriodFigures {
+        let result = self
+            .plans
+            .iter()
+            .map(|plan| {
+                let r = crate::year::compute_period(plan, &self.roster, &self.key.period, None, Detail::AmountsOnly)
+                    .map_err(|e| format!("{}: {e}", plan.name))?;
+                let stats = stats::PlanStats::new(&r.report, self.roster.employees.len());
+                let labels = Labels::new(plan, &r.report);
+                Ok(Figures { report: Arc::new(r.report), stats: Arc::new(stats), labels: Arc::new(labels) })
+            })
+            .collect();
+        PeriodFigures { key: self.key, result }
+    }
+}
+
+/// One compared plan and the figures shown for it (its own results, or a pay period's).
+struct Shown<'a> {
+    doc: &'a PlanDoc,
+    report: &'a PayoutReport,
+    stats: &'a stats::PlanStats,
+    labels: &'a Labels,
+    /// Plan and roster revisions the figures are for.
+    revisions: (u64, u64),
 }
 
 #[derive(Default)]
 struct CompareCache {
-    key: Vec<(PlanId, u64, u64)>,
+    key: (Scope, Vec<(PlanId, u64, u64)>),
     /// Per plan: the histogram line (bin centre, people).
     distributions: Vec<Vec<PlotPoint>>,
     roles: Vec<String>,
@@ -50,6 +132,58 @@ impl CompareView {
             self.plans = docs.iter().take(3).map(|d| d.id).collect();
         }
         self.to = self.to.clamp(1, self.plans.len().saturating_sub(1).max(1));
+    }
+
+    /// The pay-period figures the view needs now, if they differ from the last asked for. Also
+    /// finds the pay periods the compared plans share (when they change), and falls back to the
+    /// whole year when the chosen period is no longer one of them.
+    pub fn wanted(&mut self, docs: &[PlanDoc], roster: &Arc<Roster>, roster_revision: u64) -> Option<PeriodRequest> {
+        self.sync(docs);
+        let compared: Vec<&PlanDoc> = self.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
+        let revisions: Vec<(PlanId, u64)> = compared.iter().map(|d| (d.id, d.revision)).collect();
+        if self.periods_for.as_ref() != Some(&revisions) {
+            let named: Vec<(String, &Plan)> = compared.iter().map(|d| (d.plan.name.clone(), &d.plan)).collect();
+            self.periods = match crate::year::common_periods(&named) {
+                Ok(periods) if compared.len() >= 2 => periods.into_iter().map(|p| p.name).collect(),
+                _ => Vec::new(),
+            };
+            self.periods_for = Some(revisions.clone());
+        }
+        let Scope::Period(period) = &self.scope else { return None };
+        if !self.periods.contains(period) {
+            self.scope = Scope::Year;
+            return None;
+        }
+        let key = PeriodKey { period: period.clone(), plans: revisions, roster: roster_revision };
+        if self.requested.as_ref() == Some(&key) {
+            return None;
+        }
+        self.requested = Some(key.clone());
+        Some(PeriodRequest {
+            key,
+            plans: compared.iter().map(|d| d.plan.clone()).collect(),
+            roster: Arc::clone(roster),
+        })
+    }
+
+    /// Takes pay-period figures (ignored unless they are the ones asked for last).
+    pub fn receive(&mut self, figures: PeriodFigures) {
+        if self.requested.as_ref() == Some(&figures.key) {
+            self.period = Some(Arc::new(figures));
+        }
+    }
+
+    /// The payouts shown for `doc`: its pay period's when one is chosen (and computed), else its
+    /// own results.
+    pub fn report_for(&self, doc: &PlanDoc) -> Option<Arc<PayoutReport>> {
+        match &self.scope {
+            Scope::Year => doc.result.as_ref().map(|r| Arc::clone(&r.report)),
+            Scope::Period(name) => {
+                let shown = self.period.as_ref().filter(|p| p.key.period == *name)?;
+                let i = shown.key.plans.iter().position(|(id, _)| *id == doc.id)?;
+                shown.result.as_ref().ok()?.get(i).map(|f| Arc::clone(&f.report))
+            }
+        }
     }
 }
 
@@ -88,26 +222,85 @@ pub fn compare_ui(
             actions.push(Action::SaveHandout(Handout::Report));
         }
     });
-    let compared: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
-    if compared.len() < 2 {
+    let docs_compared: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
+    if docs_compared.len() < 2 {
         widgets::muted(ui, "Pick two to four plans to compare.");
         return;
     }
-    if compared.iter().any(|d| d.result.is_none()) {
+    let CompareView { scope, periods, period, show_components, cache, to, .. } = view;
+    let computing = |ui: &mut egui::Ui, what: &str| {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label("Computing…");
+            ui.label(what);
         });
-        return;
+    };
+    let compared: Vec<Shown<'_>> = match scope.clone() {
+        Scope::Year => {
+            if docs_compared.iter().any(|d| d.result.is_none()) {
+                computing(ui, "Computing…");
+                return;
+            }
+            docs_compared
+                .iter()
+                .filter_map(|d| {
+                    d.result.as_ref().map(|r| Shown {
+                        doc: d,
+                        report: &r.report,
+                        stats: &r.stats,
+                        labels: &r.labels,
+                        revisions: (r.plan_revision, r.roster_revision),
+                    })
+                })
+                .collect()
+        }
+        Scope::Period(name) => {
+            // The last figures for this period stay on screen while newer ones compute.
+            let Some(shown) = period.as_ref().filter(|p| p.key.period == name) else {
+                computing(ui, &format!("Computing {name}…"));
+                return;
+            };
+            let figures = match &shown.result {
+                Ok(f) => f,
+                Err(e) => {
+                    ui.colored_label(theme::tokens(ui).negative, format!("{name} could not be computed: {e}"));
+                    return;
+                }
+            };
+            let roster_revision = shown.key.roster;
+            let found: Vec<Shown<'_>> = docs_compared
+                .iter()
+                .filter_map(|d| {
+                    let i = shown.key.plans.iter().position(|(id, _)| *id == d.id)?;
+                    let f = figures.get(i)?;
+                    let revision = shown.key.plans.get(i).map_or(0, |(_, r)| *r);
+                    Some(Shown {
+                        doc: d,
+                        report: &f.report,
+                        stats: &f.stats,
+                        labels: &f.labels,
+                        revisions: (revision, roster_revision),
+                    })
+                })
+                .collect();
+            if found.len() != docs_compared.len() {
+                computing(ui, &format!("Computing {name}…"));
+                return;
+            }
+            found
+        }
+    };
+    if let (false, Some(first)) = (periods.is_empty(), compared.first()) {
+        let dates = first.report.period;
+        widgets::muted(ui, format!("{}: {} to {}", scope.label(), dates.start, dates.end));
     }
-    rebuild(&mut view.cache, &compared);
+    rebuild(cache, scope, &compared);
     let height = if meeting { 300.0 } else { 220.0 };
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        totals_ui(ui, &compared, &mut view.show_components);
+        totals_ui(ui, &compared, show_components);
         ui.add_space(10.0);
-        charts_ui(ui, &compared, &view.cache, height);
+        charts_ui(ui, &compared, cache, height);
         ui.add_space(10.0);
-        movers_ui(ui, &compared, roster, view);
+        movers_ui(ui, &compared, roster, cache, to);
     });
 }
 
@@ -137,26 +330,28 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut CompareView) {
             ui.separator();
             widgets::muted(ui, format!("Changes are measured from 1. {}", first.plan.name));
         }
+        if !view.periods.is_empty() {
+            ui.separator();
+            widgets::period_chooser_ui(ui, "compare", &view.periods, &mut view.scope);
+        }
     });
 }
 
-fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], show_components: &mut bool) {
-    let Some(first) = compared.first().and_then(|d| d.result.as_ref()) else { return };
+fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bool) {
+    let Some(first) = compared.first() else { return };
     let dp = first.report.minor_units;
     let t = theme::tokens(ui);
     let mut roles: Vec<String> = Vec::new();
     let mut components: Vec<String> = Vec::new();
     for d in compared {
-        if let Some(r) = &d.result {
-            for k in r.report.totals.by_role.keys() {
-                if !roles.contains(k) {
-                    roles.push(k.clone());
-                }
+        for k in d.report.totals.by_role.keys() {
+            if !roles.contains(k) {
+                roles.push(k.clone());
             }
-            for k in r.report.totals.by_component.keys() {
-                if !components.contains(k) {
-                    components.push(k.clone());
-                }
+        }
+        for k in d.report.totals.by_component.keys() {
+            if !components.contains(k) {
+                components.push(k.clone());
             }
         }
     }
@@ -166,8 +361,8 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], show_components: &mut boo
             ui.label("");
             for (i, d) in compared.iter().enumerate() {
                 ui.horizontal(|ui| {
-                    widgets::color_dot(ui, theme::plan_color(ui, d.color));
-                    ui.label(egui::RichText::new(plan_title(i, d)).strong());
+                    widgets::color_dot(ui, theme::plan_color(ui, d.doc.color));
+                    ui.label(egui::RichText::new(plan_title(i, d.doc)).strong());
                 });
             }
             ui.end_row();
@@ -177,9 +372,9 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], show_components: &mut boo
                        value: &dyn Fn(&crate::engine::PayoutReport) -> Option<Decimal>,
                        fmt: &dyn Fn(Decimal) -> String| {
                 ui.label(if strong { egui::RichText::new(label).strong() } else { egui::RichText::new(label) });
-                let base = compared.first().and_then(|d| d.result.as_ref()).and_then(|r| value(&r.report));
+                let base = compared.first().and_then(|d| value(d.report));
                 for (i, d) in compared.iter().enumerate() {
-                    let v = d.result.as_ref().and_then(|r| value(&r.report));
+                    let v = value(d.report);
                     ui.horizontal(|ui| {
                         let text = v.map_or_else(|| "–".to_owned(), fmt);
                         ui.label(if strong { egui::RichText::new(text).strong() } else { egui::RichText::new(text) });
@@ -223,24 +418,17 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], show_components: &mut boo
 }
 
 /// A component's label in the first compared plan that has one (its id otherwise).
-fn component_label(compared: &[&PlanDoc], id: &str) -> String {
-    compared
-        .iter()
-        .filter_map(|d| d.result.as_ref())
-        .map(|r| r.labels.get(id))
-        .find(|l| *l != id)
-        .unwrap_or(id)
-        .to_owned()
+fn component_label(compared: &[Shown<'_>], id: &str) -> String {
+    compared.iter().map(|r| r.labels.get(id)).find(|l| *l != id).unwrap_or(id).to_owned()
 }
 
-fn rebuild(cache: &mut CompareCache, compared: &[&PlanDoc]) {
-    let key: Vec<(PlanId, u64, u64)> =
-        compared.iter().filter_map(|d| d.result.as_ref().map(|r| (d.id, r.plan_revision, r.roster_revision))).collect();
+fn rebuild(cache: &mut CompareCache, scope: &Scope, compared: &[Shown<'_>]) {
+    let key: (Scope, Vec<(PlanId, u64, u64)>) =
+        (scope.clone(), compared.iter().map(|d| (d.doc.id, d.revisions.0, d.revisions.1)).collect());
     if cache.key == key {
         return;
     }
-    let stats: Vec<&stats::PlanStats> =
-        compared.iter().filter_map(|d| d.result.as_ref().map(|r| r.stats.as_ref())).collect();
+    let stats: Vec<&stats::PlanStats> = compared.iter().map(|d| d.stats).collect();
     let lo = stats.iter().filter_map(|s| s.totals_sorted.first()).fold(0.0_f64, |a, b| a.min(*b));
     let hi = stats.iter().filter_map(|s| s.totals_sorted.last()).fold(1.0_f64, |a, b| a.max(*b));
     let edges = stats::nice_edges(lo, hi, 30);
@@ -254,16 +442,14 @@ fn rebuild(cache: &mut CompareCache, compared: &[&PlanDoc]) {
     cache.roles.clear();
     cache.components.clear();
     for d in compared {
-        if let Some(r) = &d.result {
-            for k in r.report.totals.by_role.keys() {
-                if !cache.roles.contains(k) {
-                    cache.roles.push(k.clone());
-                }
+        for k in d.report.totals.by_role.keys() {
+            if !cache.roles.contains(k) {
+                cache.roles.push(k.clone());
             }
-            for k in r.report.totals.by_component.keys() {
-                if !cache.components.contains(k) {
-                    cache.components.push(k.clone());
-                }
+        }
+        for k in d.report.totals.by_component.keys() {
+            if !cache.components.contains(k) {
+                cache.components.push(k.clone());
             }
         }
     }
@@ -275,16 +461,16 @@ fn rebuild(cache: &mut CompareCache, compared: &[&PlanDoc]) {
     cache.key = key;
 }
 
-fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, height: f32) {
-    let Some(currency) = compared.first().and_then(|d| d.result.as_ref()).map(|r| r.report.currency.clone()) else {
+fn charts_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], cache: &CompareCache, height: f32) {
+    let Some(currency) = compared.first().map(|r| r.report.currency.clone()) else {
         return;
     };
     let n = compared.len() as f64;
     let width = 0.8 / n;
     let link = ui.scope_id().with("compare_link");
-    let titles: Vec<String> = compared.iter().enumerate().map(|(i, d)| plan_title(i, d)).collect();
+    let titles: Vec<String> = compared.iter().enumerate().map(|(i, d)| plan_title(i, d.doc)).collect();
     let plan_legend: Vec<(String, egui::Color32)> =
-        compared.iter().enumerate().map(|(i, d)| (plan_title(i, d), theme::plan_color(ui, d.color))).collect();
+        compared.iter().enumerate().map(|(i, d)| (plan_title(i, d.doc), theme::plan_color(ui, d.doc.color))).collect();
     let static_plot = |id: &'static str| {
         Plot::new(id)
             .height(height)
@@ -309,14 +495,14 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
             .include_y(0.0)
             .show(a, |plot| {
                 for (i, d) in compared.iter().enumerate() {
-                    let total = d.result.as_ref().map_or(0.0, |r| to_f64(r.report.totals.total));
-                    let name = plan_title(i, d);
+                    let total = to_f64(d.report.totals.total);
+                    let name = plan_title(i, d.doc);
                     let bar =
                         Bar::new(i as f64, total).width(0.7).name(format!("{name}: {}", money_axis(total, &currency)));
                     plot.bar_chart(
                         BarChart::new(name, vec![bar])
-                            .color(theme::plan_color_for(plot.ctx(), d.color))
-                            .id(("total", d.id)),
+                            .color(theme::plan_color_for(plot.ctx(), d.doc.color))
+                            .id(("total", d.doc.id)),
                     );
                 }
             });
@@ -333,7 +519,7 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
             .include_y(0.0)
             .show(b, |plot| {
                 for (i, d) in compared.iter().enumerate() {
-                    let Some(r) = &d.result else { continue };
+                    let r = d;
                     let offset = (i as f64 - (n - 1.0) / 2.0) * width;
                     let bars: Vec<Bar> = cache
                         .roles
@@ -343,15 +529,15 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
                             let v = r.report.totals.by_role.get(role).map_or(0.0, |d| to_f64(*d));
                             Bar::new(k as f64 + offset, v).width(width * 0.95).name(format!(
                                 "{}: {role} {}",
-                                plan_title(i, d),
+                                plan_title(i, d.doc),
                                 money_axis(v, &currency)
                             ))
                         })
                         .collect();
                     plot.bar_chart(
-                        BarChart::new(plan_title(i, d), bars)
-                            .color(theme::plan_color_for(plot.ctx(), d.color))
-                            .id(("roles", d.id)),
+                        BarChart::new(plan_title(i, d.doc), bars)
+                            .color(theme::plan_color_for(plot.ctx(), d.doc.color))
+                            .id(("roles", d.doc.id)),
                     );
                 }
             });
@@ -382,12 +568,7 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
                     let name = component_names.get(k).map_or(comp.as_str(), String::as_str);
                     let values: Vec<f64> = compared
                         .iter()
-                        .map(|d| {
-                            d.result
-                                .as_ref()
-                                .and_then(|r| r.report.totals.by_component.get(comp))
-                                .map_or(0.0, |v| to_f64(*v))
-                        })
+                        .map(|d| d.report.totals.by_component.get(comp).map_or(0.0, |v| to_f64(*v)))
                         .collect();
                     let negative = values.iter().any(|v| *v < 0.0);
                     let bars: Vec<Bar> = values
@@ -420,10 +601,10 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
                 for (i, d) in compared.iter().enumerate() {
                     if let Some(points) = cache.distributions.get(i) {
                         plot.line(
-                            Line::new(plan_title(i, d), PlotPoints::Borrowed(points))
-                                .color(theme::plan_color_for(plot.ctx(), d.color))
+                            Line::new(plan_title(i, d.doc), PlotPoints::Borrowed(points))
+                                .color(theme::plan_color_for(plot.ctx(), d.doc.color))
                                 .width(2.5)
-                                .id(("dist", d.id)),
+                                .id(("dist", d.doc.id)),
                         );
                     }
                 }
@@ -431,26 +612,26 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], cache: &CompareCache, hei
     });
 }
 
-fn movers_ui(ui: &mut egui::Ui, compared: &[&PlanDoc], roster: &Roster, view: &mut CompareView) {
+fn movers_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], roster: &Roster, cache: &CompareCache, to_index: &mut usize) {
     let Some(first) = compared.first() else { return };
     let t = theme::tokens(ui);
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("Winners and losers").strong());
-        ui.label(format!("moving from 1. {} to", first.plan.name));
+        ui.label(format!("moving from 1. {} to", first.doc.plan.name));
         let l = ui.label("");
         egui::ComboBox::from_id_salt("movers_to")
-            .selected_text(compared.get(view.to).map_or(String::new(), |d| plan_title(view.to, d)))
+            .selected_text(compared.get(*to_index).map_or(String::new(), |d| plan_title(*to_index, d.doc)))
             .show_ui(ui, |ui| {
                 for (i, d) in compared.iter().enumerate().skip(1) {
-                    ui.selectable_value(&mut view.to, i, plan_title(i, d));
+                    ui.selectable_value(to_index, i, plan_title(i, d.doc));
                 }
             })
             .response
             .labelled_by(l.id)
             .on_hover_text("The plan people move to");
     });
-    let (Some(Some(m)), Some(to)) = (view.cache.movers.get(view.to), compared.get(view.to)) else { return };
-    let (Some(from_r), Some(to_r)) = (first.result.as_ref(), to.result.as_ref()) else { return };
+    let (Some(Some(m)), Some(to)) = (cache.movers.get(*to_index), compared.get(*to_index)) else { return };
+    let (from_r, to_r) = (first, to);
     let dp = from_r.report.minor_units;
     ui.label(format!("{} people gain and {} lose.", m.gaining, m.losing));
     ui.columns(2, |cols| {
