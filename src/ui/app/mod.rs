@@ -161,7 +161,7 @@ pub enum Modal {
     /// Map a roster's headers.
     Mapping(Box<panels::dialogs::MappingDialog>),
     /// A roster has bad rows.
-    BadRows(panels::dialogs::BadRowsDialog),
+    BadRows(Box<panels::dialogs::BadRowsDialog>),
     /// Export payroll.
     Export(Box<panels::dialogs::ExportDialog>),
     /// Confirm replacing a file the file dialog did not ask about (an export's reconciliation).

@@ -401,8 +401,11 @@ impl CarrotApp {
                 self.add_roster(ctx, RosterSource::from_report(name, reference, report));
             }
             Err(ImportError::BadRows { issues }) => {
-                self.rt.modal =
-                    Some(Modal::BadRows(crate::ui::panels::dialogs::BadRowsDialog { name, reference, issues }));
+                self.rt.modal = Some(Modal::BadRows(Box::new(crate::ui::panels::dialogs::BadRowsDialog {
+                    name,
+                    reference,
+                    issues,
+                })));
             }
             Err(e) => {
                 self.rt.modal = Some(Modal::Message {

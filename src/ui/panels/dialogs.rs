@@ -811,9 +811,10 @@ fn roles_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
         let mut remove = None;
         egui::Grid::new("role_map_grid").num_columns(3).show(ui, |ui| {
             for (i, (from, to)) in dialog.roles.iter_mut().enumerate() {
-                ui.add(egui::TextEdit::singleline(from).desired_width(220.0))
+                // Sized explicitly: a grid cell gives a text field only its minimum width.
+                ui.add_sized([240.0, 20.0], egui::TextEdit::singleline(from))
                     .accessible_name(format!("Role value {}", i + 1));
-                ui.add(egui::TextEdit::singleline(to).desired_width(120.0).hint_text("role"))
+                ui.add_sized([130.0, 20.0], egui::TextEdit::singleline(to).hint_text("role"))
                     .accessible_name(format!("Role for value {}", i + 1));
                 if ui.small_button("Remove").accessible_name(format!("Remove role value {}", i + 1)).clicked() {
                     remove = Some(i);
@@ -821,8 +822,9 @@ fn roles_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
                 ui.end_row();
             }
             let l = ui.label("Anything else");
-            ui.add(
-                egui::TextEdit::singleline(&mut dialog.default_role).desired_width(120.0).hint_text("kept as it is"),
+            ui.add_sized(
+                [130.0, 20.0],
+                egui::TextEdit::singleline(&mut dialog.default_role).hint_text("kept as it is"),
             )
             .labelled_by(l.id)
             .on_hover_text("The role of values not listed; blank keeps them as they are (with a warning)");
