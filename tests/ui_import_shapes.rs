@@ -299,3 +299,47 @@ fn a_join_with_a_missing_and_an_extra_id_shows_its_warnings_and_a_metric_defined
         harness.state().state.recipe_for(&["employee_id".into(), "name".into(), "role".into(), "quota".into()]);
     assert_eq!(remembered.map(|r| r.joins.metrics.len()), Some(1));
 }
+
+#[test]
+fn job_titles_are_mapped_to_roles_in_the_import_step_and_the_joins_are_read_again_on_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("titles.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,quota\nT1,Ann Title,Account Executive,100000\nT2,Bo Title,Solutions Consultant,0\n\
+         T3,Cy Title,Office Manager,0\n",
+    )
+    .unwrap();
+    let results = dir.path().join("title_results.csv");
+    std::fs::write(&results, "employee_id,revenue\nT1,90000\n").unwrap();
+    let mut harness = app(vec![Some(vec![roster]), Some(vec![results])]);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some());
+    // The role column is read as written until titles are mapped.
+    harness.get_by_label("Roles: as the file writes them").click_accesskit();
+    harness.run_steps(4);
+    // The titles of the preview are offered; one click adds a title to the map.
+    harness.get_by_role_and_label(Role::Button, "Account Executive").click_accesskit();
+    harness.run_steps(2);
+    type_into(&mut harness, "Role for value 1", "sales");
+    type_into(&mut harness, "Anything else", "consultant");
+    assert!(harness.query_by_role_and_label(Role::Button, "Account Executive").is_none(), "no longer offered");
+    harness.get_by_label("Add metrics files…").click_accesskit();
+    wait(&mut harness, "the check", checked);
+    harness.get_by_label("3 people would be imported.");
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    let people = &harness.state().rt.rosters.sources[2].roster;
+    let roles: Vec<&str> = people.employees.iter().map(|e| &*e.role).collect();
+    assert_eq!(roles, ["sales", "consultant", "consultant"]);
+
+    // The workspace saved for the next start keeps the joins: the roster is read with them again.
+    let state = harness.state_mut().persisted();
+    assert_eq!(state.rosters[2].joins.metrics.len(), 1);
+    let mut restarted = start(common::DESKTOP, carrot::ui::Startup::RestoreFrom(Box::new(state)), Vec::new());
+    wait(&mut restarted, "the restored rosters", |app| app.rt.rosters.sources.len() == 3);
+    let people = &restarted.state().rt.rosters.sources[2].roster;
+    let revenue = people.metric_index("revenue").unwrap();
+    assert_eq!(people.employees[0].metric(revenue), Some(90000.into()));
+    assert_eq!(people.employees[1].role.as_ref(), "consultant");
+}
