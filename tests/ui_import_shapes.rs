@@ -150,6 +150,17 @@ fn step(app: &carrot::ui::CarrotApp) -> Option<&carrot::ui::panels::dialogs::Map
     }
 }
 
+/// Runs frames until a widget labelled `label` shows (the step resizes itself over a few frames
+/// when a check's result arrives).
+fn shows(harness: &mut egui_kittest::Harness<'static, carrot::ui::CarrotApp>, label: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness.query_by_label(label).is_none() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {label:?} to show");
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// Whether the step shows a check of its joins for what it would import now.
 fn checked(app: &carrot::ui::CarrotApp) -> bool {
     step(app).is_some_and(|d| d.check.as_ref().is_some_and(|(k, _)| *k == d.reference()))
@@ -196,7 +207,7 @@ fn the_hris_export_with_its_metrics_and_deal_list_pays_what_the_bundled_rosters_
     harness.get_by_label("crm_deals.csv, read with crm_deals_mapping.json");
     harness.get_by_label_contains("Deals closed 2026-07-01 to 2026-09-30 count");
     wait(&mut harness, "the check of the joins", checked);
-    harness.get_by_label("72 people would be imported.");
+    shows(&mut harness, "72 people would be imported.");
     // The deal list's own notes: deals counted, and those left out by date and stage.
     harness.get_by_label_contains(
         "crm_deals.csv: 407 deal(s) counted for 48 people; 20 closed outside the plan period 2026-07-01..2026-09-30 \
@@ -270,7 +281,7 @@ fn a_join_with_a_missing_and_an_extra_id_shows_its_warnings_and_a_metric_defined
     assert!(harness.query_by_label_contains("Checking the joins").is_none(), "nothing to check without joins");
     harness.get_by_label("Add metrics files…").click_accesskit();
     wait(&mut harness, "the check of the join", checked);
-    harness.get_by_label("3 people would be imported.");
+    shows(&mut harness, "3 people would be imported.");
     harness.get_by_label_contains(
         "results.csv: 1 person(s) of the roster are not in this file, so they have no revenue: J3 (Cy Joiner)",
     );
@@ -280,13 +291,13 @@ fn a_join_with_a_missing_and_an_extra_id_shows_its_warnings_and_a_metric_defined
     // A second file giving J1's revenue again: an error, shown before anything is imported.
     harness.get_by_label("Add metrics files…").click_accesskit();
     wait(&mut harness, "the check of both files", |app| checked(app) && step(app).unwrap().joins.metrics.len() == 2);
-    harness.get_by_label("1 bad cell(s): nothing would be imported until they are fixed");
+    shows(&mut harness, "1 bad cell(s): nothing would be imported until they are fixed");
     harness.get_by_label_contains("metric `revenue` is defined twice for J1: also in ");
     harness.get_by_label_contains("results.csv:3; keep it in one file");
 
     harness.get_by_label("Remove results_again.csv").click_accesskit();
     wait(&mut harness, "the check without it", |app| checked(app) && step(app).unwrap().joins.metrics.len() == 1);
-    harness.get_by_label("3 people would be imported.");
+    shows(&mut harness, "3 people would be imported.");
     harness.get_by_label("Import").click_accesskit();
     wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
     let people = &harness.state().rt.rosters.sources[2].roster;
@@ -326,7 +337,7 @@ fn job_titles_are_mapped_to_roles_in_the_import_step_and_the_joins_are_read_agai
     assert!(harness.query_by_role_and_label(Role::Button, "Account Executive").is_none(), "no longer offered");
     harness.get_by_label("Add metrics files…").click_accesskit();
     wait(&mut harness, "the check", checked);
-    harness.get_by_label("3 people would be imported.");
+    shows(&mut harness, "3 people would be imported.");
     harness.get_by_label("Import").click_accesskit();
     wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
     let people = &harness.state().rt.rosters.sources[2].roster;

@@ -485,7 +485,9 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         );
         source_ui(ui, dialog, actions);
         let t = theme::tokens(ui);
-        egui::ScrollArea::both().max_height(360.0).show(ui, |ui| {
+        // Lower when files are joined, so the step still fits a laptop's screen.
+        let grid_height = if dialog.joins_for_import().is_empty() { 360.0 } else { 220.0 };
+        egui::ScrollArea::both().max_height(grid_height).show(ui, |ui| {
             egui::Grid::new("mapping_grid").striped(true).num_columns(dialog.preview.headers.len() + 1).show(
                 ui,
                 |ui| {
@@ -803,7 +805,7 @@ fn roles_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
     } else {
         format!("Roles: {} value(s) mapped", dialog.roles.len())
     };
-    egui::CollapsingHeader::new(header).id_salt("role_map").default_open(!dialog.roles.is_empty()).show(ui, |ui| {
+    egui::CollapsingHeader::new(header).id_salt("role_map").show(ui, |ui| {
         widgets::muted(
             ui,
             "Map what the role column says (a job title) to the role of a plan's track; case is ignored.",
