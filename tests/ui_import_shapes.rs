@@ -354,3 +354,53 @@ fn job_titles_are_mapped_to_roles_in_the_import_step_and_the_joins_are_read_agai
     assert_eq!(people.employees[0].metric(revenue), Some(90000.into()));
     assert_eq!(people.employees[1].role.as_ref(), "consultant");
 }
+
+#[test]
+fn a_remembered_deal_list_with_no_plan_open_says_it_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("owners.csv");
+    std::fs::write(&roster, "employee_id,name,role\nD1,Dee Owner,sales\n").unwrap();
+    let period = carrot::roster::deals::Period {
+        start: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        end: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+    };
+    let mut state = carrot::ui::state::PersistedState::default();
+    state.rosters = carrot::samples::ROSTERS
+        .iter()
+        .map(|s| carrot::ui::state::RosterRef {
+            origin: carrot::ui::state::RosterOrigin::Sample(s.key.to_owned()),
+            mapping: Default::default(),
+            date_format: None,
+            decimal: Default::default(),
+            skip_bad_rows: false,
+            sheet: None,
+            header_row: None,
+            joins: Default::default(),
+        })
+        .collect();
+    state.remember_recipe(carrot::ui::state::RememberedMapping {
+        headers: vec!["employee_id".into(), "name".into(), "role".into()],
+        mapping: Default::default(),
+        sheet: None,
+        header_row: None,
+        joins: carrot::roster::joins::JoinFiles {
+            deals: Some(carrot::roster::joins::DealFiles {
+                file: asset("crm_deals.csv"),
+                mapping: asset("crm_deals_mapping.json"),
+                period,
+            }),
+            ..Default::default()
+        },
+    });
+    let chooser = carrot::ui::FileChooser::Scripted(vec![Some(vec![roster])].into());
+    let mut harness =
+        egui_kittest::Harness::builder().with_size(common::DESKTOP).with_max_steps(100_000).build_eframe(move |cc| {
+            carrot::ui::CarrotApp::new(cc, carrot::ui::Startup::RestoreFrom(Box::new(state)), chooser)
+        });
+    wait(&mut harness, "the workspace", |app| app.rt.opened && app.rt.docs.is_empty() && idle(app));
+    // The remembered deal list is offered, so the step shows although the file reads as it is.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some_and(|d| d.deals.is_some()));
+    harness.get_by_label_contains("No plan is open, so the deal list is not read");
+    assert!(step(harness.state()).unwrap().joins_for_import().deals.is_none());
+}

@@ -782,13 +782,25 @@ fn joins_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Act
             }
         });
         ui.end_row();
-        if let (Some(_), Some((period, plan))) = (&dialog.deals, &dialog.period) {
-            ui.label("");
-            widgets::muted(
-                ui,
-                format!("Deals closed {} to {} count: the period of “{plan}”.", period.start, period.end),
-            );
-            ui.end_row();
+        match (&dialog.deals, &dialog.period) {
+            (Some(_), Some((period, plan))) => {
+                ui.label("");
+                widgets::muted(
+                    ui,
+                    format!("Deals closed {} to {} count: the period of “{plan}”.", period.start, period.end),
+                );
+                ui.end_row();
+            }
+            (Some(_), None) => {
+                // A remembered deal list with no plan open: it cannot be counted.
+                ui.label("");
+                ui.colored_label(
+                    theme::tokens(ui).error,
+                    "No plan is open, so the deal list is not read: only deals closed in a plan's period count.",
+                );
+                ui.end_row();
+            }
+            _ => {}
         }
     });
     if dialog.choices.iter().any(|c| c.as_deref() == Some("role")) {
