@@ -591,3 +591,67 @@ fn an_ods_roster_reads_cells_by_type() {
     assert_eq!(e[0].metric(revenue), Some(dec("1234.5")));
     assert_eq!(report.roster.sources, [format!("{} [sheet People]", path.display())]);
 }
+
+/// `carrot` with `args`: (exit code, stdout, stderr).
+fn carrot_output(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carrot")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_metric_nobody_supplies_is_said_to_be_missing_from_the_roster_and_the_files_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = write(
+        dir.path(),
+        "people.csv",
+        "employee_id,name,role,quota,target_incentive\nJ1,Ann,sales,100000,10000\nJ2,Bo,sales,100000,10000\n",
+    );
+    // Revenue for J1 only: J2 is in neither file. deals_closed: in no file at all.
+    let metrics = write(dir.path(), "results.csv", "employee_id,revenue\nJ1,120000\n");
+    let plan = write(
+        dir.path(),
+        "plan.json",
+        r#"{"schema": 1, "name": "Deals", "currency": "EUR",
+            "period": {"start": "2026-07-01", "end": "2026-09-30"},
+            "tracks": {"sales": {"components": [
+              {"kind": "commission", "id": "rev", "label": "Revenue", "metric": "revenue",
+               "basis": "amount", "tiers": [{"from": 0, "rate": 0.05}]},
+              {"kind": "per_unit", "id": "deals", "label": "Deals", "metric": "deals_closed", "amount": 100}
+            ]}}}"#,
+    );
+    let s = |p: &Path| p.display().to_string();
+    let (code, stdout, stderr) = carrot_output(&[
+        "payouts",
+        "--plan",
+        &s(&plan),
+        "--roster",
+        &s(&roster),
+        "--metrics",
+        &s(&metrics),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let joined = format!("the files joined onto it ({})", metrics.display());
+    // Nobody has deals_closed: searched in the roster and the metrics file.
+    assert!(
+        stdout.contains(&format!("unknown metric `deals_closed`: neither the roster nor {joined} have such a column")),
+        "{stdout}"
+    );
+    // J2 has no revenue: neither their roster file nor the metrics file gives it.
+    assert!(
+        stdout.contains(&format!(
+            "`revenue` has no value for this person: neither their roster file nor {joined} give them one"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("roster file has no"), "{stdout}");
+    assert!(
+        stderr.contains(&format!("(neither their roster file nor {joined} give them one)")),
+        "the warning names both too: {stderr}"
+    );
+}

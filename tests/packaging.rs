@@ -132,3 +132,19 @@ fn the_svg_is_what_scripts_icons_sh_draws() {
         assert!(script.contains(d), "a path of carrot.svg is not in scripts/icons.sh: {d}");
     }
 }
+
+#[test]
+fn the_hris_and_crm_samples_ship_next_to_the_sample_rosters() {
+    let assets = deb_assets();
+    let folder = |src: &str| assets.iter().find(|a| a.0 == src).map(|a| a.1.clone());
+    let rosters = folder("assets/sales_roster.csv").expect("the sample rosters are packaged");
+    for file in
+        ["hris_export.xlsx", "hris_recipe.json", "activity_metrics.csv", "crm_deals.csv", "crm_deals_mapping.json"]
+    {
+        let src = format!("assets/{file}");
+        assert_eq!(folder(&src).as_deref(), Some(rosters.as_str()), "{src} ships beside the sample rosters");
+    }
+    // The READMEs say where they are installed.
+    assert!(read("README.md").contains("/usr/share/carrot/rosters/hris_export.xlsx"));
+    assert!(read("assets/README.md").contains("/usr/share/carrot/rosters/"));
+}

@@ -212,6 +212,7 @@ fn the_last_workspace_is_restored() {
         skip_bad_rows: false,
         sheet: None,
         header_row: None,
+        joins: Default::default(),
     }];
     state.tab = carrot::ui::state::Tab::Charts;
     let mut harness = Harness::builder().with_size(DESKTOP).build_eframe(move |cc| {

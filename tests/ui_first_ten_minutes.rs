@@ -105,6 +105,7 @@ fn a_restored_explanation_pane_that_leaves_no_room_for_the_table_is_reset() {
                 skip_bad_rows: false,
                 sheet: None,
                 header_row: None,
+                joins: Default::default(),
             })
             .collect(),
         explanation_height: 5_000.0,

@@ -122,3 +122,285 @@ fn a_header_row_that_is_not_a_number_is_refused_in_the_dialog() {
     harness.get_by_label_contains("is not a line number");
     assert!(harness.get_by_role_and_label(Role::Button, "Read again").accesskit_node().is_disabled());
 }
+
+fn asset(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(name)
+}
+
+/// Each open plan's name and payouts total, once every plan has results for the rosters shown.
+fn totals(harness: &mut egui_kittest::Harness<'static, carrot::ui::CarrotApp>) -> Vec<(String, String)> {
+    wait(harness, "every plan computed", |app| {
+        let roster = app.rt.rosters.revision;
+        app.rt.docs.iter().all(|d| !d.is_stale(roster))
+    });
+    harness
+        .state()
+        .rt
+        .docs
+        .iter()
+        .map(|d| (d.plan.name.clone(), d.result.as_ref().unwrap().report.totals.total.to_string()))
+        .collect()
+}
+
+/// The step of the import in progress.
+fn step(app: &carrot::ui::CarrotApp) -> Option<&carrot::ui::panels::dialogs::MappingDialog> {
+    match &app.rt.modal {
+        Some(Modal::Mapping(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// Runs frames until a widget labelled `label` shows (the step resizes itself over a few frames
+/// when a check's result arrives).
+fn shows(harness: &mut egui_kittest::Harness<'static, carrot::ui::CarrotApp>, label: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness.query_by_label(label).is_none() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {label:?} to show");
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// Whether the step shows a check of its joins for what it would import now.
+fn checked(app: &carrot::ui::CarrotApp) -> bool {
+    step(app).is_some_and(|d| d.check.as_ref().is_some_and(|(k, _)| *k == d.reference()))
+}
+
+#[test]
+fn the_hris_export_with_its_metrics_and_deal_list_pays_what_the_bundled_rosters_pay() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("hris_saved_recipe.json");
+    let mut harness = app(vec![
+        Some(vec![asset("hris_export.xlsx")]),
+        Some(vec![asset("hris_recipe.json")]),
+        Some(vec![asset("activity_metrics.csv")]),
+        Some(vec![asset("crm_deals.csv")]),
+        Some(vec![asset("crm_deals_mapping.json")]),
+        Some(vec![saved.clone()]),
+    ]);
+    // The payouts on the clean bundled rosters, then a workspace without them (the export
+    // holds the same people).
+    let clean = totals(&mut harness);
+    assert_eq!(clean.len(), 3, "{clean:?}");
+    let ctx = harness.ctx.clone();
+    harness.state_mut().remove_roster(&ctx, 1);
+    wait(&mut harness, "one roster removed", |app| app.rt.rosters.sources.len() == 1 && idle(app));
+    harness.state_mut().remove_roster(&ctx, 0);
+    wait(&mut harness, "no roster", |app| app.rt.rosters.sources.is_empty() && idle(app));
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some());
+    harness.get_by_label_contains("Still needed: employee_id, name, role");
+    // The recipe names the sheet, the columns, the job titles' roles and the join key.
+    harness.get_by_label("Load recipe…").click_accesskit();
+    wait(&mut harness, "the recipe's sheet", |app| {
+        step(app).is_some_and(|d| d.preview.sheet.as_deref() == Some("Workers") && d.missing().is_empty())
+    });
+    harness.get_by_label_contains("Roles: 6 value(s) mapped");
+    assert_eq!(step(harness.state()).unwrap().default_role, "other");
+
+    harness.get_by_label("Add metrics files…").click_accesskit();
+    wait(&mut harness, "the metrics file", |app| step(app).is_some_and(|d| d.joins.metrics.len() == 1));
+    harness.get_by_label("activity_metrics.csv");
+    harness.get_by_label("Add deal list…").click_accesskit();
+    wait(&mut harness, "the deal list and its mapping", |app| step(app).is_some_and(|d| d.deals.is_some()));
+    harness.get_by_label("crm_deals.csv, read with crm_deals_mapping.json");
+    harness.get_by_label_contains("Deals closed 2026-07-01 to 2026-09-30 count");
+    wait(&mut harness, "the check of the joins", checked);
+    shows(&mut harness, "72 people would be imported.");
+    // The deal list's own notes: deals counted, and those left out by date and stage.
+    harness.get_by_label_contains(
+        "crm_deals.csv: 403 deal(s) counted for 48 people; 20 closed outside the plan period 2026-07-01..2026-09-30 \
+         were left out; 12 left out by the filters",
+    );
+
+    // The recipe saved from the step is one `carrot --mapping` reads.
+    harness.get_by_label("Save mapping…").click_accesskit();
+    wait(&mut harness, "the saved recipe", |_| saved.exists());
+    let recipe = carrot::roster::joins::read_recipe(&saved).unwrap();
+    assert_eq!(recipe.sheet.as_deref(), Some("Workers"));
+    assert_eq!(recipe.join_on, Some(carrot::roster::join::JoinKey::Email));
+    assert_eq!(recipe.values["role"]["Solutions Consultant"], "consultant");
+
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 1 && app.rt.modal.is_none() && idle(app));
+    assert_eq!(harness.state().rt.rosters.merged.employees.len(), 72);
+    assert_eq!(totals(&mut harness), clean, "the HRIS and CRM exports pay what the bundled rosters pay");
+
+    // The command line with the recipe saved by the app gives the same payouts, byte for byte.
+    let s = |p: &Path| p.display().to_string();
+    let plan = s(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_plans/transition.json"));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carrot")).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (sales, consultants) = (s(&asset("sales_roster.csv")), s(&asset("consultants_roster.csv")));
+    let clean_csv = run(&["payouts", "--plan", &plan, "--format", "csv", "--roster", &sales, "--roster", &consultants]);
+    let (hris, metrics, deals, deals_mapping) = (
+        s(&asset("hris_export.xlsx")),
+        s(&asset("activity_metrics.csv")),
+        s(&asset("crm_deals.csv")),
+        s(&asset("crm_deals_mapping.json")),
+    );
+    let saved_text = s(&saved);
+    let from_app = run(&[
+        "payouts",
+        "--plan",
+        &plan,
+        "--format",
+        "csv",
+        "--roster",
+        &hris,
+        "--mapping",
+        &saved_text,
+        "--metrics",
+        &metrics,
+        "--deals",
+        &deals,
+        "--deals-mapping",
+        &deals_mapping,
+    ]);
+    assert_eq!(from_app, clean_csv);
+}
+
+#[test]
+fn a_join_with_a_missing_and_an_extra_id_shows_its_warnings_and_a_metric_defined_twice_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("people.csv");
+    std::fs::write(&roster, "employee_id,name,role,quota\nJ1,Ann Joiner,sales,100000\nJ2,Bo Joiner,sales,100000\nJ3,Cy Joiner,sales,100000\n").unwrap();
+    let results = dir.path().join("results.csv");
+    std::fs::write(&results, "employee_id,revenue\nJ2,90000\nJ1,120000\nJ9,5000\n").unwrap();
+    let again = dir.path().join("results_again.csv");
+    std::fs::write(&again, "employee_id,revenue\nJ1,1\n").unwrap();
+    let mut harness = app(vec![Some(vec![roster]), Some(vec![results]), Some(vec![again])]);
+
+    // A file that reads as it is still shows the step when imported with results.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some());
+    assert!(harness.query_by_label_contains("Checking the joins").is_none(), "nothing to check without joins");
+    harness.get_by_label("Add metrics files…").click_accesskit();
+    wait(&mut harness, "the check of the join", checked);
+    shows(&mut harness, "3 people would be imported.");
+    harness.get_by_label_contains(
+        "results.csv: 1 person(s) of the roster are not in this file, so they have no revenue: J3 (Cy Joiner)",
+    );
+    harness
+        .get_by_label_contains("results.csv: 1 employee_id match no one in the roster; their rows were not used: J9");
+
+    // A second file giving J1's revenue again: an error, shown before anything is imported.
+    harness.get_by_label("Add metrics files…").click_accesskit();
+    wait(&mut harness, "the check of both files", |app| checked(app) && step(app).unwrap().joins.metrics.len() == 2);
+    shows(&mut harness, "1 bad cell(s): nothing would be imported until they are fixed");
+    harness.get_by_label_contains("metric `revenue` is defined twice for J1: also in ");
+    harness.get_by_label_contains("results.csv:3; keep it in one file");
+
+    harness.get_by_label("Remove results_again.csv").click_accesskit();
+    wait(&mut harness, "the check without it", |app| checked(app) && step(app).unwrap().joins.metrics.len() == 1);
+    shows(&mut harness, "3 people would be imported.");
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    let people = &harness.state().rt.rosters.sources[2].roster;
+    let revenue = people.metric_index("revenue").unwrap();
+    let values: Vec<Option<String>> =
+        people.employees.iter().map(|e| e.metric(revenue).map(|v| v.to_string())).collect();
+    assert_eq!(values, [Some("120000".to_owned()), Some("90000".to_owned()), None]);
+    // The join is remembered with the recipe for files of this shape.
+    let remembered =
+        harness.state().state.recipe_for(&["employee_id".into(), "name".into(), "role".into(), "quota".into()]);
+    assert_eq!(remembered.map(|r| r.joins.metrics.len()), Some(1));
+}
+
+#[test]
+fn job_titles_are_mapped_to_roles_in_the_import_step_and_the_joins_are_read_again_on_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("titles.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,quota\nT1,Ann Title,Account Executive,100000\nT2,Bo Title,Solutions Consultant,0\n\
+         T3,Cy Title,Office Manager,0\n",
+    )
+    .unwrap();
+    let results = dir.path().join("title_results.csv");
+    std::fs::write(&results, "employee_id,revenue\nT1,90000\n").unwrap();
+    let mut harness = app(vec![Some(vec![roster]), Some(vec![results])]);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some());
+    // The role column is read as written until titles are mapped.
+    harness.get_by_label("Roles: as the file writes them").click_accesskit();
+    harness.run_steps(4);
+    // The titles of the preview are offered; one click adds a title to the map.
+    harness.get_by_role_and_label(Role::Button, "Account Executive").click_accesskit();
+    harness.run_steps(2);
+    type_into(&mut harness, "Role for value 1", "sales");
+    type_into(&mut harness, "Anything else", "consultant");
+    assert!(harness.query_by_role_and_label(Role::Button, "Account Executive").is_none(), "no longer offered");
+    harness.get_by_label("Add metrics files…").click_accesskit();
+    wait(&mut harness, "the check", checked);
+    shows(&mut harness, "3 people would be imported.");
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    let people = &harness.state().rt.rosters.sources[2].roster;
+    let roles: Vec<&str> = people.employees.iter().map(|e| &*e.role).collect();
+    assert_eq!(roles, ["sales", "consultant", "consultant"]);
+
+    // The workspace saved for the next start keeps the joins: the roster is read with them again.
+    let state = harness.state_mut().persisted();
+    assert_eq!(state.rosters[2].joins.metrics.len(), 1);
+    let mut restarted = start(common::DESKTOP, carrot::ui::Startup::RestoreFrom(Box::new(state)), Vec::new());
+    wait(&mut restarted, "the restored rosters", |app| app.rt.rosters.sources.len() == 3);
+    let people = &restarted.state().rt.rosters.sources[2].roster;
+    let revenue = people.metric_index("revenue").unwrap();
+    assert_eq!(people.employees[0].metric(revenue), Some(90000.into()));
+    assert_eq!(people.employees[1].role.as_ref(), "consultant");
+}
+
+#[test]
+fn a_remembered_deal_list_with_no_plan_open_says_it_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("owners.csv");
+    std::fs::write(&roster, "employee_id,name,role\nD1,Dee Owner,sales\n").unwrap();
+    let period = carrot::roster::deals::Period {
+        start: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        end: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+    };
+    let mut state = carrot::ui::state::PersistedState::default();
+    state.rosters = carrot::samples::ROSTERS
+        .iter()
+        .map(|s| carrot::ui::state::RosterRef {
+            origin: carrot::ui::state::RosterOrigin::Sample(s.key.to_owned()),
+            mapping: Default::default(),
+            date_format: None,
+            decimal: Default::default(),
+            skip_bad_rows: false,
+            sheet: None,
+            header_row: None,
+            joins: Default::default(),
+        })
+        .collect();
+    state.remember_recipe(carrot::ui::state::RememberedMapping {
+        headers: vec!["employee_id".into(), "name".into(), "role".into()],
+        mapping: Default::default(),
+        sheet: None,
+        header_row: None,
+        joins: carrot::roster::joins::JoinFiles {
+            deals: Some(carrot::roster::joins::DealFiles {
+                file: asset("crm_deals.csv"),
+                mapping: asset("crm_deals_mapping.json"),
+                period,
+            }),
+            ..Default::default()
+        },
+    });
+    let chooser = carrot::ui::FileChooser::Scripted(vec![Some(vec![roster])].into());
+    let mut harness =
+        egui_kittest::Harness::builder().with_size(common::DESKTOP).with_max_steps(100_000).build_eframe(move |cc| {
+            carrot::ui::CarrotApp::new(cc, carrot::ui::Startup::RestoreFrom(Box::new(state)), chooser)
+        });
+    wait(&mut harness, "the workspace", |app| app.rt.opened && app.rt.docs.is_empty() && idle(app));
+    // The remembered deal list is offered, so the step shows although the file reads as it is.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some_and(|d| d.deals.is_some()));
+    harness.get_by_label_contains("No plan is open, so the deal list is not read");
+    assert!(step(harness.state()).unwrap().joins_for_import().deals.is_none());
+}

@@ -607,9 +607,6 @@ pub fn load_valid_plan_with_bytes(path: &Path) -> anyhow::Result<(Plan, Vec<u8>)
     Ok((refuse_invalid(plan, path)?, bytes))
 }
 
-/// The largest column-mapping file read (a mapping names a few dozen columns).
-const MAX_MAPPING_BYTES: u64 = 1024 * 1024;
-
 /// A roster as read from the command line's files, and the bad cells whose rows were skipped.
 pub struct LoadedRoster {
     /// The people imported.
@@ -623,24 +620,13 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
     load_rosters_in(args, &[])
 }
 
-/// Reads a small JSON file of the command line (a mapping).
-fn read_json_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
-    fsx::read_limited(path, MAX_MAPPING_BYTES).with_context(|| format!("could not read {what} {}", path.display()))
-}
-
 /// [`load_rosters`] for plans covering `periods`: a deal list (`--deals`) counts the deals
 /// closed in the period, which must then be one.
 #[expect(clippy::print_stderr, reason = "import notes go to stderr")]
 pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::Result<LoadedRoster> {
     let recipe = match &args.mapping {
         None => roster::recipe::Recipe::default(),
-        Some(path) => roster::recipe::parse(&read_json_file(path, "mapping file")?).map_err(|e| {
-            anyhow!(
-                "{}: {e}\n(a mapping file is a JSON object of \"their column\": \"canonical_column\", or a recipe \
-                 with \"columns\", \"values\", \"sheet\", \"header_row\" and \"join_on\")",
-                path.display()
-            )
-        })?,
+        Some(path) => roster::joins::read_recipe(path)?,
     };
     let options = ImportOptions {
         mapping: recipe.columns.clone(),
@@ -657,8 +643,6 @@ pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::R
     };
     let deals = match (&args.deals, &args.deals_mapping) {
         (Some(file), Some(mapping)) => {
-            let parsed = roster::deals::DealsMapping::parse(&read_json_file(mapping, "deals mapping")?)
-                .map_err(|e| anyhow!("{}: {e}", mapping.display()))?;
             let period = match periods.split_first() {
                 Some((first, rest)) if rest.iter().all(|p| p == first) => *first,
                 Some((first, rest)) => {
@@ -672,33 +656,33 @@ pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::R
                 }
                 None => return Err(Usage("--deals needs a plan period; this command has no plan".to_owned()).into()),
             };
-            Some((file, parsed, roster::deals::Period { start: period.start, end: period.end }))
+            // A mistake in the deals mapping is reported before the roster is read.
+            roster::joins::read_deals_mapping(mapping)?;
+            Some(roster::joins::DealFiles {
+                file: file.clone(),
+                mapping: mapping.clone(),
+                period: roster::deals::Period { start: period.start, end: period.end },
+            })
         }
         _ => None,
+    };
+    let joins = roster::joins::JoinFiles {
+        values: recipe.values.clone(),
+        metrics: args.metrics.clone(),
+        join_on: args.join_on.or(recipe.join_on),
+        deals,
     };
     let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let mut report = {
         let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
         roster::import_files_with_progress(&args.rosters, &options, &|read| bar.set(read))?
     };
-    let mut skipped = std::mem::take(&mut report.skipped);
     // Sheet and header row of a recipe are the roster's; the joined files find their own.
-    let joined = ImportOptions { sheet: args.sheet.clone(), header_row: None, ..options.clone() };
-    report.warnings.extend(roster::recipe::apply_values(&mut report.roster, &recipe.values));
-    if !args.metrics.is_empty() {
-        let key = args.join_on.or(recipe.join_on).unwrap_or_default();
-        let mut outcome = roster::join::join_metrics(&mut report.roster, &args.metrics, key, &joined)?;
-        report.warnings.append(&mut outcome.warnings);
-        skipped.append(&mut outcome.skipped);
-    }
-    if let Some((file, mapping, period)) = deals {
-        let mut outcome = roster::deals::apply_deals(&mut report.roster, file, &mapping, period, &joined)?;
-        report.warnings.append(&mut outcome.warnings);
-        skipped.append(&mut outcome.skipped);
-    }
+    joins.apply(&mut report, &roster::joins::joined_options(&options, args.sheet.clone()))?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
+    let skipped = std::mem::take(&mut report.skipped);
     if !skipped.is_empty() {
         eprintln!("skipped {} bad cell(s) (--skip-bad-rows):", skipped.len());
         for issue in &skipped {

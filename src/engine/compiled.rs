@@ -244,6 +244,9 @@ pub struct CompiledPlan {
     /// in the period (a plan year's phased share of quota and target incentive to date; see
     /// [`CompiledPlan::with_shares`]). `None`: proration by days, as always.
     pub(crate) shares: Option<Arc<Shares>>,
+    /// The files joined onto the roster ([`Roster::joined`]), named in messages about a
+    /// missing value as the places it was looked for.
+    pub(crate) joined: Arc<[String]>,
 }
 
 /// Per employee id, a share `(numerator, denominator)` of the period's quota and target
@@ -284,7 +287,9 @@ impl CompiledPlan {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Self::bind(plan, &roster.metrics)
+        let mut compiled = Self::bind(plan, &roster.metrics)?;
+        compiled.joined = Arc::from(roster.joined.as_slice());
+        Ok(compiled)
     }
 
     /// Binds a valid plan to metric column names.
@@ -469,6 +474,7 @@ impl CompiledPlan {
                 .collect(),
             track_roles,
             shares: None,
+            joined: Arc::from(Vec::new()),
         })
     }
 
@@ -616,7 +622,7 @@ impl CompiledPlan {
                 d.expr.eval(&mut |i| {
                     let name = d.expr.variables().get(i).map_or("?", String::as_str);
                     let slot = d.vars.get(i).ok_or_else(|| EvalError::Unknown(name.to_owned()))?;
-                    lookup(slot, ctx, vals).map_err(|missing| EvalError::Missing(missing.describe(name)))
+                    lookup(slot, ctx, vals).map_err(|missing| EvalError::Missing(missing.describe(name, &self.joined)))
                 })
             };
             let v = result.map_err(|err| LineError {

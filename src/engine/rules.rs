@@ -161,7 +161,10 @@ impl CompiledPlan {
             let value = match lookup(&m.metric, ctx, values) {
                 Ok(v) => v,
                 Err(missing) => {
-                    errors.push(LineError { component: Some(m.id.clone()), message: missing.describe(&m.metric_name) });
+                    errors.push(LineError {
+                        component: Some(m.id.clone()),
+                        message: missing.describe(&m.metric_name, &self.joined),
+                    });
                     continue;
                 }
             };
@@ -213,7 +216,7 @@ impl CompiledPlan {
     ) -> Result<RawLine<N>, LineError> {
         let m = lookup(line.metric(), ctx, values).map_err(|missing| LineError {
             component: Some(line.id.to_string()),
-            message: missing.describe(&line.metric_name),
+            message: missing.describe(&line.metric_name, &self.joined),
         })?;
         let inputs = if m.is_negative() { LineInputs::Unused } else { self.line_inputs(line, ctx, values)? };
         self.line_value(line, ctx, &inputs, m, t)
@@ -239,9 +242,10 @@ impl CompiledPlan {
                 let (target, target_text) = match &b.target {
                     TargetSlot::Quota => (quota_of(ctx).map_err(|e| err(e.to_string()))?, "prorated quota"),
                     TargetSlot::Value(v) => (N::konst(v), "target"),
-                    TargetSlot::Slot(slot, col) => {
-                        (lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col)))?, col.as_str())
-                    }
+                    TargetSlot::Slot(slot, col) => (
+                        lookup(slot, ctx, values).map_err(|missing| err(missing.describe(col, &self.joined)))?,
+                        col.as_str(),
+                    ),
                 };
                 if target <= N::ZERO {
                     return Err(err(format!(
@@ -670,14 +674,25 @@ pub(crate) enum Missing {
 }
 
 impl Missing {
-    /// A message naming the value.
-    pub(crate) fn describe(&self, name: &str) -> String {
+    /// A message naming the value and where it was looked for: the roster file, and the files
+    /// `joined` onto the roster ([`crate::roster::Roster::joined`]).
+    pub(crate) fn describe(&self, name: &str, joined: &[String]) -> String {
         match self {
-            Self::NotInFile => {
+            Self::NotInFile if joined.is_empty() => {
                 format!("`{name}` has no value for this person: their roster file has no `{name}` column")
             }
-            Self::Unknown => format!(
+            Self::NotInFile => format!(
+                "`{name}` has no value for this person: neither their roster file nor the files joined onto it ({}) \
+                 give them one",
+                joined.join(", ")
+            ),
+            Self::Unknown if joined.is_empty() => format!(
                 "unknown metric `{name}`: the roster has no such column and the plan defines no such derived metric"
+            ),
+            Self::Unknown => format!(
+                "unknown metric `{name}`: neither the roster nor the files joined onto it ({}) have such a column, and \
+                 the plan defines no such derived metric",
+                joined.join(", ")
             ),
             Self::Quota => "the roster row has no quota".to_owned(),
             Self::TargetIncentive => "the roster row has no target_incentive".to_owned(),

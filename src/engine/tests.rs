@@ -67,6 +67,7 @@ impl People {
             metrics: self.metrics.iter().map(|m| (*m).to_owned()).collect(),
             employees,
             sources: vec!["test.csv".to_owned()],
+            joined: Vec::new(),
         }
     }
 }

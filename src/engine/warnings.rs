@@ -71,10 +71,16 @@ pub fn roster_warnings(plan: &Plan, roster: &Roster, skipped: &[RowIssue]) -> Ve
             if missing == 0 {
                 continue;
             }
-            let why = if missing == people.len() && roster.metric_index(&column).is_none() {
-                "the roster has no such column".to_owned()
-            } else {
-                "their roster file has no such column".to_owned()
+            let files = roster.joined.join(", ");
+            let why = match (missing == people.len() && roster.metric_index(&column).is_none(), files.is_empty()) {
+                (true, true) => "the roster has no such column".to_owned(),
+                (true, false) => {
+                    format!("neither the roster nor the files joined onto it ({files}) have such a column")
+                }
+                (false, true) => "their roster file has no such column".to_owned(),
+                (false, false) => {
+                    format!("neither their roster file nor the files joined onto it ({files}) give them one")
+                }
             };
             warnings.push(format!(
                 "track `{role}` reads `{column}`, which {missing} of its {} people have no value for ({why}); they \

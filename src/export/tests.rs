@@ -79,6 +79,7 @@ fn roster_of(people: Vec<Employee>) -> Roster {
         metrics: vec!["revenue".to_owned(), "discovery_interviews".to_owned()],
         employees: people,
         sources: vec!["test.csv".to_owned()],
+        joined: Vec::new(),
     }
 }
 

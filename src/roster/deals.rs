@@ -99,7 +99,7 @@ impl DealsMapping {
 }
 
 /// The plan period deals must close in (both days included).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     /// First day.
     pub start: NaiveDate,
@@ -347,6 +347,9 @@ pub fn apply_deals(
     }
     outcome.warnings.push(summary);
     outcome.warnings.extend(table.skipped_warnings());
+    if !roster.joined.contains(&table.name) {
+        roster.joined.push(table.name.clone());
+    }
     if !issues.is_empty() {
         if !options.skip_bad_rows {
             return Err(ImportError::BadRows { issues });

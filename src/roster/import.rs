@@ -173,6 +173,9 @@ pub enum ImportError {
         /// What is wrong and how to fix it.
         reason: String,
     },
+    /// A mapping file read with the roster (a deals mapping) cannot be used.
+    #[error(transparent)]
+    MappingFile(#[from] super::joins::MappingFileError),
 }
 
 /// Issues listed in [`ImportError::BadRows`] before the rest are summarised.
@@ -426,7 +429,7 @@ impl Merged {
             }
         }
         Ok(ImportReport {
-            roster: Roster { metrics, employees, sources: self.sources },
+            roster: Roster { metrics, employees, sources: self.sources, joined: Vec::new() },
             skipped: if options.skip_bad_rows { self.issues } else { Vec::new() },
             warnings: self.warnings,
         })

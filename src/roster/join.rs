@@ -467,6 +467,9 @@ pub fn join_metrics(
             ));
         }
         outcome.warnings.extend(table.skipped_warnings());
+        if !metrics.is_empty() && !roster.joined.contains(&table.name) {
+            roster.joined.push(table.name.clone());
+        }
     }
     if !issues.is_empty() {
         if !options.skip_bad_rows {

@@ -47,6 +47,11 @@ pub fn merge(parts: Vec<Roster>) -> Result<Roster, Vec<RowIssue>> {
             out.employees.push(e);
         }
         out.sources.extend(part.sources);
+        for j in part.joined {
+            if !out.joined.contains(&j) {
+                out.joined.push(j);
+            }
+        }
     }
     if issues.is_empty() { Ok(out) } else { Err(issues) }
 }
@@ -84,16 +89,19 @@ mod tests {
             metrics: vec!["revenue".to_owned()],
             employees: vec![person("1", 2, vec![Some(5.into())]), person("2", 3, vec![Some(6.into())])],
             sources: vec!["sales.csv".to_owned()],
+            joined: Vec::new(),
         };
         let two = Roster {
             metrics: vec!["billable_hours".to_owned()],
             employees: vec![person("3", 2, vec![Some(7.into())])],
             sources: vec!["consultants.csv".to_owned()],
+            joined: vec!["activity.csv".to_owned()],
         };
         let merged = merge(vec![one.clone(), two.clone()]).unwrap();
         assert_eq!(merged.metrics, ["revenue", "billable_hours"]);
         assert_eq!(merged.employees[2].metrics, vec![None, Some(7.into())]);
         assert_eq!(merged.location(merged.employees[2].source), "consultants.csv:2");
+        assert_eq!(merged.joined, ["activity.csv"]);
 
         let dup = Roster { employees: vec![person("2", 9, vec![Some(1.into())])], ..two };
         let issues = merge(vec![one, dup]).unwrap_err();

@@ -9,6 +9,7 @@ pub mod deals;
 mod decode;
 pub mod import;
 pub mod join;
+pub mod joins;
 pub mod merge;
 pub mod recipe;
 mod records;
@@ -188,6 +189,9 @@ pub struct Roster {
     pub employees: Vec<Employee>,
     /// The files the roster came from (display names), indexed by [`SourceRef::file`].
     pub sources: Vec<String>,
+    /// The files whose columns were joined onto the people (metrics files, deal lists; display
+    /// names), for messages that say where a value was looked for.
+    pub joined: Vec<String>,
 }
 
 impl Roster {

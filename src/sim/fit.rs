@@ -457,6 +457,7 @@ mod tests {
                 source: SourceRef { file: 0, line: 2 },
             }],
             sources: vec!["r.csv".to_owned()],
+            joined: Vec::new(),
         };
         let (before, shifted) = previous_period(&roster);
         assert_eq!(shifted, ["revenue", "selling_hours", "quota"]);

@@ -25,6 +25,8 @@ pub enum AppCommand {
     ClosePlan,
     /// Import roster CSV files.
     ImportRoster,
+    /// Import roster files through the import step, to join metrics files or a deal list.
+    ImportRosterWithResults,
     /// Write the payroll file.
     ExportPayroll,
     /// Undo the last plan edit.
@@ -41,7 +43,7 @@ pub enum AppCommand {
 
 impl AppCommand {
     /// Every command (for the shortcut clash test and the menus).
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::NewPlan,
         Self::OpenPlan,
         Self::SavePlan,
@@ -50,6 +52,7 @@ impl AppCommand {
         Self::RenamePlan,
         Self::ClosePlan,
         Self::ImportRoster,
+        Self::ImportRosterWithResults,
         Self::ExportPayroll,
         Self::Undo,
         Self::Redo,
@@ -69,6 +72,10 @@ impl AppCommand {
             Self::RenamePlan => ("Rename plan…", "Change the selected plan's name"),
             Self::ClosePlan => ("Close plan", "Close the selected plan (asks first if it has unsaved changes)"),
             Self::ImportRoster => ("Import roster…", "Load people from CSV files exported from your HRIS or CRM"),
+            Self::ImportRosterWithResults => (
+                "Import roster with results…",
+                "Load people and join their results from other files: metrics files, a CRM deal list, a recipe",
+            ),
             Self::ExportPayroll => ("Export payroll…", "Write the selected plan's payouts as a payroll file"),
             Self::Undo => ("Undo", "Undo the last change to the plan"),
             Self::Redo => ("Redo", "Redo the change you undid"),
@@ -90,6 +97,7 @@ impl AppCommand {
             Self::SavePlan => KeyboardShortcut::new(cmd, Key::S),
             Self::SavePlanAs => KeyboardShortcut::new(cmd_shift, Key::S),
             Self::ImportRoster => KeyboardShortcut::new(cmd, Key::I),
+            Self::ImportRosterWithResults => KeyboardShortcut::new(cmd_shift, Key::I),
             Self::ExportPayroll => KeyboardShortcut::new(cmd, Key::E),
             Self::Undo => KeyboardShortcut::new(cmd, Key::Z),
             Self::Redo => KeyboardShortcut::new(cmd_shift, Key::Z),

@@ -22,6 +22,8 @@ pub enum JobKind {
     PreviewRoster,
     /// Importing a roster file.
     ImportRoster,
+    /// Reading a roster with its joins in the import step, to show what the import would read.
+    CheckJoins,
     /// Merging the roster files into one roster (after an import or a removal).
     MergeRosters,
     /// Checking an export without writing it (the export dialog's summary).

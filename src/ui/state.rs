@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::roster::joins::JoinFiles;
 use crate::roster::{DecimalSeparator, HeaderMapping};
 
 /// The version of this state; a different version is ignored (with a notice) rather than misread.
@@ -43,6 +44,9 @@ pub struct RosterRef {
     /// The header's line (`None`: found as the import finds it).
     #[serde(default)]
     pub header_row: Option<u64>,
+    /// Value maps, metrics files and the deal list read with the file.
+    #[serde(default)]
+    pub joins: JoinFiles,
 }
 
 /// Where a roster came from.
@@ -82,6 +86,10 @@ pub struct RememberedMapping {
     /// The header row chosen.
     #[serde(default)]
     pub header_row: Option<u64>,
+    /// The value maps, metrics files and deal list the file was imported with (offered again;
+    /// a deal list then counts the deals of the plan selected at the time).
+    #[serde(default)]
+    pub joins: JoinFiles,
 }
 
 /// Everything persisted between runs.
@@ -171,7 +179,13 @@ impl PersistedState {
 
     /// Remembers a mapping for files with these headers (replacing an older one).
     pub fn remember_mapping(&mut self, headers: Vec<String>, mapping: HeaderMapping) {
-        self.remember_recipe(RememberedMapping { headers, mapping, sheet: None, header_row: None });
+        self.remember_recipe(RememberedMapping {
+            headers,
+            mapping,
+            sheet: None,
+            header_row: None,
+            joins: JoinFiles::default(),
+        });
     }
 
     /// Remembers a recipe for files with its headers (replacing an older one).

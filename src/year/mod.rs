@@ -357,7 +357,7 @@ pub fn compute_period(
                 Employee { metrics, ..e.clone() }
             })
             .collect();
-        Roster { metrics: names.clone(), employees, sources: roster.sources.clone() }
+        Roster { metrics: names.clone(), employees, sources: roster.sources.clone(), joined: roster.joined.clone() }
     };
     let period_roster = build(&|e, _| e.metrics.clone());
     let ytd_roster = build(&|_, ytd| ytd.to_vec());

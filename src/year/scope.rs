@@ -144,7 +144,7 @@ pub fn period_view(plan: &Plan, roster: &Roster, name: &str) -> Result<PeriodVie
     }
     Ok(PeriodView {
         plan: window_plan(plan, Period { start: period.start, end: period.end }),
-        roster: Roster { metrics, employees, sources: roster.sources.clone() },
+        roster: Roster { metrics, employees, sources: roster.sources.clone(), joined: roster.joined.clone() },
         shares,
     })
 }

@@ -56,7 +56,12 @@ fn person(quota: &str, start: Option<&str>, end: Option<&str>, revenue: &str) ->
 }
 
 fn roster(people: Vec<Employee>) -> Roster {
-    Roster { metrics: vec!["revenue".to_owned()], employees: people, sources: vec!["actuals.csv".to_owned()] }
+    Roster {
+        metrics: vec!["revenue".to_owned()],
+        employees: people,
+        sources: vec!["actuals.csv".to_owned()],
+        joined: Vec::new(),
+    }
 }
 
 /// Computes and closes every period in turn (in memory), one roster per period.

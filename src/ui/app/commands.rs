@@ -41,6 +41,9 @@ pub enum Action {
     ImportMapped { reference: RosterRef, remember: Option<Vec<String>> },
     /// Save the mapping in the dialog to a file.
     SaveMapping,
+    /// Ask for a file the import step reads with the roster (metrics files, a deal list and its
+    /// mapping, a recipe).
+    PickForImport(Pick),
     /// Read a roster file's preview again with another sheet or header row.
     RepreviewRoster { path: PathBuf, choice: super::PreviewChoice },
     /// Import the good rows of a roster with bad rows.
@@ -142,12 +145,14 @@ impl CarrotApp {
                         mapping: reference.mapping.clone(),
                         sheet: reference.sheet.clone(),
                         header_row: reference.header_row,
+                        joins: reference.joins.clone(),
                     });
                 }
                 self.import_roster(ctx, reference);
             }
+            Action::PickForImport(pick) => self.pick(ctx, pick),
             Action::SaveMapping => self.pick(ctx, Pick::SaveMapping),
-            Action::RepreviewRoster { path, choice } => self.preview_roster(ctx, path, Some(choice)),
+            Action::RepreviewRoster { path, choice } => self.preview_roster(ctx, path, Some(choice), false),
             Action::ImportGoodRows(mut reference) => {
                 reference.skip_bad_rows = true;
                 self.import_roster(ctx, reference);
@@ -229,6 +234,7 @@ impl CarrotApp {
                 }
             }
             AppCommand::ImportRoster => self.pick(ctx, Pick::Rosters),
+            AppCommand::ImportRosterWithResults => self.pick(ctx, Pick::RostersWithResults),
             AppCommand::ExportPayroll => self.open_export_dialog(),
             AppCommand::Undo => {
                 if let Some(doc) = self.rt.selected.and_then(|id| self.rt.docs.iter_mut().find(|d| d.id == id))
@@ -293,15 +299,26 @@ impl CarrotApp {
         };
         let (dialog, many) = match pick {
             Pick::OpenPlans => (dialog.add_filter("Plans", &["json"]).set_title("Open plans"), true),
-            Pick::Rosters => (
-                dialog
-                    .add_filter(
-                        "Rosters (CSV, Excel, OpenDocument)",
-                        &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"],
-                    )
-                    .set_title("Import rosters"),
+            Pick::Rosters | Pick::RostersWithResults => (
+                dialog.add_filter("Rosters (CSV, Excel, OpenDocument)", TABLE_EXTENSIONS).set_title("Import rosters"),
                 true,
             ),
+            Pick::MetricsFiles => (
+                dialog
+                    .add_filter("Metrics (CSV, Excel, OpenDocument)", TABLE_EXTENSIONS)
+                    .set_title("Add metrics files"),
+                true,
+            ),
+            Pick::DealList => (
+                dialog
+                    .add_filter("Deal lists (CSV, Excel, OpenDocument)", TABLE_EXTENSIONS)
+                    .set_title("Add a deal list"),
+                false,
+            ),
+            Pick::DealsMapping => {
+                (dialog.add_filter("Deals mapping", &["json"]).set_title("The deal list's mapping (JSON)"), false)
+            }
+            Pick::OpenRecipe => (dialog.add_filter("Recipe", &["json"]).set_title("Load an import recipe"), false),
             Pick::SavePlan(_) => (dialog.add_filter("Plans", &["json"]).set_title("Save plan as"), false),
             Pick::ExportFile => (dialog.set_title("Export payroll to"), false),
             Pick::ViewPng => (dialog.add_filter("PNG", &["png"]).set_title("Save view as PNG"), false),
@@ -363,7 +380,13 @@ impl CarrotApp {
                 let period = self.rt.year.periods.get(self.rt.year.period).cloned().unwrap_or_default();
                 format!("payroll_{}.csv", file_stem(&period))
             }
-            Pick::OpenPlans | Pick::Rosters => String::new(),
+            Pick::OpenPlans
+            | Pick::Rosters
+            | Pick::RostersWithResults
+            | Pick::MetricsFiles
+            | Pick::DealList
+            | Pick::DealsMapping
+            | Pick::OpenRecipe => String::new(),
         }
     }
 
@@ -377,6 +400,39 @@ impl CarrotApp {
         match pick {
             Pick::OpenPlans => self.open_plan_paths(ctx, paths),
             Pick::Rosters => self.import_roster_paths(ctx, paths),
+            Pick::RostersWithResults => {
+                self.rt.roster_queue.extend(paths.into_iter().map(|p| (p, true)));
+                self.next_roster(ctx);
+            }
+            Pick::MetricsFiles => {
+                if let Some(Modal::Mapping(dialog)) = &mut self.rt.modal {
+                    for p in paths {
+                        if !dialog.joins.metrics.contains(&p) {
+                            dialog.joins.metrics.push(p);
+                        }
+                    }
+                }
+            }
+            Pick::DealList => {
+                if let Some(Modal::Mapping(dialog)) = &mut self.rt.modal {
+                    dialog.deal_list = Some(first);
+                    // The deal list is read with its mapping: ask for it next.
+                    self.pick(ctx, Pick::DealsMapping);
+                }
+            }
+            Pick::DealsMapping => {
+                if let Some(Modal::Mapping(dialog)) = &mut self.rt.modal
+                    && let Some(file) = dialog.deal_list.take()
+                {
+                    dialog.deals = Some((file, first));
+                }
+            }
+            Pick::OpenRecipe => {
+                self.spawn(ctx, JobKind::PreviewRoster, format!("Reading {}", display_name(&first)), move || {
+                    let result = crate::roster::joins::read_recipe(&first).map_err(|e| e.to_string());
+                    JobOutput::RecipeRead { path: first, result }
+                });
+            }
             Pick::SavePlan(id) => self.write_plan(ctx, id, first),
             Pick::ExportFile => {
                 if let Some(Modal::Export(dialog)) = &mut self.rt.modal {
@@ -656,6 +712,9 @@ fn export_job(
         .map_err(|e| ExportFailure::Failed(e.to_string()))
 }
 
+/// The files the import dialogs offer: CSV and spreadsheets.
+const TABLE_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"];
+
 /// The roster reference of a file imported as it is.
 pub(super) fn plain_reference(path: PathBuf, mapping: crate::roster::HeaderMapping) -> RosterRef {
     RosterRef {
@@ -666,5 +725,6 @@ pub(super) fn plain_reference(path: PathBuf, mapping: crate::roster::HeaderMappi
         skip_bad_rows: false,
         sheet: None,
         header_row: None,
+        joins: Default::default(),
     }
 }

@@ -86,6 +86,7 @@ impl CarrotApp {
         self.request_computations();
         self.start_rows(ctx);
         self.check_export(ctx);
+        self.check_joins(ctx);
         self.rt.notifications.expire(time);
         self.autosave(ctx);
         self.drive_screenshot_script(ctx);
@@ -96,7 +97,13 @@ impl CarrotApp {
             JobOutput::Picked(pick, paths) => self.on_picked(ctx, pick, paths),
             JobOutput::PlansLoaded(results) => self.on_plans_loaded(results),
             JobOutput::PlanSaved { id, path, plan, result } => self.on_plan_saved(ctx, id, path, *plan, result),
-            JobOutput::RosterPreviewed { path, result, chosen } => match result {
+            JobOutput::RecipeRead { path, result } => self.on_recipe_read(ctx, path, result),
+            JobOutput::JoinsChecked { reference, result } => {
+                if let Some(Modal::Mapping(dialog)) = &mut self.rt.modal {
+                    dialog.check = Some((reference, panels::dialogs::JoinCheck::of(result)));
+                }
+            }
+            JobOutput::RosterPreviewed { path, result, chosen, ask } => match result {
                 Err(e) if chosen.as_ref().is_some_and(|c| c.from_dialog) => {
                     // A sheet or header row chosen in the mapping step that does not read: say so
                     // there, keeping the step.
@@ -130,9 +137,10 @@ impl CarrotApp {
                             first_headers,
                             from_dialog: false,
                         };
-                        self.preview_roster(ctx, path, Some(choice));
+                        self.preview_roster(ctx, path, Some(choice), ask);
                         return;
                     }
+                    let remembered_joins = recipe.as_ref().map(|r| r.joins.clone()).unwrap_or_default();
                     let from_dialog = chosen.as_ref().is_some_and(|c| c.from_dialog);
                     let (sheet, header_row) = chosen.as_ref().map_or((None, None), |c| (c.sheet.clone(), c.header_row));
                     let remembered = recipe.map(|r| r.mapping);
@@ -161,13 +169,19 @@ impl CarrotApp {
                     let free = columns
                         .iter()
                         .any(|c| !crate::roster::CANONICAL_COLUMNS.contains(&c.as_str()) && !known.contains(c));
-                    let ask = from_dialog
+                    // Metrics files and deal lists remembered are shown before they are read again
+                    // (the next export of this shape may come with other files).
+                    let ask = ask
+                        || from_dialog
                         || !preview.missing.is_empty()
+                        || !remembered_joins.metrics.is_empty()
+                        || remembered_joins.deals.is_some()
                         || (!wanted.is_empty() && free && remembered.is_none());
                     if !ask {
                         let mut reference = plain_reference(path, remembered.unwrap_or_default());
                         reference.sheet = sheet;
                         reference.header_row = header_row;
+                        reference.joins = remembered_joins;
                         self.import_roster(ctx, reference);
                     } else {
                         let metrics = self.plan_metric_names();
@@ -175,6 +189,24 @@ impl CarrotApp {
                         dialog.wanted = wanted;
                         dialog.first_headers = first_headers;
                         dialog.header_row = header_row.map(|r| r.to_string()).unwrap_or_default();
+                        dialog.period = self.selected_doc().map(|d| {
+                            (
+                                crate::roster::deals::Period { start: d.plan.period.start, end: d.plan.period.end },
+                                d.plan.name.clone(),
+                            )
+                        });
+                        match self.rt.modal.take() {
+                            // The same step, read again with another sheet or header row.
+                            Some(Modal::Mapping(old)) if from_dialog && old.path == dialog.path => {
+                                let period = dialog.period.take();
+                                dialog.carry_over(*old);
+                                dialog.period = period;
+                            }
+                            other => {
+                                self.rt.modal = other;
+                                dialog.set_joins(&remembered_joins);
+                            }
+                        }
                         self.rt.modal = Some(Modal::Mapping(Box::new(dialog)));
                     }
                 }
@@ -300,6 +332,56 @@ impl CarrotApp {
             }
             // The thread is gone without an answer: the view asks again.
             Poll::Lost => {}
+        }
+    }
+
+    /// Starts the import step's check of its joins when what it would import changed (one at a
+    /// time): the roster read with its metrics files, deal list and value maps, as the import
+    /// would read it, so their warnings and bad cells show before importing.
+    fn check_joins(&mut self, ctx: &egui::Context) {
+        let Some(Modal::Mapping(dialog)) = &self.rt.modal else { return };
+        if !dialog.ready() || dialog.joins_for_import().is_empty() {
+            return;
+        }
+        let reference = dialog.reference();
+        if dialog.check.as_ref().is_some_and(|(k, _)| *k == reference) || self.is_running(JobKind::CheckJoins) {
+            return;
+        }
+        self.spawn(ctx, JobKind::CheckJoins, "Checking the joins", move || {
+            let result = super::read_roster(&reference);
+            JobOutput::JoinsChecked { reference, result }
+        });
+    }
+
+    /// Takes a recipe loaded in the import step; a sheet or header row of its own reads the
+    /// file again.
+    fn on_recipe_read(
+        &mut self,
+        ctx: &egui::Context,
+        path: std::path::PathBuf,
+        result: Result<crate::roster::recipe::Recipe, String>,
+    ) {
+        let Some(Modal::Mapping(dialog)) = &mut self.rt.modal else { return };
+        let recipe = match result {
+            Ok(r) => r,
+            Err(e) => {
+                dialog.problem = Some(e);
+                return;
+            }
+        };
+        dialog.apply_recipe(&recipe);
+        self.rt.notifications.push(Level::Info, format!("Applied the recipe {}", display_name(&path)));
+        let sheet_differs = recipe.sheet.as_ref().is_some_and(|s| Some(s) != dialog.preview.sheet.as_ref());
+        let row_differs = recipe.header_row.is_some_and(|r| r != dialog.preview.header_line);
+        if sheet_differs || row_differs {
+            let choice = super::PreviewChoice {
+                sheet: recipe.sheet.clone().or_else(|| dialog.preview.sheet.clone()),
+                header_row: recipe.header_row,
+                first_headers: dialog.first_headers.clone(),
+                from_dialog: true,
+            };
+            let file = dialog.path.clone();
+            self.preview_roster(ctx, file, Some(choice), false);
         }
     }
 

@@ -51,6 +51,16 @@ pub enum Pick {
     OpenPlans,
     /// Roster files to import.
     Rosters,
+    /// Roster files to import, each through the import step (to join results onto them).
+    RostersWithResults,
+    /// Metrics files to join onto the roster in the import step.
+    MetricsFiles,
+    /// A CRM deal list for the import step.
+    DealList,
+    /// The deal list's mapping file.
+    DealsMapping,
+    /// An import recipe (`carrot --mapping` file) for the import step.
+    OpenRecipe,
     /// Where to save a plan.
     SavePlan(PlanId),
     /// Where to write the payroll export.
@@ -72,7 +82,16 @@ pub enum Pick {
 impl Pick {
     /// Whether the dialog asks for a file to write (save dialogs confirm replacing a file).
     pub fn is_save(self) -> bool {
-        !matches!(self, Self::OpenPlans | Self::Rosters)
+        !matches!(
+            self,
+            Self::OpenPlans
+                | Self::Rosters
+                | Self::RostersWithResults
+                | Self::MetricsFiles
+                | Self::DealList
+                | Self::DealsMapping
+                | Self::OpenRecipe
+        )
     }
 }
 
@@ -98,8 +117,13 @@ pub enum JobOutput {
     PlansLoaded(Vec<(PathBuf, Result<Plan, String>)>),
     /// A plan was saved (or not).
     PlanSaved { id: PlanId, path: PathBuf, plan: Box<Plan>, result: Result<(), String> },
-    /// A roster file's header and first rows.
-    RosterPreviewed { path: PathBuf, result: Result<Preview, String>, chosen: Option<PreviewChoice> },
+    /// A roster file's header and first rows; `ask`: show the import step even when the file
+    /// reads as it is.
+    RosterPreviewed { path: PathBuf, result: Result<Preview, String>, chosen: Option<PreviewChoice>, ask: bool },
+    /// An import recipe was read for the import step.
+    RecipeRead { path: PathBuf, result: Result<crate::roster::recipe::Recipe, String> },
+    /// The import step's check of its joins: the roster read as it would be imported.
+    JoinsChecked { reference: RosterRef, result: Result<ImportReport, ImportError> },
     /// A roster file was imported (or refused).
     RosterImported { reference: RosterRef, name: String, result: Result<ImportReport, ImportError> },
     /// The roster files were merged (after an import, a removal or the samples).
@@ -139,7 +163,7 @@ pub enum Modal {
     /// Map a roster's headers.
     Mapping(Box<panels::dialogs::MappingDialog>),
     /// A roster has bad rows.
-    BadRows(panels::dialogs::BadRowsDialog),
+    BadRows(Box<panels::dialogs::BadRowsDialog>),
     /// Export payroll.
     Export(Box<panels::dialogs::ExportDialog>),
     /// Confirm replacing a file the file dialog did not ask about (an export's reconciliation).
@@ -235,8 +259,9 @@ pub struct Runtime {
     pub notifications: Notifications,
     /// The open dialog.
     pub modal: Option<Modal>,
-    /// Roster files waiting to be previewed and imported, one at a time.
-    pub roster_queue: VecDeque<PathBuf>,
+    /// Roster files waiting to be previewed and imported, one at a time (`true`: through the
+    /// import step even when the file reads as it is).
+    pub roster_queue: VecDeque<(PathBuf, bool)>,
     /// File dialogs (or scripted answers).
     pub chooser: FileChooser,
     /// The payouts table's view state.

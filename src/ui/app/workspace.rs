@@ -128,6 +128,7 @@ fn sample_roster_refs() -> Vec<RosterRef> {
             skip_bad_rows: false,
             sheet: None,
             header_row: None,
+            joins: Default::default(),
         })
         .collect()
 }
@@ -238,6 +239,7 @@ impl CarrotApp {
                 skip_bad_rows: false,
                 sheet: None,
                 header_row: None,
+                joins: Default::default(),
             },
             roster: Arc::new(roster),
             warnings: Vec::new(),
@@ -312,7 +314,7 @@ impl CarrotApp {
 
     /// Starts importing roster files (one after another, each with its mapping step if needed).
     pub fn import_roster_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
-        self.rt.roster_queue.extend(paths);
+        self.rt.roster_queue.extend(paths.into_iter().map(|p| (p, false)));
         self.next_roster(ctx);
     }
 
@@ -327,13 +329,20 @@ impl CarrotApp {
         if busy {
             return;
         }
-        let Some(path) = self.rt.roster_queue.pop_front() else { return };
-        self.preview_roster(ctx, path, None);
+        let Some((path, ask)) = self.rt.roster_queue.pop_front() else { return };
+        self.preview_roster(ctx, path, None, ask);
     }
 
     /// Reads a roster file's header and first rows, as found by default, or with the sheet and
-    /// header row chosen in the mapping step (`chosen`, which then shows the step again).
-    pub(super) fn preview_roster(&mut self, ctx: &egui::Context, path: PathBuf, chosen: Option<super::PreviewChoice>) {
+    /// header row chosen in the mapping step (`chosen`, which then shows the step again). With
+    /// `ask` the step shows even when the file reads as it is.
+    pub(super) fn preview_roster(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        chosen: Option<super::PreviewChoice>,
+        ask: bool,
+    ) {
         let label = format!("Reading {}", display_name(&path));
         self.spawn(ctx, JobKind::PreviewRoster, label, move || {
             let options = ImportOptions {
@@ -342,7 +351,7 @@ impl CarrotApp {
                 ..ImportOptions::default()
             };
             let result = roster::preview(&path, &options, 8).map_err(|e| e.to_string());
-            JobOutput::RosterPreviewed { path, result, chosen }
+            JobOutput::RosterPreviewed { path, result, chosen, ask }
         });
     }
 
@@ -392,8 +401,11 @@ impl CarrotApp {
                 self.add_roster(ctx, RosterSource::from_report(name, reference, report));
             }
             Err(ImportError::BadRows { issues }) => {
-                self.rt.modal =
-                    Some(Modal::BadRows(crate::ui::panels::dialogs::BadRowsDialog { name, reference, issues }));
+                self.rt.modal = Some(Modal::BadRows(Box::new(crate::ui::panels::dialogs::BadRowsDialog {
+                    name,
+                    reference,
+                    issues,
+                })));
             }
             Err(e) => {
                 self.rt.modal = Some(Modal::Message {
@@ -697,7 +709,7 @@ fn read_roster_with(
         sheet: reference.sheet.clone(),
         header_row: reference.header_row,
     };
-    match &reference.origin {
+    let mut report = match &reference.origin {
         RosterOrigin::File(path) => {
             roster::import_files_cancellable(std::slice::from_ref(path), &options, progress, cancel)
         }
@@ -705,7 +717,10 @@ fn read_roster_with(
             Some(s) => roster::import_reader(s.file_name, s.text.as_bytes(), &options),
             None => Err(ImportError::Empty { file: format!("sample {key}") }),
         },
-    }
+    }?;
+    // What `carrot --mapping --metrics --deals` does after reading the roster files.
+    reference.joins.apply(&mut report, &roster::joins::joined_options(&options, None))?;
+    Ok(report)
 }
 
 fn read_workspace(plans: &[PlanRef], rosters: &[RosterRef], samples: bool) -> Opened {

@@ -4,13 +4,17 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::super::app::{Action, Modal, PendingWrite, Runtime};
+use super::super::app::{Action, Modal, PendingWrite, Pick, Runtime};
 use super::super::doc::PlanId;
 use super::super::state::{PersistedState, RosterOrigin, RosterRef};
 use super::super::theme;
 use super::super::widgets;
 use crate::export::{self, PayrollSettings, Reconciliation, Setting, Template};
 use crate::money;
+use crate::roster::deals::Period;
+use crate::roster::join::JoinKey;
+use crate::roster::joins::{DealFiles, JoinFiles};
+use crate::roster::recipe::{DEFAULT_VALUE, Recipe, ValueMaps};
 use crate::roster::{CANONICAL_COLUMNS, HeaderMapping, Preview, RowIssue};
 use crate::ui::doc::PlanDoc;
 
@@ -36,8 +40,48 @@ pub struct MappingDialog {
     pub first_headers: Vec<String>,
     /// The header row as typed (blank: found as the import finds it).
     pub header_row: String,
-    /// Why the sheet or header row chosen could not be read.
+    /// Why the sheet or header row chosen (or a recipe) could not be read.
     pub problem: Option<String>,
+    /// Metrics files and their join key, and value maps for columns other than `role` (the
+    /// role map is edited in `roles` and `default_role`; the deal list is in `deals`).
+    pub joins: JoinFiles,
+    /// The role value map as edited: what the file says → Carrot's role.
+    pub roles: Vec<(String, String)>,
+    /// The role of values the map does not list (blank: they are kept as they are).
+    pub default_role: String,
+    /// The deal list and its deals mapping file.
+    pub deals: Option<(PathBuf, PathBuf)>,
+    /// A deal list picked whose mapping file is being asked for.
+    pub deal_list: Option<PathBuf>,
+    /// The period of the selected plan (deals closed in it count), and the plan's name.
+    pub period: Option<(Period, String)>,
+    /// Header renames of a recipe loaded in the step (kept when the file is read again).
+    pub recipe_columns: HeaderMapping,
+    /// The last check of the joins: the roster read as it would be imported with `reference`.
+    pub check: Option<(RosterRef, JoinCheck)>,
+}
+
+/// What reading the roster with its joins gave, shown in the import step before importing.
+#[derive(Clone, Debug)]
+pub enum JoinCheck {
+    /// It reads: how many people, and the warnings (people missing from a metrics file, ids
+    /// that match no one, owners of deals that match no one, values not in a value map).
+    Read { people: usize, warnings: Vec<String> },
+    /// Bad cells (a metric defined twice, a bad amount): nothing would be imported.
+    BadRows(Vec<RowIssue>),
+    /// It cannot be read at all.
+    Failed(String),
+}
+
+impl JoinCheck {
+    /// The check of an import's result.
+    pub fn of(result: Result<crate::roster::ImportReport, crate::roster::ImportError>) -> Self {
+        match result {
+            Ok(report) => Self::Read { people: report.roster.employees.len(), warnings: report.warnings },
+            Err(crate::roster::ImportError::BadRows { issues }) => Self::BadRows(issues),
+            Err(e) => Self::Failed(e.to_string()),
+        }
+    }
 }
 
 impl MappingDialog {
@@ -66,7 +110,117 @@ impl MappingDialog {
             first_headers,
             header_row: String::new(),
             problem: None,
+            joins: JoinFiles::default(),
+            roles: Vec::new(),
+            default_role: String::new(),
+            deals: None,
+            deal_list: None,
+            period: None,
+            recipe_columns: HeaderMapping::default(),
+            check: None,
         }
+    }
+
+    /// Takes the joins of a remembered recipe (the deal list counts this step's period).
+    pub fn set_joins(&mut self, joins: &JoinFiles) {
+        self.set_values(&joins.values);
+        self.joins.metrics = joins.metrics.clone();
+        self.joins.join_on = joins.join_on;
+        self.deals = joins.deals.as_ref().map(|d| (d.file.clone(), d.mapping.clone()));
+    }
+
+    /// Takes a recipe's value maps (the role map is shown for editing).
+    pub fn set_values(&mut self, values: &ValueMaps) {
+        self.joins.values = values.clone();
+        let role = self.joins.values.shift_remove("role").unwrap_or_default();
+        self.default_role = role.get(DEFAULT_VALUE).cloned().unwrap_or_default();
+        self.roles = role.into_iter().filter(|(from, _)| from != DEFAULT_VALUE).collect();
+    }
+
+    /// Takes a recipe loaded in the step: its header renames, value maps and join key (its
+    /// sheet and header row are read by reading the file again).
+    pub fn apply_recipe(&mut self, recipe: &Recipe) {
+        self.recipe_columns = recipe.columns.clone();
+        for (header, choice) in self.preview.headers.iter().zip(&mut self.choices) {
+            if let Some(to) = recipe.columns.0.get(header) {
+                *choice = Some(to.clone());
+            }
+        }
+        self.set_values(&recipe.values);
+        if recipe.join_on.is_some() {
+            self.joins.join_on = recipe.join_on;
+        }
+        if let Some(row) = recipe.header_row {
+            self.header_row = row.to_string();
+        }
+        self.problem = None;
+    }
+
+    /// Keeps what was chosen in the step `old` (the same file read again with another sheet or
+    /// header row): the columns chosen for headers of the same name, the joins and the recipe.
+    pub fn carry_over(&mut self, old: MappingDialog) {
+        for (header, choice) in self.preview.headers.iter().zip(&mut self.choices) {
+            if let Some(to) = old.recipe_columns.0.get(header) {
+                *choice = Some(to.clone());
+            } else if let Some(i) = old.preview.headers.iter().position(|h| h == header)
+                && let Some(c) = old.choices.get(i)
+            {
+                *choice = c.clone();
+            }
+        }
+        self.remember = old.remember;
+        self.joins = old.joins;
+        self.roles = old.roles;
+        self.default_role = old.default_role;
+        self.deals = old.deals;
+        self.period = old.period;
+        self.recipe_columns = old.recipe_columns;
+    }
+
+    /// The value maps, metrics files and deal list to import with.
+    pub fn joins_for_import(&self) -> JoinFiles {
+        let mut joins = self.joins.clone();
+        let mut role: indexmap::IndexMap<String, String> = self
+            .roles
+            .iter()
+            .filter(|(from, to)| !from.trim().is_empty() && !to.trim().is_empty())
+            .map(|(from, to)| (from.trim().to_owned(), to.trim().to_owned()))
+            .collect();
+        if !self.default_role.trim().is_empty() {
+            role.insert(DEFAULT_VALUE.to_owned(), self.default_role.trim().to_owned());
+        }
+        if !role.is_empty() {
+            joins.values.insert("role".to_owned(), role);
+        }
+        joins.deals = match (&self.deals, &self.period) {
+            (Some((file, mapping)), Some((period, _))) => {
+                Some(DealFiles { file: file.clone(), mapping: mapping.clone(), period: *period })
+            }
+            _ => None,
+        };
+        joins
+    }
+
+    /// Whether the columns chosen can be imported (the joins are then checked).
+    pub fn ready(&self) -> bool {
+        self.missing().is_empty() && self.duplicates().is_empty() && self.header_row().is_ok()
+    }
+
+    /// The distinct values of the file's role column in the preview that the role map does
+    /// not list (offered to add to it).
+    pub fn unmapped_roles(&self) -> Vec<String> {
+        let Some(column) = self.choices.iter().position(|c| c.as_deref() == Some("role")) else {
+            return Vec::new();
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for row in &self.preview.rows {
+            let Some(v) = row.get(column).map(|v| v.trim()) else { continue };
+            let listed = self.roles.iter().any(|(from, _)| from.trim().eq_ignore_ascii_case(v));
+            if !v.is_empty() && !listed && !seen.iter().any(|s| s == v) {
+                seen.push(v.to_owned());
+            }
+        }
+        seen
     }
 
     /// The header row typed: `Ok(None)` when blank, an error when it is not a line number.
@@ -82,12 +236,14 @@ impl MappingDialog {
     }
 
     /// The recipe chosen: the mapping, and the sheet and header row (for `carrot --mapping`).
-    pub fn recipe(&self) -> crate::roster::recipe::Recipe {
-        crate::roster::recipe::Recipe {
+    pub fn recipe(&self) -> Recipe {
+        let joins = self.joins_for_import();
+        Recipe {
             columns: self.mapping(),
+            values: joins.values,
             sheet: self.preview.sheet.clone().filter(|_| self.preview.sheets.len() > 1),
             header_row: self.header_row().ok().flatten(),
-            ..Default::default()
+            join_on: joins.join_on,
         }
     }
 
@@ -101,6 +257,7 @@ impl MappingDialog {
             skip_bad_rows: false,
             sheet: self.preview.sheet.clone(),
             header_row: self.header_row().ok().flatten(),
+            joins: self.joins_for_import(),
         }
     }
 
@@ -328,7 +485,9 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         );
         source_ui(ui, dialog, actions);
         let t = theme::tokens(ui);
-        egui::ScrollArea::both().max_height(360.0).show(ui, |ui| {
+        // Lower when files are joined, so the step still fits a laptop's screen.
+        let grid_height = if dialog.joins_for_import().is_empty() { 360.0 } else { 220.0 };
+        egui::ScrollArea::both().max_height(grid_height).show(ui, |ui| {
             egui::Grid::new("mapping_grid").striped(true).num_columns(dialog.preview.headers.len() + 1).show(
                 ui,
                 |ui| {
@@ -423,7 +582,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
             ui.add(
                 egui::Label::new(
                     egui::RichText::new(format!(
-                        "The open plans pay the people in this file on {}, which it has no column for. Pick the file's column for each, or import it as it is.",
+                        "The open plans pay the people in this file on {}, which it has no column for. Pick the file's column for each, add a metrics file or deal list that has them, or import it as it is.",
                         unmapped.join(", ")
                     ))
                     .color(t.warning),
@@ -437,6 +596,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         if !duplicates.is_empty() {
             ui.colored_label(t.error, format!("Chosen twice: {}", duplicates.join(", ")));
         }
+        joins_ui(ui, dialog, actions);
         ui.checkbox(&mut dialog.remember, "Remember this mapping for files with the same headers");
         ui.horizontal(|ui| {
             let ok = missing.is_empty() && duplicates.is_empty();
@@ -533,6 +693,210 @@ fn source_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Ac
     for w in &dialog.preview.warnings {
         ui.add(egui::Label::new(egui::RichText::new(w).small().color(t.warning)).wrap());
     }
+}
+
+/// The files read with the roster (metrics files, a deal list), the role value map, a recipe to
+/// load, and the check of what the import would read with them.
+fn joins_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Action>) {
+    let t = theme::tokens(ui);
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("Results from other files").strong());
+        if ui
+            .button("Load recipe…")
+            .on_hover_text("Read a recipe saved for `carrot --mapping`: its columns, value maps, sheet and header row")
+            .clicked()
+        {
+            actions.push(Action::PickForImport(Pick::OpenRecipe));
+        }
+    });
+    egui::Grid::new("import_joins").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        ui.label("Metrics files");
+        ui.horizontal_wrapped(|ui| {
+            let mut remove = None;
+            for (i, path) in dialog.joins.metrics.iter().enumerate() {
+                let name = super::super::app::display_name(path);
+                ui.label(&name).on_hover_text(path.display().to_string());
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text(format!("Don't join {name}"))
+                    .accessible_name(format!("Remove {name}"))
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            }
+            if let Some(i) = remove {
+                dialog.joins.metrics.remove(i);
+            }
+            if ui
+                .button("Add metrics files…")
+                .on_hover_text("Files with one row per person: an employee id or email column, and metric columns")
+                .clicked()
+            {
+                actions.push(Action::PickForImport(Pick::MetricsFiles));
+            }
+            if !dialog.joins.metrics.is_empty() {
+                let l = ui.label("matched by");
+                let key = dialog.joins.key();
+                egui::ComboBox::from_id_salt("join_on")
+                    .selected_text(key.column())
+                    .show_ui(ui, |ui| {
+                        for k in [JoinKey::EmployeeId, JoinKey::Email] {
+                            if ui.selectable_label(key == k, k.column()).clicked() {
+                                dialog.joins.join_on = Some(k);
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id)
+                    .accessible_name("Match people by")
+                    .on_hover_text("The roster column the metrics files' rows are matched to (email ignores case)");
+            }
+        });
+        ui.end_row();
+        ui.label("Deal list");
+        ui.horizontal_wrapped(|ui| {
+            if let Some((file, mapping)) = &dialog.deals {
+                let name = super::super::app::display_name(file);
+                ui.label(format!("{name}, read with {}", super::super::app::display_name(mapping)))
+                    .on_hover_text(format!("{}\n{}", file.display(), mapping.display()));
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text(format!("Don't count the deals of {name}"))
+                    .accessible_name(format!("Remove {name}"))
+                    .clicked()
+                {
+                    dialog.deals = None;
+                }
+            } else if ui
+                .add_enabled(dialog.period.is_some(), egui::Button::new("Add deal list…"))
+                .on_hover_text(
+                    "A CRM report with one row per deal, then its deals mapping (JSON): each owner's amounts are \
+                     summed into revenue and counted into deals_closed",
+                )
+                .on_disabled_hover_text("Open a plan first: only the deals closed in its period count")
+                .clicked()
+            {
+                actions.push(Action::PickForImport(Pick::DealList));
+            }
+        });
+        ui.end_row();
+        match (&dialog.deals, &dialog.period) {
+            (Some(_), Some((period, plan))) => {
+                ui.label("");
+                widgets::muted(
+                    ui,
+                    format!("Deals closed {} to {} count: the period of “{plan}”.", period.start, period.end),
+                );
+                ui.end_row();
+            }
+            (Some(_), None) => {
+                // A remembered deal list with no plan open: it cannot be counted.
+                ui.label("");
+                ui.colored_label(
+                    theme::tokens(ui).error,
+                    "No plan is open, so the deal list is not read: only deals closed in a plan's period count.",
+                );
+                ui.end_row();
+            }
+            _ => {}
+        }
+    });
+    if dialog.choices.iter().any(|c| c.as_deref() == Some("role")) {
+        roles_ui(ui, dialog);
+    }
+    check_ui(ui, dialog, &t);
+}
+
+/// The role value map: what the file's role column says → Carrot's role.
+fn roles_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
+    let unmapped = dialog.unmapped_roles();
+    let header = if dialog.roles.is_empty() && dialog.default_role.is_empty() {
+        "Roles: as the file writes them".to_owned()
+    } else {
+        format!("Roles: {} value(s) mapped", dialog.roles.len())
+    };
+    egui::CollapsingHeader::new(header).id_salt("role_map").show(ui, |ui| {
+        widgets::muted(
+            ui,
+            "Map what the role column says (a job title) to the role of a plan's track; case is ignored.",
+        );
+        let mut remove = None;
+        egui::Grid::new("role_map_grid").num_columns(3).show(ui, |ui| {
+            for (i, (from, to)) in dialog.roles.iter_mut().enumerate() {
+                // Sized explicitly: a grid cell gives a text field only its minimum width.
+                ui.add_sized([240.0, 20.0], egui::TextEdit::singleline(from))
+                    .accessible_name(format!("Role value {}", i + 1));
+                ui.add_sized([130.0, 20.0], egui::TextEdit::singleline(to).hint_text("role"))
+                    .accessible_name(format!("Role for value {}", i + 1));
+                if ui.small_button("Remove").accessible_name(format!("Remove role value {}", i + 1)).clicked() {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+            let l = ui.label("Anything else");
+            ui.add_sized(
+                [130.0, 20.0],
+                egui::TextEdit::singleline(&mut dialog.default_role).hint_text("kept as it is"),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("The role of values not listed; blank keeps them as they are (with a warning)");
+            ui.end_row();
+        });
+        if let Some(i) = remove {
+            dialog.roles.remove(i);
+        }
+        ui.horizontal_wrapped(|ui| {
+            if !unmapped.is_empty() {
+                ui.label("Add:");
+            }
+            for v in unmapped.iter().take(12) {
+                if ui.small_button(v).on_hover_text(format!("Add “{v}” to the map")).clicked() {
+                    dialog.roles.push((v.clone(), String::new()));
+                }
+            }
+            if ui.small_button("Add a value").clicked() {
+                dialog.roles.push((String::new(), String::new()));
+            }
+        });
+    });
+}
+
+/// What the import would read with the joins: people, warnings, bad cells.
+fn check_ui(ui: &mut egui::Ui, dialog: &MappingDialog, t: &theme::Tokens) {
+    if dialog.joins_for_import().is_empty() {
+        return;
+    }
+    if !dialog.ready() {
+        widgets::muted(ui, "Match every required column to check the joins.");
+        return;
+    }
+    let reference = dialog.reference();
+    let Some((_, check)) = dialog.check.as_ref().filter(|(k, _)| *k == reference) else {
+        widgets::muted(ui, "Checking the joins…");
+        return;
+    };
+    egui::ScrollArea::vertical().id_salt("join_check").max_height(160.0).show(ui, |ui| match check {
+        JoinCheck::Read { people, warnings } => {
+            ui.label(format!("{people} people would be imported."));
+            for w in warnings {
+                ui.add(egui::Label::new(egui::RichText::new(w).small().color(t.warning)).wrap());
+            }
+        }
+        JoinCheck::BadRows(issues) => {
+            ui.colored_label(
+                t.error,
+                format!("{} bad cell(s): nothing would be imported until they are fixed", issues.len()),
+            );
+            for issue in issues.iter().take(20) {
+                ui.add(egui::Label::new(egui::RichText::new(issue.to_string()).small().color(t.error)).wrap());
+            }
+        }
+        JoinCheck::Failed(e) => {
+            ui.add(egui::Label::new(egui::RichText::new(e).color(t.error)).wrap());
+        }
+    });
 }
 
 fn widgets_short(cell: &str) -> String {

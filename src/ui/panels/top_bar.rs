@@ -34,6 +34,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, bar: &TopBar, show_editor: &mut bool, out: 
             AppCommand::ClosePlan.button_ui(ui, plan, out);
             ui.separator();
             AppCommand::ImportRoster.button_ui(ui, Ok(()), out);
+            AppCommand::ImportRosterWithResults.button_ui(ui, Ok(()), out);
             let export = match (bar.has_plan, bar.has_roster) {
                 (false, _) => Err("Open or create a plan first"),
                 (_, false) => Err("Import a roster first"),

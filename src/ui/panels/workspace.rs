@@ -86,8 +86,9 @@ pub fn workspace_ui(
             actions.push(Action::UseSampleRosters);
         }
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         AppCommand::ImportRoster.button_ui(ui, Ok(()), actions);
+        AppCommand::ImportRosterWithResults.button_ui(ui, Ok(()), actions);
     });
     let roles = &rosters.roles;
     if !roles.is_empty() {
