@@ -266,7 +266,7 @@ impl CompiledPlan {
             index,
             employee_id: e.id.clone(),
             name: e.name.clone(),
-            first_last: e.first_name.clone().zip(e.last_name.clone()),
+            first_last: e.first_name().cloned().zip(e.last_name().cloned()),
             role: e.role.clone(),
             team: e.team.clone(),
             proration: Decimal::ZERO,

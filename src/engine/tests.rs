@@ -46,9 +46,7 @@ impl People {
             .map(|(i, values)| Employee {
                 id: format!("E{i}").into(),
                 name: format!("Person {i}").into(),
-                first_name: None,
-                last_name: None,
-                email: None,
+                contact: None,
                 role: "sales".to_owned().into(),
                 team: "A".to_owned().into(),
                 manager: Default::default(),

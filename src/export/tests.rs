@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::engine::{self, Detail};
 use crate::plan;
-use crate::roster::{Employee, Roster, SourceRef};
+use crate::roster::{Contact, Employee, Roster, SourceRef};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -56,9 +56,7 @@ fn person(i: usize, id: &str, name: &str, role: &str, revenue: &str, interviews:
     Employee {
         id: id.to_owned().into(),
         name: name.to_owned().into(),
-        first_name: None,
-        last_name: None,
-        email: None,
+        contact: None,
         role: role.to_owned().into(),
         team: "A".to_owned().into(),
         manager: Default::default(),
@@ -243,8 +241,7 @@ fn gusto_uses_the_rosters_first_and_last_name_when_it_has_them() {
     let mut roster = test_roster();
     // Split from `name`, this would be "Anna de" / "Vries"-like guesses; the roster says.
     if let Some(anna) = roster.employees.first_mut() {
-        anna.first_name = Some("Anna Maria".into());
-        anna.last_name = Some("de Vries Lopez".into());
+        anna.contact = Contact::boxed(Some("Anna Maria".into()), Some("de Vries Lopez".into()), None);
     }
     let out = render_with(&test_plan(), &roster, Template::Gusto, &settings()).unwrap();
     assert_eq!(

@@ -149,7 +149,7 @@ impl Index {
         for (i, e) in roster.employees.iter().enumerate() {
             let value: &str = match key {
                 JoinKey::EmployeeId => &e.id,
-                JoinKey::Email => e.email.as_deref().unwrap_or(""),
+                JoinKey::Email => e.email().map_or("", |m| m),
                 JoinKey::Name => &e.name,
             };
             let folded = fold(key, value);

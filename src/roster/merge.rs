@@ -65,9 +65,7 @@ mod tests {
         Employee {
             id: id.to_owned().into(),
             name: id.to_owned().into(),
-            first_name: None,
-            last_name: None,
-            email: None,
+            contact: None,
             role: "sales".to_owned().into(),
             team: Default::default(),
             manager: Default::default(),

@@ -17,7 +17,7 @@ use super::import::{DecimalSeparator, ImportError, ImportOptions, RowIssue};
 use super::records::{FIELD_LIMIT, Record, RecordReader};
 use super::report_shape;
 use super::values::{CurrencyMark, DecimalMark, NumberError, parse_amount, parse_currency, parse_date, shorten};
-use super::{CurrencySymbol, Employee, SourceRef, Text};
+use super::{Contact, CurrencySymbol, Employee, SourceRef, Text};
 
 /// Issues listed in an error before the rest are summarised.
 pub(super) const ISSUE_CAP: usize = 1000;
@@ -462,9 +462,7 @@ impl Parser<'_> {
         self.employees.push(Employee {
             id,
             name,
-            first_name: given(cells.first_name),
-            last_name: given(cells.last_name),
-            email: given(cells.email),
+            contact: Contact::boxed(given(cells.first_name), given(cells.last_name), given(cells.email)),
             role,
             team,
             manager,

@@ -440,9 +440,7 @@ mod tests {
             employees: vec![Employee {
                 id: "1".to_owned().into(),
                 name: "A B".to_owned().into(),
-                first_name: None,
-                last_name: None,
-                email: None,
+                contact: None,
                 role: "sales".to_owned().into(),
                 team: Default::default(),
                 manager: Default::default(),

@@ -37,9 +37,7 @@ fn person(quota: &str, start: Option<&str>, end: Option<&str>, revenue: &str) ->
     Employee {
         id: "E1".into(),
         name: "Ana".into(),
-        first_name: None,
-        last_name: None,
-        email: None,
+        contact: None,
         role: "sales".into(),
         team: "A".into(),
         manager: Default::default(),
