@@ -205,14 +205,8 @@ fn the_last_workspace_is_restored() {
     let mut mapping = indexmap::IndexMap::new();
     mapping.insert("Worker ID".to_owned(), "employee_id".to_owned());
     state.rosters = vec![carrot::ui::state::RosterRef {
-        origin: carrot::ui::state::RosterOrigin::File(roster_path),
         mapping: carrot::roster::HeaderMapping(mapping),
-        date_format: None,
-        decimal: Default::default(),
-        skip_bad_rows: false,
-        sheet: None,
-        header_row: None,
-        joins: Default::default(),
+        ..carrot::ui::state::RosterRef::as_is(carrot::ui::state::RosterOrigin::File(roster_path))
     }];
     state.tab = carrot::ui::state::Tab::Charts;
     let mut harness = Harness::builder().with_size(DESKTOP).build_eframe(move |cc| {

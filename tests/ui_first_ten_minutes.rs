@@ -95,19 +95,7 @@ fn selecting_a_person_keeps_the_table_for_600_frames_and_after_a_restart() {
 fn a_restored_explanation_pane_that_leaves_no_room_for_the_table_is_reset() {
     let state = PersistedState {
         plans: vec![carrot::ui::state::PlanRef::Sample("sales_led".into())],
-        rosters: carrot::samples::ROSTERS
-            .iter()
-            .map(|s| carrot::ui::state::RosterRef {
-                origin: carrot::ui::state::RosterOrigin::Sample(s.key.to_owned()),
-                mapping: Default::default(),
-                date_format: None,
-                decimal: Default::default(),
-                skip_bad_rows: false,
-                sheet: None,
-                header_row: None,
-                joins: Default::default(),
-            })
-            .collect(),
+        rosters: carrot::ui::state::RosterRef::samples(),
         explanation_height: 5_000.0,
         ..PersistedState::default()
     };

@@ -365,19 +365,7 @@ fn a_remembered_deal_list_with_no_plan_open_says_it_is_not_read() {
         end: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
     };
     let mut state = carrot::ui::state::PersistedState::default();
-    state.rosters = carrot::samples::ROSTERS
-        .iter()
-        .map(|s| carrot::ui::state::RosterRef {
-            origin: carrot::ui::state::RosterOrigin::Sample(s.key.to_owned()),
-            mapping: Default::default(),
-            date_format: None,
-            decimal: Default::default(),
-            skip_bad_rows: false,
-            sheet: None,
-            header_row: None,
-            joins: Default::default(),
-        })
-        .collect();
+    state.rosters = carrot::ui::state::RosterRef::samples();
     state.remember_recipe(carrot::ui::state::RememberedMapping {
         headers: vec!["employee_id".into(), "name".into(), "role".into()],
         mapping: Default::default(),

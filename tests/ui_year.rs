@@ -18,6 +18,17 @@ fn root(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
 
+/// The app on an empty workspace, its file dialogs answering `answers` in turn, started.
+fn app_answering(answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
+    let chooser = FileChooser::Scripted(answers.into());
+    let mut harness = Harness::builder()
+        .with_size(DESKTOP)
+        .with_max_steps(100_000)
+        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Empty, chooser));
+    harness.run_steps(3);
+    harness
+}
+
 #[test]
 fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -29,12 +40,7 @@ fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
         Some(vec![ledger.clone()]),
         Some(vec![export.clone()]),
     ];
-    let chooser = FileChooser::Scripted(answers.into());
-    let mut harness = Harness::builder()
-        .with_size(DESKTOP)
-        .with_max_steps(100_000)
-        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Empty, chooser));
-    harness.run_steps(3);
+    let mut harness = app_answering(answers);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
     wait(&mut harness, "the plan year to open", |app| app.selected_doc().is_some());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
@@ -108,12 +114,7 @@ fn compare_and_behaviour_show_the_chosen_pay_period_as_payouts_pays_it() {
         Some(PLANS.iter().map(|p| root(p)).collect()),
         Some(vec![root("assets/actuals/2026-03_sales.csv"), root("assets/actuals/2026-03_consultants.csv")]),
     ];
-    let chooser = FileChooser::Scripted(answers.into());
-    let mut harness = Harness::builder()
-        .with_size(DESKTOP)
-        .with_max_steps(100_000)
-        .build_eframe(move |cc| CarrotApp::new(cc, Startup::Empty, chooser));
-    harness.run_steps(3);
+    let mut harness = app_answering(answers);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
     wait(&mut harness, "the two plan years", |app| app.rt.docs.len() == 2);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);

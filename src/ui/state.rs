@@ -49,6 +49,28 @@ pub struct RosterRef {
     pub joins: JoinFiles,
 }
 
+impl RosterRef {
+    /// A roster read as it is: no header renames, dates and decimals as the import finds them,
+    /// every row, the first fitting sheet and header row, nothing joined.
+    pub fn as_is(origin: RosterOrigin) -> Self {
+        Self {
+            origin,
+            mapping: HeaderMapping::default(),
+            date_format: None,
+            decimal: DecimalSeparator::default(),
+            skip_bad_rows: false,
+            sheet: None,
+            header_row: None,
+            joins: JoinFiles::default(),
+        }
+    }
+
+    /// The bundled sample rosters, read as they are.
+    pub fn samples() -> Vec<Self> {
+        crate::samples::ROSTERS.iter().map(|s| Self::as_is(RosterOrigin::Sample(s.key.to_owned()))).collect()
+    }
+}
+
 /// Where a roster came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RosterOrigin {

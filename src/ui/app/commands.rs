@@ -717,14 +717,5 @@ const TABLE_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", 
 
 /// The roster reference of a file imported as it is.
 pub(super) fn plain_reference(path: PathBuf, mapping: crate::roster::HeaderMapping) -> RosterRef {
-    RosterRef {
-        origin: RosterOrigin::File(path),
-        mapping,
-        date_format: None,
-        decimal: Default::default(),
-        skip_bad_rows: false,
-        sheet: None,
-        header_row: None,
-        joins: Default::default(),
-    }
+    RosterRef { mapping, ..RosterRef::as_is(RosterOrigin::File(path)) }
 }

@@ -116,23 +116,6 @@ fn merge_sources(sources: &[RosterSource]) -> Result<Arc<Roster>, Vec<RowIssue>>
     }
 }
 
-/// The bundled sample rosters, as workspace references.
-fn sample_roster_refs() -> Vec<RosterRef> {
-    samples::ROSTERS
-        .iter()
-        .map(|s| RosterRef {
-            origin: RosterOrigin::Sample(s.key.to_owned()),
-            mapping: Default::default(),
-            date_format: None,
-            decimal: Default::default(),
-            skip_bad_rows: false,
-            sheet: None,
-            header_row: None,
-            joins: Default::default(),
-        })
-        .collect()
-}
-
 impl CarrotApp {
     /// Reads the last workspace (or the samples) in the background.
     pub(super) fn open_workspace(&mut self, ctx: &egui::Context, samples: bool) {
@@ -141,7 +124,7 @@ impl CarrotApp {
         } else {
             self.state.plans.clone()
         };
-        let rosters = if samples { sample_roster_refs() } else { self.state.rosters.clone() };
+        let rosters = if samples { RosterRef::samples() } else { self.state.rosters.clone() };
         let label = if samples { "Opening the samples" } else { "Opening the last workspace" };
         self.spawn(ctx, JobKind::OpenWorkspace, label, move || {
             JobOutput::Opened(Box::new(read_workspace(&plans, &rosters, samples)))
@@ -150,7 +133,7 @@ impl CarrotApp {
 
     /// Replaces the rosters with the bundled samples (read and merged in the background).
     pub(super) fn use_sample_rosters(&mut self, ctx: &egui::Context) {
-        let rosters = sample_roster_refs();
+        let rosters = RosterRef::samples();
         self.spawn(ctx, JobKind::OpenWorkspace, "Reading the sample rosters", move || {
             let mut opened = read_workspace(&[], &rosters, true);
             opened.plans.clear();
@@ -231,16 +214,7 @@ impl CarrotApp {
     pub fn load_roster(&mut self, name: &str, roster: Roster) {
         let source = RosterSource {
             name: name.to_owned(),
-            reference: RosterRef {
-                origin: RosterOrigin::File(PathBuf::from(name)),
-                mapping: Default::default(),
-                date_format: None,
-                decimal: Default::default(),
-                skip_bad_rows: false,
-                sheet: None,
-                header_row: None,
-                joins: Default::default(),
-            },
+            reference: RosterRef::as_is(RosterOrigin::File(PathBuf::from(name))),
             roster: Arc::new(roster),
             warnings: Vec::new(),
             skipped: Vec::new(),
