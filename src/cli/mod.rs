@@ -624,6 +624,33 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
 /// closed in the period, which must then be one.
 #[expect(clippy::print_stderr, reason = "import notes go to stderr")]
 pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::Result<LoadedRoster> {
+    let (options, joins) = roster_reading(args, periods)?;
+    let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let mut report = {
+        let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
+        roster::import_files_with_progress(&args.rosters, &options, &|read| bar.set(read))?
+    };
+    // Sheet and header row of a recipe are the roster's; the joined files find their own.
+    joins.apply(&mut report, &roster::joins::joined_options(&options, args.sheet.clone()))?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let skipped = std::mem::take(&mut report.skipped);
+    if !skipped.is_empty() {
+        eprintln!("skipped {} bad cell(s) (--skip-bad-rows):", skipped.len());
+        for issue in &skipped {
+            eprintln!("  {issue}");
+        }
+    }
+    Ok(LoadedRoster { roster: report.roster, skipped })
+}
+
+/// How the command line's roster files are read (`--mapping`, `--decimal`, ...) and what is
+/// joined onto them (`--metrics`, `--deals`, a recipe's value maps).
+fn roster_reading(
+    args: &RosterArgs,
+    periods: &[plan::Period],
+) -> anyhow::Result<(ImportOptions, roster::joins::JoinFiles)> {
     let recipe = match &args.mapping {
         None => roster::recipe::Recipe::default(),
         Some(path) => roster::joins::read_recipe(path)?,
@@ -672,24 +699,18 @@ pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::R
         join_on: args.join_on.or(recipe.join_on),
         deals,
     };
-    let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
-    let mut report = {
-        let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
-        roster::import_files_with_progress(&args.rosters, &options, &|read| bar.set(read))?
-    };
-    // Sheet and header row of a recipe are the roster's; the joined files find their own.
-    joins.apply(&mut report, &roster::joins::joined_options(&options, args.sheet.clone()))?;
-    for w in &report.warnings {
-        eprintln!("warning: {w}");
+    Ok((options, joins))
+}
+
+/// The options to stream the command line's roster through a plan block by block
+/// ([`engine::stream`]), when it is one CSV file with nothing joined onto it and no
+/// `--skip-bad-rows`; `None` when it is read whole.
+fn streaming_options(args: &RosterArgs, period: plan::Period) -> anyhow::Result<Option<ImportOptions>> {
+    if args.rosters.len() != 1 || args.skip_bad_rows || args.rosters.iter().any(|p| roster::xlsx::is_spreadsheet(p)) {
+        return Ok(None);
     }
-    let skipped = std::mem::take(&mut report.skipped);
-    if !skipped.is_empty() {
-        eprintln!("skipped {} bad cell(s) (--skip-bad-rows):", skipped.len());
-        for issue in &skipped {
-            eprintln!("  {issue}");
-        }
-    }
-    Ok(LoadedRoster { roster: report.roster, skipped })
+    let (options, joins) = roster_reading(args, &[period])?;
+    Ok(joins.is_empty().then_some(options))
 }
 
 /// Prints the warnings about computing the plan at `path` on the roster (people no track
@@ -703,13 +724,16 @@ fn roster_warnings(path: &Path, plan: &Plan, loaded: &LoadedRoster) {
 
 /// `plan` ready to compute on `roster`, or the plan's problems.
 fn compile(plan: &Plan, roster: &Roster) -> anyhow::Result<CompiledPlan> {
-    CompiledPlan::new(plan, roster).map_err(|problems| {
-        anyhow!(
-            "the plan has {} problem(s):{}",
-            problems.len(),
-            problems.iter().map(|p| format!("\n  {p}")).collect::<String>()
-        )
-    })
+    CompiledPlan::new(plan, roster).map_err(|problems| plan_problems(&problems))
+}
+
+/// The error for a plan that cannot be computed on the roster's columns.
+fn plan_problems(problems: &[plan::Problem]) -> anyhow::Error {
+    anyhow!(
+        "the plan has {} problem(s):{}",
+        problems.len(),
+        problems.iter().map(|p| format!("\n  {p}")).collect::<String>()
+    )
 }
 
 fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(CompiledPlan, PayoutReport)> {
@@ -793,6 +817,9 @@ fn payouts(
         })?;
         return Ok(ExitCode::SUCCESS);
     }
+    if format != Format::Table && stream_payouts(plan_path, &plan, roster_args, format, out)? {
+        return Ok(ExitCode::SUCCESS);
+    }
     let loaded = load_rosters_in(roster_args, &[plan.period])?;
     roster_warnings(plan_path, &plan, &loaded);
     let roster = loaded.roster;
@@ -824,6 +851,123 @@ fn payouts(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `payouts --format csv|json` on a roster streamed through the plan block by block (one CSV
+/// file, nothing joined: [`streaming_options`]), in memory bounded by a block of people. The
+/// output is the same as the whole roster's, and is only placed (renamed into `--out`, or
+/// copied to standard output from a temporary file) once the whole roster has been read
+/// without error. `Ok(false)`: the roster must be read whole; nothing was written.
+#[expect(clippy::print_stderr, reason = "import and roster warnings go to stderr")]
+fn stream_payouts(
+    plan_path: &Path,
+    plan: &Plan,
+    roster_args: &RosterArgs,
+    format: Format,
+    out: &OutArgs,
+) -> anyhow::Result<bool> {
+    let Some(options) = streaming_options(roster_args, plan.period)? else { return Ok(false) };
+    let size = roster_args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
+    let mut outcome = None;
+    let fill = |w: &mut dyn Write| -> std::io::Result<()> {
+        let progress = |read| bar.set(read);
+        let streamed = match format {
+            Format::Json => engine::json::stream_and_write_report(plan, &roster_args.rosters, &options, &progress, w),
+            _ => output::stream_payouts_csv(plan, &roster_args.rosters, &options, &progress, w),
+        };
+        let done = streamed.is_ok();
+        outcome = Some(streamed);
+        // Anything else leaves the output unplaced: the error is in `outcome`.
+        if done { Ok(()) } else { Err(std::io::Error::other("the roster was not streamed")) }
+    };
+    let placed = match out.out.as_deref().filter(|p| !is_stdout(p)) {
+        Some(path) => {
+            let overwrite = if out.force { Overwrite::Allow } else { Overwrite::Refuse };
+            fsx::write_atomic_with(path, overwrite, Access::Private, fill).map_err(anyhow::Error::from)
+        }
+        None => spooled_to_stdout(fill),
+    };
+    drop(bar);
+    let streamed = match outcome {
+        Some(Ok(streamed)) => streamed,
+        Some(Err(engine::stream::StreamError::NotStreamable)) => return Ok(false),
+        Some(Err(engine::stream::StreamError::Import(e))) => return Err(e.into()),
+        Some(Err(engine::stream::StreamError::Plan(_, problems))) => return Err(plan_problems(&problems)),
+        Some(Err(engine::stream::StreamError::Io(e))) => return Err(e.into()),
+        // The output could not be opened (it exists, without --force).
+        None => return placed.map(|()| false),
+    };
+    placed?;
+    for w in &streamed.import_warnings {
+        eprintln!("warning: {w}");
+    }
+    for w in &streamed.roster_warnings {
+        eprintln!("warning: {}: {w}", plan_path.display());
+    }
+    error_warning(&streamed.report, format == Format::Json);
+    Ok(true)
+}
+
+/// Runs `fill` into a temporary file and, if it succeeds, copies that to standard output (a
+/// closed pipe is not an error): nothing reaches standard output unless all of it is right.
+fn spooled_to_stdout(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    use std::io::Seek as _;
+    let mut spool = tempfile::tempfile().context("could not create a temporary file for the output")?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, &spool);
+        fill(&mut w)?;
+        w.flush()?;
+    }
+    spool.rewind()?;
+    emit(&OutArgs { out: None, force: false }, Access::Private, |w| std::io::copy(&mut spool, w).map(|_| ()))
+}
+
+/// The report `carrot export` writes (without its people) and what the payroll file needs of
+/// each person paid ([`export::PayrollBook`]), from a roster streamed through the plan block by
+/// block (one CSV file, nothing joined: [`streaming_options`]); neither the roster nor anyone's
+/// whole payout is kept. `None`: the roster must be read whole.
+#[expect(clippy::print_stderr, reason = "import and roster warnings go to stderr")]
+fn stream_for_export(
+    plan_path: &Path,
+    plan: &Plan,
+    roster_args: &RosterArgs,
+) -> anyhow::Result<Option<(PayoutReport, export::PayrollBook)>> {
+    let Some(options) = streaming_options(roster_args, plan.period)? else { return Ok(None) };
+    let size = roster_args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
+    let mut book = export::PayrollBook::default();
+    let streamed = engine::stream::stream(
+        plan,
+        &roster_args.rosters,
+        &options,
+        Detail::AmountsOnly,
+        &|n| bar.set(n),
+        |_, block| {
+            for (outcome, _) in block.outcomes.iter().filter(|(_, admitted)| *admitted) {
+                if let engine::Outcome::Paid(p) = outcome {
+                    book.add(p);
+                }
+            }
+            Ok(())
+        },
+    );
+    drop(bar);
+    let streamed = match streamed {
+        Ok(streamed) => streamed,
+        Err(engine::stream::StreamError::NotStreamable) => return Ok(None),
+        Err(engine::stream::StreamError::Import(e)) => return Err(e.into()),
+        Err(engine::stream::StreamError::Plan(_, problems)) => return Err(plan_problems(&problems)),
+        Err(engine::stream::StreamError::Io(e)) => return Err(e.into()),
+    };
+    for w in &streamed.import_warnings {
+        eprintln!("warning: {w}");
+    }
+    for w in &streamed.roster_warnings {
+        eprintln!("warning: {}: {w}", plan_path.display());
+    }
+    error_warning(&streamed.report, true);
+    Ok(Some((streamed.report, book)))
+}
+
 /// What `carrot export` was asked to do.
 struct ExportArgs<'a> {
     plan: &'a Path,
@@ -845,17 +989,25 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     }
     let (plan, plan_bytes) = load_valid_plan_with_bytes(args.plan)?;
     // A plan year's pay period (`--period`): its payouts, and its dates for the pay-date check.
+    // A streamed roster keeps only what the payroll file needs of each person (`book`).
+    let mut book = None;
     let (loaded, report, period) = match year::compute(args.plan, &plan, args.roster, args.year, Detail::AmountsOnly)? {
         Some((result, loaded)) => {
             let period = plan::Period { start: result.period.start, end: result.period.end };
             (loaded, result.report, period)
         }
-        None => {
-            let loaded = load_rosters_in(args.roster, &[plan.period])?;
-            roster_warnings(args.plan, &plan, &loaded);
-            let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
-            (loaded, report, plan.period)
-        }
+        None => match stream_for_export(args.plan, &plan, args.roster)? {
+            Some((report, kept)) => {
+                book = Some(kept);
+                (LoadedRoster { roster: Roster::default(), skipped: Vec::new() }, report, plan.period)
+            }
+            None => {
+                let loaded = load_rosters_in(args.roster, &[plan.period])?;
+                roster_warnings(args.plan, &plan, &loaded);
+                let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
+                (loaded, report, plan.period)
+            }
+        },
     };
     if let Some(w) = export::pay_date_warning(period, args.pay_date) {
         eprintln!("warning: {w}");
@@ -868,9 +1020,13 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         settings: &args.settings,
         plan_bytes: &plan_bytes,
     };
+    let render = |request: &ExportRequest<'_>| match &book {
+        Some(book) => export::render_book(request, book, &loaded.skipped),
+        None => export::render_with_skipped(request, &loaded.skipped),
+    };
     // `--out -`: the payroll file goes to standard output, its reconciliation to stderr.
     if is_stdout(args.out) {
-        let (bytes, rec) = export::render_with_skipped(&request, &loaded.skipped)?;
+        let (bytes, rec) = render(&request)?;
         if args.dry_run {
             eprintln!("dry run: nothing written ({} template)", template.name());
             eprintln!("would write standard output");
@@ -893,7 +1049,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     };
     let rec_path = export::reconciliation_path(&path);
     let rec = if args.dry_run {
-        let (_, rec) = export::render_with_skipped(&request, &loaded.skipped)?;
+        let (_, rec) = render(&request)?;
         let exists = |p: &Path| if p.exists() { " (exists: needs --force)" } else { "" };
         println!("dry run: nothing written ({} template)", template.name());
         println!("would write {}{}", path.display(), exists(&path));
@@ -901,7 +1057,10 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         rec
     } else {
         let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
-        let rec = export::write_with_reconciliation_and_skipped(&request, &loaded.skipped, &path, overwrite)?;
+        let rec = match &book {
+            Some(book) => export::write_book_with_reconciliation(&request, book, &loaded.skipped, &path, overwrite)?,
+            None => export::write_with_reconciliation_and_skipped(&request, &loaded.skipped, &path, overwrite)?,
+        };
         for note in &rec.notes {
             eprintln!("note: {note}");
         }
@@ -943,26 +1102,45 @@ fn compare(
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     let named: Vec<(&Path, &Plan)> = paths.iter().map(PathBuf::as_path).zip(&plans).collect();
-    let reports: Vec<PayoutReport> = match year::scope(scope, &named)? {
+    let handouts_wanted = handouts.xlsx.is_some() || handouts.html.is_some();
+    let cmp = match year::scope(scope, &named)? {
         // A pay period of the plan year: each plan's period, as `payouts --period` computes it.
         Some(period) => {
             let (_, results) = year::compute_periods(&named, roster_args, &period)?;
-            results.into_iter().map(|r| r.report).collect()
+            Comparison::new(results.into_iter().map(|r| r.report).collect())
         }
         None => {
-            let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
-            let loaded = load_rosters_in(roster_args, &periods)?;
-            for (path, plan) in paths.iter().zip(&plans) {
-                roster_warnings(path, plan, &loaded);
+            // Without hand-outs, only the totals and each person's total per plan are needed:
+            // the roster is streamed. Hand-outs list everyone's lines, so they are made from
+            // the whole roster, up to a size (checked first, in bounded memory).
+            let streamed = match handouts_wanted {
+                false => stream_compare(&named, roster_args)?.map(|(cmp, _)| cmp),
+                true => {
+                    refuse_large_handouts(&named, roster_args)?;
+                    None
+                }
+            };
+            match streamed {
+                Some(cmp) => cmp,
+                None => {
+                    let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
+                    let loaded = load_rosters_in(roster_args, &periods)?;
+                    for (path, plan) in paths.iter().zip(&plans) {
+                        roster_warnings(path, plan, &loaded);
+                    }
+                    if handouts_wanted {
+                        handout_size_check(loaded.roster.employees.len())?;
+                    }
+                    let roster = loaded.roster;
+                    let reports = plans
+                        .iter()
+                        .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
+                        .collect::<anyhow::Result<_>>()?;
+                    Comparison::new(reports)
+                }
             }
-            let roster = loaded.roster;
-            plans
-                .iter()
-                .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
-                .collect::<anyhow::Result<_>>()?
         }
     };
-    let cmp = Comparison::new(reports);
     // `--xlsx -` or `--html -`: the hand-out is the standard output, instead of the table.
     let mut stdout_taken = false;
     if let Some(path) = &handouts.xlsx {
@@ -991,6 +1169,119 @@ fn compare(
         CompareFormat::Json => engine::compare::write_json(&cmp, w),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The most people `compare --xlsx` and `--html` make hand-outs for. The workbook has a row per
+/// person and line on each plan's sheet (a spreadsheet holds 1,048,576 rows) and the page a
+/// chart of everyone's totals: for a meeting, not for a million people. Larger rosters are
+/// compared without hand-outs (totals, movers and each person's totals, in bounded memory).
+pub const HANDOUT_PEOPLE_LIMIT: usize = 200_000;
+
+/// Refuses hand-outs for more than [`HANDOUT_PEOPLE_LIMIT`] people.
+fn handout_size_check(people: usize) -> anyhow::Result<()> {
+    if people <= HANDOUT_PEOPLE_LIMIT {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "the roster has {} people; --xlsx and --html make hand-outs for up to {} (a row per person and line, a \
+         chart of everyone): compare without them for the totals, the biggest movers and everyone's totals \
+         (`--format json`), or compare one team or region at a time",
+        crate::money::grouped(rust_decimal::Decimal::from(people), 0),
+        crate::money::grouped(rust_decimal::Decimal::from(HANDOUT_PEOPLE_LIMIT), 0)
+    ))
+}
+
+/// Before hand-outs are made from the whole roster: when its files have more lines than
+/// [`HANDOUT_PEOPLE_LIMIT`] people could take, the people are counted by streaming the roster
+/// (bounded memory) and too many are refused, so a million-person roster is never held whole
+/// for hand-outs that cannot be made.
+fn refuse_large_handouts(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow::Result<()> {
+    let mut lines = 0usize;
+    for path in &roster_args.rosters {
+        if roster::xlsx::is_spreadsheet(path) {
+            continue;
+        }
+        let mut file = std::fs::File::open(path).with_context(|| format!("could not read {}", path.display()))?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = std::io::Read::read(&mut file, &mut buf)
+                .with_context(|| format!("could not read {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+            lines += buf.iter().take(n).filter(|b| **b == b'\n').count();
+        }
+    }
+    if lines <= HANDOUT_PEOPLE_LIMIT {
+        return Ok(());
+    }
+    match stream_compare(named, roster_args)? {
+        Some((_, people)) => handout_size_check(people),
+        None => Ok(()),
+    }
+}
+
+/// `compare` of a roster streamed through the plans block by block (one CSV file, nothing
+/// joined: [`streaming_options`]): each plan's report without its people, and each person's
+/// total per plan, the same as [`Comparison::new`] of the whole roster's reports, and how many
+/// people the roster has. `None`: the roster must be read whole.
+#[expect(clippy::print_stderr, reason = "import and roster warnings go to stderr")]
+fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow::Result<Option<(Comparison, usize)>> {
+    let Some(first) = named.first() else { return Ok(None) };
+    // A deal list counts the deals of one period: the whole import says why plans differ.
+    let Some(options) = streaming_options(roster_args, first.1.period)? else { return Ok(None) };
+    let plans: Vec<&Plan> = named.iter().map(|(_, p)| *p).collect();
+    let size = roster_args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
+    let n = plans.len();
+    let mut rows: Vec<engine::compare::PersonRow> = Vec::new();
+    let streamed = engine::stream::stream_plans(
+        &plans,
+        &roster_args.rosters,
+        &options,
+        Detail::AmountsOnly,
+        &|read| bar.set(read),
+        |_, people, outcomes| {
+            for i in 0..people.len() {
+                let mut row: Option<engine::compare::PersonRow> = None;
+                for (p, plan_outcomes) in outcomes.iter().enumerate() {
+                    let Some((engine::Outcome::Paid(e), true)) = plan_outcomes.get(i) else { continue };
+                    let row = row.get_or_insert_with(|| engine::compare::PersonRow {
+                        employee_id: e.employee_id.clone(),
+                        name: e.name.clone(),
+                        role: e.role.clone(),
+                        team: e.team.clone(),
+                        totals: vec![None; n],
+                    });
+                    if let Some(slot) = row.totals.get_mut(p) {
+                        *slot = Some(e.total);
+                    }
+                }
+                rows.extend(row);
+            }
+            Ok(())
+        },
+    );
+    drop(bar);
+    let streamed = match streamed {
+        Ok(streamed) => streamed,
+        Err(engine::stream::StreamError::NotStreamable) => return Ok(None),
+        Err(engine::stream::StreamError::Import(e)) => return Err(e.into()),
+        Err(engine::stream::StreamError::Plan(_, problems)) => return Err(plan_problems(&problems)),
+        Err(engine::stream::StreamError::Io(e)) => return Err(e.into()),
+    };
+    for w in &streamed.import_warnings {
+        eprintln!("warning: {w}");
+    }
+    for ((path, _), warnings) in named.iter().zip(&streamed.roster_warnings) {
+        for w in warnings {
+            eprintln!("warning: {}: {w}", path.display());
+        }
+    }
+    for report in &streamed.reports {
+        error_warning(report, true);
+    }
+    Ok(Some((Comparison::of_rows(streamed.reports, rows), streamed.people)))
 }
 
 /// `ROLE=E` of `--responsiveness`.

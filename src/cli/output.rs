@@ -184,6 +184,26 @@ pub fn payouts_csv(
     })
 }
 
+/// `payouts --format csv` streamed: the roster file `paths` is read, computed and written
+/// block by block ([`render::stream_and_write`]), the same bytes as [`payouts_csv`] on the whole
+/// roster. On an error, what was written is to be discarded.
+pub fn stream_payouts_csv(
+    plan: &Plan,
+    paths: &[std::path::PathBuf],
+    options: &crate::roster::ImportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    w: &mut dyn Write,
+) -> Result<crate::engine::stream::StreamOutcome, crate::engine::stream::StreamError> {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut *w);
+    out.write_record(PAYOUTS_CSV_HEADER).map_err(io::Error::from)?;
+    out.flush()?;
+    drop(out);
+    let minor_units = crate::money::minor_units(&plan.currency).unwrap_or(2);
+    render::stream_and_write(plan, paths, options, progress, w, |buf, e, _first| {
+        payout_rows(buf, e, minor_units);
+    })
+}
+
 /// `payouts --format csv` of a report computed with explanations (a plan year's period).
 pub fn report_csv(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut *w);

@@ -62,6 +62,13 @@ impl Comparison {
         Self { reports, people: index.into_values().collect() }
     }
 
+    /// A comparison of `reports` without their people (a roster streamed through the plans,
+    /// [`super::stream::stream_plans`]) and `people`, the rows [`Comparison::new`] would line
+    /// up from the reports with their people.
+    pub fn of_rows(reports: Vec<PayoutReport>, people: Vec<PersonRow>) -> Self {
+        Self { reports, people }
+    }
+
     /// The `n` people who gain most and the `n` who lose most moving from plan `from` to `to`
     /// (largest change first; ties by employee id).
     pub fn movers(&self, from: usize, to: usize, n: usize) -> (Vec<&PersonRow>, Vec<&PersonRow>) {

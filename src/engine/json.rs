@@ -206,6 +206,49 @@ pub fn compute_and_write_report(
     Ok(report)
 }
 
+/// Streams the roster file `paths` through `plan` ([`render::stream_and_write`]) and writes the
+/// report's JSON with every explanation to `out`: the same bytes as [`write_report`] on the
+/// report of the whole roster computed with explanations, in memory bounded by a block of
+/// people. Returns what the streaming found (the report without its people). On an error, what
+/// was written is to be discarded.
+pub fn stream_and_write_report(
+    plan: &Plan,
+    paths: &[std::path::PathBuf],
+    options: &crate::roster::ImportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    out: &mut dyn std::io::Write,
+) -> Result<super::stream::StreamOutcome, super::stream::StreamError> {
+    // What comes before the people depends only on the plan.
+    let nobody = PayoutReport {
+        plan: plan.name.clone(),
+        currency: plan.currency.clone(),
+        minor_units: crate::money::minor_units(&plan.currency).unwrap_or(2),
+        period: plan.period,
+        employees: Vec::new(),
+        not_covered: Vec::new(),
+        errors: Vec::new(),
+        totals: super::Totals::default(),
+    };
+    let dp = nobody.minor_units;
+    let (head, _) = split_skeleton(&nobody)?;
+    out.write_all(&head)?;
+    let mut anyone = std::sync::atomic::AtomicBool::new(false);
+    let streamed = render::stream_and_write(plan, paths, options, progress, out, |buf, e, first| {
+        if first {
+            anyone.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+        write_employee(buf, e, dp);
+    })?;
+    if *anyone.get_mut() {
+        out.write_all(b"\n  ")?;
+    }
+    let (_, tail) = split_skeleton(&streamed.report)?;
+    out.write_all(&tail)?;
+    out.write_all(b"\n")?;
+    Ok(streamed)
+}
+
 /// The report's JSON without its people, split where they go: what comes before them (up to the
 /// employees array's `[`) and after (from its `]`).
 fn split_skeleton(report: &PayoutReport) -> std::io::Result<(Vec<u8>, Vec<u8>)> {

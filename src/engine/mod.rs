@@ -13,6 +13,7 @@ pub mod render;
 mod rules;
 mod show;
 pub mod stats;
+pub mod stream;
 pub mod warnings;
 
 use std::sync::Arc;
@@ -561,71 +562,63 @@ impl CompiledPlan {
 
     /// The report's sums, and who cannot be added to them (in order, as the report lists them).
     fn tally(&self, outcomes: &[Outcome]) -> Tally {
-        let mut tally = Tally {
-            by_slot: vec![Decimal::ZERO; self.components.len()],
-            used: vec![false; self.components.len()],
-            by_track: vec![Decimal::ZERO; self.track_roles.len()],
-            total: Decimal::ZERO,
-            people: 0,
-            revenue: Decimal::ZERO,
-            too_large: Vec::new(),
-        };
-        let mut sizes = Sizes::default();
+        let mut tally = Tally::new(self);
         for (i, outcome) in outcomes.iter().enumerate() {
             let Outcome::Paid(p) = outcome else { continue };
-            if !sizes.admit(p) {
+            if !tally.add(p) {
                 tally.too_large.push(i);
-                continue;
-            }
-            tally.total += p.total;
-            tally.people += 1;
-            tally.revenue += p.revenue.unwrap_or_default();
-            if let Some(t) = tally.by_track.get_mut(p.track) {
-                *t += p.total;
-            }
-            for l in &p.lines {
-                if let (Some(sum), Some(u)) = (tally.by_slot.get_mut(l.slot), tally.used.get_mut(l.slot)) {
-                    *sum += l.amount;
-                    *u = true;
-                }
             }
         }
         tally
     }
 
+    /// Sums for a report assembled person by person ([`Running`]), in roster order.
+    pub fn running(&self) -> Running {
+        Running { tally: Tally::new(self), not_covered: Vec::new(), errors: Vec::new() }
+    }
+
     /// The report: everyone moved into it, with the sums of `tally`.
     fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, tally: Tally) -> PayoutReport {
-        let mut report = PayoutReport {
-            plan: plan.name.clone(),
-            currency: self.currency.clone(),
-            minor_units: self.minor_units,
-            period: self.period,
-            employees: Vec::with_capacity(tally.people),
-            not_covered: Vec::new(),
-            errors: Vec::new(),
-            totals: Totals { total: tally.total, people: tally.people, revenue: tally.revenue, ..Totals::default() },
-        };
+        let mut employees = Vec::with_capacity(tally.people);
+        let mut not_covered = Vec::new();
+        let mut errors = Vec::new();
         let mut too_large = tally.too_large.iter().copied().peekable();
         for (i, outcome) in outcomes.into_iter().enumerate() {
             match outcome {
                 Outcome::Paid(p) => {
                     if too_large.next_if_eq(&i).is_some() {
-                        report.errors.push(EmployeeError {
-                            index: p.index,
-                            employee_id: p.employee_id,
-                            name: p.name,
-                            role: p.role,
-                            component: None,
-                            message: too_large_message("the plan's totals with this person's payout and revenue added"),
-                        });
+                        errors.push(too_large_error(&p));
                         continue;
                     }
-                    report.employees.push(p);
+                    employees.push(p);
                 }
-                Outcome::NotCovered(n) => report.not_covered.push(n),
-                Outcome::Failed(errs) => report.errors.extend(errs),
+                Outcome::NotCovered(n) => not_covered.push(n),
+                Outcome::Failed(errs) => errors.extend(errs),
             }
         }
+        let mut report = self.summary(plan, tally, not_covered, errors);
+        report.employees = employees;
+        report
+    }
+
+    /// A report of nobody yet, with the sums of `tally` and the people not paid.
+    fn summary(
+        &self,
+        plan: &Plan,
+        tally: Tally,
+        not_covered: Vec<NotCovered>,
+        errors: Vec<EmployeeError>,
+    ) -> PayoutReport {
+        let mut report = PayoutReport {
+            plan: plan.name.clone(),
+            currency: self.currency.clone(),
+            minor_units: self.minor_units,
+            period: self.period,
+            employees: Vec::new(),
+            not_covered,
+            errors,
+            totals: Totals { total: tally.total, people: tally.people, revenue: tally.revenue, ..Totals::default() },
+        };
         // Every line component appears (even at 0); adjustments only when someone has one.
         let lines = self.components.len().saturating_sub(2);
         for (i, (id, sum)) in self.components.iter().zip(tally.by_slot).enumerate() {
@@ -637,6 +630,64 @@ impl CompiledPlan {
             report.totals.by_role.insert(role.clone(), sum);
         }
         report
+    }
+}
+
+/// The error listed for someone whose amounts would not fit the report's sums.
+fn too_large_error(p: &EmployeePayout) -> EmployeeError {
+    EmployeeError {
+        index: p.index,
+        employee_id: p.employee_id.clone(),
+        name: p.name.clone(),
+        role: p.role.clone(),
+        component: None,
+        message: too_large_message("the plan's totals with this person's payout and revenue added"),
+    }
+}
+
+/// A report assembled person by person, in roster order, without keeping anyone paid: for
+/// rosters streamed through the plan block by block (`carrot payouts`, `carrot export`). Each
+/// outcome goes through [`Running::admit`], the same step [`CompiledPlan::report`] takes for
+/// everyone; [`Running::finish`] gives the report without its people.
+pub struct Running {
+    tally: Tally,
+    not_covered: Vec<NotCovered>,
+    errors: Vec<EmployeeError>,
+}
+
+impl Running {
+    /// Takes the next person's outcome: `true` when they are paid and in the report's sums
+    /// (write them out); otherwise they are listed as not covered or in error (their problems
+    /// are moved out of `outcome`).
+    pub fn admit(&mut self, outcome: &mut Outcome) -> bool {
+        match outcome {
+            Outcome::Paid(p) => {
+                if self.tally.add(p) {
+                    return true;
+                }
+                self.errors.push(too_large_error(p));
+                false
+            }
+            Outcome::NotCovered(n) => {
+                self.not_covered.push(n.clone());
+                false
+            }
+            Outcome::Failed(errs) => {
+                self.errors.append(errs);
+                false
+            }
+        }
+    }
+
+    /// People in error so far.
+    pub fn errors(&self) -> &[EmployeeError] {
+        &self.errors
+    }
+
+    /// The report of everyone admitted: sums, people not covered and in error; no people paid
+    /// (they were written out as they came).
+    pub fn finish(self, compiled: &CompiledPlan, plan: &Plan) -> PayoutReport {
+        compiled.summary(plan, self.tally, self.not_covered, self.errors)
     }
 }
 
@@ -652,6 +703,43 @@ struct Tally {
     revenue: Decimal,
     /// Indices (into the outcomes) of people whose amounts would not fit the sums.
     too_large: Vec<usize>,
+    sizes: Sizes,
+}
+
+impl Tally {
+    fn new(compiled: &CompiledPlan) -> Self {
+        Self {
+            by_slot: vec![Decimal::ZERO; compiled.components.len()],
+            used: vec![false; compiled.components.len()],
+            by_track: vec![Decimal::ZERO; compiled.track_roles.len()],
+            total: Decimal::ZERO,
+            people: 0,
+            revenue: Decimal::ZERO,
+            too_large: Vec::new(),
+            sizes: Sizes::default(),
+        }
+    }
+
+    /// Adds the next person paid, in roster order; `false` (nothing added) when their amounts
+    /// would not fit the sums.
+    fn add(&mut self, p: &EmployeePayout) -> bool {
+        if !self.sizes.admit(p) {
+            return false;
+        }
+        self.total += p.total;
+        self.people += 1;
+        self.revenue += p.revenue.unwrap_or_default();
+        if let Some(t) = self.by_track.get_mut(p.track) {
+            *t += p.total;
+        }
+        for l in &p.lines {
+            if let (Some(sum), Some(u)) = (self.by_slot.get_mut(l.slot), self.used.get_mut(l.slot)) {
+                *sum += l.amount;
+                *u = true;
+            }
+        }
+        true
+    }
 }
 
 /// Σ |line| and Σ |revenue| over everyone admitted so far, in roster order: while they fit, every

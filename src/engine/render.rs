@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch, Sizes};
+use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch, Sizes, stream};
 use crate::plan::Plan;
 use crate::roster::Roster;
 
@@ -73,6 +73,96 @@ fn render_block(
         .collect()
 }
 
+/// Renders the people of `outcomes` that are paid in the report (`(outcome, true)`) in parallel
+/// pieces, `first_written` being the report's first person if in this block, and drops every
+/// explanation (they are not kept once written).
+fn render_outcomes(
+    outcomes: &mut [(Outcome, bool)],
+    first_written: Option<usize>,
+    render: &(impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync),
+    spare: &Mutex<Vec<Vec<u8>>>,
+) -> Vec<Vec<u8>> {
+    outcomes
+        .par_chunks_mut(RENDER_CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut buf = spare.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
+            buf.reserve(chunk.len() * 2048);
+            for (i, (outcome, written)) in chunk.iter_mut().enumerate() {
+                let Outcome::Paid(p) = outcome else { continue };
+                if *written {
+                    render(&mut buf, p, first_written == Some(c * RENDER_CHUNK + i));
+                }
+                for line in &mut p.lines {
+                    line.explanation = String::new();
+                }
+            }
+            buf
+        })
+        .collect()
+}
+
+/// Writes the pieces `produce` sends (on a thread of its own) to `out` in order, handing
+/// written buffers back through `spare`; returns what `produce` returns, or the first write
+/// error (after which `produce`'s sends fail).
+fn write_produced<T: Send>(
+    out: &mut dyn io::Write,
+    spare: &Mutex<Vec<Vec<u8>>>,
+    produce: impl FnOnce(std::sync::mpsc::SyncSender<Vec<Vec<u8>>>) -> T + Send,
+) -> io::Result<T> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let producer = scope.spawn(move || produce(tx));
+        let mut written = Ok(());
+        for rendered in rx {
+            for mut piece in rendered {
+                if written.is_ok() {
+                    written = out.write_all(&piece);
+                }
+                piece.clear();
+                if let Ok(mut s) = spare.lock() {
+                    s.push(piece);
+                }
+            }
+            if written.is_err() {
+                // Dropping the receiver makes the producer's next send fail.
+                break;
+            }
+        }
+        let produced = producer.join().map_err(|_| io::Error::other("a rendering thread failed"))?;
+        written.map(|()| produced)
+    })
+}
+
+/// Streams the roster file `paths` through `plan` ([`stream::stream`]) with explanations and
+/// writes each person paid to `out` as `render(buf, person, first)` lays them out, in roster
+/// order: a block is rendered on all cores while another thread writes the previous one, and
+/// nobody is kept once written. Returns the report without its people. On an error, what was
+/// written is not the roster's payouts (a bad row further on): discard it.
+pub fn stream_and_write(
+    plan: &Plan,
+    paths: &[std::path::PathBuf],
+    options: &crate::roster::ImportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    out: &mut dyn io::Write,
+    render: impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync,
+) -> Result<stream::StreamOutcome, stream::StreamError> {
+    let spare = Mutex::new(Vec::<Vec<u8>>::new());
+    let (spare, render) = (&spare, &render);
+    write_produced(out, spare, move |tx| {
+        let mut first = true;
+        stream::stream(plan, paths, options, Detail::Explained, progress, |_, block| {
+            let mut first_written = None;
+            if first && let Some(i) = block.outcomes.iter().position(|(_, written)| *written) {
+                first = false;
+                first_written = Some(i);
+            }
+            let rendered = render_outcomes(block.outcomes, first_written, render, spare);
+            tx.send(rendered).map_err(|_| io::Error::other("the output stopped taking the payouts"))
+        })
+    })?
+}
+
 /// Computes everyone in `roster` with explanations and writes each person paid to `out` as
 /// `render(buf, person, first)` lays them out, in roster order, in one pass: a block of people is
 /// computed and rendered on all cores while this thread writes the previous one, and each
@@ -89,79 +179,41 @@ pub fn compute_and_write(
     render: impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync,
 ) -> io::Result<PayoutReport> {
     let spare = Mutex::new(Vec::<Vec<u8>>::new());
-    let outcomes = std::thread::scope(|scope| -> io::Result<Vec<Outcome>> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
-        let (spare, render) = (&spare, &render);
-        let producer = scope.spawn(move || {
-            let mut outcomes = Vec::with_capacity(roster.employees.len());
-            // The report leaves out anyone whose amounts would not fit its sums (checked in
-            // roster order, as the report does): they are not written either.
-            let mut sizes = Sizes::default();
-            let mut first = true;
-            for (b, block) in roster.employees.chunks(RENDER_BLOCK).enumerate() {
-                let base = b * RENDER_BLOCK;
-                let mut computed: Vec<(Outcome, bool)> = block
-                    .par_iter()
-                    .enumerate()
-                    .map_init(Scratch::default, |scratch, (i, e)| {
-                        let outcome = compiled.evaluate(base + i, e, Detail::Explained, scratch);
-                        progress(1);
-                        (outcome, false)
-                    })
-                    .collect();
-                let mut first_written = None;
-                for (i, (outcome, written)) in computed.iter_mut().enumerate() {
-                    if let Outcome::Paid(p) = outcome {
-                        *written = sizes.admit(p);
-                        if *written && first {
-                            first = false;
-                            first_written = Some(i);
-                        }
+    let (spare, render) = (&spare, &render);
+    let outcomes = write_produced(out, spare, move |tx| {
+        let mut outcomes = Vec::with_capacity(roster.employees.len());
+        // The report leaves out anyone whose amounts would not fit its sums (checked in
+        // roster order, as the report does): they are not written either.
+        let mut sizes = Sizes::default();
+        let mut first = true;
+        for (b, block) in roster.employees.chunks(RENDER_BLOCK).enumerate() {
+            let base = b * RENDER_BLOCK;
+            let mut computed: Vec<(Outcome, bool)> = block
+                .par_iter()
+                .enumerate()
+                .map_init(Scratch::default, |scratch, (i, e)| {
+                    let outcome = compiled.evaluate(base + i, e, Detail::Explained, scratch);
+                    progress(1);
+                    (outcome, false)
+                })
+                .collect();
+            let mut first_written = None;
+            for (i, (outcome, written)) in computed.iter_mut().enumerate() {
+                if let Outcome::Paid(p) = outcome {
+                    *written = sizes.admit(p);
+                    if *written && first {
+                        first = false;
+                        first_written = Some(i);
                     }
                 }
-                let rendered: Vec<Vec<u8>> = computed
-                    .par_chunks_mut(RENDER_CHUNK)
-                    .enumerate()
-                    .map(|(c, chunk)| {
-                        let mut buf = spare.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
-                        buf.reserve(chunk.len() * 2048);
-                        for (i, (outcome, written)) in chunk.iter_mut().enumerate() {
-                            let Outcome::Paid(p) = outcome else { continue };
-                            if *written {
-                                render(&mut buf, p, first_written == Some(c * RENDER_CHUNK + i));
-                            }
-                            for line in &mut p.lines {
-                                line.explanation = String::new();
-                            }
-                        }
-                        buf
-                    })
-                    .collect();
-                outcomes.extend(computed.into_iter().map(|(o, _)| o));
-                if tx.send(rendered).is_err() {
-                    break;
-                }
             }
-            outcomes
-        });
-        let mut written = Ok(());
-        for rendered in rx {
-            for mut piece in rendered {
-                if written.is_ok() {
-                    written = out.write_all(&piece);
-                }
-                piece.clear();
-                if let Ok(mut s) = spare.lock() {
-                    s.push(piece);
-                }
-            }
-            if written.is_err() {
-                // Dropping the receiver stops the producer after the block it is on.
+            let rendered = render_outcomes(&mut computed, first_written, render, spare);
+            outcomes.extend(computed.into_iter().map(|(o, _)| o));
+            if tx.send(rendered).is_err() {
                 break;
             }
         }
-        let outcomes = producer.join().map_err(|_| io::Error::other("a rendering thread failed"))?;
-        written.map(|()| outcomes)
+        outcomes
     })?;
     Ok(compiled.assemble(plan, outcomes))
 }

@@ -25,71 +25,139 @@ const NAMED: usize = 5;
 /// A metric column that is blank in every row of a file is warned about by the import itself
 /// ([`crate::roster::ImportReport::warnings`]).
 pub fn roster_warnings(plan: &Plan, roster: &Roster, skipped: &[RowIssue]) -> Vec<String> {
-    let mut warnings = Vec::new();
-    let tracks: Vec<String> = plan.tracks.keys().map(|role| role.to_lowercase()).collect();
-    let mut uncovered: BTreeMap<&str, usize> = BTreeMap::new();
-    for e in &roster.employees {
-        if !tracks.iter().any(|t| t.as_str() == e.role.to_lowercase()) {
-            *uncovered.entry(&e.role).or_default() += 1;
+    let mut check = RosterCheck::new(plan);
+    check.add(&roster.metrics, &roster.employees);
+    check.finish(&roster.metrics, &roster.joined, skipped)
+}
+
+/// [`roster_warnings`] counted as the people come, block by block (a roster streamed through
+/// the plan is never held whole): [`RosterCheck::add`] each block, then
+/// [`RosterCheck::finish`] gives the same warnings as [`roster_warnings`] on everyone.
+pub struct RosterCheck {
+    /// The plan's tracks, lowercased.
+    tracks: Vec<String>,
+    /// People per role no track covers.
+    uncovered: BTreeMap<String, usize>,
+    /// Per track of the plan, in plan order.
+    per_track: Vec<TrackCount>,
+}
+
+/// A track's people and, per column its lines read, how many of them have no value for it.
+struct TrackCount {
+    role: String,
+    people: usize,
+    columns: Vec<(String, usize)>,
+}
+
+impl RosterCheck {
+    /// Nobody counted yet.
+    pub fn new(plan: &Plan) -> Self {
+        let derived: BTreeMap<&str, Vec<String>> = plan
+            .metrics
+            .iter()
+            .map(|(name, source)| {
+                (name.as_str(), Expr::parse(source).map(|e| e.variables().to_vec()).unwrap_or_default())
+            })
+            .collect();
+        Self {
+            tracks: plan.tracks.keys().map(|role| role.to_lowercase()).collect(),
+            uncovered: BTreeMap::new(),
+            per_track: plan
+                .tracks
+                .iter()
+                .map(|(role, track)| TrackCount {
+                    role: role.clone(),
+                    people: 0,
+                    columns: columns_read(&track.components, &derived).into_iter().map(|c| (c, 0)).collect(),
+                })
+                .collect(),
         }
     }
-    if !uncovered.is_empty() {
-        let people: usize = uncovered.values().sum();
-        let roles: Vec<String> = uncovered.iter().map(|(role, n)| format!("`{role}` {n}")).collect();
-        let who = if people == 1 { "1 person has".to_owned() } else { format!("{people} people have") };
-        warnings.push(format!(
-            "{who} a role no track of the plan covers ({}), so this plan pays them nothing; add a track for the \
-             role or correct the roster's role column",
-            named(&roles)
-        ));
-    }
-    if !skipped.is_empty() {
-        let mut rows: Vec<String> = skipped.iter().map(|i| format!("{}:{}", i.file, i.line)).collect();
-        rows.dedup();
-        warnings.push(format!(
-            "{} roster row(s) were skipped as bad (--skip-bad-rows), so the people on them are not paid: {}",
-            rows.len(),
-            named(&rows)
-        ));
-    }
-    let derived: BTreeMap<&str, Vec<String>> = plan
-        .metrics
-        .iter()
-        .map(|(name, source)| (name.as_str(), Expr::parse(source).map(|e| e.variables().to_vec()).unwrap_or_default()))
-        .collect();
-    for (role, track) in &plan.tracks {
-        let people: Vec<&crate::roster::Employee> =
-            roster.employees.iter().filter(|e| e.role.eq_ignore_ascii_case(role)).collect();
-        if people.is_empty() {
-            continue;
-        }
-        for column in columns_read(&track.components, &derived) {
-            let missing = match roster.metric_index(&column) {
-                None => people.len(),
-                Some(i) => people.iter().filter(|e| e.metric(i).is_none()).count(),
-            };
-            if missing == 0 {
-                continue;
+
+    /// Counts `people`, whose metric values are indexed like `metrics`.
+    pub fn add(&mut self, metrics: &[String], people: &[crate::roster::Employee]) {
+        let index: Vec<Vec<Option<usize>>> = self
+            .per_track
+            .iter()
+            .map(|t| t.columns.iter().map(|(c, _)| metrics.iter().position(|m| m == c)).collect())
+            .collect();
+        for e in people {
+            if !self.tracks.iter().any(|t| t.as_str() == e.role.to_lowercase()) {
+                match self.uncovered.get_mut(&*e.role) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.uncovered.insert(e.role.to_string(), 1);
+                    }
+                }
             }
-            let files = roster.joined.join(", ");
-            let why = match (missing == people.len() && roster.metric_index(&column).is_none(), files.is_empty()) {
-                (true, true) => "the roster has no such column".to_owned(),
-                (true, false) => {
-                    format!("neither the roster nor the files joined onto it ({files}) have such a column")
+            for (track, index) in self.per_track.iter_mut().zip(&index) {
+                if !e.role.eq_ignore_ascii_case(&track.role) {
+                    continue;
                 }
-                (false, true) => "their roster file has no such column".to_owned(),
-                (false, false) => {
-                    format!("neither their roster file nor the files joined onto it ({files}) give them one")
+                track.people += 1;
+                for ((_, missing), i) in track.columns.iter_mut().zip(index) {
+                    if i.is_none_or(|i| e.metric(i).is_none()) {
+                        *missing += 1;
+                    }
                 }
-            };
+            }
+        }
+    }
+
+    /// The warnings about everyone counted: `metrics` are the roster's metric columns, `joined`
+    /// the files joined onto it, `skipped` the bad cells whose rows were left out.
+    pub fn finish(self, metrics: &[String], joined: &[String], skipped: &[RowIssue]) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if !self.uncovered.is_empty() {
+            let people: usize = self.uncovered.values().sum();
+            let roles: Vec<String> = self.uncovered.iter().map(|(role, n)| format!("`{role}` {n}")).collect();
+            let who = if people == 1 { "1 person has".to_owned() } else { format!("{people} people have") };
             warnings.push(format!(
-                "track `{role}` reads `{column}`, which {missing} of its {} people have no value for ({why}); they \
-                 cannot be computed on the lines that read it",
-                people.len()
+                "{who} a role no track of the plan covers ({}), so this plan pays them nothing; add a track for the \
+                 role or correct the roster's role column",
+                named(&roles)
             ));
         }
+        if !skipped.is_empty() {
+            let mut rows: Vec<String> = skipped.iter().map(|i| format!("{}:{}", i.file, i.line)).collect();
+            rows.dedup();
+            warnings.push(format!(
+                "{} roster row(s) were skipped as bad (--skip-bad-rows), so the people on them are not paid: {}",
+                rows.len(),
+                named(&rows)
+            ));
+        }
+        let files = joined.join(", ");
+        for track in &self.per_track {
+            if track.people == 0 {
+                continue;
+            }
+            let role = &track.role;
+            for (column, missing) in &track.columns {
+                let missing = *missing;
+                if missing == 0 {
+                    continue;
+                }
+                let absent = !metrics.contains(column);
+                let why = match (missing == track.people && absent, files.is_empty()) {
+                    (true, true) => "the roster has no such column".to_owned(),
+                    (true, false) => {
+                        format!("neither the roster nor the files joined onto it ({files}) have such a column")
+                    }
+                    (false, true) => "their roster file has no such column".to_owned(),
+                    (false, false) => {
+                        format!("neither their roster file nor the files joined onto it ({files}) give them one")
+                    }
+                };
+                warnings.push(format!(
+                    "track `{role}` reads `{column}`, which {missing} of its {} people have no value for ({why}); \
+                     they cannot be computed on the lines that read it",
+                    track.people
+                ));
+            }
+        }
+        warnings
     }
-    warnings
 }
 
 /// The roster columns the components read: their metrics, bonus target columns and

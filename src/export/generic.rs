@@ -43,8 +43,5 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Rend
         }
         w.flush().ok();
     }
-    let mut people: Vec<&str> = lines.iter().map(|l| l.employee_id).collect();
-    people.sort_unstable();
-    people.dedup();
-    Rendered { bytes: out, rows: lines.len(), people: people.len() }
+    Rendered { bytes: out, rows: lines.len(), people: super::distinct_people(lines) }
 }

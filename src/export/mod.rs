@@ -35,7 +35,7 @@ use crate::engine::{LineKind, PayoutReport};
 use crate::fsx::{self, Access, Overwrite};
 use crate::money;
 use crate::plan::{EarningCodes, Period, Plan, Track};
-use crate::roster::RowIssue;
+use crate::roster::{RowIssue, Text};
 
 /// The payroll templates, by the name used on the command line and in plan `earning_codes` (the
 /// plan layer owns the list: [`crate::plan::PAYROLL_TEMPLATES`]).
@@ -299,7 +299,8 @@ impl Reconciliation {
     }
 }
 
-/// A payout line ready for a payroll file: who, what code, how much.
+/// A payout line ready for a payroll file: who, what code, how much. Kept small (88 bytes):
+/// an export of a million people holds one per line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayrollLine<'a> {
     /// Employee id.
@@ -307,27 +308,28 @@ pub struct PayrollLine<'a> {
     /// Name.
     pub name: &'a str,
     /// First and last name, when the roster had both columns.
-    pub first_last: Option<(&'a str, &'a str)>,
-    /// Role (the track that paid the line).
-    pub role: &'a str,
+    pub first_last: Option<&'a (Text, Text)>,
     /// Component id or adjustment.
     pub component: &'a str,
-    /// Line kind.
-    pub kind: LineKind,
     /// Earning code for the template.
     pub code: &'a str,
     /// Amount (rounded).
     pub amount: Decimal,
 }
 
-impl PayrollLine<'_> {
-    /// `role.component` (or `role.cap` / `role.guarantee`), as messages name lines.
-    pub fn what(&self) -> String {
-        match self.kind {
-            LineKind::CapAdjustment => format!("{}.cap", self.role),
-            LineKind::GuaranteeAdjustment => format!("{}.guarantee", self.role),
-            _ => format!("{}.{}", self.role, self.component),
-        }
+impl<'a> PayrollLine<'a> {
+    /// First and last name, when the roster had both columns.
+    pub fn first_last(&self) -> Option<(&'a str, &'a str)> {
+        self.first_last.map(|(f, l)| (&**f, &**l))
+    }
+}
+
+/// `role.component` (or `role.cap` / `role.guarantee`), as messages name a line.
+fn line_name(role: &str, component: &str, kind: LineKind) -> String {
+    match kind {
+        LineKind::CapAdjustment => format!("{role}.cap"),
+        LineKind::GuaranteeAdjustment => format!("{role}.guarantee"),
+        _ => format!("{role}.{component}"),
     }
 }
 
@@ -344,51 +346,16 @@ pub fn payroll_lines<'a>(
     report: &'a PayoutReport,
     template: Template,
 ) -> Result<Vec<PayrollLine<'a>>, ExportError> {
-    if !report.errors.is_empty() {
-        let examples: Vec<String> =
-            report.errors.iter().take(3).map(|e| format!("{} ({}): {}", e.employee_id, e.name, e.message)).collect();
-        return Err(ExportError::PeopleInError { count: report.errors.len(), examples: examples.join("; ") });
-    }
-    let name = template.name();
-    let code_of = |role: &str, component: &str, kind: LineKind| -> Option<&'a str> {
-        let track = track_for(plan, role)?;
-        let codes: EarningCodes<'a> = match kind {
-            LineKind::CapAdjustment => track.cap.as_ref().or(plan.cap.as_ref())?.codes(),
-            LineKind::GuaranteeAdjustment => track.guarantee.as_ref().or(plan.guarantee.as_ref())?.codes(),
-            // Plan years: draws use their draw's codes, a leaver's clawback the clawback's.
-            LineKind::Draw | LineKind::DrawRecovery => {
-                let schedule = plan.schedule.as_ref()?;
-                schedule
-                    .draws
-                    .get(role)
-                    .or_else(|| schedule.draws.iter().find(|(k, _)| k.eq_ignore_ascii_case(role)).map(|(_, d)| d))?
-                    .codes()
-            }
-            LineKind::Clawback if !track.components.iter().any(|c| c.id() == component) => {
-                plan.schedule.as_ref()?.clawback.as_ref()?.codes()
-            }
-            _ => track.components.iter().find(|c| c.id() == component)?.codes()?,
-        };
-        codes.for_template(name)
-    };
+    people_in_error(report)?;
     let mut missing: Vec<String> = Vec::new();
     let mut lines = Vec::new();
     for e in &report.employees {
+        let person =
+            Payee { employee_id: &e.employee_id, name: &e.name, first_last: e.first_last.as_ref(), role: &e.role };
         for l in &e.lines {
-            let line = PayrollLine {
-                employee_id: &e.employee_id,
-                name: &e.name,
-                first_last: e.first_last.as_ref().map(|(f, l)| (&**f, &**l)),
-                role: &e.role,
-                component: &l.component,
-                kind: l.kind,
-                code: "",
-                amount: l.amount,
-            };
-            match code_of(&e.role, &l.component, l.kind) {
-                Some(code) => lines.push(PayrollLine { code, ..line }),
-                None => {
-                    let what = line.what();
+            match payroll_line(plan, template, person, &l.component, l.kind, l.amount) {
+                Ok(line) => lines.push(line),
+                Err(what) => {
                     if !missing.contains(&what) {
                         missing.push(what);
                     }
@@ -397,9 +364,166 @@ pub fn payroll_lines<'a>(
         }
     }
     if !missing.is_empty() {
-        return Err(ExportError::MissingEarningCodes { template: name.to_owned(), missing });
+        return Err(ExportError::MissingEarningCodes { template: template.name().to_owned(), missing });
     }
     Ok(lines)
+}
+
+/// Refuses a report with anyone in error: a payroll file must pay everyone or no one.
+fn people_in_error(report: &PayoutReport) -> Result<(), ExportError> {
+    if report.errors.is_empty() {
+        return Ok(());
+    }
+    let examples: Vec<String> =
+        report.errors.iter().take(3).map(|e| format!("{} ({}): {}", e.employee_id, e.name, e.message)).collect();
+    Err(ExportError::PeopleInError { count: report.errors.len(), examples: examples.join("; ") })
+}
+
+/// Who a payroll line pays.
+#[derive(Clone, Copy)]
+struct Payee<'a> {
+    employee_id: &'a str,
+    name: &'a str,
+    first_last: Option<&'a (Text, Text)>,
+    role: &'a str,
+}
+
+/// One line of `person`'s payout (`component`, `kind`, `amount`) with its earning code for
+/// `template`, or what the line is (`role.component`) when the plan gives it no code.
+fn payroll_line<'a>(
+    plan: &'a Plan,
+    template: Template,
+    person: Payee<'a>,
+    component: &'a str,
+    kind: LineKind,
+    amount: Decimal,
+) -> Result<PayrollLine<'a>, String> {
+    match earning_code(plan, template, person.role, component, kind) {
+        Some(code) => Ok(PayrollLine {
+            employee_id: person.employee_id,
+            name: person.name,
+            first_last: person.first_last,
+            component,
+            code,
+            amount,
+        }),
+        None => Err(line_name(person.role, component, kind)),
+    }
+}
+
+/// The earning code for `template` of a line of `kind` (`component`) paid on `role`'s track.
+fn earning_code<'a>(
+    plan: &'a Plan,
+    template: Template,
+    role: &str,
+    component: &str,
+    kind: LineKind,
+) -> Option<&'a str> {
+    let track = track_for(plan, role)?;
+    let codes: EarningCodes<'a> = match kind {
+        LineKind::CapAdjustment => track.cap.as_ref().or(plan.cap.as_ref())?.codes(),
+        LineKind::GuaranteeAdjustment => track.guarantee.as_ref().or(plan.guarantee.as_ref())?.codes(),
+        // Plan years: draws use their draw's codes, a leaver's clawback the clawback's.
+        LineKind::Draw | LineKind::DrawRecovery => {
+            let schedule = plan.schedule.as_ref()?;
+            schedule
+                .draws
+                .get(role)
+                .or_else(|| schedule.draws.iter().find(|(k, _)| k.eq_ignore_ascii_case(role)).map(|(_, d)| d))?
+                .codes()
+        }
+        LineKind::Clawback if !track.components.iter().any(|c| c.id() == component) => {
+            plan.schedule.as_ref()?.clawback.as_ref()?.codes()
+        }
+        _ => track.components.iter().find(|c| c.id() == component)?.codes()?,
+    };
+    codes.for_template(template.name())
+}
+
+/// What a payroll file is made of, kept person by person as a roster is streamed through the
+/// plan ([`crate::engine::stream`]), without the rest of each person's payout: their id and
+/// names, and each line's component, kind and amount. [`PayrollBook::lines`] gives the same
+/// lines as [`payroll_lines`] on the report of everyone.
+#[derive(Debug, Default)]
+pub struct PayrollBook {
+    people: Vec<BookPerson>,
+    lines: Vec<BookLine>,
+}
+
+#[derive(Debug)]
+struct BookPerson {
+    employee_id: Text,
+    name: Text,
+    /// Boxed: most rosters have no first and last name columns.
+    first_last: Option<Box<(Text, Text)>>,
+    role: Text,
+}
+
+#[derive(Debug)]
+struct BookLine {
+    person: usize,
+    component: std::sync::Arc<str>,
+    kind: LineKind,
+    amount: Decimal,
+}
+
+impl PayrollBook {
+    /// Keeps what a payroll file needs of `payout` (the next person paid, in roster order).
+    pub fn add(&mut self, payout: &crate::engine::EmployeePayout) {
+        let person = self.people.len();
+        self.people.push(BookPerson {
+            employee_id: payout.employee_id.clone(),
+            name: payout.name.clone(),
+            first_last: payout.first_last.clone().map(Box::new),
+            role: payout.role.clone(),
+        });
+        self.lines.extend(payout.lines.iter().map(|l| BookLine {
+            person,
+            component: std::sync::Arc::clone(&l.component),
+            kind: l.kind,
+            amount: l.amount,
+        }));
+    }
+
+    /// How many people were kept.
+    pub fn people(&self) -> usize {
+        self.people.len()
+    }
+
+    /// The payroll lines of everyone kept, with their earning codes for `template`, as
+    /// [`payroll_lines`] gives them for `report` (the report of everyone, whose people were not
+    /// kept in it).
+    pub fn lines<'a>(
+        &'a self,
+        plan: &'a Plan,
+        report: &PayoutReport,
+        template: Template,
+    ) -> Result<Vec<PayrollLine<'a>>, ExportError> {
+        people_in_error(report)?;
+        let mut missing: Vec<String> = Vec::new();
+        let mut lines = Vec::with_capacity(self.lines.len());
+        for l in &self.lines {
+            let Some(p) = self.people.get(l.person) else { continue };
+            let person = Payee {
+                employee_id: &p.employee_id,
+                name: &p.name,
+                first_last: p.first_last.as_deref(),
+                role: &p.role,
+            };
+            match payroll_line(plan, template, person, &l.component, l.kind, l.amount) {
+                Ok(line) => lines.push(line),
+                Err(what) => {
+                    if !missing.contains(&what) {
+                        missing.push(what);
+                    }
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(ExportError::MissingEarningCodes { template: template.name().to_owned(), missing });
+        }
+        Ok(lines)
+    }
 }
 
 /// Gusto's own earning columns that an incentive payout may go to (custom earning types cannot
@@ -506,7 +630,7 @@ pub fn per_person<'a>(lines: &[PayrollLine<'a>]) -> Vec<PersonTotals<'a>> {
                 people.push(PersonTotals {
                     employee_id: l.employee_id,
                     name: l.name,
-                    first_last: l.first_last,
+                    first_last: l.first_last(),
                     codes: Vec::new(),
                 });
                 match people.last_mut() {
@@ -554,15 +678,20 @@ pub fn reconcile(lines: &[PayrollLine<'_>], report: &PayoutReport) -> Reconcilia
         minor_units: report.minor_units,
         ..Reconciliation::default()
     };
-    let mut people = std::collections::HashSet::new();
+    rec.people = distinct_people(lines);
     for l in lines {
-        people.insert(l.employee_id);
         rec.lines += 1;
         rec.total += l.amount;
         *rec.by_code.entry(l.code.to_owned()).or_insert(Decimal::ZERO) += l.amount;
     }
-    rec.people = people.len();
     rec
+}
+
+/// How many people `lines` pay. A person's lines are next to each other (in report order) and
+/// ids are unique in a roster, so this counts where the id changes, without a set of a million
+/// ids.
+pub(crate) fn distinct_people(lines: &[PayrollLine<'_>]) -> usize {
+    lines.chunk_by(|a, b| a.employee_id == b.employee_id).count()
 }
 
 /// SHA-256 of a file's bytes (the plan's, the payroll file's), lowercase hex.
@@ -642,26 +771,55 @@ pub fn render_with_skipped(
     req: &ExportRequest<'_>,
     skipped: &[RowIssue],
 ) -> Result<(Vec<u8>, Reconciliation), ExportError> {
+    check_settings(req)?;
+    let lines = payroll_lines(req.plan, req.report, req.template)?;
+    render_lines(req, &lines, skipped)
+}
+
+/// [`render_with_skipped`] of the people kept in `book` (a streamed roster; `req.report` is
+/// the report of everyone, without its people).
+pub fn render_book(
+    req: &ExportRequest<'_>,
+    book: &PayrollBook,
+    skipped: &[RowIssue],
+) -> Result<(Vec<u8>, Reconciliation), ExportError> {
+    check_settings(req)?;
+    let lines = book.lines(req.plan, req.report, req.template)?;
+    render_lines(req, &lines, skipped)
+}
+
+/// Refuses settings the template cannot use with the plan's currency.
+fn check_settings(req: &ExportRequest<'_>) -> Result<(), ExportError> {
     let template = req.template;
     let setting_problems = req.settings.check_for_currency(template, &req.plan.currency);
-    if !setting_problems.is_empty() {
-        return Err(ExportError::Settings { template: template.name().to_owned(), problems: setting_problems });
+    if setting_problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ExportError::Settings { template: template.name().to_owned(), problems: setting_problems })
     }
-    let lines = payroll_lines(req.plan, req.report, template)?;
+}
+
+/// The file of `lines` (everyone's, with their codes) and its reconciliation.
+fn render_lines(
+    req: &ExportRequest<'_>,
+    lines: &[PayrollLine<'_>],
+    skipped: &[RowIssue],
+) -> Result<(Vec<u8>, Reconciliation), ExportError> {
+    let template = req.template;
     let code_problems = code_problems(req.plan, template);
     if !code_problems.is_empty() {
         return Err(ExportError::InvalidEarningCodes { template: template.name().to_owned(), problems: code_problems });
     }
     let rendered = match template {
-        Template::Generic => generic::render(req, &lines),
-        Template::AdpWfn => adp_wfn::render(req, &lines)?,
-        Template::AdpRun => adp_run::render(req, &lines)?,
-        Template::Gusto => gusto::render(req, &lines)?,
-        Template::Workday => workday::render(req, &lines)?,
-        Template::WorkdayEib => workday_eib::render(req, &lines)?,
-        Template::PaychexFlex => paychex_flex::render(req, &lines)?,
+        Template::Generic => generic::render(req, lines),
+        Template::AdpWfn => adp_wfn::render(req, lines)?,
+        Template::AdpRun => adp_run::render(req, lines)?,
+        Template::Gusto => gusto::render(req, lines)?,
+        Template::Workday => workday::render(req, lines)?,
+        Template::WorkdayEib => workday_eib::render(req, lines)?,
+        Template::PaychexFlex => paychex_flex::render(req, lines)?,
     };
-    let mut rec = reconcile(&lines, req.report);
+    let mut rec = reconcile(lines, req.report);
     rec.template = template.name().to_owned();
     rec.pay_date = Some(req.pay_date);
     rec.plan_sha256 = plan_sha256(req.plan_bytes);
@@ -719,7 +877,28 @@ pub fn write_with_reconciliation_and_skipped(
     path: &Path,
     overwrite: Overwrite,
 ) -> Result<Reconciliation, ExportError> {
-    let (bytes, mut rec) = render_with_skipped(req, skipped)?;
+    let rendered = render_with_skipped(req, skipped)?;
+    write_rendered(rendered, path, overwrite)
+}
+
+/// [`write_with_reconciliation_and_skipped`] of the people kept in `book` ([`render_book`]).
+pub fn write_book_with_reconciliation(
+    req: &ExportRequest<'_>,
+    book: &PayrollBook,
+    skipped: &[RowIssue],
+    path: &Path,
+    overwrite: Overwrite,
+) -> Result<Reconciliation, ExportError> {
+    let rendered = render_book(req, book, skipped)?;
+    write_rendered(rendered, path, overwrite)
+}
+
+/// Writes a rendered file and its reconciliation as one unit.
+fn write_rendered(
+    (bytes, mut rec): (Vec<u8>, Reconciliation),
+    path: &Path,
+    overwrite: Overwrite,
+) -> Result<Reconciliation, ExportError> {
     let rec_path = reconciliation_path(path);
     let text = rec.text();
     // One unit, the export's rename last: after a kill or a full disk at any moment, both new

@@ -309,6 +309,7 @@ struct Merged {
 }
 
 impl Merged {
+    #[expect(clippy::too_many_arguments, reason = "one private call site per way of reading")]
     fn read<R: Read>(
         &mut self,
         name: &str,
@@ -317,6 +318,7 @@ impl Merged {
         checked: &Checked,
         open: &mut dyn FnMut() -> io::Result<R>,
         spreadsheet: bool,
+        sink: Option<&(dyn Fn(Streamed) + Sync)>,
     ) -> Result<(), ImportError> {
         self.sources.push(name.to_string());
         let index = u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX);
@@ -328,6 +330,7 @@ impl Merged {
             known_ids: &self.ids,
             sources: &self.sources,
             spreadsheet,
+            sink,
         };
         let mut result = with_decoded(name, path, open, &mut |input| rows::parse_file(&ctx, input))?;
         self.warnings.extend(encoding_warning(name, result.found, result.replaced));
@@ -480,7 +483,7 @@ pub fn import_files_cancellable(
             }
             let sheet = spreadsheet_sheet(path, options, &checked)?;
             let (name, csv, sheet_options) = spreadsheet_input(path, &sheet, options);
-            merged.read(&name, path, &sheet_options, &checked, &mut || Ok(csv.as_slice()), true)?;
+            merged.read(&name, path, &sheet_options, &checked, &mut || Ok(csv.as_slice()), true, None)?;
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             done.set(base + size);
             progress(base + size);
@@ -494,9 +497,83 @@ pub fn import_files_cancellable(
             &checked,
             &mut || File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress, cancel }),
             false,
+            None,
         )?;
     }
     merged.finish(options, &checked)
+}
+
+/// How many people [`stream_files`] hands over at a time.
+pub const STREAM_BLOCK: usize = 2048;
+
+/// What [`stream_files`] hands over as it reads.
+#[derive(Debug)]
+pub enum Streamed {
+    /// A file's header was read: the people that follow (until the next `File`) have their
+    /// metrics indexed like `metrics` (the file's metric columns in header order), and their
+    /// [`SourceRef::file`] is `index`.
+    File {
+        /// Index of the file in the roster's sources.
+        index: u32,
+        /// The file's metric columns, in header order.
+        metrics: Vec<String>,
+    },
+    /// The next people, in file order.
+    People(Vec<super::Employee>),
+}
+
+/// Why [`stream_files`] cannot stream a roster.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// The roster cannot be read.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// The roster reads as something the people already handed over do not show (a metric
+    /// column that turned out to be text, which the whole import leaves out), or it is a kind of
+    /// input that is only read whole (a spreadsheet, `--skip-bad-rows`): read it with
+    /// [`import_files`] instead.
+    #[error("this roster is read whole, not streamed")]
+    NotStreamable,
+}
+
+/// Reads CSV roster files like [`import_files`], but hands the people to `sink` block by block
+/// (on another thread) instead of keeping them, so a roster of any size is read in bounded
+/// memory. Everything else is checked as [`import_files`] checks it, and the same errors and
+/// warnings come back; the returned roster has no people. When the files hold anything the whole
+/// import would read differently from the people handed over (a metric column that turns out to
+/// be text is left out of the roster), [`StreamError::NotStreamable`] says to import them whole;
+/// so does a spreadsheet or `skip_bad_rows`. A caller writes nothing final before this returns.
+pub fn stream_files(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &dyn Fn(u64),
+    sink: &(dyn Fn(Streamed) + Sync),
+) -> Result<ImportReport, StreamError> {
+    if options.skip_bad_rows || paths.iter().any(|p| xlsx::is_spreadsheet(p)) {
+        return Err(StreamError::NotStreamable);
+    }
+    let checked = check_options(options)?;
+    let mut merged = Merged::default();
+    let done = std::cell::Cell::new(0u64);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    for path in paths {
+        let base = done.get();
+        let name = path.display().to_string();
+        let cancel = &never;
+        merged.read(
+            &name,
+            path,
+            options,
+            &checked,
+            &mut || File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress, cancel }),
+            false,
+            Some(sink),
+        )?;
+    }
+    if merged.files.iter().any(|f| f.text.iter().any(|t| *t)) {
+        return Err(StreamError::NotStreamable);
+    }
+    Ok(merged.finish(options, &checked)?)
 }
 
 /// The sheet of a spreadsheet roster to read.
@@ -551,7 +628,7 @@ pub fn import_reader(name: &str, mut reader: impl Read, options: &ImportOptions)
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|source| ImportError::Io { path: PathBuf::from(name), source })?;
     let mut merged = Merged::default();
-    merged.read(name, Path::new(name), options, &checked, &mut || Ok(bytes.as_slice()), false)?;
+    merged.read(name, Path::new(name), options, &checked, &mut || Ok(bytes.as_slice()), false, None)?;
     merged.finish(options, &checked)
 }
 

@@ -26,7 +26,8 @@ use rust_decimal::Decimal;
 
 pub use import::{
     CANCELLED, DecimalSeparator, HeaderMapping, ISSUE_LIST_CAP, ImportError, ImportOptions, ImportReport, MORE_ISSUES,
-    Preview, RowIssue, import_files, import_files_cancellable, import_files_with_progress, import_reader, preview,
+    Preview, RowIssue, STREAM_BLOCK, StreamError, Streamed, import_files, import_files_cancellable,
+    import_files_with_progress, import_reader, preview, stream_files,
 };
 
 /// The canonical column names (DOMAIN.md). Every other numeric column is a metric.

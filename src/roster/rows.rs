@@ -46,6 +46,9 @@ pub(super) struct FileContext<'a> {
     /// The rows are a spreadsheet's (see `xlsx`): issues name the cell (`D5`), and error cells
     /// are marked.
     pub spreadsheet: bool,
+    /// Where the people go as they are read, block by block, instead of being kept
+    /// ([`super::import::stream_files`]); `None` keeps them in [`FileResult::employees`].
+    pub sink: Option<&'a (dyn Fn(super::import::Streamed) + Sync)>,
 }
 
 /// An issue and where it sorts.
@@ -207,6 +210,9 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
     })?;
     // A few fields beyond the header are kept, to show ragged rows as written.
     reader.max_fields = layout.columns.len() + RAGGED_EXTRA_FIELDS;
+    if let Some(sink) = ctx.sink {
+        sink(super::import::Streamed::File { index: ctx.index, metrics: layout.metrics.clone() });
+    }
     let parser = Parser {
         ctx,
         columns: &layout.columns,
@@ -247,6 +253,8 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
     if parser.data_rows == 0 {
         return Err(FileError::Import(ImportError::HeaderOnly { file: ctx.name.to_string() }));
     }
+    let mut parser = parser;
+    parser.hand_over(true);
     let mut result = parser.finish(layout.metrics, layout.used_mapping);
     result.found = reader.input().found();
     result.replaced = reader.input().replaced();
@@ -476,6 +484,19 @@ impl Parser<'_> {
             metrics: self.values.clone(),
             source: SourceRef { file: self.ctx.index, line },
         });
+        self.hand_over(false);
+    }
+
+    /// When streaming, hands the people read so far to the sink: once a block is full, or
+    /// (`last`) at the end of the file. Nobody handed over is taken back later: streaming is
+    /// refused with `--skip-bad-rows`, the only case where people are removed at the end.
+    fn hand_over(&mut self, last: bool) {
+        let Some(sink) = self.ctx.sink else { return };
+        if self.employees.is_empty() || (!last && self.employees.len() < super::import::STREAM_BLOCK) {
+            return;
+        }
+        let capacity = if last { 0 } else { super::import::STREAM_BLOCK };
+        sink(super::import::Streamed::People(std::mem::replace(&mut self.employees, Vec::with_capacity(capacity))));
     }
 
     /// With no name column, the name is composed of first and last name: both blank is refused.

@@ -1,0 +1,247 @@
+//! A roster file streamed through the plan block by block (`carrot payouts`, `export` and
+//! `compare` on one CSV with nothing joined) gives byte for byte what the whole import gives,
+//! places nothing when a bad row comes late in the file, falls back to the whole import when a
+//! column turns out to be text, and `compare --xlsx/--html` refuses rosters past its documented
+//! size. The whole import is forced with `--skip-bad-rows` (these rosters have no bad rows, so
+//! it reads them the same).
+
+#![allow(clippy::unwrap_used, reason = "helpers of tests: an unexpected error should fail the test loudly")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn carrot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_carrot")).current_dir(ROOT).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> Output {
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+/// A generated roster of `people` (sales people and consultants) in `dir`: with 2,048 people a
+/// block, 9,000 people are five blocks.
+fn roster(dir: &Path, people: usize) -> PathBuf {
+    let path = dir.join("roster.csv");
+    ok(carrot(&["gen-roster", "--people", &people.to_string(), "--seed", "7", "--out", path.to_str().unwrap()]));
+    path
+}
+
+fn plan(name: &str) -> String {
+    format!("sample_plans/{name}.json")
+}
+
+#[test]
+fn payouts_streamed_are_the_whole_imports_payouts_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = roster(dir.path(), 9_000);
+    let roster = roster.to_str().unwrap();
+    for format in ["csv", "json"] {
+        let streamed = ok(carrot(&["payouts", "--plan", &plan("product_led"), "--roster", roster, "--format", format]));
+        let whole = ok(carrot(&[
+            "payouts",
+            "--plan",
+            &plan("product_led"),
+            "--roster",
+            roster,
+            "--format",
+            format,
+            "--skip-bad-rows",
+        ]));
+        assert!(streamed.stdout.len() > 1_000_000, "{format}: {} bytes", streamed.stdout.len());
+        assert!(streamed.stdout == whole.stdout, "{format}: the streamed output differs from the whole import's");
+        assert_eq!(stderr(&streamed), stderr(&whole), "{format}");
+        // To a file too (renamed into place once everything was read).
+        let out = dir.path().join(format!("payouts.{format}"));
+        ok(carrot(&[
+            "payouts",
+            "--plan",
+            &plan("product_led"),
+            "--roster",
+            roster,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        assert!(std::fs::read(&out).unwrap() == whole.stdout, "{format}: the file differs");
+    }
+}
+
+/// The generated roster with the revenue cell of data row `row` replaced by `cell`.
+fn with_revenue(dir: &Path, source: &Path, row: usize, cell: &str) -> PathBuf {
+    let text = std::fs::read_to_string(source).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = header.iter().position(|h| *h == "revenue").unwrap();
+    let mut cells: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+    cells[column] = cell.to_owned();
+    lines[row] = cells.join(",");
+    let path = dir.join(format!("bad_{row}.csv"));
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn a_bad_row_after_many_blocks_places_nothing_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = roster(dir.path(), 9_000);
+    // Line 8,901 of the file: four blocks of people were computed and written before it.
+    let bad = with_revenue(dir.path(), &good, 8_900, "12O00");
+    let bad = bad.to_str().unwrap();
+    let out = dir.path().join("payouts.csv");
+    let failed = carrot(&[
+        "payouts",
+        "--plan",
+        &plan("product_led"),
+        "--roster",
+        bad,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!failed.status.success());
+    let message = stderr(&failed);
+    assert!(message.contains(":8901") && message.contains("revenue") && message.contains("12O00"), "{message}");
+    assert!(!out.exists(), "nothing is placed after a bad row");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file is left behind");
+    // Standard output gets nothing either.
+    let to_stdout = carrot(&["payouts", "--plan", &plan("product_led"), "--roster", bad, "--format", "json"]);
+    assert!(!to_stdout.status.success());
+    assert!(to_stdout.stdout.is_empty(), "{} bytes on stdout", to_stdout.stdout.len());
+    assert_eq!(stderr(&to_stdout), message, "the same message whatever the output");
+    // Export and compare place nothing either.
+    let export_out = dir.path().join("payroll.csv");
+    let export = carrot(&[
+        "export",
+        "--plan",
+        &plan("sales_led"),
+        "--roster",
+        bad,
+        "--pay-date",
+        "2026-10-15",
+        "--out",
+        export_out.to_str().unwrap(),
+    ]);
+    assert!(!export.status.success() && stderr(&export).contains(":8901"), "{}", stderr(&export));
+    assert!(!export_out.exists());
+    let compare = carrot(&["compare", "--plan", &plan("sales_led"), "--plan", &plan("product_led"), "--roster", bad]);
+    assert!(!compare.status.success() && compare.stdout.is_empty(), "{}", stderr(&compare));
+}
+
+#[test]
+fn a_column_that_turns_out_to_be_text_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = roster(dir.path(), 5_000);
+    // A `notes` column, numbers at first (so its first blocks stream as a metric), then text:
+    // the import leaves it out as a text column, which only the end of the file shows.
+    let text = std::fs::read_to_string(&good).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let note = match i {
+            0 => "notes".to_owned(),
+            i if i < 2_500 => i.to_string(),
+            i => format!("called back {i}"),
+        };
+        out.push_str(&format!("{line},{note}\n"));
+    }
+    let path = dir.path().join("notes.csv");
+    std::fs::write(&path, out).unwrap();
+    let path = path.to_str().unwrap();
+    let streamed = ok(carrot(&["payouts", "--plan", &plan("transition"), "--roster", path, "--format", "csv"]));
+    let whole =
+        ok(carrot(&["payouts", "--plan", &plan("transition"), "--roster", path, "--format", "csv", "--skip-bad-rows"]));
+    assert!(streamed.stdout == whole.stdout);
+    assert!(stderr(&streamed).contains("column `notes` is text; ignored"), "{}", stderr(&streamed));
+    assert_eq!(stderr(&streamed), stderr(&whole));
+}
+
+#[test]
+fn export_and_compare_streamed_are_the_whole_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = roster(dir.path(), 9_000);
+    let roster = roster.to_str().unwrap();
+    let export = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "export",
+            "--plan",
+            "sample_plans/transition.json",
+            "--roster",
+            roster,
+            "--pay-date",
+            "2026-10-15",
+            "--template",
+            "gusto",
+            "--currency-ok",
+            "--out",
+        ];
+        let out_text = out.to_str().unwrap().to_owned();
+        args.push(&out_text);
+        args.extend_from_slice(extra);
+        let o = ok(carrot(&args));
+        let rec = std::fs::read_to_string(export_rec(&out)).unwrap();
+        (std::fs::read(&out).unwrap(), rec.replace(&out_text, "OUT"), stderr(&o))
+    };
+    let streamed = export("streamed.csv", &[]);
+    let whole = export("whole.csv", &["--skip-bad-rows"]);
+    assert!(streamed.0 == whole.0, "the payroll files differ");
+    assert_eq!(streamed.1, whole.1);
+    assert_eq!(streamed.2, whole.2);
+
+    let plans = ["--plan", "sample_plans/sales_led.json", "--plan", "sample_plans/transition.json", "--plan"];
+    for format in ["json", "table"] {
+        let mut args = vec!["compare"];
+        args.extend_from_slice(&plans);
+        args.extend_from_slice(&["sample_plans/product_led.json", "--roster", roster, "--format", format]);
+        let streamed = ok(carrot(&args));
+        args.push("--skip-bad-rows");
+        let whole = ok(carrot(&args));
+        assert!(streamed.stdout == whole.stdout, "compare --format {format} differs");
+        assert_eq!(stderr(&streamed), stderr(&whole));
+    }
+}
+
+fn export_rec(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap().to_os_string();
+    name.push(".reconciliation.txt");
+    path.with_file_name(name)
+}
+
+#[test]
+fn compare_hand_outs_are_refused_past_their_documented_size_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    // 200,001 people: one more than the hand-outs are made for (carrot::cli::HANDOUT_PEOPLE_LIMIT).
+    let mut csv = String::from("employee_id,name,role,revenue\n");
+    for i in 0..=carrot::cli::HANDOUT_PEOPLE_LIMIT {
+        csv.push_str(&format!("{i},P {i},sales,{}\n", i % 997));
+    }
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, csv).unwrap();
+    let xlsx = dir.path().join("meeting.xlsx");
+    let o = carrot(&[
+        "compare",
+        "--plan",
+        "sample_plans/sales_led.json",
+        "--plan",
+        "sample_plans/product_led.json",
+        "--roster",
+        path.to_str().unwrap(),
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let message = stderr(&o);
+    assert!(
+        message.contains("the roster has 200,001 people; --xlsx and --html make hand-outs for up to 200,000"),
+        "{message}"
+    );
+    assert!(!xlsx.exists());
+}
