@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch, Sizes, stream};
+use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, stream};
 use crate::plan::Plan;
 use crate::roster::Roster;
 
@@ -152,11 +152,7 @@ pub fn stream_and_write(
     write_produced(out, spare, move |tx| {
         let mut first = true;
         stream::stream(plan, paths, options, Detail::Explained, progress, |_, block| {
-            let mut first_written = None;
-            if first && let Some(i) = block.outcomes.iter().position(|(_, written)| *written) {
-                first = false;
-                first_written = Some(i);
-            }
+            let first_written = stream::first_paid(&mut first, block.outcomes);
             let rendered = render_outcomes(block.outcomes, first_written, render, spare);
             tx.send(rendered).map_err(|_| io::Error::other("the output stopped taking the payouts"))
         })
@@ -180,40 +176,36 @@ pub fn compute_and_write(
 ) -> io::Result<PayoutReport> {
     let spare = Mutex::new(Vec::<Vec<u8>>::new());
     let (spare, render) = (&spare, &render);
-    let outcomes = write_produced(out, spare, move |tx| {
-        let mut outcomes = Vec::with_capacity(roster.employees.len());
-        // The report leaves out anyone whose amounts would not fit its sums (checked in
-        // roster order, as the report does): they are not written either.
-        let mut sizes = Sizes::default();
+    let (running, employees) = write_produced(out, spare, move |tx| {
+        // The report leaves out anyone whose amounts would not fit its sums (admitted in roster
+        // order, as the report does): they are not written either.
+        let mut running = compiled.running();
+        let mut employees = Vec::with_capacity(roster.employees.len());
         let mut first = true;
+        let mut computed = Vec::new();
         for (b, block) in roster.employees.chunks(RENDER_BLOCK).enumerate() {
-            let base = b * RENDER_BLOCK;
-            let mut computed: Vec<(Outcome, bool)> = block
-                .par_iter()
-                .enumerate()
-                .map_init(Scratch::default, |scratch, (i, e)| {
-                    let outcome = compiled.evaluate(base + i, e, Detail::Explained, scratch);
-                    progress(1);
-                    (outcome, false)
-                })
-                .collect();
-            let mut first_written = None;
-            for (i, (outcome, written)) in computed.iter_mut().enumerate() {
-                if let Outcome::Paid(p) = outcome {
-                    *written = sizes.admit(p);
-                    if *written && first {
-                        first = false;
-                        first_written = Some(i);
-                    }
-                }
-            }
+            stream::compute_block(
+                compiled,
+                &mut running,
+                b * RENDER_BLOCK,
+                block,
+                Detail::Explained,
+                progress,
+                &mut computed,
+            );
+            let first_written = stream::first_paid(&mut first, &computed);
             let rendered = render_outcomes(&mut computed, first_written, render, spare);
-            outcomes.extend(computed.into_iter().map(|(o, _)| o));
+            employees.extend(computed.drain(..).filter_map(|(o, paid)| match o {
+                Outcome::Paid(p) if paid => Some(p),
+                _ => None,
+            }));
             if tx.send(rendered).is_err() {
                 break;
             }
         }
-        outcomes
+        (running, employees)
     })?;
-    Ok(compiled.assemble(plan, outcomes))
+    let mut report = running.finish(compiled, plan);
+    report.employees = employees;
+    Ok(report)
 }

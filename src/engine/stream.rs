@@ -153,16 +153,7 @@ pub fn stream_plans(
                     let (Some(Ok(compiled)), None) = (&compiled, &failed) else { continue };
                     outcomes.resize_with(compiled.len(), Vec::new);
                     for ((plan, running), outcomes) in compiled.iter().zip(&mut running).zip(&mut outcomes) {
-                        block
-                            .par_iter()
-                            .enumerate()
-                            .map_init(Scratch::default, |scratch, (i, e)| {
-                                (plan.evaluate(base + i, e, detail, scratch), false)
-                            })
-                            .collect_into_vec(outcomes);
-                        for (outcome, paid) in outcomes.iter_mut() {
-                            *paid = running.admit(outcome);
-                        }
+                        compute_block(plan, running, base, &block, detail, &|_| {}, outcomes);
                     }
                     if let Err(e) = each(compiled, &block, &mut outcomes) {
                         failed = Some(e);
@@ -198,6 +189,43 @@ pub fn stream_plans(
             checks.into_iter().map(|c| c.finish(&import.roster.metrics, &import.roster.joined, &[])).collect();
         Ok(StreamOutcomes { reports, import_warnings: import.warnings, roster_warnings, people })
     })
+}
+
+/// Computes `people` (roster indices from `base`) under `compiled` on all cores into
+/// `outcomes`, then admits each, in roster order, to `running` (the flag: paid in the report).
+/// `progress` is told of each person computed.
+pub(crate) fn compute_block(
+    compiled: &CompiledPlan,
+    running: &mut Running,
+    base: usize,
+    people: &[Employee],
+    detail: Detail,
+    progress: &(dyn Fn(u64) + Sync),
+    outcomes: &mut Vec<(Outcome, bool)>,
+) {
+    people
+        .par_iter()
+        .enumerate()
+        .map_init(Scratch::default, |scratch, (i, e)| {
+            let outcome = compiled.evaluate(base + i, e, detail, scratch);
+            progress(1);
+            (outcome, false)
+        })
+        .collect_into_vec(outcomes);
+    for (outcome, paid) in outcomes.iter_mut() {
+        *paid = running.admit(outcome);
+    }
+}
+
+/// The index in `outcomes` of the report's first person paid, if they are in this block (`first`
+/// says no one was paid in an earlier block, and is cleared once someone is).
+pub(crate) fn first_paid(first: &mut bool, outcomes: &[(Outcome, bool)]) -> Option<usize> {
+    if !*first {
+        return None;
+    }
+    let at = outcomes.iter().position(|(_, paid)| *paid);
+    *first = at.is_none();
+    at
 }
 
 #[cfg(test)]
