@@ -625,7 +625,7 @@ pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
 #[expect(clippy::print_stderr, reason = "import notes go to stderr")]
 pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::Result<LoadedRoster> {
     let (options, joins) = roster_reading(args, periods)?;
-    let size = args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let size = roster_bytes(args);
     let mut report = {
         let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
         roster::import_files_with_progress(&args.rosters, &options, &|read| bar.set(read))?
@@ -856,7 +856,6 @@ fn payouts(
 /// output is the same as the whole roster's, and is only placed (renamed into `--out`, or
 /// copied to standard output from a temporary file) once the whole roster has been read
 /// without error. `Ok(false)`: the roster must be read whole; nothing was written.
-#[expect(clippy::print_stderr, reason = "import and roster warnings go to stderr")]
 fn stream_payouts(
     plan_path: &Path,
     plan: &Plan,
@@ -865,7 +864,7 @@ fn stream_payouts(
     out: &OutArgs,
 ) -> anyhow::Result<bool> {
     let Some(options) = streaming_options(roster_args, plan.period)? else { return Ok(false) };
-    let size = roster_args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let size = roster_bytes(roster_args);
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let mut outcome = None;
     let fill = |w: &mut dyn Write| -> std::io::Result<()> {
@@ -888,23 +887,46 @@ fn stream_payouts(
     };
     drop(bar);
     let streamed = match outcome {
-        Some(Ok(streamed)) => streamed,
-        Some(Err(engine::stream::StreamError::NotStreamable)) => return Ok(false),
-        Some(Err(engine::stream::StreamError::Import(e))) => return Err(e.into()),
-        Some(Err(engine::stream::StreamError::Plan(_, problems))) => return Err(plan_problems(&problems)),
-        Some(Err(engine::stream::StreamError::Io(e))) => return Err(e.into()),
+        Some(result) => streamed_or_whole(result)?,
         // The output could not be opened (it exists, without --force).
         None => return placed.map(|()| false),
     };
+    let Some(streamed) = streamed else { return Ok(false) };
     placed?;
-    for w in &streamed.import_warnings {
-        eprintln!("warning: {w}");
-    }
-    for w in &streamed.roster_warnings {
-        eprintln!("warning: {}: {w}", plan_path.display());
-    }
+    stream_warnings(&streamed.import_warnings, &[(plan_path, &streamed.roster_warnings)]);
     error_warning(&streamed.report, format == Format::Json);
     Ok(true)
+}
+
+/// The bytes of the command line's roster files, for a progress bar.
+fn roster_bytes(args: &RosterArgs) -> u64 {
+    args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+}
+
+/// What streaming a roster gave, `None` when it must be read whole, or the error the whole import
+/// would give.
+fn streamed_or_whole<T>(result: Result<T, engine::stream::StreamError>) -> anyhow::Result<Option<T>> {
+    match result {
+        Ok(streamed) => Ok(Some(streamed)),
+        Err(engine::stream::StreamError::NotStreamable) => Ok(None),
+        Err(engine::stream::StreamError::Import(e)) => Err(e.into()),
+        Err(engine::stream::StreamError::Plan(_, problems)) => Err(plan_problems(&problems)),
+        Err(engine::stream::StreamError::Io(e)) => Err(e.into()),
+    }
+}
+
+/// Prints a streamed roster's import warnings, then each plan's warnings about it, as
+/// [`load_rosters_in`] and [`roster_warnings`] print them for a roster read whole.
+#[expect(clippy::print_stderr, reason = "import and roster warnings go to stderr")]
+fn stream_warnings(import: &[String], plans: &[(&Path, &Vec<String>)]) {
+    for w in import {
+        eprintln!("warning: {w}");
+    }
+    for (path, warnings) in plans {
+        for w in *warnings {
+            eprintln!("warning: {}: {w}", path.display());
+        }
+    }
 }
 
 /// Runs `fill` into a temporary file and, if it succeeds, copies that to standard output (a
@@ -925,14 +947,13 @@ fn spooled_to_stdout(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -
 /// each person paid ([`export::PayrollBook`]), from a roster streamed through the plan block by
 /// block (one CSV file, nothing joined: [`streaming_options`]); neither the roster nor anyone's
 /// whole payout is kept. `None`: the roster must be read whole.
-#[expect(clippy::print_stderr, reason = "import and roster warnings go to stderr")]
 fn stream_for_export(
     plan_path: &Path,
     plan: &Plan,
     roster_args: &RosterArgs,
 ) -> anyhow::Result<Option<(PayoutReport, export::PayrollBook)>> {
     let Some(options) = streaming_options(roster_args, plan.period)? else { return Ok(None) };
-    let size = roster_args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let size = roster_bytes(roster_args);
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let mut book = export::PayrollBook::default();
     let streamed = engine::stream::stream(
@@ -951,19 +972,8 @@ fn stream_for_export(
         },
     );
     drop(bar);
-    let streamed = match streamed {
-        Ok(streamed) => streamed,
-        Err(engine::stream::StreamError::NotStreamable) => return Ok(None),
-        Err(engine::stream::StreamError::Import(e)) => return Err(e.into()),
-        Err(engine::stream::StreamError::Plan(_, problems)) => return Err(plan_problems(&problems)),
-        Err(engine::stream::StreamError::Io(e)) => return Err(e.into()),
-    };
-    for w in &streamed.import_warnings {
-        eprintln!("warning: {w}");
-    }
-    for w in &streamed.roster_warnings {
-        eprintln!("warning: {}: {w}", plan_path.display());
-    }
+    let Some(streamed) = streamed_or_whole(streamed)? else { return Ok(None) };
+    stream_warnings(&streamed.import_warnings, &[(plan_path, &streamed.roster_warnings)]);
     error_warning(&streamed.report, true);
     Ok(Some((streamed.report, book)))
 }
@@ -1225,13 +1235,12 @@ fn refuse_large_handouts(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> 
 /// joined: [`streaming_options`]): each plan's report without its people, and each person's
 /// total per plan, the same as [`Comparison::new`] of the whole roster's reports, and how many
 /// people the roster has. `None`: the roster must be read whole.
-#[expect(clippy::print_stderr, reason = "import and roster warnings go to stderr")]
 fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow::Result<Option<(Comparison, usize)>> {
     let Some(first) = named.first() else { return Ok(None) };
     // A deal list counts the deals of one period: the whole import says why plans differ.
     let Some(options) = streaming_options(roster_args, first.1.period)? else { return Ok(None) };
     let plans: Vec<&Plan> = named.iter().map(|(_, p)| *p).collect();
-    let size = roster_args.rosters.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let size = roster_bytes(roster_args);
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let n = plans.len();
     let mut rows: Vec<engine::compare::PersonRow> = Vec::new();
@@ -1263,21 +1272,10 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
         },
     );
     drop(bar);
-    let streamed = match streamed {
-        Ok(streamed) => streamed,
-        Err(engine::stream::StreamError::NotStreamable) => return Ok(None),
-        Err(engine::stream::StreamError::Import(e)) => return Err(e.into()),
-        Err(engine::stream::StreamError::Plan(_, problems)) => return Err(plan_problems(&problems)),
-        Err(engine::stream::StreamError::Io(e)) => return Err(e.into()),
-    };
-    for w in &streamed.import_warnings {
-        eprintln!("warning: {w}");
-    }
-    for ((path, _), warnings) in named.iter().zip(&streamed.roster_warnings) {
-        for w in warnings {
-            eprintln!("warning: {}: {w}", path.display());
-        }
-    }
+    let Some(streamed) = streamed_or_whole(streamed)? else { return Ok(None) };
+    let warnings: Vec<(&Path, &Vec<String>)> =
+        named.iter().map(|(path, _)| *path).zip(&streamed.roster_warnings).collect();
+    stream_warnings(&streamed.import_warnings, &warnings);
     for report in &streamed.reports {
         error_warning(report, true);
     }
