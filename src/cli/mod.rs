@@ -933,14 +933,45 @@ fn stream_warnings(import: &[String], plans: &[(&Path, &Vec<String>)]) {
 /// closed pipe is not an error): nothing reaches standard output unless all of it is right.
 fn spooled_to_stdout(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
     use std::io::Seek as _;
-    let mut spool = tempfile::tempfile().context("could not create a temporary file for the output")?;
+    let dir = std::env::temp_dir();
+    let mut spool = tempfile::tempfile_in(&dir)
+        .with_context(|| format!("could not create a temporary file for the output in {}", dir.display()))?;
     {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, &spool);
+        // A full temporary folder is named as such, not as a failure to write standard output.
+        let mut w = NamedWrites { inner: std::io::BufWriter::with_capacity(1 << 20, &spool), dir: &dir };
         fill(&mut w)?;
         w.flush()?;
     }
     spool.rewind()?;
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| std::io::copy(&mut spool, w).map(|_| ()))
+}
+
+/// Writes that say, when they fail, that they were the output's temporary copy in `dir`.
+struct NamedWrites<'a, W> {
+    inner: W,
+    dir: &'a Path,
+}
+
+impl<W: Write> NamedWrites<'_, W> {
+    fn named(&self, e: std::io::Error) -> std::io::Error {
+        std::io::Error::new(
+            e.kind(),
+            format!(
+                "could not write the output's temporary copy in {} ({e}); set TMPDIR to a folder with room, or use --out FILE",
+                self.dir.display()
+            ),
+        )
+    }
+}
+
+impl<W: Write> Write for NamedWrites<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().map_err(|e| self.named(e))
+    }
 }
 
 /// The report `carrot export` writes (without its people) and what the payroll file needs of
@@ -1470,4 +1501,31 @@ fn gen_roster(
     let bytes = synth::with_history(&generated, &next(&before)?)?;
     emit(out, Access::Private, |w| w.write_all(&bytes))?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose disk is full.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_full_temporary_folder_is_named_with_what_to_do() {
+        let mut w = NamedWrites { inner: Full, dir: Path::new("/tmp/small") };
+        let e = w.write_all(b"payouts").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+        let text = e.to_string();
+        assert!(text.contains("temporary copy in /tmp/small") && text.contains("TMPDIR"), "{text}");
+    }
 }
