@@ -38,8 +38,11 @@ pub(crate) struct BatchScratch {
     derived: Vec<(usize, Vec<f64>)>,
     /// Each line's value per table, line after line.
     lines: Vec<f64>,
-    /// A commission's tier edges (and cumulative amounts) scaled for one person.
-    edges: Vec<(f64, f64)>,
+    /// A commission's tiers for one person: edge and cumulative amount (scaled by the quota
+    /// for attainment tiers), and rate.
+    edges: Vec<(f64, f64, f64)>,
+    /// A bonus curve's points: `x`, `y`, rise and run.
+    points: Vec<(f64, f64, f64, f64)>,
 }
 
 /// The column of `slot`: derived and varying slots per table, the rest from `values` or the
@@ -80,7 +83,7 @@ impl CompiledPlan {
         if varying.iter().any(|(_, c)| c.len() != n) {
             return false;
         }
-        let BatchScratch { row, derived, lines, edges } = scratch;
+        let BatchScratch { row, derived, lines, edges, points } = scratch;
 
         // Derived metrics the track reads, table by table with the scalar code.
         derived.clear();
@@ -139,7 +142,7 @@ impl CompiledPlan {
                 Col::Each(m) => m,
             };
             let Ok(inputs) = self.line_inputs(line, ctx, values) else { return false };
-            if !line_column(&line.rule, &inputs, m, dst, edges) {
+            if !line_column(&line.rule, &inputs, m, dst, edges, points) {
                 return false;
             }
         }
@@ -227,7 +230,8 @@ fn line_column(
     inputs: &LineInputs<f64>,
     ms: &[f64],
     dst: &mut [f64],
-    edges: &mut Vec<(f64, f64)>,
+    edges: &mut Vec<(f64, f64, f64)>,
+    points: &mut Vec<(f64, f64, f64, f64)>,
 ) -> bool {
     match (rule, inputs) {
         (LineRule::Commission(c), LineInputs::Commission { quota }) => {
@@ -239,13 +243,13 @@ fn line_column(
                 }
             };
             edges.clear();
-            for (from, _, cum) in &c.tiers {
+            for (from, rate, cum) in &c.tiers {
                 let (Some(e), Some(b)) = (scale(from.f), scale(cum.f)) else { return false };
-                edges.push((e, b));
+                edges.push((e, b, rate.f));
             }
             let threshold = c.threshold.map(|t| t.f);
             let rates: &[(crate::num::Konst, crate::num::Konst, crate::num::Konst)] = &c.tiers;
-            if let Some(done) = commission_fast(c.method, *quota, threshold, edges, rates, ms, dst) {
+            if let Some(done) = commission_fast(c.method, *quota, threshold, edges, ms, dst) {
                 return done;
             }
             for (v, &m) in dst.iter_mut().zip(ms) {
@@ -280,7 +284,7 @@ fn line_column(
                     *v = 0.0;
                     continue;
                 };
-                let (Some(&(from_k, base)), Some((_, rate, _))) = (edges.get(k), rates.get(k)) else { return false };
+                let (Some(&(from_k, base, _)), Some((_, rate, _))) = (edges.get(k), rates.get(k)) else { return false };
                 let value = match c.method {
                     Method::Retroactive => fin(m * rate.f),
                     Method::Graduated => {
@@ -293,7 +297,7 @@ fn line_column(
             true
         }
         (LineRule::Bonus(b), LineInputs::Bonus { target, base }) => {
-            if let Some(done) = bonus_fast(&b.curve, *target, *base, ms, dst) {
+            if let Some(done) = bonus_fast(&b.curve, *target, *base, ms, dst, points) {
                 return done;
             }
             let last_y = b.curve.last().map(|p| p.y.f);
@@ -368,19 +372,17 @@ fn commission_fast(
     method: Method,
     quota: Option<f64>,
     threshold: Option<f64>,
-    edges: &[(f64, f64)],
-    rates: &[(crate::num::Konst, crate::num::Konst, crate::num::Konst)],
+    edges: &[(f64, f64, f64)],
     ms: &[f64],
     dst: &mut [f64],
 ) -> Option<bool> {
-    if edges.is_empty() || edges.len() != rates.len() || quota == Some(0.0) {
+    if edges.is_empty() || quota == Some(0.0) {
         return None;
     }
     if !edges.windows(2).all(|w| matches!(w, [a, b] if a.0 <= b.0)) {
         return None;
     }
-    let tiers: Vec<(f64, f64, f64)> =
-        edges.iter().zip(rates).map(|(&(from, base), (_, rate, _))| (from, base, rate.f)).collect();
+    let tiers = edges;
     let first = *tiers.first()?;
     let mut ok = true;
     for (v, &m) in dst.iter_mut().zip(ms) {
@@ -417,6 +419,7 @@ fn bonus_fast(
     base: f64,
     ms: &[f64],
     dst: &mut [f64],
+    points: &mut Vec<(f64, f64, f64, f64)>,
 ) -> Option<bool> {
     if curve.is_empty() || target == 0.0 {
         return None;
@@ -424,7 +427,9 @@ fn bonus_fast(
     if !curve.windows(2).all(|w| matches!(w, [a, b] if a.x.f < b.x.f && a.run.f != 0.0)) {
         return None;
     }
-    let points: Vec<(f64, f64, f64, f64)> = curve.iter().map(|p| (p.x.f, p.y.f, p.rise.f, p.run.f)).collect();
+    points.clear();
+    points.extend(curve.iter().map(|p| (p.x.f, p.y.f, p.rise.f, p.run.f)));
+    let points: &[(f64, f64, f64, f64)] = points;
     let len = points.len();
     let first = *points.first()?;
     let last_y = points.last()?.1;
