@@ -784,12 +784,33 @@ impl Surrogate {
             let mut points = vec![(0.0, part(0.0, zero) - offset_at(&mut off, 0.0, None)?)];
             let first = grid.k_min.div_euclid(grid.stride) + 1;
             let last = grid.k_max.div_euclid(grid.stride);
-            for q in first..=last {
-                let k = q * grid.stride;
-                let x = exp(grid.l0 + k as f64 * grid.delta + grid.log_mean);
-                if x > cap || x < self.h_eps {
-                    continue;
+            // The scan's nodes and their hours, then the pay at every node their kernels read,
+            // at once: neighbouring scan nodes share all but one kernel node, which one by one
+            // would each be priced alone.
+            let scan: Vec<(i64, f64)> = (first..=last)
+                .map(|q| {
+                    let k = q * grid.stride;
+                    (k, exp(grid.l0 + k as f64 * grid.delta + grid.log_mean))
+                })
+                .filter(|&(_, x)| !(x > cap || x < self.h_eps))
+                .collect();
+            if let (Some(&(k_lo, _)), Some(&(k_hi, _))) = (scan.first(), scan.last()) {
+                let from = k_lo - COARSE_HALF * grid.stride;
+                let count = usize::try_from((k_hi - k_lo) / grid.stride).unwrap_or(0) + 2 * COARSE_HALF as usize + 1;
+                // Only when the hours are contiguous on the scan lattice (they rise with k), so
+                // exactly the nodes the kernels read are priced.
+                if usize::try_from((k_hi - k_lo) / grid.stride).ok() == scan.len().checked_sub(1) {
+                    if paid {
+                        self.fill_nodes(d, from, grid.stride, count, pay);
+                    }
+                    if let Some(off) = off.as_deref_mut()
+                        && off.grid(d).is_some_and(|g| g.same_as(&grid))
+                    {
+                        off.fill_scan(d, from, grid.stride, count);
+                    }
                 }
+            }
+            for (k, x) in scan {
                 let phi = if paid { self.coarse(d, k, pay)? } else { self.base };
                 points.push((x, part(x, phi) - offset_at(&mut off, x, Some(k))?));
             }
@@ -1109,6 +1130,14 @@ impl<'a> Offset<'a> {
         );
         let gain = phi - phi0 - g0 * (h - h0);
         Ok(if gain > self.tolerance { gain } else { 0.0 })
+    }
+
+    /// Prices the baseline's nodes `first + j × step` (`j < count`) of activity `d` at once, as
+    /// [`Surrogate::fill_nodes`] does, for [`Offset::scan_at`].
+    fn fill_scan(&mut self, d: usize, first: i64, step: i64, count: usize) {
+        if matches!(self.sur.tables.get(d), Some(Some(_))) {
+            self.sur.fill_nodes(d, first, step, count, self.pay);
+        }
     }
 
     /// The scan grid of an activity the baseline pays for.

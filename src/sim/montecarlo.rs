@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::calibrate::Calibration;
 use super::error::PayError;
 use super::mathx::{Rng, exp};
-use super::person::PersonPay;
+use super::person::{PersonPay, Source};
 use super::runway::Effects;
 use super::{
     Band, PersonInfo, PersonIssue, PersonOutcome, PlanOutcome, Quarter, RoleInfo, RoleOutcome, Runway, SimOptions,
@@ -178,7 +178,6 @@ pub(crate) fn run(
             let mut xi = Vec::new();
             let mut pays = vec![0.0; trials];
             let mut revenues = vec![0.0; trials];
-            let mut volumes = Vec::new();
             let mut sources = Vec::new();
             let mut written = Vec::new();
             let mut rows = Vec::new();
@@ -236,28 +235,23 @@ pub(crate) fn run(
                     let revenue_source = revenue_slot.and_then(|slot| pay.source(slot));
                     sources.clear();
                     sources.extend(cols.volumes.iter().map(|(slot, _, _)| pay.source(*slot)));
-                    // One column of trials per volume.
-                    volumes.clear();
-                    volumes.resize(trials * cols.volumes.len(), 0.0);
-                    // Every trial's effective hours, the values they write (one column per
-                    // value), then pay for all trials at once.
-                    rows.clear();
-                    for xs in xi.chunks_exact(n.max(1)) {
-                        rows.extend((0..n).map(|d| match (hours.get(d), xs.get(d)) {
-                            (Some(h), Some(f)) => h * f,
-                            _ => 0.0,
-                        }));
-                    }
-                    pay.write_columns(&rows, n, &mut written);
+                    // The values every trial's effective hours write (one column per value),
+                    // then pay for all trials at once.
+                    pay.write_scaled_columns(hours, &xi, n, &mut written);
                     PersonPay::read_column(revenue_source, &written, &mut revenues);
-                    for (column, s) in volumes.chunks_exact_mut(trials.max(1)).zip(&sources) {
-                        PersonPay::read_column(*s, &written, column);
-                    }
-                    if pay.pay_each(&written, &mut pays).is_err()
-                        && let Err(err) = pay.pay_rows(&rows, n, &mut pays)
-                    {
-                        results.push(Err(err));
-                        continue;
+                    if pay.pay_each(&written, &mut pays).is_err() {
+                        // Row by row, from every trial's effective hours.
+                        rows.clear();
+                        for xs in xi.chunks_exact(n.max(1)) {
+                            rows.extend((0..n).map(|d| match (hours.get(d), xs.get(d)) {
+                                (Some(h), Some(f)) => h * f,
+                                _ => 0.0,
+                            }));
+                        }
+                        if let Err(err) = pay.pay_rows(&rows, n, &mut pays) {
+                            results.push(Err(err));
+                            continue;
+                        }
                     }
                     // Runway: the change in expected pay from productivity effects.
                     let targets = effects.for_role(unit, person.role);
@@ -299,8 +293,8 @@ pub(crate) fn run(
                     add_column(columns, trials, REVENUE, &revenues);
                     add_column(columns, trials, cols.cost, &pays);
                     add_column(columns, trials, cols.revenue, &revenues);
-                    for (values, (_, _, col)) in volumes.chunks_exact(trials.max(1)).zip(&cols.volumes) {
-                        add_column(columns, trials, *col, values);
+                    for (source, (_, _, col)) in sources.iter().zip(&cols.volumes) {
+                        add_source(columns, trials, *col, *source, &written);
                     }
                     for (a, b) in shift.iter_mut().zip(&shifts) {
                         *a += b;
@@ -382,6 +376,36 @@ fn add_column(columns: &mut [f64], trials: usize, col: usize, values: &[f64]) {
     if let Some(column) = columns.get_mut(col * trials..(col + 1) * trials) {
         for (a, b) in column.iter_mut().zip(values) {
             *a += b;
+        }
+    }
+}
+
+/// Adds `source`'s value in each trial (columns from [`PersonPay::write_scaled_columns`]; 0
+/// without a source) to column `col`: what [`PersonPay::read_column`] then [`add_column`] add.
+fn add_source(columns: &mut [f64], trials: usize, col: usize, source: Option<Source>, written: &[f64]) {
+    let Some(column) = columns.get_mut(col * trials..(col + 1) * trials) else { return };
+    match source {
+        Some(Source::Set(k)) => match written.get(k * trials..(k + 1) * trials) {
+            Some(values) => {
+                for (a, b) in column.iter_mut().zip(values) {
+                    *a += b;
+                }
+            }
+            None => {
+                for a in column.iter_mut() {
+                    *a += 0.0;
+                }
+            }
+        },
+        Some(Source::Fixed(v)) => {
+            for a in column.iter_mut() {
+                *a += v;
+            }
+        }
+        None => {
+            for a in column.iter_mut() {
+                *a += 0.0;
+            }
         }
     }
 }
@@ -674,7 +698,8 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
             runway_assumptions: runways.get(unit).cloned().unwrap_or_default(),
         }
     };
-    let computed: Vec<PlanOutcome> = (0..units.len()).map(outcome).collect();
+    // Each plan's outcome on its own (they share nothing they write), on every core.
+    let computed: Vec<PlanOutcome> = (0..units.len()).into_par_iter().map(outcome).collect();
     let baseline = computed.first().cloned().unwrap_or_else(|| outcome(0));
     let plans = unit_of.iter().filter_map(|&u| computed.get(u).cloned()).collect();
     let mut report = SimReport {

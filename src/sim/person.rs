@@ -199,6 +199,36 @@ impl<'a> PersonPay<'a> {
         }
     }
 
+    /// [`PersonPay::write_columns`] for the rows of `activities` effective hours
+    /// `hours[d] × factors[t × activities + d]` (0 where `hours` has no value), without building
+    /// the rows: the same values, bit for bit (the same products, summed in the same order).
+    pub(crate) fn write_scaled_columns(&self, hours: &[f64], factors: &[f64], activities: usize, out: &mut Vec<f64>) {
+        out.clear();
+        let n = activities;
+        let rows = factors.chunks_exact(n.max(1));
+        out.reserve(self.set_all.len() * rows.len());
+        // Row `xs`'s effective hours in activity `d`, as the rows hold them.
+        let at = |xs: &[f64], d: usize| match (hours.get(d), xs.get(d)) {
+            (Some(h), Some(f)) => h * f,
+            _ => 0.0,
+        };
+        for w in self.set_all.iter().filter_map(|&i| self.writes.get(i)) {
+            let scale = w.scale;
+            match w.parts.as_slice() {
+                &[(d, c)] if d < n && d < hours.len() => {
+                    let h = hours.get(d).copied().unwrap_or(0.0);
+                    out.extend(rows.clone().map(|xs| {
+                        let f = xs.get(d).copied().unwrap_or(0.0);
+                        std::iter::once(c * (h * f)).sum::<f64>() * scale
+                    }));
+                }
+                parts => {
+                    out.extend(rows.clone().map(|xs| parts.iter().map(|&(d, c)| c * at(xs, d)).sum::<f64>() * scale))
+                }
+            }
+        }
+    }
+
     /// Fills `out` with `source`'s value in each row of columns from
     /// [`PersonPay::write_columns`] with `out.len()` rows (0 without a source).
     pub(crate) fn read_column(source: Option<Source>, columns: &[f64], out: &mut [f64]) {
@@ -504,6 +534,32 @@ mod tests {
             }
         });
         assert_eq!(kinds, [true; 3], "written columns, fixed columns and derived metrics are all seen");
+    }
+
+    #[test]
+    fn columns_written_from_hours_and_factors_equal_columns_written_from_rows() {
+        each_person(&["transition", "product_led"], |key, cal, person, pay| {
+            let n = person.hours.len();
+            let mut rng = crate::sim::mathx::Rng::new(3, person.index as u64);
+            let factors: Vec<f64> = (0..50 * n).map(|_| crate::sim::mathx::exp(0.4 * rng.normal())).collect();
+            // Some hours at 0, and a row of hours shorter than the activities.
+            for hours in [person.hours.clone(), vec![0.0; n], person.hours.iter().take(n - 1).copied().collect()] {
+                let rows: Vec<f64> = factors
+                    .chunks_exact(n)
+                    .flat_map(|xs| {
+                        (0..n).map(|d| match (hours.get(d), xs.get(d)) {
+                            (Some(h), Some(f)) => h * f,
+                            _ => 0.0,
+                        })
+                    })
+                    .collect();
+                let (mut want, mut got) = (Vec::new(), Vec::new());
+                pay.write_columns(&rows, n, &mut want);
+                pay.write_scaled_columns(&hours, &factors, n, &mut got);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&got), bits(&want), "{key} {}", cal.roster.employees[person.index].id);
+            }
+        });
     }
 
     #[test]
