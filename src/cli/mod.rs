@@ -1286,16 +1286,7 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
                 let mut row: Option<engine::compare::PersonRow> = None;
                 for (p, plan_outcomes) in outcomes.iter().enumerate() {
                     let Some((engine::Outcome::Paid(e), true)) = plan_outcomes.get(i) else { continue };
-                    let row = row.get_or_insert_with(|| engine::compare::PersonRow {
-                        employee_id: e.employee_id.clone(),
-                        name: e.name.clone(),
-                        role: e.role.clone(),
-                        team: e.team.clone(),
-                        totals: vec![None; n],
-                    });
-                    if let Some(slot) = row.totals.get_mut(p) {
-                        *slot = Some(e.total);
-                    }
+                    row.get_or_insert_with(|| engine::compare::PersonRow::of(e, n)).paid(p, e);
                 }
                 rows.extend(row);
             }

@@ -24,6 +24,24 @@ pub struct PersonRow {
 }
 
 impl PersonRow {
+    /// The row of someone `e` pays, before any of the `plans` totals is set.
+    pub fn of(e: &super::EmployeePayout, plans: usize) -> Self {
+        Self {
+            employee_id: e.employee_id.clone(),
+            name: e.name.clone(),
+            role: e.role.clone(),
+            team: e.team.clone(),
+            totals: vec![None; plans],
+        }
+    }
+
+    /// Sets the total under plan `plan` to what `e` is paid by it.
+    pub fn paid(&mut self, plan: usize, e: &super::EmployeePayout) {
+        if let Some(slot) = self.totals.get_mut(plan) {
+            *slot = Some(e.total);
+        }
+    }
+
     /// `totals[to] − totals[from]`, treating "not paid" as 0.
     pub fn change(&self, from: usize, to: usize) -> Decimal {
         let get = |i: usize| self.totals.get(i).copied().flatten().unwrap_or_default();
@@ -47,16 +65,7 @@ impl Comparison {
         let n = reports.len();
         for (p, report) in reports.iter().enumerate() {
             for e in &report.employees {
-                let row = index.entry(e.index).or_insert_with(|| PersonRow {
-                    employee_id: e.employee_id.clone(),
-                    name: e.name.clone(),
-                    role: e.role.clone(),
-                    team: e.team.clone(),
-                    totals: vec![None; n],
-                });
-                if let Some(slot) = row.totals.get_mut(p) {
-                    *slot = Some(e.total);
-                }
+                index.entry(e.index).or_insert_with(|| PersonRow::of(e, n)).paid(p, e);
             }
         }
         Self { reports, people: index.into_values().collect() }

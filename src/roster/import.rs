@@ -473,6 +473,19 @@ pub fn import_files_cancellable(
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<ImportReport, ImportError> {
     let checked = check_options(options)?;
+    read_files(paths, options, &checked, progress, cancel, None)?.finish(options, &checked)
+}
+
+/// Reads every file of `paths` into a [`Merged`], handing people to `sink` as they are read
+/// when streaming ([`stream_files`]) instead of keeping them.
+fn read_files(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    checked: &Checked,
+    progress: &dyn Fn(u64),
+    cancel: &std::sync::atomic::AtomicBool,
+    sink: Option<&(dyn Fn(Streamed) + Sync)>,
+) -> Result<Merged, ImportError> {
     let mut merged = Merged::default();
     let done = std::cell::Cell::new(0u64);
     for path in paths {
@@ -481,9 +494,9 @@ pub fn import_files_cancellable(
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(ImportError::Io { path: path.clone(), source: io::Error::other(CANCELLED) });
             }
-            let sheet = spreadsheet_sheet(path, options, &checked)?;
+            let sheet = spreadsheet_sheet(path, options, checked)?;
             let (name, csv, sheet_options) = spreadsheet_input(path, &sheet, options);
-            merged.read(&name, path, &sheet_options, &checked, &mut || Ok(csv.as_slice()), true, None)?;
+            merged.read(&name, path, &sheet_options, checked, &mut || Ok(csv.as_slice()), true, None)?;
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             done.set(base + size);
             progress(base + size);
@@ -494,13 +507,13 @@ pub fn import_files_cancellable(
             &name,
             path,
             options,
-            &checked,
+            checked,
             &mut || File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress, cancel }),
             false,
-            None,
+            sink,
         )?;
     }
-    merged.finish(options, &checked)
+    Ok(merged)
 }
 
 /// How many people [`stream_files`] hands over at a time.
@@ -553,23 +566,8 @@ pub fn stream_files(
         return Err(StreamError::NotStreamable);
     }
     let checked = check_options(options)?;
-    let mut merged = Merged::default();
-    let done = std::cell::Cell::new(0u64);
     let never = std::sync::atomic::AtomicBool::new(false);
-    for path in paths {
-        let base = done.get();
-        let name = path.display().to_string();
-        let cancel = &never;
-        merged.read(
-            &name,
-            path,
-            options,
-            &checked,
-            &mut || File::open(path).map(|file| Counting { inner: file, read: 0, base, done: &done, progress, cancel }),
-            false,
-            Some(sink),
-        )?;
-    }
+    let merged = read_files(paths, options, &checked, progress, &never, Some(sink))?;
     if merged.files.iter().any(|f| f.text.iter().any(|t| *t)) {
         return Err(StreamError::NotStreamable);
     }
