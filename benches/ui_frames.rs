@@ -33,6 +33,10 @@ use carrot::ui::{CarrotApp, FileChooser, Startup};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
+/// The allocator the app uses (src/main.rs), so the figures are the app's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A 60 Hz display's frame interval.
 const VSYNC: Duration = Duration::from_micros(16_667);
 

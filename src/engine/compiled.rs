@@ -205,6 +205,9 @@ pub(crate) struct CompiledTrack {
     /// `needs[slot]`: whether the derived metric in that value slot is used by this track
     /// (directly or through another derived metric).
     pub needs: Vec<bool>,
+    /// The roster metric columns an exact payout on this track reads: the ones `needs` marks,
+    /// and `revenue` (for cost as a share of revenue). The others are not converted.
+    pub reads: Vec<usize>,
     pub lines: Vec<CompiledLine>,
     pub multipliers: Vec<CompiledMultiplier>,
     pub cap: Option<LimitKonst>,
@@ -441,12 +444,16 @@ impl CompiledPlan {
                 })
                 .collect::<Vec<CompiledMultiplier>>();
             let needs = needed_derived(&lines, &multipliers, &derived, n_roster + parsed.len());
+            let revenue = roster_index.get("revenue").copied();
+            let reads =
+                (0..n_roster).filter(|&i| needs.get(i).copied().unwrap_or(false) || Some(i) == revenue).collect();
             // Roles are matched ignoring case (the importer lowercases them).
             tracks.insert(
                 role.to_lowercase(),
                 CompiledTrack {
                     slot: track_slot,
                     needs,
+                    reads,
                     lines,
                     multipliers,
                     cap: track.cap.as_ref().or(plan.cap.as_ref()).map(LimitKonst::from),
@@ -500,7 +507,12 @@ impl CompiledPlan {
 
     /// The track for a role (matched ignoring case).
     pub(crate) fn track(&self, role: &str) -> Option<&CompiledTrack> {
-        self.tracks.get(role).or_else(|| self.tracks.get(&role.to_lowercase()))
+        // A plan has a few tracks: comparing their keys is cheaper than hashing the role, once
+        // per person.
+        self.tracks
+            .iter()
+            .find_map(|(key, track)| (key == role).then_some(track))
+            .or_else(|| self.tracks.get(&role.to_lowercase()))
     }
 
     /// Whether roster metric `slot` holds money that this plan converts with its `fx` table
@@ -569,12 +581,35 @@ impl CompiledPlan {
     }
 
     /// Builds the person context and the value table (converted roster metrics, then derived
-    /// metrics) for `e`, in `N`.
+    /// metrics) for `e`, in `N`. Every roster metric is converted (the behaviour simulation
+    /// reads the ones the plan does not pay on); [`CompiledPlan::prepare_reads`] converts only
+    /// the ones the track reads.
     pub(crate) fn prepare<N: Num>(
         &self,
         e: &Employee,
         track: &CompiledTrack,
         values: &mut Vec<Option<N>>,
+    ) -> Result<PersonContext<N>, Vec<LineError>> {
+        self.prepare_some(e, track, values, 0..self.roster_metrics)
+    }
+
+    /// [`CompiledPlan::prepare`] for an exact payout: only the roster metrics in `track.reads`
+    /// are converted; the other roster slots stay empty.
+    pub(crate) fn prepare_reads<N: Num>(
+        &self,
+        e: &Employee,
+        track: &CompiledTrack,
+        values: &mut Vec<Option<N>>,
+    ) -> Result<PersonContext<N>, Vec<LineError>> {
+        self.prepare_some(e, track, values, track.reads.iter().copied())
+    }
+
+    fn prepare_some<N: Num>(
+        &self,
+        e: &Employee,
+        track: &CompiledTrack,
+        values: &mut Vec<Option<N>>,
+        metrics: impl Iterator<Item = usize>,
     ) -> Result<PersonContext<N>, Vec<LineError>> {
         let rate = self.fx_rate(e).map_err(|err| vec![err])?;
         let (employed, days) = self.employed_days(e);
@@ -592,8 +627,8 @@ impl CompiledPlan {
         };
         values.clear();
         values.resize(self.value_count(), None);
-        for (i, slot) in values.iter_mut().enumerate().take(self.roster_metrics) {
-            let Some(v) = e.metric(i) else { continue };
+        for i in metrics {
+            let (Some(v), Some(slot)) = (e.metric(i), values.get_mut(i)) else { continue };
             *slot = Some(if self.money_metrics.contains(&i) && rate != Decimal::ONE {
                 N::convert(v, rate, None).map_err(|_| too_large("a money metric"))?
             } else {

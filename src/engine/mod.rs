@@ -214,6 +214,29 @@ fn display(v: &Rational) -> Decimal {
 pub struct Scratch {
     values: Vec<Option<Rational>>,
     raw: Vec<RawLine<Rational>>,
+    names: LineNames,
+}
+
+/// This thread's own copies of each line's id and label, by component slot. Every payout line
+/// shares them; were all threads to share the plan's, each line would bump the same reference
+/// counts from both cores, which made them wait on each other.
+#[derive(Default)]
+struct LineNames(Vec<Option<(Arc<str>, Arc<str>)>>);
+
+impl LineNames {
+    /// The id and label of the line in `slot`, copied from `id` and `label` on first use.
+    fn get(&mut self, slot: usize, id: &str, label: &str) -> (Arc<str>, Arc<str>) {
+        if self.0.len() <= slot {
+            self.0.resize(slot + 1, None);
+        }
+        match self.0.get_mut(slot) {
+            Some(cell) => {
+                let (id, label) = cell.get_or_insert_with(|| (Arc::from(id), Arc::from(label)));
+                (Arc::clone(id), Arc::clone(label))
+            }
+            None => (Arc::from(id), Arc::from(label)),
+        }
+    }
 }
 
 impl CompiledPlan {
@@ -279,7 +302,7 @@ impl CompiledPlan {
             warnings: Vec::new(),
             track: track.slot,
         };
-        let ctx = match self.prepare::<Rational>(e, track, &mut scratch.values) {
+        let ctx = match self.prepare_reads::<Rational>(e, track, &mut scratch.values) {
             Ok(ctx) => ctx,
             Err(errors) => return fail(errors),
         };
@@ -340,9 +363,10 @@ impl CompiledPlan {
                 }
                 None => String::new(),
             };
+            let (component, label) = scratch.names.get(line.slot, &line.id, &line.label);
             payout.lines.push(Line {
-                component: Arc::clone(&line.id),
-                label: Arc::clone(&line.label),
+                component,
+                label,
                 slot: line.slot,
                 kind: line.kind,
                 amount,
@@ -525,16 +549,30 @@ impl CompiledPlan {
     pub fn report_with_stats(&self, plan: &Plan, roster: &Roster) -> (PayoutReport, stats::PlanStats) {
         let outcomes = self.outcomes(roster, Detail::AmountsOnly, &|_| {});
         let roster_len = roster.employees.len();
-        let (tally, early) = rayon::join(
-            || self.tally(&outcomes),
+        let paid = || {
+            outcomes.iter().filter_map(|o| match o {
+                Outcome::Paid(p) => Some(p),
+                _ => None,
+            })
+        };
+        // One pass adds up the report's sums and the aggregates (reading each person once),
+        // beside the sorting of everyone's total.
+        let ((tally, sums), totals_sorted) = rayon::join(
             || {
-                let paid = outcomes.iter().filter_map(|o| match o {
-                    Outcome::Paid(p) => Some(p),
-                    _ => None,
-                });
-                stats::PlanStats::of(paid, &self.track_roles, roster_len)
+                let mut tally = Tally::new(self);
+                let mut sums = stats::Sums::new(roster_len);
+                for (i, outcome) in outcomes.iter().enumerate() {
+                    let Outcome::Paid(p) = outcome else { continue };
+                    if !tally.add(p) {
+                        tally.too_large.push(i);
+                    }
+                    sums.add(p);
+                }
+                (tally, sums)
             },
+            || stats::sorted_totals(paid()),
         );
+        let early = sums.finish(&self.track_roles, totals_sorted);
         // The aggregates counted everyone paid; if anyone was too large to add up, they are
         // not in the report (and the aggregates may not have fitted): aggregate the report.
         let everyone_added = tally.too_large.is_empty();
@@ -579,22 +617,35 @@ impl CompiledPlan {
 
     /// The report: everyone moved into it, with the sums of `tally`.
     fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, tally: Tally) -> PayoutReport {
-        let mut employees = Vec::with_capacity(tally.people);
         let mut not_covered = Vec::new();
         let mut errors = Vec::new();
         let mut too_large = tally.too_large.iter().copied().peekable();
-        for (i, outcome) in outcomes.into_iter().enumerate() {
-            match outcome {
+        // Collected in place: the people paid are moved down the outcomes' own allocation
+        // rather than into a new one (a hundred thousand people's worth of fresh pages).
+        let mut employees: Vec<EmployeePayout> = outcomes
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, outcome)| match outcome {
                 Outcome::Paid(p) => {
                     if too_large.next_if_eq(&i).is_some() {
                         errors.push(too_large_error(&p));
-                        continue;
+                        return None;
                     }
-                    employees.push(p);
+                    Some(p)
                 }
-                Outcome::NotCovered(n) => not_covered.push(n),
-                Outcome::Failed(errs) => errors.extend(errs),
-            }
+                Outcome::NotCovered(n) => {
+                    not_covered.push(n);
+                    None
+                }
+                Outcome::Failed(errs) => {
+                    errors.extend(errs);
+                    None
+                }
+            })
+            .collect();
+        // Many people not paid leave much of that allocation unused: give it back.
+        if employees.len() < employees.capacity() / 4 * 3 {
+            employees.shrink_to_fit();
         }
         let mut report = self.summary(plan, tally, not_covered, errors);
         report.employees = employees;

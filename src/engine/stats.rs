@@ -15,6 +15,112 @@ struct RoleSums<'a> {
     components: Vec<Option<(usize, &'a std::sync::Arc<str>, Decimal)>>,
 }
 
+/// Everyone's total as a float, ascending (for histograms and percentiles).
+pub(crate) fn sorted_totals<'a>(paid: impl Iterator<Item = &'a EmployeePayout>) -> Vec<f64> {
+    let mut totals: Vec<f64> = paid.map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
+    totals.sort_unstable_by(f64::total_cmp);
+    totals
+}
+
+/// [`PlanStats`] but the sorted totals, added up one person at a time, in roster order (the
+/// engine adds them in the same pass as the report's own sums).
+pub(crate) struct Sums<'a> {
+    stats: PlanStats,
+    /// Sums by role and component slot, found without hashing (roles are few, component slots
+    /// are indexes), in the order each first appears; named once at the end.
+    roles: Vec<RoleSums<'a>>,
+    order: usize,
+    /// Teams are interned by the roster import, so most repeats are the same allocation: one
+    /// pointer lookup each, and the strings are compared only among the distinct ones.
+    team_seen: foldhash::HashSet<usize>,
+    teams: Vec<&'a str>,
+    /// Whether every sum so far fitted a decimal.
+    fits: bool,
+}
+
+impl<'a> Sums<'a> {
+    /// Nobody yet, for a roster of `roster_len`.
+    pub(crate) fn new(roster_len: usize) -> Self {
+        Self {
+            stats: PlanStats { by_index: vec![None; roster_len], ..PlanStats::default() },
+            roles: Vec::new(),
+            order: 0,
+            team_seen: foldhash::HashSet::default(),
+            teams: Vec::new(),
+            fits: true,
+        }
+    }
+
+    /// Adds the next person paid.
+    pub(crate) fn add(&mut self, e: &'a EmployeePayout) {
+        if !self.fits {
+            return;
+        }
+        self.fits = self.try_add(e).is_some();
+    }
+
+    fn try_add(&mut self, e: &'a EmployeePayout) -> Option<()> {
+        if self.team_seen.insert(e.team.as_ptr().addr()) {
+            self.teams.push(&e.team);
+        }
+        if let Some(slot) = self.stats.by_index.get_mut(e.index) {
+            *slot = Some(e.total);
+        }
+        let at = match self.roles.iter().position(|r| r.role == &*e.role) {
+            Some(at) => at,
+            None => {
+                self.roles.push(RoleSums { role: &e.role, revenue: Decimal::ZERO, components: Vec::new() });
+                self.roles.len() - 1
+            }
+        };
+        let Some(sums) = self.roles.get_mut(at) else { return Some(()) };
+        for l in &e.lines {
+            if sums.components.len() <= l.slot {
+                sums.components.resize(l.slot + 1, None);
+            }
+            match sums.components.get_mut(l.slot) {
+                Some(Some((_, _, sum))) => *sum = sum.checked_add(l.amount)?,
+                Some(cell) => {
+                    *cell = Some((self.order, &l.component, l.amount));
+                    self.order += 1;
+                }
+                None => {}
+            }
+        }
+        sums.revenue = sums.revenue.checked_add(e.revenue.unwrap_or_default())?;
+        Some(())
+    }
+
+    /// The aggregates of a plan whose tracks are `plan_roles` (listed first, even with nobody
+    /// in them), with `totals_sorted`; `None` when a sum did not fit a decimal.
+    pub(crate) fn finish<R: AsRef<str>>(self, plan_roles: &[R], totals_sorted: Vec<f64>) -> Option<PlanStats> {
+        let Self { mut stats, roles, mut teams, fits, .. } = self;
+        if !fits {
+            return None;
+        }
+        stats.totals_sorted = totals_sorted;
+        // The plan's roles first (even with nobody in them), then any other in order of appearance.
+        for role in plan_roles {
+            stats.by_role_component.insert(role.as_ref().to_owned(), IndexMap::new());
+        }
+        for sums in roles {
+            let mut components: Vec<_> = sums.components.into_iter().flatten().collect();
+            components.sort_unstable_by_key(|(first_seen, _, _)| *first_seen);
+            let by_component = stats.by_role_component.entry(sums.role.to_owned()).or_default();
+            for (_, name, sum) in components {
+                by_component.insert(name.to_string(), sum);
+            }
+            stats.revenue_by_role.insert(sums.role.to_owned(), sums.revenue);
+            stats.roles.push(sums.role.to_owned());
+        }
+        stats.roles.sort_unstable();
+        teams.sort_unstable();
+        teams.dedup();
+        stats.teams = teams.into_iter().map(str::to_owned).collect();
+        Some(stats)
+    }
+}
+
 /// Aggregates of one plan's payouts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlanStats {
@@ -52,82 +158,15 @@ impl PlanStats {
     {
         // Sorting the totals runs beside the sums (this is on the way to every edit's new total).
         let totals = paid.clone();
-        let (totals_sorted, mut stats) = rayon::join(
+        let (totals_sorted, sums) = rayon::join(
+            || sorted_totals(totals),
             || {
-                let mut totals: Vec<f64> = totals.map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
-                totals.sort_unstable_by(f64::total_cmp);
-                totals
+                let mut sums = Sums::new(roster_len);
+                paid.for_each(|e| sums.add(e));
+                sums
             },
-            || Self::sums(paid, plan_roles, roster_len),
         );
-        stats.as_mut()?.totals_sorted = totals_sorted;
-        stats
-    }
-
-    /// Everything but the sorted totals.
-    fn sums<'a, R: AsRef<str>>(
-        paid: impl Iterator<Item = &'a EmployeePayout>,
-        plan_roles: &[R],
-        roster_len: usize,
-    ) -> Option<Self> {
-        let mut stats = Self { by_index: vec![None; roster_len], ..Self::default() };
-        // Sums by role and component slot, found without hashing (roles are few, component
-        // slots are indexes), in the order each first appears; named once at the end.
-        let mut roles: Vec<RoleSums<'_>> = Vec::new();
-        let mut order = 0usize;
-        // Teams are interned by the roster import, so most repeats are the same allocation:
-        // one pointer lookup each, and the strings are compared only among the distinct ones.
-        let mut team_seen: foldhash::HashSet<*const u8> = foldhash::HashSet::default();
-        let mut teams: Vec<&str> = Vec::new();
-        for e in paid {
-            if team_seen.insert(e.team.as_ptr()) {
-                teams.push(&e.team);
-            }
-            if let Some(slot) = stats.by_index.get_mut(e.index) {
-                *slot = Some(e.total);
-            }
-            let at = match roles.iter().position(|r| r.role == &*e.role) {
-                Some(at) => at,
-                None => {
-                    roles.push(RoleSums { role: &e.role, revenue: Decimal::ZERO, components: Vec::new() });
-                    roles.len() - 1
-                }
-            };
-            let Some(sums) = roles.get_mut(at) else { continue };
-            for l in &e.lines {
-                if sums.components.len() <= l.slot {
-                    sums.components.resize(l.slot + 1, None);
-                }
-                match sums.components.get_mut(l.slot) {
-                    Some(Some((_, _, sum))) => *sum = sum.checked_add(l.amount)?,
-                    Some(cell) => {
-                        *cell = Some((order, &l.component, l.amount));
-                        order += 1;
-                    }
-                    None => {}
-                }
-            }
-            sums.revenue = sums.revenue.checked_add(e.revenue.unwrap_or_default())?;
-        }
-        // The plan's roles first (even with nobody in them), then any other in order of appearance.
-        for role in plan_roles {
-            stats.by_role_component.insert(role.as_ref().to_owned(), IndexMap::new());
-        }
-        for sums in roles {
-            let mut components: Vec<_> = sums.components.into_iter().flatten().collect();
-            components.sort_unstable_by_key(|(first_seen, _, _)| *first_seen);
-            let by_component = stats.by_role_component.entry(sums.role.to_owned()).or_default();
-            for (_, name, sum) in components {
-                by_component.insert(name.to_string(), sum);
-            }
-            stats.revenue_by_role.insert(sums.role.to_owned(), sums.revenue);
-            stats.roles.push(sums.role.to_owned());
-        }
-        stats.roles.sort_unstable();
-        teams.sort_unstable();
-        teams.dedup();
-        stats.teams = teams.into_iter().map(str::to_owned).collect();
-        Some(stats)
+        sums.finish(plan_roles, totals_sorted)
     }
 
     /// The value below which a share `q` (0..=1) of totals fall (nearest rank).
