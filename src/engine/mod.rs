@@ -10,6 +10,7 @@ pub mod compare;
 pub mod compiled;
 pub mod json;
 pub mod render;
+mod reuse;
 mod rules;
 mod show;
 pub mod stats;
@@ -25,6 +26,7 @@ use rust_decimal::Decimal;
 pub(crate) use batch::BatchScratch;
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext, Shares};
 use compiled::{CompiledTrack, LimitKonst};
+pub use reuse::Previous;
 use rules::{Explain, NoTrace, PersonNotes, RawLine};
 
 use crate::money;
@@ -547,8 +549,21 @@ impl CompiledPlan {
     /// the aggregates are taken from the computed people while their sums are checked and added
     /// up, on the other core. The same as [`CompiledPlan::report`] then [`stats::PlanStats::new`].
     pub fn report_with_stats(&self, plan: &Plan, roster: &Roster) -> (PayoutReport, stats::PlanStats) {
-        let outcomes = self.outcomes(roster, Detail::AmountsOnly, &|_| {});
+        self.report_with_stats_after(plan, roster, None)
+    }
+
+    /// [`CompiledPlan::report_with_stats`] after an edit: the people of the tracks the edit did
+    /// not change (see [`Previous`]) keep their payouts from `previous`, computed on the same
+    /// roster; everyone else is computed. The result is the same either way.
+    pub fn report_with_stats_after(
+        &self,
+        plan: &Plan,
+        roster: &Roster,
+        previous: Option<Previous<'_>>,
+    ) -> (PayoutReport, stats::PlanStats) {
         let roster_len = roster.employees.len();
+        let kept = previous.and_then(|p| reuse::Kept::new(self, plan, p, roster_len));
+        let outcomes = self.outcomes_keeping(roster, Detail::AmountsOnly, &|_| {}, kept.as_ref());
         let paid = || {
             outcomes.iter().filter_map(|o| match o {
                 Outcome::Paid(p) => Some(p),
@@ -586,12 +601,27 @@ impl CompiledPlan {
 
     /// Everyone's outcome, in roster order (in parallel).
     fn outcomes(&self, roster: &Roster, detail: Detail, progress: &(dyn Fn(u64) + Sync)) -> Vec<Outcome> {
+        self.outcomes_keeping(roster, detail, progress, None)
+    }
+
+    /// [`CompiledPlan::outcomes`], with the previous payouts that still hold taken from `kept`.
+    fn outcomes_keeping(
+        &self,
+        roster: &Roster,
+        detail: Detail,
+        progress: &(dyn Fn(u64) + Sync),
+        kept: Option<&reuse::Kept<'_>>,
+    ) -> Vec<Outcome> {
         roster
             .employees
             .par_iter()
             .enumerate()
             .map_init(Scratch::default, |scratch, (i, e)| {
-                let outcome = self.evaluate(i, e, detail, scratch);
+                let previous = kept.zip(self.track(&e.role)).and_then(|(kept, track)| kept.get(i, track.slot));
+                let outcome = match previous {
+                    Some(p) => Outcome::Paid(p.clone()),
+                    None => self.evaluate(i, e, detail, scratch),
+                };
                 progress(1);
                 outcome
             })

@@ -1,12 +1,13 @@
 //! The DOMAIN.md worked examples and the engine's error handling.
 
+use std::collections::BTreeMap;
 use std::str::FromStr as _;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::plan;
+use crate::plan::{self, Component, ComponentKind};
 use crate::roster::{Employee, Roster, SourceRef};
 
 fn d(s: &str) -> Decimal {
@@ -667,4 +668,84 @@ fn explanations_show_exact_values_and_repeating_ones_with_approx() {
         "insights 1 ÷ target 3 = 33.33% of target; curve ≈ 0.3333 (between points (0, 0) and (1, 1)); base \
          1,000.00; × ≈ 0.3333 = ≈ 333.333333; rounded half away from zero to 333.33"
     );
+}
+
+/// A generated roster of sales people and consultants (about 70% sales).
+fn mixed_roster(people: usize) -> Roster {
+    let mut csv = Vec::new();
+    crate::synth::write_roster(&mut csv, people, 7, crate::synth::Roles::Mixed, 1).unwrap();
+    crate::roster::import_reader("mixed.csv", csv.as_slice(), &crate::roster::ImportOptions::default()).unwrap().roster
+}
+
+/// Computes `plan` after `before` (on the same roster) and afresh, checks that both give the
+/// same report and aggregates, and returns, for each role, how many people kept their payout.
+fn kept_after_edit(before: &Plan, plan: &Plan, roster: &Roster) -> BTreeMap<String, (usize, usize)> {
+    let (previous, _) = CompiledPlan::new(before, roster).unwrap().report_with_stats(before, roster);
+    let compiled = CompiledPlan::new(plan, roster).unwrap();
+    let (report, stats) =
+        compiled.report_with_stats_after(plan, roster, Some(Previous { plan: before, report: &previous }));
+    let (afresh, afresh_stats) = compiled.report_with_stats(plan, roster);
+    assert_eq!(report, afresh, "the report after an edit differs from the one computed afresh");
+    assert_eq!(stats, afresh_stats, "the aggregates after an edit differ from the ones computed afresh");
+    // A kept payout's lines share the previous report's labels; a computed one's lines have the
+    // compute thread's own copies.
+    let mut kept: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for p in &report.employees {
+        let old = previous.employees.iter().find(|o| o.index == p.index);
+        let shared = match (p.lines.first(), old.and_then(|o| o.lines.first())) {
+            (Some(a), Some(b)) => Arc::ptr_eq(&a.label, &b.label),
+            _ => false,
+        };
+        let entry = kept.entry(p.role.to_string()).or_default();
+        entry.0 += usize::from(shared);
+        entry.1 += 1;
+    }
+    kept
+}
+
+#[test]
+fn an_edit_keeps_the_payouts_of_the_tracks_it_did_not_change() {
+    let roster = mixed_roster(600);
+    let before = plan::parse(crate::samples::plan("transition").unwrap().text).unwrap();
+    let consultants = |kept: &BTreeMap<String, (usize, usize)>| kept.get("consultant").copied().unwrap();
+    let sales = |kept: &BTreeMap<String, (usize, usize)>| kept.get("sales").copied().unwrap();
+
+    // A sales rate: the consultants keep theirs, every sales person is computed again.
+    let mut plan = before.clone();
+    let track = plan.tracks.get_mut("sales").unwrap();
+    let Some(Component::Commission(c)) = track.components.iter_mut().find(|c| c.kind() == ComponentKind::Commission)
+    else {
+        panic!("the transition plan has a sales commission")
+    };
+    c.tiers[0].rate += d("0.01");
+    let kept = kept_after_edit(&before, &plan, &roster);
+    let (kept_consultants, all_consultants) = consultants(&kept);
+    assert!(all_consultants > 100 && kept_consultants == all_consultants, "{kept:?}");
+    assert_eq!(sales(&kept).0, 0, "{kept:?}");
+
+    // Nothing that pays changed (the plan's name): everyone keeps theirs.
+    let mut renamed = before.clone();
+    renamed.name.push_str(" (copy)");
+    let kept = kept_after_edit(&before, &renamed, &roster);
+    assert!(kept.values().all(|(k, n)| k == n), "{kept:?}");
+
+    // A plan-wide setting, a sales component renamed (it renumbers the lines), a new commission
+    // metric in the sales track (another money column): everyone is computed again.
+    let mut period = before.clone();
+    period.period.end = period.period.end.pred_opt().unwrap();
+    let mut renamed_line = before.clone();
+    let sales_track = renamed_line.tracks.get_mut("sales").unwrap();
+    *sales_track.components[0].id_mut() = "renamed".to_owned();
+    let mut money = before.clone();
+    let money_track = money.tracks.get_mut("sales").unwrap();
+    if let Some(Component::Commission(c)) =
+        money_track.components.iter_mut().find(|c| c.kind() == ComponentKind::Commission)
+    {
+        c.metric = "deals_closed".to_owned();
+    }
+    assert_ne!(money, before);
+    for edited in [&period, &renamed_line, &money] {
+        let kept = kept_after_edit(&before, edited, &roster);
+        assert!(kept.values().all(|(k, _)| *k == 0), "{kept:?}");
+    }
 }

@@ -3,12 +3,12 @@
 //! the UI ignores results for revisions it has moved past.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Weak};
 
 use super::doc::PlanId;
 use crate::engine::stats::PlanStats;
-use crate::engine::{CompiledPlan, PayoutReport};
+use crate::engine::{CompiledPlan, PayoutReport, Previous};
 use crate::plan::{Plan, Problem};
 use crate::roster::Roster;
 
@@ -52,6 +52,34 @@ pub struct Computed {
     pub labels: Arc<super::doc::Labels>,
 }
 
+/// A plan's last result, for the next computation of the same plan to keep the payouts an
+/// edit did not change. Held weakly: once the app lets go of the result, nothing is kept.
+struct Last {
+    plan: Plan,
+    roster_revision: u64,
+    roster: Weak<Roster>,
+    report: Weak<PayoutReport>,
+}
+
+impl Last {
+    /// The previous result for `req`, when it was computed on the same roster and is still held.
+    fn previous_for(&self, req: &Request) -> Option<(Arc<PayoutReport>, &Plan)> {
+        let same_roster =
+            self.roster_revision == req.roster_revision && std::ptr::eq(self.roster.as_ptr(), Arc::as_ptr(&req.roster));
+        same_roster.then(|| self.report.upgrade()).flatten().map(|r| (r, &self.plan))
+    }
+}
+
+/// Computes `req`, keeping from `last` what the edit did not change.
+fn compute(req: &Request, last: Option<&Last>) -> Result<Computed, Vec<Problem>> {
+    let compiled = CompiledPlan::new(&req.plan, &req.roster)?;
+    let previous = last.and_then(|l| l.previous_for(req));
+    let previous_ref = previous.as_ref().map(|(report, plan)| Previous { plan, report });
+    let (report, stats) = compiled.report_with_stats_after(&req.plan, &req.roster, previous_ref);
+    let labels = Arc::new(super::doc::Labels::new(&req.plan, &report));
+    Ok(Computed { compiled: Arc::new(compiled), report: Arc::new(report), stats: Arc::new(stats), labels })
+}
+
 /// The compute worker and its channels.
 pub struct ComputeService {
     tx: Sender<Request>,
@@ -66,6 +94,7 @@ impl ComputeService {
         let ctx = ctx.clone();
         std::thread::Builder::new().name("carrot-compute".to_owned()).spawn(move || {
             super::background::give_way();
+            let mut last: BTreeMap<PlanId, Last> = BTreeMap::new();
             while let Ok(first) = req_rx.recv() {
                 // Coalesce: keep only the newest request per plan.
                 let mut latest: BTreeMap<PlanId, Request> = BTreeMap::new();
@@ -75,16 +104,18 @@ impl ComputeService {
                 }
                 for (_, req) in latest {
                     let started = std::time::Instant::now();
-                    let outcome = CompiledPlan::new(&req.plan, &req.roster).map(|compiled| {
-                        let (report, stats) = compiled.report_with_stats(&req.plan, &req.roster);
-                        let labels = Arc::new(super::doc::Labels::new(&req.plan, &report));
-                        Computed {
-                            compiled: Arc::new(compiled),
-                            report: Arc::new(report),
-                            stats: Arc::new(stats),
-                            labels,
-                        }
-                    });
+                    let outcome = compute(&req, last.get(&req.plan_id));
+                    if let Ok(c) = &outcome {
+                        last.insert(
+                            req.plan_id,
+                            Last {
+                                plan: req.plan.clone(),
+                                roster_revision: req.roster_revision,
+                                roster: Arc::downgrade(&req.roster),
+                                report: Arc::downgrade(&c.report),
+                            },
+                        );
+                    }
                     let response = Response {
                         plan_id: req.plan_id,
                         plan_revision: req.plan_revision,
