@@ -278,7 +278,9 @@ fn the_recovery_file_is_removed_once_the_plan_is_saved() {
     wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
     assert_eq!(files_in(&recovery).len(), 1);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    wait(&mut harness, "the save", |app| !app.selected_doc().unwrap().is_dirty());
+    // The recovery file is removed in the background once the save is done: wait for that too
+    // (checking right after the save raced the removal).
+    wait(&mut harness, "the save", |app| !app.selected_doc().unwrap().is_dirty() && idle(app));
     assert!(saved.exists());
     assert!(files_in(&recovery).is_empty(), "saving clears the plan's recovery file");
     assert_eq!(plan::load(&saved).unwrap(), harness.state().selected_doc().unwrap().plan);
