@@ -376,3 +376,36 @@ fn searching_shows_only_the_people_that_match() {
     }
     harness.get_by_label_contains(&format!("{} of {everyone} people", app.rt.payouts.rows.len()));
 }
+
+/// The payouts and aggregates the app shows for the selected plan are the engine's, computed
+/// afresh on the merged roster: after edits to one track, to the other, and a roster import
+/// (the app keeps the payouts an edit cannot change, and must never keep one it can).
+fn assert_result_is_computed_afresh(app: &CarrotApp) {
+    let doc = app.selected_doc().unwrap();
+    let result = doc.result.as_ref().unwrap();
+    let roster = &app.rt.rosters.merged;
+    let compiled = engine::CompiledPlan::new(&doc.plan, roster).unwrap();
+    let (report, stats) = compiled.report_with_stats(&doc.plan, roster);
+    assert_eq!(*result.report, report, "the payouts shown are the plan's on the roster");
+    assert_eq!(*result.stats, stats, "the charts' aggregates are the plan's on the roster");
+}
+
+#[test]
+fn after_edits_and_an_import_the_payouts_shown_are_the_plans_own() {
+    let mut harness = app(vec![Some(vec![fixture("ui/advisor.csv")])]);
+    for (field, value) in [
+        ("Revenue commission tier 1 rate", "9"),
+        ("Utilisation bonus share of target incentive", "90"),
+        ("Revenue commission tier 1 rate", "7.5"),
+    ] {
+        set_text(&mut harness, field, value);
+        wait(&mut harness, "the recomputed payouts", |app| fresh(app) && idle(app));
+        assert_result_is_computed_afresh(harness.state());
+    }
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the advisor roster", |app| app.rt.rosters.sources.len() == 3 && fresh(app));
+    assert_result_is_computed_afresh(harness.state());
+    set_text(&mut harness, "Utilisation bonus share of target incentive", "110");
+    wait(&mut harness, "the recomputed payouts", |app| fresh(app) && idle(app));
+    assert_result_is_computed_afresh(harness.state());
+}
