@@ -617,8 +617,7 @@ impl CompiledPlan {
             .par_iter()
             .enumerate()
             .map_init(Scratch::default, |scratch, (i, e)| {
-                let previous = kept.zip(self.track(&e.role)).and_then(|(kept, track)| kept.get(i, track.slot));
-                let outcome = match previous {
+                let outcome = match kept.and_then(|k| k.get(i)) {
                     Some(p) => Outcome::Paid(p.clone()),
                     None => self.evaluate(i, e, detail, scratch),
                 };

@@ -19,9 +19,7 @@ pub struct Previous<'a> {
 
 /// The previous payouts that still hold, by roster index.
 pub(super) struct Kept<'a> {
-    /// By track slot: whether the track's people keep their payouts.
-    tracks: Vec<bool>,
-    /// By roster index: the person's previous payout.
+    /// By roster index: the person's previous payout, when their track's payouts still hold.
     paid: Vec<Option<&'a EmployeePayout>>,
 }
 
@@ -32,21 +30,19 @@ impl<'a> Kept<'a> {
         if !tracks.iter().any(|t| *t) || tracks.len() != compiled.track_roles.len() {
             return None;
         }
+        // Same roster, same track keys: each person's role finds the same track as before.
         let mut paid = vec![None; roster_len];
         for p in &previous.report.employees {
-            if let Some(cell) = paid.get_mut(p.index) {
+            if let (Some(cell), Some(true)) = (paid.get_mut(p.index), tracks.get(p.track)) {
                 *cell = Some(p);
             }
         }
-        Some(Self { tracks, paid })
+        Some(Self { paid })
     }
 
-    /// The previous payout of the person at `index`, paid by track `slot`, if it still holds.
-    pub(super) fn get(&self, index: usize, slot: usize) -> Option<&'a EmployeePayout> {
-        if !self.tracks.get(slot).copied().unwrap_or(false) {
-            return None;
-        }
-        self.paid.get(index).copied().flatten().filter(|p| p.track == slot)
+    /// The previous payout of the person at `index`, if it still holds.
+    pub(super) fn get(&self, index: usize) -> Option<&'a EmployeePayout> {
+        self.paid.get(index).copied().flatten()
     }
 }
 
