@@ -107,22 +107,32 @@ fn chart_legends_stay_in_their_column_at_1280_by_800() {
     wait(&mut harness, "the samples", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
     harness.get_by_label("Compare").click();
     harness.run_steps(4);
-    let heading = harness.get_by_label("Cost by component").rect();
-    let next = harness.get_by_label("How payouts are distributed").rect();
-    let mut checked = 0;
-    for node in harness.query_all_by_role(egui::accesskit::Role::Label) {
-        let r = node.rect();
-        let in_legend_rows = r.top() > heading.bottom() && r.bottom() < heading.bottom() + 120.0;
-        if in_legend_rows && r.left() >= heading.left() && r.left() < next.left() {
-            assert!(
-                r.right() <= next.left(),
-                "{:?} runs past its column ({} > {})",
-                node.value(),
-                r.right(),
-                next.left()
-            );
-            checked += 1;
+    // The legend's labels, with whether each stays left of the next chart's column.
+    let legend = |harness: &egui_kittest::Harness<'_, carrot::ui::CarrotApp>| {
+        let heading = harness.get_by_label("Cost by component").rect();
+        let next = harness.get_by_label("How payouts are distributed").rect();
+        let mut labels = Vec::new();
+        for node in harness.query_all_by_role(egui::accesskit::Role::Label) {
+            let r = node.rect();
+            let in_legend_rows = r.top() > heading.bottom() && r.bottom() < heading.bottom() + 120.0;
+            if in_legend_rows && r.left() >= heading.left() && r.left() < next.left() {
+                labels.push((node.value(), r.right(), next.left()));
+            }
         }
+        labels
+    };
+    // On a loaded machine the view can take a few more frames to settle: wait for the eleven
+    // labels (a bounded number of frames), then check every one.
+    let mut labels = legend(&harness);
+    for _ in 0..60 {
+        if labels.len() >= 11 {
+            break;
+        }
+        harness.step();
+        labels = legend(&harness);
     }
-    assert!(checked >= 11, "the legend's eleven labels were found ({checked})");
+    for (value, right, limit) in &labels {
+        assert!(right <= limit, "{value:?} runs past its column ({right} > {limit})");
+    }
+    assert!(labels.len() >= 11, "the legend's eleven labels were found ({})", labels.len());
 }
