@@ -49,17 +49,33 @@ impl<'a> Kept<'a> {
 /// For each track of `new` (in plan order), whether its people's payouts are the same as under
 /// `old`; `None` when a plan-wide setting or the list of tracks changed.
 fn unchanged_tracks(old: &Plan, new: &Plan) -> Option<Vec<bool>> {
-    let plan_wide = old.schema == new.schema
-        && old.currency == new.currency
-        && old.period == new.period
-        && old.fx == new.fx
-        && old.rounding == new.rounding
-        && old.metrics == new.metrics
-        && old.cap == new.cap
-        && old.guarantee == new.guarantee
-        && old.schedule == new.schedule
-        && old.tracks.len() == new.tracks.len()
-        && old.tracks.keys().eq(new.tracks.keys());
+    // Every field is named, so that a new one must be sorted here: whether payouts depend on it.
+    let Plan {
+        schema,
+        name: _,
+        description: _,
+        currency,
+        period,
+        fx,
+        rounding,
+        metrics,
+        tracks,
+        cap,
+        guarantee,
+        assumptions: _,
+        schedule,
+    } = old;
+    let plan_wide = *schema == new.schema
+        && *currency == new.currency
+        && *period == new.period
+        && *fx == new.fx
+        && *rounding == new.rounding
+        && *metrics == new.metrics
+        && *cap == new.cap
+        && *guarantee == new.guarantee
+        && *schedule == new.schedule
+        && tracks.len() == new.tracks.len()
+        && tracks.keys().eq(new.tracks.keys());
     if !plan_wide {
         return None;
     }
