@@ -123,7 +123,7 @@ fn chart_legends_stay_in_their_column_at_1280_by_800() {
     let next = harness.get_by_label("How payouts are distributed").rect();
     // Every name is in the legend, under the heading and in its column. (The legend's rows are
     // found by name, not by a fixed height: the side panel's width, which sets how many rows
-    // the legend wraps to, varies by a few points with the frames the results arrive in.)
+    // the legend wraps to, was seen a few points wider in one loaded run in 66.)
     for name in &names {
         let in_column = harness
             .query_all_by_label(name)

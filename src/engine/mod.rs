@@ -541,7 +541,7 @@ impl CompiledPlan {
     }
 
     pub(crate) fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
-        let tally = self.tally(&outcomes);
+        let tally = self.tally(&outcomes, |_| {});
         self.build(plan, outcomes, tally)
     }
 
@@ -574,15 +574,8 @@ impl CompiledPlan {
         // beside the sorting of everyone's total.
         let ((tally, sums), totals_sorted) = rayon::join(
             || {
-                let mut tally = Tally::new(self);
                 let mut sums = stats::Sums::new(roster_len);
-                for (i, outcome) in outcomes.iter().enumerate() {
-                    let Outcome::Paid(p) = outcome else { continue };
-                    if !tally.add(p) {
-                        tally.too_large.push(i);
-                    }
-                    sums.add(p);
-                }
+                let tally = self.tally(&outcomes, |p| sums.add(p));
                 (tally, sums)
             },
             || stats::sorted_totals(paid()),
@@ -628,13 +621,15 @@ impl CompiledPlan {
     }
 
     /// The report's sums, and who cannot be added to them (in order, as the report lists them).
-    fn tally(&self, outcomes: &[Outcome]) -> Tally {
+    /// `each_paid` sees every person paid, in order, in the same pass (for other sums).
+    fn tally<'a>(&self, outcomes: &'a [Outcome], mut each_paid: impl FnMut(&'a EmployeePayout)) -> Tally {
         let mut tally = Tally::new(self);
         for (i, outcome) in outcomes.iter().enumerate() {
             let Outcome::Paid(p) = outcome else { continue };
             if !tally.add(p) {
                 tally.too_large.push(i);
             }
+            each_paid(p);
         }
         tally
     }
