@@ -217,6 +217,71 @@ pub struct Scratch {
     values: Vec<Option<Rational>>,
     raw: Vec<RawLine<Rational>>,
     names: LineNames,
+    texts: LocalTexts,
+}
+
+/// This thread's own copies of the roster texts many people share (a role, a team: the import
+/// keeps one copy of each), by the shared copy's address. As with [`LineNames`], each payout
+/// would otherwise bump the same few reference counts from both cores.
+#[derive(Default)]
+struct LocalTexts(std::collections::HashMap<usize, Text, foldhash::fast::FixedState>);
+
+impl LocalTexts {
+    /// At most this many copies: texts that are not shared (each person their own) stay as
+    /// they are rather than filling the map.
+    const MOST: usize = 256;
+
+    /// This thread's copy of `shared`.
+    fn get(&mut self, shared: &Text) -> Text {
+        // The address finds the copy; a text freed and another made at its address (a scratch
+        // kept past its roster) would not match, so the text is compared too.
+        let key = Arc::as_ptr(shared).cast::<u8>() as usize;
+        if let Some(copy) = self.0.get(&key).filter(|copy| ***copy == **shared) {
+            return Arc::clone(copy);
+        }
+        if self.0.len() >= Self::MOST {
+            return Arc::clone(shared);
+        }
+        let copy: Text = Arc::from(&**shared);
+        self.0.insert(key, Arc::clone(&copy));
+        copy
+    }
+}
+
+impl Scratch {
+    /// A copy of the kept payout `p`, with this thread's texts.
+    fn keep(&mut self, p: &EmployeePayout) -> EmployeePayout {
+        let EmployeePayout {
+            index,
+            employee_id,
+            name,
+            first_last,
+            role,
+            team,
+            proration,
+            attainment,
+            lines,
+            total,
+            revenue,
+            warnings,
+            track,
+        } = p;
+        EmployeePayout {
+            index: *index,
+            employee_id: employee_id.clone(),
+            name: name.clone(),
+            first_last: first_last.clone(),
+            role: self.texts.get(role),
+            team: self.texts.get(team),
+            proration: *proration,
+            attainment: *attainment,
+            lines: lines.iter().map(|l| self.names.keep(l)).collect(),
+            total: *total,
+            revenue: *revenue,
+            warnings: warnings.clone(),
+            track: *track,
+        }
+    }
 }
 
 /// This thread's own copies of each line's id and label, by component slot. Every payout line
@@ -226,6 +291,27 @@ pub struct Scratch {
 struct LineNames(Vec<Option<(Arc<str>, Arc<str>)>>);
 
 impl LineNames {
+    /// A copy of the kept line `line`, with this thread's id and label when they are the ones
+    /// its slot has.
+    fn keep(&mut self, line: &Line) -> Line {
+        let Line { component, label, kind, amount, explanation, measure, slot } = line;
+        let (component, label) = match self.0.get(*slot) {
+            Some(Some((id, name))) if **id == **component && **name == **label => (Arc::clone(id), Arc::clone(name)),
+            // Another line's names in that slot (not a line of this plan): its own.
+            Some(Some(_)) => (Arc::clone(component), Arc::clone(label)),
+            _ => self.get(*slot, component, label),
+        };
+        Line {
+            component,
+            label,
+            kind: *kind,
+            amount: *amount,
+            explanation: explanation.clone(),
+            measure: *measure,
+            slot: *slot,
+        }
+    }
+
     /// The id and label of the line in `slot`, copied from `id` and `label` on first use.
     fn get(&mut self, slot: usize, id: &str, label: &str) -> (Arc<str>, Arc<str>) {
         if self.0.len() <= slot {
@@ -293,8 +379,8 @@ impl CompiledPlan {
             employee_id: e.id.clone(),
             name: e.name.clone(),
             first_last: e.first_name().cloned().zip(e.last_name().cloned()),
-            role: e.role.clone(),
-            team: e.team.clone(),
+            role: scratch.texts.get(&e.role),
+            team: scratch.texts.get(&e.team),
             proration: Decimal::ZERO,
             attainment: None,
             // The plan's lines and room for a cap or guarantee adjustment.
@@ -611,7 +697,7 @@ impl CompiledPlan {
             .enumerate()
             .map_init(Scratch::default, |scratch, (i, e)| {
                 let outcome = match kept.and_then(|k| k.get(i)) {
-                    Some(p) => Outcome::Paid(p.clone()),
+                    Some(p) => Outcome::Paid(scratch.keep(p)),
                     None => self.evaluate(i, e, detail, scratch),
                 };
                 progress(1);

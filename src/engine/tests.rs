@@ -687,20 +687,37 @@ fn kept_after_edit(before: &Plan, plan: &Plan, roster: &Roster) -> BTreeMap<Stri
     let (afresh, afresh_stats) = compiled.report_with_stats(plan, roster);
     assert_eq!(report, afresh, "the report after an edit differs from the one computed afresh");
     assert_eq!(stats, afresh_stats, "the aggregates after an edit differ from the ones computed afresh");
-    // A kept payout's lines share the previous report's labels; a computed one's lines have the
-    // compute thread's own copies.
+    // Who kept theirs: the previous payouts, marked (an explanation no computation of amounts
+    // writes), show through in the people kept, and only there.
+    const MARK: &str = "kept from the previous report";
+    let mut marked = previous.clone();
+    for p in &mut marked.employees {
+        for line in &mut p.lines {
+            line.explanation = MARK.to_owned();
+        }
+    }
+    let (report, _) = compiled.report_with_stats_after(plan, roster, Some(Previous { plan: before, report: &marked }));
     let mut kept: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for p in &report.employees {
-        let old = previous.employees.iter().find(|o| o.index == p.index);
-        let shared = match (p.lines.first(), old.and_then(|o| o.lines.first())) {
-            (Some(a), Some(b)) => Arc::ptr_eq(&a.label, &b.label),
-            _ => false,
-        };
         let entry = kept.entry(p.role.to_string()).or_default();
-        entry.0 += usize::from(shared);
+        entry.0 += usize::from(p.lines.iter().any(|l| l.explanation == MARK));
         entry.1 += 1;
     }
     kept
+}
+
+#[test]
+fn a_threads_copy_of_a_text_is_the_text_it_was_asked_for() {
+    let mut texts = LocalTexts::default();
+    let sales: Text = Arc::from("sales");
+    let copy = texts.get(&sales);
+    assert_eq!(&*copy, "sales");
+    assert!(!Arc::ptr_eq(&copy, &sales), "the thread's own copy");
+    assert!(Arc::ptr_eq(&texts.get(&sales), &copy), "one copy per text");
+    // Another text at an address seen before (freed, then reused) is not taken for the old one.
+    let team: Text = Arc::from("EMEA");
+    texts.0.insert(Arc::as_ptr(&team).cast::<u8>() as usize, Arc::from("APAC"));
+    assert_eq!(&*texts.get(&team), "EMEA");
 }
 
 #[test]
