@@ -297,10 +297,13 @@ fn a_configured_date_format_reads_day_first_dates_and_iso_still_works() {
 fn dates_that_are_not_iso_without_a_format_say_what_was_expected() {
     let issues = bad_rows(import_with("date_format.csv", &ImportOptions::default()));
     let file = shown("date_format.csv");
-    let reason = "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (e.g. %d/%m/%Y)";
+    // The message names the common formats that read the cell.
+    let either = "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (--date-format) the file \
+                  uses: %d/%m/%Y or %m/%d/%Y read it";
+    let day_first = "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (--date-format) to %d/%m/%Y, which reads it";
     assert_eq!(
         issues,
-        vec![issue(&file, 2, "start_date", "01/03/2026", reason), issue(&file, 2, "end_date", "31/12/2026", reason),]
+        vec![issue(&file, 2, "start_date", "01/03/2026", either), issue(&file, 2, "end_date", "31/12/2026", day_first),]
     );
 }
 

@@ -655,3 +655,48 @@ fn a_metric_nobody_supplies_is_said_to_be_missing_from_the_roster_and_the_files_
         "the warning names both too: {stderr}"
     );
 }
+
+#[test]
+fn a_recipe_says_how_its_export_writes_dates_and_the_command_line_reads_them_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // 08/09/2026 is in the plan's quarter (July to September) either way round.
+    let roster = write(
+        dir.path(),
+        "dated.csv",
+        "Worker,name,role,quota,target_incentive,revenue,Hired\n\
+         W1,Ann Lee,sales,100000,10000,50000,08/09/2026\n\
+         W2,Bo Chen,sales,100000,10000,50000,12/01/2025\n",
+    );
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_plans").join("sales_led.json");
+    let (plan, roster) = (plan.display().to_string(), roster.display().to_string());
+    let recipe = |date_format: &str| {
+        let text = format!(r#"{{"columns": {{"Worker": "employee_id", "Hired": "start_date"}}{date_format}}}"#);
+        write(dir.path(), "recipe.json", &text).display().to_string()
+    };
+    let prorations = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["payouts", "--plan", &plan, "--roster", &roster, "--format", "json"];
+        args.extend(extra);
+        let (code, out, err) = carrot_output(&args);
+        assert_eq!(code, 0, "{err}");
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let people = report["employees"].as_array().unwrap();
+        people.iter().map(|p| p["proration"].as_str().unwrap().to_owned()).collect()
+    };
+    // Without a format, the dates are refused, naming the two formats that read them.
+    let (code, _, err) = carrot_output(&["payouts", "--plan", &plan, "--roster", &roster, "--mapping", &recipe("")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("%d/%m/%Y or %m/%d/%Y read it"), "{err}");
+    // Month first: Ann started on 9 August (53 of the quarter's 92 days); day first, on
+    // 8 September (23 days).
+    let month_first = recipe(r#", "date_format": "%m/%d/%Y""#);
+    assert_eq!(prorations(&["--mapping", &month_first]), ["0.576087", "1"]);
+    let day_first = recipe(r#", "date_format": "%d/%m/%Y""#);
+    assert_eq!(prorations(&["--mapping", &day_first]), ["0.25", "1"]);
+    // --date-format on the command line wins over the recipe's.
+    assert_eq!(prorations(&["--mapping", &day_first, "--date-format", "%m/%d/%Y"]), ["0.576087", "1"]);
+    // A recipe's format that cannot read a date is refused as such.
+    let bad = recipe(r#", "date_format": "%Y""#);
+    let (code, _, err) = carrot_output(&["payouts", "--plan", &plan, "--roster", &roster, "--mapping", &bad]);
+    assert_eq!(code, 1);
+    assert!(err.contains("date_format: `%Y` does not give a day, a month and a year"), "{err}");
+}

@@ -657,7 +657,7 @@ fn roster_reading(
     };
     let options = ImportOptions {
         mapping: recipe.columns.clone(),
-        date_format: args.date_format.clone(),
+        date_format: args.date_format.clone().or_else(|| recipe.date_format.clone()),
         decimal: match args.decimal {
             DecimalArg::Auto => DecimalSeparator::Auto,
             DecimalArg::Point => DecimalSeparator::Point,

@@ -48,7 +48,8 @@ pub enum RecipeError {
     NotAnObject,
     /// A recipe that does not have a recipe's shape; `path` is where in the JSON.
     #[error(
-        "{inner} (at `{path}`); a recipe has `columns`, and may have `values`, `sheet`, `header_row` and `join_on`"
+        "{inner} (at `{path}`); a recipe has `columns`, and may have `values`, `sheet`, `header_row`, `join_on` and \
+         `date_format`"
     )]
     Shape { inner: serde_json::Error, path: String },
     /// A value map for a column that cannot be mapped.
@@ -60,6 +61,9 @@ pub enum RecipeError {
     /// `header_row` is 0.
     #[error("header_row counts from 1 (the first line)")]
     HeaderRowZero,
+    /// `date_format` is not a date format.
+    #[error("date_format: {0}")]
+    DateFormat(#[from] super::values::DateFormatError),
 }
 
 /// How to read one shape of export (see the module docs).
@@ -81,12 +85,19 @@ pub struct Recipe {
     /// What metrics files match people by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_on: Option<JoinKey>,
+    /// How the export writes dates that are not ISO (a chrono format, `%d.%m.%Y`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
 }
 
 impl Recipe {
     /// Whether the recipe says nothing beyond header renames (it is then saved flat).
     pub fn is_flat(&self) -> bool {
-        self.values.is_empty() && self.sheet.is_none() && self.header_row.is_none() && self.join_on.is_none()
+        self.values.is_empty()
+            && self.sheet.is_none()
+            && self.header_row.is_none()
+            && self.join_on.is_none()
+            && self.date_format.is_none()
     }
 
     /// The file's JSON: flat when only headers are renamed, so older Carrot reads it too.
@@ -111,6 +122,9 @@ impl Recipe {
         }
         if self.header_row == Some(0) {
             return Err(RecipeError::HeaderRowZero);
+        }
+        if let Some(format) = &self.date_format {
+            super::values::check_date_format(format)?;
         }
         Ok(())
     }

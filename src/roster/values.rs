@@ -524,6 +524,9 @@ pub enum DateError {
         format: Option<String>,
         /// The cell looks like an Excel serial day number (e.g. `45292`).
         excel_serial: bool,
+        /// Without a configured format: the common formats ([`DATE_FORMATS`]) that read the
+        /// cell, to name in the message.
+        reads_as: Vec<&'static str>,
     },
     /// The cell has the shape of a date but no such day exists (`2026-02-30`).
     NoSuchDay,
@@ -532,7 +535,7 @@ pub enum DateError {
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DateError::NotADate { format, excel_serial } => {
+            DateError::NotADate { format, excel_serial, reads_as } => {
                 f.write_str("not a date; expected YYYY-MM-DD (like 2026-01-31)")?;
                 if let Some(format) = format {
                     write!(f, " or the date format {format}")?;
@@ -540,7 +543,18 @@ impl fmt::Display for DateError {
                         write!(f, " (like {example})")?;
                     }
                 } else {
-                    f.write_str(", or set the date format (e.g. %d/%m/%Y)")?;
+                    match reads_as.as_slice() {
+                        [] => f.write_str(", or set the date format (--date-format, e.g. %d/%m/%Y)")?,
+                        [one] => write!(f, ", or set the date format (--date-format) to {one}, which reads it")?,
+                        several => {
+                            let (last, rest) = several.split_last().unwrap_or((&"", &[]));
+                            write!(
+                                f,
+                                ", or set the date format (--date-format) the file uses: {} or {last} read it",
+                                rest.join(", ")
+                            )?;
+                        }
+                    }
                 }
                 if *excel_serial {
                     f.write_str(
@@ -652,7 +666,88 @@ pub fn parse_date(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateErr
         return Ok(date);
     }
     let excel_serial = (4..=5).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit);
-    Err(DateError::NotADate { format: format.map(str::to_string), excel_serial })
+    let reads_as = match format {
+        Some(_) => Vec::new(),
+        None => DATE_FORMATS.iter().filter(|d| d.reads(s)).map(|d| d.format).collect(),
+    };
+    Err(DateError::NotADate { format: format.map(str::to_string), excel_serial, reads_as })
+}
+
+/// A date format HRIS and spreadsheet exports commonly write, besides ISO.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateFormat {
+    /// The chrono format (`%d/%m/%Y`), as `--date-format` takes it.
+    pub format: &'static str,
+    /// How people name it (`DD/MM/YYYY`).
+    pub name: &'static str,
+}
+
+/// The common formats: day first (most of the world), month first (the United States), year
+/// first with slashes; two-digit years only where a four-digit one would be misread.
+pub const DATE_FORMATS: &[DateFormat] = &[
+    DateFormat { format: "%d/%m/%Y", name: "DD/MM/YYYY" },
+    DateFormat { format: "%m/%d/%Y", name: "MM/DD/YYYY" },
+    DateFormat { format: "%d.%m.%Y", name: "DD.MM.YYYY" },
+    DateFormat { format: "%d-%m-%Y", name: "DD-MM-YYYY" },
+    DateFormat { format: "%m-%d-%Y", name: "MM-DD-YYYY" },
+    DateFormat { format: "%Y/%m/%d", name: "YYYY/MM/DD" },
+    DateFormat { format: "%d/%m/%y", name: "DD/MM/YY" },
+    DateFormat { format: "%m/%d/%y", name: "MM/DD/YY" },
+    DateFormat { format: "%d.%m.%y", name: "DD.MM.YY" },
+];
+
+impl DateFormat {
+    /// The format of `format` among [`DATE_FORMATS`].
+    pub fn known(format: &str) -> Option<&'static DateFormat> {
+        DATE_FORMATS.iter().find(|d| d.format == format)
+    }
+
+    /// Whether `cell` (trimmed, not ISO) reads as a date of this format with a plausible year
+    /// (1900 to 2100: `%Y` also reads `24` as the year 24).
+    pub fn reads(&self, cell: &str) -> bool {
+        NaiveDate::parse_from_str(cell.trim(), self.format)
+            .is_ok_and(|d| (1900..=2100).contains(&chrono::Datelike::year(&d)))
+    }
+
+    /// 2026-01-31 in this format.
+    pub fn example(&self) -> String {
+        format_example(self.format).unwrap_or_default()
+    }
+}
+
+/// How the date cells of a file are written, judged from `cells` (blank cells are ignored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateGuess {
+    /// Every date is ISO `YYYY-MM-DD` (or there are none): no format is needed.
+    Iso,
+    /// These common formats read every date that is not ISO: one, or several when the cells do
+    /// not tell them apart (`03/04/2026`).
+    Fits(Vec<&'static DateFormat>),
+    /// Some date no common format reads.
+    Unknown,
+}
+
+/// Judges how the date cells `cells` are written (see [`DateGuess`]).
+pub fn guess_date_format<'a>(cells: impl IntoIterator<Item = &'a str>) -> DateGuess {
+    let mut fits: Option<Vec<&'static DateFormat>> = None;
+    for cell in cells {
+        let cell = cell.trim();
+        // ISO dates, and ISO-shaped cells with no such day (a bad date, not another format).
+        if cell.is_empty() || !matches!(parse_date(cell, None), Err(DateError::NotADate { .. })) {
+            continue;
+        }
+        let now: Vec<&'static DateFormat> = fits
+            .take()
+            .unwrap_or_else(|| DATE_FORMATS.iter().collect())
+            .into_iter()
+            .filter(|d| d.reads(cell))
+            .collect();
+        if now.is_empty() {
+            return DateGuess::Unknown;
+        }
+        fits = Some(now);
+    }
+    fits.map_or(DateGuess::Iso, DateGuess::Fits)
 }
 
 /// Why a currency cell is refused.
@@ -961,12 +1056,49 @@ mod tests {
     }
 
     #[test]
+    fn the_date_format_of_a_file_is_judged_from_all_its_dates() {
+        let formats = |g: DateGuess| match g {
+            DateGuess::Fits(f) => f.iter().map(|d| d.format).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(guess_date_format(["2026-01-31", "", "2025-12-01", "2026-13-01"]), DateGuess::Iso);
+        assert_eq!(guess_date_format([]), DateGuess::Iso);
+        assert_eq!(formats(guess_date_format(["31.12.2025", "01.02.2024"])), ["%d.%m.%Y"]);
+        // Ambiguous alone; the 13th day decides; ISO cells among them are fine.
+        assert_eq!(formats(guess_date_format(["03/04/2026"])), ["%d/%m/%Y", "%m/%d/%Y"]);
+        assert_eq!(formats(guess_date_format(["03/04/2026", "2026-01-01", "13/04/2026"])), ["%d/%m/%Y"]);
+        assert_eq!(formats(guess_date_format(["03/04/2026", "04/13/2026"])), ["%m/%d/%Y"]);
+        // Two-digit years are not read as the first century; single digits are fine.
+        assert_eq!(formats(guess_date_format(["1/5/24", "12/25/24"])), ["%m/%d/%y"]);
+        assert_eq!(formats(guess_date_format(["2026/01/31"])), ["%Y/%m/%d"]);
+        // Day first and month first both seen: no single format reads them all.
+        assert_eq!(guess_date_format(["13/04/2026", "04/13/2026"]), DateGuess::Unknown);
+        assert_eq!(guess_date_format(["31.12.2025", "soon"]), DateGuess::Unknown);
+        for d in DATE_FORMATS {
+            assert!(check_date_format(d.format).is_ok(), "{}", d.format);
+            assert!(d.reads(&d.example()), "{} reads its own example {}", d.format, d.example());
+        }
+    }
+
+    #[test]
     fn bad_dates_say_which_format_was_expected() {
         assert_eq!(parse_date("2026-02-30", None), Err(DateError::NoSuchDay));
         let err = parse_date("31/01/2026", None).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (e.g. %d/%m/%Y)"
+            "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (--date-format) to %d/%m/%Y, \
+             which reads it"
+        );
+        let err = parse_date("03/04/2026", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (--date-format) the file \
+             uses: %d/%m/%Y or %m/%d/%Y read it"
+        );
+        let err = parse_date("next Tuesday", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (--date-format, e.g. %d/%m/%Y)"
         );
         let err = parse_date("2026/01/31", Some("%d/%m/%Y")).unwrap_err();
         assert_eq!(
