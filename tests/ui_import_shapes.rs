@@ -371,6 +371,7 @@ fn a_remembered_deal_list_with_no_plan_open_says_it_is_not_read() {
         mapping: Default::default(),
         sheet: None,
         header_row: None,
+        date_format: None,
         joins: carrot::roster::joins::JoinFiles {
             deals: Some(carrot::roster::joins::DealFiles {
                 file: asset("crm_deals.csv"),
@@ -391,4 +392,76 @@ fn a_remembered_deal_list_with_no_plan_open_says_it_is_not_read() {
     wait(&mut harness, "the import step", |app| step(app).is_some_and(|d| d.deals.is_some()));
     harness.get_by_label_contains("No plan is open, so the deal list is not read");
     assert!(step(harness.state()).unwrap().joins_for_import().deals.is_none());
+}
+
+/// A roster `name` with the dates `starts` in its start_date column, one person each (ids `D0`,
+/// `D1`, … or, with another name, `E0`, …).
+fn dated_roster(dir: &Path, name: &str, starts: &[&str]) -> std::path::PathBuf {
+    let mut csv = "employee_id,name,role,team,quota,target_incentive,revenue,start_date\n".to_owned();
+    let prefix = if name == "hris_dates.csv" { 'D' } else { 'E' };
+    for (i, start) in starts.iter().enumerate() {
+        csv.push_str(&format!("{prefix}{i},Person {prefix}{i},sales,SMB,100000,10000,90000,{start}\n"));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+/// The start dates of the people whose ids start with `prefix`, by id.
+fn starts(app: &carrot::ui::CarrotApp, prefix: char) -> Vec<(String, Option<chrono::NaiveDate>)> {
+    let roster = &app.rt.rosters.merged;
+    roster.employees.iter().filter(|e| e.id.starts_with(prefix)).map(|e| (e.id.to_string(), e.start_date)).collect()
+}
+
+fn day(y: i32, m: u32, d: u32) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(y, m, d)
+}
+
+#[test]
+fn day_first_dates_are_shown_as_read_in_the_import_step_and_imported_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dated_roster(dir.path(), "hris_dates.csv", &["31.12.2025", "01.02.2024", ""]);
+    let mut harness = app(vec![Some(vec![file])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    // Every column matches, but dates that are not YYYY-MM-DD are confirmed in the step.
+    wait(&mut harness, "the mapping step", |app| step(app).is_some());
+    assert_eq!(step(harness.state()).unwrap().date_format.as_deref(), Some("%d.%m.%Y"));
+    let dates = harness.get_by_role_and_label(Role::ComboBox, "Dates").accesskit_node().value();
+    assert_eq!(dates.as_deref(), Some("DD.MM.YYYY (like 31.01.2026)"));
+    harness.get_by_label("as the first rows write them");
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    assert_eq!(
+        starts(harness.state(), 'D'),
+        [("D0".to_owned(), day(2025, 12, 31)), ("D1".to_owned(), day(2024, 2, 1)), ("D2".to_owned(), None)]
+    );
+}
+
+#[test]
+fn dates_either_way_round_wait_for_the_user_to_say_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dated_roster(dir.path(), "hris_dates.csv", &["03/04/2026", "2026-01-15", "12/01/2025"]);
+    let next = dated_roster(dir.path(), "hris_dates_next.csv", &["05/06/2026"]);
+    let mut harness = app(vec![Some(vec![file]), Some(vec![next])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| step(app).is_some());
+    assert_eq!(step(harness.state()).unwrap().date_format, None, "nothing is guessed");
+    harness.get_by_label_contains("could be DD/MM/YYYY or MM/DD/YYYY: choose how this file writes them");
+    assert!(harness.get_by_label("Import").accesskit_node().is_disabled(), "no import until the user says");
+    choose(&mut harness, "Dates", "MM/DD/YYYY (like 01/31/2026)");
+    assert!(harness.query_by_label_contains("choose how this file writes them").is_none());
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    assert_eq!(
+        starts(harness.state(), 'D'),
+        [("D0".to_owned(), day(2026, 3, 4)), ("D1".to_owned(), day(2026, 1, 15)), ("D2".to_owned(), day(2025, 12, 1))]
+    );
+    // The format is kept with the roster, so the app reads the file the same way next time.
+    let kept = harness.state().rt.rosters.sources.iter().find_map(|s| s.reference.date_format.clone());
+    assert_eq!(kept.as_deref(), Some("%m/%d/%Y"));
+    // And remembered with the mapping: the next file of that shape is read month first at once.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the second import", |app| app.rt.rosters.sources.len() == 4 && idle(app));
+    assert!(step(harness.state()).is_none(), "no step for a shape whose dates were settled");
+    assert_eq!(starts(harness.state(), 'E'), [("E0".to_owned(), day(2026, 5, 6))]);
 }

@@ -112,6 +112,9 @@ pub struct RememberedMapping {
     /// a deal list then counts the deals of the plan selected at the time).
     #[serde(default)]
     pub joins: JoinFiles,
+    /// How the file writes dates that are not ISO, as chosen in the import step.
+    #[serde(default)]
+    pub date_format: Option<String>,
 }
 
 /// Everything persisted between runs.
@@ -207,6 +210,7 @@ impl PersistedState {
             sheet: None,
             header_row: None,
             joins: JoinFiles::default(),
+            date_format: None,
         });
     }
 

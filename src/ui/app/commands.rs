@@ -146,6 +146,7 @@ impl CarrotApp {
                         sheet: reference.sheet.clone(),
                         header_row: reference.header_row,
                         joins: reference.joins.clone(),
+                        date_format: reference.date_format.clone(),
                     });
                 }
                 self.import_roster(ctx, reference);

@@ -143,6 +143,7 @@ impl CarrotApp {
                     let remembered_joins = recipe.as_ref().map(|r| r.joins.clone()).unwrap_or_default();
                     let from_dialog = chosen.as_ref().is_some_and(|c| c.from_dialog);
                     let (sheet, header_row) = chosen.as_ref().map_or((None, None), |c| (c.sheet.clone(), c.header_row));
+                    let remembered_dates = recipe.as_ref().and_then(|r| r.date_format.clone());
                     let remembered = recipe.map(|r| r.mapping);
                     // The file's columns as they would be read, and the roles of its first rows.
                     let columns: Vec<String> = preview
@@ -171,8 +172,28 @@ impl CarrotApp {
                         .any(|c| !crate::roster::CANONICAL_COLUMNS.contains(&c.as_str()) && !known.contains(c));
                     // Metrics files and deal lists remembered are shown before they are read again
                     // (the next export of this shape may come with other files).
+                    // Dates that are not ISO are read as the user confirms (the step guesses the
+                    // format from the first rows).
+                    let date_cells = preview.rows.iter().flat_map(|row| {
+                        row.iter()
+                            .zip(&columns)
+                            .filter(|(_, c)| matches!(c.as_str(), "start_date" | "end_date"))
+                            .map(|(cell, _)| cell.as_str())
+                    });
+                    // Not when the format remembered for files of this shape reads them all.
+                    let dates_to_confirm = match &remembered_dates {
+                        Some(format) => date_cells
+                            .filter(|c| !c.trim().is_empty())
+                            .any(|c| crate::roster::values::parse_date(c, Some(format)).is_err()),
+                        // A date no common format reads is listed with the bad rows, as before.
+                        None => matches!(
+                            crate::roster::values::guess_date_format(date_cells),
+                            crate::roster::values::DateGuess::Fits(_)
+                        ),
+                    };
                     let ask = ask
                         || from_dialog
+                        || dates_to_confirm
                         || !preview.missing.is_empty()
                         || !remembered_joins.metrics.is_empty()
                         || remembered_joins.deals.is_some()
@@ -182,12 +203,16 @@ impl CarrotApp {
                         reference.sheet = sheet;
                         reference.header_row = header_row;
                         reference.joins = remembered_joins;
+                        reference.date_format = remembered_dates;
                         self.import_roster(ctx, reference);
                     } else {
                         let metrics = self.plan_metric_names();
                         let mut dialog = panels::dialogs::MappingDialog::new(path, preview, remembered, metrics);
                         dialog.wanted = wanted;
                         dialog.first_headers = first_headers;
+                        if remembered_dates.is_some() {
+                            dialog.date_format = remembered_dates;
+                        }
                         dialog.header_row = header_row.map(|r| r.to_string()).unwrap_or_default();
                         dialog.period = self.selected_doc().map(|d| {
                             (

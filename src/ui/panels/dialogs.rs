@@ -15,6 +15,7 @@ use crate::roster::deals::Period;
 use crate::roster::join::JoinKey;
 use crate::roster::joins::{DealFiles, JoinFiles};
 use crate::roster::recipe::{DEFAULT_VALUE, Recipe, ValueMaps};
+use crate::roster::values::{DATE_FORMATS, DateFormat, DateGuess, guess_date_format, parse_date};
 use crate::roster::{CANONICAL_COLUMNS, HeaderMapping, Preview, RowIssue};
 use crate::ui::doc::PlanDoc;
 
@@ -59,6 +60,8 @@ pub struct MappingDialog {
     pub recipe_columns: HeaderMapping,
     /// The last check of the joins: the roster read as it would be imported with `reference`.
     pub check: Option<(RosterRef, JoinCheck)>,
+    /// How the file writes dates that are not ISO (a chrono format), `None` for ISO only.
+    pub date_format: Option<String>,
 }
 
 /// What reading the roster with its joins gave, shown in the import step before importing.
@@ -118,7 +121,63 @@ impl MappingDialog {
             period: None,
             recipe_columns: HeaderMapping::default(),
             check: None,
+            date_format: None,
         }
+        .with_dates_guessed()
+    }
+
+    /// The step with the date format its first rows show, when only one common format reads
+    /// them (ambiguous dates are left for the user to choose).
+    fn with_dates_guessed(mut self) -> Self {
+        if let DateGuess::Fits(fits) = self.date_guess()
+            && let [one] = fits.as_slice()
+        {
+            self.date_format = Some(one.format.to_owned());
+        }
+        self
+    }
+
+    /// The first rows' cells in the columns chosen as dates.
+    fn date_cells(&self) -> impl Iterator<Item = &str> {
+        let columns: Vec<usize> = self
+            .choices
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.as_deref(), Some("start_date" | "end_date")))
+            .map(|(i, _)| i)
+            .collect();
+        self.preview
+            .rows
+            .iter()
+            .flat_map(move |row| columns.clone().into_iter().filter_map(|i| row.get(i)))
+            .map(String::as_str)
+    }
+
+    /// How the first rows write their dates.
+    pub fn date_guess(&self) -> DateGuess {
+        guess_date_format(self.date_cells())
+    }
+
+    /// Whether the first rows' dates read either way round (`03/04/2026`) and the user has not
+    /// said which: nothing is imported until they do.
+    pub fn dates_undecided(&self) -> bool {
+        self.date_format.is_none() && matches!(self.date_guess(), DateGuess::Fits(fits) if fits.len() > 1)
+    }
+
+    /// Why the first rows' dates do not read with the date format chosen (the first that does
+    /// not), or `None` when they all do. Other than [`MappingDialog::dates_undecided`], the
+    /// import goes ahead and lists such cells with the bad rows.
+    pub fn date_problem(&self) -> Option<String> {
+        let format = self.date_format.as_deref();
+        let bad = self.date_cells().find(|c| !c.trim().is_empty() && parse_date(c, format).is_err())?;
+        Some(match (format, self.date_guess()) {
+            (None, DateGuess::Fits(fits)) if fits.len() > 1 => format!(
+                "Dates such as “{bad}” could be {}: choose how this file writes them.",
+                fits.iter().map(|d| d.name).collect::<Vec<_>>().join(" or ")
+            ),
+            (Some(f), _) => format!("“{bad}” is not a date written {}.", date_format_name(f)),
+            _ => format!("“{bad}” is not a date in any of these formats: such cells are listed with the bad rows."),
+        })
     }
 
     /// Takes the joins of a remembered recipe (the deal list counts this step's period).
@@ -153,6 +212,9 @@ impl MappingDialog {
         if let Some(row) = recipe.header_row {
             self.header_row = row.to_string();
         }
+        if recipe.date_format.is_some() {
+            self.date_format.clone_from(&recipe.date_format);
+        }
         self.problem = None;
     }
 
@@ -175,6 +237,9 @@ impl MappingDialog {
         self.deals = old.deals;
         self.period = old.period;
         self.recipe_columns = old.recipe_columns;
+        if old.date_format.is_some() {
+            self.date_format = old.date_format;
+        }
     }
 
     /// The value maps, metrics files and deal list to import with.
@@ -203,7 +268,10 @@ impl MappingDialog {
 
     /// Whether the columns chosen can be imported (the joins are then checked).
     pub fn ready(&self) -> bool {
-        self.missing().is_empty() && self.duplicates().is_empty() && self.header_row().is_ok()
+        self.missing().is_empty()
+            && self.duplicates().is_empty()
+            && self.header_row().is_ok()
+            && !self.dates_undecided()
     }
 
     /// The distinct values of the file's role column in the preview that the role map does
@@ -235,7 +303,8 @@ impl MappingDialog {
         }
     }
 
-    /// The recipe chosen: the mapping, and the sheet and header row (for `carrot --mapping`).
+    /// The recipe chosen: the mapping, the sheet and header row, and the date format (for
+    /// `carrot --mapping`).
     pub fn recipe(&self) -> Recipe {
         let joins = self.joins_for_import();
         Recipe {
@@ -244,6 +313,7 @@ impl MappingDialog {
             sheet: self.preview.sheet.clone().filter(|_| self.preview.sheets.len() > 1),
             header_row: self.header_row().ok().flatten(),
             join_on: joins.join_on,
+            date_format: self.date_format.clone(),
         }
     }
 
@@ -252,7 +322,7 @@ impl MappingDialog {
         RosterRef {
             origin: RosterOrigin::File(self.path.clone()),
             mapping: self.mapping(),
-            date_format: None,
+            date_format: self.date_format.clone(),
             decimal: Default::default(),
             skip_bad_rows: false,
             sheet: self.preview.sheet.clone(),
@@ -569,6 +639,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
                 },
             );
         });
+        dates_ui(ui, dialog);
         let missing = dialog.missing();
         let duplicates = dialog.duplicates();
         widgets::muted(ui, "Map a column to a metric a plan reads (e.g. “Bookings” to revenue), or type any name under Other.");
@@ -601,10 +672,15 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         ui.horizontal(|ui| {
             let ok = missing.is_empty() && duplicates.is_empty();
             let ok = ok && dialog.header_row().is_ok();
+            let dates = !dialog.dates_undecided();
             if ui
-                .add_enabled(ok, egui::Button::new("Import"))
+                .add_enabled(ok && dates, egui::Button::new("Import"))
                 .on_hover_text("Import the file with this mapping")
-                .on_disabled_hover_text("Match every required column once first")
+                .on_disabled_hover_text(if ok {
+                    "Choose how the file writes dates first"
+                } else {
+                    "Match every required column once first"
+                })
                 .clicked()
             {
                 actions.push(Action::ImportMapped {
@@ -627,6 +703,58 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         keep = false;
     }
     keep
+}
+
+/// How the file writes dates, when its first rows have dates that are not ISO (`YYYY-MM-DD`):
+/// the format guessed from them, or a choice among those that read them.
+fn dates_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
+    if dialog.date_guess() == DateGuess::Iso && dialog.date_format.is_none() {
+        return;
+    }
+    let t = theme::tokens(ui);
+    let fits = match dialog.date_guess() {
+        DateGuess::Fits(fits) => fits,
+        _ => Vec::new(),
+    };
+    let shown = |format: Option<&str>| match format {
+        None => "YYYY-MM-DD only".to_owned(),
+        Some(f) => match DateFormat::known(f) {
+            Some(d) => format!("{} (like {})", d.name, d.example()),
+            None => f.to_owned(),
+        },
+    };
+    ui.horizontal(|ui| {
+        let l = ui.label("Dates");
+        let current = dialog.date_format.clone();
+        egui::ComboBox::from_id_salt("roster_dates")
+            .selected_text(if current.is_none() && !fits.is_empty() {
+                "Choose…".to_owned()
+            } else {
+                shown(current.as_deref())
+            })
+            .show_ui(ui, |ui| {
+                let mut pick = |ui: &mut egui::Ui, value: Option<&str>, text: String| {
+                    if ui.selectable_label(dialog.date_format.as_deref() == value, text).clicked() {
+                        dialog.date_format = value.map(str::to_owned);
+                    }
+                };
+                // The formats that read the first rows come first.
+                for d in fits.iter().copied().chain(DATE_FORMATS.iter().filter(|d| !fits.contains(d))) {
+                    pick(ui, Some(d.format), shown(Some(d.format)));
+                }
+                pick(ui, None, shown(None));
+            })
+            .response
+            .labelled_by(l.id)
+            .accessible_name("Dates")
+            .on_hover_text("How the file writes dates (start_date, end_date); YYYY-MM-DD is always read too");
+        if fits.len() == 1 && dialog.date_format.as_deref() == fits.first().map(|d| d.format) {
+            widgets::muted(ui, "as the first rows write them");
+        }
+    });
+    if let Some(problem) = dialog.date_problem() {
+        ui.colored_label(if dialog.dates_undecided() { t.error } else { t.warning }, problem);
+    }
 }
 
 /// Where the table is read from: the sheet of a spreadsheet, the header row, and the report lines
@@ -897,6 +1025,12 @@ fn check_ui(ui: &mut egui::Ui, dialog: &MappingDialog, t: &theme::Tokens) {
             ui.add(egui::Label::new(egui::RichText::new(e).color(t.error)).wrap());
         }
     });
+}
+
+/// A date format as people name it (`DD.MM.YYYY`), or as chrono writes it when it is not one of
+/// the common ones.
+fn date_format_name(format: &str) -> String {
+    DateFormat::known(format).map_or_else(|| format.to_owned(), |d| d.name.to_owned())
 }
 
 fn widgets_short(cell: &str) -> String {
