@@ -739,7 +739,14 @@ fn dates_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
                     }
                 };
                 // The formats that read the first rows come first.
-                for d in fits.iter().copied().chain(DATE_FORMATS.iter().filter(|d| !fits.contains(d))) {
+                if !fits.is_empty() {
+                    ui.label(egui::RichText::new("Read the first rows").small().strong());
+                    for d in &fits {
+                        pick(ui, Some(d.format), shown(Some(d.format)));
+                    }
+                    ui.separator();
+                }
+                for d in DATE_FORMATS.iter().filter(|d| !fits.contains(d)) {
                     pick(ui, Some(d.format), shown(Some(d.format)));
                 }
                 pick(ui, None, shown(None));
