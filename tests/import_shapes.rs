@@ -700,3 +700,34 @@ fn a_recipe_says_how_its_export_writes_dates_and_the_command_line_reads_them_so(
     assert_eq!(code, 1);
     assert!(err.contains("date_format: `%Y` does not give a day, a month and a year"), "{err}");
 }
+
+#[test]
+fn a_recipe_says_its_export_writes_decimal_commas_and_the_command_line_reads_them_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = write(
+        dir.path(),
+        "commas.csv",
+        "employee_id,name,role,quota,target_incentive,revenue\n\
+         C1,Ann Lee,sales,\"100000,00\",\"10000,00\",\"50000,50\"\n",
+    );
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_plans").join("sales_led.json");
+    let (plan, roster) = (plan.display().to_string(), roster.display().to_string());
+    let recipe = |decimal: &str| {
+        let text = format!(r#"{{"columns": {{}}{decimal}}}"#);
+        write(dir.path(), "recipe.json", &text).display().to_string()
+    };
+    let run = |extra: &[&str]| {
+        let mut args = vec!["payouts", "--plan", &plan, "--roster", &roster, "--format", "json"];
+        args.extend(extra);
+        carrot_output(&args)
+    };
+    let (code, _, err) = run(&["--mapping", &recipe("")]);
+    assert_eq!(code, 1, "a comma-delimited file is read with a decimal point by default: {err}");
+    let (code, out, err) = run(&["--mapping", &recipe(r#", "decimal": "comma""#)]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["employees"][0]["attainment"], "0.500005", "50000,50 of 100000,00");
+    // --decimal on the command line wins over the recipe's.
+    let (code, _, _) = run(&["--mapping", &recipe(r#", "decimal": "comma""#), "--decimal", "point"]);
+    assert_eq!(code, 1);
+}

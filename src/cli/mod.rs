@@ -659,7 +659,7 @@ fn roster_reading(
         mapping: recipe.columns.clone(),
         date_format: args.date_format.clone().or_else(|| recipe.date_format.clone()),
         decimal: match args.decimal {
-            DecimalArg::Auto => DecimalSeparator::Auto,
+            DecimalArg::Auto => recipe.decimal.unwrap_or(DecimalSeparator::Auto),
             DecimalArg::Point => DecimalSeparator::Point,
             DecimalArg::Comma => DecimalSeparator::Comma,
         },

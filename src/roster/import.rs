@@ -29,6 +29,38 @@ pub enum DecimalSeparator {
     Comma,
 }
 
+impl DecimalSeparator {
+    /// The mark a file delimited by `delimiter` is read with under this option.
+    pub fn mark(self, delimiter: u8) -> super::values::DecimalMark {
+        rows::decimal_mark(self, delimiter)
+    }
+}
+
+/// The decimal separator the number cells `cells` are written with, when `current` does not
+/// read some of them and the other mark reads them all: `1234,5` or `1.234,56` in a file read
+/// with a decimal point. `None` when `current` reads them, or neither does.
+pub fn guess_decimal<'a>(
+    cells: impl IntoIterator<Item = &'a str>,
+    current: super::values::DecimalMark,
+) -> Option<DecimalSeparator> {
+    use super::values::{DecimalMark, parse_amount};
+    let (other, separator) = match current {
+        DecimalMark::Point => (DecimalMark::Comma, DecimalSeparator::Comma),
+        DecimalMark::Comma => (DecimalMark::Point, DecimalSeparator::Point),
+    };
+    let mut other_needed = false;
+    for cell in cells {
+        if cell.trim().is_empty() || parse_amount(cell, current).is_ok() {
+            continue;
+        }
+        if parse_amount(cell, other).is_err() {
+            return None;
+        }
+        other_needed = true;
+    }
+    other_needed.then_some(separator)
+}
+
 /// Their column name → canonical column name (or metric name), from `--mapping map.json`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
@@ -726,4 +758,20 @@ fn preview_text<R: Read>(
             sheet: None,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::values::DecimalMark;
+    use super::*;
+
+    #[test]
+    fn a_decimal_comma_is_guessed_only_from_cells_the_point_cannot_read() {
+        assert_eq!(guess_decimal(["1234,5", "", "1.234,56"], DecimalMark::Point), Some(DecimalSeparator::Comma));
+        // `1,234` reads either way: no evidence; a cell neither reads: no guess.
+        assert_eq!(guess_decimal(["1,234", "15000"], DecimalMark::Point), None);
+        assert_eq!(guess_decimal(["1234,5", "N/A"], DecimalMark::Point), None);
+        assert_eq!(guess_decimal(["1,234.50"], DecimalMark::Comma), Some(DecimalSeparator::Point));
+        assert_eq!(guess_decimal(["1.234,50"], DecimalMark::Comma), None);
+    }
 }

@@ -29,7 +29,7 @@ pub enum MappingFileError {
     /// The file is not a recipe.
     #[error(
         "{}: {cause}\n(a mapping file is a JSON object of \"their column\": \"canonical_column\", or a recipe with \
-         \"columns\", \"values\", \"sheet\", \"header_row\", \"join_on\" and \"date_format\")",
+         \"columns\", \"values\", \"sheet\", \"header_row\", \"join_on\", \"date_format\" and \"decimal\")",
         path.display()
     )]
     Recipe {

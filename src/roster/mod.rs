@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 pub use import::{
     CANCELLED, DecimalSeparator, HeaderMapping, ISSUE_LIST_CAP, ImportError, ImportOptions, ImportReport, MORE_ISSUES,
-    Preview, RowIssue, STREAM_BLOCK, StreamError, Streamed, import_files, import_files_cancellable,
+    Preview, RowIssue, STREAM_BLOCK, StreamError, Streamed, guess_decimal, import_files, import_files_cancellable,
     import_files_with_progress, import_reader, preview, stream_files,
 };
 

@@ -48,8 +48,8 @@ pub enum RecipeError {
     NotAnObject,
     /// A recipe that does not have a recipe's shape; `path` is where in the JSON.
     #[error(
-        "{inner} (at `{path}`); a recipe has `columns`, and may have `values`, `sheet`, `header_row`, `join_on` and \
-         `date_format`"
+        "{inner} (at `{path}`); a recipe has `columns`, and may have `values`, `sheet`, `header_row`, `join_on`, \
+         `date_format` and `decimal`"
     )]
     Shape { inner: serde_json::Error, path: String },
     /// A value map for a column that cannot be mapped.
@@ -88,6 +88,10 @@ pub struct Recipe {
     /// How the export writes dates that are not ISO (a chrono format, `%d.%m.%Y`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+    /// The decimal separator of its numbers: `point` or `comma` (`auto`: a comma in
+    /// `;`-delimited files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal: Option<super::DecimalSeparator>,
 }
 
 impl Recipe {
@@ -98,6 +102,7 @@ impl Recipe {
             && self.header_row.is_none()
             && self.join_on.is_none()
             && self.date_format.is_none()
+            && self.decimal.is_none()
     }
 
     /// The file's JSON: flat when only headers are renamed, so older Carrot reads it too.
