@@ -372,6 +372,7 @@ fn a_remembered_deal_list_with_no_plan_open_says_it_is_not_read() {
         sheet: None,
         header_row: None,
         date_format: None,
+        decimal: carrot::roster::DecimalSeparator::Auto,
         joins: carrot::roster::joins::JoinFiles {
             deals: Some(carrot::roster::joins::DealFiles {
                 file: asset("crm_deals.csv"),
@@ -464,4 +465,29 @@ fn dates_either_way_round_wait_for_the_user_to_say_which() {
     wait(&mut harness, "the second import", |app| app.rt.rosters.sources.len() == 4 && idle(app));
     assert!(step(harness.state()).is_none(), "no step for a shape whose dates were settled");
     assert_eq!(starts(harness.state(), 'E'), [("E0".to_owned(), day(2026, 5, 6))]);
+}
+
+#[test]
+fn decimal_commas_in_a_comma_delimited_file_are_shown_in_the_import_step_and_read_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("commas.csv");
+    std::fs::write(
+        &file,
+        "employee_id,name,role,team,quota,target_incentive,revenue\n\
+         K1,Kim Ode,sales,SMB,\"100000,00\",\"10000,00\",\"1234,5\"\n\
+         K2,Lou Fey,sales,SMB,100000,10000,\"1.234,56\"\n",
+    )
+    .unwrap();
+    let mut harness = app(vec![Some(vec![file])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| step(app).is_some());
+    let shown = harness.get_by_role_and_label(Role::ComboBox, "Decimal separator").accesskit_node().value();
+    assert_eq!(shown.as_deref(), Some("comma: 1.234,50"));
+    harness.get_by_label("as the first rows write them");
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    let roster = &harness.state().rt.rosters.merged;
+    let revenue = roster.metric_index("revenue").unwrap();
+    let read: Vec<_> = roster.employees.iter().filter(|e| e.id.starts_with('K')).map(|e| e.metric(revenue)).collect();
+    assert_eq!(read, [Some("1234.5".parse().unwrap()), Some("1234.56".parse().unwrap())]);
 }

@@ -115,6 +115,9 @@ pub struct RememberedMapping {
     /// How the file writes dates that are not ISO, as chosen in the import step.
     #[serde(default)]
     pub date_format: Option<String>,
+    /// The decimal separator chosen in the import step.
+    #[serde(default)]
+    pub decimal: DecimalSeparator,
 }
 
 /// Everything persisted between runs.
@@ -211,6 +214,7 @@ impl PersistedState {
             header_row: None,
             joins: JoinFiles::default(),
             date_format: None,
+            decimal: DecimalSeparator::Auto,
         });
     }
 

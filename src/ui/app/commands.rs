@@ -147,6 +147,7 @@ impl CarrotApp {
                         header_row: reference.header_row,
                         joins: reference.joins.clone(),
                         date_format: reference.date_format.clone(),
+                        decimal: reference.decimal,
                     });
                 }
                 self.import_roster(ctx, reference);

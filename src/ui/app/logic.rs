@@ -144,6 +144,7 @@ impl CarrotApp {
                     let from_dialog = chosen.as_ref().is_some_and(|c| c.from_dialog);
                     let (sheet, header_row) = chosen.as_ref().map_or((None, None), |c| (c.sheet.clone(), c.header_row));
                     let remembered_dates = recipe.as_ref().and_then(|r| r.date_format.clone());
+                    let remembered_decimal = recipe.as_ref().map(|r| r.decimal);
                     let remembered = recipe.map(|r| r.mapping);
                     // The file's columns as they would be read, and the roles of its first rows.
                     let columns: Vec<String> = preview
@@ -191,9 +192,21 @@ impl CarrotApp {
                             crate::roster::values::DateGuess::Fits(_)
                         ),
                     };
+                    // Numbers the file's delimiter suggests the wrong decimal separator for.
+                    let remembered_decimal = remembered_decimal.unwrap_or_default();
+                    let number_cells = preview.rows.iter().flat_map(|row| {
+                        row.iter()
+                            .zip(&columns)
+                            .filter(|(_, c)| !panels::dialogs::TEXT_COLUMNS.contains(&c.as_str()))
+                            .map(|(cell, _)| cell.as_str())
+                    });
+                    let decimal_to_confirm =
+                        crate::roster::guess_decimal(number_cells, remembered_decimal.mark(preview.delimiter))
+                            .is_some();
                     let ask = ask
                         || from_dialog
                         || dates_to_confirm
+                        || decimal_to_confirm
                         || !preview.missing.is_empty()
                         || !remembered_joins.metrics.is_empty()
                         || remembered_joins.deals.is_some()
@@ -204,6 +217,7 @@ impl CarrotApp {
                         reference.header_row = header_row;
                         reference.joins = remembered_joins;
                         reference.date_format = remembered_dates;
+                        reference.decimal = remembered_decimal;
                         self.import_roster(ctx, reference);
                     } else {
                         let metrics = self.plan_metric_names();
@@ -212,6 +226,9 @@ impl CarrotApp {
                         dialog.first_headers = first_headers;
                         if remembered_dates.is_some() {
                             dialog.date_format = remembered_dates;
+                        }
+                        if remembered_decimal != crate::roster::DecimalSeparator::Auto {
+                            dialog.decimal = remembered_decimal;
                         }
                         dialog.header_row = header_row.map(|r| r.to_string()).unwrap_or_default();
                         dialog.period = self.selected_doc().map(|d| {

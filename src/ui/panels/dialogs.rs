@@ -16,7 +16,22 @@ use crate::roster::join::JoinKey;
 use crate::roster::joins::{DealFiles, JoinFiles};
 use crate::roster::recipe::{DEFAULT_VALUE, Recipe, ValueMaps};
 use crate::roster::values::{DATE_FORMATS, DateFormat, DateGuess, guess_date_format, parse_date};
-use crate::roster::{CANONICAL_COLUMNS, HeaderMapping, Preview, RowIssue};
+use crate::roster::{CANONICAL_COLUMNS, DecimalSeparator, HeaderMapping, Preview, RowIssue, guess_decimal};
+
+/// Carrot's columns that hold text or dates rather than numbers.
+pub(crate) const TEXT_COLUMNS: &[&str] = &[
+    "employee_id",
+    "name",
+    "role",
+    "team",
+    "manager",
+    "currency",
+    "start_date",
+    "end_date",
+    "first_name",
+    "last_name",
+    "email",
+];
 use crate::ui::doc::PlanDoc;
 
 /// The column-mapping step for a roster whose headers don't match.
@@ -62,6 +77,8 @@ pub struct MappingDialog {
     pub check: Option<(RosterRef, JoinCheck)>,
     /// How the file writes dates that are not ISO (a chrono format), `None` for ISO only.
     pub date_format: Option<String>,
+    /// The decimal separator of its numbers (`Auto`: a comma in `;`-delimited files).
+    pub decimal: DecimalSeparator,
 }
 
 /// What reading the roster with its joins gave, shown in the import step before importing.
@@ -122,19 +139,51 @@ impl MappingDialog {
             recipe_columns: HeaderMapping::default(),
             check: None,
             date_format: None,
+            decimal: DecimalSeparator::Auto,
         }
-        .with_dates_guessed()
+        .with_guesses()
     }
 
     /// The step with the date format its first rows show, when only one common format reads
-    /// them (ambiguous dates are left for the user to choose).
-    fn with_dates_guessed(mut self) -> Self {
+    /// them (ambiguous dates are left for the user to choose), and the decimal separator their
+    /// numbers need when the file's delimiter suggests the other.
+    fn with_guesses(mut self) -> Self {
         if let DateGuess::Fits(fits) = self.date_guess()
             && let [one] = fits.as_slice()
         {
             self.date_format = Some(one.format.to_owned());
         }
+        if let Some(decimal) = self.decimal_guess() {
+            self.decimal = decimal;
+        }
         self
+    }
+
+    /// The first rows' cells in the columns that hold numbers (all but Carrot's text and date
+    /// columns).
+    fn number_cells(&self) -> impl Iterator<Item = &str> {
+        let columns: Vec<usize> = self
+            .choices
+            .iter()
+            .zip(&self.preview.headers)
+            .enumerate()
+            .filter(|(_, (c, h))| {
+                let column = (*c).clone().unwrap_or_else(|| crate::roster::values::normalize_header(h));
+                !TEXT_COLUMNS.contains(&column.as_str())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.preview
+            .rows
+            .iter()
+            .flat_map(move |row| columns.clone().into_iter().filter_map(|i| row.get(i)))
+            .map(String::as_str)
+    }
+
+    /// The decimal separator the first rows' numbers need when the file's default (a comma in
+    /// `;`-delimited files, else a point) does not read them.
+    pub fn decimal_guess(&self) -> Option<DecimalSeparator> {
+        guess_decimal(self.number_cells(), DecimalSeparator::Auto.mark(self.preview.delimiter))
     }
 
     /// The first rows' cells in the columns chosen as dates.
@@ -215,6 +264,9 @@ impl MappingDialog {
         if recipe.date_format.is_some() {
             self.date_format.clone_from(&recipe.date_format);
         }
+        if let Some(decimal) = recipe.decimal {
+            self.decimal = decimal;
+        }
         self.problem = None;
     }
 
@@ -239,6 +291,9 @@ impl MappingDialog {
         self.recipe_columns = old.recipe_columns;
         if old.date_format.is_some() {
             self.date_format = old.date_format;
+        }
+        if old.decimal != DecimalSeparator::Auto {
+            self.decimal = old.decimal;
         }
     }
 
@@ -314,6 +369,7 @@ impl MappingDialog {
             header_row: self.header_row().ok().flatten(),
             join_on: joins.join_on,
             date_format: self.date_format.clone(),
+            decimal: (self.decimal != DecimalSeparator::Auto).then_some(self.decimal),
         }
     }
 
@@ -323,7 +379,7 @@ impl MappingDialog {
             origin: RosterOrigin::File(self.path.clone()),
             mapping: self.mapping(),
             date_format: self.date_format.clone(),
-            decimal: Default::default(),
+            decimal: self.decimal,
             skip_bad_rows: false,
             sheet: self.preview.sheet.clone(),
             header_row: self.header_row().ok().flatten(),
@@ -640,6 +696,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
             );
         });
         dates_ui(ui, dialog);
+        decimals_ui(ui, dialog);
         let missing = dialog.missing();
         let duplicates = dialog.duplicates();
         widgets::muted(ui, "Map a column to a metric a plan reads (e.g. “Bookings” to revenue), or type any name under Other.");
@@ -762,6 +819,43 @@ fn dates_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
     if let Some(problem) = dialog.date_problem() {
         ui.colored_label(if dialog.dates_undecided() { t.error } else { t.warning }, problem);
     }
+}
+
+/// The decimal separator of the file's numbers, when its first rows need the one its delimiter
+/// does not suggest (`1234,5` in a comma-delimited file), or one was chosen.
+fn decimals_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
+    let guess = dialog.decimal_guess();
+    if guess.is_none() && dialog.decimal == DecimalSeparator::Auto {
+        return;
+    }
+    let default = DecimalSeparator::Auto.mark(dialog.preview.delimiter);
+    let shown = |d: DecimalSeparator| match d.mark(dialog.preview.delimiter) {
+        crate::roster::values::DecimalMark::Point => "point: 1,234.50",
+        crate::roster::values::DecimalMark::Comma => "comma: 1.234,50",
+    };
+    ui.horizontal(|ui| {
+        let l = ui.label("Decimal separator");
+        let current = dialog.decimal;
+        egui::ComboBox::from_id_salt("roster_decimal")
+            .selected_text(shown(current))
+            .show_ui(ui, |ui| {
+                for d in [DecimalSeparator::Point, DecimalSeparator::Comma] {
+                    let chosen = current.mark(dialog.preview.delimiter) == d.mark(dialog.preview.delimiter);
+                    if ui.selectable_label(chosen, shown(d)).clicked() {
+                        // The file's own convention stays `Auto`.
+                        dialog.decimal =
+                            if d.mark(dialog.preview.delimiter) == default { DecimalSeparator::Auto } else { d };
+                    }
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .accessible_name("Decimal separator")
+            .on_hover_text("How the file writes the decimals of money and numbers");
+        if guess.is_some() && guess == Some(dialog.decimal) {
+            widgets::muted(ui, "as the first rows write them");
+        }
+    });
 }
 
 /// Where the table is read from: the sheet of a spreadsheet, the header row, and the report lines
