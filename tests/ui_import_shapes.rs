@@ -491,3 +491,25 @@ fn decimal_commas_in_a_comma_delimited_file_are_shown_in_the_import_step_and_rea
     let read: Vec<_> = roster.employees.iter().filter(|e| e.id.starts_with('K')).map(|e| e.metric(revenue)).collect();
     assert_eq!(read, [Some("1234.5".parse().unwrap()), Some("1234.56".parse().unwrap())]);
 }
+
+#[test]
+fn a_date_in_another_format_past_the_first_rows_leads_back_to_the_import_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut dates = vec!["2024-01-15"; 9];
+    dates.push("31/12/2025");
+    let file = dated_roster(dir.path(), "hris_dates.csv", &dates);
+    let mut harness = app(vec![Some(vec![file])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    // The first rows are ISO: the file is imported at once, and the tenth row is refused.
+    wait(&mut harness, "the bad-rows dialog", |app| matches!(app.rt.modal, Some(Modal::BadRows(_))));
+    harness.get_by_label_contains("or set the date format (--date-format) to %d/%m/%Y, which reads it");
+    harness.get_by_label("Choose how dates are written…").click_accesskit();
+    wait(&mut harness, "the import step", |app| step(app).is_some());
+    assert_eq!(step(harness.state()).unwrap().date_format, None, "the first rows are ISO");
+    choose(&mut harness, "Dates", "DD/MM/YYYY (like 31/01/2026)");
+    harness.get_by_label("Import").click_accesskit();
+    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    let read = starts(harness.state(), 'D');
+    assert_eq!(read.len(), 10);
+    assert_eq!(read.last().cloned(), Some(("D9".to_owned(), day(2025, 12, 31))));
+}

@@ -48,6 +48,8 @@ pub enum Action {
     RepreviewRoster { path: PathBuf, choice: super::PreviewChoice },
     /// Import the good rows of a roster with bad rows.
     ImportGoodRows(RosterRef),
+    /// Show the import step for a roster file (to choose how it writes dates, say).
+    ShowImportStep(PathBuf),
     /// Cancel the roster import in progress.
     CancelImport,
     /// Ask where to write the export.
@@ -155,6 +157,10 @@ impl CarrotApp {
             Action::PickForImport(pick) => self.pick(ctx, pick),
             Action::SaveMapping => self.pick(ctx, Pick::SaveMapping),
             Action::RepreviewRoster { path, choice } => self.preview_roster(ctx, path, Some(choice), false),
+            Action::ShowImportStep(path) => {
+                self.rt.roster_queue.push_front((path, true));
+                self.next_roster(ctx);
+            }
             Action::ImportGoodRows(mut reference) => {
                 reference.skip_bad_rows = true;
                 self.import_roster(ctx, reference);

@@ -762,10 +762,10 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
     keep
 }
 
-/// How the file writes dates, when its first rows have dates that are not ISO (`YYYY-MM-DD`):
-/// the format guessed from them, or a choice among those that read them.
+/// How the file writes dates, when it has a date column: ISO (`YYYY-MM-DD`), the format its
+/// first rows are written in, or a choice among those that read them.
 fn dates_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
-    if dialog.date_guess() == DateGuess::Iso && dialog.date_format.is_none() {
+    if !dialog.choices.iter().any(|c| matches!(c.as_deref(), Some("start_date" | "end_date"))) {
         return;
     }
     let t = theme::tokens(ui);
@@ -1163,6 +1163,18 @@ fn bad_rows_ui(ctx: &egui::Context, dialog: &BadRowsDialog, actions: &mut Vec<Ac
             });
         });
         ui.horizontal(|ui| {
+            // Dates in another format than the file was read with: back to the import step.
+            let dates = dialog.issues.iter().any(|i| i.reason.starts_with("not a date"));
+            if dates
+                && let RosterOrigin::File(path) = &dialog.reference.origin
+                && ui
+                    .button("Choose how dates are written…")
+                    .on_hover_text("Back to the import step, to read the file with another date format")
+                    .clicked()
+            {
+                actions.push(Action::ShowImportStep(path.clone()));
+                keep = false;
+            }
             if ui
                 .button("Import the good rows")
                 .on_hover_text("Import everyone else and list the rows left out")
