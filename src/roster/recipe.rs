@@ -250,7 +250,17 @@ mod tests {
         assert_eq!(
             message(br#"{"columns": {}, "sheet": 3}"#),
             "invalid type: integer `3`, expected a string at line 1 column 26 (at `sheet`); a recipe has `columns`, \
-             and may have `values`, `sheet`, `header_row` and `join_on`"
+             and may have `values`, `sheet`, `header_row`, `join_on`, `date_format` and `decimal`"
         );
+        assert_eq!(
+            message(br#"{"columns": {}, "date_format": "%d/%m"}"#),
+            "date_format: `%d/%m` does not give a day, a month and a year; use strftime fields such as %d/%m/%Y or \
+             %m/%d/%Y"
+        );
+        assert!(message(br#"{"columns": {}, "decimal": "dot"}"#).contains("unknown variant `dot`"));
+        let recipe = parse(br#"{"columns": {}, "date_format": "%d.%m.%Y", "decimal": "comma"}"#).unwrap();
+        assert_eq!(recipe.date_format.as_deref(), Some("%d.%m.%Y"));
+        assert_eq!(recipe.decimal, Some(crate::roster::DecimalSeparator::Comma));
+        assert_eq!(parse(recipe.to_json().as_bytes()).unwrap(), recipe);
     }
 }
