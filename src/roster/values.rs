@@ -647,6 +647,26 @@ fn is_time_of_day(rest: &str) -> bool {
     ["%H:%M:%S%.f", "%H:%M"].iter().any(|f| NaiveTime::parse_from_str(rest, f).is_ok())
 }
 
+/// Whether `rest` is a time of day after a date in another format: as after an ISO date, or on
+/// a 12-hour clock (`12:00 AM`, `1:30:00 pm`), as spreadsheets write a date-and-time cell.
+fn is_clock_time(rest: &str) -> bool {
+    let rest = rest.trim();
+    is_time_of_day(rest) || ["%I:%M:%S %p", "%I:%M %p"].iter().any(|f| NaiveTime::parse_from_str(rest, f).is_ok())
+}
+
+/// `cell` read with the chrono `format`, also when a time of day follows the date
+/// (`1/15/2024 12:00:00 AM`: the date is kept).
+fn parse_with(cell: &str, format: &str) -> Option<NaiveDate> {
+    if let Ok(date) = NaiveDate::parse_from_str(cell, format) {
+        return Some(date);
+    }
+    let (date, time) = cell.split_once(' ')?;
+    if !is_clock_time(time) {
+        return None;
+    }
+    NaiveDate::parse_from_str(date, format).ok()
+}
+
 /// Parses a date cell: ISO `YYYY-MM-DD` always (also `YYYY-MM-DDTHH:MM:SS` and
 /// `YYYY-MM-DD HH:MM:SS`, keeping the date), otherwise the chrono `format` if one is given.
 pub fn parse_date(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateError> {
@@ -661,7 +681,7 @@ pub fn parse_date(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateErr
         }
     }
     if let Some(format) = format
-        && let Ok(date) = NaiveDate::parse_from_str(s, format)
+        && let Some(date) = parse_with(s, format)
     {
         return Ok(date);
     }
@@ -705,8 +725,7 @@ impl DateFormat {
     /// Whether `cell` (trimmed, not ISO) reads as a date of this format with a plausible year
     /// (1900 to 2100: `%Y` also reads `24` as the year 24).
     pub fn reads(&self, cell: &str) -> bool {
-        NaiveDate::parse_from_str(cell.trim(), self.format)
-            .is_ok_and(|d| (1900..=2100).contains(&chrono::Datelike::year(&d)))
+        parse_with(cell.trim(), self.format).is_some_and(|d| (1900..=2100).contains(&chrono::Datelike::year(&d)))
     }
 
     /// 2026-01-31 in this format.
@@ -1071,6 +1090,12 @@ mod tests {
         // Two-digit years are not read as the first century; single digits are fine.
         assert_eq!(formats(guess_date_format(["1/5/24", "12/25/24"])), ["%m/%d/%y"]);
         assert_eq!(formats(guess_date_format(["2026/01/31"])), ["%Y/%m/%d"]);
+        // A time of day after the date, as spreadsheets write date-and-time cells.
+        assert_eq!(formats(guess_date_format(["1/15/2024 12:00:00 AM", "2/3/2024 13:30"])), ["%m/%d/%Y"]);
+        let jan15 = NaiveDate::from_ymd_opt(2024, 1, 15);
+        assert_eq!(parse_date("1/15/2024 12:00 AM", Some("%m/%d/%Y")).ok(), jan15);
+        assert_eq!(parse_date("15.01.2024 08:00:00", Some("%d.%m.%Y")).ok(), jan15);
+        assert!(parse_date("1/15/2024 soon", Some("%m/%d/%Y")).is_err());
         // Day first and month first both seen: no single format reads them all.
         assert_eq!(guess_date_format(["13/04/2026", "04/13/2026"]), DateGuess::Unknown);
         assert_eq!(guess_date_format(["31.12.2025", "soon"]), DateGuess::Unknown);
