@@ -99,6 +99,8 @@ fn importing_a_roster_with_bad_rows_lists_them_and_can_import_the_good_rows() {
         assert!(harness.query_all_by_label(&issue.line.to_string()).next().is_some(), "line not shown: {issue}");
     }
     assert_eq!(harness.state().rt.rosters.sources.len(), 2, "nothing is imported before the user chooses");
+    // 2026-13-01 is a bad date, not one written in another format: no date format would help.
+    assert!(harness.query_by_label("Choose how dates are written…").is_none());
     harness.get_by_label("Import the good rows").click();
     wait(&mut harness, "the good rows", |app| app.rt.rosters.sources.len() == 3);
     let source = &harness.state().rt.rosters.sources[2];

@@ -1163,8 +1163,13 @@ fn bad_rows_ui(ctx: &egui::Context, dialog: &BadRowsDialog, actions: &mut Vec<Ac
             });
         });
         ui.horizontal(|ui| {
-            // Dates in another format than the file was read with: back to the import step.
-            let dates = dialog.issues.iter().any(|i| i.reason.starts_with("not a date"));
+            // Dates in a common format other than the file was read with: back to the import
+            // step, to choose it.
+            let dates = dialog.issues.iter().any(|i| {
+                matches!(i.column.as_str(), "start_date" | "end_date")
+                    && i.reason.starts_with("not a date")
+                    && DATE_FORMATS.iter().any(|d| d.reads(&i.value))
+            });
             if dates
                 && let RosterOrigin::File(path) = &dialog.reference.origin
                 && ui
