@@ -513,3 +513,14 @@ fn a_date_in_another_format_past_the_first_rows_leads_back_to_the_import_step() 
     assert_eq!(read.len(), 10);
     assert_eq!(read.last().cloned(), Some(("D9".to_owned(), day(2025, 12, 31))));
 }
+
+#[test]
+fn an_excel_day_number_is_a_bad_row_with_no_date_format_to_choose() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dated_roster(dir.path(), "hris_dates.csv", &["2024-01-15", "45292"]);
+    let mut harness = app(vec![Some(vec![file])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the bad-rows dialog", |app| matches!(app.rt.modal, Some(Modal::BadRows(_))));
+    harness.get_by_label_contains("this looks like an Excel day number");
+    assert!(harness.query_by_label("Choose how dates are written…").is_none(), "no format reads 45292");
+}
