@@ -248,6 +248,16 @@ pub struct Preview {
     pub sheet: Option<String>,
 }
 
+impl Preview {
+    /// The first rows' cells in the columns `keep` accepts, `columns` naming the column each
+    /// header is read as.
+    pub fn cells<'a>(&'a self, columns: &'a [String], keep: fn(&str) -> bool) -> impl Iterator<Item = &'a str> {
+        self.rows
+            .iter()
+            .flat_map(move |row| row.iter().zip(columns).filter(move |(_, c)| keep(c)).map(|(cell, _)| cell.as_str()))
+    }
+}
+
 /// Options checked once for all files.
 struct Checked {
     mapping: Mapping,

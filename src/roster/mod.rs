@@ -65,6 +65,17 @@ pub fn missing_required(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
 /// Canonical columns that hold money (converted with the plan's fx table).
 pub const MONEY_COLUMNS: &[&str] = &["base_salary", "target_incentive", "quota"];
 
+/// Whether the column `column` holds dates (`start_date`, `end_date`).
+pub fn is_date_column(column: &str) -> bool {
+    matches!(column, "start_date" | "end_date")
+}
+
+/// Whether the column `column` holds numbers: a money column or a metric (any column that is not
+/// one of Carrot's text or date columns).
+pub fn holds_numbers(column: &str) -> bool {
+    MONEY_COLUMNS.contains(&column) || !CANONICAL_COLUMNS.contains(&column)
+}
+
 /// Metric columns that always hold money (a `%` in them is refused). A plan may treat other
 /// metrics as money too (the metric of a commission).
 pub const MONEY_METRICS: &[&str] = &["revenue"];

@@ -171,22 +171,15 @@ impl CarrotApp {
                     let free = columns
                         .iter()
                         .any(|c| !crate::roster::CANONICAL_COLUMNS.contains(&c.as_str()) && !known.contains(c));
-                    // Metrics files and deal lists remembered are shown before they are read again
-                    // (the next export of this shape may come with other files).
                     // Dates that are not ISO are read as the user confirms (the step guesses the
-                    // format from the first rows).
-                    let date_cells = preview.rows.iter().flat_map(|row| {
-                        row.iter()
-                            .zip(&columns)
-                            .filter(|(_, c)| matches!(c.as_str(), "start_date" | "end_date"))
-                            .map(|(cell, _)| cell.as_str())
-                    });
-                    // Not when the format remembered for files of this shape reads them all.
+                    // format from the first rows), unless the format remembered for files of this
+                    // shape reads them all; a date no common format reads is listed with the bad
+                    // rows, as before.
+                    let date_cells = preview.cells(&columns, crate::roster::is_date_column);
                     let dates_to_confirm = match &remembered_dates {
                         Some(format) => date_cells
                             .filter(|c| !c.trim().is_empty())
                             .any(|c| crate::roster::values::parse_date(c, Some(format)).is_err()),
-                        // A date no common format reads is listed with the bad rows, as before.
                         None => matches!(
                             crate::roster::values::guess_date_format(date_cells),
                             crate::roster::values::DateGuess::Fits(_)
@@ -194,15 +187,12 @@ impl CarrotApp {
                     };
                     // Numbers the file's delimiter suggests the wrong decimal separator for.
                     let remembered_decimal = remembered_decimal.unwrap_or_default();
-                    let number_cells = preview.rows.iter().flat_map(|row| {
-                        row.iter()
-                            .zip(&columns)
-                            .filter(|(_, c)| !panels::dialogs::TEXT_COLUMNS.contains(&c.as_str()))
-                            .map(|(cell, _)| cell.as_str())
-                    });
+                    let number_cells = preview.cells(&columns, crate::roster::holds_numbers);
                     let decimal_to_confirm =
                         crate::roster::guess_decimal(number_cells, remembered_decimal.mark(preview.delimiter))
                             .is_some();
+                    // Metrics files and deal lists remembered are shown before they are read again
+                    // (the next export of this shape may come with other files).
                     let ask = ask
                         || from_dialog
                         || dates_to_confirm

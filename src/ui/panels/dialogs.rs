@@ -16,22 +16,10 @@ use crate::roster::join::JoinKey;
 use crate::roster::joins::{DealFiles, JoinFiles};
 use crate::roster::recipe::{DEFAULT_VALUE, Recipe, ValueMaps};
 use crate::roster::values::{DATE_FORMATS, DateFormat, DateGuess, guess_date_format, parse_date};
-use crate::roster::{CANONICAL_COLUMNS, DecimalSeparator, HeaderMapping, Preview, RowIssue, guess_decimal};
+use crate::roster::{
+    CANONICAL_COLUMNS, DecimalSeparator, HeaderMapping, Preview, RowIssue, guess_decimal, holds_numbers, is_date_column,
+};
 
-/// Carrot's columns that hold text or dates rather than numbers.
-pub(crate) const TEXT_COLUMNS: &[&str] = &[
-    "employee_id",
-    "name",
-    "role",
-    "team",
-    "manager",
-    "currency",
-    "start_date",
-    "end_date",
-    "first_name",
-    "last_name",
-    "email",
-];
 use crate::ui::doc::PlanDoc;
 
 /// The column-mapping step for a roster whose headers don't match.
@@ -159,52 +147,26 @@ impl MappingDialog {
         self
     }
 
-    /// The first rows' cells in the columns that hold numbers (all but Carrot's text and date
-    /// columns).
-    fn number_cells(&self) -> impl Iterator<Item = &str> {
-        let columns: Vec<usize> = self
-            .choices
+    /// The column each header is read as: the one chosen, else the header's own name.
+    fn columns(&self) -> Vec<String> {
+        self.choices
             .iter()
             .zip(&self.preview.headers)
-            .enumerate()
-            .filter(|(_, (c, h))| {
-                let column = (*c).clone().unwrap_or_else(|| crate::roster::values::normalize_header(h));
-                !TEXT_COLUMNS.contains(&column.as_str())
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.preview
-            .rows
-            .iter()
-            .flat_map(move |row| columns.clone().into_iter().filter_map(|i| row.get(i)))
-            .map(String::as_str)
+            .map(|(c, h)| c.clone().unwrap_or_else(|| crate::roster::values::normalize_header(h)))
+            .collect()
     }
 
     /// The decimal separator the first rows' numbers need when the file's default (a comma in
     /// `;`-delimited files, else a point) does not read them.
     pub fn decimal_guess(&self) -> Option<DecimalSeparator> {
-        guess_decimal(self.number_cells(), DecimalSeparator::Auto.mark(self.preview.delimiter))
-    }
-
-    /// The first rows' cells in the columns chosen as dates.
-    fn date_cells(&self) -> impl Iterator<Item = &str> {
-        let columns: Vec<usize> = self
-            .choices
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c.as_deref(), Some("start_date" | "end_date")))
-            .map(|(i, _)| i)
-            .collect();
-        self.preview
-            .rows
-            .iter()
-            .flat_map(move |row| columns.clone().into_iter().filter_map(|i| row.get(i)))
-            .map(String::as_str)
+        let columns = self.columns();
+        guess_decimal(self.preview.cells(&columns, holds_numbers), DecimalSeparator::Auto.mark(self.preview.delimiter))
     }
 
     /// How the first rows write their dates.
     pub fn date_guess(&self) -> DateGuess {
-        guess_date_format(self.date_cells())
+        let columns = self.columns();
+        guess_date_format(self.preview.cells(&columns, is_date_column))
     }
 
     /// Whether the first rows' dates read either way round (`03/04/2026`) and the user has not
@@ -218,7 +180,11 @@ impl MappingDialog {
     /// import goes ahead and lists such cells with the bad rows.
     pub fn date_problem(&self) -> Option<String> {
         let format = self.date_format.as_deref();
-        let bad = self.date_cells().find(|c| !c.trim().is_empty() && parse_date(c, format).is_err())?;
+        let columns = self.columns();
+        let bad = self
+            .preview
+            .cells(&columns, is_date_column)
+            .find(|c| !c.trim().is_empty() && parse_date(c, format).is_err())?;
         Some(match (format, self.date_guess()) {
             (None, DateGuess::Fits(fits)) if fits.len() > 1 => format!(
                 "Dates such as “{bad}” could be {}: choose how this file writes them.",
@@ -765,7 +731,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
 /// How the file writes dates, when it has a date column: ISO (`YYYY-MM-DD`), the format its
 /// first rows are written in, or a choice among those that read them.
 fn dates_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
-    if !dialog.choices.iter().any(|c| matches!(c.as_deref(), Some("start_date" | "end_date"))) {
+    if !dialog.columns().iter().any(|c| is_date_column(c)) {
         return;
     }
     let t = theme::tokens(ui);
