@@ -15,6 +15,7 @@ mod rules;
 mod show;
 pub mod stats;
 pub mod stream;
+mod summed;
 pub mod warnings;
 
 use std::sync::Arc;
@@ -211,11 +212,20 @@ fn display(v: &Rational) -> Decimal {
         .unwrap_or_else(|_| v.to_decimal_display(DISPLAY_DECIMALS))
 }
 
+/// A person's payout before an edit, and the lines the edit changed (see `reuse.rs`).
+#[derive(Clone, Copy)]
+struct Reusing<'a> {
+    previous: &'a EmployeePayout,
+    changed: &'a [bool],
+}
+
 /// Buffers one thread reuses from person to person (opaque outside the engine).
 #[derive(Default)]
 pub struct Scratch {
     values: Vec<Option<Rational>>,
     raw: Vec<RawLine<Rational>>,
+    /// Which lines were computed, when some were taken from a previous payout.
+    computed: Vec<bool>,
     names: LineNames,
     texts: LocalTexts,
 }
@@ -288,15 +298,33 @@ impl Scratch {
 /// shares them; were all threads to share the plan's, each line would bump the same reference
 /// counts from both cores, which made them wait on each other.
 #[derive(Default)]
-struct LineNames(Vec<Option<(Arc<str>, Arc<str>)>>);
+struct LineNames {
+    /// By slot: this thread's copies.
+    names: Vec<Option<(Arc<str>, Arc<str>)>>,
+    /// By slot: the addresses of the last kept line's id and label found to be the slot's (the
+    /// kept lines come from a report alive meanwhile, whose lines share a few copies).
+    kept: Vec<Option<(usize, usize)>>,
+}
 
 impl LineNames {
     /// A copy of the kept line `line`, with this thread's id and label when they are the ones
     /// its slot has.
     fn keep(&mut self, line: &Line) -> Line {
         let Line { component, label, kind, amount, explanation, measure, slot } = line;
-        let (component, label) = match self.0.get(*slot) {
-            Some(Some((id, name))) if **id == **component && **name == **label => (Arc::clone(id), Arc::clone(name)),
+        let addresses = (Arc::as_ptr(component).cast::<u8>().addr(), Arc::as_ptr(label).cast::<u8>().addr());
+        let seen = self.kept.get(*slot).copied().flatten() == Some(addresses);
+        let (component, label) = match self.names.get(*slot) {
+            Some(Some((id, name))) if seen || (**id == **component && **name == **label) => {
+                if !seen {
+                    if self.kept.len() <= *slot {
+                        self.kept.resize(*slot + 1, None);
+                    }
+                    if let Some(cell) = self.kept.get_mut(*slot) {
+                        *cell = Some(addresses);
+                    }
+                }
+                (Arc::clone(id), Arc::clone(name))
+            }
             // Another line's names in that slot (not a line of this plan): its own.
             Some(Some(_)) => (Arc::clone(component), Arc::clone(label)),
             _ => self.get(*slot, component, label),
@@ -314,10 +342,10 @@ impl LineNames {
 
     /// The id and label of the line in `slot`, copied from `id` and `label` on first use.
     fn get(&mut self, slot: usize, id: &str, label: &str) -> (Arc<str>, Arc<str>) {
-        if self.0.len() <= slot {
-            self.0.resize(slot + 1, None);
+        if self.names.len() <= slot {
+            self.names.resize(slot + 1, None);
         }
-        match self.0.get_mut(slot) {
+        match self.names.get_mut(slot) {
             Some(cell) => {
                 let (id, label) = cell.get_or_insert_with(|| (Arc::from(id), Arc::from(label)));
                 (Arc::clone(id), Arc::clone(label))
@@ -351,6 +379,42 @@ impl CompiledPlan {
     }
 
     pub(crate) fn evaluate(&self, index: usize, e: &Employee, detail: Detail, scratch: &mut Scratch) -> Outcome {
+        self.evaluate_with(index, e, detail, scratch, None)
+    }
+
+    /// [`CompiledPlan::evaluate`] (amounts only) for someone whose payout before an edit was
+    /// `previous`, when the edit changed only the lines marked in `changed` (see `reuse.rs`):
+    /// the other lines are taken from `previous`. The same outcome as computing them.
+    fn evaluate_reusing(
+        &self,
+        index: usize,
+        e: &Employee,
+        previous: &EmployeePayout,
+        changed: &[bool],
+        scratch: &mut Scratch,
+    ) -> Outcome {
+        let Some(track) = self.track(&e.role) else { return self.evaluate(index, e, Detail::AmountsOnly, scratch) };
+        // Someone with a warning (employed none of the period, a negative metric, a guarantee
+        // above the cap) is computed afresh: the warnings are few, and in line order.
+        let fits = previous.warnings.is_empty()
+            && previous.track == track.slot
+            && changed.len() == track.lines.len()
+            && previous.lines.len() >= track.lines.len()
+            && previous.lines.iter().zip(&track.lines).all(|(l, c)| l.slot == c.slot && l.kind == c.kind);
+        let reusing = fits.then_some(Reusing { previous, changed });
+        self.evaluate_with(index, e, Detail::AmountsOnly, scratch, reusing)
+    }
+
+    /// [`CompiledPlan::evaluate`], with the lines `reusing` does not ask for taken from its
+    /// previous payout (computed afresh when the ones it asks for fail).
+    fn evaluate_with(
+        &self,
+        index: usize,
+        e: &Employee,
+        detail: Detail,
+        scratch: &mut Scratch,
+        reusing: Option<Reusing<'_>>,
+    ) -> Outcome {
         let Some(track) = self.track(&e.role) else {
             return Outcome::NotCovered(NotCovered {
                 index,
@@ -395,16 +459,22 @@ impl CompiledPlan {
             Err(errors) => return fail(errors),
         };
         let dp = self.minor_units;
-        payout.proration = display(&ctx.proration);
-        // A decimal times an fx rate is a decimal: exact unless it has more digits than a
-        // decimal holds (it is only summed for cost as a share of revenue).
-        payout.revenue = self.revenue.and_then(|i| scratch.values.get(i).and_then(Option::as_ref)).map(|r| {
-            match r.decimal_places() {
-                Some(places) if places <= 28 => r.round(places, money::Rounding::HalfAwayFromZero).ok(),
-                _ => None,
+        match reusing {
+            // The same row and plan-wide settings: the same share employed and revenue.
+            Some(r) => (payout.proration, payout.revenue) = (r.previous.proration, r.previous.revenue),
+            None => {
+                payout.proration = display(&ctx.proration);
+                // A decimal times an fx rate is a decimal: exact unless it has more digits than a
+                // decimal holds (it is only summed for cost as a share of revenue).
+                payout.revenue = self.revenue.and_then(|i| scratch.values.get(i).and_then(Option::as_ref)).map(|r| {
+                    match r.decimal_places() {
+                        Some(places) if places <= 28 => r.round(places, money::Rounding::HalfAwayFromZero).ok(),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| r.to_decimal_display(28))
+                });
             }
-            .unwrap_or_else(|| r.to_decimal_display(28))
-        });
+        }
         if ctx.proration.is_zero() {
             payout
                 .warnings
@@ -423,17 +493,33 @@ impl CompiledPlan {
             }
             Detail::AmountsOnly => Vec::new(),
         };
+        let mut subset = reusing.map(|r| rules::Subset {
+            changed: r.changed,
+            attainment: r.previous.attainment.is_some(),
+            computed: std::mem::take(&mut scratch.computed),
+        });
         if traces.is_empty() {
-            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut [] as &mut [NoTrace], &mut errors);
+            let no_traces = &mut [] as &mut [NoTrace];
+            self.some_lines(track, &ctx, &scratch.values, &mut scratch.raw, no_traces, &mut errors, subset.as_mut());
         } else {
             self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut traces, &mut errors);
         }
         if !errors.is_empty() {
+            if reusing.is_some() {
+                return self.evaluate(index, e, detail, scratch);
+            }
             return fail(errors);
         }
         payout.attainment =
             scratch.raw.iter().find_map(|r| r.attainment.as_ref()).map(|a| a.to_decimal_display(DISPLAY_DECIMALS));
         for (i, (line, raw)) in track.lines.iter().zip(&scratch.raw).enumerate() {
+            if let (Some(r), Some(s)) = (reusing, &subset)
+                && !s.computed.get(i).copied().unwrap_or(true)
+                && let Some(kept) = r.previous.lines.get(i)
+            {
+                payout.lines.push(scratch.names.keep(kept));
+                continue;
+            }
             // DOMAIN.md step 5: the exact value, rounded once.
             let amount = match raw.value.round(dp, self.rounding) {
                 Ok(a) => a,
@@ -468,6 +554,9 @@ impl CompiledPlan {
                     .warnings
                     .push(format!("{} is negative in the roster; the {} line pays 0", line.metric_name, line.id));
             }
+        }
+        if let Some(s) = subset {
+            scratch.computed = s.computed;
         }
         if let Err(err) = self.apply_limits(track, &ctx, &mut payout, detail) {
             return fail(vec![err]);
@@ -647,59 +736,18 @@ impl CompiledPlan {
         roster: &Roster,
         previous: Option<Previous<'_>>,
     ) -> (PayoutReport, stats::PlanStats) {
-        let roster_len = roster.employees.len();
-        let kept = previous.and_then(|p| reuse::Kept::new(self, plan, p, roster_len));
-        let outcomes = self.outcomes_keeping(roster, Detail::AmountsOnly, &|_| {}, kept.as_ref());
-        let paid = || {
-            outcomes.iter().filter_map(|o| match o {
-                Outcome::Paid(p) => Some(p),
-                _ => None,
-            })
-        };
-        // One pass adds up the report's sums and the aggregates (reading each person once),
-        // beside the sorting of everyone's total.
-        let ((tally, sums), totals_sorted) = rayon::join(
-            || {
-                let mut sums = stats::Sums::new(roster_len);
-                let tally = self.tally(&outcomes, |p| sums.add(p));
-                (tally, sums)
-            },
-            || stats::sorted_totals(paid()),
-        );
-        let early = sums.finish(&self.track_roles, totals_sorted);
-        // The aggregates counted everyone paid; if anyone was too large to add up, they are
-        // not in the report (and the aggregates may not have fitted): aggregate the report.
-        let everyone_added = tally.too_large.is_empty();
-        let report = self.build(plan, outcomes, tally);
-        let stats = match early {
-            Some(stats) if everyone_added => stats,
-            _ => stats::PlanStats::new(&report, roster_len),
-        };
-        (report, stats)
+        let kept = previous.and_then(|p| reuse::Kept::new(self, plan, p, roster.employees.len()));
+        self.summed_report(plan, roster, kept.as_ref())
     }
 
     /// Everyone's outcome, in roster order (in parallel).
     fn outcomes(&self, roster: &Roster, detail: Detail, progress: &(dyn Fn(u64) + Sync)) -> Vec<Outcome> {
-        self.outcomes_keeping(roster, detail, progress, None)
-    }
-
-    /// [`CompiledPlan::outcomes`], with the previous payouts that still hold taken from `kept`.
-    fn outcomes_keeping(
-        &self,
-        roster: &Roster,
-        detail: Detail,
-        progress: &(dyn Fn(u64) + Sync),
-        kept: Option<&reuse::Kept<'_>>,
-    ) -> Vec<Outcome> {
         roster
             .employees
             .par_iter()
             .enumerate()
             .map_init(Scratch::default, |scratch, (i, e)| {
-                let outcome = match kept.and_then(|k| k.get(i)) {
-                    Some(p) => Outcome::Paid(scratch.keep(p)),
-                    None => self.evaluate(i, e, detail, scratch),
-                };
+                let outcome = self.evaluate(i, e, detail, scratch);
                 progress(1);
                 outcome
             })
@@ -726,38 +774,30 @@ impl CompiledPlan {
     }
 
     /// The report: everyone moved into it, with the sums of `tally`.
-    fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, tally: Tally) -> PayoutReport {
-        let mut not_covered = Vec::new();
-        let mut errors = Vec::new();
-        let mut too_large = tally.too_large.iter().copied().peekable();
+    fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, mut tally: Tally) -> PayoutReport {
+        let mut sorting = Sorting::new(&mut tally);
         // Collected in place: the people paid are moved down the outcomes' own allocation
         // rather than into a new one (a hundred thousand people's worth of fresh pages).
-        let mut employees: Vec<EmployeePayout> = outcomes
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, outcome)| match outcome {
-                Outcome::Paid(p) => {
-                    if too_large.next_if_eq(&i).is_some() {
-                        errors.push(too_large_error(&p));
-                        return None;
-                    }
-                    Some(p)
-                }
-                Outcome::NotCovered(n) => {
-                    not_covered.push(n);
-                    None
-                }
-                Outcome::Failed(errs) => {
-                    errors.extend(errs);
-                    None
-                }
-            })
-            .collect();
+        let mut employees: Vec<EmployeePayout> =
+            outcomes.into_iter().enumerate().filter_map(|(i, outcome)| sorting.paid(i, outcome)).collect();
         // Many people not paid leave much of that allocation unused: give it back.
         if employees.len() < employees.capacity() / 4 * 3 {
             employees.shrink_to_fit();
         }
-        let mut report = self.summary(plan, tally, not_covered, errors);
+        let mut report = self.summary(plan, tally, sorting.not_covered, sorting.errors);
+        report.employees = employees;
+        report
+    }
+
+    /// [`CompiledPlan::build`] from everyone's outcomes in stretches of the roster, in order.
+    fn build_stretches(&self, plan: &Plan, stretches: Vec<Vec<Outcome>>, mut tally: Tally) -> PayoutReport {
+        let mut sorting = Sorting::new(&mut tally);
+        let mut employees = Vec::with_capacity(tally.people);
+        for outcome in stretches.into_iter().flatten() {
+            let i = sorting.next;
+            employees.extend(sorting.paid(i, outcome));
+        }
+        let mut report = self.summary(plan, tally, sorting.not_covered, sorting.errors);
         report.employees = employees;
         report
     }
@@ -803,6 +843,49 @@ fn too_large_error(p: &EmployeePayout) -> EmployeeError {
         role: p.role.clone(),
         component: None,
         message: too_large_message("the plan's totals with this person's payout and revenue added"),
+    }
+}
+
+/// Outcomes sorted into the people paid, not covered and in error, in roster order, as a
+/// report lists them (the people `Tally` could not add are in error).
+struct Sorting {
+    too_large: std::iter::Peekable<std::vec::IntoIter<usize>>,
+    not_covered: Vec<NotCovered>,
+    errors: Vec<EmployeeError>,
+    /// The index of the next outcome.
+    next: usize,
+}
+
+impl Sorting {
+    fn new(tally: &mut Tally) -> Self {
+        Self {
+            too_large: std::mem::take(&mut tally.too_large).into_iter().peekable(),
+            not_covered: Vec::new(),
+            errors: Vec::new(),
+            next: 0,
+        }
+    }
+
+    /// The person paid of `outcome`, the outcome at index `i`, if they are in the report.
+    fn paid(&mut self, i: usize, outcome: Outcome) -> Option<EmployeePayout> {
+        self.next = i + 1;
+        match outcome {
+            Outcome::Paid(p) => {
+                if self.too_large.next_if_eq(&i).is_some() {
+                    self.errors.push(too_large_error(&p));
+                    return None;
+                }
+                Some(p)
+            }
+            Outcome::NotCovered(n) => {
+                self.not_covered.push(n);
+                None
+            }
+            Outcome::Failed(errs) => {
+                self.errors.extend(errs);
+                None
+            }
+        }
     }
 }
 
@@ -900,6 +983,30 @@ impl Tally {
             }
         }
         true
+    }
+
+    /// Adds `next`, the tally of the people right after this one's, as if they had been added
+    /// here one by one; `None` (leaving this tally part-added) when someone in either was not
+    /// admitted or a sum does not fit. The caller checks that the order did not matter.
+    fn append(&mut self, next: Self) -> Option<()> {
+        if !self.too_large.is_empty() || !next.too_large.is_empty() {
+            return None;
+        }
+        self.sizes.paid = self.sizes.paid.checked_add(next.sizes.paid)?;
+        self.sizes.revenue = self.sizes.revenue.checked_add(next.sizes.revenue)?;
+        self.total = self.total.checked_add(next.total)?;
+        self.people += next.people;
+        self.revenue = self.revenue.checked_add(next.revenue)?;
+        for (mine, theirs) in self.by_track.iter_mut().zip(next.by_track) {
+            *mine = mine.checked_add(theirs)?;
+        }
+        for ((mine, theirs), (used, theirs_used)) in
+            self.by_slot.iter_mut().zip(next.by_slot).zip(self.used.iter_mut().zip(next.used))
+        {
+            *mine = mine.checked_add(theirs)?;
+            *used |= theirs_used;
+        }
+        Some(())
     }
 }
 

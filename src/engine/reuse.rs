@@ -3,10 +3,24 @@
 //! plan-wide settings (currency, period, fx, rounding, derived metrics, plan cap and guarantee),
 //! and on the other tracks only through their component ids (which number the lines) and their
 //! commission metrics (which columns are money). When none of those changed for a track, its
-//! people's previous payouts are kept rather than computed again.
+//! people's previous payouts are kept rather than computed again. When only some of a track's
+//! components changed (not its multipliers), its people's other lines are kept: only the
+//! changed lines are computed, then the cap and guarantee applied again.
 
 use super::{CompiledPlan, EmployeePayout, PayoutReport};
 use crate::plan::{Component, ComponentKind, Plan, Track};
+
+/// What an edit leaves of a track's previous payouts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Reuse {
+    /// Nothing: its people are computed afresh.
+    Nothing,
+    /// Every payout, copied as it was.
+    Whole,
+    /// The lines of the components the edit did not change (by line, `true` where it changed):
+    /// the others are computed, and the track's cap and guarantee applied again.
+    Lines(Vec<bool>),
+}
 
 /// A previous result of the same plan on the same roster (the caller vouches for the roster).
 #[derive(Clone, Copy)]
@@ -17,38 +31,41 @@ pub struct Previous<'a> {
     pub report: &'a PayoutReport,
 }
 
-/// The previous payouts that still hold, by roster index.
+/// The previous payouts that still hold, in whole or in part, by roster index.
 pub(super) struct Kept<'a> {
     /// By roster index: the person's previous payout, when their track's payouts still hold.
     paid: Vec<Option<&'a EmployeePayout>>,
+    /// By track slot: what holds of its payouts.
+    tracks: Vec<Reuse>,
 }
 
 impl<'a> Kept<'a> {
     /// What `previous` still holds under `plan`, or `None` when nothing does.
     pub(super) fn new(compiled: &CompiledPlan, plan: &Plan, previous: Previous<'a>, roster_len: usize) -> Option<Self> {
-        let tracks = unchanged_tracks(previous.plan, plan)?;
-        if !tracks.iter().any(|t| *t) || tracks.len() != compiled.track_roles.len() {
+        let tracks = reuse_by_track(previous.plan, plan)?;
+        if tracks.iter().all(|t| *t == Reuse::Nothing) || tracks.len() != compiled.track_roles.len() {
             return None;
         }
         // Same roster, same track keys: each person's role finds the same track as before.
         let mut paid = vec![None; roster_len];
         for p in &previous.report.employees {
-            if let (Some(cell), Some(true)) = (paid.get_mut(p.index), tracks.get(p.track)) {
+            if let (Some(cell), Some(Reuse::Whole | Reuse::Lines(_))) = (paid.get_mut(p.index), tracks.get(p.track)) {
                 *cell = Some(p);
             }
         }
-        Some(Self { paid })
+        Some(Self { paid, tracks })
     }
 
-    /// The previous payout of the person at `index`, if it still holds.
-    pub(super) fn get(&self, index: usize) -> Option<&'a EmployeePayout> {
-        self.paid.get(index).copied().flatten()
+    /// The previous payout of the person at `index` and what holds of it, if anything does.
+    pub(super) fn get(&self, index: usize) -> Option<(&'a EmployeePayout, &Reuse)> {
+        let p = self.paid.get(index).copied().flatten()?;
+        Some((p, self.tracks.get(p.track)?))
     }
 }
 
-/// For each track of `new` (in plan order), whether its people's payouts are the same as under
-/// `old`; `None` when a plan-wide setting or the list of tracks changed.
-fn unchanged_tracks(old: &Plan, new: &Plan) -> Option<Vec<bool>> {
+/// For each track of `new` (in plan order), what holds of its people's payouts under `old`;
+/// `None` when a plan-wide setting or the list of tracks changed.
+fn reuse_by_track(old: &Plan, new: &Plan) -> Option<Vec<Reuse>> {
     // Every field is named, so that a new one must be sorted here: whether payouts depend on it.
     let Plan {
         schema,
@@ -83,7 +100,23 @@ fn unchanged_tracks(old: &Plan, new: &Plan) -> Option<Vec<bool>> {
     if !shapes_equal {
         return None;
     }
-    Some(old.tracks.values().zip(new.tracks.values()).map(|(a, b)| a == b).collect())
+    Some(old.tracks.values().zip(new.tracks.values()).map(|(a, b)| reuse(a, b)).collect())
+}
+
+/// What holds of the payouts of track `old` under `new`, the same shape (see [`shape`]).
+fn reuse(old: &Track, new: &Track) -> Reuse {
+    if old == new {
+        return Reuse::Whole;
+    }
+    // The cap and guarantee are applied again to everyone's lines; a line depends on its
+    // component and on the multipliers that apply to it.
+    let Track { components, cap: _, guarantee: _ } = old;
+    let pairs = || components.iter().zip(&new.components);
+    let is_line = |c: &Component| c.kind() != ComponentKind::Multiplier;
+    if pairs().any(|(a, b)| !is_line(a) && a != b) {
+        return Reuse::Nothing;
+    }
+    Reuse::Lines(pairs().filter(|(a, _)| is_line(a)).map(|(a, b)| a != b).collect())
 }
 
 /// What other tracks' payouts depend on in a track: its components' kinds and ids (the lines'

@@ -105,6 +105,18 @@ impl<N: Num> RawLine<N> {
     }
 }
 
+/// Which of a track's lines to compute for someone whose other lines are known: after an edit
+/// that changed only some of the track's components (see `reuse.rs`).
+pub(crate) struct Subset<'a> {
+    /// By line: whether the edit changed it.
+    pub changed: &'a [bool],
+    /// Whether a line measured attainment before the edit: then every line up to the first
+    /// that does is computed (the payout shows it); otherwise the unchanged lines still do not.
+    pub attainment: bool,
+    /// By line, filled in: whether it was computed.
+    pub computed: Vec<bool>,
+}
+
 /// What a line needs besides its metric's value, looked up once per person (and batch).
 #[derive(Clone, Debug)]
 pub(crate) enum LineInputs<N> {
@@ -141,8 +153,37 @@ impl CompiledPlan {
         traces: &mut [T],
         errors: &mut Vec<LineError>,
     ) {
+        self.some_lines(track, ctx, values, out, traces, errors, None);
+    }
+
+    /// [`CompiledPlan::lines`], only for the lines `subset` asks for when it is given (the
+    /// others are left at 0 and marked as not computed).
+    #[expect(clippy::too_many_arguments, reason = "`lines` with the subset; the same buffers")]
+    pub(crate) fn some_lines<N: Num, T: Tracer>(
+        &self,
+        track: &CompiledTrack,
+        ctx: &PersonContext<N>,
+        values: &[Option<N>],
+        out: &mut Vec<RawLine<N>>,
+        traces: &mut [T],
+        errors: &mut Vec<LineError>,
+        mut subset: Option<&mut Subset<'_>>,
+    ) {
         out.clear();
+        if let Some(s) = subset.as_deref_mut() {
+            s.computed.clear();
+        }
+        // Whether the first line that measures attainment has been computed.
+        let mut attained = subset.as_deref().is_some_and(|s| !s.attainment);
         for (i, line) in track.lines.iter().enumerate() {
+            if let Some(s) = subset.as_deref_mut() {
+                let wanted = !attained || s.changed.get(i).copied().unwrap_or(true);
+                s.computed.push(wanted);
+                if !wanted {
+                    out.push(RawLine::new(N::ZERO, None, None));
+                    continue;
+                }
+            }
             // Each tracer kind gets its own copy of `raw_line`: with `NoTrace` every explanation
             // branch compiles away.
             let raw = match traces.get_mut(i) {
@@ -150,14 +191,22 @@ impl CompiledPlan {
                 None => self.raw_line(line, ctx, values, &mut NoTrace),
             };
             match raw {
-                Ok(raw) => out.push(raw),
+                Ok(raw) => {
+                    attained |= raw.attainment.is_some();
+                    out.push(raw);
+                }
                 Err(e) => {
                     errors.push(e);
                     out.push(RawLine::new(N::ZERO, None, None));
                 }
             }
         }
+        let computed = |i: usize| subset.as_deref().is_none_or(|s| s.computed.get(i).copied().unwrap_or(false));
         for m in &track.multipliers {
+            // With a subset, a multiplier of none of the lines computed is not looked up.
+            if subset.is_some() && !m.targets.iter().any(|&t| computed(t)) {
+                continue;
+            }
             let value = match lookup(&m.metric, ctx, values) {
                 Ok(v) => v,
                 Err(missing) => {
@@ -170,6 +219,9 @@ impl CompiledPlan {
             };
             let (factor, step_from) = multiplier_factor(m, &value);
             for &t in &m.targets {
+                if !computed(t) {
+                    continue;
+                }
                 let Some(raw) = out.get_mut(t) else { continue };
                 match raw.value.mul(&N::konst(&factor)) {
                     Ok(v) => raw.value = v,
@@ -194,7 +246,7 @@ impl CompiledPlan {
             }
         }
         for (i, line) in track.lines.iter().enumerate() {
-            let (Some(cap), Some(raw)) = (line.cap, out.get_mut(i)) else {
+            let (Some(cap), Some(raw), true) = (line.cap, out.get_mut(i), computed(i)) else {
                 continue;
             };
             if line_cap(&mut raw.value, &cap)

@@ -2,47 +2,80 @@
 //! totals for histograms, each person's total by roster index for winners and losers, and cost
 //! by role and component.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 
 use super::{EmployeePayout, PayoutReport};
+use crate::roster::Text;
 
 /// One role's sums while aggregating: revenue, and per component slot (first seen, name, sum).
-struct RoleSums<'a> {
-    role: &'a str,
+struct RoleSums {
+    role: Text,
     revenue: Decimal,
-    components: Vec<Option<(usize, &'a std::sync::Arc<str>, Decimal)>>,
+    components: Vec<Option<(usize, Arc<str>, Decimal)>>,
+}
+
+/// A total as a float, for charts: `d.to_f64()`, without its 128-bit division for the totals
+/// people have (under 2⁴⁸ in minor units; the same bits, see the tests).
+pub(crate) fn total_f64(d: Decimal) -> f64 {
+    /// Powers of ten a float holds exactly.
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+    let units = d.mantissa().unsigned_abs();
+    match POW10.get(d.scale() as usize) {
+        // Both exact as floats, so the quotient is the nearest float to the decimal, as is
+        // `to_f64`'s for these (it divides, then rounds to the scale and divides again).
+        Some(pow) if units < 1 << 48 => {
+            let v = units as f64 / pow;
+            // `to_f64` keeps the sign of a negative zero with decimal places, not without.
+            if d.is_sign_negative() && (d.scale() > 0 || units != 0) { -v } else { v }
+        }
+        _ => d.to_f64().unwrap_or(0.0),
+    }
 }
 
 /// Everyone's total as a float, ascending (for histograms and percentiles).
 pub(crate) fn sorted_totals<'a>(paid: impl Iterator<Item = &'a EmployeePayout>) -> Vec<f64> {
-    let mut totals: Vec<f64> = paid.map(|e| e.total.to_f64().unwrap_or(0.0)).collect();
+    let mut totals: Vec<f64> = paid.map(|e| total_f64(e.total)).collect();
     totals.sort_unstable_by(f64::total_cmp);
     totals
 }
 
-/// [`PlanStats`] but the sorted totals, added up one person at a time, in roster order (the
-/// engine adds them in the same pass as the report's own sums).
-pub(crate) struct Sums<'a> {
-    stats: PlanStats,
+/// [`PlanStats`] but the sorted totals, added up one person at a time, in roster order, for the
+/// people of a stretch of the roster (the engine adds them in the same pass as the report's own
+/// sums, each stretch on the core that computed it, then appends the stretches in order).
+pub(crate) struct Sums {
+    /// The roster index of `by_index`'s first entry.
+    start: usize,
+    by_index: Vec<Option<Decimal>>,
     /// Sums by role and component slot, found without hashing (roles are few, component slots
     /// are indexes), in the order each first appears; named once at the end.
-    roles: Vec<RoleSums<'a>>,
+    roles: Vec<RoleSums>,
     order: usize,
     /// Teams are interned by the roster import, so most repeats are the same allocation: one
     /// pointer lookup each, and the strings are compared only among the distinct ones.
     team_seen: foldhash::HashSet<usize>,
-    teams: Vec<&'a str>,
+    teams: Vec<Text>,
     /// Whether every sum so far fitted a decimal.
     fits: bool,
 }
 
-impl<'a> Sums<'a> {
+impl Sums {
     /// Nobody yet, for a roster of `roster_len`.
     pub(crate) fn new(roster_len: usize) -> Self {
+        Self::stretch(0, roster_len)
+    }
+
+    /// Nobody yet, for the `len` people of a roster from index `start`.
+    pub(crate) fn stretch(start: usize, len: usize) -> Self {
         Self {
-            stats: PlanStats { by_index: vec![None; roster_len], ..PlanStats::default() },
+            start,
+            by_index: vec![None; len],
             roles: Vec::new(),
             order: 0,
             team_seen: foldhash::HashSet::default(),
@@ -52,24 +85,24 @@ impl<'a> Sums<'a> {
     }
 
     /// Adds the next person paid.
-    pub(crate) fn add(&mut self, e: &'a EmployeePayout) {
+    pub(crate) fn add(&mut self, e: &EmployeePayout) {
         if !self.fits {
             return;
         }
         self.fits = self.try_add(e).is_some();
     }
 
-    fn try_add(&mut self, e: &'a EmployeePayout) -> Option<()> {
+    fn try_add(&mut self, e: &EmployeePayout) -> Option<()> {
         if self.team_seen.insert(e.team.as_ptr().addr()) {
-            self.teams.push(&e.team);
+            self.teams.push(Arc::clone(&e.team));
         }
-        if let Some(slot) = self.stats.by_index.get_mut(e.index) {
+        if let Some(slot) = e.index.checked_sub(self.start).and_then(|i| self.by_index.get_mut(i)) {
             *slot = Some(e.total);
         }
-        let at = match self.roles.iter().position(|r| r.role == &*e.role) {
+        let at = match self.roles.iter().position(|r| *r.role == *e.role) {
             Some(at) => at,
             None => {
-                self.roles.push(RoleSums { role: &e.role, revenue: Decimal::ZERO, components: Vec::new() });
+                self.roles.push(RoleSums { role: Arc::clone(&e.role), revenue: Decimal::ZERO, components: Vec::new() });
                 self.roles.len() - 1
             }
         };
@@ -81,7 +114,7 @@ impl<'a> Sums<'a> {
             match sums.components.get_mut(l.slot) {
                 Some(Some((_, _, sum))) => *sum = sum.checked_add(l.amount)?,
                 Some(cell) => {
-                    *cell = Some((self.order, &l.component, l.amount));
+                    *cell = Some((self.order, Arc::clone(&l.component), l.amount));
                     self.order += 1;
                 }
                 None => {}
@@ -91,14 +124,61 @@ impl<'a> Sums<'a> {
         Some(())
     }
 
+    /// Adds the sums of `next`, the stretch of the roster right after this one's, as if its
+    /// people had been added here one by one. The sums are the same numbers whenever adding
+    /// them in another order is exact (the engine checks that before it relies on them).
+    pub(crate) fn append(&mut self, next: Self) {
+        let Self { start, by_index, roles, team_seen: _, teams, fits, order: _ } = next;
+        debug_assert_eq!(start, self.start + self.by_index.len(), "stretches are appended in order");
+        self.by_index.extend(by_index);
+        self.teams.extend(teams);
+        self.fits &= fits;
+        // Each of `next`'s roles and components where this one has it, or after the ones seen
+        // so far, in the order `next` first saw them.
+        let mut firsts = Vec::new();
+        for sums in roles {
+            let at = match self.roles.iter().position(|r| *r.role == *sums.role) {
+                Some(at) => at,
+                None => {
+                    self.roles.push(RoleSums { role: sums.role, revenue: Decimal::ZERO, components: Vec::new() });
+                    self.roles.len() - 1
+                }
+            };
+            let Some(mine) = self.roles.get_mut(at) else { continue };
+            match mine.revenue.checked_add(sums.revenue) {
+                Some(r) => mine.revenue = r,
+                None => self.fits = false,
+            }
+            firsts.extend(sums.components.into_iter().enumerate().filter_map(|(slot, c)| c.map(|c| (c, at, slot))));
+        }
+        firsts.sort_unstable_by_key(|((first_seen, _, _), _, _)| *first_seen);
+        for ((_, name, sum), at, slot) in firsts {
+            let Some(mine) = self.roles.get_mut(at) else { continue };
+            if mine.components.len() <= slot {
+                mine.components.resize(slot + 1, None);
+            }
+            match mine.components.get_mut(slot) {
+                Some(Some((_, _, mine))) => match mine.checked_add(sum) {
+                    Some(s) => *mine = s,
+                    None => self.fits = false,
+                },
+                Some(cell) => {
+                    *cell = Some((self.order, name, sum));
+                    self.order += 1;
+                }
+                None => {}
+            }
+        }
+    }
+
     /// The aggregates of a plan whose tracks are `plan_roles` (listed first, even with nobody
     /// in them), with `totals_sorted`; `None` when a sum did not fit a decimal.
     pub(crate) fn finish<R: AsRef<str>>(self, plan_roles: &[R], totals_sorted: Vec<f64>) -> Option<PlanStats> {
-        let Self { mut stats, roles, mut teams, fits, .. } = self;
+        let Self { by_index, roles, mut teams, fits, .. } = self;
         if !fits {
             return None;
         }
-        stats.totals_sorted = totals_sorted;
+        let mut stats = PlanStats { totals_sorted, by_index, ..PlanStats::default() };
         // The plan's roles first (even with nobody in them), then any other in order of appearance.
         for role in plan_roles {
             stats.by_role_component.insert(role.as_ref().to_owned(), IndexMap::new());
@@ -106,17 +186,17 @@ impl<'a> Sums<'a> {
         for sums in roles {
             let mut components: Vec<_> = sums.components.into_iter().flatten().collect();
             components.sort_unstable_by_key(|(first_seen, _, _)| *first_seen);
-            let by_component = stats.by_role_component.entry(sums.role.to_owned()).or_default();
+            let by_component = stats.by_role_component.entry(sums.role.to_string()).or_default();
             for (_, name, sum) in components {
                 by_component.insert(name.to_string(), sum);
             }
-            stats.revenue_by_role.insert(sums.role.to_owned(), sums.revenue);
-            stats.roles.push(sums.role.to_owned());
+            stats.revenue_by_role.insert(sums.role.to_string(), sums.revenue);
+            stats.roles.push(sums.role.to_string());
         }
         stats.roles.sort_unstable();
         teams.sort_unstable();
         teams.dedup();
-        stats.teams = teams.into_iter().map(str::to_owned).collect();
+        stats.teams = teams.iter().map(|t| t.to_string()).collect();
         Some(stats)
     }
 }
@@ -315,6 +395,30 @@ mod tests {
             assert!(stats.by_role_component.contains_key("advisor"));
             assert!(stats.teams.len() > 3 && stats.teams.windows(2).all(|w| w[0] < w[1]), "{:?}", stats.teams);
             assert_eq!(stats.roles, ["advisor", "consultant", "sales"]);
+        }
+    }
+
+    #[test]
+    fn a_total_as_a_float_is_the_one_to_f64_gives() {
+        // A small deterministic generator: mantissas up to 2⁴⁸ and past it, every scale, both signs.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut cases =
+            vec![Decimal::ZERO, -Decimal::ZERO, Decimal::new(0, 2), -Decimal::new(0, 2), Decimal::MAX, Decimal::MIN];
+        for _ in 0..200_000 {
+            let bits = next();
+            let mantissa = i64::try_from(bits >> (bits % 24)).unwrap_or(i64::MAX) >> 6;
+            let scale = u32::try_from(next() % 29).unwrap();
+            let d = Decimal::new(if bits & 1 == 0 { mantissa } else { -mantissa }, scale);
+            cases.push(d);
+        }
+        for d in cases {
+            assert_eq!(total_f64(d).to_bits(), d.to_f64().unwrap().to_bits(), "{d:?}");
         }
     }
 

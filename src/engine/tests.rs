@@ -677,9 +677,18 @@ fn mixed_roster(people: usize) -> Roster {
     crate::roster::import_reader("mixed.csv", csv.as_slice(), &crate::roster::ImportOptions::default()).unwrap().roster
 }
 
+/// Of the people of one role paid after an edit: how many kept their whole previous payout,
+/// how many kept some of its lines, and how many there are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct KeptCounts {
+    whole: usize,
+    lines: usize,
+    people: usize,
+}
+
 /// Computes `plan` after `before` (on the same roster) and afresh, checks that both give the
-/// same report and aggregates, and returns, for each role, how many people kept their payout.
-fn kept_after_edit(before: &Plan, plan: &Plan, roster: &Roster) -> BTreeMap<String, (usize, usize)> {
+/// same report and aggregates, and returns, for each role, what its people kept.
+fn kept_after_edit(before: &Plan, plan: &Plan, roster: &Roster) -> BTreeMap<String, KeptCounts> {
     let (previous, _) = CompiledPlan::new(before, roster).unwrap().report_with_stats(before, roster);
     let compiled = CompiledPlan::new(plan, roster).unwrap();
     let (report, stats) =
@@ -687,8 +696,8 @@ fn kept_after_edit(before: &Plan, plan: &Plan, roster: &Roster) -> BTreeMap<Stri
     let (afresh, afresh_stats) = compiled.report_with_stats(plan, roster);
     assert_eq!(report, afresh, "the report after an edit differs from the one computed afresh");
     assert_eq!(stats, afresh_stats, "the aggregates after an edit differ from the ones computed afresh");
-    // Who kept theirs: the previous payouts, marked (an explanation no computation of amounts
-    // writes), show through in the people kept, and only there.
+    // What was kept: the previous payouts' lines, marked (an explanation no computation of
+    // amounts writes), show through where they were kept, and only there.
     const MARK: &str = "kept from the previous report";
     let mut marked = previous.clone();
     for p in &mut marked.employees {
@@ -697,11 +706,13 @@ fn kept_after_edit(before: &Plan, plan: &Plan, roster: &Roster) -> BTreeMap<Stri
         }
     }
     let (report, _) = compiled.report_with_stats_after(plan, roster, Some(Previous { plan: before, report: &marked }));
-    let mut kept: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut kept: BTreeMap<String, KeptCounts> = BTreeMap::new();
     for p in &report.employees {
         let entry = kept.entry(p.role.to_string()).or_default();
-        entry.0 += usize::from(p.lines.iter().any(|l| l.explanation == MARK));
-        entry.1 += 1;
+        let marks = p.lines.iter().filter(|l| l.explanation == MARK).count();
+        entry.whole += usize::from(marks > 0 && marks == p.lines.len());
+        entry.lines += usize::from(marks > 0 && marks < p.lines.len());
+        entry.people += 1;
     }
     kept
 }
@@ -724,10 +735,11 @@ fn a_threads_copy_of_a_text_is_the_text_it_was_asked_for() {
 fn an_edit_keeps_the_payouts_of_the_tracks_it_did_not_change() {
     let roster = mixed_roster(600);
     let before = plan::parse(crate::samples::plan("transition").unwrap().text).unwrap();
-    let consultants = |kept: &BTreeMap<String, (usize, usize)>| kept.get("consultant").copied().unwrap();
-    let sales = |kept: &BTreeMap<String, (usize, usize)>| kept.get("sales").copied().unwrap();
+    let consultants = |kept: &BTreeMap<String, KeptCounts>| kept.get("consultant").copied().unwrap();
+    let sales = |kept: &BTreeMap<String, KeptCounts>| kept.get("sales").copied().unwrap();
 
-    // A sales rate: the consultants keep theirs, every sales person is computed again.
+    // A sales rate: the consultants keep theirs; the sales people keep their other lines (all
+    // but the few with a warning, computed afresh), and the commission is computed again.
     let mut plan = before.clone();
     let track = plan.tracks.get_mut("sales").unwrap();
     let Some(Component::Commission(c)) = track.components.iter_mut().find(|c| c.kind() == ComponentKind::Commission)
@@ -736,15 +748,17 @@ fn an_edit_keeps_the_payouts_of_the_tracks_it_did_not_change() {
     };
     c.tiers[0].rate += d("0.01");
     let kept = kept_after_edit(&before, &plan, &roster);
-    let (kept_consultants, all_consultants) = consultants(&kept);
-    assert!(all_consultants > 100 && kept_consultants == all_consultants, "{kept:?}");
-    assert_eq!(sales(&kept).0, 0, "{kept:?}");
+    let all_consultants = consultants(&kept).people;
+    assert!(all_consultants > 100 && consultants(&kept).whole == all_consultants, "{kept:?}");
+    let all_sales = sales(&kept).people;
+    assert_eq!(sales(&kept).whole, 0, "{kept:?}");
+    assert!(all_sales > 100 && sales(&kept).lines * 10 >= all_sales * 9, "{kept:?}");
 
     // Nothing that pays changed (the plan's name): everyone keeps theirs.
     let mut renamed = before.clone();
     renamed.name.push_str(" (copy)");
     let kept = kept_after_edit(&before, &renamed, &roster);
-    assert!(kept.values().all(|(k, n)| k == n), "{kept:?}");
+    assert!(kept.values().all(|k| k.whole == k.people), "{kept:?}");
 
     // A plan-wide setting, a sales component renamed (it renumbers the lines), a new commission
     // metric in the sales track (another money column): everyone is computed again.
@@ -763,6 +777,76 @@ fn an_edit_keeps_the_payouts_of_the_tracks_it_did_not_change() {
     assert_ne!(money, before);
     for edited in [&period, &renamed_line, &money] {
         let kept = kept_after_edit(&before, edited, &roster);
-        assert!(kept.values().all(|(k, _)| *k == 0), "{kept:?}");
+        assert!(kept.values().all(|k| k.whole == 0 && k.lines == 0), "{kept:?}");
     }
+}
+
+/// Every number in `value` (a plan's JSON, or part of it), with where it is.
+fn numbers(value: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match value {
+        serde_json::Value::Number(_) => out.push(path.clone()),
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                path.push(k.clone());
+                numbers(v, path, out);
+                path.pop();
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(i.to_string());
+                numbers(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn an_edit_to_any_number_of_a_track_gives_the_payouts_computed_afresh() {
+    // Every number of every component, cap and guarantee of the sample plans, changed one at a
+    // time: the payouts after the edit (keeping what it did not change) are the ones computed
+    // afresh (`kept_after_edit` checks), and a change to one line's component keeps the other
+    // lines of that track's people.
+    let roster = mixed_roster(400);
+    let mut edits = 0;
+    for key in ["sales_led", "transition", "product_led"] {
+        let before = plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&plan::to_json(&before)).unwrap();
+        let mut paths = Vec::new();
+        numbers(json.get("tracks").unwrap(), &mut vec!["tracks".to_owned()], &mut paths);
+        for path in paths {
+            let mut edited = json.clone();
+            let Some(serde_json::Value::Number(n)) = path.iter().try_fold(&mut edited, |v, k| match v {
+                serde_json::Value::Object(m) => m.get_mut(k),
+                serde_json::Value::Array(a) => a.get_mut(k.parse::<usize>().ok()?),
+                _ => None,
+            }) else {
+                panic!("{path:?} is a number")
+            };
+            // Up by a tenth and a bit (a different amount for every number, never a round one).
+            let old = n.as_f64().unwrap();
+            *n = serde_json::Number::from_f64(old * 1.1 + 0.013).unwrap();
+            let Ok(plan) = plan::parse(&edited.to_string()) else { continue };
+            if plan == before || CompiledPlan::new(&plan, &roster).is_err() {
+                continue;
+            }
+            let kept = kept_after_edit(&before, &plan, &roster);
+            edits += 1;
+            // A component of a track with other lines, not a multiplier: those lines are kept (but
+            // for the first line that measures attainment, computed for the payout to show it).
+            let (Some(track), Some("components")) = (path.get(1), path.get(2).map(String::as_str)) else { continue };
+            let index: usize = path.get(3).unwrap().parse().unwrap();
+            let components = &before.tracks.get(track.as_str()).unwrap().components;
+            let lines = components.iter().filter(|c| c.kind() != ComponentKind::Multiplier).count();
+            let k = kept.get(track.as_str()).copied().unwrap_or_default();
+            if components.get(index).unwrap().kind() == ComponentKind::Multiplier {
+                assert_eq!((k.whole, k.lines), (0, 0), "{key} {path:?}: {kept:?}");
+            } else if lines > 2 && k.people > 0 {
+                assert!(k.lines > 0 && k.whole == 0, "{key} {path:?}: {kept:?}");
+            }
+        }
+    }
+    assert!(edits > 40, "{edits} edits tried");
 }

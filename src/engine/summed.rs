@@ -1,0 +1,288 @@
+//! The app's recomputation in one pass over the roster. Each stretch of people is computed and
+//! added up (the report's sums, the charts' aggregates, the totals to sort) by the thread that
+//! computed it, while its payouts are still in that core's cache; the stretches' sums are then
+//! appended in roster order. Otherwise the sums are a second pass over everyone's payouts, read
+//! back from memory on one core beside the sorting of the totals.
+//!
+//! Appending the stretches' sums gives the sums of adding one person at a time exactly when no
+//! addition on the way rounds (a decimal keeps at most 96 bits of digits): [`exact`] checks that
+//! from the sums of magnitudes the report keeps anyway. When it does not hold (sums near the
+//! largest decimal, amounts with many decimal places), or someone's amounts did not fit, everyone
+//! is added up one at a time as before.
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch, Tally, reuse, stats};
+use crate::plan::Plan;
+use crate::roster::{Employee, Roster};
+
+/// People per stretch: enough that appending the stretches costs nothing next to computing
+/// them, few enough that both cores get many (rayon splits the list of stretches between them).
+const STRETCH: usize = 2048;
+
+/// One stretch of the roster, computed and added up.
+struct Stretch {
+    outcomes: Vec<Outcome>,
+    tally: Tally,
+    sums: stats::Sums,
+    /// The totals of the people paid, ascending.
+    totals: Vec<f64>,
+    scales: Scales,
+}
+
+/// The most decimal places among the amounts (lines and totals) and among the revenues added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Scales {
+    amounts: u32,
+    revenue: u32,
+}
+
+impl Scales {
+    fn add(&mut self, p: &EmployeePayout) {
+        let lines = p.lines.iter().map(|l| l.amount.scale()).max().unwrap_or(0);
+        self.amounts = self.amounts.max(lines).max(p.total.scale());
+        self.revenue = self.revenue.max(p.revenue.map_or(0, |r| r.scale()));
+    }
+
+    fn max(self, other: Self) -> Self {
+        Self { amounts: self.amounts.max(other.amounts), revenue: self.revenue.max(other.revenue) }
+    }
+}
+
+/// Whether every sum of the amounts and revenues `tally` admitted, added in any order, is exact:
+/// each partial sum is at most the sum of magnitudes, so when that sum, written with the most
+/// decimal places of any addend, has room to spare in a decimal's 96 bits, no addition rounds
+/// (a decimal only rounds, dropping a place, when the digits would not fit).
+fn exact(tally: &Tally, scales: Scales) -> bool {
+    fits_with_places(tally.sizes.paid, scales.amounts) && fits_with_places(tally.sizes.revenue, scales.revenue)
+}
+
+/// Whether `sum` written with `places` decimal places needs under 95 bits (one spare for the
+/// rounding of a sum of magnitudes that did round).
+fn fits_with_places(sum: Decimal, places: u32) -> bool {
+    let Some(up) = places.checked_sub(sum.scale()) else { return false };
+    10u128.checked_pow(up).and_then(|p| sum.mantissa().unsigned_abs().checked_mul(p)).is_some_and(|m| m < 1 << 95)
+}
+
+impl CompiledPlan {
+    /// The report and its aggregates, the people of `kept` copied rather than computed; the
+    /// same as computing everyone, adding them up and aggregating the report.
+    pub(super) fn summed_report(
+        &self,
+        plan: &Plan,
+        roster: &Roster,
+        kept: Option<&reuse::Kept<'_>>,
+    ) -> (PayoutReport, stats::PlanStats) {
+        let roster_len = roster.employees.len();
+        let stretches: Vec<Stretch> = roster
+            .employees
+            .par_chunks(STRETCH)
+            .enumerate()
+            .map_init(Scratch::default, |scratch, (n, people)| self.stretch(n * STRETCH, people, kept, scratch))
+            .collect();
+        let mut outcomes = Vec::with_capacity(stretches.len());
+        let mut runs = Vec::with_capacity(stretches.len());
+        let mut sums: Option<(Tally, stats::Sums, Scales)> = None;
+        let mut appended = true;
+        for Stretch { outcomes: o, tally, sums: s, totals, scales } in stretches {
+            outcomes.push(o);
+            runs.push(totals);
+            match &mut sums {
+                None => sums = Some((tally, s, scales)),
+                Some((all, all_sums, all_scales)) if appended => {
+                    appended = all.append(tally).is_some();
+                    all_sums.append(s);
+                    *all_scales = all_scales.max(scales);
+                }
+                Some(_) => {}
+            }
+        }
+        match sums.filter(|(tally, _, scales)| appended && exact(tally, *scales)) {
+            Some((tally, sums, _)) => {
+                let (report, totals_sorted) = rayon::join(
+                    || self.build_stretches(plan, outcomes, tally),
+                    || {
+                        // Runs already sorted: the stable sort merges them.
+                        let mut totals = runs.concat();
+                        totals.sort_by(f64::total_cmp);
+                        totals
+                    },
+                );
+                let stats = match sums.finish(&self.track_roles, totals_sorted) {
+                    Some(stats) => stats,
+                    None => stats::PlanStats::new(&report, roster_len),
+                };
+                (report, stats)
+            }
+            None => self.added_one_by_one(plan, outcomes.into_iter().flatten().collect(), roster_len),
+        }
+    }
+
+    /// The people of `people`, from roster index `start`, computed (or kept) and added up.
+    fn stretch(
+        &self,
+        start: usize,
+        people: &[Employee],
+        kept: Option<&reuse::Kept<'_>>,
+        scratch: &mut Scratch,
+    ) -> Stretch {
+        let mut s = Stretch {
+            outcomes: Vec::with_capacity(people.len()),
+            tally: Tally::new(self),
+            sums: stats::Sums::stretch(start, people.len()),
+            totals: Vec::with_capacity(people.len()),
+            scales: Scales::default(),
+        };
+        for (i, e) in (start..).zip(people) {
+            let outcome = match kept.and_then(|k| k.get(i)) {
+                Some((p, reuse::Reuse::Whole)) => Outcome::Paid(scratch.keep(p)),
+                Some((p, reuse::Reuse::Lines(changed))) => self.evaluate_reusing(i, e, p, changed, scratch),
+                Some((_, reuse::Reuse::Nothing)) | None => self.evaluate(i, e, Detail::AmountsOnly, scratch),
+            };
+            if let Outcome::Paid(p) = &outcome {
+                if !s.tally.add(p) {
+                    s.tally.too_large.push(i);
+                }
+                s.sums.add(p);
+                s.scales.add(p);
+                s.totals.push(stats::total_f64(p.total));
+            }
+            s.outcomes.push(outcome);
+        }
+        s.totals.sort_unstable_by(f64::total_cmp);
+        s
+    }
+
+    /// The report and its aggregates from everyone's `outcomes`, added up one person at a time
+    /// (beside the sorting of the totals).
+    fn added_one_by_one(
+        &self,
+        plan: &Plan,
+        outcomes: Vec<Outcome>,
+        roster_len: usize,
+    ) -> (PayoutReport, stats::PlanStats) {
+        let paid = || {
+            outcomes.iter().filter_map(|o| match o {
+                Outcome::Paid(p) => Some(p),
+                _ => None,
+            })
+        };
+        let ((tally, sums), totals_sorted) = rayon::join(
+            || {
+                let mut sums = stats::Sums::new(roster_len);
+                let tally = self.tally(&outcomes, |p| sums.add(p));
+                (tally, sums)
+            },
+            || stats::sorted_totals(paid()),
+        );
+        let early = sums.finish(&self.track_roles, totals_sorted);
+        // The aggregates counted everyone paid; if anyone was too large to add up, they are
+        // not in the report (and the aggregates may not have fitted): aggregate the report.
+        let everyone_added = tally.too_large.is_empty();
+        let report = self.build(plan, outcomes, tally);
+        let stats = match early {
+            Some(stats) if everyone_added => stats,
+            _ => stats::PlanStats::new(&report, roster_len),
+        };
+        (report, stats)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_of_magnitudes_with_room_for_their_places_are_exact_in_any_order() {
+        let d = |m: i64, scale: u32| Decimal::new(m, scale);
+        assert!(fits_with_places(d(123_456, 2), 2));
+        assert!(fits_with_places(d(123_456, 2), 4));
+        // More places in the sum than in any addend: it was rounded, so it cannot vouch.
+        assert!(!fits_with_places(d(123_456, 4), 2));
+        // 2⁹⁵ and up, written with the places, does not leave room.
+        let big = Decimal::from_i128_with_scale(1 << 94, 0);
+        assert!(fits_with_places(big, 0));
+        assert!(!fits_with_places(big, 1));
+        assert!(!fits_with_places(Decimal::MAX, 0));
+        assert!(!fits_with_places(d(1, 0), 40));
+    }
+
+    /// The report and aggregates added up by stretches and one at a time, with every order the
+    /// aggregates keep (roles, components, teams) and every bit of the sorted totals.
+    fn assert_same_both_ways(compiled: &CompiledPlan, plan: &Plan, roster: &Roster) {
+        let (report, stats) = compiled.summed_report(plan, roster, None);
+        let outcomes = compiled.outcomes(roster, Detail::AmountsOnly, &|_| {});
+        let (one_by_one, one_by_one_stats) = compiled.added_one_by_one(plan, outcomes, roster.employees.len());
+        assert_eq!(report, one_by_one);
+        assert_eq!(stats, one_by_one_stats);
+        let keys = |s: &stats::PlanStats| -> Vec<(String, Vec<String>)> {
+            s.by_role_component.iter().map(|(r, c)| (r.clone(), c.keys().cloned().collect())).collect()
+        };
+        assert_eq!(keys(&stats), keys(&one_by_one_stats));
+        let order = |s: &stats::PlanStats| s.revenue_by_role.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(order(&stats), order(&one_by_one_stats));
+        let bits = |s: &stats::PlanStats| s.totals_sorted.iter().map(|t| t.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&stats), bits(&one_by_one_stats));
+    }
+
+    fn roster(people: usize) -> Roster {
+        let mut csv = Vec::new();
+        crate::synth::write_roster(&mut csv, people, 5, crate::synth::Roles::Mixed, 1).unwrap();
+        crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster
+    }
+
+    #[test]
+    fn stretches_add_up_to_what_adding_one_person_at_a_time_gives() {
+        let mut roster = roster(STRETCH * 3 + 123);
+        // A role no track covers, and a role first seen in the last stretch.
+        for e in roster.employees.iter_mut().skip(STRETCH * 2 + 7).step_by(97) {
+            e.role = std::sync::Arc::from("intern");
+        }
+        for key in ["sales_led", "transition", "product_led"] {
+            let mut plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+            // Interns paid like sales people from the third stretch on: their role's sums and
+            // components are first seen there.
+            let sales = plan.tracks.get("sales").unwrap().clone();
+            plan.tracks.insert("intern".to_owned(), sales);
+            let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+            assert_same_both_ways(&compiled, &plan, &roster);
+        }
+    }
+
+    #[test]
+    fn sums_that_might_round_are_added_one_person_at_a_time() {
+        // Revenues with twenty decimal places: their sum over thousands of people does not fit a
+        // decimal with every place, so adding by stretches could round differently.
+        let mut roster = roster(STRETCH + 500);
+        let revenue = roster.metrics.iter().position(|m| m == "revenue").unwrap();
+        for (i, e) in roster.employees.iter_mut().enumerate() {
+            if let Some(Some(r)) = e.metrics.get_mut(revenue) {
+                *r = Decimal::from_i128_with_scale(1_234_567_890_123_456_789_012_345 + i as i128, 20);
+            }
+        }
+        let plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
+        let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+        let stretch = compiled.stretch(0, &roster.employees, None, &mut Scratch::default());
+        assert!(!exact(&stretch.tally, stretch.scales), "the check sees that a sum might round");
+        assert_same_both_ways(&compiled, &plan, &roster);
+    }
+
+    #[test]
+    fn scales_are_the_most_places_of_any_amount_and_of_any_revenue() {
+        let mut csv = Vec::new();
+        crate::synth::write_roster(&mut csv, 50, 3, crate::synth::Roles::Mixed, 1).unwrap();
+        let roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;
+        let plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
+        let report = super::super::compute(&plan, &roster, Detail::AmountsOnly).unwrap();
+        let mut p = report.employees.first().unwrap().clone();
+        p.revenue = Some(Decimal::new(1_234_567, 5));
+        if let Some(l) = p.lines.first_mut() {
+            l.amount = Decimal::new(1_234_567, 3);
+        }
+        let mut scales = Scales::default();
+        scales.add(&p);
+        assert_eq!(scales, Scales { amounts: 3, revenue: 5 });
+        assert_eq!(scales.max(Scales { amounts: 1, revenue: 7 }), Scales { amounts: 3, revenue: 7 });
+    }
+}
