@@ -736,7 +736,7 @@ impl CompiledPlan {
         roster: &Roster,
         previous: Option<Previous<'_>>,
     ) -> (PayoutReport, stats::PlanStats) {
-        let kept = previous.and_then(|p| reuse::Kept::new(self, plan, p, roster.employees.len()));
+        let kept = previous.and_then(|p| reuse::Kept::new(self, plan, p));
         self.summed_report(plan, roster, kept.as_ref())
     }
 

@@ -31,35 +31,53 @@ pub struct Previous<'a> {
     pub report: &'a PayoutReport,
 }
 
-/// The previous payouts that still hold, in whole or in part, by roster index.
+/// The previous payouts that still hold, in whole or in part.
 pub(super) struct Kept<'a> {
-    /// By roster index: the person's previous payout, when their track's payouts still hold.
-    paid: Vec<Option<&'a EmployeePayout>>,
+    /// The previous report's people paid, in roster order.
+    paid: &'a [EmployeePayout],
     /// By track slot: what holds of its payouts.
     tracks: Vec<Reuse>,
 }
 
 impl<'a> Kept<'a> {
     /// What `previous` still holds under `plan`, or `None` when nothing does.
-    pub(super) fn new(compiled: &CompiledPlan, plan: &Plan, previous: Previous<'a>, roster_len: usize) -> Option<Self> {
+    pub(super) fn new(compiled: &CompiledPlan, plan: &Plan, previous: Previous<'a>) -> Option<Self> {
         let tracks = reuse_by_track(previous.plan, plan)?;
         if tracks.iter().all(|t| *t == Reuse::Nothing) || tracks.len() != compiled.track_roles.len() {
             return None;
         }
         // Same roster, same track keys: each person's role finds the same track as before.
-        let mut paid = vec![None; roster_len];
-        for p in &previous.report.employees {
-            if let (Some(cell), Some(Reuse::Whole | Reuse::Lines(_))) = (paid.get_mut(p.index), tracks.get(p.track)) {
-                *cell = Some(p);
-            }
-        }
-        Some(Self { paid, tracks })
+        Some(Self { paid: &previous.report.employees, tracks })
     }
 
-    /// The previous payout of the person at `index` and what holds of it, if anything does.
-    pub(super) fn get(&self, index: usize) -> Option<(&'a EmployeePayout, &Reuse)> {
-        let p = self.paid.get(index).copied().flatten()?;
-        Some((p, self.tracks.get(p.track)?))
+    /// The previous payouts from roster index `start` on, to be asked for in roster order.
+    pub(super) fn from(&self, start: usize) -> KeptFrom<'_, 'a> {
+        let at = self.paid.partition_point(|p| p.index < start);
+        KeptFrom { rest: self.paid.get(at..).unwrap_or_default(), tracks: &self.tracks }
+    }
+}
+
+/// The previous payouts from some roster index on (see [`Kept::from`]).
+pub(super) struct KeptFrom<'k, 'a> {
+    rest: &'a [EmployeePayout],
+    tracks: &'k [Reuse],
+}
+
+impl<'k, 'a> KeptFrom<'k, 'a> {
+    /// The previous payout of the person at `index` and what holds of it, if anything does; the
+    /// indexes asked for ascend. (A payout is only ever taken for the person it is of: were the
+    /// report not in roster order, people would only be missed, and computed afresh.)
+    pub(super) fn get(&mut self, index: usize) -> Option<(&'a EmployeePayout, &'k Reuse)> {
+        while let Some((p, rest)) = self.rest.split_first()
+            && p.index < index
+        {
+            self.rest = rest;
+        }
+        let p = self.rest.first().filter(|p| p.index == index)?;
+        match self.tracks.get(p.track)? {
+            Reuse::Nothing => None,
+            reuse => Some((p, reuse)),
+        }
     }
 }
 

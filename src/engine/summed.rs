@@ -134,8 +134,9 @@ impl CompiledPlan {
             totals: Vec::with_capacity(people.len()),
             scales: Scales::default(),
         };
+        let mut kept = kept.map(|k| k.from(start));
         for (i, e) in (start..).zip(people) {
-            let outcome = match kept.and_then(|k| k.get(i)) {
+            let outcome = match kept.as_mut().and_then(|k| k.get(i)) {
                 Some((p, reuse::Reuse::Whole)) => Outcome::Paid(scratch.keep(p)),
                 Some((p, reuse::Reuse::Lines(changed))) => self.evaluate_reusing(i, e, p, changed, scratch),
                 Some((_, reuse::Reuse::Nothing)) | None => self.evaluate(i, e, Detail::AmountsOnly, scratch),

@@ -850,3 +850,19 @@ fn an_edit_to_any_number_of_a_track_gives_the_payouts_computed_afresh() {
     }
     assert!(edits > 40, "{edits} edits tried");
 }
+
+#[test]
+fn a_previous_report_out_of_roster_order_only_costs_its_reuse() {
+    // The previous payouts are walked in roster order; were a report's people in another order,
+    // some would not be found (and be computed), none taken for someone else.
+    let roster = mixed_roster(300);
+    let before = plan::parse(crate::samples::plan("product_led").unwrap().text).unwrap();
+    let mut plan = before.clone();
+    plan.name.push_str(" (copy)");
+    let (mut previous, _) = CompiledPlan::new(&before, &roster).unwrap().report_with_stats(&before, &roster);
+    previous.employees.reverse();
+    let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+    let (report, stats) =
+        compiled.report_with_stats_after(&plan, &roster, Some(Previous { plan: &before, report: &previous }));
+    assert_eq!((report, stats), compiled.report_with_stats(&plan, &roster));
+}
