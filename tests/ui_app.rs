@@ -50,6 +50,37 @@ fn changing_a_commission_rate_changes_the_total_shown() {
 }
 
 #[test]
+fn edits_to_the_product_led_plan_pay_what_computing_it_afresh_pays() {
+    // After an edit the app keeps what it did not change (the other tracks, the other lines of
+    // the track edited); what it shows must be the plan computed afresh, every line of everyone.
+    let mut harness = app(Vec::new());
+    let id = harness.state().rt.docs.iter().find(|d| d.plan == sample("product_led")).unwrap().id;
+    harness.state_mut().rt.selected = Some(id);
+    wait(&mut harness, "the product-led plan's payouts", fresh);
+    // The sales track's components after the first are folded: open the survey responses.
+    click(&mut harness, "Survey responses  ·  Per unit");
+    for (field, value) in [
+        ("Revenue commission tier 1 rate", "9"),
+        ("Survey responses amount per unit", "35"),
+        ("Revenue commission tier 1 rate", "7.5"),
+        ("Survey responses amount per unit", "40.5"),
+    ] {
+        let revision = harness.state().selected_doc().unwrap().revision;
+        set_text(&mut harness, field, value);
+        wait(&mut harness, "the recomputed payouts", |app| {
+            fresh(app) && app.selected_doc().is_some_and(|d| d.revision > revision)
+        });
+        let doc = harness.state().selected_doc().unwrap();
+        let shown = doc.result.as_ref().unwrap();
+        let afresh = engine::compute(&doc.plan, &sample_roster(), Detail::AmountsOnly).unwrap();
+        assert_eq!(*shown.report, afresh, "after setting {field} to {value}");
+        assert_eq!(*shown.stats, engine::stats::PlanStats::new(&afresh, sample_roster().employees.len()));
+        let total = total_text(&doc.plan);
+        harness.get_by_label(&total);
+    }
+}
+
+#[test]
 fn undo_restores_the_previous_value() {
     let mut harness = app(Vec::new());
     let original = first_rate(harness.state());
