@@ -4,8 +4,9 @@
 //! and on the other tracks only through their component ids (which number the lines) and their
 //! commission metrics (which columns are money). When none of those changed for a track, its
 //! people's previous payouts are kept rather than computed again. When only some of a track's
-//! components changed (not its multipliers), its people's other lines are kept: only the
-//! changed lines are computed, then the cap and guarantee applied again.
+//! components changed (not its multipliers), or only its cap or guarantee (its own or the
+//! plan's), its people's other lines are kept: only the changed lines are computed, then the
+//! cap and guarantee applied again.
 
 use super::{CompiledPlan, EmployeePayout, PayoutReport};
 use crate::plan::{Component, ComponentKind, Plan, Track};
@@ -106,8 +107,6 @@ fn reuse_by_track(old: &Plan, new: &Plan) -> Option<Vec<Reuse>> {
         && *fx == new.fx
         && *rounding == new.rounding
         && *metrics == new.metrics
-        && *cap == new.cap
-        && *guarantee == new.guarantee
         && *schedule == new.schedule
         && tracks.len() == new.tracks.len()
         && tracks.keys().eq(new.tracks.keys());
@@ -118,12 +117,24 @@ fn reuse_by_track(old: &Plan, new: &Plan) -> Option<Vec<Reuse>> {
     if !shapes_equal {
         return None;
     }
-    Some(old.tracks.values().zip(new.tracks.values()).map(|(a, b)| reuse(a, b)).collect())
+    // The plan's cap and guarantee are the limits of the tracks without their own.
+    let (cap_changed, guarantee_changed) = (*cap != new.cap, *guarantee != new.guarantee);
+    Some(
+        old.tracks
+            .values()
+            .zip(new.tracks.values())
+            .map(|(a, b)| {
+                let limits_changed = (cap_changed && b.cap.is_none()) || (guarantee_changed && b.guarantee.is_none());
+                reuse(a, b, limits_changed)
+            })
+            .collect(),
+    )
 }
 
-/// What holds of the payouts of track `old` under `new`, the same shape (see [`shape`]).
-fn reuse(old: &Track, new: &Track) -> Reuse {
-    if old == new {
+/// What holds of the payouts of track `old` under `new`, the same shape (see [`shape`]), when
+/// the plan-wide limits it takes changed (`limits_changed`) or not.
+fn reuse(old: &Track, new: &Track, limits_changed: bool) -> Reuse {
+    if old == new && !limits_changed {
         return Reuse::Whole;
     }
     // The cap and guarantee are applied again to everyone's lines; a line depends on its

@@ -866,3 +866,24 @@ fn a_previous_report_out_of_roster_order_only_costs_its_reuse() {
         compiled.report_with_stats_after(&plan, &roster, Some(Previous { plan: &before, report: &previous }));
     assert_eq!((report, stats), compiled.report_with_stats(&plan, &roster));
 }
+
+#[test]
+fn a_plan_wide_cap_edited_keeps_the_lines_of_the_tracks_that_take_it() {
+    // The product-led plan: sales has its own cap, consultants a guarantee and no cap. A
+    // plan-wide cap is the consultants' cap only: editing it keeps the sales payouts whole and
+    // the consultants' lines, with the new cap applied to them.
+    let roster = mixed_roster(500);
+    let mut before = plan::parse(crate::samples::plan("product_led").unwrap().text).unwrap();
+    assert!(before.tracks["sales"].cap.is_some() && before.tracks["consultant"].cap.is_none());
+    before.cap = Some(plan::Limit { multiple_of_ti: Some(d("2.5")), ..Default::default() });
+    let mut plan = before.clone();
+    plan.cap = Some(plan::Limit { multiple_of_ti: Some(d("0.4")), ..Default::default() });
+    let kept = kept_after_edit(&before, &plan, &roster);
+    let (sales, consultants) = (kept["sales"], kept["consultant"]);
+    assert_eq!(sales.whole, sales.people, "{kept:?}");
+    assert!(consultants.people > 50 && consultants.whole == 0 && consultants.lines > 0, "{kept:?}");
+    // The lower cap binds for some consultants: their payouts did change.
+    let afresh = |p: &Plan| CompiledPlan::new(p, &roster).unwrap().report(p, &roster, Detail::AmountsOnly);
+    assert!(afresh(&plan).totals.by_component.contains_key("cap_adjustment"));
+    assert_ne!(afresh(&plan).totals.by_role["consultant"], afresh(&before).totals.by_role["consultant"]);
+}
