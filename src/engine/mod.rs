@@ -774,30 +774,38 @@ impl CompiledPlan {
     }
 
     /// The report: everyone moved into it, with the sums of `tally`.
-    fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, mut tally: Tally) -> PayoutReport {
-        let mut sorting = Sorting::new(&mut tally);
+    fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, tally: Tally) -> PayoutReport {
+        let mut not_covered = Vec::new();
+        let mut errors = Vec::new();
+        let mut too_large = tally.too_large.iter().copied().peekable();
         // Collected in place: the people paid are moved down the outcomes' own allocation
         // rather than into a new one (a hundred thousand people's worth of fresh pages).
-        let mut employees: Vec<EmployeePayout> =
-            outcomes.into_iter().enumerate().filter_map(|(i, outcome)| sorting.paid(i, outcome)).collect();
+        let mut employees: Vec<EmployeePayout> = outcomes
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, outcome)| match outcome {
+                Outcome::Paid(p) => {
+                    if too_large.next_if_eq(&i).is_some() {
+                        errors.push(too_large_error(&p));
+                        return None;
+                    }
+                    Some(p)
+                }
+                Outcome::NotCovered(n) => {
+                    not_covered.push(n);
+                    None
+                }
+                Outcome::Failed(errs) => {
+                    errors.extend(errs);
+                    None
+                }
+            })
+            .collect();
         // Many people not paid leave much of that allocation unused: give it back.
         if employees.len() < employees.capacity() / 4 * 3 {
             employees.shrink_to_fit();
         }
-        let mut report = self.summary(plan, tally, sorting.not_covered, sorting.errors);
-        report.employees = employees;
-        report
-    }
-
-    /// [`CompiledPlan::build`] from everyone's outcomes in stretches of the roster, in order.
-    fn build_stretches(&self, plan: &Plan, stretches: Vec<Vec<Outcome>>, mut tally: Tally) -> PayoutReport {
-        let mut sorting = Sorting::new(&mut tally);
-        let mut employees = Vec::with_capacity(tally.people);
-        for outcome in stretches.into_iter().flatten() {
-            let i = sorting.next;
-            employees.extend(sorting.paid(i, outcome));
-        }
-        let mut report = self.summary(plan, tally, sorting.not_covered, sorting.errors);
+        let mut report = self.summary(plan, tally, not_covered, errors);
         report.employees = employees;
         report
     }
@@ -843,49 +851,6 @@ fn too_large_error(p: &EmployeePayout) -> EmployeeError {
         role: p.role.clone(),
         component: None,
         message: too_large_message("the plan's totals with this person's payout and revenue added"),
-    }
-}
-
-/// Outcomes sorted into the people paid, not covered and in error, in roster order, as a
-/// report lists them (the people `Tally` could not add are in error).
-struct Sorting {
-    too_large: std::iter::Peekable<std::vec::IntoIter<usize>>,
-    not_covered: Vec<NotCovered>,
-    errors: Vec<EmployeeError>,
-    /// The index of the next outcome.
-    next: usize,
-}
-
-impl Sorting {
-    fn new(tally: &mut Tally) -> Self {
-        Self {
-            too_large: std::mem::take(&mut tally.too_large).into_iter().peekable(),
-            not_covered: Vec::new(),
-            errors: Vec::new(),
-            next: 0,
-        }
-    }
-
-    /// The person paid of `outcome`, the outcome at index `i`, if they are in the report.
-    fn paid(&mut self, i: usize, outcome: Outcome) -> Option<EmployeePayout> {
-        self.next = i + 1;
-        match outcome {
-            Outcome::Paid(p) => {
-                if self.too_large.next_if_eq(&i).is_some() {
-                    self.errors.push(too_large_error(&p));
-                    return None;
-                }
-                Some(p)
-            }
-            Outcome::NotCovered(n) => {
-                self.not_covered.push(n);
-                None
-            }
-            Outcome::Failed(errs) => {
-                self.errors.extend(errs);
-                None
-            }
-        }
     }
 }
 

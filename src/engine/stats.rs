@@ -47,8 +47,8 @@ pub(crate) fn sorted_totals<'a>(paid: impl Iterator<Item = &'a EmployeePayout>) 
 }
 
 /// [`PlanStats`] but the sorted totals, added up one person at a time, in roster order, for the
-/// people of a stretch of the roster (the engine adds them in the same pass as the report's own
-/// sums, each stretch on the core that computed it, then appends the stretches in order).
+/// people of a run of the roster (the engine adds them in the same pass as the report's own
+/// sums, each run on the core that computed it, then appends the runs in order).
 pub(crate) struct Sums {
     /// The roster index of `by_index`'s first entry.
     start: usize,
@@ -68,19 +68,29 @@ pub(crate) struct Sums {
 impl Sums {
     /// Nobody yet, for a roster of `roster_len`.
     pub(crate) fn new(roster_len: usize) -> Self {
-        Self::stretch(0, roster_len)
+        let mut sums = Self::starting_at(0);
+        sums.reach(roster_len);
+        sums
     }
 
-    /// Nobody yet, for the `len` people of a roster from index `start`.
-    pub(crate) fn stretch(start: usize, len: usize) -> Self {
+    /// Nobody yet, for people of a roster from index `start` on (see [`Sums::reach`]).
+    pub(crate) fn starting_at(start: usize) -> Self {
         Self {
             start,
-            by_index: vec![None; len],
+            by_index: Vec::new(),
             roles: Vec::new(),
             order: 0,
             team_seen: foldhash::HashSet::default(),
             teams: Vec::new(),
             fits: true,
+        }
+    }
+
+    /// Counts everyone before roster index `end` (paid or not).
+    pub(crate) fn reach(&mut self, end: usize) {
+        let len = end.saturating_sub(self.start);
+        if self.by_index.len() < len {
+            self.by_index.resize(len, None);
         }
     }
 
@@ -96,8 +106,11 @@ impl Sums {
         if self.team_seen.insert(e.team.as_ptr().addr()) {
             self.teams.push(Arc::clone(&e.team));
         }
-        if let Some(slot) = e.index.checked_sub(self.start).and_then(|i| self.by_index.get_mut(i)) {
-            *slot = Some(e.total);
+        if let Some(i) = e.index.checked_sub(self.start) {
+            self.reach(e.index + 1);
+            if let Some(slot) = self.by_index.get_mut(i) {
+                *slot = Some(e.total);
+            }
         }
         let at = match self.roles.iter().position(|r| *r.role == *e.role) {
             Some(at) => at,
@@ -124,12 +137,12 @@ impl Sums {
         Some(())
     }
 
-    /// Adds the sums of `next`, the stretch of the roster right after this one's, as if its
+    /// Adds the sums of `next`, the people of the roster right after this one's, as if its
     /// people had been added here one by one. The sums are the same numbers whenever adding
     /// them in another order is exact (the engine checks that before it relies on them).
     pub(crate) fn append(&mut self, next: Self) {
         let Self { start, by_index, roles, team_seen: _, teams, fits, order: _ } = next;
-        debug_assert_eq!(start, self.start + self.by_index.len(), "stretches are appended in order");
+        debug_assert_eq!(start, self.start + self.by_index.len(), "sums are appended in roster order");
         self.by_index.extend(by_index);
         self.teams.extend(teams);
         self.fits &= fits;

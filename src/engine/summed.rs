@@ -1,14 +1,19 @@
-//! The app's recomputation in one pass over the roster. Each stretch of people is computed and
-//! added up (the report's sums, the charts' aggregates, the totals to sort) by the thread that
-//! computed it, while its payouts are still in that core's cache; the stretches' sums are then
-//! appended in roster order. Otherwise the sums are a second pass over everyone's payouts, read
-//! back from memory on one core beside the sorting of the totals.
+//! The app's recomputation in one pass over the roster. Everyone's outcome is collected in
+//! roster order, in place, on all cores; each run of consecutive people one thread computes (a
+//! rayon job) is also added up (the report's sums, the charts' aggregates, the totals to sort)
+//! by that thread while its payouts are still in that core's cache, and handed in when the job
+//! ends ([`Adder`]). The runs' sums are then appended in roster order. Otherwise the sums are a
+//! second pass over everyone's payouts, read back from memory on one core beside the sorting of
+//! the totals.
 //!
-//! Appending the stretches' sums gives the sums of adding one person at a time exactly when no
+//! Appending the runs' sums gives the sums of adding one person at a time exactly when no
 //! addition on the way rounds (a decimal keeps at most 96 bits of digits): [`exact`] checks that
 //! from the sums of magnitudes the report keeps anyway. When it does not hold (sums near the
-//! largest decimal, amounts with many decimal places), or someone's amounts did not fit, everyone
-//! is added up one at a time as before.
+//! largest decimal, amounts with many decimal places), when someone's amounts did not fit, or
+//! when the runs do not cover the roster once each in order, everyone is added up one at a time
+//! as before.
+
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -17,18 +22,79 @@ use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch
 use crate::plan::Plan;
 use crate::roster::{Employee, Roster};
 
-/// People per stretch: enough that appending the stretches costs nothing next to computing
-/// them, few enough that both cores get many (rayon splits the list of stretches between them).
-const STRETCH: usize = 2048;
+/// The most people in one rayon job: enough that appending the runs costs nothing next to
+/// computing them, few enough that both cores get many (and the tests see several).
+const RUN_MOST: usize = 4096;
 
-/// One stretch of the roster, computed and added up.
-struct Stretch {
-    outcomes: Vec<Outcome>,
+/// What one thread added up over a run of consecutive people.
+struct Run {
+    /// The roster index of the run's first person, and of the person after its last.
+    first: usize,
+    next: usize,
+    /// Whether every person came right after the one before.
+    in_order: bool,
     tally: Tally,
     sums: stats::Sums,
-    /// The totals of the people paid, ascending.
+    /// The totals of the people paid, ascending once the run is handed in.
     totals: Vec<f64>,
     scales: Scales,
+}
+
+/// A compute thread's run (see the module documentation): started at the first person it is
+/// given, handed in to `sink` when the thread's job ends (when it is dropped).
+struct Adder<'a, 'k> {
+    compiled: &'a CompiledPlan,
+    kept: Option<&'a reuse::Kept<'k>>,
+    sink: &'a Mutex<Vec<Run>>,
+    run: Option<Run>,
+    from: Option<reuse::KeptFrom<'a, 'k>>,
+}
+
+impl<'a, 'k> Adder<'a, 'k> {
+    /// The outcome of the person at `index`: computed, or kept from the previous report.
+    fn outcome(&mut self, index: usize, e: &Employee, scratch: &mut Scratch) -> Outcome {
+        let compiled = self.compiled;
+        if self.run.is_none() {
+            self.run = Some(Run {
+                first: index,
+                next: index,
+                in_order: true,
+                tally: Tally::new(compiled),
+                sums: stats::Sums::starting_at(index),
+                totals: Vec::new(),
+                scales: Scales::default(),
+            });
+            self.from = self.kept.map(|k| k.from(index));
+        }
+        let outcome = match self.from.as_mut().and_then(|k| k.get(index)) {
+            Some((p, reuse::Reuse::Whole)) => Outcome::Paid(scratch.keep(p)),
+            Some((p, reuse::Reuse::Lines(changed))) => compiled.evaluate_reusing(index, e, p, changed, scratch),
+            Some((_, reuse::Reuse::Nothing)) | None => compiled.evaluate(index, e, Detail::AmountsOnly, scratch),
+        };
+        if let Some(run) = &mut self.run {
+            run.in_order &= index == run.next;
+            run.next = index + 1;
+            if let Outcome::Paid(p) = &outcome {
+                if !run.tally.add(p) {
+                    run.tally.too_large.push(index);
+                }
+                run.sums.add(p);
+                run.scales.add(p);
+                run.totals.push(stats::total_f64(p.total));
+            }
+        }
+        outcome
+    }
+}
+
+impl Drop for Adder<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(mut run) = self.run.take() {
+            run.sums.reach(run.next);
+            run.totals.sort_unstable_by(f64::total_cmp);
+            self.sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(run);
+        }
+    }
 }
 
 /// The most decimal places among the amounts (lines and totals) and among the revenues added.
@@ -75,19 +141,31 @@ impl CompiledPlan {
         kept: Option<&reuse::Kept<'_>>,
     ) -> (PayoutReport, stats::PlanStats) {
         let roster_len = roster.employees.len();
-        let stretches: Vec<Stretch> = roster
+        let sink = Mutex::new(Vec::new());
+        let outcomes: Vec<Outcome> = roster
             .employees
-            .par_chunks(STRETCH)
+            .par_iter()
             .enumerate()
-            .map_init(Scratch::default, |scratch, (n, people)| self.stretch(n * STRETCH, people, kept, scratch))
+            .with_max_len(RUN_MOST)
+            .map_init(
+                || (Scratch::default(), Adder { compiled: self, kept, sink: &sink, run: None, from: None }),
+                |(scratch, adder), (i, e)| adder.outcome(i, e, scratch),
+            )
             .collect();
-        let mut outcomes = Vec::with_capacity(stretches.len());
-        let mut runs = Vec::with_capacity(stretches.len());
+        let mut runs = sink.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        runs.sort_unstable_by_key(|r| r.first);
+        // Each person once, in order: the runs follow one another from the first to the last.
+        let mut covered = 0;
+        let whole = runs.iter().all(|r| {
+            let follows = r.in_order && r.first == covered;
+            covered = r.next;
+            follows
+        }) && covered == roster_len;
+        let mut totals = Vec::with_capacity(runs.len());
         let mut sums: Option<(Tally, stats::Sums, Scales)> = None;
-        let mut appended = true;
-        for Stretch { outcomes: o, tally, sums: s, totals, scales } in stretches {
-            outcomes.push(o);
-            runs.push(totals);
+        let mut appended = whole;
+        for Run { tally, sums: s, totals: t, scales, .. } in runs {
+            totals.push(t);
             match &mut sums {
                 None => sums = Some((tally, s, scales)),
                 Some((all, all_sums, all_scales)) if appended => {
@@ -101,10 +179,10 @@ impl CompiledPlan {
         match sums.filter(|(tally, _, scales)| appended && exact(tally, *scales)) {
             Some((tally, sums, _)) => {
                 let (report, totals_sorted) = rayon::join(
-                    || self.build_stretches(plan, outcomes, tally),
+                    || self.build(plan, outcomes, tally),
                     || {
                         // Runs already sorted: the stable sort merges them.
-                        let mut totals = runs.concat();
+                        let mut totals = totals.concat();
                         totals.sort_by(f64::total_cmp);
                         totals
                     },
@@ -115,44 +193,8 @@ impl CompiledPlan {
                 };
                 (report, stats)
             }
-            None => self.added_one_by_one(plan, outcomes.into_iter().flatten().collect(), roster_len),
+            None => self.added_one_by_one(plan, outcomes, roster_len),
         }
-    }
-
-    /// The people of `people`, from roster index `start`, computed (or kept) and added up.
-    fn stretch(
-        &self,
-        start: usize,
-        people: &[Employee],
-        kept: Option<&reuse::Kept<'_>>,
-        scratch: &mut Scratch,
-    ) -> Stretch {
-        let mut s = Stretch {
-            outcomes: Vec::with_capacity(people.len()),
-            tally: Tally::new(self),
-            sums: stats::Sums::stretch(start, people.len()),
-            totals: Vec::with_capacity(people.len()),
-            scales: Scales::default(),
-        };
-        let mut kept = kept.map(|k| k.from(start));
-        for (i, e) in (start..).zip(people) {
-            let outcome = match kept.as_mut().and_then(|k| k.get(i)) {
-                Some((p, reuse::Reuse::Whole)) => Outcome::Paid(scratch.keep(p)),
-                Some((p, reuse::Reuse::Lines(changed))) => self.evaluate_reusing(i, e, p, changed, scratch),
-                Some((_, reuse::Reuse::Nothing)) | None => self.evaluate(i, e, Detail::AmountsOnly, scratch),
-            };
-            if let Outcome::Paid(p) = &outcome {
-                if !s.tally.add(p) {
-                    s.tally.too_large.push(i);
-                }
-                s.sums.add(p);
-                s.scales.add(p);
-                s.totals.push(stats::total_f64(p.total));
-            }
-            s.outcomes.push(outcome);
-        }
-        s.totals.sort_unstable_by(f64::total_cmp);
-        s
     }
 
     /// The report and its aggregates from everyone's `outcomes`, added up one person at a time
@@ -209,7 +251,7 @@ mod tests {
         assert!(!fits_with_places(d(1, 0), 40));
     }
 
-    /// The report and aggregates added up by stretches and one at a time, with every order the
+    /// The report and aggregates added up by runs and one at a time, with every order the
     /// aggregates keep (roles, components, teams) and every bit of the sorted totals.
     fn assert_same_both_ways(compiled: &CompiledPlan, plan: &Plan, roster: &Roster) {
         let (report, stats) = compiled.summed_report(plan, roster, None);
@@ -234,15 +276,15 @@ mod tests {
     }
 
     #[test]
-    fn stretches_add_up_to_what_adding_one_person_at_a_time_gives() {
-        let mut roster = roster(STRETCH * 3 + 123);
-        // A role no track covers, and a role first seen in the last stretch.
-        for e in roster.employees.iter_mut().skip(STRETCH * 2 + 7).step_by(97) {
+    fn runs_add_up_to_what_adding_one_person_at_a_time_gives() {
+        let mut roster = roster(RUN_MOST * 3 + 123);
+        // A role no track covers, and a role first seen in the last runs.
+        for e in roster.employees.iter_mut().skip(RUN_MOST * 2 + 7).step_by(97) {
             e.role = std::sync::Arc::from("intern");
         }
         for key in ["sales_led", "transition", "product_led"] {
             let mut plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
-            // Interns paid like sales people from the third stretch on: their role's sums and
+            // Interns paid like sales people from the third run on: their role's sums and
             // components are first seen there.
             let sales = plan.tracks.get("sales").unwrap().clone();
             plan.tracks.insert("intern".to_owned(), sales);
@@ -254,8 +296,8 @@ mod tests {
     #[test]
     fn sums_that_might_round_are_added_one_person_at_a_time() {
         // Revenues with twenty decimal places: their sum over thousands of people does not fit a
-        // decimal with every place, so adding by stretches could round differently.
-        let mut roster = roster(STRETCH + 500);
+        // decimal with every place, so adding by runs could round differently.
+        let mut roster = roster(RUN_MOST + 500);
         let revenue = roster.metrics.iter().position(|m| m == "revenue").unwrap();
         for (i, e) in roster.employees.iter_mut().enumerate() {
             if let Some(Some(r)) = e.metrics.get_mut(revenue) {
@@ -264,8 +306,13 @@ mod tests {
         }
         let plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
         let compiled = CompiledPlan::new(&plan, &roster).unwrap();
-        let stretch = compiled.stretch(0, &roster.employees, None, &mut Scratch::default());
-        assert!(!exact(&stretch.tally, stretch.scales), "the check sees that a sum might round");
+        let report = compiled.report(&plan, &roster, Detail::AmountsOnly);
+        let (mut tally, mut scales) = (Tally::new(&compiled), Scales::default());
+        for p in &report.employees {
+            assert!(tally.add(p));
+            scales.add(p);
+        }
+        assert!(!exact(&tally, scales), "the check sees that a sum might round");
         assert_same_both_ways(&compiled, &plan, &roster);
     }
 
