@@ -500,9 +500,9 @@ impl CompiledPlan {
         });
         if traces.is_empty() {
             let no_traces = &mut [] as &mut [NoTrace];
-            self.some_lines(track, &ctx, &scratch.values, &mut scratch.raw, no_traces, &mut errors, subset.as_mut());
+            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, no_traces, &mut errors, subset.as_mut());
         } else {
-            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut traces, &mut errors);
+            self.lines(track, &ctx, &scratch.values, &mut scratch.raw, &mut traces, &mut errors, None);
         }
         if !errors.is_empty() {
             if reusing.is_some() {

@@ -144,22 +144,10 @@ fn arith_error(component: &str, e: ArithError) -> LineError {
 impl CompiledPlan {
     /// Evaluates every line of `track` for one person: raw values with thresholds, multipliers,
     /// line caps, in that order (DOMAIN.md steps 1–3). Limits and rounding are the caller's.
+    /// With a `subset`, only the lines it asks for (the others are left at 0 and marked as not
+    /// computed).
+    #[expect(clippy::too_many_arguments, reason = "the person's inputs, the buffers and the subset")]
     pub(crate) fn lines<N: Num, T: Tracer>(
-        &self,
-        track: &CompiledTrack,
-        ctx: &PersonContext<N>,
-        values: &[Option<N>],
-        out: &mut Vec<RawLine<N>>,
-        traces: &mut [T],
-        errors: &mut Vec<LineError>,
-    ) {
-        self.some_lines(track, ctx, values, out, traces, errors, None);
-    }
-
-    /// [`CompiledPlan::lines`], only for the lines `subset` asks for when it is given (the
-    /// others are left at 0 and marked as not computed).
-    #[expect(clippy::too_many_arguments, reason = "`lines` with the subset; the same buffers")]
-    pub(crate) fn some_lines<N: Num, T: Tracer>(
         &self,
         track: &CompiledTrack,
         ctx: &PersonContext<N>,
@@ -623,7 +611,7 @@ impl CompiledPlan {
         raw: &mut Vec<RawLine<N>>,
     ) -> Result<N, LineError> {
         let mut errors = Vec::new();
-        self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors);
+        self.lines(track, ctx, values, raw, &mut [] as &mut [NoTrace], &mut errors, None);
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
         }
