@@ -97,6 +97,28 @@ pub struct EmployeePayout {
     pub(crate) track: usize,
 }
 
+impl EmployeePayout {
+    /// What holds the place of someone not paid among everyone's payouts, until the report
+    /// leaves them out (no lines, nothing paid).
+    pub(crate) fn stand_in(index: usize, e: &Employee) -> Self {
+        Self {
+            index,
+            employee_id: e.id.clone(),
+            name: e.name.clone(),
+            first_last: None,
+            role: e.role.clone(),
+            team: e.team.clone(),
+            proration: Decimal::ZERO,
+            attainment: None,
+            lines: Vec::new(),
+            total: Decimal::ZERO,
+            revenue: None,
+            warnings: Vec::new(),
+            track: usize::MAX,
+        }
+    }
+}
+
 /// A person who could not be computed, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmployeeError {

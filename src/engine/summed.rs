@@ -1,8 +1,9 @@
-//! The app's recomputation in one pass over the roster. Everyone's outcome is collected in
-//! roster order, in place, on all cores; each run of consecutive people one thread computes (a
-//! rayon job) is also added up (the report's sums, the charts' aggregates, the totals to sort)
-//! by that thread while its payouts are still in that core's cache, and handed in when the job
-//! ends ([`Adder`]). The runs' sums are then appended in roster order. Otherwise the sums are a
+//! The app's recomputation in one pass over the roster. Everyone's payout is collected in
+//! roster order, on all cores, where the report keeps it: someone not paid leaves a stand-in,
+//! taken out at the end, and the reason in their run ([`Unpaid`]). Each run of consecutive
+//! people one thread computes (a rayon job) is also added up (the report's sums, the charts'
+//! aggregates, the totals to sort) by that thread while its payouts are still in that core's
+//! cache, and handed in when the job ends ([`Adder`]). The runs' sums are then appended in roster order. Otherwise the sums are a
 //! second pass over everyone's payouts, read back from memory on one core beside the sorting of
 //! the totals.
 //!
@@ -18,7 +19,10 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Scratch, Tally, reuse, stats};
+use super::{
+    CompiledPlan, Detail, EmployeeError, EmployeePayout, NotCovered, Outcome, PayoutReport, Scratch, Tally, reuse,
+    stats,
+};
 use crate::plan::Plan;
 use crate::roster::{Employee, Roster};
 
@@ -38,6 +42,60 @@ struct Run {
     /// The totals of the people paid, ascending once the run is handed in.
     totals: Vec<f64>,
     scales: Scales,
+    /// Those of the run not paid (their places in the payouts hold a stand-in).
+    unpaid: Unpaid,
+}
+
+/// The people not paid, by roster index: not covered by a track, or in error.
+#[derive(Default)]
+struct Unpaid {
+    /// Their roster indices, ascending once gathered.
+    indices: Vec<usize>,
+    not_covered: Vec<NotCovered>,
+    failed: Vec<EmployeeError>,
+}
+
+impl Unpaid {
+    /// Takes `outcome`'s person: the payout of someone paid, or a stand-in for its place after
+    /// noting why they are not.
+    fn take(&mut self, index: usize, e: &Employee, outcome: Outcome) -> EmployeePayout {
+        match outcome {
+            Outcome::Paid(p) => return p,
+            Outcome::NotCovered(n) => self.not_covered.push(n),
+            Outcome::Failed(errs) => self.failed.extend(errs),
+        }
+        self.indices.push(index);
+        EmployeePayout::stand_in(index, e)
+    }
+
+    fn append(&mut self, next: Self) {
+        self.indices.extend(next.indices);
+        self.not_covered.extend(next.not_covered);
+        self.failed.extend(next.failed);
+    }
+}
+
+/// Everyone's payouts in roster order (a stand-in for each person of `unpaid`).
+pub(super) struct Collected {
+    payouts: Vec<EmployeePayout>,
+    unpaid: Unpaid,
+}
+
+impl Collected {
+    /// Everyone's outcomes, in roster order, as collected.
+    #[cfg(test)]
+    fn from_outcomes(outcomes: Vec<Outcome>, roster: &Roster) -> Self {
+        let mut unpaid = Unpaid::default();
+        let payouts =
+            outcomes.into_iter().zip(&roster.employees).enumerate().map(|(i, (o, e))| unpaid.take(i, e, o)).collect();
+        Self { payouts, unpaid }
+    }
+
+    /// The people paid, with their roster indices.
+    fn paid(&self) -> impl Iterator<Item = (usize, &EmployeePayout)> {
+        let mut unpaid = self.unpaid.indices.iter().copied().peekable();
+        self.payouts.iter().enumerate().filter(move |(i, _)| unpaid.next_if_eq(i).is_none())
+    }
 }
 
 /// A compute thread's run (see the module documentation): started at the first person it is
@@ -51,39 +109,39 @@ struct Adder<'a, 'k> {
 }
 
 impl<'a, 'k> Adder<'a, 'k> {
-    /// The outcome of the person at `index`: computed, or kept from the previous report.
-    fn outcome(&mut self, index: usize, e: &Employee, scratch: &mut Scratch) -> Outcome {
+    /// The payout of the person at `index` (computed, or kept from the previous report), or a
+    /// stand-in when they are not paid.
+    fn payout(&mut self, index: usize, e: &Employee, scratch: &mut Scratch) -> EmployeePayout {
         let compiled = self.compiled;
         if self.run.is_none() {
-            self.run = Some(Run {
-                first: index,
-                next: index,
-                in_order: true,
-                tally: Tally::new(compiled),
-                sums: stats::Sums::starting_at(index),
-                totals: Vec::new(),
-                scales: Scales::default(),
-            });
             self.from = self.kept.map(|k| k.from(index));
         }
+        let run = self.run.get_or_insert_with(|| Run {
+            first: index,
+            next: index,
+            in_order: true,
+            tally: Tally::new(compiled),
+            sums: stats::Sums::starting_at(index),
+            totals: Vec::new(),
+            scales: Scales::default(),
+            unpaid: Unpaid::default(),
+        });
         let outcome = match self.from.as_mut().and_then(|k| k.get(index)) {
             Some((p, reuse::Reuse::Whole)) => Outcome::Paid(scratch.keep(p)),
             Some((p, reuse::Reuse::Lines(changed))) => compiled.evaluate_reusing(index, e, p, changed, scratch),
             Some((_, reuse::Reuse::Nothing)) | None => compiled.evaluate(index, e, Detail::AmountsOnly, scratch),
         };
-        if let Some(run) = &mut self.run {
-            run.in_order &= index == run.next;
-            run.next = index + 1;
-            if let Outcome::Paid(p) = &outcome {
-                if !run.tally.add(p) {
-                    run.tally.too_large.push(index);
-                }
-                run.sums.add(p);
-                run.scales.add(p);
-                run.totals.push(stats::total_f64(p.total));
+        run.in_order &= index == run.next;
+        run.next = index + 1;
+        if let Outcome::Paid(p) = &outcome {
+            if !run.tally.add(p) {
+                run.tally.too_large.push(index);
             }
+            run.sums.add(p);
+            run.scales.add(p);
+            run.totals.push(stats::total_f64(p.total));
         }
-        outcome
+        run.unpaid.take(index, e, outcome)
     }
 }
 
@@ -142,14 +200,17 @@ impl CompiledPlan {
     ) -> (PayoutReport, stats::PlanStats) {
         let roster_len = roster.employees.len();
         let sink = Mutex::new(Vec::new());
-        let outcomes: Vec<Outcome> = roster
+        // Collected in place, each payout where the report keeps it: were they outcomes, moving
+        // a hundred thousand of them into the report would take a tenth of the time after an
+        // edit, on one core.
+        let payouts: Vec<EmployeePayout> = roster
             .employees
             .par_iter()
             .enumerate()
             .with_max_len(RUN_MOST)
             .map_init(
                 || (Scratch::default(), Adder { compiled: self, kept, sink: &sink, run: None, from: None }),
-                |(scratch, adder), (i, e)| adder.outcome(i, e, scratch),
+                |(scratch, adder), (i, e)| adder.payout(i, e, scratch),
             )
             .collect();
         let mut runs = sink.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -164,8 +225,10 @@ impl CompiledPlan {
         let mut totals = Vec::with_capacity(runs.len());
         let mut sums: Option<(Tally, stats::Sums, Scales)> = None;
         let mut appended = whole;
-        for Run { tally, sums: s, totals: t, scales, .. } in runs {
+        let mut unpaid = Unpaid::default();
+        for Run { tally, sums: s, totals: t, scales, unpaid: u, .. } in runs {
             totals.push(t);
+            unpaid.append(u);
             match &mut sums {
                 None => sums = Some((tally, s, scales)),
                 Some((all, all_sums, all_scales)) if appended => {
@@ -176,10 +239,15 @@ impl CompiledPlan {
                 Some(_) => {}
             }
         }
+        // In roster order whichever order the runs came in.
+        unpaid.indices.sort_unstable();
+        unpaid.not_covered.sort_by_key(|n| n.index);
+        unpaid.failed.sort_by_key(|f| f.index);
+        let collected = Collected { payouts, unpaid };
         match sums.filter(|(tally, _, scales)| appended && exact(tally, *scales)) {
             Some((tally, sums, _)) => {
                 let (report, totals_sorted) = rayon::join(
-                    || self.build(plan, outcomes, tally),
+                    || self.report_of(plan, collected, tally),
                     || {
                         // Runs already sorted: the stable sort merges them.
                         let mut totals = totals.concat();
@@ -193,37 +261,69 @@ impl CompiledPlan {
                 };
                 (report, stats)
             }
-            None => self.added_one_by_one(plan, outcomes, roster_len),
+            None => self.added_one_by_one(plan, collected, roster_len),
         }
     }
 
-    /// The report and its aggregates from everyone's `outcomes`, added up one person at a time
+    /// The report of everyone `collected`, with the sums of `tally`: the people not paid, and
+    /// those too large to add up, leave their places (the payouts after them move down).
+    fn report_of(&self, plan: &Plan, collected: Collected, tally: Tally) -> PayoutReport {
+        let Collected { mut payouts, unpaid: Unpaid { indices, not_covered, mut failed } } = collected;
+        if !indices.is_empty() || !tally.too_large.is_empty() {
+            let mut unpaid = indices.iter().copied().peekable();
+            let mut too_large = tally.too_large.iter().copied().peekable();
+            let mut index = 0;
+            payouts.retain(|p| {
+                let at = index;
+                index += 1;
+                if unpaid.next_if_eq(&at).is_some() {
+                    return false;
+                }
+                if too_large.next_if_eq(&at).is_some() {
+                    failed.push(super::too_large_error(p));
+                    return false;
+                }
+                true
+            });
+            // Listed in roster order, as the people are (one person's own problems in order).
+            failed.sort_by_key(|f| f.index);
+            // Many people not paid leave much of that allocation unused: give it back.
+            if payouts.len() < payouts.capacity() / 4 * 3 {
+                payouts.shrink_to_fit();
+            }
+        }
+        let mut report = self.summary(plan, tally, not_covered, failed);
+        report.employees = payouts;
+        report
+    }
+
+    /// The report and its aggregates from everyone `collected`, added up one person at a time
     /// (beside the sorting of the totals).
     fn added_one_by_one(
         &self,
         plan: &Plan,
-        outcomes: Vec<Outcome>,
+        collected: Collected,
         roster_len: usize,
     ) -> (PayoutReport, stats::PlanStats) {
-        let paid = || {
-            outcomes.iter().filter_map(|o| match o {
-                Outcome::Paid(p) => Some(p),
-                _ => None,
-            })
-        };
         let ((tally, sums), totals_sorted) = rayon::join(
             || {
                 let mut sums = stats::Sums::new(roster_len);
-                let tally = self.tally(&outcomes, |p| sums.add(p));
+                let mut tally = Tally::new(self);
+                for (i, p) in collected.paid() {
+                    if !tally.add(p) {
+                        tally.too_large.push(i);
+                    }
+                    sums.add(p);
+                }
                 (tally, sums)
             },
-            || stats::sorted_totals(paid()),
+            || stats::sorted_totals(collected.paid().map(|(_, p)| p)),
         );
         let early = sums.finish(&self.track_roles, totals_sorted);
         // The aggregates counted everyone paid; if anyone was too large to add up, they are
         // not in the report (and the aggregates may not have fitted): aggregate the report.
         let everyone_added = tally.too_large.is_empty();
-        let report = self.build(plan, outcomes, tally);
+        let report = self.report_of(plan, collected, tally);
         let stats = match early {
             Some(stats) if everyone_added => stats,
             _ => stats::PlanStats::new(&report, roster_len),
@@ -256,7 +356,8 @@ mod tests {
     fn assert_same_both_ways(compiled: &CompiledPlan, plan: &Plan, roster: &Roster) {
         let (report, stats) = compiled.summed_report(plan, roster, None);
         let outcomes = compiled.outcomes(roster, Detail::AmountsOnly, &|_| {});
-        let (one_by_one, one_by_one_stats) = compiled.added_one_by_one(plan, outcomes, roster.employees.len());
+        let collected = Collected::from_outcomes(outcomes, roster);
+        let (one_by_one, one_by_one_stats) = compiled.added_one_by_one(plan, collected, roster.employees.len());
         assert_eq!(report, one_by_one);
         assert_eq!(stats, one_by_one_stats);
         let keys = |s: &stats::PlanStats| -> Vec<(String, Vec<String>)> {
@@ -289,6 +390,64 @@ mod tests {
             let sales = plan.tracks.get("sales").unwrap().clone();
             plan.tracks.insert("intern".to_owned(), sales);
             let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+            assert_same_both_ways(&compiled, &plan, &roster);
+        }
+    }
+
+    #[test]
+    fn people_not_paid_and_too_large_to_add_leave_their_places_in_roster_order() {
+        let plan = crate::plan::parse(
+            r#"{"schema": 1, "name": "Units", "currency": "EUR",
+                "period": {"start": "2026-07-01", "end": "2026-09-30"}, "fx": {"GBP": 1.17, "CHF": 1.06, "USD": 0.92},
+                "tracks": {"sales": {"components": [{"kind": "per_unit", "id": "u", "earning_code": "U",
+                    "metric": "deals_closed", "amount": 1000}]}}}"#,
+        )
+        .unwrap();
+        // Without the pair below, the runs' sums are appended; with it, everyone is added up
+        // one at a time (the sums could round).
+        for too_large in [false, true] {
+            let mut roster = roster(RUN_MOST * 2 + 300);
+            let deals = roster.metrics.iter().position(|m| m == "deals_closed").unwrap();
+            let set = |e: &mut Employee, v: &str| {
+                e.role = std::sync::Arc::from("sales");
+                if let Some(m) = e.metrics.get_mut(deals) {
+                    *m = Some(v.parse().unwrap());
+                }
+            };
+            // Someone whose line is too large to pay, in the first run and the last.
+            set(&mut roster.employees[5], "100000000000000000000000000");
+            set(&mut roster.employees[RUN_MOST * 2 + 250], "100000000000000000000000000");
+            let mut expected_errors = vec![5, RUN_MOST * 2 + 250];
+            if too_large {
+                // Two people each paid 4 × 10²⁸: the second's payout does not fit the sums.
+                set(&mut roster.employees[RUN_MOST + 10], "40000000000000000000000000");
+                set(&mut roster.employees[RUN_MOST + 11], "40000000000000000000000000");
+                expected_errors.insert(1, RUN_MOST + 11);
+            }
+            // People no track covers, across the runs.
+            for e in roster.employees.iter_mut().skip(3).step_by(701) {
+                e.role = std::sync::Arc::from("intern");
+            }
+            let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+            let (report, _) = compiled.summed_report(&plan, &roster, None);
+            // The same report as moving everyone's outcome into it.
+            assert_eq!(report, compiled.report(&plan, &roster, Detail::AmountsOnly));
+            let failed: Vec<usize> = report.errors.iter().map(|e| e.index).collect();
+            assert_eq!(failed, expected_errors);
+            for e in &report.errors {
+                let sums = e.message.contains("add up to more than");
+                assert_eq!(sums, e.index == RUN_MOST + 11, "{}: {}", e.index, e.message);
+            }
+            // The consultants and interns: no track.
+            let not_covered: Vec<usize> = report.not_covered.iter().map(|n| n.index).collect();
+            let sales = |i: &usize| roster.employees[*i].role.as_ref() == "sales";
+            let others: Vec<usize> = (0..roster.employees.len()).filter(|i| !sales(i)).collect();
+            assert_eq!(not_covered, others);
+            assert!(not_covered.len() > RUN_MOST / 2 && not_covered.contains(&3), "{}", not_covered.len());
+            let paid: Vec<usize> = report.employees.iter().map(|p| p.index).collect();
+            let expected: Vec<usize> =
+                (0..roster.employees.len()).filter(|i| sales(i) && !failed.contains(i)).collect();
+            assert_eq!(paid, expected);
             assert_same_both_ways(&compiled, &plan, &roster);
         }
     }
