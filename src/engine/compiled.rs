@@ -151,9 +151,9 @@ pub(crate) enum LineRule {
 
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledLine {
-    /// Shared with every payout line, so building a report copies no strings.
-    pub id: Arc<str>,
-    pub label: Arc<str>,
+    /// Copied into every payout line (interned: see [`super::Name`]).
+    pub id: super::Name,
+    pub label: super::Name,
     /// Index into [`CompiledPlan::components`], for summing totals without hashing.
     pub slot: usize,
     pub metric_name: String,
@@ -238,7 +238,7 @@ pub struct CompiledPlan {
     pub(crate) derived: Vec<DerivedMetric>,
     pub(crate) tracks: HashMap<String, CompiledTrack>,
     /// Every payout line's id across tracks (plan order, each once), then the two adjustments.
-    pub(crate) components: Vec<Arc<str>>,
+    pub(crate) components: Vec<super::Name>,
     /// The plan's track keys, in plan order (for totals by role).
     pub(crate) track_roles: Vec<String>,
     /// Index of the `revenue` column, for cost as a share of revenue.
@@ -352,7 +352,7 @@ impl CompiledPlan {
             money_metrics.push(i);
         }
         let mut tracks = HashMap::default();
-        let mut components: Vec<Arc<str>> = Vec::new();
+        let mut components: Vec<super::Name> = Vec::new();
         let mut track_roles: Vec<String> = Vec::new();
         for (role, track) in &plan.tracks {
             let track_slot = track_roles.len();
@@ -416,12 +416,12 @@ impl CompiledPlan {
                     Component::Multiplier(_) => continue,
                 };
                 let slot = components.iter().position(|x| &**x == c.id()).unwrap_or_else(|| {
-                    components.push(Arc::from(c.id()));
+                    components.push(super::Name::new(c.id()));
                     components.len() - 1
                 });
                 lines.push(CompiledLine {
-                    id: components.get(slot).cloned().unwrap_or_else(|| Arc::from(c.id())),
-                    label: Arc::from(c.label()),
+                    id: components.get(slot).copied().unwrap_or_else(|| super::Name::new(c.id())),
+                    label: super::Name::new(c.label()),
                     slot,
                     metric_name: c.metric().to_owned(),
                     kind,
@@ -477,7 +477,7 @@ impl CompiledPlan {
             revenue: roster_index.get("revenue").copied(),
             components: components
                 .into_iter()
-                .chain([LineKind::CapAdjustment, LineKind::GuaranteeAdjustment].map(|k| Arc::from(k.as_str())))
+                .chain([LineKind::CapAdjustment, LineKind::GuaranteeAdjustment].map(|k| super::Name::fixed(k.as_str())))
                 .collect(),
             track_roles,
             shares: None,

@@ -9,6 +9,7 @@ mod batch;
 pub mod compare;
 pub mod compiled;
 pub mod json;
+mod name;
 pub mod render;
 mod reuse;
 mod rules;
@@ -27,6 +28,7 @@ use rust_decimal::Decimal;
 pub(crate) use batch::BatchScratch;
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext, Shares};
 use compiled::{CompiledTrack, LimitKonst};
+pub use name::Name;
 pub use reuse::Previous;
 use rules::{Explain, NoTrace, PersonNotes, RawLine};
 
@@ -48,10 +50,10 @@ pub enum Detail {
 /// One payout line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    /// Component id, or `cap_adjustment` / `guarantee_adjustment` (shared, not copied, per line).
-    pub component: Arc<str>,
+    /// Component id, or `cap_adjustment` / `guarantee_adjustment`.
+    pub component: Name,
     /// The component's label.
-    pub label: Arc<str>,
+    pub label: Name,
     /// What kind of line this is.
     pub kind: LineKind,
     /// The amount, rounded to the currency's minor unit.
@@ -248,7 +250,6 @@ pub struct Scratch {
     raw: Vec<RawLine<Rational>>,
     /// Which lines were computed, when some were taken from a previous payout.
     computed: Vec<bool>,
-    names: LineNames,
     texts: LocalTexts,
 }
 
@@ -307,72 +308,11 @@ impl Scratch {
             team: self.texts.get(team),
             proration: *proration,
             attainment: *attainment,
-            lines: lines.iter().map(|l| self.names.keep(l)).collect(),
+            lines: lines.clone(),
             total: *total,
             revenue: *revenue,
             warnings: warnings.clone(),
             track: *track,
-        }
-    }
-}
-
-/// This thread's own copies of each line's id and label, by component slot. Every payout line
-/// shares them; were all threads to share the plan's, each line would bump the same reference
-/// counts from both cores, which made them wait on each other.
-#[derive(Default)]
-struct LineNames {
-    /// By slot: this thread's copies.
-    names: Vec<Option<(Arc<str>, Arc<str>)>>,
-    /// By slot: the addresses of the last kept line's id and label found to be the slot's (the
-    /// kept lines come from a report alive meanwhile, whose lines share a few copies).
-    kept: Vec<Option<(usize, usize)>>,
-}
-
-impl LineNames {
-    /// A copy of the kept line `line`, with this thread's id and label when they are the ones
-    /// its slot has.
-    fn keep(&mut self, line: &Line) -> Line {
-        let Line { component, label, kind, amount, explanation, measure, slot } = line;
-        let addresses = (Arc::as_ptr(component).cast::<u8>().addr(), Arc::as_ptr(label).cast::<u8>().addr());
-        let seen = self.kept.get(*slot).copied().flatten() == Some(addresses);
-        let (component, label) = match self.names.get(*slot) {
-            Some(Some((id, name))) if seen || (**id == **component && **name == **label) => {
-                if !seen {
-                    if self.kept.len() <= *slot {
-                        self.kept.resize(*slot + 1, None);
-                    }
-                    if let Some(cell) = self.kept.get_mut(*slot) {
-                        *cell = Some(addresses);
-                    }
-                }
-                (Arc::clone(id), Arc::clone(name))
-            }
-            // Another line's names in that slot (not a line of this plan): its own.
-            Some(Some(_)) => (Arc::clone(component), Arc::clone(label)),
-            _ => self.get(*slot, component, label),
-        };
-        Line {
-            component,
-            label,
-            kind: *kind,
-            amount: *amount,
-            explanation: explanation.clone(),
-            measure: *measure,
-            slot: *slot,
-        }
-    }
-
-    /// The id and label of the line in `slot`, copied from `id` and `label` on first use.
-    fn get(&mut self, slot: usize, id: &str, label: &str) -> (Arc<str>, Arc<str>) {
-        if self.names.len() <= slot {
-            self.names.resize(slot + 1, None);
-        }
-        match self.names.get_mut(slot) {
-            Some(cell) => {
-                let (id, label) = cell.get_or_insert_with(|| (Arc::from(id), Arc::from(label)));
-                (Arc::clone(id), Arc::clone(label))
-            }
-            None => (Arc::from(id), Arc::from(label)),
         }
     }
 }
@@ -539,7 +479,7 @@ impl CompiledPlan {
                 && !s.computed.get(i).copied().unwrap_or(true)
                 && let Some(kept) = r.previous.lines.get(i)
             {
-                payout.lines.push(scratch.names.keep(kept));
+                payout.lines.push(kept.clone());
                 continue;
             }
             // DOMAIN.md step 5: the exact value, rounded once.
@@ -559,10 +499,9 @@ impl CompiledPlan {
                 }
                 None => String::new(),
             };
-            let (component, label) = scratch.names.get(line.slot, &line.id, &line.label);
             payout.lines.push(Line {
-                component,
-                label,
+                component: line.id,
+                label: line.label,
                 slot: line.slot,
                 kind: line.kind,
                 amount,
@@ -658,8 +597,8 @@ impl CompiledPlan {
             _ => ("Guarantee adjustment", 1),
         };
         Line {
-            component: Arc::from(kind.as_str()),
-            label: Arc::from(label),
+            component: Name::fixed(kind.as_str()),
+            label: Name::fixed(label),
             slot: self.components.len().saturating_sub(from_end),
             kind,
             amount,

@@ -15,7 +15,7 @@ use crate::roster::Text;
 struct RoleSums {
     role: Text,
     revenue: Decimal,
-    components: Vec<Option<(usize, Arc<str>, Decimal)>>,
+    components: Vec<Option<(usize, super::Name, Decimal)>>,
 }
 
 /// A total as a float, for charts: `d.to_f64()`, without its 128-bit division for the totals
@@ -127,7 +127,7 @@ impl Sums {
             match sums.components.get_mut(l.slot) {
                 Some(Some((_, _, sum))) => *sum = sum.checked_add(l.amount)?,
                 Some(cell) => {
-                    *cell = Some((self.order, Arc::clone(&l.component), l.amount));
+                    *cell = Some((self.order, l.component, l.amount));
                     self.order += 1;
                 }
                 None => {}

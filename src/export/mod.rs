@@ -473,7 +473,7 @@ struct BookPerson {
 #[derive(Debug)]
 struct BookLine {
     person: usize,
-    component: std::sync::Arc<str>,
+    component: crate::engine::Name,
     kind: LineKind,
     amount: Decimal,
 }
@@ -490,7 +490,7 @@ impl PayrollBook {
         });
         self.lines.extend(payout.lines.iter().map(|l| BookLine {
             person,
-            component: std::sync::Arc::clone(&l.component),
+            component: l.component,
             kind: l.kind,
             amount: l.amount,
         }));

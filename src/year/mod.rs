@@ -19,7 +19,7 @@ use std::sync::Arc;
 use foldhash::HashMap;
 use rust_decimal::Decimal;
 
-use crate::engine::{CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, LineKind, PayoutReport, Totals};
+use crate::engine::{CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, LineKind, Name, PayoutReport, Totals};
 use crate::money;
 use crate::num::Rational;
 use crate::plan::schedule::{ANNUAL_QUOTA, ANNUAL_TARGET_INCENTIVE, BalancePolicy, YTD_PREFIX};
@@ -604,7 +604,7 @@ impl Ctx<'_> {
             let label = format!("{} (YTD true-up)", l.label);
             let line = Line {
                 kind: LineKind::TrueUp,
-                label: Arc::from(label.as_str()),
+                label: Name::new(label.as_str()),
                 explanation: text,
                 amount: due,
                 ..l.clone()
@@ -670,8 +670,8 @@ impl Ctx<'_> {
                 if !self.later_than(&inst.due, k) {
                     let label = component(&inst.component).map_or(inst.component.clone(), |c| c.label().to_owned());
                     out.lines.push(Line {
-                        component: Arc::from(inst.component.as_str()),
-                        label: Arc::from(format!("{label} (instalment)").as_str()),
+                        component: Name::new(inst.component.as_str()),
+                        label: Name::new(format!("{label} (instalment)").as_str()),
                         kind: LineKind::Deferred,
                         amount: inst.amount,
                         explanation: format!("instalment of {label} earned in {}, due {}", inst.earned_in, inst.due),
@@ -710,8 +710,8 @@ impl Ctx<'_> {
             if earnings < floor {
                 let top = floor - earnings;
                 out.lines.push(Line {
-                    component: Arc::from("draw"),
-                    label: Arc::from("Draw"),
+                    component: Name::fixed("draw"),
+                    label: Name::fixed("Draw"),
                     kind: LineKind::Draw,
                     amount: top,
                     explanation: format!(
@@ -736,8 +736,8 @@ impl Ctx<'_> {
                 let take = balance.min(earnings - floor);
                 if take > Decimal::ZERO {
                     out.lines.push(Line {
-                        component: Arc::from("draw_recovery"),
-                        label: Arc::from("Draw recovery"),
+                        component: Name::fixed("draw_recovery"),
+                        label: Name::fixed("Draw recovery"),
                         kind: LineKind::DrawRecovery,
                         amount: -take,
                         explanation: format!(
@@ -773,8 +773,8 @@ impl Ctx<'_> {
                     }
                     BalancePolicy::Recover => {
                         out.lines.push(Line {
-                            component: Arc::from("draw_recovery"),
-                            label: Arc::from("Draw recovery"),
+                            component: Name::fixed("draw_recovery"),
+                            label: Name::fixed("Draw recovery"),
                             kind: LineKind::DrawRecovery,
                             amount: -balance,
                             explanation: format!(
@@ -814,7 +814,7 @@ impl Ctx<'_> {
                 if take > Decimal::ZERO {
                     out.lines.push(Line {
                         kind: LineKind::Clawback,
-                        label: Arc::from(format!("{} (cancelled deals)", c.label()).as_str()),
+                        label: Name::new(format!("{} (cancelled deals)", c.label()).as_str()),
                         amount: -take,
                         explanation: format!(
                             "{} is negative this period (cancelled deals): at today's rates they paid {}; clawed back {}, at most what this line paid earlier this year ({})",
@@ -851,8 +851,8 @@ impl Ctx<'_> {
             let take = self.round(&Rational::from_decimal(paid).mul(&Rational::from_decimal(cb.leaver_share())));
             if take > Decimal::ZERO {
                 out.lines.push(Line {
-                    component: Arc::from("clawback"),
-                    label: Arc::from("Leaver clawback"),
+                    component: Name::fixed("clawback"),
+                    label: Name::fixed("Leaver clawback"),
                     kind: LineKind::Clawback,
                     amount: -take,
                     explanation: format!(
