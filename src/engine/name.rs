@@ -69,12 +69,6 @@ impl From<&str> for Name {
     }
 }
 
-impl From<&String> for Name {
-    fn from(text: &String) -> Self {
-        Self::new(text)
-    }
-}
-
 impl PartialEq for Name {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self.0, other.0) || self.0 == other.0
