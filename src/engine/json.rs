@@ -189,7 +189,7 @@ pub fn compute_and_write_report(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<PayoutReport> {
     // What comes before the people depends only on the plan: write it from a report of nobody.
-    let nobody = compiled.assemble(plan, Vec::new());
+    let nobody = compiled.nobody(plan);
     let dp = nobody.minor_units;
     let (head, _) = split_skeleton(&nobody)?;
     out.write_all(&head)?;

@@ -332,7 +332,7 @@ impl CompiledPlan {
         progress: &(dyn Fn(u64) + Sync),
     ) -> PayoutReport {
         let outcomes = self.outcomes(roster, detail, progress);
-        self.assemble(plan, outcomes)
+        self.assemble(plan, roster, outcomes)
     }
 
     /// Computes one person, with the explanation of every line.
@@ -676,11 +676,6 @@ impl CompiledPlan {
         Ok(())
     }
 
-    pub(crate) fn assemble(&self, plan: &Plan, outcomes: Vec<Outcome>) -> PayoutReport {
-        let tally = self.tally(&outcomes, |_| {});
-        self.build(plan, outcomes, tally)
-    }
-
     /// Computes everyone (amounts only) and aggregates the report for charts at the same time:
     /// the aggregates are taken from the computed people while their sums are checked and added
     /// up, on the other core. The same as [`CompiledPlan::report`] then [`stats::PlanStats::new`].
@@ -715,60 +710,15 @@ impl CompiledPlan {
             .collect()
     }
 
-    /// The report's sums, and who cannot be added to them (in order, as the report lists them).
-    /// `each_paid` sees every person paid, in order, in the same pass (for other sums).
-    fn tally<'a>(&self, outcomes: &'a [Outcome], mut each_paid: impl FnMut(&'a EmployeePayout)) -> Tally {
-        let mut tally = Tally::new(self);
-        for (i, outcome) in outcomes.iter().enumerate() {
-            let Outcome::Paid(p) = outcome else { continue };
-            if !tally.add(p) {
-                tally.too_large.push(i);
-            }
-            each_paid(p);
-        }
-        tally
-    }
-
     /// Sums for a report assembled person by person ([`Running`]), in roster order.
     pub fn running(&self) -> Running {
         Running { tally: Tally::new(self), not_covered: Vec::new(), errors: Vec::new() }
     }
 
-    /// The report: everyone moved into it, with the sums of `tally`.
-    fn build(&self, plan: &Plan, outcomes: Vec<Outcome>, tally: Tally) -> PayoutReport {
-        let mut not_covered = Vec::new();
-        let mut errors = Vec::new();
-        let mut too_large = tally.too_large.iter().copied().peekable();
-        // Collected in place: the people paid are moved down the outcomes' own allocation
-        // rather than into a new one (a hundred thousand people's worth of fresh pages).
-        let mut employees: Vec<EmployeePayout> = outcomes
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, outcome)| match outcome {
-                Outcome::Paid(p) => {
-                    if too_large.next_if_eq(&i).is_some() {
-                        errors.push(too_large_error(&p));
-                        return None;
-                    }
-                    Some(p)
-                }
-                Outcome::NotCovered(n) => {
-                    not_covered.push(n);
-                    None
-                }
-                Outcome::Failed(errs) => {
-                    errors.extend(errs);
-                    None
-                }
-            })
-            .collect();
-        // Many people not paid leave much of that allocation unused: give it back.
-        if employees.len() < employees.capacity() / 4 * 3 {
-            employees.shrink_to_fit();
-        }
-        let mut report = self.summary(plan, tally, not_covered, errors);
-        report.employees = employees;
-        report
+    /// The report of nobody: what a report says before its people (the plan, its currency and
+    /// period, every line component at 0).
+    pub(crate) fn nobody(&self, plan: &Plan) -> PayoutReport {
+        self.summary(plan, Tally::new(self), Vec::new(), Vec::new())
     }
 
     /// A report of nobody yet, with the sums of `tally` and the people not paid.

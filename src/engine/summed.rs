@@ -82,8 +82,8 @@ pub(super) struct Collected {
 }
 
 impl Collected {
-    /// Everyone's outcomes, in roster order, as collected.
-    #[cfg(test)]
+    /// Everyone's `outcomes`, in roster order (collected in place: each payout moves down the
+    /// outcomes' own allocation rather than into a new one).
     fn from_outcomes(outcomes: Vec<Outcome>, roster: &Roster) -> Self {
         let mut unpaid = Unpaid::default();
         let payouts =
@@ -265,6 +265,26 @@ impl CompiledPlan {
         }
     }
 
+    /// The report of everyone's `outcomes` (in roster order), added up one person at a time.
+    pub(super) fn assemble(&self, plan: &Plan, roster: &Roster, outcomes: Vec<Outcome>) -> PayoutReport {
+        let collected = Collected::from_outcomes(outcomes, roster);
+        let tally = self.tally(&collected, |_| {});
+        self.report_of(plan, collected, tally)
+    }
+
+    /// The report's sums of the people `collected`, added one at a time in roster order, and who
+    /// cannot be added to them. `each_paid` sees every person paid, in order, in the same pass.
+    fn tally<'a>(&self, collected: &'a Collected, mut each_paid: impl FnMut(&'a EmployeePayout)) -> Tally {
+        let mut tally = Tally::new(self);
+        for (i, p) in collected.paid() {
+            if !tally.add(p) {
+                tally.too_large.push(i);
+            }
+            each_paid(p);
+        }
+        tally
+    }
+
     /// The report of everyone `collected`, with the sums of `tally`: the people not paid, and
     /// those too large to add up, leave their places (the payouts after them move down).
     fn report_of(&self, plan: &Plan, collected: Collected, tally: Tally) -> PayoutReport {
@@ -308,13 +328,7 @@ impl CompiledPlan {
         let ((tally, sums), totals_sorted) = rayon::join(
             || {
                 let mut sums = stats::Sums::new(roster_len);
-                let mut tally = Tally::new(self);
-                for (i, p) in collected.paid() {
-                    if !tally.add(p) {
-                        tally.too_large.push(i);
-                    }
-                    sums.add(p);
-                }
+                let tally = self.tally(&collected, |p| sums.add(p));
                 (tally, sums)
             },
             || stats::sorted_totals(collected.paid().map(|(_, p)| p)),
@@ -430,7 +444,7 @@ mod tests {
             }
             let compiled = CompiledPlan::new(&plan, &roster).unwrap();
             let (report, _) = compiled.summed_report(&plan, &roster, None);
-            // The same report as moving everyone's outcome into it.
+            // The same report as collecting everyone's outcome first (`report`).
             assert_eq!(report, compiled.report(&plan, &roster, Detail::AmountsOnly));
             let failed: Vec<usize> = report.errors.iter().map(|e| e.index).collect();
             assert_eq!(failed, expected_errors);
