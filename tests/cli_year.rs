@@ -65,6 +65,27 @@ fn the_readme_plan_year_commands_work_from_a_checkout() {
 }
 
 #[test]
+fn the_period_table_lists_the_payouts_to_check() {
+    // January's actuals with Hugo Larsen's revenue a refund: paid 0 for it, which the table says.
+    let dir = checkout();
+    let sales = std::fs::read_to_string(Path::new(ROOT).join("assets/actuals/2026-01_sales.csv")).unwrap();
+    let refund = sales.replacen(",62295.78,", ",-62295.78,", 1);
+    assert_ne!(refund, sales);
+    std::fs::write(dir.path().join("sales.csv"), refund).unwrap();
+    let cons = "assets/actuals/2026-01_consultants.csv";
+    let o = carrot(
+        dir.path(),
+        &["payouts", "--plan", PLAN, "--period", "2026-01", "--roster", "sales.csv", "--roster", cons],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("\nPaid as shown, but check:\n  001001 Hugo Larsen: revenue is negative in the roster; the "),
+        "{out}"
+    );
+}
+
+#[test]
 fn payouts_json_adds_ytd_and_the_year_line_kinds() {
     let dir = checkout();
     for m in ["01", "02", "03"] {

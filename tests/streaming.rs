@@ -166,7 +166,8 @@ fn a_column_that_turns_out_to_be_text_is_read_whole() {
 #[test]
 fn export_and_compare_streamed_are_the_whole_imports() {
     let dir = tempfile::tempdir().unwrap();
-    let roster = roster(dir.path(), 9_000);
+    // A sales person's refund in the third block: paid 0, and a warning for the reconciliation.
+    let roster = with_revenue(dir.path(), &roster(dir.path(), 9_000), 5_001, "-1500");
     let roster = roster.to_str().unwrap();
     let export = |out: &str, extra: &[&str]| {
         let out = dir.path().join(out);
@@ -194,6 +195,8 @@ fn export_and_compare_streamed_are_the_whole_imports() {
     let whole = export("whole.csv", &["--skip-bad-rows"]);
     assert!(streamed.0 == whole.0, "the payroll files differ");
     assert_eq!(streamed.1, whole.1);
+    assert!(streamed.1.contains("To check before paying:\n  "), "{}", streamed.1);
+    assert!(streamed.1.contains(": revenue is negative in the roster; the revenue_commission line pays 0"));
     assert_eq!(streamed.2, whole.2);
 
     let plans = ["--plan", "sample_plans/sales_led.json", "--plan", "sample_plans/transition.json", "--plan"];

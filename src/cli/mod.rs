@@ -770,6 +770,20 @@ fn error_warning(report: &PayoutReport, listed: bool) {
     }
 }
 
+/// Says on stderr which payouts carry a warning (a metric negative in the roster paid as 0,
+/// employed none of the period, a guarantee above the cap), each warning once: the CSV and JSON
+/// hold them person by person, and someone paid nothing has no row in the CSV.
+#[expect(clippy::print_stderr, reason = "notes about payouts to check go to stderr")]
+fn paid_warning(warnings: &engine::warnings::PaidWarnings) {
+    if warnings.is_empty() {
+        return;
+    }
+    eprintln!("warning: payouts to check before paying them:");
+    for line in warnings.lines() {
+        eprintln!("  {line}");
+    }
+}
+
 /// Whether an output path is `-`: standard output.
 fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"
@@ -843,6 +857,7 @@ fn payouts(
         drop(bar);
         let report = report.ok_or_else(|| anyhow!("internal error: the payouts were not computed"))?;
         error_warning(&report, format == Format::Json);
+        paid_warning(&engine::warnings::PaidWarnings::of(&report.employees));
         (compiled, report)
     };
     // The process ends right after this: freeing 100,000 people's rows and payouts one by one
@@ -895,6 +910,7 @@ fn stream_payouts(
     placed?;
     stream_warnings(&streamed.import_warnings, &[(plan_path, &streamed.roster_warnings)]);
     error_warning(&streamed.report, format == Format::Json);
+    paid_warning(&streamed.paid_warnings);
     Ok(true)
 }
 

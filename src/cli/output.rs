@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::compare::{Comparison, MOVERS};
 use crate::engine::compiled::CompiledPlan;
+use crate::engine::warnings::PaidWarnings;
 use crate::engine::{EmployeePayout, PayoutReport, render};
 use crate::export::{Reconciliation, safe_text};
 use crate::money;
@@ -149,6 +150,19 @@ pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
             let component = e.component.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
             writeln!(w, "  {} {}{component}: {}", e.employee_id, e.name, e.message)?;
         }
+    }
+    paid_with_warnings(&r.employees, w)
+}
+
+/// The warnings of the people paid ([`PaidWarnings`]), under their heading.
+pub(super) fn paid_with_warnings(employees: &[EmployeePayout], w: &mut dyn Write) -> io::Result<()> {
+    let warnings = PaidWarnings::of(employees);
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "\nPaid as shown, but check:")?;
+    for line in warnings.lines() {
+        writeln!(w, "  {line}")?;
     }
     Ok(())
 }

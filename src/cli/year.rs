@@ -275,7 +275,7 @@ pub(super) fn table(r: &PeriodResult, w: &mut dyn Write) -> io::Result<()> {
     for e in &rep.errors {
         writeln!(w, "  error: {} ({}): {}", e.employee_id, e.name, e.message)?;
     }
-    Ok(())
+    super::output::paid_with_warnings(&rep.employees, w)
 }
 
 /// `carrot close`: computes the period and records it in the ledger.

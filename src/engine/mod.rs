@@ -712,7 +712,12 @@ impl CompiledPlan {
 
     /// Sums for a report assembled person by person ([`Running`]), in roster order.
     pub fn running(&self) -> Running {
-        Running { tally: Tally::new(self), not_covered: Vec::new(), errors: Vec::new() }
+        Running {
+            tally: Tally::new(self),
+            not_covered: Vec::new(),
+            errors: Vec::new(),
+            paid_warnings: warnings::PaidWarnings::default(),
+        }
     }
 
     /// The report of nobody: what a report says before its people (the plan, its currency and
@@ -773,6 +778,7 @@ pub struct Running {
     tally: Tally,
     not_covered: Vec<NotCovered>,
     errors: Vec<EmployeeError>,
+    paid_warnings: warnings::PaidWarnings,
 }
 
 impl Running {
@@ -783,6 +789,7 @@ impl Running {
         match outcome {
             Outcome::Paid(p) => {
                 if self.tally.add(p) {
+                    self.paid_warnings.add(p);
                     return true;
                 }
                 self.errors.push(too_large_error(p));
@@ -802,6 +809,11 @@ impl Running {
     /// People in error so far.
     pub fn errors(&self) -> &[EmployeeError] {
         &self.errors
+    }
+
+    /// The warnings on the payouts admitted so far.
+    pub fn paid_warnings(&self) -> &warnings::PaidWarnings {
+        &self.paid_warnings
     }
 
     /// The report of everyone admitted: sums, people not covered and in error; no people paid

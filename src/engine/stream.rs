@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use super::warnings::PaidWarnings;
 use super::warnings::RosterCheck;
 use super::{CompiledPlan, Detail, Outcome, PayoutReport, Running, Scratch};
 use crate::plan::{Plan, Problem};
@@ -41,6 +42,8 @@ pub struct StreamOutcome {
     pub import_warnings: Vec<String>,
     /// The warnings about the plan on this roster ([`super::warnings::roster_warnings`]).
     pub roster_warnings: Vec<String>,
+    /// The warnings on the payouts of the people paid.
+    pub paid_warnings: PaidWarnings,
     /// How many people the roster has.
     pub people: usize,
 }
@@ -54,6 +57,8 @@ pub struct StreamOutcomes {
     pub import_warnings: Vec<String>,
     /// Each plan's warnings about the roster.
     pub roster_warnings: Vec<Vec<String>>,
+    /// Each plan's warnings on the payouts of the people paid.
+    pub paid_warnings: Vec<PaidWarnings>,
     /// How many people the roster has.
     pub people: usize,
 }
@@ -90,9 +95,11 @@ pub fn stream(
             _ => Ok(()),
         }
     })?;
-    let StreamOutcomes { reports, import_warnings, roster_warnings, people } = streamed;
-    match (reports.into_iter().next(), roster_warnings.into_iter().next()) {
-        (Some(report), Some(roster_warnings)) => Ok(StreamOutcome { report, import_warnings, roster_warnings, people }),
+    let StreamOutcomes { reports, import_warnings, roster_warnings, paid_warnings, people } = streamed;
+    match (reports.into_iter().next(), roster_warnings.into_iter().next(), paid_warnings.into_iter().next()) {
+        (Some(report), Some(roster_warnings), Some(paid_warnings)) => {
+            Ok(StreamOutcome { report, import_warnings, roster_warnings, paid_warnings, people })
+        }
         _ => Err(StreamError::NotStreamable),
     }
 }
@@ -179,6 +186,7 @@ pub fn stream_plans(
             // A roster always has a header (an empty file is an import error).
             None => return Err(StreamError::NotStreamable),
         };
+        let paid_warnings = running.iter().map(|r| r.paid_warnings().clone()).collect();
         let reports = running
             .into_iter()
             .zip(&compiled)
@@ -187,7 +195,7 @@ pub fn stream_plans(
             .collect();
         let roster_warnings =
             checks.into_iter().map(|c| c.finish(&import.roster.metrics, &import.roster.joined, &[])).collect();
-        Ok(StreamOutcomes { reports, import_warnings: import.warnings, roster_warnings, people })
+        Ok(StreamOutcomes { reports, import_warnings: import.warnings, roster_warnings, paid_warnings, people })
     })
 }
 

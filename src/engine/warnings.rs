@@ -190,10 +190,79 @@ fn columns_read(components: &[Component], derived: &BTreeMap<&str, Vec<String>>)
     columns
 }
 
+/// The warnings on the payouts of the people paid (a negative metric paid as 0, employed none
+/// of the period, a guarantee above the cap): each once, in the order first met, with the person
+/// who has it or how many people do and the first few of them. What a reviewer checks before
+/// paying: the table of `carrot payouts` and an export's reconciliation list them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PaidWarnings {
+    by_warning: indexmap::IndexMap<String, Having>,
+}
+
+/// The most characters of an id or name a warning shows.
+const SHORT: usize = 40;
+
+/// The people who have one warning.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Having {
+    people: usize,
+    /// The first [`NAMED`], as id and name.
+    first: Vec<(String, String)>,
+}
+
+impl PaidWarnings {
+    /// The warnings of everyone `paid`, in order.
+    pub fn of<'a>(paid: impl IntoIterator<Item = &'a super::EmployeePayout>) -> Self {
+        let mut warnings = Self::default();
+        for p in paid {
+            warnings.add(p);
+        }
+        warnings
+    }
+
+    /// Counts the warnings of `p`, the next person paid.
+    pub fn add(&mut self, p: &super::EmployeePayout) {
+        for warning in &p.warnings {
+            let having = self.by_warning.entry(warning.clone()).or_default();
+            having.people += 1;
+            if having.first.len() < NAMED {
+                // A name of thousands of characters would bury the warning.
+                let short = |text: &str| crate::roster::values::shorten(text, SHORT);
+                having.first.push((short(&p.employee_id), short(&p.name)));
+            }
+        }
+    }
+
+    /// Whether nobody paid has a warning.
+    pub fn is_empty(&self) -> bool {
+        self.by_warning.is_empty()
+    }
+
+    /// One line per warning: `E-7 Ana Souza: …` for one person, `12 people: … (E-1, E-2, E-3,
+    /// E-4, E-5 and 7 more)` for several.
+    pub fn lines(&self) -> Vec<String> {
+        self.by_warning
+            .iter()
+            .map(|(warning, having)| match having.first.as_slice() {
+                [(id, name)] if having.people == 1 => format!("{id} {name}: {warning}"),
+                first => {
+                    let ids: Vec<String> = first.iter().map(|(id, _)| id.clone()).collect();
+                    format!("{} people: {warning} ({})", having.people, named_of(&ids, having.people))
+                }
+            })
+            .collect()
+    }
+}
+
 /// `a, b, c, d, e and 3 more`.
 fn named(items: &[String]) -> String {
+    named_of(items, items.len())
+}
+
+/// The first of `items`, of `count` in all: `a, b, c, d, e and 3 more`.
+fn named_of(items: &[String], count: usize) -> String {
     let shown: Vec<&str> = items.iter().take(NAMED).map(String::as_str).collect();
-    match items.len().checked_sub(NAMED) {
+    match count.checked_sub(shown.len()) {
         Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
         _ => shown.join(", "),
     }
@@ -288,6 +357,40 @@ mod tests {
     fn a_roster_that_fits_the_plan_has_no_warnings() {
         let r = roster(&["employee_id,name,role,revenue,early_access_signups\n1,A,Sales,5,1\n"]);
         assert_eq!(roster_warnings(&plan(SALES, ""), &r, &[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn warnings_on_payouts_are_listed_once_with_who_has_them() {
+        // Eight people employed none of the period (one with a name too long to show), one with
+        // a negative revenue, and one without a warning.
+        let long = "L".repeat(100);
+        let mut csv = "employee_id,name,role,revenue,early_access_signups,end_date\n".to_owned();
+        for i in 1..=8 {
+            let name = if i == 2 { long.as_str() } else { "Left" };
+            csv.push_str(&format!("{i},{name},sales,5,1,2025-12-31\n"));
+        }
+        csv.push_str("9,Rae,sales,-5,1,\n10,Ok,sales,5,1,\n");
+        let r = roster(&[&csv]);
+        let report = super::super::compute(&plan(SALES, ""), &r, super::super::Detail::AmountsOnly).unwrap();
+        let warnings = PaidWarnings::of(&report.employees);
+        assert_eq!(
+            warnings.lines(),
+            [
+                "8 people: not employed during the period 2026-01-01 to 2026-03-31: payout 0 (1, 2, 3, 4, 5 and 3 \
+                 more)"
+                    .to_owned(),
+                "9 Rae: revenue is negative in the roster; the rev line pays 0".to_owned(),
+            ]
+        );
+        // Counted as the people come, as an export streaming the roster does: the same.
+        let mut counted = PaidWarnings::default();
+        report.employees.iter().for_each(|p| counted.add(p));
+        assert_eq!(counted, warnings);
+        // A person's long name is cut where a warning names them alone.
+        let one = PaidWarnings::of(report.employees.get(1));
+        let line = one.lines().concat();
+        assert!(line.starts_with(&format!("2 {}…: not employed", "L".repeat(SHORT))), "{line}");
+        assert!(PaidWarnings::of(report.employees.get(9)).is_empty());
     }
 
     #[test]

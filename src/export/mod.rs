@@ -31,6 +31,7 @@ use sha2::{Digest as _, Sha256};
 
 pub use settings::{DEFAULT_ADP_FILE_NAME, GustoMatch, PayFrequency, PayrollSettings, Setting, SettingProblem};
 
+use crate::engine::warnings::PaidWarnings;
 use crate::engine::{LineKind, PayoutReport};
 use crate::fsx::{self, Access, Overwrite};
 use crate::money;
@@ -247,6 +248,9 @@ pub struct Reconciliation {
     pub skipped_rows: usize,
     /// Things a reviewer should look at: the plan's warnings, a pay date far from the period.
     pub warnings: Vec<String>,
+    /// The warnings on people's payouts, each once with who has it
+    /// ([`crate::engine::warnings::PaidWarnings::lines`]): paid as in the file, but to check.
+    pub paid_warnings: Vec<String>,
     /// What was done about an earlier export to the same file that was interrupted (not part
     /// of the reconciliation's text).
     pub notes: Vec<String>,
@@ -288,6 +292,12 @@ impl Reconciliation {
         );
         for issue in &self.skipped {
             let _ = writeln!(s, "  {issue}");
+        }
+        if !self.paid_warnings.is_empty() {
+            let _ = writeln!(s, "To check before paying:");
+            for w in &self.paid_warnings {
+                let _ = writeln!(s, "  {w}");
+            }
         }
         if !self.warnings.is_empty() {
             let _ = writeln!(s, "Warnings:");
@@ -459,6 +469,7 @@ fn earning_code<'a>(
 pub struct PayrollBook {
     people: Vec<BookPerson>,
     lines: Vec<BookLine>,
+    warnings: PaidWarnings,
 }
 
 #[derive(Debug)]
@@ -481,6 +492,7 @@ struct BookLine {
 impl PayrollBook {
     /// Keeps what a payroll file needs of `payout` (the next person paid, in roster order).
     pub fn add(&mut self, payout: &crate::engine::EmployeePayout) {
+        self.warnings.add(payout);
         let person = self.people.len();
         self.people.push(BookPerson {
             employee_id: payout.employee_id.clone(),
@@ -767,7 +779,7 @@ pub fn render_with_skipped(
 ) -> Result<(Vec<u8>, Reconciliation), ExportError> {
     check_settings(req)?;
     let lines = payroll_lines(req.plan, req.report, req.template)?;
-    render_lines(req, &lines, skipped)
+    render_lines(req, &lines, skipped, &PaidWarnings::of(&req.report.employees))
 }
 
 /// [`render_with_skipped`] of the people kept in `book` (a streamed roster; `req.report` is
@@ -779,7 +791,7 @@ pub fn render_book(
 ) -> Result<(Vec<u8>, Reconciliation), ExportError> {
     check_settings(req)?;
     let lines = book.lines(req.plan, req.report, req.template)?;
-    render_lines(req, &lines, skipped)
+    render_lines(req, &lines, skipped, &book.warnings)
 }
 
 /// Refuses settings the template cannot use with the plan's currency.
@@ -793,11 +805,13 @@ fn check_settings(req: &ExportRequest<'_>) -> Result<(), ExportError> {
     }
 }
 
-/// The file of `lines` (everyone's, with their codes) and its reconciliation.
+/// The file of `lines` (everyone's, with their codes) and its reconciliation, which lists the
+/// warnings on the payouts of the people paid (`paid`).
 fn render_lines(
     req: &ExportRequest<'_>,
     lines: &[PayrollLine<'_>],
     skipped: &[RowIssue],
+    paid: &PaidWarnings,
 ) -> Result<(Vec<u8>, Reconciliation), ExportError> {
     let template = req.template;
     let code_problems = code_problems(req.plan, template);
@@ -827,6 +841,7 @@ fn render_lines(
     rows.sort_unstable();
     rows.dedup();
     rec.skipped_rows = rows.len();
+    rec.paid_warnings = paid.lines();
     rec.warnings = crate::plan::warnings(req.plan)
         .into_iter()
         .map(|p| if p.path.is_empty() { p.message } else { format!("{}: {}", p.path, p.message) })

@@ -1266,6 +1266,17 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                     );
                     ui.end_row();
                 });
+                // What the reconciliation asks a reviewer to look at: payouts with a warning,
+                // the plan's warnings, a pay date far from the period.
+                let checks: Vec<&String> = rec.paid_warnings.iter().chain(&rec.warnings).collect();
+                if !checks.is_empty() {
+                    ui.label(egui::RichText::new("To check before paying").strong().color(t.warning));
+                    egui::ScrollArea::vertical().id_salt("export_checks").max_height(140.0).show(ui, |ui| {
+                        for check in checks {
+                            ui.add(egui::Label::new(egui::RichText::new(check.as_str()).color(t.warning)).wrap());
+                        }
+                    });
+                }
                 ui.label(format!(
                     "A reconciliation is written next to it: {}",
                     dialog
