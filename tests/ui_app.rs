@@ -209,7 +209,7 @@ fn export_writes_the_expected_file_and_its_reconciliation_as_the_cli_does() {
 }
 
 #[test]
-fn the_export_dialog_lists_the_payouts_to_check_before_paying() {
+fn the_summary_and_the_export_dialog_list_the_payouts_to_check_before_paying() {
     // A refund (negative revenue) and two people who left before the period: paid 0 each, for a
     // reason the person exporting must see before the file goes to payroll.
     let dir = tempfile::tempdir().unwrap();
@@ -217,13 +217,25 @@ fn the_export_dialog_lists_the_payouts_to_check_before_paying() {
     let mut harness = app(vec![Some(vec![fixture("ui/paid_with_warnings.csv")]), Some(vec![out.clone()])]);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     wait(&mut harness, "the roster", |app| app.rt.rosters.sources.len() == 3 && fresh(app) && idle(app));
+    // The summary strip counts them; a click says who and why.
+    harness.get_by_label("3 to check").click();
+    harness.run_steps(3);
+    harness.get_by_label("Payouts to check");
+    harness.get_by_label("R1 Rae Refund: revenue is negative in the roster; the revenue_commission line pays 0");
+    harness.run_steps(60);
+    harness.get_by_label("2 people: not employed during the period 2026-07-01 to 2026-09-30: payout 0 (R2, R3)");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     wait(&mut harness, "the export dialog", |app| matches!(app.rt.modal, Some(Modal::Export(_))));
     harness.get_by_label("Choose file…").click();
     wait(&mut harness, "the export check", export_checked);
     harness.get_by_label("To check before paying");
-    harness.get_by_label("R1 Rae Refund: revenue is negative in the roster; the revenue_commission line pays 0");
-    harness.get_by_label("2 people: not employed during the period 2026-07-01 to 2026-09-30: payout 0 (R2, R3)");
+    // Each line twice: in the dialog, and in the summary's window still open behind it.
+    for line in [
+        "R1 Rae Refund: revenue is negative in the roster; the revenue_commission line pays 0",
+        "2 people: not employed during the period 2026-07-01 to 2026-09-30: payout 0 (R2, R3)",
+    ] {
+        assert_eq!(harness.query_all_by_label(line).count(), 2, "{line}");
+    }
     // Many frames later the list is still there, and the export writes the same in the
     // reconciliation.
     harness.run_steps(60);

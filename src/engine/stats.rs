@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 
+use super::warnings::PaidWarnings;
 use super::{EmployeePayout, PayoutReport};
 use crate::roster::Text;
 
@@ -63,6 +64,7 @@ pub(crate) struct Sums {
     teams: Vec<Text>,
     /// Whether every sum so far fitted a decimal.
     fits: bool,
+    paid_warnings: PaidWarnings,
 }
 
 impl Sums {
@@ -83,6 +85,7 @@ impl Sums {
             team_seen: foldhash::HashSet::default(),
             teams: Vec::new(),
             fits: true,
+            paid_warnings: PaidWarnings::default(),
         }
     }
 
@@ -96,6 +99,7 @@ impl Sums {
 
     /// Adds the next person paid.
     pub(crate) fn add(&mut self, e: &EmployeePayout) {
+        self.paid_warnings.add(e);
         if !self.fits {
             return;
         }
@@ -141,7 +145,8 @@ impl Sums {
     /// people had been added here one by one. The sums are the same numbers whenever adding
     /// them in another order is exact (the engine checks that before it relies on them).
     pub(crate) fn append(&mut self, next: Self) {
-        let Self { start, by_index, roles, team_seen: _, teams, fits, order: _ } = next;
+        let Self { start, by_index, roles, team_seen: _, teams, fits, order: _, paid_warnings } = next;
+        self.paid_warnings.append(paid_warnings);
         debug_assert_eq!(start, self.start + self.by_index.len(), "sums are appended in roster order");
         self.by_index.extend(by_index);
         self.teams.extend(teams);
@@ -187,11 +192,11 @@ impl Sums {
     /// The aggregates of a plan whose tracks are `plan_roles` (listed first, even with nobody
     /// in them), with `totals_sorted`; `None` when a sum did not fit a decimal.
     pub(crate) fn finish<R: AsRef<str>>(self, plan_roles: &[R], totals_sorted: Vec<f64>) -> Option<PlanStats> {
-        let Self { by_index, roles, mut teams, fits, .. } = self;
+        let Self { by_index, roles, mut teams, fits, paid_warnings, .. } = self;
         if !fits {
             return None;
         }
-        let mut stats = PlanStats { totals_sorted, by_index, ..PlanStats::default() };
+        let mut stats = PlanStats { totals_sorted, by_index, paid_warnings, ..PlanStats::default() };
         // The plan's roles first (even with nobody in them), then any other in order of appearance.
         for role in plan_roles {
             stats.by_role_component.insert(role.as_ref().to_owned(), IndexMap::new());
@@ -229,6 +234,8 @@ pub struct PlanStats {
     pub roles: Vec<String>,
     /// The distinct teams of the people paid, sorted (the payouts view's team filter).
     pub teams: Vec<String>,
+    /// The warnings on the payouts (the summary strip's people to check).
+    pub paid_warnings: PaidWarnings,
 }
 
 impl PlanStats {
@@ -237,8 +244,11 @@ impl PlanStats {
         let roles: Vec<&str> = report.totals.by_role.keys().map(String::as_str).collect();
         // A report's people were added up only while every sum fits (see the engine), and these
         // are sums of some of the same amounts, so they fit too: the fallback is never used.
-        Self::of(report.employees.iter(), &roles, roster_len)
-            .unwrap_or_else(|| Self { by_index: vec![None; roster_len], ..Self::default() })
+        Self::of(report.employees.iter(), &roles, roster_len).unwrap_or_else(|| Self {
+            by_index: vec![None; roster_len],
+            paid_warnings: PaidWarnings::of(&report.employees),
+            ..Self::default()
+        })
     }
 
     /// Aggregates the people `paid` (a report's employees, in order) of a plan whose tracks are

@@ -397,6 +397,16 @@ mod tests {
         for e in roster.employees.iter_mut().skip(RUN_MOST * 2 + 7).step_by(97) {
             e.role = std::sync::Arc::from("intern");
         }
+        // People who left before the period and refunds, in every run: warnings on payouts,
+        // counted by the runs and appended.
+        let revenue = roster.metrics.iter().position(|m| m == "revenue").unwrap();
+        for (i, e) in roster.employees.iter_mut().enumerate().skip(11).step_by(301) {
+            if i % 2 == 0 {
+                e.end_date = chrono::NaiveDate::from_ymd_opt(2026, 1, 31);
+            } else if let Some(Some(r)) = e.metrics.get_mut(revenue) {
+                *r = -*r;
+            }
+        }
         for key in ["sales_led", "transition", "product_led"] {
             let mut plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
             // Interns paid like sales people from the third run on: their role's sums and
@@ -405,6 +415,8 @@ mod tests {
             plan.tracks.insert("intern".to_owned(), sales);
             let compiled = CompiledPlan::new(&plan, &roster).unwrap();
             assert_same_both_ways(&compiled, &plan, &roster);
+            let (_, stats) = compiled.summed_report(&plan, &roster, None);
+            assert!(stats.paid_warnings.people() > 20, "{key}: {:?}", stats.paid_warnings.lines());
         }
     }
 

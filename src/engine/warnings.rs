@@ -197,6 +197,8 @@ fn columns_read(components: &[Component], derived: &BTreeMap<&str, Vec<String>>)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PaidWarnings {
     by_warning: indexmap::IndexMap<String, Having>,
+    /// The people with at least one warning.
+    people: usize,
 }
 
 /// The most characters of an id or name a warning shows.
@@ -222,6 +224,7 @@ impl PaidWarnings {
 
     /// Counts the warnings of `p`, the next person paid.
     pub fn add(&mut self, p: &super::EmployeePayout) {
+        self.people += usize::from(!p.warnings.is_empty());
         for warning in &p.warnings {
             let having = self.by_warning.entry(warning.clone()).or_default();
             having.people += 1;
@@ -233,9 +236,26 @@ impl PaidWarnings {
         }
     }
 
+    /// Counts the warnings of `next`, the people paid right after this one's, as if they had
+    /// been added here one by one.
+    pub(crate) fn append(&mut self, next: Self) {
+        self.people += next.people;
+        for (warning, theirs) in next.by_warning {
+            let having = self.by_warning.entry(warning).or_default();
+            having.people += theirs.people;
+            let room = NAMED.saturating_sub(having.first.len());
+            having.first.extend(theirs.first.into_iter().take(room));
+        }
+    }
+
     /// Whether nobody paid has a warning.
     pub fn is_empty(&self) -> bool {
         self.by_warning.is_empty()
+    }
+
+    /// How many people paid have a warning.
+    pub fn people(&self) -> usize {
+        self.people
     }
 
     /// One line per warning: `E-7 Ana Souza: …` for one person, `12 people: … (E-1, E-2, E-3,
@@ -382,10 +402,18 @@ mod tests {
                 "9 Rae: revenue is negative in the roster; the rev line pays 0".to_owned(),
             ]
         );
-        // Counted as the people come, as an export streaming the roster does: the same.
+        assert_eq!(warnings.people(), 9);
+        // Counted as the people come, as an export streaming the roster does, and counted in
+        // runs appended in order, as the app does: the same.
         let mut counted = PaidWarnings::default();
         report.employees.iter().for_each(|p| counted.add(p));
         assert_eq!(counted, warnings);
+        for split in [0, 1, 3, 7, 9, 10] {
+            let (a, b) = report.employees.split_at(split);
+            let mut appended = PaidWarnings::of(a);
+            appended.append(PaidWarnings::of(b));
+            assert_eq!(appended, warnings, "split at {split}");
+        }
         // A person's long name is cut where a warning names them alone.
         let one = PaidWarnings::of(report.employees.get(1));
         let line = one.lines().concat();

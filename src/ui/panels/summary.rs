@@ -1,5 +1,6 @@
 //! The summary strip, always visible for the selected plan: cost, cost as a share of revenue,
-//! cost by role, and who is covered, not covered or in error (click for who and why).
+//! cost by role, and who is covered, not covered, in error or paid with something to check
+//! (click for who and why).
 
 use rust_decimal::Decimal;
 
@@ -12,6 +13,7 @@ use crate::money;
 enum Detail {
     NotCovered,
     Errors,
+    ToCheck,
 }
 
 /// The strip.
@@ -97,18 +99,37 @@ pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revisio
         {
             detail = Some(Detail::Errors);
         }
+        let to_check = result.stats.paid_warnings.people();
+        if to_check > 0 {
+            let button =
+                egui::Button::new(egui::RichText::new(format!("{to_check} to check")).color(t.warning)).small();
+            if ui
+                .add(button)
+                .on_hover_text("People paid with a warning (a negative metric paid as 0, not employed during the period): click for who and why")
+                .clicked()
+            {
+                detail = Some(Detail::ToCheck);
+            }
+        }
     });
     if let Some(which) = detail {
         let mut open = true;
         let title = match which {
             Detail::NotCovered => "People not covered",
             Detail::Errors => "People in error",
+            Detail::ToCheck => "Payouts to check",
         };
         egui::Window::new(title).open(&mut open).default_width(520.0).collapsible(false).show(ui.ctx(), |ui| {
             egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| match which {
                 Detail::NotCovered => {
                     for n in &r.not_covered {
                         ui.label(format!("{} {} — role `{}` has no track in this plan", n.employee_id, n.name, n.role));
+                    }
+                }
+                Detail::ToCheck => {
+                    // Each warning once, with the person or how many and the first few.
+                    for line in result.stats.paid_warnings.lines() {
+                        ui.add(egui::Label::new(egui::RichText::new(line).color(t.warning)).wrap());
                     }
                 }
                 Detail::Errors => {
