@@ -199,7 +199,7 @@ fn workbook_winners_and_losers_lists_everyone_sorted_by_change() {
         assert_eq!(cell(&sheet, 5, c0), Data::String(gainers[0].employee_id.to_string()));
         let last = 5 + u32::try_from(cmp.people.len() - 1).unwrap();
         assert_eq!(cell(&sheet, last, c0), Data::String(losers[0].employee_id.to_string()));
-        assert_eq!(changes[0], f(gainers[0].change(0, to)));
+        assert_eq!(changes[0], f(gainers[0].change(0, to).unwrap()));
     }
 }
 
@@ -464,4 +464,68 @@ fn a_60000_character_name_is_cut_with_an_ellipsis_in_the_table_and_the_workbook(
         }
     }
     assert!(cut >= 2, "the person's and the plan's names are in the workbook: {cut}");
+}
+
+#[test]
+fn people_a_plan_could_not_compute_are_left_out_of_the_gainers_and_losers() {
+    // Bob has no target incentive, which the sales-led plan's cap needs: that plan cannot pay
+    // him, which is not the same as paying him 0 (he would be the biggest loser).
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,quota,revenue,target_incentive\n1,Ann,sales,100000,40000,10000\n\
+         2,Bob,sales,100000,90000,\n3,Cy,sales,100000,200000,12000\n",
+    )
+    .unwrap();
+    let roster = roster.to_str().unwrap();
+    let base = ["compare", "--plan", "tests/fixtures/bad/support/plan.json", "--plan", "sample_plans/sales_led.json"];
+    // Streamed (one file), and read whole (as with several files or --skip-bad-rows).
+    for extra in [&[][..], &["--skip-bad-rows"][..]] {
+        let run = |format: &str| {
+            let mut args = base.to_vec();
+            args.extend(["--roster", roster, "--format", format]);
+            args.extend_from_slice(extra);
+            let o = carrot(&args);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            (String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap())
+        };
+        let (table, stderr) = run("table");
+        assert!(!table.contains("Bob"), "{table}");
+        assert!(table.contains("Ann") && table.contains("Cy"), "{table}");
+        assert!(table.contains("People in error "), "{table}");
+        assert!(
+            table.contains(
+                "1 person could not be computed under at least one plan, so is not among the gainers and losers."
+            ),
+            "{table}"
+        );
+        assert!(
+            stderr.contains(
+                "problem(s) stopped people from being computed by Sales-led (today) (not in the comparison):"
+            ),
+            "{stderr}"
+        );
+        assert!(stderr.contains("  2 Bob [cap]: "), "{stderr}");
+        let (json, _) = run("json");
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["not_compared"], 1);
+        let ids: Vec<&str> =
+            json["people"].as_array().unwrap().iter().map(|p| p["employee_id"].as_str().unwrap()).collect();
+        // Everyone is listed; Bob's change is unknown, not −7,200.00.
+        assert_eq!(ids, ["1", "2", "3"]);
+        assert_eq!(json["people"][1]["change"], serde_json::json!([null]), "{json}");
+        // Ann falls below the sales-led threshold, Cy reaches its third tier; Bob is neither.
+        let change = &json["changes"][0];
+        assert_eq!((&change["people_losing"], &change["people_gaining"]), (&1.into(), &1.into()), "{json}");
+        assert_eq!(change["losers"][0]["employee_id"], "1");
+        assert_eq!(change["gainers"][0]["employee_id"], "3");
+    }
+    // The hand-outs say so too.
+    let html = dir.path().join("report.html");
+    let mut args = base.to_vec();
+    args.extend(["--roster", roster, "--html", html.to_str().unwrap()]);
+    assert!(carrot(&args).status.success());
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.contains("1 person could not be computed under at least one plan"), "{html}");
 }

@@ -133,3 +133,29 @@ fn chart_legends_stay_in_their_column_at_1280_by_800() {
         assert!(r.right() <= next.left(), "{name:?} runs past its column ({} > {})", r.right(), next.left());
     }
 }
+
+#[test]
+fn people_a_plan_could_not_compute_are_not_ranked_and_the_view_says_so() {
+    // Nora has no target incentive, which the sales-led plan's cap needs: that plan cannot pay
+    // her, which is not the same as paying her 0.
+    let mut harness = app(vec![Some(vec![fixture("ui/no_target_incentive.csv")])]);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    wait(&mut harness, "the roster", |app| app.rt.rosters.sources.len() == 3 && fresh(app) && idle(app));
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let nora = app.rt.rosters.merged.employees.iter().position(|e| &*e.id == "N1").unwrap();
+    let (a, b) = (app.rt.docs[0].result.as_ref().unwrap(), app.rt.docs[1].result.as_ref().unwrap());
+    assert!(a.stats.failed.contains(&nora), "the sales-led plan cannot pay her");
+    let m = stats::movers(&a.stats, &b.stats, 10);
+    assert!(m.gainers.iter().chain(&m.losers).all(|(i, _)| *i != nora));
+    assert!(m.not_compared >= 1);
+    let who = if m.not_compared == 1 { "1 person".to_owned() } else { format!("{} people", m.not_compared) };
+    harness.get_by_label(&format!(
+        "{who} could not be computed under one of these plans (see “in error” in the summary), so they are not \
+         among the gainers and losers."
+    ));
+    harness.run_steps(60);
+    harness.get_by_label_contains("could not be computed under one of these plans");
+    assert!(harness.query_by_label("Nora Notarget").is_none(), "not among the gainers and losers");
+}

@@ -736,37 +736,61 @@ fn plan_problems(problems: &[plan::Problem]) -> anyhow::Error {
     )
 }
 
-fn compute(plan: &Plan, roster: &Roster, detail: Detail) -> anyhow::Result<(CompiledPlan, PayoutReport)> {
+fn compute(
+    plan: &Plan,
+    roster: &Roster,
+    detail: Detail,
+    listed: Listed,
+) -> anyhow::Result<(CompiledPlan, PayoutReport)> {
     let compiled = compile(plan, roster)?;
     let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
     let report = compiled.report_with_progress(plan, roster, detail, &|n| bar.inc(n));
     drop(bar);
-    error_warning(&report, true);
+    error_warning(&report, listed);
     Ok((compiled, report))
 }
 
+/// Whether a command's output lists the people who could not be computed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    /// It does (the payouts table and JSON, an export's refusal).
+    InOutput,
+    /// It does not (the CSV, a comparison): they are listed on stderr, naming the output.
+    NotIn(&'static str),
+}
+
 /// Says on stderr how many problems stopped people from being computed, if any did; lists them
-/// there too when the output has no place for them (`listed` is false: CSV).
+/// there too when the output has no place for them.
 #[expect(clippy::print_stderr, reason = "notes about people in error go to stderr")]
-fn error_warning(report: &PayoutReport, listed: bool) {
+fn error_warning(report: &PayoutReport, listed: Listed) {
     if report.errors.is_empty() {
         return;
     }
-    if listed {
-        eprintln!(
-            "warning: {} problem(s) stopped people from being computed (listed in the output)",
-            report.errors.len()
-        );
-        return;
-    }
-    eprintln!("warning: {} problem(s) stopped people from being computed (not in the CSV):", report.errors.len());
+    let output = match listed {
+        Listed::InOutput => {
+            eprintln!(
+                "warning: {} problem(s) stopped people from being computed (listed in the output)",
+                report.errors.len()
+            );
+            return;
+        }
+        Listed::NotIn(output) => output,
+    };
+    eprintln!(
+        "warning: {} problem(s) stopped people from being computed by {} (not in {output}):",
+        report.errors.len(),
+        report.plan
+    );
     const SHOWN: usize = 20;
     for e in report.errors.iter().take(SHOWN) {
         let component = e.component.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
         eprintln!("  {} {}{component}: {}", output::bounded(&e.employee_id), output::bounded(&e.name), e.message);
     }
     if report.errors.len() > SHOWN {
-        eprintln!("  … and {} more (`--format json` or `--format table` lists every one)", report.errors.len() - SHOWN);
+        eprintln!(
+            "  … and {} more (`carrot payouts --format json` or `--format table` lists every one)",
+            report.errors.len() - SHOWN
+        );
     }
 }
 
@@ -838,7 +862,7 @@ fn payouts(
     roster_warnings(plan_path, &plan, &loaded);
     let roster = loaded.roster;
     let (compiled, report) = if format == Format::Table {
-        let (compiled, report) = compute(&plan, &roster, Detail::AmountsOnly)?;
+        let (compiled, report) = compute(&plan, &roster, Detail::AmountsOnly, Listed::InOutput)?;
         emit(out, Access::Private, |w| output::payouts_table(&report, w))?;
         (compiled, report)
     } else {
@@ -856,7 +880,7 @@ fn payouts(
         })?;
         drop(bar);
         let report = report.ok_or_else(|| anyhow!("internal error: the payouts were not computed"))?;
-        error_warning(&report, format == Format::Json);
+        error_warning(&report, if format == Format::Json { Listed::InOutput } else { Listed::NotIn("the CSV") });
         paid_warning(&engine::warnings::PaidWarnings::of(&report.employees));
         (compiled, report)
     };
@@ -909,7 +933,7 @@ fn stream_payouts(
     let Some(streamed) = streamed else { return Ok(false) };
     placed?;
     stream_warnings(&streamed.import_warnings, &[(plan_path, &streamed.roster_warnings)]);
-    error_warning(&streamed.report, format == Format::Json);
+    error_warning(&streamed.report, if format == Format::Json { Listed::InOutput } else { Listed::NotIn("the CSV") });
     paid_warning(&streamed.paid_warnings);
     Ok(true)
 }
@@ -1021,7 +1045,7 @@ fn stream_for_export(
     drop(bar);
     let Some(streamed) = streamed_or_whole(streamed)? else { return Ok(None) };
     stream_warnings(&streamed.import_warnings, &[(plan_path, &streamed.roster_warnings)]);
-    error_warning(&streamed.report, true);
+    error_warning(&streamed.report, Listed::InOutput);
     Ok(Some((streamed.report, book)))
 }
 
@@ -1061,7 +1085,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
             None => {
                 let loaded = load_rosters_in(args.roster, &[plan.period])?;
                 roster_warnings(args.plan, &plan, &loaded);
-                let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly)?;
+                let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly, Listed::InOutput)?;
                 (loaded, report, plan.period)
             }
         },
@@ -1191,7 +1215,9 @@ fn compare(
                     let roster = loaded.roster;
                     let reports = plans
                         .iter()
-                        .map(|p| compute(p, &roster, Detail::AmountsOnly).map(|(_, r)| r))
+                        .map(|p| {
+                            compute(p, &roster, Detail::AmountsOnly, Listed::NotIn("the comparison")).map(|(_, r)| r)
+                        })
                         .collect::<anyhow::Result<_>>()?;
                     Comparison::new(reports)
                 }
@@ -1291,6 +1317,7 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let n = plans.len();
     let mut rows: Vec<engine::compare::PersonRow> = Vec::new();
+    let mut not_compared = 0;
     let streamed = engine::stream::stream_plans(
         &plans,
         &roster_args.rosters,
@@ -1304,6 +1331,19 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
                     let Some((engine::Outcome::Paid(e), true)) = plan_outcomes.get(i) else { continue };
                     row.get_or_insert_with(|| engine::compare::PersonRow::of(e, n)).paid(p, e);
                 }
+                // In error under a plan (not computed, or too large to add up): no known change.
+                let mut failed = false;
+                for (p, plan_outcomes) in outcomes.iter().enumerate() {
+                    if let Some((engine::Outcome::Failed(_), _) | (engine::Outcome::Paid(_), false)) =
+                        plan_outcomes.get(i)
+                    {
+                        failed = true;
+                        if let Some(row) = &mut row {
+                            row.failed(p);
+                        }
+                    }
+                }
+                not_compared += usize::from(failed);
                 rows.extend(row);
             }
             Ok(())
@@ -1315,9 +1355,9 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
         named.iter().map(|(path, _)| *path).zip(&streamed.roster_warnings).collect();
     stream_warnings(&streamed.import_warnings, &warnings);
     for report in &streamed.reports {
-        error_warning(report, true);
+        error_warning(report, Listed::NotIn("the comparison"));
     }
-    Ok(Some((Comparison::of_rows(streamed.reports, rows), streamed.people)))
+    Ok(Some((Comparison::of_rows(streamed.reports, rows, not_compared), streamed.people)))
 }
 
 /// `ROLE=E` of `--responsiveness`.

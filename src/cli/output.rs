@@ -277,6 +277,9 @@ pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
             .unwrap_or_else(|| "-".to_owned())
     }));
     t.rows.push(row("People computed", &|r| r.totals.people.to_string()));
+    if cmp.reports.iter().any(|r| !r.errors.is_empty()) {
+        t.rows.push(row("People in error", &|r| error_people(r).to_string()));
+    }
     let mut roles: Vec<&String> = Vec::new();
     let mut components: Vec<&String> = Vec::new();
     for r in &cmp.reports {
@@ -328,11 +331,15 @@ pub fn compare_table(cmp: &Comparison, w: &mut dyn Write) -> io::Result<()> {
                     p.role.to_string(),
                     money::grouped(p.totals.first().copied().flatten().unwrap_or_default(), dp),
                     money::grouped(p.totals.get(to).copied().flatten().unwrap_or_default(), dp),
-                    signed(p.change(0, to), dp),
+                    // Gainers and losers all have a known change.
+                    signed(p.change(0, to).unwrap_or_default(), dp),
                 ]);
             }
             t.write(w)?;
         }
+    }
+    if let Some(note) = cmp.not_compared_note() {
+        writeln!(w, "\n{note}.")?;
     }
     Ok(())
 }

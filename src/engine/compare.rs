@@ -21,6 +21,9 @@ pub struct PersonRow {
     /// Total under each plan (same order as the plans); `None` when not paid by that plan
     /// (not covered or in error).
     pub totals: Vec<Option<Decimal>>,
+    /// Whether each plan could not compute the person (in error): what it would pay them is
+    /// unknown, so their change to or from it is too.
+    pub failed: Vec<bool>,
 }
 
 impl PersonRow {
@@ -32,6 +35,14 @@ impl PersonRow {
             role: e.role.clone(),
             team: e.team.clone(),
             totals: vec![None; plans],
+            failed: vec![false; plans],
+        }
+    }
+
+    /// Notes that plan `plan` could not compute the person.
+    pub fn failed(&mut self, plan: usize) {
+        if let Some(slot) = self.failed.get_mut(plan) {
+            *slot = true;
         }
     }
 
@@ -42,10 +53,14 @@ impl PersonRow {
         }
     }
 
-    /// `totals[to] − totals[from]`, treating "not paid" as 0.
-    pub fn change(&self, from: usize, to: usize) -> Decimal {
-        let get = |i: usize| self.totals.get(i).copied().flatten().unwrap_or_default();
-        get(to) - get(from)
+    /// `totals[to] − totals[from]`, "not paid" (no track for the role) counting as 0; `None`
+    /// when either plan could not compute the person.
+    pub fn change(&self, from: usize, to: usize) -> Option<Decimal> {
+        let get = |i: usize| match self.failed.get(i) {
+            Some(false) => Some(self.totals.get(i).copied().flatten().unwrap_or_default()),
+            _ => None,
+        };
+        Some(get(to)? - get(from)?)
     }
 }
 
@@ -56,6 +71,9 @@ pub struct Comparison {
     pub reports: Vec<PayoutReport>,
     /// Everyone in the roster who any plan computed, in roster order.
     pub people: Vec<PersonRow>,
+    /// People some plan could not compute (in error): what that plan would pay them is unknown,
+    /// so they are not among the gainers and losers (each plan's report lists them).
+    pub not_compared: usize,
 }
 
 impl Comparison {
@@ -68,28 +86,61 @@ impl Comparison {
                 index.entry(e.index).or_insert_with(|| PersonRow::of(e, n)).paid(p, e);
             }
         }
-        Self { reports, people: index.into_values().collect() }
+        let mut failed = std::collections::BTreeSet::new();
+        for (p, report) in reports.iter().enumerate() {
+            for e in &report.errors {
+                failed.insert(e.index);
+                if let Some(row) = index.get_mut(&e.index) {
+                    row.failed(p);
+                }
+            }
+        }
+        Self { reports, people: index.into_values().collect(), not_compared: failed.len() }
     }
 
     /// A comparison of `reports` without their people (a roster streamed through the plans,
     /// [`super::stream::stream_plans`]) and `people`, the rows [`Comparison::new`] would line
-    /// up from the reports with their people.
-    pub fn of_rows(reports: Vec<PayoutReport>, people: Vec<PersonRow>) -> Self {
-        Self { reports, people }
+    /// up from the reports with their people; `not_compared` people some plan could not
+    /// compute.
+    pub fn of_rows(reports: Vec<PayoutReport>, people: Vec<PersonRow>, not_compared: usize) -> Self {
+        Self { reports, people, not_compared }
+    }
+
+    /// Says how many people are not compared person by person, when any are.
+    pub fn not_compared_note(&self) -> Option<String> {
+        match self.not_compared {
+            0 => None,
+            1 => Some(
+                "1 person could not be computed under at least one plan, so is not among the gainers and \
+                 losers"
+                    .to_owned(),
+            ),
+            n => Some(format!(
+                "{n} people could not be computed under at least one plan, so are not among the gainers and \
+                 losers"
+            )),
+        }
     }
 
     /// The `n` people who gain most and the `n` who lose most moving from plan `from` to `to`
-    /// (largest change first; ties by employee id).
+    /// (largest change first; ties by employee id). People either plan could not compute are
+    /// in neither.
     pub fn movers(&self, from: usize, to: usize, n: usize) -> (Vec<&PersonRow>, Vec<&PersonRow>) {
-        let mut rows: Vec<&PersonRow> = self.people.iter().collect();
-        rows.sort_by(|a, b| {
-            b.change(from, to).cmp(&a.change(from, to)).then_with(|| a.employee_id.cmp(&b.employee_id))
-        });
+        let mut rows: Vec<(&PersonRow, Decimal)> =
+            self.people.iter().filter_map(|r| r.change(from, to).map(|c| (r, c))).collect();
+        rows.sort_by(|(a, ca), (b, cb)| cb.cmp(ca).then_with(|| a.employee_id.cmp(&b.employee_id)));
         let gainers: Vec<&PersonRow> =
-            rows.iter().copied().filter(|r| r.change(from, to) > Decimal::ZERO).take(n).collect();
+            rows.iter().filter(|(_, c)| *c > Decimal::ZERO).take(n).map(|(r, _)| *r).collect();
         let losers: Vec<&PersonRow> =
-            rows.iter().rev().copied().filter(|r| r.change(from, to) < Decimal::ZERO).take(n).collect();
+            rows.iter().rev().filter(|(_, c)| *c < Decimal::ZERO).take(n).map(|(r, _)| *r).collect();
         (gainers, losers)
+    }
+
+    /// How many people gain and how many lose moving from plan `from` to `to` (people either
+    /// plan could not compute are in neither).
+    pub fn gaining_losing(&self, from: usize, to: usize) -> (usize, usize) {
+        let changes = || self.people.iter().filter_map(|r| r.change(from, to));
+        (changes().filter(|c| *c > Decimal::ZERO).count(), changes().filter(|c| *c < Decimal::ZERO).count())
     }
 
     /// The currency decimals (of the first plan).
@@ -115,7 +166,7 @@ struct PersonJson<'a> {
     role: &'a str,
     team: &'a str,
     totals: Vec<Option<Amount>>,
-    change: Vec<Amount>,
+    change: Vec<Option<Amount>>,
 }
 
 #[derive(Serialize)]
@@ -146,6 +197,7 @@ struct ComparisonJson<'a> {
     plans: Vec<PlanJson<'a>>,
     changes: Vec<ChangeJson<'a>>,
     people: Vec<PersonJson<'a>>,
+    not_compared: usize,
 }
 
 fn mover(r: &PersonRow, to: usize, dp: u32) -> MoverJson<'_> {
@@ -155,7 +207,7 @@ fn mover(r: &PersonRow, to: usize, dp: u32) -> MoverJson<'_> {
         role: &r.role,
         from: Amount(r.totals.first().copied().flatten().unwrap_or_default(), dp),
         to: Amount(r.totals.get(to).copied().flatten().unwrap_or_default(), dp),
-        change: Amount(r.change(0, to), dp),
+        change: Amount(r.change(0, to).unwrap_or_default(), dp),
     }
 }
 
@@ -179,8 +231,8 @@ pub fn write_json(cmp: &Comparison, out: &mut dyn std::io::Write) -> std::io::Re
                     cmp.reports.get(to).map(|r| r.totals.total).unwrap_or_default()
                         - cmp.reports.first().map(|r| r.totals.total).unwrap_or_default(),
                 ),
-                people_gaining: cmp.people.iter().filter(|r| r.change(0, to) > Decimal::ZERO).count(),
-                people_losing: cmp.people.iter().filter(|r| r.change(0, to) < Decimal::ZERO).count(),
+                people_gaining: cmp.gaining_losing(0, to).0,
+                people_losing: cmp.gaining_losing(0, to).1,
                 gainers: gainers.into_iter().map(|r| mover(r, to, dp)).collect(),
                 losers: losers.into_iter().map(|r| mover(r, to, dp)).collect(),
             }
@@ -209,9 +261,10 @@ pub fn write_json(cmp: &Comparison, out: &mut dyn std::io::Write) -> std::io::Re
                 role: &p.role,
                 team: &p.team,
                 totals: p.totals.iter().map(|t| t.map(amount)).collect(),
-                change: (1..cmp.reports.len()).map(|to| amount(p.change(0, to))).collect(),
+                change: (1..cmp.reports.len()).map(|to| p.change(0, to).map(amount)).collect(),
             })
             .collect(),
+        not_compared: cmp.not_compared,
     };
     serde_json::to_writer_pretty(&mut *out, &json).map_err(std::io::Error::other)?;
     out.write_all(b"\n")

@@ -693,7 +693,9 @@ impl CompiledPlan {
         previous: Option<Previous<'_>>,
     ) -> (PayoutReport, stats::PlanStats) {
         let kept = previous.and_then(|p| reuse::Kept::new(self, plan, p));
-        self.summed_report(plan, roster, kept.as_ref())
+        let (report, mut stats) = self.summed_report(plan, roster, kept.as_ref());
+        stats.failed = stats::failed(&report);
+        (report, stats)
     }
 
     /// Everyone's outcome, in roster order (in parallel).

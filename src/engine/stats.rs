@@ -236,6 +236,9 @@ pub struct PlanStats {
     pub teams: Vec<String>,
     /// The warnings on the payouts (the summary strip's people to check).
     pub paid_warnings: PaidWarnings,
+    /// Roster indices of the people this plan could not compute (in error), ascending: what it
+    /// would pay them is unknown, so they are left out of the gainers and losers.
+    pub failed: Vec<usize>,
 }
 
 impl PlanStats {
@@ -244,11 +247,13 @@ impl PlanStats {
         let roles: Vec<&str> = report.totals.by_role.keys().map(String::as_str).collect();
         // A report's people were added up only while every sum fits (see the engine), and these
         // are sums of some of the same amounts, so they fit too: the fallback is never used.
-        Self::of(report.employees.iter(), &roles, roster_len).unwrap_or_else(|| Self {
+        let mut stats = Self::of(report.employees.iter(), &roles, roster_len).unwrap_or_else(|| Self {
             by_index: vec![None; roster_len],
             paid_warnings: PaidWarnings::of(&report.employees),
             ..Self::default()
-        })
+        });
+        stats.failed = failed(report);
+        stats
     }
 
     /// Aggregates the people `paid` (a report's employees, in order) of a plan whose tracks are
@@ -331,16 +336,30 @@ pub struct Movers {
     pub gaining: usize,
     /// People who lose.
     pub losing: usize,
+    /// People either plan could not compute: not compared.
+    pub not_compared: usize,
+}
+
+/// The roster indices of the people `report` could not compute, ascending.
+pub(crate) fn failed(report: &PayoutReport) -> Vec<usize> {
+    let mut failed: Vec<usize> = report.errors.iter().map(|e| e.index).collect();
+    failed.sort_unstable();
+    failed.dedup();
+    failed
 }
 
 /// Winners and losers moving from `a` to `b`, the `n` largest each way. O(people).
 pub fn movers(a: &PlanStats, b: &PlanStats, n: usize) -> Movers {
+    // Someone either plan could not compute has no known change (not a change to or from 0).
+    let failed = |i: &usize| a.failed.binary_search(i).is_ok() || b.failed.binary_search(i).is_ok();
+    let mut not_compared = a.failed.len();
+    not_compared += b.failed.iter().filter(|i| a.failed.binary_search(i).is_err()).count();
     let mut changes: Vec<(usize, Decimal)> = a
         .by_index
         .iter()
         .zip(&b.by_index)
         .enumerate()
-        .filter(|(_, (x, y))| x.is_some() || y.is_some())
+        .filter(|(i, (x, y))| (x.is_some() || y.is_some()) && !failed(i))
         .map(|(i, (x, y))| (i, y.unwrap_or_default() - x.unwrap_or_default()))
         .collect();
     let gaining = changes.iter().filter(|(_, c)| *c > Decimal::ZERO).count();
@@ -358,7 +377,7 @@ pub fn movers(a: &PlanStats, b: &PlanStats, n: usize) -> Movers {
     };
     let gainers = top(&mut changes, true).into_iter().filter(|(_, c)| *c > Decimal::ZERO).collect();
     let losers = top(&mut changes, false).into_iter().filter(|(_, c)| *c < Decimal::ZERO).collect();
-    Movers { gainers, losers, gaining, losing }
+    Movers { gainers, losers, gaining, losing, not_compared }
 }
 
 #[cfg(test)]
@@ -475,5 +494,31 @@ mod tests {
             vec![(4, Decimal::from(-5)), (1, Decimal::from(-5))].into_iter().rev().collect::<Vec<_>>()
         );
         assert_eq!((m.gaining, m.losing), (1, 2));
+    }
+
+    #[test]
+    fn people_a_plan_could_not_compute_are_not_ranked() {
+        // Person 4 is in error under `b` (not paid 0): what `b` pays them is unknown. Person 1
+        // is in error under both; person 2 under `a`.
+        let d = |v: i64| Some(Decimal::from(v));
+        let a = PlanStats { by_index: vec![d(10), None, None, d(10), d(50)], failed: vec![1, 2], ..Default::default() };
+        let b = PlanStats { by_index: vec![d(30), None, d(70), d(5), None], failed: vec![1, 4], ..Default::default() };
+        let m = movers(&a, &b, 10);
+        assert_eq!(m.gainers, vec![(0, Decimal::from(20))]);
+        assert_eq!(m.losers, vec![(3, Decimal::from(-5))]);
+        assert_eq!((m.gaining, m.losing, m.not_compared), (1, 1, 3));
+    }
+
+    #[test]
+    fn the_people_in_error_are_counted_with_the_aggregates() {
+        // Two people without a target incentive, under a plan capped at a multiple of it.
+        let plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
+        let csv = "employee_id,name,role,quota,revenue,target_incentive\n1,A,sales,100,120,10\n2,B,sales,100,90,\n\
+                   3,C,sales,100,150,\n";
+        let roster = crate::roster::import_reader("r.csv", csv.as_bytes(), &Default::default()).unwrap().roster;
+        let compiled = super::super::CompiledPlan::new(&plan, &roster).unwrap();
+        let (report, stats) = compiled.report_with_stats(&plan, &roster);
+        assert_eq!(stats.failed, [1, 2]);
+        assert_eq!(PlanStats::new(&report, 3).failed, [1, 2]);
     }
 }

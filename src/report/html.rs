@@ -139,6 +139,9 @@ fn header(h: &mut String, cmp: &Comparison, title: &str) {
     if let Some(note) = same_name_note(cmp) {
         h.push_str(&format!("<p class=\"note\">{} Each plan also keeps its colour in every chart.</p>\n", esc(&note)));
     }
+    if let Some(note) = cmp.not_compared_note() {
+        h.push_str(&format!("<p class=\"note\">{}.</p>\n", esc(&note)));
+    }
     h.push_str("</header>\n");
 }
 
@@ -391,22 +394,16 @@ fn charts(h: &mut String, cmp: &Comparison) {
     if cmp.reports.len() > 1 {
         let panels: Vec<Panel> = (1..cmp.reports.len())
             .map(|to| {
-                let (gain, lose) = gain_lose(cmp, to);
+                let (gain, lose) = cmp.gaining_losing(0, to);
                 let ranked = ranked(cmp, 0, to);
                 Panel {
                     title: format!("{} vs {}: {gain} gain, {lose} lose", plan_label(cmp, to), plan_label(cmp, 0)),
                     colour: svg::plan_colour(to),
-                    values: ranked.iter().map(|p| p.change(0, to)).collect(),
+                    values: ranked.iter().map(|(_, c)| *c).collect(),
                     titles: ranked
                         .iter()
-                        .map(|p| {
-                            format!(
-                                "{} {} ({}): {} {u}",
-                                p.employee_id,
-                                p.name,
-                                p.role,
-                                signed(p.change(0, to), cmp.minor_units())
-                            )
+                        .map(|(p, c)| {
+                            format!("{} {} ({}): {} {u}", p.employee_id, p.name, p.role, signed(*c, cmp.minor_units()))
                         })
                         .collect(),
                 }
@@ -427,16 +424,11 @@ fn charts(h: &mut String, cmp: &Comparison) {
     h.push_str("</section>\n");
 }
 
-fn gain_lose(cmp: &Comparison, to: usize) -> (usize, usize) {
-    let gain = cmp.people.iter().filter(|p| p.change(0, to) > Decimal::ZERO).count();
-    let lose = cmp.people.iter().filter(|p| p.change(0, to) < Decimal::ZERO).count();
-    (gain, lose)
-}
-
 fn total_cell(p: &PersonRow, i: usize, dp: u32) -> String {
-    match p.totals.get(i).copied().flatten() {
-        Some(v) => format!("<td class=\"num\">{}</td>", money::grouped(v, dp)),
-        None => "<td class=\"num muted\" title=\"not paid by this plan\">\u{2013}</td>".to_owned(),
+    match (p.totals.get(i).copied().flatten(), p.failed.get(i).copied().unwrap_or(false)) {
+        (Some(v), _) => format!("<td class=\"num\">{}</td>", money::grouped(v, dp)),
+        (None, true) => "<td class=\"num muted\" title=\"could not be computed by this plan\">?</td>".to_owned(),
+        (None, false) => "<td class=\"num muted\" title=\"not paid by this plan\">\u{2013}</td>".to_owned(),
     }
 }
 
@@ -451,7 +443,8 @@ fn movers_table(h: &mut String, cmp: &Comparison, to: usize, rows: &[&PersonRow]
         to + 1
     ));
     for p in rows {
-        let change = p.change(0, to);
+        // Gainers and losers all have a known change.
+        let change = p.change(0, to).unwrap_or_default();
         let pct = change_fraction(p, 0, to).map_or_else(|| "\u{2013}".to_owned(), |f| pct_text(f, 1));
         h.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td>{}{}<td class=\"{}\">{}</td><td class=\"{}\">{}</td></tr>\n",
@@ -478,7 +471,7 @@ fn movers(h: &mut String, cmp: &Comparison) {
     let first = cmp.reports.first().map(|r| r.totals.total).unwrap_or_default();
     for to in 1..cmp.reports.len() {
         let (gainers, losers) = cmp.movers(0, to, MOVERS);
-        let (gain, lose) = gain_lose(cmp, to);
+        let (gain, lose) = cmp.gaining_losing(0, to);
         let same = cmp.people.len().saturating_sub(gain + lose);
         let dp = cmp.reports.get(to).map_or(2, |r| r.minor_units);
         let total = cmp.reports.get(to).map(|r| r.totals.total).unwrap_or_default().saturating_sub(first);
@@ -528,8 +521,10 @@ fn everyone(h: &mut String, cmp: &Comparison) {
             h.push_str(&total_cell(p, i, dp));
         }
         for to in 1..cmp.reports.len() {
-            let c = p.change(0, to);
-            h.push_str(&format!("<td class=\"{}\">{}</td>", sign_class(c), signed(c, dp)));
+            match p.change(0, to) {
+                Some(c) => h.push_str(&format!("<td class=\"{}\">{}</td>", sign_class(c), signed(c, dp))),
+                None => h.push_str("<td class=\"num muted\" title=\"a plan could not compute this person\">?</td>"),
+            }
         }
         h.push_str("</tr>\n");
     }

@@ -174,11 +174,12 @@ pub(crate) fn same_name_note(cmp: &Comparison) -> Option<String> {
     Some(format!("{}: they are told apart by their number.", parts.join("; ")))
 }
 
-/// Everyone, sorted by their change from plan `from` to plan `to`: biggest gain first, biggest
-/// loss last, ties by employee id.
-pub(crate) fn ranked(cmp: &Comparison, from: usize, to: usize) -> Vec<&PersonRow> {
-    let mut rows: Vec<&PersonRow> = cmp.people.iter().collect();
-    rows.sort_by(|a, b| b.change(from, to).cmp(&a.change(from, to)).then_with(|| a.employee_id.cmp(&b.employee_id)));
+/// Everyone with a known change from plan `from` to plan `to` (both plans could compute them),
+/// sorted by it: biggest gain first, biggest loss last, ties by employee id.
+pub(crate) fn ranked(cmp: &Comparison, from: usize, to: usize) -> Vec<(&PersonRow, Decimal)> {
+    let mut rows: Vec<(&PersonRow, Decimal)> =
+        cmp.people.iter().filter_map(|p| p.change(from, to).map(|c| (p, c))).collect();
+    rows.sort_by(|(a, ca), (b, cb)| cb.cmp(ca).then_with(|| a.employee_id.cmp(&b.employee_id)));
     rows
 }
 
@@ -190,7 +191,7 @@ pub(crate) fn total_or_zero(p: &PersonRow, i: usize) -> Decimal {
 /// `change / from` as a fraction, when `from` is not 0.
 pub(crate) fn change_fraction(p: &PersonRow, from: usize, to: usize) -> Option<Decimal> {
     let base = total_or_zero(p, from);
-    if base.is_zero() { None } else { p.change(from, to).checked_div(base.abs()) }
+    if base.is_zero() { None } else { p.change(from, to)?.checked_div(base.abs()) }
 }
 
 #[cfg(test)]

@@ -167,11 +167,14 @@ fn roster_size_counts_everyone_once() {
 #[test]
 fn ranking_puts_the_biggest_gain_first_and_biggest_loss_last() {
     let cmp = tricky();
-    let order: Vec<&str> = ranked(&cmp, 0, 1).iter().map(|p| &*p.employee_id).collect();
-    // +265.50, −100, −1,750 (not paid under plan 2).
-    assert_eq!(order, ["000123", "000124", "000125"]);
-    let p = ranked(&cmp, 0, 1)[2];
-    assert_eq!(change_fraction(p, 0, 1), Some(d("-1")));
+    let order: Vec<&str> = ranked(&cmp, 0, 1).iter().map(|(p, _)| &*p.employee_id).collect();
+    // +265.50, −100; 000125 could not be computed under plan 2: no known change (not −1,750).
+    assert_eq!(order, ["000123", "000124"]);
+    let (p, change) = ranked(&cmp, 0, 1)[1];
+    assert_eq!((change, change_fraction(p, 0, 1)), (d("-100"), Some(d("-0.2"))));
+    assert_eq!(cmp.not_compared, 1);
+    let ana = cmp.people.iter().find(|p| &*p.employee_id == "000125").unwrap();
+    assert_eq!((ana.change(0, 1), change_fraction(ana, 0, 1)), (None, None));
 }
 
 #[test]
@@ -192,6 +195,14 @@ fn html_escapes_hostile_names_and_needs_nothing_from_outside() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("Q3 &lt;review&gt;"));
     assert!(html.contains("Ana O&#39;Neil &amp; Co"));
+    // Ana could not be computed under plan 2: not "not paid", and no change.
+    assert!(html.contains("title=\"could not be computed by this plan\">?</td>"));
+    assert!(html.contains("title=\"a plan could not compute this person\">?</td>"));
+    assert!(
+        html.contains(
+            "1 person could not be computed under at least one plan, so is not among the gainers and losers."
+        )
+    );
     // The change chart names each bar's person on hover, escaped too.
     assert!(html.contains("<title>000123 &lt;script&gt;alert(1)&lt;/script&gt; (sales): +265.50 EUR</title>"));
     for outside in ["src=", "href=", "url(", "@import", "<link", "<img", "<iframe"] {
@@ -260,7 +271,8 @@ fn workbook_lists_people_not_covered_and_in_error_with_the_reason() {
     assert_eq!(row("People who could not be computed")[1..3], [Data::Float(0.0), Data::Float(1.0)]);
     assert_eq!(row("Change vs 1. Product-led (EUR)")[1..3], [Data::Empty, Data::Float(-1584.5)]);
     assert_eq!(row("People who gain vs plan 1")[2], Data::Float(1.0));
-    assert_eq!(row("People who lose vs plan 1")[2], Data::Float(2.0));
+    // Not the person plan 2 could not compute.
+    assert_eq!(row("People who lose vs plan 1")[2], Data::Float(1.0));
     assert_eq!(row("Cap adjustment")[1..3], [Data::Float(-250.0), Data::Empty]);
 }
 

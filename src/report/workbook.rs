@@ -384,8 +384,10 @@ fn summary_sheet(cmp: &Comparison, sheet_names: &[String], paper: Paper) -> Resu
         about.push_str(" (each plan in its own currency; nothing is converted)");
     }
     s.text_with(1, 0, &about, &st.note, false)?;
-    if let Some(note) = same_name_note(cmp) {
-        s.text_with(2, 0, &note, &st.note, false)?;
+    let notes: Vec<String> =
+        same_name_note(cmp).into_iter().chain(cmp.not_compared_note().map(|n| format!("{n}."))).collect();
+    if !notes.is_empty() {
+        s.text_with(2, 0, &notes.join(" "), &st.note, false)?;
     }
     const HEADER: RowNum = 3;
     s.header(HEADER, 0, "", &st.header_left)?;
@@ -442,12 +444,8 @@ fn summary_sheet(cmp: &Comparison, sheet_names: &[String], paper: Paper) -> Resu
     for (label, gaining) in [("People who gain vs plan 1", true), ("People who lose vs plan 1", false)] {
         s.text(r, 0, label, &st.text)?;
         for i in 1..cmp.reports.len() {
-            let n = cmp
-                .people
-                .iter()
-                .filter(|p| if gaining { p.change(0, i) > Decimal::ZERO } else { p.change(0, i) < Decimal::ZERO })
-                .count();
-            s.count(r, col(i + 1)?, n, &st.count)?;
+            let (gain, lose) = cmp.gaining_losing(0, i);
+            s.count(r, col(i + 1)?, if gaining { gain } else { lose }, &st.count)?;
         }
         r += 1;
     }
@@ -665,8 +663,7 @@ fn movers_sheet(cmp: &Comparison, paper: Paper) -> Result<Worksheet, ReportError
         let rep = cmp.reports.get(to).unwrap_or(first);
         let c0 = (to - 1) * (BLOCK + 1);
         let dp = rep.minor_units;
-        let gaining = cmp.people.iter().filter(|p| p.change(0, to) > Decimal::ZERO).count();
-        let losing = cmp.people.iter().filter(|p| p.change(0, to) < Decimal::ZERO).count();
+        let (gaining, losing) = cmp.gaining_losing(0, to);
         let total_change = rep.totals.total.saturating_sub(first.totals.total);
         let title = format!(
             "{} vs {first_label}: {gaining} gain, {losing} lose; total cost {}{} {}",
@@ -694,7 +691,7 @@ fn movers_sheet(cmp: &Comparison, paper: Paper) -> Result<Worksheet, ReportError
         }
         let money = Styles::money(dp, None, false);
         let change = Styles::change(dp);
-        for (n, p) in ranked(cmp, 0, to).into_iter().enumerate() {
+        for (n, (p, p_change)) in ranked(cmp, 0, to).into_iter().enumerate() {
             let r = row(n + 1)?.saturating_add(HEADER);
             s.text(r, col(c0)?, &p.employee_id, &st.text)?;
             s.text(r, col(c0 + 1)?, &p.name, &st.text)?;
@@ -706,7 +703,7 @@ fn movers_sheet(cmp: &Comparison, paper: Paper) -> Result<Worksheet, ReportError
             if let Some(v) = p.totals.get(to).copied().flatten() {
                 s.money(r, col(c0 + 5)?, v, dp, &money)?;
             }
-            s.money(r, col(c0 + 6)?, p.change(0, to), dp, &change)?;
+            s.money(r, col(c0 + 6)?, p_change, dp, &change)?;
             if let Some(f) = change_fraction(p, 0, to) {
                 s.fraction(r, col(c0 + 7)?, f, &st.change_pct)?;
             }

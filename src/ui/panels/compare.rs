@@ -634,6 +634,16 @@ fn movers_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], roster: &Roster, cache: 
     let (from_r, to_r) = (first, to);
     let dp = from_r.report.minor_units;
     ui.label(format!("{} people gain and {} lose.", m.gaining, m.losing));
+    if m.not_compared > 0 {
+        let who = if m.not_compared == 1 { "1 person".to_owned() } else { format!("{} people", m.not_compared) };
+        widgets::muted(
+            ui,
+            format!(
+                "{who} could not be computed under one of these plans (see “in error” in the summary), so they \
+                 are not among the gainers and losers."
+            ),
+        );
+    }
     ui.columns(2, |cols| {
         let [left, right] = cols else { return };
         for (ui, title, rows, id) in
