@@ -1339,7 +1339,7 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
                     {
                         failed = true;
                         if let Some(row) = &mut row {
-                            row.failed(p);
+                            row.mark_failed(p);
                         }
                     }
                 }

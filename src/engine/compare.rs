@@ -40,7 +40,7 @@ impl PersonRow {
     }
 
     /// Notes that plan `plan` could not compute the person.
-    pub fn failed(&mut self, plan: usize) {
+    pub fn mark_failed(&mut self, plan: usize) {
         if let Some(slot) = self.failed.get_mut(plan) {
             *slot = true;
         }
@@ -91,7 +91,7 @@ impl Comparison {
             for e in &report.errors {
                 failed.insert(e.index);
                 if let Some(row) = index.get_mut(&e.index) {
-                    row.failed(p);
+                    row.mark_failed(p);
                 }
             }
         }
@@ -222,6 +222,7 @@ pub fn write_json(cmp: &Comparison, out: &mut dyn std::io::Write) -> std::io::Re
     let changes = (1..cmp.reports.len())
         .map(|to| {
             let (gainers, losers) = cmp.movers(0, to, MOVERS);
+            let (people_gaining, people_losing) = cmp.gaining_losing(0, to);
             ChangeJson {
                 from: 0,
                 to,
@@ -231,8 +232,8 @@ pub fn write_json(cmp: &Comparison, out: &mut dyn std::io::Write) -> std::io::Re
                     cmp.reports.get(to).map(|r| r.totals.total).unwrap_or_default()
                         - cmp.reports.first().map(|r| r.totals.total).unwrap_or_default(),
                 ),
-                people_gaining: cmp.gaining_losing(0, to).0,
-                people_losing: cmp.gaining_losing(0, to).1,
+                people_gaining,
+                people_losing,
                 gainers: gainers.into_iter().map(|r| mover(r, to, dp)).collect(),
                 losers: losers.into_iter().map(|r| mover(r, to, dp)).collect(),
             }
