@@ -731,3 +731,25 @@ fn a_recipe_says_its_export_writes_decimal_commas_and_the_command_line_reads_the
     let (code, _, _) = run(&["--mapping", &recipe(r#", "decimal": "comma""#), "--decimal", "point"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn a_workbook_whose_sheets_all_lack_the_columns_names_its_other_sheets() {
+    // The bundled HRIS export opens on a "Report Parameters" page; its workers are on another
+    // sheet under HRIS headers. Unmapped, no sheet has the required columns: the first is read,
+    // and the error names the others, so the user knows where the people are.
+    let path = assets("hris_export.xlsx");
+    let err = import_files(std::slice::from_ref(&path), &ImportOptions::default()).unwrap_err();
+    let ImportError::MissingColumns { other_sheets, .. } = &err else { panic!("{err}") };
+    assert_eq!(other_sheets, &["Workers".to_owned()]);
+    assert!(
+        err.to_string().ends_with(
+            "; no other sheet of the workbook (\"Workers\") has them under these names either: choose the sheet with \
+             --sheet and map its headers with --mapping"
+        ),
+        "{err}"
+    );
+    // The sheet named: the error is about that sheet alone.
+    let named = ImportOptions { sheet: Some("Report Parameters".to_owned()), ..ImportOptions::default() };
+    let err = import_files(std::slice::from_ref(&path), &named).unwrap_err();
+    assert!(matches!(&err, ImportError::MissingColumns { other_sheets, .. } if other_sheets.is_empty()), "{err}");
+}

@@ -142,10 +142,13 @@ pub enum ImportError {
         file: String,
     },
     /// Required columns are missing.
-    #[error("{file}: missing required column(s) {}; found {}. Rename the headers or pass --mapping", missing.join(", "), found.join(", "))]
+    #[error("{file}: missing required column(s) {}; found {}. Rename the headers or pass --mapping{}", missing.join(", "), found.join(", "), other_sheets_hint(other_sheets))]
     MissingColumns {
         /// The file.
         file: String,
+        /// The workbook's other sheets, when the file is a spreadsheet of several, none named
+        /// (`--sheet`), and none has the required columns under their names: the first was read.
+        other_sheets: Vec<String>,
         /// Canonical names missing.
         missing: Vec<String>,
         /// Headers found (normalised).
@@ -536,9 +539,11 @@ fn read_files(
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(ImportError::Io { path: path.clone(), source: io::Error::other(CANCELLED) });
             }
-            let sheet = spreadsheet_sheet(path, options, checked)?;
+            let (sheet, sheets) = spreadsheet_sheet(path, options, checked)?;
             let (name, csv, sheet_options) = spreadsheet_input(path, &sheet, options);
-            merged.read(&name, path, &sheet_options, checked, &mut || Ok(csv.as_slice()), true, None)?;
+            merged
+                .read(&name, path, &sheet_options, checked, &mut || Ok(csv.as_slice()), true, None)
+                .map_err(|e| naming_other_sheets(e, &sheet, &sheets, options.sheet.is_some()))?;
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             done.set(base + size);
             progress(base + size);
@@ -617,10 +622,40 @@ pub fn stream_files(
 }
 
 /// The sheet of a spreadsheet roster to read.
-fn spreadsheet_sheet(path: &Path, options: &ImportOptions, checked: &Checked) -> Result<xlsx::SheetText, ImportError> {
+/// The sheet of the spreadsheet at `path` to import, and the names of all its sheets.
+fn spreadsheet_sheet(
+    path: &Path,
+    options: &ImportOptions,
+    checked: &Checked,
+) -> Result<(xlsx::SheetText, Vec<String>), ImportError> {
     let mut book = xlsx::open(path)?;
     let check = report_shape::roster_check(&checked.mapping);
-    book.choose(options.sheet.as_deref(), options.header_row, &check)
+    Ok((book.choose(options.sheet.as_deref(), options.header_row, &check)?, book.sheet_names()))
+}
+
+/// `error`, naming the workbook's other sheets (of `all`) when it says the sheet read lacks
+/// required columns and no sheet was `named`: the chooser fell back to the first sheet because
+/// none of them has the columns under their names.
+fn naming_other_sheets(error: ImportError, sheet: &xlsx::SheetText, all: &[String], named: bool) -> ImportError {
+    match error {
+        ImportError::MissingColumns { file, missing, found, .. } if !named => {
+            let other_sheets = all.iter().filter(|n| **n != sheet.name).cloned().collect();
+            ImportError::MissingColumns { file, other_sheets, missing, found }
+        }
+        other => other,
+    }
+}
+
+/// `; no other sheet of the workbook ("Workers") has them …` for [`ImportError::MissingColumns`].
+fn other_sheets_hint(others: &[String]) -> String {
+    if others.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; no other sheet of the workbook ({}) has them under these names either: choose the sheet with --sheet \
+         and map its headers with --mapping",
+        xlsx::quoted(others)
+    )
 }
 
 /// What the CSV reader reads of a sheet: its display name (`people.xlsx [sheet People]`), its

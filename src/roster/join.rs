@@ -268,6 +268,7 @@ pub fn join_metrics(
         let Some(key_field) = names.iter().position(|n| n == key_name) else {
             return Err(ImportError::MissingColumns {
                 file: table.name.clone(),
+                other_sheets: Vec::new(),
                 missing: vec![key_name.to_string()],
                 found: names,
             });

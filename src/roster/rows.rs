@@ -204,7 +204,7 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
                 ImportError::DuplicateColumn { file: ctx.name.to_string(), column, first, second }
             }
             HeaderProblem::Missing { missing, found } => {
-                ImportError::MissingColumns { file: ctx.name.to_string(), missing, found }
+                ImportError::MissingColumns { file: ctx.name.to_string(), other_sheets: Vec::new(), missing, found }
             }
         })
     })?;
