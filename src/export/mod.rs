@@ -249,7 +249,8 @@ pub struct Reconciliation {
     /// Things a reviewer should look at: the plan's warnings, a pay date far from the period.
     pub warnings: Vec<String>,
     /// The warnings on people's payouts, each once with who has it
-    /// ([`crate::engine::warnings::PaidWarnings::lines`]): paid as in the file, but to check.
+    /// ([`crate::engine::warnings::PaidWarnings::lines`]): to check before paying (someone
+    /// employed none of the period is paid nothing and has no row in the file).
     pub paid_warnings: Vec<String>,
     /// What was done about an earlier export to the same file that was interrupted (not part
     /// of the reconciliation's text).
