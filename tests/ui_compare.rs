@@ -141,6 +141,8 @@ fn people_a_plan_could_not_compute_are_not_ranked_and_the_view_says_so() {
     let mut harness = app(vec![Some(vec![fixture("ui/no_target_incentive.csv")])]);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
     wait(&mut harness, "the roster", |app| app.rt.rosters.sources.len() == 3 && fresh(app) && idle(app));
+    // The summary strip counts her among the people in error.
+    harness.get_by_label("1 in error");
     harness.get_by_label("Compare").click();
     harness.run_steps(3);
     let app = harness.state();

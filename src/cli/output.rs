@@ -168,10 +168,7 @@ pub(super) fn paid_with_warnings(employees: &[EmployeePayout], w: &mut dyn Write
 }
 
 fn error_people(r: &PayoutReport) -> usize {
-    let mut ids: Vec<&str> = r.errors.iter().map(|e| &*e.employee_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.len()
+    crate::engine::stats::failed(r).len()
 }
 
 /// The header of `payouts --format csv`.

@@ -82,18 +82,14 @@ pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revisio
         {
             detail = Some(Detail::NotCovered);
         }
-        let mut ids: Vec<&str> = r.errors.iter().map(|e| &*e.employee_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let errors =
-            egui::Button::new(egui::RichText::new(format!("{} in error", ids.len())).color(if ids.is_empty() {
-                t.muted
-            } else {
-                t.error
-            }))
-            .small();
+        // Counted with the aggregates, not sorted here every frame.
+        let in_error = result.stats.failed.len();
+        let errors = egui::Button::new(
+            egui::RichText::new(format!("{in_error} in error")).color(if in_error == 0 { t.muted } else { t.error }),
+        )
+        .small();
         if ui
-            .add_enabled(!ids.is_empty(), errors)
+            .add_enabled(in_error > 0, errors)
             .on_hover_text("People who could not be computed: click for who and why")
             .clicked()
         {
