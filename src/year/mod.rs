@@ -535,6 +535,46 @@ impl Ctx<'_> {
         self.year.periods.get(j).map_or("", |p| p.name.as_str())
     }
 
+    /// A person's warnings for the period. The engine computed each line twice, on the period
+    /// and on the year to date, and warned about a negative metric in whichever it read; a line
+    /// measuring the year to date is paid its true-up, so its warnings come from the year to
+    /// date and say so. A metric negative this period is not paid as 0 there: it lowers the
+    /// year to date (which can take back or carry what was paid, as the true-up line says).
+    fn warnings<'p>(
+        &self,
+        pp: &EmployeePayout,
+        py: &EmployeePayout,
+        component: &impl Fn(&str) -> Option<&'p Component>,
+    ) -> Vec<String> {
+        // The engine's negative-metric warning ends with the line it is about.
+        fn metric_and_line(w: &str) -> Option<(&str, &str)> {
+            w.strip_suffix(" line pays 0").and_then(|rest| rest.rsplit_once("; the "))
+        }
+        let ytd_line =
+            |w| metric_and_line(w).filter(|(_, id)| component(id).is_some_and(|c| c.window() == Window::Ytd));
+        let mut out = Vec::new();
+        for w in &pp.warnings {
+            match ytd_line(w) {
+                Some((metric, id)) => out.push(format!(
+                    "{} this period; the {id} line measures the year to date, which it lowers",
+                    metric.strip_suffix(" in the roster").unwrap_or(metric)
+                )),
+                None => out.push(w.clone()),
+            }
+        }
+        for w in &py.warnings {
+            if let Some((metric, id)) = ytd_line(w) {
+                out.push(format!(
+                    "{} to date; the {id} line earns 0 to date",
+                    metric
+                        .strip_suffix(" is negative in the roster")
+                        .map_or(metric.to_owned(), |m| format!("{m} is negative"))
+                ));
+            }
+        }
+        out
+    }
+
     /// One person's period: lines, the record to close, and year-to-date figures.
     fn person(
         &self,
@@ -566,7 +606,7 @@ impl Ctx<'_> {
         let credited_before =
             |c: &str| -> Decimal { hist.iter().filter_map(|(_, r)| r.credited.get(c).copied()).sum() };
         let leaving = e.end_date.is_some_and(|d| period.contains(d));
-        let mut out = EmployeePayout { lines: Vec::new(), warnings: pp.warnings.clone(), ..pp.clone() };
+        let mut out = EmployeePayout { lines: Vec::new(), warnings: self.warnings(pp, py, &component), ..pp.clone() };
         let mut earned = BTreeMap::new();
         let mut credited = BTreeMap::new();
         let mut pending: Vec<Instalment> = Vec::new();

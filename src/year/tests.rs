@@ -151,6 +151,38 @@ fn ytd_true_ups_pay_earned_to_date_minus_paid_and_carry_a_negative() {
     assert_eq!(totals(&results), [d("4000.00"), d("10000.00"), d("-1000.00"), d("13000.00")]);
 }
 
+// A deal cancelled in Q2 (revenue −30,000) on a year-to-date line: the year to date falls from
+// 80,000 to 50,000 (2,500 earned, 4,000 credited), so the true-up takes back 1,500 when the plan
+// recovers negative true-ups. The line is not "paid 0 because revenue is negative", as the
+// period's own computation warns: the warning says the negative revenue lowered the year to
+// date. A year to date itself negative (Q3, −100,000) earns 0 to date, and says so.
+#[test]
+fn a_negative_metric_on_a_ytd_line_is_said_to_lower_the_year_to_date() {
+    let p = ytd_plan(r#", "recover_negative_true_ups": true"#);
+    let results = run(&p, &months("400000", &["80000", "-30000", "-100000"]));
+    assert_eq!(totals(&results), [d("4000.00"), d("-1500.00"), d("-2500.00")]);
+    let q2 = &results[1].report.employees[0];
+    assert_eq!(
+        q2.warnings,
+        ["revenue is negative this period; the rev line measures the year to date, which it lowers"]
+    );
+    let q3 = &results[2].report.employees[0];
+    assert_eq!(
+        q3.warnings,
+        [
+            "revenue is negative this period; the rev line measures the year to date, which it lowers",
+            "revenue is negative to date; the rev line earns 0 to date"
+        ]
+    );
+    // A period line keeps the engine's warning: its negative revenue pays 0.
+    let p = plan(
+        r#"{"periods": "quarter"}"#,
+        r#"{"kind": "commission", "id": "rev", "earning_code": "COMM", "tiers": [{"from": 0, "rate": 0.05}]}"#,
+    );
+    let results = run(&p, &months("400000", &["80000", "-30000"]));
+    assert_eq!(results[1].report.employees[0].warnings, ["revenue is negative in the roster; the rev line pays 0"]);
+}
+
 /// A 10% commission on the period's revenue (in money), with a monthly draw.
 fn draw_plan(draw: &str) -> Plan {
     plan(
