@@ -9,7 +9,7 @@ mod common;
 use carrot::engine::stats;
 use carrot::money;
 use common::*;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 #[test]
 fn compare_with_two_sample_plans_shows_both_totals_and_the_winners_and_losers() {
@@ -160,4 +160,30 @@ fn people_a_plan_could_not_compute_are_not_ranked_and_the_view_says_so() {
     harness.run_steps(60);
     harness.get_by_label_contains("could not be computed under one of these plans");
     assert!(harness.query_by_label("Nora Notarget").is_none(), "not among the gainers and losers");
+}
+
+#[test]
+fn plans_in_different_currencies_are_not_subtracted_and_the_view_says_why() {
+    let mut harness = app(Vec::new());
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    assert!(!harness.get_by_label("Save workbook…").accesskit_node().is_disabled());
+    // The editor shows the first plan (the reference): it now pays in US dollars, the others in
+    // euros. Subtracting one from the other would rank people by a number that means nothing.
+    type_into(&mut harness, "Currency", "USD");
+    wait(&mut harness, "the edit", |app| app.rt.docs[0].plan.currency == "USD" && idle(app));
+    harness.run_steps(60);
+    harness.get_by_label_contains(
+        "`Transition` pays in EUR but `Sales-led (today)` pays in USD: their totals cannot be compared",
+    );
+    assert!(harness.query_by_label("Winners and losers").is_none(), "nobody is ranked");
+    assert!(harness.query_by_label("Total payout cost").is_none(), "no table of differences");
+    assert!(harness.get_by_label("Save workbook…").accesskit_node().is_disabled());
+    assert!(harness.get_by_label("Save report…").accesskit_node().is_disabled());
+    // Back in euros, the comparison returns.
+    type_into(&mut harness, "Currency", "EUR");
+    wait(&mut harness, "the edit", |app| app.rt.docs[0].plan.currency == "EUR" && idle(app));
+    harness.run_steps(10);
+    harness.get_by_label("Winners and losers");
+    assert!(!harness.get_by_label("Save workbook…").accesskit_node().is_disabled());
 }

@@ -1182,6 +1182,7 @@ fn compare(
         }
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
+    engine::compare::one_currency(plans.iter().map(|p| (p.name.as_str(), p.currency.as_str())))?;
     let named: Vec<(&Path, &Plan)> = paths.iter().map(PathBuf::as_path).zip(&plans).collect();
     let handouts_wanted = handouts.xlsx.is_some() || handouts.html.is_some();
     let cmp = match year::scope(scope, &named)? {

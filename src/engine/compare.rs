@@ -64,6 +64,39 @@ impl PersonRow {
     }
 }
 
+/// Plans that pay in different currencies: what one pays cannot be subtracted from what
+/// another does, nor their people ranked by the difference.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{plan}` pays in {currency} but `{reference}` pays in {reference_currency}: their totals cannot be compared. \
+     Compare plans that pay in one currency (a plan converts roster rows in other currencies with its fx rates)"
+)]
+pub struct MixedCurrencies {
+    /// The first plan (the reference).
+    pub reference: String,
+    /// Its currency.
+    pub reference_currency: String,
+    /// The first plan paying in another currency.
+    pub plan: String,
+    /// That currency.
+    pub currency: String,
+}
+
+/// Checks that every plan, given as (name, currency), pays in the first one's currency.
+pub fn one_currency<'a>(plans: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), MixedCurrencies> {
+    let mut plans = plans.into_iter();
+    let Some((reference, reference_currency)) = plans.next() else { return Ok(()) };
+    match plans.find(|(_, c)| !c.eq_ignore_ascii_case(reference_currency)) {
+        None => Ok(()),
+        Some((plan, currency)) => Err(MixedCurrencies {
+            reference: reference.to_owned(),
+            reference_currency: reference_currency.to_owned(),
+            plan: plan.to_owned(),
+            currency: currency.to_owned(),
+        }),
+    }
+}
+
 /// Several plans' results on the same roster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comparison {

@@ -579,6 +579,12 @@ impl CarrotApp {
             self.rt.notifications.push(Level::Warning, "Pick two to four computed plans to compare first");
             return;
         }
+        if let Err(mixed) =
+            crate::engine::compare::one_currency(compared.iter().map(|(r, _)| (r.plan.as_str(), r.currency.as_str())))
+        {
+            self.rt.notifications.push(Level::Warning, format!("{mixed}."));
+            return;
+        }
         let period = self.rt.compare.scope.period().map(|p| format!(" (pay period {p})")).unwrap_or_default();
         self.spawn(ctx, JobKind::WriteFile, "Saving the hand-out", move || {
             // Copying the reports is the slow part with big rosters: it happens here.

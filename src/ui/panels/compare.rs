@@ -202,9 +202,11 @@ pub fn compare_ui(
 ) {
     view.sync(docs);
     selection_ui(ui, docs, view);
+    let docs_compared: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
+    let one_currency = mixed_currencies(&docs_compared);
     ui.horizontal(|ui| {
         use super::super::app::{Action, Handout};
-        let ready = view.plans.len() >= 2;
+        let ready = view.plans.len() >= 2 && one_currency.is_ok();
         if ui
             .add_enabled(ready, egui::Button::new("Save workbook…"))
             .on_hover_text("An Excel workbook to hand out: summary, one sheet per plan, winners and losers")
@@ -222,9 +224,13 @@ pub fn compare_ui(
             actions.push(Action::SaveHandout(Handout::Report));
         }
     });
-    let docs_compared: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
     if docs_compared.len() < 2 {
         widgets::muted(ui, "Pick two to four plans to compare.");
+        return;
+    }
+    if let Err(mixed) = one_currency {
+        ui.colored_label(theme::tokens(ui).negative, format!("{mixed}."))
+            .on_hover_text("Untick the plans in another currency, or set their currency (Plan → Currency)");
         return;
     }
     let CompareView { scope, periods, period, show_components, cache, to, .. } = view;
@@ -302,6 +308,11 @@ pub fn compare_ui(
         ui.add_space(10.0);
         movers_ui(ui, &compared, roster, cache, to);
     });
+}
+
+/// Whether the compared plans pay in one currency (their totals can be subtracted).
+pub fn mixed_currencies(compared: &[&PlanDoc]) -> Result<(), crate::engine::compare::MixedCurrencies> {
+    crate::engine::compare::one_currency(compared.iter().map(|d| (d.plan.name.as_str(), d.plan.currency.as_str())))
 }
 
 fn plan_title(index: usize, doc: &PlanDoc) -> String {
