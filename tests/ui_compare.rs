@@ -168,13 +168,13 @@ fn plans_in_different_currencies_are_not_subtracted_and_the_view_says_why() {
     harness.get_by_label("Compare").click();
     harness.run_steps(3);
     assert!(!harness.get_by_label("Save workbook…").accesskit_node().is_disabled());
-    // The editor shows the first plan (the reference): it now pays in US dollars, the others in
+    // The editor shows the first plan (the reference): it now pays in Canadian dollars, the others in
     // euros. Subtracting one from the other would rank people by a number that means nothing.
-    type_into(&mut harness, "Currency", "USD");
-    wait(&mut harness, "the edit", |app| app.rt.docs[0].plan.currency == "USD" && idle(app));
+    type_into(&mut harness, "Currency", "CAD");
+    wait(&mut harness, "the edit", |app| app.rt.docs[0].plan.currency == "CAD" && idle(app));
     harness.run_steps(60);
     harness.get_by_label_contains(
-        "`Transition` pays in EUR but `Sales-led (today)` pays in USD: their totals cannot be compared",
+        "`Transition` pays in EUR but `Sales-led (today)` pays in CAD: their totals cannot be compared",
     );
     assert!(harness.query_by_label("Winners and losers").is_none(), "nobody is ranked");
     assert!(harness.query_by_label("Total payout cost").is_none(), "no table of differences");

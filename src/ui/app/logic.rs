@@ -494,8 +494,9 @@ impl CarrotApp {
             return;
         }
         // The Behaviour view waits for its simulation too.
-        let simulating =
-            self.state.tab == Tab::Behaviour && (self.rt.behaviour.result.is_none() || self.rt.behaviour.is_running());
+        let behaviour = &self.rt.behaviour;
+        let simulating = self.state.tab == Tab::Behaviour
+            && (behaviour.is_running() || (behaviour.result.is_none() && behaviour.failed().is_none()));
         if simulating && self.rt.frames_since_open >= 20 {
             ctx.request_repaint();
             return;

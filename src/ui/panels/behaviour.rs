@@ -65,8 +65,8 @@ pub struct BehaviourView {
     pub requested: Option<SimKey>,
     /// The last result (kept on screen while a newer one runs).
     pub result: Option<SimResult>,
-    /// Why the last simulation failed.
-    pub error: Option<String>,
+    /// Why a simulation failed, and which one (shown while it is the last asked for).
+    pub error: Option<(SimKey, String)>,
     /// The plan of the previous period, to fit ε from the roster's `*_prev_1` history.
     pub fit_previous: Option<PlanId>,
     /// The pay period simulated, when the plans are plan years (else the whole year).
@@ -123,7 +123,18 @@ impl BehaviourView {
         }
         self.plans.retain(|id| Some(*id) != self.baseline);
         if self.plans.is_empty() {
-            self.plans = docs.iter().filter(|d| Some(d.id) != self.baseline).take(MAX_PLANS).map(|d| d.id).collect();
+            // Plans in another currency than the baseline cannot be simulated against it: they
+            // are offered, not ticked.
+            let currency =
+                self.baseline.and_then(|b| docs.iter().find(|d| d.id == b)).map(|d| d.plan.currency.as_str());
+            self.plans = docs
+                .iter()
+                .filter(|d| {
+                    Some(d.id) != self.baseline && currency.is_none_or(|c| d.plan.currency.eq_ignore_ascii_case(c))
+                })
+                .take(MAX_PLANS)
+                .map(|d| d.id)
+                .collect();
         }
         self.focus = self.focus.min(self.plans.len().saturating_sub(1));
     }
@@ -207,15 +218,21 @@ impl BehaviourView {
                 self.result = Some(SimResult { key, report, elapsed, fit });
                 self.error = None;
             }
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some((key, e)),
         }
     }
 
-    /// Whether a simulation is running for what the view shows.
+    /// Whether a simulation is running for what the view shows (the last asked for has neither
+    /// finished nor failed).
     pub fn is_running(&self) -> bool {
         self.requested.is_some()
             && self.requested.as_ref() != self.result.as_ref().map(|r| &r.key)
-            && self.error.is_none()
+            && self.requested.as_ref() != self.error.as_ref().map(|(k, _)| k)
+    }
+
+    /// Why the last simulation asked for could not run.
+    pub fn failed(&self) -> Option<&str> {
+        self.error.as_ref().filter(|(k, _)| self.requested.as_ref() == Some(k)).map(|(_, e)| e.as_str())
     }
 }
 
@@ -340,14 +357,16 @@ pub fn behaviour_ui(
             format!("Fix the problems in {} first; it is left out until then.", invalid.join(", ")),
         );
     }
-    if let Some(e) = &view.error {
+    if let Some(e) = view.failed() {
         ui.colored_label(theme::tokens(ui).negative, format!("The simulation could not run: {e}"));
     }
     let Some(result) = view.result.as_ref() else {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label("Simulating…");
-        });
+        if view.failed().is_none() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Simulating…");
+            });
+        }
         return;
     };
     rebuild(&mut view.cache, result);
