@@ -50,6 +50,25 @@ fn changing_a_commission_rate_changes_the_total_shown() {
 }
 
 #[test]
+fn a_rate_typed_with_a_decimal_comma_is_refused_and_the_field_says_what_the_plan_keeps() {
+    let mut harness = app(Vec::new());
+    // "7" reads (7 %); "7,5" does not.
+    type_into(&mut harness, "Revenue commission tier 1 rate", "7");
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Revenue commission tier 1 rate").type_text(",5");
+    harness.run_steps(2);
+    wait(&mut harness, "the recomputed total", fresh);
+    assert_eq!(first_rate(harness.state()), "0.07".parse().unwrap());
+    // The total on screen is the plan at 7 %, and the field says so beside "7,5".
+    let mut at_7 = sales_led();
+    if let Component::Commission(c) = &mut at_7.tracks["sales"].components[0] {
+        c.tiers[0].rate = "0.07".parse().unwrap();
+    }
+    harness.get_by_label(&total_text(&at_7));
+    harness.run_steps(30);
+    harness.get_by_label("use a point for decimals, no commas; the plan keeps 7 %");
+}
+
+#[test]
 fn edits_to_the_product_led_plan_pay_what_computing_it_afresh_pays() {
     // After an edit the app keeps what it did not change (the other tracks, the other lines of
     // the track edited); what it shows must be the plan computed afresh, every line of everyone.

@@ -50,7 +50,7 @@ pub fn parse_exact(text: &str, unit: Unit) -> Result<Decimal, String> {
         return Err("type a number".to_owned());
     }
     if t.contains(',') {
-        return Err("use a point for decimals and no thousands separators".to_owned());
+        return Err("use a point for decimals, no commas".to_owned());
     }
     let d = Decimal::from_str_exact(t).map_err(|_| format!("`{t}` is not a number"))?;
     let value = match unit {
@@ -79,7 +79,7 @@ pub fn parse_exact(text: &str, unit: Unit) -> Result<Decimal, String> {
 
 /// An exact decimal field (label it with `labelled_by` or `accessible_name`). The plan changes
 /// only when the text is a valid value; until then the text stays as typed, marked, with the
-/// reason beside it.
+/// reason beside it and the value the plan keeps meanwhile.
 pub fn decimal_value(ui: &mut egui::Ui, value: &mut Decimal, unit: Unit) -> egui::Response {
     let inner = ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
@@ -120,7 +120,14 @@ pub fn decimal_value(ui: &mut egui::Ui, value: &mut Decimal, unit: Unit) -> egui
             Unit::Money(_) | Unit::Number | Unit::Factor => {}
         }
         if let Err(why) = parse_exact(&text, unit) {
-            ui.colored_label(theme::tokens(ui).error, why);
+            // Until the text reads, the plan (and every figure on screen) keeps the last value
+            // that did: say which, so nobody reads the results as those of the text.
+            let kept = match unit {
+                Unit::Percent => format!("{} %", edit_text(stored, unit)),
+                Unit::Factor => format!("×{}", edit_text(stored, unit)),
+                Unit::Money(_) | Unit::Number => edit_text(stored, unit),
+            };
+            ui.colored_label(theme::tokens(ui).error, format!("{why}; the plan keeps {kept}"));
         }
         ui.data_mut(|d| d.insert_temp(id, (text, stored)));
         response
