@@ -41,11 +41,15 @@ fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
         Some(vec![export.clone()]),
     ];
     let mut harness = app_answering(answers);
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("Plan year:").is_none(), "a plan of one period says nothing");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
     wait(&mut harness, "the plan year to open", |app| app.selected_doc().is_some());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     wait(&mut harness, "January's actuals", |app| app.rt.rosters.merged.employees.len() > 60 && idle(app));
 
+    // The main view computes the plan year as one period: it says so.
+    harness.get_by_label("Plan year: the whole year at once, on these rosters as the year's figures");
     click(&mut harness, "Plan year…");
     assert!(harness.state().rt.year.open);
     assert_eq!(harness.state().rt.year.periods.len(), 12);

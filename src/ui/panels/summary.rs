@@ -57,6 +57,16 @@ pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revisio
                 ));
             ui.label("of revenue");
         }
+        if doc.plan.schedule.is_some() {
+            // The main view computes a plan year as one period over the whole year; its pay
+            // periods (true-ups, draws, the ledger) are in the Plan year window.
+            ui.separator();
+            ui.colored_label(t.warning, "Plan year: the whole year at once, on these rosters as the year's figures")
+                .on_hover_text(
+                    "The plan is paid by pay period: Plan year… (in the menu bar) computes one period from its \
+                     actuals and the ledger of the periods closed before it",
+                );
+        }
         if stale {
             ui.separator();
             if doc.has_errors() {
