@@ -86,6 +86,48 @@ fn the_period_table_lists_the_payouts_to_check() {
 }
 
 #[test]
+fn exporting_a_plan_year_without_a_period_says_in_the_reconciliation_that_it_pays_the_whole_year() {
+    let dir = checkout();
+    let args = |period: Option<&str>| {
+        let mut a = vec![
+            "export",
+            "--plan",
+            PLAN,
+            "--roster",
+            "assets/actuals/2026-01_sales.csv",
+            "--roster",
+            "assets/actuals/2026-01_consultants.csv",
+            "--pay-date",
+            "2027-01-15",
+            "--dry-run",
+            "--out",
+            "payroll.csv",
+        ];
+        if let Some(p) = period {
+            a.extend(["--period", p]);
+        }
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |period| {
+        let a = args(period);
+        let o = carrot(dir.path(), &a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let whole = run(None);
+    assert!(
+        whole.contains(
+            "\n  the plan is paid by pay period, but this file pays its whole year (2026-01-01 to 2026-12-31) at \
+             once, computed on the roster given as the year's figures: no true-ups, draws, instalments or clawbacks, \
+             and no ledger"
+        ),
+        "{whole}"
+    );
+    // A pay period (here January, alone: no ledger) is what the plan pays: no such warning.
+    assert!(!run(Some("2026-01")).contains("this file pays its whole year"));
+}
+
+#[test]
 fn payouts_json_adds_ytd_and_the_year_line_kinds() {
     let dir = checkout();
     for m in ["01", "02", "03"] {

@@ -765,6 +765,20 @@ pub fn pay_date_warning(period: Period, pay_date: NaiveDate) -> Option<String> {
     }
 }
 
+/// A warning when a plan year (a plan with a schedule of pay periods) is exported as one period
+/// over its whole year: a payroll file that pays a year at once, with none of what the plan says
+/// happens between its pay periods.
+pub fn whole_year_warning(plan: &Plan, period: Period) -> Option<String> {
+    (plan.schedule.is_some() && period == plan.period).then(|| {
+        format!(
+            "the plan is paid by pay period, but this file pays its whole year ({} to {}) at once, computed on the \
+             roster given as the year's figures: no true-ups, draws, instalments or clawbacks, and no ledger; to pay \
+             a pay period, export it with --period and --ledger (in the app, from the Plan year window)",
+            period.start, period.end
+        )
+    })
+}
+
 /// Checks everything that can stop an export (settings, people in error, earning codes, data
 /// the payroll system cannot take), then renders the file in memory with its reconciliation.
 /// Nothing is written.
@@ -846,6 +860,7 @@ fn render_lines(
     rec.warnings = crate::plan::warnings(req.plan)
         .into_iter()
         .map(|p| if p.path.is_empty() { p.message } else { format!("{}: {}", p.path, p.message) })
+        .chain(whole_year_warning(req.plan, req.report.period))
         .chain(pay_date_warning(req.report.period, req.pay_date))
         .collect();
     Ok((rendered.bytes, rec))
