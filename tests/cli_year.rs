@@ -80,7 +80,10 @@ fn the_period_table_lists_the_payouts_to_check() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(
-        out.contains("\nPaid as shown, but check:\n  001001 Hugo Larsen: revenue is negative in the roster; the "),
+        out.contains(
+            "\nPaid as shown, but check:\n  001001 Hugo Larsen: revenue is negative to date; the revenue_commission \
+             line earns 0 to date\n"
+        ),
         "{out}"
     );
 }

@@ -552,9 +552,12 @@ impl Ctx<'_> {
         }
         let ytd_line =
             |w| metric_and_line(w).filter(|(_, id)| component(id).is_some_and(|c| c.window() == Window::Ytd));
+        // A year to date itself negative says more than the period that made it so.
+        let negative_to_date: Vec<(&str, &str)> = py.warnings.iter().filter_map(|w| ytd_line(w)).collect();
         let mut out = Vec::new();
         for w in &pp.warnings {
             match ytd_line(w) {
+                Some((_, id)) if negative_to_date.iter().any(|(_, i)| *i == id) => {}
                 Some((metric, id)) => out.push(format!(
                     "{} this period; the {id} line measures the year to date, which it lowers",
                     metric.strip_suffix(" in the roster").unwrap_or(metric)
@@ -562,15 +565,13 @@ impl Ctx<'_> {
                 None => out.push(w.clone()),
             }
         }
-        for w in &py.warnings {
-            if let Some((metric, id)) = ytd_line(w) {
-                out.push(format!(
-                    "{} to date; the {id} line earns 0 to date",
-                    metric
-                        .strip_suffix(" is negative in the roster")
-                        .map_or(metric.to_owned(), |m| format!("{m} is negative"))
-                ));
-            }
+        for (metric, id) in negative_to_date {
+            out.push(format!(
+                "{} to date; the {id} line earns 0 to date",
+                metric
+                    .strip_suffix(" is negative in the roster")
+                    .map_or(metric.to_owned(), |m| format!("{m} is negative"))
+            ));
         }
         out
     }
