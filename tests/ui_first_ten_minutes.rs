@@ -417,7 +417,7 @@ fn a_rate_of_7_125_percent_and_1_234_kwd_are_saved_exactly() {
     type_into(&mut harness, "Revenue commission line cap", "1.234");
     // A fourth decimal is refused at the field, and the value stays as it was.
     type_into(&mut harness, "Revenue commission line cap", "1.2345");
-    harness.get_by_label("this currency has 3 decimals");
+    harness.get_by_label("this currency has 3 decimals; the plan keeps 1.234");
     type_into(&mut harness, "Revenue commission line cap", "1.234");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     wait(&mut harness, "the save", |app| saved.exists() && idle(app));
