@@ -187,3 +187,21 @@ fn plans_in_different_currencies_are_not_subtracted_and_the_view_says_why() {
     harness.get_by_label("Winners and losers");
     assert!(!harness.get_by_label("Save workbook…").accesskit_node().is_disabled());
 }
+
+#[test]
+fn plans_of_different_periods_are_compared_with_a_note_saying_so() {
+    let mut harness = app(Vec::new());
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("the plans cover different periods").is_none());
+    // The reference plan (in the editor) now covers August and September only.
+    type_into(&mut harness, "Period start", "2026-08-01");
+    wait(&mut harness, "the edit", |app| app.rt.docs[0].plan.period.start.to_string() == "2026-08-01" && idle(app));
+    harness.run_steps(60);
+    harness.get_by_label_contains(
+        "Note: the plans cover different periods (`Sales-led (today)` 2026-08-01 to 2026-09-30, `Transition` \
+         2026-07-01 to 2026-09-30",
+    );
+    // The comparison is still made.
+    harness.get_by_label("Winners and losers");
+}

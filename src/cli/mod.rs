@@ -1183,6 +1183,12 @@ fn compare(
     }
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     engine::compare::one_currency(plans.iter().map(|p| (p.name.as_str(), p.currency.as_str())))?;
+    // A plan year's pay periods are checked against each other below (`--period`).
+    if scope.period.is_none()
+        && let Some(w) = engine::compare::different_periods(plans.iter().map(|p| (p.name.as_str(), p.period)))
+    {
+        eprintln!("warning: {w}");
+    }
     let named: Vec<(&Path, &Plan)> = paths.iter().map(PathBuf::as_path).zip(&plans).collect();
     let handouts_wanted = handouts.xlsx.is_some() || handouts.html.is_some();
     let cmp = match year::scope(scope, &named)? {

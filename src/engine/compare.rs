@@ -97,6 +97,23 @@ pub fn one_currency<'a>(plans: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     }
 }
 
+/// A warning when the plans, given as (name, period), do not all cover the first one's period:
+/// each prorates the same roster by its own dates, so someone who joined or left in between
+/// gains or loses for that alone.
+pub fn different_periods<'a>(plans: impl IntoIterator<Item = (&'a str, crate::plan::Period)>) -> Option<String> {
+    let plans: Vec<(&str, crate::plan::Period)> = plans.into_iter().collect();
+    let first = plans.first()?.1;
+    if plans.iter().all(|(_, p)| *p == first) {
+        return None;
+    }
+    let each: Vec<String> = plans.iter().map(|(name, p)| format!("`{name}` {} to {}", p.start, p.end)).collect();
+    Some(format!(
+        "the plans cover different periods ({}): each prorates the same roster by its own dates, so people who \
+         joined or left in between gain or lose for that alone",
+        each.join(", ")
+    ))
+}
+
 /// Several plans' results on the same roster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comparison {

@@ -295,6 +295,13 @@ pub fn compare_ui(
             found
         }
     };
+    if matches!(scope, Scope::Year)
+        && let Some(w) = crate::engine::compare::different_periods(
+            compared.iter().map(|d| (d.doc.plan.name.as_str(), d.doc.plan.period)),
+        )
+    {
+        ui.add(egui::Label::new(egui::RichText::new(format!("Note: {w}.")).color(theme::tokens(ui).warning)).wrap());
+    }
     if let (false, Some(first)) = (periods.is_empty(), compared.first()) {
         let dates = first.report.period;
         widgets::muted(ui, format!("{}: {} to {}", scope.label(), dates.start, dates.end));
