@@ -204,11 +204,12 @@ impl Sums {
         for sums in roles {
             let mut components: Vec<_> = sums.components.into_iter().flatten().collect();
             components.sort_unstable_by_key(|(first_seen, _, _)| *first_seen);
-            let by_component = stats.by_role_component.entry(sums.role.to_string()).or_default();
+            let key = track_key(plan_roles, &sums.role);
+            let by_component = stats.by_role_component.entry(key.clone()).or_default();
             for (_, name, sum) in components {
                 by_component.insert(name.to_string(), sum);
             }
-            stats.revenue_by_role.insert(sums.role.to_string(), sums.revenue);
+            stats.revenue_by_role.insert(key, sums.revenue);
             stats.roles.push(sums.role.to_string());
         }
         stats.roles.sort_unstable();
@@ -380,6 +381,18 @@ pub fn movers(a: &PlanStats, b: &PlanStats, n: usize) -> Movers {
     Movers { gainers, losers, gaining, losing, not_compared }
 }
 
+/// The plan's name for the track that pays people of `role`: roles are matched to tracks
+/// ignoring case (a track `AE` pays the roster's `ae`), and the charts and totals by role use
+/// the plan's spelling, once per track.
+fn track_key<R: AsRef<str>>(plan_roles: &[R], role: &str) -> String {
+    plan_roles
+        .iter()
+        .map(AsRef::as_ref)
+        .find(|r| *r == role || r.to_lowercase() == role.to_lowercase())
+        .unwrap_or(role)
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,11 +409,13 @@ mod tests {
             if let Some(slot) = stats.by_index.get_mut(e.index) {
                 *slot = Some(e.total);
             }
-            let role = stats.by_role_component.entry(e.role.to_string()).or_default();
+            let plan_roles: Vec<&String> = report.totals.by_role.keys().collect();
+            let key = track_key(&plan_roles, &e.role);
+            let role = stats.by_role_component.entry(key.clone()).or_default();
             for l in &e.lines {
                 *role.entry(l.component.to_string()).or_default() += l.amount;
             }
-            *stats.revenue_by_role.entry(e.role.to_string()).or_default() += e.revenue.unwrap_or_default();
+            *stats.revenue_by_role.entry(key).or_default() += e.revenue.unwrap_or_default();
         }
         let roles: std::collections::BTreeSet<&str> = report.employees.iter().map(|e| &*e.role).collect();
         stats.roles = roles.into_iter().map(str::to_owned).collect();
@@ -438,6 +453,30 @@ mod tests {
             assert!(stats.teams.len() > 3 && stats.teams.windows(2).all(|w| w[0] < w[1]), "{:?}", stats.teams);
             assert_eq!(stats.roles, ["advisor", "consultant", "sales"]);
         }
+    }
+
+    #[test]
+    fn roles_are_keyed_by_the_plan_track_that_pays_them_whatever_its_case() {
+        // The roster's roles are read lowercased; the plan names its tracks `AE` and `CSM`.
+        let csv = "employee_id,name,role,quota,revenue,target_incentive\n1,Ann,AE,100,150,10\n2,Bob,csm,100,50,10\n";
+        let roster = crate::roster::import_reader("r.csv", csv.as_bytes(), &Default::default()).unwrap().roster;
+        let plan = crate::plan::parse(
+            r#"{"schema": 1, "name": "P", "currency": "USD", "period": {"start": "2026-01-01", "end": "2026-03-31"},
+                "tracks": {"AE": {"components": [{"kind": "commission", "id": "c", "earning_code": "C",
+                                                   "tiers": [{"from": 0, "rate": 0.1}]}]},
+                           "CSM": {"components": [{"kind": "commission", "id": "c", "earning_code": "C",
+                                                    "tiers": [{"from": 0, "rate": 0.2}]}]}}}"#,
+        )
+        .unwrap();
+        let compiled = super::super::CompiledPlan::new(&plan, &roster).unwrap();
+        let (report, stats) = compiled.report_with_stats(&plan, &roster);
+        assert_eq!(report.totals.by_role.keys().collect::<Vec<_>>(), ["AE", "CSM"]);
+        // One entry per track, in the plan's spelling, for the charts by role.
+        assert_eq!(stats.by_role_component.keys().collect::<Vec<_>>(), ["AE", "CSM"]);
+        assert_eq!(stats.revenue_by_role.keys().collect::<Vec<_>>(), ["AE", "CSM"]);
+        assert_eq!(stats.by_role_component["AE"]["c"], Decimal::new(15, 0));
+        assert_eq!(stats, reference(&report, roster.employees.len()));
+        assert_eq!(stats, PlanStats::new(&report, roster.employees.len()));
     }
 
     #[test]
