@@ -15,7 +15,7 @@ pub fn distribution_plot(id: impl egui::AsIdSalt, height: f32, currency: &str) -
                 .formatter(|m, _| compact_money(m.value)),
         ])
         .x_grid_spacer(x_spacer())
-        .y_grid_spacer(y_spacer())
+        .y_grid_spacer(count_spacer())
         .y_axis_label("People")
 }
 
@@ -37,12 +37,19 @@ pub fn nice_step(at_least: f64) -> f64 {
 }
 
 /// Grid lines at 1-2-5 steps that leave `gap` points between labels (and thin lines between).
-fn spacer(gap: f64) -> GridSpacer {
+/// With `whole`, every line is at a whole number (a count of people has no half person, and a
+/// label rounded to one would repeat its neighbour's).
+fn spacer(gap: f64, whole: bool) -> GridSpacer {
     Box::new(move |input: GridInput| {
         // `base_step_size` is the value of egui_plot's minimum grid spacing (8 points).
         let per_point = input.base_step_size / 8.0;
-        let step = nice_step(per_point * gap);
-        let minor = step / 5.0;
+        let mut step = nice_step(per_point * gap);
+        if whole {
+            step = step.max(1.0);
+        }
+        // Five thin lines a step, or one a whole number when that is all a count has.
+        let per_step: i64 = if whole && step < 5.0 { step as i64 } else { 5 };
+        let minor = step / per_step as f64;
         let (lo, hi) = input.bounds;
         let mut marks = Vec::new();
         if !(lo.is_finite() && hi.is_finite()) || hi <= lo || minor <= 0.0 {
@@ -55,7 +62,7 @@ fn spacer(gap: f64) -> GridSpacer {
         }
         for k in first..=last {
             let value = k as f64 * minor;
-            let major = k % 5 == 0;
+            let major = k % per_step == 0;
             marks.push(GridMark { value, step_size: if major { step } else { minor } });
         }
         marks
@@ -64,12 +71,17 @@ fn spacer(gap: f64) -> GridSpacer {
 
 /// Grid lines for a value axis along y.
 pub fn y_spacer() -> GridSpacer {
-    spacer(Y_LABEL_GAP)
+    spacer(Y_LABEL_GAP, false)
+}
+
+/// Grid lines for a count along y (people): whole numbers only.
+pub fn count_spacer() -> GridSpacer {
+    spacer(Y_LABEL_GAP, true)
 }
 
 /// Grid lines for a value axis along x.
 pub fn x_spacer() -> GridSpacer {
-    spacer(X_LABEL_GAP)
+    spacer(X_LABEL_GAP, false)
 }
 
 /// Grid lines at every whole number (categories, quarters).
@@ -179,6 +191,24 @@ pub fn legend_ui(ui: &mut egui::Ui, items: &[(String, egui::Color32)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_marked_at_whole_numbers_only() {
+        // Two people at most, on a plot where a label every 34 points is half a person apart:
+        // the ticks 0.5 and 1.5 would both read "1" or "2" once rounded.
+        let input = GridInput { bounds: (-0.1, 2.2), base_step_size: 0.088 };
+        let marks = count_spacer()(input);
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(values, [0.0, 1.0, 2.0]);
+        assert!(marks.iter().all(|m| m.step_size == 1.0));
+        // An amount axis on the same range keeps its fractional lines.
+        let amounts = y_spacer()(GridInput { bounds: (-0.1, 2.2), base_step_size: 0.088 });
+        assert!(amounts.iter().any(|m| m.value.fract() != 0.0));
+        // Thousands of people: the usual 1-2-5 steps with thin lines between.
+        let many = count_spacer()(GridInput { bounds: (0.0, 4000.0), base_step_size: 160.0 });
+        assert!(many.iter().all(|m| m.value.fract() == 0.0));
+        assert!(many.iter().any(|m| m.step_size > 100.0));
+    }
 
     #[test]
     fn steps_are_one_two_or_five_times_a_power_of_ten() {
