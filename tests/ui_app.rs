@@ -505,3 +505,23 @@ fn after_edits_and_an_import_the_payouts_shown_are_the_plans_own() {
     wait(&mut harness, "the recomputed payouts", |app| fresh(app) && idle(app));
     assert_result_is_computed_afresh(harness.state());
 }
+
+#[test]
+fn the_charts_tab_draws_every_chart_for_many_frames() {
+    let mut harness = app(Vec::new());
+    wait(&mut harness, "the payouts", fresh);
+    harness.get_by_label("Charts").click();
+    harness.run_steps(120);
+    for title in ["How payouts are distributed", "Cost by role and component", "Cost as a share of revenue"] {
+        harness.get_by_label(title);
+    }
+    // Every person is a dot; the few past the default view (1.2 × the 95th percentile of the
+    // sample's 48 sales people) are said to be a drag away.
+    harness.get_by_label_contains("Every dot is a person.");
+    let beyond = harness.get_by_label_contains("further right: drag the chart to see them.");
+    assert!(format!("{beyond:?}").contains("Every dot is a person."), "one note: {beyond:?}");
+    // The charts' roles are the plan's tracks, once each.
+    let app = harness.state();
+    let stats = &app.selected_doc().unwrap().result.as_ref().unwrap().stats;
+    assert_eq!(stats.by_role_component.keys().collect::<Vec<_>>(), ["sales", "consultant"]);
+}

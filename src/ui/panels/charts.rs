@@ -17,6 +17,9 @@ use crate::roster::{Employee, Roster};
 /// The most dots drawn in the payout-curve chart; larger rosters are sampled evenly.
 pub const MAX_DOTS: usize = 5_000;
 
+/// The fewest people paid on a component whose curve's default view leaves the top 5% out.
+const OUTLIERS_FROM: usize = 20;
+
 /// Cached plot data for one plan's charts.
 #[derive(Default)]
 pub struct ChartCache {
@@ -30,6 +33,8 @@ pub struct ChartCache {
     curve_note: String,
     x_is_share: bool,
     x_view: f64,
+    /// People whose dot is to the right of the default view.
+    beyond_view: usize,
     cost_share: Vec<(String, f64)>,
     /// The component whose curve is shown.
     pub component: String,
@@ -121,15 +126,24 @@ impl ChartCache {
             .find_map(|e| e.lines.iter().find(|l| *l.component == *self.component).map(|l| l.kind))
             .is_some_and(|k| matches!(k, crate::engine::LineKind::Bonus | crate::engine::LineKind::Commission))
             && paid.iter().all(|(x, _)| *x < 50.0);
-        // A default view that a few outliers (e.g. a new hire on a tiny prorated quota) don't
-        // stretch: up to 1.2 × the 95th percentile; pan to see the rest.
-        let mut xs: Vec<f64> = paid.iter().map(|(x, _)| *x).collect();
-        xs.sort_by(f64::total_cmp);
-        let p95 = xs.get(xs.len().saturating_sub(1) * 95 / 100).copied().unwrap_or(1.0);
-        self.x_view = (p95 * 1.2).max(if self.x_is_share { 1.5 } else { 1.0 });
+        let xs: Vec<f64> = paid.iter().map(|(x, _)| *x).collect();
+        (self.x_view, self.beyond_view) = default_view(xs, self.x_is_share);
         (self.curve, self.curve_note) = typical_curve(result, roster, &self.component, self.x_view * 1.5);
         self.key = Some(key);
     }
+}
+
+/// The payout curve's default reach along x for people at `xs`, and how many are beyond it. A
+/// few outliers (a new hire on a tiny prorated quota) don't stretch it: up to 1.2 × the 95th
+/// percentile, the rest a drag away. With few people there is no telling an outlier from the
+/// top of the range, so everyone is in view. A share (attainment) shows at least 0–150%.
+fn default_view(mut xs: Vec<f64>, is_share: bool) -> (f64, usize) {
+    xs.sort_by(f64::total_cmp);
+    let few = xs.len() < OUTLIERS_FROM;
+    let top = if few { xs.len().saturating_sub(1) } else { (xs.len() - 1) * 95 / 100 };
+    let reach = xs.get(top).copied().unwrap_or(1.0) * if few { 1.05 } else { 1.2 };
+    let view = reach.max(if is_share { 1.5 } else { 1.0 });
+    (view, xs.iter().filter(|x| **x > view).count())
 }
 
 /// The component's payout for a typical person (the median of every roster value among the
@@ -337,6 +351,11 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
             } else {
                 format!("Every dot is a person. {}", cache.curve_note)
             };
+            let shown = match cache.beyond_view {
+                0 => shown,
+                1 => format!("{shown} 1 person is further right: drag the chart to see them."),
+                n => format!("{shown} {n} people are further right: drag the chart to see them."),
+            };
             left.add(egui::Label::new(egui::RichText::new(shown).small().color(theme::tokens(left).muted)).wrap());
 
             right.label(egui::RichText::new("Cost as a share of revenue").strong());
@@ -368,4 +387,27 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
         });
         widgets::muted(ui, "Hover bars and dots for values. Charts update when the plan or roster changes.");
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_curve_shows_everyone_when_few_and_leaves_only_outliers_out_when_many() {
+        // Three people at 69%, 115% and 226% of quota: all three in view (the 95th percentile
+        // of three is the second, which left the third out of a view ending at 150%).
+        let (view, beyond) = default_view(vec![0.69, 1.15, 2.26], true);
+        assert!(view >= 2.26, "{view}");
+        assert_eq!(beyond, 0);
+        // A hundred people up to 140% and one new hire at 900%: the hire is a drag away, and
+        // counted so the chart can say so.
+        let mut xs: Vec<f64> = (0..100).map(|i| 0.4 + f64::from(i) / 100.0).collect();
+        xs.push(9.0);
+        let (view, beyond) = default_view(xs, true);
+        assert!(view < 2.0, "{view}");
+        assert_eq!(beyond, 1);
+        // Units (not a share): no 150% floor.
+        assert_eq!(default_view(vec![0.2, 0.3], false).0, 1.0);
+    }
 }
