@@ -203,14 +203,19 @@ pub fn compare_ui(
     view.sync(docs);
     selection_ui(ui, docs, view);
     let docs_compared: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
-    let one_currency = mixed_currencies(&docs_compared);
+    let one_currency = same_currency(&docs_compared);
     ui.horizontal(|ui| {
         use super::super::app::{Action, Handout};
         let ready = view.plans.len() >= 2 && one_currency.is_ok();
+        let why_not = if one_currency.is_err() {
+            "The plans pay in different currencies"
+        } else {
+            "Pick two to four plans first"
+        };
         if ui
             .add_enabled(ready, egui::Button::new("Save workbook…"))
             .on_hover_text("An Excel workbook to hand out: summary, one sheet per plan, winners and losers")
-            .on_disabled_hover_text("Pick two to four plans first")
+            .on_disabled_hover_text(why_not)
             .clicked()
         {
             actions.push(Action::SaveHandout(Handout::Workbook));
@@ -218,7 +223,7 @@ pub fn compare_ui(
         if ui
             .add_enabled(ready, egui::Button::new("Save report…"))
             .on_hover_text("One HTML file with the charts and tables, readable and printable in any browser")
-            .on_disabled_hover_text("Pick two to four plans first")
+            .on_disabled_hover_text(why_not)
             .clicked()
         {
             actions.push(Action::SaveHandout(Handout::Report));
@@ -318,7 +323,7 @@ pub fn compare_ui(
 }
 
 /// Whether the compared plans pay in one currency (their totals can be subtracted).
-pub fn mixed_currencies(compared: &[&PlanDoc]) -> Result<(), crate::engine::compare::MixedCurrencies> {
+fn same_currency(compared: &[&PlanDoc]) -> Result<(), crate::engine::compare::MixedCurrencies> {
     crate::engine::compare::one_currency(compared.iter().map(|d| (d.plan.name.as_str(), d.plan.currency.as_str())))
 }
 
