@@ -145,7 +145,10 @@ fn importing_a_roster_with_bad_rows_lists_them_and_can_import_the_good_rows() {
     };
     assert!(issues.len() >= 5, "{issues:?}");
     for issue in &issues {
-        assert!(harness.query_all_by_label(&issue.reason).next().is_some(), "reason not shown: {issue}");
+        // In the app's terms: no command-line option named.
+        let shown = carrot::ui::panels::dialogs::in_app_terms(&issue.reason);
+        assert!(!shown.contains("--"), "{shown}");
+        assert!(harness.query_all_by_label(&shown).next().is_some(), "reason not shown: {issue}");
         assert!(harness.query_all_by_label(&issue.line.to_string()).next().is_some(), "line not shown: {issue}");
     }
     assert_eq!(harness.state().rt.rosters.sources.len(), 2, "nothing is imported before the user chooses");
@@ -157,6 +160,22 @@ fn importing_a_roster_with_bad_rows_lists_them_and_can_import_the_good_rows() {
     assert_eq!(source.roster.employees.len(), 1);
     assert_eq!(&*source.roster.employees[0].id, "G1");
     assert!(!source.skipped.is_empty(), "the skipped rows are kept for review");
+}
+
+#[test]
+fn a_date_written_another_way_is_explained_in_the_apps_terms_not_the_command_lines() {
+    let mut harness = app(vec![Some(vec![fixture("ui/dates_written_otherwise.csv")])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the bad-rows dialog", |app| matches!(app.rt.modal, Some(Modal::BadRows(_))));
+    harness.run_steps(10);
+    // One date no format reads, one another format reads (the button goes back to choose it).
+    harness
+        .get_by_label("not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format in the import step");
+    harness.get_by_label(
+        "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format to %d.%m.%Y, which reads it",
+    );
+    assert!(harness.query_by_label_contains("--date-format").is_none());
+    harness.get_by_label("Choose how dates are written…");
 }
 
 #[test]

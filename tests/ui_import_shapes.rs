@@ -502,7 +502,7 @@ fn a_date_in_another_format_past_the_first_rows_leads_back_to_the_import_step() 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     // The first rows are ISO: the file is imported at once, and the tenth row is refused.
     wait(&mut harness, "the bad-rows dialog", |app| matches!(app.rt.modal, Some(Modal::BadRows(_))));
-    harness.get_by_label_contains("or set the date format (--date-format) to %d/%m/%Y, which reads it");
+    harness.get_by_label_contains("or set the date format to %d/%m/%Y, which reads it");
     harness.get_by_label("Choose how dates are written…").click_accesskit();
     wait(&mut harness, "the import step", |app| step(app).is_some());
     assert_eq!(step(harness.state()).unwrap().date_format, None, "the first rows are ISO");

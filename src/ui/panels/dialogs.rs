@@ -1085,7 +1085,10 @@ fn check_ui(ui: &mut egui::Ui, dialog: &MappingDialog, t: &theme::Tokens) {
                 format!("{} bad cell(s): nothing would be imported until they are fixed", issues.len()),
             );
             for issue in issues.iter().take(20) {
-                ui.add(egui::Label::new(egui::RichText::new(issue.to_string()).small().color(t.error)).wrap());
+                ui.add(
+                    egui::Label::new(egui::RichText::new(in_app_terms(&issue.to_string())).small().color(t.error))
+                        .wrap(),
+                );
             }
         }
         JoinCheck::Failed(e) => {
@@ -1102,6 +1105,12 @@ fn date_format_name(format: &str) -> String {
 
 fn widgets_short(cell: &str) -> String {
     crate::roster::values::shorten(cell, 24)
+}
+
+/// A cell's reason as the app says it: the core words it for the command line, whose option
+/// for the date format (`--date-format`) is, here, the import step's date format.
+pub fn in_app_terms(reason: &str) -> String {
+    reason.replace(" (--date-format, e.g. %d/%m/%Y)", " in the import step").replace(" (--date-format)", "")
 }
 
 fn bad_rows_ui(ctx: &egui::Context, dialog: &BadRowsDialog, actions: &mut Vec<Action>) -> bool {
@@ -1123,7 +1132,7 @@ fn bad_rows_ui(ctx: &egui::Context, dialog: &BadRowsDialog, actions: &mut Vec<Ac
                     ui.label(issue.line.to_string());
                     ui.label(&issue.column);
                     ui.label(crate::roster::values::shorten(&issue.value, 30));
-                    ui.label(&issue.reason);
+                    ui.label(in_app_terms(&issue.reason));
                     ui.end_row();
                 }
             });
