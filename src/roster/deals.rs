@@ -324,8 +324,10 @@ pub fn apply_deals(
         }
     }
     if !unmatched.is_empty() {
-        let list: Vec<String> =
-            unmatched.iter().map(|(o, t)| format!("{o:?} ({} deal(s), {})", t.deals, t.revenue.normalize())).collect();
+        let list: Vec<String> = unmatched
+            .iter()
+            .map(|(o, t)| format!("{o:?} ({} deal(s), {} in all)", t.deals, crate::money::number(t.revenue)))
+            .collect();
         outcome.warnings.push(format!(
             "{}: {} owner(s) match no one in the roster by {}; their deals were not counted: {}",
             table.name,
