@@ -149,13 +149,19 @@ fn the_risk_aversion_slider_simulates_again_and_is_kept_in_the_baseline_plan() {
     assert_eq!(baseline.plan.assumptions.risk_aversion_for("sales"), 1.0);
 }
 
-#[test]
-fn a_plan_in_another_currency_is_not_ticked_and_ticking_it_says_why_without_spinning() {
+/// The samples, the product-led plan edited to pay in Canadian dollars; the baseline (sales-led)
+/// pays in euros.
+fn app_with_product_led_in_cad() -> Harness<'static, CarrotApp> {
     let mut harness = app();
-    // The product-led plan now pays in Canadian dollars; the baseline (sales-led) pays in euros.
     click(&mut harness, "Product-led");
     type_into(&mut harness, "Currency", "CAD");
     wait(&mut harness, "the edit", |app| app.rt.docs[2].plan.currency == "CAD" && idle(app));
+    harness
+}
+
+#[test]
+fn a_plan_in_another_currency_is_not_ticked_and_ticking_it_says_why_without_spinning() {
+    let mut harness = app_with_product_led_in_cad();
     harness.get_by_label("Behaviour").click();
     wait(&mut harness, "the simulation", simulated);
     let app = harness.state();
@@ -167,8 +173,8 @@ fn a_plan_in_another_currency_is_not_ticked_and_ticking_it_says_why_without_spin
         .map(|id| app.rt.docs.iter().find(|d| d.id == *id).unwrap().plan.name.as_str())
         .collect();
     assert_eq!(names, ["Transition"], "the plan in Canadian dollars is offered, not ticked");
-    // Ticked alone, it cannot be simulated against the baseline: the view says why, and nothing
-    // spins for ever.
+    // Ticked (unticking Transition empties the list, which takes Transition back by default),
+    // it cannot be simulated against the baseline: the view says why, and nothing spins for ever.
     click_role(&mut harness, egui::accesskit::Role::CheckBox, "Transition");
     click_role(&mut harness, egui::accesskit::Role::CheckBox, "Product-led");
     wait(&mut harness, "the simulation", |app| !app.rt.behaviour.is_running());
@@ -181,10 +187,7 @@ fn a_plan_in_another_currency_is_not_ticked_and_ticking_it_says_why_without_spin
 
 #[test]
 fn a_first_simulation_that_cannot_run_says_why_and_stops_spinning() {
-    let mut harness = app();
-    click(&mut harness, "Product-led");
-    type_into(&mut harness, "Currency", "CAD");
-    wait(&mut harness, "the edit", |app| app.rt.docs[2].plan.currency == "CAD" && idle(app));
+    let mut harness = app_with_product_led_in_cad();
     // As a workspace restores it: the plan in Canadian dollars is the one tried.
     let (sales_led, product_led) = (harness.state().rt.docs[0].id, harness.state().rt.docs[2].id);
     harness.state_mut().rt.behaviour.baseline = Some(sales_led);

@@ -505,7 +505,7 @@ impl CompiledPlan {
             .map(|l| l.metric_name.as_str())
     }
 
-    /// The track for a role (matched ignoring case).
+    /// The track for a role (matched as [`crate::plan::role_matches`] says: keys are lowercased).
     pub(crate) fn track(&self, role: &str) -> Option<&CompiledTrack> {
         // A plan has a few tracks: comparing their keys is cheaper than hashing the role, once
         // per person.

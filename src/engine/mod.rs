@@ -511,9 +511,7 @@ impl CompiledPlan {
         }
         for (line, raw) in track.lines.iter().zip(&scratch.raw) {
             if raw.negative_metric {
-                payout
-                    .warnings
-                    .push(format!("{} is negative in the roster; the {} line pays 0", line.metric_name, line.id));
+                payout.warnings.push(negative_metric_warning(&line.metric_name, &line.id));
             }
         }
         if let Some(s) = subset {
@@ -926,6 +924,18 @@ impl Sizes {
 }
 
 /// Σ |amount| over `lines`, or `None` when it does not fit a decimal.
+/// The warning on a line paid 0 because its `metric` is negative in the roster.
+pub(crate) fn negative_metric_warning(metric: &str, line: &str) -> String {
+    format!("{metric} is negative in the roster; the {line} line pays 0")
+}
+
+/// The metric and the line of a [`negative_metric_warning`], read back (plan years reword it for
+/// lines that measure the year to date, and claw back cancelled deals on the others).
+pub(crate) fn negative_metric_of(warning: &str) -> Option<(&str, &str)> {
+    let (head, line) = warning.strip_suffix(" line pays 0")?.rsplit_once("; the ")?;
+    Some((head.strip_suffix(" is negative in the roster")?, line))
+}
+
 fn magnitude(lines: &[Line]) -> Option<Decimal> {
     lines.iter().try_fold(Decimal::ZERO, |sum, l| sum.checked_add(l.amount.abs()))
 }

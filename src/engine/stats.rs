@@ -385,12 +385,8 @@ pub fn movers(a: &PlanStats, b: &PlanStats, n: usize) -> Movers {
 /// ignoring case (a track `AE` pays the roster's `ae`), and the charts and totals by role use
 /// the plan's spelling, once per track.
 fn track_key<R: AsRef<str>>(plan_roles: &[R], role: &str) -> String {
-    plan_roles
-        .iter()
-        .map(AsRef::as_ref)
-        .find(|r| *r == role || r.to_lowercase() == role.to_lowercase())
-        .unwrap_or(role)
-        .to_owned()
+    let mut keys = plan_roles.iter().map(AsRef::as_ref);
+    keys.find(|key| crate::plan::role_matches(key, role)).unwrap_or(role).to_owned()
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ use crate::engine::warnings::PaidWarnings;
 use crate::engine::{LineKind, PayoutReport};
 use crate::fsx::{self, Access, Overwrite};
 use crate::money;
-use crate::plan::{EarningCodes, Period, Plan, Track};
+use crate::plan::{EarningCodes, Period, Plan};
 use crate::roster::{RowIssue, Text};
 
 /// The payroll templates, by the name used on the command line and in plan `earning_codes` (the
@@ -344,12 +344,6 @@ fn line_name(role: &str, component: &str, kind: LineKind) -> String {
     }
 }
 
-/// The plan's track for a role: the exact key, else the one equal ignoring case (the engine
-/// matches roles to tracks ignoring case).
-fn track_for<'a>(plan: &'a Plan, role: &str) -> Option<&'a Track> {
-    plan.tracks.get(role).or_else(|| plan.tracks.iter().find(|(k, _)| k.eq_ignore_ascii_case(role)).map(|(_, t)| t))
-}
-
 /// Resolves every line's earning code for `template`; refuses (listing all) when any is missing,
 /// or when anyone is in error.
 pub fn payroll_lines<'a>(
@@ -441,7 +435,7 @@ fn earning_code<'a>(
     component: &str,
     kind: LineKind,
 ) -> Option<&'a str> {
-    let track = track_for(plan, role)?;
+    let (_, track) = plan.track_for(role)?;
     let codes: EarningCodes<'a> = match kind {
         LineKind::CapAdjustment => track.cap.as_ref().or(plan.cap.as_ref())?.codes(),
         LineKind::GuaranteeAdjustment => track.guarantee.as_ref().or(plan.guarantee.as_ref())?.codes(),

@@ -108,6 +108,23 @@ pub struct Plan {
     pub schedule: Option<Schedule>,
 }
 
+impl Plan {
+    /// The track that pays people of `role`, with its key: see [`role_matches`].
+    pub fn track_for(&self, role: &str) -> Option<(&str, &Track)> {
+        self.tracks
+            .get_key_value(role)
+            .or_else(|| self.tracks.iter().find(|(key, _)| role_matches(key, role)))
+            .map(|(key, track)| (key.as_str(), track))
+    }
+}
+
+/// Whether the track keyed `key` pays people of the roster's `role`: the same text, or the same
+/// ignoring case (rosters' roles are read lowercased, so a track `AE` pays the role `ae`). The
+/// engine's compiled plan matches roles the same way.
+pub fn role_matches(key: &str, role: &str) -> bool {
+    key == role || key.to_lowercase() == role.to_lowercase()
+}
+
 /// An exchange rate: units of plan currency per unit of the other currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -23,7 +23,7 @@ use crate::engine::{CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, L
 use crate::money;
 use crate::num::Rational;
 use crate::plan::schedule::{ANNUAL_QUOTA, ANNUAL_TARGET_INCENTIVE, BalancePolicy, YTD_PREFIX};
-use crate::plan::{Component, PayPeriod, Period, Plan, Problem, Track, Window};
+use crate::plan::{Component, PayPeriod, Period, Plan, Problem, Window};
 use crate::roster::{Employee, Roster};
 pub use ledger::{Closed, Instalment, Ledger, LineRecord, PeriodEntry, PersonRecord};
 pub use scope::{PeriodView, Scope, common_periods, period_view};
@@ -509,13 +509,6 @@ struct Ctx<'a> {
     metric_names: &'a [String],
 }
 
-fn track_of<'p>(plan: &'p Plan, role: &str) -> Option<(&'p str, &'p Track)> {
-    plan.tracks
-        .get_key_value(role)
-        .or_else(|| plan.tracks.iter().find(|(k, _)| k.eq_ignore_ascii_case(role)))
-        .map(|(k, t)| (k.as_str(), t))
-}
-
 /// `v` written with exactly `dp` decimals (amounts in the ledger read alike: `0.00`, not `0`).
 fn fixed(mut v: Decimal, dp: u32) -> Decimal {
     v.rescale(dp);
@@ -546,12 +539,10 @@ impl Ctx<'_> {
         py: &EmployeePayout,
         component: &impl Fn(&str) -> Option<&'p Component>,
     ) -> Vec<String> {
-        // The engine's negative-metric warning ends with the line it is about.
-        fn metric_and_line(w: &str) -> Option<(&str, &str)> {
-            w.strip_suffix(" line pays 0").and_then(|rest| rest.rsplit_once("; the "))
-        }
-        let ytd_line =
-            |w| metric_and_line(w).filter(|(_, id)| component(id).is_some_and(|c| c.window() == Window::Ytd));
+        let ytd_line = |w| {
+            crate::engine::negative_metric_of(w)
+                .filter(|(_, id)| component(id).is_some_and(|c| c.window() == Window::Ytd))
+        };
         // A year to date itself negative says more than the period that made it so.
         let negative_to_date: Vec<(&str, &str)> = py.warnings.iter().filter_map(|w| ytd_line(w)).collect();
         let mut out = Vec::new();
@@ -559,19 +550,13 @@ impl Ctx<'_> {
             match ytd_line(w) {
                 Some((_, id)) if negative_to_date.iter().any(|(_, i)| *i == id) => {}
                 Some((metric, id)) => out.push(format!(
-                    "{} this period; the {id} line measures the year to date, which it lowers",
-                    metric.strip_suffix(" in the roster").unwrap_or(metric)
+                    "{metric} is negative this period; the {id} line measures the year to date, which it lowers"
                 )),
                 None => out.push(w.clone()),
             }
         }
         for (metric, id) in negative_to_date {
-            out.push(format!(
-                "{} to date; the {id} line earns 0 to date",
-                metric
-                    .strip_suffix(" is negative in the roster")
-                    .map_or(metric.to_owned(), |m| format!("{m} is negative"))
-            ));
+            out.push(format!("{metric} is negative to date; the {id} line earns 0 to date"));
         }
         out
     }
@@ -594,7 +579,7 @@ impl Ctx<'_> {
             end: self.plan.period.end,
         });
         let schedule = self.plan.schedule.as_ref();
-        let track = track_of(self.plan, &e.role);
+        let track = self.plan.track_for(&e.role);
         let component = |id: &str| track.and_then(|(_, t)| t.components.iter().find(|c| c.id() == id));
         let track_window = track
             .and_then(|(_, t)| t.components.iter().find(|c| !matches!(c, Component::Multiplier(_))))
@@ -840,7 +825,10 @@ impl Ctx<'_> {
                 {
                     continue;
                 }
-                let negative = pp.warnings.iter().any(|w| w.ends_with(&format!("the {} line pays 0", l.component)));
+                let negative = pp
+                    .warnings
+                    .iter()
+                    .any(|w| crate::engine::negative_metric_of(w).is_some_and(|(_, line)| line == &*l.component));
                 if !negative || !cb.cancelled_deals || l.amount <= Decimal::ZERO {
                     continue;
                 }
