@@ -567,7 +567,7 @@ fn check(plan: &Plan, roster: &Roster) -> usize {
     for (i, e) in roster.employees.iter().enumerate() {
         let expected = reference.person(e);
         let got = if let Some(p) = paid.get(&i) {
-            Outcome::Paid(p.lines.iter().map(|l| (l.component.to_string(), l.amount)).collect())
+            Outcome::Paid(p.lines.iter().map(|l| (l.component().to_string(), l.amount)).collect())
         } else if errors.contains(&i) {
             Outcome::Error
         } else if not_covered.contains(&i) {

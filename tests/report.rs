@@ -171,8 +171,8 @@ fn workbook_plan_sheets_list_everyone_with_ids_as_text_and_the_totals() {
         for c in 6..total_col {
             let Data::String(h) = cell(&sheet, header, c) else { panic!("header {c}") };
             let label = h.trim_end_matches(" (EUR)");
-            let line = rep.employees.iter().flat_map(|e| &e.lines).find(|l| &*l.label == label).unwrap();
-            let expected = rep.totals.by_component[&*line.component];
+            let line = rep.employees.iter().flat_map(|e| &e.lines).find(|l| &*l.label() == label).unwrap();
+            let expected = rep.totals.by_component[&*line.component()];
             assert_eq!(cell(&sheet, total_row, c), Data::Float(f(expected)), "{label}");
         }
     }

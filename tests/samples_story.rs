@@ -26,7 +26,7 @@ fn pay(plan: &Plan, csv: &str) -> PayoutReport {
 }
 
 fn line(p: &EmployeePayout, id: &str) -> Decimal {
-    p.lines.iter().filter(|l| &*l.component == id).map(|l| l.amount).sum()
+    p.lines.iter().filter(|l| &*l.component() == id).map(|l| l.amount).sum()
 }
 
 fn d(s: &str) -> Decimal {

@@ -222,7 +222,7 @@ pub(super) fn table(r: &PeriodResult, w: &mut dyn Write) -> io::Result<()> {
             t.rows.push(vec![
                 e.employee_id.to_string(),
                 e.name.to_string(),
-                l.label.to_string(),
+                l.label().to_string(),
                 l.kind.as_str().to_owned(),
                 money::grouped(l.amount, dp),
             ]);

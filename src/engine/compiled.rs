@@ -153,7 +153,8 @@ pub(crate) enum LineRule {
 pub(crate) struct CompiledLine {
     /// Copied into every payout line (interned: see [`super::Name`]).
     pub id: super::Name,
-    pub label: super::Name,
+    /// The id and label, as each of its payout lines holds them.
+    pub names: super::LineNames,
     /// Index into [`CompiledPlan::components`], for summing totals without hashing.
     pub slot: usize,
     pub metric_name: String,
@@ -419,9 +420,11 @@ impl CompiledPlan {
                     components.push(super::Name::new(c.id()));
                     components.len() - 1
                 });
+                let id = components.get(slot).copied().unwrap_or_else(|| super::Name::new(c.id()));
+                let label = super::Name::new(c.label());
                 lines.push(CompiledLine {
-                    id: components.get(slot).copied().unwrap_or_else(|| super::Name::new(c.id())),
-                    label: super::Name::new(c.label()),
+                    id,
+                    names: super::LineNames::new(id, label),
                     slot,
                     metric_name: c.metric().to_owned(),
                     kind,

@@ -156,8 +156,8 @@ fn employee_json(e: &EmployeePayout, dp: u32) -> EmployeeJson<'_> {
             .lines
             .iter()
             .map(|l| LineJson {
-                component: &l.component,
-                label: &l.label,
+                component: l.component().as_str(),
+                label: l.label().as_str(),
                 kind: l.kind.as_str(),
                 amount: Amount(l.amount, dp),
                 explanation: &l.explanation,
@@ -306,9 +306,9 @@ fn write_employee(buf: &mut Vec<u8>, e: &EmployeePayout, dp: u32) {
     array(buf, &e.lines, |buf, l| {
         buf.push(b'{');
         key(buf, 5, "component", true);
-        json_str(buf, &l.component);
+        json_str(buf, &l.component());
         key(buf, 5, "label", false);
-        json_str(buf, &l.label);
+        json_str(buf, &l.label());
         key(buf, 5, "kind", false);
         json_str(buf, l.kind.as_str());
         key(buf, 5, "amount", false);

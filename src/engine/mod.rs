@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 pub(crate) use batch::BatchScratch;
 pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext, Shares};
 use compiled::{CompiledTrack, LimitKonst};
-pub use name::Name;
+pub use name::{LineNames, Name};
 pub use reuse::Previous;
 use rules::{Explain, NoTrace, PersonNotes, RawLine};
 
@@ -47,24 +47,73 @@ pub enum Detail {
     AmountsOnly,
 }
 
-/// One payout line.
+/// One payout line. A report holds one for each paid person and component (a million at ten
+/// lines for a hundred thousand people), so it is kept small: 72 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    /// Component id, or `cap_adjustment` / `guarantee_adjustment`.
-    pub component: Name,
-    /// The component's label.
-    pub label: Name,
-    /// What kind of line this is.
-    pub kind: LineKind,
-    /// The amount, rounded to the currency's minor unit.
-    pub amount: Decimal,
+    /// Component id (or `cap_adjustment`, `guarantee_adjustment`, …) and label.
+    names: LineNames,
     /// How the amount was reached, checkable by hand (empty with [`Detail::AmountsOnly`]).
     pub explanation: String,
+    /// The amount, rounded to the currency's minor unit.
+    pub amount: Decimal,
+    /// What the line was paid on (see [`Line::measure`]); 0 when it has none.
+    measure: Decimal,
+    /// Index into the compiled plan's components (for totals).
+    slot: u32,
+    /// What kind of line this is.
+    pub kind: LineKind,
+    /// Whether `measure` is one.
+    has_measure: bool,
+}
+
+impl Line {
+    /// A line of component `names`, in the compiled plan's component `slot`.
+    pub(crate) fn new(
+        names: LineNames,
+        kind: LineKind,
+        slot: usize,
+        amount: Decimal,
+        measure: Option<Decimal>,
+        explanation: String,
+    ) -> Self {
+        Self {
+            names,
+            explanation,
+            amount,
+            measure: measure.unwrap_or_default(),
+            // A plan has a few dozen components; `u32::MAX` names none (its totals are skipped).
+            slot: u32::try_from(slot).unwrap_or(u32::MAX),
+            kind,
+            has_measure: measure.is_some(),
+        }
+    }
+
+    /// Component id, or `cap_adjustment` / `guarantee_adjustment` (and the plan year's kinds).
+    pub fn component(&self) -> Name {
+        self.names.component()
+    }
+
+    /// The component's label.
+    pub fn label(&self) -> Name {
+        self.names.label()
+    }
+
+    /// The id and label together.
+    pub fn names(&self) -> LineNames {
+        self.names
+    }
+
     /// What the line was paid on: attainment, metric ÷ target, the money metric, or units
     /// (`None` for adjustment lines).
-    pub measure: Option<Decimal>,
+    pub fn measure(&self) -> Option<Decimal> {
+        self.has_measure.then_some(self.measure)
+    }
+
     /// Index into the compiled plan's components (for totals).
-    pub(crate) slot: usize,
+    pub(crate) fn slot(&self) -> usize {
+        usize::try_from(self.slot).unwrap_or(usize::MAX)
+    }
 }
 
 /// A person's payout.
@@ -362,7 +411,7 @@ impl CompiledPlan {
             && previous.track == track.slot
             && changed.len() == track.lines.len()
             && previous.lines.len() >= track.lines.len()
-            && previous.lines.iter().zip(&track.lines).all(|(l, c)| l.slot == c.slot && l.kind == c.kind);
+            && previous.lines.iter().zip(&track.lines).all(|(l, c)| l.slot() == c.slot && l.kind == c.kind);
         let reusing = fits.then_some(Reusing { previous, changed });
         self.evaluate_with(index, e, Detail::AmountsOnly, scratch, reusing)
     }
@@ -499,15 +548,14 @@ impl CompiledPlan {
                 }
                 None => String::new(),
             };
-            payout.lines.push(Line {
-                component: line.id,
-                label: line.label,
-                slot: line.slot,
-                kind: line.kind,
+            payout.lines.push(Line::new(
+                line.names,
+                line.kind,
+                line.slot,
                 amount,
+                raw.measure.as_ref().map(display),
                 explanation,
-                measure: raw.measure.as_ref().map(display),
-            });
+            ));
         }
         for (line, raw) in track.lines.iter().zip(&scratch.raw) {
             if raw.negative_metric {
@@ -590,19 +638,14 @@ impl CompiledPlan {
     /// The line a cap or guarantee adds: after every component, the cap's slot before the
     /// guarantee's.
     fn adjustment_line(&self, kind: LineKind, amount: Decimal, explanation: String) -> Line {
-        let (label, from_end) = match kind {
-            LineKind::CapAdjustment => ("Cap adjustment", 2),
-            _ => ("Guarantee adjustment", 1),
+        static CAP: (Name, Name) = (Name::fixed("cap_adjustment"), Name::fixed("Cap adjustment"));
+        static GUARANTEE: (Name, Name) = (Name::fixed("guarantee_adjustment"), Name::fixed("Guarantee adjustment"));
+        let (names, from_end) = match kind {
+            LineKind::CapAdjustment => (&CAP, 2),
+            _ => (&GUARANTEE, 1),
         };
-        Line {
-            component: Name::fixed(kind.as_str()),
-            label: Name::fixed(label),
-            slot: self.components.len().saturating_sub(from_end),
-            kind,
-            amount,
-            explanation,
-            measure: None,
-        }
+        let slot = self.components.len().saturating_sub(from_end);
+        Line::new(LineNames::fixed(names), kind, slot, amount, None, explanation)
     }
 
     /// Step (4): the plan-level cap and guarantee, as adjustment lines computed on the rounded
@@ -865,7 +908,7 @@ impl Tally {
             *t += p.total;
         }
         for l in &p.lines {
-            if let (Some(sum), Some(u)) = (self.by_slot.get_mut(l.slot), self.used.get_mut(l.slot)) {
+            if let (Some(sum), Some(u)) = (self.by_slot.get_mut(l.slot()), self.used.get_mut(l.slot())) {
                 *sum += l.amount;
                 *u = true;
             }

@@ -119,6 +119,62 @@ impl fmt::Debug for Name {
     }
 }
 
+/// A payout line's component id and label, interned together: a line holds one reference to
+/// the pair (8 bytes rather than two [`Name`]s' 32), which keeps a plan's payouts, a hundred
+/// thousand people's lines each, a third smaller to write, copy and read. Compares and hashes
+/// as the two texts.
+#[derive(Clone, Copy)]
+pub struct LineNames(&'static (Name, Name));
+
+impl LineNames {
+    /// The pair for names known when the program is built (nothing is stored).
+    pub const fn fixed(pair: &'static (Name, Name)) -> Self {
+        Self(pair)
+    }
+
+    /// The pair for `component` and `label`, stored the first time it is seen.
+    pub fn new(component: Name, label: Name) -> Self {
+        static PAIRS: OnceLock<Mutex<HashSet<&'static (Name, Name)>>> = OnceLock::new();
+        let mut pairs = PAIRS.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(kept) = pairs.get(&(component, label)) {
+            return Self(kept);
+        }
+        let kept: &'static (Name, Name) = Box::leak(Box::new((component, label)));
+        pairs.insert(kept);
+        Self(kept)
+    }
+
+    /// The component id.
+    pub const fn component(self) -> Name {
+        self.0.0
+    }
+
+    /// The label.
+    pub const fn label(self) -> Name {
+        self.0.1
+    }
+}
+
+impl PartialEq for LineNames {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0) || self.0 == other.0
+    }
+}
+
+impl Eq for LineNames {}
+
+impl std::hash::Hash for LineNames {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl fmt::Debug for LineNames {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LineNames").field("component", &self.0.0).field("label", &self.0.1).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +190,18 @@ mod tests {
         assert_ne!(a, Name::new("revenue_commission "));
         assert!(Name::new("a") < Name::new("b"));
         assert_eq!(format!("{a} {a:?}"), "revenue_commission \"revenue_commission\"");
+    }
+
+    #[test]
+    fn a_pair_of_names_is_stored_once_and_compares_as_its_texts() {
+        let (id, label) = (Name::new("revenue_commission"), Name::new("Revenue commission"));
+        let a = LineNames::new(id, label);
+        let b = LineNames::new(Name::new(&String::from("revenue_commission")), Name::fixed("Revenue commission"));
+        assert!(std::ptr::eq(a.0, b.0), "interned once");
+        assert_eq!((a.component(), a.label()), (id, label));
+        static FIXED: (Name, Name) = (Name::fixed("revenue_commission"), Name::fixed("Revenue commission"));
+        assert_eq!(a, LineNames::fixed(&FIXED));
+        assert_ne!(a, LineNames::new(id, Name::new("Revenue")));
+        assert_ne!(a, LineNames::new(Name::new("revenue"), label));
     }
 }

@@ -125,13 +125,13 @@ impl Sums {
         };
         let Some(sums) = self.roles.get_mut(at) else { return Some(()) };
         for l in &e.lines {
-            if sums.components.len() <= l.slot {
-                sums.components.resize(l.slot + 1, None);
+            if sums.components.len() <= l.slot() {
+                sums.components.resize(l.slot() + 1, None);
             }
-            match sums.components.get_mut(l.slot) {
+            match sums.components.get_mut(l.slot()) {
                 Some(Some((_, _, sum))) => *sum = sum.checked_add(l.amount)?,
                 Some(cell) => {
-                    *cell = Some((self.order, l.component, l.amount));
+                    *cell = Some((self.order, l.component(), l.amount));
                     self.order += 1;
                 }
                 None => {}
@@ -409,7 +409,7 @@ mod tests {
             let key = track_key(&plan_roles, &e.role);
             let role = stats.by_role_component.entry(key.clone()).or_default();
             for l in &e.lines {
-                *role.entry(l.component.to_string()).or_default() += l.amount;
+                *role.entry(l.component().to_string()).or_default() += l.amount;
             }
             *stats.revenue_by_role.entry(key).or_default() += e.revenue.unwrap_or_default();
         }

@@ -355,7 +355,7 @@ pub fn payroll_lines<'a>(
     let lines = report.employees.iter().flat_map(|e| {
         let person =
             Payee { employee_id: &e.employee_id, name: &e.name, first_last: e.first_last.as_ref(), role: &e.role };
-        e.lines.iter().map(move |l| payroll_line(plan, template, person, &l.component, l.kind, l.amount))
+        e.lines.iter().map(move |l| payroll_line(plan, template, person, l.component().as_str(), l.kind, l.amount))
     });
     all_coded(lines, report.employees.iter().map(|e| e.lines.len()).sum(), template)
 }
@@ -497,7 +497,7 @@ impl PayrollBook {
         });
         self.lines.extend(payout.lines.iter().map(|l| BookLine {
             person,
-            component: l.component,
+            component: l.component(),
             kind: l.kind,
             amount: l.amount,
         }));

@@ -72,8 +72,8 @@ pub(crate) fn components(cmp: &Comparison) -> Vec<ComponentInfo> {
                 .iter()
                 .flat_map(|r| r.employees.iter())
                 .flat_map(|e| e.lines.iter())
-                .find(|l| &*l.component == id)
-                .map(|l| l.label.trim().to_owned())
+                .find(|l| &*l.component() == id)
+                .map(|l| l.label().trim().to_owned())
                 .filter(|l| !l.is_empty())
                 .unwrap_or_else(|| id.to_owned());
             ComponentInfo { id: id.to_owned(), label }

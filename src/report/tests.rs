@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::engine::{EmployeeError, EmployeePayout, Line, NotCovered, Totals};
+use crate::engine::{EmployeeError, EmployeePayout, Line, LineNames, NotCovered, Totals};
 use crate::plan::Period;
 
 fn d(s: &str) -> Decimal {
@@ -15,15 +15,9 @@ fn d(s: &str) -> Decimal {
 }
 
 fn line(component: &str, label: &str, amount: &str) -> Line {
-    Line {
-        component: component.into(),
-        label: label.into(),
-        kind: if component == "cap_adjustment" { LineKind::CapAdjustment } else { LineKind::Commission },
-        amount: d(amount),
-        explanation: String::new(),
-        measure: None,
-        slot: 0,
-    }
+    let kind = if component == "cap_adjustment" { LineKind::CapAdjustment } else { LineKind::Commission };
+    let names = LineNames::new(component.into(), label.into());
+    Line::new(names, kind, 0, d(amount), None, String::new())
 }
 
 /// A person paid `lines`.
@@ -55,7 +49,7 @@ pub(crate) fn report(plan: &str, employees: Vec<EmployeePayout>) -> PayoutReport
         totals.revenue += e.revenue.unwrap_or_default();
         *totals.by_role.entry(e.role.to_string()).or_insert(Decimal::ZERO) += e.total;
         for l in &e.lines {
-            *totals.by_component.entry(l.component.to_string()).or_insert(Decimal::ZERO) += l.amount;
+            *totals.by_component.entry(l.component().to_string()).or_insert(Decimal::ZERO) += l.amount;
         }
     }
     PayoutReport {

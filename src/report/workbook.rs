@@ -566,7 +566,7 @@ fn plan_sheet(
             s.fraction(r, 5, a, &st.pct1)?;
         }
         for (k, c) in comps.iter().enumerate() {
-            let mut lines = e.lines.iter().filter(|l| *l.component == *c.id).peekable();
+            let mut lines = e.lines.iter().filter(|l| *l.component() == *c.id).peekable();
             if lines.peek().is_some() {
                 let v: Decimal = lines.map(|l| l.amount).sum();
                 s.money(r, col(6 + k)?, v, dp, &money)?;

@@ -130,8 +130,8 @@ pub fn write(result: &PeriodResult, out: &mut dyn std::io::Write) -> std::io::Re
                     .lines
                     .iter()
                     .map(|l| LineJson {
-                        component: &l.component,
-                        label: &l.label,
+                        component: l.component().as_str(),
+                        label: l.label().as_str(),
                         kind: l.kind.as_str(),
                         amount: Amount(l.amount, dp),
                         explanation: &l.explanation,

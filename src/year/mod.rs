@@ -19,7 +19,9 @@ use std::sync::Arc;
 use foldhash::HashMap;
 use rust_decimal::Decimal;
 
-use crate::engine::{CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, LineKind, Name, PayoutReport, Totals};
+use crate::engine::{
+    CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, LineKind, LineNames, Name, PayoutReport, Totals,
+};
 use crate::money;
 use crate::num::Rational;
 use crate::plan::schedule::{ANNUAL_QUOTA, ANNUAL_TARGET_INCENTIVE, BalancePolicy, YTD_PREFIX};
@@ -489,7 +491,7 @@ fn totals(plan: &Plan, report: &PayoutReport, period_run: &PayoutReport) -> Tota
                     l.kind.as_str().to_owned()
                 }
                 LineKind::Clawback => "clawback".to_owned(),
-                _ => l.component.to_string(),
+                _ => l.component().to_string(),
             };
             *t.by_component.entry(key).or_insert(Decimal::ZERO) += l.amount;
         }
@@ -586,7 +588,7 @@ impl Ctx<'_> {
             .map_or(Window::Period, Component::window);
         let window_of = |l: &Line| match l.kind {
             LineKind::CapAdjustment | LineKind::GuaranteeAdjustment => track_window,
-            _ => component(&l.component).map_or(Window::Period, Component::window),
+            _ => component(&l.component()).map_or(Window::Period, Component::window),
         };
         let last = hist.last().map(|(_, r)| *r);
         let credited_before =
@@ -602,7 +604,7 @@ impl Ctx<'_> {
         let mut due_lines: Vec<(Line, Decimal)> = Vec::new();
         for l in &pp.lines {
             if window_of(l) == Window::Period {
-                earned.insert(l.component.to_string(), l.amount);
+                earned.insert(l.component().to_string(), l.amount);
                 due_lines.push((l.clone(), l.amount));
             }
         }
@@ -610,7 +612,7 @@ impl Ctx<'_> {
             if window_of(l) != Window::Ytd {
                 continue;
             }
-            let id = l.component.to_string();
+            let id = l.component().to_string();
             let before = if self.standalone { Decimal::ZERO } else { credited_before(&id) };
             let t = l.amount - before;
             let recover = schedule.is_some_and(|s| s.recover_negative_true_ups);
@@ -627,24 +629,19 @@ impl Ctx<'_> {
             if due != t {
                 text.push_str("; a negative true-up is not taken back: it is carried against later true-ups");
             }
-            let label = format!("{} (YTD true-up)", l.label);
-            let line = Line {
-                kind: LineKind::TrueUp,
-                label: Name::new(label.as_str()),
-                explanation: text,
-                amount: due,
-                ..l.clone()
-            };
+            let label = format!("{} (YTD true-up)", l.label());
+            let names = LineNames::new(l.component(), Name::new(label.as_str()));
+            let line = Line::new(names, LineKind::TrueUp, l.slot(), due, l.measure(), text);
             due_lines.push((line, due));
         }
         // Plan order, whichever window a line came from.
         let position = |l: &Line| {
-            track.and_then(|(_, t)| t.components.iter().position(|c| c.id() == &*l.component)).unwrap_or(usize::MAX)
+            track.and_then(|(_, t)| t.components.iter().position(|c| c.id() == &*l.component())).unwrap_or(usize::MAX)
         };
         due_lines.sort_by_key(|(l, _)| position(l));
         // 2. Instalments: part now, the rest in later periods.
         for (mut line, due) in due_lines {
-            let id = line.component.to_string();
+            let id = line.component().to_string();
             *credited.entry(id.clone()).or_insert(Decimal::ZERO) += due;
             let shares = component(&id).map(Component::instalments).unwrap_or(&[]);
             if shares.len() > 1 && due.is_sign_positive() && !due.is_zero() && !leaving {
@@ -695,15 +692,13 @@ impl Ctx<'_> {
                 // Due now, or overdue (the person was not in an earlier period's actuals).
                 if !self.later_than(&inst.due, k) {
                     let label = component(&inst.component).map_or(inst.component.clone(), |c| c.label().to_owned());
-                    out.lines.push(Line {
-                        component: Name::new(inst.component.as_str()),
-                        label: Name::new(format!("{label} (instalment)").as_str()),
-                        kind: LineKind::Deferred,
-                        amount: inst.amount,
-                        explanation: format!("instalment of {label} earned in {}, due {}", inst.earned_in, inst.due),
-                        measure: None,
-                        slot: 0,
-                    });
+                    out.lines.push(year_line(
+                        Name::new(inst.component.as_str()),
+                        Name::new(format!("{label} (instalment)").as_str()),
+                        LineKind::Deferred,
+                        inst.amount,
+                        format!("instalment of {label} earned in {}, due {}", inst.earned_in, inst.due),
+                    ));
                 } else if leaving {
                     out.warnings.push(format!(
                         "left on {}: the instalment of {} due in {} ({}) is forfeited",
@@ -735,12 +730,12 @@ impl Ctx<'_> {
             let earnings: Decimal = out.lines.iter().map(|l| l.amount).sum();
             if earnings < floor {
                 let top = floor - earnings;
-                out.lines.push(Line {
-                    component: Name::fixed("draw"),
-                    label: Name::fixed("Draw"),
-                    kind: LineKind::Draw,
-                    amount: top,
-                    explanation: format!(
+                out.lines.push(year_line(
+                    Name::fixed("draw"),
+                    Name::fixed("Draw"),
+                    LineKind::Draw,
+                    top,
+                    format!(
                         "earnings {} are below the draw of {}{}: draw {}{}",
                         grouped(earnings, dp),
                         grouped(floor, dp),
@@ -752,21 +747,19 @@ impl Ctx<'_> {
                             ", not recoverable".to_owned()
                         }
                     ),
-                    measure: None,
-                    slot: 0,
-                });
+                ));
                 if d.recoverable {
                     balance += top;
                 }
             } else if d.recoverable && balance > Decimal::ZERO {
                 let take = balance.min(earnings - floor);
                 if take > Decimal::ZERO {
-                    out.lines.push(Line {
-                        component: Name::fixed("draw_recovery"),
-                        label: Name::fixed("Draw recovery"),
-                        kind: LineKind::DrawRecovery,
-                        amount: -take,
-                        explanation: format!(
+                    out.lines.push(year_line(
+                        Name::fixed("draw_recovery"),
+                        Name::fixed("Draw recovery"),
+                        LineKind::DrawRecovery,
+                        -take,
+                        format!(
                             "earnings {} are above the draw of {}: {} of the draw balance {} recovered from the part above the draw, balance {} remains",
                             grouped(earnings, dp),
                             grouped(floor, dp),
@@ -774,9 +767,7 @@ impl Ctx<'_> {
                             grouped(balance, dp),
                             grouped(balance - take, dp)
                         ),
-                        measure: None,
-                        slot: 0,
-                    });
+                    ));
                     balance -= take;
                 }
             }
@@ -798,18 +789,13 @@ impl Ctx<'_> {
                         out.warnings.push(format!("draw balance {} carried {when}", grouped(balance, dp)));
                     }
                     BalancePolicy::Recover => {
-                        out.lines.push(Line {
-                            component: Name::fixed("draw_recovery"),
-                            label: Name::fixed("Draw recovery"),
-                            kind: LineKind::DrawRecovery,
-                            amount: -balance,
-                            explanation: format!(
-                                "the draw balance {} is recovered {when} (plan setting)",
-                                grouped(balance, dp)
-                            ),
-                            measure: None,
-                            slot: 0,
-                        });
+                        out.lines.push(year_line(
+                            Name::fixed("draw_recovery"),
+                            Name::fixed("Draw recovery"),
+                            LineKind::DrawRecovery,
+                            -balance,
+                            format!("the draw balance {} is recovered {when} (plan setting)", grouped(balance, dp)),
+                        ));
                         balance = Decimal::ZERO;
                     }
                 }
@@ -819,7 +805,7 @@ impl Ctx<'_> {
         // period lines, then a leaver's recent pay.
         if let (Some(cb), Some(pc)) = (clawback, pc) {
             for l in &pc.lines {
-                let Some(c) = component(&l.component) else { continue };
+                let Some(c) = component(&l.component()) else { continue };
                 if c.window() != Window::Period
                     || !matches!(l.kind, LineKind::Commission | LineKind::Bonus | LineKind::PerUnit)
                 {
@@ -828,7 +814,7 @@ impl Ctx<'_> {
                 let negative = pp
                     .warnings
                     .iter()
-                    .any(|w| crate::engine::negative_metric_of(w).is_some_and(|(_, line)| line == &*l.component));
+                    .any(|w| crate::engine::negative_metric_of(w).is_some_and(|(_, line)| line == &*l.component()));
                 if !negative || !cb.cancelled_deals || l.amount <= Decimal::ZERO {
                     continue;
                 }
@@ -836,25 +822,20 @@ impl Ctx<'_> {
                 let paid: Decimal = hist
                     .iter()
                     .flat_map(|(_, r)| &r.lines)
-                    .filter(|x| *x.component == *l.component)
+                    .filter(|x| *x.component == *l.component())
                     .map(|x| x.amount)
                     .sum();
                 let take = l.amount.min(paid);
                 if take > Decimal::ZERO {
-                    out.lines.push(Line {
-                        kind: LineKind::Clawback,
-                        label: Name::new(format!("{} (cancelled deals)", c.label()).as_str()),
-                        amount: -take,
-                        explanation: format!(
+                    let names =
+                        LineNames::new(l.component(), Name::new(format!("{} (cancelled deals)", c.label()).as_str()));
+                    out.lines.push(Line::new(names, LineKind::Clawback, l.slot(), -take, None, format!(
                             "{} is negative this period (cancelled deals): at today's rates they paid {}; clawed back {}, at most what this line paid earlier this year ({})",
                             c.metric(),
                             grouped(l.amount, dp),
                             grouped(take, dp),
                             grouped(paid, dp)
-                        ),
-                        measure: None,
-                        ..l.clone()
-                    });
+                        )));
                 }
             }
         }
@@ -879,12 +860,12 @@ impl Ctx<'_> {
             }
             let take = self.round(&Rational::from_decimal(paid).mul(&Rational::from_decimal(cb.leaver_share())));
             if take > Decimal::ZERO {
-                out.lines.push(Line {
-                    component: Name::fixed("clawback"),
-                    label: Name::fixed("Leaver clawback"),
-                    kind: LineKind::Clawback,
-                    amount: -take,
-                    explanation: format!(
+                out.lines.push(year_line(
+                    Name::fixed("clawback"),
+                    Name::fixed("Leaver clawback"),
+                    LineKind::Clawback,
+                    -take,
+                    format!(
                         "left on {end}, within {} days of periods that paid {}: {} × {} = {} clawed back",
                         cb.leaver_window_days,
                         which.join(", "),
@@ -892,9 +873,7 @@ impl Ctx<'_> {
                         grouped(paid, dp),
                         grouped(take, dp)
                     ),
-                    measure: None,
-                    slot: 0,
-                });
+                ));
             }
         }
         out.total = out.lines.iter().map(|l| l.amount).sum();
@@ -946,7 +925,7 @@ impl Ctx<'_> {
                 .lines
                 .iter()
                 .map(|l| LineRecord {
-                    component: l.component.to_string(),
+                    component: l.component().to_string(),
                     kind: l.kind.as_str().to_owned(),
                     amount: fixed(l.amount, dp),
                 })
@@ -1011,3 +990,9 @@ pub fn is_scheduled(plan: &Plan) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// A line the plan year adds (a draw, its recovery, an instalment, a clawback): no component
+/// slot of the plan's own, nothing it was measured on.
+fn year_line(component: Name, label: Name, kind: LineKind, amount: Decimal, explanation: String) -> Line {
+    Line::new(LineNames::new(component, label), kind, 0, amount, None, explanation)
+}

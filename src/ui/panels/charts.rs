@@ -114,8 +114,8 @@ impl ChartCache {
         let paid: Vec<(f64, f64)> = report
             .employees
             .iter()
-            .filter_map(|e| e.lines.iter().find(|l| *l.component == *self.component))
-            .filter_map(|l| Some((to_f64(l.measure?), to_f64(l.amount))))
+            .filter_map(|e| e.lines.iter().find(|l| *l.component() == *self.component))
+            .filter_map(|l| Some((to_f64(l.measure()?), to_f64(l.amount))))
             .collect();
         self.dots_total = paid.len();
         let step = paid.len().div_ceil(MAX_DOTS).max(1);
@@ -123,7 +123,7 @@ impl ChartCache {
         self.x_is_share = report
             .employees
             .iter()
-            .find_map(|e| e.lines.iter().find(|l| *l.component == *self.component).map(|l| l.kind))
+            .find_map(|e| e.lines.iter().find(|l| *l.component() == *self.component).map(|l| l.kind))
             .is_some_and(|k| matches!(k, crate::engine::LineKind::Bonus | crate::engine::LineKind::Commission))
             && paid.iter().all(|(x, _)| *x < 50.0);
         let xs: Vec<f64> = paid.iter().map(|(x, _)| *x).collect();
@@ -158,7 +158,7 @@ fn typical_curve(
     let people: Vec<&Employee> = report
         .employees
         .iter()
-        .filter(|e| e.lines.iter().any(|l| &*l.component == component))
+        .filter(|e| e.lines.iter().any(|l| &*l.component() == component))
         .filter_map(|e| roster.employees.get(e.index))
         .collect();
     let Some(first) = people.first() else { return (Vec::new(), String::new()) };
@@ -181,8 +181,10 @@ fn typical_curve(
     // Sweep the component's metric so that its measure covers 0..x_max.
     let probe = result.compiled.explain(0, &typical);
     let crate::engine::Outcome::Paid(base) = probe else { return (Vec::new(), String::new()) };
-    let Some(line) = base.lines.iter().find(|l| &*l.component == component) else { return (Vec::new(), String::new()) };
-    let Some(m0) = line.measure.filter(|m| !m.is_zero()) else { return (Vec::new(), String::new()) };
+    let Some(line) = base.lines.iter().find(|l| &*l.component() == component) else {
+        return (Vec::new(), String::new());
+    };
+    let Some(m0) = line.measure().filter(|m| !m.is_zero()) else { return (Vec::new(), String::new()) };
     let Some(metric_index) = metric_of(result, component, roster) else { return (Vec::new(), String::new()) };
     let Some(v0) = typical.metric(metric_index).filter(|v| !v.is_zero()) else { return (Vec::new(), String::new()) };
     // measure is proportional to the metric (metric ÷ quota, ÷ target, or the metric itself).
@@ -195,7 +197,7 @@ fn typical_curve(
             *slot = Decimal::from_f64_retain(x * per_unit).map(|d| d.round_dp(4));
         }
         if let crate::engine::Outcome::Paid(out) = result.compiled.explain(0, &p)
-            && let Some(l) = out.lines.iter().find(|l| &*l.component == component)
+            && let Some(l) = out.lines.iter().find(|l| &*l.component() == component)
         {
             points.push(PlotPoint::new(x, to_f64(l.amount)));
         }

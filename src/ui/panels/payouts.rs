@@ -215,7 +215,7 @@ fn filters_ui(ui: &mut egui::Ui, stats: &PlanStats, report: &PayoutReport, view:
 }
 
 fn line_amount(e: &EmployeePayout, component: &str) -> Option<Decimal> {
-    e.lines.iter().find(|l| &*l.component == component).map(|l| l.amount)
+    e.lines.iter().find(|l| &*l.component() == component).map(|l| l.amount)
 }
 
 /// Keeps the rows up to date with the report, filters and sort: the plain roster order is built
@@ -447,11 +447,11 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
             });
             for l in &p.lines {
                 ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(&*l.label).strong());
+                    ui.label(egui::RichText::new(&*l.label()).strong());
                     let color = if l.amount < Decimal::ZERO { t.negative } else { ui.visuals().strong_text_color() };
                     ui.label(egui::RichText::new(money::grouped(l.amount, dp)).color(color).strong());
                 });
-                ui.indent(("why", &l.component), |ui| {
+                ui.indent(("why", &l.component()), |ui| {
                     ui.add(egui::Label::new(labels.relabel(&l.explanation)).wrap());
                 });
             }

@@ -178,7 +178,7 @@ fn ledger_ui(ui: &mut egui::Ui, shown: &YearShown, selected: &mut Option<usize>)
             ui.separator();
             ui.label(format!("This period ({})", r.period.name));
             for l in &e.lines {
-                ui.label(format!("{} · {} · {}", l.label, l.kind.as_str(), money::grouped(l.amount, dp)));
+                ui.label(format!("{} · {} · {}", l.label(), l.kind.as_str(), money::grouped(l.amount, dp)));
                 if !l.explanation.is_empty() {
                     ui.small(&l.explanation);
                 }
