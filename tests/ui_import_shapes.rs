@@ -524,3 +524,70 @@ fn an_excel_day_number_is_a_bad_row_with_no_date_format_to_choose() {
     harness.get_by_label_contains("this looks like an Excel day number");
     assert!(harness.query_by_label("Choose how dates are written…").is_none(), "no format reads 45292");
 }
+
+/// A Workday-style export: the start dates under their own header, day first, the first row
+/// either way round (`03/04/2023`) and the next only day first (`15/02/2027`).
+fn hire_dates(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("workday_hires.csv");
+    std::fs::write(
+        &path,
+        "employee_id,name,role,team,quota,target_incentive,revenue,Hire Date\n\
+         H1,Ada Okafor,sales,SMB,100000,10000,90000,03/04/2023\n\
+         H2,Rohan Patel,sales,SMB,100000,10000,90000,15/02/2027\n",
+    )
+    .unwrap();
+    path
+}
+
+fn imported_hire_dates(harness: &mut egui_kittest::Harness<'static, carrot::ui::CarrotApp>) {
+    assert_eq!(step(harness.state()).unwrap().date_format.as_deref(), Some("%d/%m/%Y"));
+    let dates = harness.get_by_role_and_label(Role::ComboBox, "Dates").accesskit_node().value();
+    assert_eq!(dates.as_deref(), Some("DD/MM/YYYY (like 31/01/2026)"));
+    harness.get_by_label("as the first rows write them");
+    assert!(harness.query_by_label_contains("is not a date").is_none());
+    harness.get_by_label("Import").click_accesskit();
+    wait(harness, "the import", |app| app.rt.rosters.sources.len() == 3 && idle(app));
+    assert_eq!(starts(harness.state(), 'H'), [("H1".to_owned(), day(2023, 4, 3)), ("H2".to_owned(), day(2027, 2, 15))]);
+}
+
+#[test]
+fn dates_under_a_header_mapped_to_start_date_are_read_as_their_rows_write_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(vec![Some(vec![hire_dates(dir.path())])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| step(app).is_some());
+    // Kept as `hire_date`, the column is a metric: no dates to read yet.
+    assert_eq!(step(harness.state()).unwrap().date_format, None);
+    choose(&mut harness, "Column for Hire Date", "start_date");
+    // Mapped, its dates are judged: only day first reads them all, so that is the format.
+    imported_hire_dates(&mut harness);
+}
+
+#[test]
+fn dates_under_a_header_a_recipe_maps_to_start_date_are_read_as_their_rows_write_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let recipe = dir.path().join("workday_recipe.json");
+    std::fs::write(&recipe, r#"{"columns": {"Hire Date": "start_date"}}"#).unwrap();
+    let mut harness = app(vec![Some(vec![hire_dates(dir.path())]), Some(vec![recipe])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| step(app).is_some());
+    harness.get_by_label("Load recipe…").click_accesskit();
+    wait(&mut harness, "the recipe", |app| {
+        step(app).is_some_and(|d| d.choices.iter().any(|c| c.as_deref() == Some("start_date")))
+    });
+    imported_hire_dates(&mut harness);
+}
+
+#[test]
+fn a_date_format_the_user_chose_stays_when_the_mapping_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(vec![Some(vec![hire_dates(dir.path())])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| step(app).is_some());
+    choose(&mut harness, "Column for Hire Date", "start_date");
+    choose(&mut harness, "Dates", "YYYY-MM-DD only");
+    // Another column mapped: the dates are judged again, but what the user said is kept.
+    choose(&mut harness, "Column for team", "manager");
+    assert_eq!(step(harness.state()).unwrap().date_format, None, "what the user said is kept");
+    harness.get_by_label_contains("is not written YYYY-MM-DD: choose DD/MM/YYYY under Dates");
+}

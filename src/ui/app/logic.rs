@@ -216,9 +216,11 @@ impl CarrotApp {
                         dialog.first_headers = first_headers;
                         if remembered_dates.is_some() {
                             dialog.date_format = remembered_dates;
+                            dialog.said.dates = true;
                         }
                         if remembered_decimal != crate::roster::DecimalSeparator::Auto {
                             dialog.decimal = remembered_decimal;
+                            dialog.said.decimal = true;
                         }
                         dialog.header_row = header_row.map(|r| r.to_string()).unwrap_or_default();
                         dialog.period = self.selected_doc().map(|d| {

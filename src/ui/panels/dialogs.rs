@@ -67,6 +67,10 @@ pub struct MappingDialog {
     pub date_format: Option<String>,
     /// The decimal separator of its numbers (`Auto`: a comma in `;`-delimited files).
     pub decimal: DecimalSeparator,
+    /// Whether the date format and the decimal separator were said (picked in the step, by a
+    /// recipe or a remembered mapping). Until they are, they follow the first rows of the
+    /// columns as mapped: mapping `Hire Date` to `start_date` reads its dates as they are written.
+    pub said: Said,
 }
 
 /// What reading the roster with its joins gave, shown in the import step before importing.
@@ -90,6 +94,15 @@ impl JoinCheck {
             Err(e) => Self::Failed(e.to_string()),
         }
     }
+}
+
+/// What the user, a recipe or a remembered mapping said about how a file writes its values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Said {
+    /// The date format (`None` in [`MappingDialog::date_format`] then means ISO only).
+    pub dates: bool,
+    /// The decimal separator.
+    pub decimal: bool,
 }
 
 impl MappingDialog {
@@ -128,23 +141,30 @@ impl MappingDialog {
             check: None,
             date_format: None,
             decimal: DecimalSeparator::Auto,
+            said: Said::default(),
         }
         .with_guesses()
     }
 
-    /// The step with the date format its first rows show, when only one common format reads
-    /// them (ambiguous dates are left for the user to choose), and the decimal separator their
-    /// numbers need when the file's delimiter suggests the other.
     fn with_guesses(mut self) -> Self {
-        if let DateGuess::Fits(fits) = self.date_guess()
-            && let [one] = fits.as_slice()
-        {
-            self.date_format = Some(one.format.to_owned());
-        }
-        if let Some(decimal) = self.decimal_guess() {
-            self.decimal = decimal;
-        }
+        self.follow_guesses();
         self
+    }
+
+    /// What nobody has said yet follows the first rows of the columns as mapped now: the date
+    /// format, when only one common format reads them (dates either way round are left for the
+    /// user to choose), and the decimal separator their numbers need when the file's delimiter
+    /// suggests the other. Called whenever the mapping changes.
+    pub fn follow_guesses(&mut self) {
+        if !self.said.dates {
+            self.date_format = match self.date_guess() {
+                DateGuess::Fits(fits) if fits.len() == 1 => fits.first().map(|one| one.format.to_owned()),
+                _ => None,
+            };
+        }
+        if !self.said.decimal {
+            self.decimal = self.decimal_guess().unwrap_or(DecimalSeparator::Auto);
+        }
     }
 
     /// The column each header is read as: the one chosen, else the header's own name.
@@ -191,7 +211,13 @@ impl MappingDialog {
                 fits.iter().map(|d| d.name).collect::<Vec<_>>().join(" or ")
             ),
             (Some(f), _) => format!("“{bad}” is not a date written {}.", date_format_name(f)),
-            _ => format!("“{bad}” is not a date in any of these formats: such cells are listed with the bad rows."),
+            (None, DateGuess::Fits(fits)) => format!(
+                "“{bad}” is not written YYYY-MM-DD: choose {} under Dates, which reads the first rows.",
+                fits.iter().map(|d| d.name).collect::<Vec<_>>().join(" or ")
+            ),
+            _ => format!(
+                "“{bad}” is not a date in any of the formats under Dates: such cells are listed with the bad rows."
+            ),
         })
     }
 
@@ -229,10 +255,13 @@ impl MappingDialog {
         }
         if recipe.date_format.is_some() {
             self.date_format.clone_from(&recipe.date_format);
+            self.said.dates = true;
         }
         if let Some(decimal) = recipe.decimal {
             self.decimal = decimal;
+            self.said.decimal = true;
         }
+        self.follow_guesses();
         self.problem = None;
     }
 
@@ -255,12 +284,14 @@ impl MappingDialog {
         self.deals = old.deals;
         self.period = old.period;
         self.recipe_columns = old.recipe_columns;
-        if old.date_format.is_some() {
+        if old.said.dates {
             self.date_format = old.date_format;
         }
-        if old.decimal != DecimalSeparator::Auto {
+        if old.said.decimal {
             self.decimal = old.decimal;
         }
+        self.said = old.said;
+        self.follow_guesses();
     }
 
     /// The value maps, metrics files and deal list to import with.
@@ -579,6 +610,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
         let t = theme::tokens(ui);
         // Lower when files are joined, so the step still fits a laptop's screen.
         let grid_height = if dialog.joins_for_import().is_empty() { 360.0 } else { 220.0 };
+        let mapped = dialog.choices.clone();
         egui::ScrollArea::both().max_height(grid_height).show(ui, |ui| {
             egui::Grid::new("mapping_grid").striped(true).num_columns(dialog.preview.headers.len() + 1).show(
                 ui,
@@ -661,6 +693,9 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
                 },
             );
         });
+        if dialog.choices != mapped {
+            dialog.follow_guesses();
+        }
         dates_ui(ui, dialog);
         decimals_ui(ui, dialog);
         let missing = dialog.missing();
@@ -759,6 +794,7 @@ fn dates_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
                 let mut pick = |ui: &mut egui::Ui, value: Option<&str>, text: String| {
                     if ui.selectable_label(dialog.date_format.as_deref() == value, text).clicked() {
                         dialog.date_format = value.map(str::to_owned);
+                        dialog.said.dates = true;
                     }
                 };
                 // The formats that read the first rows come first.
@@ -811,6 +847,7 @@ fn decimals_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
                         // The file's own convention stays `Auto`.
                         dialog.decimal =
                             if d.mark(dialog.preview.delimiter) == default { DecimalSeparator::Auto } else { d };
+                        dialog.said.decimal = true;
                     }
                 }
             })
