@@ -544,3 +544,25 @@ fn the_charts_tab_draws_every_chart_for_many_frames() {
     let stats = &app.selected_doc().unwrap().result.as_ref().unwrap().stats;
     assert_eq!(stats.by_role_component.keys().collect::<Vec<_>>(), ["sales", "consultant"]);
 }
+
+#[test]
+fn the_payout_curves_typical_person_has_everyones_money_in_the_plans_currency() {
+    let mut harness = app(Vec::new());
+    wait(&mut harness, "the payouts", fresh);
+    harness.get_by_label("Charts").click();
+    harness.run_steps(30);
+    // The sales people's target incentives are in EUR, GBP, CHF and USD: their median is
+    // taken in the plan's euros, not of the numbers as written.
+    let (roster, plan) = (sample_roster(), sales_led());
+    let compiled = engine::CompiledPlan::new(&plan, &roster).unwrap();
+    let median = |mut v: Vec<rust_decimal::Decimal>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let sales: Vec<&roster::Employee> = roster.employees.iter().filter(|e| &*e.role == "sales").collect();
+    let in_euros = sales.iter().filter_map(|e| compiled.in_plan_currency(e)).filter_map(|e| e.target_incentive);
+    let in_euros = median(in_euros.collect());
+    let as_written = median(sales.iter().filter_map(|e| e.target_incentive).collect());
+    assert_ne!(in_euros, as_written, "the samples mix currencies");
+    harness.get_by_label_contains(&format!("target incentive {},", carrot::money::grouped(in_euros, 2)));
+}

@@ -566,6 +566,31 @@ impl CompiledPlan {
         Decimal::from(employed) / Decimal::from(days)
     }
 
+    /// `e`'s row with its money in the plan's currency, as a payout converts it: quota, target
+    /// incentive, base salary and the money metrics times the plan's fx rate for the row's
+    /// currency, and the row then in the plan's currency. `None` when the plan has no rate for
+    /// it (the payout is then an error too). For comparing people across currencies (the
+    /// charts' typical person); amounts paid are converted exactly by the engine itself.
+    pub fn in_plan_currency(&self, e: &Employee) -> Option<Employee> {
+        let rate = self.fx_rate(e).ok()?;
+        let mut row = e.clone();
+        if rate == Decimal::ONE {
+            return Some(row);
+        }
+        let convert = |v: Option<Decimal>| v.map(|v| v.checked_mul(rate)).map_or(Some(None), |v| v.map(Some));
+        row.quota = convert(e.quota)?;
+        row.target_incentive = convert(e.target_incentive)?;
+        row.base_salary = convert(e.base_salary)?;
+        for &i in &self.money_metrics {
+            if let Some(slot) = row.metrics.get_mut(i) {
+                *slot = convert(*slot)?;
+            }
+        }
+        row.currency = Some(self.currency.clone());
+        row.currency_symbol = None;
+        Some(row)
+    }
+
     /// The fx rate for an employee's currency (1 for the plan currency).
     pub(crate) fn fx_rate(&self, e: &Employee) -> Result<Decimal, LineError> {
         let currency =

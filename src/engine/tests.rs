@@ -908,3 +908,35 @@ fn a_payout_line_is_72_bytes_and_keeps_what_it_was_given() {
     assert_eq!(zero.measure(), Some(Decimal::ZERO));
     assert_ne!(zero, unmeasured);
 }
+
+#[test]
+fn a_row_in_plan_currency_has_its_money_converted_and_its_counts_kept() {
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "commission", "id": "c", "label": "C", "tiers": [{"from": 0, "rate": 0.1}]},
+            {"kind": "per_unit", "id": "u", "label": "U", "metric": "units", "amount": 10}]}}"#,
+        r#", "fx": {"GBP": 1.17}"#,
+    );
+    let people = People { metrics: vec!["revenue", "units"], quota: Some("100000"), ti: Some("4000") };
+    let mut roster = people.roster(&[&["50000", "7"], &["50000", "7"], &["50000", "7"]]);
+    roster.employees[0].currency = Some("GBP".to_owned());
+    roster.employees[0].base_salary = Some(d("60000"));
+    roster.employees[2].currency = Some("CHF".to_owned());
+    let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+    let gbp = compiled.in_plan_currency(&roster.employees[0]).unwrap();
+    assert_eq!(gbp.currency.as_deref(), Some("EUR"));
+    assert_eq!(
+        (gbp.quota, gbp.target_incentive, gbp.base_salary),
+        (Some(d("117000")), Some(d("4680")), Some(d("70200")))
+    );
+    assert_eq!(gbp.metrics, [Some(d("58500")), Some(d("7"))], "revenue is money, units are not");
+    // Converted, the row pays what the row as written pays.
+    let as_written = compiled.evaluate(0, &roster.employees[0], Detail::AmountsOnly, &mut Scratch::default());
+    let converted = compiled.evaluate(0, &gbp, Detail::AmountsOnly, &mut Scratch::default());
+    match (as_written, converted) {
+        (Outcome::Paid(a), Outcome::Paid(b)) => assert_eq!(a.total, b.total),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(compiled.in_plan_currency(&roster.employees[1]).as_ref(), Some(&roster.employees[1]));
+    assert_eq!(compiled.in_plan_currency(&roster.employees[2]), None, "no rate for CHF");
+}

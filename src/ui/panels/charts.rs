@@ -147,7 +147,8 @@ fn default_view(mut xs: Vec<f64>, is_share: bool) -> (f64, usize) {
 }
 
 /// The component's payout for a typical person (the median of every roster value among the
-/// people on that component's track) as its measure sweeps from 0 to `x_max`.
+/// people on that component's track, their money in the plan's currency) as its measure sweeps
+/// from 0 to `x_max`.
 fn typical_curve(
     result: &super::super::doc::PlanResult,
     roster: &Roster,
@@ -155,11 +156,13 @@ fn typical_curve(
     x_max: f64,
 ) -> (Vec<PlotPoint>, String) {
     let report = &result.report;
-    let people: Vec<&Employee> = report
+    // A target incentive of 4,000 EUR is not 4,000 in a GBP plan: everyone's money converted.
+    let people: Vec<Employee> = report
         .employees
         .iter()
         .filter(|e| e.lines.iter().any(|l| &*l.component() == component))
         .filter_map(|e| roster.employees.get(e.index))
+        .filter_map(|e| result.compiled.in_plan_currency(e))
         .collect();
     let Some(first) = people.first() else { return (Vec::new(), String::new()) };
     let median = |mut v: Vec<Decimal>| -> Option<Decimal> {
@@ -169,7 +172,7 @@ fn typical_curve(
         v.sort();
         v.get(v.len() / 2).copied()
     };
-    let mut typical: Employee = (*first).clone();
+    let mut typical: Employee = first.clone();
     typical.start_date = None;
     typical.end_date = None;
     typical.currency = None;
