@@ -36,6 +36,8 @@ pub struct ChartCache {
     /// People whose dot is to the right of the default view.
     beyond_view: usize,
     cost_share: Vec<(String, f64)>,
+    /// The roles with no revenue to divide their cost by (not in `cost_share`).
+    no_revenue: Vec<String>,
     /// The component whose curve is shown.
     pub component: String,
 }
@@ -91,17 +93,16 @@ impl ChartCache {
                 (c.clone(), values)
             })
             .collect();
-        // Cost as a share of revenue, per role and overall.
-        self.cost_share = st
-            .by_role_component
-            .iter()
-            .map(|(role, per)| {
-                let cost: Decimal = per.values().copied().sum();
-                let revenue = st.revenue_by_role.get(role).copied().unwrap_or_default();
-                let share = if revenue.is_zero() { 0.0 } else { to_f64(cost / revenue) * 100.0 };
-                (role.clone(), share)
-            })
-            .collect();
+        // Cost as a share of revenue, per role and overall. A role without revenue has no share
+        // (a bar at 0% would say its pay costs nothing).
+        (self.cost_share, self.no_revenue) = (Vec::new(), Vec::new());
+        for (role, per) in &st.by_role_component {
+            let cost: Decimal = per.values().copied().sum();
+            match st.revenue_by_role.get(role).copied().filter(|r| !r.is_zero()) {
+                Some(revenue) => self.cost_share.push((role.clone(), to_f64(cost / revenue) * 100.0)),
+                None => self.no_revenue.push(role.clone()),
+            }
+        }
         if let Some(p) = report.totals.cost_pct_of_revenue() {
             self.cost_share.push(("all".to_owned(), to_f64(p)));
         }
@@ -365,6 +366,16 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
 
             right.label(egui::RichText::new("Cost as a share of revenue").strong());
             right.add_space(right.text_style_height(&egui::TextStyle::Small) + 4.0);
+            let note = no_revenue_note(&cache.no_revenue, cache.cost_share.is_empty());
+            if cache.cost_share.is_empty() {
+                // Nothing to draw: the reason where the chart would be, at its height.
+                let size = egui::vec2(right.available_width(), height - 24.0);
+                right.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.set_min_size(size);
+                    widgets::muted(ui, note.unwrap_or_default());
+                });
+                return;
+            }
             let bars: Vec<Bar> = cache
                 .cost_share
                 .iter()
@@ -389,14 +400,37 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
                 .allow_zoom(false)
                 .allow_scroll(false)
                 .show(right, |plot| plot.bar_chart(BarChart::new("cost share", bars).color(color)));
+            if let Some(note) = note {
+                widgets::muted(right, note);
+            }
         });
         widgets::muted(ui, "Hover bars and dots for values. Charts update when the plan or roster changes.");
     });
 }
 
+/// What the cost-share chart leaves out: the roles whose people have no revenue in the roster
+/// (everyone, when `none_shown`).
+fn no_revenue_note(roles: &[String], none_shown: bool) -> Option<String> {
+    if none_shown {
+        return Some("No revenue to divide by: the people paid have none in the roster (a revenue column).".to_owned());
+    }
+    (!roles.is_empty()).then(|| format!("Not shown, no revenue in the roster: {}.", roles.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cost_share_chart_names_the_roles_it_leaves_out_for_want_of_revenue() {
+        assert_eq!(no_revenue_note(&[], false), None);
+        let consultants = ["consultant".to_owned()];
+        assert_eq!(
+            no_revenue_note(&consultants, false).as_deref(),
+            Some("Not shown, no revenue in the roster: consultant.")
+        );
+        assert!(no_revenue_note(&consultants, true).is_some_and(|n| n.starts_with("No revenue to divide by")));
+    }
 
     #[test]
     fn the_curve_shows_everyone_when_few_and_leaves_only_outliers_out_when_many() {
