@@ -352,10 +352,7 @@ pub fn behaviour_ui(
         .map(|d| d.plan.name.as_str())
         .collect();
     if !invalid.is_empty() {
-        ui.colored_label(
-            theme::tokens(ui).negative,
-            format!("Fix the problems in {} first; it is left out until then.", invalid.join(", ")),
-        );
+        ui.colored_label(theme::tokens(ui).negative, left_out_note(&invalid));
     }
     if let Some(e) = view.failed() {
         ui.colored_label(theme::tokens(ui).negative, format!("The simulation could not run: {e}"));
@@ -1026,4 +1023,26 @@ pub fn write_assumptions(view: &BehaviourView, docs: &mut [PlanDoc]) -> usize {
         }
     }
     changed
+}
+
+/// Why the plans `names` (with problems) are not simulated.
+fn left_out_note(names: &[&str]) -> String {
+    match names {
+        [one] => format!("Fix the problems in {one} first; it is left out until then."),
+        _ => format!("Fix the problems in {} first; they are left out until then.", names.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_left_out_for_their_problems_are_named_with_the_right_pronoun() {
+        assert_eq!(left_out_note(&["Transition"]), "Fix the problems in Transition first; it is left out until then.");
+        assert_eq!(
+            left_out_note(&["Transition", "Product-led"]),
+            "Fix the problems in Transition, Product-led first; they are left out until then."
+        );
+    }
 }
