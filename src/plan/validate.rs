@@ -82,6 +82,15 @@ impl Validator {
             let path = format!("tracks.{role}");
             if role.trim().is_empty() {
                 self.error(&path, "a track needs a role name (the roster's `role` value)");
+            } else if role.trim() != role {
+                self.error(
+                    &path,
+                    format!(
+                        "`{role}` has a space at its start or end: roster roles are read without one, so nobody \
+                         would match it; write `{}`",
+                        role.trim()
+                    ),
+                );
             } else if let Some(other) = seen_roles.insert(role.to_lowercase(), role) {
                 self.error(
                     &path,
