@@ -170,3 +170,49 @@ fn responsiveness_per_role_from_the_command_line() {
         assert!(stderr(&out).contains(expected), "{arg}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn a_metric_the_plans_pay_on_that_no_activity_produces_is_said_to_stay_as_the_roster_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // The consultants, with a count of knowledge articles each.
+    let consultants = std::fs::read_to_string(Path::new(ROOT).join("assets/consultants_roster.csv")).unwrap();
+    let mut lines = consultants.lines();
+    let mut csv = format!("{},kb_articles\n", lines.next().unwrap());
+    for (i, line) in lines.filter(|l| !l.trim().is_empty()).enumerate() {
+        csv.push_str(&format!("{line},{}\n", i % 5));
+    }
+    let roster = dir.path().join("consultants_kb.csv");
+    std::fs::write(&roster, csv).unwrap();
+    // Transition, paying consultants for knowledge articles instead of internal contributions.
+    let plan = std::fs::read_to_string(Path::new(ROOT).join("sample_plans/transition.json")).unwrap();
+    let plan = plan.replacen("\"metric\": \"internal_contributions\"", "\"metric\": \"kb_articles\"", 1);
+    assert!(plan.contains("kb_articles"));
+    let plan_path = dir.path().join("transition_kb.json");
+    std::fs::write(&plan_path, plan).unwrap();
+    let run = |plan: &Path| {
+        let out = carrot(&[
+            "simulate",
+            "--baseline",
+            "sample_plans/sales_led.json",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--roster",
+            roster.to_str().unwrap(),
+            "--trials",
+            "50",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(&plan_path);
+    assert!(
+        table.contains(
+            "Note: consultant: the plans pay on `kb_articles`, which no activity produces in the assumptions: it \
+             stays at each person's roster value in every trial, so nobody is seen working for it"
+        ),
+        "{table}"
+    );
+    // The sample plan pays on internal contributions, the internal activity's output: no note.
+    let sample = run(&Path::new(ROOT).join("sample_plans/transition.json"));
+    assert!(!sample.contains("which no activity produces"), "{sample}");
+}

@@ -568,6 +568,50 @@ pub fn run(cal: &Calibration, plans: &[&Plan], options: &SimOptions) -> Result<S
     run_paid(cal, &paid, options)
 }
 
+/// What the plans pay a modelled role on that none of its activities produces (a count of
+/// knowledge articles when the assumptions know only `internal_contributions`): each person's
+/// value stays as the roster has it in every trial, so nobody is seen working for it. Said
+/// once per role, with the metrics in plan order. Derived metrics, metrics the roster lacks
+/// (their payouts are in error) and multipliers' metrics (a quality, not a volume) are left out.
+fn unproduced_notes(cal: &Calibration, plans: &[&Plan]) -> Vec<String> {
+    let roster = &cal.roster;
+    let mut notes = Vec::new();
+    for setup in &cal.roles {
+        let produced = |metric: &str| {
+            setup.outputs.iter().any(|o| o.metric == metric)
+                || roster.metric_index(metric).is_some_and(|i| setup.hours_slot.contains(&Some(i)))
+        };
+        let mut unproduced: Vec<&str> = Vec::new();
+        for plan in plans {
+            let Some((_, track)) = plan.tracks.iter().find(|(key, _)| crate::plan::role_matches(key, &setup.name))
+            else {
+                continue;
+            };
+            for c in track.components.iter().filter(|c| c.kind() != crate::plan::ComponentKind::Multiplier) {
+                let metric = c.metric();
+                let modelled = plan.metrics.contains_key(metric) || roster.metric_index(metric).is_none();
+                if !modelled && !produced(metric) && !unproduced.contains(&metric) {
+                    unproduced.push(metric);
+                }
+            }
+        }
+        if !unproduced.is_empty() {
+            let names: Vec<String> = unproduced.iter().map(|m| format!("`{m}`")).collect();
+            let (it, stays, outputs) =
+                if names.len() == 1 { ("it", "stays", "output") } else { ("them", "stay", "outputs") };
+            notes.push(format!(
+                "{}: the plans pay on {}, which no activity produces in the assumptions: {} {stays} at each \
+                 person's roster value in every trial, so nobody is seen working for {it} (name {it} as an \
+                 activity's {outputs} to simulate {it}; docs/behaviour.md)",
+                setup.name,
+                names.join(", "),
+                if names.len() == 1 { "it" } else { "they" },
+            ));
+        }
+    }
+    notes
+}
+
 /// [`run`] for plans paid as each [`Paid`] says (pay periods of plan years).
 pub fn run_paid(cal: &Calibration, plans: &[Paid<'_>], options: &SimOptions) -> Result<SimReport, SimError> {
     options.validate()?;
@@ -704,6 +748,7 @@ pub fn run_paid(cal: &Calibration, plans: &[Paid<'_>], options: &SimOptions) -> 
         }
     }
     notes.extend(effects.notes.iter().cloned());
+    notes.extend(unproduced_notes(cal, &units));
 
     Ok(montecarlo::assemble(montecarlo::Assembly {
         cal,
