@@ -216,3 +216,37 @@ fn a_metric_the_plans_pay_on_that_no_activity_produces_is_said_to_stay_as_the_ro
     let sample = run(&Path::new(ROOT).join("sample_plans/transition.json"));
     assert!(!sample.contains("which no activity produces"), "{sample}");
 }
+
+#[test]
+fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("consultants_hours_only.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,team,target_incentive,billable_hours,billable_target_hours\n\
+         C1,Ann Lee,consultant,Data,3000,400,420\n\
+         C2,Bo Tan,consultant,Data,3000,450,420\n",
+    )
+    .unwrap();
+    let out = carrot(&[
+        "simulate",
+        "--baseline",
+        "sample_plans/sales_led.json",
+        "--plan",
+        "sample_plans/transition.json",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--trials",
+        "50",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains(
+            "Activity volumes (all people)\n  none: the roster has no column for any activity's output (see the notes \
+             below)\n\nRevenue and payout cost by role"
+        ),
+        "{table}"
+    );
+    assert!(table.contains("Note: consultant: the roster has no `internal_contributions` column"), "{table}");
+}

@@ -212,14 +212,24 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
     t.write(w)?;
 
     writeln!(w, "\nActivity volumes (all people)")?;
-    let mut t =
-        Table::new(&[("Output", false), ("Baseline", true), ("Predicted", true), ("P10–P90", true), ("Change", true)]);
-    for v in &p.totals.volumes {
-        let b = volume(&base.totals.volumes, &v.metric).map_or(0.0, |x| x.band.p50);
-        let fmt = |x: f64| if v.metric == "revenue" { grouped(x) } else { format!("{x:.1}") };
-        t.rows.push(vec![v.metric.clone(), fmt(b), fmt(v.band.p50), range(&v.band), change(v.band.p50, b)]);
+    if p.totals.volumes.is_empty() {
+        // An empty table says nothing: the notes below name the outputs the roster lacks.
+        writeln!(w, "  none: the roster has no column for any activity's output (see the notes below)")?;
+    } else {
+        let mut t = Table::new(&[
+            ("Output", false),
+            ("Baseline", true),
+            ("Predicted", true),
+            ("P10–P90", true),
+            ("Change", true),
+        ]);
+        for v in &p.totals.volumes {
+            let b = volume(&base.totals.volumes, &v.metric).map_or(0.0, |x| x.band.p50);
+            let fmt = |x: f64| if v.metric == "revenue" { grouped(x) } else { format!("{x:.1}") };
+            t.rows.push(vec![v.metric.clone(), fmt(b), fmt(v.band.p50), range(&v.band), change(v.band.p50, b)]);
+        }
+        t.write(w)?;
     }
-    t.write(w)?;
 
     writeln!(w, "\nRevenue and payout cost by role")?;
     let mut t = Table::new(&[
