@@ -803,6 +803,15 @@ fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f
 
 fn volumes_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, colors: &[usize], height: f32) {
     ui.label(egui::RichText::new("Change in activity volumes vs today").strong());
+    if cache.metrics.is_empty() {
+        // An empty chart says nothing: the notes name the output columns the roster lacks.
+        widgets::muted(
+            ui,
+            "None to show: the roster has no column for any activity's output (named under “Assumptions used and \
+             values not from people's history” below).",
+        );
+        return;
+    }
     let metrics: Vec<String> = cache.metrics.iter().map(|m| m.replace('_', " ")).collect();
     let n = report.plans.len().max(1) as f64;
     let width = 0.8 / n;
