@@ -12,7 +12,7 @@ pub fn distribution_plot(id: impl egui::AsIdSalt, height: f32, currency: &str) -
         .custom_x_axes(vec![
             AxisHints::new_x()
                 .label(format!("Payout per person ({currency})"))
-                .formatter(|m, _| compact_money(m.value)),
+                .formatter(|m, _| compact_tick(m.value, m.step_size)),
         ])
         .x_grid_spacer(x_spacer())
         .y_grid_spacer(count_spacer())
@@ -97,22 +97,34 @@ pub fn category_spacer() -> GridSpacer {
 
 /// A compact amount for axis ticks: 950, 12.5k, 1.2M (the axis title names the currency).
 pub fn compact_money(value: f64) -> String {
+    compact_tick(value, 0.0)
+}
+
+/// [`compact_money`] for a tick `step` apart from the next: with as many decimals as tell
+/// neighbouring ticks apart (a flat line at 18,469 has ticks 18.46k, 18.47k, 18.48k, not
+/// three ticks all reading 18.5k).
+pub fn compact_tick(value: f64, step: f64) -> String {
     let a = value.abs();
-    let sign = if value < 0.0 { "−" } else { "" };
-    let trim = |s: String| {
-        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
-    };
-    if a >= 1e9 {
-        format!("{sign}{}B", trim(format!("{:.2}", a / 1e9)))
-    } else if a >= 1e6 {
-        format!("{sign}{}M", trim(format!("{:.2}", a / 1e6)))
-    } else if a >= 1e3 {
-        format!("{sign}{}k", trim(format!("{:.1}", a / 1e3)))
-    } else if a == 0.0 {
-        "0".to_owned()
-    } else {
-        format!("{sign}{}", trim(format!("{a:.2}")))
+    if a == 0.0 {
+        return "0".to_owned();
     }
+    let sign = if value < 0.0 { "−" } else { "" };
+    let (unit, suffix, places) = match a {
+        a if a >= 1e9 => (1e9, "B", 2),
+        a if a >= 1e6 => (1e6, "M", 2),
+        a if a >= 1e3 => (1e3, "k", 1),
+        _ => (1.0, "", 2),
+    };
+    let needed = if step.is_finite() && step > 0.0 { (-(step / unit).log10()).ceil().max(0.0) as usize } else { 0 };
+    let text = format!("{:.*}", needed.clamp(places, 6), a / unit);
+    // Trailing zeros go when the ticks are far apart (15k); close ones keep them, so that
+    // every tick has the same decimals (18.468k, 18.470k, 18.472k).
+    let text = if needed <= places && text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text.as_str()
+    };
+    format!("{sign}{text}{suffix}")
 }
 
 /// `text` fitted to about `width` points: split over two lines at a space, then shortened with an
@@ -161,7 +173,7 @@ fn category_name(names: &[String], value: f64) -> String {
 
 /// A money axis along y: compact ticks at readable steps.
 pub fn money_axis_y<'a>(title: String) -> AxisHints<'a> {
-    AxisHints::new_y().label(title).min_thickness(44.0).formatter(|m, _| compact_money(m.value))
+    AxisHints::new_y().label(title).min_thickness(44.0).formatter(|m, _| compact_tick(m.value, m.step_size))
 }
 
 /// A legend above a plot: a dot in each colour and its name, wrapped to the width.
@@ -226,6 +238,18 @@ mod tests {
         assert_eq!(compact_money(1_250_000.0), "1.25M");
         assert_eq!(compact_money(-15_000.0), "−15k");
         assert_eq!(compact_money(950.0), "950");
+    }
+
+    #[test]
+    fn ticks_close_together_keep_the_decimals_that_tell_them_apart() {
+        let ticks: Vec<String> = [18_460.0, 18_470.0, 18_480.0].iter().map(|v| compact_tick(*v, 10.0)).collect();
+        assert_eq!(ticks, ["18.46k", "18.47k", "18.48k"]);
+        let ticks: Vec<String> = [18_468.0, 18_470.0, 18_472.0].iter().map(|v| compact_tick(*v, 2.0)).collect();
+        assert_eq!(ticks, ["18.468k", "18.470k", "18.472k"]);
+        assert_eq!(compact_tick(15_000.0, 5_000.0), "15k");
+        assert_eq!(compact_tick(2_500_000.0, 250_000.0), "2.5M");
+        assert_eq!(compact_tick(-0.5, 0.25), "−0.5");
+        assert_eq!(compact_tick(0.0, 10.0), "0");
     }
 
     #[test]

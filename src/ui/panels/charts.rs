@@ -334,7 +334,7 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
                 .height(height - 24.0)
                 .default_x_bounds(0.0, cache.x_view)
                 .custom_x_axes(vec![egui_plot::AxisHints::new_x().label(x_label).formatter(move |m, _| {
-                    if share { format!("{:.0}%", m.value * 100.0) } else { plots::compact_money(m.value) }
+                    if share { format!("{:.0}%", m.value * 100.0) } else { plots::compact_tick(m.value, m.step_size) }
                 })])
                 .custom_y_axes(vec![plots::money_axis_y(format!("Line payout ({currency})"))])
                 .x_grid_spacer(plots::x_spacer())
