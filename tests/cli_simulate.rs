@@ -219,15 +219,6 @@ fn a_metric_the_plans_pay_on_that_no_activity_produces_is_said_to_stay_as_the_ro
 
 #[test]
 fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let roster = dir.path().join("consultants_hours_only.csv");
-    std::fs::write(
-        &roster,
-        "employee_id,name,role,team,target_incentive,billable_hours,billable_target_hours\n\
-         C1,Ann Lee,consultant,Data,3000,400,420\n\
-         C2,Bo Tan,consultant,Data,3000,450,420\n",
-    )
-    .unwrap();
     let out = carrot(&[
         "simulate",
         "--baseline",
@@ -235,7 +226,7 @@ fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_table()
         "--plan",
         "sample_plans/transition.json",
         "--roster",
-        roster.to_str().unwrap(),
+        "tests/fixtures/roster/consultants_hours_only.csv",
         "--trials",
         "50",
     ]);

@@ -569,28 +569,9 @@ fn the_payout_curves_typical_person_has_everyones_money_in_the_plans_currency() 
 
 #[test]
 fn the_cost_share_chart_says_why_it_is_empty_when_nobody_paid_has_revenue() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("consultants_without_revenue.csv");
-    std::fs::write(
-        &file,
-        "employee_id,name,role,team,target_incentive,billable_hours,billable_target_hours\n\
-         C1,Ann Lee,consultant,Data,3000,400,420\n\
-         C2,Bo Tan,consultant,Data,3000,450,420\n",
-    )
-    .unwrap();
-    let mut harness = app(vec![Some(vec![file])]);
+    let mut harness = app(vec![Some(vec![fixture("roster/consultants_hours_only.csv")])]);
     wait(&mut harness, "the payouts", fresh);
-    // Only this roster: the samples' are removed (each asks first).
-    for left in [2, 1] {
-        let before: Vec<egui::Rect> = harness.get_all_by_label("Remove").map(|n| n.rect()).collect();
-        harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
-        harness.run_steps(4);
-        // The question's own Remove: the button that was not there before it was asked.
-        harness.get_all_by_label("Remove").find(|n| !before.contains(&n.rect())).unwrap().click();
-        wait(&mut harness, "the roster removed", |app| app.rt.rosters.sources.len() == left - 1);
-    }
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
-    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 1 && idle(app) && fresh(app));
+    only_the_next_roster(&mut harness);
     let paid = harness.state().selected_doc().unwrap().result.as_ref().unwrap().report.employees.len();
     assert_eq!(paid, 2, "both consultants are paid");
     harness.get_by_label("Charts").click();

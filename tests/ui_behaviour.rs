@@ -202,27 +202,10 @@ fn a_first_simulation_that_cannot_run_says_why_and_stops_spinning() {
 
 #[test]
 fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_chart() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("consultants_hours_only.csv");
-    std::fs::write(
-        &file,
-        "employee_id,name,role,team,target_incentive,billable_hours,billable_target_hours\n\
-         C1,Ann Lee,consultant,Data,3000,400,420\n\
-         C2,Bo Tan,consultant,Data,3000,450,420\n",
-    )
-    .unwrap();
+    let file = fixture("roster/consultants_hours_only.csv");
     let mut harness = start(egui::vec2(1600.0, 1000.0), Startup::Samples, vec![Some(vec![file])]);
     wait(&mut harness, "the payouts", fresh);
-    // Only this roster: the samples' are removed (each asks first).
-    for left in [2, 1] {
-        let before: Vec<egui::Rect> = harness.get_all_by_label("Remove").map(|n| n.rect()).collect();
-        harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
-        harness.run_steps(4);
-        harness.get_all_by_label("Remove").find(|n| !before.contains(&n.rect())).unwrap().click();
-        wait(&mut harness, "the roster removed", |app| app.rt.rosters.sources.len() == left - 1);
-    }
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
-    wait(&mut harness, "the import", |app| app.rt.rosters.sources.len() == 1 && idle(app) && fresh(app));
+    only_the_next_roster(&mut harness);
     harness.get_by_label("Duplicate plan").click();
     wait(&mut harness, "the copy", |app| app.rt.docs.len() == 4 && idle(app));
     harness.get_by_label("Behaviour").click();

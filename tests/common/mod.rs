@@ -45,6 +45,21 @@ pub fn app(answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
     start(DESKTOP, Startup::Samples, answers)
 }
 
+/// Leaves the app with one roster: the samples' two are removed (each asks first, and the
+/// question's own Remove is the button that was not there before it was asked), then the next
+/// file the dialogs answer is imported (a file whose columns all match: no mapping step).
+pub fn only_the_next_roster(harness: &mut Harness<'static, CarrotApp>) {
+    for left in [2, 1] {
+        let before: Vec<egui::Rect> = harness.get_all_by_label("Remove").map(|n| n.rect()).collect();
+        harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
+        harness.run_steps(4);
+        harness.get_all_by_label("Remove").find(|n| !before.contains(&n.rect())).unwrap().click();
+        wait(harness, "the roster removed", |app| app.rt.rosters.sources.len() == left - 1);
+    }
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    wait(harness, "the import", |app| app.rt.rosters.sources.len() == 1 && idle(app) && fresh(app));
+}
+
 /// The app on the samples with its recovery folder in `dir`.
 pub fn app_with_recovery(dir: &Path, answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
     let chooser = FileChooser::Scripted(answers.into());
