@@ -877,6 +877,15 @@ impl Ctx<'_> {
             }
         }
         out.total = out.lines.iter().map(|l| l.amount).sum();
+        if out.total < Decimal::ZERO {
+            // Clawbacks (or a recovered negative true-up) larger than what the period pays: no
+            // payroll run pays a negative amount, so someone has to settle it.
+            out.warnings.push(format!(
+                "the period nets to {}: payroll cannot pay a negative amount; deduct it from other pay \
+                 (a final paycheck) or invoice it, as the plan's terms allow",
+                grouped(out.total, dp)
+            ));
+        }
 
         // Year to date.
         let mut ytd = Ytd::default();

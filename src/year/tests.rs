@@ -162,12 +162,24 @@ fn a_negative_metric_on_a_ytd_line_is_said_to_lower_the_year_to_date() {
     let results = run(&p, &months("400000", &["80000", "-30000", "-100000"]));
     assert_eq!(totals(&results), [d("4000.00"), d("-1500.00"), d("-2500.00")]);
     let q2 = &results[1].report.employees[0];
+    let nets = |v: &str| {
+        format!(
+            "the period nets to {v}: payroll cannot pay a negative amount; deduct it from other pay (a final \
+             paycheck) or invoice it, as the plan's terms allow"
+        )
+    };
     assert_eq!(
         q2.warnings,
-        ["revenue is negative this period; the rev line measures the year to date, which it lowers"]
+        [
+            "revenue is negative this period; the rev line measures the year to date, which it lowers".to_owned(),
+            nets("−1,500.00")
+        ]
     );
     let q3 = &results[2].report.employees[0];
-    assert_eq!(q3.warnings, ["revenue is negative to date; the rev line earns 0 to date"]);
+    assert_eq!(
+        q3.warnings,
+        ["revenue is negative to date; the rev line earns 0 to date".to_owned(), nets("−2,500.00")]
+    );
     // A period line keeps the engine's warning: its negative revenue pays 0.
     let p = plan(
         r#"{"periods": "quarter"}"#,
@@ -290,6 +302,13 @@ fn a_leaver_within_the_window_has_recent_pay_clawed_back() {
     );
     let results = run(&p, &periods);
     assert_eq!(totals(&results)[2], d("-1000.00"));
+    // A period that nets below zero says so: payroll cannot pay it as it stands.
+    assert_eq!(
+        results[2].report.employees[0].warnings,
+        ["the period nets to −1,000.00: payroll cannot pay a negative amount; deduct it from other pay (a final \
+          paycheck) or invoice it, as the plan's terms allow"]
+    );
+    assert!(results[1].report.employees[0].warnings.is_empty());
 }
 
 // Cancelled deals, hand-derived (a clawback recovers the commission paid on revenue that did not
