@@ -415,10 +415,7 @@ fn deal_lists_sum_amounts_and_count_deals_in_the_period_per_owner() {
             && w.contains("\"Zed Unknown\" (1 deal(s), 9,999 in all)"),
         "{w}"
     );
-    assert!(
-        w.contains("3 deal(s) counted for 2 people; 1 closed outside the plan period 2026-07-01..2026-09-30"),
-        "{w}"
-    );
+    assert!(w.contains("3 deal(s) counted for 2 people; 1 closed outside the period 2026-07-01..2026-09-30"), "{w}");
     assert!(w.contains("1 left out by the filters"), "{w}");
     assert!(w.contains("Grand Totals (6 records)"), "{w}");
 

@@ -210,7 +210,7 @@ fn the_hris_export_with_its_metrics_and_deal_list_pays_what_the_bundled_rosters_
     shows(&mut harness, "72 people would be imported.");
     // The deal list's own notes: deals counted, and those left out by date and stage.
     harness.get_by_label_contains(
-        "crm_deals.csv: 403 deal(s) counted for 48 people; 20 closed outside the plan period 2026-07-01..2026-09-30 \
+        "crm_deals.csv: 403 deal(s) counted for 48 people; 20 closed outside the period 2026-07-01..2026-09-30 \
          were left out; 12 left out by the filters",
     );
 

@@ -12,7 +12,7 @@ use carrot::ui::{CarrotApp, FileChooser, Startup};
 use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 fn root(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
@@ -53,7 +53,7 @@ fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
     click(&mut harness, "Plan year…");
     assert!(harness.state().rt.year.open);
     assert_eq!(harness.state().rt.year.periods.len(), 12);
-    click(&mut harness, "Choose ledger…");
+    click(&mut harness, "New ledger…");
     assert_eq!(harness.state().rt.year.ledger.as_deref(), Some(ledger.as_path()));
     click(&mut harness, "Compute period");
     wait(&mut harness, "January", |app| app.rt.year.shown.is_some() && !app.rt.year.busy);
@@ -177,4 +177,141 @@ fn compare_and_behaviour_show_the_chosen_pay_period_as_payouts_pays_it() {
     for total in &expected {
         harness.get_by_label_contains(total);
     }
+}
+
+/// A roster of two sales people for `plan_year.json` (2026, monthly) and a deal list of theirs
+/// across January to March, with its mapping, in `dir`.
+fn roster_and_deals(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let roster = dir.join("people.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,currency,quota,target_incentive,start_date,discovery_interviews,early_access_signups\n\
+         S1,Ana Ruiz,sales,EUR,600000,60000,2024-01-01,3,2\n\
+         S2,Bo Lind,sales,EUR,600000,60000,2024-01-01,1,0\n",
+    )
+    .unwrap();
+    let deals = dir.join("deals.csv");
+    std::fs::write(
+        &deals,
+        "Owner,Amount,Close Date,Stage\n\
+         S1,\"10,000.00\",2026-01-15,Won\n\
+         S1,\"20,000.00\",2026-02-10,Won\n\
+         S2,\"5,000.00\",2026-02-27,Won\n\
+         S2,\"7,000.00\",2026-03-01,Won\n\
+         S1,\"9,000.00\",2026-02-11,Lost\n",
+    )
+    .unwrap();
+    let mapping = dir.join("deals.json");
+    std::fs::write(
+        &mapping,
+        r#"{"owner": "Owner", "match": "employee_id", "amount": "Amount", "date": "Close Date",
+            "filters": {"Stage": ["Won"]}}"#,
+    )
+    .unwrap();
+    (roster, deals, mapping)
+}
+
+/// The revenue each person was imported with.
+fn revenues(app: &CarrotApp) -> Vec<String> {
+    let r = &app.rt.rosters.merged;
+    let i = r.metrics.iter().position(|m| m == "revenue").unwrap();
+    r.employees.iter().map(|e| e.metrics[i].unwrap().to_string()).collect()
+}
+
+// A CRM deal list covers the year, a pay period is one month: the import counts the deals of
+// the month chosen (or the whole year), and the Plan year window says when the roster is not
+// the chosen period's actuals, and then neither closes nor exports it.
+#[test]
+fn a_deal_list_counts_one_pay_periods_deals_and_the_window_says_when_the_roster_is_another_periods() {
+    let dir = tempfile::tempdir().unwrap();
+    let (roster, deals, mapping) = roster_and_deals(dir.path());
+    let ledger = dir.path().join("ledger.json");
+    let answers = vec![
+        Some(vec![root("sample_plans/plan_year.json"), root("sample_plans/plan_year_product_led.json")]),
+        Some(vec![roster.clone()]),
+        Some(vec![deals.clone()]),
+        Some(vec![mapping.clone()]),
+        Some(vec![ledger.clone()]),
+    ];
+    let mut harness = app_answering(answers);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    wait(&mut harness, "the plan year to open", |app| app.selected_doc().is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| matches!(app.rt.modal, Some(carrot::ui::app::Modal::Mapping(_))));
+    click(&mut harness, "Add deal list…");
+    wait(
+        &mut harness,
+        "the deal list and its mapping",
+        |app| matches!(&app.rt.modal, Some(carrot::ui::app::Modal::Mapping(d)) if d.deals.is_some()),
+    );
+    // A plan year: the whole year's deals by default, or one pay period's.
+    harness.get_by_label_contains("is a plan year: the whole year's deals are the year's figures");
+    choose(&mut harness, "Count the deals closed in", "2026-01 (2026-01-01 to 2026-01-31)");
+    harness.get_by_label_contains("The roster is then 2026-01's actuals");
+    click(&mut harness, "Import");
+    wait(&mut harness, "the import", |app| app.rt.rosters.merged.employees.len() == 2 && idle(app));
+    assert_eq!(revenues(harness.state()), ["10000.00", "0"], "January's won deals only");
+
+    click(&mut harness, "Plan year…");
+    click(&mut harness, "New ledger…");
+    click(&mut harness, "Compute period");
+    wait(&mut harness, "January", |app| app.rt.year.shown.is_some() && !app.rt.year.busy);
+    assert_eq!(harness.state().rt.year.actuals, None, "the roster is January's actuals");
+    click(&mut harness, "Close period");
+    wait(&mut harness, "January closed", |app| !app.rt.year.busy && idle(app) && ledger_closed(&ledger, 1));
+
+    // February on January's deals: said, and neither closed nor exported.
+    choose(&mut harness, "Pay period", "2026-02");
+    let why = harness.state().rt.year.actuals.clone().expect("the window says the roster is not February's");
+    assert!(
+        why.contains(
+            "people.csv's revenue counts the deals of deals.csv closed 2026-01-01 to 2026-01-31, not 2026-02's"
+        ),
+        "{why}"
+    );
+    harness.get_by_label(&why);
+    click(&mut harness, "Compute period");
+    wait(&mut harness, "February", |app| {
+        app.rt.year.shown.as_ref().is_some_and(|s| s.result.period.name == "2026-02") && !app.rt.year.busy
+    });
+    assert!(harness.get_by_label("Close period").accesskit_node().is_disabled());
+    assert!(harness.get_by_label("Export period…").accesskit_node().is_disabled());
+    assert!(ledger_closed(&ledger, 1), "February was not closed");
+
+    // Compare and Behaviour by pay period say the same.
+    harness.state_mut().rt.year.open = false;
+    harness.get_by_label("Compare").click();
+    wait(&mut harness, "the pay periods", |app| app.rt.compare.periods.len() == 12);
+    choose(&mut harness, "Period", "2026-02");
+    wait(&mut harness, "February compared", |app| {
+        app.rt.compare.period.as_ref().is_some_and(|p| p.key.period == "2026-02") && idle(app)
+    });
+    assert_eq!(harness.state().rt.compare.actuals.as_deref(), Some(why.as_str()));
+    harness.get_by_label(&why);
+    choose(&mut harness, "Period", "2026-01");
+    assert_eq!(harness.state().rt.compare.actuals, None, "January's deals are January's actuals");
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the pay periods", |app| app.rt.behaviour.periods.len() == 12);
+    choose(&mut harness, "Period", "2026-02");
+    assert_eq!(harness.state().rt.behaviour.actuals.as_deref(), Some(why.as_str()));
+    harness.get_by_label(&why);
+}
+
+// Opening a ledger uses an open dialog; a new ledger never replaces a file that exists (the
+// save dialog's "replace it?" is answered by keeping it, and saying so).
+#[test]
+fn a_new_ledger_never_replaces_an_existing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.json");
+    std::fs::write(&ledger, "not touched").unwrap();
+    let answers = vec![Some(vec![root("sample_plans/plan_year.json")]), Some(vec![ledger.clone()])];
+    let mut harness = app_answering(answers);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    wait(&mut harness, "the plan year to open", |app| app.selected_doc().is_some());
+    click(&mut harness, "Plan year…");
+    click(&mut harness, "New ledger…");
+    wait(&mut harness, "the answer", |app| app.rt.year.error.is_some());
+    assert_eq!(harness.state().rt.year.ledger, None);
+    harness.get_by_label_contains("ledger.json already exists and was not replaced");
+    assert_eq!(std::fs::read_to_string(&ledger).unwrap(), "not touched");
 }

@@ -105,7 +105,7 @@ pub(super) fn compute_periods(
             year::compute_period(plan, &loaded.roster, &period.name, None, Detail::AmountsOnly).map_err(usage_or)?;
         for w in &result.warnings {
             // The no-ledger note is said once, below, for every plan.
-            if !w.starts_with("no --ledger") && !said.contains(w) {
+            if !year::is_no_ledger_note(w) && !said.contains(w) {
                 eprintln!("warning: {}: {w}", path.display());
                 said.push(w.clone());
             }

@@ -339,10 +339,8 @@ pub fn apply_deals(
     let counted: u64 = totals.values().map(|t| t.deals).sum();
     let mut summary = format!("{}: {counted} deal(s) counted for {} people", table.name, totals.len());
     if outside > 0 {
-        summary.push_str(&format!(
-            "; {outside} closed outside the plan period {}..{} were left out",
-            period.start, period.end
-        ));
+        summary
+            .push_str(&format!("; {outside} closed outside the period {}..{} were left out", period.start, period.end));
     }
     if filtered > 0 {
         summary.push_str(&format!("; {filtered} left out by the filters"));

@@ -979,9 +979,20 @@ fn window_plan(plan: &Plan, window: Period) -> Plan {
     p
 }
 
+/// Whether a period's warning is the note that it was computed without a ledger (the app says
+/// so in its own words; `compare` and `simulate` say it once for every plan).
+pub fn is_no_ledger_note(warning: &str) -> bool {
+    warning.starts_with("no --ledger")
+}
+
 /// Every pay period's name, for messages and the app.
 pub fn period_names(plan: &Plan) -> Vec<String> {
     PlanYear::of(plan).map(|y| y.periods.into_iter().map(|p| p.name).collect()).unwrap_or_default()
+}
+
+/// The pay period of `plan` named `name` (`None` for a single-period plan or another name).
+pub fn pay_period(plan: &Plan, name: &str) -> Option<crate::plan::PayPeriod> {
+    PlanYear::of(plan).ok()?.periods.into_iter().find(|p| p.name == name)
 }
 
 /// The warnings a scheduled plan adds to a roster's (none for a plan without a schedule).

@@ -333,7 +333,12 @@ impl CarrotApp {
             Pick::SaveMapping => (dialog.add_filter("JSON", &["json"]).set_title("Save mapping"), false),
             Pick::Workbook => (dialog.add_filter("Excel", &["xlsx"]).set_title("Save workbook"), false),
             Pick::Report => (dialog.add_filter("HTML", &["html"]).set_title("Save report"), false),
-            Pick::Ledger => (dialog.add_filter("Ledger", &["json"]).set_title("Plan year ledger"), false),
+            Pick::OpenLedger => {
+                (dialog.add_filter("Ledger", &["json"]).set_title("Open the plan year's ledger"), false)
+            }
+            Pick::NewLedger => {
+                (dialog.add_filter("Ledger", &["json"]).set_title("New ledger for the plan year"), false)
+            }
             Pick::YearExport => (dialog.set_title("Export the period's payroll to"), false),
         };
         let dialog = if pick.is_save() { dialog.set_file_name(suggested) } else { dialog };
@@ -383,7 +388,7 @@ impl CarrotApp {
             Pick::Workbook => "plan_comparison.xlsx".to_owned(),
             Pick::Report => "plan_comparison.html".to_owned(),
             Pick::SaveMapping => "roster_mapping.json".to_owned(),
-            Pick::Ledger => "ledger.json".to_owned(),
+            Pick::NewLedger => "ledger.json".to_owned(),
             Pick::YearExport => {
                 let period = self.rt.year.periods.get(self.rt.year.period).cloned().unwrap_or_default();
                 format!("payroll_{}.csv", file_stem(&period))
@@ -394,7 +399,8 @@ impl CarrotApp {
             | Pick::MetricsFiles
             | Pick::DealList
             | Pick::DealsMapping
-            | Pick::OpenRecipe => String::new(),
+            | Pick::OpenRecipe
+            | Pick::OpenLedger => String::new(),
         }
     }
 
@@ -450,9 +456,23 @@ impl CarrotApp {
             Pick::ViewPng => self.save_view_png(ctx, first, self.rt.view_rect),
             Pick::Workbook => self.write_handout(ctx, Handout::Workbook, first),
             Pick::Report => self.write_handout(ctx, Handout::Report, first),
-            Pick::Ledger => {
+            Pick::OpenLedger => {
                 self.rt.year.ledger = Some(first);
                 self.rt.year.shown = None;
+                self.rt.year.error = None;
+            }
+            Pick::NewLedger if first.exists() => {
+                // The save dialog asked whether to replace it; a ledger is never replaced.
+                self.rt.year.error = Some(format!(
+                    "{} already exists and was not replaced: a ledger records what was paid. Open it with Open \
+                     ledger… to go on from the periods it closed, or give the new ledger another name.",
+                    first.display()
+                ));
+            }
+            Pick::NewLedger => {
+                self.rt.year.ledger = Some(first);
+                self.rt.year.shown = None;
+                self.rt.year.error = None;
             }
             Pick::YearExport => self.year_export(ctx, first),
             Pick::SaveMapping => {

@@ -70,6 +70,7 @@ impl CarrotApp {
         self.request_computations();
         self.simulate();
         self.compare_period(ctx);
+        self.check_actuals();
         if self.rt.modal.is_none() {
             self.next_roster(ctx);
         }
@@ -229,6 +230,17 @@ impl CarrotApp {
                                 d.plan.name.clone(),
                             )
                         });
+                        dialog.pay_periods = self.selected_doc().map_or_else(Vec::new, |d| {
+                            crate::year::PlanYear::of(&d.plan).map_or_else(
+                                |_| Vec::new(),
+                                |y| {
+                                    y.periods
+                                        .into_iter()
+                                        .map(|p| (p.name, crate::roster::deals::Period { start: p.start, end: p.end }))
+                                        .collect()
+                                },
+                            )
+                        });
                         match self.rt.modal.take() {
                             // The same step, read again with another sheet or header row.
                             Some(Modal::Mapping(old)) if from_dialog && old.path == dialog.path => {
@@ -290,6 +302,32 @@ impl CarrotApp {
         if let Some(req) = self.rt.behaviour.wanted(&self.rt.docs, &roster, self.rt.rosters.revision) {
             sim.request(req);
         }
+    }
+
+    /// Says, in each view that computes one pay period of a plan year, when the rosters are not
+    /// that period's actuals: a deal list counted over other dates.
+    fn check_actuals(&mut self) {
+        let rt = &mut self.rt;
+        if !rt.rosters.sources.iter().any(|s| s.reference.joins.deals.is_some()) {
+            rt.year.actuals = None;
+            rt.compare.actuals = None;
+            rt.behaviour.actuals = None;
+            return;
+        }
+        let (docs, rosters) = (&rt.docs, &rt.rosters);
+        let why = |plan: Option<&crate::plan::Plan>, name: Option<&str>| {
+            let period = crate::year::pay_period(plan?, name?)?;
+            rosters.deals_elsewhere(&period.name, period.start, period.end)
+        };
+        let selected = rt.selected.and_then(|id| docs.iter().find(|d| d.id == id)).map(|d| &d.plan);
+        rt.year.actuals =
+            if rt.year.open { why(selected, rt.year.periods.get(rt.year.period).map(String::as_str)) } else { None };
+        let first = |ids: &[crate::ui::doc::PlanId]| {
+            ids.first().and_then(|id| docs.iter().find(|d| d.id == *id)).map(|d| &d.plan)
+        };
+        rt.compare.actuals = why(first(&rt.compare.plans), rt.compare.scope.period());
+        let baseline = rt.behaviour.baseline.and_then(|id| docs.iter().find(|d| d.id == id)).map(|d| &d.plan);
+        rt.behaviour.actuals = why(baseline, rt.behaviour.scope.period());
     }
 
     /// Computes the pay period the Compare view shows, on a job (only while it is on screen).

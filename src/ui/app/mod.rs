@@ -73,8 +73,11 @@ pub enum Pick {
     Workbook,
     /// Where to save the comparison report (HTML).
     Report,
-    /// The plan year's ledger file (created when missing).
-    Ledger,
+    /// An existing ledger of the plan year, to go on from (an open dialog: a save dialog would
+    /// ask whether to replace it, which nothing does).
+    OpenLedger,
+    /// Where to start a new ledger (written when the first period is closed).
+    NewLedger,
     /// Where to write a plan-year period's payroll file.
     YearExport,
 }
@@ -91,6 +94,7 @@ impl Pick {
                 | Self::DealList
                 | Self::DealsMapping
                 | Self::OpenRecipe
+                | Self::OpenLedger
         )
     }
 }

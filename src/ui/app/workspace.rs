@@ -64,6 +64,37 @@ impl RosterSet {
         self.revision += 1;
     }
 
+    /// Why these rosters are not the actuals of pay period `name` (`start` to `end`): a file
+    /// whose revenue counts the deals of a deal list closed on other dates (the import counts a
+    /// plan year's whole period unless told one pay period). `None` when nothing is counted
+    /// elsewhere.
+    pub fn deals_elsewhere(&self, name: &str, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Option<String> {
+        let other: Vec<String> = self
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let deals = s.reference.joins.deals.as_ref()?;
+                (deals.period.start != start || deals.period.end != end).then(|| {
+                    format!(
+                        "{}'s revenue counts the deals of {} closed {} to {}",
+                        s.name,
+                        display_name(&deals.file),
+                        deals.period.start,
+                        deals.period.end
+                    )
+                })
+            })
+            .collect();
+        if other.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "{}, not {name}'s ({start} to {end}), so these are not {name}'s actuals. Import the roster again \
+             (Import roster with results…) and count the deals closed in {name}.",
+            other.join("; ")
+        ))
+    }
+
     /// The names a plan is checked against.
     pub fn names(&self) -> crate::ui::doc::RosterNames<'_> {
         crate::ui::doc::RosterNames {

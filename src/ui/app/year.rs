@@ -51,7 +51,8 @@ impl CarrotApp {
                 }
                 view.open = true;
             }
-            YearAction::PickLedger => self.pick(ctx, Pick::Ledger),
+            YearAction::OpenLedger => self.pick(ctx, Pick::OpenLedger),
+            YearAction::NewLedger => self.pick(ctx, Pick::NewLedger),
             YearAction::Compute => {
                 let Some((plan, roster, period, ledger)) = self.year_inputs() else { return };
                 self.rt.year.busy = true;
@@ -60,6 +61,10 @@ impl CarrotApp {
                 });
             }
             YearAction::Close => {
+                if let Some(why) = &self.rt.year.actuals {
+                    self.rt.year.error = Some(format!("Not closed: {why}"));
+                    return;
+                }
                 let Some((plan, roster, period, Some(ledger))) = self.year_inputs() else { return };
                 self.rt.year.busy = true;
                 self.spawn(ctx, JobKind::YearPeriod, format!("Closing {period}"), move || {
@@ -88,6 +93,10 @@ impl CarrotApp {
 
     /// Writes the chosen period's payroll file (generic template) to `path`.
     pub(super) fn year_export(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if let Some(why) = &self.rt.year.actuals {
+            self.rt.year.error = Some(format!("Not exported: {why}"));
+            return;
+        }
         let Some((plan, roster, period, ledger)) = self.year_inputs() else { return };
         let pay_date = match chrono::NaiveDate::parse_from_str(self.rt.year.pay_date.trim(), "%Y-%m-%d") {
             Ok(d) => d,

@@ -75,6 +75,8 @@ pub struct BehaviourView {
     /// with the same periods), and the plans (with revisions) they were found for.
     pub periods: Vec<String>,
     periods_for: Option<Vec<(PlanId, u64)>>,
+    /// Why the rosters are not the chosen pay period's actuals (set by the app each frame).
+    pub actuals: Option<String>,
     cache: Cache,
 }
 
@@ -97,6 +99,7 @@ impl Default for BehaviourView {
             scope: Scope::Year,
             periods: Vec::new(),
             periods_for: None,
+            actuals: None,
             cache: Cache::default(),
         }
     }
@@ -353,6 +356,9 @@ pub fn behaviour_ui(
         .collect();
     if !invalid.is_empty() {
         ui.colored_label(theme::tokens(ui).negative, left_out_note(&invalid));
+    }
+    if let (Some(_), Some(why)) = (view.scope.period(), &view.actuals) {
+        ui.add(egui::Label::new(egui::RichText::new(why).color(theme::tokens(ui).warning)).wrap());
     }
     if let Some(e) = view.failed() {
         ui.colored_label(theme::tokens(ui).negative, format!("The simulation could not run: {e}"));

@@ -43,6 +43,8 @@ pub struct CompareView {
     pub requested: Option<PeriodKey>,
     /// The last pay-period figures computed (kept on screen while the next ones compute).
     pub period: Option<Arc<PeriodFigures>>,
+    /// Why the rosters are not the chosen pay period's actuals (set by the app each frame).
+    pub actuals: Option<String>,
     cache: CompareCache,
 }
 
@@ -238,7 +240,7 @@ pub fn compare_ui(
             .on_hover_text("Untick the plans in another currency, or set their currency (Plan → Currency)");
         return;
     }
-    let CompareView { scope, periods, period, show_components, cache, to, .. } = view;
+    let CompareView { scope, periods, period, show_components, cache, to, actuals: view_actuals, .. } = view;
     let computing = |ui: &mut egui::Ui, what: &str| {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -310,6 +312,9 @@ pub fn compare_ui(
     if let (false, Some(first)) = (periods.is_empty(), compared.first()) {
         let dates = first.report.period;
         widgets::muted(ui, format!("{}: {} to {}", scope.label(), dates.start, dates.end));
+    }
+    if let (Scope::Period(_), Some(why)) = (&scope, &view_actuals) {
+        ui.add(egui::Label::new(egui::RichText::new(why).color(theme::tokens(ui).warning)).wrap());
     }
     rebuild(cache, scope, &compared);
     let height = if meeting { 300.0 } else { 220.0 };

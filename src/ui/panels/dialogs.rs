@@ -59,6 +59,11 @@ pub struct MappingDialog {
     pub deal_list: Option<PathBuf>,
     /// The period of the selected plan (deals closed in it count), and the plan's name.
     pub period: Option<(Period, String)>,
+    /// The selected plan's pay periods when it is a plan year (empty otherwise): the deals of
+    /// one of them can be counted instead of the whole year's.
+    pub pay_periods: Vec<(String, Period)>,
+    /// The pay period whose deals count (by name), `None` for the plan's whole period.
+    pub deal_window: Option<String>,
     /// Header renames of a recipe loaded in the step (kept when the file is read again).
     pub recipe_columns: HeaderMapping,
     /// The last check of the joins: the roster read as it would be imported with `reference`.
@@ -137,6 +142,8 @@ impl MappingDialog {
             deals: None,
             deal_list: None,
             period: None,
+            pay_periods: Vec::new(),
+            deal_window: None,
             recipe_columns: HeaderMapping::default(),
             check: None,
             date_format: None,
@@ -227,6 +234,17 @@ impl MappingDialog {
         self.joins.metrics = joins.metrics.clone();
         self.joins.join_on = joins.join_on;
         self.deals = joins.deals.as_ref().map(|d| (d.file.clone(), d.mapping.clone()));
+        // A deal list remembered with one pay period's deals is offered with that period again.
+        self.deal_window = joins
+            .deals
+            .as_ref()
+            .and_then(|d| self.pay_periods.iter().find(|(_, p)| *p == d.period).map(|(name, _)| name.clone()));
+    }
+
+    /// The dates whose deals count: the chosen pay period's, else the plan's whole period.
+    pub fn deal_period(&self) -> Option<Period> {
+        let chosen = self.deal_window.as_ref().and_then(|w| self.pay_periods.iter().find(|(name, _)| name == w));
+        chosen.map(|(_, p)| *p).or_else(|| self.period.as_ref().map(|(p, _)| *p))
     }
 
     /// Takes a recipe's value maps (the role map is shown for editing).
@@ -283,6 +301,7 @@ impl MappingDialog {
         self.default_role = old.default_role;
         self.deals = old.deals;
         self.period = old.period;
+        self.deal_window = old.deal_window;
         self.recipe_columns = old.recipe_columns;
         if old.said.dates {
             self.date_format = old.date_format;
@@ -309,9 +328,9 @@ impl MappingDialog {
         if !role.is_empty() {
             joins.values.insert("role".to_owned(), role);
         }
-        joins.deals = match (&self.deals, &self.period) {
-            (Some((file, mapping)), Some((period, _))) => {
-                Some(DealFiles { file: file.clone(), mapping: mapping.clone(), period: *period })
+        joins.deals = match (&self.deals, self.deal_period()) {
+            (Some((file, mapping)), Some(period)) => {
+                Some(DealFiles { file: file.clone(), mapping: mapping.clone(), period })
             }
             _ => None,
         };
@@ -1015,12 +1034,17 @@ fn joins_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Act
         });
         ui.end_row();
         match (&dialog.deals, &dialog.period) {
-            (Some(_), Some((period, plan))) => {
+            (Some(_), Some((period, plan))) if dialog.pay_periods.is_empty() => {
                 ui.label("");
                 widgets::muted(
                     ui,
                     format!("Deals closed {} to {} count: the period of “{plan}”.", period.start, period.end),
                 );
+                ui.end_row();
+            }
+            (Some(_), Some((period, plan))) => {
+                ui.label("");
+                deal_window_ui(ui, dialog, *period, plan.clone());
                 ui.end_row();
             }
             (Some(_), None) => {
@@ -1042,6 +1066,47 @@ fn joins_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Act
 }
 
 /// The role value map: what the file's role column says → Carrot's role.
+/// For a plan year: which deals count, the whole year's or one pay period's (the actuals the
+/// Plan year window, and Compare and Behaviour by pay period, compute a period on).
+fn deal_window_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, year: Period, plan: String) {
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label("Count the deals closed in");
+            let whole = format!("the whole plan year ({} to {})", year.start, year.end);
+            let shown = match dialog.deal_window.as_ref().and_then(|w| dialog.pay_periods.iter().find(|(n, _)| n == w))
+            {
+                Some((name, p)) => format!("{name} ({} to {})", p.start, p.end),
+                None => whole.clone(),
+            };
+            egui::ComboBox::from_id_salt("deal_window")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut dialog.deal_window, None, whole);
+                    for (name, p) in &dialog.pay_periods {
+                        ui.selectable_value(
+                            &mut dialog.deal_window,
+                            Some(name.clone()),
+                            format!("{name} ({} to {})", p.start, p.end),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        let note = match &dialog.deal_window {
+            Some(name) => format!(
+                "The roster is then {name}'s actuals: pick {name} in the Plan year window, or in Compare and \
+                 Behaviour, to compute it."
+            ),
+            None => format!(
+                "“{plan}” is a plan year: the whole year's deals are the year's figures. To compute one pay period \
+                 (the Plan year window), count that period's deals."
+            ),
+        };
+        widgets::muted(ui, note);
+    });
+}
+
 fn roles_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog) {
     let unmapped = dialog.unmapped_roles();
     let header = if dialog.roles.is_empty() && dialog.default_role.is_empty() {

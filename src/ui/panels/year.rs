@@ -14,8 +14,10 @@ use crate::year::{Ledger, PeriodResult};
 pub enum YearAction {
     /// Open the window for the selected plan.
     Open,
-    /// Choose the ledger file.
-    PickLedger,
+    /// Choose an existing ledger file.
+    OpenLedger,
+    /// Choose where a new ledger goes.
+    NewLedger,
     /// Compute the chosen period.
     Compute,
     /// Record the computed period in the ledger.
@@ -55,6 +57,9 @@ pub struct YearView {
     pub selected: Option<usize>,
     /// A job is running.
     pub busy: bool,
+    /// Why the rosters are not the chosen period's actuals (set by the app each frame): the
+    /// period can be looked at, not closed or exported.
+    pub actuals: Option<String>,
 }
 
 /// The window (when open).
@@ -68,19 +73,26 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
                     ui.selectable_value(&mut view.period, i, p);
                 }
             });
-            let ledger = view.ledger.as_ref().map_or_else(
-                || "No ledger: the period is computed as if nothing was paid before".to_owned(),
-                |p| format!("Ledger {}", p.display()),
-            );
-            ui.label(ledger);
+            if ui.button("Open ledger…").on_hover_text("The ledger of the periods closed so far").clicked() {
+                out.push(Action::Year(YearAction::OpenLedger));
+            }
             if ui
-                .button("Choose ledger…")
-                .on_hover_text("The ledger file of closed periods (created when missing)")
+                .button("New ledger…")
+                .on_hover_text("Start a ledger for the plan year: it is written when the first period is closed")
                 .clicked()
             {
-                out.push(Action::Year(YearAction::PickLedger));
+                out.push(Action::Year(YearAction::NewLedger));
             }
         });
+        let ledger = view.ledger.as_ref().map_or_else(
+            || {
+                "No ledger: the period is computed as if nothing was earned or paid before it (year-to-date lines \
+                 measure this period only)"
+                    .to_owned()
+            },
+            |p| format!("Ledger {}", p.display()),
+        );
+        ui.add(egui::Label::new(ledger).wrap());
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(!view.busy, egui::Button::new("Compute period"))
@@ -90,11 +102,16 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
                 out.push(Action::Year(YearAction::Compute));
             }
             let computed = view.shown.is_some() && !view.busy;
-            let can_close = computed && view.ledger.is_some();
+            let can_close = computed && view.ledger.is_some() && view.actuals.is_none();
+            let not_actuals = "The loaded roster is not this period's actuals (see above)";
             if ui
                 .add_enabled(can_close, egui::Button::new("Close period"))
                 .on_hover_text("Record the period as paid in the ledger")
-                .on_disabled_hover_text("Compute the period and choose a ledger first")
+                .on_disabled_hover_text(if view.actuals.is_some() {
+                    not_actuals
+                } else {
+                    "Compute the period and choose a ledger first"
+                })
                 .clicked()
             {
                 out.push(Action::Year(YearAction::Close));
@@ -102,9 +119,9 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
             ui.label("Pay date");
             ui.add(egui::TextEdit::singleline(&mut view.pay_date).desired_width(90.0));
             if ui
-                .add_enabled(computed, egui::Button::new("Export period…"))
+                .add_enabled(computed && view.actuals.is_none(), egui::Button::new("Export period…"))
                 .on_hover_text("Write the period's payroll file (generic template) and its reconciliation")
-                .on_disabled_hover_text("Compute the period first")
+                .on_disabled_hover_text(if view.actuals.is_some() { not_actuals } else { "Compute the period first" })
                 .clicked()
             {
                 out.push(Action::Year(YearAction::Export));
@@ -113,6 +130,9 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
                 ui.spinner();
             }
         });
+        if let Some(why) = &view.actuals {
+            ui.add(egui::Label::new(egui::RichText::new(why).color(ui.visuals().warn_fg_color)).wrap());
+        }
         if let Some(e) = &view.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
@@ -139,7 +159,8 @@ fn ledger_ui(ui: &mut egui::Ui, shown: &YearShown, selected: &mut Option<usize>)
         r.report.currency,
         if shown.closed { " · closed in the ledger" } else { "" }
     ));
-    for w in &r.warnings {
+    // Without a ledger the window's first line already says so, in the app's words.
+    for w in r.warnings.iter().filter(|w| !crate::year::is_no_ledger_note(w)) {
         ui.label(format!("Note: {w}"));
     }
     ui.columns(2, |cols| {
@@ -180,12 +201,12 @@ fn ledger_ui(ui: &mut egui::Ui, shown: &YearShown, selected: &mut Option<usize>)
             for l in &e.lines {
                 ui.label(format!("{} · {} · {}", l.label(), l.kind.as_str(), money::grouped(l.amount, dp)));
                 if !l.explanation.is_empty() {
-                    ui.small(&l.explanation);
+                    super::super::widgets::muted(ui, l.explanation.as_str());
                 }
             }
             ui.label(format!("Total {}", money::grouped(e.total, dp)));
             for w in &e.warnings {
-                ui.small(w);
+                ui.add(egui::Label::new(egui::RichText::new(w).color(ui.visuals().warn_fg_color)).wrap());
             }
             if let Some(ledger) = &shown.ledger {
                 ui.separator();
