@@ -315,3 +315,50 @@ fn a_new_ledger_never_replaces_an_existing_one() {
     harness.get_by_label_contains("ledger.json already exists and was not replaced");
     assert_eq!(std::fs::read_to_string(&ledger).unwrap(), "not touched");
 }
+
+// A plan year designed in the editor, as a new user would: the sales-led sample paid monthly,
+// with a recoverable draw, clawbacks, its commission measured on the year to date and its
+// bonus paid in two instalments. The plan it makes is the plan file the docs describe, and the
+// Plan year window pays a month of it.
+#[test]
+fn a_plan_year_is_designed_in_the_editor_and_a_month_of_it_is_paid() {
+    let mut harness = common::app(vec![]);
+    assert_eq!(harness.state().selected_doc().unwrap().plan.name, "Sales-led (today)");
+    click(&mut harness, "Plan year");
+    harness.get_by_label("The plan pays its whole period at once.");
+    click(&mut harness, "Paid period by period (a plan year)");
+    harness.get_by_label("Plan year: the whole year at once, on these rosters as the year's figures");
+    choose(&mut harness, "Pay periods", "months");
+    click(&mut harness, "Draw for sales");
+    set_text(&mut harness, "sales draw amount", "1500");
+    click(&mut harness, "Clawbacks");
+    set_text(&mut harness, "Leaver clawback share", "50");
+    choose(&mut harness, "Revenue commission measures", "the year to date");
+    click(&mut harness, "Utilisation bonus paid in instalments");
+    wait(&mut harness, "the plan year computed", |app| fresh(app) && idle(app));
+
+    let doc = harness.state().selected_doc().unwrap();
+    assert!(doc.problems.iter().all(|p| p.severity != carrot::plan::Severity::Error), "{:?}", doc.problems);
+    let json: serde_json::Value = serde_json::from_str(&carrot::plan::to_json(&doc.plan)).unwrap();
+    let schedule = &json["schedule"];
+    assert_eq!(schedule["periods"], "month");
+    assert_eq!(schedule["draws"]["sales"]["amount"], 1500);
+    assert_eq!(schedule["draws"]["sales"]["recoverable"], true);
+    assert_eq!(schedule["clawback"]["leaver_window_days"], 90);
+    assert_eq!(schedule["clawback"]["leaver_share"], 0.5);
+    let components = |track: &str| json["tracks"][track]["components"].as_array().unwrap().clone();
+    assert_eq!(components("sales")[0]["window"], "ytd");
+    assert_eq!(components("consultant")[0]["instalments"], serde_json::json!([0.5, 0.5]));
+    // The file the editor writes reads back as the same plan.
+    assert_eq!(carrot::plan::parse(&carrot::plan::to_json(&doc.plan)).unwrap(), doc.plan);
+
+    click(&mut harness, "Plan year…");
+    assert_eq!(harness.state().rt.year.periods, ["2026-07", "2026-08", "2026-09"]);
+    click(&mut harness, "Compute period");
+    wait(&mut harness, "July", |app| app.rt.year.shown.is_some() && !app.rt.year.busy);
+    let shown = harness.state().rt.year.shown.clone().unwrap();
+    assert!(shown.result.report.errors.is_empty());
+    let kinds: Vec<&str> =
+        shown.result.report.employees.iter().flat_map(|e| &e.lines).map(|l| l.kind.as_str()).collect();
+    assert!(kinds.contains(&"true_up"), "the commission pays its year-to-date true-up: {kinds:?}");
+}

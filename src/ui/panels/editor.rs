@@ -5,6 +5,8 @@
 
 use rust_decimal::Decimal;
 
+mod schedule;
+
 use super::super::doc::PlanDoc;
 use super::super::theme;
 use super::super::widgets::{self, Unit, decimal_value, problems_ui};
@@ -23,7 +25,7 @@ const FIELD: f32 = 220.0;
 pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[String], roster_roles: &[String]) {
     let problems = doc.problems.clone();
     let money_dp = money::minor_units(&doc.plan.currency).unwrap_or(2);
-    let at = Found { problems: &problems, money: Unit::Money(money_dp) };
+    let at = Found { problems: &problems, money: Unit::Money(money_dp), plan_year: doc.plan.schedule.is_some() };
     let color = theme::plan_color(ui, doc.color);
     ui.horizontal(|ui| {
         widgets::color_dot(ui, color);
@@ -57,6 +59,12 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[St
                     &at,
                 );
             });
+        let year = egui::CollapsingHeader::new("Plan year").default_open(plan.schedule.is_some());
+        let year = match at.worst_under("schedule") {
+            Some(severity) => year.icon(move |ui, openness, r| problem_icon(ui, openness, r, severity)),
+            None => year,
+        };
+        year.show(ui, |ui| schedule::schedule_ui(ui, plan, &at));
         problems_ui(ui, at.at("tracks").into_iter());
         let roles: Vec<String> = plan.tracks.keys().cloned().collect();
         let mut remove_track = None;
@@ -147,6 +155,8 @@ fn metric_names(plan: &Plan, roster_metrics: &[String]) -> Vec<String> {
 struct Found<'a> {
     problems: &'a [Problem],
     money: Unit,
+    /// Whether the plan is a plan year (its lines then choose a window and instalments).
+    plan_year: bool,
 }
 
 impl<'a> Found<'a> {
@@ -759,6 +769,15 @@ fn component_ui(
         Component::Bonus(b) => bonus_ui(ui, b, path, &label_text, metrics, at),
         Component::PerUnit(u) => per_unit_ui(ui, u, path, &label_text, metrics, at),
         Component::Multiplier(m) => multiplier_ui(ui, m, path, &label_text, metrics, line_ids, at),
+    }
+    let year = match c {
+        Component::Commission(x) => Some((&mut x.window, &mut x.instalments)),
+        Component::Bonus(x) => Some((&mut x.window, &mut x.instalments)),
+        Component::PerUnit(x) => Some((&mut x.window, &mut x.instalments)),
+        Component::Multiplier(_) => None,
+    };
+    if let (true, Some((window, instalments))) = (at.plan_year, year) {
+        schedule::line_year_ui(ui, window, instalments, path, &label_text, at);
     }
     let codes = match c {
         Component::Commission(x) => Some((&mut x.earning_code, &mut x.earning_codes)),
