@@ -241,3 +241,43 @@ fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_table()
     );
     assert!(table.contains("Note: consultant: the roster has no `internal_contributions` column"), "{table}");
 }
+
+// A deal cancelled in the period leaves someone's revenue negative: they have no rate of their
+// own, so the role's average stands in and the simulation expects of them what others sell.
+// That is said, by name, rather than only counted among the values not from people's history.
+#[test]
+fn a_negative_revenue_is_said_to_be_replaced_by_the_roles_rate_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(ROOT).join("assets/sales_roster.csv")).unwrap();
+    let text = text.replacen(",304993.07,", ",-20000.00,", 1);
+    assert!(text.contains("-20000.00"));
+    let roster = dir.path().join("sales_cancelled.csv");
+    std::fs::write(&roster, text).unwrap();
+    let run = |roster: &str| {
+        let out = carrot(&[
+            "simulate",
+            "--baseline",
+            "sample_plans/sales_led.json",
+            "--plan",
+            "sample_plans/transition.json",
+            "--roster",
+            roster,
+            "--trials",
+            "50",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(roster.to_str().unwrap());
+    assert!(
+        table.contains(
+            "Note: sales: 1 person has a negative revenue in the roster (001001 Hugo Larsen: −20,000.00), so the \
+             role's revenue per selling hour stands in for theirs: what the simulation expects of them is not what \
+             the roster records"
+        ),
+        "{table}"
+    );
+    // Zeros (no roadmap insight this period) are common and pooled without a word.
+    let sample = run("assets/sales_roster.csv");
+    assert!(!sample.contains("stands in for theirs"), "{sample}");
+}

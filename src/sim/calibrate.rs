@@ -340,6 +340,10 @@ pub(crate) fn calibrate(paid: super::Paid<'_>, roster: &Roster) -> Result<Calibr
         }
     }
 
+    // People whose recorded output is negative (deals cancelled in the period): no rate of their
+    // own, so the role's stands in, and the simulation expects of them what others produce. Said
+    // by name, per role and output. (A count of 0 is common and pooled without a word.)
+    let mut stand_ins: Vec<(usize, usize, Vec<String>)> = Vec::new();
     let mut people = Vec::with_capacity(drafts.len());
     for d in drafts {
         let (Some(setup), Some(model), Some(e)) =
@@ -355,6 +359,15 @@ pub(crate) fn calibrate(paid: super::Paid<'_>, roster: &Roster) -> Result<Calibr
             let a = match own {
                 Some(a) => a,
                 None => {
+                    if let Some(y) =
+                        o.slot.and_then(|i| e.metric(i)).filter(|y| h > 0.0 && y.is_sign_negative() && !y.is_zero())
+                    {
+                        let who = format!("{} {}: {}", e.id, e.name, crate::money::grouped(y, y.scale()));
+                        match stand_ins.iter_mut().find(|(r, out, _)| (*r, *out) == (d.role, k)) {
+                            Some((_, _, names)) => names.push(who),
+                            None => stand_ins.push((d.role, k, vec![who])),
+                        }
+                    }
                     let (sum_y, sum_h) = pooled.get(d.role).and_then(|p| p.get(k)).copied().unwrap_or((0.0, 0.0));
                     let activity = model.activities.get(o.activity).map_or("?", |a| a.name.as_str());
                     let item = format!("{activity} → {} per hour", o.metric);
@@ -400,6 +413,25 @@ pub(crate) fn calibrate(paid: super::Paid<'_>, roster: &Roster) -> Result<Calibr
         people.push(Person { index: d.index, role: d.role, capacity: d.capacity, hours: d.hours, per_hour, noise });
     }
 
+    for (role, k, names) in stand_ins {
+        let (Some(setup), Some(model)) = (roles.get(role), models.get(role)) else { continue };
+        let Some(o) = setup.outputs.get(k) else { continue };
+        let activity = model.activities.get(o.activity).map_or("?", |a| a.name.as_str());
+        let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+        let more = names.len().saturating_sub(3);
+        notes.push(format!(
+            "{}: {} {} a negative {} in the roster ({}{}), so the role's {} \
+             per {activity} hour stands in for theirs: what the simulation expects of them is not what the roster \
+             records",
+            setup.name,
+            names.len(),
+            if names.len() == 1 { "person has" } else { "people have" },
+            o.metric,
+            shown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() },
+            o.metric
+        ));
+    }
     let mut defaults: Vec<DefaultUse> = tally
         .uses
         .into_iter()
