@@ -407,3 +407,46 @@ fn compare_and_simulate_refuse_periods_the_plans_do_not_share() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("without --period this computes the whole plan year"), "{}", text(&o.stderr));
 }
+
+// A draw's earning code is checked against the payroll system like every line's: a Gusto file
+// has no column for `DRAW`, and left out it would have paid less than its reconciliation says.
+#[test]
+fn a_draw_code_the_payroll_system_cannot_take_stops_the_export() {
+    let dir = checkout();
+    let plan = std::fs::read_to_string(Path::new(ROOT).join(PLAN)).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    json["schedule"]["draws"]["sales"]["earning_codes"] = serde_json::json!({"adp-wfn": "D"});
+    let no_gusto_draw = dir.path().join("no_gusto_draw.json");
+    std::fs::write(&no_gusto_draw, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    let out = dir.path().join("january.csv");
+    let o = carrot(
+        dir.path(),
+        &[
+            "export",
+            "--plan",
+            no_gusto_draw.to_str().unwrap(),
+            "--period",
+            "2026-01",
+            "--roster",
+            "assets/actuals/2026-01_sales.csv",
+            "--roster",
+            "assets/actuals/2026-01_consultants.csv",
+            "--pay-date",
+            "2026-02-05",
+            "--template",
+            "gusto",
+            "--gusto-match",
+            "name",
+            "--currency-ok",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("schedule.draws.sales: `DRAW` is not one of Gusto's earning columns"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!out.exists(), "nothing is written");
+}

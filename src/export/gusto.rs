@@ -150,6 +150,15 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
     let columns: Vec<&str> = GUSTO_EARNINGS.iter().copied().filter(|c| lines.iter().any(|l| l.code == *c)).collect();
     let people = per_person(lines);
     let mut problems = negative_problems(&people, Template::Gusto, dp);
+    // Every line lands in a column: a code that is none of Gusto's would otherwise be left out of
+    // the file while the reconciliation counts it (the earning-code check refuses such codes
+    // first; this keeps the file and its reconciliation equal if a new kind of line slips by).
+    for l in lines {
+        let what = format!("`{}` is not one of Gusto's earning columns ({})", l.code, GUSTO_EARNINGS.join(", "));
+        if !GUSTO_EARNINGS.contains(&l.code) && !problems.contains(&what) {
+            problems.push(what);
+        }
+    }
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut seen: HashMap<(String, String), &str> = HashMap::new();
     for p in &people {

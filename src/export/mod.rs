@@ -605,6 +605,15 @@ pub fn code_problems(plan: &Plan, template: Template) -> Vec<String> {
     if let Some(g) = &plan.guarantee {
         check("guarantee".to_owned(), g.codes());
     }
+    // A plan year's draws and leaver clawbacks are lines of their own, with their own codes.
+    if let Some(schedule) = &plan.schedule {
+        for (role, draw) in &schedule.draws {
+            check(format!("schedule.draws.{role}"), draw.codes());
+        }
+        if let Some(c) = &schedule.clawback {
+            check("schedule.clawback".to_owned(), c.codes());
+        }
+    }
     problems
 }
 

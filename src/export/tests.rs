@@ -791,3 +791,33 @@ fn a_pay_date_before_the_period_ends_or_over_a_year_after_it_is_warned() {
         Some("the pay date 2027-10-01 is 366 days after the period ends (2026-09-30); check the year of the pay date")
     );
 }
+
+// The Gusto file has one column per earning type. A line whose code is none of them (a kind of
+// line the earning-code check did not know about) is refused, never left out of the file while
+// the reconciliation counts it.
+#[test]
+fn a_gusto_line_whose_code_is_no_column_is_refused_not_dropped() {
+    let plan = test_plan();
+    let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
+    let s = settings();
+    let req = ExportRequest {
+        plan: &plan,
+        report: &report,
+        pay_date: date("2026-10-15"),
+        template: Template::Gusto,
+        settings: &s,
+        plan_bytes: PLAN_BYTES,
+    };
+    let mut lines = payroll_lines(&plan, &report, Template::Gusto).unwrap();
+    let first = lines[0].clone();
+    lines.push(PayrollLine { code: "DRAW", amount: d("2100.00"), ..first });
+    match gusto::render(&req, &lines) {
+        Err(ExportError::Data { problems, .. }) => {
+            assert!(
+                problems.iter().any(|p| p.starts_with("`DRAW` is not one of Gusto's earning columns")),
+                "{problems:?}"
+            );
+        }
+        other => panic!("{:?}", other.map(|r| r.bytes.len())),
+    }
+}
