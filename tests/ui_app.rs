@@ -579,3 +579,44 @@ fn the_cost_share_chart_says_why_it_is_empty_when_nobody_paid_has_revenue() {
     harness.get_by_label("Cost as a share of revenue");
     harness.get_by_label_contains("No revenue to divide by: the people paid have none in the roster");
 }
+
+// A real window draws a frame only on input or when the app asks for one. An edit followed by
+// no input (the user reads the numbers, then the machine crashes) must still reach the recovery
+// folder: the app asks for the frame that writes it.
+#[test]
+fn an_edit_is_autosaved_though_no_input_comes_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery");
+    let mut harness = app_with_recovery(&recovery, Vec::new());
+    set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
+    // From here, only the frames the app asks for (or a finished job wakes it for), at the time
+    // it asks for them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut idle_for = 0;
+    while files_in(&recovery).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "timed out");
+        let delay = harness
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map_or(std::time::Duration::MAX, |v| v.repaint_delay);
+        if delay.is_zero() || harness.ctx.has_requested_repaint() {
+            harness.step();
+            idle_for = 0;
+        } else if delay < std::time::Duration::from_secs(3600) {
+            let now = harness.ctx.input(|i| i.time);
+            harness.input_mut().time = Some(now + delay.as_secs_f64());
+            harness.step();
+            idle_for = 0;
+        } else {
+            // Nothing asked for: a job may still finish and wake the window.
+            idle_for += 1;
+            assert!(
+                idle_for < 500 || !harness.state().rt.jobs.is_empty(),
+                "the window went idle with the edit unsaved and no frame asked for to autosave it"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+    assert_eq!(files_in(&recovery).len(), 1);
+}

@@ -492,6 +492,9 @@ impl CarrotApp {
         let now = ctx.input(|i| i.time);
         let mut writes = Vec::new();
         let mut clean = Vec::new();
+        // The soonest a pending write falls due: a frame is asked for then, as an idle window
+        // draws no frame of its own (and a crash would otherwise lose the edit).
+        let mut next: Option<f64> = None;
         for doc in &mut self.rt.docs {
             if !doc.is_dirty() {
                 if doc.autosave.written.is_some() {
@@ -503,12 +506,22 @@ impl CarrotApp {
             if seen.0 != doc.revision {
                 *seen = (doc.revision, now);
             }
-            let due = now - seen.1 >= crate::ui::recovery::AUTOSAVE_DELAY_SECONDS;
-            if due && doc.autosave.written != Some(doc.revision) {
+            let waited = now - seen.1;
+            let due = waited >= crate::ui::recovery::AUTOSAVE_DELAY_SECONDS;
+            if doc.autosave.written == Some(doc.revision) {
+                continue;
+            }
+            if due {
                 // Marked now so the same revision is not queued twice while the write runs.
                 doc.autosave.written = Some(doc.revision);
                 writes.push((doc.id, doc.revision, recovered(doc)));
+            } else {
+                let left = crate::ui::recovery::AUTOSAVE_DELAY_SECONDS - waited;
+                next = Some(next.map_or(left, |n: f64| n.min(left)));
             }
+        }
+        if let Some(left) = next {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(left.max(0.0)));
         }
         for id in clean {
             // Back to the saved state (e.g. undone): nothing to recover any more.
