@@ -79,10 +79,26 @@ fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
     assert_eq!(paid, jan + shown.result.report.totals.total, "paid to date is January plus February");
     harness.get_by_label_contains("2026-01: paid");
 
+    // February for payroll, in the layout chosen in the Export payroll dialog, checked as there.
     click(&mut harness, "Export period…");
+    harness.get_by_label("2026-02 (2026-02-01 to 2026-02-28), from the ledger");
+    choose(&mut harness, "Template", "adp-wfn");
+    harness.get_by_label_contains("company code (--company-code): missing");
+    choose(&mut harness, "Template", "generic");
+    click(&mut harness, "Choose file…");
+    wait(
+        &mut harness,
+        "the check",
+        |app| matches!(&app.rt.modal, Some(carrot::ui::app::Modal::Export(d)) if d.path.is_some() && d.check.as_ref().is_some_and(|(_, r)| r.is_ok())),
+    );
+    harness.get_by_label(&format!("{} EUR", carrot::money::grouped(shown.result.report.totals.total, 2)));
+    click(&mut harness, "Export");
     wait(&mut harness, "the export", |app| idle(app) && export.exists());
     let csv = std::fs::read_to_string(&export).unwrap();
     assert!(csv.contains("2026-02-01"), "{csv}");
+    let rec = std::fs::read_to_string(carrot::export::reconciliation_path(&export)).unwrap();
+    assert!(rec.contains("2026-02-01 to 2026-02-28"), "{rec}");
+    assert!(!rec.contains("pays its whole year"), "{rec}");
 }
 
 fn ledger_closed(path: &Path, n: usize) -> bool {

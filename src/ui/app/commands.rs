@@ -280,6 +280,22 @@ impl CarrotApp {
         self.rt.modal = Some(Modal::Export(Box::new(dialog)));
     }
 
+    /// The Export payroll dialog for the pay period the Plan year window computed: its payouts
+    /// (true-ups, draws, instalments, clawbacks), in any payroll system's layout.
+    pub(super) fn open_period_export(&mut self) {
+        let (Some(doc), Some(shown)) = (self.selected_doc(), self.rt.year.shown.clone()) else { return };
+        if let Some(why) = &self.rt.year.actuals {
+            self.rt.year.error = Some(format!("Not exported: {why}"));
+            return;
+        }
+        let template = Template::parse(&self.state.export.template).unwrap_or(Template::Generic);
+        let mut settings = self.state.export.settings.clone();
+        settings.currency_ok = false;
+        let mut dialog = ExportDialog::new(doc.id, shown.result.period.end, template, settings);
+        dialog.period = Some(shown);
+        self.rt.modal = Some(Modal::Export(Box::new(dialog)));
+    }
+
     /// Asks for files: a real dialog, awaited off the UI thread, or the scripted answer.
     pub fn pick(&mut self, ctx: &egui::Context, pick: Pick) {
         if let FileChooser::Scripted(answers) = &mut self.rt.chooser {
@@ -339,7 +355,6 @@ impl CarrotApp {
             Pick::NewLedger => {
                 (dialog.add_filter("Ledger", &["json"]).set_title("New ledger for the plan year"), false)
             }
-            Pick::YearExport => (dialog.set_title("Export the period's payroll to"), false),
         };
         let dialog = if pick.is_save() { dialog.set_file_name(suggested) } else { dialog };
         let save = pick.is_save();
@@ -389,10 +404,6 @@ impl CarrotApp {
             Pick::Report => "plan_comparison.html".to_owned(),
             Pick::SaveMapping => "roster_mapping.json".to_owned(),
             Pick::NewLedger => "ledger.json".to_owned(),
-            Pick::YearExport => {
-                let period = self.rt.year.periods.get(self.rt.year.period).cloned().unwrap_or_default();
-                format!("payroll_{}.csv", file_stem(&period))
-            }
             Pick::OpenPlans
             | Pick::Rosters
             | Pick::RostersWithResults
@@ -474,7 +485,6 @@ impl CarrotApp {
                 self.rt.year.shown = None;
                 self.rt.year.error = None;
             }
-            Pick::YearExport => self.year_export(ctx, first),
             Pick::SaveMapping => {
                 if let Some(Modal::Mapping(dialog)) = &self.rt.modal {
                     let recipe = dialog.recipe();
@@ -643,10 +653,20 @@ impl CarrotApp {
         else {
             return reopen(self, dialog, "Choose the plan, a pay date and the file first");
         };
-        let Some(result) = &doc.result else {
-            return reopen(self, dialog, "The payouts are still being computed; try again in a moment");
+        let report = match (&dialog.period, &doc.result) {
+            (Some(shown), _) if shown.revisions != (doc.revision, self.rt.rosters.revision) => {
+                return reopen(self, dialog, "The plan or the roster changed: compute the period again first");
+            }
+            (Some(shown), _) => Payouts::Period(Arc::clone(shown)),
+            (None, None) => {
+                return reopen(self, dialog, "The payouts are still being computed; try again in a moment");
+            }
+            (None, Some(_)) if doc.is_stale(self.rt.rosters.revision) => {
+                return reopen(self, dialog, "The plan has errors or is being recomputed; fix it before exporting");
+            }
+            (None, Some(result)) => Payouts::Whole(Arc::clone(&result.report)),
         };
-        if doc.has_errors() || doc.is_stale(self.rt.rosters.revision) {
+        if doc.has_errors() {
             return reopen(self, dialog, "The plan has errors or is being recomputed; fix it before exporting");
         }
         if doc.is_dirty() {
@@ -654,12 +674,11 @@ impl CarrotApp {
         }
         let plan = doc.plan.clone();
         let source = doc.source.clone();
-        let report = Arc::clone(&result.report);
         self.state.export.template = dialog.template.name().to_owned();
         self.state.export.folder = path.parent().map(std::path::Path::to_path_buf);
         self.state.export.settings = dialog.settings.clone();
         self.spawn(ctx, JobKind::Export, "Exporting payroll", move || {
-            let result = export_job(&plan, &source, &report, pay_date, &dialog, &path, overwrite);
+            let result = export_job(&plan, &source, report.report(), pay_date, &dialog, &path, overwrite);
             JobOutput::Exported(Box::new(ExportOutcome { dialog, result }))
         });
     }
@@ -701,6 +720,22 @@ impl CarrotApp {
 
 /// The export, on its job: the plan file's bytes (checked to be the plan computed), then the
 /// payroll file and its reconciliation through [`export::write_with_reconciliation`].
+/// The payouts an export writes: the plan's (its whole period), or one pay period of a plan
+/// year as the Plan year window computed it.
+enum Payouts {
+    Whole(Arc<crate::engine::PayoutReport>),
+    Period(Arc<crate::ui::panels::year::YearShown>),
+}
+
+impl Payouts {
+    fn report(&self) -> &crate::engine::PayoutReport {
+        match self {
+            Self::Whole(r) => r,
+            Self::Period(shown) => &shown.result.report,
+        }
+    }
+}
+
 fn export_job(
     plan: &plan::Plan,
     source: &PlanSource,

@@ -463,19 +463,28 @@ impl CarrotApp {
         if self.is_running(JobKind::ExportPreview) {
             return;
         }
-        let Some(doc) = self.doc(dialog.plan) else { return };
-        let Some(result) = doc.result.as_ref().filter(|_| !doc.has_errors()) else { return };
+        let Some(doc) = self.doc(dialog.plan).filter(|d| !d.has_errors()) else { return };
         let Some(key) = dialog.key(doc) else { return };
         if dialog.check.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
-        let (plan, report) = (doc.plan.clone(), Arc::clone(&result.report));
+        let plan = doc.plan.clone();
+        // A pay period of a plan year, or the plan's whole period.
+        let period = dialog.period.clone();
+        let whole = match (&period, &doc.result) {
+            (Some(_), _) => None,
+            (None, Some(result)) => Some(Arc::clone(&result.report)),
+            (None, None) => return,
+        };
         let (template, settings, pay_date) = (dialog.template, dialog.settings.clone(), key.pay_date);
         self.spawn(ctx, JobKind::ExportPreview, "Checking the export", move || {
             let bytes = crate::plan::to_json(&plan).into_bytes();
+            let Some(report) = period.as_ref().map(|s| &s.result.report).or(whole.as_deref()) else {
+                return JobOutput::ExportChecked { key, result: Box::new(Err("nothing to export".to_owned())) };
+            };
             let request = crate::export::ExportRequest {
                 plan: &plan,
-                report: &report,
+                report,
                 pay_date,
                 template,
                 settings: &settings,

@@ -78,8 +78,6 @@ pub enum Pick {
     OpenLedger,
     /// Where to start a new ledger (written when the first period is closed).
     NewLedger,
-    /// Where to write a plan-year period's payroll file.
-    YearExport,
 }
 
 impl Pick {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use super::{CarrotApp, JobOutput, Pick};
 use crate::engine::Detail;
-use crate::fsx::Overwrite;
 use crate::plan::Plan;
 use crate::roster::Roster;
 use crate::ui::jobs::JobKind;
@@ -14,7 +13,13 @@ use crate::ui::panels::year::{YearAction, YearShown};
 use crate::year::{self, Closed, Ledger};
 
 /// Computes a period from the ledger file (if any), off the UI thread.
-fn compute(plan: &Plan, roster: &Roster, period: &str, ledger: Option<&PathBuf>) -> Result<YearShown, String> {
+fn compute(
+    plan: &Plan,
+    roster: &Roster,
+    period: &str,
+    ledger: Option<&PathBuf>,
+    revisions: (u64, u64),
+) -> Result<YearShown, String> {
     let ledger = ledger.map(|p| Ledger::load_for(p, plan)).transpose().map_err(|e| e.to_string())?;
     let result =
         year::compute_period(plan, roster, period, ledger.as_ref(), Detail::Explained).map_err(|e| e.to_string())?;
@@ -29,7 +34,7 @@ fn compute(plan: &Plan, roster: &Roster, period: &str, ledger: Option<&PathBuf>)
             ));
         }
     }
-    Ok(YearShown { result, ledger, closed })
+    Ok(YearShown { result, ledger, closed, revisions })
 }
 
 impl CarrotApp {
@@ -39,25 +44,21 @@ impl CarrotApp {
             YearAction::Open => {
                 let Some(doc) = self.selected_doc() else { return };
                 let periods = year::period_names(&doc.plan);
-                let end = doc.plan.period.end;
                 let view = &mut self.rt.year;
                 if view.periods != periods {
                     view.period = 0;
                     view.shown = None;
                 }
                 view.periods = periods;
-                if view.pay_date.is_empty() {
-                    view.pay_date = end.to_string();
-                }
                 view.open = true;
             }
             YearAction::OpenLedger => self.pick(ctx, Pick::OpenLedger),
             YearAction::NewLedger => self.pick(ctx, Pick::NewLedger),
             YearAction::Compute => {
-                let Some((plan, roster, period, ledger)) = self.year_inputs() else { return };
+                let Some((plan, roster, period, ledger, revisions)) = self.year_inputs() else { return };
                 self.rt.year.busy = true;
                 self.spawn(ctx, JobKind::YearPeriod, format!("Computing {period}"), move || {
-                    JobOutput::YearComputed(Box::new(compute(&plan, &roster, &period, ledger.as_ref())))
+                    JobOutput::YearComputed(Box::new(compute(&plan, &roster, &period, ledger.as_ref(), revisions)))
                 });
             }
             YearAction::Close => {
@@ -65,10 +66,10 @@ impl CarrotApp {
                     self.rt.year.error = Some(format!("Not closed: {why}"));
                     return;
                 }
-                let Some((plan, roster, period, Some(ledger))) = self.year_inputs() else { return };
+                let Some((plan, roster, period, Some(ledger), revisions)) = self.year_inputs() else { return };
                 self.rt.year.busy = true;
                 self.spawn(ctx, JobKind::YearPeriod, format!("Closing {period}"), move || {
-                    let result = compute(&plan, &roster, &period, Some(&ledger)).and_then(|shown| {
+                    let result = compute(&plan, &roster, &period, Some(&ledger), revisions).and_then(|shown| {
                         match year::ledger::close(&ledger, &plan, shown.result.entry(), false) {
                             Ok(Closed::Closed) => Ok(format!("Closed {period} in {}", ledger.display())),
                             Ok(Closed::AlreadyClosed) => Ok(format!("{period} was already closed with these figures")),
@@ -79,51 +80,19 @@ impl CarrotApp {
                     JobOutput::YearClosed(result)
                 });
             }
-            YearAction::Export => self.pick(ctx, Pick::YearExport),
+            YearAction::Export => self.open_period_export(),
         }
     }
 
-    /// The selected plan, the roster, the chosen period and the ledger path.
-    fn year_inputs(&self) -> Option<(Plan, Arc<Roster>, String, Option<PathBuf>)> {
+    /// The selected plan, the roster, the chosen period, the ledger path and the (plan, roster)
+    /// revisions.
+    #[expect(clippy::type_complexity, reason = "a private tuple of what each job takes")]
+    fn year_inputs(&self) -> Option<(Plan, Arc<Roster>, String, Option<PathBuf>, (u64, u64))> {
         let doc = self.selected_doc()?;
         let view = &self.rt.year;
         let period = view.periods.get(view.period)?.clone();
-        Some((doc.plan.clone(), Arc::clone(&self.rt.rosters.merged), period, view.ledger.clone()))
-    }
-
-    /// Writes the chosen period's payroll file (generic template) to `path`.
-    pub(super) fn year_export(&mut self, ctx: &egui::Context, path: PathBuf) {
-        if let Some(why) = &self.rt.year.actuals {
-            self.rt.year.error = Some(format!("Not exported: {why}"));
-            return;
-        }
-        let Some((plan, roster, period, ledger)) = self.year_inputs() else { return };
-        let pay_date = match chrono::NaiveDate::parse_from_str(self.rt.year.pay_date.trim(), "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => {
-                self.rt.year.error =
-                    Some(format!("Pay date `{}` is not a date written YYYY-MM-DD", self.rt.year.pay_date));
-                return;
-            }
-        };
-        self.spawn(ctx, JobKind::YearPeriod, format!("Exporting {period}"), move || {
-            let result = compute(&plan, &roster, &period, ledger.as_ref()).and_then(|shown| {
-                let settings = crate::export::PayrollSettings::default();
-                let plan_bytes = crate::plan::to_json(&plan).into_bytes();
-                let request = crate::export::ExportRequest {
-                    plan: &plan,
-                    report: &shown.result.report,
-                    pay_date,
-                    template: crate::export::Template::Generic,
-                    settings: &settings,
-                    plan_bytes: &plan_bytes,
-                };
-                crate::export::write_with_reconciliation_and_skipped(&request, &[], &path, Overwrite::Allow)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            });
-            JobOutput::Wrote { what: "period's payroll file", path, result }
-        });
+        let revisions = (doc.revision, self.rt.rosters.revision);
+        Some((doc.plan.clone(), Arc::clone(&self.rt.rosters.merged), period, view.ledger.clone(), revisions))
     }
 
     /// A Plan year job finished.

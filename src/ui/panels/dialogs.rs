@@ -1,6 +1,7 @@
 //! Modal dialogs: confirmations, renaming, the roster mapping step, bad rows, and export.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -21,6 +22,7 @@ use crate::roster::{
 };
 
 use crate::ui::doc::PlanDoc;
+use crate::ui::panels::year::YearShown;
 
 /// The column-mapping step for a roster whose headers don't match.
 pub struct MappingDialog {
@@ -465,6 +467,9 @@ pub struct ExportDialog {
     /// The last check (run in the background, the way the export itself runs): what the file
     /// would hold, or every reason it cannot be written.
     pub check: Option<(ExportKey, Result<Reconciliation, String>)>,
+    /// A pay period of a plan year, as the Plan year window computed it (`None`: the plan's
+    /// payouts over its whole period).
+    pub period: Option<Arc<YearShown>>,
 }
 
 /// What an export check was run for: the plan and its results, the template, the settings and
@@ -481,12 +486,14 @@ pub struct ExportKey {
     pub settings: PayrollSettings,
     /// The pay date.
     pub pay_date: NaiveDate,
+    /// The pay period exported, if one is.
+    pub period: Option<String>,
 }
 
 impl ExportDialog {
     /// A dialog for `plan`, paid on `pay_date` by default.
     pub fn new(plan: PlanId, pay_date: NaiveDate, template: Template, settings: PayrollSettings) -> Self {
-        Self { plan, pay_date_text: pay_date.to_string(), template, path: None, settings, check: None }
+        Self { plan, pay_date_text: pay_date.to_string(), template, path: None, settings, check: None, period: None }
     }
 
     /// The pay date, if the text is a valid date.
@@ -496,13 +503,17 @@ impl ExportDialog {
 
     /// What a check of the current choices is keyed by (`None` without results or a pay date).
     pub fn key(&self, doc: &PlanDoc) -> Option<ExportKey> {
-        let r = doc.result.as_ref()?;
+        let result = match &self.period {
+            Some(shown) => shown.revisions,
+            None => doc.result.as_ref().map(|r| (r.plan_revision, r.roster_revision))?,
+        };
         Some(ExportKey {
             plan: doc.id,
-            result: (r.plan_revision, r.roster_revision),
+            result,
             template: self.template,
             settings: self.settings.clone(),
             pay_date: self.pay_date()?,
+            period: self.period.as_ref().map(|s| s.result.period.name.clone()),
         })
     }
 }
@@ -1287,15 +1298,30 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         egui::Grid::new("export_grid").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
             let l = ui.label("Plan");
             let current = rt.docs.iter().find(|d| d.id == dialog.plan).map(|d| d.plan.name.clone()).unwrap_or_default();
-            egui::ComboBox::from_id_salt("export_plan")
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    for d in &rt.docs {
-                        ui.selectable_value(&mut dialog.plan, d.id, &d.plan.name);
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            if let Some(shown) = &dialog.period {
+                // One pay period of this plan, as the Plan year window computed it.
+                ui.label(current).labelled_by(l.id);
+                ui.end_row();
+                let p = &shown.result.period;
+                ui.label("Pay period");
+                ui.label(format!(
+                    "{} ({} to {}){}",
+                    p.name,
+                    p.start,
+                    p.end,
+                    if shown.ledger.is_some() { ", from the ledger" } else { ", without a ledger" }
+                ));
+            } else {
+                egui::ComboBox::from_id_salt("export_plan")
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        for d in &rt.docs {
+                            ui.selectable_value(&mut dialog.plan, d.id, &d.plan.name);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+            }
             ui.end_row();
             let l = ui.label("Pay date");
             ui.vertical(|ui| {
@@ -1344,10 +1370,16 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         let dirty = doc.is_some_and(PlanDoc::is_dirty);
         // Why the file cannot be written yet, most basic first; the check lists everything the
         // export itself would refuse (settings, earning codes, people in error, data).
+        let period_stale = dialog.period.as_ref().zip(doc).is_some_and(|(s, d)| s.revisions != (d.revision, rt.rosters.revision));
         let blocker: Option<String> = match doc {
             None => Some("the plan is no longer open".to_owned()),
             Some(d) if d.has_errors() => Some("the plan has problems; fix them in the editor first".to_owned()),
-            Some(d) if d.result.is_none() || d.is_stale(rt.rosters.revision) => {
+            Some(_) if period_stale => Some(
+                "the plan or the roster changed since the pay period was computed: compute it again in the Plan year \
+                 window"
+                    .to_owned(),
+            ),
+            Some(d) if dialog.period.is_none() && (d.result.is_none() || d.is_stale(rt.rosters.revision)) => {
                 Some("the payouts are being computed…".to_owned())
             }
             Some(_) if dialog.pay_date().is_none() => Some("write the pay date as YYYY-MM-DD".to_owned()),

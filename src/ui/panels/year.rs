@@ -22,7 +22,7 @@ pub enum YearAction {
     Compute,
     /// Record the computed period in the ledger.
     Close,
-    /// Write the period's payroll file (generic template) and its reconciliation.
+    /// Export the period's payroll (the Export payroll dialog, for this period).
     Export,
 }
 
@@ -34,6 +34,9 @@ pub struct YearShown {
     pub ledger: Option<Ledger>,
     /// Whether the ledger already holds this period.
     pub closed: bool,
+    /// The (plan, roster) revisions it was computed on: an export of it is refused once either
+    /// changed.
+    pub revisions: (u64, u64),
 }
 
 /// The window's state.
@@ -47,8 +50,6 @@ pub struct YearView {
     pub period: usize,
     /// The ledger file.
     pub ledger: Option<PathBuf>,
-    /// The pay date written in an export (YYYY-MM-DD).
-    pub pay_date: String,
     /// The last computed period (kept on screen while the next computes).
     pub shown: Option<Arc<YearShown>>,
     /// Why the last computation failed.
@@ -116,11 +117,11 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
             {
                 out.push(Action::Year(YearAction::Close));
             }
-            ui.label("Pay date");
-            ui.add(egui::TextEdit::singleline(&mut view.pay_date).desired_width(90.0));
             if ui
                 .add_enabled(computed && view.actuals.is_none(), egui::Button::new("Export period…"))
-                .on_hover_text("Write the period's payroll file (generic template) and its reconciliation")
+                .on_hover_text(
+                    "Export the period's payroll file, in your payroll system's layout, with its reconciliation",
+                )
                 .on_disabled_hover_text(if view.actuals.is_some() { not_actuals } else { "Compute the period first" })
                 .clicked()
             {
