@@ -377,4 +377,11 @@ fn a_plan_year_is_designed_in_the_editor_and_a_month_of_it_is_paid() {
     let kinds: Vec<&str> =
         shown.result.report.employees.iter().flat_map(|e| &e.lines).map(|l| l.kind.as_str()).collect();
     assert!(kinds.contains(&"true_up"), "the commission pays its year-to-date true-up: {kinds:?}");
+
+    // July as computed is not exported once the plan changed after it.
+    set_text(&mut harness, "sales draw amount", "1600");
+    wait(&mut harness, "the edit", |app| fresh(app) && idle(app));
+    click(&mut harness, "Export period…");
+    harness.get_by_label_contains("changed since the pay period was computed: compute it again");
+    assert!(harness.get_by_label("Export").accesskit_node().is_disabled());
 }
