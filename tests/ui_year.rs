@@ -267,6 +267,11 @@ fn a_deal_list_counts_one_pay_periods_deals_and_the_window_says_when_the_roster_
     click(&mut harness, "Import");
     wait(&mut harness, "the import", |app| app.rt.rosters.merged.employees.len() == 2 && idle(app));
     assert_eq!(revenues(harness.state()), ["10000.00", "0"], "January's won deals only");
+    // The main view computes the whole year: it says these are one month's deals.
+    harness.run_steps(2);
+    let main = harness.state().rt.year_figures.clone().expect("the main view says the deals are January's");
+    assert!(main.contains("closed 2026-01-01 to 2026-01-31, not the plan year's (2026-01-01 to 2026-12-31)"), "{main}");
+    harness.get_by_label(&main);
 
     click(&mut harness, "Plan year…");
     click(&mut harness, "New ledger…");

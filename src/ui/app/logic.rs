@@ -312,6 +312,7 @@ impl CarrotApp {
             rt.year.actuals = None;
             rt.compare.actuals = None;
             rt.behaviour.actuals = None;
+            rt.year_figures = None;
             return;
         }
         let (docs, rosters) = (&rt.docs, &rt.rosters);
@@ -320,6 +321,10 @@ impl CarrotApp {
             rosters.deals_elsewhere(&period.name, period.start, period.end)
         };
         let selected = rt.selected.and_then(|id| docs.iter().find(|d| d.id == id)).map(|d| &d.plan);
+        // The main view computes a plan year over its whole period.
+        rt.year_figures = selected
+            .filter(|p| p.schedule.is_some())
+            .and_then(|p| rosters.deals_elsewhere("the plan year", p.period.start, p.period.end));
         rt.year.actuals =
             if rt.year.open { why(selected, rt.year.periods.get(rt.year.period).map(String::as_str)) } else { None };
         let first = |ids: &[crate::ui::doc::PlanId]| {

@@ -298,6 +298,9 @@ pub struct Runtime {
     pub view_rect: Option<egui::Rect>,
     /// The Plan year window.
     pub year: panels::year::YearView,
+    /// Why the rosters are not the selected plan year's figures for the main view (a deal list
+    /// counted for one pay period); set each frame.
+    pub year_figures: Option<String>,
 }
 
 /// The app.
@@ -389,6 +392,7 @@ impl CarrotApp {
                 frames_since_open: 0,
                 view_rect: None,
                 year: Default::default(),
+                year_figures: None,
             },
         };
         match startup {

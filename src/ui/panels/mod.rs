@@ -77,7 +77,7 @@ pub fn frame_ui(ui: &mut egui::Ui, state: &mut PersistedState, rt: &mut Runtime,
             });
             return;
         }
-        summary::summary_strip_ui(ui, doc, roster_revision, rt.meeting_mode);
+        summary::summary_strip_ui(ui, doc, roster_revision, rt.meeting_mode, rt.year_figures.as_deref());
         ui.separator();
         tabs_ui(ui, &mut state.tab);
         ui.separator();

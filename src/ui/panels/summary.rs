@@ -17,7 +17,13 @@ enum Detail {
 }
 
 /// The strip.
-pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revision: u64, meeting: bool) {
+pub fn summary_strip_ui(
+    ui: &mut egui::Ui,
+    doc: Option<&PlanDoc>,
+    roster_revision: u64,
+    meeting: bool,
+    year_figures: Option<&str>,
+) {
     let Some(doc) = doc else {
         ui.label("No plan selected: open or create one.");
         return;
@@ -78,6 +84,10 @@ pub fn summary_strip_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster_revisio
             }
         }
     });
+    if let (true, Some(why)) = (doc.plan.schedule.is_some(), year_figures) {
+        // A plan year computed over its whole period on one pay period's deals.
+        ui.add(egui::Label::new(egui::RichText::new(why).color(t.warning)).wrap());
+    }
     ui.horizontal_wrapped(|ui| {
         for (role, amount) in &r.totals.by_role {
             ui.label(egui::RichText::new(role).strong());
