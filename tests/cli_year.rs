@@ -450,3 +450,42 @@ fn a_draw_code_the_payroll_system_cannot_take_stops_the_export() {
     );
     assert!(!out.exists(), "nothing is written");
 }
+
+// `compare --period` says on its hand-outs what it says on stderr: one pay period, computed on
+// its own, nothing earlier earned or paid.
+#[test]
+fn compare_hand_outs_of_a_pay_period_say_what_the_figures_are() {
+    let dir = checkout();
+    let html = dir.path().join("march.html");
+    let xlsx = dir.path().join("march.xlsx");
+    let o = carrot(
+        dir.path(),
+        &[
+            "compare",
+            "--plan",
+            PLAN,
+            "--plan",
+            "sample_plans/plan_year_product_led.json",
+            "--period",
+            "2026-03",
+            "--roster",
+            "assets/actuals/2026-03_sales.csv",
+            "--roster",
+            "assets/actuals/2026-03_consultants.csv",
+            "--html",
+            html.to_str().unwrap(),
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains(
+            "Pay period 2026-03 (2026-03-01 to 2026-03-31) of each plan year, computed on its own from that \
+             period&#39;s actuals"
+        ),
+        "{page}"
+    );
+    assert!(xlsx.exists());
+}

@@ -130,9 +130,12 @@ fn march_total(plan: &str) -> String {
 #[test]
 fn compare_and_behaviour_show_the_chosen_pay_period_as_payouts_pays_it() {
     const PLANS: [&str; 2] = ["sample_plans/plan_year.json", "sample_plans/plan_year_product_led.json"];
+    let dir = tempfile::tempdir().unwrap();
+    let report_path = dir.path().join("march.html");
     let answers = vec![
         Some(PLANS.iter().map(|p| root(p)).collect()),
         Some(vec![root("assets/actuals/2026-03_sales.csv"), root("assets/actuals/2026-03_consultants.csv")]),
+        Some(vec![report_path.clone()]),
     ];
     let mut harness = app_answering(answers);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
@@ -167,6 +170,14 @@ fn compare_and_behaviour_show_the_chosen_pay_period_as_payouts_pays_it() {
         assert_eq!(harness.query_all_by_label(total).count(), 0, "the year's total {total} is gone");
     }
     harness.get_by_label("2026-03: 2026-03-01 to 2026-03-31");
+    // The hand-out says what the figures are: March alone, without a ledger.
+    click(&mut harness, "Save report…");
+    wait(&mut harness, "the report", |app| idle(app) && report_path.exists());
+    let html = std::fs::read_to_string(&report_path).unwrap();
+    assert!(
+        html.contains("Pay period 2026-03 (2026-03-01 to 2026-03-31) of each plan year, computed on its own"),
+        "{html}"
+    );
     // Back to the whole year.
     choose(&mut harness, "Period", "Whole year");
     for total in &year {

@@ -1191,46 +1191,49 @@ fn compare(
     }
     let named: Vec<(&Path, &Plan)> = paths.iter().map(PathBuf::as_path).zip(&plans).collect();
     let handouts_wanted = handouts.xlsx.is_some() || handouts.html.is_some();
-    let cmp = match year::scope(scope, &named)? {
-        // A pay period of the plan year: each plan's period, as `payouts --period` computes it.
-        Some(period) => {
-            let (_, results) = year::compute_periods(&named, roster_args, &period)?;
-            Comparison::new(results.into_iter().map(|r| r.report).collect())
-        }
-        None => {
-            // Without hand-outs, only the totals and each person's total per plan are needed:
-            // the roster is streamed. Hand-outs list everyone's lines, so they are made from
-            // the whole roster, up to a size (checked first, in bounded memory).
-            let streamed = match handouts_wanted {
-                false => stream_compare(&named, roster_args)?.map(|(cmp, _)| cmp),
-                true => {
-                    refuse_large_handouts(&named, roster_args)?;
-                    None
-                }
-            };
-            match streamed {
-                Some(cmp) => cmp,
-                None => {
-                    let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
-                    let loaded = load_rosters_in(roster_args, &periods)?;
-                    for (path, plan) in paths.iter().zip(&plans) {
-                        roster_warnings(path, plan, &loaded);
+    let cmp =
+        match year::scope(scope, &named)? {
+            // A pay period of the plan year: each plan's period, as `payouts --period` computes it.
+            Some(period) => {
+                let (_, results) = year::compute_periods(&named, roster_args, &period)?;
+                Comparison::new(results.into_iter().map(|r| r.report).collect())
+                    .with_note(crate::year::period_alone_note(&period.name, period.start, period.end))
+            }
+            None => {
+                // Without hand-outs, only the totals and each person's total per plan are needed:
+                // the roster is streamed. Hand-outs list everyone's lines, so they are made from
+                // the whole roster, up to a size (checked first, in bounded memory).
+                let streamed = match handouts_wanted {
+                    false => stream_compare(&named, roster_args)?.map(|(cmp, _)| cmp),
+                    true => {
+                        refuse_large_handouts(&named, roster_args)?;
+                        None
                     }
-                    if handouts_wanted {
-                        handout_size_check(loaded.roster.employees.len())?;
+                };
+                match streamed {
+                    Some(cmp) => cmp,
+                    None => {
+                        let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
+                        let loaded = load_rosters_in(roster_args, &periods)?;
+                        for (path, plan) in paths.iter().zip(&plans) {
+                            roster_warnings(path, plan, &loaded);
+                        }
+                        if handouts_wanted {
+                            handout_size_check(loaded.roster.employees.len())?;
+                        }
+                        let roster = loaded.roster;
+                        let reports = plans
+                            .iter()
+                            .map(|p| {
+                                compute(p, &roster, Detail::AmountsOnly, Listed::NotIn("the comparison"))
+                                    .map(|(_, r)| r)
+                            })
+                            .collect::<anyhow::Result<_>>()?;
+                        Comparison::new(reports)
                     }
-                    let roster = loaded.roster;
-                    let reports = plans
-                        .iter()
-                        .map(|p| {
-                            compute(p, &roster, Detail::AmountsOnly, Listed::NotIn("the comparison")).map(|(_, r)| r)
-                        })
-                        .collect::<anyhow::Result<_>>()?;
-                    Comparison::new(reports)
                 }
             }
-        }
-    };
+        };
     // `--xlsx -` or `--html -`: the hand-out is the standard output, instead of the table.
     let mut stdout_taken = false;
     if let Some(path) = &handouts.xlsx {

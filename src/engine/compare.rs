@@ -124,6 +124,9 @@ pub struct Comparison {
     /// People some plan could not compute (in error): what that plan would pay them is unknown,
     /// so they are not among the gainers and losers (each plan's report lists them).
     pub not_compared: usize,
+    /// What the figures are, said on every hand-out (e.g. one pay period of plan years,
+    /// computed without a ledger).
+    pub notes: Vec<String>,
 }
 
 impl Comparison {
@@ -145,7 +148,14 @@ impl Comparison {
                 }
             }
         }
-        Self { reports, people: index.into_values().collect(), not_compared: failed.len() }
+        Self { reports, people: index.into_values().collect(), not_compared: failed.len(), notes: Vec::new() }
+    }
+
+    /// The comparison with `note` said on its hand-outs.
+    #[must_use]
+    pub fn with_note(mut self, note: String) -> Self {
+        self.notes.push(note);
+        self
     }
 
     /// A comparison of `reports` without their people (a roster streamed through the plans,
@@ -153,7 +163,7 @@ impl Comparison {
     /// up from the reports with their people; `not_compared` people some plan could not
     /// compute.
     pub fn of_rows(reports: Vec<PayoutReport>, people: Vec<PersonRow>, not_compared: usize) -> Self {
-        Self { reports, people, not_compared }
+        Self { reports, people, not_compared, notes: Vec::new() }
     }
 
     /// Says how many people are not compared person by person, when any are.

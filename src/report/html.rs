@@ -142,6 +142,9 @@ fn header(h: &mut String, cmp: &Comparison, title: &str) {
     if let Some(note) = cmp.not_compared_note() {
         h.push_str(&format!("<p class=\"note\">{}.</p>\n", esc(&note)));
     }
+    for note in &cmp.notes {
+        h.push_str(&format!("<p class=\"note\">{}.</p>\n", esc(note)));
+    }
     h.push_str("</header>\n");
 }
 

@@ -342,3 +342,14 @@ fn huge_amounts_do_not_break_the_report() {
     assert!(html.contains("<svg") && !html.contains("NaN"));
     assert!(workbook_bytes(&cmp).is_ok());
 }
+
+#[test]
+fn a_comparisons_notes_are_on_both_hand_outs() {
+    use calamine::Reader as _;
+    let cmp = Comparison::new(vec![report("A", vec![]), report("B", vec![])])
+        .with_note("Pay period 2026-03 alone".to_owned());
+    assert!(render_html(&cmp, "T").contains("<p class=\"note\">Pay period 2026-03 alone.</p>"));
+    let mut book = read_back(workbook_bytes(&cmp).unwrap());
+    let summary = book.worksheet_range("Summary").unwrap();
+    assert!(strings(&summary).iter().any(|s| s.contains("Pay period 2026-03 alone.")), "{:?}", strings(&summary));
+}

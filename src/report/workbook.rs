@@ -384,8 +384,11 @@ fn summary_sheet(cmp: &Comparison, sheet_names: &[String], paper: Paper) -> Resu
         about.push_str(" (each plan in its own currency; nothing is converted)");
     }
     s.text_with(1, 0, &about, &st.note, false)?;
-    let notes: Vec<String> =
-        same_name_note(cmp).into_iter().chain(cmp.not_compared_note().map(|n| format!("{n}."))).collect();
+    let notes: Vec<String> = same_name_note(cmp)
+        .into_iter()
+        .chain(cmp.not_compared_note().map(|n| format!("{n}.")))
+        .chain(cmp.notes.iter().map(|n| format!("{n}.")))
+        .collect();
     if !notes.is_empty() {
         s.text_with(2, 0, &notes.join(" "), &st.note, false)?;
     }

@@ -985,6 +985,16 @@ pub fn is_no_ledger_note(warning: &str) -> bool {
     warning.starts_with("no --ledger")
 }
 
+/// What figures of one pay period computed without a ledger are, for hand-outs (compare's
+/// workbook and report): the period alone, nothing earlier earned or paid.
+pub fn period_alone_note(name: &str, start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+    format!(
+        "Pay period {name} ({start} to {end}) of each plan year, computed on its own from that period's actuals, as \
+         if nothing had been earned or paid earlier in the year: year-to-date lines measure the period alone, and \
+         no ledger's true-ups, recoveries or clawbacks are included"
+    )
+}
+
 /// Every pay period's name, for messages and the app.
 pub fn period_names(plan: &Plan) -> Vec<String> {
     PlanYear::of(plan).map(|y| y.periods.into_iter().map(|p| p.name).collect()).unwrap_or_default()

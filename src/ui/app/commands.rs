@@ -616,6 +616,11 @@ impl CarrotApp {
             return;
         }
         let period = self.rt.compare.scope.period().map(|p| format!(" (pay period {p})")).unwrap_or_default();
+        // One pay period of plan years is said on the hand-out, as `carrot compare --period` says it.
+        let note = compared.first().and_then(|(r, _)| {
+            let name = self.rt.compare.scope.period()?;
+            Some(crate::year::period_alone_note(name, r.period.start, r.period.end))
+        });
         self.spawn(ctx, JobKind::WriteFile, "Saving the hand-out", move || {
             // Copying the reports is the slow part with big rosters: it happens here.
             let reports: Vec<crate::engine::PayoutReport> = compared
@@ -633,6 +638,10 @@ impl CarrotApp {
                 reports.iter().map(|r| r.plan.as_str()).collect::<Vec<_>>().join(" · ")
             );
             let cmp = crate::engine::compare::Comparison::new(reports);
+            let cmp = match note {
+                Some(note) => cmp.with_note(note),
+                None => cmp,
+            };
             let (what_name, result) = match what {
                 Handout::Workbook => ("workbook", crate::report::write_workbook(&cmp, &path, Overwrite::Allow)),
                 Handout::Report => ("report", crate::report::write_html(&cmp, &title, &path, Overwrite::Allow)),
