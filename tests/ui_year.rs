@@ -70,10 +70,13 @@ fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
     wait(&mut harness, "January closed", |app| !app.rt.year.busy && idle(app) && ledger_closed(&ledger, 1));
 
     choose(&mut harness, "Pay period", "2026-02");
+    // January's figures are still shown: February cannot be closed on them.
+    assert!(harness.get_by_label("Close period").accesskit_node().is_disabled());
     click(&mut harness, "Compute period");
     wait(&mut harness, "February", |app| {
         app.rt.year.shown.as_ref().is_some_and(|s| s.result.period.name == "2026-02") && !app.rt.year.busy
     });
+    assert!(!harness.get_by_label("Close period").accesskit_node().is_disabled());
     let shown = harness.state().rt.year.shown.clone().unwrap();
     let paid: rust_decimal::Decimal = shown.result.ytd.iter().map(|y| y.paid).sum();
     assert_eq!(paid, jan + shown.result.report.totals.total, "paid to date is January plus February");

@@ -308,6 +308,9 @@ impl CarrotApp {
     /// that period's actuals: a deal list counted over other dates.
     fn check_actuals(&mut self) {
         let rt = &mut self.rt;
+        // What the Plan year window's figures must have been computed on to be closed.
+        rt.year.revisions =
+            rt.selected.and_then(|id| rt.docs.iter().find(|d| d.id == id)).map(|d| (d.revision, rt.rosters.revision));
         if !rt.rosters.sources.iter().any(|s| s.reference.joins.deals.is_some()) {
             rt.year.actuals = None;
             rt.compare.actuals = None;

@@ -66,6 +66,11 @@ impl CarrotApp {
                     self.rt.year.error = Some(format!("Not closed: {why}"));
                     return;
                 }
+                if !self.rt.year.shown_is_current() {
+                    self.rt.year.error =
+                        Some("Not closed: compute the chosen period first; the figures shown are not it".to_owned());
+                    return;
+                }
                 let Some((plan, roster, period, Some(ledger), revisions)) = self.year_inputs() else { return };
                 self.rt.year.busy = true;
                 self.spawn(ctx, JobKind::YearPeriod, format!("Closing {period}"), move || {

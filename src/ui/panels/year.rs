@@ -61,6 +61,18 @@ pub struct YearView {
     /// Why the rosters are not the chosen period's actuals (set by the app each frame): the
     /// period can be looked at, not closed or exported.
     pub actuals: Option<String>,
+    /// The selected plan's and the roster's revisions now (set by the app each frame).
+    pub revisions: Option<(u64, u64)>,
+}
+
+impl YearView {
+    /// Whether the figures shown are the chosen period's, computed on the plan and roster as they
+    /// are now: what Close records.
+    pub fn shown_is_current(&self) -> bool {
+        self.shown.as_ref().is_some_and(|s| {
+            Some(&s.result.period.name) == self.periods.get(self.period) && Some(s.revisions) == self.revisions
+        })
+    }
 }
 
 /// The window (when open).
@@ -103,13 +115,16 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
                 out.push(Action::Year(YearAction::Compute));
             }
             let computed = view.shown.is_some() && !view.busy;
-            let can_close = computed && view.ledger.is_some() && view.actuals.is_none();
+            let current = view.shown_is_current();
+            let can_close = computed && current && view.ledger.is_some() && view.actuals.is_none();
             let not_actuals = "The loaded roster is not this period's actuals (see above)";
             if ui
                 .add_enabled(can_close, egui::Button::new("Close period"))
-                .on_hover_text("Record the period as paid in the ledger")
+                .on_hover_text("Record the period shown as paid in the ledger")
                 .on_disabled_hover_text(if view.actuals.is_some() {
                     not_actuals
+                } else if computed && !current {
+                    "The figures shown are not the chosen period's as the plan and roster are now: compute it first"
                 } else {
                     "Compute the period and choose a ledger first"
                 })
