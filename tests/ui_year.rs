@@ -278,6 +278,12 @@ fn a_deal_list_counts_one_pay_periods_deals_and_the_window_says_when_the_roster_
     harness.get_by_label_contains("is a plan year: the whole year's deals are the year's figures");
     choose(&mut harness, "Count the deals closed in", "2026-01 (2026-01-01 to 2026-01-31)");
     harness.get_by_label_contains("The roster is then 2026-01's actuals");
+    // Import is enabled once the step has read the files as the import would (on a job).
+    wait(&mut harness, "the check of the joins", |app| {
+        matches!(&app.rt.modal, Some(carrot::ui::app::Modal::Mapping(d))
+            if d.check.as_ref().is_some_and(|(k, _)| *k == d.reference()))
+    });
+    assert!(!harness.get_by_label("Import").accesskit_node().is_disabled());
     click(&mut harness, "Import");
     wait(&mut harness, "the import", |app| app.rt.rosters.merged.employees.len() == 2 && idle(app));
     assert_eq!(revenues(harness.state()), ["10000.00", "0"], "January's won deals only");
