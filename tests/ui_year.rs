@@ -68,8 +68,12 @@ fn a_month_is_computed_explained_closed_and_the_next_one_built_on_it() {
 
     click(&mut harness, "Close period");
     wait(&mut harness, "January closed", |app| !app.rt.year.busy && idle(app) && ledger_closed(&ledger, 1));
-
-    choose(&mut harness, "Pay period", "2026-02");
+    // The list of periods says which are closed.
+    wait(&mut harness, "January marked closed", |app| app.rt.year.closed == ["2026-01"] && !app.rt.year.busy);
+    click_role(&mut harness, egui::accesskit::Role::ComboBox, "Pay period");
+    harness.get_by_label("2026-01 · closed");
+    click(&mut harness, "2026-02");
+    assert_eq!(harness.state().rt.year.periods[harness.state().rt.year.period], "2026-02");
     // January's figures are still shown: February cannot be closed on them.
     assert!(harness.get_by_label("Close period").accesskit_node().is_disabled());
     click(&mut harness, "Compute period");

@@ -471,6 +471,7 @@ impl CarrotApp {
                 self.rt.year.ledger = Some(first);
                 self.rt.year.shown = None;
                 self.rt.year.error = None;
+                self.rt.year.closed.clear();
             }
             Pick::NewLedger if first.exists() => {
                 // The save dialog asked whether to replace it; a ledger is never replaced.
@@ -484,6 +485,7 @@ impl CarrotApp {
                 self.rt.year.ledger = Some(first);
                 self.rt.year.shown = None;
                 self.rt.year.error = None;
+                self.rt.year.closed.clear();
             }
             Pick::SaveMapping => {
                 if let Some(Modal::Mapping(dialog)) = &self.rt.modal {

@@ -107,6 +107,7 @@ impl CarrotApp {
         match result {
             Ok(shown) => {
                 view.error = None;
+                view.closed = shown.ledger.as_ref().map(Ledger::closed_names).unwrap_or_default();
                 if view.selected.is_some_and(|i| i >= shown.result.report.employees.len()) {
                     view.selected = None;
                 }

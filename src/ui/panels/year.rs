@@ -63,6 +63,8 @@ pub struct YearView {
     pub actuals: Option<String>,
     /// The selected plan's and the roster's revisions now (set by the app each frame).
     pub revisions: Option<(u64, u64)>,
+    /// The periods the ledger holds, as of the last computation (marked in the list).
+    pub closed: Vec<String>,
 }
 
 impl YearView {
@@ -80,10 +82,11 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
     let mut open = view.open;
     egui::Window::new("Plan year").open(&mut open).default_size([760.0, 560.0]).show(ctx, |ui| {
         ui.horizontal(|ui| {
-            let current = view.periods.get(view.period).cloned().unwrap_or_default();
+            let named = |p: &String| if view.closed.contains(p) { format!("{p} · closed") } else { p.clone() };
+            let current = view.periods.get(view.period).map(named).unwrap_or_default();
             egui::ComboBox::from_label("Pay period").selected_text(current).show_ui(ui, |ui| {
                 for (i, p) in view.periods.iter().enumerate() {
-                    ui.selectable_value(&mut view.period, i, p);
+                    ui.selectable_value(&mut view.period, i, named(p));
                 }
             });
             if ui.button("Open ledger…").on_hover_text("The ledger of the periods closed so far").clicked() {
