@@ -35,6 +35,24 @@ fn simulate(baseline: &str, extra: &[&str]) -> Output {
     carrot(&args)
 }
 
+/// The table `carrot simulate` prints for `plan` against the sales-led sample on `roster`
+/// (50 trials); the run must succeed.
+fn table_of(plan: &str, roster: &str) -> String {
+    let out = carrot(&[
+        "simulate",
+        "--baseline",
+        "sample_plans/sales_led.json",
+        "--plan",
+        plan,
+        "--roster",
+        roster,
+        "--trials",
+        "50",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn json_output_on_the_samples_is_complete_and_the_same_for_the_same_seed() {
     let args = ["--format", "json", "--trials", "300", "--seed", "11"];
@@ -189,22 +207,7 @@ fn a_metric_the_plans_pay_on_that_no_activity_produces_is_said_to_stay_as_the_ro
     assert!(plan.contains("kb_articles"));
     let plan_path = dir.path().join("transition_kb.json");
     std::fs::write(&plan_path, plan).unwrap();
-    let run = |plan: &Path| {
-        let out = carrot(&[
-            "simulate",
-            "--baseline",
-            "sample_plans/sales_led.json",
-            "--plan",
-            plan.to_str().unwrap(),
-            "--roster",
-            roster.to_str().unwrap(),
-            "--trials",
-            "50",
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let table = run(&plan_path);
+    let table = table_of(plan_path.to_str().unwrap(), roster.to_str().unwrap());
     assert!(
         table.contains(
             "Note: consultant: the plans pay on `kb_articles`, which no activity produces in the assumptions: it \
@@ -213,7 +216,7 @@ fn a_metric_the_plans_pay_on_that_no_activity_produces_is_said_to_stay_as_the_ro
         "{table}"
     );
     // The sample plan pays on internal contributions, the internal activity's output: no note.
-    let sample = run(&Path::new(ROOT).join("sample_plans/transition.json"));
+    let sample = table_of("sample_plans/transition.json", roster.to_str().unwrap());
     assert!(!sample.contains("which no activity produces"), "{sample}");
 }
 
@@ -253,22 +256,7 @@ fn a_negative_revenue_is_said_to_be_replaced_by_the_roles_rate_by_name() {
     assert!(text.contains("-20000.00"));
     let roster = dir.path().join("sales_cancelled.csv");
     std::fs::write(&roster, text).unwrap();
-    let run = |roster: &str| {
-        let out = carrot(&[
-            "simulate",
-            "--baseline",
-            "sample_plans/sales_led.json",
-            "--plan",
-            "sample_plans/transition.json",
-            "--roster",
-            roster,
-            "--trials",
-            "50",
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let table = run(roster.to_str().unwrap());
+    let table = table_of("sample_plans/transition.json", roster.to_str().unwrap());
     assert!(
         table.contains(
             "Note: sales: 1 person has a negative revenue in the roster (001001 Hugo Larsen: −20,000.00), so the \
@@ -278,6 +266,6 @@ fn a_negative_revenue_is_said_to_be_replaced_by_the_roles_rate_by_name() {
         "{table}"
     );
     // Zeros (no roadmap insight this period) are common and pooled without a word.
-    let sample = run("assets/sales_roster.csv");
+    let sample = table_of("sample_plans/transition.json", "assets/sales_roster.csv");
     assert!(!sample.contains("stands in for theirs"), "{sample}");
 }

@@ -134,16 +134,19 @@ fn us_payroll_templates_refuse_a_plan_in_another_currency_unless_confirmed() {
     }
 }
 
+/// A request to export `report` of `plan` paid on 15 October 2026, as `template` with `s`.
+fn request<'a>(
+    plan: &'a Plan,
+    report: &'a PayoutReport,
+    template: Template,
+    s: &'a PayrollSettings,
+) -> ExportRequest<'a> {
+    ExportRequest { plan, report, pay_date: date("2026-10-15"), template, settings: s, plan_bytes: PLAN_BYTES }
+}
+
 fn render_with(plan: &Plan, roster: &Roster, template: Template, s: &PayrollSettings) -> Result<String, ExportError> {
     let report = engine::compute(plan, roster, Detail::AmountsOnly).unwrap();
-    let req = ExportRequest {
-        plan,
-        report: &report,
-        pay_date: date("2026-10-15"),
-        template,
-        settings: s,
-        plan_bytes: PLAN_BYTES,
-    };
+    let req = request(plan, &report, template, s);
     render(&req).map(|(bytes, _)| String::from_utf8(bytes).unwrap())
 }
 
@@ -428,14 +431,7 @@ fn reconciliation_total_equals_the_payouts_total_for_every_template() {
     let report = engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap();
     let s = settings();
     for t in Template::ALL {
-        let req = ExportRequest {
-            plan: &plan,
-            report: &report,
-            pay_date: date("2026-10-15"),
-            template: t,
-            settings: &s,
-            plan_bytes: PLAN_BYTES,
-        };
+        let req = request(&plan, &report, t, &s);
         let (_, rec) = render(&req).unwrap();
         assert_eq!(rec.total, report.totals.total, "{t:?}");
         assert_eq!(rec.total, d("5100.00"));
@@ -451,14 +447,7 @@ fn reconciliation_counts_rows_and_people_in_the_file_and_totals_per_code() {
     let plan = test_plan();
     let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
     let s = settings();
-    let req = ExportRequest {
-        plan: &plan,
-        report: &report,
-        pay_date: date("2026-10-15"),
-        template: Template::Gusto,
-        settings: &s,
-        plan_bytes: PLAN_BYTES,
-    };
+    let req = request(&plan, &report, Template::Gusto, &s);
     let (bytes, rec) = render(&req).unwrap();
     assert_eq!((rec.people, rec.people_in_file, rec.lines, rec.rows), (3, 2, 7, 2));
     assert_eq!(rec.by_code.get("commission"), Some(&d("4800.00")));
@@ -495,14 +484,7 @@ fn a_missing_earning_code_refuses_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.csv");
     let s = settings();
-    let req = ExportRequest {
-        plan: &plan,
-        report: &report,
-        pay_date: date("2026-10-15"),
-        template: Template::AdpWfn,
-        settings: &s,
-        plan_bytes: PLAN_BYTES,
-    };
+    let req = request(&plan, &report, Template::AdpWfn, &s);
     let err = write_with_reconciliation(&req, &path, Overwrite::Refuse).unwrap_err();
     assert!(matches!(&err, ExportError::MissingEarningCodes { missing, .. } if missing == &["sales.rev"]), "{err}");
     assert!(err.to_string().contains("\"earning_codes\": {\"adp-wfn\": ...}"), "{err}");
@@ -577,14 +559,7 @@ fn missing_settings_refuse_before_anything_is_written_naming_the_flag() {
         (Template::WorkdayEib, "--batch-id"),
         (Template::PaychexFlex, "--client-id"),
     ] {
-        let req = ExportRequest {
-            plan: &plan,
-            report: &report,
-            pay_date: date("2026-10-15"),
-            template: t,
-            settings: &s,
-            plan_bytes: PLAN_BYTES,
-        };
+        let req = request(&plan, &report, t, &s);
         let err = write_with_reconciliation(&req, &path, Overwrite::Allow).unwrap_err();
         assert!(matches!(err, ExportError::Settings { .. }), "{t:?}");
         assert!(err.to_string().contains(flag), "{t:?}: {err}");
@@ -712,14 +687,7 @@ fn write_with_reconciliation_writes_both_files_privately_and_refuses_to_overwrit
     let plan = test_plan();
     let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
     let s = settings();
-    let req = ExportRequest {
-        plan: &plan,
-        report: &report,
-        pay_date: date("2026-10-15"),
-        template: Template::AdpWfn,
-        settings: &s,
-        plan_bytes: PLAN_BYTES,
-    };
+    let req = request(&plan, &report, Template::AdpWfn, &s);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("PRABCEPI.csv");
     let rec_path = reconciliation_path(&path);
@@ -800,14 +768,7 @@ fn a_gusto_line_whose_code_is_no_column_is_refused_not_dropped() {
     let plan = test_plan();
     let report = engine::compute(&plan, &test_roster(), Detail::AmountsOnly).unwrap();
     let s = settings();
-    let req = ExportRequest {
-        plan: &plan,
-        report: &report,
-        pay_date: date("2026-10-15"),
-        template: Template::Gusto,
-        settings: &s,
-        plan_bytes: PLAN_BYTES,
-    };
+    let req = request(&plan, &report, Template::Gusto, &s);
     let mut lines = payroll_lines(&plan, &report, Template::Gusto).unwrap();
     let first = lines[0].clone();
     lines.push(PayrollLine { code: "DRAW", amount: d("2100.00"), ..first });

@@ -272,12 +272,17 @@ impl CarrotApp {
             self.rt.notifications.push(Level::Warning, "Open a plan first");
             return;
         };
+        let dialog = self.export_dialog(doc.id, doc.plan.period.end);
+        self.rt.modal = Some(Modal::Export(Box::new(dialog)));
+    }
+
+    /// An Export payroll dialog for `plan` paid on `pay_date`, with the last template and settings.
+    fn export_dialog(&self, plan: PlanId, pay_date: chrono::NaiveDate) -> ExportDialog {
         let template = Template::parse(&self.state.export.template).unwrap_or(Template::Generic);
         let mut settings = self.state.export.settings.clone();
         // The currency is confirmed for one export of one plan, not remembered for the next.
         settings.currency_ok = false;
-        let dialog = ExportDialog::new(doc.id, doc.plan.period.end, template, settings);
-        self.rt.modal = Some(Modal::Export(Box::new(dialog)));
+        ExportDialog::new(plan, pay_date, template, settings)
     }
 
     /// The Export payroll dialog for the pay period the Plan year window computed: its payouts
@@ -288,10 +293,7 @@ impl CarrotApp {
             self.rt.year.error = Some(format!("Not exported: {why}"));
             return;
         }
-        let template = Template::parse(&self.state.export.template).unwrap_or(Template::Generic);
-        let mut settings = self.state.export.settings.clone();
-        settings.currency_ok = false;
-        let mut dialog = ExportDialog::new(doc.id, shown.result.period.end, template, settings);
+        let mut dialog = self.export_dialog(doc.id, shown.result.period.end);
         dialog.period = Some(shown);
         self.rt.modal = Some(Modal::Export(Box::new(dialog)));
     }
@@ -467,12 +469,7 @@ impl CarrotApp {
             Pick::ViewPng => self.save_view_png(ctx, first, self.rt.view_rect),
             Pick::Workbook => self.write_handout(ctx, Handout::Workbook, first),
             Pick::Report => self.write_handout(ctx, Handout::Report, first),
-            Pick::OpenLedger => {
-                self.rt.year.ledger = Some(first);
-                self.rt.year.shown = None;
-                self.rt.year.error = None;
-                self.rt.year.closed.clear();
-            }
+            Pick::OpenLedger => self.rt.year.use_ledger(first),
             Pick::NewLedger if first.exists() => {
                 // The save dialog asked whether to replace it; a ledger is never replaced.
                 self.rt.year.error = Some(format!(
@@ -481,12 +478,7 @@ impl CarrotApp {
                     first.display()
                 ));
             }
-            Pick::NewLedger => {
-                self.rt.year.ledger = Some(first);
-                self.rt.year.shown = None;
-                self.rt.year.error = None;
-                self.rt.year.closed.clear();
-            }
+            Pick::NewLedger => self.rt.year.use_ledger(first),
             Pick::SaveMapping => {
                 if let Some(Modal::Mapping(dialog)) = &self.rt.modal {
                     let recipe = dialog.recipe();

@@ -68,6 +68,14 @@ pub struct YearView {
 }
 
 impl YearView {
+    /// Works from the ledger at `path` from now on: nothing computed from another one is kept.
+    pub fn use_ledger(&mut self, path: PathBuf) {
+        self.ledger = Some(path);
+        self.shown = None;
+        self.error = None;
+        self.closed.clear();
+    }
+
     /// Whether the figures shown are the chosen period's, computed on the plan and roster as they
     /// are now: what Close records.
     pub fn shown_is_current(&self) -> bool {
