@@ -101,31 +101,7 @@ fn phasing_ui(ui: &mut egui::Ui, phasing: &mut Vec<Share>, at: &Found<'_>) {
     }
     if !phasing.is_empty() {
         ui.indent("phasing", |ui| {
-            let n = phasing.len();
-            let mut remove = None;
-            for (k, share) in phasing.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    let label = ui.label(format!("Share {}", k + 1));
-                    decimal_value(ui, &mut share.0, Unit::Percent).labelled_by(label.id);
-                    let r = ui
-                        .add_enabled(n > 1, egui::Button::new("×").small())
-                        .on_hover_text(format!("Remove share {}", k + 1))
-                        .accessible_name(format!("Remove share {}", k + 1));
-                    if r.clicked() {
-                        remove = Some(k);
-                    }
-                });
-            }
-            if let Some(k) = remove {
-                phasing.remove(k);
-            }
-            ui.horizontal_wrapped(|ui| {
-                if ui.small_button("Add share").clicked() {
-                    phasing.push(Share(Decimal::ZERO));
-                }
-                let sum: Decimal = phasing.iter().map(|s| s.0).sum();
-                widgets::muted(ui, format!("They add up to {}%", (sum * Decimal::ONE_HUNDRED).normalize()));
-            });
+            shares_ui(ui, phasing, "share", |k| format!("Share {}", k + 1), |k| format!("Share {}", k + 1));
         });
     }
     problems_ui(ui, at.problems.iter().filter(|p| p.path.starts_with("schedule.phasing")));
@@ -273,28 +249,45 @@ pub(super) fn line_year_ui(
     }
     if !instalments.is_empty() {
         ui.indent((path, "instalments"), |ui| {
-            let n = instalments.len();
-            let mut remove = None;
-            for (k, share) in instalments.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    let when = if k == 0 { "now".to_owned() } else { format!("{k} period(s) later") };
-                    ui.label(format!("Paid {when}"));
-                    labelled(decimal_value(ui, &mut share.0, Unit::Percent), &format!("{name} instalment {}", k + 1));
-                    let r = ui
-                        .add_enabled(n > 1, egui::Button::new("×").small())
-                        .accessible_name(format!("Remove instalment {} of {name}", k + 1));
-                    if r.clicked() {
-                        remove = Some(k);
-                    }
-                });
-            }
-            if let Some(k) = remove {
-                instalments.remove(k);
-            }
-            if ui.small_button("Add instalment").clicked() {
-                instalments.push(Share(Decimal::ZERO));
-            }
+            let row = |k: usize| if k == 0 { "Paid now".to_owned() } else { format!("Paid {k} period(s) later") };
+            shares_ui(ui, instalments, "instalment", row, |k| format!("{name} instalment {}", k + 1));
         });
     }
     problems_ui(ui, at.at(&format!("{path}.instalments")).into_iter());
+}
+
+/// A list of shares (phasing, instalments): one percentage per row, each removable while more
+/// than one is left, one more added at 0%, and what they add up to.
+fn shares_ui(
+    ui: &mut egui::Ui,
+    shares: &mut Vec<Share>,
+    item: &str,
+    row: impl Fn(usize) -> String,
+    field: impl Fn(usize) -> String,
+) {
+    let n = shares.len();
+    let mut remove = None;
+    for (k, share) in shares.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(row(k));
+            labelled(decimal_value(ui, &mut share.0, Unit::Percent), &field(k));
+            let r = ui
+                .add_enabled(n > 1, egui::Button::new("×").small())
+                .on_hover_text(format!("Remove {}", field(k)))
+                .accessible_name(format!("Remove {}", field(k)));
+            if r.clicked() {
+                remove = Some(k);
+            }
+        });
+    }
+    if let Some(k) = remove {
+        shares.remove(k);
+    }
+    ui.horizontal_wrapped(|ui| {
+        if ui.small_button(format!("Add {item}")).clicked() {
+            shares.push(Share(Decimal::ZERO));
+        }
+        let sum: Decimal = shares.iter().map(|s| s.0).sum();
+        widgets::muted(ui, format!("They add up to {}%", (sum * Decimal::ONE_HUNDRED).normalize()));
+    });
 }
