@@ -983,7 +983,15 @@ fn spooled_to_stdout(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -
         w.flush()?;
     }
     spool.rewind()?;
-    emit(&OutArgs { out: None, force: false }, Access::Private, |w| std::io::copy(&mut spool, w).map(|_| ()))
+    // File to standard output directly (not through a buffer): the standard library then lets the
+    // kernel copy (`copy_file_range`, `sendfile` or `splice`), where a copy through memory took
+    // 0.1 s for the 250 MB of a 100,000-person JSON after everyone was computed.
+    match std::io::copy(&mut spool, &mut std::io::stdout().lock()) {
+        Ok(_) => Ok(()),
+        // `carrot payouts | head` closes the pipe early; that is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Writes that say, when they fail, that they were the output's temporary copy in `dir`.
