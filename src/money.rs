@@ -233,15 +233,20 @@ pub fn currency_codes() -> impl Iterator<Item = &'static str> {
 /// Writes `amount` rounded half away from zero to exactly `decimals` decimals, with `minus` for
 /// negatives and, if `group`, a `,` between thousands.
 fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: &str, group: bool) -> fmt::Result {
-    let rounded = if amount.scale() == decimals {
+    let rounded = rounded_to(amount, decimals);
+    write_scaled(f, rounded.mantissa(), rounded.scale(), decimals, minus, group)
+}
+
+/// `amount` rounded half away from zero to `decimals` decimals, at that scale where it can be
+/// (rescaling a huge value can fail to add decimals; [`write_scaled`] pads with zeros then).
+fn rounded_to(amount: Decimal, decimals: u32) -> Decimal {
+    if amount.scale() == decimals {
         amount
     } else {
         let mut r = amount.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
         r.rescale(decimals);
         r
-    };
-    // Rescaling a huge value can fail to add decimals; `write_scaled` pads with zeros then.
-    write_scaled(f, rounded.mantissa(), rounded.scale(), decimals, minus, group)
+    }
 }
 
 /// Writes `mantissa × 10^−scale` with `shown` decimals (`shown ≥ scale`: zeros are added), `minus`
@@ -256,6 +261,32 @@ pub(crate) fn write_scaled(
     minus: &str,
     group: bool,
 ) -> fmt::Result {
+    with_scaled(mantissa, scale, shown, minus, group, |text| {
+        // Only ASCII digits, `,`, `.` and the (UTF-8) minus were written.
+        f.write_str(std::str::from_utf8(text).map_err(|_| fmt::Error)?)
+    })
+}
+
+/// Appends what [`write_scaled`] writes to a byte buffer (no text to check for UTF-8).
+pub(crate) fn push_scaled(buf: &mut Vec<u8>, mantissa: i128, scale: u32, shown: u32, minus: &str, group: bool) {
+    with_scaled(mantissa, scale, shown, minus, group, |text| buf.extend_from_slice(text));
+}
+
+/// Appends `amount` as [`Fixed`] shows it to a byte buffer.
+pub(crate) fn push_fixed(buf: &mut Vec<u8>, amount: Decimal, decimals: u32) {
+    let rounded = rounded_to(amount, decimals);
+    push_scaled(buf, rounded.mantissa(), rounded.scale(), decimals, "-", false);
+}
+
+/// Calls `with` on the text of `mantissa × 10^−scale` as [`write_scaled`] describes it.
+fn with_scaled<R>(
+    mantissa: i128,
+    scale: u32,
+    shown: u32,
+    minus: &str,
+    group: bool,
+    with: impl FnOnce(&[u8]) -> R,
+) -> R {
     // Sign, 39 digits, 13 separators, the point and the decimals.
     let needed = minus.len() + 39 + 13 + 1 + shown.max(scale) as usize;
     let mut stack = [0u8; 128];
@@ -267,77 +298,60 @@ pub(crate) fn write_scaled(
         &mut heap
     };
     let mut pos = buf.len();
-    let mut put = |b: u8| {
-        pos -= 1;
-        buf[pos] = b;
-    };
     for _ in scale..shown {
-        put(b'0');
+        pos -= 1;
+        buf[pos] = b'0';
     }
-    let mut digits = Digits::new(mantissa.unsigned_abs());
+    pos = match u64::try_from(mantissa.unsigned_abs()) {
+        // Nearly every amount: 64-bit division is many times cheaper than 128-bit.
+        Ok(small) => put_digits(buf, pos, small, scale, shown > 0, group),
+        Err(_) => put_digits(buf, pos, mantissa.unsigned_abs(), scale, shown > 0, group),
+    };
+    if mantissa < 0 {
+        for &b in minus.as_bytes().iter().rev() {
+            pos -= 1;
+            buf[pos] = b;
+        }
+    }
+    with(&buf[pos..])
+}
+
+/// Writes `v`'s digits right to left ending before `buf[pos]`: `scale` decimals, the point if
+/// `point`, then the integer part (at least one digit) with a `,` between thousands if `group`.
+/// Returns where the text now starts.
+fn put_digits<T>(buf: &mut [u8], mut pos: usize, mut v: T, scale: u32, point: bool, group: bool) -> usize
+where
+    T: Copy + PartialEq + std::ops::Rem<Output = T> + std::ops::DivAssign + From<u8> + TryInto<u8>,
+{
+    let ten = T::from(10);
+    let zero = T::from(0);
+    let digit = |v: &mut T| {
+        let d = (*v % ten).try_into().unwrap_or(0);
+        *v /= ten;
+        b'0' + d
+    };
     for _ in 0..scale {
-        put(b'0' + digits.next_digit());
+        pos -= 1;
+        buf[pos] = digit(&mut v);
     }
-    if shown > 0 {
-        put(b'.');
+    if point {
+        pos -= 1;
+        buf[pos] = b'.';
     }
     let mut count = 0u32;
     loop {
         if group && count > 0 && count.is_multiple_of(3) {
-            put(b',');
+            pos -= 1;
+            buf[pos] = b',';
         }
-        put(b'0' + digits.next_digit());
+        pos -= 1;
+        buf[pos] = digit(&mut v);
         count += 1;
-        if digits.is_zero() {
+        if v == zero {
             break;
         }
     }
-    if mantissa < 0 {
-        for &b in minus.as_bytes().iter().rev() {
-            put(b);
-        }
-    }
-    // Only ASCII digits, `,`, `.` and the (UTF-8) minus were written.
-    f.write_str(std::str::from_utf8(&buf[pos..]).map_err(|_| fmt::Error)?)
-}
-
-/// The decimal digits of a number, least significant first: in 64 bits once it fits (64-bit
-/// division is many times cheaper than 128-bit, and nearly every amount fits).
-struct Digits {
-    small: u64,
-    big: Option<u128>,
-}
-
-impl Digits {
-    fn new(v: u128) -> Self {
-        match u64::try_from(v) {
-            Ok(small) => Self { small, big: None },
-            Err(_) => Self { small: 0, big: Some(v) },
-        }
-    }
-
-    fn next_digit(&mut self) -> u8 {
-        match self.big {
-            Some(b) => {
-                let d = (b % 10) as u8;
-                let rest = b / 10;
-                match u64::try_from(rest) {
-                    Ok(small) => *self = Self { small, big: None },
-                    Err(_) => self.big = Some(rest),
-                }
-                d
-            }
-            None => {
-                let d = (self.small % 10) as u8;
-                self.small /= 10;
-                d
-            }
-        }
-    }
-
-    fn is_zero(&self) -> bool {
-        self.big.is_none() && self.small == 0
-    }
+    pos
 }
 
 /// `mantissa × 10^−scale` without trailing zeros: the mantissa and scale that remain.

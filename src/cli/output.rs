@@ -190,7 +190,7 @@ pub fn payouts_csv(
     out.flush()?;
     drop(out);
     let minor_units = compiled.minor_units();
-    render::compute_and_write(compiled, plan, roster, progress, w, |buf, e, _first| {
+    render::compute_and_write(compiled, plan, roster, progress, w, b"", |buf, e| {
         payout_rows(buf, e, minor_units);
     })
 }
@@ -210,7 +210,7 @@ pub fn stream_payouts_csv(
     out.flush()?;
     drop(out);
     let minor_units = crate::money::minor_units(&plan.currency).unwrap_or(2);
-    render::stream_and_write(plan, paths, options, progress, w, |buf, e, _first| {
+    render::stream_and_write(plan, paths, options, progress, w, b"", |buf, e| {
         payout_rows(buf, e, minor_units);
     })
 }
@@ -221,7 +221,7 @@ pub fn report_csv(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     out.write_record(PAYOUTS_CSV_HEADER)?;
     out.flush()?;
     drop(out);
-    render::write_people(r, w, |buf, e, _first| payout_rows(buf, e, r.minor_units))
+    render::write_people(r, w, b"", |buf, e| payout_rows(buf, e, r.minor_units))
 }
 
 /// Appends `e`'s lines as rows of `payouts --format csv`.

@@ -45,8 +45,21 @@ impl Serialize for Ratio {
 
 /// `0.5`, `1`, `0.333333`: a ratio for machines.
 pub fn ratio_text(v: Decimal) -> String {
-    let r = v.round_dp(6).normalize();
-    if r.is_zero() { "0".to_owned() } else { r.to_string() }
+    let mut text = Vec::with_capacity(12);
+    push_ratio_digits(&mut text, v);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Appends [`ratio_text`]: `v` rounded to 6 decimals (half to even), without trailing zeros.
+fn push_ratio_digits(buf: &mut Vec<u8>, v: Decimal) {
+    if v == Decimal::ONE {
+        // Most people's proration, and a common attainment.
+        buf.push(b'1');
+    } else {
+        let r = v.round_dp(6);
+        let (mantissa, scale) = money::trimmed(r.mantissa(), r.scale());
+        money::push_scaled(buf, mantissa, scale, scale, "-", false);
+    }
 }
 
 /// A map of name → amount, in insertion order.
@@ -193,9 +206,8 @@ pub fn compute_and_write_report(
     let dp = nobody.minor_units;
     let (head, _) = split_skeleton(&nobody)?;
     out.write_all(&head)?;
-    let report = render::compute_and_write(compiled, plan, roster, progress, out, |buf, e, first| {
-        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-        write_employee(buf, e, dp);
+    let report = render::compute_and_write(compiled, plan, roster, progress, out, BETWEEN, |buf, e| {
+        write_person(buf, e, dp);
     })?;
     if !report.employees.is_empty() {
         out.write_all(b"\n  ")?;
@@ -232,15 +244,11 @@ pub fn stream_and_write_report(
     let dp = nobody.minor_units;
     let (head, _) = split_skeleton(&nobody)?;
     out.write_all(&head)?;
-    let mut anyone = std::sync::atomic::AtomicBool::new(false);
-    let streamed = render::stream_and_write(plan, paths, options, progress, out, |buf, e, first| {
-        if first {
-            anyone.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-        write_employee(buf, e, dp);
+    let streamed = render::stream_and_write(plan, paths, options, progress, out, BETWEEN, |buf, e| {
+        write_person(buf, e, dp);
     })?;
-    if *anyone.get_mut() {
+    // The report counts exactly the people it admitted, who are the people written.
+    if streamed.report.totals.people > 0 {
         out.write_all(b"\n  ")?;
     }
     let (_, tail) = split_skeleton(&streamed.report)?;
@@ -269,10 +277,7 @@ fn write_with(report: &PayoutReport, out: &mut dyn std::io::Write) -> std::io::R
     let dp = report.minor_units;
     let (head, tail) = split_skeleton(report)?;
     out.write_all(&head)?;
-    render::write_people(report, out, |buf, e, first| {
-        buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-        write_employee(buf, e, dp);
-    })?;
+    render::write_people(report, out, BETWEEN, |buf, e| write_person(buf, e, dp))?;
     if !report.employees.is_empty() {
         out.write_all(b"\n  ")?;
     }
@@ -280,50 +285,89 @@ fn write_with(report: &PayoutReport, out: &mut dyn std::io::Write) -> std::io::R
     out.write_all(b"\n")
 }
 
+/// What goes between two people of the employees array.
+const BETWEEN: &[u8] = b",";
+
+/// Appends one person as an item of the employees array, on a line of its own.
+fn write_person(buf: &mut Vec<u8>, e: &EmployeePayout, dp: u32) {
+    buf.extend_from_slice(b"\n    ");
+    write_employee(buf, e, dp);
+}
+
+/// An object key on its own line, `$level` levels (two spaces each) deep, after a `,` unless
+/// `first`: the bytes, assembled at compile time.
+macro_rules! key {
+    (3, $name:literal, first) => {
+        concat!("\n      \"", $name, "\": ").as_bytes()
+    };
+    (3, $name:literal) => {
+        concat!(",\n      \"", $name, "\": ").as_bytes()
+    };
+    (5, $name:literal, first) => {
+        concat!("\n          \"", $name, "\": ").as_bytes()
+    };
+    (5, $name:literal) => {
+        concat!(",\n          \"", $name, "\": ").as_bytes()
+    };
+}
+
 /// Appends one person as an item of the employees array (two levels deep), byte for byte as
 /// `serde_json::to_writer_pretty` lays out [`EmployeeJson`], which the tests check. Written by
 /// hand because this runs for every person of every export: serde's string escaping looked at
 /// every byte of the explanations one at a time, a tenth of `carrot payouts --format json`.
 fn write_employee(buf: &mut Vec<u8>, e: &EmployeePayout, dp: u32) {
-    use std::io::Write as _;
     buf.push(b'{');
-    key(buf, 3, "employee_id", true);
+    buf.extend_from_slice(key!(3, "employee_id", first));
     json_str(buf, &e.employee_id);
-    key(buf, 3, "name", false);
+    buf.extend_from_slice(key!(3, "name"));
     json_str(buf, &e.name);
-    key(buf, 3, "role", false);
+    buf.extend_from_slice(key!(3, "role"));
     json_str(buf, &e.role);
-    key(buf, 3, "team", false);
+    buf.extend_from_slice(key!(3, "team"));
     json_str(buf, &e.team);
-    key(buf, 3, "proration", false);
-    json_str(buf, &ratio_text(e.proration));
-    key(buf, 3, "attainment", false);
+    buf.extend_from_slice(key!(3, "proration"));
+    push_ratio(buf, e.proration);
+    buf.extend_from_slice(key!(3, "attainment"));
     match e.attainment {
-        Some(a) => json_str(buf, &ratio_text(a)),
+        Some(a) => push_ratio(buf, a),
         None => buf.extend_from_slice(b"null"),
     }
-    key(buf, 3, "lines", false);
+    buf.extend_from_slice(key!(3, "lines"));
     array(buf, &e.lines, |buf, l| {
         buf.push(b'{');
-        key(buf, 5, "component", true);
+        buf.extend_from_slice(key!(5, "component", first));
         json_str(buf, &l.component());
-        key(buf, 5, "label", false);
+        buf.extend_from_slice(key!(5, "label"));
         json_str(buf, &l.label());
-        key(buf, 5, "kind", false);
+        buf.extend_from_slice(key!(5, "kind"));
         json_str(buf, l.kind.as_str());
-        key(buf, 5, "amount", false);
-        // Digits, `-` and `.` only: nothing to escape.
-        write!(buf, "\"{}\"", money::Fixed(l.amount, dp)).ok();
-        key(buf, 5, "explanation", false);
+        buf.extend_from_slice(key!(5, "amount"));
+        push_amount(buf, l.amount, dp);
+        buf.extend_from_slice(key!(5, "explanation"));
         json_str(buf, &l.explanation);
         buf.extend_from_slice(ITEM);
         buf.push(b'}');
     });
-    key(buf, 3, "total", false);
-    write!(buf, "\"{}\"", money::Fixed(e.total, dp)).ok();
-    key(buf, 3, "warnings", false);
+    buf.extend_from_slice(key!(3, "total"));
+    push_amount(buf, e.total, dp);
+    buf.extend_from_slice(key!(3, "warnings"));
     array(buf, &e.warnings, |buf, w| json_str(buf, w));
     buf.extend_from_slice(b"\n    }");
+}
+
+/// An amount as a JSON string with exactly `dp` decimals (digits, `-` and `.`: nothing to
+/// escape), as [`Amount`] serializes it.
+fn push_amount(buf: &mut Vec<u8>, v: Decimal, dp: u32) {
+    buf.push(b'"');
+    money::push_fixed(buf, v, dp);
+    buf.push(b'"');
+}
+
+/// A ratio as a JSON string, as [`Ratio`] serializes it ([`ratio_text`]).
+fn push_ratio(buf: &mut Vec<u8>, v: Decimal) {
+    buf.push(b'"');
+    push_ratio_digits(buf, v);
+    buf.push(b'"');
 }
 
 /// An array item's indent (four levels), after its line break.
@@ -343,15 +387,6 @@ fn array<T>(buf: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &
         item(buf, x);
     }
     buf.extend_from_slice(b"\n      ]");
-}
-
-/// Appends an object key on its own line, `level` levels (two spaces each) deep.
-fn key(buf: &mut Vec<u8>, level: usize, name: &str, first: bool) {
-    buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-    buf.resize(buf.len() + 2 * level, b' ');
-    buf.push(b'"');
-    buf.extend_from_slice(name.as_bytes());
-    buf.extend_from_slice(b"\": ");
 }
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes: `"`, `\\` and control
@@ -435,6 +470,44 @@ mod tests {
     use super::super::render::RENDER_BLOCK;
     use super::*;
 
+    #[test]
+    fn ratios_read_as_the_decimal_rounded_to_six_places_without_trailing_zeros() {
+        // The form the JSON has always had: rust_decimal's own text of the normalized value.
+        let reference = |v: Decimal| {
+            let r = v.round_dp(6).normalize();
+            if r.is_zero() { "0".to_owned() } else { r.to_string() }
+        };
+        let mut values = vec![
+            Decimal::ZERO,
+            Decimal::ONE,
+            Decimal::NEGATIVE_ONE,
+            Decimal::new(10_000, 4),
+            Decimal::new(-5, 1),
+            Decimal::new(-1, 9),
+            Decimal::new(5, 7),
+            Decimal::new(15, 7),
+            Decimal::new(25, 7),
+            Decimal::new(1_234_567_890_123, 9),
+            Decimal::MAX,
+            Decimal::MIN,
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = u32::try_from(x % 12).unwrap();
+            let mantissa = i64::try_from(x >> 20).unwrap() - (1 << 43);
+            values.push(Decimal::new(mantissa, scale));
+        }
+        for v in values {
+            assert_eq!(ratio_text(v), reference(v), "{v:?}");
+            let mut buf = Vec::new();
+            push_ratio(&mut buf, v);
+            assert_eq!(buf, serde_json::to_vec(&Ratio(v)).unwrap(), "{v:?}");
+        }
+    }
+
     /// The report as one `serde_json::to_writer_pretty` call writes it: what the spliced,
     /// parallel writer must reproduce byte for byte.
     fn reference(report: &PayoutReport) -> Vec<u8> {
@@ -496,6 +569,49 @@ mod tests {
                 "{people} people"
             );
         }
+    }
+
+    #[test]
+    fn people_not_written_leave_no_trace_wherever_they_are() {
+        // Per unit, so a roster value can make a payout too large to add up.
+        let plan = crate::plan::parse(
+            r#"{"schema": 1, "name": "Units", "currency": "EUR",
+                "period": {"start": "2026-07-01", "end": "2026-09-30"}, "fx": {"GBP": 1.17, "CHF": 1.06, "USD": 0.92},
+                "tracks": {"sales": {"components": [{"kind": "per_unit", "id": "u", "earning_code": "U",
+                    "metric": "deals_closed", "amount": 1000}]}}}"#,
+        )
+        .unwrap();
+        let mut csv = Vec::new();
+        crate::synth::write_roster(&mut csv, RENDER_BLOCK + 300, 5, crate::synth::Roles::Mixed, 1).unwrap();
+        let mut roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;
+        let deals = roster.metrics.iter().position(|m| m == "deals_closed").unwrap();
+        let mut set = |i: usize, role: &str, v: Option<&str>| {
+            let e = &mut roster.employees[i];
+            e.role = std::sync::Arc::from(role);
+            if let (Some(v), Some(m)) = (v, e.metrics.get_mut(deals)) {
+                *m = Some(v.parse().unwrap());
+            }
+        };
+        // The first people are not paid (no track, a line too large to pay), so the report's
+        // first person comes later in the first piece; in the middle of a piece (and at the end
+        // of one) someone paid 4 × 10²⁸ after someone paid as much: too large to add up.
+        for i in 0..3 {
+            set(i, "intern", None);
+        }
+        set(3, "sales", Some("100000000000000000000000000"));
+        for (i, v) in [(600, "40000000000000000000000000"), (601, "40000000000000000000000000")] {
+            set(i, "sales", Some(v));
+        }
+        set(1022, "sales", Some("40000000000000000000000000"));
+        set(1023, "sales", Some("40000000000000000000000000"));
+        let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+        let mut written = Vec::new();
+        let report = compute_and_write_report(&compiled, &plan, &roster, &|_| {}, &mut written).unwrap();
+        let explained = compiled.report(&plan, &roster, Detail::Explained);
+        let errors: Vec<usize> = explained.errors.iter().map(|e| e.index).collect();
+        assert_eq!(errors, [3, 601, 1022, 1023], "{:?}", explained.errors);
+        assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(reference(&explained)).unwrap());
+        assert_eq!(report, compiled.report(&plan, &roster, Detail::AmountsOnly));
     }
 
     #[test]

@@ -8,8 +8,9 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, stream};
+use super::{CompiledPlan, Detail, EmployeePayout, Outcome, PayoutReport, Running, Scratch, stream};
 use crate::plan::Plan;
+use crate::roster::Employee;
 use crate::roster::Roster;
 
 /// How many people are rendered per parallel piece of work.
@@ -17,12 +18,13 @@ const RENDER_CHUNK: usize = 512;
 /// How many people are rendered before the writer takes them (bounds the memory held as text).
 pub(crate) const RENDER_BLOCK: usize = 16 * RENDER_CHUNK;
 
-/// Writes every person of `report` to `out` in order: `render(buf, person, first)` appends one
-/// person's text (`first` for the report's first person).
+/// Writes every person of `report` to `out` in order: `render(buf, person)` appends one
+/// person's text, and `between` goes between two people.
 pub fn write_people(
     report: &PayoutReport,
     out: &mut dyn io::Write,
-    render: impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync,
+    between: &[u8],
+    render: impl Fn(&mut Vec<u8>, &EmployeePayout) + Sync,
 ) -> io::Result<()> {
     if report.employees.is_empty() {
         return Ok(());
@@ -36,7 +38,7 @@ pub fn write_people(
         let (spare, render) = (&spare, &render);
         scope.spawn(move || {
             for (b, block) in employees.chunks(RENDER_BLOCK).enumerate() {
-                if tx.send(render_block(block, b == 0, render, spare)).is_err() {
+                if tx.send(render_block(block, b == 0, between, render, spare)).is_err() {
                     break;
                 }
             }
@@ -56,7 +58,8 @@ pub fn write_people(
 fn render_block(
     block: &[EmployeePayout],
     first: bool,
-    render: &(impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync),
+    between: &[u8],
+    render: &(impl Fn(&mut Vec<u8>, &EmployeePayout) + Sync),
     spare: &Mutex<Vec<Vec<u8>>>,
 ) -> Vec<Vec<u8>> {
     block
@@ -66,38 +69,103 @@ fn render_block(
             let mut buf = spare.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
             buf.reserve(chunk.len() * 2048);
             for (i, p) in chunk.iter().enumerate() {
-                render(&mut buf, p, first && c == 0 && i == 0);
+                if !(first && c == 0 && i == 0) {
+                    buf.extend_from_slice(between);
+                }
+                render(&mut buf, p);
             }
             buf
         })
         .collect()
 }
 
-/// Renders the people of `outcomes` that are paid in the report (`(outcome, true)`) in parallel
-/// pieces, `first_written` being the report's first person if in this block, and drops every
-/// explanation (they are not kept once written).
-fn render_outcomes(
-    outcomes: &mut [(Outcome, bool)],
-    first_written: Option<usize>,
-    render: &(impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync),
+/// A piece of a block computed and rendered: the text of the people paid (each after
+/// `between`), where each person's text starts (`None`: not paid, nothing written), and the
+/// outcomes, without their explanations.
+struct Piece {
+    text: Vec<u8>,
+    starts: Vec<Option<usize>>,
+    outcomes: Vec<Outcome>,
+}
+
+/// Computes `people` (roster indices from `base`) under `compiled` with explanations and renders
+/// each person paid right away, while their explanations are fresh in the cache, on all cores in
+/// pieces of [`RENDER_CHUNK`] people; each explanation is dropped once written. Who is in the
+/// report is only known once everyone before them is admitted ([`admit_pieces`]).
+fn compute_and_render(
+    compiled: &CompiledPlan,
+    base: usize,
+    people: &[Employee],
+    progress: &(dyn Fn(u64) + Sync),
+    between: &[u8],
+    render: &(impl Fn(&mut Vec<u8>, &EmployeePayout) + Sync),
     spare: &Mutex<Vec<Vec<u8>>>,
-) -> Vec<Vec<u8>> {
-    outcomes
-        .par_chunks_mut(RENDER_CHUNK)
+) -> Vec<Piece> {
+    people
+        .par_chunks(RENDER_CHUNK)
         .enumerate()
-        .map(|(c, chunk)| {
-            let mut buf = spare.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
-            buf.reserve(chunk.len() * 2048);
-            for (i, (outcome, written)) in chunk.iter_mut().enumerate() {
-                let Outcome::Paid(p) = outcome else { continue };
-                if *written {
-                    render(&mut buf, p, first_written == Some(c * RENDER_CHUNK + i));
+        .map_init(Scratch::default, |scratch, (c, chunk)| {
+            let mut text = spare.lock().ok().and_then(|mut s| s.pop()).unwrap_or_default();
+            text.reserve(chunk.len() * 2048);
+            let mut starts = Vec::with_capacity(chunk.len());
+            let mut outcomes = Vec::with_capacity(chunk.len());
+            for (i, e) in chunk.iter().enumerate() {
+                let mut outcome = compiled.evaluate(base + c * RENDER_CHUNK + i, e, Detail::Explained, scratch);
+                let start = match &mut outcome {
+                    Outcome::Paid(p) => {
+                        let start = text.len();
+                        text.extend_from_slice(between);
+                        render(&mut text, p);
+                        for line in &mut p.lines {
+                            line.explanation = String::new();
+                        }
+                        Some(start)
+                    }
+                    _ => None,
+                };
+                progress(1);
+                starts.push(start);
+                outcomes.push(outcome);
+            }
+            Piece { text, starts, outcomes }
+        })
+        .collect()
+}
+
+/// Admits the people of `pieces` to `running` in roster order, hands each person in the report
+/// to `keep`, and gives the text to write: anyone paid but not in the report (too large to add
+/// up) cut out, and no `between` before the report's first person (`first`: no one was written
+/// before these pieces; cleared once someone is).
+fn admit_pieces(
+    running: &mut Running,
+    pieces: Vec<Piece>,
+    first: &mut bool,
+    between: usize,
+    mut keep: impl FnMut(EmployeePayout),
+) -> Vec<Vec<u8>> {
+    pieces
+        .into_iter()
+        .map(|Piece { mut text, starts, outcomes }| {
+            let mut cut = Vec::new();
+            for (i, mut outcome) in outcomes.into_iter().enumerate() {
+                let admitted = running.admit(&mut outcome);
+                if let Some(start) = starts[i] {
+                    if !admitted {
+                        let end = starts[i + 1..].iter().flatten().next().copied().unwrap_or(text.len());
+                        cut.push(start..end);
+                    } else if *first {
+                        *first = false;
+                        cut.push(start..start + between);
+                    }
                 }
-                for line in &mut p.lines {
-                    line.explanation = String::new();
+                if let (Outcome::Paid(p), true) = (outcome, admitted) {
+                    keep(p);
                 }
             }
-            buf
+            for range in cut.into_iter().rev() {
+                text.drain(range);
+            }
+            text
         })
         .collect()
 }
@@ -134,36 +202,40 @@ fn write_produced<T: Send>(
     })
 }
 
-/// Streams the roster file `paths` through `plan` ([`stream::stream`]) with explanations and
-/// writes each person paid to `out` as `render(buf, person, first)` lays them out, in roster
-/// order: a block is rendered on all cores while another thread writes the previous one, and
-/// nobody is kept once written. Returns the report without its people. On an error, what was
-/// written is not the roster's payouts (a bad row further on): discard it.
+/// Streams the roster file `paths` through `plan` ([`stream::stream_blocks`]) with explanations
+/// and writes each person paid to `out` as `render(buf, person)` lays them out, `between` between
+/// two, in roster order: a block is computed and rendered on all cores while another thread
+/// writes the previous one, and nobody is kept once written. Returns the report without its
+/// people. On an error, what was written is not the roster's payouts (a bad row further on):
+/// discard it.
 pub fn stream_and_write(
     plan: &Plan,
     paths: &[std::path::PathBuf],
     options: &crate::roster::ImportOptions,
     progress: &(dyn Fn(u64) + Sync),
     out: &mut dyn io::Write,
-    render: impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync,
+    between: &[u8],
+    render: impl Fn(&mut Vec<u8>, &EmployeePayout) + Sync,
 ) -> Result<stream::StreamOutcome, stream::StreamError> {
     let spare = Mutex::new(Vec::<Vec<u8>>::new());
     let (spare, render) = (&spare, &render);
     write_produced(out, spare, move |tx| {
         let mut first = true;
-        stream::stream(plan, paths, options, Detail::Explained, progress, |_, block| {
-            let first_written = stream::first_paid(&mut first, block.outcomes);
-            let rendered = render_outcomes(block.outcomes, first_written, render, spare);
-            tx.send(rendered).map_err(|_| io::Error::other("the output stopped taking the payouts"))
-        })
+        let streamed = stream::stream_blocks(&[plan], paths, options, progress, |compiled, running, base, block| {
+            let (Some(compiled), Some(running)) = (compiled.first(), running.first_mut()) else { return Ok(()) };
+            let pieces = compute_and_render(compiled, base, block, &|_| {}, between, render, spare);
+            let text = admit_pieces(running, pieces, &mut first, between.len(), drop);
+            tx.send(text).map_err(|_| io::Error::other("the output stopped taking the payouts"))
+        });
+        streamed.and_then(stream::StreamOutcomes::single)
     })?
 }
 
 /// Computes everyone in `roster` with explanations and writes each person paid to `out` as
-/// `render(buf, person, first)` lays them out, in roster order, in one pass: a block of people is
-/// computed and rendered on all cores while this thread writes the previous one, and each
-/// person's explanations are dropped once written. Returns the report (without explanations),
-/// the same as [`CompiledPlan::report`] with [`Detail::AmountsOnly`].
+/// `render(buf, person)` lays them out, `between` between two, in roster order, in one pass: a
+/// block of people is computed and rendered on all cores while this thread writes the previous
+/// one, and each person's explanations are dropped once written. Returns the report (without
+/// explanations), the same as [`CompiledPlan::report`] with [`Detail::AmountsOnly`].
 ///
 /// `progress` is told how many people were computed as it goes.
 pub fn compute_and_write(
@@ -172,7 +244,8 @@ pub fn compute_and_write(
     roster: &Roster,
     progress: &(dyn Fn(u64) + Sync),
     out: &mut dyn io::Write,
-    render: impl Fn(&mut Vec<u8>, &EmployeePayout, bool) + Sync,
+    between: &[u8],
+    render: impl Fn(&mut Vec<u8>, &EmployeePayout) + Sync,
 ) -> io::Result<PayoutReport> {
     let spare = Mutex::new(Vec::<Vec<u8>>::new());
     let (spare, render) = (&spare, &render);
@@ -182,24 +255,10 @@ pub fn compute_and_write(
         let mut running = compiled.running();
         let mut employees = Vec::with_capacity(roster.employees.len());
         let mut first = true;
-        let mut computed = Vec::new();
         for (b, block) in roster.employees.chunks(RENDER_BLOCK).enumerate() {
-            stream::compute_block(
-                compiled,
-                &mut running,
-                b * RENDER_BLOCK,
-                block,
-                Detail::Explained,
-                progress,
-                &mut computed,
-            );
-            let first_written = stream::first_paid(&mut first, &computed);
-            let rendered = render_outcomes(&mut computed, first_written, render, spare);
-            employees.extend(computed.drain(..).filter_map(|(o, paid)| match o {
-                Outcome::Paid(p) if paid => Some(p),
-                _ => None,
-            }));
-            if tx.send(rendered).is_err() {
+            let pieces = compute_and_render(compiled, b * RENDER_BLOCK, block, progress, between, render, spare);
+            let text = admit_pieces(&mut running, pieces, &mut first, between.len(), |p| employees.push(p));
+            if tx.send(text).is_err() {
                 break;
             }
         }

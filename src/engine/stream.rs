@@ -95,12 +95,19 @@ pub fn stream(
             _ => Ok(()),
         }
     })?;
-    let StreamOutcomes { reports, import_warnings, roster_warnings, paid_warnings, people } = streamed;
-    match (reports.into_iter().next(), roster_warnings.into_iter().next(), paid_warnings.into_iter().next()) {
-        (Some(report), Some(roster_warnings), Some(paid_warnings)) => {
-            Ok(StreamOutcome { report, import_warnings, roster_warnings, paid_warnings, people })
+    streamed.single()
+}
+
+impl StreamOutcomes {
+    /// What streaming one plan found.
+    pub(crate) fn single(self) -> Result<StreamOutcome, StreamError> {
+        let Self { reports, import_warnings, roster_warnings, paid_warnings, people } = self;
+        match (reports.into_iter().next(), roster_warnings.into_iter().next(), paid_warnings.into_iter().next()) {
+            (Some(report), Some(roster_warnings), Some(paid_warnings)) => {
+                Ok(StreamOutcome { report, import_warnings, roster_warnings, paid_warnings, people })
+            }
+            _ => Err(StreamError::NotStreamable),
         }
-        _ => Err(StreamError::NotStreamable),
     }
 }
 
@@ -113,6 +120,28 @@ pub fn stream_plans(
     detail: Detail,
     progress: &(dyn Fn(u64) + Sync),
     mut each: impl FnMut(&[CompiledPlan], &[Employee], &mut [Vec<(Outcome, bool)>]) -> std::io::Result<()>,
+) -> Result<StreamOutcomes, StreamError> {
+    let mut outcomes: Vec<Vec<(Outcome, bool)>> = Vec::new();
+    stream_blocks(plans, paths, options, progress, |compiled, running, base, block| {
+        outcomes.resize_with(compiled.len(), Vec::new);
+        for ((plan, running), outcomes) in compiled.iter().zip(running.iter_mut()).zip(&mut outcomes) {
+            compute_block(plan, running, base, block, detail, &|_| {}, outcomes);
+        }
+        each(compiled, block, &mut outcomes)
+    })
+}
+
+/// Reads `paths` with `options` block by block, binds `plans` to the file's columns and hands
+/// each block of people to `each` with the plans, their running reports (`each` computes the
+/// people and admits them in roster order) and the roster index of the block's first person;
+/// then finishes the reports. What [`stream_plans`] does, for callers that compute a block their
+/// own way (computing and writing each person in one pass).
+pub(crate) fn stream_blocks(
+    plans: &[&Plan],
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    mut each: impl FnMut(&[CompiledPlan], &mut [Running], usize, &[Employee]) -> std::io::Result<()>,
 ) -> Result<StreamOutcomes, StreamError> {
     // Several files would each be bound to their own columns, where the whole import binds the
     // plans to all files' columns at once: they are read whole.
@@ -133,7 +162,6 @@ pub fn stream_plans(
         let mut metrics: Vec<String> = Vec::new();
         let mut checks: Vec<RosterCheck> = plans.iter().map(|p| RosterCheck::new(p)).collect();
         let mut running: Vec<Running> = Vec::new();
-        let mut outcomes: Vec<Vec<(Outcome, bool)>> = Vec::new();
         let mut people = 0usize;
         let mut failed: Option<std::io::Error> = None;
         for event in rx {
@@ -158,11 +186,7 @@ pub fn stream_plans(
                     let base = people;
                     people += block.len();
                     let (Some(Ok(compiled)), None) = (&compiled, &failed) else { continue };
-                    outcomes.resize_with(compiled.len(), Vec::new);
-                    for ((plan, running), outcomes) in compiled.iter().zip(&mut running).zip(&mut outcomes) {
-                        compute_block(plan, running, base, &block, detail, &|_| {}, outcomes);
-                    }
-                    if let Err(e) = each(compiled, &block, &mut outcomes) {
+                    if let Err(e) = each(compiled, &mut running, base, &block) {
                         failed = Some(e);
                     }
                 }
@@ -223,17 +247,6 @@ pub(crate) fn compute_block(
     for (outcome, paid) in outcomes.iter_mut() {
         *paid = running.admit(outcome);
     }
-}
-
-/// The index in `outcomes` of the report's first person paid, if they are in this block (`first`
-/// says no one was paid in an earlier block, and is cleared once someone is).
-pub(crate) fn first_paid(first: &mut bool, outcomes: &[(Outcome, bool)]) -> Option<usize> {
-    if !*first {
-        return None;
-    }
-    let at = outcomes.iter().position(|(_, paid)| *paid);
-    *first = at.is_none();
-    at
 }
 
 #[cfg(test)]
