@@ -467,7 +467,7 @@ fn report_json<'a>(report: &'a PayoutReport, employees: Vec<EmployeeJson<'a>>) -
 #[cfg(test)]
 mod tests {
     use super::super::Detail;
-    use super::super::render::RENDER_BLOCK;
+    use super::super::render::{RENDER_BLOCK, RENDER_CHUNK};
     use super::*;
 
     #[test]
@@ -599,17 +599,16 @@ mod tests {
             set(i, "intern", None);
         }
         set(3, "sales", Some("100000000000000000000000000"));
-        for (i, v) in [(600, "40000000000000000000000000"), (601, "40000000000000000000000000")] {
-            set(i, "sales", Some(v));
+        let (middle, end) = (RENDER_CHUNK + RENDER_CHUNK / 2, 3 * RENDER_CHUNK);
+        for i in [middle, middle + 1, end - 2, end - 1] {
+            set(i, "sales", Some("40000000000000000000000000"));
         }
-        set(1022, "sales", Some("40000000000000000000000000"));
-        set(1023, "sales", Some("40000000000000000000000000"));
         let compiled = CompiledPlan::new(&plan, &roster).unwrap();
         let mut written = Vec::new();
         let report = compute_and_write_report(&compiled, &plan, &roster, &|_| {}, &mut written).unwrap();
         let explained = compiled.report(&plan, &roster, Detail::Explained);
         let errors: Vec<usize> = explained.errors.iter().map(|e| e.index).collect();
-        assert_eq!(errors, [3, 601, 1022, 1023], "{:?}", explained.errors);
+        assert_eq!(errors, [3, middle + 1, end - 2, end - 1], "{:?}", explained.errors);
         assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(reference(&explained)).unwrap());
         assert_eq!(report, compiled.report(&plan, &roster, Detail::AmountsOnly));
     }

@@ -111,11 +111,12 @@ pub(crate) fn phased_share(num: i64, den: i64) -> String {
 /// this runs for most lines of every explained payout.
 pub(crate) fn push_rounding(text: &mut String, v: &Rational, dp: u32, mode: Rounding, rounded: Decimal) {
     use fmt::Write as _;
-    if v.is_exact_at(dp) {
+    let places = v.decimal_places();
+    if places.is_some_and(|places| places <= dp) {
         return;
     }
     let mut shown = String::with_capacity(32);
-    match v.decimal_places() {
+    match places {
         Some(places) if places <= dp + EXTRA + 2 => {
             write!(shown, "{}", At(v, places.max(dp))).ok();
         }

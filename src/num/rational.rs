@@ -545,10 +545,14 @@ fn decimal_places64(n: u64, d: u64) -> Option<u32> {
         r /= 5;
         fives += 1;
     }
-    if !n.is_multiple_of(r) {
+    // Nearly always `r` is 1 (a denominator of 2s and 5s): no division by a variable.
+    let mut m = if r == 1 {
+        n
+    } else if n.is_multiple_of(r) {
+        n / r
+    } else {
         return None;
-    }
-    let mut m = n / r;
+    };
     let twos = twos - twos.min(m.trailing_zeros());
     let mut cancelled = 0;
     while cancelled < fives && m.is_multiple_of(5) {
