@@ -978,7 +978,9 @@ fn spooled_to_stdout(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -
         .with_context(|| format!("could not create a temporary file for the output in {}", dir.display()))?;
     {
         // A full temporary folder is named as such, not as a failure to write standard output.
-        let mut w = NamedWrites { inner: std::io::BufWriter::with_capacity(1 << 20, &spool), dir: &dir };
+        // The default 8 KiB buffer: the people come in pieces of hundreds of KB, which a larger
+        // buffer would copy once more before writing.
+        let mut w = NamedWrites { inner: std::io::BufWriter::new(&spool), dir: &dir };
         fill(&mut w)?;
         w.flush()?;
     }
