@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README, .ci/run): formatting, lints with warnings as errors, and
-# every test, with the desktop app (default features) and without it (the pure core).
+# every test, with the desktop app (default features) and without it (the pure core), and the
+# core's tests once more optimised as the release build is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Nothing here reads standard input: cargo's rustc probes inherit it, and a CI runner whose
@@ -22,6 +23,12 @@ step "clippy (core only: --no-default-features)"
 cargo clippy --no-default-features --all-targets -- -D warnings
 step "tests (core only: --no-default-features)"
 cargo test --no-default-features
+step "tests (core only) optimised as the release build is, what users run"
+# Some faults show only with release optimisations: a 5,000-term sum once overflowed a worker
+# thread's stack in the release build and passed in the dev profile. The `profiling` profile is
+# the release build with line tables, in a folder of its own: the app's release binary that
+# `cargo run --release` built is left as it is.
+cargo test --profile profiling --no-default-features
 step "the core build pulls in no GUI crate"
 if cargo tree --no-default-features -e normal --prefix none | grep -E '^(egui|eframe|egui_plot|winit|rfd) '; then
   echo "error: the core depends on a GUI crate" >&2
