@@ -152,12 +152,13 @@ fn admit_pieces(
         .into_iter()
         .map(|Piece { mut text, starts, outcomes }| {
             let mut cut = Vec::new();
-            for (i, mut outcome) in outcomes.into_iter().enumerate() {
+            for (i, (mut outcome, start)) in outcomes.into_iter().zip(&starts).enumerate() {
                 let admitted = running.admit(&mut outcome);
-                if let Some(start) = starts[i] {
+                if let Some(start) = *start {
                     if !admitted {
-                        let end = starts[i + 1..].iter().flatten().next().copied().unwrap_or(text.len());
-                        cut.push(start..end);
+                        // Up to the next person written after them, or the end of the text.
+                        let next = starts.iter().skip(i + 1).flatten().next();
+                        cut.push(start..next.copied().unwrap_or(text.len()));
                     } else if *first {
                         *first = false;
                         cut.push(start..start + between);

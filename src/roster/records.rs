@@ -210,7 +210,7 @@ impl<R: Read> RecordReader<R> {
     fn read_plain_line(&mut self, rec: &mut Record) -> Result<bool, SourceError> {
         let delimiter = self.delimiter;
         let input = self.input.fill()?;
-        // Each byte is compared with all four, without stopping at each: vector instructions.
+        // Each byte is compared with all three, without stopping at each: vector instructions.
         let mut end = None;
         for (i, chunk) in input.chunks(64).enumerate() {
             let special = |b: u8| (b == b'\n') | (b == b'"') | (b == b'\r');
