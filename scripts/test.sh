@@ -25,10 +25,11 @@ step "tests (core only: --no-default-features)"
 cargo test --no-default-features
 step "tests (core only) optimised as the release build is, what users run"
 # Some faults show only with release optimisations: a 5,000-term sum once overflowed a worker
-# thread's stack in the release build and passed in the dev profile. The `profiling` profile is
-# the release build with line tables, in a folder of its own: the app's release binary that
-# `cargo run --release` built is left as it is.
-cargo test --profile profiling --no-default-features
+# thread's stack in the release build and passed in the dev profile. The dev profile at the
+# release build's opt-level 3 shows them too, and rebuilds only this crate (its dependencies
+# keep their own settings), where a release profile would build the app's dependencies again
+# for the tests' dev-dependencies: minutes on two cores.
+CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo test --no-default-features
 step "the core build pulls in no GUI crate"
 if cargo tree --no-default-features -e normal --prefix none | grep -E '^(egui|eframe|egui_plot|winit|rfd) '; then
   echo "error: the core depends on a GUI crate" >&2
