@@ -573,14 +573,7 @@ mod tests {
 
     #[test]
     fn people_not_written_leave_no_trace_wherever_they_are() {
-        // Per unit, so a roster value can make a payout too large to add up.
-        let plan = crate::plan::parse(
-            r#"{"schema": 1, "name": "Units", "currency": "EUR",
-                "period": {"start": "2026-07-01", "end": "2026-09-30"}, "fx": {"GBP": 1.17, "CHF": 1.06, "USD": 0.92},
-                "tracks": {"sales": {"components": [{"kind": "per_unit", "id": "u", "earning_code": "U",
-                    "metric": "deals_closed", "amount": 1000}]}}}"#,
-        )
-        .unwrap();
+        let plan = super::super::tests::units_plan();
         let mut csv = Vec::new();
         crate::synth::write_roster(&mut csv, RENDER_BLOCK + 300, 5, crate::synth::Roles::Mixed, 1).unwrap();
         let mut roster = crate::roster::import_reader("r.csv", csv.as_slice(), &Default::default()).unwrap().roster;

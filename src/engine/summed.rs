@@ -422,13 +422,7 @@ mod tests {
 
     #[test]
     fn people_not_paid_and_too_large_to_add_leave_their_places_in_roster_order() {
-        let plan = crate::plan::parse(
-            r#"{"schema": 1, "name": "Units", "currency": "EUR",
-                "period": {"start": "2026-07-01", "end": "2026-09-30"}, "fx": {"GBP": 1.17, "CHF": 1.06, "USD": 0.92},
-                "tracks": {"sales": {"components": [{"kind": "per_unit", "id": "u", "earning_code": "U",
-                    "metric": "deals_closed", "amount": 1000}]}}}"#,
-        )
-        .unwrap();
+        let plan = super::super::tests::units_plan();
         // Without the pair below, the runs' sums are appended; with it, everyone is added up
         // one at a time (the sums could round).
         for too_large in [false, true] {

@@ -28,6 +28,18 @@ fn plan_with(tracks: &str, extra: &str) -> Plan {
     plan::parse(&text).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
+/// 1,000 EUR per deal closed for sales (Q3 2026): a roster value can make a payout too large
+/// to pay or to add up, which the tests of the report's assembly and its writers use.
+pub(super) fn units_plan() -> Plan {
+    plan::parse(
+        r#"{"schema": 1, "name": "Units", "currency": "EUR",
+            "period": {"start": "2026-07-01", "end": "2026-09-30"}, "fx": {"GBP": 1.17, "CHF": 1.06, "USD": 0.92},
+            "tracks": {"sales": {"components": [{"kind": "per_unit", "id": "u", "earning_code": "U",
+                "metric": "deals_closed", "amount": 1000}]}}}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 fn sales(components: &str) -> Plan {
     plan_with(&format!(r#"{{"sales": {{"components": [{components}]}}}}"#), "")
 }
