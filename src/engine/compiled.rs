@@ -215,6 +215,15 @@ pub(crate) struct CompiledTrack {
     pub guarantee: Option<LimitKonst>,
 }
 
+/// What some of a track's lines read (see [`CompiledPlan::reads_of_lines`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Reads {
+    /// By value slot: whether they need it, directly or through derived metrics.
+    pub needs: Vec<bool>,
+    /// The roster metric columns among those slots.
+    pub columns: Vec<usize>,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct DerivedMetric {
     pub name: String,
@@ -618,7 +627,7 @@ impl CompiledPlan {
         track: &CompiledTrack,
         values: &mut Vec<Option<N>>,
     ) -> Result<PersonContext<N>, Vec<LineError>> {
-        self.prepare_some(e, track, values, 0..self.roster_metrics)
+        self.prepare_some(e, values, 0..self.roster_metrics, &track.needs)
     }
 
     /// [`CompiledPlan::prepare`] for an exact payout: only the roster metrics in `track.reads`
@@ -629,15 +638,41 @@ impl CompiledPlan {
         track: &CompiledTrack,
         values: &mut Vec<Option<N>>,
     ) -> Result<PersonContext<N>, Vec<LineError>> {
-        self.prepare_some(e, track, values, track.reads.iter().copied())
+        self.prepare_some(e, values, track.reads.iter().copied(), &track.needs)
+    }
+
+    /// [`CompiledPlan::prepare_reads`] for some of the track's lines (`reads`, see
+    /// [`CompiledPlan::reads_of_lines`]): only what they read is converted or derived; a line
+    /// outside them finds its values missing.
+    pub(crate) fn prepare_subset<N: Num>(
+        &self,
+        e: &Employee,
+        values: &mut Vec<Option<N>>,
+        reads: &Reads,
+    ) -> Result<PersonContext<N>, Vec<LineError>> {
+        self.prepare_some(e, values, reads.columns.iter().copied(), &reads.needs)
+    }
+
+    /// What `track`'s lines marked in `lines` and the multipliers of any of them read: which
+    /// value slots they need (directly or through derived metrics), and of those the roster
+    /// columns.
+    pub(crate) fn reads_of_lines(&self, track: &CompiledTrack, lines: &[bool]) -> Reads {
+        let wanted = |i: usize| lines.get(i).copied().unwrap_or(true);
+        let chosen: Vec<CompiledLine> =
+            track.lines.iter().enumerate().filter(|(i, _)| wanted(*i)).map(|(_, l)| l.clone()).collect();
+        let multipliers: Vec<CompiledMultiplier> =
+            track.multipliers.iter().filter(|m| m.targets.iter().any(|&t| wanted(t))).cloned().collect();
+        let needs = needed_derived(&chosen, &multipliers, &self.derived, self.value_count());
+        let columns = (0..self.roster_metrics).filter(|&i| needs.get(i).copied().unwrap_or(false)).collect();
+        Reads { needs, columns }
     }
 
     fn prepare_some<N: Num>(
         &self,
         e: &Employee,
-        track: &CompiledTrack,
         values: &mut Vec<Option<N>>,
         metrics: impl Iterator<Item = usize>,
+        needs: &[bool],
     ) -> Result<PersonContext<N>, Vec<LineError>> {
         let rate = self.fx_rate(e).map_err(|err| vec![err])?;
         let (employed, days) = self.employed_days(e);
@@ -663,7 +698,7 @@ impl CompiledPlan {
                 N::from_dec(v)
             });
         }
-        self.fill_derived(&ctx, track, values).map_err(|e| vec![e])?;
+        self.fill_needed(&ctx, needs, values).map_err(|e| vec![e])?;
         Ok(ctx)
     }
 
@@ -676,8 +711,18 @@ impl CompiledPlan {
         track: &CompiledTrack,
         values: &mut [Option<N>],
     ) -> Result<(), LineError> {
+        self.fill_needed(ctx, &track.needs, values)
+    }
+
+    /// [`CompiledPlan::fill_derived`] for the derived metrics `needs` marks.
+    fn fill_needed<N: Num>(
+        &self,
+        ctx: &PersonContext<N>,
+        needs: &[bool],
+        values: &mut [Option<N>],
+    ) -> Result<(), LineError> {
         for d in &self.derived {
-            if !track.needs.get(d.slot).copied().unwrap_or(false) {
+            if !needs.get(d.slot).copied().unwrap_or(false) {
                 continue;
             }
             let result = {

@@ -8,6 +8,7 @@
 //! plan's), its people's other lines are kept: only the changed lines are computed, then the
 //! cap and guarantee applied again.
 
+use super::compiled::{CompiledTrack, LineRule, Reads};
 use super::{CompiledPlan, EmployeePayout, PayoutReport};
 use crate::plan::{Component, ComponentKind, Plan, Track};
 
@@ -38,6 +39,9 @@ pub(super) struct Kept<'a> {
     paid: &'a [EmployeePayout],
     /// By track slot: what holds of its payouts.
     tracks: Vec<Reuse>,
+    /// By track slot, for the tracks whose lines are kept in part: what the lines that may be
+    /// computed read (see [`may_compute`]). Nothing else of the person's row is converted.
+    reads: Vec<Option<Reads>>,
 }
 
 impl<'a> Kept<'a> {
@@ -47,37 +51,76 @@ impl<'a> Kept<'a> {
         if tracks.iter().all(|t| *t == Reuse::Nothing) || tracks.len() != compiled.track_roles.len() {
             return None;
         }
+        let reads = compiled
+            .track_roles
+            .iter()
+            .zip(&tracks)
+            .map(|(role, reuse)| match (compiled.track(role), reuse) {
+                (Some(track), Reuse::Lines(changed)) => {
+                    Some(compiled.reads_of_lines(track, &may_compute(track, changed)))
+                }
+                _ => None,
+            })
+            .collect();
         // Same roster, same track keys: each person's role finds the same track as before.
-        Some(Self { paid: &previous.report.employees, tracks })
+        Some(Self { paid: &previous.report.employees, tracks, reads })
     }
 
     /// The previous payouts from roster index `start` on, to be asked for in roster order.
     pub(super) fn from(&self, start: usize) -> KeptFrom<'_, 'a> {
         let at = self.paid.partition_point(|p| p.index < start);
-        KeptFrom { rest: self.paid.get(at..).unwrap_or_default(), tracks: &self.tracks }
+        KeptFrom { rest: self.paid.get(at..).unwrap_or_default(), kept: self }
     }
+}
+
+/// Which of `track`'s lines a person's payout may compute when the edit `changed` some:
+/// the changed ones, and every line up to the first that measures attainment (a commission
+/// in attainment of quota, or a bonus: its metric against its target), which the payout shows
+/// (see `rules::Subset`). Should someone's lines be computed beyond these, they find their
+/// values missing, and the person is computed afresh: the same payout, only slower.
+pub(super) fn may_compute(track: &CompiledTrack, changed: &[bool]) -> Vec<bool> {
+    let first_attainment = track.lines.iter().position(|l| match &l.rule {
+        LineRule::Commission(c) => c.basis == crate::plan::Basis::Attainment,
+        LineRule::Bonus(_) => true,
+        LineRule::PerUnit(_) => false,
+    });
+    (0..track.lines.len())
+        .map(|i| changed.get(i).copied().unwrap_or(true) || first_attainment.is_some_and(|f| i <= f))
+        .collect()
+}
+
+/// What holds of one person's previous payout (see [`KeptFrom::get`]).
+pub(super) enum Keep<'k> {
+    /// All of it.
+    Whole,
+    /// The lines not marked in `changed`; `reads` is what the others read.
+    Lines { changed: &'k [bool], reads: &'k Reads },
 }
 
 /// The previous payouts from some roster index on (see [`Kept::from`]).
 pub(super) struct KeptFrom<'k, 'a> {
     rest: &'a [EmployeePayout],
-    tracks: &'k [Reuse],
+    kept: &'k Kept<'a>,
 }
 
 impl<'k, 'a> KeptFrom<'k, 'a> {
     /// The previous payout of the person at `index` and what holds of it, if anything does; the
     /// indexes asked for ascend. (A payout is only ever taken for the person it is of: were the
     /// report not in roster order, people would only be missed, and computed afresh.)
-    pub(super) fn get(&mut self, index: usize) -> Option<(&'a EmployeePayout, &'k Reuse)> {
+    pub(super) fn get(&mut self, index: usize) -> Option<(&'a EmployeePayout, Keep<'k>)> {
         while let Some((p, rest)) = self.rest.split_first()
             && p.index < index
         {
             self.rest = rest;
         }
         let p = self.rest.first().filter(|p| p.index == index)?;
-        match self.tracks.get(p.track)? {
+        match self.kept.tracks.get(p.track)? {
             Reuse::Nothing => None,
-            reuse => Some((p, reuse)),
+            Reuse::Whole => Some((p, Keep::Whole)),
+            Reuse::Lines(changed) => {
+                let reads = self.kept.reads.get(p.track)?.as_ref()?;
+                Some((p, Keep::Lines { changed, reads }))
+            }
         }
     }
 }

@@ -127,9 +127,11 @@ impl<'a, 'k> Adder<'a, 'k> {
             unpaid: Unpaid::default(),
         });
         let outcome = match self.from.as_mut().and_then(|k| k.get(index)) {
-            Some((p, reuse::Reuse::Whole)) => Outcome::Paid(scratch.keep(p)),
-            Some((p, reuse::Reuse::Lines(changed))) => compiled.evaluate_reusing(index, e, p, changed, scratch),
-            Some((_, reuse::Reuse::Nothing)) | None => compiled.evaluate(index, e, Detail::AmountsOnly, scratch),
+            Some((p, reuse::Keep::Whole)) => Outcome::Paid(scratch.keep(p)),
+            Some((p, reuse::Keep::Lines { changed, reads })) => {
+                compiled.evaluate_reusing(index, e, p, changed, reads, scratch)
+            }
+            None => compiled.evaluate(index, e, Detail::AmountsOnly, scratch),
         };
         run.in_order &= index == run.next;
         run.next = index + 1;

@@ -864,6 +864,29 @@ fn an_edit_to_any_number_of_a_track_gives_the_payouts_computed_afresh() {
 }
 
 #[test]
+fn after_an_edit_a_person_reads_only_what_the_lines_computed_again_read() {
+    // The product-led sales track: an edit of the survey bonus computes that line and the
+    // revenue commission (the first line measuring attainment, which the payout shows), with
+    // the multipliers of the commission; none of the other lines' metrics is read.
+    let roster = mixed_roster(40);
+    let plan = plan::parse(crate::samples::plan("product_led").unwrap().text).unwrap();
+    let compiled = CompiledPlan::new(&plan, &roster).unwrap();
+    let track = compiled.track("sales").unwrap();
+    let changed: Vec<bool> = track.lines.iter().map(|l| &*l.id == "survey_responses").collect();
+    let computed = reuse::may_compute(track, &changed);
+    let ids: Vec<&str> = track.lines.iter().zip(&computed).filter(|(_, c)| **c).map(|(l, _)| &*l.id).collect();
+    assert_eq!(ids, ["revenue_commission", "survey_responses"]);
+    let reads = compiled.reads_of_lines(track, &computed);
+    let mut columns: Vec<&str> = reads.columns.iter().map(|&i| roster.metrics[i].as_str()).collect();
+    columns.sort_unstable();
+    assert_eq!(columns, ["account_retention", "early_access_signups", "revenue", "survey_responses"]);
+    // All of the track's lines read everything it reads but for revenue (read for cost as a share of it).
+    let every = compiled.reads_of_lines(track, &vec![true; track.lines.len()]);
+    assert_eq!(every.needs, track.needs);
+    assert!(every.columns.len() > columns.len() + 3);
+}
+
+#[test]
 fn a_previous_report_out_of_roster_order_only_costs_its_reuse() {
     // The previous payouts are walked in roster order; were a report's people in another order,
     // some would not be found (and be computed), none taken for someone else.
