@@ -620,3 +620,29 @@ fn an_edit_is_autosaved_though_no_input_comes_after_it() {
     }
     assert_eq!(files_in(&recovery).len(), 1);
 }
+
+#[test]
+fn while_payouts_are_recomputed_the_app_asks_for_frames_only_as_its_indicator_moves() {
+    // With frames drawn in software, a spinner asking for a frame at every frame kept both
+    // cores drawing, and the computation, below the UI's priority, took twenty times as long.
+    // 100,000 people take a while in a test build: the plan shows it is updating, and a frame
+    // asks for the next one at once only when something has come in.
+    let mut harness = app(Vec::new());
+    let mut csv = Vec::new();
+    carrot::synth::write_roster(&mut csv, 100_000, 3, carrot::synth::Roles::Mixed, 1).unwrap();
+    let roster = roster::import_reader("big.csv", csv.as_slice(), &ImportOptions::default()).unwrap().roster;
+    harness.state_mut().load_roster("big.csv", roster);
+    harness.step();
+    let (mut frames, mut at_once) = (0, 0);
+    let mut updating_shown = false;
+    while !fresh(harness.state()) {
+        harness.step();
+        frames += 1;
+        at_once += usize::from(harness.ctx.requested_repaint_last_pass());
+        updating_shown |= harness.query_by_label("Updating…").is_some();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert!(frames >= 20 && updating_shown, "{frames} frames while computing");
+    // A result for each plan, and the rows of the table sorted off the UI thread for the first.
+    assert!(at_once <= 8, "{at_once} of {frames} frames while computing asked for the next one at once");
+}

@@ -147,10 +147,79 @@ pub fn set_meeting_mode(ctx: &egui::Context, on: bool) {
         ctx.set_visuals_of(egui::Theme::Dark, egui::Visuals::dark());
         ctx.set_theme(egui::ThemePreference::System);
     }
+    apply_frame_budget(ctx);
+}
+
+/// Where frames are drawn in software (no graphics driver: a virtual machine, a remote
+/// desktop), each frame of a full window takes about a tenth of a second of both cores, and the
+/// payouts computed below the UI's priority wait for it. Carrot then draws fewer frames: the
+/// text cursor does not blink (two frames a second for as long as a field has the focus), egui
+/// does not animate (a panel opening took several frames), and [`busy_step`] is longer.
+pub fn set_software_frames(ctx: &egui::Context, on: bool) {
+    ctx.data_mut(|d| d.insert_temp(software_frames_id(), on));
+    apply_frame_budget(ctx);
+}
+
+/// Whether frames are drawn in software (see [`set_software_frames`]).
+pub fn software_frames(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp(software_frames_id())).unwrap_or(false)
+}
+
+/// How often a busy indicator moves: eight times a second, or twice where frames are drawn in
+/// software (see [`set_software_frames`]).
+pub fn busy_step(ctx: &egui::Context) -> std::time::Duration {
+    std::time::Duration::from_millis(if software_frames(ctx) { 500 } else { 125 })
+}
+
+fn software_frames_id() -> egui::Id {
+    egui::Id::unique("carrot_software_frames")
+}
+
+/// The styles for the frames drawn (see [`set_software_frames`]); again after a theme change.
+fn apply_frame_budget(ctx: &egui::Context) {
+    if software_frames(ctx) {
+        ctx.all_styles_mut(|style| {
+            style.visuals.text_cursor.blink = false;
+            style.animation_time = 0.0;
+        });
+    }
 }
 
 /// The colour of plan number `index`, from a context (inside plots).
 pub fn plan_color_for(ctx: &egui::Context, index: usize) -> Color32 {
     let palette = tokens_for(ctx).plan_palette;
     palette[index % palette.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blinks_and_animates(ctx: &egui::Context) -> Vec<(bool, f32)> {
+        [egui::Theme::Dark, egui::Theme::Light]
+            .into_iter()
+            .map(|t| ctx.style_of(t))
+            .map(|s| (s.visuals.text_cursor.blink, s.animation_time))
+            .collect()
+    }
+
+    #[test]
+    fn frames_drawn_in_software_are_fewer_and_stay_so_through_a_theme_change() {
+        let gpu = egui::Context::default();
+        install(&gpu);
+        set_software_frames(&gpu, false);
+        assert!(blinks_and_animates(&gpu).iter().all(|&(blink, time)| blink && time > 0.0));
+        assert_eq!(busy_step(&gpu), std::time::Duration::from_millis(125));
+
+        let software = egui::Context::default();
+        install(&software);
+        set_software_frames(&software, true);
+        assert!(blinks_and_animates(&software).iter().all(|&(blink, time)| !blink && time == 0.0));
+        assert_eq!(busy_step(&software), std::time::Duration::from_millis(500));
+        // Meeting mode replaces the visuals, on and off: still no blinking cursor.
+        for on in [true, false] {
+            set_meeting_mode(&software, on);
+            assert!(blinks_and_animates(&software).iter().all(|&(blink, time)| !blink && time == 0.0), "{on}");
+        }
+    }
 }

@@ -161,6 +161,37 @@ pub fn color_dot(ui: &mut egui::Ui, color: egui::Color32) -> egui::Response {
     response
 }
 
+/// A busy indicator: an arc turning an eighth of a circle at each [`theme::busy_step`], which
+/// asks for a frame only when it is due to move. (egui's own spinner asks for a frame at every
+/// frame: where frames are drawn in software, that kept both cores drawing it, and the
+/// computation it waited for, running below the UI's priority, took twenty times as long.)
+pub fn busy(ui: &mut egui::Ui) -> egui::Response {
+    let size = ui.style().spacing.interact_size.y;
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::new(egui::Role::ProgressIndicator));
+    if ui.is_rect_visible(rect) {
+        let step_secs = theme::busy_step(ui.ctx()).as_secs_f64();
+        let time = ui.input(|i| i.time);
+        let step = (time / step_secs).floor();
+        let color = ui.visuals().strong_text_color();
+        let radius = rect.height().min(rect.width()) * 0.5 - 2.0;
+        // Three quarters of a circle, starting an eighth further at each step.
+        let start = step * std::f64::consts::TAU / 8.0;
+        let points: Vec<egui::Pos2> = (0..=24)
+            .map(|i| {
+                let angle = start + f64::from(i) / 24.0 * std::f64::consts::TAU * 0.75;
+                let (sin, cos) = angle.sin_cos();
+                rect.center() + radius * egui::vec2(cos as f32, sin as f32)
+            })
+            .collect();
+        ui.painter().add(egui::Shape::line(points, egui::Stroke::new(3.0, color)));
+        // The next frame when the arc next moves.
+        let next = (step + 1.0) * step_secs - time;
+        ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(next.clamp(0.001, step_secs)));
+    }
+    response
+}
+
 /// A small painted triangle pointing up (ascending) or down.
 pub fn sort_arrow(ui: &mut egui::Ui, descending: bool) {
     let size = ui.text_style_height(&egui::TextStyle::Body) * 0.5;

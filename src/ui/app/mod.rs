@@ -327,6 +327,7 @@ impl CarrotApp {
     /// Creates the app (from eframe's creation context).
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup, chooser: FileChooser) -> Self {
         super::theme::install(&cc.egui_ctx);
+        super::theme::set_software_frames(&cc.egui_ctx, drawn_in_software(cc));
         super::background::init_worker_pool();
         let mut notifications = Notifications::default();
         let stored: Option<PersistedState> = match &startup {
@@ -497,6 +498,12 @@ impl eframe::App for CarrotApp {
         self.snapshot_state();
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
+}
+
+/// Whether the window's frames are drawn by the CPU (a software renderer such as Mesa's
+/// lavapipe, where no graphics driver is available).
+fn drawn_in_software(cc: &eframe::CreationContext<'_>) -> bool {
+    cc.wgpu_render_state.as_ref().is_some_and(|r| r.adapter.get_info().device_type == eframe::wgpu::DeviceType::Cpu)
 }
 
 /// Drops `value` on a short-lived thread: freeing the previous payouts of 100,000 people takes

@@ -366,7 +366,7 @@ pub fn behaviour_ui(
     let Some(result) = view.result.as_ref() else {
         if view.failed().is_none() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                widgets::busy(ui);
                 ui.label("Simulating…");
             });
         }
@@ -477,7 +477,7 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
         ui.add(egui::Slider::new(&mut view.quarters, 2..=16).text("quarters"))
             .on_hover_text("How far the runway projection looks ahead");
         if view.is_running() {
-            ui.spinner();
+            widgets::busy(ui);
         } else if let Some(r) = &view.result {
             widgets::muted(ui, format!("{} ms", r.elapsed.as_millis()));
         }

@@ -243,7 +243,7 @@ pub fn compare_ui(
     let CompareView { scope, periods, period, show_components, cache, to, actuals: view_actuals, .. } = view;
     let computing = |ui: &mut egui::Ui, what: &str| {
         ui.horizontal(|ui| {
-            ui.spinner();
+            widgets::busy(ui);
             ui.label(what);
         });
     };

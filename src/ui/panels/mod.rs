@@ -72,7 +72,7 @@ pub fn frame_ui(ui: &mut egui::Ui, state: &mut PersistedState, rt: &mut Runtime,
         let doc = selected_doc.and_then(|i| rt.docs.get(i));
         if !rt.opened {
             ui.centered_and_justified(|ui| {
-                ui.spinner();
+                super::widgets::busy(ui);
                 ui.label("Opening the workspace…");
             });
             return;

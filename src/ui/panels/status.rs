@@ -25,7 +25,7 @@ pub fn status_ui(
             // Keep the bar moving while the file is read.
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
         } else if let Some(job) = jobs.first() {
-            ui.spinner();
+            super::super::widgets::busy(ui);
             ui.label(format!("{}…", job.label));
             if jobs.len() > 1 {
                 ui.label(format!("(+{} more)", jobs.len() - 1));

@@ -34,7 +34,7 @@ pub fn summary_strip_ui(
             if doc.has_errors() {
                 ui.colored_label(t.error, "The plan has problems; fix them in the editor to see payouts.");
             } else {
-                ui.spinner();
+                widgets::busy(ui);
                 ui.label("Computing payouts…");
             }
         });
@@ -79,7 +79,7 @@ pub fn summary_strip_ui(
                 ui.colored_label(t.warning, "Stale: showing the last valid results; the plan has problems")
                     .on_hover_text("Fix the problems shown in the editor to update the numbers");
             } else {
-                ui.spinner();
+                widgets::busy(ui);
                 ui.colored_label(t.stale, "Updating…");
             }
         }

@@ -154,7 +154,7 @@ pub fn year_window_ui(ctx: &egui::Context, view: &mut YearView, out: &mut Vec<Ac
                 out.push(Action::Year(YearAction::Export));
             }
             if view.busy {
-                ui.spinner();
+                super::super::widgets::busy(ui);
             }
         });
         if let Some(why) = &view.actuals {
