@@ -239,6 +239,41 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// The repaint delays the busy indicator asks for in one pass, with frames drawn in
+    /// software or not.
+    fn busy_delays(software: bool) -> Vec<std::time::Duration> {
+        let ctx = egui::Context::default();
+        theme::set_software_frames(&ctx, software);
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&asked);
+        ctx.set_request_repaint_callback(move |info| sink.lock().unwrap().push(info.delay));
+        // egui asks for the first two passes at once (it lays out twice); the third asks only
+        // for what the indicator asks.
+        for time in [10.0, 10.01, 10.02] {
+            asked.lock().unwrap().clear();
+            let input = egui::RawInput { time: Some(time), ..Default::default() };
+            let mut output = ctx.run_ui(input, |ui| {
+                busy(ui);
+            });
+            // Nothing draws here: the font textures are not uploaded.
+            output.textures_delta.clear();
+        }
+        asked.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn the_busy_indicator_asks_for_a_frame_only_when_it_moves_and_less_often_in_software() {
+        // egui's spinner asks for the next frame at once, at every frame.
+        let step = |d: &[std::time::Duration]| d.iter().copied().filter(|d| !d.is_zero()).min();
+        let (gpu, software) = (busy_delays(false), busy_delays(true));
+        assert!(gpu.iter().chain(&software).all(|d| !d.is_zero()), "{gpu:?} {software:?}");
+        // At 10.02 s: the next step is at 10.125 s, or at 10.5 s in software.
+        let near =
+            |d: Option<std::time::Duration>, ms: f64| d.is_some_and(|d| (d.as_secs_f64() * 1e3 - ms).abs() < 1.0);
+        assert!(near(step(&gpu), 105.0), "{gpu:?}");
+        assert!(near(step(&software), 480.0), "{software:?}");
+    }
+
     #[test]
     fn rates_are_read_exactly_with_any_number_of_decimals() {
         assert_eq!(parse_exact("7.125", Unit::Percent), Ok(d("0.07125")));

@@ -22,8 +22,9 @@ pub fn status_ui(
             if ui.button("Cancel").on_hover_text("Stop the import; nothing is imported").clicked() {
                 p.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            // Keep the bar moving while the file is read.
-            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+            // Keep the bar moving while the file is read, at the busy indicator's pace (fewer
+            // frames where they are drawn in software: the import runs below the UI's priority).
+            ui.ctx().request_repaint_after(theme::busy_step(ui.ctx()));
         } else if let Some(job) = jobs.first() {
             super::super::widgets::busy(ui);
             ui.label(format!("{}…", job.label));
