@@ -215,3 +215,20 @@ fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_chart()
     assert!(report.plans.iter().all(|p| p.totals.volumes.is_empty()), "no output column");
     harness.get_by_label_contains("None to show: the roster has no column for any activity's output");
 }
+
+#[test]
+fn a_large_roster_is_simulated_only_once_the_user_agrees() {
+    // Opening the tab on 1,000,000 people started a simulation of 98 s and 10 GB. Above the
+    // limit (lowered here to 50 people) the view says what it would take and waits.
+    let mut harness = app();
+    harness.state_mut().rt.behaviour.ask_above = 50;
+    harness.get_by_label("Behaviour").click();
+    harness.run_steps(10);
+    assert!(harness.state().rt.behaviour.requested.is_none(), "nothing is simulated before the user agrees");
+    assert!(!harness.state().rt.behaviour.is_running());
+    harness.get_by_label_contains("Simulating everyone takes minutes");
+    harness.get_by_label("Simulate all 72 people").click();
+    wait(&mut harness, "the simulation", simulated);
+    harness.get_by_label("Hours per sales (48 people)");
+    assert!(harness.query_by_label("Simulate all 72 people").is_none(), "no longer asked");
+}

@@ -29,6 +29,10 @@ pub const MOVERS: usize = 10;
 /// Trials offered: few for sliders that answer at once, more for the numbers you quote.
 pub const TRIALS: [usize; 3] = [200, 1000, 5000];
 
+/// Above this many people the view asks before simulating: 1,000,000 people took 98 s and
+/// about 10 GB of memory (some 10 KB a person) on two cores, started by opening the tab.
+pub const ASK_ABOVE: usize = 200_000;
+
 /// A finished simulation on screen.
 pub struct SimResult {
     /// What it was run for.
@@ -77,6 +81,13 @@ pub struct BehaviourView {
     periods_for: Option<Vec<(PlanId, u64)>>,
     /// Why the rosters are not the chosen pay period's actuals (set by the app each frame).
     pub actuals: Option<String>,
+    /// The roster (people, revision) too large to simulate without asking (`ask_above`),
+    /// while the view waits for the user to agree.
+    pub waiting_for: Option<(usize, u64)>,
+    /// The roster revision the user agreed to simulate although it is large.
+    pub agreed_roster: Option<u64>,
+    /// Above how many people to ask ([`ASK_ABOVE`]; tests lower it).
+    pub ask_above: usize,
     cache: Cache,
 }
 
@@ -100,6 +111,9 @@ impl Default for BehaviourView {
             periods: Vec::new(),
             periods_for: None,
             actuals: None,
+            waiting_for: None,
+            agreed_roster: None,
+            ask_above: ASK_ABOVE,
             cache: Cache::default(),
         }
     }
@@ -163,6 +177,12 @@ impl BehaviourView {
         let find = |id: PlanId| docs.iter().find(|d| d.id == id);
         let baseline = self.baseline.and_then(find)?;
         if roster.employees.is_empty() || baseline.has_errors() {
+            return None;
+        }
+        let people = roster.employees.len();
+        self.waiting_for = (people > self.ask_above && self.agreed_roster != Some(roster_revision))
+            .then_some((people, roster_revision));
+        if self.waiting_for.is_some() {
             return None;
         }
         let plans: Vec<&PlanDoc> = self.plans.iter().filter_map(|id| find(*id)).filter(|d| !d.has_errors()).collect();
@@ -363,6 +383,12 @@ pub fn behaviour_ui(
     if let Some(e) = view.failed() {
         ui.colored_label(theme::tokens(ui).negative, format!("The simulation could not run: {e}"));
     }
+    if let Some((people, revision)) = view.waiting_for {
+        large_roster_ui(ui, people, revision, &mut view.agreed_roster);
+        if view.result.as_ref().is_none_or(|r| r.key.roster != revision) {
+            return;
+        }
+    }
     let Some(result) = view.result.as_ref() else {
         if view.failed().is_none() {
             ui.horizontal(|ui| {
@@ -482,6 +508,24 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
             widgets::muted(ui, format!("{} ms", r.elapsed.as_millis()));
         }
     });
+}
+
+/// Asks before simulating a roster of `people` (above [`ASK_ABOVE`]); agreeing sets
+/// `agreed` to the roster's `revision`.
+fn large_roster_ui(ui: &mut egui::Ui, people: usize, revision: u64, agreed: &mut Option<u64>) {
+    let gib = (people as f64 * 10e3 / (1u64 << 30) as f64).ceil();
+    ui.add(
+        egui::Label::new(format!(
+            "The roster has {} people. Simulating everyone takes minutes and about {gib} GB of memory \
+             (1,000,000 people: a minute and a half and 10 GB on two cores), and again after each \
+             change of a plan or an assumption.",
+            crate::money::grouped(Decimal::from(people), 0)
+        ))
+        .wrap(),
+    );
+    if ui.button(format!("Simulate all {} people", crate::money::grouped(Decimal::from(people), 0))).clicked() {
+        *agreed = Some(revision);
+    }
 }
 
 fn dec_slider(ui: &mut egui::Ui, value: &mut Decimal, range: std::ops::RangeInclusive<f64>, text: &str) -> bool {
