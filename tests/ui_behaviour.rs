@@ -232,3 +232,25 @@ fn a_large_roster_is_simulated_only_once_the_user_agrees() {
     harness.get_by_label("Hours per sales (48 people)");
     assert!(harness.query_by_label("Simulate all 72 people").is_none(), "no longer asked");
 }
+
+#[test]
+fn the_question_about_a_large_roster_goes_once_the_roster_is_removed() {
+    let mut harness = app();
+    harness.state_mut().rt.behaviour.ask_above = 10;
+    harness.get_by_label("Behaviour").click();
+    harness.run_steps(5);
+    harness.get_by_label("Simulate all 72 people");
+    // Both rosters removed (each asks first): nobody to simulate, and nothing asked.
+    for left in [2, 1] {
+        let before: Vec<egui::Rect> = harness.get_all_by_label("Remove").map(|n| n.rect()).collect();
+        harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
+        harness.run_steps(4);
+        harness.get_all_by_label("Remove").find(|n| !before.contains(&n.rect())).unwrap().click();
+        wait(&mut harness, "the roster removed", |app| app.rt.rosters.sources.len() == left - 1);
+        if left == 2 {
+            harness.get_by_label("Simulate all 24 people");
+        }
+    }
+    assert!(harness.state().rt.behaviour.waiting_for.is_none());
+    assert!(harness.query_by_label_contains("Simulate all").is_none());
+}

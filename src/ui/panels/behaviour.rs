@@ -174,6 +174,8 @@ impl BehaviourView {
     /// says why none can run (shown in the view).
     pub fn wanted(&mut self, docs: &[PlanDoc], roster: &Arc<Roster>, roster_revision: u64) -> Option<SimRequest> {
         self.sync(docs);
+        // Whatever the view waited for, it is this roster's turn now.
+        self.waiting_for = None;
         let find = |id: PlanId| docs.iter().find(|d| d.id == id);
         let baseline = self.baseline.and_then(find)?;
         if roster.employees.is_empty() || baseline.has_errors() {
