@@ -216,14 +216,21 @@ fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_chart()
     harness.get_by_label_contains("None to show: the roster has no column for any activity's output");
 }
 
+/// The Behaviour tab opened on the samples, with the view asking before simulating more than
+/// `people` (the real limit is 200,000).
+fn behaviour_asking_above(people: usize) -> Harness<'static, CarrotApp> {
+    let mut harness = app();
+    harness.state_mut().rt.behaviour.ask_above = people;
+    harness.get_by_label("Behaviour").click();
+    harness.run_steps(10);
+    harness
+}
+
 #[test]
 fn a_large_roster_is_simulated_only_once_the_user_agrees() {
     // Opening the tab on 1,000,000 people started a simulation of 98 s and 10 GB. Above the
     // limit (lowered here to 50 people) the view says what it would take and waits.
-    let mut harness = app();
-    harness.state_mut().rt.behaviour.ask_above = 50;
-    harness.get_by_label("Behaviour").click();
-    harness.run_steps(10);
+    let mut harness = behaviour_asking_above(50);
     assert!(harness.state().rt.behaviour.requested.is_none(), "nothing is simulated before the user agrees");
     assert!(!harness.state().rt.behaviour.is_running());
     harness.get_by_label_contains("Simulating everyone takes minutes");
@@ -235,22 +242,12 @@ fn a_large_roster_is_simulated_only_once_the_user_agrees() {
 
 #[test]
 fn the_question_about_a_large_roster_goes_once_the_roster_is_removed() {
-    let mut harness = app();
-    harness.state_mut().rt.behaviour.ask_above = 10;
-    harness.get_by_label("Behaviour").click();
-    harness.run_steps(5);
+    let mut harness = behaviour_asking_above(10);
     harness.get_by_label("Simulate all 72 people");
     // Both rosters removed (each asks first): nobody to simulate, and nothing asked.
-    for left in [2, 1] {
-        let before: Vec<egui::Rect> = harness.get_all_by_label("Remove").map(|n| n.rect()).collect();
-        harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
-        harness.run_steps(4);
-        harness.get_all_by_label("Remove").find(|n| !before.contains(&n.rect())).unwrap().click();
-        wait(&mut harness, "the roster removed", |app| app.rt.rosters.sources.len() == left - 1);
-        if left == 2 {
-            harness.get_by_label("Simulate all 24 people");
-        }
-    }
+    remove_first_roster(&mut harness);
+    harness.get_by_label("Simulate all 24 people");
+    remove_first_roster(&mut harness);
     assert!(harness.state().rt.behaviour.waiting_for.is_none());
     assert!(harness.query_by_label_contains("Simulate all").is_none());
 }

@@ -658,11 +658,9 @@ impl CompiledPlan {
     /// columns.
     pub(crate) fn reads_of_lines(&self, track: &CompiledTrack, lines: &[bool]) -> Reads {
         let wanted = |i: usize| lines.get(i).copied().unwrap_or(true);
-        let chosen: Vec<CompiledLine> =
-            track.lines.iter().enumerate().filter(|(i, _)| wanted(*i)).map(|(_, l)| l.clone()).collect();
-        let multipliers: Vec<CompiledMultiplier> =
-            track.multipliers.iter().filter(|m| m.targets.iter().any(|&t| wanted(t))).cloned().collect();
-        let needs = needed_derived(&chosen, &multipliers, &self.derived, self.value_count());
+        let chosen = track.lines.iter().enumerate().filter(|(i, _)| wanted(*i)).map(|(_, l)| l);
+        let multipliers = track.multipliers.iter().filter(|m| m.targets.iter().any(|&t| wanted(t)));
+        let needs = needed_derived(chosen, multipliers, &self.derived, self.value_count());
         let columns = (0..self.roster_metrics).filter(|&i| needs.get(i).copied().unwrap_or(false)).collect();
         Reads { needs, columns }
     }
@@ -795,9 +793,9 @@ fn derived_order(parsed: &[(String, Expr, &str)]) -> Option<Vec<usize>> {
 
 /// Which value slots hold derived metrics the track uses, directly or through other derived
 /// metrics.
-fn needed_derived(
-    lines: &[CompiledLine],
-    multipliers: &[CompiledMultiplier],
+fn needed_derived<'a>(
+    lines: impl IntoIterator<Item = &'a CompiledLine>,
+    multipliers: impl IntoIterator<Item = &'a CompiledMultiplier>,
     derived: &[DerivedMetric],
     slots: usize,
 ) -> Vec<bool> {

@@ -49,15 +49,22 @@ pub fn app(answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
 /// question's own Remove is the button that was not there before it was asked), then the next
 /// file the dialogs answer is imported (a file whose columns all match: no mapping step).
 pub fn only_the_next_roster(harness: &mut Harness<'static, CarrotApp>) {
-    for left in [2, 1] {
-        let before: Vec<egui::Rect> = harness.get_all_by_label("Remove").map(|n| n.rect()).collect();
-        harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
-        harness.run_steps(4);
-        harness.get_all_by_label("Remove").find(|n| !before.contains(&n.rect())).unwrap().click();
-        wait(harness, "the roster removed", |app| app.rt.rosters.sources.len() == left - 1);
+    for _ in 0..2 {
+        remove_first_roster(harness);
     }
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
     wait(harness, "the import", |app| app.rt.rosters.sources.len() == 1 && idle(app) && fresh(app));
+}
+
+/// Removes the first roster listed, as a user does: its Remove, then the question's own Remove
+/// (the button that was not there before it was asked).
+pub fn remove_first_roster(harness: &mut Harness<'static, CarrotApp>) {
+    let left = harness.state().rt.rosters.sources.len() - 1;
+    let before: Vec<egui::Rect> = harness.get_all_by_label("Remove").map(|n| n.rect()).collect();
+    harness.get_all_by_label("Remove").find(|n| n.rect().left() < 250.0).unwrap().click();
+    harness.run_steps(4);
+    harness.get_all_by_label("Remove").find(|n| !before.contains(&n.rect())).unwrap().click();
+    wait(harness, "the roster removed", |app| app.rt.rosters.sources.len() == left);
 }
 
 /// The app on the samples with its recovery folder in `dir`.
