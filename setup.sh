@@ -6,8 +6,10 @@ set -euo pipefail
 packages=(
   # build: TLS for crates.io, a C compiler and linker
   ca-certificates gcc libc6-dev pkg-config
-  # run the window: X11 client libraries winit loads at run time, Mesa's software Vulkan (lavapipe)
+  # run the window: X11 client libraries winit loads at run time, Vulkan with Mesa's software
+  # driver (lavapipe), and OpenGL with Mesa's (llvmpipe), which draws the window where no GPU is
   libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 libvulkan1 mesa-vulkan-drivers
+  libgl1 libegl1 libgl1-mesa-dri
   # file dialogs when no desktop portal runs
   zenity
   # screenshots and headless runs: a virtual X server, ImageMagick, xdotool

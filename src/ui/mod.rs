@@ -11,6 +11,7 @@ pub mod panels;
 pub mod plots;
 pub mod png;
 pub mod recovery;
+mod renderer;
 pub mod simulate;
 pub mod state;
 pub mod theme;
@@ -135,8 +136,21 @@ pub fn run() -> ExitCode {
     // A scripted screenshot must neither read nor change the user's saved workspace.
     let persistence_path =
         script.as_ref().map(|_| std::env::temp_dir().join(format!("carrot-screenshot-{}", std::process::id())));
-    let options =
-        eframe::NativeOptions { viewport, persist_window: script.is_none(), persistence_path, ..Default::default() };
+    let requested = std::env::var("CARROT_RENDERER").ok();
+    let drawing = match renderer::choose(requested.as_deref(), renderer::probe) {
+        Ok(drawing) => drawing,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = eframe::NativeOptions {
+        viewport,
+        persist_window: script.is_none(),
+        persistence_path,
+        renderer: drawing.renderer,
+        ..Default::default()
+    };
     let result = eframe::run_native(
         "Carrot",
         // eframe names the data folder by the viewport's app id (APP_ID) when it is set.
@@ -145,6 +159,10 @@ pub fn run() -> ExitCode {
             let startup = if script.is_some() { Startup::Samples } else { Startup::Restore };
             let scripted = script.is_some();
             let mut app = CarrotApp::new(cc, startup, FileChooser::Dialog);
+            if drawing.software {
+                // OpenGL does not say here whether it draws in software; the probe did.
+                theme::set_software_frames(&cc.egui_ctx, true);
+            }
             app.rt.screenshot = script;
             if scripted {
                 // A scripted screenshot never touches the user's recovery folder.
