@@ -88,7 +88,19 @@ pub struct BehaviourView {
     pub agreed_roster: Option<u64>,
     /// Above how many people to ask ([`ASK_ABOVE`]; tests lower it).
     pub ask_above: usize,
+    /// Why nothing is simulated for the roster and plans as they are now (`None`: a simulation
+    /// runs, ran, or waits for the user to agree).
+    pub idle: Option<Idle>,
     cache: Cache,
+}
+
+/// Why the Behaviour view simulates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// There is nobody to simulate.
+    NoRoster,
+    /// The plan people are paid on today has problems (named in the view).
+    BaselineInvalid,
 }
 
 impl Default for BehaviourView {
@@ -114,6 +126,7 @@ impl Default for BehaviourView {
             waiting_for: None,
             agreed_roster: None,
             ask_above: ASK_ABOVE,
+            idle: None,
             cache: Cache::default(),
         }
     }
@@ -176,9 +189,19 @@ impl BehaviourView {
         self.sync(docs);
         // Whatever the view waited for, it is this roster's turn now.
         self.waiting_for = None;
+        self.idle = None;
         let find = |id: PlanId| docs.iter().find(|d| d.id == id);
         let baseline = self.baseline.and_then(find)?;
-        if roster.employees.is_empty() || baseline.has_errors() {
+        self.idle = if roster.employees.is_empty() {
+            Some(Idle::NoRoster)
+        } else if baseline.has_errors() {
+            Some(Idle::BaselineInvalid)
+        } else {
+            None
+        };
+        if self.idle.is_some() {
+            // A simulation still running for the roster or plan as they were is not waited for.
+            self.requested = None;
             return None;
         }
         let people = roster.employees.len();
@@ -384,6 +407,16 @@ pub fn behaviour_ui(
     }
     if let Some(e) = view.failed() {
         ui.colored_label(theme::tokens(ui).negative, format!("The simulation could not run: {e}"));
+    }
+    match view.idle {
+        // Nothing was asked for: no "Simulating…", and nothing from a roster or plan since changed.
+        Some(Idle::NoRoster) => {
+            widgets::muted(ui, "No roster: import one (Rosters, on the left) to see how people would respond.");
+            return;
+        }
+        // The note above names the plan to fix.
+        Some(Idle::BaselineInvalid) => return,
+        None => {}
     }
     if let Some((people, revision)) = view.waiting_for {
         large_roster_ui(ui, people, revision, &mut view.agreed_roster);
