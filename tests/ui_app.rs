@@ -646,3 +646,26 @@ fn while_payouts_are_recomputed_the_app_asks_for_frames_only_as_its_indicator_mo
     // A result for each plan, and the rows of the table sorted off the UI thread for the first.
     assert!(at_once <= 8, "{at_once} of {frames} frames while computing asked for the next one at once");
 }
+
+#[test]
+fn once_the_last_roster_goes_import_takes_its_place_and_the_samples_button_comes_below() {
+    // "Use the sample rosters" used to appear where "Import roster…" had been a moment before,
+    // so a click meant for one landed on the other.
+    let mut harness = app(Vec::new());
+    let import = |h: &Harness<'static, CarrotApp>| {
+        h.get_all_by_label_contains("Import roster")
+            .map(|n| n.rect())
+            // The side panel's, not the menu bar's.
+            .filter(|r| r.left() < 250.0 && r.top() > 40.0)
+            .min_by(|a, b| a.top().total_cmp(&b.top()))
+            .unwrap()
+    };
+    remove_first_roster(&mut harness);
+    let before = import(&harness);
+    remove_first_roster(&mut harness);
+    harness.run_steps(3);
+    let (now, samples) = (import(&harness), harness.get_by_label("Use the sample rosters").rect());
+    assert!(samples.top() > now.bottom(), "the samples button is below the import buttons");
+    assert!(!samples.contains(before.center()), "a click where Import was does not load the samples");
+    assert!(now.top() <= before.top(), "the import button moved up, not down");
+}

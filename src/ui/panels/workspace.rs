@@ -81,15 +81,18 @@ pub fn workspace_ui(
     }
     if rosters.sources.is_empty() {
         widgets::muted(ui, "No roster: import a CSV, or drop files on the window");
-        if ui.button("Use the sample rosters").on_hover_text("Load the bundled sales and consultant rosters").clicked()
-        {
-            actions.push(Action::UseSampleRosters);
-        }
     }
     ui.horizontal_wrapped(|ui| {
         AppCommand::ImportRoster.button_ui(ui, Ok(()), actions);
         AppCommand::ImportRosterWithResults.button_ui(ui, Ok(()), actions);
     });
+    // Below the import buttons: once the last roster is removed, they move up into its place, so
+    // a click meant for "Import roster…" does not load the samples instead.
+    if rosters.sources.is_empty()
+        && ui.button("Use the sample rosters").on_hover_text("Load the bundled sales and consultant rosters").clicked()
+    {
+        actions.push(Action::UseSampleRosters);
+    }
     let roles = &rosters.roles;
     if !roles.is_empty() {
         ui.add(
