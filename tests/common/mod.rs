@@ -159,7 +159,11 @@ pub fn click(harness: &mut Harness<'static, CarrotApp>, label: &str) {
 
 /// Runs frames until `shown` holds: a popup, or a widget that shows once a background job ends,
 /// can take a few more frames on a loaded machine.
-fn appear(harness: &mut Harness<'static, CarrotApp>, what: &str, shown: impl Fn(&Harness<'static, CarrotApp>) -> bool) {
+pub fn appear(
+    harness: &mut Harness<'static, CarrotApp>,
+    what: &str,
+    shown: impl Fn(&Harness<'static, CarrotApp>) -> bool,
+) {
     let deadline = Instant::now() + Duration::from_secs(300);
     while !shown(harness) {
         assert!(Instant::now() < deadline, "timed out waiting for {what:?} to show");
