@@ -8,14 +8,18 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs the app once with a screenshot script (`CARROT_SCREENSHOT`, as `scripts/screenshot.sh`
-/// does) and `renderer` as `CARROT_RENDERER`; returns the exit status, stderr, and the PNG's
-/// bytes if one was written.
-fn shoot(dir: &Path, renderer: Option<&str>) -> Option<(std::process::ExitStatus, String, Option<Vec<u8>>)> {
+/// does), `renderer` as `CARROT_RENDERER` and `envs` set; returns the exit status, stderr, and
+/// the PNG's bytes if one was written.
+fn shoot(
+    dir: &Path,
+    renderer: Option<&str>,
+    envs: &[(&str, &str)],
+) -> Option<(std::process::ExitStatus, String, Option<Vec<u8>>)> {
     if Command::new("xvfb-run").arg("--help").output().is_err() {
         eprintln!("skipped: xvfb-run is not installed (./setup.sh installs it)");
         return None;
     }
-    let png = dir.join(format!("window-{}.png", renderer.unwrap_or("auto")));
+    let png = dir.join(format!("window-{}-{}.png", renderer.unwrap_or("auto"), envs.len()));
     let runtime = dir.join("runtime");
     std::fs::create_dir_all(&runtime).unwrap();
     let mut cmd = Command::new("xvfb-run");
@@ -25,7 +29,8 @@ fn shoot(dir: &Path, renderer: Option<&str>) -> Option<(std::process::ExitStatus
         .env("CARROT_TAB", "payouts")
         .env("HOME", dir)
         .env("XDG_RUNTIME_DIR", &runtime)
-        .env_remove("CARROT_RENDERER");
+        .env_remove("CARROT_RENDERER")
+        .envs(envs.iter().copied());
     if let Some(r) = renderer {
         cmd.env("CARROT_RENDERER", r);
     }
@@ -43,13 +48,34 @@ fn is_window_png(bytes: &[u8]) -> bool {
 fn the_window_opens_and_draws_with_either_renderer_and_a_wrong_setting_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     for renderer in [None, Some("wgpu"), Some("glow")] {
-        let Some((status, stderr, png)) = shoot(dir.path(), renderer) else { return };
+        let Some((status, stderr, png)) = shoot(dir.path(), renderer, &[]) else { return };
         assert!(status.success(), "{renderer:?}: {status}\n{stderr}");
         let png = png.unwrap_or_else(|| panic!("{renderer:?}: no screenshot\n{stderr}"));
         assert!(is_window_png(&png), "{renderer:?}: not a 1280x800 picture of the window");
     }
-    let Some((status, stderr, png)) = shoot(dir.path(), Some("vulkan")) else { return };
+    let Some((status, stderr, png)) = shoot(dir.path(), Some("vulkan"), &[]) else { return };
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("CARROT_RENDERER is `vulkan`; use `wgpu` or `glow`"), "{stderr}");
     assert!(png.is_none());
+}
+
+#[test]
+fn where_opengl_cannot_open_the_window_vulkan_does() {
+    // Mesa's OpenGL pointed at drivers and vendors that do not exist: the automatic choice (OpenGL,
+    // where wgpu finds only the CPU) fails, and the app runs again with Vulkan.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = [
+        ("LIBGL_DRIVERS_PATH", "/nonexistent"),
+        ("__GLX_VENDOR_LIBRARY_NAME", "nonexistent"),
+        ("__EGL_VENDOR_LIBRARY_FILENAMES", "/nonexistent.json"),
+    ];
+    let Some((status, stderr, png)) = shoot(dir.path(), None, &broken) else { return };
+    assert!(status.success(), "{status}\n{stderr}");
+    assert!(png.as_deref().is_some_and(is_window_png), "no picture of the window\n{stderr}");
+    if stderr.contains("with OpenGL") {
+        assert!(stderr.contains("trying Vulkan"), "{stderr}");
+    } else {
+        // A GPU machine: wgpu found a graphics driver and OpenGL was never tried.
+        eprintln!("OpenGL was not chosen here (a graphics driver): nothing to fall back from");
+    }
 }

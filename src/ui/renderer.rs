@@ -50,6 +50,33 @@ pub(crate) fn choose(requested: Option<&str>, probe: impl FnOnce() -> Adapter) -
     })
 }
 
+/// What to try when the window could not be opened with `renderer`.
+pub(crate) fn other_hint(renderer: Renderer) -> &'static str {
+    match renderer {
+        Renderer::Glow => "CARROT_RENDERER=wgpu draws the window with Vulkan (needs libvulkan1 and a driver)",
+        Renderer::Wgpu => "CARROT_RENDERER=glow draws the window with OpenGL (needs libgl1 and libegl1)",
+    }
+}
+
+/// Runs this program again, with the same arguments and `CARROT_RENDERER` set to `renderer`,
+/// and exits as it does.
+#[expect(clippy::print_stderr, reason = "the window could not open, so the terminal is the only place to say so")]
+pub(crate) fn run_again_with(renderer: Renderer) -> std::process::ExitCode {
+    let run = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env("CARROT_RENDERER", renderer.to_string())
+            .status()
+    });
+    match run {
+        Ok(status) => std::process::ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("error: could not start Carrot again with CARROT_RENDERER={renderer}: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
 /// Asks wgpu, as eframe will (the same backends and power preference), which adapter it would
 /// draw with.
 pub(crate) fn probe() -> Adapter {
@@ -85,5 +112,11 @@ mod tests {
         assert!(choose(Some("glow"), || Adapter::Cpu).unwrap().software);
         let err = choose(Some("vulkan"), never).unwrap_err();
         assert!(err.contains("`vulkan`") && err.contains("`wgpu` or `glow`"), "{err}");
+    }
+
+    #[test]
+    fn a_window_that_does_not_open_names_the_other_renderer() {
+        assert!(other_hint(Renderer::Glow).starts_with("CARROT_RENDERER=wgpu"));
+        assert!(other_hint(Renderer::Wgpu).starts_with("CARROT_RENDERER=glow"));
     }
 }
