@@ -79,3 +79,17 @@ fn where_opengl_cannot_open_the_window_vulkan_does() {
         eprintln!("OpenGL was not chosen here (a graphics driver): nothing to fall back from");
     }
 }
+
+#[test]
+fn without_a_display_the_window_says_so_once_and_no_renderer_is_blamed() {
+    let run = Command::new(env!("CARGO_BIN_EXE_carrot"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("CARROT_RENDERER")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("could not open the window").count(), 1, "{stderr}");
+    assert!(!stderr.contains("trying Vulkan") && !stderr.contains("hint:"), "{stderr}");
+}

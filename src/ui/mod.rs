@@ -175,13 +175,20 @@ pub fn run() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // Chosen for a CPU-only machine, OpenGL may be missing where Vulkan is not: a window
         // cannot be opened twice in one process, so a new one tries Vulkan.
-        Err(e) if requested.is_none() && drawing.renderer == eframe::Renderer::Glow && drawing.software => {
+        Err(e)
+            if renderer::renderer_failed(&e)
+                && requested.is_none()
+                && drawing.renderer == eframe::Renderer::Glow
+                && drawing.software =>
+        {
             eprintln!("warning: could not open the window with OpenGL ({e}); trying Vulkan");
             renderer::run_again_with(eframe::Renderer::Wgpu)
         }
         Err(e) => {
             eprintln!("error: could not open the window (drawn with {}): {e}", drawing.renderer);
-            eprintln!("hint: {}", renderer::other_hint(drawing.renderer));
+            if renderer::renderer_failed(&e) {
+                eprintln!("hint: {}", renderer::other_hint(drawing.renderer));
+            }
             ExitCode::from(1)
         }
     }

@@ -50,6 +50,18 @@ pub(crate) fn choose(requested: Option<&str>, probe: impl FnOnce() -> Adapter) -
     })
 }
 
+/// Whether opening the window failed in the renderer (OpenGL or wgpu), where the other one may
+/// succeed, rather than in the window system (no display) or the app.
+pub(crate) fn renderer_failed(e: &eframe::Error) -> bool {
+    matches!(
+        e,
+        eframe::Error::Glutin(_)
+            | eframe::Error::NoGlutinConfigs(..)
+            | eframe::Error::OpenGL(_)
+            | eframe::Error::Wgpu(_)
+    )
+}
+
 /// What to try when the window could not be opened with `renderer`.
 pub(crate) fn other_hint(renderer: Renderer) -> &'static str {
     match renderer {
@@ -112,6 +124,14 @@ mod tests {
         assert!(choose(Some("glow"), || Adapter::Cpu).unwrap().software);
         let err = choose(Some("vulkan"), never).unwrap_err();
         assert!(err.contains("`vulkan`") && err.contains("`wgpu` or `glow`"), "{err}");
+    }
+
+    #[test]
+    fn only_a_renderer_failure_is_worth_the_other_renderer() {
+        let wgpu = eframe::Error::Wgpu(eframe::egui_wgpu::WgpuError::NoSurfaceFormatsAvailable);
+        assert!(renderer_failed(&wgpu));
+        let app = eframe::Error::AppCreation(Box::new(std::io::Error::other("the app failed")));
+        assert!(!renderer_failed(&app));
     }
 
     #[test]
