@@ -153,9 +153,9 @@ pub fn set_meeting_mode(ctx: &egui::Context, on: bool) {
 /// Where frames are drawn in software (no graphics driver: a virtual machine, a remote
 /// desktop), each frame of a full window takes both cores for a while (about 15 ms with OpenGL,
 /// which `super::renderer` then chooses; 55 ms with Vulkan), and the payouts computed below the
-/// UI's priority wait for it. Carrot then draws fewer frames: the
-/// text cursor does not blink (two frames a second for as long as a field has the focus), egui
-/// does not animate (a panel opening took several frames), and [`busy_step`] is longer.
+/// UI's priority wait for it. Carrot then draws fewer frames: the text cursor does not blink (two
+/// frames a second for as long as a field has the focus), egui does not animate (a panel opening
+/// took several frames), and [`busy_step`] is longer.
 pub fn set_software_frames(ctx: &egui::Context, on: bool) {
     ctx.data_mut(|d| d.insert_temp(software_frames_id(), on));
     apply_frame_budget(ctx);
