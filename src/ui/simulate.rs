@@ -113,94 +113,11 @@ impl SimService {
         let (resp_tx, resp_rx) = mpsc::channel::<SimResponse>();
         let ctx = ctx.clone();
         std::thread::Builder::new().name("carrot-simulate".to_owned()).spawn(move || {
-            super::background::give_way();
-            // The calibration of the last baseline plan, roster and pay period.
-            let mut calibrated: Option<Calibrated> = None;
-            // The last history fit: (baseline, previous plan, roster) it was made for.
-            let mut fitted: Option<(FitFor, FitResult)> = None;
-            while let Ok(mut req) = req_rx.recv() {
-                // Only the newest request matters.
-                while let Ok(next) = req_rx.try_recv() {
-                    req = next;
-                }
-                let started = Instant::now();
-                // A pay period: every plan as the period's own plan (computed here, off the UI thread).
-                let period = match &req.key.period {
-                    Some(name) => match PeriodPlans::new(&req.baseline, &req.plans, &req.roster, name) {
-                        Ok(p) => Some(p),
-                        Err(e) => {
-                            let response =
-                                SimResponse { key: req.key, result: Err(e), elapsed: started.elapsed(), fit: None };
-                            if resp_tx.send(response).is_err() {
-                                return;
-                            }
-                            ctx.request_repaint();
-                            continue;
-                        }
-                    },
-                    None => None,
-                };
-                let paid: Vec<sim::Paid<'_>> = match &period {
-                    Some(p) => p.paid(),
-                    None => std::iter::once(&req.baseline).chain(&req.plans).map(sim::Paid::plan).collect(),
-                };
-                let reuse = calibrated.as_ref().is_some_and(|(baseline, roster, period, _)| {
-                    *baseline == req.key.baseline && *roster == req.key.roster && *period == req.key.period
-                });
-                if !reuse {
-                    // A period's roster has the plan year's own columns; the same for every plan.
-                    let prepared = match (period.as_ref().and_then(|p| p.views.first()), paid.first()) {
-                        (Some(view), Some(base)) => sim::prepare_paid(*base, &view.roster),
-                        _ => sim::prepare(&req.baseline, &req.roster),
-                    };
-                    calibrated = match prepared {
-                        Ok(cal) => Some((req.key.baseline, req.key.roster, req.key.period.clone(), cal)),
-                        Err(e) => {
-                            let response = SimResponse {
-                                key: req.key,
-                                result: Err(e.to_string()),
-                                elapsed: started.elapsed(),
-                                fit: None,
-                            };
-                            if resp_tx.send(response).is_err() {
-                                return;
-                            }
-                            ctx.request_repaint();
-                            continue;
-                        }
-                    };
-                }
-                let fit = match (req.key.fit_previous, &req.previous) {
-                    (Some(previous_key), Some(previous)) => {
-                        let for_key = (req.key.baseline, previous_key, req.key.roster);
-                        if fitted.as_ref().is_none_or(|(k, _)| *k != for_key) {
-                            let fit = sim::fit::fit_history(previous, &req.baseline, &req.roster)
-                                .map(Arc::new)
-                                .map_err(|e| e.to_string());
-                            fitted = Some((for_key, fit));
-                        }
-                        fitted.as_ref().map(|(_, fit)| fit.clone())
-                    }
-                    _ => None,
-                };
-                // Fitted values for the roles the sliders leave alone.
-                let mut options = req.key.options.clone();
-                if let Some(Ok(fit)) = &fit {
-                    for (role, eps) in fit.responsiveness() {
-                        options.responsiveness.entry(role).or_insert(eps);
-                    }
-                }
-                let result = match &calibrated {
-                    Some((_, _, _, cal)) => sim::run_paid(cal, paid.get(1..).unwrap_or_default(), &options)
-                        .map(Arc::new)
-                        .map_err(|e| e.to_string()),
-                    None => Err("the baseline could not be calibrated".to_owned()),
-                };
-                let response = SimResponse { key: req.key, result, elapsed: started.elapsed(), fit };
-                if resp_tx.send(response).is_err() {
-                    return;
-                }
-                ctx.request_repaint();
+            super::background::give_way_to_everything();
+            // Its own threads, below the payouts' (see `simulation_pool`).
+            match super::background::simulation_pool() {
+                Some(pool) => pool.install(move || serve(&ctx, &req_rx, &resp_tx)),
+                None => serve(&ctx, &req_rx, &resp_tx),
             }
         })?;
         Ok(Self { tx: req_tx, rx: resp_rx })
@@ -215,5 +132,93 @@ impl SimService {
     /// Results that have arrived.
     pub fn drain(&self) -> Vec<SimResponse> {
         self.rx.try_iter().collect()
+    }
+}
+
+/// Answers simulation requests until the app goes away: the newest request first, reusing the
+/// calibration and history fit when baseline, roster and pay period are the same.
+fn serve(ctx: &egui::Context, req_rx: &Receiver<SimRequest>, resp_tx: &Sender<SimResponse>) {
+    // The calibration of the last baseline plan, roster and pay period.
+    let mut calibrated: Option<Calibrated> = None;
+    // The last history fit: (baseline, previous plan, roster) it was made for.
+    let mut fitted: Option<(FitFor, FitResult)> = None;
+    while let Ok(mut req) = req_rx.recv() {
+        // Only the newest request matters.
+        while let Ok(next) = req_rx.try_recv() {
+            req = next;
+        }
+        let started = Instant::now();
+        // A pay period: every plan as the period's own plan (computed here, off the UI thread).
+        let period = match &req.key.period {
+            Some(name) => match PeriodPlans::new(&req.baseline, &req.plans, &req.roster, name) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    let response = SimResponse { key: req.key, result: Err(e), elapsed: started.elapsed(), fit: None };
+                    if resp_tx.send(response).is_err() {
+                        return;
+                    }
+                    ctx.request_repaint();
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let paid: Vec<sim::Paid<'_>> = match &period {
+            Some(p) => p.paid(),
+            None => std::iter::once(&req.baseline).chain(&req.plans).map(sim::Paid::plan).collect(),
+        };
+        let reuse = calibrated.as_ref().is_some_and(|(baseline, roster, period, _)| {
+            *baseline == req.key.baseline && *roster == req.key.roster && *period == req.key.period
+        });
+        if !reuse {
+            // A period's roster has the plan year's own columns; the same for every plan.
+            let prepared = match (period.as_ref().and_then(|p| p.views.first()), paid.first()) {
+                (Some(view), Some(base)) => sim::prepare_paid(*base, &view.roster),
+                _ => sim::prepare(&req.baseline, &req.roster),
+            };
+            calibrated = match prepared {
+                Ok(cal) => Some((req.key.baseline, req.key.roster, req.key.period.clone(), cal)),
+                Err(e) => {
+                    let response =
+                        SimResponse { key: req.key, result: Err(e.to_string()), elapsed: started.elapsed(), fit: None };
+                    if resp_tx.send(response).is_err() {
+                        return;
+                    }
+                    ctx.request_repaint();
+                    continue;
+                }
+            };
+        }
+        let fit = match (req.key.fit_previous, &req.previous) {
+            (Some(previous_key), Some(previous)) => {
+                let for_key = (req.key.baseline, previous_key, req.key.roster);
+                if fitted.as_ref().is_none_or(|(k, _)| *k != for_key) {
+                    let fit = sim::fit::fit_history(previous, &req.baseline, &req.roster)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string());
+                    fitted = Some((for_key, fit));
+                }
+                fitted.as_ref().map(|(_, fit)| fit.clone())
+            }
+            _ => None,
+        };
+        // Fitted values for the roles the sliders leave alone.
+        let mut options = req.key.options.clone();
+        if let Some(Ok(fit)) = &fit {
+            for (role, eps) in fit.responsiveness() {
+                options.responsiveness.entry(role).or_insert(eps);
+            }
+        }
+        let result = match &calibrated {
+            Some((_, _, _, cal)) => {
+                sim::run_paid(cal, paid.get(1..).unwrap_or_default(), &options).map(Arc::new).map_err(|e| e.to_string())
+            }
+            None => Err("the baseline could not be calibrated".to_owned()),
+        };
+        let response = SimResponse { key: req.key, result, elapsed: started.elapsed(), fit };
+        if resp_tx.send(response).is_err() {
+            return;
+        }
+        ctx.request_repaint();
     }
 }
