@@ -71,6 +71,9 @@ pub enum SimError {
         /// What is wrong.
         message: String,
     },
+    /// The caller asked the simulation to stop ([`run_paid_until`]).
+    #[error("the simulation was stopped before it finished")]
+    Stopped,
 }
 
 /// What to simulate and how (every slider in the app maps onto one of these).
@@ -614,6 +617,17 @@ fn unproduced_notes(cal: &Calibration, plans: &[&Plan]) -> Vec<String> {
 
 /// [`run`] for plans paid as each [`Paid`] says (pay periods of plan years).
 pub fn run_paid(cal: &Calibration, plans: &[Paid<'_>], options: &SimOptions) -> Result<SimReport, SimError> {
+    run_paid_until(cal, plans, options, &|| false)
+}
+
+/// [`run_paid`] that gives up with [`SimError::Stopped`] soon after `stop` says so (asked
+/// between people): the app stops a simulation of a large roster that a newer edit made stale.
+pub fn run_paid_until(
+    cal: &Calibration,
+    plans: &[Paid<'_>],
+    options: &SimOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<SimReport, SimError> {
     options.validate()?;
     let base = Paid { plan: &cal.baseline, shares: cal.baseline_shares.as_ref(), exact: cal.baseline_exact.as_ref() };
     let mut paid_units: Vec<Paid<'_>> = vec![base];
@@ -667,8 +681,19 @@ pub fn run_paid(cal: &Calibration, plans: &[Paid<'_>], options: &SimOptions) -> 
         .collect();
 
     // Phase 1: every person's choice under every plan.
-    let solved: Vec<Solved> =
-        cal.people.par_iter().map(|p| solve_person(cal, &units, &compiled, p, &epsilon, &risk, options)).collect();
+    let solved: Vec<Solved> = cal
+        .people
+        .par_iter()
+        .map(|p| {
+            if stop() {
+                return Solved { hours: Vec::new(), expected: Vec::new(), lines: Vec::new(), floored: false };
+            }
+            solve_person(cal, &units, &compiled, p, &epsilon, &risk, options)
+        })
+        .collect();
+    if stop() {
+        return Err(SimError::Stopped);
+    }
 
     // People whose baseline could not be computed are left out everywhere.
     let mut skipped = cal.skipped.clone();
@@ -715,7 +740,10 @@ pub fn run_paid(cal: &Calibration, plans: &[Paid<'_>], options: &SimOptions) -> 
 
     // Phase 3: Monte Carlo.
     let layout = montecarlo::Layout::new(cal);
-    let mc = montecarlo::run(cal, &compiled, &solved, &kept, &layout, &effects, options);
+    let mc = montecarlo::run(cal, &compiled, &solved, &kept, &layout, &effects, options, stop);
+    if stop() {
+        return Err(SimError::Stopped);
+    }
 
     let mut notes = cal.notes.clone();
     let floored = kept.iter().filter(|&&i| solved.get(i).is_some_and(|s| s.floored)).count();
@@ -1134,4 +1162,33 @@ fn solve_person(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_simulation_asked_to_stop_gives_up_and_one_never_asked_is_run_as_it_was() {
+        let roster = crate::samples::bundled_roster().unwrap();
+        let plan = |key| crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+        let (baseline, other) = (plan("sales_led"), plan("product_led"));
+        let cal = prepare(&baseline, &roster).unwrap();
+        let options = SimOptions { trials: 50, ..SimOptions::default() };
+        let paid = [Paid::plan(&other)];
+        let asked = AtomicUsize::new(0);
+        let never = || {
+            asked.fetch_add(1, Ordering::Relaxed);
+            false
+        };
+        assert_eq!(run_paid_until(&cal, &paid, &options, &never).unwrap(), run_paid(&cal, &paid, &options).unwrap());
+        let whole = asked.load(Ordering::Relaxed);
+        assert!(whole > 72, "asked between people, at least once each ({whole})");
+        assert!(matches!(run_paid_until(&cal, &paid, &options, &|| true), Err(SimError::Stopped)));
+        // Asked to stop partway through the people (a newer edit arrived): it stops there.
+        let calls = AtomicUsize::new(0);
+        let partway = || calls.fetch_add(1, Ordering::Relaxed) >= 30;
+        assert!(matches!(run_paid_until(&cal, &paid, &options, &partway), Err(SimError::Stopped)));
+    }
 }

@@ -153,6 +153,9 @@ fn expected_pay(
     Ok(paid.iter().zip(GH_WEIGHTS).fold(0.0, |total, (p, w)| total + w * p))
 }
 
+/// The Monte Carlo over the people of `kept`; people are skipped once `stop` says so (the
+/// caller then discards the result).
+#[expect(clippy::too_many_arguments, reason = "the phases' results, passed on as they are")]
 pub(crate) fn run(
     cal: &Calibration,
     compiled: &[&CompiledPlan],
@@ -161,6 +164,7 @@ pub(crate) fn run(
     layout: &Layout,
     effects: &Effects,
     options: &SimOptions,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> McResult {
     let units = compiled.len();
     let trials = options.trials;
@@ -182,6 +186,9 @@ pub(crate) fn run(
             let mut written = Vec::new();
             let mut rows = Vec::new();
             for &i in chunk {
+                if stop() {
+                    break;
+                }
                 let mut results = Vec::with_capacity(units);
                 let (Some(person), Some(s)) = (cal.people.get(i), solved.get(i)) else {
                     out.people.push((0..units).map(|_| Err(PayError::NotInRoster)).collect());

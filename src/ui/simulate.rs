@@ -4,6 +4,7 @@
 //! ignores any result that is not for what it asked last.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
@@ -104,6 +105,8 @@ impl PeriodPlans {
 pub struct SimService {
     tx: Sender<SimRequest>,
     rx: Receiver<SimResponse>,
+    /// Set when a request is queued: the simulation running then is stale and stops.
+    newer: Arc<AtomicBool>,
 }
 
 impl SimService {
@@ -112,19 +115,24 @@ impl SimService {
         let (req_tx, req_rx) = mpsc::channel::<SimRequest>();
         let (resp_tx, resp_rx) = mpsc::channel::<SimResponse>();
         let ctx = ctx.clone();
+        let newer = Arc::new(AtomicBool::new(false));
+        let worker = Worker { ctx, req_rx, resp_tx, newer: Arc::clone(&newer) };
         std::thread::Builder::new().name("carrot-simulate".to_owned()).spawn(move || {
             super::background::give_way_to_everything();
             // Its own threads, below the payouts' (see `simulation_pool`).
             match super::background::simulation_pool() {
-                Some(pool) => pool.install(move || serve(&ctx, &req_rx, &resp_tx)),
-                None => serve(&ctx, &req_rx, &resp_tx),
+                Some(pool) => pool.install(move || serve(&worker)),
+                None => serve(&worker),
             }
         })?;
-        Ok(Self { tx: req_tx, rx: resp_rx })
+        Ok(Self { tx: req_tx, rx: resp_rx, newer })
     }
 
-    /// Queues a simulation.
+    /// Queues a simulation; the one running, if any, stops without an answer.
     pub fn request(&self, req: SimRequest) {
+        // Set before the request is sent: the worker clears it only after taking the newest
+        // request, so a request is never left unanswered (at worst a stale one runs to its end).
+        self.newer.store(true, Ordering::SeqCst);
         // The worker only stops when the app does.
         self.tx.send(req).ok();
     }
@@ -135,9 +143,19 @@ impl SimService {
     }
 }
 
+/// The worker's side of [`SimService`].
+struct Worker {
+    ctx: egui::Context,
+    req_rx: Receiver<SimRequest>,
+    resp_tx: Sender<SimResponse>,
+    newer: Arc<AtomicBool>,
+}
+
 /// Answers simulation requests until the app goes away: the newest request first, reusing the
-/// calibration and history fit when baseline, roster and pay period are the same.
-fn serve(ctx: &egui::Context, req_rx: &Receiver<SimRequest>, resp_tx: &Sender<SimResponse>) {
+/// calibration and history fit when baseline, roster and pay period are the same; a simulation
+/// made stale by a newer request stops without an answer.
+fn serve(worker: &Worker) {
+    let Worker { ctx, req_rx, resp_tx, newer } = worker;
     // The calibration of the last baseline plan, roster and pay period.
     let mut calibrated: Option<Calibrated> = None;
     // The last history fit: (baseline, previous plan, roster) it was made for.
@@ -147,6 +165,7 @@ fn serve(ctx: &egui::Context, req_rx: &Receiver<SimRequest>, resp_tx: &Sender<Si
         while let Ok(next) = req_rx.try_recv() {
             req = next;
         }
+        newer.store(false, Ordering::SeqCst);
         let started = Instant::now();
         // A pay period: every plan as the period's own plan (computed here, off the UI thread).
         let period = match &req.key.period {
@@ -209,10 +228,14 @@ fn serve(ctx: &egui::Context, req_rx: &Receiver<SimRequest>, resp_tx: &Sender<Si
                 options.responsiveness.entry(role).or_insert(eps);
             }
         }
+        let stale = || newer.load(Ordering::SeqCst);
         let result = match &calibrated {
-            Some((_, _, _, cal)) => {
-                sim::run_paid(cal, paid.get(1..).unwrap_or_default(), &options).map(Arc::new).map_err(|e| e.to_string())
-            }
+            Some((_, _, _, cal)) => match sim::run_paid_until(cal, paid.get(1..).unwrap_or_default(), &options, &stale)
+            {
+                // A newer request is waiting: it is answered instead.
+                Err(sim::SimError::Stopped) => continue,
+                other => other.map(Arc::new).map_err(|e| e.to_string()),
+            },
             None => Err("the baseline could not be calibrated".to_owned()),
         };
         let response = SimResponse { key: req.key, result, elapsed: started.elapsed(), fit };
@@ -220,5 +243,57 @@ fn serve(ctx: &egui::Context, req_rx: &Receiver<SimRequest>, resp_tx: &Sender<Si
             return;
         }
         ctx.request_repaint();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request on the bundled rosters, told apart by its trials.
+    fn request(trials: usize, roster: &Arc<Roster>) -> SimRequest {
+        let plan = |key| crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+        let key = SimKey {
+            baseline: (PlanId(1), 1),
+            plans: vec![(PlanId(2), 1)],
+            roster: 1,
+            options: SimOptions { trials, ..SimOptions::default() },
+            fit_previous: None,
+            period: None,
+        };
+        SimRequest {
+            key,
+            baseline: plan("sales_led"),
+            plans: vec![plan("product_led")],
+            roster: Arc::clone(roster),
+            previous: None,
+        }
+    }
+
+    #[test]
+    fn the_newest_request_is_always_answered_whatever_a_stale_one_was_doing() {
+        // A stale simulation stops when the next request is queued (the first round here usually
+        // stops one) or, when the two meet otherwise, runs to its end or is never started; the
+        // newest request is answered in every case.
+        let service = SimService::start(&egui::Context::default()).unwrap();
+        let roster = Arc::new(crate::samples::bundled_roster().unwrap());
+        for round in 0..12 {
+            let (stale, newest) = (100 + 2 * round, 101 + 2 * round);
+            service.request(request(stale, &roster));
+            if round % 3 == 1 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            service.request(request(newest, &roster));
+            let deadline = Instant::now() + Duration::from_secs(120);
+            let answer = loop {
+                let found = service.drain().into_iter().find(|r| r.key.options.trials == newest);
+                if let Some(answer) = found {
+                    break answer;
+                }
+                assert!(Instant::now() < deadline, "round {round}: the newest request was not answered");
+                std::thread::sleep(Duration::from_millis(2));
+            };
+            assert!(answer.result.is_ok(), "{:?}", answer.result.err());
+        }
     }
 }
