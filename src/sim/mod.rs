@@ -621,7 +621,8 @@ pub fn run_paid(cal: &Calibration, plans: &[Paid<'_>], options: &SimOptions) -> 
 }
 
 /// [`run_paid`] that gives up with [`SimError::Stopped`] soon after `stop` says so (asked
-/// between people): the app stops a simulation of a large roster that a newer edit made stale.
+/// between people; once it says so it must keep saying so): the app stops a simulation of a
+/// large roster that a newer edit made stale.
 pub fn run_paid_until(
     cal: &Calibration,
     plans: &[Paid<'_>],
