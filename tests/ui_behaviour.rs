@@ -22,11 +22,17 @@ fn simulated(app: &CarrotApp) -> bool {
     app.rt.behaviour.result.is_some() && !app.rt.behaviour.is_running()
 }
 
-#[test]
-fn the_behaviour_tab_simulates_the_plans_against_the_baseline_and_shows_the_core_numbers() {
+/// The app on the samples, on the Behaviour tab, its first simulation shown.
+fn simulated_on_samples() -> Harness<'static, CarrotApp> {
     let mut harness = app();
     harness.get_by_label("Behaviour").click();
     wait(&mut harness, "the simulation", simulated);
+    harness
+}
+
+#[test]
+fn the_behaviour_tab_simulates_the_plans_against_the_baseline_and_shows_the_core_numbers() {
+    let harness = simulated_on_samples();
     let app = harness.state();
     let view = &app.rt.behaviour;
     let baseline = app.rt.docs.iter().find(|d| Some(d.id) == view.baseline).unwrap();
@@ -56,9 +62,7 @@ fn the_behaviour_tab_simulates_the_plans_against_the_baseline_and_shows_the_core
 
 #[test]
 fn moving_a_responsiveness_slider_simulates_again_and_keep_writes_it_into_the_baseline_plan() {
-    let mut harness = app();
-    harness.get_by_label("Behaviour").click();
-    wait(&mut harness, "the simulation", simulated);
+    let mut harness = simulated_on_samples();
     let before = harness.state().rt.behaviour.result.as_ref().unwrap().report.clone();
     // No one responds: predicted hours stay at history under every plan.
     harness.state_mut().rt.behaviour.responsiveness.insert("sales".to_owned(), 0.0);
@@ -96,9 +100,7 @@ fn moving_a_responsiveness_slider_simulates_again_and_keep_writes_it_into_the_ba
 /// fit, the simulation uses it, and the fit is the core's.
 #[test]
 fn choosing_the_previous_plan_fits_responsiveness_from_history_and_shows_it() {
-    let mut harness = app();
-    harness.get_by_label("Behaviour").click();
-    wait(&mut harness, "the simulation", simulated);
+    let mut harness = simulated_on_samples();
     harness.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Fit ε from history: before, paid on");
     let previous = {
         let app = harness.state();
@@ -129,9 +131,7 @@ fn choosing_the_previous_plan_fits_responsiveness_from_history_and_shows_it() {
 /// simulation again with it, and "Keep these in the plans" writes it into the baseline plan.
 #[test]
 fn the_risk_aversion_slider_simulates_again_and_is_kept_in_the_baseline_plan() {
-    let mut harness = app();
-    harness.get_by_label("Behaviour").click();
-    wait(&mut harness, "the simulation", simulated);
+    let mut harness = simulated_on_samples();
     harness.get_by_label("Risk aversion γ per role");
     harness.get_by_role_and_label(egui::accesskit::Role::Slider, "sales γ");
     harness.state_mut().rt.behaviour.risk_aversion.insert("sales".to_owned(), 1.0);
@@ -256,9 +256,7 @@ fn the_question_about_a_large_roster_goes_once_the_roster_is_removed() {
 fn with_no_roster_the_view_says_so_instead_of_simulating_forever() {
     // Removing the rosters left "Simulating…" and its indicator on screen for good: nothing was
     // asked for, so nothing ever came back.
-    let mut harness = app();
-    harness.get_by_label("Behaviour").click();
-    wait(&mut harness, "the simulation", simulated);
+    let mut harness = simulated_on_samples();
     remove_first_roster(&mut harness);
     remove_first_roster(&mut harness);
     harness.run_steps(120);
@@ -270,9 +268,7 @@ fn with_no_roster_the_view_says_so_instead_of_simulating_forever() {
 
 #[test]
 fn a_baseline_with_problems_is_named_and_its_old_figures_go() {
-    let mut harness = app();
-    harness.get_by_label("Behaviour").click();
-    wait(&mut harness, "the simulation", simulated);
+    let mut harness = simulated_on_samples();
     harness.get_by_label("Hours per sales (48 people)");
     // The plan paid today gets a problem (a currency that is no currency).
     harness.state_mut().rt.docs[0].plan.currency = "EURO".to_owned();
