@@ -42,8 +42,8 @@ fn median(times: &mut [Duration]) -> Duration {
     times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
-/// Times `f` once per criterion iteration, keeping every run for the median.
-fn timed(c: &mut Criterion, name: &str, samples: usize, mut f: impl FnMut()) {
+/// Times `f` once per criterion iteration, keeping every run for the median (returned, in ms).
+fn timed(c: &mut Criterion, name: &str, samples: usize, mut f: impl FnMut()) -> f64 {
     let runs = RefCell::new(Vec::new());
     let mut group = c.benchmark_group(name);
     group.sample_size(samples).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_millis(1));
@@ -63,7 +63,9 @@ fn timed(c: &mut Criterion, name: &str, samples: usize, mut f: impl FnMut()) {
     group.finish();
     let mut runs = runs.into_inner();
     let n = runs.len();
-    println!("{name}: median {:.1} ms over {n} runs", median(&mut runs).as_secs_f64() * 1e3);
+    let median = median(&mut runs).as_secs_f64() * 1e3;
+    println!("{name}: median {median:.1} ms over {n} runs");
+    median
 }
 
 fn benches(c: &mut Criterion) {
@@ -73,15 +75,17 @@ fn benches(c: &mut Criterion) {
 
     let roster = generated_roster(10_000);
     let options = SimOptions { trials: 1000, ..SimOptions::default() };
-    timed(c, "simulate_10k", 10, || {
+    let median = timed(c, "simulate_10k", 10, || {
         let report = sim::simulate(baseline, &roster, &refs, &options).unwrap();
         black_box(report);
     });
+    let verdict = if median <= 1000.0 { "met" } else { "NOT met" };
+    println!("  target: simulate 10,000 × 1,000 × 3, median {median:.0} ms against 1,000 ms: {verdict}");
 
     let bundled = bundled_roster();
     let calibration = sim::prepare(baseline, &bundled).unwrap();
     let options = SimOptions { trials: 200, ..SimOptions::default() };
-    timed(c, "slider_72", 30, || {
+    let _ = timed(c, "slider_72", 30, || {
         let report = sim::run(&calibration, &refs, &options).unwrap();
         black_box(report);
     });
