@@ -430,9 +430,18 @@ pub fn grouped(amount: Decimal, minor_units: u32) -> String {
     Grouped(amount, minor_units).to_string()
 }
 
-/// A fraction as a percentage with the given decimals: `1.3` → `130.0%` (for attainment).
+/// A fraction as a percentage with the given decimals, rounded half away from zero: `1.3` →
+/// `130.0%` (shares and ratios of money).
 pub fn percent(fraction: Decimal, decimals: u32) -> String {
     Percent(fraction, decimals).to_string()
+}
+
+/// A person's attainment or share of the period employed as a percentage with the given
+/// decimals, cut rather than rounded: `0.4999999` → `49.9%` (never `50.0%`, the edge of a
+/// threshold it is below), `364/365` employed → `99%` (not `100%`).
+pub fn percent_cut(fraction: Decimal, decimals: u32) -> String {
+    let cut = fraction.round_dp_with_strategy(decimals.saturating_add(2), RoundingStrategy::ToZero);
+    Percent(cut, decimals).to_string()
 }
 
 /// A rate as a percentage with only the digits it needs: `0.08` → `8%`, `0.075` → `7.5%`.
@@ -512,6 +521,11 @@ mod tests {
         assert_eq!(number(d("1.150")), "1.15");
         assert_eq!(number(d("12000")), "12,000");
         assert_eq!(percent(d("-0.0004"), 1), "0.0%", "never -0.0%");
+        assert_eq!(percent_cut(d("0.4999999"), 1), "49.9%");
+        assert_eq!(percent(d("0.4999999"), 1), "50.0%");
+        assert_eq!(percent_cut(d("0.99726"), 0), "99%");
+        assert_eq!(percent_cut(d("1.2"), 1), "120.0%");
+        assert_eq!(percent_cut(d("-0.0004"), 1), "0.0%", "never -0.0%");
         assert_eq!(fixed(d("0.005"), 2), "0.01");
         assert_eq!(fixed(d("-0.005"), 2), "-0.01");
         assert_eq!(grouped(d("-1234567"), 0), "\u{2212}1,234,567");

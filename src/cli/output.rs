@@ -94,7 +94,7 @@ impl Table {
 }
 
 fn pct(v: Option<Decimal>) -> String {
-    v.map(|a| money::percent(a, 1)).unwrap_or_else(|| "-".to_owned())
+    v.map(|a| money::percent_cut(a, 1)).unwrap_or_else(|| "-".to_owned())
 }
 
 /// `payouts --format table`.
@@ -117,7 +117,7 @@ pub fn payouts_table(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
             e.name.to_string(),
             e.role.to_string(),
             e.team.to_string(),
-            money::percent(e.proration, 0),
+            money::percent_cut(e.proration, 0),
             pct(e.attainment),
             money::grouped(e.total, dp),
         ]);

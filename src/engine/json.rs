@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Every amount is a decimal string with exactly the currency's minor-unit digits (`"58000.00"`);
-//! proration and attainment are decimal strings with up to 6 decimals (`"0.5"`, `"1.3"`).
+//! proration and attainment are decimal strings with up to 6 decimals (`"0.5"`, `"1.3"`); an
+//! attainment is cut there, not rounded (`"0.499999"` just below a threshold of 50%).
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -43,11 +44,22 @@ impl Serialize for Ratio {
     }
 }
 
-/// `0.5`, `1`, `0.333333`: a ratio for machines.
+/// `0.5`, `1`, `0.333333`: a ratio for machines (a proration).
 pub fn ratio_text(v: Decimal) -> String {
     let mut text = Vec::with_capacity(12);
     push_ratio_digits(&mut text, v);
     String::from_utf8(text).unwrap_or_default()
+}
+
+/// `0.5`, `1`, `0.499999`: an attainment for machines, cut (towards zero, not rounded) to 6
+/// decimals, so one just below a threshold (`0.4999999`) never reads as reaching it.
+pub fn attainment_text(v: Decimal) -> String {
+    ratio_text(attainment_shown(v))
+}
+
+/// An attainment as the JSON shows it: cut to 6 decimals.
+pub fn attainment_shown(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::ToZero)
 }
 
 /// Appends [`ratio_text`]: `v` rounded to 6 decimals (half to even), without trailing zeros.
@@ -164,7 +176,7 @@ fn employee_json(e: &EmployeePayout, dp: u32) -> EmployeeJson<'_> {
         role: &e.role,
         team: &e.team,
         proration: Ratio(e.proration),
-        attainment: e.attainment.map(Ratio),
+        attainment: e.attainment.map(|a| Ratio(attainment_shown(a))),
         lines: e
             .lines
             .iter()
@@ -329,7 +341,7 @@ fn write_employee(buf: &mut Vec<u8>, e: &EmployeePayout, dp: u32) {
     push_ratio(buf, e.proration);
     buf.extend_from_slice(key!(3, "attainment"));
     match e.attainment {
-        Some(a) => push_ratio(buf, a),
+        Some(a) => push_ratio(buf, attainment_shown(a)),
         None => buf.extend_from_slice(b"null"),
     }
     buf.extend_from_slice(key!(3, "lines"));
@@ -500,6 +512,12 @@ mod tests {
             let mantissa = i64::try_from(x >> 20).unwrap() - (1 << 43);
             values.push(Decimal::new(mantissa, scale));
         }
+        // An attainment just below a threshold of 50% stays below it: cut, not rounded.
+        assert_eq!(attainment_text(Decimal::new(4_999_999, 7)), "0.499999");
+        assert_eq!(attainment_text(Decimal::new(-4_999_999, 7)), "-0.499999");
+        assert_eq!(attainment_text(Decimal::new(15, 7)), "0.000001");
+        assert_eq!(attainment_text(Decimal::new(5, 1)), "0.5");
+        assert_eq!(ratio_text(Decimal::new(4_999_999, 7)), "0.5");
         for v in values {
             assert_eq!(ratio_text(v), reference(v), "{v:?}");
             let mut buf = Vec::new();

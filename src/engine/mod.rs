@@ -636,7 +636,7 @@ impl CompiledPlan {
                 } else {
                     format!(
                         "{} × {} employed = {}",
-                        money::Grouped(amount, dp),
+                        show::constant(amount, dp),
                         show::percent(&ctx.proration),
                         show::amount(value, dp)
                     )

@@ -241,7 +241,7 @@ impl CompiledPlan {
                 && let Some(tr) = traces.get_mut(i)
                 && tr.on()
             {
-                tr.push(format_args!("capped at the line's maximum {}", money::Grouped(cap.dec, self.minor_units)));
+                tr.push(format_args!("capped at the line's maximum {}", show::constant(cap.dec, self.minor_units)));
             }
         }
     }
@@ -410,7 +410,7 @@ impl CompiledPlan {
                         t.push(format_args!(
                             "{} {name} × {} = {}",
                             show::number(&m.to_rational()),
-                            money::Grouped(u.amount.dec, dp),
+                            show::constant(u.amount.dec, dp),
                             show::amount(&value.to_rational(), dp)
                         ));
                     } else {
@@ -418,7 +418,7 @@ impl CompiledPlan {
                             "{} {name}, paid up to {} × {} = {}",
                             show::number(&m.to_rational()),
                             show::number(&paid.to_rational()),
-                            money::Grouped(u.amount.dec, dp),
+                            show::constant(u.amount.dec, dp),
                             show::amount(&value.to_rational(), dp)
                         ));
                     }

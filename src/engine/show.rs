@@ -35,6 +35,12 @@ impl fmt::Display for Amount<'_> {
     }
 }
 
+/// A plan's constant in money (a per-unit amount, a cap): the currency's decimals and any
+/// further ones it was written with (`0.5` JPY a unit reads `0.5`, not `1`).
+pub(crate) fn constant(v: Decimal, dp: u32) -> money::Grouped {
+    money::Grouped(v, dp.max(v.normalize().scale()))
+}
+
 /// A number that is not money (units, a metric, a curve's value): exact when it has at most four
 /// decimals, else `≈` with four significant decimals.
 pub(crate) fn number(v: &Rational) -> impl fmt::Display + '_ {
@@ -61,7 +67,9 @@ impl fmt::Display for Number<'_> {
 }
 
 /// A fraction as a percentage with at most two decimals and no trailing zeros: `1.019107…` →
-/// `101.91%`, `1.2` → `120%`.
+/// `101.91%`, `1.2` → `120%`. Where rounding to two decimals would end in a zero (and so read as
+/// exact), the decimals go on to the first that is not zero: `0.4999999` → `49.99999%`, never
+/// `50%`, so an attainment just below a threshold or a tier's edge never reads as reaching it.
 pub(crate) fn percent(v: &Rational) -> impl fmt::Display + '_ {
     Pct(v, true)
 }
@@ -76,7 +84,8 @@ struct Pct<'a>(&'a Rational, bool);
 impl fmt::Display for Pct<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The fraction to four decimals is the percentage to two.
-        write_trimmed(f, &self.0.mul(&Rational::from_int(100)), 2, "-", false)?;
+        let pct = self.0.mul(&Rational::from_int(100));
+        write_trimmed(f, &pct, shown_places(&pct), "-", false)?;
         if self.1 { f.write_str("%") } else { Ok(()) }
     }
 }
@@ -162,6 +171,18 @@ fn write_grouped(f: &mut fmt::Formatter<'_>, v: &Rational, places: u32) -> fmt::
     }
 }
 
+/// The decimals a percentage is shown with: two, or more where two would end in a rounded-to
+/// zero (`49.99999`, not `50.00`), up to eight.
+fn shown_places(pct: &Rational) -> u32 {
+    const MOST: u32 = 8;
+    if pct.decimal_places().is_some_and(|p| p <= 2) {
+        return 2;
+    }
+    (2..MOST)
+        .find(|&places| pct.round_scaled(places, Rounding::HalfAwayFromZero).is_none_or(|q| q % 10 != 0))
+        .unwrap_or(MOST)
+}
+
 /// `v` rounded half away from zero to at most `places` decimals, without trailing zeros, with
 /// `minus` for negatives and thousands separators if `group` (the rounded decimal itself when it
 /// is too large for an `i128`).
@@ -236,6 +257,14 @@ mod tests {
         assert_eq!(number_s(&q(1, 30_000)), "≈ 0.00003333");
         assert_eq!(percent_s(&q(62, 576)), "10.76%");
         assert_eq!(percent_s(&q(6, 5)), "120%");
+        // Just below 50% (a threshold) or just above 100% does not read as the edge itself.
+        assert_eq!(percent_s(&q(4_999_999, 10_000_000)), "49.99999%");
+        assert_eq!(percent_s(&q(10_000_001, 10_000_000)), "100.00001%");
+        assert_eq!(percent_s(&q(53_801, 100_000)), "53.801%");
+        assert_eq!(percent_s(&q(1, 3_000_000_000)), "0.00000003%");
+        assert_eq!(percent_s(&q(2, 3)), "66.67%");
+        assert_eq!(percent_s(&q(1, 2)), "50%");
+        assert_eq!(percent_s(&q(1, 10)), "10%");
         assert_eq!(pct_of(Decimal::new(15, 1)), "150");
         assert_eq!(days_share(69, 90), "69/90 days employed ≈ 0.7667");
         assert_eq!(days_share(45, 90), "45/90 days employed = 0.5");

@@ -131,6 +131,38 @@ fn example_3_below_threshold_pays_nothing() {
 }
 
 #[test]
+fn an_attainment_just_below_a_threshold_never_reads_as_reaching_it() {
+    let plan = sales(&commission("retroactive", r#", "threshold": 0.5"#));
+    let roster = People { quota: Some("100000"), ..revenue_people() }.roster(&[&["49999.99", "0"]]);
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    let e = &report.employees[0];
+    assert_eq!(e.total, d("0"));
+    assert_eq!(
+        e.lines[0].explanation,
+        "attainment 49.99999% = revenue 49,999.99 ÷ prorated quota 100,000.00; below the 50% threshold: pays 0"
+    );
+    let mut json = Vec::new();
+    super::json::write_report(&report, &mut json).unwrap();
+    let json = String::from_utf8(json).unwrap();
+    assert!(json.contains(r#""attainment": "0.499999""#), "{json}");
+}
+
+#[test]
+fn a_per_unit_amount_finer_than_the_currency_is_explained_as_written() {
+    let plan = plan_with(
+        r#"{"sales": {"components": [{"kind": "per_unit", "id": "u", "earning_code": "U",
+            "metric": "discovery_interviews", "amount": 0.5}]}}"#,
+        "",
+    );
+    let plan = Plan { currency: "JPY".to_owned(), ..plan };
+    let people = People { metrics: vec!["discovery_interviews"], quota: None, ti: None };
+    let report = compute(&plan, &people.roster(&[&["5"]]), Detail::Explained).unwrap();
+    let line = &report.employees[0].lines[0];
+    assert!(line.explanation.starts_with("5 discovery_interviews × 0.5 = 2.5"), "{}", line.explanation);
+    assert_eq!(line.amount, d("3"));
+}
+
+#[test]
 fn example_4_bonus_curve() {
     let plan = sales(
         r#"{"kind": "bonus", "id": "b", "earning_code": "B", "metric": "revenue", "target": "quota",

@@ -125,7 +125,7 @@ pub fn write(result: &PeriodResult, out: &mut dyn std::io::Write) -> std::io::Re
                 role: &e.role,
                 team: &e.team,
                 proration: Ratio(e.proration),
-                attainment: e.attainment.map(Ratio),
+                attainment: e.attainment.map(|a| Ratio(crate::engine::json::attainment_shown(a))),
                 lines: e
                     .lines
                     .iter()

@@ -376,7 +376,7 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mu
                         ui.label(&*e.team);
                     });
                     row.col(|ui| {
-                        ui.label(e.attainment.map(|a| money::percent(a, 1)).unwrap_or_default());
+                        ui.label(e.attainment.map(|a| money::percent_cut(a, 1)).unwrap_or_default());
                     });
                     row.col(|ui| {
                         let text = money::grouped(e.total, dp);
@@ -441,7 +441,7 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
                         p.employee_id,
                         p.role,
                         p.team,
-                        money::percent(p.proration, 0)
+                        money::percent_cut(p.proration, 0)
                     ),
                 );
             });
