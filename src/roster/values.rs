@@ -530,6 +530,14 @@ pub enum DateError {
     },
     /// The cell has the shape of a date but no such day exists (`2026-02-30`).
     NoSuchDay,
+    /// The configured format reads a four-digit year (`%Y`) where the cell has fewer digits
+    /// (`15/08/26` under `%d/%m/%Y` is the year 26, not 2026).
+    ShortYear {
+        /// The configured chrono format.
+        format: String,
+        /// The year the format read.
+        year: i32,
+    },
 }
 
 impl fmt::Display for DateError {
@@ -565,6 +573,13 @@ impl fmt::Display for DateError {
                 Ok(())
             }
             DateError::NoSuchDay => f.write_str("no such day in the calendar"),
+            DateError::ShortYear { format, year } => {
+                write!(f, "the year has fewer than four digits, which the date format {format} reads as the year {year}")?;
+                if format.contains("%Y") {
+                    write!(f, "; use {} for two-digit years", format.replace("%Y", "%y"))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -683,6 +698,11 @@ pub fn parse_date(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateErr
     if let Some(format) = format
         && let Some(date) = parse_with(s, format)
     {
+        // `%Y` takes any number of digits: `26` is the year 26, which no roster means.
+        let year = chrono::Datelike::year(&date);
+        if year < 1000 {
+            return Err(DateError::ShortYear { format: format.to_owned(), year });
+        }
         return Ok(date);
     }
     let excel_serial = (4..=5).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit);
@@ -1108,6 +1128,16 @@ mod tests {
     #[test]
     fn bad_dates_say_which_format_was_expected() {
         assert_eq!(parse_date("2026-02-30", None), Err(DateError::NoSuchDay));
+        // A two-digit year under %Y is refused, naming %y; under %y it is this century.
+        let short = parse_date("15/08/26", Some("%d/%m/%Y"));
+        assert_eq!(short, Err(DateError::ShortYear { format: "%d/%m/%Y".to_owned(), year: 26 }));
+        assert_eq!(
+            short.unwrap_err().to_string(),
+            "the year has fewer than four digits, which the date format %d/%m/%Y reads as the year 26; use \
+             %d/%m/%y for two-digit years"
+        );
+        assert_eq!(parse_date("15/08/26", Some("%d/%m/%y")), Ok(NaiveDate::from_ymd_opt(2026, 8, 15).unwrap()));
+        assert_eq!(parse_date("15/08/2026", Some("%d/%m/%Y")), Ok(NaiveDate::from_ymd_opt(2026, 8, 15).unwrap()));
         let err = parse_date("31/01/2026", None).unwrap_err();
         assert_eq!(
             err.to_string(),
