@@ -601,7 +601,7 @@ fn carrot_output(args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
-fn a_metric_nobody_supplies_is_said_to_be_missing_from_the_roster_and_the_files_joined() {
+fn a_metric_nobody_supplies_is_refused_as_missing_from_the_roster_and_the_files_joined() {
     let dir = tempfile::tempdir().unwrap();
     let roster = write(
         dir.path(),
@@ -622,25 +622,43 @@ fn a_metric_nobody_supplies_is_said_to_be_missing_from_the_roster_and_the_files_
             ]}}}"#,
     );
     let s = |p: &Path| p.display().to_string();
-    let (code, stdout, stderr) = carrot_output(&[
-        "payouts",
-        "--plan",
-        &s(&plan),
-        "--roster",
-        &s(&roster),
-        "--metrics",
-        &s(&metrics),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 0, "{stderr}");
+    let payouts = |plan: &Path| {
+        carrot_output(&[
+            "payouts",
+            "--plan",
+            &s(plan),
+            "--roster",
+            &s(&roster),
+            "--metrics",
+            &s(&metrics),
+            "--format",
+            "json",
+        ])
+    };
     let joined = format!("the files joined onto it ({})", metrics.display());
-    // Nobody has deals_closed: searched in the roster and the metrics file.
+    // Nobody has deals_closed: searched in the roster and the metrics file, and refused as the
+    // plan's problem (not one error per person, with exit 0).
+    let (code, stdout, stderr) = payouts(&plan);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
     assert!(
-        stdout.contains(&format!("unknown metric `deals_closed`: neither the roster nor {joined} have such a column")),
-        "{stdout}"
+        stderr.contains(&format!(
+            "tracks.sales.components[1].metric: `deals_closed` is not a column of the roster or of {joined} or a \
+             derived metric of this plan"
+        )),
+        "{stderr}"
     );
-    // J2 has no revenue: neither their roster file nor the metrics file gives it.
+    // Without it, J2 has no revenue: neither their roster file nor the metrics file gives it.
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let revenue_only = text.replace(
+        r#",
+              {"kind": "per_unit", "id": "deals", "label": "Deals", "metric": "deals_closed", "amount": 100}"#,
+        "",
+    );
+    assert_ne!(revenue_only, text);
+    let plan = write(dir.path(), "revenue.json", &revenue_only);
+    let (code, stdout, stderr) = payouts(&plan);
+    assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.contains(&format!(
             "`revenue` has no value for this person: neither their roster file nor {joined} give them one"

@@ -222,9 +222,13 @@ fn export_rec(path: &Path) -> PathBuf {
 fn compare_hand_outs_are_refused_past_their_documented_size_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     // 200,001 people: one more than the hand-outs are made for (carrot::cli::HANDOUT_PEOPLE_LIMIT).
-    let mut csv = String::from("employee_id,name,role,revenue\n");
+    // The columns the product-led plan's sales track reads.
+    let mut csv = String::from(
+        "employee_id,name,role,revenue,value_weighted_conversations,discovery_interviews,survey_responses,\
+         early_access_signups,core_user_relationships,champions_references,roadmap_insights,account_retention\n",
+    );
     for i in 0..=carrot::cli::HANDOUT_PEOPLE_LIMIT {
-        csv.push_str(&format!("{i},P {i},sales,{}\n", i % 997));
+        csv.push_str(&format!("{i},P {i},sales,{},1,2,3,4,5,6,7,0.9\n", i % 997));
     }
     let path = dir.path().join("big.csv");
     std::fs::write(&path, csv).unwrap();
@@ -247,4 +251,38 @@ fn compare_hand_outs_are_refused_past_their_documented_size_in_bounded_memory() 
         "{message}"
     );
     assert!(!xlsx.exists());
+}
+
+#[test]
+fn a_plan_reading_a_column_the_streamed_roster_lacks_is_refused_with_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two blocks' worth of people, so the plan is bound at the header and checked at the end.
+    let path = roster(dir.path(), 5_000);
+    let text = std::fs::read_to_string(plan("sales_led")).unwrap();
+    let typo = text.replacen("\"metric\": \"revenue\"", "\"metric\": \"revenu\"", 1);
+    assert_ne!(typo, text);
+    let typo_plan = dir.path().join("typo.json");
+    std::fs::write(&typo_plan, typo).unwrap();
+    for format in ["csv", "json"] {
+        let out = dir.path().join(format!("out.{format}"));
+        let o = carrot(&[
+            "payouts",
+            "--plan",
+            typo_plan.to_str().unwrap(),
+            "--roster",
+            path.to_str().unwrap(),
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o)
+                .contains("`revenu` is not a roster column or a derived metric of this plan; did you mean `revenue`?"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!out.exists(), "nothing is written");
+    }
 }

@@ -294,8 +294,24 @@ impl CompiledPlan {
         self.minor_units
     }
 
-    /// Binds `plan` (which must have no validation errors) to `roster`'s columns.
+    /// Binds `plan` (which must have no validation errors) to `roster`'s columns. A name a
+    /// track with people in the roster reads that is neither a column nor a derived metric is
+    /// one of the plan's problems ([`crate::plan::roster_problems`]): everyone on the track
+    /// would be in error.
     pub fn new(plan: &Plan, roster: &Roster) -> Result<Self, Vec<Problem>> {
+        let missing = crate::plan::roster_problems(plan, &roster.metrics, &roster.joined, &|role| {
+            roster.employees.iter().any(|e| e.role.eq_ignore_ascii_case(role))
+        });
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        Self::new_lenient(plan, roster)
+    }
+
+    /// [`CompiledPlan::new`] where a column the plan reads may be missing: those lines are
+    /// errors person by person. For the behaviour simulation, which says which outputs the
+    /// roster has no column for and simulates the rest.
+    pub fn new_lenient(plan: &Plan, roster: &Roster) -> Result<Self, Vec<Problem>> {
         let problems: Vec<Problem> = crate::plan::validate(plan).into_iter().filter(Problem::is_error).collect();
         if !problems.is_empty() {
             return Err(problems);

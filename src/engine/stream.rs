@@ -210,6 +210,14 @@ pub(crate) fn stream_blocks(
             // A roster always has a header (an empty file is an import error).
             None => return Err(StreamError::NotStreamable),
         };
+        // A plan bound at the header is checked against the tracks that turned out to have people,
+        // as a roster read whole is checked when the plan is bound.
+        for (i, (plan, check)) in plans.iter().zip(&checks).enumerate() {
+            let problems = crate::plan::roster_problems(plan, &metrics, &[], &|role| check.has_people(role));
+            if !problems.is_empty() {
+                return Err(StreamError::Plan(i, problems));
+            }
+        }
         let paid_warnings = running.iter().map(|r| r.paid_warnings().clone()).collect();
         let reports = running
             .into_iter()

@@ -351,12 +351,19 @@ fn quota_of_zero_is_an_error_for_that_employee_only() {
 }
 
 #[test]
-fn unknown_metric_is_an_error_naming_it() {
+fn unknown_metric_is_a_problem_of_the_plan_naming_it() {
     let plan =
         sales(r#"{"kind": "per_unit", "id": "s", "earning_code": "S", "metric": "survey_responses", "amount": 10}"#);
-    let report = compute(&plan, &revenue_people().roster(&[&["1", "0"]]), Detail::Explained).unwrap();
-    assert_eq!(report.errors.len(), 1);
-    assert!(report.errors[0].message.contains("unknown metric `survey_responses`"), "{}", report.errors[0].message);
+    // Not an error for every person on the track: the plan cannot be computed on this roster.
+    let Err(problems) = compute(&plan, &revenue_people().roster(&[&["1", "0"]]), Detail::Explained) else {
+        panic!("computed a plan that reads a column the roster does not have");
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, "tracks.sales.components[0].metric");
+    assert!(problems[0].message.contains("`survey_responses` is not a roster column"), "{}", problems[0].message);
+    // With nobody on the track, the track is not checked.
+    let nobody = revenue_people().roster(&[]);
+    assert!(compute(&plan, &nobody, Detail::Explained).is_ok());
 }
 
 #[test]

@@ -74,6 +74,11 @@ impl RosterCheck {
         }
     }
 
+    /// Whether the track of `role` has anyone counted so far.
+    pub fn has_people(&self, role: &str) -> bool {
+        self.per_track.iter().any(|t| t.people > 0 && t.role.eq_ignore_ascii_case(role))
+    }
+
     /// Counts `people`, whose metric values are indexed like `metrics`.
     pub fn add(&mut self, metrics: &[String], people: &[crate::roster::Employee]) {
         let index: Vec<Vec<Option<usize>>> = self

@@ -1,11 +1,13 @@
 //! Plans: the model, the file format, and validation.
 
 pub mod assumptions;
+pub mod columns;
 pub mod file;
 pub mod model;
 pub mod schedule;
 pub mod validate;
 
+pub use columns::{roster_problems, suggest};
 pub use file::{PlanError, load, parse, save, to_json};
 pub use model::*;
 pub use schedule::{PayPeriod, Schedule, Window};

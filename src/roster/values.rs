@@ -574,7 +574,10 @@ impl fmt::Display for DateError {
             }
             DateError::NoSuchDay => f.write_str("no such day in the calendar"),
             DateError::ShortYear { format, year } => {
-                write!(f, "the year has fewer than four digits, which the date format {format} reads as the year {year}")?;
+                write!(
+                    f,
+                    "the year has fewer than four digits, which the date format {format} reads as the year {year}"
+                )?;
                 if format.contains("%Y") {
                     write!(f, "; use {} for two-digit years", format.replace("%Y", "%y"))?;
                 }

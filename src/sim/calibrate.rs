@@ -155,7 +155,7 @@ impl Tally {
 /// Reads the roster for a simulation against `baseline` (see [`super::prepare`]).
 pub(crate) fn calibrate(paid: super::Paid<'_>, roster: &Roster) -> Result<Calibration, SimError> {
     let baseline = paid.plan;
-    let compiled = CompiledPlan::new(baseline, roster)
+    let compiled = CompiledPlan::new_lenient(baseline, roster)
         .map_err(|problems| SimError::InvalidPlan { plan: baseline.name.clone(), problems })?;
     let compiled = match paid.shares {
         Some(shares) => compiled.with_shares(shares.clone()),

@@ -426,8 +426,10 @@ pub struct AtHistory {
 impl AtHistory {
     /// `plan`'s payouts for the roster people at `indices` (roster indices), exactly.
     fn of(plan: &Plan, roster: &Roster, indices: &std::collections::BTreeSet<usize>) -> Result<Self, SimError> {
-        let report = crate::engine::compute(plan, roster, crate::engine::Detail::AmountsOnly)
+        // Lenient as the simulation is: a column the roster lacks is said in the notes.
+        let compiled = CompiledPlan::new_lenient(plan, roster)
             .map_err(|problems| SimError::InvalidPlan { plan: plan.name.clone(), problems })?;
+        let report = compiled.report(plan, roster, crate::engine::Detail::AmountsOnly);
         Ok(Self::from_report(&report, indices))
     }
 
@@ -653,7 +655,7 @@ pub fn run_paid_until(
                 baseline_currency: cal.baseline.currency.clone(),
             });
         }
-        let compiled = CompiledPlan::new(plan, &cal.roster)
+        let compiled = CompiledPlan::new_lenient(plan, &cal.roster)
             .map_err(|problems| SimError::InvalidPlan { plan: plan.name.clone(), problems })?;
         owned.push(match unit.shares {
             Some(shares) => compiled.with_shares(shares.clone()),

@@ -224,99 +224,15 @@ impl PlanDoc {
     }
 }
 
-/// Names the plan reads that the roster does not have: a metric typed `interviewz` is an error
-/// at its field ("did you mean `discovery_interviews`?") rather than the same error for every
-/// person on the track. Only tracks whose role has people in the roster are checked (a
-/// consultant track does not need consultant columns while only the sales roster is loaded),
-/// and derived metrics only as far as those tracks use them.
+/// Names the plan reads that the roster does not have ([`crate::plan::roster_problems`]): only
+/// tracks whose role has people in the roster are checked.
 pub fn roster_problems(plan: &Plan, roster: RosterNames<'_>) -> Vec<Problem> {
-    use crate::plan::{Component, Target};
     if !roster.has_people {
         return Vec::new();
     }
-    let builtin = ["quota", "target_incentive", "base_salary"];
-    let known = |name: &str| {
-        plan.metrics.contains_key(name) || roster.metrics.iter().any(|m| m == name) || builtin.contains(&name)
-    };
-    let candidates: Vec<&str> = roster
-        .metrics
-        .iter()
-        .map(String::as_str)
-        .chain(plan.metrics.keys().map(String::as_str))
-        .chain(builtin)
-        .collect();
-    let mut problems = Vec::new();
-    let mut unknown = |name: &str, path: String| {
-        if name.is_empty() || !crate::plan::is_identifier(name) || known(name) {
-            return;
-        }
-        let hint = suggest(name, &candidates).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-        problems.push(Problem::error(
-            path,
-            format!("`{name}` is not a roster column or a derived metric of this plan{hint}"),
-        ));
-    };
-    // Derived metrics the covered tracks use, directly or through other derived metrics.
-    let mut used_derived: Vec<&str> = Vec::new();
-    for (role, track) in &plan.tracks {
-        if !roster.roles.iter().any(|r| r.eq_ignore_ascii_case(role)) {
-            continue;
-        }
-        for (i, c) in track.components.iter().enumerate() {
-            let path = format!("tracks.{role}.components[{i}]");
-            let mut names = vec![(c.metric(), format!("{path}.metric"))];
-            if let Component::Bonus(b) = c
-                && let Target::Column(col) = &b.target
-            {
-                names.push((col.as_str(), format!("{path}.target")));
-            }
-            for (name, at) in names {
-                if let Some((derived, _)) = plan.metrics.get_key_value(name) {
-                    used_derived.push(derived);
-                } else {
-                    unknown(name, at);
-                }
-            }
-        }
-    }
-    let mut k = 0;
-    while let Some(name) = used_derived.get(k).copied() {
-        k += 1;
-        let Some(source) = plan.metrics.get(name) else { continue };
-        // A derived metric that does not parse is reported by `validate`.
-        let Ok(expr) = crate::expr::Expr::parse(source) else { continue };
-        for var in expr.variables() {
-            if let Some((derived, _)) = plan.metrics.get_key_value(var.as_str()) {
-                if !used_derived.contains(&derived.as_str()) {
-                    used_derived.push(derived);
-                }
-            } else {
-                unknown(var, format!("metrics.{name}"));
-            }
-        }
-    }
-    problems
-}
-
-/// The likeliest name meant by a mistyped `name`: the closest candidate by edit distance, or one
-/// whose `_`-separated part is close (`interviewz` → `discovery_interviews`).
-pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    if let Some(s) = crate::plan::did_you_mean(name, candidates.iter().copied()) {
-        return Some(s);
-    }
-    let mut parts: Vec<(String, &'a str)> = Vec::new();
-    for c in candidates {
-        let words: Vec<&str> = c.split('_').collect();
-        for start in 0..words.len() {
-            for end in start + 1..=words.len() {
-                if let Some(run) = words.get(start..end) {
-                    parts.push((run.join("_"), c));
-                }
-            }
-        }
-    }
-    let best = crate::plan::did_you_mean(name, parts.iter().map(|(p, _)| p.as_str()))?;
-    parts.iter().find(|(p, _)| p == best).map(|(_, c)| *c)
+    crate::plan::roster_problems(plan, roster.metrics, &[], &|role| {
+        roster.roles.iter().any(|r| r.eq_ignore_ascii_case(role))
+    })
 }
 
 #[cfg(test)]
@@ -364,14 +280,6 @@ mod tests {
         }
         let no_consultants = RosterNames { roles: &sales_only, ..names };
         assert!(roster_problems(&consultant_typo, no_consultants).is_empty());
-    }
-
-    #[test]
-    fn suggestions_find_a_word_inside_a_longer_name() {
-        let names = ["revenue", "discovery_interviews", "early_access_signups"];
-        assert_eq!(suggest("interviewz", &names), Some("discovery_interviews"));
-        assert_eq!(suggest("revenu", &names), Some("revenue"));
-        assert_eq!(suggest("zzzz", &names), None);
     }
 
     #[test]

@@ -1,0 +1,181 @@
+//! The names a plan reads that a roster does not have: a metric typed `interviewz` is an error at
+//! its field ("did you mean `discovery_interviews`?") rather than the same error for every
+//! person on the track. The app's editor shows these at their fields; the engine refuses to
+//! compute a plan that has them, so the command line exits with them instead of writing a file
+//! in which everyone on the track is in error.
+
+use super::{Component, Plan, Problem, Target};
+
+/// The roster columns that are not metric columns but that a plan may read by name.
+const BUILTIN: [&str; 3] = ["quota", "target_incentive", "base_salary"];
+
+/// The names `plan` reads that are neither among the roster's `metrics` (with those of the files
+/// `joined` onto it) nor derived metrics of the plan, as errors at the fields that read them. Only tracks whose role has people in the
+/// roster are checked (`has_people`, asked only for a track that reads an unknown name): a
+/// consultant track does not need consultant columns while only the sales roster is loaded.
+/// Derived metrics are checked as far as those tracks use them.
+pub fn roster_problems(
+    plan: &Plan,
+    metrics: &[String],
+    joined: &[String],
+    has_people: &dyn Fn(&str) -> bool,
+) -> Vec<Problem> {
+    let known =
+        |name: &str| plan.metrics.contains_key(name) || metrics.iter().any(|m| m == name) || BUILTIN.contains(&name);
+    let mut problems: Vec<Problem> = Vec::new();
+    for (role, track) in &plan.tracks {
+        // (unknown name, the field that reads it) for this track.
+        let mut unknown: Vec<(String, String)> = Vec::new();
+        let mut used_derived: Vec<&str> = Vec::new();
+        for (i, c) in track.components.iter().enumerate() {
+            let path = format!("tracks.{role}.components[{i}]");
+            let mut names = vec![(c.metric(), format!("{path}.metric"))];
+            if let Component::Bonus(b) = c
+                && let Target::Column(col) = &b.target
+            {
+                names.push((col.as_str(), format!("{path}.target")));
+            }
+            for (name, at) in names {
+                if let Some((derived, _)) = plan.metrics.get_key_value(name) {
+                    if !used_derived.contains(&derived.as_str()) {
+                        used_derived.push(derived);
+                    }
+                } else if !name.is_empty() && super::is_identifier(name) && !known(name) {
+                    unknown.push((name.to_owned(), at));
+                }
+            }
+        }
+        let mut k = 0;
+        while let Some(name) = used_derived.get(k).copied() {
+            k += 1;
+            let Some(source) = plan.metrics.get(name) else { continue };
+            // A derived metric that does not parse is reported by `validate`.
+            let Ok(expr) = crate::expr::Expr::parse(source) else { continue };
+            for var in expr.variables() {
+                if let Some((derived, _)) = plan.metrics.get_key_value(var.as_str()) {
+                    if !used_derived.contains(&derived.as_str()) {
+                        used_derived.push(derived);
+                    }
+                } else if !known(var) {
+                    unknown.push((var.clone(), format!("metrics.{name}")));
+                }
+            }
+        }
+        if unknown.is_empty() || !has_people(role) {
+            continue;
+        }
+        for (name, path) in unknown {
+            if problems.iter().any(|p| p.path == path) {
+                continue;
+            }
+            let candidates: Vec<&str> = metrics
+                .iter()
+                .map(String::as_str)
+                .chain(plan.metrics.keys().map(String::as_str))
+                .chain(BUILTIN)
+                .collect();
+            let hint = suggest(&name, &candidates).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let columns = if joined.is_empty() {
+                "a roster column".to_owned()
+            } else {
+                format!("a column of the roster or of the files joined onto it ({})", joined.join(", "))
+            };
+            problems.push(Problem::error(
+                path,
+                format!("`{name}` is not {columns} or a derived metric of this plan{hint}"),
+            ));
+        }
+    }
+    problems
+}
+
+/// The likeliest name meant by a mistyped `name`: the closest candidate by edit distance, or one
+/// whose `_`-separated part is close (`interviewz` → `discovery_interviews`).
+pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if let Some(s) = super::did_you_mean(name, candidates.iter().copied()) {
+        return Some(s);
+    }
+    let mut parts: Vec<(String, &'a str)> = Vec::new();
+    for c in candidates {
+        let words: Vec<&str> = c.split('_').collect();
+        for start in 0..words.len() {
+            for end in start + 1..=words.len() {
+                if let Some(run) = words.get(start..end) {
+                    parts.push((run.join("_"), c));
+                }
+            }
+        }
+    }
+    let best = super::did_you_mean(name, parts.iter().map(|(p, _)| p.as_str()))?;
+    parts.iter().find(|(p, _)| p == best).map(|(_, c)| *c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(key: &str) -> Plan {
+        crate::plan::parse(crate::samples::plan(key).map(|s| s.text).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn a_mistyped_metric_is_an_error_at_its_field_with_a_suggestion() {
+        let mut plan = sample("product_led");
+        let roster = crate::samples::bundled_roster().unwrap();
+        let everyone = |_: &str| true;
+        assert_eq!(roster_problems(&plan, &roster.metrics, &[], &everyone), Vec::new(), "the sample reads known names");
+        let (i, c) = plan.tracks["sales"]
+            .components
+            .iter_mut()
+            .enumerate()
+            .find(|(_, c)| c.metric() == "discovery_interviews")
+            .unwrap();
+        match c {
+            Component::PerUnit(u) => u.metric = "interviewz".to_owned(),
+            Component::Bonus(b) => b.metric = "interviewz".to_owned(),
+            other => panic!("{other:?}"),
+        }
+        let problems = roster_problems(&plan, &roster.metrics, &[], &everyone);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, format!("tracks.sales.components[{i}].metric"));
+        assert!(problems[0].is_error());
+        assert!(problems[0].message.contains("did you mean `discovery_interviews`?"), "{}", problems[0].message);
+        // A track whose role nobody in the roster has is not checked.
+        let mut consultant_typo = sample("product_led");
+        if let Some(t) = consultant_typo.tracks.get_mut("consultant") {
+            for c in &mut t.components {
+                if let Component::PerUnit(u) = c {
+                    u.metric = "nothing_like_it".to_owned();
+                }
+            }
+        }
+        let sales_only = |role: &str| role.eq_ignore_ascii_case("sales");
+        assert!(roster_problems(&consultant_typo, &roster.metrics, &[], &sales_only).is_empty());
+        assert!(!roster_problems(&consultant_typo, &roster.metrics, &[], &everyone).is_empty());
+    }
+
+    #[test]
+    fn a_derived_metric_reading_a_missing_column_is_an_error_at_the_metric() {
+        let plan = crate::plan::parse(
+            r#"{"schema": 1, "name": "D", "currency": "EUR", "period": {"start": "2026-01-01", "end": "2026-03-31"},
+                "metrics": {"net": "revenue - refundz"},
+                "tracks": {"sales": {"components": [{"kind": "commission", "id": "c", "earning_code": "C",
+                    "metric": "net", "tiers": [{"from": 0, "rate": 0.05}]}]}}}"#,
+        )
+        .unwrap();
+        let metrics = vec!["revenue".to_owned(), "refunds".to_owned()];
+        let problems = roster_problems(&plan, &metrics, &[], &|_| true);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "metrics.net");
+        assert!(problems[0].message.contains("`refundz`") && problems[0].message.contains("`refunds`?"));
+    }
+
+    #[test]
+    fn suggestions_find_a_word_inside_a_longer_name() {
+        let names = ["revenue", "discovery_interviews", "early_access_signups"];
+        assert_eq!(suggest("interviewz", &names), Some("discovery_interviews"));
+        assert_eq!(suggest("revenu", &names), Some("revenue"));
+        assert_eq!(suggest("zzzz", &names), None);
+    }
+}
