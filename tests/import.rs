@@ -1035,3 +1035,35 @@ fn a_metric_column_blank_in_every_row_is_warned_about() {
     let csv = "employee_id,name,role,revenue\n1,Ann,sales,\n2,Bob,sales,5\n";
     assert!(import_reader("b.csv", csv.as_bytes(), &ImportOptions::default()).unwrap().warnings.is_empty());
 }
+
+/// `12.000` in a `,`-delimited file is 12 with a decimal point, or 12,000 as a sheet in German
+/// exports it: in a money column, refused unless `--decimal` says which.
+#[test]
+fn money_with_three_decimals_after_the_automatic_mark_is_refused_as_ambiguous() {
+    let comma_file = "employee_id,name,role,currency,quota,target_incentive,revenue,account_retention\n\
+                      1,Ann,sales,EUR,\"150.000\",12000,\"187.500\",0.875\n\
+                      2,Bo,sales,EUR,150000,0.752,1.5E+05,1.250\n";
+    let issues = bad_rows(import_reader("de.csv", comma_file.as_bytes(), &ImportOptions::default()));
+    let columns: Vec<(u64, &str)> = issues.iter().map(|i| (i.line, i.column.as_str())).collect();
+    assert_eq!(columns, [(2, "quota"), (2, "revenue")], "{issues:?}");
+    assert!(
+        issues[0]
+            .reason
+            .starts_with("`150.000` could be 150 with a decimal point or 150000 with `.` between thousands"),
+        "{}",
+        issues[0].reason
+    );
+    // Said with --decimal point, the same file reads as written.
+    let point = ImportOptions { decimal: DecimalSeparator::Point, ..ImportOptions::default() };
+    let report = import_reader("de.csv", comma_file.as_bytes(), &point).unwrap();
+    assert_eq!(report.roster.employees[0].quota, Some(dec("150")));
+    // With --decimal comma the dots group thousands.
+    let comma = ImportOptions { decimal: DecimalSeparator::Comma, ..ImportOptions::default() };
+    let grouped = "employee_id;name;role;currency;quota;revenue\n1;Ann;sales;EUR;150.000;187.500\n";
+    let report = import_reader("de.csv", grouped.as_bytes(), &comma).unwrap();
+    assert_eq!(report.roster.employees[0].quota, Some(dec("150000")));
+    // A `;` file reads a decimal comma by default: `12,000` is ambiguous there.
+    let semicolons = "employee_id;name;role;quota\n1;Ann;sales;12,000\n";
+    let issues = bad_rows(import_reader("eu.csv", semicolons.as_bytes(), &ImportOptions::default()));
+    assert!(issues[0].reason.starts_with("`12,000` could be 12 with a decimal comma"), "{}", issues[0].reason);
+}

@@ -611,7 +611,48 @@ impl Parser<'_> {
         v
     }
 
+    /// Why money written as `cell` cannot be read without knowing the decimal mark, when the
+    /// mark was not said (`--decimal`) but taken from the delimiter: `12.000` in a `,` file is
+    /// 12 with a decimal point, or 12,000 as a German sheet exports it.
+    fn ambiguous_money(&self, cell: &str) -> Option<String> {
+        if self.ctx.options.decimal != DecimalSeparator::Auto {
+            return None;
+        }
+        let (mark, other, meant) = match self.mark {
+            DecimalMark::Point => ('.', ',', "point"),
+            DecimalMark::Comma => (',', '.', "comma"),
+        };
+        // The number between its decorations (sign, currency, parentheses), digits and marks only
+        // (`1.5E+06` is not grouped).
+        let first = cell.find(|c: char| c.is_ascii_digit())?;
+        let last = cell.rfind(|c: char| c.is_ascii_digit())?;
+        let number = cell.get(first..=last)?;
+        if !number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+            return None;
+        }
+        let (whole, fraction) = number.split_once(mark)?;
+        // A first group of thousands never starts with 0 (`0.752` is a fraction).
+        let grouped = (1..=3).contains(&whole.len())
+            && !whole.starts_with('0')
+            && fraction.len() == 3
+            && !whole.contains(other)
+            && fraction.bytes().all(|b| b.is_ascii_digit());
+        grouped.then(|| {
+            format!(
+                "`{}` could be {whole} with a decimal {meant} or {whole}{fraction} with `{mark}` between \
+                 thousands; write it without the ambiguity (e.g. {whole}{fraction} or {whole}{mark}{}), or \
+                 say how the file writes numbers with --decimal point or --decimal comma",
+                cell.trim(),
+                &fraction[..2]
+            )
+        })
+    }
+
     fn money(&mut self, cell: &str, field: usize, line: u64) -> Option<Decimal> {
+        if let Some(reason) = self.ambiguous_money(cell) {
+            self.issue(line, field, cell, reason);
+            return None;
+        }
         match parse_amount(cell, self.mark) {
             Ok(a) if a.percent => {
                 self.issue(line, field, cell, PERCENT_IS_NOT_MONEY.to_string());
@@ -651,12 +692,17 @@ impl Parser<'_> {
     fn metric(&mut self, cell: &str, metric: usize, field: usize, line: u64) -> Option<Decimal> {
         let skip = self.ctx.options.skip_bad_rows;
         let is_money = self.money_metrics.get(metric).copied().unwrap_or(false);
+        let ambiguous = if is_money { self.ambiguous_money(cell) } else { None };
         let stats = self.stats.get_mut(metric)?;
         match parse_amount(cell, self.mark) {
             Ok(a) => {
                 stats.numeric += 1;
                 if a.percent && is_money {
                     self.issue(line, field, cell, PERCENT_IS_NOT_MONEY.to_string());
+                    return None;
+                }
+                if let Some(reason) = ambiguous {
+                    self.issue(line, field, cell, reason);
                     return None;
                 }
                 if let Some(mark) = a.currency {
