@@ -151,6 +151,31 @@ fn a_bad_cell_in_a_spreadsheet_names_the_cell() {
     );
 }
 
+#[test]
+fn a_text_cell_in_a_number_column_of_a_spreadsheet_names_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("People").unwrap();
+    for (c, h) in ["employee_id", "name", "role", "discovery_interviews"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        sheet.write_string(r, 0, r.to_string()).unwrap();
+        sheet.write_string(r, 1, "Someone").unwrap();
+        sheet.write_string(r, 2, "sales").unwrap();
+        if r == 2 {
+            sheet.write_boolean(r, 3, true).unwrap();
+        } else {
+            sheet.write_number(r, 3, 4.0).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let issues = bad_rows(import_files(std::slice::from_ref(&path), &ImportOptions::default()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].column, "discovery_interviews (D3)");
+}
+
 /// A Salesforce-style report: title, "As of", filters, header, people, totals, notices.
 const REPORT_PREAMBLE: &str =
     "\"Closed deals by owner\"\n\"As of 12/5/2026 3:04 PM\"\n\"Filtered By:\"\n\"  Stage equals Closed Won\"\n\n";

@@ -925,7 +925,11 @@ impl Parser<'_> {
             if let Some(slot) = p.employee.and_then(|e| remove.get_mut(e)) {
                 *slot = true;
             }
-            let column = metrics.get(p.metric).cloned().unwrap_or_default();
+            let mut column = metrics.get(p.metric).cloned().unwrap_or_default();
+            if self.ctx.spreadsheet {
+                // As every other cell of a spreadsheet is named: `revenue (D5)`.
+                column = super::xlsx::with_cell_ref(column, p.field, p.line);
+            }
             issues.push(Ordered {
                 line: p.line,
                 field: p.field,
