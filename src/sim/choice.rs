@@ -17,6 +17,16 @@
 //! is computed once, and the first and second derivatives come in closed form. Under a linear
 //! plan `Φ_j` is exactly linear, so the allocation cannot depend on the noise.
 //!
+//! **Risk aversion.** A risk-averse person (constant absolute risk aversion `A`,
+//! [`Surrogate::risk_averse`]) values each activity's uncertain pay at its certainty
+//! equivalent `Φ_j(h) = −(1/A) ln E[e^{−A pay(h^A_{−j}, u_j = h ξ_j)}]` instead of its
+//! expectation: the same grid, with the kernel's weighted mean replaced by that exponential
+//! mean. Independent noise makes this separable too: for pay that adds up across activities
+//! the certainty equivalent of the total is the anchor's pay plus each activity's own change,
+//! exactly. A certain amount is worth itself, so without noise `A` changes nothing, and the
+//! non-pay terms of the objective stay in money (Holmström & Milgrom's agent maximises
+//! `E[w] − (r/2) Var[w] − C(e)`, the certainty equivalent of `−e^{−r (w − C(e))}`).
+//!
 //! **Maximisation.** Because the approximation is separable, the best allocation is found
 //! globally: every paid activity is scanned on a grid of hours, and the time budget is shared
 //! by a Lagrange multiplier (the price of an hour), picking for each activity its best grid
@@ -259,6 +269,9 @@ pub(crate) struct Surrogate {
     missing_pay: Vec<f64>,
     fine: &'static Kernel,
     coarse: &'static Kernel,
+    /// Constant absolute risk aversion `A` (1 / plan currency): each activity's expected pay
+    /// is its certainty equivalent (see the module docs). 0: risk neutral.
+    risk: f64,
     /// Pay evaluations made (for tests and benchmarks).
     pub evals: usize,
 }
@@ -286,8 +299,22 @@ impl Default for Surrogate {
             missing_pay: Vec::new(),
             fine,
             coarse,
+            risk: 0.0,
             evals: 0,
         }
+    }
+}
+
+/// The kernel's value of `values` (pay at its nodes, in the kernel's order): the weighted mean
+/// for a risk-neutral person (`risk` 0), else the certainty equivalent
+/// `−(1/A) ln(Σ w e^{−A x} / Σ w)`, taken from the smallest value so that no term overflows.
+fn kernel_value(kernel: &Kernel, values: &[f64], risk: f64) -> f64 {
+    if risk > 0.0 {
+        let least = values.iter().fold(f64::INFINITY, |a, &v| a.min(v));
+        let sum = kernel.nodes.iter().zip(values).fold(0.0, |s, (&(_, w), &v)| s + w * exp(-risk * (v - least)));
+        least - ln(sum / kernel.s0) / risk
+    } else {
+        kernel.nodes.iter().zip(values).fold(0.0, |a0, (&(_, w), v)| a0 + w * v) / kernel.s0
     }
 }
 
@@ -334,6 +361,13 @@ fn hermite5(t: f64, a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 }
 
 impl Surrogate {
+    /// A surrogate for a person with constant absolute risk aversion `a` (1 / plan currency):
+    /// `Φ` is each activity's certainty equivalent of pay, not its expectation. `a ≤ 0` (or not
+    /// finite) is risk neutral, the same as [`Surrogate::default`].
+    pub(crate) fn risk_averse(a: f64) -> Self {
+        Self { risk: if a.is_finite() && a > 0.0 { a } else { 0.0 }, ..Self::default() }
+    }
+
     /// Centres the approximation on `anchor` (hours per activity), discarding cached pay.
     pub(crate) fn anchor(&mut self, p: &Params<'_>, anchor: &[f64], pay: &mut dyn PayFn) -> Result<(), PayError> {
         self.anchor.clear();
@@ -486,8 +520,9 @@ impl Surrogate {
         }
     }
 
-    /// `ψ_k = (Φ(μ_k) − pay at zero output) · e^{−μ_k}`: expected pay per unit of expected
-    /// output, with the fine kernel centred on node `k`. Constant under linear pay, smooth
+    /// `ψ_k = (Φ(μ_k) − pay at zero output) · e^{−μ_k}`: expected pay (its certainty
+    /// equivalent, for a risk-averse person) per unit of expected output, with the fine kernel
+    /// centred on node `k`. Constant under linear pay for a risk-neutral person, smooth
     /// otherwise, so it is what gets interpolated.
     fn psi(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok(0.0) };
@@ -518,9 +553,9 @@ impl Surrogate {
         let Some(window) = usize::try_from(first - lo).ok().and_then(|a| t.pay.get(a..a + fine.nodes.len())) else {
             return Err(PayError::OutOfGrid);
         };
-        let a0 = fine.nodes.iter().zip(window).fold(0.0, |a0, (&(_, w), v)| a0 + w * v);
+        let value = kernel_value(fine, window, self.risk);
         let zero = self.zero(d, pay)?;
-        let psi = (a0 / fine.s0 - zero) * exp(-(l0 + k as f64 * delta));
+        let psi = (value - zero) * exp(-(l0 + k as f64 * delta));
         if let Some(Some(t)) = self.tables.get_mut(d)
             && let Some(slot) = t.grid.get_mut(i)
         {
@@ -620,13 +655,13 @@ impl Surrogate {
     fn coarse(&mut self, d: usize, k: i64, pay: &mut dyn PayFn) -> Result<f64, PayError> {
         let Some(Some(t)) = self.tables.get(d) else { return Ok(self.base) };
         let stride = t.stride;
-        let mut a0 = 0.0;
         let coarse = self.coarse;
         self.fill_nodes(d, k - COARSE_HALF * stride, stride, coarse.nodes.len(), pay);
-        for (j, &(_, w)) in coarse.nodes.iter().enumerate() {
-            a0 += w * self.node(d, k + (j as i64 - COARSE_HALF) * stride, pay)?;
+        let mut values = [0.0; 2 * COARSE_HALF as usize + 1];
+        for (j, v) in values.iter_mut().enumerate() {
+            *v = self.node(d, k + (j as i64 - COARSE_HALF) * stride, pay)?;
         }
-        Ok(a0 / self.coarse.s0)
+        Ok(kernel_value(coarse, &values, self.risk))
     }
 
     /// Expected pay at `h` under the approximation.
@@ -1310,6 +1345,52 @@ mod tests {
                 assert!((a - b).abs() < 1e-6, "{:?} vs {expected:?}", choice.hours);
             }
         }
+    }
+
+    #[test]
+    fn a_risk_averse_person_values_uncertain_pay_at_its_certainty_equivalent() {
+        // Pay 30 per effective hour of activity 0, log-normal noise with spread 0.3, absolute
+        // risk aversion 1/3,000 (γ = 1 for someone paid 3,000).
+        let (rate, sigma, a) = (30.0, 0.3, 1.0 / 3000.0);
+        let mut pay = |u: &[f64]| -> Result<f64, PayError> { Ok(rate * u[0]) };
+        let sigmas = [sigma, 0.0];
+        let p = params(100.0, &[1.0, 1.0], &[0.0, 0.0], &sigmas, &[true, false]);
+        // E[f(ξ)] with ln ξ ~ N(−σ²/2, σ²), by the trapezoid rule.
+        let expect = |f: &dyn Fn(f64) -> f64| {
+            let (mut sum, mut weights) = (0.0, 0.0);
+            for i in 0..=4000 {
+                let z = -8.0 + 16.0 * f64::from(i) / 4000.0;
+                let w = exp(-0.5 * z * z);
+                sum += w * f(exp(sigma * z - 0.5 * sigma * sigma));
+                weights += w;
+            }
+            sum / weights
+        };
+        let mut averse = Surrogate::risk_averse(a);
+        averse.anchor(&p, &[50.0, 50.0], &mut pay).unwrap();
+        let mut neutral = Surrogate::default();
+        neutral.anchor(&p, &[50.0, 50.0], &mut pay).unwrap();
+        for h in [10.0, 30.0, 50.0, 80.0, 100.0] {
+            // −(1/A) ln E[e^{−A pay}] and its slope in hours.
+            let m0 = expect(&|x| exp(-a * rate * h * x));
+            let m1 = expect(&|x| x * exp(-a * rate * h * x));
+            let (ce, slope) = (-ln(m0) / a, rate * m1 / m0);
+            let (got, got_slope, curvature) = averse.phi(0, h, &mut pay).unwrap();
+            let premium = rate * h - ce;
+            assert!(premium > 0.0);
+            assert!(((rate * h - got) - premium).abs() < 0.02 * premium, "h {h}: {got} against {ce}");
+            assert!((got_slope - slope).abs() < 1e-3 * slope, "h {h}: slope {got_slope} against {slope}");
+            assert!(curvature < 0.0, "more hours, more variance: concave ({curvature})");
+            // Risk neutral: expected pay, linear.
+            let (mean, mean_slope, _) = neutral.phi(0, h, &mut pay).unwrap();
+            assert!((mean - rate * h).abs() < 1e-9 * rate * h && (mean_slope - rate).abs() < 1e-9 * rate);
+        }
+        // A certain amount is worth itself: without noise, risk aversion changes nothing.
+        let certain = params(100.0, &[1.0, 1.0], &[0.0, 0.0], &[0.0, 0.0], &[true, false]);
+        let mut sur = Surrogate::risk_averse(a);
+        sur.anchor(&certain, &[50.0, 50.0], &mut pay).unwrap();
+        let (value, slope, _) = sur.phi(0, 80.0, &mut pay).unwrap();
+        assert!((value - rate * 80.0).abs() < 0.01 && (slope - rate).abs() < 1e-3, "{value} {slope}");
     }
 
     #[test]

@@ -800,49 +800,6 @@ pub fn run_paid_until(
     }))
 }
 
-/// Constant absolute risk aversion: pay `x` is worth `(1 − e^(−a (x − x0))) / a`, equal to pay
-/// (value and slope) at `x0` and about `x − (a/2)(x − x0)²` near it, so a choice on its
-/// expectation is Holmström–Milgrom's mean–variance choice. `a = 0` is pay itself.
-#[derive(Clone, Copy, Debug)]
-struct Cara {
-    /// Absolute risk aversion (1 / plan currency).
-    a: f64,
-    /// The pay at which utility equals pay.
-    x0: f64,
-}
-
-impl Cara {
-    fn wrap<'p, 'a>(self, pay: &'p mut PersonPay<'a>) -> Utility<'p, 'a> {
-        Utility { cara: self, pay }
-    }
-
-    fn of(self, x: f64) -> f64 {
-        if self.a > 0.0 { (1.0 - mathx::exp(-self.a * (x - self.x0))) / self.a + self.x0 } else { x }
-    }
-}
-
-/// A person's pay seen through their utility ([`Cara`]).
-struct Utility<'p, 'a> {
-    cara: Cara,
-    pay: &'p mut PersonPay<'a>,
-}
-
-impl choice::PayFn for Utility<'_, '_> {
-    fn pay(&mut self, u: &[f64]) -> Result<f64, PayError> {
-        self.pay.pay(u).map(|x| self.cara.of(x))
-    }
-
-    fn pay_many(&mut self, u: &[f64], d: usize, values: &[f64], out: &mut [f64]) -> Result<(), PayError> {
-        self.pay.pay_many(u, d, values, out)?;
-        if self.cara.a > 0.0 {
-            for x in out.iter_mut() {
-                *x = self.cara.of(*x);
-            }
-        }
-        Ok(())
-    }
-}
-
 /// Five-point Gauss–Hermite nodes for a standard normal (exact for polynomials of degree ≤ 9):
 /// enough for the expected pay of each line.
 const GH5_NODES: [f64; 5] =
@@ -1095,15 +1052,15 @@ fn solve_person(
         Ok(l) => l,
         Err(err) => return fail(err),
     };
-    // A risk-averse person chooses on the expected utility of pay (CARA, at their own scale of
-    // pay, equal to pay at the baseline's expected pay at history), not on expected pay.
+    // A risk-averse person chooses on the certainty equivalent of pay (constant absolute risk
+    // aversion γ / P at their own scale of pay P = v̄ T), not on expected pay: a certain euro is
+    // worth a euro, an uncertain one less. The calibration is the same, on its slopes.
     let gamma = risk.get(person.role).copied().unwrap_or(0.0);
-    let utility = Cara { a: if gamma > 0.0 { gamma / (vbar * t) } else { 0.0 }, x0: p0 };
-    let (sur, g0, m) = if utility.a > 0.0 {
-        let mut wrapped = utility.wrap(&mut base_pay);
-        let mut sur = Surrogate::default();
+    let absolute = if gamma > 0.0 { gamma / (vbar * t) } else { 0.0 };
+    let (sur, g0, m) = if absolute > 0.0 {
+        let mut sur = Surrogate::risk_averse(absolute);
         let rebuilt =
-            sur.anchor(&anchor_params, h0, &mut wrapped).and_then(|()| sur.pay_and_gradient(h0, &mut wrapped));
+            sur.anchor(&anchor_params, h0, &mut base_pay).and_then(|()| sur.pay_and_gradient(h0, &mut base_pay));
         let g0 = match rebuilt {
             Ok((_, g)) => g,
             Err(err) => return fail(err),
@@ -1119,8 +1076,7 @@ fn solve_person(
     } else {
         (sur, g0, m)
     };
-    let mut base_fn = utility.wrap(&mut base_pay);
-    let mut offset = match Offset::new(sur, &anchor_params, &mut base_fn, h0, &g0) {
+    let mut offset = match Offset::new(sur, &anchor_params, &mut base_pay, h0, &g0) {
         Ok(o) => o,
         Err(err) => return fail(err),
     };
@@ -1132,21 +1088,12 @@ fn solve_person(
         let result = PersonPay::new(c, e, person, role).and_then(|mut pay| {
             let paid = pay.paid(n);
             let params = Params { capacity: t, s: &s, m: &m, sigma: &sigma, paid: &paid, slack };
-            let mut sur = Surrogate::default();
+            // The same absolute risk aversion under every plan: with constant absolute risk
+            // aversion, a plan that pays everyone more does not make pay matter less.
+            let mut sur = Surrogate::risk_averse(absolute);
             offset.reset()?;
-            let choice = if utility.a > 0.0 {
-                // Utility equals pay at this plan's own expected pay at history, so a plan that
-                // pays everyone more does not make pay matter less (no wealth effect).
-                sur.anchor(&params, h0, &mut pay)?;
-                let x0 = sur.expected_pay(h0, &mut pay)?;
-                let mut wrapped = Cara { x0, ..utility }.wrap(&mut pay);
-                let mut sur = Surrogate::default();
-                sur.anchor(&params, h0, &mut wrapped)?;
-                sur.solve(&params, h0, true, &mut wrapped, Some(&mut offset))?
-            } else {
-                sur.anchor(&params, h0, &mut pay)?;
-                sur.solve(&params, h0, true, &mut pay, Some(&mut offset))?
-            };
+            sur.anchor(&params, h0, &mut pay)?;
+            let choice = sur.solve(&params, h0, true, &mut pay, Some(&mut offset))?;
             let expected = expected_of(&pay, &choice.hours);
             let lines = lines_of(plans.get(u).copied(), &cal.roster, e, &mut pay, h0, &choice.hours, &sigma)?;
             Ok((choice.hours, expected, lines))
