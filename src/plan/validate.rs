@@ -31,6 +31,14 @@ pub fn is_valid(plan: &Plan) -> bool {
     validate(plan).iter().all(|p| !p.is_error())
 }
 
+/// The warning for a rate above 1 (100%): most likely a percentage written as a number, so it
+/// suggests the fraction meant: 8 → "write 0.08 for 8%", 12.5 → "write 0.125 for 12.5%".
+fn rate_above_one(rate: Decimal) -> String {
+    let rate = rate.normalize();
+    let meant = (rate / Decimal::ONE_HUNDRED).normalize();
+    format!("{rate} means {} of the metric; write {meant} for {rate}%", money::rate(rate))
+}
+
 struct Validator {
     problems: Vec<Problem>,
 }
@@ -528,10 +536,7 @@ impl Validator {
         if rate < Decimal::ZERO {
             self.error(path, "must not be negative");
         } else if rate > Decimal::ONE {
-            self.warning(
-                path,
-                format!("{} means {} of the metric; write 0.12 for 12%", rate.normalize(), money::rate(rate)),
-            );
+            self.warning(path, rate_above_one(rate));
         }
     }
 
@@ -756,4 +761,37 @@ fn find_cycle(start: usize, deps: &[Vec<usize>], allowed: &[bool]) -> Option<Vec
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The warning on a one-tier commission at `rate` (written as in a plan file).
+    fn rate_warning(rate: &str) -> String {
+        let text = format!(
+            r#"{{"schema": 1, "name": "T", "currency": "EUR", "period": {{"start": "2026-01-01", "end": "2026-03-31"}},
+                "tracks": {{"sales": {{"components": [{{"kind": "commission", "id": "rev", "earning_code": "C",
+                "tiers": [{{"from": 0, "rate": {rate}}}]}}]}}}}}}"#
+        );
+        let plan = super::super::parse(&text).unwrap_or_else(|e| panic!("{e:?}"));
+        let warnings: Vec<String> = warnings(&plan).iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        warnings.into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_rate_above_one_suggests_the_fraction_the_percentage_means() {
+        let path = "tracks.sales.components[0].tiers[0].rate: warning: ";
+        for (rate, hint) in [
+            ("8", "8 means 800% of the metric; write 0.08 for 8%"),
+            ("15", "15 means 1500% of the metric; write 0.15 for 15%"),
+            ("3", "3 means 300% of the metric; write 0.03 for 3%"),
+            ("12.5", "12.5 means 1250% of the metric; write 0.125 for 12.5%"),
+            ("12.50", "12.5 means 1250% of the metric; write 0.125 for 12.5%"),
+            ("150", "150 means 15000% of the metric; write 1.5 for 150%"),
+        ] {
+            assert_eq!(rate_warning(rate), format!("{path}{hint}"), "rate {rate}");
+        }
+    }
 }
