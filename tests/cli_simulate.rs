@@ -190,6 +190,34 @@ fn responsiveness_per_role_from_the_command_line() {
 }
 
 #[test]
+fn dials_set_on_the_command_line_get_the_warnings_the_plan_validator_gives_them() {
+    let args = ["--trials", "10", "--risk-aversion", "sales=10", "--responsiveness", "sales=100"];
+    let out = simulate("sample_plans/sales_led.json", &args);
+    assert!(out.status.success(), "a warning does not stop the simulation: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: --responsiveness sales=100: 100 is very responsive: small pay differences would move most \
+             hours (the default is 0.3)\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: --risk-aversion sales=10: 10 is very risk averse: people would give up most uncertain pay\n"
+        ),
+        "{err}"
+    );
+    // At the thresholds (3 and 5), as in a plan file, nothing is flagged.
+    let calm = simulate(
+        "sample_plans/sales_led.json",
+        &["--trials", "10", "--risk-aversion", "sales=5", "--responsiveness", "sales=3"],
+    );
+    assert!(calm.status.success(), "{}", stderr(&calm));
+    assert!(!stderr(&calm).contains("warning: --"), "{}", stderr(&calm));
+}
+
+#[test]
 fn a_metric_the_plans_pay_on_that_no_activity_produces_is_said_to_stay_as_the_roster_has_it() {
     let dir = tempfile::tempdir().unwrap();
     // The consultants, with a count of knowledge articles each.

@@ -1393,6 +1393,30 @@ fn parse_responsiveness(text: &str) -> Result<(String, f64), String> {
     Ok((role.to_owned(), eps))
 }
 
+/// The plan validator's warnings ([`plan::validate::responsiveness_problem`],
+/// [`plan::validate::risk_aversion_problem`]) on the `--responsiveness` and `--risk-aversion`
+/// values given, as `--flag ROLE=VALUE: message`: the same values in the baseline plan's
+/// assumptions are flagged by `carrot validate`. Values out of range were refused before.
+fn override_warnings(options: &SimOptions) -> Vec<String> {
+    type Check = fn(rust_decimal::Decimal) -> Option<plan::Problem>;
+    let checks: [(&str, &std::collections::BTreeMap<String, f64>, Check); 2] = [
+        ("--responsiveness", &options.responsiveness, plan::validate::responsiveness_problem),
+        ("--risk-aversion", &options.risk_aversion, plan::validate::risk_aversion_problem),
+    ];
+    let mut warnings = Vec::new();
+    for (flag, values, check) in checks {
+        for (role, value) in values {
+            // As typed: `10` is 10, not the nearest binary fraction of it.
+            let Ok(exact) = value.to_string().parse() else { continue };
+            if let Some(p) = check(exact).filter(|p| !p.is_error()) {
+                warnings.push(format!("{flag} {role}={value}: {}", p.message));
+            }
+        }
+    }
+    warnings
+}
+
+#[expect(clippy::print_stderr, reason = "simulate warns about dials set on the command line, as validate would")]
 fn simulate_cmd(
     paths: &[PathBuf],
     baseline_path: &Path,
@@ -1409,6 +1433,9 @@ fn simulate_cmd(
         }
         other => other.into(),
     })?;
+    for warning in override_warnings(&options) {
+        eprintln!("warning: {warning}");
+    }
     let baseline = load_valid_plan(baseline_path)?;
     let plans: Vec<Plan> = paths.iter().map(|p| load_valid_plan(p)).collect::<anyhow::Result<_>>()?;
     let named: Vec<(&Path, &Plan)> = std::iter::once(baseline_path)
@@ -1542,9 +1569,12 @@ fn gen_roster(
         emit(out, Access::Private, |w| synth::write_roster(w, people, seed, roles, first_id))?;
         return Ok(ExitCode::SUCCESS);
     };
+    let max_eps = f64::from(plan::assumptions::MAX_RESPONSIVENESS);
     for (role, eps) in &history.responsiveness {
-        if !(eps.is_finite() && (0.0..=100.0).contains(eps)) {
-            return Err(Usage(format!("--history-responsiveness: {role}: must be between 0 and 100, not {eps}")).into());
+        if !(eps.is_finite() && (0.0..=max_eps).contains(eps)) {
+            return Err(
+                Usage(format!("--history-responsiveness: {role}: must be between 0 and {max_eps}, not {eps}")).into()
+            );
         }
     }
     let from = load_valid_plan(&history.from)?;

@@ -21,6 +21,14 @@ use super::model::{num, num_opt};
 pub const DEFAULT_RESPONSIVENESS: f64 = 0.3;
 /// Risk aversion γ of a role not listed in `assumptions.risk_aversion`: risk neutral.
 pub const DEFAULT_RISK_AVERSION: f64 = 0.0;
+/// The largest responsiveness ε a plan or `carrot simulate --responsiveness` may set.
+pub const MAX_RESPONSIVENESS: u8 = 100;
+/// A responsiveness ε above this is flagged as very responsive (a warning, not an error).
+pub const VERY_RESPONSIVE: u8 = 3;
+/// The largest risk aversion γ a plan or `carrot simulate --risk-aversion` may set.
+pub const MAX_RISK_AVERSION: u8 = 20;
+/// A risk aversion γ above this is flagged as very risk averse (a warning, not an error).
+pub const VERY_RISK_AVERSE: u8 = 5;
 /// Default of [`Assumptions::min_flexible_hours`].
 pub const DEFAULT_MIN_FLEXIBLE_HOURS: f64 = 2.0;
 /// Default of [`Assumptions::other_flexibility`]: time outside the recorded activities gives up

@@ -5,7 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use super::assumptions::{Assumptions, OTHER_ACTIVITY, Runway};
+use super::assumptions::{
+    Assumptions, DEFAULT_RESPONSIVENESS, MAX_RESPONSIVENESS, MAX_RISK_AVERSION, OTHER_ACTIVITY, Runway,
+    VERY_RESPONSIVE, VERY_RISK_AVERSE,
+};
 use super::model::{Basis, BonusBase, Component, Limit, Plan, Target};
 use super::{PAYROLL_TEMPLATES, Problem, did_you_mean, is_identifier};
 use crate::expr::Expr;
@@ -37,6 +40,51 @@ fn rate_above_one(rate: Decimal) -> String {
     let rate = rate.normalize();
     let meant = (rate / Decimal::ONE_HUNDRED).normalize();
     format!("{rate} means {} of the metric; write {meant} for {rate}%", money::rate(rate))
+}
+
+/// What is wrong with a responsiveness ε, wherever it is set (a plan's
+/// `assumptions.responsiveness`, `carrot simulate --responsiveness`): an error below 0 or above
+/// [`MAX_RESPONSIVENESS`], a warning above [`VERY_RESPONSIVE`]. The problem has no path: the
+/// caller says where the value is.
+pub fn responsiveness_problem(eps: Decimal) -> Option<Problem> {
+    if eps < Decimal::ZERO {
+        Some(Problem::error(
+            "",
+            format!(
+                "must not be negative (0 means nobody changes what they do; the default is {DEFAULT_RESPONSIVENESS})"
+            ),
+        ))
+    } else if eps > Decimal::from(MAX_RESPONSIVENESS) {
+        Some(Problem::error(
+            "",
+            format!("must be at most {MAX_RESPONSIVENESS} (the default is {DEFAULT_RESPONSIVENESS})"),
+        ))
+    } else if eps > Decimal::from(VERY_RESPONSIVE) {
+        Some(Problem::warning(
+            "",
+            format!(
+                "{eps} is very responsive: small pay differences would move most hours (the default is \
+                 {DEFAULT_RESPONSIVENESS})"
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+/// What is wrong with a risk aversion γ, wherever it is set (a plan's `assumptions.risk_aversion`,
+/// `carrot simulate --risk-aversion`): an error below 0 or above [`MAX_RISK_AVERSION`], a warning
+/// above [`VERY_RISK_AVERSE`]. The problem has no path: the caller says where the value is.
+pub fn risk_aversion_problem(gamma: Decimal) -> Option<Problem> {
+    if gamma < Decimal::ZERO {
+        Some(Problem::error("", "must not be negative (0 is risk neutral, the default)"))
+    } else if gamma > Decimal::from(MAX_RISK_AVERSION) {
+        Some(Problem::error("", format!("must be at most {MAX_RISK_AVERSION} (0 is risk neutral, the default)")))
+    } else if gamma > Decimal::from(VERY_RISK_AVERSE) {
+        Some(Problem::warning("", format!("{gamma} is very risk averse: people would give up most uncertain pay")))
+    } else {
+        None
+    }
 }
 
 struct Validator {
@@ -124,18 +172,8 @@ impl Validator {
             if role.trim().is_empty() {
                 self.error(&path, "needs a role name (the roster's `role` value), e.g. \"sales\"");
             }
-            if eps.0 < Decimal::ZERO {
-                self.error(&path, "must not be negative (0 means nobody changes what they do; the default is 0.3)");
-            } else if eps.0 > dec("100") {
-                self.error(&path, "must be at most 100 (the default is 0.3)");
-            } else if eps.0 > dec("3") {
-                self.warning(
-                    &path,
-                    format!(
-                        "{} is very responsive: small pay differences would move most hours (the default is 0.3)",
-                        eps.0
-                    ),
-                );
+            if let Some(p) = responsiveness_problem(eps.0) {
+                self.problems.push(Problem { path, ..p });
             }
         }
         for (role, gamma) in &a.risk_aversion {
@@ -143,15 +181,8 @@ impl Validator {
             if role.trim().is_empty() {
                 self.error(&path, "needs a role name (the roster's `role` value), e.g. \"sales\"");
             }
-            if gamma.0 < Decimal::ZERO {
-                self.error(&path, "must not be negative (0 is risk neutral, the default)");
-            } else if gamma.0 > dec("20") {
-                self.error(&path, "must be at most 20 (0 is risk neutral, the default)");
-            } else if gamma.0 > dec("5") {
-                self.warning(
-                    &path,
-                    format!("{} is very risk averse: people would give up most uncertain pay", gamma.0),
-                );
+            if let Some(p) = risk_aversion_problem(gamma.0) {
+                self.problems.push(Problem { path, ..p });
             }
         }
         if let Some(h) = a.min_flexible_hours
@@ -778,6 +809,51 @@ mod tests {
         let warnings: Vec<String> = warnings(&plan).iter().map(ToString::to_string).collect();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         warnings.into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn responsiveness_and_risk_aversion_are_flagged_above_their_thresholds_and_refused_out_of_range() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let eps = |s: &str| responsiveness_problem(d(s)).map(|p| (p.is_error(), p.message));
+        assert_eq!(eps("0"), None);
+        assert_eq!(eps("3"), None, "3 is the threshold, not above it");
+        assert_eq!(
+            eps("3.5"),
+            Some((
+                false,
+                "3.5 is very responsive: small pay differences would move most hours (the default is 0.3)".to_owned()
+            ))
+        );
+        assert_eq!(eps("100").map(|(e, _)| e), Some(false));
+        assert_eq!(eps("100.5"), Some((true, "must be at most 100 (the default is 0.3)".to_owned())));
+        assert_eq!(eps("-1").map(|(e, _)| e), Some(true));
+        let gamma = |s: &str| risk_aversion_problem(d(s)).map(|p| (p.is_error(), p.message));
+        assert_eq!(gamma("5"), None, "5 is the threshold, not above it");
+        assert_eq!(
+            gamma("10"),
+            Some((false, "10 is very risk averse: people would give up most uncertain pay".to_owned()))
+        );
+        assert_eq!(gamma("21"), Some((true, "must be at most 20 (0 is risk neutral, the default)".to_owned())));
+        assert_eq!(gamma("-0.5"), Some((true, "must not be negative (0 is risk neutral, the default)".to_owned())));
+    }
+
+    #[test]
+    fn a_plans_responsiveness_and_risk_aversion_are_checked_at_their_paths() {
+        let text = r#"{"schema": 1, "name": "T", "currency": "EUR", "period": {"start": "2026-01-01", "end": "2026-03-31"},
+            "tracks": {"sales": {"components": [{"kind": "commission", "id": "rev", "earning_code": "C",
+            "tiers": [{"from": 0, "rate": 0.08}]}]}},
+            "assumptions": {"responsiveness": {"sales": 100}, "risk_aversion": {"sales": 10}}}"#;
+        let plan = super::super::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+        let problems: Vec<String> = validate(&plan).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "assumptions.responsiveness.sales: warning: 100 is very responsive: small pay differences would move \
+                 most hours (the default is 0.3)",
+                "assumptions.risk_aversion.sales: warning: 10 is very risk averse: people would give up most \
+                 uncertain pay",
+            ]
+        );
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub use calibrate::Calibration;
 pub use error::PayError;
 
 use crate::engine::{CompiledPlan, PayoutReport, Shares};
+use crate::plan::assumptions::{MAX_RESPONSIVENESS, MAX_RISK_AVERSION};
 use crate::plan::{Plan, Problem};
 use crate::roster::{Employee, Roster};
 
@@ -125,14 +126,16 @@ impl SimOptions {
         if !(self.noise_scale.is_finite() && (0.0..=10.0).contains(&self.noise_scale)) {
             return bad("noise_scale", format!("must be between 0 and 10, not {}", self.noise_scale));
         }
+        let max_eps = f64::from(MAX_RESPONSIVENESS);
         for (role, eps) in &self.responsiveness {
-            if !(eps.is_finite() && (0.0..=100.0).contains(eps)) {
-                return bad("responsiveness", format!("{role}: must be between 0 and 100, not {eps}"));
+            if !(eps.is_finite() && (0.0..=max_eps).contains(eps)) {
+                return bad("responsiveness", format!("{role}: must be between 0 and {max_eps}, not {eps}"));
             }
         }
+        let max_gamma = f64::from(MAX_RISK_AVERSION);
         for (role, gamma) in &self.risk_aversion {
-            if !(gamma.is_finite() && (0.0..=20.0).contains(gamma)) {
-                return bad("risk_aversion", format!("{role}: must be between 0 and 20, not {gamma}"));
+            if !(gamma.is_finite() && (0.0..=max_gamma).contains(gamma)) {
+                return bad("risk_aversion", format!("{role}: must be between 0 and {max_gamma}, not {gamma}"));
             }
         }
         if let Some(runway) = &self.runway {
