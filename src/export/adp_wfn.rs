@@ -3,7 +3,8 @@
 //!
 //! Each person's lines are combined by earning code (sum per code); a code whose sum is zero is
 //! left out (ADP reads an empty field as "no data"), and a person with nothing to pay has no row.
-//! Negative sums are written with a leading `-` (ADP accepts negative earnings). ADP's field list
+//! Negative sums are written with a leading `-` (ADP accepts negative earnings); a sum outside
+//! −40500.00 … 99999.99 is refused before writing ([`super::Template::amount_range`]). ADP's field list
 //! has Earnings 3–5 and no Earnings 6: a person with more than three codes gets further rows for
 //! the same File #, three codes each (ADP's paydata import adds every row of a File # to its
 //! check). The file has as many pairs as the person with the most codes needs, at most three.

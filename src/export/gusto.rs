@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{
-    ExportError, ExportRequest, GUSTO_EARNINGS, GustoMatch, PayrollLine, Rendered, Template, csv_bytes,
-    negative_problems, per_person, safe_text,
+    ExportError, ExportRequest, GUSTO_EARNINGS, GustoMatch, PayrollLine, Rendered, Template, csv_bytes, per_person,
+    safe_text,
 };
 use crate::money;
 
@@ -133,8 +133,8 @@ pub fn parse_ids(bytes: &[u8], file: &str) -> Result<GustoIds, Vec<String>> {
     if problems.is_empty() { Ok(GustoIds { ids }) } else { Err(problems) }
 }
 
-/// Renders the Gusto CSV; refuses names that cannot be split, duplicate names when matching by
-/// name, and negative amounts.
+/// Renders the Gusto CSV; refuses names that cannot be split and duplicate names when matching
+/// by name (negative amounts are refused by [`super::amount_problems`]).
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
     let dp = req.report.minor_units;
     let with_id = req.settings.gusto_match == GustoMatch::EmployeeId;
@@ -149,7 +149,8 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
     };
     let columns: Vec<&str> = GUSTO_EARNINGS.iter().copied().filter(|c| lines.iter().any(|l| l.code == *c)).collect();
     let people = per_person(lines);
-    let mut problems = negative_problems(&people, Template::Gusto, dp);
+    // Negative amounts are refused with the other problems by `super::amount_problems`.
+    let mut problems = Vec::new();
     // Every line lands in a column: a code that is none of Gusto's would otherwise be left out of
     // the file while the reconciliation counts it (the earning-code check refuses such codes
     // first; this keeps the file and its reconciliation equal if a new kind of line slips by).

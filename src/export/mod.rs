@@ -140,6 +140,46 @@ impl Template {
     pub fn allows_negative(self) -> bool {
         !matches!(self, Self::Gusto | Self::Workday)
     }
+
+    /// The amounts one amount cell of the layout can hold, where the payroll system's published
+    /// layout gives a range (`None`: no range is documented). An amount outside it is refused
+    /// before writing, naming the person, the code and the amount ([`ExportError::Data`]).
+    ///
+    /// ADP Workforce Now's paydata amounts run from −40500.00 to 99999.99 (the exporters' specs
+    /// in `../shared/PAYROLL_FORMATS.md` §4.1; docs/payroll.md). ADP RUN, Gusto, Workday and
+    /// Paychex publish no range for their amount columns.
+    pub fn amount_range(self) -> Option<AmountRange> {
+        match self {
+            Self::AdpWfn => Some(AmountRange {
+                min: Decimal::new(-4_050_000, 2),
+                max: Decimal::new(9_999_999, 2),
+                system: "ADP Workforce Now",
+                field: "paydata import",
+            }),
+            Self::Generic | Self::AdpRun | Self::Gusto | Self::Workday | Self::WorkdayEib | Self::PaychexFlex => None,
+        }
+    }
+}
+
+/// The amounts a payroll system takes in one amount cell of its import
+/// ([`Template::amount_range`]), both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AmountRange {
+    /// The lowest amount (a negative amount reduces pay).
+    pub min: Decimal,
+    /// The highest amount.
+    pub max: Decimal,
+    /// The payroll system, as messages name it (`ADP Workforce Now`).
+    pub system: &'static str,
+    /// The import the range belongs to (`paydata import`).
+    pub field: &'static str,
+}
+
+impl AmountRange {
+    /// Whether `amount` is inside the range.
+    pub fn contains(&self, amount: Decimal) -> bool {
+        (self.min..=self.max).contains(&amount)
+    }
 }
 
 /// How many problems an error message lists before saying how many more there are.
@@ -657,21 +697,43 @@ pub fn per_person<'a>(lines: &[PayrollLine<'a>]) -> Vec<PersonTotals<'a>> {
     people
 }
 
-/// For templates that cannot carry negative amounts: every person and code whose lines net to
-/// less than zero.
-pub(crate) fn negative_problems(people: &[PersonTotals<'_>], template: Template, minor_units: u32) -> Vec<String> {
+/// Every amount a file of `template` would hold that the payroll system cannot take, one message
+/// per person and code (the amounts of a person's lines with one code are summed, as every layout
+/// with a limit writes them): a negative sum where the layout has none
+/// ([`Template::allows_negative`]), and a sum outside the layout's documented range
+/// ([`Template::amount_range`]). Amounts are shown with `decimals` decimals, as the file would
+/// write them. Empty for a layout without limits (`generic`).
+pub(crate) fn amount_problems(lines: &[PayrollLine<'_>], template: Template, decimals: u32) -> Vec<String> {
+    let range = template.amount_range();
+    if template.allows_negative() && range.is_none() {
+        return Vec::new();
+    }
     let name = template.name();
+    let fixed = |amount: Decimal| money::fixed(amount, decimals);
     let mut problems = Vec::new();
-    for p in people {
+    for p in per_person(lines) {
         for (code, amount) in &p.codes {
-            if amount.is_sign_negative() && !amount.is_zero() {
+            let who = format!("{} ({}): `{code}` nets to {}", p.employee_id, p.name, fixed(*amount));
+            if !template.allows_negative() && amount.is_sign_negative() && !amount.is_zero() {
                 problems.push(format!(
-                    "{} ({}): `{code}` nets to {}; {name} cannot take a negative amount. Map the adjustment that \
-                     reduces it to the same code as the lines it reduces (\"earning_codes\": {{\"{name}\": ...}}), \
-                     or settle it outside this file",
-                    p.employee_id,
-                    p.name,
-                    money::fixed(*amount, minor_units)
+                    "{who}; {name} cannot take a negative amount. Map the adjustment that reduces it to the same \
+                     code as the lines it reduces (\"earning_codes\": {{\"{name}\": ...}}), or settle it outside \
+                     this file"
+                ));
+            } else if let Some(range) = range.filter(|r| !r.contains(*amount)) {
+                let beyond = if *amount > range.max {
+                    format!("more than {}, the most", fixed(range.max))
+                } else {
+                    format!("less than {}, the least", fixed(range.min))
+                };
+                problems.push(format!(
+                    "{who}, {beyond} {name} can take ({}'s {} takes {} to {} in one amount). Check the plan if \
+                     the amount is not expected; else pay it outside this file (e.g. by hand in {})",
+                    range.system,
+                    range.field,
+                    fixed(range.min),
+                    fixed(range.max),
+                    range.system
                 ));
             }
         }
@@ -836,14 +898,26 @@ fn render_lines(
     if !code_problems.is_empty() {
         return Err(ExportError::InvalidEarningCodes { template: template.name().to_owned(), problems: code_problems });
     }
+    // Amounts the payroll system cannot take are listed with the template's own problems (ids,
+    // names), so one refusal names everything at fault.
+    let mut problems = amount_problems(lines, template, req.report.minor_units);
     let rendered = match template {
-        Template::Generic => generic::render(req, lines),
-        Template::AdpWfn => adp_wfn::render(req, lines)?,
-        Template::AdpRun => adp_run::render(req, lines)?,
-        Template::Gusto => gusto::render(req, lines)?,
-        Template::Workday => workday::render(req, lines)?,
-        Template::WorkdayEib => workday_eib::render(req, lines)?,
-        Template::PaychexFlex => paychex_flex::render(req, lines)?,
+        Template::Generic => Ok(generic::render(req, lines)),
+        Template::AdpWfn => adp_wfn::render(req, lines),
+        Template::AdpRun => adp_run::render(req, lines),
+        Template::Gusto => gusto::render(req, lines),
+        Template::Workday => workday::render(req, lines),
+        Template::WorkdayEib => workday_eib::render(req, lines),
+        Template::PaychexFlex => paychex_flex::render(req, lines),
+    };
+    let rendered = match rendered {
+        Ok(rendered) if problems.is_empty() => rendered,
+        Ok(_) => return Err(ExportError::Data { template: template.name().to_owned(), problems }),
+        Err(ExportError::Data { template, problems: more }) => {
+            problems.extend(more);
+            return Err(ExportError::Data { template, problems });
+        }
+        Err(e) => return Err(e),
     };
     let mut rec = reconcile(lines, req.report);
     rec.template = template.name().to_owned();

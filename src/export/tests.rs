@@ -545,6 +545,77 @@ fn templates_without_negative_amounts_refuse_a_code_that_nets_below_zero() {
     }
 }
 
+/// A payroll line of `id` with `code` and `amount`.
+fn line<'a>(id: &'a str, code: &'a str, amount: &str) -> PayrollLine<'a> {
+    PayrollLine { employee_id: id, name: "Test Person", first_last: None, component: "rev", code, amount: d(amount) }
+}
+
+#[test]
+fn adp_wfn_takes_amounts_from_minus_40500_to_99999_99_both_included() {
+    let range = Template::AdpWfn.amount_range().unwrap();
+    assert_eq!((range.min, range.max), (d("-40500.00"), d("99999.99")));
+    let inside = [line("1", "C", "99999.99"), line("2", "C", "-40500.00"), line("3", "C", "0.01")];
+    assert!(amount_problems(&inside, Template::AdpWfn, 2).is_empty());
+    // The sum per code is what the file holds: two lines of 60,000 with one code make 120,000.
+    let outside = [
+        line("4", "C", "100000.00"),
+        line("5", "C", "-40500.01"),
+        line("6", "C", "60000"),
+        line("6", "C", "60000"),
+        line("6", "S", "60000"),
+    ];
+    let problems = amount_problems(&outside, Template::AdpWfn, 2);
+    assert_eq!(
+        problems,
+        [
+            "4 (Test Person): `C` nets to 100000.00, more than 99999.99, the most adp-wfn can take (ADP Workforce \
+             Now's paydata import takes -40500.00 to 99999.99 in one amount). Check the plan if the amount is not \
+             expected; else pay it outside this file (e.g. by hand in ADP Workforce Now)",
+            "5 (Test Person): `C` nets to -40500.01, less than -40500.00, the least adp-wfn can take (ADP Workforce \
+             Now's paydata import takes -40500.00 to 99999.99 in one amount). Check the plan if the amount is not \
+             expected; else pay it outside this file (e.g. by hand in ADP Workforce Now)",
+            "6 (Test Person): `C` nets to 120000.00, more than 99999.99, the most adp-wfn can take (ADP Workforce \
+             Now's paydata import takes -40500.00 to 99999.99 in one amount). Check the plan if the amount is not \
+             expected; else pay it outside this file (e.g. by hand in ADP Workforce Now)",
+        ]
+    );
+    // Templates without a documented range write any amount.
+    for t in Template::ALL.into_iter().filter(|t| t.amount_range().is_none() && t.allows_negative()) {
+        assert!(amount_problems(&outside, t, 2).is_empty(), "{t:?}");
+    }
+}
+
+#[test]
+fn amounts_a_payroll_system_cannot_take_refuse_the_export_before_anything_is_written() {
+    // 1,621,500 of revenue at 10% is 162,150.00 of commission; the cap of 5,000 makes the cap
+    // adjustment -157,150.00: both outside what ADP takes. The other people are fine.
+    let mut people = test_roster().employees;
+    people.push(person(3, "000106", "Big Seller", "sales", "1621500", "0"));
+    people.push(person(4, "E-17", "Not A File Number", "sales", "1000", "0"));
+    let roster = roster_of(people);
+    let plan = test_plan();
+    let report = engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap();
+    let s = settings();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("PRABCEPI.csv");
+    let err =
+        write_with_reconciliation(&request(&plan, &report, Template::AdpWfn, &s), &path, Overwrite::Allow).unwrap_err();
+    assert!(!path.exists() && !reconciliation_path(&path).exists(), "nothing is written");
+    let ExportError::Data { problems, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].starts_with("000106 (Big Seller): `C` nets to 162150.00, more than 99999.99"), "{err}");
+    assert!(problems[1].starts_with("000106 (Big Seller): `CA` nets to -157150.00, less than -40500.00"), "{err}");
+    // Listed with the template's own problems, in one refusal.
+    assert!(problems[2].starts_with("E-17 (Not A File Number): employee id `E-17` is not an ADP File #"), "{err}");
+    assert!(err.to_string().starts_with("the adp-wfn file cannot be written:\n  000106 (Big Seller)"), "{err}");
+    // The layouts without a range write the same amounts.
+    let without = roster_of(roster.employees.into_iter().filter(|e| &*e.id != "E-17").collect());
+    for t in [Template::Generic, Template::AdpRun, Template::WorkdayEib, Template::PaychexFlex] {
+        let out = render_with(&plan, &without, t, &s).unwrap_or_else(|e| panic!("{t:?}: {e}"));
+        assert!(out.contains("162150.00") && out.contains("-157150.00"), "{t:?}: {out}");
+    }
+}
+
 #[test]
 fn missing_settings_refuse_before_anything_is_written_naming_the_flag() {
     let plan = test_plan();

@@ -7,9 +7,7 @@
 //! has no row (a zero payment is noise for approvers), and a negative sum is refused: a one-time
 //! payment pays, so map the cap adjustment to the plan it reduces.
 
-use super::{
-    ExportError, ExportRequest, PayrollLine, Rendered, Template, csv_bytes, negative_problems, per_person, safe_text,
-};
+use super::{ExportError, ExportRequest, PayrollLine, Rendered, Template, csv_bytes, per_person, safe_text};
 use crate::money;
 
 /// The header row.
@@ -24,15 +22,12 @@ pub const HEADER: [&str; 8] = [
     "Send to Payroll",
 ];
 
-/// Renders the one-time payment rows; refuses negative amounts.
+/// Renders the one-time payment rows (negative amounts are refused by [`super::amount_problems`]).
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
     let dp = req.report.minor_units;
     let s = req.settings;
+    // Negative amounts are refused before this by `super::amount_problems`.
     let people = per_person(lines);
-    let problems = negative_problems(&people, Template::Workday, dp);
-    if !problems.is_empty() {
-        return Err(ExportError::Data { template: Template::Workday.name().to_owned(), problems });
-    }
     let effective = s.effective_date.unwrap_or(req.pay_date).to_string();
     let scheduled = req.pay_date.to_string();
     let reason = safe_text(s.reason.trim()).into_owned();
