@@ -67,7 +67,7 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
                 safe_text(p.employee_id).into_owned(),
                 safe_text(code).into_owned(),
                 String::new(),
-                money::fixed(*amount, req.report.minor_units),
+                money::fixed(*amount, req.amount_decimals()),
                 separate_check.clone(),
                 String::new(),
                 String::new(),

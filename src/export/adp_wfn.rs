@@ -45,7 +45,7 @@ pub fn is_file_number(id: &str) -> bool {
 
 /// Renders the EPI CSV; refuses employee ids that are not ADP file numbers.
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
-    let dp = req.report.minor_units;
+    let dp = req.amount_decimals();
     let co = req.settings.company_code.trim();
     let batch = req.settings.batch_id.trim();
     let pay_number = req.settings.separate_check.map(|n| n.to_string());

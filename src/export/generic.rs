@@ -25,6 +25,7 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Rend
         let period_end = req.report.period.end.to_string();
         let pay_date = req.pay_date.to_string();
         let currency = &req.report.currency;
+        let dp = req.amount_decimals();
         // Writing into a Vec cannot fail; errors would only come from the sink.
         w.write_record(HEADER).ok();
         for l in lines {
@@ -36,7 +37,7 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Rend
                 &pay_date,
                 safe_text(l.code).as_ref(),
                 safe_text(l.component).as_ref(),
-                &money::fixed(l.amount, req.report.minor_units),
+                &money::fixed(l.amount, dp),
                 currency,
             ])
             .ok();

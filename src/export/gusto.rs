@@ -136,7 +136,7 @@ pub fn parse_ids(bytes: &[u8], file: &str) -> Result<GustoIds, Vec<String>> {
 /// Renders the Gusto CSV; refuses names that cannot be split and duplicate names when matching
 /// by name (negative amounts are refused by [`super::amount_problems`]).
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
-    let dp = req.report.minor_units;
+    let dp = req.amount_decimals();
     let with_id = req.settings.gusto_match == GustoMatch::EmployeeId;
     let id_file = req.settings.gusto_ids.trim();
     let mapped = if with_id && !id_file.is_empty() {

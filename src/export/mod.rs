@@ -1,10 +1,11 @@
 //! Payroll exports: the chosen plan's payouts as the file a payroll system imports.
 //!
-//! Rules for every template: money as plain numbers with `.` and exactly the currency's
-//! minor-unit digits, negatives with a leading `-`; ids as text (leading zeros survive); no
-//! byte-order mark; CRLF line ends; text cells that start with `=`, `+`, `-`, `@`, tab or carriage
-//! return are neutralised (a leading `'`) so a spreadsheet never runs them, while amount cells are
-//! never touched; each line's earning code comes from the plan (`earning_codes[template]`, else
+//! Rules for every template: money as plain numbers with `.` and exactly the layout's decimals
+//! (two where the payroll takes dollars and cents, else the currency's minor-unit digits),
+//! negatives with a leading `-`; ids as text (leading zeros survive); no byte-order mark; CRLF
+//! line ends; text cells that start with `=`, `+`, `-`, `@`, tab or carriage return are
+//! neutralised (a leading `'`) so a spreadsheet never runs them, while amount cells are never
+//! touched; each line's earning code comes from the plan (`earning_codes[template]`, else
 //! `earning_code`), and a missing or malformed code, a missing setting or data the payroll system
 //! cannot take is an error before anything is written. The same inputs give byte-identical files.
 //!
@@ -135,6 +136,20 @@ impl Template {
         }
     }
 
+    /// The decimals the layout writes every amount with, where it fixes them: the layouts without
+    /// a currency column take dollars and cents ("amounts with two decimals", ADP's paydata and
+    /// RUN's dollars, Gusto's and Paychex's amounts; `../shared/PAYROLL_FORMATS.md` §4.1, §4.8).
+    /// `None`: the file writes the currency's own decimals beside its currency (`generic`,
+    /// `workday`, `workday-eib`). A plan whose currency has fewer decimals is written exactly with
+    /// zeros added (JPY 174795 as `174795.00`); one with more cannot be written exactly and is
+    /// refused ([`ExportError::Decimals`]).
+    pub fn amount_decimals(self) -> Option<u32> {
+        match self {
+            Self::AdpWfn | Self::AdpRun | Self::Gusto | Self::PaychexFlex => Some(2),
+            Self::Generic | Self::Workday | Self::WorkdayEib => None,
+        }
+    }
+
     /// Whether the layout can carry a negative amount per earning code. Where it cannot, a
     /// person whose lines net to a negative amount for a code is refused before writing.
     pub fn allows_negative(self) -> bool {
@@ -220,6 +235,26 @@ pub enum ExportError {
         template: String,
         /// Every problem, each naming the setting and its flag.
         problems: Vec<SettingProblem>,
+    },
+    /// The plan's currency has more decimals than the layout writes amounts with
+    /// ([`Template::amount_decimals`]): its amounts cannot be written exactly.
+    #[error(
+        "the {template} file takes amounts with {layout_decimals} decimals, but the plan pays in {currency}, whose \
+         amounts have {currency_decimals}: they cannot be written exactly, and rounding them would pay other amounts \
+         than the plan computes. Export with a template that writes the currency's own decimals ({others}), or a \
+         plan in a currency with at most {layout_decimals} decimals"
+    )]
+    Decimals {
+        /// The template.
+        template: String,
+        /// The plan's currency.
+        currency: String,
+        /// Its decimals (minor units).
+        currency_decimals: u32,
+        /// The decimals the layout writes.
+        layout_decimals: u32,
+        /// The templates that write the currency's own decimals, comma-separated.
+        others: String,
     },
     /// Payout data the payroll system cannot take (ids, names, negative amounts).
     #[error("the {template} file cannot be written:{}", problem_list(problems))]
@@ -795,6 +830,15 @@ pub struct ExportRequest<'a> {
     pub plan_bytes: &'a [u8],
 }
 
+impl ExportRequest<'_> {
+    /// The decimals the file writes amounts with: the layout's ([`Template::amount_decimals`]),
+    /// else the currency's. A currency with more decimals than the layout's is refused before
+    /// rendering, so writing with these never rounds.
+    pub fn amount_decimals(&self) -> u32 {
+        self.template.amount_decimals().unwrap_or(self.report.minor_units)
+    }
+}
+
 /// A template's output: the bytes and what they hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Rendered {
@@ -874,14 +918,32 @@ pub fn render_book(
     render_lines(req, &lines, skipped, &book.warnings)
 }
 
-/// Refuses settings the template cannot use with the plan's currency.
+/// Refuses settings the template cannot use with the plan's currency, and a currency whose
+/// amounts the layout cannot write exactly.
 fn check_settings(req: &ExportRequest<'_>) -> Result<(), ExportError> {
     let template = req.template;
     let setting_problems = req.settings.check_for_currency(template, &req.plan.currency);
-    if setting_problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ExportError::Settings { template: template.name().to_owned(), problems: setting_problems })
+    if !setting_problems.is_empty() {
+        return Err(ExportError::Settings { template: template.name().to_owned(), problems: setting_problems });
+    }
+    check_decimals(template, &req.report.currency, req.report.minor_units)
+}
+
+/// Refuses a currency with more decimals (`minor_units`) than `template` writes amounts with.
+pub fn check_decimals(template: Template, currency: &str, minor_units: u32) -> Result<(), ExportError> {
+    match template.amount_decimals() {
+        Some(layout) if minor_units > layout => {
+            let others: Vec<&str> =
+                Template::ALL.into_iter().filter(|t| t.amount_decimals().is_none()).map(Template::name).collect();
+            Err(ExportError::Decimals {
+                template: template.name().to_owned(),
+                currency: currency.to_owned(),
+                currency_decimals: minor_units,
+                layout_decimals: layout,
+                others: others.join(", "),
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -900,7 +962,7 @@ fn render_lines(
     }
     // Amounts the payroll system cannot take are listed with the template's own problems (ids,
     // names), so one refusal names everything at fault.
-    let mut problems = amount_problems(lines, template, req.report.minor_units);
+    let mut problems = amount_problems(lines, template, req.amount_decimals());
     let rendered = match template {
         Template::Generic => Ok(generic::render(req, lines)),
         Template::AdpWfn => adp_wfn::render(req, lines),

@@ -95,7 +95,7 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
             for (i, value) in [
                 (WORKER_ID, safe_text(p.employee_id).into_owned()),
                 (PAY_COMPONENT, safe_text(code).into_owned()),
-                (AMOUNT, money::fixed(*amount, req.report.minor_units)),
+                (AMOUNT, money::fixed(*amount, req.amount_decimals())),
                 (CHECK_SEQ, req.settings.separate_check.map(|n| n.to_string()).unwrap_or_default()),
             ] {
                 if let Some(cell) = row.get_mut(i) {

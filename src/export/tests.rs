@@ -616,6 +616,67 @@ fn amounts_a_payroll_system_cannot_take_refuse_the_export_before_anything_is_wri
     }
 }
 
+/// `test_plan()` in `currency`, paying one person 10% of `revenue`.
+fn one_person_in(currency: &str, revenue: &str) -> (Plan, Roster) {
+    let mut plan = test_plan();
+    plan.currency = currency.into();
+    (plan, roster_of(vec![person(0, "001007", "Anna de Vries", "sales", revenue, "0")]))
+}
+
+#[test]
+fn layouts_in_dollars_and_cents_write_a_currency_without_decimals_with_two() {
+    // 10% of 1,005 yen is 100.5, paid 101 (the yen has no decimals).
+    let (plan, roster) = one_person_in("JPY", "1005");
+    let amount = |t: Template| {
+        let out = render_with(&plan, &roster, t, &settings()).unwrap_or_else(|e| panic!("{t:?}: {e}"));
+        let row = out.lines().find(|l| l.contains("001007") || l.starts_with("Anna")).unwrap_or_default().to_owned();
+        row.split(',').find(|c| c.starts_with("101")).unwrap_or_default().to_owned()
+    };
+    for t in Template::ALL {
+        let expected = if t.amount_decimals() == Some(2) { "101.00" } else { "101" };
+        assert_eq!(amount(t), expected, "{t:?}");
+    }
+    assert_eq!(
+        Template::ALL.into_iter().filter(|t| t.amount_decimals() == Some(2)).collect::<Vec<_>>(),
+        [Template::AdpWfn, Template::AdpRun, Template::Gusto, Template::PaychexFlex],
+        "the layouts without a currency column take dollars and cents"
+    );
+}
+
+#[test]
+fn a_currency_with_more_decimals_than_the_layout_takes_is_refused_before_anything_is_written() {
+    // 10% of 1,000.05 dinars is 100.005: three decimals.
+    let (plan, roster) = one_person_in("KWD", "1000.05");
+    let report = engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap();
+    let s = settings();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    for t in Template::ALL {
+        let result = write_with_reconciliation(&request(&plan, &report, t, &s), &path, Overwrite::Allow);
+        if t.amount_decimals() == Some(2) {
+            let err = result.unwrap_err();
+            assert!(matches!(err, ExportError::Decimals { currency_decimals: 3, layout_decimals: 2, .. }), "{t:?}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "the {} file takes amounts with 2 decimals, but the plan pays in KWD, whose amounts have 3: they \
+                     cannot be written exactly, and rounding them would pay other amounts than the plan computes. \
+                     Export with a template that writes the currency's own decimals (generic, workday, \
+                     workday-eib), or a plan in a currency with at most 2 decimals",
+                    t.name()
+                )
+            );
+            assert!(!path.exists(), "{t:?}: nothing is written");
+        } else {
+            result.unwrap_or_else(|e| panic!("{t:?}: {e}"));
+            let out = std::fs::read_to_string(&path).unwrap();
+            assert!(out.contains(",100.005,"), "{t:?} keeps the currency's decimals: {out}");
+            std::fs::remove_file(&path).unwrap();
+            std::fs::remove_file(reconciliation_path(&path)).unwrap();
+        }
+    }
+}
+
 #[test]
 fn missing_settings_refuse_before_anything_is_written_naming_the_flag() {
     let plan = test_plan();

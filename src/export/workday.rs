@@ -24,7 +24,7 @@ pub const HEADER: [&str; 8] = [
 
 /// Renders the one-time payment rows (negative amounts are refused by [`super::amount_problems`]).
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
-    let dp = req.report.minor_units;
+    let dp = req.amount_decimals();
     let s = req.settings;
     // Negative amounts are refused before this by `super::amount_problems`.
     let people = per_person(lines);

@@ -185,7 +185,7 @@ pub fn parse_ids(bytes: &[u8], file: &str) -> Result<WorkdayIds, Vec<String>> {
 pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Result<Rendered, ExportError> {
     let template = Template::WorkdayEib;
     let fail = |problems: Vec<String>| ExportError::Data { template: template.name().to_owned(), problems };
-    let dp = req.report.minor_units;
+    let dp = req.amount_decimals();
     let s = req.settings;
     let id_file = s.workday_ids.trim();
     let mapped = if id_file.is_empty() { None } else { Some(read_ids(Path::new(id_file)).map_err(fail)?) };
