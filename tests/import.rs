@@ -1049,7 +1049,7 @@ fn money_with_three_decimals_after_the_automatic_mark_is_refused_as_ambiguous() 
     assert!(
         issues[0]
             .reason
-            .starts_with("`150.000` could be 150 with a decimal point or 150000 with `.` between thousands"),
+            .starts_with("`150.000` could be 150 (with a decimal point) or 150000 (with `.` between thousands)"),
         "{}",
         issues[0].reason
     );
@@ -1063,7 +1063,12 @@ fn money_with_three_decimals_after_the_automatic_mark_is_refused_as_ambiguous() 
     let report = import_reader("de.csv", grouped.as_bytes(), &comma).unwrap();
     assert_eq!(report.roster.employees[0].quota, Some(dec("150000")));
     // A `;` file reads a decimal comma by default: `12,000` is ambiguous there.
-    let semicolons = "employee_id;name;role;quota\n1;Ann;sales;12,000\n";
+    let semicolons = "employee_id;name;role;quota;revenue\n1;Ann;sales;12,000;187,500\n";
     let issues = bad_rows(import_reader("eu.csv", semicolons.as_bytes(), &ImportOptions::default()));
-    assert!(issues[0].reason.starts_with("`12,000` could be 12 with a decimal comma"), "{}", issues[0].reason);
+    assert!(issues[0].reason.starts_with("`12,000` could be 12 (with a decimal comma)"), "{}", issues[0].reason);
+    assert!(
+        issues[1].reason.starts_with("`187,500` could be 187,5 (with a decimal comma) or 187500"),
+        "{}",
+        issues[1].reason
+    );
 }

@@ -638,12 +638,13 @@ impl Parser<'_> {
             && !whole.contains(other)
             && fraction.bytes().all(|b| b.is_ascii_digit());
         grouped.then(|| {
+            let decimals = fraction.trim_end_matches('0');
+            let as_decimal = if decimals.is_empty() { whole.to_owned() } else { format!("{whole}{mark}{decimals}") };
             format!(
-                "`{}` could be {whole} with a decimal {meant} or {whole}{fraction} with `{mark}` between \
-                 thousands; write it without the ambiguity (e.g. {whole}{fraction} or {whole}{mark}{}), or \
-                 say how the file writes numbers with --decimal point or --decimal comma",
-                cell.trim(),
-                &fraction[..2]
+                "`{}` could be {as_decimal} (with a decimal {meant}) or {whole}{fraction} (with `{mark}` between \
+                 thousands); write {whole}{fraction} without the `{mark}`, or say how the file writes numbers with \
+                 --decimal point or --decimal comma",
+                cell.trim()
             )
         })
     }
