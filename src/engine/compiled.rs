@@ -11,7 +11,7 @@ pub(crate) use super::rules::RawLine;
 use super::rules::lookup;
 use crate::expr::{EvalError, Expr};
 use crate::money;
-use crate::num::{Konst, Num};
+use crate::num::{Konst, Num, Rational};
 use crate::plan::{Basis, BonusBase, Component, CurvePoint, Limit, Method, Plan, Problem, Target};
 use crate::roster::{Employee, Roster};
 
@@ -257,6 +257,12 @@ pub struct CompiledPlan {
     /// in the period (a plan year's phased share of quota and target incentive to date; see
     /// [`CompiledPlan::with_shares`]). `None`: proration by days, as always.
     pub(crate) shares: Option<Arc<Shares>>,
+    /// A plan year computed whole: each pay period with its phased share of the year's quota
+    /// and target incentive, so that someone employed part of the year gets the shares of the
+    /// periods they were employed in (`Σ share × days employed ÷ days`), as the plan year's
+    /// periods add up to, rather than days employed ÷ days of the year. `None` without a
+    /// schedule.
+    pub(crate) phasing: Option<Arc<[(crate::plan::PayPeriod, Rational)]>>,
     /// The files joined onto the roster ([`Roster::joined`]), named in messages about a
     /// missing value as the places it was looked for.
     pub(crate) joined: Arc<[String]>,
@@ -286,6 +292,34 @@ pub struct LineError {
     pub component: Option<String>,
     /// What went wrong.
     pub message: String,
+}
+
+/// The pay periods of `plan`'s schedule with their phased shares, for a plan year computed
+/// whole ([`CompiledPlan::employed_days`]); `None` without a schedule (or one that validation
+/// refuses).
+fn phasing(plan: &Plan) -> Option<Arc<[(crate::plan::PayPeriod, Rational)]>> {
+    let schedule = plan.schedule.as_ref()?;
+    let periods = schedule.pay_periods(plan.period).ok()?;
+    let shares = schedule.shares(periods.len()).ok()?;
+    Some(periods.into_iter().zip(shares).collect())
+}
+
+/// `Σ share × days employed ÷ days` over the pay periods `e` was employed in any of, as
+/// `(numerator, denominator)`; `None` for someone employed in none, or a share too fine for
+/// 64-bit parts (proration by days then stands).
+fn phased_share(periods: &[(crate::plan::PayPeriod, Rational)], e: &Employee) -> Option<(i64, i64)> {
+    let mut sum = Rational::ZERO;
+    for (p, share) in periods {
+        let (employed, days) = (p.employed_days(e.start_date, e.end_date), p.days());
+        if employed > 0 && days > 0 {
+            sum = sum.add(&share.mul(&Rational::new(i128::from(employed), i128::from(days))?));
+        }
+    }
+    if sum.is_zero() {
+        return None;
+    }
+    let (n, d) = sum.parts()?;
+    Some((i64::try_from(n).ok()?, i64::try_from(d).ok()?))
 }
 
 impl CompiledPlan {
@@ -509,6 +543,7 @@ impl CompiledPlan {
                 .collect(),
             track_roles,
             shares: None,
+            phasing: phasing(plan),
             joined: Arc::from(Vec::new()),
         })
     }
@@ -566,7 +601,9 @@ impl CompiledPlan {
         self.roster_metrics + self.derived.len()
     }
 
-    /// Days `e` was employed inside the period, and the period's days (both ends inclusive).
+    /// Days `e` was employed inside the period, and the period's days (both ends inclusive); for
+    /// a share given by a plan year (see [`CompiledPlan::with_shares`], and a plan year computed
+    /// whole for someone employed part of it), that share as a fraction.
     pub fn employed_days(&self, e: &Employee) -> (i64, i64) {
         if let Some(share) = self.shares.as_ref().and_then(|s| s.get(&e.id)) {
             return *share;
@@ -575,7 +612,20 @@ impl CompiledPlan {
         let start = e.start_date.map_or(self.period.start, |s| s.max(self.period.start));
         let end = e.end_date.map_or(self.period.end, |x| x.min(self.period.end));
         let employed = ((end - start).num_days() + 1).clamp(0, days.max(0));
+        if employed > 0
+            && employed < days
+            && let Some(share) = self.phasing.as_deref().and_then(|periods| phased_share(periods, e))
+        {
+            return share;
+        }
         (employed, days)
+    }
+
+    /// Whether `e`'s quota and target incentive are prorated by a share of phased pay periods
+    /// rather than by days.
+    pub(crate) fn phased(&self, e: &Employee) -> bool {
+        self.shares.as_ref().is_some_and(|s| s.contains_key(&e.id))
+            || self.phasing.as_deref().is_some_and(|periods| phased_share(periods, e).is_some())
     }
 
     /// Share of the period `e` was employed, as a decimal for display and the simulation (cut

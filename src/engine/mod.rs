@@ -608,7 +608,7 @@ impl CompiledPlan {
             } else if prorated {
                 parts.push(money::grouped(full, dp));
             }
-            if prorated && self.shares.as_ref().is_some_and(|s| s.contains_key(&e.id)) {
+            if prorated && self.phased(e) {
                 parts.push(show::phased_share(employed, days));
             } else if prorated {
                 parts.push(show::days_share(employed, days));

@@ -384,6 +384,46 @@ fn division_by_zero_in_a_derived_metric_names_the_expression_and_employee() {
     assert_eq!(report.employees[0].total, d("25"));
 }
 
+/// A plan year computed whole (no pay period named) prorates someone employed part of the year
+/// by the phased shares of the periods they were employed in, as its periods add up to: hired
+/// 1 March, with 20/20/20/40 by quarter on a monthly schedule, the year's quota is 13/15 of
+/// 100,000 (docs/plan-format.md), not 306/365.
+#[test]
+fn a_plan_year_computed_whole_prorates_by_its_phased_periods() {
+    let plan = plan::parse(
+        r#"{"schema": 1, "name": "Year", "currency": "EUR",
+            "period": {"start": "2026-01-01", "end": "2026-12-31"},
+            "schedule": {"periods": "month", "phasing": [0.2, 0.2, 0.2, 0.4]},
+            "tracks": {"sales": {"components": [{"kind": "bonus", "id": "b", "earning_code": "B",
+                "metric": "revenue", "target": "quota", "base": {"ti_share": 1},
+                "curve": [{"x": 0, "y": 0}, {"x": 2, "y": 2}]}]}}}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut roster = revenue_people().roster(&[&["52000", "0"], &["52000", "0"], &["52000", "0"]]);
+    for e in &mut roster.employees {
+        e.quota = Some(d("100000"));
+        e.target_incentive = Some(d("15000"));
+    }
+    roster.employees[0].start_date = Some(date("2026-03-01"));
+    // Left on 15 August: January to July, and 15 of August's 31 days.
+    roster.employees[2].end_date = Some(date("2026-08-15"));
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    let hire = &report.employees[0];
+    // 52,000 ÷ 86,666.67 = 60% of a target incentive of 13,000 (15,000 × 13/15).
+    assert_eq!(hire.attainment, Some(d("0.6")));
+    assert_eq!(hire.total, d("7800.00"));
+    assert!(hire.lines[0].explanation.contains("13/15 phased share"), "{}", hire.lines[0].explanation);
+    // Employed all year: the whole quota, as without a schedule.
+    assert_eq!(report.employees[1].attainment, Some(d("0.52")));
+    // The first half 0.4, July 0.2 / 3, August 0.2 / 3 × 15/31.
+    let leaver = &report.employees[2];
+    let q = |n, d| Rational::new(n, d).unwrap();
+    let share = q(2, 5).add(&q(1, 15)).add(&q(1, 31));
+    let (employed, days) = CompiledPlan::new(&plan, &roster).unwrap().employed_days(&roster.employees[2]);
+    assert_eq!(q(i128::from(employed), i128::from(days)), share);
+    assert!(leaver.total > d("0"));
+}
+
 #[test]
 fn a_currency_without_fx_is_an_error_and_fx_converts_money() {
     let plan = plan_with(
