@@ -669,3 +669,45 @@ fn once_the_last_roster_goes_import_takes_its_place_and_the_samples_button_comes
     assert!(!samples.contains(before.center()), "a click where Import was does not load the samples");
     assert!(now.top() <= before.top(), "the import button moved up, not down");
 }
+
+/// A field typed into key by key keeps the focus when the first keys make the plan invalid (the
+/// problem list appears at the top of the editor) and the last ones make it valid again (the
+/// list goes): a tester's `revenue` became `r`, the rest dropped, and `revenue_prev_1` became
+/// `revenue`, a valid plan paying on another column.
+#[test]
+fn typing_into_an_editor_field_keeps_the_focus_as_the_problem_list_comes_and_goes() {
+    let mut harness = app(Vec::new());
+    let label = "Revenue commission metric";
+    click_role(&mut harness, egui::accesskit::Role::TextInput, label);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run_steps(1);
+    let metric =
+        |h: &Harness<'static, CarrotApp>| match &h.state().selected_doc().unwrap().plan.tracks["sales"].components[0] {
+            Component::Commission(c) => c.metric.clone(),
+            other => panic!("{other:?}"),
+        };
+    let mut problems_seen = false;
+    for (i, c) in "revenue_prev_1".chars().enumerate() {
+        harness.event(egui::Event::Text(c.to_string()));
+        harness.run_steps(3);
+        problems_seen |= !harness.state().selected_doc().unwrap().problems.is_empty();
+        assert_eq!(metric(&harness), "revenue_prev_1"[..=i], "after typing {:?}", &"revenue_prev_1"[..=i]);
+    }
+    assert!(problems_seen, "the first keys made the plan invalid");
+    harness.run_steps(5);
+    assert_eq!(metric(&harness), "revenue_prev_1");
+    // A tier's edge typed over: `9` (9%) is below the tier before it, an error; `90` too.
+    let label = "Revenue commission tier 3 from";
+    click_role(&mut harness, egui::accesskit::Role::TextInput, label);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run_steps(1);
+    for c in ["9", "0"] {
+        harness.event(egui::Event::Text(c.to_owned()));
+        harness.run_steps(3);
+    }
+    let from = match &harness.state().selected_doc().unwrap().plan.tracks["sales"].components[0] {
+        Component::Commission(c) => c.tiers[2].from,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(from, "0.9".parse().unwrap(), "90 % typed, not 9 %");
+}

@@ -32,7 +32,10 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[St
         ui.add(egui::Label::new(egui::RichText::new(&doc.plan.name).heading()).truncate());
     });
     widgets::muted(ui, doc.location());
-    problem_list_ui(ui, &doc.plan, &problems);
+    // In a scope of its own whether or not there is anything to list, so that the list coming
+    // and going does not change the ids of the fields below it: a field being typed into would
+    // lose the focus, and the rest of the keys, as the plan turns invalid or valid again.
+    ui.scope(|ui| problem_list_ui(ui, &doc.plan, &problems));
     ui.separator();
     let metrics = metric_names(&doc.plan, roster_metrics);
     egui::ScrollArea::vertical().id_salt("editor_scroll").auto_shrink([false, false]).show(ui, |ui| {
