@@ -434,7 +434,21 @@ impl Validator {
             }
             match c {
                 Component::Commission(com) => {
-                    self.ascending(com.tiers.iter().map(|t| t.from), &format!("{path}.tiers"), "from", "tier", true);
+                    // Attainment tiers start at fractions of quota, which the editor shows as %.
+                    let edge: &dyn Fn(Decimal) -> String = match com.basis {
+                        crate::plan::Basis::Attainment => {
+                            &|x| format!("{} ({}% of quota)", x.normalize(), (x * Decimal::ONE_HUNDRED).normalize())
+                        }
+                        crate::plan::Basis::Amount => &|x| x.normalize().to_string(),
+                    };
+                    self.ascending(
+                        com.tiers.iter().map(|t| t.from),
+                        &format!("{path}.tiers"),
+                        "from",
+                        "tier",
+                        true,
+                        edge,
+                    );
                     for (t, tier) in com.tiers.iter().enumerate() {
                         self.rate(tier.rate, format!("{path}.tiers[{t}].rate"));
                     }
@@ -457,7 +471,9 @@ impl Validator {
                     self.cap(com.cap, &path);
                 }
                 Component::Bonus(b) => {
-                    self.ascending(b.curve.iter().map(|p| p.x), &format!("{path}.curve"), "x", "point", false);
+                    self.ascending(b.curve.iter().map(|p| p.x), &format!("{path}.curve"), "x", "point", false, &|x| {
+                        x.normalize().to_string()
+                    });
                     for (k, p) in b.curve.iter().enumerate() {
                         if p.x < Decimal::ZERO {
                             self.error(format!("{path}.curve[{k}].x"), "must not be negative");
@@ -513,7 +529,14 @@ impl Validator {
                     self.cap(u.cap, &path);
                 }
                 Component::Multiplier(m) => {
-                    self.ascending(m.steps.iter().map(|s| s.from), &format!("{path}.steps"), "from", "step", false);
+                    self.ascending(
+                        m.steps.iter().map(|s| s.from),
+                        &format!("{path}.steps"),
+                        "from",
+                        "step",
+                        false,
+                        &|x| x.normalize().to_string(),
+                    );
                     for (k, s) in m.steps.iter().enumerate() {
                         if s.factor < Decimal::ZERO {
                             self.error(format!("{path}.steps[{k}].factor"), "must not be negative (0 is a gate)");
@@ -601,6 +624,7 @@ impl Validator {
         field: &str,
         what: &str,
         starts_at_zero: bool,
+        shown: &dyn Fn(Decimal) -> String,
     ) {
         let values: Vec<Decimal> = values.collect();
         if values.is_empty() {
@@ -623,10 +647,10 @@ impl Validator {
                 let message = if w[1] == w[0] {
                     format!(
                         "must be greater than the previous {what}'s {} (two {what}s cannot start at the same point)",
-                        w[0].normalize()
+                        shown(w[0])
                     )
                 } else {
-                    format!("must be greater than the previous {what}'s {}", w[0].normalize())
+                    format!("must be greater than the previous {what}'s {}", shown(w[0]))
                 };
                 self.error(format!("{path}[{}].{field}", i + 1), message);
             }
