@@ -711,3 +711,25 @@ fn typing_into_an_editor_field_keeps_the_focus_as_the_problem_list_comes_and_goe
     };
     assert_eq!(from, "0.9".parse().unwrap(), "90 % typed, not 9 %");
 }
+
+/// "Quit without saving" loses the changes as asked: the next start does not offer to restore
+/// them (a tester's discarded edits came back as "Restore unsaved plans?").
+#[test]
+fn quitting_without_saving_leaves_nothing_to_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery");
+    let mut harness = app_with_recovery(&recovery, Vec::new());
+    set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
+    wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
+    assert_eq!(files_in(&recovery).len(), 1);
+    harness.state_mut().rt.modal = Some(Modal::ConfirmQuit);
+    harness.run_steps(2);
+    harness.get_by_label("Quit without saving").click();
+    // Frames go on in the harness (a real window closes): no autosave comes back either.
+    harness.run_steps(2);
+    for _ in 0..40 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(files_in(&recovery).is_empty(), "{:?}", files_in(&recovery));
+}

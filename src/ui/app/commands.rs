@@ -133,6 +133,16 @@ impl CarrotApp {
             }
             Action::DiscardAndQuit => {
                 self.rt.quit_confirmed = true;
+                // The changes are lost as asked: their recovery files go now (the process is about
+                // to end, so not on a job), or the next start would offer to restore them.
+                self.rt.discarded = true;
+                let dir = self.rt.recovery_dir.clone();
+                for doc in self.rt.docs.iter_mut().filter(|d| d.autosave.written.is_some()) {
+                    if let Some(dir) = &dir {
+                        crate::ui::recovery::remove(dir, doc.id.0);
+                    }
+                    doc.autosave = crate::ui::doc::Autosave::default();
+                }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Action::Rename(id, name) => {

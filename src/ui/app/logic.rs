@@ -506,6 +506,10 @@ impl CarrotApp {
     /// Writes plans with unsaved changes to the recovery folder once editing pauses.
     fn autosave(&mut self, ctx: &egui::Context) {
         let Some(dir) = self.rt.recovery_dir.clone() else { return };
+        if self.rt.discarded {
+            // The user chose to lose the changes and quit: nothing more to recover.
+            return;
+        }
         let now = ctx.input(|i| i.time);
         let mut writes = Vec::new();
         let mut clean = Vec::new();

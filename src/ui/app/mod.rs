@@ -280,6 +280,8 @@ pub struct Runtime {
     pub opened: bool,
     /// Quit once the plans are saved or discarded.
     pub quit_confirmed: bool,
+    /// "Quit without saving" was chosen: no more recovery files are written.
+    pub discarded: bool,
     /// How long the last computation took.
     pub last_compute: Option<std::time::Duration>,
     /// Meeting mode (enlarged, high contrast, no editing panels).
@@ -379,6 +381,7 @@ impl CarrotApp {
                 sim,
                 opened: false,
                 quit_confirmed: false,
+                discarded: false,
                 last_compute: None,
                 meeting_mode: false,
                 close_after_save: Vec::new(),
