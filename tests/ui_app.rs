@@ -126,7 +126,9 @@ fn a_plan_with_an_error_shows_the_message_next_to_the_field() {
     // Tier 2 starts at 100 %; moving it to 0 % makes it start where tier 1 does.
     set_text(&mut harness, "Revenue commission tier 2 from", "0");
     harness.run_steps(5);
-    harness.get_by_label("must be greater than the previous tier's 0 (two tiers cannot start at the same point)");
+    harness.get_by_label(
+        "must be greater than the previous tier's 0 (0% of quota) (two tiers cannot start at the same point)",
+    );
     // The last good results stay on screen, marked stale.
     harness.get_by_label(&total);
     harness.get_by_label("Stale: showing the last valid results; the plan has problems");
