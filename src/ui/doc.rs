@@ -186,6 +186,27 @@ impl PlanDoc {
         }
     }
 
+    /// Where the plan comes from, short: its file's name, `sample transition`, or `not saved
+    /// yet`.
+    pub fn whence(&self) -> String {
+        match &self.source {
+            PlanSource::File(p) => crate::ui::app::display_name(p),
+            PlanSource::Sample(k) => format!("sample {k}"),
+            PlanSource::New => "not saved yet".to_owned(),
+        }
+    }
+
+    /// The plan's name as a list of `docs` shows it: with where it comes from when another open
+    /// plan has the same name (`Transition (sample transition)`, `Transition (not saved yet)`),
+    /// so the plan exported or compared is never mistaken for its namesake.
+    pub fn name_among(&self, docs: &[PlanDoc]) -> String {
+        if docs.iter().any(|d| d.id != self.id && d.plan.name == self.plan.name) {
+            format!("{} ({})", self.plan.name, self.whence())
+        } else {
+            self.plan.name.clone()
+        }
+    }
+
     /// Whether the plan differs from what was last saved.
     pub fn is_dirty(&self) -> bool {
         self.saved.as_ref() != Some(&self.plan)
@@ -280,6 +301,18 @@ mod tests {
         }
         let no_consultants = RosterNames { roles: &sales_only, ..names };
         assert!(roster_problems(&consultant_typo, no_consultants).is_empty());
+    }
+
+    #[test]
+    fn plans_of_one_name_are_told_apart_by_where_they_come_from() {
+        let sample_doc = PlanDoc::new(PlanId(1), sample("transition"), PlanSource::Sample("transition"), 0);
+        let mut renamed = sample("sales_led");
+        renamed.name = sample_doc.plan.name.clone();
+        let new_doc = PlanDoc::new(PlanId(2), renamed, PlanSource::New, 1);
+        let other = PlanDoc::new(PlanId(3), sample("product_led"), PlanSource::Sample("product_led"), 2);
+        let docs = vec![sample_doc, new_doc, other];
+        let names: Vec<String> = docs.iter().map(|d| d.name_among(&docs)).collect();
+        assert_eq!(names, ["Transition (sample transition)", "Transition (not saved yet)", "Product-led"]);
     }
 
     #[test]

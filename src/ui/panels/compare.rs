@@ -344,7 +344,7 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut CompareView) {
             widgets::color_dot(ui, theme::plan_color(ui, d.color));
             let full = !on && view.plans.len() >= MAX_PLANS;
             let r = ui
-                .add_enabled(!full, egui::Checkbox::new(&mut on, &d.plan.name))
+                .add_enabled(!full, egui::Checkbox::new(&mut on, d.name_among(docs)))
                 .on_disabled_hover_text("At most four plans at once");
             if r.changed() {
                 if on {

@@ -577,7 +577,7 @@ fn confirm_close_ui(ctx: &egui::Context, rt: &Runtime, id: PlanId, actions: &mut
 }
 
 fn confirm_quit_ui(ctx: &egui::Context, rt: &Runtime, actions: &mut Vec<Action>) -> Option<Modal> {
-    let dirty: Vec<String> = rt.docs.iter().filter(|d| d.is_dirty()).map(|d| d.plan.name.clone()).collect();
+    let dirty: Vec<String> = rt.docs.iter().filter(|d| d.is_dirty()).map(|d| d.name_among(&rt.docs)).collect();
     let mut keep = true;
     let modal = egui::Modal::new(egui::Id::unique("confirm_quit")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
@@ -1297,7 +1297,8 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         let t = theme::tokens(ui);
         egui::Grid::new("export_grid").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
             let l = ui.label("Plan");
-            let current = rt.docs.iter().find(|d| d.id == dialog.plan).map(|d| d.plan.name.clone()).unwrap_or_default();
+            let current =
+                rt.docs.iter().find(|d| d.id == dialog.plan).map(|d| d.name_among(&rt.docs)).unwrap_or_default();
             if let Some(shown) = &dialog.period {
                 // One pay period of this plan, as the Plan year window computed it.
                 ui.label(current).labelled_by(l.id);
@@ -1316,7 +1317,7 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                     .selected_text(current)
                     .show_ui(ui, |ui| {
                         for d in &rt.docs {
-                            ui.selectable_value(&mut dialog.plan, d.id, &d.plan.name);
+                            ui.selectable_value(&mut dialog.plan, d.id, d.name_among(&rt.docs));
                         }
                     })
                     .response

@@ -2,7 +2,7 @@
 
 use super::super::app::{Action, RosterSet};
 use super::super::command::AppCommand;
-use super::super::doc::{PlanDoc, PlanId, PlanSource};
+use super::super::doc::{PlanDoc, PlanId};
 use super::super::theme;
 use super::super::widgets;
 
@@ -37,12 +37,7 @@ pub fn workspace_ui(
             }
         });
         if same_name {
-            let whence = match &doc.source {
-                PlanSource::File(p) => super::super::app::display_name(p),
-                PlanSource::Sample(k) => format!("sample {k}"),
-                PlanSource::New => "not saved yet".to_owned(),
-            };
-            ui.indent(("whence", doc.id), |ui| widgets::muted(ui, whence));
+            ui.indent(("whence", doc.id), |ui| widgets::muted(ui, doc.whence()));
         }
     }
     if docs.is_empty() {
