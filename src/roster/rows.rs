@@ -623,9 +623,19 @@ impl Parser<'_> {
             DecimalMark::Comma => (',', '.', "comma"),
         };
         // The number between its decorations (sign, currency, parentheses), digits and marks only
-        // (`1.5E+06` is not grouped).
-        let first = cell.find(|c: char| c.is_ascii_digit())?;
-        let last = cell.rfind(|c: char| c.is_ascii_digit())?;
+        // (`1.5E+06` is not grouped). Most cells are told apart in a few bytes from their end
+        // (this runs for every money cell of every roster): the mark must sit three digits
+        // before the last digit, and at most four bytes after the first.
+        let bytes = cell.as_bytes();
+        let last = bytes.iter().rposition(u8::is_ascii_digit)?;
+        let mark_at = last.checked_sub(3)?;
+        if bytes.get(mark_at) != Some(&(mark as u8)) {
+            return None;
+        }
+        let first = bytes.iter().position(u8::is_ascii_digit)?;
+        if mark_at > first + 3 {
+            return None;
+        }
         let number = cell.get(first..=last)?;
         if !number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
             return None;
