@@ -353,16 +353,23 @@ fn a_workspace_that_cannot_be_restored_falls_back_to_the_samples_with_a_notice()
     harness.get_by_label(&total_text(&sales_led()));
 }
 
+/// The app with `recovery` as its recovery folder, the sales-led rate edited to 9.5 % and
+/// autosaved there (one recovery file).
+fn edited_and_autosaved(recovery: &std::path::Path, answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {
+    let mut harness = app_with_recovery(recovery, answers);
+    set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
+    // A few seconds of UI time pass; the unsaved plan is written to the recovery folder.
+    wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
+    assert_eq!(files_in(recovery).len(), 1);
+    harness
+}
+
 #[test]
 fn killing_the_app_mid_edit_loses_nothing_typed_before_the_autosave() {
     let dir = tempfile::tempdir().unwrap();
     let recovery = dir.path().join("recovery");
     {
-        let mut harness = app_with_recovery(&recovery, Vec::new());
-        set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
-        // A few seconds of UI time pass; the unsaved plan is written to the recovery folder.
-        wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
-        assert_eq!(files_in(&recovery).len(), 1);
+        let _harness = edited_and_autosaved(&recovery, Vec::new());
         // The harness is dropped here without saving or quitting: a crash.
     }
     // The files name the process that wrote them; this test process is still running, so give
@@ -390,10 +397,7 @@ fn the_recovery_file_is_removed_once_the_plan_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let recovery = dir.path().join("recovery");
     let saved = dir.path().join("saved.json");
-    let mut harness = app_with_recovery(&recovery, vec![Some(vec![saved.clone()])]);
-    set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
-    wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
-    assert_eq!(files_in(&recovery).len(), 1);
+    let mut harness = edited_and_autosaved(&recovery, vec![Some(vec![saved.clone()])]);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     // The recovery file is removed in the background once the save is done: wait for that too
     // (checking right after the save raced the removal).
@@ -722,10 +726,7 @@ fn typing_into_an_editor_field_keeps_the_focus_as_the_problem_list_comes_and_goe
 fn quitting_without_saving_leaves_nothing_to_restore() {
     let dir = tempfile::tempdir().unwrap();
     let recovery = dir.path().join("recovery");
-    let mut harness = app_with_recovery(&recovery, Vec::new());
-    set_text(&mut harness, "Revenue commission tier 1 rate", "9.5");
-    wait(&mut harness, "the autosave", |app| app.rt.docs.iter().any(|d| d.autosave.written.is_some()) && idle(app));
-    assert_eq!(files_in(&recovery).len(), 1);
+    let mut harness = edited_and_autosaved(&recovery, Vec::new());
     harness.state_mut().rt.modal = Some(Modal::ConfirmQuit);
     harness.run_steps(2);
     harness.get_by_label("Quit without saving").click();

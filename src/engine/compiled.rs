@@ -605,8 +605,14 @@ impl CompiledPlan {
     /// a share given by a plan year (see [`CompiledPlan::with_shares`], and a plan year computed
     /// whole for someone employed part of it), that share as a fraction.
     pub fn employed_days(&self, e: &Employee) -> (i64, i64) {
+        self.employed_share(e).0
+    }
+
+    /// [`CompiledPlan::employed_days`], and whether it is a share of phased pay periods rather
+    /// than days.
+    pub(crate) fn employed_share(&self, e: &Employee) -> ((i64, i64), bool) {
         if let Some(share) = self.shares.as_ref().and_then(|s| s.get(&e.id)) {
-            return *share;
+            return (*share, true);
         }
         let days = self.period.days();
         let start = e.start_date.map_or(self.period.start, |s| s.max(self.period.start));
@@ -616,16 +622,9 @@ impl CompiledPlan {
             && employed < days
             && let Some(share) = self.phasing.as_deref().and_then(|periods| phased_share(periods, e))
         {
-            return share;
+            return (share, true);
         }
-        (employed, days)
-    }
-
-    /// Whether `e`'s quota and target incentive are prorated by a share of phased pay periods
-    /// rather than by days.
-    pub(crate) fn phased(&self, e: &Employee) -> bool {
-        self.shares.as_ref().is_some_and(|s| s.contains_key(&e.id))
-            || self.phasing.as_deref().is_some_and(|periods| phased_share(periods, e).is_some())
+        ((employed, days), false)
     }
 
     /// Share of the period `e` was employed, as a decimal for display and the simulation (cut

@@ -51,13 +51,8 @@ pub fn ratio_text(v: Decimal) -> String {
     String::from_utf8(text).unwrap_or_default()
 }
 
-/// `0.5`, `1`, `0.499999`: an attainment for machines, cut (towards zero, not rounded) to 6
-/// decimals, so one just below a threshold (`0.4999999`) never reads as reaching it.
-pub fn attainment_text(v: Decimal) -> String {
-    ratio_text(attainment_shown(v))
-}
-
-/// An attainment as the JSON shows it: cut to 6 decimals.
+/// An attainment as the JSON shows it: cut (towards zero, not rounded) to 6 decimals, so one
+/// just below a threshold (`0.4999999` → `0.499999`) never reads as reaching it.
 pub fn attainment_shown(v: Decimal) -> Decimal {
     v.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::ToZero)
 }
@@ -513,10 +508,10 @@ mod tests {
             values.push(Decimal::new(mantissa, scale));
         }
         // An attainment just below a threshold of 50% stays below it: cut, not rounded.
-        assert_eq!(attainment_text(Decimal::new(4_999_999, 7)), "0.499999");
-        assert_eq!(attainment_text(Decimal::new(-4_999_999, 7)), "-0.499999");
-        assert_eq!(attainment_text(Decimal::new(15, 7)), "0.000001");
-        assert_eq!(attainment_text(Decimal::new(5, 1)), "0.5");
+        assert_eq!(ratio_text(attainment_shown(Decimal::new(4_999_999, 7))), "0.499999");
+        assert_eq!(ratio_text(attainment_shown(Decimal::new(-4_999_999, 7))), "-0.499999");
+        assert_eq!(ratio_text(attainment_shown(Decimal::new(15, 7))), "0.000001");
+        assert_eq!(ratio_text(attainment_shown(Decimal::new(5, 1))), "0.5");
         assert_eq!(ratio_text(Decimal::new(4_999_999, 7)), "0.5");
         for v in values {
             assert_eq!(ratio_text(v), reference(v), "{v:?}");

@@ -596,7 +596,7 @@ impl CompiledPlan {
     /// that use them (nothing when neither happened).
     fn person_notes(&self, e: &Employee, ctx: &compiled::PersonContext<Rational>) -> PersonNotes {
         let dp = self.minor_units;
-        let (employed, days) = self.employed_days(e);
+        let ((employed, days), phased) = self.employed_share(e);
         let prorated = employed < days;
         let currency = e.currency.as_deref().filter(|c| **c != *self.currency);
         let rate = self.fx_rate(e).unwrap_or(Decimal::ONE);
@@ -608,7 +608,7 @@ impl CompiledPlan {
             } else if prorated {
                 parts.push(money::grouped(full, dp));
             }
-            if prorated && self.phased(e) {
+            if prorated && phased {
                 parts.push(show::phased_share(employed, days));
             } else if prorated {
                 parts.push(show::days_share(employed, days));

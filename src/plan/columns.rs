@@ -110,46 +110,51 @@ pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     parts.iter().find(|(p, _)| p == best).map(|(_, c)| *c)
 }
 
+/// The sample plan `key` (for tests).
+#[cfg(test)]
+pub(crate) fn sample(key: &str) -> Plan {
+    crate::plan::parse(crate::samples::plan(key).map(|s| s.text).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// The sample plan `key` with the first component of track `role` that reads `metric` reading
+/// `typo` instead, and that component's index: a plan as a user mistypes it, for the tests
+/// here and of the app's editor.
+#[cfg(test)]
+pub(crate) fn sample_with_typo(key: &str, role: &str, metric: &str, typo: &str) -> (Plan, usize) {
+    let mut plan = sample(key);
+    let components = plan.tracks.get_mut(role).map(|t| &mut t.components).unwrap_or_else(|| panic!("no {role}"));
+    let (i, c) =
+        components.iter_mut().enumerate().find(|(_, c)| c.metric() == metric).unwrap_or_else(|| panic!("no {metric}"));
+    let read = match c {
+        Component::Commission(c) => &mut c.metric,
+        Component::Bonus(c) => &mut c.metric,
+        Component::PerUnit(c) => &mut c.metric,
+        Component::Multiplier(c) => &mut c.metric,
+    };
+    typo.clone_into(read);
+    (plan, i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sample(key: &str) -> Plan {
-        crate::plan::parse(crate::samples::plan(key).map(|s| s.text).unwrap_or_default())
-            .unwrap_or_else(|e| panic!("{e:?}"))
-    }
-
     #[test]
     fn a_mistyped_metric_is_an_error_at_its_field_with_a_suggestion() {
-        let mut plan = sample("product_led");
+        let plan = sample("product_led");
         let roster = crate::samples::bundled_roster().unwrap();
         let everyone = |_: &str| true;
         assert_eq!(roster_problems(&plan, &roster.metrics, &[], &everyone), Vec::new(), "the sample reads known names");
-        let (i, c) = plan.tracks["sales"]
-            .components
-            .iter_mut()
-            .enumerate()
-            .find(|(_, c)| c.metric() == "discovery_interviews")
-            .unwrap();
-        match c {
-            Component::PerUnit(u) => u.metric = "interviewz".to_owned(),
-            Component::Bonus(b) => b.metric = "interviewz".to_owned(),
-            other => panic!("{other:?}"),
-        }
+        let (plan, i) = sample_with_typo("product_led", "sales", "discovery_interviews", "interviewz");
         let problems = roster_problems(&plan, &roster.metrics, &[], &everyone);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].path, format!("tracks.sales.components[{i}].metric"));
         assert!(problems[0].is_error());
         assert!(problems[0].message.contains("did you mean `discovery_interviews`?"), "{}", problems[0].message);
         // A track whose role nobody in the roster has is not checked.
-        let mut consultant_typo = sample("product_led");
-        if let Some(t) = consultant_typo.tracks.get_mut("consultant") {
-            for c in &mut t.components {
-                if let Component::PerUnit(u) = c {
-                    u.metric = "nothing_like_it".to_owned();
-                }
-            }
-        }
+        let (consultant_typo, _) =
+            sample_with_typo("product_led", "consultant", "internal_contributions", "nothing_like_it");
         let sales_only = |role: &str| role.eq_ignore_ascii_case("sales");
         assert!(roster_problems(&consultant_typo, &roster.metrics, &[], &sales_only).is_empty());
         assert!(!roster_problems(&consultant_typo, &roster.metrics, &[], &everyone).is_empty());

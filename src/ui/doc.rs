@@ -260,47 +260,27 @@ pub fn roster_problems(plan: &Plan, roster: RosterNames<'_>) -> Vec<Problem> {
 mod tests {
     use super::*;
 
-    fn sample(key: &str) -> Plan {
-        crate::plan::parse(crate::samples::plan(key).map(|s| s.text).unwrap_or_default()).unwrap_or_else(|e| {
-            panic!("{e:?}");
-        })
-    }
+    use crate::plan::columns::sample;
 
     #[test]
-    fn a_mistyped_metric_is_an_error_at_its_field_with_a_suggestion() {
-        let mut plan = sample("product_led");
+    fn a_mistyped_metric_is_an_error_at_its_field_only_where_the_roster_has_the_tracks_people() {
+        use crate::plan::columns::sample_with_typo;
         let roster = crate::samples::bundled_roster().unwrap();
         let roles: Vec<String> = roster.roles().into_iter().map(str::to_owned).collect();
         let names = RosterNames { revision: 1, metrics: &roster.metrics, roles: &roles, has_people: true };
-        assert_eq!(roster_problems(&plan, names), Vec::new(), "the sample reads only known names");
-        let (i, c) = plan.tracks["sales"]
-            .components
-            .iter_mut()
-            .enumerate()
-            .find(|(_, c)| c.metric() == "discovery_interviews")
-            .unwrap();
-        match c {
-            crate::plan::Component::PerUnit(u) => u.metric = "interviewz".to_owned(),
-            crate::plan::Component::Bonus(b) => b.metric = "interviewz".to_owned(),
-            other => panic!("{other:?}"),
-        }
+        let (plan, i) = sample_with_typo("product_led", "sales", "discovery_interviews", "interviewz");
         let problems = roster_problems(&plan, names);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].path, format!("tracks.sales.components[{i}].metric"));
         assert!(problems[0].is_error());
         assert!(problems[0].message.contains("did you mean `discovery_interviews`?"), "{}", problems[0].message);
-        // A track whose role nobody in the roster has is not checked.
+        // An empty roster, or one without the track's role, checks nothing.
+        assert!(roster_problems(&plan, RosterNames { has_people: false, ..names }).is_empty());
         let sales_only = vec!["sales".to_owned()];
-        let mut consultant_typo = sample("product_led");
-        if let Some(t) = consultant_typo.tracks.get_mut("consultant") {
-            for c in &mut t.components {
-                if let crate::plan::Component::PerUnit(u) = c {
-                    u.metric = "nothing_like_it".to_owned();
-                }
-            }
-        }
-        let no_consultants = RosterNames { roles: &sales_only, ..names };
-        assert!(roster_problems(&consultant_typo, no_consultants).is_empty());
+        let (consultant_typo, _) =
+            sample_with_typo("product_led", "consultant", "internal_contributions", "nothing_like_it");
+        assert!(roster_problems(&consultant_typo, RosterNames { roles: &sales_only, ..names }).is_empty());
+        assert!(!roster_problems(&consultant_typo, names).is_empty());
     }
 
     #[test]
