@@ -23,6 +23,11 @@ fn ok(o: &Output) -> String {
 /// A roster of 200 people whose `*_prev_1` columns are the sales-led period and whose current
 /// columns are the model's prediction under `to` at ε sales 0.45, consultants 0.17.
 fn history_roster(dir: &Path, to: &str) -> String {
+    history_roster_at(dir, to, "sales=0.45", "consultant=0.17")
+}
+
+/// [`history_roster`] at the given `--history-responsiveness` values.
+fn history_roster_at(dir: &Path, to: &str, sales: &str, consultant: &str) -> String {
     let out = dir.join("history.csv");
     let out = out.to_str().unwrap().to_owned();
     ok(&carrot(&[
@@ -36,9 +41,9 @@ fn history_roster(dir: &Path, to: &str) -> String {
         "--history-to",
         to,
         "--history-responsiveness",
-        "sales=0.45",
+        sales,
         "--history-responsiveness",
-        "consultant=0.17",
+        consultant,
         "--out",
         &out,
     ]));
@@ -159,4 +164,54 @@ fn a_roster_without_hours_history_cannot_be_fitted_and_says_which_columns_are_mi
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("--fit-history: no role could be fitted: sales: no hours of the previous period"), "{err}");
     assert!(err.contains("selling_hours_prev_1"), "{err}");
+}
+
+#[test]
+fn a_fitted_responsiveness_the_validator_would_flag_is_flagged_wherever_the_fit_is_shown() {
+    // Sales people who moved as if ε were 4.5 (very responsive), consultants beyond the largest
+    // value the fit tries.
+    let dir = tempfile::tempdir().unwrap();
+    let roster = history_roster_at(dir.path(), "sample_plans/product_led.json", "sales=4.5", "consultant=40");
+    let args = [
+        "simulate",
+        "--baseline",
+        "sample_plans/product_led.json",
+        "--fit-history",
+        "sample_plans/sales_led.json",
+        "--roster",
+        &roster,
+    ];
+    let o = carrot(&args);
+    let table = ok(&o);
+    let err = String::from_utf8(o.stderr).unwrap();
+    for text in [&table, &err] {
+        assert!(text.contains("sales: fitted ε 4."), "{text}");
+        assert!(text.contains("is very responsive"), "{text}");
+        assert!(
+            text.contains("consultant: ε ") && text.contains("is near the largest value the fit tries (10)"),
+            "{text}"
+        );
+    }
+    assert!(err.contains("warning: --fit-history: sales: fitted ε"), "{err}");
+    assert!(table.contains("Caution: sales: fitted ε"), "{table}");
+    let json = ok(&carrot(&[&args[..], &["--format", "json"]].concat()));
+    let fit: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cautions: Vec<&str> = fit["cautions"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(cautions.len(), 2, "{cautions:?}");
+    // Fits the validator would not flag carry no caution.
+    let calm_dir = tempfile::tempdir().unwrap();
+    let calm = history_roster(calm_dir.path(), "sample_plans/product_led.json");
+    let json = ok(&carrot(&[
+        "simulate",
+        "--baseline",
+        "sample_plans/product_led.json",
+        "--fit-history",
+        "sample_plans/sales_led.json",
+        "--roster",
+        &calm,
+        "--format",
+        "json",
+    ]));
+    let fit: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(fit["cautions"], serde_json::json!([]));
 }

@@ -125,6 +125,24 @@ fn choosing_the_previous_plan_fits_responsiveness_from_history_and_shows_it() {
     assert!(fit.unfitted.iter().any(|(role, _)| role == "sales"), "the sales roster has no hours history");
     harness.get_by_label_contains(&format!("consultant: ε {:.2} fitted on 24 people", consultant.epsilon));
     harness.get_by_label_contains("sales: not fitted, no hours of the previous period");
+    // A fitted ε the plan validator would flag is flagged under the fit, as the CLI does.
+    let mut responsive = fit.as_ref().clone();
+    if let Some(r) = responsive.roles.iter_mut().find(|r| r.role == "consultant") {
+        r.epsilon = 4.5;
+    }
+    let caution = responsive.cautions();
+    assert_eq!(
+        caution,
+        [
+            "consultant: fitted ε 4.50 is very responsive: small pay differences would move most hours (the default is 0.3)"
+        ]
+    );
+    assert!(harness.query_by_label_contains("is very responsive").is_none());
+    if let Some(result) = harness.state_mut().rt.behaviour.result.as_mut() {
+        result.fit = Some(Ok(std::sync::Arc::new(responsive)));
+    }
+    harness.run_steps(2);
+    harness.get_by_label_contains(&caution[0]);
 }
 
 /// Issue 15 "Risk": the behaviour view has a risk-aversion slider per role; a value runs the

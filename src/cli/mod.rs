@@ -1494,6 +1494,9 @@ fn simulate_cmd(
                 let why: Vec<String> = fit.unfitted.iter().map(|(role, why)| format!("{role}: {why}")).collect();
                 anyhow::bail!("--fit-history: no role could be fitted: {}", why.join("; "));
             }
+            for caution in fit.cautions() {
+                eprintln!("warning: --fit-history: {caution}");
+            }
             // Fitted values for the roles not set with --responsiveness.
             for (role, eps) in fit.responsiveness() {
                 if !options.responsiveness.keys().any(|r| r.eq_ignore_ascii_case(&role)) {

@@ -491,6 +491,9 @@ pub fn fit_table(fit: &crate::sim::fit::HistoryFit, w: &mut dyn Write) -> io::Re
     for (role, why) in &fit.unfitted {
         writeln!(w, "Not fitted: {role}: {why}")?;
     }
+    for caution in fit.cautions() {
+        writeln!(w, "Caution: {caution}")?;
+    }
     writeln!(
         w,
         "Back-test: ε fitted on half of each role's people (alternate employee ids), the error measured on the other half, both ways round."

@@ -82,6 +82,29 @@ impl HistoryFit {
     pub fn responsiveness(&self) -> BTreeMap<String, f64> {
         self.roles.iter().map(|r| (r.role.clone(), r.epsilon)).collect()
     }
+
+    /// What to doubt about the fitted values, one sentence per role: an ε the plan validator
+    /// would flag if it were typed into a plan ([`crate::plan::validate::responsiveness_problem`]),
+    /// or one at the largest value tried, where the history does not bound it.
+    pub fn cautions(&self) -> Vec<String> {
+        // Above the grid's second largest value the refinement searched up to the largest.
+        let [.., near, largest] = GRID;
+        let mut cautions = Vec::new();
+        for r in &self.roles {
+            let shown = format!("{:.2}", r.epsilon);
+            if r.epsilon > near {
+                cautions.push(format!(
+                    "{}: ε {shown} is near the largest value the fit tries ({largest}): the history says people responded at least this much, not how much more",
+                    r.role
+                ));
+            } else if let Ok(eps) = shown.parse::<Decimal>()
+                && let Some(problem) = crate::plan::validate::responsiveness_problem(eps)
+            {
+                cautions.push(format!("{}: fitted ε {}", r.role, problem.message));
+            }
+        }
+        cautions
+    }
 }
 
 /// `name` split as `base_prev_k`.

@@ -439,6 +439,8 @@ pub struct FitJson<'a> {
     previous_columns: &'a [String],
     roles: Vec<RoleFitJson<'a>>,
     unfitted: Vec<UnfittedJson<'a>>,
+    /// [`super::fit::HistoryFit::cautions`].
+    cautions: Vec<String>,
 }
 
 /// [`FitJson`] of a fit.
@@ -472,6 +474,7 @@ pub fn fit_json(fit: &super::fit::HistoryFit) -> FitJson<'_> {
             })
             .collect(),
         unfitted: fit.unfitted.iter().map(|(role, reason)| UnfittedJson { role, reason }).collect(),
+        cautions: fit.cautions(),
     }
 }
 

@@ -610,6 +610,9 @@ fn fit_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut BehaviourView) {
             for (role, why) in &fit.unfitted {
                 widgets::muted(ui, format!("{role}: not fitted, {why}"));
             }
+            for caution in fit.cautions() {
+                ui.colored_label(theme::tokens(ui).warning, caution);
+            }
         }
         Err(e) => {
             ui.colored_label(theme::tokens(ui).negative, format!("ε could not be fitted: {e}"));
