@@ -11,7 +11,7 @@ use carrot::sim::{self, SimOptions};
 use carrot::ui::{CarrotApp, Startup};
 use common::*;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 /// The app on the samples, on a big screen.
 fn app() -> Harness<'static, CarrotApp> {
@@ -295,4 +295,45 @@ fn a_baseline_with_problems_is_named_and_its_old_figures_go() {
     harness.get_by_label("Fix the problems in Sales-led (today) first; it is left out until then.");
     assert!(harness.query_by_label("Simulating…").is_none(), "nothing is simulating");
     assert!(harness.query_by_label_contains("Hours per sales").is_none(), "no figures of the plan as it was");
+}
+
+/// A plan's dial outside a slider's track (ε 2.5 where the track ends at 2, a conversion worth
+/// 30,000 a quarter where it ends at 20,000, a lag of 10 quarters) is shown and simulated as
+/// the plan says: showing the slider never moves it.
+#[test]
+fn a_plan_value_beyond_a_sliders_track_is_simulated_as_the_plan_says() {
+    let mut harness = app();
+    {
+        // People's dials are the baseline's; each plan has its own runway.
+        for doc in &mut harness.state_mut().rt.docs {
+            let assumptions = &mut doc.plan.assumptions;
+            assumptions.responsiveness.insert("sales".to_owned(), serde_json::from_str("2.5").unwrap());
+            assumptions.risk_aversion.insert("sales".to_owned(), serde_json::from_str("7").unwrap());
+            let mut runway = assumptions.runway();
+            let conversion = runway.conversions.first_mut().unwrap();
+            conversion.revenue_per_quarter = rust_decimal::Decimal::from(30_000);
+            conversion.lag_quarters = 10;
+            assumptions.runway = Some(runway);
+        }
+    }
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the simulation", simulated);
+    // Frames with the sliders shown.
+    harness.run_steps(10);
+    for (label, shown) in [("sales", 2.5), ("sales γ", 7.0)] {
+        let slider = harness.get_by_role_and_label(egui::accesskit::Role::Slider, label);
+        assert_eq!(slider.accesskit_node().numeric_value(), Some(shown), "the {label} slider shows the plan's value");
+    }
+    wait(&mut harness, "any simulation the frames started", simulated);
+    let app = harness.state();
+    let view = &app.rt.behaviour;
+    assert!(view.responsiveness.is_empty(), "no slider moved: {:?}", view.responsiveness);
+    assert!(view.risk_aversion.is_empty(), "no slider moved: {:?}", view.risk_aversion);
+    assert!(view.runway.is_none(), "no runway slider moved: {:?}", view.runway);
+    let report = &view.result.as_ref().unwrap().report;
+    let sales = report.roles.iter().find(|r| r.role == "sales").unwrap();
+    assert_eq!((sales.responsiveness, sales.risk_aversion), (2.5, 7.0));
+    let conversion = report.plans[0].runway_assumptions.conversions.first().unwrap().clone();
+    assert_eq!(conversion.revenue_per_quarter, rust_decimal::Decimal::from(30_000));
+    assert_eq!(conversion.lag_quarters, 10);
 }

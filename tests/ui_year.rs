@@ -416,3 +416,24 @@ fn a_plan_year_is_designed_in_the_editor_and_a_month_of_it_is_paid() {
     harness.get_by_label_contains("changed since the pay period was computed: compute it again");
     assert!(harness.get_by_label("Export").accesskit_node().is_disabled());
 }
+
+/// A plan's leaver window longer than the editor's field goes (3,650 days) is shown and kept as
+/// the plan says: showing the field never changes the plan.
+#[test]
+fn a_leaver_window_beyond_the_fields_range_is_kept_as_the_plan_says() {
+    let mut harness = common::app(vec![]);
+    click(&mut harness, "Plan year");
+    click(&mut harness, "Paid period by period (a plan year)");
+    click(&mut harness, "Clawbacks");
+    harness.run_steps(2);
+    let window = |h: &Harness<'static, CarrotApp>| {
+        h.state().selected_doc().unwrap().plan.schedule.as_ref().unwrap().clawback.as_ref().unwrap().leaver_window_days
+    };
+    assert_eq!(window(&harness), 90);
+    let app = harness.state_mut();
+    let selected = app.rt.selected;
+    let doc = app.rt.docs.iter_mut().find(|d| Some(d.id) == selected).unwrap();
+    doc.plan.schedule.as_mut().unwrap().clawback.as_mut().unwrap().leaver_window_days = 5000;
+    harness.run_steps(5);
+    assert_eq!(window(&harness), 5000, "the field did not move the plan's value");
+}

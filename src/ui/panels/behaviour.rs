@@ -17,6 +17,7 @@ use super::super::simulate::{SimKey, SimRequest};
 use super::super::theme;
 use super::super::widgets;
 use super::charts::money_tick;
+use crate::plan::assumptions::{MAX_RESPONSIVENESS, MAX_RISK_AVERSION};
 use crate::roster::Roster;
 use crate::sim::fit::HistoryFit;
 use crate::sim::{Band, PlanOutcome, Runway, SimOptions, SimReport};
@@ -563,9 +564,40 @@ fn large_roster_ui(ui: &mut egui::Ui, people: usize, revision: u64, agreed: &mut
     }
 }
 
-fn dec_slider(ui: &mut egui::Ui, value: &mut Decimal, range: std::ops::RangeInclusive<f64>, text: &str) -> bool {
+/// A slider over `track` for a dial whose valid values are `valid`: a value outside the track
+/// (a plan's own, or one typed into the number) is shown and kept as it is, never moved by
+/// being shown (egui's default clamping would show the track's end and report a change); a
+/// value typed outside `valid` is brought back into it.
+fn dial<N: egui::emath::Numeric>(
+    ui: &mut egui::Ui,
+    value: &mut N,
+    track: std::ops::RangeInclusive<N>,
+    valid: std::ops::RangeInclusive<N>,
+    text: impl Into<egui::WidgetText>,
+    decimals: Option<usize>,
+) -> egui::Response {
+    let slider = egui::Slider::new(value, track).text(text).clamping(egui::SliderClamping::Never);
+    let response = ui.add(match decimals {
+        Some(d) => slider.fixed_decimals(d),
+        None => slider,
+    });
+    if response.changed() {
+        let (lo, hi) = (valid.start().to_f64(), valid.end().to_f64());
+        *value = N::from_f64(value.to_f64().clamp(lo, hi));
+    }
+    response
+}
+
+/// [`dial`] for a plan's decimal value.
+fn dec_slider(
+    ui: &mut egui::Ui,
+    value: &mut Decimal,
+    track: std::ops::RangeInclusive<f64>,
+    valid: std::ops::RangeInclusive<f64>,
+    text: &str,
+) -> bool {
     let mut v = value.to_f64().unwrap_or(0.0);
-    let changed = ui.add(egui::Slider::new(&mut v, range).text(text)).changed();
+    let changed = dial(ui, &mut v, track, valid, text, None).changed();
     if changed && let Some(d) = Decimal::from_f64(v) {
         *value = d.round_dp(4).normalize();
     }
@@ -633,8 +665,7 @@ fn assumptions_ui(
     ui.label("Responsiveness ε per role");
     for role in &report.roles {
         let mut eps = view.responsiveness.get(&role.role).copied().unwrap_or(role.responsiveness);
-        let r = ui
-            .add(egui::Slider::new(&mut eps, 0.0..=2.0).text(&role.role).fixed_decimals(2))
+        let r = dial(ui, &mut eps, 0.0..=2.0, 0.0..=f64::from(MAX_RESPONSIVENESS), &role.role, Some(2))
             .on_hover_text("How far people move their hours when pay changes: 0 = nobody changes, 0.3 = default");
         if r.changed() {
             view.responsiveness.insert(role.role.clone(), eps);
@@ -644,8 +675,7 @@ fn assumptions_ui(
     ui.label("Risk aversion γ per role");
     for role in &report.roles {
         let mut gamma = view.risk_aversion.get(&role.role).copied().unwrap_or(role.risk_aversion);
-        let r = ui
-            .add(egui::Slider::new(&mut gamma, 0.0..=5.0).text(format!("{} γ", role.role)).fixed_decimals(2))
+        let r = dial(ui, &mut gamma, 0.0..=5.0, 0.0..=f64::from(MAX_RISK_AVERSION), format!("{} γ", role.role), Some(2))
             .on_hover_text(
                 "How much people dislike uncertain pay: 0 = they choose on expected pay (default); 1 = pay that varies by ±20% is worth 2% less to them",
             );
@@ -662,19 +692,19 @@ fn assumptions_ui(
     let mut changed = false;
     for c in &mut runway.conversions {
         ui.label(format!("{} that convert", c.metric.replace('_', " ")));
-        changed |= dec_slider(ui, &mut c.rate, 0.0..=1.0, "share");
+        changed |= dec_slider(ui, &mut c.rate, 0.0..=1.0, 0.0..=1.0, "share");
         let mut lag = c.lag_quarters;
-        if ui.add(egui::Slider::new(&mut lag, 0..=8).text("quarters later")).changed() {
+        if dial(ui, &mut lag, 0..=8, 0..=i64::from(u32::MAX), "quarters later", None).changed() {
             c.lag_quarters = lag;
             changed = true;
         }
-        changed |= dec_slider(ui, &mut c.revenue_per_quarter, 0.0..=20_000.0, "revenue / quarter");
+        changed |= dec_slider(ui, &mut c.revenue_per_quarter, 0.0..=20_000.0, 0.0..=f64::MAX, "revenue / quarter");
     }
     for p in &mut runway.productivity {
         ui.label(format!("{} raise {} {} per hour", p.metric.replace('_', " "), p.role, p.applies_to()));
-        changed |= dec_slider(ui, &mut p.uplift, 0.0..=0.05, "uplift per unit");
+        changed |= dec_slider(ui, &mut p.uplift, 0.0..=0.05, 0.0..=1.0, "uplift per unit");
         let mut lag = p.lag_quarters;
-        if ui.add(egui::Slider::new(&mut lag, 0..=8).text("quarters later")).changed() {
+        if dial(ui, &mut lag, 0..=8, 0..=i64::from(u32::MAX), "quarters later", None).changed() {
             p.lag_quarters = lag;
             changed = true;
         }

@@ -192,9 +192,15 @@ fn clawback_ui(ui: &mut egui::Ui, clawback: &mut Option<Clawback>, at: &Found<'_
     ui.indent("clawback", |ui| {
         ui.horizontal_wrapped(|ui| {
             let l = ui.label("Leavers: within");
-            ui.add(egui::DragValue::new(&mut c.leaver_window_days).range(0..=3650).suffix(" days"))
-                .labelled_by(l.id)
-                .on_hover_text("A leaver whose last day is this many days or fewer after a period's end (0: none)");
+            // A plan's longer window is kept as it is (egui would clamp it by showing it).
+            ui.add(
+                egui::DragValue::new(&mut c.leaver_window_days)
+                    .range(0..=3650)
+                    .clamp_existing_to_range(false)
+                    .suffix(" days"),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("A leaver whose last day is this many days or fewer after a period's end (0: none)");
             ui.label("of a period's end, give back");
             let mut share = c.leaver_share();
             let r = labelled(decimal_value(ui, &mut share, Unit::Percent), "Leaver clawback share");
