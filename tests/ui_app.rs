@@ -738,3 +738,19 @@ fn quitting_without_saving_leaves_nothing_to_restore() {
     }
     assert!(files_in(&recovery).is_empty(), "{:?}", files_in(&recovery));
 }
+
+#[test]
+fn enter_in_the_rename_dialog_renames_the_plan() {
+    let mut harness = app(Vec::new());
+    click(&mut harness, "Rename plan…");
+    wait(&mut harness, "the rename dialog", |app| matches!(app.rt.modal, Some(Modal::Rename { .. })));
+    // The field has the focus as the dialog opens: select its text, type, press Enter.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run_steps(1);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "New name").type_text("Enterprise AE");
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert!(harness.state().rt.modal.is_none(), "Enter confirms the dialog");
+    assert_eq!(harness.state().selected_doc().unwrap().plan.name, "Enterprise AE");
+}

@@ -611,11 +611,18 @@ fn rename_ui(ctx: &egui::Context, id: PlanId, name: &mut String, actions: &mut V
         ui.heading("Rename plan");
         let l = ui.label("New name");
         let r = ui.add(egui::TextEdit::singleline(name).desired_width(280.0)).labelled_by(l.id);
-        r.request_focus();
+        // Enter makes a single-line field give up the focus in the same frame. Read that before
+        // the field asks for the focus again, or the Enter is never seen.
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if !enter {
+            r.request_focus();
+        }
         ui.horizontal(|ui| {
             let ok = !name.trim().is_empty();
-            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ok && (ui.add_enabled(ok, egui::Button::new("Rename")).clicked() || enter) {
+            // Drawn (disabled) without a name too, so the dialog keeps its buttons.
+            let clicked =
+                ui.add_enabled(ok, egui::Button::new("Rename")).on_disabled_hover_text("Type a name first").clicked();
+            if ok && (clicked || enter) {
                 actions.push(Action::Rename(id, name.trim().to_owned()));
                 keep = false;
             }
