@@ -591,3 +591,62 @@ fn a_date_format_the_user_chose_stays_when_the_mapping_changes() {
     assert_eq!(step(harness.state()).unwrap().date_format, None, "what the user said is kept");
     harness.get_by_label_contains("is not written YYYY-MM-DD: choose DD/MM/YYYY under Dates");
 }
+
+/// A spreadsheet (OpenDocument, which has no limit on sheet names) with a sheet named `long`
+/// holding two people under a header that needs matching, then a notes sheet.
+fn long_sheet_name_ods(path: &Path, long: &str) {
+    use std::io::Write as _;
+    let row = |cells: &[&str]| {
+        let cells: String = cells
+            .iter()
+            .map(|c| format!(r#"<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>"#))
+            .collect();
+        format!("<table:table-row>{cells}</table:table-row>")
+    };
+    let people = [
+        row(&["Worker ID", "Name", "Role", "Quota", "Revenue"]),
+        row(&["L1", "Lou One", "sales", "100000", "90000"]),
+        row(&["L2", "Lou Two", "sales", "100000", "95000"]),
+    ]
+    .concat();
+    let notes = row(&["Read me"]);
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="{long}">{people}</table:table><table:table table:name="Notes">{notes}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_long_sheet_name_fits_the_import_step_and_is_shown_whole_in_its_list() {
+    let long = "Sales and consultants roster for Q3 2026, final figures after the review by finance and the \
+                regional leads, with the late deals of September added";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roster.ods");
+    long_sheet_name_ods(&file, long);
+    let mut harness = app(vec![Some(vec![file])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| matches!(app.rt.modal, Some(Modal::Mapping(_))));
+    harness.get_by_label("Lou One");
+    // The sheet chooser keeps to the dialog, and the header row's controls keep their room (a
+    // long name squeezed them into a column of letters).
+    let sheet = harness.get_by_role_and_label(Role::ComboBox, "Sheet").rect();
+    let heading = harness.get_by_label("Match the columns of roster.ods").rect();
+    let headers = harness.get_by_label("Headers on line 1").rect();
+    assert!(headers.height() < 2.0 * sheet.height(), "one line: {headers:?}");
+    assert!(headers.left() > heading.left() && headers.right() < heading.left() + 900.0, "{headers:?}");
+    assert!(sheet.right() <= heading.left() + 900.0, "the chooser fits the dialog: {sheet:?}");
+    // The whole name: what the chooser says to assistive technology, and its list.
+    let node = harness.get_by_role_and_label(Role::ComboBox, "Sheet");
+    assert_eq!(node.accesskit_node().value().as_deref(), Some(long));
+    click_role(&mut harness, Role::ComboBox, "Sheet");
+    assert!(harness.query_all_by_label(long).count() >= 1, "the list names the sheet whole");
+}

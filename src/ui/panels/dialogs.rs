@@ -911,13 +911,17 @@ fn source_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Ac
             from_dialog: true,
         },
     };
-    ui.horizontal(|ui| {
-        if dialog.preview.sheets.len() > 1 {
+    if dialog.preview.sheets.len() > 1 {
+        // A row of its own: a long sheet name (a spreadsheet's own or a report's) is shown whole
+        // when it fits the dialog, else cut with "…" and shown whole on hover and in the list;
+        // either way the header row's controls keep their room.
+        ui.horizontal(|ui| {
             let l = ui.label("Sheet");
             let current = dialog.preview.sheet.clone().unwrap_or_default();
             let mut picked = None;
             egui::ComboBox::from_id_salt("roster_sheet")
                 .selected_text(current.clone())
+                .truncate()
                 .show_ui(ui, |ui| {
                     for s in &dialog.preview.sheets {
                         if ui.selectable_label(*s == current, s).clicked() && *s != current {
@@ -927,12 +931,15 @@ fn source_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Ac
                 })
                 .response
                 .labelled_by(l.id)
-                .accessible_name("Sheet");
+                .accessible_name("Sheet")
+                .on_hover_text(format!("The sheet read: {current}"));
             if let Some(sheet) = picked {
                 let header_row = dialog.header_row().ok().flatten();
                 actions.push(choice(dialog, Some(sheet), header_row));
             }
-        }
+        });
+    }
+    ui.horizontal(|ui| {
         let l = ui.label("Header row");
         ui.add(
             egui::TextEdit::singleline(&mut dialog.header_row)
