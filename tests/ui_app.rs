@@ -754,3 +754,13 @@ fn enter_in_the_rename_dialog_renames_the_plan() {
     assert!(harness.state().rt.modal.is_none(), "Enter confirms the dialog");
     assert_eq!(harness.state().selected_doc().unwrap().plan.name, "Enterprise AE");
 }
+
+#[test]
+fn the_behaviour_view_says_how_many_trials_its_figures_come_from() {
+    let mut harness = start(egui::vec2(1600.0, 1000.0), Startup::Samples, Vec::new());
+    harness.get_by_label("Behaviour").click();
+    wait(&mut harness, "the simulation", |app| app.rt.behaviour.result.is_some() && !app.rt.behaviour.is_running());
+    // Fewer than the command line runs, and it says so where the figures are.
+    harness
+        .get_by_label_contains("200 trials, for quick answers while editing; `carrot simulate` runs 1000 by default");
+}

@@ -776,6 +776,7 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
         )
         .wrap(),
     );
+    trials_note_ui(ui, report.trials);
     // Five columns, each value over its spread or change, so the table fits a narrow view.
     // Numbers never wrap inside a cell.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -830,6 +831,23 @@ fn summary_ui(ui: &mut egui::Ui, report: &SimReport, colors: &[usize]) {
     for p in outcomes(report) {
         widgets::muted(ui, format!("{} · {}", p.plan, crate::money::grouped(p.at_history.cost, dp)));
     }
+}
+
+/// How many trials the figures shown come from. The view starts with fewer trials than
+/// `carrot simulate` (quick answers while editing), so its figures can differ a little from the
+/// command line's: say so beside them.
+fn trials_note_ui(ui: &mut egui::Ui, trials: usize) {
+    let cli = SimOptions::default().trials;
+    let text = if trials < cli {
+        format!(
+            "{trials} trials, for quick answers while editing; `carrot simulate` runs {cli} by default: choose {cli} \
+             under Trials for figures to quote"
+        )
+    } else {
+        format!("{trials} trials")
+    };
+    ui.add(egui::Label::new(egui::RichText::new(text).small().color(theme::tokens(ui).muted)).wrap())
+        .on_hover_text("More trials give steadier P10–P90 bands and take longer");
 }
 
 fn column_names(report: &SimReport) -> Vec<String> {
