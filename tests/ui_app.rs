@@ -755,6 +755,110 @@ fn enter_in_the_rename_dialog_renames_the_plan() {
     assert_eq!(harness.state().selected_doc().unwrap().plan.name, "Enterprise AE");
 }
 
+/// Picks `option` in the combo box labelled `combo`: the option its list shows, not a widget of
+/// the same name elsewhere (a plan in the plan list, a team in the table).
+fn pick(harness: &mut Harness<'static, CarrotApp>, combo: &str, option: &str) {
+    use egui::accesskit::Role;
+    let before: Vec<egui::Rect> = harness.query_all_by_role_and_label(Role::Button, option).map(|n| n.rect()).collect();
+    click_role(harness, Role::ComboBox, combo);
+    harness.get_all_by_role_and_label(Role::Button, option).find(|n| !before.contains(&n.rect())).unwrap().click();
+    harness.run_steps(4);
+}
+
+/// The export dialog's heading, where it is on screen.
+fn export_heading(harness: &Harness<'static, CarrotApp>) -> egui::Rect {
+    harness.get_by_label("Export payroll").rect()
+}
+
+#[test]
+fn the_export_dialog_stays_in_place_as_its_messages_come_and_go() {
+    let mut harness = app(Vec::new());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export check", |app| {
+        matches!(&app.rt.modal, Some(Modal::Export(d)) if d.check.is_some()) && idle(app)
+    });
+    let before = export_heading(&harness);
+    let pay_date = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Pay date").rect();
+    // A template with settings to fill in: more fields and a list of what is missing.
+    choose(&mut harness, "Template", "adp-wfn");
+    harness.get_by_label_contains("company code (--company-code): missing");
+    harness.run_steps(5);
+    assert_eq!(export_heading(&harness), before, "the dialog does not move");
+    let moved = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Pay date").rect();
+    assert_eq!(moved, pay_date, "nor do its fields");
+}
+
+/// The pay date the export dialog shows.
+fn pay_date_shown(app: &CarrotApp) -> String {
+    match &app.rt.modal {
+        Some(Modal::Export(d)) => d.pay_date_text.clone(),
+        _ => panic!("the export dialog is open"),
+    }
+}
+
+#[test]
+fn the_export_pay_date_follows_the_plan_chosen_unless_one_was_typed() {
+    let mut harness = app(Vec::new());
+    // The transition plan runs to the end of the year.
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    for doc in &mut harness.state_mut().rt.docs {
+        if doc.plan.name == "Transition" {
+            doc.plan.period.end = end;
+        }
+    }
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export dialog", |app| matches!(app.rt.modal, Some(Modal::Export(_))));
+    assert_eq!(pay_date_shown(harness.state()), "2026-09-30", "the selected plan's period end");
+    pick(&mut harness, "Plan", "Transition");
+    assert_eq!(pay_date_shown(harness.state()), "2026-12-31", "the pay date follows the plan");
+    // A date the user typed stays, whatever plan is chosen.
+    set_text(&mut harness, "Pay date", "2027-01-15");
+    pick(&mut harness, "Plan", "Sales-led (today)");
+    assert_eq!(pay_date_shown(harness.state()), "2027-01-15");
+}
+
+#[test]
+fn the_export_dialog_shows_what_to_check_beside_a_refusal() {
+    // Payouts with warnings, and a template whose settings are missing: both are shown.
+    let mut harness = app(vec![Some(vec![fixture("ui/paid_with_warnings.csv")])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the roster", |app| app.rt.rosters.sources.len() == 3 && fresh(app) && idle(app));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export dialog", |app| matches!(app.rt.modal, Some(Modal::Export(_))));
+    choose(&mut harness, "Template", "adp-wfn");
+    // A pay date before the period ends is one more thing to check.
+    set_text(&mut harness, "Pay date", "2026-09-15");
+    wait(&mut harness, "the export check", |app| {
+        matches!(&app.rt.modal, Some(Modal::Export(d))
+            if d.check.as_ref().is_some_and(|(k, r)| r.is_err() && Some(k) == app.selected_doc().and_then(|doc| d.key(doc)).as_ref()))
+            && idle(app)
+    });
+    harness.get_by_label_contains("company code (--company-code): missing");
+    harness.get_by_label("To check before paying");
+    harness.get_by_label_contains("R1 Rae Refund: revenue is negative in the roster");
+    harness.get_by_label_contains("the pay date 2026-09-15 is before the period ends (2026-09-30)");
+}
+
+#[test]
+fn a_currency_with_more_decimals_than_the_layout_is_refused_as_soon_as_the_layout_is_chosen() {
+    let mut harness = app(Vec::new());
+    type_into(&mut harness, "Currency", "KWD");
+    wait(&mut harness, "the payouts in KWD", |app| {
+        fresh(app) && app.selected_doc().and_then(|d| d.result.as_ref()).is_some_and(|r| r.report.minor_units == 3)
+    });
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    wait(&mut harness, "the export dialog", |app| matches!(app.rt.modal, Some(Modal::Export(_))) && idle(app));
+    click_role(&mut harness, egui::accesskit::Role::ComboBox, "Template");
+    harness.get_by_label("gusto").click();
+    // The frame the layout is chosen in says it, before any check of the file could answer.
+    harness.step();
+    assert!(
+        matches!(&harness.state().rt.modal, Some(Modal::Export(d)) if d.check.as_ref().is_none_or(|(k, _)| k.template != Template::Gusto)),
+        "no check of the gusto file yet"
+    );
+    harness.get_by_label_contains("the gusto file takes amounts with 2 decimals, but the plan pays in KWD");
+}
+
 #[test]
 fn the_behaviour_view_says_how_many_trials_its_figures_come_from() {
     let mut harness = start(egui::vec2(1600.0, 1000.0), Startup::Samples, Vec::new());

@@ -996,13 +996,20 @@ fn render_lines(
     rows.dedup();
     rec.skipped_rows = rows.len();
     rec.paid_warnings = paid.lines();
-    rec.warnings = crate::plan::warnings(req.plan)
+    rec.warnings = warnings(req);
+    Ok((rendered.bytes, rec))
+}
+
+/// What the reconciliation of `req` asks a reviewer to look at besides people's payouts: the
+/// plan's warnings, a plan year paid at once, a pay date far from the period. Known whether or
+/// not the export can be written, so a refusal never hides them.
+pub fn warnings(req: &ExportRequest<'_>) -> Vec<String> {
+    crate::plan::warnings(req.plan)
         .into_iter()
         .map(|p| if p.path.is_empty() { p.message } else { format!("{}: {}", p.path, p.message) })
         .chain(whole_year_warning(req.plan, req.report.period))
         .chain(pay_date_warning(req.report.period, req.pay_date))
-        .collect();
-    Ok((rendered.bytes, rec))
+        .collect()
 }
 
 /// Renders and writes the file atomically, readable by the owner only. With

@@ -282,7 +282,7 @@ impl CarrotApp {
             self.rt.notifications.push(Level::Warning, "Open a plan first");
             return;
         };
-        let dialog = self.export_dialog(doc.id, doc.plan.period.end);
+        let dialog = self.export_dialog(doc.id, ExportDialog::default_pay_date(doc.plan.period));
         self.rt.modal = Some(Modal::Export(Box::new(dialog)));
     }
 

@@ -262,9 +262,10 @@ impl CarrotApp {
             }
             JobOutput::Merged(merged) => self.on_merged(*merged),
             JobOutput::Opened(opened) => self.on_opened(ctx, *opened),
-            JobOutput::ExportChecked { key, result } => {
+            JobOutput::ExportChecked { key, result, to_check } => {
                 if let Some(Modal::Export(dialog)) = &mut self.rt.modal {
                     dialog.check = Some((key, *result));
+                    dialog.to_check = to_check;
                 }
             }
             JobOutput::Exported(outcome) => self.on_exported(*outcome),
@@ -488,7 +489,11 @@ impl CarrotApp {
         self.spawn(ctx, JobKind::ExportPreview, "Checking the export", move || {
             let bytes = crate::plan::to_json(&plan).into_bytes();
             let Some(report) = period.as_ref().map(|s| &s.result.report).or(whole.as_deref()) else {
-                return JobOutput::ExportChecked { key, result: Box::new(Err("nothing to export".to_owned())) };
+                return JobOutput::ExportChecked {
+                    key,
+                    result: Box::new(Err("nothing to export".to_owned())),
+                    to_check: Vec::new(),
+                };
             };
             let request = crate::export::ExportRequest {
                 plan: &plan,
@@ -499,7 +504,17 @@ impl CarrotApp {
                 plan_bytes: &bytes,
             };
             let result = crate::export::render(&request).map(|(_, rec)| rec).map_err(|e| e.to_string());
-            JobOutput::ExportChecked { key, result: Box::new(result) }
+            // What the reconciliation would ask a reviewer to look at, shown beside a refusal
+            // too: fixing the refusal should not be the first time they are seen.
+            let to_check = match &result {
+                Ok(rec) => rec.paid_warnings.iter().chain(&rec.warnings).cloned().collect(),
+                Err(_) => crate::engine::warnings::PaidWarnings::of(&report.employees)
+                    .lines()
+                    .into_iter()
+                    .chain(crate::export::warnings(&request))
+                    .collect(),
+            };
+            JobOutput::ExportChecked { key, result: Box::new(result), to_check }
         });
     }
 

@@ -132,8 +132,13 @@ pub enum JobOutput {
     Merged(Box<workspace::Merged>),
     /// The workspace of the last session (or the samples) was read.
     Opened(Box<workspace::Opened>),
-    /// The export dialog's check: what the file would hold, or why it cannot be written.
-    ExportChecked { key: panels::dialogs::ExportKey, result: Box<Result<Reconciliation, String>> },
+    /// The export dialog's check: what the file would hold, or why it cannot be written, and
+    /// what to check before paying (known either way).
+    ExportChecked {
+        key: panels::dialogs::ExportKey,
+        result: Box<Result<Reconciliation, String>>,
+        to_check: Vec<String>,
+    },
     /// The payroll file was written (or not).
     Exported(Box<commands::ExportOutcome>),
     /// A file was written (PNG, mapping, hand-out).

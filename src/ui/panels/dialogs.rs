@@ -467,6 +467,13 @@ pub struct ExportDialog {
     /// The last check (run in the background, the way the export itself runs): what the file
     /// would hold, or every reason it cannot be written.
     pub check: Option<(ExportKey, Result<Reconciliation, String>)>,
+    /// What the reconciliation of `check` asks a reviewer to look at (the payouts with a
+    /// warning, the plan's warnings, a pay date far from the period), whether or not the file
+    /// can be written.
+    pub to_check: Vec<String>,
+    /// The pay date the dialog filled in from the plan, while the user has not typed another:
+    /// choosing another plan then moves it to that plan's.
+    pub pay_date_from_plan: Option<NaiveDate>,
     /// A pay period of a plan year, as the Plan year window computed it (`None`: the plan's
     /// payouts over its whole period).
     pub period: Option<Arc<YearShown>>,
@@ -493,7 +500,38 @@ pub struct ExportKey {
 impl ExportDialog {
     /// A dialog for `plan`, paid on `pay_date` by default.
     pub fn new(plan: PlanId, pay_date: NaiveDate, template: Template, settings: PayrollSettings) -> Self {
-        Self { plan, pay_date_text: pay_date.to_string(), template, path: None, settings, check: None, period: None }
+        Self {
+            plan,
+            pay_date_text: pay_date.to_string(),
+            template,
+            path: None,
+            settings,
+            check: None,
+            to_check: Vec::new(),
+            pay_date_from_plan: Some(pay_date),
+            period: None,
+        }
+    }
+
+    /// The pay date a plan of `period` is paid on unless the user says otherwise: the day its
+    /// period ends, the first day `carrot export` does not warn about (it warns about a pay
+    /// date before the period ends, or long after).
+    pub fn default_pay_date(period: crate::plan::Period) -> NaiveDate {
+        period.end
+    }
+
+    /// Exports `plan` (of `period`) instead: the pay date follows it, unless the user typed
+    /// one of their own.
+    pub fn choose_plan(&mut self, plan: PlanId, period: crate::plan::Period) {
+        if plan == self.plan {
+            return;
+        }
+        self.plan = plan;
+        if self.pay_date_from_plan.is_some_and(|d| self.pay_date() == Some(d)) {
+            let date = Self::default_pay_date(period);
+            self.pay_date_text = date.to_string();
+            self.pay_date_from_plan = Some(date);
+        }
     }
 
     /// The pay date, if the text is a valid date.
@@ -1303,13 +1341,24 @@ fn bad_rows_ui(ctx: &egui::Context, dialog: &BadRowsDialog, actions: &mut Vec<Ac
     keep
 }
 
+/// Where the export dialog's top edge stays: its messages come and go as the choices change, and
+/// a dialog centred on the screen would jump up and down with them.
+fn export_dialog_top(ctx: &egui::Context) -> f32 {
+    (ctx.content_rect().height() * 0.08).clamp(8.0, 80.0)
+}
+
 fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actions: &mut Vec<Action>) -> bool {
     let mut keep = true;
-    let modal = egui::Modal::new(egui::Id::unique("export")).show(ctx, |ui| {
-        ui.set_max_width(620.0);
+    let id = egui::Id::unique("export");
+    let area = egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, export_dialog_top(ctx)));
+    let modal = egui::Modal::new(id).area(area).show(ctx, |ui| {
+        // One width whatever the messages say, so the dialog does not move sideways either.
+        ui.set_width(620.0);
         ui.heading("Export payroll");
         let t = theme::tokens(ui);
-        egui::Grid::new("export_grid").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
+        // The labels' column as wide as the widest setting's label, so the fields do not move
+        // sideways as the template's settings come and go.
+        egui::Grid::new("export_grid").num_columns(2).spacing([10.0, 8.0]).min_col_width(130.0).show(ui, |ui| {
             let l = ui.label("Plan");
             let current =
                 rt.docs.iter().find(|d| d.id == dialog.plan).map(|d| d.name_among(&rt.docs)).unwrap_or_default();
@@ -1327,15 +1376,19 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                     if shown.ledger.is_some() { ", from the ledger" } else { ", without a ledger" }
                 ));
             } else {
+                let mut chosen = dialog.plan;
                 egui::ComboBox::from_id_salt("export_plan")
                     .selected_text(current)
                     .show_ui(ui, |ui| {
                         for d in &rt.docs {
-                            ui.selectable_value(&mut dialog.plan, d.id, d.name_among(&rt.docs));
+                            ui.selectable_value(&mut chosen, d.id, d.name_among(&rt.docs));
                         }
                     })
                     .response
                     .labelled_by(l.id);
+                if let Some(d) = rt.docs.iter().find(|d| d.id == chosen) {
+                    dialog.choose_plan(chosen, d.plan.period);
+                }
             }
             ui.end_row();
             let l = ui.label("Pay date");
@@ -1380,6 +1433,15 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
         let doc = rt.docs.iter().find(|d| d.id == dialog.plan);
         let currency = doc.map(|d| d.plan.currency.as_str()).unwrap_or_default();
         let setting_problems = dialog.settings.check_for_currency(dialog.template, currency);
+        // A currency with more decimals than the layout writes is refused whatever the payouts
+        // are: said at once, not after the file is rendered to check it.
+        let report = match &dialog.period {
+            Some(shown) => Some(&shown.result.report),
+            None => doc.and_then(|d| d.result.as_ref()).map(|r| &*r.report),
+        };
+        let decimals_problem = report
+            .and_then(|r| export::check_decimals(dialog.template, &r.currency, r.minor_units).err())
+            .map(|e| e.to_string());
         let key = doc.and_then(|d| dialog.key(d));
         let check = dialog.check.as_ref().filter(|(k, _)| Some(k) == key.as_ref()).map(|(_, r)| r);
         let dirty = doc.is_some_and(PlanDoc::is_dirty);
@@ -1398,9 +1460,9 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                 Some("the payouts are being computed…".to_owned())
             }
             Some(_) if dialog.pay_date().is_none() => Some("write the pay date as YYYY-MM-DD".to_owned()),
-            Some(_) if !setting_problems.is_empty() => {
-                Some(setting_problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-            }
+            Some(_) if !setting_problems.is_empty() || decimals_problem.is_some() => Some(
+                setting_problems.iter().map(ToString::to_string).chain(decimals_problem).collect::<Vec<_>>().join("\n"),
+            ),
             Some(_) => match check {
                 None => Some("checking…".to_owned()),
                 Some(Err(e)) => Some(e.clone()),
@@ -1424,17 +1486,6 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                     );
                     ui.end_row();
                 });
-                // What the reconciliation asks a reviewer to look at: payouts with a warning,
-                // the plan's warnings, a pay date far from the period.
-                let checks: Vec<&String> = rec.paid_warnings.iter().chain(&rec.warnings).collect();
-                if !checks.is_empty() {
-                    ui.label(egui::RichText::new("To check before paying").strong().color(t.warning));
-                    egui::ScrollArea::vertical().id_salt("export_checks").max_height(140.0).show(ui, |ui| {
-                        for check in checks {
-                            ui.add(egui::Label::new(egui::RichText::new(check.as_str()).color(t.warning)).wrap());
-                        }
-                    });
-                }
                 ui.label(format!(
                     "A reconciliation is written next to it: {}",
                     dialog
@@ -1457,6 +1508,16 @@ fn export_ui(ctx: &egui::Context, rt: &Runtime, dialog: &mut ExportDialog, actio
                 }
             }
             (None, _) => {}
+        }
+        // What the reconciliation asks a reviewer to look at (payouts with a warning, the plan's
+        // warnings, a pay date far from the period), beside a refusal too.
+        if check.is_some() && !dialog.to_check.is_empty() {
+            ui.label(egui::RichText::new("To check before paying").strong().color(t.warning));
+            egui::ScrollArea::vertical().id_salt("export_checks").max_height(140.0).show(ui, |ui| {
+                for line in &dialog.to_check {
+                    ui.add(egui::Label::new(egui::RichText::new(line.as_str()).color(t.warning)).wrap());
+                }
+            });
         }
         if dirty {
             ui.horizontal_wrapped(|ui| {
