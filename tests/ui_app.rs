@@ -860,6 +860,100 @@ fn a_currency_with_more_decimals_than_the_layout_is_refused_as_soon_as_the_layou
 }
 
 #[test]
+fn people_in_error_are_rows_of_the_payouts_table_with_the_cause_and_left_out_of_the_totals() {
+    let mut harness = app(vec![Some(vec![fixture("ui/in_error.csv")])]);
+    only_the_next_roster(&mut harness);
+    wait(&mut harness, "the rows", |app| app.rt.payouts.rows.len() == 3);
+    // The person in error is a row, first, marked so, with the cause.
+    harness.get_by_label("Yen Missing");
+    harness.get_by_label("in error");
+    harness.get_by_label_contains("the roster row is in JPY but the plan has no fx rate for JPY");
+    let first = harness.state().rt.payouts.rows[0];
+    let report = harness.state().selected_doc().unwrap().result.as_ref().unwrap().report.clone();
+    assert!(
+        matches!(
+            carrot::ui::panels::payouts::Row::of(&report, first),
+            Some(carrot::ui::panels::payouts::Row::Failed(_))
+        ),
+        "listed first"
+    );
+    // The totals say whom they leave out.
+    harness.get_by_label("excluding 1 person in error");
+    harness.get_by_label_contains("3 of 3 people");
+    harness.get_by_label("· 1 in error: listed first, not in the totals");
+    // Selecting the row explains why.
+    harness.get_by_label("Yen Missing").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Yen Missing (E2) could not be computed");
+}
+
+#[test]
+fn the_payouts_search_matches_roles_the_team_list_follows_the_role_and_no_match_says_so() {
+    let mut harness = app(Vec::new());
+    let searched =
+        |app: &CarrotApp| app.rt.payouts.rows_key.as_ref().is_some_and(|k| k.query == app.rt.payouts.query());
+    // A role typed in the search finds its people.
+    type_into(&mut harness, "Search", "consultant");
+    wait(&mut harness, "the consultants", searched);
+    let roles = |app: &CarrotApp| -> Vec<String> {
+        let report = &app.selected_doc().unwrap().result.as_ref().unwrap().report;
+        app.rt.payouts.rows.iter().map(|r| report.employees[*r as usize].role.to_string()).collect()
+    };
+    let found = roles(harness.state());
+    assert_eq!(found.len(), 24, "{found:?}");
+    assert!(found.iter().all(|r| r == "consultant"));
+    type_into(&mut harness, "Search", "");
+    pick(&mut harness, "Role", "consultant");
+    wait(&mut harness, "the consultants", |app| searched(app) && app.rt.payouts.rows.len() == 24);
+    // Once a role is chosen, the team list offers its teams only.
+    click_role(&mut harness, egui::accesskit::Role::ComboBox, "Team");
+    let offered = |harness: &Harness<'static, CarrotApp>, team: &str| {
+        harness.query_by_role_and_label(egui::accesskit::Role::Button, team).is_some()
+    };
+    assert!(offered(&harness, "Carbon Accounting"));
+    assert!(!offered(&harness, "SMB"), "a sales team is not offered for consultants");
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "Carbon Accounting").click();
+    harness.run_steps(4);
+    assert_eq!(harness.state().rt.payouts.team.as_deref(), Some("Carbon Accounting"));
+    // A team of the other role: the role changed, so the team goes back to all.
+    pick(&mut harness, "Role", "sales");
+    assert_eq!(harness.state().rt.payouts.team, None);
+    // Nobody matches: the table says so, and the filters clear with one click.
+    type_into(&mut harness, "Search", "nobody by this name");
+    wait(&mut harness, "no rows", |app| searched(app) && app.rt.payouts.rows.is_empty());
+    harness.get_by_label("No one matches “nobody by this name”, role sales");
+    click(&mut harness, "Clear filters");
+    wait(&mut harness, "everyone", |app| app.rt.payouts.rows.len() == 72);
+    assert!(harness.query_by_label_contains("No one matches").is_none());
+}
+
+#[test]
+fn a_selected_person_the_filters_hide_is_not_explained_as_if_shown() {
+    let mut harness = app(Vec::new());
+    let (first, id, other) = {
+        let app = harness.state();
+        let report = &app.selected_doc().unwrap().result.as_ref().unwrap().report;
+        let e = &report.employees[0];
+        (e.name.to_string(), e.employee_id.to_string(), report.employees[1].name.to_string())
+    };
+    harness.get_by_label(&first).click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().rt.payouts.selected, Some(0));
+    harness.get_by_label_contains("employed 100% of the period");
+    type_into(&mut harness, "Search", &other);
+    wait(&mut harness, "the search", |app| {
+        app.rt.payouts.rows_key.as_ref().is_some_and(|k| k.query == app.rt.payouts.query())
+    });
+    harness.run_steps(2);
+    harness.get_by_label_contains(&format!("{first} ({id}) is hidden by the filters."));
+    assert!(harness.query_by_label_contains("employed 100% of the period").is_none(), "not explained");
+    click(&mut harness, "Clear filters");
+    wait(&mut harness, "everyone", |app| app.rt.payouts.rows.len() == 72);
+    harness.get_by_label_contains("employed 100% of the period");
+    assert_eq!(harness.state().rt.payouts.selected, Some(0), "still selected");
+}
+
+#[test]
 fn the_behaviour_view_says_how_many_trials_its_figures_come_from() {
     let mut harness = start(egui::vec2(1600.0, 1000.0), Startup::Samples, Vec::new());
     harness.get_by_label("Behaviour").click();

@@ -181,6 +181,8 @@ pub struct EmployeeError {
     pub name: Text,
     /// Role.
     pub role: Text,
+    /// Team (for finding the person among everyone's payouts).
+    pub team: Text,
     /// The component at fault, if any.
     pub component: Option<String>,
     /// What went wrong.
@@ -446,6 +448,7 @@ impl CompiledPlan {
                         employee_id: e.id.clone(),
                         name: e.name.clone(),
                         role: e.role.clone(),
+                        team: e.team.clone(),
                         component: err.component,
                         message: err.message,
                     })
@@ -745,7 +748,7 @@ impl CompiledPlan {
     ) -> (PayoutReport, stats::PlanStats) {
         let kept = previous.and_then(|p| reuse::Kept::new(self, plan, p));
         let (report, mut stats) = self.summed_report(plan, roster, kept.as_ref());
-        stats.failed = stats::failed(&report);
+        stats.note_failed(&report);
         (report, stats)
     }
 
@@ -818,6 +821,7 @@ fn too_large_error(p: &EmployeePayout) -> EmployeeError {
         employee_id: p.employee_id.clone(),
         name: p.name.clone(),
         role: p.role.clone(),
+        team: p.team.clone(),
         component: None,
         message: too_large_message("the plan's totals with this person's payout and revenue added"),
     }

@@ -58,10 +58,11 @@ pub(crate) struct Sums {
     /// are indexes), in the order each first appears; named once at the end.
     roles: Vec<RoleSums>,
     order: usize,
-    /// Teams are interned by the roster import, so most repeats are the same allocation: one
-    /// pointer lookup each, and the strings are compared only among the distinct ones.
-    team_seen: foldhash::HashSet<usize>,
-    teams: Vec<Text>,
+    /// Teams and roles are interned by the roster import, so most repeats are the same
+    /// allocations: one pointer lookup each, and the strings are compared only among the
+    /// distinct ones. (team, role) pairs.
+    team_seen: foldhash::HashSet<(usize, usize)>,
+    teams: Vec<(Text, Text)>,
     /// Whether every sum so far fitted a decimal.
     fits: bool,
     paid_warnings: PaidWarnings,
@@ -107,8 +108,8 @@ impl Sums {
     }
 
     fn try_add(&mut self, e: &EmployeePayout) -> Option<()> {
-        if self.team_seen.insert(e.team.as_ptr().addr()) {
-            self.teams.push(Arc::clone(&e.team));
+        if self.team_seen.insert((e.team.as_ptr().addr(), e.role.as_ptr().addr())) {
+            self.teams.push((Arc::clone(&e.team), Arc::clone(&e.role)));
         }
         if let Some(i) = e.index.checked_sub(self.start) {
             self.reach(e.index + 1);
@@ -192,7 +193,7 @@ impl Sums {
     /// The aggregates of a plan whose tracks are `plan_roles` (listed first, even with nobody
     /// in them), with `totals_sorted`; `None` when a sum did not fit a decimal.
     pub(crate) fn finish<R: AsRef<str>>(self, plan_roles: &[R], totals_sorted: Vec<f64>) -> Option<PlanStats> {
-        let Self { by_index, roles, mut teams, fits, paid_warnings, .. } = self;
+        let Self { by_index, roles, teams, fits, paid_warnings, .. } = self;
         if !fits {
             return None;
         }
@@ -213,9 +214,7 @@ impl Sums {
             stats.roles.push(sums.role.to_string());
         }
         stats.roles.sort_unstable();
-        teams.sort_unstable();
-        teams.dedup();
-        stats.teams = teams.iter().map(|t| t.to_string()).collect();
+        stats.set_teams(teams.iter().map(|(t, r)| (t.to_string(), r.to_string())));
         Some(stats)
     }
 }
@@ -231,10 +230,15 @@ pub struct PlanStats {
     pub by_role_component: IndexMap<String, IndexMap<String, Decimal>>,
     /// Revenue by role (plan currency).
     pub revenue_by_role: IndexMap<String, Decimal>,
-    /// The distinct roles of the people paid, sorted (the payouts view's role filter).
+    /// The distinct roles of the people paid or in error, sorted (the payouts view's role
+    /// filter).
     pub roles: Vec<String>,
-    /// The distinct teams of the people paid, sorted (the payouts view's team filter).
+    /// The distinct teams of the people paid or in error, sorted (the payouts view's team
+    /// filter).
     pub teams: Vec<String>,
+    /// The distinct (team, role) pairs of the people paid or in error, sorted: the teams the
+    /// payouts view offers once a role is chosen.
+    pub team_roles: Vec<(String, String)>,
     /// The warnings on the payouts (the summary strip's people to check).
     pub paid_warnings: PaidWarnings,
     /// Roster indices of the people this plan could not compute (in error), ascending: what it
@@ -253,8 +257,36 @@ impl PlanStats {
             paid_warnings: PaidWarnings::of(&report.employees),
             ..Self::default()
         });
-        stats.failed = failed(report);
+        stats.note_failed(report);
         stats
+    }
+
+    /// Notes the people `report` could not compute: who they are ([`PlanStats::failed`]), and
+    /// their roles and teams among those the payouts view filters by.
+    pub(crate) fn note_failed(&mut self, report: &PayoutReport) {
+        self.failed = failed(report);
+        if report.errors.is_empty() {
+            return;
+        }
+        let mut roles = std::mem::take(&mut self.roles);
+        roles.extend(report.errors.iter().map(|e| e.role.to_string()));
+        roles.sort_unstable();
+        roles.dedup();
+        self.roles = roles;
+        let mut pairs = std::mem::take(&mut self.team_roles);
+        pairs.extend(report.errors.iter().map(|e| (e.team.to_string(), e.role.to_string())));
+        self.set_teams(pairs);
+    }
+
+    /// Sets [`PlanStats::team_roles`] and [`PlanStats::teams`] from (team, role) pairs.
+    fn set_teams(&mut self, pairs: impl IntoIterator<Item = (String, String)>) {
+        let mut pairs: Vec<(String, String)> = pairs.into_iter().collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut teams: Vec<String> = pairs.iter().map(|(t, _)| t.clone()).collect();
+        teams.dedup();
+        self.teams = teams;
+        self.team_roles = pairs;
     }
 
     /// Aggregates the people `paid` (a report's employees, in order) of a plan whose tracks are
@@ -417,7 +449,39 @@ mod tests {
         stats.roles = roles.into_iter().map(str::to_owned).collect();
         let teams: std::collections::BTreeSet<&str> = report.employees.iter().map(|e| &*e.team).collect();
         stats.teams = teams.into_iter().map(str::to_owned).collect();
+        let pairs: std::collections::BTreeSet<(&str, &str)> =
+            report.employees.iter().map(|e| (&*e.team, &*e.role)).collect();
+        stats.team_roles = pairs.into_iter().map(|(t, r)| (t.to_owned(), r.to_owned())).collect();
         stats
+    }
+
+    #[test]
+    fn the_filters_offer_the_roles_and_teams_of_people_in_error_and_each_teams_roles() {
+        let roster = crate::samples::bundled_roster().unwrap();
+        let mut plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
+        // Everyone paid in GBP: the sales team Enterprise UK and every consultant of Implementation.
+        plan.fx.shift_remove("GBP");
+        let report = super::super::compute(&plan, &roster, super::super::Detail::AmountsOnly).unwrap();
+        let stats = PlanStats::new(&report, roster.employees.len());
+        let paid_teams: std::collections::BTreeSet<&str> = report.employees.iter().map(|e| &*e.team).collect();
+        let failed_teams: std::collections::BTreeSet<&str> = report.errors.iter().map(|e| &*e.team).collect();
+        let only_failed: Vec<&&str> = failed_teams.difference(&paid_teams).collect();
+        assert!(!only_failed.is_empty(), "a team with nobody paid");
+        for t in only_failed {
+            assert!(stats.teams.iter().any(|x| x == *t), "{t} is offered");
+        }
+        assert_eq!(
+            stats.failed.len(),
+            report.errors.iter().map(|e| e.index).collect::<std::collections::BTreeSet<_>>().len()
+        );
+        // Each team once, with the roles of its people.
+        assert!(stats.teams.windows(2).all(|w| w[0] < w[1]), "{:?}", stats.teams);
+        assert!(stats.team_roles.contains(&("SMB".to_owned(), "sales".to_owned())));
+        assert!(!stats.team_roles.contains(&("SMB".to_owned(), "consultant".to_owned())));
+        // The app's path gives the same aggregates.
+        let compiled = super::super::CompiledPlan::new(&plan, &roster).unwrap();
+        let (_, beside) = compiled.report_with_stats(&plan, &roster);
+        assert_eq!(beside, stats);
     }
 
     #[test]

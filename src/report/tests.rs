@@ -108,6 +108,7 @@ pub(crate) fn tricky() -> Comparison {
         employee_id: "000125".into(),
         name: "Ana O'Neil & Co".into(),
         role: "consultant".into(),
+        team: "Delivery".into(),
         component: Some("util".to_owned()),
         message: "billable_hours is missing".to_owned(),
     });

@@ -439,6 +439,7 @@ pub fn compute_period(
                 employee_id: e.id.clone(),
                 name: e.name.clone(),
                 role: e.role.clone(),
+                team: e.team.clone(),
                 component: None,
                 message: msg.clone(),
             });

@@ -234,7 +234,7 @@ pub struct PayoutsView {
     pub sort: panels::payouts::Sort,
     /// The selected person (roster index).
     pub selected: Option<usize>,
-    /// Rows shown (indices into the report's employees), with the key they were built for.
+    /// Rows shown ([`panels::payouts::Row::of`]), with the key they were built for.
     pub rows: Vec<u32>,
     /// What `rows` was built from.
     pub rows_key: Option<panels::payouts::RowsKey>,
@@ -244,6 +244,9 @@ pub struct PayoutsView {
     pub pending_rows: Option<(panels::payouts::RowsKey, Job<Vec<u32>>)>,
     /// Scroll the table to this row (index into `rows`) in the next frame.
     pub scroll_to: Option<usize>,
+    /// Whether `rows` (built for the key) leave out the person selected (roster index), as
+    /// last found.
+    pub selected_hidden: Option<(panels::payouts::RowsKey, usize, bool)>,
 }
 
 /// Everything that is not persisted.

@@ -1,5 +1,7 @@
 //! Every person's payout: a virtualised table (smooth with 100,000 rows) with sorting and
-//! filters, and the line-by-line explanation of the selected person.
+//! filters, and the line-by-line explanation of the selected person. People the plan could not
+//! compute are rows too, listed first and marked in error with the cause: a payroll admin must
+//! see who is missing from the totals.
 
 use std::sync::Arc;
 
@@ -12,7 +14,7 @@ use super::super::state::{MIN_EXPLANATION_HEIGHT, MIN_TABLE_ROWS};
 use super::super::theme;
 use super::super::widgets;
 use crate::engine::stats::PlanStats;
-use crate::engine::{EmployeePayout, Outcome, PayoutReport};
+use crate::engine::{EmployeeError, EmployeePayout, Outcome, PayoutReport};
 use crate::money;
 use crate::roster::Roster;
 
@@ -50,7 +52,7 @@ pub struct Sort {
 /// The filters and sort the rows are built for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RowsQuery {
-    /// Text filter (id, name, team; any case).
+    /// Text filter: each word must be in the id, name, role or team (any case).
     pub filter: String,
     /// Role filter.
     pub role: Option<String>,
@@ -63,8 +65,67 @@ pub struct RowsQuery {
 impl RowsQuery {
     /// Everyone in roster order (or its reverse): built in the frame, with no search or sort.
     fn is_plain(&self) -> bool {
-        self.filter.trim().is_empty() && self.role.is_none() && self.team.is_none() && self.sort.key == SortKey::Roster
+        !self.filters() && self.sort.key == SortKey::Roster
     }
+
+    /// Whether the search, the role or the team leaves anyone out.
+    pub fn filters(&self) -> bool {
+        !self.filter.trim().is_empty() || self.role.is_some() || self.team.is_some()
+    }
+}
+
+/// A row of the table.
+#[derive(Clone, Copy, Debug)]
+pub enum Row<'a> {
+    /// Someone paid.
+    Paid(&'a EmployeePayout),
+    /// Someone the plan could not compute: every problem found for them (at least one).
+    Failed(&'a [EmployeeError]),
+}
+
+impl<'a> Row<'a> {
+    /// Row `r` of `report`'s table. Below the number of people paid, `r` is an index into the
+    /// report's employees; past it, `r` minus that number is the index in the report's errors
+    /// of the person's first problem (a person's problems are listed together).
+    pub fn of(report: &'a PayoutReport, r: u32) -> Option<Self> {
+        let r = r as usize;
+        if let Some(e) = report.employees.get(r) {
+            return Some(Self::Paid(e));
+        }
+        let errors = report.errors.get(r.checked_sub(report.employees.len())?..)?;
+        let index = errors.first()?.index;
+        let n = errors.iter().take_while(|e| e.index == index).count();
+        errors.get(..n).map(Self::Failed)
+    }
+
+    /// Index in the roster.
+    pub fn index(self) -> usize {
+        match self {
+            Self::Paid(e) => e.index,
+            Self::Failed(errors) => errors.first().map_or(usize::MAX, |e| e.index),
+        }
+    }
+
+    /// Employee id, name, role and team.
+    fn texts(self) -> [&'a str; 4] {
+        match self {
+            Self::Paid(e) => [&e.employee_id, &e.name, &e.role, &e.team],
+            Self::Failed(errors) => {
+                errors.first().map_or(["", "", "", ""], |e| [&e.employee_id, &e.name, &e.role, &e.team])
+            }
+        }
+    }
+}
+
+/// The rows of the people `report` could not compute, one each, in roster order.
+fn failed_rows(report: &PayoutReport) -> impl Iterator<Item = u32> + '_ {
+    let paid = report.employees.len();
+    report
+        .errors
+        .iter()
+        .enumerate()
+        .filter(|(k, e)| k.checked_sub(1).and_then(|p| report.errors.get(p)).is_none_or(|p| p.index != e.index))
+        .filter_map(move |(k, _)| u32::try_from(paid + k).ok())
 }
 
 /// What the shown rows were built from; they are rebuilt only when this changes.
@@ -97,7 +158,8 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, view: &mut PayoutsVi
     let Some(result) = &doc.result else { return };
     let report = &result.report;
     filters_ui(ui, &result.stats, report, view);
-    rebuild_rows(doc.id, (result.plan_revision, result.roster_revision), report, view);
+    // Whether the rows shown were built for the filters on screen (not still sorting for them).
+    let current = rebuild_rows(doc.id, (result.plan_revision, result.roster_revision), report, view);
     if cx.keyboard {
         move_selection_with_keys(ui, report, view);
     }
@@ -115,7 +177,13 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, view: &mut PayoutsVi
     ui.allocate_ui_with_layout(egui::vec2(width, table_h), layout, |ui| {
         ui.set_min_size(egui::vec2(width, table_h));
         ui.set_max_height(table_h);
-        table_ui(ui, report, &result.labels, view, table_h);
+        let mut height = table_h;
+        if current && view.rows.is_empty() && view.query().filters() {
+            let top = ui.cursor().top();
+            no_matches_ui(ui, view);
+            height -= ui.cursor().top() - top;
+        }
+        table_ui(ui, report, &result.labels, view, height);
     });
     // The handle between the table and the explanation.
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, handle), egui::Sense::drag());
@@ -129,7 +197,9 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, view: &mut PayoutsVi
     if response.dragged() {
         *cx.explanation_height = (explanation_h - response.drag_delta().y).clamp(MIN_EXPLANATION_HEIGHT, room);
     }
-    let explanation = view.selected.and_then(|index| {
+    // Someone the filters leave out is not explained as if they were in the table.
+    let hidden = current && view.selected.is_some_and(|index| view.hides(report, index));
+    let explanation = view.selected.filter(|_| !hidden).and_then(|index| {
         let employee = cx.roster.employees.get(index)?;
         Some(result.compiled.explain(index, employee))
     });
@@ -139,7 +209,47 @@ pub fn payouts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, view: &mut PayoutsVi
             .id_salt("explanation_scroll")
             .max_height(explanation_h)
             .auto_shrink([false, false])
-            .show(ui, |ui| explanation_ui(ui, explanation.as_ref(), report, &result.labels));
+            .show(ui, |ui| {
+                if let (true, Some(index)) = (hidden, view.selected) {
+                    hidden_ui(ui, cx.roster, index, view);
+                } else {
+                    explanation_ui(ui, explanation.as_ref(), report, &result.labels);
+                }
+            });
+    });
+}
+
+/// Says that nobody matches the filters, with a way to clear them.
+fn no_matches_ui(ui: &mut egui::Ui, view: &mut PayoutsView) {
+    let mut what = Vec::new();
+    if !view.filter.trim().is_empty() {
+        what.push(format!("“{}”", view.filter.trim()));
+    }
+    if let Some(r) = &view.role {
+        what.push(format!("role {r}"));
+    }
+    if let Some(t) = &view.team {
+        what.push(format!("team {t}"));
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(format!("No one matches {}", what.join(", "))).strong());
+        if ui.button("Clear filters").on_hover_text("Show everyone again").clicked() {
+            view.clear_filters();
+        }
+    });
+}
+
+/// In place of the explanation of someone the filters hide: who, and a way to see them.
+fn hidden_ui(ui: &mut egui::Ui, roster: &Roster, index: usize, view: &mut PayoutsView) {
+    let who = roster.employees.get(index).map_or_else(String::new, |e| format!("{} ({})", e.name, e.id));
+    ui.horizontal_wrapped(|ui| {
+        widgets::muted(ui, format!("{who} is hidden by the filters."));
+        if ui.button("Clear filters").on_hover_text("Show everyone again, with this person selected").clicked() {
+            view.clear_filters();
+        }
+        if ui.button("Deselect").on_hover_text("Select nobody").clicked() {
+            view.selected = None;
+        }
     });
 }
 
@@ -159,7 +269,7 @@ fn move_selection_with_keys(ui: &mut egui::Ui, report: &PayoutReport, view: &mut
     if !(up || down) || view.rows.is_empty() {
         return;
     }
-    let index_of = |row: &u32| report.employees.get(*row as usize).map(|e| e.index);
+    let index_of = |row: &u32| Row::of(report, *row).map(Row::index);
     let at = view.selected.and_then(|sel| view.rows.iter().position(|r| index_of(r) == Some(sel)));
     let next = match (at, down) {
         (None, _) => 0,
@@ -175,11 +285,14 @@ fn move_selection_with_keys(ui: &mut egui::Ui, report: &PayoutReport, view: &mut
 /// The search box and the role and team filters. The role and team lists come with the results
 /// (collected on the compute worker, not in a frame).
 fn filters_ui(ui: &mut egui::Ui, stats: &PlanStats, report: &PayoutReport, view: &mut PayoutsView) {
+    let role_before = view.role.clone();
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Search");
-        ui.add(egui::TextEdit::singleline(&mut view.filter).desired_width(150.0).hint_text("name, id or team"))
+        ui.add(egui::TextEdit::singleline(&mut view.filter).desired_width(170.0).hint_text("name, id, team or role"))
             .labelled_by(l.id)
-            .on_hover_text("Show only people whose name, id or team contains this text");
+            .on_hover_text(
+                "Show only people with each word in their name, id, team or role (\"sales smb\": the sales people of SMB)",
+            );
         let l = ui.label("Role");
         egui::ComboBox::from_id_salt("role_filter")
             .selected_text(view.role.clone().unwrap_or_else(|| "all".to_owned()))
@@ -196,22 +309,46 @@ fn filters_ui(ui: &mut egui::Ui, stats: &PlanStats, report: &PayoutReport, view:
             .selected_text(view.team.clone().unwrap_or_else(|| "all".to_owned()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.team, None, "all");
-                for t in &stats.teams {
-                    ui.selectable_value(&mut view.team, Some(t.clone()), t);
+                // The teams of the role chosen (teams are often named per role).
+                for t in teams_of(stats, view.role.as_deref()) {
+                    ui.selectable_value(&mut view.team, Some(t.to_owned()), t);
                 }
             })
             .response
-            .labelled_by(l.id);
+            .labelled_by(l.id)
+            .on_hover_text("Show only one team (of the role chosen)");
     });
-    widgets::muted(
-        ui,
-        format!(
-            "{} of {} people{} · click a column to sort, a row (or ↑ ↓) for the explanation",
-            view.rows.len(),
-            report.employees.len(),
-            if view.pending_rows.is_some() { " (sorting…)" } else { "" }
-        ),
-    );
+    // A team the role just chosen has nobody in would show no one: back to all teams.
+    if view.role != role_before
+        && let Some(team) = &view.team
+        && !teams_of(stats, view.role.as_deref()).any(|t| t == team)
+    {
+        view.team = None;
+    }
+    let failed = stats.failed.len();
+    ui.horizontal_wrapped(|ui| {
+        widgets::muted(
+            ui,
+            format!(
+                "{} of {} people{} · click a column to sort, a row (or ↑ ↓) for the explanation",
+                view.rows.len(),
+                report.employees.len() + failed,
+                if view.pending_rows.is_some() { " (sorting…)" } else { "" }
+            ),
+        );
+        if failed > 0 {
+            ui.colored_label(theme::tokens(ui).error, format!("· {failed} in error: listed first, not in the totals",))
+                .on_hover_text("The plan could not compute what they are paid; select one to see why");
+        }
+    });
+}
+
+/// The teams the team filter offers: every team, or those with people of `role`.
+fn teams_of<'a>(stats: &'a PlanStats, role: Option<&'a str>) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+    match role {
+        None => Box::new(stats.teams.iter().map(String::as_str)),
+        Some(role) => Box::new(stats.team_roles.iter().filter(move |(_, r)| r == role).map(|(t, _)| t.as_str())),
+    }
 }
 
 fn line_amount(e: &EmployeePayout, component: &str) -> Option<Decimal> {
@@ -220,67 +357,105 @@ fn line_amount(e: &EmployeePayout, component: &str) -> Option<Decimal> {
 
 /// Keeps the rows up to date with the report, filters and sort: the plain roster order is built
 /// here; anything else is asked of the app, which sorts on a job (the rows shown stay until the
-/// new ones arrive).
-fn rebuild_rows(plan: PlanId, result: (u64, u64), report: &Arc<PayoutReport>, view: &mut PayoutsView) {
-    let query = RowsQuery {
-        filter: view.filter.clone(),
-        role: view.role.clone(),
-        team: view.team.clone(),
-        sort: view.sort.clone(),
-    };
-    let key = RowsKey { plan, result, query };
+/// new ones arrive). Whether the rows shown are the ones asked for.
+fn rebuild_rows(plan: PlanId, result: (u64, u64), report: &Arc<PayoutReport>, view: &mut PayoutsView) -> bool {
+    let key = RowsKey { plan, result, query: view.query() };
     if view.rows_key.as_ref() == Some(&key) {
         view.pending_rows = None;
-        return;
+        return true;
     }
     if key.query.is_plain() {
         view.rows = build_rows(report, &key.query);
         view.rows_key = Some(key);
         view.pending_rows = None;
-        return;
+        return true;
     }
     if view.pending_rows.as_ref().is_none_or(|(k, _)| *k != key) {
         view.wanted_rows = Some(key);
     }
+    false
 }
 
-/// The indices (into `report.employees`) of the people `query` selects, in its order. Ties keep
-/// roster order (ascending and descending alike).
+impl PayoutsView {
+    /// The filters and sort on screen.
+    pub fn query(&self) -> RowsQuery {
+        RowsQuery {
+            filter: self.filter.clone(),
+            role: self.role.clone(),
+            team: self.team.clone(),
+            sort: self.sort.clone(),
+        }
+    }
+
+    /// Shows everyone (the sort and the selection stay).
+    pub fn clear_filters(&mut self) {
+        self.filter.clear();
+        self.role = None;
+        self.team = None;
+    }
+
+    /// Whether the person at roster `index` is left out of the rows shown. The rows are
+    /// searched once per rows and selection, not in every frame.
+    fn hides(&mut self, report: &PayoutReport, index: usize) -> bool {
+        let Some(key) = &self.rows_key else { return false };
+        if !key.query.filters() {
+            return false;
+        }
+        if let Some((k, i, hidden)) = &self.selected_hidden
+            && k == key
+            && *i == index
+        {
+            return *hidden;
+        }
+        let hidden = !self.rows.iter().any(|r| Row::of(report, *r).is_some_and(|row| row.index() == index));
+        self.selected_hidden = Some((key.clone(), index, hidden));
+        hidden
+    }
+}
+
+/// The rows (see [`Row::of`]) of the people `query` selects, in its order: first the people in
+/// error, then the people paid. Ties keep roster order (ascending and descending alike).
 pub fn build_rows(report: &PayoutReport, query: &RowsQuery) -> Vec<u32> {
-    let needle = query.filter.trim().to_lowercase();
-    let mut rows: Vec<u32> = report
-        .employees
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| query.role.as_ref().is_none_or(|r| **r == *e.role))
-        .filter(|(_, e)| query.team.as_ref().is_none_or(|t| **t == *e.team))
-        .filter(|(_, e)| {
-            needle.is_empty()
-                || e.name.to_lowercase().contains(&needle)
-                || e.employee_id.to_lowercase().contains(&needle)
-                || e.team.to_lowercase().contains(&needle)
-        })
-        .filter_map(|(i, _)| u32::try_from(i).ok())
-        .collect();
-    let get = |i: &u32| report.employees.get(*i as usize);
+    let terms: Vec<String> = query.filter.split_whitespace().map(str::to_lowercase).collect();
+    let selected = |r: &u32| {
+        let Some(row) = Row::of(report, *r) else { return false };
+        let [id, name, role, team] = row.texts();
+        query.role.as_deref().is_none_or(|r| r == role)
+            && query.team.as_deref().is_none_or(|t| t == team)
+            && terms.iter().all(|t| [id, name, role, team].iter().any(|f| f.to_lowercase().contains(t.as_str())))
+    };
+    let paid = u32::try_from(report.employees.len()).unwrap_or(u32::MAX);
+    let mut failed: Vec<u32> = failed_rows(report).filter(selected).collect();
+    let mut rows: Vec<u32> = (0..paid).filter(selected).collect();
     let descending = query.sort.descending;
     // Stable sorts with the direction applied to the comparison, so equal keys stay in roster
     // order either way.
     fn order(o: std::cmp::Ordering, descending: bool) -> std::cmp::Ordering {
         if descending { o.reverse() } else { o }
     }
+    let text = |field: usize| {
+        move |r: &u32| Row::of(report, *r).and_then(|row| row.texts().get(field).copied()).unwrap_or_default()
+    };
+    let get = |i: &u32| report.employees.get(*i as usize);
     match &query.sort.key {
         SortKey::Roster => {
             if descending {
                 rows.reverse();
+                failed.reverse();
             }
         }
-        SortKey::Id => {
-            rows.sort_by(|a, b| order(get(a).map(|e| &e.employee_id).cmp(&get(b).map(|e| &e.employee_id)), descending))
+        SortKey::Id | SortKey::Name | SortKey::Role | SortKey::Team => {
+            let field = match query.sort.key {
+                SortKey::Id => 0,
+                SortKey::Name => 1,
+                SortKey::Role => 2,
+                _ => 3,
+            };
+            let key = text(field);
+            rows.sort_by(|a, b| order(key(a).cmp(key(b)), descending));
+            failed.sort_by(|a, b| order(key(a).cmp(key(b)), descending));
         }
-        SortKey::Name => rows.sort_by(|a, b| order(get(a).map(|e| &e.name).cmp(&get(b).map(|e| &e.name)), descending)),
-        SortKey::Role => rows.sort_by(|a, b| order(get(a).map(|e| &e.role).cmp(&get(b).map(|e| &e.role)), descending)),
-        SortKey::Team => rows.sort_by(|a, b| order(get(a).map(|e| &e.team).cmp(&get(b).map(|e| &e.team)), descending)),
+        // People in error have no amounts: they stay first, in roster order.
         SortKey::Attainment => {
             let mut keyed: Vec<(Option<Decimal>, u32)> =
                 rows.iter().map(|i| (get(i).and_then(|e| e.attainment), *i)).collect();
@@ -299,7 +474,8 @@ pub fn build_rows(report: &PayoutReport, query: &RowsQuery) -> Vec<u32> {
             rows = keyed.into_iter().map(|(_, i)| i).collect();
         }
     }
-    rows
+    failed.extend(rows);
+    failed
 }
 
 fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mut PayoutsView, height: f32) {
@@ -312,9 +488,11 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mu
     // Text in cells is not selectable, so a click anywhere on a row (its text too) selects it.
     ui.style_mut().interaction.selectable_labels = false;
     let scroll_to = view.scroll_to.take();
+    // With anyone in error, a column after the total says why (for them only).
+    let problems = !report.errors.is_empty();
     egui::ScrollArea::horizontal().id_salt("payouts_hscroll").show(ui, |ui| {
         let mut table = TableBuilder::new(ui)
-            .id_salt("payouts_table")
+            .id_salt(("payouts_table", problems))
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
@@ -327,6 +505,7 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mu
             .column(Column::initial(112.0))
             .column(Column::initial(88.0))
             .column(Column::initial(100.0).at_least(80.0))
+            .columns(Column::initial(260.0).at_least(80.0), usize::from(problems))
             .columns(Column::initial(130.0).at_least(60.0), components.len());
         if let Some(row) = scroll_to {
             table = table.scroll_to_row(row, None);
@@ -353,14 +532,31 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mu
                 head(&mut header, "Team", SortKey::Team);
                 head(&mut header, "Attainment", SortKey::Attainment);
                 head(&mut header, "Total", SortKey::Total);
+                if problems {
+                    header.col(|ui| {
+                        ui.label(egui::RichText::new("Problem").strong())
+                            .on_hover_text("Why the plan could not compute someone's payout");
+                    });
+                }
                 for c in &components {
                     head(&mut header, labels.get(c), SortKey::Line((*c).clone()));
                 }
             })
             .body(|body| {
                 body.rows(row_height, view.rows.len(), |mut row| {
-                    let Some(e) = view.rows.get(row.index()).and_then(|i| report.employees.get(*i as usize)) else {
+                    let Some(shown) = view.rows.get(row.index()).and_then(|r| Row::of(report, *r)) else {
                         return;
+                    };
+                    let e = match shown {
+                        Row::Paid(e) => e,
+                        Row::Failed(errors) => {
+                            row.set_selected(view.selected == Some(shown.index()));
+                            failed_row_ui(&mut row, errors, labels, components.len(), &t);
+                            if row.response().clicked() {
+                                clicked_row = Some(shown.index());
+                            }
+                            return;
+                        }
                     };
                     row.set_selected(view.selected == Some(e.index));
                     row.col(|ui| {
@@ -387,6 +583,9 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mu
                             }
                         });
                     });
+                    if problems {
+                        row.col(|_| {});
+                    }
                     for c in &components {
                         row.col(|ui| {
                             if let Some(a) = line_amount(e, c) {
@@ -413,6 +612,43 @@ fn table_ui(ui: &mut egui::Ui, report: &PayoutReport, labels: &Labels, view: &mu
     }
     if let Some(i) = clicked_row {
         view.selected = Some(i);
+    }
+}
+
+/// The cells of someone in error: who they are, "in error" for the total, and the cause.
+fn failed_row_ui(
+    row: &mut egui_extras::TableRow<'_, '_>,
+    errors: &[EmployeeError],
+    labels: &Labels,
+    lines: usize,
+    t: &theme::Tokens,
+) {
+    let Some(first) = errors.first() else { return };
+    for text in [&first.employee_id, &first.name, &first.role, &first.team] {
+        row.col(|ui| {
+            ui.label(&**text);
+        });
+    }
+    row.col(|_| {});
+    let causes: Vec<String> = errors
+        .iter()
+        .map(|e| match e.component.as_deref() {
+            Some(c) => format!("{}: {}", labels.get(c), e.message),
+            None => e.message.clone(),
+        })
+        .collect();
+    let causes = causes.join("; ");
+    row.col(|ui| {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(egui::RichText::new("in error").color(t.error).strong())
+                .on_hover_text("Not computed, not in the totals: see the problem");
+        });
+    });
+    row.col(|ui| {
+        ui.add(egui::Label::new(egui::RichText::new(&causes).color(t.error)).truncate()).on_hover_text(&causes);
+    });
+    for _ in 0..lines {
+        row.col(|_| {});
     }
 }
 
@@ -538,5 +774,65 @@ mod tests {
         assert!(names.windows(2).all(|w| w[0] <= w[1]));
         let reversed = build_rows(&report, &query(SortKey::Roster, true));
         assert_eq!(reversed.first().copied(), u32::try_from(report.employees.len() - 1).ok());
+    }
+
+    #[test]
+    fn the_search_matches_roles_and_each_word_anywhere() {
+        let report = report();
+        let people = |filter: &str| build_rows(&report, &RowsQuery { filter: filter.into(), ..RowsQuery::default() });
+        let consultants = people("Consultant");
+        assert!(!consultants.is_empty(), "a role is searched for like a name");
+        assert!(consultants.iter().all(|i| &*report.employees[*i as usize].role == "consultant"));
+        // Each word anywhere: the sales people of one team, not everyone of either.
+        let smb = people("smb sales");
+        assert!(!smb.is_empty());
+        assert!(smb.iter().all(|i| {
+            let e = &report.employees[*i as usize];
+            &*e.team == "SMB" && &*e.role == "sales"
+        }));
+        assert!(people("smb consultant").is_empty(), "no consultant is in SMB");
+    }
+
+    /// The bundled rosters with every sales person in GBP left uncomputable.
+    fn report_with_errors() -> PayoutReport {
+        let roster = crate::samples::bundled_roster().unwrap();
+        let mut plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
+        plan.fx.shift_remove("GBP");
+        crate::engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap()
+    }
+
+    #[test]
+    fn people_in_error_are_rows_listed_first_however_the_table_is_sorted() {
+        let report = report_with_errors();
+        let failed: std::collections::BTreeSet<usize> = report.errors.iter().map(|e| e.index).collect();
+        assert!(failed.len() > 1, "the samples have people in GBP");
+        for key in [SortKey::Roster, SortKey::Name, SortKey::Total, SortKey::Attainment] {
+            for descending in [false, true] {
+                let rows = build_rows(&report, &query(key.clone(), descending));
+                assert_eq!(rows.len(), report.employees.len() + failed.len(), "everyone once ({key:?})");
+                let (first, rest) = rows.split_at(failed.len());
+                let first: std::collections::BTreeSet<usize> =
+                    first.iter().map(|r| Row::of(&report, *r).unwrap().index()).collect();
+                assert_eq!(first, failed, "the people in error come first ({key:?})");
+                assert!(rest.iter().all(|r| matches!(Row::of(&report, *r), Some(Row::Paid(_)))));
+            }
+        }
+        // They are found by the search and the filters like anyone else.
+        let someone = report.errors.first().unwrap();
+        let rows = build_rows(
+            &report,
+            &RowsQuery {
+                filter: someone.name.to_lowercase(),
+                role: Some(someone.role.to_string()),
+                team: Some(someone.team.to_string()),
+                ..RowsQuery::default()
+            },
+        );
+        let found: Vec<usize> = rows.iter().filter_map(|r| Row::of(&report, *r)).map(Row::index).collect();
+        assert!(found.contains(&someone.index), "{found:?}");
+        match rows.first().and_then(|r| Row::of(&report, *r)) {
+            Some(Row::Failed(errors)) => assert!(errors.iter().all(|e| e.index == someone.index)),
+            other => panic!("expected the person in error first, found {other:?}"),
+        }
     }
 }

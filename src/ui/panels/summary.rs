@@ -53,6 +53,14 @@ pub fn summary_strip_ui(
         let total_text = if stale { total_text.color(t.stale) } else { total_text };
         ui.label(total_text).on_hover_text("Total payout cost of the selected plan");
         ui.label("total payout cost");
+        // The totals are of the people computed: say whom they leave out.
+        let in_error = result.stats.failed.len();
+        if in_error > 0 {
+            let people = if in_error == 1 { "person" } else { "people" };
+            ui.colored_label(t.error, format!("excluding {in_error} {people} in error")).on_hover_text(
+                "What the plan would pay them is unknown until their problems are fixed: see “in error”",
+            );
+        }
         if let Some(pct) = r.totals.cost_pct_of_revenue() {
             ui.separator();
             ui.label(egui::RichText::new(money::percent(pct / Decimal::ONE_HUNDRED, 2)).size(size * 0.8).strong())
