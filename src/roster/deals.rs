@@ -107,6 +107,81 @@ pub struct Period {
     pub end: NaiveDate,
 }
 
+/// What a deal list held against the period it was counted for: how many deals closed in it and
+/// how many outside it (with the first and last of those dates), so that a command can refuse a
+/// deal list of another period ([`DealCount::refusal`]) and say which deals it left out
+/// ([`DealCount::left_out`]). The command line and the app ask the same questions of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DealCount {
+    /// The deal list, as messages name it.
+    pub file: String,
+    /// The period the deals were counted for.
+    pub period: Period,
+    /// Deals that passed the filters and closed in the period (counted for someone or not:
+    /// an owner matching no one is a warning of its own).
+    pub in_period: u64,
+    /// Deals that passed the filters and closed outside the period (not counted).
+    pub outside: u64,
+    /// The first and last close date of the deals outside the period.
+    pub outside_dates: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl DealCount {
+    /// `pay period 2026-09 (2026-09-01 to 2026-09-30)`, or `the plan period (…)` without a name.
+    fn period_text(&self, name: Option<&str>) -> String {
+        let dates = format!("{} to {}", self.period.start, self.period.end);
+        match name {
+            Some(name) => format!("pay period {name} ({dates})"),
+            None => format!("the plan period ({dates})"),
+        }
+    }
+
+    /// When the deals closed outside the period: `2026-08-03 to 2026-08-28` (or one day).
+    fn outside_text(&self) -> String {
+        match self.outside_dates {
+            Some((first, last)) if first == last => format!("on {first}"),
+            Some((first, last)) => format!("from {first} to {last}"),
+            None => String::new(),
+        }
+    }
+
+    /// Why these deals cannot be a period's actuals: none of them closed in the period
+    /// (`name`: a plan year's pay period; `None`: the plan period), though some closed outside
+    /// it, so everyone's revenue would be 0. Paying or closing on such a roster pays a wrong
+    /// month; `None` when some deal closed in the period or none was outside it.
+    pub fn refusal(&self, name: Option<&str>) -> Option<String> {
+        (self.in_period == 0 && self.outside > 0).then(|| {
+            let period = self.period_text(name);
+            format!(
+                "{}: none of its {} deal(s) closed in {period}: they closed {}, so everyone's revenue and \
+                 deals_closed would be 0. These are not the period's actuals: give the deal list that holds the \
+                 deals closed in {period}",
+                self.file,
+                self.outside,
+                self.outside_text()
+            )
+        })
+    }
+
+    /// The deals left out because they closed outside the period, when others closed in it:
+    /// worth a look before paying (a deal list cut on the wrong dates pays a deal late, or
+    /// never). `None` when no deal was left out, or none closed in the period
+    /// ([`DealCount::refusal`]).
+    pub fn left_out(&self, name: Option<&str>) -> Option<String> {
+        (self.in_period > 0 && self.outside > 0).then(|| {
+            format!(
+                "{}: {} of its {} deal(s) closed outside {}, {}, and were not counted; check that they belong to \
+                 other periods",
+                self.file,
+                self.outside,
+                self.in_period + self.outside,
+                self.period_text(name),
+                self.outside_text()
+            )
+        })
+    }
+}
+
 /// A header's position: exact, else after normalising both (`Close Date` ~ `close_date`).
 fn find_column(headers: &[String], wanted: &str, mapping: &Mapping) -> Option<usize> {
     headers.iter().position(|h| h == wanted).or_else(|| {
@@ -146,7 +221,7 @@ pub fn apply_deals(
         }
     };
     let mut table = read_table(path, options, "deal list", &check)?;
-    let mut outcome = JoinOutcome { warnings: std::mem::take(&mut table.warnings), skipped: Vec::new() };
+    let mut outcome = JoinOutcome { warnings: std::mem::take(&mut table.warnings), skipped: Vec::new(), deals: None };
     let missing: Vec<String> = named
         .iter()
         .filter(|(_, h)| find_column(&table.headers, h, &mapping).is_none())
@@ -175,6 +250,8 @@ pub fn apply_deals(
     let mut issues: Vec<RowIssue> = Vec::new();
     let mut unmatched: IndexMap<String, OwnerTotal> = IndexMap::new();
     let (mut filtered, mut outside) = (0usize, 0usize);
+    let mut in_period = 0u64;
+    let mut outside_dates: Option<(NaiveDate, NaiveDate)> = None;
     let rows = std::mem::take(&mut table.rows);
     for (line, cells) in &rows {
         let line = *line;
@@ -212,8 +289,10 @@ pub fn apply_deals(
         };
         if date < period.start || date > period.end {
             outside += 1;
+            outside_dates = Some(outside_dates.map_or((date, date), |(a, b)| (a.min(date), b.max(date))));
             continue;
         }
+        in_period += 1;
         let amount_cell = Table::cell(cells, amount_field);
         let amount = match parse_amount(amount_cell, table.mark) {
             Ok(a) if a.percent => {
@@ -346,6 +425,13 @@ pub fn apply_deals(
         summary.push_str(&format!("; {filtered} left out by the filters"));
     }
     outcome.warnings.push(summary);
+    outcome.deals = Some(DealCount {
+        file: table.name.clone(),
+        period,
+        in_period,
+        outside: u64::try_from(outside).unwrap_or(u64::MAX),
+        outside_dates,
+    });
     outcome.warnings.extend(table.skipped_warnings());
     if !roster.joined.contains(&table.name) {
         roster.joined.push(table.name.clone());
@@ -376,5 +462,54 @@ mod tests {
             message(br#"{"owner": "O", "amount": "A", "date": "D", "date_format": "%Q"}"#),
             "date_format: `%Q` is not a valid date format; use strftime fields such as %d/%m/%Y or %m/%d/%Y"
         );
+    }
+
+    fn count_of(rows: &str, period: Period) -> DealCount {
+        let dir = tempfile::tempdir().unwrap();
+        let roster_path = dir.path().join("people.csv");
+        std::fs::write(&roster_path, "employee_id,name,role\n1,Ann Lee,sales\n2,Bo Ek,sales\n").unwrap();
+        let options = ImportOptions::default();
+        let mut report = crate::roster::import_files(&[roster_path], &options).unwrap();
+        let deals = dir.path().join("deals.csv");
+        std::fs::write(&deals, format!("Owner,Close Date,Amount\n{rows}")).unwrap();
+        let mapping =
+            DealsMapping::parse(br#"{"owner": "Owner", "match": "name", "amount": "Amount", "date": "Close Date"}"#)
+                .unwrap();
+        let count = apply_deals(&mut report.roster, &deals, &mapping, period, &options).unwrap().deals.unwrap();
+        // Named as given (a temporary folder here): the messages below show the file's name.
+        assert_eq!(count.file, deals.display().to_string());
+        DealCount { file: "deals.csv".to_owned(), ..count }
+    }
+
+    #[test]
+    fn a_deal_list_of_another_period_is_refused_and_deals_left_out_are_named() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let september = Period { start: day("2026-09-01"), end: day("2026-09-30") };
+        // Every deal closed in August: nothing counts in September.
+        let august = count_of("Ann Lee,2026-08-14,100\nBo Ek,2026-08-20,50\nAnn Lee,2026-08-03,10\n", september);
+        assert_eq!((august.in_period, august.outside), (0, 3));
+        assert_eq!(
+            august.refusal(Some("2026-09")).unwrap(),
+            "deals.csv: none of its 3 deal(s) closed in pay period 2026-09 (2026-09-01 to 2026-09-30): they closed \
+             from 2026-08-03 to 2026-08-20, so everyone's revenue and deals_closed would be 0. These are not the \
+             period's actuals: give the deal list that holds the deals closed in pay period 2026-09 (2026-09-01 to \
+             2026-09-30)"
+        );
+        assert_eq!(august.left_out(Some("2026-09")), None, "refused, not a note");
+        // Some in, one out: counted, with a note naming the deal left out.
+        let mixed = count_of("Ann Lee,2026-09-14,100\nBo Ek,2026-10-01,50\n", september);
+        assert_eq!(mixed.refusal(None), None);
+        assert_eq!(
+            mixed.left_out(None).unwrap(),
+            "deals.csv: 1 of its 2 deal(s) closed outside the plan period (2026-09-01 to 2026-09-30), on 2026-10-01, \
+             and were not counted; check that they belong to other periods"
+        );
+        // A deal in the period whose owner matches no one still closed in the period: not refused
+        // for its dates (the unmatched owner has a warning of its own).
+        let unmatched = count_of("Zed Unknown,2026-09-14,100\nBo Ek,2026-08-01,50\n", september);
+        assert_eq!(unmatched.refusal(Some("2026-09")), None);
+        // All in the period: nothing to say.
+        let clean = count_of("Ann Lee,2026-09-14,100\n", september);
+        assert_eq!((clean.refusal(None), clean.left_out(None)), (None, None));
     }
 }

@@ -116,6 +116,9 @@ pub struct ImportReport {
     pub skipped: Vec<RowIssue>,
     /// Things worth knowing that did not stop the import (e.g. a Windows-1252 file was decoded).
     pub warnings: Vec<String>,
+    /// The deal list joined onto the roster, if any: how many of its deals closed in the period
+    /// and how many outside it ([`super::deals::DealCount::refusal`]).
+    pub deals: Option<super::deals::DealCount>,
 }
 
 /// Why a roster could not be imported.
@@ -480,6 +483,7 @@ impl Merged {
             roster: Roster { metrics, employees, sources: self.sources, joined: Vec::new() },
             skipped: if options.skip_bad_rows { self.issues } else { Vec::new() },
             warnings: self.warnings,
+            deals: None,
         })
     }
 }

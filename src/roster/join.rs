@@ -63,6 +63,8 @@ pub struct JoinOutcome {
     pub warnings: Vec<String>,
     /// Bad rows left out (with `skip_bad_rows`).
     pub skipped: Vec<RowIssue>,
+    /// A deal list's count of the deals in and outside the period (`None` for metrics files).
+    pub deals: Option<super::deals::DealCount>,
 }
 
 /// People listed by name in a warning before the rest are counted.

@@ -130,6 +130,7 @@ impl JoinFiles {
                 super::deals::apply_deals(&mut report.roster, &files.file, &mapping, files.period, options)?;
             report.warnings.append(&mut outcome.warnings);
             report.skipped.append(&mut outcome.skipped);
+            report.deals = outcome.deals;
         }
         Ok(())
     }
