@@ -226,6 +226,10 @@ pub struct Ytd {
     pub clawed_back: Decimal,
     /// Draws paid to date.
     pub draws: Decimal,
+    /// Attainment to date (the year-to-date metric ÷ the quota to date) of the first line that
+    /// measures attainment, as the year-to-date lines are paid on it; `None` when the person's
+    /// track has no year-to-date line (its lines pay on the period's own attainment).
+    pub attainment: Option<Decimal>,
 }
 
 impl Ytd {
@@ -921,6 +925,8 @@ impl Ctx<'_> {
             }
         }
         ytd.draw_balance = balance;
+        let measures_ytd = track.is_some_and(|(_, t)| t.components.iter().any(|c| c.window() == Window::Ytd));
+        ytd.attainment = if measures_ytd { py.attainment } else { None };
         ytd.pending = pending.iter().map(|p| p.amount).sum();
         ytd.carried = carried;
 
