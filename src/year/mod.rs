@@ -51,14 +51,15 @@ pub enum YearError {
     },
     /// A period before the one asked for is not closed in the ledger.
     #[error(
-        "period {missing} is not closed in the ledger, so {period} cannot be computed from it; close the periods in order ({order})"
+        "period {missing} is not closed in the ledger, so {period} cannot be computed from it; close {order} first"
     )]
     NotClosed {
         /// The period asked for.
         period: String,
         /// The first earlier period not closed.
         missing: String,
-        /// Every period up to the one asked for.
+        /// The earlier periods still to close, in the order to close them (`2026-08`, or
+        /// `2026-07, then 2026-08`).
         order: String,
     },
     /// The ledger file could not be read or is not a ledger.
@@ -71,7 +72,7 @@ pub enum YearError {
     },
     /// The ledger belongs to another version of the plan.
     #[error(
-        "ledger {} was closed with another version of the plan (\"{ledger_plan}\", sha256 {ledger_sha}); this plan file is sha256 {plan_sha}. The periods it records ({closed}) were paid under that version, so Carrot will not compute later periods from them with a changed plan: restore that plan file, or start a new ledger for the new plan version", path.display()
+        "ledger {} was closed with another version of the plan (\"{ledger_plan}\", canonical sha256 {ledger_sha}); this plan's canonical sha256 is {plan_sha} (the SHA-256 of the plan's canonical text, which export reconciliations of plan years also give). The periods it records ({closed}) were paid under that version, so Carrot will not compute later periods from them with a changed plan: restore that plan file, or start a new ledger for the new plan version", path.display()
     )]
     ForeignLedger {
         /// The ledger file.
@@ -309,10 +310,18 @@ pub fn compute_period(
         Some(l) => {
             for (j, p) in year.periods.iter().enumerate().take(k) {
                 let Some(entry) = l.effective(&p.name) else {
+                    let open: Vec<&str> = year
+                        .periods
+                        .iter()
+                        .take(k)
+                        .skip(j)
+                        .filter(|p| l.effective(&p.name).is_none())
+                        .map(|p| p.name.as_str())
+                        .collect();
                     return Err(YearError::NotClosed {
                         period: name.to_owned(),
                         missing: p.name.clone(),
-                        order: year.periods.iter().take(k + 1).map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
+                        order: open.join(", then "),
                     });
                 };
                 for r in &entry.people {
@@ -531,6 +540,11 @@ impl Ctx<'_> {
         v.round(self.dp, self.plan.rounding).unwrap_or_else(|_| v.to_decimal_display(self.dp))
     }
 
+    /// Whether the plan claws back cancelled deals (a negative metric on a period line).
+    fn cancelled_deals(&self) -> bool {
+        self.plan.schedule.as_ref().and_then(|s| s.clawback.as_ref()).is_some_and(|c| c.cancelled_deals)
+    }
+
     fn period_name(&self, j: usize) -> &str {
         self.year.periods.get(j).map_or("", |p| p.name.as_str())
     }
@@ -559,6 +573,17 @@ impl Ctx<'_> {
                 Some((metric, id)) => out.push(format!(
                     "{metric} is negative this period; the {id} line measures the year to date, which it lowers"
                 )),
+                // The plan reads a negative metric on a period line as cancelled deals: the
+                // intended input, clawed back (see the line), not a roster to check.
+                None if self.cancelled_deals()
+                    && crate::engine::negative_metric_of(w).is_some_and(|(_, id)| component(id).is_some()) =>
+                {
+                    let (metric, id) = crate::engine::negative_metric_of(w).unwrap_or_default();
+                    out.push(format!(
+                        "{metric} is negative this period: cancelled deals, as the plan's clawback reads it; the {id} \
+                         line pays 0 and claws back what they paid, up to what it paid earlier this year"
+                    ));
+                }
                 None => out.push(w.clone()),
             }
         }
@@ -610,7 +635,15 @@ impl Ctx<'_> {
         for l in &pp.lines {
             if window_of(l) == Window::Period {
                 earned.insert(l.component().to_string(), l.amount);
-                due_lines.push((l.clone(), l.amount));
+                let mut line = l.clone();
+                // A negative metric is cancelled deals when the plan claws them back: the
+                // intended input, not a roster to check.
+                if self.cancelled_deals()
+                    && let Some(head) = line.explanation.strip_suffix(" — check the roster")
+                {
+                    line.explanation = format!("{head} — cancelled deals, clawed back as the plan's clawback says");
+                }
+                due_lines.push((line, l.amount));
             }
         }
         for l in &py.lines {
@@ -702,7 +735,12 @@ impl Ctx<'_> {
                         Name::new(format!("{label} (instalment)").as_str()),
                         LineKind::Deferred,
                         inst.amount,
-                        format!("instalment of {label} earned in {}, due {}", inst.earned_in, inst.due),
+                        format!(
+                            "instalment of {label} earned in {}, due {}: {}",
+                            inst.earned_in,
+                            inst.due,
+                            grouped(inst.amount, dp)
+                        ),
                     ));
                 } else if leaving {
                     out.warnings.push(format!(
@@ -835,7 +873,7 @@ impl Ctx<'_> {
                     let names =
                         LineNames::new(l.component(), Name::new(format!("{} (cancelled deals)", c.label()).as_str()));
                     out.lines.push(Line::new(names, LineKind::Clawback, l.slot(), -take, None, format!(
-                            "{} is negative this period (cancelled deals): at today's rates they paid {}; clawed back {}, at most what this line paid earlier this year ({})",
+                            "{} is negative this period (cancelled deals): at today's rates they would pay {}; clawed back {}, at most what this line paid earlier this year ({})",
                             c.metric(),
                             grouped(l.amount, dp),
                             grouped(take, dp),
