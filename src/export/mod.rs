@@ -18,6 +18,7 @@ pub mod adp_wfn;
 pub mod generic;
 pub mod gusto;
 pub mod paychex_flex;
+pub mod period;
 pub mod settings;
 pub mod workday;
 pub mod workday_eib;
@@ -295,6 +296,10 @@ pub struct Reconciliation {
     pub pay_date: Option<NaiveDate>,
     /// SHA-256 of the plan file's bytes, lowercase hex.
     pub plan_sha256: String,
+    /// For a plan year: the SHA-256 of the plan's canonical text, as its ledger records it
+    /// (`plan.sha256`) and ledger messages name it, so a payroll file can be matched to its
+    /// ledger; empty for a plan without a schedule.
+    pub plan_canonical_sha256: String,
     /// SHA-256 of the payroll file this reconciliation describes, lowercase hex: a
     /// reconciliation and its file belong together when it matches.
     pub file_sha256: String,
@@ -327,6 +332,16 @@ pub struct Reconciliation {
     /// ([`crate::engine::warnings::PaidWarnings::lines`]): to check before paying (someone
     /// employed none of the period is paid nothing and has no row in the file).
     pub paid_warnings: Vec<String>,
+    /// What the command that exported asks a reviewer to check before paying, besides people's
+    /// payouts, listed first under "To check before paying": a plan year's pay period computed
+    /// without its ledger, deals of the deal list left out, a restatement of a reopened period
+    /// ([`period`]). Set by the caller between [`render`] and [`write_rendered`].
+    pub checks: Vec<String>,
+    /// A reopened pay period's difference per person from the figures recorded before it was
+    /// reopened ([`period::Restatement::people`]), under its own heading; empty otherwise.
+    pub restatement: Vec<String>,
+    /// The heading of [`Reconciliation::restatement`].
+    pub restatement_heading: String,
     /// What was done about an earlier export to the same file that was interrupted (not part
     /// of the reconciliation's text).
     pub notes: Vec<String>,
@@ -341,6 +356,9 @@ impl Reconciliation {
         let period = self.period.map(|p| format!(", {} to {}", p.start, p.end)).unwrap_or_default();
         let _ = writeln!(s, "Plan: {}{period}", self.plan);
         let _ = writeln!(s, "Plan file SHA-256: {}", self.plan_sha256);
+        if !self.plan_canonical_sha256.is_empty() {
+            let _ = writeln!(s, "Plan canonical SHA-256 (the ledger's plan.sha256): {}", self.plan_canonical_sha256);
+        }
         if !self.file_sha256.is_empty() {
             let _ = writeln!(s, "Payroll file SHA-256: {}", self.file_sha256);
         }
@@ -369,10 +387,16 @@ impl Reconciliation {
         for issue in &self.skipped {
             let _ = writeln!(s, "  {issue}");
         }
-        if !self.paid_warnings.is_empty() {
+        if !self.paid_warnings.is_empty() || !self.checks.is_empty() {
             let _ = writeln!(s, "To check before paying:");
-            for w in &self.paid_warnings {
+            for w in self.checks.iter().chain(&self.paid_warnings) {
                 let _ = writeln!(s, "  {w}");
+            }
+        }
+        if !self.restatement.is_empty() {
+            let _ = writeln!(s, "{}:", self.restatement_heading);
+            for line in &self.restatement {
+                let _ = writeln!(s, "  {line}");
             }
         }
         if !self.warnings.is_empty() {
@@ -985,6 +1009,9 @@ fn render_lines(
     rec.template = template.name().to_owned();
     rec.pay_date = Some(req.pay_date);
     rec.plan_sha256 = plan_sha256(req.plan_bytes);
+    if req.plan.schedule.is_some() {
+        rec.plan_canonical_sha256 = crate::year::ledger::plan_sha256(req.plan);
+    }
     rec.rows = rendered.rows;
     rec.people_in_file = rendered.people;
     rec.file_sha256 = plan_sha256(&rendered.bytes);
@@ -1064,8 +1091,10 @@ pub fn write_book_with_reconciliation(
     write_rendered(rendered, path, overwrite)
 }
 
-/// Writes a rendered file and its reconciliation as one unit.
-fn write_rendered(
+/// Writes a rendered file ([`render`], [`render_book`]) and its reconciliation
+/// ([`reconciliation_path`]) as one unit, as [`write_with_reconciliation`] does: for a caller
+/// that adds to the reconciliation ([`Reconciliation::checks`]) before it is written.
+pub fn write_rendered(
     (bytes, mut rec): (Vec<u8>, Reconciliation),
     path: &Path,
     overwrite: Overwrite,
