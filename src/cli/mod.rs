@@ -91,6 +91,20 @@ pub enum Command {
         payroll: PayrollArgs,
         #[command(flatten)]
         year: YearArgs,
+        /// Export a pay period after the first without its ledger on purpose: the period alone,
+        /// as if nothing had been earned or paid before it (refused otherwise when the plan has
+        /// year-to-date lines, draws, instalments or clawbacks; the reconciliation says so).
+        #[arg(
+            long,
+            requires = "period",
+            conflicts_with = "ledger",
+            help_heading = "Plan year (docs/plan-format.md, \"Plan years\")"
+        )]
+        no_ledger: bool,
+        /// For a pay period reopened after it was exported: write only what reopening changed,
+        /// per person and line (the figures now minus those recorded before the reopening).
+        #[arg(long, requires = "ledger", help_heading = "Plan year (docs/plan-format.md, \"Plan years\")")]
+        difference: bool,
     },
     /// Record a pay period of a plan year as paid in the ledger (atomically; closing again with
     /// the same figures does nothing; other figures need --reopen, which shows what changes).
@@ -470,19 +484,31 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Validate { plans } => validate(&plans),
         Command::Payouts { plan, roster, format, out, year } => payouts(&plan, &roster, format, &out, &year),
-        Command::Export { plan, roster, pay_date, out, template, force, dry_run, payroll, year } => {
-            export_cmd(&ExportArgs {
-                plan: &plan,
-                roster: &roster,
-                pay_date,
-                out: &out,
-                template,
-                force,
-                dry_run,
-                settings: payroll.settings(),
-                year: &year,
-            })
-        }
+        Command::Export {
+            plan,
+            roster,
+            pay_date,
+            out,
+            template,
+            force,
+            dry_run,
+            payroll,
+            year,
+            no_ledger,
+            difference,
+        } => export_cmd(&ExportArgs {
+            plan: &plan,
+            roster: &roster,
+            pay_date,
+            out: &out,
+            template,
+            force,
+            dry_run,
+            settings: payroll.settings(),
+            year: &year,
+            no_ledger,
+            difference,
+        }),
         Command::Close { plan, roster, period, ledger, reopen } => {
             year::close(&plan, &roster, &period, &ledger, reopen)
         }
@@ -613,6 +639,8 @@ pub struct LoadedRoster {
     pub roster: Roster,
     /// Bad cells left out with `--skip-bad-rows` (already reported on stderr).
     pub skipped: Vec<roster::RowIssue>,
+    /// The deal list's count of deals in and outside the period (`--deals`).
+    pub deals: Option<roster::deals::DealCount>,
 }
 
 /// Reads the rosters named on the command line, reporting skipped rows and warnings on stderr.
@@ -642,7 +670,7 @@ pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::R
             eprintln!("  {issue}");
         }
     }
-    Ok(LoadedRoster { roster: report.roster, skipped })
+    Ok(LoadedRoster { roster: report.roster, skipped, deals: report.deals })
 }
 
 /// How the command line's roster files are read (`--mapping`, `--decimal`, ...) and what is
@@ -797,12 +825,20 @@ fn error_warning(report: &PayoutReport, listed: Listed) {
 /// Says on stderr which payouts carry a warning (a metric negative in the roster paid as 0,
 /// employed none of the period, a guarantee above the cap), each warning once: the CSV and JSON
 /// hold them person by person, and someone paid nothing has no row in the CSV.
-#[expect(clippy::print_stderr, reason = "notes about payouts to check go to stderr")]
 fn paid_warning(warnings: &engine::warnings::PaidWarnings) {
+    paid_warning_of(None, warnings);
+}
+
+/// [`paid_warning`] naming the plan file, for commands that compute several plans.
+#[expect(clippy::print_stderr, reason = "notes about payouts to check go to stderr")]
+fn paid_warning_of(plan: Option<&Path>, warnings: &engine::warnings::PaidWarnings) {
     if warnings.is_empty() {
         return;
     }
-    eprintln!("warning: payouts to check before paying them:");
+    match plan {
+        Some(path) => eprintln!("warning: {}: payouts to check before paying them:", path.display()),
+        None => eprintln!("warning: payouts to check before paying them:"),
+    }
     for line in warnings.lines() {
         eprintln!("  {line}");
     }
@@ -847,12 +883,18 @@ fn payouts(
     year_args: &YearArgs,
 ) -> anyhow::Result<ExitCode> {
     let plan = load_valid_plan(plan_path)?;
-    if let Some((result, _)) = year::compute(plan_path, &plan, roster_args, year_args, Detail::Explained)? {
+    if let Some(run) = year::compute(plan_path, &plan, roster_args, year_args, Detail::Explained)? {
+        let result = &run.result;
+        year::deal_warning(&run.loaded, Some(&result.period.name));
         emit(out, Access::Private, |w| match format {
-            Format::Table => year::table(&result, w),
-            Format::Csv => output::report_csv(&result.report, w),
-            Format::Json => crate::year::json::write(&result, w),
+            Format::Table => year::table(result, w),
+            Format::Csv => year::csv(result, w),
+            Format::Json => crate::year::json::write(result, w),
         })?;
+        // The table lists them under its figures; CSV and JSON are for programs.
+        if format != Format::Table {
+            year::paid_warnings(result);
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if format != Format::Table && stream_payouts(plan_path, &plan, roster_args, format, out)? {
@@ -860,6 +902,7 @@ fn payouts(
     }
     let loaded = load_rosters_in(roster_args, &[plan.period])?;
     roster_warnings(plan_path, &plan, &loaded);
+    year::deal_warning(&loaded, None);
     let roster = loaded.roster;
     let (compiled, report) = if format == Format::Table {
         let (compiled, report) = compute(&plan, &roster, Detail::AmountsOnly, Listed::InOutput)?;
@@ -1071,6 +1114,8 @@ struct ExportArgs<'a> {
     dry_run: bool,
     settings: PayrollSettings,
     year: &'a YearArgs,
+    no_ledger: bool,
+    difference: bool,
 }
 
 #[expect(clippy::print_stdout, clippy::print_stderr, reason = "export prints its reconciliation and warnings")]
@@ -1083,19 +1128,26 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     // A plan year's pay period (`--period`): its payouts, and its dates for the pay-date check.
     // A streamed roster keeps only what the payroll file needs of each person (`book`).
     let mut book = None;
+    // What the reconciliation asks to check besides people's payouts (a plan year's period).
+    let mut notes = year::ExportNotes::default();
     let (loaded, report, period) = match year::compute(args.plan, &plan, args.roster, args.year, Detail::AmountsOnly)? {
-        Some((result, loaded)) => {
-            let period = plan::Period { start: result.period.start, end: result.period.end };
-            (loaded, result.report, period)
+        Some(run) => {
+            let period = plan::Period { start: run.result.period.start, end: run.result.period.end };
+            let report = year::export_period(&plan, &run, args.year, args.no_ledger, args.difference, &mut notes)?;
+            (run.loaded, report, period)
         }
         None => match stream_for_export(args.plan, &plan, args.roster)? {
             Some((report, kept)) => {
                 book = Some(kept);
-                (LoadedRoster { roster: Roster::default(), skipped: Vec::new() }, report, plan.period)
+                (LoadedRoster { roster: Roster::default(), skipped: Vec::new(), deals: None }, report, plan.period)
             }
             None => {
                 let loaded = load_rosters_in(args.roster, &[plan.period])?;
                 roster_warnings(args.plan, &plan, &loaded);
+                if let Some(why) = year::deal_refusal(&loaded, None) {
+                    anyhow::bail!("nothing was written: {why}");
+                }
+                notes.checks.extend(loaded.deals.as_ref().and_then(|d| d.left_out(None)));
                 let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly, Listed::InOutput)?;
                 (loaded, report, plan.period)
             }
@@ -1112,13 +1164,16 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         settings: &args.settings,
         plan_bytes: &plan_bytes,
     };
-    let render = |request: &ExportRequest<'_>| match &book {
-        Some(book) => export::render_book(request, book, &loaded.skipped),
-        None => export::render_with_skipped(request, &loaded.skipped),
+    let (bytes, rec) = {
+        let (bytes, mut rec) = match &book {
+            Some(book) => export::render_book(&request, book, &loaded.skipped)?,
+            None => export::render_with_skipped(&request, &loaded.skipped)?,
+        };
+        notes.add_to(&mut rec);
+        (bytes, rec)
     };
     // `--out -`: the payroll file goes to standard output, its reconciliation to stderr.
     if is_stdout(args.out) {
-        let (bytes, rec) = render(&request)?;
         if args.dry_run {
             eprintln!("dry run: nothing written ({} template)", template.name());
             eprintln!("would write standard output");
@@ -1141,7 +1196,6 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     };
     let rec_path = export::reconciliation_path(&path);
     let rec = if args.dry_run {
-        let (_, rec) = render(&request)?;
         let exists = |p: &Path| if p.exists() { " (exists: needs --force)" } else { "" };
         println!("dry run: nothing written ({} template)", template.name());
         println!("would write {}{}", path.display(), exists(&path));
@@ -1149,10 +1203,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         rec
     } else {
         let overwrite = if args.force { Overwrite::Allow } else { Overwrite::Refuse };
-        let rec = match &book {
-            Some(book) => export::write_book_with_reconciliation(&request, book, &loaded.skipped, &path, overwrite)?,
-            None => export::write_with_reconciliation_and_skipped(&request, &loaded.skipped, &path, overwrite)?,
-        };
+        let rec = export::write_rendered((bytes, rec), &path, overwrite)?;
         for note in &rec.notes {
             eprintln!("note: {note}");
         }
@@ -1229,17 +1280,21 @@ fn compare(
                         for (path, plan) in paths.iter().zip(&plans) {
                             roster_warnings(path, plan, &loaded);
                         }
+                        year::deal_warning(&loaded, None);
                         if handouts_wanted {
                             handout_size_check(loaded.roster.employees.len())?;
                         }
                         let roster = loaded.roster;
-                        let reports = plans
+                        let reports: Vec<PayoutReport> = plans
                             .iter()
                             .map(|p| {
                                 compute(p, &roster, Detail::AmountsOnly, Listed::NotIn("the comparison"))
                                     .map(|(_, r)| r)
                             })
                             .collect::<anyhow::Result<_>>()?;
+                        for (path, report) in paths.iter().zip(&reports) {
+                            paid_warning_of(Some(path), &engine::warnings::PaidWarnings::of(&report.employees));
+                        }
                         Comparison::new(reports)
                     }
                 }
@@ -1339,6 +1394,7 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
     let n = plans.len();
     let mut rows: Vec<engine::compare::PersonRow> = Vec::new();
     let mut not_compared = 0;
+    let mut paid: Vec<engine::warnings::PaidWarnings> = vec![engine::warnings::PaidWarnings::default(); n];
     let streamed = engine::stream::stream_plans(
         &plans,
         &roster_args.rosters,
@@ -1351,6 +1407,9 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
                 for (p, plan_outcomes) in outcomes.iter().enumerate() {
                     let Some((engine::Outcome::Paid(e), true)) = plan_outcomes.get(i) else { continue };
                     row.get_or_insert_with(|| engine::compare::PersonRow::of(e, n)).paid(p, e);
+                    if let Some(w) = paid.get_mut(p) {
+                        w.add(e);
+                    }
                 }
                 // In error under a plan (not computed, or too large to add up): no known change.
                 let mut failed = false;
@@ -1377,6 +1436,9 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
     stream_warnings(&streamed.import_warnings, &warnings);
     for report in &streamed.reports {
         error_warning(report, Listed::NotIn("the comparison"));
+    }
+    for ((path, _), warnings) in named.iter().zip(&paid) {
+        paid_warning_of(Some(path), warnings);
     }
     Ok(Some((Comparison::of_rows(streamed.reports, rows, not_compared), streamed.people)))
 }
@@ -1462,6 +1524,7 @@ fn simulate_cmd(
             for (path, plan) in &named {
                 roster_warnings(path, plan, &loaded);
             }
+            year::deal_warning(&loaded, None);
             loaded.roster
         }
     };

@@ -215,7 +215,9 @@ pub fn stream_payouts_csv(
     })
 }
 
-/// `payouts --format csv` of a report computed with explanations (a plan year's period).
+/// `payouts --format csv` of a report computed with explanations, written as a streamed roster's
+/// is (the reference the tests hold the one-pass CSV to).
+#[cfg(test)]
 pub fn report_csv(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut *w);
     out.write_record(PAYOUTS_CSV_HEADER)?;
@@ -224,8 +226,34 @@ pub fn report_csv(r: &PayoutReport, w: &mut dyn Write) -> io::Result<()> {
     render::write_people(r, w, b"", |buf, e| payout_rows(buf, e, r.minor_units))
 }
 
+/// `payouts --period NAME --format csv`: the payouts CSV of a plan year's pay period, each row
+/// ending with the person's `attainment` (the period's own: its metric ÷ its quota) and
+/// `ytd_attainment` (to date, what year-to-date lines pay on; empty when none measures it), one
+/// per person in `report.employees`.
+pub fn period_csv(r: &PayoutReport, ytd_attainment: &[Option<Decimal>], w: &mut dyn Write) -> io::Result<()> {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut *w);
+    out.write_record(PAYOUTS_CSV_HEADER.iter().chain(&["attainment", "ytd_attainment"]))?;
+    out.flush()?;
+    drop(out);
+    let shown = |a: Option<Decimal>| {
+        a.map(|a| crate::engine::json::ratio_text(crate::engine::json::attainment_shown(a))).unwrap_or_default()
+    };
+    let mut buf = Vec::new();
+    for (e, ytd) in r.employees.iter().zip(ytd_attainment) {
+        buf.clear();
+        payout_rows_with(&mut buf, e, r.minor_units, &[&shown(e.attainment), &shown(*ytd)]);
+        w.write_all(&buf)?;
+    }
+    Ok(())
+}
+
 /// Appends `e`'s lines as rows of `payouts --format csv`.
 fn payout_rows(buf: &mut Vec<u8>, e: &EmployeePayout, minor_units: u32) {
+    payout_rows_with(buf, e, minor_units, &[]);
+}
+
+/// [`payout_rows`], each row ending with the cells `extra`.
+fn payout_rows_with(buf: &mut Vec<u8>, e: &EmployeePayout, minor_units: u32, extra: &[&str]) {
     // A small buffer: the writer's default 8 KiB, cleared for every person, was a tenth of the
     // whole command; a person's rows go straight into `buf` anyway.
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).buffer_capacity(256).from_writer(buf);
@@ -238,18 +266,21 @@ fn payout_rows(buf: &mut Vec<u8>, e: &EmployeePayout, minor_units: u32) {
         amount.clear();
         write!(amount, "{}", money::Fixed(l.amount, minor_units)).ok();
         // Writing to a Vec cannot fail.
-        out.write_record([
+        let component_name = l.component();
+        let component = safe_text(&component_name);
+        let explanation = safe_text(&l.explanation);
+        let cells = [
             id.as_ref(),
             name.as_ref(),
             role.as_ref(),
             team.as_ref(),
-            &proration,
-            safe_text(&l.component()).as_ref(),
+            proration.as_str(),
+            component.as_ref(),
             l.kind.as_str(),
-            &amount,
-            safe_text(&l.explanation).as_ref(),
-        ])
-        .ok();
+            amount.as_str(),
+            explanation.as_ref(),
+        ];
+        out.write_record(cells.iter().chain(extra)).ok();
     }
     out.flush().ok();
 }

@@ -96,6 +96,7 @@ pub(super) fn compute_periods(
     period: &PayPeriod,
 ) -> anyhow::Result<(super::LoadedRoster, Vec<PeriodResult>)> {
     let loaded = load_rosters_in(roster_args, &[crate::plan::Period { start: period.start, end: period.end }])?;
+    deal_warning(&loaded, Some(&period.name));
     let view = year_view(&loaded);
     let mut results = Vec::with_capacity(plans.len());
     let mut said: Vec<String> = Vec::new();
@@ -117,6 +118,7 @@ pub(super) fn compute_periods(
                 result.report.errors.len()
             );
         }
+        super::paid_warning_of(Some(path), &crate::engine::warnings::PaidWarnings::of(&result.report.employees));
         results.push(result);
     }
     eprintln!(
@@ -127,15 +129,58 @@ pub(super) fn compute_periods(
     Ok((loaded, results))
 }
 
-/// Computes the pay period `args` name, or `None` without `--period`. Warnings go to stderr.
+/// A pay period computed on the command line: its payouts, the roster read (the period's
+/// actuals) and the ledger it was computed from.
+pub(super) struct YearRun {
+    /// The period's payouts.
+    pub result: PeriodResult,
+    /// The `--roster` files as read.
+    pub loaded: super::LoadedRoster,
+    /// The ledger (`None` without `--ledger`).
+    pub ledger: Option<Ledger>,
+}
+
+/// Computes the pay period `args` name, or `None` without `--period`. Warnings go to stderr,
+/// the payouts to check among them ([`paid_warnings`]) unless `table` shows them.
 pub(super) fn compute(
     plan_path: &Path,
     plan: &Plan,
     roster_args: &super::RosterArgs,
     args: &YearArgs,
     detail: Detail,
-) -> anyhow::Result<Option<(PeriodResult, super::LoadedRoster)>> {
+) -> anyhow::Result<Option<YearRun>> {
     compute_checked(plan_path, plan, roster_args, args, detail, true)
+}
+
+/// The payouts to check before paying them (a negative net pay, a negative metric, someone not
+/// employed in the period), on stderr: the list `payouts` shows under its table
+/// ([`crate::engine::warnings::PaidWarnings`]), for the commands whose output has no place for
+/// it (`close`, `payouts --format csv|json`).
+pub(super) fn paid_warnings(result: &PeriodResult) {
+    super::paid_warning(&crate::engine::warnings::PaidWarnings::of(&result.report.employees));
+}
+
+/// Why the deal list read with the roster is not the actuals of `period` (a pay period's name;
+/// `None`: the plan period): none of its deals closed in it
+/// ([`crate::roster::deals::DealCount::refusal`]). `close` and `export` refuse then; the
+/// commands that only show figures warn. Deals left out while others count are said on stderr
+/// here ([`crate::roster::deals::DealCount::left_out`]).
+#[expect(clippy::print_stderr, reason = "notes about the deal list go to stderr")]
+pub(super) fn deal_refusal(loaded: &super::LoadedRoster, period: Option<&str>) -> Option<String> {
+    let count = loaded.deals.as_ref()?;
+    let refusal = count.refusal(period);
+    if let Some(note) = count.left_out(period) {
+        eprintln!("warning: {note}");
+    }
+    refusal
+}
+
+/// [`deal_refusal`] as a warning, for the commands that only show figures.
+#[expect(clippy::print_stderr, reason = "notes about the deal list go to stderr")]
+pub(super) fn deal_warning(loaded: &super::LoadedRoster, period: Option<&str>) {
+    if let Some(why) = deal_refusal(loaded, period) {
+        eprintln!("warning: {why}");
+    }
 }
 
 /// [`compute`]; `against_ledger`: refuse a closed period whose figures come out different
@@ -148,7 +193,7 @@ fn compute_checked(
     args: &YearArgs,
     detail: Detail,
     against_ledger: bool,
-) -> anyhow::Result<Option<(PeriodResult, super::LoadedRoster)>> {
+) -> anyhow::Result<Option<YearRun>> {
     let Some(name) = &args.period else {
         if plan.schedule.is_some() {
             eprintln!(
@@ -191,7 +236,7 @@ fn compute_checked(
             result.report.errors.len()
         );
     }
-    Ok(Some((result, loaded)))
+    Ok(Some(YearRun { result, loaded, ledger }))
 }
 
 /// The roster with the plan year's own metrics (`ytd_<metric>`, `annual_quota`, ...) as
@@ -203,7 +248,7 @@ fn year_view(loaded: &super::LoadedRoster) -> super::LoadedRoster {
         e.metrics.extend(std::iter::repeat_n(Some(rust_decimal::Decimal::ZERO), extra.len()));
     }
     roster.metrics.extend(extra);
-    super::LoadedRoster { roster, skipped: loaded.skipped.clone() }
+    super::LoadedRoster { roster, skipped: loaded.skipped.clone(), deals: None }
 }
 
 /// The period as a table: each person's lines and year-to-date figures.
@@ -216,8 +261,15 @@ pub(super) fn table(r: &PeriodResult, w: &mut dyn Write) -> io::Result<()> {
         rep.plan, rep.currency, r.period.name, r.period.start, r.period.end
     )?;
     writeln!(w)?;
-    let mut t = Table::new(&[("ID", false), ("Name", false), ("Line", false), ("Kind", false), ("Amount", true)]);
-    for e in &rep.employees {
+    let mut t = Table::new(&[
+        ("ID", false),
+        ("Name", false),
+        ("Line", false),
+        ("Kind", false),
+        ("Amount", true),
+        ("Attainment", true),
+    ]);
+    for (e, ytd) in rep.employees.iter().zip(&r.ytd) {
         for l in &e.lines {
             t.rows.push(vec![
                 e.employee_id.to_string(),
@@ -225,14 +277,22 @@ pub(super) fn table(r: &PeriodResult, w: &mut dyn Write) -> io::Result<()> {
                 l.label().to_string(),
                 l.kind.as_str().to_owned(),
                 money::grouped(l.amount, dp),
+                String::new(),
             ]);
         }
+        // The attainment the pay used: to date where year-to-date lines pay on it.
+        let attainment = match (ytd.attainment, e.attainment) {
+            (Some(a), _) => format!("{} to date", money::percent_cut(a, 1)),
+            (None, Some(a)) => money::percent_cut(a, 1),
+            (None, None) => String::new(),
+        };
         t.rows.push(vec![
             e.employee_id.to_string(),
             e.name.to_string(),
             "Total".to_owned(),
             String::new(),
             money::grouped(e.total, dp),
+            attainment,
         ]);
     }
     t.write(w)?;
@@ -289,9 +349,16 @@ pub(super) fn close(
 ) -> anyhow::Result<std::process::ExitCode> {
     let plan = super::load_valid_plan(plan_path)?;
     let args = YearArgs { period: Some(period.to_owned()), ledger: Some(ledger_path.to_path_buf()) };
-    let Some((result, _)) = compute_checked(plan_path, &plan, roster_args, &args, Detail::Explained, false)? else {
+    let Some(YearRun { result, loaded, .. }) =
+        compute_checked(plan_path, &plan, roster_args, &args, Detail::Explained, false)?
+    else {
         return Err(Usage("close needs --period".to_owned()).into());
     };
+    if let Some(why) = deal_refusal(&loaded, Some(period)) {
+        anyhow::bail!("period {period} is not closed: {why}");
+    }
+    // What `payouts` asks to check, before the period is recorded as paid.
+    paid_warnings(&result);
     if !result.report.errors.is_empty() {
         let list: Vec<String> =
             result.report.errors.iter().map(|e| format!("\n  {} ({}): {}", e.employee_id, e.name, e.message)).collect();
@@ -316,7 +383,105 @@ pub(super) fn close(
             for d in diff {
                 println!("  {d}");
             }
+            println!(
+                "if {period} was already exported to payroll, export only what changed: carrot export --period \
+                 {period} --ledger {} --difference, with the same --roster files (a file of the whole period \
+                 would pay it twice)",
+                ledger_path.display()
+            );
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `payouts --period NAME --format csv`: with each person's attainment, the period's and to date.
+pub(super) fn csv(r: &PeriodResult, w: &mut dyn Write) -> io::Result<()> {
+    let ytd: Vec<Option<rust_decimal::Decimal>> = r.ytd.iter().map(|y| y.attainment).collect();
+    super::output::period_csv(&r.report, &ytd, w)
+}
+
+/// What an export's reconciliation says besides people's payouts (`export::Reconciliation`'s
+/// checks and restatement), gathered while the payouts are computed.
+#[derive(Default)]
+pub(super) struct ExportNotes {
+    /// To check before paying.
+    pub checks: Vec<String>,
+    /// A reopened period's difference per person, with its heading.
+    pub restatement: Option<(String, Vec<String>)>,
+}
+
+impl ExportNotes {
+    /// Puts the notes into the reconciliation.
+    pub fn add_to(self, rec: &mut crate::export::Reconciliation) {
+        rec.checks.extend(self.checks);
+        if let Some((heading, lines)) = self.restatement {
+            rec.restatement_heading = heading;
+            rec.restatement = lines;
+        }
+    }
+}
+
+/// The payouts `carrot export --period` writes for `run`, and what its reconciliation must
+/// say (`notes`). Refuses a deal list of another period, and a period after the first computed
+/// without the ledger it needs unless `no_ledger`; with `difference`, the payouts are what
+/// reopening the period changed. A restatement (the full figures of a reopened period) and
+/// deals left out are said on stderr and in the reconciliation.
+#[expect(clippy::print_stderr, reason = "export warns on stderr about what it writes")]
+pub(super) fn export_period(
+    plan: &Plan,
+    run: &YearRun,
+    args: &YearArgs,
+    no_ledger: bool,
+    difference: bool,
+    notes: &mut ExportNotes,
+) -> anyhow::Result<crate::engine::PayoutReport> {
+    use crate::export::period;
+    let result = &run.result;
+    let name = &result.period.name;
+    let (dp, currency) = (result.report.minor_units, &result.report.currency);
+    if let Some(why) = deal_refusal(&run.loaded, Some(name)) {
+        anyhow::bail!("nothing was written: {why}");
+    }
+    notes.checks.extend(run.loaded.deals.as_ref().and_then(|d| d.left_out(Some(name))));
+    if let Some(why) = period::without_ledger(plan, result) {
+        if !no_ledger {
+            anyhow::bail!(
+                "nothing was written: {why}. Give the ledger of the periods closed so far (--ledger L.json) to \
+                 export what the plan pays for {name}; or --no-ledger to export the period alone on purpose (the \
+                 reconciliation then says so)"
+            );
+        }
+        eprintln!("warning: --no-ledger: {why}");
+    }
+    let ledger_path = args.ledger.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    let restated = run.ledger.as_ref().and_then(|l| period::restatement(l, name));
+    if difference {
+        let Some(r) = restated else {
+            let why = match run.ledger.as_ref().and_then(|l| l.effective(name)) {
+                Some(_) => format!("{name} was closed once and never reopened in {ledger_path}, so nothing changed"),
+                None => format!("{name} is not closed in {ledger_path}"),
+            };
+            return Err(Usage(format!(
+                "--difference exports what reopening a closed period changed, but {why}; export the period itself \
+                 (without --difference)"
+            ))
+            .into());
+        };
+        notes.checks.push(r.difference_notice(dp, currency));
+        notes.restatement = Some((r.heading(), r.lines(dp)));
+        eprintln!("note: {}", r.difference_notice(dp, currency));
+        return Ok(r.difference(plan, &result.report));
+    }
+    let hint = format!(
+        "export only the difference instead (carrot export --period {name} --ledger {ledger_path} --difference)"
+    );
+    notes.checks.extend(period::checks(plan, result, run.ledger.as_ref(), &hint));
+    if let Some(r) = restated {
+        eprintln!("warning: {}", r.notice(dp, currency, &hint));
+        for line in r.lines(dp) {
+            eprintln!("  {line}");
+        }
+        notes.restatement = Some((r.heading(), r.lines(dp)));
+    }
+    Ok(result.report.clone())
 }

@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! {"plan", "pay_period": {"name", "start", "end"}, "currency",
-//!  "employees": [{"employee_id", "name", "role", "team", "proration", "attainment",
+//!  "employees": [{"employee_id", "name", "role", "team", "proration", "attainment", "ytd_attainment",
 //!                 "lines": [{"component", "label", "kind", "amount", "explanation"}],
 //!                 "total",
 //!                 "ytd": {"earned", "paid", "draws", "draw_balance", "pending", "carried", "clawed_back"},
@@ -13,6 +13,10 @@
 //!
 //! Line kinds add `true_up`, `draw`, `draw_recovery`, `deferred` and `clawback` to the payouts'.
 //! Amounts are decimal strings with the currency's minor-unit digits, as in the payouts JSON.
+//! `proration` is the person's share of the annual quota and target incentive in the period
+//! (its phasing × days employed ÷ days); `attainment` is the period's own (its metric ÷ its
+//! quota); `ytd_attainment` is the attainment to date that year-to-date lines pay on (`null`
+//! when the person's track has no such line).
 
 use serde::Serialize;
 
@@ -68,6 +72,7 @@ struct EmployeeJson<'a> {
     team: &'a str,
     proration: Ratio,
     attainment: Option<Ratio>,
+    ytd_attainment: Option<Ratio>,
     lines: Vec<LineJson<'a>>,
     total: Amount,
     ytd: YtdJson,
@@ -126,6 +131,7 @@ pub fn write(result: &PeriodResult, out: &mut dyn std::io::Write) -> std::io::Re
                 team: &e.team,
                 proration: Ratio(e.proration),
                 attainment: e.attainment.map(|a| Ratio(crate::engine::json::attainment_shown(a))),
+                ytd_attainment: y.attainment.map(|a| Ratio(crate::engine::json::attainment_shown(a))),
                 lines: e
                     .lines
                     .iter()
