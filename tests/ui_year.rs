@@ -344,6 +344,54 @@ fn a_deal_list_counts_one_pay_periods_deals_and_the_window_says_when_the_roster_
     harness.get_by_label(&why);
 }
 
+// A deal list counted for April whose deals all closed earlier: the roster is not April's
+// actuals, which the window says (the check `carrot close` and `export` make) and then neither
+// closes nor exports April.
+#[test]
+fn a_deal_list_with_no_deal_in_the_pay_period_is_not_closed_or_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (roster, deals, mapping) = roster_and_deals(dir.path());
+    let answers = vec![
+        Some(vec![root("sample_plans/plan_year.json")]),
+        Some(vec![roster.clone()]),
+        Some(vec![deals.clone()]),
+        Some(vec![mapping.clone()]),
+    ];
+    let mut harness = app_answering(answers);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    wait(&mut harness, "the plan year to open", |app| app.selected_doc().is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| matches!(app.rt.modal, Some(carrot::ui::app::Modal::Mapping(_))));
+    click(&mut harness, "Add deal list…");
+    wait(
+        &mut harness,
+        "the deal list and its mapping",
+        |app| matches!(&app.rt.modal, Some(carrot::ui::app::Modal::Mapping(d)) if d.deals.is_some()),
+    );
+    choose(&mut harness, "Count the deals closed in", "2026-04 (2026-04-01 to 2026-04-30)");
+    wait(&mut harness, "the check of the joins", |app| {
+        matches!(&app.rt.modal, Some(carrot::ui::app::Modal::Mapping(d))
+            if d.check.as_ref().is_some_and(|(k, _)| *k == d.reference()))
+    });
+    click(&mut harness, "Import");
+    wait(&mut harness, "the import", |app| app.rt.rosters.merged.employees.len() == 2 && idle(app));
+    assert_eq!(revenues(harness.state()), ["0", "0"], "no deal closed in April");
+    click(&mut harness, "Plan year…");
+    choose(&mut harness, "Pay period", "2026-04");
+    harness.run_steps(2);
+    let why = harness.state().rt.year.actuals.clone().expect("the window says the roster is not April's");
+    assert!(
+        why.contains(
+            "none of its 4 deal(s) closed in pay period 2026-04 (2026-04-01 to 2026-04-30): they closed from \
+             2026-01-15 to 2026-03-01"
+        ),
+        "{why}"
+    );
+    harness.get_by_label(&why);
+    assert!(harness.get_by_label("Close period").accesskit_node().is_disabled());
+    assert!(harness.get_by_label("Export period…").accesskit_node().is_disabled());
+}
+
 // Opening a ledger uses an open dialog; a new ledger never replaces a file that exists (the
 // save dialog's "replace it?" is answered by keeping it, and saying so).
 #[test]

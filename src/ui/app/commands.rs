@@ -685,13 +685,19 @@ impl CarrotApp {
         if doc.is_dirty() {
             return reopen(self, dialog, "Save the plan before exporting");
         }
+        // A deal list none of whose deals closed in the plan period is not its actuals, as
+        // `carrot export` refuses it (a pay period's is refused by the Plan year window).
+        if let (Payouts::Whole(_), Some(why)) = (&report, self.rt.rosters.deals_refusal(None)) {
+            return reopen(self, dialog, &format!("Not exported: {why}"));
+        }
+        let deals = self.rt.rosters.deals_left_out(dialog.period.as_ref().map(|s| s.result.period.name.as_str()));
         let plan = doc.plan.clone();
         let source = doc.source.clone();
         self.state.export.template = dialog.template.name().to_owned();
         self.state.export.folder = path.parent().map(std::path::Path::to_path_buf);
         self.state.export.settings = dialog.settings.clone();
         self.spawn(ctx, JobKind::Export, "Exporting payroll", move || {
-            let result = export_job(&plan, &source, report.report(), pay_date, &dialog, &path, overwrite);
+            let result = export_job(&plan, &source, &report, &deals, pay_date, &dialog, &path, overwrite);
             JobOutput::Exported(Box::new(ExportOutcome { dialog, result }))
         });
     }
@@ -749,10 +755,35 @@ impl Payouts {
     }
 }
 
+/// What the reconciliation of an export from the app says besides people's payouts, as
+/// `carrot export` says it: deals of the deal list left out (`deals`), and for a pay period of
+/// a plan year, computed without the ledger it needs or restating a reopened period
+/// ([`export::period`]).
+pub(super) fn add_notes(
+    rec: &mut Reconciliation,
+    plan: &plan::Plan,
+    period: Option<&crate::ui::panels::year::YearShown>,
+    deals: &[String],
+) {
+    rec.checks.extend(deals.iter().cloned());
+    let Some(shown) = period else { return };
+    let name = &shown.result.period.name;
+    let hint = format!(
+        "export only the difference instead, with the command line (carrot export --period {name} --ledger \
+         LEDGER.json --difference)"
+    );
+    rec.checks.extend(export::period::checks(plan, &shown.result, shown.ledger.as_ref(), &hint));
+    if let Some(r) = shown.ledger.as_ref().and_then(|l| export::period::restatement(l, name)) {
+        r.list_in(rec);
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "a private job taking what the dialog gathered")]
 fn export_job(
     plan: &plan::Plan,
     source: &PlanSource,
-    report: &crate::engine::PayoutReport,
+    payouts: &Payouts,
+    deals: &[String],
     pay_date: chrono::NaiveDate,
     dialog: &ExportDialog,
     path: &std::path::Path,
@@ -783,13 +814,19 @@ fn export_job(
     let overwrite = if path.exists() { Overwrite::Allow } else { overwrite };
     let request = ExportRequest {
         plan,
-        report,
+        report: payouts.report(),
         pay_date,
         template: dialog.template,
         settings: &dialog.settings,
         plan_bytes: &plan_bytes,
     };
-    export::write_with_reconciliation(&request, path, overwrite)
+    let (bytes, mut rec) = export::render(&request).map_err(|e| ExportFailure::Failed(e.to_string()))?;
+    let period = match payouts {
+        Payouts::Period(shown) => Some(&**shown),
+        Payouts::Whole(_) => None,
+    };
+    add_notes(&mut rec, plan, period, deals);
+    export::write_rendered((bytes, rec), path, overwrite)
         .map(|rec| (path.to_path_buf(), rec))
         .map_err(|e| ExportFailure::Failed(e.to_string()))
 }

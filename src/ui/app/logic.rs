@@ -328,7 +328,7 @@ impl CarrotApp {
         // The main view computes a plan year over its whole period.
         rt.year_figures = selected
             .filter(|p| p.schedule.is_some())
-            .and_then(|p| rosters.deals_elsewhere("the plan year", p.period.start, p.period.end));
+            .and_then(|p| rosters.deals_elsewhere(super::workspace::WHOLE_PLAN_YEAR, p.period.start, p.period.end));
         rt.year.actuals =
             if rt.year.open { why(selected, rt.year.periods.get(rt.year.period).map(String::as_str)) } else { None };
         let first = |ids: &[crate::ui::doc::PlanId]| {
@@ -486,6 +486,7 @@ impl CarrotApp {
             (None, None) => return,
         };
         let (template, settings, pay_date) = (dialog.template, dialog.settings.clone(), key.pay_date);
+        let deals = self.rt.rosters.deals_left_out(period.as_ref().map(|s| s.result.period.name.as_str()));
         self.spawn(ctx, JobKind::ExportPreview, "Checking the export", move || {
             let bytes = crate::plan::to_json(&plan).into_bytes();
             let Some(report) = period.as_ref().map(|s| &s.result.report).or(whole.as_deref()) else {
@@ -503,14 +504,34 @@ impl CarrotApp {
                 settings: &settings,
                 plan_bytes: &bytes,
             };
-            let result = crate::export::render(&request).map(|(_, rec)| rec).map_err(|e| e.to_string());
+            // What `carrot export` adds to the reconciliation: deals left out, a pay period
+            // computed without its ledger or restating a reopened one.
+            let mut notes = crate::export::Reconciliation { minor_units: report.minor_units, ..Default::default() };
+            super::commands::add_notes(&mut notes, &plan, period.as_deref(), &deals);
+            let result = crate::export::render(&request)
+                .map(|(_, mut rec)| {
+                    rec.checks.clone_from(&notes.checks);
+                    rec.restatement.clone_from(&notes.restatement);
+                    rec.restatement_heading.clone_from(&notes.restatement_heading);
+                    rec
+                })
+                .map_err(|e| e.to_string());
             // What the reconciliation would ask a reviewer to look at, shown beside a refusal
             // too: fixing the refusal should not be the first time they are seen.
             let to_check = match &result {
-                Ok(rec) => rec.paid_warnings.iter().chain(&rec.warnings).cloned().collect(),
-                Err(_) => crate::engine::warnings::PaidWarnings::of(&report.employees)
-                    .lines()
+                Ok(rec) => rec
+                    .checks
+                    .iter()
+                    .chain(&rec.restatement)
+                    .chain(&rec.paid_warnings)
+                    .chain(&rec.warnings)
+                    .cloned()
+                    .collect(),
+                Err(_) => notes
+                    .checks
                     .into_iter()
+                    .chain(notes.restatement)
+                    .chain(crate::engine::warnings::PaidWarnings::of(&report.employees).lines())
                     .chain(crate::export::warnings(&request))
                     .collect(),
             };

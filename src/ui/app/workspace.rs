@@ -27,11 +27,20 @@ pub struct RosterSource {
     pub warnings: Vec<String>,
     /// Rows left out (when the user chose to import the good rows).
     pub skipped: Vec<RowIssue>,
+    /// Its deal list's count of the deals in and outside the period they were counted for.
+    pub deals: Option<crate::roster::deals::DealCount>,
 }
 
 impl RosterSource {
     fn from_report(name: String, reference: RosterRef, report: ImportReport) -> Self {
-        Self { name, reference, roster: Arc::new(report.roster), warnings: report.warnings, skipped: report.skipped }
+        Self {
+            name,
+            reference,
+            roster: Arc::new(report.roster),
+            warnings: report.warnings,
+            skipped: report.skipped,
+            deals: report.deals,
+        }
     }
 }
 
@@ -54,6 +63,9 @@ impl Default for RosterSet {
     }
 }
 
+/// What [`RosterSet::deals_elsewhere`] calls the whole plan year (the main view's period).
+pub const WHOLE_PLAN_YEAR: &str = "the plan year";
+
 impl RosterSet {
     /// Replaces the files and their merged roster, and bumps the revision.
     fn replace(&mut self, sources: Vec<RosterSource>, merged: Arc<Roster>) {
@@ -66,9 +78,33 @@ impl RosterSet {
 
     /// Why these rosters are not the actuals of pay period `name` (`start` to `end`): a file
     /// whose revenue counts the deals of a deal list closed on other dates (the import counts a
-    /// plan year's whole period unless told one pay period). `None` when nothing is counted
-    /// elsewhere.
+    /// plan year's whole period unless told one pay period), or a deal list none of whose deals
+    /// closed in the period (the check `carrot close` and `export` make:
+    /// [`crate::roster::deals::DealCount::refusal`]). `None` when nothing is counted elsewhere.
     pub fn deals_elsewhere(&self, name: &str, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Option<String> {
+        if let Some(why) = self.deals_of_other_dates(name, start, end) {
+            return Some(why);
+        }
+        // The main view's whole plan year is the plan period, not a pay period.
+        self.deals_refusal((name != WHOLE_PLAN_YEAR).then_some(name))
+    }
+
+    /// Why the deal lists imported are not the actuals of pay period `period` (`None`: the plan
+    /// period): none of a list's deals closed in it ([`crate::roster::deals::DealCount::refusal`]).
+    pub fn deals_refusal(&self, period: Option<&str>) -> Option<String> {
+        let why: Vec<String> = self.sources.iter().filter_map(|s| s.deals.as_ref()?.refusal(period)).collect();
+        (!why.is_empty()).then(|| why.join("; "))
+    }
+
+    /// The deals the imported deal lists left out as closed outside the period they were counted
+    /// for, when others closed in it ([`crate::roster::deals::DealCount::left_out`]; `period`: a
+    /// pay period's name, `None`: the plan period).
+    pub fn deals_left_out(&self, period: Option<&str>) -> Vec<String> {
+        self.sources.iter().filter_map(|s| s.deals.as_ref()?.left_out(period)).collect()
+    }
+
+    /// [`Self::deals_elsewhere`]: the deal lists counted over other dates than `start` to `end`.
+    fn deals_of_other_dates(&self, name: &str, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Option<String> {
         let other: Vec<String> = self
             .sources
             .iter()
@@ -249,6 +285,7 @@ impl CarrotApp {
             roster: Arc::new(roster),
             warnings: Vec::new(),
             skipped: Vec::new(),
+            deals: None,
         };
         let merged = Arc::clone(&source.roster);
         self.rt.rosters.replace(vec![source], merged);
