@@ -645,14 +645,15 @@ pub struct LoadedRoster {
 
 /// Reads the rosters named on the command line, reporting skipped rows and warnings on stderr.
 pub fn load_rosters(args: &RosterArgs) -> anyhow::Result<LoadedRoster> {
-    load_rosters_in(args, &[])
+    load_rosters_in(args, &[], &[])
 }
 
-/// [`load_rosters`] for plans covering `periods`: a deal list (`--deals`) counts the deals
-/// closed in the period, which must then be one.
+/// [`load_rosters`] for `plans` covering `periods`: a deal list (`--deals`) counts the deals
+/// closed in the period, which must then be one, and the cells of the columns the plans read are
+/// read as the plans read them ([`engine::columns::plan_columns`]).
 #[expect(clippy::print_stderr, reason = "import notes go to stderr")]
-pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::Result<LoadedRoster> {
-    let (options, joins) = roster_reading(args, periods)?;
+pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period], plans: &[&Plan]) -> anyhow::Result<LoadedRoster> {
+    let (options, joins) = roster_reading(args, periods, plans)?;
     let size = roster_bytes(args);
     let mut report = {
         let bar = progress::Progress::bytes("Reading roster", size, progress::wanted());
@@ -673,11 +674,13 @@ pub fn load_rosters_in(args: &RosterArgs, periods: &[plan::Period]) -> anyhow::R
     Ok(LoadedRoster { roster: report.roster, skipped, deals: report.deals })
 }
 
-/// How the command line's roster files are read (`--mapping`, `--decimal`, ...) and what is
-/// joined onto them (`--metrics`, `--deals`, a recipe's value maps).
+/// How the command line's roster files are read (`--mapping`, `--decimal`, ...; the columns
+/// `plans` read, as they read them) and what is joined onto them (`--metrics`, `--deals`, a
+/// recipe's value maps).
 fn roster_reading(
     args: &RosterArgs,
     periods: &[plan::Period],
+    plans: &[&Plan],
 ) -> anyhow::Result<(ImportOptions, roster::joins::JoinFiles)> {
     let recipe = match &args.mapping {
         None => roster::recipe::Recipe::default(),
@@ -695,6 +698,7 @@ fn roster_reading(
         skip_bad_rows: args.skip_bad_rows,
         sheet: args.sheet.clone().or_else(|| recipe.sheet.clone()),
         header_row: args.header_row.or(recipe.header_row),
+        plan_columns: engine::columns::plan_columns(plans.iter().copied()),
     };
     let deals = match (&args.deals, &args.deals_mapping) {
         (Some(file), Some(mapping)) => {
@@ -733,11 +737,15 @@ fn roster_reading(
 /// The options to stream the command line's roster through a plan block by block
 /// ([`engine::stream`]), when it is one CSV file with nothing joined onto it and no
 /// `--skip-bad-rows`; `None` when it is read whole.
-fn streaming_options(args: &RosterArgs, period: plan::Period) -> anyhow::Result<Option<ImportOptions>> {
+fn streaming_options(
+    args: &RosterArgs,
+    period: plan::Period,
+    plans: &[&Plan],
+) -> anyhow::Result<Option<ImportOptions>> {
     if args.rosters.len() != 1 || args.skip_bad_rows || args.rosters.iter().any(|p| roster::xlsx::is_spreadsheet(p)) {
         return Ok(None);
     }
-    let (options, joins) = roster_reading(args, &[period])?;
+    let (options, joins) = roster_reading(args, &[period], plans)?;
     Ok(joins.is_empty().then_some(options))
 }
 
@@ -900,7 +908,7 @@ fn payouts(
     if format != Format::Table && stream_payouts(plan_path, &plan, roster_args, format, out)? {
         return Ok(ExitCode::SUCCESS);
     }
-    let loaded = load_rosters_in(roster_args, &[plan.period])?;
+    let loaded = load_rosters_in(roster_args, &[plan.period], &[&plan])?;
     roster_warnings(plan_path, &plan, &loaded);
     year::deal_warning(&loaded, None);
     let roster = loaded.roster;
@@ -945,7 +953,7 @@ fn stream_payouts(
     format: Format,
     out: &OutArgs,
 ) -> anyhow::Result<bool> {
-    let Some(options) = streaming_options(roster_args, plan.period)? else { return Ok(false) };
+    let Some(options) = streaming_options(roster_args, plan.period, &[plan])? else { return Ok(false) };
     let size = roster_bytes(roster_args);
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let mut outcome = None;
@@ -1077,7 +1085,7 @@ fn stream_for_export(
     plan: &Plan,
     roster_args: &RosterArgs,
 ) -> anyhow::Result<Option<(PayoutReport, export::PayrollBook)>> {
-    let Some(options) = streaming_options(roster_args, plan.period)? else { return Ok(None) };
+    let Some(options) = streaming_options(roster_args, plan.period, &[plan])? else { return Ok(None) };
     let size = roster_bytes(roster_args);
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let mut book = export::PayrollBook::default();
@@ -1142,7 +1150,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
                 (LoadedRoster { roster: Roster::default(), skipped: Vec::new(), deals: None }, report, plan.period)
             }
             None => {
-                let loaded = load_rosters_in(args.roster, &[plan.period])?;
+                let loaded = load_rosters_in(args.roster, &[plan.period], &[&plan])?;
                 roster_warnings(args.plan, &plan, &loaded);
                 if let Some(why) = year::deal_refusal(&loaded, None) {
                     anyhow::bail!("nothing was written: {why}");
@@ -1276,7 +1284,8 @@ fn compare(
                     Some(cmp) => cmp,
                     None => {
                         let periods: Vec<plan::Period> = plans.iter().map(|p| p.period).collect();
-                        let loaded = load_rosters_in(roster_args, &periods)?;
+                        let plan_refs: Vec<&Plan> = plans.iter().collect();
+                        let loaded = load_rosters_in(roster_args, &periods, &plan_refs)?;
                         for (path, plan) in paths.iter().zip(&plans) {
                             roster_warnings(path, plan, &loaded);
                         }
@@ -1386,9 +1395,9 @@ fn refuse_large_handouts(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> 
 /// people the roster has. `None`: the roster must be read whole.
 fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow::Result<Option<(Comparison, usize)>> {
     let Some(first) = named.first() else { return Ok(None) };
-    // A deal list counts the deals of one period: the whole import says why plans differ.
-    let Some(options) = streaming_options(roster_args, first.1.period)? else { return Ok(None) };
     let plans: Vec<&Plan> = named.iter().map(|(_, p)| *p).collect();
+    // A deal list counts the deals of one period: the whole import says why plans differ.
+    let Some(options) = streaming_options(roster_args, first.1.period, &plans)? else { return Ok(None) };
     let size = roster_bytes(roster_args);
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let n = plans.len();
@@ -1520,7 +1529,8 @@ fn simulate_cmd(
         }
         None => {
             let periods: Vec<plan::Period> = named.iter().map(|(_, p)| p.period).collect();
-            let loaded = load_rosters_in(roster_args, &periods)?;
+            let plans: Vec<&Plan> = named.iter().map(|(_, p)| *p).collect();
+            let loaded = load_rosters_in(roster_args, &periods, &plans)?;
             for (path, plan) in &named {
                 roster_warnings(path, plan, &loaded);
             }

@@ -95,7 +95,8 @@ pub(super) fn compute_periods(
     roster_args: &super::RosterArgs,
     period: &PayPeriod,
 ) -> anyhow::Result<(super::LoadedRoster, Vec<PeriodResult>)> {
-    let loaded = load_rosters_in(roster_args, &[crate::plan::Period { start: period.start, end: period.end }])?;
+    let read: Vec<&Plan> = plans.iter().map(|(_, plan)| *plan).collect();
+    let loaded = load_rosters_in(roster_args, &[crate::plan::Period { start: period.start, end: period.end }], &read)?;
     deal_warning(&loaded, Some(&period.name));
     let view = year_view(&loaded);
     let mut results = Vec::with_capacity(plans.len());
@@ -214,7 +215,7 @@ fn compute_checked(
     // The rosters given are this pay period's actuals: a deal list counts the deals closed in it.
     let pay_period =
         plan_year.periods.get(index).map(|p| crate::plan::Period { start: p.start, end: p.end }).unwrap_or(plan.period);
-    let loaded = load_rosters_in(roster_args, &[pay_period])?;
+    let loaded = load_rosters_in(roster_args, &[pay_period], &[plan])?;
     roster_warnings(plan_path, plan, &year_view(&loaded));
     let result = year::compute_period(plan, &loaded.roster, name, ledger.as_ref(), detail).map_err(usage_or)?;
     for w in &result.warnings {

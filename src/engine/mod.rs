@@ -6,6 +6,7 @@
 //! lines, so an export always sums exactly.
 
 mod batch;
+pub mod columns;
 pub mod compare;
 pub mod compiled;
 pub mod json;

@@ -52,13 +52,7 @@ struct TrackCount {
 impl RosterCheck {
     /// Nobody counted yet.
     pub fn new(plan: &Plan) -> Self {
-        let derived: BTreeMap<&str, Vec<String>> = plan
-            .metrics
-            .iter()
-            .map(|(name, source)| {
-                (name.as_str(), Expr::parse(source).map(|e| e.variables().to_vec()).unwrap_or_default())
-            })
-            .collect();
+        let derived = derived_inputs(plan);
         Self {
             tracks: plan.tracks.keys().map(|role| role.to_lowercase()).collect(),
             uncovered: BTreeMap::new(),
@@ -165,10 +159,19 @@ impl RosterCheck {
     }
 }
 
+/// Per derived metric of `plan`, the names its expression reads (none when it does not parse:
+/// validation reports that).
+pub(super) fn derived_inputs(plan: &Plan) -> BTreeMap<&str, Vec<String>> {
+    plan.metrics
+        .iter()
+        .map(|(name, source)| (name.as_str(), Expr::parse(source).map(|e| e.variables().to_vec()).unwrap_or_default()))
+        .collect()
+}
+
 /// The roster columns the components read: their metrics, bonus target columns and
 /// multiplier metrics, with derived metrics replaced by the columns they read (each name once,
 /// in first-read order). `quota`, `target_incentive` and `base_salary` are not metric columns.
-fn columns_read(components: &[Component], derived: &BTreeMap<&str, Vec<String>>) -> Vec<String> {
+pub(super) fn columns_read(components: &[Component], derived: &BTreeMap<&str, Vec<String>>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for c in components {
         names.push(c.metric().to_owned());

@@ -84,6 +84,10 @@ pub struct ImportOptions {
     /// The line (spreadsheet row) of the header; the lines above it are skipped. Default: the
     /// first row with the required columns, with the report lines above it skipped.
     pub header_row: Option<u64>,
+    /// The metric columns the plans to be computed read, and as what: a `%` in a column a
+    /// commission pays on is refused, and so is money there that reads two ways (`12.000` in a
+    /// `,` file). Empty: only [`super::MONEY_METRICS`] are known to be money.
+    pub plan_columns: super::PlanColumns,
 }
 
 /// One bad cell or row.

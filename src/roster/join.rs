@@ -22,9 +22,10 @@ use rust_decimal::Decimal;
 use super::columns::{Mapping, map_header};
 use super::import::{ImportError, ImportOptions, RowIssue};
 use super::report_shape::HeaderCheck;
+use super::rows::percent_is_not_money;
 use super::table::{Table, read_table};
 use super::values::{AmbiguousSymbol, CurrencyMark, NumberError, parse_amount};
-use super::{CurrencySymbol, Employee, MONEY_METRICS, Roster, Text};
+use super::{CurrencySymbol, Employee, ReadAs, Roster, Text};
 
 /// Which roster column a metrics or deals file matches people by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -231,10 +232,6 @@ pub(super) fn apply_currency(e: &mut Employee, mark: CurrencyMark, column: &str)
     }
 }
 
-/// Why a money cell written as a percentage is refused.
-const PERCENT_IS_NOT_MONEY: &str =
-    "a percentage is not an amount of money; write the amount itself (e.g. 12000), without %";
-
 /// Where a person's metric came from when no file of this join gave it.
 fn roster_source(roster: &Roster, e: &Employee) -> String {
     format!("the roster ({}) or a file joined before", roster.location(e.source))
@@ -390,8 +387,9 @@ pub fn join_metrics(
                         continue;
                     }
                 };
-                if amount.percent && MONEY_METRICS.contains(&name.as_str()) {
-                    row_issues.push(table.issue(line, *field, cell, PERCENT_IS_NOT_MONEY.to_string()));
+                let read = options.plan_columns.reading(name);
+                if amount.percent && read.as_ref().is_some_and(|r| r.kind == ReadAs::Money) {
+                    row_issues.push(table.issue(line, *field, cell, percent_is_not_money(name, read.as_ref())));
                     continue;
                 }
                 if let (Some(mark), Some(i)) = (amount.currency, person)

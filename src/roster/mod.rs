@@ -77,8 +77,68 @@ pub fn holds_numbers(column: &str) -> bool {
 }
 
 /// Metric columns that always hold money (a `%` in them is refused). A plan may treat other
-/// metrics as money too (the metric of a commission).
+/// metrics as money too (the metric of a commission): see [`PlanColumns`].
 pub const MONEY_METRICS: &[&str] = &["revenue"];
+
+/// What a plan reads a roster column as, from the weakest claim to the strongest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReadAs {
+    /// A number of no particular kind (the metric of a bonus or a multiplier, a bonus's target
+    /// column, a column a derived metric reads).
+    Number,
+    /// A count: a per-unit line pays per unit of it.
+    Count,
+    /// Money: a commission pays on it. A `%` in its cells is refused, and so is money that reads
+    /// two ways (`12.000` in a `,` file) while the decimal separator is not said.
+    Money,
+}
+
+/// How a metric column is read, and what says so (for messages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnRead {
+    /// What the column is read as.
+    pub kind: ReadAs,
+    /// Who reads it so, for messages: ``the commission `c` of track sales in plan `P` ``; `None`
+    /// for a column that is always money ([`MONEY_METRICS`]).
+    pub by: Option<String>,
+}
+
+/// The columns the plans being computed read, and as what ([`ImportOptions::plan_columns`]).
+/// With none (the default), a metric column is money only when it is one of [`MONEY_METRICS`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanColumns {
+    columns: std::collections::BTreeMap<String, ColumnRead>,
+}
+
+impl PlanColumns {
+    /// Records that `by` reads `column` as `kind`. A column read several ways keeps the
+    /// strongest ([`ReadAs::Money`] over [`ReadAs::Count`] over [`ReadAs::Number`]), and the
+    /// first reader of that kind.
+    pub fn read(&mut self, column: &str, kind: ReadAs, by: String) {
+        match self.columns.get_mut(column) {
+            Some(read) if read.kind >= kind => {}
+            Some(read) => *read = ColumnRead { kind, by: Some(by) },
+            None => {
+                self.columns.insert(column.to_owned(), ColumnRead { kind, by: Some(by) });
+            }
+        }
+    }
+
+    /// Whether no plan column is known.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// How the metric column `column` is read: as money, said by no plan, when it is one of
+    /// [`MONEY_METRICS`] (whatever a plan says); else as the plans read it, or `None` when no
+    /// plan reads it.
+    pub fn reading(&self, column: &str) -> Option<ColumnRead> {
+        if MONEY_METRICS.contains(&column) {
+            return Some(ColumnRead { kind: ReadAs::Money, by: None });
+        }
+        self.columns.get(column).cloned()
+    }
+}
 
 /// Shared, immutable text: copying it into reports and payouts is a reference-count increment,
 /// not an allocation (and a roster's many repeated roles and teams share one copy).

@@ -17,7 +17,7 @@ use super::import::{DecimalSeparator, ImportError, ImportOptions, RowIssue};
 use super::records::{FIELD_LIMIT, Record, RecordReader};
 use super::report_shape;
 use super::values::{CurrencyMark, DecimalMark, NumberError, parse_amount, parse_currency, parse_date, shorten};
-use super::{Contact, CurrencySymbol, Employee, SourceRef, Text};
+use super::{ColumnRead, Contact, CurrencySymbol, Employee, ReadAs, SourceRef, Text};
 
 /// Issues listed in an error before the rest are summarised.
 pub(super) const ISSUE_CAP: usize = 1000;
@@ -231,7 +231,7 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         row_issues: Vec::new(),
         values: Vec::with_capacity(layout.metrics.len()),
         marks: Vec::new(),
-        money_metrics: layout.metrics.iter().map(|m| super::MONEY_METRICS.contains(&m.as_str())).collect(),
+        reads: layout.metrics.iter().map(|m| ctx.options.plan_columns.reading(m)).collect(),
         data_rows: 0,
         skipped,
         compose_name: if layout.columns.iter().any(|c| c.kind == Kind::Name) {
@@ -334,8 +334,8 @@ struct Parser<'a> {
     values: Vec<Option<Decimal>>,
     /// The currency codes and symbols of the row's cells: (field, what it says).
     marks: Vec<(usize, CurrencyMark)>,
-    /// Per metric column, whether it holds money (where a `%` is refused).
-    money_metrics: Vec<bool>,
+    /// Per metric column, how the plans read it (money refuses a `%`), if they do.
+    reads: Vec<Option<ColumnRead>>,
     data_rows: u64,
     /// Report lines skipped: above the header, and trailers (totals, notices) below it.
     skipped: Vec<report_shape::Skipped>,
@@ -702,14 +702,16 @@ impl Parser<'_> {
 
     fn metric(&mut self, cell: &str, metric: usize, field: usize, line: u64) -> Option<Decimal> {
         let skip = self.ctx.options.skip_bad_rows;
-        let is_money = self.money_metrics.get(metric).copied().unwrap_or(false);
+        let read = self.reads.get(metric).cloned().flatten();
+        let is_money = read.as_ref().is_some_and(|r| r.kind == ReadAs::Money);
         let ambiguous = if is_money { self.ambiguous_money(cell) } else { None };
         let stats = self.stats.get_mut(metric)?;
         match parse_amount(cell, self.mark) {
             Ok(a) => {
                 stats.numeric += 1;
                 if a.percent && is_money {
-                    self.issue(line, field, cell, PERCENT_IS_NOT_MONEY.to_string());
+                    let column = self.columns.get(field).map_or("", |c| c.name.as_str());
+                    self.issue(line, field, cell, percent_is_not_money(column, read.as_ref()));
                     return None;
                 }
                 if let Some(reason) = ambiguous {
@@ -980,8 +982,20 @@ impl Parser<'_> {
 }
 
 /// Why a money cell written as a percentage is refused.
-const PERCENT_IS_NOT_MONEY: &str =
+pub(super) const PERCENT_IS_NOT_MONEY: &str =
     "a percentage is not an amount of money; write the amount itself (e.g. 12000), without %";
+
+/// Why a cell written as a percentage in the money column `column` is refused, naming the plan
+/// line that makes it money when a plan does.
+pub(super) fn percent_is_not_money(column: &str, read: Option<&ColumnRead>) -> String {
+    match read.and_then(|r| r.by.as_deref()) {
+        Some(by) => format!(
+            "a percentage is not an amount of money, and `{column}` is money: {by} pays on it; write the amount \
+             itself (e.g. 12000), without %"
+        ),
+        None => PERCENT_IS_NOT_MONEY.to_string(),
+    }
+}
 
 /// The reason for a bad metric cell, with how to fix it.
 fn metric_reason(error: &NumberError) -> String {

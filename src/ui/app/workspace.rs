@@ -750,6 +750,9 @@ fn read_roster_with(
         skip_bad_rows: reference.skip_bad_rows,
         sheet: reference.sheet.clone(),
         header_row: reference.header_row,
+        // A roster is read once for every open plan, and plans change after it is read: only
+        // the columns that are always money are known here.
+        plan_columns: roster::PlanColumns::default(),
     };
     let mut report = match &reference.origin {
         RosterOrigin::File(path) => {

@@ -1,0 +1,117 @@
+//! Cells read as the plans read them (a tester's HRIS and CRM exports, each of which used to
+//! read with exit 0): a `%` in a column a commission pays on, a currency in a column paid per
+//! unit, a currency code in lower case, money that reads two ways in a metrics file, and a metric
+//! column of text whose cells were never named. The command line's messages for the same cases
+//! are in the bad-input corpus (`tests/fixtures/bad/`).
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use carrot::engine::columns::plan_columns;
+use carrot::plan::Plan;
+use carrot::roster::join::{JoinKey, join_metrics};
+use carrot::roster::{ImportError, ImportOptions, ImportReport, RowIssue, import_files, import_reader};
+use rust_decimal::Decimal;
+
+/// A plan paying a commission on `bookings` and an amount per discovery interview.
+const PLAN: &str = r#"{"schema": 1, "name": "Bookings", "currency": "USD",
+    "period": {"start": "2026-07-01", "end": "2026-09-30"}, "fx": {"EUR": 1.1},
+    "tracks": {"sales": {"components": [
+        {"kind": "commission", "id": "bookings_commission", "earning_code": "C", "metric": "bookings",
+         "tiers": [{"from": 0, "rate": 0.1}]},
+        {"kind": "per_unit", "id": "interviews", "earning_code": "U", "metric": "discovery_interviews",
+         "amount": 150}]}}}"#;
+
+fn plan() -> Plan {
+    carrot::plan::parse(PLAN).unwrap()
+}
+
+/// The options the command line reads a roster with for [`PLAN`].
+fn planned() -> ImportOptions {
+    ImportOptions { plan_columns: plan_columns([&plan()]), ..ImportOptions::default() }
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn bad_rows<T: std::fmt::Debug>(result: Result<T, ImportError>) -> Vec<RowIssue> {
+    match result {
+        Err(ImportError::BadRows { issues }) => issues,
+        Err(other) => panic!("expected bad rows, got {other}"),
+        Ok(done) => panic!("expected bad rows, got {done:?}"),
+    }
+}
+
+fn metric(report: &ImportReport, person: usize, name: &str) -> Option<Decimal> {
+    let index = report.roster.metric_index(name).unwrap();
+    report.roster.employees[person].metric(index)
+}
+
+const HEADER: &str = "employee_id,name,role,quota,bookings,discovery_interviews\n";
+
+/// The roster people whose metrics come from a metrics file.
+fn people(dir: &Path) -> ImportReport {
+    let path = write(dir, "people.csv", "employee_id,name,role,quota\nE1,Ann,sales,100000\nE2,Bob,sales,100000\n");
+    import_files(&[path], &planned()).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. A `%` in a column a commission pays on.
+
+#[test]
+fn a_percent_in_a_column_a_commission_pays_on_is_refused_naming_the_plan_line() {
+    let csv = format!("{HEADER}E1,Ann,sales,100000,12%,4\nE2,Bob,sales,100000,50000,2\n");
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &planned()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    let issue = &issues[0];
+    assert_eq!(
+        (issue.file.as_str(), issue.line, issue.column.as_str(), issue.value.as_str()),
+        ("r.csv", 2, "bookings", "12%")
+    );
+    assert_eq!(
+        issue.reason,
+        "a percentage is not an amount of money, and `bookings` is money: the commission `bookings_commission` of \
+         track sales in plan `Bookings` pays on it; write the amount itself (e.g. 12000), without %"
+    );
+    // Without the plan, `bookings` is a metric like any other, where 12% reads as 0.12.
+    let report = import_reader("r.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(metric(&report, 0, "bookings"), Some(dec("0.12")));
+}
+
+#[test]
+fn money_a_commission_pays_on_that_reads_two_ways_is_refused_unless_the_decimal_is_said() {
+    let csv = format!("{HEADER}E1,Ann,sales,100000,12.000,4\n");
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &planned()));
+    assert_eq!((issues[0].line, issues[0].column.as_str()), (2, "bookings"));
+    assert!(
+        issues[0].reason.starts_with("`12.000` could be 12 (with a decimal point) or 12000"),
+        "{}",
+        issues[0].reason
+    );
+    let said = ImportOptions { decimal: carrot::roster::DecimalSeparator::Point, ..planned() };
+    let report = import_reader("r.csv", csv.as_bytes(), &said).unwrap();
+    assert_eq!(metric(&report, 0, "bookings"), Some(dec("12.000")));
+}
+
+#[test]
+fn a_percent_in_a_money_column_of_a_metrics_file_is_refused_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = people(dir.path());
+    let metrics = write(dir.path(), "results.csv", "employee_id,bookings\nE1,12%\nE2,50000\n");
+    let issues = bad_rows(join_metrics(&mut report.roster, &[metrics.clone()], JoinKey::EmployeeId, &planned()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!((issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()), (2, "bookings", "12%"));
+    assert!(
+        issues[0].reason.contains("`bookings` is money: the commission `bookings_commission`"),
+        "{}",
+        issues[0].reason
+    );
+}
