@@ -115,3 +115,55 @@ fn a_percent_in_a_money_column_of_a_metrics_file_is_refused_too() {
         issues[0].reason
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 2. A currency in a column a per-unit line pays on.
+
+#[test]
+fn a_currency_in_a_count_column_is_refused_not_taken_as_the_rows_currency() {
+    let csv =
+        format!("{HEADER}E1,Ann,sales,100000,50000,€3\nE2,Bob,sales,100000,50000,$2\nE3,Cy,sales,100000,50000,3\n");
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &planned()));
+    let found: Vec<(u64, &str, &str)> = issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str())).collect();
+    assert_eq!(found, vec![(2, "discovery_interviews", "€3"), (3, "discovery_interviews", "$2")]);
+    assert_eq!(
+        issues[0].reason,
+        "a count has no currency: the per_unit `interviews` of track sales in plan `Bookings` pays per unit of \
+         `discovery_interviews`; write the number alone (3), and give the row's currency in a currency column or in \
+         its money cells"
+    );
+    assert!(issues[1].reason.contains("write the number alone (2)"), "{}", issues[1].reason);
+    // Without the plan, the `€` named the row's currency: its bookings and quota were converted.
+    let report = import_reader("r.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.roster.employees[0].currency.as_deref(), Some("EUR"));
+}
+
+#[test]
+fn a_currency_in_a_count_column_is_refused_even_when_it_is_the_rows() {
+    let csv = "employee_id,name,role,currency,discovery_interviews\nE1,Ann,sales,EUR,3 EUR\n";
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &planned()));
+    assert_eq!(
+        (issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()),
+        (2, "discovery_interviews", "3 EUR")
+    );
+    // Money cells still name the row's currency.
+    let csv = format!("{HEADER}E1,Ann,sales,100000,€50000,3\n");
+    let report = import_reader("r.csv", csv.as_bytes(), &planned()).unwrap();
+    assert_eq!(report.roster.employees[0].currency.as_deref(), Some("EUR"));
+    assert_eq!(metric(&report, 0, "discovery_interviews"), Some(dec("3")));
+}
+
+#[test]
+fn a_currency_in_a_count_column_of_a_metrics_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = people(dir.path());
+    let metrics = write(dir.path(), "activity.csv", "employee_id,discovery_interviews\nE1,€3\nE2,2\n");
+    let issues = bad_rows(join_metrics(&mut report.roster, &[metrics], JoinKey::EmployeeId, &planned()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(
+        (issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()),
+        (2, "discovery_interviews", "€3")
+    );
+    assert!(issues[0].reason.starts_with("a count has no currency: the per_unit `interviews`"), "{}", issues[0].reason);
+    assert_eq!(report.roster.employees[0].currency, None, "the cell named no one's currency");
+}

@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use super::columns::{Mapping, map_header};
 use super::import::{ImportError, ImportOptions, RowIssue};
 use super::report_shape::HeaderCheck;
-use super::rows::percent_is_not_money;
+use super::rows::{currency_in_a_count, percent_is_not_money};
 use super::table::{Table, read_table};
 use super::values::{AmbiguousSymbol, CurrencyMark, NumberError, parse_amount};
 use super::{CurrencySymbol, Employee, ReadAs, Roster, Text};
@@ -390,6 +390,12 @@ pub fn join_metrics(
                 let read = options.plan_columns.reading(name);
                 if amount.percent && read.as_ref().is_some_and(|r| r.kind == ReadAs::Money) {
                     row_issues.push(table.issue(line, *field, cell, percent_is_not_money(name, read.as_ref())));
+                    continue;
+                }
+                if amount.currency.is_some()
+                    && let Some(count) = read.as_ref().filter(|r| r.kind == ReadAs::Count)
+                {
+                    row_issues.push(table.issue(line, *field, cell, currency_in_a_count(name, count, amount.value)));
                     continue;
                 }
                 if let (Some(mark), Some(i)) = (amount.currency, person)

@@ -86,7 +86,8 @@ pub enum ReadAs {
     /// A number of no particular kind (the metric of a bonus or a multiplier, a bonus's target
     /// column, a column a derived metric reads).
     Number,
-    /// A count: a per-unit line pays per unit of it.
+    /// A count: a per-unit line pays per unit of it. A currency in its cells is refused (it
+    /// would otherwise name the row's currency).
     Count,
     /// Money: a commission pays on it. A `%` in its cells is refused, and so is money that reads
     /// two ways (`12.000` in a `,` file) while the decimal separator is not said.

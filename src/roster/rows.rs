@@ -719,6 +719,12 @@ impl Parser<'_> {
                     return None;
                 }
                 if let Some(mark) = a.currency {
+                    // A count's currency would become the row's currency: refused instead.
+                    if let Some(count) = read.as_ref().filter(|r| r.kind == ReadAs::Count) {
+                        let column = self.columns.get(field).map_or("", |c| c.name.as_str());
+                        self.issue(line, field, cell, currency_in_a_count(column, count, a.value));
+                        return None;
+                    }
                     self.marks.push((field, mark));
                 }
                 Some(a.value)
@@ -995,6 +1001,17 @@ pub(super) fn percent_is_not_money(column: &str, read: Option<&ColumnRead>) -> S
         ),
         None => PERCENT_IS_NOT_MONEY.to_string(),
     }
+}
+
+/// Why a cell of the count column `column` written with a currency (`€3`) is refused: it is not
+/// money, and its currency must not become the row's.
+pub(super) fn currency_in_a_count(column: &str, read: &ColumnRead, value: Decimal) -> String {
+    let by = read.by.as_deref().unwrap_or("a per-unit line");
+    format!(
+        "a count has no currency: {by} pays per unit of `{column}`; write the number alone ({}), and give the \
+         row's currency in a currency column or in its money cells",
+        value.normalize()
+    )
 }
 
 /// The reason for a bad metric cell, with how to fix it.
