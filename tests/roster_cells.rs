@@ -167,3 +167,36 @@ fn a_currency_in_a_count_column_of_a_metrics_file_is_refused() {
     assert!(issues[0].reason.starts_with("a count has no currency: the per_unit `interviews`"), "{}", issues[0].reason);
     assert_eq!(report.roster.employees[0].currency, None, "the cell named no one's currency");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3. A currency code in lower case.
+
+#[test]
+fn a_currency_code_in_lower_case_reads_as_in_capitals() {
+    let csv = format!("{HEADER}E1,Ann,sales,100000,1234.5 eur,4\nE2,Bob,sales,100000,1234.5 EUR,2\n");
+    for options in [planned(), ImportOptions::default()] {
+        let report = import_reader("r.csv", csv.as_bytes(), &options).unwrap();
+        for person in 0..2 {
+            assert_eq!(report.roster.employees[person].currency.as_deref(), Some("EUR"));
+            assert_eq!(metric(&report, person, "bookings"), Some(dec("1234.5")));
+        }
+    }
+    // In a money column of the roster, and against a currency column, as in capitals.
+    let csv = "employee_id,name,role,currency,quota\nE1,Ann,sales,EUR,100000 eur\nE2,Bob,sales,GBP,100000 eur\n";
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &planned()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!((issues[0].line, issues[0].column.as_str()), (3, "quota"));
+    assert!(issues[0].reason.starts_with("the amount is in EUR but the row's currency column says GBP"));
+}
+
+#[test]
+fn a_word_after_an_amount_is_named_as_the_cause() {
+    let csv = format!("{HEADER}E1,Ann,sales,1234.5 euros,50000,4\n");
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &planned()));
+    assert_eq!((issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()), (2, "quota", "1234.5 euros"));
+    assert_eq!(
+        issues[0].reason,
+        "not a number: `euros` is not a currency code or symbol; write the amount alone, or with its ISO code (e.g. \
+         1234.50 EUR)"
+    );
+}

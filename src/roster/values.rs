@@ -54,6 +54,8 @@ pub enum NumberError {
     TooLarge,
     /// Number-shaped but malformed (two signs, two decimal marks, a bad exponent...).
     Malformed(&'static str),
+    /// Digits with a word that is neither a currency code nor a symbol (`1234.5 euros`).
+    Word(String),
 }
 
 impl NumberError {
@@ -86,6 +88,11 @@ impl fmt::Display for NumberError {
                  misplaced exponent or pasted digits)",
             ),
             NumberError::Malformed(why) => write!(f, "not a number: {why}"),
+            NumberError::Word(word) => write!(
+                f,
+                "not a number: `{word}` is not a currency code or symbol; write the amount alone, or with its ISO \
+                 code (e.g. 1234.50 EUR)"
+            ),
         }
     }
 }
@@ -242,13 +249,17 @@ fn strip_code_suffix(s: &str) -> Option<(&'static str, &str)> {
     Some((currency_code(code)?, s.get(..start)?))
 }
 
-/// An uppercase ISO 4217 code (`EUR`), as the known code. Lowercase is not accepted next to an
-/// amount, where it could be a word (`5 all`, `3 top`).
+/// An ISO 4217 code in any case (`EUR`, `eur`, `Eur`, as people type it), as the known code. A
+/// word that happens to be a code (`5 all`, `3 top`) is then read as a currency, which is never
+/// silently wrong: it must agree with the row's other amounts and currency column, the plan
+/// needs an fx rate for it, and a count column refuses it.
 fn currency_code(code: &[u8]) -> Option<&'static str> {
-    if code.len() != 3 || !code.iter().all(u8::is_ascii_uppercase) {
+    let [a, b, c] = code else { return None };
+    let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase(), c.to_ascii_uppercase()];
+    if !upper.iter().all(u8::is_ascii_uppercase) {
         return None;
     }
-    let code = std::str::from_utf8(code).ok()?;
+    let code = std::str::from_utf8(&upper).ok()?;
     crate::money::currency_codes().find(|known| *known == code)
 }
 
@@ -387,6 +398,12 @@ pub fn parse_amount(cell: &str, decimal: DecimalMark) -> Result<Amount, NumberEr
             break;
         }
     }
+    let value = number(s, decimal, negative, percent).map_err(|e| naming_a_word(e, s))?;
+    Ok(Amount { value, currency, percent })
+}
+
+/// The value of `s`, a number without its decorations (sign, currency, parentheses, percent).
+fn number(s: &str, decimal: DecimalMark, negative: bool, percent: bool) -> Result<Decimal, NumberError> {
     let (body, exponent) = match s.find(['e', 'E']) {
         Some(at) => (s.get(..at).unwrap_or(""), Some(s.get(at + 1..).unwrap_or(""))),
         None => (s, None),
@@ -449,9 +466,23 @@ pub fn parse_amount(cell: &str, decimal: DecimalMark) -> Result<Amount, NumberEr
     }
     let (mantissa, scale) = scale_mantissa(digits.mantissa, power)?;
     let signed_mantissa = i128::try_from(mantissa).map_err(|_| NumberError::TooLarge)?;
-    let value = Decimal::try_from_i128_with_scale(if negative { -signed_mantissa } else { signed_mantissa }, scale)
-        .map_err(|_| NumberError::TooLarge)?;
-    Ok(Amount { value, currency, percent })
+    Decimal::try_from_i128_with_scale(if negative { -signed_mantissa } else { signed_mantissa }, scale)
+        .map_err(|_| NumberError::TooLarge)
+}
+
+/// `error`, or, when it is about the shape of the number `s` (a separator out of place, a bad
+/// exponent) and `s` holds a word that is not an exponent's `e` (`1234.5 euros`, `12 eu`),
+/// [`NumberError::Word`] naming the word: the real cause, where the message would have been
+/// about thousands separators.
+fn naming_a_word(error: NumberError, s: &str) -> NumberError {
+    if !matches!(error, NumberError::Grouping { .. } | NumberError::Malformed(_)) {
+        return error;
+    }
+    let Some(start) = s.find(char::is_alphabetic) else { return error };
+    let tail = s.get(start..).unwrap_or("");
+    let word = tail.get(..tail.find(|c: char| !c.is_alphabetic()).unwrap_or(tail.len())).unwrap_or("");
+    // A lone `e` is an exponent (`1.5E+06`): a bad one (`1E+x`) is said as such.
+    if matches!(word, "e" | "E") { error } else { NumberError::Word(word.to_owned()) }
 }
 
 /// Parses the exponent after `e`/`E`: optional sign, then digits. Clamped, so absurd exponents
@@ -925,13 +956,51 @@ mod tests {
         assert_eq!(point("EUR 1,234.50"), Ok(d("1234.50")));
         assert_eq!(point("1,234.50 USD"), Ok(d("1234.50")));
         assert_eq!(point("CHF 1'234.50"), Ok(d("1234.50")));
-        assert_eq!(point("usd 12"), Err(NumberError::NotANumber));
-        assert_eq!(point("5 all"), Err(NumberError::NotANumber));
+        assert_eq!(point("usd 12"), Ok(d("12")));
         assert_eq!(point("US$ 99.99"), Ok(d("99.99")));
         assert_eq!(point("-$1,234"), Ok(d("-1234")));
         assert_eq!(point("$-1,234"), Ok(d("-1234")));
         assert_eq!(point("1\u{00A0}234.50"), Ok(d("1234.50")));
         assert_eq!(point("1\u{202F}234\u{202F}567"), Ok(d("1234567")));
+    }
+
+    #[test]
+    fn currency_codes_are_read_in_any_case_as_in_a_currency_column() {
+        let eur = Some(CurrencyMark::Code("EUR"));
+        for cell in ["1234.5 EUR", "1234.5 eur", "1234.5 Eur", "eur 1234.5", "1234.5eur", "(1234.5 eur)"] {
+            let amount = parse_amount(cell, DecimalMark::Point).unwrap_or_else(|e| panic!("{cell}: {e}"));
+            assert_eq!(amount.value.abs(), d("1234.5"), "{cell}");
+            assert_eq!(amount.currency, eur, "{cell}");
+        }
+        assert_eq!(
+            parse_amount("1.234,50 eur", DecimalMark::Comma).map(|a| (a.value, a.currency)),
+            Ok((d("1234.50"), eur))
+        );
+        // A word that is a code is a currency too (the row's other amounts, the plan's fx rates
+        // and count columns then refuse it where it is wrong).
+        assert_eq!(parse_amount("5 all", DecimalMark::Point).map(|a| a.currency), Ok(Some(CurrencyMark::Code("ALL"))));
+        // Not codes: still not numbers.
+        assert_eq!(point("1234.5 xyz"), Err(NumberError::Word("xyz".to_owned())));
+        assert_eq!(point("eurx 12"), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn a_word_beside_the_digits_is_named_not_taken_for_a_thousands_separator() {
+        assert_eq!(point("1234.5 euros"), Err(NumberError::Word("euros".to_owned())));
+        assert_eq!(point("12 eu"), Err(NumberError::Word("eu".to_owned())));
+        assert_eq!(point("12euros"), Err(NumberError::Word("euros".to_owned())));
+        assert_eq!(comma("1.234,5 euro"), Err(NumberError::Word("euro".to_owned())));
+        assert_eq!(
+            point("1234.5 euros").unwrap_err().to_string(),
+            "not a number: `euros` is not a currency code or symbol; write the amount alone, or with its ISO code \
+             (e.g. 1234.50 EUR)"
+        );
+        assert!(!NumberError::Word("euros".to_owned()).looks_numeric(), "text to the eye, as `N/A`");
+        // A misplaced separator without a word is still said as such; so is a bad exponent.
+        assert!(matches!(point("1,23.5"), Err(NumberError::Grouping { .. })));
+        assert_eq!(point("1E"), Err(NumberError::Malformed("a bad exponent")));
+        assert_eq!(point("1.5E+06"), Ok(d("1500000")));
+        assert_eq!(point("12abc"), Err(NumberError::NotANumber));
     }
 
     #[test]
