@@ -200,3 +200,50 @@ fn a_word_after_an_amount_is_named_as_the_cause() {
          1234.50 EUR)"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. Money that reads two ways, in the files joined onto a roster.
+
+#[test]
+fn money_that_reads_two_ways_in_a_metrics_file_is_refused_unless_the_decimal_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = write(
+        dir.path(),
+        "results.csv",
+        "employee_id,revenue,bookings,discovery_interviews\nE1,12.000,\"1,500\",4\nE2,\"50,000\",12.000,2\n",
+    );
+    let mut report = people(dir.path());
+    let issues = bad_rows(join_metrics(&mut report.roster, &[metrics.clone()], JoinKey::EmployeeId, &planned()));
+    let found: Vec<(u64, &str, &str)> = issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str())).collect();
+    // Revenue is always money, bookings is money to the plan; 12.000 interviews is a count.
+    assert_eq!(found, vec![(2, "revenue", "12.000"), (3, "bookings", "12.000")]);
+    assert_eq!(
+        issues[0].reason,
+        "`12.000` could be 12 (with a decimal point) or 12000 (with `.` between thousands); write 12000 without the \
+         `.`, or say how the file writes numbers with --decimal point or --decimal comma"
+    );
+    // Said: read as said.
+    let point = ImportOptions { decimal: carrot::roster::DecimalSeparator::Point, ..planned() };
+    let mut report = people(dir.path());
+    join_metrics(&mut report.roster, &[metrics], JoinKey::EmployeeId, &point).unwrap();
+    assert_eq!(metric(&report, 0, "revenue"), Some(dec("12")));
+    assert_eq!(metric(&report, 1, "bookings"), Some(dec("12")));
+    assert_eq!(metric(&report, 1, "revenue"), Some(dec("50000")));
+}
+
+#[test]
+fn a_deal_amount_that_reads_two_ways_is_refused_too() {
+    use carrot::roster::deals::{DealsMapping, Period, apply_deals};
+    let dir = tempfile::tempdir().unwrap();
+    let deals = write(dir.path(), "deals.csv", "Owner,Close Date,Amount\nE1,2026-08-01,12.000\nE2,2026-08-01,12.5\n");
+    let mapping = DealsMapping::parse(br#"{"owner": "Owner", "amount": "Amount", "date": "Close Date"}"#).unwrap();
+    let q3 = Period {
+        start: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        end: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+    };
+    let mut report = people(dir.path());
+    let issues = bad_rows(apply_deals(&mut report.roster, &deals, &mapping, q3, &planned()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!((issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()), (2, "Amount", "12.000"));
+    assert!(issues[0].reason.starts_with("`12.000` could be 12"), "{}", issues[0].reason);
+}

@@ -294,6 +294,10 @@ pub fn apply_deals(
         }
         in_period += 1;
         let amount_cell = Table::cell(cells, amount_field);
+        if let Some(reason) = table.ambiguous_money(amount_cell) {
+            issues.push(table.issue(line, amount_field, amount_cell, reason));
+            continue;
+        }
         let amount = match parse_amount(amount_cell, table.mark) {
             Ok(a) if a.percent => {
                 issues.push(

@@ -388,8 +388,13 @@ pub fn join_metrics(
                     }
                 };
                 let read = options.plan_columns.reading(name);
-                if amount.percent && read.as_ref().is_some_and(|r| r.kind == ReadAs::Money) {
+                let is_money = read.as_ref().is_some_and(|r| r.kind == ReadAs::Money);
+                if amount.percent && is_money {
                     row_issues.push(table.issue(line, *field, cell, percent_is_not_money(name, read.as_ref())));
+                    continue;
+                }
+                if let Some(reason) = table.ambiguous_money(cell).filter(|_| is_money) {
+                    row_issues.push(table.issue(line, *field, cell, reason));
                     continue;
                 }
                 if amount.currency.is_some()

@@ -611,52 +611,9 @@ impl Parser<'_> {
         v
     }
 
-    /// Why money written as `cell` cannot be read without knowing the decimal mark, when the
-    /// mark was not said (`--decimal`) but taken from the delimiter: `12.000` in a `,` file is
-    /// 12 with a decimal point, or 12,000 as a German sheet exports it.
+    /// Why money written as `cell` reads two ways in this file ([`ambiguous_money`]).
     fn ambiguous_money(&self, cell: &str) -> Option<String> {
-        if self.ctx.options.decimal != DecimalSeparator::Auto {
-            return None;
-        }
-        let (mark, other, meant) = match self.mark {
-            DecimalMark::Point => ('.', ',', "point"),
-            DecimalMark::Comma => (',', '.', "comma"),
-        };
-        // The number between its decorations (sign, currency, parentheses), digits and marks only
-        // (`1.5E+06` is not grouped). Most cells are told apart in a few bytes from their end
-        // (this runs for every money cell of every roster): the mark must sit three digits
-        // before the last digit, and at most four bytes after the first.
-        let bytes = cell.as_bytes();
-        let last = bytes.iter().rposition(u8::is_ascii_digit)?;
-        let mark_at = last.checked_sub(3)?;
-        if bytes.get(mark_at) != Some(&(mark as u8)) {
-            return None;
-        }
-        let first = bytes.iter().position(u8::is_ascii_digit)?;
-        if mark_at > first + 3 {
-            return None;
-        }
-        let number = cell.get(first..=last)?;
-        if !number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
-            return None;
-        }
-        let (whole, fraction) = number.split_once(mark)?;
-        // A first group of thousands never starts with 0 (`0.752` is a fraction).
-        let grouped = (1..=3).contains(&whole.len())
-            && !whole.starts_with('0')
-            && fraction.len() == 3
-            && !whole.contains(other)
-            && fraction.bytes().all(|b| b.is_ascii_digit());
-        grouped.then(|| {
-            let decimals = fraction.trim_end_matches('0');
-            let as_decimal = if decimals.is_empty() { whole.to_owned() } else { format!("{whole}{mark}{decimals}") };
-            format!(
-                "`{}` could be {as_decimal} (with a decimal {meant}) or {whole}{fraction} (with `{mark}` between \
-                 thousands); write {whole}{fraction} without the `{mark}`, or say how the file writes numbers with \
-                 --decimal point or --decimal comma",
-                cell.trim()
-            )
-        })
+        ambiguous_money(cell, self.ctx.options.decimal, self.mark)
     }
 
     fn money(&mut self, cell: &str, field: usize, line: u64) -> Option<Decimal> {
@@ -985,6 +942,55 @@ impl Parser<'_> {
             replaced: false,
         }
     }
+}
+
+/// Why money written as `cell` cannot be read without knowing the decimal mark, when the
+/// mark was not said (`option` is [`DecimalSeparator::Auto`]) but taken from the delimiter
+/// (`read_with`): `12.000` in a `,` file is 12 with a decimal point, or 12,000 as a German sheet
+/// exports it. Rosters, metrics files and deal lists refuse such money alike.
+pub(super) fn ambiguous_money(cell: &str, option: DecimalSeparator, read_with: DecimalMark) -> Option<String> {
+    if option != DecimalSeparator::Auto {
+        return None;
+    }
+    let (mark, other, meant) = match read_with {
+        DecimalMark::Point => ('.', ',', "point"),
+        DecimalMark::Comma => (',', '.', "comma"),
+    };
+    // The number between its decorations (sign, currency, parentheses), digits and marks only
+    // (`1.5E+06` is not grouped). Most cells are told apart in a few bytes from their end
+    // (this runs for every money cell of every roster): the mark must sit three digits
+    // before the last digit, and at most four bytes after the first.
+    let bytes = cell.as_bytes();
+    let last = bytes.iter().rposition(u8::is_ascii_digit)?;
+    let mark_at = last.checked_sub(3)?;
+    if bytes.get(mark_at) != Some(&(mark as u8)) {
+        return None;
+    }
+    let first = bytes.iter().position(u8::is_ascii_digit)?;
+    if mark_at > first + 3 {
+        return None;
+    }
+    let number = cell.get(first..=last)?;
+    if !number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return None;
+    }
+    let (whole, fraction) = number.split_once(mark)?;
+    // A first group of thousands never starts with 0 (`0.752` is a fraction).
+    let grouped = (1..=3).contains(&whole.len())
+        && !whole.starts_with('0')
+        && fraction.len() == 3
+        && !whole.contains(other)
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    grouped.then(|| {
+        let decimals = fraction.trim_end_matches('0');
+        let as_decimal = if decimals.is_empty() { whole.to_owned() } else { format!("{whole}{mark}{decimals}") };
+        format!(
+            "`{}` could be {as_decimal} (with a decimal {meant}) or {whole}{fraction} (with `{mark}` between \
+             thousands); write {whole}{fraction} without the `{mark}`, or say how the file writes numbers with \
+             --decimal point or --decimal comma",
+            cell.trim()
+        )
+    })
 }
 
 /// Why a money cell written as a percentage is refused.

@@ -27,6 +27,9 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
     /// The decimal mark of its numbers.
     pub mark: DecimalMark,
+    /// The decimal separator option it was read with: with [`DecimalSeparator::Auto`] (the mark
+    /// taken from the delimiter), money that reads two ways (`12.000` in a `,` file) is refused.
+    pub decimal: DecimalSeparator,
     /// Whether it came from a spreadsheet (issues then name the cell, e.g. `amount (D5)`).
     pub spreadsheet: bool,
     /// Report lines skipped above the header.
@@ -56,6 +59,12 @@ impl Table {
     /// The cell of a row, or "" past its end.
     pub fn cell(cells: &[String], field: usize) -> &str {
         cells.get(field).map_or("", String::as_str)
+    }
+
+    /// Why the money cell `cell` reads two ways in this file (`12.000` in a `,` file read
+    /// without `--decimal`), if it does.
+    pub fn ambiguous_money(&self, cell: &str) -> Option<String> {
+        super::rows::ambiguous_money(cell, self.decimal, self.mark)
     }
 
     /// An issue when the cell holds a spreadsheet error.
@@ -152,6 +161,7 @@ fn read_text<R: Read>(
             headers,
             rows,
             mark: decimal_mark(options.decimal, delimiter),
+            decimal: options.decimal,
             spreadsheet: false,
             skipped,
             warnings,
