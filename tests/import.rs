@@ -579,8 +579,8 @@ fn text_columns_are_ignored_with_a_warning_and_are_not_errors() {
     assert_eq!(
         report.warnings,
         vec![format!(
-            "{file}: column `region` is text; ignored (2 of 3 values are not numbers, e.g. \
-                 \"North\")"
+            "{file}: column `region` is text; ignored (2 of 3 values are not numbers: line 2 \"North\", \
+                 line 3 \"South\")"
         ),]
     );
 }

@@ -247,3 +247,54 @@ fn a_deal_amount_that_reads_two_ways_is_refused_too() {
     assert_eq!((issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()), (2, "Amount", "12.000"));
     assert!(issues[0].reason.starts_with("`12.000` could be 12"), "{}", issues[0].reason);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. A metric column of text: its cells that are not numbers, by line.
+
+/// A roster whose `discovery_interviews` is mostly `pending`.
+const PENDING: &str = "employee_id,name,role,quota,bookings,discovery_interviews\n\
+                       E1,Ann,sales,100000,50000,pending\nE2,Bob,sales,100000,50000,3\n\
+                       E3,Cy,sales,100000,50000,pending\nE4,Di,sales,100000,50000,pending\n\
+                       E5,Ed,sales,100000,50000,5\n";
+
+#[test]
+fn a_column_left_out_as_text_lists_its_cells_that_are_not_numbers_by_line() {
+    let report = import_reader("r.csv", PENDING.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.roster.metrics, vec!["bookings"]);
+    assert_eq!(
+        report.warnings,
+        vec![
+            "r.csv: column `discovery_interviews` is text; ignored (3 of 5 values are not numbers: line 2 \
+             \"pending\", line 4 \"pending\", line 5 \"pending\")"
+        ]
+    );
+    // Many: the first five, and how many more.
+    let mut csv = String::from("employee_id,name,role,notes\n");
+    for i in 1..=9 {
+        csv.push_str(&format!("E{i},P{i},sales,note {i}\n"));
+    }
+    let report = import_reader("n.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(
+        report.warnings,
+        vec![
+            "n.csv: column `notes` is text; ignored (9 of 9 values are not numbers: line 2 \"note 1\", line 3 \"note \
+             2\", line 4 \"note 3\", line 5 \"note 4\", line 6 \"note 5\" and 4 more)"
+        ]
+    );
+}
+
+#[test]
+fn a_column_of_a_metrics_file_left_out_as_text_lists_its_cells_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = people(dir.path());
+    let metrics = write(dir.path(), "activity.csv", "employee_id,status,bookings\nE1,pending,5\nE2,waiting,6\n");
+    let outcome = join_metrics(&mut report.roster, &[metrics.clone()], JoinKey::EmployeeId, &planned()).unwrap();
+    assert_eq!(
+        outcome.warnings,
+        vec![format!(
+            "{}: column `status` is text; ignored (2 of 2 values are not numbers: line 2 \"pending\", line 3 \
+             \"waiting\")",
+            metrics.display()
+        )]
+    );
+}

@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use super::columns::{Mapping, map_header};
 use super::import::{ImportError, ImportOptions, RowIssue};
 use super::report_shape::HeaderCheck;
-use super::rows::{currency_in_a_count, percent_is_not_money};
+use super::rows::{TEXT_CELLS_SHOWN, cell_place, currency_in_a_count, percent_is_not_money, text_column_warning};
 use super::table::{Table, read_table};
 use super::values::{AmbiguousSymbol, CurrencyMark, NumberError, parse_amount};
 use super::{CurrencySymbol, Employee, ReadAs, Roster, Text};
@@ -287,16 +287,29 @@ pub fn join_metrics(
                 ));
                 continue;
             }
-            let (mut numbers, mut text) = (0usize, 0usize);
-            for (_, cells) in &table.rows {
-                match parse_amount(Table::cell(cells, field), table.mark) {
-                    Ok(_) | Err(NumberError::Empty) => numbers += 1,
+            let (mut numbers, mut text, mut blank) = (0usize, 0usize, 0usize);
+            let mut text_cells: Vec<(String, &str)> = Vec::new();
+            for (line, cells) in &table.rows {
+                let cell = Table::cell(cells, field);
+                match parse_amount(cell, table.mark) {
+                    Err(NumberError::Empty) => {
+                        numbers += 1;
+                        blank += 1;
+                    }
+                    Ok(_) => numbers += 1,
                     Err(e) if e.looks_numeric() => numbers += 1,
-                    Err(_) => text += 1,
+                    Err(_) => {
+                        text += 1;
+                        if text_cells.len() < TEXT_CELLS_SHOWN {
+                            let shown = cell.trim_start_matches(super::xlsx::ERROR_MARK);
+                            text_cells.push((cell_place(table.spreadsheet, field, *line), shown));
+                        }
+                    }
                 }
             }
             if text > numbers {
-                outcome.warnings.push(format!("{}: column `{name}` is text; ignored", table.name));
+                let values = (text + numbers - blank) as u64;
+                outcome.warnings.push(text_column_warning(&table.name, name, &text_cells, text as u64, values));
                 continue;
             }
             metrics.push((field, name.clone()));

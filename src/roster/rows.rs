@@ -107,7 +107,6 @@ struct Pending {
 struct MetricStats {
     numeric: u64,
     text: u64,
-    example: Option<String>,
     /// Pending cells counted but not kept (beyond the cap).
     unlisted: usize,
     kept: usize,
@@ -692,9 +691,6 @@ impl Parser<'_> {
                     stats.numeric += 1;
                 } else {
                     stats.text += 1;
-                    if stats.example.is_none() {
-                        stats.example = Some(shorten(cell.trim(), 40));
-                    }
                 }
                 if skip || stats.kept <= ISSUE_CAP {
                     stats.kept += 1;
@@ -861,13 +857,15 @@ impl Parser<'_> {
         for (m, stats) in self.stats.iter().enumerate() {
             if text.get(m).copied().unwrap_or(false) {
                 let metric = metrics.get(m).map_or("?", String::as_str);
-                warnings.push(format!(
-                    "{name}: column `{metric}` is text; ignored ({} of {} values are not \
-                     numbers, e.g. {:?})",
-                    stats.text,
-                    stats.text + stats.numeric,
-                    stats.example.as_deref().unwrap_or("")
-                ));
+                // The pending cells are in line order, and the first ones are always kept.
+                let cells: Vec<(String, &str)> = self
+                    .pending
+                    .iter()
+                    .filter(|p| p.metric == m && !p.error.looks_numeric())
+                    .take(TEXT_CELLS_SHOWN)
+                    .map(|p| (cell_place(self.ctx.spreadsheet, p.field, p.line), p.value.as_str()))
+                    .collect();
+                warnings.push(text_column_warning(name, metric, &cells, stats.text, stats.text + stats.numeric));
             }
         }
         for (m, stats) in self.stats.iter().enumerate() {
@@ -991,6 +989,38 @@ pub(super) fn ambiguous_money(cell: &str, option: DecimalSeparator, read_with: D
             cell.trim()
         )
     })
+}
+
+/// Cells of a column left out as text that its warning names.
+pub(super) const TEXT_CELLS_SHOWN: usize = 5;
+
+/// Where a cell is, for a warning: `line 7` in a CSV file, `D7` in a spreadsheet.
+pub(super) fn cell_place(spreadsheet: bool, field: usize, line: u64) -> String {
+    if spreadsheet { format!("{}{line}", super::xlsx::column_letters(field)) } else { format!("line {line}") }
+}
+
+/// The warning for a metric column left out as text: how many of its values are not numbers,
+/// and the first few of them with where they are (`cells`), so a column a plan then misses can
+/// be mended cell by cell.
+pub(super) fn text_column_warning(
+    file: &str,
+    column: &str,
+    cells: &[(String, &str)],
+    text: u64,
+    values: u64,
+) -> String {
+    let mut listed: Vec<String> =
+        cells.iter().map(|(place, value)| format!("{place} {:?}", shorten(value.trim(), 40))).collect();
+    let more = text.saturating_sub(cells.len() as u64);
+    if more > 0
+        && let Some(last) = listed.pop()
+    {
+        listed.push(format!("{last} and {more} more"));
+    }
+    format!(
+        "{file}: column `{column}` is text; ignored ({text} of {values} values are not numbers: {})",
+        listed.join(", ")
+    )
 }
 
 /// Why a money cell written as a percentage is refused.
