@@ -298,3 +298,31 @@ fn a_column_of_a_metrics_file_left_out_as_text_lists_its_cells_too() {
         )]
     );
 }
+
+#[test]
+fn a_column_a_plan_reads_is_never_left_out_as_text_its_cells_are_refused() {
+    let issues = bad_rows(import_reader("r.csv", PENDING.as_bytes(), &planned()));
+    let found: Vec<(u64, &str, &str)> = issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![
+            (2, "discovery_interviews", "pending"),
+            (4, "discovery_interviews", "pending"),
+            (5, "discovery_interviews", "pending")
+        ]
+    );
+    assert_eq!(issues[0].reason, "not a number (metric columns hold numbers; leave the cell empty for 0)");
+    // With --skip-bad-rows, the people with a number are read and the others listed.
+    let skipping = ImportOptions { skip_bad_rows: true, ..planned() };
+    let report = import_reader("r.csv", PENDING.as_bytes(), &skipping).unwrap();
+    let ids: Vec<&str> = report.roster.employees.iter().map(|e| &*e.id).collect();
+    assert_eq!(ids, vec!["E2", "E5"]);
+    assert_eq!(report.skipped.len(), 3);
+    // In a metrics file too.
+    let dir = tempfile::tempdir().unwrap();
+    let mut people = people(dir.path());
+    let metrics = write(dir.path(), "activity.csv", "employee_id,discovery_interviews\nE1,pending\nE2,waiting\n");
+    let issues = bad_rows(join_metrics(&mut people.roster, &[metrics], JoinKey::EmployeeId, &planned()));
+    let found: Vec<(u64, &str)> = issues.iter().map(|i| (i.line, i.value.as_str())).collect();
+    assert_eq!(found, vec![(2, "pending"), (3, "waiting")]);
+}

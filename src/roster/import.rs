@@ -86,8 +86,9 @@ pub struct ImportOptions {
     pub header_row: Option<u64>,
     /// The metric columns the plans to be computed read, and as what: a `%` in a column a
     /// commission pays on is refused, and so is money there that reads two ways (`12.000` in a
-    /// `,` file), and a currency in a column a per-unit line pays on (`€3` interviews). Empty:
-    /// only [`super::MONEY_METRICS`] are known to be money, and no column is a count.
+    /// `,` file), and a currency in a column a per-unit line pays on (`€3` interviews); a column
+    /// a plan reads is never left out as text (its cells that are not numbers are refused).
+    /// Empty: only [`super::MONEY_METRICS`] are known to be money, and no column is a count.
     pub plan_columns: super::PlanColumns,
 }
 

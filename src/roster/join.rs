@@ -307,7 +307,8 @@ pub fn join_metrics(
                     }
                 }
             }
-            if text > numbers {
+            // A column a plan reads is never left out: its cells that are not numbers are refused.
+            if text > numbers && !options.plan_columns.reads(name) {
                 let values = (text + numbers - blank) as u64;
                 outcome.warnings.push(text_column_warning(&table.name, name, &text_cells, text as u64, values));
                 continue;

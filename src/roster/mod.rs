@@ -84,7 +84,8 @@ pub const MONEY_METRICS: &[&str] = &["revenue"];
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ReadAs {
     /// A number of no particular kind (the metric of a bonus or a multiplier, a bonus's target
-    /// column, a column a derived metric reads).
+    /// column, a column a derived metric reads). Like every column a plan reads, it is never
+    /// left out as text: its cells that are not numbers are refused.
     Number,
     /// A count: a per-unit line pays per unit of it. A currency in its cells is refused (it
     /// would otherwise name the row's currency).
@@ -123,6 +124,13 @@ impl PlanColumns {
                 self.columns.insert(column.to_owned(), ColumnRead { kind, by: Some(by) });
             }
         }
+    }
+
+    /// Whether a plan reads `column` (as anything): such a column is never left out as text,
+    /// since the plan would then be refused for a column the roster "lacks"; its cells that are
+    /// not numbers are refused instead, each with its line.
+    pub fn reads(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
     }
 
     /// Whether no plan column is known.

@@ -2,7 +2,8 @@
 //!
 //! Metric columns are classified while streaming: a cell that is not a number is only *pending*
 //! until the end of the file, when the column's counts say whether it is a numeric column (the
-//! pending cells become issues) or a text column (ignored, with a warning). Pending cells are kept
+//! pending cells become issues) or a text column (ignored, with a warning, unless a plan reads
+//! it: [`super::PlanColumns::reads`]). Pending cells are kept
 //! compactly, and at most [`ISSUE_CAP`] + 1 per column unless bad rows are being skipped.
 
 use foldhash::HashMap;
@@ -852,7 +853,9 @@ impl Parser<'_> {
     fn finish(self, metrics: Vec<String>, used_mapping: Vec<bool>) -> FileResult {
         let name = self.ctx.name;
         let skip = self.ctx.options.skip_bad_rows;
-        let text: Vec<bool> = self.stats.iter().map(|s| s.text > s.numeric).collect();
+        // A column a plan reads is never left out: its cells that are not numbers are refused.
+        let planned = |m: usize| metrics.get(m).is_some_and(|name| self.ctx.options.plan_columns.reads(name));
+        let text: Vec<bool> = self.stats.iter().enumerate().map(|(m, s)| s.text > s.numeric && !planned(m)).collect();
         let mut warnings = Vec::new();
         for (m, stats) in self.stats.iter().enumerate() {
             if text.get(m).copied().unwrap_or(false) {
