@@ -337,3 +337,43 @@ fn a_plan_value_beyond_a_sliders_track_is_simulated_as_the_plan_says() {
     assert_eq!(conversion.revenue_per_quarter, rust_decimal::Decimal::from(30_000));
     assert_eq!(conversion.lag_quarters, 10);
 }
+
+#[test]
+fn whose_time_changes_most_says_why_as_carrot_simulate_does() {
+    let harness = simulated_on_samples();
+    harness.get_by_label("Why");
+    let app = harness.state();
+    let view = &app.rt.behaviour;
+    let report = view.result.as_ref().unwrap().report.clone();
+    // The first plan tried (Transition) is the one the table shows; its top mover.
+    let plan = &report.plans[0];
+    let (k, outcome) = plan
+        .movers
+        .iter()
+        .find_map(|&k| plan.people[k].as_ref().filter(|o| o.hours_moved >= 0.5).map(|o| (k, o)))
+        .expect("someone moves");
+    let why = sim::PayChangeReason::of(&report, k, outcome).to_string();
+    assert!(!why.is_empty(), "{} moves for a reason", report.people[k].name);
+    harness.get_by_label(&why);
+    // `carrot simulate` prints the same reason for the same person.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carrot"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["simulate", "--baseline", "sample_plans/sales_led.json"])
+        .args(["--plan", "sample_plans/transition.json", "--plan", "sample_plans/product_led.json"])
+        .args(["--roster", "assets/sales_roster.csv", "--roster", "assets/consultants_roster.csv"])
+        .args(["--trials", &view.trials.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stdout).unwrap();
+    let row = table.lines().find(|l| l.starts_with(report.people[k].name.as_str())).unwrap_or_default();
+    // The CLI's last column, shortened with "…" to fit a terminal.
+    let head: String = why.chars().take(12).collect();
+    let cell = row.find(&head).map(|at| row[at..].trim_end()).unwrap_or_default();
+    let cell = cell.strip_suffix('…').unwrap_or(cell);
+    assert!(
+        cell.chars().count() >= 12 && why.starts_with(cell),
+        "the CLI's row for {}: {row:?}, the app: {why:?}",
+        report.people[k].name
+    );
+}

@@ -324,7 +324,7 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
                 more.map_or_else(String::new, |(i, d)| name_of(i, d)),
                 less.map_or_else(String::new, |(i, d)| name_of(i, d)),
                 signed(o.pay_change, 0),
-                why(r, k, o),
+                crate::sim::PayChangeReason::of(r, k, o).to_string(),
             ]);
         }
         t.write(w)?;
@@ -337,23 +337,6 @@ fn plan_details(r: &SimReport, p: &PlanOutcome, w: &mut dyn Write) -> io::Result
         }
     }
     Ok(())
-}
-
-/// The lines whose expected pay moves most for person `k` (falls first when pay falls, rises
-/// first when it rises), and the bonuses they give up.
-fn why(r: &SimReport, k: usize, o: &crate::sim::PersonOutcome) -> String {
-    let base = r.baseline.people.get(k).and_then(Option::as_ref).map_or(&[][..], |b| &b.lines[..]);
-    let mut changes = crate::sim::line_changes(base, &o.lines);
-    changes.retain(|(_, _, a, b)| (b - a).abs() >= 0.5);
-    if o.pay_change > 0.0 {
-        changes.reverse();
-    }
-    let mut parts: Vec<String> =
-        changes.iter().take(2).map(|(_, label, a, b)| format!("{label} {}", signed(b - a, 0))).collect();
-    for line in &o.gives_up {
-        parts.push(format!("gives up {line}"));
-    }
-    parts.join("; ")
 }
 
 fn assumptions(r: &SimReport, w: &mut dyn Write) -> io::Result<()> {

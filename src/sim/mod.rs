@@ -929,6 +929,62 @@ pub fn line_changes(baseline: &[LineOutcome], plan: &[LineOutcome]) -> Vec<(Stri
     out
 }
 
+/// Why a person's expected pay changes under a plan, in a few words: the two lines whose expected
+/// pay moves most in the direction pay moves (the falls first when pay falls, the rises first
+/// when it rises), and the lines the person gives up. `carrot simulate` prints it in the "Why"
+/// column of whose behaviour changes most, and the app's Behaviour view shows the same text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PayChangeReason {
+    /// At most two lines: the label and the change in expected pay, from the baseline plan at
+    /// the person's history to this plan at the predicted hours (changes under 0.5 left out).
+    pub lines: Vec<(String, f64)>,
+    /// The ids of the lines given up ([`PersonOutcome::gives_up`]).
+    pub gives_up: Vec<String>,
+}
+
+impl PayChangeReason {
+    /// The reason for person `person` of `report` (an index into [`SimReport::people`]), whose
+    /// outcome under one of the report's plans is `outcome`.
+    pub fn of(report: &SimReport, person: usize, outcome: &PersonOutcome) -> Self {
+        let base = report.baseline.people.get(person).and_then(Option::as_ref).map_or(&[][..], |b| &b.lines[..]);
+        let mut changes = line_changes(base, &outcome.lines);
+        changes.retain(|(_, _, a, b)| (b - a).abs() >= 0.5);
+        if outcome.pay_change > 0.0 {
+            changes.reverse();
+        }
+        Self {
+            lines: changes.into_iter().take(2).map(|(_, label, a, b)| (label, b - a)).collect(),
+            gives_up: outcome.gives_up.clone(),
+        }
+    }
+}
+
+/// `Revenue commission −1234; Discovery bonus +310; gives up discovery_bonus`: whole amounts,
+/// signed with a true minus.
+impl std::fmt::Display for PayChangeReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        let mut sep = |f: &mut std::fmt::Formatter<'_>| {
+            let s = if first { "" } else { "; " };
+            first = false;
+            f.write_str(s)
+        };
+        for (label, change) in &self.lines {
+            sep(f)?;
+            if change.abs() < 0.5 {
+                write!(f, "{label} 0")?;
+            } else {
+                write!(f, "{label} {}{:.0}", if *change > 0.0 { "+" } else { "−" }, change.abs())?;
+            }
+        }
+        for line in &self.gives_up {
+            sep(f)?;
+            write!(f, "gives up {line}")?;
+        }
+        Ok(())
+    }
+}
+
 /// The lines given up: paying at history at least a twentieth of the person's expected pay
 /// there, and at the predicted hours less than a fifth of that.
 fn given_up(lines: &[LineOutcome]) -> Vec<String> {
@@ -1121,6 +1177,16 @@ fn solve_person(
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn why_pay_changes_reads_as_the_cli_prints_it() {
+        let why = PayChangeReason {
+            lines: vec![("Revenue commission".to_owned(), -1234.4), ("Discovery bonus".to_owned(), 310.6)],
+            gives_up: vec!["discovery_bonus".to_owned()],
+        };
+        assert_eq!(why.to_string(), "Revenue commission −1234; Discovery bonus +311; gives up discovery_bonus");
+        assert_eq!(PayChangeReason { lines: Vec::new(), gives_up: Vec::new() }.to_string(), "");
+    }
 
     #[test]
     fn a_simulation_asked_to_stop_gives_up_and_one_never_asked_is_run_as_it_was() {

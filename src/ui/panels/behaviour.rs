@@ -1061,10 +1061,13 @@ fn movers_ui(ui: &mut egui::Ui, report: &SimReport, view: &mut BehaviourView) {
     });
     let Some(plan) = report.plans.get(view.focus) else { return };
     let t = theme::tokens(ui);
-    egui::Grid::new("behaviour_movers").striped(true).num_columns(6).spacing([16.0, 4.0]).show(ui, |ui| {
+    egui::Grid::new("behaviour_movers").striped(true).num_columns(7).spacing([16.0, 4.0]).show(ui, |ui| {
         for h in ["Name", "Role", "Hours moved", "More", "Less", "Expected pay change"] {
             ui.label(egui::RichText::new(h).strong());
         }
+        ui.label(egui::RichText::new("Why").strong()).on_hover_text(
+            "Expected pay by line, from the baseline at history to this plan: the lines that move it most",
+        );
         ui.end_row();
         for &k in plan.movers.iter().take(MOVERS) {
             let (Some(info), Some(Some(o))) = (report.people.get(k), plan.people.get(k)) else { continue };
@@ -1092,6 +1095,8 @@ fn movers_ui(ui: &mut egui::Ui, report: &SimReport, view: &mut BehaviourView) {
                 color,
                 format!("{}{}", if o.pay_change >= 0.0 { "+" } else { "−" }, money_tick(o.pay_change.abs())),
             );
+            // The reason `carrot simulate` prints, from the same core function.
+            ui.label(crate::sim::PayChangeReason::of(report, k, o).to_string());
             ui.end_row();
         }
     });
