@@ -278,6 +278,34 @@ pub fn compute_with_progress(
     Ok(compiled.report_with_progress(plan, roster, detail, progress))
 }
 
+/// A bonus curve as the engine pays it, for a picture: `(x, curve value)` points from 0 to
+/// `x_max`, each value computed by the payout kernel (in `f64`). Below the first point the
+/// curve pays 0, so the line runs flat at 0 and steps up at the first point (two points at that
+/// x: the value just below it, then at it); straight between points; flat after the last.
+pub fn curve_shape(curve: &[crate::plan::CurvePoint], x_max: f64) -> Vec<[f64; 2]> {
+    use rust_decimal::prelude::ToPrimitive as _;
+    let compiled = compiled::curve_points(curve);
+    let at = |x: f64| rules::curve_value(&compiled, &x, &mut rules::NoTrace).unwrap_or(0.0);
+    let mut xs: Vec<f64> = std::iter::once(0.0)
+        .chain(curve.iter().filter_map(|p| p.x.to_f64()))
+        .chain(std::iter::once(x_max))
+        .filter(|x| x.is_finite() && (0.0..=x_max).contains(x))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let mut shape: Vec<[f64; 2]> = Vec::with_capacity(2 * xs.len());
+    for x in xs {
+        // The value just below `x`, where the curve jumps there (only at its first point).
+        let below = at(x - 1e-9 * x.abs().max(1.0));
+        let value = at(x);
+        if x > 0.0 && (value - below).abs() > 1e-6 {
+            shape.push([x, below]);
+        }
+        shape.push([x, value]);
+    }
+    shape
+}
+
 /// Decimals with which proration, attainment and measures are kept for display (the amounts
 /// are computed from the exact values).
 const DISPLAY_DECIMALS: u32 = 12;

@@ -174,6 +174,49 @@ fn example_4_bonus_curve() {
     assert_eq!(totals(&plan, &roster), [d("13000"), d("0"), d("2500"), d("25000")]);
 }
 
+/// The value of a polyline of `(x, y)` points at `x` (the last point at `x` where it steps).
+fn on_polyline(points: &[[f64; 2]], x: f64) -> f64 {
+    let mut y = 0.0;
+    for w in points.windows(2) {
+        let ([x0, y0], [x1, y1]) = (w[0], w[1]);
+        if (x0..=x1).contains(&x) {
+            y = if x1 > x0 { y0 + (x - x0) * (y1 - y0) / (x1 - x0) } else { y1 };
+            if x < x1 {
+                break;
+            }
+        }
+    }
+    y
+}
+
+#[test]
+fn the_curve_shape_the_editor_draws_is_what_the_engine_pays() {
+    // Example 4: base 25% of TI 40,000 = 10,000, curve (0.5, 0.25) (1.0, 1.0) (2.0, 2.5).
+    let plan = sales(
+        r#"{"kind": "bonus", "id": "b", "earning_code": "B", "metric": "revenue", "target": "quota",
+            "base": {"ti_share": 0.25},
+            "curve": [{"x": 0.5, "y": 0.25}, {"x": 1.0, "y": 1.0}, {"x": 2.0, "y": 2.5}]}"#,
+    );
+    let Component::Bonus(bonus) = &plan.tracks["sales"].components[0] else { panic!("a bonus") };
+    let shape = curve_shape(&bonus.curve, 2.6);
+    // Flat at 0 below the first point (where the plan pays 0), a step up at it, straight
+    // between points, flat after the last.
+    assert_eq!(shape.first(), Some(&[0.0, 0.0]));
+    assert!(shape.contains(&[0.5, 0.0]) && shape.contains(&[0.5, 0.25]), "{shape:?}");
+    assert_eq!(shape.last(), Some(&[2.6, 2.5]));
+    let attainments = ["0", "0.2", "0.45", "0.4999", "0.5", "0.75", "1", "1.2", "1.99", "2.4"];
+    let people = People { metrics: vec!["revenue"], quota: Some("100000"), ti: Some("40000") };
+    let revenue: Vec<String> = attainments.iter().map(|a| (d(a) * d("100000")).to_string()).collect();
+    let rows: Vec<[&str; 1]> = revenue.iter().map(|r| [r.as_str()]).collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+    let paid = totals(&plan, &people.roster(&rows));
+    for (a, paid) in attainments.iter().zip(paid) {
+        let x: f64 = a.parse().unwrap();
+        let drawn = Decimal::from_f64_retain(10_000.0 * on_polyline(&shape, x)).unwrap().round_dp(2);
+        assert_eq!(drawn, paid, "at attainment {a} the preview shows {drawn}, the plan pays {paid}");
+    }
+}
+
 #[test]
 fn example_5_per_unit_with_min_and_max() {
     let plan = sales(

@@ -200,9 +200,90 @@ pub fn legend_ui(ui: &mut egui::Ui, items: &[(String, egui::Color32)]) {
     });
 }
 
+/// A small live picture of a bonus curve (the editor's): what it pays, × base, at each value of
+/// metric ÷ target. The line is the engine's own curve ([`crate::engine::curve_shape`]): 0 up to
+/// the first point, then straight lines, flat after the last point.
+pub fn curve_preview_ui(
+    ui: &mut egui::Ui,
+    curve: &[crate::plan::CurvePoint],
+    id: impl std::hash::Hash + std::fmt::Debug,
+) -> egui_plot::PlotResponse<()> {
+    use rust_decimal::prelude::ToPrimitive as _;
+    let last_x = curve.iter().filter_map(|p| p.x.to_f64()).fold(1.0_f64, f64::max);
+    let line = crate::engine::curve_shape(curve, last_x * 1.3);
+    let color = ui.visuals().hyperlink_color;
+    egui_plot::Plot::new((id, "curve_preview"))
+        .width(ui.available_width().min(240.0))
+        .height(110.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .show_axes([true, true])
+        .x_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
+        .y_axis_formatter(|m, _| format!("×{}", m.value))
+        .show(ui, |plot| {
+            // No bands: egui_plot draws points less than a pixel apart as a filled band between
+            // their neighbours, which filled a slope under the step at the first point.
+            let line = egui_plot::Line::new("pays × base", egui_plot::PlotPoints::from(line)).allow_band(false);
+            plot.line(line.color(color).width(2.0));
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether a pixel is the preview line's blue (the dark theme's link colour), not the
+    /// plot's black, grey grid or white text.
+    fn is_line_blue(p: &image::Rgba<u8>) -> bool {
+        let [r, g, b, _] = p.0;
+        i32::from(b) > i32::from(r) + 60 && b > 150 && g > 80
+    }
+
+    #[test]
+    fn the_curve_preview_is_flat_at_zero_below_the_first_point_as_the_plan_pays() {
+        // The sales-led sample's utilisation bonus: nothing below 85% of target, then ×0.5.
+        let point = |x: &str, y: &str| crate::plan::CurvePoint { x: x.parse().unwrap(), y: y.parse().unwrap() };
+        let curve = vec![point("0.85", "0.5"), point("1", "1"), point("1.2", "1.6")];
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(260.0, 130.0))
+            .with_theme(egui::Theme::Dark)
+            .build_ui_state(
+                |ui, transform: &mut Option<egui_plot::PlotTransform>| {
+                    *transform = Some(curve_preview_ui(ui, &curve, "test").transform);
+                },
+                None,
+            );
+        harness.run();
+        let image = harness.render().expect("the preview renders (wgpu, software adapter)");
+        let transform = harness.state().clone().expect("the plot was shown");
+        let pixels_near = |x: f64, y: f64| {
+            let pos = transform.position_from_point(&egui_plot::PlotPoint::new(x, y));
+            let (cx, cy) = (pos.x.round() as i64, pos.y.round() as i64);
+            let mut found = Vec::new();
+            for dx in -2..=2 {
+                for dy in -2..=2 {
+                    if let (Ok(px), Ok(py)) = (u32::try_from(cx + dx), u32::try_from(cy + dy))
+                        && let Some(p) = image.get_pixel_checked(px, py)
+                    {
+                        found.push(*p);
+                    }
+                }
+            }
+            found
+        };
+        // The line is drawn where the plan pays: on the segment from 100% to 120% …
+        assert!(pixels_near(1.1, 1.3).iter().any(is_line_blue), "the line between 100% and 120% is drawn");
+        // … and flat at 0 below 85%, where nothing is painted above the axis: the plan pays 0
+        // there, not a slope up to ×0.5.
+        for (x, y) in [(0.5, 0.2), (0.7, 0.25), (0.8, 0.35), (0.75, 0.12)] {
+            assert!(
+                !pixels_near(x, y).iter().any(is_line_blue),
+                "at {x} the preview paints ×{y}, where the plan pays 0"
+            );
+        }
+    }
 
     #[test]
     fn counts_are_marked_at_whole_numbers_only() {

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 mod schedule;
 
 use super::super::doc::PlanDoc;
+use super::super::plots;
 use super::super::theme;
 use super::super::widgets::{self, Unit, decimal_value, problems_ui};
 use crate::export::Template;
@@ -1033,39 +1034,9 @@ fn bonus_ui(ui: &mut egui::Ui, b: &mut Bonus, path: &str, name: &str, metrics: &
         let last = b.curve.last().copied().unwrap_or(CurvePoint { x: Decimal::ZERO, y: Decimal::ZERO });
         b.curve.push(CurvePoint { x: last.x + Decimal::new(5, 1), y: last.y + Decimal::new(5, 1) });
     }
-    curve_preview_ui(ui, &b.curve, path);
+    plots::curve_preview_ui(ui, &b.curve, path);
     optional_decimal(ui, "Line cap", name, &mut b.cap, at.money, "The line's maximum, after multipliers", path);
     problems_ui(ui, at.at(&format!("{path}.cap")).into_iter());
-}
-
-/// A small live picture of a bonus curve.
-fn curve_preview_ui(ui: &mut egui::Ui, curve: &[CurvePoint], path: &str) {
-    use rust_decimal::prelude::ToPrimitive as _;
-    let pts: Vec<[f64; 2]> = curve.iter().map(|p| [p.x.to_f64().unwrap_or(0.0), p.y.to_f64().unwrap_or(0.0)]).collect();
-    let last_x = pts.iter().map(|p| p[0]).fold(1.0_f64, f64::max);
-    let mut line: Vec<[f64; 2]> = Vec::with_capacity(pts.len() + 3);
-    if let Some(first) = pts.first() {
-        line.push([0.0, 0.0]);
-        line.push([first[0], 0.0]);
-    }
-    line.extend(pts.iter().copied());
-    if let Some(last) = pts.last() {
-        line.push([last_x * 1.3, last[1]]);
-    }
-    let color = ui.visuals().hyperlink_color;
-    egui_plot::Plot::new((path, "curve_preview"))
-        .width(ui.available_width().min(240.0))
-        .height(110.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .show_axes([true, true])
-        .x_axis_formatter(|m, _| format!("{:.0}%", m.value * 100.0))
-        .y_axis_formatter(|m, _| format!("×{}", m.value))
-        .show(ui, |plot| {
-            plot.line(egui_plot::Line::new("pays × base", egui_plot::PlotPoints::from(line)).color(color).width(2.0));
-        });
 }
 
 fn per_unit_ui(ui: &mut egui::Ui, u: &mut PerUnit, path: &str, name: &str, metrics: &[String], at: &Found<'_>) {
