@@ -205,3 +205,55 @@ fn plans_of_different_periods_are_compared_with_a_note_saying_so() {
     // The comparison is still made.
     harness.get_by_label("Winners and losers");
 }
+
+/// The compared plans' names, in the order the view takes them (the reference first).
+fn compared(harness: &egui_kittest::Harness<'static, carrot::ui::CarrotApp>) -> Vec<String> {
+    let app = harness.state();
+    app.rt.compare.plans.iter().map(|id| app.rt.docs.iter().find(|d| d.id == *id).unwrap().plan.name.clone()).collect()
+}
+
+#[test]
+fn the_reference_is_the_first_plan_ticked_in_the_list_or_the_one_chosen() {
+    use egui::accesskit::Role;
+    let mut harness = app(Vec::new());
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    assert_eq!(compared(&harness), ["Sales-led (today)", "Transition", "Product-led"]);
+    // Ticked last, the first plan in the list is still the reference: the checkboxes' order
+    // decides, not the order they were ticked in.
+    click_role(&mut harness, Role::CheckBox, "Sales-led (today)");
+    assert_eq!(compared(&harness), ["Transition", "Product-led"]);
+    harness.get_by_label_contains("moving from 1. Transition to");
+    click_role(&mut harness, Role::CheckBox, "Sales-led (today)");
+    assert_eq!(compared(&harness), ["Sales-led (today)", "Transition", "Product-led"]);
+    harness.get_by_label_contains("moving from 1. Sales-led (today) to");
+    // Marked on one line beside its name (a wrapping label in the table stood a letter a line).
+    let marked = harness.get_by_label("(reference)").rect();
+    assert!(marked.width() > 3.0 * marked.height(), "{marked:?}");
+    // Chosen explicitly, Transition is the reference: first, and what changes are measured from.
+    click_role(&mut harness, Role::ComboBox, "Changes measured from");
+    // The choice in the list that opened, not the plan in the workspace panel on the left.
+    let view = harness.state().rt.view_rect.unwrap();
+    harness
+        .get_all_by_role_and_label(Role::Button, "Transition")
+        .find(|n| n.rect().left() > view.left())
+        .unwrap()
+        .click();
+    harness.run_steps(4);
+    assert_eq!(compared(&harness), ["Transition", "Sales-led (today)", "Product-led"]);
+    harness.get_by_label_contains("moving from 1. Transition to");
+    // Who gains and loses is measured from it, moving to the plan people moved to before it
+    // was chosen (Product-led since Transition, the first choice, became the first plan).
+    let app = harness.state();
+    assert_eq!(compared(&harness)[app.rt.compare.to], "Product-led");
+    let result = |i: usize| {
+        let id = app.rt.compare.plans[i];
+        app.rt.docs.iter().find(|d| d.id == id).unwrap().result.as_ref().unwrap()
+    };
+    let m = stats::movers(&result(0).stats, &result(app.rt.compare.to).stats, 10);
+    harness.get_by_label(&format!("{} people gain and {} lose.", m.gaining, m.losing));
+    // Unticked, it gives the part back to the first plan ticked in the list.
+    click_role(&mut harness, Role::CheckBox, "Transition");
+    assert_eq!(compared(&harness), ["Sales-led (today)", "Product-led"]);
+    harness.get_by_label_contains("moving from 1. Sales-led (today) to");
+}

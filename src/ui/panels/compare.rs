@@ -27,8 +27,12 @@ pub const MOVERS: usize = 10;
 /// What the Compare view shows.
 #[derive(Default)]
 pub struct CompareView {
-    /// The plans compared, in order; the first is the reference.
+    /// The plans compared: the reference first, then the others in the order of the plan list
+    /// (of the checkboxes), whatever order they were ticked in.
     pub plans: Vec<PlanId>,
+    /// The reference plan, when the user chose one that is still ticked; otherwise the
+    /// reference is the first ticked plan in the list.
+    pub reference: Option<PlanId>,
     /// Which compared plan the winners and losers move to (index into `plans`, ≥ 1).
     pub to: usize,
     /// Whether the totals table lists every component (the chart below shows them anyway).
@@ -127,13 +131,41 @@ struct CompareCache {
 }
 
 impl CompareView {
-    /// Keeps the selection valid: drops closed plans, and starts with the first plans open.
+    /// Keeps the selection valid: drops closed plans, starts with the first plans open, and
+    /// puts the plans in their order: the reference first (the one chosen, else the first ticked
+    /// in the list), then the others as the list has them.
     pub fn sync(&mut self, docs: &[PlanDoc]) {
+        let to = self.plans.get(self.to).copied();
         self.plans.retain(|id| docs.iter().any(|d| d.id == *id));
         if self.plans.is_empty() {
             self.plans = docs.iter().take(3).map(|d| d.id).collect();
         }
+        self.plans.sort_by_key(|id| docs.iter().position(|d| d.id == *id));
+        self.reference = self.reference.filter(|r| self.plans.contains(r));
+        if let Some(i) = self.reference.and_then(|r| self.plans.iter().position(|id| *id == r)) {
+            let reference = self.plans.remove(i);
+            self.plans.insert(0, reference);
+        }
+        // The plan people move to stays the same plan when others are ticked before it.
+        if let Some(i) = to.and_then(|to| self.plans.iter().position(|id| *id == to)) {
+            self.to = i;
+        }
         self.to = self.to.clamp(1, self.plans.len().saturating_sub(1).max(1));
+    }
+
+    /// Ticks plan `id` (or unticks it): the plans then take their order again, and the plan
+    /// people move to stays the one it was while it is ticked.
+    pub fn tick(&mut self, docs: &[PlanDoc], id: PlanId, on: bool) {
+        let to = self.plans.get(self.to).copied();
+        if on {
+            self.plans.push(id);
+        } else {
+            self.plans.retain(|p| *p != id);
+        }
+        if let Some(i) = to.and_then(|to| self.plans.iter().position(|p| *p == to)) {
+            self.to = i;
+        }
+        self.sync(docs);
     }
 
     /// The pay-period figures the view needs now, if they differ from the last asked for. Also
@@ -347,22 +379,45 @@ fn selection_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut CompareView) {
                 .add_enabled(!full, egui::Checkbox::new(&mut on, d.name_among(docs)))
                 .on_disabled_hover_text("At most four plans at once");
             if r.changed() {
-                if on {
-                    view.plans.push(d.id);
-                } else {
-                    view.plans.retain(|id| *id != d.id);
-                }
+                view.tick(docs, d.id, on);
             }
         }
-        if let Some(first) = view.plans.first().and_then(|id| docs.iter().find(|d| d.id == *id)) {
-            ui.separator();
-            widgets::muted(ui, format!("Changes are measured from 1. {}", first.plan.name));
-        }
+        reference_ui(ui, docs, view);
         if !view.periods.is_empty() {
             ui.separator();
             widgets::period_chooser_ui(ui, "compare", &view.periods, &mut view.scope);
         }
     });
+}
+
+/// Which ticked plan the others are measured from: the first ticked in the list unless the
+/// user picks another.
+fn reference_ui(ui: &mut egui::Ui, docs: &[PlanDoc], view: &mut CompareView) {
+    let ticked: Vec<&PlanDoc> = view.plans.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).collect();
+    let Some(reference) = ticked.first() else { return };
+    ui.separator();
+    let label = ui.label("Changes measured from");
+    let mut chosen = reference.id;
+    // Offered in the list's order, as the checkboxes are.
+    let mut offered = ticked.clone();
+    offered.sort_by_key(|d| docs.iter().position(|x| x.id == d.id));
+    egui::ComboBox::from_id_salt("compare_reference")
+        .selected_text(format!("1. {}", reference.name_among(docs)))
+        .show_ui(ui, |ui| {
+            for d in offered {
+                ui.selectable_value(&mut chosen, d.id, d.name_among(docs));
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text(
+            "The reference plan: the others' changes, and the winners and losers, are measured from it. Unless you \
+             pick one, it is the first plan ticked in the list",
+        );
+    if chosen != reference.id {
+        view.reference = Some(chosen);
+        view.sync(docs);
+    }
 }
 
 fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bool) {
@@ -391,6 +446,13 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bo
                 ui.horizontal(|ui| {
                     widgets::color_dot(ui, theme::plan_color(ui, d.doc.color));
                     ui.label(egui::RichText::new(plan_title(i, d.doc)).strong());
+                    if i == 0 {
+                        // On one line: a grid cell is narrow, and a wrapping label in it would
+                        // stand one letter a line.
+                        let muted = theme::tokens(ui).muted;
+                        ui.add(egui::Label::new(egui::RichText::new("(reference)").color(muted)).extend())
+                            .on_hover_text("The other plans' changes are measured from it");
+                    }
                 });
             }
             ui.end_row();
