@@ -257,3 +257,27 @@ fn the_reference_is_the_first_plan_ticked_in_the_list_or_the_one_chosen() {
     assert_eq!(compared(&harness), ["Sales-led (today)", "Product-led"]);
     harness.get_by_label_contains("moving from 1. Sales-led (today) to");
 }
+
+#[test]
+fn a_change_in_cost_as_a_share_of_revenue_is_in_percentage_points() {
+    let mut harness = app(Vec::new());
+    harness.get_by_label("Compare").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let pct = |i: usize| app.rt.docs[i].result.as_ref().unwrap().report.totals.cost_pct_of_revenue().unwrap();
+    let (a, b) = (pct(0), pct(1));
+    for (i, share) in [(1, b), (2, pct(2))] {
+        let change = (share - a).round_dp(2);
+        assert!(!change.is_zero(), "the samples differ in cost share");
+        let sign = if change > rust_decimal::Decimal::ZERO { "+" } else { "−" };
+        harness.get_by_label(&format!("{}%", share.round_dp(2)));
+        harness.get_by_label(&format!("{sign}{} pp", change.abs()));
+        let as_percent = format!("{}{}%", if change > rust_decimal::Decimal::ZERO { "+" } else { "" }, change);
+        assert!(harness.query_by_label(&as_percent).is_none(), "plan {i}: a difference of shares is not a %");
+    }
+    // Money still changes in money.
+    let total = |i: usize| app.rt.docs[i].result.as_ref().unwrap().report.totals.total;
+    let diff = total(1) - total(0);
+    let sign = if diff > rust_decimal::Decimal::ZERO { "+" } else { "" };
+    harness.get_by_label(&format!("{sign}{}", money::grouped(diff, 2)));
+}

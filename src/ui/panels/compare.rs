@@ -456,11 +456,14 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bo
                 });
             }
             ui.end_row();
+            // `diff` writes a change from the reference: an amount as the values are, but a
+            // change of a percentage in percentage points (2.10% to 2.53% is +0.43 pp, not +0.43%).
             let row = |ui: &mut egui::Ui,
                        label: &str,
                        strong: bool,
                        value: &dyn Fn(&crate::engine::PayoutReport) -> Option<Decimal>,
-                       fmt: &dyn Fn(Decimal) -> String| {
+                       fmt: &dyn Fn(Decimal) -> String,
+                       diff: Diff| {
                 ui.label(if strong { egui::RichText::new(label).strong() } else { egui::RichText::new(label) });
                 let base = compared.first().and_then(|d| value(d.report));
                 for (i, d) in compared.iter().enumerate() {
@@ -472,23 +475,29 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bo
                             && let (Some(v), Some(b)) = (v, base)
                             && v != b
                         {
-                            let diff = v - b;
-                            let color = if diff > Decimal::ZERO { t.negative } else { t.positive };
-                            let sign = if diff > Decimal::ZERO { "+" } else { "" };
-                            ui.colored_label(color, format!("{sign}{}", fmt(diff))).on_hover_text("Change from plan 1");
+                            let change = v - b;
+                            let color = if change > Decimal::ZERO { t.negative } else { t.positive };
+                            let (text, hover) = diff.text(change, fmt);
+                            ui.colored_label(color, text).on_hover_text(hover);
                         }
                     });
                 }
                 ui.end_row();
             };
             let amount = move |d: Decimal| money::grouped(d, dp);
-            row(ui, "Total payout cost", true, &|r| Some(r.totals.total), &amount);
-            row(ui, "Cost % of revenue", false, &|r| r.totals.cost_pct_of_revenue(), &|d| {
-                format!("{}%", d.round_dp(2))
-            });
-            row(ui, "People computed", false, &|r| Some(Decimal::from(r.totals.people)), &|d| d.to_string());
+            row(ui, "Total payout cost", true, &|r| Some(r.totals.total), &amount, Diff::Same);
+            row(
+                ui,
+                "Cost % of revenue",
+                false,
+                &|r| r.totals.cost_pct_of_revenue(),
+                &|d| format!("{}%", d.round_dp(2)),
+                Diff::Points,
+            );
+            let count = |d: Decimal| d.to_string();
+            row(ui, "People computed", false, &|r| Some(Decimal::from(r.totals.people)), &count, Diff::Same);
             for role in &roles {
-                row(ui, &format!("Role: {role}"), false, &|r| r.totals.by_role.get(role).copied(), &amount);
+                row(ui, &format!("Role: {role}"), false, &|r| r.totals.by_role.get(role).copied(), &amount, Diff::Same);
             }
             if !components.is_empty() {
                 let n = components.len();
@@ -500,11 +509,37 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bo
             if *show_components {
                 for c in &components {
                     let label = component_label(compared, c);
-                    row(ui, &label, false, &|r| r.totals.by_component.get(c).copied(), &amount);
+                    row(ui, &label, false, &|r| r.totals.by_component.get(c).copied(), &amount, Diff::Same);
                 }
             }
         },
     );
+}
+
+/// How the totals table writes a change from the reference plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Diff {
+    /// In the values' own unit (money, people).
+    Same,
+    /// The values are percentages: their difference is in percentage points.
+    Points,
+}
+
+impl Diff {
+    /// The change `change` (non-zero) as shown beside a value, and its hover text.
+    fn text(self, change: Decimal, fmt: &dyn Fn(Decimal) -> String) -> (String, &'static str) {
+        match self {
+            Self::Same => {
+                let sign = if change > Decimal::ZERO { "+" } else { "" };
+                (format!("{sign}{}", fmt(change)), "Change from the reference plan (1.)")
+            }
+            // Signed as the amounts are (money::grouped writes a true minus).
+            Self::Points => (
+                format!("{}{} pp", if change > Decimal::ZERO { "+" } else { "−" }, change.abs().round_dp(2)),
+                "Change from the reference plan (1.), in percentage points",
+            ),
+        }
+    }
 }
 
 /// A component's label in the first compared plan that has one (its id otherwise).
