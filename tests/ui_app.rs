@@ -991,3 +991,29 @@ fn a_field_message_wraps_in_the_editor_and_leaves_the_views_width_alone() {
     assert!(harness.query_all_by_label_contains("must be greater than the previous tier's 0").count() >= 1);
     assert_eq!(view(&harness), before);
 }
+
+#[test]
+fn open_plans_never_share_a_colour() {
+    let mut harness = app(Vec::new());
+    let ctx = harness.ctx.clone();
+    let colors = |app: &CarrotApp| -> Vec<egui::Color32> {
+        app.rt.docs.iter().map(|d| carrot::ui::theme::plan_color_for(&ctx, d.color)).collect()
+    };
+    let distinct = |colors: &[egui::Color32]| colors.iter().enumerate().all(|(i, c)| !colors[i + 1..].contains(c));
+    // Eight plans open: the palette's eight colours, one each.
+    for _ in 0..5 {
+        harness.state_mut().add_plan(sales_led(), carrot::ui::doc::PlanSource::New);
+    }
+    assert!(distinct(&colors(harness.state())), "{:?}", colors(harness.state()));
+    // A plan closed gives its colour back to the next one opened (the palette wrapped round
+    // to the first plan's colour).
+    let third = harness.state().rt.docs[3].id;
+    harness.state_mut().close_plan(&ctx, third);
+    harness.state_mut().add_plan(sales_led(), carrot::ui::doc::PlanSource::New);
+    assert!(distinct(&colors(harness.state())), "{:?}", colors(harness.state()));
+    // More plans than the palette has colours: still one each.
+    harness.state_mut().add_plan(sales_led(), carrot::ui::doc::PlanSource::New);
+    assert_eq!(harness.state().rt.docs.len(), 9);
+    assert!(distinct(&colors(harness.state())), "{:?}", colors(harness.state()));
+    harness.run_steps(3);
+}

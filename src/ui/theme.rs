@@ -19,8 +19,12 @@ pub struct Tokens {
     pub negative: Color32,
     /// Secondary text.
     pub muted: Color32,
-    /// One colour per payout component or activity in a chart (distinct from each other).
-    pub series: [Color32; 12],
+    /// One colour per payout component or activity in a chart, distinct from each other (and
+    /// from [`Tokens::other`]); [`series_color`] goes on past the last one with lighter and
+    /// darker tones of them.
+    pub series: [Color32; 20],
+    /// Time or pay that belongs to no named series (the `other` activity).
+    pub other: Color32,
 }
 
 const DARK: Tokens = Tokens {
@@ -52,8 +56,18 @@ const DARK: Tokens = Tokens {
         Color32::from_rgb(176, 137, 105),
         Color32::from_rgb(160, 200, 60),
         Color32::from_rgb(120, 130, 230),
-        Color32::from_rgb(200, 200, 200),
+        // Chosen to be as far from the ones above, and from grey, as can be (CIE Lab).
+        Color32::from_rgb(230, 70, 155),
+        Color32::from_rgb(200, 210, 140),
+        Color32::from_rgb(140, 135, 35),
+        Color32::from_rgb(0, 230, 185),
+        Color32::from_rgb(0, 205, 255),
+        Color32::from_rgb(205, 195, 255),
+        Color32::from_rgb(255, 190, 125),
+        Color32::from_rgb(255, 135, 245),
+        Color32::from_rgb(115, 140, 90),
     ],
+    other: Color32::from_rgb(150, 150, 150),
 };
 
 const LIGHT: Tokens = Tokens {
@@ -85,8 +99,18 @@ const LIGHT: Tokens = Tokens {
         Color32::from_rgb(130, 90, 60),
         Color32::from_rgb(110, 150, 20),
         Color32::from_rgb(80, 90, 200),
-        Color32::from_rgb(110, 110, 110),
+        // Chosen to be as far from the ones above, and from grey, as can be (CIE Lab).
+        Color32::from_rgb(50, 85, 35),
+        Color32::from_rgb(115, 55, 90),
+        Color32::from_rgb(220, 120, 115),
+        Color32::from_rgb(145, 155, 95),
+        Color32::from_rgb(155, 0, 65),
+        Color32::from_rgb(145, 60, 0),
+        Color32::from_rgb(5, 160, 210),
+        Color32::from_rgb(160, 5, 130),
+        Color32::from_rgb(180, 135, 180),
     ],
+    other: Color32::from_rgb(150, 150, 150),
 };
 
 /// The tokens for the current theme.
@@ -99,16 +123,31 @@ pub fn tokens_for(ctx: &egui::Context) -> Tokens {
     if ctx.global_style().visuals.dark_mode { DARK } else { LIGHT }
 }
 
-/// The colour of plan number `index` (stable per plan, so two plans with the same name differ).
-pub fn plan_color(ui: &egui::Ui, index: usize) -> Color32 {
-    let palette = tokens(ui).plan_palette;
-    palette[index % palette.len()]
+/// Colour `index` of `palette`: the palette's own colours first, then, round after round, each
+/// of them lighter, then darker, then lighter still, and so on, so that no two indices share
+/// a colour (a legend of more series than the palette has colours still tells them apart).
+fn nth_color(palette: &[Color32], index: usize) -> Color32 {
+    let n = palette.len().max(1);
+    let base = palette.get(index % n).copied().unwrap_or(Color32::GRAY);
+    let round = index / n;
+    if round == 0 {
+        return base;
+    }
+    let toward = if round % 2 == 1 { Color32::WHITE } else { Color32::BLACK };
+    // 30%, 30%, 60%, 60%, 75%, 75%, …
+    let amount = (0.3 * ((round + 1) / 2) as f32).min(0.75);
+    base.lerp_to_gamma(toward, amount)
 }
 
-/// The colour of series number `index` in a chart (components, activities).
+/// The colour of plan number `index` (stable per plan, so two plans with the same name differ).
+pub fn plan_color(ui: &egui::Ui, index: usize) -> Color32 {
+    plan_color_for(ui.ctx(), index)
+}
+
+/// The colour of series number `index` in a chart (components, activities): one per index,
+/// never the same for two.
 pub fn series_color(ctx: &egui::Context, index: usize) -> Color32 {
-    let series = tokens_for(ctx).series;
-    series[index % series.len()]
+    nth_color(&tokens_for(ctx).series, index)
 }
 
 /// Applies Carrot's look at start-up. The monospace font (Hack) backs up the proportional one,
@@ -188,8 +227,7 @@ fn apply_frame_budget(ctx: &egui::Context) {
 
 /// The colour of plan number `index`, from a context (inside plots).
 pub fn plan_color_for(ctx: &egui::Context, index: usize) -> Color32 {
-    let palette = tokens_for(ctx).plan_palette;
-    palette[index % palette.len()]
+    nth_color(&tokens_for(ctx).plan_palette, index)
 }
 
 #[cfg(test)]
@@ -202,6 +240,49 @@ mod tests {
             .map(|t| ctx.style_of(t))
             .map(|s| (s.visuals.text_cursor.blink, s.animation_time))
             .collect()
+    }
+
+    /// A context in the light or dark theme.
+    fn themed(dark: bool) -> egui::Context {
+        let ctx = egui::Context::default();
+        ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx
+    }
+
+    #[test]
+    fn series_in_one_chart_never_share_a_colour() {
+        // The product-led sample alone pays thirteen lines, the three samples compared more:
+        // the palette once ran out at twelve and started again.
+        for dark in [true, false] {
+            let ctx = themed(dark);
+            let colors: Vec<Color32> = (0..60).map(|k| series_color(&ctx, k)).collect();
+            for (i, a) in colors.iter().enumerate() {
+                for (j, b) in colors.iter().enumerate().skip(i + 1) {
+                    assert_ne!(a, b, "series {i} and {j} share a colour (dark {dark})");
+                }
+                assert_ne!(*a, tokens_for(&ctx).other, "series {i} looks like `other` (dark {dark})");
+            }
+            // The palette's own colours are well apart, not only different.
+            let palette = tokens_for(&ctx).series;
+            for (i, a) in palette.iter().enumerate() {
+                for b in palette.iter().skip(i + 1) {
+                    let d: i32 =
+                        a.to_array().iter().zip(b.to_array()).map(|(x, y)| (i32::from(*x) - i32::from(y)).abs()).sum();
+                    assert!(d >= 60, "{a:?} and {b:?} are hard to tell apart (dark {dark})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plans_never_share_a_colour() {
+        for dark in [true, false] {
+            let ctx = themed(dark);
+            let colors: Vec<Color32> = (0..24).map(|k| plan_color_for(&ctx, k)).collect();
+            for (i, a) in colors.iter().enumerate() {
+                assert!(colors.iter().skip(i + 1).all(|b| b != a), "plan colour {i} repeats (dark {dark})");
+            }
+        }
     }
 
     #[test]

@@ -246,7 +246,9 @@ impl CarrotApp {
     pub fn add_plan(&mut self, plan: Plan, source: PlanSource) -> PlanId {
         let id = PlanId(self.rt.next_id);
         self.rt.next_id += 1;
-        let color = self.rt.docs.iter().map(|d| d.color + 1).max().unwrap_or(0);
+        // The first colour no open plan has: open plans never share one while the palette
+        // lasts (a plan closed gives its colour back).
+        let color = (0..).find(|c| self.rt.docs.iter().all(|d| d.color != *c)).unwrap_or(0);
         self.rt.docs.push(PlanDoc::new(id, plan, source, color));
         self.rt.selected = Some(id);
         id

@@ -868,7 +868,8 @@ fn static_plot(id: &str, height: f32) -> Plot<'static> {
 
 fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f32) {
     let names = column_names(report);
-    let series = theme::tokens(ui).series;
+    let tokens = theme::tokens(ui);
+    let ctx = ui.ctx().clone();
     let mut all_activities: Vec<&str> = Vec::new();
     for r in &cache.roles {
         for a in &r.activities {
@@ -879,10 +880,12 @@ fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f
     }
     let activity_color = |a: &str| -> egui::Color32 {
         if a == crate::sim::assumptions::OTHER_ACTIVITY {
-            return egui::Color32::from_gray(150);
+            return tokens.other;
         }
-        let k = all_activities.iter().position(|x| *x == a).unwrap_or(0);
-        series[k % series.len()]
+        // Numbered among the named activities only, so every one has a colour of its own.
+        let named = all_activities.iter().filter(|x| **x != crate::sim::assumptions::OTHER_ACTIVITY);
+        let k = named.clone().position(|x| *x == a).unwrap_or(0);
+        theme::series_color(&ctx, k)
     };
     // Side by side when each chart has room for its column labels, else one above the other.
     let roles = cache.roles.len().max(1);
