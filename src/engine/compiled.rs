@@ -257,6 +257,10 @@ pub struct CompiledPlan {
     /// in the period (a plan year's phased share of quota and target incentive to date; see
     /// [`CompiledPlan::with_shares`]). `None`: proration by days, as always.
     pub(crate) shares: Option<Arc<Shares>>,
+    /// Per employee id, exact factors on the prorated quota and target incentive (a plan year's
+    /// year to date when the annual amounts changed during it; see
+    /// [`CompiledPlan::with_scales`]). `None`: none.
+    pub(crate) scales: Option<Arc<Scales>>,
     /// A plan year computed whole: each pay period with its phased share of the year's quota
     /// and target incentive, so that someone employed part of the year gets the shares of the
     /// periods they were employed in (`Σ share × days employed ÷ days`), as the plan year's
@@ -271,6 +275,21 @@ pub struct CompiledPlan {
 /// Per employee id, a share `(numerator, denominator)` of the period's quota and target
 /// incentive that replaces days employed ÷ days (see [`CompiledPlan::with_shares`]).
 pub type Shares = HashMap<crate::roster::Text, (i64, i64)>;
+
+/// Per employee id, exact factors `(numerator, denominator)` on the prorated quota and target
+/// incentive (see [`CompiledPlan::with_scales`]).
+pub type Scales = HashMap<crate::roster::Text, Scale>;
+
+/// Exact factors on one person's prorated quota and target incentive: a plan year's year to
+/// date when the annual amounts in force changed during it, `Σ amount in force × share ÷
+/// (current amount × Σ share)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scale {
+    /// On the quota.
+    pub quota: (i64, i64),
+    /// On the target incentive.
+    pub target_incentive: (i64, i64),
+}
 
 /// Per-person amounts that every line may need, already converted and prorated.
 #[derive(Clone, Debug)]
@@ -543,6 +562,7 @@ impl CompiledPlan {
                 .collect(),
             track_roles,
             shares: None,
+            scales: None,
             phasing: phasing(plan),
             joined: Arc::from(Vec::new()),
         })
@@ -554,6 +574,20 @@ impl CompiledPlan {
     pub fn with_shares(mut self, shares: Shares) -> Self {
         self.shares = Some(Arc::new(shares));
         self
+    }
+
+    /// This plan with each listed person's prorated quota and target incentive multiplied by
+    /// the given exact factors: how a plan year computes the year to date when the annual quota
+    /// or target incentive changed during it (each period counts at the amount in force in it).
+    /// Amount limits and the share employed are not scaled.
+    pub fn with_scales(mut self, scales: Scales) -> Self {
+        self.scales = Some(Arc::new(scales));
+        self
+    }
+
+    /// The factors on `e`'s prorated quota and target incentive, when given.
+    pub(crate) fn scale(&self, e: &Employee) -> Option<Scale> {
+        self.scales.as_ref().and_then(|s| s.get(&e.id)).copied()
     }
 
     /// The metric a payout line (by component id) reads, from the first track that has it.
@@ -741,11 +775,22 @@ impl CompiledPlan {
         let (employed, days) = self.employed_days(e);
         let whole = |msg: String| vec![LineError { component: None, message: msg }];
         let too_large = |what: &str| whole(format!("{what} is too large to convert to {}", self.currency));
-        let prorate = |v: Decimal, what: &str| N::convert(v, rate, Some((employed, days))).map_err(|_| too_large(what));
+        let scale = self.scale(e);
+        let prorate = |v: Decimal, what: &str, factor: Option<(i64, i64)>| {
+            let v = N::convert(v, rate, Some((employed, days)));
+            match factor {
+                Some((n, d)) if n != d => v.and_then(|v| v.mul(&N::from_dec(n.into()))?.div(&N::from_dec(d.into()))),
+                _ => v,
+            }
+            .map_err(|_| too_large(what))
+        };
         let ctx = PersonContext {
             proration: N::days_share(employed, days),
-            quota: e.quota.map(|q| prorate(q, "quota")).transpose()?,
-            target_incentive: e.target_incentive.map(|t| prorate(t, "target_incentive")).transpose()?,
+            quota: e.quota.map(|q| prorate(q, "quota", scale.map(|s| s.quota))).transpose()?,
+            target_incentive: e
+                .target_incentive
+                .map(|t| prorate(t, "target_incentive", scale.map(|s| s.target_incentive)))
+                .transpose()?,
             base_salary: e
                 .base_salary
                 .map(|b| N::convert(b, rate, None).map_err(|_| too_large("base_salary")))

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 pub(crate) use batch::BatchScratch;
-pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext, Shares};
+pub use compiled::{CompiledPlan, LineError, LineKind, PersonContext, Scale, Scales, Shares};
 use compiled::{CompiledTrack, LimitKonst};
 pub use name::{LineNames, Name};
 pub use reuse::Previous;
@@ -632,7 +632,8 @@ impl CompiledPlan {
         let prorated = employed < days;
         let currency = e.currency.as_deref().filter(|c| **c != *self.currency);
         let rate = self.fx_rate(e).unwrap_or(Decimal::ONE);
-        let note = |full: Option<Decimal>| -> Option<String> {
+        let scale = self.scale(e);
+        let note = |full: Option<Decimal>, factor: Option<(i64, i64)>| -> Option<String> {
             let full = full?;
             let mut parts = Vec::new();
             if let Some(c) = currency {
@@ -645,10 +646,19 @@ impl CompiledPlan {
             } else if prorated {
                 parts.push(show::days_share(employed, days));
             }
+            if let Some((n, d)) = factor.filter(|(n, d)| n != d) {
+                if parts.is_empty() {
+                    parts.push(money::grouped(full, dp));
+                }
+                parts.push(format!("{n}/{d} for the annual amounts in force in each period"));
+            }
             (!parts.is_empty()).then(|| parts.join(" × "))
         };
         let _ = ctx;
-        PersonNotes { quota: note(e.quota), ti: note(e.target_incentive) }
+        PersonNotes {
+            quota: note(e.quota, scale.map(|s| s.quota)),
+            ti: note(e.target_incentive, scale.map(|s| s.target_incentive)),
+        }
     }
 
     /// How a limit's amount `value` was reached, for its adjustment line's explanation.

@@ -1097,3 +1097,34 @@ fn a_row_in_plan_currency_has_its_money_converted_and_its_counts_kept() {
     assert_eq!(compiled.in_plan_currency(&roster.employees[1]).as_ref(), Some(&roster.employees[1]));
     assert_eq!(compiled.in_plan_currency(&roster.employees[2]), None, "no rate for CHF");
 }
+
+/// Exact factors on a person's prorated quota and target incentive (a plan year's year to date
+/// when the annual amounts changed during it) scale those two and nothing else. Example 1 with
+/// the quota scaled by 4/5: 650,000 of 400,000 is 162.5%: 32,000 + 24,000 (100–150% at 12%) +
+/// 7,500 (150–162.5% at 15%) = 63,500; a bonus of all of TI scaled by 3/2 pays 60,000.
+#[test]
+fn scales_multiply_the_prorated_quota_and_target_incentive_exactly() {
+    let plan = sales(&commission("graduated", ""));
+    let roster = revenue_people().roster(&[&["650000", "0"]]);
+    let id = std::sync::Arc::clone(&roster.employees[0].id);
+    let scale = Scale { quota: (4, 5), target_incentive: (1, 1) };
+    let compiled = CompiledPlan::new(&plan, &roster).unwrap().with_scales(Scales::from_iter([(id.clone(), scale)]));
+    let report = compiled.report(&plan, &roster, Detail::Explained);
+    let e = &report.employees[0];
+    assert_eq!(e.total, d("63500.00"));
+    assert!(
+        e.lines[0].explanation.starts_with(
+            "attainment 162.5% = revenue 650,000.00 ÷ prorated quota 400,000.00 (500,000.00 × 4/5 for the annual \
+             amounts in force in each period)"
+        ),
+        "{}",
+        e.lines[0].explanation
+    );
+    let bonus = sales(
+        r#"{"kind": "bonus", "id": "b", "earning_code": "B", "metric": "revenue", "target": 1,
+            "base": {"ti_share": 1}, "curve": [{"x": 1, "y": 1}]}"#,
+    );
+    let scale = Scale { quota: (1, 1), target_incentive: (3, 2) };
+    let compiled = CompiledPlan::new(&bonus, &roster).unwrap().with_scales(Scales::from_iter([(id, scale)]));
+    assert_eq!(compiled.report(&bonus, &roster, Detail::AmountsOnly).employees[0].total, d("60000.00"));
+}
