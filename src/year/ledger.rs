@@ -97,6 +97,21 @@ pub struct PersonRecord {
     /// Last day employed, when the roster gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
+    /// First day employed, when the roster gave one (ledgers written before it was recorded
+    /// have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    /// The annual quota in force in the period, in the row's currency, as the roster gave it
+    /// (ledgers written before it was recorded have none: the current one then counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Decimal>,
+    /// The annual target incentive in force in the period, as `quota`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_incentive: Option<Decimal>,
+    /// The row's currency, when the roster named one (the currency of `quota` and
+    /// `target_incentive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// The period's actuals (roster metric columns), for year-to-date sums later.
     pub metrics: BTreeMap<String, Decimal>,
     /// The lines paid.

@@ -20,7 +20,8 @@ use foldhash::HashMap;
 use rust_decimal::Decimal;
 
 use crate::engine::{
-    CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, LineKind, LineNames, Name, PayoutReport, Totals,
+    CompiledPlan, Detail, EmployeeError, EmployeePayout, Line, LineKind, LineNames, Name, PayoutReport, Scale, Scales,
+    Totals,
 };
 use crate::money;
 use crate::num::Rational;
@@ -345,6 +346,11 @@ pub fn compute_period(
     }
     let empty: History<'_> = Vec::new();
     let hist_of = |e: &Employee| history.get(&*e.id).unwrap_or(&empty);
+    for e in &roster.employees {
+        if let Some((j, r)) = hist_of(e).last() {
+            warnings.extend(changed_since(e, r, year.periods.get(*j).map_or("", |p| p.name.as_str()), name, plan));
+        }
+    }
     let ytd_values = |e: &Employee| -> Vec<Option<Decimal>> {
         roster
             .metrics
@@ -402,7 +408,23 @@ pub fn compute_period(
     let (plan_p, plan_y) = (plan_at(period.start), plan_at(window_start));
     let compiled_p =
         CompiledPlan::new(&plan_p, &period_roster).map_err(YearError::Plan)?.with_shares(period_shares.clone());
-    let compiled_y = CompiledPlan::new(&plan_y, &ytd_roster).map_err(YearError::Plan)?.with_shares(ytd_shares);
+    // The year to date counts each period at the annual quota and target incentive in force in it.
+    let mut ytd_scales = Scales::default();
+    if !standalone {
+        for e in &roster.employees {
+            match in_force_scale(plan, &year, k, e, hist_of(e)) {
+                Ok(Some(scale)) => {
+                    ytd_scales.insert(Arc::clone(&e.id), scale);
+                }
+                Ok(None) => {}
+                Err(w) => warnings.push(w),
+            }
+        }
+    }
+    let compiled_y = CompiledPlan::new(&plan_y, &ytd_roster)
+        .map_err(YearError::Plan)?
+        .with_shares(ytd_shares)
+        .with_scales(ytd_scales);
     let rp = compiled_p.report(&plan_p, &period_roster, detail);
     let ry = compiled_y.report(&plan_y, &ytd_roster, detail);
     let clawback = plan.schedule.as_ref().and_then(|s| s.clawback.as_ref());
@@ -475,6 +497,107 @@ pub fn compute_period(
     }
     report.totals = totals(plan, &report, &rp);
     Ok(PeriodResult { period, index: k, report, records, ytd: ytds, warnings })
+}
+
+/// Warnings when `e`'s annual quota, target incentive or start date differs from the one their
+/// last record (closed period `then`) holds, naming both and the rule that applies.
+fn changed_since(e: &Employee, r: &PersonRecord, then: &str, now: &str, plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    let who = format!("{} ({})", e.name, e.id);
+    let currency = |c: Option<&str>| c.unwrap_or(&plan.currency).to_owned();
+    let (cur_now, cur_then) = (currency(e.currency.as_deref()), currency(r.currency.as_deref()));
+    let show =
+        |v: Option<Decimal>, c: &str| v.map_or_else(|| "none".to_owned(), |v| format!("{} {c}", money::Number(v)));
+    for (what, new, old) in
+        [("annual quota", e.quota, r.quota), ("annual target incentive", e.target_incentive, r.target_incentive)]
+    {
+        let Some(old_value) = old else { continue };
+        if new == Some(old_value) && cur_now == cur_then {
+            continue;
+        }
+        out.push(format!(
+            "{who}: {what} {} in {now}'s actuals, {} when {then} was closed: each pay period counts at the {what} \
+             in force in it, so the closed periods keep {} and the year to date is not re-based on {}",
+            show(new, &cur_now),
+            show(old, &cur_then),
+            show(old, &cur_then),
+            show(new, &cur_now)
+        ));
+    }
+    if let Some(old) = r.start_date
+        && e.start_date != Some(old)
+    {
+        out.push(format!(
+            "{who}: start date {} in {now}'s actuals, {old} when {then} was closed: the shares of quota and target \
+             incentive of the closed periods, and which of their actuals count, follow the new date (the \
+             year-to-date lines true up the difference)",
+            e.start_date.map_or_else(|| "none".to_owned(), |d| d.to_string())
+        ));
+    }
+    out
+}
+
+/// Factors on `e`'s year-to-date quota and target incentive so that each pay period counts at
+/// the annual amount in force in it, as recorded in the ledger when it was closed (the current
+/// one for this period, and for periods recorded before Carrot kept it): `Σ amount_j × fx_j ×
+/// share_j ÷ (amount_now × fx_now × Σ share_j)`. `Ok(None)`: nothing changed. `Err`: a warning
+/// (factors too fine to compute exactly; the current amounts then count for the year to date).
+fn in_force_scale(
+    plan: &Plan,
+    year: &PlanYear,
+    k: usize,
+    e: &Employee,
+    hist: &History<'_>,
+) -> Result<Option<Scale>, String> {
+    let rate = |c: Option<&str>| -> Option<Rational> {
+        match c {
+            None => Some(Rational::ONE),
+            Some(c) if c == plan.currency => Some(Rational::ONE),
+            Some(c) => plan.fx.get(c).map(|r| Rational::from_decimal(r.0)),
+        }
+    };
+    let factor = |now: Option<Decimal>, then: &dyn Fn(&PersonRecord) -> Option<Decimal>| -> Option<Rational> {
+        let now = Rational::from_decimal(now.filter(|v| !v.is_zero())?).mul(&rate(e.currency.as_deref())?);
+        let (mut sum, mut shares, mut changed) = (Rational::ZERO, Rational::ZERO, false);
+        for j in 0..=k {
+            let share = year.share(j, j, e);
+            if share.is_zero() {
+                continue;
+            }
+            let record = hist.iter().find(|(i, _)| *i == j && j < k).map(|(_, r)| *r);
+            let value = match record.and_then(|r| Some((then(r)?, r))) {
+                Some((v, r)) => Rational::from_decimal(v).mul(&rate(r.currency.as_deref())?),
+                None => now.clone(),
+            };
+            changed |= value != now;
+            sum = sum.add(&value.mul(&share));
+            shares = shares.add(&share);
+        }
+        if !changed || shares.is_zero() {
+            return None;
+        }
+        sum.div(&now.mul(&shares)).ok()
+    };
+    let quota = factor(e.quota, &|r| r.quota);
+    let ti = factor(e.target_incentive, &|r| r.target_incentive);
+    if quota.is_none() && ti.is_none() {
+        return Ok(None);
+    }
+    let parts = |f: Option<Rational>| -> Option<(i64, i64)> {
+        match f {
+            None => Some((1, 1)),
+            Some(f) => f.parts().and_then(|(n, d)| Some((i64::try_from(n).ok()?, i64::try_from(d).ok()?))),
+        }
+    };
+    match (parts(quota), parts(ti)) {
+        (Some(quota), Some(target_incentive)) => Ok(Some(Scale { quota, target_incentive })),
+        _ => Err(format!(
+            "{} ({}): the annual quota or target incentive changed during the year, and the year to date at the \
+             amounts in force in each period is too fine to compute exactly; it counts the current amounts for \
+             every period",
+            e.name, e.id
+        )),
+    }
 }
 
 /// The sums of a period's report: by component in plan order, then the year's kinds.
@@ -974,6 +1097,10 @@ impl Ctx<'_> {
             name: e.name.to_string(),
             role: e.role.to_string(),
             end_date: e.end_date,
+            start_date: e.start_date,
+            quota: e.quota,
+            target_incentive: e.target_incentive,
+            currency: e.currency.clone(),
             metrics,
             lines: out
                 .lines

@@ -516,3 +516,102 @@ proptest! {
         prop_assert_eq!(paid + last.carried + last.pending(), last.earned);
     }
 }
+
+// --- people across periods: who is in the actuals, and when they were employed ---
+
+/// The period named `name` computed from `ledger`, with no errors.
+fn period(plan: &Plan, roster: &Roster, name: &str, ledger: &Ledger) -> PeriodResult {
+    let r = compute_period(plan, roster, name, Some(ledger), Detail::Explained).unwrap();
+    assert!(r.report.errors.is_empty(), "{:?}", r.report.errors);
+    r
+}
+
+fn total_of(r: &PeriodResult, id: &str) -> Decimal {
+    r.report.employees.iter().find(|e| &*e.employee_id == id).map(|e| e.total).unwrap()
+}
+
+// A mid-year change of the annual quota or target incentive counts from the period it is in
+// force: the ledger records each period's, and the year to date is Σ annual amount in force ×
+// the period's share (a warning names the person and both figures). YTD plan, quarterly, 5% to
+// 100% of quota to date, 10% above. Quota 400,000 in Q1 and Q2, 800,000 from Q3; revenue
+// 100,000, 100,000, 400,000.
+// Q1 100,000 of 100,000: 5,000. Q2 200,000 of 200,000: 10,000, pays 5,000. Q3 600,000 of
+// 100,000 + 100,000 + 200,000 = 400,000: 20,000 + 20,000 = 40,000, pays 30,000 (re-based on
+// 800,000 × 3/4 = 600,000 it would be 30,000 and pay 20,000).
+#[test]
+fn a_changed_annual_quota_counts_from_the_period_it_is_in_force() {
+    let p = ytd_plan("");
+    let q = |quota: &str, revenue: &str| roster(vec![person(quota, None, None, revenue)]);
+    let results = run(&p, &[q("400000", "100000"), q("400000", "100000"), q("800000", "400000")]);
+    assert_eq!(totals(&results), [d("5000.00"), d("5000.00"), d("30000.00")]);
+    let q3 = &results[2];
+    assert_eq!(
+        q3.warnings,
+        ["Ana (E1): annual quota 800,000 USD in 2026-Q3's actuals, 400,000 USD when 2026-Q2 was closed: each pay \
+          period counts at the annual quota in force in it, so the closed periods keep 400,000 USD and the year to \
+          date is not re-based on 800,000 USD"]
+    );
+    let line = &q3.report.employees[0].lines[0];
+    assert!(line.explanation.contains("for the annual amounts in force in each period"), "{}", line.explanation);
+    assert_eq!(q3.records[0].quota, Some(d("800000")));
+    // Q4 at 800,000 again: no warning. To date 700,000 of 100,000 + 100,000 + 200,000 + 200,000:
+    // 30,000 + 10,000 = 40,000, all credited already.
+    let mut ledger = Ledger::new(&p);
+    for r in &results {
+        ledger.entries.push(r.entry());
+    }
+    let q4 = period(&p, &q("800000", "100000"), "2026-Q4", &ledger);
+    assert!(q4.warnings.is_empty(), "{:?}", q4.warnings);
+    assert_eq!(q4.ytd[0].earned, d("40000.00"));
+    assert_eq!(total_of(&q4, "E1"), d("0.00"));
+    // A ledger written before the quota was recorded reads, and counts the current quota (the
+    // old rule): Q3 then pays 20,000.
+    let mut old = Ledger::new(&p);
+    for r in &results[..2] {
+        let mut entry = r.entry();
+        for person in &mut entry.people {
+            (person.quota, person.target_incentive, person.start_date, person.currency) = (None, None, None, None);
+        }
+        let json = serde_json::to_string(&entry).unwrap();
+        assert!(!json.contains("\"quota\"") && !json.contains("start_date"), "{json}");
+        old.entries.push(serde_json::from_str(&json).unwrap());
+    }
+    let r = period(&p, &q("800000", "400000"), "2026-Q3", &old);
+    assert_eq!(total_of(&r, "E1"), d("20000.00"));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+// The same for the target incentive: a year-to-date bonus of all of TI to date once revenue
+// reaches 1. TI 20,000 in Q1 and Q2, 40,000 from Q3: Q1 5,000, Q2 5,000, Q3 10,000 (to date
+// 5,000 + 5,000 + 10,000; re-based on 40,000 × 3/4 it would pay 20,000).
+#[test]
+fn a_changed_target_incentive_counts_from_the_period_it_is_in_force() {
+    let p = plan(
+        r#"{"periods": "quarter"}"#,
+        r#"{"kind": "bonus", "id": "mbo", "metric": "revenue", "target": 1, "window": "ytd",
+            "base": {"ti_share": 1}, "curve": [{"x": 1, "y": 1}]}"#,
+    );
+    let q = |ti: &str, revenue: &str| {
+        roster(vec![Employee { target_incentive: Some(d(ti)), ..person("400000", None, None, revenue) }])
+    };
+    let results = run(&p, &[q("20000", "1"), q("20000", "2"), q("40000", "3")]);
+    assert_eq!(totals(&results), [d("5000.00"), d("5000.00"), d("10000.00")]);
+    assert!(results[2].warnings[0].starts_with(
+        "Ana (E1): annual target incentive 40,000 USD in 2026-Q3's actuals, 20,000 USD when 2026-Q2 was closed"
+    ));
+}
+
+// A corrected start date re-bases the closed periods' shares (the dates in force count; the
+// year-to-date line trues up the difference), with a warning naming both dates.
+#[test]
+fn a_changed_start_date_is_named() {
+    let p = ytd_plan("");
+    let q = |start: &str, revenue: &str| roster(vec![person("400000", Some(start), None, revenue)]);
+    let results = run(&p, &[q("2026-02-15", "50000"), q("2026-01-01", "50000")]);
+    assert!(
+        results[1].warnings.iter().any(|w| w
+            .starts_with("Ana (E1): start date 2026-01-01 in 2026-Q2's actuals, 2026-02-15 when 2026-Q1 was closed")),
+        "{:?}",
+        results[1].warnings
+    );
+}
