@@ -1140,6 +1140,8 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
     let mut notes = year::ExportNotes::default();
     let (loaded, report, period) = match year::compute(args.plan, &plan, args.roster, args.year, Detail::AmountsOnly)? {
         Some(run) => {
+            // Not without someone of the ledger whom nothing says left (year::PeriodResult::payable).
+            run.result.payable()?;
             let period = plan::Period { start: run.result.period.start, end: run.result.period.end };
             let report = year::export_period(&plan, &run, args.year, args.no_ledger, args.difference, &mut notes)?;
             (run.loaded, report, period)

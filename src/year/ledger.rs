@@ -332,7 +332,8 @@ pub fn difference(old: &PeriodEntry, new: &PeriodEntry) -> Vec<String> {
 /// Records `entry` in the ledger at `path` (created if missing), atomically. Closing a period
 /// already closed with the same figures does nothing; with other figures it is refused unless
 /// `reopen`, which appends the new figures and returns the difference. Only the last closed
-/// period can be reopened (later periods were computed from it).
+/// period can be reopened (later periods were computed from it). A period is not closed
+/// without someone of the ledger whom nothing says left before it ([`YearError::Absent`]).
 pub fn close(path: &Path, plan: &Plan, entry: PeriodEntry, reopen: bool) -> Result<Closed, YearError> {
     close_with_faults(path, plan, entry, reopen, &mut |_| None)
 }
@@ -369,6 +370,8 @@ pub(crate) fn close_with_faults(
         }
         None => Closed::Closed,
     };
+    // No one the ledger has is left out of a period without an end date saying they left.
+    super::check_nobody_absent(&ledger, plan, &entry)?;
     ledger.entries.push(entry);
     ledger.save_with_faults(path, fault)?;
     Ok(outcome)

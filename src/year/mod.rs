@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use crate::engine::{
@@ -158,6 +158,114 @@ pub enum YearError {
     /// A person's people or paid-to-date figures could not be recorded.
     #[error("the ledger has no figures for {0}; it is damaged")]
     Damaged(String),
+    /// People of the ledger missing from a period's actuals although nothing says they left.
+    #[error(
+        "period {period} is not closed or exported: {} in the ledger {} missing from it although nothing says they \
+         left before {period} (no end date, or a later one), so what they are owed would go unpaid and \
+         unrecorded:{}\nAdd each one's row to the actuals, in a role the plan covers: with their end_date if they \
+         left (the plan's leaving rules then apply), otherwise with their actuals for the period (0 where they have \
+         none)",
+        if people.len() == 1 { "1 person".to_owned() } else { format!("{} people", people.len()) },
+        if people.len() == 1 { "is" } else { "are" },
+        list(people)
+    )]
+    Absent {
+        /// The period.
+        period: String,
+        /// Each person, described ([`Absent::describe`]).
+        people: Vec<String>,
+    },
+}
+
+/// A person of the ledger who is not in a period's actuals although nothing says they left
+/// before it: their last closed record has no end date, or one inside or after the period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Absent {
+    /// Their id in the ledger.
+    pub employee_id: String,
+    /// Their name in the ledger.
+    pub name: String,
+    /// The last closed period they were in.
+    pub last_period: String,
+    /// The end date recorded then, if any.
+    pub end_date: Option<chrono::NaiveDate>,
+    /// When they are in the actuals, but in a role that no track of the plan covers: the role.
+    pub uncovered_role: Option<String>,
+}
+
+impl Absent {
+    /// `300 (Carla Cruz; last in 2026-08, no end date)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({}; last in {}, {}{})",
+            self.employee_id,
+            self.name,
+            self.last_period,
+            self.end_date.map_or_else(|| "no end date".to_owned(), |d| format!("end date {d}")),
+            self.uncovered_role
+                .as_ref()
+                .map(|r| format!("; in the actuals as role `{r}`, which no track of the plan covers"))
+                .unwrap_or_default()
+        )
+    }
+}
+
+/// The people of `history` (the ledger's records before pay period `period`, by id) that
+/// `present` does not find, and that nothing says left before the period: the last record has
+/// no end date, or one on or after the period's first day. Sorted by id.
+fn absent_people(
+    year: &PlanYear,
+    period: &PayPeriod,
+    history: &HashMap<&str, History<'_>>,
+    present: &dyn Fn(&str) -> bool,
+) -> Vec<Absent> {
+    let mut out: Vec<Absent> = history
+        .iter()
+        .filter(|(id, _)| !present(id))
+        .filter_map(|(id, h)| {
+            let (j, r) = h.last()?;
+            if r.end_date.is_some_and(|d| d < period.start) {
+                return None;
+            }
+            Some(Absent {
+                employee_id: (*id).to_owned(),
+                name: r.name.clone(),
+                last_period: year.periods.get(*j).map(|p| p.name.clone()).unwrap_or_default(),
+                end_date: r.end_date,
+                uncovered_role: None,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
+    out
+}
+
+/// The ledger's records of the periods before `k`, by person, in period order; `Err(j)`: period
+/// `j` is not closed.
+fn ledger_history<'l>(ledger: &'l Ledger, year: &PlanYear, k: usize) -> Result<HashMap<&'l str, History<'l>>, usize> {
+    let mut history: HashMap<&str, History<'_>> = HashMap::default();
+    for (j, p) in year.periods.iter().enumerate().take(k) {
+        let entry = ledger.effective(&p.name).ok_or(j)?;
+        for r in &entry.people {
+            history.entry(r.employee_id.as_str()).or_default().push((j, r));
+        }
+    }
+    Ok(history)
+}
+
+/// Refuses to close pay period `entry.period` of `plan` when people of `ledger` are missing
+/// from it although nothing says they left ([`YearError::Absent`]).
+pub(crate) fn check_nobody_absent(ledger: &Ledger, plan: &Plan, entry: &PeriodEntry) -> Result<(), YearError> {
+    let Ok(year) = PlanYear::of(plan) else { return Ok(()) };
+    let Ok(k) = year.index(&entry.period) else { return Ok(()) };
+    let Some(period) = year.periods.get(k) else { return Ok(()) };
+    let Ok(history) = ledger_history(ledger, &year, k) else { return Ok(()) };
+    let present = |id: &str| entry.people.iter().any(|p| p.employee_id == id);
+    let absent = absent_people(&year, period, &history, &present);
+    if absent.is_empty() {
+        return Ok(());
+    }
+    Err(YearError::Absent { period: entry.period.clone(), people: absent.iter().map(Absent::describe).collect() })
 }
 
 /// Up to twenty lines of a difference, then how many more.
@@ -256,9 +364,24 @@ pub struct PeriodResult {
     pub ytd: Vec<Ytd>,
     /// Notes for the reader (no ledger, people who left, ...).
     pub warnings: Vec<String>,
+    /// People of the ledger missing from the period's actuals although nothing says they left:
+    /// the period is not closed or exported without them ([`PeriodResult::payable`]).
+    pub absent: Vec<Absent>,
 }
 
 impl PeriodResult {
+    /// Whether the period can be closed or exported: not when people of the ledger are
+    /// missing from its actuals although nothing says they left ([`YearError::Absent`]).
+    pub fn payable(&self) -> Result<(), YearError> {
+        if self.absent.is_empty() {
+            return Ok(());
+        }
+        Err(YearError::Absent {
+            period: self.period.name.clone(),
+            people: self.absent.iter().map(Absent::describe).collect(),
+        })
+    }
+
     /// The ledger entry closing this period records.
     pub fn entry(&self) -> PeriodEntry {
         PeriodEntry {
@@ -309,27 +432,43 @@ pub fn compute_period(
             }
         }
         Some(l) => {
-            for (j, p) in year.periods.iter().enumerate().take(k) {
-                let Some(entry) = l.effective(&p.name) else {
-                    let open: Vec<&str> = year
-                        .periods
-                        .iter()
-                        .take(k)
-                        .skip(j)
-                        .filter(|p| l.effective(&p.name).is_none())
-                        .map(|p| p.name.as_str())
-                        .collect();
-                    return Err(YearError::NotClosed {
-                        period: name.to_owned(),
-                        missing: p.name.clone(),
-                        order: open.join(", then "),
-                    });
-                };
-                for r in &entry.people {
-                    history.entry(r.employee_id.as_str()).or_default().push((j, r));
+            history = ledger_history(l, &year, k).map_err(|j| {
+                // The periods still to close, in order, from the first not closed.
+                let open: Vec<&str> = year
+                    .periods
+                    .iter()
+                    .take(k)
+                    .skip(j)
+                    .filter(|p| l.effective(&p.name).is_none())
+                    .map(|p| p.name.as_str())
+                    .collect();
+                YearError::NotClosed {
+                    period: name.to_owned(),
+                    missing: year.periods.get(j).map(|p| p.name.clone()).unwrap_or_default(),
+                    order: open.join(", then "),
                 }
-            }
+            })?;
         }
+    }
+    // Someone whose row is there in a role no track covers is not computed, nor recorded: as missing.
+    let absent = {
+        let covered = |e: &&Employee| plan.track_for(&e.role).is_some();
+        let present: HashSet<&str> = roster.employees.iter().filter(covered).map(|e| &*e.id).collect();
+        let mut absent = absent_people(&year, &period, &history, &|id| present.contains(id));
+        for a in &mut absent {
+            a.uncovered_role = roster.employees.iter().find(|e| *e.id == *a.employee_id).map(|e| e.role.to_string());
+        }
+        absent
+    };
+    if !absent.is_empty() {
+        warnings.push(format!(
+            "{} in the ledger {} not in {name}'s actuals although nothing says they left before {name} (no end \
+             date, or a later one): they are not computed, and {name} is not closed or exported without them. Add \
+             each one's row: with their end_date if they left, otherwise with their actuals (0 where none):{}",
+            if absent.len() == 1 { "1 person".to_owned() } else { format!("{} people", absent.len()) },
+            if absent.len() == 1 { "is" } else { "are" },
+            list(&absent.iter().map(Absent::describe).collect::<Vec<_>>())
+        ));
     }
     let (from, window_start) = if standalone { (k, period.start) } else { (0, plan.period.start) };
 
@@ -496,7 +635,7 @@ pub fn compute_period(
         ytds.push(ytd);
     }
     report.totals = totals(plan, &report, &rp);
-    Ok(PeriodResult { period, index: k, report, records, ytd: ytds, warnings })
+    Ok(PeriodResult { period, index: k, report, records, ytd: ytds, warnings, absent })
 }
 
 /// Warnings when `e`'s annual quota, target incentive or start date differs from the one their

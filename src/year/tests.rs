@@ -519,6 +519,11 @@ proptest! {
 
 // --- people across periods: who is in the actuals, and when they were employed ---
 
+/// `person` with another id and name.
+fn someone(id: &str, name: &str, quota: &str, start: Option<&str>, end: Option<&str>, revenue: &str) -> Employee {
+    Employee { id: id.into(), name: name.into(), ..person(quota, start, end, revenue) }
+}
+
 /// The period named `name` computed from `ledger`, with no errors.
 fn period(plan: &Plan, roster: &Roster, name: &str, ledger: &Ledger) -> PeriodResult {
     let r = compute_period(plan, roster, name, Some(ledger), Detail::Explained).unwrap();
@@ -528,6 +533,79 @@ fn period(plan: &Plan, roster: &Roster, name: &str, ledger: &Ledger) -> PeriodRe
 
 fn total_of(r: &PeriodResult, id: &str) -> Decimal {
     r.report.employees.iter().find(|e| &*e.employee_id == id).map(|e| e.total).unwrap()
+}
+
+// A person closed earlier, with no end date, missing from a later period's actuals is still
+// employed: the period names them, and is neither closed nor exported without them (closing
+// it would leave what they are owed unpaid and unrecorded, with nothing to say so). Someone
+// whose end date came before the period has left: they are not expected.
+#[test]
+fn a_ledger_person_missing_from_the_actuals_is_named_and_the_period_is_not_closed() {
+    let p = draw_plan(r#"{"amount": 3000, "recoverable": true}"#);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.json");
+    let jan = roster(vec![
+        someone("E1", "Ana", "1", None, None, "40000"),
+        someone("E2", "Bo Lind", "1", None, None, "10000"),
+        someone("E3", "Cy", "1", None, Some("2026-01-20"), "10000"),
+    ]);
+    let r = compute_period(&p, &jan, "2026-01", Some(&Ledger::new(&p)), Detail::Explained).unwrap();
+    assert!(r.absent.is_empty());
+    ledger::close(&path, &p, r.entry(), false).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let l = Ledger::load(&path).unwrap();
+    let feb = roster(vec![someone("E1", "Ana", "1", None, None, "40000")]);
+    let r = period(&p, &feb, "2026-02", &l);
+    // Bo is named; Cy left on 20 January and is not.
+    assert_eq!(r.absent.len(), 1, "{:?}", r.absent);
+    assert_eq!(r.absent[0].describe(), "E2 (Bo Lind; last in 2026-01, no end date)");
+    assert!(
+        r.warnings.iter().any(|w| w.starts_with("1 person in the ledger is not in 2026-02's actuals")
+            && w.contains("E2 (Bo Lind; last in 2026-01, no end date)")),
+        "{:?}",
+        r.warnings
+    );
+    let err = r.payable().unwrap_err();
+    assert!(matches!(err, YearError::Absent { .. }), "{err}");
+    assert!(err.to_string().contains("with their end_date if they left"), "{err}");
+    // The ledger refuses it too (the app and the command line close through it), and is unchanged.
+    let err = ledger::close(&path, &p, r.entry(), false).unwrap_err();
+    assert!(err.to_string().starts_with("period 2026-02 is not closed or exported: 1 person"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // With Bo's row (an end date in January: he left), the period closes; Ana's end date, keyed
+    // in advance, is in March.
+    let feb = roster(vec![
+        someone("E1", "Ana", "1", None, Some("2026-03-10"), "40000"),
+        someone("E2", "Bo Lind", "1", None, Some("2026-01-31"), "0"),
+    ]);
+    let r = period(&p, &feb, "2026-02", &l);
+    assert!(r.absent.is_empty() && r.payable().is_ok());
+    assert_eq!(ledger::close(&path, &p, r.entry(), false).unwrap(), Closed::Closed);
+    // Missing from March, in which she is employed until the 10th: named.
+    let mut l = Ledger::load(&path).unwrap();
+    let di = roster(vec![someone("E4", "Di", "1", None, None, "0")]);
+    let r = period(&p, &di, "2026-03", &l);
+    assert_eq!(
+        r.absent.iter().map(Absent::describe).collect::<Vec<_>>(),
+        ["E1 (Ana; last in 2026-02, end date 2026-03-10)"]
+    );
+    // After March, closed with her: not expected in April.
+    let mar = roster(vec![
+        someone("E1", "Ana", "1", None, Some("2026-03-10"), "0"),
+        someone("E4", "Di", "1", None, None, "0"),
+    ]);
+    let r = period(&p, &mar, "2026-03", &l);
+    l.entries.push(r.entry());
+    let r = period(&p, &di, "2026-04", &l);
+    assert!(r.absent.is_empty(), "{:?}", r.absent);
+    // A row in a role no track covers is not computed nor recorded: missing too, and said why.
+    let moved = roster(vec![Employee { role: "intern".into(), ..someone("E4", "Di", "1", None, None, "0") }]);
+    l.entries.push(period(&p, &di, "2026-04", &l).entry());
+    let r = period(&p, &moved, "2026-05", &l);
+    assert_eq!(
+        r.absent.iter().map(Absent::describe).collect::<Vec<_>>(),
+        ["E4 (Di; last in 2026-04, no end date; in the actuals as role `intern`, which no track of the plan covers)"]
+    );
 }
 
 // A mid-year change of the annual quota or target incentive counts from the period it is in

@@ -303,6 +303,10 @@ impl CarrotApp {
             self.rt.year.error = Some(format!("Not exported: {why}"));
             return;
         }
+        if let Err(why) = shown.result.payable() {
+            self.rt.year.error = Some(why.to_string());
+            return;
+        }
         let mut dialog = self.export_dialog(doc.id, shown.result.period.end);
         dialog.period = Some(shown);
         self.rt.modal = Some(Modal::Export(Box::new(dialog)));
