@@ -1,6 +1,6 @@
 //! Plan years on the real binary: the people of one period and the next. Someone of the ledger
 //! missing from a period's actuals is named by `payouts`, and the period is neither closed nor
-//! exported without them.
+//! exported without them; an id whose leading zeros a spreadsheet changed is the ledger's person.
 
 #![allow(clippy::unwrap_used, reason = "helpers of tests: an unexpected error should fail the test loudly")]
 
@@ -80,4 +80,26 @@ fn a_person_missing_from_a_period_is_named_and_the_period_is_neither_closed_nor_
     .unwrap();
     let o = run(d, "close", "02", "feb", &[]);
     assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+// Alice's id `100` written `0100` by a spreadsheet: her year to date goes on. January 110,000 of
+// a 100,000 quota pays 8,000 + 1,200 = 9,200; February 90,000 brings the year to 200,000 of
+// 200,000: 16,000 to date, a true-up of 6,800 (as a newcomer: 7,200).
+#[test]
+fn an_id_whose_leading_zeros_changed_keeps_its_history() {
+    let dir = setup(&[
+        ("jan", "100,Ana Lind,sales,1200000,2022-01-10,,110000\n"),
+        ("feb", "0100,Ana Lind,sales,1200000,2022-01-10,,90000\n"),
+    ]);
+    let d = dir.path();
+    assert!(run(d, "close", "01", "jan", &[]).status.success());
+    let o = run(d, "payouts", "02", "feb", &["--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ana = &json["employees"][0];
+    assert_eq!(ana["employee_id"], "100");
+    assert_eq!(ana["total"], "6800.00");
+    let warned = "employee_id 0100 (Ana Lind) in the actuals is 100 in the ledger";
+    assert!(text(&o.stderr).contains(warned), "{}", text(&o.stderr));
+    assert!(json["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with(warned)));
 }

@@ -81,8 +81,8 @@ pub(super) fn listed(items: &[String]) -> String {
     }
 }
 
-/// Finds people by a key.
-pub(super) struct Index {
+/// Finds people by a key (the plan-year ledger matches its ids with it too).
+pub(crate) struct Index {
     key: JoinKey,
     exact: HashMap<String, Vec<usize>>,
     /// Ids of digits without their leading zeros (employee_id only).
@@ -90,7 +90,7 @@ pub(super) struct Index {
 }
 
 /// What a key finds.
-pub(super) enum Found {
+pub(crate) enum Found {
     One(usize),
     None,
     /// Several people share the key (a name): their ids.

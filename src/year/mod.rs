@@ -12,6 +12,7 @@ pub mod json;
 pub mod ledger;
 pub mod scope;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use crate::money;
 use crate::num::Rational;
 use crate::plan::schedule::{ANNUAL_QUOTA, ANNUAL_TARGET_INCENTIVE, BalancePolicy, YTD_PREFIX};
 use crate::plan::{Component, PayPeriod, Period, Plan, Problem, Window};
+use crate::roster::join::{Found, Index, JoinKey};
 use crate::roster::{Employee, Roster};
 pub use ledger::{Closed, Instalment, Ledger, LineRecord, PeriodEntry, PersonRecord};
 pub use scope::{PeriodView, Scope, common_periods, period_view};
@@ -450,6 +452,10 @@ pub fn compute_period(
             })?;
         }
     }
+    // An id of the ledger written with leading zeros added or dropped is the ledger's person.
+    let (matched, renamed) = match_ledger_ids(roster, &history);
+    warnings.extend(renamed);
+    let roster: &Roster = &matched;
     // Someone whose row is there in a role no track covers is not computed, nor recorded: as missing.
     let absent = {
         let covered = |e: &&Employee| plan.track_for(&e.role).is_some();
@@ -636,6 +642,62 @@ pub fn compute_period(
     }
     report.totals = totals(plan, &report, &rp);
     Ok(PeriodResult { period, index: k, report, records, ytd: ytds, warnings, absent })
+}
+
+/// The actuals with each id that differs from a ledger id only by leading zeros (`0100` for
+/// `100`: spreadsheets add and drop them) written as the ledger's, so that the person keeps
+/// their history, with a warning for each. Ids are matched as `--metrics` joins match them
+/// ([`Index`]); only when the names agree, the row's id is no ledger person of its own, and no
+/// other ledger id claims the row.
+fn match_ledger_ids<'r>(roster: &'r Roster, history: &HashMap<&str, History<'_>>) -> (Cow<'r, Roster>, Vec<String>) {
+    let mut warnings = Vec::new();
+    if history.is_empty() {
+        return (Cow::Borrowed(roster), warnings);
+    }
+    let Ok(index) = Index::new(roster, JoinKey::EmployeeId) else { return (Cow::Borrowed(roster), warnings) };
+    let present: HashSet<&str> = roster.employees.iter().map(|e| &*e.id).collect();
+    let mut ids: Vec<&str> = history.keys().copied().filter(|id| !present.contains(id)).collect();
+    ids.sort_unstable();
+    let mut claims: BTreeMap<usize, Vec<(&str, &PersonRecord)>> = BTreeMap::new();
+    for id in ids {
+        let (Found::One(i), Some((_, r))) = (index.find(id), history.get(id).and_then(|h| h.last())) else { continue };
+        if roster.employees.get(i).is_some_and(|e| !history.contains_key(&*e.id)) {
+            claims.entry(i).or_default().push((id, r));
+        }
+    }
+    if claims.is_empty() {
+        return (Cow::Borrowed(roster), warnings);
+    }
+    let same_name =
+        |a: &str, b: &str| a.split_whitespace().map(str::to_lowercase).eq(b.split_whitespace().map(str::to_lowercase));
+    let mut out = roster.clone();
+    for (i, claimants) in claims {
+        let Some(e) = out.employees.get_mut(i) else { continue };
+        match claimants.as_slice() {
+            [(id, r)] if same_name(&r.name, &e.name) => {
+                warnings.push(format!(
+                    "employee_id {} ({}) in the actuals is {id} in the ledger: the ids differ only by leading zeros \
+                     (a spreadsheet adds or drops them), so the row is computed, recorded and exported as {id}, with \
+                     {id}'s history",
+                    e.id, e.name
+                ));
+                e.id = crate::roster::Text::from(*id);
+            }
+            [(id, r)] => warnings.push(format!(
+                "employee_id {} ({}) in the actuals differs from {id} ({}) in the ledger only by leading zeros, but \
+                 the names differ: not taken for the same person",
+                e.id, e.name, r.name
+            )),
+            several => warnings.push(format!(
+                "employee_id {} ({}) in the actuals differs only by leading zeros from several ids of the ledger ({}): \
+                 matched to none; write the id as the ledger has it",
+                e.id,
+                e.name,
+                several.iter().map(|(id, _)| *id).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+    (Cow::Owned(out), warnings)
 }
 
 /// Warnings when `e`'s annual quota, target incentive or start date differs from the one their

@@ -608,6 +608,44 @@ fn a_ledger_person_missing_from_the_actuals_is_named_and_the_period_is_not_close
     );
 }
 
+// An id a spreadsheet wrote with a leading zero (`0100` for the ledger's `100`, or the reverse)
+// is the ledger's person, with a warning, as `--metrics` joins match ids: their history (year to
+// date, what was paid) counts, and they are recorded and exported under the ledger's id. A
+// different name is not taken for the same person.
+#[test]
+fn an_id_with_leading_zeros_added_or_dropped_is_the_ledger_person() {
+    let p = ytd_plan("");
+    let mut l = Ledger::new(&p);
+    let q1 = roster(vec![someone("100", "Ana Lind", "400000", None, None, "80000")]);
+    l.entries.push(period(&p, &q1, "2026-Q1", &l).entry());
+    // Q2 as the ytd example: 14,000 earned to date minus 4,000 paid.
+    let q2 = roster(vec![someone("0100", "Ana  lind", "400000", None, None, "160000")]);
+    let r = period(&p, &q2, "2026-Q2", &l);
+    assert_eq!(&*r.report.employees[0].employee_id, "100");
+    assert_eq!(r.records[0].employee_id, "100");
+    assert_eq!(total_of(&r, "100"), d("10000.00"), "not 160,000 as a newcomer's year to date");
+    assert!(r.absent.is_empty());
+    assert!(
+        r.warnings.iter().any(|w| w.starts_with("employee_id 0100 (Ana  lind) in the actuals is 100 in the ledger")),
+        "{:?}",
+        r.warnings
+    );
+    // Dropped zeros match too.
+    let mut l0 = Ledger::new(&p);
+    let q1 = roster(vec![someone("00100", "Ana Lind", "400000", None, None, "80000")]);
+    l0.entries.push(period(&p, &q1, "2026-Q1", &l0).entry());
+    let q2 = roster(vec![someone("100", "Ana Lind", "400000", None, None, "160000")]);
+    let r = period(&p, &q2, "2026-Q2", &l0);
+    assert_eq!(r.records[0].employee_id, "00100");
+    assert_eq!(total_of(&r, "00100"), d("10000.00"));
+    // Someone else's name: a new person, and the ledger's 100 is missing.
+    let q2 = roster(vec![someone("0100", "Bo Berg", "400000", None, None, "160000")]);
+    let r = period(&p, &q2, "2026-Q2", &l);
+    assert_eq!(&*r.report.employees[0].employee_id, "0100");
+    assert_eq!(r.absent.len(), 1);
+    assert!(r.warnings.iter().any(|w| w.contains("but the names differ")), "{:?}", r.warnings);
+}
+
 // A mid-year change of the annual quota or target incentive counts from the period it is in
 // force: the ledger records each period's, and the year to date is Σ annual amount in force ×
 // the period's share (a warning names the person and both figures). YTD plan, quarterly, 5% to
