@@ -491,19 +491,30 @@ pub fn compute_period(
     }
     let empty: History<'_> = Vec::new();
     let hist_of = |e: &Employee| history.get(&*e.id).unwrap_or(&empty);
+    // Actuals count only for periods in which the person was employed (by the dates in force).
+    let employed =
+        |j: usize, e: &Employee| year.periods.get(j).is_some_and(|p| p.employed_days(e.start_date, e.end_date) > 0);
+    let employed_now = |e: &Employee| period.employed_days(e.start_date, e.end_date) > 0;
     for e in &roster.employees {
+        warnings.extend(not_employed_actuals(&year, &roster.metrics, k, e, hist_of(e), &employed));
         if let Some((j, r)) = hist_of(e).last() {
             warnings.extend(changed_since(e, r, year.periods.get(*j).map_or("", |p| p.name.as_str()), name, plan));
         }
     }
     let ytd_values = |e: &Employee| -> Vec<Option<Decimal>> {
+        let now_counts = employed_now(e);
         roster
             .metrics
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let before: Vec<Decimal> = hist_of(e).iter().filter_map(|(_, r)| r.metrics.get(m).copied()).collect();
-                match (e.metric(i), before.is_empty()) {
+                let before: Vec<Decimal> = hist_of(e)
+                    .iter()
+                    .filter(|(j, _)| employed(*j, e))
+                    .filter_map(|(_, r)| r.metrics.get(m).copied())
+                    .collect();
+                let now = e.metric(i).map(|v| if now_counts { v } else { Decimal::ZERO });
+                match (now, before.is_empty()) {
                     (None, true) => None,
                     (now, _) => Some(before.iter().copied().sum::<Decimal>() + now.unwrap_or_default()),
                 }
@@ -698,6 +709,71 @@ fn match_ledger_ids<'r>(roster: &'r Roster, history: &HashMap<&str, History<'_>>
         }
     }
     (Cow::Owned(out), warnings)
+}
+
+/// A person's actuals by metric name (the columns they have a value in).
+fn row_metrics(names: &[String], e: &Employee) -> BTreeMap<String, Decimal> {
+    names.iter().zip(&e.metrics).filter_map(|(name, v)| Some((name.clone(), (*v)?))).collect()
+}
+
+/// `revenue 3,000, discovery_interviews 2`: the values that are not 0.
+fn nonzero(metrics: &BTreeMap<String, Decimal>) -> Option<String> {
+    let shown: Vec<String> =
+        metrics.iter().filter(|(_, v)| !v.is_zero()).map(|(m, v)| format!("{m} {}", money::Number(*v))).collect();
+    (!shown.is_empty()).then(|| shown.join(", "))
+}
+
+/// `start date 2026-03-16` / `end date 2026-08-12`: why `e` was not employed in `p`.
+fn employment(e: &Employee, p: &PayPeriod) -> String {
+    match (e.start_date, e.end_date) {
+        (Some(s), _) if s > p.end => format!("start date {s}"),
+        (_, Some(x)) if x < p.start => format!("end date {x}"),
+        _ => "employment dates".to_owned(),
+    }
+}
+
+/// Warnings about actuals that count for nothing because `e` was not employed in their period
+/// (`employed(j, e)`, by the dates in force): this period's, and those recorded for a closed
+/// period that the dates recorded then counted (a date changed since; a ledger written before
+/// this rule).
+fn not_employed_actuals(
+    year: &PlanYear,
+    names: &[String],
+    k: usize,
+    e: &Employee,
+    hist: &History<'_>,
+    employed: &dyn Fn(usize, &Employee) -> bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let who = format!("{} ({})", e.name, e.id);
+    for (j, r) in hist {
+        let Some(p) = year.periods.get(*j) else { continue };
+        if employed(*j, e) || p.employed_days(r.start_date, r.end_date) == 0 {
+            continue;
+        }
+        if let Some(values) = nonzero(&r.metrics) {
+            out.push(format!(
+                "{who}: the actuals recorded for {} ({values}) no longer count toward the year to date: by the \
+                 {} in force they were not employed in {}",
+                p.name,
+                employment(e, p),
+                p.name
+            ));
+        }
+    }
+    if let Some(p) = year.periods.get(k)
+        && !employed(k, e)
+        && let Some(values) = nonzero(&row_metrics(names, e))
+    {
+        out.push(format!(
+            "{who} was not employed in {} ({}), but {}'s actuals give them {values}: they count for nothing (not \
+             paid, not in the year to date)",
+            p.name,
+            employment(e, p),
+            p.name
+        ));
+    }
+    out
 }
 
 /// Warnings when `e`'s annual quota, target incentive or start date differs from the one their

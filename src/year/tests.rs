@@ -646,6 +646,44 @@ fn an_id_with_leading_zeros_added_or_dropped_is_the_ledger_person() {
     assert!(r.warnings.iter().any(|w| w.contains("but the names differ")), "{:?}", r.warnings);
 }
 
+// p = 0 means payout 0 (DOMAIN.md), over the year too: a leaver's actuals for a period after
+// they left, or a hire's for a period before they started, are not paid and do not count toward
+// their year to date; a warning names the person, the period and the metrics.
+// YTD plan (400,000 a year in equal quarters, 5% to 100% of quota to date, 10% above).
+// - Leaving 30 June: Q1 80,000 pays 4,000, Q2 160,000 pays 10,000 (as the true-up example). A
+//   late 50,000 deal in Q3: 0 (it would otherwise be 290,000 against 200,000 to date, 19,000
+//   earned, a 5,000 true-up).
+// - Starting 1 April, in Q1's actuals with 30,000: Q1 pays 0; Q2 80,000 of a 100,000 quota to
+//   date: 4,000 (not 110,000: 6,000).
+#[test]
+fn actuals_for_a_period_not_employed_are_not_paid_and_not_in_the_year_to_date() {
+    let p = ytd_plan("");
+    let leaver = |revenue: &str| roster(vec![person("400000", None, Some("2026-06-30"), revenue)]);
+    let results = run(&p, &[leaver("80000"), leaver("160000"), leaver("50000")]);
+    assert_eq!(totals(&results), [d("4000.00"), d("10000.00"), d("0.00")]);
+    let q3 = &results[2];
+    assert_eq!(q3.report.employees[0].warnings, ["not employed during the period 2026-07-01 to 2026-09-30: payout 0"]);
+    assert!(
+        q3.warnings.iter().any(|w| w
+            == "Ana (E1) was not employed in 2026-Q3 (end date 2026-06-30), but 2026-Q3's actuals give them revenue \
+                50,000: they count for nothing (not paid, not in the year to date)"),
+        "{:?}",
+        q3.warnings
+    );
+    assert_eq!(q3.ytd[0].earned, d("14000.00"));
+    let hire = |revenue: &str| roster(vec![person("400000", Some("2026-04-01"), None, revenue)]);
+    let results = run(&p, &[hire("30000"), hire("80000")]);
+    assert_eq!(totals(&results), [d("0.00"), d("4000.00")]);
+    assert!(
+        results[0]
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("Ana (E1) was not employed in 2026-Q1 (start date 2026-04-01)"))
+    );
+    // Said once: the ledger records the dates, so Q2 does not repeat it.
+    assert!(results[1].warnings.is_empty(), "{:?}", results[1].warnings);
+}
+
 // A mid-year change of the annual quota or target incentive counts from the period it is in
 // force: the ledger records each period's, and the year to date is Σ annual amount in force ×
 // the period's share (a warning names the person and both figures). YTD plan, quarterly, 5% to
