@@ -611,6 +611,7 @@ pub fn compute_period(
     };
     let mut records = Vec::new();
     let mut ytds = Vec::new();
+    let mut report_notes = Vec::new();
     let errors_of = |r: &PayoutReport, i: usize| -> Vec<EmployeeError> {
         r.errors.iter().filter(|e| e.index == i).cloned().collect()
     };
@@ -646,12 +647,14 @@ pub fn compute_period(
             continue;
         }
         let pc = ic.get(&i).and_then(|&x| rc.as_ref().and_then(|r| r.employees.get(x)));
-        let (payout, record, ytd) = ctx.person(e, hist_of(e), pp, py, pc);
+        let (payout, record, ytd, notes) = ctx.person(e, hist_of(e), pp, py, pc);
+        report_notes.extend(notes);
         report.employees.push(payout);
         records.push(record);
         ytds.push(ytd);
     }
     report.totals = totals(plan, &report, &rp);
+    warnings.extend(report_notes);
     Ok(PeriodResult { period, index: k, report, records, ytd: ytds, warnings, absent })
 }
 
@@ -1001,7 +1004,7 @@ impl Ctx<'_> {
         pp: &EmployeePayout,
         py: &EmployeePayout,
         pc: Option<&EmployeePayout>,
-    ) -> (EmployeePayout, PersonRecord, Ytd) {
+    ) -> (EmployeePayout, PersonRecord, Ytd, Vec<String>) {
         let dp = self.dp;
         let k = self.k;
         let n = self.year.periods.len();
@@ -1020,11 +1023,60 @@ impl Ctx<'_> {
             LineKind::CapAdjustment | LineKind::GuaranteeAdjustment => track_window,
             _ => component(&l.component()).map_or(Window::Period, Component::window),
         };
+        let who = format!("{} ({})", e.name, e.id);
+        let mut out = EmployeePayout { lines: Vec::new(), warnings: self.warnings(pp, py, &component), ..pp.clone() };
+        // Notes for the period's warnings (every command prints them).
+        let mut notes: Vec<String> = Vec::new();
+        // Closed periods computed as employed in which, by the dates in force, the person was not
+        // (paid before an end date, or a later start date, was known) count for nothing: their
+        // actuals, what they credited and carried; what they paid is taken back below. (A period
+        // closed knowing they were not employed keeps what it settled.)
+        let all = hist;
+        let (voided, kept): (History<'_>, History<'_>) = all.iter().copied().partition(|(j, r)| {
+            self.year.periods.get(*j).is_some_and(|p| {
+                p.employed_days(e.start_date, e.end_date) == 0 && p.employed_days(r.start_date, r.end_date) > 0
+            })
+        });
+        let hist = &kept;
         let last = hist.last().map(|(_, r)| *r);
         let credited_before =
             |c: &str| -> Decimal { hist.iter().filter_map(|(_, r)| r.credited.get(c).copied()).sum() };
-        let leaving = e.end_date.is_some_and(|d| period.contains(d));
-        let mut out = EmployeePayout { lines: Vec::new(), warnings: self.warnings(pp, py, &component), ..pp.clone() };
+        // The leaving rules apply once: in the period of the last day, or, when that period was
+        // closed before the end date was known, in the first period computed with it.
+        let settled = hist
+            .iter()
+            .find(|(j, r)| r.end_date.is_some_and(|d| self.year.periods.get(*j).is_some_and(|p| d <= p.end)));
+        let leaving_in = e.end_date.and_then(|d| self.year.periods.iter().position(|p| p.contains(d)));
+        let late = settled.is_none() && !hist.is_empty() && leaving_in.is_some_and(|l| l < k);
+        let leaving = settled.is_none() && (e.end_date.is_some_and(|d| period.contains(d)) || late);
+        let late_note = match (late, e.end_date, leaving_in) {
+            (true, Some(end), Some(l)) => {
+                let text = format!(
+                    "{who} left on {end}, in {}, which was closed before that end date was known: the plan's leaving \
+                     rules (leaver clawback, the draw balance on leaving, instalments) are applied in {}",
+                    self.period_name(l),
+                    period.name
+                );
+                out.warnings.push(text.clone());
+                notes.push(text);
+                format!("in {}, closed before the end date was known", self.period_name(l))
+            }
+            _ => String::new(),
+        };
+        if let Some((j, r)) = settled
+            && r.end_date != e.end_date
+        {
+            let text = format!(
+                "{who}: end date {} in {}'s actuals, {} when the leaving rules were applied in {}: they are not \
+                 applied again; settle any difference by hand",
+                e.end_date.map_or_else(|| "none".to_owned(), |d| d.to_string()),
+                period.name,
+                r.end_date.map(|d| d.to_string()).unwrap_or_default(),
+                self.period_name(*j)
+            );
+            out.warnings.push(text.clone());
+            notes.push(text);
+        }
         let mut earned = BTreeMap::new();
         let mut credited = BTreeMap::new();
         let mut pending: Vec<Instalment> = Vec::new();
@@ -1127,8 +1179,15 @@ impl Ctx<'_> {
         // 3. Instalments due now from earlier periods (forfeited by a leaver for later periods).
         if let Some(r) = last {
             for inst in &r.pending {
-                // Due now, or overdue (the person was not in an earlier period's actuals).
-                if !self.later_than(&inst.due, k) {
+                // Due now, or overdue (the person was not in an earlier period's actuals); on
+                // leaving, due by the leaving period or earned in it (paid at once).
+                let due_by = |l: usize| !self.later_than(&inst.due, l);
+                let at_once = leaving && leaving_in.is_some_and(|l| self.index_of(&inst.earned_in) == Some(l));
+                let pay = match (leaving, leaving_in) {
+                    (true, Some(l)) => due_by(l.min(k)) || at_once,
+                    _ => due_by(k),
+                };
+                if pay {
                     let label = component(&inst.component).map_or(inst.component.clone(), |c| c.label().to_owned());
                     out.lines.push(year_line(
                         Name::new(inst.component.as_str()),
@@ -1136,9 +1195,10 @@ impl Ctx<'_> {
                         LineKind::Deferred,
                         inst.amount,
                         format!(
-                            "instalment of {label} earned in {}, due {}: {}",
+                            "instalment of {label} earned in {}, due {}{}: {}",
                             inst.earned_in,
                             inst.due,
+                            if at_once && self.later_than(&inst.due, k) { ", paid at once on leaving" } else { "" },
                             grouped(inst.amount, dp)
                         ),
                     ));
@@ -1214,8 +1274,12 @@ impl Ctx<'_> {
                     balance -= take;
                 }
             }
+            let on_leaving = match (late_note.is_empty(), e.end_date) {
+                (false, Some(end)) => format!("on leaving (left on {end}, {late_note})"),
+                _ => "on leaving".to_owned(),
+            };
             let policy = if leaving {
-                Some((d.on_leaving, "on leaving"))
+                Some((d.on_leaving, on_leaving.as_str()))
             } else if k + 1 == n {
                 Some((d.at_year_end, "at year end"))
             } else {
@@ -1237,7 +1301,15 @@ impl Ctx<'_> {
                             Name::fixed("Draw recovery"),
                             LineKind::DrawRecovery,
                             -balance,
-                            format!("the draw balance {} is recovered {when} (plan setting)", grouped(balance, dp)),
+                            if late_note.is_empty() || !leaving {
+                                format!("the draw balance {} is recovered {when} (plan setting)", grouped(balance, dp))
+                            } else {
+                                format!(
+                                    "the draw balance {} is recovered on leaving (plan setting; left on {}, {late_note})",
+                                    grouped(balance, dp),
+                                    e.end_date.map(|d| d.to_string()).unwrap_or_default()
+                                )
+                            },
                         ));
                         balance = Decimal::ZERO;
                     }
@@ -1309,7 +1381,8 @@ impl Ctx<'_> {
                     LineKind::Clawback,
                     -take,
                     format!(
-                        "left on {end}, within {} days of periods that paid {}: {} × {} = {} clawed back",
+                        "left on {end}{}, within {} days of periods that paid {}: {} × {} = {} clawed back",
+                        if late_note.is_empty() { String::new() } else { format!(" ({late_note})") },
                         cb.leaver_window_days,
                         which.join(", "),
                         money::Number(cb.leaver_share()),
@@ -1319,7 +1392,44 @@ impl Ctx<'_> {
                 ));
             }
         }
+        // What periods in which the person was not employed paid is taken back.
+        let void_total: Decimal = voided.iter().map(|(_, r)| r.total).sum();
+        if !void_total.is_zero() {
+            let which: Vec<String> = voided
+                .iter()
+                .filter(|(_, r)| !r.total.is_zero())
+                .map(|(j, r)| format!("{} {}", self.period_name(*j), grouped(r.total, dp)))
+                .collect();
+            let dates = voided.first().and_then(|(j, _)| self.year.periods.get(*j)).map(|p| employment(e, p));
+            let text = format!(
+                "not employed in {} by the {} now known, but paid {}: taken back, {}",
+                voided.iter().map(|(j, _)| self.period_name(*j)).collect::<Vec<_>>().join(", "),
+                dates.unwrap_or_default(),
+                which.join(", "),
+                grouped(-void_total, dp)
+            );
+            out.lines.push(year_line(
+                Name::fixed("clawback"),
+                Name::fixed("Paid while not employed"),
+                LineKind::Clawback,
+                -void_total,
+                text.clone(),
+            ));
+            notes.push(format!("{who}: {text}"));
+        }
         out.total = out.lines.iter().map(|l| l.amount).sum();
+        if period.employed_days(e.start_date, e.end_date) == 0 && !out.total.is_zero() {
+            // Not employed: the period's own lines pay 0; what is paid settles earlier periods.
+            let note = format!("not employed during the period {} to {}", period.start, period.end);
+            out.warnings.retain(|w| !w.starts_with(&note));
+            out.warnings.insert(
+                0,
+                format!(
+                    "{note}: its own lines pay 0; the {} paid settles earlier periods (each line says how)",
+                    grouped(out.total, dp)
+                ),
+            );
+        }
         if out.total < Decimal::ZERO {
             // Clawbacks (or a recovered negative true-up) larger than what the period pays: no
             // payroll run pays a negative amount, so someone has to settle it.
@@ -1339,6 +1449,8 @@ impl Ctx<'_> {
                 let slot = earned_to_date.entry(c.clone()).or_insert(Decimal::ZERO);
                 *slot = if ytd_line { *v } else { *slot + *v };
             }
+        }
+        for (_, r) in all {
             ytd.paid += r.total;
             for l in &r.lines {
                 match l.kind.as_str() {
@@ -1395,7 +1507,12 @@ impl Ctx<'_> {
             pending,
             total: fixed(out.total, dp),
         };
-        (out, record, ytd)
+        (out, record, ytd, notes)
+    }
+
+    /// The index of a period by name.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.year.periods.iter().position(|p| p.name == name)
     }
 
     /// Whether period `name` comes after period `k`.

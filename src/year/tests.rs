@@ -646,6 +646,148 @@ fn an_id_with_leading_zeros_added_or_dropped_is_the_ledger_person() {
     assert!(r.warnings.iter().any(|w| w.contains("but the names differ")), "{:?}", r.warnings);
 }
 
+/// A 10% commission on the month's revenue, a recoverable draw of 3,000 recovered on leaving,
+/// and a leaver clawback of everything paid by periods ending within 60 days of the last day.
+fn leaver_plan() -> Plan {
+    plan(
+        r#"{"periods": "month",
+            "draws": {"sales": {"amount": 3000, "recoverable": true, "on_leaving": "recover"}},
+            "clawback": {"leaver_window_days": 60}}"#,
+        r#"{"kind": "commission", "id": "rev", "basis": "amount", "tiers": [{"from": 0, "rate": 0.10}]}"#,
+    )
+}
+
+// A leaver whose end date reaches the actuals after their leaving period was closed gets the
+// leaving rules in the first period computed with it, so that what they are paid does not depend
+// on when HR keyed the date. Hand-derived:
+// January 40,000 pays 4,000. February 10,000 earns 1,000: draw 2,000 (balance 2,000), pays 3,000.
+// Last day 10 March.
+// - Known in March: 5,000 earns 500; the draw is 3,000 × 10/31 = 967.74, so 467.74 (balance
+//   2,467.74), recovered on leaving; January and February ended 38 and 10 days before the last
+//   day: their 4,000 + 1,000 of earnings (draws excluded) are clawed back. March: 500 + 467.74 −
+//   2,467.74 − 5,000 = −6,500.00.
+// - Known only in April (March closed as a full month: 500 earned, draw 2,500, balance 4,500,
+//   pays 3,000): April is not employed, its own lines pay 0; the balance 4,500 is recovered and
+//   the 5,000 clawed back: −9,500.00. March + April = −6,500.00, as when it was known in March.
+#[test]
+fn a_leaver_reported_late_gets_the_leaving_rules_in_the_next_open_period() {
+    let p = leaver_plan();
+    let month = |end: Option<&str>, revenue: &str| roster(vec![person("1", None, end, revenue)]);
+    let on_time = run(&p, &[month(None, "40000"), month(None, "10000"), month(Some("2026-03-10"), "5000")]);
+    assert_eq!(totals(&on_time), [d("4000.00"), d("3000.00"), d("-6500.00")]);
+    let late =
+        run(&p, &[month(None, "40000"), month(None, "10000"), month(None, "5000"), month(Some("2026-03-10"), "0")]);
+    assert_eq!(totals(&late), [d("4000.00"), d("3000.00"), d("3000.00"), d("-9500.00")]);
+    let april = &late[3];
+    assert_eq!(kinds(april), [("draw_recovery", d("-4500.00")), ("clawback", d("-5000.00"))]);
+    let lines = &april.report.employees[0].lines;
+    assert_eq!(
+        lines[0].explanation,
+        "the draw balance 4,500.00 is recovered on leaving (plan setting; left on 2026-03-10, in 2026-03, closed \
+         before the end date was known)"
+    );
+    assert!(
+        lines[1].explanation.starts_with(
+            "left on 2026-03-10 (in 2026-03, closed before the end date was known), within 60 days of periods that \
+             paid 2026-01 4,000.00, 2026-02 1,000.00"
+        ),
+        "{}",
+        lines[1].explanation
+    );
+    let note = "Ana (E1) left on 2026-03-10, in 2026-03, which was closed before that end date was known: the plan's \
+                leaving rules (leaver clawback, the draw balance on leaving, instalments) are applied in 2026-04";
+    assert!(april.warnings.iter().any(|w| w == note), "{:?}", april.warnings);
+    // The note that a person not employed is paid 0 is not said of a period that settles.
+    let warnings = &april.report.employees[0].warnings;
+    assert!(warnings[0].starts_with("not employed during the period 2026-04-01 to 2026-04-30: its own lines pay 0"));
+    assert!(!warnings.iter().any(|w| w.ends_with("payout 0")), "{warnings:?}");
+    assert_eq!(april.ytd[0].draw_balance, Decimal::ZERO);
+    assert_eq!(april.ytd[0].paid, on_time[2].ytd[0].paid);
+    // Once applied, the rules are not applied again, and what April settled stays.
+    let mut ledger = Ledger::new(&p);
+    for r in &late {
+        ledger.entries.push(r.entry());
+    }
+    let r = period(&p, &month(Some("2026-03-10"), "0"), "2026-05", &ledger);
+    assert_eq!(total_of(&r, "E1"), d("0.00"));
+    assert_eq!(r.report.employees[0].warnings, ["not employed during the period 2026-05-01 to 2026-05-31: payout 0"]);
+}
+
+// Instalments of a leaver reported late, as if the last day had been known: those earned in the
+// leaving period are paid at once, those earned before it and due after it are forfeited.
+// 100 per unit paid [0.5, 0.25, 0.25]. February 4 units: 200 now, 100 in March, 100 in April.
+// March 2 units: last day 20 March.
+// - Known in March: 100 (February's, due March) + 200 (March's, at once) = 300; February's
+//   April instalment is forfeited.
+// - Known in April: March paid 100 + 100; April pays March's 50 + 50 at once and forfeits
+//   February's 100: 100. March + April = 300.
+#[test]
+fn a_late_leaver_s_instalments_are_paid_or_forfeited_as_on_time() {
+    let p = plan(
+        r#"{"periods": "month"}"#,
+        r#"{"kind": "per_unit", "id": "spiff", "metric": "revenue", "amount": 100, "instalments": [0.5, 0.25, 0.25]}"#,
+    );
+    let month = |end: Option<&str>, units: &str| roster(vec![person("1", None, end, units)]);
+    let on_time = run(&p, &[month(None, "0"), month(None, "4"), month(Some("2026-03-20"), "2")]);
+    assert_eq!(totals(&on_time), [d("0.00"), d("200.00"), d("300.00")]);
+    let late = run(&p, &[month(None, "0"), month(None, "4"), month(None, "2"), month(Some("2026-03-20"), "0")]);
+    assert_eq!(totals(&late), [d("0.00"), d("200.00"), d("200.00"), d("100.00")]);
+    assert_eq!(kinds(&late[3]), [("deferred", d("50.00")), ("deferred", d("50.00"))]);
+    let lines = &late[3].report.employees[0].lines;
+    assert_eq!(
+        lines[1].explanation,
+        "instalment of spiff earned in 2026-03, due 2026-05, paid at once on leaving: 50.00"
+    );
+    assert!(
+        late[3].report.employees[0]
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("left on 2026-03-20: the instalment of spiff due in 2026-04 (100.00) is forfeited")),
+        "{:?}",
+        late[3].report.employees[0].warnings
+    );
+    assert_eq!(late[3].ytd[0].pending(), Decimal::ZERO);
+}
+
+// A closed period in which the person turns out not to have been employed (their end date,
+// keyed late, is before it) counts for nothing: what it paid is taken back, and the leaving rules
+// apply as if it had not happened. Draw 3,000 recoverable, recovered on leaving, 10%.
+// January 10,000 earns 1,000: draw 2,000 (balance 2,000). February 20,000 earns 2,000: draw
+// 1,000 (balance 3,000). Last day 20 January, known in March: February's 3,000 is taken back,
+// and January's balance of 2,000 is recovered: −5,000. January + February + March = 1,000.
+// Known in January: 1,000 earned, draw 3,000 × 20/31 = 1,935.48 − 1,000 = 935.48, recovered at
+// once: 1,000.
+#[test]
+fn what_a_period_after_the_last_day_paid_is_taken_back() {
+    let p = draw_plan(r#"{"amount": 3000, "recoverable": true, "on_leaving": "recover"}"#);
+    let month = |end: Option<&str>, revenue: &str| roster(vec![person("1", None, end, revenue)]);
+    let on_time = run(&p, &[month(Some("2026-01-20"), "10000")]);
+    assert_eq!(totals(&on_time), [d("1000.00")]);
+    let late = run(&p, &[month(None, "10000"), month(None, "20000"), month(Some("2026-01-20"), "0")]);
+    assert_eq!(totals(&late), [d("3000.00"), d("3000.00"), d("-5000.00")]);
+    assert_eq!(kinds(&late[2]), [("draw_recovery", d("-2000.00")), ("clawback", d("-3000.00"))]);
+    let line = &late[2].report.employees[0].lines[1];
+    assert_eq!(&*line.label(), "Paid while not employed");
+    assert_eq!(
+        line.explanation,
+        "not employed in 2026-02 by the end date 2026-01-20 now known, but paid 2026-02 3,000.00: taken back, −3,000.00"
+    );
+    assert!(
+        late[2].warnings.iter().any(|w| w.starts_with("Ana (E1): not employed in 2026-02")),
+        "{:?}",
+        late[2].warnings
+    );
+    // February's revenue no longer counts toward the year to date; it is said once.
+    assert!(
+        late[2].warnings.iter().any(|w| w
+            == "Ana (E1): the actuals recorded for 2026-02 (revenue 20,000) no longer count toward the year to date: \
+                by the end date 2026-01-20 in force they were not employed in 2026-02"),
+        "{:?}",
+        late[2].warnings
+    );
+    assert_eq!(late[2].ytd[0].paid, d("1000.00"));
+}
+
 // p = 0 means payout 0 (DOMAIN.md), over the year too: a leaver's actuals for a period after
 // they left, or a hire's for a period before they started, are not paid and do not count toward
 // their year to date; a warning names the person, the period and the metrics.
