@@ -106,7 +106,8 @@ fn a_percent_in_a_money_column_of_a_metrics_file_is_refused_too() {
     let dir = tempfile::tempdir().unwrap();
     let mut report = people(dir.path());
     let metrics = write(dir.path(), "results.csv", "employee_id,bookings\nE1,12%\nE2,50000\n");
-    let issues = bad_rows(join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &planned()));
+    let issues =
+        bad_rows(join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &planned()));
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert_eq!((issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()), (2, "bookings", "12%"));
     assert!(
@@ -213,7 +214,8 @@ fn money_that_reads_two_ways_in_a_metrics_file_is_refused_unless_the_decimal_is_
         "employee_id,revenue,bookings,discovery_interviews\nE1,12.000,\"1,500\",4\nE2,\"50,000\",12.000,2\n",
     );
     let mut report = people(dir.path());
-    let issues = bad_rows(join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &planned()));
+    let issues =
+        bad_rows(join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &planned()));
     let found: Vec<(u64, &str, &str)> = issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str())).collect();
     // Revenue is always money, bookings is money to the plan; 12.000 interviews is a count.
     assert_eq!(found, vec![(2, "revenue", "12.000"), (3, "bookings", "12.000")]);
@@ -288,7 +290,8 @@ fn a_column_of_a_metrics_file_left_out_as_text_lists_its_cells_too() {
     let dir = tempfile::tempdir().unwrap();
     let mut report = people(dir.path());
     let metrics = write(dir.path(), "activity.csv", "employee_id,status,bookings\nE1,pending,5\nE2,waiting,6\n");
-    let outcome = join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &planned()).unwrap();
+    let outcome =
+        join_metrics(&mut report.roster, std::slice::from_ref(&metrics), JoinKey::EmployeeId, &planned()).unwrap();
     assert_eq!(
         outcome.warnings,
         vec![format!(

@@ -257,7 +257,7 @@ mod tests {
             );
         harness.run();
         let image = harness.render().expect("the preview renders (wgpu, software adapter)");
-        let transform = harness.state().clone().expect("the plot was shown");
+        let transform = (*harness.state()).expect("the plot was shown");
         let pixels_near = |x: f64, y: f64| {
             let pos = transform.position_from_point(&egui_plot::PlotPoint::new(x, y));
             let (cx, cy) = (pos.x.round() as i64, pos.y.round() as i64);

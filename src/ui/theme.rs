@@ -135,7 +135,7 @@ fn nth_color(palette: &[Color32], index: usize) -> Color32 {
     }
     let toward = if round % 2 == 1 { Color32::WHITE } else { Color32::BLACK };
     // 30%, 30%, 60%, 60%, 75%, 75%, …
-    let amount = (0.3 * ((round + 1) / 2) as f32).min(0.75);
+    let amount = (0.3 * round.div_ceil(2) as f32).min(0.75);
     base.lerp_to_gamma(toward, amount)
 }
 
