@@ -39,10 +39,7 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[St
     ui.scope(|ui| problem_list_ui(ui, &doc.plan, &problems));
     ui.separator();
     let metrics = metric_names(&doc.plan, roster_metrics);
-    // Scrolls sideways too, only should something not fit: content that does not wrap then
-    // never widens the panel (a vertical scroll area grows to its content's width, and the
-    // panel keeps that width after the content has gone).
-    egui::ScrollArea::both().id_salt("editor_scroll").auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::vertical().id_salt("editor_scroll").auto_shrink([false, false]).show(ui, |ui| {
         let plan = &mut doc.plan;
         egui::CollapsingHeader::new("Plan").default_open(true).show(ui, |ui| {
             plan_fields_ui(ui, plan, &at);
