@@ -1,6 +1,7 @@
 //! Plan years on the real binary: the people of one period and the next. Someone of the ledger
 //! missing from a period's actuals is named by `payouts`, and the period is neither closed nor
-//! exported without them; an id whose leading zeros a spreadsheet changed is the ledger's person.
+//! exported without them; an id whose leading zeros a spreadsheet changed is the ledger's person;
+//! last period's actuals given again are noticed.
 
 #![allow(clippy::unwrap_used, reason = "helpers of tests: an unexpected error should fail the test loudly")]
 
@@ -102,4 +103,18 @@ fn an_id_whose_leading_zeros_changed_keeps_its_history() {
     let warned = "employee_id 0100 (Ana Lind) in the actuals is 100 in the ledger";
     assert!(text(&o.stderr).contains(warned), "{}", text(&o.stderr));
     assert!(json["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with(warned)));
+}
+
+#[test]
+fn last_months_actuals_given_again_are_noticed() {
+    let dir = setup(&[("jan", "100,Ana Lind,sales,1200000,2022-01-10,,110000\n")]);
+    let d = dir.path();
+    assert!(run(d, "close", "01", "jan", &[]).status.success());
+    let o = run(d, "close", "02", "jan", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("warning: the actuals for 2026-02 are identical to 2026-01's"),
+        "{}",
+        text(&o.stderr)
+    );
 }

@@ -495,6 +495,9 @@ pub fn compute_period(
     let employed =
         |j: usize, e: &Employee| year.periods.get(j).is_some_and(|p| p.employed_days(e.start_date, e.end_date) > 0);
     let employed_now = |e: &Employee| period.employed_days(e.start_date, e.end_date) > 0;
+    if let Some(same) = same_as_last(roster, &history, &year, k) {
+        warnings.push(same);
+    }
     for e in &roster.employees {
         warnings.extend(not_employed_actuals(&year, &roster.metrics, k, e, hist_of(e), &employed));
         if let Some((j, r)) = hist_of(e).last() {
@@ -733,6 +736,34 @@ fn employment(e: &Employee, p: &PayPeriod) -> String {
         (_, Some(x)) if x < p.start => format!("end date {x}"),
         _ => "employment dates".to_owned(),
     }
+}
+
+/// The warning when this period's actuals are the last closed period's again: everyone in both
+/// has the same metrics, and not all of them are 0 (the commonest upload mistake: last month's
+/// file closed as this month).
+fn same_as_last(roster: &Roster, history: &HashMap<&str, History<'_>>, year: &PlanYear, k: usize) -> Option<String> {
+    let prev = k.checked_sub(1)?;
+    let (now, then) = (&year.periods.get(k)?.name, &year.periods.get(prev)?.name);
+    let mut common = 0usize;
+    let mut some_value = false;
+    for e in &roster.employees {
+        let Some(r) = history.get(&*e.id).and_then(|h| h.last()).filter(|(j, _)| *j == prev).map(|(_, r)| *r) else {
+            continue;
+        };
+        let metrics = row_metrics(&roster.metrics, e);
+        if metrics != r.metrics {
+            return None;
+        }
+        common += 1;
+        some_value |= metrics.values().any(|v| !v.is_zero());
+    }
+    (common > 0 && some_value).then(|| {
+        format!(
+            "the actuals for {now} are identical to {then}'s: the same metrics for {} in both. If this is {then}'s \
+             file again, give {now}'s actuals before closing or exporting {now}",
+            if common == 1 { "the 1 person".to_owned() } else { format!("all {common} people") }
+        )
+    })
 }
 
 /// Warnings about actuals that count for nothing because `e` was not employed in their period

@@ -911,3 +911,21 @@ fn a_changed_start_date_is_named() {
         results[1].warnings
     );
 }
+
+// The commonest upload mistake, last period's file given again as this period's: every person in
+// both has the same actuals as the last closed period recorded.
+#[test]
+fn last_periods_actuals_given_again_are_noticed() {
+    let p = ytd_plan("");
+    let same = run(&p, &months("400000", &["80000", "80000"]));
+    assert_eq!(
+        same[1].warnings,
+        ["the actuals for 2026-Q2 are identical to 2026-Q1's: the same metrics for the 1 person in both. If this is \
+          2026-Q1's file again, give 2026-Q2's actuals before closing or exporting 2026-Q2"]
+    );
+    let other = run(&p, &months("400000", &["80000", "80001"]));
+    assert!(other[1].warnings.is_empty());
+    // Nothing to tell apart (all 0): not said.
+    let zero = run(&p, &months("400000", &["0", "0"]));
+    assert!(zero[1].warnings.is_empty());
+}
