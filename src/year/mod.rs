@@ -262,12 +262,22 @@ pub(crate) fn check_nobody_absent(ledger: &Ledger, plan: &Plan, entry: &PeriodEn
     let Ok(k) = year.index(&entry.period) else { return Ok(()) };
     let Some(period) = year.periods.get(k) else { return Ok(()) };
     let Ok(history) = ledger_history(ledger, &year, k) else { return Ok(()) };
-    let present = |id: &str| entry.people.iter().any(|p| p.employee_id == id);
-    let absent = absent_people(&year, period, &history, &present);
+    let ids: HashSet<&str> = entry.people.iter().map(|p| p.employee_id.as_str()).collect();
+    let absent = absent_people(&year, period, &history, &|id| ids.contains(id));
     if absent.is_empty() {
         return Ok(());
     }
     Err(YearError::Absent { period: entry.period.clone(), people: absent.iter().map(Absent::describe).collect() })
+}
+
+/// Up to twenty warnings of one kind, then how many more (`about …` says of what).
+fn capped(mut warnings: Vec<String>, about: &str) -> Vec<String> {
+    if warnings.len() > 20 {
+        let more = warnings.len() - 20;
+        warnings.truncate(20);
+        warnings.push(format!("… and {more} more warnings like these {about}"));
+    }
+    warnings
 }
 
 /// Up to twenty lines of a difference, then how many more.
@@ -461,8 +471,11 @@ pub fn compute_period(
         let covered = |e: &&Employee| plan.track_for(&e.role).is_some();
         let present: HashSet<&str> = roster.employees.iter().filter(covered).map(|e| &*e.id).collect();
         let mut absent = absent_people(&year, &period, &history, &|id| present.contains(id));
-        for a in &mut absent {
-            a.uncovered_role = roster.employees.iter().find(|e| *e.id == *a.employee_id).map(|e| e.role.to_string());
+        if !absent.is_empty() {
+            let roles: HashMap<&str, &str> = roster.employees.iter().map(|e| (&*e.id, &*e.role)).collect();
+            for a in &mut absent {
+                a.uncovered_role = roles.get(a.employee_id.as_str()).map(|r| (*r).to_owned());
+            }
         }
         absent
     };
@@ -498,12 +511,15 @@ pub fn compute_period(
     if let Some(same) = same_as_last(roster, &history, &year, k) {
         warnings.push(same);
     }
+    let (mut not_employed, mut changed) = (Vec::new(), Vec::new());
     for e in &roster.employees {
-        warnings.extend(not_employed_actuals(&year, &roster.metrics, k, e, hist_of(e), &employed));
+        not_employed.extend(not_employed_actuals(&year, &roster.metrics, k, e, hist_of(e), &employed));
         if let Some((j, r)) = hist_of(e).last() {
-            warnings.extend(changed_since(e, r, year.periods.get(*j).map_or("", |p| p.name.as_str()), name, plan));
+            changed.extend(changed_since(e, r, year.periods.get(*j).map_or("", |p| p.name.as_str()), name, plan));
         }
     }
+    warnings.extend(capped(not_employed, &format!("about actuals that count for nothing in {name}")));
+    warnings.extend(capped(changed, "about annual amounts or start dates changed since the last closed period"));
     let ytd_values = |e: &Employee| -> Vec<Option<Decimal>> {
         let now_counts = employed_now(e);
         roster
@@ -860,6 +876,16 @@ fn in_force_scale(
     e: &Employee,
     hist: &History<'_>,
 ) -> Result<Option<Scale>, String> {
+    // Nothing recorded differs from the current amounts (the usual case): nothing to compute.
+    let same = |then: Option<Decimal>, now: Option<Decimal>| then.is_none() || then == now;
+    let unchanged = |r: &PersonRecord| {
+        same(r.quota, e.quota)
+            && same(r.target_incentive, e.target_incentive)
+            && ((r.quota.is_none() && r.target_incentive.is_none()) || r.currency == e.currency)
+    };
+    if hist.iter().all(|(_, r)| unchanged(r)) {
+        return Ok(None);
+    }
     let rate = |c: Option<&str>| -> Option<Rational> {
         match c {
             None => Some(Rational::ONE),

@@ -813,6 +813,24 @@ fn actuals_for_a_period_not_employed_are_not_paid_and_not_in_the_year_to_date() 
         q3.warnings
     );
     assert_eq!(q3.ytd[0].earned, d("14000.00"));
+    // Many at once: twenty are shown, then how many more.
+    let many: Vec<Employee> =
+        (0..25).map(|i| someone(&format!("E{i}"), "Ana", "400000", None, Some("2026-06-30"), "1")).collect();
+    let mut l = Ledger::new(&p);
+    for q in ["2026-Q1", "2026-Q2"] {
+        l.entries.push(
+            period(
+                &p,
+                &roster(many.iter().map(|e| Employee { metrics: vec![Some(d("0"))], ..e.clone() }).collect()),
+                q,
+                &l,
+            )
+            .entry(),
+        );
+    }
+    let r = period(&p, &roster(many), "2026-Q3", &l);
+    assert_eq!(r.warnings.len(), 21, "{:?}", r.warnings);
+    assert_eq!(r.warnings[20], "… and 5 more warnings like these about actuals that count for nothing in 2026-Q3");
     let hire = |revenue: &str| roster(vec![person("400000", Some("2026-04-01"), None, revenue)]);
     let results = run(&p, &[hire("30000"), hire("80000")]);
     assert_eq!(totals(&results), [d("0.00"), d("4000.00")]);
