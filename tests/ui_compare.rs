@@ -230,6 +230,12 @@ fn the_reference_is_the_first_plan_ticked_in_the_list_or_the_one_chosen() {
     // Marked on one line beside its name (a wrapping label in the table stood a letter a line).
     let marked = harness.get_by_label("(reference)").rect();
     assert!(marked.width() > 3.0 * marked.height(), "{marked:?}");
+    // Where "Discovery bonus" is in the legend of cost by component, from its first item.
+    let legend_place = |harness: &egui_kittest::Harness<'static, carrot::ui::CarrotApp>| {
+        let first = harness.get_by_label("Revenue commission").rect().min;
+        harness.get_by_label("Discovery bonus").rect().min - first
+    };
+    let place = legend_place(&harness);
     // Chosen explicitly, Transition is the reference: first, and what changes are measured from.
     click_role(&mut harness, Role::ComboBox, "Changes measured from");
     // The choice in the list that opened, not the plan in the workspace panel on the left.
@@ -242,6 +248,8 @@ fn the_reference_is_the_first_plan_ticked_in_the_list_or_the_one_chosen() {
     harness.run_steps(4);
     assert_eq!(compared(&harness), ["Transition", "Sales-led (today)", "Product-led"]);
     harness.get_by_label_contains("moving from 1. Transition to");
+    // Each component keeps its place in the legend, and so its colour.
+    assert_eq!(legend_place(&harness), place);
     // Who gains and loses is measured from it, moving to the plan people moved to before it
     // was chosen (Product-led since Transition, the first choice, became the first plan).
     let app = harness.state();

@@ -424,20 +424,7 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bo
     let Some(first) = compared.first() else { return };
     let dp = first.report.minor_units;
     let t = theme::tokens(ui);
-    let mut roles: Vec<String> = Vec::new();
-    let mut components: Vec<String> = Vec::new();
-    for d in compared {
-        for k in d.report.totals.by_role.keys() {
-            if !roles.contains(k) {
-                roles.push(k.clone());
-            }
-        }
-        for k in d.report.totals.by_component.keys() {
-            if !components.contains(k) {
-                components.push(k.clone());
-            }
-        }
-    }
+    let (roles, components) = roles_and_components(compared);
     egui::Grid::new("compare_totals").striped(true).num_columns(compared.len() + 1).spacing([18.0, 4.0]).show(
         ui,
         |ui| {
@@ -542,6 +529,28 @@ impl Diff {
     }
 }
 
+/// The roles and the components (payout lines) of the compared plans, each once, in the order
+/// of the plan list (plans open in the order of their ids), not of the comparison: choosing
+/// another reference leaves each component its place, and so its colour in the charts.
+fn roles_and_components(compared: &[Shown<'_>]) -> (Vec<String>, Vec<String>) {
+    let mut in_list: Vec<&Shown<'_>> = compared.iter().collect();
+    in_list.sort_by_key(|d| d.doc.id);
+    let (mut roles, mut components): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for d in in_list {
+        for k in d.report.totals.by_role.keys() {
+            if !roles.contains(k) {
+                roles.push(k.clone());
+            }
+        }
+        for k in d.report.totals.by_component.keys() {
+            if !components.contains(k) {
+                components.push(k.clone());
+            }
+        }
+    }
+    (roles, components)
+}
+
 /// A component's label in the first compared plan that has one (its id otherwise).
 fn component_label(compared: &[Shown<'_>], id: &str) -> String {
     compared.iter().map(|r| r.labels.get(id)).find(|l| *l != id).unwrap_or(id).to_owned()
@@ -564,20 +573,7 @@ fn rebuild(cache: &mut CompareCache, scope: &Scope, compared: &[Shown<'_>]) {
             edges.windows(2).zip(counts).map(|(w, c)| PlotPoint::new((w[0] + w[1]) / 2.0, c as f64)).collect()
         })
         .collect();
-    cache.roles.clear();
-    cache.components.clear();
-    for d in compared {
-        for k in d.report.totals.by_role.keys() {
-            if !cache.roles.contains(k) {
-                cache.roles.push(k.clone());
-            }
-        }
-        for k in d.report.totals.by_component.keys() {
-            if !cache.components.contains(k) {
-                cache.components.push(k.clone());
-            }
-        }
-    }
+    (cache.roles, cache.components) = roles_and_components(compared);
     cache.movers = stats
         .iter()
         .enumerate()
