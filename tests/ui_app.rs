@@ -964,6 +964,42 @@ fn the_behaviour_view_says_how_many_trials_its_figures_come_from() {
 }
 
 #[test]
+fn on_a_1024_by_640_window_the_view_keeps_its_width_and_the_editor_can_be_hidden() {
+    use egui::accesskit::Role;
+    let size = egui::vec2(1024.0, 640.0);
+    let mut harness = start(size, Startup::Samples, Vec::new());
+    for tab in ["Payouts", "Charts", "Compare", "Behaviour"] {
+        harness.get_all_by_role_and_label(Role::Button, tab).next().unwrap().click();
+        harness.run_steps(5);
+        let view = harness.state().rt.view_rect.unwrap();
+        let editor = harness.get_by_role_and_label(Role::TextInput, "Plan name").rect();
+        assert!(view.width() >= carrot::ui::panels::MIN_VIEW - 1.0, "{tab}: the view is {view:?}");
+        assert!(view.right() <= editor.left(), "{tab}: the view runs under the editor ({view:?}, {editor:?})");
+        assert!(view.left() >= 130.0, "{tab}: the plans and rosters keep a column: {view:?}");
+        if tab == "Compare" {
+            // The totals of three plans are wider than the view: they scroll on their own, and
+            // the charts below keep to the view (their legends end inside it).
+            let charts = harness.get_by_label("Total payout cost per plan").rect().top();
+            let legends: Vec<egui::Rect> =
+                harness.query_all_by_label("3. Product-led").map(|n| n.rect()).filter(|r| r.top() > charts).collect();
+            assert!(legends.len() >= 2, "{legends:?}");
+            for legend in legends {
+                assert!(legend.right() <= view.right() + 1.0, "{legend:?} is out of {view:?}");
+            }
+        }
+    }
+    // Hidden, the editor leaves the view the window's width but for the plans; shown again, it
+    // is back.
+    click(&mut harness, "Hide the plan editor");
+    assert!(!harness.state().state.show_editor);
+    assert!(harness.query_by_role_and_label(Role::TextInput, "Plan name").is_none());
+    assert!(harness.state().rt.view_rect.unwrap().right() > size.x - 20.0);
+    click(&mut harness, "Show editor");
+    assert!(harness.state().state.show_editor);
+    harness.get_by_role_and_label(Role::TextInput, "Plan name");
+}
+
+#[test]
 fn open_plans_never_share_a_colour() {
     let mut harness = app(Vec::new());
     let ctx = harness.ctx.clone();

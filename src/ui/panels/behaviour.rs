@@ -1063,20 +1063,53 @@ fn movers_ui(ui: &mut egui::Ui, report: &SimReport, view: &mut BehaviourView) {
             .labelled_by(l.id);
     });
     let Some(plan) = report.plans.get(view.focus) else { return };
+    let rows: Vec<(usize, &crate::sim::PersonInfo, &crate::sim::PersonOutcome)> = plan
+        .movers
+        .iter()
+        .take(MOVERS)
+        .filter_map(|&k| match (report.people.get(k), plan.people.get(k)) {
+            (Some(info), Some(Some(o))) if o.hours_moved >= 0.5 => Some((k, info, o)),
+            _ => None,
+        })
+        .collect();
+    // The reason takes the width the other columns leave and wraps in it (two lines a row), so
+    // it is read without scrolling sideways.
+    let line = ui.text_style_height(&egui::TextStyle::Body);
+    // Narrower than its columns' least widths, the table scrolls sideways on its own.
+    egui::ScrollArea::horizontal().id_salt("behaviour_movers_scroll").show(ui, |ui| {
+        movers_table_ui(ui, report, &rows, line);
+    });
+}
+
+/// The movers as a table: `rows` are (person, who, outcome); `line` is a line's height.
+fn movers_table_ui(
+    ui: &mut egui::Ui,
+    report: &SimReport,
+    rows: &[(usize, &crate::sim::PersonInfo, &crate::sim::PersonOutcome)],
+    line: f32,
+) {
     let t = theme::tokens(ui);
-    egui::Grid::new("behaviour_movers").striped(true).num_columns(7).spacing([16.0, 4.0]).show(ui, |ui| {
+    let table = egui_extras::TableBuilder::new(ui)
+        .id_salt("behaviour_movers")
+        .striped(true)
+        .vscroll(false)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .columns(egui_extras::Column::auto().at_least(40.0), 6)
+        .column(egui_extras::Column::remainder().at_least(240.0).clip(true));
+    let table = table.header(line + 6.0, |mut header| {
         for h in ["Name", "Role", "Hours moved", "More", "Less", "Expected pay change"] {
-            ui.label(egui::RichText::new(h).strong());
+            header.col(|ui| {
+                ui.strong(h);
+            });
         }
-        ui.label(egui::RichText::new("Why").strong()).on_hover_text(
-            "Expected pay by line, from the baseline at history to this plan: the lines that move it most",
-        );
-        ui.end_row();
-        for &k in plan.movers.iter().take(MOVERS) {
-            let (Some(info), Some(Some(o))) = (report.people.get(k), plan.people.get(k)) else { continue };
-            if o.hours_moved < 0.5 {
-                continue;
-            }
+        header.col(|ui| {
+            ui.strong("Why").on_hover_text(
+                "Expected pay by line, from the baseline at history to this plan: the lines that move it most",
+            );
+        });
+    });
+    table.body(|mut body| {
+        for &(k, info, o) in rows {
             let activities =
                 report.roles.iter().find(|r| r.role == info.role).map_or(&[][..], |r| r.activities.as_slice());
             let diffs: Vec<(usize, f64)> =
@@ -1088,19 +1121,35 @@ fn movers_ui(ui: &mut egui::Ui, report: &SimReport, view: &mut BehaviourView) {
                     .unwrap_or_default()
                     .replace('-', "−")
             };
-            ui.label(&info.name).on_hover_text(format!("{} · {}", info.employee_id, info.team));
-            ui.label(&info.role);
-            ui.label(format!("{:.0}", o.hours_moved));
-            ui.label(describe(more));
-            ui.label(describe(less));
-            let color = if o.pay_change >= 0.0 { t.positive } else { t.negative };
-            ui.colored_label(
-                color,
-                format!("{}{}", if o.pay_change >= 0.0 { "+" } else { "−" }, money_tick(o.pay_change.abs())),
-            );
             // The reason `carrot simulate` prints, from the same core function.
-            ui.label(crate::sim::PayChangeReason::of(report, k, o).to_string());
-            ui.end_row();
+            let why = crate::sim::PayChangeReason::of(report, k, o).to_string();
+            // Ten rows at most: each is laid out (not only those in view), so all are found.
+            body.row(2.0 * line + 6.0, |mut row| {
+                row.col(|ui| {
+                    ui.label(&info.name).on_hover_text(format!("{} · {}", info.employee_id, info.team));
+                });
+                row.col(|ui| {
+                    ui.label(&info.role);
+                });
+                row.col(|ui| {
+                    ui.label(format!("{:.0}", o.hours_moved));
+                });
+                row.col(|ui| {
+                    ui.label(describe(more));
+                });
+                row.col(|ui| {
+                    ui.label(describe(less));
+                });
+                row.col(|ui| {
+                    let color = if o.pay_change >= 0.0 { t.positive } else { t.negative };
+                    let sign = if o.pay_change >= 0.0 { "+" } else { "−" };
+                    ui.colored_label(color, format!("{sign}{}", money_tick(o.pay_change.abs())));
+                });
+                row.col(|ui| {
+                    // In full on hover, should a narrow column cut it after two lines.
+                    ui.add(egui::Label::new(why.as_str()).wrap()).on_hover_text(why.as_str());
+                });
+            });
         }
     });
 }

@@ -351,7 +351,11 @@ pub fn compare_ui(
     rebuild(cache, scope, &compared);
     let height = if meeting { 300.0 } else { 220.0 };
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        totals_ui(ui, &compared, show_components);
+        // The tables scroll sideways on their own where the view is narrower than they are (four
+        // plans on a small window), so the charts keep to the view's width.
+        egui::ScrollArea::horizontal().id_salt("compare_totals_scroll").show(ui, |ui| {
+            totals_ui(ui, &compared, show_components);
+        });
         ui.add_space(10.0);
         charts_ui(ui, &compared, cache, height);
         ui.add_space(10.0);
@@ -771,24 +775,28 @@ fn movers_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], roster: &Roster, cache: 
             [(left, "Biggest gainers", &m.gainers, "gainers"), (right, "Biggest losers", &m.losers, "losers")]
         {
             ui.label(egui::RichText::new(title).strong());
-            egui::Grid::new(("movers", id)).striped(true).num_columns(5).show(ui, |ui| {
-                for h in ["Name", "Role", "From", "To", "Change"] {
-                    ui.label(egui::RichText::new(h).strong());
-                }
-                ui.end_row();
-                for (index, change) in rows {
-                    let Some(e) = roster.employees.get(*index) else { continue };
-                    let from = from_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
-                    let to_v = to_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
-                    ui.label(&*e.name).on_hover_text(format!("{} · {}", e.id, e.team));
-                    ui.label(&*e.role);
-                    ui.label(money::grouped(from, dp));
-                    ui.label(money::grouped(to_v, dp));
-                    let color = if *change > Decimal::ZERO { t.positive } else { t.negative };
-                    let sign = if *change > Decimal::ZERO { "+" } else { "" };
-                    ui.colored_label(color, format!("{sign}{}", money::grouped(*change, dp)));
+            // In its half of the view: wider, it scrolls rather than running over the other half.
+            let scroll = egui::ScrollArea::horizontal().id_salt(("movers_scroll", id));
+            scroll.show(ui, |ui| {
+                egui::Grid::new(("movers", id)).striped(true).num_columns(5).show(ui, |ui| {
+                    for h in ["Name", "Role", "From", "To", "Change"] {
+                        ui.label(egui::RichText::new(h).strong());
+                    }
                     ui.end_row();
-                }
+                    for (index, change) in rows {
+                        let Some(e) = roster.employees.get(*index) else { continue };
+                        let from = from_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
+                        let to_v = to_r.stats.by_index.get(*index).copied().flatten().unwrap_or_default();
+                        ui.label(&*e.name).on_hover_text(format!("{} · {}", e.id, e.team));
+                        ui.label(&*e.role);
+                        ui.label(money::grouped(from, dp));
+                        ui.label(money::grouped(to_v, dp));
+                        let color = if *change > Decimal::ZERO { t.positive } else { t.negative };
+                        let sign = if *change > Decimal::ZERO { "+" } else { "" };
+                        ui.colored_label(color, format!("{sign}{}", money::grouped(*change, dp)));
+                        ui.end_row();
+                    }
+                })
             });
         }
     });

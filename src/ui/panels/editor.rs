@@ -22,15 +22,28 @@ use crate::plan::{
 const FIELD: f32 = 220.0;
 
 /// The editor for the selected plan. The roster's metric columns and roles are offered as
-/// picks.
-pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[String], roster_roles: &[String]) {
+/// picks. `shown` goes false when the user hides the editor.
+pub fn plan_editor_ui(
+    ui: &mut egui::Ui,
+    doc: &mut PlanDoc,
+    roster_metrics: &[String],
+    roster_roles: &[String],
+    shown: &mut bool,
+) {
     let problems = doc.problems.clone();
     let money_dp = money::minor_units(&doc.plan.currency).unwrap_or(2);
     let at = Found { problems: &problems, money: Unit::Money(money_dp), plan_year: doc.plan.schedule.is_some() };
     let color = theme::plan_color(ui, doc.color);
     ui.horizontal(|ui| {
         widgets::color_dot(ui, color);
-        ui.add(egui::Label::new(egui::RichText::new(&doc.plan.name).heading()).truncate());
+        // The name takes the row but for the button at its right.
+        let name = egui::Label::new(egui::RichText::new(&doc.plan.name).heading()).truncate();
+        let height = ui.text_style_height(&egui::TextStyle::Heading);
+        let width = (ui.available_width() - 60.0).max(40.0);
+        ui.allocate_ui_with_layout(egui::vec2(width, height), egui::Layout::left_to_right(egui::Align::Center), |ui| {
+            ui.add(name);
+        });
+        hide_button_ui(ui, shown);
     });
     widgets::muted(ui, doc.location());
     // In a scope of its own whether or not there is anything to list, so that the list coming
@@ -92,6 +105,21 @@ pub fn plan_editor_ui(ui: &mut egui::Ui, doc: &mut PlanDoc, roster_metrics: &[St
             plan.tracks.shift_remove(&role);
         }
         add_track_ui(ui, plan, roster_roles);
+    });
+}
+
+/// A button at the right of the editor's first row that hides the editor (the view gets its
+/// width; "Show editor" beside the view's tabs, or View → Plan editor, brings it back).
+pub fn hide_button_ui(ui: &mut egui::Ui, shown: &mut bool) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if ui
+            .small_button("Hide")
+            .on_hover_text("Hide the plan editor, to give the view its width (Show editor brings it back)")
+            .accessible_name("Hide the plan editor")
+            .clicked()
+        {
+            *shown = false;
+        }
     });
 }
 

@@ -45,7 +45,8 @@ pub fn summary_strip_ui(
     let stale = doc.is_stale(roster_revision);
     let detail_id = ui.make_persistent_id("summary_detail");
     let mut detail: Option<Detail> = ui.data_mut(|d| d.get_temp(detail_id)).flatten();
-    ui.horizontal(|ui| {
+    // Wraps on a narrow view rather than running under the editor.
+    ui.horizontal_wrapped(|ui| {
         widgets::color_dot(ui, theme::plan_color(ui, doc.color));
         let size = if meeting { 30.0 } else { 22.0 };
         let total_text =
