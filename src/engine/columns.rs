@@ -14,15 +14,16 @@ use super::warnings::{columns_read, derived_inputs};
 ///   as it converts quota and target incentive);
 /// * the metric of a per-unit line is [`ReadAs::Count`];
 /// * every other column a line reads, directly or through derived metrics (a bonus's metric and
-///   target column, a multiplier's metric), is [`ReadAs::Number`]. So are the columns of a
-///   derived metric a commission or a per-unit line pays on: `revenue * retention` multiplies
-///   money by a rate, and only the engine's own money columns are known to be money.
+///   target column, a multiplier's metric), is [`ReadAs::Number`], unless the plan reads it as
+///   money ([`crate::plan::money`]: `refunds` in a commission on `revenue - refunds`, which the
+///   engine converts with fx too). `retention` in `revenue * retention` is a rate.
 ///
 /// A column that several lines read keeps the strongest reading (money, then count).
 pub fn plan_columns<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> PlanColumns {
     let mut columns = PlanColumns::default();
     for plan in plans {
         let derived = derived_inputs(plan);
+        let money = crate::plan::money::money_columns(plan);
         for (role, track) in &plan.tracks {
             for c in &track.components {
                 let by = format!("the {} `{}` of track {role} in plan `{}`", c.kind().as_str(), c.id(), plan.name);
@@ -34,7 +35,8 @@ pub fn plan_columns<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> PlanColumn
                     _ => {}
                 }
                 for column in columns_read(std::slice::from_ref(c), &derived) {
-                    columns.read(&column, ReadAs::Number, by.clone());
+                    let kind = if money.contains(&column) { ReadAs::Money } else { ReadAs::Number };
+                    columns.read(&column, kind, by.clone());
                 }
             }
         }
@@ -98,6 +100,9 @@ mod tests {
         let columns = plan_columns([&derived]);
         assert_eq!(kind(&columns, "bookings"), Some(ReadAs::Number));
         assert_eq!(kind(&columns, "retention"), Some(ReadAs::Number));
+        // `refunds` taken from revenue is money, as the engine converts it.
+        let net = plan(&COMMISSION.replace("\"bookings\"", "\"net\""), r#""net": "revenue - refunds""#);
+        assert_eq!(kind(&plan_columns([&net]), "refunds"), Some(ReadAs::Money));
         assert_eq!(kind(&columns, "net"), None);
     }
 

@@ -211,6 +211,9 @@ pub(crate) struct CompiledTrack {
     pub reads: Vec<usize>,
     pub lines: Vec<CompiledLine>,
     pub multipliers: Vec<CompiledMultiplier>,
+    /// A derived metric this track pays on as money without its money column being known: a
+    /// row in another currency cannot be paid on it (see [`crate::plan::money`]).
+    pub unclear_money: Option<crate::plan::money::Unclear>,
     pub cap: Option<LimitKonst>,
     pub guarantee: Option<LimitKonst>,
 }
@@ -426,10 +429,11 @@ impl CompiledPlan {
             })
             .collect();
 
-        let mut money_metrics: Vec<usize> = Vec::new();
-        if let Some(&i) = roster_index.get("revenue") {
-            money_metrics.push(i);
-        }
+        // The columns converted with fx: the plan's money (see `plan::money`), as read.
+        let money = crate::plan::money::money_columns(plan);
+        let mut money_metrics: Vec<usize> =
+            money.columns.iter().filter_map(|name| roster_index.get(name.as_str()).copied()).collect();
+        money_metrics.sort_unstable();
         let mut tracks = HashMap::default();
         let mut components: Vec<super::Name> = Vec::new();
         let mut track_roles: Vec<String> = Vec::new();
@@ -440,11 +444,6 @@ impl CompiledPlan {
             for c in &track.components {
                 let (rule, kind, cap) = match c {
                     Component::Commission(com) => {
-                        if let Some(&i) = roster_index.get(com.metric.as_str())
-                            && !money_metrics.contains(&i)
-                        {
-                            money_metrics.push(i);
-                        }
                         let mut tiers = Vec::with_capacity(com.tiers.len());
                         let mut cumulative = Decimal::ZERO;
                         for (k, t) in com.tiers.iter().enumerate() {
@@ -537,6 +536,7 @@ impl CompiledPlan {
                     reads,
                     lines,
                     multipliers,
+                    unclear_money: money.unclear_for(role).next().cloned(),
                     cap: track.cap.as_ref().or(plan.cap.as_ref()).map(LimitKonst::from),
                     guarantee: track.guarantee.as_ref().or(plan.guarantee.as_ref()).map(LimitKonst::from),
                 },
@@ -726,7 +726,19 @@ impl CompiledPlan {
         track: &CompiledTrack,
         values: &mut Vec<Option<N>>,
     ) -> Result<PersonContext<N>, Vec<LineError>> {
+        self.money_known(e, track)?;
         self.prepare_some(e, values, 0..self.roster_metrics, &track.needs)
+    }
+
+    /// An error for a row in another currency on a track that pays on money it cannot convert
+    /// (a product none of whose columns is known to be money).
+    fn money_known(&self, e: &Employee, track: &CompiledTrack) -> Result<(), Vec<LineError>> {
+        let Some(unclear) = &track.unclear_money else { return Ok(()) };
+        if self.fx_rate(e).map_err(|err| vec![err])? == Decimal::ONE {
+            return Ok(());
+        }
+        let currency = e.currency_for(&self.currency).ok().flatten().map_or(String::new(), |c| c.to_string());
+        Err(vec![LineError { component: None, message: unclear.message(&currency) }])
     }
 
     /// [`CompiledPlan::prepare`] for an exact payout: only the roster metrics in `track.reads`
@@ -737,6 +749,7 @@ impl CompiledPlan {
         track: &CompiledTrack,
         values: &mut Vec<Option<N>>,
     ) -> Result<PersonContext<N>, Vec<LineError>> {
+        self.money_known(e, track)?;
         self.prepare_some(e, values, track.reads.iter().copied(), &track.needs)
     }
 

@@ -138,6 +138,7 @@ fn reuse_by_track(old: &Plan, new: &Plan) -> Option<Vec<Reuse>> {
         fx,
         rounding,
         metrics,
+        money_columns,
         tracks,
         cap,
         guarantee,
@@ -150,6 +151,7 @@ fn reuse_by_track(old: &Plan, new: &Plan) -> Option<Vec<Reuse>> {
         && *fx == new.fx
         && *rounding == new.rounding
         && *metrics == new.metrics
+        && *money_columns == new.money_columns
         && *schedule == new.schedule
         && tracks.len() == new.tracks.len()
         && tracks.keys().eq(new.tracks.keys());

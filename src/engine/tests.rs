@@ -1128,3 +1128,39 @@ fn scales_multiply_the_prorated_quota_and_target_incentive_exactly() {
     let compiled = CompiledPlan::new(&bonus, &roster).unwrap().with_scales(Scales::from_iter([(id, scale)]));
     assert_eq!(compiled.report(&bonus, &roster, Detail::AmountsOnly).employees[0].total, d("60000.00"));
 }
+
+/// A commission on `net = revenue - refunds` for a row in GBP (1.17 per GBP): both columns are
+/// money and are converted, so 10% of (1,000 − 100) GBP pays 105.30 EUR, not 10% of
+/// (1,170 − 100) = 107.00. A product none of whose factors is known to be money
+/// (`bookings * retention`) cannot be paid for that row until the plan names its money column;
+/// the row in the plan's currency is paid either way.
+#[test]
+fn the_money_behind_a_derived_metric_is_converted_with_fx() {
+    let tracks = r#"{"sales": {"components": [
+        {"kind": "commission", "id": "c", "label": "C", "metric": "net", "tiers": [{"from": 0, "rate": 0.1}]}]}}"#;
+    let pay = |metrics: &str, extra: &str, columns: Vec<&'static str>| -> Vec<Result<Decimal, String>> {
+        let plan = plan_with(tracks, &format!(r#", "fx": {{"GBP": 1.17}}, "metrics": {{{metrics}}}{extra}"#));
+        let people = People { metrics: columns, quota: Some("100000"), ti: Some("4000") };
+        let mut roster = people.roster(&[&["1000", "100"], &["1000", "100"]]);
+        roster.employees[0].currency = Some("GBP".to_owned());
+        let compiled = CompiledPlan::new(&plan, &roster).unwrap_or_else(|e| panic!("{e:?}"));
+        (0..2)
+            .map(|i| match compiled.evaluate(i, &roster.employees[i], Detail::AmountsOnly, &mut Scratch::default()) {
+                Outcome::Paid(p) => Ok(p.total),
+                Outcome::Failed(errors) => Err(errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")),
+                Outcome::NotCovered(_) => Err("not covered".to_owned()),
+            })
+            .collect()
+    };
+    assert_eq!(pay(r#""net": "revenue - refunds""#, "", vec!["revenue", "refunds"]), [Ok(d("105.30")), Ok(d("90.00"))]);
+    let product = pay(r#""net": "bookings * retention / 100""#, "", vec!["bookings", "retention"]);
+    let message = product[0].clone().unwrap_err();
+    assert!(message.contains(r#""money_columns": ["bookings"]"#) && message.contains("from GBP"), "{message}");
+    assert_eq!(product[1], Ok(d("100.00")));
+    let named = pay(
+        r#""net": "bookings * retention / 100""#,
+        r#", "money_columns": ["bookings"]"#,
+        vec!["bookings", "retention"],
+    );
+    assert_eq!(named, [Ok(d("117.00")), Ok(d("100.00"))]);
+}

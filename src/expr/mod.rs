@@ -12,6 +12,10 @@ use rust_decimal::Decimal;
 
 use crate::num::{ArithError, Konst, Num};
 
+mod unit;
+
+pub use unit::{Demands, Unit};
+
 /// The deepest nesting an expression may have; deeper ones are refused with a clear error
 /// instead of exhausting the stack.
 pub const MAX_DEPTH: usize = 64;

@@ -86,6 +86,28 @@ pub fn roster_problems(
             ));
         }
     }
+    // A money column neither in the roster nor read by the plan converts nothing: a typo. (One
+    // the plan reads is checked with the track that reads it, when it has people.)
+    let read = |name: &str| {
+        plan.metrics
+            .values()
+            .any(|source| crate::expr::Expr::parse(source).is_ok_and(|e| e.variables().iter().any(|v| v == name)))
+            || plan.tracks.values().flat_map(|t| &t.components).any(|c| {
+                c.metric() == name
+                    || matches!(c, Component::Bonus(b) if matches!(&b.target, Target::Column(col) if col == name))
+            })
+    };
+    for (i, name) in plan.money_columns.iter().enumerate() {
+        if known(name) || plan.metrics.contains_key(name) || read(name) {
+            continue;
+        }
+        let candidates: Vec<&str> = metrics.iter().map(String::as_str).collect();
+        let hint = suggest(name, &candidates).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+        problems.push(Problem::error(
+            format!("money_columns[{i}]"),
+            format!("`{name}` is neither a roster column nor read by this plan{hint}"),
+        ));
+    }
     problems
 }
 

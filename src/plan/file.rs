@@ -213,6 +213,7 @@ fn decode(text: &str) -> Decoded {
     let fx = d.optional(&obj, "", "fx").unwrap_or_default();
     let rounding = d.optional(&obj, "", "rounding").unwrap_or_default();
     let metrics = d.optional(&obj, "", "metrics").unwrap_or_default();
+    let money_columns = d.optional(&obj, "", "money_columns").unwrap_or_default();
     let cap = d.optional(&obj, "", "cap");
     let guarantee = d.optional(&obj, "", "guarantee");
     let assumptions = d.optional(&obj, "", "assumptions").unwrap_or_default();
@@ -247,6 +248,7 @@ fn decode(text: &str) -> Decoded {
             fx,
             rounding,
             metrics,
+            money_columns,
             tracks,
             cap,
             guarantee,
@@ -267,6 +269,7 @@ const PLAN_KEYS: &[&str] = &[
     "fx",
     "rounding",
     "metrics",
+    "money_columns",
     "tracks",
     "cap",
     "guarantee",

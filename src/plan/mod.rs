@@ -4,6 +4,7 @@ pub mod assumptions;
 pub mod columns;
 pub mod file;
 pub mod model;
+pub mod money;
 pub mod schedule;
 pub mod validate;
 

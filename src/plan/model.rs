@@ -90,6 +90,10 @@ pub struct Plan {
     /// Derived metrics: name → expression over roster columns and earlier derived metrics.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub metrics: IndexMap<String, String>,
+    /// Roster columns that hold money besides those Carrot can tell are (see
+    /// [`crate::plan::money`]): converted with `fx` for a row in another currency.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub money_columns: Vec<String>,
     /// One track per role (`sales`, `consultant`, ...), in display order.
     pub tracks: IndexMap<String, Track>,
     /// Plan-level cap on each person's total variable pay (a track may set its own).

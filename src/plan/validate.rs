@@ -129,6 +129,7 @@ impl Validator {
             }
         }
         self.metrics(plan);
+        self.money_columns(plan);
         if plan.tracks.is_empty() {
             self.error("tracks", "a plan needs at least one track, e.g. \"sales\"");
         }
@@ -306,6 +307,38 @@ impl Validator {
                 shown.push(name);
                 self.error(format!("metrics.{name}"), format!("refers to itself through {}", shown.join(" → ")));
             }
+        }
+    }
+
+    /// `money_columns` names roster columns; and a plan converting rows in other currencies is
+    /// told of a derived metric it pays on whose money column it cannot tell.
+    fn money_columns(&mut self, plan: &Plan) {
+        for (i, name) in plan.money_columns.iter().enumerate() {
+            let path = format!("money_columns[{i}]");
+            if plan.metrics.contains_key(name) {
+                self.error(
+                    &path,
+                    format!("`{name}` is a derived metric: name the roster columns it is made of that hold money"),
+                );
+            } else if !is_identifier(name) {
+                self.error(&path, format!("`{name}` is not a roster column name: use lowercase letters, digits and _"));
+            } else if plan.money_columns.iter().take(i).any(|n| n == name) {
+                self.warning(&path, format!("`{name}` is listed twice"));
+            }
+        }
+        if plan.fx.is_empty() {
+            return;
+        }
+        for unclear in super::money::money_columns(plan).unclear {
+            let codes: Vec<&str> = plan.fx.keys().map(String::as_str).collect();
+            self.warning(
+                format!("metrics.{}", unclear.metric),
+                format!(
+                    "{}; until then a row in {} is an error",
+                    unclear.message(&codes.join(" or ")),
+                    codes.join(" or ")
+                ),
+            );
         }
     }
 

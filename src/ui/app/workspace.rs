@@ -725,6 +725,7 @@ fn empty_plan() -> Plan {
         fx: Default::default(),
         rounding: Default::default(),
         metrics: Default::default(),
+        money_columns: Vec::new(),
         tracks: Default::default(),
         cap: None,
         guarantee: None,
