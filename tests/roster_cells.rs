@@ -169,6 +169,43 @@ fn a_currency_in_a_count_column_of_a_metrics_file_is_refused() {
     assert_eq!(report.roster.employees[0].currency, None, "the cell named no one's currency");
 }
 
+#[test]
+fn a_percentage_in_a_count_column_is_refused_not_read_as_a_fraction_of_a_unit() {
+    let csv = format!("{HEADER}E1,Ann,sales,100000,50000,12%\nE2,Bob,sales,100000,50000,3\n");
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &planned()));
+    let found: Vec<(u64, &str, &str)> = issues.iter().map(|i| (i.line, i.column.as_str(), i.value.as_str())).collect();
+    assert_eq!(found, vec![(2, "discovery_interviews", "12%")]);
+    assert!(
+        issues[0].reason.starts_with("a percentage is not a count: the per_unit `interviews`")
+            && issues[0].reason.contains("0.12 of one"),
+        "{}",
+        issues[0].reason
+    );
+    // In a metrics file too.
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = people(dir.path());
+    let metrics = write(dir.path(), "activity.csv", "employee_id,discovery_interviews\nE1,12%\nE2,2\n");
+    let issues = bad_rows(join_metrics(&mut report.roster, &[metrics], JoinKey::EmployeeId, &planned()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!((issues[0].line, issues[0].value.as_str()), (2, "12%"));
+}
+
+#[test]
+fn a_column_taken_from_paid_money_is_money_too() {
+    // A commission on `net = bookings - refunds`: a `%` in refunds is refused like one in bookings.
+    let plan = carrot::plan::parse(
+        &PLAN
+            .replace(r#""metric": "bookings""#, r#""metric": "net""#)
+            .replace(r#""fx": {"EUR": 1.1},"#, r#""fx": {"EUR": 1.1}, "metrics": {"net": "bookings - refunds"},"#),
+    )
+    .unwrap();
+    let options = ImportOptions { plan_columns: plan_columns([&plan]), ..ImportOptions::default() };
+    let csv = "employee_id,name,role,quota,bookings,refunds,discovery_interviews\nE1,Ann,sales,100000,50000,5%,3\n";
+    let issues = bad_rows(import_reader("r.csv", csv.as_bytes(), &options));
+    assert_eq!((issues[0].line, issues[0].column.as_str()), (2, "refunds"));
+    assert!(issues[0].reason.starts_with("a percentage is not an amount of money"), "{}", issues[0].reason);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. A currency code in lower case.
 

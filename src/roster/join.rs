@@ -22,7 +22,9 @@ use rust_decimal::Decimal;
 use super::columns::{Mapping, map_header};
 use super::import::{ImportError, ImportOptions, RowIssue};
 use super::report_shape::HeaderCheck;
-use super::rows::{TEXT_CELLS_SHOWN, cell_place, currency_in_a_count, percent_is_not_money, text_column_warning};
+use super::rows::{
+    TEXT_CELLS_SHOWN, cell_place, currency_in_a_count, percent_in_a_count, percent_is_not_money, text_column_warning,
+};
 use super::table::{Table, read_table};
 use super::values::{AmbiguousSymbol, CurrencyMark, NumberError, parse_amount};
 use super::{CurrencySymbol, Employee, ReadAs, Roster, Text};
@@ -405,6 +407,12 @@ pub fn join_metrics(
                 let is_money = read.as_ref().is_some_and(|r| r.kind == ReadAs::Money);
                 if amount.percent && is_money {
                     row_issues.push(table.issue(line, *field, cell, percent_is_not_money(name, read.as_ref())));
+                    continue;
+                }
+                if amount.percent
+                    && let Some(count) = read.as_ref().filter(|r| r.kind == ReadAs::Count)
+                {
+                    row_issues.push(table.issue(line, *field, cell, percent_in_a_count(name, count)));
                     continue;
                 }
                 if let Some(reason) = table.ambiguous_money(cell).filter(|_| is_money) {

@@ -671,6 +671,13 @@ impl Parser<'_> {
                     self.issue(line, field, cell, percent_is_not_money(column, read.as_ref()));
                     return None;
                 }
+                if a.percent
+                    && let Some(count) = read.as_ref().filter(|r| r.kind == ReadAs::Count)
+                {
+                    let column = self.columns.get(field).map_or("", |c| c.name.as_str());
+                    self.issue(line, field, cell, percent_in_a_count(column, count));
+                    return None;
+                }
                 if let Some(reason) = ambiguous {
                     self.issue(line, field, cell, reason);
                     return None;
@@ -1050,6 +1057,16 @@ pub(super) fn currency_in_a_count(column: &str, read: &ColumnRead, value: Decima
         "a count has no currency: {by} pays per unit of `{column}`; write the number alone ({}), and give the \
          row's currency in a currency column or in its money cells",
         value.normalize()
+    )
+}
+
+/// Why a cell of the count column `column` written as a percentage (`12%`) is refused: it
+/// would be read as 0.12 of a unit and paid as such.
+pub(super) fn percent_in_a_count(column: &str, read: &ColumnRead) -> String {
+    let by = read.by.as_deref().unwrap_or("a per-unit line");
+    format!(
+        "a percentage is not a count: {by} pays per unit of `{column}`, and 12% would be paid as 0.12 of one; \
+         write the number of units, without %"
     )
 }
 
