@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::workspace::{dialog_folder, file_stem, new_plan};
+use super::workspace::{dialog_folder, file_stem, new_plan, single_extension};
 use super::{CarrotApp, FileChooser, Handout, JobOutput, Modal, PendingWrite, Pick, display_name};
 use crate::export::{self, ExportRequest, Reconciliation, Template};
 use crate::fsx::Overwrite;
@@ -435,6 +435,17 @@ impl CarrotApp {
     /// already asked before replacing a file, so the write goes ahead without asking again.
     pub(super) fn on_picked(&mut self, ctx: &egui::Context, pick: Pick, paths: Vec<PathBuf>) {
         let Some(first) = paths.first().cloned() else { return };
+        let saving = matches!(
+            pick,
+            Pick::SavePlan(_)
+                | Pick::ExportFile
+                | Pick::ViewPng
+                | Pick::SaveMapping
+                | Pick::Workbook
+                | Pick::Report
+                | Pick::NewLedger
+        );
+        let first = if saving { single_extension(first) } else { first };
         if let Some(parent) = first.parent().filter(|p| !p.as_os_str().is_empty()) {
             self.state.folder = Some(parent.to_path_buf());
         }

@@ -811,6 +811,19 @@ pub(super) fn dialog_folder(own: Option<&Path>, last: Option<&Path>) -> Option<P
         .or_else(std::env::home_dir)
 }
 
+/// `path` with a doubled extension made single: GTK's save dialog selects only the suggested
+/// name's stem, so typing `view.png` over it gives `view.png.png`. Kept as it is when the single
+/// name is taken (the dialog asked about replacing the name it returned, not that one).
+pub(super) fn single_extension(path: PathBuf) -> PathBuf {
+    let (Some(ext), Some(stem)) = (path.extension(), path.file_stem()) else { return path };
+    let inner = Path::new(stem);
+    if inner.extension().is_none_or(|e| !e.eq_ignore_ascii_case(ext)) {
+        return path;
+    }
+    let single = path.with_file_name(stem);
+    if single.exists() { path } else { single }
+}
+
 /// A file name made from a plan's name: lowercase words joined by `_` ("Sales-led (today)" →
 /// `sales_led_today`).
 pub(super) fn file_stem(name: &str) -> String {
@@ -822,6 +835,18 @@ pub(super) fn file_stem(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_doubled_extension_typed_over_a_suggested_name_is_made_single() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = |name: &str| dir.path().join(name);
+        assert_eq!(single_extension(p("view.png.png")), p("view.png"));
+        assert_eq!(single_extension(p("Q3.XLSX.xlsx")), p("Q3.XLSX"));
+        assert_eq!(single_extension(p("view.png")), p("view.png"));
+        assert_eq!(single_extension(p("plan.v2.json")), p("plan.v2.json"));
+        std::fs::write(p("taken.png"), b"").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(single_extension(p("taken.png.png")), p("taken.png.png"), "the dialog asked about this one");
+    }
 
     #[test]
     fn file_names_from_plan_names_have_no_runs_of_underscores() {
