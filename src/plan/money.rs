@@ -16,8 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Component, Plan, Target};
 use crate::expr::{Expr, Unit};
 
-/// Columns that are money whatever the plan says.
-const ALWAYS: [&str; 4] = ["revenue", "quota", "target_incentive", "base_salary"];
+/// Columns that are money whatever the plan says (the last two are a plan year's own).
+const ALWAYS: [&str; 6] =
+    ["revenue", "quota", "target_incentive", "base_salary", "annual_quota", "annual_target_incentive"];
+
+/// The prefix of a plan year's year-to-date columns: `ytd_revenue` is money as `revenue` is.
+const YTD: &str = "ytd_";
 
 /// A derived metric paid on as money with no way to tell which of its columns is money.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +117,13 @@ pub fn money_columns(plan: &Plan) -> MoneyColumns {
         let Walk { found, unclear, .. } = walk;
         let before = money.len();
         money.extend(found);
+        // A metric and its year to date are the same money (a plan year reads both).
+        let mirrored: Vec<String> = money
+            .iter()
+            .map(|m| m.strip_prefix(YTD).map_or_else(|| format!("{YTD}{m}"), str::to_owned))
+            .filter(|m| !derived.contains_key(m.as_str()))
+            .collect();
+        money.extend(mirrored);
         if money.len() == before {
             let mut merged: Vec<Unclear> = Vec::new();
             for u in unclear {
@@ -207,7 +218,20 @@ mod tests {
     }
 
     fn columns(m: &MoneyColumns) -> Vec<&str> {
-        m.columns.iter().map(String::as_str).filter(|c| !ALWAYS.contains(c)).collect()
+        m.columns
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !ALWAYS.contains(c) && !ALWAYS.iter().any(|a| c.strip_prefix(YTD) == Some(a)))
+            .filter(|c| !c.starts_with(YTD))
+            .collect()
+    }
+
+    #[test]
+    fn a_year_to_date_column_is_money_as_its_metric_is() {
+        let p = plan(&commission("ytd_bookings"), "", "");
+        let m = money_columns(&p);
+        assert!(m.contains("bookings") && m.contains("ytd_bookings") && m.contains("ytd_revenue"), "{m:?}");
+        assert!(m.contains("annual_quota"));
     }
 
     #[test]

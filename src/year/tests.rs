@@ -947,3 +947,26 @@ fn last_periods_actuals_given_again_are_noticed() {
     let zero = run(&p, &months("400000", &["0", "0"]));
     assert!(zero[1].warnings.is_empty());
 }
+
+// The same gate for a person paid in EUR under the USD plan at 2 USD per EUR: a line paying on
+// `ytd_revenue` makes it money, and `annual_quota` is converted with it, so the ratio is the USD
+// person's (before, ytd_revenue was doubled and annual_quota not: the gate opened in Q2).
+#[test]
+fn a_ytd_gate_reads_the_same_for_a_person_paid_in_another_currency() {
+    let text = r#"{"schema": 1, "name": "Gate", "currency": "USD", "fx": {"EUR": 2},
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "schedule": {"periods": "quarter"},
+        "metrics": {"ytd_attainment": "ytd_revenue / annual_quota"},
+        "tracks": {"sales": {"components": [
+          {"kind": "commission", "id": "accel", "basis": "amount", "tiers": [{"from": 0, "rate": 0.05}]},
+          {"kind": "commission", "id": "ytd", "basis": "amount", "metric": "ytd_revenue", "tiers": [{"from": 0, "rate": 0}]},
+          {"kind": "multiplier", "id": "gate", "metric": "ytd_attainment", "applies_to": ["accel"],
+           "steps": [{"from": 0, "factor": 0}, {"from": 1, "factor": 1}]}]}}}"#;
+    let p = plan::parse(text).unwrap();
+    let mut rosters = months("200000", &["50000", "50000", "50000", "75000"]);
+    for r in &mut rosters {
+        r.employees[0].currency = Some("EUR".to_owned());
+    }
+    let results = run(&p, &rosters);
+    assert_eq!(totals(&results), [d("0.00"), d("0.00"), d("0.00"), d("7500.00")]);
+}
