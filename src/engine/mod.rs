@@ -658,6 +658,11 @@ impl CompiledPlan {
         PersonNotes {
             quota: note(e.quota, scale.map(|s| s.quota)),
             ti: note(e.target_incentive, scale.map(|s| s.target_incentive)),
+            fx: currency.filter(|_| rate != Decimal::ONE).map(|c| rules::FxNote {
+                currency: c.to_owned(),
+                plan: self.currency.clone(),
+                rate,
+            }),
         }
     }
 

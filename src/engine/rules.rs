@@ -37,6 +37,27 @@ pub(crate) trait Tracer {
     fn ti_note(&self) -> Option<&str> {
         None
     }
+    /// The person's row currency and rate, when their money was converted.
+    fn fx_note(&self) -> Option<&FxNote> {
+        None
+    }
+}
+
+/// How a person's money was converted: their row's currency, the plan's, and the rate.
+#[derive(Clone, Debug)]
+pub(crate) struct FxNote {
+    pub currency: String,
+    pub plan: String,
+    pub rate: Decimal,
+}
+
+impl FxNote {
+    /// ` (180,500.50 EUR × 1.0832 USD/EUR)` after a money metric's converted value `m`.
+    fn after<N: Num>(note: Option<&Self>, m: &N, dp: u32) -> String {
+        let Some(fx) = note else { return String::new() };
+        let Ok(raw) = m.to_rational().div(&Rational::from_decimal(fx.rate)) else { return String::new() };
+        format!(" ({} {c} × {} {}/{c})", show::amount(&raw, dp), money::Number(fx.rate), fx.plan, c = fx.currency)
+    }
 }
 
 /// A tracer that records nothing.
@@ -58,6 +79,8 @@ pub(crate) struct PersonNotes {
     pub quota: Option<String>,
     /// For the prorated target incentive.
     pub ti: Option<String>,
+    /// For the money metrics, converted from the row's currency.
+    pub fx: Option<FxNote>,
 }
 
 /// A tracer that writes fragments into one string, separated by `; `.
@@ -84,6 +107,9 @@ impl Tracer for Explain<'_> {
     }
     fn ti_note(&self) -> Option<&str> {
         self.notes.ti.as_deref()
+    }
+    fn fx_note(&self) -> Option<&FxNote> {
+        self.notes.fx.as_ref()
     }
 }
 
@@ -342,8 +368,9 @@ impl CompiledPlan {
                     let x_shown = show::percent(&x_exact);
                     match &b.target {
                         TargetSlot::Quota => t.push(format_args!(
-                            "attainment {x_shown} = {name} {} ÷ prorated quota {}",
+                            "attainment {x_shown} = {name} {}{} ÷ prorated quota {}",
                             show::amount(&m.to_rational(), dp),
+                            FxNote::after(t.fx_note(), &m, dp),
                             quota_text(target, dp, t.quota_note()),
                         )),
                         TargetSlot::Value(_) | TargetSlot::Slot(..) => {
@@ -458,12 +485,17 @@ impl CompiledPlan {
         if t.on() {
             match quota {
                 Some(q) => t.push(format_args!(
-                    "attainment {} = {name} {} ÷ prorated quota {}",
+                    "attainment {} = {name} {}{} ÷ prorated quota {}",
                     show::percent(&measure.to_rational()),
                     show::amount(&m.to_rational(), dp),
+                    FxNote::after(t.fx_note(), &m, dp),
                     quota_text(q, dp, t.quota_note())
                 )),
-                None => t.push(format_args!("{name} {}", show::amount(&m.to_rational(), dp))),
+                None => t.push(format_args!(
+                    "{name} {}{}",
+                    show::amount(&m.to_rational(), dp),
+                    FxNote::after(t.fx_note(), &m, dp)
+                )),
             }
         }
         let attainment = quota.map(|_| measure.clone());

@@ -1164,3 +1164,25 @@ fn the_money_behind_a_derived_metric_is_converted_with_fx() {
     );
     assert_eq!(named, [Ok(d("117.00")), Ok(d("100.00"))]);
 }
+
+/// The explanation of a line on converted money shows the row's own figure and the rate, as it
+/// does for the quota: `net 1,053.00 (900.00 GBP × 1.17 EUR/GBP)`.
+#[test]
+fn an_explanation_shows_a_converted_metric_in_the_rows_currency() {
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "commission", "id": "c", "label": "C", "metric": "net", "tiers": [{"from": 0, "rate": 0.1}]}]}}"#,
+        r#", "fx": {"GBP": 1.17}, "metrics": {"net": "revenue - refunds"}"#,
+    );
+    let people = People { metrics: vec!["revenue", "refunds"], quota: Some("100000"), ti: Some("4000") };
+    let mut roster = people.roster(&[&["1000", "100"], &["1000", "100"]]);
+    roster.employees[0].currency = Some("GBP".to_owned());
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    let text = &report.employees[0].lines[0].explanation;
+    assert!(
+        text.starts_with("attainment 0.9% = net 1,053.00 (900.00 GBP × 1.17 EUR/GBP) ÷ prorated quota 117,000.00 (100,000.00 GBP × 1.17 EUR/GBP)"),
+        "{text}"
+    );
+    let text = &report.employees[1].lines[0].explanation;
+    assert!(text.starts_with("attainment 0.9% = net 900.00 ÷ prorated quota 100,000.00;"), "{text}");
+}
