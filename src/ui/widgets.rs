@@ -79,7 +79,8 @@ pub fn parse_exact(text: &str, unit: Unit) -> Result<Decimal, String> {
 
 /// An exact decimal field (label it with `labelled_by` or `accessible_name`). The plan changes
 /// only when the text is a valid value; until then the text stays as typed, marked, with the
-/// reason beside it and the value the plan keeps meanwhile.
+/// reason under it and the value the plan keeps meanwhile. The reason wraps within the width
+/// of the enclosing layout, so a long one never widens the panel the field is in.
 pub fn decimal_value(ui: &mut egui::Ui, value: &mut Decimal, unit: Unit) -> egui::Response {
     let inner = ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
@@ -119,20 +120,37 @@ pub fn decimal_value(ui: &mut egui::Ui, value: &mut Decimal, unit: Unit) -> egui
             }
             Unit::Money(_) | Unit::Number | Unit::Factor => {}
         }
-        if let Err(why) = parse_exact(&text, unit) {
-            // Until the text reads, the plan (and every figure on screen) keeps the last value
-            // that did: say which, so nobody reads the results as those of the text.
+        // Until the text reads, the plan (and every figure on screen) keeps the last value that
+        // did: say which, so nobody reads the results as those of the text.
+        let problem = parse_exact(&text, unit).err().map(|why| {
             let kept = match unit {
                 Unit::Percent => format!("{} %", edit_text(stored, unit)),
                 Unit::Factor => format!("×{}", edit_text(stored, unit)),
                 Unit::Money(_) | Unit::Number => edit_text(stored, unit),
             };
-            ui.colored_label(theme::tokens(ui).error, format!("{why}; the plan keeps {kept}"));
-        }
+            format!("{why}; the plan keeps {kept}")
+        });
         ui.data_mut(|d| d.insert_temp(id, (text, stored)));
-        response
+        (response, problem)
     });
-    inner.inner
+    let (response, problem) = inner.inner;
+    match problem {
+        // A block as wide as the enclosing layout, after the field (in a wrapping row, on a row
+        // of its own below it): the message wraps inside it, where the field's own row, which
+        // does not wrap, grew as wide as the message, and the editor panel with it, for good.
+        // (In a row that does not wrap, the block takes the rest of the row: narrow, but inside.)
+        Some(problem) => {
+            let width = if ui.layout().main_wrap() { ui.max_rect().width() } else { ui.available_width() };
+            let layout = egui::Layout::top_down(egui::Align::Min);
+            ui.allocate_ui_with_layout(egui::vec2(width, 0.0), layout, |ui| {
+                ui.add(egui::Label::new(egui::RichText::new(problem).color(theme::tokens(ui).error)).wrap());
+            });
+        }
+        // One widget's id either way, so the fields after this one keep theirs (and the text
+        // typed into them) as the message comes and goes.
+        None => ui.skip_ahead_auto_ids(1),
+    }
+    response
 }
 
 /// Shows the problems at a field, in readable text under it (errors red, warnings amber).

@@ -274,7 +274,7 @@ fn shares_ui(
     let n = shares.len();
     let mut remove = None;
     for (k, share) in shares.iter_mut().enumerate() {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(row(k));
             labelled(decimal_value(ui, &mut share.0, Unit::Percent), &field(k));
             let r = ui
