@@ -377,3 +377,41 @@ fn whose_time_changes_most_says_why_as_carrot_simulate_does() {
         report.people[k].name
     );
 }
+
+/// A responsiveness typed above 3 into a role's dial is flagged beside the dial with the
+/// warning `carrot validate` gives the same ε in a plan (and `carrot simulate` gives it on its
+/// command line); back at 3 the warning goes.
+#[test]
+fn a_responsiveness_typed_above_3_is_flagged_beside_its_dial_as_carrot_validate_flags_it() {
+    use egui::accesskit::Role;
+    let mut harness = simulated_on_samples();
+    assert!(harness.query_by_label_contains("is very responsive").is_none(), "the samples' ε are ordinary");
+    // What the validator says of ε 4 for sales in the baseline plan.
+    let mut plan = sales_led();
+    plan.assumptions.responsiveness.insert("sales".to_owned(), serde_json::from_str("4").unwrap());
+    let problems = carrot::plan::validate::validate(&plan);
+    let warning = problems.iter().find(|p| p.path == "assumptions.responsiveness.sales").unwrap();
+    assert!(!warning.is_error());
+    let shown = format!("Warning: {}", warning.message);
+    // Typed into the number beside the sales dial, as a user does.
+    let type_eps = |harness: &mut Harness<'static, CarrotApp>, text: &str| {
+        harness.get_by_role_and_label(Role::SpinButton, "sales").click();
+        harness.run_steps(2);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.event(egui::Event::Text(text.to_owned()));
+        harness.key_press(egui::Key::Enter);
+        harness.run_steps(3);
+    };
+    type_eps(&mut harness, "4");
+    assert_eq!(harness.state().rt.behaviour.responsiveness.get("sales"), Some(&4.0));
+    let label = harness.get_by_label(&shown);
+    // Beside the sales dial: under it, and above the next role's.
+    let sales = harness.get_by_role_and_label(Role::Slider, "sales").rect();
+    let consultant = harness.get_by_role_and_label(Role::Slider, "consultant").rect();
+    assert!(label.rect().top() >= sales.bottom() && label.rect().bottom() <= consultant.top(), "{:?}", label.rect());
+    assert_eq!(harness.query_all_by_label_contains("is very responsive").count(), 1, "only the sales dial");
+    // At 3 (not above) nothing is said.
+    type_eps(&mut harness, "3");
+    assert_eq!(harness.state().rt.behaviour.responsiveness.get("sales"), Some(&3.0));
+    assert!(harness.query_by_label_contains("is very responsive").is_none());
+}

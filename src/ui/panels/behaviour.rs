@@ -588,6 +588,15 @@ fn dial<N: egui::emath::Numeric>(
     response
 }
 
+/// What the plan validator's `check` ([`crate::plan::validate::responsiveness_problem`],
+/// [`crate::plan::validate::risk_aversion_problem`]) says of a dial's `value`, read as it is
+/// written (`4` is 4, not the nearest binary fraction of it), as `carrot simulate` reads the
+/// same value given on its command line.
+fn dial_problem(value: f64, check: fn(Decimal) -> Option<crate::plan::Problem>) -> Option<crate::plan::Problem> {
+    let exact: Decimal = value.to_string().parse().ok()?;
+    check(exact)
+}
+
 /// [`dial`] for a plan's decimal value.
 fn dec_slider(
     ui: &mut egui::Ui,
@@ -670,6 +679,9 @@ fn assumptions_ui(
         if r.changed() {
             view.responsiveness.insert(role.role.clone(), eps);
         }
+        // What `carrot validate` says of this ε in a plan (and `carrot simulate` of it given
+        // with --responsiveness), under the dial.
+        widgets::problems_ui(ui, dial_problem(eps, crate::plan::validate::responsiveness_problem).iter());
     }
     fit_ui(ui, docs, view);
     ui.label("Risk aversion γ per role");
@@ -682,6 +694,7 @@ fn assumptions_ui(
         if r.changed() {
             view.risk_aversion.insert(role.role.clone(), gamma);
         }
+        widgets::problems_ui(ui, dial_problem(gamma, crate::plan::validate::risk_aversion_problem).iter());
     }
     ui.add(egui::Slider::new(&mut view.noise_scale, 0.0..=3.0).text("noise ×").fixed_decimals(2))
         .on_hover_text("Scales how uncertain each person's results are (0 = no uncertainty)");
