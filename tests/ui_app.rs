@@ -1070,3 +1070,60 @@ fn a_field_message_wraps_in_the_editor_and_leaves_the_views_width_alone() {
     assert_eq!(editor(&harness), editor_before);
 }
 
+/// The bad cells `carrot` finds in `file` for the Bookings plan (`tests/fixtures/bad/support`),
+/// which pays a commission on `bookings` and per unit of `discovery_interviews`.
+fn bad_cells_for_the_bookings_plan(file: &std::path::Path) -> Vec<roster::RowIssue> {
+    let plan = plan::load(&fixture("bad/support/bookings_plan.json")).unwrap();
+    let options = ImportOptions { plan_columns: engine::columns::plan_columns([&plan]), ..ImportOptions::default() };
+    match roster::import_files(&[file.to_path_buf()], &options) {
+        Err(roster::ImportError::BadRows { issues }) => issues,
+        other => panic!("{} has bad cells for the plan: {other:?}", file.display()),
+    }
+}
+
+/// The app reads a roster with the columns the open plans read as they read them, as `carrot`
+/// reads the rosters of the plans it computes: `12%` where a commission pays is not 0.12, `€3`
+/// interviews are not three interviews in euros, and a column a plan reads is not left out as
+/// text.
+#[test]
+fn a_roster_is_read_with_the_columns_the_open_plans_read_as_the_cli_reads_it() {
+    use carrot::ui::state::{RosterOrigin, RosterRef};
+    let bookings = plan::load(&fixture("bad/support/bookings_plan.json")).unwrap();
+    for name in ["percent_in_a_plan_money_column", "currency_in_a_plan_count_column", "text_in_a_plan_metric_column"] {
+        let file = fixture(&format!("bad/{name}.csv"));
+        let reference = RosterRef::as_is(RosterOrigin::File(file.clone()));
+        match carrot::ui::app::read_roster(&reference, std::slice::from_ref(&bookings)) {
+            Err(roster::ImportError::BadRows { issues }) => {
+                assert_eq!(issues, bad_cells_for_the_bookings_plan(&file), "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+/// A `12%` in the column an open plan's commission pays on is refused when the roster is
+/// imported, in the bad-rows dialog naming the file, the line and the column (it was read as
+/// 0.12 and paid on).
+#[test]
+fn importing_a_percentage_where_an_open_plans_commission_pays_is_refused_with_file_line_and_column() {
+    let file = fixture("bad/percent_in_a_plan_money_column.csv");
+    let mut harness = app(vec![Some(vec![fixture("bad/support/bookings_plan.json")]), Some(vec![file.clone()])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    wait(&mut harness, "the Bookings plan", |app| app.rt.docs.len() == 4 && idle(app));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the import to end", |app| app.rt.modal.is_some() || app.rt.rosters.sources.len() == 3);
+    assert!(matches!(harness.state().rt.modal, Some(Modal::BadRows(_))), "the bad-rows dialog, not an import");
+    let issues = bad_cells_for_the_bookings_plan(&file);
+    let [issue] = issues.as_slice() else { panic!("one bad cell: {issues:?}") };
+    assert_eq!((issue.line, issue.column.as_str(), issue.value.as_str()), (2, "bookings", "12%"));
+    harness.get_by_label("percent_in_a_plan_money_column.csv has 1 bad cell(s)");
+    let reason = harness.get_by_label(&carrot::ui::panels::dialogs::in_app_terms(&issue.reason)).rect();
+    assert!(reason.height() > 0.0);
+    // Line and column on the reason's row.
+    let on_row = |label: &str| {
+        harness.get_all_by_label(label).any(|n| (reason.top()..=reason.bottom()).contains(&n.rect().center().y))
+    };
+    assert!(on_row("2") && on_row("bookings") && on_row("12%"), "line 2, column bookings, value 12%");
+    assert!(issue.reason.contains("the commission `bookings_commission`"), "{}", issue.reason);
+    assert_eq!(harness.state().rt.rosters.sources.len(), 2, "nothing is imported");
+}

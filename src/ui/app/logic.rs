@@ -428,8 +428,10 @@ impl CarrotApp {
         if dialog.check.as_ref().is_some_and(|(k, _)| *k == reference) || self.is_running(JobKind::CheckJoins) {
             return;
         }
+        // As the import will read it: with the columns the open plans read.
+        let plans = self.open_plans();
         self.spawn(ctx, JobKind::CheckJoins, "Checking the joins", move || {
-            let result = super::read_roster(&reference);
+            let result = super::read_roster(&reference, &plans);
             JobOutput::JoinsChecked { reference, result }
         });
     }

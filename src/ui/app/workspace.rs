@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{CarrotApp, JobOutput, Modal, display_name, issue_lines};
+use crate::engine;
 use crate::plan::{self, Plan};
 use crate::roster::{self, ImportError, ImportOptions, ImportReport, Roster, RowIssue};
 use crate::samples;
@@ -412,12 +413,15 @@ impl CarrotApp {
         let (total, read, cancel) =
             (Arc::clone(&progress.total), Arc::clone(&progress.read), Arc::clone(&progress.cancel));
         self.rt.import_progress = Some(progress);
+        // The plans open now: what they read, and as what, is worked out on the job.
+        let plans = self.open_plans();
         self.spawn(ctx, JobKind::ImportRoster, format!("Importing {name}"), move || {
             if let RosterOrigin::File(path) = &reference.origin {
                 total.store(std::fs::metadata(path).map_or(0, |m| m.len()), std::sync::atomic::Ordering::Relaxed);
             }
-            let result =
-                read_roster_with(&reference, &|n| read.store(n, std::sync::atomic::Ordering::Relaxed), &cancel);
+            let columns = engine::columns::plan_columns(&plans);
+            let progress = |n| read.store(n, std::sync::atomic::Ordering::Relaxed);
+            let result = read_roster_with(&reference, columns, &progress, &cancel);
             JobOutput::RosterImported { reference, name, result }
         });
     }
@@ -458,6 +462,12 @@ impl CarrotApp {
                 });
             }
         }
+    }
+
+    /// The open plans, as they are now (a roster import reads the columns they read as they read
+    /// them, as `carrot` does for the plans it computes).
+    pub(super) fn open_plans(&self) -> Vec<Plan> {
+        self.rt.docs.iter().map(|d| d.plan.clone()).collect()
     }
 
     /// The metric names the open plans read (offered in the roster mapping step).
@@ -734,14 +744,19 @@ fn empty_plan() -> Plan {
     }
 }
 
-/// Reads a roster as described by `reference`.
-pub fn read_roster(reference: &RosterRef) -> Result<ImportReport, ImportError> {
-    read_roster_with(reference, &|_| {}, &std::sync::atomic::AtomicBool::new(false))
+/// Reads a roster as described by `reference`, the columns `plans` read read as they read them
+/// ([`engine::columns::plan_columns`]: a `12%` where a commission pays on the column is refused,
+/// not read as 0.12), as `carrot` reads the rosters of the plans it computes.
+pub fn read_roster(reference: &RosterRef, plans: &[Plan]) -> Result<ImportReport, ImportError> {
+    let columns = engine::columns::plan_columns(plans);
+    read_roster_with(reference, columns, &|_| {}, &std::sync::atomic::AtomicBool::new(false))
 }
 
-/// [`read_roster`], reporting the bytes read and stopping when `cancel` is set.
+/// Reads a roster as described by `reference`, the columns in `plan_columns` as the plans read
+/// them, reporting the bytes read and stopping when `cancel` is set.
 fn read_roster_with(
     reference: &RosterRef,
+    plan_columns: roster::PlanColumns,
     progress: &dyn Fn(u64),
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<ImportReport, ImportError> {
@@ -753,9 +768,7 @@ fn read_roster_with(
         skip_bad_rows: reference.skip_bad_rows,
         sheet: reference.sheet.clone(),
         header_row: reference.header_row,
-        // A roster is read once for every open plan, and plans change after it is read: only
-        // the columns that are always money are known here.
-        plan_columns: roster::PlanColumns::default(),
+        plan_columns,
     };
     let mut report = match &reference.origin {
         RosterOrigin::File(path) => {
@@ -792,7 +805,10 @@ fn read_workspace(plans: &[PlanRef], rosters: &[RosterRef], samples: bool) -> Op
             RosterOrigin::File(p) => display_name(p),
             RosterOrigin::Sample(k) => samples::roster(k).map_or_else(|| k.clone(), |s| s.file_name.to_owned()),
         };
-        match read_roster(r) {
+        // Without the plans' columns, as before: the plans on file may not be those open when
+        // it was imported, and a roster refused here would leave the whole workspace behind
+        // (the samples open instead).
+        match read_roster(r, &[]) {
             Ok(report) => sources.push(RosterSource::from_report(name, r.clone(), report)),
             Err(e) => failures.push(format!("roster {name}: {}", e.to_string().lines().next().unwrap_or_default())),
         }
