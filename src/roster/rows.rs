@@ -659,8 +659,10 @@ impl Parser<'_> {
 
     fn metric(&mut self, cell: &str, metric: usize, field: usize, line: u64) -> Option<Decimal> {
         let skip = self.ctx.options.skip_bad_rows;
-        let read = self.reads.get(metric).cloned().flatten();
-        let is_money = read.as_ref().is_some_and(|r| r.kind == ReadAs::Money);
+        // Borrowed, not cloned: this runs for every metric cell of every row, and a clone
+        // copies the `by` text of each column a plan reads.
+        let kind = self.reads.get(metric).and_then(Option::as_ref).map(|r| r.kind);
+        let is_money = kind == Some(ReadAs::Money);
         let ambiguous = if is_money { self.ambiguous_money(cell) } else { None };
         let stats = self.stats.get_mut(metric)?;
         match parse_amount(cell, self.mark) {
@@ -668,14 +670,17 @@ impl Parser<'_> {
                 stats.numeric += 1;
                 if a.percent && is_money {
                     let column = self.columns.get(field).map_or("", |c| c.name.as_str());
-                    self.issue(line, field, cell, percent_is_not_money(column, read.as_ref()));
+                    let reason = percent_is_not_money(column, self.reads.get(metric).and_then(Option::as_ref));
+                    self.issue(line, field, cell, reason);
                     return None;
                 }
                 if a.percent
-                    && let Some(count) = read.as_ref().filter(|r| r.kind == ReadAs::Count)
+                    && let Some(count) =
+                        self.reads.get(metric).and_then(Option::as_ref).filter(|r| r.kind == ReadAs::Count)
                 {
                     let column = self.columns.get(field).map_or("", |c| c.name.as_str());
-                    self.issue(line, field, cell, percent_in_a_count(column, count));
+                    let reason = percent_in_a_count(column, count);
+                    self.issue(line, field, cell, reason);
                     return None;
                 }
                 if let Some(reason) = ambiguous {
@@ -684,9 +689,12 @@ impl Parser<'_> {
                 }
                 if let Some(mark) = a.currency {
                     // A count's currency would become the row's currency: refused instead.
-                    if let Some(count) = read.as_ref().filter(|r| r.kind == ReadAs::Count) {
+                    if let Some(count) =
+                        self.reads.get(metric).and_then(Option::as_ref).filter(|r| r.kind == ReadAs::Count)
+                    {
                         let column = self.columns.get(field).map_or("", |c| c.name.as_str());
-                        self.issue(line, field, cell, currency_in_a_count(column, count, a.value));
+                        let reason = currency_in_a_count(column, count, a.value);
+                        self.issue(line, field, cell, reason);
                         return None;
                     }
                     self.marks.push((field, mark));

@@ -349,6 +349,9 @@ pub fn parse_number(cell: &str, decimal: DecimalMark) -> Result<Decimal, NumberE
 /// places are rounded half away from zero. The currency code or symbol and the percent sign are
 /// returned beside the value, for the caller to check against the column and the row.
 pub fn parse_amount(cell: &str, decimal: DecimalMark) -> Result<Amount, NumberError> {
+    if let Some(value) = plain_number(cell, decimal) {
+        return Ok(Amount { value, currency: None, percent: false });
+    }
     let mut s = cell.trim();
     if s.is_empty() {
         return Err(NumberError::Empty);
@@ -400,6 +403,38 @@ pub fn parse_amount(cell: &str, decimal: DecimalMark) -> Result<Amount, NumberEr
     }
     let value = number(s, decimal, negative, percent).map_err(|e| naming_a_word(e, s))?;
     Ok(Amount { value, currency, percent })
+}
+
+/// Most cells of a roster (`147828.10`, `19`): ASCII digits with at most one decimal point
+/// (with the point as decimal mark), starting and ending with a digit, at most 19 bytes. Their
+/// value is what [`number`] reads, to the scale (`12.50` keeps its two places; zero is `0`),
+/// without the general reader's work; anything else is `None` and goes through it.
+#[inline]
+fn plain_number(cell: &str, decimal: DecimalMark) -> Option<Decimal> {
+    let bytes = cell.as_bytes();
+    if decimal != DecimalMark::Point
+        || bytes.len() > 19
+        || !bytes.first().is_some_and(u8::is_ascii_digit)
+        || !bytes.last().is_some_and(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    // At most 19 digits: below 10^19, within a u64.
+    let mut mantissa: u64 = 0;
+    let mut point: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if mantissa == 0 {
+        return Some(Decimal::ZERO);
+    }
+    // Digits after the point (at most 17): the scale.
+    let scale = point.map_or(0, |at| bytes.len() - at - 1);
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), u32::try_from(scale).ok()?).ok()
 }
 
 /// The value of `s`, a number without its decorations (sign, currency, parentheses, percent).
@@ -933,6 +968,78 @@ mod tests {
 
     fn comma(s: &str) -> Result<Decimal, NumberError> {
         parse_number(s, DecimalMark::Comma)
+    }
+
+    /// The general reader's value of a plain cell, bypassing [`plain_number`].
+    fn general(cell: &str) -> Option<Decimal> {
+        number(cell.trim(), DecimalMark::Point, false, false).ok()
+    }
+
+    #[test]
+    fn plain_cells_read_as_the_general_reader_reads_them_to_the_scale() {
+        let mut cells: Vec<String> = [
+            "0",
+            "00",
+            "0.00",
+            "000.000",
+            "1",
+            "19",
+            "0.05",
+            "00012",
+            "1.50",
+            "147828.10",
+            "1.0",
+            "10",
+            "100.000",
+            "9999999999999999999",
+            "999999999999999999.9",
+            "0.000000000000000001",
+            "1234567890.123456789",
+            "5.",
+            ".5",
+            "1..2",
+            "1.2.3",
+            "1,234",
+            "12a",
+            " 12",
+            "12 ",
+            "1e5",
+            "-1",
+            "+1",
+            "1%",
+            "12.000",
+            "10000000000000000000",
+            "99999999999999999999",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        // Every digit string of up to 4 digits with and without a point at each place.
+        for n in 0..2000u32 {
+            let digits = format!("{:0w$}", n % 1000, w = 1 + (n / 1000) as usize * 3);
+            for at in 0..=digits.len() {
+                let (a, b) = digits.split_at(at);
+                cells.push(format!("{a}.{b}"));
+            }
+            cells.push(digits);
+        }
+        for cell in &cells {
+            if let Some(fast) = plain_number(cell, DecimalMark::Point) {
+                let slow = general(cell).unwrap_or_else(|| panic!("{cell}: the general reader refuses it"));
+                assert_eq!((fast.mantissa(), fast.scale()), (slow.mantissa(), slow.scale()), "{cell}");
+            }
+            assert_eq!(plain_number(cell, DecimalMark::Comma), None, "{cell}");
+            // Through the public reader, fast path or not, the same value to the scale.
+            let read = parse_amount(cell, DecimalMark::Point).ok().map(|a| (a.value.mantissa(), a.value.scale()));
+            if let Some(slow) = general(cell).filter(|_| plain_number(cell, DecimalMark::Point).is_some()) {
+                assert_eq!(read, Some((slow.mantissa(), slow.scale())), "{cell}");
+            }
+        }
+        assert_eq!(plain_number("147828.10", DecimalMark::Point).map(|v| v.to_string()), Some("147828.10".into()));
+        assert_eq!(plain_number("0.00", DecimalMark::Point).map(|v| v.to_string()), Some("0".into()));
+        for refused in ["5.", ".5", "1..2", "1,234", " 12", "12 ", "1e5", "-1", "1%", "10000000000000000000"] {
+            assert_eq!(plain_number(refused, DecimalMark::Point), None, "{refused}");
+        }
     }
 
     #[test]
