@@ -1182,6 +1182,11 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
         notes.add_to(&mut rec);
         (bytes, rec)
     };
+    // What the file was made of is freed beside the writing below (each person's id and names
+    // one by one: milliseconds at 100,000 people) instead of after it.
+    if let Some(book) = book.take() {
+        std::thread::spawn(move || drop(book));
+    }
     // `--out -`: the payroll file goes to standard output, its reconciliation to stderr.
     if is_stdout(args.out) {
         if args.dry_run {

@@ -189,6 +189,49 @@ fn generic_writes_every_line_with_negative_adjustments_and_neutralised_names() {
 }
 
 #[test]
+fn the_generic_file_rendered_in_pieces_is_the_file_one_writer_writes() {
+    // More people than a piece holds lines, with names that need quotes and neutralising.
+    let names = ["Ann \"Nan\", Smith", "Bo\nLine", "=Eve", "Dan Brown", ""];
+    let people: Vec<Employee> = (0..9_000)
+        .map(|i| {
+            let name = names[i % names.len()];
+            let name = if name.is_empty() { format!("Person {i}") } else { name.to_owned() };
+            person(i, &format!("{i:06}"), &name, "sales", &format!("{}", i * 37 % 200_000), &format!("{}", i % 5))
+        })
+        .collect();
+    let roster = roster_of(people);
+    let plan = test_plan();
+    let report = engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap();
+    let s = settings();
+    let req = request(&plan, &report, Template::Generic, &s);
+    let lines = payroll_lines(&plan, &report, Template::Generic).unwrap();
+    assert!(lines.len() > 2 * generic::PIECE_LINES, "{} lines", lines.len());
+    let (bytes, _) = render(&req).unwrap();
+    let mut one = Vec::new();
+    {
+        let mut w = csv_writer(&mut one);
+        w.write_record(generic::HEADER).unwrap();
+        let pd = [req.report.period.start.to_string(), req.report.period.end.to_string(), "2026-10-15".to_owned()];
+        for l in &lines {
+            w.write_record([
+                safe_text(l.employee_id).as_ref(),
+                safe_text(l.name).as_ref(),
+                &pd[0],
+                &pd[1],
+                &pd[2],
+                safe_text(l.code).as_ref(),
+                safe_text(l.component).as_ref(),
+                &crate::money::fixed(l.amount, 2),
+                "EUR",
+            ])
+            .unwrap();
+        }
+        w.flush().unwrap();
+    }
+    assert_eq!(String::from_utf8(bytes).unwrap(), String::from_utf8(one).unwrap());
+}
+
+#[test]
 fn adp_wfn_writes_one_row_per_employee_with_code_amount_pairs_and_blank_for_no_data() {
     let expected = "Co Code,Batch ID,File #,Earnings 3 Code,Earnings 3 Amount,Earnings 4 Code,Earnings 4 Amount,Earnings 5 Code,Earnings 5 Amount\r\n\
                     ABC,INC01,001007,C,10000.00,S,300.00,CA,-5300.00\r\n\
