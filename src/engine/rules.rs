@@ -244,10 +244,7 @@ impl CompiledPlan {
                 if let Some(tr) = traces.get_mut(t)
                     && tr.on()
                 {
-                    let step = step_from.map_or_else(
-                        || "below the first step".to_owned(),
-                        |f| format!("step from {}", money::Number(f)),
-                    );
+                    let step = StepFrom(step_from);
                     tr.push(format_args!(
                         "× {} by {} ({} {}, {step}) = {}",
                         money::Number(factor.dec),
@@ -367,12 +364,16 @@ impl CompiledPlan {
                     let x_exact = x.to_rational();
                     let x_shown = show::percent(&x_exact);
                     match &b.target {
-                        TargetSlot::Quota => t.push(format_args!(
-                            "attainment {x_shown} = {name} {}{} ÷ prorated quota {}",
-                            show::amount(&m.to_rational(), dp),
-                            FxNote::after(t.fx_note(), &m, dp),
-                            quota_text(target, dp, t.quota_note()),
-                        )),
+                        TargetSlot::Quota => {
+                            // Copied (few people have a note) so that `t` can be written to.
+                            let note = t.quota_note().map(str::to_owned);
+                            let fx = FxNote::after(t.fx_note(), &m, dp);
+                            t.push(format_args!(
+                                "attainment {x_shown} = {name} {}{fx} ÷ prorated quota {}",
+                                show::amount(&m.to_rational(), dp),
+                                quota_text(target, dp, note.as_deref()),
+                            ));
+                        }
                         TargetSlot::Value(_) | TargetSlot::Slot(..) => {
                             let target_name = match &b.target {
                                 TargetSlot::Slot(_, col) => col.as_str(),
@@ -391,10 +392,8 @@ impl CompiledPlan {
                     match (&b.base, &ctx.target_incentive) {
                         (BaseKonst::TiShare(share), Some(ti)) => {
                             let ti = ti.to_rational();
-                            let ti_text = match t.ti_note() {
-                                Some(note) => format!("{} ({note})", show::amount(&ti, dp)),
-                                None => show::amount(&ti, dp).to_string(),
-                            };
+                            let note = t.ti_note().map(str::to_owned);
+                            let ti_text = Noted(show::amount(&ti, dp), note.as_deref());
                             t.push(format_args!(
                                 "{} of prorated target incentive {ti_text} = {}",
                                 money::Rate(share.dec),
@@ -484,24 +483,24 @@ impl CompiledPlan {
         };
         if t.on() {
             match quota {
-                Some(q) => t.push(format_args!(
-                    "attainment {} = {name} {}{} ÷ prorated quota {}",
-                    show::percent(&measure.to_rational()),
-                    show::amount(&m.to_rational(), dp),
-                    FxNote::after(t.fx_note(), &m, dp),
-                    quota_text(q, dp, t.quota_note())
-                )),
-                None => t.push(format_args!(
-                    "{name} {}{}",
-                    show::amount(&m.to_rational(), dp),
-                    FxNote::after(t.fx_note(), &m, dp)
-                )),
+                Some(q) => {
+                    let note = t.quota_note().map(str::to_owned);
+                    let fx = FxNote::after(t.fx_note(), &m, dp);
+                    t.push(format_args!(
+                        "attainment {} = {name} {}{fx} ÷ prorated quota {}",
+                        show::percent(&measure.to_rational()),
+                        show::amount(&m.to_rational(), dp),
+                        quota_text(q, dp, note.as_deref())
+                    ));
+                }
+                None => {
+                    let fx = FxNote::after(t.fx_note(), &m, dp);
+                    t.push(format_args!("{name} {}{fx}", show::amount(&m.to_rational(), dp)));
+                }
             }
         }
         let attainment = quota.map(|_| measure.clone());
-        let edge_text = |x: Decimal| -> String {
-            if quota.is_some() { format!("{}%", show::pct_of(x)) } else { money::grouped(x, dp) }
-        };
+        let edge_text = |x: Decimal| EdgeText { x, percent: quota.is_some(), dp };
         if let Some(th) = &c.threshold {
             if measure < N::konst(th) {
                 if t.on() {
@@ -559,12 +558,8 @@ impl CompiledPlan {
         let dp = self.minor_units;
         let m = m.to_rational();
         let q = quota.map(Num::to_rational);
-        let edge = |x: &Rational| -> String {
-            match &q {
-                Some(_) => show::pct_number(x).to_string(),
-                None => show::amount(x, dp).to_string(),
-            }
-        };
+        let percent = q.is_some();
+        let edge = |x: &Rational| TierEdge { x: x.clone(), percent, dp };
         let unit = if q.is_some() { "%" } else { "" };
         let measure = match &q {
             Some(q) => m.div(q).unwrap_or(Rational::ZERO),
@@ -704,10 +699,66 @@ pub(crate) fn multiplier_factor<N: Num>(m: &CompiledMultiplier, value: &N) -> (K
 }
 
 /// The prorated quota, with how it was reached when the person's notes say.
-fn quota_text<N: Num>(q: &N, dp: u32, note: Option<&str>) -> String {
-    match note {
-        Some(note) => format!("{} ({note})", show::amount(&q.to_rational(), dp)),
-        None => show::amount(&q.to_rational(), dp).to_string(),
+fn quota_text<'a, N: Num>(q: &N, dp: u32, note: Option<&'a str>) -> impl std::fmt::Display + 'a {
+    Noted(show::amount_owned(q.to_rational(), dp), note)
+}
+
+/// A value then ` (note)` when there is a note, written without allocating.
+struct Noted<'a, D>(D, Option<&'a str>);
+
+impl<D: std::fmt::Display> std::fmt::Display for Noted<'_, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        match self.1 {
+            Some(note) => write!(f, " ({note})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A multiplier's step in its explanation: `step from 3`, or `below the first step`.
+struct StepFrom(Option<Decimal>);
+
+impl std::fmt::Display for StepFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(from) => write!(f, "step from {}", money::Number(from)),
+            None => f.write_str("below the first step"),
+        }
+    }
+}
+
+/// A graduated tier's edge in its explanation: a percentage number (`150`), or money.
+struct TierEdge {
+    x: Rational,
+    percent: bool,
+    dp: u32,
+}
+
+impl std::fmt::Display for TierEdge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.percent {
+            write!(f, "{}", show::pct_number(&self.x))
+        } else {
+            write!(f, "{}", show::amount(&self.x, self.dp))
+        }
+    }
+}
+
+/// A commission's threshold or tier edge: a percentage of quota (`50%`), or money.
+struct EdgeText {
+    x: Decimal,
+    percent: bool,
+    dp: u32,
+}
+
+impl std::fmt::Display for EdgeText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.percent {
+            write!(f, "{}%", show::pct_number(&Rational::from_decimal(self.x)))
+        } else {
+            write!(f, "{}", money::Grouped(self.x, self.dp))
+        }
     }
 }
 
@@ -832,4 +883,32 @@ pub(crate) fn curve_value<N: Num>(curve: &[CompiledPoint], x: &N, t: &mut impl T
         }
     }
     Ok(N::konst(&last.y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explanation_pieces_written_in_place_read_as_the_strings_they_replace() {
+        assert_eq!(StepFrom(None).to_string(), "below the first step");
+        assert_eq!(StepFrom(Some(Decimal::new(3, 0))).to_string(), "step from 3");
+        assert_eq!(
+            StepFrom(Some(Decimal::new(90, 2))).to_string(),
+            format!("step from {}", money::Number(Decimal::new(90, 2)))
+        );
+        let v = Rational::from_decimal(Decimal::new(1_234_567, 2));
+        assert_eq!(Noted(show::amount(&v, 2), None).to_string(), "12,345.67");
+        assert_eq!(Noted(show::amount(&v, 2), Some("x 69/90")).to_string(), "12,345.67 (x 69/90)");
+        assert_eq!(quota_text(&v, 2, Some("n")).to_string(), format!("{} (n)", show::amount(&v, 2)));
+        let half = Decimal::new(5, 1);
+        assert_eq!(EdgeText { x: half, percent: true, dp: 2 }.to_string(), format!("{}%", show::pct_of(half)));
+        assert_eq!(
+            EdgeText { x: Decimal::new(150_000, 0), percent: false, dp: 2 }.to_string(),
+            money::grouped(Decimal::new(150_000, 0), 2)
+        );
+        let tier = Rational::from_decimal(Decimal::new(15, 1));
+        assert_eq!(TierEdge { x: tier.clone(), percent: true, dp: 2 }.to_string(), show::pct_number(&tier).to_string());
+        assert_eq!(TierEdge { x: v.clone(), percent: false, dp: 2 }.to_string(), show::amount(&v, 2).to_string());
+    }
 }

@@ -22,6 +22,19 @@ pub(crate) fn amount(v: &Rational, dp: u32) -> impl fmt::Display + '_ {
 
 struct Amount<'a>(&'a Rational, u32);
 
+/// [`amount`] of a value computed for the explanation alone (kept with it).
+pub(crate) fn amount_owned(v: Rational, dp: u32) -> impl fmt::Display {
+    AmountOwned(v, dp)
+}
+
+struct AmountOwned(Rational, u32);
+
+impl fmt::Display for AmountOwned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Amount(&self.0, self.1).fmt(f)
+    }
+}
+
 impl fmt::Display for Amount<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Self(v, dp) = *self;
@@ -91,6 +104,7 @@ impl fmt::Display for Pct<'_> {
 }
 
 /// A plan constant that is a fraction, as a percentage number: `1.5` → `150`.
+#[cfg(test)]
 pub(crate) fn pct_of(fraction: Decimal) -> String {
     pct_number(&Rational::from_decimal(fraction)).to_string()
 }
