@@ -158,6 +158,12 @@ fn reuse_by_track(old: &Plan, new: &Plan) -> Option<Vec<Reuse>> {
     if !plan_wide {
         return None;
     }
+    // Which columns are money follows the whole plan (a bonus measured against the quota makes
+    // its metric money for every line that reads it): when that changes, rows in other
+    // currencies read other values everywhere.
+    if crate::plan::money::money_columns(old) != crate::plan::money::money_columns(new) {
+        return None;
+    }
     let shapes_equal = old.tracks.values().zip(new.tracks.values()).all(|(a, b)| shape(a).eq(shape(b)));
     if !shapes_equal {
         return None;

@@ -1186,3 +1186,28 @@ fn an_explanation_shows_a_converted_metric_in_the_rows_currency() {
     let text = &report.employees[1].lines[0].explanation;
     assert!(text.starts_with("attainment 0.9% = net 900.00 ÷ prorated quota 100,000.00;"), "{text}");
 }
+
+/// An edit that changes which columns are money (a bonus now measured against the quota makes
+/// `pipeline` money) changes what an unchanged line reading `pipeline` gets for a row in GBP:
+/// nothing of the previous report is kept for it.
+#[test]
+fn an_edit_that_makes_a_column_money_recomputes_the_lines_that_read_it() {
+    let tracks = |target: &str| {
+        format!(
+            r#"{{"sales": {{"components": [
+            {{"kind": "bonus", "id": "b1", "label": "B1", "metric": "pipeline", "target": {target},
+              "base": {{"amount": 100}}, "curve": [{{"x": 0, "y": 0}}, {{"x": 10, "y": 10}}]}},
+            {{"kind": "bonus", "id": "b2", "label": "B2", "metric": "pipeline", "target": 1000,
+              "base": {{"amount": 100}}, "curve": [{{"x": 0, "y": 0}}, {{"x": 10, "y": 10}}]}}]}}}}"#
+        )
+    };
+    let before = plan_with(&tracks("\"pipeline_target\""), r#", "fx": {"GBP": 1.5}"#);
+    let after = plan_with(&tracks("\"quota\""), r#", "fx": {"GBP": 1.5}"#);
+    let people = People { metrics: vec!["pipeline", "pipeline_target"], quota: Some("10000"), ti: Some("4000") };
+    let mut roster = people.roster(&[&["2000", "4000"], &["2000", "4000"]]);
+    roster.employees[0].currency = Some("GBP".to_owned());
+    kept_after_edit(&before, &after, &roster);
+    // b2 for the GBP row: 2,000 GBP = 3,000 EUR, ÷ 1,000 × 100.
+    let report = compute(&after, &roster, Detail::AmountsOnly).unwrap();
+    assert_eq!(report.employees[0].lines[1].amount, d("300.00"));
+}
