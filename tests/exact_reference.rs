@@ -258,6 +258,9 @@ struct Reference<'a> {
     plan: &'a Plan,
     metric_index: std::collections::BTreeMap<&'a str, usize>,
     money_columns: Vec<usize>,
+    /// The plan's money as the plan format defines it (which columns, and the derived metrics
+    /// paid on whose money column cannot be told): the reference computes with it on its own.
+    money: carrot::plan::money::MoneyColumns,
     dp: u32,
 }
 
@@ -265,31 +268,34 @@ impl<'a> Reference<'a> {
     fn new(plan: &'a Plan, roster: &'a Roster) -> Self {
         let metric_index: std::collections::BTreeMap<&str, usize> =
             roster.metrics.iter().enumerate().map(|(i, m)| (m.as_str(), i)).collect();
-        // Money columns converted with fx: revenue and every commission's metric.
-        let mut money_columns: Vec<usize> = Vec::new();
-        let mut money = |name: &str| {
-            if let Some(&i) = metric_index.get(name)
-                && !money_columns.contains(&i)
-            {
-                money_columns.push(i);
-            }
-        };
-        money("revenue");
+        // Money columns converted with fx: those the plan format reads as money (docs/plan-
+        // format.md, "Which columns are money"), which include revenue and every commission's
+        // metric.
+        let money = carrot::plan::money::money_columns(plan);
+        let money_columns: Vec<usize> =
+            metric_index.iter().filter(|(name, _)| money.contains(name)).map(|(_, &i)| i).collect();
         for track in plan.tracks.values() {
             for c in &track.components {
-                if let Component::Commission(com) = c {
-                    money(&com.metric);
+                if let Component::Commission(com) = c
+                    && let Some(i) = metric_index.get(com.metric.as_str())
+                {
+                    assert!(money_columns.contains(i), "a commission's metric is money");
                 }
             }
         }
         let dp = money::minor_units(&plan.currency).unwrap_or(2);
-        Self { plan, metric_index, money_columns, dp }
+        Self { plan, metric_index, money_columns, money, dp }
     }
 
     fn person(&self, e: &Employee) -> Outcome {
-        let Some((_, track)) = self.plan.tracks.iter().find(|(role, _)| role.eq_ignore_ascii_case(&e.role)) else {
+        let Some((role, track)) = self.plan.tracks.iter().find(|(role, _)| role.eq_ignore_ascii_case(&e.role)) else {
             return Outcome::NotCovered;
         };
+        // A row in another currency on a track paying on money whose column cannot be told.
+        let converted = e.currency.as_deref().is_some_and(|c| c != self.plan.currency);
+        if converted && self.money.unclear_for(role).next().is_some() {
+            return Outcome::Error;
+        }
         match self.lines(e, track) {
             Some(lines) => Outcome::Paid(lines),
             None => Outcome::Error,

@@ -164,10 +164,11 @@ fn demand(node: &Node, var: &mut dyn FnMut(usize) -> Unit, out: &mut Demands) {
                 }
                 return;
             }
-            // No factor is known to be money: one of the unknown ones is, but which?
+            // No factor is known to be money: one of the unknown ones multiplied is, but which?
+            // (Money divided by is not: `units / (hours + 1)` is money only through `units`.)
             let mut candidates = Vec::new();
-            for (n, _) in factors(first, rest) {
-                if unit_of(n, var) == Unit::Unknown {
+            for (n, times) in factors(first, rest) {
+                if times && unit_of(n, var) == Unit::Unknown {
                     variables_of(n, &mut candidates);
                 }
             }
@@ -228,6 +229,9 @@ mod tests {
         assert_eq!(demands("bookings * retention"), (vec![], vec![strs(&["bookings", "retention"])]));
         assert_eq!(demands("bookings * 0.9"), (vec![], vec![strs(&["bookings"])]));
         assert_eq!(demands("revenue - bookings * retention").1, vec![strs(&["bookings", "retention"])]);
+        // A count over anything is not money; an unknown over anything may be.
+        assert_eq!(demands("interviews / (hours + 1)"), (vec![], vec![]));
+        assert_eq!(demands("units / (hours + 1)"), (vec![], vec![strs(&["units"])]));
     }
 
     #[test]
