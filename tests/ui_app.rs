@@ -975,6 +975,10 @@ fn on_a_1024_by_640_window_the_view_keeps_its_width_and_the_editor_can_be_hidden
         let editor = harness.get_by_role_and_label(Role::TextInput, "Plan name").rect();
         assert!(view.width() >= carrot::ui::panels::MIN_VIEW - 1.0, "{tab}: the view is {view:?}");
         assert!(view.right() <= editor.left(), "{tab}: the view runs under the editor ({view:?}, {editor:?})");
+        // Nor under the editor's first line: content wider than the panel scrolls inside it
+        // instead of moving the panel's edge under the view.
+        let location = harness.get_by_label("sample: sales_led.json").rect();
+        assert!(view.right() <= location.left(), "{tab}: the view covers the plan's location ({location:?})");
         assert!(view.left() >= 130.0, "{tab}: the plans and rosters keep a column: {view:?}");
         if tab == "Compare" {
             // The totals of three plans are wider than the view: they scroll on their own, and

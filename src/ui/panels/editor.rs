@@ -52,7 +52,11 @@ pub fn plan_editor_ui(
     ui.scope(|ui| problem_list_ui(ui, &doc.plan, &problems));
     ui.separator();
     let metrics = metric_names(&doc.plan, roster_metrics);
-    egui::ScrollArea::vertical().id_salt("editor_scroll").auto_shrink([false, false]).show(ui, |ui| {
+    // Both ways: a row wider than the panel (a narrow window, a long earning code) scrolls into
+    // view. Wider content would otherwise widen the panel past its largest size, which egui
+    // reports by moving the panel's left edge right, under the view (the view then painted over
+    // the editor's left side at 1024 × 640).
+    egui::ScrollArea::both().id_salt("editor_scroll").auto_shrink([false, false]).show(ui, |ui| {
         let plan = &mut doc.plan;
         egui::CollapsingHeader::new("Plan").default_open(true).show(ui, |ui| {
             plan_fields_ui(ui, plan, &at);
