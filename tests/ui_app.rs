@@ -1131,3 +1131,19 @@ fn importing_a_percentage_where_an_open_plans_commission_pays_is_refused_with_fi
     assert!(issue.reason.contains("the commission `bookings_commission`"), "{}", issue.reason);
     assert_eq!(harness.state().rt.rosters.sources.len(), 2, "nothing is imported");
 }
+
+/// A derived metric whose money column Carrot cannot tell asks for it in `money_columns`: the
+/// editor, under the exchange rates, adds and removes those columns, as the plan file has them.
+#[test]
+fn the_editor_names_and_unnames_a_money_column_under_the_exchange_rates() {
+    let mut harness = app(Vec::new());
+    type_into(&mut harness, "Add column", "bookings");
+    click_role(&mut harness, egui::accesskit::Role::Button, "Add money column");
+    assert_eq!(harness.state().selected_doc().unwrap().plan.money_columns, ["bookings"]);
+    // Not a column name: the button stays off.
+    type_into(&mut harness, "Add column", "Net Bookings");
+    click_role(&mut harness, egui::accesskit::Role::Button, "Add money column");
+    assert_eq!(harness.state().selected_doc().unwrap().plan.money_columns, ["bookings"]);
+    click_role(&mut harness, egui::accesskit::Role::Button, "Remove bookings");
+    assert!(harness.state().selected_doc().unwrap().plan.money_columns.is_empty());
+}

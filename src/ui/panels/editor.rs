@@ -338,6 +338,53 @@ fn fx_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
         ui.data_mut(|d| d.insert_temp(id, code));
     });
     problems_ui(ui, at.at("fx").into_iter());
+    if !plan.fx.is_empty() || !plan.money_columns.is_empty() {
+        money_columns_ui(ui, plan, at);
+    }
+}
+
+/// The roster columns the plan names as money (`money_columns`), converted with the rates above
+/// for a row in another currency: for a derived metric paid on whose money column Carrot cannot
+/// tell (`bookings * retention`), which the metric's warning asks for.
+fn money_columns_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
+    ui.add_space(4.0);
+    ui.label("Money columns").on_hover_text(
+        "Roster columns that hold money, converted with these rates for a row in another currency (`money_columns` \
+         in the plan file). Carrot tells most of them itself: revenue, what a commission pays on, what is added to \
+         or taken from money; name one here when a derived metric's warning asks for it.",
+    );
+    let mut remove = None;
+    for (i, name) in plan.money_columns.iter().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(name).monospace());
+            let button = ui.small_button(format!("Remove {name}"));
+            if button.on_hover_text(format!("Stop converting {name} as money")).clicked() {
+                remove = Some(i);
+            }
+        });
+        problems_ui(ui, at.at(&format!("money_columns[{i}]")).into_iter());
+    }
+    if let Some(i) = remove {
+        plan.money_columns.remove(i);
+    }
+    ui.horizontal_wrapped(|ui| {
+        let id = ui.make_persistent_id("new_money_column");
+        let mut name: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+        let label = ui.label("Add column");
+        ui.add(egui::TextEdit::singleline(&mut name).desired_width(120.0)).labelled_by(label.id);
+        let typed = name.trim().to_owned();
+        let ok = crate::plan::is_identifier(&typed) && !plan.money_columns.contains(&typed);
+        if ui
+            .add_enabled(ok, egui::Button::new("Add money column"))
+            .on_disabled_hover_text("Type a roster column's name, such as bookings")
+            .clicked()
+        {
+            plan.money_columns.push(typed);
+            name.clear();
+        }
+        ui.data_mut(|d| d.insert_temp(id, name));
+    });
+    problems_ui(ui, at.at("money_columns").into_iter());
 }
 
 fn metrics_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
