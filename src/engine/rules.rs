@@ -379,8 +379,17 @@ impl CompiledPlan {
                                 TargetSlot::Slot(_, col) => col.as_str(),
                                 _ => "target",
                             };
+                            // A target column converted as money (its metric is money too): both
+                            // figures say what they were in the row's currency.
+                            let converted = matches!(&b.target, TargetSlot::Slot(Slot::Value(i), _)
+                                if *i < self.roster_metrics && self.is_money_metric(*i));
+                            let (fx_m, fx_t) = if converted {
+                                (FxNote::after(t.fx_note(), &m, dp), FxNote::after(t.fx_note(), target, dp))
+                            } else {
+                                (String::new(), String::new())
+                            };
                             t.push(format_args!(
-                                "{name} {} ÷ {target_name} {} = {x_shown} of target",
+                                "{name} {}{fx_m} ÷ {target_name} {}{fx_t} = {x_shown} of target",
                                 show::number(&m.to_rational()),
                                 show::number(&target.to_rational()),
                             ));

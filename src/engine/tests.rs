@@ -1211,3 +1211,29 @@ fn an_edit_that_makes_a_column_money_recomputes_the_lines_that_read_it() {
     let report = compute(&after, &roster, Detail::AmountsOnly).unwrap();
     assert_eq!(report.employees[0].lines[1].amount, d("300.00"));
 }
+
+/// A bonus on revenue against a target column: both are money, both converted, and the
+/// explanation says what each was in the row's currency.
+#[test]
+fn a_bonus_against_a_money_target_column_explains_both_in_the_rows_currency() {
+    let plan = plan_with(
+        r#"{"sales": {"components": [
+            {"kind": "bonus", "id": "b", "label": "B", "metric": "revenue", "target": "revenue_target",
+             "base": {"amount": 100}, "curve": [{"x": 0, "y": 0}, {"x": 2, "y": 2}]}]}}"#,
+        r#", "fx": {"GBP": 1.17}"#,
+    );
+    let people = People { metrics: vec!["revenue", "revenue_target"], quota: Some("100000"), ti: Some("4000") };
+    let mut roster = people.roster(&[&["500", "1000"], &["500", "1000"]]);
+    roster.employees[0].currency = Some("GBP".to_owned());
+    let report = compute(&plan, &roster, Detail::Explained).unwrap();
+    let text = &report.employees[0].lines[0].explanation;
+    assert!(
+        text.starts_with(
+            "revenue 585 (500.00 GBP × 1.17 EUR/GBP) ÷ revenue_target 1,170 (1,000.00 GBP × 1.17 EUR/GBP) = 50% of target"
+        ),
+        "{text}"
+    );
+    assert_eq!(report.employees[0].total, d("50.00"));
+    let text = &report.employees[1].lines[0].explanation;
+    assert!(text.starts_with("revenue 500 ÷ revenue_target 1,000 = 50% of target"), "{text}");
+}
