@@ -91,21 +91,20 @@ pub fn money_columns(plan: &Plan) -> MoneyColumns {
         .collect();
     // What is money can make more money (a bonus target beside money), so repeat until settled.
     for _ in 0..64 {
-        let mut walk =
-            Walk { derived: &derived, money: &money, counts: &counts, found: BTreeSet::new(), unclear: Vec::new() };
+        let mut walk = Walk::new(&derived, &money, &counts);
         for (role, track) in &plan.tracks {
             for c in &track.components {
                 let line = format!("{} `{}`", c.kind().as_str(), c.id());
                 match c {
-                    Component::Commission(com) => walk.demand(&com.metric, role, &line, 0),
+                    Component::Commission(com) => walk.demand(&com.metric, role, &line),
                     Component::Bonus(b) => match &b.target {
-                        Target::Quota => walk.demand(&b.metric, role, &line, 0),
+                        Target::Quota => walk.demand(&b.metric, role, &line),
                         Target::Column(col) => {
-                            if walk.unit(&b.metric, 0) == Unit::Money {
-                                walk.demand(col, role, &line, 0);
+                            if walk.unit(&b.metric) == Unit::Money {
+                                walk.demand(col, role, &line);
                             }
-                            if walk.unit(col, 0) == Unit::Money {
-                                walk.demand(&b.metric, role, &line, 0);
+                            if walk.unit(col) == Unit::Money {
+                                walk.demand(&b.metric, role, &line);
                             }
                         }
                         Target::Value(_) => {}
@@ -139,7 +138,10 @@ pub fn money_columns(plan: &Plan) -> MoneyColumns {
     MoneyColumns { columns: money, unclear: Vec::new() }
 }
 
-/// One pass over a plan's lines.
+/// One pass over a plan's lines. Units are those known at the start of the pass (what it finds
+/// counts on the next one), so each name's unit is worked out once; each derived metric is
+/// walked once per track. Derived metrics sharing others (`b = a + a`, `c = b * b`, …) would
+/// otherwise be walked once per path, which doubles with each level.
 struct Walk<'a> {
     derived: &'a BTreeMap<&'a str, Expr>,
     money: &'a BTreeSet<String>,
@@ -147,40 +149,58 @@ struct Walk<'a> {
     /// Columns found to be money on this pass.
     found: BTreeSet<String>,
     unclear: Vec<Unclear>,
+    /// The units worked out on this pass (a name being worked out reads as unknown: a cycle,
+    /// which validation refuses anyway).
+    units: std::cell::RefCell<BTreeMap<String, Unit>>,
+    /// The (role, derived metric) pairs already walked as money.
+    demanded: BTreeSet<(String, String)>,
 }
 
-impl Walk<'_> {
-    /// The unit of `name` (a column or a derived metric); `depth` guards against cycles, which
-    /// validation refuses anyway.
-    fn unit(&self, name: &str, depth: usize) -> Unit {
-        if self.money.contains(name) || self.found.contains(name) {
+impl<'a> Walk<'a> {
+    fn new(derived: &'a BTreeMap<&'a str, Expr>, money: &'a BTreeSet<String>, counts: &'a BTreeSet<&'a str>) -> Self {
+        Self {
+            derived,
+            money,
+            counts,
+            found: BTreeSet::new(),
+            unclear: Vec::new(),
+            units: std::cell::RefCell::new(BTreeMap::new()),
+            demanded: BTreeSet::new(),
+        }
+    }
+
+    /// The unit of `name` (a column or a derived metric).
+    fn unit(&self, name: &str) -> Unit {
+        if self.money.contains(name) {
             return Unit::Money;
         }
         if self.counts.contains(name) {
             return Unit::Number;
         }
-        match self.derived.get(name) {
-            Some(expr) if depth < crate::expr::MAX_DEPTH => {
-                let vars = expr.variables();
-                expr.unit(&mut |i| vars.get(i).map_or(Unit::Unknown, |v| self.unit(v, depth + 1)))
-            }
-            _ => Unit::Unknown,
+        let Some(expr) = self.derived.get(name) else { return Unit::Unknown };
+        if let Some(&u) = self.units.borrow().get(name) {
+            return u;
         }
+        self.units.borrow_mut().insert(name.to_owned(), Unit::Unknown);
+        let vars = expr.variables();
+        let unit = expr.unit(&mut |i| vars.get(i).map_or(Unit::Unknown, |v| self.unit(v)));
+        self.units.borrow_mut().insert(name.to_owned(), unit);
+        unit
     }
 
     /// Records that `name` is paid on as money by `line` of `role`'s track.
-    fn demand(&mut self, name: &str, role: &str, line: &str, depth: usize) {
+    fn demand(&mut self, name: &str, role: &str, line: &str) {
         let Some(expr) = self.derived.get(name) else {
             if !self.money.contains(name) {
                 self.found.insert(name.to_owned());
             }
             return;
         };
-        if depth >= crate::expr::MAX_DEPTH {
+        if !self.demanded.insert((role.to_owned(), name.to_owned())) {
             return;
         }
         let vars = expr.variables();
-        let demands = expr.money_demands(&mut |i| vars.get(i).map_or(Unit::Unknown, |v| self.unit(v, depth + 1)));
+        let demands = expr.money_demands(&mut |i| vars.get(i).map_or(Unit::Unknown, |v| self.unit(v)));
         for group in demands.unclear {
             let candidates: Vec<String> = group.iter().filter_map(|&i| vars.get(i).cloned()).collect();
             self.unclear.push(Unclear {
@@ -192,7 +212,7 @@ impl Walk<'_> {
         }
         for i in demands.money {
             if let Some(v) = vars.get(i) {
-                self.demand(v, role, line, depth + 1);
+                self.demand(v, role, line);
             }
         }
     }
@@ -224,6 +244,20 @@ mod tests {
             .filter(|c| !ALWAYS.contains(c) && !ALWAYS.iter().any(|a| c.strip_prefix(YTD) == Some(a)))
             .filter(|c| !c.starts_with(YTD))
             .collect()
+    }
+
+    #[test]
+    fn derived_metrics_sharing_others_are_walked_once_each() {
+        // 60 levels, each metric reading both of the level below: walked once per path, that is
+        // 2^60 walks (it never finished before the walk remembered what it had seen).
+        let mut metrics = vec![r#""a0": "bookings", "b0": "refunds""#.to_owned()];
+        for k in 1..60 {
+            let j = k - 1;
+            metrics.push(format!(r#""a{k}": "a{j} + b{j} * rate", "b{k}": "a{j} - b{j}""#));
+        }
+        let p = plan(&commission("a59"), &metrics.join(", "), "");
+        let m = money_columns(&p);
+        assert_eq!(columns(&m), ["bookings", "refunds"]);
     }
 
     #[test]
