@@ -89,8 +89,10 @@ pub fn money_columns(plan: &Plan) -> MoneyColumns {
             _ => None,
         })
         .collect();
-    // What is money can make more money (a bonus target beside money), so repeat until settled.
-    for _ in 0..64 {
+    // What is money can make more money (a bonus target beside money), so repeat until settled:
+    // each pass but the last adds a name, and the names are those the plan reads (with their
+    // year to date), so it ends.
+    loop {
         let mut walk = Walk::new(&derived, &money, &counts);
         for (role, track) in &plan.tracks {
             for c in &track.components {
@@ -135,7 +137,6 @@ pub fn money_columns(plan: &Plan) -> MoneyColumns {
             return MoneyColumns { columns: money, unclear: merged };
         }
     }
-    MoneyColumns { columns: money, unclear: Vec::new() }
 }
 
 /// One pass over a plan's lines. Units are those known at the start of the pass (what it finds
