@@ -367,23 +367,16 @@ fn money_columns_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
     if let Some(i) = remove {
         plan.money_columns.remove(i);
     }
-    ui.horizontal_wrapped(|ui| {
-        let id = ui.make_persistent_id("new_money_column");
-        let mut name: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
-        let label = ui.label("Add column");
-        ui.add(egui::TextEdit::singleline(&mut name).desired_width(120.0)).labelled_by(label.id);
-        let typed = name.trim().to_owned();
-        let ok = crate::plan::is_identifier(&typed) && !plan.money_columns.contains(&typed);
-        if ui
-            .add_enabled(ok, egui::Button::new("Add money column"))
-            .on_disabled_hover_text("Type a roster column's name, such as bookings")
-            .clicked()
-        {
-            plan.money_columns.push(typed);
-            name.clear();
-        }
-        ui.data_mut(|d| d.insert_temp(id, name));
-    });
+    let new = NewName {
+        salt: "new_money_column",
+        label: "Add column",
+        hint: "e.g. bookings",
+        button: "Add money column",
+        refused: "Type a roster column's name, such as bookings",
+    };
+    if let Some(name) = new.ui(ui, |name| !plan.money_columns.iter().any(|c| c == name)) {
+        plan.money_columns.push(name);
+    }
     problems_ui(ui, at.at("money_columns").into_iter());
 }
 
@@ -406,24 +399,54 @@ fn metrics_ui(ui: &mut egui::Ui, plan: &mut Plan, at: &Found<'_>) {
     if let Some(name) = remove {
         plan.metrics.shift_remove(&name);
     }
-    ui.horizontal_wrapped(|ui| {
-        let id = ui.make_persistent_id("new_metric");
-        let mut name: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
-        let label = ui.label("New metric");
-        ui.add(egui::TextEdit::singleline(&mut name).desired_width(140.0).hint_text("e.g. internal_share"))
-            .labelled_by(label.id);
-        let ok = crate::plan::is_identifier(name.trim()) && !plan.metrics.contains_key(name.trim());
-        if ui
-            .add_enabled(ok, egui::Button::new("Add metric"))
-            .on_disabled_hover_text("Use lowercase letters, digits and _")
-            .clicked()
-        {
-            plan.metrics.insert(name.trim().to_owned(), "0".to_owned());
-            name.clear();
-        }
-        ui.data_mut(|d| d.insert_temp(id, name));
-    });
+    let new = NewName {
+        salt: "new_metric",
+        label: "New metric",
+        hint: "e.g. internal_share",
+        button: "Add metric",
+        refused: "Use lowercase letters, digits and _",
+    };
+    if let Some(name) = new.ui(ui, |name| !plan.metrics.contains_key(name)) {
+        plan.metrics.insert(name, "0".to_owned());
+    }
     problems_ui(ui, at.at("metrics").into_iter());
+}
+
+/// A field and a button that add a name (a metric's, a column's) to a list: the button is on
+/// while the field holds a column-like name (lowercase letters, digits and _) that `free` allows.
+struct NewName<'a> {
+    /// Keeps what is typed across frames.
+    salt: &'a str,
+    label: &'a str,
+    hint: &'a str,
+    button: &'a str,
+    /// Said on the button while it is off.
+    refused: &'a str,
+}
+
+impl NewName<'_> {
+    /// The name typed, once the button is clicked (the field is then cleared).
+    fn ui(&self, ui: &mut egui::Ui, free: impl Fn(&str) -> bool) -> Option<String> {
+        ui.horizontal_wrapped(|ui| {
+            let id = ui.make_persistent_id(self.salt);
+            let mut name: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+            let label = ui.label(self.label);
+            ui.add(egui::TextEdit::singleline(&mut name).desired_width(140.0).hint_text(self.hint))
+                .labelled_by(label.id);
+            let typed = name.trim().to_owned();
+            let ok = crate::plan::is_identifier(&typed) && free(&typed);
+            let added =
+                ui.add_enabled(ok, egui::Button::new(self.button)).on_disabled_hover_text(self.refused).clicked().then(
+                    || {
+                        name.clear();
+                        typed
+                    },
+                );
+            ui.data_mut(|d| d.insert_temp(id, name));
+            added
+        })
+        .inner
+    }
 }
 
 /// Edits an optional cap or guarantee. `name` names its fields for assistive technology
