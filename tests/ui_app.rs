@@ -353,6 +353,37 @@ fn a_workspace_that_cannot_be_restored_falls_back_to_the_samples_with_a_notice()
     harness.get_by_label(&total_text(&sales_led()));
 }
 
+/// A roster restored at start-up is read as the restored plans read it, as when it was imported:
+/// a `12%` in the revenue a commission pays on is refused, never read as 0.12 (it was, when the
+/// workspace read its rosters without the plans' columns).
+#[test]
+fn a_restored_roster_is_read_as_the_restored_plans_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("mine.json");
+    plan::save(&plan_path, &sales_led(), carrot::fsx::Overwrite::Refuse).unwrap();
+    let roster_path = dir.path().join("team.csv");
+    std::fs::write(
+        &roster_path,
+        "employee_id,name,role,team,currency,target_incentive,quota,revenue\n\
+         S1,Ada Lovelace,sales,Pioneers,USD,10000,100000,120000\n\
+         S2,Alan Turing,sales,Pioneers,USD,10000,100000,12%\n",
+    )
+    .unwrap();
+    let mut state = carrot::ui::state::PersistedState::default();
+    state.plans = vec![carrot::ui::state::PlanRef::File(plan_path)];
+    state.rosters =
+        vec![carrot::ui::state::RosterRef::as_is(carrot::ui::state::RosterOrigin::File(roster_path.clone()))];
+    let mut harness = Harness::builder().with_size(DESKTOP).build_eframe(move |cc| {
+        CarrotApp::new(cc, Startup::RestoreFrom(Box::new(state)), FileChooser::Scripted(Default::default()))
+    });
+    wait(&mut harness, "the workspace read", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
+    let app = harness.state();
+    assert!(!app.rt.rosters.merged.employees.iter().any(|e| &*e.id == "S2"), "the 12% revenue was read as a number");
+    harness.get_by_label("Workspace not restored");
+    harness.get_by_label_contains("team.csv");
+    harness.get_by_label_contains("%");
+}
+
 /// The app with `recovery` as its recovery folder, the sales-led rate edited to 9.5 % and
 /// autosaved there (one recovery file).
 fn edited_and_autosaved(recovery: &std::path::Path, answers: Vec<Option<Vec<PathBuf>>>) -> Harness<'static, CarrotApp> {

@@ -799,16 +799,17 @@ fn read_workspace(plans: &[PlanRef], rosters: &[RosterRef], samples: bool) -> Op
             },
         }
     }
+    let columns = engine::columns::plan_columns(plans_opened.iter().map(|(_, p)| p));
     let mut sources = Vec::new();
     for r in rosters {
         let name = match &r.origin {
             RosterOrigin::File(p) => display_name(p),
             RosterOrigin::Sample(k) => samples::roster(k).map_or_else(|| k.clone(), |s| s.file_name.to_owned()),
         };
-        // Without the plans' columns, as before: the plans on file may not be those open when
-        // it was imported, and a roster refused here would leave the whole workspace behind
-        // (the samples open instead).
-        match read_roster(r, &[]) {
+        // The columns the restored plans read, as they read them, as when the roster was
+        // imported: a `12%` in the revenue a commission pays on is refused, never read as 0.12
+        // (the plans on file may have changed since: then the roster is read as they now say).
+        match read_roster_with(r, columns.clone(), &|_| {}, &std::sync::atomic::AtomicBool::new(false)) {
             Ok(report) => sources.push(RosterSource::from_report(name, r.clone(), report)),
             Err(e) => failures.push(format!("roster {name}: {}", e.to_string().lines().next().unwrap_or_default())),
         }
