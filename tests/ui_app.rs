@@ -380,8 +380,8 @@ fn a_restored_roster_is_read_as_the_restored_plans_read_it() {
     let app = harness.state();
     assert!(!app.rt.rosters.merged.employees.iter().any(|e| &*e.id == "S2"), "the 12% revenue was read as a number");
     harness.get_by_label("Workspace not restored");
-    harness.get_by_label_contains("team.csv");
-    harness.get_by_label_contains("%");
+    // The notice names the file, the line, the column and the cause.
+    harness.get_by_label_contains("team.csv:3: column revenue: \"12%\": a percentage is not");
 }
 
 /// The app with `recovery` as its recovery folder, the sales-led rate edited to 9.5 % and

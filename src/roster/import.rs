@@ -229,7 +229,7 @@ pub const ISSUE_LIST_CAP: usize = ISSUE_CAP;
 pub const MORE_ISSUES: &str = "(more)";
 
 /// The number of bad cells an issue list stands for (a summary issue counts for its value).
-fn count_issues(issues: &[RowIssue]) -> usize {
+pub(crate) fn count_issues(issues: &[RowIssue]) -> usize {
     match issues.last() {
         Some(last) if last.column == MORE_ISSUES => issues.len() - 1 + last.value.parse::<usize>().unwrap_or(0),
         _ => issues.len(),

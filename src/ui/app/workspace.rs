@@ -811,6 +811,13 @@ fn read_workspace(plans: &[PlanRef], rosters: &[RosterRef], samples: bool) -> Op
         // (the plans on file may have changed since: then the roster is read as they now say).
         match read_roster_with(r, columns.clone(), &|_| {}, &std::sync::atomic::AtomicBool::new(false)) {
             Ok(report) => sources.push(RosterSource::from_report(name, r.clone(), report)),
+            // Which cell, and why: the first line of the error only says how many.
+            Err(ImportError::BadRows { issues }) => {
+                let more = roster::import::count_issues(&issues).saturating_sub(1);
+                let first = issues.first().map(ToString::to_string).unwrap_or_default();
+                let tail = if more > 0 { format!(" (and {more} more bad cell(s))") } else { String::new() };
+                failures.push(format!("roster {name}: {first}{tail}"));
+            }
             Err(e) => failures.push(format!("roster {name}: {}", e.to_string().lines().next().unwrap_or_default())),
         }
     }
