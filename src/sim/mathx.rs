@@ -255,29 +255,45 @@ fn ziggurat() -> &'static Ziggurat {
 
 /// The `p` quantile (0..=1) of `values` by linear interpolation between order statistics (the
 /// usual "type 7" definition). Reorders `values`; NaN for an empty slice.
+#[cfg(test)]
 pub fn quantile(values: &mut [f64], p: f64) -> f64 {
-    let n = values.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let pos = p.clamp(0.0, 1.0) * (n - 1) as f64;
-    let lo = pos.floor() as usize;
-    let frac = pos - lo as f64;
-    let (_, &mut a, rest) = values.select_nth_unstable_by(lo.min(n - 1), f64::total_cmp);
-    if frac == 0.0 || rest.is_empty() {
-        return a;
-    }
-    // The next order statistic is the smallest of the upper part.
-    let b = rest.iter().copied().fold(f64::INFINITY, f64::min);
-    a + frac * (b - a)
+    quantile_order(values, p).value(|x| x)
 }
 
 /// P10, P50 and P90 of `values` (reordered): the median first, then each tail quantile
 /// within its own side of it, so the three cost about two passes.
 pub fn p10_p50_p90(values: &mut [f64]) -> [f64; 3] {
+    p10_p50_p90_order(values).map(|q| q.value(|x| x))
+}
+
+/// Where a quantile falls between two order statistics: `low` (at or below it), `high` (the
+/// next one; unused when `frac` is 0) and how far between.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Between {
+    pub low: f64,
+    pub high: f64,
+    pub frac: f64,
+}
+
+impl Between {
+    /// The quantile of `g` applied to every value, for a nondecreasing `g`: `g` of an order
+    /// statistic is the same order statistic of the mapped values, so this is bit for bit
+    /// what [`p10_p50_p90`] gives on the mapped values (`g` of the identity: on the values).
+    pub fn value(self, g: impl Fn(f64) -> f64) -> f64 {
+        let a = g(self.low);
+        if self.frac == 0.0 {
+            return a;
+        }
+        a + self.frac * (g(self.high) - a)
+    }
+}
+
+/// The order statistics [`p10_p50_p90`] interpolates between, for P10, P50 and P90 of
+/// `values` (reordered).
+pub fn p10_p50_p90_order(values: &mut [f64]) -> [Between; 3] {
     let n = values.len();
     if n < 4 {
-        return [quantile(values, 0.1), quantile(values, 0.5), quantile(values, 0.9)];
+        return [0.1, 0.5, 0.9].map(|p| quantile_order(values, p));
     }
     let pos = |p: f64| p * (n - 1) as f64;
     let m = pos(0.5).floor() as usize;
@@ -288,22 +304,41 @@ pub fn p10_p50_p90(values: &mut [f64]) -> [f64; 3] {
     // The quantile at `p` whose order statistic is the `i`-th of `side` (which starts at
     // order statistic `offset`), the next one being the least of what follows it in `side`,
     // or `after` when nothing does.
-    let within = |side: &mut [f64], offset: usize, p: f64, after: f64| -> f64 {
+    let within = |side: &mut [f64], offset: usize, p: f64, after: f64| -> Between {
         let x = pos(p);
         let i = x.floor() as usize;
         let frac = x - i as f64;
         let (_, &mut a, rest) = side.select_nth_unstable_by(i - offset, f64::total_cmp);
         if frac == 0.0 {
-            return a;
+            return Between { low: a, high: a, frac };
         }
-        let b = least(rest).min(after);
-        a + frac * (b - a)
+        Between { low: a, high: least(rest).min(after), frac }
     };
     let frac = pos(0.5) - m as f64;
-    let p50 = if frac == 0.0 { median } else { median + frac * (least(upper) - median) };
+    let p50 = if frac == 0.0 {
+        Between { low: median, high: median, frac }
+    } else {
+        Between { low: median, high: least(upper), frac }
+    };
     let p90 = within(upper, m + 1, 0.9, f64::INFINITY);
     let p10 = within(lower, 0, 0.1, median);
     [p10, p50, p90]
+}
+
+/// [`quantile`]'s order statistics.
+fn quantile_order(values: &mut [f64], p: f64) -> Between {
+    let n = values.len();
+    if n == 0 {
+        return Between { low: f64::NAN, high: f64::NAN, frac: 0.0 };
+    }
+    let pos = p.clamp(0.0, 1.0) * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let frac = pos - lo as f64;
+    let (_, &mut a, rest) = values.select_nth_unstable_by(lo.min(n - 1), f64::total_cmp);
+    if frac == 0.0 || rest.is_empty() {
+        return Between { low: a, high: a, frac: 0.0 };
+    }
+    Between { low: a, high: rest.iter().copied().fold(f64::INFINITY, f64::min), frac }
 }
 
 #[cfg(test)]
@@ -364,6 +399,24 @@ mod tests {
         assert!(draws.iter().take(100).all(|&z| z == again.normal()));
         let mut other = Rng::new(42, 8);
         assert_ne!(draws[0], other.normal(), "streams differ");
+    }
+
+    #[test]
+    fn percentiles_of_rising_values_are_the_values_at_the_keys_percentiles() {
+        let mut rng = Rng::new(4, 4);
+        // Rising maps with ties (rounding, a cap, zeros) and sizes below and above 4.
+        let maps: [&dyn Fn(f64) -> f64; 4] =
+            [&|f| 1.5 * (1234.5 * f), &|f| (3.0 * f).round(), &|f| (f - 1.0).max(0.0) * 7.0, &|f| (2.0 * f).min(2.5)];
+        for n in (1..=12).chain([999, 1000, 1001]) {
+            let keys: Vec<f64> = (0..n).map(|_| exp(0.6 * rng.normal())).collect();
+            let order = p10_p50_p90_order(&mut keys.clone());
+            for g in maps {
+                let mut values: Vec<f64> = keys.iter().map(|&f| g(f)).collect();
+                let want = p10_p50_p90(&mut values);
+                let got = order.map(|q| q.value(g));
+                assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "n = {n}");
+            }
+        }
     }
 
     #[test]

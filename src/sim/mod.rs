@@ -175,6 +175,16 @@ impl Band {
         Self { mean, p10, p50, p90 }
     }
 
+    /// [`Band::of`] `values` where each value is `g` of a key in `keys` and `g` never falls
+    /// as the key rises: `order` is [`mathx::p10_p50_p90_order`] of the keys, and the
+    /// percentiles are `g` of the keys' order statistics (the same bits as selecting on the
+    /// values). `values` is not reordered; it must not be empty.
+    pub(crate) fn of_rising(values: &[f64], order: &[mathx::Between; 3], g: impl Fn(f64) -> f64) -> Self {
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let [p10, p50, p90] = order.map(|q| q.value(&g));
+        Self { mean, p10, p50, p90 }
+    }
+
     /// A band with no spread.
     pub fn exact(v: f64) -> Self {
         Self { mean: v, p10: v, p50: v, p90: v }

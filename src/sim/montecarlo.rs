@@ -10,8 +10,8 @@ use rayon::prelude::*;
 
 use super::calibrate::Calibration;
 use super::error::PayError;
-use super::mathx::{Rng, exp};
-use super::person::{PersonPay, Source};
+use super::mathx::{self, Between, Rng, exp};
+use super::person::{PersonPay, Source, one_part_value};
 use super::runway::Effects;
 use super::{
     Band, PersonInfo, PersonIssue, PersonOutcome, PlanOutcome, Quarter, RoleInfo, RoleOutcome, Runway, SimOptions,
@@ -185,6 +185,8 @@ pub(crate) fn run(
             let mut sources = Vec::new();
             let mut written = Vec::new();
             let mut rows = Vec::new();
+            let mut factor_order: Vec<Option<Option<[Between; 3]>>> = Vec::new();
+            let mut factors = Vec::new();
             for &i in chunk {
                 if stop() {
                     break;
@@ -218,6 +220,10 @@ pub(crate) fn run(
                         }
                     }
                 }
+                // Per activity, the order statistics of its noise factors (computed when first
+                // needed): shared by every plan.
+                factor_order.clear();
+                factor_order.resize(n, None);
                 for (unit, c) in compiled.iter().enumerate() {
                     let hours = match s.hours.get(unit) {
                         Some(Ok(h)) => h,
@@ -245,6 +251,7 @@ pub(crate) fn run(
                     // The values every trial's effective hours write (one column per value),
                     // then pay for all trials at once.
                     pay.write_scaled_columns(hours, &xi, n, &mut written);
+                    let rising = pay.rising_in_one_factor(revenue_source, hours, n);
                     PersonPay::read_column(revenue_source, &written, &mut revenues);
                     if pay.pay_each(&written, &mut pays).is_err() {
                         // Row by row, from every trial's effective hours.
@@ -308,7 +315,27 @@ pub(crate) fn run(
                     }
                     // The buffers are reordered here; they were summed above.
                     let pay_band = Band::of(&mut pays);
-                    let revenue_band = revenue_slot.map(|_| Band::of(&mut revenues));
+                    let revenue_band = revenue_slot.map(|_| {
+                        // Revenue that rises with one activity's noise factor alone has the
+                        // percentiles of those factors (selected once for every plan).
+                        let order = rising.and_then(|(d, _)| {
+                            *factor_order.get_mut(d)?.get_or_insert_with(|| {
+                                factors.clear();
+                                factors.extend(xi.iter().skip(d).step_by(n.max(1)).copied());
+                                let usable = xi.len() == trials * n
+                                    && factors.len() == trials
+                                    && !factors.is_empty()
+                                    && factors.iter().all(|f| !f.is_nan() && *f >= 0.0);
+                                usable.then(|| mathx::p10_p50_p90_order(&mut factors))
+                            })
+                        });
+                        match (rising, order) {
+                            (Some((_, [c, h, scale])), Some(order)) => {
+                                Band::of_rising(&revenues, &order, |f| one_part_value(c, h, f, scale))
+                            }
+                            _ => Band::of(&mut revenues),
+                        }
+                    });
                     results.push(Ok(PersonDraws { pay: pay_band, revenue: revenue_band }));
                 }
                 out.people.push(results);
@@ -761,3 +788,4 @@ fn into_roster_order(report: &mut SimReport) {
         }
     }
 }
+

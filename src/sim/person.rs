@@ -217,15 +217,35 @@ impl<'a> PersonPay<'a> {
             match w.parts.as_slice() {
                 &[(d, c)] if d < n && d < hours.len() => {
                     let h = hours.get(d).copied().unwrap_or(0.0);
-                    out.extend(rows.clone().map(|xs| {
-                        let f = xs.get(d).copied().unwrap_or(0.0);
-                        std::iter::once(c * (h * f)).sum::<f64>() * scale
-                    }));
+                    out.extend(rows.clone().map(|xs| one_part_value(c, h, xs.get(d).copied().unwrap_or(0.0), scale)));
                 }
                 parts => {
                     out.extend(rows.clone().map(|xs| parts.iter().map(|&(d, c)| c * at(xs, d)).sum::<f64>() * scale))
                 }
             }
+        }
+    }
+
+    /// When the values [`PersonPay::write_scaled_columns`] gives `source` (a column the
+    /// activities write) depend on one activity's noise factor alone and never fall as it
+    /// rises: that activity `d` and `[c, h, scale]`, the value for factor `f` being
+    /// [`one_part_value`]`(c, h, f, scale)` (for `f` ≥ 0). That is a write of one part with a
+    /// positive coefficient, positive hours and a positive scale, all finite.
+    pub(crate) fn rising_in_one_factor(
+        &self,
+        source: Option<Source>,
+        hours: &[f64],
+        activities: usize,
+    ) -> Option<(usize, [f64; 3])> {
+        let Some(Source::Set(k)) = source else { return None };
+        let w = self.writes.get(*self.set_all.get(k)?)?;
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        match w.parts.as_slice() {
+            &[(d, c)] if d < activities => {
+                let h = hours.get(d).copied()?;
+                (positive(c) && positive(h) && positive(w.scale)).then_some((d, [c, h, w.scale]))
+            }
+            _ => None,
         }
     }
 
@@ -388,6 +408,15 @@ impl<'a> PersonPay<'a> {
         let pay = compiled.pay(&role_key, &ctx, &values, &mut raw)?;
         Ok((pay, revenue))
     }
+}
+
+/// The value a write of the one part `(d, c)` (× `scale`) gives where activity `d` has hours
+/// `h` and noise factor `f`: the operations of [`PersonPay::write_scaled_columns`] (and of
+/// `value_of` on the row of effective hours), in the same order. Never falls as `f` (≥ 0)
+/// rises when `c`, `h` and `scale` are positive (each rounded operation is monotone).
+#[inline]
+pub(crate) fn one_part_value(c: f64, h: f64, f: f64, scale: f64) -> f64 {
+    std::iter::once(c * (h * f)).sum::<f64>() * scale
 }
 
 impl PersonPay<'_> {
@@ -560,6 +589,37 @@ mod tests {
                 assert_eq!(bits(&got), bits(&want), "{key} {}", cal.roster.employees[person.index].id);
             }
         });
+    }
+
+    #[test]
+    fn a_column_rising_in_one_factor_is_that_factor_through_one_part_value() {
+        let mut rising = 0;
+        each_person(&["sales_led", "transition", "product_led"], |key, cal, person, pay| {
+            let n = person.hours.len();
+            let mut rng = crate::sim::mathx::Rng::new(5, person.index as u64);
+            let factors: Vec<f64> = (0..40 * n).map(|_| crate::sim::mathx::exp(0.5 * rng.normal())).collect();
+            let mut columns = Vec::new();
+            pay.write_scaled_columns(&person.hours, &factors, n, &mut columns);
+            for slot in 0..cal.compiled.roster_metrics {
+                let source = pay.source(slot);
+                let Some((d, [c, h, scale])) = pay.rising_in_one_factor(source, &person.hours, n) else { continue };
+                rising += 1;
+                let mut column = vec![0.0; 40];
+                PersonPay::read_column(source, &columns, &mut column);
+                let mut last = f64::NEG_INFINITY;
+                let mut by_factor: Vec<(f64, f64)> =
+                    factors.chunks_exact(n).map(|xs| xs[d]).zip(column.iter().copied()).collect();
+                for (f, v) in &by_factor {
+                    assert_eq!(one_part_value(c, h, *f, scale).to_bits(), v.to_bits(), "{key} slot {slot}");
+                }
+                by_factor.sort_by(|a, b| a.0.total_cmp(&b.0));
+                for (_, v) in by_factor {
+                    assert!(v >= last, "{key} slot {slot}: falls");
+                    last = v;
+                }
+            }
+        });
+        assert!(rising > 0, "revenue is written by one activity for some people");
     }
 
     #[test]
