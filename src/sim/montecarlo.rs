@@ -210,13 +210,26 @@ pub(crate) fn run(
                 // `other` (last) produces nothing: no draw.
                 let shifts_log: Vec<f64> = sigma.iter().map(|sd| -0.5 * sd * sd).collect();
                 xi.clear();
-                for _ in 0..trials {
-                    for (d, (&sd, &mu)) in sigma.iter().zip(&shifts_log).enumerate().take(n) {
-                        if d + 1 == n {
-                            xi.push(1.0);
-                        } else {
+                if sigma.len() >= n && n > 0 {
+                    // Every row at once: the same draws in the same order, written in place.
+                    xi.resize(trials * n, 1.0);
+                    for row in xi.chunks_exact_mut(n) {
+                        for ((x, &sd), &mu) in row.iter_mut().zip(&sigma).zip(&shifts_log).take(n - 1) {
                             let z = rng.normal();
-                            xi.push(if sd > 0.0 { exp(sd * z + mu) } else { 1.0 });
+                            if sd > 0.0 {
+                                *x = exp(sd * z + mu);
+                            }
+                        }
+                    }
+                } else {
+                    for _ in 0..trials {
+                        for (d, (&sd, &mu)) in sigma.iter().zip(&shifts_log).enumerate().take(n) {
+                            if d + 1 == n {
+                                xi.push(1.0);
+                            } else {
+                                let z = rng.normal();
+                                xi.push(if sd > 0.0 { exp(sd * z + mu) } else { 1.0 });
+                            }
                         }
                     }
                 }
