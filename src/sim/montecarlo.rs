@@ -153,6 +153,46 @@ fn expected_pay(
     Ok(paid.iter().zip(GH_WEIGHTS).fold(0.0, |total, (p, w)| total + w * p))
 }
 
+/// Every quarter's change in expected pay from `base` ([`expected_pay`] with the quarter's
+/// multipliers, less `base`) into `shifts`, with one batch for all the quarters whose
+/// multipliers are not all 1 (the others keep their 0): the same pay at each point, so the
+/// same values. False, with `shifts` unspecified, when the batch fails; the caller then prices
+/// quarter by quarter.
+fn quarters_at_once(
+    pay: &mut PersonPay<'_>,
+    points: &[f64],
+    activities: usize,
+    targets: &[(usize, Vec<f64>)],
+    base: f64,
+    shifts: &mut [f64],
+) -> bool {
+    let mut priced: Vec<(usize, Vec<(usize, f64)>)> = Vec::with_capacity(shifts.len());
+    for q in 0..shifts.len() {
+        let scales: Vec<(usize, f64)> =
+            targets.iter().map(|(slot, series)| (*slot, series.get(q).copied().unwrap_or(1.0))).collect();
+        if !scales.iter().all(|(_, m)| *m == 1.0) {
+            priced.push((q, scales));
+        }
+    }
+    if priced.is_empty() {
+        return true;
+    }
+    let scales: Vec<&[(usize, f64)]> = priced.iter().map(|(_, s)| s.as_slice()).collect();
+    let mut columns = Vec::new();
+    pay.write_columns_scaled(points, activities, &scales, &mut columns);
+    let mut paid = vec![0.0; GH_NODES.len() * priced.len()];
+    if pay.pay_each(&columns, &mut paid).is_err() {
+        return false;
+    }
+    for ((q, _), block) in priced.iter().zip(paid.chunks_exact(GH_NODES.len())) {
+        let p = block.iter().zip(GH_WEIGHTS).fold(0.0, |total, (p, w)| total + w * p);
+        if let Some(shift) = shifts.get_mut(*q) {
+            *shift = p - base;
+        }
+    }
+    true
+}
+
 /// The Monte Carlo over the people of `kept`; people are skipped once `stop` says so (the
 /// caller then discards the result).
 #[expect(clippy::too_many_arguments, reason = "the phases' results, passed on as they are")]
@@ -288,6 +328,8 @@ pub(crate) fn run(
                         let base = expected_pay(&mut pay, &points, hours.len(), &[]);
                         let mut err = None;
                         match base {
+                            Ok(base)
+                                if quarters_at_once(&mut pay, &points, hours.len(), targets, base, &mut shifts) => {}
                             Ok(base) => {
                                 for (q, shift) in shifts.iter_mut().enumerate() {
                                     let scales: Vec<(usize, f64)> = targets
@@ -802,3 +844,62 @@ fn into_roster_order(report: &mut SimReport) {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::super::calibrate::calibrate;
+    use super::*;
+
+    #[test]
+    fn quarters_priced_at_once_equal_quarters_priced_one_by_one() {
+        let roster = crate::samples::bundled_roster().unwrap();
+        let mut compared = 0;
+        for key in ["sales_led", "transition", "product_led"] {
+            let plan = crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+            let cal = calibrate(crate::sim::Paid::plan(&plan), &roster).unwrap();
+            for person in &cal.people {
+                let e = &cal.roster.employees[person.index];
+                let role = &cal.roles[person.role];
+                let mut pay = PersonPay::new(&cal.compiled, e, person, role).unwrap();
+                let n = person.hours.len();
+                let sigma: Vec<f64> = person.noise.clone();
+                let points = gh_points(&person.hours, &sigma);
+                // Every written slot with its own multipliers; quarter 2 all at 1 (not priced).
+                let targets: Vec<(usize, Vec<f64>)> = pay
+                    .writes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| (w.slot, vec![1.02 + 0.01 * i as f64, 1.0, 1.1, 0.9 + 0.05 * i as f64]))
+                    .collect();
+                let Ok(base) = expected_pay(&mut pay, &points, n, &[]) else { continue };
+                let mut want = vec![0.0; 5];
+                let mut failed = false;
+                for (q, shift) in want.iter_mut().enumerate() {
+                    let scales: Vec<(usize, f64)> =
+                        targets.iter().map(|(s, series)| (*s, series.get(q).copied().unwrap_or(1.0))).collect();
+                    if scales.iter().all(|(_, m)| *m == 1.0) {
+                        continue;
+                    }
+                    match expected_pay(&mut pay, &points, n, &scales) {
+                        Ok(p) => *shift = p - base,
+                        Err(_) => failed = true,
+                    }
+                }
+                let mut got = vec![0.0; 5];
+                if quarters_at_once(&mut pay, &points, n, &targets, base, &mut got) {
+                    assert!(!failed, "{key} {}: priced at once what fails one by one", e.id);
+                    assert_eq!(
+                        got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                        want.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                        "{key} {}",
+                        e.id
+                    );
+                    assert_eq!(got[1], 0.0);
+                    compared += 1;
+                }
+                // The writes' own multipliers are left at 1.
+                assert!(pay.writes.iter().all(|w| w.scale == 1.0));
+            }
+        }
+        assert!(compared > 50, "{compared}");
+    }
+}

@@ -199,6 +199,28 @@ impl<'a> PersonPay<'a> {
         }
     }
 
+    /// [`PersonPay::write_columns`] once per entry of `scales`, one block of rows after the
+    /// other in each column, with each write's multiplier taken from the entry (the write's
+    /// slot, else 1) instead of its own: the values [`PersonPay::write_columns`] gives with
+    /// those multipliers set, bit for bit.
+    pub(crate) fn write_columns_scaled(
+        &self,
+        u: &[f64],
+        activities: usize,
+        scales: &[&[(usize, f64)]],
+        out: &mut Vec<f64>,
+    ) {
+        out.clear();
+        let rows = u.chunks_exact(activities.max(1));
+        out.reserve(self.set_all.len() * rows.len() * scales.len());
+        for w in self.set_all.iter().filter_map(|&i| self.writes.get(i)) {
+            for block in scales {
+                let scale = block.iter().find(|(s, _)| *s == w.slot).map_or(1.0, |(_, m)| *m);
+                out.extend(rows.clone().map(|row| Self::value_scaled(w, row, scale)));
+            }
+        }
+    }
+
     /// [`PersonPay::write_columns`] for the rows of `activities` effective hours
     /// `hours[d] × factors[t × activities + d]` (0 where `hours` has no value), without building
     /// the rows: the same values, bit for bit (the same products, summed in the same order).
@@ -342,7 +364,13 @@ impl<'a> PersonPay<'a> {
     /// The value `w` writes for effective hours `u`.
     #[inline]
     fn value_of(w: &Write, u: &[f64]) -> f64 {
-        w.parts.iter().map(|&(d, c)| c * u.get(d).copied().unwrap_or(0.0)).sum::<f64>() * w.scale
+        Self::value_scaled(w, u, w.scale)
+    }
+
+    /// [`PersonPay::value_of`] with multiplier `scale` instead of the write's own.
+    #[inline]
+    fn value_scaled(w: &Write, u: &[f64], scale: f64) -> f64 {
+        w.parts.iter().map(|&(d, c)| c * u.get(d).copied().unwrap_or(0.0)).sum::<f64>() * scale
     }
 
     /// A metric value as last set (or from the roster).
@@ -587,6 +615,52 @@ mod tests {
                 pay.write_scaled_columns(&hours, &factors, n, &mut got);
                 let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&got), bits(&want), "{key} {}", cal.roster.employees[person.index].id);
+            }
+        });
+    }
+
+    #[test]
+    fn columns_written_with_each_block_scaled_equal_columns_written_with_the_scale_set() {
+        each_person(&["transition", "product_led"], |key, cal, person, mut pay| {
+            let n = person.hours.len();
+            let rows: Vec<f64> =
+                (0..9).flat_map(|r| person.hours.iter().map(move |h| h * (0.5 + 0.125 * f64::from(r)))).collect();
+            // Every written slot scaled differently in each block; one block of no multipliers.
+            let slots: Vec<usize> = pay.writes.iter().map(|w| w.slot).collect();
+            let blocks: Vec<Vec<(usize, f64)>> = vec![
+                slots.iter().map(|&s| (s, 1.1)).collect(),
+                Vec::new(),
+                slots.iter().enumerate().map(|(i, &s)| (s, 0.7 + 0.3 * i as f64)).collect(),
+            ];
+            let scales: Vec<&[(usize, f64)]> = blocks.iter().map(Vec::as_slice).collect();
+            let mut got = Vec::new();
+            pay.write_columns_scaled(&rows, n, &scales, &mut got);
+            // What `write_columns` gives block by block with the multipliers set on the writes.
+            let mut per_block = Vec::new();
+            for block in &blocks {
+                for w in &mut pay.writes {
+                    w.scale = block.iter().find(|(s, _)| *s == w.slot).map_or(1.0, |(_, m)| *m);
+                }
+                let mut columns = Vec::new();
+                pay.write_columns(&rows, n, &mut columns);
+                per_block.push(columns);
+            }
+            let rows_per_block = rows.len() / n;
+            let columns = got.len() / (rows_per_block * blocks.len());
+            assert_eq!(columns * rows_per_block * blocks.len(), got.len());
+            for k in 0..columns {
+                for (b, want) in per_block.iter().enumerate() {
+                    let at = (k * blocks.len() + b) * rows_per_block;
+                    let got = &got[at..at + rows_per_block];
+                    let want = &want[k * rows_per_block..(k + 1) * rows_per_block];
+                    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(
+                        bits(got),
+                        bits(want),
+                        "{key} {} column {k} block {b}",
+                        cal.roster.employees[person.index].id
+                    );
+                }
             }
         });
     }
