@@ -1,7 +1,7 @@
 //! Behaviour simulation benchmarks (`cargo bench --no-default-features --bench simulate`):
 //!
 //! * `simulate_10k`: 10,000 generated people × 1,000 trials × the 3 sample plans against the
-//!   sales-led baseline, from the roster to the report (`prepare` + `run`); target ≤ 2 s.
+//!   sales-led baseline, from the roster to the report (`prepare` + `run`); target ≤ 1 s.
 //! * `slider_72`: one slider move in the app: `run` on the bundled rosters (72 people) with
 //!   200 trials and the 3 sample plans, reusing the calibration; target well under 100 ms.
 //!
