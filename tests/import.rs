@@ -1072,3 +1072,19 @@ fn money_with_three_decimals_after_the_automatic_mark_is_refused_as_ambiguous() 
         issues[1].reason
     );
 }
+
+#[test]
+fn a_row_of_empty_cells_is_a_blank_line_whatever_its_delimiters() {
+    // Rows of nothing but delimiters (and spaces) are passed over like blank lines: the reader
+    // keeps other lines whole with their delimiters, and must not make these rows of text.
+    for (delimiter, row) in [(",", ",,,,,"), (",", " , ,,, ,"), (";", ";;;;;"), ("\t", "\t\t\t\t\t")] {
+        let header = ["employee_id", "name", "role", "currency", "target_incentive", "revenue"].join(delimiter);
+        let first = ["1", "Ann", "sales", "EUR", "1000", "5"].join(delimiter);
+        let second = ["2", "Bob", "sales", "EUR", "2000", "7"].join(delimiter);
+        let csv = format!("{header}\n{first}\n{row}\n{second}\n{row}\n");
+        let report = import_reader("r.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+        let ids: Vec<&str> = report.roster.employees.iter().map(|e| &*e.id).collect();
+        assert_eq!(ids, ["1", "2"], "{delimiter:?}");
+        assert_eq!(report.roster.employees[1].source.line, 4);
+    }
+}

@@ -324,7 +324,9 @@ impl<R: Read> DecodedInput<R> {
 
 /// How many line feeds `bytes` holds.
 fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u64
+    // Vector search from line feed to line feed: a byte-by-byte count was a twentieth of an
+    // import's instructions.
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// The length of `bytes` without a UTF-8 sequence cut off at its end.
