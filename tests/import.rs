@@ -1088,3 +1088,26 @@ fn a_row_of_empty_cells_is_a_blank_line_whatever_its_delimiters() {
         assert_eq!(report.roster.employees[1].source.line, 4);
     }
 }
+
+#[test]
+fn currency_cells_read_the_same_on_every_row_however_many_spellings() {
+    // The parser remembers the code of a few cell texts: every spelling, whether remembered or
+    // not, reads as the first time, and a bad one is refused on each row it is on.
+    let spellings = ["eur", "EUR", " gbp ", "Usd", "chf", "CHF ", "jpy", "sek", "nok", "dkk", "pln", ""];
+    let mut csv = String::from("employee_id,name,role,currency,target_incentive,revenue\n");
+    let mut expected = Vec::new();
+    for round in 0..3 {
+        for (i, cell) in spellings.iter().enumerate() {
+            csv += &format!("{round}-{i},P,sales,{cell},1000,5\n");
+            let code = cell.trim().to_uppercase();
+            expected.push((!code.is_empty()).then_some(code));
+        }
+    }
+    let report = import_reader("c.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    let got: Vec<Option<String>> = report.roster.employees.iter().map(|e| e.currency.clone()).collect();
+    assert_eq!(got, expected);
+    csv += "9-1,P,sales,eu,1000,5\n9-2,P,sales,eur,1000,5\n9-3,P,sales,eu,1000,5\n";
+    let issues = bad_rows(import_reader("c.csv", csv.as_bytes(), &ImportOptions::default()));
+    let lines: Vec<(u64, &str)> = issues.iter().map(|i| (i.line, i.value.as_str())).collect();
+    assert_eq!(lines, [(38, "eu"), (40, "eu")]);
+}

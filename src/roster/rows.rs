@@ -17,7 +17,9 @@ use super::decode::{DecodedInput, Found, SourceError};
 use super::import::{DecimalSeparator, ImportError, ImportOptions, RowIssue};
 use super::records::{FIELD_LIMIT, Record, RecordReader};
 use super::report_shape;
-use super::values::{CurrencyMark, DecimalMark, NumberError, parse_amount, parse_currency, parse_date, shorten};
+use super::values::{
+    CurrencyMark, DecimalMark, NumberError, parse_amount, parse_currency, parse_date, plain_number, shorten,
+};
 use super::{ColumnRead, Contact, CurrencySymbol, Employee, ReadAs, SourceRef, Text};
 
 /// Issues listed in an error before the rest are summarised.
@@ -31,6 +33,9 @@ const RAGGED_EXTRA_FIELDS: usize = 16;
 
 /// Characters of a cell shown in an issue.
 const VALUE_CHARS: usize = 200;
+
+/// Distinct currency cells whose code a file's parser remembers.
+const CURRENCIES_KEPT: usize = 8;
 
 /// What a file is read with, and what is known from the files before it.
 pub(super) struct FileContext<'a> {
@@ -232,6 +237,7 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
         values: Vec::with_capacity(layout.metrics.len()),
         marks: Vec::new(),
         reads: layout.metrics.iter().map(|m| ctx.options.plan_columns.reading(m)).collect(),
+        currencies: Vec::new(),
         data_rows: 0,
         skipped,
         compose_name: if layout.columns.iter().any(|c| c.kind == Kind::Name) {
@@ -336,6 +342,9 @@ struct Parser<'a> {
     marks: Vec<(usize, CurrencyMark)>,
     /// Per metric column, how the plans read it (money refuses a `%`), if they do.
     reads: Vec<Option<ColumnRead>>,
+    /// Currency cells read so far and the code each reads as ([`parse_currency`] of the same
+    /// text), a few at most: a roster's rows repeat a handful of currencies.
+    currencies: Vec<(Box<str>, String)>,
     data_rows: u64,
     /// Report lines skipped: above the header, and trailers (totals, notices) below it.
     skipped: Vec<report_shape::Skipped>,
@@ -621,6 +630,11 @@ impl Parser<'_> {
             self.issue(line, field, cell, reason);
             return None;
         }
+        // Most cells: digits and a point, which `parse_amount` reads as this number, with no
+        // sign, currency or percent to check.
+        if let Some(value) = plain_number(cell, self.mark) {
+            return Some(value);
+        }
         match parse_amount(cell, self.mark) {
             Ok(a) if a.percent => {
                 self.issue(line, field, cell, PERCENT_IS_NOT_MONEY.to_string());
@@ -665,6 +679,17 @@ impl Parser<'_> {
         let is_money = kind == Some(ReadAs::Money);
         let ambiguous = if is_money { self.ambiguous_money(cell) } else { None };
         let stats = self.stats.get_mut(metric)?;
+        // Most cells: blank (0, as `parse_amount`'s `Empty` below), or digits and a point, which
+        // `parse_amount` reads as this number with no percent or currency to check.
+        if cell.is_empty() {
+            return Some(Decimal::ZERO);
+        }
+        if ambiguous.is_none()
+            && let Some(value) = plain_number(cell, self.mark)
+        {
+            stats.numeric += 1;
+            return Some(value);
+        }
         match parse_amount(cell, self.mark) {
             Ok(a) => {
                 stats.numeric += 1;
@@ -749,9 +774,19 @@ impl Parser<'_> {
                 Kind::LastName => cells.last_name = cell.trim(),
                 Kind::Email => cells.email = cell.trim(),
                 Kind::Manager => cells.manager = cell.trim(),
-                Kind::Currency => match parse_currency(cell) {
-                    Ok(code) => cells.currency = code,
-                    Err(e) => self.issue(line, field, cell, e.to_string()),
+                Kind::Currency => match self.currencies.iter().find(|(seen, _)| **seen == *cell) {
+                    Some((_, code)) => cells.currency = Some(code.clone()),
+                    None => match parse_currency(cell) {
+                        Ok(code) => {
+                            if let Some(code) = &code
+                                && self.currencies.len() < CURRENCIES_KEPT
+                            {
+                                self.currencies.push((Box::from(cell), code.clone()));
+                            }
+                            cells.currency = code;
+                        }
+                        Err(e) => self.issue(line, field, cell, e.to_string()),
+                    },
                 },
                 Kind::BaseSalary => cells.base_salary = self.money(cell, field, line),
                 Kind::TargetIncentive => cells.target_incentive = self.money(cell, field, line),

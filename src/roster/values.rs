@@ -410,7 +410,7 @@ pub fn parse_amount(cell: &str, decimal: DecimalMark) -> Result<Amount, NumberEr
 /// value is what [`number`] reads, to the scale (`12.50` keeps its two places; zero is `0`),
 /// without the general reader's work; anything else is `None` and goes through it.
 #[inline]
-fn plain_number(cell: &str, decimal: DecimalMark) -> Option<Decimal> {
+pub(super) fn plain_number(cell: &str, decimal: DecimalMark) -> Option<Decimal> {
     let bytes = cell.as_bytes();
     if decimal != DecimalMark::Point
         || bytes.len() > 19
