@@ -957,3 +957,46 @@ fn a_gusto_line_whose_code_is_no_column_is_refused_not_dropped() {
         other => panic!("{:?}", other.map(|r| r.bytes.len())),
     }
 }
+
+#[test]
+fn a_books_lines_have_each_roles_own_codes_as_the_reports_lines_do() {
+    // Two tracks pay a component of the same id under different codes, and only one gives it a
+    // Gusto code (so Gusto's lines are refused): the book (which looks each role's code up once) codes every line as the
+    // report's lines are coded, whoever came before, and refuses the same lines.
+    let text = r#"{"schema": 1, "name": "Two", "currency": "EUR",
+        "period": {"start": "2026-07-01", "end": "2026-09-30"},
+        "tracks": {
+            "sales": {"components": [
+                {"kind": "commission", "id": "rev", "earning_code": "COMM", "earning_codes": {"gusto": "commission"},
+                 "basis": "amount", "tiers": [{"from": 0, "rate": 0.1}]},
+                {"kind": "per_unit", "id": "interviews", "earning_code": "SPIFF", "metric": "discovery_interviews", "amount": 100}
+            ]},
+            "support": {"components": [
+                {"kind": "commission", "id": "rev", "earning_codes": {"generic": "SUPP"}, "basis": "amount",
+                 "tiers": [{"from": 0, "rate": 0.05}]}
+            ]}
+        }}"#;
+    let plan = plan::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+    let roles = ["sales", "support", "support", "sales", "support", "sales", "sales"];
+    let people = roles
+        .iter()
+        .enumerate()
+        .map(|(i, role)| person(i, &format!("{i:03}"), &format!("P{i}"), role, &format!("{}", 1000 * (i + 1)), "1"))
+        .collect();
+    let report = engine::compute(&plan, &roster_of(people), Detail::AmountsOnly).unwrap();
+    let mut book = PayrollBook::default();
+    for payout in &report.employees {
+        book.add(payout);
+    }
+    let mut without = report.clone();
+    without.employees.clear();
+    for template in [Template::Generic, Template::Gusto] {
+        let from_report = payroll_lines(&plan, &report, template).map_err(|e| e.to_string());
+        let from_book = book.lines(&plan, &without, template).map_err(|e| e.to_string());
+        assert_eq!(from_book, from_report, "{template:?}");
+    }
+    let lines = book.lines(&plan, &without, Template::Generic).unwrap();
+    let codes: Vec<&str> = lines.iter().map(|l| l.code).collect();
+    assert_eq!(codes, ["COMM", "SPIFF", "SUPP", "SUPP", "COMM", "SPIFF", "SUPP", "COMM", "SPIFF", "COMM", "SPIFF"]);
+    assert!(book.lines(&plan, &without, Template::Gusto).is_err());
+}
