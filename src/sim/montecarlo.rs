@@ -871,7 +871,7 @@ mod tests {
                     .map(|(i, w)| (w.slot, vec![1.02 + 0.01 * i as f64, 1.0, 1.1, 0.9 + 0.05 * i as f64]))
                     .collect();
                 let Ok(base) = expected_pay(&mut pay, &points, n, &[]) else { continue };
-                let mut want = vec![0.0; 5];
+                let mut want = [0.0; 5];
                 let mut failed = false;
                 for (q, shift) in want.iter_mut().enumerate() {
                     let scales: Vec<(usize, f64)> =
