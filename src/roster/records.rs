@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn a_plain_line_is_kept_whole_and_a_line_without_letters_or_digits_is_not() {
-        let text = b"a,bc,,d\r\n,,\n , \n1;2,3\n";
+        let text = b"a,bc,,d\r\n,,\n , \n1;2,3\nx,y\n";
         let input = DecodedInput::new(&text[..]).unwrap();
         let mut reader = RecordReader::new(input, b',', 3);
         let mut rec = Record::default();
@@ -469,6 +469,9 @@ mod tests {
         }
         assert!(reader.read(&mut rec).unwrap());
         assert_eq!((rec.line, rec.bytes(), rec.count), (4, &b"1;2,3"[..], 2));
+        // The input's last line is left to csv_core (its line feed is not followed by a byte).
+        assert!(reader.read(&mut rec).unwrap());
+        assert_eq!((rec.line, rec.bytes(), rec.count), (5, &b"xy"[..], 2));
         assert!(!reader.read(&mut rec).unwrap());
     }
 
