@@ -354,19 +354,28 @@ fn a_workspace_that_cannot_be_restored_falls_back_to_the_samples_with_a_notice()
 }
 
 /// A roster restored at start-up is read as the restored plans read it, as when it was imported:
-/// a `12%` in the revenue a commission pays on is refused, never read as 0.12 (it was, when the
-/// workspace read its rosters without the plans' columns).
+/// a `12%` in `bookings`, which a commission pays on, is refused, never read as 0.12 (it was,
+/// when the workspace read its rosters without the plans' columns: only the plan says that
+/// `bookings` is money).
 #[test]
 fn a_restored_roster_is_read_as_the_restored_plans_read_it() {
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("mine.json");
-    plan::save(&plan_path, &sales_led(), carrot::fsx::Overwrite::Refuse).unwrap();
+    let mut plan = sales_led();
+    for track in plan.tracks.values_mut() {
+        for c in &mut track.components {
+            if let plan::Component::Commission(c) = c {
+                c.metric = "bookings".to_owned();
+            }
+        }
+    }
+    plan::save(&plan_path, &plan, carrot::fsx::Overwrite::Refuse).unwrap();
     let roster_path = dir.path().join("team.csv");
     std::fs::write(
         &roster_path,
-        "employee_id,name,role,team,currency,target_incentive,quota,revenue\n\
-         S1,Ada Lovelace,sales,Pioneers,USD,10000,100000,120000\n\
-         S2,Alan Turing,sales,Pioneers,USD,10000,100000,12%\n",
+        "employee_id,name,role,team,currency,target_incentive,quota,bookings\n\
+         S1,Ada Lovelace,sales,Pioneers,EUR,10000,100000,120000\n\
+         S2,Alan Turing,sales,Pioneers,EUR,10000,100000,12%\n",
     )
     .unwrap();
     let mut state = carrot::ui::state::PersistedState::default();
@@ -378,10 +387,10 @@ fn a_restored_roster_is_read_as_the_restored_plans_read_it() {
     });
     wait(&mut harness, "the workspace read", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
     let app = harness.state();
-    assert!(!app.rt.rosters.merged.employees.iter().any(|e| &*e.id == "S2"), "the 12% revenue was read as a number");
+    assert!(!app.rt.rosters.merged.employees.iter().any(|e| &*e.id == "S2"), "the 12% bookings were read as a number");
     harness.get_by_label("Workspace not restored");
     // The notice names the file, the line, the column and the cause.
-    harness.get_by_label_contains("team.csv:3: column revenue: \"12%\": a percentage is not");
+    harness.get_by_label_contains("team.csv:3: column bookings: \"12%\": a percentage is not");
 }
 
 /// The app with `recovery` as its recovery folder, the sales-led rate edited to 9.5 % and

@@ -807,8 +807,9 @@ fn read_workspace(plans: &[PlanRef], rosters: &[RosterRef], samples: bool) -> Op
             RosterOrigin::Sample(k) => samples::roster(k).map_or_else(|| k.clone(), |s| s.file_name.to_owned()),
         };
         // The columns the restored plans read, as they read them, as when the roster was
-        // imported: a `12%` in the revenue a commission pays on is refused, never read as 0.12
-        // (the plans on file may have changed since: then the roster is read as they now say).
+        // imported: a `12%` in a `bookings` column a commission pays on is refused, never read
+        // as 0.12 (the plans on file may have changed since: then the roster is read as they
+        // now say).
         match read_roster_with(r, columns.clone(), &|_| {}, &std::sync::atomic::AtomicBool::new(false)) {
             Ok(report) => sources.push(RosterSource::from_report(name, r.clone(), report)),
             // Which cell, and why: the first line of the error only says how many.
