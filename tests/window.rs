@@ -19,6 +19,11 @@ fn shoot(
         eprintln!("skipped: xvfb-run is not installed (./setup.sh installs it)");
         return None;
     }
+    // One virtual X server at a time: `xvfb-run -a` takes the first display number without a
+    // lock file, so two started together can pick the same one, and one app then finds no X
+    // server ("Failed to open connection to X server"; seen in CI with the tests in parallel).
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let png = dir.join(format!("window-{}-{}.png", renderer.unwrap_or("auto"), envs.len()));
     let runtime = dir.join("runtime");
     std::fs::create_dir_all(&runtime).unwrap();
