@@ -391,17 +391,22 @@ mod tests {
         Ok(out)
     }
 
-    #[test]
-    fn plain_lines_read_as_csv_core_reads_them() {
-        // Random texts of delimiters, quotes, line ends, spaces and letters, some long fields.
-        let alphabet: [&[u8]; 10] = [b"a", b"bc", b",", b";", b"\"", b"\r", b"\n", b"\r\n", b" ", "é".as_bytes()];
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |n: u64| {
+    /// A small deterministic generator for the random texts: each call gives a number below `n`.
+    fn xorshift(seed: u64) -> impl FnMut(u64) -> usize {
+        let mut x = seed;
+        move |n| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             usize::try_from(x % n).unwrap()
-        };
+        }
+    }
+
+    #[test]
+    fn plain_lines_read_as_csv_core_reads_them() {
+        // Random texts of delimiters, quotes, line ends, spaces and letters, some long fields.
+        let alphabet: [&[u8]; 10] = [b"a", b"bc", b",", b";", b"\"", b"\r", b"\n", b"\r\n", b" ", "é".as_bytes()];
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for case in 0..4_000 {
             let mut text = Vec::new();
             for _ in 0..next(120) {
@@ -424,13 +429,7 @@ mod tests {
         // Lines of up to 300 bytes without quotes, so most are split without csv_core, across
         // the 32-byte steps of the delimiter search; some with a `\r` before the line feed.
         let alphabet: [&[u8]; 8] = [b"a", b"12", b",", b";", b" ", b"\t", "é".as_bytes(), b",,"];
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            usize::try_from(x % n).unwrap()
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..500 {
             let mut text = Vec::new();
             for _ in 0..next(8) {
