@@ -353,6 +353,40 @@ fn a_workspace_that_cannot_be_restored_falls_back_to_the_samples_with_a_notice()
     harness.get_by_label(&total_text(&sales_led()));
 }
 
+/// A roster file moved since the last session does not take the rest of the workspace with it:
+/// the plan and the other roster open as they were, and a notice names the missing file.
+#[test]
+fn a_workspace_with_a_missing_roster_opens_the_rest_and_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("mine.json");
+    let mut plan = sales_led();
+    plan.name = "My restored plan".to_owned();
+    plan::save(&plan_path, &plan, carrot::fsx::Overwrite::Refuse).unwrap();
+    let kept = dir.path().join("team.csv");
+    std::fs::write(
+        &kept,
+        "employee_id,name,role,team,currency,target_incentive,quota,revenue\n\
+         S1,Ada Lovelace,sales,Pioneers,EUR,10000,100000,120000\n",
+    )
+    .unwrap();
+    let moved = dir.path().join("moved_away.csv");
+    let file = |p: &PathBuf| carrot::ui::state::RosterRef::as_is(carrot::ui::state::RosterOrigin::File(p.clone()));
+    let mut state = carrot::ui::state::PersistedState::default();
+    state.plans = vec![carrot::ui::state::PlanRef::File(plan_path)];
+    state.rosters = vec![file(&kept), file(&moved)];
+    let mut harness = Harness::builder().with_size(DESKTOP).build_eframe(move |cc| {
+        CarrotApp::new(cc, Startup::RestoreFrom(Box::new(state)), FileChooser::Scripted(Default::default()))
+    });
+    wait(&mut harness, "the workspace read", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
+    let app = harness.state();
+    let names: Vec<&str> = app.rt.docs.iter().map(|d| d.plan.name.as_str()).collect();
+    assert_eq!(names, ["My restored plan"], "the samples did not replace the workspace");
+    let ids: Vec<&str> = app.rt.rosters.merged.employees.iter().map(|e| &*e.id).collect();
+    assert_eq!(ids, ["S1"], "the roster that could be read is open");
+    harness.get_by_label("Workspace partly restored");
+    harness.get_by_label_contains("moved_away.csv");
+}
+
 /// A roster restored at start-up is read as the restored plans read it, as when it was imported:
 /// a `12%` in `bookings`, which a commission pays on, is refused, never read as 0.12 (it was,
 /// when the workspace read its rosters without the plans' columns: only the plan says that
@@ -388,7 +422,8 @@ fn a_restored_roster_is_read_as_the_restored_plans_read_it() {
     wait(&mut harness, "the workspace read", |app| app.rt.opened && app.rt.docs.iter().all(|d| d.result.is_some()));
     let app = harness.state();
     assert!(!app.rt.rosters.merged.employees.iter().any(|e| &*e.id == "S2"), "the 12% bookings were read as a number");
-    harness.get_by_label("Workspace not restored");
+    assert_eq!(app.rt.docs.len(), 1, "the plan itself is restored");
+    harness.get_by_label("Workspace partly restored");
     // The notice names the file, the line, the column and the cause.
     harness.get_by_label_contains("team.csv:3: column bookings: \"12%\": a percentage is not");
 }

@@ -169,7 +169,7 @@ pub struct Opened {
     pub rosters: Vec<RosterSource>,
     /// Everyone in them, merged (or the people found in two files).
     pub merged: Result<Arc<Roster>, Vec<RowIssue>>,
-    /// What could not be restored (then the samples open instead).
+    /// What could not be restored (the rest opens; the samples when nothing else did).
     pub failures: Vec<String>,
     /// Whether this is the bundled samples.
     pub samples: bool,
@@ -212,15 +212,28 @@ impl CarrotApp {
     /// Takes in the workspace read at start-up (or the sample rosters).
     pub(super) fn on_opened(&mut self, ctx: &egui::Context, opened: Opened) {
         if !opened.failures.is_empty() && !opened.samples {
-            let mut lines =
-                vec!["Some of the last workspace could not be restored, so the samples are open instead:".to_owned()];
-            lines.extend(opened.failures);
-            self.rt.modal = Some(Modal::Message { title: "Workspace not restored".to_owned(), lines });
-            self.open_workspace(ctx, true);
-            return;
-        }
-        for f in &opened.failures {
-            self.rt.notifications.push(Level::Error, f.clone());
+            // Nothing of it opened: the samples, so that the app is not empty.
+            if opened.plans.is_empty() && opened.rosters.is_empty() {
+                let mut lines =
+                    vec!["The last workspace could not be restored, so the samples are open instead:".to_owned()];
+                lines.extend(opened.failures);
+                self.rt.modal = Some(Modal::Message { title: "Workspace not restored".to_owned(), lines });
+                self.open_workspace(ctx, true);
+                return;
+            }
+            // The plans and rosters that could be read open as they were; a roster file moved
+            // or changed since does not take the rest of the workspace with it.
+            let mut lines = vec!["These could not be restored; the rest of the last workspace is open:".to_owned()];
+            lines.extend(opened.failures.iter().map(|f| format!("• {f}")));
+            lines.push(
+                "Open the plan (Open plan…) or import the roster (Import roster…) again once it is found or mended."
+                    .to_owned(),
+            );
+            self.rt.modal = Some(Modal::Message { title: "Workspace partly restored".to_owned(), lines });
+        } else {
+            for f in &opened.failures {
+                self.rt.notifications.push(Level::Error, f.clone());
+            }
         }
         for (source, plan) in opened.plans {
             self.add_plan(plan, source);
