@@ -151,7 +151,8 @@ pub fn fit_label(text: &str, width: f32) -> String {
 }
 
 /// An axis of named categories at 0, 1, 2, …, labels fitted to `px_per_category` points and
-/// painted at full strength.
+/// painted at full strength. An empty `title` draws none: the numbered plan names need none, and
+/// a title centred under the middle plan's name read as part of it ("2. Transition Plan").
 pub fn category_axis_x<'a>(names: Vec<String>, px_per_category: f32, title: &str) -> AxisHints<'a> {
     let names: Vec<String> = names.iter().map(|n| fit_label(n, px_per_category - 6.0)).collect();
     AxisHints::new_x().label(title).label_spacing(4.0..=6.0).formatter(move |m, _| category_name(&names, m.value))

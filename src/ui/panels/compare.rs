@@ -612,7 +612,7 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], cache: &CompareCache, he
         plots::legend_ui(a, &plan_legend);
         let per_plan = (a.available_width() - 60.0) / (n as f32 + 0.4);
         static_plot("compare_total")
-            .custom_x_axes(vec![plots::category_axis_x(titles.clone(), per_plan, "Plan")])
+            .custom_x_axes(vec![plots::category_axis_x(titles.clone(), per_plan, "")])
             .custom_y_axes(vec![plots::money_axis_y(format!("Cost ({currency})"))])
             .x_grid_spacer(plots::category_spacer())
             .include_x(-0.6)
@@ -681,7 +681,7 @@ fn charts_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], cache: &CompareCache, he
         plots::legend_ui(a, &legend);
         let per_plan = (a.available_width() - 60.0) / (n as f32 + 0.4);
         static_plot("compare_components")
-            .custom_x_axes(vec![plots::category_axis_x(titles.clone(), per_plan, "Plan")])
+            .custom_x_axes(vec![plots::category_axis_x(titles.clone(), per_plan, "")])
             .custom_y_axes(vec![plots::money_axis_y(format!("Cost ({currency})"))])
             .x_grid_spacer(plots::category_spacer())
             .include_x(-0.6)
