@@ -792,7 +792,9 @@ pub struct DateFormat {
 }
 
 /// The common formats: day first (most of the world), month first (the United States), year
-/// first with slashes; two-digit years only where a four-digit one would be misread.
+/// first with slashes, and the month by name as Oracle, PeopleSoft and many reports write it
+/// (`15-Mar-2021`, `15 Mar 2021`, `Mar 15, 2021`, in any case; `%B` reads full names); two-digit
+/// years only where a four-digit one would be misread.
 pub const DATE_FORMATS: &[DateFormat] = &[
     DateFormat { format: "%d/%m/%Y", name: "DD/MM/YYYY" },
     DateFormat { format: "%m/%d/%Y", name: "MM/DD/YYYY" },
@@ -800,9 +802,13 @@ pub const DATE_FORMATS: &[DateFormat] = &[
     DateFormat { format: "%d-%m-%Y", name: "DD-MM-YYYY" },
     DateFormat { format: "%m-%d-%Y", name: "MM-DD-YYYY" },
     DateFormat { format: "%Y/%m/%d", name: "YYYY/MM/DD" },
+    DateFormat { format: "%d-%b-%Y", name: "DD-Mon-YYYY" },
+    DateFormat { format: "%d %b %Y", name: "DD Mon YYYY" },
+    DateFormat { format: "%b %d, %Y", name: "Mon DD, YYYY" },
     DateFormat { format: "%d/%m/%y", name: "DD/MM/YY" },
     DateFormat { format: "%m/%d/%y", name: "MM/DD/YY" },
     DateFormat { format: "%d.%m.%y", name: "DD.MM.YY" },
+    DateFormat { format: "%d-%b-%y", name: "DD-Mon-YY" },
 ];
 
 impl DateFormat {
@@ -1329,6 +1335,22 @@ mod tests {
             "not a date; expected YYYY-MM-DD (like 2026-01-31), or set the date format (--date-format) the file \
              uses: %d/%m/%Y or %m/%d/%Y read it"
         );
+        // Months by name, as Oracle and PeopleSoft exports write them: named in the message,
+        // read in any case once the format is set.
+        let err = parse_date("15-Mar-2021", None).unwrap_err();
+        assert!(err.to_string().ends_with("(--date-format) to %d-%b-%Y, which reads it"), "{err}");
+        let day = NaiveDate::from_ymd_opt(2021, 3, 15).unwrap();
+        assert_eq!(parse_date("15-MAR-2021", Some("%d-%b-%Y")), Ok(day));
+        assert_eq!(parse_date("15-mar-21", Some("%d-%b-%y")), Ok(day));
+        assert_eq!(parse_date("15 Mar 2021", Some("%d %b %Y")), Ok(day));
+        assert_eq!(parse_date("Mar 15, 2021", Some("%b %d, %Y")), Ok(day));
+        let fits = |cells: &[&str]| match guess_date_format(cells.iter().copied()) {
+            DateGuess::Fits(f) => f.iter().map(|d| d.format).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fits(&["15-Mar-2021", "01-Apr-2020"]), ["%d-%b-%Y"]);
+        assert_eq!(fits(&["15-Mar-21", "01-APR-20"]), ["%d-%b-%y"]);
+        assert_eq!(fits(&["Mar 15, 2021", "Dec 1, 2019"]), ["%b %d, %Y"]);
         let err = parse_date("next Tuesday", None).unwrap_err();
         assert_eq!(
             err.to_string(),
