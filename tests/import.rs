@@ -544,10 +544,63 @@ fn missing_required_columns_name_them_and_the_headers_found() {
         err.to_string(),
         format!(
             "{}: missing required column(s) employee_id, name, role; found id, full_name, team. \
-             Rename the headers or pass --mapping",
+             These headers look like Carrot's columns: \"id\" → employee_id, \"full_name\" → name; if they \
+             are, pass --mapping with a JSON file holding {{\"id\": \"employee_id\", \"full_name\": \"name\"}}, \
+             or rename the headers",
             shown("missing_columns.csv")
         )
     );
+    // Nothing looks like them: only the general advice.
+    let err = import_reader("x.csv", &b"code,who,team\nA1,Ada,X\n"[..], &ImportOptions::default()).unwrap_err();
+    assert!(err.to_string().ends_with("found code, who, team. Rename the headers or pass --mapping"), "{err}");
+}
+
+/// An HRIS export's headers (Workday's here): the required ones are named in the error with
+/// the mapping that reads them; once mapped, a column that looks like one of Carrot's optional
+/// columns and is left as a metric is warned about, naming the mapping, never read silently
+/// as something else (a `Termination Date` left unread pays a leaver the whole period).
+#[test]
+fn headers_that_look_like_carrots_columns_are_named_with_the_mapping_that_reads_them() {
+    let csv = "Worker ID,Worker,Job Profile,Pay Currency,Target Bonus,Quota,Hire Date,Termination Date,revenue\n\
+               W1,Ada Lovelace,sales,EUR,10000,100000,2020-01-06,2026-08-14,90000\n\
+               W2,Alan Turing,sales,EUR,10000,100000,2021-03-01,,120000\n";
+    let err = import_reader("workers.csv", csv.as_bytes(), &ImportOptions::default()).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "{\"Worker ID\": \"employee_id\", \"Worker\": \"name\", \"Job Profile\": \"role\", \"Pay Currency\": \
+             \"currency\", \"Target Bonus\": \"target_incentive\", \"Hire Date\": \"start_date\", \"Termination Date\": \
+             \"end_date\"}"
+        ),
+        "{err}"
+    );
+    let mut mapping = indexmap::IndexMap::new();
+    for (from, to) in [("Worker ID", "employee_id"), ("Worker", "name"), ("Job Profile", "role")] {
+        mapping.insert(from.to_owned(), to.to_owned());
+    }
+    let options = ImportOptions { mapping: carrot::roster::HeaderMapping(mapping.clone()), ..ImportOptions::default() };
+    let report = import_reader("workers.csv", csv.as_bytes(), &options).unwrap();
+    let about = |header: &str| report.warnings.iter().filter(|w| w.contains(header)).cloned().collect::<Vec<_>>();
+    assert_eq!(
+        about("Termination Date"),
+        ["workers.csv: column \"Termination Date\" looks like Carrot's `end_date`, which the file does not have, so \
+          nobody's end date is read from it; if it is, map it: --mapping {\"Termination Date\": \"end_date\"} (or \
+          choose `end_date` for it in the import step)"],
+        "one warning, not also one for a text column left out"
+    );
+    assert_eq!(about("Hire Date").len(), 1);
+    assert_eq!(about("Target Bonus").len(), 1, "a column of numbers too");
+    assert!(report.roster.employees.iter().all(|e| e.end_date.is_none()));
+    // Mapped, they are read, and nothing is said.
+    mapping.insert("Termination Date".to_owned(), "end_date".to_owned());
+    mapping.insert("Hire Date".to_owned(), "start_date".to_owned());
+    let options = ImportOptions { mapping: carrot::roster::HeaderMapping(mapping), ..ImportOptions::default() };
+    let report = import_reader("workers.csv", csv.as_bytes(), &options).unwrap();
+    assert!(about_none(&report.warnings, &["Termination Date", "Hire Date"]), "{:?}", report.warnings);
+    assert_eq!(report.roster.employees[0].end_date, chrono::NaiveDate::from_ymd_opt(2026, 8, 14));
+}
+
+fn about_none(warnings: &[String], headers: &[&str]) -> bool {
+    !warnings.iter().any(|w| headers.iter().any(|h| w.contains(h)))
 }
 
 #[test]

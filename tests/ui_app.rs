@@ -185,6 +185,11 @@ fn the_mapping_step_maps_a_renamed_column() {
     let mut harness = app(vec![Some(vec![fixture("ui/renamed_column.csv")])]);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     wait(&mut harness, "the mapping step", |app| matches!(app.rt.modal, Some(Modal::Mapping(_))));
+    // `Worker ID` looks like the employee id, so it is chosen for it, for the user to check.
+    assert!(harness.query_by_label_contains("Still needed").is_none(), "nothing is missing");
+    let Some(Modal::Mapping(step)) = &harness.state().rt.modal else { panic!("the mapping step") };
+    assert_eq!(step.choices[0].as_deref(), Some("employee_id"));
+    choose(&mut harness, "Column for Worker ID", "(keep as worker_id)");
     harness.get_by_label_contains("Still needed: employee_id");
     choose(&mut harness, "Column for Worker ID", "employee_id");
     assert!(harness.query_by_label_contains("Still needed").is_none(), "nothing is missing any more");

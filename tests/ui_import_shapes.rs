@@ -71,9 +71,9 @@ fn a_workbook_is_read_from_the_sheet_and_header_row_chosen_and_the_recipe_is_off
         |app| matches!(&app.rt.modal, Some(Modal::Mapping(d)) if d.preview.header_line == 3),
     );
     harness.get_by_label("Person X001");
-    harness.get_by_label_contains("Still needed: employee_id");
-    choose(&mut harness, "Column for Worker ID", "employee_id");
+    // `Worker ID` looks like the employee id: it is chosen for it, for the user to check.
     assert!(harness.query_by_label_contains("Still needed").is_none());
+    assert!(step(harness.state()).unwrap().choices.iter().any(|c| c.as_deref() == Some("employee_id")));
 
     // The recipe saves for the command line, with its sheet and header row.
     harness.get_by_label("Save mapping…").click_accesskit();
@@ -556,7 +556,10 @@ fn dates_under_a_header_mapped_to_start_date_are_read_as_their_rows_write_them()
     let mut harness = app(vec![Some(vec![hire_dates(dir.path())])]);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     wait(&mut harness, "the mapping step", |app| step(app).is_some());
-    // Kept as `hire_date`, the column is a metric: no dates to read yet.
+    // `Hire Date` looks like the start date, so it is chosen for it and its dates are judged.
+    assert_eq!(step(harness.state()).unwrap().date_format.as_deref(), Some("%d/%m/%Y"));
+    // Kept as `hire_date`, the column is a metric: no dates to read.
+    choose(&mut harness, "Column for Hire Date", "(keep as hire_date)");
     assert_eq!(step(harness.state()).unwrap().date_format, None);
     choose(&mut harness, "Column for Hire Date", "start_date");
     // Mapped, its dates are judged: only day first reads them all, so that is the format.

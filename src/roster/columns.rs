@@ -49,6 +49,153 @@ impl Kind {
     }
 }
 
+/// Headers HRIS, payroll and CRM exports write for Carrot's columns (normalised), by column.
+/// Only ever *suggested* (the import step pre-selects them, the command line names them in its
+/// message): a header is read as Carrot's column only when it is named so or mapped.
+const LOOK_ALIKES: &[(&str, &[&str])] = &[
+    (
+        "employee_id",
+        &[
+            "worker_id",
+            "employee_number",
+            "employee_no",
+            "employee_num",
+            "emp_id",
+            "emp_no",
+            "staff_id",
+            "staff_number",
+            "person_id",
+            "personnel_number",
+            "associate_id",
+            "user_id",
+            "rep_id",
+            "id",
+        ],
+    ),
+    (
+        "name",
+        &["worker", "employee", "employee_name", "worker_name", "full_name", "legal_name", "display_name", "rep_name"],
+    ),
+    ("role", &["job_profile", "job_title", "job_function", "job_role", "job", "position", "title", "plan_role"]),
+    (
+        "team",
+        &["department", "dept", "team_name", "supervisory_organization", "business_unit", "org_unit", "territory"],
+    ),
+    ("manager", &["manager_name", "supervisor", "supervisor_name", "reports_to", "line_manager"]),
+    ("currency", &["pay_currency", "currency_code", "compensation_currency", "comp_currency"]),
+    ("base_salary", &["annual_base", "annual_base_pay", "base_pay", "base", "salary", "annual_salary", "base_annual"]),
+    (
+        "target_incentive",
+        &[
+            "target_bonus",
+            "target_commission",
+            "target_variable",
+            "variable_target",
+            "incentive_target",
+            "target_incentive_period",
+            "target_variable_pay",
+            "on_target_variable",
+        ],
+    ),
+    ("quota", &["quota_period", "sales_quota", "annual_quota", "quota_amount", "period_quota"]),
+    (
+        "start_date",
+        &[
+            "hire_date",
+            "original_hire_date",
+            "date_of_hire",
+            "start",
+            "joining_date",
+            "date_joined",
+            "join_date",
+            "employment_start_date",
+        ],
+    ),
+    (
+        "end_date",
+        &[
+            "termination_date",
+            "term_date",
+            "leave_date",
+            "leaving_date",
+            "separation_date",
+            "last_day",
+            "last_day_of_work",
+            "end",
+            "exit_date",
+        ],
+    ),
+    ("first_name", &["legal_first_name", "given_name", "first", "preferred_first_name"]),
+    ("last_name", &["legal_last_name", "family_name", "surname", "last"]),
+    ("email", &["work_email", "email_address", "business_email", "e_mail", "primary_work_email", "work_email_address"]),
+];
+
+/// For each header (as written), Carrot's column it looks like when the file has no column of
+/// that name: `Termination Date` → `end_date` when nothing is `end_date`. Each column is
+/// suggested once, for the first header that looks like it; `taken` says which of Carrot's
+/// columns the file has already (by name or mapping).
+pub fn look_alikes(headers: &[&str], taken: impl Fn(&str) -> bool) -> Vec<Option<&'static str>> {
+    let mut suggested: Vec<&'static str> = Vec::new();
+    headers
+        .iter()
+        .map(|header| {
+            let normalized = normalize_header(header);
+            let (column, _) = LOOK_ALIKES.iter().find(|(_, alikes)| alikes.contains(&normalized.as_str()))?;
+            // `name` is there when the file has first and last names.
+            let has = taken(column) || (*column == "name" && (taken("first_name") || taken("last_name")));
+            if has || suggested.contains(column) {
+                return None;
+            }
+            suggested.push(column);
+            Some(*column)
+        })
+        .collect()
+}
+
+/// The headers of `columns` read as metrics that look like one of Carrot's columns the file
+/// does not have: (header as written, metric name, Carrot's column).
+fn metric_look_alikes(columns: &[Column]) -> Vec<(String, String, &'static str)> {
+    let headers: Vec<&str> = columns.iter().map(|c| c.header.as_str()).collect();
+    let taken = |name: &str| columns.iter().any(|c| c.name == name);
+    look_alikes(&headers, taken)
+        .into_iter()
+        .zip(columns)
+        .filter_map(|(alike, c)| Some((c.header.clone(), c.name.clone(), alike?)))
+        // A metric named by a mapping was named on purpose.
+        .filter(|(header, name, _)| Kind::canonical(name).is_none() && *name == normalize_header(header))
+        .collect()
+}
+
+/// `{"Worker ID": "employee_id", "Worker": "name"}`: a column mapping (`--mapping`) for pairs.
+pub(super) fn mapping_json(pairs: &[(String, String)]) -> String {
+    let entries: Vec<String> = pairs
+        .iter()
+        .map(|(from, to)| {
+            format!("{}: {}", serde_json::Value::from(from.as_str()), serde_json::Value::from(to.as_str()))
+        })
+        .collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
+/// Warnings for the columns read as metrics that look like Carrot's columns the file lacks: a
+/// `Termination Date` read as the metric `termination_date` leaves everyone's end date unread.
+/// Returns each warning with the metric name it is about.
+pub(super) fn look_alike_warnings(file: &str, columns: &[Column]) -> Vec<(String, String)> {
+    metric_look_alikes(columns)
+        .into_iter()
+        .map(|(header, name, column)| {
+            let warning = format!(
+                "{file}: column {header:?} looks like Carrot's `{column}`, which the file does not have, so nobody's \
+                 {what} is read from it; if it is, map it: --mapping {} (or choose `{column}` for it in the import \
+                 step)",
+                mapping_json(&[(header.clone(), column.to_owned())]),
+                what = column.replace('_', " "),
+            );
+            (name, warning)
+        })
+        .collect()
+}
+
 /// One column of a file.
 #[derive(Clone, Debug)]
 pub(super) struct Column {
@@ -149,8 +296,18 @@ pub(super) struct Layout {
 /// Why a header row cannot be used.
 #[derive(Debug)]
 pub(super) enum HeaderProblem {
-    Duplicate { column: String, first: String, second: String },
-    Missing { missing: Vec<String>, found: Vec<String> },
+    Duplicate {
+        column: String,
+        first: String,
+        second: String,
+    },
+    /// `likely`: (header as written, Carrot's column) for the headers that look like a column
+    /// the file lacks (see [`look_alikes`]).
+    Missing {
+        missing: Vec<String>,
+        found: Vec<String>,
+        likely: Vec<(String, String)>,
+    },
 }
 
 /// Resolves a header row into columns.
@@ -185,9 +342,12 @@ pub(super) fn resolve(headers: &[&str], mapping: &Mapping) -> Result<Layout, Hea
     let missing: Vec<String> =
         super::missing_required(|req| columns.iter().any(|c| c.name == req)).into_iter().map(str::to_string).collect();
     if !missing.is_empty() {
+        let likely =
+            metric_look_alikes(&columns).into_iter().map(|(header, _, column)| (header, column.to_owned())).collect();
         return Err(HeaderProblem::Missing {
             missing,
             found: columns.iter().enumerate().map(|(i, c)| c.label(i)).collect(),
+            likely,
         });
     }
     Ok(Layout { columns, metrics, used_mapping })
@@ -241,10 +401,29 @@ mod tests {
     }
 
     #[test]
+    fn look_alikes_are_suggested_once_each_and_only_for_columns_the_file_lacks() {
+        let headers = ["Worker ID", "Employee Number", "Legal First Name", "Worker", "Hire Date", "team", "Dept"];
+        let none = |_: &str| false;
+        assert_eq!(
+            look_alikes(&headers, none),
+            [Some("employee_id"), None, Some("first_name"), Some("name"), Some("start_date"), None, Some("team")],
+            "the first header for a column only"
+        );
+        // The file has a `team` column and first names: neither is suggested again.
+        let taken = |c: &str| c == "team" || c == "first_name";
+        assert_eq!(
+            look_alikes(&headers, taken),
+            [Some("employee_id"), None, None, None, Some("start_date"), None, None],
+            "first names make the name"
+        );
+        assert_eq!(look_alikes(&["bookings", "Revenue"], none), [None, None]);
+    }
+
+    #[test]
     fn missing_required_columns_are_listed() {
         let err = resolve(&["ID", "Name"], &Mapping::default()).unwrap_err();
         match err {
-            HeaderProblem::Missing { missing, found } => {
+            HeaderProblem::Missing { missing, found, .. } => {
                 assert_eq!(missing, vec!["employee_id", "role"]);
                 assert_eq!(found, vec!["id", "name"]);
             }

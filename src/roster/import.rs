@@ -151,7 +151,7 @@ pub enum ImportError {
         file: String,
     },
     /// Required columns are missing.
-    #[error("{file}: missing required column(s) {}; found {}. Rename the headers or pass --mapping{}", missing.join(", "), found.join(", "), other_sheets_hint(other_sheets))]
+    #[error("{file}: missing required column(s) {}; found {}. {}{}", missing.join(", "), found.join(", "), look_alike_hint(likely), other_sheets_hint(other_sheets))]
     MissingColumns {
         /// The file.
         file: String,
@@ -162,6 +162,9 @@ pub enum ImportError {
         missing: Vec<String>,
         /// Headers found (normalised).
         found: Vec<String>,
+        /// Headers (as written) that look like Carrot's columns the file lacks, with the column:
+        /// named in the message as a mapping to pass.
+        likely: Vec<(String, String)>,
     },
     /// The file could not be read as CSV at all (e.g. an unterminated quote).
     #[error("{file}:{line}: {reason}")]
@@ -648,12 +651,27 @@ fn spreadsheet_sheet(
 /// none of them has the columns under their names.
 fn naming_other_sheets(error: ImportError, sheet: &xlsx::SheetText, all: &[String], named: bool) -> ImportError {
     match error {
-        ImportError::MissingColumns { file, missing, found, .. } if !named => {
+        ImportError::MissingColumns { file, missing, found, likely, .. } if !named => {
             let other_sheets = all.iter().filter(|n| **n != sheet.name).cloned().collect();
-            ImportError::MissingColumns { file, other_sheets, missing, found }
+            ImportError::MissingColumns { file, other_sheets, missing, found, likely }
         }
         other => other,
     }
+}
+
+/// What to do about missing columns, for [`ImportError::MissingColumns`]: the mapping that reads
+/// the headers that look like them, when some do.
+fn look_alike_hint(likely: &[(String, String)]) -> String {
+    if likely.is_empty() {
+        return "Rename the headers or pass --mapping".to_owned();
+    }
+    let pairs: Vec<String> = likely.iter().map(|(header, column)| format!("{header:?} → {column}")).collect();
+    format!(
+        "These headers look like Carrot's columns: {}; if they are, pass --mapping with a JSON file holding {}, \
+         or rename the headers",
+        pairs.join(", "),
+        super::columns::mapping_json(likely)
+    )
 }
 
 /// `; no other sheet of the workbook ("Workers") has them …` for [`ImportError::MissingColumns`].

@@ -272,6 +272,7 @@ pub fn join_metrics(
                 other_sheets: Vec::new(),
                 missing: vec![key_name.to_string()],
                 found: names,
+                likely: Vec::new(),
             });
         };
         // The metric columns: every other named column that is not a roster column, and holds

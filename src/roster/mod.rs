@@ -5,6 +5,7 @@
 //! file, line, column, value and reason.
 
 mod columns;
+pub use columns::look_alikes;
 pub mod deals;
 mod decode;
 pub mod import;

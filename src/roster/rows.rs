@@ -208,9 +208,13 @@ pub(super) fn parse_file<R: Read>(ctx: &FileContext<'_>, mut input: DecodedInput
             HeaderProblem::Duplicate { column, first, second } => {
                 ImportError::DuplicateColumn { file: ctx.name.to_string(), column, first, second }
             }
-            HeaderProblem::Missing { missing, found } => {
-                ImportError::MissingColumns { file: ctx.name.to_string(), other_sheets: Vec::new(), missing, found }
-            }
+            HeaderProblem::Missing { missing, found, likely } => ImportError::MissingColumns {
+                file: ctx.name.to_string(),
+                other_sheets: Vec::new(),
+                missing,
+                found,
+                likely,
+            },
         })
     })?;
     // A few fields beyond the header are kept, to show ragged rows as written.
@@ -906,10 +910,16 @@ impl Parser<'_> {
         // A column a plan reads is never left out: its cells that are not numbers are refused.
         let planned = |m: usize| metrics.get(m).is_some_and(|name| self.ctx.options.plan_columns.reads(name));
         let text: Vec<bool> = self.stats.iter().enumerate().map(|(m, s)| s.text > s.numeric && !planned(m)).collect();
+        // A column that looks like one of Carrot's (`Hire Date`) is named as that; not also as
+        // text left out.
+        let look_alikes = columns::look_alike_warnings(name, self.columns);
         let mut warnings = Vec::new();
         for (m, stats) in self.stats.iter().enumerate() {
             if text.get(m).copied().unwrap_or(false) {
                 let metric = metrics.get(m).map_or("?", String::as_str);
+                if look_alikes.iter().any(|(alike, _)| alike == metric) {
+                    continue;
+                }
                 // The pending cells are in line order, and the first ones are always kept.
                 let cells: Vec<(String, &str)> = self
                     .pending
@@ -942,6 +952,7 @@ impl Parser<'_> {
             }
         }
         warnings.extend(report_shape::warnings(name, &self.skipped));
+        warnings.extend(look_alikes.into_iter().map(|(_, warning)| warning));
         let mut issues = self.definite;
         let mut unlisted = self.definite_unlisted;
         let mut remove = vec![false; if skip { self.employees.len() } else { 0 }];

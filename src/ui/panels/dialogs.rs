@@ -116,7 +116,7 @@ impl MappingDialog {
     /// Starts the step, pre-filled from a remembered mapping or from the header names. `metrics`
     /// are the metric names the open plans read.
     pub fn new(path: PathBuf, preview: Preview, remembered: Option<HeaderMapping>, metrics: Vec<String>) -> Self {
-        let choices: Vec<Option<String>> = preview
+        let mut choices: Vec<Option<String>> = preview
             .headers
             .iter()
             .zip(&preview.mapped)
@@ -125,6 +125,18 @@ impl MappingDialog {
                 from_memory.or_else(|| mapped.clone().filter(|n| CANONICAL_COLUMNS.contains(&n.as_str())))
             })
             .collect();
+        // Headers that look like Carrot's columns the file lacks (`Worker ID`, `Hire Date`) are
+        // pre-selected as them, for the user to check; a remembered mapping is left as it was.
+        if remembered.is_none() {
+            let headers: Vec<&str> = preview.headers.iter().map(String::as_str).collect();
+            let taken = |column: &str| choices.iter().flatten().any(|c| c == column);
+            let alikes = crate::roster::look_alikes(&headers, taken);
+            for (choice, alike) in choices.iter_mut().zip(alikes) {
+                if choice.is_none() {
+                    *choice = alike.map(str::to_owned);
+                }
+            }
+        }
         let typed = vec![String::new(); choices.len()];
         let first_headers = preview.headers.clone();
         Self {
