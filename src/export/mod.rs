@@ -110,9 +110,10 @@ impl Template {
     /// folder). ADP Workforce Now uses [`PayrollSettings::adp_file_name`] (`PRcccEPI.csv` by
     /// default); the others name the plan and the pay date.
     pub fn default_file_name(self, plan: &Plan, pay_date: NaiveDate, settings: &PayrollSettings) -> String {
-        let slug: String =
-            plan.name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-        let slug = slug.trim_matches('_');
+        // Lowercase ASCII words joined by single `_` (accents folded: some payroll uploads refuse
+        // other names): `Plan year 2026 (monthly)` → `plan_year_2026_monthly`.
+        let slug = crate::roster::values::normalize_header(&plan.name);
+        let slug = if slug.is_empty() { "plan" } else { slug.as_str() };
         match self {
             Self::Generic => format!("payroll_{slug}_{pay_date}.csv"),
             Self::AdpWfn => settings.adp_wfn_file_name(pay_date).unwrap_or_else(|_| {

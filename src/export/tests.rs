@@ -896,6 +896,12 @@ fn default_file_names() {
     let names: std::collections::HashSet<String> =
         Template::ALL.iter().map(|t| t.default_file_name(&plan, pay, &s)).collect();
     assert_eq!(names.len(), Template::ALL.len(), "each template has its own default name");
+    // Words joined by one `_`, accents folded, never empty.
+    let named = |name: &str| Plan { name: name.to_owned(), ..test_plan() };
+    let generic = |name: &str| Template::Generic.default_file_name(&named(name), pay, &s);
+    assert_eq!(generic("Plan year 2026 (monthly)"), "payroll_plan_year_2026_monthly_2026-10-15.csv");
+    assert_eq!(generic("Vergütung — Vertrieb"), "payroll_vergutung_vertrieb_2026-10-15.csv");
+    assert_eq!(generic("営業"), "payroll_plan_2026-10-15.csv");
 }
 
 #[test]
