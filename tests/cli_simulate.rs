@@ -250,12 +250,14 @@ fn a_metric_the_plans_pay_on_that_no_activity_produces_is_said_to_stay_as_the_ro
 
 #[test]
 fn a_roster_with_no_activity_output_says_so_in_place_of_an_empty_volumes_table() {
+    // The sales-led plan, which this roster can compute (the transition plan pays on
+    // `internal_contributions`, which it lacks: refused, as `payouts` refuses it).
     let out = carrot(&[
         "simulate",
         "--baseline",
         "sample_plans/sales_led.json",
         "--plan",
-        "sample_plans/transition.json",
+        "sample_plans/sales_led.json",
         "--roster",
         "tests/fixtures/roster/consultants_hours_only.csv",
         "--trials",
@@ -296,4 +298,38 @@ fn a_negative_revenue_is_said_to_be_replaced_by_the_roles_rate_by_name() {
     // Zeros (no roadmap insight this period) are common and pooled without a word.
     let sample = table_of("sample_plans/transition.json", "assets/sales_roster.csv");
     assert!(!sample.contains("stands in for theirs"), "{sample}");
+}
+
+/// A plan that pays on columns the roster lacks is refused, naming the plan file and each
+/// column, as `payouts` and `compare` refuse it: simulated, everyone would fail under it and its
+/// row would read as a plan earning and paying nothing ("−100% revenue") with exit code 0.
+#[test]
+fn a_plan_reading_columns_the_roster_lacks_is_refused_naming_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("crm_export.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,team,currency,target_incentive,quota,revenue\n\
+         S1,Ada Lovelace,sales,Pioneers,EUR,10000,100000,120000\n\
+         S2,Alan Turing,sales,Pioneers,EUR,10000,100000,80000\n",
+    )
+    .unwrap();
+    let roster = roster.to_str().unwrap();
+    let (sales_led, product_led) = ("sample_plans/sales_led.json", "sample_plans/product_led.json");
+    let simulate = ["simulate", "--baseline", sales_led, "--plan", product_led, "--roster", roster, "--trials", "20"];
+    let compare = ["compare", "--plan", sales_led, "--plan", product_led, "--roster", roster];
+    for args in [&simulate[..], &compare[..]] {
+        let out = carrot(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", args[0]);
+        assert!(
+            err.contains("error: sample_plans/product_led.json: the plan has 9 problem(s) on this roster:"),
+            "{err}"
+        );
+        assert!(err.contains("`discovery_interviews` is not a roster column"), "{err}");
+    }
+    // The plans it can compute are simulated as before.
+    let same = ["simulate", "--baseline", sales_led, "--plan", sales_led, "--roster", roster, "--trials", "20"];
+    let out = carrot(&same);
+    assert!(out.status.success(), "{}", stderr(&out));
 }

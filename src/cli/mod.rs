@@ -758,27 +758,30 @@ fn roster_warnings(path: &Path, plan: &Plan, loaded: &LoadedRoster) {
     }
 }
 
-/// `plan` ready to compute on `roster`, or the plan's problems.
-fn compile(plan: &Plan, roster: &Roster) -> anyhow::Result<CompiledPlan> {
-    CompiledPlan::new(plan, roster).map_err(|problems| plan_problems(&problems))
+/// `plan` (read from `path`) ready to compute on `roster`, or the plan's problems.
+fn compile(path: &Path, plan: &Plan, roster: &Roster) -> anyhow::Result<CompiledPlan> {
+    CompiledPlan::new(plan, roster).map_err(|problems| plan_problems(path, &problems))
 }
 
-/// The error for a plan that cannot be computed on the roster's columns.
-fn plan_problems(problems: &[plan::Problem]) -> anyhow::Error {
+/// The error for the plan at `path` that cannot be computed on the roster's columns (named:
+/// `compare` and `simulate` read several plans).
+fn plan_problems(path: &Path, problems: &[plan::Problem]) -> anyhow::Error {
     anyhow!(
-        "the plan has {} problem(s):{}",
+        "{}: the plan has {} problem(s) on this roster:{}",
+        path.display(),
         problems.len(),
         problems.iter().map(|p| format!("\n  {p}")).collect::<String>()
     )
 }
 
 fn compute(
+    path: &Path,
     plan: &Plan,
     roster: &Roster,
     detail: Detail,
     listed: Listed,
 ) -> anyhow::Result<(CompiledPlan, PayoutReport)> {
-    let compiled = compile(plan, roster)?;
+    let compiled = compile(path, plan, roster)?;
     let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
     let report = compiled.report_with_progress(plan, roster, detail, &|n| bar.inc(n));
     drop(bar);
@@ -913,12 +916,12 @@ fn payouts(
     year::deal_warning(&loaded, None);
     let roster = loaded.roster;
     let (compiled, report) = if format == Format::Table {
-        let (compiled, report) = compute(&plan, &roster, Detail::AmountsOnly, Listed::InOutput)?;
+        let (compiled, report) = compute(plan_path, &plan, &roster, Detail::AmountsOnly, Listed::InOutput)?;
         emit(out, Access::Private, |w| output::payouts_table(&report, w))?;
         (compiled, report)
     } else {
         // CSV and JSON explain every line: computed and written in one pass, on all cores.
-        let compiled = compile(&plan, &roster)?;
+        let compiled = compile(plan_path, &plan, &roster)?;
         let bar = progress::Progress::people("Computing payouts", roster.employees.len() as u64, progress::wanted());
         let mut report = None;
         emit(out, Access::Private, |w| {
@@ -977,7 +980,7 @@ fn stream_payouts(
     };
     drop(bar);
     let streamed = match outcome {
-        Some(result) => streamed_or_whole(result)?,
+        Some(result) => streamed_or_whole(result, &[plan_path])?,
         // The output could not be opened (it exists, without --force).
         None => return placed.map(|()| false),
     };
@@ -996,12 +999,15 @@ fn roster_bytes(args: &RosterArgs) -> u64 {
 
 /// What streaming a roster gave, `None` when it must be read whole, or the error the whole import
 /// would give.
-fn streamed_or_whole<T>(result: Result<T, engine::stream::StreamError>) -> anyhow::Result<Option<T>> {
+/// `plans` are the plans' paths, in the order streamed.
+fn streamed_or_whole<T>(result: Result<T, engine::stream::StreamError>, plans: &[&Path]) -> anyhow::Result<Option<T>> {
     match result {
         Ok(streamed) => Ok(Some(streamed)),
         Err(engine::stream::StreamError::NotStreamable) => Ok(None),
         Err(engine::stream::StreamError::Import(e)) => Err(e.into()),
-        Err(engine::stream::StreamError::Plan(_, problems)) => Err(plan_problems(&problems)),
+        Err(engine::stream::StreamError::Plan(i, problems)) => {
+            Err(plan_problems(plans.get(i).copied().unwrap_or(Path::new("plan")), &problems))
+        }
         Err(engine::stream::StreamError::Io(e)) => Err(e.into()),
     }
 }
@@ -1105,7 +1111,7 @@ fn stream_for_export(
         },
     );
     drop(bar);
-    let Some(streamed) = streamed_or_whole(streamed)? else { return Ok(None) };
+    let Some(streamed) = streamed_or_whole(streamed, &[plan_path])? else { return Ok(None) };
     stream_warnings(&streamed.import_warnings, &[(plan_path, &streamed.roster_warnings)]);
     error_warning(&streamed.report, Listed::InOutput);
     Ok(Some((streamed.report, book)))
@@ -1158,7 +1164,7 @@ fn export_cmd(args: &ExportArgs<'_>) -> anyhow::Result<ExitCode> {
                     anyhow::bail!("nothing was written: {why}");
                 }
                 notes.checks.extend(loaded.deals.as_ref().and_then(|d| d.left_out(None)));
-                let (_, report) = compute(&plan, &loaded.roster, Detail::AmountsOnly, Listed::InOutput)?;
+                let (_, report) = compute(args.plan, &plan, &loaded.roster, Detail::AmountsOnly, Listed::InOutput)?;
                 (loaded, report, plan.period)
             }
         },
@@ -1301,10 +1307,11 @@ fn compare(
                             handout_size_check(loaded.roster.employees.len())?;
                         }
                         let roster = loaded.roster;
-                        let reports: Vec<PayoutReport> = plans
+                        let reports: Vec<PayoutReport> = paths
                             .iter()
-                            .map(|p| {
-                                compute(p, &roster, Detail::AmountsOnly, Listed::NotIn("the comparison"))
+                            .zip(&plans)
+                            .map(|(path, p)| {
+                                compute(path, p, &roster, Detail::AmountsOnly, Listed::NotIn("the comparison"))
                                     .map(|(_, r)| r)
                             })
                             .collect::<anyhow::Result<_>>()?;
@@ -1446,7 +1453,8 @@ fn stream_compare(named: &[(&Path, &Plan)], roster_args: &RosterArgs) -> anyhow:
         },
     );
     drop(bar);
-    let Some(streamed) = streamed_or_whole(streamed)? else { return Ok(None) };
+    let paths: Vec<&Path> = named.iter().map(|(path, _)| *path).collect();
+    let Some(streamed) = streamed_or_whole(streamed, &paths)? else { return Ok(None) };
     let warnings: Vec<(&Path, &Vec<String>)> =
         named.iter().map(|(path, _)| *path).zip(&streamed.roster_warnings).collect();
     stream_warnings(&streamed.import_warnings, &warnings);
@@ -1540,6 +1548,12 @@ fn simulate_cmd(
             let loaded = load_rosters_in(roster_args, &periods, &plans)?;
             for (path, plan) in &named {
                 roster_warnings(path, plan, &loaded);
+            }
+            // A plan that reads a column the roster lacks is refused, as `payouts` and `compare`
+            // refuse it: simulated, everyone would fail under it, and its row would read as a
+            // plan that earns and pays nothing.
+            for (path, plan) in &named {
+                compile(path, plan, &loaded.roster)?;
             }
             year::deal_warning(&loaded, None);
             loaded.roster
