@@ -26,11 +26,36 @@ pub const PARTICLES: &[&str] = &[
     "la", "le", "lo", "ten", "ter", "van", "vom", "von", "zu",
 ];
 
-/// Splits a full name into Gusto's `first_name` and `last_name`: the last word is the last name,
-/// together with any surname particles right before it ([`PARTICLES`]); everything before is
-/// the first name (middle names included). Whitespace is collapsed. `None` for a name of fewer
-/// than two words.
+/// Name suffixes that stay with the last name (`John Smith, Jr.` → `John` / `Smith Jr.`).
+const SUFFIXES: &[&str] = &["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "phd", "ph.d.", "md", "m.d."];
+
+/// Splits a full name into Gusto's `first_name` and `last_name`. Written last name first with a
+/// comma, as many HRIS exports write it (`Smith, Jane Ann`), the part before the comma is the
+/// last name; a suffix after the comma (`John Smith, Jr.`) stays with the last name. Otherwise
+/// the last word is the last name, together with any surname particles right before it
+/// ([`PARTICLES`]), and everything before is the first name (middle names included).
+/// Whitespace is collapsed. `None` for a name of fewer than two words, or with several commas.
 pub fn split_name(full: &str) -> Option<(String, String)> {
+    let Some((before, after)) = full.split_once(',') else { return split_words(full) };
+    if after.contains(',') {
+        return None;
+    }
+    let after: Vec<&str> = after.split_whitespace().collect();
+    match after.as_slice() {
+        [] => split_words(before),
+        [suffix] if SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(suffix)) => {
+            let (first, last) = split_words(before)?;
+            Some((first, format!("{last} {suffix}")))
+        }
+        given => {
+            let last: Vec<&str> = before.split_whitespace().collect();
+            (!last.is_empty()).then(|| (given.join(" "), last.join(" ")))
+        }
+    }
+}
+
+/// [`split_name`] of a name written first name first.
+fn split_words(full: &str) -> Option<(String, String)> {
     let words: Vec<&str> = full.split_whitespace().collect();
     if words.len() < 2 {
         return None;
@@ -172,7 +197,8 @@ pub(crate) fn render(req: &ExportRequest<'_>, lines: &[PayrollLine<'_>]) -> Resu
             given.map(|(f, l)| (f.trim().to_owned(), l.trim().to_owned())).or_else(|| split_name(p.name))
         else {
             problems.push(format!(
-                "{} ({}): Gusto needs a first and a last name; the roster's name has fewer than two words",
+                "{} ({}): Gusto needs a first and a last name, and the roster's name cannot be split into them \
+                 (it has fewer than two words, or several commas); add first_name and last_name columns",
                 p.employee_id, p.name
             ));
             continue;
