@@ -17,6 +17,7 @@ use super::{
     safe_text,
 };
 use crate::money;
+use crate::roster::values::{NAME_SUFFIXES, last_name_first};
 
 /// Lower-case surname particles that belong to the last name when they come before it
 /// (`Anna de Vries` → `Anna` / `de Vries`). Compared ignoring case; never taken from the first
@@ -26,32 +27,28 @@ pub const PARTICLES: &[&str] = &[
     "la", "le", "lo", "ten", "ter", "van", "vom", "von", "zu",
 ];
 
-/// Name suffixes that stay with the last name (`John Smith, Jr.` → `John` / `Smith Jr.`).
-const SUFFIXES: &[&str] = &["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "phd", "ph.d.", "md", "m.d."];
-
 /// Splits a full name into Gusto's `first_name` and `last_name`. Written last name first with a
 /// comma, as many HRIS exports write it (`Smith, Jane Ann`), the part before the comma is the
-/// last name; a suffix after the comma (`John Smith, Jr.`) stays with the last name. Otherwise
-/// the last word is the last name, together with any surname particles right before it
-/// ([`PARTICLES`]), and everything before is the first name (middle names included).
-/// Whitespace is collapsed. `None` for a name of fewer than two words, or with several commas.
+/// last name ([`last_name_first`]); a suffix after the comma (`John Smith, Jr.`) stays with the
+/// last name. Otherwise the last word is the last name, together with any surname particles
+/// right before it ([`PARTICLES`]), and everything before is the first name (middle names
+/// included). Whitespace is collapsed. `None` for a name of fewer than two words, or with
+/// several commas.
 pub fn split_name(full: &str) -> Option<(String, String)> {
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((given, last)) = last_name_first(full) {
+        return Some((collapse(given), collapse(last)));
+    }
     let Some((before, after)) = full.split_once(',') else { return split_words(full) };
-    if after.contains(',') {
+    let after = after.trim();
+    if after.is_empty() {
+        return split_words(before);
+    }
+    if !NAME_SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(after)) {
         return None;
     }
-    let after: Vec<&str> = after.split_whitespace().collect();
-    match after.as_slice() {
-        [] => split_words(before),
-        [suffix] if SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(suffix)) => {
-            let (first, last) = split_words(before)?;
-            Some((first, format!("{last} {suffix}")))
-        }
-        given => {
-            let last: Vec<&str> = before.split_whitespace().collect();
-            (!last.is_empty()).then(|| (given.join(" "), last.join(" ")))
-        }
-    }
+    let (first, last) = split_words(before)?;
+    Some((first, format!("{last} {after}")))
 }
 
 /// [`split_name`] of a name written first name first.

@@ -103,7 +103,15 @@ fn fold(key: JoinKey, s: &str) -> String {
     match key {
         JoinKey::EmployeeId => s.trim().to_string(),
         JoinKey::Email => s.trim().to_lowercase(),
-        JoinKey::Name => s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+        // `Smith, Jane` (as HRIS exports write names) matches `Jane Smith` (as CRMs do).
+        JoinKey::Name => {
+            let words = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+            let in_order = match super::values::last_name_first(s) {
+                Some((given, last)) => [words(given), words(last)].concat(),
+                None => words(s),
+            };
+            in_order.join(" ").to_lowercase()
+        }
     }
 }
 
@@ -518,6 +526,17 @@ pub fn join_metrics(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_whichever_order_they_are_written_in() {
+        let name = |s: &str| fold(JoinKey::Name, s);
+        assert_eq!(name("Smith, Jane"), "jane smith");
+        assert_eq!(name("  JANE   Smith "), "jane smith");
+        assert_eq!(name("de Vries, Anna Maria"), "anna maria de vries");
+        // A suffix after the comma is not a first name; several commas are left as written.
+        assert_eq!(name("John Smith, Jr."), "john smith, jr.");
+        assert_eq!(name("Smith, Jr., John"), "smith, jr., john");
+    }
 
     #[test]
     fn join_errors_say_what_is_wrong_with_the_person_and_the_cell() {

@@ -782,6 +782,20 @@ pub fn parse_date(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateErr
     Err(DateError::NotADate { format: format.map(str::to_string), excel_serial, reads_as })
 }
 
+/// Name suffixes that stay with the last name (`John Smith, Jr.`).
+pub const NAME_SUFFIXES: &[&str] = &["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "phd", "ph.d.", "md", "m.d."];
+
+/// A name written last name first with a comma, as many HRIS exports write it: `Smith, Jane
+/// Ann` → `("Jane Ann", "Smith")` (given names, last name; trimmed, not collapsed). `None` for a
+/// name without a comma, with several, with a side left empty, or whose comma comes before a
+/// suffix (`John Smith, Jr.` is first name first).
+pub fn last_name_first(name: &str) -> Option<(&str, &str)> {
+    let (last, given) = name.split_once(',')?;
+    let (last, given) = (last.trim(), given.trim());
+    let suffix = NAME_SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(given));
+    (!given.contains(',') && !last.is_empty() && !given.is_empty() && !suffix).then_some((given, last))
+}
+
 /// A date format HRIS and spreadsheet exports commonly write, besides ISO.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DateFormat {
