@@ -233,6 +233,11 @@ pub fn currency_codes() -> impl Iterator<Item = &'static str> {
 /// Writes `amount` rounded half away from zero to exactly `decimals` decimals, with `minus` for
 /// negatives and, if `group`, a `,` between thousands.
 fn write_decimal(f: &mut dyn fmt::Write, amount: Decimal, decimals: u32, minus: &str, group: bool) -> fmt::Result {
+    // With no more decimals than shown there is nothing to round: [`write_scaled`] pads the zeros
+    // (a plan's constants, most amounts), without the decimal's rounding and rescaling.
+    if amount.scale() <= decimals {
+        return write_scaled(f, amount.mantissa(), amount.scale(), decimals, minus, group);
+    }
     let rounded = rounded_to(amount, decimals);
     write_scaled(f, rounded.mantissa(), rounded.scale(), decimals, minus, group)
 }
@@ -274,6 +279,9 @@ pub(crate) fn push_scaled(buf: &mut Vec<u8>, mantissa: i128, scale: u32, shown: 
 
 /// Appends `amount` as [`Fixed`] shows it to a byte buffer.
 pub(crate) fn push_fixed(buf: &mut Vec<u8>, amount: Decimal, decimals: u32) {
+    if amount.scale() <= decimals {
+        return push_scaled(buf, amount.mantissa(), amount.scale(), decimals, "-", false);
+    }
     let rounded = rounded_to(amount, decimals);
     push_scaled(buf, rounded.mantissa(), rounded.scale(), decimals, "-", false);
 }
@@ -304,7 +312,7 @@ fn with_scaled<R>(
     }
     pos = match u64::try_from(mantissa.unsigned_abs()) {
         // Nearly every amount: 64-bit division is many times cheaper than 128-bit.
-        Ok(small) => put_digits(buf, pos, small, scale, shown > 0, group),
+        Ok(small) => put_digits64(buf, pos, small, scale, shown > 0, group),
         Err(_) => put_digits(buf, pos, mantissa.unsigned_abs(), scale, shown > 0, group),
     };
     if mantissa < 0 {
@@ -354,8 +362,90 @@ where
     pos
 }
 
+/// The two digits of every number below 100, side by side: `00`, `01`, … `99`.
+const PAIRS: [u8; 200] = {
+    let mut table = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        table[2 * i] = b'0' + (i / 10) as u8;
+        table[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Writes the two digits of `pair` (below 100) before `buf[pos]`; returns where they start.
+#[inline]
+fn put_pair(buf: &mut [u8], pos: usize, pair: u64) -> usize {
+    let at = 2 * pair as usize;
+    buf[pos - 2..pos].copy_from_slice(&PAIRS[at..at + 2]);
+    pos - 2
+}
+
+/// Writes `v` (below 1,000) without leading zeros before `buf[pos]`; returns where it starts.
+#[inline]
+fn put_below_thousand(buf: &mut [u8], mut pos: usize, v: u64) -> usize {
+    if v >= 10 {
+        pos = put_pair(buf, pos, v % 100);
+        if v >= 100 {
+            pos -= 1;
+            buf[pos] = b'0' + (v / 100) as u8;
+        }
+    } else {
+        pos -= 1;
+        buf[pos] = b'0' + v as u8;
+    }
+    pos
+}
+
+/// [`put_digits`] for a `u64`, two digits at a time from a table (the same text: the unit tests
+/// compare the two): every amount and ratio of an explanation goes through here.
+fn put_digits64(buf: &mut [u8], mut pos: usize, mut v: u64, scale: u32, point: bool, group: bool) -> usize {
+    let mut left = scale;
+    while left >= 2 {
+        pos = put_pair(buf, pos, v % 100);
+        v /= 100;
+        left -= 2;
+    }
+    if left == 1 {
+        pos -= 1;
+        buf[pos] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    if point {
+        pos -= 1;
+        buf[pos] = b'.';
+    }
+    if group {
+        while v >= 1000 {
+            let three = v % 1000;
+            v /= 1000;
+            pos = put_pair(buf, pos, three % 100);
+            pos -= 1;
+            buf[pos] = b'0' + (three / 100) as u8;
+            pos -= 1;
+            buf[pos] = b',';
+        }
+        return put_below_thousand(buf, pos, v);
+    }
+    while v >= 1000 {
+        pos = put_pair(buf, pos, v % 100);
+        v /= 100;
+    }
+    put_below_thousand(buf, pos, v)
+}
+
 /// `mantissa × 10^−scale` without trailing zeros: the mantissa and scale that remain.
 pub(crate) fn trimmed(mut mantissa: i128, mut scale: u32) -> (i128, u32) {
+    // Nearly every value: 64-bit remainders, not 128-bit ones through a library call.
+    if let Ok(mut small) = u64::try_from(mantissa.unsigned_abs()) {
+        while scale > 0 && small.is_multiple_of(10) {
+            small /= 10;
+            scale -= 1;
+        }
+        let small = i128::from(small);
+        return (if mantissa < 0 { -small } else { small }, scale);
+    }
     while scale > 0 && mantissa % 10 == 0 {
         mantissa /= 10;
         scale -= 1;
@@ -403,6 +493,15 @@ pub struct Rate(pub Decimal);
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A positive rate of a plan (`0.075`): its mantissa ×100 without trailing zeros, written
+        // as the decimal's `Display` writes it; anything else through the decimal as before.
+        let (mantissa, scale) = (self.0.mantissa(), self.0.scale());
+        if mantissa > 0 && mantissa < 1 << 80 {
+            let (m, s) = if scale >= 2 { (mantissa, scale - 2) } else { (mantissa * 10i128.pow(2 - scale), 0) };
+            let (m, s) = trimmed(m, s);
+            write_scaled(f, m, s, s, "-", false)?;
+            return f.write_char('%');
+        }
         let pct = self.0.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(Decimal::MAX).normalize();
         write!(f, "{pct}%")
     }
@@ -414,8 +513,10 @@ pub struct Number(pub Decimal);
 
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let normal = self.0.normalize();
-        write_decimal(f, normal, normal.scale(), "\u{2212}", true)
+        // `normalize` then `write_decimal`, without the decimal's arithmetic: the digits without
+        // trailing zeros are the same (and a zero of either sign reads `0`).
+        let (mantissa, scale) = trimmed(self.0.mantissa(), self.0.scale());
+        write_scaled(f, mantissa, scale, scale, "\u{2212}", true)
     }
 }
 
@@ -483,6 +584,116 @@ mod tests {
         assert_eq!(scaled(i128::MIN + 1, 30, 30, false), "\u{2212}170141183.460469231731687303715884105727");
         // More decimals than fit on the stack.
         assert_eq!(scaled(1, 0, 200, false), format!("1.{}", "0".repeat(200)));
+    }
+
+    #[test]
+    fn digits_in_pairs_read_as_digits_one_at_a_time() {
+        let check = |v: u64, scale: u32, point: bool, group: bool| {
+            let (mut one, mut pairs) = ([0u8; 64], [0u8; 64]);
+            let a = put_digits(&mut one, 64, v, scale, point, group);
+            let b = put_digits64(&mut pairs, 64, v, scale, point, group);
+            assert_eq!(one[a..], pairs[b..], "{v} {scale} {point} {group}");
+        };
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut values: Vec<u64> = (0..3000).collect();
+        for k in 1..20 {
+            let p = 10u64.pow(k);
+            values.extend([p - 1, p, p + 1, p / 10 * 9, p + p / 2]);
+        }
+        values.extend([u64::MAX, u64::MAX - 1, 1 << 63, 123_456_789_012_345_678]);
+        for _ in 0..20_000 {
+            // xorshift: values of every length.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x >> (x % 64));
+        }
+        for &v in &values {
+            for scale in 0..=21 {
+                for (point, group) in [(true, true), (true, false), (false, true), (false, false)] {
+                    check(v, scale, point, group);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_zeros_trimmed_in_64_bits_as_in_128() {
+        let slow = |mut m: i128, mut s: u32| {
+            while s > 0 && m % 10 == 0 {
+                m /= 10;
+                s -= 1;
+            }
+            (m, s)
+        };
+        let big = i128::from(u64::MAX);
+        for m in [
+            0,
+            1,
+            -1,
+            10,
+            -10,
+            1200,
+            -1200,
+            7_000_000,
+            big,
+            -big,
+            big * 10,
+            -big * 10,
+            big + 1,
+            i128::MAX,
+            i128::MIN + 1,
+        ] {
+            for s in 0..=30 {
+                assert_eq!(trimmed(m, s), slow(m, s), "{m} {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_rates_and_padded_amounts_read_as_the_decimals_own_arithmetic_gives() {
+        // What these wrote before they skipped the decimal's arithmetic.
+        let number = |v: Decimal| {
+            let normal = v.normalize();
+            let mut s = String::new();
+            write_decimal(&mut s, normal, normal.scale(), "\u{2212}", true).unwrap();
+            s
+        };
+        let rate = |v: Decimal| format!("{}%", v.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(Decimal::MAX).normalize());
+        let padded = |v: Decimal, dp: u32| {
+            let rounded = rounded_to(v, dp);
+            let mut s = String::new();
+            write_scaled(&mut s, rounded.mantissa(), rounded.scale(), dp, "\u{2212}", true).unwrap();
+            s
+        };
+        let mut values = vec![Decimal::ZERO, -Decimal::ZERO, Decimal::MAX, Decimal::MIN, d("0.00"), d("-0.000")];
+        for text in ["0.075", "0.08", "1", "1.5", "0.5", "12000", "0.0000001", "123.4500", "-7.25", "100", "0.001"] {
+            values.push(d(text));
+        }
+        for mantissa in [1i64, 5, 10, 75, 100, 999, 1000, 1005, 123_456, 10_000_000, 987_654_321_012_345_678] {
+            for scale in 0..=28 {
+                values.push(Decimal::new(mantissa, scale));
+                values.push(Decimal::new(-mantissa, scale));
+            }
+        }
+        for v in values {
+            assert_eq!(Number(v).to_string(), number(v), "{v:?}");
+            assert_eq!(Rate(v).to_string(), rate(v), "{v:?}");
+            for dp in [0, 2, 3, 6] {
+                assert_eq!(Grouped(v, dp).to_string(), padded(v, dp), "{v:?} {dp}");
+                let mut fast = Vec::new();
+                push_fixed(&mut fast, v, dp);
+                assert_eq!(String::from_utf8(fast).unwrap(), fixed_before(v, dp), "{v:?} {dp}");
+            }
+        }
+    }
+
+    /// [`push_fixed`] as it was: always rounded and rescaled first.
+    fn fixed_before(v: Decimal, dp: u32) -> String {
+        let rounded = rounded_to(v, dp);
+        let mut buf = Vec::new();
+        push_scaled(&mut buf, rounded.mantissa(), rounded.scale(), dp, "-", false);
+        String::from_utf8(buf).unwrap()
     }
 
     #[test]
