@@ -715,11 +715,17 @@ fn quota_text<'a, N: Num>(q: &N, dp: u32, note: Option<&'a str>) -> impl std::fm
 /// A value then ` (note)` when there is a note, written without allocating.
 struct Noted<'a, D>(D, Option<&'a str>);
 
+// The parts are written straight to `f` (not through `write!`, which formats anew): the
+// explanations' `{}`s carry no width or precision for them to see.
 impl<D: std::fmt::Display> std::fmt::Display for Noted<'_, D> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
+        std::fmt::Display::fmt(&self.0, f)?;
         match self.1 {
-            Some(note) => write!(f, " ({note})"),
+            Some(note) => {
+                f.write_str(" (")?;
+                f.write_str(note)?;
+                f.write_str(")")
+            }
             None => Ok(()),
         }
     }
@@ -731,7 +737,10 @@ struct StepFrom(Option<Decimal>);
 impl std::fmt::Display for StepFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
-            Some(from) => write!(f, "step from {}", money::Number(from)),
+            Some(from) => {
+                f.write_str("step from ")?;
+                std::fmt::Display::fmt(&money::Number(from), f)
+            }
             None => f.write_str("below the first step"),
         }
     }
@@ -747,9 +756,9 @@ struct TierEdge {
 impl std::fmt::Display for TierEdge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.percent {
-            write!(f, "{}", show::pct_number(&self.x))
+            std::fmt::Display::fmt(&show::pct_number(&self.x), f)
         } else {
-            write!(f, "{}", show::amount(&self.x, self.dp))
+            std::fmt::Display::fmt(&show::amount(&self.x, self.dp), f)
         }
     }
 }
@@ -764,9 +773,10 @@ struct EdgeText {
 impl std::fmt::Display for EdgeText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.percent {
-            write!(f, "{}%", show::pct_number(&Rational::from_decimal(self.x)))
+            std::fmt::Display::fmt(&show::pct_number(&Rational::from_decimal(self.x)), f)?;
+            f.write_str("%")
         } else {
-            write!(f, "{}", money::Grouped(self.x, self.dp))
+            std::fmt::Display::fmt(&money::Grouped(self.x, self.dp), f)
         }
     }
 }
