@@ -266,10 +266,55 @@ pub(crate) fn write_scaled(
     minus: &str,
     group: bool,
 ) -> fmt::Result {
+    // A whole number below 1,000 (a metric's units, a curve's point, a rate): its text as it is
+    // kept, with no digits to write and check as UTF-8.
+    if scale == 0
+        && shown == 0
+        && let Some(text) = small_integer(mantissa)
+    {
+        return f.write_str(text);
+    }
     with_scaled(mantissa, scale, shown, minus, group, |text| {
         // Only ASCII digits, `,`, `.` and the (UTF-8) minus were written.
         f.write_str(std::str::from_utf8(text).map_err(|_| fmt::Error)?)
     })
+}
+
+/// The integers 0 to 999 written one after the other (`0123…9899100…999`).
+const SMALL_INTEGER_DIGITS: [u8; 10 + 90 * 2 + 900 * 3] = {
+    let mut bytes = [0u8; 10 + 90 * 2 + 900 * 3];
+    let (mut n, mut at) = (0usize, 0usize);
+    while n < 1000 {
+        if n >= 100 {
+            bytes[at] = b'0' + (n / 100) as u8;
+            at += 1;
+        }
+        if n >= 10 {
+            bytes[at] = b'0' + (n / 10 % 10) as u8;
+            at += 1;
+        }
+        bytes[at] = b'0' + (n % 10) as u8;
+        at += 1;
+        n += 1;
+    }
+    bytes
+};
+
+/// [`SMALL_INTEGER_DIGITS`] as text, checked as UTF-8 once, when compiled.
+const SMALL_INTEGERS: &str = match std::str::from_utf8(&SMALL_INTEGER_DIGITS) {
+    Ok(text) => text,
+    Err(_) => panic!("digits are ASCII"),
+};
+
+/// The text of `n` when it is a whole number from 0 to 999, from [`SMALL_INTEGERS`].
+fn small_integer(n: i128) -> Option<&'static str> {
+    let n = usize::try_from(n).ok().filter(|&n| n < 1000)?;
+    let (start, len) = match n {
+        0..10 => (n, 1),
+        10..100 => (10 + (n - 10) * 2, 2),
+        _ => (190 + (n - 100) * 3, 3),
+    };
+    SMALL_INTEGERS.get(start..start + len)
 }
 
 /// Appends what [`write_scaled`] writes to a byte buffer (no text to check for UTF-8).
@@ -615,6 +660,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn small_integers_read_as_their_digits_written() {
+        for n in -5..1005i128 {
+            let mut written = Vec::new();
+            push_scaled(&mut written, n, 0, 0, "\u{2212}", true);
+            let written = String::from_utf8(written).unwrap();
+            assert_eq!(scaled(n, 0, 0, true), written, "{n}");
+            assert_eq!(small_integer(n).is_some(), (0..1000).contains(&n), "{n}");
+        }
+        assert_eq!(scaled(7, 0, 2, true), "7.00");
+        assert_eq!(scaled(70, 1, 1, true), "7.0");
     }
 
     #[test]
