@@ -842,6 +842,7 @@ fn names_split_on_the_last_word_keeping_surname_particles() {
     assert_eq!(split("de Vries,  Anna Maria "), pair("Anna Maria", "de Vries"));
     assert_eq!(split("John Smith, Jr."), pair("John", "Smith Jr."));
     assert_eq!(split("Ada Lovelace, III"), pair("Ada", "Lovelace III"));
+    assert_eq!(split("Jane Doe, MBA"), pair("Jane", "Doe MBA"), "a credential is not a first name");
     assert_eq!(split("Cher,"), None);
     assert_eq!(split(", Jane"), None);
     assert_eq!(split("Smith, Jr., John"), None, "several commas: not guessed");

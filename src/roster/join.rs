@@ -535,6 +535,7 @@ mod tests {
         assert_eq!(name("de Vries, Anna Maria"), "anna maria de vries");
         // A suffix after the comma is not a first name; several commas are left as written.
         assert_eq!(name("John Smith, Jr."), "john smith, jr.");
+        assert_eq!(name("Jane Doe, CPA"), "jane doe, cpa");
         assert_eq!(name("Smith, Jr., John"), "smith, jr., john");
     }
 

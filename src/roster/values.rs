@@ -782,8 +782,12 @@ pub fn parse_date(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateErr
     Err(DateError::NotADate { format: format.map(str::to_string), excel_serial, reads_as })
 }
 
-/// Name suffixes that stay with the last name (`John Smith, Jr.`).
-pub const NAME_SUFFIXES: &[&str] = &["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "phd", "ph.d.", "md", "m.d."];
+/// Name suffixes and credentials that stay with the last name (`John Smith, Jr.`, `Jane Doe,
+/// CPA`), never taken for a first name after a comma.
+pub const NAME_SUFFIXES: &[&str] = &[
+    "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "phd", "ph.d.", "md", "m.d.", "mba", "cpa", "cfa", "esq", "esq.",
+    "jd", "j.d.", "pe", "rn", "pmp",
+];
 
 /// A name written last name first with a comma, as many HRIS exports write it: `Smith, Jane
 /// Ann` → `("Jane Ann", "Smith")` (given names, last name; trimmed, not collapsed). `None` for a
