@@ -17,7 +17,7 @@ use super::{
     safe_text,
 };
 use crate::money;
-use crate::roster::values::{NAME_SUFFIXES, last_name_first};
+use crate::roster::values::{is_name_suffix, last_name_first};
 
 /// Lower-case surname particles that belong to the last name when they come before it
 /// (`Anna de Vries` → `Anna` / `de Vries`). Compared ignoring case; never taken from the first
@@ -44,7 +44,7 @@ pub fn split_name(full: &str) -> Option<(String, String)> {
     if after.is_empty() {
         return split_words(before);
     }
-    if !NAME_SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(after)) {
+    if !is_name_suffix(after) {
         return None;
     }
     let (first, last) = split_words(before)?;

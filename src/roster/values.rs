@@ -796,8 +796,12 @@ pub const NAME_SUFFIXES: &[&str] = &[
 pub fn last_name_first(name: &str) -> Option<(&str, &str)> {
     let (last, given) = name.split_once(',')?;
     let (last, given) = (last.trim(), given.trim());
-    let suffix = NAME_SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(given));
-    (!given.contains(',') && !last.is_empty() && !given.is_empty() && !suffix).then_some((given, last))
+    (!given.contains(',') && !last.is_empty() && !given.is_empty() && !is_name_suffix(given)).then_some((given, last))
+}
+
+/// Whether `word` is one of [`NAME_SUFFIXES`], ignoring case.
+pub fn is_name_suffix(word: &str) -> bool {
+    NAME_SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
 }
 
 /// A date format HRIS and spreadsheet exports commonly write, besides ISO.
