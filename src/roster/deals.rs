@@ -13,7 +13,9 @@
 //! Only deals whose `date` falls inside the plan period count, and only those whose filter
 //! columns hold one of the listed values (ignoring case). Amounts follow the roster's rules: a
 //! currency code or symbol names the owner's currency (and must agree with it), a percentage is
-//! refused. Owners who match no one are listed in a warning with their deals and amounts. A
+//! refused. A stage column the filters leave out (`Stage`, `Status`, `Won`…) must not count lost
+//! deals (refused, naming the filter to add); several other stages are a warning. Owners who
+//! match no one are listed in a warning with their deals and amounts. A
 //! person with no deal in the period gets 0 for both, unless the roster or a metrics file
 //! already gave them a value; a person with deals who already has one is an error (defined
 //! twice).
@@ -190,6 +192,75 @@ fn find_column(headers: &[String], wanted: &str, mapping: &Mapping) -> Option<us
     })
 }
 
+/// Whether a header names a deal's stage or outcome (`Stage`, `Deal Stage`, `Status`, `Won`,
+/// `Is Won`, `Forecast Category`): a column whose values decide whether a deal earns anything.
+fn is_stage_header(header: &str) -> bool {
+    let n = normalize_header(header);
+    let words: Vec<&str> = n.split('_').collect();
+    words.iter().any(|w| matches!(*w, "stage" | "status" | "won" | "outcome"))
+        || (words.contains(&"forecast") && words.contains(&"category"))
+}
+
+/// Whether `value`, in a stage column named `header`, says the deal was lost: a word `lost`
+/// (`Closed Lost`, `lost`), or false in a won flag (`Won`: `false`, `no`, `0`).
+fn reads_lost(header: &str, value: &str) -> bool {
+    let v = value.trim().to_lowercase();
+    let lost_word = v.split(|c: char| !c.is_alphanumeric()).any(|w| w == "lost");
+    let won_flag = normalize_header(header).split('_').any(|w| w == "won");
+    lost_word || (won_flag && matches!(v.as_str(), "false" | "no" | "n" | "0" | "f"))
+}
+
+/// The values a stage column ([`is_stage_header`]) holds for the deals counted, in first-seen
+/// order: each as first written, with its number of deals.
+struct StageValues {
+    field: usize,
+    header: String,
+    values: IndexMap<String, (String, u64)>,
+}
+
+impl StageValues {
+    fn note(&mut self, cells: &[String]) {
+        let written = Table::cell(cells, self.field).trim();
+        self.values.entry(written.to_lowercase()).or_insert_with(|| (written.to_string(), 0)).1 += 1;
+    }
+
+    fn listed(&self) -> String {
+        let list: Vec<String> = self.values.values().map(|(v, n)| format!("{v:?} ({n} deal(s))")).collect();
+        list.join(", ")
+    }
+
+    /// The filter that keeps the values not read as lost, as the deals mapping writes it.
+    fn filter_text(&self) -> String {
+        let kept: Vec<String> =
+            self.values.values().filter(|(v, _)| !reads_lost(&self.header, v)).map(|(v, _)| format!("{v:?}")).collect();
+        format!("\"filters\": {{{:?}: [{}]}}", self.header, kept.join(", "))
+    }
+
+    /// An error when some deals counted read as lost; a warning when the deals counted hold
+    /// several stages, none lost (open deals, say); nothing when they all hold one.
+    fn check(&self, file: &str) -> Result<Option<String>, String> {
+        if self.values.len() < 2 && self.values.values().all(|(v, _)| !reads_lost(&self.header, v)) {
+            return Ok(None);
+        }
+        if self.values.values().any(|(v, _)| reads_lost(&self.header, v)) {
+            return Err(format!(
+                "{file}: the deals mapping counts every deal whatever its {:?}, which holds {}: lost deals would \
+                 be paid as revenue. Add {} to the deals mapping (the values of the deals that count)",
+                self.header,
+                self.listed(),
+                self.filter_text()
+            ));
+        }
+        Ok(Some(format!(
+            "{file}: every deal was counted whatever its {:?}, which holds {}; if only some of these count as \
+             revenue, list them in the deals mapping: {}",
+            self.header,
+            self.listed(),
+            self.filter_text()
+        )))
+    }
+}
+
 #[derive(Default)]
 struct OwnerTotal {
     revenue: Decimal,
@@ -245,6 +316,16 @@ pub fn apply_deals(
         .map(|(h, allowed)| (column(h), allowed.iter().map(|v| v.trim().to_lowercase()).collect()))
         .collect();
     let date_format = deals.date_format.as_deref().or(options.date_format.as_deref());
+    // A stage column the mapping does not filter on: its values are checked for lost deals.
+    let used: Vec<usize> =
+        [owner_field, amount_field, date_field].into_iter().chain(filters.iter().map(|(f, _)| *f)).collect();
+    let mut stages: Vec<StageValues> = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !used.contains(i) && is_stage_header(h))
+        .map(|(field, h)| StageValues { field, header: h.clone(), values: IndexMap::new() })
+        .collect();
 
     let mut totals: HashMap<usize, OwnerTotal> = HashMap::default();
     let mut issues: Vec<RowIssue> = Vec::new();
@@ -329,6 +410,9 @@ pub fn apply_deals(
                 let total = totals.entry(i).or_insert(OwnerTotal { line, ..OwnerTotal::default() });
                 total.revenue += amount.value;
                 total.deals += 1;
+                for stage in &mut stages {
+                    stage.note(cells);
+                }
             }
             Found::None => {
                 if table.trailer(line, cells) {
@@ -352,6 +436,12 @@ pub fn apply_deals(
                     ),
                 ));
             }
+        }
+    }
+    for stage in &stages {
+        match stage.check(&table.name) {
+            Ok(warning) => outcome.warnings.extend(warning),
+            Err(reason) => return Err(ImportError::BadOptions { reason }),
         }
     }
     let slot = |roster: &mut Roster, name: &str| match roster.metric_index(name) {
@@ -515,5 +605,70 @@ mod tests {
         // All in the period: nothing to say.
         let clean = count_of("Ann Lee,2026-09-14,100\n", september);
         assert_eq!((clean.refusal(None), clean.left_out(None)), (None, None));
+    }
+
+    /// Applies `rows` under the header `Owner,Close Date,Amount,<extra>` with `mapping`'s
+    /// filters (JSON object text) to two people: the outcome, or the refusal's text.
+    fn with_stage(extra: &str, rows: &str, filters: &str) -> Result<Vec<String>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let roster_path = dir.path().join("people.csv");
+        std::fs::write(&roster_path, "employee_id,name,role\n1,Ann Lee,sales\n2,Bo Ek,sales\n").unwrap();
+        let options = ImportOptions::default();
+        let mut report = crate::roster::import_files(&[roster_path], &options).unwrap();
+        let deals = dir.path().join("deals.csv");
+        std::fs::write(&deals, format!("Owner,Close Date,Amount,{extra}\n{rows}")).unwrap();
+        let json = format!(
+            r#"{{"owner": "Owner", "match": "name", "amount": "Amount", "date": "Close Date", "filters": {filters}}}"#
+        );
+        let mapping = DealsMapping::parse(json.as_bytes()).unwrap();
+        let year = Period {
+            start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        };
+        let name = deals.display().to_string();
+        let strip = |t: String| t.replace(&name, "deals.csv");
+        match apply_deals(&mut report.roster, &deals, &mapping, year, &options) {
+            Ok(outcome) => Ok(outcome.warnings.into_iter().map(strip).collect()),
+            Err(ImportError::BadOptions { reason }) => Err(strip(reason)),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn lost_deals_in_a_stage_column_the_mapping_does_not_filter_are_refused_with_the_filter_to_add() {
+        let rows =
+            "Ann Lee,2026-03-01,100,Closed Won\nBo Ek,2026-03-02,50,Closed Lost\nAnn Lee,2026-03-03,10,Closed Won\n";
+        assert_eq!(
+            with_stage("Stage", rows, "{}").unwrap_err(),
+            "deals.csv: the deals mapping counts every deal whatever its \"Stage\", which holds \"Closed Won\" (2 \
+             deal(s)), \"Closed Lost\" (1 deal(s)): lost deals would be paid as revenue. Add \"filters\": \
+             {\"Stage\": [\"Closed Won\"]} to the deals mapping (the values of the deals that count)"
+        );
+        // Filtered on the stage: counted as the filter says, nothing to say about stages.
+        let kept = with_stage("Stage", rows, r#"{"Stage": ["closed won"]}"#).unwrap();
+        assert!(kept.iter().all(|w| !w.contains("Stage")), "{kept:?}");
+        assert!(kept.iter().any(|w| w.contains("2 deal(s) counted") && w.contains("1 left out by the filters")));
+        // A won flag written false is a lost deal too (`Is Won`, as some CRMs export it).
+        let flag = with_stage("Is Won", "Ann Lee,2026-03-01,100,true\nBo Ek,2026-03-02,50,false\n", "{}");
+        assert!(flag.unwrap_err().contains(r#"Add "filters": {"Is Won": ["true"]}"#));
+        // Several stages, none lost (open deals): counted, with a warning naming the filter.
+        let open =
+            with_stage("Deal Stage", "Ann Lee,2026-03-01,100,Closed won\nBo Ek,2026-03-02,50,Contract sent\n", "{}");
+        let open = open.unwrap();
+        assert!(
+            open.iter().any(|w| w
+                == "deals.csv: every deal was counted whatever its \"Deal Stage\", which holds \"Closed won\" (1 \
+                    deal(s)), \"Contract sent\" (1 deal(s)); if only some of these count as revenue, list them in \
+                    the deals mapping: \"filters\": {\"Deal Stage\": [\"Closed won\", \"Contract sent\"]}"),
+            "{open:?}"
+        );
+        // One stage for every deal counted, or a column that is no stage: nothing to say.
+        let one = with_stage("Stage", "Ann Lee,2026-03-01,100,Closed Won\nBo Ek,2026-03-02,50,closed won\n", "{}");
+        assert!(one.unwrap().iter().all(|w| !w.contains("whatever")));
+        let other = with_stage("Account", "Ann Lee,2026-03-01,100,Acme\nBo Ek,2026-03-02,50,Lost Corp\n", "{}");
+        assert!(other.unwrap().iter().all(|w| !w.contains("whatever")));
+        // A lost deal of someone else's period or an unmatched owner is not counted: no refusal.
+        let outside = with_stage("Stage", "Ann Lee,2026-03-01,100,Closed Won\nBo Ek,2025-12-02,50,Closed Lost\n", "{}");
+        assert!(outside.is_ok(), "{outside:?}");
     }
 }
