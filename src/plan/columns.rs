@@ -74,7 +74,17 @@ pub fn roster_problems(
                 .chain(plan.metrics.keys().map(String::as_str))
                 .chain(BUILTIN)
                 .collect();
-            let hint = suggest(&name, &candidates).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let hint = suggest(&name, &candidates)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .or_else(|| {
+                    same_meaning(&name, &candidates).map(|s| {
+                        format!(
+                            "; the roster's `{s}` may hold it (read that instead, or import its column as `{name}`: \
+                             --mapping, or the import step)"
+                        )
+                    })
+                })
+                .unwrap_or_default();
             let columns = if joined.is_empty() {
                 "a roster column".to_owned()
             } else {
@@ -109,6 +119,69 @@ pub fn roster_problems(
         ));
     }
     problems
+}
+
+/// Names CRM, HRIS and PSA exports give the metrics the sample plans read, by metric: a roster
+/// with `Closed Won Amount` and no `revenue` most likely holds the revenue there. Only ever
+/// suggested, never read in its place.
+const SAME_MEANING: &[(&str, &[&str])] = &[
+    (
+        "revenue",
+        &[
+            "bookings",
+            "closed_won",
+            "closed_won_amount",
+            "closed_won_revenue",
+            "won_amount",
+            "won_revenue",
+            "amount_won",
+            "booked_revenue",
+            "net_bookings",
+            "total_bookings",
+            "sales",
+            "net_sales",
+            "total_sales",
+            "sales_amount",
+            "total_revenue",
+            "net_revenue",
+            "billings",
+            "billed_revenue",
+            "invoiced_amount",
+            "new_arr",
+            "net_new_arr",
+        ],
+    ),
+    (
+        "deals_closed",
+        &[
+            "deals_won",
+            "won_deals",
+            "closed_deals",
+            "closed_won_deals",
+            "closed_won_count",
+            "number_of_deals",
+            "deal_count",
+            "deals_count",
+            "opportunities_won",
+            "won_opportunities",
+            "wins",
+        ],
+    ),
+    ("billable_hours", &["billed_hours", "chargeable_hours", "client_hours", "billable_time", "utilized_hours"]),
+    (
+        "billable_target_hours",
+        &["target_billable_hours", "billable_target", "target_hours", "utilization_target_hours"],
+    ),
+    ("internal_hours", &["non_billable_hours", "nonbillable_hours", "internal_time", "investment_hours"]),
+    ("discovery_interviews", &["customer_interviews", "discovery_calls", "discovery_meetings", "user_interviews"]),
+    ("early_access_signups", &["beta_signups", "early_access_sign_ups", "waitlist_signups", "pilot_signups"]),
+    ("roadmap_insights", &["product_insights", "insights_accepted", "feedback_items_accepted"]),
+];
+
+/// The column among `candidates` that exports name what `name` measures ([`SAME_MEANING`]).
+fn same_meaning<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let (_, others) = SAME_MEANING.iter().find(|(n, _)| *n == name)?;
+    others.iter().find_map(|o| candidates.iter().find(|c| *c == o).copied())
 }
 
 /// The likeliest name meant by a mistyped `name`: the closest candidate by edit distance, or one
@@ -183,6 +256,19 @@ mod tests {
     }
 
     #[test]
+    fn a_metric_missing_under_its_name_names_the_column_an_export_calls_it() {
+        let plan = sample("sales_led");
+        let metrics = vec!["closed_won_amount".to_owned(), "billable_hours".to_owned()];
+        let problems = roster_problems(&plan, &metrics, &[], &|role| role == "sales");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "`revenue` is not a roster column or a derived metric of this plan; the roster's `closed_won_amount` may \
+             hold it (read that instead, or import its column as `revenue`: --mapping, or the import step)"
+        );
+    }
+
+    #[test]
     fn a_derived_metric_reading_a_missing_column_is_an_error_at_the_metric() {
         let plan = crate::plan::parse(
             r#"{"schema": 1, "name": "D", "currency": "EUR", "period": {"start": "2026-01-01", "end": "2026-03-31"},
@@ -204,5 +290,10 @@ mod tests {
         assert_eq!(suggest("interviewz", &names), Some("discovery_interviews"));
         assert_eq!(suggest("revenu", &names), Some("revenue"));
         assert_eq!(suggest("zzzz", &names), None);
+        // What exports call a metric, where no spelling is close.
+        assert_eq!(same_meaning("revenue", &["region", "closed_won_amount", "bookings"]), Some("bookings"));
+        assert_eq!(same_meaning("deals_closed", &["deals_won"]), Some("deals_won"));
+        assert_eq!(same_meaning("revenue", &["quota", "deals_won"]), None);
+        assert_eq!(same_meaning("survey_responses", &["bookings"]), None);
     }
 }
