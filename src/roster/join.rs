@@ -103,14 +103,45 @@ fn fold(key: JoinKey, s: &str) -> String {
     match key {
         JoinKey::EmployeeId => s.trim().to_string(),
         JoinKey::Email => s.trim().to_lowercase(),
-        // `Smith, Jane` (as HRIS exports write names) matches `Jane Smith` (as CRMs do).
+        // `Smith, Jane` (as HRIS exports write names) matches `Jane Smith` (as CRMs do), and a
+        // suffix is one word at the end however it is set off: `John Smith, Jr.`, `John Smith
+        // Jr`, `Smith, John Jr.`.
         JoinKey::Name => {
-            let words = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
-            let in_order = match super::values::last_name_first(s) {
-                Some((given, last)) => [words(given), words(last)].concat(),
-                None => words(s),
+            let words = |s: &str| {
+                s.split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| {
+                        let bare = w.trim_end_matches('.');
+                        if super::values::is_name_suffix(w) || super::values::is_name_suffix(bare) {
+                            bare.to_owned()
+                        } else {
+                            w.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
             };
-            in_order.join(" ").to_lowercase()
+            // A suffix set off by a last comma (`Smith, John, Jr.`) is read apart first.
+            let (s, set_off) = match s.rsplit_once(',') {
+                Some((head, tail)) if super::values::is_name_suffix(tail.trim()) => (head, words(tail)),
+                _ => (s, Vec::new()),
+            };
+            let mut in_order = match super::values::last_name_first(s) {
+                Some((given, last)) => {
+                    let mut given = words(given);
+                    let mut suffixes = Vec::new();
+                    // (A single letter is more likely a middle initial: `Smith, John V`.)
+                    while given.len() > 1
+                        && given.last().is_some_and(|w| w.len() > 1 && super::values::is_name_suffix(w))
+                    {
+                        suffixes.extend(given.pop());
+                    }
+                    suffixes.reverse();
+                    [given, words(last), suffixes, set_off].concat()
+                }
+                None => [words(s), set_off].concat(),
+            };
+            in_order.iter_mut().for_each(|w| *w = w.to_lowercase());
+            in_order.join(" ")
         }
     }
 }
@@ -533,10 +564,17 @@ mod tests {
         assert_eq!(name("Smith, Jane"), "jane smith");
         assert_eq!(name("  JANE   Smith "), "jane smith");
         assert_eq!(name("de Vries, Anna Maria"), "anna maria de vries");
-        // A suffix after the comma is not a first name; several commas are left as written.
-        assert_eq!(name("John Smith, Jr."), "john smith, jr.");
-        assert_eq!(name("Jane Doe, CPA"), "jane doe, cpa");
-        assert_eq!(name("Smith, Jr., John"), "smith, jr., john");
+        // A suffix after the comma is not a first name; it is one word at the end however it
+        // is set off.
+        for written in ["John Smith, Jr.", "John Smith Jr", "John Smith jr.", "Smith, John Jr.", "Smith, John, Jr."] {
+            assert_eq!(name(written), "john smith jr", "{written}");
+        }
+        assert_eq!(name("Jane Doe, CPA"), "jane doe cpa");
+        assert_eq!(name("Doe, Jane CPA"), "jane doe cpa");
+        assert_eq!(name("Smith, John Paul III"), "john paul smith iii");
+        // A single letter after the given names is a middle initial, not a suffix (`V`).
+        assert_eq!(name("Smith, John V"), "john v smith");
+        assert_eq!(name("John V Smith"), "john v smith");
     }
 
     #[test]
