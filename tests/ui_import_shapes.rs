@@ -167,6 +167,39 @@ fn checked(app: &carrot::ui::CarrotApp) -> bool {
 }
 
 #[test]
+fn a_deals_mapping_that_would_count_lost_deals_is_refused_in_the_step_with_the_filter_to_add() {
+    let dir = tempfile::tempdir().unwrap();
+    // The bundled mapping without its filter on Stage: the Closed Lost deals would count.
+    let unfiltered = dir.path().join("deals_mapping_without_filters.json");
+    let mut mapping: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(asset("crm_deals_mapping.json")).unwrap()).unwrap();
+    mapping.as_object_mut().unwrap().remove("filters");
+    std::fs::write(&unfiltered, mapping.to_string()).unwrap();
+    let mut harness = app(vec![
+        Some(vec![asset("hris_export.xlsx")]),
+        Some(vec![asset("hris_recipe.json")]),
+        Some(vec![asset("crm_deals.csv")]),
+        Some(vec![unfiltered]),
+    ]);
+    totals(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some());
+    harness.get_by_label("Load recipe…").click_accesskit();
+    wait(&mut harness, "the recipe's sheet", |app| step(app).is_some_and(|d| d.missing().is_empty()));
+    harness.get_by_label("Add deal list…").click_accesskit();
+    wait(&mut harness, "the deal list and its mapping", |app| step(app).is_some_and(|d| d.deals.is_some()));
+    wait(&mut harness, "the check of the joins", checked);
+    let refusal = "crm_deals.csv: the deals mapping counts every deal whatever its \"Stage\", which holds \"Closed \
+                   Won\" (403 deal(s)), \"Closed Lost\" (12 deal(s)): lost deals would be paid as revenue. Add \
+                   \"filters\": {\"Stage\": [\"Closed Won\"]} to the deals mapping";
+    for _ in 0..30 {
+        harness.step();
+    }
+    assert!(harness.query_by_label_contains(refusal).is_some(), "the step names the lost deals and the filter");
+    assert!(harness.query_by_label_contains("people would be imported").is_none());
+}
+
+#[test]
 fn the_hris_export_with_its_metrics_and_deal_list_pays_what_the_bundled_rosters_pay() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("hris_saved_recipe.json");
