@@ -741,6 +741,13 @@ fn is_clock_time(rest: &str) -> bool {
 /// `cell` read with the chrono `format`, also when a time of day follows the date
 /// (`1/15/2024 12:00:00 AM`: the date is kept).
 fn parse_with(cell: &str, format: &str) -> Option<NaiveDate> {
+    // chrono's `%b` reads only `Mar`; exports also write `March` (`March 15, 2026`), which `%B`
+    // reads besides `Mar`.
+    parse_one(cell, format).or_else(|| format.contains("%b").then(|| parse_one(cell, &format.replace("%b", "%B")))?)
+}
+
+/// [`parse_with`] for `format` as chrono reads it.
+fn parse_one(cell: &str, format: &str) -> Option<NaiveDate> {
     if let Ok(date) = NaiveDate::parse_from_str(cell, format) {
         return Some(date);
     }
@@ -1366,6 +1373,13 @@ mod tests {
         assert_eq!(parse_date("15-mar-21", Some("%d-%b-%y")), Ok(day));
         assert_eq!(parse_date("15 Mar 2021", Some("%d %b %Y")), Ok(day));
         assert_eq!(parse_date("Mar 15, 2021", Some("%b %d, %Y")), Ok(day));
+        // Full month names, as reports spell them out, are read by the same formats and named.
+        assert_eq!(parse_date("March 15, 2021", Some("%b %d, %Y")), Ok(day));
+        assert_eq!(parse_date("15 march 2021", Some("%d %b %Y")), Ok(day));
+        assert_eq!(parse_date("15-March-2021", Some("%d-%b-%Y")), Ok(day));
+        let err = parse_date("March 15, 2021", None).unwrap_err();
+        assert!(err.to_string().ends_with("(--date-format) to %b %d, %Y, which reads it"), "{err}");
+        assert_eq!(guess_date_format(["15 March 2021", "1 April 2021"]), DateGuess::Fits(vec![&DATE_FORMATS[7]]));
         let fits = |cells: &[&str]| match guess_date_format(cells.iter().copied()) {
             DateGuess::Fits(f) => f.iter().map(|d| d.format).collect::<Vec<_>>(),
             other => panic!("{other:?}"),
