@@ -222,13 +222,15 @@ fn export_rec(path: &Path) -> PathBuf {
 fn compare_hand_outs_are_refused_past_their_documented_size_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     // 200,001 people: one more than the hand-outs are made for (carrot::cli::HANDOUT_PEOPLE_LIMIT).
-    // The columns the product-led plan's sales track reads.
+    // The columns the product-led plan's sales track reads (and the sales-led plan's quota and
+    // target incentive, without which the plans are refused before the size is looked at).
     let mut csv = String::from(
-        "employee_id,name,role,revenue,value_weighted_conversations,discovery_interviews,survey_responses,\
-         early_access_signups,core_user_relationships,champions_references,roadmap_insights,account_retention\n",
+        "employee_id,name,role,quota,target_incentive,revenue,value_weighted_conversations,discovery_interviews,\
+         survey_responses,early_access_signups,core_user_relationships,champions_references,roadmap_insights,\
+         account_retention\n",
     );
     for i in 0..=carrot::cli::HANDOUT_PEOPLE_LIMIT {
-        csv.push_str(&format!("{i},P {i},sales,{},1,2,3,4,5,6,7,0.9\n", i % 997));
+        csv.push_str(&format!("{i},P {i},sales,1000,100,{},1,2,3,4,5,6,7,0.9\n", i % 997));
     }
     let path = dir.path().join("big.csv");
     std::fs::write(&path, csv).unwrap();
@@ -283,6 +285,68 @@ fn a_plan_reading_a_column_the_streamed_roster_lacks_is_refused_with_nothing_wri
             "{}",
             stderr(&o)
         );
+        assert!(!out.exists(), "nothing is written");
+    }
+}
+
+#[test]
+fn a_roster_without_the_target_incentive_a_cap_needs_is_refused_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two blocks' worth of people without a target_incentive column: the sales-led plan's cap
+    // is 3 × target incentive, so every sales person would be in error for the same reason.
+    let generated = std::fs::read_to_string(roster(dir.path(), 5_000)).unwrap();
+    let mut lines = generated.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let ti = header.iter().position(|h| *h == "target_incentive").unwrap();
+    let drop = |line: &str| {
+        let cells: Vec<&str> = line.split(',').collect();
+        cells.iter().enumerate().filter(|(i, _)| *i != ti).map(|(_, c)| *c).collect::<Vec<_>>().join(",")
+    };
+    let mut csv = drop(&header.join(","));
+    csv.push('\n');
+    for line in lines {
+        csv.push_str(&drop(line));
+        csv.push('\n');
+    }
+    let path = dir.path().join("no_ti.csv");
+    std::fs::write(&path, csv).unwrap();
+    let path = path.to_str().unwrap();
+    let refusal = "tracks.sales.cap.multiple_of_ti: the cap is a multiple of `target_incentive`, which none of track \
+                   `sales`'s people have in the roster (it has no such column, or it is blank for all of them); add \
+                   the column, or set the cap as an amount";
+    let out = dir.path().join("out.csv");
+    let out_s = out.to_str().unwrap();
+    // Streamed (one CSV), read whole (a second roster file), and the payroll export.
+    let runs: [&[&str]; 3] = [
+        &["payouts", "--plan", "sample_plans/sales_led.json", "--roster", path, "--out", out_s],
+        &[
+            "payouts",
+            "--plan",
+            "sample_plans/sales_led.json",
+            "--roster",
+            path,
+            "--roster",
+            "assets/consultants_roster.csv",
+            "--out",
+            out_s,
+        ],
+        &[
+            "export",
+            "--plan",
+            "sample_plans/sales_led.json",
+            "--roster",
+            path,
+            "--pay-date",
+            "2026-10-15",
+            "--out",
+            out_s,
+        ],
+    ];
+    for args in runs {
+        let o = carrot(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("sample_plans/sales_led.json: the plan has "), "{}", stderr(&o));
+        assert!(stderr(&o).contains(refusal), "{args:?}: {}", stderr(&o));
         assert!(!out.exists(), "nothing is written");
     }
 }

@@ -344,6 +344,17 @@ fn phased_share(periods: &[(crate::plan::PayPeriod, Rational)], e: &Employee) ->
     Some((i64::try_from(n).ok()?, i64::try_from(d).ok()?))
 }
 
+/// A person's value of one of Carrot's own columns a plan may need
+/// ([`crate::plan::builtin_problems`]); `None` for any other name.
+pub(crate) fn builtin_of<'e>(e: &'e crate::roster::Employee, column: &str) -> Option<&'e rust_decimal::Decimal> {
+    match column {
+        crate::plan::columns::QUOTA => e.quota.as_ref(),
+        crate::plan::columns::TARGET_INCENTIVE => e.target_incentive.as_ref(),
+        crate::plan::columns::BASE_SALARY => e.base_salary.as_ref(),
+        _ => None,
+    }
+}
+
 impl CompiledPlan {
     /// The currency's minor-unit digits amounts are rounded to.
     pub fn minor_units(&self) -> u32 {
@@ -355,9 +366,13 @@ impl CompiledPlan {
     /// one of the plan's problems ([`crate::plan::roster_problems`]): everyone on the track
     /// would be in error.
     pub fn new(plan: &Plan, roster: &Roster) -> Result<Self, Vec<Problem>> {
-        let missing = crate::plan::roster_problems(plan, &roster.metrics, &roster.joined, &|role| {
+        let mut missing = crate::plan::roster_problems(plan, &roster.metrics, &roster.joined, &|role| {
             roster.employees.iter().any(|e| e.role.eq_ignore_ascii_case(role))
         });
+        missing.extend(crate::plan::builtin_problems(plan, &|role, column| {
+            let mut people = roster.employees.iter().filter(|e| e.role.eq_ignore_ascii_case(role)).peekable();
+            people.peek().is_some() && people.all(|e| builtin_of(e, column).is_none())
+        }));
         if !missing.is_empty() {
             return Err(missing);
         }

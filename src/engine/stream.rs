@@ -213,7 +213,8 @@ pub(crate) fn stream_blocks(
         // A plan bound at the header is checked against the tracks that turned out to have people,
         // as a roster read whole is checked when the plan is bound.
         for (i, (plan, check)) in plans.iter().zip(&checks).enumerate() {
-            let problems = crate::plan::roster_problems(plan, &metrics, &[], &|role| check.has_people(role));
+            let mut problems = crate::plan::roster_problems(plan, &metrics, &[], &|role| check.has_people(role));
+            problems.extend(crate::plan::builtin_problems(plan, &|role, column| check.lacks(role, column)));
             if !problems.is_empty() {
                 return Err(StreamError::Plan(i, problems));
             }

@@ -14,6 +14,10 @@ use crate::roster::{Roster, RowIssue};
 /// How many people, roles or rows a warning names before saying how many more there are.
 const NAMED: usize = 5;
 
+/// Carrot's own columns a plan may need ([`crate::plan::builtin_problems`]).
+const BUILTINS: [&str; 3] =
+    [crate::plan::columns::QUOTA, crate::plan::columns::TARGET_INCENTIVE, crate::plan::columns::BASE_SALARY];
+
 /// The warnings about computing `plan` on `roster`, in a stable order:
 ///
 /// * people whose role no track covers (a count per role; they are not paid by this plan);
@@ -46,6 +50,9 @@ pub struct RosterCheck {
 struct TrackCount {
     role: String,
     people: usize,
+    /// Carrot's own columns a plan may need (quota, target incentive, base salary) that someone
+    /// of the track has a value for.
+    builtins: Vec<&'static str>,
     columns: Vec<(String, usize)>,
 }
 
@@ -62,6 +69,7 @@ impl RosterCheck {
                 .map(|(role, track)| TrackCount {
                     role: role.clone(),
                     people: 0,
+                    builtins: Vec::new(),
                     columns: columns_read(&track.components, &derived).into_iter().map(|c| (c, 0)).collect(),
                 })
                 .collect(),
@@ -71,6 +79,15 @@ impl RosterCheck {
     /// Whether the track of `role` has anyone counted so far.
     pub fn has_people(&self, role: &str) -> bool {
         self.per_track.iter().any(|t| t.people > 0 && t.role.eq_ignore_ascii_case(role))
+    }
+
+    /// Whether the track of `role` has people and none of them has a value for `column`, one of
+    /// Carrot's own columns ([`crate::plan::builtin_problems`]).
+    pub fn lacks(&self, role: &str, column: &str) -> bool {
+        self.per_track
+            .iter()
+            .find(|t| t.role.eq_ignore_ascii_case(role))
+            .is_some_and(|t| t.people > 0 && !t.builtins.contains(&column))
     }
 
     /// Counts `people`, whose metric values are indexed like `metrics`.
@@ -94,6 +111,13 @@ impl RosterCheck {
                     continue;
                 }
                 track.people += 1;
+                if track.builtins.len() < BUILTINS.len() {
+                    for column in BUILTINS {
+                        if !track.builtins.contains(&column) && super::compiled::builtin_of(e, column).is_some() {
+                            track.builtins.push(column);
+                        }
+                    }
+                }
                 for ((_, missing), i) in track.columns.iter_mut().zip(index) {
                     if i.is_none_or(|i| e.metric(i).is_none()) {
                         *missing += 1;

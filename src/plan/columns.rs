@@ -121,6 +121,113 @@ pub fn roster_problems(
     problems
 }
 
+/// The columns of Carrot's own a plan may need (see [`builtin_problems`]).
+pub const QUOTA: &str = "quota";
+/// Target incentive: the base of a bonus paid as a share of it, and of caps and guarantees set
+/// as a multiple of it.
+pub const TARGET_INCENTIVE: &str = "target_incentive";
+/// Base salary, read by name.
+pub const BASE_SALARY: &str = "base_salary";
+
+/// What `plan` needs of Carrot's own columns (quota, target incentive, base salary) that none of
+/// a track's people have (`lacks(role, column)`: the track has people and none has a value, so
+/// the roster has no such column or it is blank for all of them), as errors at the fields that
+/// need them: everyone on the track would be in error, for the same reason.
+pub fn builtin_problems(plan: &Plan, lacks: &dyn Fn(&str, &str) -> bool) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = Vec::new();
+    for (role, track) in &plan.tracks {
+        let none_have = |column: &str| {
+            format!(
+                "`{column}`, which none of track `{role}`'s people have in the roster (it has no such column, or it \
+                 is blank for all of them)"
+            )
+        };
+        let mut need = |column: &str, path: String, what: &str, fix: &str| {
+            if lacks(role, column) && !problems.iter().any(|p| p.path == path) {
+                problems.push(Problem::error(path, format!("{what} {}{fix}", none_have(column))));
+            }
+        };
+        let mut names: Vec<(&str, String)> = Vec::new();
+        for (i, c) in track.components.iter().enumerate() {
+            let path = format!("tracks.{role}.components[{i}]");
+            match c {
+                Component::Commission(com) if com.basis == super::Basis::Attainment => need(
+                    QUOTA,
+                    format!("{path}.basis"),
+                    "measures attainment against",
+                    "; add the column, or measure the tiers in money (\"basis\": \"amount\")",
+                ),
+                Component::Bonus(b) => {
+                    match &b.target {
+                        Target::Quota => need(
+                            QUOTA,
+                            format!("{path}.target"),
+                            "divides by",
+                            "; add the column, or give the bonus another target",
+                        ),
+                        Target::Column(col) => names.push((col.as_str(), format!("{path}.target"))),
+                        Target::Value(_) => {}
+                    }
+                    if let super::BonusBase::TiShare(_) = b.base {
+                        need(
+                            TARGET_INCENTIVE,
+                            format!("{path}.base.ti_share"),
+                            "is a share of",
+                            "; add the column, or pay an amount (\"base\": {\"amount\": …})",
+                        );
+                    }
+                }
+                _ => {}
+            }
+            names.push((c.metric(), format!("{path}.metric")));
+        }
+        // Names read directly, or through the derived metrics the track uses.
+        let mut k = 0;
+        while let Some((name, path)) = names.get(k).cloned() {
+            k += 1;
+            if [QUOTA, TARGET_INCENTIVE, BASE_SALARY].contains(&name) {
+                need(name, path, "reads", "");
+            } else if let Some((derived, source)) = plan.metrics.get_key_value(name)
+                && let Ok(expr) = crate::expr::Expr::parse(source)
+            {
+                for var in expr.variables() {
+                    let var = var.as_str();
+                    let seen = names.iter().any(|(n, _)| *n == var);
+                    if !seen && let Some((key, _)) = plan.metrics.get_key_value(var) {
+                        names.push((key.as_str(), format!("metrics.{key}")));
+                    } else if !seen && [QUOTA, TARGET_INCENTIVE, BASE_SALARY].contains(&var) {
+                        let builtin = [QUOTA, TARGET_INCENTIVE, BASE_SALARY].into_iter().find(|b| *b == var);
+                        names.extend(builtin.map(|b| (b, format!("metrics.{derived}"))));
+                    }
+                }
+            }
+        }
+        // A cap or guarantee set as a multiple of target incentive: the track's own, or the
+        // plan's where the track has none.
+        for (which, own, plan_wide) in
+            [("cap", &track.cap, &plan.cap), ("guarantee", &track.guarantee, &plan.guarantee)]
+        {
+            let fix = format!("; add the column, or set the {which} as an amount");
+            match (own, plan_wide) {
+                (Some(limit), _) if limit.multiple_of_ti.is_some() => need(
+                    TARGET_INCENTIVE,
+                    format!("tracks.{role}.{which}.multiple_of_ti"),
+                    &format!("the {which} is a multiple of"),
+                    &fix,
+                ),
+                (None, Some(limit)) if limit.multiple_of_ti.is_some() => need(
+                    TARGET_INCENTIVE,
+                    format!("{which}.multiple_of_ti"),
+                    &format!("the {which}, which track `{role}` takes from the plan, is a multiple of"),
+                    &fix,
+                ),
+                _ => {}
+            }
+        }
+    }
+    problems
+}
+
 /// Names CRM, HRIS and PSA exports give the metrics the sample plans read, by metric: a roster
 /// with `Closed Won Amount` and no `revenue` most likely holds the revenue there. Only ever
 /// suggested, never read in its place.
@@ -266,6 +373,42 @@ mod tests {
             "`revenue` is not a roster column or a derived metric of this plan; the roster's `closed_won_amount` may \
              hold it (read that instead, or import its column as `revenue`: --mapping, or the import step)"
         );
+    }
+
+    #[test]
+    fn what_a_plan_needs_of_quota_and_target_incentive_is_an_error_where_a_track_has_neither() {
+        let plan = sample("product_led");
+        let nobody_has = |wanted: &'static str| move |role: &str, column: &str| role == "sales" && column == wanted;
+        let paths = |problems: Vec<Problem>| problems.into_iter().map(|p| p.path).collect::<Vec<_>>();
+        // The sales track's two bonuses paid as shares of target incentive, and its cap.
+        assert_eq!(
+            paths(builtin_problems(&plan, &nobody_has(TARGET_INCENTIVE))),
+            [
+                "tracks.sales.components[1].base.ti_share",
+                "tracks.sales.components[5].base.ti_share",
+                "tracks.sales.cap.multiple_of_ti"
+            ]
+        );
+        // Its commission measured in attainment of quota.
+        let quota = builtin_problems(&plan, &nobody_has(QUOTA));
+        assert_eq!(quota.len(), 1, "{quota:?}");
+        assert_eq!(quota[0].path, "tracks.sales.components[0].basis");
+        assert!(quota[0].message.starts_with("measures attainment against `quota`, which none of track `sales`'s"));
+        // Nothing is asked of a column someone has, nor of base salary, which this plan never reads.
+        assert!(builtin_problems(&plan, &|_, _| false).is_empty());
+        assert!(builtin_problems(&plan, &nobody_has(BASE_SALARY)).is_empty());
+        // A derived metric reading it by name, and the plan's cap a track without its own takes.
+        let plan = crate::plan::parse(
+            r#"{"schema": 1, "name": "D", "currency": "EUR", "period": {"start": "2026-01-01", "end": "2026-03-31"},
+                "metrics": {"per_salary": "revenue / base_salary"}, "cap": {"multiple_of_ti": 2},
+                "tracks": {"sales": {"components": [{"kind": "commission", "id": "c", "earning_code": "C",
+                    "metric": "per_salary", "basis": "amount", "tiers": [{"from": 0, "rate": 0.05}]}]}}}"#,
+        )
+        .unwrap();
+        assert_eq!(paths(builtin_problems(&plan, &nobody_has(BASE_SALARY))), ["metrics.per_salary"]);
+        let cap = builtin_problems(&plan, &nobody_has(TARGET_INCENTIVE));
+        assert_eq!(paths(cap.clone()), ["cap.multiple_of_ti"]);
+        assert!(cap[0].message.starts_with("the cap, which track `sales` takes from the plan, is a multiple of"));
     }
 
     #[test]

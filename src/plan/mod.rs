@@ -8,7 +8,7 @@ pub mod money;
 pub mod schedule;
 pub mod validate;
 
-pub use columns::{roster_problems, suggest};
+pub use columns::{builtin_problems, roster_problems, suggest};
 pub use file::{PlanError, load, parse, save, to_json};
 pub use model::*;
 pub use schedule::{PayPeriod, Schedule, Window};
