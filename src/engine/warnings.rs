@@ -23,8 +23,9 @@ const BUILTINS: [&str; 3] =
 /// * people whose role no track covers (a count per role; they are not paid by this plan);
 /// * rows the import skipped as bad (`--skip-bad-rows`; the people on them are not paid);
 /// * per track, each roster column its lines read (directly or through derived metrics) that
-///   some or all of the track's people have no value for (their file has no such column, or the
-///   roster has none at all).
+///   some of the track's people have no value for (their file has no such column). A column the
+///   roster has none of is not warned about: the plan is refused, naming it
+///   ([`crate::plan::roster_problems`]).
 ///
 /// A metric column that is blank in every row of a file is warned about by the import itself
 /// ([`crate::roster::ImportReport::warnings`]).
@@ -161,16 +162,15 @@ impl RosterCheck {
                 if missing == 0 {
                     continue;
                 }
-                let absent = !metrics.contains(column);
-                let why = match (missing == track.people && absent, files.is_empty()) {
-                    (true, true) => "the roster has no such column".to_owned(),
-                    (true, false) => {
-                        format!("neither the roster nor the files joined onto it ({files}) have such a column")
-                    }
-                    (false, true) => "their roster file has no such column".to_owned(),
-                    (false, false) => {
-                        format!("neither their roster file nor the files joined onto it ({files}) give them one")
-                    }
+                // A column no file has: the plan is refused, naming it at its field
+                // ([`crate::plan::roster_problems`]); a warning would only say it first.
+                if !metrics.contains(column) {
+                    continue;
+                }
+                let why = if files.is_empty() {
+                    "their roster file has no such column".to_owned()
+                } else {
+                    format!("neither their roster file nor the files joined onto it ({files}) give them one")
                 };
                 warnings.push(format!(
                     "track `{role}` reads `{column}`, which {missing} of its {} people have no value for ({why}); \
@@ -397,8 +397,7 @@ mod tests {
         assert_eq!(
             roster_warnings(&p, &r, &[]),
             [
-                "track `sales` reads `early_access_signups`, which 2 of its 2 people have no value for (the roster \
-                 has no such column); they cannot be computed on the lines that read it",
+                // (No file has early_access_signups: the plan is refused, naming it, so no warning.)
                 "track `consultant` reads `internal_hours`, which 1 of its 2 people have no value for (their roster \
                  file has no such column); they cannot be computed on the lines that read it",
             ]

@@ -210,6 +210,15 @@ fn reads_lost(header: &str, value: &str) -> bool {
     lost_word || (won_flag && matches!(v.as_str(), "false" | "no" | "n" | "0" | "f"))
 }
 
+/// Whether `value`, in a stage column named `header`, says the deal was won: a word `won`
+/// (`Closed Won`, `won`), or true in a won flag (`Won`: `true`, `yes`, `1`).
+fn reads_won(header: &str, value: &str) -> bool {
+    let v = value.trim().to_lowercase();
+    let won_word = v.split(|c: char| !c.is_alphanumeric()).any(|w| w == "won");
+    let won_flag = normalize_header(header).split('_').any(|w| w == "won");
+    won_word || (won_flag && matches!(v.as_str(), "true" | "yes" | "y" | "1" | "t"))
+}
+
 /// The values a stage column ([`is_stage_header`]) holds for the deals counted, in first-seen
 /// order: each as first written, with its number of deals.
 struct StageValues {
@@ -229,10 +238,16 @@ impl StageValues {
         list.join(", ")
     }
 
-    /// The filter that keeps the values not read as lost, as the deals mapping writes it.
+    /// The filter that keeps the values read as won (`Closed Won`; open deals are not revenue
+    /// either), or when none reads so those not read as lost, as the deals mapping writes it.
     fn filter_text(&self) -> String {
-        let kept: Vec<String> =
-            self.values.values().filter(|(v, _)| !reads_lost(&self.header, v)).map(|(v, _)| format!("{v:?}")).collect();
+        let won = self.values.values().any(|(v, _)| reads_won(&self.header, v));
+        let kept: Vec<String> = self
+            .values
+            .values()
+            .filter(|(v, _)| if won { reads_won(&self.header, v) } else { !reads_lost(&self.header, v) })
+            .map(|(v, _)| format!("{v:?}"))
+            .collect();
         format!("\"filters\": {{{:?}: [{}]}}", self.header, kept.join(", "))
     }
 
@@ -651,6 +666,13 @@ mod tests {
         // A won flag written false is a lost deal too (`Is Won`, as some CRMs export it).
         let flag = with_stage("Is Won", "Ann Lee,2026-03-01,100,true\nBo Ek,2026-03-02,50,false\n", "{}");
         assert!(flag.unwrap_err().contains(r#"Add "filters": {"Is Won": ["true"]}"#));
+        // Won, lost and open (as Pipedrive's Status writes them): the filter keeps the won ones.
+        let status = with_stage(
+            "Status",
+            "Ann Lee,2026-03-01,100,won\nBo Ek,2026-03-02,50,lost\nBo Ek,2026-03-03,70,open\n",
+            "{}",
+        );
+        assert!(status.unwrap_err().contains(r#"Add "filters": {"Status": ["won"]}"#));
         // Several stages, none lost (open deals): counted, with a warning naming the filter.
         let open =
             with_stage("Deal Stage", "Ann Lee,2026-03-01,100,Closed won\nBo Ek,2026-03-02,50,Contract sent\n", "{}");
@@ -659,7 +681,7 @@ mod tests {
             open.iter().any(|w| w
                 == "deals.csv: every deal was counted whatever its \"Deal Stage\", which holds \"Closed won\" (1 \
                     deal(s)), \"Contract sent\" (1 deal(s)); if only some of these count as revenue, list them in \
-                    the deals mapping: \"filters\": {\"Deal Stage\": [\"Closed won\", \"Contract sent\"]}"),
+                    the deals mapping: \"filters\": {\"Deal Stage\": [\"Closed won\"]}"),
             "{open:?}"
         );
         // One stage for every deal counted, or a column that is no stage: nothing to say.
