@@ -1164,3 +1164,18 @@ fn currency_cells_read_the_same_on_every_row_however_many_spellings() {
     let lines: Vec<(u64, &str)> = issues.iter().map(|i| (i.line, i.value.as_str())).collect();
     assert_eq!(lines, [(38, "eu"), (40, "eu")]);
 }
+
+#[test]
+fn a_target_incentive_given_as_a_share_of_salary_is_refused_saying_to_write_the_periods_amount() {
+    // HRIS exports often give a target bonus as a percentage of base salary.
+    let csv = "employee_id,name,role,base_salary,Target Incentive %,quota\n1,Ann Lee,sales,80000,15%,100000\n";
+    let err = import_reader("hris.csv", csv.as_bytes(), &ImportOptions::default()).unwrap_err();
+    let ImportError::BadRows { issues } = err else { panic!("{err}") };
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!((issues[0].line, issues[0].column.as_str(), issues[0].value.as_str()), (2, "target_incentive", "15%"));
+    assert_eq!(
+        issues[0].reason,
+        "a percentage is not an amount of money; write the target incentive as the amount for the plan's period (a \
+         target of 15% of an annual base salary of 80,000 is 12,000 a year, 3,000 a quarter), without %"
+    );
+}

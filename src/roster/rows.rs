@@ -629,7 +629,8 @@ impl Parser<'_> {
         ambiguous_money(cell, self.ctx.options.decimal, self.mark)
     }
 
-    fn money(&mut self, cell: &str, field: usize, line: u64) -> Option<Decimal> {
+    /// A money cell; `percent` is why one written as a percentage is refused.
+    fn money(&mut self, cell: &str, field: usize, line: u64, percent: &str) -> Option<Decimal> {
         if let Some(reason) = self.ambiguous_money(cell) {
             self.issue(line, field, cell, reason);
             return None;
@@ -641,7 +642,7 @@ impl Parser<'_> {
         }
         match parse_amount(cell, self.mark) {
             Ok(a) if a.percent => {
-                self.issue(line, field, cell, PERCENT_IS_NOT_MONEY.to_string());
+                self.issue(line, field, cell, percent.to_string());
                 None
             }
             Ok(a) if a.value.is_sign_negative() && !a.value.is_zero() => {
@@ -792,9 +793,11 @@ impl Parser<'_> {
                         Err(e) => self.issue(line, field, cell, e.to_string()),
                     },
                 },
-                Kind::BaseSalary => cells.base_salary = self.money(cell, field, line),
-                Kind::TargetIncentive => cells.target_incentive = self.money(cell, field, line),
-                Kind::Quota => cells.quota = self.money(cell, field, line),
+                Kind::BaseSalary => cells.base_salary = self.money(cell, field, line, PERCENT_IS_NOT_MONEY),
+                Kind::TargetIncentive => {
+                    cells.target_incentive = self.money(cell, field, line, PERCENT_IS_NOT_A_TARGET_INCENTIVE);
+                }
+                Kind::Quota => cells.quota = self.money(cell, field, line, PERCENT_IS_NOT_MONEY),
                 Kind::StartDate => cells.start_date = self.date(cell, field, line),
                 Kind::EndDate => {
                     cells.end_date = self.date(cell, field, line).map(|d| (d, field, cell));
@@ -1090,6 +1093,11 @@ pub(super) fn text_column_warning(
 /// Why a money cell written as a percentage is refused.
 pub(super) const PERCENT_IS_NOT_MONEY: &str =
     "a percentage is not an amount of money; write the amount itself (e.g. 12000), without %";
+
+/// Why a target incentive written as a percentage (of base salary, as HRIS exports often give
+/// it) is refused: Carrot cannot tell which salary and which part of the year it is of.
+pub(super) const PERCENT_IS_NOT_A_TARGET_INCENTIVE: &str = "a percentage is not an amount of money; write the target incentive as the amount for the plan's period (a \
+     target of 15% of an annual base salary of 80,000 is 12,000 a year, 3,000 a quarter), without %";
 
 /// Why a cell written as a percentage in the money column `column` is refused, naming the plan
 /// line that makes it money when a plan does.
