@@ -219,6 +219,10 @@ fn reads_won(header: &str, value: &str) -> bool {
     won_word || (won_flag && matches!(v.as_str(), "true" | "yes" | "y" | "1" | "t"))
 }
 
+/// The most values a column holds for the deals counted and still be read as stages when none
+/// of them reads as lost.
+const MOST_STAGES: usize = 12;
+
 /// The values a stage column ([`is_stage_header`]) holds for the deals counted, in first-seen
 /// order: each as first written, with its number of deals.
 struct StageValues {
@@ -257,7 +261,15 @@ impl StageValues {
         if self.values.len() < 2 && self.values.values().all(|(v, _)| !reads_lost(&self.header, v)) {
             return Ok(None);
         }
-        if self.values.values().any(|(v, _)| reads_lost(&self.header, v)) {
+        // Not a stage: numbers that are no won flag (`Days in Stage`), or many values none of
+        // them lost (`Stage Comment`).
+        let won_flag = normalize_header(&self.header).split('_').any(|w| w == "won");
+        let numbers = self.values.keys().all(|v| v.parse::<f64>().is_ok());
+        let lost = self.values.values().any(|(v, _)| reads_lost(&self.header, v));
+        if (numbers && !won_flag) || (self.values.len() > MOST_STAGES && !lost) {
+            return Ok(None);
+        }
+        if lost {
             return Err(format!(
                 "{file}: the deals mapping counts every deal whatever its {:?}, which holds {}: lost deals would \
                  be paid as revenue. Add {} to the deals mapping (the values of the deals that count)",
@@ -689,6 +701,10 @@ mod tests {
         assert!(one.unwrap().iter().all(|w| !w.contains("whatever")));
         let other = with_stage("Account", "Ann Lee,2026-03-01,100,Acme\nBo Ek,2026-03-02,50,Lost Corp\n", "{}");
         assert!(other.unwrap().iter().all(|w| !w.contains("whatever")));
+        let days = with_stage("Days in Stage", "Ann Lee,2026-03-01,100,12\nBo Ek,2026-03-02,50,30\n", "{}");
+        assert!(days.unwrap().iter().all(|w| !w.contains("whatever")));
+        let many: String = (0..20).map(|i| format!("Ann Lee,2026-03-01,1,stage {i}\n")).collect();
+        assert!(with_stage("Stage Name", &many, "{}").unwrap().iter().all(|w| !w.contains("whatever")));
         // A lost deal of someone else's period or an unmatched owner is not counted: no refusal.
         let outside = with_stage("Stage", "Ann Lee,2026-03-01,100,Closed Won\nBo Ek,2025-12-02,50,Closed Lost\n", "{}");
         assert!(outside.is_ok(), "{outside:?}");
