@@ -659,6 +659,12 @@ fn right(ui: &mut egui::Ui, text: &str, color: Option<egui::Color32>) {
     });
 }
 
+/// `E7 · sales · SMB · employed 51% of the period`, leaving out a team the roster does not give.
+fn person_line(id: &str, role: &str, team: &str, proration: Decimal) -> String {
+    let employed = format!("employed {} of the period", money::percent_cut(proration, 0));
+    [id, role, team, employed.as_str()].iter().filter(|s| !s.trim().is_empty()).copied().collect::<Vec<_>>().join(" · ")
+}
+
 fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutReport, labels: &Labels) {
     let dp = report.minor_units;
     let t = theme::tokens(ui);
@@ -670,16 +676,7 @@ fn explanation_ui(ui: &mut egui::Ui, outcome: Option<&Outcome>, report: &PayoutR
         Outcome::Paid(p) => {
             ui.horizontal_wrapped(|ui| {
                 ui.heading(&*p.name);
-                widgets::muted(
-                    ui,
-                    format!(
-                        "{} · {} · {} · employed {} of the period",
-                        p.employee_id,
-                        p.role,
-                        p.team,
-                        money::percent_cut(p.proration, 0)
-                    ),
-                );
+                widgets::muted(ui, person_line(&p.employee_id, &p.role, &p.team, p.proration));
             });
             for l in &p.lines {
                 ui.horizontal(|ui| {
@@ -726,6 +723,13 @@ mod tests {
         let roster = crate::samples::bundled_roster().unwrap();
         let plan = crate::plan::parse(crate::samples::plan("sales_led").unwrap().text).unwrap();
         crate::engine::compute(&plan, &roster, Detail::AmountsOnly).unwrap()
+    }
+
+    #[test]
+    fn the_explanations_heading_leaves_out_a_team_the_roster_does_not_give() {
+        let half = Decimal::new(5109, 4);
+        assert_eq!(person_line("1001", "sales", "SMB", half), "1001 · sales · SMB · employed 51% of the period");
+        assert_eq!(person_line("1001", "sales", "", half), "1001 · sales · employed 51% of the period");
     }
 
     fn query(key: SortKey, descending: bool) -> RowsQuery {
