@@ -1227,3 +1227,27 @@ fn the_editor_names_and_unnames_a_money_column_under_the_exchange_rates() {
     click_role(&mut harness, egui::accesskit::Role::Button, "Remove bookings");
     assert!(harness.state().selected_doc().unwrap().plan.money_columns.is_empty());
 }
+
+#[test]
+fn a_column_an_export_names_for_a_metric_the_plans_read_is_pre_selected_as_it() {
+    // A CRM export: no `revenue` column, the won amounts under `Closed Won Amount`.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm_export.csv");
+    std::fs::write(
+        &path,
+        "employee_id,name,role,quota,target_incentive,Closed Won Amount\nC1,Ann Lee,sales,100000,10000,120000\n\
+         C2,Bo Ek,sales,100000,10000,80000\n",
+    )
+    .unwrap();
+    let mut harness = app(vec![Some(vec![path])]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the mapping step", |app| matches!(app.rt.modal, Some(Modal::Mapping(_))));
+    let Some(Modal::Mapping(step)) = &harness.state().rt.modal else { panic!("the mapping step") };
+    assert_eq!(step.choices[5].as_deref(), Some("revenue"), "{:?}", step.choices);
+    assert_eq!(step.mapping().0.get("Closed Won Amount").map(String::as_str), Some("revenue"));
+    harness.get_by_label("Import").click();
+    wait(&mut harness, "the mapped import", |app| app.rt.rosters.sources.len() == 3);
+    let roster = &harness.state().rt.rosters.sources[2].roster;
+    let revenue = roster.metric_index("revenue").expect("read as revenue");
+    assert_eq!(roster.employees[0].metrics[revenue], Some(rust_decimal::Decimal::from(120_000)));
+}

@@ -245,7 +245,6 @@ const SAME_MEANING: &[(&str, &[&str])] = &[
             "booked_revenue",
             "net_bookings",
             "total_bookings",
-            "sales",
             "net_sales",
             "total_sales",
             "sales_amount",
@@ -286,7 +285,7 @@ const SAME_MEANING: &[(&str, &[&str])] = &[
 ];
 
 /// The column among `candidates` that exports name what `name` measures ([`SAME_MEANING`]).
-fn same_meaning<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub fn same_meaning<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let (_, others) = SAME_MEANING.iter().find(|(n, _)| *n == name)?;
     others.iter().find_map(|o| candidates.iter().find(|c| *c == o).copied())
 }

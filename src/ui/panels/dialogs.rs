@@ -136,6 +136,22 @@ impl MappingDialog {
                     *choice = alike.map(str::to_owned);
                 }
             }
+            // A metric the open plans read that no header is, under a name exports give it
+            // (`Closed Won Amount` for `revenue`): pre-selected too, for the user to check.
+            let names: Vec<String> =
+                preview.headers.iter().map(|h| crate::roster::values::normalize_header(h)).collect();
+            for metric in &metrics {
+                let read_as = |c: &Option<String>, n: &String| c.as_ref().unwrap_or(n) == metric;
+                if choices.iter().zip(&names).any(|(c, n)| read_as(c, n)) {
+                    continue;
+                }
+                let free: Vec<&str> =
+                    choices.iter().zip(&names).filter(|(c, _)| c.is_none()).map(|(_, n)| n.as_str()).collect();
+                let Some(found) = crate::plan::columns::same_meaning(metric, &free) else { continue };
+                if let Some(choice) = names.iter().position(|n| n == found).and_then(|i| choices.get_mut(i)) {
+                    *choice = Some(metric.clone());
+                }
+            }
         }
         let typed = vec![String::new(); choices.len()];
         let first_headers = preview.headers.clone();
