@@ -29,15 +29,24 @@ pub const PARTICLES: &[&str] = &[
 
 /// Splits a full name into Gusto's `first_name` and `last_name`. Written last name first with a
 /// comma, as many HRIS exports write it (`Smith, Jane Ann`), the part before the comma is the
-/// last name ([`last_name_first`]); a suffix after the comma (`John Smith, Jr.`) stays with the
-/// last name. Otherwise the last word is the last name, together with any surname particles
+/// last name ([`last_name_first`]); a suffix (`John Smith, Jr.`, `John Smith Jr`, `Smith, John
+/// Jr.`) stays with the last name. Otherwise the last word is the last name, together with any surname particles
 /// right before it ([`PARTICLES`]), and everything before is the first name (middle names
 /// included). Whitespace is collapsed. `None` for a name of fewer than two words, or with
 /// several commas.
 pub fn split_name(full: &str) -> Option<(String, String)> {
     let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some((given, last)) = last_name_first(full) {
-        return Some((collapse(given), collapse(last)));
+        // `Smith, John Jr.`: the suffix after the given names goes with the last name.
+        let mut given: Vec<&str> = given.split_whitespace().collect();
+        let mut last = collapse(last);
+        if given.len() > 1
+            && let Some(suffix) = given.last().copied().filter(|w| w.len() > 1 && is_name_suffix(w))
+        {
+            given.pop();
+            last = format!("{last} {suffix}");
+        }
+        return Some((given.join(" "), last));
     }
     let Some((before, after)) = full.split_once(',') else { return split_words(full) };
     let after = after.trim();
@@ -51,9 +60,17 @@ pub fn split_name(full: &str) -> Option<(String, String)> {
     Some((first, format!("{last} {after}")))
 }
 
-/// [`split_name`] of a name written first name first.
+/// [`split_name`] of a name written first name first; a suffix at the end (`John Smith Jr`)
+/// goes with the last name.
 fn split_words(full: &str) -> Option<(String, String)> {
-    let words: Vec<&str> = full.split_whitespace().collect();
+    let mut words: Vec<&str> = full.split_whitespace().collect();
+    if words.len() > 2
+        && let Some(suffix) = words.last().copied().filter(|w| is_name_suffix(w))
+    {
+        words.pop();
+        let (first, last) = split_words(&words.join(" "))?;
+        return Some((first, format!("{last} {suffix}")));
+    }
     if words.len() < 2 {
         return None;
     }

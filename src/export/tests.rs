@@ -846,6 +846,13 @@ fn names_split_on_the_last_word_keeping_surname_particles() {
     assert_eq!(split("Cher,"), None);
     assert_eq!(split(", Jane"), None);
     assert_eq!(split("Smith, Jr., John"), None, "several commas: not guessed");
+    // A suffix without the comma, or after the given names, stays with the last name too.
+    assert_eq!(split("John Smith Jr"), pair("John", "Smith Jr"));
+    assert_eq!(split("John Paul Smith III"), pair("John Paul", "Smith III"));
+    assert_eq!(split("Anna de Vries PhD"), pair("Anna", "de Vries PhD"));
+    assert_eq!(split("Smith, John Jr."), pair("John", "Smith Jr."));
+    assert_eq!(split("Smith, John V"), pair("John V", "Smith"), "a single letter is a middle initial");
+    assert_eq!(split("John Jr"), pair("John", "Jr"), "two words: a first and a last name");
 }
 
 #[test]
