@@ -14,10 +14,6 @@ use crate::roster::{Roster, RowIssue};
 /// How many people, roles or rows a warning names before saying how many more there are.
 const NAMED: usize = 5;
 
-/// Carrot's own columns a plan may need ([`crate::plan::builtin_problems`]).
-const BUILTINS: [&str; 3] =
-    [crate::plan::columns::QUOTA, crate::plan::columns::TARGET_INCENTIVE, crate::plan::columns::BASE_SALARY];
-
 /// The warnings about computing `plan` on `roster`, in a stable order:
 ///
 /// * people whose role no track covers (a count per role; they are not paid by this plan);
@@ -112,8 +108,8 @@ impl RosterCheck {
                     continue;
                 }
                 track.people += 1;
-                if track.builtins.len() < BUILTINS.len() {
-                    for column in BUILTINS {
+                if track.builtins.len() < crate::plan::columns::BUILTIN.len() {
+                    for column in crate::plan::columns::BUILTIN {
                         if !track.builtins.contains(&column) && super::compiled::builtin_of(e, column).is_some() {
                             track.builtins.push(column);
                         }

@@ -17,7 +17,7 @@ use super::{
     safe_text,
 };
 use crate::money;
-use crate::roster::values::{is_name_suffix, last_name_first};
+use crate::roster::values::{is_name_suffix, last_name_first, suffix_after_given};
 
 /// Lower-case surname particles that belong to the last name when they come before it
 /// (`Anna de Vries` → `Anna` / `de Vries`). Compared ignoring case; never taken from the first
@@ -38,15 +38,12 @@ pub fn split_name(full: &str) -> Option<(String, String)> {
     let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some((given, last)) = last_name_first(full) {
         // `Smith, John Jr.`: the suffix after the given names goes with the last name.
-        let mut given: Vec<&str> = given.split_whitespace().collect();
-        let mut last = collapse(last);
-        if given.len() > 1
-            && let Some(suffix) = given.last().copied().filter(|w| w.len() > 1 && is_name_suffix(w))
-        {
-            given.pop();
-            last = format!("{last} {suffix}");
-        }
-        return Some((given.join(" "), last));
+        let (given, suffix) = suffix_after_given(given);
+        let last = match suffix {
+            Some(suffix) => format!("{} {suffix}", collapse(last)),
+            None => collapse(last),
+        };
+        return Some((collapse(given), last));
     }
     let Some((before, after)) = full.split_once(',') else { return split_words(full) };
     let after = after.trim();

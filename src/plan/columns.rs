@@ -6,9 +6,6 @@
 
 use super::{Component, Plan, Problem, Target};
 
-/// The roster columns that are not metric columns but that a plan may read by name.
-const BUILTIN: [&str; 3] = ["quota", "target_incentive", "base_salary"];
-
 /// The names `plan` reads that are neither among the roster's `metrics` (with those of the files
 /// `joined` onto it) nor derived metrics of the plan, as errors at the fields that read them. Only tracks whose role has people in the
 /// roster are checked (`has_people`, asked only for a track that reads an unknown name): a
@@ -128,6 +125,8 @@ pub const QUOTA: &str = "quota";
 pub const TARGET_INCENTIVE: &str = "target_incentive";
 /// Base salary, read by name.
 pub const BASE_SALARY: &str = "base_salary";
+/// The roster columns that are not metric columns but that a plan may read by name.
+pub const BUILTIN: [&str; 3] = [QUOTA, TARGET_INCENTIVE, BASE_SALARY];
 
 /// What `plan` needs of Carrot's own columns (quota, target incentive, base salary) that none of
 /// a track's people have (`lacks(role, column)`: the track has people and none has a value, so
@@ -185,7 +184,7 @@ pub fn builtin_problems(plan: &Plan, lacks: &dyn Fn(&str, &str) -> bool) -> Vec<
         let mut k = 0;
         while let Some((name, path)) = names.get(k).cloned() {
             k += 1;
-            if [QUOTA, TARGET_INCENTIVE, BASE_SALARY].contains(&name) {
+            if BUILTIN.contains(&name) {
                 need(name, path, "reads", "");
             } else if let Some((derived, source)) = plan.metrics.get_key_value(name)
                 && let Ok(expr) = crate::expr::Expr::parse(source)
@@ -195,9 +194,8 @@ pub fn builtin_problems(plan: &Plan, lacks: &dyn Fn(&str, &str) -> bool) -> Vec<
                     let seen = names.iter().any(|(n, _)| *n == var);
                     if !seen && let Some((key, _)) = plan.metrics.get_key_value(var) {
                         names.push((key.as_str(), format!("metrics.{key}")));
-                    } else if !seen && [QUOTA, TARGET_INCENTIVE, BASE_SALARY].contains(&var) {
-                        let builtin = [QUOTA, TARGET_INCENTIVE, BASE_SALARY].into_iter().find(|b| *b == var);
-                        names.extend(builtin.map(|b| (b, format!("metrics.{derived}"))));
+                    } else if !seen && let Some(builtin) = BUILTIN.into_iter().find(|b| *b == var) {
+                        names.push((builtin, format!("metrics.{derived}")));
                     }
                 }
             }

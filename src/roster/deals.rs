@@ -201,22 +201,9 @@ fn is_stage_header(header: &str) -> bool {
         || (words.contains(&"forecast") && words.contains(&"category"))
 }
 
-/// Whether `value`, in a stage column named `header`, says the deal was lost: a word `lost`
-/// (`Closed Lost`, `lost`), or false in a won flag (`Won`: `false`, `no`, `0`).
-fn reads_lost(header: &str, value: &str) -> bool {
-    let v = value.trim().to_lowercase();
-    let lost_word = v.split(|c: char| !c.is_alphanumeric()).any(|w| w == "lost");
-    let won_flag = normalize_header(header).split('_').any(|w| w == "won");
-    lost_word || (won_flag && matches!(v.as_str(), "false" | "no" | "n" | "0" | "f"))
-}
-
-/// Whether `value`, in a stage column named `header`, says the deal was won: a word `won`
-/// (`Closed Won`, `won`), or true in a won flag (`Won`: `true`, `yes`, `1`).
-fn reads_won(header: &str, value: &str) -> bool {
-    let v = value.trim().to_lowercase();
-    let won_word = v.split(|c: char| !c.is_alphanumeric()).any(|w| w == "won");
-    let won_flag = normalize_header(header).split('_').any(|w| w == "won");
-    won_word || (won_flag && matches!(v.as_str(), "true" | "yes" | "y" | "1" | "t"))
+/// Whether `text` (lowercase) has `word` among its words.
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| w == word)
 }
 
 /// The most values a column holds for the deals counted and still be read as stages when none
@@ -228,10 +215,37 @@ const MOST_STAGES: usize = 12;
 struct StageValues {
     field: usize,
     header: String,
+    /// Whether the header names a won flag (`Won`, `Is Won`), whose values are true or false.
+    won_flag: bool,
     values: IndexMap<String, (String, u64)>,
 }
 
 impl StageValues {
+    /// A stage column at `field` with no deal noted yet.
+    fn new(field: usize, header: &str) -> Self {
+        let won_flag = normalize_header(header).split('_').any(|w| w == "won");
+        Self { field, header: header.to_owned(), won_flag, values: IndexMap::new() }
+    }
+
+    /// Whether `value` says the deal was lost: a word `lost` (`Closed Lost`, `lost`), or false
+    /// in a won flag (`false`, `no`, `0`).
+    fn reads_lost(&self, value: &str) -> bool {
+        let v = value.trim().to_lowercase();
+        has_word(&v, "lost") || (self.won_flag && matches!(v.as_str(), "false" | "no" | "n" | "0" | "f"))
+    }
+
+    /// Whether `value` says the deal was won: a word `won` (`Closed Won`, `won`), or true in a
+    /// won flag (`true`, `yes`, `1`).
+    fn reads_won(&self, value: &str) -> bool {
+        let v = value.trim().to_lowercase();
+        has_word(&v, "won") || (self.won_flag && matches!(v.as_str(), "true" | "yes" | "y" | "1" | "t"))
+    }
+
+    /// Whether some deal noted reads as lost.
+    fn any_lost(&self) -> bool {
+        self.values.values().any(|(v, _)| self.reads_lost(v))
+    }
+
     fn note(&mut self, cells: &[String]) {
         let written = Table::cell(cells, self.field).trim();
         self.values.entry(written.to_lowercase()).or_insert_with(|| (written.to_string(), 0)).1 += 1;
@@ -245,11 +259,11 @@ impl StageValues {
     /// The filter that keeps the values read as won (`Closed Won`; open deals are not revenue
     /// either), or when none reads so those not read as lost, as the deals mapping writes it.
     fn filter_text(&self) -> String {
-        let won = self.values.values().any(|(v, _)| reads_won(&self.header, v));
+        let won = self.values.values().any(|(v, _)| self.reads_won(v));
         let kept: Vec<String> = self
             .values
             .values()
-            .filter(|(v, _)| if won { reads_won(&self.header, v) } else { !reads_lost(&self.header, v) })
+            .filter(|(v, _)| if won { self.reads_won(v) } else { !self.reads_lost(v) })
             .map(|(v, _)| format!("{v:?}"))
             .collect();
         format!("\"filters\": {{{:?}: [{}]}}", self.header, kept.join(", "))
@@ -258,15 +272,12 @@ impl StageValues {
     /// An error when some deals counted read as lost; a warning when the deals counted hold
     /// several stages, none lost (open deals, say); nothing when they all hold one.
     fn check(&self, file: &str) -> Result<Option<String>, String> {
-        if self.values.len() < 2 && self.values.values().all(|(v, _)| !reads_lost(&self.header, v)) {
-            return Ok(None);
-        }
-        // Not a stage: numbers that are no won flag (`Days in Stage`), or many values none of
-        // them lost (`Stage Comment`).
-        let won_flag = normalize_header(&self.header).split('_').any(|w| w == "won");
+        let lost = self.any_lost();
+        // One stage for every deal; numbers that are no won flag (`Days in Stage`); many
+        // values none of them lost (`Stage Comment`): nothing to say.
         let numbers = self.values.keys().all(|v| v.parse::<f64>().is_ok());
-        let lost = self.values.values().any(|(v, _)| reads_lost(&self.header, v));
-        if (numbers && !won_flag) || (self.values.len() > MOST_STAGES && !lost) {
+        if (self.values.len() < 2 && !lost) || (numbers && !self.won_flag) || (self.values.len() > MOST_STAGES && !lost)
+        {
             return Ok(None);
         }
         if lost {
@@ -351,7 +362,7 @@ pub fn apply_deals(
         .iter()
         .enumerate()
         .filter(|(i, h)| !used.contains(i) && is_stage_header(h))
-        .map(|(field, h)| StageValues { field, header: h.clone(), values: IndexMap::new() })
+        .map(|(field, h)| StageValues::new(field, h))
         .collect();
 
     let mut totals: HashMap<usize, OwnerTotal> = HashMap::default();
@@ -585,20 +596,30 @@ mod tests {
         );
     }
 
-    fn count_of(rows: &str, period: Period) -> DealCount {
+    /// Applies the deal list `header` and `rows`, read with the deals mapping of the columns
+    /// `Owner` (by name), `Amount` and `Close Date` and the `filters` (JSON object text), for
+    /// `period` to two people, Ann Lee and Bo Ek: the outcome, and the deal list's name as the
+    /// messages give it.
+    fn apply(header: &str, rows: &str, filters: &str, period: Period) -> (Result<JoinOutcome, ImportError>, String) {
         let dir = tempfile::tempdir().unwrap();
         let roster_path = dir.path().join("people.csv");
         std::fs::write(&roster_path, "employee_id,name,role\n1,Ann Lee,sales\n2,Bo Ek,sales\n").unwrap();
         let options = ImportOptions::default();
         let mut report = crate::roster::import_files(&[roster_path], &options).unwrap();
         let deals = dir.path().join("deals.csv");
-        std::fs::write(&deals, format!("Owner,Close Date,Amount\n{rows}")).unwrap();
-        let mapping =
-            DealsMapping::parse(br#"{"owner": "Owner", "match": "name", "amount": "Amount", "date": "Close Date"}"#)
-                .unwrap();
-        let count = apply_deals(&mut report.roster, &deals, &mapping, period, &options).unwrap().deals.unwrap();
+        std::fs::write(&deals, format!("{header}\n{rows}")).unwrap();
+        let json = format!(
+            r#"{{"owner": "Owner", "match": "name", "amount": "Amount", "date": "Close Date", "filters": {filters}}}"#
+        );
+        let mapping = DealsMapping::parse(json.as_bytes()).unwrap();
+        (apply_deals(&mut report.roster, &deals, &mapping, period, &options), deals.display().to_string())
+    }
+
+    fn count_of(rows: &str, period: Period) -> DealCount {
+        let (outcome, name) = apply("Owner,Close Date,Amount", rows, "{}", period);
+        let count = outcome.unwrap().deals.unwrap();
         // Named as given (a temporary folder here): the messages below show the file's name.
-        assert_eq!(count.file, deals.display().to_string());
+        assert_eq!(count.file, name);
         DealCount { file: "deals.csv".to_owned(), ..count }
     }
 
@@ -634,27 +655,16 @@ mod tests {
         assert_eq!((clean.refusal(None), clean.left_out(None)), (None, None));
     }
 
-    /// Applies `rows` under the header `Owner,Close Date,Amount,<extra>` with `mapping`'s
-    /// filters (JSON object text) to two people: the outcome, or the refusal's text.
+    /// Applies `rows` under the header `Owner,Close Date,Amount,<extra>` with the `filters`
+    /// (JSON object text) for 2026: the warnings, or the refusal's text.
     fn with_stage(extra: &str, rows: &str, filters: &str) -> Result<Vec<String>, String> {
-        let dir = tempfile::tempdir().unwrap();
-        let roster_path = dir.path().join("people.csv");
-        std::fs::write(&roster_path, "employee_id,name,role\n1,Ann Lee,sales\n2,Bo Ek,sales\n").unwrap();
-        let options = ImportOptions::default();
-        let mut report = crate::roster::import_files(&[roster_path], &options).unwrap();
-        let deals = dir.path().join("deals.csv");
-        std::fs::write(&deals, format!("Owner,Close Date,Amount,{extra}\n{rows}")).unwrap();
-        let json = format!(
-            r#"{{"owner": "Owner", "match": "name", "amount": "Amount", "date": "Close Date", "filters": {filters}}}"#
-        );
-        let mapping = DealsMapping::parse(json.as_bytes()).unwrap();
         let year = Period {
             start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
         };
-        let name = deals.display().to_string();
+        let (outcome, name) = apply(&format!("Owner,Close Date,Amount,{extra}"), rows, filters, year);
         let strip = |t: String| t.replace(&name, "deals.csv");
-        match apply_deals(&mut report.roster, &deals, &mapping, year, &options) {
+        match outcome {
             Ok(outcome) => Ok(outcome.warnings.into_iter().map(strip).collect()),
             Err(ImportError::BadOptions { reason }) => Err(strip(reason)),
             Err(e) => panic!("{e}"),

@@ -127,16 +127,8 @@ fn fold(key: JoinKey, s: &str) -> String {
             };
             let mut in_order = match super::values::last_name_first(s) {
                 Some((given, last)) => {
-                    let mut given = words(given);
-                    let mut suffixes = Vec::new();
-                    // (A single letter is more likely a middle initial: `Smith, John V`.)
-                    while given.len() > 1
-                        && given.last().is_some_and(|w| w.len() > 1 && super::values::is_name_suffix(w))
-                    {
-                        suffixes.extend(given.pop());
-                    }
-                    suffixes.reverse();
-                    [given, words(last), suffixes, set_off].concat()
+                    let (given, suffix) = super::values::suffix_after_given(given);
+                    [words(given), words(last), suffix.map(words).unwrap_or_default(), set_off].concat()
                 }
                 None => [words(s), set_off].concat(),
             };

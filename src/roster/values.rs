@@ -806,6 +806,17 @@ pub fn last_name_first(name: &str) -> Option<(&str, &str)> {
     (!given.contains(',') && !last.is_empty() && !given.is_empty() && !is_name_suffix(given)).then_some((given, last))
 }
 
+/// Given names written before a suffix (`John Jr.` of `Smith, John Jr.`) → the given names and
+/// the suffix, which belongs with the last name. A single letter is taken for a middle initial
+/// (`John V`), and a lone word for a given name.
+pub fn suffix_after_given(given: &str) -> (&str, Option<&str>) {
+    let given = given.trim();
+    match given.rsplit_once(char::is_whitespace) {
+        Some((names, last)) if last.len() > 1 && is_name_suffix(last) => (names.trim_end(), Some(last)),
+        _ => (given, None),
+    }
+}
+
 /// Whether `word` is one of [`NAME_SUFFIXES`], ignoring case.
 pub fn is_name_suffix(word: &str) -> bool {
     NAME_SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
