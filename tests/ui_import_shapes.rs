@@ -686,3 +686,49 @@ fn a_long_sheet_name_fits_the_import_step_and_is_shown_whole_in_its_list() {
     click_role(&mut harness, Role::ComboBox, "Sheet");
     assert!(harness.query_all_by_label(long).count() >= 1, "the list names the sheet whole");
 }
+
+#[test]
+fn a_deal_list_added_takes_revenue_from_the_column_pre_selected_as_it() {
+    // A CRM export whose won amounts the step pre-selects as revenue, then the deal list that
+    // gives revenue: the column is read under its own name, not twice (every row refused).
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("crm_export.csv");
+    std::fs::write(
+        &roster,
+        "employee_id,name,role,quota,target_incentive,Closed Won Amount\nC1,Ann Lee,sales,100000,10000,120000\n\
+         C2,Bo Ek,sales,100000,10000,80000\n",
+    )
+    .unwrap();
+    let deals = dir.path().join("deals.csv");
+    std::fs::write(
+        &deals,
+        "Owner,Amount,Close Date,Stage\nC1,70000,2026-08-03,Closed Won\nC1,50000,2026-09-10,Closed Won\n\
+         C2,80000,2026-07-21,Closed Won\nC2,9000,2026-07-22,Closed Lost\n",
+    )
+    .unwrap();
+    let mapping = dir.path().join("deals_mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"owner": "Owner", "match": "employee_id", "amount": "Amount", "date": "Close Date",
+            "filters": {"Stage": ["Closed Won"]}}"#,
+    )
+    .unwrap();
+    let mut harness = app(vec![Some(vec![roster]), Some(vec![deals]), Some(vec![mapping])]);
+    totals(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    wait(&mut harness, "the import step", |app| step(app).is_some());
+    assert_eq!(step(harness.state()).unwrap().choices[5].as_deref(), Some("revenue"));
+    harness.get_by_label("Add deal list…").click_accesskit();
+    wait(&mut harness, "the deal list and its mapping", |app| step(app).is_some_and(|d| d.deals.is_some()));
+    let d = step(harness.state()).unwrap();
+    assert_eq!(d.choices[5], None, "{:?}", d.choices);
+    assert!(d.deals_clash().is_empty());
+    wait(&mut harness, "the check of the joins", checked);
+    shows(&mut harness, "2 people would be imported.");
+    harness.get_by_label_contains("so “Closed Won Amount” (revenue) is read under its own name");
+
+    // Without the deal list, the column gives revenue again.
+    harness.get_by_label("Remove deals.csv").click_accesskit();
+    wait(&mut harness, "the deal list removed", |app| step(app).is_some_and(|d| d.deals.is_none()));
+    assert_eq!(step(harness.state()).unwrap().choices[5].as_deref(), Some("revenue"));
+}

@@ -477,6 +477,8 @@ impl CarrotApp {
                     && let Some(file) = dialog.deal_list.take()
                 {
                     dialog.deals = Some((file, first));
+                    dialog.let_deals_give_revenue();
+                    dialog.follow_guesses();
                 }
             }
             Pick::OpenRecipe => {

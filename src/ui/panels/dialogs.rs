@@ -66,6 +66,9 @@ pub struct MappingDialog {
     pub pay_periods: Vec<(String, Period)>,
     /// The pay period whose deals count (by name), `None` for the plan's whole period.
     pub deal_window: Option<String>,
+    /// The headers no longer read as `revenue` or `deals_closed` since the deal list gives them,
+    /// with what they were read as (again once the deal list is removed).
+    pub given_by_deals: Vec<(String, String)>,
     /// Header renames of a recipe loaded in the step (kept when the file is read again).
     pub recipe_columns: HeaderMapping,
     /// The last check of the joins: the roster read as it would be imported with `reference`.
@@ -174,6 +177,7 @@ impl MappingDialog {
             period: None,
             pay_periods: Vec::new(),
             deal_window: None,
+            given_by_deals: Vec::new(),
             recipe_columns: HeaderMapping::default(),
             check: None,
             date_format: None,
@@ -271,6 +275,50 @@ impl MappingDialog {
             .and_then(|d| self.pay_periods.iter().find(|(_, p)| *p == d.period).map(|(name, _)| name.clone()));
     }
 
+    /// The deal list gives everyone's `revenue` and `deals_closed`: a column of this file chosen
+    /// as either (pre-selected from an export's name such as `Closed Won Amount`, or picked) is
+    /// read under its own name instead, so that no one has them twice (which refuses every
+    /// row). A column whose own name is `revenue` stays, for [`MappingDialog::deals_clash`].
+    pub fn let_deals_give_revenue(&mut self) {
+        let given = [crate::roster::deals::REVENUE, crate::roster::deals::DEALS_CLOSED];
+        for (choice, header) in self.choices.iter_mut().zip(&self.preview.headers) {
+            let own = crate::roster::values::normalize_header(header);
+            if let Some(was) = choice.take_if(|c| given.contains(&c.as_str()) && !given.contains(&own.as_str())) {
+                self.given_by_deals.push((header.clone(), was));
+            }
+        }
+    }
+
+    /// The deal list is removed: the columns it took `revenue` or `deals_closed` from give them
+    /// again (those still read under their own name).
+    pub fn remove_deals(&mut self) {
+        self.deals = None;
+        for (header, was) in std::mem::take(&mut self.given_by_deals) {
+            let taken = self.choices.iter().any(|c| c.as_deref() == Some(was.as_str()));
+            if let Some(i) = self.preview.headers.iter().position(|h| *h == header)
+                && let Some(choice @ None) = self.choices.get_mut(i)
+                && !taken
+            {
+                *choice = Some(was);
+            }
+        }
+    }
+
+    /// The headers read as `revenue` or `deals_closed` while a deal list gives them.
+    pub fn deals_clash(&self) -> Vec<(&str, String)> {
+        if self.deals.is_none() {
+            return Vec::new();
+        }
+        let given = [crate::roster::deals::REVENUE, crate::roster::deals::DEALS_CLOSED];
+        self.preview
+            .headers
+            .iter()
+            .zip(self.columns())
+            .filter(|(_, c)| given.contains(&c.as_str()))
+            .map(|(h, c)| (h.as_str(), c))
+            .collect()
+    }
+
     /// The dates whose deals count: the chosen pay period's, else the plan's whole period.
     pub fn deal_period(&self) -> Option<Period> {
         let chosen = self.deal_window.as_ref().and_then(|w| self.pay_periods.iter().find(|(name, _)| name == w));
@@ -330,6 +378,7 @@ impl MappingDialog {
         self.roles = old.roles;
         self.default_role = old.default_role;
         self.deals = old.deals;
+        self.given_by_deals = old.given_by_deals;
         self.period = old.period;
         self.deal_window = old.deal_window;
         self.recipe_columns = old.recipe_columns;
@@ -1109,7 +1158,7 @@ fn joins_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Act
                     .accessible_name(format!("Remove {name}"))
                     .clicked()
                 {
-                    dialog.deals = None;
+                    dialog.remove_deals();
                 }
             } else if ui
                 .add_enabled(dialog.period.is_some(), egui::Button::new("Add deal list…"))
@@ -1148,6 +1197,28 @@ fn joins_ui(ui: &mut egui::Ui, dialog: &mut MappingDialog, actions: &mut Vec<Act
                 ui.end_row();
             }
             _ => {}
+        }
+        if dialog.deals.is_some() && !dialog.given_by_deals.is_empty() {
+            let headers: Vec<String> = dialog.given_by_deals.iter().map(|(h, was)| format!("“{h}” ({was})")).collect();
+            ui.label("");
+            widgets::muted(
+                ui,
+                format!(
+                    "The deal list gives revenue and deals_closed, so {} is read under its own name.",
+                    headers.join(" and ")
+                ),
+            );
+            ui.end_row();
+        }
+        for (header, column) in dialog.deals_clash() {
+            ui.label("");
+            ui.colored_label(
+                theme::tokens(ui).warning,
+                format!(
+                    "“{header}” is read as {column}, which the deal list gives too: anyone with a value in it and deals in the list is refused. Map it to another name under Other, or remove the deal list."
+                ),
+            );
+            ui.end_row();
         }
     });
     if dialog.choices.iter().any(|c| c.as_deref() == Some("role")) {
