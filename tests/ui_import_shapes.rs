@@ -726,6 +726,8 @@ fn a_deal_list_added_takes_revenue_from_the_column_pre_selected_as_it() {
     wait(&mut harness, "the check of the joins", checked);
     shows(&mut harness, "2 people would be imported.");
     harness.get_by_label_contains("so “Closed Won Amount” (revenue) is read under its own name");
+    // Nor is revenue among the metrics the file is said to lack.
+    harness.get_by_label_contains("early_access_signups, roadmap_insights");
 
     // Without the deal list, the column gives revenue again.
     harness.get_by_label("Remove deals.csv").click_accesskit();

@@ -83,6 +83,9 @@ pub struct MappingDialog {
     pub said: Said,
 }
 
+/// The metrics a deal list gives everyone.
+const DEALS_GIVE: [&str; 2] = [crate::roster::deals::REVENUE, crate::roster::deals::DEALS_CLOSED];
+
 /// What reading the roster with its joins gave, shown in the import step before importing.
 #[derive(Clone, Debug)]
 pub enum JoinCheck {
@@ -280,7 +283,7 @@ impl MappingDialog {
     /// read under its own name instead, so that no one has them twice (which refuses every
     /// row). A column whose own name is `revenue` stays, for [`MappingDialog::deals_clash`].
     pub fn let_deals_give_revenue(&mut self) {
-        let given = [crate::roster::deals::REVENUE, crate::roster::deals::DEALS_CLOSED];
+        let given = DEALS_GIVE;
         for (choice, header) in self.choices.iter_mut().zip(&self.preview.headers) {
             let own = crate::roster::values::normalize_header(header);
             if let Some(was) = choice.take_if(|c| given.contains(&c.as_str()) && !given.contains(&own.as_str())) {
@@ -309,7 +312,7 @@ impl MappingDialog {
         if self.deals.is_none() {
             return Vec::new();
         }
-        let given = [crate::roster::deals::REVENUE, crate::roster::deals::DEALS_CLOSED];
+        let given = DEALS_GIVE;
         self.preview
             .headers
             .iter()
@@ -857,6 +860,7 @@ fn mapping_ui(ctx: &egui::Context, dialog: &mut MappingDialog, actions: &mut Vec
             .wanted
             .iter()
             .filter(|w| !dialog.choices.iter().any(|c| c.as_deref() == Some(w.as_str())))
+            .filter(|w| dialog.deals.is_none() || !DEALS_GIVE.contains(&w.as_str()))
             .map(String::as_str)
             .collect();
         if !unmapped.is_empty() {
