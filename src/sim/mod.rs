@@ -697,7 +697,7 @@ pub fn run_paid_until(
         .collect();
 
     // Phase 1: every person's choice under every plan.
-    let solved: Vec<Solved> = cal
+    let mut solved: Vec<Solved> = cal
         .people
         .par_iter()
         .map(|p| {
@@ -798,7 +798,7 @@ pub fn run_paid_until(
         cal,
         units: &units,
         unit_of: &unit_of,
-        solved: &solved,
+        solved: &mut solved,
         kept: &kept,
         layout: &layout,
         effects: &effects,
@@ -1219,5 +1219,25 @@ mod tests {
         let calls = AtomicUsize::new(0);
         let partway = || calls.fetch_add(1, Ordering::Relaxed) >= 30;
         assert!(matches!(run_paid_until(&cal, &paid, &options, &partway), Err(SimError::Stopped)));
+    }
+
+    #[test]
+    fn a_plan_given_twice_or_as_the_baseline_has_its_whole_outcome_each_time() {
+        // Outcomes are moved into the report, not copied: one simulated once but placed
+        // several times is copied for each place but its last, lines and all.
+        let roster = crate::samples::bundled_roster().unwrap();
+        let plan = |key| crate::plan::parse(crate::samples::plan(key).unwrap().text).unwrap();
+        let (baseline, other) = (plan("sales_led"), plan("product_led"));
+        let cal = prepare(&baseline, &roster).unwrap();
+        let options = SimOptions { trials: 50, ..SimOptions::default() };
+        let report = run(&cal, &[&other, &baseline, &other], &options).unwrap();
+        assert_eq!(report.plans.len(), 3);
+        assert_eq!(report.plans[1], report.baseline);
+        assert_eq!(report.plans[0], report.plans[2]);
+        let alone = run(&cal, &[&other], &options).unwrap();
+        assert_eq!(report.plans[2], alone.plans[0]);
+        let with_lines = |o: &PlanOutcome| o.people.iter().flatten().filter(|p| !p.lines.is_empty()).count();
+        assert_eq!(with_lines(&report.baseline), 72, "everyone's baseline lines");
+        assert_eq!(with_lines(&report.plans[0]), 72, "everyone's lines under the other plan");
     }
 }

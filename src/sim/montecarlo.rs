@@ -446,7 +446,8 @@ pub(crate) struct Assembly<'a> {
     pub cal: &'a Calibration,
     pub units: &'a [&'a crate::plan::Plan],
     pub unit_of: &'a [usize],
-    pub solved: &'a [Solved],
+    /// Everyone's choices; their lines are moved into the report.
+    pub solved: &'a mut [Solved],
     pub kept: &'a [usize],
     pub layout: &'a Layout,
     pub effects: &'a Effects,
@@ -580,7 +581,18 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         }
     }
 
-    let outcome = |unit: usize| -> PlanOutcome {
+    // Each plan's lines of each kept person (in `kept` order), moved out of the choices rather
+    // than copied: a large roster's lines are most of the report.
+    let mut lines_of_unit: Vec<Vec<Vec<super::LineOutcome>>> =
+        (0..units.len()).map(|_| Vec::with_capacity(kept.len())).collect();
+    for &i in kept {
+        let mut lines = solved.get_mut(i).map(|s| std::mem::take(&mut s.lines)).unwrap_or_default().into_iter();
+        for unit_lines in &mut lines_of_unit {
+            unit_lines.push(lines.next().unwrap_or_default());
+        }
+    }
+    let solved = &*solved;
+    let outcome = |unit: usize, lines_of_person: Vec<Vec<super::LineOutcome>>| -> PlanOutcome {
         let plan = units.get(unit).map_or(String::new(), |p| p.name.clone());
         let columns = mc.columns.get(unit).map_or(&[][..], Vec::as_slice);
         let (hist_cost, hist_revenue, hist_people) = mc.history.get(unit).copied().unwrap_or((0.0, 0.0, 0));
@@ -591,12 +603,13 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         };
         let mut person_outcomes = Vec::with_capacity(kept.len());
         let mut errors = Vec::new();
+        let mut lines_of_person = lines_of_person.into_iter();
         for (k, &i) in kept.iter().enumerate() {
+            let lines = lines_of_person.next().unwrap_or_default();
             let baseline_pay =
                 mc.people.get(k).and_then(|r| r.first()).and_then(|r| r.as_ref().ok()).map(|d| d.pay.mean);
             match (result_of(k), hours_of(k), cal.people.get(i)) {
                 (Some(draws), Some(hours), Some(p)) => {
-                    let lines = solved.get(i).and_then(|s| s.lines.get(unit)).cloned().unwrap_or_default();
                     person_outcomes.push(Some(PersonOutcome {
                         hours: hours.clone(),
                         pay: draws.pay,
@@ -788,9 +801,24 @@ pub(crate) fn assemble(a: Assembly<'_>) -> SimReport {
         }
     };
     // Each plan's outcome on its own (they share nothing they write), on every core.
-    let computed: Vec<PlanOutcome> = (0..units.len()).into_par_iter().map(outcome).collect();
-    let baseline = computed.first().cloned().unwrap_or_else(|| outcome(0));
-    let plans = unit_of.iter().filter_map(|&u| computed.get(u).cloned()).collect();
+    let mut computed: Vec<Option<PlanOutcome>> =
+        lines_of_unit.into_par_iter().enumerate().map(|(unit, lines)| Some(outcome(unit, lines))).collect();
+    // Each outcome moves to its last place in the report (the baseline first, then the plans
+    // in the order given); a plan given twice, or the baseline given as a plan, is copied.
+    let mut uses = vec![0usize; computed.len()];
+    for u in std::iter::once(0).chain(unit_of.iter().copied()) {
+        if let Some(n) = uses.get_mut(u) {
+            *n += 1;
+        }
+    }
+    let mut place = |u: usize| -> Option<PlanOutcome> {
+        let n = uses.get_mut(u)?;
+        *n = n.saturating_sub(1);
+        let slot = computed.get_mut(u)?;
+        if *n == 0 { slot.take() } else { slot.clone() }
+    };
+    let baseline = place(0).unwrap_or_else(|| outcome(0, Vec::new()));
+    let plans = unit_of.iter().filter_map(|&u| place(u)).collect();
     let mut report = SimReport {
         currency: cal.baseline.currency.clone(),
         baseline_plan: cal.baseline.name.clone(),
