@@ -1251,3 +1251,36 @@ fn a_column_an_export_names_for_a_metric_the_plans_read_is_pre_selected_as_it() 
     let revenue = roster.metric_index("revenue").expect("read as revenue");
     assert_eq!(roster.employees[0].metrics[revenue], Some(rust_decimal::Decimal::from(120_000)));
 }
+
+#[test]
+fn a_newer_export_of_people_already_in_the_workspace_replaces_the_files_that_hold_them() {
+    // Two of the bundled sales people in a newer export, with a new hire: refused as they are
+    // (the same people twice), offered to replace the file that holds them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sales_october.csv");
+    std::fs::write(
+        &path,
+        "employee_id,name,role,quota,target_incentive,revenue\n001001,Hugo Larsen,sales,100000,10000,120000\n\
+         001002,Björn Brunner,sales,100000,10000,80000\nN9,New Hire,sales,100000,10000,0\n",
+    )
+    .unwrap();
+    let mut harness = app(vec![Some(vec![path.clone()]), Some(vec![path])]);
+    let names = |app: &carrot::ui::CarrotApp| -> Vec<String> {
+        app.rt.rosters.sources.iter().map(|s| s.name.clone()).collect()
+    };
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the overlap", |app| matches!(app.rt.modal, Some(Modal::Overlap(_))));
+    harness.get_by_label_contains("2 of its people are already in the workspace, in sales_roster.csv.");
+    // Not this time: the workspace stays as it was.
+    harness.get_by_label("Don't import").click();
+    wait(&mut harness, "the question closed", |app| app.rt.modal.is_none());
+    assert_eq!(names(harness.state()), ["sales_roster.csv", "consultants_roster.csv"]);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the overlap again", |app| matches!(app.rt.modal, Some(Modal::Overlap(_))));
+    harness.get_by_label("Replace sales_roster.csv").click();
+    wait(&mut harness, "the file replaced", |app| app.rt.rosters.sources.len() == 2 && idle(app) && fresh(app));
+    assert_eq!(names(harness.state()), ["consultants_roster.csv", "sales_october.csv"]);
+    assert_eq!(harness.state().rt.rosters.merged.employees.len(), 24 + 3);
+    harness.get_by_label_contains("Replaced sales_roster.csv with sales_october.csv (3 people)");
+}

@@ -72,6 +72,8 @@ pub enum Action {
     ConfirmRemoveRoster(usize),
     /// Replace the rosters with the bundled samples.
     UseSampleRosters,
+    /// Replace the workspace's roster files that hold the same people with a newer file.
+    ReplaceRosters(Box<crate::ui::app::workspace::Overlap>),
     /// Save the comparison as a workbook or report (asks where).
     SaveHandout(Handout),
     /// Write the Behaviour view's slider values into the plans.
@@ -197,6 +199,7 @@ impl CarrotApp {
             Action::Close(id) => self.request_close(ctx, id),
             Action::RemoveRoster(i) => self.rt.modal = Some(Modal::ConfirmRemoveRoster(i)),
             Action::ConfirmRemoveRoster(i) => self.remove_roster(ctx, i),
+            Action::ReplaceRosters(overlap) => self.replace_rosters(ctx, *overlap),
             Action::Restore(found) => self.restore_recovered(ctx, found),
             Action::SaveHandout(what) => {
                 self.pick(ctx, if what == Handout::Workbook { Pick::Workbook } else { Pick::Report })

@@ -179,6 +179,8 @@ pub enum Modal {
     ConfirmRemoveRoster(usize),
     /// Show a message that needs reading (several lines).
     Message { title: String, lines: Vec<String> },
+    /// A roster file whose people are already in the workspace's files: offers to replace them.
+    Overlap(Box<workspace::Overlap>),
     /// Plans left unsaved by a session that ended without saving them.
     Recover(Vec<(PathBuf, super::recovery::Recovered)>),
 }

@@ -149,6 +149,18 @@ pub enum MergeReason {
     Added { name: String, people: usize },
     /// A file was removed.
     Removed { name: String },
+    /// Files were replaced by a newer one.
+    Replaced { name: String, people: usize, replaced: Vec<String> },
+}
+
+/// A roster file not imported because people in it are already in the workspace's files.
+pub struct Overlap {
+    /// The file, read and ready to add.
+    pub source: RosterSource,
+    /// The workspace's files that hold some of its people (indices into the sources, names).
+    pub files: Vec<(usize, String)>,
+    /// The people found twice, as the merge listed them.
+    pub lines: Vec<String>,
 }
 
 /// Roster files merged on a job.
@@ -159,6 +171,8 @@ pub struct Merged {
     pub result: Result<Arc<Roster>, Vec<RowIssue>>,
     /// What changed.
     pub reason: MergeReason,
+    /// The file that was to be added, when the merge failed.
+    pub rejected: Option<RosterSource>,
 }
 
 /// A workspace read at start-up.
@@ -313,12 +327,17 @@ impl CarrotApp {
         let label = match &reason {
             MergeReason::Added { name, .. } => format!("Adding {name}"),
             MergeReason::Removed { name } => format!("Removing {name}"),
+            MergeReason::Replaced { name, .. } => format!("Replacing rosters with {name}"),
         };
         let before = self.rt.rosters.sources.clone();
         self.spawn(ctx, JobKind::MergeRosters, label, move || {
             let result = merge_sources(&sources);
-            let sources = if result.is_ok() { sources } else { before };
-            JobOutput::Merged(Box::new(Merged { sources, result, reason }))
+            let added = matches!(reason, MergeReason::Added { .. });
+            let (sources, rejected) = match result {
+                Ok(_) => (sources, None),
+                Err(_) => (before, if added { sources.into_iter().last() } else { None }),
+            };
+            JobOutput::Merged(Box::new(Merged { sources, result, reason, rejected }))
         });
     }
 
@@ -340,6 +359,27 @@ impl CarrotApp {
         self.merge_rosters(ctx, sources, MergeReason::Removed { name: removed.name });
     }
 
+    /// Replaces the files of `overlap` with its file (merged in the background).
+    pub(super) fn replace_rosters(&mut self, ctx: &egui::Context, overlap: Overlap) {
+        let replaced: Vec<String> = overlap.files.iter().map(|(_, name)| name.clone()).collect();
+        let mut sources: Vec<RosterSource> = self
+            .rt
+            .rosters
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !overlap.files.iter().any(|(j, _)| j == i))
+            .map(|(_, s)| s.clone())
+            .collect();
+        let reason = MergeReason::Replaced {
+            name: overlap.source.name.clone(),
+            people: overlap.source.roster.employees.len(),
+            replaced,
+        };
+        sources.push(overlap.source);
+        self.merge_rosters(ctx, sources, reason);
+    }
+
     /// Takes in merged rosters.
     pub(super) fn on_merged(&mut self, merged: Merged) {
         match (merged.result, merged.reason) {
@@ -349,13 +389,44 @@ impl CarrotApp {
                 let text = match reason {
                     MergeReason::Added { name, people } => format!("Imported {people} people from {name}"),
                     MergeReason::Removed { name } => format!("Removed {name} from the workspace"),
+                    MergeReason::Replaced { name, people, replaced } => {
+                        format!("Replaced {} with {name} ({people} people)", replaced.join(" and "))
+                    }
                 };
                 self.rt.notifications.push(Level::Info, text);
             }
             (Err(issues), MergeReason::Added { name, .. }) => {
+                // The files already holding some of its people: a newer export of them replaces them.
+                let files: Vec<(usize, String)> = merged.rejected.as_ref().map_or_else(Vec::new, |new| {
+                    let ids: foldhash::HashSet<&str> = new.roster.employees.iter().map(|e| &*e.id).collect();
+                    merged
+                        .sources
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.roster.employees.iter().any(|e| ids.contains(&*e.id)))
+                        .map(|(i, s)| (i, s.name.clone()))
+                        .collect()
+                });
+                match merged.rejected {
+                    Some(source) if !files.is_empty() => {
+                        self.rt.modal =
+                            Some(Modal::Overlap(Box::new(Overlap { source, files, lines: issue_lines(&issues) })));
+                    }
+                    _ => {
+                        self.rt.modal = Some(Modal::Message {
+                            title: format!("{name} was not imported"),
+                            lines: std::iter::once("People in this file are already in the workspace:".to_owned())
+                                .chain(issue_lines(&issues))
+                                .collect(),
+                        });
+                    }
+                }
+            }
+            (Err(issues), MergeReason::Replaced { name, replaced, .. }) => {
+                // The other files hold some of its people too.
                 self.rt.modal = Some(Modal::Message {
-                    title: format!("{name} was not imported"),
-                    lines: std::iter::once("People in this file are already in the workspace:".to_owned())
+                    title: format!("{name} did not replace {}", replaced.join(" and ")),
+                    lines: std::iter::once("People in this file are also in the workspace's other files:".to_owned())
                         .chain(issue_lines(&issues))
                         .collect(),
                 });

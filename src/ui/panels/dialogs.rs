@@ -659,6 +659,7 @@ pub fn modal_ui(ctx: &egui::Context, rt: &mut Runtime, state: &PersistedState, a
         Modal::ConfirmOverwrite { path, then } => confirm_overwrite_ui(ctx, path, then, actions),
         Modal::ConfirmRemoveRoster(i) => confirm_remove_roster_ui(ctx, rt, i, actions),
         Modal::Message { title, lines } => message_ui(ctx, &title, &lines).then_some(Modal::Message { title, lines }),
+        Modal::Overlap(overlap) => overlap_ui(ctx, overlap, actions),
         Modal::Recover(found) => recover_ui(ctx, found, actions),
     };
     let _ = state;
@@ -1847,16 +1848,72 @@ fn recover_ui(
     }
 }
 
+/// A roster file whose people are already in the workspace: a newer export of the same people
+/// replaces the files that hold them, or nothing is imported.
+fn overlap_ui(
+    ctx: &egui::Context,
+    overlap: Box<crate::ui::app::workspace::Overlap>,
+    actions: &mut Vec<Action>,
+) -> Option<Modal> {
+    let name = overlap.source.name.clone();
+    let files: Vec<&str> = overlap.files.iter().map(|(_, f)| f.as_str()).collect();
+    let files = files.join(" and ");
+    let mut keep = true;
+    let mut replace = false;
+    let modal = egui::Modal::new(egui::Id::unique("roster_overlap")).show(ctx, |ui| {
+        ui.set_max_width(720.0);
+        ui.heading(format!("{name} was not imported"));
+        ui.add(
+            egui::Label::new(format!(
+                "{} of its people are already in the workspace, in {files}. If it is a newer export of them, \
+                 replace {files} with it; otherwise nothing is imported.",
+                crate::money::grouped(rust_decimal::Decimal::from(overlap.lines.len()), 0)
+            ))
+            .wrap(),
+        );
+        ui.horizontal(|ui| {
+            if ui
+                .button(format!("Replace {files}"))
+                .on_hover_text(format!("Remove {files} from the workspace and import {name} instead"))
+                .clicked()
+            {
+                replace = true;
+            }
+            if ui.button("Don't import").on_hover_text("Keep the workspace as it is").clicked() {
+                keep = false;
+            }
+        });
+        long_list(ui, &overlap.lines, 320.0);
+    });
+    if replace {
+        actions.push(Action::ReplaceRosters(overlap));
+        return None;
+    }
+    (keep && !modal.should_close()).then_some(Modal::Overlap(overlap))
+}
+
+/// Lines that may be many (a duplicate for each of 100,000 people): only those in view are laid
+/// out, one line each (cut short, whole on hover).
+fn long_list(ui: &mut egui::Ui, lines: &[String], max_height: f32) {
+    let row = ui.text_style_height(&egui::TextStyle::Body);
+    egui::ScrollArea::vertical().max_height(max_height).auto_shrink([false, true]).show_rows(
+        ui,
+        row,
+        lines.len(),
+        |ui, range| {
+            for l in lines.get(range).unwrap_or_default() {
+                ui.add(egui::Label::new(l.as_str()).truncate());
+            }
+        },
+    );
+}
+
 fn message_ui(ctx: &egui::Context, title: &str, lines: &[String]) -> bool {
     let mut keep = true;
     let modal = egui::Modal::new(egui::Id::unique("message")).show(ctx, |ui| {
         ui.set_max_width(720.0);
         ui.heading(title);
-        egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-            for l in lines {
-                ui.label(l);
-            }
-        });
+        long_list(ui, lines, 360.0);
         if ui.button("OK").clicked() {
             keep = false;
         }
