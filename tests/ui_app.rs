@@ -1284,3 +1284,18 @@ fn a_newer_export_of_people_already_in_the_workspace_replaces_the_files_that_hol
     assert_eq!(harness.state().rt.rosters.merged.employees.len(), 24 + 3);
     harness.get_by_label_contains("Replaced sales_roster.csv with sales_october.csv (3 people)");
 }
+
+#[test]
+fn counts_of_people_are_written_with_thousands_separators_as_amounts_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("staff.csv");
+    let mut csv = Vec::new();
+    carrot::synth::write_roster(&mut csv, 1_200, 5, carrot::synth::Roles::Mixed, 1).unwrap();
+    std::fs::write(&path, csv).unwrap();
+    let mut harness = app(vec![Some(vec![path])]);
+    only_the_next_roster(&mut harness);
+    harness.get_by_label("1,200 people in the roster");
+    harness.get_by_label("1,200 covered");
+    harness.get_by_label_contains("1,200 of 1,200 people");
+    harness.get_by_label_contains("Imported 1,200 people from staff.csv");
+}

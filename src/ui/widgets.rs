@@ -166,6 +166,11 @@ pub fn problems_ui<'a>(ui: &mut egui::Ui, problems: impl Iterator<Item = &'a Pro
 }
 
 /// A tiny heading with muted text.
+/// A count of people or rows as the app shows it: `100,000`.
+pub fn count(n: usize) -> String {
+    crate::money::grouped(rust_decimal::Decimal::from(n), 0)
+}
+
 pub fn muted(ui: &mut egui::Ui, text: impl Into<String>) -> egui::Response {
     let color = theme::tokens(ui).muted;
     ui.add(egui::Label::new(egui::RichText::new(text.into()).color(color)).wrap())

@@ -387,10 +387,16 @@ impl CarrotApp {
                 self.rt.rosters.replace(merged.sources, roster);
                 self.rt.payouts.selected = None;
                 let text = match reason {
-                    MergeReason::Added { name, people } => format!("Imported {people} people from {name}"),
+                    MergeReason::Added { name, people } => {
+                        format!("Imported {} people from {name}", crate::ui::widgets::count(people))
+                    }
                     MergeReason::Removed { name } => format!("Removed {name} from the workspace"),
                     MergeReason::Replaced { name, people, replaced } => {
-                        format!("Replaced {} with {name} ({people} people)", replaced.join(" and "))
+                        format!(
+                            "Replaced {} with {name} ({} people)",
+                            replaced.join(" and "),
+                            crate::ui::widgets::count(people)
+                        )
                     }
                 };
                 self.rt.notifications.push(Level::Info, text);

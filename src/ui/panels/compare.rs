@@ -485,7 +485,7 @@ fn totals_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], show_components: &mut bo
                 &|d| format!("{}%", d.round_dp(2)),
                 Diff::Points,
             );
-            let count = |d: Decimal| d.to_string();
+            let count = |d: Decimal| crate::money::grouped(d, 0);
             row(ui, "People computed", false, &|r| Some(Decimal::from(r.totals.people)), &count, Diff::Same);
             for role in &roles {
                 row(ui, &format!("Role: {role}"), false, &|r| r.totals.by_role.get(role).copied(), &amount, Diff::Same);

@@ -1343,7 +1343,7 @@ fn check_ui(ui: &mut egui::Ui, dialog: &MappingDialog, t: &theme::Tokens) {
     };
     egui::ScrollArea::vertical().id_salt("join_check").max_height(160.0).show(ui, |ui| match check {
         JoinCheck::Read { people, warnings } => {
-            ui.label(format!("{people} people would be imported."));
+            ui.label(format!("{} people would be imported.", widgets::count(*people)));
             for w in warnings {
                 ui.add(egui::Label::new(egui::RichText::new(w).small().color(t.warning)).wrap());
             }

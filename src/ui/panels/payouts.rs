@@ -331,8 +331,8 @@ fn filters_ui(ui: &mut egui::Ui, stats: &PlanStats, report: &PayoutReport, view:
             ui,
             format!(
                 "{} of {} people{} · click a column to sort, a row (or ↑ ↓) for the explanation",
-                view.rows.len(),
-                report.employees.len() + failed,
+                widgets::count(view.rows.len()),
+                widgets::count(report.employees.len() + failed),
                 if view.pending_rows.is_some() { " (sorting…)" } else { "" }
             ),
         );

@@ -35,7 +35,7 @@ pub fn status_ui(
             ui.label("Ready");
         }
         ui.separator();
-        ui.label(format!("{} people in the roster", rosters.merged.employees.len()));
+        ui.label(format!("{} people in the roster", super::super::widgets::count(rosters.merged.employees.len())));
         if let Some(d) = last_compute {
             ui.separator();
             ui.label(format!("last computed in {:.1} ms", d.as_secs_f64() * 1000.0))

@@ -104,7 +104,7 @@ pub fn summary_strip_ui(
             ui.add_space(8.0);
         }
         ui.separator();
-        ui.label(format!("{} covered", r.totals.people)).on_hover_text("People computed by this plan");
+        ui.label(format!("{} covered", widgets::count(r.totals.people))).on_hover_text("People computed by this plan");
         let not_covered = r.not_covered.len();
         let nc = egui::Button::new(format!("{not_covered} not covered")).small();
         if ui.add_enabled(not_covered > 0, nc).on_hover_text("People whose role has no track: click for who").clicked()

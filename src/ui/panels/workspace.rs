@@ -61,7 +61,7 @@ pub fn workspace_ui(
             },
         );
         ui.horizontal(|ui| {
-            widgets::muted(ui, format!("{} people", s.roster.employees.len()));
+            widgets::muted(ui, format!("{} people", widgets::count(s.roster.employees.len())));
             let remove = ui
                 .add_enabled(!rosters_busy, egui::Button::new("Remove").small())
                 .on_hover_text(format!("Remove {} from the workspace (asks first)", s.name))
@@ -92,8 +92,12 @@ pub fn workspace_ui(
     if !roles.is_empty() {
         ui.add(
             egui::Label::new(
-                egui::RichText::new(format!("{} people · roles: {}", rosters.merged.employees.len(), roles.join(", ")))
-                    .color(theme::tokens(ui).muted),
+                egui::RichText::new(format!(
+                    "{} people · roles: {}",
+                    widgets::count(rosters.merged.employees.len()),
+                    roles.join(", ")
+                ))
+                .color(theme::tokens(ui).muted),
             )
             .wrap(),
         );
