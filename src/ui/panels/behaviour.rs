@@ -906,7 +906,10 @@ fn allocation_ui(ui: &mut egui::Ui, report: &SimReport, cache: &Cache, height: f
     let columns = if side_by_side { roles } else { 1 };
     let role_ui = |ui: &mut egui::Ui, role: &RoleBars| {
         {
-            ui.label(egui::RichText::new(format!("Hours per {} ({} people)", role.role, role.people)).strong());
+            ui.label(
+                egui::RichText::new(format!("Hours per {} ({} people)", role.role, widgets::count(role.people)))
+                    .strong(),
+            );
             let legend: Vec<(String, egui::Color32)> =
                 role.activities.iter().rev().map(|a| (a.replace('_', " "), activity_color(a))).collect();
             plots::legend_ui(ui, &legend);

@@ -241,9 +241,10 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
                 .iter()
                 .map(|(lo, hi, n)| {
                     Bar::new((lo + hi) / 2.0, *n as f64).width(hi - lo).name(format!(
-                        "{} to {}: {n} people",
+                        "{} to {}: {} people",
                         money_axis(*lo, &currency),
-                        money_axis(*hi, &currency)
+                        money_axis(*hi, &currency),
+                        widgets::count(*n)
                     ))
                 })
                 .collect();
@@ -350,8 +351,8 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
             let shown = if cache.dots.len() < cache.dots_total {
                 format!(
                     "{} of {} people shown (evenly sampled). {}",
-                    cache.dots.len(),
-                    cache.dots_total,
+                    widgets::count(cache.dots.len()),
+                    widgets::count(cache.dots_total),
                     cache.curve_note
                 )
             } else {
@@ -360,7 +361,7 @@ pub fn charts_ui(ui: &mut egui::Ui, doc: Option<&PlanDoc>, roster: &Roster, cach
             let shown = match cache.beyond_view {
                 0 => shown,
                 1 => format!("{shown} 1 person is further right: drag the chart to see them."),
-                n => format!("{shown} {n} people are further right: drag the chart to see them."),
+                n => format!("{shown} {} people are further right: drag the chart to see them.", widgets::count(n)),
             };
             left.add(egui::Label::new(egui::RichText::new(shown).small().color(theme::tokens(left).muted)).wrap());
 

@@ -758,9 +758,13 @@ fn movers_ui(ui: &mut egui::Ui, compared: &[Shown<'_>], roster: &Roster, cache: 
     let (Some(Some(m)), Some(to)) = (cache.movers.get(*to_index), compared.get(*to_index)) else { return };
     let (from_r, to_r) = (first, to);
     let dp = from_r.report.minor_units;
-    ui.label(format!("{} people gain and {} lose.", m.gaining, m.losing));
+    ui.label(format!("{} people gain and {} lose.", widgets::count(m.gaining), widgets::count(m.losing)));
     if m.not_compared > 0 {
-        let who = if m.not_compared == 1 { "1 person".to_owned() } else { format!("{} people", m.not_compared) };
+        let who = if m.not_compared == 1 {
+            "1 person".to_owned()
+        } else {
+            format!("{} people", widgets::count(m.not_compared))
+        };
         widgets::muted(
             ui,
             format!(

@@ -168,7 +168,7 @@ pub fn summary_strip_ui(
                         let who = if group.people.len() == 1 {
                             "1 person".to_owned()
                         } else {
-                            format!("{} people", group.people.len())
+                            format!("{} people", widgets::count(group.people.len()))
                         };
                         ui.label(egui::RichText::new(format!("{who} · {component}{}", group.message)).color(t.error));
                         egui::CollapsingHeader::new("Who")
