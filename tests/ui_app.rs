@@ -1299,3 +1299,25 @@ fn counts_of_people_are_written_with_thousands_separators_as_amounts_are() {
     harness.get_by_label_contains("1,200 of 1,200 people");
     harness.get_by_label_contains("Imported 1,200 people from staff.csv");
 }
+
+#[test]
+fn a_file_imported_twice_lists_its_duplicates_laying_out_only_those_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("staff.csv");
+    let mut csv = Vec::new();
+    carrot::synth::write_roster(&mut csv, 1_200, 5, carrot::synth::Roles::Mixed, 1).unwrap();
+    std::fs::write(&path, csv).unwrap();
+    let mut harness = app(vec![Some(vec![path.clone()]), Some(vec![path])]);
+    only_the_next_roster(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(&mut harness, "the overlap", |app| matches!(app.rt.modal, Some(Modal::Overlap(_))));
+    harness.get_by_label_contains("1,200 of its people are already in the workspace, in staff.csv.");
+    for _ in 0..10 {
+        harness.step();
+    }
+    let shown = harness.query_all_by_label_contains("duplicate employee_id").count();
+    assert!((5..100).contains(&shown), "{shown} of the 1,200 lines laid out");
+    harness.get_by_label("Replace staff.csv").click();
+    wait(&mut harness, "the file replaced", |app| app.rt.modal.is_none() && idle(app) && fresh(app));
+    assert_eq!(harness.state().rt.rosters.merged.employees.len(), 1_200);
+}

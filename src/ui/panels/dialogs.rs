@@ -1867,7 +1867,7 @@ fn overlap_ui(
             egui::Label::new(format!(
                 "{} of its people are already in the workspace, in {files}. If it is a newer export of them, \
                  replace {files} with it; otherwise nothing is imported.",
-                crate::money::grouped(rust_decimal::Decimal::from(overlap.lines.len()), 0)
+                widgets::count(overlap.lines.len())
             ))
             .wrap(),
         );
@@ -1892,9 +1892,18 @@ fn overlap_ui(
     (keep && !modal.should_close()).then_some(Modal::Overlap(overlap))
 }
 
-/// Lines that may be many (a duplicate for each of 100,000 people): only those in view are laid
-/// out, one line each (cut short, whole on hover).
+/// Lines that may be many (a duplicate for each of 100,000 people). A few are shown whole,
+/// wrapped; past [`WRAPPED_LINES`] only those in view are laid out, one line each (cut short,
+/// whole on hover), so a long list costs a frame what a short one does.
 fn long_list(ui: &mut egui::Ui, lines: &[String], max_height: f32) {
+    if lines.len() <= WRAPPED_LINES {
+        egui::ScrollArea::vertical().max_height(max_height).show(ui, |ui| {
+            for l in lines {
+                ui.label(l);
+            }
+        });
+        return;
+    }
     let row = ui.text_style_height(&egui::TextStyle::Body);
     egui::ScrollArea::vertical().max_height(max_height).auto_shrink([false, true]).show_rows(
         ui,
@@ -1907,6 +1916,9 @@ fn long_list(ui: &mut egui::Ui, lines: &[String], max_height: f32) {
         },
     );
 }
+
+/// Up to how many lines a message shows each whole (wrapped).
+const WRAPPED_LINES: usize = 200;
 
 fn message_ui(ctx: &egui::Context, title: &str, lines: &[String]) -> bool {
     let mut keep = true;
