@@ -1285,13 +1285,19 @@ fn a_newer_export_of_people_already_in_the_workspace_replaces_the_files_that_hol
     harness.get_by_label_contains("Replaced sales_roster.csv with sales_october.csv (3 people)");
 }
 
-#[test]
-fn counts_of_people_are_written_with_thousands_separators_as_amounts_are() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("staff.csv");
+/// `staff.csv` in `dir`: 1,200 generated people.
+fn staff_of_1200(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("staff.csv");
     let mut csv = Vec::new();
     carrot::synth::write_roster(&mut csv, 1_200, 5, carrot::synth::Roles::Mixed, 1).unwrap();
     std::fs::write(&path, csv).unwrap();
+    path
+}
+
+#[test]
+fn counts_of_people_are_written_with_thousands_separators_as_amounts_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = staff_of_1200(dir.path());
     let mut harness = app(vec![Some(vec![path])]);
     only_the_next_roster(&mut harness);
     harness.get_by_label("1,200 people in the roster");
@@ -1303,10 +1309,7 @@ fn counts_of_people_are_written_with_thousands_separators_as_amounts_are() {
 #[test]
 fn a_file_imported_twice_lists_its_duplicates_laying_out_only_those_in_view() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("staff.csv");
-    let mut csv = Vec::new();
-    carrot::synth::write_roster(&mut csv, 1_200, 5, carrot::synth::Roles::Mixed, 1).unwrap();
-    std::fs::write(&path, csv).unwrap();
+    let path = staff_of_1200(dir.path());
     let mut harness = app(vec![Some(vec![path.clone()]), Some(vec![path])]);
     only_the_next_roster(&mut harness);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);

@@ -22,42 +22,10 @@ pub fn roster_problems(
     let mut problems: Vec<Problem> = Vec::new();
     for (role, track) in &plan.tracks {
         // (unknown name, the field that reads it) for this track.
-        let mut unknown: Vec<(String, String)> = Vec::new();
-        let mut used_derived: Vec<&str> = Vec::new();
-        for (i, c) in track.components.iter().enumerate() {
-            let path = format!("tracks.{role}.components[{i}]");
-            let mut names = vec![(c.metric(), format!("{path}.metric"))];
-            if let Component::Bonus(b) = c
-                && let Target::Column(col) = &b.target
-            {
-                names.push((col.as_str(), format!("{path}.target")));
-            }
-            for (name, at) in names {
-                if let Some((derived, _)) = plan.metrics.get_key_value(name) {
-                    if !used_derived.contains(&derived.as_str()) {
-                        used_derived.push(derived);
-                    }
-                } else if !name.is_empty() && super::is_identifier(name) && !known(name) {
-                    unknown.push((name.to_owned(), at));
-                }
-            }
-        }
-        let mut k = 0;
-        while let Some(name) = used_derived.get(k).copied() {
-            k += 1;
-            let Some(source) = plan.metrics.get(name) else { continue };
-            // A derived metric that does not parse is reported by `validate`.
-            let Ok(expr) = crate::expr::Expr::parse(source) else { continue };
-            for var in expr.variables() {
-                if let Some((derived, _)) = plan.metrics.get_key_value(var.as_str()) {
-                    if !used_derived.contains(&derived.as_str()) {
-                        used_derived.push(derived);
-                    }
-                } else if !known(var) {
-                    unknown.push((var.clone(), format!("metrics.{name}")));
-                }
-            }
-        }
+        let unknown: Vec<(String, String)> = names_read(plan, role, track)
+            .into_iter()
+            .filter(|(name, _)| !name.is_empty() && super::is_identifier(name) && !known(name))
+            .collect();
         if unknown.is_empty() || !has_people(role) {
             continue;
         }
@@ -118,6 +86,45 @@ pub fn roster_problems(
     problems
 }
 
+/// Every name `track` reads that is not a derived metric, with the field that reads it: each
+/// component's metric and bonus target column (in component order), then the names inside the
+/// derived metrics the track uses, directly or through each other (at `metrics.<derived>`).
+fn names_read(plan: &Plan, role: &str, track: &super::Track) -> Vec<(String, String)> {
+    let mut read: Vec<(String, String)> = Vec::new();
+    let mut used_derived: Vec<&str> = Vec::new();
+    for (i, c) in track.components.iter().enumerate() {
+        let path = format!("tracks.{role}.components[{i}]");
+        let mut names = vec![(c.metric(), format!("{path}.metric"))];
+        if let Component::Bonus(b) = c
+            && let Target::Column(col) = &b.target
+        {
+            names.push((col.as_str(), format!("{path}.target")));
+        }
+        for (name, at) in names {
+            match plan.metrics.get_key_value(name) {
+                Some((derived, _)) if !used_derived.contains(&derived.as_str()) => used_derived.push(derived),
+                Some(_) => {}
+                None => read.push((name.to_owned(), at)),
+            }
+        }
+    }
+    let mut k = 0;
+    while let Some(name) = used_derived.get(k).copied() {
+        k += 1;
+        let Some(source) = plan.metrics.get(name) else { continue };
+        // A derived metric that does not parse is reported by `validate`.
+        let Ok(expr) = crate::expr::Expr::parse(source) else { continue };
+        for var in expr.variables() {
+            match plan.metrics.get_key_value(var.as_str()) {
+                Some((derived, _)) if !used_derived.contains(&derived.as_str()) => used_derived.push(derived),
+                Some(_) => {}
+                None => read.push((var.clone(), format!("metrics.{name}"))),
+            }
+        }
+    }
+    read
+}
+
 /// The columns of Carrot's own a plan may need (see [`builtin_problems`]).
 pub const QUOTA: &str = "quota";
 /// Target incentive: the base of a bonus paid as a share of it, and of caps and guarantees set
@@ -146,7 +153,6 @@ pub fn builtin_problems(plan: &Plan, lacks: &dyn Fn(&str, &str) -> bool) -> Vec<
                 problems.push(Problem::error(path, format!("{what} {}{fix}", none_have(column))));
             }
         };
-        let mut names: Vec<(&str, String)> = Vec::new();
         for (i, c) in track.components.iter().enumerate() {
             let path = format!("tracks.{role}.components[{i}]");
             match c {
@@ -157,15 +163,13 @@ pub fn builtin_problems(plan: &Plan, lacks: &dyn Fn(&str, &str) -> bool) -> Vec<
                     "; add the column, or measure the tiers in money (\"basis\": \"amount\")",
                 ),
                 Component::Bonus(b) => {
-                    match &b.target {
-                        Target::Quota => need(
+                    if let Target::Quota = b.target {
+                        need(
                             QUOTA,
                             format!("{path}.target"),
                             "divides by",
                             "; add the column, or give the bonus another target",
-                        ),
-                        Target::Column(col) => names.push((col.as_str(), format!("{path}.target"))),
-                        Target::Value(_) => {}
+                        );
                     }
                     if let super::BonusBase::TiShare(_) = b.base {
                         need(
@@ -178,26 +182,11 @@ pub fn builtin_problems(plan: &Plan, lacks: &dyn Fn(&str, &str) -> bool) -> Vec<
                 }
                 _ => {}
             }
-            names.push((c.metric(), format!("{path}.metric")));
         }
         // Names read directly, or through the derived metrics the track uses.
-        let mut k = 0;
-        while let Some((name, path)) = names.get(k).cloned() {
-            k += 1;
-            if BUILTIN.contains(&name) {
-                need(name, path, "reads", "");
-            } else if let Some((derived, source)) = plan.metrics.get_key_value(name)
-                && let Ok(expr) = crate::expr::Expr::parse(source)
-            {
-                for var in expr.variables() {
-                    let var = var.as_str();
-                    let seen = names.iter().any(|(n, _)| *n == var);
-                    if !seen && let Some((key, _)) = plan.metrics.get_key_value(var) {
-                        names.push((key.as_str(), format!("metrics.{key}")));
-                    } else if !seen && let Some(builtin) = BUILTIN.into_iter().find(|b| *b == var) {
-                        names.push((builtin, format!("metrics.{derived}")));
-                    }
-                }
+        for (name, path) in names_read(plan, role, track) {
+            if let Some(builtin) = BUILTIN.into_iter().find(|b| *b == name) {
+                need(builtin, path, "reads", "");
             }
         }
         // A cap or guarantee set as a multiple of target incentive: the track's own, or the

@@ -283,10 +283,11 @@ impl MappingDialog {
     /// read under its own name instead, so that no one has them twice (which refuses every
     /// row). A column whose own name is `revenue` stays, for [`MappingDialog::deals_clash`].
     pub fn let_deals_give_revenue(&mut self) {
-        let given = DEALS_GIVE;
         for (choice, header) in self.choices.iter_mut().zip(&self.preview.headers) {
             let own = crate::roster::values::normalize_header(header);
-            if let Some(was) = choice.take_if(|c| given.contains(&c.as_str()) && !given.contains(&own.as_str())) {
+            if let Some(was) =
+                choice.take_if(|c| DEALS_GIVE.contains(&c.as_str()) && !DEALS_GIVE.contains(&own.as_str()))
+            {
                 self.given_by_deals.push((header.clone(), was));
             }
         }
@@ -312,12 +313,11 @@ impl MappingDialog {
         if self.deals.is_none() {
             return Vec::new();
         }
-        let given = DEALS_GIVE;
         self.preview
             .headers
             .iter()
             .zip(self.columns())
-            .filter(|(_, c)| given.contains(&c.as_str()))
+            .filter(|(_, c)| DEALS_GIVE.contains(&c.as_str()))
             .map(|(h, c)| (h.as_str(), c))
             .collect()
     }
