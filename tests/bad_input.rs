@@ -307,3 +307,64 @@ fn a_file_error_names_its_cause_once() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), message, "{args:?}");
     }
 }
+
+#[test]
+fn payouts_with_nobody_computed_exit_1_and_with_somebody_computed_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    // `$` amounts and no currency column, under a EUR plan: each row is in error, in every format
+    // (the CSV and JSON stream the file; the table reads it whole).
+    let dollars = dir.path().join("dollars.csv");
+    std::fs::write(
+        &dollars,
+        "employee_id,name,role,base_salary,target_incentive,quota,revenue,deals_closed\n\
+         1,Ann Lee,sales,\"$90,000\",\"$12,000\",\"$150,000\",\"$160,000\",5\n\
+         2,Bo Ng,sales,\"$80,000\",\"$10,000\",\"$140,000\",\"$120,000\",3\n",
+    )
+    .unwrap();
+    // One of them written in plain numbers: she is computed, he is listed in error.
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(
+        &mixed,
+        "employee_id,name,role,base_salary,target_incentive,quota,revenue,deals_closed\n\
+         1,Ann Lee,sales,90000,12000,150000,160000,5\n\
+         2,Bo Ng,sales,\"$80,000\",\"$10,000\",\"$140,000\",\"$120,000\",3\n",
+    )
+    .unwrap();
+    let plan = "sample_plans/sales_led.json";
+    // `--skip-bad-rows` reads the roster whole: the CSV and JSON are then written from it.
+    for (format, whole) in [
+        ("table", None),
+        ("csv", None),
+        ("json", None),
+        ("csv", Some("--skip-bad-rows")),
+        ("json", Some("--skip-bad-rows")),
+    ] {
+        let args = |roster: &Path| {
+            let mut args: Vec<String> =
+                ["payouts", "--plan", plan, "--roster", roster.to_str().unwrap(), "--format", format]
+                    .map(String::from)
+                    .into();
+            args.extend(whole.map(String::from));
+            args
+        };
+        let all_wrong = carrot(&args(&dollars));
+        let stderr = String::from_utf8_lossy(&all_wrong.stderr);
+        assert_eq!(all_wrong.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            stderr.contains(
+                "error: no one could be computed: each of the 2 people the plan covers has a problem (listed), \
+                 so there are no payouts"
+            ),
+            "{format}: {stderr}"
+        );
+        // The reasons are still given, in the output or on stderr.
+        let all = format!("{}{stderr}", String::from_utf8_lossy(&all_wrong.stdout));
+        assert!(all.contains("writes its money with `$` (column base_salary)"), "{format}: {all}");
+
+        let one_wrong = carrot(&args(&mixed));
+        let stderr = String::from_utf8_lossy(&one_wrong.stderr);
+        assert_eq!(one_wrong.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("no one could be computed"), "{format}: {stderr}");
+        assert!(String::from_utf8_lossy(&one_wrong.stdout).contains("Ann Lee"), "{format}");
+    }
+}

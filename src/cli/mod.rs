@@ -906,10 +906,12 @@ fn payouts(
         if format != Format::Table {
             year::paid_warnings(result);
         }
-        return Ok(ExitCode::SUCCESS);
+        return Ok(computed_anyone(&result.report));
     }
-    if format != Format::Table && stream_payouts(plan_path, &plan, roster_args, format, out)? {
-        return Ok(ExitCode::SUCCESS);
+    if format != Format::Table
+        && let Some(code) = stream_payouts(plan_path, &plan, roster_args, format, out)?
+    {
+        return Ok(code);
     }
     let loaded = load_rosters_in(roster_args, &[plan.period], &[&plan])?;
     roster_warnings(plan_path, &plan, &loaded);
@@ -938,25 +940,44 @@ fn payouts(
         paid_warning(&engine::warnings::PaidWarnings::of(&report.employees));
         (compiled, report)
     };
+    let code = computed_anyone(&report);
     // The process ends right after this: freeing 100,000 people's rows and payouts one by one
     // would only delay the exit (the operating system takes the memory back at once).
     std::mem::forget((roster, report, compiled));
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
+}
+
+/// Exit code 1 when problems stopped every person the plan covers from being computed: the
+/// output is written (it, or stderr, says why for each), but a script must not take a payout
+/// list with nobody in it for a result. Some people in error beside others computed is a
+/// warning, as the output lists them.
+#[expect(clippy::print_stderr, reason = "the reason for the exit code goes to stderr")]
+fn computed_anyone(report: &PayoutReport) -> ExitCode {
+    if report.totals.people > 0 || report.errors.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    let people = engine::stats::failed(report).len();
+    let whom = if people == 1 { "the one person".to_owned() } else { format!("each of the {people} people") };
+    eprintln!(
+        "error: no one could be computed: {whom} the plan covers has a problem (listed), so there are no payouts"
+    );
+    ExitCode::from(1)
 }
 
 /// `payouts --format csv|json` on a roster streamed through the plan block by block (one CSV
 /// file, nothing joined: [`streaming_options`]), in memory bounded by a block of people. The
 /// output is the same as the whole roster's, and is only placed (renamed into `--out`, or
 /// copied to standard output from a temporary file) once the whole roster has been read
-/// without error. `Ok(false)`: the roster must be read whole; nothing was written.
+/// without error. `Ok(None)`: the roster must be read whole; nothing was written. `Some`: the
+/// command's exit code ([`computed_anyone`]).
 fn stream_payouts(
     plan_path: &Path,
     plan: &Plan,
     roster_args: &RosterArgs,
     format: Format,
     out: &OutArgs,
-) -> anyhow::Result<bool> {
-    let Some(options) = streaming_options(roster_args, plan.period, &[plan])? else { return Ok(false) };
+) -> anyhow::Result<Option<ExitCode>> {
+    let Some(options) = streaming_options(roster_args, plan.period, &[plan])? else { return Ok(None) };
     let size = roster_bytes(roster_args);
     let bar = progress::Progress::bytes("Computing payouts", size, progress::wanted());
     let mut outcome = None;
@@ -982,14 +1003,14 @@ fn stream_payouts(
     let streamed = match outcome {
         Some(result) => streamed_or_whole(result, &[plan_path])?,
         // The output could not be opened (it exists, without --force).
-        None => return placed.map(|()| false),
+        None => return placed.map(|()| None),
     };
-    let Some(streamed) = streamed else { return Ok(false) };
+    let Some(streamed) = streamed else { return Ok(None) };
     placed?;
     stream_warnings(&streamed.import_warnings, &[(plan_path, &streamed.roster_warnings)]);
     error_warning(&streamed.report, if format == Format::Json { Listed::InOutput } else { Listed::NotIn("the CSV") });
     paid_warning(&streamed.paid_warnings);
-    Ok(true)
+    Ok(Some(computed_anyone(&streamed.report)))
 }
 
 /// The bytes of the command line's roster files, for a progress bar.
