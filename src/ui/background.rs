@@ -55,13 +55,13 @@ pub fn init_worker_pool() {
         .ok();
 }
 
-/// Whether the calling thread runs below the normal priority.
+/// The calling thread's nice value (0 normal, 19 the lowest priority).
 #[cfg(all(test, target_os = "linux"))]
-fn lowered() -> bool {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else { return false };
+fn nice() -> Option<i32> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
     // Field 19 (nice) counts from after the command name, which may contain spaces.
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    after_name.split_whitespace().nth(16).and_then(|n| n.parse::<i32>().ok()).is_some_and(|nice| nice > 0)
+    after_name.split_whitespace().nth(16).and_then(|n| n.parse::<i32>().ok())
 }
 
 /// Whether the calling thread runs in the idle scheduling class (`SCHED_IDLE` is 5).
@@ -92,13 +92,15 @@ mod tests {
 
     #[test]
     fn a_thread_that_gives_way_runs_below_normal_priority() {
-        let before_and_after = std::thread::spawn(|| {
-            let before = lowered();
+        let (before, after) = std::thread::spawn(|| {
+            let before = nice().unwrap();
             give_way();
-            (before, lowered())
+            (before, nice().unwrap())
         })
         .join()
         .unwrap();
-        assert_eq!(before_and_after, (false, true));
+        // The tests may themselves run below normal priority (`nice cargo test`): the thread
+        // goes as far down as it can from wherever it started.
+        assert_eq!(after, 19, "started at nice {before}");
     }
 }
