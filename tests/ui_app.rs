@@ -1279,7 +1279,11 @@ fn a_newer_export_of_people_already_in_the_workspace_replaces_the_files_that_hol
     harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
     wait(&mut harness, "the overlap again", |app| matches!(app.rt.modal, Some(Modal::Overlap(_))));
     harness.get_by_label("Replace sales_roster.csv").click();
-    wait(&mut harness, "the file replaced", |app| app.rt.rosters.sources.len() == 2 && idle(app) && fresh(app));
+    // Before the replacement lands the workspace also holds two files, and is idle: wait for
+    // the new file itself.
+    wait(&mut harness, "the file replaced", |app| {
+        app.rt.rosters.sources.iter().any(|s| s.name == "sales_october.csv") && idle(app) && fresh(app)
+    });
     assert_eq!(names(harness.state()), ["consultants_roster.csv", "sales_october.csv"]);
     assert_eq!(harness.state().rt.rosters.merged.employees.len(), 24 + 3);
     harness.get_by_label_contains("Replaced sales_roster.csv with sales_october.csv (3 people)");

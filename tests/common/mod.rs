@@ -84,6 +84,10 @@ pub fn app_with_recovery(dir: &Path, answers: Vec<Option<Vec<PathBuf>>>) -> Harn
 pub fn wait(harness: &mut Harness<'static, CarrotApp>, what: &str, done: impl Fn(&CarrotApp) -> bool) {
     // Generous: a debug build on a loaded 2-core machine runs these tests side by side.
     let deadline = Instant::now() + Duration::from_secs(300);
+    // A click or key press just given is only queued: take it in first, or a condition that
+    // already held before it (the workspace idle, the plan fresh) ends the wait at once and
+    // the test then races the work the click starts.
+    harness.step();
     while !done(harness.state()) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         harness.step();
