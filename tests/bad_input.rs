@@ -367,4 +367,35 @@ fn payouts_with_nobody_computed_exit_1_and_with_somebody_computed_exit_0() {
         assert!(!stderr.contains("no one could be computed"), "{format}: {stderr}");
         assert!(String::from_utf8_lossy(&one_wrong.stdout).contains("Ann Lee"), "{format}");
     }
+    // A comparison under which a plan computes nobody has nothing to compare; with someone
+    // computed it stands, the others listed.
+    for format in ["table", "json"] {
+        let compare = |roster: &Path| {
+            carrot(&[
+                "compare",
+                "--plan",
+                plan,
+                "--plan",
+                plan,
+                "--roster",
+                roster.to_str().unwrap(),
+                "--format",
+                format,
+            ])
+        };
+        let all_wrong = compare(&dollars);
+        let stderr = String::from_utf8_lossy(&all_wrong.stderr);
+        assert_eq!(all_wrong.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            stderr.contains(
+                "error: no one could be computed under Sales-led (today): the problems are listed above, so it has \
+                 nothing to compare"
+            ),
+            "{format}: {stderr}"
+        );
+        let one_wrong = compare(&mixed);
+        let stderr = String::from_utf8_lossy(&one_wrong.stderr);
+        assert_eq!(one_wrong.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("no one could be computed"), "{format}: {stderr}");
+    }
 }

@@ -953,7 +953,7 @@ fn payouts(
 /// warning, as the output lists them.
 #[expect(clippy::print_stderr, reason = "the reason for the exit code goes to stderr")]
 fn computed_anyone(report: &PayoutReport) -> ExitCode {
-    if report.totals.people > 0 || report.errors.is_empty() {
+    if !nobody_computed(report) {
         return ExitCode::SUCCESS;
     }
     let people = engine::stats::failed(report).len();
@@ -962,6 +962,26 @@ fn computed_anyone(report: &PayoutReport) -> ExitCode {
         "error: no one could be computed: {whom} the plan covers has a problem (listed), so there are no payouts"
     );
     ExitCode::from(1)
+}
+
+/// Whether problems stopped everyone `report`'s plan covers (and someone was in error).
+fn nobody_computed(report: &PayoutReport) -> bool {
+    report.totals.people == 0 && !report.errors.is_empty()
+}
+
+/// [`computed_anyone`] for a comparison: exit code 1 when a plan computed nobody, as it then
+/// has nothing to compare (the output is written, the problems listed on stderr).
+#[expect(clippy::print_stderr, reason = "the reason for the exit code goes to stderr")]
+fn compared_anyone(cmp: &Comparison) -> ExitCode {
+    let mut code = ExitCode::SUCCESS;
+    for report in cmp.reports.iter().filter(|r| nobody_computed(r)) {
+        eprintln!(
+            "error: no one could be computed under {}: the problems are listed above, so it has nothing to compare",
+            report.plan
+        );
+        code = ExitCode::from(1);
+    }
+    code
 }
 
 /// `payouts --format csv|json` on a roster streamed through the plan block by block (one CSV
@@ -1365,13 +1385,13 @@ fn compare(
         }
     }
     if stdout_taken {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(compared_anyone(&cmp));
     }
     emit(&OutArgs { out: None, force: false }, Access::Private, |w| match format {
         CompareFormat::Table => output::compare_table(&cmp, w),
         CompareFormat::Json => engine::compare::write_json(&cmp, w),
     })?;
-    Ok(ExitCode::SUCCESS)
+    Ok(compared_anyone(&cmp))
 }
 
 /// The most people `compare --xlsx` and `--html` make hand-outs for. The workbook has a row per
