@@ -388,8 +388,8 @@ fn payouts_with_nobody_computed_exit_1_and_with_somebody_computed_exit_0() {
         assert_eq!(all_wrong.status.code(), Some(1), "{format}: {stderr}");
         assert!(
             stderr.contains(
-                "error: no one could be computed under Sales-led (today): the problems are listed above, so it has \
-                 nothing to compare"
+                "error: no one could be computed under Sales-led (today), so it has nothing to compare (its \
+                 problems are given above)"
             ),
             "{format}: {stderr}"
         );

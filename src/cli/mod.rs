@@ -976,7 +976,7 @@ fn compared_anyone(cmp: &Comparison) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
     for report in cmp.reports.iter().filter(|r| nobody_computed(r)) {
         eprintln!(
-            "error: no one could be computed under {}: the problems are listed above, so it has nothing to compare",
+            "error: no one could be computed under {}, so it has nothing to compare (its problems are given above)",
             report.plan
         );
         code = ExitCode::from(1);
