@@ -970,7 +970,8 @@ fn nobody_computed(report: &PayoutReport) -> bool {
 }
 
 /// [`computed_anyone`] for a comparison: exit code 1 when a plan computed nobody, as it then
-/// has nothing to compare (the output is written, the problems listed on stderr).
+/// has nothing to compare (the output is written; stderr lists the problems, or with
+/// `--period` counts them, before it).
 #[expect(clippy::print_stderr, reason = "the reason for the exit code goes to stderr")]
 fn compared_anyone(cmp: &Comparison) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
